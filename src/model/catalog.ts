@@ -1,0 +1,121 @@
+/**
+ * Facts about the clouds that validation and defaults rely on: regions, instance and VM size
+ * families, Kubernetes versions and the EKS add-on versions pinned for each.
+ */
+import type { Cloud, EksAddonName } from './types';
+
+/** Regions we know, with how many availability zones a subnet layout may spread over. */
+export const REGIONS: Readonly<Record<Cloud, Readonly<Record<string, number>>>> = {
+  aws: {
+    'us-east-1': 6, 'us-east-2': 3, 'us-west-1': 2, 'us-west-2': 4, 'ca-central-1': 3,
+    'eu-west-1': 3, 'eu-west-2': 3, 'eu-west-3': 3, 'eu-central-1': 3, 'eu-central-2': 3,
+    'eu-north-1': 3, 'eu-south-1': 3, 'eu-south-2': 3, 'ap-south-1': 3, 'ap-southeast-1': 3,
+    'ap-southeast-2': 3, 'ap-northeast-1': 3, 'ap-northeast-2': 4, 'ap-northeast-3': 3,
+    'sa-east-1': 3, 'me-central-1': 3, 'af-south-1': 3,
+  },
+  azure: {
+    eastus: 3, eastus2: 3, centralus: 3, southcentralus: 3, westus2: 3, westus3: 3,
+    northcentralus: 1, westus: 1, canadacentral: 3, brazilsouth: 3, northeurope: 3, westeurope: 3,
+    uksouth: 3, francecentral: 3, germanywestcentral: 3, swedencentral: 3, switzerlandnorth: 3,
+    norwayeast: 3, italynorth: 3, polandcentral: 3, australiaeast: 3, japaneast: 3, koreacentral: 3,
+    southeastasia: 3, centralindia: 3, uaenorth: 3, southafricanorth: 3,
+  },
+};
+
+/** Kubernetes minor versions each managed service runs today. */
+export const KUBERNETES_VERSIONS: Readonly<Record<Cloud, readonly string[]>> = {
+  aws: ['1.32', '1.33', '1.34'],
+  azure: ['1.32', '1.33', '1.34'],
+};
+
+/** EKS add-on versions pinned per Kubernetes minor version (from `aws eks describe-addon-versions`). */
+export const EKS_ADDON_VERSIONS: Readonly<Record<string, Readonly<Record<EksAddonName, string>>>> = {
+  '1.32': {
+    'vpc-cni': 'v1.20.0-eksbuild.1',
+    coredns: 'v1.11.4-eksbuild.14',
+    'kube-proxy': 'v1.32.6-eksbuild.2',
+    'aws-ebs-csi-driver': 'v1.46.0-eksbuild.1',
+    'eks-pod-identity-agent': 'v1.3.8-eksbuild.2',
+  },
+  '1.33': {
+    'vpc-cni': 'v1.20.3-eksbuild.1',
+    coredns: 'v1.12.4-eksbuild.1',
+    'kube-proxy': 'v1.33.3-eksbuild.10',
+    'aws-ebs-csi-driver': 'v1.50.1-eksbuild.1',
+    'eks-pod-identity-agent': 'v1.3.8-eksbuild.2',
+  },
+  '1.34': {
+    'vpc-cni': 'v1.20.3-eksbuild.1',
+    coredns: 'v1.12.4-eksbuild.1',
+    'kube-proxy': 'v1.34.0-eksbuild.4',
+    'aws-ebs-csi-driver': 'v1.50.1-eksbuild.1',
+    'eks-pod-identity-agent': 'v1.3.8-eksbuild.2',
+  },
+};
+
+export const EKS_ADDON_NAMES: readonly EksAddonName[] = [
+  'vpc-cni', 'coredns', 'kube-proxy', 'aws-ebs-csi-driver', 'eks-pod-identity-agent',
+];
+
+/** Pinned AL2023 EKS-optimised AMI release for Karpenter (`latest` would roll nodes unreviewed). */
+export const DEFAULT_KARPENTER_AMI_ALIAS = 'al2023@v20250807';
+
+/** AWS instance families with NVIDIA GPUs. */
+export const AWS_GPU_FAMILIES = ['g4dn', 'g5', 'g6', 'g6e', 'gr6', 'p4d', 'p4de', 'p5', 'p5e', 'p5en'] as const;
+/** AWS general-purpose, compute and memory families accepted for CPU pools (x86_64). */
+export const AWS_CPU_FAMILIES = [
+  'm5', 'm5a', 'm6i', 'm6a', 'm7i', 'm7a', 'c5', 'c5a', 'c6i', 'c6a', 'c7i', 'c7a',
+  'r5', 'r5a', 'r6i', 'r6a', 'r7i', 'r7a', 't3', 't3a',
+] as const;
+
+const AWS_SIZE = /^([a-z][a-z0-9]*)\.(medium|large|xlarge|(\d+)xlarge|metal)$/;
+
+/** GPUs per instance where it is not 1 (every other size of a GPU family carries one GPU). */
+const AWS_MULTI_GPU: Readonly<Record<string, number>> = {
+  'g4dn.12xlarge': 4, 'g4dn.metal': 8,
+  'g5.12xlarge': 4, 'g5.24xlarge': 4, 'g5.48xlarge': 8,
+  'g6.12xlarge': 4, 'g6.24xlarge': 4, 'g6.48xlarge': 8,
+  'g6e.12xlarge': 4, 'g6e.24xlarge': 4, 'g6e.48xlarge': 8,
+  'gr6.8xlarge': 1,
+  'p4d.24xlarge': 8, 'p4de.24xlarge': 8, 'p5.48xlarge': 8, 'p5e.48xlarge': 8, 'p5en.48xlarge': 8,
+};
+
+/** Azure VM sizes with NVIDIA GPUs and their GPU count. */
+export const AZURE_GPU_SIZES: Readonly<Record<string, number>> = {
+  Standard_NC4as_T4_v3: 1, Standard_NC8as_T4_v3: 1, Standard_NC16as_T4_v3: 1, Standard_NC64as_T4_v3: 4,
+  Standard_NC24ads_A100_v4: 1, Standard_NC48ads_A100_v4: 2, Standard_NC96ads_A100_v4: 4,
+  Standard_NC40ads_H100_v5: 1, Standard_NC80adis_H100_v5: 2,
+  Standard_NV36ads_A10_v5: 1, Standard_NV72ads_A10_v5: 2,
+  Standard_ND96asr_v4: 8, Standard_ND96amsr_A100_v4: 8, Standard_ND96isr_H100_v5: 8,
+};
+
+/** Azure general-purpose / compute / memory sizes accepted for CPU pools, e.g. Standard_D4s_v5. */
+const AZURE_CPU_SIZE = /^Standard_(D|DS|E|ES|F|FS)(\d+)(a|l|d|s|as|ds|ads|ls|lds|ps|pds)?_v[3-6]$/;
+
+export interface SizeInfo {
+  /** The family the size belongs to, e.g. `g5` or `Standard_NC..._v4`. */
+  family: string;
+  gpus: number;
+  vcpus: number;
+}
+
+/** What a size is, or undefined if we do not know it (which validation reports). */
+export function describeSize(cloud: Cloud, size: string): SizeInfo | undefined {
+  if (cloud === 'aws') {
+    const m = AWS_SIZE.exec(size);
+    if (!m) return undefined;
+    const family = m[1];
+    const gpuFamily = (AWS_GPU_FAMILIES as readonly string[]).includes(family);
+    const cpuFamily = (AWS_CPU_FAMILIES as readonly string[]).includes(family);
+    if (!gpuFamily && !cpuFamily) return undefined;
+    const vcpus = m[2] === 'medium' ? 1 : m[2] === 'large' ? 2 : m[2] === 'xlarge' ? 4 : m[2] === 'metal' ? 96 : 4 * Number(m[3]);
+    return { family, gpus: gpuFamily ? (AWS_MULTI_GPU[size] ?? 1) : 0, vcpus };
+  }
+  if (size in AZURE_GPU_SIZES) {
+    const vcpus = Number(/^Standard_N[CDV](\d+)/.exec(size)?.[1] ?? 0);
+    return { family: size.replace(/^Standard_(N[CDV])\d+/, '$1'), gpus: AZURE_GPU_SIZES[size], vcpus };
+  }
+  const m = AZURE_CPU_SIZE.exec(size);
+  if (!m) return undefined;
+  return { family: `${m[1]}${m[3] ?? ''}`, gpus: 0, vcpus: Number(m[2]) };
+}

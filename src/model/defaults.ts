@@ -1,0 +1,98 @@
+/** Turns a valid EnvironmentSpec into a resolved, immutable Environment: every default applied once, here. */
+import { DEFAULT_KARPENTER_AMI_ALIAS, EKS_ADDON_VERSIONS } from './catalog';
+import { defaultAwsStateBucket, defaultAzureStateResourceGroup, defaultAzureStateStorageAccount } from './naming';
+import type { Environment, EnvironmentSpec, Platform, PlatformSpec, WorkloadName } from './types';
+import { WORKLOAD_NAMES } from './types';
+
+export const DEFAULT_SERVICE_CIDR = '172.20.0.0/16';
+export const DEFAULT_POD_CIDR = '192.168.0.0/16';
+export const STANDARD_TAG_KEYS = ['project', 'environment', 'managed-by'] as const;
+
+export function defaultZones(stage: EnvironmentSpec['stage']): number {
+  return stage === 'prod' ? 3 : 2;
+}
+
+function sortedRecord(record: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+export function resolveEnvironment(platformName: string, spec: EnvironmentSpec): Environment {
+  const cluster = spec.cluster;
+  const workloads = Object.fromEntries(
+    WORKLOAD_NAMES.map((w) => [w, spec.workloads?.[w]?.enabled ?? false]),
+  ) as Record<WorkloadName, boolean>;
+  const env: Environment = {
+    name: spec.name,
+    cloud: spec.cloud,
+    stage: spec.stage,
+    region: spec.region,
+    aws:
+      spec.cloud === 'aws' && spec.aws
+        ? {
+            accountId: spec.aws.accountId,
+            clusterAdminArns: [...(spec.aws.clusterAdminArns ?? [])],
+            stateBucket: spec.aws.stateBucket ?? defaultAwsStateBucket(platformName, spec.aws.accountId, spec.region),
+          }
+        : undefined,
+    azure:
+      spec.cloud === 'azure' && spec.azure
+        ? {
+            subscriptionId: spec.azure.subscriptionId,
+            tenantId: spec.azure.tenantId,
+            adminGroupObjectIds: [...(spec.azure.adminGroupObjectIds ?? [])],
+            state: {
+              resourceGroup: spec.azure.state?.resourceGroup ?? defaultAzureStateResourceGroup(platformName),
+              storageAccount: spec.azure.state?.storageAccount ?? defaultAzureStateStorageAccount(platformName, spec.stage),
+              container: spec.azure.state?.container ?? 'tfstate',
+            },
+          }
+        : undefined,
+    network: {
+      cidr: spec.network.cidr,
+      zones: spec.network.zones ?? defaultZones(spec.stage),
+      serviceCidr: spec.network.serviceCidr ?? DEFAULT_SERVICE_CIDR,
+      podCidr: spec.network.podCidr ?? DEFAULT_POD_CIDR,
+      apiAllowedCidrs: [...(spec.network.apiAllowedCidrs ?? [])],
+    },
+    cluster: {
+      kubernetesVersion: cluster.kubernetesVersion,
+      privateApi: cluster.privateApi ?? spec.stage === 'prod',
+      systemPool: { ...cluster.systemPool, sizes: [...cluster.systemPool.sizes] },
+      gpuPools: (cluster.gpuPools ?? []).map((p) => ({
+        ...p,
+        sizes: [...p.sizes],
+        provisioner: p.provisioner ?? 'node-group',
+      })),
+      spotPools: (cluster.spotPools ?? []).map((p) => ({ ...p, sizes: [...p.sizes] })),
+      repositories: [...(cluster.repositories ?? [])],
+      addons:
+        spec.cloud === 'aws'
+          ? { ...(EKS_ADDON_VERSIONS[cluster.kubernetesVersion] ?? {}), ...(cluster.addons ?? {}) }
+          : {},
+      karpenter: { amiAlias: cluster.karpenter?.amiAlias ?? DEFAULT_KARPENTER_AMI_ALIAS },
+    },
+    tags: sortedRecord({
+      ...(spec.tags ?? {}),
+      project: platformName,
+      environment: spec.name,
+      'managed-by': 'platform-synth',
+    }),
+    workloads,
+  };
+  return deepFreeze(env);
+}
+
+export function resolvePlatform(spec: PlatformSpec): Platform {
+  return deepFreeze({
+    name: spec.name,
+    environments: spec.environments.map((e) => resolveEnvironment(spec.name, e)),
+  });
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value as Record<string, unknown>)) deepFreeze(v);
+  }
+  return value;
+}

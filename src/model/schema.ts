@@ -1,0 +1,158 @@
+/**
+ * The shape of a PlatformSpec, checked before any rule runs: every key known, every value of the
+ * right type, every required field present. YAML overlays are checked by the same description as
+ * src/platform.ts, so a typo in either is caught with its path.
+ */
+import { EKS_ADDON_NAMES } from './catalog';
+import type { Problem } from './problems';
+import { WORKLOAD_NAMES } from './types';
+
+export type Shape =
+  | { readonly kind: 'string'; readonly oneOf?: readonly string[] }
+  | { readonly kind: 'integer' }
+  | { readonly kind: 'boolean' }
+  | { readonly kind: 'array'; readonly items: Shape }
+  | { readonly kind: 'object'; readonly fields: Readonly<Record<string, Field>> }
+  | { readonly kind: 'map'; readonly values: Shape };
+
+export interface Field {
+  readonly shape: Shape;
+  readonly required?: boolean;
+}
+
+const str: Shape = { kind: 'string' };
+const int: Shape = { kind: 'integer' };
+const bool: Shape = { kind: 'boolean' };
+const strings: Shape = { kind: 'array', items: str };
+const req = (shape: Shape): Field => ({ shape, required: true });
+const opt = (shape: Shape): Field => ({ shape });
+const obj = (fields: Record<string, Field>): Shape => ({ kind: 'object', fields });
+
+const nodePoolFields = { sizes: req(strings), min: req(int), max: req(int) };
+const namedPoolFields = { name: req(str), ...nodePoolFields };
+
+const environmentShape = obj({
+  name: req(str),
+  cloud: req({ kind: 'string', oneOf: ['aws', 'azure'] }),
+  stage: req({ kind: 'string', oneOf: ['dev', 'prod'] }),
+  region: req(str),
+  aws: opt(obj({ accountId: req(str), clusterAdminArns: opt(strings), stateBucket: opt(str) })),
+  azure: opt(
+    obj({
+      subscriptionId: req(str),
+      tenantId: req(str),
+      adminGroupObjectIds: opt(strings),
+      state: opt(obj({ resourceGroup: opt(str), storageAccount: opt(str), container: opt(str) })),
+    }),
+  ),
+  network: req(
+    obj({ cidr: req(str), zones: opt(int), serviceCidr: opt(str), podCidr: opt(str), apiAllowedCidrs: opt(strings) }),
+  ),
+  cluster: req(
+    obj({
+      kubernetesVersion: req(str),
+      privateApi: opt(bool),
+      systemPool: req(obj(nodePoolFields)),
+      gpuPools: opt({
+        kind: 'array',
+        items: obj({
+          ...namedPoolFields,
+          capacity: req({ kind: 'string', oneOf: ['spot', 'on-demand'] }),
+          provisioner: opt({ kind: 'string', oneOf: ['node-group', 'karpenter'] }),
+        }),
+      }),
+      spotPools: opt({ kind: 'array', items: obj(namedPoolFields) }),
+      repositories: opt(strings),
+      addons: opt(obj(Object.fromEntries(EKS_ADDON_NAMES.map((a) => [a, opt(str)])))),
+      karpenter: opt(obj({ amiAlias: opt(str) })),
+    }),
+  ),
+  tags: opt({ kind: 'map', values: str }),
+  workloads: opt(obj(Object.fromEntries(WORKLOAD_NAMES.map((w) => [w, opt(obj({ enabled: req(bool) }))])))),
+});
+
+export const PLATFORM_SHAPE: Shape = obj({
+  name: req(str),
+  environments: req({ kind: 'array', items: environmentShape }),
+});
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+function describe(shape: Shape): string {
+  switch (shape.kind) {
+    case 'string':
+      return shape.oneOf ? `one of ${shape.oneOf.map((v) => JSON.stringify(v)).join(', ')}` : 'a string';
+    case 'integer':
+      return 'a whole number';
+    case 'boolean':
+      return 'true or false';
+    case 'array':
+      return 'a list';
+    case 'object':
+    case 'map':
+      return 'a mapping';
+  }
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Appends a problem for every place `value` departs from `shape`. */
+export function checkShape(value: unknown, shape: Shape, path: string, problems: Problem[]): void {
+  switch (shape.kind) {
+    case 'string':
+      if (typeof value !== 'string') problems.push({ path, message: `expected ${describe(shape)}, got ${typeName(value)}` });
+      else if (shape.oneOf && !shape.oneOf.includes(value))
+        problems.push({ path, message: `${JSON.stringify(value)} is not ${describe(shape)}` });
+      return;
+    case 'integer':
+      if (typeof value !== 'number' || !Number.isInteger(value))
+        problems.push({ path, message: `expected a whole number, got ${typeName(value)}` });
+      return;
+    case 'boolean':
+      if (typeof value !== 'boolean') problems.push({ path, message: `expected true or false, got ${typeName(value)}` });
+      return;
+    case 'array':
+      if (!Array.isArray(value)) {
+        problems.push({ path, message: `expected a list, got ${typeName(value)}` });
+        return;
+      }
+      value.forEach((item, i) => checkShape(item, shape.items, `${path}[${i}]`, problems));
+      return;
+    case 'map':
+      if (!isPlainObject(value)) {
+        problems.push({ path, message: `expected a mapping, got ${typeName(value)}` });
+        return;
+      }
+      for (const [k, v] of Object.entries(value)) checkShape(v, shape.values, `${path}.${k}`, problems);
+      return;
+    case 'object': {
+      if (!isPlainObject(value)) {
+        problems.push({ path, message: `expected a mapping, got ${typeName(value)}` });
+        return;
+      }
+      const known = Object.keys(shape.fields);
+      for (const key of Object.keys(value)) {
+        if (!(key in shape.fields))
+          problems.push({ path: join(path, key), message: `unknown key (expected one of: ${known.join(', ')})` });
+      }
+      for (const [key, field] of Object.entries(shape.fields)) {
+        const child = value[key];
+        if (child === undefined || child === null) {
+          if (field.required) problems.push({ path: join(path, key), message: `is required (${describe(field.shape)})` });
+          continue;
+        }
+        checkShape(child, field.shape, join(path, key), problems);
+      }
+    }
+  }
+}
+
+function join(path: string, key: string): string {
+  return path ? `${path}.${key}` : key;
+}

@@ -1,0 +1,170 @@
+/**
+ * The platform model: what a user writes (the *Spec types, many fields optional) and what the
+ * stacks and charts read (the resolved types, every default applied). Plain TypeScript only:
+ * nothing here may import cdktf or cdk8s.
+ */
+
+export type Cloud = 'aws' | 'azure';
+export type Stage = 'dev' | 'prod';
+export type CapacityType = 'spot' | 'on-demand';
+export type WorkloadName = 'rag' | 'mlops' | 'lakehouse' | 'edw';
+export const WORKLOAD_NAMES: readonly WorkloadName[] = ['rag', 'mlops', 'lakehouse', 'edw'];
+
+/** The whole model as a user writes it (src/platform.ts or a YAML overlay). */
+export interface PlatformSpec {
+  /** Short prefix of every resource name: lowercase letters and digits, starting with a letter, 2–8 characters. */
+  name: string;
+  /** One entry per cloud + stage + region. */
+  environments: EnvironmentSpec[];
+}
+
+export interface EnvironmentSpec {
+  /** DNS-1123 label, unique, at most 20 characters; becomes part of every resource name (e.g. `aws-prod`). */
+  name: string;
+  cloud: Cloud;
+  stage: Stage;
+  /** Cloud region, e.g. `eu-west-1` (AWS) or `westeurope` (Azure). */
+  region: string;
+  /** Required when `cloud` is `aws`. */
+  aws?: AwsAccountSpec;
+  /** Required when `cloud` is `azure`. */
+  azure?: AzureAccountSpec;
+  network: NetworkSpec;
+  cluster: ClusterSpec;
+  /** Extra tags on every resource; `project`, `environment` and `managed-by` are always set. */
+  tags?: Record<string, string>;
+  /** Workloads switched on in this environment. Default: none. */
+  workloads?: WorkloadsSpec;
+}
+
+export interface AwsAccountSpec {
+  /** 12-digit AWS account id. */
+  accountId: string;
+  /** IAM principals (role or user ARNs in this account) given cluster admin through EKS access entries. Default: none. */
+  clusterAdminArns?: string[];
+  /** S3 bucket for Terraform state. Default: `<platform>-tfstate-<accountId>-<region>`. */
+  stateBucket?: string;
+}
+
+export interface AzureAccountSpec {
+  /** Subscription id (GUID). */
+  subscriptionId: string;
+  /** Entra ID tenant id (GUID). */
+  tenantId: string;
+  /** Entra ID group object ids given cluster admin through Azure RBAC. Default: none. */
+  adminGroupObjectIds?: string[];
+  /** Where Terraform state lives (an existing storage account). Defaults are derived from the names. */
+  state?: AzureStateSpec;
+}
+
+export interface AzureStateSpec {
+  /** Default: `rg-<platform>-tfstate`. */
+  resourceGroup?: string;
+  /** 3–24 lowercase letters and digits. Default: `<platform>tfstate<stage>`. */
+  storageAccount?: string;
+  /** Default: `tfstate`. */
+  container?: string;
+}
+
+export interface NetworkSpec {
+  /** VPC / VNet address space, an IPv4 CIDR from /16 to /22; must not overlap other environments. */
+  cidr: string;
+  /** Availability zones used by subnets and node pools. Default: 2 in dev, 3 in prod. */
+  zones?: number;
+  /** Kubernetes service CIDR. Default: `172.20.0.0/16`. */
+  serviceCidr?: string;
+  /** Pod CIDR of Azure CNI overlay (AKS only). Default: `192.168.0.0/16`. */
+  podCidr?: string;
+  /** Who may reach a public API server (dev only; prod is always private). Default: none (private only). */
+  apiAllowedCidrs?: string[];
+}
+
+export interface ClusterSpec {
+  /** Kubernetes minor version, e.g. `1.33`. */
+  kubernetesVersion: string;
+  /** Private API server. Default: true in prod, false in dev. Prod must stay private. */
+  privateApi?: boolean;
+  /** On-demand pool that runs cluster add-ons and operators. */
+  systemPool: NodePoolSpec;
+  /** GPU node pools, tainted `nvidia.com/gpu=true:NoSchedule`. Default: none. */
+  gpuPools?: GpuPoolSpec[];
+  /** CPU pools on Spot capacity for interruptible work. Default: none. */
+  spotPools?: NamedPoolSpec[];
+  /** Container image repositories (ECR repositories; on Azure, ACR holds any repository). Default: none. */
+  repositories?: string[];
+  /** Pinned EKS add-on versions (AWS only); defaults come from the catalog for the Kubernetes version. */
+  addons?: Partial<Record<EksAddonName, string>>;
+  /** Karpenter node settings (AWS only). */
+  karpenter?: KarpenterSpec;
+}
+
+export interface NodePoolSpec {
+  /** Instance types (AWS) or VM sizes (Azure). An AKS pool takes exactly one. */
+  sizes: string[];
+  min: number;
+  max: number;
+}
+
+export interface NamedPoolSpec extends NodePoolSpec {
+  /** Lowercase letters and digits, starting with a letter, at most 12 characters (the AKS limit). */
+  name: string;
+}
+
+export interface GpuPoolSpec extends NamedPoolSpec {
+  capacity: CapacityType;
+  /** AWS only: a managed node group, or a Karpenter NodePool. Default: `node-group`. */
+  provisioner?: 'node-group' | 'karpenter';
+}
+
+export interface KarpenterSpec {
+  /** Pinned AMI alias for EC2NodeClass. Default: the catalog's. */
+  amiAlias?: string;
+}
+
+export type EksAddonName = 'vpc-cni' | 'coredns' | 'kube-proxy' | 'aws-ebs-csi-driver' | 'eks-pod-identity-agent';
+
+export interface WorkloadToggle {
+  enabled: boolean;
+}
+
+export type WorkloadsSpec = Partial<Record<WorkloadName, WorkloadToggle>>;
+
+// ---------------------------------------------------------------------------------------------
+// Resolved model: every default applied, read-only. Stacks and charts only ever see these.
+// ---------------------------------------------------------------------------------------------
+
+export interface Platform {
+  readonly name: string;
+  readonly environments: readonly Environment[];
+}
+
+export interface Environment {
+  readonly name: string;
+  readonly cloud: Cloud;
+  readonly stage: Stage;
+  readonly region: string;
+  readonly aws?: Readonly<Required<AwsAccountSpec>>;
+  readonly azure?: Readonly<{
+    subscriptionId: string;
+    tenantId: string;
+    adminGroupObjectIds: readonly string[];
+    state: Readonly<Required<AzureStateSpec>>;
+  }>;
+  readonly network: Readonly<Required<NetworkSpec>>;
+  readonly cluster: ResolvedCluster;
+  /** Tags with the standard ones merged in, keys sorted. */
+  readonly tags: Readonly<Record<string, string>>;
+  readonly workloads: Readonly<Record<WorkloadName, boolean>>;
+}
+
+export interface ResolvedCluster {
+  readonly kubernetesVersion: string;
+  readonly privateApi: boolean;
+  readonly systemPool: Readonly<NodePoolSpec>;
+  readonly gpuPools: readonly Readonly<Required<GpuPoolSpec>>[];
+  readonly spotPools: readonly Readonly<NamedPoolSpec>[];
+  readonly repositories: readonly string[];
+  /** Empty on Azure. */
+  readonly addons: Readonly<Partial<Record<EksAddonName, string>>>;
+  readonly karpenter: Readonly<Required<KarpenterSpec>>;
+}

@@ -1,0 +1,106 @@
+/**
+ * The default platform model: what `npm run synth` builds into dist/.
+ *
+ * EXAMPLE IDS: the AWS account ids, Azure subscription, tenant and group ids below are examples
+ * (documentation ranges and all-zero GUIDs). Replace them with your own, here or through a YAML
+ * overlay (`npm run synth -- --config my-platform.yaml`).
+ */
+import type { PlatformSpec } from './model/types';
+
+export const EXAMPLE_AWS_DEV_ACCOUNT = '111111111111';
+export const EXAMPLE_AWS_PROD_ACCOUNT = '222222222222';
+export const EXAMPLE_AZURE_SUBSCRIPTION = '00000000-0000-0000-0000-000000000001';
+export const EXAMPLE_AZURE_TENANT = '00000000-0000-0000-0000-0000000000aa';
+export const EXAMPLE_AZURE_ADMIN_GROUP = '00000000-0000-0000-0000-0000000000ad';
+
+export const defaultPlatform: PlatformSpec = {
+  name: 'acme',
+  environments: [
+    {
+      name: 'aws-dev',
+      cloud: 'aws',
+      stage: 'dev',
+      region: 'eu-west-1',
+      aws: {
+        accountId: EXAMPLE_AWS_DEV_ACCOUNT,
+        clusterAdminArns: [`arn:aws:iam::${EXAMPLE_AWS_DEV_ACCOUNT}:role/platform-admin`],
+      },
+      network: { cidr: '10.10.0.0/16', apiAllowedCidrs: ['203.0.113.0/24'] },
+      cluster: {
+        kubernetesVersion: '1.33',
+        systemPool: { sizes: ['m6i.large'], min: 2, max: 3 },
+        gpuPools: [{ name: 'gpu', sizes: ['g5.xlarge', 'g6.xlarge'], min: 0, max: 2, capacity: 'spot', provisioner: 'karpenter' }],
+        spotPools: [{ name: 'spot', sizes: ['m6i.large', 'm6a.large', 'm7i.large', 'c6i.xlarge'], min: 0, max: 10 }],
+        repositories: ['training', 'serving'],
+      },
+      tags: { 'cost-center': 'ml-platform' },
+      workloads: { edw: { enabled: true }, rag: { enabled: true }, mlops: { enabled: true }, lakehouse: { enabled: true } },
+    },
+    {
+      name: 'aws-prod',
+      cloud: 'aws',
+      stage: 'prod',
+      region: 'eu-west-1',
+      aws: {
+        accountId: EXAMPLE_AWS_PROD_ACCOUNT,
+        clusterAdminArns: [`arn:aws:iam::${EXAMPLE_AWS_PROD_ACCOUNT}:role/platform-admin`],
+      },
+      network: { cidr: '10.20.0.0/16' },
+      cluster: {
+        kubernetesVersion: '1.33',
+        systemPool: { sizes: ['m6i.xlarge'], min: 3, max: 6 },
+        gpuPools: [
+          { name: 'gpu', sizes: ['g5.2xlarge'], min: 0, max: 4, capacity: 'on-demand', provisioner: 'node-group' },
+          { name: 'gpuspot', sizes: ['g5.2xlarge', 'g6.2xlarge', 'g6e.2xlarge'], min: 0, max: 8, capacity: 'spot', provisioner: 'karpenter' },
+        ],
+        spotPools: [{ name: 'spot', sizes: ['m6i.xlarge', 'm6a.xlarge', 'm7i.xlarge', 'c6i.2xlarge'], min: 0, max: 30 }],
+        repositories: ['training', 'serving'],
+      },
+      tags: { 'cost-center': 'ml-platform' },
+      workloads: { edw: { enabled: true }, rag: { enabled: true }, mlops: { enabled: true }, lakehouse: { enabled: true } },
+    },
+    {
+      name: 'azure-dev',
+      cloud: 'azure',
+      stage: 'dev',
+      region: 'westeurope',
+      azure: {
+        subscriptionId: EXAMPLE_AZURE_SUBSCRIPTION,
+        tenantId: EXAMPLE_AZURE_TENANT,
+        adminGroupObjectIds: [EXAMPLE_AZURE_ADMIN_GROUP],
+      },
+      network: { cidr: '10.30.0.0/16', apiAllowedCidrs: ['203.0.113.0/24'] },
+      cluster: {
+        kubernetesVersion: '1.33',
+        systemPool: { sizes: ['Standard_D4s_v5'], min: 2, max: 3 },
+        gpuPools: [{ name: 'gpu', sizes: ['Standard_NC4as_T4_v3'], min: 0, max: 2, capacity: 'spot' }],
+        spotPools: [{ name: 'spot', sizes: ['Standard_D4s_v5'], min: 0, max: 10 }],
+      },
+      tags: { 'cost-center': 'ml-platform' },
+      workloads: { edw: { enabled: true }, rag: { enabled: true }, mlops: { enabled: true }, lakehouse: { enabled: true } },
+    },
+    {
+      name: 'azure-prod',
+      cloud: 'azure',
+      stage: 'prod',
+      region: 'westeurope',
+      azure: {
+        subscriptionId: EXAMPLE_AZURE_SUBSCRIPTION,
+        tenantId: EXAMPLE_AZURE_TENANT,
+        adminGroupObjectIds: [EXAMPLE_AZURE_ADMIN_GROUP],
+      },
+      network: { cidr: '10.40.0.0/16' },
+      cluster: {
+        kubernetesVersion: '1.33',
+        systemPool: { sizes: ['Standard_D4s_v5'], min: 3, max: 5 },
+        gpuPools: [
+          { name: 'gpu', sizes: ['Standard_NC24ads_A100_v4'], min: 0, max: 2, capacity: 'on-demand' },
+          { name: 'gpuspot', sizes: ['Standard_NC24ads_A100_v4'], min: 0, max: 4, capacity: 'spot' },
+        ],
+        spotPools: [{ name: 'spot', sizes: ['Standard_D8s_v5'], min: 0, max: 20 }],
+      },
+      tags: { 'cost-center': 'ml-platform' },
+      workloads: { edw: { enabled: true }, rag: { enabled: true }, mlops: { enabled: true }, lakehouse: { enabled: true } },
+    },
+  ],
+};

@@ -1,0 +1,86 @@
+/**
+ * The base of every Terraform stack: one environment, one state file, a remote backend, pinned and
+ * fully qualified providers, and a JSON rendering that is the same on every machine.
+ */
+import { App, AzurermBackend, S3Backend, TerraformStack } from 'cdktf';
+import type { EnvironmentContext } from '../../src/model/context';
+import { stateKey } from '../../src/model/naming';
+
+/** Provider versions match the generated bindings in package.json, so every attribute we set exists. */
+export const PROVIDER_REQUIREMENTS = {
+  aws: { source: 'registry.terraform.io/hashicorp/aws', version: '6.25.0' },
+  azurerm: { source: 'registry.terraform.io/hashicorp/azurerm', version: '4.55.0' },
+} as const;
+
+export const TERRAFORM_REQUIRED_VERSION = '>= 1.10.0';
+
+/** What every layer of a stack needs to know (the same context the charts get). */
+export type StackContext = EnvironmentContext;
+
+export class PlatformStack extends TerraformStack {
+  readonly ctx: StackContext;
+
+  /** `stackName` is the directory under dist/<env>/terraform and the state key; keep it stable. */
+  constructor(app: App, readonly stackName: string, ctx: StackContext) {
+    super(app, stackName);
+    this.ctx = ctx;
+    const { env } = ctx;
+    if (env.cloud === 'aws') {
+      new S3Backend(this, {
+        bucket: env.aws!.stateBucket,
+        key: stateKey(env.name, stackName),
+        region: env.region,
+        encrypt: true,
+      });
+      // S3-native locking (Terraform >= 1.10): no DynamoDB lock table to manage.
+      this.addOverride('terraform.backend.s3.use_lockfile', true);
+    } else {
+      const azure = env.azure!;
+      new AzurermBackend(this, {
+        resourceGroupName: azure.state.resourceGroup,
+        storageAccountName: azure.state.storageAccount,
+        containerName: azure.state.container,
+        key: stateKey(env.name, stackName),
+        subscriptionId: azure.subscriptionId,
+        tenantId: azure.tenantId,
+        useAzureadAuth: true,
+      });
+    }
+    this.addOverride('terraform.required_version', TERRAFORM_REQUIRED_VERSION);
+  }
+
+  /** The stack as Terraform JSON: cdktf's bookkeeping removed, providers fully qualified, keys sorted. */
+  render(): Record<string, unknown> {
+    const json = this.toTerraform() as Record<string, any>;
+    const required = json.terraform?.required_providers as Record<string, unknown> | undefined;
+    if (required) {
+      for (const name of Object.keys(required)) {
+        const pinned = PROVIDER_REQUIREMENTS[name as keyof typeof PROVIDER_REQUIREMENTS];
+        if (!pinned) throw new Error(`stack ${this.stackName}: provider ${name} has no pinned source and version`);
+        required[name] = { ...pinned };
+      }
+    }
+    return normaliseTerraform(json) as Record<string, unknown>;
+  }
+}
+
+/** Drops cdktf's `//` metadata (construct paths, cdktf version) and sorts object keys, recursively. */
+export function normaliseTerraform(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(normaliseTerraform);
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) {
+      if (key === '//') continue;
+      const v = normaliseTerraform((value as Record<string, unknown>)[key]);
+      if (v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0 && (key === 'output' || key === 'overrides')) continue;
+      out[key] = v;
+    }
+    return out;
+  }
+  return value;
+}
+
+/** A cdktf App that never touches the disk: stacks are rendered in memory by render(). */
+export function newTerraformApp(): App {
+  return new App({ outdir: '.', skipValidation: false, context: { excludeStackIdFromLogicalIds: 'true', allowSepCharsInLogicalIds: 'true' } });
+}
