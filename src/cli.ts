@@ -1,0 +1,144 @@
+/**
+ * `npm run synth [-- --env NAME] [--config FILE] [--out DIR]`
+ * Exit codes: 0 written, 1 synthesis failed, 2 invalid model or usage. On any failure the output
+ * directory is left exactly as it was.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { loadPlatform } from './model/load';
+import { applyOverlay, parseOverlay } from './model/overlay';
+import { ModelError } from './model/problems';
+import type { Platform } from './model/types';
+import { defaultPlatform } from './platform';
+import { synthesizeEnvironment, type RenderedEnvironment } from './synth/synthesize';
+import { formatSummary } from './synth/summary';
+import { writeOutput } from './synth/writer';
+
+export const REPO_ROOT = path.resolve(__dirname, '..');
+
+export interface CliOptions {
+  envs: string[];
+  config?: string;
+  out: string;
+  quiet: boolean;
+}
+
+const USAGE = `usage: npm run synth -- [--env NAME]... [--config FILE.yaml] [--out DIR] [--quiet]
+  --env NAME     synthesize only this environment (repeatable); others in the output are kept
+  --config FILE  YAML overlay merged into the default model (same shape as src/platform.ts)
+  --out DIR      output directory (default: dist/ in the repository)
+  --quiet        print nothing on success`;
+
+export class UsageError extends Error {}
+
+export function parseArgs(argv: readonly string[]): CliOptions {
+  const options: CliOptions = { envs: [], out: path.join(REPO_ROOT, 'dist'), quiet: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = () => {
+      const v = inline ?? argv[++i];
+      if (v === undefined || v === '') throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '--env':
+        options.envs.push(...value().split(',').filter(Boolean));
+        break;
+      case '--config':
+        options.config = value();
+        break;
+      case '--out':
+        options.out = path.resolve(value());
+        break;
+      case '--quiet':
+        options.quiet = true;
+        break;
+      case '--help':
+      case '-h':
+        throw new UsageError('');
+      default:
+        throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
+    }
+  }
+  return options;
+}
+
+/** Loads the default model, with the overlay applied when one is given. */
+export function loadModel(config?: string): Platform {
+  if (!config) return loadPlatform(defaultPlatform);
+  let text: string;
+  try {
+    text = fs.readFileSync(config, 'utf8');
+  } catch (err) {
+    throw new ModelError([{ path: config, message: `cannot read overlay: ${(err as NodeJS.ErrnoException).code ?? String(err)}` }]);
+  }
+  const source = path.basename(config);
+  return loadPlatform(applyOverlay(defaultPlatform, parseOverlay(text, source), source));
+}
+
+export interface Io {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+const STDIO: Io = { out: (l) => process.stdout.write(l + '\n'), err: (l) => process.stderr.write(l + '\n') };
+
+/** Seams for tests (a synth that fails part-way); production uses the real functions. */
+export interface Steps {
+  synthesizeEnvironment: typeof synthesizeEnvironment;
+}
+
+export function run(argv: readonly string[], io: Io = STDIO, steps: Steps = { synthesizeEnvironment }): number {
+  let options: CliOptions;
+  try {
+    options = parseArgs(argv);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    if (err.message) io.err(`error: ${err.message}`);
+    io.err(USAGE);
+    return err.message ? 2 : 0;
+  }
+
+  let platform: Platform;
+  try {
+    platform = loadModel(options.config);
+  } catch (err) {
+    if (err instanceof ModelError) {
+      io.err(err.message);
+      io.err('Nothing was written.');
+      return 2;
+    }
+    throw err;
+  }
+
+  const known = platform.environments.map((e) => e.name);
+  const unknown = options.envs.filter((e) => !known.includes(e));
+  if (unknown.length > 0) {
+    io.err(`error: unknown environment${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (known: ${known.join(', ')})`);
+    io.err('Nothing was written.');
+    return 2;
+  }
+  const selected = options.envs.length > 0 ? platform.environments.filter((e) => options.envs.includes(e.name)) : platform.environments;
+
+  const started = performance.now();
+  const rendered: RenderedEnvironment[] = [];
+  try {
+    for (const env of selected) rendered.push(steps.synthesizeEnvironment(platform, env));
+    const files = new Map<string, string>();
+    for (const r of rendered) for (const [p, c] of r.files) files.set(p, c);
+    // A partial synth keeps the other environments' committed output; a full one replaces everything.
+    const keep = options.envs.length > 0 && fs.existsSync(options.out)
+      ? fs.readdirSync(options.out).filter((entry) => !options.envs.includes(entry))
+      : [];
+    writeOutput(options.out, files, { keep });
+  } catch (err) {
+    io.err(`synthesis failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    io.err('Nothing was written.');
+    return 1;
+  }
+  if (!options.quiet) io.out(formatSummary(rendered, performance.now() - started, path.relative(process.cwd(), options.out) || '.'));
+  return 0;
+}
+
+if (require.main === module) process.exitCode = run(process.argv.slice(2));

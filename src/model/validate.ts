@@ -1,0 +1,296 @@
+/**
+ * The rules a platform model must satisfy beyond its shape. Every rule appends problems with the
+ * path of the offending value and what was expected; nothing stops at the first problem.
+ * Rules read the raw spec defensively, since they also run on specs whose shape is wrong.
+ */
+import { DEFAULT_POD_CIDR, DEFAULT_SERVICE_CIDR, STANDARD_TAG_KEYS } from './defaults';
+import { EKS_ADDON_VERSIONS, KUBERNETES_VERSIONS, REGIONS, describeSize } from './catalog';
+import { cidrsOverlap, formatCidr, hasHostBits, parseCidr, type Cidr } from './cidr';
+import { defaultAwsStateBucket, defaultAzureStateStorageAccount } from './naming';
+import type { Problem } from './problems';
+import type { Cloud, EnvironmentSpec, NodePoolSpec, PlatformSpec } from './types';
+
+const PLATFORM_NAME = /^[a-z][a-z0-9]{1,7}$/;
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const POOL_NAME = /^[a-z][a-z0-9]{0,11}$/;
+const ACCOUNT_ID = /^\d{12}$/;
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const ECR_REPOSITORY = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+const ADDON_VERSION = /^v\d+\.\d+\.\d+-eksbuild\.\d+$/;
+const AMI_ALIAS = /^(al2023|bottlerocket)@v\d+(\.\d+\.\d+)?$/;
+const ENVIRONMENT_NAME_MAX = 20;
+
+type Report = (path: string, message: string) => void;
+
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+const q = (v: unknown) => JSON.stringify(v);
+
+/** S3 bucket naming rules (general purpose buckets). Returns what is wrong, or undefined. */
+export function s3BucketNameProblem(name: string): string | undefined {
+  if (name.length < 3 || name.length > 63) return 'must be 3–63 characters';
+  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name)) return 'must be lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit';
+  if (name.includes('..')) return 'must not contain two adjacent dots';
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) return 'must not look like an IP address';
+  if (name.startsWith('xn--') || name.startsWith('sthree-')) return 'must not start with "xn--" or "sthree-"';
+  if (name.endsWith('-s3alias') || name.endsWith('--ol-s3')) return 'must not end with "-s3alias" or "--ol-s3"';
+  return undefined;
+}
+
+/** Azure storage account naming rules. */
+export function storageAccountNameProblem(name: string): string | undefined {
+  return /^[a-z0-9]{3,24}$/.test(name) ? undefined : 'must be 3–24 lowercase letters and digits (Azure storage account rule)';
+}
+
+function checkCidrText(value: unknown, path: string, report: Report): Cidr | undefined {
+  if (!isString(value)) return undefined;
+  const cidr = parseCidr(value);
+  if (cidr) return cidr;
+  report(path, hasHostBits(value) ? `${q(value)} has host bits set; use the network address` : `${q(value)} is not an IPv4 CIDR`);
+  return undefined;
+}
+
+export function validatePlatform(spec: PlatformSpec): Problem[] {
+  const problems: Problem[] = [];
+  const report: Report = (path, message) => problems.push({ path, message });
+
+  if (isString(spec.name) && !PLATFORM_NAME.test(spec.name))
+    report('name', `${q(spec.name)} must be 2–8 lowercase letters and digits, starting with a letter (it prefixes every resource name)`);
+
+  const environments = Array.isArray(spec.environments) ? spec.environments : [];
+  if (Array.isArray(spec.environments) && environments.length === 0) report('environments', 'must list at least one environment');
+
+  const seenNames = new Map<string, number>();
+  const networks: { index: number; name: string; cidr: Cidr }[] = [];
+  environments.forEach((env, i) => {
+    const base = `environments[${i}]`;
+    if (!env || typeof env !== 'object') return;
+    if (isString(env.name)) {
+      const first = seenNames.get(env.name);
+      if (first !== undefined) report(`${base}.name`, `${q(env.name)} is already used by environments[${first}]; names must be unique`);
+      else seenNames.set(env.name, i);
+    }
+    validateEnvironment(env, base, isString(spec.name) ? spec.name : '', report);
+    const cidr = isString(env.network?.cidr) ? parseCidr(env.network.cidr) : undefined;
+    if (cidr) {
+      for (const other of networks) {
+        if (cidrsOverlap(cidr, other.cidr))
+          report(`${base}.network.cidr`, `${q(env.network.cidr)} overlaps environments[${other.index}] (${other.name}) ${formatCidr(other.cidr)}; environments need distinct address spaces to be connected`);
+      }
+      networks.push({ index: i, name: String(env.name), cidr });
+    }
+  });
+  return problems;
+}
+
+function validateEnvironment(env: EnvironmentSpec, base: string, platformName: string, report: Report): void {
+  const cloud: Cloud | undefined = env.cloud === 'aws' || env.cloud === 'azure' ? env.cloud : undefined;
+
+  if (isString(env.name)) {
+    if (!DNS_LABEL.test(env.name) || env.name.length > ENVIRONMENT_NAME_MAX)
+      report(`${base}.name`, `${q(env.name)} must be a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit) of at most ${ENVIRONMENT_NAME_MAX} characters`);
+  }
+
+  if (cloud && isString(env.region) && !(env.region in REGIONS[cloud]))
+    report(`${base}.region`, `${q(env.region)} is not a known ${cloud} region (known: ${Object.keys(REGIONS[cloud]).join(', ')})`);
+
+  // Each cloud needs its own account block and only that one.
+  if (cloud === 'aws') {
+    if (!env.aws) report(`${base}.aws`, 'is required when cloud is "aws" (accountId)');
+    if (env.azure) report(`${base}.azure`, 'is only for cloud "azure"; remove it');
+  }
+  if (cloud === 'azure') {
+    if (!env.azure) report(`${base}.azure`, 'is required when cloud is "azure" (subscriptionId, tenantId)');
+    if (env.aws) report(`${base}.aws`, 'is only for cloud "aws"; remove it');
+  }
+  if (cloud === 'aws' && env.aws) validateAws(env, base, platformName, report);
+  if (cloud === 'azure' && env.azure) validateAzure(env, base, platformName, report);
+
+  validateNetwork(env, base, cloud, report);
+  validateCluster(env, base, cloud, report);
+  validateTags(env, base, cloud, report);
+}
+
+function validateAws(env: EnvironmentSpec, base: string, platformName: string, report: Report): void {
+  const aws = env.aws!;
+  const accountOk = isString(aws.accountId) && ACCOUNT_ID.test(aws.accountId);
+  if (isString(aws.accountId) && !accountOk) report(`${base}.aws.accountId`, `${q(aws.accountId)} is not a 12-digit AWS account id`);
+  (Array.isArray(aws.clusterAdminArns) ? aws.clusterAdminArns : []).forEach((arn, j) => {
+    if (!isString(arn)) return;
+    const m = /^arn:aws:iam::(\d{12}):(role|user)\/[\w+=,.@/-]+$/.exec(arn);
+    if (!m) report(`${base}.aws.clusterAdminArns[${j}]`, `${q(arn)} is not an IAM role or user ARN (arn:aws:iam::<account>:role/<name>)`);
+    else if (accountOk && m[1] !== aws.accountId)
+      report(`${base}.aws.clusterAdminArns[${j}]`, `${q(arn)} is in account ${m[1]}, not this environment's account ${aws.accountId}`);
+  });
+  if (isString(aws.stateBucket)) {
+    const problem = s3BucketNameProblem(aws.stateBucket);
+    if (problem) report(`${base}.aws.stateBucket`, `${q(aws.stateBucket)} is not a valid S3 bucket name: ${problem}`);
+  } else if (accountOk && isString(env.region) && platformName) {
+    const derived = defaultAwsStateBucket(platformName, aws.accountId, env.region);
+    const problem = s3BucketNameProblem(derived);
+    if (problem) report(`${base}.aws.stateBucket`, `the derived name ${q(derived)} is not a valid S3 bucket name (${problem}); set stateBucket`);
+  }
+}
+
+function validateAzure(env: EnvironmentSpec, base: string, platformName: string, report: Report): void {
+  const azure = env.azure!;
+  for (const key of ['subscriptionId', 'tenantId'] as const) {
+    const v = azure[key];
+    if (isString(v) && !GUID.test(v)) report(`${base}.azure.${key}`, `${q(v)} is not a GUID (lowercase xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)`);
+  }
+  (Array.isArray(azure.adminGroupObjectIds) ? azure.adminGroupObjectIds : []).forEach((id, j) => {
+    if (isString(id) && !GUID.test(id)) report(`${base}.azure.adminGroupObjectIds[${j}]`, `${q(id)} is not a GUID`);
+  });
+  const state = azure.state ?? {};
+  if (isString(state.storageAccount)) {
+    const problem = storageAccountNameProblem(state.storageAccount);
+    if (problem) report(`${base}.azure.state.storageAccount`, `${q(state.storageAccount)} ${problem}`);
+  } else if (platformName && (env.stage === 'dev' || env.stage === 'prod')) {
+    const derived = defaultAzureStateStorageAccount(platformName, env.stage);
+    const problem = storageAccountNameProblem(derived);
+    if (problem) report(`${base}.azure.state.storageAccount`, `the derived name ${q(derived)} ${problem}; set it explicitly`);
+  }
+  if (isString(state.container) && !/^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(state.container))
+    report(`${base}.azure.state.container`, `${q(state.container)} must be 3–63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit`);
+  if (isString(state.resourceGroup) && !/^[-\w.()]{1,89}[-\w()]$/.test(state.resourceGroup))
+    report(`${base}.azure.state.resourceGroup`, `${q(state.resourceGroup)} must be 1–90 letters, digits, '-', '_', '.', '(' or ')', not ending in '.'`);
+}
+
+function validateNetwork(env: EnvironmentSpec, base: string, cloud: Cloud | undefined, report: Report): void {
+  const net = env.network;
+  if (!net || typeof net !== 'object') return;
+  const path = `${base}.network`;
+  const cidr = checkCidrText(net.cidr, `${path}.cidr`, report);
+  if (cidr && (cidr.prefix < 16 || cidr.prefix > 22))
+    report(`${path}.cidr`, `${q(net.cidr)} must be between /16 and /22 (subnets per zone are carved from it)`);
+
+  if (isInt(net.zones) && cloud) {
+    const min = cloud === 'aws' ? 2 : 1;
+    const regionZones = isString(env.region) ? REGIONS[cloud][env.region] : undefined;
+    const max = Math.min(3, regionZones ?? 3);
+    if (net.zones < min || net.zones > max)
+      report(`${path}.zones`, `${net.zones} must be from ${min} to ${max}${cloud === 'aws' ? ' (EKS needs subnets in at least two zones)' : ''}${regionZones !== undefined && regionZones < 3 ? ` (${env.region} has ${regionZones})` : ''}`);
+  }
+
+  const service = checkCidrText(net.serviceCidr ?? DEFAULT_SERVICE_CIDR, `${path}.serviceCidr`, report);
+  const pod = cloud === 'azure' ? checkCidrText(net.podCidr ?? DEFAULT_POD_CIDR, `${path}.podCidr`, report) : undefined;
+  if (net.podCidr !== undefined && cloud === 'aws')
+    report(`${path}.podCidr`, 'is only used on Azure (CNI overlay); on AWS pods take VPC addresses');
+  if (cidr && service && cidrsOverlap(cidr, service))
+    report(`${path}.serviceCidr`, `${formatCidr(service)} overlaps the network ${formatCidr(cidr)}`);
+  if (cidr && pod && cidrsOverlap(cidr, pod)) report(`${path}.podCidr`, `${formatCidr(pod)} overlaps the network ${formatCidr(cidr)}`);
+  if (service && pod && cidrsOverlap(service, pod)) report(`${path}.podCidr`, `${formatCidr(pod)} overlaps the service CIDR ${formatCidr(service)}`);
+
+  const allowed = Array.isArray(net.apiAllowedCidrs) ? net.apiAllowedCidrs : [];
+  allowed.forEach((c, j) => {
+    const parsed = checkCidrText(c, `${path}.apiAllowedCidrs[${j}]`, report);
+    if (parsed && parsed.prefix === 0) report(`${path}.apiAllowedCidrs[${j}]`, `${q(c)} would open the API server to the whole internet`);
+  });
+  const privateApi = env.cluster?.privateApi ?? env.stage === 'prod';
+  if (privateApi && allowed.length > 0)
+    report(`${path}.apiAllowedCidrs`, 'is set but the API server is private in this environment; remove it or set cluster.privateApi to false (dev only)');
+  if (!privateApi && allowed.length === 0)
+    report(`${path}.apiAllowedCidrs`, 'must list who may reach the public API server (dev); an empty list would leave it open to everyone');
+}
+
+function validatePool(pool: NodePoolSpec, path: string, cloud: Cloud | undefined, kind: 'cpu' | 'gpu', report: Report): void {
+  if (isInt(pool.min) && pool.min < 0) report(`${path}.min`, `${pool.min} must be 0 or more`);
+  if (isInt(pool.max) && pool.max < 1) report(`${path}.max`, `${pool.max} must be at least 1`);
+  if (isInt(pool.min) && isInt(pool.max) && pool.min > pool.max) report(`${path}.min`, `${pool.min} is greater than max ${pool.max}`);
+  if (!Array.isArray(pool.sizes)) return;
+  if (pool.sizes.length === 0) report(`${path}.sizes`, 'must list at least one size');
+  if (cloud === 'azure' && pool.sizes.length > 1) report(`${path}.sizes`, `an AKS node pool takes exactly one VM size, got ${pool.sizes.length}`);
+  const seen = new Set<string>();
+  pool.sizes.forEach((size, j) => {
+    if (!isString(size) || !cloud) return;
+    if (seen.has(size)) report(`${path}.sizes[${j}]`, `${q(size)} is listed twice`);
+    seen.add(size);
+    const info = describeSize(cloud, size);
+    const families = cloud === 'aws' ? 'e.g. m6i.large, c7i.xlarge, g5.xlarge, g6.2xlarge, p5.48xlarge' : 'e.g. Standard_D4s_v5, Standard_NC4as_T4_v3, Standard_ND96asr_v4';
+    if (!info) report(`${path}.sizes[${j}]`, `${q(size)} is not a known ${cloud === 'aws' ? 'instance type' : 'VM size'} (${families})`);
+    else if (kind === 'gpu' && info.gpus === 0) report(`${path}.sizes[${j}]`, `${q(size)} has no GPU; GPU pools need a GPU family (${cloud === 'aws' ? 'g5, g6, g6e, p4d, p5…' : 'NC, ND, NV…'})`);
+    else if (kind === 'cpu' && info.gpus > 0) report(`${path}.sizes[${j}]`, `${q(size)} is a GPU size; put it in a gpuPools entry`);
+  });
+}
+
+function validateCluster(env: EnvironmentSpec, base: string, cloud: Cloud | undefined, report: Report): void {
+  const cluster = env.cluster;
+  if (!cluster || typeof cluster !== 'object') return;
+  const path = `${base}.cluster`;
+
+  if (cloud && isString(cluster.kubernetesVersion) && !KUBERNETES_VERSIONS[cloud].includes(cluster.kubernetesVersion))
+    report(`${path}.kubernetesVersion`, `${q(cluster.kubernetesVersion)} is not a supported ${cloud === 'aws' ? 'EKS' : 'AKS'} version (${KUBERNETES_VERSIONS[cloud].join(', ')})`);
+  if (cluster.privateApi === false && env.stage === 'prod')
+    report(`${path}.privateApi`, 'must stay true in prod: a prod API server is reachable only from the private network');
+
+  if (cluster.systemPool && typeof cluster.systemPool === 'object') {
+    validatePool(cluster.systemPool, `${path}.systemPool`, cloud, 'cpu', report);
+    if (isInt(cluster.systemPool.min) && cluster.systemPool.min < 1)
+      report(`${path}.systemPool.min`, `${cluster.systemPool.min} must be at least 1: the system pool runs CoreDNS and the operators`);
+  }
+
+  const poolNames = new Map<string, string>([['system', `${path}.systemPool`]]);
+  const checkName = (name: unknown, at: string) => {
+    if (!isString(name)) return;
+    if (!POOL_NAME.test(name)) report(`${at}.name`, `${q(name)} must be 1–12 lowercase letters and digits, starting with a letter (AKS node pool rule, used on both clouds)`);
+    const first = poolNames.get(name);
+    if (first) report(`${at}.name`, `${q(name)} is already used by ${first}`);
+    else poolNames.set(name, at);
+  };
+
+  (Array.isArray(cluster.gpuPools) ? cluster.gpuPools : []).forEach((pool, j) => {
+    if (!pool || typeof pool !== 'object') return;
+    const at = `${path}.gpuPools[${j}]`;
+    checkName(pool.name, at);
+    validatePool(pool, at, cloud, 'gpu', report);
+    if (pool.provisioner === 'karpenter' && cloud === 'azure') report(`${at}.provisioner`, '"karpenter" is AWS only; AKS GPU pools are node pools');
+    if (pool.provisioner === 'karpenter' && isInt(pool.min) && pool.min > 0)
+      report(`${at}.min`, `${pool.min}: a Karpenter NodePool keeps no minimum of nodes; set min to 0 or use provisioner "node-group"`);
+  });
+  (Array.isArray(cluster.spotPools) ? cluster.spotPools : []).forEach((pool, j) => {
+    if (!pool || typeof pool !== 'object') return;
+    const at = `${path}.spotPools[${j}]`;
+    checkName(pool.name, at);
+    validatePool(pool, at, cloud, 'cpu', report);
+    if (cloud === 'aws' && isInt(pool.min) && pool.min > 0)
+      report(`${at}.min`, `${pool.min}: AWS Spot pools are Karpenter NodePools, which keep no minimum of nodes; set min to 0`);
+  });
+
+  const seenRepos = new Set<string>();
+  (Array.isArray(cluster.repositories) ? cluster.repositories : []).forEach((repo, j) => {
+    if (!isString(repo)) return;
+    if (!ECR_REPOSITORY.test(repo) || repo.length > 64) report(`${path}.repositories[${j}]`, `${q(repo)} must be lowercase letters and digits separated by single '.', '_' or '-', at most 64 characters`);
+    if (seenRepos.has(repo)) report(`${path}.repositories[${j}]`, `${q(repo)} is listed twice`);
+    seenRepos.add(repo);
+  });
+
+  if (cluster.addons && typeof cluster.addons === 'object') {
+    if (cloud === 'azure') report(`${path}.addons`, 'pins EKS add-ons and is AWS only; AKS manages its add-ons');
+    for (const [name, version] of Object.entries(cluster.addons)) {
+      if (isString(version) && !ADDON_VERSION.test(version)) report(`${path}.addons.${name}`, `${q(version)} is not an EKS add-on version (v<major>.<minor>.<patch>-eksbuild.<n>)`);
+    }
+  }
+  if (cloud === 'aws' && isString(cluster.kubernetesVersion) && KUBERNETES_VERSIONS.aws.includes(cluster.kubernetesVersion) && !EKS_ADDON_VERSIONS[cluster.kubernetesVersion])
+    report(`${path}.kubernetesVersion`, `no pinned EKS add-on versions for ${cluster.kubernetesVersion}; set cluster.addons`);
+
+  if (cluster.karpenter && typeof cluster.karpenter === 'object') {
+    if (cloud === 'azure') report(`${path}.karpenter`, 'is AWS only; AKS Spot capacity comes from spotPools');
+    const alias = cluster.karpenter.amiAlias;
+    if (isString(alias)) {
+      if (alias.endsWith('@latest')) report(`${path}.karpenter.amiAlias`, `${q(alias)} is not pinned: @latest rolls every node to a new AMI without review; pin a release such as al2023@v20250807`);
+      else if (!AMI_ALIAS.test(alias)) report(`${path}.karpenter.amiAlias`, `${q(alias)} is not an AMI alias (al2023@v<YYYYMMDD> or bottlerocket@v<x.y.z>)`);
+    }
+  }
+}
+
+function validateTags(env: EnvironmentSpec, base: string, cloud: Cloud | undefined, report: Report): void {
+  if (!env.tags || typeof env.tags !== 'object' || Array.isArray(env.tags)) return;
+  for (const [key, value] of Object.entries(env.tags)) {
+    const at = `${base}.tags.${key}`;
+    if ((STANDARD_TAG_KEYS as readonly string[]).includes(key)) report(at, 'is set by the platform on every resource and cannot be overridden');
+    if (key.length < 1 || key.length > 128) report(at, 'tag keys must be 1–128 characters');
+    if (cloud === 'aws' && key.toLowerCase().startsWith('aws:')) report(at, 'tag keys starting with "aws:" are reserved by AWS');
+    if (cloud === 'azure' && /[<>%&\\?/]/.test(key)) report(at, 'Azure tag names cannot contain < > % & \\ ? /');
+    if (isString(value) && value.length > 256) report(at, `tag values must be at most 256 characters (got ${value.length})`);
+  }
+}

@@ -1,0 +1,80 @@
+import { EKS_ADDON_VERSIONS } from '../../src/model/catalog';
+import { loadPlatform } from '../../src/model/load';
+import { namesFor } from '../../src/model/naming';
+import { defaultPlatform } from '../../src/platform';
+
+const platform = loadPlatform(defaultPlatform);
+const env = (name: string) => platform.environments.find((e) => e.name === name)!;
+
+describe('defaults', () => {
+  it('spreads dev over two zones and prod over three', () => {
+    expect(env('aws-dev').network.zones).toBe(2);
+    expect(env('aws-prod').network.zones).toBe(3);
+  });
+
+  it('makes the prod API private and the dev API public', () => {
+    expect(env('aws-prod').cluster.privateApi).toBe(true);
+    expect(env('azure-prod').cluster.privateApi).toBe(true);
+    expect(env('aws-dev').cluster.privateApi).toBe(false);
+  });
+
+  it('pins EKS add-ons from the catalog for the cluster version, and none on Azure', () => {
+    expect(env('aws-prod').cluster.addons).toEqual(EKS_ADDON_VERSIONS['1.33']);
+    expect(env('azure-prod').cluster.addons).toEqual({});
+  });
+
+  it('lets the model override one add-on version and keeps the rest pinned', () => {
+    const spec = structuredClone(defaultPlatform) as any;
+    spec.environments[0].cluster.addons = { coredns: 'v1.12.1-eksbuild.2' };
+    const resolved = loadPlatform(spec).environments[0].cluster.addons;
+    expect(resolved.coredns).toBe('v1.12.1-eksbuild.2');
+    expect(resolved['vpc-cni']).toBe(EKS_ADDON_VERSIONS['1.33']['vpc-cni']);
+  });
+
+  it('merges the standard tags into the model tags, keys sorted', () => {
+    expect(env('aws-dev').tags).toEqual({ 'cost-center': 'ml-platform', environment: 'aws-dev', 'managed-by': 'platform-synth', project: 'acme' });
+    expect(Object.keys(env('aws-dev').tags)).toEqual(['cost-center', 'environment', 'managed-by', 'project']);
+  });
+
+  it('derives the state locations', () => {
+    expect(env('aws-dev').aws!.stateBucket).toBe('acme-tfstate-111111111111-eu-west-1');
+    expect(env('azure-prod').azure!.state).toEqual({ resourceGroup: 'rg-acme-tfstate', storageAccount: 'acmetfstateprod', container: 'tfstate' });
+  });
+
+  it('defaults GPU pools to managed node groups and switches workloads off unless enabled', () => {
+    const spec = structuredClone(defaultPlatform) as any;
+    delete spec.environments[1].cluster.gpuPools[0].provisioner;
+    delete spec.environments[1].workloads;
+    const resolved = loadPlatform(spec).environments[1];
+    expect(resolved.cluster.gpuPools[0].provisioner).toBe('node-group');
+    expect(resolved.workloads).toEqual({ rag: false, mlops: false, lakehouse: false, edw: false });
+  });
+
+  it('is immutable', () => {
+    expect(() => {
+      (env('aws-dev').network as any).cidr = '10.0.0.0/16';
+    }).toThrow(TypeError);
+  });
+});
+
+describe('naming', () => {
+  it('derives cloud names from the platform and environment names', () => {
+    const aws = namesFor(platform, env('aws-prod')).aws!;
+    expect(aws.clusterName).toBe('acme-aws-prod');
+    expect(aws.karpenterNodeRoleName).toBe('acme-aws-prod-karpenter-node');
+    expect(aws.roleArn(aws.karpenterNodeRoleName)).toBe('arn:aws:iam::222222222222:role/acme-aws-prod-karpenter-node');
+    expect(aws.ecrRepositories).toEqual({ training: 'acme/aws-prod/training', serving: 'acme/aws-prod/serving' });
+    const azure = namesFor(platform, env('azure-dev')).azure!;
+    expect(azure.clusterName).toBe('aks-acme-azure-dev');
+    expect(azure.containerRegistryName).toBe('acracmeazuredev');
+    expect(azure.containerRegistryName).toMatch(/^[a-z0-9]{5,50}$/);
+  });
+
+  it('lists the platform namespace and one per enabled workload', () => {
+    expect(namesFor(platform, env('aws-dev')).namespaces).toEqual(['platform-system', 'rag', 'mlops', 'lakehouse', 'edw']);
+    const spec = structuredClone(defaultPlatform) as any;
+    spec.environments[0].workloads = { edw: { enabled: true }, rag: { enabled: false } };
+    const p = loadPlatform(spec);
+    expect(namesFor(p, p.environments[0]).namespaces).toEqual(['platform-system', 'edw']);
+  });
+});

@@ -1,0 +1,141 @@
+import { findProblems, loadPlatform } from '../../src/model/load';
+import { ModelError, type Problem } from '../../src/model/problems';
+import { defaultPlatform } from '../../src/platform';
+
+type Spec = any;
+const base = (): Spec => structuredClone(defaultPlatform);
+/** Environment indexes in the default model. */
+const AWS_DEV = 0, AWS_PROD = 1, AZ_DEV = 2, AZ_PROD = 3;
+
+function problemsAfter(mutate: (spec: Spec) => void): Problem[] {
+  const spec = base();
+  mutate(spec);
+  return findProblems(spec);
+}
+
+describe('the default model', () => {
+  it('is valid and resolves four environments', () => {
+    expect(findProblems(defaultPlatform)).toEqual([]);
+    expect(loadPlatform(defaultPlatform).environments.map((e) => e.name)).toEqual(['aws-dev', 'aws-prod', 'azure-dev', 'azure-prod']);
+  });
+});
+
+// Each rule: a change to the default model, the path it must be reported at and the message.
+const rules: Array<[string, (s: Spec) => void, string, RegExp]> = [
+  // shape
+  ['unknown key', (s) => (s.environments[AWS_DEV].network.cidrs = 'x'), 'environments[0].network.cidrs', /unknown key \(expected one of: cidr, zones/],
+  ['unknown top-level key', (s) => (s.environment = []), 'environment', /unknown key/],
+  ['missing required field', (s) => delete s.environments[AWS_DEV].region, 'environments[0].region', /is required/],
+  ['wrong type', (s) => (s.environments[AWS_DEV].cluster.systemPool.min = '2'), 'environments[0].cluster.systemPool.min', /expected a whole number, got string "2"/],
+  ['enum', (s) => (s.environments[AWS_DEV].cloud = 'gcp'), 'environments[0].cloud', /"gcp" is not one of "aws", "azure"/],
+  ['capacity enum', (s) => (s.environments[AWS_DEV].cluster.gpuPools[0].capacity = 'reserved'), 'environments[0].cluster.gpuPools[0].capacity', /not one of "spot", "on-demand"/],
+  // names
+  ['platform name', (s) => (s.name = 'Acme_Corp'), 'name', /must be 2–8 lowercase letters and digits/],
+  ['environment name DNS-1123', (s) => (s.environments[AWS_DEV].name = 'AWS_dev'), 'environments[0].name', /DNS-1123 label/],
+  ['environment name length', (s) => (s.environments[AWS_DEV].name = 'a'.repeat(21)), 'environments[0].name', /at most 20 characters/],
+  ['unique environment names', (s) => (s.environments[AWS_PROD].name = 'aws-dev'), 'environments[1].name', /already used by environments\[0\]/],
+  ['pool name', (s) => (s.environments[AZ_DEV].cluster.spotPools[0].name = 'spot-pool'), 'environments[2].cluster.spotPools[0].name', /1–12 lowercase letters and digits/],
+  ['unique pool names', (s) => (s.environments[AWS_PROD].cluster.gpuPools[1].name = 'gpu'), 'environments[1].cluster.gpuPools[1].name', /already used by environments\[1\]\.cluster\.gpuPools\[0\]/],
+  ['system pool name reserved', (s) => (s.environments[AWS_DEV].cluster.spotPools[0].name = 'system'), 'environments[0].cluster.spotPools[0].name', /already used by environments\[0\]\.cluster\.systemPool/],
+  ['repository name', (s) => (s.environments[AWS_DEV].cluster.repositories = ['Training']), 'environments[0].cluster.repositories[0]', /lowercase letters and digits/],
+  // regions and versions
+  ['unknown region', (s) => (s.environments[AWS_DEV].region = 'eu-west-9'), 'environments[0].region', /not a known aws region/],
+  ['azure region on aws', (s) => (s.environments[AWS_DEV].region = 'westeurope'), 'environments[0].region', /not a known aws region/],
+  ['kubernetes version', (s) => (s.environments[AZ_DEV].cluster.kubernetesVersion = '1.27'), 'environments[2].cluster.kubernetesVersion', /not a supported AKS version/],
+  // ids
+  ['account id', (s) => (s.environments[AWS_DEV].aws.accountId = '12345'), 'environments[0].aws.accountId', /not a 12-digit AWS account id/],
+  ['admin ARN format', (s) => (s.environments[AWS_DEV].aws.clusterAdminArns = ['admin']), 'environments[0].aws.clusterAdminArns[0]', /not an IAM role or user ARN/],
+  ['admin ARN account', (s) => (s.environments[AWS_DEV].aws.clusterAdminArns = ['arn:aws:iam::999999999999:role/x']), 'environments[0].aws.clusterAdminArns[0]', /in account 999999999999, not this environment's account/],
+  ['subscription GUID', (s) => (s.environments[AZ_DEV].azure.subscriptionId = 'sub-1'), 'environments[2].azure.subscriptionId', /not a GUID/],
+  ['tenant GUID', (s) => (s.environments[AZ_DEV].azure.tenantId = '0000'), 'environments[2].azure.tenantId', /not a GUID/],
+  ['admin group GUID', (s) => (s.environments[AZ_DEV].azure.adminGroupObjectIds = ['admins']), 'environments[2].azure.adminGroupObjectIds[0]', /not a GUID/],
+  ['aws block on azure', (s) => (s.environments[AZ_DEV].aws = { accountId: '111111111111' }), 'environments[2].aws', /only for cloud "aws"/],
+  ['missing aws block', (s) => delete s.environments[AWS_DEV].aws, 'environments[0].aws', /is required when cloud is "aws"/],
+  ['missing azure block', (s) => delete s.environments[AZ_DEV].azure, 'environments[2].azure', /is required when cloud is "azure"/],
+  // storage names
+  ['S3 bucket uppercase', (s) => (s.environments[AWS_DEV].aws.stateBucket = 'My_Bucket'), 'environments[0].aws.stateBucket', /not a valid S3 bucket name: must be lowercase/],
+  ['S3 bucket length', (s) => (s.environments[AWS_DEV].aws.stateBucket = 'ab'), 'environments[0].aws.stateBucket', /must be 3–63 characters/],
+  ['S3 bucket IP', (s) => (s.environments[AWS_DEV].aws.stateBucket = '192.168.1.1'), 'environments[0].aws.stateBucket', /IP address/],
+  ['S3 bucket double dot', (s) => (s.environments[AWS_DEV].aws.stateBucket = 'a..b'), 'environments[0].aws.stateBucket', /adjacent dots/],
+  ['storage account', (s) => (s.environments[AZ_DEV].azure.state = { storageAccount: 'tf-state' }), 'environments[2].azure.state.storageAccount', /3–24 lowercase letters and digits/],
+  ['storage account length', (s) => (s.environments[AZ_DEV].azure.state = { storageAccount: 'a'.repeat(25) }), 'environments[2].azure.state.storageAccount', /3–24/],
+  ['state container', (s) => (s.environments[AZ_DEV].azure.state = { container: 'TF' }), 'environments[2].azure.state.container', /3–63 lowercase/],
+  ['state resource group', (s) => (s.environments[AZ_DEV].azure.state = { resourceGroup: 'rg.' }), 'environments[2].azure.state.resourceGroup', /not ending in '\.'/],
+  // network
+  ['CIDR syntax', (s) => (s.environments[AZ_DEV].network.cidr = '10.0.0.0/33'), 'environments[2].network.cidr', /^"10\.0\.0\.0\/33" is not an IPv4 CIDR$/],
+  ['CIDR host bits', (s) => (s.environments[AWS_DEV].network.cidr = '10.10.0.1/16'), 'environments[0].network.cidr', /host bits set/],
+  ['CIDR size', (s) => (s.environments[AWS_DEV].network.cidr = '10.10.0.0/24'), 'environments[0].network.cidr', /between \/16 and \/22/],
+  ['CIDR overlap between environments', (s) => (s.environments[AZ_PROD].network.cidr = '10.10.128.0/20'), 'environments[3].network.cidr', /overlaps environments\[0\] \(aws-dev\) 10\.10\.0\.0\/16/],
+  ['service CIDR overlap', (s) => (s.environments[AWS_DEV].network.serviceCidr = '10.10.0.0/16'), 'environments[0].network.serviceCidr', /overlaps the network/],
+  ['pod CIDR overlap', (s) => (s.environments[AZ_DEV].network.podCidr = '10.30.0.0/16'), 'environments[2].network.podCidr', /overlaps the network/],
+  ['pod CIDR on AWS', (s) => (s.environments[AWS_DEV].network.podCidr = '192.168.0.0/16'), 'environments[0].network.podCidr', /only used on Azure/],
+  ['zones on AWS', (s) => (s.environments[AWS_DEV].network.zones = 1), 'environments[0].network.zones', /from 2 to 3.*two zones/],
+  ['zones beyond region', (s) => ((s.environments[AZ_DEV].region = 'westus'), (s.environments[AZ_DEV].network.zones = 2)), 'environments[2].network.zones', /from 1 to 1.*westus has 1/],
+  ['API open to the internet', (s) => (s.environments[AWS_DEV].network.apiAllowedCidrs = ['0.0.0.0/0']), 'environments[0].network.apiAllowedCidrs[0]', /whole internet/],
+  ['public API needs allowed CIDRs', (s) => delete s.environments[AWS_DEV].network.apiAllowedCidrs, 'environments[0].network.apiAllowedCidrs', /must list who may reach/],
+  ['allowed CIDRs on a private API', (s) => (s.environments[AWS_PROD].network.apiAllowedCidrs = ['203.0.113.0/24']), 'environments[1].network.apiAllowedCidrs', /API server is private/],
+  ['prod API stays private', (s) => (s.environments[AWS_PROD].cluster.privateApi = false), 'environments[1].cluster.privateApi', /must stay true in prod/],
+  // pools
+  ['pool min > max', (s) => (s.environments[AWS_DEV].cluster.systemPool.min = 5), 'environments[0].cluster.systemPool.min', /5 is greater than max 3/],
+  ['pool max < 1', (s) => (s.environments[AZ_DEV].cluster.spotPools[0].max = 0), 'environments[2].cluster.spotPools[0].max', /must be at least 1/],
+  ['system pool min', (s) => (s.environments[AWS_DEV].cluster.systemPool.min = 0), 'environments[0].cluster.systemPool.min', /at least 1/],
+  ['unknown instance type', (s) => (s.environments[AWS_DEV].cluster.systemPool.sizes = ['x9.large']), 'environments[0].cluster.systemPool.sizes[0]', /not a known instance type/],
+  ['unknown VM size', (s) => (s.environments[AZ_DEV].cluster.systemPool.sizes = ['Standard_Z4_v9']), 'environments[2].cluster.systemPool.sizes[0]', /not a known VM size/],
+  ['GPU pool without GPU', (s) => (s.environments[AWS_DEV].cluster.gpuPools[0].sizes = ['m6i.large']), 'environments[0].cluster.gpuPools[0].sizes[0]', /has no GPU/],
+  ['GPU size in CPU pool', (s) => (s.environments[AZ_DEV].cluster.spotPools[0].sizes = ['Standard_NC4as_T4_v3']), 'environments[2].cluster.spotPools[0].sizes[0]', /is a GPU size/],
+  ['AKS pool takes one size', (s) => (s.environments[AZ_DEV].cluster.systemPool.sizes = ['Standard_D4s_v5', 'Standard_D8s_v5']), 'environments[2].cluster.systemPool.sizes', /exactly one VM size/],
+  ['empty sizes', (s) => (s.environments[AWS_DEV].cluster.systemPool.sizes = []), 'environments[0].cluster.systemPool.sizes', /at least one size/],
+  ['duplicate size', (s) => (s.environments[AWS_DEV].cluster.systemPool.sizes = ['m6i.large', 'm6i.large']), 'environments[0].cluster.systemPool.sizes[1]', /listed twice/],
+  ['karpenter on Azure', (s) => (s.environments[AZ_DEV].cluster.gpuPools[0].provisioner = 'karpenter'), 'environments[2].cluster.gpuPools[0].provisioner', /AWS only/],
+  ['karpenter GPU pool min', (s) => (s.environments[AWS_DEV].cluster.gpuPools[0].min = 1), 'environments[0].cluster.gpuPools[0].min', /keeps no minimum/],
+  ['AWS spot pool min', (s) => (s.environments[AWS_DEV].cluster.spotPools[0].min = 2), 'environments[0].cluster.spotPools[0].min', /keep no minimum/],
+  // add-ons and AMIs
+  ['add-on version format', (s) => (s.environments[AWS_DEV].cluster.addons = { coredns: 'latest' }), 'environments[0].cluster.addons.coredns', /not an EKS add-on version/],
+  ['add-ons on Azure', (s) => (s.environments[AZ_DEV].cluster.addons = { coredns: 'v1.12.4-eksbuild.1' }), 'environments[2].cluster.addons', /AWS only/],
+  ['AMI alias latest', (s) => (s.environments[AWS_DEV].cluster.karpenter = { amiAlias: 'al2023@latest' }), 'environments[0].cluster.karpenter.amiAlias', /not pinned/],
+  ['AMI alias format', (s) => (s.environments[AWS_DEV].cluster.karpenter = { amiAlias: 'ubuntu' }), 'environments[0].cluster.karpenter.amiAlias', /not an AMI alias/],
+  // tags
+  ['reserved tag', (s) => (s.environments[AWS_DEV].tags = { environment: 'x' }), 'environments[0].tags.environment', /set by the platform/],
+  ['aws: tag prefix', (s) => (s.environments[AWS_DEV].tags = { 'aws:owner': 'x' }), 'environments[0].tags.aws:owner', /reserved by AWS/],
+  ['Azure tag characters', (s) => (s.environments[AZ_DEV].tags = { 'team/owner': 'x' }), 'environments[2].tags.team/owner', /cannot contain/],
+  ['tag value length', (s) => (s.environments[AWS_DEV].tags = { owner: 'x'.repeat(257) }), 'environments[0].tags.owner', /at most 256/],
+];
+
+describe.each(rules)('rule: %s', (_name, mutate, path, message) => {
+  it(`reports ${path}`, () => {
+    const problems = problemsAfter(mutate);
+    const match = problems.filter((p) => p.path === path);
+    expect(match.map((p) => p.message)).toEqual(expect.arrayContaining([expect.stringMatching(message)]));
+  });
+});
+
+describe('reporting', () => {
+  it('reports every problem at once, across environments', () => {
+    const problems = problemsAfter((s) => {
+      s.environments[AWS_DEV].network.cidr = '10.0.0.0/33';
+      s.environments[AZ_PROD].azure.tenantId = 'nope';
+      s.environments[AWS_PROD].cluster.systemPool.min = 9;
+    });
+    expect(problems.map((p) => p.path).sort()).toEqual(
+      ['environments[0].network.cidr', 'environments[1].cluster.systemPool.min', 'environments[3].azure.tenantId'].sort(),
+    );
+  });
+
+  it('throws a ModelError whose message lists each problem with its path', () => {
+    const spec = base();
+    spec.environments[AZ_DEV].network.cidr = '10.0.0.0/33';
+    let error: unknown;
+    try {
+      loadPlatform(spec);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ModelError);
+    expect((error as ModelError).message).toContain('environments[2].network.cidr: "10.0.0.0/33" is not an IPv4 CIDR');
+    expect((error as ModelError).message).toMatch(/^1 problem in the platform model:/);
+  });
+
+  it('rejects a spec that is not a mapping', () => {
+    expect(findProblems(42)).toEqual([{ path: '', message: 'expected a mapping, got number 42' }]);
+  });
+});

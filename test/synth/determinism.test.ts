@@ -1,0 +1,52 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { run } from '../../src/cli';
+import { REPO, TSX, captureIo, tempDir, treeDigest } from './helpers';
+
+describe('determinism', () => {
+  let first: string;
+  beforeAll(() => {
+    first = path.join(tempDir('det-a'), 'dist');
+    expect(run(['--out', first, '--quiet'], captureIo().io)).toBe(0);
+  });
+
+  it('gives byte-identical output from another process, working directory and time zone', () => {
+    const second = path.join(tempDir('det-b'), 'out');
+    const result = spawnSync(TSX, [path.join(REPO, 'src/cli.ts'), '--out', second, '--quiet'], {
+      cwd: os.tmpdir(),
+      env: { ...process.env, TZ: 'Pacific/Kiritimati', LANG: 'de_DE.UTF-8', NODE_OPTIONS: '' },
+      encoding: 'utf8',
+    });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(treeDigest(second)).toEqual(treeDigest(first));
+  });
+
+  it('contains no absolute paths, host names, timestamps or tool versions that churn', () => {
+    const forbidden = [REPO, os.tmpdir(), os.hostname(), os.homedir()].filter((s) => s.length > 3);
+    for (const rel of Object.keys(treeDigest(first))) {
+      const text = fs.readFileSync(path.join(first, rel), 'utf8');
+      for (const s of forbidden) expect({ rel, found: text.includes(s) ? s : undefined }).toEqual({ rel, found: undefined });
+      expect({ rel, timestamp: /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(text) }).toEqual({ rel, timestamp: false });
+      expect({ rel, cdktfMeta: /"\/\/"|cdktf_version|"version": "0\.21/.test(text) }).toEqual({ rel, cdktfMeta: false });
+    }
+  });
+
+  it('uses logical IDs and object names chosen by the model, never construct hashes', () => {
+    for (const rel of Object.keys(treeDigest(first))) {
+      const text = fs.readFileSync(path.join(first, rel), 'utf8');
+      if (rel.endsWith('.json')) {
+        const json = JSON.parse(text);
+        for (const block of ['resource', 'data']) {
+          for (const byName of Object.values<Record<string, unknown>>(json[block] ?? {})) {
+            for (const id of Object.keys(byName)) expect({ rel, id, hashed: /_[0-9A-F]{8}$/.test(id) }).toEqual({ rel, id, hashed: false });
+          }
+        }
+      } else {
+        expect({ rel, hashed: /name: .*-c[0-9a-f]{7}$/m.test(text) }).toEqual({ rel, hashed: false });
+      }
+    }
+  });
+});

@@ -1,0 +1,26 @@
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { listFiles } from '../../src/synth/writer';
+
+export const REPO = path.resolve(__dirname, '../..');
+/** The tsx binary, so a child process runs the CLI exactly as `npm run synth` does. */
+export const TSX = path.join(REPO, 'node_modules/.bin/tsx');
+
+export function tempDir(label: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `platform-synth-${label}-`));
+}
+
+/** path → sha256 of every file under dir: equal digests mean byte-identical trees. */
+export function treeDigest(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const rel of listFiles(dir)) out[rel] = crypto.createHash('sha256').update(fs.readFileSync(path.join(dir, rel))).digest('hex');
+  return out;
+}
+
+export function captureIo() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) }, out, err };
+}
