@@ -1,10 +1,145 @@
 import type { App } from 'cdk8s';
+import {
+  IntOrString,
+  KubeLimitRange,
+  KubeNamespace,
+  KubeNetworkPolicy,
+  KubePriorityClass,
+  Quantity,
+} from 'cdk8s-plus-28/lib/imports/k8s';
 import type { EnvironmentContext } from '../../src/model/context';
+import { workloadNamespace } from '../../src/model/naming';
+import type { Environment, WorkloadName } from '../../src/model/types';
+import { WORKLOAD_NAMES } from '../../src/model/types';
 import { AppChart } from '../lib/app-chart';
+import { PRIORITY_CLASSES } from '../../src/model/scheduling';
 
-/** Namespaces and priority classes of the platform. */
+export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
+
+/**
+ * Pod Security Admission `enforce` level per namespace. Everything is `restricted`: the platform
+ * operators and the workloads all run as non-root without host access, so nothing needs `baseline`
+ * today. A namespace that ever does gets an entry here with the reason; `audit` and `warn` stay
+ * `restricted` regardless, so the gap stays visible.
+ */
+const ENFORCE_LEVEL: Readonly<Record<string, PodSecurityLevel>> = {};
+
+/** Pod Security Admission labels; `enforce-version` is pinned so a cluster upgrade never tightens policy unreviewed. */
+export function podSecurityLabels(enforce: PodSecurityLevel, env: Environment): Record<string, string> {
+  return {
+    'pod-security.kubernetes.io/enforce': enforce,
+    'pod-security.kubernetes.io/enforce-version': `v${env.cluster.kubernetesVersion}`,
+    // audit and warn follow `latest` so upcoming tightening shows up as warnings before it is enforced.
+    'pod-security.kubernetes.io/audit': 'restricted',
+    'pod-security.kubernetes.io/audit-version': 'latest',
+    'pod-security.kubernetes.io/warn': 'restricted',
+    'pod-security.kubernetes.io/warn-version': 'latest',
+  };
+}
+
+/**
+ * Namespaces, priority classes and per-namespace guard rails of the platform.
+ *
+ * Workload namespaces get default-deny network policies (plus DNS egress) and a LimitRange; each
+ * workload chart opens exactly the traffic it needs. platform-system gets no default deny: its
+ * operators serve admission webhooks and the external metrics API to the API server and call the
+ * API server and cloud APIs, none of which a namespace or pod selector can express, so each
+ * operator chart owns its own policies there.
+ */
 export class PlatformChart extends AppChart {
   constructor(app: App, ctx: EnvironmentContext) {
     super(app, 'platform', ctx);
+
+    for (const namespace of ctx.names.namespaces) {
+      const workload = WORKLOAD_NAMES.find((w) => workloadNamespace(w) === namespace);
+      this.addNamespace(namespace, workload);
+      if (workload) this.addGuardRails(namespace);
+    }
+    this.addPriorityClasses();
+  }
+
+  private addNamespace(name: string, workload: WorkloadName | undefined): void {
+    new KubeNamespace(this, `namespace-${name}`, {
+      metadata: {
+        name,
+        labels: {
+          ...podSecurityLabels(ENFORCE_LEVEL[name] ?? 'restricted', this.ctx.env),
+          'platform-synth.io/tier': workload ? 'workload' : 'platform',
+          ...(workload ? { 'platform-synth.io/workload': workload } : {}),
+        },
+      },
+    });
+  }
+
+  private addPriorityClasses(): void {
+    // Values stay far below system-cluster-critical (2e9) and within the 1e9 user maximum.
+    new KubePriorityClass(this, 'priority-platform-critical', {
+      metadata: { name: PRIORITY_CLASSES.platformCritical },
+      value: 1_000_000,
+      globalDefault: false,
+      preemptionPolicy: 'PreemptLowerPriority',
+      description: 'Platform operators and controllers (secrets, autoscaling, GitOps). Preempts workloads.',
+    });
+    new KubePriorityClass(this, 'priority-online-serving', {
+      metadata: { name: PRIORITY_CLASSES.online },
+      value: 100_000,
+      globalDefault: false,
+      preemptionPolicy: 'PreemptLowerPriority',
+      description: 'Latency-sensitive online serving. May preempt batch and training pods.',
+    });
+    new KubePriorityClass(this, 'priority-batch', {
+      metadata: { name: PRIORITY_CLASSES.batch },
+      value: 1_000,
+      globalDefault: false,
+      // Never: a queued training job must wait for capacity (Karpenter adds it), not evict running work.
+      preemptionPolicy: 'Never',
+      description: 'Batch jobs and training. Scheduled ahead of default pods, never preempts; serving may preempt it.',
+    });
+  }
+
+  private addGuardRails(namespace: string): void {
+    new KubeNetworkPolicy(this, `netpol-${namespace}-default-deny`, {
+      // Object names carry the namespace: one app directory holds every namespace's objects and
+      // files are named <kind>-<name>.yaml.
+      metadata: { name: `${namespace}-default-deny`, namespace },
+      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+    });
+    new KubeNetworkPolicy(this, `netpol-${namespace}-allow-dns`, {
+      metadata: { name: `${namespace}-allow-dns`, namespace },
+      spec: {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [
+          {
+            to: [
+              {
+                namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+                podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+              },
+            ],
+            ports: [
+              { protocol: 'UDP', port: IntOrString.fromNumber(53) },
+              { protocol: 'TCP', port: IntOrString.fromNumber(53) },
+            ],
+          },
+        ],
+      },
+    });
+    new KubeLimitRange(this, `limits-${namespace}`, {
+      metadata: { name: `${namespace}-defaults`, namespace },
+      spec: {
+        limits: [
+          {
+            type: 'Container',
+            // Containers without requests still get scheduled fairly and count against capacity.
+            defaultRequest: { cpu: Quantity.fromString('100m'), memory: Quantity.fromString('128Mi') },
+            // A memory limit bounds a runaway container to its own OOM kill. No default CPU limit:
+            // it would throttle bursty serving and Spark work. A container that sets a memory
+            // request above 512Mi must set its own limit too, or the default limit rejects it.
+            default: { memory: Quantity.fromString('512Mi') },
+          },
+        ],
+      },
+    });
   }
 }

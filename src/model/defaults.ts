@@ -78,6 +78,7 @@ export function resolveEnvironment(platformName: string, spec: EnvironmentSpec):
       'managed-by': 'platform-synth',
     }),
     workloads,
+    waivers: (spec.waivers ?? []).map((w) => ({ ...w })),
   };
   return deepFreeze(env);
 }

@@ -69,6 +69,7 @@ const environmentShape = obj({
   ),
   tags: opt({ kind: 'map', values: str }),
   workloads: opt(obj(Object.fromEntries(WORKLOAD_NAMES.map((w) => [w, opt(obj({ enabled: req(bool) }))])))),
+  waivers: opt({ kind: 'array', items: obj({ rule: req(str), resource: req(str), reason: req(str) }) }),
 });
 
 export const PLATFORM_SHAPE: Shape = obj({

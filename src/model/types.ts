@@ -35,6 +35,17 @@ export interface EnvironmentSpec {
   tags?: Record<string, string>;
   /** Workloads switched on in this environment. Default: none. */
   workloads?: WorkloadsSpec;
+  /** Policy rules waived for one resource each, with the reason a reviewer accepted. Default: none. */
+  waivers?: WaiverSpec[];
+}
+
+export interface WaiverSpec {
+  /** Policy rule id, e.g. `k8s-read-only-root-filesystem` (`npm run validate -- --rules` lists them). */
+  rule: string;
+  /** The one resource, as the validate report names it: `aws_s3_bucket.logs`, `Deployment edw/consumer`. */
+  resource: string;
+  /** Why this resource may break the rule: at least 20 characters, kept in the report. */
+  reason: string;
 }
 
 export interface AwsAccountSpec {
@@ -155,6 +166,7 @@ export interface Environment {
   /** Tags with the standard ones merged in, keys sorted. */
   readonly tags: Readonly<Record<string, string>>;
   readonly workloads: Readonly<Record<WorkloadName, boolean>>;
+  readonly waivers: readonly Readonly<WaiverSpec>[];
 }
 
 export interface ResolvedCluster {

@@ -109,6 +109,24 @@ function validateEnvironment(env: EnvironmentSpec, base: string, platformName: s
   validateNetwork(env, base, cloud, report);
   validateCluster(env, base, cloud, report);
   validateTags(env, base, cloud, report);
+  validateWaivers(env, base, report);
+}
+
+const RULE_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+function validateWaivers(env: EnvironmentSpec, base: string, report: Report): void {
+  const seen = new Set<string>();
+  (Array.isArray(env.waivers) ? env.waivers : []).forEach((w, j) => {
+    if (!w || typeof w !== 'object') return;
+    const at = `${base}.waivers[${j}]`;
+    if (isString(w.rule) && !RULE_ID.test(w.rule)) report(`${at}.rule`, `${q(w.rule)} is not a rule id (kebab-case, e.g. k8s-read-only-root-filesystem)`);
+    if (isString(w.resource) && (w.resource.includes('*') || w.resource.trim() === ''))
+      report(`${at}.resource`, `${q(w.resource)} must name exactly one resource (no wildcards)`);
+    if (isString(w.reason) && w.reason.trim().length < 20) report(`${at}.reason`, 'must say why in at least 20 characters; it is kept in the validate report');
+    const key = `${w.rule}\u0000${w.resource}`;
+    if (seen.has(key)) report(at, `waives ${q(w.rule)} for ${q(w.resource)} twice`);
+    seen.add(key);
+  });
 }
 
 function validateAws(env: EnvironmentSpec, base: string, platformName: string, report: Report): void {

@@ -1,8 +1,42 @@
-import type { App } from 'cdktf';
+/**
+ * AWS stacks of one environment: a single `platform` stack holding the network and cluster layers.
+ * Every layer creates its resources with the stack as scope, so construct ids are Terraform
+ * logical ids (no path hashes).
+ */
+import { TerraformOutput, type App } from 'cdktf';
 import type { EnvironmentContext } from '../../src/model/context';
 import { PlatformStack } from '../constructs/platform-stack';
+import { buildCluster, buildNodeAddons } from './cluster';
+import { buildKarpenter } from './karpenter';
+import { buildNetwork } from './network';
+import { buildNodeGroups } from './node-groups';
+import { buildAwsProvider } from './provider';
+import { buildRegistry } from './registry';
 
-/** AWS stacks of one environment. */
+export const AWS_PLATFORM_STACK = 'platform';
+
 export function buildAwsStacks(app: App, ctx: EnvironmentContext): PlatformStack[] {
-  return [new PlatformStack(app, 'platform', ctx)];
+  if (ctx.env.cloud !== 'aws' || !ctx.env.aws || !ctx.names.aws) throw new Error(`${ctx.env.name} is not an AWS environment`);
+  const stack = new PlatformStack(app, AWS_PLATFORM_STACK, ctx);
+  buildAwsProvider(stack);
+  const network = buildNetwork(stack);
+  const cluster = buildCluster(stack, network);
+  const nodeGroups = buildNodeGroups(stack, network, cluster);
+  buildNodeAddons(stack, cluster.cluster, nodeGroups.systemNodeGroup);
+  const karpenter = buildKarpenter(stack, cluster);
+  buildRegistry(stack);
+
+  // Read by later steps (outputs/<env>.json); names match the model's, the values are Terraform's.
+  const outputs: Record<string, { value: string; description: string }> = {
+    cluster_name: { value: cluster.cluster.name, description: 'EKS cluster name' },
+    cluster_endpoint: { value: cluster.cluster.endpoint, description: 'EKS API server endpoint' },
+    oidc_issuer_url: { value: cluster.cluster.identity.get(0).oidc.get(0).issuer, description: 'OIDC issuer URL of the cluster (IRSA)' },
+    oidc_provider_arn: { value: cluster.oidcProvider.arn, description: 'IAM OIDC provider ARN (IRSA)' },
+    node_role_name: { value: nodeGroups.nodeRole.name, description: 'IAM role of the managed node groups' },
+    karpenter_node_role_name: { value: karpenter.nodeRole.name, description: 'IAM role of Karpenter nodes (EC2NodeClass spec.role)' },
+    karpenter_interruption_queue_name: { value: karpenter.interruptionQueue.name, description: 'SQS queue of Karpenter interruption events' },
+    vpc_id: { value: network.vpc.id, description: 'VPC id (AWS Load Balancer Controller --aws-vpc-id)' },
+  };
+  for (const [id, output] of Object.entries(outputs)) new TerraformOutput(stack, id, output);
+  return [stack];
 }

@@ -1,8 +1,40 @@
 import type { App } from 'cdktf';
+import { TerraformOutput } from 'cdktf';
 import type { EnvironmentContext } from '../../src/model/context';
 import { PlatformStack } from '../constructs/platform-stack';
+import { addCluster } from './cluster';
+import { addClusterMonitoring, addMonitoring } from './monitoring';
+import { addNetwork } from './network';
+import { addNodePools } from './node-pools';
+import { addProvider } from './provider';
+import { addRegistry } from './registry';
 
-/** Azure stacks of one environment. */
+/** Name of the one Azure stack per environment (its state key is `<env>/platform.tfstate`). */
+export const AZURE_PLATFORM_STACK = 'platform';
+
+/** Azure stacks of one environment: `platform` holds the network and cluster layers. */
 export function buildAzureStacks(app: App, ctx: EnvironmentContext): PlatformStack[] {
-  return [new PlatformStack(app, 'platform', ctx)];
+  const stack = new PlatformStack(app, AZURE_PLATFORM_STACK, ctx);
+  addProvider(stack);
+  const network = addNetwork(stack);
+  const monitoring = addMonitoring(stack, network);
+  const cluster = addCluster(stack, network, monitoring);
+  addClusterMonitoring(stack, monitoring, cluster.cluster);
+  addNodePools(stack, network, cluster);
+  const registry = addRegistry(stack, network, cluster);
+
+  // Values only Azure knows, read by synth from `terraform output -json` (see DESIGN.md, "wiring").
+  const outputs: Record<string, { value: string; description: string }> = {
+    cluster_name: { value: cluster.cluster.name, description: 'AKS cluster name.' },
+    oidc_issuer_url: { value: cluster.cluster.oidcIssuerUrl, description: 'OIDC issuer for workload identity federated credentials.' },
+    kubelet_identity_client_id: {
+      value: cluster.cluster.kubeletIdentity.clientId,
+      description: 'Client ID of the kubelet managed identity (pulls from ACR).',
+    },
+    resource_group_name: { value: network.resourceGroup.name, description: 'Resource group of the platform.' },
+    node_resource_group: { value: cluster.cluster.nodeResourceGroup, description: 'AKS-managed node resource group.' },
+    acr_login_server: { value: registry.registry.loginServer, description: 'ACR login server (image prefix).' },
+  };
+  for (const [id, output] of Object.entries(outputs)) new TerraformOutput(stack, id, output);
+  return [stack];
 }

@@ -1,0 +1,156 @@
+/**
+ * Managed node groups: the on-demand system pool that runs add-ons and operators, and one GPU node
+ * group per GPU pool the model provisions as `node-group` (the `karpenter` ones are NodePools).
+ * Each group has its own launch template: IMDSv2 only, encrypted gp3 root volume.
+ */
+import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
+import { Token, type ITerraformDependable } from 'cdktf';
+import { CAPACITY_LABEL, GPU_TAINT, POOL_LABEL } from '../../src/model/scheduling';
+import type { CapacityType } from '../../src/model/types';
+import type { PlatformStack } from '../constructs/platform-stack';
+import type { AwsCluster } from './cluster';
+import { awsManagedPolicyArn, policyId, serviceTrustPolicy, snake } from './iam';
+import type { AwsNetwork } from './network';
+
+/** Managed policies of every EKS node role (kubelet, VPC CNI, image pulls, Session Manager instead of SSH). */
+export const NODE_MANAGED_POLICIES = [
+  'AmazonEKSWorkerNodePolicy',
+  'AmazonEKS_CNI_Policy',
+  'AmazonEC2ContainerRegistryPullOnly',
+  'AmazonSSMManagedInstanceCore',
+] as const;
+
+/** The GPU taint in the EKS API's spelling of the effect. */
+const EKS_GPU_TAINT = { key: GPU_TAINT.key, value: GPU_TAINT.value, effect: 'NO_SCHEDULE' } as const;
+
+export interface AwsNodeGroups {
+  readonly nodeRole: IamRole;
+  readonly systemNodeGroup: EksNodeGroup;
+  readonly gpuNodeGroups: readonly EksNodeGroup[];
+}
+
+/** An EC2 node role with the standard node policies attached; `id` prefixes every logical id. */
+export function nodeRole(stack: PlatformStack, id: string, name: string, description: string): { role: IamRole; attachments: IamRolePolicyAttachment[] } {
+  const role = new IamRole(stack, id, { name, description, assumeRolePolicy: serviceTrustPolicy('ec2.amazonaws.com') });
+  const attachments = NODE_MANAGED_POLICIES.map(
+    (policy) => new IamRolePolicyAttachment(stack, `${id}_${policyId(policy)}`, { role: role.name, policyArn: awsManagedPolicyArn(policy) }),
+  );
+  return { role, attachments };
+}
+
+export function buildNodeGroups(stack: PlatformStack, network: AwsNetwork, cluster: AwsCluster): AwsNodeGroups {
+  const { ctx } = stack;
+  const { env } = ctx;
+  const names = ctx.names.aws!;
+  const { role, attachments } = nodeRole(stack, 'node_role', names.nodeRoleName, `Managed node groups of ${names.clusterName}`);
+  // Nodes join only once their role can pull images and the CNI / Pod Identity agent are installed.
+  const dependsOn: ITerraformDependable[] = [...attachments, ...cluster.beforeComputeAddons];
+
+  const systemPool = env.cluster.systemPool;
+  const systemNodeGroup = nodeGroup(stack, network, cluster, role, dependsOn, {
+    nodeGroupId: 'system_node_group',
+    launchTemplateId: 'system_launch_template',
+    name: `${ctx.names.prefix}-system`,
+    amiType: 'AL2023_x86_64_STANDARD',
+    capacity: 'on-demand',
+    sizes: systemPool.sizes,
+    min: systemPool.min,
+    max: systemPool.max,
+    rootVolumeGiB: 50,
+    labels: { [POOL_LABEL]: 'system', [CAPACITY_LABEL]: 'on-demand' },
+  });
+
+  const gpuNodeGroups = env.cluster.gpuPools
+    .filter((pool) => pool.provisioner === 'node-group')
+    .map((pool) =>
+      nodeGroup(stack, network, cluster, role, dependsOn, {
+        nodeGroupId: `gpu_node_group_${snake(pool.name)}`,
+        launchTemplateId: `gpu_launch_template_${snake(pool.name)}`,
+        name: `${ctx.names.prefix}-gpu-${pool.name}`,
+        amiType: 'AL2023_x86_64_NVIDIA',
+        capacity: pool.capacity,
+        sizes: pool.sizes,
+        min: pool.min,
+        max: pool.max,
+        // Room for CUDA images and model caches.
+        rootVolumeGiB: 200,
+        labels: { [POOL_LABEL]: pool.name, [CAPACITY_LABEL]: pool.capacity },
+        taint: EKS_GPU_TAINT,
+      }),
+    );
+
+  return { nodeRole: role, systemNodeGroup, gpuNodeGroups };
+}
+
+interface NodeGroupSpec {
+  readonly nodeGroupId: string;
+  readonly launchTemplateId: string;
+  /** Node group and launch template name. */
+  readonly name: string;
+  readonly amiType: 'AL2023_x86_64_STANDARD' | 'AL2023_x86_64_NVIDIA';
+  readonly capacity: CapacityType;
+  readonly sizes: readonly string[];
+  readonly min: number;
+  readonly max: number;
+  readonly rootVolumeGiB: number;
+  readonly labels: Record<string, string>;
+  readonly taint?: typeof EKS_GPU_TAINT;
+}
+
+function nodeGroup(
+  stack: PlatformStack,
+  network: AwsNetwork,
+  cluster: AwsCluster,
+  role: IamRole,
+  dependsOn: ITerraformDependable[],
+  spec: NodeGroupSpec,
+): EksNodeGroup {
+  const { env } = stack.ctx;
+  const instanceTags = { ...env.tags, Name: spec.name };
+  // No image or user data: EKS picks the AMI for `amiType` and writes the nodeadm configuration.
+  const template = new LaunchTemplate(stack, spec.launchTemplateId, {
+    name: spec.name,
+    description: `${spec.name} EKS managed node group`,
+    updateDefaultVersion: true,
+    metadataOptions: {
+      httpEndpoint: 'enabled',
+      // IMDSv2 only; hop limit 1 keeps pod traffic (one extra hop) away from the node role's
+      // credentials. Pods get AWS credentials from Pod Identity / IRSA; the add-ons that read
+      // IMDS (VPC CNI, Pod Identity agent) use the host network.
+      httpTokens: 'required',
+      httpPutResponseHopLimit: 1,
+      instanceMetadataTags: 'disabled',
+    },
+    blockDeviceMappings: [
+      {
+        deviceName: '/dev/xvda',
+        ebs: { volumeSize: spec.rootVolumeGiB, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' },
+      },
+    ],
+    // Default tags do not reach instances launched by EKS; tag them here.
+    tagSpecifications: ['instance', 'volume', 'network-interface'].map((resourceType) => ({ resourceType, tags: instanceTags })),
+    tags: { Name: spec.name },
+  });
+
+  return new EksNodeGroup(stack, spec.nodeGroupId, {
+    clusterName: cluster.cluster.name,
+    nodeGroupName: spec.name,
+    nodeRoleArn: role.arn,
+    subnetIds: network.privateSubnets.map((s) => s.id),
+    amiType: spec.amiType,
+    capacityType: spec.capacity === 'spot' ? 'SPOT' : 'ON_DEMAND',
+    instanceTypes: [...spec.sizes],
+    launchTemplate: { id: template.id, version: Token.asString(template.latestVersion) },
+    scalingConfig: { minSize: spec.min, maxSize: spec.max, desiredSize: spec.min },
+    updateConfig: { maxUnavailable: 1 },
+    labels: spec.labels,
+    ...(spec.taint ? { taint: [{ ...spec.taint }] } : {}),
+    tags: { Name: spec.name },
+    // The autoscaler owns desired size; Terraform must not reset it on every apply.
+    lifecycle: { ignoreChanges: ['scaling_config[0].desired_size'] },
+    dependsOn,
+  });
+}

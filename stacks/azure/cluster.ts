@@ -1,0 +1,135 @@
+/**
+ * Cluster layer: the AKS control plane with its system node pool, and the user-assigned identity it runs as.
+ */
+import { KubernetesCluster } from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
+import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
+import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
+import { hostAddress } from '../../src/model/cidr';
+import { CAPACITY_LABEL, POOL_LABEL } from '../../src/model/scheduling';
+import type { PlatformStack } from '../constructs/platform-stack';
+import { azureNames, nodeZones, tagsOf } from './common';
+import type { MonitoringLayer } from './monitoring';
+import type { NetworkLayer } from './network';
+
+export interface ClusterLayer {
+  readonly cluster: KubernetesCluster;
+  readonly identity: UserAssignedIdentity;
+}
+
+/** Name of the default (system) node pool and of the temporary pool AKS uses to rotate it. */
+export const SYSTEM_POOL_NAME = 'system';
+export const SYSTEM_POOL_ROTATION_NAME = 'systemtmp';
+
+
+/** Weekly windows so automatic patch and node-image upgrades never start in business hours. */
+const UPGRADE_WINDOW = { frequency: 'Weekly', interval: 1, dayOfWeek: 'Sunday', startTime: '02:00', utcOffset: '+00:00', duration: 4 };
+const NODE_OS_WINDOW = { ...UPGRADE_WINDOW, dayOfWeek: 'Saturday' };
+
+export function addCluster(stack: PlatformStack, network: NetworkLayer, monitoring: MonitoringLayer): ClusterLayer {
+  const { env } = stack.ctx;
+  const names = azureNames(stack);
+  const azure = env.azure!;
+  const inGroup = { resourceGroupName: network.resourceGroup.name, location: network.resourceGroup.location };
+
+  // Control-plane identity we own (not system-assigned), so its VNet permission exists before the cluster.
+  const identity = new UserAssignedIdentity(stack, 'cluster_identity', {
+    name: names.clusterIdentityName,
+    ...inGroup,
+    ...tagsOf(stack),
+  });
+  // AKS joins nodes to our subnets and validates their NAT gateway: it needs Network Contributor on the VNet.
+  const networkContributor = new RoleAssignment(stack, 'cluster_identity_network_contributor', {
+    scope: network.virtualNetwork.id,
+    roleDefinitionName: 'Network Contributor',
+    principalId: identity.principalId,
+    principalType: 'ServicePrincipal',
+    // A new identity may not have replicated in Entra ID yet; the principal type is known, so skip the lookup.
+    skipServicePrincipalAadCheck: true,
+  });
+
+  // A public API with no allowed ranges would be open to the internet: the model reads that as private.
+  const privateApi = env.cluster.privateApi || env.network.apiAllowedCidrs.length === 0;
+  const system = env.cluster.systemPool;
+
+  const cluster = new KubernetesCluster(stack, 'kubernetes_cluster', {
+    name: names.clusterName,
+    ...inGroup,
+    dnsPrefix: names.dnsPrefix,
+    nodeResourceGroup: names.nodeResourceGroupName,
+    // MAJOR.MINOR only: the patch channel moves the patch version without Terraform seeing drift.
+    kubernetesVersion: env.cluster.kubernetesVersion,
+    automaticUpgradeChannel: 'patch',
+    nodeOsUpgradeChannel: 'NodeImage',
+    maintenanceWindowAutoUpgrade: UPGRADE_WINDOW,
+    maintenanceWindowNodeOs: NODE_OS_WINDOW,
+    skuTier: env.stage === 'prod' ? 'Standard' : 'Free',
+
+    identity: { type: 'UserAssigned', identityIds: [identity.id] },
+    // Entra ID only: no static admin kubeconfig; Kubernetes authorization through Azure RBAC.
+    localAccountDisabled: true,
+    roleBasedAccessControlEnabled: true,
+    azureActiveDirectoryRoleBasedAccessControl: {
+      azureRbacEnabled: true,
+      tenantId: azure.tenantId,
+      adminGroupObjectIds: [...azure.adminGroupObjectIds],
+    },
+    oidcIssuerEnabled: true,
+    workloadIdentityEnabled: true,
+    azurePolicyEnabled: true,
+    // Removes unused (possibly vulnerable) images from nodes.
+    imageCleanerEnabled: true,
+    imageCleanerIntervalHours: 48,
+
+    ...(privateApi
+      ? {
+          // API server only on a private endpoint in the node subnet, resolved through an AKS-managed
+          // private DNS zone; no public FQDN either.
+          privateClusterEnabled: true,
+          privateClusterPublicFqdnEnabled: false,
+        }
+      : {
+          apiServerAccessProfile: {
+            // Outside a private cluster, nodes reach the API server through the NAT gateway's address.
+            authorizedIpRanges: [...env.network.apiAllowedCidrs, `${network.natPublicIp.ipAddress}/32`],
+          },
+        }),
+
+    networkProfile: {
+      // Azure CNI overlay: pods get addresses from pod_cidr, not the VNet, so the VNet stays small.
+      networkPlugin: 'azure',
+      networkPluginMode: 'overlay',
+      // Cilium (eBPF) enforces NetworkPolicy and replaces kube-proxy's iptables: it is AKS's recommended,
+      // Microsoft-supported engine for overlay, where Calico would add a second, community-supported dataplane.
+      networkPolicy: 'cilium',
+      networkDataPlane: 'cilium',
+      podCidr: env.network.podCidr,
+      serviceCidr: env.network.serviceCidr,
+      dnsServiceIp: hostAddress(env.network.serviceCidr, 10),
+      loadBalancerSku: 'standard',
+      outboundType: 'userAssignedNATGateway',
+    },
+
+    omsAgent: { logAnalyticsWorkspaceId: monitoring.workspace.id, msiAuthForMonitoringEnabled: true },
+
+    defaultNodePool: {
+      name: SYSTEM_POOL_NAME,
+      temporaryNameForRotation: SYSTEM_POOL_ROTATION_NAME,
+      vmSize: system.sizes[0],
+      vnetSubnetId: network.subnets.system.id,
+      autoScalingEnabled: true,
+      minCount: system.min,
+      maxCount: system.max,
+      // Adds the CriticalAddonsOnly=true:NoSchedule taint: only add-ons and tolerating operators run here.
+      onlyCriticalAddonsEnabled: true,
+      zones: nodeZones(env),
+      nodeLabels: { [POOL_LABEL]: SYSTEM_POOL_NAME, [CAPACITY_LABEL]: 'on-demand' },
+      upgradeSettings: { maxSurge: '33%', drainTimeoutInMinutes: 30, nodeSoakDurationInMinutes: 0 },
+      ...tagsOf(stack),
+    },
+
+    ...tagsOf(stack),
+    dependsOn: [networkContributor, ...network.clusterPrerequisites],
+  });
+
+  return { cluster, identity };
+}

@@ -1,0 +1,65 @@
+/** Small helpers every Azure layer shares: tags, zones and the names only Terraform uses. */
+import { REGIONS } from '../../src/model/catalog';
+import type { AzureNames } from '../../src/model/naming';
+import type { Environment } from '../../src/model/types';
+import type { PlatformStack } from '../constructs/platform-stack';
+
+/** The three subnets of an environment's VNet, in a fixed order (the order of their address ranges). */
+export const SUBNET_ROLES = ['system', 'user', 'endpoints'] as const;
+export type SubnetRole = (typeof SUBNET_ROLES)[number];
+
+/**
+ * azurerm has no provider-level default tags, so every taggable resource spreads this in.
+ * A fresh copy each time: cdktf keeps references to the objects it is given.
+ */
+export function tagsOf(stack: PlatformStack): { tags: Record<string, string> } {
+  return { tags: { ...stack.ctx.env.tags } };
+}
+
+/** Names from the model; throws early (rather than rendering `undefined`) on a non-Azure context. */
+export function azureNames(stack: PlatformStack): AzureNames {
+  const names = stack.ctx.names.azure;
+  if (!names) throw new Error(`stack ${stack.stackName}: environment ${stack.ctx.env.name} has no Azure names`);
+  return names;
+}
+
+/** How many availability zones the region has (1 when unknown: then nothing is pinned to a zone). */
+export function regionZoneCount(env: Environment): number {
+  return REGIONS.azure[env.region] ?? 1;
+}
+
+function zoneList(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => String(i + 1));
+}
+
+/** Zones node pools spread over: the model's count, capped by the region; undefined in a 1-zone region. */
+export function nodeZones(env: Environment): string[] | undefined {
+  const regionZones = regionZoneCount(env);
+  if (regionZones <= 1) return undefined;
+  return zoneList(Math.min(env.network.zones, regionZones));
+}
+
+/**
+ * Zones of a zone-redundant Standard public IP: all of the region's (Azure stores any partial list as all
+ * zones, which Terraform would then show as a forced replacement); undefined in a 1-zone region.
+ */
+export function zoneRedundantZones(env: Environment): string[] | undefined {
+  const regionZones = regionZoneCount(env);
+  return regionZones <= 1 ? undefined : zoneList(regionZones);
+}
+
+/** Names only Terraform needs (Azure CAF abbreviations), derived from the environment prefix. */
+export function terraformOnlyNames(stack: PlatformStack) {
+  const prefix = stack.ctx.names.prefix;
+  return {
+    networkSecurityGroup: (role: SubnetRole) => `nsg-${prefix}-${role}`,
+    containerInsightsRule: `dcr-${prefix}-aks`,
+    /** Fixed name the Container Insights agent and `az aks` use for the cluster's rule association. */
+    containerInsightsAssociation: 'ContainerInsightsExtension',
+    clusterDiagnosticSetting: `diag-${prefix}-aks`,
+    registryPrivateEndpoint: `pe-${prefix}-acr`,
+    registryPrivateEndpointNic: `nic-pe-${prefix}-acr`,
+    registryPrivateServiceConnection: `psc-${prefix}-acr`,
+    registryDnsZoneLink: `pdnslink-${prefix}-acr`,
+  };
+}

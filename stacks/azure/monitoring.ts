@@ -1,0 +1,96 @@
+/**
+ * Monitoring layer: the Log Analytics workspace, the Container Insights data collection rule, and (once the
+ * cluster exists) the rule association and the control-plane diagnostic setting.
+ */
+import type { KubernetesCluster } from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
+import { LogAnalyticsWorkspace } from '@cdktf/provider-azurerm/lib/log-analytics-workspace';
+import { MonitorDataCollectionRule } from '@cdktf/provider-azurerm/lib/monitor-data-collection-rule';
+import { MonitorDataCollectionRuleAssociation } from '@cdktf/provider-azurerm/lib/monitor-data-collection-rule-association';
+import { MonitorDiagnosticSetting } from '@cdktf/provider-azurerm/lib/monitor-diagnostic-setting';
+import type { PlatformStack } from '../constructs/platform-stack';
+import { azureNames, tagsOf, terraformOnlyNames } from './common';
+import type { NetworkLayer } from './network';
+
+export interface MonitoringLayer {
+  readonly workspace: LogAnalyticsWorkspace;
+  readonly containerInsightsRule: MonitorDataCollectionRule;
+}
+
+/** Control-plane log categories sent to the workspace (kube-audit-admin: audit without get/list noise). */
+export const CONTROL_PLANE_LOG_CATEGORIES = [
+  'kube-apiserver',
+  'kube-audit-admin',
+  'kube-controller-manager',
+  'kube-scheduler',
+  'cluster-autoscaler',
+  'guard',
+] as const;
+
+export const LOG_RETENTION_DAYS = { dev: 30, prod: 90 } as const;
+
+const CONTAINER_INSIGHTS_STREAMS = ['Microsoft-ContainerInsights-Group-Default'];
+const WORKSPACE_DESTINATION = 'workspace';
+
+export function addMonitoring(stack: PlatformStack, network: NetworkLayer): MonitoringLayer {
+  const { env } = stack.ctx;
+  const names = azureNames(stack);
+  const tfNames = terraformOnlyNames(stack);
+  const inGroup = { resourceGroupName: network.resourceGroup.name, location: network.resourceGroup.location };
+
+  const workspace = new LogAnalyticsWorkspace(stack, 'log_analytics_workspace', {
+    name: names.logAnalyticsName,
+    ...inGroup,
+    sku: 'PerGB2018',
+    retentionInDays: LOG_RETENTION_DAYS[env.stage],
+    // Entra ID only: the monitoring agent authenticates with its managed identity (msi_auth), never a key.
+    localAuthenticationEnabled: false,
+    ...tagsOf(stack),
+  });
+
+  // The oms_agent add-on in MSI mode reads what to collect from this rule; azurerm (unlike `az aks`)
+  // does not create it, and without it the agent runs but sends nothing.
+  const containerInsightsRule = new MonitorDataCollectionRule(stack, 'container_insights_data_collection_rule', {
+    name: tfNames.containerInsightsRule,
+    ...inGroup,
+    kind: 'Linux',
+    description: `Container Insights for ${names.clusterName}`,
+    destinations: { logAnalytics: [{ name: WORKSPACE_DESTINATION, workspaceResourceId: workspace.id }] },
+    dataFlow: [{ streams: CONTAINER_INSIGHTS_STREAMS, destinations: [WORKSPACE_DESTINATION] }],
+    dataSources: {
+      extension: [
+        {
+          name: 'ContainerInsightsExtension',
+          extensionName: 'ContainerInsights',
+          streams: CONTAINER_INSIGHTS_STREAMS,
+          // Key order fixed here, so the JSON string is byte-identical on every synth.
+          extensionJson: JSON.stringify({
+            dataCollectionSettings: { interval: '1m', namespaceFilteringMode: 'Off', enableContainerLogV2: true },
+          }),
+        },
+      ],
+    },
+    ...tagsOf(stack),
+  });
+
+  return { workspace, containerInsightsRule };
+}
+
+/** What can only be wired once the cluster exists: the rule association and the diagnostic setting. */
+export function addClusterMonitoring(stack: PlatformStack, monitoring: MonitoringLayer, cluster: KubernetesCluster): void {
+  const tfNames = terraformOnlyNames(stack);
+  new MonitorDataCollectionRuleAssociation(stack, 'container_insights_data_collection_rule_association', {
+    name: tfNames.containerInsightsAssociation,
+    targetResourceId: cluster.id,
+    dataCollectionRuleId: monitoring.containerInsightsRule.id,
+    description: 'Container Insights rule of this cluster; deleting it stops container log collection.',
+  });
+
+  new MonitorDiagnosticSetting(stack, 'cluster_diagnostic_setting', {
+    name: tfNames.clusterDiagnosticSetting,
+    targetResourceId: cluster.id,
+    logAnalyticsWorkspaceId: monitoring.workspace.id,
+    // Resource-specific tables (AKSAudit, AKSControlPlane …) rather than the shared AzureDiagnostics table.
+    logAnalyticsDestinationType: 'Dedicated',
+    enabledLog: CONTROL_PLANE_LOG_CATEGORIES.map((category) => ({ category })),
+  });
+}

@@ -1,0 +1,133 @@
+/**
+ * Network layer: resource group, VNet with system / user / private-endpoint subnets, one NSG per subnet,
+ * and a NAT gateway that is the nodes' only way out to the internet.
+ */
+import { NatGateway } from '@cdktf/provider-azurerm/lib/nat-gateway';
+import { NatGatewayPublicIpAssociation } from '@cdktf/provider-azurerm/lib/nat-gateway-public-ip-association';
+import { NetworkSecurityGroup } from '@cdktf/provider-azurerm/lib/network-security-group';
+import { NetworkSecurityRule } from '@cdktf/provider-azurerm/lib/network-security-rule';
+import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
+import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
+import { Subnet } from '@cdktf/provider-azurerm/lib/subnet';
+import { SubnetNatGatewayAssociation } from '@cdktf/provider-azurerm/lib/subnet-nat-gateway-association';
+import { SubnetNetworkSecurityGroupAssociation } from '@cdktf/provider-azurerm/lib/subnet-network-security-group-association';
+import { VirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network';
+import type { ITerraformDependable } from 'cdktf';
+import { azureSubnetLayout } from '../../src/model/cidr';
+import type { PlatformStack } from '../constructs/platform-stack';
+import { azureNames, SUBNET_ROLES, type SubnetRole, tagsOf, terraformOnlyNames, zoneRedundantZones } from './common';
+
+export interface NetworkLayer {
+  readonly resourceGroup: ResourceGroup;
+  readonly virtualNetwork: VirtualNetwork;
+  readonly subnets: Readonly<Record<SubnetRole, Subnet>>;
+  readonly natPublicIp: PublicIp;
+  /** What must exist before AKS validates its subnets (NAT egress, NSGs). */
+  readonly clusterPrerequisites: readonly ITerraformDependable[];
+}
+
+/** Node subnets egress through the NAT gateway; the endpoint subnet only receives private traffic. */
+const NODE_SUBNETS: readonly SubnetRole[] = ['system', 'user'];
+
+export function addNetwork(stack: PlatformStack): NetworkLayer {
+  const { env } = stack.ctx;
+  const names = azureNames(stack);
+  const tfNames = terraformOnlyNames(stack);
+  const layout = azureSubnetLayout(env.network.cidr);
+
+  const resourceGroup = new ResourceGroup(stack, 'resource_group', {
+    name: names.resourceGroupName,
+    location: env.region,
+    ...tagsOf(stack),
+  });
+  const inGroup = { resourceGroupName: resourceGroup.name, location: resourceGroup.location };
+
+  const virtualNetwork = new VirtualNetwork(stack, 'virtual_network', {
+    name: names.vnetName,
+    ...inGroup,
+    addressSpace: [env.network.cidr],
+    ...tagsOf(stack),
+  });
+
+  const subnets = {} as Record<SubnetRole, Subnet>;
+  const clusterPrerequisites: ITerraformDependable[] = [];
+  for (const role of SUBNET_ROLES) {
+    const subnet = new Subnet(stack, `subnet_${role}`, {
+      name: names.subnetNames[role],
+      resourceGroupName: resourceGroup.name,
+      virtualNetworkName: virtualNetwork.name,
+      addressPrefixes: [layout[role]],
+      // Private subnet: no implicit internet egress; nodes get out only through the NAT gateway.
+      defaultOutboundAccessEnabled: false,
+      // Let the NSG apply to private endpoints too (Azure skips NSGs on endpoints unless enabled).
+      ...(role === 'endpoints' ? { privateEndpointNetworkPolicies: 'Enabled' } : {}),
+    });
+    subnets[role] = subnet;
+
+    // Azure's default rules allow VNet and load-balancer probe traffic and deny the internet inbound, so a
+    // public LoadBalancer Service stays unreachable until someone adds a rule on purpose.
+    const nsg = new NetworkSecurityGroup(stack, `network_security_group_${role}`, {
+      name: tfNames.networkSecurityGroup(role),
+      ...inGroup,
+      ...tagsOf(stack),
+    });
+    if (NODE_SUBNETS.includes(role)) {
+      // Overlay pod-to-pod traffic is not encapsulated, so subnet NSGs see pod addresses, which are outside
+      // the VNet: allow node and pod ranges to each other explicitly, as AKS documents for custom NSGs.
+      const clusterRanges = [...NODE_SUBNETS.map((r) => layout[r]), env.network.podCidr];
+      for (const direction of ['Inbound', 'Outbound'] as const) {
+        const rule = new NetworkSecurityRule(stack, `network_security_rule_${role}_cluster_${direction.toLowerCase()}`, {
+          name: `allow-cluster-${direction.toLowerCase()}`,
+          resourceGroupName: resourceGroup.name,
+          networkSecurityGroupName: nsg.name,
+          priority: 100,
+          direction,
+          access: 'Allow',
+          protocol: '*',
+          sourcePortRange: '*',
+          destinationPortRange: '*',
+          sourceAddressPrefixes: clusterRanges,
+          destinationAddressPrefixes: clusterRanges,
+        });
+        clusterPrerequisites.push(rule);
+      }
+    }
+    const nsgAssociation = new SubnetNetworkSecurityGroupAssociation(stack, `subnet_network_security_group_association_${role}`, {
+      subnetId: subnet.id,
+      networkSecurityGroupId: nsg.id,
+    });
+    if (NODE_SUBNETS.includes(role)) clusterPrerequisites.push(nsgAssociation);
+  }
+
+  const natPublicIp = new PublicIp(stack, 'nat_public_ip', {
+    name: names.natPublicIpName,
+    ...inGroup,
+    sku: 'Standard',
+    allocationMethod: 'Static',
+    // Zone-redundant address; the (non-zonal) NAT gateway accepts it and the egress IP never changes.
+    zones: zoneRedundantZones(env),
+    ...tagsOf(stack),
+  });
+  const natGateway = new NatGateway(stack, 'nat_gateway', {
+    name: names.natGatewayName,
+    ...inGroup,
+    skuName: 'Standard',
+    ...tagsOf(stack),
+  });
+  clusterPrerequisites.push(
+    new NatGatewayPublicIpAssociation(stack, 'nat_gateway_public_ip_association', {
+      natGatewayId: natGateway.id,
+      publicIpAddressId: natPublicIp.id,
+    }),
+  );
+  for (const role of NODE_SUBNETS) {
+    clusterPrerequisites.push(
+      new SubnetNatGatewayAssociation(stack, `subnet_nat_gateway_association_${role}`, {
+        subnetId: subnets[role].id,
+        natGatewayId: natGateway.id,
+      }),
+    );
+  }
+
+  return { resourceGroup, virtualNetwork, subnets, natPublicIp, clusterPrerequisites };
+}

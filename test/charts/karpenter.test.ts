@@ -1,0 +1,278 @@
+import { App } from 'cdk8s';
+import { parse } from 'yaml';
+import { buildCharts } from '../../charts/index';
+import { renderChart } from '../../charts/lib/render';
+import { KarpenterChart } from '../../charts/platform/karpenter';
+import type { EnvironmentContext } from '../../src/model/context';
+import { resolvePlatform } from '../../src/model/defaults';
+import { namesFor } from '../../src/model/naming';
+import type { PlatformSpec } from '../../src/model/types';
+import { defaultPlatform } from '../../src/platform';
+import { crdSchemas, validate } from './schema-check';
+
+const schemas = crdSchemas('karpenter.sh_nodepools.yaml', 'karpenter.k8s.aws_ec2nodeclasses.yaml');
+
+function contexts(spec: PlatformSpec = defaultPlatform): EnvironmentContext[] {
+  const platform = resolvePlatform(spec);
+  return platform.environments.map((env) => ({ platform, env, names: namesFor(platform, env) }));
+}
+function ctxOf(envName: string, spec?: PlatformSpec): EnvironmentContext {
+  const ctx = contexts(spec).find((c) => c.env.name === envName);
+  if (!ctx) throw new Error(`no env ${envName}`);
+  return ctx;
+}
+function render(ctx: EnvironmentContext): Map<string, string> {
+  return renderChart(new KarpenterChart(new App({ outdir: 'unused' }), ctx));
+}
+/** Parsed objects of the rendered files (what lands in dist/), keyed by file name. */
+function objects(ctx: EnvironmentContext): Map<string, any> {
+  const out = new Map<string, any>();
+  for (const [path, text] of render(ctx)) if (!path.endsWith('kustomization.yaml')) out.set(path, parse(text));
+  return out;
+}
+function nodePool(ctx: EnvironmentContext, name: string): any {
+  const obj = objects(ctx).get(`karpenter/nodepool-${name}.yaml`);
+  if (!obj) throw new Error(`no NodePool ${name}`);
+  return obj;
+}
+function nodeClass(ctx: EnvironmentContext, name: string): any {
+  const obj = objects(ctx).get(`karpenter/ec2nodeclass-${name}.yaml`);
+  if (!obj) throw new Error(`no EC2NodeClass ${name}`);
+  return obj;
+}
+function requirement(pool: any, key: string): string[] | undefined {
+  return pool.spec.template.spec.requirements.find((r: any) => r.key === key && r.operator === 'In')?.values;
+}
+
+/** A copy of the default model with aws-dev changed by `edit`. */
+function withAwsDev(edit: (env: any) => void): PlatformSpec {
+  const spec = structuredClone(defaultPlatform);
+  edit(spec.environments.find((e) => e.name === 'aws-dev'));
+  return spec;
+}
+
+const awsEnvs = ['aws-dev', 'aws-prod'];
+
+describe('KarpenterChart', () => {
+  test('emits exactly the node classes and NodePools the model asks for, in <kind>-<name>.yaml files', () => {
+    expect([...render(ctxOf('aws-dev')).keys()].sort()).toEqual([
+      'karpenter/ec2nodeclass-default.yaml',
+      'karpenter/ec2nodeclass-gpu.yaml',
+      'karpenter/kustomization.yaml',
+      'karpenter/nodepool-gpu.yaml',
+      'karpenter/nodepool-spot.yaml',
+    ]);
+    // aws-prod's `gpu` pool is a managed node group (Terraform): no NodePool for it.
+    expect([...render(ctxOf('aws-prod')).keys()].sort()).toEqual([
+      'karpenter/ec2nodeclass-default.yaml',
+      'karpenter/ec2nodeclass-gpu.yaml',
+      'karpenter/kustomization.yaml',
+      'karpenter/nodepool-gpuspot.yaml',
+      'karpenter/nodepool-spot.yaml',
+    ]);
+  });
+
+  test.each(awsEnvs)('%s: kustomization.yaml lists every file, and file names match kind and name', (envName) => {
+    const files = render(ctxOf(envName));
+    const kustomization = parse(files.get('karpenter/kustomization.yaml')!);
+    const manifests = [...files.keys()].filter((p) => !p.endsWith('kustomization.yaml')).map((p) => p.replace('karpenter/', ''));
+    expect(kustomization.resources).toEqual([...manifests].sort());
+    for (const [path, obj] of objects(ctxOf(envName))) {
+      expect(path).toBe(`karpenter/${obj.kind.toLowerCase()}-${obj.metadata.name}.yaml`);
+    }
+  });
+
+  test('rendering is deterministic', () => {
+    expect([...render(ctxOf('aws-prod'))]).toEqual([...render(ctxOf('aws-prod'))]);
+  });
+
+  test('GPU NodePool: taint, capacity type, limits, disruption, node class', () => {
+    const dev = nodePool(ctxOf('aws-dev'), 'gpu');
+    expect(dev.spec.template.spec.taints).toEqual([{ key: 'nvidia.com/gpu', value: 'true', effect: 'NoSchedule' }]);
+    expect(requirement(dev, 'karpenter.sh/capacity-type')).toEqual(['spot']);
+    expect(requirement(dev, 'node.kubernetes.io/instance-type')).toEqual(['g5.xlarge', 'g6.xlarge']);
+    // max 2 × (1 GPU, 4 vCPUs per xlarge)
+    expect(dev.spec.limits).toEqual({ 'nvidia.com/gpu': 2, cpu: 8 });
+    expect(dev.spec.disruption.consolidationPolicy).toBe('WhenEmpty');
+    expect(dev.spec.disruption.consolidateAfter).toMatch(/^\d+[smh]$/);
+    expect(dev.spec.template.spec.nodeClassRef).toEqual({ group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: 'gpu' });
+    expect(dev.spec.template.metadata.labels).toEqual({ 'platform-synth.io/pool': 'gpu', 'platform-synth.io/capacity': 'spot' });
+
+    const prod = nodePool(ctxOf('aws-prod'), 'gpuspot');
+    // max 8 × (1 GPU, 8 vCPUs per 2xlarge)
+    expect(prod.spec.limits).toEqual({ 'nvidia.com/gpu': 8, cpu: 64 });
+  });
+
+  test('GPU limits use the largest GPU and vCPU count among the sizes', () => {
+    const spec = withAwsDev((env) => {
+      env.cluster.gpuPools = [
+        { name: 'train', sizes: ['g5.12xlarge', 'g5.48xlarge', 'g5.2xlarge'], min: 0, max: 3, capacity: 'on-demand', provisioner: 'karpenter' },
+      ];
+    });
+    const pool = nodePool(ctxOf('aws-dev', spec), 'train');
+    // g5.48xlarge: 8 GPUs, 192 vCPUs
+    expect(pool.spec.limits).toEqual({ 'nvidia.com/gpu': 24, cpu: 576 });
+    expect(requirement(pool, 'karpenter.sh/capacity-type')).toEqual(['on-demand']);
+    expect(pool.spec.template.metadata.labels['platform-synth.io/capacity']).toBe('on-demand');
+  });
+
+  test('node-group GPU pools get no NodePool, and no gpu node class when no pool uses it', () => {
+    const spec = withAwsDev((env) => {
+      env.cluster.gpuPools = [{ name: 'gpu', sizes: ['g5.xlarge'], min: 0, max: 2, capacity: 'on-demand', provisioner: 'node-group' }];
+    });
+    expect([...objects(ctxOf('aws-dev', spec)).keys()].sort()).toEqual([
+      'karpenter/ec2nodeclass-default.yaml',
+      'karpenter/nodepool-spot.yaml',
+    ]);
+  });
+
+  test('Spot NodePool: Spot first with on-demand fallback, consolidation, cpu limit', () => {
+    const dev = nodePool(ctxOf('aws-dev'), 'spot');
+    expect(requirement(dev, 'karpenter.sh/capacity-type')).toEqual(['spot', 'on-demand']);
+    expect(requirement(dev, 'node.kubernetes.io/instance-type')).toEqual(['m6i.large', 'm6a.large', 'm7i.large', 'c6i.xlarge']);
+    expect(requirement(dev, 'kubernetes.io/arch')).toEqual(['amd64']);
+    expect(requirement(dev, 'kubernetes.io/os')).toEqual(['linux']);
+    expect(dev.spec.template.metadata.labels).toEqual({ 'platform-synth.io/pool': 'spot', 'platform-synth.io/capacity': 'spot' });
+    expect(dev.spec.template.spec.taints).toBeUndefined();
+    expect(dev.spec.disruption).toMatchObject({ consolidationPolicy: 'WhenEmptyOrUnderutilized' });
+    expect(dev.spec.disruption.consolidateAfter).toMatch(/^\d+[smh]$/);
+    expect(dev.spec.template.spec.expireAfter).toMatch(/^\d+h$/);
+    expect(dev.spec.template.spec.nodeClassRef).toEqual({ group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: 'default' });
+    // max 10 × c6i.xlarge (4 vCPUs, the largest)
+    expect(dev.spec.limits).toEqual({ cpu: 40 });
+    // max 30 × c6i.2xlarge (8 vCPUs)
+    expect(nodePool(ctxOf('aws-prod'), 'spot').spec.limits).toEqual({ cpu: 240 });
+  });
+
+  test.each(awsEnvs)('%s: EC2NodeClasses: role, pinned AMI, discovery tags, IMDSv2, encrypted gp3 root', (envName) => {
+    const ctx = ctxOf(envName);
+    const cluster = ctx.names.aws!.clusterName;
+    const sizes: Record<string, number> = {};
+    for (const name of ['default', 'gpu']) {
+      const spec = nodeClass(ctx, name).spec;
+      expect(spec.role).toBe(`acme-${envName}-karpenter-node`);
+      expect(spec.role).toBe(ctx.names.aws!.karpenterNodeRoleName);
+      expect(spec.instanceProfile).toBeUndefined(); // CEL: exactly one of role / instanceProfile
+      expect(spec.amiSelectorTerms).toEqual([{ alias: 'al2023@v20250807' }]);
+      expect(spec.subnetSelectorTerms).toEqual([{ tags: { 'karpenter.sh/discovery': cluster } }]);
+      expect(spec.securityGroupSelectorTerms).toEqual([{ tags: { 'karpenter.sh/discovery': cluster } }]);
+      expect(cluster).toBe(`acme-${envName}`);
+      expect(spec.metadataOptions).toEqual({
+        httpEndpoint: 'enabled',
+        httpProtocolIPv6: 'disabled',
+        httpPutResponseHopLimit: 1,
+        httpTokens: 'required',
+      });
+      expect(spec.associatePublicIPAddress).toBe(false);
+      expect(spec.blockDeviceMappings).toHaveLength(1);
+      const root = spec.blockDeviceMappings[0];
+      expect(root).toMatchObject({ rootVolume: true, ebs: { encrypted: true, volumeType: 'gp3', deleteOnTermination: true } });
+      sizes[name] = parseInt(root.ebs.volumeSize, 10);
+      expect(spec.tags).toEqual(ctx.env.tags);
+      expect(spec.tags.environment).toBe(envName);
+    }
+    expect(sizes.gpu).toBeGreaterThan(sizes.default);
+  });
+
+  test('the AMI alias comes from the model and is never @latest', () => {
+    const spec = withAwsDev((env) => {
+      env.cluster.karpenter = { amiAlias: 'al2023@v20250901' };
+    });
+    expect(nodeClass(ctxOf('aws-dev', spec), 'default').spec.amiSelectorTerms).toEqual([{ alias: 'al2023@v20250901' }]);
+    for (const ctx of contexts().filter((c) => c.env.cloud === 'aws')) {
+      for (const obj of objects(ctx).values()) {
+        if (obj.kind !== 'EC2NodeClass') continue;
+        for (const term of obj.spec.amiSelectorTerms) {
+          // The CRD's CEL rules: family@version, supported family.
+          expect(term.alias).toMatch(/^(al2|al2023|bottlerocket)@v\d+/);
+          expect(term.alias).not.toMatch(/@latest$/);
+        }
+      }
+    }
+  });
+
+  test('Azure environments get no Karpenter objects', () => {
+    for (const ctx of contexts().filter((c) => c.env.cloud === 'azure')) {
+      const app = new App({ outdir: 'unused' });
+      expect(buildCharts(app, ctx).map((c) => c.appName)).not.toContain('karpenter');
+      expect(new KarpenterChart(new App({ outdir: 'unused' }), ctx).toJson()).toEqual([]);
+    }
+    for (const ctx of contexts().filter((c) => c.env.cloud === 'aws')) {
+      expect(buildCharts(new App({ outdir: 'unused' }), ctx).map((c) => c.appName)).toContain('karpenter');
+    }
+  });
+
+  test('a pool name shared by a spot and a Karpenter GPU pool is a clear error', () => {
+    const spec = withAwsDev((env) => {
+      env.cluster.gpuPools[0].name = 'spot';
+    });
+    expect(() => render(ctxOf('aws-dev', spec))).toThrow(/share the name "spot"/);
+  });
+
+  test('an unknown instance type is an error, not a zero limit', () => {
+    const spec = withAwsDev((env) => {
+      env.cluster.spotPools[0].sizes = ['x9.large'];
+    });
+    expect(() => render(ctxOf('aws-dev', spec))).toThrow(/unknown AWS instance type "x9.large"/);
+  });
+
+  describe('CRD schema', () => {
+    const emitted = contexts()
+      .filter((c) => c.env.cloud === 'aws')
+      .flatMap((ctx) => [...objects(ctx)].map(([path, obj]) => [`${ctx.env.name}/${path}`, obj] as const));
+
+    test('there is something to validate', () => {
+      expect(emitted.length).toBe(8);
+    });
+
+    test.each(emitted)('%s is valid against its CRD', (_path, obj) => {
+      const schema = schemas.get(`${obj.apiVersion}/${obj.kind}`);
+      expect(schema).toBeDefined();
+      expect(validate(obj, schema!)).toEqual([]);
+    });
+
+    test.each(emitted.filter(([, o]) => o.kind === 'NodePool'))('%s respects the CRD CEL rules we rely on', (_path, obj) => {
+      for (const r of obj.spec.template.spec.requirements) if (r.operator === 'In') expect(r.values.length).toBeGreaterThan(0);
+      for (const key of Object.keys(obj.spec.template.metadata.labels)) {
+        expect(key.split('/')[0]).not.toMatch(/karpenter\.sh$|karpenter\.k8s\.aws$/);
+      }
+      expect(obj.spec.template.metadata.labels['kubernetes.io/hostname']).toBeUndefined();
+    });
+
+    // The validator itself must catch what it claims to.
+    test('the validator rejects unknown fields, missing required fields, bad enums and patterns', () => {
+      const [, pool] = emitted.find(([, o]) => o.kind === 'NodePool')!;
+      const schema = schemas.get('karpenter.sh/v1/NodePool')!;
+      const broken = structuredClone(pool);
+      broken.spec.template.spec.nodeClasRef = broken.spec.template.spec.nodeClassRef; // typo
+      delete broken.spec.template.spec.nodeClassRef;
+      broken.spec.disruption.consolidationPolicy = 'Always';
+      broken.spec.disruption.consolidateAfter = '5 minutes';
+      broken.spec.limits.cpu = { value: 4 };
+      broken.metadata.name = 'Not_A_Name';
+      const errors = validate(broken, schema);
+      expect(errors).toEqual(
+        expect.arrayContaining([
+          'spec.template.spec.nodeClasRef: unknown field',
+          'spec.template.spec: missing required field "nodeClassRef"',
+          expect.stringMatching(/^spec\.disruption\.consolidationPolicy: "Always" not in enum/),
+          expect.stringMatching(/^spec\.disruption\.consolidateAfter: "5 minutes" does not match/),
+          'spec.limits.cpu: expected int or string, got object',
+          'metadata.name: "Not_A_Name" is not a DNS-1123 subdomain',
+        ]),
+      );
+      const [, nodeClassObj] = emitted.find(([, o]) => o.kind === 'EC2NodeClass')!;
+      const badClass = structuredClone(nodeClassObj);
+      badClass.spec.metadataOptions.httpPutResponseHopLimit = 0;
+      badClass.spec.blockDeviceMappings[0].ebs.volumeSize = '100GB';
+      delete badClass.spec.subnetSelectorTerms;
+      expect(validate(badClass, schemas.get('karpenter.k8s.aws/v1/EC2NodeClass')!)).toEqual(
+        expect.arrayContaining([
+          'spec.metadataOptions.httpPutResponseHopLimit: below minimum 1',
+          expect.stringMatching(/^spec\.blockDeviceMappings\[0\]\.ebs\.volumeSize: "100GB" does not match/),
+          'spec: missing required field "subnetSelectorTerms"',
+        ]),
+      );
+    });
+  });
+});

@@ -1,0 +1,168 @@
+import { App } from 'cdk8s';
+import { parse } from 'yaml';
+import { renderChart } from '../../charts/lib/render';
+import { PRIORITY_CLASSES } from '../../src/model/scheduling';
+import { PlatformChart } from '../../charts/platform/platform';
+import type { EnvironmentContext } from '../../src/model/context';
+import { resolvePlatform } from '../../src/model/defaults';
+import { namesFor } from '../../src/model/naming';
+import type { PlatformSpec } from '../../src/model/types';
+import { defaultPlatform } from '../../src/platform';
+import { kubernetesSchema, validate } from './schema-check';
+
+function contexts(spec: PlatformSpec = defaultPlatform): EnvironmentContext[] {
+  const platform = resolvePlatform(spec);
+  return platform.environments.map((env) => ({ platform, env, names: namesFor(platform, env) }));
+}
+function render(ctx: EnvironmentContext): Map<string, string> {
+  return renderChart(new PlatformChart(new App({ outdir: 'unused' }), ctx));
+}
+function objects(ctx: EnvironmentContext): any[] {
+  return [...render(ctx)].filter(([p]) => !p.endsWith('kustomization.yaml')).map(([, text]) => parse(text));
+}
+function ofKind(ctx: EnvironmentContext, kind: string): any[] {
+  return objects(ctx).filter((o) => o.kind === kind);
+}
+
+const all = contexts().map((c) => [c.env.name, c] as const);
+const WORKLOADS = ['rag', 'mlops', 'lakehouse', 'edw'];
+
+/** Only rag and edw switched on in azure-dev. */
+function partialSpec(): PlatformSpec {
+  const spec = structuredClone(defaultPlatform);
+  spec.environments.find((e) => e.name === 'azure-dev')!.workloads = { rag: { enabled: true }, edw: { enabled: true }, mlops: { enabled: false } };
+  return spec;
+}
+const partial = contexts(partialSpec()).find((c) => c.env.name === 'azure-dev')!;
+
+describe('PlatformChart', () => {
+  test.each(all)('%s: a namespace for platform-system and each enabled workload', (_name, ctx) => {
+    expect(ofKind(ctx, 'Namespace').map((n) => n.metadata.name).sort()).toEqual(['platform-system', ...WORKLOADS].sort());
+  });
+
+  test('only enabled workloads get a namespace and guard rails', () => {
+    expect(ofKind(partial, 'Namespace').map((n) => n.metadata.name).sort()).toEqual(['edw', 'platform-system', 'rag']);
+    const namespaced = objects(partial).filter((o) => o.metadata.namespace);
+    expect([...new Set(namespaced.map((o) => o.metadata.namespace))].sort()).toEqual(['edw', 'rag']);
+  });
+
+  test.each(all)('%s: every namespace enforces Pod Security restricted, with audit and warn', (_name, ctx) => {
+    for (const ns of ofKind(ctx, 'Namespace')) {
+      expect(ns.metadata.labels).toMatchObject({
+        'pod-security.kubernetes.io/enforce': 'restricted',
+        'pod-security.kubernetes.io/enforce-version': `v${ctx.env.cluster.kubernetesVersion}`,
+        'pod-security.kubernetes.io/audit': 'restricted',
+        'pod-security.kubernetes.io/warn': 'restricted',
+      });
+    }
+  });
+
+  test.each(all)('%s: default deny (ingress and egress) in every workload namespace', (_name, ctx) => {
+    const policies = ofKind(ctx, 'NetworkPolicy');
+    for (const ns of WORKLOADS) {
+      const denies = policies.filter(
+        (p) => p.metadata.namespace === ns && !p.spec.ingress && !p.spec.egress && p.spec.policyTypes.length === 2,
+      );
+      expect(denies).toHaveLength(1);
+      expect(denies[0].spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    }
+    // platform-system is left to the operator charts (webhooks, API server egress).
+    expect(policies.filter((p) => p.metadata.namespace === 'platform-system')).toEqual([]);
+  });
+
+  test.each(all)('%s: DNS egress to kube-dns only, UDP and TCP 53', (_name, ctx) => {
+    for (const ns of WORKLOADS) {
+      const dns = ofKind(ctx, 'NetworkPolicy').filter((p) => p.metadata.namespace === ns && p.spec.egress);
+      expect(dns).toHaveLength(1);
+      expect(dns[0].spec).toEqual({
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [
+          {
+            to: [
+              {
+                namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+                podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+              },
+            ],
+            ports: [
+              { protocol: 'UDP', port: 53 },
+              { protocol: 'TCP', port: 53 },
+            ],
+          },
+        ],
+      });
+    }
+  });
+
+  test.each(all)('%s: a LimitRange with default requests and a memory limit in every workload namespace', (_name, ctx) => {
+    const ranges = ofKind(ctx, 'LimitRange');
+    expect(ranges.map((r) => r.metadata.namespace).sort()).toEqual([...WORKLOADS].sort());
+    for (const r of ranges) {
+      const [item] = r.spec.limits;
+      expect(item.type).toBe('Container');
+      expect(Object.keys(item.defaultRequest).sort()).toEqual(['cpu', 'memory']);
+      expect(item.default.memory).toBeDefined();
+    }
+  });
+
+  test.each(all)('%s: priority classes for platform, serving and batch', (_name, ctx) => {
+    const classes = Object.fromEntries(ofKind(ctx, 'PriorityClass').map((p) => [p.metadata.name, p]));
+    expect(Object.keys(classes).sort()).toEqual(Object.values(PRIORITY_CLASSES).sort());
+    for (const pc of Object.values<any>(classes)) {
+      expect(pc.globalDefault).toBe(false);
+      expect(pc.description.length).toBeGreaterThan(10);
+      expect(pc.value).toBeLessThanOrEqual(1_000_000_000); // the user-defined maximum
+    }
+    const critical = classes[PRIORITY_CLASSES.platformCritical];
+    const online = classes[PRIORITY_CLASSES.online];
+    const batch = classes[PRIORITY_CLASSES.batch];
+    expect(critical.value).toBeGreaterThan(online.value);
+    expect(online.value).toBeGreaterThan(batch.value);
+    expect(batch.preemptionPolicy).toBe('Never');
+    expect(online.preemptionPolicy).toBe('PreemptLowerPriority');
+  });
+
+  test.each(all)('%s: <kind>-<name>.yaml files, all listed in kustomization.yaml', (_name, ctx) => {
+    const files = render(ctx);
+    const kustomization = parse(files.get('platform/kustomization.yaml')!);
+    const manifests = [...files.keys()].filter((p) => !p.endsWith('kustomization.yaml'));
+    expect(kustomization).toEqual({
+      apiVersion: 'kustomize.config.k8s.io/v1beta1',
+      kind: 'Kustomization',
+      resources: manifests.map((p) => p.replace('platform/', '')).sort(),
+    });
+    for (const path of manifests) {
+      const obj = parse(files.get(path)!);
+      expect(path).toBe(`platform/${obj.kind.toLowerCase()}-${obj.metadata.name}.yaml`);
+    }
+    // 5 namespaces, 3 priority classes, 2 policies and 1 LimitRange per workload namespace
+    expect(manifests).toHaveLength(5 + 3 + 3 * 4);
+  });
+
+  test('rendering is deterministic', () => {
+    const [, ctx] = all[0];
+    expect([...render(ctx)]).toEqual([...render(ctx)]);
+  });
+
+  describe('Kubernetes 1.28 schema', () => {
+    const emitted = [...all, ['azure-dev (partial)', partial] as const].flatMap(([name, ctx]) =>
+      objects(ctx).map((o) => [`${name}: ${o.kind}/${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`, o] as const),
+    );
+
+    test.each(emitted)('%s is valid', (_id, obj) => {
+      const schema = kubernetesSchema(obj.apiVersion, obj.kind);
+      expect(schema).toBeDefined();
+      expect(validate(obj, schema!)).toEqual([]);
+    });
+
+    test('the validator rejects unknown and mistyped fields', () => {
+      const [, policy] = emitted.find(([, o]) => o.kind === 'NetworkPolicy')!;
+      const broken = structuredClone(policy);
+      broken.spec.policyType = ['Ingress'];
+      broken.spec.podSelector = 'all';
+      const errors = validate(broken, kubernetesSchema('networking.k8s.io/v1', 'NetworkPolicy')!);
+      expect(errors).toEqual(expect.arrayContaining(['spec.policyType: unknown field', 'spec.podSelector: expected object, got string']));
+    });
+  });
+});

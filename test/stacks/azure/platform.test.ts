@@ -1,0 +1,476 @@
+/** Behaviour of the Azure `platform` stack (network + cluster layers), asserted on the rendered Terraform JSON. */
+import { resolvePlatform } from '../../../src/model/defaults';
+import { namesFor } from '../../../src/model/naming';
+import type { EnvironmentSpec, PlatformSpec } from '../../../src/model/types';
+import { defaultPlatform, EXAMPLE_AZURE_ADMIN_GROUP, EXAMPLE_AZURE_SUBSCRIPTION, EXAMPLE_AZURE_TENANT } from '../../../src/platform';
+import { buildAzureStacks } from '../../../stacks/azure';
+import { newTerraformApp } from '../../../stacks/constructs/platform-stack';
+
+type Json = Record<string, any>;
+
+function renderStacks(spec: PlatformSpec, envName: string): { name: string; json: Json }[] {
+  const platform = resolvePlatform(spec);
+  const env = platform.environments.find((e) => e.name === envName);
+  if (!env) throw new Error(`no environment ${envName}`);
+  const stacks = buildAzureStacks(newTerraformApp(), { platform, env, names: namesFor(platform, env) });
+  return stacks.map((s) => ({ name: s.stackName, json: s.render() as Json }));
+}
+
+function renderPlatform(envName: string, spec: PlatformSpec = defaultPlatform): Json {
+  const stacks = renderStacks(spec, envName);
+  expect(stacks.map((s) => s.name)).toEqual(['platform']);
+  return stacks[0].json;
+}
+
+/** The default model with one Azure environment changed. */
+function withEnv(envName: string, change: (env: EnvironmentSpec) => EnvironmentSpec): PlatformSpec {
+  return { ...defaultPlatform, environments: defaultPlatform.environments.map((e) => (e.name === envName ? change(e) : e)) };
+}
+
+function resources(json: Json, type: string): Record<string, Json> {
+  return json.resource?.[type] ?? {};
+}
+
+function one(json: Json, type: string, id: string): Json {
+  const r = resources(json, type)[id];
+  if (!r) throw new Error(`${type}.${id} not rendered; have: ${Object.keys(resources(json, type)).join(', ')}`);
+  return r;
+}
+
+/** Blocks render as an object or a one-element list depending on nesting; tests read either. */
+function block(value: unknown): Json {
+  return (Array.isArray(value) ? value[0] : value) as Json;
+}
+
+function allResources(json: Json): { type: string; id: string; body: Json }[] {
+  return Object.entries((json.resource ?? {}) as Record<string, Record<string, Json>>).flatMap(([type, byId]) =>
+    Object.entries(byId).map(([id, body]) => ({ type, id, body })),
+  );
+}
+
+const dev = renderPlatform('azure-dev');
+const prod = renderPlatform('azure-prod');
+const envs: [string, Json][] = [
+  ['azure-dev', dev],
+  ['azure-prod', prod],
+];
+const cluster = (json: Json) => one(json, 'azurerm_kubernetes_cluster', 'kubernetes_cluster');
+const ref = (type: string, id: string, attr: string) => `\${${type}.${id}.${attr}}`;
+
+describe('azure platform stack: terraform settings', () => {
+  it.each(envs)('%s uses an azurerm backend with Entra ID auth and key <env>/platform.tfstate', (name, json) => {
+    expect(json.terraform.backend.azurerm).toEqual({
+      container_name: 'tfstate',
+      key: `${name}/platform.tfstate`,
+      resource_group_name: 'rg-acme-tfstate',
+      storage_account_name: name === 'azure-prod' ? 'acmetfstateprod' : 'acmetfstatedev',
+      subscription_id: EXAMPLE_AZURE_SUBSCRIPTION,
+      tenant_id: EXAMPLE_AZURE_TENANT,
+      use_azuread_auth: true,
+    });
+  });
+
+  it.each(envs)('%s pins a fully qualified azurerm provider', (_name, json) => {
+    expect(Object.keys(json.terraform.required_providers)).toEqual(['azurerm']);
+    expect(json.terraform.required_providers.azurerm.source).toBe('registry.terraform.io/hashicorp/azurerm');
+    expect(json.terraform.required_providers.azurerm.version).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it.each(envs)('%s configures the provider with features {}, the subscription and Entra ID storage auth', (_name, json) => {
+    expect(json.provider.azurerm).toEqual([{ features: [{}], subscription_id: EXAMPLE_AZURE_SUBSCRIPTION, storage_use_azuread: true }]);
+  });
+
+  it.each(envs)('%s exposes the outputs a later step reads, as references', (_name, json) => {
+    expect(Object.keys(json.output).sort()).toEqual(
+      ['acr_login_server', 'cluster_name', 'kubelet_identity_client_id', 'node_resource_group', 'oidc_issuer_url', 'resource_group_name'].sort(),
+    );
+    const aks = 'azurerm_kubernetes_cluster';
+    expect(json.output.cluster_name.value).toBe(ref(aks, 'kubernetes_cluster', 'name'));
+    expect(json.output.oidc_issuer_url.value).toBe(ref(aks, 'kubernetes_cluster', 'oidc_issuer_url'));
+    expect(json.output.kubelet_identity_client_id.value).toBe(ref(aks, 'kubernetes_cluster', 'kubelet_identity[0].client_id'));
+    expect(json.output.node_resource_group.value).toBe(ref(aks, 'kubernetes_cluster', 'node_resource_group'));
+    expect(json.output.resource_group_name.value).toBe(ref('azurerm_resource_group', 'resource_group', 'name'));
+    expect(json.output.acr_login_server.value).toBe(ref('azurerm_container_registry', 'container_registry', 'login_server'));
+  });
+});
+
+describe('azure platform stack: network', () => {
+  it('puts the VNet on the model CIDR with system, user and endpoint subnets from the layout, no default outbound', () => {
+    expect(one(dev, 'azurerm_virtual_network', 'virtual_network').address_space).toEqual(['10.30.0.0/16']);
+    const subnets = resources(dev, 'azurerm_subnet');
+    expect(Object.keys(subnets).sort()).toEqual(['subnet_endpoints', 'subnet_system', 'subnet_user']);
+    expect(subnets.subnet_system).toMatchObject({ name: 'snet-system', address_prefixes: ['10.30.0.0/18'] });
+    expect(subnets.subnet_user).toMatchObject({ name: 'snet-user', address_prefixes: ['10.30.64.0/18'] });
+    expect(subnets.subnet_endpoints).toMatchObject({ name: 'snet-endpoints', address_prefixes: ['10.30.128.0/18'] });
+    for (const subnet of Object.values(subnets)) expect(subnet.default_outbound_access_enabled).toBe(false);
+  });
+
+  it('gives every subnet an NSG whose only extra rules let node and overlay pod ranges talk to each other', () => {
+    const associations = Object.values(resources(prod, 'azurerm_subnet_network_security_group_association'));
+    expect(associations.map((a) => a.subnet_id).sort()).toEqual(
+      ['subnet_endpoints', 'subnet_system', 'subnet_user'].map((s) => ref('azurerm_subnet', s, 'id')),
+    );
+    for (const nsg of Object.values(resources(prod, 'azurerm_network_security_group'))) expect(nsg.security_rule).toBeUndefined();
+    const rules = resources(prod, 'azurerm_network_security_rule');
+    expect(Object.keys(rules).sort()).toEqual([
+      'network_security_rule_system_cluster_inbound',
+      'network_security_rule_system_cluster_outbound',
+      'network_security_rule_user_cluster_inbound',
+      'network_security_rule_user_cluster_outbound',
+    ]);
+    const clusterRanges = ['10.40.0.0/18', '10.40.64.0/18', '192.168.0.0/16'];
+    for (const rule of Object.values(rules)) {
+      expect(rule).toMatchObject({ access: 'Allow', source_address_prefixes: clusterRanges, destination_address_prefixes: clusterRanges });
+      expect(rule.network_security_group_name).not.toContain('endpoints');
+    }
+  });
+
+  it('egresses the system and user subnets through a Standard NAT gateway with a Standard static public IP', () => {
+    expect(one(prod, 'azurerm_nat_gateway', 'nat_gateway')).toMatchObject({ name: 'ng-acme-azure-prod', sku_name: 'Standard' });
+    expect(one(prod, 'azurerm_public_ip', 'nat_public_ip')).toMatchObject({
+      name: 'pip-acme-azure-prod-nat',
+      sku: 'Standard',
+      allocation_method: 'Static',
+      zones: ['1', '2', '3'],
+    });
+    expect(one(prod, 'azurerm_nat_gateway_public_ip_association', 'nat_gateway_public_ip_association')).toEqual({
+      nat_gateway_id: ref('azurerm_nat_gateway', 'nat_gateway', 'id'),
+      public_ip_address_id: ref('azurerm_public_ip', 'nat_public_ip', 'id'),
+    });
+    const natSubnets = Object.values(resources(prod, 'azurerm_subnet_nat_gateway_association')).map((a) => a.subnet_id);
+    expect(natSubnets.sort()).toEqual([ref('azurerm_subnet', 'subnet_system', 'id'), ref('azurerm_subnet', 'subnet_user', 'id')]);
+  });
+});
+
+describe('azure platform stack: monitoring', () => {
+  it('keeps logs 30 days in dev and 90 in prod, Entra ID auth only', () => {
+    expect(one(dev, 'azurerm_log_analytics_workspace', 'log_analytics_workspace')).toMatchObject({
+      name: 'log-acme-azure-dev',
+      retention_in_days: 30,
+      local_authentication_enabled: false,
+    });
+    expect(one(prod, 'azurerm_log_analytics_workspace', 'log_analytics_workspace').retention_in_days).toBe(90);
+  });
+
+  it.each(envs)('%s sends the control-plane logs to the workspace', (_name, json) => {
+    const diag = one(json, 'azurerm_monitor_diagnostic_setting', 'cluster_diagnostic_setting');
+    expect(diag.target_resource_id).toBe(ref('azurerm_kubernetes_cluster', 'kubernetes_cluster', 'id'));
+    expect(diag.log_analytics_workspace_id).toBe(ref('azurerm_log_analytics_workspace', 'log_analytics_workspace', 'id'));
+    expect((diag.enabled_log as Json[]).map((l) => l.category).sort()).toEqual(
+      ['cluster-autoscaler', 'guard', 'kube-apiserver', 'kube-audit-admin', 'kube-controller-manager', 'kube-scheduler'],
+    );
+  });
+
+  it('collects Container Insights with the MSI agent through a data collection rule associated with the cluster', () => {
+    expect(block(cluster(prod).oms_agent)).toEqual({
+      log_analytics_workspace_id: ref('azurerm_log_analytics_workspace', 'log_analytics_workspace', 'id'),
+      msi_auth_for_monitoring_enabled: true,
+    });
+    const rule = one(prod, 'azurerm_monitor_data_collection_rule', 'container_insights_data_collection_rule');
+    expect(block(rule.destinations).log_analytics[0].workspace_resource_id).toBe(
+      ref('azurerm_log_analytics_workspace', 'log_analytics_workspace', 'id'),
+    );
+    const extension = block(rule.data_sources).extension[0];
+    expect(extension.extension_name).toBe('ContainerInsights');
+    expect(JSON.parse(extension.extension_json).dataCollectionSettings.enableContainerLogV2).toBe(true);
+    expect(one(prod, 'azurerm_monitor_data_collection_rule_association', 'container_insights_data_collection_rule_association')).toMatchObject({
+      target_resource_id: ref('azurerm_kubernetes_cluster', 'kubernetes_cluster', 'id'),
+      data_collection_rule_id: ref('azurerm_monitor_data_collection_rule', 'container_insights_data_collection_rule', 'id'),
+    });
+  });
+});
+
+describe('azure platform stack: AKS cluster', () => {
+  it.each(envs)('%s uses Azure CNI overlay with Cilium policy, model CIDRs and NAT gateway egress', (_name, json) => {
+    expect(block(cluster(json).network_profile)).toEqual({
+      network_plugin: 'azure',
+      network_plugin_mode: 'overlay',
+      network_policy: 'cilium',
+      network_data_plane: 'cilium',
+      pod_cidr: '192.168.0.0/16',
+      service_cidr: '172.20.0.0/16',
+      dns_service_ip: '172.20.0.10',
+      load_balancer_sku: 'standard',
+      outbound_type: 'userAssignedNATGateway',
+    });
+  });
+
+  it.each(envs)('%s enables OIDC issuer and workload identity, disables local accounts, uses Entra ID RBAC', (_name, json) => {
+    const aks = cluster(json);
+    expect(aks.oidc_issuer_enabled).toBe(true);
+    expect(aks.workload_identity_enabled).toBe(true);
+    expect(aks.local_account_disabled).toBe(true);
+    expect(block(aks.azure_active_directory_role_based_access_control)).toEqual({
+      azure_rbac_enabled: true,
+      tenant_id: EXAMPLE_AZURE_TENANT,
+      admin_group_object_ids: [EXAMPLE_AZURE_ADMIN_GROUP],
+    });
+    expect(aks.azure_policy_enabled).toBe(true);
+    expect(aks.automatic_upgrade_channel).toBe('patch');
+    expect(aks.node_os_upgrade_channel).toBe('NodeImage');
+    expect(aks.kubernetes_version).toBe('1.33');
+  });
+
+  it('is a private cluster in prod, Standard tier, with no public FQDN', () => {
+    const aks = cluster(prod);
+    expect(aks.private_cluster_enabled).toBe(true);
+    expect(aks.private_cluster_public_fqdn_enabled).toBe(false);
+    expect(aks.api_server_access_profile).toBeUndefined();
+    expect(aks.sku_tier).toBe('Standard');
+  });
+
+  it('has a public API in dev limited to the allowed CIDRs and the NAT egress address', () => {
+    const aks = cluster(dev);
+    expect(aks.private_cluster_enabled).toBeUndefined();
+    expect(block(aks.api_server_access_profile).authorized_ip_ranges).toEqual([
+      '203.0.113.0/24',
+      `${ref('azurerm_public_ip', 'nat_public_ip', 'ip_address')}/32`,
+    ]);
+    expect(aks.sku_tier).toBe('Free');
+  });
+
+  it('never renders a public API open to everyone: no allowed CIDRs means private', () => {
+    const spec = withEnv('azure-dev', (e) => ({ ...e, network: { ...e.network, apiAllowedCidrs: [] } }));
+    const aks = cluster(renderPlatform('azure-dev', spec));
+    expect(aks.private_cluster_enabled).toBe(true);
+    expect(aks.api_server_access_profile).toBeUndefined();
+  });
+
+  it('runs as a user-assigned identity with Network Contributor on the VNet, granted before the cluster', () => {
+    const aks = cluster(prod);
+    expect(block(aks.identity)).toEqual({
+      type: 'UserAssigned',
+      identity_ids: [ref('azurerm_user_assigned_identity', 'cluster_identity', 'id')],
+    });
+    expect(one(prod, 'azurerm_user_assigned_identity', 'cluster_identity').name).toBe('id-acme-azure-prod-aks');
+    expect(one(prod, 'azurerm_role_assignment', 'cluster_identity_network_contributor')).toMatchObject({
+      scope: ref('azurerm_virtual_network', 'virtual_network', 'id'),
+      role_definition_name: 'Network Contributor',
+      principal_id: ref('azurerm_user_assigned_identity', 'cluster_identity', 'principal_id'),
+    });
+    expect(aks.depends_on).toEqual(
+      expect.arrayContaining([
+        'azurerm_role_assignment.cluster_identity_network_contributor',
+        'azurerm_subnet_nat_gateway_association.subnet_nat_gateway_association_system',
+        'azurerm_subnet_nat_gateway_association.subnet_nat_gateway_association_user',
+      ]),
+    );
+  });
+
+  it('names the cluster and node resource group from the model', () => {
+    expect(cluster(prod)).toMatchObject({
+      name: 'aks-acme-azure-prod',
+      dns_prefix: 'acme-azure-prod',
+      node_resource_group: 'rg-acme-azure-prod-aks-nodes',
+    });
+  });
+
+  it('runs only critical add-ons on an autoscaling, zonal system pool in the system subnet', () => {
+    const pool = block(cluster(prod).default_node_pool);
+    expect(pool).toMatchObject({
+      name: 'system',
+      vm_size: 'Standard_D4s_v5',
+      auto_scaling_enabled: true,
+      min_count: 3,
+      max_count: 5,
+      only_critical_addons_enabled: true,
+      zones: ['1', '2', '3'],
+      vnet_subnet_id: ref('azurerm_subnet', 'subnet_system', 'id'),
+    });
+    expect(pool.temporary_name_for_rotation).toMatch(/^[a-z][a-z0-9]{0,11}$/);
+    expect(block(pool.upgrade_settings).max_surge).toBeDefined();
+    expect(block(cluster(dev).default_node_pool).zones).toEqual(['1', '2']);
+  });
+
+  it('pins nothing to a zone in a region without zones', () => {
+    const spec = withEnv('azure-dev', (e) => ({ ...e, region: 'westus' }));
+    const json = renderPlatform('azure-dev', spec);
+    expect(block(cluster(json).default_node_pool).zones).toBeUndefined();
+    expect(one(json, 'azurerm_public_ip', 'nat_public_ip').zones).toBeUndefined();
+    for (const pool of Object.values(resources(json, 'azurerm_kubernetes_cluster_node_pool'))) expect(pool.zones).toBeUndefined();
+  });
+});
+
+describe('azure platform stack: user node pools', () => {
+  const pools = resources(prod, 'azurerm_kubernetes_cluster_node_pool');
+  const spotTaint = 'kubernetes.azure.com/scalesetpriority=spot:NoSchedule';
+  const gpuTaint = 'nvidia.com/gpu=true:NoSchedule';
+
+  it('creates one pool per model pool, named after it', () => {
+    expect(Object.keys(pools).sort()).toEqual(['node_pool_gpu', 'node_pool_gpuspot', 'node_pool_spot']);
+    expect(Object.keys(resources(dev, 'azurerm_kubernetes_cluster_node_pool')).sort()).toEqual(['node_pool_gpu', 'node_pool_spot']);
+    for (const pool of Object.values(pools)) {
+      expect(pool.kubernetes_cluster_id).toBe(ref('azurerm_kubernetes_cluster', 'kubernetes_cluster', 'id'));
+      expect(pool.vnet_subnet_id).toBe(ref('azurerm_subnet', 'subnet_user', 'id'));
+      expect(pool.mode).toBe('User');
+      expect(pool.auto_scaling_enabled).toBe(true);
+    }
+  });
+
+  it('runs Spot pools as Spot with Delete eviction, no price cap, the Spot taint and labels, from 0', () => {
+    expect(pools.node_pool_spot).toMatchObject({
+      name: 'spot',
+      vm_size: 'Standard_D8s_v5',
+      priority: 'Spot',
+      eviction_policy: 'Delete',
+      spot_max_price: -1,
+      min_count: 0,
+      max_count: 20,
+      node_taints: [spotTaint],
+      node_labels: { 'platform-synth.io/pool': 'spot', 'platform-synth.io/capacity': 'spot' },
+      zones: ['1', '2', '3'],
+    });
+    // AKS rejects max surge on Spot pools.
+    expect(pools.node_pool_spot.upgrade_settings).toBeUndefined();
+  });
+
+  it('taints GPU pools for GPUs and scales them from 0; a spot GPU pool is also Spot', () => {
+    expect(pools.node_pool_gpu).toMatchObject({
+      name: 'gpu',
+      vm_size: 'Standard_NC24ads_A100_v4',
+      priority: 'Regular',
+      min_count: 0,
+      max_count: 2,
+      node_taints: [gpuTaint],
+      node_labels: { 'platform-synth.io/pool': 'gpu', 'platform-synth.io/capacity': 'on-demand' },
+    });
+    expect(pools.node_pool_gpu.eviction_policy).toBeUndefined();
+    expect(pools.node_pool_gpuspot).toMatchObject({
+      priority: 'Spot',
+      eviction_policy: 'Delete',
+      spot_max_price: -1,
+      min_count: 0,
+      max_count: 4,
+      node_labels: { 'platform-synth.io/pool': 'gpuspot', 'platform-synth.io/capacity': 'spot' },
+    });
+    expect(pools.node_pool_gpuspot.node_taints).toEqual([gpuTaint, spotTaint]);
+    expect(pools.node_pool_gpuspot.upgrade_settings).toBeUndefined();
+  });
+});
+
+describe('azure platform stack: container registry', () => {
+  it.each(envs)('%s disables the admin user and anonymous pull, and lets only the kubelet identity pull', (name, json) => {
+    expect(one(json, 'azurerm_container_registry', 'container_registry')).toMatchObject({
+      name: name === 'azure-prod' ? 'acracmeazureprod' : 'acracmeazuredev',
+      admin_enabled: false,
+      anonymous_pull_enabled: false,
+    });
+    const pulls = Object.values(resources(json, 'azurerm_role_assignment')).filter((r) => r.role_definition_name === 'AcrPull');
+    expect(pulls).toEqual([
+      expect.objectContaining({
+        scope: ref('azurerm_container_registry', 'container_registry', 'id'),
+        principal_id: ref('azurerm_kubernetes_cluster', 'kubernetes_cluster', 'kubelet_identity[0].object_id'),
+        principal_type: 'ServicePrincipal',
+      }),
+    ]);
+  });
+
+  it('is Premium and private in prod: public access off, private endpoint, privatelink DNS zone linked to the VNet', () => {
+    expect(one(prod, 'azurerm_container_registry', 'container_registry')).toMatchObject({
+      sku: 'Premium',
+      public_network_access_enabled: false,
+    });
+    const endpoint = one(prod, 'azurerm_private_endpoint', 'container_registry_private_endpoint');
+    expect(endpoint.subnet_id).toBe(ref('azurerm_subnet', 'subnet_endpoints', 'id'));
+    expect(block(endpoint.private_service_connection)).toMatchObject({
+      private_connection_resource_id: ref('azurerm_container_registry', 'container_registry', 'id'),
+      subresource_names: ['registry'],
+      is_manual_connection: false,
+    });
+    expect(block(endpoint.private_dns_zone_group).private_dns_zone_ids).toEqual([
+      ref('azurerm_private_dns_zone', 'container_registry_private_dns_zone', 'id'),
+    ]);
+    expect(one(prod, 'azurerm_private_dns_zone', 'container_registry_private_dns_zone').name).toBe('privatelink.azurecr.io');
+    expect(one(prod, 'azurerm_private_dns_zone_virtual_network_link', 'container_registry_private_dns_zone_link')).toMatchObject({
+      private_dns_zone_name: ref('azurerm_private_dns_zone', 'container_registry_private_dns_zone', 'name'),
+      virtual_network_id: ref('azurerm_virtual_network', 'virtual_network', 'id'),
+      registration_enabled: false,
+    });
+  });
+
+  it('is Standard in dev without private endpoint or DNS zone', () => {
+    expect(one(dev, 'azurerm_container_registry', 'container_registry').sku).toBe('Standard');
+    expect(resources(dev, 'azurerm_private_endpoint')).toEqual({});
+    expect(resources(dev, 'azurerm_private_dns_zone')).toEqual({});
+    expect(resources(dev, 'azurerm_private_dns_zone_virtual_network_link')).toEqual({});
+  });
+});
+
+describe('azure platform stack: output hygiene', () => {
+  /** Whether the generated binding of a resource type has a `tags` argument (independent of the schema file). */
+  function taggable(type: string): boolean {
+    const mod = require(`@cdktf/provider-azurerm/lib/${type.replace(/^azurerm_/, '').replace(/_/g, '-')}`) as Record<string, any>;
+    const cls = Object.values(mod).find((v) => typeof v === 'function' && v.tfResourceType === type);
+    if (!cls) throw new Error(`no binding class for ${type}`);
+    return 'tags' in cls.prototype;
+  }
+
+  it.each(envs)('%s tags every taggable resource with the environment tags', (name, json) => {
+    const expected = { 'cost-center': 'ml-platform', environment: name, 'managed-by': 'platform-synth', project: 'acme' };
+    const all = allResources(json);
+    const tagged = all.filter((r) => taggable(r.type));
+    expect(tagged.length).toBeGreaterThan(10);
+    for (const r of tagged) expect({ resource: `${r.type}.${r.id}`, tags: r.body.tags }).toEqual({ resource: `${r.type}.${r.id}`, tags: expected });
+    expect(block(cluster(json).default_node_pool).tags).toEqual(expected);
+  });
+
+  it.each(envs)('%s uses snake_case logical IDs without hash suffixes', (_name, json) => {
+    const ids = [...allResources(json).map((r) => r.id), ...Object.keys(json.output)];
+    for (const id of ids) {
+      expect(id).toMatch(/^[a-z][a-z0-9]*(_[a-z0-9]+)*$/);
+      expect(id).not.toMatch(/[0-9A-F]{8}$/);
+      expect(id).not.toMatch(/_[0-9a-f]{6,}$/);
+    }
+  });
+
+  it('keeps the same logical IDs for the same model (stable addresses)', () => {
+    const addresses = allResources(prod).map((r) => `${r.type}.${r.id}`).sort();
+    expect(addresses).toEqual([
+      'azurerm_container_registry.container_registry',
+      'azurerm_kubernetes_cluster.kubernetes_cluster',
+      'azurerm_kubernetes_cluster_node_pool.node_pool_gpu',
+      'azurerm_kubernetes_cluster_node_pool.node_pool_gpuspot',
+      'azurerm_kubernetes_cluster_node_pool.node_pool_spot',
+      'azurerm_log_analytics_workspace.log_analytics_workspace',
+      'azurerm_monitor_data_collection_rule.container_insights_data_collection_rule',
+      'azurerm_monitor_data_collection_rule_association.container_insights_data_collection_rule_association',
+      'azurerm_monitor_diagnostic_setting.cluster_diagnostic_setting',
+      'azurerm_nat_gateway.nat_gateway',
+      'azurerm_nat_gateway_public_ip_association.nat_gateway_public_ip_association',
+      'azurerm_network_security_group.network_security_group_endpoints',
+      'azurerm_network_security_group.network_security_group_system',
+      'azurerm_network_security_group.network_security_group_user',
+      'azurerm_network_security_rule.network_security_rule_system_cluster_inbound',
+      'azurerm_network_security_rule.network_security_rule_system_cluster_outbound',
+      'azurerm_network_security_rule.network_security_rule_user_cluster_inbound',
+      'azurerm_network_security_rule.network_security_rule_user_cluster_outbound',
+      'azurerm_private_dns_zone.container_registry_private_dns_zone',
+      'azurerm_private_dns_zone_virtual_network_link.container_registry_private_dns_zone_link',
+      'azurerm_private_endpoint.container_registry_private_endpoint',
+      'azurerm_public_ip.nat_public_ip',
+      'azurerm_resource_group.resource_group',
+      'azurerm_role_assignment.cluster_identity_network_contributor',
+      'azurerm_role_assignment.container_registry_acr_pull_kubelet',
+      'azurerm_subnet.subnet_endpoints',
+      'azurerm_subnet.subnet_system',
+      'azurerm_subnet.subnet_user',
+      'azurerm_subnet_nat_gateway_association.subnet_nat_gateway_association_system',
+      'azurerm_subnet_nat_gateway_association.subnet_nat_gateway_association_user',
+      'azurerm_subnet_network_security_group_association.subnet_network_security_group_association_endpoints',
+      'azurerm_subnet_network_security_group_association.subnet_network_security_group_association_system',
+      'azurerm_subnet_network_security_group_association.subnet_network_security_group_association_user',
+      'azurerm_user_assigned_identity.cluster_identity',
+      'azurerm_virtual_network.virtual_network',
+    ]);
+    expect(allResources(dev)).toHaveLength(31);
+  });
+
+  it.each(envs)('%s renders deterministically, without cdktf metadata, paths or timestamps', (name, json) => {
+    const text = JSON.stringify(json);
+    expect(JSON.stringify(renderPlatform(name))).toBe(text);
+    expect(text).not.toContain('"//"');
+    expect(text).not.toContain(process.cwd());
+    expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
+    expect(text).not.toContain('undefined');
+  });
+});
