@@ -25,8 +25,12 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
+/**
+ * YAML as kubectl, Argo CD and Flux read it: they parse YAML 1.1, where an unquoted `on`, `yes`
+ * or `n` is a boolean. Writing in 1.1 mode quotes every such string.
+ */
 export function toYaml(value: unknown): string {
-  return stringify(value, { lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false });
+  return stringify(value, { version: '1.1', lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false });
 }
 
 export function manifestFileName(obj: { kind: string; metadata: { name: string } }): string {

@@ -1,0 +1,11 @@
+/** The policy pack: every rule, by id. */
+import { awsRules } from './aws';
+import { azureRules } from './azure';
+import { kubernetesRules } from './kubernetes';
+import type { PolicyRule } from './rule';
+
+export const POLICY_RULES: readonly PolicyRule[] = [...awsRules, ...azureRules, ...kubernetesRules];
+
+const ids = POLICY_RULES.map((r) => r.id);
+const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
+if (duplicate) throw new Error(`policy rule id ${duplicate} is defined twice`);

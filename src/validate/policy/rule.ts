@@ -1,0 +1,26 @@
+/** The shape of a policy rule: an id, a one-line reason, and a check over one environment's output. */
+import type { Cloud, Stage } from '../../model/types';
+import type { EnvironmentOutput } from '../output';
+
+export interface PolicyContext {
+  readonly env: EnvironmentOutput;
+  /** From the model when the environment is in it, else inferred from the providers used. */
+  readonly cloud: Cloud | undefined;
+  /** From the model; an environment the model does not know is held to prod rules. */
+  readonly stage: Stage;
+}
+
+export interface Violation {
+  readonly file: string;
+  /** Same naming as findings: `aws_s3_bucket.documents`, `Deployment edw/consumer`. */
+  readonly resource: string;
+  readonly message: string;
+}
+
+export interface PolicyRule {
+  /** Stable, kebab-case: what waivers and reports name. */
+  readonly id: string;
+  /** One line: why the rule exists. */
+  readonly reason: string;
+  readonly check: (ctx: PolicyContext) => Violation[];
+}

@@ -1,0 +1,70 @@
+import type { EnvironmentOutput, K8sObject } from '../../src/validate/output';
+import { scanEnvironment } from '../../src/validate/secrets';
+
+const TF = 'env/terraform/data/cdk.tf.json';
+
+function envWith(files: Record<string, string>, resource: Record<string, Record<string, any>> = {}, manifests: K8sObject[] = []): { env: EnvironmentOutput; read: (f: string) => string } {
+  const all = { ...files };
+  const env: EnvironmentOutput = {
+    name: 'env',
+    terraform: Object.keys(resource).length ? [{ file: TF, stack: 'data', json: { resource } }] : [],
+    manifests: manifests.map((obj, i) => ({ file: `env/kubernetes/app/m${i}.yaml`, app: 'app', obj })),
+    files: Object.keys(all),
+  };
+  return { env, read: (f) => all[f] ?? '' };
+}
+
+const scan = (x: ReturnType<typeof envWith>) => scanEnvironment(x.env, x.read);
+const rules = (x: ReturnType<typeof envWith>) => scan(x).map((f) => f.rule);
+
+describe('secret scan', () => {
+  it('passes clean output', () => {
+    expect(scan(envWith({ 'env/a.yaml': 'kind: ConfigMap\ndata:\n  region: eu-west-1\n' }))).toEqual([]);
+  });
+
+  it('finds AWS access keys and secret keys', () => {
+    expect(rules(envWith({ 'env/a.json': '{"key": "AKIAIOSFODNN7EXAMPLE"}' }))).toEqual(['secret-aws-key']);
+    expect(rules(envWith({ 'env/a.txt': 'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' }))).toEqual(['secret-aws-key']);
+  });
+
+  it('finds Azure account keys, connection strings and client secrets', () => {
+    const key = 'A'.repeat(86) + '==';
+    expect(rules(envWith({ 'env/a.yaml': `conn: DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=${key}` }))).toContain('secret-azure-key');
+    expect(rules(envWith({ 'env/a.yaml': 'url: https://x.servicebus.windows.net/;SharedAccessKeyName=root;SharedAccessKey=abcdefghijklmnopqrstuvwxyz012345' }))).toContain('secret-azure-key');
+    expect(rules(envWith({ 'env/a.yaml': 'secret: abc8Q~abcdefghijklmnopqrstuvwxyz0123456' }))).toContain('secret-azure-key');
+  });
+
+  it('finds private keys', () => {
+    expect(rules(envWith({ 'env/key.pem': '-----BEGIN RSA PRIVATE KEY-----\nMIIE...\n' }))).toEqual(['secret-private-key']);
+    expect(rules(envWith({ 'env/key.pem': '-----BEGIN OPENSSH PRIVATE KEY-----\n' }))).toEqual(['secret-private-key']);
+  });
+
+  it('finds password-like literals in Terraform but not references, flags or names', () => {
+    const literal = scan(envWith({}, { aws_db_instance: { db: { password: 'hunter2hunter2' } } }));
+    expect(literal).toEqual([expect.objectContaining({ rule: 'secret-literal', resource: 'aws_db_instance.db', message: expect.stringMatching(/^password holds a literal value/) })]);
+    const fine = scan(
+      envWith({}, {
+        aws_db_instance: { db: { manage_master_user_password: true, master_user_secret_kms_key_id: '${aws_kms_key.k.arn}' } },
+        azurerm_postgresql_flexible_server: { pg: { administrator_password: '${ephemeral.random_password.pg.result}' } },
+        azurerm_key_vault_secret: { s: { name: 'db-password', key_vault_id: '${azurerm_key_vault.kv.id}' } },
+      }),
+    );
+    expect(fine).toEqual([]);
+  });
+
+  it('finds literal secrets in container env and inline Secret data', () => {
+    const deployment: K8sObject = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'api', namespace: 'rag' },
+      spec: { template: { spec: { containers: [{ name: 'api', env: [{ name: 'DB_PASSWORD', value: 's3cr3t-value' }, { name: 'DB_HOST', value: 'db.internal' }] }] } } },
+    };
+    const found = scan(envWith({}, {}, [deployment]));
+    expect(found).toEqual([expect.objectContaining({ rule: 'secret-literal', resource: 'Deployment rag/api', message: expect.stringMatching(/env\[0\]\.value holds a literal value for DB_PASSWORD/) })]);
+
+    const secret: K8sObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'rag' }, data: { password: 'aHVudGVyMg==' } };
+    expect(scan(envWith({}, {}, [secret])).map((f) => f.rule)).toEqual(['secret-inline-k8s-secret']);
+    const fromRef: K8sObject = { ...deployment, spec: { template: { spec: { containers: [{ name: 'api', env: [{ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } }] }] } } } };
+    expect(scan(envWith({}, {}, [fromRef]))).toEqual([]);
+  });
+});
