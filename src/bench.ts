@@ -53,8 +53,8 @@ function worker(count: number): void {
 }
 
 function measure(count: number): Measurement {
-  const tsx = path.join(__dirname, '..', 'node_modules', '.bin', 'tsx');
-  const result = spawnSync(tsx, [__filename, '--worker', String(count)], { encoding: 'utf8' });
+  const register = path.join(__dirname, '..', 'ts-register.js');
+  const result = spawnSync(process.execPath, ['-r', register, __filename, '--worker', String(count)], { encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`benchmark worker failed:\n${result.stderr}`);
   return JSON.parse(result.stdout.trim().split('\n').pop()!) as Measurement;
 }

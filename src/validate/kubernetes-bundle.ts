@@ -2,7 +2,7 @@
  * Builds src/validate/schemas/kubernetes.json: the compact, offline schema bundle that
  * src/validate/kubernetes.ts validates manifests against.
  *
- *   npx tsx src/validate/kubernetes-bundle.ts     (reads ../shared/schemas next to the repository)
+ *   npm run schemas (or node -r ./ts-register.js src/validate/kubernetes-bundle.ts)     (reads ../shared/schemas next to the repository)
  *
  * Sources: the Kubernetes 1.28 OpenAPI v2 spec (kubernetes/swagger-v1.28.json) and the
  * CustomResourceDefinitions in crds/*.yaml. Only the kinds in BUNDLED_KINDS are kept, with the

@@ -3,7 +3,7 @@
  * (`src/validate/schemas/terraform-<provider>.json`), so `npm run validate` works without ../shared.
  *
  *   npm run schemas                                  # synthesizes into a temp dir, then bundles
- *   npx tsx src/validate/terraform-bundle.ts [DIR]   # bundles the types used by DIR's cdk.tf.json files
+ *   node -r ./ts-register.js src/validate/terraform-bundle.ts [DIR]   # bundles the types used by DIR's cdk.tf.json files
  *
  * A bundle has the shape of `terraform providers schema -json` (one provider), cut down to the provider
  * block plus the resource and data source types in use (those found in the output, plus
@@ -265,13 +265,13 @@ export function buildBundleFromFull(provider: BundledProvider, types: TypeSelect
 
 function synthesizeToTemp(): { dir: string; cleanup: () => void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'platform-synth-schemas-'));
-  execFileSync('npx', ['tsx', 'src/cli.ts', '--out', dir, '--quiet'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  execFileSync(process.execPath, ['-r', './ts-register.js', 'src/cli.ts', '--out', dir, '--quiet'], { cwd: REPO_ROOT, stdio: 'inherit' });
   return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
 export function main(argv: readonly string[] = process.argv.slice(2)): number {
   if (argv.length > 1 || argv.some((a) => a.startsWith('-'))) {
-    process.stderr.write('usage: npx tsx src/validate/terraform-bundle.ts [DIR-WITH-cdk.tf.json-FILES]\n');
+    process.stderr.write('usage: node -r ./ts-register.js src/validate/terraform-bundle.ts [DIR-WITH-cdk.tf.json-FILES]\n');
     return 2;
   }
   if (!fs.existsSync(FULL_SCHEMA_DIR)) {

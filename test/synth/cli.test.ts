@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { run } from '../../src/cli';
-import { REPO, TSX, captureIo, tempDir, treeDigest } from './helpers';
+import { REPO, RUN_TS, captureIo, tempDir, treeDigest } from './helpers';
 
 describe('npm run synth', () => {
   let out: string;
@@ -108,7 +108,7 @@ describe('npm run synth', () => {
     const config = path.join(tempDir('proc'), 'bad.yaml');
     fs.writeFileSync(config, 'environments: [{ name: aws-dev, region: mars-1 }]\n');
     const target = path.join(tempDir('proc-out'), 'dist');
-    const result = spawnSync(TSX, ['src/cli.ts', '--config', config, '--out', target], { cwd: REPO, encoding: 'utf8' });
+    const result = spawnSync(process.execPath, [...RUN_TS, 'src/cli.ts', '--config', config, '--out', target], { cwd: REPO, encoding: 'utf8' });
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('environments[0].region: "mars-1" is not a known aws region');
     expect(fs.existsSync(target)).toBe(false);

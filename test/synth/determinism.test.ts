@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { run } from '../../src/cli';
-import { REPO, TSX, captureIo, tempDir, treeDigest } from './helpers';
+import { REPO, RUN_TS, captureIo, tempDir, treeDigest } from './helpers';
 
 describe('determinism', () => {
   let first: string;
@@ -14,7 +14,7 @@ describe('determinism', () => {
 
   it('gives byte-identical output from another process, working directory and time zone', () => {
     const second = path.join(tempDir('det-b'), 'out');
-    const result = spawnSync(TSX, [path.join(REPO, 'src/cli.ts'), '--out', second, '--quiet'], {
+    const result = spawnSync(process.execPath, [...RUN_TS, path.join(REPO, 'src/cli.ts'), '--out', second, '--quiet'], {
       cwd: os.tmpdir(),
       env: { ...process.env, TZ: 'Pacific/Kiritimati', LANG: 'de_DE.UTF-8', NODE_OPTIONS: '' },
       encoding: 'utf8',

@@ -5,8 +5,8 @@ import * as path from 'path';
 import { listFiles } from '../../src/synth/writer';
 
 export const REPO = path.resolve(__dirname, '../..');
-/** The tsx binary, so a child process runs the CLI exactly as `npm run synth` does. */
-export const TSX = path.join(REPO, 'node_modules/.bin/tsx');
+/** Arguments that make a child `node` run TypeScript sources exactly as `npm run synth` does. */
+export const RUN_TS = ['-r', path.join(REPO, 'ts-register.js')];
 
 export function tempDir(label: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `platform-synth-${label}-`));
