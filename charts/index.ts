@@ -1,12 +1,19 @@
-/** Builds the Kubernetes charts (one per app directory) of one environment. */
+/** The Kubernetes charts (one per app directory) of one environment. */
 import type { App } from 'cdk8s';
 import type { EnvironmentContext } from '../src/model/context';
 import type { AppChart } from './lib/app-chart';
 import { KarpenterChart } from './platform/karpenter';
 import { PlatformChart } from './platform/platform';
 
+/** Builds one app's chart. Synth builds them one at a time, so a chart that lacks a Terraform output is left out on its own. */
+export type ChartFactory = (app: App, ctx: EnvironmentContext) => AppChart;
+
+export function chartFactories(ctx: EnvironmentContext): ChartFactory[] {
+  const factories: ChartFactory[] = [(app, c) => new PlatformChart(app, c)];
+  if (ctx.env.cloud === 'aws') factories.push((app, c) => new KarpenterChart(app, c));
+  return factories;
+}
+
 export function buildCharts(app: App, ctx: EnvironmentContext): AppChart[] {
-  const charts: AppChart[] = [new PlatformChart(app, ctx)];
-  if (ctx.env.cloud === 'aws') charts.push(new KarpenterChart(app, ctx));
-  return charts;
+  return chartFactories(ctx).map((build) => build(app, ctx));
 }

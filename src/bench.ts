@@ -10,6 +10,7 @@ import * as path from 'path';
 import { loadPlatform } from './model/load';
 import type { EnvironmentSpec, PlatformSpec } from './model/types';
 import { defaultPlatform } from './platform';
+import { DEFAULT_OUTPUTS_DIR } from './synth/outputs';
 import { synthesizeEnvironment } from './synth/synthesize';
 import { writeOutput } from './synth/writer';
 
@@ -38,7 +39,7 @@ function worker(count: number): void {
   const synthStart = performance.now();
   const platform = loadPlatform(spec);
   const files = new Map<string, string>();
-  for (const env of platform.environments) for (const [p, c] of synthesizeEnvironment(platform, env).files) files.set(p, c);
+  for (const env of platform.environments) for (const [p, c] of synthesizeEnvironment(platform, env, { outputsDir: DEFAULT_OUTPUTS_DIR }).files) files.set(p, c);
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'platform-synth-bench-'));
   writeOutput(path.join(outDir, 'dist'), files);
   const end = performance.now();

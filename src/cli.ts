@@ -11,6 +11,7 @@ import { ModelError } from './model/problems';
 import type { Platform } from './model/types';
 import { defaultPlatform } from './platform';
 import { synthesizeEnvironment, type RenderedEnvironment } from './synth/synthesize';
+import { DEFAULT_OUTPUTS_DIR, MissingOutputsError } from './synth/outputs';
 import { formatSummary } from './synth/summary';
 import { writeOutput } from './synth/writer';
 
@@ -20,6 +21,8 @@ export interface CliOptions {
   envs: string[];
   config?: string;
   out: string;
+  outputs: string;
+  allowMissingOutputs: boolean;
   quiet: boolean;
 }
 
@@ -27,12 +30,15 @@ const USAGE = `usage: npm run synth -- [--env NAME]... [--config FILE.yaml] [--o
   --env NAME     synthesize only this environment (repeatable); others in the output are kept
   --config FILE  YAML overlay merged into the default model (same shape as src/platform.ts)
   --out DIR      output directory (default: dist/ in the repository)
+  --outputs DIR  terraform output -json files, <DIR>/<env>/<stack>.json (default: src/outputs)
+  --allow-missing-outputs
+                 leave out the Kubernetes apps whose Terraform outputs are missing (bootstrap)
   --quiet        print nothing on success`;
 
 export class UsageError extends Error {}
 
 export function parseArgs(argv: readonly string[]): CliOptions {
-  const options: CliOptions = { envs: [], out: path.join(REPO_ROOT, 'dist'), quiet: false };
+  const options: CliOptions = { envs: [], out: path.join(REPO_ROOT, 'dist'), outputs: DEFAULT_OUTPUTS_DIR, allowMissingOutputs: false, quiet: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -50,6 +56,12 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         break;
       case '--out':
         options.out = path.resolve(value());
+        break;
+      case '--outputs':
+        options.outputs = path.resolve(value());
+        break;
+      case '--allow-missing-outputs':
+        options.allowMissingOutputs = true;
         break;
       case '--quiet':
         options.quiet = true;
@@ -124,7 +136,7 @@ export function run(argv: readonly string[], io: Io = STDIO, steps: Steps = { sy
   const started = performance.now();
   const rendered: RenderedEnvironment[] = [];
   try {
-    for (const env of selected) rendered.push(steps.synthesizeEnvironment(platform, env));
+    for (const env of selected) rendered.push(steps.synthesizeEnvironment(platform, env, { outputsDir: options.outputs, allowMissingOutputs: options.allowMissingOutputs }));
     const files = new Map<string, string>();
     for (const r of rendered) for (const [p, c] of r.files) files.set(p, c);
     // A partial synth keeps the other environments' committed output; a full one replaces everything.
@@ -133,10 +145,18 @@ export function run(argv: readonly string[], io: Io = STDIO, steps: Steps = { sy
       : [];
     writeOutput(options.out, files, { keep });
   } catch (err) {
+    if (err instanceof MissingOutputsError) {
+      io.err(err.message);
+      io.err('Nothing was written. (--allow-missing-outputs writes everything else, leaving those apps out.)');
+      return 2;
+    }
     io.err(`synthesis failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     io.err('Nothing was written.');
     return 1;
   }
+  for (const r of rendered)
+    for (const skipped of r.skippedApps)
+      io.err(`warning: ${r.environment}: left out kubernetes/${skipped.app}: missing Terraform outputs ${skipped.missing.map((m) => `${m.stack}.${m.name}`).join(', ')}`);
   if (!options.quiet) io.out(formatSummary(rendered, performance.now() - started, path.relative(process.cwd(), options.out) || '.'));
   return 0;
 }

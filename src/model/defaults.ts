@@ -1,7 +1,8 @@
 /** Turns a valid EnvironmentSpec into a resolved, immutable Environment: every default applied once, here. */
 import { DEFAULT_KARPENTER_AMI_ALIAS, EKS_ADDON_VERSIONS } from './catalog';
 import { defaultAwsStateBucket, defaultAzureStateResourceGroup, defaultAzureStateStorageAccount } from './naming';
-import type { Environment, EnvironmentSpec, Platform, PlatformSpec, WorkloadName } from './types';
+import { containerRegistryName } from './naming';
+import type { EdwSettings, Environment, EnvironmentSpec, Platform, PlatformSpec, WorkloadName } from './types';
 import { WORKLOAD_NAMES } from './types';
 
 export const DEFAULT_SERVICE_CIDR = '172.20.0.0/16';
@@ -78,9 +79,53 @@ export function resolveEnvironment(platformName: string, spec: EnvironmentSpec):
       'managed-by': 'platform-synth',
     }),
     workloads,
+    edw: spec.workloads?.edw?.enabled ? resolveEdw(platformName, spec) : undefined,
     waivers: (spec.waivers ?? []).map((w) => ({ ...w })),
   };
   return deepFreeze(env);
+}
+
+/** A registry host in an image reference: the first path segment has a dot or a port, or is localhost. */
+export function hasRegistryHost(image: string): boolean {
+  const first = image.split('/')[0];
+  return image.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
+}
+
+/** `repository:tag` → the full reference in the environment's own registry (ECR or ACR). */
+export function resolveImage(platformName: string, spec: EnvironmentSpec, image: string): string {
+  if (hasRegistryHost(image)) return image;
+  if (spec.cloud === 'aws') return `${spec.aws!.accountId}.dkr.ecr.${spec.region}.amazonaws.com/${platformName}/${spec.name}/${image}`;
+  return `${containerRegistryName(platformName, spec.name)}.azurecr.io/${image}`;
+}
+
+function resolveEdw(platformName: string, spec: EnvironmentSpec): EdwSettings {
+  const edw = spec.workloads!.edw!;
+  const scaleToZero = edw.scaling?.scaleToZero ?? true;
+  const cpu = edw.consumer?.cpu ?? '250m';
+  return {
+    images: {
+      consumer: resolveImage(platformName, spec, edw.images!.consumer),
+      producer: resolveImage(platformName, spec, edw.images!.producer),
+    },
+    queue: {
+      fifo: edw.queue?.fifo ?? false,
+      messageRetentionSeconds: edw.queue?.messageRetentionSeconds ?? 345600,
+      visibilityTimeoutSeconds: edw.queue?.visibilityTimeoutSeconds ?? 60,
+      maxReceiveCount: edw.queue?.maxReceiveCount ?? 5,
+    },
+    scaling: {
+      minReplicas: edw.scaling?.minReplicas ?? (scaleToZero ? 0 : 1),
+      maxReplicas: edw.scaling?.maxReplicas ?? 20,
+      messagesPerReplica: edw.scaling?.messagesPerReplica ?? 5,
+      activationMessages: edw.scaling?.activationMessages ?? 1,
+      pollingIntervalSeconds: edw.scaling?.pollingIntervalSeconds ?? 15,
+      cooldownSeconds: edw.scaling?.cooldownSeconds ?? 120,
+      scaleToZero,
+    },
+    producer: { messages: edw.producer?.messages ?? 100, ...(edw.producer?.schedule ? { schedule: edw.producer.schedule } : {}) },
+    consumer: { port: edw.consumer?.port ?? 8080, healthPath: edw.consumer?.healthPath ?? '/healthz', cpu, memory: edw.consumer?.memory ?? '256Mi' },
+    keda: edw.keda ?? (spec.cloud === 'azure' ? 'aks-addon' : 'helm'),
+  };
 }
 
 export function resolvePlatform(spec: PlatformSpec): Platform {

@@ -3,7 +3,7 @@
  * model, so Terraform and Kubernetes agree without cross-stack references and a rename happens
  * only when the model changes.
  */
-import type { Cloud, Environment, Platform, Stage, WorkloadName } from './types';
+import type { Cloud, Environment, KedaInstall, Platform, Stage, WorkloadName } from './types';
 import { WORKLOAD_NAMES } from './types';
 
 /** Letters and digits only, lowercased: for names that allow nothing else (ACR, storage accounts). */
@@ -14,6 +14,16 @@ export function alphanumeric(value: string): string {
 /** The prefix of an environment's resource names, e.g. `acme-aws-prod`. */
 export function environmentPrefix(platformName: string, environmentName: string): string {
   return `${platformName}-${environmentName}`;
+}
+
+/** ACR names allow letters and digits only. */
+export function containerRegistryName(platformName: string, environmentName: string): string {
+  return `acr${alphanumeric(platformName)}${alphanumeric(environmentName)}`;
+}
+
+/** Storage account of a workload: `st<platform><env><workload>`, at most 24 characters (validated). */
+export function workloadStorageAccountName(platformName: string, environmentName: string, workload: WorkloadName): string {
+  return `st${alphanumeric(platformName)}${alphanumeric(environmentName)}${workload}`;
 }
 
 export function defaultAwsStateBucket(platformName: string, accountId: string, region: string): string {
@@ -39,6 +49,17 @@ export const KARPENTER_SERVICE_ACCOUNT = 'karpenter';
 export const EBS_CSI_NAMESPACE = 'kube-system';
 export const EBS_CSI_SERVICE_ACCOUNT = 'ebs-csi-controller-sa';
 
+/** KEDA's operator: its service account, and its namespace per install (the AKS add-on runs in kube-system). */
+export const KEDA_SERVICE_ACCOUNT = 'keda-operator';
+export function kedaNamespace(install: KedaInstall): string {
+  return install === 'aks-addon' ? 'kube-system' : 'keda';
+}
+
+/** `system:serviceaccount:<ns>:<name>`: the subject a cloud identity trusts. */
+export function serviceAccountSubject(namespace: string, name: string): string {
+  return `system:serviceaccount:${namespace}:${name}`;
+}
+
 /** Namespace a workload's pods run in. */
 export function workloadNamespace(workload: WorkloadName): string {
   return workload;
@@ -53,6 +74,8 @@ export interface AwsNames {
   readonly karpenterControllerRoleName: string;
   readonly karpenterInterruptionQueueName: string;
   readonly ebsCsiRoleName: string;
+  /** KEDA operator's own role (Pod Identity); it assumes each workload's scaler role. */
+  readonly kedaOperatorRoleName: string;
   readonly flowLogRoleName: string;
   readonly flowLogGroupName: string;
   /** Fixed by EKS: the cluster writes its control-plane logs here. */
@@ -79,18 +102,104 @@ export interface AzureNames {
   readonly subnetNames: { readonly system: string; readonly user: string; readonly endpoints: string };
 }
 
+/** Terraform outputs of the `edw` stack that the Kubernetes side reads (Azure: client ids only Entra ID assigns). */
+export const EDW_STACK = 'edw';
+export const EDW_OUTPUTS = {
+  consumerClientId: 'edw_consumer_client_id',
+  producerClientId: 'edw_producer_client_id',
+  scalerClientId: 'edw_scaler_client_id',
+} as const;
+
+export interface EdwNames {
+  readonly namespace: string;
+  /** Deployment and service account of the consumers. */
+  readonly consumer: string;
+  /** Job/CronJob and service account of the producer. */
+  readonly producer: string;
+  /** Where the KEDA operator runs, whose identity reads the queue length. */
+  readonly keda: { readonly namespace: string; readonly serviceAccount: string };
+  readonly aws?: {
+    readonly queueName: string;
+    readonly deadLetterQueueName: string;
+    readonly queueUrl: string;
+    readonly queueArn: string;
+    readonly tableName: string;
+    readonly tableArn: string;
+    readonly consumerRoleName: string;
+    readonly producerRoleName: string;
+    /** Assumed by the KEDA operator to read the queue length of this workload only. */
+    readonly scalerRoleName: string;
+    readonly kmsAlias: string;
+  };
+  readonly azure?: {
+    readonly storageAccountName: string;
+    readonly queueName: string;
+    readonly tableName: string;
+    readonly consumerIdentityName: string;
+    readonly producerIdentityName: string;
+    readonly scalerIdentityName: string;
+    readonly queueEndpoint: string;
+    readonly tableEndpoint: string;
+  };
+}
+
 /** Names that cross between Terraform and Kubernetes, or that both sides read. */
 export interface EnvironmentNames {
   readonly prefix: string;
   readonly cloud: Cloud;
   readonly aws?: AwsNames;
   readonly azure?: AzureNames;
+  /** Present when the event-driven workload is enabled. */
+  readonly edw?: EdwNames;
   /** Namespaces the platform creates: its own and one per enabled workload. */
   readonly namespaces: readonly string[];
 }
 
+function edwNames(platformName: string, env: Environment, prefix: string): EdwNames | undefined {
+  if (!env.edw) return undefined;
+  const keda = { namespace: kedaNamespace(env.edw.keda), serviceAccount: KEDA_SERVICE_ACCOUNT };
+  const base = { namespace: workloadNamespace('edw'), consumer: 'edw-consumer', producer: 'edw-producer', keda };
+  if (env.cloud === 'aws') {
+    const account = env.aws!.accountId;
+    // FIFO queue names must end in .fifo, and a FIFO queue's dead-letter queue must be FIFO too.
+    const suffix = env.edw.queue.fifo ? '.fifo' : '';
+    const queueName = `${prefix}-edw${suffix}`;
+    const tableName = `${prefix}-edw-messages`;
+    return {
+      ...base,
+      aws: {
+        queueName,
+        deadLetterQueueName: `${prefix}-edw-dlq${suffix}`,
+        queueUrl: `https://sqs.${env.region}.amazonaws.com/${account}/${queueName}`,
+        queueArn: `arn:aws:sqs:${env.region}:${account}:${queueName}`,
+        tableName,
+        tableArn: `arn:aws:dynamodb:${env.region}:${account}:table/${tableName}`,
+        consumerRoleName: `${prefix}-edw-consumer`,
+        producerRoleName: `${prefix}-edw-producer`,
+        scalerRoleName: `${prefix}-keda-edw`,
+        kmsAlias: `alias/${prefix}-edw`,
+      },
+    };
+  }
+  const storageAccountName = workloadStorageAccountName(platformName, env.name, 'edw');
+  return {
+    ...base,
+    azure: {
+      storageAccountName,
+      queueName: 'edw-messages',
+      tableName: 'edwmessages',
+      consumerIdentityName: `id-${prefix}-edw-consumer`,
+      producerIdentityName: `id-${prefix}-edw-producer`,
+      scalerIdentityName: `id-${prefix}-edw-keda`,
+      queueEndpoint: `https://${storageAccountName}.queue.core.windows.net`,
+      tableEndpoint: `https://${storageAccountName}.table.core.windows.net`,
+    },
+  };
+}
+
 export function namesFor(platform: Pick<Platform, 'name'>, env: Environment): EnvironmentNames {
   const prefix = environmentPrefix(platform.name, env.name);
+  const edw = edwNames(platform.name, env, prefix);
   const namespaces = [PLATFORM_NAMESPACE, ...WORKLOAD_NAMES.filter((w) => env.workloads[w]).map(workloadNamespace)];
   if (env.cloud === 'aws') {
     const accountId = env.aws!.accountId;
@@ -100,6 +209,7 @@ export function namesFor(platform: Pick<Platform, 'name'>, env: Environment): En
       prefix,
       cloud: 'aws',
       namespaces,
+      edw,
       aws: {
         clusterName: prefix,
         vpcName: prefix,
@@ -109,6 +219,7 @@ export function namesFor(platform: Pick<Platform, 'name'>, env: Environment): En
         karpenterControllerRoleName: `${prefix}-karpenter`,
         karpenterInterruptionQueueName: `${prefix}-karpenter`,
         ebsCsiRoleName: `${prefix}-ebs-csi`,
+        kedaOperatorRoleName: `${prefix}-keda-operator`,
         flowLogRoleName: `${prefix}-flow-logs`,
         flowLogGroupName: `/aws/vpc/${prefix}/flow-logs`,
         clusterLogGroupName: `/aws/eks/${prefix}/cluster`,
@@ -124,6 +235,7 @@ export function namesFor(platform: Pick<Platform, 'name'>, env: Environment): En
     prefix,
     cloud: 'azure',
     namespaces,
+    edw,
     azure: {
       resourceGroupName: `rg-${prefix}`,
       nodeResourceGroupName: `rg-${prefix}-aks-nodes`,
@@ -134,7 +246,7 @@ export function namesFor(platform: Pick<Platform, 'name'>, env: Environment): En
       dnsPrefix: prefix,
       clusterIdentityName: `id-${prefix}-aks`,
       logAnalyticsName: `log-${prefix}`,
-      containerRegistryName: `acr${alphanumeric(platform.name)}${alphanumeric(env.name)}`,
+      containerRegistryName: containerRegistryName(platform.name, env.name),
       subnetNames: { system: 'snet-system', user: 'snet-user', endpoints: 'snet-endpoints' },
     },
   };

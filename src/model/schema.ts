@@ -31,6 +31,26 @@ const obj = (fields: Record<string, Field>): Shape => ({ kind: 'object', fields 
 const nodePoolFields = { sizes: req(strings), min: req(int), max: req(int) };
 const namedPoolFields = { name: req(str), ...nodePoolFields };
 
+const edwShape = obj({
+  enabled: req(bool),
+  images: opt(obj({ consumer: req(str), producer: req(str) })),
+  queue: opt(obj({ fifo: opt(bool), messageRetentionSeconds: opt(int), visibilityTimeoutSeconds: opt(int), maxReceiveCount: opt(int) })),
+  scaling: opt(
+    obj({
+      minReplicas: opt(int),
+      maxReplicas: opt(int),
+      messagesPerReplica: opt(int),
+      activationMessages: opt(int),
+      pollingIntervalSeconds: opt(int),
+      cooldownSeconds: opt(int),
+      scaleToZero: opt(bool),
+    }),
+  ),
+  producer: opt(obj({ messages: opt(int), schedule: opt(str) })),
+  consumer: opt(obj({ port: opt(int), healthPath: opt(str), cpu: opt(str), memory: opt(str) })),
+  keda: opt({ kind: 'string', oneOf: ['aks-addon', 'helm'] }),
+});
+
 const environmentShape = obj({
   name: req(str),
   cloud: req({ kind: 'string', oneOf: ['aws', 'azure'] }),
@@ -68,7 +88,12 @@ const environmentShape = obj({
     }),
   ),
   tags: opt({ kind: 'map', values: str }),
-  workloads: opt(obj(Object.fromEntries(WORKLOAD_NAMES.map((w) => [w, opt(obj({ enabled: req(bool) }))])))),
+  workloads: opt(
+    obj({
+      ...Object.fromEntries(WORKLOAD_NAMES.filter((w) => w !== 'edw').map((w) => [w, opt(obj({ enabled: req(bool) }))])),
+      edw: opt(edwShape),
+    }),
+  ),
   waivers: opt({ kind: 'array', items: obj({ rule: req(str), resource: req(str), reason: req(str) }) }),
 });
 

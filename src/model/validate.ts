@@ -3,10 +3,10 @@
  * path of the offending value and what was expected; nothing stops at the first problem.
  * Rules read the raw spec defensively, since they also run on specs whose shape is wrong.
  */
-import { DEFAULT_POD_CIDR, DEFAULT_SERVICE_CIDR, STANDARD_TAG_KEYS } from './defaults';
+import { DEFAULT_POD_CIDR, DEFAULT_SERVICE_CIDR, STANDARD_TAG_KEYS, hasRegistryHost } from './defaults';
 import { EKS_ADDON_VERSIONS, KUBERNETES_VERSIONS, REGIONS, describeSize } from './catalog';
 import { cidrsOverlap, formatCidr, hasHostBits, parseCidr, type Cidr } from './cidr';
-import { defaultAwsStateBucket, defaultAzureStateStorageAccount } from './naming';
+import { defaultAwsStateBucket, defaultAzureStateStorageAccount, workloadStorageAccountName } from './naming';
 import type { Problem } from './problems';
 import type { Cloud, EnvironmentSpec, NodePoolSpec, PlatformSpec } from './types';
 
@@ -110,6 +110,79 @@ function validateEnvironment(env: EnvironmentSpec, base: string, platformName: s
   validateCluster(env, base, cloud, report);
   validateTags(env, base, cloud, report);
   validateWaivers(env, base, report);
+  validateEdw(env, base, platformName, cloud, report);
+}
+
+const CRON_FIELD = /^(\*|\d+(-\d+)?)(\/\d+)?(,(\*|\d+(-\d+)?)(\/\d+)?)*$/;
+const QUANTITY = /^(\d+(\.\d+)?)(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/;
+
+/** What is wrong with an image reference's pinning (tag or digest, not latest), or undefined. */
+export function imagePinProblem(image: string): string | undefined {
+  const [reference, digest] = image.split('@');
+  if (digest !== undefined) return /^sha256:[0-9a-f]{64}$/.test(digest) ? undefined : 'has a malformed digest';
+  const last = reference.split('/').pop() ?? '';
+  if (!last.includes(':')) return 'is not pinned: add a tag or a digest';
+  const tag = last.slice(last.indexOf(':') + 1);
+  if (tag === 'latest') return 'uses the latest tag: pin a version or a digest';
+  return /^[\w][\w.-]{0,127}$/.test(tag) ? undefined : `has an invalid tag ${q(tag)}`;
+}
+
+function validateEdw(env: EnvironmentSpec, base: string, platformName: string, cloud: Cloud | undefined, report: Report): void {
+  const edw = env.workloads?.edw;
+  if (!edw || typeof edw !== 'object' || edw.enabled !== true) return;
+  const at = `${base}.workloads.edw`;
+  if (!edw.images) report(`${at}.images`, 'is required when edw is enabled (consumer and producer images, pinned by tag or digest)');
+  for (const role of ['consumer', 'producer'] as const) {
+    const image = edw.images?.[role];
+    if (!isString(image)) continue;
+    const problem = imagePinProblem(image);
+    if (problem) report(`${at}.images.${role}`, `${q(image)} ${problem}`);
+    const repository = image.split(/[:@]/)[0];
+    if (cloud === 'aws' && !hasRegistryHost(image) && !(env.cluster?.repositories ?? []).includes(repository))
+      report(`${at}.images.${role}`, `${q(image)} names repository ${q(repository)}, which is not in cluster.repositories (add it, or give a full reference with a registry host)`);
+  }
+  const queue = edw.queue ?? {};
+  const range = (value: unknown, path: string, min: number, max: number) => {
+    if (isInt(value) && (value < min || value > max)) report(path, `${value} must be from ${min} to ${max}`);
+  };
+  range(queue.messageRetentionSeconds, `${at}.queue.messageRetentionSeconds`, 60, 1209600);
+  range(queue.visibilityTimeoutSeconds, `${at}.queue.visibilityTimeoutSeconds`, 0, 43200);
+  range(queue.maxReceiveCount, `${at}.queue.maxReceiveCount`, 1, 1000);
+  if (queue.fifo === true && cloud === 'azure') report(`${at}.queue.fifo`, 'Azure Queue Storage has no FIFO queues; remove it');
+
+  const scaling = edw.scaling ?? {};
+  range(scaling.maxReplicas, `${at}.scaling.maxReplicas`, 1, 1000);
+  range(scaling.minReplicas, `${at}.scaling.minReplicas`, 0, 1000);
+  range(scaling.messagesPerReplica, `${at}.scaling.messagesPerReplica`, 1, 100000);
+  range(scaling.activationMessages, `${at}.scaling.activationMessages`, 0, 100000);
+  range(scaling.pollingIntervalSeconds, `${at}.scaling.pollingIntervalSeconds`, 1, 3600);
+  range(scaling.cooldownSeconds, `${at}.scaling.cooldownSeconds`, 0, 86400);
+  if (isInt(scaling.minReplicas) && isInt(scaling.maxReplicas) && scaling.minReplicas > scaling.maxReplicas)
+    report(`${at}.scaling.minReplicas`, `${scaling.minReplicas} is greater than maxReplicas ${scaling.maxReplicas}`);
+  if ((scaling.scaleToZero ?? true) && isInt(scaling.minReplicas) && scaling.minReplicas > 0)
+    report(`${at}.scaling.minReplicas`, `${scaling.minReplicas} contradicts scaleToZero (the default); set scaleToZero: false to keep replicas`);
+
+  const producer = edw.producer ?? {};
+  range(producer.messages, `${at}.producer.messages`, 1, 1000000);
+  if (isString(producer.schedule)) {
+    const fields = producer.schedule.trim().split(/\s+/);
+    if (fields.length !== 5 || !fields.every((f) => CRON_FIELD.test(f)))
+      report(`${at}.producer.schedule`, `${q(producer.schedule)} is not a 5-field cron schedule (e.g. "*/10 * * * *")`);
+  }
+  const consumer = edw.consumer ?? {};
+  range(consumer.port, `${at}.consumer.port`, 1024, 65535);
+  if (isString(consumer.healthPath) && !consumer.healthPath.startsWith('/')) report(`${at}.consumer.healthPath`, `${q(consumer.healthPath)} must start with /`);
+  for (const key of ['cpu', 'memory'] as const) {
+    const v = consumer[key];
+    if (isString(v) && !QUANTITY.test(v)) report(`${at}.consumer.${key}`, `${q(v)} is not a Kubernetes quantity (e.g. 250m, 512Mi)`);
+  }
+  if (edw.keda === 'aks-addon' && cloud === 'aws') report(`${at}.keda`, '"aks-addon" is the AKS KEDA add-on; on AWS KEDA is installed with Helm');
+
+  if (cloud === 'azure' && platformName && isString(env.name)) {
+    const account = workloadStorageAccountName(platformName, env.name, 'edw');
+    const problem = storageAccountNameProblem(account);
+    if (problem) report(`${at}`, `the derived storage account name ${q(account)} ${problem}; use a shorter environment or platform name`);
+  }
 }
 
 const RULE_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;

@@ -1,15 +1,28 @@
 /** Renders one environment in memory: Terraform JSON per stack and YAML per Kubernetes object. */
 import { App as K8sApp } from 'cdk8s';
-import { buildCharts } from '../../charts/index';
+import { chartFactories } from '../../charts/index';
 import { renderChart } from '../../charts/lib/render';
 import { newTerraformApp } from '../../stacks/constructs/platform-stack';
 import { buildStacks } from '../../stacks/index';
 import type { EnvironmentContext } from '../model/context';
 import { namesFor } from '../model/naming';
 import type { Environment, Platform } from '../model/types';
+import { MissingOutputsError, OutputsFile, type MissingOutput } from './outputs';
+
+export interface SynthOptions {
+  /** Where `terraform output -json` files live: <dir>/<env>/<stack>.json. */
+  readonly outputsDir: string;
+  /**
+   * Leave out the apps whose Terraform outputs are missing (reported in `skippedApps`) instead of
+   * failing: how a new environment bootstraps, before its stacks are applied.
+   */
+  readonly allowMissingOutputs?: boolean;
+}
 
 export interface RenderedEnvironment {
   readonly environment: string;
+  /** Apps left out because Terraform outputs they need are missing (only with allowMissingOutputs). */
+  readonly skippedApps: readonly { app: string; missing: readonly MissingOutput[] }[];
   /** Paths relative to dist/, e.g. `aws-dev/terraform/platform/cdk.tf.json`. */
   readonly files: ReadonlyMap<string, string>;
   readonly stacks: number;
@@ -18,13 +31,14 @@ export interface RenderedEnvironment {
   readonly milliseconds: number;
 }
 
-export function contextFor(platform: Platform, env: Environment): EnvironmentContext {
-  return { platform, env, names: namesFor(platform, env) };
+export function contextFor(platform: Platform, env: Environment, outputs: OutputsFile): EnvironmentContext {
+  return { platform, env, names: namesFor(platform, env), outputs };
 }
 
-export function synthesizeEnvironment(platform: Platform, env: Environment): RenderedEnvironment {
+export function synthesizeEnvironment(platform: Platform, env: Environment, options: SynthOptions): RenderedEnvironment {
   const started = performance.now();
-  const ctx = contextFor(platform, env);
+  const outputs = new OutputsFile(options.outputsDir, env.name);
+  const ctx = contextFor(platform, env, outputs);
   const files = new Map<string, string>();
 
   let resources = 0;
@@ -36,17 +50,29 @@ export function synthesizeEnvironment(platform: Platform, env: Environment): Ren
   }
 
   let manifests = 0;
+  const skippedApps: { app: string; missing: MissingOutput[] }[] = [];
+  const allMissing: MissingOutput[] = [];
   // cdk8s writes nothing until synth(), which we never call: charts are rendered in memory.
   const k8sApp = new K8sApp({ outdir: 'unused' });
-  for (const chart of buildCharts(k8sApp, ctx)) {
+  for (const build of chartFactories(ctx)) {
+    const before = outputs.missing.length;
+    const chart = build(k8sApp, ctx);
+    const missing = outputs.missing.slice(before);
+    if (missing.length > 0) {
+      allMissing.push(...missing);
+      skippedApps.push({ app: chart.appName, missing });
+      continue;
+    }
     for (const [path, content] of renderChart(chart)) {
       files.set(`${env.name}/kubernetes/${path}`, content);
       if (!path.endsWith('/kustomization.yaml')) manifests++;
     }
   }
+  if (allMissing.length > 0 && !options.allowMissingOutputs) throw new MissingOutputsError(allMissing);
 
   return {
     environment: env.name,
+    skippedApps,
     files,
     stacks: stacks.length,
     resources,

@@ -1,11 +1,11 @@
 import { App } from 'cdk8s';
+import { testContext } from '../context';
 import { parse } from 'yaml';
 import { buildCharts } from '../../charts/index';
 import { renderChart } from '../../charts/lib/render';
 import { KarpenterChart } from '../../charts/platform/karpenter';
 import type { EnvironmentContext } from '../../src/model/context';
 import { resolvePlatform } from '../../src/model/defaults';
-import { namesFor } from '../../src/model/naming';
 import type { PlatformSpec } from '../../src/model/types';
 import { defaultPlatform } from '../../src/platform';
 import { validateManifest } from '../../src/validate/kubernetes';
@@ -13,7 +13,7 @@ import { validateManifest } from '../../src/validate/kubernetes';
 
 function contexts(spec: PlatformSpec = defaultPlatform): EnvironmentContext[] {
   const platform = resolvePlatform(spec);
-  return platform.environments.map((env) => ({ platform, env, names: namesFor(platform, env) }));
+  return platform.environments.map((env) => (testContext(platform, env)));
 }
 function ctxOf(envName: string, spec?: PlatformSpec): EnvironmentContext {
   const ctx = contexts(spec).find((c) => c.env.name === envName);

@@ -1,18 +1,18 @@
 import { App } from 'cdk8s';
+import { testContext } from '../context';
 import { parse } from 'yaml';
 import { renderChart } from '../../charts/lib/render';
 import { PRIORITY_CLASSES } from '../../src/model/scheduling';
 import { PlatformChart } from '../../charts/platform/platform';
 import type { EnvironmentContext } from '../../src/model/context';
 import { resolvePlatform } from '../../src/model/defaults';
-import { namesFor } from '../../src/model/naming';
 import type { PlatformSpec } from '../../src/model/types';
 import { defaultPlatform } from '../../src/platform';
 import { validateManifest } from '../../src/validate/kubernetes';
 
 function contexts(spec: PlatformSpec = defaultPlatform): EnvironmentContext[] {
   const platform = resolvePlatform(spec);
-  return platform.environments.map((env) => ({ platform, env, names: namesFor(platform, env) }));
+  return platform.environments.map((env) => (testContext(platform, env)));
 }
 function render(ctx: EnvironmentContext): Map<string, string> {
   return renderChart(new PlatformChart(new App({ outdir: 'unused' }), ctx));

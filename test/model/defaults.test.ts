@@ -63,7 +63,7 @@ describe('naming', () => {
     expect(aws.clusterName).toBe('acme-aws-prod');
     expect(aws.karpenterNodeRoleName).toBe('acme-aws-prod-karpenter-node');
     expect(aws.roleArn(aws.karpenterNodeRoleName)).toBe('arn:aws:iam::222222222222:role/acme-aws-prod-karpenter-node');
-    expect(aws.ecrRepositories).toEqual({ training: 'acme/aws-prod/training', serving: 'acme/aws-prod/serving' });
+    expect(aws.ecrRepositories).toMatchObject({ training: 'acme/aws-prod/training', 'edw-consumer': 'acme/aws-prod/edw-consumer' });
     const azure = namesFor(platform, env('azure-dev')).azure!;
     expect(azure.clusterName).toBe('aks-acme-azure-dev');
     expect(azure.containerRegistryName).toBe('acracmeazuredev');
@@ -73,7 +73,7 @@ describe('naming', () => {
   it('lists the platform namespace and one per enabled workload', () => {
     expect(namesFor(platform, env('aws-dev')).namespaces).toEqual(['platform-system', 'rag', 'mlops', 'lakehouse', 'edw']);
     const spec = structuredClone(defaultPlatform) as any;
-    spec.environments[0].workloads = { edw: { enabled: true }, rag: { enabled: false } };
+    spec.environments[0].workloads = { edw: spec.environments[0].workloads.edw, rag: { enabled: false } };
     const p = loadPlatform(spec);
     expect(namesFor(p, p.environments[0]).namespaces).toEqual(['platform-system', 'edw']);
   });

@@ -15,9 +15,9 @@ describe('atomic output', () => {
   it('a synth that fails part-way leaves the output exactly as it was (exit 1)', () => {
     const before = treeDigest(out);
     let calls = 0;
-    const failing: typeof synthesizeEnvironment = (platform, env) => {
+    const failing: typeof synthesizeEnvironment = (platform, env, options) => {
       if (++calls === 3) throw new Error('planted failure in the third environment');
-      return synthesizeEnvironment(platform, env);
+      return synthesizeEnvironment(platform, env, options);
     };
     const { io, err } = captureIo();
     expect(run(['--out', out], io, { synthesizeEnvironment: failing })).toBe(1);

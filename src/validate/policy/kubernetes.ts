@@ -1,4 +1,5 @@
 /** Policy rules over Kubernetes manifests. */
+import { imagePinProblem } from '../../model/validate';
 import { describeObject, type K8sObject, type Manifest } from '../output';
 import type { PolicyContext, PolicyRule, Violation } from './rule';
 
@@ -102,13 +103,8 @@ const IDENTITY_ANNOTATIONS = ['eks.amazonaws.com/role-arn', 'azure.workload.iden
 /** What is wrong with an image reference's pinning, or undefined when it names a tag (not latest) or a digest. */
 export function imageProblem(image: unknown): string | undefined {
   if (typeof image !== 'string' || image === '') return 'has no image';
-  const [reference, digest] = image.split('@');
-  if (digest !== undefined && !/^sha256:[0-9a-f]{64}$/.test(digest)) return `image ${JSON.stringify(image)} has a malformed digest`;
-  const lastSegment = reference.split('/').pop() ?? '';
-  const tag = lastSegment.includes(':') ? lastSegment.slice(lastSegment.indexOf(':') + 1) : undefined;
-  if (tag === undefined && digest === undefined) return `image ${JSON.stringify(image)} has no tag or digest`;
-  if (tag === 'latest' && digest === undefined) return `image ${JSON.stringify(image)} uses the latest tag`;
-  return undefined;
+  const problem = imagePinProblem(image);
+  return problem ? `image ${JSON.stringify(image)} ${problem}` : undefined;
 }
 
 export const kubernetesRules: PolicyRule[] = [

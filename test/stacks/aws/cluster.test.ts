@@ -1,5 +1,6 @@
 import { resolvePlatform } from '../../../src/model/defaults';
-import { KARPENTER_NAMESPACE, KARPENTER_SERVICE_ACCOUNT, namesFor } from '../../../src/model/naming';
+import { KARPENTER_NAMESPACE, KARPENTER_SERVICE_ACCOUNT } from '../../../src/model/naming';
+import { testContext } from '../../context';
 import type { PlatformSpec } from '../../../src/model/types';
 import { defaultPlatform } from '../../../src/platform';
 import { buildAwsStacks } from '../../../stacks/aws';
@@ -10,9 +11,9 @@ type Json = Record<string, any>;
 function render(envName: string, spec: PlatformSpec = defaultPlatform) {
   const platform = resolvePlatform(spec);
   const env = platform.environments.find((e) => e.name === envName)!;
-  const names = namesFor(platform, env);
-  const [stack] = buildAwsStacks(newTerraformApp(), { platform, env, names });
-  return { json: stack.render() as Json, env, names: names.aws! };
+  const ctx = testContext(platform, env);
+  const [stack] = buildAwsStacks(newTerraformApp(), ctx);
+  return { json: stack.render() as Json, env, names: ctx.names.aws! };
 }
 const of = (json: Json, type: string): Record<string, Json> => json.resource?.[type] ?? {};
 const doc = (text: string) => JSON.parse(text);

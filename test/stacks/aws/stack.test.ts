@@ -1,7 +1,7 @@
 import * as fs from 'fs';
+import { testContext } from '../../context';
 import * as path from 'path';
 import { resolvePlatform } from '../../../src/model/defaults';
-import { namesFor } from '../../../src/model/naming';
 import { defaultPlatform } from '../../../src/platform';
 import { buildAwsStacks } from '../../../stacks/aws';
 import { newTerraformApp } from '../../../stacks/constructs/platform-stack';
@@ -11,7 +11,7 @@ type Json = Record<string, any>;
 const platform = resolvePlatform(defaultPlatform);
 function render(envName: string): Json {
   const env = platform.environments.find((e) => e.name === envName)!;
-  const stacks = buildAwsStacks(newTerraformApp(), { platform, env, names: namesFor(platform, env) });
+  const stacks = buildAwsStacks(newTerraformApp(), testContext(platform, env));
   expect(stacks.map((s) => s.stackName)).toEqual(['platform']);
   return stacks[0].render() as Json;
 }

@@ -1,6 +1,6 @@
 /** Behaviour of the Azure `platform` stack (network + cluster layers), asserted on the rendered Terraform JSON. */
 import { resolvePlatform } from '../../../src/model/defaults';
-import { namesFor } from '../../../src/model/naming';
+import { testContext } from '../../context';
 import type { EnvironmentSpec, PlatformSpec } from '../../../src/model/types';
 import { defaultPlatform, EXAMPLE_AZURE_ADMIN_GROUP, EXAMPLE_AZURE_SUBSCRIPTION, EXAMPLE_AZURE_TENANT } from '../../../src/platform';
 import { buildAzureStacks } from '../../../stacks/azure';
@@ -12,7 +12,7 @@ function renderStacks(spec: PlatformSpec, envName: string): { name: string; json
   const platform = resolvePlatform(spec);
   const env = platform.environments.find((e) => e.name === envName);
   if (!env) throw new Error(`no environment ${envName}`);
-  const stacks = buildAzureStacks(newTerraformApp(), { platform, env, names: namesFor(platform, env) });
+  const stacks = buildAzureStacks(newTerraformApp(), testContext(platform, env));
   return stacks.map((s) => ({ name: s.stackName, json: s.render() as Json }));
 }
 

@@ -4,9 +4,9 @@
  * or block is missing, and block counts respect min/max items. Also a snapshot of azure-prod.
  */
 import * as fs from 'fs';
+import { testContext } from '../../context';
 import * as path from 'path';
 import { resolvePlatform } from '../../../src/model/defaults';
-import { namesFor } from '../../../src/model/naming';
 import { defaultPlatform } from '../../../src/platform';
 import { buildAzureStacks } from '../../../stacks/azure';
 import { newTerraformApp } from '../../../stacks/constructs/platform-stack';
@@ -34,7 +34,7 @@ const VERSION_GAP_ALLOWANCES = new Set<string>([]);
 function render(envName: string): Json {
   const platform = resolvePlatform(defaultPlatform);
   const env = platform.environments.find((e) => e.name === envName)!;
-  const [stack] = buildAzureStacks(newTerraformApp(), { platform, env, names: namesFor(platform, env) });
+  const [stack] = buildAzureStacks(newTerraformApp(), testContext(platform, env));
   return stack.render() as Json;
 }
 
