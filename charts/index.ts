@@ -1,6 +1,7 @@
 /** The Kubernetes charts (one per app directory) of one environment. */
 import type { App } from 'cdk8s';
 import type { EnvironmentContext } from '../src/model/context';
+import { EdwChart } from './edw/edw';
 import type { AppChart } from './lib/app-chart';
 import { KarpenterChart } from './platform/karpenter';
 import { PlatformChart } from './platform/platform';
@@ -11,6 +12,7 @@ export type ChartFactory = (app: App, ctx: EnvironmentContext) => AppChart;
 export function chartFactories(ctx: EnvironmentContext): ChartFactory[] {
   const factories: ChartFactory[] = [(app, c) => new PlatformChart(app, c)];
   if (ctx.env.cloud === 'aws') factories.push((app, c) => new KarpenterChart(app, c));
+  if (ctx.env.edw) factories.push((app, c) => new EdwChart(app, c));
   return factories;
 }
 

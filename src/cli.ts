@@ -11,7 +11,7 @@ import { ModelError } from './model/problems';
 import type { Platform } from './model/types';
 import { defaultPlatform } from './platform';
 import { synthesizeEnvironment, type RenderedEnvironment } from './synth/synthesize';
-import { DEFAULT_OUTPUTS_DIR, MissingOutputsError } from './synth/outputs';
+import { DEFAULT_OUTPUTS_DIR, MissingOutputsError, type MissingOutput } from './synth/outputs';
 import { formatSummary } from './synth/summary';
 import { writeOutput } from './synth/writer';
 
@@ -136,7 +136,17 @@ export function run(argv: readonly string[], io: Io = STDIO, steps: Steps = { sy
   const started = performance.now();
   const rendered: RenderedEnvironment[] = [];
   try {
-    for (const env of selected) rendered.push(steps.synthesizeEnvironment(platform, env, { outputsDir: options.outputs, allowMissingOutputs: options.allowMissingOutputs }));
+    // Every environment is rendered before failing, so all missing outputs are named at once.
+    const missing: MissingOutput[] = [];
+    for (const env of selected) {
+      try {
+        rendered.push(steps.synthesizeEnvironment(platform, env, { outputsDir: options.outputs, allowMissingOutputs: options.allowMissingOutputs }));
+      } catch (err) {
+        if (!(err instanceof MissingOutputsError)) throw err;
+        missing.push(...err.missing);
+      }
+    }
+    if (missing.length > 0) throw new MissingOutputsError(missing);
     const files = new Map<string, string>();
     for (const r of rendered) for (const [p, c] of r.files) files.set(p, c);
     // A partial synth keeps the other environments' committed output; a full one replaces everything.

@@ -54,7 +54,20 @@ export interface VersionGapAllowance {
   readonly reason: string;
 }
 
-export const TERRAFORM_VERSION_GAP_ALLOWANCES: readonly VersionGapAllowance[] = [];
+export const TERRAFORM_VERSION_GAP_ALLOWANCES: readonly VersionGapAllowance[] = [
+  {
+    kind: 'resource',
+    type: 'azurerm_federated_identity_credential',
+    attribute: 'parent_id',
+    reason: 'required by the pinned azurerm 4.55.0; 4.65.0 deprecates it for user_assigned_identity_id, which 4.55.0 does not have',
+  },
+  {
+    kind: 'resource',
+    type: 'azurerm_federated_identity_credential',
+    attribute: 'resource_group_name',
+    reason: 'required by the pinned azurerm 4.55.0; deprecated in 4.65.0 along with parent_id',
+  },
+];
 
 // ---------------------------------------------------------------------------------------------
 // Schema loading

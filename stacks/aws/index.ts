@@ -1,12 +1,14 @@
 /**
- * AWS stacks of one environment: a single `platform` stack holding the network and cluster layers.
- * Every layer creates its resources with the stack as scope, so construct ids are Terraform
- * logical ids (no path hashes).
+ * AWS stacks of one environment: the `platform` stack holding the network and cluster layers, and
+ * one stack per workload that has cloud resources of its own (`edw`). Every layer creates its
+ * resources with the stack as scope, so construct ids are Terraform logical ids (no path hashes).
  */
 import { TerraformOutput, type App } from 'cdktf';
 import type { EnvironmentContext } from '../../src/model/context';
 import { PlatformStack } from '../constructs/platform-stack';
 import { buildCluster, buildNodeAddons } from './cluster';
+import { buildEdwStack } from './edw';
+import { buildKeda } from './keda';
 import { buildKarpenter } from './karpenter';
 import { buildNetwork } from './network';
 import { buildNodeGroups } from './node-groups';
@@ -24,6 +26,8 @@ export function buildAwsStacks(app: App, ctx: EnvironmentContext): PlatformStack
   const nodeGroups = buildNodeGroups(stack, network, cluster);
   buildNodeAddons(stack, cluster.cluster, nodeGroups.systemNodeGroup);
   const karpenter = buildKarpenter(stack, cluster);
+  // The KEDA operator's role, only when a workload scales with KEDA.
+  buildKeda(stack, cluster);
   buildRegistry(stack);
 
   // Read by later steps (outputs/<env>.json); names match the model's, the values are Terraform's.
@@ -38,5 +42,9 @@ export function buildAwsStacks(app: App, ctx: EnvironmentContext): PlatformStack
     vpc_id: { value: network.vpc.id, description: 'VPC id (AWS Load Balancer Controller --aws-vpc-id)' },
   };
   for (const [id, output] of Object.entries(outputs)) new TerraformOutput(stack, id, output);
-  return [stack];
+
+  const stacks = [stack];
+  // Its own state: the workload can be planned, applied and destroyed without touching the cluster.
+  if (ctx.env.edw) stacks.push(buildEdwStack(app, ctx));
+  return stacks;
 }

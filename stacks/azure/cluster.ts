@@ -109,6 +109,9 @@ export function addCluster(stack: PlatformStack, network: NetworkLayer, monitori
       outboundType: 'userAssignedNATGateway',
     },
 
+    // KEDA as the AKS add-on (in kube-system) when the event-driven workload uses it; absent otherwise.
+    ...(env.edw?.keda === 'aks-addon' ? { workloadAutoscalerProfile: { kedaEnabled: true } } : {}),
+
     omsAgent: { logAnalyticsWorkspaceId: monitoring.workspace.id, msiAuthForMonitoringEnabled: true },
 
     defaultNodePool: {

@@ -3,6 +3,7 @@ import { TerraformOutput } from 'cdktf';
 import type { EnvironmentContext } from '../../src/model/context';
 import { PlatformStack } from '../constructs/platform-stack';
 import { addCluster } from './cluster';
+import { buildAzureEdwStack } from './edw';
 import { addClusterMonitoring, addMonitoring } from './monitoring';
 import { addNetwork } from './network';
 import { addNodePools } from './node-pools';
@@ -12,7 +13,10 @@ import { addRegistry } from './registry';
 /** Name of the one Azure stack per environment (its state key is `<env>/platform.tfstate`). */
 export const AZURE_PLATFORM_STACK = 'platform';
 
-/** Azure stacks of one environment: `platform` holds the network and cluster layers. */
+/**
+ * Azure stacks of one environment: `platform` holds the network and cluster layers; `edw` (when the
+ * event-driven workload is enabled) its storage and identities, in a state of its own.
+ */
 export function buildAzureStacks(app: App, ctx: EnvironmentContext): PlatformStack[] {
   const stack = new PlatformStack(app, AZURE_PLATFORM_STACK, ctx);
   addProvider(stack);
@@ -36,5 +40,7 @@ export function buildAzureStacks(app: App, ctx: EnvironmentContext): PlatformSta
     acr_login_server: { value: registry.registry.loginServer, description: 'ACR login server (image prefix).' },
   };
   for (const [id, output] of Object.entries(outputs)) new TerraformOutput(stack, id, output);
-  return [stack];
+  const stacks = [stack];
+  if (ctx.env.edw) stacks.push(buildAzureEdwStack(app, ctx));
+  return stacks;
 }

@@ -30,7 +30,8 @@ const WORKLOADS = ['rag', 'mlops', 'lakehouse', 'edw'];
 /** Only rag and edw switched on in azure-dev. */
 function partialSpec(): PlatformSpec {
   const spec = structuredClone(defaultPlatform);
-  spec.environments.find((e) => e.name === 'azure-dev')!.workloads = { rag: { enabled: true }, edw: { enabled: true }, mlops: { enabled: false } };
+  const azureDev = spec.environments.find((e) => e.name === 'azure-dev')!;
+  azureDev.workloads = { rag: { enabled: true }, edw: azureDev.workloads!.edw, mlops: { enabled: false } };
   return spec;
 }
 const partial = contexts(partialSpec()).find((c) => c.env.name === 'azure-dev')!;

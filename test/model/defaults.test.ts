@@ -50,6 +50,24 @@ describe('defaults', () => {
     expect(resolved.workloads).toEqual({ rag: false, mlops: false, lakehouse: false, edw: false });
   });
 
+  it('resolves EDW images against each environment\'s own registry and applies EDW defaults', () => {
+    expect(env('aws-prod').edw!.images.consumer).toBe('222222222222.dkr.ecr.eu-west-1.amazonaws.com/acme/aws-prod/edw-consumer:1.0.0');
+    expect(env('azure-dev').edw!.images.producer).toBe('acracmeazuredev.azurecr.io/edw-producer:1.0.0');
+    const dev = env('aws-dev').edw!;
+    expect(dev.scaling).toMatchObject({ minReplicas: 0, scaleToZero: true, messagesPerReplica: 5, pollingIntervalSeconds: 15, cooldownSeconds: 120 });
+    expect(dev.queue).toEqual({ fifo: false, messageRetentionSeconds: 345600, visibilityTimeoutSeconds: 60, maxReceiveCount: 5 });
+    expect(dev.producer.schedule).toBeUndefined();
+    expect(dev.keda).toBe('helm');
+    expect(env('azure-prod').edw!.keda).toBe('aks-addon');
+    expect(env('azure-dev').edw!.keda).toBe('helm');
+  });
+
+  it('keeps images that name a registry as they are', () => {
+    const spec = structuredClone(defaultPlatform) as any;
+    spec.environments[0].workloads.edw.images.consumer = 'ghcr.io/acme/consumer@sha256:' + 'a'.repeat(64);
+    expect(loadPlatform(spec).environments[0].edw!.images.consumer).toBe('ghcr.io/acme/consumer@sha256:' + 'a'.repeat(64));
+  });
+
   it('is immutable', () => {
     expect(() => {
       (env('aws-dev').network as any).cidr = '10.0.0.0/16';
@@ -68,6 +86,21 @@ describe('naming', () => {
     expect(azure.clusterName).toBe('aks-acme-azure-dev');
     expect(azure.containerRegistryName).toBe('acracmeazuredev');
     expect(azure.containerRegistryName).toMatch(/^[a-z0-9]{5,50}$/);
+  });
+
+  it('derives the EDW names, FIFO suffixes and the KEDA operator namespace per install', () => {
+    const prod = namesFor(platform, env('aws-prod')).edw!;
+    expect(prod.aws).toMatchObject({
+      queueName: 'acme-aws-prod-edw.fifo',
+      deadLetterQueueName: 'acme-aws-prod-edw-dlq.fifo',
+      queueUrl: 'https://sqs.eu-west-1.amazonaws.com/222222222222/acme-aws-prod-edw.fifo',
+      tableArn: 'arn:aws:dynamodb:eu-west-1:222222222222:table/acme-aws-prod-edw-messages',
+      scalerRoleName: 'acme-aws-prod-keda-edw',
+    });
+    expect(namesFor(platform, env('aws-dev')).edw!.aws!.queueName).toBe('acme-aws-dev-edw');
+    expect(namesFor(platform, env('azure-prod')).edw!.keda).toEqual({ namespace: 'kube-system', serviceAccount: 'keda-operator' });
+    expect(namesFor(platform, env('azure-dev')).edw!.keda).toEqual({ namespace: 'keda', serviceAccount: 'keda-operator' });
+    expect(namesFor(platform, env('azure-dev')).edw!.azure!.storageAccountName).toBe('stacmeazuredevedw');
   });
 
   it('lists the platform namespace and one per enabled workload', () => {

@@ -23,7 +23,7 @@ describe('npm run synth', () => {
   it('prints a summary line per environment with stacks, resources, manifests and milliseconds', () => {
     const { io, out: stdout } = captureIo();
     expect(run(['--out', out, '--env', 'azure-dev'], io)).toBe(0);
-    expect(stdout.join('\n')).toMatch(/^\s+azure-dev\s+1 stack\s+\d+ resources\s+\d+ manifests\s+\d+ ms$/m);
+    expect(stdout.join('\n')).toMatch(/^\s+azure-dev\s+2 stacks\s+\d+ resources\s+\d+ manifests\s+\d+ ms$/m);
   });
 
   it('--env rewrites one environment and keeps the others byte for byte', () => {
@@ -96,6 +96,29 @@ describe('npm run synth', () => {
     expect(text).toMatch(/^5 problems in the platform model:/);
     expect(text).toContain('Nothing was written.');
     expect(treeDigest(out)).toEqual(before);
+  });
+
+  it('names every missing Terraform output, exits 2 and writes nothing', () => {
+    const before = treeDigest(out);
+    const emptyOutputs = tempDir('no-outputs');
+    const { io, err } = captureIo();
+    expect(run(['--out', out, '--outputs', emptyOutputs], io)).toBe(2);
+    const text = err.join('\n');
+    expect(text).toMatch(/^Terraform outputs missing/m);
+    expect(text).toMatch(/^  azure-dev: edw\.edw_consumer_client_id, edw\.edw_producer_client_id, edw\.edw_scaler_client_id$/m);
+    expect(text).toMatch(/^  azure-prod: edw\./m);
+    expect(text).toContain(`terraform -chdir=dist/azure-dev/terraform/edw output -json > `);
+    expect(treeDigest(out)).toEqual(before);
+  });
+
+  it('--allow-missing-outputs writes everything else and leaves out only the apps that need them', () => {
+    const target = path.join(tempDir('bootstrap'), 'dist');
+    const { io, err } = captureIo();
+    expect(run(['--out', target, '--outputs', tempDir('no-outputs-2'), '--allow-missing-outputs'], io)).toBe(0);
+    expect(err.join('\n')).toMatch(/warning: azure-dev: left out kubernetes\/edw: missing Terraform outputs edw\.edw_consumer_client_id/);
+    expect(fs.existsSync(path.join(target, 'azure-dev/kubernetes/edw'))).toBe(false);
+    expect(fs.existsSync(path.join(target, 'azure-dev/terraform/edw/cdk.tf.json'))).toBe(true);
+    expect(fs.existsSync(path.join(target, 'aws-dev/kubernetes/edw'))).toBe(true);
   });
 
   it('unknown flags are a usage error', () => {

@@ -18,7 +18,7 @@ function renderStacks(spec: PlatformSpec, envName: string): { name: string; json
 
 function renderPlatform(envName: string, spec: PlatformSpec = defaultPlatform): Json {
   const stacks = renderStacks(spec, envName);
-  expect(stacks.map((s) => s.name)).toEqual(['platform']);
+  expect(stacks.map((s) => s.name)).toEqual(['platform', 'edw']);
   return stacks[0].json;
 }
 

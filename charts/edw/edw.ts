@@ -1,0 +1,208 @@
+/**
+ * The event-driven workload's Kubernetes side, written once for both clouds: producer → queue →
+ * KEDA-scaled consumers → table. The per-cloud parts are small functions in this folder:
+ * identity.ts (service-account binding), scaler.ts (KEDA trigger and auth), scheduling.ts (Spot),
+ * env.ts (queue and table location), network.ts (egress).
+ *
+ * The namespace, its default deny and DNS egress come from the platform chart.
+ */
+import type { App } from 'cdk8s';
+import {
+  IntOrString,
+  KubeCronJob,
+  KubeDeployment,
+  KubeJob,
+  KubeNetworkPolicy,
+  KubePodDisruptionBudget,
+  KubeServiceAccount,
+  type JobSpec,
+  type PodTemplateSpec,
+} from 'cdk8s-plus-28/lib/imports/k8s';
+import type { EnvironmentContext } from '../../src/model/context';
+import { PRIORITY_CLASSES } from '../../src/model/scheduling';
+import { ScaledObject } from '../imports/keda-scaledobject-keda.sh';
+import { TriggerAuthentication } from '../imports/keda-triggerauthentication-keda.sh';
+import { AppChart, standardLabels } from '../lib/app-chart';
+import { containerEnv } from './env';
+import { identityBinding, type EdwRole, type IdentityBinding } from './identity';
+import { cloudEgress } from './network';
+import { baseContainer, POD_SECURITY_CONTEXT, TMP_VOLUMES } from './pod';
+import { queueTrigger, scalerPodIdentity, TRIGGER_AUTHENTICATION_NAME } from './scaler';
+import { spotPlacement } from './scheduling';
+
+export const EDW_APP = 'edw';
+export const NAME_LABEL = 'app.kubernetes.io/name';
+export const COMPONENT_LABEL = 'app.kubernetes.io/component';
+export const CLOUD_EGRESS_POLICY = 'edw-cloud-egress';
+
+/**
+ * Queue work is interruptible (it runs on Spot, a message reappears after its visibility timeout),
+ * so both roles use the batch class: ahead of default pods, never preempting anything.
+ */
+export const EDW_PRIORITY_CLASS = PRIORITY_CLASSES.batch;
+
+/** The producer is a short sender: fixed small resources (limits as for the consumer: 2× CPU, equal memory). */
+export const PRODUCER_RESOURCES = { cpu: '100m', memory: '128Mi' } as const;
+/** Producer run bounds: retries, wall-clock limit, how long a finished Job (and its pod logs) stays. */
+export const PRODUCER_JOB = { backoffLimit: 3, activeDeadlineSeconds: 600, ttlSecondsAfterFinished: 3600 } as const;
+
+export class EdwChart extends AppChart {
+  /** One binding per role, resolved once: each Terraform output is required (and a miss reported) once. */
+  private readonly bindings: Readonly<Record<EdwRole, IdentityBinding>>;
+
+  constructor(app: App, ctx: EnvironmentContext) {
+    const edwNames = ctx.names.edw;
+    if (!ctx.env.edw || !edwNames) throw new Error(`${ctx.env.name}: the edw chart needs the edw workload enabled`);
+    super(app, EDW_APP, ctx, edwNames.namespace);
+    this.bindings = { consumer: identityBinding(ctx, 'consumer'), producer: identityBinding(ctx, 'producer') };
+
+    for (const role of ['consumer', 'producer'] as const) this.serviceAccount(role);
+    this.consumer();
+    this.scaler();
+    this.producer();
+    this.egress();
+  }
+
+  private get edw() {
+    return this.ctx.names.edw!;
+  }
+
+  private nameOf(role: EdwRole): string {
+    return role === 'consumer' ? this.edw.consumer : this.edw.producer;
+  }
+
+  private selector(role: EdwRole): Record<string, string> {
+    return { [NAME_LABEL]: this.nameOf(role) };
+  }
+
+  private serviceAccount(role: EdwRole): void {
+    const binding = this.bindings[role];
+    new KubeServiceAccount(this, `serviceaccount-${role}`, {
+      metadata: {
+        name: this.nameOf(role),
+        ...(Object.keys(binding.serviceAccountAnnotations).length ? { annotations: binding.serviceAccountAnnotations } : {}),
+      },
+      automountServiceAccountToken: binding.automountServiceAccountToken,
+    });
+  }
+
+  /** Pod template of one role; `extra` adds the role's own pod-spec fields and container fields. */
+  private podTemplate(role: EdwRole, image: string, cpu: string, memory: string, extra: { pod?: object; container?: object }): PodTemplateSpec {
+    const binding = this.bindings[role];
+    return {
+      metadata: {
+        labels: { ...standardLabels(this.ctx, EDW_APP), ...this.selector(role), [COMPONENT_LABEL]: role, ...binding.podLabels },
+      },
+      spec: {
+        serviceAccountName: this.nameOf(role),
+        automountServiceAccountToken: binding.automountServiceAccountToken,
+        enableServiceLinks: false,
+        priorityClassName: EDW_PRIORITY_CLASS,
+        securityContext: POD_SECURITY_CONTEXT,
+        volumes: TMP_VOLUMES,
+        containers: [{ ...baseContainer(role, image, cpu, memory), env: containerEnv(this.ctx, role), ...extra.container }],
+        ...extra.pod,
+      },
+    };
+  }
+
+  private consumer(): void {
+    const settings = this.ctx.env.edw!;
+    const { port, healthPath, cpu, memory } = settings.consumer;
+    const probe = { httpGet: { path: healthPath, port: IntOrString.fromString('health') }, timeoutSeconds: 2 };
+    const template = this.podTemplate('consumer', settings.images.consumer, cpu, memory, {
+      container: {
+        ports: [{ name: 'health', containerPort: port, protocol: 'TCP' }],
+        readinessProbe: { ...probe, periodSeconds: 10, failureThreshold: 3 },
+        livenessProbe: { ...probe, initialDelaySeconds: 10, periodSeconds: 20, failureThreshold: 3 },
+      },
+      pod: {
+        ...spotPlacement(this.ctx),
+        // ScheduleAnyway: a zone short of Spot capacity must not keep consumers pending.
+        topologySpreadConstraints: [
+          { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: this.selector('consumer') } },
+        ],
+      },
+    });
+    new KubeDeployment(this, 'deployment-consumer', {
+      metadata: { name: this.edw.consumer },
+      // No replicas: KEDA (through its HPA) owns the count; a value here would fight it on every sync.
+      spec: {
+        selector: { matchLabels: this.selector('consumer') },
+        revisionHistoryLimit: 3,
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: IntOrString.fromNumber(1), maxUnavailable: IntOrString.fromNumber(0) } },
+        template,
+      },
+    });
+    // maxUnavailable (not minAvailable) keeps node drains possible at any replica count, zero included.
+    new KubePodDisruptionBudget(this, 'pdb-consumer', {
+      metadata: { name: this.edw.consumer },
+      spec: {
+        maxUnavailable: IntOrString.fromNumber(1),
+        selector: { matchLabels: this.selector('consumer') },
+        // A crash-looping consumer must not block a Spot node's drain.
+        unhealthyPodEvictionPolicy: 'AlwaysAllow',
+      },
+    });
+  }
+
+  private scaler(): void {
+    const scaling = this.ctx.env.edw!.scaling;
+    new TriggerAuthentication(this, 'triggerauthentication', {
+      metadata: { name: TRIGGER_AUTHENTICATION_NAME },
+      spec: { podIdentity: scalerPodIdentity(this.ctx) },
+    });
+    new ScaledObject(this, 'scaledobject-consumer', {
+      metadata: { name: this.edw.consumer },
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.edw.consumer },
+        minReplicaCount: scaling.scaleToZero ? 0 : scaling.minReplicas,
+        maxReplicaCount: scaling.maxReplicas,
+        pollingInterval: scaling.pollingIntervalSeconds,
+        cooldownPeriod: scaling.cooldownSeconds,
+        triggers: [queueTrigger(this.ctx)],
+      },
+    });
+  }
+
+  private producer(): void {
+    const settings = this.ctx.env.edw!;
+    const jobSpec: JobSpec = {
+      backoffLimit: PRODUCER_JOB.backoffLimit,
+      activeDeadlineSeconds: PRODUCER_JOB.activeDeadlineSeconds,
+      ttlSecondsAfterFinished: PRODUCER_JOB.ttlSecondsAfterFinished,
+      template: this.podTemplate('producer', settings.images.producer, PRODUCER_RESOURCES.cpu, PRODUCER_RESOURCES.memory, {
+        // Never: each retry is a new pod, so a failed attempt's logs stay until the TTL.
+        pod: { restartPolicy: 'Never' },
+      }),
+    };
+    const metadata = { name: this.edw.producer };
+    if (settings.producer.schedule) {
+      new KubeCronJob(this, 'cronjob-producer', {
+        metadata,
+        spec: {
+          schedule: settings.producer.schedule,
+          timeZone: 'Etc/UTC',
+          concurrencyPolicy: 'Forbid',
+          startingDeadlineSeconds: 300,
+          successfulJobsHistoryLimit: 3,
+          failedJobsHistoryLimit: 3,
+          jobTemplate: { spec: jobSpec },
+        },
+      });
+    } else {
+      new KubeJob(this, 'job-producer', { metadata, spec: jobSpec });
+    }
+  }
+
+  private egress(): void {
+    new KubeNetworkPolicy(this, 'netpol-cloud-egress', {
+      metadata: { name: CLOUD_EGRESS_POLICY },
+      spec: {
+        podSelector: { matchExpressions: [{ key: NAME_LABEL, operator: 'In', values: [this.edw.consumer, this.edw.producer] }] },
+        policyTypes: ['Egress'],
+        egress: cloudEgress(this.ctx),
+      },
+    });
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * Per-cloud placement of the consumers on Spot capacity.
+ * - AWS: required node affinity on the pool label of the model's spot pools, so Karpenter
+ *   provisions from those NodePools (charts/platform/karpenter.ts labels their nodes).
+ * - Azure: AKS labels Spot nodes `kubernetes.azure.com/scalesetpriority=spot` and taints them with
+ *   AZURE_SPOT_TAINT: required affinity on the label plus the pool label (keeps the consumers off
+ *   Spot GPU pools, which the GPU taint guards as well), and a toleration of the taint.
+ * Without spot pools in the model the pods schedule normally.
+ */
+import type { Affinity, Toleration } from 'cdk8s-plus-28/lib/imports/k8s';
+import type { EnvironmentContext } from '../../src/model/context';
+import { AZURE_SPOT_TAINT, POOL_LABEL } from '../../src/model/scheduling';
+
+export interface Placement {
+  readonly affinity?: Affinity;
+  readonly tolerations?: Toleration[];
+}
+
+export function spotPlacement(ctx: EnvironmentContext): Placement {
+  const pools = ctx.env.cluster.spotPools.map((p) => p.name);
+  if (pools.length === 0) return {};
+  const poolExpression = { key: POOL_LABEL, operator: 'In', values: pools };
+  if (ctx.env.cloud === 'aws') return { affinity: requiredNodeAffinity([poolExpression]) };
+  return {
+    affinity: requiredNodeAffinity([{ key: AZURE_SPOT_TAINT.key, operator: 'In', values: [AZURE_SPOT_TAINT.value] }, poolExpression]),
+    tolerations: [{ key: AZURE_SPOT_TAINT.key, operator: 'Equal', value: AZURE_SPOT_TAINT.value, effect: AZURE_SPOT_TAINT.effect }],
+  };
+}
+
+function requiredNodeAffinity(matchExpressions: { key: string; operator: string; values: string[] }[]): Affinity {
+  return { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions }] } } };
+}

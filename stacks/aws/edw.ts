@@ -1,0 +1,221 @@
+/**
+ * The event-driven workload's own stack (`edw`, state `<env>/edw.tfstate`): producer → SQS queue →
+ * KEDA-scaled consumers → DynamoDB table.
+ *
+ * - One KMS key (rotating) encrypts the queue, its dead-letter queue and the table.
+ * - The queue (FIFO when the model says so) redrives to a dead-letter queue after the model's
+ *   maxReceiveCount; the dead-letter queue accepts redrives from that queue only; both refuse
+ *   requests without TLS.
+ * - Consumer and producer roles are bound by Pod Identity to one service account each; the scaler
+ *   role is assumed by the KEDA operator (platform stack, keda.ts) and reads the queue length only.
+ *
+ * No cdktf cross-stack references: the cluster name and the KEDA operator role ARN come from the
+ * model's names, so `plan` works before the platform stack is applied (apply platform first: the
+ * associations need the cluster, the scaler trust needs the operator role to exist).
+ */
+import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
+import { SqsQueueRedriveAllowPolicy } from '@cdktf/provider-aws/lib/sqs-queue-redrive-allow-policy';
+import { TerraformOutput, type App } from 'cdktf';
+import type { EnvironmentContext } from '../../src/model/context';
+import { EDW_STACK } from '../../src/model/naming';
+import { PlatformStack } from '../constructs/platform-stack';
+import { arns, kmsKeyPolicy, podIdentityTrustPolicy, policyDocument, type PolicyStatement } from './iam';
+import { KEDA_ASSUME_ACTIONS } from './keda';
+import { buildAwsProvider } from './provider';
+
+/** The dead-letter queue keeps messages for the SQS maximum, 14 days, so failures can be inspected and redriven. */
+export const DEAD_LETTER_RETENTION_SECONDS = 1_209_600;
+
+/** DynamoDB key of the message table, as the consumer writes it. */
+export const EDW_TABLE_KEY = { hash: 'id', range: 'messageProcessingTime' } as const;
+
+/** Long polling: consumers get messages as soon as they arrive, with far fewer empty receives. */
+const RECEIVE_WAIT_SECONDS = 20;
+
+export interface AwsEdw {
+  readonly key: KmsKey;
+  readonly queue: SqsQueue;
+  readonly deadLetterQueue: SqsQueue;
+  readonly table: DynamodbTable;
+  readonly consumerRole: IamRole;
+  readonly producerRole: IamRole;
+  readonly scalerRole: IamRole;
+}
+
+/** The `edw` stack of an AWS environment with the event-driven workload enabled. */
+export function buildEdwStack(app: App, ctx: EnvironmentContext): PlatformStack {
+  if (!ctx.env.edw || !ctx.names.edw?.aws) throw new Error(`${ctx.env.name}: the event-driven workload is not enabled on AWS`);
+  const stack = new PlatformStack(app, EDW_STACK, ctx);
+  buildAwsProvider(stack);
+  const edw = buildEdw(stack);
+
+  const outputs: Record<string, { value: string; description: string }> = {
+    queue_url: { value: edw.queue.url, description: 'URL of the EDW queue (producer, consumer and KEDA trigger)' },
+    queue_arn: { value: edw.queue.arn, description: 'ARN of the EDW queue' },
+    dead_letter_queue_url: { value: edw.deadLetterQueue.url, description: 'URL of the EDW dead-letter queue' },
+    table_name: { value: edw.table.name, description: 'DynamoDB table the consumers write to' },
+    consumer_role_arn: { value: edw.consumerRole.arn, description: 'IAM role of the consumer service account (Pod Identity)' },
+    producer_role_arn: { value: edw.producerRole.arn, description: 'IAM role of the producer service account (Pod Identity)' },
+    scaler_role_arn: { value: edw.scalerRole.arn, description: 'IAM role KEDA assumes to read the queue length (TriggerAuthentication roleArn)' },
+  };
+  for (const [id, output] of Object.entries(outputs)) new TerraformOutput(stack, id, output);
+  return stack;
+}
+
+/** The EDW resources, in stack scope (construct ids are the Terraform logical ids). */
+export function buildEdw(stack: PlatformStack): AwsEdw {
+  const { ctx } = stack;
+  const { env } = ctx;
+  const settings = env.edw!;
+  const edwNames = ctx.names.edw!;
+  const names = edwNames.aws!;
+  const aws = ctx.names.aws!;
+  const arn = arns(ctx);
+  const fifo = settings.queue.fifo;
+  // Content-based deduplication: the producer need not send a deduplication id.
+  const fifoSettings = fifo ? { fifoQueue: true, contentBasedDeduplication: true } : {};
+
+  const key = new KmsKey(stack, 'edw_kms_key', {
+    description: `${ctx.names.prefix} event-driven workload: queue, dead-letter queue and table`,
+    enableKeyRotation: true,
+    deletionWindowInDays: 30,
+    policy: kmsKeyPolicy(arn.accountRoot),
+    tags: { Name: `${ctx.names.prefix}-edw` },
+  });
+  new KmsAlias(stack, 'edw_kms_alias', { name: names.kmsAlias, targetKeyId: key.keyId });
+
+  // A FIFO queue's dead-letter queue must be FIFO too (naming.ts gives both the .fifo suffix).
+  const deadLetterQueue = new SqsQueue(stack, 'dead_letter_queue', {
+    name: names.deadLetterQueueName,
+    ...fifoSettings,
+    messageRetentionSeconds: DEAD_LETTER_RETENTION_SECONDS,
+    kmsMasterKeyId: key.arn,
+  });
+  const queue = new SqsQueue(stack, 'queue', {
+    name: names.queueName,
+    ...fifoSettings,
+    messageRetentionSeconds: settings.queue.messageRetentionSeconds,
+    visibilityTimeoutSeconds: settings.queue.visibilityTimeoutSeconds,
+    receiveWaitTimeSeconds: RECEIVE_WAIT_SECONDS,
+    kmsMasterKeyId: key.arn,
+    redrivePolicy: JSON.stringify({ deadLetterTargetArn: deadLetterQueue.arn, maxReceiveCount: settings.queue.maxReceiveCount }),
+  });
+  // A separate resource: inline on the dead-letter queue it would form a cycle with the redrive policy.
+  new SqsQueueRedriveAllowPolicy(stack, 'dead_letter_queue_redrive_allow_policy', {
+    queueUrl: deadLetterQueue.url,
+    redriveAllowPolicy: JSON.stringify({ redrivePermission: 'byQueue', sourceQueueArns: [queue.arn] }),
+  });
+  for (const [id, q] of [['queue_policy', queue], ['dead_letter_queue_policy', deadLetterQueue]] as const) {
+    new SqsQueuePolicy(stack, id, { queueUrl: q.url, policy: policyDocument([denyInsecureTransport(q.arn)]) });
+  }
+
+  const table = new DynamodbTable(stack, 'table', {
+    name: names.tableName,
+    billingMode: 'PAY_PER_REQUEST',
+    hashKey: EDW_TABLE_KEY.hash,
+    rangeKey: EDW_TABLE_KEY.range,
+    attribute: [
+      { name: EDW_TABLE_KEY.hash, type: 'S' },
+      { name: EDW_TABLE_KEY.range, type: 'S' },
+    ],
+    pointInTimeRecovery: { enabled: true },
+    serverSideEncryption: { enabled: true, kmsKeyArn: key.arn },
+    deletionProtectionEnabled: env.stage === 'prod',
+  });
+
+  // Both roles use the key only through SQS (and the consumer through DynamoDB), never directly.
+  const viaService = (...services: string[]) => ({ StringEquals: { 'kms:ViaService': services.map((s) => `${s}.${env.region}.amazonaws.com`) } });
+
+  const consumerRole = workloadRole(stack, 'consumer', names.consumerRoleName, edwNames.namespace, edwNames.consumer, [
+    {
+      Sid: 'ConsumeQueue',
+      Effect: 'Allow',
+      Action: ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'],
+      Resource: queue.arn,
+    },
+    { Sid: 'WriteTable', Effect: 'Allow', Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], Resource: table.arn },
+    {
+      // Decrypt: reading SSE-KMS messages. GenerateDataKey: writes to a table encrypted with this key.
+      Sid: 'UseWorkloadKey',
+      Effect: 'Allow',
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Resource: key.arn,
+      Condition: viaService('dynamodb', 'sqs'),
+    },
+  ]);
+
+  // The queue URL comes from the model (names.edw.aws.queueUrl), so the producer needs neither
+  // sqs:GetQueueUrl nor sqs:GetQueueAttributes: SendMessage is all it does.
+  const producerRole = workloadRole(stack, 'producer', names.producerRoleName, edwNames.namespace, edwNames.producer, [
+    { Sid: 'SendToQueue', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: queue.arn },
+    {
+      // What SQS needs from a sender to an SSE-KMS queue: a data key, and Decrypt to reuse it.
+      Sid: 'UseWorkloadKey',
+      Effect: 'Allow',
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Resource: key.arn,
+      Condition: viaService('sqs'),
+    },
+  ]);
+
+  // Assumed by the KEDA operator (role chaining from its Pod Identity session, whose transitive
+  // session tags need sts:TagSession). GetQueueAttributes needs no KMS access on an SSE-KMS queue.
+  const scalerRole = new IamRole(stack, 'scaler_role', {
+    name: names.scalerRoleName,
+    description: `KEDA scaler of the event-driven workload of ${aws.clusterName}: reads the queue length`,
+    assumeRolePolicy: policyDocument([
+      { Sid: 'AllowKedaOperator', Effect: 'Allow', Principal: { AWS: aws.roleArn(aws.kedaOperatorRoleName) }, Action: [...KEDA_ASSUME_ACTIONS] },
+    ]),
+  });
+  new IamRolePolicy(stack, 'scaler_policy', {
+    name: 'edw-scaler',
+    role: scalerRole.id,
+    policy: policyDocument([{ Sid: 'ReadQueueLength', Effect: 'Allow', Action: 'sqs:GetQueueAttributes', Resource: queue.arn }]),
+  });
+
+  return { key, queue, deadLetterQueue, table, consumerRole, producerRole, scalerRole };
+}
+
+function denyInsecureTransport(queueArn: string): PolicyStatement {
+  return {
+    Sid: 'DenyInsecureTransport',
+    Effect: 'Deny',
+    Principal: '*',
+    Action: 'sqs:*',
+    Resource: queueArn,
+    Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+  };
+}
+
+/** A Pod Identity role bound to one service account, its inline policy and its one association. */
+function workloadRole(
+  stack: PlatformStack,
+  id: 'consumer' | 'producer',
+  roleName: string,
+  namespace: string,
+  serviceAccount: string,
+  statements: PolicyStatement[],
+): IamRole {
+  const clusterName = stack.ctx.names.aws!.clusterName;
+  const role = new IamRole(stack, `${id}_role`, {
+    name: roleName,
+    description: `EDW ${id} (${namespace}/${serviceAccount}) of ${clusterName}`,
+    assumeRolePolicy: podIdentityTrustPolicy(clusterName, namespace, serviceAccount),
+  });
+  new IamRolePolicy(stack, `${id}_policy`, { name: `edw-${id}`, role: role.id, policy: policyDocument(statements) });
+  new EksPodIdentityAssociation(stack, `${id}_pod_identity_association`, {
+    // The cluster lives in the platform stack: its name, not a reference.
+    clusterName,
+    namespace,
+    serviceAccount,
+    roleArn: role.arn,
+  });
+  return role;
+}

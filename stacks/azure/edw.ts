@@ -1,0 +1,262 @@
+/**
+ * The `edw` stack of an Azure environment: the event-driven workload's storage account with its queue and
+ * table, private endpoints in prod, and the consumer / producer / KEDA-scaler identities federated with
+ * the AKS OIDC issuer, each allowed exactly what it needs on the queue or the table.
+ *
+ * No cdktf cross-stack references: the platform stack's VNet and subnet are addressed by ids computed from
+ * model names, and the one value that cannot be derived (the OIDC issuer URL) comes from a data source
+ * looked up by the cluster's name, so `plan` of this stack works before the platform stack is applied.
+ *
+ * Everything goes through Azure Resource Manager (the provider's storage data plane is switched off):
+ * - the queue uses `storage_account_id` (ARM) rather than the data-plane `storage_account_name`;
+ * - azurerm 4.55 (bindings and pinned provider) and 4.65 (vendored schema) only offer a data-plane
+ *   `azurerm_storage_table` (`storage_account_name`), which a runner outside the VNet cannot reach once
+ *   public network access is off. The table is therefore an ARM template deployment of
+ *   `Microsoft.Storage/storageAccounts/tableServices/tables` (in dev too, so both stages use one code path
+ *   and the deployer needs no data-plane role). Switch to `azurerm_storage_table` with `storage_account_id`
+ *   once the pinned provider has it.
+ */
+import { DataAzurermKubernetesCluster } from '@cdktf/provider-azurerm/lib/data-azurerm-kubernetes-cluster';
+import { FederatedIdentityCredential } from '@cdktf/provider-azurerm/lib/federated-identity-credential';
+import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
+import { PrivateDnsZone } from '@cdktf/provider-azurerm/lib/private-dns-zone';
+import { PrivateDnsZoneVirtualNetworkLink } from '@cdktf/provider-azurerm/lib/private-dns-zone-virtual-network-link';
+import { PrivateEndpoint } from '@cdktf/provider-azurerm/lib/private-endpoint';
+import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
+import { ResourceGroupTemplateDeployment } from '@cdktf/provider-azurerm/lib/resource-group-template-deployment';
+import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
+import { StorageAccount } from '@cdktf/provider-azurerm/lib/storage-account';
+import { StorageQueue } from '@cdktf/provider-azurerm/lib/storage-queue';
+import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
+import type { App } from 'cdktf';
+import { Fn, TerraformOutput } from 'cdktf';
+import type { EnvironmentContext } from '../../src/model/context';
+import { EDW_OUTPUTS, EDW_STACK, serviceAccountSubject } from '../../src/model/naming';
+import { PlatformStack } from '../constructs/platform-stack';
+import { azureNames, tagsOf } from './common';
+
+/** Fixed by Azure: the token exchange audience of workload identity federation. */
+export const WORKLOAD_IDENTITY_AUDIENCE = 'api://AzureADTokenExchange';
+
+/** Fixed by Azure: private-link DNS zones of the storage sub-resources the workload uses. */
+export const STORAGE_PRIVATE_DNS_ZONES = {
+  queue: 'privatelink.queue.core.windows.net',
+  table: 'privatelink.table.core.windows.net',
+} as const;
+export type StorageSubresource = keyof typeof STORAGE_PRIVATE_DNS_ZONES;
+const SUBRESOURCES = Object.keys(STORAGE_PRIVATE_DNS_ZONES) as StorageSubresource[];
+
+/** API version of the table in the ARM template (a fixed string, so the template never drifts). */
+const STORAGE_API_VERSION = '2023-05-01';
+
+/** The identities of the workload, in a fixed order (ids, outputs and tests follow it). */
+const ROLES = ['consumer', 'producer', 'scaler'] as const;
+type Role = (typeof ROLES)[number];
+
+/** Least roles that work, each on the queue or the table only. */
+const ROLE_ASSIGNMENTS: readonly { role: Role; target: 'queue' | 'table'; roleName: string }[] = [
+  // Receive, update visibility and delete messages: the competing-consumer loop; no peek-only or send.
+  { role: 'consumer', target: 'queue', roleName: 'Storage Queue Data Message Processor' },
+  // Insert and update entities in this table only.
+  { role: 'consumer', target: 'table', roleName: 'Storage Table Data Contributor' },
+  // Add messages only: cannot read, dequeue or delete.
+  { role: 'producer', target: 'queue', roleName: 'Storage Queue Data Message Sender' },
+  // KEDA's azure-queue scaler reads the approximate message count (queue metadata + peek): read only.
+  { role: 'scaler', target: 'queue', roleName: 'Storage Queue Data Reader' },
+];
+
+/** Names only this stack's Terraform uses, derived from the environment prefix. */
+export function edwTerraformNames(prefix: string) {
+  return {
+    resourceGroup: `rg-${prefix}-edw`,
+    tableDeployment: `deploy-${prefix}-edw-table`,
+    privateEndpoint: (sub: StorageSubresource) => `pe-${prefix}-edw-${sub}`,
+    privateEndpointNic: (sub: StorageSubresource) => `nic-pe-${prefix}-edw-${sub}`,
+    privateServiceConnection: (sub: StorageSubresource) => `psc-${prefix}-edw-${sub}`,
+    dnsZoneLink: (sub: StorageSubresource) => `pdnslink-${prefix}-edw-${sub}`,
+    federatedCredential: (role: Role) => `fic-${prefix}-edw-${role}`,
+  };
+}
+
+/** The ARM template of the table: one child resource of the account's (always present) table service. */
+function tableTemplate(storageAccountName: string, tableName: string): string {
+  const name = `${storageAccountName}/default/${tableName}`;
+  return JSON.stringify({
+    $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+    contentVersion: '1.0.0.0',
+    resources: [{ type: 'Microsoft.Storage/storageAccounts/tableServices/tables', apiVersion: STORAGE_API_VERSION, name }],
+    outputs: {
+      tableId: {
+        type: 'string',
+        value: `[resourceId('Microsoft.Storage/storageAccounts/tableServices/tables', '${storageAccountName}', 'default', '${tableName}')]`,
+      },
+    },
+  });
+}
+
+/** Builds the `edw` stack (state key `<env>/edw.tfstate`) of an Azure environment with EDW enabled. */
+export function buildAzureEdwStack(app: App, ctx: EnvironmentContext): PlatformStack {
+  const { env, names } = ctx;
+  const edw = names.edw?.azure;
+  const azure = env.azure;
+  if (!env.edw || !names.edw || !edw || !azure) throw new Error(`environment ${env.name}: the Azure edw stack needs EDW enabled on Azure`);
+
+  const stack = new PlatformStack(app, EDW_STACK, ctx);
+  const platformNames = azureNames(stack);
+  const tfNames = edwTerraformNames(names.prefix);
+  const prod = env.stage === 'prod';
+
+  new AzurermProvider(stack, 'azurerm', {
+    // Resource Manager only: the storage data plane is unreachable from outside the VNet in prod, and a
+    // data-plane resource added here later should fail at plan, not half-way through an apply.
+    features: [{ storage: [{ dataPlaneAvailable: false }] }],
+    subscriptionId: azure.subscriptionId,
+    storageUseAzuread: true,
+  });
+
+  // The platform stack's resources, by id computed from model names (not cross-stack references).
+  const platformGroupId = `/subscriptions/${azure.subscriptionId}/resourceGroups/${platformNames.resourceGroupName}`;
+  const vnetId = `${platformGroupId}/providers/Microsoft.Network/virtualNetworks/${platformNames.vnetName}`;
+  const endpointsSubnetId = `${vnetId}/subnets/${platformNames.subnetNames.endpoints}`;
+  const cluster = new DataAzurermKubernetesCluster(stack, 'kubernetes_cluster', {
+    name: platformNames.clusterName,
+    resourceGroupName: platformNames.resourceGroupName,
+  });
+
+  // A resource group of its own: this state owns its whole lifecycle, so destroying the workload is clean
+  // and the platform stack's group never holds resources another state manages.
+  const resourceGroup = new ResourceGroup(stack, 'resource_group', {
+    name: tfNames.resourceGroup,
+    location: env.region,
+    ...tagsOf(stack),
+  });
+  const inGroup = { resourceGroupName: resourceGroup.name, location: resourceGroup.location };
+
+  const storageAccount = new StorageAccount(stack, 'storage_account', {
+    name: edw.storageAccountName,
+    ...inGroup,
+    accountKind: 'StorageV2',
+    accountTier: 'Standard',
+    accountReplicationType: prod ? 'ZRS' : 'LRS',
+    httpsTrafficOnlyEnabled: true,
+    minTlsVersion: 'TLS1_2',
+    // Entra ID only: no account keys, no SAS, no local (SFTP) users; the portal uses Entra ID too.
+    sharedAccessKeyEnabled: false,
+    defaultToOauthAuthentication: true,
+    localUserEnabled: false,
+    allowNestedItemsToBePublic: false,
+    crossTenantReplicationEnabled: false,
+    // Prod: reachable only through the private endpoints below. Dev: public endpoint, still key-less.
+    publicNetworkAccessEnabled: !prod,
+    // Double encryption at rest; queues and tables use the account-scoped key so it covers them too.
+    infrastructureEncryptionEnabled: true,
+    queueEncryptionKeyType: 'Account',
+    tableEncryptionKeyType: 'Account',
+    ...tagsOf(stack),
+  });
+
+  const queue = new StorageQueue(stack, 'storage_queue', {
+    name: edw.queueName,
+    // Resource Manager API (its `id` is then the ARM id); `storage_account_name` would use the data plane.
+    storageAccountId: storageAccount.id,
+  });
+
+  const tableDeployment = new ResourceGroupTemplateDeployment(stack, 'storage_table', {
+    name: tfNames.tableDeployment,
+    resourceGroupName: resourceGroup.name,
+    deploymentMode: 'Incremental',
+    templateContent: tableTemplate(edw.storageAccountName, edw.tableName),
+    ...tagsOf(stack),
+    dependsOn: [storageAccount],
+  });
+  const targets = {
+    queue: queue.id,
+    table: Fn.lookup(Fn.lookup(Fn.jsondecode(tableDeployment.outputContent), 'tableId'), 'value'),
+  };
+
+  if (prod) {
+    for (const sub of SUBRESOURCES) {
+      const zone = new PrivateDnsZone(stack, `storage_${sub}_private_dns_zone`, {
+        name: STORAGE_PRIVATE_DNS_ZONES[sub],
+        resourceGroupName: resourceGroup.name,
+        ...tagsOf(stack),
+      });
+      // Pods resolve <account>.<sub>.core.windows.net to the endpoint's private address through this link.
+      new PrivateDnsZoneVirtualNetworkLink(stack, `storage_${sub}_private_dns_zone_link`, {
+        name: tfNames.dnsZoneLink(sub),
+        resourceGroupName: resourceGroup.name,
+        privateDnsZoneName: zone.name,
+        virtualNetworkId: vnetId,
+        registrationEnabled: false,
+        ...tagsOf(stack),
+      });
+      new PrivateEndpoint(stack, `storage_${sub}_private_endpoint`, {
+        name: tfNames.privateEndpoint(sub),
+        ...inGroup,
+        subnetId: endpointsSubnetId,
+        customNetworkInterfaceName: tfNames.privateEndpointNic(sub),
+        privateServiceConnection: {
+          name: tfNames.privateServiceConnection(sub),
+          privateConnectionResourceId: storageAccount.id,
+          subresourceNames: [sub],
+          isManualConnection: false,
+        },
+        privateDnsZoneGroup: { name: sub, privateDnsZoneIds: [zone.id] },
+        ...tagsOf(stack),
+      });
+    }
+  }
+
+  const subjects: Record<Role, string> = {
+    consumer: serviceAccountSubject(names.edw.namespace, names.edw.consumer),
+    producer: serviceAccountSubject(names.edw.namespace, names.edw.producer),
+    // The KEDA operator's own service account: kube-system for the AKS add-on, keda for the Helm chart.
+    scaler: serviceAccountSubject(names.edw.keda.namespace, names.edw.keda.serviceAccount),
+  };
+  const identityNames: Record<Role, string> = {
+    consumer: edw.consumerIdentityName,
+    producer: edw.producerIdentityName,
+    scaler: edw.scalerIdentityName,
+  };
+  const identities = {} as Record<Role, UserAssignedIdentity>;
+  for (const role of ROLES) {
+    const identity = new UserAssignedIdentity(stack, `${role}_identity`, { name: identityNames[role], ...inGroup, ...tagsOf(stack) });
+    identities[role] = identity;
+    // One credential per identity, trusting exactly one service account of this cluster.
+    new FederatedIdentityCredential(stack, `${role}_federated_identity_credential`, {
+      name: tfNames.federatedCredential(role),
+      resourceGroupName: resourceGroup.name,
+      parentId: identity.id,
+      audience: [WORKLOAD_IDENTITY_AUDIENCE],
+      issuer: cluster.oidcIssuerUrl,
+      subject: subjects[role],
+    });
+  }
+
+  for (const { role, target, roleName } of ROLE_ASSIGNMENTS) {
+    new RoleAssignment(stack, `${role}_${target}_role_assignment`, {
+      scope: targets[target],
+      roleDefinitionName: roleName,
+      principalId: identities[role].principalId,
+      principalType: 'ServicePrincipal',
+      // A new identity may not have replicated in Entra ID yet; the principal type is known.
+      skipServicePrincipalAadCheck: true,
+    });
+  }
+
+  // Values only Entra ID assigns, read by synth from `terraform output -json` (src/outputs/<env>/edw.json).
+  const clientIdOutputs: Record<Role, string> = {
+    consumer: EDW_OUTPUTS.consumerClientId,
+    producer: EDW_OUTPUTS.producerClientId,
+    scaler: EDW_OUTPUTS.scalerClientId,
+  };
+  for (const role of ROLES) {
+    new TerraformOutput(stack, clientIdOutputs[role], {
+      value: identities[role].clientId,
+      description: `Client ID of the EDW ${role} identity (workload identity annotation).`,
+    });
+  }
+  new TerraformOutput(stack, 'storage_account_name', { value: storageAccount.name, description: 'Storage account of the EDW queue and table.' });
+
+  return stack;
+}

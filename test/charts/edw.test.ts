@@ -1,0 +1,450 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App } from 'cdk8s';
+import { parse } from 'yaml';
+import { chartFactories } from '../../charts/index';
+import { EdwChart } from '../../charts/edw/edw';
+import { scaleQuantity } from '../../charts/edw/pod';
+import { renderChart } from '../../charts/lib/render';
+import { PlatformChart } from '../../charts/platform/platform';
+import type { EnvironmentContext } from '../../src/model/context';
+import { azureSubnetLayout } from '../../src/model/cidr';
+import { resolvePlatform } from '../../src/model/defaults';
+import { EDW_OUTPUTS, EDW_STACK } from '../../src/model/naming';
+import { AZURE_SPOT_TAINT, POOL_LABEL, PRIORITY_CLASSES } from '../../src/model/scheduling';
+import type { EnvironmentSpec, PlatformSpec } from '../../src/model/types';
+import { defaultPlatform } from '../../src/platform';
+import { DEFAULT_OUTPUTS_DIR, MissingOutputsError, type OutputsFile } from '../../src/synth/outputs';
+import { synthesizeEnvironment } from '../../src/synth/synthesize';
+import { validateManifest } from '../../src/validate/kubernetes';
+import type { EnvironmentOutput, Manifest } from '../../src/validate/output';
+import { runPolicy } from '../../src/validate/run';
+import { testContext } from '../context';
+
+function contexts(spec: PlatformSpec = defaultPlatform, outputsDir?: string): EnvironmentContext[] {
+  const platform = resolvePlatform(spec);
+  return platform.environments.filter((e) => e.edw).map((env) => testContext(platform, env, outputsDir));
+}
+function ctxOf(envName: string, spec?: PlatformSpec, outputsDir?: string): EnvironmentContext {
+  const ctx = contexts(spec, outputsDir).find((c) => c.env.name === envName);
+  if (!ctx) throw new Error(`no env ${envName}`);
+  return ctx;
+}
+/** The default model with one environment edited. */
+function specWith(envName: string, edit: (e: EnvironmentSpec) => void): PlatformSpec {
+  const spec = structuredClone(defaultPlatform);
+  edit(spec.environments.find((e) => e.name === envName)!);
+  return spec;
+}
+function render(ctx: EnvironmentContext): Map<string, string> {
+  return renderChart(new EdwChart(new App({ outdir: 'unused' }), ctx));
+}
+/** Parsed objects as they land in dist/, keyed by file name. */
+function objects(ctx: EnvironmentContext): Map<string, any> {
+  const out = new Map<string, any>();
+  for (const [p, text] of render(ctx)) if (!p.endsWith('kustomization.yaml')) out.set(p, parse(text));
+  return out;
+}
+function one(ctx: EnvironmentContext, kind: string, name?: string): any {
+  const found = [...objects(ctx).values()].filter((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
+  expect(found).toHaveLength(1);
+  return found[0];
+}
+function podSpecs(ctx: EnvironmentContext): [string, any][] {
+  return [...objects(ctx).values()].flatMap((o): [string, any][] => {
+    if (o.kind === 'Deployment' || o.kind === 'Job') return [[`${o.kind}/${o.metadata.name}`, o.spec.template]];
+    if (o.kind === 'CronJob') return [[`${o.kind}/${o.metadata.name}`, o.spec.jobTemplate.spec.template]];
+    return [];
+  });
+}
+function outputValue(envName: string, name: string): string {
+  const file = JSON.parse(fs.readFileSync(path.join(DEFAULT_OUTPUTS_DIR, envName, `${EDW_STACK}.json`), 'utf8'));
+  return file[name].value;
+}
+
+const all = contexts().map((c) => [c.env.name, c] as const);
+const aws = all.filter(([, c]) => c.env.cloud === 'aws');
+const azure = all.filter(([, c]) => c.env.cloud === 'azure');
+const RFC1918 = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
+const publicHttps = { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: RFC1918 } }], ports: [{ protocol: 'TCP', port: 443 }] };
+
+describe('EdwChart', () => {
+  test('the default model enables edw in all four environments', () => {
+    expect(all.map(([n]) => n).sort()).toEqual(['aws-dev', 'aws-prod', 'azure-dev', 'azure-prod']);
+  });
+
+  test.each(all)('%s: objects, all in the edw namespace, listed in kustomization.yaml', (_n, ctx) => {
+    const files = render(ctx);
+    const producerKind = ctx.env.edw!.producer.schedule ? 'cronjob' : 'job';
+    expect([...files.keys()].sort()).toEqual(
+      [
+        `${producerKind}-edw-producer.yaml`,
+        'deployment-edw-consumer.yaml',
+        'kustomization.yaml',
+        'networkpolicy-edw-cloud-egress.yaml',
+        'poddisruptionbudget-edw-consumer.yaml',
+        'scaledobject-edw-consumer.yaml',
+        'serviceaccount-edw-consumer.yaml',
+        'serviceaccount-edw-producer.yaml',
+        'triggerauthentication-edw-queue.yaml',
+      ]
+        .map((f) => `edw/${f}`)
+        .sort(),
+    );
+    const kustomization = parse(files.get('edw/kustomization.yaml')!);
+    expect(kustomization.resources).toEqual([...files.keys()].filter((f) => !f.endsWith('kustomization.yaml')).map((f) => f.slice(4)).sort());
+    for (const obj of objects(ctx).values()) expect(obj.metadata.namespace).toBe(ctx.names.edw!.namespace);
+    // The namespace and its guard rails belong to the platform chart.
+    expect([...objects(ctx).values()].filter((o) => o.kind === 'Namespace')).toEqual([]);
+  });
+
+  test('the chart factory is added only where edw is enabled', () => {
+    const withEdw = ctxOf('aws-dev');
+    const without = resolvePlatform(specWith('aws-dev', (e) => (e.workloads!.edw = { enabled: false })));
+    const envWithout = without.environments.find((e) => e.name === 'aws-dev')!;
+    const app = new App({ outdir: 'unused' });
+    expect(chartFactories(withEdw).map((f) => f(app, withEdw).appName)).toContain('edw');
+    const ctx2 = testContext(without, envWithout);
+    expect(chartFactories(ctx2).map((f) => f(new App({ outdir: 'unused' }), ctx2).appName)).not.toContain('edw');
+  });
+
+  describe('KEDA', () => {
+    test.each(aws)('%s: aws-sqs-queue trigger on the queue URL, authenticated by edw-queue', (_n, ctx) => {
+      const so = one(ctx, 'ScaledObject');
+      const scaling = ctx.env.edw!.scaling;
+      expect(so.apiVersion).toBe('keda.sh/v1alpha1');
+      expect(so.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'edw-consumer' });
+      expect(so.spec.triggers).toEqual([
+        {
+          name: 'queue',
+          type: 'aws-sqs-queue',
+          metadata: {
+            queueURL: ctx.names.edw!.aws!.queueUrl,
+            queueLength: String(scaling.messagesPerReplica),
+            activationQueueLength: String(scaling.activationMessages - 1),
+            awsRegion: ctx.env.region,
+          },
+          authenticationRef: { kind: 'TriggerAuthentication', name: 'edw-queue' },
+        },
+      ]);
+      // Deprecated: the TriggerAuthentication's roleArn says who reads the queue.
+      expect(so.spec.triggers[0].metadata.identityOwner).toBeUndefined();
+    });
+
+    test.each(aws)('%s: TriggerAuthentication assumes the scaler role with provider aws (never aws-eks)', (_n, ctx) => {
+      const ta = one(ctx, 'TriggerAuthentication', 'edw-queue');
+      expect(ta.spec).toEqual({
+        podIdentity: { provider: 'aws', roleArn: `arn:aws:iam::${ctx.env.aws!.accountId}:role/${ctx.names.edw!.aws!.scalerRoleName}` },
+      });
+      expect(JSON.stringify(ta)).not.toContain('aws-eks');
+    });
+
+    test.each(azure)('%s: azure-queue trigger on the account and queue, authenticated by edw-queue', (_n, ctx) => {
+      const so = one(ctx, 'ScaledObject');
+      const scaling = ctx.env.edw!.scaling;
+      expect(so.spec.triggers).toEqual([
+        {
+          name: 'queue',
+          type: 'azure-queue',
+          metadata: {
+            queueName: ctx.names.edw!.azure!.queueName,
+            accountName: ctx.names.edw!.azure!.storageAccountName,
+            queueLength: String(scaling.messagesPerReplica),
+            activationQueueLength: String(scaling.activationMessages - 1),
+          },
+          authenticationRef: { kind: 'TriggerAuthentication', name: 'edw-queue' },
+        },
+      ]);
+    });
+
+    test.each(azure)('%s: TriggerAuthentication uses azure-workload with the scaler client id from the outputs file', (name, ctx) => {
+      const ta = one(ctx, 'TriggerAuthentication', 'edw-queue');
+      expect(ta.spec).toEqual({ podIdentity: { provider: 'azure-workload', identityId: outputValue(name, EDW_OUTPUTS.scalerClientId) } });
+    });
+
+    test.each(all)('%s: replica bounds and timing from the model; scale to zero gives minReplicaCount 0', (_n, ctx) => {
+      const so = one(ctx, 'ScaledObject');
+      const scaling = ctx.env.edw!.scaling;
+      expect(scaling.scaleToZero).toBe(true);
+      expect(so.spec).toMatchObject({ minReplicaCount: 0, maxReplicaCount: scaling.maxReplicas, pollingInterval: scaling.pollingIntervalSeconds, cooldownPeriod: scaling.cooldownSeconds });
+    });
+
+    test('without scale to zero minReplicaCount is the model minimum; activation follows activationMessages', () => {
+      const ctx = ctxOf('azure-dev', specWith('azure-dev', (e) => (e.workloads!.edw!.scaling = { scaleToZero: false, minReplicas: 2, maxReplicas: 7, activationMessages: 5 })));
+      const so = one(ctx, 'ScaledObject');
+      expect(so.spec.minReplicaCount).toBe(2);
+      expect(so.spec.maxReplicaCount).toBe(7);
+      expect(so.spec.triggers[0].metadata.activationQueueLength).toBe('4');
+    });
+  });
+
+  describe('identity', () => {
+    test.each(azure)('%s: service accounts carry the client ids from the outputs file, pods the use label', (name, ctx) => {
+      expect(one(ctx, 'ServiceAccount', 'edw-consumer').metadata.annotations).toEqual({
+        'azure.workload.identity/client-id': outputValue(name, EDW_OUTPUTS.consumerClientId),
+      });
+      expect(one(ctx, 'ServiceAccount', 'edw-producer').metadata.annotations).toEqual({
+        'azure.workload.identity/client-id': outputValue(name, EDW_OUTPUTS.producerClientId),
+      });
+      const pods = podSpecs(ctx);
+      expect(pods).toHaveLength(2);
+      for (const [, template] of pods) expect(template.metadata.labels['azure.workload.identity/use']).toBe('true');
+    });
+
+    test.each(aws)('%s: Pod Identity: no IRSA annotation, no Azure label, the role ARN only as information', (_n, ctx) => {
+      for (const role of ['consumer', 'producer'] as const) {
+        const sa = one(ctx, 'ServiceAccount', `edw-${role}`);
+        const roleName = role === 'consumer' ? ctx.names.edw!.aws!.consumerRoleName : ctx.names.edw!.aws!.producerRoleName;
+        expect(sa.metadata.annotations).toEqual({ 'platform-synth.io/iam-role-arn': ctx.names.aws!.roleArn(roleName) });
+      }
+      const text = [...render(ctx).values()].join('\n');
+      expect(text).not.toContain('eks.amazonaws.com/role-arn');
+      expect(text).not.toContain('azure.workload.identity');
+    });
+
+    test.each(all)('%s: each pod runs as its own service account, without the API token', (_n, ctx) => {
+      for (const role of ['consumer', 'producer']) expect(one(ctx, 'ServiceAccount', `edw-${role}`).automountServiceAccountToken).toBe(false);
+      const pods = Object.fromEntries(podSpecs(ctx));
+      expect(pods['Deployment/edw-consumer'].spec.serviceAccountName).toBe('edw-consumer');
+      const producer = Object.entries(pods).find(([k]) => k.endsWith('/edw-producer'))![1];
+      expect(producer.spec.serviceAccountName).toBe('edw-producer');
+      for (const t of Object.values<any>(pods)) expect(t.spec.automountServiceAccountToken).toBe(false);
+    });
+  });
+
+  describe('consumer', () => {
+    test.each(all)('%s: no replicas (KEDA owns them), probes on the health endpoint, batch priority', (_n, ctx) => {
+      const d = one(ctx, 'Deployment', 'edw-consumer');
+      const { port, healthPath } = ctx.env.edw!.consumer;
+      expect(d.spec.replicas).toBeUndefined();
+      expect(d.spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'edw-consumer' });
+      const pod = d.spec.template.spec;
+      const [c] = pod.containers;
+      expect(c.image).toBe(ctx.env.edw!.images.consumer);
+      expect(c.ports).toEqual([{ name: 'health', containerPort: port, protocol: 'TCP' }]);
+      for (const probe of [c.livenessProbe, c.readinessProbe]) expect(probe.httpGet).toEqual({ path: healthPath, port: 'health' });
+      expect(pod.priorityClassName).toBe(PRIORITY_CLASSES.batch);
+    });
+
+    test.each(all)('%s: PDB maxUnavailable 1 on the consumer pods', (_n, ctx) => {
+      const pdb = one(ctx, 'PodDisruptionBudget', 'edw-consumer');
+      expect(pdb.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': 'edw-consumer' } }, unhealthyPodEvictionPolicy: 'AlwaysAllow' });
+      expect(pdb.spec.minAvailable).toBeUndefined();
+    });
+
+    test.each(azure)('%s: Spot: required affinity on scalesetpriority=spot and the spot pools, tolerates AZURE_SPOT_TAINT', (_n, ctx) => {
+      const pod = one(ctx, 'Deployment').spec.template.spec;
+      expect(pod.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([
+        {
+          matchExpressions: [
+            { key: AZURE_SPOT_TAINT.key, operator: 'In', values: [AZURE_SPOT_TAINT.value] },
+            { key: POOL_LABEL, operator: 'In', values: ctx.env.cluster.spotPools.map((p) => p.name) },
+          ],
+        },
+      ]);
+      expect(pod.tolerations).toEqual([{ key: AZURE_SPOT_TAINT.key, operator: 'Equal', value: AZURE_SPOT_TAINT.value, effect: AZURE_SPOT_TAINT.effect }]);
+    });
+
+    test.each(aws)('%s: Spot: required affinity on the pool label of the Karpenter spot pools, no tolerations', (_n, ctx) => {
+      const pod = one(ctx, 'Deployment').spec.template.spec;
+      expect(pod.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([
+        { matchExpressions: [{ key: POOL_LABEL, operator: 'In', values: ctx.env.cluster.spotPools.map((p) => p.name) }] },
+      ]);
+      expect(pod.tolerations).toBeUndefined();
+    });
+
+    test.each(['aws-dev', 'azure-dev'])('%s: without spot pools the consumer schedules normally', (name) => {
+      const pod = one(ctxOf(name, specWith(name, (e) => (e.cluster.spotPools = []))), 'Deployment').spec.template.spec;
+      expect(pod.affinity).toBeUndefined();
+      expect(pod.tolerations).toBeUndefined();
+    });
+
+    test.each(all)('%s: spread across zones without blocking scheduling', (_n, ctx) => {
+      const pod = one(ctx, 'Deployment').spec.template.spec;
+      expect(pod.topologySpreadConstraints).toEqual([
+        { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'edw-consumer' } } },
+      ]);
+    });
+
+    test('resources from the model: limits CPU twice the request, memory equal', () => {
+      const ctx = ctxOf('aws-dev', specWith('aws-dev', (e) => (e.workloads!.edw!.consumer = { cpu: '1', memory: '1Gi' })));
+      expect(one(ctx, 'Deployment').spec.template.spec.containers[0].resources).toEqual({ requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '2', memory: '1Gi' } });
+      const defaults = one(ctxOf('aws-dev'), 'Deployment').spec.template.spec.containers[0].resources;
+      expect(defaults).toEqual({ requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '500m', memory: '256Mi' } });
+      expect(scaleQuantity('0.25', 2)).toBe('500m');
+      expect(scaleQuantity('1.5', 2)).toBe('3');
+    });
+
+    test.each(all)('%s: env from the model only, no secrets', (_n, ctx) => {
+      const env: any[] = one(ctx, 'Deployment').spec.template.spec.containers[0].env;
+      for (const v of env) expect(v.valueFrom).toBeUndefined();
+      const vars = Object.fromEntries(env.map((v) => [v.name, v.value]));
+      const edw = ctx.names.edw!;
+      if (ctx.env.cloud === 'aws') {
+        expect(vars).toEqual({ AWS_REGION: ctx.env.region, QUEUE_URL: edw.aws!.queueUrl, QUEUE_FIFO: String(ctx.env.edw!.queue.fifo), TABLE_NAME: edw.aws!.tableName, PORT: '8080' });
+      } else {
+        expect(vars).toEqual({
+          AZURE_STORAGE_ACCOUNT: edw.azure!.storageAccountName,
+          AZURE_STORAGE_QUEUE_URL: edw.azure!.queueEndpoint,
+          AZURE_STORAGE_TABLE_URL: edw.azure!.tableEndpoint,
+          QUEUE_NAME: edw.azure!.queueName,
+          TABLE_NAME: edw.azure!.tableName,
+          PORT: '8080',
+        });
+        // Injected by the workload identity webhook, never set here.
+        expect(vars.AZURE_CLIENT_ID).toBeUndefined();
+      }
+    });
+  });
+
+  describe('producer', () => {
+    test.each(all)('%s: CronJob when the model has a schedule, else a Job', (_n, ctx) => {
+      const schedule = ctx.env.edw!.producer.schedule;
+      expect(schedule !== undefined).toBe(ctx.env.stage === 'prod');
+      const kinds = [...objects(ctx).values()].filter((o) => o.metadata.name === 'edw-producer' && o.kind !== 'ServiceAccount').map((o) => o.kind);
+      expect(kinds).toEqual([schedule ? 'CronJob' : 'Job']);
+      const job = schedule ? one(ctx, 'CronJob').spec.jobTemplate.spec : one(ctx, 'Job').spec;
+      expect(job).toMatchObject({ backoffLimit: 3, activeDeadlineSeconds: 600, ttlSecondsAfterFinished: 3600 });
+      expect(job.template.spec.restartPolicy).toBe('Never');
+      if (schedule) expect(one(ctx, 'CronJob').spec).toMatchObject({ schedule, concurrencyPolicy: 'Forbid' });
+      const env = Object.fromEntries(job.template.spec.containers[0].env.map((v: any) => [v.name, v.value]));
+      expect(env.MESSAGE_COUNT).toBe(String(ctx.env.edw!.producer.messages));
+      expect(env[ctx.env.cloud === 'aws' ? 'QUEUE_URL' : 'QUEUE_NAME']).toBeDefined();
+      expect(env.TABLE_NAME).toBeUndefined();
+      expect(job.template.spec.containers[0].image).toBe(ctx.env.edw!.images.producer);
+    });
+  });
+
+  describe('security', () => {
+    test.each(all)('%s: restricted security context, /tmp emptyDir, requests and limits on every container', (_n, ctx) => {
+      for (const [, template] of podSpecs(ctx)) {
+        const pod = template.spec;
+        expect(pod.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' } });
+        expect(pod.volumes).toEqual([{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }]);
+        for (const c of pod.containers) {
+          expect(c.securityContext).toEqual({
+            runAsNonRoot: true,
+            runAsUser: 10001,
+            runAsGroup: 10001,
+            allowPrivilegeEscalation: false,
+            readOnlyRootFilesystem: true,
+            privileged: false,
+            capabilities: { drop: ['ALL'] },
+            seccompProfile: { type: 'RuntimeDefault' },
+          });
+          expect(c.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
+          expect(Object.keys(c.resources.requests).sort()).toEqual(['cpu', 'memory']);
+          expect(Object.keys(c.resources.limits).sort()).toEqual(['cpu', 'memory']);
+          expect(c.resources.limits.memory).toBe(c.resources.requests.memory);
+        }
+      }
+    });
+
+    test.each(all)('%s: the policy pack finds nothing in the platform + edw charts', (_n, ctx) => {
+      const app = new App({ outdir: 'unused' });
+      const manifests: Manifest[] = [new PlatformChart(app, ctx), new EdwChart(app, ctx)].flatMap((chart) =>
+        [...renderChart(chart)].filter(([p]) => !p.endsWith('kustomization.yaml')).map(([p, text]) => ({ file: `${ctx.env.name}/kubernetes/${p}`, app: chart.appName, obj: parse(text) })),
+      );
+      const env: EnvironmentOutput = { name: ctx.env.name, terraform: [], manifests, files: manifests.map((m) => m.file) };
+      const platform = resolvePlatform(defaultPlatform);
+      expect(runPolicy(env, platform).filter((f) => f.file.includes('/edw/'))).toEqual([]);
+    });
+  });
+
+  describe('network policy', () => {
+    test.each(all)('%s: egress only, for the consumer and producer pods, no ingress rule', (_n, ctx) => {
+      const np = one(ctx, 'NetworkPolicy', 'edw-cloud-egress');
+      expect(np.spec.policyTypes).toEqual(['Egress']);
+      expect(np.spec.ingress).toBeUndefined();
+      expect(np.spec.podSelector).toEqual({ matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: ['edw-consumer', 'edw-producer'] }] });
+      // Both pod templates carry the selected label.
+      for (const [, t] of podSpecs(ctx)) expect(['edw-consumer', 'edw-producer']).toContain(t.metadata.labels['app.kubernetes.io/name']);
+    });
+
+    test.each(aws)('%s: HTTPS to public AWS endpoints and the Pod Identity agent', (_n, ctx) => {
+      expect(one(ctx, 'NetworkPolicy').spec.egress).toEqual([
+        publicHttps,
+        { to: [{ ipBlock: { cidr: '169.254.170.23/32' } }], ports: [{ protocol: 'TCP', port: 80 }] },
+      ]);
+    });
+
+    test('azure-prod: HTTPS to the private endpoints subnet and to Entra ID', () => {
+      const ctx = ctxOf('azure-prod');
+      expect(one(ctx, 'NetworkPolicy').spec.egress).toEqual([
+        { to: [{ ipBlock: { cidr: azureSubnetLayout(ctx.env.network.cidr).endpoints } }], ports: [{ protocol: 'TCP', port: 443 }] },
+        publicHttps,
+      ]);
+      expect(azureSubnetLayout(ctx.env.network.cidr).endpoints).toBe('10.40.128.0/18');
+    });
+
+    test('azure-dev: HTTPS to public endpoints only', () => {
+      expect(one(ctxOf('azure-dev'), 'NetworkPolicy').spec.egress).toEqual([publicHttps]);
+    });
+  });
+
+  describe('Kubernetes 1.28 + KEDA CRD schema', () => {
+    const emitted = all.flatMap(([name, ctx]) => [...objects(ctx).values()].map((o) => [`${name}: ${o.kind}/${o.metadata.name}`, o] as const));
+
+    test.each(emitted)('%s is valid', (_id, obj) => {
+      expect(validateManifest(obj)).toEqual([]);
+    });
+
+    test('the validator checks the KEDA objects against their CRDs', () => {
+      const [, so] = emitted.find(([, o]) => o.kind === 'ScaledObject')!;
+      const brokenSo = structuredClone(so);
+      brokenSo.spec.triggers[0].metadata.queueLength = 5;
+      brokenSo.spec.minReplicas = 0;
+      expect(validateManifest(brokenSo).map((e) => e.path)).toEqual(expect.arrayContaining(['spec.triggers[0].metadata.queueLength', 'spec.minReplicas']));
+      const [, ta] = emitted.find(([, o]) => o.kind === 'TriggerAuthentication')!;
+      const brokenTa = structuredClone(ta);
+      brokenTa.spec.podIdentity.provider = 'aws-irsa';
+      expect(validateManifest(brokenTa).length).toBeGreaterThan(0);
+    });
+  });
+
+  describe('missing Terraform outputs', () => {
+    let empty: string;
+    beforeAll(() => (empty = fs.mkdtempSync(path.join(os.tmpdir(), 'edw-no-outputs-'))));
+    afterAll(() => fs.rmSync(empty, { recursive: true, force: true }));
+
+    test('an Azure chart without an outputs file records each missing client id once', () => {
+      const ctx = ctxOf('azure-dev', defaultPlatform, empty);
+      new EdwChart(new App({ outdir: 'unused' }), ctx);
+      const missing = (ctx.outputs as OutputsFile).missing;
+      expect(missing.map((m) => `${m.environment}: ${m.stack}.${m.name}`).sort()).toEqual(
+        ['edw_consumer_client_id', 'edw_producer_client_id', 'edw_scaler_client_id'].map((n) => `azure-dev: edw.${n}`),
+      );
+    });
+
+    test('an AWS chart needs no outputs at all', () => {
+      const ctx = ctxOf('aws-prod', defaultPlatform, empty);
+      new EdwChart(new App({ outdir: 'unused' }), ctx);
+      expect((ctx.outputs as OutputsFile).missing).toEqual([]);
+    });
+
+    test('synth names the missing outputs and the environment, and writes nothing in their place', () => {
+      const platform = resolvePlatform(defaultPlatform);
+      const env = platform.environments.find((e) => e.name === 'azure-prod')!;
+      let error: unknown;
+      try {
+        synthesizeEnvironment(platform, env, { outputsDir: empty });
+      } catch (err) {
+        error = err;
+      }
+      expect(error).toBeInstanceOf(MissingOutputsError);
+      const message = (error as Error).message;
+      expect(message).toContain('azure-prod: edw.edw_consumer_client_id, edw.edw_producer_client_id, edw.edw_scaler_client_id');
+
+      const partial = synthesizeEnvironment(platform, env, { outputsDir: empty, allowMissingOutputs: true });
+      expect(partial.skippedApps.map((s) => s.app)).toEqual(['edw']);
+      expect([...partial.files.keys()].filter((f) => f.includes('/kubernetes/edw/'))).toEqual([]);
+      expect([...partial.files.values()].join('\n')).not.toContain('<missing');
+    });
+  });
+
+  test('rendering is deterministic', () => {
+    const ctx = ctxOf('azure-prod');
+    expect([...render(ctx)]).toEqual([...render(ctx)]);
+  });
+});

@@ -1,0 +1,398 @@
+/** Behaviour of the Azure `edw` stack (event-driven workload), asserted on the rendered Terraform JSON. */
+import * as fs from 'fs';
+import * as path from 'path';
+import { resolvePlatform } from '../../../src/model/defaults';
+import { EDW_OUTPUTS, namesFor, serviceAccountSubject } from '../../../src/model/naming';
+import type { EnvironmentSpec, PlatformSpec } from '../../../src/model/types';
+import { defaultPlatform, EXAMPLE_AZURE_SUBSCRIPTION, EXAMPLE_AZURE_TENANT } from '../../../src/platform';
+import { buildAzureStacks } from '../../../stacks/azure';
+import { newTerraformApp } from '../../../stacks/constructs/platform-stack';
+import { testContext } from '../../context';
+
+type Json = Record<string, any>;
+
+function renderStacks(envName: string, spec: PlatformSpec = defaultPlatform): Record<string, Json> {
+  const platform = resolvePlatform(spec);
+  const env = platform.environments.find((e) => e.name === envName);
+  if (!env) throw new Error(`no environment ${envName}`);
+  const stacks = buildAzureStacks(newTerraformApp(), testContext(platform, env));
+  return Object.fromEntries(stacks.map((s) => [s.stackName, s.render() as Json]));
+}
+
+function withEnv(envName: string, change: (env: EnvironmentSpec) => EnvironmentSpec): PlatformSpec {
+  return { ...defaultPlatform, environments: defaultPlatform.environments.map((e) => (e.name === envName ? change(e) : e)) };
+}
+
+function resources(json: Json, type: string): Record<string, Json> {
+  return json.resource?.[type] ?? {};
+}
+
+function one(json: Json, type: string, id: string): Json {
+  const r = resources(json, type)[id];
+  if (!r) throw new Error(`${type}.${id} not rendered; have: ${Object.keys(resources(json, type)).join(', ')}`);
+  return r;
+}
+
+function block(value: unknown): Json {
+  return (Array.isArray(value) ? value[0] : value) as Json;
+}
+
+function allResources(json: Json): { type: string; id: string; body: Json }[] {
+  return Object.entries((json.resource ?? {}) as Record<string, Record<string, Json>>).flatMap(([type, byId]) =>
+    Object.entries(byId).map(([id, body]) => ({ type, id, body })),
+  );
+}
+
+const ref = (type: string, id: string, attr: string) => `\${${type}.${id}.${attr}}`;
+const names = (envName: string) => {
+  const platform = resolvePlatform(defaultPlatform);
+  return namesFor(platform, platform.environments.find((e) => e.name === envName)!);
+};
+
+const devStacks = renderStacks('azure-dev');
+const prodStacks = renderStacks('azure-prod');
+const dev = devStacks.edw;
+const prod = prodStacks.edw;
+const envs: [string, Json][] = [
+  ['azure-dev', dev],
+  ['azure-prod', prod],
+];
+const platformIds = (envName: string) => {
+  const rg = `/subscriptions/${EXAMPLE_AZURE_SUBSCRIPTION}/resourceGroups/rg-acme-${envName}`;
+  const vnet = `${rg}/providers/Microsoft.Network/virtualNetworks/vnet-acme-${envName}`;
+  return { vnet, endpoints: `${vnet}/subnets/snet-endpoints` };
+};
+
+describe('azure edw stack: stacks and terraform settings', () => {
+  it('is a second stack after platform in every Azure env with EDW enabled', () => {
+    expect(Object.keys(devStacks)).toEqual(['platform', 'edw']);
+    expect(Object.keys(prodStacks)).toEqual(['platform', 'edw']);
+  });
+
+  it('is not built when EDW is disabled', () => {
+    const spec = withEnv('azure-prod', (e) => ({ ...e, workloads: { ...e.workloads, edw: { enabled: false } } }));
+    const stacks = renderStacks('azure-prod', spec);
+    expect(Object.keys(stacks)).toEqual(['platform']);
+    expect(block(one(stacks.platform, 'azurerm_kubernetes_cluster', 'kubernetes_cluster').workload_autoscaler_profile)).toBeUndefined();
+    // The default model itself is untouched.
+    expect(defaultPlatform.environments.find((e) => e.name === 'azure-prod')!.workloads!.edw!.enabled).toBe(true);
+  });
+
+  it.each(envs)('%s uses its own state key <env>/edw.tfstate in the environment backend', (name, json) => {
+    expect(json.terraform.backend.azurerm).toEqual({
+      container_name: 'tfstate',
+      key: `${name}/edw.tfstate`,
+      resource_group_name: 'rg-acme-tfstate',
+      storage_account_name: name === 'azure-prod' ? 'acmetfstateprod' : 'acmetfstatedev',
+      subscription_id: EXAMPLE_AZURE_SUBSCRIPTION,
+      tenant_id: EXAMPLE_AZURE_TENANT,
+      use_azuread_auth: true,
+    });
+    expect(json.terraform.required_providers.azurerm.source).toBe('registry.terraform.io/hashicorp/azurerm');
+  });
+
+  it.each(envs)('%s pins the subscription and keeps the provider off the storage data plane', (_name, json) => {
+    expect(json.provider.azurerm).toEqual([
+      { features: [{ storage: [{ data_plane_available: false }] }], subscription_id: EXAMPLE_AZURE_SUBSCRIPTION, storage_use_azuread: true },
+    ]);
+  });
+
+  it.each(envs)('%s has no cross-stack references: no remote state, platform ids computed from names', (_name, json) => {
+    const text = JSON.stringify(json);
+    expect(json.data?.terraform_remote_state).toBeUndefined();
+    expect(text).not.toContain('terraform_remote_state');
+    expect(Object.keys(json.data)).toEqual(['azurerm_kubernetes_cluster']);
+  });
+
+  it.each(envs)('%s looks the AKS cluster up by name and resource group', (name, json) => {
+    expect(json.data.azurerm_kubernetes_cluster.kubernetes_cluster).toEqual({ name: `aks-acme-${name}`, resource_group_name: `rg-acme-${name}` });
+  });
+});
+
+describe('azure edw stack: storage', () => {
+  it.each(envs)('%s hardens the storage account: key-less, TLS 1.2, https only, no public blobs, double encryption', (name, json) => {
+    const account = one(json, 'azurerm_storage_account', 'storage_account');
+    expect(account).toMatchObject({
+      name: names(name).edw!.azure!.storageAccountName,
+      resource_group_name: ref('azurerm_resource_group', 'resource_group', 'name'),
+      account_kind: 'StorageV2',
+      account_tier: 'Standard',
+      account_replication_type: name === 'azure-prod' ? 'ZRS' : 'LRS',
+      https_traffic_only_enabled: true,
+      min_tls_version: 'TLS1_2',
+      shared_access_key_enabled: false,
+      default_to_oauth_authentication: true,
+      allow_nested_items_to_be_public: false,
+      infrastructure_encryption_enabled: true,
+      queue_encryption_key_type: 'Account',
+      table_encryption_key_type: 'Account',
+    });
+    expect(one(json, 'azurerm_resource_group', 'resource_group').name).toBe(`rg-acme-${name}-edw`);
+  });
+
+  it('turns public network access off in prod only', () => {
+    expect(one(prod, 'azurerm_storage_account', 'storage_account').public_network_access_enabled).toBe(false);
+    expect(one(dev, 'azurerm_storage_account', 'storage_account').public_network_access_enabled).toBe(true);
+  });
+
+  it.each(envs)('%s creates the queue through Resource Manager (storage_account_id)', (name, json) => {
+    const queue = one(json, 'azurerm_storage_queue', 'storage_queue');
+    expect(queue).toEqual({ name: names(name).edw!.azure!.queueName, storage_account_id: ref('azurerm_storage_account', 'storage_account', 'id') });
+  });
+
+  it.each(envs)('%s creates the table through an ARM deployment (azurerm 4.55 has only a data-plane table)', (name, json) => {
+    const edw = names(name).edw!.azure!;
+    const deployment = one(json, 'azurerm_resource_group_template_deployment', 'storage_table');
+    expect(deployment).toMatchObject({ deployment_mode: 'Incremental', depends_on: ['azurerm_storage_account.storage_account'] });
+    const template = JSON.parse(deployment.template_content);
+    expect(template.resources).toEqual([
+      { type: 'Microsoft.Storage/storageAccounts/tableServices/tables', apiVersion: '2023-05-01', name: `${edw.storageAccountName}/default/${edw.tableName}` },
+    ]);
+    expect(template.outputs.tableId.value).toContain(`'${edw.storageAccountName}', 'default', '${edw.tableName}'`);
+  });
+});
+
+describe('azure edw stack: private endpoints', () => {
+  it('puts queue and table endpoints in the endpoints subnet in prod, with DNS zones linked to the VNet', () => {
+    const ids = platformIds('azure-prod');
+    for (const sub of ['queue', 'table']) {
+      const zoneId = `storage_${sub}_private_dns_zone`;
+      expect(one(prod, 'azurerm_private_dns_zone', zoneId).name).toBe(`privatelink.${sub}.core.windows.net`);
+      expect(one(prod, 'azurerm_private_dns_zone_virtual_network_link', `storage_${sub}_private_dns_zone_link`)).toMatchObject({
+        private_dns_zone_name: ref('azurerm_private_dns_zone', zoneId, 'name'),
+        virtual_network_id: ids.vnet,
+        registration_enabled: false,
+      });
+      const endpoint = one(prod, 'azurerm_private_endpoint', `storage_${sub}_private_endpoint`);
+      expect(endpoint.subnet_id).toBe(ids.endpoints);
+      expect(block(endpoint.private_service_connection)).toMatchObject({
+        private_connection_resource_id: ref('azurerm_storage_account', 'storage_account', 'id'),
+        subresource_names: [sub],
+        is_manual_connection: false,
+      });
+      expect(block(endpoint.private_dns_zone_group).private_dns_zone_ids).toEqual([ref('azurerm_private_dns_zone', zoneId, 'id')]);
+    }
+    expect(Object.keys(resources(prod, 'azurerm_private_endpoint'))).toHaveLength(2);
+  });
+
+  it('has none in dev', () => {
+    expect(resources(dev, 'azurerm_private_endpoint')).toEqual({});
+    expect(resources(dev, 'azurerm_private_dns_zone')).toEqual({});
+    expect(resources(dev, 'azurerm_private_dns_zone_virtual_network_link')).toEqual({});
+  });
+});
+
+describe('azure edw stack: identities', () => {
+  const issuer = '${data.azurerm_kubernetes_cluster.kubernetes_cluster.oidc_issuer_url}';
+
+  it.each(envs)('%s federates each identity with exactly one service account from names.edw', (name, json) => {
+    const edw = names(name).edw!;
+    const expected = {
+      consumer: serviceAccountSubject(edw.namespace, edw.consumer),
+      producer: serviceAccountSubject(edw.namespace, edw.producer),
+      scaler: serviceAccountSubject(edw.keda.namespace, edw.keda.serviceAccount),
+    };
+    const identityNames = { consumer: edw.azure!.consumerIdentityName, producer: edw.azure!.producerIdentityName, scaler: edw.azure!.scalerIdentityName };
+    expect(Object.keys(resources(json, 'azurerm_federated_identity_credential')).sort()).toEqual(
+      ['consumer_federated_identity_credential', 'producer_federated_identity_credential', 'scaler_federated_identity_credential'],
+    );
+    for (const role of ['consumer', 'producer', 'scaler'] as const) {
+      expect(one(json, 'azurerm_user_assigned_identity', `${role}_identity`).name).toBe(identityNames[role]);
+      expect(one(json, 'azurerm_federated_identity_credential', `${role}_federated_identity_credential`)).toMatchObject({
+        subject: expected[role],
+        audience: ['api://AzureADTokenExchange'],
+        issuer,
+        parent_id: ref('azurerm_user_assigned_identity', `${role}_identity`, 'id'),
+      });
+    }
+    expect(expected.consumer).toBe('system:serviceaccount:edw:edw-consumer');
+    expect(expected.producer).toBe('system:serviceaccount:edw:edw-producer');
+  });
+
+  it('trusts KEDA in kube-system in azure-prod (AKS add-on) and in keda in azure-dev (Helm)', () => {
+    const scaler = (json: Json) => one(json, 'azurerm_federated_identity_credential', 'scaler_federated_identity_credential').subject;
+    expect(scaler(prod)).toBe('system:serviceaccount:kube-system:keda-operator');
+    expect(scaler(dev)).toBe('system:serviceaccount:keda:keda-operator');
+  });
+
+  it.each(envs)('%s grants the least roles, each on the queue or the table only', (_name, json) => {
+    const assignments = Object.entries(resources(json, 'azurerm_role_assignment')).map(([id, r]) => ({
+      id,
+      role: r.role_definition_name,
+      scope: r.scope,
+      principal: r.principal_id,
+    }));
+    const queue = ref('azurerm_storage_queue', 'storage_queue', 'id');
+    const table = '${jsondecode(azurerm_resource_group_template_deployment.storage_table.output_content).tableId.value}';
+    const principal = (role: string) => ref('azurerm_user_assigned_identity', `${role}_identity`, 'principal_id');
+    expect(assignments.sort((a, b) => a.id.localeCompare(b.id))).toEqual([
+      { id: 'consumer_queue_role_assignment', role: 'Storage Queue Data Message Processor', scope: queue, principal: principal('consumer') },
+      { id: 'consumer_table_role_assignment', role: 'Storage Table Data Contributor', scope: table, principal: principal('consumer') },
+      { id: 'producer_queue_role_assignment', role: 'Storage Queue Data Message Sender', scope: queue, principal: principal('producer') },
+      { id: 'scaler_queue_role_assignment', role: 'Storage Queue Data Reader', scope: queue, principal: principal('scaler') },
+    ]);
+    for (const r of Object.values(resources(json, 'azurerm_role_assignment'))) expect(r.principal_type).toBe('ServicePrincipal');
+  });
+
+  it.each(envs)('%s outputs the client ids under the EDW_OUTPUTS names, plus the storage account name', (_name, json) => {
+    expect(Object.keys(json.output).sort()).toEqual([...Object.values(EDW_OUTPUTS), 'storage_account_name'].sort());
+    expect(json.output[EDW_OUTPUTS.consumerClientId].value).toBe(ref('azurerm_user_assigned_identity', 'consumer_identity', 'client_id'));
+    expect(json.output[EDW_OUTPUTS.producerClientId].value).toBe(ref('azurerm_user_assigned_identity', 'producer_identity', 'client_id'));
+    expect(json.output[EDW_OUTPUTS.scalerClientId].value).toBe(ref('azurerm_user_assigned_identity', 'scaler_identity', 'client_id'));
+    expect(json.output.storage_account_name.value).toBe(ref('azurerm_storage_account', 'storage_account', 'name'));
+  });
+});
+
+describe('azure platform stack: KEDA add-on', () => {
+  const aks = (stacks: Record<string, Json>) => one(stacks.platform, 'azurerm_kubernetes_cluster', 'kubernetes_cluster');
+
+  it('is enabled on the AKS cluster in azure-prod (keda: aks-addon)', () => {
+    expect(block(aks(prodStacks).workload_autoscaler_profile)).toEqual({ keda_enabled: true });
+  });
+
+  it('is absent in azure-dev (keda: helm)', () => {
+    expect(aks(devStacks).workload_autoscaler_profile).toBeUndefined();
+  });
+});
+
+describe('azure edw stack: output hygiene', () => {
+  it.each(envs)('%s tags every taggable resource with the environment tags', (name, json) => {
+    const expected = { 'cost-center': 'ml-platform', environment: name, 'managed-by': 'platform-synth', project: 'acme' };
+    const taggable = ['azurerm_resource_group', 'azurerm_storage_account', 'azurerm_user_assigned_identity', 'azurerm_resource_group_template_deployment', 'azurerm_private_dns_zone', 'azurerm_private_dns_zone_virtual_network_link', 'azurerm_private_endpoint'];
+    for (const r of allResources(json).filter((r) => taggable.includes(r.type))) {
+      expect({ resource: `${r.type}.${r.id}`, tags: r.body.tags }).toEqual({ resource: `${r.type}.${r.id}`, tags: expected });
+    }
+  });
+
+  it('keeps stable, snake_case addresses', () => {
+    const addresses = (json: Json) => allResources(json).map((r) => `${r.type}.${r.id}`).sort();
+    const common = [
+      'azurerm_federated_identity_credential.consumer_federated_identity_credential',
+      'azurerm_federated_identity_credential.producer_federated_identity_credential',
+      'azurerm_federated_identity_credential.scaler_federated_identity_credential',
+      'azurerm_resource_group.resource_group',
+      'azurerm_resource_group_template_deployment.storage_table',
+      'azurerm_role_assignment.consumer_queue_role_assignment',
+      'azurerm_role_assignment.consumer_table_role_assignment',
+      'azurerm_role_assignment.producer_queue_role_assignment',
+      'azurerm_role_assignment.scaler_queue_role_assignment',
+      'azurerm_storage_account.storage_account',
+      'azurerm_storage_queue.storage_queue',
+      'azurerm_user_assigned_identity.consumer_identity',
+      'azurerm_user_assigned_identity.producer_identity',
+      'azurerm_user_assigned_identity.scaler_identity',
+    ];
+    expect(addresses(dev)).toEqual(common);
+    expect(addresses(prod)).toEqual(
+      [
+        ...common,
+        'azurerm_private_dns_zone.storage_queue_private_dns_zone',
+        'azurerm_private_dns_zone.storage_table_private_dns_zone',
+        'azurerm_private_dns_zone_virtual_network_link.storage_queue_private_dns_zone_link',
+        'azurerm_private_dns_zone_virtual_network_link.storage_table_private_dns_zone_link',
+        'azurerm_private_endpoint.storage_queue_private_endpoint',
+        'azurerm_private_endpoint.storage_table_private_endpoint',
+      ].sort(),
+    );
+    for (const id of [...allResources(prod).map((r) => r.id), ...Object.keys(prod.output)]) expect(id).toMatch(/^[a-z][a-z0-9]*(_[a-z0-9]+)*$/);
+  });
+
+  it.each(envs)('%s renders deterministically, without cdktf metadata, paths or timestamps', (name, json) => {
+    const text = JSON.stringify(json);
+    expect(JSON.stringify(renderStacks(name).edw)).toBe(text);
+    expect(text).not.toContain('"//"');
+    expect(text).not.toContain(process.cwd());
+    expect(text).not.toContain('undefined');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Against the vendored azurerm provider schema, like schema.test.ts does for the platform stack.
+
+interface SchemaBlock {
+  attributes?: Record<string, { required?: boolean; optional?: boolean; computed?: boolean }>;
+  block_types?: Record<string, { nesting_mode: string; min_items?: number; max_items?: number; block: SchemaBlock }>;
+}
+const SCHEMA_PATH = path.join(__dirname, '../../../../shared/schemas/terraform/azurerm.schema.json');
+const schemaPresent = fs.existsSync(SCHEMA_PATH);
+const META_ARGUMENTS = new Set(['depends_on', 'lifecycle', 'provider', 'count', 'for_each', 'provisioner', 'connection']);
+
+/**
+ * Version gaps between the bindings/pinned provider (azurerm 4.55.0) and the vendored schema (4.65.0): none
+ * are errors today. (azurerm_federated_identity_credential.parent_id and resource_group_name are deprecated
+ * in 4.65 in favour of user_assigned_identity_id, which 4.55 does not have; the validator warns.)
+ */
+const VERSION_GAP_ALLOWANCES = new Set<string>([]);
+
+function check(body: Json, schema: SchemaBlock, where: string, allowancePrefix: string, topLevel: boolean): string[] {
+  const problems: string[] = [];
+  const attributes = schema.attributes ?? {};
+  const blocks = schema.block_types ?? {};
+  for (const key of Object.keys(body)) {
+    if (topLevel && META_ARGUMENTS.has(key)) continue;
+    if (key in attributes) {
+      const a = attributes[key];
+      if (!a.required && !a.optional) problems.push(`${where}.${key}: computed-only attribute cannot be set`);
+      continue;
+    }
+    if (key in blocks) {
+      const b = blocks[key];
+      const items = Array.isArray(body[key]) ? (body[key] as Json[]) : [body[key] as Json];
+      if (b.max_items !== undefined && b.max_items > 0 && items.length > b.max_items) problems.push(`${where}.${key}: ${items.length} blocks, at most ${b.max_items}`);
+      if (b.min_items !== undefined && items.length < b.min_items) problems.push(`${where}.${key}: ${items.length} blocks, at least ${b.min_items}`);
+      items.forEach((item, i) => problems.push(...check(item, b.block, `${where}.${key}[${i}]`, `${allowancePrefix}.${key}`, false)));
+      continue;
+    }
+    if (!VERSION_GAP_ALLOWANCES.has(`${allowancePrefix}.${key}`)) problems.push(`${where}.${key}: not in the provider schema`);
+  }
+  for (const [key, a] of Object.entries(attributes)) if (a.required && !(key in body)) problems.push(`${where}.${key}: required attribute missing`);
+  for (const [key, b] of Object.entries(blocks)) if ((b.min_items ?? 0) > 0 && !(key in body)) problems.push(`${where}.${key}: required block missing`);
+  return problems;
+}
+
+(schemaPresent ? describe : describe.skip)('azure edw stack against the azurerm provider schema', () => {
+  const schema = schemaPresent ? (JSON.parse(fs.readFileSync(SCHEMA_PATH, 'utf8')) as Json) : {};
+  const provider = schemaPresent ? (Object.values(schema.provider_schemas as Record<string, Json>)[0] as Json) : {};
+
+  it.each(envs)('%s: every resource, data source, attribute and block is valid for the schema', (_name, json) => {
+    const problems: string[] = [];
+    for (const [kind, schemas] of [
+      ['resource', provider.resource_schemas],
+      ['data', provider.data_source_schemas],
+    ] as const) {
+      for (const [type, byId] of Object.entries((json[kind] ?? {}) as Record<string, Record<string, Json>>)) {
+        const typeSchema = schemas[type] as { block: SchemaBlock } | undefined;
+        if (!typeSchema) {
+          problems.push(`${kind} ${type}: not in the provider schema`);
+          continue;
+        }
+        for (const [id, body] of Object.entries(byId)) problems.push(...check(body, typeSchema.block, `${kind}.${type}.${id}`, type, true));
+      }
+    }
+    for (const [i, body] of (json.provider.azurerm as Json[]).entries()) {
+      problems.push(...check(body, provider.provider.block as SchemaBlock, `provider.azurerm[${i}]`, 'provider', true));
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it.each(envs)('%s: every resource whose schema has tags carries the environment tags', (name, json) => {
+    const expected = resolvePlatform(defaultPlatform).environments.find((e) => e.name === name)!.tags;
+    const untagged: string[] = [];
+    for (const [type, byId] of Object.entries(json.resource as Record<string, Record<string, Json>>)) {
+      if (!provider.resource_schemas[type]?.block.attributes?.tags) continue;
+      for (const [id, body] of Object.entries(byId)) if (JSON.stringify(body.tags) !== JSON.stringify(expected)) untagged.push(`${type}.${id}`);
+    }
+    expect(untagged).toEqual([]);
+  });
+
+  it('sets the KEDA add-on block the schema knows (platform stack)', () => {
+    const problems = check(
+      one(prodStacks.platform, 'azurerm_kubernetes_cluster', 'kubernetes_cluster'),
+      provider.resource_schemas.azurerm_kubernetes_cluster.block,
+      'azurerm_kubernetes_cluster.kubernetes_cluster',
+      'azurerm_kubernetes_cluster',
+      true,
+    );
+    expect(problems).toEqual([]);
+  });
+});

@@ -1,0 +1,60 @@
+/**
+ * End to end over a fresh synth: every cloud identity that trusts a Kubernetes service account
+ * names one the charts emit, in the namespace they emit it in. Service accounts that operators
+ * install themselves (their Helm charts or AKS add-ons) are listed here, by name.
+ */
+import * as path from 'path';
+import { run } from '../../src/cli';
+import { KARPENTER_NAMESPACE, KARPENTER_SERVICE_ACCOUNT, EBS_CSI_NAMESPACE, EBS_CSI_SERVICE_ACCOUNT, KEDA_SERVICE_ACCOUNT, kedaNamespace } from '../../src/model/naming';
+import { readOutput } from '../../src/validate/output';
+import { blocks } from '../../src/validate/policy/references';
+import { captureIo, tempDir } from './helpers';
+
+const INSTALLED_BY_OPERATORS = new Set([
+  `${KARPENTER_NAMESPACE}/${KARPENTER_SERVICE_ACCOUNT}`,
+  `${EBS_CSI_NAMESPACE}/${EBS_CSI_SERVICE_ACCOUNT}`,
+  `${kedaNamespace('helm')}/${KEDA_SERVICE_ACCOUNT}`,
+  `${kedaNamespace('aks-addon')}/${KEDA_SERVICE_ACCOUNT}`,
+]);
+
+describe('identity wiring across Terraform and Kubernetes', () => {
+  const dist = path.join(tempDir('wiring'), 'dist');
+  beforeAll(() => expect(run(['--out', dist, '--quiet'], captureIo().io)).toBe(0));
+
+  it('every pod-identity association and federated credential names an emitted (or operator-installed) service account', () => {
+    const output = readOutput(dist);
+    let checked = 0;
+    for (const env of output.environments) {
+      const emitted = new Set(env.manifests.filter((m) => m.obj.kind === 'ServiceAccount').map((m) => `${m.obj.metadata.namespace}/${m.obj.metadata.name}`));
+      const bound: string[] = [];
+      for (const tf of env.terraform) {
+        for (const a of Object.values<any>(tf.json.resource?.aws_eks_pod_identity_association ?? {})) bound.push(`${a.namespace}/${a.service_account}`);
+        for (const addon of Object.values<any>(tf.json.resource?.aws_eks_addon ?? {}))
+          for (const p of blocks(addon.pod_identity_association)) bound.push(`kube-system/${p.service_account}`);
+        for (const f of Object.values<any>(tf.json.resource?.azurerm_federated_identity_credential ?? {})) {
+          const m = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(f.subject);
+          expect({ env: env.name, subject: f.subject, valid: !!m }).toEqual({ env: env.name, subject: f.subject, valid: true });
+          bound.push(`${m![1]}/${m![2]}`);
+        }
+      }
+      for (const sa of bound) {
+        expect({ env: env.name, sa, known: emitted.has(sa) || INSTALLED_BY_OPERATORS.has(sa) }).toEqual({ env: env.name, sa, known: true });
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(0);
+  });
+
+  it('every workload pod runs as a service account the chart emits', () => {
+    const output = readOutput(dist);
+    for (const env of output.environments) {
+      const emitted = new Set(env.manifests.filter((m) => m.obj.kind === 'ServiceAccount').map((m) => `${m.obj.metadata.namespace}/${m.obj.metadata.name}`));
+      for (const m of env.manifests) {
+        const spec = m.obj.spec?.template?.spec ?? m.obj.spec?.jobTemplate?.spec?.template?.spec;
+        if (!spec?.serviceAccountName) continue;
+        const sa = `${m.obj.metadata.namespace}/${spec.serviceAccountName}`;
+        expect({ env: env.name, object: m.file, sa, emitted: emitted.has(sa) }).toEqual({ env: env.name, object: m.file, sa, emitted: true });
+      }
+    }
+  });
+});
