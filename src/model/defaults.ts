@@ -1,8 +1,8 @@
 /** Turns a valid EnvironmentSpec into a resolved, immutable Environment: every default applied once, here. */
-import { DEFAULT_KARPENTER_AMI_ALIAS, EKS_ADDON_VERSIONS } from './catalog';
+import { DEFAULT_KARPENTER_AMI_ALIAS, DEFAULT_MILVUS_VERSION, EKS_ADDON_VERSIONS } from './catalog';
 import { defaultAwsStateBucket, defaultAzureStateResourceGroup, defaultAzureStateStorageAccount } from './naming';
 import { containerRegistryName } from './naming';
-import type { EdwSettings, Environment, EnvironmentSpec, Platform, PlatformSpec, WorkloadName } from './types';
+import type { EdwSettings, Environment, EnvironmentSpec, Platform, PlatformSpec, RagSettings, WorkloadName } from './types';
 import { WORKLOAD_NAMES } from './types';
 
 export const DEFAULT_SERVICE_CIDR = '172.20.0.0/16';
@@ -80,6 +80,7 @@ export function resolveEnvironment(platformName: string, spec: EnvironmentSpec):
     }),
     workloads,
     edw: spec.workloads?.edw?.enabled ? resolveEdw(platformName, spec) : undefined,
+    rag: spec.workloads?.rag?.enabled ? resolveRag(platformName, spec) : undefined,
     waivers: (spec.waivers ?? []).map((w) => ({ ...w })),
   };
   return deepFreeze(env);
@@ -125,6 +126,46 @@ function resolveEdw(platformName: string, spec: EnvironmentSpec): EdwSettings {
     producer: { messages: edw.producer?.messages ?? 100, ...(edw.producer?.schedule ? { schedule: edw.producer.schedule } : {}) },
     consumer: { port: edw.consumer?.port ?? 8080, healthPath: edw.consumer?.healthPath ?? '/healthz', cpu, memory: edw.consumer?.memory ?? '256Mi' },
     keda: edw.keda ?? (spec.cloud === 'azure' ? 'aks-addon' : 'helm'),
+  };
+}
+
+export const DEFAULT_BEDROCK_CHAT_MODEL = 'anthropic.claude-3-5-sonnet-20240620-v1:0';
+export const DEFAULT_BEDROCK_EMBEDDING_MODEL = 'amazon.titan-embed-text-v2:0';
+export const DEFAULT_OPENAI_CHAT = { deployment: 'chat', model: 'gpt-4o', version: '2024-08-06', capacity: 10, sku: 'GlobalStandard' } as const;
+export const DEFAULT_OPENAI_EMBEDDING = { deployment: 'embedding', model: 'text-embedding-3-small', version: '1', capacity: 10, sku: 'Standard' } as const;
+
+function resolveRag(platformName: string, spec: EnvironmentSpec): RagSettings {
+  const rag = spec.workloads!.rag!;
+  const prod = spec.stage === 'prod';
+  const api = rag.api!;
+  return {
+    apiImage: resolveImage(platformName, spec, api.image),
+    api: {
+      minReplicas: api.minReplicas ?? (prod ? 3 : 2),
+      maxReplicas: api.maxReplicas ?? (prod ? 10 : 6),
+      targetCpuUtilization: api.targetCpuUtilization ?? 70,
+      port: api.port ?? 8080,
+      cpu: api.cpu ?? '500m',
+      memory: api.memory ?? '1Gi',
+    },
+    bedrock:
+      spec.cloud === 'aws'
+        ? { chatModelId: rag.bedrock?.chatModelId ?? DEFAULT_BEDROCK_CHAT_MODEL, embeddingModelId: rag.bedrock?.embeddingModelId ?? DEFAULT_BEDROCK_EMBEDDING_MODEL }
+        : undefined,
+    openai:
+      spec.cloud === 'azure'
+        ? { chat: { ...DEFAULT_OPENAI_CHAT, ...(rag.openai?.chat ?? {}) }, embedding: { ...DEFAULT_OPENAI_EMBEDDING, ...(rag.openai?.embedding ?? {}) } }
+        : undefined,
+    embeddingDimension: rag.embeddingDimension ?? (spec.cloud === 'aws' ? 1024 : 1536),
+    milvus: {
+      mode: rag.milvus?.mode ?? (prod ? 'cluster' : 'standalone'),
+      version: rag.milvus?.version ?? DEFAULT_MILVUS_VERSION,
+      storageSize: rag.milvus?.storageSize ?? (prod ? '50Gi' : '20Gi'),
+      cpu: rag.milvus?.cpu ?? '1',
+      memory: rag.milvus?.memory ?? '4Gi',
+    },
+    documents: { raw: rag.documents?.raw ?? 'raw', processed: rag.documents?.processed ?? 'processed', embeddings: rag.documents?.embeddings ?? 'embeddings' },
+    gatewayNamespace: rag.gatewayNamespace ?? 'ingress',
   };
 }
 

@@ -110,6 +110,49 @@ export const EDW_OUTPUTS = {
   scalerClientId: 'edw_scaler_client_id',
 } as const;
 
+/** Terraform outputs of the `rag` stack that the Kubernetes side reads (Azure client ids). */
+export const RAG_STACK = 'rag';
+export const RAG_OUTPUTS = {
+  apiClientId: 'rag_api_client_id',
+  milvusClientId: 'rag_milvus_client_id',
+} as const;
+
+export interface RagNames {
+  readonly namespace: string;
+  /** Deployment, Service and service account of the API. */
+  readonly api: string;
+  /** The Milvus resource; the operator names its service `<milvus>-milvus`. */
+  readonly milvus: string;
+  readonly milvusServiceAccount: string;
+  /** `host:port` of Milvus inside the cluster. */
+  readonly milvusAddress: string;
+  readonly aws?: {
+    readonly documentsBucket: string;
+    readonly milvusBucket: string;
+    readonly apiRoleName: string;
+    readonly milvusRoleName: string;
+    readonly glueRoleName: string;
+    readonly glueDatabase: string;
+    readonly glueCrawler: string;
+    readonly kmsAlias: string;
+    /** Foundation-model ARNs the API may invoke: chat and embedding. */
+    readonly modelArns: readonly string[];
+  };
+  readonly azure?: {
+    readonly resourceGroupName: string;
+    readonly openaiAccountName: string;
+    /** The custom subdomain; the endpoint is https://<subdomain>.openai.azure.com/. */
+    readonly openaiEndpoint: string;
+    readonly storageAccountName: string;
+    /** Blob (ADLS Gen2) endpoint of the storage account. */
+    readonly blobEndpoint: string;
+    readonly milvusContainer: string;
+    readonly dataFactoryName: string;
+    readonly apiIdentityName: string;
+    readonly milvusIdentityName: string;
+  };
+}
+
 export interface EdwNames {
   readonly namespace: string;
   /** Deployment and service account of the consumers. */
@@ -151,6 +194,8 @@ export interface EnvironmentNames {
   readonly azure?: AzureNames;
   /** Present when the event-driven workload is enabled. */
   readonly edw?: EdwNames;
+  /** Present when the RAG platform is enabled. */
+  readonly rag?: RagNames;
   /** Namespaces the platform creates: its own and one per enabled workload. */
   readonly namespaces: readonly string[];
 }
@@ -197,9 +242,52 @@ function edwNames(platformName: string, env: Environment, prefix: string): EdwNa
   };
 }
 
+function ragNames(platformName: string, env: Environment, prefix: string): RagNames | undefined {
+  if (!env.rag) return undefined;
+  const namespace = workloadNamespace('rag');
+  const milvus = 'milvus';
+  const base = { namespace, api: 'rag-api', milvus, milvusServiceAccount: 'milvus', milvusAddress: `${milvus}-milvus.${namespace}.svc.cluster.local:19530` };
+  if (env.cloud === 'aws') {
+    const account = env.aws!.accountId;
+    const bedrock = env.rag.bedrock!;
+    return {
+      ...base,
+      aws: {
+        documentsBucket: `${prefix}-rag-documents-${account}`,
+        milvusBucket: `${prefix}-rag-milvus-${account}`,
+        apiRoleName: `${prefix}-rag-api`,
+        milvusRoleName: `${prefix}-rag-milvus`,
+        glueRoleName: `${prefix}-rag-glue`,
+        // Glue database names: lowercase letters, digits and underscores.
+        glueDatabase: `${prefix.replace(/-/g, '_')}_rag_documents`,
+        glueCrawler: `${prefix}-rag-raw-documents`,
+        kmsAlias: `alias/${prefix}-rag`,
+        modelArns: [bedrock.chatModelId, bedrock.embeddingModelId].map((id) => `arn:aws:bedrock:${env.region}::foundation-model/${id}`),
+      },
+    };
+  }
+  const storageAccountName = workloadStorageAccountName(platformName, env.name, 'rag');
+  const openaiAccountName = `oai-${prefix}`;
+  return {
+    ...base,
+    azure: {
+      resourceGroupName: `rg-${prefix}-rag`,
+      openaiAccountName,
+      openaiEndpoint: `https://${openaiAccountName}.openai.azure.com/`,
+      storageAccountName,
+      blobEndpoint: `https://${storageAccountName}.blob.core.windows.net`,
+      milvusContainer: 'milvus',
+      dataFactoryName: `adf-${prefix}`,
+      apiIdentityName: `id-${prefix}-rag-api`,
+      milvusIdentityName: `id-${prefix}-rag-milvus`,
+    },
+  };
+}
+
 export function namesFor(platform: Pick<Platform, 'name'>, env: Environment): EnvironmentNames {
   const prefix = environmentPrefix(platform.name, env.name);
   const edw = edwNames(platform.name, env, prefix);
+  const rag = ragNames(platform.name, env, prefix);
   const namespaces = [PLATFORM_NAMESPACE, ...WORKLOAD_NAMES.filter((w) => env.workloads[w]).map(workloadNamespace)];
   if (env.cloud === 'aws') {
     const accountId = env.aws!.accountId;
@@ -210,6 +298,7 @@ export function namesFor(platform: Pick<Platform, 'name'>, env: Environment): En
       cloud: 'aws',
       namespaces,
       edw,
+      rag,
       aws: {
         clusterName: prefix,
         vpcName: prefix,
@@ -236,6 +325,7 @@ export function namesFor(platform: Pick<Platform, 'name'>, env: Environment): En
     cloud: 'azure',
     namespaces,
     edw,
+    rag,
     azure: {
       resourceGroupName: `rg-${prefix}`,
       nodeResourceGroupName: `rg-${prefix}-aks-nodes`,

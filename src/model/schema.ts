@@ -51,6 +51,35 @@ const edwShape = obj({
   keda: opt({ kind: 'string', oneOf: ['aks-addon', 'helm'] }),
 });
 
+const openAiDeploymentShape = obj({
+  deployment: opt(str),
+  model: opt(str),
+  version: opt(str),
+  capacity: opt(int),
+  sku: opt({ kind: 'string', oneOf: ['Standard', 'GlobalStandard', 'DataZoneStandard', 'ProvisionedManaged'] }),
+});
+
+const ragShape = obj({
+  enabled: req(bool),
+  api: opt(
+    obj({
+      image: req(str),
+      minReplicas: opt(int),
+      maxReplicas: opt(int),
+      targetCpuUtilization: opt(int),
+      port: opt(int),
+      cpu: opt(str),
+      memory: opt(str),
+    }),
+  ),
+  bedrock: opt(obj({ chatModelId: opt(str), embeddingModelId: opt(str) })),
+  openai: opt(obj({ chat: opt(openAiDeploymentShape), embedding: opt(openAiDeploymentShape) })),
+  embeddingDimension: opt(int),
+  milvus: opt(obj({ mode: opt({ kind: 'string', oneOf: ['standalone', 'cluster'] }), version: opt(str), storageSize: opt(str), cpu: opt(str), memory: opt(str) })),
+  documents: opt(obj({ raw: opt(str), processed: opt(str), embeddings: opt(str) })),
+  gatewayNamespace: opt(str),
+});
+
 const environmentShape = obj({
   name: req(str),
   cloud: req({ kind: 'string', oneOf: ['aws', 'azure'] }),
@@ -90,8 +119,9 @@ const environmentShape = obj({
   tags: opt({ kind: 'map', values: str }),
   workloads: opt(
     obj({
-      ...Object.fromEntries(WORKLOAD_NAMES.filter((w) => w !== 'edw').map((w) => [w, opt(obj({ enabled: req(bool) }))])),
+      ...Object.fromEntries(WORKLOAD_NAMES.filter((w) => w !== 'edw' && w !== 'rag').map((w) => [w, opt(obj({ enabled: req(bool) }))])),
       edw: opt(edwShape),
+      rag: opt(ragShape),
     }),
   ),
   waivers: opt({ kind: 'array', items: obj({ rule: req(str), resource: req(str), reason: req(str) }) }),

@@ -3,8 +3,8 @@
  * path of the offending value and what was expected; nothing stops at the first problem.
  * Rules read the raw spec defensively, since they also run on specs whose shape is wrong.
  */
-import { DEFAULT_POD_CIDR, DEFAULT_SERVICE_CIDR, STANDARD_TAG_KEYS, hasRegistryHost } from './defaults';
-import { EKS_ADDON_VERSIONS, KUBERNETES_VERSIONS, REGIONS, describeSize } from './catalog';
+import { DEFAULT_BEDROCK_EMBEDDING_MODEL, DEFAULT_OPENAI_EMBEDDING, DEFAULT_POD_CIDR, DEFAULT_SERVICE_CIDR, STANDARD_TAG_KEYS, hasRegistryHost } from './defaults';
+import { EKS_ADDON_VERSIONS, EMBEDDING_DIMENSIONS, KUBERNETES_VERSIONS, REGIONS, describeSize } from './catalog';
 import { cidrsOverlap, formatCidr, hasHostBits, parseCidr, type Cidr } from './cidr';
 import { defaultAwsStateBucket, defaultAzureStateStorageAccount, workloadStorageAccountName } from './naming';
 import type { Problem } from './problems';
@@ -111,6 +111,7 @@ function validateEnvironment(env: EnvironmentSpec, base: string, platformName: s
   validateTags(env, base, cloud, report);
   validateWaivers(env, base, report);
   validateEdw(env, base, platformName, cloud, report);
+  validateRag(env, base, platformName, cloud, report);
 }
 
 const CRON_FIELD = /^(\*|\d+(-\d+)?)(\/\d+)?(,(\*|\d+(-\d+)?)(\/\d+)?)*$/;
@@ -127,24 +128,94 @@ export function imagePinProblem(image: string): string | undefined {
   return /^[\w][\w.-]{0,127}$/.test(tag) ? undefined : `has an invalid tag ${q(tag)}`;
 }
 
+/** An image a workload runs: pinned, and on AWS a short reference must name one of the environment's ECR repositories. */
+function checkImage(env: EnvironmentSpec, image: unknown, path: string, cloud: Cloud | undefined, report: Report): void {
+  if (!isString(image)) return;
+  const problem = imagePinProblem(image);
+  if (problem) report(path, `${q(image)} ${problem}`);
+  const repository = image.split(/[:@]/)[0];
+  if (cloud === 'aws' && !hasRegistryHost(image) && !(env.cluster?.repositories ?? []).includes(repository))
+    report(path, `${q(image)} names repository ${q(repository)}, which is not in cluster.repositories (add it, or give a full reference with a registry host)`);
+}
+
+/** A storage account name derived for a workload must fit Azure's 24 characters. */
+function checkWorkloadStorageAccount(env: EnvironmentSpec, at: string, platformName: string, workload: 'edw' | 'rag', cloud: Cloud | undefined, report: Report): void {
+  if (cloud !== 'azure' || !platformName || !isString(env.name)) return;
+  const account = workloadStorageAccountName(platformName, env.name, workload);
+  const problem = storageAccountNameProblem(account);
+  if (problem) report(at, `the derived storage account name ${q(account)} ${problem}; use a shorter environment or platform name`);
+}
+
+function checkRange(value: unknown, path: string, min: number, max: number, report: Report): void {
+  if (isInt(value) && (value < min || value > max)) report(path, `${value} must be from ${min} to ${max}`);
+}
+
+function checkQuantity(value: unknown, path: string, report: Report): void {
+  if (isString(value) && !QUANTITY.test(value)) report(path, `${q(value)} is not a Kubernetes quantity (e.g. 250m, 512Mi)`);
+}
+
+const CONTAINER_NAME = /^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
+
+function validateRag(env: EnvironmentSpec, base: string, platformName: string, cloud: Cloud | undefined, report: Report): void {
+  const rag = env.workloads?.rag;
+  if (!rag || typeof rag !== 'object' || rag.enabled !== true) return;
+  const at = `${base}.workloads.rag`;
+  if (!rag.api) report(`${at}.api`, 'is required when rag is enabled (at least the RAG API image, pinned by tag or digest)');
+  const api = rag.api ?? ({} as Partial<NonNullable<typeof rag.api>>);
+  checkImage(env, api.image, `${at}.api.image`, cloud, report);
+  checkRange(api.minReplicas, `${at}.api.minReplicas`, 1, 1000, report);
+  checkRange(api.maxReplicas, `${at}.api.maxReplicas`, 1, 1000, report);
+  if (isInt(api.minReplicas) && isInt(api.maxReplicas) && api.minReplicas > api.maxReplicas)
+    report(`${at}.api.minReplicas`, `${api.minReplicas} is greater than maxReplicas ${api.maxReplicas}`);
+  checkRange(api.targetCpuUtilization, `${at}.api.targetCpuUtilization`, 1, 100, report);
+  checkRange(api.port, `${at}.api.port`, 1024, 65535, report);
+  checkQuantity(api.cpu, `${at}.api.cpu`, report);
+  checkQuantity(api.memory, `${at}.api.memory`, report);
+
+  if (rag.bedrock && cloud === 'azure') report(`${at}.bedrock`, 'is for AWS; on Azure set openai');
+  if (rag.openai && cloud === 'aws') report(`${at}.openai`, 'is for Azure; on AWS set bedrock');
+  for (const key of ['chatModelId', 'embeddingModelId'] as const) {
+    const id = rag.bedrock?.[key];
+    if (isString(id) && !/^[a-z0-9-]+\.[a-z0-9-.:]+$/.test(id)) report(`${at}.bedrock.${key}`, `${q(id)} is not a Bedrock model id (e.g. amazon.titan-embed-text-v2:0)`);
+  }
+  for (const kind of ['chat', 'embedding'] as const) {
+    const d = rag.openai?.[kind];
+    if (!d) continue;
+    if (isString(d.deployment) && !/^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$/.test(d.deployment)) report(`${at}.openai.${kind}.deployment`, `${q(d.deployment)} must be 2–64 letters, digits, '.', '_' or '-'`);
+    checkRange(d.capacity, `${at}.openai.${kind}.capacity`, 1, 10000, report);
+  }
+  const embeddingModel = cloud === 'aws' ? (rag.bedrock?.embeddingModelId ?? DEFAULT_BEDROCK_EMBEDDING_MODEL) : (rag.openai?.embedding?.model ?? DEFAULT_OPENAI_EMBEDDING.model);
+  const dimension = rag.embeddingDimension ?? (cloud === 'aws' ? 1024 : 1536);
+  const supported = EMBEDDING_DIMENSIONS[embeddingModel];
+  if (isInt(dimension) && supported && !supported.includes(dimension))
+    report(`${at}.embeddingDimension`, `${dimension} is not a size ${embeddingModel} produces (${supported.join(', ')})`);
+  checkRange(rag.embeddingDimension, `${at}.embeddingDimension`, 2, 32768, report);
+
+  const milvus = rag.milvus ?? {};
+  if (isString(milvus.version) && !/^v\d+\.\d+\.\d+$/.test(milvus.version)) report(`${at}.milvus.version`, `${q(milvus.version)} must be a pinned release such as v2.5.4`);
+  checkQuantity(milvus.storageSize, `${at}.milvus.storageSize`, report);
+  checkQuantity(milvus.cpu, `${at}.milvus.cpu`, report);
+  checkQuantity(milvus.memory, `${at}.milvus.memory`, report);
+  const seen = new Set<string>();
+  for (const key of ['raw', 'processed', 'embeddings'] as const) {
+    const v = rag.documents?.[key];
+    if (!isString(v)) continue;
+    if (!CONTAINER_NAME.test(v)) report(`${at}.documents.${key}`, `${q(v)} must be 3–63 lowercase letters, digits and single hyphens (an S3 prefix and an ADLS container name)`);
+    if (seen.has(v)) report(`${at}.documents.${key}`, `${q(v)} is used twice`);
+    seen.add(v);
+  }
+  if (isString(rag.gatewayNamespace) && !DNS_LABEL.test(rag.gatewayNamespace)) report(`${at}.gatewayNamespace`, `${q(rag.gatewayNamespace)} is not a DNS-1123 label`);
+  checkWorkloadStorageAccount(env, at, platformName, 'rag', cloud, report);
+}
+
 function validateEdw(env: EnvironmentSpec, base: string, platformName: string, cloud: Cloud | undefined, report: Report): void {
   const edw = env.workloads?.edw;
   if (!edw || typeof edw !== 'object' || edw.enabled !== true) return;
   const at = `${base}.workloads.edw`;
   if (!edw.images) report(`${at}.images`, 'is required when edw is enabled (consumer and producer images, pinned by tag or digest)');
-  for (const role of ['consumer', 'producer'] as const) {
-    const image = edw.images?.[role];
-    if (!isString(image)) continue;
-    const problem = imagePinProblem(image);
-    if (problem) report(`${at}.images.${role}`, `${q(image)} ${problem}`);
-    const repository = image.split(/[:@]/)[0];
-    if (cloud === 'aws' && !hasRegistryHost(image) && !(env.cluster?.repositories ?? []).includes(repository))
-      report(`${at}.images.${role}`, `${q(image)} names repository ${q(repository)}, which is not in cluster.repositories (add it, or give a full reference with a registry host)`);
-  }
+  for (const role of ['consumer', 'producer'] as const) checkImage(env, edw.images?.[role], `${at}.images.${role}`, cloud, report);
   const queue = edw.queue ?? {};
-  const range = (value: unknown, path: string, min: number, max: number) => {
-    if (isInt(value) && (value < min || value > max)) report(path, `${value} must be from ${min} to ${max}`);
-  };
+  const range = (value: unknown, path: string, min: number, max: number) => checkRange(value, path, min, max, report);
   range(queue.messageRetentionSeconds, `${at}.queue.messageRetentionSeconds`, 60, 1209600);
   range(queue.visibilityTimeoutSeconds, `${at}.queue.visibilityTimeoutSeconds`, 0, 43200);
   range(queue.maxReceiveCount, `${at}.queue.maxReceiveCount`, 1, 1000);
@@ -172,17 +243,10 @@ function validateEdw(env: EnvironmentSpec, base: string, platformName: string, c
   const consumer = edw.consumer ?? {};
   range(consumer.port, `${at}.consumer.port`, 1024, 65535);
   if (isString(consumer.healthPath) && !consumer.healthPath.startsWith('/')) report(`${at}.consumer.healthPath`, `${q(consumer.healthPath)} must start with /`);
-  for (const key of ['cpu', 'memory'] as const) {
-    const v = consumer[key];
-    if (isString(v) && !QUANTITY.test(v)) report(`${at}.consumer.${key}`, `${q(v)} is not a Kubernetes quantity (e.g. 250m, 512Mi)`);
-  }
+  for (const key of ['cpu', 'memory'] as const) checkQuantity(consumer[key], `${at}.consumer.${key}`, report);
   if (edw.keda === 'aks-addon' && cloud === 'aws') report(`${at}.keda`, '"aks-addon" is the AKS KEDA add-on; on AWS KEDA is installed with Helm');
 
-  if (cloud === 'azure' && platformName && isString(env.name)) {
-    const account = workloadStorageAccountName(platformName, env.name, 'edw');
-    const problem = storageAccountNameProblem(account);
-    if (problem) report(`${at}`, `the derived storage account name ${q(account)} ${problem}; use a shorter environment or platform name`);
-  }
+  checkWorkloadStorageAccount(env, at, platformName, 'edw', cloud, report);
 }
 
 const RULE_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
