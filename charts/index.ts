@@ -5,6 +5,7 @@ import { EdwChart } from './edw/edw';
 import type { AppChart } from './lib/app-chart';
 import { KarpenterChart } from './platform/karpenter';
 import { PlatformChart } from './platform/platform';
+import { RagChart } from './rag/rag';
 
 /** Builds one app's chart. Synth builds them one at a time, so a chart that lacks a Terraform output is left out on its own. */
 export type ChartFactory = (app: App, ctx: EnvironmentContext) => AppChart;
@@ -13,6 +14,7 @@ export function chartFactories(ctx: EnvironmentContext): ChartFactory[] {
   const factories: ChartFactory[] = [(app, c) => new PlatformChart(app, c)];
   if (ctx.env.cloud === 'aws') factories.push((app, c) => new KarpenterChart(app, c));
   if (ctx.env.edw) factories.push((app, c) => new EdwChart(app, c));
+  if (ctx.env.rag) factories.push((app, c) => new RagChart(app, c));
   return factories;
 }
 

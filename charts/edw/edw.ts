@@ -14,7 +14,6 @@ import {
   KubeJob,
   KubeNetworkPolicy,
   KubePodDisruptionBudget,
-  KubeServiceAccount,
   type JobSpec,
   type PodTemplateSpec,
 } from 'cdk8s-plus-28/lib/imports/k8s';
@@ -23,16 +22,17 @@ import { PRIORITY_CLASSES } from '../../src/model/scheduling';
 import { ScaledObject } from '../imports/keda-scaledobject-keda.sh';
 import { TriggerAuthentication } from '../imports/keda-triggerauthentication-keda.sh';
 import { AppChart, standardLabels } from '../lib/app-chart';
+import { identityServiceAccount } from '../lib/identity';
+import { COMPONENT_LABEL, NAME_LABEL } from '../lib/labels';
+import { baseContainer, POD_SECURITY_CONTEXT, TMP_VOLUMES, zoneSpread } from '../lib/pod';
 import { containerEnv } from './env';
 import { identityBinding, type EdwRole, type IdentityBinding } from './identity';
 import { cloudEgress } from './network';
-import { baseContainer, POD_SECURITY_CONTEXT, TMP_VOLUMES } from './pod';
 import { queueTrigger, scalerPodIdentity, TRIGGER_AUTHENTICATION_NAME } from './scaler';
 import { spotPlacement } from './scheduling';
 
 export const EDW_APP = 'edw';
-export const NAME_LABEL = 'app.kubernetes.io/name';
-export const COMPONENT_LABEL = 'app.kubernetes.io/component';
+export { COMPONENT_LABEL, NAME_LABEL };
 export const CLOUD_EGRESS_POLICY = 'edw-cloud-egress';
 
 /**
@@ -76,14 +76,7 @@ export class EdwChart extends AppChart {
   }
 
   private serviceAccount(role: EdwRole): void {
-    const binding = this.bindings[role];
-    new KubeServiceAccount(this, `serviceaccount-${role}`, {
-      metadata: {
-        name: this.nameOf(role),
-        ...(Object.keys(binding.serviceAccountAnnotations).length ? { annotations: binding.serviceAccountAnnotations } : {}),
-      },
-      automountServiceAccountToken: binding.automountServiceAccountToken,
-    });
+    identityServiceAccount(this, `serviceaccount-${role}`, this.nameOf(role), this.bindings[role]);
   }
 
   /** Pod template of one role; `extra` adds the role's own pod-spec fields and container fields. */
@@ -119,9 +112,7 @@ export class EdwChart extends AppChart {
       pod: {
         ...spotPlacement(this.ctx),
         // ScheduleAnyway: a zone short of Spot capacity must not keep consumers pending.
-        topologySpreadConstraints: [
-          { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: this.selector('consumer') } },
-        ],
+        topologySpreadConstraints: [zoneSpread(this.selector('consumer'))],
       },
     });
     new KubeDeployment(this, 'deployment-consumer', {

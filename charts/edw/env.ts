@@ -5,6 +5,7 @@
  */
 import type { EnvVar } from 'cdk8s-plus-28/lib/imports/k8s';
 import type { EnvironmentContext } from '../../src/model/context';
+import { envVars } from '../lib/pod';
 import type { EdwRole } from './identity';
 
 export function containerEnv(ctx: EnvironmentContext, role: EdwRole): EnvVar[] {
@@ -30,7 +31,5 @@ export function containerEnv(ctx: EnvironmentContext, role: EdwRole): EnvVar[] {
   }
   if (role === 'consumer') vars.PORT = String(env.edw!.consumer.port);
   else vars.MESSAGE_COUNT = String(env.edw!.producer.messages);
-  return Object.keys(vars)
-    .sort()
-    .map((name) => ({ name, value: vars[name] }));
+  return envVars(vars);
 }

@@ -17,12 +17,15 @@ import { PRIORITY_CLASSES } from '../../src/model/scheduling';
 export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
 
 /**
- * Pod Security Admission `enforce` level per namespace. Everything is `restricted`: the platform
- * operators and the workloads all run as non-root without host access, so nothing needs `baseline`
- * today. A namespace that ever does gets an entry here with the reason; `audit` and `warn` stay
- * `restricted` regardless, so the gap stays visible.
+ * Pod Security Admission `enforce` level per namespace: `restricted` unless listed here with the
+ * reason; `audit` and `warn` stay `restricted` regardless, so the gap stays visible.
  */
-const ENFORCE_LEVEL: Readonly<Record<string, PodSecurityLevel>> = {};
+const ENFORCE_LEVEL: Readonly<Record<string, PodSecurityLevel>> = {
+  // The Milvus 2.5 image runs as root, and the operator's init containers and its etcd / Pulsar
+  // pods set no restricted security context: `restricted` would reject them. Audit and warn stay
+  // `restricted`, so every departure is still reported.
+  rag: 'baseline',
+};
 
 /** Pod Security Admission labels; `enforce-version` is pinned so a cluster upgrade never tightens policy unreviewed. */
 export function podSecurityLabels(enforce: PodSecurityLevel, env: Environment): Record<string, string> {

@@ -131,7 +131,8 @@ function resolveEdw(platformName: string, spec: EnvironmentSpec): EdwSettings {
 
 export const DEFAULT_BEDROCK_CHAT_MODEL = 'anthropic.claude-3-5-sonnet-20240620-v1:0';
 export const DEFAULT_BEDROCK_EMBEDDING_MODEL = 'amazon.titan-embed-text-v2:0';
-export const DEFAULT_OPENAI_CHAT = { deployment: 'chat', model: 'gpt-4o', version: '2024-08-06', capacity: 10, sku: 'GlobalStandard' } as const;
+/** DataZoneStandard keeps prompts and completions inside the region's data zone (EU or US), unlike GlobalStandard. */
+export const DEFAULT_OPENAI_CHAT = { deployment: 'chat', model: 'gpt-4o', version: '2024-08-06', capacity: 10, sku: 'DataZoneStandard' } as const;
 export const DEFAULT_OPENAI_EMBEDDING = { deployment: 'embedding', model: 'text-embedding-3-small', version: '1', capacity: 10, sku: 'Standard' } as const;
 
 function resolveRag(platformName: string, spec: EnvironmentSpec): RagSettings {

@@ -110,6 +110,15 @@ export const EDW_OUTPUTS = {
   scalerClientId: 'edw_scaler_client_id',
 } as const;
 
+/** How a pod gets its AWS role: EKS Pod Identity (the default) or IRSA (web identity). */
+export type AwsIdentityMechanism = 'pod-identity' | 'irsa';
+
+/**
+ * Milvus on AWS uses IRSA: its S3 client (minio-go) does not take EKS Pod Identity credentials
+ * (milvus-io/milvus#42547, open), so the query node asks for an access key at start-up.
+ */
+export const MILVUS_AWS_IDENTITY: AwsIdentityMechanism = 'irsa';
+
 /** Terraform outputs of the `rag` stack that the Kubernetes side reads (Azure client ids). */
 export const RAG_STACK = 'rag';
 export const RAG_OUTPUTS = {

@@ -151,7 +151,7 @@ export interface RagSpec extends WorkloadToggle {
   api?: RagApiSpec;
   /** AWS: Bedrock model ids. Default: Claude 3.5 Sonnet and Titan Text Embeddings v2. */
   bedrock?: { chatModelId?: string; embeddingModelId?: string };
-  /** Azure: Azure OpenAI deployments. Default: gpt-4o (GlobalStandard) and text-embedding-3-small. */
+  /** Azure: Azure OpenAI deployments. Default: gpt-4o (DataZoneStandard) and text-embedding-3-small. */
   openai?: { chat?: OpenAiDeploymentSpec; embedding?: OpenAiDeploymentSpec };
   /** Dimension of the embedding vectors (must match the embedding model). Default: 1024 on AWS (Titan v2), 1536 on Azure. */
   embeddingDimension?: number;
@@ -184,7 +184,7 @@ export interface OpenAiDeploymentSpec {
   version?: string;
   /** Capacity in thousands of tokens per minute. Default: 10. */
   capacity?: number;
-  /** Default: GlobalStandard for chat, Standard for embeddings. */
+  /** Default: DataZoneStandard for chat (data stays in the region's data zone), Standard for embeddings. */
   sku?: 'Standard' | 'GlobalStandard' | 'DataZoneStandard' | 'ProvisionedManaged';
 }
 

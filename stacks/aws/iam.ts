@@ -13,7 +13,7 @@ export type ConditionBlock = Record<string, Record<string, string | readonly str
 export interface PolicyStatement {
   readonly Sid?: string;
   readonly Effect: 'Allow' | 'Deny';
-  readonly Principal?: '*' | { readonly AWS?: string | readonly string[]; readonly Service?: string | readonly string[] };
+  readonly Principal?: '*' | { readonly AWS?: string | readonly string[]; readonly Service?: string | readonly string[]; readonly Federated?: string };
   readonly Action: string | readonly string[];
   readonly Resource?: string | readonly string[];
   readonly Condition?: ConditionBlock;
@@ -52,6 +52,28 @@ export function podIdentityTrustPolicy(clusterName: string, namespace: string, s
           'aws:RequestTag/eks-cluster-name': clusterName,
           'aws:RequestTag/kubernetes-namespace': namespace,
           'aws:RequestTag/kubernetes-service-account': serviceAccount,
+        },
+      },
+    },
+  ]);
+}
+
+/**
+ * Trust policy of an IRSA role: the cluster's OIDC provider, for one service account (`sub`) and
+ * the STS audience (`aud`). `issuerHostPath` is the issuer URL without https:// (a Terraform
+ * expression: it is known only once the cluster exists).
+ */
+export function webIdentityTrustPolicy(accountId: string, issuerHostPath: string, namespace: string, serviceAccount: string): string {
+  return policyDocument([
+    {
+      Sid: 'AllowServiceAccountWebIdentity',
+      Effect: 'Allow',
+      Principal: { Federated: `arn:${PARTITION}:iam::${accountId}:oidc-provider/${issuerHostPath}` },
+      Action: 'sts:AssumeRoleWithWebIdentity',
+      Condition: {
+        StringEquals: {
+          [`${issuerHostPath}:sub`]: `system:serviceaccount:${namespace}:${serviceAccount}`,
+          [`${issuerHostPath}:aud`]: 'sts.amazonaws.com',
         },
       },
     },

@@ -1,6 +1,6 @@
 /**
  * AWS stacks of one environment: the `platform` stack holding the network and cluster layers, and
- * one stack per workload that has cloud resources of its own (`edw`). Every layer creates its
+ * one stack per workload that has cloud resources of its own (`edw`, `rag`). Every layer creates its
  * resources with the stack as scope, so construct ids are Terraform logical ids (no path hashes).
  */
 import { TerraformOutput, type App } from 'cdktf';
@@ -8,11 +8,13 @@ import type { EnvironmentContext } from '../../src/model/context';
 import { PlatformStack } from '../constructs/platform-stack';
 import { buildCluster, buildNodeAddons } from './cluster';
 import { buildEdwStack } from './edw';
+import { buildEndpoints } from './endpoints';
 import { buildKeda } from './keda';
 import { buildKarpenter } from './karpenter';
 import { buildNetwork } from './network';
 import { buildNodeGroups } from './node-groups';
 import { buildAwsProvider } from './provider';
+import { buildRagStack } from './rag';
 import { buildRegistry } from './registry';
 
 export const AWS_PLATFORM_STACK = 'platform';
@@ -22,6 +24,8 @@ export function buildAwsStacks(app: App, ctx: EnvironmentContext): PlatformStack
   const stack = new PlatformStack(app, AWS_PLATFORM_STACK, ctx);
   buildAwsProvider(stack);
   const network = buildNetwork(stack);
+  // Private paths to S3, STS, EKS Auth and (with RAG) Bedrock for nodes and pods.
+  buildEndpoints(stack, network);
   const cluster = buildCluster(stack, network);
   const nodeGroups = buildNodeGroups(stack, network, cluster);
   buildNodeAddons(stack, cluster.cluster, nodeGroups.systemNodeGroup);
@@ -46,5 +50,6 @@ export function buildAwsStacks(app: App, ctx: EnvironmentContext): PlatformStack
   const stacks = [stack];
   // Its own state: the workload can be planned, applied and destroyed without touching the cluster.
   if (ctx.env.edw) stacks.push(buildEdwStack(app, ctx));
+  if (ctx.env.rag) stacks.push(buildRagStack(app, ctx));
   return stacks;
 }

@@ -29,6 +29,8 @@ export interface AwsNetwork {
   readonly vpc: Vpc;
   readonly privateSubnets: readonly Subnet[];
   readonly publicSubnets: readonly Subnet[];
+  /** One per private subnet, same order (the S3 gateway endpoint adds its routes to these). */
+  readonly privateRouteTables: readonly RouteTable[];
   /** Encrypts every CloudWatch log group of the stack (flow logs, EKS control plane). */
   readonly logsKey: KmsKey;
 }
@@ -135,7 +137,7 @@ export function buildNetwork(stack: PlatformStack): AwsNetwork {
       dependsOn: [igw],
     });
   });
-  privateSubnets.forEach((subnet, i) => {
+  const privateRouteTables = privateSubnets.map((subnet, i) => {
     const table = new RouteTable(stack, `private_route_table_${i}`, { vpcId: vpc.id, tags: { Name: `${prefix}-private-${i}` } });
     new Route(stack, `private_default_route_${i}`, {
       routeTableId: table.id,
@@ -143,6 +145,7 @@ export function buildNetwork(stack: PlatformStack): AwsNetwork {
       natGatewayId: natGateways[Math.min(i, natGateways.length - 1)].id,
     });
     new RouteTableAssociation(stack, `private_route_table_association_${i}`, { subnetId: subnet.id, routeTableId: table.id });
+    return table;
   });
 
   // Flow logs: all traffic of the VPC, to a KMS-encrypted log group.
@@ -182,5 +185,5 @@ export function buildNetwork(stack: PlatformStack): AwsNetwork {
     tags: { Name: `${prefix}-flow-log` },
   });
 
-  return { vpc, privateSubnets, publicSubnets, logsKey };
+  return { vpc, privateSubnets, publicSubnets, privateRouteTables, logsKey };
 }

@@ -63,3 +63,22 @@ export function terraformOnlyNames(stack: PlatformStack) {
     registryDnsZoneLink: `pdnslink-${prefix}-acr`,
   };
 }
+
+/**
+ * Ids of the platform stack's resources, computed from model names so that workload stacks can use them
+ * without cdktf cross-stack references (`plan` of a workload stack then works before the platform exists).
+ */
+export function platformResourceIds(stack: PlatformStack) {
+  const azure = stack.ctx.env.azure;
+  if (!azure) throw new Error(`stack ${stack.stackName}: environment ${stack.ctx.env.name} has no azure account settings`);
+  const names = azureNames(stack);
+  const resourceGroupId = `/subscriptions/${azure.subscriptionId}/resourceGroups/${names.resourceGroupName}`;
+  const vnetId = `${resourceGroupId}/providers/Microsoft.Network/virtualNetworks/${names.vnetName}`;
+  return {
+    resourceGroupId,
+    vnetId,
+    endpointsSubnetId: `${vnetId}/subnets/${names.subnetNames.endpoints}`,
+    /** A private DNS zone of the platform resource group (see private-dns.ts for which zones exist). */
+    privateDnsZoneId: (zoneName: string) => `${resourceGroupId}/providers/Microsoft.Network/privateDnsZones/${zoneName}`,
+  };
+}

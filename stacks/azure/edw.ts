@@ -3,9 +3,10 @@
  * table, private endpoints in prod, and the consumer / producer / KEDA-scaler identities federated with
  * the AKS OIDC issuer, each allowed exactly what it needs on the queue or the table.
  *
- * No cdktf cross-stack references: the platform stack's VNet and subnet are addressed by ids computed from
- * model names, and the one value that cannot be derived (the OIDC issuer URL) comes from a data source
- * looked up by the cluster's name, so `plan` of this stack works before the platform stack is applied.
+ * No cdktf cross-stack references: the platform stack's VNet, subnet and shared private DNS zones
+ * (private-dns.ts) are addressed by ids computed from model names, and the one value that cannot be derived
+ * (the OIDC issuer URL) comes from a data source looked up by the cluster's name, so `plan` of this stack
+ * works before the platform stack is applied (`apply` needs the platform stack first).
  *
  * Everything goes through Azure Resource Manager (the provider's storage data plane is switched off):
  * - the queue uses `storage_account_id` (ARM) rather than the data-plane `storage_account_name`;
@@ -19,8 +20,6 @@
 import { DataAzurermKubernetesCluster } from '@cdktf/provider-azurerm/lib/data-azurerm-kubernetes-cluster';
 import { FederatedIdentityCredential } from '@cdktf/provider-azurerm/lib/federated-identity-credential';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
-import { PrivateDnsZone } from '@cdktf/provider-azurerm/lib/private-dns-zone';
-import { PrivateDnsZoneVirtualNetworkLink } from '@cdktf/provider-azurerm/lib/private-dns-zone-virtual-network-link';
 import { PrivateEndpoint } from '@cdktf/provider-azurerm/lib/private-endpoint';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { ResourceGroupTemplateDeployment } from '@cdktf/provider-azurerm/lib/resource-group-template-deployment';
@@ -33,15 +32,16 @@ import { Fn, TerraformOutput } from 'cdktf';
 import type { EnvironmentContext } from '../../src/model/context';
 import { EDW_OUTPUTS, EDW_STACK, serviceAccountSubject } from '../../src/model/naming';
 import { PlatformStack } from '../constructs/platform-stack';
-import { azureNames, tagsOf } from './common';
+import { azureNames, platformResourceIds, tagsOf } from './common';
+import { PRIVATE_DNS_ZONES, sharedPrivateDnsZoneId } from './private-dns';
 
 /** Fixed by Azure: the token exchange audience of workload identity federation. */
 export const WORKLOAD_IDENTITY_AUDIENCE = 'api://AzureADTokenExchange';
 
-/** Fixed by Azure: private-link DNS zones of the storage sub-resources the workload uses. */
+/** Private-link DNS zones (shared, in the platform stack) of the storage sub-resources the workload uses. */
 export const STORAGE_PRIVATE_DNS_ZONES = {
-  queue: 'privatelink.queue.core.windows.net',
-  table: 'privatelink.table.core.windows.net',
+  queue: PRIVATE_DNS_ZONES.queue,
+  table: PRIVATE_DNS_ZONES.table,
 } as const;
 export type StorageSubresource = keyof typeof STORAGE_PRIVATE_DNS_ZONES;
 const SUBRESOURCES = Object.keys(STORAGE_PRIVATE_DNS_ZONES) as StorageSubresource[];
@@ -73,7 +73,6 @@ export function edwTerraformNames(prefix: string) {
     privateEndpoint: (sub: StorageSubresource) => `pe-${prefix}-edw-${sub}`,
     privateEndpointNic: (sub: StorageSubresource) => `nic-pe-${prefix}-edw-${sub}`,
     privateServiceConnection: (sub: StorageSubresource) => `psc-${prefix}-edw-${sub}`,
-    dnsZoneLink: (sub: StorageSubresource) => `pdnslink-${prefix}-edw-${sub}`,
     federatedCredential: (role: Role) => `fic-${prefix}-edw-${role}`,
   };
 }
@@ -115,9 +114,7 @@ export function buildAzureEdwStack(app: App, ctx: EnvironmentContext): PlatformS
   });
 
   // The platform stack's resources, by id computed from model names (not cross-stack references).
-  const platformGroupId = `/subscriptions/${azure.subscriptionId}/resourceGroups/${platformNames.resourceGroupName}`;
-  const vnetId = `${platformGroupId}/providers/Microsoft.Network/virtualNetworks/${platformNames.vnetName}`;
-  const endpointsSubnetId = `${vnetId}/subnets/${platformNames.subnetNames.endpoints}`;
+  const { endpointsSubnetId } = platformResourceIds(stack);
   const cluster = new DataAzurermKubernetesCluster(stack, 'kubernetes_cluster', {
     name: platformNames.clusterName,
     resourceGroupName: platformNames.resourceGroupName,
@@ -176,20 +173,6 @@ export function buildAzureEdwStack(app: App, ctx: EnvironmentContext): PlatformS
 
   if (prod) {
     for (const sub of SUBRESOURCES) {
-      const zone = new PrivateDnsZone(stack, `storage_${sub}_private_dns_zone`, {
-        name: STORAGE_PRIVATE_DNS_ZONES[sub],
-        resourceGroupName: resourceGroup.name,
-        ...tagsOf(stack),
-      });
-      // Pods resolve <account>.<sub>.core.windows.net to the endpoint's private address through this link.
-      new PrivateDnsZoneVirtualNetworkLink(stack, `storage_${sub}_private_dns_zone_link`, {
-        name: tfNames.dnsZoneLink(sub),
-        resourceGroupName: resourceGroup.name,
-        privateDnsZoneName: zone.name,
-        virtualNetworkId: vnetId,
-        registrationEnabled: false,
-        ...tagsOf(stack),
-      });
       new PrivateEndpoint(stack, `storage_${sub}_private_endpoint`, {
         name: tfNames.privateEndpoint(sub),
         ...inGroup,
@@ -201,7 +184,8 @@ export function buildAzureEdwStack(app: App, ctx: EnvironmentContext): PlatformS
           subresourceNames: [sub],
           isManualConnection: false,
         },
-        privateDnsZoneGroup: { name: sub, privateDnsZoneIds: [zone.id] },
+        // The platform stack's shared zone, linked to the VNet; Azure keeps the endpoint's A record in it.
+        privateDnsZoneGroup: { name: sub, privateDnsZoneIds: [sharedPrivateDnsZoneId(stack, sub)] },
         ...tagsOf(stack),
       });
     }

@@ -7,20 +7,23 @@ import { buildAzureEdwStack } from './edw';
 import { addClusterMonitoring, addMonitoring } from './monitoring';
 import { addNetwork } from './network';
 import { addNodePools } from './node-pools';
+import { addPrivateDnsZones } from './private-dns';
 import { addProvider } from './provider';
+import { buildAzureRagStack } from './rag';
 import { addRegistry } from './registry';
 
 /** Name of the one Azure stack per environment (its state key is `<env>/platform.tfstate`). */
 export const AZURE_PLATFORM_STACK = 'platform';
 
 /**
- * Azure stacks of one environment: `platform` holds the network and cluster layers; `edw` (when the
- * event-driven workload is enabled) its storage and identities, in a state of its own.
+ * Azure stacks of one environment: `platform` holds the network and cluster layers and the shared private
+ * DNS zones; each enabled workload (`edw`, `rag`) its own resources, in a state of its own.
  */
 export function buildAzureStacks(app: App, ctx: EnvironmentContext): PlatformStack[] {
   const stack = new PlatformStack(app, AZURE_PLATFORM_STACK, ctx);
   addProvider(stack);
   const network = addNetwork(stack);
+  addPrivateDnsZones(stack, network);
   const monitoring = addMonitoring(stack, network);
   const cluster = addCluster(stack, network, monitoring);
   addClusterMonitoring(stack, monitoring, cluster.cluster);
@@ -42,5 +45,6 @@ export function buildAzureStacks(app: App, ctx: EnvironmentContext): PlatformSta
   for (const [id, output] of Object.entries(outputs)) new TerraformOutput(stack, id, output);
   const stacks = [stack];
   if (ctx.env.edw) stacks.push(buildAzureEdwStack(app, ctx));
+  if (ctx.env.rag) stacks.push(buildAzureRagStack(app, ctx));
   return stacks;
 }

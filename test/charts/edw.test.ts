@@ -437,7 +437,7 @@ describe('EdwChart', () => {
       expect(message).toContain('azure-prod: edw.edw_consumer_client_id, edw.edw_producer_client_id, edw.edw_scaler_client_id');
 
       const partial = synthesizeEnvironment(platform, env, { outputsDir: empty, allowMissingOutputs: true });
-      expect(partial.skippedApps.map((s) => s.app)).toEqual(['edw']);
+      expect(partial.skippedApps.map((s) => s.app)).toContain('edw');
       expect([...partial.files.keys()].filter((f) => f.includes('/kubernetes/edw/'))).toEqual([]);
       expect([...partial.files.values()].join('\n')).not.toContain('<missing');
     });

@@ -31,7 +31,7 @@ const WORKLOADS = ['rag', 'mlops', 'lakehouse', 'edw'];
 function partialSpec(): PlatformSpec {
   const spec = structuredClone(defaultPlatform);
   const azureDev = spec.environments.find((e) => e.name === 'azure-dev')!;
-  azureDev.workloads = { rag: { enabled: true }, edw: azureDev.workloads!.edw, mlops: { enabled: false } };
+  azureDev.workloads = { rag: azureDev.workloads!.rag, edw: azureDev.workloads!.edw, mlops: { enabled: false } };
   return spec;
 }
 const partial = contexts(partialSpec()).find((c) => c.env.name === 'azure-dev')!;
@@ -47,10 +47,10 @@ describe('PlatformChart', () => {
     expect([...new Set(namespaced.map((o) => o.metadata.namespace))].sort()).toEqual(['edw', 'rag']);
   });
 
-  test.each(all)('%s: every namespace enforces Pod Security restricted, with audit and warn', (_name, ctx) => {
+  test.each(all)('%s: every namespace enforces Pod Security restricted (rag: baseline, for Milvus), with audit and warn restricted', (_name, ctx) => {
     for (const ns of ofKind(ctx, 'Namespace')) {
       expect(ns.metadata.labels).toMatchObject({
-        'pod-security.kubernetes.io/enforce': 'restricted',
+        'pod-security.kubernetes.io/enforce': ns.metadata.name === 'rag' ? 'baseline' : 'restricted',
         'pod-security.kubernetes.io/enforce-version': `v${ctx.env.cluster.kubernetesVersion}`,
         'pod-security.kubernetes.io/audit': 'restricted',
         'pod-security.kubernetes.io/warn': 'restricted',

@@ -21,7 +21,7 @@ describe('identity wiring across Terraform and Kubernetes', () => {
   const dist = path.join(tempDir('wiring'), 'dist');
   beforeAll(() => expect(run(['--out', dist, '--quiet'], captureIo().io)).toBe(0));
 
-  it('every pod-identity association and federated credential names an emitted (or operator-installed) service account', () => {
+  it('every pod-identity association, IRSA trust and federated credential names an emitted (or operator-installed) service account', () => {
     const output = readOutput(dist);
     let checked = 0;
     for (const env of output.environments) {
@@ -31,6 +31,15 @@ describe('identity wiring across Terraform and Kubernetes', () => {
         for (const a of Object.values<any>(tf.json.resource?.aws_eks_pod_identity_association ?? {})) bound.push(`${a.namespace}/${a.service_account}`);
         for (const addon of Object.values<any>(tf.json.resource?.aws_eks_addon ?? {}))
           for (const p of blocks(addon.pod_identity_association)) bound.push(`kube-system/${p.service_account}`);
+        // IRSA: the web-identity trust names the service account in its :sub condition.
+        for (const role of Object.values<any>(tf.json.resource?.aws_iam_role ?? {})) {
+          for (const statement of JSON.parse(role.assume_role_policy).Statement) {
+            if (statement.Action !== 'sts:AssumeRoleWithWebIdentity') continue;
+            const sub = Object.entries<string>(statement.Condition.StringEquals).find(([k]) => k.endsWith(':sub'))![1];
+            const m = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(sub)!;
+            bound.push(`${m[1]}/${m[2]}`);
+          }
+        }
         for (const f of Object.values<any>(tf.json.resource?.azurerm_federated_identity_credential ?? {})) {
           const m = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(f.subject);
           expect({ env: env.name, subject: f.subject, valid: !!m }).toEqual({ env: env.name, subject: f.subject, valid: true });

@@ -98,6 +98,13 @@ describe('database, EKS and IAM rules', () => {
   });
 
   const rolePolicy = (statement: object) => tfEnv({ aws_iam_role_policy: { p: { role: 'r', policy: JSON.stringify({ Version: '2012-10-17', Statement: [statement] }) } } });
+  it('iam-policy-readable: a policy no rule can read is reported', () => {
+    const quoted = '{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"${replace(x, "a", "b")}"}]}';
+    const env = tfEnv({ aws_iam_role_policy: { p: { role: 'r', policy: quoted } } });
+    expect(check('iam-policy-readable', env)).toEqual([expect.objectContaining({ resource: 'aws_iam_role_policy.p', message: expect.stringMatching(/^policy is not JSON/) })]);
+    expect(check('iam-policy-readable', rolePolicy({ Effect: 'Allow', Action: 's3:GetObject', Resource: '${local.bucket_arn}' }))).toEqual([]);
+  });
+
   it('iam-no-wildcard-action', () => {
     expect(check('iam-no-wildcard-action', rolePolicy({ Sid: 'All', Effect: 'Allow', Action: '*', Resource: 'arn:aws:s3:::x' }))[0].message).toMatch(/statement All allows Action "\*"/);
     expect(check('iam-no-wildcard-action', rolePolicy({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::x/*' }))).toEqual([]);
@@ -276,6 +283,8 @@ describe('Kubernetes rules', () => {
     const sa: K8sObject = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'consumer', namespace: 'edw', annotations: { 'azure.workload.identity/client-id': 'x' } } };
     expect(check('k8s-identity-only-where-used', k8sEnv(sa))).toHaveLength(1);
     expect(check('k8s-identity-only-where-used', k8sEnv(sa, deployment({ serviceAccountName: 'consumer' })))).toEqual([]);
+    const milvus: K8sObject = { apiVersion: 'milvus.io/v1beta1', kind: 'Milvus', metadata: { name: 'milvus', namespace: 'edw' }, spec: { components: { serviceAccountName: 'consumer' } } };
+    expect(check('k8s-identity-only-where-used', k8sEnv(sa, milvus))).toEqual([]);
   });
 
   it('finds pod specs in CronJobs', () => {

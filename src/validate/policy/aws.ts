@@ -1,5 +1,5 @@
 /** Policy rules over AWS Terraform resources. */
-import { isReadOnlyAction, policyDocuments, type Statement } from './iam';
+import { isReadOnlyAction, policyDocuments, unreadablePolicies, type Statement } from './iam';
 import { allResources, attachedTo, blocks, isFalse, isTrue, ofType, refersTo } from './references';
 import type { PolicyContext, PolicyRule, Violation } from './rule';
 
@@ -30,6 +30,16 @@ const PUBLIC_ACCESS_FLAGS = ['block_public_acls', 'block_public_policy', 'ignore
 const WEB_IDENTITY = 'sts:AssumeRoleWithWebIdentity';
 
 export const awsRules: PolicyRule[] = [
+  {
+    id: 'iam-policy-readable',
+    reason: 'A policy the pack cannot read is a policy no IAM rule checks: write it as JSON or an aws_iam_policy_document.',
+    check: (ctx) =>
+      unreadablePolicies(ctx.env).map((p) => ({
+        file: p.owner.file,
+        resource: p.owner.address,
+        message: `${p.attribute} is not JSON (a Terraform expression with quotes inside an interpolation?); compute such values in a local`,
+      })),
+  },
   bucketRule('s3-public-access-blocked', 'A bucket without a full public access block can be made public by one ACL or policy change.', (ctx, bucket) => {
     const blocksFor = attachedTo(ctx.env, bucket, 'aws_s3_bucket_public_access_block', 'bucket');
     if (blocksFor.length === 0) return 'has no aws_s3_bucket_public_access_block';

@@ -13,6 +13,12 @@ export interface Statement {
   readonly conditions: { test: string; variable: string; values: string[] }[];
 }
 
+/** A policy attribute the pack could not read: every IAM rule would silently skip it. */
+export interface UnreadablePolicy {
+  readonly owner: ResourceRef;
+  readonly attribute: string;
+}
+
 export interface PolicyDocument {
   readonly owner: ResourceRef;
   /** Which attribute held it: `policy`, `assume_role_policy`, `inline_policy.policy`. */
@@ -88,11 +94,23 @@ const RESOURCE_POLICY_ATTRIBUTES: Record<string, string> = {
 
 /** Every IAM document in an environment's Terraform, with what kind of policy it is. */
 export function policyDocuments(env: EnvironmentOutput): PolicyDocument[] {
+  return readPolicies(env).documents;
+}
+
+/** Policy attributes that are neither JSON nor a reference to an aws_iam_policy_document. */
+export function unreadablePolicies(env: EnvironmentOutput): UnreadablePolicy[] {
+  return readPolicies(env).unreadable;
+}
+
+function readPolicies(env: EnvironmentOutput): { documents: PolicyDocument[]; unreadable: UnreadablePolicy[] } {
   const data = dataDocuments(env);
   const out: PolicyDocument[] = [];
+  const unreadable: UnreadablePolicy[] = [];
   const add = (owner: ResourceRef, attribute: string, kind: PolicyDocument['kind'], value: unknown) => {
+    if (value === undefined) return;
     const statements = parseDocument(value, owner.file, data);
     if (statements) out.push({ owner, attribute, kind, statements });
+    else unreadable.push({ owner, attribute });
   };
   for (const r of allResources(env)) {
     if (IDENTITY_POLICY_TYPES.has(r.type)) add(r, 'policy', 'identity', r.body.policy);
@@ -103,7 +121,7 @@ export function policyDocuments(env: EnvironmentOutput): PolicyDocument[] {
     const attribute = RESOURCE_POLICY_ATTRIBUTES[r.type];
     if (attribute) add(r, attribute, 'resource', r.body[attribute]);
   }
-  return out;
+  return { documents: out, unreadable };
 }
 
 /** Read-only by naming convention: what an action can do without changing anything. */

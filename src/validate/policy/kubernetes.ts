@@ -100,6 +100,23 @@ function selectsSpot(spec: Record<string, any>): boolean {
 
 const IDENTITY_ANNOTATIONS = ['eks.amazonaws.com/role-arn', 'azure.workload.identity/client-id'];
 
+/** Operator-managed workloads that name the service account their pods run as. */
+const CUSTOM_RESOURCE_SERVICE_ACCOUNTS: Record<string, string[][]> = {
+  Milvus: [['spec', 'components', 'serviceAccountName']],
+};
+
+/** `namespace/name` of every service account a pod in the output runs as. */
+function usedServiceAccounts(manifests: readonly Manifest[]): Set<string> {
+  const used = new Set(podTemplates(manifests).map((t) => `${t.manifest.obj.metadata.namespace}/${t.spec.serviceAccountName ?? 'default'}`));
+  for (const m of manifests) {
+    for (const path of CUSTOM_RESOURCE_SERVICE_ACCOUNTS[m.obj.kind] ?? []) {
+      const name = path.reduce<any>((v, k) => (v && typeof v === 'object' ? v[k] : undefined), m.obj);
+      if (typeof name === 'string') used.add(`${m.obj.metadata.namespace}/${name}`);
+    }
+  }
+  return used;
+}
+
 /** What is wrong with an image reference's pinning, or undefined when it names a tag (not latest) or a digest. */
 export function imageProblem(image: unknown): string | undefined {
   if (typeof image !== 'string' || image === '') return 'has no image';
@@ -163,7 +180,7 @@ export const kubernetesRules: PolicyRule[] = [
     id: 'k8s-identity-only-where-used',
     reason: 'A service account carrying a cloud identity is a credential; one that no pod uses should not exist.',
     check: (ctx) => {
-      const used = new Set(podTemplates(ctx.env.manifests).map((t) => `${t.manifest.obj.metadata.namespace}/${t.spec.serviceAccountName ?? 'default'}`));
+      const used = usedServiceAccounts(ctx.env.manifests);
       return ctx.env.manifests
         .filter((m) => m.obj.kind === 'ServiceAccount' && IDENTITY_ANNOTATIONS.some((a) => m.obj.metadata.annotations?.[a] !== undefined))
         .filter((m) => !used.has(`${m.obj.metadata.namespace}/${m.obj.metadata.name}`))

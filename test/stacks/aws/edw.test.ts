@@ -39,7 +39,7 @@ describe('aws edw stack', () => {
 
   it('is a second stack with its own state key and provider', () => {
     for (const r of [dev, prod]) {
-      expect(r.stackNames).toEqual(['platform', 'edw']);
+      expect(r.stackNames).toEqual(expect.arrayContaining(['platform', 'edw']));
       expect(r.edw.terraform.backend.s3).toEqual({
         bucket: r.env.aws!.stateBucket,
         key: `${r.env.name}/edw.tfstate`,
@@ -333,7 +333,7 @@ describe('EDW disabled', () => {
   it('renders no edw stack and no KEDA operator role', () => {
     for (const envName of ['aws-dev', 'aws-prod']) {
       const r = render(envName, spec);
-      expect(r.stackNames).toEqual(['platform']);
+      expect(r.stackNames).not.toContain('edw');
       expect(r.edw).toBeUndefined();
       expect(of(r.platform, 'aws_iam_role').keda_operator_role).toBeUndefined();
       expect(of(r.platform, 'aws_iam_role_policy').keda_operator_policy).toBeUndefined();

@@ -60,19 +60,19 @@ const envs: [string, Json][] = [
 const platformIds = (envName: string) => {
   const rg = `/subscriptions/${EXAMPLE_AZURE_SUBSCRIPTION}/resourceGroups/rg-acme-${envName}`;
   const vnet = `${rg}/providers/Microsoft.Network/virtualNetworks/vnet-acme-${envName}`;
-  return { vnet, endpoints: `${vnet}/subnets/snet-endpoints` };
+  return { vnet, endpoints: `${vnet}/subnets/snet-endpoints`, zone: (name: string) => `${rg}/providers/Microsoft.Network/privateDnsZones/${name}` };
 };
 
 describe('azure edw stack: stacks and terraform settings', () => {
   it('is a second stack after platform in every Azure env with EDW enabled', () => {
-    expect(Object.keys(devStacks)).toEqual(['platform', 'edw']);
-    expect(Object.keys(prodStacks)).toEqual(['platform', 'edw']);
+    expect(Object.keys(devStacks)).toEqual(['platform', 'edw', 'rag']);
+    expect(Object.keys(prodStacks)).toEqual(['platform', 'edw', 'rag']);
   });
 
   it('is not built when EDW is disabled', () => {
     const spec = withEnv('azure-prod', (e) => ({ ...e, workloads: { ...e.workloads, edw: { enabled: false } } }));
     const stacks = renderStacks('azure-prod', spec);
-    expect(Object.keys(stacks)).toEqual(['platform']);
+    expect(Object.keys(stacks)).toEqual(['platform', 'rag']);
     expect(block(one(stacks.platform, 'azurerm_kubernetes_cluster', 'kubernetes_cluster').workload_autoscaler_profile)).toBeUndefined();
     // The default model itself is untouched.
     expect(defaultPlatform.environments.find((e) => e.name === 'azure-prod')!.workloads!.edw!.enabled).toBe(true);
@@ -153,16 +153,11 @@ describe('azure edw stack: storage', () => {
 });
 
 describe('azure edw stack: private endpoints', () => {
-  it('puts queue and table endpoints in the endpoints subnet in prod, with DNS zones linked to the VNet', () => {
+  it('puts queue and table endpoints in the endpoints subnet in prod, on the shared zones linked to the VNet', () => {
     const ids = platformIds('azure-prod');
+    const platform = prodStacks.platform;
     for (const sub of ['queue', 'table']) {
-      const zoneId = `storage_${sub}_private_dns_zone`;
-      expect(one(prod, 'azurerm_private_dns_zone', zoneId).name).toBe(`privatelink.${sub}.core.windows.net`);
-      expect(one(prod, 'azurerm_private_dns_zone_virtual_network_link', `storage_${sub}_private_dns_zone_link`)).toMatchObject({
-        private_dns_zone_name: ref('azurerm_private_dns_zone', zoneId, 'name'),
-        virtual_network_id: ids.vnet,
-        registration_enabled: false,
-      });
+      const zoneName = `privatelink.${sub}.core.windows.net`;
       const endpoint = one(prod, 'azurerm_private_endpoint', `storage_${sub}_private_endpoint`);
       expect(endpoint.subnet_id).toBe(ids.endpoints);
       expect(block(endpoint.private_service_connection)).toMatchObject({
@@ -170,9 +165,31 @@ describe('azure edw stack: private endpoints', () => {
         subresource_names: [sub],
         is_manual_connection: false,
       });
-      expect(block(endpoint.private_dns_zone_group).private_dns_zone_ids).toEqual([ref('azurerm_private_dns_zone', zoneId, 'id')]);
+      // The zone group points at the platform stack's zone, by an id computed from names.
+      expect(block(endpoint.private_dns_zone_group)).toEqual({ name: sub, private_dns_zone_ids: [ids.zone(zoneName)] });
+      // ...and that zone exists in the platform stack, in the platform resource group, linked to the cluster's VNet.
+      expect(one(platform, 'azurerm_private_dns_zone', `private_dns_zone_${sub}`)).toMatchObject({
+        name: zoneName,
+        resource_group_name: ref('azurerm_resource_group', 'resource_group', 'name'),
+      });
+      expect(one(platform, 'azurerm_resource_group', 'resource_group').name).toBe('rg-acme-azure-prod');
+      expect(one(platform, 'azurerm_private_dns_zone_virtual_network_link', `private_dns_zone_virtual_network_link_${sub}`)).toMatchObject({
+        private_dns_zone_name: ref('azurerm_private_dns_zone', `private_dns_zone_${sub}`, 'name'),
+        virtual_network_id: ref('azurerm_virtual_network', 'virtual_network', 'id'),
+        registration_enabled: false,
+      });
+      expect(one(platform, 'azurerm_virtual_network', 'virtual_network').name).toBe('vnet-acme-azure-prod');
     }
     expect(Object.keys(resources(prod, 'azurerm_private_endpoint'))).toHaveLength(2);
+  });
+
+  it('owns no DNS zones or links itself: one zone per name per VNet, in the platform stack', () => {
+    for (const json of [dev, prod]) {
+      expect(resources(json, 'azurerm_private_dns_zone')).toEqual({});
+      expect(resources(json, 'azurerm_private_dns_zone_virtual_network_link')).toEqual({});
+    }
+    const zoneNames = Object.values(resources(prodStacks.platform, 'azurerm_private_dns_zone')).map((z) => z.name);
+    expect(new Set(zoneNames).size).toBe(zoneNames.length);
   });
 
   it('has none in dev', () => {
@@ -286,10 +303,6 @@ describe('azure edw stack: output hygiene', () => {
     expect(addresses(prod)).toEqual(
       [
         ...common,
-        'azurerm_private_dns_zone.storage_queue_private_dns_zone',
-        'azurerm_private_dns_zone.storage_table_private_dns_zone',
-        'azurerm_private_dns_zone_virtual_network_link.storage_queue_private_dns_zone_link',
-        'azurerm_private_dns_zone_virtual_network_link.storage_table_private_dns_zone_link',
         'azurerm_private_endpoint.storage_queue_private_endpoint',
         'azurerm_private_endpoint.storage_table_private_endpoint',
       ].sort(),

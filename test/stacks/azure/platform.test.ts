@@ -18,7 +18,7 @@ function renderStacks(spec: PlatformSpec, envName: string): { name: string; json
 
 function renderPlatform(envName: string, spec: PlatformSpec = defaultPlatform): Json {
   const stacks = renderStacks(spec, envName);
-  expect(stacks.map((s) => s.name)).toEqual(['platform', 'edw']);
+  expect(stacks.map((s) => s.name)).toEqual(['platform', 'edw', 'rag']);
   return stacks[0].json;
 }
 
@@ -388,11 +388,11 @@ describe('azure platform stack: container registry', () => {
     });
   });
 
-  it('is Standard in dev without private endpoint or DNS zone', () => {
+  it('is Standard in dev without private endpoint or DNS zone (dev has only the shared openai zone, for RAG)', () => {
     expect(one(dev, 'azurerm_container_registry', 'container_registry').sku).toBe('Standard');
     expect(resources(dev, 'azurerm_private_endpoint')).toEqual({});
-    expect(resources(dev, 'azurerm_private_dns_zone')).toEqual({});
-    expect(resources(dev, 'azurerm_private_dns_zone_virtual_network_link')).toEqual({});
+    expect(Object.keys(resources(dev, 'azurerm_private_dns_zone'))).toEqual(['private_dns_zone_openai']);
+    expect(Object.keys(resources(dev, 'azurerm_private_dns_zone_virtual_network_link'))).toEqual(['private_dns_zone_virtual_network_link_openai']);
   });
 });
 
@@ -445,7 +445,17 @@ describe('azure platform stack: output hygiene', () => {
       'azurerm_network_security_rule.network_security_rule_user_cluster_inbound',
       'azurerm_network_security_rule.network_security_rule_user_cluster_outbound',
       'azurerm_private_dns_zone.container_registry_private_dns_zone',
+      'azurerm_private_dns_zone.private_dns_zone_blob',
+      'azurerm_private_dns_zone.private_dns_zone_dfs',
+      'azurerm_private_dns_zone.private_dns_zone_openai',
+      'azurerm_private_dns_zone.private_dns_zone_queue',
+      'azurerm_private_dns_zone.private_dns_zone_table',
       'azurerm_private_dns_zone_virtual_network_link.container_registry_private_dns_zone_link',
+      'azurerm_private_dns_zone_virtual_network_link.private_dns_zone_virtual_network_link_blob',
+      'azurerm_private_dns_zone_virtual_network_link.private_dns_zone_virtual_network_link_dfs',
+      'azurerm_private_dns_zone_virtual_network_link.private_dns_zone_virtual_network_link_openai',
+      'azurerm_private_dns_zone_virtual_network_link.private_dns_zone_virtual_network_link_queue',
+      'azurerm_private_dns_zone_virtual_network_link.private_dns_zone_virtual_network_link_table',
       'azurerm_private_endpoint.container_registry_private_endpoint',
       'azurerm_public_ip.nat_public_ip',
       'azurerm_resource_group.resource_group',
@@ -462,7 +472,7 @@ describe('azure platform stack: output hygiene', () => {
       'azurerm_user_assigned_identity.cluster_identity',
       'azurerm_virtual_network.virtual_network',
     ]);
-    expect(allResources(dev)).toHaveLength(31);
+    expect(allResources(dev)).toHaveLength(33);
   });
 
   it.each(envs)('%s renders deterministically, without cdktf metadata, paths or timestamps', (name, json) => {

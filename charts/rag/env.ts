@@ -1,0 +1,51 @@
+/**
+ * Environment of the RAG API container, from the model and the derived names only. No secrets:
+ * credentials come from the pod identity (identity.ts); on Azure the workload identity webhook adds
+ * AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_FEDERATED_TOKEN_FILE.
+ * - AWS: the region (Bedrock runtime through its VPC endpoint, private DNS), the chat and embedding
+ *   model ids, the documents bucket and its prefixes.
+ * - Azure: the Azure OpenAI endpoint (private endpoint, private DNS), the chat and embedding
+ *   deployments and the data-plane API version, the blob endpoint and the document containers.
+ */
+import type { EnvVar } from 'cdk8s-plus-28/lib/imports/k8s';
+import type { EnvironmentContext } from '../../src/model/context';
+import { envVars } from '../lib/pod';
+
+/** Azure OpenAI data-plane API version (GA) the API calls; the SDKs require one. */
+export const AZURE_OPENAI_API_VERSION = '2024-10-21';
+
+export function apiEnv(ctx: EnvironmentContext): EnvVar[] {
+  const { env } = ctx;
+  const rag = env.rag!;
+  const names = ctx.names.rag!;
+  const vars: Record<string, string> = {
+    PORT: String(rag.api.port),
+    MILVUS_ADDRESS: names.milvusAddress,
+    EMBEDDING_DIMENSION: String(rag.embeddingDimension),
+  };
+  if (env.cloud === 'aws') {
+    Object.assign(vars, {
+      AWS_REGION: env.region,
+      BEDROCK_CHAT_MODEL_ID: rag.bedrock!.chatModelId,
+      BEDROCK_EMBEDDING_MODEL_ID: rag.bedrock!.embeddingModelId,
+      DOCUMENTS_BUCKET: names.aws!.documentsBucket,
+      DOCUMENTS_RAW_PREFIX: rag.documents.raw,
+      DOCUMENTS_PROCESSED_PREFIX: rag.documents.processed,
+      DOCUMENTS_EMBEDDINGS_PREFIX: rag.documents.embeddings,
+    });
+  } else {
+    const azure = names.azure!;
+    Object.assign(vars, {
+      AZURE_OPENAI_ENDPOINT: azure.openaiEndpoint,
+      AZURE_OPENAI_CHAT_DEPLOYMENT: rag.openai!.chat.deployment,
+      AZURE_OPENAI_EMBEDDING_DEPLOYMENT: rag.openai!.embedding.deployment,
+      AZURE_OPENAI_API_VERSION,
+      AZURE_STORAGE_ACCOUNT: azure.storageAccountName,
+      AZURE_STORAGE_BLOB_URL: azure.blobEndpoint,
+      DOCUMENTS_RAW_CONTAINER: rag.documents.raw,
+      DOCUMENTS_PROCESSED_CONTAINER: rag.documents.processed,
+      DOCUMENTS_EMBEDDINGS_CONTAINER: rag.documents.embeddings,
+    });
+  }
+  return envVars(vars);
+}

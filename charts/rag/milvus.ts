@@ -1,0 +1,148 @@
+/**
+ * The Milvus resource, from the model: mode, image, resources, object storage per cloud
+ * (storage.ts), etcd and the message queue per mode.
+ *
+ * - standalone (dev): one Milvus pod; etcd with 1 replica; the message queue is rocksmq embedded
+ *   in the Milvus process, persisted on its own PVC.
+ * - cluster (prod): proxy, mixCoord, query/data/index nodes; etcd with 3 replicas (a quorum that
+ *   survives one loss); the message queue is an in-cluster Pulsar (chart `pulsar-v3`), 3 ZooKeeper
+ *   and 3 BookKeeper replicas with persistent volumes. Pulsar, not Kafka or Woodpecker: Pulsar is
+ *   Milvus 2.5's default and most tested queue in cluster mode and the operator's default; the
+ *   bundled Kafka chart is Bitnami's (images no longer published under docker.io/bitnami), and
+ *   Woodpecker needs Milvus 2.6 (the model pins v2.5.x).
+ *
+ * Every persistent volume of etcd and the queue has the model's `storageSize`. Dependencies are
+ * kept when the Milvus resource is deleted (deletionPolicy Retain, PVCs kept): they hold the
+ * collections' metadata and the unflushed log.
+ *
+ * Security: the operator copies `components.securityContext` onto each Milvus container
+ * (no privilege escalation, all capabilities dropped, RuntimeDefault seccomp). `runAsNonRoot` is
+ * not set: the operator then forces UID 1000 without an fsGroup, and the standalone rocksmq PVC
+ * (root-owned) would be unwritable. The Milvus 2.5 image runs as root and the operator's `config`
+ * init container carries no restricted security context, so these pods meet Pod Security
+ * `baseline`, not `restricted` (rag.ts).
+ */
+import type { EnvironmentContext } from '../../src/model/context';
+import { PRIORITY_CLASSES } from '../../src/model/scheduling';
+import { standardLabels } from '../lib/app-chart';
+
+const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+import type { IdentityBinding } from '../lib/identity';
+import { resourceValues } from '../lib/pod';
+import type { InClusterDependency, MilvusComponents, MilvusContainerSecurityContext, MilvusDependencies, MilvusSpec } from './milvus-types';
+import { milvusObjectStorage } from './storage';
+
+export const MILVUS_IMAGE_REPOSITORY = 'milvusdb/milvus';
+/** Milvus's gRPC port (the address the API uses) and its metrics / health port. */
+export const MILVUS_PORT = 19530;
+export const MILVUS_METRICS_PORT = 9091;
+/** etcd client port, and the port of the Pulsar proxy: what the operator's health checks dial. */
+export const ETCD_CLIENT_PORT = 2379;
+export const PULSAR_PORT = 6650;
+
+/** Replicas per mode. Components scale by editing these; the model sizes each pod. */
+export const ETCD_REPLICAS = { standalone: 1, cluster: 3 } as const;
+export const CLUSTER_REPLICAS = { proxy: 2, mixCoord: 1, queryNode: 2, dataNode: 2, indexNode: 1 } as const;
+export const PULSAR_REPLICAS = { zookeeper: 3, bookkeeper: 3, broker: 2, proxy: 2 } as const;
+/** etcd is small; its requests are fixed (limits: twice the CPU, equal memory). */
+export const ETCD_RESOURCES = { cpu: '250m', memory: '512Mi' } as const;
+
+export const MILVUS_CONTAINER_SECURITY_CONTEXT: MilvusContainerSecurityContext = {
+  allowPrivilegeEscalation: false,
+  privileged: false,
+  capabilities: { drop: ['ALL'] },
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+
+/** Kept with the data: deleting the Milvus resource must not delete its metadata or log. */
+const RETAIN = { deletionPolicy: 'Retain', pvcDeletion: false } as const;
+
+export function milvusImage(version: string): string {
+  return `${MILVUS_IMAGE_REPOSITORY}:${version}`;
+}
+
+function etcd(ctx: EnvironmentContext): InClusterDependency {
+  const { mode, storageSize } = ctx.env.rag!.milvus;
+  return {
+    ...RETAIN,
+    values: {
+      replicaCount: ETCD_REPLICAS[mode],
+      persistence: { enabled: true, size: storageSize },
+      resources: resourceValues(ETCD_RESOURCES.cpu, ETCD_RESOURCES.memory),
+      priorityClassName: PRIORITY_CLASSES.online,
+    },
+  };
+}
+
+function pulsar(ctx: EnvironmentContext): InClusterDependency {
+  const { storageSize } = ctx.env.rag!.milvus;
+  return {
+    ...RETAIN,
+    chartVersion: 'pulsar-v3',
+    values: {
+      components: { pulsar_manager: false, functions: false, toolset: false },
+      zookeeper: { replicaCount: PULSAR_REPLICAS.zookeeper, volumes: { data: { size: storageSize } } },
+      bookkeeper: { replicaCount: PULSAR_REPLICAS.bookkeeper, volumes: { journal: { size: storageSize }, ledgers: { size: storageSize } } },
+      broker: { replicaCount: PULSAR_REPLICAS.broker },
+      proxy: { replicaCount: PULSAR_REPLICAS.proxy },
+    },
+  };
+}
+
+function dependencies(ctx: EnvironmentContext): MilvusDependencies {
+  const { mode, storageSize } = ctx.env.rag!.milvus;
+  const { storage } = milvusObjectStorage(ctx);
+  if (mode === 'standalone') {
+    return {
+      etcd: { inCluster: etcd(ctx) },
+      storage,
+      msgStreamType: 'rocksmq',
+      rocksmq: {
+        persistence: {
+          enabled: true,
+          pvcDeletion: false,
+          persistentVolumeClaim: { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: storageSize } } } },
+        },
+      },
+    };
+  }
+  return { etcd: { inCluster: etcd(ctx) }, storage, msgStreamType: 'pulsar', pulsar: { inCluster: pulsar(ctx) } };
+}
+
+/** The platform's labels on the operator's pods, but not `managed-by`: the operator manages them, not synth. */
+function podLabels(ctx: EnvironmentContext): Record<string, string> {
+  const { [MANAGED_BY_LABEL]: _managedBy, ...rest } = standardLabels(ctx, 'rag');
+  return rest;
+}
+
+function components(ctx: EnvironmentContext, binding: IdentityBinding): MilvusComponents {
+  const milvus = ctx.env.rag!.milvus;
+  const base = {
+    image: milvusImage(milvus.version),
+    serviceAccountName: ctx.names.rag!.milvusServiceAccount,
+    podLabels: { ...podLabels(ctx), ...binding.podLabels },
+    // Milvus serves the online API; it may preempt batch work, like the API itself.
+    priorityClassName: PRIORITY_CLASSES.online,
+    resources: resourceValues(milvus.cpu, milvus.memory),
+    securityContext: MILVUS_CONTAINER_SECURITY_CONTEXT,
+  };
+  if (milvus.mode === 'standalone') return { ...base, standalone: { replicas: 1 } };
+  const replicas = (n: number) => ({ replicas: n });
+  return {
+    ...base,
+    proxy: replicas(CLUSTER_REPLICAS.proxy),
+    mixCoord: replicas(CLUSTER_REPLICAS.mixCoord),
+    queryNode: replicas(CLUSTER_REPLICAS.queryNode),
+    dataNode: replicas(CLUSTER_REPLICAS.dataNode),
+    indexNode: replicas(CLUSTER_REPLICAS.indexNode),
+  };
+}
+
+export function milvusSpec(ctx: EnvironmentContext, binding: IdentityBinding): MilvusSpec {
+  return {
+    mode: ctx.env.rag!.milvus.mode,
+    components: components(ctx, binding),
+    config: { common: { storageType: 'remote' }, minio: milvusObjectStorage(ctx).minio },
+    dependencies: dependencies(ctx),
+  };
+}

@@ -1,0 +1,33 @@
+/**
+ * Per-cloud egress of the RAG pods to cloud services (the in-namespace rules are in rag.ts; DNS
+ * egress and the default deny come from the platform chart).
+ *
+ * API (HTTPS only, plus the AWS credential agent):
+ * - AWS: the VPC CIDR on 443: the bedrock-runtime and STS interface endpoints (private DNS
+ *   resolves them to ENIs in the private subnets); the EKS Pod Identity agent
+ *   (169.254.170.23:80); and S3 for the documents bucket. S3 is reached through the VPC's
+ *   *gateway* endpoint, which changes the route but not the addresses: the pod still connects to
+ *   S3's public IPs, so the rule is 443 to 0.0.0.0/0 except RFC1918 (S3's prefix list is not
+ *   expressible in a NetworkPolicy).
+ * - Azure: the endpoints subnet on 443 (the Azure OpenAI private endpoint in every stage, the
+ *   storage account's blob private endpoint in prod) and public 443 except RFC1918 for Entra ID's
+ *   token exchange (login.microsoftonline.com; in dev also the storage account's public endpoint).
+ *
+ * Milvus and its dependencies: object storage only, the same per-cloud rules as every workload's
+ * cloud storage (charts/lib/network.ts `cloudServiceEgress`): AWS S3 at public addresses plus
+ * the Pod Identity agent; Azure the endpoints subnet in prod plus public 443 (Entra ID, dev blob).
+ */
+import type { NetworkPolicyEgressRule } from 'cdk8s-plus-28/lib/imports/k8s';
+import type { EnvironmentContext } from '../../src/model/context';
+import { azureSubnetLayout } from '../../src/model/cidr';
+import { cloudServiceEgress, httpsTo, POD_IDENTITY_AGENT_EGRESS, PUBLIC_HTTPS } from '../lib/network';
+
+export function apiCloudEgress(ctx: EnvironmentContext): NetworkPolicyEgressRule[] {
+  const { env } = ctx;
+  if (env.cloud === 'aws') return [httpsTo(env.network.cidr), PUBLIC_HTTPS, POD_IDENTITY_AGENT_EGRESS];
+  return [httpsTo(azureSubnetLayout(env.network.cidr).endpoints), PUBLIC_HTTPS];
+}
+
+export function milvusCloudEgress(ctx: EnvironmentContext): NetworkPolicyEgressRule[] {
+  return cloudServiceEgress(ctx);
+}

@@ -1,0 +1,99 @@
+/**
+ * VPC endpoints layer of the platform stack: what nodes and pods reach privately, without NAT.
+ *
+ * - S3 gateway endpoint on the private route tables (always): image layers from ECR live in S3, and
+ *   workload buckets are read and written without leaving the AWS network.
+ * - Interface endpoints with private DNS in the private subnets, behind one security group that
+ *   accepts TCP 443 from the VPC CIDR only (no egress rules: a security group is stateful):
+ *   - `sts` (always): IRSA's AssumeRoleWithWebIdentity and role chaining (KEDA's scaler role);
+ *   - `eks-auth` (always): the EKS Pod Identity agent's AssumeRoleForPodIdentity, which every
+ *     workload role of the platform uses (Pod Identity does not go through STS);
+ *   - `bedrock-runtime` (when the RAG platform is enabled), with an endpoint policy that allows only
+ *     InvokeModel / InvokeModelWithResponseStream on the model's foundation-model ARNs, by principals
+ *     of this account (defence in depth behind the RAG API role's own policy).
+ */
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import type { PlatformStack } from '../constructs/platform-stack';
+import { policyDocument } from './iam';
+import type { AwsNetwork } from './network';
+
+/** Bedrock actions the RAG API needs; the endpoint policy and the API role grant exactly these. */
+export const BEDROCK_INVOKE_ACTIONS = ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'] as const;
+
+/** Interface endpoints every AWS environment gets (service name suffixes). */
+export const ALWAYS_INTERFACE_ENDPOINTS = ['sts', 'eks-auth'] as const;
+
+export interface AwsEndpoints {
+  readonly s3Gateway: VpcEndpoint;
+  readonly securityGroup: SecurityGroup;
+  /** Keyed by service (`sts`, `eks-auth`, `bedrock-runtime`). */
+  readonly interfaces: Readonly<Record<string, VpcEndpoint>>;
+}
+
+export function buildEndpoints(stack: PlatformStack, network: AwsNetwork): AwsEndpoints {
+  const { ctx } = stack;
+  const { env } = ctx;
+  const prefix = ctx.names.prefix;
+  const serviceName = (service: string) => `com.amazonaws.${env.region}.${service}`;
+
+  const s3Gateway = new VpcEndpoint(stack, 's3_gateway_endpoint', {
+    vpcId: network.vpc.id,
+    serviceName: serviceName('s3'),
+    vpcEndpointType: 'Gateway',
+    routeTableIds: network.privateRouteTables.map((t) => t.id),
+    tags: { Name: `${prefix}-s3` },
+  });
+
+  const securityGroup = new SecurityGroup(stack, 'vpc_endpoints_security_group', {
+    name: `${prefix}-vpc-endpoints`,
+    description: `Interface VPC endpoints of ${ctx.names.aws!.vpcName}: HTTPS from the VPC only`,
+    vpcId: network.vpc.id,
+    tags: { Name: `${prefix}-vpc-endpoints` },
+  });
+  new VpcSecurityGroupIngressRule(stack, 'vpc_endpoints_https_from_vpc', {
+    securityGroupId: securityGroup.id,
+    description: 'HTTPS from the VPC',
+    ipProtocol: 'tcp',
+    fromPort: 443,
+    toPort: 443,
+    cidrIpv4: env.network.cidr,
+    tags: { Name: `${prefix}-vpc-endpoints-https` },
+  });
+
+  const interfaceEndpoint = (service: string, policy?: string): VpcEndpoint =>
+    new VpcEndpoint(stack, `${service.replace(/-/g, '_')}_endpoint`, {
+      vpcId: network.vpc.id,
+      serviceName: serviceName(service),
+      vpcEndpointType: 'Interface',
+      privateDnsEnabled: true,
+      subnetIds: network.privateSubnets.map((s) => s.id),
+      securityGroupIds: [securityGroup.id],
+      ...(policy ? { policy } : {}),
+      tags: { Name: `${prefix}-${service}` },
+    });
+
+  const interfaces: Record<string, VpcEndpoint> = {};
+  for (const service of ALWAYS_INTERFACE_ENDPOINTS) interfaces[service] = interfaceEndpoint(service);
+
+  const rag = ctx.names.rag?.aws;
+  if (env.rag && rag) {
+    interfaces['bedrock-runtime'] = interfaceEndpoint(
+      'bedrock-runtime',
+      policyDocument([
+        {
+          Sid: 'InvokeConfiguredModels',
+          Effect: 'Allow',
+          Principal: '*',
+          Action: [...BEDROCK_INVOKE_ACTIONS],
+          Resource: [...rag.modelArns],
+          // Only this account's principals: the endpoint cannot carry other accounts' credentials out.
+          Condition: { StringEquals: { 'aws:PrincipalAccount': env.aws!.accountId } },
+        },
+      ]),
+    );
+  }
+
+  return { s3Gateway, securityGroup, interfaces };
+}

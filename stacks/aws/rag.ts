@@ -1,0 +1,296 @@
+/**
+ * The RAG platform's own stack (`rag`, state `<env>/rag.tfstate`): document storage, Milvus object
+ * storage, the identities of the RAG API and of Milvus, and the Glue catalog of the raw documents.
+ *
+ * - One KMS key (rotating) encrypts both buckets (SSE-KMS with a bucket key).
+ * - Both buckets: versioning, public access fully blocked, BucketOwnerEnforced (no ACLs), a policy
+ *   refusing requests without TLS, incomplete multipart uploads aborted after 7 days.
+ *   Documents: raw and processed objects move to STANDARD_IA after 30 days and GLACIER_IR after 90;
+ *   noncurrent versions expire after 90 days. Milvus: no transitions (it reads its segments often);
+ *   noncurrent versions expire after 30 days.
+ * - API role (Pod Identity, rag/rag-api): invokes the model's foundation models only, reads the
+ *   processed and embeddings prefixes. Milvus role (rag/milvus, IRSA): read/write on its bucket only.
+ * - Glue: a database, a daily crawler over the raw prefix (new folders only), and a service role
+ *   with a scoped inline policy instead of the broad AWSGlueServiceRole managed policy.
+ *
+ * The Bedrock VPC endpoint is in the platform stack (endpoints.ts). No cdktf cross-stack
+ * references: the cluster name comes from the model (apply the platform stack first).
+ */
+import { DataAwsEksCluster } from '@cdktf/provider-aws/lib/data-aws-eks-cluster';
+import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
+import { GlueCatalogDatabase } from '@cdktf/provider-aws/lib/glue-catalog-database';
+import { GlueCrawler } from '@cdktf/provider-aws/lib/glue-crawler';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketLifecycleConfiguration, type S3BucketLifecycleConfigurationRule } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
+import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
+import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
+import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
+import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import { Fn, TerraformLocal, TerraformOutput, type App } from 'cdktf';
+import type { EnvironmentContext } from '../../src/model/context';
+import { RAG_STACK } from '../../src/model/naming';
+import { PlatformStack } from '../constructs/platform-stack';
+import { BEDROCK_INVOKE_ACTIONS } from './endpoints';
+import { arns, kmsKeyPolicy, PARTITION, podIdentityTrustPolicy, policyDocument, serviceTrustPolicy, webIdentityTrustPolicy, type PolicyStatement } from './iam';
+import { buildAwsProvider } from './provider';
+
+/** Lifecycle of the documents bucket (days). */
+export const DOCUMENTS_LIFECYCLE = { standardIaAfter: 30, glacierIrAfter: 90, noncurrentExpireAfter: 90 } as const;
+/** Lifecycle of the Milvus bucket (days): no transitions, Milvus reads its segments often. */
+export const MILVUS_LIFECYCLE = { noncurrentExpireAfter: 30 } as const;
+/** Multipart uploads never completed are aborted after this many days (both buckets). */
+export const ABORT_INCOMPLETE_UPLOADS_AFTER = 7;
+/** The crawler runs daily at 03:00 UTC. */
+export const GLUE_CRAWLER_SCHEDULE = 'cron(0 3 * * ? *)';
+
+export interface AwsRag {
+  readonly key: KmsKey;
+  readonly documentsBucket: S3Bucket;
+  readonly milvusBucket: S3Bucket;
+  readonly apiRole: IamRole;
+  readonly milvusRole: IamRole;
+  readonly glueRole: IamRole;
+  readonly glueDatabase: GlueCatalogDatabase;
+  readonly glueCrawler: GlueCrawler;
+}
+
+/** The `rag` stack of an AWS environment with the RAG platform enabled. */
+export function buildRagStack(app: App, ctx: EnvironmentContext): PlatformStack {
+  if (!ctx.env.rag || !ctx.names.rag?.aws) throw new Error(`${ctx.env.name}: the RAG platform is not enabled on AWS`);
+  const stack = new PlatformStack(app, RAG_STACK, ctx);
+  buildAwsProvider(stack);
+  const rag = buildRag(stack);
+
+  const outputs: Record<string, { value: string; description: string }> = {
+    documents_bucket: { value: rag.documentsBucket.bucket, description: 'S3 bucket of the RAG documents (raw, processed, embeddings prefixes)' },
+    milvus_bucket: { value: rag.milvusBucket.bucket, description: 'S3 bucket of Milvus object storage' },
+    api_role_arn: { value: rag.apiRole.arn, description: 'IAM role of the RAG API service account (Pod Identity)' },
+    milvus_role_arn: { value: rag.milvusRole.arn, description: 'IAM role of the Milvus service account (IRSA)' },
+    glue_database: { value: rag.glueDatabase.name, description: 'Glue database of the document metadata' },
+  };
+  for (const [id, output] of Object.entries(outputs)) new TerraformOutput(stack, id, output);
+  return stack;
+}
+
+/** The RAG resources, in stack scope (construct ids are the Terraform logical ids). */
+export function buildRag(stack: PlatformStack): AwsRag {
+  const { ctx } = stack;
+  const { env } = ctx;
+  const settings = env.rag!;
+  const ragNames = ctx.names.rag!;
+  const names = ragNames.aws!;
+  const prefix = ctx.names.prefix;
+  const arn = arns(ctx);
+  const { raw, processed, embeddings } = settings.documents;
+
+  const key = new KmsKey(stack, 'rag_kms_key', {
+    description: `${prefix} RAG platform: documents and Milvus buckets`,
+    enableKeyRotation: true,
+    deletionWindowInDays: 30,
+    policy: kmsKeyPolicy(arn.accountRoot),
+    tags: { Name: `${prefix}-rag` },
+  });
+  new KmsAlias(stack, 'rag_kms_alias', { name: names.kmsAlias, targetKeyId: key.keyId });
+
+  const documentsBucket = hardenedBucket(stack, 'documents', names.documentsBucket, key, [
+    // One rule per prefix: a lifecycle filter takes one prefix. Embeddings stay in STANDARD (read by indexing).
+    ...[raw, processed].map(
+      (p): S3BucketLifecycleConfigurationRule => ({
+        id: `tier-${p}`,
+        status: 'Enabled',
+        filter: [{ prefix: `${p}/` }],
+        transition: [
+          { days: DOCUMENTS_LIFECYCLE.standardIaAfter, storageClass: 'STANDARD_IA' },
+          { days: DOCUMENTS_LIFECYCLE.glacierIrAfter, storageClass: 'GLACIER_IR' },
+        ],
+      }),
+    ),
+    allObjectsRule(DOCUMENTS_LIFECYCLE.noncurrentExpireAfter),
+  ]);
+  const milvusBucket = hardenedBucket(stack, 'milvus', names.milvusBucket, key, [allObjectsRule(MILVUS_LIFECYCLE.noncurrentExpireAfter)]);
+
+  // Every role uses the key only through S3, never directly.
+  const viaS3 = { StringEquals: { 'kms:ViaService': `s3.${env.region}.amazonaws.com` } };
+  const objects = (bucket: S3Bucket, p: string) => `${bucket.arn}/${p}/*`;
+  const prefixes = (...ps: string[]) => ({ StringLike: { 's3:prefix': ps.map((p) => `${p}/*`) } });
+
+  const apiRole = podIdentityRole(stack, 'api', names.apiRoleName, ragNames.namespace, ragNames.api, [
+    { Sid: 'InvokeConfiguredModels', Effect: 'Allow', Action: [...BEDROCK_INVOKE_ACTIONS], Resource: [...names.modelArns] },
+    { Sid: 'ReadDocuments', Effect: 'Allow', Action: 's3:GetObject', Resource: [objects(documentsBucket, processed), objects(documentsBucket, embeddings)] },
+    { Sid: 'ListDocuments', Effect: 'Allow', Action: 's3:ListBucket', Resource: documentsBucket.arn, Condition: prefixes(processed, embeddings) },
+    { Sid: 'DecryptDocuments', Effect: 'Allow', Action: 'kms:Decrypt', Resource: key.arn, Condition: viaS3 },
+  ]);
+
+  const milvusRole = irsaRole(stack, 'milvus', names.milvusRoleName, ragNames.namespace, ragNames.milvusServiceAccount, [
+    { Sid: 'ReadWriteSegments', Effect: 'Allow', Action: ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'], Resource: `${milvusBucket.arn}/*` },
+    { Sid: 'ListBucket', Effect: 'Allow', Action: ['s3:GetBucketLocation', 's3:ListBucket'], Resource: milvusBucket.arn },
+    { Sid: 'UseBucketKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: key.arn, Condition: viaS3 },
+  ]);
+
+  // Glue: the crawler reads raw documents and writes table definitions into the database only.
+  const glueArn = (resource: string) => `arn:${PARTITION}:glue:${env.region}:${arn.account}:${resource}`;
+  const glueRole = new IamRole(stack, 'glue_role', {
+    name: names.glueRoleName,
+    description: `Glue crawler ${names.glueCrawler}: reads s3://${names.documentsBucket}/${raw}/, writes ${names.glueDatabase}`,
+    // Confused-deputy protection: only Glue acting for this account.
+    assumeRolePolicy: serviceTrustPolicy('glue.amazonaws.com', ['sts:AssumeRole'], { StringEquals: { 'aws:SourceAccount': arn.account } }),
+  });
+  new IamRolePolicy(stack, 'glue_policy', {
+    name: 'rag-glue-crawler',
+    role: glueRole.id,
+    policy: policyDocument([
+      { Sid: 'ReadRawDocuments', Effect: 'Allow', Action: 's3:GetObject', Resource: objects(documentsBucket, raw) },
+      { Sid: 'ListRawDocuments', Effect: 'Allow', Action: 's3:ListBucket', Resource: documentsBucket.arn, Condition: prefixes(raw) },
+      { Sid: 'LocateBucket', Effect: 'Allow', Action: 's3:GetBucketLocation', Resource: documentsBucket.arn },
+      { Sid: 'DecryptDocuments', Effect: 'Allow', Action: 'kms:Decrypt', Resource: key.arn, Condition: viaS3 },
+      {
+        Sid: 'WriteCatalog',
+        Effect: 'Allow',
+        Action: [
+          'glue:BatchCreatePartition',
+          'glue:BatchGetPartition',
+          'glue:BatchUpdatePartition',
+          'glue:CreatePartition',
+          'glue:CreateTable',
+          'glue:GetDatabase',
+          'glue:GetPartition',
+          'glue:GetPartitions',
+          'glue:GetTable',
+          'glue:GetTables',
+          'glue:UpdatePartition',
+          'glue:UpdateTable',
+        ],
+        Resource: [glueArn('catalog'), glueArn(`database/${names.glueDatabase}`), glueArn(`table/${names.glueDatabase}/*`)],
+      },
+      {
+        Sid: 'WriteCrawlerLogs',
+        Effect: 'Allow',
+        Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: [arn.logGroup('/aws-glue/*'), `${arn.logGroup('/aws-glue/*')}:log-stream:*`],
+      },
+    ]),
+  });
+
+  const glueDatabase = new GlueCatalogDatabase(stack, 'document_metadata', {
+    name: names.glueDatabase,
+    description: `${prefix} RAG document metadata, crawled from s3://${names.documentsBucket}/${raw}/`,
+  });
+  const glueCrawler = new GlueCrawler(stack, 'raw_documents', {
+    name: names.glueCrawler,
+    description: `Raw documents of ${prefix} into ${names.glueDatabase}`,
+    databaseName: glueDatabase.name,
+    role: glueRole.arn,
+    schedule: GLUE_CRAWLER_SCHEDULE,
+    s3Target: [{ path: `s3://${names.documentsBucket}/${raw}/` }],
+    // Incremental crawls require LOG for both schema change behaviours.
+    recrawlPolicy: { recrawlBehavior: 'CRAWL_NEW_FOLDERS_ONLY' },
+    schemaChangePolicy: { updateBehavior: 'LOG', deleteBehavior: 'LOG' },
+  });
+
+  return { key, documentsBucket, milvusBucket, apiRole, milvusRole, glueRole, glueDatabase, glueCrawler };
+}
+
+/** Whole bucket: noncurrent versions expire, stale delete markers and incomplete uploads are cleaned up. */
+function allObjectsRule(noncurrentDays: number): S3BucketLifecycleConfigurationRule {
+  return {
+    id: 'versions-and-uploads',
+    status: 'Enabled',
+    filter: [{}],
+    noncurrentVersionExpiration: [{ noncurrentDays }],
+    expiration: [{ expiredObjectDeleteMarker: true }],
+    abortIncompleteMultipartUpload: [{ daysAfterInitiation: ABORT_INCOMPLETE_UPLOADS_AFTER }],
+  };
+}
+
+/** A bucket with versioning, SSE-KMS (bucket key), no public access, no ACLs, TLS only, and its lifecycle. */
+function hardenedBucket(stack: PlatformStack, id: 'documents' | 'milvus', name: string, key: KmsKey, rules: S3BucketLifecycleConfigurationRule[]): S3Bucket {
+  const bucket = new S3Bucket(stack, id, { bucket: name, tags: { Name: name } });
+  const publicAccessBlock = new S3BucketPublicAccessBlock(stack, `${id}_bucket_public_access_block`, {
+    bucket: bucket.id,
+    blockPublicAcls: true,
+    blockPublicPolicy: true,
+    ignorePublicAcls: true,
+    restrictPublicBuckets: true,
+  });
+  new S3BucketOwnershipControls(stack, `${id}_bucket_ownership_controls`, { bucket: bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } });
+  const versioning = new S3BucketVersioningA(stack, `${id}_bucket_versioning`, { bucket: bucket.id, versioningConfiguration: { status: 'Enabled' } });
+  new S3BucketServerSideEncryptionConfigurationA(stack, `${id}_bucket_encryption`, {
+    bucket: bucket.id,
+    rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: key.arn }, bucketKeyEnabled: true }],
+  });
+  new S3BucketPolicy(stack, `${id}_bucket_policy`, {
+    bucket: bucket.id,
+    policy: policyDocument([denyInsecureTransport(bucket)]),
+    // Applied after the public access block, so the two never race.
+    dependsOn: [publicAccessBlock],
+  });
+  new S3BucketLifecycleConfiguration(stack, `${id}_bucket_lifecycle`, {
+    bucket: bucket.id,
+    rule: rules,
+    // Noncurrent-version rules need versioning in place first.
+    dependsOn: [versioning],
+  });
+  return bucket;
+}
+
+function denyInsecureTransport(bucket: S3Bucket): PolicyStatement {
+  return {
+    Sid: 'DenyInsecureTransport',
+    Effect: 'Deny',
+    Principal: '*',
+    Action: 's3:*',
+    Resource: [bucket.arn, `${bucket.arn}/*`],
+    Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+  };
+}
+
+/**
+ * An IRSA role bound to one service account (for clients that cannot use Pod Identity, see
+ * MILVUS_AWS_IDENTITY), and its inline policy. The cluster's OIDC issuer is read from the cluster
+ * by name: it is assigned by EKS and the cluster lives in the platform stack.
+ */
+function irsaRole(stack: PlatformStack, id: 'milvus', roleName: string, namespace: string, serviceAccount: string, statements: PolicyStatement[]): IamRole {
+  const { ctx } = stack;
+  const clusterName = ctx.names.aws!.clusterName;
+  const cluster = new DataAwsEksCluster(stack, 'cluster', { name: clusterName });
+  // A local, so the trust policy stays plain JSON around `${local.…}` (no quotes inside an interpolation).
+  const issuerHostPath = new TerraformLocal(stack, 'oidc_issuer_host_path', Fn.replace(cluster.identity.get(0).oidc.get(0).issuer, 'https://', '')).asString;
+  const role = new IamRole(stack, `${id}_role`, {
+    name: roleName,
+    description: `RAG ${id} (${namespace}/${serviceAccount}, IRSA) of ${clusterName}`,
+    assumeRolePolicy: webIdentityTrustPolicy(ctx.env.aws!.accountId, issuerHostPath, namespace, serviceAccount),
+  });
+  new IamRolePolicy(stack, `${id}_policy`, { name: `rag-${id}`, role: role.id, policy: policyDocument(statements) });
+  return role;
+}
+
+/** A Pod Identity role bound to one service account, its inline policy and its one association. */
+function podIdentityRole(
+  stack: PlatformStack,
+  id: 'api',
+  roleName: string,
+  namespace: string,
+  serviceAccount: string,
+  statements: PolicyStatement[],
+): IamRole {
+  const clusterName = stack.ctx.names.aws!.clusterName;
+  const role = new IamRole(stack, `${id}_role`, {
+    name: roleName,
+    description: `RAG ${id} (${namespace}/${serviceAccount}) of ${clusterName}`,
+    assumeRolePolicy: podIdentityTrustPolicy(clusterName, namespace, serviceAccount),
+  });
+  new IamRolePolicy(stack, `${id}_policy`, { name: `rag-${id}`, role: role.id, policy: policyDocument(statements) });
+  new EksPodIdentityAssociation(stack, `${id}_pod_identity_association`, {
+    // The cluster lives in the platform stack: its name, not a reference.
+    clusterName,
+    namespace,
+    serviceAccount,
+    roleArn: role.arn,
+  });
+  return role;
+}

@@ -1,0 +1,161 @@
+import { resolvePlatform } from '../../../src/model/defaults';
+import type { PlatformSpec } from '../../../src/model/types';
+import { defaultPlatform } from '../../../src/platform';
+import { buildAwsStacks } from '../../../stacks/aws';
+import { newTerraformApp } from '../../../stacks/constructs/platform-stack';
+import { testContext } from '../../context';
+
+type Json = Record<string, any>;
+
+function render(envName: string, spec: PlatformSpec = defaultPlatform) {
+  const platform = resolvePlatform(spec);
+  const env = platform.environments.find((e) => e.name === envName)!;
+  const ctx = testContext(platform, env);
+  const stacks = buildAwsStacks(newTerraformApp(), ctx);
+  return { stackNames: stacks.map((s) => s.stackName), platform: stacks[0].render() as Json, env, names: ctx.names };
+}
+const of = (json: Json, type: string): Record<string, Json> => json.resource?.[type] ?? {};
+const ref = (address: string) => `\${${address}}`;
+const SG_ID = ref('aws_security_group.vpc_endpoints_security_group.id');
+
+/** Every environment's RAG platform removed, on a copy of the default model. */
+function withoutRag(): PlatformSpec {
+  const spec: PlatformSpec = structuredClone(defaultPlatform);
+  for (const env of spec.environments) delete env.workloads!.rag;
+  return spec;
+}
+
+describe('aws VPC endpoints (platform stack)', () => {
+  const dev = render('aws-dev');
+  const prod = render('aws-prod');
+
+  /** `${aws_subnet.private_subnet_<i>.id}` for every private subnet of the rendered stack. */
+  const privateSubnetIds = (json: Json) =>
+    Object.keys(of(json, 'aws_subnet'))
+      .filter((id) => id.startsWith('private_subnet_'))
+      .sort()
+      .map((id) => ref(`aws_subnet.${id}.id`));
+
+  it('has exactly the S3 gateway and the sts, eks-auth and bedrock-runtime interface endpoints', () => {
+    for (const r of [dev, prod]) {
+      const endpoints = of(r.platform, 'aws_vpc_endpoint');
+      expect(Object.keys(endpoints).sort()).toEqual(['bedrock_runtime_endpoint', 'eks_auth_endpoint', 's3_gateway_endpoint', 'sts_endpoint']);
+      for (const e of Object.values(endpoints)) expect(e.vpc_id).toBe(ref('aws_vpc.vpc.id'));
+    }
+  });
+
+  it('routes S3 through a gateway endpoint on every private route table (and no public one)', () => {
+    for (const r of [dev, prod]) {
+      const s3 = of(r.platform, 'aws_vpc_endpoint').s3_gateway_endpoint;
+      const privateTables = Object.keys(of(r.platform, 'aws_route_table'))
+        .filter((id) => id.startsWith('private_route_table_'))
+        .sort()
+        .map((id) => ref(`aws_route_table.${id}.id`));
+      expect(privateTables).toHaveLength(r.env.network.zones);
+      expect(s3).toEqual({
+        vpc_id: ref('aws_vpc.vpc.id'),
+        service_name: `com.amazonaws.${r.env.region}.s3`,
+        vpc_endpoint_type: 'Gateway',
+        route_table_ids: privateTables,
+        tags: { Name: `${r.names.prefix}-s3` },
+      });
+      expect(s3.route_table_ids).not.toContain(ref('aws_route_table.public_route_table.id'));
+    }
+  });
+
+  it('puts the bedrock-runtime endpoint in exactly the private subnets, with private DNS and the endpoints security group', () => {
+    for (const r of [dev, prod]) {
+      const bedrock = of(r.platform, 'aws_vpc_endpoint').bedrock_runtime_endpoint;
+      const subnets = privateSubnetIds(r.platform);
+      expect(subnets).toHaveLength(r.env.network.zones);
+      expect(bedrock).toMatchObject({
+        service_name: `com.amazonaws.${r.env.region}.bedrock-runtime`,
+        vpc_endpoint_type: 'Interface',
+        private_dns_enabled: true,
+        subnet_ids: subnets,
+        security_group_ids: [SG_ID],
+      });
+      for (const id of bedrock.subnet_ids) expect(id).not.toMatch(/public/);
+    }
+  });
+
+  it('limits the bedrock-runtime endpoint policy to invoking the model ARNs, by this account', () => {
+    for (const r of [dev, prod]) {
+      const modelArns = r.names.rag!.aws!.modelArns;
+      const bedrock = r.env.rag!.bedrock!;
+      expect(modelArns).toEqual([
+        `arn:aws:bedrock:${r.env.region}::foundation-model/${bedrock.chatModelId}`,
+        `arn:aws:bedrock:${r.env.region}::foundation-model/${bedrock.embeddingModelId}`,
+      ]);
+      const policy = JSON.parse(of(r.platform, 'aws_vpc_endpoint').bedrock_runtime_endpoint.policy);
+      expect(policy).toEqual({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'InvokeConfiguredModels',
+            Effect: 'Allow',
+            Principal: '*',
+            Action: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
+            Resource: modelArns,
+            Condition: { StringEquals: { 'aws:PrincipalAccount': r.env.aws!.accountId } },
+          },
+        ],
+      });
+    }
+    // A model change reaches the endpoint policy.
+    const spec: PlatformSpec = structuredClone(defaultPlatform);
+    spec.environments.find((e) => e.name === 'aws-dev')!.workloads!.rag!.bedrock = { chatModelId: 'anthropic.claude-3-haiku-20240307-v1:0' };
+    const policy = JSON.parse(of(render('aws-dev', spec).platform, 'aws_vpc_endpoint').bedrock_runtime_endpoint.policy);
+    expect(policy.Statement[0].Resource[0]).toBe('arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0');
+  });
+
+  it('has STS and EKS Auth interface endpoints (IRSA and Pod Identity credentials) with private DNS in the private subnets', () => {
+    for (const r of [dev, prod]) {
+      const endpoints = of(r.platform, 'aws_vpc_endpoint');
+      for (const [id, service] of [['sts_endpoint', 'sts'], ['eks_auth_endpoint', 'eks-auth']]) {
+        expect(endpoints[id]).toEqual({
+          vpc_id: ref('aws_vpc.vpc.id'),
+          service_name: `com.amazonaws.${r.env.region}.${service}`,
+          vpc_endpoint_type: 'Interface',
+          private_dns_enabled: true,
+          subnet_ids: privateSubnetIds(r.platform),
+          security_group_ids: [SG_ID],
+          tags: { Name: `${r.names.prefix}-${service}` },
+        });
+      }
+    }
+  });
+
+  it('lets only TCP 443 from the VPC CIDR into the endpoints security group, and nothing out', () => {
+    for (const r of [dev, prod]) {
+      const sg = of(r.platform, 'aws_security_group').vpc_endpoints_security_group;
+      expect(sg.vpc_id).toBe(ref('aws_vpc.vpc.id'));
+      // No inline rules: ingress comes from the one rule resource, and Terraform drops AWS's default egress.
+      expect(sg.ingress).toBeUndefined();
+      expect(sg.egress).toBeUndefined();
+      const ingress = Object.values(of(r.platform, 'aws_vpc_security_group_ingress_rule')).filter((rule) => rule.security_group_id === SG_ID);
+      expect(ingress).toEqual([
+        expect.objectContaining({ ip_protocol: 'tcp', from_port: 443, to_port: 443, cidr_ipv4: r.env.network.cidr }),
+      ]);
+      expect(ingress[0].cidr_ipv6).toBeUndefined();
+      expect(ingress[0].referenced_security_group_id).toBeUndefined();
+      expect(Object.values(of(r.platform, 'aws_vpc_security_group_egress_rule')).filter((rule) => rule.security_group_id === SG_ID)).toEqual([]);
+      expect(Object.values(of(r.platform, 'aws_security_group_rule')).filter((rule) => rule.security_group_id === SG_ID)).toEqual([]);
+    }
+  });
+});
+
+describe('RAG disabled', () => {
+  const spec = withoutRag();
+  it('renders no bedrock-runtime endpoint and no rag stack, but keeps S3, STS and EKS Auth', () => {
+    for (const envName of ['aws-dev', 'aws-prod']) {
+      const r = render(envName, spec);
+      expect(r.stackNames).not.toContain('rag');
+      expect(Object.keys(of(r.platform, 'aws_vpc_endpoint')).sort()).toEqual(['eks_auth_endpoint', 's3_gateway_endpoint', 'sts_endpoint']);
+      expect(JSON.stringify(r.platform)).not.toMatch(/bedrock/);
+    }
+  });
+  it('leaves the default model untouched', () => {
+    expect(defaultPlatform.environments.every((e) => e.workloads?.rag?.enabled)).toBe(true);
+  });
+});

@@ -1,0 +1,499 @@
+/** Behaviour of the Azure `rag` stack and the shared private DNS zones, asserted on the rendered Terraform JSON. */
+import * as fs from 'fs';
+import * as path from 'path';
+import { resolvePlatform } from '../../../src/model/defaults';
+import { namesFor, RAG_OUTPUTS, serviceAccountSubject } from '../../../src/model/naming';
+import type { EnvironmentSpec, PlatformSpec } from '../../../src/model/types';
+import { defaultPlatform, EXAMPLE_AZURE_SUBSCRIPTION, EXAMPLE_AZURE_TENANT } from '../../../src/platform';
+import { buildAzureStacks } from '../../../stacks/azure';
+import { newTerraformApp } from '../../../stacks/constructs/platform-stack';
+import { testContext } from '../../context';
+
+type Json = Record<string, any>;
+
+function renderStacks(envName: string, spec: PlatformSpec = defaultPlatform): Record<string, Json> {
+  const platform = resolvePlatform(spec);
+  const env = platform.environments.find((e) => e.name === envName);
+  if (!env) throw new Error(`no environment ${envName}`);
+  const stacks = buildAzureStacks(newTerraformApp(), testContext(platform, env));
+  return Object.fromEntries(stacks.map((s) => [s.stackName, s.render() as Json]));
+}
+
+function withEnv(envName: string, change: (env: EnvironmentSpec) => EnvironmentSpec): PlatformSpec {
+  return { ...defaultPlatform, environments: defaultPlatform.environments.map((e) => (e.name === envName ? change(e) : e)) };
+}
+
+function resources(json: Json, type: string): Record<string, Json> {
+  return json.resource?.[type] ?? {};
+}
+
+function one(json: Json, type: string, id: string): Json {
+  const r = resources(json, type)[id];
+  if (!r) throw new Error(`${type}.${id} not rendered; have: ${Object.keys(resources(json, type)).join(', ')}`);
+  return r;
+}
+
+function block(value: unknown): Json {
+  return (Array.isArray(value) ? value[0] : value) as Json;
+}
+
+function allResources(json: Json): { type: string; id: string; body: Json }[] {
+  return Object.entries((json.resource ?? {}) as Record<string, Record<string, Json>>).flatMap(([type, byId]) =>
+    Object.entries(byId).map(([id, body]) => ({ type, id, body })),
+  );
+}
+
+const ref = (type: string, id: string, attr: string) => `\${${type}.${id}.${attr}}`;
+const resolved = resolvePlatform(defaultPlatform);
+const envOf = (envName: string) => resolved.environments.find((e) => e.name === envName)!;
+const names = (envName: string) => namesFor(resolved, envOf(envName));
+
+const devStacks = renderStacks('azure-dev');
+const prodStacks = renderStacks('azure-prod');
+const dev = devStacks.rag;
+const prod = prodStacks.rag;
+const envs: [string, Json][] = [
+  ['azure-dev', dev],
+  ['azure-prod', prod],
+];
+const platformIds = (envName: string) => {
+  const rg = `/subscriptions/${EXAMPLE_AZURE_SUBSCRIPTION}/resourceGroups/rg-acme-${envName}`;
+  const vnet = `${rg}/providers/Microsoft.Network/virtualNetworks/vnet-acme-${envName}`;
+  return { vnet, endpoints: `${vnet}/subnets/snet-endpoints`, zone: (name: string) => `${rg}/providers/Microsoft.Network/privateDnsZones/${name}` };
+};
+const ZONES = {
+  openai: 'privatelink.openai.azure.com',
+  blob: 'privatelink.blob.core.windows.net',
+  dfs: 'privatelink.dfs.core.windows.net',
+  queue: 'privatelink.queue.core.windows.net',
+  table: 'privatelink.table.core.windows.net',
+};
+const container = (role: string) => ref('azurerm_storage_container', `${role}_container`, 'id');
+
+describe('azure rag stack: stacks and terraform settings', () => {
+  it('is built after platform and edw in every Azure env with RAG enabled', () => {
+    expect(Object.keys(devStacks)).toEqual(['platform', 'edw', 'rag']);
+    expect(Object.keys(prodStacks)).toEqual(['platform', 'edw', 'rag']);
+  });
+
+  it('is not built, and no OpenAI zone is created in dev, when RAG is disabled', () => {
+    const spec = withEnv('azure-dev', (e) => ({ ...e, workloads: { ...e.workloads, rag: { enabled: false } } }));
+    const stacks = renderStacks('azure-dev', spec);
+    expect(Object.keys(stacks)).toEqual(['platform', 'edw']);
+    expect(resources(stacks.platform, 'azurerm_private_dns_zone')).toEqual({});
+  });
+
+  it.each(envs)('%s uses its own state key <env>/rag.tfstate in the environment backend', (name, json) => {
+    expect(json.terraform.backend.azurerm).toEqual({
+      container_name: 'tfstate',
+      key: `${name}/rag.tfstate`,
+      resource_group_name: 'rg-acme-tfstate',
+      storage_account_name: name === 'azure-prod' ? 'acmetfstateprod' : 'acmetfstatedev',
+      subscription_id: EXAMPLE_AZURE_SUBSCRIPTION,
+      tenant_id: EXAMPLE_AZURE_TENANT,
+      use_azuread_auth: true,
+    });
+    expect(json.terraform.required_providers.azurerm.source).toBe('registry.terraform.io/hashicorp/azurerm');
+  });
+
+  it.each(envs)('%s pins the subscription and keeps the provider off the storage data plane', (_name, json) => {
+    expect(json.provider.azurerm).toEqual([
+      { features: [{ storage: [{ data_plane_available: false }] }], subscription_id: EXAMPLE_AZURE_SUBSCRIPTION, storage_use_azuread: true },
+    ]);
+  });
+
+  it.each(envs)('%s has no cross-stack references and its own resource group', (name, json) => {
+    expect(JSON.stringify(json)).not.toContain('terraform_remote_state');
+    expect(Object.keys(json.data)).toEqual(['azurerm_kubernetes_cluster']);
+    expect(json.data.azurerm_kubernetes_cluster.kubernetes_cluster).toEqual({ name: `aks-acme-${name}`, resource_group_name: `rg-acme-${name}` });
+    expect(one(json, 'azurerm_resource_group', 'resource_group').name).toBe(names(name).rag!.azure!.resourceGroupName);
+    expect(names(name).rag!.azure!.resourceGroupName).toBe(`rg-acme-${name}-rag`);
+  });
+});
+
+describe('azure rag stack: Azure OpenAI', () => {
+  it.each(envs)('%s is an OpenAI account with the custom subdomain from names, public access and keys off', (name, json) => {
+    const rag = names(name).rag!.azure!;
+    expect(one(json, 'azurerm_cognitive_account', 'openai_account')).toMatchObject({
+      name: rag.openaiAccountName,
+      kind: 'OpenAI',
+      sku_name: 'S0',
+      custom_subdomain_name: rag.openaiAccountName,
+      public_network_access_enabled: false,
+      local_auth_enabled: false,
+      resource_group_name: ref('azurerm_resource_group', 'resource_group', 'name'),
+    });
+    expect(block(one(json, 'azurerm_cognitive_account', 'openai_account').network_acls)).toEqual({ default_action: 'Deny', bypass: 'None' });
+    // The endpoint the chart uses is the one the subdomain gives.
+    expect(rag.openaiEndpoint).toBe(`https://${rag.openaiAccountName}.openai.azure.com/`);
+  });
+
+  it.each(envs)('%s deploys the chat and embedding models of the model, pinned', (name, json) => {
+    const openai = envOf(name).rag!.openai!;
+    for (const kind of ['chat', 'embedding'] as const) {
+      const d = one(json, 'azurerm_cognitive_deployment', `openai_${kind}_deployment`);
+      expect(d).toMatchObject({
+        name: openai[kind].deployment,
+        cognitive_account_id: ref('azurerm_cognitive_account', 'openai_account', 'id'),
+        version_upgrade_option: 'NoAutoUpgrade',
+      });
+      expect(block(d.model)).toEqual({ format: 'OpenAI', name: openai[kind].model, version: openai[kind].version });
+      expect(block(d.sku)).toEqual({ name: openai[kind].sku, capacity: openai[kind].capacity });
+    }
+    expect(Object.keys(resources(json, 'azurerm_cognitive_deployment'))).toHaveLength(2);
+  });
+
+  it('follows a changed model (deployment name, model, version, capacity)', () => {
+    const spec = withEnv('azure-dev', (e) => ({
+      ...e,
+      workloads: { ...e.workloads, rag: { ...e.workloads!.rag!, openai: { chat: { deployment: 'gpt4o-mini', model: 'gpt-4o-mini', version: '2024-07-18', capacity: 30 } } } },
+    }));
+    const d = one(renderStacks('azure-dev', spec).rag, 'azurerm_cognitive_deployment', 'openai_chat_deployment');
+    expect(d.name).toBe('gpt4o-mini');
+    expect(block(d.model)).toMatchObject({ name: 'gpt-4o-mini', version: '2024-07-18' });
+    expect(block(d.sku).capacity).toBe(30);
+  });
+
+  it.each(envs)('%s reaches the account through a private endpoint in the endpoints subnet, on the shared openai zone', (name, json) => {
+    const ids = platformIds(name);
+    const endpoint = one(json, 'azurerm_private_endpoint', 'openai_private_endpoint');
+    expect(endpoint.subnet_id).toBe(ids.endpoints);
+    expect(block(endpoint.private_service_connection)).toMatchObject({
+      private_connection_resource_id: ref('azurerm_cognitive_account', 'openai_account', 'id'),
+      subresource_names: ['account'],
+      is_manual_connection: false,
+    });
+    expect(block(endpoint.private_dns_zone_group)).toEqual({ name: 'openai', private_dns_zone_ids: [ids.zone(ZONES.openai)] });
+  });
+});
+
+describe('azure platform stack: shared private DNS zones', () => {
+  const platformOf = (name: string) => (name === 'azure-prod' ? prodStacks : devStacks).platform;
+
+  it.each(['azure-dev', 'azure-prod'])('%s links the openai zone to the cluster VNet, in the platform resource group', (name) => {
+    const platform = platformOf(name);
+    expect(one(platform, 'azurerm_private_dns_zone', 'private_dns_zone_openai')).toMatchObject({
+      name: ZONES.openai,
+      resource_group_name: ref('azurerm_resource_group', 'resource_group', 'name'),
+    });
+    expect(one(platform, 'azurerm_private_dns_zone_virtual_network_link', 'private_dns_zone_virtual_network_link_openai')).toMatchObject({
+      name: `pdnslink-acme-${name}-openai`,
+      private_dns_zone_name: ref('azurerm_private_dns_zone', 'private_dns_zone_openai', 'name'),
+      virtual_network_id: ref('azurerm_virtual_network', 'virtual_network', 'id'),
+      registration_enabled: false,
+    });
+    // The ids workload stacks compute point at exactly these resources.
+    expect(one(platform, 'azurerm_resource_group', 'resource_group').name).toBe(`rg-acme-${name}`);
+    expect(one(platform, 'azurerm_virtual_network', 'virtual_network').name).toBe(`vnet-acme-${name}`);
+    expect(one(platform, 'azurerm_subnet', 'subnet_endpoints').name).toBe('snet-endpoints');
+  });
+
+  it('has every storage and openai zone in prod, each once and linked to the VNet; only openai in dev', () => {
+    const zonesOf = (json: Json) =>
+      Object.entries(resources(json, 'azurerm_private_dns_zone'))
+        .filter(([id]) => id.startsWith('private_dns_zone_'))
+        .map(([id, z]) => [id.replace('private_dns_zone_', ''), z.name]);
+    expect(Object.fromEntries(zonesOf(prodStacks.platform))).toEqual(ZONES);
+    expect(Object.fromEntries(zonesOf(devStacks.platform))).toEqual({ openai: ZONES.openai });
+    for (const key of Object.keys(ZONES)) {
+      expect(one(prodStacks.platform, 'azurerm_private_dns_zone_virtual_network_link', `private_dns_zone_virtual_network_link_${key}`).virtual_network_id).toBe(
+        ref('azurerm_virtual_network', 'virtual_network', 'id'),
+      );
+    }
+    const all = Object.values(resources(prodStacks.platform, 'azurerm_private_dns_zone')).map((z) => z.name);
+    expect(new Set(all).size).toBe(all.length);
+    // The registry keeps its own zone; the workload stacks own none.
+    expect(all).toContain('privatelink.azurecr.io');
+    for (const stacks of [devStacks, prodStacks]) {
+      for (const workload of ['edw', 'rag']) expect(resources(stacks[workload], 'azurerm_private_dns_zone')).toEqual({});
+    }
+  });
+
+  it('keeps the ACR private endpoint on its zone in the endpoints subnet (prod)', () => {
+    const endpoint = one(prodStacks.platform, 'azurerm_private_endpoint', 'container_registry_private_endpoint');
+    expect(endpoint.subnet_id).toBe(ref('azurerm_subnet', 'subnet_endpoints', 'id'));
+    expect(block(endpoint.private_dns_zone_group).private_dns_zone_ids).toEqual([ref('azurerm_private_dns_zone', 'container_registry_private_dns_zone', 'id')]);
+  });
+
+  it('every workload endpoint zone group points at a zone the platform stack of its env creates', () => {
+    for (const [name, stacks] of [
+      ['azure-dev', devStacks],
+      ['azure-prod', prodStacks],
+    ] as const) {
+      const created = Object.values(resources(stacks.platform, 'azurerm_private_dns_zone')).map((z) => platformIds(name).zone(z.name));
+      for (const workload of ['edw', 'rag']) {
+        for (const endpoint of Object.values(resources(stacks[workload], 'azurerm_private_endpoint'))) {
+          expect(endpoint.subnet_id).toBe(platformIds(name).endpoints);
+          for (const id of block(endpoint.private_dns_zone_group).private_dns_zone_ids) expect(created).toContain(id);
+        }
+      }
+    }
+  });
+});
+
+describe('azure rag stack: ADLS Gen2 storage', () => {
+  it.each(envs)('%s hardens an hns-enabled account: key-less, TLS 1.2, https only, no public blobs, double encryption', (name, json) => {
+    expect(one(json, 'azurerm_storage_account', 'storage_account')).toMatchObject({
+      name: names(name).rag!.azure!.storageAccountName,
+      account_kind: 'StorageV2',
+      account_replication_type: name === 'azure-prod' ? 'ZRS' : 'LRS',
+      is_hns_enabled: true,
+      https_traffic_only_enabled: true,
+      min_tls_version: 'TLS1_2',
+      shared_access_key_enabled: false,
+      default_to_oauth_authentication: true,
+      local_user_enabled: false,
+      allow_nested_items_to_be_public: false,
+      infrastructure_encryption_enabled: true,
+      public_network_access_enabled: name !== 'azure-prod',
+    });
+  });
+
+  it.each(envs)('%s creates raw, processed, embeddings and milvus containers through Resource Manager', (name, json) => {
+    const env = envOf(name);
+    const expected = { raw: env.rag!.documents.raw, processed: env.rag!.documents.processed, embeddings: env.rag!.documents.embeddings, milvus: names(name).rag!.azure!.milvusContainer };
+    expect(Object.keys(resources(json, 'azurerm_storage_container')).sort()).toEqual(['embeddings_container', 'milvus_container', 'processed_container', 'raw_container']);
+    for (const [role, containerName] of Object.entries(expected)) {
+      expect(one(json, 'azurerm_storage_container', `${role}_container`)).toEqual({
+        name: containerName,
+        storage_account_id: ref('azurerm_storage_account', 'storage_account', 'id'),
+        container_access_type: 'private',
+      });
+    }
+  });
+
+  it('has blob and dfs private endpoints on the shared zones in prod only', () => {
+    const ids = platformIds('azure-prod');
+    for (const sub of ['blob', 'dfs'] as const) {
+      const endpoint = one(prod, 'azurerm_private_endpoint', `storage_${sub}_private_endpoint`);
+      expect(endpoint.subnet_id).toBe(ids.endpoints);
+      expect(block(endpoint.private_service_connection)).toMatchObject({
+        private_connection_resource_id: ref('azurerm_storage_account', 'storage_account', 'id'),
+        subresource_names: [sub],
+      });
+      expect(block(endpoint.private_dns_zone_group)).toEqual({ name: sub, private_dns_zone_ids: [ids.zone(ZONES[sub])] });
+    }
+    expect(Object.keys(resources(prod, 'azurerm_private_endpoint')).sort()).toEqual(['openai_private_endpoint', 'storage_blob_private_endpoint', 'storage_dfs_private_endpoint']);
+    expect(Object.keys(resources(dev, 'azurerm_private_endpoint'))).toEqual(['openai_private_endpoint']);
+  });
+});
+
+describe('azure rag stack: Data Factory', () => {
+  it.each(envs)('%s has a system-assigned identity; public network access off in prod (on in dev)', (name, json) => {
+    const factory = one(json, 'azurerm_data_factory', 'data_factory');
+    expect(factory).toMatchObject({ name: names(name).rag!.azure!.dataFactoryName, public_network_enabled: name !== 'azure-prod' });
+    expect(block(factory.identity)).toEqual({ type: 'SystemAssigned' });
+  });
+
+  it.each(envs)('%s links the account with the factory identity: no keys, secrets or connection strings', (name, json) => {
+    const linked = one(json, 'azurerm_data_factory_linked_service_data_lake_storage_gen2', 'data_factory_linked_service_documents');
+    expect(linked).toMatchObject({
+      data_factory_id: ref('azurerm_data_factory', 'data_factory', 'id'),
+      url: `https://${names(name).rag!.azure!.storageAccountName}.dfs.core.windows.net`,
+      use_managed_identity: true,
+    });
+    for (const secret of ['storage_account_key', 'service_principal_key', 'service_principal_id', 'tenant', 'connection_string']) expect(linked[secret]).toBeUndefined();
+  });
+
+  it('runs prod pipelines in a managed VNet that reaches the account over managed private endpoints', () => {
+    expect(one(prod, 'azurerm_data_factory', 'data_factory').managed_virtual_network_enabled).toBe(true);
+    expect(one(prod, 'azurerm_data_factory_integration_runtime_azure', 'data_factory_integration_runtime')).toMatchObject({
+      virtual_network_enabled: true,
+      data_factory_id: ref('azurerm_data_factory', 'data_factory', 'id'),
+    });
+    expect(one(prod, 'azurerm_data_factory_linked_service_data_lake_storage_gen2', 'data_factory_linked_service_documents').integration_runtime_name).toBe(
+      ref('azurerm_data_factory_integration_runtime_azure', 'data_factory_integration_runtime', 'name'),
+    );
+    for (const sub of ['blob', 'dfs']) {
+      expect(one(prod, 'azurerm_data_factory_managed_private_endpoint', `data_factory_storage_${sub}_managed_private_endpoint`)).toMatchObject({
+        target_resource_id: ref('azurerm_storage_account', 'storage_account', 'id'),
+        subresource_name: sub,
+      });
+    }
+    expect(resources(dev, 'azurerm_data_factory_managed_private_endpoint')).toEqual({});
+    expect(resources(dev, 'azurerm_data_factory_integration_runtime_azure')).toEqual({});
+    expect(one(dev, 'azurerm_data_factory', 'data_factory').managed_virtual_network_enabled).toBe(false);
+  });
+});
+
+describe('azure rag stack: identities and roles', () => {
+  const issuer = '${data.azurerm_kubernetes_cluster.kubernetes_cluster.oidc_issuer_url}';
+
+  it.each(envs)('%s federates the API and Milvus identities with rag/rag-api and rag/milvus', (name, json) => {
+    const rag = names(name).rag!;
+    expect(serviceAccountSubject(rag.namespace, rag.api)).toBe('system:serviceaccount:rag:rag-api');
+    expect(serviceAccountSubject(rag.namespace, rag.milvusServiceAccount)).toBe('system:serviceaccount:rag:milvus');
+    const expected = { api: 'system:serviceaccount:rag:rag-api', milvus: 'system:serviceaccount:rag:milvus' };
+    const identityNames = { api: rag.azure!.apiIdentityName, milvus: rag.azure!.milvusIdentityName };
+    expect(Object.keys(resources(json, 'azurerm_federated_identity_credential')).sort()).toEqual(['api_federated_identity_credential', 'milvus_federated_identity_credential']);
+    for (const role of ['api', 'milvus'] as const) {
+      expect(one(json, 'azurerm_user_assigned_identity', `${role}_identity`).name).toBe(identityNames[role]);
+      expect(one(json, 'azurerm_federated_identity_credential', `${role}_federated_identity_credential`)).toMatchObject({
+        subject: expected[role],
+        audience: ['api://AzureADTokenExchange'],
+        issuer,
+        parent_id: ref('azurerm_user_assigned_identity', `${role}_identity`, 'id'),
+      });
+    }
+  });
+
+  it.each(envs)('%s grants exactly the least roles, each on the account or one container', (_name, json) => {
+    const assignments = Object.entries(resources(json, 'azurerm_role_assignment'))
+      .map(([id, r]) => ({ id, role: r.role_definition_name, scope: r.scope, principal: r.principal_id }))
+      .sort((a, b) => a.id.localeCompare(b.id));
+    const identity = (role: string) => ref('azurerm_user_assigned_identity', `${role}_identity`, 'principal_id');
+    const factory = '${azurerm_data_factory.data_factory.identity[0].principal_id}';
+    expect(assignments).toEqual([
+      { id: 'api_embeddings_role_assignment', role: 'Storage Blob Data Reader', scope: container('embeddings'), principal: identity('api') },
+      { id: 'api_openai_role_assignment', role: 'Cognitive Services OpenAI User', scope: ref('azurerm_cognitive_account', 'openai_account', 'id'), principal: identity('api') },
+      { id: 'api_processed_role_assignment', role: 'Storage Blob Data Reader', scope: container('processed'), principal: identity('api') },
+      { id: 'data_factory_processed_role_assignment', role: 'Storage Blob Data Contributor', scope: container('processed'), principal: factory },
+      { id: 'data_factory_raw_role_assignment', role: 'Storage Blob Data Reader', scope: container('raw'), principal: factory },
+      { id: 'milvus_milvus_role_assignment', role: 'Storage Blob Data Contributor', scope: container('milvus'), principal: identity('milvus') },
+    ]);
+    for (const r of Object.values(resources(json, 'azurerm_role_assignment'))) expect(r.principal_type).toBe('ServicePrincipal');
+  });
+
+  it.each(envs)('%s outputs the client ids under the RAG_OUTPUTS names, the OpenAI endpoint and the storage account name', (_name, json) => {
+    expect(Object.keys(json.output).sort()).toEqual([...Object.values(RAG_OUTPUTS), 'openai_endpoint', 'storage_account_name'].sort());
+    expect(json.output[RAG_OUTPUTS.apiClientId].value).toBe(ref('azurerm_user_assigned_identity', 'api_identity', 'client_id'));
+    expect(json.output[RAG_OUTPUTS.milvusClientId].value).toBe(ref('azurerm_user_assigned_identity', 'milvus_identity', 'client_id'));
+    expect(json.output.openai_endpoint.value).toBe(ref('azurerm_cognitive_account', 'openai_account', 'endpoint'));
+    expect(json.output.storage_account_name.value).toBe(ref('azurerm_storage_account', 'storage_account', 'name'));
+  });
+});
+
+describe('azure rag stack: output hygiene', () => {
+  it('keeps stable, snake_case addresses', () => {
+    const addresses = (json: Json) => allResources(json).map((r) => `${r.type}.${r.id}`).sort();
+    const common = [
+      'azurerm_cognitive_account.openai_account',
+      'azurerm_cognitive_deployment.openai_chat_deployment',
+      'azurerm_cognitive_deployment.openai_embedding_deployment',
+      'azurerm_data_factory.data_factory',
+      'azurerm_data_factory_linked_service_data_lake_storage_gen2.data_factory_linked_service_documents',
+      'azurerm_federated_identity_credential.api_federated_identity_credential',
+      'azurerm_federated_identity_credential.milvus_federated_identity_credential',
+      'azurerm_private_endpoint.openai_private_endpoint',
+      'azurerm_resource_group.resource_group',
+      'azurerm_role_assignment.api_embeddings_role_assignment',
+      'azurerm_role_assignment.api_openai_role_assignment',
+      'azurerm_role_assignment.api_processed_role_assignment',
+      'azurerm_role_assignment.data_factory_processed_role_assignment',
+      'azurerm_role_assignment.data_factory_raw_role_assignment',
+      'azurerm_role_assignment.milvus_milvus_role_assignment',
+      'azurerm_storage_account.storage_account',
+      'azurerm_storage_container.embeddings_container',
+      'azurerm_storage_container.milvus_container',
+      'azurerm_storage_container.processed_container',
+      'azurerm_storage_container.raw_container',
+      'azurerm_user_assigned_identity.api_identity',
+      'azurerm_user_assigned_identity.milvus_identity',
+    ];
+    expect(addresses(dev)).toEqual(common);
+    expect(addresses(prod)).toEqual(
+      [
+        ...common,
+        'azurerm_data_factory_integration_runtime_azure.data_factory_integration_runtime',
+        'azurerm_data_factory_managed_private_endpoint.data_factory_storage_blob_managed_private_endpoint',
+        'azurerm_data_factory_managed_private_endpoint.data_factory_storage_dfs_managed_private_endpoint',
+        'azurerm_private_endpoint.storage_blob_private_endpoint',
+        'azurerm_private_endpoint.storage_dfs_private_endpoint',
+      ].sort(),
+    );
+    for (const id of [...allResources(prod).map((r) => r.id), ...Object.keys(prod.output)]) expect(id).toMatch(/^[a-z][a-z0-9]*(_[a-z0-9]+)*$/);
+  });
+
+  it.each(envs)('%s renders deterministically, without cdktf metadata, paths, secrets or timestamps', (name, json) => {
+    const text = JSON.stringify(json);
+    expect(JSON.stringify(renderStacks(name).rag)).toBe(text);
+    expect(text).not.toContain('"//"');
+    expect(text).not.toContain(process.cwd());
+    expect(text).not.toContain('undefined');
+    expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
+    expect(text).not.toMatch(/AccountKey=|SharedAccessSignature|primary_access_key|connection_string/i);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Against the vendored azurerm provider schema, like schema.test.ts does for the platform stack.
+
+interface SchemaBlock {
+  attributes?: Record<string, { required?: boolean; optional?: boolean; computed?: boolean }>;
+  block_types?: Record<string, { nesting_mode: string; min_items?: number; max_items?: number; block: SchemaBlock }>;
+}
+const SCHEMA_PATH = path.join(__dirname, '../../../../shared/schemas/terraform/azurerm.schema.json');
+const schemaPresent = fs.existsSync(SCHEMA_PATH);
+const META_ARGUMENTS = new Set(['depends_on', 'lifecycle', 'provider', 'count', 'for_each', 'provisioner', 'connection']);
+
+/** Version gaps between the bindings/pinned provider (azurerm 4.55.0) and the vendored schema (4.65.0): none. */
+const VERSION_GAP_ALLOWANCES = new Set<string>([]);
+
+function check(body: Json, schema: SchemaBlock, where: string, allowancePrefix: string, topLevel: boolean): string[] {
+  const problems: string[] = [];
+  const attributes = schema.attributes ?? {};
+  const blocks = schema.block_types ?? {};
+  for (const key of Object.keys(body)) {
+    if (topLevel && META_ARGUMENTS.has(key)) continue;
+    if (key in attributes) {
+      const a = attributes[key];
+      if (!a.required && !a.optional) problems.push(`${where}.${key}: computed-only attribute cannot be set`);
+      continue;
+    }
+    if (key in blocks) {
+      const b = blocks[key];
+      const items = Array.isArray(body[key]) ? (body[key] as Json[]) : [body[key] as Json];
+      if (b.max_items !== undefined && b.max_items > 0 && items.length > b.max_items) problems.push(`${where}.${key}: ${items.length} blocks, at most ${b.max_items}`);
+      if (b.min_items !== undefined && items.length < b.min_items) problems.push(`${where}.${key}: ${items.length} blocks, at least ${b.min_items}`);
+      items.forEach((item, i) => problems.push(...check(item, b.block, `${where}.${key}[${i}]`, `${allowancePrefix}.${key}`, false)));
+      continue;
+    }
+    if (!VERSION_GAP_ALLOWANCES.has(`${allowancePrefix}.${key}`)) problems.push(`${where}.${key}: not in the provider schema`);
+  }
+  for (const [key, a] of Object.entries(attributes)) if (a.required && !(key in body)) problems.push(`${where}.${key}: required attribute missing`);
+  for (const [key, b] of Object.entries(blocks)) if ((b.min_items ?? 0) > 0 && !(key in body)) problems.push(`${where}.${key}: required block missing`);
+  return problems;
+}
+
+(schemaPresent ? describe : describe.skip)('azure rag stack against the azurerm provider schema', () => {
+  const schema = schemaPresent ? (JSON.parse(fs.readFileSync(SCHEMA_PATH, 'utf8')) as Json) : {};
+  const provider = schemaPresent ? (Object.values(schema.provider_schemas as Record<string, Json>)[0] as Json) : {};
+
+  const cases: [string, Json][] = [
+    ['azure-dev rag', dev],
+    ['azure-prod rag', prod],
+    ['azure-dev platform', devStacks.platform],
+    ['azure-prod platform', prodStacks.platform],
+  ];
+
+  it.each(cases)('%s: every resource, data source, attribute and block is valid for the schema', (_name, json) => {
+    const problems: string[] = [];
+    for (const [kind, schemas] of [
+      ['resource', provider.resource_schemas],
+      ['data', provider.data_source_schemas],
+    ] as const) {
+      for (const [type, byId] of Object.entries((json[kind] ?? {}) as Record<string, Record<string, Json>>)) {
+        const typeSchema = schemas[type] as { block: SchemaBlock } | undefined;
+        if (!typeSchema) {
+          problems.push(`${kind} ${type}: not in the provider schema`);
+          continue;
+        }
+        for (const [id, body] of Object.entries(byId)) problems.push(...check(body, typeSchema.block, `${kind}.${type}.${id}`, type, true));
+      }
+    }
+    for (const [i, body] of (json.provider.azurerm as Json[]).entries()) {
+      problems.push(...check(body, provider.provider.block as SchemaBlock, `provider.azurerm[${i}]`, 'provider', true));
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it.each(envs)('%s: every resource whose schema has tags carries the environment tags', (name, json) => {
+    const expected = envOf(name).tags;
+    const untagged: string[] = [];
+    for (const [type, byId] of Object.entries(json.resource as Record<string, Record<string, Json>>)) {
+      if (!provider.resource_schemas[type]?.block.attributes?.tags) continue;
+      for (const [id, body] of Object.entries(byId)) if (JSON.stringify(body.tags) !== JSON.stringify(expected)) untagged.push(`${type}.${id}`);
+    }
+    expect(untagged).toEqual([]);
+  });
+});
