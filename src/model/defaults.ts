@@ -2,7 +2,7 @@
 import { DEFAULT_KARPENTER_AMI_ALIAS, DEFAULT_MILVUS_VERSION, EKS_ADDON_VERSIONS } from './catalog';
 import { defaultAwsStateBucket, defaultAzureStateResourceGroup, defaultAzureStateStorageAccount } from './naming';
 import { containerRegistryName } from './naming';
-import type { EdwSettings, Environment, EnvironmentSpec, Platform, PlatformSpec, RagSettings, WorkloadName } from './types';
+import type { EdwSettings, Environment, EnvironmentSpec, MlopsSettings, Platform, PlatformSpec, RagSettings, WorkloadName } from './types';
 import { WORKLOAD_NAMES } from './types';
 
 export const DEFAULT_SERVICE_CIDR = '172.20.0.0/16';
@@ -81,6 +81,7 @@ export function resolveEnvironment(platformName: string, spec: EnvironmentSpec):
     workloads,
     edw: spec.workloads?.edw?.enabled ? resolveEdw(platformName, spec) : undefined,
     rag: spec.workloads?.rag?.enabled ? resolveRag(platformName, spec) : undefined,
+    mlops: spec.workloads?.mlops?.enabled ? resolveMlops(platformName, spec) : undefined,
     waivers: (spec.waivers ?? []).map((w) => ({ ...w })),
   };
   return deepFreeze(env);
@@ -167,6 +168,53 @@ function resolveRag(platformName: string, spec: EnvironmentSpec): RagSettings {
     },
     documents: { raw: rag.documents?.raw ?? 'raw', processed: rag.documents?.processed ?? 'processed', embeddings: rag.documents?.embeddings ?? 'embeddings' },
     gatewayNamespace: rag.gatewayNamespace ?? 'ingress',
+  };
+}
+
+function resolveMlops(platformName: string, spec: EnvironmentSpec): MlopsSettings {
+  const mlops = spec.workloads!.mlops!;
+  const prod = spec.stage === 'prod';
+  const pools = spec.cluster.gpuPools ?? [];
+  return {
+    mlflow: { image: resolveImage(platformName, spec, mlops.mlflow!.image), cpu: mlops.mlflow!.cpu ?? '500m', memory: mlops.mlflow!.memory ?? '1Gi', replicas: mlops.mlflow!.replicas ?? (prod ? 2 : 1) },
+    database: {
+      instanceClass: mlops.database?.instanceClass ?? (prod ? 'db.r6g.large' : 'db.t4g.medium'),
+      sku: mlops.database?.sku ?? (prod ? 'GP_Standard_D2ds_v5' : 'B_Standard_B1ms'),
+      storageGb: mlops.database?.storageGb ?? (prod ? 100 : 20),
+      version: mlops.database?.version ?? '16',
+    },
+    training: (mlops.training ?? []).map((t) => {
+      const pool = pools.find((p) => p.name === t.pool)!;
+      return {
+        name: t.name,
+        image: resolveImage(platformName, spec, t.image),
+        pool: { ...pool, sizes: [...pool.sizes], provisioner: pool.provisioner ?? 'node-group' },
+        gpus: t.gpus ?? 1,
+        ...(t.schedule ? { schedule: t.schedule } : {}),
+        command: [...(t.command ?? [])],
+        activeDeadlineSeconds: t.activeDeadlineSeconds ?? 86400,
+        backoffLimit: t.backoffLimit ?? 4,
+        checkpointSize: t.checkpointSize ?? '50Gi',
+      };
+    }),
+    models: (mlops.models ?? []).map((m) => ({
+      name: m.name,
+      framework: m.framework,
+      path: m.path,
+      ...(m.canaryPercent !== undefined ? { canaryPercent: m.canaryPercent } : {}),
+      minReplicas: m.minReplicas ?? (prod ? 2 : 1),
+      maxReplicas: m.maxReplicas ?? (prod ? 6 : 3),
+      cpu: m.cpu ?? '500m',
+      memory: m.memory ?? '1Gi',
+      ...(m.abTest ? { abTest: { ...m.abTest } } : {}),
+    })),
+    burst: {
+      enabled: mlops.burst?.enabled ?? false,
+      instanceType: mlops.burst?.instanceType ?? 'ml.g5.xlarge',
+      vmSize: mlops.burst?.vmSize ?? 'Standard_NC4as_T4_v3',
+      maxNodes: mlops.burst?.maxNodes ?? 4,
+      lowPriority: mlops.burst?.lowPriority ?? true,
+    },
   };
 }
 

@@ -162,6 +162,69 @@ export interface RagNames {
   };
 }
 
+/** Terraform outputs of the `mlops` stack the Kubernetes side reads: values only the cloud assigns. */
+export const MLOPS_STACK = 'mlops';
+export const MLOPS_OUTPUTS = {
+  /** AWS: RDS endpoint host and the ARN of the master-user secret RDS manages in Secrets Manager. */
+  dbHost: 'mlflow_db_host',
+  dbSecretArn: 'mlflow_db_secret_arn',
+  /** Azure: client ids of the user-assigned identities. */
+  mlflowClientId: 'mlflow_client_id',
+  trainingClientId: 'training_client_id',
+  servingClientId: (model: string) => `serve_${model.replace(/-/g, '_')}_client_id`,
+} as const;
+
+/**
+ * MLflow on AWS uses IRSA: External Secrets' SecretStore authenticates as MLflow's service
+ * account with a web-identity token (jwt auth), which EKS Pod Identity does not provide. Model
+ * servers use IRSA too: the KServe storage initializer and Seldon's are documented with it.
+ */
+export const MLFLOW_AWS_IDENTITY: AwsIdentityMechanism = 'irsa';
+export const SERVING_AWS_IDENTITY: AwsIdentityMechanism = 'irsa';
+
+export interface MlopsNames {
+  readonly namespace: string;
+  readonly mlflow: string;
+  readonly mlflowServiceAccount: string;
+  /** The tracking URI every job and server uses. */
+  readonly trackingUri: string;
+  readonly trainingServiceAccount: string;
+  /** Service account of a served model (its KServe and Seldon objects). */
+  readonly servingServiceAccount: (model: string) => string;
+  /** `--default-artifact-root` of MLflow. */
+  readonly artifactRoot: string;
+  /** Where a served model's files are: the model path under the models/ prefix or container. */
+  readonly modelUri: (path: string) => string;
+  readonly database: { readonly name: string; readonly user: string };
+  readonly aws?: {
+    readonly artifactsBucket: string;
+    readonly dbIdentifier: string;
+    readonly mlflowRoleName: string;
+    readonly trainingRoleName: string;
+    readonly servingRoleName: (model: string) => string;
+    readonly sagemakerExecutionRoleName: string;
+    readonly ackSagemakerRoleName: string;
+    readonly ackNamespace: string;
+    readonly ackServiceAccount: string;
+    readonly kmsAlias: string;
+  };
+  readonly azure?: {
+    readonly resourceGroupName: string;
+    readonly storageAccountName: string;
+    readonly postgresServerName: string;
+    /** Derivable: `<server>.postgres.database.azure.com`. */
+    readonly postgresHost: string;
+    readonly keyVaultName: string;
+    readonly keyVaultUrl: string;
+    /** Name of the Key Vault secret holding MLflow's database password. */
+    readonly dbPasswordSecret: string;
+    readonly mlWorkspaceName: string;
+    readonly mlflowIdentityName: string;
+    readonly trainingIdentityName: string;
+    readonly servingIdentityName: (model: string) => string;
+  };
+}
+
 export interface EdwNames {
   readonly namespace: string;
   /** Deployment and service account of the consumers. */
@@ -205,6 +268,8 @@ export interface EnvironmentNames {
   readonly edw?: EdwNames;
   /** Present when the RAG platform is enabled. */
   readonly rag?: RagNames;
+  /** Present when the MLOps platform is enabled. */
+  readonly mlops?: MlopsNames;
   /** Namespaces the platform creates: its own and one per enabled workload. */
   readonly namespaces: readonly string[];
 }
@@ -293,10 +358,71 @@ function ragNames(platformName: string, env: Environment, prefix: string): RagNa
   };
 }
 
+/** Key Vault names: 3–24 letters, digits and hyphens; `kv<platform><env><suffix>` (validated). */
+export function keyVaultName(platformName: string, environmentName: string, suffix: string): string {
+  return `kv${alphanumeric(platformName)}${alphanumeric(environmentName)}${suffix}`;
+}
+
+function mlopsNames(platformName: string, env: Environment, prefix: string): MlopsNames | undefined {
+  if (!env.mlops) return undefined;
+  const namespace = workloadNamespace('mlops');
+  const base = {
+    namespace,
+    mlflow: 'mlflow',
+    mlflowServiceAccount: 'mlflow',
+    trackingUri: `http://mlflow.${namespace}.svc.cluster.local:5000`,
+    trainingServiceAccount: 'training',
+    servingServiceAccount: (model: string) => `serve-${model}`,
+    database: { name: 'mlflow', user: 'mlflow' },
+  };
+  if (env.cloud === 'aws') {
+    const artifactsBucket = `${prefix}-mlops-artifacts-${env.aws!.accountId}`;
+    return {
+      ...base,
+      artifactRoot: `s3://${artifactsBucket}/mlflow`,
+      modelUri: (path: string) => `s3://${artifactsBucket}/models/${path}`,
+      aws: {
+        artifactsBucket,
+        dbIdentifier: `${prefix}-mlflow`,
+        mlflowRoleName: `${prefix}-mlflow`,
+        trainingRoleName: `${prefix}-mlops-training`,
+        servingRoleName: (model: string) => `${prefix}-serve-${model}`,
+        sagemakerExecutionRoleName: `${prefix}-sagemaker-execution`,
+        ackSagemakerRoleName: `${prefix}-ack-sagemaker`,
+        ackNamespace: 'ack-system',
+        ackServiceAccount: 'ack-sagemaker-controller',
+        kmsAlias: `alias/${prefix}-mlops`,
+      },
+    };
+  }
+  const storageAccountName = workloadStorageAccountName(platformName, env.name, 'mlops');
+  const postgresServerName = `psql-${prefix}-mlflow`;
+  const kv = keyVaultName(platformName, env.name, 'ml');
+  return {
+    ...base,
+    artifactRoot: `wasbs://mlflow@${storageAccountName}.blob.core.windows.net/`,
+    modelUri: (path: string) => `https://${storageAccountName}.blob.core.windows.net/models/${path}`,
+    azure: {
+      resourceGroupName: `rg-${prefix}-mlops`,
+      storageAccountName,
+      postgresServerName,
+      postgresHost: `${postgresServerName}.postgres.database.azure.com`,
+      keyVaultName: kv,
+      keyVaultUrl: `https://${kv}.vault.azure.net/`,
+      dbPasswordSecret: 'mlflow-db-password',
+      mlWorkspaceName: `mlw-${prefix}`,
+      mlflowIdentityName: `id-${prefix}-mlflow`,
+      trainingIdentityName: `id-${prefix}-mlops-training`,
+      servingIdentityName: (model: string) => `id-${prefix}-serve-${model}`,
+    },
+  };
+}
+
 export function namesFor(platform: Pick<Platform, 'name'>, env: Environment): EnvironmentNames {
   const prefix = environmentPrefix(platform.name, env.name);
   const edw = edwNames(platform.name, env, prefix);
   const rag = ragNames(platform.name, env, prefix);
+  const mlops = mlopsNames(platform.name, env, prefix);
   const namespaces = [PLATFORM_NAMESPACE, ...WORKLOAD_NAMES.filter((w) => env.workloads[w]).map(workloadNamespace)];
   if (env.cloud === 'aws') {
     const accountId = env.aws!.accountId;
@@ -308,6 +434,7 @@ export function namesFor(platform: Pick<Platform, 'name'>, env: Environment): En
       namespaces,
       edw,
       rag,
+      mlops,
       aws: {
         clusterName: prefix,
         vpcName: prefix,
@@ -335,6 +462,7 @@ export function namesFor(platform: Pick<Platform, 'name'>, env: Environment): En
     namespaces,
     edw,
     rag,
+    mlops,
     azure: {
       resourceGroupName: `rg-${prefix}`,
       nodeResourceGroupName: `rg-${prefix}-aks-nodes`,

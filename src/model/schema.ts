@@ -5,7 +5,6 @@
  */
 import { EKS_ADDON_NAMES } from './catalog';
 import type { Problem } from './problems';
-import { WORKLOAD_NAMES } from './types';
 
 export type Shape =
   | { readonly kind: 'string'; readonly oneOf?: readonly string[] }
@@ -80,6 +79,41 @@ const ragShape = obj({
   gatewayNamespace: opt(str),
 });
 
+const mlopsShape = obj({
+  enabled: req(bool),
+  mlflow: opt(obj({ image: req(str), cpu: opt(str), memory: opt(str), replicas: opt(int) })),
+  database: opt(obj({ instanceClass: opt(str), sku: opt(str), storageGb: opt(int), version: opt(str) })),
+  training: opt({
+    kind: 'array',
+    items: obj({
+      name: req(str),
+      image: req(str),
+      pool: req(str),
+      gpus: opt(int),
+      schedule: opt(str),
+      command: opt(strings),
+      activeDeadlineSeconds: opt(int),
+      backoffLimit: opt(int),
+      checkpointSize: opt(str),
+    }),
+  }),
+  models: opt({
+    kind: 'array',
+    items: obj({
+      name: req(str),
+      framework: req({ kind: 'string', oneOf: ['sklearn', 'xgboost', 'lightgbm', 'pytorch', 'tensorflow', 'onnx'] }),
+      path: req(str),
+      canaryPercent: opt(int),
+      minReplicas: opt(int),
+      maxReplicas: opt(int),
+      cpu: opt(str),
+      memory: opt(str),
+      abTest: opt(obj({ challengerPath: req(str), challengerPercent: req(int) })),
+    }),
+  }),
+  burst: opt(obj({ enabled: req(bool), instanceType: opt(str), vmSize: opt(str), maxNodes: opt(int), lowPriority: opt(bool) })),
+});
+
 const environmentShape = obj({
   name: req(str),
   cloud: req({ kind: 'string', oneOf: ['aws', 'azure'] }),
@@ -119,7 +153,8 @@ const environmentShape = obj({
   tags: opt({ kind: 'map', values: str }),
   workloads: opt(
     obj({
-      ...Object.fromEntries(WORKLOAD_NAMES.filter((w) => w !== 'edw' && w !== 'rag').map((w) => [w, opt(obj({ enabled: req(bool) }))])),
+      lakehouse: opt(obj({ enabled: req(bool) })),
+      mlops: opt(mlopsShape),
       edw: opt(edwShape),
       rag: opt(ragShape),
     }),
