@@ -62,6 +62,18 @@ describe('defaults', () => {
     expect(env('azure-dev').edw!.keda).toBe('helm');
   });
 
+  it('resolves MLOps training jobs to their GPU pools and applies MLOps defaults', () => {
+    const prod = env('aws-prod').mlops!;
+    expect(prod.training[0].pool).toMatchObject({ name: 'gpuspot', capacity: 'spot', provisioner: 'karpenter' });
+    expect(prod.training[0].image).toBe('222222222222.dkr.ecr.eu-west-1.amazonaws.com/acme/aws-prod/training:1.0.0');
+    expect(prod.training[0]).toMatchObject({ gpus: 1, backoffLimit: 4, activeDeadlineSeconds: 86400, checkpointSize: '50Gi', schedule: '0 2 * * *' });
+    expect(prod.database).toEqual({ instanceClass: 'db.r6g.large', sku: 'GP_Standard_D2ds_v5', storageGb: 100, version: '16' });
+    expect(prod.models[0]).toMatchObject({ name: 'iris', minReplicas: 2, maxReplicas: 6, canaryPercent: 10, abTest: { challengerPath: 'iris/v2', challengerPercent: 20 } });
+    expect(prod.burst.enabled).toBe(true);
+    expect(env('aws-dev').mlops!.burst.enabled).toBe(false);
+    expect(env('aws-dev').mlops!.training[0].schedule).toBeUndefined();
+  });
+
   it('keeps images that name a registry as they are', () => {
     const spec = structuredClone(defaultPlatform) as any;
     spec.environments[0].workloads.edw.images.consumer = 'ghcr.io/acme/consumer@sha256:' + 'a'.repeat(64);
@@ -101,6 +113,20 @@ describe('naming', () => {
     expect(namesFor(platform, env('azure-prod')).edw!.keda).toEqual({ namespace: 'kube-system', serviceAccount: 'keda-operator' });
     expect(namesFor(platform, env('azure-dev')).edw!.keda).toEqual({ namespace: 'keda', serviceAccount: 'keda-operator' });
     expect(namesFor(platform, env('azure-dev')).edw!.azure!.storageAccountName).toBe('stacmeazuredevedw');
+  });
+
+  it('derives the MLOps artifact store, model URIs and names on both clouds', () => {
+    const aws = namesFor(platform, env('aws-dev')).mlops!;
+    expect(aws.artifactRoot).toBe('s3://acme-aws-dev-mlops-artifacts-111111111111/mlflow');
+    expect(aws.modelUri('iris/v1')).toBe('s3://acme-aws-dev-mlops-artifacts-111111111111/models/iris/v1');
+    expect(aws.trackingUri).toBe('http://mlflow.mlops.svc.cluster.local:5000');
+    expect(aws.aws!.servingRoleName('iris')).toBe('acme-aws-dev-serve-iris');
+    const azure = namesFor(platform, env('azure-prod')).mlops!;
+    expect(azure.artifactRoot).toBe('wasbs://mlflow@stacmeazureprodmlops.blob.core.windows.net/');
+    expect(azure.modelUri('iris/v2')).toBe('https://stacmeazureprodmlops.blob.core.windows.net/models/iris/v2');
+    expect(azure.azure!.postgresHost).toBe('psql-acme-azure-prod-mlflow.postgres.database.azure.com');
+    expect(azure.azure!.keyVaultUrl).toBe('https://kvacmeazureprodml.vault.azure.net/');
+    expect(azure.servingServiceAccount('iris')).toBe('serve-iris');
   });
 
   it('lists the platform namespace and one per enabled workload', () => {
