@@ -64,6 +64,11 @@ export interface AzureSubnetLayout {
   readonly system: string;
   readonly user: string;
   readonly endpoints: string;
+  /**
+   * Delegated to PostgreSQL Flexible Server (VNet integration): the first sixteenth of the last quarter,
+   * but never smaller than a /28 (Azure's minimum for the delegation); the rest of that quarter stays free.
+   */
+  readonly database: string;
 }
 
 /**
@@ -80,13 +85,15 @@ export function awsSubnetLayout(vpcCidr: string, zones: number): AwsSubnetLayout
   };
 }
 
-/** Azure CNI overlay keeps pods off the VNet, so nodes and endpoints share it in quarters. */
+/** Azure CNI overlay keeps pods off the VNet, so nodes and endpoints share it in quarters; the last one is left for databases. */
 export function azureSubnetLayout(vnetCidr: string): AzureSubnetLayout {
   const vnet = mustParse(vnetCidr);
+  const lastQuarter = cidrSubnet(vnet, 2, 3);
   return {
     system: formatCidr(cidrSubnet(vnet, 2, 0)),
     user: formatCidr(cidrSubnet(vnet, 2, 1)),
     endpoints: formatCidr(cidrSubnet(vnet, 2, 2)),
+    database: formatCidr(cidrSubnet(lastQuarter, Math.max(0, Math.min(4, 28 - lastQuarter.prefix)), 0)),
   };
 }
 

@@ -184,7 +184,9 @@ function resolveMlops(platformName: string, spec: EnvironmentSpec): MlopsSetting
       version: mlops.database?.version ?? '16',
     },
     training: (mlops.training ?? []).map((t) => {
-      const pool = pools.find((p) => p.name === t.pool)!;
+      const pool = pools.find((p) => p.name === t.pool);
+      // Validation reports this with its path; resolving an unvalidated spec must not hide it.
+      if (!pool) throw new Error(`${spec.name}: training job ${t.name} names GPU pool ${t.pool}, which the cluster does not have`);
       return {
         name: t.name,
         image: resolveImage(platformName, spec, t.image),

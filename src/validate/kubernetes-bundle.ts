@@ -41,6 +41,7 @@ export const BUNDLED_KINDS = {
     'policy/v1': ['PodDisruptionBudget'],
     'rbac.authorization.k8s.io/v1': ['Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding'],
     'scheduling.k8s.io/v1': ['PriorityClass'],
+    'storage.k8s.io/v1': ['StorageClass'],
   },
   crds: {
     'karpenter.sh/v1': ['NodePool'],

@@ -1,7 +1,8 @@
 /**
  * AWS stacks of one environment: the `platform` stack holding the network and cluster layers, and
- * one stack per workload that has cloud resources of its own (`edw`, `rag`). Every layer creates its
- * resources with the stack as scope, so construct ids are Terraform logical ids (no path hashes).
+ * one stack per workload that has cloud resources of its own (`edw`, `rag`, `mlops`). Every layer
+ * creates its resources with the stack as scope, so construct ids are Terraform logical ids (no
+ * path hashes).
  */
 import { TerraformOutput, type App } from 'cdktf';
 import type { EnvironmentContext } from '../../src/model/context';
@@ -11,6 +12,7 @@ import { buildEdwStack } from './edw';
 import { buildEndpoints } from './endpoints';
 import { buildKeda } from './keda';
 import { buildKarpenter } from './karpenter';
+import { buildMlopsStack } from './mlops';
 import { buildNetwork } from './network';
 import { buildNodeGroups } from './node-groups';
 import { buildAwsProvider } from './provider';
@@ -51,5 +53,6 @@ export function buildAwsStacks(app: App, ctx: EnvironmentContext): PlatformStack
   // Its own state: the workload can be planned, applied and destroyed without touching the cluster.
   if (ctx.env.edw) stacks.push(buildEdwStack(app, ctx));
   if (ctx.env.rag) stacks.push(buildRagStack(app, ctx));
+  if (ctx.env.mlops) stacks.push(buildMlopsStack(app, ctx));
   return stacks;
 }

@@ -16,8 +16,6 @@
  * The Bedrock VPC endpoint is in the platform stack (endpoints.ts). No cdktf cross-stack
  * references: the cluster name comes from the model (apply the platform stack first).
  */
-import { DataAwsEksCluster } from '@cdktf/provider-aws/lib/data-aws-eks-cluster';
-import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
 import { GlueCatalogDatabase } from '@cdktf/provider-aws/lib/glue-catalog-database';
 import { GlueCrawler } from '@cdktf/provider-aws/lib/glue-crawler';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
@@ -25,26 +23,22 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
-import { S3BucketLifecycleConfiguration, type S3BucketLifecycleConfigurationRule } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
-import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
-import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
-import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
-import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
-import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
-import { Fn, TerraformLocal, TerraformOutput, type App } from 'cdktf';
+import type { S3BucketLifecycleConfigurationRule } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
+import { TerraformOutput, type App } from 'cdktf';
 import type { EnvironmentContext } from '../../src/model/context';
 import { RAG_STACK } from '../../src/model/naming';
 import { PlatformStack } from '../constructs/platform-stack';
 import { BEDROCK_INVOKE_ACTIONS } from './endpoints';
-import { arns, kmsKeyPolicy, PARTITION, podIdentityTrustPolicy, policyDocument, serviceTrustPolicy, webIdentityTrustPolicy, type PolicyStatement } from './iam';
+import { arns, kmsKeyPolicy, PARTITION, policyDocument, serviceTrustPolicy } from './iam';
 import { buildAwsProvider } from './provider';
+import { allObjectsRule, hardenedBucket, irsaRole, podIdentityRole } from './workload';
 
 /** Lifecycle of the documents bucket (days). */
 export const DOCUMENTS_LIFECYCLE = { standardIaAfter: 30, glacierIrAfter: 90, noncurrentExpireAfter: 90 } as const;
 /** Lifecycle of the Milvus bucket (days): no transitions, Milvus reads its segments often. */
 export const MILVUS_LIFECYCLE = { noncurrentExpireAfter: 30 } as const;
 /** Multipart uploads never completed are aborted after this many days (both buckets). */
-export const ABORT_INCOMPLETE_UPLOADS_AFTER = 7;
+export { ABORT_INCOMPLETE_UPLOADS_AFTER } from './workload';
 /** The crawler runs daily at 03:00 UTC. */
 export const GLUE_CRAWLER_SCHEDULE = 'cron(0 3 * * ? *)';
 
@@ -119,18 +113,35 @@ export function buildRag(stack: PlatformStack): AwsRag {
   const objects = (bucket: S3Bucket, p: string) => `${bucket.arn}/${p}/*`;
   const prefixes = (...ps: string[]) => ({ StringLike: { 's3:prefix': ps.map((p) => `${p}/*`) } });
 
-  const apiRole = podIdentityRole(stack, 'api', names.apiRoleName, ragNames.namespace, ragNames.api, [
-    { Sid: 'InvokeConfiguredModels', Effect: 'Allow', Action: [...BEDROCK_INVOKE_ACTIONS], Resource: [...names.modelArns] },
-    { Sid: 'ReadDocuments', Effect: 'Allow', Action: 's3:GetObject', Resource: [objects(documentsBucket, processed), objects(documentsBucket, embeddings)] },
-    { Sid: 'ListDocuments', Effect: 'Allow', Action: 's3:ListBucket', Resource: documentsBucket.arn, Condition: prefixes(processed, embeddings) },
-    { Sid: 'DecryptDocuments', Effect: 'Allow', Action: 'kms:Decrypt', Resource: key.arn, Condition: viaS3 },
-  ]);
+  const apiRole = podIdentityRole(stack, {
+    id: 'api',
+    roleName: names.apiRoleName,
+    namespace: ragNames.namespace,
+    serviceAccount: ragNames.api,
+    label: 'RAG api',
+    policyName: 'rag-api',
+    statements: [
+      { Sid: 'InvokeConfiguredModels', Effect: 'Allow', Action: [...BEDROCK_INVOKE_ACTIONS], Resource: [...names.modelArns] },
+      { Sid: 'ReadDocuments', Effect: 'Allow', Action: 's3:GetObject', Resource: [objects(documentsBucket, processed), objects(documentsBucket, embeddings)] },
+      { Sid: 'ListDocuments', Effect: 'Allow', Action: 's3:ListBucket', Resource: documentsBucket.arn, Condition: prefixes(processed, embeddings) },
+      { Sid: 'DecryptDocuments', Effect: 'Allow', Action: 'kms:Decrypt', Resource: key.arn, Condition: viaS3 },
+    ],
+  });
 
-  const milvusRole = irsaRole(stack, 'milvus', names.milvusRoleName, ragNames.namespace, ragNames.milvusServiceAccount, [
-    { Sid: 'ReadWriteSegments', Effect: 'Allow', Action: ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'], Resource: `${milvusBucket.arn}/*` },
-    { Sid: 'ListBucket', Effect: 'Allow', Action: ['s3:GetBucketLocation', 's3:ListBucket'], Resource: milvusBucket.arn },
-    { Sid: 'UseBucketKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: key.arn, Condition: viaS3 },
-  ]);
+  // IRSA for Milvus (see MILVUS_AWS_IDENTITY).
+  const milvusRole = irsaRole(stack, {
+    id: 'milvus',
+    roleName: names.milvusRoleName,
+    namespace: ragNames.namespace,
+    serviceAccount: ragNames.milvusServiceAccount,
+    label: 'RAG milvus',
+    policyName: 'rag-milvus',
+    statements: [
+      { Sid: 'ReadWriteSegments', Effect: 'Allow', Action: ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'], Resource: `${milvusBucket.arn}/*` },
+      { Sid: 'ListBucket', Effect: 'Allow', Action: ['s3:GetBucketLocation', 's3:ListBucket'], Resource: milvusBucket.arn },
+      { Sid: 'UseBucketKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: key.arn, Condition: viaS3 },
+    ],
+  });
 
   // Glue: the crawler reads raw documents and writes table definitions into the database only.
   const glueArn = (resource: string) => `arn:${PARTITION}:glue:${env.region}:${arn.account}:${resource}`;
@@ -193,104 +204,4 @@ export function buildRag(stack: PlatformStack): AwsRag {
   });
 
   return { key, documentsBucket, milvusBucket, apiRole, milvusRole, glueRole, glueDatabase, glueCrawler };
-}
-
-/** Whole bucket: noncurrent versions expire, stale delete markers and incomplete uploads are cleaned up. */
-function allObjectsRule(noncurrentDays: number): S3BucketLifecycleConfigurationRule {
-  return {
-    id: 'versions-and-uploads',
-    status: 'Enabled',
-    filter: [{}],
-    noncurrentVersionExpiration: [{ noncurrentDays }],
-    expiration: [{ expiredObjectDeleteMarker: true }],
-    abortIncompleteMultipartUpload: [{ daysAfterInitiation: ABORT_INCOMPLETE_UPLOADS_AFTER }],
-  };
-}
-
-/** A bucket with versioning, SSE-KMS (bucket key), no public access, no ACLs, TLS only, and its lifecycle. */
-function hardenedBucket(stack: PlatformStack, id: 'documents' | 'milvus', name: string, key: KmsKey, rules: S3BucketLifecycleConfigurationRule[]): S3Bucket {
-  const bucket = new S3Bucket(stack, id, { bucket: name, tags: { Name: name } });
-  const publicAccessBlock = new S3BucketPublicAccessBlock(stack, `${id}_bucket_public_access_block`, {
-    bucket: bucket.id,
-    blockPublicAcls: true,
-    blockPublicPolicy: true,
-    ignorePublicAcls: true,
-    restrictPublicBuckets: true,
-  });
-  new S3BucketOwnershipControls(stack, `${id}_bucket_ownership_controls`, { bucket: bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } });
-  const versioning = new S3BucketVersioningA(stack, `${id}_bucket_versioning`, { bucket: bucket.id, versioningConfiguration: { status: 'Enabled' } });
-  new S3BucketServerSideEncryptionConfigurationA(stack, `${id}_bucket_encryption`, {
-    bucket: bucket.id,
-    rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: key.arn }, bucketKeyEnabled: true }],
-  });
-  new S3BucketPolicy(stack, `${id}_bucket_policy`, {
-    bucket: bucket.id,
-    policy: policyDocument([denyInsecureTransport(bucket)]),
-    // Applied after the public access block, so the two never race.
-    dependsOn: [publicAccessBlock],
-  });
-  new S3BucketLifecycleConfiguration(stack, `${id}_bucket_lifecycle`, {
-    bucket: bucket.id,
-    rule: rules,
-    // Noncurrent-version rules need versioning in place first.
-    dependsOn: [versioning],
-  });
-  return bucket;
-}
-
-function denyInsecureTransport(bucket: S3Bucket): PolicyStatement {
-  return {
-    Sid: 'DenyInsecureTransport',
-    Effect: 'Deny',
-    Principal: '*',
-    Action: 's3:*',
-    Resource: [bucket.arn, `${bucket.arn}/*`],
-    Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-  };
-}
-
-/**
- * An IRSA role bound to one service account (for clients that cannot use Pod Identity, see
- * MILVUS_AWS_IDENTITY), and its inline policy. The cluster's OIDC issuer is read from the cluster
- * by name: it is assigned by EKS and the cluster lives in the platform stack.
- */
-function irsaRole(stack: PlatformStack, id: 'milvus', roleName: string, namespace: string, serviceAccount: string, statements: PolicyStatement[]): IamRole {
-  const { ctx } = stack;
-  const clusterName = ctx.names.aws!.clusterName;
-  const cluster = new DataAwsEksCluster(stack, 'cluster', { name: clusterName });
-  // A local, so the trust policy stays plain JSON around `${local.…}` (no quotes inside an interpolation).
-  const issuerHostPath = new TerraformLocal(stack, 'oidc_issuer_host_path', Fn.replace(cluster.identity.get(0).oidc.get(0).issuer, 'https://', '')).asString;
-  const role = new IamRole(stack, `${id}_role`, {
-    name: roleName,
-    description: `RAG ${id} (${namespace}/${serviceAccount}, IRSA) of ${clusterName}`,
-    assumeRolePolicy: webIdentityTrustPolicy(ctx.env.aws!.accountId, issuerHostPath, namespace, serviceAccount),
-  });
-  new IamRolePolicy(stack, `${id}_policy`, { name: `rag-${id}`, role: role.id, policy: policyDocument(statements) });
-  return role;
-}
-
-/** A Pod Identity role bound to one service account, its inline policy and its one association. */
-function podIdentityRole(
-  stack: PlatformStack,
-  id: 'api',
-  roleName: string,
-  namespace: string,
-  serviceAccount: string,
-  statements: PolicyStatement[],
-): IamRole {
-  const clusterName = stack.ctx.names.aws!.clusterName;
-  const role = new IamRole(stack, `${id}_role`, {
-    name: roleName,
-    description: `RAG ${id} (${namespace}/${serviceAccount}) of ${clusterName}`,
-    assumeRolePolicy: podIdentityTrustPolicy(clusterName, namespace, serviceAccount),
-  });
-  new IamRolePolicy(stack, `${id}_policy`, { name: `rag-${id}`, role: role.id, policy: policyDocument(statements) });
-  new EksPodIdentityAssociation(stack, `${id}_pod_identity_association`, {
-    // The cluster lives in the platform stack: its name, not a reference.
-    clusterName,
-    namespace,
-    serviceAccount,
-    roleArn: role.arn,
-  });
-  return role;
 }

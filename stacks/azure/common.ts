@@ -9,6 +9,17 @@ export const SUBNET_ROLES = ['system', 'user', 'endpoints'] as const;
 export type SubnetRole = (typeof SUBNET_ROLES)[number];
 
 /**
+ * The subnet delegated to PostgreSQL Flexible Server (VNet integration), in the VNet's last quarter
+ * (azureSubnetLayout().database). Exists only when a workload with a Flexible Server (mlops) is enabled.
+ */
+export const DATABASE_SUBNET_NAME = 'snet-database';
+/** Fixed by Azure: the service a Flexible Server's subnet is delegated to, and the action it needs. */
+export const POSTGRES_SUBNET_DELEGATION = {
+  name: 'Microsoft.DBforPostgreSQL/flexibleServers',
+  actions: ['Microsoft.Network/virtualNetworks/subnets/join/action'],
+} as const;
+
+/**
  * azurerm has no provider-level default tags, so every taggable resource spreads this in.
  * A fresh copy each time: cdktf keeps references to the objects it is given.
  */
@@ -52,7 +63,7 @@ export function zoneRedundantZones(env: Environment): string[] | undefined {
 export function terraformOnlyNames(stack: PlatformStack) {
   const prefix = stack.ctx.names.prefix;
   return {
-    networkSecurityGroup: (role: SubnetRole) => `nsg-${prefix}-${role}`,
+    networkSecurityGroup: (role: SubnetRole | 'database') => `nsg-${prefix}-${role}`,
     containerInsightsRule: `dcr-${prefix}-aks`,
     /** Fixed name the Container Insights agent and `az aks` use for the cluster's rule association. */
     containerInsightsAssociation: 'ContainerInsightsExtension',
@@ -77,7 +88,11 @@ export function platformResourceIds(stack: PlatformStack) {
   return {
     resourceGroupId,
     vnetId,
+    userSubnetId: `${vnetId}/subnets/${names.subnetNames.user}`,
     endpointsSubnetId: `${vnetId}/subnets/${names.subnetNames.endpoints}`,
+    /** Only when the platform stack creates it (network.ts: a workload needs a Flexible Server). */
+    databaseSubnetId: `${vnetId}/subnets/${DATABASE_SUBNET_NAME}`,
+    containerRegistryId: `${resourceGroupId}/providers/Microsoft.ContainerRegistry/registries/${names.containerRegistryName}`,
     /** A private DNS zone of the platform resource group (see private-dns.ts for which zones exist). */
     privateDnsZoneId: (zoneName: string) => `${resourceGroupId}/providers/Microsoft.Network/privateDnsZones/${zoneName}`,
   };

@@ -1,6 +1,7 @@
 /**
  * Network layer: resource group, VNet with system / user / private-endpoint subnets, one NSG per subnet,
- * and a NAT gateway that is the nodes' only way out to the internet.
+ * and a NAT gateway that is the nodes' only way out to the internet. When a workload runs a PostgreSQL
+ * Flexible Server (mlops), also the subnet delegated to it (VNet integration), in the VNet's last quarter.
  */
 import { NatGateway } from '@cdktf/provider-azurerm/lib/nat-gateway';
 import { NatGatewayPublicIpAssociation } from '@cdktf/provider-azurerm/lib/nat-gateway-public-ip-association';
@@ -15,12 +16,23 @@ import { VirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network';
 import type { ITerraformDependable } from 'cdktf';
 import { azureSubnetLayout } from '../../src/model/cidr';
 import type { PlatformStack } from '../constructs/platform-stack';
-import { azureNames, SUBNET_ROLES, type SubnetRole, tagsOf, terraformOnlyNames, zoneRedundantZones } from './common';
+import {
+  azureNames,
+  DATABASE_SUBNET_NAME,
+  POSTGRES_SUBNET_DELEGATION,
+  SUBNET_ROLES,
+  type SubnetRole,
+  tagsOf,
+  terraformOnlyNames,
+  zoneRedundantZones,
+} from './common';
 
 export interface NetworkLayer {
   readonly resourceGroup: ResourceGroup;
   readonly virtualNetwork: VirtualNetwork;
   readonly subnets: Readonly<Record<SubnetRole, Subnet>>;
+  /** Delegated to PostgreSQL Flexible Server; only when a workload needs one (see needsDatabaseSubnet). */
+  readonly databaseSubnet?: Subnet;
   readonly natPublicIp: PublicIp;
   /** What must exist before AKS validates its subnets (NAT egress, NSGs). */
   readonly clusterPrerequisites: readonly ITerraformDependable[];
@@ -28,6 +40,11 @@ export interface NetworkLayer {
 
 /** Node subnets egress through the NAT gateway; the endpoint subnet only receives private traffic. */
 const NODE_SUBNETS: readonly SubnetRole[] = ['system', 'user'];
+
+/** Whether the environment runs a PostgreSQL Flexible Server in the VNet (today: MLflow's, in mlops). */
+export function needsDatabaseSubnet(stack: PlatformStack): boolean {
+  return stack.ctx.env.mlops !== undefined;
+}
 
 export function addNetwork(stack: PlatformStack): NetworkLayer {
   const { env } = stack.ctx;
@@ -129,5 +146,34 @@ export function addNetwork(stack: PlatformStack): NetworkLayer {
     );
   }
 
-  return { resourceGroup, virtualNetwork, subnets, natPublicIp, clusterPrerequisites };
+  // PostgreSQL Flexible Server with VNet integration: a subnet delegated to it alone (no other resource may
+  // use it), no NAT association (the server needs no internet egress), an NSG of its own with Azure's
+  // default rules (VNet traffic in, internet in denied).
+  let databaseSubnet: Subnet | undefined;
+  if (needsDatabaseSubnet(stack)) {
+    databaseSubnet = new Subnet(stack, 'subnet_database', {
+      name: DATABASE_SUBNET_NAME,
+      resourceGroupName: resourceGroup.name,
+      virtualNetworkName: virtualNetwork.name,
+      addressPrefixes: [layout.database],
+      defaultOutboundAccessEnabled: false,
+      delegation: [
+        {
+          name: 'postgresql-flexible-server',
+          serviceDelegation: { name: POSTGRES_SUBNET_DELEGATION.name, actions: [...POSTGRES_SUBNET_DELEGATION.actions] },
+        },
+      ],
+    });
+    const nsg = new NetworkSecurityGroup(stack, 'network_security_group_database', {
+      name: tfNames.networkSecurityGroup('database'),
+      ...inGroup,
+      ...tagsOf(stack),
+    });
+    new SubnetNetworkSecurityGroupAssociation(stack, 'subnet_network_security_group_association_database', {
+      subnetId: databaseSubnet.id,
+      networkSecurityGroupId: nsg.id,
+    });
+  }
+
+  return { resourceGroup, virtualNetwork, subnets, databaseSubnet, natPublicIp, clusterPrerequisites };
 }

@@ -13,6 +13,12 @@
  * The registry's `privatelink.azurecr.io` zone stays with the registry layer (registry.ts): only the
  * registry uses it, so it cannot clash.
  *
+ * PostgreSQL Flexible Server with VNet integration (mlops) is not a private endpoint: the server lives in a
+ * delegated subnet (network.ts) and needs a private zone ending in `.postgres.database.azure.com`, linked to
+ * the VNet, in which Azure keeps the server's A record. It is created here too, in every stage (the server
+ * is private in every stage), named after the environment (`<prefix>.private.postgres.database.azure.com`,
+ * Azure's own naming), addressed by `postgresPrivateDnsZoneId`.
+ *
  * Moving from an applied edw state that still owns its queue/table zones (a VNet refuses a second link to a
  * zone of the same name): destroy the edw links first (`terraform apply -destroy -target=` the two
  * `azurerm_private_dns_zone_virtual_network_link`s of the edw state), apply platform, then apply edw (its zone
@@ -24,7 +30,12 @@ import { PrivateDnsZoneVirtualNetworkLink } from '@cdktf/provider-azurerm/lib/pr
 import type { Environment } from '../../src/model/types';
 import type { PlatformStack } from '../constructs/platform-stack';
 import { platformResourceIds, tagsOf } from './common';
-import type { NetworkLayer } from './network';
+import { needsDatabaseSubnet, type NetworkLayer } from './network';
+
+/** The private zone of an environment's VNet-integrated PostgreSQL Flexible Servers. */
+export function postgresPrivateDnsZoneName(prefix: string): string {
+  return `${prefix}.private.postgres.database.azure.com`;
+}
 
 /** Fixed by Azure: the private-link DNS zone of each sub-resource a workload reaches privately. */
 export const PRIVATE_DNS_ZONES = {
@@ -33,6 +44,11 @@ export const PRIVATE_DNS_ZONES = {
   queue: 'privatelink.queue.core.windows.net',
   table: 'privatelink.table.core.windows.net',
   openai: 'privatelink.openai.azure.com',
+  /** Key Vault (`vault` sub-resource). */
+  vault: 'privatelink.vaultcore.azure.net',
+  /** Azure ML workspace (`amlworkspace` sub-resource): its API and its notebooks endpoints. */
+  amlapi: 'privatelink.api.azureml.ms',
+  amlnotebooks: 'privatelink.notebooks.azure.net',
 } as const;
 export type PrivateDnsZoneKey = keyof typeof PRIVATE_DNS_ZONES;
 const ALL_KEYS = Object.keys(PRIVATE_DNS_ZONES) as PrivateDnsZoneKey[];
@@ -44,15 +60,17 @@ export function privateDnsZoneKeys(env: Environment): PrivateDnsZoneKey[] {
   return ALL_KEYS.filter((key) => key === 'openai' && env.workloads.rag);
 }
 
-export type PrivateDnsLayer = Readonly<Partial<Record<PrivateDnsZoneKey, PrivateDnsZone>>>;
+export type PrivateDnsLayer = Readonly<Partial<Record<PrivateDnsZoneKey | 'postgres', PrivateDnsZone>>>;
 
 /** Adds the shared zones and their VNet links to the platform stack. */
 export function addPrivateDnsZones(stack: PlatformStack, network: NetworkLayer): PrivateDnsLayer {
   const prefix = stack.ctx.names.prefix;
-  const zones: Partial<Record<PrivateDnsZoneKey, PrivateDnsZone>> = {};
-  for (const key of privateDnsZoneKeys(stack.ctx.env)) {
+  const zones: Partial<Record<PrivateDnsZoneKey | 'postgres', PrivateDnsZone>> = {};
+  const wanted: [PrivateDnsZoneKey | 'postgres', string][] = privateDnsZoneKeys(stack.ctx.env).map((key) => [key, PRIVATE_DNS_ZONES[key]]);
+  if (needsDatabaseSubnet(stack)) wanted.push(['postgres', postgresPrivateDnsZoneName(prefix)]);
+  for (const [key, zoneName] of wanted) {
     const zone = new PrivateDnsZone(stack, `private_dns_zone_${key}`, {
-      name: PRIVATE_DNS_ZONES[key],
+      name: zoneName,
       resourceGroupName: network.resourceGroup.name,
       ...tagsOf(stack),
     });
@@ -79,4 +97,10 @@ export function sharedPrivateDnsZoneId(stack: PlatformStack, key: PrivateDnsZone
     throw new Error(`stack ${stack.stackName}: environment ${stack.ctx.env.name} has no shared private DNS zone ${PRIVATE_DNS_ZONES[key]} (see stacks/azure/private-dns.ts)`);
   }
   return platformResourceIds(stack).privateDnsZoneId(PRIVATE_DNS_ZONES[key]);
+}
+
+/** Id of the environment's PostgreSQL Flexible Server zone (platform stack), for `private_dns_zone_id`. */
+export function postgresPrivateDnsZoneId(stack: PlatformStack): string {
+  if (!needsDatabaseSubnet(stack)) throw new Error(`stack ${stack.stackName}: environment ${stack.ctx.env.name} has no PostgreSQL private DNS zone (see stacks/azure/private-dns.ts)`);
+  return platformResourceIds(stack).privateDnsZoneId(postgresPrivateDnsZoneName(stack.ctx.names.prefix));
 }

@@ -107,6 +107,8 @@ describe('KarpenterChart', () => {
       env.cluster.gpuPools = [
         { name: 'train', sizes: ['g5.12xlarge', 'g5.48xlarge', 'g5.2xlarge'], min: 0, max: 3, capacity: 'on-demand', provisioner: 'karpenter' },
       ];
+      // The default training job names the pool replaced here.
+      env.workloads!.mlops!.training = [];
     });
     const pool = nodePool(ctxOf('aws-dev', spec), 'train');
     // g5.48xlarge: 8 GPUs, 192 vCPUs
@@ -204,6 +206,7 @@ describe('KarpenterChart', () => {
   test('a pool name shared by a spot and a Karpenter GPU pool is a clear error', () => {
     const spec = withAwsDev((env) => {
       env.cluster.gpuPools[0].name = 'spot';
+      env.workloads!.mlops!.training![0].pool = 'spot';
     });
     expect(() => render(ctxOf('aws-dev', spec))).toThrow(/share the name "spot"/);
   });

@@ -26,8 +26,16 @@ describe('cidr', () => {
     });
   });
 
-  it('carves system, user and endpoint quarters on Azure', () => {
-    expect(azureSubnetLayout('10.30.0.0/16')).toEqual({ system: '10.30.0.0/18', user: '10.30.64.0/18', endpoints: '10.30.128.0/18' });
+  it('carves system, user and endpoint quarters and a database subnet in the last one on Azure', () => {
+    expect(azureSubnetLayout('10.30.0.0/16')).toEqual({
+      system: '10.30.0.0/18',
+      user: '10.30.64.0/18',
+      endpoints: '10.30.128.0/18',
+      database: '10.30.192.0/22',
+    });
+    // Small VNets: the database subnet never gets smaller than the /28 the delegation needs, if the quarter allows.
+    expect(azureSubnetLayout('10.30.0.0/22').database).toBe('10.30.3.0/28');
+    expect(azureSubnetLayout('10.30.0.0/24').database).toBe('10.30.0.192/28');
   });
 
   it('computes host addresses', () => {

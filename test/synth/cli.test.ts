@@ -93,7 +93,9 @@ describe('npm run synth', () => {
     expect(text).toContain('environments[0].cluster.gpuPools[0].name: "GPU" must be 1–12 lowercase letters');
     expect(text).toContain('environments[0].cluster.gpuPools[0].sizes[0]: "m6i.large" has no GPU');
     expect(text).toMatch(/environments\[0\]\.colour: unknown key/);
-    expect(text).toMatch(/^5 problems in the platform model:/);
+    // The renamed GPU pool also leaves the default training job without its pool.
+    expect(text).toContain('environments[0].workloads.mlops.training[0].pool: "gpu" is not one of cluster.gpuPools (GPU)');
+    expect(text).toMatch(/^6 problems in the platform model:/);
     expect(text).toContain('Nothing was written.');
     expect(treeDigest(out)).toEqual(before);
   });

@@ -15,6 +15,8 @@ const INSTALLED_BY_OPERATORS = new Set([
   `${EBS_CSI_NAMESPACE}/${EBS_CSI_SERVICE_ACCOUNT}`,
   `${kedaNamespace('helm')}/${KEDA_SERVICE_ACCOUNT}`,
   `${kedaNamespace('aks-addon')}/${KEDA_SERVICE_ACCOUNT}`,
+  // The ACK SageMaker controller (MLOps burst), installed by its Helm chart.
+  'ack-system/ack-sagemaker-controller',
 ]);
 
 describe('identity wiring across Terraform and Kubernetes', () => {

@@ -285,6 +285,13 @@ describe('Kubernetes rules', () => {
     expect(check('k8s-identity-only-where-used', k8sEnv(sa, deployment({ serviceAccountName: 'consumer' })))).toEqual([]);
     const milvus: K8sObject = { apiVersion: 'milvus.io/v1beta1', kind: 'Milvus', metadata: { name: 'milvus', namespace: 'edw' }, spec: { components: { serviceAccountName: 'consumer' } } };
     expect(check('k8s-identity-only-where-used', k8sEnv(sa, milvus))).toEqual([]);
+    const seldon: K8sObject = {
+      apiVersion: 'machinelearning.seldon.io/v1',
+      kind: 'SeldonDeployment',
+      metadata: { name: 'ab', namespace: 'edw' },
+      spec: { predictors: [{ name: 'main', componentSpecs: [{ spec: { serviceAccountName: 'consumer' } }] }] },
+    };
+    expect(check('k8s-identity-only-where-used', k8sEnv(sa, seldon))).toEqual([]);
   });
 
   it('finds pod specs in CronJobs', () => {

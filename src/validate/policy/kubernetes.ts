@@ -100,18 +100,27 @@ function selectsSpot(spec: Record<string, any>): boolean {
 
 const IDENTITY_ANNOTATIONS = ['eks.amazonaws.com/role-arn', 'azure.workload.identity/client-id'];
 
-/** Operator-managed workloads that name the service account their pods run as. */
+/** Operator-managed workloads that name the service account their pods run as (`*`: every list item). */
 const CUSTOM_RESOURCE_SERVICE_ACCOUNTS: Record<string, string[][]> = {
   Milvus: [['spec', 'components', 'serviceAccountName']],
+  InferenceService: [['spec', 'predictor', 'serviceAccountName']],
+  SeldonDeployment: [['spec', 'predictors', '*', 'componentSpecs', '*', 'spec', 'serviceAccountName']],
 };
+
+/** Values at a path whose `*` segments fan out over lists. */
+function valuesAt(value: unknown, path: readonly string[]): unknown[] {
+  if (path.length === 0) return [value];
+  const [head, ...rest] = path;
+  if (head === '*') return Array.isArray(value) ? value.flatMap((v) => valuesAt(v, rest)) : [];
+  return value && typeof value === 'object' ? valuesAt((value as Record<string, unknown>)[head], rest) : [];
+}
 
 /** `namespace/name` of every service account a pod in the output runs as. */
 function usedServiceAccounts(manifests: readonly Manifest[]): Set<string> {
   const used = new Set(podTemplates(manifests).map((t) => `${t.manifest.obj.metadata.namespace}/${t.spec.serviceAccountName ?? 'default'}`));
   for (const m of manifests) {
     for (const path of CUSTOM_RESOURCE_SERVICE_ACCOUNTS[m.obj.kind] ?? []) {
-      const name = path.reduce<any>((v, k) => (v && typeof v === 'object' ? v[k] : undefined), m.obj);
-      if (typeof name === 'string') used.add(`${m.obj.metadata.namespace}/${name}`);
+      for (const name of valuesAt(m.obj, path)) if (typeof name === 'string') used.add(`${m.obj.metadata.namespace}/${name}`);
     }
   }
   return used;

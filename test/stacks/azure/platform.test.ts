@@ -18,7 +18,7 @@ function renderStacks(spec: PlatformSpec, envName: string): { name: string; json
 
 function renderPlatform(envName: string, spec: PlatformSpec = defaultPlatform): Json {
   const stacks = renderStacks(spec, envName);
-  expect(stacks.map((s) => s.name)).toEqual(['platform', 'edw', 'rag']);
+  expect(stacks.map((s) => s.name)).toEqual(['platform', 'edw', 'rag', 'mlops']);
   return stacks[0].json;
 }
 
@@ -98,17 +98,19 @@ describe('azure platform stack: network', () => {
   it('puts the VNet on the model CIDR with system, user and endpoint subnets from the layout, no default outbound', () => {
     expect(one(dev, 'azurerm_virtual_network', 'virtual_network').address_space).toEqual(['10.30.0.0/16']);
     const subnets = resources(dev, 'azurerm_subnet');
-    expect(Object.keys(subnets).sort()).toEqual(['subnet_endpoints', 'subnet_system', 'subnet_user']);
+    expect(Object.keys(subnets).sort()).toEqual(['subnet_database', 'subnet_endpoints', 'subnet_system', 'subnet_user']);
     expect(subnets.subnet_system).toMatchObject({ name: 'snet-system', address_prefixes: ['10.30.0.0/18'] });
     expect(subnets.subnet_user).toMatchObject({ name: 'snet-user', address_prefixes: ['10.30.64.0/18'] });
     expect(subnets.subnet_endpoints).toMatchObject({ name: 'snet-endpoints', address_prefixes: ['10.30.128.0/18'] });
+    // mlops is on: PostgreSQL Flexible Server's delegated subnet, from the last quarter (see mlops.test.ts).
+    expect(subnets.subnet_database).toMatchObject({ name: 'snet-database', address_prefixes: ['10.30.192.0/22'] });
     for (const subnet of Object.values(subnets)) expect(subnet.default_outbound_access_enabled).toBe(false);
   });
 
   it('gives every subnet an NSG whose only extra rules let node and overlay pod ranges talk to each other', () => {
     const associations = Object.values(resources(prod, 'azurerm_subnet_network_security_group_association'));
     expect(associations.map((a) => a.subnet_id).sort()).toEqual(
-      ['subnet_endpoints', 'subnet_system', 'subnet_user'].map((s) => ref('azurerm_subnet', s, 'id')),
+      ['subnet_database', 'subnet_endpoints', 'subnet_system', 'subnet_user'].map((s) => ref('azurerm_subnet', s, 'id')),
     );
     for (const nsg of Object.values(resources(prod, 'azurerm_network_security_group'))) expect(nsg.security_rule).toBeUndefined();
     const rules = resources(prod, 'azurerm_network_security_rule');
@@ -391,8 +393,12 @@ describe('azure platform stack: container registry', () => {
   it('is Standard in dev without private endpoint or DNS zone (dev has only the shared openai zone, for RAG)', () => {
     expect(one(dev, 'azurerm_container_registry', 'container_registry').sku).toBe('Standard');
     expect(resources(dev, 'azurerm_private_endpoint')).toEqual({});
-    expect(Object.keys(resources(dev, 'azurerm_private_dns_zone'))).toEqual(['private_dns_zone_openai']);
-    expect(Object.keys(resources(dev, 'azurerm_private_dns_zone_virtual_network_link'))).toEqual(['private_dns_zone_virtual_network_link_openai']);
+    // The PostgreSQL zone is mlops's (VNet integration, private in every stage), not the registry's.
+    expect(Object.keys(resources(dev, 'azurerm_private_dns_zone'))).toEqual(['private_dns_zone_openai', 'private_dns_zone_postgres']);
+    expect(Object.keys(resources(dev, 'azurerm_private_dns_zone_virtual_network_link'))).toEqual([
+      'private_dns_zone_virtual_network_link_openai',
+      'private_dns_zone_virtual_network_link_postgres',
+    ]);
   });
 });
 
@@ -437,6 +443,7 @@ describe('azure platform stack: output hygiene', () => {
       'azurerm_monitor_diagnostic_setting.cluster_diagnostic_setting',
       'azurerm_nat_gateway.nat_gateway',
       'azurerm_nat_gateway_public_ip_association.nat_gateway_public_ip_association',
+      'azurerm_network_security_group.network_security_group_database',
       'azurerm_network_security_group.network_security_group_endpoints',
       'azurerm_network_security_group.network_security_group_system',
       'azurerm_network_security_group.network_security_group_user',
@@ -445,34 +452,45 @@ describe('azure platform stack: output hygiene', () => {
       'azurerm_network_security_rule.network_security_rule_user_cluster_inbound',
       'azurerm_network_security_rule.network_security_rule_user_cluster_outbound',
       'azurerm_private_dns_zone.container_registry_private_dns_zone',
+      'azurerm_private_dns_zone.private_dns_zone_amlapi',
+      'azurerm_private_dns_zone.private_dns_zone_amlnotebooks',
       'azurerm_private_dns_zone.private_dns_zone_blob',
       'azurerm_private_dns_zone.private_dns_zone_dfs',
       'azurerm_private_dns_zone.private_dns_zone_openai',
+      'azurerm_private_dns_zone.private_dns_zone_postgres',
       'azurerm_private_dns_zone.private_dns_zone_queue',
       'azurerm_private_dns_zone.private_dns_zone_table',
+      'azurerm_private_dns_zone.private_dns_zone_vault',
       'azurerm_private_dns_zone_virtual_network_link.container_registry_private_dns_zone_link',
+      'azurerm_private_dns_zone_virtual_network_link.private_dns_zone_virtual_network_link_amlapi',
+      'azurerm_private_dns_zone_virtual_network_link.private_dns_zone_virtual_network_link_amlnotebooks',
       'azurerm_private_dns_zone_virtual_network_link.private_dns_zone_virtual_network_link_blob',
       'azurerm_private_dns_zone_virtual_network_link.private_dns_zone_virtual_network_link_dfs',
       'azurerm_private_dns_zone_virtual_network_link.private_dns_zone_virtual_network_link_openai',
+      'azurerm_private_dns_zone_virtual_network_link.private_dns_zone_virtual_network_link_postgres',
       'azurerm_private_dns_zone_virtual_network_link.private_dns_zone_virtual_network_link_queue',
       'azurerm_private_dns_zone_virtual_network_link.private_dns_zone_virtual_network_link_table',
+      'azurerm_private_dns_zone_virtual_network_link.private_dns_zone_virtual_network_link_vault',
       'azurerm_private_endpoint.container_registry_private_endpoint',
       'azurerm_public_ip.nat_public_ip',
       'azurerm_resource_group.resource_group',
       'azurerm_role_assignment.cluster_identity_network_contributor',
       'azurerm_role_assignment.container_registry_acr_pull_kubelet',
+      'azurerm_subnet.subnet_database',
       'azurerm_subnet.subnet_endpoints',
       'azurerm_subnet.subnet_system',
       'azurerm_subnet.subnet_user',
       'azurerm_subnet_nat_gateway_association.subnet_nat_gateway_association_system',
       'azurerm_subnet_nat_gateway_association.subnet_nat_gateway_association_user',
+      'azurerm_subnet_network_security_group_association.subnet_network_security_group_association_database',
       'azurerm_subnet_network_security_group_association.subnet_network_security_group_association_endpoints',
       'azurerm_subnet_network_security_group_association.subnet_network_security_group_association_system',
       'azurerm_subnet_network_security_group_association.subnet_network_security_group_association_user',
       'azurerm_user_assigned_identity.cluster_identity',
       'azurerm_virtual_network.virtual_network',
     ]);
-    expect(allResources(dev)).toHaveLength(33);
+    // mlops adds the database subnet, its NSG and association, and the PostgreSQL zone and its link in dev too.
+    expect(allResources(dev)).toHaveLength(38);
   });
 
   it.each(envs)('%s renders deterministically, without cdktf metadata, paths or timestamps', (name, json) => {

@@ -67,20 +67,24 @@ const ZONES = {
   dfs: 'privatelink.dfs.core.windows.net',
   queue: 'privatelink.queue.core.windows.net',
   table: 'privatelink.table.core.windows.net',
+  vault: 'privatelink.vaultcore.azure.net',
+  amlapi: 'privatelink.api.azureml.ms',
+  amlnotebooks: 'privatelink.notebooks.azure.net',
 };
 const container = (role: string) => ref('azurerm_storage_container', `${role}_container`, 'id');
 
 describe('azure rag stack: stacks and terraform settings', () => {
   it('is built after platform and edw in every Azure env with RAG enabled', () => {
-    expect(Object.keys(devStacks)).toEqual(['platform', 'edw', 'rag']);
-    expect(Object.keys(prodStacks)).toEqual(['platform', 'edw', 'rag']);
+    expect(Object.keys(devStacks)).toEqual(['platform', 'edw', 'rag', 'mlops']);
+    expect(Object.keys(prodStacks)).toEqual(['platform', 'edw', 'rag', 'mlops']);
   });
 
   it('is not built, and no OpenAI zone is created in dev, when RAG is disabled', () => {
     const spec = withEnv('azure-dev', (e) => ({ ...e, workloads: { ...e.workloads, rag: { enabled: false } } }));
     const stacks = renderStacks('azure-dev', spec);
-    expect(Object.keys(stacks)).toEqual(['platform', 'edw']);
-    expect(resources(stacks.platform, 'azurerm_private_dns_zone')).toEqual({});
+    expect(Object.keys(stacks)).toEqual(['platform', 'edw', 'mlops']);
+    // Only the PostgreSQL zone of the mlops stack's Flexible Server is left in dev.
+    expect(Object.keys(resources(stacks.platform, 'azurerm_private_dns_zone'))).toEqual(['private_dns_zone_postgres']);
   });
 
   it.each(envs)('%s uses its own state key <env>/rag.tfstate in the environment backend', (name, json) => {
@@ -188,14 +192,15 @@ describe('azure platform stack: shared private DNS zones', () => {
     expect(one(platform, 'azurerm_subnet', 'subnet_endpoints').name).toBe('snet-endpoints');
   });
 
-  it('has every storage and openai zone in prod, each once and linked to the VNet; only openai in dev', () => {
+  it('has every storage, openai, vault and Azure ML zone (and the PostgreSQL zone) in prod, each once and linked to the VNet; only openai and PostgreSQL in dev', () => {
     const zonesOf = (json: Json) =>
       Object.entries(resources(json, 'azurerm_private_dns_zone'))
         .filter(([id]) => id.startsWith('private_dns_zone_'))
         .map(([id, z]) => [id.replace('private_dns_zone_', ''), z.name]);
-    expect(Object.fromEntries(zonesOf(prodStacks.platform))).toEqual(ZONES);
-    expect(Object.fromEntries(zonesOf(devStacks.platform))).toEqual({ openai: ZONES.openai });
-    for (const key of Object.keys(ZONES)) {
+    const postgres = (envName: string) => `acme-${envName}.private.postgres.database.azure.com`;
+    expect(Object.fromEntries(zonesOf(prodStacks.platform))).toEqual({ ...ZONES, postgres: postgres('azure-prod') });
+    expect(Object.fromEntries(zonesOf(devStacks.platform))).toEqual({ openai: ZONES.openai, postgres: postgres('azure-dev') });
+    for (const key of [...Object.keys(ZONES), 'postgres']) {
       expect(one(prodStacks.platform, 'azurerm_private_dns_zone_virtual_network_link', `private_dns_zone_virtual_network_link_${key}`).virtual_network_id).toBe(
         ref('azurerm_virtual_network', 'virtual_network', 'id'),
       );
@@ -205,7 +210,7 @@ describe('azure platform stack: shared private DNS zones', () => {
     // The registry keeps its own zone; the workload stacks own none.
     expect(all).toContain('privatelink.azurecr.io');
     for (const stacks of [devStacks, prodStacks]) {
-      for (const workload of ['edw', 'rag']) expect(resources(stacks[workload], 'azurerm_private_dns_zone')).toEqual({});
+      for (const workload of ['edw', 'rag', 'mlops']) expect(resources(stacks[workload], 'azurerm_private_dns_zone')).toEqual({});
     }
   });
 
@@ -221,7 +226,7 @@ describe('azure platform stack: shared private DNS zones', () => {
       ['azure-prod', prodStacks],
     ] as const) {
       const created = Object.values(resources(stacks.platform, 'azurerm_private_dns_zone')).map((z) => platformIds(name).zone(z.name));
-      for (const workload of ['edw', 'rag']) {
+      for (const workload of ['edw', 'rag', 'mlops']) {
         for (const endpoint of Object.values(resources(stacks[workload], 'azurerm_private_endpoint'))) {
           expect(endpoint.subnet_id).toBe(platformIds(name).endpoints);
           for (const id of block(endpoint.private_dns_zone_group).private_dns_zone_ids) expect(created).toContain(id);

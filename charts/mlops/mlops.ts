@@ -1,0 +1,272 @@
+/**
+ * The MLOps platform's Kubernetes side, written once for both clouds: the MLflow tracking server
+ * (Deployment, Service, PDB, its database credentials through External Secrets) and the GPU
+ * training jobs (Job or CronJob per model entry, checkpoint PVC), with their NetworkPolicies. The
+ * per-cloud parts are small functions in this folder: identity.ts, database.ts (secret path),
+ * training.ts (placement, storage), network.ts (egress). Serving is another app (charts/serving).
+ *
+ * The namespace, its default deny and DNS egress come from the platform chart.
+ */
+import type { App } from 'cdk8s';
+import { JsonPatch } from 'cdk8s';
+import {
+  IntOrString,
+  KubeCronJob,
+  KubeDeployment,
+  KubeJob,
+  KubeNetworkPolicy,
+  KubePersistentVolumeClaim,
+  KubePodDisruptionBudget,
+  KubeService,
+  KubeStorageClass,
+  Quantity,
+  type EnvVar,
+  type JobSpec,
+  type PodTemplateSpec,
+} from 'cdk8s-plus-28/lib/imports/k8s';
+import type { EnvironmentContext } from '../../src/model/context';
+import { GPU_RESOURCE, PRIORITY_CLASSES } from '../../src/model/scheduling';
+import { AppChart, standardLabels } from '../lib/app-chart';
+import { identityServiceAccount, type IdentityBinding } from '../lib/identity';
+import { COMPONENT_LABEL, NAME_LABEL } from '../lib/labels';
+import { tcp } from '../lib/network';
+import { baseContainer, envVars, POD_SECURITY_CONTEXT, resources, RUN_AS, TMP_MOUNTS, TMP_VOLUMES, zoneSpread } from '../lib/pod';
+import { BACKEND_STORE_URI_KEY, DB_SECRET, externalSecretSpec, secretStoreSpec } from './database';
+import { ExternalSecret, SecretStore } from './external-secrets-types';
+import { mlopsIdentity, type MlopsRole } from './identity';
+import { mlflowCloudEgress, trainingCloudEgress } from './network';
+import {
+  AWS_STORAGE_CLASS,
+  CHECKPOINT_MOUNT,
+  checkpointClaimName,
+  checkpointStorageClass,
+  SHM_SIZE,
+  trainingAffinity,
+  trainingRequests,
+  trainingTolerations,
+  type TrainingJob,
+} from './training';
+
+export const MLOPS_APP = 'mlops';
+export const MLFLOW_PORT = 5000;
+export const MLFLOW_HEALTH_PATH = '/health';
+export const BACKEND_STORE_URI_ENV = 'MLFLOW_BACKEND_STORE_URI';
+export const TRAINING_COMPONENT = 'training';
+export const MLFLOW_COMPONENT = 'tracking';
+
+export const MLFLOW_INGRESS_POLICY = 'mlflow-ingress';
+export const MLFLOW_EGRESS_POLICY = 'mlflow-egress';
+export const TRAINING_EGRESS_POLICY = 'training-egress';
+
+export class MlopsChart extends AppChart {
+  /** One binding per role, resolved once: each Terraform output is required (and a miss reported) once. */
+  private readonly bindings: Readonly<Record<MlopsRole, IdentityBinding>>;
+
+  constructor(app: App, ctx: EnvironmentContext) {
+    const mlopsNames = ctx.names.mlops;
+    if (!ctx.env.mlops || !mlopsNames) throw new Error(`${ctx.env.name}: the mlops chart needs the mlops workload enabled`);
+    super(app, MLOPS_APP, ctx, mlopsNames.namespace);
+    this.bindings = { mlflow: mlopsIdentity(ctx, 'mlflow'), training: mlopsIdentity(ctx, 'training') };
+
+    identityServiceAccount(this, 'serviceaccount-mlflow', mlopsNames.mlflowServiceAccount, this.bindings.mlflow);
+    this.databaseSecret();
+    this.mlflow();
+    if (ctx.env.mlops.training.length > 0) {
+      identityServiceAccount(this, 'serviceaccount-training', mlopsNames.trainingServiceAccount, this.bindings.training);
+      if (ctx.env.cloud === 'aws') this.awsStorageClass();
+      for (const job of ctx.env.mlops.training) this.trainingJob(job);
+    }
+    this.networkPolicies();
+  }
+
+  private get names() {
+    return this.ctx.names.mlops!;
+  }
+
+  private get mlflowSelector(): Record<string, string> {
+    return { [NAME_LABEL]: this.names.mlflow };
+  }
+
+  private get trainingSelector(): Record<string, string> {
+    return { [COMPONENT_LABEL]: TRAINING_COMPONENT };
+  }
+
+  private databaseSecret(): void {
+    new SecretStore(this, 'secretstore-mlflow-db', { metadata: { name: DB_SECRET }, spec: secretStoreSpec(this.ctx) });
+    new ExternalSecret(this, 'externalsecret-mlflow-db', { metadata: { name: DB_SECRET }, spec: externalSecretSpec(this.ctx) });
+  }
+
+  private mlflow(): void {
+    const settings = this.ctx.env.mlops!.mlflow;
+    const name = this.names.mlflow;
+    const binding = this.bindings.mlflow;
+    const probe = { httpGet: { path: MLFLOW_HEALTH_PATH, port: IntOrString.fromString('http') }, timeoutSeconds: 2 };
+    const env: EnvVar[] = [
+      { name: BACKEND_STORE_URI_ENV, valueFrom: { secretKeyRef: { name: DB_SECRET, key: BACKEND_STORE_URI_KEY } } },
+      ...envVars(this.ctx.env.cloud === 'aws' ? { AWS_REGION: this.ctx.env.region } : {}),
+    ];
+
+    new KubeDeployment(this, 'deployment-mlflow', {
+      metadata: { name },
+      spec: {
+        replicas: settings.replicas,
+        selector: { matchLabels: this.mlflowSelector },
+        revisionHistoryLimit: 3,
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: IntOrString.fromNumber(1), maxUnavailable: IntOrString.fromNumber(0) } },
+        template: {
+          metadata: { labels: { ...standardLabels(this.ctx, MLOPS_APP), ...this.mlflowSelector, [COMPONENT_LABEL]: MLFLOW_COMPONENT, ...binding.podLabels } },
+          spec: {
+            serviceAccountName: this.names.mlflowServiceAccount,
+            automountServiceAccountToken: binding.automountServiceAccountToken,
+            enableServiceLinks: false,
+            priorityClassName: PRIORITY_CLASSES.online,
+            securityContext: POD_SECURITY_CONTEXT,
+            volumes: TMP_VOLUMES,
+            topologySpreadConstraints: [zoneSpread(this.mlflowSelector)],
+            containers: [
+              {
+                ...baseContainer('mlflow', settings.image, settings.cpu, settings.memory),
+                command: ['mlflow'],
+                args: [
+                  'server',
+                  '--host', '0.0.0.0',
+                  '--port', String(MLFLOW_PORT),
+                  // Expanded by the kubelet from the Secret-backed variable; never in the manifest.
+                  '--backend-store-uri', `$(${BACKEND_STORE_URI_ENV})`,
+                  '--default-artifact-root', this.names.artifactRoot,
+                ],
+                env,
+                ports: [{ name: 'http', containerPort: MLFLOW_PORT, protocol: 'TCP' }],
+                readinessProbe: { ...probe, periodSeconds: 10, failureThreshold: 3 },
+                livenessProbe: { ...probe, initialDelaySeconds: 30, periodSeconds: 20, failureThreshold: 3 },
+              },
+            ],
+          },
+        },
+      },
+    });
+
+    new KubeService(this, 'service-mlflow', {
+      metadata: { name },
+      spec: { type: 'ClusterIP', selector: this.mlflowSelector, ports: [{ name: 'http', port: MLFLOW_PORT, targetPort: IntOrString.fromString('http'), protocol: 'TCP' }] },
+    });
+
+    // maxUnavailable 1: a drain proceeds at any replica count (dev runs one).
+    new KubePodDisruptionBudget(this, 'pdb-mlflow', {
+      metadata: { name },
+      spec: { maxUnavailable: IntOrString.fromNumber(1), selector: { matchLabels: this.mlflowSelector }, unhealthyPodEvictionPolicy: 'AlwaysAllow' },
+    });
+  }
+
+  /** Cluster-scoped: the chart's namespace is removed. */
+  private awsStorageClass(): void {
+    const sc = new KubeStorageClass(this, 'storageclass-gp3', {
+      metadata: { name: AWS_STORAGE_CLASS.name },
+      provisioner: AWS_STORAGE_CLASS.provisioner,
+      parameters: { type: 'gp3', encrypted: 'true' },
+      volumeBindingMode: 'WaitForFirstConsumer',
+      reclaimPolicy: 'Delete',
+      allowVolumeExpansion: true,
+    });
+    sc.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+  }
+
+  private trainingJob(job: TrainingJob): void {
+    const binding = this.bindings.training;
+    const claim = checkpointClaimName(job);
+    new KubePersistentVolumeClaim(this, `pvc-${job.name}`, {
+      metadata: { name: claim },
+      spec: {
+        accessModes: ['ReadWriteOnce'],
+        storageClassName: checkpointStorageClass(this.ctx),
+        resources: { requests: { storage: Quantity.fromString(job.checkpointSize) } },
+      },
+    });
+
+    const requests = trainingRequests(job);
+    const base = resources(requests.cpu, requests.memory);
+    const gpus = Quantity.fromNumber(job.gpus);
+    const template: PodTemplateSpec = {
+      metadata: {
+        labels: { ...standardLabels(this.ctx, MLOPS_APP), [NAME_LABEL]: job.name, ...this.trainingSelector, ...binding.podLabels },
+      },
+      spec: {
+        serviceAccountName: this.names.trainingServiceAccount,
+        automountServiceAccountToken: binding.automountServiceAccountToken,
+        enableServiceLinks: false,
+        priorityClassName: PRIORITY_CLASSES.batch,
+        // Never: a retry is a new pod (possibly on another node after a Spot interruption), counted by the Job.
+        restartPolicy: 'Never',
+        // fsGroup: the checkpoint volume is writable by the non-root user.
+        securityContext: { ...POD_SECURITY_CONTEXT, fsGroup: RUN_AS, fsGroupChangePolicy: 'OnRootMismatch' },
+        affinity: trainingAffinity(job),
+        tolerations: trainingTolerations(this.ctx, job),
+        volumes: [
+          ...TMP_VOLUMES,
+          { name: 'checkpoints', persistentVolumeClaim: { claimName: claim } },
+          { name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: Quantity.fromString(SHM_SIZE) } },
+        ],
+        containers: [
+          {
+            ...baseContainer('train', job.image, requests.cpu, requests.memory),
+            ...(job.command.length > 0 ? { command: [...job.command] } : {}),
+            resources: { requests: { ...base.requests, [GPU_RESOURCE]: gpus }, limits: { ...base.limits, [GPU_RESOURCE]: gpus } },
+            env: envVars({ MLFLOW_TRACKING_URI: this.names.trackingUri, MLFLOW_EXPERIMENT_NAME: job.name, CHECKPOINT_DIR: CHECKPOINT_MOUNT }),
+            volumeMounts: [...TMP_MOUNTS, { name: 'checkpoints', mountPath: CHECKPOINT_MOUNT }, { name: 'dshm', mountPath: '/dev/shm' }],
+          },
+        ],
+      },
+    };
+    const spec: JobSpec = {
+      backoffLimit: job.backoffLimit,
+      activeDeadlineSeconds: job.activeDeadlineSeconds,
+      // A pod evicted by a Spot interruption or a drain is retried without using up backoffLimit;
+      // activeDeadlineSeconds still bounds the job.
+      podFailurePolicy: { rules: [{ action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] }] },
+      template,
+    };
+    if (job.schedule) {
+      new KubeCronJob(this, `cronjob-${job.name}`, {
+        metadata: { name: job.name },
+        spec: {
+          schedule: job.schedule,
+          timeZone: 'Etc/UTC',
+          // One run at a time: the runs share the ReadWriteOnce checkpoint volume.
+          concurrencyPolicy: 'Forbid',
+          startingDeadlineSeconds: 3600,
+          successfulJobsHistoryLimit: 3,
+          failedJobsHistoryLimit: 3,
+          jobTemplate: { spec: { ...spec, ttlSecondsAfterFinished: 7 * 86400 } },
+        },
+      });
+    } else {
+      // No ttlSecondsAfterFinished: a GitOps agent would re-create a deleted Job and train again.
+      new KubeJob(this, `job-${job.name}`, { metadata: { name: job.name }, spec });
+    }
+  }
+
+  private networkPolicies(): void {
+    new KubeNetworkPolicy(this, 'netpol-mlflow-ingress', {
+      metadata: { name: MLFLOW_INGRESS_POLICY },
+      spec: {
+        podSelector: { matchLabels: this.mlflowSelector },
+        policyTypes: ['Ingress'],
+        // Pods of this namespace only (training, model servers); kubelet probes are not subject to NetworkPolicy.
+        ingress: [{ from: [{ podSelector: {} }], ports: tcp(MLFLOW_PORT) }],
+      },
+    });
+    new KubeNetworkPolicy(this, 'netpol-mlflow-egress', {
+      metadata: { name: MLFLOW_EGRESS_POLICY },
+      spec: { podSelector: { matchLabels: this.mlflowSelector }, policyTypes: ['Egress'], egress: mlflowCloudEgress(this.ctx) },
+    });
+    if (this.ctx.env.mlops!.training.length === 0) return;
+    new KubeNetworkPolicy(this, 'netpol-training-egress', {
+      metadata: { name: TRAINING_EGRESS_POLICY },
+      spec: {
+        podSelector: { matchLabels: this.trainingSelector },
+        policyTypes: ['Egress'],
+        egress: [{ to: [{ podSelector: { matchLabels: this.mlflowSelector } }], ports: tcp(MLFLOW_PORT) }, ...trainingCloudEgress(this.ctx)],
+      },
+    });
+  }
+}

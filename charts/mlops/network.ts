@@ -1,0 +1,35 @@
+/**
+ * Per-cloud egress of the MLOps pods (in-namespace rules are in mlops.ts; DNS egress and the
+ * default deny come from the platform chart).
+ *
+ * MLflow:
+ * - PostgreSQL (5432): AWS the VPC CIDR (RDS in the private subnets); Azure the VNet CIDR: the
+ *   subnet layout (src/model/cidr.ts azureSubnetLayout) has no database subnet yet, so the
+ *   Flexible Server's delegated subnet is somewhere in the VNet. Narrow it when the layout gets one.
+ * - HTTPS: AWS the VPC CIDR (the STS interface endpoint: MLflow uses IRSA, i.e.
+ *   AssumeRoleWithWebIdentity) and public 443 for S3 (gateway endpoint, public addresses); no Pod
+ *   Identity agent. Azure: the shared cloudServiceEgress (endpoints subnet in prod, public 443 for
+ *   Entra ID and dev blob).
+ *
+ * Training: the shared cloudServiceEgress (AWS S3 at public addresses + the Pod Identity agent;
+ * Azure as above); MLflow on 5000 is an in-namespace rule.
+ */
+import type { NetworkPolicyEgressRule } from 'cdk8s-plus-28/lib/imports/k8s';
+import type { EnvironmentContext } from '../../src/model/context';
+import { cloudServiceEgress, httpsTo, PUBLIC_HTTPS, tcp } from '../lib/network';
+import { POSTGRES_PORT } from './database';
+
+/** Where the MLflow database is reachable from pods. */
+export function databaseCidr(ctx: EnvironmentContext): string {
+  return ctx.env.network.cidr;
+}
+
+export function mlflowCloudEgress(ctx: EnvironmentContext): NetworkPolicyEgressRule[] {
+  const database: NetworkPolicyEgressRule = { to: [{ ipBlock: { cidr: databaseCidr(ctx) } }], ports: tcp(POSTGRES_PORT) };
+  if (ctx.env.cloud === 'aws') return [database, httpsTo(ctx.env.network.cidr), PUBLIC_HTTPS];
+  return [database, ...cloudServiceEgress(ctx)];
+}
+
+export function trainingCloudEgress(ctx: EnvironmentContext): NetworkPolicyEgressRule[] {
+  return cloudServiceEgress(ctx);
+}

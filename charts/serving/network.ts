@@ -1,0 +1,20 @@
+/**
+ * Egress of the model-serving pods: the artifact store only (their storage initializers download
+ * the model; the servers themselves call nothing). DNS and the default deny come from the
+ * platform chart.
+ *
+ * - AWS (IRSA): the VPC CIDR on 443 for the STS interface endpoint (AssumeRoleWithWebIdentity;
+ *   private DNS resolves sts.<region>.amazonaws.com to its ENIs) and S3 at its public addresses
+ *   (the gateway endpoint routes but keeps them): 443 anywhere but private ranges. IRSA does not
+ *   use the Pod Identity agent, so 169.254.170.23 stays closed.
+ * - Azure: the shared storage rules (charts/lib/network.ts): the endpoints subnet in prod, public
+ *   443 for Entra ID's token exchange (and the dev storage account).
+ */
+import type { NetworkPolicyEgressRule } from 'cdk8s-plus-28/lib/imports/k8s';
+import type { EnvironmentContext } from '../../src/model/context';
+import { cloudServiceEgress, httpsTo, PUBLIC_HTTPS } from '../lib/network';
+
+export function servingCloudEgress(ctx: EnvironmentContext): NetworkPolicyEgressRule[] {
+  if (ctx.env.cloud === 'aws') return [httpsTo(ctx.env.network.cidr), PUBLIC_HTTPS];
+  return cloudServiceEgress(ctx);
+}

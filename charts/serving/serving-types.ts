@@ -1,0 +1,120 @@
+/**
+ * Small hand-written typed interfaces for the two serving custom resources, covering only the
+ * fields this chart sets (like charts/rag/milvus-types.ts):
+ * - KServe `InferenceService` (serving.kserve.io/v1beta1, KServe v0.20.0);
+ * - Seldon Core v1 `SeldonDeployment` (machinelearning.seldon.io/v1, Seldon Core v1.18.2).
+ * The full CRDs (../shared/schemas/crds/) are thousands of lines; every emitted object is validated
+ * against them in test/charts/serving.test.ts, so a field added here that a CRD does not know
+ * fails there.
+ */
+import { ApiObject, type ApiObjectMetadata } from 'cdk8s';
+import type { Construct } from 'constructs';
+import type { ResourceValues } from '../lib/pod';
+
+export const KSERVE_API_VERSION = 'serving.kserve.io/v1beta1';
+export const INFERENCE_SERVICE_KIND = 'InferenceService';
+export const SELDON_API_VERSION = 'machinelearning.seldon.io/v1';
+export const SELDON_DEPLOYMENT_KIND = 'SeldonDeployment';
+
+/** The restricted container security context, in the fields both CRDs take from the core API. */
+export interface ServingContainerSecurityContext {
+  readonly runAsNonRoot: true;
+  readonly runAsUser: number;
+  readonly runAsGroup: number;
+  readonly allowPrivilegeEscalation: false;
+  readonly privileged: false;
+  readonly capabilities: { readonly drop: readonly ['ALL'] };
+  readonly seccompProfile: { readonly type: 'RuntimeDefault' };
+}
+
+// ---------------------------------------------------------------- KServe
+
+/** `spec.predictor.model`: the model container, run by the serving runtime that supports the format. */
+export interface KServeModelSpec {
+  /** The framework (sklearn, xgboost, …): KServe picks the ClusterServingRuntime that supports it. */
+  readonly modelFormat: { readonly name: string };
+  /** Where the storage initializer downloads the model from (s3:// or https://<account>.blob…). */
+  readonly storageUri: string;
+  readonly resources: ResourceValues;
+  readonly securityContext: ServingContainerSecurityContext;
+}
+
+export interface KServePredictorSpec {
+  readonly model: KServeModelSpec;
+  readonly serviceAccountName: string;
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  /** Serverless only: percent of traffic to the latest ready revision. */
+  readonly canaryTrafficPercent?: number;
+  /** Labels of the predictor pods. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** RawDeployment only (Knative rejects it unless its priority-class flag is on). */
+  readonly priorityClassName?: string;
+}
+
+export interface InferenceServiceProps {
+  readonly metadata: ApiObjectMetadata;
+  readonly spec: { readonly predictor: KServePredictorSpec };
+}
+
+export class InferenceService extends ApiObject {
+  constructor(scope: Construct, id: string, props: InferenceServiceProps) {
+    super(scope, id, { apiVersion: KSERVE_API_VERSION, kind: INFERENCE_SERVICE_KIND, metadata: props.metadata, spec: props.spec });
+  }
+}
+
+// ---------------------------------------------------------------- Seldon Core v1
+
+/** Seldon Core v1 prepackaged model servers. */
+export type SeldonImplementation = 'SKLEARN_SERVER' | 'XGBOOST_SERVER' | 'MLFLOW_SERVER' | 'TENSORFLOW_SERVER' | 'TRITON_SERVER';
+
+/** A graph with a single MODEL node, served by a prepackaged server. */
+export interface SeldonModelNode {
+  /** Also the name of the container in componentSpecs that the operator completes (image, ports). */
+  readonly name: string;
+  readonly type: 'MODEL';
+  readonly implementation: SeldonImplementation;
+  readonly modelUri: string;
+  /** The init container that downloads modelUri; replaces Seldon's rclone default, which needs a Secret. */
+  readonly storageInitializerImage: string;
+  readonly serviceAccountName: string;
+  readonly children: readonly [];
+}
+
+export interface SeldonContainer {
+  readonly name: string;
+  readonly resources: ResourceValues;
+  readonly securityContext: ServingContainerSecurityContext;
+}
+
+export interface SeldonComponentSpec {
+  /** Labels of the pods (copied onto the pod template). */
+  readonly metadata: { readonly labels: Readonly<Record<string, string>> };
+  readonly spec: {
+    readonly serviceAccountName: string;
+    readonly automountServiceAccountToken: false;
+    readonly priorityClassName: string;
+    readonly securityContext: Readonly<Record<string, unknown>>;
+    readonly containers: readonly SeldonContainer[];
+  };
+}
+
+export interface SeldonPredictor {
+  readonly name: string;
+  /** Percent of the deployment's traffic; the predictors' shares sum to 100. */
+  readonly traffic: number;
+  readonly replicas: number;
+  readonly graph: SeldonModelNode;
+  readonly componentSpecs: readonly SeldonComponentSpec[];
+}
+
+export interface SeldonDeploymentProps {
+  readonly metadata: ApiObjectMetadata;
+  readonly spec: { readonly predictors: readonly SeldonPredictor[] };
+}
+
+export class SeldonDeployment extends ApiObject {
+  constructor(scope: Construct, id: string, props: SeldonDeploymentProps) {
+    super(scope, id, { apiVersion: SELDON_API_VERSION, kind: SELDON_DEPLOYMENT_KIND, metadata: props.metadata, spec: props.spec });
+  }
+}

@@ -1,0 +1,240 @@
+/**
+ * Model serving, written once for both clouds: per served model of `mlops.models`,
+ * - a ServiceAccount bound to the model's cloud identity (identity.ts);
+ * - a KServe InferenceService `<model>` serving `modelUri(path)` from the environment's artifact
+ *   store;
+ * - for models with an A/B test, a Seldon Core v1 SeldonDeployment `<model>-ab` with two predictors,
+ *   `main` (the model's path) and `challenger` (the challenger path), splitting traffic;
+ * - a NetworkPolicy per serving object: ingress on its serving ports from the namespace, the
+ *   ingress gateway's namespace (and Knative's, for Serverless), egress to the artifact store.
+ *
+ * Deployment mode of the InferenceService: RawDeployment (plain Deployment, Service and HPA; no
+ * Knative or Istio needed) unless the model asks for a canary. `canaryTrafficPercent` works only
+ * in Serverless mode (Knative revisions); RawDeployment ignores it silently, and KServe 0.20's
+ * RawDeployment canary (`spec.canary`) needs a second, named predictor with its own model, which
+ * the model does not describe (its canary is "the next revision of the same service"). So a model
+ * with `canaryPercent` is Serverless: the cluster then needs Knative Serving and its networking
+ * layer, installed with KServe outside this chart. Knative accepts a narrower pod spec, so the
+ * Serverless predictor sets no priority class.
+ *
+ * No Secret: the storage initializers authenticate with the pod identity. KServe injects its own
+ * initializer and reads the S3 settings from the service account (AWS). Seldon's default
+ * initializer (rclone) wants credentials in a Secret (`envSecretRefName`); the graph sets
+ * `storageInitializerImage` to KServe's initializer (SELDON_STORAGE_INITIALIZER), pinned to the
+ * KServe release of the CRD: the same downloader KServe runs, taking the `<uri> <dir>` arguments
+ * Seldon calls an initializer with, and reading credentials from the pod identity (the IRSA
+ * web-identity token through boto3's default chain; on Azure the workload identity environment
+ * the webhook injects; check the pinned release's Azure credential support when upgrading).
+ *
+ * Security: the model containers run with the restricted profile's container settings (non-root
+ * UID, no privilege escalation, all capabilities dropped, RuntimeDefault seccomp). The root
+ * filesystem stays writable: the prepackaged servers write caches in their working directories,
+ * and a /tmp emptyDir needs a Knative feature flag in Serverless mode. The containers the
+ * operators inject (storage initializer, queue-proxy, Seldon's executor) take their security
+ * context from the operators' configuration.
+ */
+import type { App } from 'cdk8s';
+import { KubeNetworkPolicy, type NetworkPolicyIngressRule, type NetworkPolicyPeer } from 'cdk8s-plus-28/lib/imports/k8s';
+import type { EnvironmentContext } from '../../src/model/context';
+import type { ModelFramework } from '../../src/model/types';
+import { PRIORITY_CLASSES } from '../../src/model/scheduling';
+import { AppChart, standardLabels } from '../lib/app-chart';
+import { identityServiceAccount, type IdentityBinding } from '../lib/identity';
+import { COMPONENT_LABEL } from '../lib/labels';
+import { namespacePeer, tcp } from '../lib/network';
+import { POD_SECURITY_CONTEXT, resourceValues, RUN_AS } from '../lib/pod';
+import { servingIdentity } from './identity';
+import { servingCloudEgress } from './network';
+import {
+  InferenceService,
+  SeldonDeployment,
+  type SeldonImplementation,
+  type SeldonPredictor,
+  type ServingContainerSecurityContext,
+} from './serving-types';
+
+export const SERVING_APP = 'serving';
+
+/** Pod label naming the served model (on KServe and Seldon pods); the NetworkPolicies select on it. */
+export const SERVED_MODEL_LABEL = 'platform-synth.io/served-model';
+/** COMPONENT_LABEL values of the two kinds of serving pods. */
+export const SERVER_COMPONENT = { kserve: 'kserve-predictor', seldon: 'seldon-predictor' } as const;
+
+export const DEPLOYMENT_MODE_ANNOTATION = 'serving.kserve.io/deploymentMode';
+export type DeploymentMode = 'RawDeployment' | 'Serverless';
+
+/** The gateway namespace when the model names none (the RAG platform's default). */
+export const DEFAULT_GATEWAY_NAMESPACE = 'ingress';
+/** Knative Serving's activator (proxies requests while scaling) and autoscaler (scrapes queue-proxy). */
+export const KNATIVE_NAMESPACE = 'knative-serving';
+
+/** Ports the serving pods accept traffic on. */
+export const SERVING_PORTS = {
+  /** RawDeployment: the KServe runtime's HTTP and gRPC ports. */
+  raw: [8080, 8081],
+  /** Serverless: Knative's queue-proxy (HTTP/1, h2c) in front of the runtime. */
+  serverless: [8012, 8013],
+  /** Serverless: queue-proxy's autoscaling metrics, scraped by Knative's autoscaler. */
+  knativeMetrics: 9090,
+  /** Seldon Core v1: the executor (service orchestrator) in each pod, HTTP and gRPC. */
+  seldon: [8000, 5001],
+} as const;
+
+/** KServe's storage initializer, pinned to the KServe release whose CRD this chart targets. */
+export const SELDON_STORAGE_INITIALIZER = 'kserve/storage-initializer:v0.20.0';
+
+/** Seldon Core v1 prepackaged server per framework. LightGBM has none: the MLflow server loads it from its MLmodel. */
+export const SELDON_SERVERS: Readonly<Record<ModelFramework, SeldonImplementation>> = {
+  sklearn: 'SKLEARN_SERVER',
+  xgboost: 'XGBOOST_SERVER',
+  lightgbm: 'MLFLOW_SERVER',
+  tensorflow: 'TENSORFLOW_SERVER',
+  onnx: 'TRITON_SERVER',
+  pytorch: 'TRITON_SERVER',
+};
+
+/** Name of the MODEL node in a Seldon graph, and of the container in componentSpecs the operator completes. */
+export const SELDON_MODEL_NODE = 'model';
+
+/** The restricted profile's container settings, without a read-only root (see above). */
+export const MODEL_CONTAINER_SECURITY_CONTEXT: ServingContainerSecurityContext = {
+  runAsNonRoot: true,
+  runAsUser: RUN_AS,
+  runAsGroup: RUN_AS,
+  allowPrivilegeEscalation: false,
+  privileged: false,
+  capabilities: { drop: ['ALL'] },
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+
+type ServedModel = NonNullable<EnvironmentContext['env']['mlops']>['models'][number];
+
+export function deploymentMode(model: ServedModel): DeploymentMode {
+  return model.canaryPercent === undefined ? 'RawDeployment' : 'Serverless';
+}
+
+export function seldonDeploymentName(model: string): string {
+  return `${model}-ab`;
+}
+
+export class ServingChart extends AppChart {
+  constructor(app: App, ctx: EnvironmentContext) {
+    const names = ctx.names.mlops;
+    if (!ctx.env.mlops || !names) throw new Error(`${ctx.env.name}: the serving chart needs the mlops workload enabled`);
+    super(app, SERVING_APP, ctx, names.namespace);
+    for (const model of ctx.env.mlops.models) {
+      const binding = servingIdentity(ctx, model.name);
+      identityServiceAccount(this, `serviceaccount-${model.name}`, names.servingServiceAccount(model.name), binding);
+      this.inferenceService(model, binding);
+      if (model.abTest) this.seldonDeployment(model, binding);
+      this.networkPolicies(model);
+    }
+  }
+
+  private get gatewayNamespace(): string {
+    return this.ctx.env.rag?.gatewayNamespace ?? DEFAULT_GATEWAY_NAMESPACE;
+  }
+
+  /** Labels of a serving pod: the platform's (the operators manage the pods), the model, the server, the identity's. */
+  private podLabels(model: ServedModel, component: string, binding: IdentityBinding): Record<string, string> {
+    const { ['app.kubernetes.io/managed-by']: _managedBy, ...platform } = standardLabels(this.ctx, SERVING_APP);
+    return { ...platform, [SERVED_MODEL_LABEL]: model.name, [COMPONENT_LABEL]: component, ...binding.podLabels };
+  }
+
+  private selector(model: ServedModel, component: string): Record<string, string> {
+    return { [SERVED_MODEL_LABEL]: model.name, [COMPONENT_LABEL]: component };
+  }
+
+  private inferenceService(model: ServedModel, binding: IdentityBinding): void {
+    const names = this.ctx.names.mlops!;
+    const mode = deploymentMode(model);
+    new InferenceService(this, `inferenceservice-${model.name}`, {
+      metadata: { name: model.name, annotations: { [DEPLOYMENT_MODE_ANNOTATION]: mode } },
+      spec: {
+        predictor: {
+          model: {
+            modelFormat: { name: model.framework },
+            storageUri: names.modelUri(model.path),
+            resources: resourceValues(model.cpu, model.memory),
+            securityContext: MODEL_CONTAINER_SECURITY_CONTEXT,
+          },
+          serviceAccountName: names.servingServiceAccount(model.name),
+          minReplicas: model.minReplicas,
+          maxReplicas: model.maxReplicas,
+          ...(mode === 'Serverless' ? { canaryTrafficPercent: model.canaryPercent } : { priorityClassName: PRIORITY_CLASSES.online }),
+          labels: this.podLabels(model, SERVER_COMPONENT.kserve, binding),
+        },
+      },
+    });
+  }
+
+  private seldonDeployment(model: ServedModel, binding: IdentityBinding): void {
+    const names = this.ctx.names.mlops!;
+    const ab = model.abTest!;
+    const serviceAccountName = names.servingServiceAccount(model.name);
+    const predictor = (name: 'main' | 'challenger', path: string, traffic: number): SeldonPredictor => ({
+      name,
+      traffic,
+      replicas: model.minReplicas,
+      graph: {
+        name: SELDON_MODEL_NODE,
+        type: 'MODEL',
+        implementation: SELDON_SERVERS[model.framework],
+        modelUri: names.modelUri(path),
+        storageInitializerImage: SELDON_STORAGE_INITIALIZER,
+        serviceAccountName,
+        children: [],
+      },
+      componentSpecs: [
+        {
+          metadata: { labels: this.podLabels(model, SERVER_COMPONENT.seldon, binding) },
+          spec: {
+            serviceAccountName,
+            automountServiceAccountToken: binding.automountServiceAccountToken,
+            priorityClassName: PRIORITY_CLASSES.online,
+            securityContext: { ...POD_SECURITY_CONTEXT },
+            containers: [{ name: SELDON_MODEL_NODE, resources: resourceValues(model.cpu, model.memory), securityContext: MODEL_CONTAINER_SECURITY_CONTEXT }],
+          },
+        },
+      ],
+    });
+    new SeldonDeployment(this, `seldondeployment-${model.name}`, {
+      metadata: { name: seldonDeploymentName(model.name) },
+      spec: {
+        predictors: [predictor('main', model.path, 100 - ab.challengerPercent), predictor('challenger', ab.challengerPath, ab.challengerPercent)],
+      },
+    });
+  }
+
+  private networkPolicies(model: ServedModel): void {
+    const callers: NetworkPolicyPeer[] = [{ podSelector: {} }, namespacePeer(this.gatewayNamespace)];
+    const egress = servingCloudEgress(this.ctx);
+
+    const kservePorts = deploymentMode(model) === 'Serverless' ? SERVING_PORTS.serverless : SERVING_PORTS.raw;
+    const kserveIngress: NetworkPolicyIngressRule[] = [{ from: callers, ports: kservePorts.flatMap(tcp) }];
+    if (deploymentMode(model) === 'Serverless') {
+      kserveIngress.push({ from: [namespacePeer(KNATIVE_NAMESPACE)], ports: [...SERVING_PORTS.serverless, SERVING_PORTS.knativeMetrics].flatMap(tcp) });
+    }
+    new KubeNetworkPolicy(this, `netpol-${model.name}`, {
+      metadata: { name: model.name },
+      spec: {
+        podSelector: { matchLabels: this.selector(model, SERVER_COMPONENT.kserve) },
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: kserveIngress,
+        egress,
+      },
+    });
+
+    if (!model.abTest) return;
+    const name = seldonDeploymentName(model.name);
+    new KubeNetworkPolicy(this, `netpol-${name}`, {
+      metadata: { name },
+      spec: {
+        podSelector: { matchLabels: this.selector(model, SERVER_COMPONENT.seldon) },
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: [{ from: callers, ports: SERVING_PORTS.seldon.flatMap(tcp) }],
+        egress,
+      },
+    });
+  }
+}

@@ -1,0 +1,323 @@
+/**
+ * The MLOps platform's own stack (`mlops`, state `<env>/mlops.tfstate`): the artifact store, MLflow's
+ * PostgreSQL, and the identities of MLflow, training jobs, model servers and the SageMaker burst.
+ *
+ * - One KMS key (rotating) encrypts the artifacts bucket, the database and its RDS-managed secret.
+ * - Artifacts bucket (hardened like rag's): `mlflow/` (MLflow artifacts), `models/` (served models),
+ *   `sagemaker/` (burst jobs' data and output); noncurrent versions expire.
+ * - RDS PostgreSQL in the platform VPC's private subnets (looked up by the network layer's tags), a
+ *   security group admitting 5432 from the VPC CIDR only, master password managed by RDS in Secrets
+ *   Manager (no password in Terraform or its state). Prod: deletion protection, 7 days of backups,
+ *   a final snapshot, Multi-AZ, Performance Insights.
+ * - MLflow (IRSA: External Secrets authenticates with its service account's token): the database
+ *   secret and `mlflow/`. Training (Pod Identity): `mlflow/`. One role per served model (IRSA):
+ *   read of its model paths (champion and challenger).
+ * - Burst: a SageMaker execution role (`sagemaker/`, read of `models/`, pull of the training
+ *   repository, its logs) and the ACK SageMaker controller's role (Pod Identity), which may pass
+ *   only that role, to SageMaker only.
+ *
+ * ECR repositories are the platform stack's (registry.ts). No cdktf cross-stack references: the
+ * cluster, VPC and subnets are found by the names and tags the platform stack gives them.
+ */
+import { DataAwsSubnets } from '@cdktf/provider-aws/lib/data-aws-subnets';
+import { DataAwsVpc } from '@cdktf/provider-aws/lib/data-aws-vpc';
+import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
+import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { TerraformOutput, type App } from 'cdktf';
+import type { EnvironmentContext } from '../../src/model/context';
+import { MLOPS_OUTPUTS, MLOPS_STACK } from '../../src/model/naming';
+import { PlatformStack } from '../constructs/platform-stack';
+import { arns, kmsKeyPolicy, PARTITION, policyDocument, serviceTrustPolicy, snake, type PolicyStatement } from './iam';
+import { buildAwsProvider } from './provider';
+import { allObjectsRule, hardenedBucket, irsaRole, podIdentityRole } from './workload';
+
+/** Prefixes of the artifacts bucket. */
+export const MLOPS_PREFIXES = { mlflow: 'mlflow', models: 'models', sagemaker: 'sagemaker' } as const;
+/** Noncurrent versions of artifacts (days): long enough to roll a model back. */
+export const ARTIFACTS_NONCURRENT_EXPIRE_AFTER = 90;
+export const POSTGRES_PORT = 5432;
+/** Backups (days): prod keeps a week, dev the minimum. */
+export const DB_BACKUP_RETENTION = { prod: 7, dev: 1 } as const;
+
+export interface AwsMlops {
+  readonly key: KmsKey;
+  readonly artifactsBucket: S3Bucket;
+  readonly database: DbInstance;
+  readonly mlflowRole: IamRole;
+  readonly trainingRole: IamRole;
+  readonly servingRoles: Readonly<Record<string, IamRole>>;
+  /** With burst only. */
+  readonly sagemakerExecutionRole?: IamRole;
+  readonly ackSagemakerRole?: IamRole;
+}
+
+/** The `mlops` stack of an AWS environment with the MLOps platform enabled. */
+export function buildMlopsStack(app: App, ctx: EnvironmentContext): PlatformStack {
+  if (!ctx.env.mlops || !ctx.names.mlops?.aws) throw new Error(`${ctx.env.name}: the MLOps platform is not enabled on AWS`);
+  const stack = new PlatformStack(app, MLOPS_STACK, ctx);
+  buildAwsProvider(stack);
+  const mlops = buildMlops(stack);
+
+  // The first two are read by the chart (MLOPS_OUTPUTS); the rest by operators.
+  const outputs: Record<string, { value: string; description: string }> = {
+    [MLOPS_OUTPUTS.dbHost]: { value: mlops.database.address, description: 'Host of MLflow PostgreSQL (RDS)' },
+    [MLOPS_OUTPUTS.dbSecretArn]: {
+      value: mlops.database.masterUserSecret.get(0).secretArn,
+      description: 'ARN of the Secrets Manager secret RDS manages for the master user (read by External Secrets)',
+    },
+    artifacts_bucket: { value: mlops.artifactsBucket.bucket, description: 'S3 bucket of MLflow artifacts, served models and burst jobs' },
+    mlflow_role_arn: { value: mlops.mlflowRole.arn, description: 'IAM role of the MLflow service account (IRSA)' },
+  };
+  if (mlops.sagemakerExecutionRole) {
+    outputs.sagemaker_execution_role_arn = { value: mlops.sagemakerExecutionRole.arn, description: 'Execution role of SageMaker training jobs (burst)' };
+  }
+  for (const [id, output] of Object.entries(outputs)) new TerraformOutput(stack, id, output);
+  return stack;
+}
+
+/** The MLOps resources, in stack scope (construct ids are the Terraform logical ids). */
+export function buildMlops(stack: PlatformStack): AwsMlops {
+  const { ctx } = stack;
+  const { env } = ctx;
+  const settings = env.mlops!;
+  const mlopsNames = ctx.names.mlops!;
+  const names = mlopsNames.aws!;
+  const awsNames = ctx.names.aws!;
+  const prefix = ctx.names.prefix;
+  const arn = arns(ctx);
+  const { namespace } = mlopsNames;
+
+  const key = new KmsKey(stack, 'mlops_kms_key', {
+    description: `${prefix} MLOps platform: artifacts bucket, MLflow database and its secret`,
+    enableKeyRotation: true,
+    deletionWindowInDays: 30,
+    policy: kmsKeyPolicy(arn.accountRoot),
+    tags: { Name: `${prefix}-mlops` },
+  });
+  new KmsAlias(stack, 'mlops_kms_alias', { name: names.kmsAlias, targetKeyId: key.keyId });
+
+  const artifactsBucket = hardenedBucket(stack, 'artifacts', names.artifactsBucket, key, [allObjectsRule(ARTIFACTS_NONCURRENT_EXPIRE_AFTER)]);
+
+  const database = buildDatabase(stack, key);
+  const secretArn = database.masterUserSecret.get(0).secretArn;
+
+  // Roles use the key only through S3 (and MLflow through Secrets Manager), never directly.
+  const via = (service: string) => ({ StringEquals: { 'kms:ViaService': `${service}.${env.region}.amazonaws.com` } });
+  const objects = (p: string) => `${artifactsBucket.arn}/${p}/*`;
+  const listPrefixes = (...ps: string[]) => ({ StringLike: { 's3:prefix': ps.map((p) => `${p}/*`) } });
+  const useBucketKey = (sid = 'UseBucketKey'): PolicyStatement => ({
+    Sid: sid,
+    Effect: 'Allow',
+    Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+    Resource: key.arn,
+    Condition: via('s3'),
+  });
+  const { mlflow, models, sagemaker } = MLOPS_PREFIXES;
+
+  const mlflowRole = irsaRole(stack, {
+    id: 'mlflow',
+    roleName: names.mlflowRoleName,
+    namespace,
+    serviceAccount: mlopsNames.mlflowServiceAccount,
+    label: 'MLflow tracking server',
+    policyName: 'mlops-mlflow',
+    statements: [
+      // External Secrets (SecretStore, jwt auth as this service account) reads the RDS-managed secret.
+      { Sid: 'ReadDatabaseSecret', Effect: 'Allow', Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'], Resource: secretArn },
+      { Sid: 'DecryptDatabaseSecret', Effect: 'Allow', Action: 'kms:Decrypt', Resource: key.arn, Condition: via('secretsmanager') },
+      { Sid: 'ReadWriteArtifacts', Effect: 'Allow', Action: ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'], Resource: objects(mlflow) },
+      { Sid: 'ListArtifacts', Effect: 'Allow', Action: 's3:ListBucket', Resource: artifactsBucket.arn, Condition: listPrefixes(mlflow) },
+      useBucketKey(),
+    ],
+  });
+
+  // MLflow clients in training jobs log artifacts straight to the store.
+  const trainingRole = podIdentityRole(stack, {
+    id: 'training',
+    roleName: names.trainingRoleName,
+    namespace,
+    serviceAccount: mlopsNames.trainingServiceAccount,
+    label: 'MLOps training jobs',
+    policyName: 'mlops-training',
+    statements: [
+      { Sid: 'ReadWriteArtifacts', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: objects(mlflow) },
+      { Sid: 'ListArtifacts', Effect: 'Allow', Action: 's3:ListBucket', Resource: artifactsBucket.arn, Condition: listPrefixes(mlflow) },
+      useBucketKey(),
+    ],
+  });
+
+  // One role per served model: its own paths only (champion and, with an A/B test, challenger).
+  const servingRoles: Record<string, IamRole> = {};
+  for (const model of settings.models) {
+    const paths = [model.path, ...(model.abTest ? [model.abTest.challengerPath] : [])].map((p) => `${models}/${p}`);
+    servingRoles[model.name] = irsaRole(stack, {
+      id: `serve_${snake(model.name)}`,
+      roleName: names.servingRoleName(model.name),
+      namespace,
+      serviceAccount: mlopsNames.servingServiceAccount(model.name),
+      label: `Model server ${model.name}`,
+      policyName: `mlops-serve-${model.name}`,
+      statements: [
+        { Sid: 'ReadModel', Effect: 'Allow', Action: 's3:GetObject', Resource: paths.map((p) => `${artifactsBucket.arn}/${p}/*`) },
+        // Storage initializers list with the bare path as prefix, and below it.
+        {
+          Sid: 'ListModel',
+          Effect: 'Allow',
+          Action: 's3:ListBucket',
+          Resource: artifactsBucket.arn,
+          Condition: { StringLike: { 's3:prefix': paths.flatMap((p) => [p, `${p}/*`]) } },
+        },
+        { Sid: 'DecryptModel', Effect: 'Allow', Action: 'kms:Decrypt', Resource: key.arn, Condition: via('s3') },
+      ],
+    });
+  }
+
+  if (!settings.burst.enabled) return { key, artifactsBucket, database, mlflowRole, trainingRole, servingRoles };
+
+  // Burst: SageMaker runs training jobs with this role; ACK creates them and may pass only it.
+  // The platform stack's `training` repository; without one in the model, no ECR access at all.
+  const trainingRepository: string | undefined = awsNames.ecrRepositories.training;
+  const sagemakerExecutionRole = new IamRole(stack, 'sagemaker_execution_role', {
+    name: names.sagemakerExecutionRoleName,
+    description: `SageMaker training jobs of ${prefix} (burst): s3://${names.artifactsBucket}/${sagemaker}/${trainingRepository ? `, ${trainingRepository}` : ''}`,
+    // Confused-deputy protection: only SageMaker acting for this account.
+    assumeRolePolicy: serviceTrustPolicy('sagemaker.amazonaws.com', ['sts:AssumeRole'], { StringEquals: { 'aws:SourceAccount': arn.account } }),
+  });
+  const trainingLogs = arn.logGroup('/aws/sagemaker/TrainingJobs*');
+  new IamRolePolicy(stack, 'sagemaker_execution_policy', {
+    name: 'mlops-sagemaker-execution',
+    role: sagemakerExecutionRole.id,
+    policy: policyDocument([
+      { Sid: 'ReadWriteJobData', Effect: 'Allow', Action: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'], Resource: objects(sagemaker) },
+      { Sid: 'ReadModels', Effect: 'Allow', Action: 's3:GetObject', Resource: objects(models) },
+      { Sid: 'ListJobData', Effect: 'Allow', Action: 's3:ListBucket', Resource: artifactsBucket.arn, Condition: listPrefixes(sagemaker, models) },
+      useBucketKey(),
+      ...(trainingRepository ? ecrPull(`arn:${PARTITION}:ecr:${env.region}:${arn.account}:repository/${trainingRepository}`) : []),
+      {
+        Sid: 'WriteTrainingLogs',
+        Effect: 'Allow',
+        Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'],
+        Resource: [trainingLogs, `${trainingLogs}:log-stream:*`],
+      },
+    ]),
+  });
+
+  const trainingJobs = `arn:${PARTITION}:sagemaker:${env.region}:${arn.account}:training-job/${prefix}-*`;
+  const ackSagemakerRole = podIdentityRole(stack, {
+    id: 'ack_sagemaker',
+    roleName: names.ackSagemakerRoleName,
+    namespace: names.ackNamespace,
+    serviceAccount: names.ackServiceAccount,
+    label: 'ACK SageMaker controller',
+    policyName: 'mlops-ack-sagemaker',
+    statements: [
+      {
+        Sid: 'ManageTrainingJobs',
+        Effect: 'Allow',
+        Action: ['sagemaker:AddTags', 'sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:ListTags', 'sagemaker:StopTrainingJob'],
+        Resource: trainingJobs,
+      },
+      { Sid: 'ListTrainingJobs', Effect: 'Allow', Action: 'sagemaker:ListTrainingJobs', Resource: '*' },
+      {
+        Sid: 'PassExecutionRole',
+        Effect: 'Allow',
+        Action: 'iam:PassRole',
+        Resource: sagemakerExecutionRole.arn,
+        Condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
+      },
+    ],
+  });
+
+  return { key, artifactsBucket, database, mlflowRole, trainingRole, servingRoles, sagemakerExecutionRole, ackSagemakerRole };
+}
+
+/** Pull of one repository, and the registry token (a read-only call that takes no resource: "*"). */
+function ecrPull(repositoryArn: string): PolicyStatement[] {
+  return [
+    {
+      Sid: 'PullTrainingImage',
+      Effect: 'Allow',
+      Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+      Resource: repositoryArn,
+    },
+    { Sid: 'GetRegistryToken', Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
+  ];
+}
+
+/** MLflow's PostgreSQL: private, encrypted, master password managed by RDS. */
+function buildDatabase(stack: PlatformStack, key: KmsKey): DbInstance {
+  const { ctx } = stack;
+  const { env } = ctx;
+  const { database } = env.mlops!;
+  const mlopsNames = ctx.names.mlops!;
+  const names = mlopsNames.aws!;
+  const awsNames = ctx.names.aws!;
+  const prod = env.stage === 'prod';
+
+  // The platform stack's VPC and private subnets, by the Name and role tags network.ts sets.
+  const vpc = new DataAwsVpc(stack, 'platform_vpc', { tags: { Name: awsNames.vpcName } });
+  const privateSubnets = new DataAwsSubnets(stack, 'private_subnets', {
+    filter: [{ name: 'vpc-id', values: [vpc.id] }],
+    tags: { 'kubernetes.io/role/internal-elb': '1', 'karpenter.sh/discovery': awsNames.clusterName },
+  });
+  const subnetGroup = new DbSubnetGroup(stack, 'mlflow_db_subnet_group', {
+    name: names.dbIdentifier,
+    description: `Private subnets of ${awsNames.vpcName} for ${names.dbIdentifier}`,
+    subnetIds: privateSubnets.ids,
+    tags: { Name: names.dbIdentifier },
+  });
+  // No egress rules (Terraform removes AWS's default one); ingress: PostgreSQL from the VPC only.
+  const securityGroup = new SecurityGroup(stack, 'mlflow_db_security_group', {
+    name: `${names.dbIdentifier}-db`,
+    description: `PostgreSQL of ${names.dbIdentifier} from ${awsNames.vpcName}`,
+    vpcId: vpc.id,
+    tags: { Name: `${names.dbIdentifier}-db` },
+  });
+  new VpcSecurityGroupIngressRule(stack, 'mlflow_db_ingress_postgres', {
+    securityGroupId: securityGroup.id,
+    description: 'PostgreSQL from the platform VPC',
+    ipProtocol: 'tcp',
+    fromPort: POSTGRES_PORT,
+    toPort: POSTGRES_PORT,
+    // The VPC's CIDR is the model's (network.ts creates the VPC with it).
+    cidrIpv4: env.network.cidr,
+  });
+
+  return new DbInstance(stack, 'mlflow_db', {
+    identifier: names.dbIdentifier,
+    engine: 'postgres',
+    // A major version: RDS picks its current minor and upgrades minors in the maintenance window.
+    engineVersion: database.version,
+    autoMinorVersionUpgrade: true,
+    instanceClass: database.instanceClass,
+    allocatedStorage: database.storageGb,
+    storageType: 'gp3',
+    storageEncrypted: true,
+    kmsKeyId: key.arn,
+    dbName: mlopsNames.database.name,
+    username: mlopsNames.database.user,
+    // RDS generates, rotates and keeps the password in Secrets Manager: no password in config or state.
+    manageMasterUserPassword: true,
+    masterUserSecretKmsKeyId: key.arn,
+    iamDatabaseAuthenticationEnabled: true,
+    port: POSTGRES_PORT,
+    dbSubnetGroupName: subnetGroup.name,
+    vpcSecurityGroupIds: [securityGroup.id],
+    publiclyAccessible: false,
+    multiAz: prod,
+    backupRetentionPeriod: prod ? DB_BACKUP_RETENTION.prod : DB_BACKUP_RETENTION.dev,
+    copyTagsToSnapshot: true,
+    deletionProtection: prod,
+    skipFinalSnapshot: !prod,
+    ...(prod ? { finalSnapshotIdentifier: `${names.dbIdentifier}-final` } : {}),
+    ...(prod ? { performanceInsightsEnabled: true, performanceInsightsKmsKeyId: key.arn, performanceInsightsRetentionPeriod: 7 } : {}),
+    tags: { Name: names.dbIdentifier },
+  });
+}

@@ -1,0 +1,404 @@
+/**
+ * The `mlops` stack of an Azure environment: MLflow's artifact store (a blob account with `mlflow` and
+ * `models` containers), its backend store (PostgreSQL Flexible Server in the platform's delegated subnet,
+ * VNet-integrated, with a private DNS zone), the Key Vault that holds the database password for External
+ * Secrets, the MLflow / training / per-model serving identities federated with the AKS OIDC issuer, and,
+ * when burst is on, an Azure ML workspace with a GPU compute cluster scaling from 0. Azure Service Operator
+ * is not used: the compute cluster is managed here, jobs are submitted to the workspace (az ml / SDK) by
+ * the training identity, so no in-cluster controller needs an Azure identity.
+ *
+ * Like the edw and rag stacks: its own resource group and state, the platform stack's subnets and shared
+ * private DNS zones (private-dns.ts) addressed by ids computed from model names, the OIDC issuer from a data
+ * source, and nothing on a data plane, so both stages apply from a runner outside the VNet with public
+ * network access off:
+ * - containers use `storage_account_id` (Resource Manager);
+ * - the database password secret is an ARM template deployment of `Microsoft.KeyVault/vaults/secrets`
+ *   (a control-plane write: `azurerm_key_vault_secret` would need the vault's data plane, which is private
+ *   in prod and firewalled to trusted services in dev). The deployer therefore needs no data-plane role on
+ *   the vault (no "Key Vault Secrets Officer"): the control-plane write is covered by the rights it already
+ *   uses to create the vault.
+ *
+ * The database password: never in git or dist/. A Terraform local `uuid()` is evaluated once at apply and
+ * given to the server through the write-only `administrator_password_wo` (Terraform >= 1.11; not stored in
+ * the server's state) and to the secret template as a `securestring` parameter. The template deployment's
+ * state does hold it (`parameters_content`): the state is the secret store, keep it encrypted and
+ * access-controlled. After creation a new uuid() is computed on every plan but ignored (server: write-only
+ * with a fixed version; deployment: `ignore_changes`). Rotate by bumping DB_PASSWORD_VERSION and replacing
+ * the deployment in the same apply (`terraform apply -replace=azurerm_resource_group_template_deployment.db_password_secret`).
+ *
+ * Prod only: the storage account's blob, the vault's and the ML workspace's private endpoints. Burst (the
+ * ML workspace) follows the model: on in prod only by default.
+ */
+import { ApplicationInsights } from '@cdktf/provider-azurerm/lib/application-insights';
+import { DataAzurermKubernetesCluster } from '@cdktf/provider-azurerm/lib/data-azurerm-kubernetes-cluster';
+import { FederatedIdentityCredential } from '@cdktf/provider-azurerm/lib/federated-identity-credential';
+import { KeyVault } from '@cdktf/provider-azurerm/lib/key-vault';
+import { LogAnalyticsWorkspace } from '@cdktf/provider-azurerm/lib/log-analytics-workspace';
+import { MachineLearningComputeCluster } from '@cdktf/provider-azurerm/lib/machine-learning-compute-cluster';
+import { MachineLearningWorkspace } from '@cdktf/provider-azurerm/lib/machine-learning-workspace';
+import { PostgresqlFlexibleServer } from '@cdktf/provider-azurerm/lib/postgresql-flexible-server';
+import { PostgresqlFlexibleServerDatabase } from '@cdktf/provider-azurerm/lib/postgresql-flexible-server-database';
+import { PrivateEndpoint } from '@cdktf/provider-azurerm/lib/private-endpoint';
+import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
+import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
+import { ResourceGroupTemplateDeployment } from '@cdktf/provider-azurerm/lib/resource-group-template-deployment';
+import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
+import { StorageAccount } from '@cdktf/provider-azurerm/lib/storage-account';
+import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container';
+import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
+import type { App } from 'cdktf';
+import { Fn, TerraformLocal, TerraformOutput } from 'cdktf';
+import type { EnvironmentContext } from '../../src/model/context';
+import { MLOPS_OUTPUTS, MLOPS_STACK, serviceAccountSubject } from '../../src/model/naming';
+import { PlatformStack } from '../constructs/platform-stack';
+import { azureNames, platformResourceIds, regionZoneCount, tagsOf } from './common';
+import { WORKLOAD_IDENTITY_AUDIENCE } from './edw';
+import { type PrivateDnsZoneKey, postgresPrivateDnsZoneId, sharedPrivateDnsZoneId } from './private-dns';
+
+/** Write-only attributes (`administrator_password_wo`) need Terraform 1.11. */
+export const MLOPS_TERRAFORM_REQUIRED_VERSION = '>= 1.11.0';
+
+/** Bump to rotate the database password (see the file comment). */
+export const DB_PASSWORD_VERSION = 1;
+
+/** The containers of the account, in a fixed order; their names are fixed by the model's URIs. */
+export const MLOPS_CONTAINERS = ['mlflow', 'models'] as const;
+export type MlopsContainer = (typeof MLOPS_CONTAINERS)[number];
+
+/** API version of the secret in the ARM template (a fixed string, so the template never drifts). */
+const KEY_VAULT_API_VERSION = '2023-07-01';
+
+/** Flexible Server accepts these storage sizes only (MB); the model's GB is rounded up to the next one. */
+const FLEXIBLE_SERVER_STORAGE_MB = [32768, 65536, 131072, 262144, 524288, 1048576, 2097152, 4193280, 4194304, 8388608, 16777216, 33553408];
+
+export function flexibleServerStorageMb(storageGb: number): number {
+  const mb = storageGb * 1024;
+  const size = FLEXIBLE_SERVER_STORAGE_MB.find((s) => s >= mb);
+  if (size === undefined) throw new Error(`PostgreSQL Flexible Server storage of ${storageGb} GB is larger than the largest size (32 TiB)`);
+  return size;
+}
+
+/** Zone-redundant high availability exists for General Purpose and Memory Optimized SKUs, not Burstable. */
+export function skuSupportsHighAvailability(sku: string): boolean {
+  return /^(GP|MO)_/.test(sku);
+}
+
+type EndpointTarget = 'blob' | 'vault' | 'amlworkspace';
+
+/** Names only this stack's Terraform uses, derived from the environment prefix. */
+export function mlopsTerraformNames(prefix: string) {
+  return {
+    secretDeployment: `deploy-${prefix}-mlops-db-secret`,
+    logAnalytics: `log-${prefix}-mlops`,
+    applicationInsights: `appi-${prefix}-mlops`,
+    /** 2–16 letters, digits and hyphens, unique in the workspace. */
+    computeCluster: 'gpu-burst',
+    privateEndpoint: (target: EndpointTarget) => `pe-${prefix}-mlops-${target}`,
+    privateEndpointNic: (target: EndpointTarget) => `nic-pe-${prefix}-mlops-${target}`,
+    privateServiceConnection: (target: EndpointTarget) => `psc-${prefix}-mlops-${target}`,
+    federatedCredential: (identity: string) => `fic-${prefix}-mlops-${identity}`,
+  };
+}
+
+/** The ARM template of the database password secret: a securestring parameter, never a literal. */
+function secretTemplate(keyVaultName: string, secretName: string): string {
+  return JSON.stringify({
+    $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+    contentVersion: '1.0.0.0',
+    parameters: { value: { type: 'securestring' } },
+    resources: [
+      {
+        type: 'Microsoft.KeyVault/vaults/secrets',
+        apiVersion: KEY_VAULT_API_VERSION,
+        name: `${keyVaultName}/${secretName}`,
+        properties: { value: "[parameters('value')]", contentType: 'text/plain' },
+      },
+    ],
+    // The secret's ARM id (a role assignment scope), never its value.
+    outputs: {
+      secretId: { type: 'string', value: `[resourceId('Microsoft.KeyVault/vaults/secrets', '${keyVaultName}', '${secretName}')]` },
+    },
+  });
+}
+
+interface IdentitySpec {
+  /** Logical id part and federated credential suffix. */
+  readonly key: string;
+  readonly name: string;
+  readonly serviceAccount: string;
+  readonly output: string;
+  readonly description: string;
+}
+
+/** Builds the `mlops` stack (state key `<env>/mlops.tfstate`) of an Azure environment with MLOps enabled. */
+export function buildAzureMlopsStack(app: App, ctx: EnvironmentContext): PlatformStack {
+  const { env, names } = ctx;
+  const settings = env.mlops;
+  const mlops = names.mlops;
+  const ml = mlops?.azure;
+  const azure = env.azure;
+  if (!settings || !mlops || !ml || !azure) throw new Error(`environment ${env.name}: the Azure mlops stack needs MLOps enabled on Azure`);
+
+  const stack = new PlatformStack(app, MLOPS_STACK, ctx);
+  stack.addOverride('terraform.required_version', MLOPS_TERRAFORM_REQUIRED_VERSION);
+  const platformNames = azureNames(stack);
+  const tfNames = mlopsTerraformNames(names.prefix);
+  const prod = env.stage === 'prod';
+
+  new AzurermProvider(stack, 'azurerm', {
+    // Resource Manager only: the storage data plane is unreachable from outside the VNet in prod.
+    features: [{ storage: [{ dataPlaneAvailable: false }] }],
+    subscriptionId: azure.subscriptionId,
+    storageUseAzuread: true,
+  });
+
+  const platformIds = platformResourceIds(stack);
+  const cluster = new DataAzurermKubernetesCluster(stack, 'kubernetes_cluster', {
+    name: platformNames.clusterName,
+    resourceGroupName: platformNames.resourceGroupName,
+  });
+
+  const resourceGroup = new ResourceGroup(stack, 'resource_group', {
+    name: ml.resourceGroupName,
+    location: env.region,
+    ...tagsOf(stack),
+  });
+  const inGroup = { resourceGroupName: resourceGroup.name, location: resourceGroup.location };
+
+  /** A private endpoint in the platform's endpoints subnet, its A records kept in the shared zones. */
+  const privateEndpoint = (target: EndpointTarget, resourceId: string, zones: PrivateDnsZoneKey[]) =>
+    new PrivateEndpoint(stack, `${target}_private_endpoint`, {
+      name: tfNames.privateEndpoint(target),
+      ...inGroup,
+      subnetId: platformIds.endpointsSubnetId,
+      customNetworkInterfaceName: tfNames.privateEndpointNic(target),
+      privateServiceConnection: {
+        name: tfNames.privateServiceConnection(target),
+        privateConnectionResourceId: resourceId,
+        subresourceNames: [target],
+        isManualConnection: false,
+      },
+      privateDnsZoneGroup: { name: target, privateDnsZoneIds: zones.map((z) => sharedPrivateDnsZoneId(stack, z)) },
+      ...tagsOf(stack),
+    });
+
+  // ---- Artifact store: MLflow artifacts and served models. No hierarchical namespace (MLflow's wasbs://
+  // and the Azure ML workspace's default storage need a flat blob account).
+  const storageAccount = new StorageAccount(stack, 'storage_account', {
+    name: ml.storageAccountName,
+    ...inGroup,
+    accountKind: 'StorageV2',
+    accountTier: 'Standard',
+    accountReplicationType: prod ? 'ZRS' : 'LRS',
+    httpsTrafficOnlyEnabled: true,
+    minTlsVersion: 'TLS1_2',
+    // Entra ID only: no account keys, no SAS, no local (SFTP) users; the portal uses Entra ID too.
+    sharedAccessKeyEnabled: false,
+    defaultToOauthAuthentication: true,
+    localUserEnabled: false,
+    allowNestedItemsToBePublic: false,
+    crossTenantReplicationEnabled: false,
+    // Prod: reachable only through the blob private endpoint below. Dev: public endpoint, still key-less.
+    publicNetworkAccessEnabled: !prod,
+    infrastructureEncryptionEnabled: true,
+    // Model files are overwritten in place by new runs: versions and soft delete make that recoverable.
+    blobProperties: {
+      versioningEnabled: true,
+      deleteRetentionPolicy: { days: 7 },
+      containerDeleteRetentionPolicy: { days: 7 },
+    },
+    ...tagsOf(stack),
+  });
+  const containers = {} as Record<MlopsContainer, StorageContainer>;
+  for (const name of MLOPS_CONTAINERS) {
+    containers[name] = new StorageContainer(stack, `${name}_container`, {
+      name,
+      // Resource Manager API: its `id` is then the ARM id, usable as a role assignment scope.
+      storageAccountId: storageAccount.id,
+      containerAccessType: 'private',
+    });
+  }
+  if (prod) privateEndpoint('blob', storageAccount.id, ['blob']);
+
+  // ---- Key Vault: RBAC only (no access policies), private in prod.
+  const keyVault = new KeyVault(stack, 'key_vault', {
+    name: ml.keyVaultName,
+    ...inGroup,
+    tenantId: azure.tenantId,
+    skuName: 'standard',
+    rbacAuthorizationEnabled: true,
+    softDeleteRetentionDays: prod ? 90 : 7,
+    // Prod: a deleted vault or secret cannot be purged before its retention ends (nor by an attacker).
+    purgeProtectionEnabled: prod,
+    publicNetworkAccessEnabled: !prod,
+    // Dev: the public endpoint answers trusted Azure services only; the secret is written through ARM.
+    networkAcls: { defaultAction: 'Deny', bypass: 'AzureServices' },
+    ...tagsOf(stack),
+  });
+  if (prod) privateEndpoint('vault', keyVault.id, ['vault']);
+
+  // ---- The database password: evaluated by Terraform at apply, never a literal (see the file comment).
+  const dbPassword = new TerraformLocal(stack, 'db_admin_password', Fn.uuid());
+  const secretDeployment = new ResourceGroupTemplateDeployment(stack, 'db_password_secret', {
+    name: tfNames.secretDeployment,
+    resourceGroupName: resourceGroup.name,
+    deploymentMode: 'Incremental',
+    templateContent: secretTemplate(ml.keyVaultName, ml.dbPasswordSecret),
+    parametersContent: Fn.jsonencode({ value: { value: dbPassword.asString } }),
+    // uuid() changes on every plan: only the first value counts (rotation: see the file comment).
+    lifecycle: { ignoreChanges: ['parameters_content'] },
+    ...tagsOf(stack),
+    dependsOn: [keyVault],
+  });
+  const secretId = Fn.lookup(Fn.lookup(Fn.jsondecode(secretDeployment.outputContent), 'secretId'), 'value');
+
+  // ---- MLflow's backend store: VNet-integrated, private in every stage.
+  const { database } = settings;
+  const zones = regionZoneCount(env);
+  const highAvailability = prod && skuSupportsHighAvailability(database.sku) && zones >= 2;
+  const server = new PostgresqlFlexibleServer(stack, 'postgresql_flexible_server', {
+    name: ml.postgresServerName,
+    ...inGroup,
+    version: database.version,
+    skuName: database.sku,
+    storageMb: flexibleServerStorageMb(database.storageGb),
+    autoGrowEnabled: true,
+    delegatedSubnetId: platformIds.databaseSubnetId,
+    privateDnsZoneId: postgresPrivateDnsZoneId(stack),
+    publicNetworkAccessEnabled: false,
+    backupRetentionDays: prod ? 14 : 7,
+    geoRedundantBackupEnabled: prod,
+    // Password auth for MLflow (SQLAlchemy URI); Entra ID auth for people and future passwordless clients.
+    authentication: { passwordAuthEnabled: true, activeDirectoryAuthEnabled: true, tenantId: azure.tenantId },
+    administratorLogin: mlops.database.user,
+    administratorPasswordWo: dbPassword.asString,
+    administratorPasswordWoVersion: DB_PASSWORD_VERSION,
+    ...(zones >= 2 ? { zone: '1' } : {}),
+    ...(highAvailability ? { highAvailability: { mode: 'ZoneRedundant', standbyAvailabilityZone: '2' } } : {}),
+    // Azure swaps the primary and standby zones on failover; Terraform must not swap them back.
+    ...(zones >= 2 ? { lifecycle: { ignoreChanges: highAvailability ? ['zone', 'high_availability[0].standby_availability_zone'] : ['zone'] } } : {}),
+    ...tagsOf(stack),
+  });
+  new PostgresqlFlexibleServerDatabase(stack, 'mlflow_database', {
+    name: mlops.database.name,
+    serverId: server.id,
+    charset: 'UTF8',
+    collation: 'en_US.utf8',
+  });
+
+  // ---- Pod identities, each trusting exactly one service account of this cluster.
+  const identitySpecs: IdentitySpec[] = [
+    { key: 'mlflow', name: ml.mlflowIdentityName, serviceAccount: mlops.mlflowServiceAccount, output: MLOPS_OUTPUTS.mlflowClientId, description: 'MLflow tracking server' },
+    { key: 'training', name: ml.trainingIdentityName, serviceAccount: mlops.trainingServiceAccount, output: MLOPS_OUTPUTS.trainingClientId, description: 'training jobs' },
+    ...settings.models.map((m) => ({
+      key: `serve_${m.name.replace(/-/g, '_')}`,
+      name: ml.servingIdentityName(m.name),
+      serviceAccount: mlops.servingServiceAccount(m.name),
+      output: MLOPS_OUTPUTS.servingClientId(m.name),
+      description: `model server ${m.name}`,
+    })),
+  ];
+  const identities: Record<string, UserAssignedIdentity> = {};
+  for (const spec of identitySpecs) {
+    const identity = new UserAssignedIdentity(stack, `${spec.key}_identity`, { name: spec.name, ...inGroup, ...tagsOf(stack) });
+    identities[spec.key] = identity;
+    new FederatedIdentityCredential(stack, `${spec.key}_federated_identity_credential`, {
+      name: tfNames.federatedCredential(spec.key.replace(/_/g, '-')),
+      resourceGroupName: resourceGroup.name,
+      parentId: identity.id,
+      audience: [WORKLOAD_IDENTITY_AUDIENCE],
+      issuer: cluster.oidcIssuerUrl,
+      subject: serviceAccountSubject(mlops.namespace, spec.serviceAccount),
+    });
+  }
+
+  // Least roles that work, each on one resource: the password secret or a single container.
+  const grants: { principal: string; target: string; scope: string; roleName: string }[] = [
+    // External Secrets reads the password as MLflow's service account: this one secret, read only.
+    { principal: 'mlflow', target: 'db_password_secret', scope: secretId, roleName: 'Key Vault Secrets User' },
+    { principal: 'mlflow', target: 'mlflow_container', scope: containers.mlflow.id, roleName: 'Storage Blob Data Contributor' },
+    // Training runs log artifacts straight to the artifact root (wasbs://mlflow@...).
+    { principal: 'training', target: 'mlflow_container', scope: containers.mlflow.id, roleName: 'Storage Blob Data Contributor' },
+    // Model servers (KServe / Seldon storage initializers) only read the models container.
+    ...settings.models.map((m) => ({
+      principal: `serve_${m.name.replace(/-/g, '_')}`,
+      target: 'models_container',
+      scope: containers.models.id,
+      roleName: 'Storage Blob Data Reader',
+    })),
+  ];
+  for (const { principal, target, scope, roleName } of grants) {
+    new RoleAssignment(stack, `${principal}_${target}_role_assignment`, {
+      scope,
+      roleDefinitionName: roleName,
+      principalId: identities[principal].principalId,
+      principalType: 'ServicePrincipal',
+      // A new identity may not have replicated in Entra ID yet; the principal type is known.
+      skipServicePrincipalAadCheck: true,
+    });
+  }
+
+  // ---- Managed burst: Azure ML workspace and a GPU compute cluster that scales from 0.
+  if (settings.burst.enabled) {
+    const logAnalytics = new LogAnalyticsWorkspace(stack, 'log_analytics_workspace', {
+      name: tfNames.logAnalytics,
+      ...inGroup,
+      sku: 'PerGB2018',
+      retentionInDays: prod ? 90 : 30,
+      ...tagsOf(stack),
+    });
+    const appInsights = new ApplicationInsights(stack, 'application_insights', {
+      name: tfNames.applicationInsights,
+      ...inGroup,
+      applicationType: 'web',
+      // Workspace-based (classic Application Insights is retired).
+      workspaceId: logAnalytics.id,
+      ...tagsOf(stack),
+    });
+    // The workspace's system identity gets its roles on the vault, storage and registry from Azure ML at
+    // creation (the deployer needs the right to assign them).
+    const workspace = new MachineLearningWorkspace(stack, 'machine_learning_workspace', {
+      name: ml.mlWorkspaceName,
+      ...inGroup,
+      applicationInsightsId: appInsights.id,
+      keyVaultId: keyVault.id,
+      storageAccountId: storageAccount.id,
+      containerRegistryId: platformIds.containerRegistryId,
+      publicNetworkAccessEnabled: !prod,
+      v1LegacyModeEnabled: false,
+      identity: { type: 'SystemAssigned' },
+      ...tagsOf(stack),
+    });
+    if (prod) privateEndpoint('amlworkspace', workspace.id, ['amlapi', 'amlnotebooks']);
+
+    new MachineLearningComputeCluster(stack, 'machine_learning_compute_cluster', {
+      name: tfNames.computeCluster,
+      location: resourceGroup.location,
+      machineLearningWorkspaceId: workspace.id,
+      vmSize: settings.burst.vmSize,
+      vmPriority: settings.burst.lowPriority ? 'LowPriority' : 'Dedicated',
+      // Nothing runs (or is billed) between jobs; idle nodes go after 15 minutes.
+      scaleSettings: { minNodeCount: 0, maxNodeCount: settings.burst.maxNodes, scaleDownNodesAfterIdleDuration: 'PT15M' },
+      // The cluster's user node subnet: egress through the platform NAT, blob/vault over the private endpoints.
+      subnetResourceId: platformIds.userSubnetId,
+      nodePublicIpEnabled: false,
+      sshPublicAccessEnabled: false,
+      localAuthEnabled: false,
+      // Burst jobs act as the training identity: the same artifact-store rights as in-cluster training.
+      identity: { type: 'UserAssigned', identityIds: [identities.training.id] },
+      ...tagsOf(stack),
+    });
+  }
+
+  // Values only Entra ID / Azure assign, read by synth from `terraform output -json` (src/outputs/<env>/mlops.json).
+  for (const spec of identitySpecs) {
+    new TerraformOutput(stack, spec.output, {
+      value: identities[spec.key].clientId,
+      description: `Client ID of the ${spec.description} identity (workload identity annotation).`,
+    });
+  }
+  new TerraformOutput(stack, 'postgres_host', { value: server.fqdn, description: 'MLflow PostgreSQL host (private DNS in the VNet).' });
+  new TerraformOutput(stack, 'key_vault_url', { value: keyVault.vaultUri, description: 'Key Vault of the MLflow database password (External Secrets).' });
+
+  return stack;
+}

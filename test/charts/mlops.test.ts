@@ -1,0 +1,375 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App } from 'cdk8s';
+import { parse } from 'yaml';
+import { chartFactories } from '../../charts/index';
+import { MlopsChart } from '../../charts/mlops/mlops';
+import { KarpenterChart } from '../../charts/platform/karpenter';
+import { PlatformChart } from '../../charts/platform/platform';
+import { renderChart } from '../../charts/lib/render';
+import type { EnvironmentContext } from '../../src/model/context';
+import { resolvePlatform } from '../../src/model/defaults';
+import { MLOPS_OUTPUTS, MLOPS_STACK } from '../../src/model/naming';
+import { AZURE_SPOT_TAINT, GPU_TAINT, POOL_LABEL, PRIORITY_CLASSES } from '../../src/model/scheduling';
+import type { EnvironmentSpec, PlatformSpec } from '../../src/model/types';
+import { defaultPlatform } from '../../src/platform';
+import { DEFAULT_OUTPUTS_DIR, type OutputsFile } from '../../src/synth/outputs';
+import { loadKubernetesBundle, validateManifest } from '../../src/validate/kubernetes';
+import type { EnvironmentOutput, Manifest } from '../../src/validate/output';
+import { runPolicy } from '../../src/validate/run';
+import { scanEnvironment } from '../../src/validate/secrets';
+import { testContext } from '../context';
+
+function contexts(spec: PlatformSpec = defaultPlatform, outputsDir?: string): EnvironmentContext[] {
+  const platform = resolvePlatform(spec);
+  return platform.environments.filter((e) => e.mlops).map((env) => testContext(platform, env, outputsDir));
+}
+function ctxOf(envName: string, spec?: PlatformSpec, outputsDir?: string): EnvironmentContext {
+  const ctx = contexts(spec, outputsDir).find((c) => c.env.name === envName);
+  if (!ctx) throw new Error(`no env ${envName}`);
+  return ctx;
+}
+function specWith(envName: string, edit: (e: EnvironmentSpec) => void): PlatformSpec {
+  const spec = structuredClone(defaultPlatform);
+  edit(spec.environments.find((e) => e.name === envName)!);
+  return spec;
+}
+function render(ctx: EnvironmentContext): Map<string, string> {
+  return renderChart(new MlopsChart(new App({ outdir: 'unused' }), ctx));
+}
+function objects(ctx: EnvironmentContext): any[] {
+  return [...render(ctx)].filter(([p]) => !p.endsWith('kustomization.yaml')).map(([, text]) => parse(text));
+}
+function one(ctx: EnvironmentContext, kind: string, name?: string): any {
+  const found = objects(ctx).filter((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
+  expect(found).toHaveLength(1);
+  return found[0];
+}
+function manifestsOf(ctx: EnvironmentContext, charts: ('platform' | 'mlops')[] = ['mlops']): Manifest[] {
+  const app = new App({ outdir: 'unused' });
+  return charts
+    .map((c) => (c === 'platform' ? new PlatformChart(app, ctx) : new MlopsChart(app, ctx)))
+    .flatMap((chart) =>
+      [...renderChart(chart)].filter(([p]) => !p.endsWith('kustomization.yaml')).map(([p, text]) => ({ file: `${ctx.env.name}/kubernetes/${p}`, app: chart.appName, obj: parse(text) })),
+    );
+}
+function outputValue(envName: string, name: string): string {
+  return JSON.parse(fs.readFileSync(path.join(DEFAULT_OUTPUTS_DIR, envName, `${MLOPS_STACK}.json`), 'utf8'))[name].value;
+}
+/** The training pod template of a job, from its Job or CronJob. */
+function trainingJobOf(ctx: EnvironmentContext, name: string): { kind: string; spec: any; obj: any } {
+  const obj = objects(ctx).find((o) => (o.kind === 'Job' || o.kind === 'CronJob') && o.metadata.name === name);
+  expect(obj).toBeDefined();
+  return { kind: obj.kind, spec: obj.kind === 'CronJob' ? obj.spec.jobTemplate.spec : obj.spec, obj };
+}
+const mlflowPod = (ctx: EnvironmentContext) => one(ctx, 'Deployment', 'mlflow').spec.template;
+
+const all = contexts().map((c) => [c.env.name, c] as const);
+const aws = all.filter(([, c]) => c.env.cloud === 'aws');
+const azure = all.filter(([, c]) => c.env.cloud === 'azure');
+const MLFLOW = { 'app.kubernetes.io/name': 'mlflow' };
+const TRAINING = { 'app.kubernetes.io/component': 'training' };
+const toleration = (t: { key: string; value: string; effect: string }) => ({ key: t.key, operator: 'Equal', value: t.value, effect: t.effect });
+
+describe('MlopsChart', () => {
+  test('the default model enables mlops in all four environments; the factory only where enabled', () => {
+    expect(all.map(([n]) => n).sort()).toEqual(['aws-dev', 'aws-prod', 'azure-dev', 'azure-prod']);
+    const ctx = ctxOf('azure-dev');
+    expect(chartFactories(ctx).map((f) => f(new App({ outdir: 'unused' }), ctx).appName)).toContain('mlops');
+    const without = resolvePlatform(specWith('azure-dev', (e) => (e.workloads!.mlops = { enabled: false })));
+    const ctx2 = testContext(without, without.environments.find((e) => e.name === 'azure-dev')!);
+    expect(chartFactories(ctx2).map((f) => f(new App({ outdir: 'unused' }), ctx2).appName)).not.toContain('mlops');
+  });
+
+  test.each(all)('%s: objects, namespaced in mlops (the StorageClass cluster-scoped), listed in kustomization.yaml', (_n, ctx) => {
+    const files = render(ctx);
+    const job = ctx.env.stage === 'prod' ? 'cronjob-finetune.yaml' : 'job-finetune.yaml';
+    expect([...files.keys()].sort()).toEqual(
+      [
+        'deployment-mlflow.yaml',
+        'externalsecret-mlflow-db.yaml',
+        job,
+        'kustomization.yaml',
+        'networkpolicy-mlflow-egress.yaml',
+        'networkpolicy-mlflow-ingress.yaml',
+        'networkpolicy-training-egress.yaml',
+        'persistentvolumeclaim-finetune-checkpoints.yaml',
+        'poddisruptionbudget-mlflow.yaml',
+        'secretstore-mlflow-db.yaml',
+        'service-mlflow.yaml',
+        'serviceaccount-mlflow.yaml',
+        'serviceaccount-training.yaml',
+        ...(ctx.env.cloud === 'aws' ? ['storageclass-gp3.yaml'] : []),
+      ]
+        .sort()
+        .map((f) => `mlops/${f}`),
+    );
+    expect(parse(files.get('mlops/kustomization.yaml')!).resources).toEqual([...files.keys()].filter((f) => !f.endsWith('kustomization.yaml')).map((f) => f.slice(6)).sort());
+    for (const obj of objects(ctx)) expect(obj.metadata.namespace).toBe(obj.kind === 'StorageClass' ? undefined : ctx.names.mlops!.namespace);
+    expect(objects(ctx).filter((o) => o.kind === 'Namespace' || o.kind === 'Secret')).toEqual([]);
+  });
+
+  describe('database secret path: cloud store → SecretStore → ExternalSecret → Secret → MLflow env', () => {
+    test.each(aws)('%s: Secrets Manager through the MLflow service account (IRSA, jwt auth)', (_n, ctx) => {
+      const store = one(ctx, 'SecretStore', 'mlflow-db');
+      expect(store.apiVersion).toBe('external-secrets.io/v1');
+      expect(store.spec.provider).toEqual({ aws: { service: 'SecretsManager', region: ctx.env.region, auth: { jwt: { serviceAccountRef: { name: 'mlflow' } } } } });
+      const sa = one(ctx, 'ServiceAccount', ctx.names.mlops!.mlflowServiceAccount);
+      expect(sa.metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': ctx.names.aws!.roleArn(ctx.names.mlops!.aws!.mlflowRoleName) });
+      const es = one(ctx, 'ExternalSecret', 'mlflow-db');
+      expect(es.spec.data).toEqual([{ secretKey: 'password', remoteRef: { key: outputValue(ctx.env.name, MLOPS_OUTPUTS.dbSecretArn), property: 'password' } }]);
+      expect(es.spec.target.template.data['backend-store-uri']).toBe(
+        `postgresql://mlflow:{{ .password | urlquery }}@${outputValue(ctx.env.name, MLOPS_OUTPUTS.dbHost)}:5432/mlflow?sslmode=require`,
+      );
+    });
+
+    test.each(azure)('%s: Key Vault through the MLflow service account (WorkloadIdentity)', (_n, ctx) => {
+      const names = ctx.names.mlops!;
+      const store = one(ctx, 'SecretStore', 'mlflow-db');
+      expect(store.spec.provider).toEqual({
+        azurekv: { authType: 'WorkloadIdentity', vaultUrl: names.azure!.keyVaultUrl, tenantId: ctx.env.azure!.tenantId, serviceAccountRef: { name: 'mlflow' } },
+      });
+      const sa = one(ctx, 'ServiceAccount', names.mlflowServiceAccount);
+      expect(sa.metadata.annotations).toEqual({ 'azure.workload.identity/client-id': outputValue(ctx.env.name, MLOPS_OUTPUTS.mlflowClientId) });
+      expect(mlflowPod(ctx).metadata.labels['azure.workload.identity/use']).toBe('true');
+      const es = one(ctx, 'ExternalSecret', 'mlflow-db');
+      expect(es.spec.data).toEqual([{ secretKey: 'password', remoteRef: { key: names.azure!.dbPasswordSecret } }]);
+      expect(es.spec.target.template.data['backend-store-uri']).toBe(
+        `postgresql://${names.database.user}:{{ .password | urlquery }}@${names.azure!.postgresHost}:5432/${names.database.name}?sslmode=require`,
+      );
+    });
+
+    test.each(all)('%s: the ExternalSecret writes Secret mlflow-db, which MLflow reads by reference only', (_n, ctx) => {
+      const es = one(ctx, 'ExternalSecret', 'mlflow-db');
+      expect(es.spec.secretStoreRef).toEqual({ name: 'mlflow-db', kind: 'SecretStore' });
+      expect(es.spec.refreshInterval).toBe('1h');
+      expect(es.spec.target).toMatchObject({ name: 'mlflow-db', creationPolicy: 'Owner', template: { engineVersion: 'v2', type: 'Opaque' } });
+      expect(Object.keys(es.spec.target.template.data)).toEqual(['backend-store-uri']);
+      const c = mlflowPod(ctx).spec.containers[0];
+      expect(c.env.find((v: any) => v.name === 'MLFLOW_BACKEND_STORE_URI')).toEqual({
+        name: 'MLFLOW_BACKEND_STORE_URI',
+        valueFrom: { secretKeyRef: { name: es.spec.target.name, key: 'backend-store-uri' } },
+      });
+      for (const v of c.env) if (v.name !== 'MLFLOW_BACKEND_STORE_URI') expect(v.valueFrom).toBeUndefined();
+      // The store authenticates as the service account the MLflow pods run as.
+      const provider = one(ctx, 'SecretStore', 'mlflow-db').spec.provider;
+      const storeAccount = ctx.env.cloud === 'aws' ? provider.aws.auth.jwt.serviceAccountRef.name : provider.azurekv.serviceAccountRef.name;
+      expect(mlflowPod(ctx).spec.serviceAccountName).toBe(storeAccount);
+    });
+
+    test.each(all)('%s: no password anywhere: secret scan clean, no literal in the YAML', (_n, ctx) => {
+      const rendered = render(ctx);
+      const manifests = manifestsOf(ctx);
+      const files = new Map(manifests.map((m) => [m.file, rendered.get(m.file.split('/kubernetes/')[1])!]));
+      const env: EnvironmentOutput = { name: ctx.env.name, terraform: [], manifests, files: [...files.keys()] };
+      expect(scanEnvironment(env, (f) => files.get(f)!)).toEqual([]);
+      const text = [...rendered.values()].join('\n');
+      // The only credential-looking things are the template placeholder and references.
+      expect(text.match(/postgresql:\/\/[^@\n]*@/g)).toEqual(['postgresql://mlflow:{{ .password | urlquery }}@']);
+      for (const word of ['stringData', 'password:', 'PASSWORD=', 'AccountKey']) expect(text).not.toContain(word);
+    });
+  });
+
+  describe('MLflow', () => {
+    test.each(all)('%s: server args from the model and names, image, replicas, probes, priority', (_n, ctx) => {
+      const pod = mlflowPod(ctx);
+      const c = pod.spec.containers[0];
+      expect(c.image).toBe(ctx.env.mlops!.mlflow.image);
+      expect(c.command).toEqual(['mlflow']);
+      expect(c.args).toEqual([
+        'server', '--host', '0.0.0.0', '--port', '5000',
+        '--backend-store-uri', '$(MLFLOW_BACKEND_STORE_URI)',
+        '--default-artifact-root', ctx.names.mlops!.artifactRoot,
+      ]);
+      expect(ctx.names.mlops!.artifactRoot).toMatch(ctx.env.cloud === 'aws' ? /^s3:\/\/acme-.*-mlops-artifacts-\d+\/mlflow$/ : /^wasbs:\/\/mlflow@/);
+      expect(one(ctx, 'Deployment', 'mlflow').spec.replicas).toBe(ctx.env.stage === 'prod' ? 2 : 1);
+      expect(c.readinessProbe.httpGet.path).toBe('/health');
+      expect(c.livenessProbe.httpGet.path).toBe('/health');
+      expect(c.resources).toEqual({ requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1000m', memory: '1Gi' } });
+      expect(c.securityContext).toMatchObject({ readOnlyRootFilesystem: true, runAsNonRoot: true, allowPrivilegeEscalation: false });
+      expect(c.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
+      expect(pod.spec.priorityClassName).toBe(PRIORITY_CLASSES.online);
+      expect(pod.spec.automountServiceAccountToken).toBe(false);
+      expect(one(ctx, 'Service', 'mlflow').spec.ports).toEqual([{ name: 'http', port: 5000, targetPort: 'http', protocol: 'TCP' }]);
+      expect(ctx.names.mlops!.trackingUri).toBe('http://mlflow.mlops.svc.cluster.local:5000');
+      expect(one(ctx, 'PodDisruptionBudget', 'mlflow').spec).toMatchObject({ maxUnavailable: 1, selector: { matchLabels: MLFLOW } });
+    });
+  });
+
+  describe('GPU training', () => {
+    test.each(all)('%s: CronJob where the model has a schedule (prod), Job otherwise', (_n, ctx) => {
+      const job = ctx.env.mlops!.training[0];
+      const { kind, obj } = trainingJobOf(ctx, job.name);
+      expect(kind).toBe(job.schedule ? 'CronJob' : 'Job');
+      expect(Boolean(job.schedule)).toBe(ctx.env.stage === 'prod');
+      if (job.schedule) expect(obj.spec).toMatchObject({ schedule: job.schedule, concurrencyPolicy: 'Forbid' });
+    });
+
+    test.each(all)('%s: lands on its pool and tolerates exactly the taints of that pool', (_n, ctx) => {
+      const job = ctx.env.mlops!.training[0];
+      const { spec } = trainingJobOf(ctx, job.name);
+      expect(spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([
+        { matchExpressions: [{ key: POOL_LABEL, operator: 'In', values: [job.pool.name] }] },
+      ]);
+      const expected = ctx.env.cloud === 'azure' && job.pool.capacity === 'spot' ? [GPU_TAINT, AZURE_SPOT_TAINT] : [GPU_TAINT];
+      expect(spec.template.spec.tolerations).toEqual(expected.map(toleration));
+      // Cross-check with the cluster layer: AWS Karpenter NodePools emitted by the platform.
+      if (ctx.env.cloud === 'aws' && job.pool.provisioner === 'karpenter') {
+        const pools = renderChart(new KarpenterChart(new App({ outdir: 'unused' }), ctx));
+        const pool = parse(pools.get(`karpenter/nodepool-${job.pool.name}.yaml`)!);
+        expect(pool.spec.template.metadata.labels[POOL_LABEL]).toBe(job.pool.name);
+        expect(pool.spec.template.spec.taints.map(toleration)).toEqual(spec.template.spec.tolerations);
+      }
+    });
+
+    test('an on-demand pool on Azure and a Spot pool on AWS need the GPU toleration only', () => {
+      const az = ctxOf('azure-prod', specWith('azure-prod', (e) => (e.workloads!.mlops!.training![0].pool = 'gpu')));
+      expect(trainingJobOf(az, 'finetune').spec.template.spec.tolerations).toEqual([toleration(GPU_TAINT)]);
+      const awsSpot = ctxOf('aws-prod');
+      expect(awsSpot.env.mlops!.training[0].pool.capacity).toBe('spot');
+      expect(trainingJobOf(awsSpot, 'finetune').spec.template.spec.tolerations).toEqual([toleration(GPU_TAINT)]);
+    });
+
+    test.each(all)('%s: GPUs requested and limited, retries, deadline, tracking URI, checkpoint volume', (_n, ctx) => {
+      const job = ctx.env.mlops!.training[0];
+      const { spec } = trainingJobOf(ctx, job.name);
+      const pod = spec.template.spec;
+      const c = pod.containers[0];
+      expect(c.resources.limits['nvidia.com/gpu']).toBe(job.gpus);
+      expect(c.resources.requests['nvidia.com/gpu']).toBe(job.gpus);
+      expect(c.resources.requests).toMatchObject({ cpu: '2000m', memory: '8Gi' });
+      expect(c.image).toBe(job.image);
+      expect(c.command).toEqual(job.command);
+      expect(spec.backoffLimit).toBe(job.backoffLimit);
+      expect(spec.activeDeadlineSeconds).toBe(job.activeDeadlineSeconds);
+      expect(spec.podFailurePolicy.rules).toEqual([{ action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] }]);
+      expect(pod.restartPolicy).toBe('Never');
+      expect(pod.priorityClassName).toBe(PRIORITY_CLASSES.batch);
+      expect(pod.serviceAccountName).toBe(ctx.names.mlops!.trainingServiceAccount);
+      expect(c.securityContext).toMatchObject({ readOnlyRootFilesystem: true, runAsNonRoot: true });
+      const env = Object.fromEntries(c.env.map((v: any) => [v.name, v.value]));
+      expect(env).toMatchObject({ MLFLOW_TRACKING_URI: ctx.names.mlops!.trackingUri, CHECKPOINT_DIR: '/checkpoints' });
+      expect(pod.volumes).toContainEqual({ name: 'checkpoints', persistentVolumeClaim: { claimName: `${job.name}-checkpoints` } });
+      expect(c.volumeMounts).toContainEqual({ name: 'checkpoints', mountPath: '/checkpoints' });
+      const pvc = one(ctx, 'PersistentVolumeClaim', `${job.name}-checkpoints`);
+      expect(pvc.spec).toEqual({ accessModes: ['ReadWriteOnce'], storageClassName: ctx.env.cloud === 'aws' ? 'gp3' : 'managed-csi-premium', resources: { requests: { storage: job.checkpointSize } } });
+      if (ctx.env.cloud === 'aws') {
+        expect(one(ctx, 'StorageClass', 'gp3')).toMatchObject({
+          provisioner: 'ebs.csi.aws.com',
+          parameters: { type: 'gp3', encrypted: 'true' },
+          volumeBindingMode: 'WaitForFirstConsumer',
+        });
+      }
+    });
+
+    test('one PVC per job, one training service account', () => {
+      const ctx = ctxOf('aws-dev', specWith('aws-dev', (e) => {
+        const t = e.workloads!.mlops!.training!;
+        t.push({ ...t[0], name: 'pretrain', gpus: 2, checkpointSize: '200Gi', schedule: '0 3 * * 0' });
+      }));
+      expect(objects(ctx).filter((o) => o.kind === 'PersistentVolumeClaim').map((o) => [o.metadata.name, o.spec.resources.requests.storage])).toEqual([
+        ['finetune-checkpoints', '50Gi'],
+        ['pretrain-checkpoints', '200Gi'],
+      ]);
+      expect(trainingJobOf(ctx, 'pretrain').kind).toBe('CronJob');
+      expect(trainingJobOf(ctx, 'pretrain').spec.template.spec.containers[0].resources.limits['nvidia.com/gpu']).toBe(2);
+      expect(objects(ctx).filter((o) => o.kind === 'ServiceAccount').map((o) => o.metadata.name).sort()).toEqual(['mlflow', 'training']);
+    });
+  });
+
+  describe('identities', () => {
+    test.each(all)('%s: each identity is on an emitted service account that an emitted pod uses', (_n, ctx) => {
+      const names = ctx.names.mlops!;
+      const sa = (n: string) => one(ctx, 'ServiceAccount', n);
+      expect(mlflowPod(ctx).spec.serviceAccountName).toBe(sa(names.mlflowServiceAccount).metadata.name);
+      expect(trainingJobOf(ctx, 'finetune').spec.template.spec.serviceAccountName).toBe(sa(names.trainingServiceAccount).metadata.name);
+      if (ctx.env.cloud === 'aws') {
+        // Training: Pod Identity, so no IRSA annotation (it would take precedence in the SDK chain).
+        expect(sa(names.trainingServiceAccount).metadata.annotations).toEqual({ 'platform-synth.io/iam-role-arn': ctx.names.aws!.roleArn(names.aws!.trainingRoleName) });
+      } else {
+        expect(sa(names.trainingServiceAccount).metadata.annotations).toEqual({ 'azure.workload.identity/client-id': outputValue(ctx.env.name, MLOPS_OUTPUTS.trainingClientId) });
+        expect(trainingJobOf(ctx, 'finetune').spec.template.metadata.labels['azure.workload.identity/use']).toBe('true');
+      }
+      for (const n of [names.mlflowServiceAccount, names.trainingServiceAccount]) expect(sa(n).automountServiceAccountToken).toBe(false);
+    });
+
+    test('Azure charts record each missing client id once; AWS needs the database outputs', () => {
+      const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'mlops-no-outputs-'));
+      try {
+        const az = ctxOf('azure-dev', defaultPlatform, empty);
+        new MlopsChart(new App({ outdir: 'unused' }), az);
+        expect((az.outputs as OutputsFile).missing.map((m) => `${m.stack}.${m.name}`).sort()).toEqual([`mlops.${MLOPS_OUTPUTS.mlflowClientId}`, `mlops.${MLOPS_OUTPUTS.trainingClientId}`]);
+        const a = ctxOf('aws-dev', defaultPlatform, empty);
+        new MlopsChart(new App({ outdir: 'unused' }), a);
+        expect((a.outputs as OutputsFile).missing.map((m) => `${m.stack}.${m.name}`).sort()).toEqual([`mlops.${MLOPS_OUTPUTS.dbHost}`, `mlops.${MLOPS_OUTPUTS.dbSecretArn}`]);
+      } finally {
+        fs.rmSync(empty, { recursive: true, force: true });
+      }
+    });
+  });
+
+  describe('NetworkPolicies', () => {
+    const port = (p: number) => [{ protocol: 'TCP', port: p }];
+    test.each(all)('%s: MLflow reachable on 5000 from this namespace only', (_n, ctx) => {
+      expect(one(ctx, 'NetworkPolicy', 'mlflow-ingress').spec).toEqual({ podSelector: { matchLabels: MLFLOW }, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: {} }], ports: port(5000) }] });
+    });
+
+    test.each(all)('%s: MLflow egress: Postgres 5432 in the private network, 443 to the cloud services', (_n, ctx) => {
+      const { spec } = one(ctx, 'NetworkPolicy', 'mlflow-egress');
+      expect(spec.podSelector).toEqual({ matchLabels: MLFLOW });
+      expect(spec.egress[0]).toEqual({ to: [{ ipBlock: { cidr: ctx.env.network.cidr } }], ports: port(5432) });
+      const ports = spec.egress.flatMap((r: any) => r.ports.map((p: any) => p.port));
+      expect(new Set(ports)).toEqual(new Set([5432, 443]));
+      // The 5432 rule never leaves the private network.
+      for (const r of spec.egress.filter((r: any) => r.ports.some((p: any) => p.port === 5432))) expect(r.to[0].ipBlock.cidr).toMatch(/^10\./);
+    });
+
+    test.each(all)('%s: training egress: MLflow 5000 and the cloud services on 443 (+ the Pod Identity agent on AWS)', (_n, ctx) => {
+      const { spec } = one(ctx, 'NetworkPolicy', 'training-egress');
+      expect(spec.podSelector).toEqual({ matchLabels: TRAINING });
+      expect(spec.egress[0]).toEqual({ to: [{ podSelector: { matchLabels: MLFLOW } }], ports: port(5000) });
+      const rest = spec.egress.slice(1).flatMap((r: any) => r.ports.map((p: any) => `${r.to[0].ipBlock.cidr}:${p.port}`));
+      if (ctx.env.cloud === 'aws') expect(rest).toEqual(['0.0.0.0/0:443', '169.254.170.23/32:80']);
+      else expect(rest.every((r: string) => r.endsWith(':443'))).toBe(true);
+      expect(trainingJobOf(ctx, 'finetune').spec.template.metadata.labels).toMatchObject(TRAINING);
+    });
+  });
+
+  describe('schemas and policy', () => {
+    const emitted = all.flatMap(([name, ctx]) => objects(ctx).map((o) => [`${name}: ${o.kind}/${o.metadata.name}`, o] as const));
+    const bundleKnowsStorageClass = Boolean(loadKubernetesBundle().kinds['storage.k8s.io/v1']?.StorageClass);
+
+    test.each(emitted)('%s is valid (Kubernetes 1.28, the External Secrets CRDs)', (_id, obj) => {
+      if (obj.kind === 'StorageClass' && !bundleKnowsStorageClass) {
+        // The offline bundle does not list storage.k8s.io/v1 yet (src/validate/kubernetes-bundle.ts BUNDLED_KINDS).
+        expect(validateManifest(obj)).toEqual([{ path: 'apiVersion', message: 'unknown apiVersion "storage.k8s.io/v1"' }]);
+        return;
+      }
+      expect(validateManifest(obj)).toEqual([]);
+    });
+
+    test('the validator checks the External Secrets objects against the full CRDs', () => {
+      const [, store] = emitted.find(([, o]) => o.kind === 'SecretStore' && o.spec.provider.azurekv)!;
+      const broken = structuredClone(store);
+      broken.spec.provider.azurekv.authType = 'PodIdentity';
+      broken.spec.provider.azurekv.clientSecret = 'x';
+      expect(validateManifest(broken).map((e) => e.path)).toEqual(expect.arrayContaining(['spec.provider.azurekv.authType', 'spec.provider.azurekv.clientSecret']));
+      const [, es] = emitted.find(([, o]) => o.kind === 'ExternalSecret')!;
+      const brokenEs = structuredClone(es);
+      brokenEs.spec.target.creationPolicy = 'Always';
+      expect(validateManifest(brokenEs).map((e) => e.path)).toContain('spec.target.creationPolicy');
+    });
+
+    test.each(all)('%s: the policy pack finds nothing in the mlops chart', (_n, ctx) => {
+      const manifests = manifestsOf(ctx, ['platform', 'mlops']);
+      const env: EnvironmentOutput = { name: ctx.env.name, terraform: [], manifests, files: manifests.map((m) => m.file) };
+      expect(runPolicy(env, resolvePlatform(defaultPlatform)).filter((f) => f.file.includes('/mlops/'))).toEqual([]);
+    });
+  });
+
+  test('rendering is deterministic', () => {
+    const ctx = ctxOf('aws-prod');
+    expect([...render(ctx)]).toEqual([...render(ctx)]);
+  });
+});

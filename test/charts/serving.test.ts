@@ -1,0 +1,337 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App } from 'cdk8s';
+import { parse } from 'yaml';
+import { chartFactories } from '../../charts/index';
+import { renderChart } from '../../charts/lib/render';
+import { PlatformChart } from '../../charts/platform/platform';
+import { SELDON_STORAGE_INITIALIZER, ServingChart } from '../../charts/serving/serving';
+import type { EnvironmentContext } from '../../src/model/context';
+import { azureSubnetLayout } from '../../src/model/cidr';
+import { resolvePlatform } from '../../src/model/defaults';
+import { MLOPS_OUTPUTS, MLOPS_STACK } from '../../src/model/naming';
+import type { EnvironmentSpec, PlatformSpec, ServedModelSpec } from '../../src/model/types';
+import { defaultPlatform } from '../../src/platform';
+import { DEFAULT_OUTPUTS_DIR, type OutputsFile } from '../../src/synth/outputs';
+import { validateManifest } from '../../src/validate/kubernetes';
+import type { EnvironmentOutput, Manifest } from '../../src/validate/output';
+import { runPolicy } from '../../src/validate/run';
+import { testContext } from '../context';
+
+function contexts(spec: PlatformSpec = defaultPlatform, outputsDir?: string): EnvironmentContext[] {
+  const platform = resolvePlatform(spec);
+  return platform.environments.filter((e) => e.mlops).map((env) => testContext(platform, env, outputsDir));
+}
+function ctxOf(envName: string, spec?: PlatformSpec, outputsDir?: string): EnvironmentContext {
+  const ctx = contexts(spec, outputsDir).find((c) => c.env.name === envName);
+  if (!ctx) throw new Error(`no env ${envName}`);
+  return ctx;
+}
+/** The default model with one environment's served models replaced. */
+function withModels(envName: string, models: ServedModelSpec[], edit?: (e: EnvironmentSpec) => void): PlatformSpec {
+  const spec = structuredClone(defaultPlatform);
+  const env = spec.environments.find((e) => e.name === envName)!;
+  env.workloads!.mlops!.models = models;
+  edit?.(env);
+  return spec;
+}
+function render(ctx: EnvironmentContext): Map<string, string> {
+  return renderChart(new ServingChart(new App({ outdir: 'unused' }), ctx));
+}
+function objects(ctx: EnvironmentContext): any[] {
+  return [...render(ctx)].filter(([p]) => !p.endsWith('kustomization.yaml')).map(([, text]) => parse(text));
+}
+function one(ctx: EnvironmentContext, kind: string, name: string): any {
+  const found = objects(ctx).filter((o) => o.kind === kind && o.metadata.name === name);
+  expect(found).toHaveLength(1);
+  return found[0];
+}
+function outputValue(envName: string, name: string): string {
+  const file = JSON.parse(fs.readFileSync(path.join(DEFAULT_OUTPUTS_DIR, envName, `${MLOPS_STACK}.json`), 'utf8'));
+  return file[name].value;
+}
+/** Where the environment keeps served models: its own bucket or storage account. */
+function modelStore(ctx: EnvironmentContext): string {
+  const m = ctx.names.mlops!;
+  return ctx.env.cloud === 'aws' ? `s3://${m.aws!.artifactsBucket}/models/` : `https://${m.azure!.storageAccountName}.blob.core.windows.net/models/`;
+}
+
+const all = contexts().map((c) => [c.env.name, c] as const);
+const aws = all.filter(([, c]) => c.env.cloud === 'aws');
+const azure = all.filter(([, c]) => c.env.cloud === 'azure');
+const RFC1918 = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
+const tcp = (...ports: number[]) => ports.map((port) => ({ protocol: 'TCP', port }));
+const https = (cidr: string) => ({ to: [{ ipBlock: { cidr } }], ports: tcp(443) });
+const publicHttps = { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: RFC1918 } }], ports: tcp(443) };
+const nsPeer = (ns: string) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } });
+const RESTRICTED = {
+  runAsNonRoot: true,
+  runAsUser: 10001,
+  runAsGroup: 10001,
+  allowPrivilegeEscalation: false,
+  privileged: false,
+  capabilities: { drop: ['ALL'] },
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+
+describe('ServingChart', () => {
+  test('the default model serves iris (sklearn, canary 10%, A/B with iris/v2 at 20%) in all four environments', () => {
+    expect(all.map(([n]) => n).sort()).toEqual(['aws-dev', 'aws-prod', 'azure-dev', 'azure-prod']);
+    for (const [, ctx] of all) expect(ctx.env.mlops!.models).toMatchObject([{ name: 'iris', framework: 'sklearn', path: 'iris/v1', canaryPercent: 10, abTest: { challengerPath: 'iris/v2', challengerPercent: 20 } }]);
+  });
+
+  test.each(all)('%s: objects per model, all in the mlops namespace, no Secret', (_n, ctx) => {
+    const files = render(ctx);
+    expect([...files.keys()].sort()).toEqual(
+      [
+        'inferenceservice-iris.yaml',
+        'kustomization.yaml',
+        'networkpolicy-iris-ab.yaml',
+        'networkpolicy-iris.yaml',
+        'seldondeployment-iris-ab.yaml',
+        'serviceaccount-serve-iris.yaml',
+      ].map((f) => `serving/${f}`),
+    );
+    for (const obj of objects(ctx)) expect(obj.metadata.namespace).toBe(ctx.names.mlops!.namespace);
+    expect(objects(ctx).filter((o) => o.kind === 'Secret')).toEqual([]);
+    const text = [...files.values()].join('\n');
+    for (const word of ['envSecretRefName', 'secretRef', 'secretKeyRef', 'AWS_SECRET_ACCESS_KEY', 'AccountKey', 'storage.kserve.io/secret']) expect(text).not.toContain(word);
+  });
+
+  test('the chart factory is added only where models are served', () => {
+    const ctx = ctxOf('aws-dev');
+    expect(chartFactories(ctx).map((f) => f(new App({ outdir: 'unused' }), ctx).appName)).toContain('serving');
+    const none = ctxOf('aws-dev', withModels('aws-dev', []));
+    expect(chartFactories(none).map((f) => f(new App({ outdir: 'unused' }), none).appName)).not.toContain('serving');
+  });
+
+  describe('KServe InferenceService', () => {
+    test.each(all)('%s: the model path in the artifact store of its own environment, format and service account', (_n, ctx) => {
+      const isvc = one(ctx, 'InferenceService', 'iris');
+      expect(isvc.apiVersion).toBe('serving.kserve.io/v1beta1');
+      expect(isvc.spec.predictor.model.modelFormat).toEqual({ name: 'sklearn' });
+      expect(isvc.spec.predictor.model.storageUri).toBe(`${modelStore(ctx)}iris/v1`);
+      expect(isvc.spec.predictor.model.storageUri).toBe(ctx.names.mlops!.modelUri('iris/v1'));
+      expect(isvc.spec.predictor.serviceAccountName).toBe('serve-iris');
+      // Not another environment's store.
+      for (const [, other] of all.filter(([, c]) => c !== ctx)) expect(isvc.spec.predictor.model.storageUri.startsWith(modelStore(other))).toBe(false);
+    });
+
+    test.each(all)('%s: replicas (dev 1–3, prod 2–6), resources, restricted container security context', (_n, ctx) => {
+      const p = one(ctx, 'InferenceService', 'iris').spec.predictor;
+      const prod = ctx.env.stage === 'prod';
+      expect([p.minReplicas, p.maxReplicas]).toEqual(prod ? [2, 6] : [1, 3]);
+      expect(p.model.resources).toEqual({ requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1000m', memory: '1Gi' } });
+      expect(p.model.securityContext).toEqual(RESTRICTED);
+    });
+
+    test.each(all)('%s: a canary model is Serverless with canaryTrafficPercent (it works only on Knative revisions)', (_n, ctx) => {
+      const isvc = one(ctx, 'InferenceService', 'iris');
+      expect(isvc.metadata.annotations).toEqual({ 'serving.kserve.io/deploymentMode': 'Serverless' });
+      expect(isvc.spec.predictor.canaryTrafficPercent).toBe(10);
+      // Knative rejects a priority class unless its feature flag is on.
+      expect(isvc.spec.predictor.priorityClassName).toBeUndefined();
+    });
+
+    test('a model without a canary is RawDeployment (no Knative or Istio) and sets no canaryTrafficPercent', () => {
+      const ctx = ctxOf('azure-prod', withModels('azure-prod', [{ name: 'churn', framework: 'xgboost', path: 'churn/v3', minReplicas: 3, maxReplicas: 9, cpu: '1', memory: '2Gi' }]));
+      const isvc = one(ctx, 'InferenceService', 'churn');
+      expect(isvc.metadata.annotations).toEqual({ 'serving.kserve.io/deploymentMode': 'RawDeployment' });
+      expect(isvc.spec.predictor).toMatchObject({
+        minReplicas: 3,
+        maxReplicas: 9,
+        priorityClassName: 'online-serving',
+        model: { modelFormat: { name: 'xgboost' }, storageUri: `${modelStore(ctx)}churn/v3`, resources: { requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '2', memory: '2Gi' } } },
+      });
+      expect(isvc.spec.predictor.canaryTrafficPercent).toBeUndefined();
+      // No A/B test: no SeldonDeployment and no policy for one.
+      expect(objects(ctx).map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual(['InferenceService/churn', 'NetworkPolicy/churn', 'ServiceAccount/serve-churn']);
+      // RawDeployment pods take traffic on the runtime's ports directly.
+      expect(one(ctx, 'NetworkPolicy', 'churn').spec.ingress).toEqual([{ from: [{ podSelector: {} }, nsPeer('ingress')], ports: tcp(8080, 8081) }]);
+    });
+  });
+
+  describe('Seldon Core A/B test', () => {
+    test.each(all)('%s: main and challenger split 80/20 (sum 100), paths in the own artifact store', (_n, ctx) => {
+      const sdep = one(ctx, 'SeldonDeployment', 'iris-ab');
+      expect(sdep.apiVersion).toBe('machinelearning.seldon.io/v1');
+      const predictors = sdep.spec.predictors;
+      expect(predictors.map((p: any) => [p.name, p.traffic])).toEqual([
+        ['main', 80],
+        ['challenger', 20],
+      ]);
+      expect(predictors.reduce((sum: number, p: any) => sum + p.traffic, 0)).toBe(100);
+      expect(predictors.map((p: any) => p.graph.modelUri)).toEqual([`${modelStore(ctx)}iris/v1`, `${modelStore(ctx)}iris/v2`]);
+    });
+
+    test.each(all)('%s: each graph one MODEL node on SKLEARN_SERVER, no Secret: KServe storage initializer with the pod identity', (_n, ctx) => {
+      const prod = ctx.env.stage === 'prod';
+      for (const p of one(ctx, 'SeldonDeployment', 'iris-ab').spec.predictors) {
+        expect(p.graph).toMatchObject({ name: 'model', type: 'MODEL', implementation: 'SKLEARN_SERVER', children: [], serviceAccountName: 'serve-iris' });
+        expect(p.graph.storageInitializerImage).toBe(SELDON_STORAGE_INITIALIZER);
+        expect(SELDON_STORAGE_INITIALIZER).toMatch(/^kserve\/storage-initializer:v\d+\.\d+\.\d+$/);
+        expect(p.graph.envSecretRefName).toBeUndefined();
+        expect(p.replicas).toBe(prod ? 2 : 1);
+        expect(p.componentSpecs).toHaveLength(1);
+        const spec = p.componentSpecs[0].spec;
+        expect(spec.serviceAccountName).toBe('serve-iris');
+        expect(spec.automountServiceAccountToken).toBe(false);
+        expect(spec.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' } });
+        // The container the operator completes for the prepackaged server carries resources and the restricted context.
+        expect(spec.containers).toEqual([
+          { name: 'model', resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1000m', memory: '1Gi' } }, securityContext: RESTRICTED },
+        ]);
+      }
+    });
+
+    test('the split and the server follow the model', () => {
+      const models: ServedModelSpec[] = [
+        { name: 'fraud', framework: 'xgboost', path: 'fraud/v1', abTest: { challengerPath: 'fraud/v2', challengerPercent: 35 } },
+        { name: 'vision', framework: 'onnx', path: 'vision/a', abTest: { challengerPath: 'vision/b', challengerPercent: 50 } },
+        { name: 'ranker', framework: 'lightgbm', path: 'ranker/1', abTest: { challengerPath: 'ranker/2', challengerPercent: 5 } },
+        { name: 'text', framework: 'tensorflow', path: 'text/1', abTest: { challengerPath: 'text/2', challengerPercent: 10 } },
+        { name: 'torch', framework: 'pytorch', path: 'torch/1', abTest: { challengerPath: 'torch/2', challengerPercent: 10 } },
+      ];
+      const ctx = ctxOf('aws-prod', withModels('aws-prod', models));
+      const expected = { fraud: 'XGBOOST_SERVER', vision: 'TRITON_SERVER', ranker: 'MLFLOW_SERVER', text: 'TENSORFLOW_SERVER', torch: 'TRITON_SERVER' };
+      for (const m of models) {
+        const predictors = one(ctx, 'SeldonDeployment', `${m.name}-ab`).spec.predictors;
+        expect(predictors.map((p: any) => p.traffic)).toEqual([100 - m.abTest!.challengerPercent, m.abTest!.challengerPercent]);
+        expect(predictors[1].graph.modelUri).toBe(`${modelStore(ctx)}${m.abTest!.challengerPath}`);
+        for (const p of predictors) expect(p.graph.implementation).toBe(expected[m.name as keyof typeof expected]);
+        expect(one(ctx, 'InferenceService', m.name).spec.predictor.model.modelFormat.name).toBe(m.framework);
+      }
+      for (const o of objects(ctx)) expect(validateManifest(o)).toEqual([]);
+    });
+  });
+
+  describe('identity', () => {
+    test.each(aws)('%s: IRSA role annotation and the KServe S3 annotations on the service account', (_n, ctx) => {
+      const sa = one(ctx, 'ServiceAccount', 'serve-iris');
+      expect(sa.metadata.annotations).toEqual({
+        'eks.amazonaws.com/role-arn': ctx.names.aws!.roleArn(ctx.names.mlops!.aws!.servingRoleName('iris')),
+        'serving.kserve.io/s3-endpoint': `s3.${ctx.env.region}.amazonaws.com`,
+        'serving.kserve.io/s3-usehttps': '1',
+        'serving.kserve.io/s3-region': ctx.env.region,
+        'serving.kserve.io/s3-useanoncredential': 'false',
+      });
+      expect(sa.metadata.annotations['eks.amazonaws.com/role-arn']).toBe(`arn:aws:iam::${ctx.env.aws!.accountId}:role/${ctx.names.prefix}-serve-iris`);
+      expect(sa.automountServiceAccountToken).toBe(false);
+      expect(one(ctx, 'InferenceService', 'iris').spec.predictor.labels['azure.workload.identity/use']).toBeUndefined();
+    });
+
+    test.each(azure)('%s: client id from the mlops outputs file; the workload identity label on KServe and Seldon pods', (name, ctx) => {
+      const sa = one(ctx, 'ServiceAccount', 'serve-iris');
+      expect(sa.metadata.annotations).toEqual({ 'azure.workload.identity/client-id': outputValue(name, MLOPS_OUTPUTS.servingClientId('iris')) });
+      expect(sa.automountServiceAccountToken).toBe(false);
+      expect(one(ctx, 'InferenceService', 'iris').spec.predictor.labels['azure.workload.identity/use']).toBe('true');
+      for (const p of one(ctx, 'SeldonDeployment', 'iris-ab').spec.predictors) expect(p.componentSpecs[0].metadata.labels['azure.workload.identity/use']).toBe('true');
+    });
+
+    test('an Azure chart without an outputs file records the missing client id once per model', () => {
+      const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'serving-no-outputs-'));
+      try {
+        const ctx = ctxOf('azure-dev', defaultPlatform, empty);
+        new ServingChart(new App({ outdir: 'unused' }), ctx);
+        expect((ctx.outputs as OutputsFile).missing.map((m) => `${m.stack}.${m.name}`)).toEqual(['mlops.serve_iris_client_id']);
+        const awsCtx = ctxOf('aws-dev', defaultPlatform, empty);
+        new ServingChart(new App({ outdir: 'unused' }), awsCtx);
+        expect((awsCtx.outputs as OutputsFile).missing).toEqual([]);
+      } finally {
+        fs.rmSync(empty, { recursive: true, force: true });
+      }
+    });
+  });
+
+  describe('network policy', () => {
+    const kserveSelector = { 'platform-synth.io/served-model': 'iris', 'app.kubernetes.io/component': 'kserve-predictor' };
+    const seldonSelector = { 'platform-synth.io/served-model': 'iris', 'app.kubernetes.io/component': 'seldon-predictor' };
+    const storageEgress = (ctx: EnvironmentContext) =>
+      ctx.env.cloud === 'aws'
+        ? [https(ctx.env.network.cidr), publicHttps]
+        : ctx.env.stage === 'prod'
+          ? [https(azureSubnetLayout(ctx.env.network.cidr).endpoints), publicHttps]
+          : [publicHttps];
+
+    test.each(all)('%s: the pod labels the policies select are on the pods', (_n, ctx) => {
+      expect(one(ctx, 'InferenceService', 'iris').spec.predictor.labels).toMatchObject(kserveSelector);
+      for (const p of one(ctx, 'SeldonDeployment', 'iris-ab').spec.predictors) expect(p.componentSpecs[0].metadata.labels).toMatchObject(seldonSelector);
+    });
+
+    test.each(all)('%s: InferenceService (Serverless): queue-proxy ports from the namespace, the gateway and Knative; egress to the artifact store', (_n, ctx) => {
+      const np = one(ctx, 'NetworkPolicy', 'iris');
+      expect(np.spec).toEqual({
+        podSelector: { matchLabels: kserveSelector },
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: [
+          { from: [{ podSelector: {} }, nsPeer('ingress')], ports: tcp(8012, 8013) },
+          { from: [nsPeer('knative-serving')], ports: tcp(8012, 8013, 9090) },
+        ],
+        egress: storageEgress(ctx),
+      });
+    });
+
+    test.each(all)('%s: SeldonDeployment: executor ports from the namespace and the gateway; egress to the artifact store', (_n, ctx) => {
+      const np = one(ctx, 'NetworkPolicy', 'iris-ab');
+      expect(np.spec).toEqual({
+        podSelector: { matchLabels: seldonSelector },
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: [{ from: [{ podSelector: {} }, nsPeer('ingress')], ports: tcp(8000, 5001) }],
+        egress: storageEgress(ctx),
+      });
+    });
+
+    test('the gateway namespace follows the rag setting when one is set', () => {
+      const spec = structuredClone(defaultPlatform);
+      spec.environments.find((e) => e.name === 'aws-prod')!.workloads!.rag!.gatewayNamespace = 'istio-ingress';
+      const ctx = ctxOf('aws-prod', spec);
+      expect(one(ctx, 'NetworkPolicy', 'iris-ab').spec.ingress[0].from).toEqual([{ podSelector: {} }, nsPeer('istio-ingress')]);
+      const noRag = ctxOf('aws-prod', withModels('aws-prod', [{ name: 'iris', framework: 'sklearn', path: 'iris/v1' }], (e) => (e.workloads!.rag = { enabled: false })));
+      expect(one(noRag, 'NetworkPolicy', 'iris').spec.ingress[0].from).toEqual([{ podSelector: {} }, nsPeer('ingress')]);
+    });
+  });
+
+  describe('schemas', () => {
+    const emitted = all.flatMap(([name, ctx]) => objects(ctx).map((o) => [`${name}: ${o.kind}/${o.metadata.name}`, o] as const));
+
+    test.each(emitted)('%s is valid (Kubernetes 1.28, the KServe and Seldon CRDs)', (_id, obj) => {
+      expect(validateManifest(obj)).toEqual([]);
+    });
+
+    test('the validator checks both custom resources against the full CRDs', () => {
+      const isvc = structuredClone(emitted.find(([, o]) => o.kind === 'InferenceService')![1]) as any;
+      isvc.spec.predictor.canaryTrafficPercent = 'ten';
+      isvc.spec.predictor.model.storageURI = isvc.spec.predictor.model.storageUri;
+      expect(validateManifest(isvc).map((e) => e.path)).toEqual(expect.arrayContaining(['spec.predictor.canaryTrafficPercent', 'spec.predictor.model.storageURI']));
+      const sdep = structuredClone(emitted.find(([, o]) => o.kind === 'SeldonDeployment')![1]) as any;
+      sdep.spec.predictors[0].traffic = '80%';
+      sdep.spec.predictors[1].graph.modelURI = 'x';
+      expect(validateManifest(sdep).map((e) => e.path)).toEqual(expect.arrayContaining(['spec.predictors[0].traffic', 'spec.predictors[1].graph.modelURI']));
+    });
+  });
+
+  describe('policy pack', () => {
+    function manifestsOf(ctx: EnvironmentContext): Manifest[] {
+      const app = new App({ outdir: 'unused' });
+      return [new PlatformChart(app, ctx), new ServingChart(app, ctx)].flatMap((chart) =>
+        [...renderChart(chart)].filter(([p]) => !p.endsWith('kustomization.yaml')).map(([p, text]) => ({ file: `${ctx.env.name}/kubernetes/${p}`, app: chart.appName, obj: parse(text) })),
+      );
+    }
+
+    test.each(all)('%s: nothing in the serving chart but the service account it cannot see used', (_n, ctx) => {
+      const manifests = manifestsOf(ctx);
+      const env: EnvironmentOutput = { name: ctx.env.name, terraform: [], manifests, files: manifests.map((m) => m.file) };
+      const findings = runPolicy(env, resolvePlatform(defaultPlatform)).filter((f) => f.file.includes('/serving/'));
+      // The rule reads service accounts from core pod templates and Milvus only; the KServe and Seldon
+      // pods take theirs from spec.predictor.serviceAccountName and componentSpecs[].spec.serviceAccountName.
+      const known = (f: { rule: string; resource: string }) => f.rule === 'k8s-identity-only-where-used' && f.resource === 'ServiceAccount mlops/serve-iris';
+      expect(findings.filter((f) => !known(f))).toEqual([]);
+    });
+  });
+
+  test('rendering is deterministic', () => {
+    const ctx = ctxOf('azure-prod');
+    expect([...render(ctx)]).toEqual([...render(ctx)]);
+  });
+});

@@ -1,0 +1,444 @@
+/** Behaviour of the Azure `mlops` stack (and its platform-stack prerequisites), asserted on the rendered Terraform JSON. */
+import * as fs from 'fs';
+import * as path from 'path';
+import { azureSubnetLayout } from '../../../src/model/cidr';
+import { resolvePlatform } from '../../../src/model/defaults';
+import { MLOPS_OUTPUTS, namesFor, serviceAccountSubject } from '../../../src/model/naming';
+import type { EnvironmentSpec, PlatformSpec } from '../../../src/model/types';
+import { defaultPlatform, EXAMPLE_AZURE_SUBSCRIPTION, EXAMPLE_AZURE_TENANT } from '../../../src/platform';
+import { scanEnvironment } from '../../../src/validate/secrets';
+import { buildAzureStacks } from '../../../stacks/azure';
+import { flexibleServerStorageMb, MLOPS_TERRAFORM_REQUIRED_VERSION } from '../../../stacks/azure/mlops';
+import { newTerraformApp } from '../../../stacks/constructs/platform-stack';
+import { testContext } from '../../context';
+
+type Json = Record<string, any>;
+
+function renderStacks(envName: string, spec: PlatformSpec = defaultPlatform): Record<string, Json> {
+  const platform = resolvePlatform(spec);
+  const env = platform.environments.find((e) => e.name === envName);
+  if (!env) throw new Error(`no environment ${envName}`);
+  const stacks = buildAzureStacks(newTerraformApp(), testContext(platform, env));
+  return Object.fromEntries(stacks.map((s) => [s.stackName, s.render() as Json]));
+}
+
+function withEnv(envName: string, change: (env: EnvironmentSpec) => EnvironmentSpec): PlatformSpec {
+  return { ...defaultPlatform, environments: defaultPlatform.environments.map((e) => (e.name === envName ? change(e) : e)) };
+}
+
+function resources(json: Json, type: string): Record<string, Json> {
+  return json.resource?.[type] ?? {};
+}
+
+function one(json: Json, type: string, id: string): Json {
+  const r = resources(json, type)[id];
+  if (!r) throw new Error(`${type}.${id} not rendered; have: ${Object.keys(resources(json, type)).join(', ')}`);
+  return r;
+}
+
+function block(value: unknown): Json {
+  return (Array.isArray(value) ? value[0] : value) as Json;
+}
+
+const ref = (type: string, id: string, attr: string) => `\${${type}.${id}.${attr}}`;
+const resolved = resolvePlatform(defaultPlatform);
+const envOf = (envName: string) => resolved.environments.find((e) => e.name === envName)!;
+const names = (envName: string) => namesFor(resolved, envOf(envName));
+const ml = (envName: string) => names(envName).mlops!.azure!;
+
+const devStacks = renderStacks('azure-dev');
+const prodStacks = renderStacks('azure-prod');
+const dev = devStacks.mlops;
+const prod = prodStacks.mlops;
+const envs: [string, Json][] = [
+  ['azure-dev', dev],
+  ['azure-prod', prod],
+];
+const stacksOf: Record<string, Record<string, Json>> = { 'azure-dev': devStacks, 'azure-prod': prodStacks };
+const platformIds = (envName: string) => {
+  const rg = `/subscriptions/${EXAMPLE_AZURE_SUBSCRIPTION}/resourceGroups/rg-acme-${envName}`;
+  const vnet = `${rg}/providers/Microsoft.Network/virtualNetworks/vnet-acme-${envName}`;
+  return {
+    vnet,
+    subnet: (name: string) => `${vnet}/subnets/${name}`,
+    zone: (name: string) => `${rg}/providers/Microsoft.Network/privateDnsZones/${name}`,
+    acr: `${rg}/providers/Microsoft.ContainerRegistry/registries/${names(envName).azure!.containerRegistryName}`,
+  };
+};
+const postgresZone = (envName: string) => `acme-${envName}.private.postgres.database.azure.com`;
+const container = (name: string) => ref('azurerm_storage_container', `${name}_container`, 'id');
+const DB_PASSWORD = '${local.db_admin_password}';
+
+describe('azure mlops stack: stacks and terraform settings', () => {
+  it('is built after the other workloads in every Azure env with MLOps enabled, not at all when disabled', () => {
+    expect(Object.keys(devStacks)).toEqual(['platform', 'edw', 'rag', 'mlops']);
+    expect(Object.keys(prodStacks)).toEqual(['platform', 'edw', 'rag', 'mlops']);
+    const spec = withEnv('azure-dev', (e) => ({ ...e, workloads: { ...e.workloads, mlops: { enabled: false } } }));
+    const stacks = renderStacks('azure-dev', spec);
+    expect(Object.keys(stacks)).toEqual(['platform', 'edw', 'rag']);
+    // Nor the platform prerequisites: no delegated subnet, no PostgreSQL zone.
+    expect(resources(stacks.platform, 'azurerm_subnet').subnet_database).toBeUndefined();
+    expect(resources(stacks.platform, 'azurerm_private_dns_zone').private_dns_zone_postgres).toBeUndefined();
+  });
+
+  it.each(envs)('%s uses its own state key, resource group and Terraform >= 1.11 (write-only attributes)', (name, json) => {
+    expect(json.terraform.backend.azurerm).toMatchObject({ key: `${name}/mlops.tfstate`, subscription_id: EXAMPLE_AZURE_SUBSCRIPTION, use_azuread_auth: true });
+    expect(json.terraform.required_version).toBe(MLOPS_TERRAFORM_REQUIRED_VERSION);
+    expect(one(json, 'azurerm_resource_group', 'resource_group').name).toBe(ml(name).resourceGroupName);
+    // Resource Manager only: nothing on a data plane.
+    expect(block(block(json.provider.azurerm).features).storage).toEqual([{ data_plane_available: false }]);
+    expect(resources(json, 'azurerm_key_vault_secret')).toEqual({});
+    // No cross-stack references: the issuer comes from a data source, platform ids are computed.
+    expect(json.data.azurerm_kubernetes_cluster.kubernetes_cluster).toEqual({ name: `aks-acme-${name}`, resource_group_name: `rg-acme-${name}` });
+  });
+});
+
+describe('azure mlops stack: platform prerequisites', () => {
+  it.each(['azure-dev', 'azure-prod'])('%s: the platform stack has a subnet delegated to PostgreSQL Flexible Server in the last quarter', (name) => {
+    const subnet = one(stacksOf[name].platform, 'azurerm_subnet', 'subnet_database');
+    expect(subnet).toMatchObject({ name: 'snet-database', address_prefixes: [azureSubnetLayout(envOf(name).network.cidr).database], default_outbound_access_enabled: false });
+    expect(subnet.delegation).toEqual([
+      {
+        name: 'postgresql-flexible-server',
+        service_delegation: { name: 'Microsoft.DBforPostgreSQL/flexibleServers', actions: ['Microsoft.Network/virtualNetworks/subnets/join/action'] },
+      },
+    ]);
+    // Its own NSG; no NAT (the server needs no internet egress).
+    expect(one(stacksOf[name].platform, 'azurerm_subnet_network_security_group_association', 'subnet_network_security_group_association_database').subnet_id).toBe(
+      ref('azurerm_subnet', 'subnet_database', 'id'),
+    );
+    expect(resources(stacksOf[name].platform, 'azurerm_subnet_nat_gateway_association').subnet_nat_gateway_association_database).toBeUndefined();
+  });
+
+  it.each(['azure-dev', 'azure-prod'])('%s: the PostgreSQL private DNS zone exists in the platform stack and is linked to the VNet', (name) => {
+    const platform = stacksOf[name].platform;
+    expect(one(platform, 'azurerm_private_dns_zone', 'private_dns_zone_postgres').name).toBe(postgresZone(name));
+    expect(one(platform, 'azurerm_private_dns_zone_virtual_network_link', 'private_dns_zone_virtual_network_link_postgres')).toMatchObject({
+      private_dns_zone_name: ref('azurerm_private_dns_zone', 'private_dns_zone_postgres', 'name'),
+      virtual_network_id: ref('azurerm_virtual_network', 'virtual_network', 'id'),
+      registration_enabled: false,
+    });
+  });
+
+  it('every mlops endpoint sits in the endpoints subnet with zone groups on zones the platform stack creates', () => {
+    const platform = prodStacks.platform;
+    const created = Object.values(resources(platform, 'azurerm_private_dns_zone')).map((z) => platformIds('azure-prod').zone(z.name));
+    const endpoints = resources(prod, 'azurerm_private_endpoint');
+    expect(Object.keys(endpoints).sort()).toEqual(['amlworkspace_private_endpoint', 'blob_private_endpoint', 'vault_private_endpoint']);
+    for (const endpoint of Object.values(endpoints)) {
+      expect(endpoint.subnet_id).toBe(platformIds('azure-prod').subnet('snet-endpoints'));
+      for (const id of block(endpoint.private_dns_zone_group).private_dns_zone_ids) expect(created).toContain(id);
+    }
+    expect(created).toContain(platformIds('azure-prod').zone('privatelink.vaultcore.azure.net'));
+  });
+});
+
+describe('azure mlops stack: PostgreSQL Flexible Server', () => {
+  it.each(envs)('%s is private: delegated subnet, private DNS zone, public access off', (name, json) => {
+    const server = one(json, 'azurerm_postgresql_flexible_server', 'postgresql_flexible_server');
+    const db = envOf(name).mlops!.database;
+    expect(server).toMatchObject({
+      name: ml(name).postgresServerName,
+      version: db.version,
+      sku_name: db.sku,
+      storage_mb: flexibleServerStorageMb(db.storageGb),
+      delegated_subnet_id: platformIds(name).subnet('snet-database'),
+      private_dns_zone_id: platformIds(name).zone(postgresZone(name)),
+      public_network_access_enabled: false,
+      backup_retention_days: name === 'azure-prod' ? 14 : 7,
+      geo_redundant_backup_enabled: name === 'azure-prod',
+      administrator_login: names(name).mlops!.database.user,
+    });
+    expect(block(server.authentication)).toEqual({ password_auth_enabled: true, active_directory_auth_enabled: true, tenant_id: EXAMPLE_AZURE_TENANT });
+    expect(one(json, 'azurerm_postgresql_flexible_server_database', 'mlflow_database')).toMatchObject({
+      name: 'mlflow',
+      server_id: ref('azurerm_postgresql_flexible_server', 'postgresql_flexible_server', 'id'),
+    });
+  });
+
+  it('is zone-redundant in prod (General Purpose SKU), not in dev (Burstable)', () => {
+    expect(block(one(prod, 'azurerm_postgresql_flexible_server', 'postgresql_flexible_server').high_availability)).toEqual({ mode: 'ZoneRedundant', standby_availability_zone: '2' });
+    expect(one(dev, 'azurerm_postgresql_flexible_server', 'postgresql_flexible_server').high_availability).toBeUndefined();
+  });
+
+  it('rounds the model storage up to a size Flexible Server accepts', () => {
+    expect(flexibleServerStorageMb(20)).toBe(32768);
+    expect(flexibleServerStorageMb(32)).toBe(32768);
+    expect(flexibleServerStorageMb(100)).toBe(131072);
+  });
+});
+
+describe('azure mlops stack: database password', () => {
+  it.each(envs)('%s: the password is a Terraform expression (uuid() at apply), write-only on the server, never a literal', (_name, json) => {
+    expect(json.locals).toEqual({ db_admin_password: '${uuid()}' });
+    const server = one(json, 'azurerm_postgresql_flexible_server', 'postgresql_flexible_server');
+    expect(server.administrator_password_wo).toBe(DB_PASSWORD);
+    expect(server.administrator_password_wo_version).toBe(1);
+    expect(server.administrator_password).toBeUndefined();
+  });
+
+  it.each(envs)('%s: the Key Vault secret is written through Resource Manager with the same expression as a securestring', (name, json) => {
+    const deployment = one(json, 'azurerm_resource_group_template_deployment', 'db_password_secret');
+    const template = JSON.parse(deployment.template_content);
+    expect(template.parameters).toEqual({ value: { type: 'securestring' } });
+    expect(template.resources).toEqual([
+      expect.objectContaining({
+        type: 'Microsoft.KeyVault/vaults/secrets',
+        name: `${ml(name).keyVaultName}/${ml(name).dbPasswordSecret}`,
+        properties: { value: "[parameters('value')]", contentType: 'text/plain' },
+      }),
+    ]);
+    expect(ml(name).dbPasswordSecret).toBe('mlflow-db-password');
+    expect(deployment.parameters_content).toBe(`\${jsonencode({"value" = {"value" = local.db_admin_password}})}`);
+    expect(deployment.lifecycle).toEqual({ ignore_changes: ['parameters_content'] });
+    expect(deployment.depends_on).toEqual(['azurerm_key_vault.key_vault']);
+  });
+
+  it.each(envs)('%s passes the validator secret scan', (name, json) => {
+    const file = `${name}/terraform/mlops/cdk.tf.json`;
+    const findings = scanEnvironment({ name, terraform: [{ file, stack: 'mlops', json }], manifests: [], files: [file] }, () => JSON.stringify(json));
+    expect(findings).toEqual([]);
+  });
+});
+
+describe('azure mlops stack: Key Vault', () => {
+  it.each(envs)('%s is RBAC-only with soft delete, deny-by-default ACLs, private and purge-protected in prod', (name, json) => {
+    const isProd = name === 'azure-prod';
+    const vault = one(json, 'azurerm_key_vault', 'key_vault');
+    expect(vault).toMatchObject({
+      name: ml(name).keyVaultName,
+      tenant_id: EXAMPLE_AZURE_TENANT,
+      sku_name: 'standard',
+      rbac_authorization_enabled: true,
+      purge_protection_enabled: isProd,
+      soft_delete_retention_days: isProd ? 90 : 7,
+      public_network_access_enabled: !isProd,
+    });
+    expect(vault.access_policy).toBeUndefined();
+    expect(vault.enable_rbac_authorization).toBeUndefined();
+    expect(block(vault.network_acls)).toEqual({ default_action: 'Deny', bypass: 'AzureServices' });
+  });
+
+  it('has a vault private endpoint on the shared vaultcore zone in prod only', () => {
+    const endpoint = one(prod, 'azurerm_private_endpoint', 'vault_private_endpoint');
+    expect(block(endpoint.private_service_connection)).toMatchObject({
+      private_connection_resource_id: ref('azurerm_key_vault', 'key_vault', 'id'),
+      subresource_names: ['vault'],
+      is_manual_connection: false,
+    });
+    expect(block(endpoint.private_dns_zone_group).private_dns_zone_ids).toEqual([platformIds('azure-prod').zone('privatelink.vaultcore.azure.net')]);
+    expect(resources(dev, 'azurerm_private_endpoint')).toEqual({});
+  });
+});
+
+describe('azure mlops stack: artifact store', () => {
+  it.each(envs)('%s hardens the account and creates the mlflow and models containers through Resource Manager', (name, json) => {
+    expect(one(json, 'azurerm_storage_account', 'storage_account')).toMatchObject({
+      name: ml(name).storageAccountName,
+      shared_access_key_enabled: false,
+      min_tls_version: 'TLS1_2',
+      https_traffic_only_enabled: true,
+      allow_nested_items_to_be_public: false,
+      public_network_access_enabled: name !== 'azure-prod',
+    });
+    for (const c of ['mlflow', 'models']) {
+      expect(one(json, 'azurerm_storage_container', `${c}_container`)).toEqual({
+        name: c,
+        storage_account_id: ref('azurerm_storage_account', 'storage_account', 'id'),
+        container_access_type: 'private',
+      });
+    }
+    // The containers the model's URIs point at.
+    expect(names(name).mlops!.artifactRoot).toBe(`wasbs://mlflow@${ml(name).storageAccountName}.blob.core.windows.net/`);
+    expect(names(name).mlops!.modelUri('iris/v1')).toContain('/models/');
+  });
+
+  it('has a blob private endpoint on the shared blob zone in prod', () => {
+    const endpoint = one(prod, 'azurerm_private_endpoint', 'blob_private_endpoint');
+    expect(block(endpoint.private_service_connection).subresource_names).toEqual(['blob']);
+    expect(block(endpoint.private_dns_zone_group).private_dns_zone_ids).toEqual([platformIds('azure-prod').zone('privatelink.blob.core.windows.net')]);
+  });
+});
+
+describe('azure mlops stack: identities', () => {
+  const identities = (name: string) => [
+    { key: 'mlflow', name: ml(name).mlflowIdentityName, sa: 'mlflow', output: MLOPS_OUTPUTS.mlflowClientId },
+    { key: 'training', name: ml(name).trainingIdentityName, sa: 'training', output: MLOPS_OUTPUTS.trainingClientId },
+    { key: 'serve_iris', name: ml(name).servingIdentityName('iris'), sa: 'serve-iris', output: MLOPS_OUTPUTS.servingClientId('iris') },
+  ];
+
+  it.each(envs)('%s federates each identity with exactly its service account', (name, json) => {
+    const mlops = names(name).mlops!;
+    expect(Object.keys(resources(json, 'azurerm_user_assigned_identity')).sort()).toEqual(['mlflow_identity', 'serve_iris_identity', 'training_identity']);
+    for (const i of identities(name)) {
+      expect(one(json, 'azurerm_user_assigned_identity', `${i.key}_identity`).name).toBe(i.name);
+      expect(one(json, 'azurerm_federated_identity_credential', `${i.key}_federated_identity_credential`)).toMatchObject({
+        parent_id: ref('azurerm_user_assigned_identity', `${i.key}_identity`, 'id'),
+        audience: ['api://AzureADTokenExchange'],
+        issuer: '${data.azurerm_kubernetes_cluster.kubernetes_cluster.oidc_issuer_url}',
+        subject: serviceAccountSubject(mlops.namespace, i.sa),
+      });
+    }
+    expect(serviceAccountSubject(mlops.namespace, mlops.mlflowServiceAccount)).toBe('system:serviceaccount:mlops:mlflow');
+    expect(mlops.servingServiceAccount('iris')).toBe('serve-iris');
+  });
+
+  it.each(envs)('%s grants each role on one resource only', (_name, json) => {
+    const grants = Object.values(resources(json, 'azurerm_role_assignment'))
+      .map((r) => [r.principal_id, r.role_definition_name, r.scope])
+      .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+    const principal = (key: string) => ref('azurerm_user_assigned_identity', `${key}_identity`, 'principal_id');
+    expect(grants).toEqual(
+      [
+      [principal('mlflow'), 'Key Vault Secrets User', '${jsondecode(azurerm_resource_group_template_deployment.db_password_secret.output_content).secretId.value}'],
+      [principal('mlflow'), 'Storage Blob Data Contributor', container('mlflow')],
+      [principal('training'), 'Storage Blob Data Contributor', container('mlflow')],
+      [principal('serve_iris'), 'Storage Blob Data Reader', container('models')],
+      ].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+    );
+    for (const r of Object.values(resources(json, 'azurerm_role_assignment'))) expect(r).toMatchObject({ principal_type: 'ServicePrincipal', skip_service_principal_aad_check: true });
+  });
+
+  it.each(envs)('%s outputs the client ids under the names the chart reads, the host and the vault URL', (name, json) => {
+    const expected: Record<string, string> = {
+      key_vault_url: ref('azurerm_key_vault', 'key_vault', 'vault_uri'),
+      postgres_host: ref('azurerm_postgresql_flexible_server', 'postgresql_flexible_server', 'fqdn'),
+    };
+    for (const i of identities(name)) expected[i.output] = ref('azurerm_user_assigned_identity', `${i.key}_identity`, 'client_id');
+    expect(Object.fromEntries(Object.entries(json.output as Record<string, Json>).map(([k, v]) => [k, v.value]))).toEqual(expected);
+    // The example outputs file synth reads has the same names.
+    const example = JSON.parse(fs.readFileSync(path.join(__dirname, `../../../src/outputs/${name}/mlops.json`), 'utf8'));
+    for (const key of Object.keys(example)) expect(expected).toHaveProperty(key);
+  });
+});
+
+describe('azure mlops stack: Azure ML burst', () => {
+  it('has no workspace in dev (burst off in the model)', () => {
+    expect(envOf('azure-dev').mlops!.burst.enabled).toBe(false);
+    for (const type of ['azurerm_machine_learning_workspace', 'azurerm_machine_learning_compute_cluster', 'azurerm_application_insights', 'azurerm_log_analytics_workspace']) {
+      expect(resources(dev, type)).toEqual({});
+    }
+  });
+
+  it('has a private workspace with its own workspace-based Application Insights, the vault, storage and platform ACR in prod', () => {
+    expect(one(prod, 'azurerm_application_insights', 'application_insights')).toMatchObject({
+      application_type: 'web',
+      workspace_id: ref('azurerm_log_analytics_workspace', 'log_analytics_workspace', 'id'),
+    });
+    const workspace = one(prod, 'azurerm_machine_learning_workspace', 'machine_learning_workspace');
+    expect(workspace).toMatchObject({
+      name: ml('azure-prod').mlWorkspaceName,
+      application_insights_id: ref('azurerm_application_insights', 'application_insights', 'id'),
+      key_vault_id: ref('azurerm_key_vault', 'key_vault', 'id'),
+      storage_account_id: ref('azurerm_storage_account', 'storage_account', 'id'),
+      container_registry_id: platformIds('azure-prod').acr,
+      public_network_access_enabled: false,
+    });
+    expect(block(workspace.identity)).toEqual({ type: 'SystemAssigned' });
+    const endpoint = one(prod, 'azurerm_private_endpoint', 'amlworkspace_private_endpoint');
+    expect(block(endpoint.private_service_connection).subresource_names).toEqual(['amlworkspace']);
+    expect(block(endpoint.private_dns_zone_group).private_dns_zone_ids).toEqual([
+      platformIds('azure-prod').zone('privatelink.api.azureml.ms'),
+      platformIds('azure-prod').zone('privatelink.notebooks.azure.net'),
+    ]);
+  });
+
+  it('has a low-priority GPU cluster scaling from 0 in the user subnet, without public IPs, as the training identity', () => {
+    const burst = envOf('azure-prod').mlops!.burst;
+    const cluster = one(prod, 'azurerm_machine_learning_compute_cluster', 'machine_learning_compute_cluster');
+    expect(cluster).toMatchObject({
+      machine_learning_workspace_id: ref('azurerm_machine_learning_workspace', 'machine_learning_workspace', 'id'),
+      vm_size: burst.vmSize,
+      vm_priority: 'LowPriority',
+      subnet_resource_id: platformIds('azure-prod').subnet('snet-user'),
+      node_public_ip_enabled: false,
+      ssh_public_access_enabled: false,
+      local_auth_enabled: false,
+    });
+    expect(block(cluster.scale_settings)).toMatchObject({ min_node_count: 0, max_node_count: burst.maxNodes });
+    expect(block(cluster.identity)).toEqual({ type: 'UserAssigned', identity_ids: [ref('azurerm_user_assigned_identity', 'training_identity', 'id')] });
+  });
+
+  it('uses dedicated VMs when the model turns low priority off', () => {
+    const spec = withEnv('azure-prod', (e) => ({
+      ...e,
+      workloads: { ...e.workloads, mlops: { ...e.workloads!.mlops!, burst: { enabled: true, lowPriority: false } } },
+    }));
+    expect(one(renderStacks('azure-prod', spec).mlops, 'azurerm_machine_learning_compute_cluster', 'machine_learning_compute_cluster').vm_priority).toBe('Dedicated');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Against the vendored azurerm provider schema, like schema.test.ts does for the platform stack.
+
+interface SchemaBlock {
+  attributes?: Record<string, { required?: boolean; optional?: boolean; computed?: boolean }>;
+  block_types?: Record<string, { nesting_mode: string; min_items?: number; max_items?: number; block: SchemaBlock }>;
+}
+const SCHEMA_PATH = path.join(__dirname, '../../../../shared/schemas/terraform/azurerm.schema.json');
+const schemaPresent = fs.existsSync(SCHEMA_PATH);
+const META_ARGUMENTS = new Set(['depends_on', 'lifecycle', 'provider', 'count', 'for_each', 'provisioner', 'connection']);
+
+function check(body: Json, schema: SchemaBlock, where: string, topLevel: boolean): string[] {
+  const problems: string[] = [];
+  const attributes = schema.attributes ?? {};
+  const blocks = schema.block_types ?? {};
+  for (const key of Object.keys(body)) {
+    if (topLevel && META_ARGUMENTS.has(key)) continue;
+    if (key in attributes) {
+      const a = attributes[key];
+      if (!a.required && !a.optional) problems.push(`${where}.${key}: computed-only attribute cannot be set`);
+      continue;
+    }
+    if (key in blocks) {
+      const b = blocks[key];
+      const items = Array.isArray(body[key]) ? (body[key] as Json[]) : [body[key] as Json];
+      if (b.max_items !== undefined && b.max_items > 0 && items.length > b.max_items) problems.push(`${where}.${key}: ${items.length} blocks, at most ${b.max_items}`);
+      if (b.min_items !== undefined && items.length < b.min_items) problems.push(`${where}.${key}: ${items.length} blocks, at least ${b.min_items}`);
+      items.forEach((item, i) => problems.push(...check(item, b.block, `${where}.${key}[${i}]`, false)));
+      continue;
+    }
+    problems.push(`${where}.${key}: not in the provider schema`);
+  }
+  for (const [key, a] of Object.entries(attributes)) if (a.required && !(key in body)) problems.push(`${where}.${key}: required attribute missing`);
+  for (const [key, b] of Object.entries(blocks)) if ((b.min_items ?? 0) > 0 && !(key in body)) problems.push(`${where}.${key}: required block missing`);
+  return problems;
+}
+
+(schemaPresent ? describe : describe.skip)('azure mlops stack against the azurerm provider schema', () => {
+  const schema = schemaPresent ? (JSON.parse(fs.readFileSync(SCHEMA_PATH, 'utf8')) as Json) : {};
+  const provider = schemaPresent ? (Object.values(schema.provider_schemas as Record<string, Json>)[0] as Json) : {};
+
+  it.each(envs)('%s: every resource, data source, attribute and block is valid for the schema', (_name, json) => {
+    const problems: string[] = [];
+    for (const [kind, schemas] of [
+      ['resource', provider.resource_schemas],
+      ['data', provider.data_source_schemas],
+    ] as const) {
+      for (const [type, byId] of Object.entries((json[kind] ?? {}) as Record<string, Record<string, Json>>)) {
+        const typeSchema = schemas[type] as { block: SchemaBlock } | undefined;
+        if (!typeSchema) {
+          problems.push(`${kind} ${type}: not in the provider schema`);
+          continue;
+        }
+        for (const [id, body] of Object.entries(byId)) problems.push(...check(body, typeSchema.block, `${kind}.${type}.${id}`, true));
+      }
+    }
+    for (const [i, body] of (json.provider.azurerm as Json[]).entries()) problems.push(...check(body, provider.provider.block as SchemaBlock, `provider.azurerm[${i}]`, true));
+    expect(problems).toEqual([]);
+  });
+
+  it.each(envs)('%s: every resource whose schema has tags carries the environment tags', (name, json) => {
+    const expected = envOf(name).tags;
+    const untagged: string[] = [];
+    for (const [type, byId] of Object.entries(json.resource as Record<string, Record<string, Json>>)) {
+      if (!provider.resource_schemas[type]?.block.attributes?.tags) continue;
+      for (const [id, body] of Object.entries(byId)) if (JSON.stringify(body.tags) !== JSON.stringify(expected)) untagged.push(`${type}.${id}`);
+    }
+    expect(untagged).toEqual([]);
+  });
+
+  it.each(envs)('%s: the password attributes used are write-only in the schema', (_name) => {
+    expect((provider.resource_schemas.azurerm_postgresql_flexible_server.block.attributes.administrator_password_wo as Json).write_only).toBe(true);
+  });
+});
