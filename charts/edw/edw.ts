@@ -2,7 +2,7 @@
  * The event-driven workload's Kubernetes side, written once for both clouds: producer → queue →
  * KEDA-scaled consumers → table. The per-cloud parts are small functions in this folder:
  * identity.ts (service-account binding), scaler.ts (KEDA trigger and auth), scheduling.ts (Spot),
- * env.ts (queue and table location), network.ts (egress).
+ * env.ts (queue and table location); egress is charts/lib/network.ts `cloudServiceEgress`.
  *
  * The namespace, its default deny and DNS egress come from the platform chart.
  */
@@ -21,13 +21,13 @@ import type { EnvironmentContext } from '../../src/model/context';
 import { PRIORITY_CLASSES } from '../../src/model/scheduling';
 import { ScaledObject } from '../imports/keda-scaledobject-keda.sh';
 import { TriggerAuthentication } from '../imports/keda-triggerauthentication-keda.sh';
-import { AppChart, standardLabels } from '../lib/app-chart';
-import { identityServiceAccount } from '../lib/identity';
+import { AppChart, enabledWorkloadNames, standardLabels } from '../lib/app-chart';
+import { bindingsByRole, identityServiceAccount } from '../lib/identity';
 import { COMPONENT_LABEL, NAME_LABEL } from '../lib/labels';
+import { cloudServiceEgress } from '../lib/network';
 import { baseContainer, POD_SECURITY_CONTEXT, TMP_VOLUMES, zoneSpread } from '../lib/pod';
 import { containerEnv } from './env';
 import { identityBinding, type EdwRole, type IdentityBinding } from './identity';
-import { cloudEgress } from './network';
 import { queueTrigger, scalerPodIdentity, TRIGGER_AUTHENTICATION_NAME } from './scaler';
 import { spotPlacement } from './scheduling';
 
@@ -47,14 +47,11 @@ export const PRODUCER_RESOURCES = { cpu: '100m', memory: '128Mi' } as const;
 export const PRODUCER_JOB = { backoffLimit: 3, activeDeadlineSeconds: 600, ttlSecondsAfterFinished: 3600 } as const;
 
 export class EdwChart extends AppChart {
-  /** One binding per role, resolved once: each Terraform output is required (and a miss reported) once. */
   private readonly bindings: Readonly<Record<EdwRole, IdentityBinding>>;
 
   constructor(app: App, ctx: EnvironmentContext) {
-    const edwNames = ctx.names.edw;
-    if (!ctx.env.edw || !edwNames) throw new Error(`${ctx.env.name}: the edw chart needs the edw workload enabled`);
-    super(app, EDW_APP, ctx, edwNames.namespace);
-    this.bindings = { consumer: identityBinding(ctx, 'consumer'), producer: identityBinding(ctx, 'producer') };
+    super(app, EDW_APP, ctx, enabledWorkloadNames(ctx, 'edw').namespace);
+    this.bindings = bindingsByRole(['consumer', 'producer'], (role) => identityBinding(ctx, role));
 
     for (const role of ['consumer', 'producer'] as const) this.serviceAccount(role);
     this.consumer();
@@ -186,13 +183,22 @@ export class EdwChart extends AppChart {
     }
   }
 
+  /**
+   * HTTPS to the cloud endpoints only. The platform chart's default deny and DNS policies already
+   * cover the namespace; nothing may connect to the pods (kubelet probes are not subject to
+   * NetworkPolicy), so there is no ingress rule.
+   * - AWS: SQS, DynamoDB and STS are public endpoints (the VPC has no interface endpoints for SQS
+   *   and DynamoDB): TCP 443 anywhere but private ranges, plus the EKS Pod Identity agent.
+   * - Azure prod: the storage account is reachable only through private endpoints in the endpoints
+   *   subnet; dev uses its public endpoint. Both need Entra ID for the token exchange.
+   */
   private egress(): void {
     new KubeNetworkPolicy(this, 'netpol-cloud-egress', {
       metadata: { name: CLOUD_EGRESS_POLICY },
       spec: {
         podSelector: { matchExpressions: [{ key: NAME_LABEL, operator: 'In', values: [this.edw.consumer, this.edw.producer] }] },
         policyTypes: ['Egress'],
-        egress: cloudEgress(this.ctx),
+        egress: cloudServiceEgress(this.ctx),
       },
     });
   }

@@ -29,3 +29,13 @@ export class AppChart extends Chart {
     this.ctx = ctx;
   }
 }
+
+/** Workloads that have a chart of their own (names and settings both in the context). */
+export type ChartWorkload = 'edw' | 'rag' | 'mlops';
+
+/** The names of a workload a chart needs enabled; throws, naming the chart, where it is off. */
+export function enabledWorkloadNames<W extends ChartWorkload>(ctx: EnvironmentContext, workload: W, chart: string = workload): NonNullable<EnvironmentContext['names'][W]> {
+  const names = ctx.names[workload];
+  if (!ctx.env[workload] || !names) throw new Error(`${ctx.env.name}: the ${chart} chart needs the ${workload} workload enabled`);
+  return names as NonNullable<EnvironmentContext['names'][W]>;
+}

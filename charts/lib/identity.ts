@@ -75,3 +75,8 @@ export function identityServiceAccount(scope: Construct, id: string, name: strin
     automountServiceAccountToken: binding.automountServiceAccountToken,
   });
 }
+
+/** One binding per role, resolved once (in the order given): each Terraform output is required (and a miss reported) once. */
+export function bindingsByRole<R extends string>(roles: readonly R[], bind: (role: R) => IdentityBinding): Readonly<Record<R, IdentityBinding>> {
+  return Object.fromEntries(roles.map((role) => [role, bind(role)])) as Record<R, IdentityBinding>;
+}

@@ -26,8 +26,8 @@ import {
 } from 'cdk8s-plus-28/lib/imports/k8s';
 import type { EnvironmentContext } from '../../src/model/context';
 import { GPU_RESOURCE, PRIORITY_CLASSES } from '../../src/model/scheduling';
-import { AppChart, standardLabels } from '../lib/app-chart';
-import { identityServiceAccount, type IdentityBinding } from '../lib/identity';
+import { AppChart, enabledWorkloadNames, standardLabels } from '../lib/app-chart';
+import { bindingsByRole, identityServiceAccount, type IdentityBinding } from '../lib/identity';
 import { COMPONENT_LABEL, NAME_LABEL } from '../lib/labels';
 import { tcp } from '../lib/network';
 import { baseContainer, envVars, POD_SECURITY_CONTEXT, resources, RUN_AS, TMP_MOUNTS, TMP_VOLUMES, zoneSpread } from '../lib/pod';
@@ -59,22 +59,21 @@ export const MLFLOW_EGRESS_POLICY = 'mlflow-egress';
 export const TRAINING_EGRESS_POLICY = 'training-egress';
 
 export class MlopsChart extends AppChart {
-  /** One binding per role, resolved once: each Terraform output is required (and a miss reported) once. */
   private readonly bindings: Readonly<Record<MlopsRole, IdentityBinding>>;
 
   constructor(app: App, ctx: EnvironmentContext) {
-    const mlopsNames = ctx.names.mlops;
-    if (!ctx.env.mlops || !mlopsNames) throw new Error(`${ctx.env.name}: the mlops chart needs the mlops workload enabled`);
+    const mlopsNames = enabledWorkloadNames(ctx, 'mlops');
     super(app, MLOPS_APP, ctx, mlopsNames.namespace);
-    this.bindings = { mlflow: mlopsIdentity(ctx, 'mlflow'), training: mlopsIdentity(ctx, 'training') };
+    this.bindings = bindingsByRole(['mlflow', 'training'], (role) => mlopsIdentity(ctx, role));
+    const settings = ctx.env.mlops!;
 
     identityServiceAccount(this, 'serviceaccount-mlflow', mlopsNames.mlflowServiceAccount, this.bindings.mlflow);
     this.databaseSecret();
     this.mlflow();
-    if (ctx.env.mlops.training.length > 0) {
+    if (settings.training.length > 0) {
       identityServiceAccount(this, 'serviceaccount-training', mlopsNames.trainingServiceAccount, this.bindings.training);
       if (ctx.env.cloud === 'aws') this.awsStorageClass();
-      for (const job of ctx.env.mlops.training) this.trainingJob(job);
+      for (const job of settings.training) this.trainingJob(job);
     }
     this.networkPolicies();
   }

@@ -26,8 +26,8 @@ import {
 } from 'cdk8s-plus-28/lib/imports/k8s';
 import type { EnvironmentContext } from '../../src/model/context';
 import { PRIORITY_CLASSES } from '../../src/model/scheduling';
-import { AppChart, standardLabels } from '../lib/app-chart';
-import { identityServiceAccount, type IdentityBinding } from '../lib/identity';
+import { AppChart, enabledWorkloadNames, standardLabels } from '../lib/app-chart';
+import { bindingsByRole, identityServiceAccount, type IdentityBinding } from '../lib/identity';
 import { COMPONENT_LABEL, NAME_LABEL } from '../lib/labels';
 import { namespacePeer, tcp } from '../lib/network';
 import { baseContainer, POD_SECURITY_CONTEXT, TMP_VOLUMES, zoneSpread } from '../lib/pod';
@@ -50,14 +50,12 @@ export const API_EGRESS_POLICY = 'rag-api-egress';
 export const MILVUS_POLICY = 'milvus';
 
 export class RagChart extends AppChart {
-  /** One binding per role, resolved once: each Terraform output is required (and a miss reported) once. */
   private readonly bindings: Readonly<Record<RagRole, IdentityBinding>>;
 
   constructor(app: App, ctx: EnvironmentContext) {
-    const ragNames = ctx.names.rag;
-    if (!ctx.env.rag || !ragNames) throw new Error(`${ctx.env.name}: the rag chart needs the rag workload enabled`);
+    const ragNames = enabledWorkloadNames(ctx, 'rag');
     super(app, RAG_APP, ctx, ragNames.namespace);
-    this.bindings = { api: ragIdentity(ctx, 'api'), milvus: ragIdentity(ctx, 'milvus') };
+    this.bindings = bindingsByRole(['api', 'milvus'], (role) => ragIdentity(ctx, role));
 
     identityServiceAccount(this, 'serviceaccount-api', ragNames.api, this.bindings.api);
     identityServiceAccount(this, 'serviceaccount-milvus', ragNames.milvusServiceAccount, this.bindings.milvus);

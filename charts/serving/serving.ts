@@ -38,7 +38,7 @@ import { KubeNetworkPolicy, type NetworkPolicyIngressRule, type NetworkPolicyPee
 import type { EnvironmentContext } from '../../src/model/context';
 import type { ModelFramework } from '../../src/model/types';
 import { PRIORITY_CLASSES } from '../../src/model/scheduling';
-import { AppChart, standardLabels } from '../lib/app-chart';
+import { AppChart, enabledWorkloadNames, standardLabels } from '../lib/app-chart';
 import { identityServiceAccount, type IdentityBinding } from '../lib/identity';
 import { COMPONENT_LABEL } from '../lib/labels';
 import { namespacePeer, tcp } from '../lib/network';
@@ -119,10 +119,9 @@ export function seldonDeploymentName(model: string): string {
 
 export class ServingChart extends AppChart {
   constructor(app: App, ctx: EnvironmentContext) {
-    const names = ctx.names.mlops;
-    if (!ctx.env.mlops || !names) throw new Error(`${ctx.env.name}: the serving chart needs the mlops workload enabled`);
+    const names = enabledWorkloadNames(ctx, 'mlops', 'serving');
     super(app, SERVING_APP, ctx, names.namespace);
-    for (const model of ctx.env.mlops.models) {
+    for (const model of ctx.env.mlops!.models) {
       const binding = servingIdentity(ctx, model.name);
       identityServiceAccount(this, `serviceaccount-${model.name}`, names.servingServiceAccount(model.name), binding);
       this.inferenceService(model, binding);

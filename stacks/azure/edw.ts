@@ -18,25 +18,20 @@
  *   once the pinned provider has it.
  */
 import { DataAzurermKubernetesCluster } from '@cdktf/provider-azurerm/lib/data-azurerm-kubernetes-cluster';
-import { FederatedIdentityCredential } from '@cdktf/provider-azurerm/lib/federated-identity-credential';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
-import { PrivateEndpoint } from '@cdktf/provider-azurerm/lib/private-endpoint';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { ResourceGroupTemplateDeployment } from '@cdktf/provider-azurerm/lib/resource-group-template-deployment';
-import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { StorageAccount } from '@cdktf/provider-azurerm/lib/storage-account';
 import { StorageQueue } from '@cdktf/provider-azurerm/lib/storage-queue';
-import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
+import type { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import type { App } from 'cdktf';
 import { Fn, TerraformOutput } from 'cdktf';
 import type { EnvironmentContext } from '../../src/model/context';
 import { EDW_OUTPUTS, EDW_STACK, serviceAccountSubject } from '../../src/model/naming';
 import { PlatformStack } from '../constructs/platform-stack';
 import { azureNames, platformResourceIds, tagsOf } from './common';
-import { PRIVATE_DNS_ZONES, sharedPrivateDnsZoneId } from './private-dns';
-
-/** Fixed by Azure: the token exchange audience of workload identity federation. */
-export const WORKLOAD_IDENTITY_AUDIENCE = 'api://AzureADTokenExchange';
+import { PRIVATE_DNS_ZONES } from './private-dns';
+import { federatedIdentity, servicePrincipalRoleAssignment, workloadPrivateEndpoint } from './workload';
 
 /** Private-link DNS zones (shared, in the platform stack) of the storage sub-resources the workload uses. */
 export const STORAGE_PRIVATE_DNS_ZONES = {
@@ -173,20 +168,15 @@ export function buildAzureEdwStack(app: App, ctx: EnvironmentContext): PlatformS
 
   if (prod) {
     for (const sub of SUBRESOURCES) {
-      new PrivateEndpoint(stack, `storage_${sub}_private_endpoint`, {
-        name: tfNames.privateEndpoint(sub),
-        ...inGroup,
+      // The platform stack's shared zone, linked to the VNet; Azure keeps the endpoint's A record in it.
+      workloadPrivateEndpoint(stack, `storage_${sub}_private_endpoint`, {
+        inGroup,
+        names: tfNames,
+        target: sub,
         subnetId: endpointsSubnetId,
-        customNetworkInterfaceName: tfNames.privateEndpointNic(sub),
-        privateServiceConnection: {
-          name: tfNames.privateServiceConnection(sub),
-          privateConnectionResourceId: storageAccount.id,
-          subresourceNames: [sub],
-          isManualConnection: false,
-        },
-        // The platform stack's shared zone, linked to the VNet; Azure keeps the endpoint's A record in it.
-        privateDnsZoneGroup: { name: sub, privateDnsZoneIds: [sharedPrivateDnsZoneId(stack, sub)] },
-        ...tagsOf(stack),
+        resourceId: storageAccount.id,
+        subresource: sub,
+        zones: [sub],
       });
     }
   }
@@ -204,28 +194,18 @@ export function buildAzureEdwStack(app: App, ctx: EnvironmentContext): PlatformS
   };
   const identities = {} as Record<Role, UserAssignedIdentity>;
   for (const role of ROLES) {
-    const identity = new UserAssignedIdentity(stack, `${role}_identity`, { name: identityNames[role], ...inGroup, ...tagsOf(stack) });
-    identities[role] = identity;
     // One credential per identity, trusting exactly one service account of this cluster.
-    new FederatedIdentityCredential(stack, `${role}_federated_identity_credential`, {
-      name: tfNames.federatedCredential(role),
-      resourceGroupName: resourceGroup.name,
-      parentId: identity.id,
-      audience: [WORKLOAD_IDENTITY_AUDIENCE],
+    identities[role] = federatedIdentity(stack, role, {
+      inGroup,
+      name: identityNames[role],
+      credentialName: tfNames.federatedCredential(role),
       issuer: cluster.oidcIssuerUrl,
       subject: subjects[role],
     });
   }
 
   for (const { role, target, roleName } of ROLE_ASSIGNMENTS) {
-    new RoleAssignment(stack, `${role}_${target}_role_assignment`, {
-      scope: targets[target],
-      roleDefinitionName: roleName,
-      principalId: identities[role].principalId,
-      principalType: 'ServicePrincipal',
-      // A new identity may not have replicated in Entra ID yet; the principal type is known.
-      skipServicePrincipalAadCheck: true,
-    });
+    servicePrincipalRoleAssignment(stack, { principal: role, target, scope: targets[target], roleName, principalId: identities[role].principalId });
   }
 
   // Values only Entra ID assigns, read by synth from `terraform output -json` (src/outputs/<env>/edw.json).

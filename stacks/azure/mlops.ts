@@ -31,29 +31,26 @@
  */
 import { ApplicationInsights } from '@cdktf/provider-azurerm/lib/application-insights';
 import { DataAzurermKubernetesCluster } from '@cdktf/provider-azurerm/lib/data-azurerm-kubernetes-cluster';
-import { FederatedIdentityCredential } from '@cdktf/provider-azurerm/lib/federated-identity-credential';
 import { KeyVault } from '@cdktf/provider-azurerm/lib/key-vault';
 import { LogAnalyticsWorkspace } from '@cdktf/provider-azurerm/lib/log-analytics-workspace';
 import { MachineLearningComputeCluster } from '@cdktf/provider-azurerm/lib/machine-learning-compute-cluster';
 import { MachineLearningWorkspace } from '@cdktf/provider-azurerm/lib/machine-learning-workspace';
 import { PostgresqlFlexibleServer } from '@cdktf/provider-azurerm/lib/postgresql-flexible-server';
 import { PostgresqlFlexibleServerDatabase } from '@cdktf/provider-azurerm/lib/postgresql-flexible-server-database';
-import { PrivateEndpoint } from '@cdktf/provider-azurerm/lib/private-endpoint';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { ResourceGroupTemplateDeployment } from '@cdktf/provider-azurerm/lib/resource-group-template-deployment';
-import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { StorageAccount } from '@cdktf/provider-azurerm/lib/storage-account';
 import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container';
-import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
+import type { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import type { App } from 'cdktf';
 import { Fn, TerraformLocal, TerraformOutput } from 'cdktf';
 import type { EnvironmentContext } from '../../src/model/context';
 import { MLOPS_OUTPUTS, MLOPS_STACK, serviceAccountSubject } from '../../src/model/naming';
 import { PlatformStack } from '../constructs/platform-stack';
 import { azureNames, platformResourceIds, regionZoneCount, tagsOf } from './common';
-import { WORKLOAD_IDENTITY_AUDIENCE } from './edw';
-import { type PrivateDnsZoneKey, postgresPrivateDnsZoneId, sharedPrivateDnsZoneId } from './private-dns';
+import { type PrivateDnsZoneKey, postgresPrivateDnsZoneId } from './private-dns';
+import { federatedIdentity, servicePrincipalRoleAssignment, workloadPrivateEndpoint } from './workload';
 
 /** Write-only attributes (`administrator_password_wo`) need Terraform 1.11. */
 export const MLOPS_TERRAFORM_REQUIRED_VERSION = '>= 1.11.0';
@@ -167,19 +164,14 @@ export function buildAzureMlopsStack(app: App, ctx: EnvironmentContext): Platfor
 
   /** A private endpoint in the platform's endpoints subnet, its A records kept in the shared zones. */
   const privateEndpoint = (target: EndpointTarget, resourceId: string, zones: PrivateDnsZoneKey[]) =>
-    new PrivateEndpoint(stack, `${target}_private_endpoint`, {
-      name: tfNames.privateEndpoint(target),
-      ...inGroup,
+    workloadPrivateEndpoint(stack, `${target}_private_endpoint`, {
+      inGroup,
+      names: tfNames,
+      target,
       subnetId: platformIds.endpointsSubnetId,
-      customNetworkInterfaceName: tfNames.privateEndpointNic(target),
-      privateServiceConnection: {
-        name: tfNames.privateServiceConnection(target),
-        privateConnectionResourceId: resourceId,
-        subresourceNames: [target],
-        isManualConnection: false,
-      },
-      privateDnsZoneGroup: { name: target, privateDnsZoneIds: zones.map((z) => sharedPrivateDnsZoneId(stack, z)) },
-      ...tagsOf(stack),
+      resourceId,
+      subresource: target,
+      zones,
     });
 
   // ---- Artifact store: MLflow artifacts and served models. No hierarchical namespace (MLflow's wasbs://
@@ -300,13 +292,10 @@ export function buildAzureMlopsStack(app: App, ctx: EnvironmentContext): Platfor
   ];
   const identities: Record<string, UserAssignedIdentity> = {};
   for (const spec of identitySpecs) {
-    const identity = new UserAssignedIdentity(stack, `${spec.key}_identity`, { name: spec.name, ...inGroup, ...tagsOf(stack) });
-    identities[spec.key] = identity;
-    new FederatedIdentityCredential(stack, `${spec.key}_federated_identity_credential`, {
-      name: tfNames.federatedCredential(spec.key.replace(/_/g, '-')),
-      resourceGroupName: resourceGroup.name,
-      parentId: identity.id,
-      audience: [WORKLOAD_IDENTITY_AUDIENCE],
+    identities[spec.key] = federatedIdentity(stack, spec.key, {
+      inGroup,
+      name: spec.name,
+      credentialName: tfNames.federatedCredential(spec.key.replace(/_/g, '-')),
       issuer: cluster.oidcIssuerUrl,
       subject: serviceAccountSubject(mlops.namespace, spec.serviceAccount),
     });
@@ -328,14 +317,7 @@ export function buildAzureMlopsStack(app: App, ctx: EnvironmentContext): Platfor
     })),
   ];
   for (const { principal, target, scope, roleName } of grants) {
-    new RoleAssignment(stack, `${principal}_${target}_role_assignment`, {
-      scope,
-      roleDefinitionName: roleName,
-      principalId: identities[principal].principalId,
-      principalType: 'ServicePrincipal',
-      // A new identity may not have replicated in Entra ID yet; the principal type is known.
-      skipServicePrincipalAadCheck: true,
-    });
+    servicePrincipalRoleAssignment(stack, { principal, target, scope, roleName, principalId: identities[principal].principalId });
   }
 
   // ---- Managed burst: Azure ML workspace and a GPU compute cluster that scales from 0.

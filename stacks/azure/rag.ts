@@ -21,22 +21,18 @@ import { DataFactory } from '@cdktf/provider-azurerm/lib/data-factory';
 import { DataFactoryIntegrationRuntimeAzure } from '@cdktf/provider-azurerm/lib/data-factory-integration-runtime-azure';
 import { DataFactoryLinkedServiceDataLakeStorageGen2 } from '@cdktf/provider-azurerm/lib/data-factory-linked-service-data-lake-storage-gen2';
 import { DataFactoryManagedPrivateEndpoint } from '@cdktf/provider-azurerm/lib/data-factory-managed-private-endpoint';
-import { FederatedIdentityCredential } from '@cdktf/provider-azurerm/lib/federated-identity-credential';
-import { PrivateEndpoint } from '@cdktf/provider-azurerm/lib/private-endpoint';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
-import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { StorageAccount } from '@cdktf/provider-azurerm/lib/storage-account';
 import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container';
-import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
+import type { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import type { App } from 'cdktf';
 import { TerraformOutput } from 'cdktf';
 import type { EnvironmentContext } from '../../src/model/context';
 import { RAG_OUTPUTS, RAG_STACK, serviceAccountSubject } from '../../src/model/naming';
 import { PlatformStack } from '../constructs/platform-stack';
 import { azureNames, platformResourceIds, tagsOf } from './common';
-import { WORKLOAD_IDENTITY_AUDIENCE } from './edw';
-import { sharedPrivateDnsZoneId } from './private-dns';
+import { federatedIdentity, servicePrincipalRoleAssignment, workloadPrivateEndpoint } from './workload';
 
 /** The containers of the account, in a fixed order (logical ids follow the role, names come from the model). */
 export const RAG_CONTAINERS = ['raw', 'processed', 'embeddings', 'milvus'] as const;
@@ -120,19 +116,14 @@ export function buildAzureRagStack(app: App, ctx: EnvironmentContext): PlatformS
 
   /** A private endpoint in the platform's endpoints subnet, its A record kept in the shared zone. */
   const privateEndpoint = (target: EndpointTarget, resourceId: string, subresource: string) =>
-    new PrivateEndpoint(stack, `${target === 'openai' ? 'openai' : `storage_${target}`}_private_endpoint`, {
-      name: tfNames.privateEndpoint(target),
-      ...inGroup,
+    workloadPrivateEndpoint(stack, `${target === 'openai' ? 'openai' : `storage_${target}`}_private_endpoint`, {
+      inGroup,
+      names: tfNames,
+      target,
       subnetId: endpointsSubnetId,
-      customNetworkInterfaceName: tfNames.privateEndpointNic(target),
-      privateServiceConnection: {
-        name: tfNames.privateServiceConnection(target),
-        privateConnectionResourceId: resourceId,
-        subresourceNames: [subresource],
-        isManualConnection: false,
-      },
-      privateDnsZoneGroup: { name: target, privateDnsZoneIds: [sharedPrivateDnsZoneId(stack, target)] },
-      ...tagsOf(stack),
+      resourceId,
+      subresource,
+      zones: [target],
     });
 
   // ---- Azure OpenAI: private in every stage, Entra ID only.
@@ -261,12 +252,10 @@ export function buildAzureRagStack(app: App, ctx: EnvironmentContext): PlatformS
   const identityNames: Record<RagIdentity, string> = { api: rag.apiIdentityName, milvus: rag.milvusIdentityName };
   const identities = {} as Record<RagIdentity, UserAssignedIdentity>;
   for (const identity of RAG_IDENTITIES) {
-    identities[identity] = new UserAssignedIdentity(stack, `${identity}_identity`, { name: identityNames[identity], ...inGroup, ...tagsOf(stack) });
-    new FederatedIdentityCredential(stack, `${identity}_federated_identity_credential`, {
-      name: tfNames.federatedCredential(identity),
-      resourceGroupName: resourceGroup.name,
-      parentId: identities[identity].id,
-      audience: [WORKLOAD_IDENTITY_AUDIENCE],
+    identities[identity] = federatedIdentity(stack, identity, {
+      inGroup,
+      name: identityNames[identity],
+      credentialName: tfNames.federatedCredential(identity),
       issuer: cluster.oidcIssuerUrl,
       subject: subjects[identity],
     });
@@ -282,14 +271,7 @@ export function buildAzureRagStack(app: App, ctx: EnvironmentContext): PlatformS
     ...(Object.fromEntries(RAG_CONTAINERS.map((c) => [c, containers[c].id])) as Record<RagContainer, string>),
   };
   for (const { principal, target, roleName } of RAG_ROLE_ASSIGNMENTS) {
-    new RoleAssignment(stack, `${principal}_${target}_role_assignment`, {
-      scope: scopes[target],
-      roleDefinitionName: roleName,
-      principalId: principals[principal],
-      principalType: 'ServicePrincipal',
-      // A new identity may not have replicated in Entra ID yet; the principal type is known.
-      skipServicePrincipalAadCheck: true,
-    });
+    servicePrincipalRoleAssignment(stack, { principal, target, scope: scopes[target], roleName, principalId: principals[principal] });
   }
 
   // Values only Entra ID assigns, read by synth from `terraform output -json` (src/outputs/<env>/rag.json).

@@ -1,58 +1,25 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { App } from 'cdk8s';
 import { parse } from 'yaml';
 import { chartFactories } from '../../charts/index';
 import { EdwChart } from '../../charts/edw/edw';
-import { scaleQuantity } from '../../charts/edw/pod';
-import { renderChart } from '../../charts/lib/render';
+import { scaleQuantity } from '../../charts/lib/pod';
 import { PlatformChart } from '../../charts/platform/platform';
 import type { EnvironmentContext } from '../../src/model/context';
 import { azureSubnetLayout } from '../../src/model/cidr';
 import { resolvePlatform } from '../../src/model/defaults';
 import { EDW_OUTPUTS, EDW_STACK } from '../../src/model/naming';
 import { AZURE_SPOT_TAINT, POOL_LABEL, PRIORITY_CLASSES } from '../../src/model/scheduling';
-import type { EnvironmentSpec, PlatformSpec } from '../../src/model/types';
 import { defaultPlatform } from '../../src/platform';
 import { DEFAULT_OUTPUTS_DIR, MissingOutputsError, type OutputsFile } from '../../src/synth/outputs';
 import { synthesizeEnvironment } from '../../src/synth/synthesize';
 import { validateManifest } from '../../src/validate/kubernetes';
-import type { EnvironmentOutput, Manifest } from '../../src/validate/output';
-import { runPolicy } from '../../src/validate/run';
 import { testContext } from '../context';
+import { chartKit, emittedObjects, emptyOutputsDir, testEachValid, newApp, policyFindings, publicHttps, RESTRICTED_CONTAINER, RESTRICTED_POD, specWith, TMP_MOUNTS, TMP_VOLUMES } from './helpers';
 
-function contexts(spec: PlatformSpec = defaultPlatform, outputsDir?: string): EnvironmentContext[] {
-  const platform = resolvePlatform(spec);
-  return platform.environments.filter((e) => e.edw).map((env) => testContext(platform, env, outputsDir));
-}
-function ctxOf(envName: string, spec?: PlatformSpec, outputsDir?: string): EnvironmentContext {
-  const ctx = contexts(spec, outputsDir).find((c) => c.env.name === envName);
-  if (!ctx) throw new Error(`no env ${envName}`);
-  return ctx;
-}
-/** The default model with one environment edited. */
-function specWith(envName: string, edit: (e: EnvironmentSpec) => void): PlatformSpec {
-  const spec = structuredClone(defaultPlatform);
-  edit(spec.environments.find((e) => e.name === envName)!);
-  return spec;
-}
-function render(ctx: EnvironmentContext): Map<string, string> {
-  return renderChart(new EdwChart(new App({ outdir: 'unused' }), ctx));
-}
-/** Parsed objects as they land in dist/, keyed by file name. */
-function objects(ctx: EnvironmentContext): Map<string, any> {
-  const out = new Map<string, any>();
-  for (const [p, text] of render(ctx)) if (!p.endsWith('kustomization.yaml')) out.set(p, parse(text));
-  return out;
-}
-function one(ctx: EnvironmentContext, kind: string, name?: string): any {
-  const found = [...objects(ctx).values()].filter((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
-  expect(found).toHaveLength(1);
-  return found[0];
-}
+const { ctxOf, render, objects, one, all, aws, azure } = chartKit(EdwChart, (e) => e.edw);
 function podSpecs(ctx: EnvironmentContext): [string, any][] {
-  return [...objects(ctx).values()].flatMap((o): [string, any][] => {
+  return objects(ctx).flatMap((o): [string, any][] => {
     if (o.kind === 'Deployment' || o.kind === 'Job') return [[`${o.kind}/${o.metadata.name}`, o.spec.template]];
     if (o.kind === 'CronJob') return [[`${o.kind}/${o.metadata.name}`, o.spec.jobTemplate.spec.template]];
     return [];
@@ -63,11 +30,6 @@ function outputValue(envName: string, name: string): string {
   return file[name].value;
 }
 
-const all = contexts().map((c) => [c.env.name, c] as const);
-const aws = all.filter(([, c]) => c.env.cloud === 'aws');
-const azure = all.filter(([, c]) => c.env.cloud === 'azure');
-const RFC1918 = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
-const publicHttps = { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: RFC1918 } }], ports: [{ protocol: 'TCP', port: 443 }] };
 
 describe('EdwChart', () => {
   test('the default model enables edw in all four environments', () => {
@@ -94,19 +56,19 @@ describe('EdwChart', () => {
     );
     const kustomization = parse(files.get('edw/kustomization.yaml')!);
     expect(kustomization.resources).toEqual([...files.keys()].filter((f) => !f.endsWith('kustomization.yaml')).map((f) => f.slice(4)).sort());
-    for (const obj of objects(ctx).values()) expect(obj.metadata.namespace).toBe(ctx.names.edw!.namespace);
+    for (const obj of objects(ctx)) expect(obj.metadata.namespace).toBe(ctx.names.edw!.namespace);
     // The namespace and its guard rails belong to the platform chart.
-    expect([...objects(ctx).values()].filter((o) => o.kind === 'Namespace')).toEqual([]);
+    expect(objects(ctx).filter((o) => o.kind === 'Namespace')).toEqual([]);
   });
 
   test('the chart factory is added only where edw is enabled', () => {
     const withEdw = ctxOf('aws-dev');
     const without = resolvePlatform(specWith('aws-dev', (e) => (e.workloads!.edw = { enabled: false })));
     const envWithout = without.environments.find((e) => e.name === 'aws-dev')!;
-    const app = new App({ outdir: 'unused' });
+    const app = newApp();
     expect(chartFactories(withEdw).map((f) => f(app, withEdw).appName)).toContain('edw');
     const ctx2 = testContext(without, envWithout);
-    expect(chartFactories(ctx2).map((f) => f(new App({ outdir: 'unused' }), ctx2).appName)).not.toContain('edw');
+    expect(chartFactories(ctx2).map((f) => f(newApp(), ctx2).appName)).not.toContain('edw');
   });
 
   describe('KEDA', () => {
@@ -302,7 +264,7 @@ describe('EdwChart', () => {
     test.each(all)('%s: CronJob when the model has a schedule, else a Job', (_n, ctx) => {
       const schedule = ctx.env.edw!.producer.schedule;
       expect(schedule !== undefined).toBe(ctx.env.stage === 'prod');
-      const kinds = [...objects(ctx).values()].filter((o) => o.metadata.name === 'edw-producer' && o.kind !== 'ServiceAccount').map((o) => o.kind);
+      const kinds = objects(ctx).filter((o) => o.metadata.name === 'edw-producer' && o.kind !== 'ServiceAccount').map((o) => o.kind);
       expect(kinds).toEqual([schedule ? 'CronJob' : 'Job']);
       const job = schedule ? one(ctx, 'CronJob').spec.jobTemplate.spec : one(ctx, 'Job').spec;
       expect(job).toMatchObject({ backoffLimit: 3, activeDeadlineSeconds: 600, ttlSecondsAfterFinished: 3600 });
@@ -320,20 +282,11 @@ describe('EdwChart', () => {
     test.each(all)('%s: restricted security context, /tmp emptyDir, requests and limits on every container', (_n, ctx) => {
       for (const [, template] of podSpecs(ctx)) {
         const pod = template.spec;
-        expect(pod.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' } });
-        expect(pod.volumes).toEqual([{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }]);
+        expect(pod.securityContext).toEqual(RESTRICTED_POD);
+        expect(pod.volumes).toEqual(TMP_VOLUMES);
         for (const c of pod.containers) {
-          expect(c.securityContext).toEqual({
-            runAsNonRoot: true,
-            runAsUser: 10001,
-            runAsGroup: 10001,
-            allowPrivilegeEscalation: false,
-            readOnlyRootFilesystem: true,
-            privileged: false,
-            capabilities: { drop: ['ALL'] },
-            seccompProfile: { type: 'RuntimeDefault' },
-          });
-          expect(c.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
+          expect(c.securityContext).toEqual(RESTRICTED_CONTAINER);
+          expect(c.volumeMounts).toEqual(TMP_MOUNTS);
           expect(Object.keys(c.resources.requests).sort()).toEqual(['cpu', 'memory']);
           expect(Object.keys(c.resources.limits).sort()).toEqual(['cpu', 'memory']);
           expect(c.resources.limits.memory).toBe(c.resources.requests.memory);
@@ -342,13 +295,7 @@ describe('EdwChart', () => {
     });
 
     test.each(all)('%s: the policy pack finds nothing in the platform + edw charts', (_n, ctx) => {
-      const app = new App({ outdir: 'unused' });
-      const manifests: Manifest[] = [new PlatformChart(app, ctx), new EdwChart(app, ctx)].flatMap((chart) =>
-        [...renderChart(chart)].filter(([p]) => !p.endsWith('kustomization.yaml')).map(([p, text]) => ({ file: `${ctx.env.name}/kubernetes/${p}`, app: chart.appName, obj: parse(text) })),
-      );
-      const env: EnvironmentOutput = { name: ctx.env.name, terraform: [], manifests, files: manifests.map((m) => m.file) };
-      const platform = resolvePlatform(defaultPlatform);
-      expect(runPolicy(env, platform).filter((f) => f.file.includes('/edw/'))).toEqual([]);
+      expect(policyFindings(ctx, [PlatformChart, EdwChart], 'edw')).toEqual([]);
     });
   });
 
@@ -384,11 +331,9 @@ describe('EdwChart', () => {
   });
 
   describe('Kubernetes 1.28 + KEDA CRD schema', () => {
-    const emitted = all.flatMap(([name, ctx]) => [...objects(ctx).values()].map((o) => [`${name}: ${o.kind}/${o.metadata.name}`, o] as const));
+    const emitted = emittedObjects(all, objects);
 
-    test.each(emitted)('%s is valid', (_id, obj) => {
-      expect(validateManifest(obj)).toEqual([]);
-    });
+    testEachValid(emitted);
 
     test('the validator checks the KEDA objects against their CRDs', () => {
       const [, so] = emitted.find(([, o]) => o.kind === 'ScaledObject')!;
@@ -404,13 +349,11 @@ describe('EdwChart', () => {
   });
 
   describe('missing Terraform outputs', () => {
-    let empty: string;
-    beforeAll(() => (empty = fs.mkdtempSync(path.join(os.tmpdir(), 'edw-no-outputs-'))));
-    afterAll(() => fs.rmSync(empty, { recursive: true, force: true }));
+    const empty = emptyOutputsDir('edw-no-outputs-');
 
     test('an Azure chart without an outputs file records each missing client id once', () => {
-      const ctx = ctxOf('azure-dev', defaultPlatform, empty);
-      new EdwChart(new App({ outdir: 'unused' }), ctx);
+      const ctx = ctxOf('azure-dev', defaultPlatform, empty());
+      new EdwChart(newApp(), ctx);
       const missing = (ctx.outputs as OutputsFile).missing;
       expect(missing.map((m) => `${m.environment}: ${m.stack}.${m.name}`).sort()).toEqual(
         ['edw_consumer_client_id', 'edw_producer_client_id', 'edw_scaler_client_id'].map((n) => `azure-dev: edw.${n}`),
@@ -418,8 +361,8 @@ describe('EdwChart', () => {
     });
 
     test('an AWS chart needs no outputs at all', () => {
-      const ctx = ctxOf('aws-prod', defaultPlatform, empty);
-      new EdwChart(new App({ outdir: 'unused' }), ctx);
+      const ctx = ctxOf('aws-prod', defaultPlatform, empty());
+      new EdwChart(newApp(), ctx);
       expect((ctx.outputs as OutputsFile).missing).toEqual([]);
     });
 
@@ -428,7 +371,7 @@ describe('EdwChart', () => {
       const env = platform.environments.find((e) => e.name === 'azure-prod')!;
       let error: unknown;
       try {
-        synthesizeEnvironment(platform, env, { outputsDir: empty });
+        synthesizeEnvironment(platform, env, { outputsDir: empty() });
       } catch (err) {
         error = err;
       }
@@ -436,7 +379,7 @@ describe('EdwChart', () => {
       const message = (error as Error).message;
       expect(message).toContain('azure-prod: edw.edw_consumer_client_id, edw.edw_producer_client_id, edw.edw_scaler_client_id');
 
-      const partial = synthesizeEnvironment(platform, env, { outputsDir: empty, allowMissingOutputs: true });
+      const partial = synthesizeEnvironment(platform, env, { outputsDir: empty(), allowMissingOutputs: true });
       expect(partial.skippedApps.map((s) => s.app)).toContain('edw');
       expect([...partial.files.keys()].filter((f) => f.includes('/kubernetes/edw/'))).toEqual([]);
       expect([...partial.files.values()].join('\n')).not.toContain('<missing');

@@ -1,41 +1,20 @@
-import { App } from 'cdk8s';
-import { testContext } from '../context';
 import { parse } from 'yaml';
 import { buildCharts } from '../../charts/index';
-import { renderChart } from '../../charts/lib/render';
 import { KarpenterChart } from '../../charts/platform/karpenter';
 import type { EnvironmentContext } from '../../src/model/context';
-import { resolvePlatform } from '../../src/model/defaults';
 import type { PlatformSpec } from '../../src/model/types';
-import { defaultPlatform } from '../../src/platform';
 import { validateManifest } from '../../src/validate/kubernetes';
+import { chartKit, newApp, specWith, testEachValid } from './helpers';
 
 
-function contexts(spec: PlatformSpec = defaultPlatform): EnvironmentContext[] {
-  const platform = resolvePlatform(spec);
-  return platform.environments.map((env) => (testContext(platform, env)));
-}
-function ctxOf(envName: string, spec?: PlatformSpec): EnvironmentContext {
-  const ctx = contexts(spec).find((c) => c.env.name === envName);
-  if (!ctx) throw new Error(`no env ${envName}`);
-  return ctx;
-}
-function render(ctx: EnvironmentContext): Map<string, string> {
-  return renderChart(new KarpenterChart(new App({ outdir: 'unused' }), ctx));
-}
-/** Parsed objects of the rendered files (what lands in dist/), keyed by file name. */
-function objects(ctx: EnvironmentContext): Map<string, any> {
-  const out = new Map<string, any>();
-  for (const [path, text] of render(ctx)) if (!path.endsWith('kustomization.yaml')) out.set(path, parse(text));
-  return out;
-}
+const { contexts, ctxOf, render, files: parsedFilesOf } = chartKit(KarpenterChart);
 function nodePool(ctx: EnvironmentContext, name: string): any {
-  const obj = objects(ctx).get(`karpenter/nodepool-${name}.yaml`);
+  const obj = parsedFilesOf(ctx).get(`karpenter/nodepool-${name}.yaml`);
   if (!obj) throw new Error(`no NodePool ${name}`);
   return obj;
 }
 function nodeClass(ctx: EnvironmentContext, name: string): any {
-  const obj = objects(ctx).get(`karpenter/ec2nodeclass-${name}.yaml`);
+  const obj = parsedFilesOf(ctx).get(`karpenter/ec2nodeclass-${name}.yaml`);
   if (!obj) throw new Error(`no EC2NodeClass ${name}`);
   return obj;
 }
@@ -45,9 +24,7 @@ function requirement(pool: any, key: string): string[] | undefined {
 
 /** A copy of the default model with aws-dev changed by `edit`. */
 function withAwsDev(edit: (env: any) => void): PlatformSpec {
-  const spec = structuredClone(defaultPlatform);
-  edit(spec.environments.find((e) => e.name === 'aws-dev'));
-  return spec;
+  return specWith('aws-dev', edit);
 }
 
 const awsEnvs = ['aws-dev', 'aws-prod'];
@@ -76,7 +53,7 @@ describe('KarpenterChart', () => {
     const kustomization = parse(files.get('karpenter/kustomization.yaml')!);
     const manifests = [...files.keys()].filter((p) => !p.endsWith('kustomization.yaml')).map((p) => p.replace('karpenter/', ''));
     expect(kustomization.resources).toEqual([...manifests].sort());
-    for (const [path, obj] of objects(ctxOf(envName))) {
+    for (const [path, obj] of parsedFilesOf(ctxOf(envName))) {
       expect(path).toBe(`karpenter/${obj.kind.toLowerCase()}-${obj.metadata.name}.yaml`);
     }
   });
@@ -121,7 +98,7 @@ describe('KarpenterChart', () => {
     const spec = withAwsDev((env) => {
       env.cluster.gpuPools = [{ name: 'gpu', sizes: ['g5.xlarge'], min: 0, max: 2, capacity: 'on-demand', provisioner: 'node-group' }];
     });
-    expect([...objects(ctxOf('aws-dev', spec)).keys()].sort()).toEqual([
+    expect([...parsedFilesOf(ctxOf('aws-dev', spec)).keys()].sort()).toEqual([
       'karpenter/ec2nodeclass-default.yaml',
       'karpenter/nodepool-spot.yaml',
     ]);
@@ -181,7 +158,7 @@ describe('KarpenterChart', () => {
     });
     expect(nodeClass(ctxOf('aws-dev', spec), 'default').spec.amiSelectorTerms).toEqual([{ alias: 'al2023@v20250901' }]);
     for (const ctx of contexts().filter((c) => c.env.cloud === 'aws')) {
-      for (const obj of objects(ctx).values()) {
+      for (const obj of parsedFilesOf(ctx).values()) {
         if (obj.kind !== 'EC2NodeClass') continue;
         for (const term of obj.spec.amiSelectorTerms) {
           // The CRD's CEL rules: family@version, supported family.
@@ -194,12 +171,12 @@ describe('KarpenterChart', () => {
 
   test('Azure environments get no Karpenter objects', () => {
     for (const ctx of contexts().filter((c) => c.env.cloud === 'azure')) {
-      const app = new App({ outdir: 'unused' });
+      const app = newApp();
       expect(buildCharts(app, ctx).map((c) => c.appName)).not.toContain('karpenter');
-      expect(new KarpenterChart(new App({ outdir: 'unused' }), ctx).toJson()).toEqual([]);
+      expect(new KarpenterChart(newApp(), ctx).toJson()).toEqual([]);
     }
     for (const ctx of contexts().filter((c) => c.env.cloud === 'aws')) {
-      expect(buildCharts(new App({ outdir: 'unused' }), ctx).map((c) => c.appName)).toContain('karpenter');
+      expect(buildCharts(newApp(), ctx).map((c) => c.appName)).toContain('karpenter');
     }
   });
 
@@ -221,15 +198,13 @@ describe('KarpenterChart', () => {
   describe('CRD schema', () => {
     const emitted = contexts()
       .filter((c) => c.env.cloud === 'aws')
-      .flatMap((ctx) => [...objects(ctx)].map(([path, obj]) => [`${ctx.env.name}/${path}`, obj] as const));
+      .flatMap((ctx) => [...parsedFilesOf(ctx)].map(([path, obj]) => [`${ctx.env.name}/${path}`, obj] as const));
 
     test('there is something to validate', () => {
       expect(emitted.length).toBe(8);
     });
 
-    test.each(emitted)('%s is valid against its CRD', (_path, obj) => {
-      expect(validateManifest(obj)).toEqual([]);
-    });
+    testEachValid(emitted, '%s is valid against its CRD');
 
     test.each(emitted.filter(([, o]) => o.kind === 'NodePool'))('%s respects the CRD CEL rules we rely on', (_path, obj) => {
       for (const r of obj.spec.template.spec.requirements) if (r.operator === 'In') expect(r.values.length).toBeGreaterThan(0);

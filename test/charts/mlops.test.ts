@@ -1,7 +1,6 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App } from 'cdk8s';
 import { parse } from 'yaml';
 import { chartFactories } from '../../charts/index';
 import { MlopsChart } from '../../charts/mlops/mlops';
@@ -12,48 +11,15 @@ import type { EnvironmentContext } from '../../src/model/context';
 import { resolvePlatform } from '../../src/model/defaults';
 import { MLOPS_OUTPUTS, MLOPS_STACK } from '../../src/model/naming';
 import { AZURE_SPOT_TAINT, GPU_TAINT, POOL_LABEL, PRIORITY_CLASSES } from '../../src/model/scheduling';
-import type { EnvironmentSpec, PlatformSpec } from '../../src/model/types';
 import { defaultPlatform } from '../../src/platform';
 import { DEFAULT_OUTPUTS_DIR, type OutputsFile } from '../../src/synth/outputs';
 import { loadKubernetesBundle, validateManifest } from '../../src/validate/kubernetes';
-import type { EnvironmentOutput, Manifest } from '../../src/validate/output';
-import { runPolicy } from '../../src/validate/run';
+import type { EnvironmentOutput } from '../../src/validate/output';
 import { scanEnvironment } from '../../src/validate/secrets';
 import { testContext } from '../context';
+import { chartKit, emittedObjects, manifestsOf, newApp, policyFindings, specWith, TMP_MOUNTS } from './helpers';
 
-function contexts(spec: PlatformSpec = defaultPlatform, outputsDir?: string): EnvironmentContext[] {
-  const platform = resolvePlatform(spec);
-  return platform.environments.filter((e) => e.mlops).map((env) => testContext(platform, env, outputsDir));
-}
-function ctxOf(envName: string, spec?: PlatformSpec, outputsDir?: string): EnvironmentContext {
-  const ctx = contexts(spec, outputsDir).find((c) => c.env.name === envName);
-  if (!ctx) throw new Error(`no env ${envName}`);
-  return ctx;
-}
-function specWith(envName: string, edit: (e: EnvironmentSpec) => void): PlatformSpec {
-  const spec = structuredClone(defaultPlatform);
-  edit(spec.environments.find((e) => e.name === envName)!);
-  return spec;
-}
-function render(ctx: EnvironmentContext): Map<string, string> {
-  return renderChart(new MlopsChart(new App({ outdir: 'unused' }), ctx));
-}
-function objects(ctx: EnvironmentContext): any[] {
-  return [...render(ctx)].filter(([p]) => !p.endsWith('kustomization.yaml')).map(([, text]) => parse(text));
-}
-function one(ctx: EnvironmentContext, kind: string, name?: string): any {
-  const found = objects(ctx).filter((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
-  expect(found).toHaveLength(1);
-  return found[0];
-}
-function manifestsOf(ctx: EnvironmentContext, charts: ('platform' | 'mlops')[] = ['mlops']): Manifest[] {
-  const app = new App({ outdir: 'unused' });
-  return charts
-    .map((c) => (c === 'platform' ? new PlatformChart(app, ctx) : new MlopsChart(app, ctx)))
-    .flatMap((chart) =>
-      [...renderChart(chart)].filter(([p]) => !p.endsWith('kustomization.yaml')).map(([p, text]) => ({ file: `${ctx.env.name}/kubernetes/${p}`, app: chart.appName, obj: parse(text) })),
-    );
-}
+const { ctxOf, render, objects, one, all, aws, azure } = chartKit(MlopsChart, (e) => e.mlops);
 function outputValue(envName: string, name: string): string {
   return JSON.parse(fs.readFileSync(path.join(DEFAULT_OUTPUTS_DIR, envName, `${MLOPS_STACK}.json`), 'utf8'))[name].value;
 }
@@ -65,9 +31,6 @@ function trainingJobOf(ctx: EnvironmentContext, name: string): { kind: string; s
 }
 const mlflowPod = (ctx: EnvironmentContext) => one(ctx, 'Deployment', 'mlflow').spec.template;
 
-const all = contexts().map((c) => [c.env.name, c] as const);
-const aws = all.filter(([, c]) => c.env.cloud === 'aws');
-const azure = all.filter(([, c]) => c.env.cloud === 'azure');
 const MLFLOW = { 'app.kubernetes.io/name': 'mlflow' };
 const TRAINING = { 'app.kubernetes.io/component': 'training' };
 const toleration = (t: { key: string; value: string; effect: string }) => ({ key: t.key, operator: 'Equal', value: t.value, effect: t.effect });
@@ -76,10 +39,10 @@ describe('MlopsChart', () => {
   test('the default model enables mlops in all four environments; the factory only where enabled', () => {
     expect(all.map(([n]) => n).sort()).toEqual(['aws-dev', 'aws-prod', 'azure-dev', 'azure-prod']);
     const ctx = ctxOf('azure-dev');
-    expect(chartFactories(ctx).map((f) => f(new App({ outdir: 'unused' }), ctx).appName)).toContain('mlops');
+    expect(chartFactories(ctx).map((f) => f(newApp(), ctx).appName)).toContain('mlops');
     const without = resolvePlatform(specWith('azure-dev', (e) => (e.workloads!.mlops = { enabled: false })));
     const ctx2 = testContext(without, without.environments.find((e) => e.name === 'azure-dev')!);
-    expect(chartFactories(ctx2).map((f) => f(new App({ outdir: 'unused' }), ctx2).appName)).not.toContain('mlops');
+    expect(chartFactories(ctx2).map((f) => f(newApp(), ctx2).appName)).not.toContain('mlops');
   });
 
   test.each(all)('%s: objects, namespaced in mlops (the StorageClass cluster-scoped), listed in kustomization.yaml', (_n, ctx) => {
@@ -160,7 +123,7 @@ describe('MlopsChart', () => {
 
     test.each(all)('%s: no password anywhere: secret scan clean, no literal in the YAML', (_n, ctx) => {
       const rendered = render(ctx);
-      const manifests = manifestsOf(ctx);
+      const manifests = manifestsOf(ctx, [MlopsChart]);
       const files = new Map(manifests.map((m) => [m.file, rendered.get(m.file.split('/kubernetes/')[1])!]));
       const env: EnvironmentOutput = { name: ctx.env.name, terraform: [], manifests, files: [...files.keys()] };
       expect(scanEnvironment(env, (f) => files.get(f)!)).toEqual([]);
@@ -188,7 +151,7 @@ describe('MlopsChart', () => {
       expect(c.livenessProbe.httpGet.path).toBe('/health');
       expect(c.resources).toEqual({ requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1000m', memory: '1Gi' } });
       expect(c.securityContext).toMatchObject({ readOnlyRootFilesystem: true, runAsNonRoot: true, allowPrivilegeEscalation: false });
-      expect(c.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
+      expect(c.volumeMounts).toEqual(TMP_MOUNTS);
       expect(pod.spec.priorityClassName).toBe(PRIORITY_CLASSES.online);
       expect(pod.spec.automountServiceAccountToken).toBe(false);
       expect(one(ctx, 'Service', 'mlflow').spec.ports).toEqual([{ name: 'http', port: 5000, targetPort: 'http', protocol: 'TCP' }]);
@@ -216,7 +179,7 @@ describe('MlopsChart', () => {
       expect(spec.template.spec.tolerations).toEqual(expected.map(toleration));
       // Cross-check with the cluster layer: AWS Karpenter NodePools emitted by the platform.
       if (ctx.env.cloud === 'aws' && job.pool.provisioner === 'karpenter') {
-        const pools = renderChart(new KarpenterChart(new App({ outdir: 'unused' }), ctx));
+        const pools = renderChart(new KarpenterChart(newApp(), ctx));
         const pool = parse(pools.get(`karpenter/nodepool-${job.pool.name}.yaml`)!);
         expect(pool.spec.template.metadata.labels[POOL_LABEL]).toBe(job.pool.name);
         expect(pool.spec.template.spec.taints.map(toleration)).toEqual(spec.template.spec.tolerations);
@@ -298,10 +261,10 @@ describe('MlopsChart', () => {
       const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'mlops-no-outputs-'));
       try {
         const az = ctxOf('azure-dev', defaultPlatform, empty);
-        new MlopsChart(new App({ outdir: 'unused' }), az);
+        new MlopsChart(newApp(), az);
         expect((az.outputs as OutputsFile).missing.map((m) => `${m.stack}.${m.name}`).sort()).toEqual([`mlops.${MLOPS_OUTPUTS.mlflowClientId}`, `mlops.${MLOPS_OUTPUTS.trainingClientId}`]);
         const a = ctxOf('aws-dev', defaultPlatform, empty);
-        new MlopsChart(new App({ outdir: 'unused' }), a);
+        new MlopsChart(newApp(), a);
         expect((a.outputs as OutputsFile).missing.map((m) => `${m.stack}.${m.name}`).sort()).toEqual([`mlops.${MLOPS_OUTPUTS.dbHost}`, `mlops.${MLOPS_OUTPUTS.dbSecretArn}`]);
       } finally {
         fs.rmSync(empty, { recursive: true, force: true });
@@ -337,7 +300,7 @@ describe('MlopsChart', () => {
   });
 
   describe('schemas and policy', () => {
-    const emitted = all.flatMap(([name, ctx]) => objects(ctx).map((o) => [`${name}: ${o.kind}/${o.metadata.name}`, o] as const));
+    const emitted = emittedObjects(all, objects);
     const bundleKnowsStorageClass = Boolean(loadKubernetesBundle().kinds['storage.k8s.io/v1']?.StorageClass);
 
     test.each(emitted)('%s is valid (Kubernetes 1.28, the External Secrets CRDs)', (_id, obj) => {
@@ -362,9 +325,7 @@ describe('MlopsChart', () => {
     });
 
     test.each(all)('%s: the policy pack finds nothing in the mlops chart', (_n, ctx) => {
-      const manifests = manifestsOf(ctx, ['platform', 'mlops']);
-      const env: EnvironmentOutput = { name: ctx.env.name, terraform: [], manifests, files: manifests.map((m) => m.file) };
-      expect(runPolicy(env, resolvePlatform(defaultPlatform)).filter((f) => f.file.includes('/mlops/'))).toEqual([]);
+      expect(policyFindings(ctx, [PlatformChart, MlopsChart], 'mlops')).toEqual([]);
     });
   });
 

@@ -1,38 +1,18 @@
-import { App } from 'cdk8s';
-import { testContext } from '../context';
 import { parse } from 'yaml';
-import { renderChart } from '../../charts/lib/render';
 import { PRIORITY_CLASSES } from '../../src/model/scheduling';
 import { PlatformChart } from '../../charts/platform/platform';
-import type { EnvironmentContext } from '../../src/model/context';
-import { resolvePlatform } from '../../src/model/defaults';
 import type { PlatformSpec } from '../../src/model/types';
-import { defaultPlatform } from '../../src/platform';
 import { validateManifest } from '../../src/validate/kubernetes';
+import { chartKit, specWith, testEachValid } from './helpers';
 
-function contexts(spec: PlatformSpec = defaultPlatform): EnvironmentContext[] {
-  const platform = resolvePlatform(spec);
-  return platform.environments.map((env) => (testContext(platform, env)));
-}
-function render(ctx: EnvironmentContext): Map<string, string> {
-  return renderChart(new PlatformChart(new App({ outdir: 'unused' }), ctx));
-}
-function objects(ctx: EnvironmentContext): any[] {
-  return [...render(ctx)].filter(([p]) => !p.endsWith('kustomization.yaml')).map(([, text]) => parse(text));
-}
-function ofKind(ctx: EnvironmentContext, kind: string): any[] {
-  return objects(ctx).filter((o) => o.kind === kind);
-}
-
-const all = contexts().map((c) => [c.env.name, c] as const);
+const { contexts, render, objects, ofKind, all } = chartKit(PlatformChart);
 const WORKLOADS = ['rag', 'mlops', 'lakehouse', 'edw'];
 
 /** Only rag and edw switched on in azure-dev. */
 function partialSpec(): PlatformSpec {
-  const spec = structuredClone(defaultPlatform);
-  const azureDev = spec.environments.find((e) => e.name === 'azure-dev')!;
-  azureDev.workloads = { rag: azureDev.workloads!.rag, edw: azureDev.workloads!.edw, mlops: { enabled: false } };
-  return spec;
+  return specWith('azure-dev', (azureDev) => {
+    azureDev.workloads = { rag: azureDev.workloads!.rag, edw: azureDev.workloads!.edw, mlops: { enabled: false } };
+  });
 }
 const partial = contexts(partialSpec()).find((c) => c.env.name === 'azure-dev')!;
 
@@ -151,9 +131,7 @@ describe('PlatformChart', () => {
       objects(ctx).map((o) => [`${name}: ${o.kind}/${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`, o] as const),
     );
 
-    test.each(emitted)('%s is valid', (_id, obj) => {
-      expect(validateManifest(obj)).toEqual([]);
-    });
+    testEachValid(emitted);
 
     test('the validator rejects unknown and mistyped fields', () => {
       const [, policy] = emitted.find(([, o]) => o.kind === 'NetworkPolicy')!;

@@ -1,10 +1,7 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { App } from 'cdk8s';
 import { parse } from 'yaml';
 import { chartFactories } from '../../charts/index';
-import { renderChart } from '../../charts/lib/render';
 import { PlatformChart } from '../../charts/platform/platform';
 import { AZURE_OPENAI_API_VERSION } from '../../charts/rag/env';
 import { RagChart } from '../../charts/rag/rag';
@@ -13,44 +10,15 @@ import { azureSubnetLayout } from '../../src/model/cidr';
 import { resolvePlatform } from '../../src/model/defaults';
 import { RAG_OUTPUTS, RAG_STACK } from '../../src/model/naming';
 import { PRIORITY_CLASSES } from '../../src/model/scheduling';
-import type { EnvironmentSpec, PlatformSpec } from '../../src/model/types';
 import { defaultPlatform } from '../../src/platform';
 import { DEFAULT_OUTPUTS_DIR, type OutputsFile } from '../../src/synth/outputs';
 import { validateManifest } from '../../src/validate/kubernetes';
-import type { EnvironmentOutput, Manifest } from '../../src/validate/output';
-import { runPolicy } from '../../src/validate/run';
+import type { EnvironmentOutput } from '../../src/validate/output';
 import { scanEnvironment } from '../../src/validate/secrets';
 import { testContext } from '../context';
+import { chartKit, emittedObjects, emptyOutputsDir, testEachValid, https, manifestsOf, newApp, policyFindings, publicHttps, RESTRICTED_CONTAINER, RESTRICTED_POD, specWith, TMP_MOUNTS, TMP_VOLUMES } from './helpers';
 
-function contexts(spec: PlatformSpec = defaultPlatform, outputsDir?: string): EnvironmentContext[] {
-  const platform = resolvePlatform(spec);
-  return platform.environments.filter((e) => e.rag).map((env) => testContext(platform, env, outputsDir));
-}
-function ctxOf(envName: string, spec?: PlatformSpec, outputsDir?: string): EnvironmentContext {
-  const ctx = contexts(spec, outputsDir).find((c) => c.env.name === envName);
-  if (!ctx) throw new Error(`no env ${envName}`);
-  return ctx;
-}
-/** The default model with one environment's rag settings edited. */
-function specWith(envName: string, edit: (e: EnvironmentSpec) => void): PlatformSpec {
-  const spec = structuredClone(defaultPlatform);
-  edit(spec.environments.find((e) => e.name === envName)!);
-  return spec;
-}
-function render(ctx: EnvironmentContext): Map<string, string> {
-  return renderChart(new RagChart(new App({ outdir: 'unused' }), ctx));
-}
-/** Parsed objects as they land in dist/, keyed by file name. */
-function objects(ctx: EnvironmentContext): Map<string, any> {
-  const out = new Map<string, any>();
-  for (const [p, text] of render(ctx)) if (!p.endsWith('kustomization.yaml')) out.set(p, parse(text));
-  return out;
-}
-function one(ctx: EnvironmentContext, kind: string, name?: string): any {
-  const found = [...objects(ctx).values()].filter((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
-  expect(found).toHaveLength(1);
-  return found[0];
-}
+const { ctxOf, render, objects, one, all, aws, azure } = chartKit(RagChart, (e) => e.rag);
 const milvusOf = (ctx: EnvironmentContext) => one(ctx, 'Milvus', 'milvus');
 const apiPod = (ctx: EnvironmentContext) => one(ctx, 'Deployment', 'rag-api').spec.template;
 function apiEnv(ctx: EnvironmentContext): Record<string, string> {
@@ -62,21 +30,6 @@ function outputValue(envName: string, name: string): string {
   const file = JSON.parse(fs.readFileSync(path.join(DEFAULT_OUTPUTS_DIR, envName, `${RAG_STACK}.json`), 'utf8'));
   return file[name].value;
 }
-function manifestsOf(ctx: EnvironmentContext, charts: ('platform' | 'rag')[] = ['rag']): Manifest[] {
-  const app = new App({ outdir: 'unused' });
-  return charts
-    .map((c) => (c === 'platform' ? new PlatformChart(app, ctx) : new RagChart(app, ctx)))
-    .flatMap((chart) =>
-      [...renderChart(chart)].filter(([p]) => !p.endsWith('kustomization.yaml')).map(([p, text]) => ({ file: `${ctx.env.name}/kubernetes/${p}`, app: chart.appName, obj: parse(text) })),
-    );
-}
-
-const all = contexts().map((c) => [c.env.name, c] as const);
-const aws = all.filter(([, c]) => c.env.cloud === 'aws');
-const azure = all.filter(([, c]) => c.env.cloud === 'azure');
-const RFC1918 = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
-const https = (cidr: string) => ({ to: [{ ipBlock: { cidr } }], ports: [{ protocol: 'TCP', port: 443 }] });
-const publicHttps = { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: RFC1918 } }], ports: [{ protocol: 'TCP', port: 443 }] };
 const podIdentityAgent = { to: [{ ipBlock: { cidr: '169.254.170.23/32' } }], ports: [{ protocol: 'TCP', port: 80 }] };
 const API_SELECTOR = { 'app.kubernetes.io/name': 'rag-api' };
 const BACKENDS = { matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'NotIn', values: ['rag-api'] }] };
@@ -105,17 +58,17 @@ describe('RagChart', () => {
     );
     const kustomization = parse(files.get('rag/kustomization.yaml')!);
     expect(kustomization.resources).toEqual([...files.keys()].filter((f) => !f.endsWith('kustomization.yaml')).map((f) => f.slice(4)).sort());
-    for (const obj of objects(ctx).values()) expect(obj.metadata.namespace).toBe(ctx.names.rag!.namespace);
+    for (const obj of objects(ctx)) expect(obj.metadata.namespace).toBe(ctx.names.rag!.namespace);
     // The namespace and its guard rails belong to the platform chart.
-    expect([...objects(ctx).values()].filter((o) => o.kind === 'Namespace')).toEqual([]);
+    expect(objects(ctx).filter((o) => o.kind === 'Namespace')).toEqual([]);
   });
 
   test('the chart factory is added only where rag is enabled', () => {
     const withRag = ctxOf('aws-dev');
-    expect(chartFactories(withRag).map((f) => f(new App({ outdir: 'unused' }), withRag).appName)).toContain('rag');
+    expect(chartFactories(withRag).map((f) => f(newApp(), withRag).appName)).toContain('rag');
     const without = resolvePlatform(specWith('aws-dev', (e) => (e.workloads!.rag = { enabled: false })));
     const ctx2 = testContext(without, without.environments.find((e) => e.name === 'aws-dev')!);
-    expect(chartFactories(ctx2).map((f) => f(new App({ outdir: 'unused' }), ctx2).appName)).not.toContain('rag');
+    expect(chartFactories(ctx2).map((f) => f(newApp(), ctx2).appName)).not.toContain('rag');
   });
 
   describe('Milvus', () => {
@@ -182,11 +135,11 @@ describe('RagChart', () => {
       expect(spec.dependencies.storage.secretRef).toBeUndefined();
       expect(spec.config.minio.secretAccessKey).toBeUndefined();
       if (ctx.env.cloud === 'aws') expect(spec.config.minio.accessKeyID).toBeUndefined();
-      expect([...objects(ctx).values()].filter((o) => o.kind === 'Secret')).toEqual([]);
+      expect(objects(ctx).filter((o) => o.kind === 'Secret')).toEqual([]);
       const text = [...render(ctx).values()].join('\n');
       for (const word of ['secretRef', 'secretKeyRef', 'secretAccessKey', 'AZURE_STORAGE_CONNECTION_STRING', 'AccountKey', 'api-key']) expect(text).not.toContain(word);
       // The repository's secret scanner agrees.
-      const manifests = manifestsOf(ctx);
+      const manifests = manifestsOf(ctx, [RagChart]);
       const files = new Map(manifests.map((m) => [m.file, render(ctx).get(m.file.split('/kubernetes/')[1])!]));
       const env: EnvironmentOutput = { name: ctx.env.name, terraform: [], manifests, files: [...files.keys()] };
       expect(scanEnvironment(env, (f) => files.get(f)!)).toEqual([]);
@@ -273,20 +226,11 @@ describe('RagChart', () => {
 
     test.each(all)('%s: restricted security context, read-only root with a /tmp emptyDir, requests and limits from the model', (_n, ctx) => {
       const pod = apiPod(ctx).spec;
-      expect(pod.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' } });
-      expect(pod.volumes).toEqual([{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }]);
+      expect(pod.securityContext).toEqual(RESTRICTED_POD);
+      expect(pod.volumes).toEqual(TMP_VOLUMES);
       const [c] = pod.containers;
-      expect(c.securityContext).toEqual({
-        runAsNonRoot: true,
-        runAsUser: 10001,
-        runAsGroup: 10001,
-        allowPrivilegeEscalation: false,
-        readOnlyRootFilesystem: true,
-        privileged: false,
-        capabilities: { drop: ['ALL'] },
-        seccompProfile: { type: 'RuntimeDefault' },
-      });
-      expect(c.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
+      expect(c.securityContext).toEqual(RESTRICTED_CONTAINER);
+      expect(c.volumeMounts).toEqual(TMP_MOUNTS);
       expect(c.resources).toEqual({ requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1000m', memory: '1Gi' } });
     });
 
@@ -432,11 +376,9 @@ describe('RagChart', () => {
   });
 
   describe('schemas and policy', () => {
-    const emitted = all.flatMap(([name, ctx]) => [...objects(ctx).values()].map((o) => [`${name}: ${o.kind}/${o.metadata.name}`, o] as const));
+    const emitted = emittedObjects(all, objects);
 
-    test.each(emitted)('%s is valid (Kubernetes 1.28, the Milvus CRD)', (_id, obj) => {
-      expect(validateManifest(obj)).toEqual([]);
-    });
+    testEachValid(emitted, '%s is valid (Kubernetes 1.28, the Milvus CRD)');
 
     test('the validator checks the Milvus object against the full CRD', () => {
       const [, m] = emitted.find(([, o]) => o.kind === 'Milvus')!;
@@ -451,9 +393,7 @@ describe('RagChart', () => {
     });
 
     test.each(all)('%s: the policy pack finds nothing in the rag chart but the Milvus service account it cannot see used', (_n, ctx) => {
-      const manifests = manifestsOf(ctx, ['platform', 'rag']);
-      const env: EnvironmentOutput = { name: ctx.env.name, terraform: [], manifests, files: manifests.map((m) => m.file) };
-      const findings = runPolicy(env, resolvePlatform(defaultPlatform)).filter((f) => f.file.includes('/rag/'));
+      const findings = policyFindings(ctx, [PlatformChart, RagChart], 'rag');
       // The rule reads service accounts from pod templates only; the operator's pods take theirs from
       // Milvus spec.components.serviceAccountName, which the policy pack does not know yet.
       const known = (f: { rule: string; resource: string }) => f.rule === 'k8s-identity-only-where-used' && f.resource === 'ServiceAccount rag/milvus';
@@ -462,21 +402,19 @@ describe('RagChart', () => {
   });
 
   describe('missing Terraform outputs', () => {
-    let empty: string;
-    beforeAll(() => (empty = fs.mkdtempSync(path.join(os.tmpdir(), 'rag-no-outputs-'))));
-    afterAll(() => fs.rmSync(empty, { recursive: true, force: true }));
+    const empty = emptyOutputsDir('rag-no-outputs-');
 
     test('an Azure chart without an outputs file records each missing client id once', () => {
-      const ctx = ctxOf('azure-dev', defaultPlatform, empty);
-      new RagChart(new App({ outdir: 'unused' }), ctx);
+      const ctx = ctxOf('azure-dev', defaultPlatform, empty());
+      new RagChart(newApp(), ctx);
       expect((ctx.outputs as OutputsFile).missing.map((m) => `${m.environment}: ${m.stack}.${m.name}`).sort()).toEqual(
         [RAG_OUTPUTS.apiClientId, RAG_OUTPUTS.milvusClientId].map((n) => `azure-dev: rag.${n}`),
       );
     });
 
     test('an AWS chart needs no outputs at all', () => {
-      const ctx = ctxOf('aws-prod', defaultPlatform, empty);
-      new RagChart(new App({ outdir: 'unused' }), ctx);
+      const ctx = ctxOf('aws-prod', defaultPlatform, empty());
+      new RagChart(newApp(), ctx);
       expect((ctx.outputs as OutputsFile).missing).toEqual([]);
     });
   });

@@ -1,51 +1,25 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App } from 'cdk8s';
-import { parse } from 'yaml';
 import { chartFactories } from '../../charts/index';
-import { renderChart } from '../../charts/lib/render';
 import { PlatformChart } from '../../charts/platform/platform';
 import { SELDON_STORAGE_INITIALIZER, ServingChart } from '../../charts/serving/serving';
 import type { EnvironmentContext } from '../../src/model/context';
 import { azureSubnetLayout } from '../../src/model/cidr';
-import { resolvePlatform } from '../../src/model/defaults';
 import { MLOPS_OUTPUTS, MLOPS_STACK } from '../../src/model/naming';
 import type { EnvironmentSpec, PlatformSpec, ServedModelSpec } from '../../src/model/types';
 import { defaultPlatform } from '../../src/platform';
 import { DEFAULT_OUTPUTS_DIR, type OutputsFile } from '../../src/synth/outputs';
 import { validateManifest } from '../../src/validate/kubernetes';
-import type { EnvironmentOutput, Manifest } from '../../src/validate/output';
-import { runPolicy } from '../../src/validate/run';
-import { testContext } from '../context';
+import { chartKit, emittedObjects, testEachValid, https, newApp, policyFindings, publicHttps, RESTRICTED_POD, specWith } from './helpers';
 
-function contexts(spec: PlatformSpec = defaultPlatform, outputsDir?: string): EnvironmentContext[] {
-  const platform = resolvePlatform(spec);
-  return platform.environments.filter((e) => e.mlops).map((env) => testContext(platform, env, outputsDir));
-}
-function ctxOf(envName: string, spec?: PlatformSpec, outputsDir?: string): EnvironmentContext {
-  const ctx = contexts(spec, outputsDir).find((c) => c.env.name === envName);
-  if (!ctx) throw new Error(`no env ${envName}`);
-  return ctx;
-}
+const { ctxOf, render, objects, one, all, aws, azure } = chartKit(ServingChart, (e) => e.mlops);
 /** The default model with one environment's served models replaced. */
 function withModels(envName: string, models: ServedModelSpec[], edit?: (e: EnvironmentSpec) => void): PlatformSpec {
-  const spec = structuredClone(defaultPlatform);
-  const env = spec.environments.find((e) => e.name === envName)!;
-  env.workloads!.mlops!.models = models;
-  edit?.(env);
-  return spec;
-}
-function render(ctx: EnvironmentContext): Map<string, string> {
-  return renderChart(new ServingChart(new App({ outdir: 'unused' }), ctx));
-}
-function objects(ctx: EnvironmentContext): any[] {
-  return [...render(ctx)].filter(([p]) => !p.endsWith('kustomization.yaml')).map(([, text]) => parse(text));
-}
-function one(ctx: EnvironmentContext, kind: string, name: string): any {
-  const found = objects(ctx).filter((o) => o.kind === kind && o.metadata.name === name);
-  expect(found).toHaveLength(1);
-  return found[0];
+  return specWith(envName, (env) => {
+    env.workloads!.mlops!.models = models;
+    edit?.(env);
+  });
 }
 function outputValue(envName: string, name: string): string {
   const file = JSON.parse(fs.readFileSync(path.join(DEFAULT_OUTPUTS_DIR, envName, `${MLOPS_STACK}.json`), 'utf8'));
@@ -57,13 +31,7 @@ function modelStore(ctx: EnvironmentContext): string {
   return ctx.env.cloud === 'aws' ? `s3://${m.aws!.artifactsBucket}/models/` : `https://${m.azure!.storageAccountName}.blob.core.windows.net/models/`;
 }
 
-const all = contexts().map((c) => [c.env.name, c] as const);
-const aws = all.filter(([, c]) => c.env.cloud === 'aws');
-const azure = all.filter(([, c]) => c.env.cloud === 'azure');
-const RFC1918 = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
 const tcp = (...ports: number[]) => ports.map((port) => ({ protocol: 'TCP', port }));
-const https = (cidr: string) => ({ to: [{ ipBlock: { cidr } }], ports: tcp(443) });
-const publicHttps = { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: RFC1918 } }], ports: tcp(443) };
 const nsPeer = (ns: string) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } });
 const RESTRICTED = {
   runAsNonRoot: true,
@@ -101,9 +69,9 @@ describe('ServingChart', () => {
 
   test('the chart factory is added only where models are served', () => {
     const ctx = ctxOf('aws-dev');
-    expect(chartFactories(ctx).map((f) => f(new App({ outdir: 'unused' }), ctx).appName)).toContain('serving');
+    expect(chartFactories(ctx).map((f) => f(newApp(), ctx).appName)).toContain('serving');
     const none = ctxOf('aws-dev', withModels('aws-dev', []));
-    expect(chartFactories(none).map((f) => f(new App({ outdir: 'unused' }), none).appName)).not.toContain('serving');
+    expect(chartFactories(none).map((f) => f(newApp(), none).appName)).not.toContain('serving');
   });
 
   describe('KServe InferenceService', () => {
@@ -177,7 +145,7 @@ describe('ServingChart', () => {
         const spec = p.componentSpecs[0].spec;
         expect(spec.serviceAccountName).toBe('serve-iris');
         expect(spec.automountServiceAccountToken).toBe(false);
-        expect(spec.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' } });
+        expect(spec.securityContext).toEqual(RESTRICTED_POD);
         // The container the operator completes for the prepackaged server carries resources and the restricted context.
         expect(spec.containers).toEqual([
           { name: 'model', resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1000m', memory: '1Gi' } }, securityContext: RESTRICTED },
@@ -233,10 +201,10 @@ describe('ServingChart', () => {
       const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'serving-no-outputs-'));
       try {
         const ctx = ctxOf('azure-dev', defaultPlatform, empty);
-        new ServingChart(new App({ outdir: 'unused' }), ctx);
+        new ServingChart(newApp(), ctx);
         expect((ctx.outputs as OutputsFile).missing.map((m) => `${m.stack}.${m.name}`)).toEqual(['mlops.serve_iris_client_id']);
         const awsCtx = ctxOf('aws-dev', defaultPlatform, empty);
-        new ServingChart(new App({ outdir: 'unused' }), awsCtx);
+        new ServingChart(newApp(), awsCtx);
         expect((awsCtx.outputs as OutputsFile).missing).toEqual([]);
       } finally {
         fs.rmSync(empty, { recursive: true, force: true });
@@ -293,11 +261,9 @@ describe('ServingChart', () => {
   });
 
   describe('schemas', () => {
-    const emitted = all.flatMap(([name, ctx]) => objects(ctx).map((o) => [`${name}: ${o.kind}/${o.metadata.name}`, o] as const));
+    const emitted = emittedObjects(all, objects);
 
-    test.each(emitted)('%s is valid (Kubernetes 1.28, the KServe and Seldon CRDs)', (_id, obj) => {
-      expect(validateManifest(obj)).toEqual([]);
-    });
+    testEachValid(emitted, '%s is valid (Kubernetes 1.28, the KServe and Seldon CRDs)');
 
     test('the validator checks both custom resources against the full CRDs', () => {
       const isvc = structuredClone(emitted.find(([, o]) => o.kind === 'InferenceService')![1]) as any;
@@ -312,17 +278,8 @@ describe('ServingChart', () => {
   });
 
   describe('policy pack', () => {
-    function manifestsOf(ctx: EnvironmentContext): Manifest[] {
-      const app = new App({ outdir: 'unused' });
-      return [new PlatformChart(app, ctx), new ServingChart(app, ctx)].flatMap((chart) =>
-        [...renderChart(chart)].filter(([p]) => !p.endsWith('kustomization.yaml')).map(([p, text]) => ({ file: `${ctx.env.name}/kubernetes/${p}`, app: chart.appName, obj: parse(text) })),
-      );
-    }
-
     test.each(all)('%s: nothing in the serving chart but the service account it cannot see used', (_n, ctx) => {
-      const manifests = manifestsOf(ctx);
-      const env: EnvironmentOutput = { name: ctx.env.name, terraform: [], manifests, files: manifests.map((m) => m.file) };
-      const findings = runPolicy(env, resolvePlatform(defaultPlatform)).filter((f) => f.file.includes('/serving/'));
+      const findings = policyFindings(ctx, [PlatformChart, ServingChart], 'serving');
       // The rule reads service accounts from core pod templates and Milvus only; the KServe and Seldon
       // pods take theirs from spec.predictor.serviceAccountName and componentSpecs[].spec.serviceAccountName.
       const known = (f: { rule: string; resource: string }) => f.rule === 'k8s-identity-only-where-used' && f.resource === 'ServiceAccount mlops/serve-iris';

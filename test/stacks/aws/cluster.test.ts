@@ -1,22 +1,12 @@
-import { resolvePlatform } from '../../../src/model/defaults';
+import { doc, type Json, of, renderEnvironment } from '../helpers';
 import { KARPENTER_NAMESPACE, KARPENTER_SERVICE_ACCOUNT } from '../../../src/model/naming';
-import { testContext } from '../../context';
 import type { PlatformSpec } from '../../../src/model/types';
 import { defaultPlatform } from '../../../src/platform';
-import { buildAwsStacks } from '../../../stacks/aws';
-import { newTerraformApp } from '../../../stacks/constructs/platform-stack';
 
-type Json = Record<string, any>;
-
-function render(envName: string, spec: PlatformSpec = defaultPlatform) {
-  const platform = resolvePlatform(spec);
-  const env = platform.environments.find((e) => e.name === envName)!;
-  const ctx = testContext(platform, env);
-  const [stack] = buildAwsStacks(newTerraformApp(), ctx);
-  return { json: stack.render() as Json, env, names: ctx.names.aws! };
+function render(envName: string, spec?: PlatformSpec) {
+  const { stacks, env, names } = renderEnvironment(envName, spec);
+  return { json: stacks.platform, env, names: names.aws! };
 }
-const of = (json: Json, type: string): Record<string, Json> => json.resource?.[type] ?? {};
-const doc = (text: string) => JSON.parse(text);
 const asList = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
 
 /** aws-prod with its Spot GPU pool provisioned as a managed node group instead of by Karpenter. */

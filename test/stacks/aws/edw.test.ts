@@ -1,27 +1,12 @@
-import * as fs from 'fs';
-import * as path from 'path';
-import { resolvePlatform } from '../../../src/model/defaults';
+import { doc, fullSchemasPresent, type Json, of, ref, renderEnvironment, schemaFindings, statements } from '../helpers';
 import { KEDA_SERVICE_ACCOUNT, kedaNamespace } from '../../../src/model/naming';
 import type { PlatformSpec } from '../../../src/model/types';
 import { defaultPlatform } from '../../../src/platform';
-import { buildAwsStacks } from '../../../stacks/aws';
-import { newTerraformApp } from '../../../stacks/constructs/platform-stack';
-import { testContext } from '../../context';
 
-type Json = Record<string, any>;
-
-function render(envName: string, spec: PlatformSpec = defaultPlatform) {
-  const platform = resolvePlatform(spec);
-  const env = platform.environments.find((e) => e.name === envName)!;
-  const ctx = testContext(platform, env);
-  const stacks = buildAwsStacks(newTerraformApp(), ctx);
-  const byName = Object.fromEntries(stacks.map((s) => [s.stackName, s.render() as Json]));
-  return { stackNames: stacks.map((s) => s.stackName), platform: byName.platform, edw: byName.edw, env, names: ctx.names };
+function render(envName: string, spec?: PlatformSpec) {
+  const { stacks, ...rendered } = renderEnvironment(envName, spec);
+  return { ...rendered, platform: stacks.platform, edw: stacks.edw };
 }
-const of = (json: Json, type: string): Record<string, Json> => json.resource?.[type] ?? {};
-const doc = (text: string) => JSON.parse(text);
-const statements = (text: string): Json[] => doc(text).Statement;
-const ref = (address: string) => `\${${address}}`;
 const QUEUE_ARN = ref('aws_sqs_queue.queue.arn');
 const TABLE_ARN = ref('aws_dynamodb_table.table.arn');
 const KEY_ARN = ref('aws_kms_key.edw_kms_key.arn');
@@ -346,53 +331,12 @@ describe('EDW disabled', () => {
   });
 });
 
-const SCHEMA_PATH = path.join(__dirname, '../../../../shared/schemas/terraform/aws.schema.json');
-/** Attributes the bindings (aws 6.25.0) know and the vendored schema (aws 6.19.0) does not: none today. */
-const VERSION_GAP_ALLOWANCES: Readonly<Record<string, readonly string[]>> = {};
-const META_ARGUMENTS = new Set(['depends_on', 'lifecycle', 'count', 'for_each', 'provider']);
-
 describe('aws edw stack schema', () => {
-  (fs.existsSync(SCHEMA_PATH) ? it : it.skip)('sets only resource types, attributes and blocks the provider schema knows', () => {
-    const schema = JSON.parse(fs.readFileSync(SCHEMA_PATH, 'utf8')).provider_schemas['registry.terraform.io/hashicorp/aws'];
+  (fullSchemasPresent ? it : it.skip)('sets only resource types, attributes and blocks the provider schema knows', () => {
     const problems: string[] = [];
-    const checkBlock = (where: string, block: Json, body: Json, top: boolean) => {
-      for (const [key, value] of Object.entries(body)) {
-        if (top && META_ARGUMENTS.has(key)) continue;
-        if (block.attributes?.[key]) {
-          const attr = block.attributes[key];
-          if (attr.computed && !attr.optional && !attr.required) problems.push(`${where}.${key} is read-only`);
-          continue;
-        }
-        const nested = block.block_types?.[key];
-        if (!nested) {
-          if (!(VERSION_GAP_ALLOWANCES[where.split('.')[0]] ?? []).includes(key)) problems.push(`${where}.${key} is not in the schema`);
-          continue;
-        }
-        const items = Array.isArray(value) ? value : [value];
-        if (nested.max_items && items.length > nested.max_items) problems.push(`${where}.${key} has more than ${nested.max_items} items`);
-        for (const item of items) checkBlock(`${where}.${key}`, nested.block, item as Json, false);
-      }
-      if (top) {
-        for (const [name, attr] of Object.entries(block.attributes ?? {}) as [string, Json][]) {
-          if (attr.required && !(name in body)) problems.push(`${where} lacks required ${name}`);
-        }
-        for (const [name, nested] of Object.entries(block.block_types ?? {}) as [string, Json][]) {
-          if (nested.min_items && !(name in body)) problems.push(`${where} lacks required block ${name}`);
-        }
-      }
-    };
     for (const envName of ['aws-dev', 'aws-prod']) {
-      const { edw, platform } = render(envName);
-      for (const json of [edw, platform]) {
-        for (const [type, byId] of Object.entries((json.resource ?? {}) as Record<string, Json>)) {
-          if (!schema.resource_schemas[type]) {
-            problems.push(`resource ${type} does not exist`);
-            continue;
-          }
-          for (const [id, body] of Object.entries(byId)) checkBlock(`${type}.${id}`, schema.resource_schemas[type].block, body as Json, true);
-        }
-        for (const config of json.provider.aws) checkBlock('provider.aws', schema.provider.block, config, true);
-      }
+      const rendered = renderEnvironment(envName);
+      for (const stack of ['edw', 'platform']) problems.push(...schemaFindings(rendered.stacks[stack], `${envName}/${stack}`));
     }
     expect(problems).toEqual([]);
   });

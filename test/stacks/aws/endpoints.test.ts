@@ -1,21 +1,11 @@
-import { resolvePlatform } from '../../../src/model/defaults';
+import { type Json, of, ref, renderEnvironment } from '../helpers';
 import type { PlatformSpec } from '../../../src/model/types';
 import { defaultPlatform } from '../../../src/platform';
-import { buildAwsStacks } from '../../../stacks/aws';
-import { newTerraformApp } from '../../../stacks/constructs/platform-stack';
-import { testContext } from '../../context';
 
-type Json = Record<string, any>;
-
-function render(envName: string, spec: PlatformSpec = defaultPlatform) {
-  const platform = resolvePlatform(spec);
-  const env = platform.environments.find((e) => e.name === envName)!;
-  const ctx = testContext(platform, env);
-  const stacks = buildAwsStacks(newTerraformApp(), ctx);
-  return { stackNames: stacks.map((s) => s.stackName), platform: stacks[0].render() as Json, env, names: ctx.names };
+function render(envName: string, spec?: PlatformSpec) {
+  const { stacks, ...rendered } = renderEnvironment(envName, spec);
+  return { ...rendered, platform: stacks.platform };
 }
-const of = (json: Json, type: string): Record<string, Json> => json.resource?.[type] ?? {};
-const ref = (address: string) => `\${${address}}`;
 const SG_ID = ref('aws_security_group.vpc_endpoints_security_group.id');
 
 /** Every environment's RAG platform removed, on a copy of the default model. */

@@ -1,26 +1,14 @@
+import { fullSchemasPresent, type Json, of, ref, renderEnvironment, schemaFindings, statements } from '../helpers';
 import * as fs from 'fs';
 import * as path from 'path';
-import { resolvePlatform } from '../../../src/model/defaults';
 import { MLOPS_OUTPUTS } from '../../../src/model/naming';
 import type { PlatformSpec } from '../../../src/model/types';
 import { defaultPlatform } from '../../../src/platform';
-import { buildAwsStacks } from '../../../stacks/aws';
-import { newTerraformApp } from '../../../stacks/constructs/platform-stack';
-import { testContext } from '../../context';
 
-type Json = Record<string, any>;
-
-function render(envName: string, spec: PlatformSpec = defaultPlatform) {
-  const platform = resolvePlatform(spec);
-  const env = platform.environments.find((e) => e.name === envName)!;
-  const ctx = testContext(platform, env);
-  const stacks = buildAwsStacks(newTerraformApp(), ctx);
-  const byName = Object.fromEntries(stacks.map((s) => [s.stackName, s.render() as Json]));
-  return { stackNames: stacks.map((s) => s.stackName), mlops: byName.mlops, env, names: ctx.names };
+function render(envName: string, spec?: PlatformSpec) {
+  const { stacks, ...rendered } = renderEnvironment(envName, spec);
+  return { ...rendered, mlops: stacks.mlops };
 }
-const of = (json: Json, type: string): Record<string, Json> => json.resource?.[type] ?? {};
-const statements = (text: string): Json[] => JSON.parse(text).Statement;
-const ref = (address: string) => `\${${address}}`;
 const BUCKET_ARN = ref('aws_s3_bucket.artifacts.arn');
 const KEY_ARN = ref('aws_kms_key.mlops_kms_key.arn');
 const SECRET_ARN = ref('aws_db_instance.mlflow_db.master_user_secret[0].secret_arn');
@@ -397,56 +385,12 @@ describe('MLOps disabled', () => {
   });
 });
 
-const SCHEMA_PATH = path.join(__dirname, '../../../../shared/schemas/terraform/aws.schema.json');
-/** Attributes the bindings (aws 6.25.0) know and the vendored schema (aws 6.19.0) does not: none today. */
-const VERSION_GAP_ALLOWANCES: Readonly<Record<string, readonly string[]>> = {};
-const META_ARGUMENTS = new Set(['depends_on', 'lifecycle', 'count', 'for_each', 'provider']);
-
 describe('aws mlops stack schema', () => {
-  (fs.existsSync(SCHEMA_PATH) ? it : it.skip)('sets only resource and data source types, attributes and blocks the provider schema knows', () => {
-    const schema = JSON.parse(fs.readFileSync(SCHEMA_PATH, 'utf8')).provider_schemas['registry.terraform.io/hashicorp/aws'];
+  (fullSchemasPresent ? it : it.skip)('sets only resource types, attributes and blocks the provider schema knows', () => {
     const problems: string[] = [];
-    const checkBlock = (where: string, block: Json, body: Json, top: boolean) => {
-      for (const [key, value] of Object.entries(body)) {
-        if (top && META_ARGUMENTS.has(key)) continue;
-        if (block.attributes?.[key]) {
-          const attr = block.attributes[key];
-          if (attr.computed && !attr.optional && !attr.required) problems.push(`${where}.${key} is read-only`);
-          continue;
-        }
-        const nested = block.block_types?.[key];
-        if (!nested) {
-          if (!(VERSION_GAP_ALLOWANCES[where.split('.')[1]] ?? []).includes(key)) problems.push(`${where}.${key} is not in the schema`);
-          continue;
-        }
-        const items = Array.isArray(value) ? value : [value];
-        if (nested.max_items && items.length > nested.max_items) problems.push(`${where}.${key} has more than ${nested.max_items} items`);
-        for (const item of items) checkBlock(`${where}.${key}`, nested.block, item as Json, false);
-      }
-      if (top) {
-        for (const [name, attr] of Object.entries(block.attributes ?? {}) as [string, Json][]) {
-          if (attr.required && !(name in body)) problems.push(`${where} lacks required ${name}`);
-        }
-        for (const [name, nested] of Object.entries(block.block_types ?? {}) as [string, Json][]) {
-          if (nested.min_items && !(name in body)) problems.push(`${where} lacks required block ${name}`);
-        }
-      }
-    };
     for (const envName of ['aws-dev', 'aws-prod']) {
-      const { mlops } = render(envName);
-      for (const [kind, types, schemas] of [
-        ['resource', mlops.resource, schema.resource_schemas],
-        ['data', mlops.data, schema.data_source_schemas],
-      ] as const) {
-        for (const [type, byId] of Object.entries((types ?? {}) as Record<string, Json>)) {
-          if (!schemas[type]) {
-            problems.push(`${kind} ${type} does not exist`);
-            continue;
-          }
-          for (const [id, body] of Object.entries(byId)) checkBlock(`${kind}.${type}.${id}`, schemas[type].block, body as Json, true);
-        }
-      }
-      for (const config of mlops.provider.aws) checkBlock('provider.aws', schema.provider.block, config, true);
+      const rendered = renderEnvironment(envName);
+      for (const stack of ['mlops']) problems.push(...schemaFindings(rendered.stacks[stack], `${envName}/${stack}`));
     }
     expect(problems).toEqual([]);
   });

@@ -1,25 +1,13 @@
-import * as fs from 'fs';
-import { testContext } from '../../context';
-import * as path from 'path';
-import { resolvePlatform } from '../../../src/model/defaults';
+import { fullSchemasPresent, type Json, renderEnvironment, schemaFindings } from '../helpers';
 import { defaultPlatform } from '../../../src/platform';
-import { buildAwsStacks } from '../../../stacks/aws';
-import { newTerraformApp } from '../../../stacks/constructs/platform-stack';
-
-type Json = Record<string, any>;
+import { resolvePlatform } from '../../../src/model/defaults';
 
 const platform = resolvePlatform(defaultPlatform);
 function render(envName: string): Json {
-  const env = platform.environments.find((e) => e.name === envName)!;
-  const stacks = buildAwsStacks(newTerraformApp(), testContext(platform, env));
-  expect(stacks[0].stackName).toBe('platform');
-  return stacks[0].render() as Json;
+  const { stackNames, stacks } = renderEnvironment(envName);
+  expect(stackNames[0]).toBe('platform');
+  return stacks.platform;
 }
-
-const SCHEMA_PATH = path.join(__dirname, '../../../../shared/schemas/terraform/aws.schema.json');
-/** Attributes the bindings (aws 6.25.0) know and the vendored schema (aws 6.19.0) does not: none today. */
-const VERSION_GAP_ALLOWANCES: Readonly<Record<string, readonly string[]>> = {};
-const META_ARGUMENTS = new Set(['depends_on', 'lifecycle', 'count', 'for_each', 'provider']);
 
 describe('aws platform stack', () => {
   const rendered = { 'aws-dev': render('aws-dev'), 'aws-prod': render('aws-prod') };
@@ -91,47 +79,8 @@ describe('aws platform stack', () => {
     expect(ms).toBeLessThan(1000);
   });
 
-  (fs.existsSync(SCHEMA_PATH) ? it : it.skip)('sets only resource types, attributes and blocks the provider schema knows', () => {
-    const schema = JSON.parse(fs.readFileSync(SCHEMA_PATH, 'utf8')).provider_schemas['registry.terraform.io/hashicorp/aws'];
-    const problems: string[] = [];
-    const checkBlock = (where: string, block: Json, body: Json, top: boolean) => {
-      for (const [key, value] of Object.entries(body)) {
-        if (top && META_ARGUMENTS.has(key)) continue;
-        if (block.attributes?.[key]) {
-          const attr = block.attributes[key];
-          if (attr.computed && !attr.optional && !attr.required) problems.push(`${where}.${key} is read-only`);
-          continue;
-        }
-        const nested = block.block_types?.[key];
-        if (!nested) {
-          if (!(VERSION_GAP_ALLOWANCES[where.split('.')[0]] ?? []).includes(key)) problems.push(`${where}.${key} is not in the schema`);
-          continue;
-        }
-        const items = Array.isArray(value) ? value : [value];
-        if (nested.max_items && items.length > nested.max_items) problems.push(`${where}.${key} has more than ${nested.max_items} items`);
-        for (const item of items) checkBlock(`${where}.${key}`, nested.block, item as Json, false);
-      }
-      if (top) {
-        for (const [name, attr] of Object.entries(block.attributes ?? {}) as [string, Json][]) {
-          if (attr.required && !(name in body)) problems.push(`${where} lacks required ${name}`);
-        }
-        for (const [name, nested] of Object.entries(block.block_types ?? {}) as [string, Json][]) {
-          if (nested.min_items && !(name in body)) problems.push(`${where} lacks required block ${name}`);
-        }
-      }
-    };
-    for (const json of Object.values(rendered)) {
-      for (const [kind, schemas] of [['resource', schema.resource_schemas], ['data', schema.data_source_schemas]] as const) {
-        for (const [type, byId] of Object.entries((json[kind] ?? {}) as Record<string, Json>)) {
-          if (!schemas[type]) {
-            problems.push(`${kind} ${type} does not exist`);
-            continue;
-          }
-          for (const [id, body] of Object.entries(byId)) checkBlock(`${type}.${id}`, schemas[type].block, body as Json, true);
-        }
-      }
-      for (const config of json.provider.aws) checkBlock('provider.aws', schema.provider.block, config, true);
-    }
+  (fullSchemasPresent ? it : it.skip)('sets only resource types, attributes and blocks the provider schema knows', () => {
+    const problems = Object.entries(rendered).flatMap(([envName, json]) => schemaFindings(json, `${envName}/platform`));
     expect(problems).toEqual([]);
   });
 

@@ -1,51 +1,12 @@
 /** Behaviour of the Azure `platform` stack (network + cluster layers), asserted on the rendered Terraform JSON. */
-import { resolvePlatform } from '../../../src/model/defaults';
-import { testContext } from '../../context';
-import type { EnvironmentSpec, PlatformSpec } from '../../../src/model/types';
+import { allResources, block, type Json, of as resources, one, ref, renderEnvironment, withEnv } from '../helpers';
+import type { PlatformSpec } from '../../../src/model/types';
 import { defaultPlatform, EXAMPLE_AZURE_ADMIN_GROUP, EXAMPLE_AZURE_SUBSCRIPTION, EXAMPLE_AZURE_TENANT } from '../../../src/platform';
-import { buildAzureStacks } from '../../../stacks/azure';
-import { newTerraformApp } from '../../../stacks/constructs/platform-stack';
-
-type Json = Record<string, any>;
-
-function renderStacks(spec: PlatformSpec, envName: string): { name: string; json: Json }[] {
-  const platform = resolvePlatform(spec);
-  const env = platform.environments.find((e) => e.name === envName);
-  if (!env) throw new Error(`no environment ${envName}`);
-  const stacks = buildAzureStacks(newTerraformApp(), testContext(platform, env));
-  return stacks.map((s) => ({ name: s.stackName, json: s.render() as Json }));
-}
 
 function renderPlatform(envName: string, spec: PlatformSpec = defaultPlatform): Json {
-  const stacks = renderStacks(spec, envName);
-  expect(stacks.map((s) => s.name)).toEqual(['platform', 'edw', 'rag', 'mlops']);
-  return stacks[0].json;
-}
-
-/** The default model with one Azure environment changed. */
-function withEnv(envName: string, change: (env: EnvironmentSpec) => EnvironmentSpec): PlatformSpec {
-  return { ...defaultPlatform, environments: defaultPlatform.environments.map((e) => (e.name === envName ? change(e) : e)) };
-}
-
-function resources(json: Json, type: string): Record<string, Json> {
-  return json.resource?.[type] ?? {};
-}
-
-function one(json: Json, type: string, id: string): Json {
-  const r = resources(json, type)[id];
-  if (!r) throw new Error(`${type}.${id} not rendered; have: ${Object.keys(resources(json, type)).join(', ')}`);
-  return r;
-}
-
-/** Blocks render as an object or a one-element list depending on nesting; tests read either. */
-function block(value: unknown): Json {
-  return (Array.isArray(value) ? value[0] : value) as Json;
-}
-
-function allResources(json: Json): { type: string; id: string; body: Json }[] {
-  return Object.entries((json.resource ?? {}) as Record<string, Record<string, Json>>).flatMap(([type, byId]) =>
-    Object.entries(byId).map(([id, body]) => ({ type, id, body })),
-  );
+  const { stackNames, stacks } = renderEnvironment(envName, spec);
+  expect(stackNames).toEqual(['platform', 'edw', 'rag', 'mlops']);
+  return stacks.platform;
 }
 
 const dev = renderPlatform('azure-dev');
@@ -55,7 +16,6 @@ const envs: [string, Json][] = [
   ['azure-prod', prod],
 ];
 const cluster = (json: Json) => one(json, 'azurerm_kubernetes_cluster', 'kubernetes_cluster');
-const ref = (type: string, id: string, attr: string) => `\${${type}.${id}.${attr}}`;
 
 describe('azure platform stack: terraform settings', () => {
   it.each(envs)('%s uses an azurerm backend with Entra ID auth and key <env>/platform.tfstate', (name, json) => {

@@ -1,0 +1,102 @@
+/**
+ * Building blocks the Azure workload stacks (edw, rag, mlops) share: a private endpoint in the platform's
+ * endpoints subnet with its DNS zone group, a user-assigned identity federated with the AKS OIDC issuer, and
+ * a role assignment to a (possibly brand-new) service principal. Logical ids and attributes are the callers'.
+ */
+import { FederatedIdentityCredential } from '@cdktf/provider-azurerm/lib/federated-identity-credential';
+import { PrivateEndpoint } from '@cdktf/provider-azurerm/lib/private-endpoint';
+import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
+import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
+import type { PlatformStack } from '../constructs/platform-stack';
+import { tagsOf } from './common';
+import { type PrivateDnsZoneKey, sharedPrivateDnsZoneId } from './private-dns';
+
+/** Fixed by Azure: the token exchange audience of workload identity federation. */
+export const WORKLOAD_IDENTITY_AUDIENCE = 'api://AzureADTokenExchange';
+
+/** Where a workload's resources live: its own resource group (name and location). */
+export interface InGroup {
+  readonly resourceGroupName: string;
+  readonly location: string;
+}
+
+/** A stack's Terraform-only names of private endpoint `target`s (see edwTerraformNames and friends). */
+export interface PrivateEndpointNames<T extends string> {
+  privateEndpoint(target: T): string;
+  privateEndpointNic(target: T): string;
+  privateServiceConnection(target: T): string;
+}
+
+export interface WorkloadPrivateEndpointProps<T extends string> {
+  readonly inGroup: InGroup;
+  readonly names: PrivateEndpointNames<T>;
+  /** Names the endpoint, its NIC, its service connection and its DNS zone group. */
+  readonly target: T;
+  readonly subnetId: string;
+  readonly resourceId: string;
+  readonly subresource: string;
+  /** Shared private DNS zones (platform stack) Azure keeps the endpoint's A records in. */
+  readonly zones: readonly PrivateDnsZoneKey[];
+}
+
+/** A private endpoint in the platform's endpoints subnet, its A records kept in the shared zones. */
+export function workloadPrivateEndpoint<T extends string>(stack: PlatformStack, id: string, props: WorkloadPrivateEndpointProps<T>): PrivateEndpoint {
+  const { names, target } = props;
+  return new PrivateEndpoint(stack, id, {
+    name: names.privateEndpoint(target),
+    ...props.inGroup,
+    subnetId: props.subnetId,
+    customNetworkInterfaceName: names.privateEndpointNic(target),
+    privateServiceConnection: {
+      name: names.privateServiceConnection(target),
+      privateConnectionResourceId: props.resourceId,
+      subresourceNames: [props.subresource],
+      isManualConnection: false,
+    },
+    privateDnsZoneGroup: { name: target, privateDnsZoneIds: props.zones.map((z) => sharedPrivateDnsZoneId(stack, z)) },
+    ...tagsOf(stack),
+  });
+}
+
+export interface FederatedIdentityProps {
+  readonly inGroup: InGroup;
+  /** Name of the identity. */
+  readonly name: string;
+  readonly credentialName: string;
+  /** The cluster's OIDC issuer URL. */
+  readonly issuer: string;
+  /** The one Kubernetes service account (`system:serviceaccount:<ns>:<sa>`) the credential trusts. */
+  readonly subject: string;
+}
+
+/**
+ * A user-assigned identity (`<key>_identity`) with one federated credential
+ * (`<key>_federated_identity_credential`) trusting exactly one service account of the cluster.
+ */
+export function federatedIdentity(stack: PlatformStack, key: string, props: FederatedIdentityProps): UserAssignedIdentity {
+  const identity = new UserAssignedIdentity(stack, `${key}_identity`, { name: props.name, ...props.inGroup, ...tagsOf(stack) });
+  new FederatedIdentityCredential(stack, `${key}_federated_identity_credential`, {
+    name: props.credentialName,
+    resourceGroupName: props.inGroup.resourceGroupName,
+    parentId: identity.id,
+    audience: [WORKLOAD_IDENTITY_AUDIENCE],
+    issuer: props.issuer,
+    subject: props.subject,
+  });
+  return identity;
+}
+
+/** `roleName` for a service principal on `scope`, as `<principal>_<target>_role_assignment`. */
+export function servicePrincipalRoleAssignment(
+  stack: PlatformStack,
+  grant: { readonly principal: string; readonly target: string; readonly scope: string; readonly roleName: string; readonly principalId: string },
+): RoleAssignment {
+  return new RoleAssignment(stack, `${grant.principal}_${grant.target}_role_assignment`, {
+    scope: grant.scope,
+    roleDefinitionName: grant.roleName,
+    principalId: grant.principalId,
+    principalType: 'ServicePrincipal',
+    // A new identity may not have replicated in Entra ID yet; the principal type is known.
+    skipServicePrincipalAadCheck: true,
+  });
+}

@@ -1,0 +1,122 @@
+/**
+ * Shared plumbing of the chart tests: contexts for the default environments, rendering a chart to
+ * files / parsed objects, lookups by kind and name, and the manifests the policy pack reads.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App } from 'cdk8s';
+import { parse } from 'yaml';
+import type { AppChart } from '../../charts/lib/app-chart';
+import { renderChart } from '../../charts/lib/render';
+import type { EnvironmentContext } from '../../src/model/context';
+import { resolvePlatform } from '../../src/model/defaults';
+import type { Environment, EnvironmentSpec, PlatformSpec } from '../../src/model/types';
+import { defaultPlatform } from '../../src/platform';
+import { validateManifest } from '../../src/validate/kubernetes';
+import type { EnvironmentOutput, Manifest } from '../../src/validate/output';
+import { runPolicy } from '../../src/validate/run';
+import { testContext } from '../context';
+
+export type ChartClass = new (app: App, ctx: EnvironmentContext) => AppChart;
+/** [environment name, context], for test.each. */
+export type Named = readonly [string, EnvironmentContext];
+
+export const RFC1918 = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
+export const https = (cidr: string) => ({ to: [{ ipBlock: { cidr } }], ports: [{ protocol: 'TCP', port: 443 }] });
+export const publicHttps = { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: RFC1918 } }], ports: [{ protocol: 'TCP', port: 443 }] };
+
+/** The restricted Pod Security profile as the charts' pods and containers carry it (a read-only root, /tmp an emptyDir). */
+export const RESTRICTED_POD = { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' } };
+export const RESTRICTED_CONTAINER = {
+  runAsNonRoot: true,
+  runAsUser: 10001,
+  runAsGroup: 10001,
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  privileged: false,
+  capabilities: { drop: ['ALL'] },
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+export const TMP_VOLUMES = [{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }];
+export const TMP_MOUNTS = [{ name: 'tmp', mountPath: '/tmp' }];
+
+export const newApp = () => new App({ outdir: 'unused' });
+
+/** The default model with one environment edited. */
+export function specWith(envName: string, edit: (e: EnvironmentSpec) => void): PlatformSpec {
+  const spec = structuredClone(defaultPlatform);
+  edit(spec.environments.find((e) => e.name === envName)!);
+  return spec;
+}
+
+/** Parsed objects of rendered files (what lands in dist/), keyed by file name; kustomization.yaml left out. */
+export function parsedFiles(files: Map<string, string>): Map<string, any> {
+  const out = new Map<string, any>();
+  for (const [p, text] of files) if (!p.endsWith('kustomization.yaml')) out.set(p, parse(text));
+  return out;
+}
+
+/** The manifests of `charts` (built in one app, in that order) as the policy pack reads them. */
+export function manifestsOf(ctx: EnvironmentContext, charts: ChartClass[]): Manifest[] {
+  const app = newApp();
+  return charts
+    .map((Chart) => new Chart(app, ctx))
+    .flatMap((chart) => [...parsedFiles(renderChart(chart))].map(([p, obj]) => ({ file: `${ctx.env.name}/kubernetes/${p}`, app: chart.appName, obj })));
+}
+
+/** What the policy pack finds in `charts` (built together) under the app directory `app`, for the default model. */
+export function policyFindings(ctx: EnvironmentContext, charts: ChartClass[], app: string) {
+  const manifests = manifestsOf(ctx, charts);
+  const env: EnvironmentOutput = { name: ctx.env.name, terraform: [], manifests, files: manifests.map((m) => m.file) };
+  return runPolicy(env, resolvePlatform(defaultPlatform)).filter((f) => f.file.includes(`/${app}/`));
+}
+
+/** `<env>: <kind>/<name>` and the object, for every object of every context. */
+export function emittedObjects(all: readonly Named[], objects: (ctx: EnvironmentContext) => any[]): (readonly [string, any])[] {
+  return all.flatMap(([name, ctx]) => objects(ctx).map((o) => [`${name}: ${o.kind}/${o.metadata.name}`, o] as const));
+}
+
+/** One test per emitted object: it is valid against the Kubernetes 1.28 schemas and the bundled CRDs. */
+export function testEachValid(emitted: (readonly [string, any])[], title = '%s is valid'): void {
+  test.each(emitted)(title, (_id, obj) => {
+    expect(validateManifest(obj)).toEqual([]);
+  });
+}
+
+/** An empty outputs directory (every Terraform output missing) for the enclosing describe block; read it inside tests. */
+export function emptyOutputsDir(prefix: string): () => string {
+  let dir = '';
+  beforeAll(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix))));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return () => dir;
+}
+
+/**
+ * Helpers for one chart: `contexts` builds the contexts of the model's environments (those `selects`
+ * keeps), `files`/`objects` render the chart, `one` finds exactly one object of a kind (and name).
+ */
+export function chartKit(Chart: ChartClass, selects: (e: Environment) => unknown = () => true) {
+  function contexts(spec: PlatformSpec = defaultPlatform, outputsDir?: string): EnvironmentContext[] {
+    const platform = resolvePlatform(spec);
+    return platform.environments.filter(selects).map((env) => testContext(platform, env, outputsDir));
+  }
+  function ctxOf(envName: string, spec?: PlatformSpec, outputsDir?: string): EnvironmentContext {
+    const ctx = contexts(spec, outputsDir).find((c) => c.env.name === envName);
+    if (!ctx) throw new Error(`no env ${envName}`);
+    return ctx;
+  }
+  const render = (ctx: EnvironmentContext): Map<string, string> => renderChart(new Chart(newApp(), ctx));
+  const files = (ctx: EnvironmentContext): Map<string, any> => parsedFiles(render(ctx));
+  const objects = (ctx: EnvironmentContext): any[] => [...files(ctx).values()];
+  const ofKind = (ctx: EnvironmentContext, kind: string): any[] => objects(ctx).filter((o) => o.kind === kind);
+  function one(ctx: EnvironmentContext, kind: string, name?: string): any {
+    const found = ofKind(ctx, kind).filter((o) => name === undefined || o.metadata.name === name);
+    expect(found).toHaveLength(1);
+    return found[0];
+  }
+  const all: Named[] = contexts().map((c) => [c.env.name, c] as const);
+  const aws = all.filter(([, c]) => c.env.cloud === 'aws');
+  const azure = all.filter(([, c]) => c.env.cloud === 'azure');
+  return { contexts, ctxOf, render, files, objects, ofKind, one, all, aws, azure };
+}

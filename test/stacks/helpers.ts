@@ -1,0 +1,81 @@
+/**
+ * Plumbing the stack tests share: rendering an environment's stacks, reading the rendered Terraform JSON,
+ * and checking it against the vendored provider schemas with the project's own validator (the one
+ * `npm run validate` uses).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { resolvePlatform } from '../../src/model/defaults';
+import type { EnvironmentSpec, PlatformSpec } from '../../src/model/types';
+import { defaultPlatform } from '../../src/platform';
+import { loadFullSchemas, validateTerraformDocument } from '../../src/validate/terraform';
+import { BUNDLED_PROVIDERS, FULL_SCHEMA_DIR } from '../../src/validate/terraform-bundle';
+import { buildAwsStacks } from '../../stacks/aws';
+import { buildAzureStacks } from '../../stacks/azure';
+import { newTerraformApp } from '../../stacks/constructs/platform-stack';
+import { testContext } from '../context';
+
+export type Json = Record<string, any>;
+
+/** Every stack of one environment of `spec`, rendered: by stack name, plus the order, context and names. */
+export function renderEnvironment(envName: string, spec: PlatformSpec = defaultPlatform) {
+  const platform = resolvePlatform(spec);
+  const env = platform.environments.find((e) => e.name === envName);
+  if (!env) throw new Error(`no environment ${envName}`);
+  const ctx = testContext(platform, env);
+  const stacks = (env.cloud === 'aws' ? buildAwsStacks : buildAzureStacks)(newTerraformApp(), ctx);
+  const byName: Record<string, Json> = Object.fromEntries(stacks.map((s) => [s.stackName, s.render() as Json]));
+  return { stackNames: stacks.map((s) => s.stackName), stacks: byName, env, names: ctx.names };
+}
+
+/** The default model with one environment changed. */
+export function withEnv(envName: string, change: (env: EnvironmentSpec) => EnvironmentSpec): PlatformSpec {
+  return { ...defaultPlatform, environments: defaultPlatform.environments.map((e) => (e.name === envName ? change(e) : e)) };
+}
+
+/** The rendered resources of one type, by logical id ({} when none). */
+export const of = (json: Json, type: string): Record<string, Json> => json.resource?.[type] ?? {};
+
+/** One rendered resource; throws (listing what was rendered) when it is missing. */
+export function one(json: Json, type: string, id: string): Json {
+  const r = of(json, type)[id];
+  if (!r) throw new Error(`${type}.${id} not rendered; have: ${Object.keys(of(json, type)).join(', ')}`);
+  return r;
+}
+
+/** Blocks render as an object or a one-element list depending on nesting; tests read either. */
+export function block(value: unknown): Json {
+  return (Array.isArray(value) ? value[0] : value) as Json;
+}
+
+export function allResources(json: Json): { type: string; id: string; body: Json }[] {
+  return Object.entries((json.resource ?? {}) as Record<string, Record<string, Json>>).flatMap(([type, byId]) =>
+    Object.entries(byId).map(([id, body]) => ({ type, id, body })),
+  );
+}
+
+/** A Terraform reference: ref('aws_sqs_queue.queue.arn') or ref('azurerm_x', 'id', 'attr'). */
+export const ref = (...parts: string[]) => `\${${parts.join('.')}}`;
+
+export const doc = (text: string) => JSON.parse(text);
+/** The statements of a rendered IAM policy document. */
+export const statements = (text: string): Json[] => doc(text).Statement;
+
+/** Whether the full vendored provider schemas (../shared/schemas/terraform) are there; they are not committed. */
+export const fullSchemasPresent = BUNDLED_PROVIDERS.every((p) => fs.existsSync(path.join(FULL_SCHEMA_DIR, p.schemaFile)));
+
+/**
+ * Every finding (errors and warnings) of `npm run validate`'s Terraform validator on a rendered stack,
+ * against the full vendored schemas: unknown types, attributes and blocks, computed-only attributes, missing
+ * required ones, block counts, value shapes. Known version gaps are the validator's own allowances.
+ */
+export function schemaFindings(json: Json, file: string): string[] {
+  return validateTerraformDocument(json, file, loadFullSchemas()).map((f) => `${f.severity} ${f.rule} ${f.resource}: ${f.message}`);
+}
+
+/** The full vendored schema of one provider (`aws`, `azurerm`), e.g. to see which resource types take tags. */
+export function providerSchema(local: 'aws' | 'azurerm'): Json {
+  const source = `registry.terraform.io/hashicorp/${local}`;
+  for (const d of loadFullSchemas() as Json[]) if (d.provider_schemas?.[source]) return d.provider_schemas[source];
+  throw new Error(`no full schema for ${source} in ${FULL_SCHEMA_DIR}`);
+}
