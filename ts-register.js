@@ -10,7 +10,8 @@
 const fs = require('fs');
 const path = require('path');
 const Module = require('module');
-const { buildSync, transformSync } = require('esbuild');
+const { createHash } = require('crypto');
+const { buildSync, transformSync, version: esbuildVersion } = require('esbuild');
 
 const ROOT = __dirname;
 const SOURCE_DIRS = ['src', 'stacks', 'charts'];
@@ -32,15 +33,40 @@ function sourceFiles(dir, out) {
   return out;
 }
 
+// Compiled sources are cached by content: a second run with unchanged sources skips esbuild.
+const CACHE_DIR = path.join(ROOT, 'node_modules', '.cache', 'ts-register');
+
 let compiled;
-/** filename → JavaScript, for every source file, from one esbuild call. */
+/** filename → JavaScript, for every source file, from one esbuild call (or the cache). */
 function compileAll() {
-  const entryPoints = SOURCE_DIRS.flatMap((d) => (fs.existsSync(path.join(ROOT, d)) ? sourceFiles(path.join(ROOT, d), []) : []));
+  const entryPoints = SOURCE_DIRS.flatMap((d) => (fs.existsSync(path.join(ROOT, d)) ? sourceFiles(path.join(ROOT, d), []) : [])).sort();
+  const hash = createHash('sha256').update(esbuildVersion).update(JSON.stringify(OPTIONS)).update(STRICT);
+  for (const file of entryPoints) hash.update(path.relative(ROOT, file)).update('\0').update(fs.readFileSync(file)).update('\0');
+  const cacheFile = path.join(CACHE_DIR, `${hash.digest('hex')}.json`);
+  try {
+    const cached = JSON.parse(fs.readFileSync(cacheFile, 'utf8'));
+    compiled = new Map(Object.entries(cached).map(([rel, code]) => [path.join(ROOT, rel), code]));
+    return;
+  } catch {
+    // no cache yet, or unreadable: compile
+  }
   const result = buildSync({ ...OPTIONS, banner: { js: STRICT }, entryPoints, outbase: ROOT, outdir: path.join(ROOT, '.compiled'), write: false, bundle: false, sourcemap: 'inline', logLevel: 'silent' });
   compiled = new Map();
+  const toCache = {};
   for (const file of result.outputFiles) {
     const rel = path.relative(path.join(ROOT, '.compiled'), file.path).replace(/\.js$/, '.ts');
     compiled.set(path.join(ROOT, rel), file.text);
+    toCache[rel] = file.text;
+  }
+  try {
+    fs.mkdirSync(CACHE_DIR, { recursive: true });
+    // Only the newest compilation is worth keeping.
+    for (const old of fs.readdirSync(CACHE_DIR)) fs.rmSync(path.join(CACHE_DIR, old), { force: true });
+    const staging = `${cacheFile}.${process.pid}.tmp`;
+    fs.writeFileSync(staging, JSON.stringify(toCache));
+    fs.renameSync(staging, cacheFile);
+  } catch {
+    // a read-only checkout still runs, just without the cache
   }
 }
 

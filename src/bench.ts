@@ -34,20 +34,42 @@ interface Measurement {
   peakRssMb: number;
 }
 
+/**
+ * Terraform outputs for a generated model: each generated environment gets the example outputs of
+ * the default environment it copies, in a temporary folder. Returns that folder.
+ */
+export function generatedOutputs(count: number, dir: string): string {
+  for (let i = 0; i < count; i++) {
+    const template = defaultPlatform.environments[i % defaultPlatform.environments.length].name;
+    const from = path.join(DEFAULT_OUTPUTS_DIR, template);
+    if (fs.existsSync(from)) fs.cpSync(from, path.join(dir, `${template}-${String(i).padStart(2, '0')}`), { recursive: true });
+  }
+  return dir;
+}
+
+/** One synth of the default model (count 0) or of a generated one, written to a temporary folder. */
+export function benchmarkSynth(count: number): { environments: number; synthMs: number } {
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'platform-synth-bench-'));
+  try {
+    const spec = count === 0 ? defaultPlatform : generatedPlatform(count);
+    const outputsDir = count === 0 ? DEFAULT_OUTPUTS_DIR : generatedOutputs(count, path.join(workDir, 'outputs'));
+    const started = performance.now();
+    const platform = loadPlatform(spec);
+    const files = new Map<string, string>();
+    for (const env of platform.environments) for (const [p, c] of synthesizeEnvironment(platform, env, { outputsDir }).files) files.set(p, c);
+    writeOutput(path.join(workDir, 'dist'), files);
+    return { environments: platform.environments.length, synthMs: Math.round(performance.now() - started) };
+  } finally {
+    fs.rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
 function worker(count: number): void {
-  const spec = count === 0 ? defaultPlatform : generatedPlatform(count);
-  const synthStart = performance.now();
-  const platform = loadPlatform(spec);
-  const files = new Map<string, string>();
-  for (const env of platform.environments) for (const [p, c] of synthesizeEnvironment(platform, env, { outputsDir: DEFAULT_OUTPUTS_DIR }).files) files.set(p, c);
-  const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'platform-synth-bench-'));
-  writeOutput(path.join(outDir, 'dist'), files);
-  const end = performance.now();
-  fs.rmSync(outDir, { recursive: true, force: true });
+  const { environments, synthMs } = benchmarkSynth(count);
   const result: Measurement = {
-    environments: platform.environments.length,
-    totalMs: Math.round(end),
-    synthMs: Math.round(end - synthStart),
+    environments,
+    totalMs: Math.round(performance.now()),
+    synthMs,
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
   };
   process.stdout.write(JSON.stringify(result) + '\n');
