@@ -17,9 +17,6 @@
  *   and the deployer needs no data-plane role). Switch to `azurerm_storage_table` with `storage_account_id`
  *   once the pinned provider has it.
  */
-import { DataAzurermKubernetesCluster } from '@cdktf/provider-azurerm/lib/data-azurerm-kubernetes-cluster';
-import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
-import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { ResourceGroupTemplateDeployment } from '@cdktf/provider-azurerm/lib/resource-group-template-deployment';
 import { StorageAccount } from '@cdktf/provider-azurerm/lib/storage-account';
 import { StorageQueue } from '@cdktf/provider-azurerm/lib/storage-queue';
@@ -28,10 +25,10 @@ import type { App } from 'cdktf';
 import { Fn, TerraformOutput } from 'cdktf';
 import type { EnvironmentContext } from '../../src/model/context';
 import { EDW_OUTPUTS, EDW_STACK, serviceAccountSubject } from '../../src/model/naming';
-import { PlatformStack } from '../constructs/platform-stack';
-import { azureNames, platformResourceIds, tagsOf } from './common';
+import type { PlatformStack } from '../constructs/platform-stack';
+import { tagsOf } from './common';
 import { PRIVATE_DNS_ZONES } from './private-dns';
-import { federatedIdentity, servicePrincipalRoleAssignment, workloadPrivateEndpoint } from './workload';
+import { federatedIdentity, servicePrincipalRoleAssignment, workloadPrivateEndpoint, workloadStack } from './workload';
 
 /** Private-link DNS zones (shared, in the platform stack) of the storage sub-resources the workload uses. */
 export const STORAGE_PRIVATE_DNS_ZONES = {
@@ -95,34 +92,10 @@ export function buildAzureEdwStack(app: App, ctx: EnvironmentContext): PlatformS
   const azure = env.azure;
   if (!env.edw || !names.edw || !edw || !azure) throw new Error(`environment ${env.name}: the Azure edw stack needs EDW enabled on Azure`);
 
-  const stack = new PlatformStack(app, EDW_STACK, ctx);
-  const platformNames = azureNames(stack);
   const tfNames = edwTerraformNames(names.prefix);
   const prod = env.stage === 'prod';
-
-  new AzurermProvider(stack, 'azurerm', {
-    // Resource Manager only: the storage data plane is unreachable from outside the VNet in prod, and a
-    // data-plane resource added here later should fail at plan, not half-way through an apply.
-    features: [{ storage: [{ dataPlaneAvailable: false }] }],
-    subscriptionId: azure.subscriptionId,
-    storageUseAzuread: true,
-  });
-
-  // The platform stack's resources, by id computed from model names (not cross-stack references).
-  const { endpointsSubnetId } = platformResourceIds(stack);
-  const cluster = new DataAzurermKubernetesCluster(stack, 'kubernetes_cluster', {
-    name: platformNames.clusterName,
-    resourceGroupName: platformNames.resourceGroupName,
-  });
-
-  // A resource group of its own: this state owns its whole lifecycle, so destroying the workload is clean
-  // and the platform stack's group never holds resources another state manages.
-  const resourceGroup = new ResourceGroup(stack, 'resource_group', {
-    name: tfNames.resourceGroup,
-    location: env.region,
-    ...tagsOf(stack),
-  });
-  const inGroup = { resourceGroupName: resourceGroup.name, location: resourceGroup.location };
+  const { stack, platformIds, cluster, resourceGroup, inGroup } = workloadStack(app, EDW_STACK, ctx, tfNames.resourceGroup);
+  const { endpointsSubnetId } = platformIds;
 
   const storageAccount = new StorageAccount(stack, 'storage_account', {
     name: edw.storageAccountName,

@@ -30,15 +30,12 @@
  * ML workspace) follows the model: on in prod only by default.
  */
 import { ApplicationInsights } from '@cdktf/provider-azurerm/lib/application-insights';
-import { DataAzurermKubernetesCluster } from '@cdktf/provider-azurerm/lib/data-azurerm-kubernetes-cluster';
 import { KeyVault } from '@cdktf/provider-azurerm/lib/key-vault';
 import { LogAnalyticsWorkspace } from '@cdktf/provider-azurerm/lib/log-analytics-workspace';
 import { MachineLearningComputeCluster } from '@cdktf/provider-azurerm/lib/machine-learning-compute-cluster';
 import { MachineLearningWorkspace } from '@cdktf/provider-azurerm/lib/machine-learning-workspace';
 import { PostgresqlFlexibleServer } from '@cdktf/provider-azurerm/lib/postgresql-flexible-server';
 import { PostgresqlFlexibleServerDatabase } from '@cdktf/provider-azurerm/lib/postgresql-flexible-server-database';
-import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
-import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { ResourceGroupTemplateDeployment } from '@cdktf/provider-azurerm/lib/resource-group-template-deployment';
 import { StorageAccount } from '@cdktf/provider-azurerm/lib/storage-account';
 import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container';
@@ -47,10 +44,10 @@ import type { App } from 'cdktf';
 import { Fn, TerraformLocal, TerraformOutput } from 'cdktf';
 import type { EnvironmentContext } from '../../src/model/context';
 import { MLOPS_OUTPUTS, MLOPS_STACK, serviceAccountSubject } from '../../src/model/naming';
-import { PlatformStack } from '../constructs/platform-stack';
-import { azureNames, platformResourceIds, regionZoneCount, tagsOf } from './common';
+import type { PlatformStack } from '../constructs/platform-stack';
+import { regionZoneCount, tagsOf } from './common';
 import { type PrivateDnsZoneKey, postgresPrivateDnsZoneId } from './private-dns';
-import { federatedIdentity, servicePrincipalRoleAssignment, workloadPrivateEndpoint } from './workload';
+import { federatedIdentity, servicePrincipalRoleAssignment, workloadPrivateEndpoint, workloadStack } from './workload';
 
 /** Write-only attributes (`administrator_password_wo`) need Terraform 1.11. */
 export const MLOPS_TERRAFORM_REQUIRED_VERSION = '>= 1.11.0';
@@ -136,31 +133,10 @@ export function buildAzureMlopsStack(app: App, ctx: EnvironmentContext): Platfor
   const azure = env.azure;
   if (!settings || !mlops || !ml || !azure) throw new Error(`environment ${env.name}: the Azure mlops stack needs MLOps enabled on Azure`);
 
-  const stack = new PlatformStack(app, MLOPS_STACK, ctx);
-  stack.addOverride('terraform.required_version', MLOPS_TERRAFORM_REQUIRED_VERSION);
-  const platformNames = azureNames(stack);
   const tfNames = mlopsTerraformNames(names.prefix);
   const prod = env.stage === 'prod';
-
-  new AzurermProvider(stack, 'azurerm', {
-    // Resource Manager only: the storage data plane is unreachable from outside the VNet in prod.
-    features: [{ storage: [{ dataPlaneAvailable: false }] }],
-    subscriptionId: azure.subscriptionId,
-    storageUseAzuread: true,
-  });
-
-  const platformIds = platformResourceIds(stack);
-  const cluster = new DataAzurermKubernetesCluster(stack, 'kubernetes_cluster', {
-    name: platformNames.clusterName,
-    resourceGroupName: platformNames.resourceGroupName,
-  });
-
-  const resourceGroup = new ResourceGroup(stack, 'resource_group', {
-    name: ml.resourceGroupName,
-    location: env.region,
-    ...tagsOf(stack),
-  });
-  const inGroup = { resourceGroupName: resourceGroup.name, location: resourceGroup.location };
+  const { stack, platformIds, cluster, resourceGroup, inGroup } = workloadStack(app, MLOPS_STACK, ctx, ml.resourceGroupName);
+  stack.addOverride('terraform.required_version', MLOPS_TERRAFORM_REQUIRED_VERSION);
 
   /** A private endpoint in the platform's endpoints subnet, its A records kept in the shared zones. */
   const privateEndpoint = (target: EndpointTarget, resourceId: string, zones: PrivateDnsZoneKey[]) =>

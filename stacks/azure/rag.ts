@@ -16,13 +16,10 @@
  */
 import { CognitiveAccount } from '@cdktf/provider-azurerm/lib/cognitive-account';
 import { CognitiveDeployment } from '@cdktf/provider-azurerm/lib/cognitive-deployment';
-import { DataAzurermKubernetesCluster } from '@cdktf/provider-azurerm/lib/data-azurerm-kubernetes-cluster';
 import { DataFactory } from '@cdktf/provider-azurerm/lib/data-factory';
 import { DataFactoryIntegrationRuntimeAzure } from '@cdktf/provider-azurerm/lib/data-factory-integration-runtime-azure';
 import { DataFactoryLinkedServiceDataLakeStorageGen2 } from '@cdktf/provider-azurerm/lib/data-factory-linked-service-data-lake-storage-gen2';
 import { DataFactoryManagedPrivateEndpoint } from '@cdktf/provider-azurerm/lib/data-factory-managed-private-endpoint';
-import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
-import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { StorageAccount } from '@cdktf/provider-azurerm/lib/storage-account';
 import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container';
 import type { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
@@ -30,9 +27,9 @@ import type { App } from 'cdktf';
 import { TerraformOutput } from 'cdktf';
 import type { EnvironmentContext } from '../../src/model/context';
 import { RAG_OUTPUTS, RAG_STACK, serviceAccountSubject } from '../../src/model/naming';
-import { PlatformStack } from '../constructs/platform-stack';
-import { azureNames, platformResourceIds, tagsOf } from './common';
-import { federatedIdentity, servicePrincipalRoleAssignment, workloadPrivateEndpoint } from './workload';
+import type { PlatformStack } from '../constructs/platform-stack';
+import { tagsOf } from './common';
+import { federatedIdentity, servicePrincipalRoleAssignment, workloadPrivateEndpoint, workloadStack } from './workload';
 
 /** The containers of the account, in a fixed order (logical ids follow the role, names come from the model). */
 export const RAG_CONTAINERS = ['raw', 'processed', 'embeddings', 'milvus'] as const;
@@ -89,30 +86,10 @@ export function buildAzureRagStack(app: App, ctx: EnvironmentContext): PlatformS
     throw new Error(`environment ${env.name}: rag containers must have distinct names, got ${JSON.stringify(containerNames)}`);
   }
 
-  const stack = new PlatformStack(app, RAG_STACK, ctx);
-  const platformNames = azureNames(stack);
   const tfNames = ragTerraformNames(names.prefix);
   const prod = env.stage === 'prod';
-
-  new AzurermProvider(stack, 'azurerm', {
-    // Resource Manager only: the storage data plane is unreachable from outside the VNet in prod.
-    features: [{ storage: [{ dataPlaneAvailable: false }] }],
-    subscriptionId: azure.subscriptionId,
-    storageUseAzuread: true,
-  });
-
-  const { endpointsSubnetId } = platformResourceIds(stack);
-  const cluster = new DataAzurermKubernetesCluster(stack, 'kubernetes_cluster', {
-    name: platformNames.clusterName,
-    resourceGroupName: platformNames.resourceGroupName,
-  });
-
-  const resourceGroup = new ResourceGroup(stack, 'resource_group', {
-    name: rag.resourceGroupName,
-    location: env.region,
-    ...tagsOf(stack),
-  });
-  const inGroup = { resourceGroupName: resourceGroup.name, location: resourceGroup.location };
+  const { stack, platformIds, cluster, inGroup } = workloadStack(app, RAG_STACK, ctx, rag.resourceGroupName);
+  const { endpointsSubnetId } = platformIds;
 
   /** A private endpoint in the platform's endpoints subnet, its A record kept in the shared zone. */
   const privateEndpoint = (target: EndpointTarget, resourceId: string, subresource: string) =>

@@ -7,8 +7,13 @@ import { FederatedIdentityCredential } from '@cdktf/provider-azurerm/lib/federat
 import { PrivateEndpoint } from '@cdktf/provider-azurerm/lib/private-endpoint';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
-import type { PlatformStack } from '../constructs/platform-stack';
-import { tagsOf } from './common';
+import { DataAzurermKubernetesCluster } from '@cdktf/provider-azurerm/lib/data-azurerm-kubernetes-cluster';
+import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
+import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
+import type { App } from 'cdktf';
+import type { EnvironmentContext } from '../../src/model/context';
+import { PlatformStack } from '../constructs/platform-stack';
+import { azureNames, platformResourceIds, tagsOf } from './common';
 import { type PrivateDnsZoneKey, sharedPrivateDnsZoneId } from './private-dns';
 
 /** Fixed by Azure: the token exchange audience of workload identity federation. */
@@ -99,4 +104,46 @@ export function servicePrincipalRoleAssignment(
     // A new identity may not have replicated in Entra ID yet; the principal type is known.
     skipServicePrincipalAadCheck: true,
   });
+}
+
+/** What every Azure workload stack starts from. */
+export interface WorkloadStack {
+  readonly stack: PlatformStack;
+  readonly platformNames: ReturnType<typeof azureNames>;
+  /** The platform stack's resources, by id computed from model names (not cross-stack references). */
+  readonly platformIds: ReturnType<typeof platformResourceIds>;
+  /** The platform's AKS cluster, looked up by name: its OIDC issuer is assigned by Azure. */
+  readonly cluster: DataAzurermKubernetesCluster;
+  readonly resourceGroup: ResourceGroup;
+  readonly inGroup: InGroup;
+}
+
+/**
+ * A workload stack with its provider and a resource group of its own: the workload's state owns
+ * its whole lifecycle, so destroying it is clean and the platform's group never holds resources
+ * another state manages.
+ */
+export function workloadStack(app: App, stackName: string, ctx: EnvironmentContext, resourceGroupName: string): WorkloadStack {
+  const stack = new PlatformStack(app, stackName, ctx);
+  new AzurermProvider(stack, 'azurerm', {
+    // Resource Manager only: the storage data plane is unreachable from outside the VNet in prod, and a
+    // data-plane resource added later should fail at plan, not half-way through an apply.
+    features: [{ storage: [{ dataPlaneAvailable: false }] }],
+    subscriptionId: ctx.env.azure!.subscriptionId,
+    storageUseAzuread: true,
+  });
+  const platformNames = azureNames(stack);
+  const cluster = new DataAzurermKubernetesCluster(stack, 'kubernetes_cluster', {
+    name: platformNames.clusterName,
+    resourceGroupName: platformNames.resourceGroupName,
+  });
+  const resourceGroup = new ResourceGroup(stack, 'resource_group', { name: resourceGroupName, location: ctx.env.region, ...tagsOf(stack) });
+  return {
+    stack,
+    platformNames,
+    platformIds: platformResourceIds(stack),
+    cluster,
+    resourceGroup,
+    inGroup: { resourceGroupName: resourceGroup.name, location: resourceGroup.location },
+  };
 }
