@@ -18,7 +18,6 @@
  *   once the pinned provider has it.
  */
 import { ResourceGroupTemplateDeployment } from '@cdktf/provider-azurerm/lib/resource-group-template-deployment';
-import { StorageAccount } from '@cdktf/provider-azurerm/lib/storage-account';
 import { StorageQueue } from '@cdktf/provider-azurerm/lib/storage-queue';
 import type { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import type { App } from 'cdktf';
@@ -28,7 +27,7 @@ import { EDW_OUTPUTS, EDW_STACK, serviceAccountSubject } from '../../src/model/n
 import type { PlatformStack } from '../constructs/platform-stack';
 import { tagsOf } from './common';
 import { PRIVATE_DNS_ZONES } from './private-dns';
-import { federatedIdentity, servicePrincipalRoleAssignment, workloadPrivateEndpoint, workloadStack } from './workload';
+import { federatedIdentity, hardenedStorageAccount, servicePrincipalRoleAssignment, workloadPrivateEndpoint, workloadStack } from './workload';
 
 /** Private-link DNS zones (shared, in the platform stack) of the storage sub-resources the workload uses. */
 export const STORAGE_PRIVATE_DNS_ZONES = {
@@ -97,27 +96,10 @@ export function buildAzureEdwStack(app: App, ctx: EnvironmentContext): PlatformS
   const { stack, platformIds, cluster, resourceGroup, inGroup } = workloadStack(app, EDW_STACK, ctx, tfNames.resourceGroup);
   const { endpointsSubnetId } = platformIds;
 
-  const storageAccount = new StorageAccount(stack, 'storage_account', {
-    name: edw.storageAccountName,
-    ...inGroup,
-    accountKind: 'StorageV2',
-    accountTier: 'Standard',
-    accountReplicationType: prod ? 'ZRS' : 'LRS',
-    httpsTrafficOnlyEnabled: true,
-    minTlsVersion: 'TLS1_2',
-    // Entra ID only: no account keys, no SAS, no local (SFTP) users; the portal uses Entra ID too.
-    sharedAccessKeyEnabled: false,
-    defaultToOauthAuthentication: true,
-    localUserEnabled: false,
-    allowNestedItemsToBePublic: false,
-    crossTenantReplicationEnabled: false,
-    // Prod: reachable only through the private endpoints below. Dev: public endpoint, still key-less.
-    publicNetworkAccessEnabled: !prod,
-    // Double encryption at rest; queues and tables use the account-scoped key so it covers them too.
-    infrastructureEncryptionEnabled: true,
+  const storageAccount = hardenedStorageAccount(stack, edw.storageAccountName, inGroup, {
+    // Queues and tables use the account-scoped key, so infrastructure encryption covers them too.
     queueEncryptionKeyType: 'Account',
     tableEncryptionKeyType: 'Account',
-    ...tagsOf(stack),
   });
 
   const queue = new StorageQueue(stack, 'storage_queue', {

@@ -37,7 +37,6 @@ import { MachineLearningWorkspace } from '@cdktf/provider-azurerm/lib/machine-le
 import { PostgresqlFlexibleServer } from '@cdktf/provider-azurerm/lib/postgresql-flexible-server';
 import { PostgresqlFlexibleServerDatabase } from '@cdktf/provider-azurerm/lib/postgresql-flexible-server-database';
 import { ResourceGroupTemplateDeployment } from '@cdktf/provider-azurerm/lib/resource-group-template-deployment';
-import { StorageAccount } from '@cdktf/provider-azurerm/lib/storage-account';
 import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container';
 import type { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import type { App } from 'cdktf';
@@ -47,7 +46,7 @@ import { MLOPS_OUTPUTS, MLOPS_STACK, serviceAccountSubject } from '../../src/mod
 import type { PlatformStack } from '../constructs/platform-stack';
 import { regionZoneCount, tagsOf } from './common';
 import { type PrivateDnsZoneKey, postgresPrivateDnsZoneId } from './private-dns';
-import { federatedIdentity, servicePrincipalRoleAssignment, workloadPrivateEndpoint, workloadStack } from './workload';
+import { federatedIdentity, hardenedStorageAccount, servicePrincipalRoleAssignment, workloadPrivateEndpoint, workloadStack } from './workload';
 
 /** Write-only attributes (`administrator_password_wo`) need Terraform 1.11. */
 export const MLOPS_TERRAFORM_REQUIRED_VERSION = '>= 1.11.0';
@@ -152,30 +151,13 @@ export function buildAzureMlopsStack(app: App, ctx: EnvironmentContext): Platfor
 
   // ---- Artifact store: MLflow artifacts and served models. No hierarchical namespace (MLflow's wasbs://
   // and the Azure ML workspace's default storage need a flat blob account).
-  const storageAccount = new StorageAccount(stack, 'storage_account', {
-    name: ml.storageAccountName,
-    ...inGroup,
-    accountKind: 'StorageV2',
-    accountTier: 'Standard',
-    accountReplicationType: prod ? 'ZRS' : 'LRS',
-    httpsTrafficOnlyEnabled: true,
-    minTlsVersion: 'TLS1_2',
-    // Entra ID only: no account keys, no SAS, no local (SFTP) users; the portal uses Entra ID too.
-    sharedAccessKeyEnabled: false,
-    defaultToOauthAuthentication: true,
-    localUserEnabled: false,
-    allowNestedItemsToBePublic: false,
-    crossTenantReplicationEnabled: false,
-    // Prod: reachable only through the blob private endpoint below. Dev: public endpoint, still key-less.
-    publicNetworkAccessEnabled: !prod,
-    infrastructureEncryptionEnabled: true,
+  const storageAccount = hardenedStorageAccount(stack, ml.storageAccountName, inGroup, {
     // Model files are overwritten in place by new runs: versions and soft delete make that recoverable.
     blobProperties: {
       versioningEnabled: true,
       deleteRetentionPolicy: { days: 7 },
       containerDeleteRetentionPolicy: { days: 7 },
     },
-    ...tagsOf(stack),
   });
   const containers = {} as Record<MlopsContainer, StorageContainer>;
   for (const name of MLOPS_CONTAINERS) {

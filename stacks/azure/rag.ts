@@ -20,7 +20,6 @@ import { DataFactory } from '@cdktf/provider-azurerm/lib/data-factory';
 import { DataFactoryIntegrationRuntimeAzure } from '@cdktf/provider-azurerm/lib/data-factory-integration-runtime-azure';
 import { DataFactoryLinkedServiceDataLakeStorageGen2 } from '@cdktf/provider-azurerm/lib/data-factory-linked-service-data-lake-storage-gen2';
 import { DataFactoryManagedPrivateEndpoint } from '@cdktf/provider-azurerm/lib/data-factory-managed-private-endpoint';
-import { StorageAccount } from '@cdktf/provider-azurerm/lib/storage-account';
 import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container';
 import type { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import type { App } from 'cdktf';
@@ -29,7 +28,7 @@ import type { EnvironmentContext } from '../../src/model/context';
 import { RAG_OUTPUTS, RAG_STACK, serviceAccountSubject } from '../../src/model/naming';
 import type { PlatformStack } from '../constructs/platform-stack';
 import { tagsOf } from './common';
-import { federatedIdentity, servicePrincipalRoleAssignment, workloadPrivateEndpoint, workloadStack } from './workload';
+import { federatedIdentity, hardenedStorageAccount, servicePrincipalRoleAssignment, workloadPrivateEndpoint, workloadStack } from './workload';
 
 /** The containers of the account, in a fixed order (logical ids follow the role, names come from the model). */
 export const RAG_CONTAINERS = ['raw', 'processed', 'embeddings', 'milvus'] as const;
@@ -141,31 +140,14 @@ export function buildAzureRagStack(app: App, ctx: EnvironmentContext): PlatformS
   privateEndpoint('openai', openaiAccount.id, 'account');
 
   // ---- ADLS Gen2 documents and Milvus object storage.
-  const storageAccount = new StorageAccount(stack, 'storage_account', {
-    name: rag.storageAccountName,
-    ...inGroup,
-    accountKind: 'StorageV2',
-    accountTier: 'Standard',
-    accountReplicationType: prod ? 'ZRS' : 'LRS',
+  const storageAccount = hardenedStorageAccount(stack, rag.storageAccountName, inGroup, {
     // Hierarchical namespace: ADLS Gen2 (directories, POSIX ACLs, the dfs endpoint Data Factory uses).
     isHnsEnabled: true,
-    httpsTrafficOnlyEnabled: true,
-    minTlsVersion: 'TLS1_2',
-    // Entra ID only: no account keys, no SAS, no local (SFTP) users; the portal uses Entra ID too.
-    sharedAccessKeyEnabled: false,
-    defaultToOauthAuthentication: true,
-    localUserEnabled: false,
-    allowNestedItemsToBePublic: false,
-    crossTenantReplicationEnabled: false,
-    // Prod: reachable only through the private endpoints below. Dev: public endpoint, still key-less.
-    publicNetworkAccessEnabled: !prod,
-    infrastructureEncryptionEnabled: true,
     // Soft delete of blobs and containers (versioning is not available with a hierarchical namespace).
     blobProperties: {
       deleteRetentionPolicy: { days: 7 },
       containerDeleteRetentionPolicy: { days: 7 },
     },
-    ...tagsOf(stack),
   });
 
   const containers = {} as Record<RagContainer, StorageContainer>;
