@@ -5,13 +5,26 @@
  * (documentation ranges and all-zero GUIDs). Replace them with your own, here or through a YAML
  * overlay (`npm run synth -- --config my-platform.yaml`).
  */
-import type { PlatformSpec } from './model/types';
+import type { PlatformSpec, ServedModelSpec, TrainingJobSpec } from './model/types';
 
 export const EXAMPLE_AWS_DEV_ACCOUNT = '111111111111';
 export const EXAMPLE_AWS_PROD_ACCOUNT = '222222222222';
 export const EXAMPLE_AZURE_SUBSCRIPTION = '00000000-0000-0000-0000-000000000001';
 export const EXAMPLE_AZURE_TENANT = '00000000-0000-0000-0000-0000000000aa';
 export const EXAMPLE_AZURE_ADMIN_GROUP = '00000000-0000-0000-0000-0000000000ad';
+
+// Settings every environment shares; what differs per environment is written out below. Functions,
+// so each environment gets its own objects (a copy of the model can then change one environment).
+const edwImages = () => ({ consumer: 'edw-consumer:1.0.0', producer: 'edw-producer:1.0.0' });
+const rag = () => ({ enabled: true, api: { image: 'rag-api:1.0.0' } });
+const mlflow = () => ({ image: 'mlflow-server:2.17.2' });
+const servedModels = (): ServedModelSpec[] => [
+  { name: 'iris', framework: 'sklearn', path: 'iris/v1', canaryPercent: 10, abTest: { challengerPath: 'iris/v2', challengerPercent: 20 } },
+];
+/** The fine-tuning job on a GPU pool; nightly where a schedule is given, else run once. */
+function finetune(pool: string, schedule?: string): TrainingJobSpec {
+  return { name: 'finetune', image: 'training:1.0.0', pool, gpus: 1, ...(schedule ? { schedule } : {}), command: ['python', 'train.py', '--epochs', '3'] };
+}
 
 export const defaultPlatform: PlatformSpec = {
   name: 'acme',
@@ -37,24 +50,16 @@ export const defaultPlatform: PlatformSpec = {
       workloads: {
         edw: {
           enabled: true,
-          images: { consumer: 'edw-consumer:1.0.0', producer: 'edw-producer:1.0.0' },
+          images: edwImages(),
           scaling: { maxReplicas: 10 },
           producer: { messages: 50 },
         },
-        rag: { enabled: true, api: { image: 'rag-api:1.0.0' } },
+        rag: rag(),
         mlops: {
           enabled: true,
-          mlflow: { image: 'mlflow-server:2.17.2' },
-          training: [
-            {
-              name: 'finetune',
-              image: 'training:1.0.0',
-              pool: 'gpu',
-              gpus: 1,
-              command: ['python', 'train.py', '--epochs', '3'],
-            },
-          ],
-          models: [{ name: 'iris', framework: 'sklearn', path: 'iris/v1', canaryPercent: 10, abTest: { challengerPath: 'iris/v2', challengerPercent: 20 } }],
+          mlflow: mlflow(),
+          training: [finetune('gpu')],
+          models: servedModels(),
         },
         lakehouse: { enabled: true },
       },
@@ -83,26 +88,17 @@ export const defaultPlatform: PlatformSpec = {
       workloads: {
         edw: {
           enabled: true,
-          images: { consumer: 'edw-consumer:1.0.0', producer: 'edw-producer:1.0.0' },
+          images: edwImages(),
           queue: { fifo: true, visibilityTimeoutSeconds: 120 },
           scaling: { maxReplicas: 50, messagesPerReplica: 10 },
           producer: { messages: 500, schedule: '*/10 * * * *' },
         },
-        rag: { enabled: true, api: { image: 'rag-api:1.0.0' } },
+        rag: rag(),
         mlops: {
           enabled: true,
-          mlflow: { image: 'mlflow-server:2.17.2' },
-          training: [
-            {
-              name: 'finetune',
-              image: 'training:1.0.0',
-              pool: 'gpuspot',
-              gpus: 1,
-              schedule: '0 2 * * *',
-              command: ['python', 'train.py', '--epochs', '3'],
-            },
-          ],
-          models: [{ name: 'iris', framework: 'sklearn', path: 'iris/v1', canaryPercent: 10, abTest: { challengerPath: 'iris/v2', challengerPercent: 20 } }],
+          mlflow: mlflow(),
+          training: [finetune('gpuspot', '0 2 * * *')],
+          models: servedModels(),
           burst: { enabled: true, maxNodes: 4 },
         },
         lakehouse: { enabled: true },
@@ -129,25 +125,17 @@ export const defaultPlatform: PlatformSpec = {
       workloads: {
         edw: {
           enabled: true,
-          images: { consumer: 'edw-consumer:1.0.0', producer: 'edw-producer:1.0.0' },
+          images: edwImages(),
           scaling: { maxReplicas: 10 },
           producer: { messages: 50 },
           keda: 'helm',
         },
-        rag: { enabled: true, api: { image: 'rag-api:1.0.0' } },
+        rag: rag(),
         mlops: {
           enabled: true,
-          mlflow: { image: 'mlflow-server:2.17.2' },
-          training: [
-            {
-              name: 'finetune',
-              image: 'training:1.0.0',
-              pool: 'gpu',
-              gpus: 1,
-              command: ['python', 'train.py', '--epochs', '3'],
-            },
-          ],
-          models: [{ name: 'iris', framework: 'sklearn', path: 'iris/v1', canaryPercent: 10, abTest: { challengerPath: 'iris/v2', challengerPercent: 20 } }],
+          mlflow: mlflow(),
+          training: [finetune('gpu')],
+          models: servedModels(),
         },
         lakehouse: { enabled: true },
       },
@@ -176,25 +164,16 @@ export const defaultPlatform: PlatformSpec = {
       workloads: {
         edw: {
           enabled: true,
-          images: { consumer: 'edw-consumer:1.0.0', producer: 'edw-producer:1.0.0' },
+          images: edwImages(),
           scaling: { maxReplicas: 50, messagesPerReplica: 10 },
           producer: { messages: 500, schedule: '*/10 * * * *' },
         },
-        rag: { enabled: true, api: { image: 'rag-api:1.0.0' } },
+        rag: rag(),
         mlops: {
           enabled: true,
-          mlflow: { image: 'mlflow-server:2.17.2' },
-          training: [
-            {
-              name: 'finetune',
-              image: 'training:1.0.0',
-              pool: 'gpuspot',
-              gpus: 1,
-              schedule: '0 2 * * *',
-              command: ['python', 'train.py', '--epochs', '3'],
-            },
-          ],
-          models: [{ name: 'iris', framework: 'sklearn', path: 'iris/v1', canaryPercent: 10, abTest: { challengerPath: 'iris/v2', challengerPercent: 20 } }],
+          mlflow: mlflow(),
+          training: [finetune('gpuspot', '0 2 * * *')],
+          models: servedModels(),
           burst: { enabled: true, maxNodes: 4 },
         },
         lakehouse: { enabled: true },

@@ -80,6 +80,14 @@ describe('defaults', () => {
     expect(loadPlatform(spec).environments[0].edw!.images.consumer).toBe('ghcr.io/acme/consumer@sha256:' + 'a'.repeat(64));
   });
 
+  it('gives each environment of the default model its own objects, so changing one leaves the others', () => {
+    const spec = structuredClone(defaultPlatform) as any;
+    spec.environments[0].workloads.edw.images.consumer = 'changed:1.0.0';
+    spec.environments[0].workloads.mlops.models[0].path = 'changed/v1';
+    expect(spec.environments[2].workloads.edw.images.consumer).toBe('edw-consumer:1.0.0');
+    expect(spec.environments[2].workloads.mlops.models[0].path).toBe('iris/v1');
+  });
+
   it('is immutable', () => {
     expect(() => {
       (env('aws-dev').network as any).cidr = '10.0.0.0/16';
