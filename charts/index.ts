@@ -2,6 +2,7 @@
 import type { App } from 'cdk8s';
 import type { EnvironmentContext } from '../src/model/context';
 import { EdwChart } from './edw/edw';
+import { LakehouseChart } from './lakehouse/lakehouse';
 import type { AppChart } from './lib/app-chart';
 import { MlopsChart } from './mlops/mlops';
 import { KarpenterChart } from './platform/karpenter';
@@ -19,6 +20,7 @@ export function chartFactories(ctx: EnvironmentContext): ChartFactory[] {
   if (ctx.env.rag) factories.push((app, c) => new RagChart(app, c));
   if (ctx.env.mlops) factories.push((app, c) => new MlopsChart(app, c));
   if (ctx.env.mlops?.models.length) factories.push((app, c) => new ServingChart(app, c));
+  if (ctx.env.lakehouse) factories.push((app, c) => new LakehouseChart(app, c));
   return factories;
 }
 

@@ -14,13 +14,19 @@ import { DEFAULT_OUTPUTS_DIR } from './synth/outputs';
 import { synthesizeEnvironment } from './synth/synthesize';
 import { writeOutput } from './synth/writer';
 
-/** A model of `count` environments cycling through the default ones, each with its own name and network. */
+/** A model of `count` environments cycling through the default ones, each with its own name, network and (AWS) account. */
 export function generatedPlatform(count: number): PlatformSpec {
   const environments: EnvironmentSpec[] = [];
   for (let i = 0; i < count; i++) {
     const template = structuredClone(defaultPlatform.environments[i % defaultPlatform.environments.length]);
     template.name = `${template.name}-${String(i).padStart(2, '0')}`;
     template.network.cidr = `10.${100 + i}.0.0/16`;
+    // An account per AWS environment (as AWS recommends, and as Glue's per-account catalog needs for the lakehouse).
+    if (template.aws) {
+      const account = String(100000000000 + i);
+      template.aws.clusterAdminArns = template.aws.clusterAdminArns?.map((a) => a.replace(template.aws!.accountId, account));
+      template.aws.accountId = account;
+    }
     environments.push(template);
   }
   return { name: defaultPlatform.name, environments };

@@ -5,7 +5,7 @@
  * (documentation ranges and all-zero GUIDs). Replace them with your own, here or through a YAML
  * overlay (`npm run synth -- --config my-platform.yaml`).
  */
-import type { PlatformSpec, ServedModelSpec, TrainingJobSpec } from './model/types';
+import type { LakehouseSpec, PlatformSpec, ServedModelSpec, TrainingJobSpec } from './model/types';
 
 export const EXAMPLE_AWS_DEV_ACCOUNT = '111111111111';
 export const EXAMPLE_AWS_PROD_ACCOUNT = '222222222222';
@@ -26,6 +26,28 @@ function finetune(pool: string, schedule?: string): TrainingJobSpec {
   return { name: 'finetune', image: 'training:1.0.0', pool, gpus: 1, ...(schedule ? { schedule } : {}), command: ['python', 'train.py', '--epochs', '3'] };
 }
 
+/**
+ * The medallion pipeline: one application per step (run once, e.g. a backfill) and the daily run of
+ * all three steps, which scales its executors with the data.
+ */
+const lakehouse = (): LakehouseSpec => ({
+  enabled: true,
+  spark: { image: 'lakehouse-spark:4.0.1' },
+  jobs: [
+    { name: 'bronze-ingest', mainApplicationFile: 'local:///opt/spark/jobs/bronze_ingest.py', layer: 'bronze', arguments: ['--source', 'landing'] },
+    { name: 'silver-clean', mainApplicationFile: 'local:///opt/spark/jobs/silver_clean.py', layer: 'silver', arguments: ['--source', 'bronze'] },
+    { name: 'gold-aggregates', mainApplicationFile: 'local:///opt/spark/jobs/gold_aggregates.py', layer: 'gold', arguments: ['--source', 'silver'] },
+    {
+      name: 'daily-pipeline',
+      mainApplicationFile: 'local:///opt/spark/jobs/pipeline.py',
+      arguments: ['--steps', 'bronze,silver,gold'],
+      schedule: '0 3 * * *',
+      executor: { cores: 2, memory: '8g' },
+      dynamicAllocation: { minExecutors: 1, maxExecutors: 10 },
+    },
+  ],
+});
+
 export const defaultPlatform: PlatformSpec = {
   name: 'acme',
   environments: [
@@ -44,7 +66,7 @@ export const defaultPlatform: PlatformSpec = {
         systemPool: { sizes: ['m6i.large'], min: 2, max: 3 },
         gpuPools: [{ name: 'gpu', sizes: ['g5.xlarge', 'g6.xlarge'], min: 0, max: 2, capacity: 'spot', provisioner: 'karpenter' }],
         spotPools: [{ name: 'spot', sizes: ['m6i.large', 'm6a.large', 'm7i.large', 'c6i.xlarge'], min: 0, max: 10 }],
-        repositories: ['training', 'serving', 'mlflow-server', 'edw-consumer', 'edw-producer', 'rag-api'],
+        repositories: ['training', 'serving', 'mlflow-server', 'edw-consumer', 'edw-producer', 'rag-api', 'lakehouse-spark'],
       },
       tags: { 'cost-center': 'ml-platform' },
       workloads: {
@@ -61,7 +83,7 @@ export const defaultPlatform: PlatformSpec = {
           training: [finetune('gpu')],
           models: servedModels(),
         },
-        lakehouse: { enabled: true },
+        lakehouse: lakehouse(),
       },
     },
     {
@@ -82,7 +104,7 @@ export const defaultPlatform: PlatformSpec = {
           { name: 'gpuspot', sizes: ['g5.2xlarge', 'g6.2xlarge', 'g6e.2xlarge'], min: 0, max: 8, capacity: 'spot', provisioner: 'karpenter' },
         ],
         spotPools: [{ name: 'spot', sizes: ['m6i.xlarge', 'm6a.xlarge', 'm7i.xlarge', 'c6i.2xlarge'], min: 0, max: 30 }],
-        repositories: ['training', 'serving', 'mlflow-server', 'edw-consumer', 'edw-producer', 'rag-api'],
+        repositories: ['training', 'serving', 'mlflow-server', 'edw-consumer', 'edw-producer', 'rag-api', 'lakehouse-spark'],
       },
       tags: { 'cost-center': 'ml-platform' },
       workloads: {
@@ -101,7 +123,7 @@ export const defaultPlatform: PlatformSpec = {
           models: servedModels(),
           burst: { enabled: true, maxNodes: 4 },
         },
-        lakehouse: { enabled: true },
+        lakehouse: lakehouse(),
       },
     },
     {
@@ -137,7 +159,7 @@ export const defaultPlatform: PlatformSpec = {
           training: [finetune('gpu')],
           models: servedModels(),
         },
-        lakehouse: { enabled: true },
+        lakehouse: lakehouse(),
       },
     },
     {
@@ -176,7 +198,7 @@ export const defaultPlatform: PlatformSpec = {
           models: servedModels(),
           burst: { enabled: true, maxNodes: 4 },
         },
-        lakehouse: { enabled: true },
+        lakehouse: lakehouse(),
       },
     },
   ],

@@ -29,7 +29,7 @@ import { baseContainer, POD_SECURITY_CONTEXT, TMP_VOLUMES, zoneSpread } from '..
 import { containerEnv } from './env';
 import { identityBinding, type EdwRole, type IdentityBinding } from './identity';
 import { queueTrigger, scalerPodIdentity, TRIGGER_AUTHENTICATION_NAME } from './scaler';
-import { spotPlacement } from './scheduling';
+import { spotPlacement } from '../lib/scheduling';
 
 export const EDW_APP = 'edw';
 export { COMPONENT_LABEL, NAME_LABEL };

@@ -31,7 +31,7 @@ export class AppChart extends Chart {
 }
 
 /** Workloads that have a chart of their own (names and settings both in the context). */
-export type ChartWorkload = 'edw' | 'rag' | 'mlops';
+export type ChartWorkload = 'edw' | 'rag' | 'mlops' | 'lakehouse';
 
 /** The names of a workload a chart needs enabled; throws, naming the chart, where it is off. */
 export function enabledWorkloadNames<W extends ChartWorkload>(ctx: EnvironmentContext, workload: W, chart: string = workload): NonNullable<EnvironmentContext['names'][W]> {

@@ -2,8 +2,8 @@
 import { DEFAULT_KARPENTER_AMI_ALIAS, DEFAULT_MILVUS_VERSION, EKS_ADDON_VERSIONS } from './catalog';
 import { defaultAwsStateBucket, defaultAzureStateResourceGroup, defaultAzureStateStorageAccount } from './naming';
 import { containerRegistryName } from './naming';
-import type { EdwSettings, Environment, EnvironmentSpec, MlopsSettings, Platform, PlatformSpec, RagSettings, WorkloadName } from './types';
-import { WORKLOAD_NAMES } from './types';
+import type { EdwSettings, Environment, EnvironmentSpec, LakehouseSettings, MlopsSettings, Platform, PlatformSpec, RagSettings, TableFormat, WorkloadName } from './types';
+import { MEDALLION_LAYERS, WORKLOAD_NAMES } from './types';
 
 export const DEFAULT_SERVICE_CIDR = '172.20.0.0/16';
 export const DEFAULT_POD_CIDR = '192.168.0.0/16';
@@ -82,6 +82,7 @@ export function resolveEnvironment(platformName: string, spec: EnvironmentSpec):
     edw: spec.workloads?.edw?.enabled ? resolveEdw(platformName, spec) : undefined,
     rag: spec.workloads?.rag?.enabled ? resolveRag(platformName, spec) : undefined,
     mlops: spec.workloads?.mlops?.enabled ? resolveMlops(platformName, spec) : undefined,
+    lakehouse: spec.workloads?.lakehouse?.enabled ? resolveLakehouse(platformName, spec) : undefined,
     waivers: (spec.waivers ?? []).map((w) => ({ ...w })),
   };
   return deepFreeze(env);
@@ -217,6 +218,51 @@ function resolveMlops(platformName: string, spec: EnvironmentSpec): MlopsSetting
       maxNodes: mlops.burst?.maxNodes ?? 4,
       lowPriority: mlops.burst?.lowPriority ?? true,
     },
+  };
+}
+
+/** Spark 4.0 bundles Hadoop 3.4.1, whose ABFS driver takes workload identity tokens (Azure). */
+export const DEFAULT_SPARK_VERSION = '4.0.1';
+export const DEFAULT_SPARK_DRIVER = { cores: 1, memory: '2g' } as const;
+export const DEFAULT_SPARK_EXECUTOR = { cores: 2, memory: '4g' } as const;
+
+/** The table format each cloud's catalog serves: Iceberg in Glue, Delta by path on ADLS Gen2. */
+export function defaultTableFormat(cloud: EnvironmentSpec['cloud']): TableFormat {
+  return cloud === 'aws' ? 'iceberg' : 'delta';
+}
+
+/** `.py` → Python, `.R` → R, anything else (a `.jar`) → Scala (the JVM type the operator runs with mainClass). */
+export function sparkApplicationType(file: string): 'Python' | 'Scala' | 'R' {
+  if (file.endsWith('.py')) return 'Python';
+  if (file.endsWith('.R')) return 'R';
+  return 'Scala';
+}
+
+function resolveLakehouse(platformName: string, spec: EnvironmentSpec): LakehouseSettings {
+  const lakehouse = spec.workloads!.lakehouse!;
+  const prod = spec.stage === 'prod';
+  // Layers in medallion order, whatever order the model lists them in.
+  const layers = MEDALLION_LAYERS.filter((l) => (lakehouse.layers ?? MEDALLION_LAYERS).includes(l));
+  return {
+    layers,
+    tableFormat: lakehouse.tableFormat ?? defaultTableFormat(spec.cloud),
+    spark: { image: resolveImage(platformName, spec, lakehouse.spark!.image), version: lakehouse.spark!.version ?? DEFAULT_SPARK_VERSION },
+    jobs: (lakehouse.jobs ?? []).map((j) => ({
+      name: j.name,
+      mainApplicationFile: j.mainApplicationFile,
+      ...(j.mainClass ? { mainClass: j.mainClass } : {}),
+      type: sparkApplicationType(j.mainApplicationFile),
+      arguments: [...(j.arguments ?? [])],
+      ...(j.layer ? { layer: j.layer } : {}),
+      ...(j.schedule ? { schedule: j.schedule } : {}),
+      driver: { ...DEFAULT_SPARK_DRIVER, ...(j.driver ?? {}) },
+      executor: { ...DEFAULT_SPARK_EXECUTOR, ...(j.executor ?? {}) },
+      executors: j.executors ?? 2,
+      ...(j.dynamicAllocation ? { dynamicAllocation: { ...j.dynamicAllocation } } : {}),
+      retries: j.retries ?? 3,
+    })),
+    retentionDays: lakehouse.retentionDays ?? (prod ? 30 : 7),
+    purview: spec.cloud === 'azure' && (lakehouse.purview ?? true),
   };
 }
 

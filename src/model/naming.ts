@@ -3,7 +3,7 @@
  * model, so Terraform and Kubernetes agree without cross-stack references and a rename happens
  * only when the model changes.
  */
-import type { Cloud, Environment, KedaInstall, Platform, Stage, WorkloadName } from './types';
+import type { Cloud, Environment, KedaInstall, MedallionLayer, Platform, Stage, WorkloadName } from './types';
 import { WORKLOAD_NAMES } from './types';
 
 /** Letters and digits only, lowercased: for names that allow nothing else (ACR, storage accounts). */
@@ -21,9 +21,12 @@ export function containerRegistryName(platformName: string, environmentName: str
   return `acr${alphanumeric(platformName)}${alphanumeric(environmentName)}`;
 }
 
-/** Storage account of a workload: `st<platform><env><workload>`, at most 24 characters (validated). */
+/** What a workload adds to its storage account name: its name, `lake` for the lakehouse (24 characters go fast). */
+const STORAGE_ACCOUNT_SUFFIX: Readonly<Record<WorkloadName, string>> = { edw: 'edw', rag: 'rag', mlops: 'mlops', lakehouse: 'lake' };
+
+/** Storage account of a workload: `st<platform><env><suffix>`, at most 24 characters (validated). */
 export function workloadStorageAccountName(platformName: string, environmentName: string, workload: WorkloadName): string {
-  return `st${alphanumeric(platformName)}${alphanumeric(environmentName)}${workload}`;
+  return `st${alphanumeric(platformName)}${alphanumeric(environmentName)}${STORAGE_ACCOUNT_SUFFIX[workload]}`;
 }
 
 export function defaultAwsStateBucket(platformName: string, accountId: string, region: string): string {
@@ -225,6 +228,46 @@ export interface MlopsNames {
   };
 }
 
+/** Terraform outputs of the `lakehouse` stack the Kubernetes side reads (Azure: the Spark identity's client id). */
+export const LAKEHOUSE_STACK = 'lakehouse';
+export const LAKEHOUSE_OUTPUTS = { sparkClientId: 'lakehouse_spark_client_id' } as const;
+
+/**
+ * Spark on AWS uses IRSA: S3A's WebIdentityTokenCredentialsProvider and the AWS SDK's default chain
+ * (Iceberg's S3FileIO and Glue client) read the web-identity token the IRSA webhook projects into
+ * drivers and executors alike.
+ */
+export const LAKEHOUSE_AWS_IDENTITY: AwsIdentityMechanism = 'irsa';
+
+export interface LakehouseNames {
+  readonly namespace: string;
+  /** Drivers and executors run as this service account (the one bound to the cloud identity). */
+  readonly sparkServiceAccount: string;
+  /** Role and RoleBinding that let the driver manage its executors. */
+  readonly driverRole: string;
+  /** Where each enabled layer's data lives: `s3://<bucket>/<layer>/` or `abfss://<layer>@<account>.dfs.core.windows.net/`. */
+  readonly layerUris: Readonly<Partial<Record<MedallionLayer, string>>>;
+  readonly aws?: {
+    readonly bucket: string;
+    /** The Iceberg catalog's warehouse: the bucket's root (each database has its layer's location). */
+    readonly warehouse: string;
+    /** Glue database per layer: named as the layer. */
+    readonly glueDatabases: Readonly<Partial<Record<MedallionLayer, string>>>;
+    readonly sparkRoleName: string;
+    readonly kmsAlias: string;
+  };
+  readonly azure?: {
+    readonly resourceGroupName: string;
+    readonly storageAccountName: string;
+    /** `<account>.dfs.core.windows.net`: the ABFS host, and the suffix of its per-account Hadoop keys. */
+    readonly dfsHost: string;
+    /** ADLS Gen2 filesystem (container) per layer: named as the layer. */
+    readonly filesystems: Readonly<Partial<Record<MedallionLayer, string>>>;
+    readonly sparkIdentityName: string;
+    readonly purviewAccountName: string;
+  };
+}
+
 export interface EdwNames {
   readonly namespace: string;
   /** Deployment and service account of the consumers. */
@@ -270,6 +313,8 @@ export interface EnvironmentNames {
   readonly rag?: RagNames;
   /** Present when the MLOps platform is enabled. */
   readonly mlops?: MlopsNames;
+  /** Present when the lakehouse is enabled. */
+  readonly lakehouse?: LakehouseNames;
   /** Namespaces the platform creates: its own and one per enabled workload. */
   readonly namespaces: readonly string[];
 }
@@ -418,11 +463,46 @@ function mlopsNames(platformName: string, env: Environment, prefix: string): Mlo
   };
 }
 
+/** The lakehouse bucket: one per environment, a prefix per layer. */
+export function lakehouseBucketName(prefix: string, accountId: string): string {
+  return `${prefix}-lakehouse-${accountId}`;
+}
+
+function lakehouseNames(platformName: string, env: Environment, prefix: string): LakehouseNames | undefined {
+  if (!env.lakehouse) return undefined;
+  const { layers } = env.lakehouse;
+  const byLayer = (value: (layer: MedallionLayer) => string) => Object.fromEntries(layers.map((l) => [l, value(l)])) as Partial<Record<MedallionLayer, string>>;
+  const base = { namespace: workloadNamespace('lakehouse'), sparkServiceAccount: 'spark', driverRole: 'spark-driver' };
+  if (env.cloud === 'aws') {
+    const bucket = lakehouseBucketName(prefix, env.aws!.accountId);
+    return {
+      ...base,
+      layerUris: byLayer((l) => `s3://${bucket}/${l}/`),
+      aws: { bucket, warehouse: `s3://${bucket}/`, glueDatabases: byLayer((l) => l), sparkRoleName: `${prefix}-lakehouse-spark`, kmsAlias: `alias/${prefix}-lakehouse` },
+    };
+  }
+  const storageAccountName = workloadStorageAccountName(platformName, env.name, 'lakehouse');
+  const dfsHost = `${storageAccountName}.dfs.core.windows.net`;
+  return {
+    ...base,
+    layerUris: byLayer((l) => `abfss://${l}@${dfsHost}/`),
+    azure: {
+      resourceGroupName: `rg-${prefix}-lakehouse`,
+      storageAccountName,
+      dfsHost,
+      filesystems: byLayer((l) => l),
+      sparkIdentityName: `id-${prefix}-lakehouse-spark`,
+      purviewAccountName: `pview-${prefix}`,
+    },
+  };
+}
+
 export function namesFor(platform: Pick<Platform, 'name'>, env: Environment): EnvironmentNames {
   const prefix = environmentPrefix(platform.name, env.name);
   const edw = edwNames(platform.name, env, prefix);
   const rag = ragNames(platform.name, env, prefix);
   const mlops = mlopsNames(platform.name, env, prefix);
+  const lakehouse = lakehouseNames(platform.name, env, prefix);
   const namespaces = [PLATFORM_NAMESPACE, ...WORKLOAD_NAMES.filter((w) => env.workloads[w]).map(workloadNamespace)];
   if (env.cloud === 'aws') {
     const accountId = env.aws!.accountId;
@@ -435,6 +515,7 @@ export function namesFor(platform: Pick<Platform, 'name'>, env: Environment): En
       edw,
       rag,
       mlops,
+      lakehouse,
       aws: {
         clusterName: prefix,
         vpcName: prefix,
@@ -463,6 +544,7 @@ export function namesFor(platform: Pick<Platform, 'name'>, env: Environment): En
     edw,
     rag,
     mlops,
+    lakehouse,
     azure: {
       resourceGroupName: `rg-${prefix}`,
       nodeResourceGroupName: `rg-${prefix}-aks-nodes`,

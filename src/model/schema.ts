@@ -114,6 +114,34 @@ const mlopsShape = obj({
   burst: opt(obj({ enabled: req(bool), instanceType: opt(str), vmSize: opt(str), maxNodes: opt(int), lowPriority: opt(bool) })),
 });
 
+const sparkPodShape = obj({ cores: opt(int), memory: opt(str) });
+const layer: Shape = { kind: 'string', oneOf: ['bronze', 'silver', 'gold'] };
+
+const lakehouseShape = obj({
+  enabled: req(bool),
+  layers: opt({ kind: 'array', items: layer }),
+  tableFormat: opt({ kind: 'string', oneOf: ['iceberg', 'delta'] }),
+  spark: opt(obj({ image: req(str), version: opt(str) })),
+  jobs: opt({
+    kind: 'array',
+    items: obj({
+      name: req(str),
+      mainApplicationFile: req(str),
+      mainClass: opt(str),
+      arguments: opt(strings),
+      layer: opt(layer),
+      schedule: opt(str),
+      driver: opt(sparkPodShape),
+      executor: opt(sparkPodShape),
+      executors: opt(int),
+      dynamicAllocation: opt(obj({ minExecutors: req(int), maxExecutors: req(int) })),
+      retries: opt(int),
+    }),
+  }),
+  retentionDays: opt(int),
+  purview: opt(bool),
+});
+
 const environmentShape = obj({
   name: req(str),
   cloud: req({ kind: 'string', oneOf: ['aws', 'azure'] }),
@@ -153,7 +181,7 @@ const environmentShape = obj({
   tags: opt({ kind: 'map', values: str }),
   workloads: opt(
     obj({
-      lakehouse: opt(obj({ enabled: req(bool) })),
+      lakehouse: opt(lakehouseShape),
       mlops: opt(mlopsShape),
       edw: opt(edwShape),
       rag: opt(ragShape),

@@ -3,12 +3,13 @@
  * path of the offending value and what was expected; nothing stops at the first problem.
  * Rules read the raw spec defensively, since they also run on specs whose shape is wrong.
  */
-import { DEFAULT_BEDROCK_EMBEDDING_MODEL, DEFAULT_OPENAI_EMBEDDING, DEFAULT_POD_CIDR, DEFAULT_SERVICE_CIDR, STANDARD_TAG_KEYS, hasRegistryHost } from './defaults';
+import { defaultTableFormat, DEFAULT_BEDROCK_EMBEDDING_MODEL, DEFAULT_OPENAI_EMBEDDING, DEFAULT_POD_CIDR, DEFAULT_SERVICE_CIDR, STANDARD_TAG_KEYS, hasRegistryHost } from './defaults';
 import { EKS_ADDON_VERSIONS, EMBEDDING_DIMENSIONS, KUBERNETES_VERSIONS, REGIONS, describeSize } from './catalog';
 import { cidrsOverlap, formatCidr, hasHostBits, parseCidr, type Cidr } from './cidr';
-import { defaultAwsStateBucket, defaultAzureStateStorageAccount, keyVaultName, workloadStorageAccountName } from './naming';
+import { defaultAwsStateBucket, defaultAzureStateStorageAccount, environmentPrefix, keyVaultName, lakehouseBucketName, workloadStorageAccountName } from './naming';
 import type { Problem } from './problems';
-import type { Cloud, EnvironmentSpec, NodePoolSpec, PlatformSpec } from './types';
+import type { Cloud, EnvironmentSpec, NodePoolSpec, PlatformSpec, WorkloadName } from './types';
+import { MEDALLION_LAYERS } from './types';
 
 const PLATFORM_NAME = /^[a-z][a-z0-9]{1,7}$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -80,6 +81,7 @@ export function validatePlatform(spec: PlatformSpec): Problem[] {
       networks.push({ index: i, name: String(env.name), cidr });
     }
   });
+  checkLakehouseCatalogs(environments, report);
   return problems;
 }
 
@@ -113,6 +115,7 @@ function validateEnvironment(env: EnvironmentSpec, base: string, platformName: s
   validateEdw(env, base, platformName, cloud, report);
   validateRag(env, base, platformName, cloud, report);
   validateMlops(env, base, platformName, cloud, report);
+  validateLakehouse(env, base, platformName, cloud, report);
 }
 
 function isCron(schedule: string): boolean {
@@ -145,7 +148,7 @@ function checkImage(env: EnvironmentSpec, image: unknown, path: string, cloud: C
 }
 
 /** A storage account name derived for a workload must fit Azure's 24 characters. */
-function checkWorkloadStorageAccount(env: EnvironmentSpec, at: string, platformName: string, workload: 'edw' | 'rag' | 'mlops', cloud: Cloud | undefined, report: Report): void {
+function checkWorkloadStorageAccount(env: EnvironmentSpec, at: string, platformName: string, workload: WorkloadName, cloud: Cloud | undefined, report: Report): void {
   if (cloud !== 'azure' || !platformName || !isString(env.name)) return;
   const account = workloadStorageAccountName(platformName, env.name, workload);
   const problem = storageAccountNameProblem(account);
@@ -293,6 +296,108 @@ function validateMlops(env: EnvironmentSpec, base: string, platformName: string,
     const kv = keyVaultName(platformName, env.name, 'ml');
     if (!/^[a-z][a-z0-9-]{1,22}[a-z0-9]$/.test(kv)) report(at, `the derived Key Vault name ${q(kv)} must be 3–24 characters; use a shorter environment or platform name`);
   }
+}
+
+const SPARK_MEMORY = /^\d+[kmgt]$/;
+const SPARK_VERSION = /^(\d+)\.\d+\.\d+$/;
+const JAVA_CLASS = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/;
+
+function validateLakehouse(env: EnvironmentSpec, base: string, platformName: string, cloud: Cloud | undefined, report: Report): void {
+  const lakehouse = env.workloads?.lakehouse;
+  if (!lakehouse || typeof lakehouse !== 'object' || lakehouse.enabled !== true) return;
+  const at = `${base}.workloads.lakehouse`;
+
+  if (!lakehouse.spark) report(`${at}.spark`, 'is required when lakehouse is enabled (at least the Spark image, pinned by tag or digest)');
+  checkImage(env, lakehouse.spark?.image, `${at}.spark.image`, cloud, report);
+  const version = lakehouse.spark?.version;
+  if (isString(version)) {
+    const m = SPARK_VERSION.exec(version);
+    if (!m) report(`${at}.spark.version`, `${q(version)} is not a Spark version (major.minor.patch, e.g. 4.0.1)`);
+    else if (cloud === 'azure' && Number(m[1]) < 4)
+      report(`${at}.spark.version`, `${q(version)}: on Azure Spark must be 4.0 or later (its Hadoop 3.4.1 ABFS driver is the first to take workload identity tokens)`);
+  }
+
+  if (isString(lakehouse.tableFormat) && cloud && lakehouse.tableFormat !== defaultTableFormat(cloud)) {
+    const why =
+      cloud === 'aws'
+        ? 'on AWS the catalog is Glue, which serves Iceberg tables to open-source Spark; Delta would need a Hive metastore'
+        : 'on Azure tables are Delta by path on ADLS Gen2; Iceberg would need a catalog service the platform does not run';
+    report(`${at}.tableFormat`, `${q(lakehouse.tableFormat)} is not supported: ${why}`);
+  }
+
+  const layers = Array.isArray(lakehouse.layers) ? lakehouse.layers : [...MEDALLION_LAYERS];
+  if (Array.isArray(lakehouse.layers)) {
+    if (lakehouse.layers.length === 0) report(`${at}.layers`, 'must list at least one layer (bronze, silver, gold)');
+    lakehouse.layers.forEach((l, i) => {
+      if (lakehouse.layers!.indexOf(l) !== i) report(`${at}.layers[${i}]`, `${q(l)} is listed twice`);
+    });
+  }
+
+  const names = new Set<string>();
+  (Array.isArray(lakehouse.jobs) ? lakehouse.jobs : []).forEach((job, j) => {
+    const jat = `${at}.jobs[${j}]`;
+    if (!job || typeof job !== 'object') return;
+    if (isString(job.name)) {
+      // The operator names the driver pod `<name>-driver` and its UI service `<name>-ui-svc`; a scheduled run adds a timestamp.
+      if (!DNS_LABEL.test(job.name) || job.name.length > 40) report(`${jat}.name`, `${q(job.name)} must be a DNS-1123 label of at most 40 characters`);
+      if (names.has(job.name)) report(`${jat}.name`, `${q(job.name)} is used twice`);
+      names.add(job.name);
+    }
+    const file = job.mainApplicationFile;
+    if (isString(file)) {
+      const schemes = ['local://', ...(cloud === 'aws' ? ['s3a://'] : cloud === 'azure' ? ['abfss://'] : [])];
+      if (!schemes.some((s) => file.startsWith(s) && file.length > s.length))
+        report(`${jat}.mainApplicationFile`, `${q(file)} must start with ${schemes.join(' or ')} (a file in the image${cloud ? ' or in the lakehouse storage' : ''})`);
+      const jar = file.endsWith('.jar');
+      if (!jar && !file.endsWith('.py') && !file.endsWith('.R')) report(`${jat}.mainApplicationFile`, `${q(file)} must be a .py, .R or .jar file`);
+      if (jar && !job.mainClass) report(`${jat}.mainClass`, 'is required for a .jar application');
+      if (!jar && job.mainClass !== undefined) report(`${jat}.mainClass`, 'is only for a .jar application; remove it');
+    }
+    if (isString(job.mainClass) && !JAVA_CLASS.test(job.mainClass)) report(`${jat}.mainClass`, `${q(job.mainClass)} is not a Java class name`);
+    if (isString(job.layer) && !layers.includes(job.layer)) report(`${jat}.layer`, `${q(job.layer)} is not one of layers (${layers.join(', ')})`);
+    if (isString(job.schedule) && !isCron(job.schedule)) report(`${jat}.schedule`, `${q(job.schedule)} is not a 5-field cron schedule (e.g. "0 3 * * *")`);
+    for (const role of ['driver', 'executor'] as const) {
+      const pod = job[role];
+      if (!pod || typeof pod !== 'object') continue;
+      checkRange(pod.cores, `${jat}.${role}.cores`, 1, 64, report);
+      if (isString(pod.memory) && !SPARK_MEMORY.test(pod.memory)) report(`${jat}.${role}.memory`, `${q(pod.memory)} is not a Spark memory size (e.g. 512m, 4g)`);
+    }
+    checkRange(job.executors, `${jat}.executors`, 1, 1000, report);
+    const dyn = job.dynamicAllocation;
+    if (dyn && typeof dyn === 'object') {
+      if (job.executors !== undefined) report(`${jat}.executors`, 'is the fixed executor count; with dynamicAllocation set minExecutors and maxExecutors instead');
+      checkRange(dyn.minExecutors, `${jat}.dynamicAllocation.minExecutors`, 0, 1000, report);
+      checkRange(dyn.maxExecutors, `${jat}.dynamicAllocation.maxExecutors`, 1, 1000, report);
+      if (isInt(dyn.minExecutors) && isInt(dyn.maxExecutors) && dyn.minExecutors > dyn.maxExecutors)
+        report(`${jat}.dynamicAllocation.minExecutors`, `${dyn.minExecutors} is greater than maxExecutors ${dyn.maxExecutors}`);
+    }
+    checkRange(job.retries, `${jat}.retries`, 0, 20, report);
+  });
+
+  checkRange(lakehouse.retentionDays, `${at}.retentionDays`, 1, 365, report);
+  if (lakehouse.purview !== undefined && cloud === 'aws') report(`${at}.purview`, 'is for Azure; on AWS the catalog is Glue');
+  checkWorkloadStorageAccount(env, at, platformName, 'lakehouse', cloud, report);
+  if (cloud === 'aws' && platformName && isString(env.name) && isString(env.aws?.accountId)) {
+    const bucket = lakehouseBucketName(environmentPrefix(platformName, env.name), env.aws.accountId);
+    const problem = s3BucketNameProblem(bucket);
+    if (problem) report(at, `the derived bucket name ${q(bucket)} ${problem}; use a shorter environment or platform name`);
+  }
+}
+
+/** Glue databases are named after the layers, so two AWS lakehouses must not share an account and region. */
+function checkLakehouseCatalogs(environments: EnvironmentSpec[], report: Report): void {
+  const seen = new Map<string, number>();
+  environments.forEach((env, i) => {
+    if (!env || env.cloud !== 'aws' || env.workloads?.lakehouse?.enabled !== true || !isString(env.aws?.accountId)) return;
+    const key = `${env.aws.accountId} ${env.region}`;
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, i);
+    else
+      report(
+        `environments[${i}].workloads.lakehouse`,
+        `environments[${first}] already has a lakehouse in account ${env.aws.accountId}, ${env.region}: the Glue databases (bronze, silver, gold) would clash; use another account or region`,
+      );
+  });
 }
 
 function validateEdw(env: EnvironmentSpec, base: string, platformName: string, cloud: Cloud | undefined, report: Report): void {

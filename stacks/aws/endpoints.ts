@@ -10,7 +10,8 @@
  *     workload role of the platform uses (Pod Identity does not go through STS);
  *   - `bedrock-runtime` (when the RAG platform is enabled), with an endpoint policy that allows only
  *     InvokeModel / InvokeModelWithResponseStream on the model's foundation-model ARNs, by principals
- *     of this account (defence in depth behind the RAG API role's own policy).
+ *     of this account (defence in depth behind the RAG API role's own policy);
+ *   - `glue` (when the lakehouse is enabled): the Iceberg catalog calls of Spark drivers and executors.
  */
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
@@ -28,7 +29,7 @@ export const ALWAYS_INTERFACE_ENDPOINTS = ['sts', 'eks-auth'] as const;
 export interface AwsEndpoints {
   readonly s3Gateway: VpcEndpoint;
   readonly securityGroup: SecurityGroup;
-  /** Keyed by service (`sts`, `eks-auth`, `bedrock-runtime`). */
+  /** Keyed by service (`sts`, `eks-auth`, `bedrock-runtime`, `glue`). */
   readonly interfaces: Readonly<Record<string, VpcEndpoint>>;
 }
 
@@ -94,6 +95,9 @@ export function buildEndpoints(stack: PlatformStack, network: AwsNetwork): AwsEn
       ]),
     );
   }
+
+  // The Glue Data Catalog, Iceberg's catalog: table commits stay inside the VPC.
+  if (env.lakehouse) interfaces.glue = interfaceEndpoint('glue');
 
   return { s3Gateway, securityGroup, interfaces };
 }

@@ -1,6 +1,6 @@
 /**
  * AWS stacks of one environment: the `platform` stack holding the network and cluster layers, and
- * one stack per workload that has cloud resources of its own (`edw`, `rag`, `mlops`). Every layer
+ * one stack per workload that has cloud resources of its own (`edw`, `rag`, `mlops`, `lakehouse`). Every layer
  * creates its resources with the stack as scope, so construct ids are Terraform logical ids (no
  * path hashes).
  */
@@ -12,6 +12,7 @@ import { buildEdwStack } from './edw';
 import { buildEndpoints } from './endpoints';
 import { buildKeda } from './keda';
 import { buildKarpenter } from './karpenter';
+import { buildLakehouseStack } from './lakehouse';
 import { buildMlopsStack } from './mlops';
 import { buildNetwork } from './network';
 import { buildNodeGroups } from './node-groups';
@@ -54,5 +55,6 @@ export function buildAwsStacks(app: App, ctx: EnvironmentContext): PlatformStack
   if (ctx.env.edw) stacks.push(buildEdwStack(app, ctx));
   if (ctx.env.rag) stacks.push(buildRagStack(app, ctx));
   if (ctx.env.mlops) stacks.push(buildMlopsStack(app, ctx));
+  if (ctx.env.lakehouse) stacks.push(buildLakehouseStack(app, ctx));
   return stacks;
 }

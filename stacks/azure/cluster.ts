@@ -122,8 +122,10 @@ export function addCluster(stack: PlatformStack, network: NetworkLayer, monitori
       autoScalingEnabled: true,
       minCount: system.min,
       maxCount: system.max,
-      // Adds the CriticalAddonsOnly=true:NoSchedule taint: only add-ons and tolerating operators run here.
-      onlyCriticalAddonsEnabled: true,
+      // Untainted, like the EKS system node group: the cluster's on-demand CPU capacity for add-ons, operators,
+      // APIs and Spark drivers (Spot and GPU pools are tainted). With CriticalAddonsOnly, pods that must not run
+      // on Spot would have no node at all; priority classes keep platform pods first.
+      onlyCriticalAddonsEnabled: false,
       zones: nodeZones(env),
       nodeLabels: { [POOL_LABEL]: SYSTEM_POOL_NAME, [CAPACITY_LABEL]: 'on-demand' },
       upgradeSettings: { maxSurge: '33%', drainTimeoutInMinutes: 30, nodeSoakDurationInMinutes: 0 },

@@ -4,6 +4,7 @@ import type { EnvironmentContext } from '../../src/model/context';
 import { PlatformStack } from '../constructs/platform-stack';
 import { addCluster } from './cluster';
 import { buildAzureEdwStack } from './edw';
+import { buildAzureLakehouseStack } from './lakehouse';
 import { buildAzureMlopsStack } from './mlops';
 import { addClusterMonitoring, addMonitoring } from './monitoring';
 import { addNetwork } from './network';
@@ -18,7 +19,7 @@ export const AZURE_PLATFORM_STACK = 'platform';
 
 /**
  * Azure stacks of one environment: `platform` holds the network and cluster layers and the shared private
- * DNS zones; each enabled workload (`edw`, `rag`, `mlops`) its own resources, in a state of its own.
+ * DNS zones; each enabled workload (`edw`, `rag`, `mlops`, `lakehouse`) its own resources, in a state of its own.
  */
 export function buildAzureStacks(app: App, ctx: EnvironmentContext): PlatformStack[] {
   const stack = new PlatformStack(app, AZURE_PLATFORM_STACK, ctx);
@@ -48,5 +49,6 @@ export function buildAzureStacks(app: App, ctx: EnvironmentContext): PlatformSta
   if (ctx.env.edw) stacks.push(buildAzureEdwStack(app, ctx));
   if (ctx.env.rag) stacks.push(buildAzureRagStack(app, ctx));
   if (ctx.env.mlops) stacks.push(buildAzureMlopsStack(app, ctx));
+  if (ctx.env.lakehouse) stacks.push(buildAzureLakehouseStack(app, ctx));
   return stacks;
 }

@@ -49,6 +49,9 @@ export const PRIVATE_DNS_ZONES = {
   /** Azure ML workspace (`amlworkspace` sub-resource): its API and its notebooks endpoints. */
   amlapi: 'privatelink.api.azureml.ms',
   amlnotebooks: 'privatelink.notebooks.azure.net',
+  /** Microsoft Purview (lakehouse catalog): its account API (`account`) and its portal (`portal`). */
+  purview: 'privatelink.purview.azure.com',
+  purviewportal: 'privatelink.purviewstudio.azure.com',
 } as const;
 export type PrivateDnsZoneKey = keyof typeof PRIVATE_DNS_ZONES;
 const ALL_KEYS = Object.keys(PRIVATE_DNS_ZONES) as PrivateDnsZoneKey[];

@@ -105,6 +105,8 @@ const CUSTOM_RESOURCE_SERVICE_ACCOUNTS: Record<string, string[][]> = {
   Milvus: [['spec', 'components', 'serviceAccountName']],
   InferenceService: [['spec', 'predictor', 'serviceAccountName']],
   SeldonDeployment: [['spec', 'predictors', '*', 'componentSpecs', '*', 'spec', 'serviceAccountName']],
+  SparkApplication: [['spec', 'driver', 'serviceAccount'], ['spec', 'executor', 'serviceAccount']],
+  ScheduledSparkApplication: [['spec', 'template', 'driver', 'serviceAccount'], ['spec', 'template', 'executor', 'serviceAccount']],
 };
 
 /** Values at a path whose `*` segments fan out over lists. */

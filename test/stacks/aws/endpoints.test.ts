@@ -15,21 +15,21 @@ function withoutRag(): PlatformSpec {
   return spec;
 }
 
+/** `${aws_subnet.private_subnet_<i>.id}` for every private subnet of the rendered stack. */
+const privateSubnetIds = (json: Json) =>
+  Object.keys(of(json, 'aws_subnet'))
+    .filter((id) => id.startsWith('private_subnet_'))
+    .sort()
+    .map((id) => ref(`aws_subnet.${id}.id`));
+
 describe('aws VPC endpoints (platform stack)', () => {
   const dev = render('aws-dev');
   const prod = render('aws-prod');
 
-  /** `${aws_subnet.private_subnet_<i>.id}` for every private subnet of the rendered stack. */
-  const privateSubnetIds = (json: Json) =>
-    Object.keys(of(json, 'aws_subnet'))
-      .filter((id) => id.startsWith('private_subnet_'))
-      .sort()
-      .map((id) => ref(`aws_subnet.${id}.id`));
-
-  it('has exactly the S3 gateway and the sts, eks-auth and bedrock-runtime interface endpoints', () => {
+  it('has exactly the S3 gateway and the sts, eks-auth, bedrock-runtime and glue interface endpoints', () => {
     for (const r of [dev, prod]) {
       const endpoints = of(r.platform, 'aws_vpc_endpoint');
-      expect(Object.keys(endpoints).sort()).toEqual(['bedrock_runtime_endpoint', 'eks_auth_endpoint', 's3_gateway_endpoint', 'sts_endpoint']);
+      expect(Object.keys(endpoints).sort()).toEqual(['bedrock_runtime_endpoint', 'eks_auth_endpoint', 'glue_endpoint', 's3_gateway_endpoint', 'sts_endpoint']);
       for (const e of Object.values(endpoints)) expect(e.vpc_id).toBe(ref('aws_vpc.vpc.id'));
     }
   });
@@ -135,13 +135,35 @@ describe('aws VPC endpoints (platform stack)', () => {
   });
 });
 
+describe('lakehouse', () => {
+  it('gets a private Glue endpoint (the Iceberg catalog) in the private subnets, only where enabled', () => {
+    for (const envName of ['aws-dev', 'aws-prod']) {
+      const r = render(envName);
+      expect(of(r.platform, 'aws_vpc_endpoint').glue_endpoint).toEqual({
+        vpc_id: ref('aws_vpc.vpc.id'),
+        service_name: `com.amazonaws.${r.env.region}.glue`,
+        vpc_endpoint_type: 'Interface',
+        private_dns_enabled: true,
+        subnet_ids: privateSubnetIds(r.platform),
+        security_group_ids: [SG_ID],
+        tags: { Name: `${r.names.prefix}-glue` },
+      });
+    }
+    const spec: PlatformSpec = structuredClone(defaultPlatform);
+    for (const env of spec.environments) env.workloads!.lakehouse = { enabled: false };
+    const r = render('aws-prod', spec);
+    expect(r.stackNames).not.toContain('lakehouse');
+    expect(of(r.platform, 'aws_vpc_endpoint').glue_endpoint).toBeUndefined();
+  });
+});
+
 describe('RAG disabled', () => {
   const spec = withoutRag();
   it('renders no bedrock-runtime endpoint and no rag stack, but keeps S3, STS and EKS Auth', () => {
     for (const envName of ['aws-dev', 'aws-prod']) {
       const r = render(envName, spec);
       expect(r.stackNames).not.toContain('rag');
-      expect(Object.keys(of(r.platform, 'aws_vpc_endpoint')).sort()).toEqual(['eks_auth_endpoint', 's3_gateway_endpoint', 'sts_endpoint']);
+      expect(Object.keys(of(r.platform, 'aws_vpc_endpoint')).sort()).toEqual(['eks_auth_endpoint', 'glue_endpoint', 's3_gateway_endpoint', 'sts_endpoint']);
       expect(JSON.stringify(r.platform)).not.toMatch(/bedrock/);
     }
   });

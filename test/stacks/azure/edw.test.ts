@@ -28,14 +28,14 @@ const platformIds = (envName: string) => {
 
 describe('azure edw stack: stacks and terraform settings', () => {
   it('is a second stack after platform in every Azure env with EDW enabled', () => {
-    expect(Object.keys(devStacks)).toEqual(['platform', 'edw', 'rag', 'mlops']);
-    expect(Object.keys(prodStacks)).toEqual(['platform', 'edw', 'rag', 'mlops']);
+    expect(Object.keys(devStacks)).toEqual(['platform', 'edw', 'rag', 'mlops', 'lakehouse']);
+    expect(Object.keys(prodStacks)).toEqual(['platform', 'edw', 'rag', 'mlops', 'lakehouse']);
   });
 
   it('is not built when EDW is disabled', () => {
     const spec = withEnv('azure-prod', (e) => ({ ...e, workloads: { ...e.workloads, edw: { enabled: false } } }));
     const stacks = renderStacks('azure-prod', spec);
-    expect(Object.keys(stacks)).toEqual(['platform', 'rag', 'mlops']);
+    expect(Object.keys(stacks)).toEqual(['platform', 'rag', 'mlops', 'lakehouse']);
     expect(block(one(stacks.platform, 'azurerm_kubernetes_cluster', 'kubernetes_cluster').workload_autoscaler_profile)).toBeUndefined();
     // The default model itself is untouched.
     expect(defaultPlatform.environments.find((e) => e.name === 'azure-prod')!.workloads!.edw!.enabled).toBe(true);

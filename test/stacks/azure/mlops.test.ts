@@ -41,12 +41,12 @@ const container = (name: string) => ref('azurerm_storage_container', `${name}_co
 const DB_PASSWORD = '${local.db_admin_password}';
 
 describe('azure mlops stack: stacks and terraform settings', () => {
-  it('is built after the other workloads in every Azure env with MLOps enabled, not at all when disabled', () => {
-    expect(Object.keys(devStacks)).toEqual(['platform', 'edw', 'rag', 'mlops']);
-    expect(Object.keys(prodStacks)).toEqual(['platform', 'edw', 'rag', 'mlops']);
+  it('is built after edw and rag in every Azure env with MLOps enabled, not at all when disabled', () => {
+    expect(Object.keys(devStacks)).toEqual(['platform', 'edw', 'rag', 'mlops', 'lakehouse']);
+    expect(Object.keys(prodStacks)).toEqual(['platform', 'edw', 'rag', 'mlops', 'lakehouse']);
     const spec = withEnv('azure-dev', (e) => ({ ...e, workloads: { ...e.workloads, mlops: { enabled: false } } }));
     const stacks = renderStacks('azure-dev', spec);
-    expect(Object.keys(stacks)).toEqual(['platform', 'edw', 'rag']);
+    expect(Object.keys(stacks)).toEqual(['platform', 'edw', 'rag', 'lakehouse']);
     // Nor the platform prerequisites: no delegated subnet, no PostgreSQL zone.
     expect(resources(stacks.platform, 'azurerm_subnet').subnet_database).toBeUndefined();
     expect(resources(stacks.platform, 'azurerm_private_dns_zone').private_dns_zone_postgres).toBeUndefined();

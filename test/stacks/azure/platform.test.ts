@@ -5,7 +5,7 @@ import { defaultPlatform, EXAMPLE_AZURE_ADMIN_GROUP, EXAMPLE_AZURE_SUBSCRIPTION,
 
 function renderPlatform(envName: string, spec: PlatformSpec = defaultPlatform): Json {
   const { stackNames, stacks } = renderEnvironment(envName, spec);
-  expect(stackNames).toEqual(['platform', 'edw', 'rag', 'mlops']);
+  expect(stackNames).toEqual(['platform', 'edw', 'rag', 'mlops', 'lakehouse']);
   return stacks.platform;
 }
 
@@ -227,7 +227,7 @@ describe('azure platform stack: AKS cluster', () => {
     });
   });
 
-  it('runs only critical add-ons on an autoscaling, zonal system pool in the system subnet', () => {
+  it('runs an untainted (on-demand, not critical-add-ons-only) autoscaling, zonal system pool in the system subnet', () => {
     const pool = block(cluster(prod).default_node_pool);
     expect(pool).toMatchObject({
       name: 'system',
@@ -235,7 +235,7 @@ describe('azure platform stack: AKS cluster', () => {
       auto_scaling_enabled: true,
       min_count: 3,
       max_count: 5,
-      only_critical_addons_enabled: true,
+      only_critical_addons_enabled: false,
       zones: ['1', '2', '3'],
       vnet_subnet_id: ref('azurerm_subnet', 'subnet_system', 'id'),
     });
@@ -418,6 +418,8 @@ describe('azure platform stack: output hygiene', () => {
       'azurerm_private_dns_zone.private_dns_zone_dfs',
       'azurerm_private_dns_zone.private_dns_zone_openai',
       'azurerm_private_dns_zone.private_dns_zone_postgres',
+      'azurerm_private_dns_zone.private_dns_zone_purview',
+      'azurerm_private_dns_zone.private_dns_zone_purviewportal',
       'azurerm_private_dns_zone.private_dns_zone_queue',
       'azurerm_private_dns_zone.private_dns_zone_table',
       'azurerm_private_dns_zone.private_dns_zone_vault',
@@ -428,6 +430,8 @@ describe('azure platform stack: output hygiene', () => {
       'azurerm_private_dns_zone_virtual_network_link.private_dns_zone_virtual_network_link_dfs',
       'azurerm_private_dns_zone_virtual_network_link.private_dns_zone_virtual_network_link_openai',
       'azurerm_private_dns_zone_virtual_network_link.private_dns_zone_virtual_network_link_postgres',
+      'azurerm_private_dns_zone_virtual_network_link.private_dns_zone_virtual_network_link_purview',
+      'azurerm_private_dns_zone_virtual_network_link.private_dns_zone_virtual_network_link_purviewportal',
       'azurerm_private_dns_zone_virtual_network_link.private_dns_zone_virtual_network_link_queue',
       'azurerm_private_dns_zone_virtual_network_link.private_dns_zone_virtual_network_link_table',
       'azurerm_private_dns_zone_virtual_network_link.private_dns_zone_virtual_network_link_vault',

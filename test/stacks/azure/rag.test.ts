@@ -33,19 +33,21 @@ const ZONES = {
   vault: 'privatelink.vaultcore.azure.net',
   amlapi: 'privatelink.api.azureml.ms',
   amlnotebooks: 'privatelink.notebooks.azure.net',
+  purview: 'privatelink.purview.azure.com',
+  purviewportal: 'privatelink.purviewstudio.azure.com',
 };
 const container = (role: string) => ref('azurerm_storage_container', `${role}_container`, 'id');
 
 describe('azure rag stack: stacks and terraform settings', () => {
   it('is built after platform and edw in every Azure env with RAG enabled', () => {
-    expect(Object.keys(devStacks)).toEqual(['platform', 'edw', 'rag', 'mlops']);
-    expect(Object.keys(prodStacks)).toEqual(['platform', 'edw', 'rag', 'mlops']);
+    expect(Object.keys(devStacks)).toEqual(['platform', 'edw', 'rag', 'mlops', 'lakehouse']);
+    expect(Object.keys(prodStacks)).toEqual(['platform', 'edw', 'rag', 'mlops', 'lakehouse']);
   });
 
   it('is not built, and no OpenAI zone is created in dev, when RAG is disabled', () => {
     const spec = withEnv('azure-dev', (e) => ({ ...e, workloads: { ...e.workloads, rag: { enabled: false } } }));
     const stacks = renderStacks('azure-dev', spec);
-    expect(Object.keys(stacks)).toEqual(['platform', 'edw', 'mlops']);
+    expect(Object.keys(stacks)).toEqual(['platform', 'edw', 'mlops', 'lakehouse']);
     // Only the PostgreSQL zone of the mlops stack's Flexible Server is left in dev.
     expect(Object.keys(resources(stacks.platform, 'azurerm_private_dns_zone'))).toEqual(['private_dns_zone_postgres']);
   });

@@ -1,5 +1,8 @@
 /**
- * Per-cloud placement of the consumers on Spot capacity.
+ * Per-cloud placement of interruptible pods (EDW consumers, Spark executors) on Spot capacity, and of
+ * pods that must not be interrupted (Spark drivers) on on-demand capacity.
+ *
+ * Spot:
  * - AWS: required node affinity on the pool label of the model's spot pools, so Karpenter
  *   provisions from those NodePools (charts/platform/karpenter.ts labels their nodes).
  * - Azure: AKS labels Spot nodes `kubernetes.azure.com/scalesetpriority=spot` and taints them with
@@ -9,7 +12,7 @@
  */
 import type { Affinity, Toleration } from 'cdk8s-plus-28/lib/imports/k8s';
 import type { EnvironmentContext } from '../../src/model/context';
-import { AZURE_SPOT_TAINT, POOL_LABEL } from '../../src/model/scheduling';
+import { AZURE_SPOT_TAINT, CAPACITY_LABEL, POOL_LABEL } from '../../src/model/scheduling';
 
 export interface Placement {
   readonly affinity?: Affinity;
@@ -29,4 +32,13 @@ export function spotPlacement(ctx: EnvironmentContext): Placement {
 
 function requiredNodeAffinity(matchExpressions: { key: string; operator: string; values: string[] }[]): Affinity {
   return { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions }] } } };
+}
+
+/**
+ * On-demand nodes: required affinity on the capacity label every pool carries. That selects the system
+ * pool (node group on AWS, default pool on AKS) and on-demand GPU pools, whose GPU taint keeps CPU pods
+ * off; Karpenter's Spot NodePools label their nodes `spot` even when they fall back to on-demand.
+ */
+export function onDemandPlacement(): Placement {
+  return { affinity: requiredNodeAffinity([{ key: CAPACITY_LABEL, operator: 'In', values: ['on-demand'] }]) };
 }

@@ -1,0 +1,215 @@
+/**
+ * The lakehouse's Kubernetes side, written once for both clouds: the Spark service account bound to
+ * the cloud identity, the Role the driver needs to run its executors, a SparkApplication per job (a
+ * ScheduledSparkApplication where the job has a schedule) and the NetworkPolicies of the Spark pods.
+ * The per-cloud parts are small functions in this folder: spark-conf.ts (catalog, warehouse,
+ * credentials), identity.ts, network.ts; placement is charts/lib/scheduling.ts.
+ *
+ * - Drivers on on-demand nodes (losing a driver loses the run); executors on Spot with the pools'
+ *   tolerations, decommissioned gracefully on interruption (spark-conf.ts).
+ * - Pods run as the Spark images' non-root user with a read-only root filesystem; /tmp and the work
+ *   directory are emptyDirs (Spark adds its own emptyDir local dirs).
+ * - Only the driver mounts an API token (through its pod template): executors run as the same service
+ *   account for the cloud identity but cannot use the driver's Role.
+ * - A failed run is retried (restartPolicy OnFailure); a one-off application is not garbage collected,
+ *   so a GitOps agent does not re-create and re-run it.
+ *
+ * The namespace, its default deny and DNS egress come from the platform chart.
+ */
+import type { App } from 'cdk8s';
+import { KubeNetworkPolicy, KubeRole, KubeRoleBinding, KubeServiceAccount, type EnvVar, type PodSecurityContext, type SecurityContext, type VolumeMount } from 'cdk8s-plus-28/lib/imports/k8s';
+import type { EnvironmentContext } from '../../src/model/context';
+import { PRIORITY_CLASSES } from '../../src/model/scheduling';
+import { AppChart, enabledWorkloadNames, standardLabels } from '../lib/app-chart';
+import type { IdentityBinding } from '../lib/identity';
+import { COMPONENT_LABEL, NAME_LABEL } from '../lib/labels';
+import { tcp } from '../lib/network';
+import { envVars, scaleQuantity } from '../lib/pod';
+import { onDemandPlacement, spotPlacement } from '../lib/scheduling';
+import { sparkClientId, sparkIdentity } from './identity';
+import { sparkCloudEgress } from './network';
+import { SPARK_PORTS, sparkConf, type SparkJob } from './spark-conf';
+import { ScheduledSparkApplication, SparkApplication, type SparkApplicationSpec, type SparkEmptyDirVolume, type SparkPodSpec } from './spark-types';
+
+export const LAKEHOUSE_APP = 'lakehouse';
+/** The user (and group) of the apache/spark images. */
+export const SPARK_UID = 185;
+export const SPARK_NAME = 'spark';
+export const SPARK_INGRESS_POLICY = 'spark-ingress';
+export const SPARK_EGRESS_POLICY = 'spark-egress';
+/** Seconds between retries of a failed run, and of a failed submission. */
+export const RETRY_INTERVALS = { run: 300, submission: 60 } as const;
+
+export const SPARK_POD_SECURITY_CONTEXT: PodSecurityContext = {
+  runAsNonRoot: true,
+  runAsUser: SPARK_UID,
+  runAsGroup: SPARK_UID,
+  fsGroup: SPARK_UID,
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+export const SPARK_CONTAINER_SECURITY_CONTEXT: SecurityContext = {
+  runAsNonRoot: true,
+  runAsUser: SPARK_UID,
+  runAsGroup: SPARK_UID,
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  privileged: false,
+  capabilities: { drop: ['ALL'] },
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+
+/** Bounded, so a runaway job is evicted instead of filling the node's disk; shuffle and spills go to Spark's own local dirs. */
+const SPARK_VOLUMES: SparkEmptyDirVolume[] = [
+  { name: 'tmp', emptyDir: { sizeLimit: '1Gi' } },
+  { name: 'work-dir', emptyDir: { sizeLimit: '2Gi' } },
+];
+const SPARK_MOUNTS: VolumeMount[] = [
+  { name: 'tmp', mountPath: '/tmp' },
+  { name: 'work-dir', mountPath: '/opt/spark/work-dir' },
+];
+
+/** What the driver does to run its executors: their pods and the ConfigMaps and Services Spark creates for them. */
+export const DRIVER_RULES = [
+  { apiGroups: [''], resources: ['pods'], verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'watch'] },
+  { apiGroups: [''], resources: ['configmaps', 'services'], verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'watch'] },
+];
+
+export class LakehouseChart extends AppChart {
+  private readonly binding: IdentityBinding;
+
+  constructor(app: App, ctx: EnvironmentContext) {
+    const names = enabledWorkloadNames(ctx, 'lakehouse');
+    super(app, LAKEHOUSE_APP, ctx, names.namespace);
+    this.binding = sparkIdentity(ctx);
+
+    const annotations = this.binding.serviceAccountAnnotations;
+    new KubeServiceAccount(this, 'serviceaccount-spark', {
+      metadata: { name: names.sparkServiceAccount, annotations },
+      // The driver's pod template mounts a token; executors need none.
+      automountServiceAccountToken: false,
+    });
+    new KubeRole(this, 'role-spark-driver', { metadata: { name: names.driverRole }, rules: DRIVER_RULES });
+    new KubeRoleBinding(this, 'rolebinding-spark-driver', {
+      metadata: { name: names.driverRole },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: names.driverRole },
+      subjects: [{ kind: 'ServiceAccount', name: names.sparkServiceAccount, namespace: names.namespace }],
+    });
+
+    for (const job of ctx.env.lakehouse!.jobs) this.application(job);
+    this.networkPolicies();
+  }
+
+  private get names() {
+    return this.ctx.names.lakehouse!;
+  }
+
+  private get sparkSelector(): Record<string, string> {
+    return { [NAME_LABEL]: SPARK_NAME };
+  }
+
+  private podLabels(role: 'driver' | 'executor', job: SparkJob): Record<string, string> {
+    return { ...standardLabels(this.ctx, LAKEHOUSE_APP), ...this.sparkSelector, [COMPONENT_LABEL]: role, 'platform-synth.io/spark-job': job.name, ...this.binding.podLabels };
+  }
+
+  private env(): EnvVar[] {
+    const { env } = this.ctx;
+    const vars: Record<string, string> = {};
+    for (const layer of env.lakehouse!.layers) vars[`LAKEHOUSE_${layer.toUpperCase()}_URI`] = this.names.layerUris[layer]!;
+    if (env.cloud === 'aws') vars.AWS_REGION = env.region;
+    return envVars(vars);
+  }
+
+  private pod(role: 'driver' | 'executor', job: SparkJob): SparkPodSpec {
+    const size = job[role];
+    const placement = role === 'driver' ? onDemandPlacement() : spotPlacement(this.ctx);
+    return {
+      cores: size.cores,
+      coreLimit: scaleQuantity(String(size.cores), 2),
+      memory: size.memory,
+      serviceAccount: this.names.sparkServiceAccount,
+      labels: this.podLabels(role, job),
+      priorityClassName: PRIORITY_CLASSES.batch,
+      ...(placement.affinity ? { affinity: placement.affinity } : {}),
+      ...(placement.tolerations ? { tolerations: placement.tolerations } : {}),
+      podSecurityContext: SPARK_POD_SECURITY_CONTEXT,
+      securityContext: SPARK_CONTAINER_SECURITY_CONTEXT,
+      volumeMounts: SPARK_MOUNTS,
+      env: this.env(),
+    };
+  }
+
+  private spec(job: SparkJob): SparkApplicationSpec {
+    const { spark } = this.ctx.env.lakehouse!;
+    const dyn = job.dynamicAllocation;
+    return {
+      type: job.type,
+      ...(job.type === 'Python' ? { pythonVersion: '3' as const } : {}),
+      mode: 'cluster',
+      sparkVersion: spark.version,
+      image: spark.image,
+      imagePullPolicy: 'IfNotPresent',
+      mainApplicationFile: job.mainApplicationFile,
+      ...(job.mainClass ? { mainClass: job.mainClass } : {}),
+      ...(job.arguments.length ? { arguments: [...job.arguments] } : {}),
+      sparkConf: sparkConf(this.ctx, job, sparkClientId(this.binding)),
+      restartPolicy:
+        job.retries > 0
+          ? {
+              type: 'OnFailure',
+              onFailureRetries: job.retries,
+              onFailureRetryInterval: RETRY_INTERVALS.run,
+              onSubmissionFailureRetries: job.retries,
+              onSubmissionFailureRetryInterval: RETRY_INTERVALS.submission,
+            }
+          : { type: 'Never' },
+      ...(dyn
+        ? { dynamicAllocation: { enabled: true, initialExecutors: Math.max(1, dyn.minExecutors), minExecutors: dyn.minExecutors, maxExecutors: dyn.maxExecutors, shuffleTrackingEnabled: true } }
+        : {}),
+      volumes: SPARK_VOLUMES,
+      driver: { ...this.pod('driver', job), template: { spec: { automountServiceAccountToken: true } } },
+      executor: {
+        ...this.pod('executor', job),
+        ...(dyn ? {} : { instances: job.executors }),
+        deleteOnTermination: true,
+      },
+    };
+  }
+
+  private application(job: SparkJob): void {
+    const spec = this.spec(job);
+    if (!job.schedule) {
+      new SparkApplication(this, `sparkapplication-${job.name}`, { metadata: { name: job.name }, spec });
+      return;
+    }
+    new ScheduledSparkApplication(this, `scheduledsparkapplication-${job.name}`, {
+      metadata: { name: job.name },
+      spec: {
+        schedule: job.schedule,
+        timeZone: 'Etc/UTC',
+        // One run at a time: a slow run is not overtaken by the next one writing the same tables.
+        concurrencyPolicy: 'Forbid',
+        successfulRunHistoryLimit: 3,
+        failedRunHistoryLimit: 3,
+        template: spec,
+      },
+    });
+  }
+
+  private networkPolicies(): void {
+    const sparkPorts = [...tcp(SPARK_PORTS.driver), ...tcp(SPARK_PORTS.blockManager)];
+    const peers = [{ podSelector: { matchLabels: this.sparkSelector } }];
+    new KubeNetworkPolicy(this, 'netpol-spark-ingress', {
+      metadata: { name: SPARK_INGRESS_POLICY },
+      // Executors to the driver, and executors to each other (shuffle fetches), on Spark's fixed ports only.
+      spec: { podSelector: { matchLabels: this.sparkSelector }, policyTypes: ['Ingress'], ingress: [{ from: peers, ports: sparkPorts }] },
+    });
+    new KubeNetworkPolicy(this, 'netpol-spark-egress', {
+      metadata: { name: SPARK_EGRESS_POLICY },
+      spec: {
+        podSelector: { matchLabels: this.sparkSelector },
+        policyTypes: ['Egress'],
+        egress: [{ to: peers, ports: sparkPorts }, ...sparkCloudEgress(this.ctx)],
+      },
+    });
+  }
+}

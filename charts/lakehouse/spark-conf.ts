@@ -1,0 +1,94 @@
+/**
+ * The Spark properties of a lakehouse job, per cloud and table format: how Spark finds the catalog,
+ * where tables are written and how storage clients get credentials from the pod identity (no keys).
+ *
+ * AWS (Iceberg + Glue): the `lakehouse` catalog is Iceberg's GlueCatalog with S3FileIO, warehouse the
+ * bucket root; each Glue database carries its layer's location, and a job's layer is its default
+ * namespace. S3A (for files outside tables, e.g. landing data) takes the web-identity token the IRSA
+ * webhook projects: AWS SDK v1's provider with Hadoop 3.3 (Spark 3), SDK v2's with Hadoop 3.4 (Spark 4).
+ *
+ * Azure (Delta + ADLS Gen2): Delta's session extension and catalog; tables are addressed by path
+ * (`abfss://<layer>@<account>.dfs.core.windows.net/<table>`), a job's layer is its warehouse. ABFS
+ * authenticates per account with Hadoop 3.4.1's WorkloadIdentityTokenProvider: the federated token
+ * the workload identity webhook projects, exchanged for the Spark identity's Entra token.
+ *
+ * Common: fixed driver and block-manager ports (the NetworkPolicies name them) and graceful executor
+ * decommissioning, so a Spot interruption migrates shuffle and cached blocks instead of losing them.
+ */
+import type { EnvironmentContext } from '../../src/model/context';
+import type { LakehouseSettings } from '../../src/model/types';
+
+export type SparkJob = LakehouseSettings['jobs'][number];
+
+/** The Spark SQL catalog of the lakehouse's Iceberg tables (AWS). */
+export const ICEBERG_CATALOG = 'lakehouse';
+export const SPARK_PORTS = { driver: 7078, blockManager: 7079 } as const;
+/** Where the Azure workload identity webhook projects the federated token (fixed by the webhook). */
+export const AZURE_FEDERATED_TOKEN_FILE = '/var/run/secrets/azure/tokens/azure-identity-token';
+
+export const S3A_WEB_IDENTITY_PROVIDERS = {
+  /** Hadoop 3.3 (Spark 3.x), AWS SDK v1. */
+  sdkV1: 'com.amazonaws.auth.WebIdentityTokenCredentialsProvider',
+  /** Hadoop 3.4 (Spark 4.x), AWS SDK v2. */
+  sdkV2: 'software.amazon.awssdk.auth.credentials.WebIdentityTokenFileCredentialsProvider',
+} as const;
+export const ABFS_WORKLOAD_IDENTITY_PROVIDER = 'org.apache.hadoop.fs.azurebfs.oauth2.WorkloadIdentityTokenProvider';
+
+/** The S3A provider for the Hadoop that a Spark version bundles. */
+export function s3aWebIdentityProvider(sparkVersion: string): string {
+  return Number(sparkVersion.split('.')[0]) >= 4 ? S3A_WEB_IDENTITY_PROVIDERS.sdkV2 : S3A_WEB_IDENTITY_PROVIDERS.sdkV1;
+}
+
+const COMMON_CONF: Readonly<Record<string, string>> = {
+  'spark.driver.port': String(SPARK_PORTS.driver),
+  'spark.driver.blockManager.port': String(SPARK_PORTS.blockManager),
+  'spark.blockManager.port': String(SPARK_PORTS.blockManager),
+  'spark.decommission.enabled': 'true',
+  'spark.storage.decommission.enabled': 'true',
+  'spark.storage.decommission.shuffleBlocks.enabled': 'true',
+  'spark.storage.decommission.rddBlocks.enabled': 'true',
+};
+
+function awsIcebergConf(ctx: EnvironmentContext, job: SparkJob): Record<string, string> {
+  const { env } = ctx;
+  const names = ctx.names.lakehouse!.aws!;
+  const catalog = `spark.sql.catalog.${ICEBERG_CATALOG}`;
+  return {
+    'spark.sql.extensions': 'org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions',
+    'spark.sql.defaultCatalog': ICEBERG_CATALOG,
+    [catalog]: 'org.apache.iceberg.spark.SparkCatalog',
+    [`${catalog}.catalog-impl`]: 'org.apache.iceberg.aws.glue.GlueCatalog',
+    [`${catalog}.io-impl`]: 'org.apache.iceberg.aws.s3.S3FileIO',
+    [`${catalog}.warehouse`]: names.warehouse,
+    [`${catalog}.glue.id`]: env.aws!.accountId,
+    [`${catalog}.client.region`]: env.region,
+    ...(job.layer ? { [`${catalog}.default-namespace`]: names.glueDatabases[job.layer]! } : {}),
+    'spark.hadoop.fs.s3a.aws.credentials.provider': s3aWebIdentityProvider(env.lakehouse!.spark.version),
+    'spark.hadoop.fs.s3a.endpoint.region': env.region,
+  };
+}
+
+function azureDeltaConf(ctx: EnvironmentContext, job: SparkJob, sparkClientId: string): Record<string, string> {
+  const names = ctx.names.lakehouse!;
+  const host = names.azure!.dfsHost;
+  return {
+    'spark.sql.extensions': 'io.delta.sql.DeltaSparkSessionExtension',
+    'spark.sql.catalog.spark_catalog': 'org.apache.spark.sql.delta.catalog.DeltaCatalog',
+    ...(job.layer ? { 'spark.sql.warehouse.dir': names.layerUris[job.layer]! } : {}),
+    [`spark.hadoop.fs.azure.account.auth.type.${host}`]: 'OAuth',
+    [`spark.hadoop.fs.azure.account.oauth.provider.type.${host}`]: ABFS_WORKLOAD_IDENTITY_PROVIDER,
+    [`spark.hadoop.fs.azure.account.oauth2.msi.tenant.${host}`]: ctx.env.azure!.tenantId,
+    [`spark.hadoop.fs.azure.account.oauth2.client.id.${host}`]: sparkClientId,
+    [`spark.hadoop.fs.azure.account.oauth2.token.file.${host}`]: AZURE_FEDERATED_TOKEN_FILE,
+  };
+}
+
+/**
+ * Every Spark property of `job`, keys sorted. `sparkClientId` is the Azure Spark identity's client id
+ * (a Terraform output); unused on AWS.
+ */
+export function sparkConf(ctx: EnvironmentContext, job: SparkJob, sparkClientId: string | undefined): Record<string, string> {
+  const format = ctx.env.cloud === 'aws' ? awsIcebergConf(ctx, job) : azureDeltaConf(ctx, job, sparkClientId!);
+  const all: Record<string, string> = { ...COMMON_CONF, ...format };
+  return Object.fromEntries(Object.keys(all).sort().map((k) => [k, all[k]]));
+}

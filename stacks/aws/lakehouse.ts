@@ -1,0 +1,132 @@
+/**
+ * The lakehouse's own stack (`lakehouse`, state `<env>/lakehouse.tfstate`): the storage and catalog
+ * the Spark jobs write, and the one identity they run as. Compute (the Spark operator's pods) holds
+ * no state, so the cluster can be rebuilt without losing a table.
+ *
+ * - One KMS key (rotating) encrypts the lakehouse bucket (SSE-KMS with a bucket key).
+ * - One bucket, a prefix per layer (`bronze/`, `silver/`, `gold/`), hardened like every workload
+ *   bucket (versioning, no public access, no ACLs, TLS only); deleted or overwritten files stay
+ *   recoverable for `retentionDays` as noncurrent versions. No expiry of current objects: Iceberg
+ *   expires its own snapshots, and a lifecycle rule deleting data files would corrupt tables.
+ * - A Glue database per layer, named as the layer, located at its prefix: Iceberg tables created in
+ *   `bronze` land under `s3://<bucket>/bronze/`.
+ * - Spark role (IRSA, lakehouse/spark: drivers and executors): objects under the layer prefixes of
+ *   this bucket only; Glue table operations on these databases and their tables only (the databases
+ *   themselves are Terraform's: no create or delete of databases).
+ *
+ * The Glue interface endpoint is in the platform stack (endpoints.ts). No cdktf cross-stack
+ * references: the cluster is found by the name the model gives it.
+ */
+import { GlueCatalogDatabase } from '@cdktf/provider-aws/lib/glue-catalog-database';
+import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { TerraformOutput, type App } from 'cdktf';
+import type { EnvironmentContext } from '../../src/model/context';
+import { LAKEHOUSE_STACK } from '../../src/model/naming';
+import type { MedallionLayer } from '../../src/model/types';
+import { PlatformStack } from '../constructs/platform-stack';
+import { arns, kmsKeyPolicy, PARTITION } from './iam';
+import { buildAwsProvider } from './provider';
+import { allObjectsRule, hardenedBucket, irsaRole } from './workload';
+
+/** Glue table operations Iceberg's GlueCatalog makes (commits are conditional UpdateTable calls). */
+export const GLUE_TABLE_ACTIONS = ['glue:CreateTable', 'glue:DeleteTable', 'glue:GetTable', 'glue:GetTables', 'glue:UpdateTable'] as const;
+/** Reading the databases (namespaces) only: they are created and deleted by Terraform. */
+export const GLUE_DATABASE_ACTIONS = ['glue:GetDatabase', 'glue:GetDatabases'] as const;
+/** What S3A and Iceberg's S3FileIO do to data and metadata files. */
+export const LAKEHOUSE_OBJECT_ACTIONS = ['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:PutObject'] as const;
+
+export interface AwsLakehouse {
+  readonly key: KmsKey;
+  readonly bucket: S3Bucket;
+  readonly databases: Readonly<Partial<Record<MedallionLayer, GlueCatalogDatabase>>>;
+  readonly sparkRole: IamRole;
+}
+
+/** The `lakehouse` stack of an AWS environment with the lakehouse enabled. */
+export function buildLakehouseStack(app: App, ctx: EnvironmentContext): PlatformStack {
+  if (!ctx.env.lakehouse || !ctx.names.lakehouse?.aws) throw new Error(`${ctx.env.name}: the lakehouse is not enabled on AWS`);
+  const stack = new PlatformStack(app, LAKEHOUSE_STACK, ctx);
+  buildAwsProvider(stack);
+  const lakehouse = buildLakehouse(stack);
+
+  const outputs: Record<string, { value: string; description: string }> = {
+    lakehouse_bucket: { value: lakehouse.bucket.bucket, description: 'S3 bucket of the lakehouse (a prefix per layer)' },
+    spark_role_arn: { value: lakehouse.sparkRole.arn, description: 'IAM role of the Spark service account (IRSA)' },
+  };
+  for (const [id, output] of Object.entries(outputs)) new TerraformOutput(stack, id, output);
+  return stack;
+}
+
+/** The lakehouse resources, in stack scope (construct ids are the Terraform logical ids). */
+export function buildLakehouse(stack: PlatformStack): AwsLakehouse {
+  const { ctx } = stack;
+  const { env } = ctx;
+  const settings = env.lakehouse!;
+  const lakehouseNames = ctx.names.lakehouse!;
+  const names = lakehouseNames.aws!;
+  const prefix = ctx.names.prefix;
+  const arn = arns(ctx);
+  const { layers } = settings;
+
+  const key = new KmsKey(stack, 'lakehouse_kms_key', {
+    description: `${prefix} lakehouse: ${names.bucket}`,
+    enableKeyRotation: true,
+    deletionWindowInDays: 30,
+    policy: kmsKeyPolicy(arn.accountRoot),
+    tags: { Name: `${prefix}-lakehouse` },
+  });
+  new KmsAlias(stack, 'lakehouse_kms_alias', { name: names.kmsAlias, targetKeyId: key.keyId });
+
+  const bucket = hardenedBucket(stack, 'lakehouse', names.bucket, key, [allObjectsRule(settings.retentionDays)]);
+
+  const databases: Partial<Record<MedallionLayer, GlueCatalogDatabase>> = {};
+  for (const layer of layers) {
+    databases[layer] = new GlueCatalogDatabase(stack, `${layer}_database`, {
+      name: names.glueDatabases[layer]!,
+      description: `${prefix} lakehouse ${layer} layer (Iceberg tables)`,
+      locationUri: lakehouseNames.layerUris[layer]!,
+    });
+  }
+
+  const glueArn = (resource: string) => `arn:${PARTITION}:glue:${env.region}:${arn.account}:${resource}`;
+  const databaseArns = layers.map((l) => glueArn(`database/${names.glueDatabases[l]}`));
+  const sparkRole = irsaRole(stack, {
+    id: 'spark',
+    roleName: names.sparkRoleName,
+    namespace: lakehouseNames.namespace,
+    serviceAccount: lakehouseNames.sparkServiceAccount,
+    label: 'Lakehouse Spark drivers and executors',
+    policyName: 'lakehouse-spark',
+    statements: [
+      { Sid: 'ReadWriteLayers', Effect: 'Allow', Action: [...LAKEHOUSE_OBJECT_ACTIONS], Resource: layers.map((l) => `${bucket.arn}/${l}/*`) },
+      {
+        Sid: 'ListLayers',
+        Effect: 'Allow',
+        Action: ['s3:ListBucket', 's3:ListBucketMultipartUploads'],
+        Resource: bucket.arn,
+        // S3A lists a directory by its bare prefix as well as below it.
+        Condition: { StringLike: { 's3:prefix': layers.flatMap((l) => [l, `${l}/*`]) } },
+      },
+      { Sid: 'LocateBucket', Effect: 'Allow', Action: 's3:GetBucketLocation', Resource: bucket.arn },
+      {
+        Sid: 'UseBucketKey',
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Resource: key.arn,
+        Condition: { StringEquals: { 'kms:ViaService': `s3.${env.region}.amazonaws.com` } },
+      },
+      { Sid: 'ReadDatabases', Effect: 'Allow', Action: [...GLUE_DATABASE_ACTIONS], Resource: [glueArn('catalog'), ...databaseArns] },
+      {
+        Sid: 'ManageTables',
+        Effect: 'Allow',
+        Action: [...GLUE_TABLE_ACTIONS],
+        Resource: [glueArn('catalog'), ...databaseArns, ...layers.map((l) => glueArn(`table/${names.glueDatabases[l]}/*`))],
+      },
+    ],
+  });
+
+  return { key, bucket, databases, sparkRole };
+}
