@@ -24,7 +24,7 @@ import { AppChart, enabledWorkloadNames, standardLabels } from '../lib/app-chart
 import type { IdentityBinding } from '../lib/identity';
 import { COMPONENT_LABEL, NAME_LABEL } from '../lib/labels';
 import { tcp } from '../lib/network';
-import { envVars, scaleQuantity } from '../lib/pod';
+import { envVars, restrictedContainerSecurityContext, restrictedPodSecurityContext, scaleQuantity } from '../lib/pod';
 import { onDemandPlacement, spotPlacement } from '../lib/scheduling';
 import { sparkClientId, sparkIdentity } from './identity';
 import { sparkCloudEgress } from './network';
@@ -40,23 +40,9 @@ export const SPARK_EGRESS_POLICY = 'spark-egress';
 /** Seconds between retries of a failed run, and of a failed submission. */
 export const RETRY_INTERVALS = { run: 300, submission: 60 } as const;
 
-export const SPARK_POD_SECURITY_CONTEXT: PodSecurityContext = {
-  runAsNonRoot: true,
-  runAsUser: SPARK_UID,
-  runAsGroup: SPARK_UID,
-  fsGroup: SPARK_UID,
-  seccompProfile: { type: 'RuntimeDefault' },
-};
-export const SPARK_CONTAINER_SECURITY_CONTEXT: SecurityContext = {
-  runAsNonRoot: true,
-  runAsUser: SPARK_UID,
-  runAsGroup: SPARK_UID,
-  allowPrivilegeEscalation: false,
-  readOnlyRootFilesystem: true,
-  privileged: false,
-  capabilities: { drop: ['ALL'] },
-  seccompProfile: { type: 'RuntimeDefault' },
-};
+/** fsGroup: the emptyDirs are writable by the Spark user. */
+export const SPARK_POD_SECURITY_CONTEXT: PodSecurityContext = { ...restrictedPodSecurityContext(SPARK_UID), fsGroup: SPARK_UID };
+export const SPARK_CONTAINER_SECURITY_CONTEXT: SecurityContext = restrictedContainerSecurityContext(SPARK_UID);
 
 /** Bounded, so a runaway job is evicted instead of filling the node's disk; shuffle and spills go to Spark's own local dirs. */
 const SPARK_VOLUMES: SparkEmptyDirVolume[] = [

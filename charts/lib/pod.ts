@@ -7,23 +7,27 @@ import { Quantity, type Container, type EnvVar, type PodSecurityContext, type To
 /** Non-root UID/GID the images run as. */
 export const RUN_AS = 10001;
 
-export const POD_SECURITY_CONTEXT: PodSecurityContext = {
-  runAsNonRoot: true,
-  runAsUser: RUN_AS,
-  runAsGroup: RUN_AS,
-  seccompProfile: { type: 'RuntimeDefault' },
-};
+/** The restricted profile's pod settings for images that run as `uid` (and group `uid`). */
+export function restrictedPodSecurityContext(uid: number): PodSecurityContext {
+  return { runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, seccompProfile: { type: 'RuntimeDefault' } };
+}
 
-export const CONTAINER_SECURITY_CONTEXT: SecurityContext = {
-  runAsNonRoot: true,
-  runAsUser: RUN_AS,
-  runAsGroup: RUN_AS,
-  allowPrivilegeEscalation: false,
-  readOnlyRootFilesystem: true,
-  privileged: false,
-  capabilities: { drop: ['ALL'] },
-  seccompProfile: { type: 'RuntimeDefault' },
-};
+/** The restricted profile's container settings with a read-only root, for images that run as `uid`. */
+export function restrictedContainerSecurityContext(uid: number): SecurityContext {
+  return {
+    runAsNonRoot: true,
+    runAsUser: uid,
+    runAsGroup: uid,
+    allowPrivilegeEscalation: false,
+    readOnlyRootFilesystem: true,
+    privileged: false,
+    capabilities: { drop: ['ALL'] },
+    seccompProfile: { type: 'RuntimeDefault' },
+  };
+}
+
+export const POD_SECURITY_CONTEXT: PodSecurityContext = restrictedPodSecurityContext(RUN_AS);
+export const CONTAINER_SECURITY_CONTEXT: SecurityContext = restrictedContainerSecurityContext(RUN_AS);
 
 const TMP_VOLUME = 'tmp';
 /** The only writable path: SDKs and runtimes write temporary files here. */

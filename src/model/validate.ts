@@ -6,7 +6,7 @@
 import { defaultTableFormat, DEFAULT_BEDROCK_EMBEDDING_MODEL, DEFAULT_OPENAI_EMBEDDING, DEFAULT_POD_CIDR, DEFAULT_SERVICE_CIDR, STANDARD_TAG_KEYS, hasRegistryHost } from './defaults';
 import { EKS_ADDON_VERSIONS, EMBEDDING_DIMENSIONS, KUBERNETES_VERSIONS, REGIONS, describeSize } from './catalog';
 import { cidrsOverlap, formatCidr, hasHostBits, parseCidr, type Cidr } from './cidr';
-import { defaultAwsStateBucket, defaultAzureStateStorageAccount, environmentPrefix, keyVaultName, lakehouseBucketName, workloadStorageAccountName } from './naming';
+import { defaultAwsStateBucket, defaultAzureStateStorageAccount, keyVaultName, workloadStorageAccountName } from './naming';
 import type { Problem } from './problems';
 import type { Cloud, EnvironmentSpec, NodePoolSpec, PlatformSpec, WorkloadName } from './types';
 import { MEDALLION_LAYERS } from './types';
@@ -377,11 +377,6 @@ function validateLakehouse(env: EnvironmentSpec, base: string, platformName: str
   checkRange(lakehouse.retentionDays, `${at}.retentionDays`, 1, 365, report);
   if (lakehouse.purview !== undefined && cloud === 'aws') report(`${at}.purview`, 'is for Azure; on AWS the catalog is Glue');
   checkWorkloadStorageAccount(env, at, platformName, 'lakehouse', cloud, report);
-  if (cloud === 'aws' && platformName && isString(env.name) && isString(env.aws?.accountId)) {
-    const bucket = lakehouseBucketName(environmentPrefix(platformName, env.name), env.aws.accountId);
-    const problem = s3BucketNameProblem(bucket);
-    if (problem) report(at, `the derived bucket name ${q(bucket)} ${problem}; use a shorter environment or platform name`);
-  }
 }
 
 /** Glue databases are named after the layers, so two AWS lakehouses must not share an account and region. */

@@ -17,8 +17,7 @@ import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
-import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import type { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { SqsQueueRedriveAllowPolicy } from '@cdktf/provider-aws/lib/sqs-queue-redrive-allow-policy';
@@ -26,9 +25,10 @@ import { TerraformOutput, type App } from 'cdktf';
 import type { EnvironmentContext } from '../../src/model/context';
 import { EDW_STACK } from '../../src/model/naming';
 import { PlatformStack } from '../constructs/platform-stack';
-import { arns, kmsKeyPolicy, podIdentityTrustPolicy, policyDocument, type PolicyStatement } from './iam';
+import { podIdentityTrustPolicy, policyDocument, type PolicyStatement } from './iam';
 import { KEDA_ASSUME_ACTIONS } from './keda';
 import { buildAwsProvider } from './provider';
+import { workloadKmsKey } from './workload';
 
 /** The dead-letter queue keeps messages for the SQS maximum, 14 days, so failures can be inspected and redriven. */
 export const DEAD_LETTER_RETENTION_SECONDS = 1_209_600;
@@ -77,19 +77,11 @@ export function buildEdw(stack: PlatformStack): AwsEdw {
   const edwNames = ctx.names.edw!;
   const names = edwNames.aws!;
   const aws = ctx.names.aws!;
-  const arn = arns(ctx);
   const fifo = settings.queue.fifo;
   // Content-based deduplication: the producer need not send a deduplication id.
   const fifoSettings = fifo ? { fifoQueue: true, contentBasedDeduplication: true } : {};
 
-  const key = new KmsKey(stack, 'edw_kms_key', {
-    description: `${ctx.names.prefix} event-driven workload: queue, dead-letter queue and table`,
-    enableKeyRotation: true,
-    deletionWindowInDays: 30,
-    policy: kmsKeyPolicy(arn.accountRoot),
-    tags: { Name: `${ctx.names.prefix}-edw` },
-  });
-  new KmsAlias(stack, 'edw_kms_alias', { name: names.kmsAlias, targetKeyId: key.keyId });
+  const key = workloadKmsKey(stack, 'edw', names.kmsAlias, `event-driven workload: queue, dead-letter queue and table`);
 
   // A FIFO queue's dead-letter queue must be FIFO too (naming.ts gives both the .fifo suffix).
   const deadLetterQueue = new SqsQueue(stack, 'dead_letter_queue', {

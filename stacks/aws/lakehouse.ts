@@ -19,17 +19,16 @@
  */
 import { GlueCatalogDatabase } from '@cdktf/provider-aws/lib/glue-catalog-database';
 import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
-import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import type { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { TerraformOutput, type App } from 'cdktf';
 import type { EnvironmentContext } from '../../src/model/context';
 import { LAKEHOUSE_STACK } from '../../src/model/naming';
 import type { MedallionLayer } from '../../src/model/types';
 import { PlatformStack } from '../constructs/platform-stack';
-import { arns, kmsKeyPolicy, PARTITION } from './iam';
+import { arns, PARTITION } from './iam';
 import { buildAwsProvider } from './provider';
-import { allObjectsRule, hardenedBucket, irsaRole } from './workload';
+import { allObjectsRule, hardenedBucket, irsaRole, workloadKmsKey } from './workload';
 
 /** Glue table operations Iceberg's GlueCatalog makes (commits are conditional UpdateTable calls). */
 export const GLUE_TABLE_ACTIONS = ['glue:CreateTable', 'glue:DeleteTable', 'glue:GetTable', 'glue:GetTables', 'glue:UpdateTable'] as const;
@@ -71,14 +70,7 @@ export function buildLakehouse(stack: PlatformStack): AwsLakehouse {
   const arn = arns(ctx);
   const { layers } = settings;
 
-  const key = new KmsKey(stack, 'lakehouse_kms_key', {
-    description: `${prefix} lakehouse: ${names.bucket}`,
-    enableKeyRotation: true,
-    deletionWindowInDays: 30,
-    policy: kmsKeyPolicy(arn.accountRoot),
-    tags: { Name: `${prefix}-lakehouse` },
-  });
-  new KmsAlias(stack, 'lakehouse_kms_alias', { name: names.kmsAlias, targetKeyId: key.keyId });
+  const key = workloadKmsKey(stack, 'lakehouse', names.kmsAlias, `lakehouse: ${names.bucket}`);
 
   const bucket = hardenedBucket(stack, 'lakehouse', names.bucket, key, [allObjectsRule(settings.retentionDays)]);
 
@@ -105,12 +97,13 @@ export function buildLakehouse(stack: PlatformStack): AwsLakehouse {
       {
         Sid: 'ListLayers',
         Effect: 'Allow',
-        Action: ['s3:ListBucket', 's3:ListBucketMultipartUploads'],
+        Action: 's3:ListBucket',
         Resource: bucket.arn,
         // S3A lists a directory by its bare prefix as well as below it.
         Condition: { StringLike: { 's3:prefix': layers.flatMap((l) => [l, `${l}/*`]) } },
       },
-      { Sid: 'LocateBucket', Effect: 'Allow', Action: 's3:GetBucketLocation', Resource: bucket.arn },
+      // Neither takes an s3:prefix condition: S3A locates the bucket and aborts its own stale multipart uploads.
+      { Sid: 'LocateBucketAndUploads', Effect: 'Allow', Action: ['s3:GetBucketLocation', 's3:ListBucketMultipartUploads'], Resource: bucket.arn },
       {
         Sid: 'UseBucketKey',
         Effect: 'Allow',

@@ -25,8 +25,7 @@ import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
 import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
-import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import type { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
@@ -34,9 +33,9 @@ import { TerraformOutput, type App } from 'cdktf';
 import type { EnvironmentContext } from '../../src/model/context';
 import { MLOPS_OUTPUTS, MLOPS_STACK } from '../../src/model/naming';
 import { PlatformStack } from '../constructs/platform-stack';
-import { arns, kmsKeyPolicy, PARTITION, policyDocument, serviceTrustPolicy, snake, type PolicyStatement } from './iam';
+import { arns, PARTITION, policyDocument, serviceTrustPolicy, snake, type PolicyStatement } from './iam';
 import { buildAwsProvider } from './provider';
-import { allObjectsRule, hardenedBucket, irsaRole, podIdentityRole } from './workload';
+import { allObjectsRule, hardenedBucket, irsaRole, podIdentityRole, workloadKmsKey } from './workload';
 
 /** Prefixes of the artifacts bucket. */
 export const MLOPS_PREFIXES = { mlflow: 'mlflow', models: 'models', sagemaker: 'sagemaker' } as const;
@@ -94,14 +93,7 @@ export function buildMlops(stack: PlatformStack): AwsMlops {
   const arn = arns(ctx);
   const { namespace } = mlopsNames;
 
-  const key = new KmsKey(stack, 'mlops_kms_key', {
-    description: `${prefix} MLOps platform: artifacts bucket, MLflow database and its secret`,
-    enableKeyRotation: true,
-    deletionWindowInDays: 30,
-    policy: kmsKeyPolicy(arn.accountRoot),
-    tags: { Name: `${prefix}-mlops` },
-  });
-  new KmsAlias(stack, 'mlops_kms_alias', { name: names.kmsAlias, targetKeyId: key.keyId });
+  const key = workloadKmsKey(stack, 'mlops', names.kmsAlias, `MLOps platform: artifacts bucket, MLflow database and its secret`);
 
   const artifactsBucket = hardenedBucket(stack, 'artifacts', names.artifactsBucket, key, [allObjectsRule(ARTIFACTS_NONCURRENT_EXPIRE_AFTER)]);
 

@@ -20,8 +20,7 @@ import { GlueCatalogDatabase } from '@cdktf/provider-aws/lib/glue-catalog-databa
 import { GlueCrawler } from '@cdktf/provider-aws/lib/glue-crawler';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
-import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import type { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import type { S3BucketLifecycleConfigurationRule } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { TerraformOutput, type App } from 'cdktf';
@@ -29,9 +28,9 @@ import type { EnvironmentContext } from '../../src/model/context';
 import { RAG_STACK } from '../../src/model/naming';
 import { PlatformStack } from '../constructs/platform-stack';
 import { BEDROCK_INVOKE_ACTIONS } from './endpoints';
-import { arns, kmsKeyPolicy, PARTITION, policyDocument, serviceTrustPolicy } from './iam';
+import { arns, PARTITION, policyDocument, serviceTrustPolicy } from './iam';
 import { buildAwsProvider } from './provider';
-import { allObjectsRule, hardenedBucket, irsaRole, podIdentityRole } from './workload';
+import { allObjectsRule, hardenedBucket, irsaRole, podIdentityRole, workloadKmsKey } from './workload';
 
 /** Lifecycle of the documents bucket (days). */
 export const DOCUMENTS_LIFECYCLE = { standardIaAfter: 30, glacierIrAfter: 90, noncurrentExpireAfter: 90 } as const;
@@ -82,14 +81,7 @@ export function buildRag(stack: PlatformStack): AwsRag {
   const arn = arns(ctx);
   const { raw, processed, embeddings } = settings.documents;
 
-  const key = new KmsKey(stack, 'rag_kms_key', {
-    description: `${prefix} RAG platform: documents and Milvus buckets`,
-    enableKeyRotation: true,
-    deletionWindowInDays: 30,
-    policy: kmsKeyPolicy(arn.accountRoot),
-    tags: { Name: `${prefix}-rag` },
-  });
-  new KmsAlias(stack, 'rag_kms_alias', { name: names.kmsAlias, targetKeyId: key.keyId });
+  const key = workloadKmsKey(stack, 'rag', names.kmsAlias, `RAG platform: documents and Milvus buckets`);
 
   const documentsBucket = hardenedBucket(stack, 'documents', names.documentsBucket, key, [
     // One rule per prefix: a lifecycle filter takes one prefix. Embeddings stay in STANDARD (read by indexing).

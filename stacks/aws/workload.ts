@@ -1,5 +1,5 @@
 /**
- * Building blocks shared by the workload stacks (`rag`, `mlops`): a hardened S3 bucket and the two
+ * Building blocks shared by the workload stacks (`edw`, `rag`, `mlops`, `lakehouse`): a KMS key, a hardened S3 bucket and the two
  * ways a Kubernetes service account gets an IAM role (EKS Pod Identity, IRSA). Every construct is
  * created in stack scope, so ids are Terraform logical ids.
  */
@@ -7,7 +7,8 @@ import { DataAwsEksCluster } from '@cdktf/provider-aws/lib/data-aws-eks-cluster'
 import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import type { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration, type S3BucketLifecycleConfigurationRule } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
@@ -17,7 +18,24 @@ import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { Fn, TerraformLocal } from 'cdktf';
 import type { PlatformStack } from '../constructs/platform-stack';
-import { podIdentityTrustPolicy, policyDocument, webIdentityTrustPolicy, type PolicyStatement } from './iam';
+import { arns, kmsKeyPolicy, podIdentityTrustPolicy, policyDocument, webIdentityTrustPolicy, type PolicyStatement } from './iam';
+
+/**
+ * A workload's own KMS key (`<workload>_kms_key`, rotating, administered by the account) and its alias
+ * (`<workload>_kms_alias`): what it encrypts says `description`.
+ */
+export function workloadKmsKey(stack: PlatformStack, workload: string, alias: string, description: string): KmsKey {
+  const prefix = stack.ctx.names.prefix;
+  const key = new KmsKey(stack, `${workload}_kms_key`, {
+    description: `${prefix} ${description}`,
+    enableKeyRotation: true,
+    deletionWindowInDays: 30,
+    policy: kmsKeyPolicy(arns(stack.ctx).accountRoot),
+    tags: { Name: `${prefix}-${workload}` },
+  });
+  new KmsAlias(stack, `${workload}_kms_alias`, { name: alias, targetKeyId: key.keyId });
+  return key;
+}
 
 /** Multipart uploads never completed are aborted after this many days. */
 export const ABORT_INCOMPLETE_UPLOADS_AFTER = 7;

@@ -74,6 +74,37 @@ describe('defaults', () => {
     expect(env('aws-dev').mlops!.training[0].schedule).toBeUndefined();
   });
 
+  it('applies the lakehouse defaults: all layers, the table format of the cloud, Spark 4.0.1, job sizes and retention per stage', () => {
+    const dev = env('aws-dev').lakehouse!;
+    expect(dev.layers).toEqual(['bronze', 'silver', 'gold']);
+    expect(dev.tableFormat).toBe('iceberg');
+    expect(env('azure-dev').lakehouse!.tableFormat).toBe('delta');
+    expect(dev.spark).toEqual({ image: '111111111111.dkr.ecr.eu-west-1.amazonaws.com/acme/aws-dev/lakehouse-spark:4.0.1', version: '4.0.1' });
+    expect(env('azure-prod').lakehouse!.spark.image).toBe('acracmeazureprod.azurecr.io/lakehouse-spark:4.0.1');
+    expect(dev.jobs.map((j) => [j.name, j.layer, j.schedule])).toEqual([
+      ['bronze-ingest', 'bronze', undefined],
+      ['silver-clean', 'silver', undefined],
+      ['gold-aggregates', 'gold', undefined],
+      ['daily-pipeline', undefined, '0 3 * * *'],
+    ]);
+    expect(dev.jobs[0]).toMatchObject({ type: 'Python', driver: { cores: 1, memory: '2g' }, executor: { cores: 2, memory: '4g' }, executors: 2, retries: 3 });
+    expect(dev.jobs[0].dynamicAllocation).toBeUndefined();
+    expect(dev.jobs[3]).toMatchObject({ executor: { cores: 2, memory: '8g' }, dynamicAllocation: { minExecutors: 1, maxExecutors: 10 } });
+    expect(dev.retentionDays).toBe(7);
+    expect(env('aws-prod').lakehouse!.retentionDays).toBe(30);
+    expect(dev.purview).toBe(false);
+    expect(env('azure-dev').lakehouse!.purview).toBe(true);
+  });
+
+  it('orders lakehouse layers bronze → silver → gold and types a jar job as Scala', () => {
+    const spec = structuredClone(defaultPlatform) as any;
+    spec.environments[0].workloads.lakehouse.layers = ['gold', 'bronze'];
+    spec.environments[0].workloads.lakehouse.jobs = [{ name: 'etl', mainApplicationFile: 'local:///opt/etl.jar', mainClass: 'com.acme.Etl', layer: 'gold' }];
+    const lakehouse = loadPlatform(spec).environments[0].lakehouse!;
+    expect(lakehouse.layers).toEqual(['bronze', 'gold']);
+    expect(lakehouse.jobs[0]).toMatchObject({ type: 'Scala', mainClass: 'com.acme.Etl', arguments: [] });
+  });
+
   it('keeps images that name a registry as they are', () => {
     const spec = structuredClone(defaultPlatform) as any;
     spec.environments[0].workloads.edw.images.consumer = 'ghcr.io/acme/consumer@sha256:' + 'a'.repeat(64);
@@ -135,6 +166,26 @@ describe('naming', () => {
     expect(azure.azure!.postgresHost).toBe('psql-acme-azure-prod-mlflow.postgres.database.azure.com');
     expect(azure.azure!.keyVaultUrl).toBe('https://kvacmeazureprodml.vault.azure.net/');
     expect(azure.servingServiceAccount('iris')).toBe('serve-iris');
+  });
+
+  it('derives the lakehouse bucket, layer URIs, Glue databases, filesystems and identities on both clouds', () => {
+    const aws = namesFor(platform, env('aws-prod')).lakehouse!;
+    expect(aws.aws!.bucket).toBe('acme-aws-prod-lakehouse-222222222222');
+    expect(aws.aws!.warehouse).toBe('s3://acme-aws-prod-lakehouse-222222222222/');
+    expect(aws.layerUris).toEqual({
+      bronze: 's3://acme-aws-prod-lakehouse-222222222222/bronze/',
+      silver: 's3://acme-aws-prod-lakehouse-222222222222/silver/',
+      gold: 's3://acme-aws-prod-lakehouse-222222222222/gold/',
+    });
+    expect(aws.aws!.glueDatabases).toEqual({ bronze: 'bronze', silver: 'silver', gold: 'gold' });
+    expect(aws.aws!.sparkRoleName).toBe('acme-aws-prod-lakehouse-spark');
+    expect([aws.namespace, aws.sparkServiceAccount, aws.driverRole]).toEqual(['lakehouse', 'spark', 'spark-driver']);
+    const azure = namesFor(platform, env('azure-prod')).lakehouse!;
+    expect(azure.azure!.storageAccountName).toBe('stacmeazureprodlake');
+    expect(azure.layerUris.silver).toBe('abfss://silver@stacmeazureprodlake.dfs.core.windows.net/');
+    expect(azure.azure!.filesystems).toEqual({ bronze: 'bronze', silver: 'silver', gold: 'gold' });
+    expect(azure.azure!.sparkIdentityName).toBe('id-acme-azure-prod-lakehouse-spark');
+    expect(azure.azure!.purviewAccountName).toBe('pview-acme-azure-prod');
   });
 
   it('lists the platform namespace and one per enabled workload', () => {

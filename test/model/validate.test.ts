@@ -139,6 +139,42 @@ const rules: Array<[string, (s: Spec) => void, string, RegExp]> = [
   ['mlops duplicate model', (s) => s.environments[AWS_DEV].workloads.mlops.models.push({ name: 'iris', framework: 'xgboost', path: 'iris/v9' }), 'environments[0].workloads.mlops.models[1].name', /used twice/],
   ['mlops burst instance type', (s) => (s.environments[AWS_PROD].workloads.mlops.burst.instanceType = 'g5.xlarge'), 'environments[1].workloads.mlops.burst.instanceType', /not a SageMaker instance type/],
   ['mlops burst VM size', (s) => (s.environments[AZ_PROD].workloads.mlops.burst.vmSize = 'Standard_D4s_v5'), 'environments[3].workloads.mlops.burst.vmSize', /not a known GPU VM size/],
+  // lakehouse
+  ['lakehouse spark required', (s) => delete s.environments[AWS_DEV].workloads.lakehouse.spark, 'environments[0].workloads.lakehouse.spark', /is required when lakehouse is enabled/],
+  ['lakehouse image pinned', (s) => (s.environments[AZ_DEV].workloads.lakehouse.spark.image = 'lakehouse-spark'), 'environments[2].workloads.lakehouse.spark.image', /is not pinned/],
+  ['lakehouse image repository (AWS)', (s) => (s.environments[AWS_DEV].workloads.lakehouse.spark.image = 'spark:4.0.1'), 'environments[0].workloads.lakehouse.spark.image', /not in cluster\.repositories/],
+  ['lakehouse Spark version format', (s) => (s.environments[AWS_DEV].workloads.lakehouse.spark.version = '4.0'), 'environments[0].workloads.lakehouse.spark.version', /not a Spark version/],
+  ['lakehouse Spark 3 on Azure', (s) => (s.environments[AZ_DEV].workloads.lakehouse.spark.version = '3.5.6'), 'environments[2].workloads.lakehouse.spark.version', /Spark must be 4\.0 or later/],
+  ['lakehouse Delta on AWS', (s) => (s.environments[AWS_DEV].workloads.lakehouse.tableFormat = 'delta'), 'environments[0].workloads.lakehouse.tableFormat', /not supported: on AWS the catalog is Glue/],
+  ['lakehouse Iceberg on Azure', (s) => (s.environments[AZ_PROD].workloads.lakehouse.tableFormat = 'iceberg'), 'environments[3].workloads.lakehouse.tableFormat', /not supported: on Azure tables are Delta/],
+  ['lakehouse unknown layer', (s) => (s.environments[AWS_DEV].workloads.lakehouse.layers = ['bronze', 'platinum']), 'environments[0].workloads.lakehouse.layers[1]', /"platinum" is not one of "bronze", "silver", "gold"/],
+  ['lakehouse no layers', (s) => (s.environments[AWS_DEV].workloads.lakehouse.layers = []), 'environments[0].workloads.lakehouse.layers', /at least one layer/],
+  ['lakehouse duplicate layer', (s) => (s.environments[AWS_DEV].workloads.lakehouse.layers = ['gold', 'gold']), 'environments[0].workloads.lakehouse.layers[1]', /listed twice/],
+  ['lakehouse job layer not enabled', (s) => (s.environments[AWS_DEV].workloads.lakehouse.layers = ['bronze', 'silver']), 'environments[0].workloads.lakehouse.jobs[2].layer', /"gold" is not one of layers \(bronze, silver\)/],
+  ['lakehouse job name', (s) => (s.environments[AWS_DEV].workloads.lakehouse.jobs[0].name = 'Bronze_Ingest'), 'environments[0].workloads.lakehouse.jobs[0].name', /DNS-1123 label of at most 40/],
+  ['lakehouse duplicate job', (s) => (s.environments[AWS_DEV].workloads.lakehouse.jobs[1].name = 'bronze-ingest'), 'environments[0].workloads.lakehouse.jobs[1].name', /used twice/],
+  ['lakehouse main file scheme', (s) => (s.environments[AWS_DEV].workloads.lakehouse.jobs[0].mainApplicationFile = 'abfss://jobs@x.dfs.core.windows.net/a.py'), 'environments[0].workloads.lakehouse.jobs[0].mainApplicationFile', /must start with local:\/\/ or s3a:\/\//],
+  ['lakehouse main file type', (s) => (s.environments[AZ_DEV].workloads.lakehouse.jobs[0].mainApplicationFile = 'local:///opt/spark/jobs/a.sh'), 'environments[2].workloads.lakehouse.jobs[0].mainApplicationFile', /\.py, \.R or \.jar/],
+  ['lakehouse jar needs a class', (s) => (s.environments[AWS_DEV].workloads.lakehouse.jobs[0].mainApplicationFile = 'local:///opt/spark/jobs/etl.jar'), 'environments[0].workloads.lakehouse.jobs[0].mainClass', /required for a \.jar/],
+  ['lakehouse class only for a jar', (s) => (s.environments[AWS_DEV].workloads.lakehouse.jobs[0].mainClass = 'com.acme.Ingest'), 'environments[0].workloads.lakehouse.jobs[0].mainClass', /only for a \.jar/],
+  ['lakehouse cron', (s) => (s.environments[AWS_PROD].workloads.lakehouse.jobs[3].schedule = 'daily'), 'environments[1].workloads.lakehouse.jobs[3].schedule', /not a 5-field cron/],
+  ['lakehouse Spark memory', (s) => (s.environments[AWS_DEV].workloads.lakehouse.jobs[0].driver = { memory: '2Gi' }), 'environments[0].workloads.lakehouse.jobs[0].driver.memory', /not a Spark memory size/],
+  ['lakehouse cores', (s) => (s.environments[AWS_DEV].workloads.lakehouse.jobs[0].executor = { cores: 0 }), 'environments[0].workloads.lakehouse.jobs[0].executor.cores', /from 1 to 64/],
+  ['lakehouse executors with dynamic allocation', (s) => (s.environments[AWS_DEV].workloads.lakehouse.jobs[3].executors = 4), 'environments[0].workloads.lakehouse.jobs[3].executors', /with dynamicAllocation set minExecutors and maxExecutors/],
+  ['lakehouse dynamic bounds', (s) => (s.environments[AWS_DEV].workloads.lakehouse.jobs[3].dynamicAllocation = { minExecutors: 5, maxExecutors: 2 }), 'environments[0].workloads.lakehouse.jobs[3].dynamicAllocation.minExecutors', /greater than maxExecutors 2/],
+  ['lakehouse retries', (s) => (s.environments[AWS_DEV].workloads.lakehouse.jobs[0].retries = 50), 'environments[0].workloads.lakehouse.jobs[0].retries', /from 0 to 20/],
+  ['lakehouse retention', (s) => (s.environments[AZ_DEV].workloads.lakehouse.retentionDays = 400), 'environments[2].workloads.lakehouse.retentionDays', /from 1 to 365/],
+  ['lakehouse Purview on AWS', (s) => (s.environments[AWS_DEV].workloads.lakehouse.purview = true), 'environments[0].workloads.lakehouse.purview', /is for Azure/],
+  ['lakehouse storage account length', (s) => (s.environments[AZ_DEV].name = 'azure-development-eu'), 'environments[2].workloads.lakehouse', /derived storage account name "stacmeazuredevelopmenteulake"/],
+  [
+    'lakehouse Glue catalogs in one account and region',
+    (s) => {
+      s.environments[AWS_PROD].aws.accountId = s.environments[AWS_DEV].aws.accountId;
+      s.environments[AWS_PROD].aws.clusterAdminArns = [];
+    },
+    'environments[1].workloads.lakehouse',
+    /environments\[0\] already has a lakehouse in account 111111111111, eu-west-1: the Glue databases/,
+  ],
   // tags
   ['reserved tag', (s) => (s.environments[AWS_DEV].tags = { environment: 'x' }), 'environments[0].tags.environment', /set by the platform/],
   ['aws: tag prefix', (s) => (s.environments[AWS_DEV].tags = { 'aws:owner': 'x' }), 'environments[0].tags.aws:owner', /reserved by AWS/],
@@ -182,5 +218,33 @@ describe('reporting', () => {
 
   it('rejects a spec that is not a mapping', () => {
     expect(findProblems(42)).toEqual([{ path: '', message: 'expected a mapping, got number 42' }]);
+  });
+});
+
+describe('lakehouse rules', () => {
+  it('allow two AWS lakehouses in one account when their regions differ, and one account without a second lakehouse', () => {
+    expect(
+      problemsAfter((s) => {
+        s.environments[AWS_PROD].aws.accountId = s.environments[AWS_DEV].aws.accountId;
+        s.environments[AWS_PROD].aws.clusterAdminArns = [];
+        s.environments[AWS_PROD].region = 'eu-central-1';
+      }),
+    ).toEqual([]);
+    expect(
+      problemsAfter((s) => {
+        s.environments[AWS_PROD].aws.accountId = s.environments[AWS_DEV].aws.accountId;
+        s.environments[AWS_PROD].aws.clusterAdminArns = [];
+        s.environments[AWS_PROD].workloads.lakehouse = { enabled: false };
+      }),
+    ).toEqual([]);
+  });
+
+  it('accept a Scala job with a jar and its class, and a disabled lakehouse without settings', () => {
+    expect(
+      problemsAfter((s) => {
+        s.environments[AWS_DEV].workloads.lakehouse.jobs[0] = { name: 'etl', mainApplicationFile: 's3a://bucket/jobs/etl.jar', mainClass: 'com.acme.Etl' };
+        s.environments[AZ_DEV].workloads.lakehouse = { enabled: false };
+      }),
+    ).toEqual([]);
   });
 });
