@@ -642,3 +642,9 @@ describe('LakehouseChart', () => {
     expect([...render(ctx)]).toEqual([...render(ctx)]);
   });
 });
+
+describe('LakehouseChart snapshots', () => {
+  test.each(['aws-prod', 'azure-prod'])('%s matches the reviewed rendering', (envName) => {
+    expect(Object.fromEntries(render(ctxOf(envName)))).toMatchSnapshot();
+  });
+});

@@ -422,3 +422,9 @@ describe('lakehouse disabled', () => {
     ]);
   });
 });
+
+describe('aws lakehouse stack snapshot', () => {
+  it('matches the reviewed aws-prod rendering', () => {
+    expect(render('aws-prod').lakehouse).toMatchSnapshot();
+  });
+});

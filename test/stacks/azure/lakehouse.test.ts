@@ -371,3 +371,9 @@ describe('azure lakehouse stack: output hygiene', () => {
     expect(tagged).toBe(name === 'azure-prod' ? 8 : 4);
   });
 });
+
+describe('azure lakehouse stack snapshot', () => {
+  it('matches the reviewed azure-prod rendering', () => {
+    expect(prod).toMatchSnapshot();
+  });
+});
