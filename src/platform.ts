@@ -5,7 +5,7 @@
  * (documentation ranges and all-zero GUIDs). Replace them with your own, here or through a YAML
  * overlay (`npm run synth -- --config my-platform.yaml`).
  */
-import type { LakehouseSpec, PlatformSpec, ServedModelSpec, TrainingJobSpec } from './model/types';
+import type { GitopsSpec, GitopsTool, LakehouseSpec, PlatformSpec, ServedModelSpec, TrainingJobSpec } from './model/types';
 
 export const EXAMPLE_AWS_DEV_ACCOUNT = '111111111111';
 export const EXAMPLE_AWS_PROD_ACCOUNT = '222222222222';
@@ -48,6 +48,10 @@ const lakehouse = (): LakehouseSpec => ({
   ],
 });
 
+/** EXAMPLE repository: the one your committed dist/ is pushed to. AWS environments use Argo CD, Azure ones Flux. */
+export const EXAMPLE_GITOPS_REPO = 'https://github.com/acme/platform-gitops.git';
+const gitops = (tool: GitopsTool): GitopsSpec => ({ tool, repoUrl: EXAMPLE_GITOPS_REPO });
+
 export const defaultPlatform: PlatformSpec = {
   name: 'acme',
   environments: [
@@ -69,6 +73,7 @@ export const defaultPlatform: PlatformSpec = {
         repositories: ['training', 'serving', 'mlflow-server', 'edw-consumer', 'edw-producer', 'rag-api', 'lakehouse-spark'],
       },
       tags: { 'cost-center': 'ml-platform' },
+      gitops: gitops('argocd'),
       workloads: {
         edw: {
           enabled: true,
@@ -107,6 +112,7 @@ export const defaultPlatform: PlatformSpec = {
         repositories: ['training', 'serving', 'mlflow-server', 'edw-consumer', 'edw-producer', 'rag-api', 'lakehouse-spark'],
       },
       tags: { 'cost-center': 'ml-platform' },
+      gitops: gitops('argocd'),
       workloads: {
         edw: {
           enabled: true,
@@ -144,6 +150,7 @@ export const defaultPlatform: PlatformSpec = {
         spotPools: [{ name: 'spot', sizes: ['Standard_D4s_v5'], min: 0, max: 10 }],
       },
       tags: { 'cost-center': 'ml-platform' },
+      gitops: gitops('flux'),
       workloads: {
         edw: {
           enabled: true,
@@ -183,6 +190,7 @@ export const defaultPlatform: PlatformSpec = {
         spotPools: [{ name: 'spot', sizes: ['Standard_D8s_v5'], min: 0, max: 20 }],
       },
       tags: { 'cost-center': 'ml-platform' },
+      gitops: gitops('flux'),
       workloads: {
         edw: {
           enabled: true,

@@ -21,7 +21,7 @@ import type { EnvironmentContext } from '../../src/model/context';
 import { PRIORITY_CLASSES } from '../../src/model/scheduling';
 import { ScaledObject } from '../imports/keda-scaledobject-keda.sh';
 import { TriggerAuthentication } from '../imports/keda-triggerauthentication-keda.sh';
-import { AppChart, enabledWorkloadNames, standardLabels } from '../lib/app-chart';
+import { AppChart, enabledWorkloadNames, replaceOnChangeAnnotations, standardLabels } from '../lib/app-chart';
 import { bindingsByRole, identityServiceAccount } from '../lib/identity';
 import { COMPONENT_LABEL, NAME_LABEL } from '../lib/labels';
 import { cloudServiceEgress } from '../lib/network';
@@ -179,7 +179,8 @@ export class EdwChart extends AppChart {
         },
       });
     } else {
-      new KubeJob(this, 'job-producer', { metadata, spec: jobSpec });
+      // One-off: a changed producer is a new Job (its pod template is immutable).
+      new KubeJob(this, 'job-producer', { metadata: { ...metadata, annotations: replaceOnChangeAnnotations(this.ctx) }, spec: jobSpec });
     }
   }
 

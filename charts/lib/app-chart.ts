@@ -18,14 +18,29 @@ export function standardLabels(ctx: EnvironmentContext, appName: string): Record
   };
 }
 
+/** Where an app directory lives under dist/<env>/: the workloads' manifests, or the GitOps objects that apply them. */
+export type OutputRoot = 'kubernetes' | 'gitops';
+
+export interface AppChartOptions {
+  /** Default: `kubernetes`. */
+  readonly root?: OutputRoot;
+  /** Other directories (relative paths) its kustomization.yaml includes, e.g. `../bootstrap`. Default: none. */
+  readonly kustomizeBases?: readonly string[];
+}
+
 export class AppChart extends Chart {
-  /** The directory under dist/<env>/kubernetes; keep it stable, GitOps objects point at it. */
+  /** The directory under dist/<env>/<root>; keep it stable, GitOps objects point at it. */
   readonly appName: string;
+  readonly root: OutputRoot;
+  readonly kustomizeBases: readonly string[];
   readonly ctx: EnvironmentContext;
 
-  constructor(scope: Construct, appName: string, ctx: EnvironmentContext, namespace?: string) {
-    super(scope, appName, { labels: standardLabels(ctx, appName), namespace, disableResourceNameHashes: true });
+  constructor(scope: Construct, appName: string, ctx: EnvironmentContext, namespace?: string, options: AppChartOptions = {}) {
+    const root = options.root ?? 'kubernetes';
+    super(scope, root === 'kubernetes' ? appName : `${root}-${appName}`, { labels: standardLabels(ctx, appName), namespace, disableResourceNameHashes: true });
     this.appName = appName;
+    this.root = root;
+    this.kustomizeBases = options.kustomizeBases ?? [];
     this.ctx = ctx;
   }
 }
@@ -38,4 +53,15 @@ export function enabledWorkloadNames<W extends ChartWorkload>(ctx: EnvironmentCo
   const names = ctx.names[workload];
   if (!ctx.env[workload] || !names) throw new Error(`${ctx.env.name}: the ${chart} chart needs the ${workload} workload enabled`);
   return names as NonNullable<EnvironmentContext['names'][W]>;
+}
+
+/**
+ * Annotations that let the environment's GitOps agent replace an object Kubernetes will not update in place
+ * (a Job's pod template is immutable): Argo CD's Replace sync option, Flux's per-object force. None without GitOps.
+ */
+export function replaceOnChangeAnnotations(ctx: EnvironmentContext): Record<string, string> {
+  const tool = ctx.env.gitops?.tool;
+  if (tool === 'argocd') return { 'argocd.argoproj.io/sync-options': 'Replace=true' };
+  if (tool === 'flux') return { 'kustomize.toolkit.fluxcd.io/force': 'enabled' };
+  return {};
 }

@@ -37,7 +37,7 @@ export function manifestFileName(obj: { kind: string; metadata: { name: string }
   return `${obj.kind.toLowerCase()}-${obj.metadata.name}.yaml`;
 }
 
-/** Files of one chart, keyed by path relative to the kubernetes/ directory. */
+/** Files of one chart, keyed by path relative to its root directory (kubernetes/ or gitops/). */
 export function renderChart(chart: AppChart): Map<string, string> {
   const files = new Map<string, string>();
   for (const raw of chart.toJson() as Array<Record<string, any>>) {
@@ -46,7 +46,7 @@ export function renderChart(chart: AppChart): Map<string, string> {
     if (files.has(path)) throw new Error(`two objects would be written to ${path}: kind and name must be unique per app`);
     files.set(path, toYaml(obj));
   }
-  const resources = [...files.keys()].map((p) => p.slice(chart.appName.length + 1)).sort();
+  const resources = [...chart.kustomizeBases, ...[...files.keys()].map((p) => p.slice(chart.appName.length + 1)).sort()];
   files.set(
     `${chart.appName}/kustomization.yaml`,
     toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources }),

@@ -26,7 +26,7 @@ import {
 } from 'cdk8s-plus-28/lib/imports/k8s';
 import type { EnvironmentContext } from '../../src/model/context';
 import { GPU_RESOURCE, PRIORITY_CLASSES } from '../../src/model/scheduling';
-import { AppChart, enabledWorkloadNames, standardLabels } from '../lib/app-chart';
+import { AppChart, enabledWorkloadNames, replaceOnChangeAnnotations, standardLabels } from '../lib/app-chart';
 import { bindingsByRole, identityServiceAccount, type IdentityBinding } from '../lib/identity';
 import { COMPONENT_LABEL, NAME_LABEL } from '../lib/labels';
 import { tcp } from '../lib/network';
@@ -240,7 +240,8 @@ export class MlopsChart extends AppChart {
       });
     } else {
       // No ttlSecondsAfterFinished: a GitOps agent would re-create a deleted Job and train again.
-      new KubeJob(this, `job-${job.name}`, { metadata: { name: job.name }, spec });
+      // A changed job is a new Job (its pod template is immutable): the GitOps agent replaces it.
+      new KubeJob(this, `job-${job.name}`, { metadata: { name: job.name, annotations: replaceOnChangeAnnotations(this.ctx) }, spec });
     }
   }
 

@@ -83,6 +83,17 @@ export function resolveEnvironment(platformName: string, spec: EnvironmentSpec):
     rag: spec.workloads?.rag?.enabled ? resolveRag(platformName, spec) : undefined,
     mlops: spec.workloads?.mlops?.enabled ? resolveMlops(platformName, spec) : undefined,
     lakehouse: spec.workloads?.lakehouse?.enabled ? resolveLakehouse(platformName, spec) : undefined,
+    gitops: spec.gitops
+      ? {
+          tool: spec.gitops.tool,
+          repoUrl: spec.gitops.repoUrl,
+          branch: spec.gitops.branch ?? 'main',
+          basePath: (spec.gitops.basePath ?? 'dist').replace(/\/+$/, ''),
+          automated: spec.gitops.automated ?? true,
+          prune: spec.gitops.prune ?? true,
+          selfHeal: spec.gitops.selfHeal ?? true,
+        }
+      : undefined,
     waivers: (spec.waivers ?? []).map((w) => ({ ...w })),
   };
   return deepFreeze(env);

@@ -187,6 +187,17 @@ const environmentShape = obj({
       rag: opt(ragShape),
     }),
   ),
+  gitops: opt(
+    obj({
+      tool: req({ kind: 'string', oneOf: ['argocd', 'flux'] }),
+      repoUrl: req(str),
+      branch: opt(str),
+      basePath: opt(str),
+      automated: opt(bool),
+      prune: opt(bool),
+      selfHeal: opt(bool),
+    }),
+  ),
   waivers: opt({ kind: 'array', items: obj({ rule: req(str), resource: req(str), reason: req(str) }) }),
 });
 

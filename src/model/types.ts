@@ -35,8 +35,29 @@ export interface EnvironmentSpec {
   tags?: Record<string, string>;
   /** Workloads switched on in this environment. Default: none. */
   workloads?: WorkloadsSpec;
+  /** How a GitOps agent in the cluster applies this environment's output. Default: no GitOps objects. */
+  gitops?: GitopsSpec;
   /** Policy rules waived for one resource each, with the reason a reviewer accepted. Default: none. */
   waivers?: WaiverSpec[];
+}
+
+export type GitopsTool = 'argocd' | 'flux';
+
+export interface GitopsSpec {
+  /** Argo CD (Applications, an AppProject, a root app-of-apps) or Flux (GitRepository, Kustomizations, HelmReleases). */
+  tool: GitopsTool;
+  /** The Git repository the committed `dist/` lives in (https:// or ssh). */
+  repoUrl: string;
+  /** Default: `main`. */
+  branch?: string;
+  /** Where `dist/` is in that repository, relative to its root. Default: `dist`. */
+  basePath?: string;
+  /** Sync on every change without a manual step. Default: true. */
+  automated?: boolean;
+  /** Delete what was removed from `dist/`. Default: true. */
+  prune?: boolean;
+  /** Argo CD: undo changes made in the cluster by hand. Default: true (Flux always does). */
+  selfHeal?: boolean;
 }
 
 export interface WaiverSpec {
@@ -433,6 +454,8 @@ export interface Environment {
   /** Tags with the standard ones merged in, keys sorted. */
   readonly tags: Readonly<Record<string, string>>;
   readonly workloads: Readonly<Record<WorkloadName, boolean>>;
+  /** GitOps delivery, when the model sets it. */
+  readonly gitops?: Readonly<Required<GitopsSpec>>;
   /** Settings of the event-driven workload, when it is enabled. */
   readonly edw?: EdwSettings;
   /** Settings of the RAG platform, when it is enabled. */

@@ -112,6 +112,7 @@ function validateEnvironment(env: EnvironmentSpec, base: string, platformName: s
   validateCluster(env, base, cloud, report);
   validateTags(env, base, cloud, report);
   validateWaivers(env, base, report);
+  validateGitops(env, base, report);
   validateEdw(env, base, platformName, cloud, report);
   validateRag(env, base, platformName, cloud, report);
   validateMlops(env, base, platformName, cloud, report);
@@ -436,6 +437,22 @@ function validateEdw(env: EnvironmentSpec, base: string, platformName: string, c
 }
 
 const RULE_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+const GIT_URL = /^(https:\/\/[^\s/]+\/\S+|ssh:\/\/\S+|[\w.-]+@[\w.-]+:\S+)$/;
+const REPO_PATH = /^(?!\/)(?!.*(^|\/)\.\.?(\/|$))[\w.-]+(\/[\w.-]+)*\/?$/;
+
+function validateGitops(env: EnvironmentSpec, base: string, report: Report): void {
+  const gitops = env.gitops;
+  if (!gitops || typeof gitops !== 'object') return;
+  const at = `${base}.gitops`;
+  if (isString(gitops.repoUrl) && !GIT_URL.test(gitops.repoUrl))
+    report(`${at}.repoUrl`, `${q(gitops.repoUrl)} is not a Git URL (https://host/org/repo.git, ssh://… or git@host:org/repo.git)`);
+  if (isString(gitops.repoUrl) && gitops.repoUrl.startsWith('http://')) report(`${at}.repoUrl`, 'must use https or ssh, not http');
+  if (isString(gitops.branch) && !/^(?!-)(?!.*\.\.)[\w./-]+$/.test(gitops.branch)) report(`${at}.branch`, `${q(gitops.branch)} is not a branch name`);
+  if (isString(gitops.basePath) && !REPO_PATH.test(gitops.basePath))
+    report(`${at}.basePath`, `${q(gitops.basePath)} must be a path inside the repository (relative, no "." or ".." segments), e.g. dist`);
+  if (gitops.selfHeal === false && gitops.tool === 'flux') report(`${at}.selfHeal`, 'Flux always corrects drift on each reconciliation; selfHeal is for Argo CD');
+}
 
 function validateWaivers(env: EnvironmentSpec, base: string, report: Report): void {
   const seen = new Set<string>();

@@ -62,7 +62,11 @@ export class MissingOutputsError extends Error {
 
 export function formatMissing(missing: readonly MissingOutput[]): string {
   const byFile = new Map<string, MissingOutput[]>();
-  for (const m of missing) byFile.set(m.file, [...(byFile.get(m.file) ?? []), m]);
+  // An output two apps need is named once.
+  for (const m of missing) {
+    const items = byFile.get(m.file) ?? [];
+    if (!items.some((i) => i.stack === m.stack && i.name === m.name)) byFile.set(m.file, [...items, m]);
+  }
   const lines = [`Terraform outputs missing (values only the cloud assigns; nothing is written in their place):`];
   for (const [file, items] of byFile) {
     const { environment, stack } = items[0];

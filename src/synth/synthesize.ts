@@ -1,6 +1,8 @@
 /** Renders one environment in memory: Terraform JSON per stack and YAML per Kubernetes object. */
 import { App as K8sApp } from 'cdk8s';
+import { gitopsCharts, type RenderedApp } from '../../charts/gitops/index';
 import { chartFactories } from '../../charts/index';
+import type { AppChart } from '../../charts/lib/app-chart';
 import { renderChart } from '../../charts/lib/render';
 import { newTerraformApp } from '../../stacks/constructs/platform-stack';
 import { buildStacks } from '../../stacks/index';
@@ -54,6 +56,13 @@ export function synthesizeEnvironment(platform: Platform, env: Environment, opti
   const allMissing: MissingOutput[] = [];
   // cdk8s writes nothing until synth(), which we never call: charts are rendered in memory.
   const k8sApp = new K8sApp({ outdir: 'unused' });
+  const write = (chart: AppChart) => {
+    for (const [path, content] of renderChart(chart)) {
+      files.set(`${env.name}/${chart.root}/${path}`, content);
+      if (!path.endsWith('/kustomization.yaml')) manifests++;
+    }
+  };
+  const rendered: RenderedApp[] = [];
   for (const build of chartFactories(ctx)) {
     const before = outputs.missing.length;
     const chart = build(k8sApp, ctx);
@@ -63,11 +72,17 @@ export function synthesizeEnvironment(platform: Platform, env: Environment, opti
       skippedApps.push({ app: chart.appName, missing });
       continue;
     }
-    for (const [path, content] of renderChart(chart)) {
-      files.set(`${env.name}/kubernetes/${path}`, content);
-      if (!path.endsWith('/kustomization.yaml')) manifests++;
-    }
+    write(chart);
+    rendered.push({ appName: chart.appName, objects: chart.toJson() });
   }
+  // The GitOps objects deliver the apps just rendered (a skipped app gets no Application / Kustomization).
+  const before = outputs.missing.length;
+  const delivery = gitopsCharts(k8sApp, ctx, rendered);
+  const missing = outputs.missing.slice(before);
+  if (missing.length > 0) {
+    allMissing.push(...missing);
+    skippedApps.push({ app: 'gitops', missing });
+  } else delivery.forEach(write);
   if (allMissing.length > 0 && !options.allowMissingOutputs) throw new MissingOutputsError(allMissing);
 
   return {

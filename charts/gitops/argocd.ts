@@ -1,0 +1,127 @@
+/**
+ * Argo CD delivery of one environment (dist/<env>/gitops/):
+ * - bootstrap/: the two AppProjects and the root Application; `kubectl apply -k` it once, after that the
+ *   root keeps it in sync too (apps/ includes ../bootstrap).
+ * - apps/: an Application per app directory of dist/<env>/kubernetes and one per operator (a pinned Helm
+ *   chart), ordered by sync waves: the platform app, then the operators by dependency, then the rest.
+ *
+ * Projects: `<env>` may deploy only from the platform repository, only to the namespaces the apps use and
+ * only the cluster-scoped kinds they create; `<env>-operators` only the pinned charts' repositories into
+ * the operators' namespaces, with any cluster-scoped kind (charts install CRDs, ClusterRoles and webhooks).
+ * Operators use server-side apply (their CRDs are too large for the last-applied annotation). Every sync is
+ * retried with exponential backoff. Argo CD must assess Application health for the waves of an
+ * app-of-apps to wait (README: `resource.customizations.health.argoproj.io_Application`).
+ */
+import type { App } from 'cdk8s';
+import type { EnvironmentContext } from '../../src/model/context';
+import { OPERATORS, operatorsFor, type OperatorName } from '../../src/model/operators';
+import { AppChart } from '../lib/app-chart';
+import { Application, AppProject, type ArgoSyncPolicy } from './gitops-types';
+import { FOUNDATION_APP, repoPath, syncWaves, type AppInventory } from './inventory';
+import { operatorValues } from './operator-values';
+
+export const ARGOCD_NAMESPACE = 'argocd';
+export const IN_CLUSTER = 'https://kubernetes.default.svc';
+export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
+/** Deleting an Application deletes what it deployed (only where pruning is on). */
+export const CASCADE_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
+export const RETRY = { limit: 5, backoff: { duration: '30s', factor: 2, maxDuration: '10m' } } as const;
+
+export const argoNames = (env: string) => ({
+  project: env,
+  operatorsProject: `${env}-operators`,
+  root: `${env}-root`,
+  app: (app: string) => `${env}-${app}`,
+  operator: (operator: OperatorName) => `${env}-operator-${operator}`,
+});
+
+function syncPolicy(ctx: EnvironmentContext, syncOptions: string[]): ArgoSyncPolicy {
+  const g = ctx.env.gitops!;
+  return { ...(g.automated ? { automated: { prune: g.prune, selfHeal: g.selfHeal } } : {}), syncOptions, retry: RETRY };
+}
+
+function metadata(ctx: EnvironmentContext, name: string, wave?: number) {
+  return {
+    name,
+    namespace: ARGOCD_NAMESPACE,
+    ...(wave !== undefined ? { annotations: { [SYNC_WAVE_ANNOTATION]: String(wave) } } : {}),
+    ...(ctx.env.gitops!.prune ? { finalizers: [CASCADE_FINALIZER] } : {}),
+  };
+}
+
+/** The single namespace an app writes to, if it writes to one only (Argo CD's destination namespace). */
+function destinationNamespace(inventory: AppInventory): string | undefined {
+  return inventory.namespaces.length === 1 ? inventory.namespaces[0] : undefined;
+}
+
+export function argoCdCharts(app: App, ctx: EnvironmentContext, apps: readonly AppInventory[]): AppChart[] {
+  const g = ctx.env.gitops!;
+  const n = argoNames(ctx.env.name);
+  const operators = operatorsFor(ctx.env);
+  const waves = syncWaves(ctx);
+
+  const bootstrap = new AppChart(app, 'bootstrap', ctx, undefined, { root: 'gitops' });
+  const namespaces = [...new Set(apps.flatMap((a) => a.namespaces))].sort();
+  const clusterKinds = new Map(apps.flatMap((a) => a.clusterKinds).map((k) => [`${k.group}/${k.kind}`, k]));
+  new AppProject(bootstrap, 'appproject', {
+    metadata: { name: n.project, namespace: ARGOCD_NAMESPACE },
+    spec: {
+      description: `${ctx.env.name}: the platform's apps from ${g.repoUrl}`,
+      sourceRepos: [g.repoUrl],
+      // The Applications themselves live in argocd (the root app deploys them).
+      destinations: [ARGOCD_NAMESPACE, ...namespaces].map((namespace) => ({ server: IN_CLUSTER, namespace })),
+      clusterResourceWhitelist: [...clusterKinds.keys()].sort().map((k) => clusterKinds.get(k)!),
+    },
+  });
+  new AppProject(bootstrap, 'appproject-operators', {
+    metadata: { name: n.operatorsProject, namespace: ARGOCD_NAMESPACE },
+    spec: {
+      description: `${ctx.env.name}: pinned operator charts`,
+      sourceRepos: [...new Set(operators.map((o) => OPERATORS[o].repository))].sort(),
+      destinations: [...new Set(operators.map((o) => OPERATORS[o].namespace))].sort().map((namespace) => ({ server: IN_CLUSTER, namespace })),
+      clusterResourceWhitelist: [{ group: '*', kind: '*' }],
+    },
+  });
+  new Application(bootstrap, 'application-root', {
+    metadata: metadata(ctx, n.root),
+    spec: {
+      project: n.project,
+      source: { repoURL: g.repoUrl, targetRevision: g.branch, path: repoPath(ctx, 'gitops', 'apps') },
+      destination: { server: IN_CLUSTER, namespace: ARGOCD_NAMESPACE },
+      syncPolicy: syncPolicy(ctx, ['PruneLast=true']),
+    },
+  });
+
+  const children = new AppChart(app, 'apps', ctx, undefined, { root: 'gitops', kustomizeBases: ['../bootstrap'] });
+  for (const inventory of apps) {
+    const namespace = destinationNamespace(inventory);
+    new Application(children, `application-${inventory.appName}`, {
+      metadata: metadata(ctx, n.app(inventory.appName), inventory.appName === FOUNDATION_APP ? waves.foundation : waves.apps),
+      spec: {
+        project: n.project,
+        source: { repoURL: g.repoUrl, targetRevision: g.branch, path: repoPath(ctx, 'kubernetes', inventory.appName) },
+        destination: { server: IN_CLUSTER, ...(namespace ? { namespace } : {}) },
+        syncPolicy: syncPolicy(ctx, ['PruneLast=true']),
+      },
+    });
+  }
+  for (const operator of operators) {
+    const release = OPERATORS[operator];
+    const values = operatorValues(ctx, operator);
+    new Application(children, `application-operator-${operator}`, {
+      metadata: metadata(ctx, n.operator(operator), waves.operator(operator)),
+      spec: {
+        project: n.operatorsProject,
+        source: {
+          repoURL: release.repository,
+          chart: release.chart,
+          targetRevision: release.version,
+          helm: { releaseName: release.name, ...(values ? { valuesObject: values } : {}) },
+        },
+        destination: { server: IN_CLUSTER, namespace: release.namespace },
+        syncPolicy: syncPolicy(ctx, ['CreateNamespace=true', 'ServerSideApply=true', 'PruneLast=true']),
+      },
+    });
+  }
+  return [bootstrap, children];
+}

@@ -1,0 +1,118 @@
+/**
+ * Small hand-written typed interfaces for the GitOps resources this app emits, covering only the fields
+ * set here: Argo CD (argoproj.io/v1alpha1 Application, AppProject; Argo CD v3.5) and Flux
+ * (source.toolkit.fluxcd.io/v1 GitRepository, HelmRepository; kustomize.toolkit.fluxcd.io/v1
+ * Kustomization; helm.toolkit.fluxcd.io/v2 HelmRelease; Flux 2.x). The Application CRD alone is ~20k
+ * lines; every emitted object is validated against the full CRD schemas in test/charts/gitops.test.ts.
+ */
+import { ApiObject, type ApiObjectMetadata } from 'cdk8s';
+import type { Construct } from 'constructs';
+
+export type Values = Readonly<Record<string, unknown>>;
+
+// ---- Argo CD
+
+export interface ArgoSource {
+  readonly repoURL: string;
+  readonly targetRevision: string;
+  /** A directory of the Git repository (kustomize is detected from its kustomization.yaml). */
+  readonly path?: string;
+  /** A chart of a Helm repository. */
+  readonly chart?: string;
+  readonly helm?: { readonly releaseName: string; readonly valuesObject?: Values };
+}
+
+export interface ArgoSyncPolicy {
+  readonly automated?: { readonly prune: boolean; readonly selfHeal: boolean };
+  readonly syncOptions: readonly string[];
+  readonly retry: { readonly limit: number; readonly backoff: { readonly duration: string; readonly factor: number; readonly maxDuration: string } };
+}
+
+export interface ApplicationSpec {
+  readonly project: string;
+  readonly source: ArgoSource;
+  readonly destination: { readonly server: string; readonly namespace?: string };
+  readonly syncPolicy: ArgoSyncPolicy;
+}
+
+export interface AppProjectSpec {
+  readonly description: string;
+  readonly sourceRepos: readonly string[];
+  readonly destinations: readonly { readonly server: string; readonly namespace: string }[];
+  readonly clusterResourceWhitelist: readonly { readonly group: string; readonly kind: string }[];
+}
+
+export class Application extends ApiObject {
+  constructor(scope: Construct, id: string, props: { readonly metadata: ApiObjectMetadata; readonly spec: ApplicationSpec }) {
+    super(scope, id, { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: props.metadata, spec: props.spec });
+  }
+}
+
+export class AppProject extends ApiObject {
+  constructor(scope: Construct, id: string, props: { readonly metadata: ApiObjectMetadata; readonly spec: AppProjectSpec }) {
+    super(scope, id, { apiVersion: 'argoproj.io/v1alpha1', kind: 'AppProject', metadata: props.metadata, spec: props.spec });
+  }
+}
+
+// ---- Flux
+
+export interface GitRepositorySpec {
+  readonly interval: string;
+  readonly url: string;
+  readonly ref: { readonly branch: string };
+}
+
+export interface FluxKustomizationSpec {
+  readonly interval: string;
+  readonly retryInterval: string;
+  readonly timeout: string;
+  readonly path: string;
+  readonly prune: boolean;
+  /** Ready only when everything it applied is ready (HelmReleases included): what dependsOn waits for. */
+  readonly wait: boolean;
+  readonly sourceRef: { readonly kind: 'GitRepository'; readonly name: string };
+  readonly dependsOn?: readonly { readonly name: string }[];
+  readonly suspend?: boolean;
+}
+
+export interface HelmRepositorySpec {
+  readonly interval: string;
+  readonly url: string;
+  readonly type?: 'oci';
+}
+
+export interface HelmReleaseSpec {
+  readonly interval: string;
+  readonly releaseName: string;
+  readonly targetNamespace: string;
+  readonly chart: { readonly spec: { readonly chart: string; readonly version: string; readonly sourceRef: { readonly kind: 'HelmRepository'; readonly name: string } } };
+  readonly install: { readonly crds: 'CreateReplace'; readonly createNamespace: true; readonly remediation: { readonly retries: number } };
+  readonly upgrade: { readonly crds: 'CreateReplace'; readonly remediation: { readonly retries: number; readonly remediateLastFailure: true } };
+  readonly dependsOn?: readonly { readonly name: string }[];
+  readonly values?: Values;
+  readonly suspend?: boolean;
+}
+
+export class GitRepository extends ApiObject {
+  constructor(scope: Construct, id: string, props: { readonly metadata: ApiObjectMetadata; readonly spec: GitRepositorySpec }) {
+    super(scope, id, { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: props.metadata, spec: props.spec });
+  }
+}
+
+export class FluxKustomization extends ApiObject {
+  constructor(scope: Construct, id: string, props: { readonly metadata: ApiObjectMetadata; readonly spec: FluxKustomizationSpec }) {
+    super(scope, id, { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: props.metadata, spec: props.spec });
+  }
+}
+
+export class HelmRepository extends ApiObject {
+  constructor(scope: Construct, id: string, props: { readonly metadata: ApiObjectMetadata; readonly spec: HelmRepositorySpec }) {
+    super(scope, id, { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmRepository', metadata: props.metadata, spec: props.spec });
+  }
+}
+
+export class HelmRelease extends ApiObject {
+  constructor(scope: Construct, id: string, props: { readonly metadata: ApiObjectMetadata; readonly spec: HelmReleaseSpec }) {
+    super(scope, id, { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: props.metadata, spec: props.spec });
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * What the GitOps objects need to know about the rendered app directories: the namespaces they write to,
+ * the cluster-scoped kinds they create (an Argo CD project allows exactly those), the custom resources that
+ * need an operator, and the sync order that follows from it.
+ */
+import type { EnvironmentContext } from '../../src/model/context';
+import { OPERATORS, operatorFor, operatorsFor, type OperatorName } from '../../src/model/operators';
+
+/** A rendered Kubernetes object, as far as the GitOps layer reads it. */
+export interface RenderedObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace?: string };
+}
+
+export interface AppInventory {
+  /** The directory under dist/<env>/kubernetes. */
+  readonly appName: string;
+  /** Namespaces it writes to or creates, sorted. */
+  readonly namespaces: readonly string[];
+  /** Cluster-scoped kinds it creates (`group` is '' for the core API), sorted. */
+  readonly clusterKinds: readonly { readonly group: string; readonly kind: string }[];
+  /** Operators whose custom resources it contains, in install order. */
+  readonly operators: readonly OperatorName[];
+}
+
+/** The app that creates namespaces, priority classes and default policies: synced before everything else. */
+export const FOUNDATION_APP = 'platform';
+
+export function inventoryOf(ctx: EnvironmentContext, appName: string, objects: readonly RenderedObject[]): AppInventory {
+  const installed = operatorsFor(ctx.env);
+  const namespaces = new Set<string>();
+  const clusterKinds = new Map<string, { group: string; kind: string }>();
+  const operators = new Set<OperatorName>();
+  for (const o of objects) {
+    if (o.metadata.namespace) namespaces.add(o.metadata.namespace);
+    else {
+      const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '';
+      clusterKinds.set(`${group}/${o.kind}`, { group, kind: o.kind });
+    }
+    if (o.kind === 'Namespace') namespaces.add(o.metadata.name);
+    const operator = operatorFor(`${o.apiVersion} ${o.kind}`, installed);
+    if (operator) operators.add(operator);
+  }
+  return {
+    appName,
+    namespaces: [...namespaces].sort(),
+    clusterKinds: [...clusterKinds.keys()].sort().map((k) => clusterKinds.get(k)!),
+    operators: installed.filter((o) => operators.has(o)),
+  };
+}
+
+/**
+ * Argo CD sync waves: the foundation first, each operator after the operators it depends on, then every
+ * other app after all operators (an app's custom resources need their operator's CRDs and webhooks).
+ */
+export function syncWaves(ctx: EnvironmentContext): { foundation: number; operator: (name: OperatorName) => number; apps: number } {
+  const wave = (name: OperatorName): number => 1 + Math.max(0, ...OPERATORS[name].dependsOn.map(wave));
+  const installed = operatorsFor(ctx.env);
+  return { foundation: 0, operator: wave, apps: 1 + Math.max(0, ...installed.map(wave)) };
+}
+
+/** Where an app directory is in the Git repository. */
+export function repoPath(ctx: EnvironmentContext, ...segments: string[]): string {
+  return [ctx.env.gitops!.basePath, ctx.env.name, ...segments].join('/');
+}

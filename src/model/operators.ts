@@ -1,0 +1,162 @@
+/**
+ * The operators the workloads need, as pinned upstream Helm charts, and which environment needs which.
+ * Versions are those of the CRDs the platform is validated against (../shared/schemas/SOURCES.md names
+ * each CRD's release): the chart of that release serves exactly the schema the manifests were checked
+ * with. Operators without CRDs of ours (cert-manager, the NVIDIA device plugin) are pinned to releases
+ * that support the Kubernetes versions of the catalog.
+ *
+ * Plain data: the GitOps charts turn it into Argo CD Applications or Flux HelmReleases.
+ */
+import type { Environment } from './types';
+
+export type OperatorName =
+  | 'cert-manager'
+  | 'external-secrets'
+  | 'karpenter'
+  | 'keda'
+  | 'kserve-crd'
+  | 'kserve'
+  | 'milvus-operator'
+  | 'nvidia-device-plugin'
+  | 'seldon-core-operator'
+  | 'spark-operator';
+
+export interface OperatorRelease {
+  readonly name: OperatorName;
+  /** Helm repository: an https URL, or an OCI registry path (`oci: true`, written without the scheme). */
+  readonly repository: string;
+  /** A short name for the repository (Flux HelmRepository), shared by the charts of one repository. */
+  readonly repositoryName: string;
+  readonly oci: boolean;
+  readonly chart: string;
+  /** Chart version, exactly as the repository lists it. */
+  readonly version: string;
+  /** Where the release (and its pods) live. */
+  readonly namespace: string;
+  /** Custom resources (`apiVersion Kind`) that only work once this release runs. */
+  readonly provides: readonly string[];
+  /** Releases that must be ready first. */
+  readonly dependsOn: readonly OperatorName[];
+}
+
+const release = (r: Omit<OperatorRelease, 'dependsOn' | 'provides'> & Partial<Pick<OperatorRelease, 'dependsOn' | 'provides'>>): OperatorRelease => ({
+  provides: [],
+  dependsOn: [],
+  ...r,
+});
+
+export const OPERATORS: Readonly<Record<OperatorName, OperatorRelease>> = {
+  'cert-manager': release({ name: 'cert-manager', repository: 'https://charts.jetstack.io', repositoryName: 'jetstack', oci: false, chart: 'cert-manager', version: 'v1.19.1', namespace: 'cert-manager' }),
+  'external-secrets': release({
+    name: 'external-secrets',
+    repository: 'https://charts.external-secrets.io',
+    repositoryName: 'external-secrets',
+    oci: false,
+    chart: 'external-secrets',
+    version: '2.9.0',
+    namespace: 'external-secrets',
+    provides: ['external-secrets.io/v1 ExternalSecret', 'external-secrets.io/v1 SecretStore', 'external-secrets.io/v1 ClusterSecretStore'],
+  }),
+  karpenter: release({
+    name: 'karpenter',
+    repository: 'public.ecr.aws/karpenter',
+    repositoryName: 'karpenter',
+    oci: true,
+    chart: 'karpenter',
+    version: '1.14.1',
+    // Beside the EKS add-ons, as Karpenter's own guide installs it; its Pod Identity association names this namespace.
+    namespace: 'kube-system',
+    provides: ['karpenter.sh/v1 NodePool', 'karpenter.k8s.aws/v1 EC2NodeClass'],
+  }),
+  keda: release({
+    name: 'keda',
+    repository: 'https://kedacore.github.io/charts',
+    repositoryName: 'kedacore',
+    oci: false,
+    chart: 'keda',
+    version: '2.20.2',
+    namespace: 'keda',
+    provides: ['keda.sh/v1alpha1 ScaledObject', 'keda.sh/v1alpha1 TriggerAuthentication'],
+  }),
+  'kserve-crd': release({ name: 'kserve-crd', repository: 'ghcr.io/kserve/charts', repositoryName: 'kserve', oci: true, chart: 'kserve-crd', version: 'v0.20.0', namespace: 'kserve' }),
+  kserve: release({
+    name: 'kserve',
+    repository: 'ghcr.io/kserve/charts',
+    repositoryName: 'kserve',
+    oci: true,
+    chart: 'kserve',
+    version: 'v0.20.0',
+    namespace: 'kserve',
+    provides: ['serving.kserve.io/v1beta1 InferenceService'],
+    // Its webhooks' certificates come from cert-manager; its controller needs the CRDs.
+    dependsOn: ['cert-manager', 'kserve-crd'],
+  }),
+  'milvus-operator': release({
+    name: 'milvus-operator',
+    repository: 'https://zilliztech.github.io/milvus-operator',
+    repositoryName: 'milvus-operator',
+    oci: false,
+    chart: 'milvus-operator',
+    version: '1.3.8',
+    namespace: 'milvus-operator',
+    provides: ['milvus.io/v1beta1 Milvus'],
+  }),
+  'nvidia-device-plugin': release({
+    name: 'nvidia-device-plugin',
+    repository: 'https://nvidia.github.io/k8s-device-plugin',
+    repositoryName: 'nvidia',
+    oci: false,
+    chart: 'nvidia-device-plugin',
+    version: '0.18.2',
+    namespace: 'nvidia-device-plugin',
+  }),
+  'seldon-core-operator': release({
+    name: 'seldon-core-operator',
+    repository: 'https://storage.googleapis.com/seldon-charts',
+    repositoryName: 'seldon',
+    oci: false,
+    chart: 'seldon-core-operator',
+    version: '1.18.2',
+    namespace: 'seldon-system',
+    provides: ['machinelearning.seldon.io/v1 SeldonDeployment'],
+  }),
+  'spark-operator': release({
+    name: 'spark-operator',
+    repository: 'https://kubeflow.github.io/spark-operator',
+    repositoryName: 'spark-operator',
+    oci: false,
+    chart: 'spark-operator',
+    version: '2.5.2',
+    namespace: 'spark-operator',
+    provides: ['sparkoperator.k8s.io/v1beta2 SparkApplication', 'sparkoperator.k8s.io/v1beta2 ScheduledSparkApplication'],
+  }),
+};
+
+/**
+ * The operators an environment needs, each after the ones it depends on (then by name). KEDA is left out
+ * where the AKS add-on runs it; Karpenter is AWS only; GPU pools need the device plugin.
+ */
+export function operatorsFor(env: Environment): OperatorName[] {
+  const wanted = new Set<OperatorName>();
+  if (env.cloud === 'aws') wanted.add('karpenter');
+  if (env.cluster.gpuPools.length > 0) wanted.add('nvidia-device-plugin');
+  if (env.edw?.keda === 'helm') wanted.add('keda');
+  if (env.rag) wanted.add('milvus-operator');
+  if (env.mlops) wanted.add('external-secrets');
+  if (env.mlops?.models.length) wanted.add('kserve');
+  if (env.mlops?.models.some((m) => m.abTest)) wanted.add('seldon-core-operator');
+  if (env.lakehouse) wanted.add('spark-operator');
+  const ordered: OperatorName[] = [];
+  const visit = (name: OperatorName) => {
+    if (ordered.includes(name)) return;
+    for (const dep of OPERATORS[name].dependsOn) visit(dep);
+    ordered.push(name);
+  };
+  for (const name of [...wanted].sort()) visit(name);
+  return ordered;
+}
+
+/** Which operator serves a custom resource (`apiVersion Kind`), among the given ones; undefined for built-in kinds. */
+export function operatorFor(apiVersionKind: string, operators: readonly OperatorName[]): OperatorName | undefined {
+  return operators.find((o) => OPERATORS[o].provides.includes(apiVersionKind));
+}
