@@ -247,6 +247,26 @@ describe('Kubernetes rules', () => {
     expect(check('k8s-run-as-non-root', k8sEnv(podLevel))).toEqual([]);
   });
 
+  it('gitops-pinned-chart: exact chart versions pass, ranges and HEAD fail; Git sources are not charts', () => {
+    const app = (targetRevision: string, chart?: string): K8sObject => ({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      metadata: { name: 'op', namespace: 'argocd' },
+      spec: { source: { repoURL: 'https://charts.example.com', targetRevision, ...(chart ? { chart } : {}) } },
+    });
+    const release = (version: string): K8sObject => ({
+      apiVersion: 'helm.toolkit.fluxcd.io/v2',
+      kind: 'HelmRelease',
+      metadata: { name: 'op', namespace: 'flux-system' },
+      spec: { chart: { spec: { chart: 'op', version } } },
+    });
+    expect(check('gitops-pinned-chart', k8sEnv(app('1.14.1', 'karpenter'), app('v0.20.0', 'kserve'), app('main'), release('2.20.2'), release('v1.19.1')))).toEqual([]);
+    const v = check('gitops-pinned-chart', k8sEnv(app('HEAD', 'karpenter'), app('1.*', 'keda'), release('^2.0.0'), release('>=1.0.0')));
+    expect(v.map((x) => x.resource)).toEqual(['Application argocd/op', 'Application argocd/op', 'HelmRelease flux-system/op', 'HelmRelease flux-system/op']);
+    expect(v[0].message).toBe('spec.source.targetRevision "HEAD" is not an exact chart version (e.g. 1.14.1 or v0.20.0)');
+    expect(v[2].message).toMatch(/^spec\.chart\.spec\.version "\^2\.0\.0"/);
+  });
+
   it('k8s-no-host-access', () => {
     expect(check('k8s-no-host-access', k8sEnv(deployment()))).toEqual([]);
     const v = check('k8s-no-host-access', k8sEnv(deployment({ hostNetwork: true, volumes: [{ name: 'root', hostPath: { path: '/' } }] })));

@@ -188,6 +188,18 @@ export const kubernetesRules: PolicyRule[] = [
     },
   },
   {
+    id: 'gitops-pinned-chart',
+    reason: 'A floating chart version (a range, latest, HEAD) changes what runs in the cluster without a change in Git.',
+    check: (ctx) =>
+      ctx.env.manifests.flatMap((m): Violation[] => {
+        const chart = m.obj.kind === 'Application' && m.obj.spec?.source?.chart !== undefined ? { version: m.obj.spec.source.targetRevision, field: 'spec.source.targetRevision' } : m.obj.kind === 'HelmRelease' ? { version: m.obj.spec?.chart?.spec?.version, field: 'spec.chart.spec.version' } : undefined;
+        if (!chart) return [];
+        return EXACT_CHART_VERSION.test(String(chart.version ?? ''))
+          ? []
+          : [{ file: m.file, resource: describeObject(m.obj), message: `${chart.field} ${JSON.stringify(chart.version)} is not an exact chart version (e.g. 1.14.1 or v0.20.0)` }];
+      }),
+  },
+  {
     id: 'k8s-identity-only-where-used',
     reason: 'A service account carrying a cloud identity is a credential; one that no pod uses should not exist.',
     check: (ctx) => {
@@ -199,6 +211,9 @@ export const kubernetesRules: PolicyRule[] = [
     },
   },
 ];
+
+/** `1.2.3` or `v1.2.3`, with an optional pre-release: what a chart repository lists, never a range. */
+const EXACT_CHART_VERSION = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
 
 function isDefaultDeny(obj: K8sObject): boolean {
   const spec = obj.spec ?? {};

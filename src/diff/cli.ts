@@ -1,0 +1,168 @@
+/**
+ * `npm run diff [-- --env NAME] [--config FILE] [--outputs DIR] [--dist DIR | --against REF] [--check] [--json]`
+ * Synthesizes the model in memory (never writes) and reports how it differs from the committed
+ * output. Exit codes: 0 compared (with --check: no drift), 1 drift with --check or synthesis
+ * failed, 2 invalid model or usage.
+ */
+import * as path from 'path';
+import { loadModel, REPO_ROOT, UsageError, type Io } from '../cli';
+import { ModelError } from '../model/problems';
+import type { Platform } from '../model/types';
+import { DEFAULT_OUTPUTS_DIR, MissingOutputsError, type MissingOutput } from '../synth/outputs';
+import { synthesizeEnvironment, type RenderedEnvironment } from '../synth/synthesize';
+import { CommittedOutputError, readDirectory, readGitTree } from './committed';
+import { compareOutputs } from './compare';
+import { formatReport, reportJson } from './report';
+import type { DiffReport } from './types';
+
+export interface DiffOptions {
+  envs: string[];
+  config?: string;
+  outputs: string;
+  allowMissingOutputs: boolean;
+  dist: string;
+  against?: string;
+  check: boolean;
+  json: boolean;
+}
+
+const USAGE = `usage: npm run diff -- [--env NAME]... [--config FILE.yaml] [--outputs DIR] [--dist DIR | --against REF] [--check] [--json]
+  --env NAME     compare only this environment (repeatable)
+  --config FILE  YAML overlay merged into the default model, as for synth
+  --outputs DIR  terraform output -json files, <DIR>/<env>/<stack>.json (default: src/outputs)
+  --allow-missing-outputs
+                 leave out the Kubernetes apps whose Terraform outputs are missing, as synth does
+  --dist DIR     the committed output to compare with (default: dist/ in the repository)
+  --against REF  compare with that directory as committed in git revision REF instead of on disk
+  --check        exit 1 on any difference (CI)
+  --json         machine-readable report on stdout`;
+
+export function parseDiffArgs(argv: readonly string[]): DiffOptions {
+  const options: DiffOptions = { envs: [], outputs: DEFAULT_OUTPUTS_DIR, allowMissingOutputs: false, dist: path.join(REPO_ROOT, 'dist'), check: false, json: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = () => {
+      const v = inline ?? argv[++i];
+      if (v === undefined || v === '') throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '--env':
+        options.envs.push(...value().split(',').filter(Boolean));
+        break;
+      case '--config':
+        options.config = value();
+        break;
+      case '--outputs':
+        options.outputs = path.resolve(value());
+        break;
+      case '--allow-missing-outputs':
+        options.allowMissingOutputs = true;
+        break;
+      case '--dist':
+        options.dist = path.resolve(value());
+        break;
+      case '--against':
+        options.against = value();
+        break;
+      case '--check':
+        options.check = true;
+        break;
+      case '--json':
+        options.json = true;
+        break;
+      case '--help':
+      case '-h':
+        throw new UsageError('');
+      default:
+        throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
+    }
+  }
+  return options;
+}
+
+const display = (dir: string) => path.relative(process.cwd(), dir).split(path.sep).join('/') || '.';
+
+export function runDiff(argv: readonly string[], io: Io): number {
+  let options: DiffOptions;
+  try {
+    options = parseDiffArgs(argv);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    if (err.message) io.err(`error: ${err.message}`);
+    io.err(USAGE);
+    return err.message ? 2 : 0;
+  }
+
+  let platform: Platform;
+  try {
+    platform = loadModel(options.config);
+  } catch (err) {
+    if (err instanceof ModelError) {
+      io.err(err.message);
+      return 2;
+    }
+    throw err;
+  }
+  const known = platform.environments.map((e) => e.name);
+  const unknown = options.envs.filter((e) => !known.includes(e));
+  if (unknown.length > 0) {
+    io.err(`error: unknown environment${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (known: ${known.join(', ')})`);
+    return 2;
+  }
+  const selected = options.envs.length > 0 ? platform.environments.filter((e) => options.envs.includes(e.name)) : platform.environments;
+
+  let committed: Map<string, string>;
+  try {
+    committed = options.against === undefined ? readDirectory(options.dist) : readGitTree(options.dist, options.against);
+  } catch (err) {
+    if (!(err instanceof CommittedOutputError)) throw err;
+    io.err(`error: ${err.message}`);
+    return 2;
+  }
+  // With --env, only those environments' committed files take part; the rest is not compared.
+  if (options.envs.length > 0) committed = new Map([...committed].filter(([file]) => options.envs.includes(file.split('/')[0])));
+
+  const synthesized = new Map<string, string>();
+  const rendered: RenderedEnvironment[] = [];
+  try {
+    const missing: MissingOutput[] = [];
+    for (const env of selected) {
+      try {
+        rendered.push(synthesizeEnvironment(platform, env, { outputsDir: options.outputs, allowMissingOutputs: options.allowMissingOutputs }));
+      } catch (err) {
+        if (!(err instanceof MissingOutputsError)) throw err;
+        missing.push(...err.missing);
+      }
+    }
+    if (missing.length > 0) throw new MissingOutputsError(missing);
+  } catch (err) {
+    if (err instanceof MissingOutputsError) {
+      io.err(err.message);
+      return 2;
+    }
+    io.err(`synthesis failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    return 1;
+  }
+  for (const r of rendered) {
+    for (const [file, content] of r.files) synthesized.set(file, content);
+    for (const skipped of r.skippedApps) io.err(`warning: ${r.environment}: left out kubernetes/${skipped.app}: missing Terraform outputs ${skipped.missing.map((m) => `${m.stack}.${m.name}`).join(', ')}`);
+  }
+
+  const dir = display(options.dist);
+  const report: DiffReport = {
+    against: options.against === undefined ? `${dir}/` : `${options.against}:${path.basename(options.dist)}/`,
+    environments: selected.map((e) => e.name),
+    files: { committed: committed.size, synthesized: synthesized.size },
+    diffs: compareOutputs(committed, synthesized),
+  };
+  io.out(options.json ? reportJson(report) : formatReport(report, dir));
+  if (!options.check || report.diffs.length === 0) return 0;
+  io.err(`${report.against} is not what the model synthesizes: run 'npm run synth' and commit the result (after reviewing the report above).`);
+  return 1;
+}
+
+if (require.main === module) {
+  process.exitCode = runDiff(process.argv.slice(2), { out: (l) => process.stdout.write(l + '\n'), err: (l) => process.stderr.write(l + '\n') });
+}
