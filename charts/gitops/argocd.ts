@@ -14,7 +14,7 @@
  */
 import type { App } from 'cdk8s';
 import type { EnvironmentContext } from '../../src/model/context';
-import { OPERATORS, operatorsFor, type OperatorName } from '../../src/model/operators';
+import { OPERATORS, operatorsFor, type OperatorName, type OperatorRelease } from '../../src/model/operators';
 import { AppChart } from '../lib/app-chart';
 import { Application, AppProject, type ArgoSyncPolicy } from './gitops-types';
 import { FOUNDATION_APP, repoPath, syncWaves, type AppInventory } from './inventory';
@@ -26,6 +26,14 @@ export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
 /** Deleting an Application deletes what it deployed (only where pruning is on). */
 export const CASCADE_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
 export const RETRY = { limit: 5, backoff: { duration: '30s', factor: 2, maxDuration: '10m' } } as const;
+
+/**
+ * Where Argo CD reads a release's chart: a Helm repository's chart by name, or (OCI) the chart artifact
+ * itself through Argo CD's native OCI source (v3.1+), which needs no repository secret for a public registry.
+ */
+export function chartSource(release: OperatorRelease): { repoURL: string; chart?: string; path?: string } {
+  return release.oci ? { repoURL: `oci://${release.repository}/${release.chart}`, path: '.' } : { repoURL: release.repository, chart: release.chart };
+}
 
 export const argoNames = (env: string) => ({
   project: env,
@@ -77,7 +85,7 @@ export function argoCdCharts(app: App, ctx: EnvironmentContext, apps: readonly A
     metadata: { name: n.operatorsProject, namespace: ARGOCD_NAMESPACE },
     spec: {
       description: `${ctx.env.name}: pinned operator charts`,
-      sourceRepos: [...new Set(operators.map((o) => OPERATORS[o].repository))].sort(),
+      sourceRepos: [...new Set(operators.map((o) => chartSource(OPERATORS[o]).repoURL))].sort(),
       destinations: [...new Set(operators.map((o) => OPERATORS[o].namespace))].sort().map((namespace) => ({ server: IN_CLUSTER, namespace })),
       clusterResourceWhitelist: [{ group: '*', kind: '*' }],
     },
@@ -113,8 +121,7 @@ export function argoCdCharts(app: App, ctx: EnvironmentContext, apps: readonly A
       spec: {
         project: n.operatorsProject,
         source: {
-          repoURL: release.repository,
-          chart: release.chart,
+          ...chartSource(release),
           targetRevision: release.version,
           helm: { releaseName: release.name, ...(values ? { valuesObject: values } : {}) },
         },

@@ -261,8 +261,15 @@ describe('Kubernetes rules', () => {
       spec: { chart: { spec: { chart: 'op', version } } },
     });
     expect(check('gitops-pinned-chart', k8sEnv(app('1.14.1', 'karpenter'), app('v0.20.0', 'kserve'), app('main'), release('2.20.2'), release('v1.19.1')))).toEqual([]);
-    const v = check('gitops-pinned-chart', k8sEnv(app('HEAD', 'karpenter'), app('1.*', 'keda'), release('^2.0.0'), release('>=1.0.0')));
-    expect(v.map((x) => x.resource)).toEqual(['Application argocd/op', 'Application argocd/op', 'HelmRelease flux-system/op', 'HelmRelease flux-system/op']);
+    const oci = (targetRevision: string): K8sObject => ({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      metadata: { name: 'op', namespace: 'argocd' },
+      spec: { source: { repoURL: 'oci://public.ecr.aws/karpenter/karpenter', path: '.', targetRevision } },
+    });
+    expect(check('gitops-pinned-chart', k8sEnv(oci('1.14.1')))).toEqual([]);
+    const v = check('gitops-pinned-chart', k8sEnv(app('HEAD', 'karpenter'), app('1.*', 'keda'), release('^2.0.0'), release('>=1.0.0'), oci('latest')));
+    expect(v.map((x) => x.resource)).toEqual(['Application argocd/op', 'Application argocd/op', 'HelmRelease flux-system/op', 'HelmRelease flux-system/op', 'Application argocd/op']);
     expect(v[0].message).toBe('spec.source.targetRevision "HEAD" is not an exact chart version (e.g. 1.14.1 or v0.20.0)');
     expect(v[2].message).toMatch(/^spec\.chart\.spec\.version "\^2\.0\.0"/);
   });

@@ -192,7 +192,14 @@ export const kubernetesRules: PolicyRule[] = [
     reason: 'A floating chart version (a range, latest, HEAD) changes what runs in the cluster without a change in Git.',
     check: (ctx) =>
       ctx.env.manifests.flatMap((m): Violation[] => {
-        const chart = m.obj.kind === 'Application' && m.obj.spec?.source?.chart !== undefined ? { version: m.obj.spec.source.targetRevision, field: 'spec.source.targetRevision' } : m.obj.kind === 'HelmRelease' ? { version: m.obj.spec?.chart?.spec?.version, field: 'spec.chart.spec.version' } : undefined;
+        const source = m.obj.kind === 'Application' ? m.obj.spec?.source : undefined;
+        // A chart from a Helm repository, or an OCI artifact; a Git source follows its branch by design.
+        const fromChart = source && (source.chart !== undefined || String(source.repoURL ?? '').startsWith('oci://'));
+        const chart = fromChart
+          ? { version: source.targetRevision, field: 'spec.source.targetRevision' }
+          : m.obj.kind === 'HelmRelease'
+            ? { version: m.obj.spec?.chart?.spec?.version, field: 'spec.chart.spec.version' }
+            : undefined;
         if (!chart) return [];
         return EXACT_CHART_VERSION.test(String(chart.version ?? ''))
           ? []
