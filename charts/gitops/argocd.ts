@@ -14,6 +14,7 @@
  */
 import type { App } from 'cdk8s';
 import type { EnvironmentContext } from '../../src/model/context';
+import { PLATFORM_NAMESPACE } from '../../src/model/naming';
 import { OPERATORS, operatorsFor, type OperatorName, type OperatorRelease } from '../../src/model/operators';
 import { AppChart } from '../lib/app-chart';
 import { Application, AppProject, type ArgoSyncPolicy } from './gitops-types';
@@ -57,10 +58,17 @@ function metadata(ctx: EnvironmentContext, name: string, wave?: number) {
   };
 }
 
-/** The single namespace an app writes to, if it writes to one only (Argo CD's destination namespace). */
-function destinationNamespace(inventory: AppInventory): string | undefined {
-  return inventory.namespaces.length === 1 ? inventory.namespaces[0] : undefined;
+/**
+ * Argo CD's destination namespace of an app: the one it writes to, else the platform's namespace. Every
+ * object sets its own namespace, but Argo CD matches an empty destination namespace against the project's
+ * destinations (argoproj/argo-cd#11510) and refuses the app, so there is always one the project allows.
+ */
+function destinationNamespace(inventory: AppInventory): string {
+  return inventory.namespaces.length === 1 ? inventory.namespaces[0] : PLATFORM_NAMESPACE;
 }
+
+/** Charts that keep leader-election Roles or auth-reader RoleBindings in kube-system (cert-manager, KEDA). */
+export const OPERATOR_SYSTEM_NAMESPACE = 'kube-system';
 
 export function argoCdCharts(app: App, ctx: EnvironmentContext, apps: readonly AppInventory[]): AppChart[] {
   const g = ctx.env.gitops!;
@@ -69,7 +77,7 @@ export function argoCdCharts(app: App, ctx: EnvironmentContext, apps: readonly A
   const waves = syncWaves(ctx);
 
   const bootstrap = new AppChart(app, 'bootstrap', ctx, undefined, { root: 'gitops' });
-  const namespaces = [...new Set(apps.flatMap((a) => a.namespaces))].sort();
+  const namespaces = [...new Set([PLATFORM_NAMESPACE, ...apps.flatMap((a) => a.namespaces)])].sort();
   const clusterKinds = new Map(apps.flatMap((a) => a.clusterKinds).map((k) => [`${k.group}/${k.kind}`, k]));
   new AppProject(bootstrap, 'appproject', {
     metadata: { name: n.project, namespace: ARGOCD_NAMESPACE },
@@ -86,7 +94,7 @@ export function argoCdCharts(app: App, ctx: EnvironmentContext, apps: readonly A
     spec: {
       description: `${ctx.env.name}: pinned operator charts`,
       sourceRepos: [...new Set(operators.map((o) => chartSource(OPERATORS[o]).repoURL))].sort(),
-      destinations: [...new Set(operators.map((o) => OPERATORS[o].namespace))].sort().map((namespace) => ({ server: IN_CLUSTER, namespace })),
+      destinations: [...new Set([OPERATOR_SYSTEM_NAMESPACE, ...operators.map((o) => OPERATORS[o].namespace)])].sort().map((namespace) => ({ server: IN_CLUSTER, namespace })),
       clusterResourceWhitelist: [{ group: '*', kind: '*' }],
     },
   });
@@ -108,7 +116,7 @@ export function argoCdCharts(app: App, ctx: EnvironmentContext, apps: readonly A
       spec: {
         project: n.project,
         source: { repoURL: g.repoUrl, targetRevision: g.branch, path: repoPath(ctx, 'kubernetes', inventory.appName) },
-        destination: { server: IN_CLUSTER, ...(namespace ? { namespace } : {}) },
+        destination: { server: IN_CLUSTER, namespace },
         syncPolicy: syncPolicy(ctx, ['PruneLast=true']),
       },
     });

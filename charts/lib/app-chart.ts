@@ -57,11 +57,12 @@ export function enabledWorkloadNames<W extends ChartWorkload>(ctx: EnvironmentCo
 
 /**
  * Annotations that let the environment's GitOps agent replace an object Kubernetes will not update in place
- * (a Job's pod template is immutable): Argo CD's Replace sync option, Flux's per-object force. None without GitOps.
+ * (a Job's pod template is immutable): Argo CD's Force and Replace sync options, Flux's per-object force. None without GitOps.
  */
 export function replaceOnChangeAnnotations(ctx: EnvironmentContext): Record<string, string> {
   const tool = ctx.env.gitops?.tool;
-  if (tool === 'argocd') return { 'argocd.argoproj.io/sync-options': 'Replace=true' };
+  // Replace alone is an update (refused for a changed pod template); with Force it deletes and re-creates.
+  if (tool === 'argocd') return { 'argocd.argoproj.io/sync-options': 'Force=true,Replace=true' };
   if (tool === 'flux') return { 'kustomize.toolkit.fluxcd.io/force': 'enabled' };
   return {};
 }

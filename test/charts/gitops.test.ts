@@ -1,0 +1,872 @@
+/**
+ * The GitOps layer (dist/<env>/gitops/): Argo CD on the AWS environments, Flux on the Azure ones.
+ * Everything is read from a full in-memory synth of an environment (what `npm run synth` writes), and
+ * checked against what the rest of the output says: the app directories under kubernetes/, the custom
+ * resources in them, the Terraform identities and node pools, and ../shared/schemas (CRDs, SOURCES.md).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { parse } from 'yaml';
+import { findProblems, loadPlatform } from '../../src/model/load';
+import { OPERATORS, operatorFor, operatorsFor, type OperatorName } from '../../src/model/operators';
+import { ModelError } from '../../src/model/problems';
+import type { EnvironmentSpec, GitopsSpec, PlatformSpec, Environment, Platform } from '../../src/model/types';
+import { defaultPlatform, EXAMPLE_AZURE_TENANT, EXAMPLE_GITOPS_REPO } from '../../src/platform';
+import { DEFAULT_OUTPUTS_DIR } from '../../src/synth/outputs';
+import { synthesizeEnvironment, type RenderedEnvironment } from '../../src/synth/synthesize';
+import { loadKubernetesBundle, validateManifest, type KubernetesBundle } from '../../src/validate/kubernetes';
+import { buildKubernetesBundle } from '../../src/validate/kubernetes-bundle';
+import { emptyOutputsDir, specWith } from './helpers';
+
+const SHARED_SCHEMAS = path.resolve(__dirname, '../..', '../shared/schemas');
+const SOURCES_MD = path.join(SHARED_SCHEMAS, 'SOURCES.md');
+
+const ENVS = ['aws-dev', 'aws-prod', 'azure-dev', 'azure-prod'] as const;
+const ARGO_ENVS = ['aws-dev', 'aws-prod'] as const;
+const FLUX_ENVS = ['azure-dev', 'azure-prod'] as const;
+
+const IN_CLUSTER = 'https://kubernetes.default.svc';
+const FLUX_KUSTOMIZATION_API = 'kustomize.toolkit.fluxcd.io/v1';
+const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
+const ARGO_SYNC_OPTIONS = 'argocd.argoproj.io/sync-options';
+const FLUX_FORCE = 'kustomize.toolkit.fluxcd.io/force';
+const ARGO_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
+const POOL_LABEL = 'platform-synth.io/pool';
+const GPU_TOLERATION = { key: 'nvidia.com/gpu', operator: 'Equal', value: 'true', effect: 'NoSchedule' };
+const AKS_SPOT_TOLERATION = { key: 'kubernetes.azure.com/scalesetpriority', operator: 'Equal', value: 'spot', effect: 'NoSchedule' };
+const ALL_OPERATORS = Object.keys(OPERATORS) as OperatorName[];
+
+// ---- one environment, synthesized in memory
+
+interface Doc {
+  /** Relative to dist/, e.g. `aws-dev/gitops/apps/application-aws-dev-edw.yaml`. */
+  readonly file: string;
+  readonly obj: any;
+}
+
+interface Synth {
+  readonly platform: Platform;
+  readonly env: Environment;
+  readonly rendered: RenderedEnvironment;
+  /** Every YAML object of the environment (kustomization.yaml files left out). */
+  readonly docs: readonly Doc[];
+}
+
+function synth(spec: PlatformSpec, envName: string, outputsDir: string = DEFAULT_OUTPUTS_DIR, allowMissingOutputs = false): Synth {
+  const platform = loadPlatform(spec);
+  const env = platform.environments.find((e) => e.name === envName);
+  if (!env) throw new Error(`no environment ${envName}`);
+  const rendered = synthesizeEnvironment(platform, env, { outputsDir, allowMissingOutputs });
+  const docs = [...rendered.files]
+    .filter(([file]) => file.endsWith('.yaml') && path.posix.basename(file) !== 'kustomization.yaml')
+    .map(([file, text]) => ({ file, obj: parse(text) }));
+  return { platform, env, rendered, docs };
+}
+
+const DEFAULT: Record<string, Synth> = Object.fromEntries(ENVS.map((name) => [name, synth(defaultPlatform, name)]));
+
+/** The default model with the `gitops` of one environment changed. */
+const withGitops = (envName: string, patch: Partial<GitopsSpec>) => synth(specWith(envName, (e) => Object.assign(e.gitops!, patch)), envName);
+const edited = (envName: string, edit: (e: EnvironmentSpec) => void) => synth(specWith(envName, edit), envName);
+
+const docsUnder = (s: Synth, dir: string): Doc[] => s.docs.filter((d) => d.file.startsWith(`${s.env.name}/${dir}/`));
+const gitopsDocs = (s: Synth) => docsUnder(s, 'gitops');
+const gitopsObjects = (s: Synth) => gitopsDocs(s).map((d) => d.obj);
+const kubernetesObjects = (s: Synth) => docsUnder(s, 'kubernetes').map((d) => d.obj);
+/** Files directly in a directory (relative to dist/), kustomization.yaml included. */
+const filesIn = (s: Synth, dir: string) => [...s.rendered.files.keys()].filter((f) => path.posix.dirname(f) === dir).map((f) => path.posix.basename(f));
+const kustomizationOf = (s: Synth, dir: string): any => {
+  const text = s.rendered.files.get(`${dir}/kustomization.yaml`);
+  expect(text).toBeDefined();
+  return parse(text!);
+};
+
+/** The directories under dist/<env>/kubernetes/ (each has a kustomization.yaml). */
+function appDirs(s: Synth): string[] {
+  const re = new RegExp(`^${s.env.name}/kubernetes/([^/]+)/kustomization\\.yaml$`);
+  return [...s.rendered.files.keys()].flatMap((f) => re.exec(f)?.[1] ?? []).sort();
+}
+const appObjects = (s: Synth, app: string) => docsUnder(s, `kubernetes/${app}`).map((d) => d.obj);
+
+/** Exactly one GitOps object of a kind and name. */
+function named(s: Synth, kind: string, name: string): any {
+  const found = gitopsObjects(s).filter((o) => o.kind === kind && o.metadata.name === name);
+  expect({ kind, name, count: found.length }).toEqual({ kind, name, count: 1 });
+  return found[0];
+}
+const ofKind = (s: Synth, kind: string) => gitopsObjects(s).filter((o) => o.kind === kind);
+const applications = (s: Synth) => ofKind(s, 'Application');
+const fluxKustomizations = (s: Synth) => ofKind(s, 'Kustomization').filter((o) => o.apiVersion === FLUX_KUSTOMIZATION_API);
+
+/** The directory of the output (relative to dist/) a GitOps path (`<basePath>/<env>/…`, Flux with `./`) points at. */
+function outputDirOf(s: Synth, repoPath: string): string {
+  const rel = repoPath.replace(/^\.\//, '');
+  const prefix = `${s.env.gitops!.basePath}/`;
+  expect({ repoPath, underBasePath: rel.startsWith(prefix) }).toEqual({ repoPath, underBasePath: true });
+  return rel.slice(prefix.length);
+}
+
+/** Argo CD: the root and app Applications (project `<env>`), which read the platform repository; operators read charts. */
+const isGitApplication = (s: Synth) => (a: any) => a.spec.project === s.env.name;
+
+/** Where Argo CD reads a pinned chart: a Helm repository's chart by name, or an OCI chart artifact as such (`path: .`). */
+const argoChartSource = (r: (typeof OPERATORS)[OperatorName]) =>
+  r.oci ? { repoURL: `oci://${r.repository}/${r.chart}`, path: '.', targetRevision: r.version } : { repoURL: r.repository, chart: r.chart, targetRevision: r.version };
+
+/** [object name, path] of every Application / Kustomization that applies a directory of the repository. */
+function deliveries(s: Synth): [string, string][] {
+  if (s.env.gitops!.tool === 'argocd') return applications(s).filter(isGitApplication(s)).map((a) => [a.metadata.name, a.spec.source.path]);
+  return fluxKustomizations(s).map((k) => [k.metadata.name, k.spec.path]);
+}
+
+/** The operators the environment's GitOps objects install, sorted. */
+function releasedOperators(s: Synth): string[] {
+  if (s.env.gitops!.tool === 'argocd') {
+    const prefix = `${s.env.name}-operator-`;
+    return applications(s)
+      .filter((a) => a.spec.project === `${s.env.name}-operators`)
+      .map((a) => {
+        expect(a.metadata.name.startsWith(prefix)).toBe(true);
+        return a.metadata.name.slice(prefix.length);
+      })
+      .sort();
+  }
+  return ofKind(s, 'HelmRelease').map((r) => r.metadata.name).sort();
+}
+
+/** The Helm values an operator is installed with. */
+function valuesOf(s: Synth, operator: OperatorName): any {
+  if (s.env.gitops!.tool === 'argocd') return named(s, 'Application', `${s.env.name}-operator-${operator}`).spec.source.helm.valuesObject;
+  return named(s, 'HelmRelease', operator).spec.values;
+}
+
+const avk = (o: any) => `${o.apiVersion} ${o.kind}`;
+
+/** [app, operator, object] for every custom resource of an app served by an operator the environment installs. */
+function servedResources(s: Synth): [string, OperatorName, string][] {
+  const installed = operatorsFor(s.env);
+  return appDirs(s).flatMap((app) =>
+    appObjects(s, app).flatMap((o): [string, OperatorName, string][] => {
+      const operator = operatorFor(avk(o), installed);
+      return operator ? [[app, operator, `${o.kind}/${o.metadata.name}`]] : [];
+    }),
+  );
+}
+
+/** Every custom resource whose kind some catalog operator serves has that operator installed (KEDA: unless the AKS add-on runs it). */
+function expectEveryCustomResourceServed(s: Synth): void {
+  const installed = operatorsFor(s.env);
+  expect(releasedOperators(s)).toEqual([...installed].sort());
+  for (const o of kubernetesObjects(s)) {
+    const operator = operatorFor(avk(o), ALL_OPERATORS);
+    if (!operator) continue;
+    const byAddon = operator === 'keda' && s.env.edw?.keda === 'aks-addon';
+    expect({ resource: `${o.kind}/${o.metadata.name}`, operator, installed: installed.includes(operator) }).toEqual({
+      resource: `${o.kind}/${o.metadata.name}`,
+      operator,
+      installed: !byAddon,
+    });
+  }
+}
+
+function terraformResources(s: Synth, type: string): any[] {
+  return [...s.rendered.files]
+    .filter(([f]) => f.startsWith(`${s.env.name}/terraform/`) && f.endsWith('.tf.json'))
+    .flatMap(([, text]) => Object.values((JSON.parse(text).resource ?? {})[type] ?? {}));
+}
+
+const sorted = <T>(xs: Iterable<T>): T[] => [...xs].sort();
+const unique = <T>(xs: Iterable<T>): T[] => sorted(new Set(xs));
+
+// ---- tests
+
+describe('GitOps delivery (dist/<env>/gitops/)', () => {
+  test('AWS environments use Argo CD, Azure ones Flux, each only its own kinds', () => {
+    for (const name of ARGO_ENVS) {
+      expect(DEFAULT[name].env.gitops!.tool).toBe('argocd');
+      expect(unique(gitopsObjects(DEFAULT[name]).map(avk))).toEqual(['argoproj.io/v1alpha1 AppProject', 'argoproj.io/v1alpha1 Application']);
+    }
+    for (const name of FLUX_ENVS) {
+      expect(DEFAULT[name].env.gitops!.tool).toBe('flux');
+      expect(unique(gitopsObjects(DEFAULT[name]).map(avk))).toEqual([
+        'helm.toolkit.fluxcd.io/v2 HelmRelease',
+        'kustomize.toolkit.fluxcd.io/v1 Kustomization',
+        'source.toolkit.fluxcd.io/v1 GitRepository',
+        'source.toolkit.fluxcd.io/v1 HelmRepository',
+      ]);
+    }
+  });
+
+  describe('validity', () => {
+    const emitted = ENVS.flatMap((name) => gitopsDocs(DEFAULT[name]).map((d) => [d.file, d.obj] as const));
+
+    test('every environment emits GitOps objects to check', () => {
+      for (const name of ENVS) expect(emitted.filter(([file]) => file.startsWith(`${name}/gitops/`)).length).toBeGreaterThan(10);
+    });
+
+    test.each(emitted)('%s is valid against the bundled schemas', (_file, obj) => {
+      expect(validateManifest(obj)).toEqual([]);
+    });
+
+    test('the validator rejects what the GitOps CRDs do not allow', () => {
+      const app = structuredClone(emitted.find(([, o]) => o.kind === 'Application')![1]);
+      app.spec.syncPolicy.retry.limit = 'five';
+      app.spec.sourceRepo = 'typo';
+      expect(validateManifest(app).map((p) => p.path)).toEqual(expect.arrayContaining(['spec.syncPolicy.retry.limit', 'spec.sourceRepo']));
+      const release = structuredClone(emitted.find(([, o]) => o.kind === 'HelmRelease')![1]);
+      release.spec.install.crds = 'Sometimes';
+      expect(validateManifest(release).map((p) => p.path)).toContain('spec.install.crds');
+      const kustomization = structuredClone(emitted.find(([, o]) => o.apiVersion === FLUX_KUSTOMIZATION_API)![1]);
+      delete kustomization.spec.sourceRef;
+      expect(validateManifest(kustomization).map((p) => p.path)).toContain('spec.sourceRef');
+    });
+
+    (fs.existsSync(SHARED_SCHEMAS) ? describe : describe.skip)('against the full CRDs in ../shared/schemas, built afresh', () => {
+      let fresh: KubernetesBundle;
+      beforeAll(() => {
+        fresh = buildKubernetesBundle(SHARED_SCHEMAS);
+      });
+
+      test.each(emitted)('%s is valid against its full CRD', (_file, obj) => {
+        const [group] = obj.apiVersion.split('/');
+        expect(fresh.kinds[obj.apiVersion][obj.kind].source).toMatch(new RegExp(`^crds/${group.replace(/\./g, '\\.')}_[a-z]+\\.yaml$`));
+        expect(validateManifest(obj, fresh)).toEqual([]);
+      });
+    });
+  });
+
+  describe('ordering: every custom resource’s operator syncs first', () => {
+    test.each(ARGO_ENVS)('%s: sync waves: platform, then operators after their dependencies, then the apps using them', (name) => {
+      const s = DEFAULT[name];
+      const wave = (appName: string): number => {
+        const w = named(s, 'Application', appName).metadata.annotations?.[SYNC_WAVE];
+        expect({ appName, wave: w }).toEqual({ appName, wave: expect.stringMatching(/^-?\d+$/) });
+        return Number(w);
+      };
+      const served = servedResources(s);
+      expect(unique(served.map(([, op]) => op))).toEqual(
+        sorted(['external-secrets', 'karpenter', 'keda', 'kserve', 'milvus-operator', 'seldon-core-operator', 'spark-operator']),
+      );
+      for (const [app, operator, resource] of served) {
+        expect({ app, resource, operator, operatorFirst: wave(`${name}-operator-${operator}`) < wave(`${name}-${app}`) }).toEqual({
+          app,
+          resource,
+          operator,
+          operatorFirst: true,
+        });
+      }
+      for (const operator of releasedOperators(s) as OperatorName[]) {
+        for (const dep of OPERATORS[operator].dependsOn) {
+          expect({ operator, dep, depFirst: wave(`${name}-operator-${dep}`) < wave(`${name}-operator-${operator}`) }).toEqual({ operator, dep, depFirst: true });
+        }
+      }
+      expect(wave(`${name}-operator-kserve-crd`)).toBeLessThan(wave(`${name}-operator-kserve`));
+      expect(wave(`${name}-operator-cert-manager`)).toBeLessThan(wave(`${name}-operator-kserve`));
+      const platform = wave(`${name}-platform`);
+      const others = docsUnder(s, 'gitops/apps')
+        .map((d) => d.obj)
+        .filter((o) => o.kind === 'Application' && o.metadata.name !== `${name}-platform`);
+      expect(others.length).toBeGreaterThan(10);
+      for (const o of others) expect({ app: o.metadata.name, afterPlatform: wave(o.metadata.name) > platform }).toEqual({ app: o.metadata.name, afterPlatform: true });
+    });
+
+    test.each(FLUX_ENVS)('%s: apps dependsOn the operators Kustomization, which waits for the HelmReleases it holds', (name) => {
+      const s = DEFAULT[name];
+      const kustomizations = new Map(fluxKustomizations(s).map((k) => [k.metadata.name, k]));
+      const dependsOn = (k: any): string[] => (k.spec.dependsOn ?? []).map((d: any) => d.name);
+      const operators = kustomizations.get(`${name}-operators`);
+      expect(operators).toBeDefined();
+      expect(operators.spec.wait).toBe(true);
+      const operatorsDir = outputDirOf(s, operators.spec.path);
+      const listed: string[] = kustomizationOf(s, operatorsDir).resources;
+      const releasesThere = new Map(s.docs.filter((d) => path.posix.dirname(d.file) === operatorsDir && d.obj.kind === 'HelmRelease').map((d) => [d.obj.metadata.name, d]));
+
+      const served = servedResources(s);
+      expect(served.length).toBeGreaterThan(0);
+      for (const [app, operator, resource] of served) {
+        const k = kustomizations.get(`${name}-${app}`);
+        expect(k).toBeDefined();
+        const release = releasesThere.get(operator);
+        expect({ app, resource, operator, dependsOnOperators: dependsOn(k).includes(`${name}-operators`), releaseInOperatorsDir: release !== undefined }).toEqual({
+          app,
+          resource,
+          operator,
+          dependsOnOperators: true,
+          releaseInOperatorsDir: true,
+        });
+        expect(listed).toContain(path.posix.basename(release!.file));
+      }
+
+      // Releases that need another one wait for exactly those (Flux: same namespace, by name).
+      for (const release of ofKind(s, 'HelmRelease')) {
+        const names = (release.spec.dependsOn ?? []).map((d: any) => d.name).sort();
+        expect({ release: release.metadata.name, dependsOn: names }).toEqual({ release: release.metadata.name, dependsOn: sorted(OPERATORS[release.metadata.name as OperatorName].dependsOn) });
+        for (const dep of names) expect(releasesThere.has(dep)).toBe(true);
+        for (const d of release.spec.dependsOn ?? []) expect(d.namespace === undefined || d.namespace === release.metadata.namespace).toBe(true);
+      }
+      expect(named(s, 'HelmRelease', 'kserve').spec.dependsOn.map((d: any) => d.name).sort()).toEqual(['cert-manager', 'kserve-crd']);
+
+      // The platform app first (and ready before anything depends on it), then operators, then the rest.
+      const platform = kustomizations.get(`${name}-platform`);
+      expect(platform.spec.wait).toBe(true);
+      expect(platform.spec.dependsOn).toBeUndefined();
+      expect(dependsOn(operators)).toEqual([`${name}-platform`]);
+      for (const app of appDirs(s).filter((a) => a !== 'platform')) expect(dependsOn(kustomizations.get(`${name}-${app}`))).toEqual(expect.arrayContaining([`${name}-platform`, `${name}-operators`]));
+      // No dangling dependsOn.
+      for (const k of kustomizations.values()) for (const dep of dependsOn(k)) expect(kustomizations.has(dep)).toBe(true);
+    });
+
+    test.each(ENVS)('%s: every custom resource a catalog operator serves has that operator installed', (name) => {
+      expectEveryCustomResourceServed(DEFAULT[name]);
+    });
+
+    test('azure-prod: ScaledObjects are served by the AKS KEDA add-on; no keda release or repository exists', () => {
+      const s = DEFAULT['azure-prod'];
+      expect(s.env.edw?.keda).toBe('aks-addon');
+      expect(terraformResources(s, 'azurerm_kubernetes_cluster').map((c) => c.workload_autoscaler_profile)).toEqual([{ keda_enabled: true }]);
+      const scaled = kubernetesObjects(s).filter((o) => o.kind === 'ScaledObject');
+      expect(scaled.length).toBeGreaterThan(0);
+      for (const o of scaled) expect(operatorFor(avk(o), operatorsFor(s.env))).toBeUndefined();
+      expect(releasedOperators(s)).not.toContain('keda');
+      expect(ofKind(s, 'HelmRepository').map((r) => r.spec.url)).not.toContain(OPERATORS.keda.repository);
+      expect(s.docs.filter((d) => /keda/.test(path.posix.basename(d.file)) && d.file.includes('/gitops/'))).toEqual([]);
+    });
+  });
+
+  describe('coverage: every app directory is applied by exactly one Application / Kustomization', () => {
+    test.each(ENVS)('%s', (name) => {
+      const s = DEFAULT[name];
+      const flux = s.env.gitops!.tool === 'flux';
+      const dirs = appDirs(s);
+      expect(dirs).toEqual(expect.arrayContaining(['platform', 'edw', 'rag', 'mlops', 'serving', 'lakehouse']));
+      const delivered = deliveries(s);
+      for (const [, p] of delivered) expect(p.startsWith('./')).toBe(flux);
+      const targets = delivered.map(([n, p]) => [n, outputDirOf(s, p)] as const);
+      // None points at a directory the output does not have.
+      for (const [n, dir] of targets) expect({ n, dir, exists: s.rendered.files.has(`${dir}/kustomization.yaml`) }).toEqual({ n, dir, exists: true });
+      for (const app of dirs) {
+        const hits = targets.filter(([, dir]) => dir === `${name}/kubernetes/${app}`);
+        expect({ app, by: hits.map(([n]) => n) }).toEqual({ app, by: [`${name}-${app}`] });
+      }
+      // The root applies gitops/apps, which includes ../bootstrap: the bootstrap objects are kept in sync too.
+      const root = named(s, flux ? 'Kustomization' : 'Application', `${name}-root`);
+      expect(flux ? root.spec.path : root.spec.source.path).toBe(`${flux ? './' : ''}dist/${name}/gitops/apps`);
+      expect(gitopsDocs(s).find((d) => d.obj === root)!.file.startsWith(`${name}/gitops/bootstrap/`)).toBe(true);
+      const appsDir = `${name}/gitops/apps`;
+      const appsResources: string[] = kustomizationOf(s, appsDir).resources;
+      expect(appsResources).toContain('../bootstrap');
+      expect(sorted(appsResources)).toEqual(sorted(['../bootstrap', ...filesIn(s, appsDir).filter((f) => f !== 'kustomization.yaml')]));
+      const bootstrapDir = `${name}/gitops/bootstrap`;
+      expect(sorted(kustomizationOf(s, bootstrapDir).resources)).toEqual(sorted(filesIn(s, bootstrapDir).filter((f) => f !== 'kustomization.yaml')));
+      // Everything delivered is an app directory, gitops/apps (the root) or gitops/operators (Flux).
+      const operatorsDir = `${name}/gitops/operators`;
+      expect(unique(targets.map(([, d]) => d))).toEqual(unique([...dirs.map((a) => `${name}/kubernetes/${a}`), appsDir, ...(flux ? [operatorsDir] : [])]));
+      if (flux) {
+        expect(targets.filter(([, d]) => d === operatorsDir).map(([n]) => n)).toEqual([`${name}-operators`]);
+        expect(sorted(kustomizationOf(s, operatorsDir).resources)).toEqual(sorted(filesIn(s, operatorsDir).filter((f) => f !== 'kustomization.yaml')));
+      } else {
+        expect([...s.rendered.files.keys()].filter((f) => f.startsWith(`${operatorsDir}/`))).toEqual([]);
+      }
+    });
+
+    describe('an app left out for missing Terraform outputs gets no Application / Kustomization', () => {
+      const outputsDir = emptyOutputsDir('platform-synth-gitops-outputs-');
+
+      test.each(['aws-dev', 'azure-prod'])('%s', (name) => {
+        const s = synth(defaultPlatform, name, outputsDir(), true);
+        const skipped = s.rendered.skippedApps.map((a) => a.app);
+        expect(skipped.length).toBeGreaterThan(0);
+        expect(skipped).not.toContain('gitops');
+        const dirs = appDirs(s);
+        expect(dirs).toContain('platform');
+        const targets = deliveries(s).map(([, p]) => outputDirOf(s, p));
+        for (const dir of targets) expect(s.rendered.files.has(`${dir}/kustomization.yaml`)).toBe(true);
+        for (const app of dirs) expect(targets.filter((d) => d === `${name}/kubernetes/${app}`)).toHaveLength(1);
+        const names = gitopsObjects(s).map((o) => o.metadata.name);
+        for (const app of skipped) {
+          expect(dirs).not.toContain(app);
+          expect(targets).not.toContain(`${name}/kubernetes/${app}`);
+          expect(names).not.toContain(`${name}-${app}`);
+        }
+        const appsDir = `${name}/gitops/apps`;
+        expect(sorted(kustomizationOf(s, appsDir).resources)).toEqual(sorted(['../bootstrap', ...filesIn(s, appsDir).filter((f) => f !== 'kustomization.yaml')]));
+      });
+
+      test('azure-dev: without the KEDA scaler client id (edw outputs) no GitOps objects are written at all', () => {
+        const s = synth(defaultPlatform, 'azure-dev', outputsDir(), true);
+        const gitops = s.rendered.skippedApps.find((a) => a.app === 'gitops');
+        expect(gitops?.missing.map((m) => m.name)).toContain('edw_scaler_client_id');
+        expect([...s.rendered.files.keys()].filter((f) => f.startsWith('azure-dev/gitops/'))).toEqual([]);
+      });
+    });
+  });
+
+  (fs.existsSync(SOURCES_MD) ? describe : describe.skip)('pinned versions', () => {
+    /** Upstream repository of the CRDs each operator serves (../shared/schemas/SOURCES.md). */
+    const CRD_REPOS: Partial<Record<OperatorName, string>> = {
+      keda: 'kedacore/keda',
+      karpenter: 'aws/karpenter-provider-aws',
+      kserve: 'kserve/kserve',
+      'kserve-crd': 'kserve/kserve',
+      'seldon-core-operator': 'SeldonIO/seldon-core',
+      'spark-operator': 'kubeflow/spark-operator',
+      'milvus-operator': 'zilliztech/milvus-operator',
+      'external-secrets': 'external-secrets/external-secrets',
+    };
+    interface SourceRow {
+      readonly file: string;
+      readonly repo: string;
+      readonly path: string;
+      readonly tag: string;
+    }
+    const rows: SourceRow[] = fs.existsSync(SOURCES_MD)
+      ? fs
+          .readFileSync(SOURCES_MD, 'utf8')
+          .split('\n')
+          .filter((l) => l.startsWith('| crds/'))
+          .map((l) => {
+            const [file, repo, p, tag] = l.split('|').slice(1).map((c) => c.trim());
+            return { file, repo, path: p, tag: tag.split(/\s+/)[0] };
+          })
+      : [];
+    const bare = (v: string) => v.replace(/^v/, '');
+
+    test('SOURCES.md lists the vendored CRDs', () => {
+      expect(rows.length).toBeGreaterThan(20);
+      expect(rows.find((r) => r.file === 'crds/keda.sh_scaledobjects.yaml')).toMatchObject({ repo: 'kedacore/keda', tag: expect.stringMatching(/^v\d/) });
+    });
+
+    test.each(Object.entries(CRD_REPOS))('%s has the chart version of the release its CRDs come from (%s)', (operator, repo) => {
+      const tags = unique(rows.filter((r) => r.repo === repo).map((r) => r.tag));
+      expect(tags).toHaveLength(1);
+      expect(bare(OPERATORS[operator as OperatorName].version)).toBe(bare(tags[0]));
+    });
+
+    test('every kind an operator serves is a vendored CRD, from that operator’s repository', () => {
+      const bundle = loadKubernetesBundle();
+      for (const operator of ALL_OPERATORS) {
+        for (const kind of OPERATORS[operator].provides) {
+          const [apiVersion, k] = kind.split(' ');
+          const source = bundle.kinds[apiVersion]?.[k]?.source;
+          expect({ kind, source }).toEqual({ kind, source: expect.stringMatching(/^crds\//) });
+          expect({ kind, repo: rows.find((r) => r.file === source)?.repo }).toEqual({ kind, repo: CRD_REPOS[operator] });
+        }
+      }
+    });
+
+    test.each(ENVS)('%s: every release uses exactly the catalog’s repository, chart and version', (name) => {
+      const s = DEFAULT[name];
+      const installed = operatorsFor(s.env);
+      expect(releasedOperators(s)).toEqual(sorted(installed));
+      for (const operator of installed) {
+        const r = OPERATORS[operator];
+        expect(r.version).toMatch(/^v?\d+\.\d+\.\d+$/);
+        if (s.env.gitops!.tool === 'argocd') {
+          const app = named(s, 'Application', `${name}-operator-${operator}`);
+          const { helm, ...source } = app.spec.source;
+          expect(source).toStrictEqual(argoChartSource(r));
+          expect(helm.releaseName).toBe(r.name);
+          expect(source.repoURL.startsWith('oci://')).toBe(r.oci);
+          expect(app.spec.destination).toEqual({ server: IN_CLUSTER, namespace: r.namespace });
+        } else {
+          const release = named(s, 'HelmRelease', operator);
+          expect(release.spec.chart.spec).toEqual({ chart: r.chart, version: r.version, sourceRef: { kind: 'HelmRepository', name: r.repositoryName } });
+          expect(release.spec.releaseName).toBe(r.name);
+          expect(release.spec.targetNamespace).toBe(r.namespace);
+          const repo = named(s, 'HelmRepository', r.repositoryName);
+          expect(repo.metadata.namespace).toBe(release.metadata.namespace);
+          expect(repo.spec.url).toBe(r.oci ? `oci://${r.repository}` : r.repository);
+          expect(repo.spec.type).toBe(r.oci ? 'oci' : undefined);
+        }
+      }
+      if (s.env.gitops!.tool === 'flux') expect(ofKind(s, 'HelmRepository').map((r) => r.metadata.name).sort()).toEqual(unique(installed.map((o) => OPERATORS[o].repositoryName)));
+    });
+  });
+
+  describe('which operators', () => {
+    test('the default model: Karpenter on AWS only, KEDA wherever it is installed with Helm', () => {
+      const everything = sorted(ALL_OPERATORS);
+      expect(releasedOperators(DEFAULT['aws-dev'])).toEqual(everything);
+      expect(releasedOperators(DEFAULT['aws-prod'])).toEqual(everything);
+      expect(releasedOperators(DEFAULT['azure-dev'])).toEqual(everything.filter((o) => o !== 'karpenter'));
+      expect(releasedOperators(DEFAULT['azure-prod'])).toEqual(everything.filter((o) => o !== 'karpenter' && o !== 'keda'));
+    });
+
+    test('azure-dev: KEDA (Helm) runs as the scaler identity the edw stack federates', () => {
+      const s = DEFAULT['azure-dev'];
+      const clientId = JSON.parse(fs.readFileSync(path.join(DEFAULT_OUTPUTS_DIR, 'azure-dev', 'edw.json'), 'utf8')).edw_scaler_client_id.value;
+      expect(clientId).toMatch(/^[0-9a-f-]{36}$/);
+      const values = valuesOf(s, 'keda');
+      expect(values.podIdentity).toEqual({ azureWorkload: { enabled: true, clientId, tenantId: EXAMPLE_AZURE_TENANT } });
+      const subjects = terraformResources(s, 'azurerm_federated_identity_credential').map((c) => c.subject);
+      expect(subjects).toContain(`system:serviceaccount:${OPERATORS.keda.namespace}:${values.serviceAccount.operator.name}`);
+      expect(named(s, 'HelmRelease', 'keda').spec.targetNamespace).toBe(OPERATORS.keda.namespace);
+    });
+
+    test.each(ARGO_ENVS)('%s: Karpenter and KEDA run as the service accounts their Pod Identity associations name', (name) => {
+      const s = DEFAULT[name];
+      const associations = terraformResources(s, 'aws_eks_pod_identity_association');
+      const keda = valuesOf(s, 'keda');
+      expect(keda.podIdentity).toBeUndefined();
+      expect(associations).toContainEqual(expect.objectContaining({ namespace: OPERATORS.keda.namespace, service_account: keda.serviceAccount.operator.name }));
+      const karpenter = valuesOf(s, 'karpenter');
+      expect(associations).toContainEqual(expect.objectContaining({ namespace: OPERATORS.karpenter.namespace, service_account: karpenter.serviceAccount.name }));
+      expect(karpenter.serviceAccount.create).toBe(true);
+      expect(terraformResources(s, 'aws_eks_cluster').map((c) => c.name)).toEqual([karpenter.settings.clusterName]);
+      expect(terraformResources(s, 'aws_sqs_queue').map((q) => q.name)).toContain(karpenter.settings.interruptionQueue);
+    });
+
+    /** Taints of the GPU pools' nodes, from the node groups / pools in Terraform and the Karpenter NodePools. */
+    function gpuPoolTaints(s: Synth): { pool: string; key: string; value: string; effect: string }[] {
+      const pools = new Set(s.env.cluster.gpuPools.map((p) => p.name));
+      const EKS_EFFECTS: Record<string, string> = { NO_SCHEDULE: 'NoSchedule', NO_EXECUTE: 'NoExecute', PREFER_NO_SCHEDULE: 'PreferNoSchedule' };
+      const out: { pool: string; key: string; value: string; effect: string }[] = [];
+      for (const g of terraformResources(s, 'aws_eks_node_group')) {
+        const pool = g.labels?.[POOL_LABEL];
+        if (pools.has(pool)) for (const t of [g.taint ?? []].flat()) out.push({ pool, key: t.key, value: t.value, effect: EKS_EFFECTS[t.effect] });
+      }
+      for (const p of terraformResources(s, 'azurerm_kubernetes_cluster_node_pool')) {
+        const pool = p.node_labels?.[POOL_LABEL];
+        if (!pools.has(pool)) continue;
+        for (const t of p.node_taints ?? []) {
+          const m = /^([^=]+)=([^:]*):(\w+)$/.exec(t);
+          expect(m).not.toBeNull();
+          out.push({ pool, key: m![1], value: m![2], effect: m![3] });
+        }
+      }
+      for (const np of kubernetesObjects(s).filter((o) => o.kind === 'NodePool')) {
+        const pool = np.spec.template.metadata?.labels?.[POOL_LABEL];
+        if (pools.has(pool)) for (const t of np.spec.template.spec.taints ?? []) out.push({ pool, key: t.key, value: t.value, effect: t.effect });
+      }
+      return out;
+    }
+    const tolerates = (tolerations: any[], t: { key: string; value: string; effect: string }) =>
+      tolerations.some((x) => x.key === t.key && (x.effect === undefined || x.effect === t.effect) && (x.operator === 'Exists' || (x.operator === 'Equal' && x.value === t.value)));
+
+    test.each(ENVS)('%s: the NVIDIA device plugin runs on exactly the GPU pools and tolerates their taints', (name) => {
+      const s = DEFAULT[name];
+      const pools = s.env.cluster.gpuPools.map((p) => p.name);
+      expect(pools.length).toBeGreaterThan(0);
+      const values = valuesOf(s, 'nvidia-device-plugin');
+      expect(values.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([
+        { matchExpressions: [{ key: POOL_LABEL, operator: 'In', values: pools }] },
+      ]);
+      const spotOnAks = s.env.cloud === 'azure' && s.env.cluster.gpuPools.some((p) => p.capacity === 'spot');
+      expect(spotOnAks).toBe(s.env.cloud === 'azure');
+      expect(values.tolerations).toEqual([GPU_TOLERATION, ...(spotOnAks ? [AKS_SPOT_TOLERATION] : [])]);
+      const taints = gpuPoolTaints(s);
+      expect(unique(taints.map((t) => t.pool))).toEqual(sorted(pools));
+      for (const t of taints) expect({ taint: t, tolerated: tolerates(values.tolerations, t) }).toEqual({ taint: t, tolerated: true });
+    });
+
+    test('azure-prod with only its on-demand GPU pool: no AKS spot toleration', () => {
+      const s = edited('azure-prod', (e) => {
+        e.cluster.gpuPools = e.cluster.gpuPools!.filter((p) => p.capacity !== 'spot');
+        for (const t of e.workloads!.mlops!.training ?? []) t.pool = 'gpu';
+      });
+      const values = valuesOf(s, 'nvidia-device-plugin');
+      expect(values.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values).toEqual(['gpu']);
+      expect(values.tolerations).toEqual([GPU_TOLERATION]);
+    });
+
+    test.each(ENVS)('%s: the Spark operator watches only the namespace the Spark applications run in', (name) => {
+      const s = DEFAULT[name];
+      const namespaces = unique(kubernetesObjects(s).filter((o) => o.apiVersion.startsWith('sparkoperator.k8s.io/')).map((o) => o.metadata.namespace));
+      expect(namespaces).toEqual(['lakehouse']);
+      expect(valuesOf(s, 'spark-operator').spark.jobNamespaces).toEqual(namespaces);
+    });
+
+    const DISABLED: [string, (e: EnvironmentSpec) => void, OperatorName[], OperatorName[]][] = [
+      ['lakehouse off', (e) => (e.workloads!.lakehouse = { enabled: false } as any), ['spark-operator'], ['kserve', 'milvus-operator']],
+      ['all models removed', (e) => (e.workloads!.mlops!.models = []), ['kserve', 'kserve-crd', 'cert-manager', 'seldon-core-operator'], ['external-secrets', 'spark-operator']],
+      ['no A/B test', (e) => e.workloads!.mlops!.models!.forEach((m) => delete m.abTest), ['seldon-core-operator'], ['kserve', 'kserve-crd', 'cert-manager']],
+      ['rag off', (e) => (e.workloads!.rag = { enabled: false } as any), ['milvus-operator'], ['kserve']],
+      ['edw off', (e) => (e.workloads!.edw = { enabled: false } as any), ['keda'], ['kserve']],
+      ['mlops off', (e) => (e.workloads!.mlops = { enabled: false } as any), ['external-secrets', 'kserve', 'kserve-crd', 'cert-manager', 'seldon-core-operator'], ['spark-operator']],
+      [
+        'no GPU pools',
+        (e) => {
+          e.cluster.gpuPools = [];
+          e.workloads!.mlops!.training = [];
+        },
+        ['nvidia-device-plugin'],
+        ['kserve'],
+      ],
+    ];
+    const disabledCases = DISABLED.flatMap(([what, edit, gone, kept]) => ['aws-dev', 'azure-dev'].map((env) => [env, what, edit, gone, kept] as const));
+
+    test.each(disabledCases)('%s, %s: its operators are gone, the others stay', (name, _what, edit, gone, kept) => {
+      const s = edited(name, edit);
+      const released = releasedOperators(s);
+      for (const o of gone) expect(released).not.toContain(o);
+      for (const o of kept) expect(released).toContain(o);
+      if (s.env.cloud === 'aws') expect(released).toContain('karpenter');
+      expectEveryCustomResourceServed(s);
+      const installed = operatorsFor(s.env);
+      if (s.env.gitops!.tool === 'argocd') {
+        const project = named(s, 'AppProject', `${name}-operators`);
+        expect(sorted(project.spec.sourceRepos)).toEqual(unique(installed.map((o) => argoChartSource(OPERATORS[o]).repoURL)));
+        expect(sorted(project.spec.destinations.map((d: any) => d.namespace))).toEqual(unique(installed.map((o) => OPERATORS[o].namespace)));
+      } else {
+        expect(ofKind(s, 'HelmRepository').map((r) => r.metadata.name).sort()).toEqual(unique(installed.map((o) => OPERATORS[o].repositoryName)));
+      }
+    });
+
+    test('Flux with no operator needed (azure-prod: AKS KEDA, no GPU pools, no other workload): no operators directory or Kustomization', () => {
+      const s = edited('azure-prod', (e) => {
+        e.cluster.gpuPools = [];
+        e.workloads = { edw: e.workloads!.edw };
+      });
+      expect(operatorsFor(s.env)).toEqual([]);
+      expect([...s.rendered.files.keys()].filter((f) => f.startsWith('azure-prod/gitops/operators/'))).toEqual([]);
+      expect(fluxKustomizations(s).map((k) => k.metadata.name).sort()).toEqual(['azure-prod-edw', 'azure-prod-platform', 'azure-prod-root']);
+      expect(named(s, 'Kustomization', 'azure-prod-edw').spec.dependsOn).toEqual([{ name: 'azure-prod-platform' }]);
+      expect(kubernetesObjects(s).filter((o) => o.kind === 'ScaledObject').length).toBeGreaterThan(0);
+    });
+  });
+
+  describe('Argo CD projects and sync policies', () => {
+    const bundle = loadKubernetesBundle();
+
+    test.each(ARGO_ENVS)('%s: the apps’ project allows exactly the repository, namespaces and cluster-scoped kinds they use', (name) => {
+      const s = DEFAULT[name];
+      const objects = kubernetesObjects(s);
+      const clusterKinds = new Set<string>();
+      const namespaces = new Set<string>();
+      for (const o of objects) {
+        const entry = bundle.kinds[o.apiVersion]?.[o.kind];
+        expect({ kind: avk(o), known: entry !== undefined }).toEqual({ kind: avk(o), known: true });
+        // The scope the schemas give agrees with the object (no namespaced object without a namespace).
+        expect({ object: `${o.kind}/${o.metadata.name}`, namespaced: o.metadata.namespace !== undefined }).toEqual({ object: `${o.kind}/${o.metadata.name}`, namespaced: entry.namespaced });
+        if (!entry.namespaced) clusterKinds.add(`${o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : ''}/${o.kind}`);
+        else namespaces.add(o.metadata.namespace);
+        if (o.kind === 'Namespace') namespaces.add(o.metadata.name);
+      }
+      expect(clusterKinds.size).toBeGreaterThan(2);
+      const project = named(s, 'AppProject', name);
+      expect(project.metadata.namespace).toBe('argocd');
+      expect(project.spec.sourceRepos).toEqual([EXAMPLE_GITOPS_REPO]);
+      expect(sorted(project.spec.destinations.map((d: any) => `${d.server} ${d.namespace}`))).toEqual(sorted(['argocd', ...namespaces].map((n) => `${IN_CLUSTER} ${n}`)));
+      expect(sorted(project.spec.clusterResourceWhitelist.map((k: any) => `${k.group}/${k.kind}`))).toEqual(sorted(clusterKinds));
+      // Each namespaced object an app Application syncs is in one of its project's destinations.
+      const allowed = new Set(project.spec.destinations.map((d: any) => d.namespace));
+      for (const o of objects) if (o.metadata.namespace) expect(allowed.has(o.metadata.namespace)).toBe(true);
+    });
+
+    test.each(ARGO_ENVS)('%s: the operators’ project allows the pinned charts’ repositories and namespaces', (name) => {
+      const s = DEFAULT[name];
+      const installed = operatorsFor(s.env);
+      const project = named(s, 'AppProject', `${name}-operators`);
+      expect(sorted(project.spec.sourceRepos)).toEqual(unique(installed.map((o) => argoChartSource(OPERATORS[o]).repoURL)));
+      // kube-system too: cert-manager and KEDA keep leader-election / auth-reader RBAC there.
+      expect(sorted(project.spec.destinations.map((d: any) => `${d.server} ${d.namespace}`))).toEqual(
+        unique(['kube-system', ...installed.map((o) => OPERATORS[o].namespace)].map((ns) => `${IN_CLUSTER} ${ns}`)),
+      );
+    });
+
+    test.each(ARGO_ENVS)('%s: projects, sync options, retries and the default automated sync of every Application', (name) => {
+      const s = DEFAULT[name];
+      const projects = new Map(ofKind(s, 'AppProject').map((p) => [p.metadata.name, p]));
+      const apps = applications(s);
+      expect(apps.length).toBe(1 + appDirs(s).length + operatorsFor(s.env).length);
+      for (const app of apps) {
+        const id = app.metadata.name;
+        expect(app.metadata.namespace).toBe('argocd');
+        const isOperator = id.startsWith(`${name}-operator-`);
+        expect({ id, project: app.spec.project }).toEqual({ id, project: isOperator ? `${name}-operators` : name });
+        expect(projects.get(app.spec.project).spec.sourceRepos).toContain(app.spec.source.repoURL);
+        expect(app.spec.destination.server).toBe(IN_CLUSTER);
+        const retry = app.spec.syncPolicy.retry;
+        expect({ id, limit: retry.limit > 0, backoff: retry.backoff }).toEqual({
+          id,
+          limit: true,
+          backoff: { duration: expect.stringMatching(/^\d+[smh]$/), factor: expect.any(Number), maxDuration: expect.stringMatching(/^\d+[smh]$/) },
+        });
+        expect(retry.backoff.factor).toBeGreaterThan(1);
+        expect(app.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
+        expect(app.metadata.finalizers).toEqual([ARGO_FINALIZER]);
+        const options: string[] = app.spec.syncPolicy.syncOptions;
+        if (isOperator) expect(options).toEqual(expect.arrayContaining(['ServerSideApply=true', 'CreateNamespace=true']));
+        else {
+          expect(app.spec.source.repoURL).toBe(EXAMPLE_GITOPS_REPO);
+          expect(app.spec.source.targetRevision).toBe('main');
+        }
+      }
+      // Every Application has a destination namespace its project allows (Argo CD refuses an empty one:
+      // argoproj/argo-cd#11510): the one namespace an app writes to, else platform-system.
+      for (const app of appDirs(s)) {
+        const ns = unique(appObjects(s, app).flatMap((o) => o.metadata.namespace ?? []));
+        const application = named(s, 'Application', `${name}-${app}`);
+        const dest = application.spec.destination.namespace;
+        expect({ app, dest }).toEqual({ app, dest: ns.length === 1 ? ns[0] : 'platform-system' });
+        expect(projects.get(application.spec.project).spec.destinations.map((d: any) => d.namespace)).toContain(dest);
+      }
+      for (const app of apps) expect(projects.get(app.spec.project).spec.destinations.map((d: any) => d.namespace)).toContain(app.spec.destination.namespace);
+    });
+  });
+
+  describe('switches of the model', () => {
+    test('automated: false (Argo CD): no Application syncs on its own', () => {
+      const s = withGitops('aws-dev', { automated: false });
+      expect(applications(s).length).toBeGreaterThan(10);
+      for (const app of applications(s)) {
+        expect(app.spec.syncPolicy.automated).toBeUndefined();
+        expect(app.spec.syncPolicy.retry.limit).toBeGreaterThan(0);
+      }
+    });
+
+    test('automated: false (Flux): every Kustomization is created suspended', () => {
+      for (const k of fluxKustomizations(DEFAULT['azure-prod'])) expect(k.spec.suspend).toBeUndefined();
+      const s = withGitops('azure-prod', { automated: false });
+      expect(fluxKustomizations(s).length).toBeGreaterThan(5);
+      for (const k of fluxKustomizations(s)) expect({ k: k.metadata.name, suspend: k.spec.suspend }).toEqual({ k: k.metadata.name, suspend: true });
+    });
+
+    test('prune: false (Argo CD): automated sync does not prune and deleting an Application keeps what it deployed', () => {
+      const s = withGitops('aws-prod', { prune: false });
+      for (const app of applications(s)) {
+        expect(app.spec.syncPolicy.automated).toEqual({ prune: false, selfHeal: true });
+        expect(app.metadata.finalizers ?? []).not.toContain(ARGO_FINALIZER);
+      }
+    });
+
+    test('prune: false (Flux): no Kustomization prunes', () => {
+      for (const k of fluxKustomizations(DEFAULT['azure-dev'])) expect(k.spec.prune).toBe(true);
+      const s = withGitops('azure-dev', { prune: false });
+      for (const k of fluxKustomizations(s)) expect({ k: k.metadata.name, prune: k.spec.prune }).toEqual({ k: k.metadata.name, prune: false });
+    });
+
+    test('selfHeal: false (Argo CD): drift is not undone, pruning stays on', () => {
+      const s = withGitops('aws-dev', { selfHeal: false });
+      for (const app of applications(s)) expect(app.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: false });
+    });
+
+    test('branch and basePath (Argo CD): every Git source follows them; chart versions do not', () => {
+      const s = withGitops('aws-dev', { branch: 'release/2025-10', basePath: 'deploy/dist/' });
+      expect(s.env.gitops!.basePath).toBe('deploy/dist');
+      for (const app of applications(s)) {
+        if (isGitApplication(s)(app)) {
+          expect(app.spec.source.targetRevision).toBe('release/2025-10');
+          expect(app.spec.source.path.startsWith('deploy/dist/aws-dev/')).toBe(true);
+        } else {
+          const operator = app.metadata.name.slice('aws-dev-operator-'.length) as OperatorName;
+          expect(app.spec.source.targetRevision).toBe(OPERATORS[operator].version);
+        }
+      }
+      expect(named(s, 'Application', 'aws-dev-root').spec.source.path).toBe('deploy/dist/aws-dev/gitops/apps');
+      expect(named(s, 'Application', 'aws-dev-edw').spec.source.path).toBe('deploy/dist/aws-dev/kubernetes/edw');
+      for (const [, p] of deliveries(s)) expect(s.rendered.files.has(`${outputDirOf(s, p)}/kustomization.yaml`)).toBe(true);
+    });
+
+    test('branch and basePath (Flux): the GitRepository tracks the branch, every path is under basePath', () => {
+      const s = withGitops('azure-prod', { branch: 'release/2025-10', basePath: 'deploy/dist' });
+      expect(named(s, 'GitRepository', 'azure-prod').spec).toMatchObject({ url: EXAMPLE_GITOPS_REPO, ref: { branch: 'release/2025-10' } });
+      expect(named(s, 'Kustomization', 'azure-prod-root').spec.path).toBe('./deploy/dist/azure-prod/gitops/apps');
+      expect(named(s, 'Kustomization', 'azure-prod-operators').spec.path).toBe('./deploy/dist/azure-prod/gitops/operators');
+      for (const k of fluxKustomizations(s)) {
+        expect(k.spec.path.startsWith('./deploy/dist/azure-prod/')).toBe(true);
+        expect(k.spec.sourceRef).toEqual({ kind: 'GitRepository', name: 'azure-prod' });
+      }
+      for (const [, p] of deliveries(s)) expect(s.rendered.files.has(`${outputDirOf(s, p)}/kustomization.yaml`)).toBe(true);
+    });
+
+    test('repoUrl: an ssh URL is the only source of the apps (Argo CD) and the GitRepository URL (Flux)', () => {
+      const url = 'git@github.com:acme/platform-gitops.git';
+      const argo = withGitops('aws-dev', { repoUrl: url });
+      expect(named(argo, 'AppProject', 'aws-dev').spec.sourceRepos).toEqual([url]);
+      const gitApps = applications(argo).filter(isGitApplication(argo));
+      expect(gitApps.length).toBeGreaterThan(5);
+      for (const app of gitApps) expect(app.spec.source.repoURL).toBe(url);
+      const flux = withGitops('azure-dev', { repoUrl: url });
+      expect(named(flux, 'GitRepository', 'azure-dev').spec.url).toBe(url);
+    });
+
+    test.each(['aws-dev', 'azure-dev'])('no gitops in %s: no %s/gitops/ files, no replace annotations; other environments unchanged', (name) => {
+      const spec = specWith(name, (e) => delete e.gitops);
+      const s = synth(spec, name);
+      expect(s.env.gitops).toBeUndefined();
+      expect([...s.rendered.files.keys()].filter((f) => f.startsWith(`${name}/gitops/`))).toEqual([]);
+      expect(appDirs(s)).toEqual(appDirs(DEFAULT[name]));
+      const jobs = kubernetesObjects(s).filter((o) => o.kind === 'Job');
+      expect(jobs.length).toBeGreaterThan(0);
+      for (const job of jobs) {
+        expect(job.metadata.annotations?.[ARGO_SYNC_OPTIONS]).toBeUndefined();
+        expect(job.metadata.annotations?.[FLUX_FORCE]).toBeUndefined();
+      }
+      const other = name === 'aws-dev' ? 'aws-prod' : 'azure-prod';
+      expect([...synth(spec, other).rendered.files]).toEqual([...DEFAULT[other].rendered.files]);
+    });
+  });
+
+  describe('one-off Jobs are replaced on change, CronJobs are not', () => {
+    test.each(ENVS)('%s', (name) => {
+      const s = DEFAULT[name];
+      const argo = s.env.gitops!.tool === 'argocd';
+      const objects = kubernetesObjects(s);
+      const jobs = objects.filter((o) => o.kind === 'Job');
+      const cronJobs = objects.filter((o) => o.kind === 'CronJob');
+      expect(jobs.length + cronJobs.length).toBeGreaterThan(0);
+      if (s.env.stage === 'dev') expect(jobs.length).toBeGreaterThan(0);
+      for (const job of jobs) {
+        const annotations = job.metadata.annotations ?? {};
+        if (argo) {
+          // Replace alone is an update, refused for a changed pod template; Force makes it delete and re-create.
+          expect(annotations[ARGO_SYNC_OPTIONS]).toBe('Force=true,Replace=true');
+          expect(annotations[FLUX_FORCE]).toBeUndefined();
+        } else {
+          expect(annotations[FLUX_FORCE]).toBe('enabled');
+          expect(annotations[ARGO_SYNC_OPTIONS]).toBeUndefined();
+        }
+      }
+      for (const cron of cronJobs) {
+        for (const meta of [cron.metadata, cron.spec.jobTemplate.metadata ?? {}]) {
+          expect(meta.annotations?.[ARGO_SYNC_OPTIONS]).toBeUndefined();
+          expect(meta.annotations?.[FLUX_FORCE]).toBeUndefined();
+        }
+      }
+    });
+  });
+
+  describe('model validation of gitops', () => {
+    const ARGO_INDEX = defaultPlatform.environments.findIndex((e) => e.name === 'aws-prod');
+    const FLUX_INDEX = defaultPlatform.environments.findIndex((e) => e.name === 'azure-dev');
+    const withGitopsAt = (i: number, patch: Record<string, unknown>): PlatformSpec => {
+      const spec = structuredClone(defaultPlatform);
+      Object.assign(spec.environments[i].gitops!, patch);
+      return spec;
+    };
+
+    const BAD: [string, number, Record<string, unknown>, string, RegExp][] = [
+      ['an ftp URL', ARGO_INDEX, { repoUrl: 'ftp://x' }, 'repoUrl', /not a Git URL/],
+      ['a plain http URL', ARGO_INDEX, { repoUrl: 'http://github.com/acme/platform-gitops.git' }, 'repoUrl', /https or ssh/],
+      ['a URL that is no URL', FLUX_INDEX, { repoUrl: 'platform-gitops' }, 'repoUrl', /not a Git URL/],
+      ['an absolute basePath', ARGO_INDEX, { basePath: '/abs' }, 'basePath', /inside the repository/],
+      ['a basePath above the repository', FLUX_INDEX, { basePath: '../up' }, 'basePath', /inside the repository/],
+      ['a basePath with ..', ARGO_INDEX, { basePath: 'a/../b' }, 'basePath', /inside the repository/],
+      ['a branch with a space', ARGO_INDEX, { branch: 'my branch' }, 'branch', /not a branch name/],
+      ['a branch starting with -', FLUX_INDEX, { branch: '-x' }, 'branch', /not a branch name/],
+      ['a branch with ..', ARGO_INDEX, { branch: 'a..b' }, 'branch', /not a branch name/],
+      ['selfHeal: false with Flux', FLUX_INDEX, { selfHeal: false }, 'selfHeal', /Flux/],
+      ['an unknown tool', ARGO_INDEX, { tool: 'jenkins' }, 'tool', /argocd/],
+    ];
+
+    test.each(BAD)('%s is reported at its path', (_what, i, patch, field, message) => {
+      const spec = withGitopsAt(i, patch);
+      const problems = findProblems(spec);
+      expect(problems.length).toBeGreaterThan(0);
+      for (const p of problems) expect(p.path).toBe(`environments[${i}].gitops.${field}`);
+      expect(problems.map((p) => p.message).join('\n')).toMatch(message);
+      expect(() => loadPlatform(spec)).toThrow(ModelError);
+    });
+
+    test.each([
+      ['an scp-style ssh URL', FLUX_INDEX, { repoUrl: 'git@github.com:acme/repo.git' }],
+      ['an ssh:// URL', ARGO_INDEX, { repoUrl: 'ssh://git@github.com/acme/repo.git' }],
+      ['a nested basePath with a trailing slash', ARGO_INDEX, { basePath: 'deploy/dist/' }],
+      ['a branch with slashes and dots', FLUX_INDEX, { branch: 'release/v1.2' }],
+      ['selfHeal: false with Argo CD', ARGO_INDEX, { selfHeal: false, prune: false, automated: false }],
+    ] as [string, number, Record<string, unknown>][])('%s is accepted', (_what, i, patch) => {
+      expect(findProblems(withGitopsAt(i, patch))).toEqual([]);
+    });
+  });
+});
