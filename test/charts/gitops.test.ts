@@ -870,3 +870,10 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
     });
   });
 });
+
+describe('GitOps snapshots', () => {
+  test.each(['aws-prod', 'azure-prod'])('%s: dist/<env>/gitops/ matches the reviewed rendering', (name) => {
+    const gitopsFiles = [...DEFAULT[name].rendered.files].filter(([f]) => f.startsWith(`${name}/gitops/`));
+    expect(Object.fromEntries(gitopsFiles)).toMatchSnapshot();
+  });
+});
