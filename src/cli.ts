@@ -37,8 +37,11 @@ const USAGE = `usage: npm run synth -- [--env NAME]... [--config FILE.yaml] [--o
 
 export class UsageError extends Error {}
 
-export function parseArgs(argv: readonly string[]): CliOptions {
-  const options: CliOptions = { envs: [], out: path.join(REPO_ROOT, 'dist'), outputs: DEFAULT_OUTPUTS_DIR, allowMissingOutputs: false, quiet: false };
+/**
+ * Walks `--flag value`, `--flag=value` and bare flags, handing each to `handle` with a reader of its
+ * value; `handle` returns false for a flag it does not know. `--help` / `-h` end with an empty UsageError.
+ */
+export function parseFlags(argv: readonly string[], handle: (flag: string, value: () => string) => boolean): void {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -47,32 +50,37 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       if (v === undefined || v === '') throw new UsageError(`${flag} needs a value`);
       return v;
     };
+    if (flag === '--help' || flag === '-h') throw new UsageError('');
+    if (!handle(flag, value)) throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
+  }
+}
+
+export function parseArgs(argv: readonly string[]): CliOptions {
+  const options: CliOptions = { envs: [], out: path.join(REPO_ROOT, 'dist'), outputs: DEFAULT_OUTPUTS_DIR, allowMissingOutputs: false, quiet: false };
+  parseFlags(argv, (flag, value) => {
     switch (flag) {
       case '--env':
         options.envs.push(...value().split(',').filter(Boolean));
-        break;
+        return true;
       case '--config':
         options.config = value();
-        break;
+        return true;
       case '--out':
         options.out = path.resolve(value());
-        break;
+        return true;
       case '--outputs':
         options.outputs = path.resolve(value());
-        break;
+        return true;
       case '--allow-missing-outputs':
         options.allowMissingOutputs = true;
-        break;
+        return true;
       case '--quiet':
         options.quiet = true;
-        break;
-      case '--help':
-      case '-h':
-        throw new UsageError('');
+        return true;
       default:
-        throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
+        return false;
     }
-  }
+  });
   return options;
 }
 

@@ -5,7 +5,7 @@
  * failed, 2 invalid model or usage.
  */
 import * as path from 'path';
-import { loadModel, REPO_ROOT, UsageError, type Io } from '../cli';
+import { loadModel, parseFlags, REPO_ROOT, UsageError, type Io } from '../cli';
 import { ModelError } from '../model/problems';
 import type { Platform } from '../model/types';
 import { DEFAULT_OUTPUTS_DIR, MissingOutputsError, type MissingOutput } from '../synth/outputs';
@@ -39,46 +39,36 @@ const USAGE = `usage: npm run diff -- [--env NAME]... [--config FILE.yaml] [--ou
 
 export function parseDiffArgs(argv: readonly string[]): DiffOptions {
   const options: DiffOptions = { envs: [], outputs: DEFAULT_OUTPUTS_DIR, allowMissingOutputs: false, dist: path.join(REPO_ROOT, 'dist'), check: false, json: false };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = () => {
-      const v = inline ?? argv[++i];
-      if (v === undefined || v === '') throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
+  parseFlags(argv, (flag, value) => {
     switch (flag) {
       case '--env':
         options.envs.push(...value().split(',').filter(Boolean));
-        break;
+        return true;
       case '--config':
         options.config = value();
-        break;
+        return true;
       case '--outputs':
         options.outputs = path.resolve(value());
-        break;
+        return true;
       case '--allow-missing-outputs':
         options.allowMissingOutputs = true;
-        break;
+        return true;
       case '--dist':
         options.dist = path.resolve(value());
-        break;
+        return true;
       case '--against':
         options.against = value();
-        break;
+        return true;
       case '--check':
         options.check = true;
-        break;
+        return true;
       case '--json':
         options.json = true;
-        break;
-      case '--help':
-      case '-h':
-        throw new UsageError('');
+        return true;
       default:
-        throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
+        return false;
     }
-  }
+  });
   return options;
 }
 
