@@ -79,3 +79,16 @@ export function providerSchema(local: 'aws' | 'azurerm'): Json {
   for (const d of loadFullSchemas() as Json[]) if (d.provider_schemas?.[source]) return d.provider_schemas[source];
   throw new Error(`no full schema for ${source} in ${FULL_SCHEMA_DIR}`);
 }
+
+/** What a rendered stack must never contain, each with what it is: an empty list for a clean rendering. */
+export function renderingProblems(json: Json): string[] {
+  const text = JSON.stringify(json);
+  const checks: [string, boolean][] = [
+    ['cdktf metadata ("//")', text.includes('"//"')],
+    ['a local path', text.includes(process.cwd())],
+    ['an undefined value', text.includes('undefined')],
+    ['a timestamp', /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(text)],
+    ['a storage key, SAS or connection string', /AccountKey=|SharedAccessSignature|primary_access_key|connection_string/i.test(text)],
+  ];
+  return checks.filter(([, found]) => found).map(([what]) => what);
+}

@@ -1,5 +1,5 @@
 /** Behaviour of the Azure `rag` stack and the shared private DNS zones, asserted on the rendered Terraform JSON. */
-import { allResources, block, fullSchemasPresent, type Json, of as resources, one, providerSchema, ref, renderEnvironment, schemaFindings, withEnv } from '../helpers';
+import { allResources, block, fullSchemasPresent, type Json, of as resources, one, providerSchema, ref, renderEnvironment, schemaFindings, withEnv, renderingProblems } from '../helpers';
 import { resolvePlatform } from '../../../src/model/defaults';
 import { namesFor, RAG_OUTPUTS, serviceAccountSubject } from '../../../src/model/naming';
 import type { PlatformSpec } from '../../../src/model/types';
@@ -374,14 +374,9 @@ describe('azure rag stack: output hygiene', () => {
     for (const id of [...allResources(prod).map((r) => r.id), ...Object.keys(prod.output)]) expect(id).toMatch(/^[a-z][a-z0-9]*(_[a-z0-9]+)*$/);
   });
 
-  it.each(envs)('%s renders deterministically, without cdktf metadata, paths, secrets or timestamps', (name, json) => {
-    const text = JSON.stringify(json);
-    expect(JSON.stringify(renderStacks(name).rag)).toBe(text);
-    expect(text).not.toContain('"//"');
-    expect(text).not.toContain(process.cwd());
-    expect(text).not.toContain('undefined');
-    expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
-    expect(text).not.toMatch(/AccountKey=|SharedAccessSignature|primary_access_key|connection_string/i);
+  it.each(envs)('%s renders deterministically, without cdktf metadata, paths, timestamps or secrets', (name, json) => {
+    expect(JSON.stringify(renderStacks(name).rag)).toBe(JSON.stringify(json));
+    expect(renderingProblems(json)).toEqual([]);
   });
 });
 
