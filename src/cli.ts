@@ -8,7 +8,7 @@ import * as path from 'path';
 import { loadPlatform } from './model/load';
 import { applyOverlay, parseOverlay } from './model/overlay';
 import { ModelError } from './model/problems';
-import type { Platform } from './model/types';
+import type { Environment, Platform } from './model/types';
 import { defaultPlatform } from './platform';
 import { synthesizeEnvironment, type RenderedEnvironment } from './synth/synthesize';
 import { DEFAULT_OUTPUTS_DIR, MissingOutputsError, type MissingOutput } from './synth/outputs';
@@ -84,6 +84,47 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   return options;
 }
 
+/**
+ * What every command starts with: parse its arguments (a usage error prints the usage), load the model
+ * (problems printed with their paths) and select the environments it names. Returns the exit code when
+ * any of that fails; `failureNote` is printed after an error (synth: nothing was written).
+ */
+export function startCommand<T extends { readonly envs: readonly string[]; readonly config?: string }>(
+  argv: readonly string[],
+  io: Io,
+  usage: string,
+  parse: (argv: readonly string[]) => T,
+  failureNote?: string,
+): { options: T; platform: Platform; selected: readonly Environment[] } | number {
+  let options: T;
+  try {
+    options = parse(argv);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    if (err.message) io.err(`error: ${err.message}`);
+    io.err(usage);
+    return err.message ? 2 : 0;
+  }
+  let platform: Platform;
+  try {
+    platform = loadModel(options.config);
+  } catch (err) {
+    if (!(err instanceof ModelError)) throw err;
+    io.err(err.message);
+    if (failureNote) io.err(failureNote);
+    return 2;
+  }
+  const known = platform.environments.map((e) => e.name);
+  const unknown = options.envs.filter((e) => !known.includes(e));
+  if (unknown.length > 0) {
+    io.err(`error: unknown environment${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (known: ${known.join(', ')})`);
+    if (failureNote) io.err(failureNote);
+    return 2;
+  }
+  const selected = options.envs.length > 0 ? platform.environments.filter((e) => options.envs.includes(e.name)) : platform.environments;
+  return { options, platform, selected };
+}
+
 /** Loads the default model, with the overlay applied when one is given. */
 export function loadModel(config?: string): Platform {
   if (!config) return loadPlatform(defaultPlatform);
@@ -110,36 +151,9 @@ export interface Steps {
 }
 
 export function run(argv: readonly string[], io: Io = STDIO, steps: Steps = { synthesizeEnvironment }): number {
-  let options: CliOptions;
-  try {
-    options = parseArgs(argv);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    if (err.message) io.err(`error: ${err.message}`);
-    io.err(USAGE);
-    return err.message ? 2 : 0;
-  }
-
-  let platform: Platform;
-  try {
-    platform = loadModel(options.config);
-  } catch (err) {
-    if (err instanceof ModelError) {
-      io.err(err.message);
-      io.err('Nothing was written.');
-      return 2;
-    }
-    throw err;
-  }
-
-  const known = platform.environments.map((e) => e.name);
-  const unknown = options.envs.filter((e) => !known.includes(e));
-  if (unknown.length > 0) {
-    io.err(`error: unknown environment${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (known: ${known.join(', ')})`);
-    io.err('Nothing was written.');
-    return 2;
-  }
-  const selected = options.envs.length > 0 ? platform.environments.filter((e) => options.envs.includes(e.name)) : platform.environments;
+  const start = startCommand(argv, io, USAGE, parseArgs, 'Nothing was written.');
+  if (typeof start === 'number') return start;
+  const { options, platform, selected } = start;
 
   const started = performance.now();
   const rendered: RenderedEnvironment[] = [];

@@ -5,9 +5,7 @@
  * failed, 2 invalid model or usage.
  */
 import * as path from 'path';
-import { loadModel, parseFlags, REPO_ROOT, UsageError, type Io } from '../cli';
-import { ModelError } from '../model/problems';
-import type { Platform } from '../model/types';
+import { parseFlags, REPO_ROOT, startCommand, type Io } from '../cli';
 import { DEFAULT_OUTPUTS_DIR, MissingOutputsError, type MissingOutput } from '../synth/outputs';
 import { synthesizeEnvironment, type RenderedEnvironment } from '../synth/synthesize';
 import { CommittedOutputError, readDirectory, readGitTree } from './committed';
@@ -75,33 +73,9 @@ export function parseDiffArgs(argv: readonly string[]): DiffOptions {
 const display = (dir: string) => path.relative(process.cwd(), dir).split(path.sep).join('/') || '.';
 
 export function runDiff(argv: readonly string[], io: Io): number {
-  let options: DiffOptions;
-  try {
-    options = parseDiffArgs(argv);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    if (err.message) io.err(`error: ${err.message}`);
-    io.err(USAGE);
-    return err.message ? 2 : 0;
-  }
-
-  let platform: Platform;
-  try {
-    platform = loadModel(options.config);
-  } catch (err) {
-    if (err instanceof ModelError) {
-      io.err(err.message);
-      return 2;
-    }
-    throw err;
-  }
-  const known = platform.environments.map((e) => e.name);
-  const unknown = options.envs.filter((e) => !known.includes(e));
-  if (unknown.length > 0) {
-    io.err(`error: unknown environment${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (known: ${known.join(', ')})`);
-    return 2;
-  }
-  const selected = options.envs.length > 0 ? platform.environments.filter((e) => options.envs.includes(e.name)) : platform.environments;
+  const start = startCommand(argv, io, USAGE, parseDiffArgs);
+  if (typeof start === 'number') return start;
+  const { options, platform, selected } = start;
 
   let committed: Map<string, string>;
   try {
