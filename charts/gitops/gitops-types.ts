@@ -5,8 +5,7 @@
  * Kustomization; helm.toolkit.fluxcd.io/v2 HelmRelease; Flux 2.x). The Application CRD alone is ~20k
  * lines; every emitted object is validated against the full CRD schemas in test/charts/gitops.test.ts.
  */
-import { ApiObject, type ApiObjectMetadata } from 'cdk8s';
-import type { Construct } from 'constructs';
+import { typedResource } from '../lib/typed-resource';
 
 export type Values = Readonly<Record<string, unknown>>;
 
@@ -42,17 +41,9 @@ export interface AppProjectSpec {
   readonly clusterResourceWhitelist: readonly { readonly group: string; readonly kind: string }[];
 }
 
-export class Application extends ApiObject {
-  constructor(scope: Construct, id: string, props: { readonly metadata: ApiObjectMetadata; readonly spec: ApplicationSpec }) {
-    super(scope, id, { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: props.metadata, spec: props.spec });
-  }
-}
+export const Application = typedResource<ApplicationSpec>('argoproj.io/v1alpha1', 'Application');
 
-export class AppProject extends ApiObject {
-  constructor(scope: Construct, id: string, props: { readonly metadata: ApiObjectMetadata; readonly spec: AppProjectSpec }) {
-    super(scope, id, { apiVersion: 'argoproj.io/v1alpha1', kind: 'AppProject', metadata: props.metadata, spec: props.spec });
-  }
-}
+export const AppProject = typedResource<AppProjectSpec>('argoproj.io/v1alpha1', 'AppProject');
 
 // ---- Flux
 
@@ -93,26 +84,10 @@ export interface HelmReleaseSpec {
   readonly suspend?: boolean;
 }
 
-export class GitRepository extends ApiObject {
-  constructor(scope: Construct, id: string, props: { readonly metadata: ApiObjectMetadata; readonly spec: GitRepositorySpec }) {
-    super(scope, id, { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: props.metadata, spec: props.spec });
-  }
-}
+export const GitRepository = typedResource<GitRepositorySpec>('source.toolkit.fluxcd.io/v1', 'GitRepository');
 
-export class FluxKustomization extends ApiObject {
-  constructor(scope: Construct, id: string, props: { readonly metadata: ApiObjectMetadata; readonly spec: FluxKustomizationSpec }) {
-    super(scope, id, { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: props.metadata, spec: props.spec });
-  }
-}
+export const FluxKustomization = typedResource<FluxKustomizationSpec>('kustomize.toolkit.fluxcd.io/v1', 'Kustomization');
 
-export class HelmRepository extends ApiObject {
-  constructor(scope: Construct, id: string, props: { readonly metadata: ApiObjectMetadata; readonly spec: HelmRepositorySpec }) {
-    super(scope, id, { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmRepository', metadata: props.metadata, spec: props.spec });
-  }
-}
+export const HelmRepository = typedResource<HelmRepositorySpec>('source.toolkit.fluxcd.io/v1', 'HelmRepository');
 
-export class HelmRelease extends ApiObject {
-  constructor(scope: Construct, id: string, props: { readonly metadata: ApiObjectMetadata; readonly spec: HelmReleaseSpec }) {
-    super(scope, id, { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: props.metadata, spec: props.spec });
-  }
-}
+export const HelmRelease = typedResource<HelmReleaseSpec>('helm.toolkit.fluxcd.io/v2', 'HelmRelease');

@@ -6,9 +6,8 @@
  * against the full CRD schemas in test/charts/lakehouse.test.ts, so a field added here that the CRD
  * does not know fails there.
  */
-import { ApiObject, type ApiObjectMetadata } from 'cdk8s';
+import { typedResource } from '../lib/typed-resource';
 import type { Affinity, EnvVar, PodSecurityContext, SecurityContext, Toleration, VolumeMount } from 'cdk8s-plus-28/lib/imports/k8s';
-import type { Construct } from 'constructs';
 
 export const SPARK_API_VERSION = 'sparkoperator.k8s.io/v1beta2';
 
@@ -92,15 +91,7 @@ export interface ScheduledSparkApplicationSpec {
 }
 
 /** The `SparkApplication` custom resource: the operator submits it once. */
-export class SparkApplication extends ApiObject {
-  constructor(scope: Construct, id: string, props: { readonly metadata: ApiObjectMetadata; readonly spec: SparkApplicationSpec }) {
-    super(scope, id, { apiVersion: SPARK_API_VERSION, kind: 'SparkApplication', metadata: props.metadata, spec: props.spec });
-  }
-}
+export const SparkApplication = typedResource<SparkApplicationSpec>(SPARK_API_VERSION, 'SparkApplication');
 
 /** The `ScheduledSparkApplication` custom resource: the operator creates a SparkApplication per run. */
-export class ScheduledSparkApplication extends ApiObject {
-  constructor(scope: Construct, id: string, props: { readonly metadata: ApiObjectMetadata; readonly spec: ScheduledSparkApplicationSpec }) {
-    super(scope, id, { apiVersion: SPARK_API_VERSION, kind: 'ScheduledSparkApplication', metadata: props.metadata, spec: props.spec });
-  }
-}
+export const ScheduledSparkApplication = typedResource<ScheduledSparkApplicationSpec>(SPARK_API_VERSION, 'ScheduledSparkApplication');

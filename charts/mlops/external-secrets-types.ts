@@ -5,8 +5,7 @@
  * used. Every emitted object is validated against the full CRD schemas in
  * test/charts/mlops.test.ts, so a field added here that the CRD does not know fails there.
  */
-import { ApiObject, type ApiObjectMetadata } from 'cdk8s';
-import type { Construct } from 'constructs';
+import { typedResource } from '../lib/typed-resource';
 
 export const EXTERNAL_SECRETS_API_VERSION = 'external-secrets.io/v1';
 
@@ -55,14 +54,6 @@ export interface ExternalSecretSpec {
   readonly data: readonly ExternalSecretData[];
 }
 
-export class SecretStore extends ApiObject {
-  constructor(scope: Construct, id: string, props: { metadata: ApiObjectMetadata; spec: SecretStoreSpec }) {
-    super(scope, id, { apiVersion: EXTERNAL_SECRETS_API_VERSION, kind: 'SecretStore', metadata: props.metadata, spec: props.spec });
-  }
-}
+export const SecretStore = typedResource<SecretStoreSpec>(EXTERNAL_SECRETS_API_VERSION, 'SecretStore');
 
-export class ExternalSecret extends ApiObject {
-  constructor(scope: Construct, id: string, props: { metadata: ApiObjectMetadata; spec: ExternalSecretSpec }) {
-    super(scope, id, { apiVersion: EXTERNAL_SECRETS_API_VERSION, kind: 'ExternalSecret', metadata: props.metadata, spec: props.spec });
-  }
-}
+export const ExternalSecret = typedResource<ExternalSecretSpec>(EXTERNAL_SECRETS_API_VERSION, 'ExternalSecret');

@@ -9,8 +9,7 @@
  * Field names follow the CRD. `config` is Milvus's own milvus.yaml (a preserve-unknown-fields map
  * in the CRD); `values` of an in-cluster dependency are that dependency's Helm chart values.
  */
-import { ApiObject, type ApiObjectMetadata } from 'cdk8s';
-import type { Construct } from 'constructs';
+import { typedResource } from '../lib/typed-resource';
 import type { ResourceValues } from '../lib/pod';
 
 export const MILVUS_API_VERSION = 'milvus.io/v1beta1';
@@ -126,14 +125,5 @@ export interface MilvusSpec {
   readonly dependencies: MilvusDependencies;
 }
 
-export interface MilvusProps {
-  readonly metadata: ApiObjectMetadata;
-  readonly spec: MilvusSpec;
-}
-
 /** The `Milvus` custom resource. */
-export class Milvus extends ApiObject {
-  constructor(scope: Construct, id: string, props: MilvusProps) {
-    super(scope, id, { apiVersion: MILVUS_API_VERSION, kind: MILVUS_KIND, metadata: props.metadata, spec: props.spec });
-  }
-}
+export const Milvus = typedResource<MilvusSpec>(MILVUS_API_VERSION, MILVUS_KIND);

@@ -7,8 +7,7 @@
  * against them in test/charts/serving.test.ts, so a field added here that a CRD does not know
  * fails there.
  */
-import { ApiObject, type ApiObjectMetadata } from 'cdk8s';
-import type { Construct } from 'constructs';
+import { typedResource } from '../lib/typed-resource';
 import type { ResourceValues } from '../lib/pod';
 
 export const KSERVE_API_VERSION = 'serving.kserve.io/v1beta1';
@@ -52,16 +51,7 @@ export interface KServePredictorSpec {
   readonly priorityClassName?: string;
 }
 
-export interface InferenceServiceProps {
-  readonly metadata: ApiObjectMetadata;
-  readonly spec: { readonly predictor: KServePredictorSpec };
-}
-
-export class InferenceService extends ApiObject {
-  constructor(scope: Construct, id: string, props: InferenceServiceProps) {
-    super(scope, id, { apiVersion: KSERVE_API_VERSION, kind: INFERENCE_SERVICE_KIND, metadata: props.metadata, spec: props.spec });
-  }
-}
+export const InferenceService = typedResource<{ readonly predictor: KServePredictorSpec }>(KSERVE_API_VERSION, INFERENCE_SERVICE_KIND);
 
 // ---------------------------------------------------------------- Seldon Core v1
 
@@ -108,13 +98,4 @@ export interface SeldonPredictor {
   readonly componentSpecs: readonly SeldonComponentSpec[];
 }
 
-export interface SeldonDeploymentProps {
-  readonly metadata: ApiObjectMetadata;
-  readonly spec: { readonly predictors: readonly SeldonPredictor[] };
-}
-
-export class SeldonDeployment extends ApiObject {
-  constructor(scope: Construct, id: string, props: SeldonDeploymentProps) {
-    super(scope, id, { apiVersion: SELDON_API_VERSION, kind: SELDON_DEPLOYMENT_KIND, metadata: props.metadata, spec: props.spec });
-  }
-}
+export const SeldonDeployment = typedResource<{ readonly predictors: readonly SeldonPredictor[] }>(SELDON_API_VERSION, SELDON_DEPLOYMENT_KIND);
