@@ -17,11 +17,11 @@
  * The namespace, its default deny and DNS egress come from the platform chart.
  */
 import type { App } from 'cdk8s';
-import { KubeNetworkPolicy, KubeRole, KubeRoleBinding, KubeServiceAccount, type EnvVar, type PodSecurityContext, type SecurityContext, type VolumeMount } from 'cdk8s-plus-28/lib/imports/k8s';
+import { KubeNetworkPolicy, KubeRole, KubeRoleBinding, type EnvVar, type PodSecurityContext, type SecurityContext, type VolumeMount } from 'cdk8s-plus-28/lib/imports/k8s';
 import type { EnvironmentContext } from '../../src/model/context';
 import { PRIORITY_CLASSES } from '../../src/model/scheduling';
 import { AppChart, enabledWorkloadNames, standardLabels } from '../lib/app-chart';
-import type { IdentityBinding } from '../lib/identity';
+import { identityServiceAccount, type IdentityBinding } from '../lib/identity';
 import { COMPONENT_LABEL, NAME_LABEL } from '../lib/labels';
 import { tcp } from '../lib/network';
 import { envVars, restrictedContainerSecurityContext, restrictedPodSecurityContext, scaleQuantity } from '../lib/pod';
@@ -68,12 +68,8 @@ export class LakehouseChart extends AppChart {
     super(app, LAKEHOUSE_APP, ctx, names.namespace);
     this.binding = sparkIdentity(ctx);
 
-    const annotations = this.binding.serviceAccountAnnotations;
-    new KubeServiceAccount(this, 'serviceaccount-spark', {
-      metadata: { name: names.sparkServiceAccount, annotations },
-      // The driver's pod template mounts a token; executors need none.
-      automountServiceAccountToken: false,
-    });
+    // The binding mounts no API token; the driver's pod template asks for one, executors need none.
+    identityServiceAccount(this, 'serviceaccount-spark', names.sparkServiceAccount, this.binding);
     new KubeRole(this, 'role-spark-driver', { metadata: { name: names.driverRole }, rules: DRIVER_RULES });
     new KubeRoleBinding(this, 'rolebinding-spark-driver', {
       metadata: { name: names.driverRole },

@@ -88,7 +88,8 @@ function azureDeltaConf(ctx: EnvironmentContext, job: SparkJob, sparkClientId: s
  * (a Terraform output); unused on AWS.
  */
 export function sparkConf(ctx: EnvironmentContext, job: SparkJob, sparkClientId: string | undefined): Record<string, string> {
-  const format = ctx.env.cloud === 'aws' ? awsIcebergConf(ctx, job) : azureDeltaConf(ctx, job, sparkClientId!);
+  // The model pairs each table format with its cloud's catalog and storage (Iceberg + Glue + S3, Delta + ADLS).
+  const format = ctx.env.lakehouse!.tableFormat === 'iceberg' ? awsIcebergConf(ctx, job) : azureDeltaConf(ctx, job, sparkClientId!);
   const all: Record<string, string> = { ...COMMON_CONF, ...format };
   return Object.fromEntries(Object.keys(all).sort().map((k) => [k, all[k]]));
 }
