@@ -17,13 +17,40 @@ import { writeOutput } from './synth/writer';
 
 export const REPO_ROOT = path.resolve(__dirname, '..');
 
-export interface CliOptions {
+/** What every command that synthesizes takes: which environments, the model overlay, the Terraform outputs. */
+export interface ModelOptions {
   envs: string[];
   config?: string;
-  out: string;
   outputs: string;
   allowMissingOutputs: boolean;
+}
+
+export interface CliOptions extends ModelOptions {
+  out: string;
   quiet: boolean;
+}
+
+/** The defaults of ModelOptions. */
+export const defaultModelOptions = (): ModelOptions => ({ envs: [], outputs: DEFAULT_OUTPUTS_DIR, allowMissingOutputs: false });
+
+/** Takes `flag` when it is one of ModelOptions' (--env, --config, --outputs, --allow-missing-outputs). */
+export function modelFlag(options: ModelOptions, flag: string, value: () => string): boolean {
+  switch (flag) {
+    case '--env':
+      options.envs.push(...value().split(',').filter(Boolean));
+      return true;
+    case '--config':
+      options.config = value();
+      return true;
+    case '--outputs':
+      options.outputs = path.resolve(value());
+      return true;
+    case '--allow-missing-outputs':
+      options.allowMissingOutputs = true;
+      return true;
+    default:
+      return false;
+  }
 }
 
 const USAGE = `usage: npm run synth -- [--env NAME]... [--config FILE.yaml] [--out DIR] [--quiet]
@@ -56,23 +83,12 @@ export function parseFlags(argv: readonly string[], handle: (flag: string, value
 }
 
 export function parseArgs(argv: readonly string[]): CliOptions {
-  const options: CliOptions = { envs: [], out: path.join(REPO_ROOT, 'dist'), outputs: DEFAULT_OUTPUTS_DIR, allowMissingOutputs: false, quiet: false };
+  const options: CliOptions = { ...defaultModelOptions(), out: path.join(REPO_ROOT, 'dist'), quiet: false };
   parseFlags(argv, (flag, value) => {
+    if (modelFlag(options, flag, value)) return true;
     switch (flag) {
-      case '--env':
-        options.envs.push(...value().split(',').filter(Boolean));
-        return true;
-      case '--config':
-        options.config = value();
-        return true;
       case '--out':
         options.out = path.resolve(value());
-        return true;
-      case '--outputs':
-        options.outputs = path.resolve(value());
-        return true;
-      case '--allow-missing-outputs':
-        options.allowMissingOutputs = true;
         return true;
       case '--quiet':
         options.quiet = true;

@@ -5,19 +5,15 @@
  * failed, 2 invalid model or usage.
  */
 import * as path from 'path';
-import { parseFlags, REPO_ROOT, startCommand, type Io } from '../cli';
-import { DEFAULT_OUTPUTS_DIR, MissingOutputsError, type MissingOutput } from '../synth/outputs';
+import { defaultModelOptions, modelFlag, parseFlags, REPO_ROOT, startCommand, type Io, type ModelOptions } from '../cli';
+import { MissingOutputsError, type MissingOutput } from '../synth/outputs';
 import { synthesizeEnvironment, type RenderedEnvironment } from '../synth/synthesize';
 import { CommittedOutputError, readDirectory, readGitTree } from './committed';
 import { compareOutputs } from './compare';
 import { formatReport, reportJson } from './report';
 import type { DiffReport } from './types';
 
-export interface DiffOptions {
-  envs: string[];
-  config?: string;
-  outputs: string;
-  allowMissingOutputs: boolean;
+export interface DiffOptions extends ModelOptions {
   dist: string;
   against?: string;
   check: boolean;
@@ -36,21 +32,10 @@ const USAGE = `usage: npm run diff -- [--env NAME]... [--config FILE.yaml] [--ou
   --json         machine-readable report on stdout`;
 
 export function parseDiffArgs(argv: readonly string[]): DiffOptions {
-  const options: DiffOptions = { envs: [], outputs: DEFAULT_OUTPUTS_DIR, allowMissingOutputs: false, dist: path.join(REPO_ROOT, 'dist'), check: false, json: false };
+  const options: DiffOptions = { ...defaultModelOptions(), dist: path.join(REPO_ROOT, 'dist'), check: false, json: false };
   parseFlags(argv, (flag, value) => {
+    if (modelFlag(options, flag, value)) return true;
     switch (flag) {
-      case '--env':
-        options.envs.push(...value().split(',').filter(Boolean));
-        return true;
-      case '--config':
-        options.config = value();
-        return true;
-      case '--outputs':
-        options.outputs = path.resolve(value());
-        return true;
-      case '--allow-missing-outputs':
-        options.allowMissingOutputs = true;
-        return true;
       case '--dist':
         options.dist = path.resolve(value());
         return true;
