@@ -92,3 +92,35 @@ export function renderingProblems(json: Json): string[] {
   ];
   return checks.filter(([, found]) => found).map(([what]) => what);
 }
+
+/** `type.id` of every resource, sorted: the Terraform addresses a stack plans. */
+export function addresses(json: Json): string[] {
+  return allResources(json).map((r) => `${r.type}.${r.id}`).sort();
+}
+
+/** How many resources of each type a stack creates. */
+export function resourceCounts(json: Json): Record<string, number> {
+  return Object.fromEntries(Object.entries((json.resource ?? {}) as Record<string, Json>).map(([type, byId]) => [type, Object.keys(byId).length]));
+}
+
+/** Resource ids and output names that are not snake_case (Terraform addresses people type). */
+export function nonSnakeCaseNames(json: Json): string[] {
+  return [...allResources(json).map((r) => r.id), ...Object.keys(json.output ?? {})].filter((id) => !/^[a-z][a-z0-9]*(_[a-z0-9]+)*$/.test(id));
+}
+
+/**
+ * azurerm has no default tags: the resources whose schema (`provider`, from providerSchema('azurerm')) takes
+ * tags but that do not carry exactly `expected`, and how many take tags at all.
+ */
+export function azureTagCoverage(json: Json, provider: Json, expected: Readonly<Record<string, string>>): { untagged: string[]; tagged: number } {
+  const untagged: string[] = [];
+  let tagged = 0;
+  for (const [type, byId] of Object.entries((json.resource ?? {}) as Record<string, Record<string, Json>>)) {
+    if (!provider.resource_schemas[type]?.block.attributes?.tags) continue;
+    for (const [id, body] of Object.entries(byId)) {
+      tagged++;
+      if (JSON.stringify(body.tags) !== JSON.stringify(expected)) untagged.push(`${type}.${id}`);
+    }
+  }
+  return { untagged, tagged };
+}

@@ -1,4 +1,4 @@
-import { doc, fullSchemasPresent, type Json, of, ref, renderEnvironment, schemaFindings, statements } from '../helpers';
+import { doc, fullSchemasPresent, type Json, of, ref, renderEnvironment, schemaFindings, statements, resourceCounts } from '../helpers';
 import { KEDA_SERVICE_ACCOUNT, kedaNamespace } from '../../../src/model/naming';
 import type { PlatformSpec } from '../../../src/model/types';
 import { defaultPlatform } from '../../../src/platform';
@@ -252,7 +252,7 @@ describe('aws edw stack', () => {
   });
 
   it('counts the resources it means to create', () => {
-    const counts = Object.fromEntries(Object.entries(prod.edw.resource as Record<string, Json>).map(([type, byId]) => [type, Object.keys(byId).length]));
+    const counts = resourceCounts(prod.edw);
     expect(counts).toEqual({
       aws_dynamodb_table: 1,
       aws_eks_pod_identity_association: 2,

@@ -1,4 +1,4 @@
-import { fullSchemasPresent, type Json, of, one, providerSchema, ref, renderEnvironment, schemaFindings, statements, withEnv } from '../helpers';
+import { fullSchemasPresent, type Json, of, one, providerSchema, ref, renderEnvironment, schemaFindings, statements, withEnv, resourceCounts } from '../helpers';
 import { LAKEHOUSE_STACK } from '../../../src/model/naming';
 import type { LakehouseSpec, MedallionLayer, PlatformSpec } from '../../../src/model/types';
 import { validatePlatform } from '../../../src/model/validate';
@@ -346,7 +346,7 @@ describe('aws lakehouse stack', () => {
 
   it('counts the resources it means to create', () => {
     for (const r of [dev, prod]) {
-      const counts = Object.fromEntries(Object.entries(r.lakehouse.resource as Record<string, Json>).map(([type, byId]) => [type, Object.keys(byId).length]));
+      const counts = resourceCounts(r.lakehouse);
       expect(counts).toEqual({
         aws_glue_catalog_database: 3,
         aws_iam_role: 1,

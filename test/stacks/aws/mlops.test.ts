@@ -1,4 +1,4 @@
-import { fullSchemasPresent, type Json, of, ref, renderEnvironment, schemaFindings, statements } from '../helpers';
+import { fullSchemasPresent, type Json, of, ref, renderEnvironment, schemaFindings, statements, resourceCounts } from '../helpers';
 import * as fs from 'fs';
 import * as path from 'path';
 import { MLOPS_OUTPUTS } from '../../../src/model/naming';
@@ -347,7 +347,7 @@ describe('aws mlops stack', () => {
   });
 
   it('counts the resources it means to create', () => {
-    const counts = (json: Json) => Object.fromEntries(Object.entries(json.resource as Record<string, Json>).map(([type, byId]) => [type, Object.keys(byId).length]));
+    const counts = resourceCounts;
     const common = {
       aws_db_instance: 1,
       aws_db_subnet_group: 1,

@@ -1,4 +1,4 @@
-import { fullSchemasPresent, type Json, of, ref, renderEnvironment, schemaFindings, statements } from '../helpers';
+import { fullSchemasPresent, type Json, of, ref, renderEnvironment, schemaFindings, statements, resourceCounts } from '../helpers';
 import type { PlatformSpec } from '../../../src/model/types';
 import { defaultPlatform } from '../../../src/platform';
 
@@ -305,7 +305,7 @@ describe('aws rag stack', () => {
   });
 
   it('counts the resources it means to create', () => {
-    const counts = Object.fromEntries(Object.entries(prod.rag.resource as Record<string, Json>).map(([type, byId]) => [type, Object.keys(byId).length]));
+    const counts = resourceCounts(prod.rag);
     expect(counts).toEqual({
       aws_eks_pod_identity_association: 1,
       aws_glue_catalog_database: 1,

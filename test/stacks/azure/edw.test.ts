@@ -1,5 +1,5 @@
 /** Behaviour of the Azure `edw` stack (event-driven workload), asserted on the rendered Terraform JSON. */
-import { allResources, block, fullSchemasPresent, type Json, of as resources, one, providerSchema, ref, renderEnvironment, schemaFindings, withEnv, renderingProblems } from '../helpers';
+import { allResources, block, fullSchemasPresent, type Json, of as resources, one, providerSchema, ref, renderEnvironment, schemaFindings, withEnv, renderingProblems, addresses, nonSnakeCaseNames, azureTagCoverage } from '../helpers';
 import { resolvePlatform } from '../../../src/model/defaults';
 import { EDW_OUTPUTS, namesFor, serviceAccountSubject } from '../../../src/model/naming';
 import type { PlatformSpec } from '../../../src/model/types';
@@ -245,7 +245,6 @@ describe('azure edw stack: output hygiene', () => {
   });
 
   it('keeps stable, snake_case addresses', () => {
-    const addresses = (json: Json) => allResources(json).map((r) => `${r.type}.${r.id}`).sort();
     const common = [
       'azurerm_federated_identity_credential.consumer_federated_identity_credential',
       'azurerm_federated_identity_credential.producer_federated_identity_credential',
@@ -270,7 +269,7 @@ describe('azure edw stack: output hygiene', () => {
         'azurerm_private_endpoint.storage_table_private_endpoint',
       ].sort(),
     );
-    for (const id of [...allResources(prod).map((r) => r.id), ...Object.keys(prod.output)]) expect(id).toMatch(/^[a-z][a-z0-9]*(_[a-z0-9]+)*$/);
+    expect(nonSnakeCaseNames(prod)).toEqual([]);
   });
 
   it.each(envs)('%s renders deterministically, without cdktf metadata, paths, timestamps or secrets', (name, json) => {
@@ -291,12 +290,7 @@ describe('azure edw stack: output hygiene', () => {
 
   it.each(envs)('%s: every resource whose schema has tags carries the environment tags', (name, json) => {
     const expected = resolvePlatform(defaultPlatform).environments.find((e) => e.name === name)!.tags;
-    const untagged: string[] = [];
-    for (const [type, byId] of Object.entries(json.resource as Record<string, Record<string, Json>>)) {
-      if (!provider.resource_schemas[type]?.block.attributes?.tags) continue;
-      for (const [id, body] of Object.entries(byId)) if (JSON.stringify(body.tags) !== JSON.stringify(expected)) untagged.push(`${type}.${id}`);
-    }
-    expect(untagged).toEqual([]);
+    expect(azureTagCoverage(json, provider, expected).untagged).toEqual([]);
   });
 
   it('sets the KEDA add-on block the schema knows (platform stack)', () => {

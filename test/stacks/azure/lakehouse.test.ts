@@ -1,7 +1,7 @@
 /** Behaviour of the Azure `lakehouse` stack (ADLS Gen2, Spark identity, Purview), asserted on the rendered Terraform JSON. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { allResources, block, fullSchemasPresent, type Json, of as resources, one, providerSchema, ref, renderEnvironment, schemaFindings, withEnv, renderingProblems } from '../helpers';
+import { allResources, block, fullSchemasPresent, type Json, of as resources, one, providerSchema, ref, renderEnvironment, schemaFindings, withEnv, renderingProblems, addresses, nonSnakeCaseNames, azureTagCoverage } from '../helpers';
 import { resolvePlatform } from '../../../src/model/defaults';
 import { LAKEHOUSE_OUTPUTS, namesFor, serviceAccountSubject, workloadStorageAccountName } from '../../../src/model/naming';
 import type { LakehouseSpec, PlatformSpec } from '../../../src/model/types';
@@ -302,7 +302,6 @@ describe('azure lakehouse stack: outputs', () => {
 
 describe('azure lakehouse stack: output hygiene', () => {
   it('keeps stable, snake_case addresses', () => {
-    const addresses = (json: Json) => allResources(json).map((r) => `${r.type}.${r.id}`).sort();
     const common = [
       'azurerm_federated_identity_credential.spark_federated_identity_credential',
       'azurerm_purview_account.purview_account',
@@ -325,7 +324,7 @@ describe('azure lakehouse stack: output hygiene', () => {
         'azurerm_private_endpoint.storage_dfs_private_endpoint',
       ].sort(),
     );
-    for (const id of [...allResources(prod).map((r) => r.id), ...Object.keys(prod.output)]) expect(id).toMatch(/^[a-z][a-z0-9]*(_[a-z0-9]+)*$/);
+    expect(nonSnakeCaseNames(prod)).toEqual([]);
   });
 
   it.each(envs)('%s renders deterministically, without cdktf metadata, paths, timestamps or secrets', (name, json) => {
@@ -352,15 +351,7 @@ describe('azure lakehouse stack: output hygiene', () => {
 
   it.each(envs)('%s: every resource whose schema has tags carries the environment tags', (name, json) => {
     const expected = envOf(name).tags;
-    const untagged: string[] = [];
-    let tagged = 0;
-    for (const [type, byId] of Object.entries(json.resource as Record<string, Record<string, Json>>)) {
-      if (!provider.resource_schemas[type]?.block.attributes?.tags) continue;
-      for (const [id, body] of Object.entries(byId)) {
-        tagged++;
-        if (JSON.stringify(body.tags) !== JSON.stringify(expected)) untagged.push(`${type}.${id}`);
-      }
-    }
+    const { untagged, tagged } = azureTagCoverage(json, provider, expected);
     expect(untagged).toEqual([]);
     // Resource group, account, identity, Purview (and the four endpoints in prod).
     expect(tagged).toBe(name === 'azure-prod' ? 8 : 4);

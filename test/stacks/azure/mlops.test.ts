@@ -1,7 +1,7 @@
 /** Behaviour of the Azure `mlops` stack (and its platform-stack prerequisites), asserted on the rendered Terraform JSON. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { block, fullSchemasPresent, type Json, of as resources, one, providerSchema, ref, renderEnvironment, schemaFindings, withEnv } from '../helpers';
+import { block, fullSchemasPresent, type Json, of as resources, one, providerSchema, ref, renderEnvironment, schemaFindings, withEnv, azureTagCoverage } from '../helpers';
 import { azureSubnetLayout } from '../../../src/model/cidr';
 import { resolvePlatform } from '../../../src/model/defaults';
 import { MLOPS_OUTPUTS, namesFor, serviceAccountSubject } from '../../../src/model/naming';
@@ -351,12 +351,7 @@ describe('azure mlops stack: Azure ML burst', () => {
 
   it.each(envs)('%s: every resource whose schema has tags carries the environment tags', (name, json) => {
     const expected = envOf(name).tags;
-    const untagged: string[] = [];
-    for (const [type, byId] of Object.entries(json.resource as Record<string, Record<string, Json>>)) {
-      if (!provider.resource_schemas[type]?.block.attributes?.tags) continue;
-      for (const [id, body] of Object.entries(byId)) if (JSON.stringify(body.tags) !== JSON.stringify(expected)) untagged.push(`${type}.${id}`);
-    }
-    expect(untagged).toEqual([]);
+    expect(azureTagCoverage(json, provider, expected).untagged).toEqual([]);
   });
 
   it.each(envs)('%s: the password attributes used are write-only in the schema', (_name) => {

@@ -1,5 +1,5 @@
 /** Behaviour of the Azure `rag` stack and the shared private DNS zones, asserted on the rendered Terraform JSON. */
-import { allResources, block, fullSchemasPresent, type Json, of as resources, one, providerSchema, ref, renderEnvironment, schemaFindings, withEnv, renderingProblems } from '../helpers';
+import { block, fullSchemasPresent, type Json, of as resources, one, providerSchema, ref, renderEnvironment, schemaFindings, withEnv, renderingProblems, addresses, nonSnakeCaseNames, azureTagCoverage } from '../helpers';
 import { resolvePlatform } from '../../../src/model/defaults';
 import { namesFor, RAG_OUTPUTS, serviceAccountSubject } from '../../../src/model/naming';
 import type { PlatformSpec } from '../../../src/model/types';
@@ -335,7 +335,6 @@ describe('azure rag stack: identities and roles', () => {
 
 describe('azure rag stack: output hygiene', () => {
   it('keeps stable, snake_case addresses', () => {
-    const addresses = (json: Json) => allResources(json).map((r) => `${r.type}.${r.id}`).sort();
     const common = [
       'azurerm_cognitive_account.openai_account',
       'azurerm_cognitive_deployment.openai_chat_deployment',
@@ -371,7 +370,7 @@ describe('azure rag stack: output hygiene', () => {
         'azurerm_private_endpoint.storage_dfs_private_endpoint',
       ].sort(),
     );
-    for (const id of [...allResources(prod).map((r) => r.id), ...Object.keys(prod.output)]) expect(id).toMatch(/^[a-z][a-z0-9]*(_[a-z0-9]+)*$/);
+    expect(nonSnakeCaseNames(prod)).toEqual([]);
   });
 
   it.each(envs)('%s renders deterministically, without cdktf metadata, paths, timestamps or secrets', (name, json) => {
@@ -399,11 +398,6 @@ describe('azure rag stack: output hygiene', () => {
 
   it.each(envs)('%s: every resource whose schema has tags carries the environment tags', (name, json) => {
     const expected = envOf(name).tags;
-    const untagged: string[] = [];
-    for (const [type, byId] of Object.entries(json.resource as Record<string, Record<string, Json>>)) {
-      if (!provider.resource_schemas[type]?.block.attributes?.tags) continue;
-      for (const [id, body] of Object.entries(byId)) if (JSON.stringify(body.tags) !== JSON.stringify(expected)) untagged.push(`${type}.${id}`);
-    }
-    expect(untagged).toEqual([]);
+    expect(azureTagCoverage(json, provider, expected).untagged).toEqual([]);
   });
 });

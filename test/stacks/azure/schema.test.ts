@@ -3,7 +3,7 @@
  * every resource type exists, every attribute and block we set exists (recursively), no required attribute
  * or block is missing, and block counts respect min/max items. Also a snapshot of azure-prod.
  */
-import { fullSchemasPresent, type Json, providerSchema, renderEnvironment, schemaFindings } from '../helpers';
+import { fullSchemasPresent, type Json, providerSchema, renderEnvironment, schemaFindings, azureTagCoverage } from '../helpers';
 import { resolvePlatform } from '../../../src/model/defaults';
 import { defaultPlatform } from '../../../src/platform';
 
@@ -23,12 +23,7 @@ describeWithSchema('azure platform stack against the azurerm provider schema', (
   it.each(['azure-dev', 'azure-prod'])('%s: every resource whose schema has tags carries the environment tags', (envName) => {
     const json = render(envName);
     const expected = resolvePlatform(defaultPlatform).environments.find((e) => e.name === envName)!.tags;
-    const untagged: string[] = [];
-    for (const [type, byId] of Object.entries(json.resource as Record<string, Record<string, Json>>)) {
-      if (!provider.resource_schemas[type]?.block.attributes?.tags) continue;
-      for (const [id, body] of Object.entries(byId)) if (JSON.stringify(body.tags) !== JSON.stringify(expected)) untagged.push(`${type}.${id}`);
-    }
-    expect(untagged).toEqual([]);
+    expect(azureTagCoverage(json, provider, expected).untagged).toEqual([]);
   });
 
   it('the checker itself catches unknown attributes, computed-only ones, missing required ones and too many blocks', () => {
