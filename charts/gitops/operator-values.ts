@@ -7,9 +7,8 @@ import type { EnvironmentContext } from '../../src/model/context';
 import { EDW_OUTPUTS, EDW_STACK, KARPENTER_SERVICE_ACCOUNT, KEDA_SERVICE_ACCOUNT } from '../../src/model/naming';
 import type { OperatorName } from '../../src/model/operators';
 import { AZURE_SPOT_TAINT, GPU_TAINT, POOL_LABEL } from '../../src/model/scheduling';
+import { tolerate } from '../lib/scheduling';
 import type { Values } from './gitops-types';
-
-const toleration = (t: { key: string; value: string; effect: string }) => ({ key: t.key, operator: 'Equal', value: t.value, effect: t.effect });
 
 /** The values of one release; Terraform outputs it needs (Azure client ids) are required through the context. */
 export function operatorValues(ctx: EnvironmentContext, operator: OperatorName): Values | undefined {
@@ -43,7 +42,7 @@ export function operatorValues(ctx: EnvironmentContext, operator: OperatorName):
       const spotOnAks = env.cloud === 'azure' && env.cluster.gpuPools.some((p) => p.capacity === 'spot');
       return {
         affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: POOL_LABEL, operator: 'In', values: pools }] }] } } },
-        tolerations: [toleration(GPU_TAINT), ...(spotOnAks ? [toleration(AZURE_SPOT_TAINT)] : [])],
+        tolerations: [tolerate(GPU_TAINT), ...(spotOnAks ? [tolerate(AZURE_SPOT_TAINT)] : [])],
       };
     }
     case 'seldon-core-operator':

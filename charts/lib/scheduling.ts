@@ -12,7 +12,12 @@
  */
 import type { Affinity, Toleration } from 'cdk8s-plus-28/lib/imports/k8s';
 import type { EnvironmentContext } from '../../src/model/context';
-import { AZURE_SPOT_TAINT, CAPACITY_LABEL, POOL_LABEL } from '../../src/model/scheduling';
+import { AZURE_SPOT_TAINT, CAPACITY_LABEL, POOL_LABEL, type Taint } from '../../src/model/scheduling';
+
+/** The toleration of exactly one taint (key, value and effect). */
+export function tolerate(taint: Taint): Toleration {
+  return { key: taint.key, operator: 'Equal', value: taint.value, effect: taint.effect };
+}
 
 export interface Placement {
   readonly affinity?: Affinity;
@@ -26,7 +31,7 @@ export function spotPlacement(ctx: EnvironmentContext): Placement {
   if (ctx.env.cloud === 'aws') return { affinity: requiredNodeAffinity([poolExpression]) };
   return {
     affinity: requiredNodeAffinity([{ key: AZURE_SPOT_TAINT.key, operator: 'In', values: [AZURE_SPOT_TAINT.value] }, poolExpression]),
-    tolerations: [{ key: AZURE_SPOT_TAINT.key, operator: 'Equal', value: AZURE_SPOT_TAINT.value, effect: AZURE_SPOT_TAINT.effect }],
+    tolerations: [tolerate(AZURE_SPOT_TAINT)],
   };
 }
 

@@ -17,6 +17,7 @@ import type { Affinity, Toleration } from 'cdk8s-plus-28/lib/imports/k8s';
 import type { EnvironmentContext } from '../../src/model/context';
 import type { MlopsSettings } from '../../src/model/types';
 import { AZURE_SPOT_TAINT, GPU_TAINT, POOL_LABEL, type Taint } from '../../src/model/scheduling';
+import { tolerate } from '../lib/scheduling';
 
 export type TrainingJob = MlopsSettings['training'][number];
 
@@ -45,7 +46,7 @@ export function poolTaints(ctx: EnvironmentContext, job: TrainingJob): Taint[] {
 }
 
 export function trainingTolerations(ctx: EnvironmentContext, job: TrainingJob): Toleration[] {
-  return poolTaints(ctx, job).map((t) => ({ key: t.key, operator: 'Equal', value: t.value, effect: t.effect }));
+  return poolTaints(ctx, job).map(tolerate);
 }
 
 export function trainingAffinity(job: TrainingJob): Affinity {
