@@ -2,8 +2,8 @@
  * The operators the workloads need, as pinned upstream Helm charts, and which environment needs which.
  * Versions are those of the CRDs the platform is validated against (../shared/schemas/SOURCES.md names
  * each CRD's release): the chart of that release serves exactly the schema the manifests were checked
- * with. Operators without CRDs of ours (cert-manager, the NVIDIA device plugin) are pinned to releases
- * that support the Kubernetes versions of the catalog.
+ * with. Operators with no vendored CRDs (cert-manager, the NVIDIA device plugin) are pinned to releases
+ * seen in public use, not checked against a vendored source: confirm them with the chart repositories.
  *
  * Plain data: the GitOps charts turn it into Argo CD Applications or Flux HelmReleases.
  */
