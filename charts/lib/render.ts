@@ -40,7 +40,7 @@ export function manifestFileName(obj: { kind: string; metadata: { name: string }
 /** Files of one chart, keyed by path relative to its root directory (kubernetes/ or gitops/). */
 export function renderChart(chart: AppChart): Map<string, string> {
   const files = new Map<string, string>();
-  for (const raw of chart.toJson() as Array<Record<string, any>>) {
+  for (const raw of chart.toJson() as Array<Record<string, unknown>>) {
     const obj = canonicalObject(raw) as { kind: string; metadata: { name: string } };
     const path = `${chart.appName}/${manifestFileName(obj)}`;
     if (files.has(path)) throw new Error(`two objects would be written to ${path}: kind and name must be unique per app`);

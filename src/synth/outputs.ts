@@ -36,7 +36,7 @@ export class OutputsFile implements TerraformOutputs {
         try {
           parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
         } catch (err) {
-          throw new Error(`${path.relative(process.cwd(), file)} is not the JSON of terraform output -json: ${(err as Error).message}`);
+          throw new Error(`${path.relative(process.cwd(), file)} is not the JSON of terraform output -json: ${(err as Error).message}`, { cause: err });
         }
       }
       this.cache.set(stack, parsed);

@@ -57,8 +57,8 @@ export class PlatformStack extends TerraformStack {
 
   /** The stack as Terraform JSON: cdktf's bookkeeping removed, providers fully qualified, keys sorted. */
   render(): Record<string, unknown> {
-    const json = this.toTerraform() as Record<string, any>;
-    const required = json.terraform?.required_providers as Record<string, unknown> | undefined;
+    const json = this.toTerraform() as { terraform?: { required_providers?: Record<string, unknown> } };
+    const required = json.terraform?.required_providers;
     if (required) {
       for (const name of Object.keys(required)) {
         const pinned = PROVIDER_REQUIREMENTS[name as keyof typeof PROVIDER_REQUIREMENTS];

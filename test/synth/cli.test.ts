@@ -107,8 +107,8 @@ describe('npm run synth', () => {
     expect(run(['--out', out, '--outputs', emptyOutputs], io)).toBe(2);
     const text = err.join('\n');
     expect(text).toMatch(/^Terraform outputs missing/m);
-    expect(text).toMatch(/^  azure-dev: edw\.edw_consumer_client_id, edw\.edw_producer_client_id, edw\.edw_scaler_client_id$/m);
-    expect(text).toMatch(/^  azure-prod: edw\./m);
+    expect(text).toMatch(/^ {2}azure-dev: edw\.edw_consumer_client_id, edw\.edw_producer_client_id, edw\.edw_scaler_client_id$/m);
+    expect(text).toMatch(/^ {2}azure-prod: edw\./m);
     expect(text).toContain(`terraform -chdir=dist/azure-dev/terraform/edw output -json > `);
     expect(treeDigest(out)).toEqual(before);
   });
