@@ -50,7 +50,17 @@ function compileAll() {
   } catch {
     // no cache yet, or unreadable: compile
   }
-  const result = buildSync({ ...OPTIONS, banner: { js: STRICT }, entryPoints, outbase: ROOT, outdir: path.join(ROOT, '.compiled'), write: false, bundle: false, sourcemap: 'inline', logLevel: 'silent' });
+  const result = buildSync({
+    ...OPTIONS,
+    banner: { js: STRICT },
+    entryPoints,
+    outbase: ROOT,
+    outdir: path.join(ROOT, '.compiled'),
+    write: false,
+    bundle: false,
+    sourcemap: 'inline',
+    logLevel: 'silent',
+  });
   compiled = new Map();
   const toCache = {};
   for (const file of result.outputFiles) {

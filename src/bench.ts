@@ -91,7 +91,11 @@ function measure(count: number): Measurement {
 function main(): void {
   const runs = 3;
   const rows: Array<[string, Measurement]> = [];
-  for (const [label, count] of [['default model', 0], ['10 environments', 10], ['50 environments', 50]] as const) {
+  for (const [label, count] of [
+    ['default model', 0],
+    ['10 environments', 10],
+    ['50 environments', 50],
+  ] as const) {
     // Best of three: the machine is shared, the minimum is the least noisy estimate.
     const samples = Array.from({ length: runs }, () => measure(count));
     const best = samples.reduce((a, b) => (b.totalMs < a.totalMs ? b : a));
@@ -100,7 +104,9 @@ function main(): void {
   console.log(`platform-synth benchmark (best of ${runs}, fresh process each; node ${process.version}, ${os.cpus().length} cores)`);
   console.log('model            envs   total ms   synth ms   peak RSS MB');
   for (const [label, m] of rows)
-    console.log(`${label.padEnd(16)} ${String(m.environments).padStart(4)} ${String(m.totalMs).padStart(10)} ${String(m.synthMs).padStart(10)} ${String(m.peakRssMb).padStart(13)}`);
+    console.log(
+      `${label.padEnd(16)} ${String(m.environments).padStart(4)} ${String(m.totalMs).padStart(10)} ${String(m.synthMs).padStart(10)} ${String(m.peakRssMb).padStart(13)}`,
+    );
   const ten = rows[1][1];
   const fifty = rows[2][1];
   console.log(`per extra environment: ${((fifty.synthMs - ten.synthMs) / (fifty.environments - ten.environments)).toFixed(1)} ms`);

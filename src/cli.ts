@@ -188,9 +188,7 @@ export function run(argv: readonly string[], io: Io = STDIO, steps: Steps = { sy
     const files = new Map<string, string>();
     for (const r of rendered) for (const [p, c] of r.files) files.set(p, c);
     // A partial synth keeps the other environments' committed output; a full one replaces everything.
-    const keep = options.envs.length > 0 && fs.existsSync(options.out)
-      ? fs.readdirSync(options.out).filter((entry) => !options.envs.includes(entry))
-      : [];
+    const keep = options.envs.length > 0 && fs.existsSync(options.out) ? fs.readdirSync(options.out).filter((entry) => !options.envs.includes(entry)) : [];
     writeOutput(options.out, files, { keep });
   } catch (err) {
     if (err instanceof MissingOutputsError) {
@@ -204,7 +202,9 @@ export function run(argv: readonly string[], io: Io = STDIO, steps: Steps = { sy
   }
   for (const r of rendered)
     for (const skipped of r.skippedApps)
-      io.err(`warning: ${r.environment}: left out kubernetes/${skipped.app}: missing Terraform outputs ${skipped.missing.map((m) => `${m.stack}.${m.name}`).join(', ')}`);
+      io.err(
+        `warning: ${r.environment}: left out kubernetes/${skipped.app}: missing Terraform outputs ${skipped.missing.map((m) => `${m.stack}.${m.name}`).join(', ')}`,
+      );
   if (!options.quiet) io.out(formatSummary(rendered, performance.now() - started, path.relative(process.cwd(), options.out) || '.'));
   return 0;
 }

@@ -11,10 +11,7 @@ import type { EnvironmentContext } from '../../src/model/context';
 import { EDW_OUTPUTS, EDW_STACK } from '../../src/model/naming';
 import type { ScaledObjectSpecTriggers } from '../imports/keda-scaledobject-keda.sh';
 import { ScaledObjectSpecTriggersAuthenticationRefKind } from '../imports/keda-scaledobject-keda.sh';
-import {
-  TriggerAuthenticationSpecPodIdentityProvider,
-  type TriggerAuthenticationSpecPodIdentity,
-} from '../imports/keda-triggerauthentication-keda.sh';
+import { TriggerAuthenticationSpecPodIdentityProvider, type TriggerAuthenticationSpecPodIdentity } from '../imports/keda-triggerauthentication-keda.sh';
 
 /** Name of the TriggerAuthentication the trigger refers to. */
 export const TRIGGER_AUTHENTICATION_NAME = 'edw-queue';

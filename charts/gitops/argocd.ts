@@ -94,7 +94,9 @@ export function argoCdCharts(app: App, ctx: EnvironmentContext, apps: readonly A
     spec: {
       description: `${ctx.env.name}: pinned operator charts`,
       sourceRepos: [...new Set(operators.map((o) => chartSource(OPERATORS[o]).repoURL))].sort(),
-      destinations: [...new Set([OPERATOR_SYSTEM_NAMESPACE, ...operators.map((o) => OPERATORS[o].namespace)])].sort().map((namespace) => ({ server: IN_CLUSTER, namespace })),
+      destinations: [...new Set([OPERATOR_SYSTEM_NAMESPACE, ...operators.map((o) => OPERATORS[o].namespace)])]
+        .sort()
+        .map((namespace) => ({ server: IN_CLUSTER, namespace })),
       clusterResourceWhitelist: [{ group: '*', kind: '*' }],
     },
   });

@@ -54,7 +54,10 @@ export function fluxCharts(app: App, ctx: EnvironmentContext, apps: readonly App
     metadata: { name: n.source, namespace: FLUX_NAMESPACE },
     spec: { interval: FLUX_INTERVALS.source, url: g.repoUrl, ref: { branch: g.branch } },
   });
-  new FluxKustomization(bootstrap, 'kustomization-root', { metadata: { name: n.root, namespace: FLUX_NAMESPACE }, spec: kustomization(repoPath(ctx, 'gitops', 'apps')) });
+  new FluxKustomization(bootstrap, 'kustomization-root', {
+    metadata: { name: n.root, namespace: FLUX_NAMESPACE },
+    spec: kustomization(repoPath(ctx, 'gitops', 'apps')),
+  });
 
   const children = new AppChart(app, 'apps', ctx, undefined, { root: 'gitops', kustomizeBases: ['../bootstrap'] });
   const foundation = [{ name: n.app(FOUNDATION_APP) }];
@@ -77,7 +80,9 @@ export function fluxCharts(app: App, ctx: EnvironmentContext, apps: readonly App
   for (const [name, release] of [...repositories].sort(([a], [b]) => (a < b ? -1 : 1))) {
     new HelmRepository(releases, `helmrepository-${name}`, {
       metadata: { name, namespace: FLUX_NAMESPACE },
-      spec: release.oci ? { interval: FLUX_INTERVALS.helm, url: `oci://${release.repository}`, type: 'oci' } : { interval: FLUX_INTERVALS.helm, url: release.repository },
+      spec: release.oci
+        ? { interval: FLUX_INTERVALS.helm, url: `oci://${release.repository}`, type: 'oci' }
+        : { interval: FLUX_INTERVALS.helm, url: release.repository },
     });
   }
   for (const operator of operators) {

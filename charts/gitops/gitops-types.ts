@@ -76,7 +76,9 @@ export interface HelmReleaseSpec {
   readonly interval: string;
   readonly releaseName: string;
   readonly targetNamespace: string;
-  readonly chart: { readonly spec: { readonly chart: string; readonly version: string; readonly sourceRef: { readonly kind: 'HelmRepository'; readonly name: string } } };
+  readonly chart: {
+    readonly spec: { readonly chart: string; readonly version: string; readonly sourceRef: { readonly kind: 'HelmRepository'; readonly name: string } };
+  };
   readonly install: { readonly crds: 'CreateReplace'; readonly createNamespace: true; readonly remediation: { readonly retries: number } };
   readonly upgrade: { readonly crds: 'CreateReplace'; readonly remediation: { readonly retries: number; readonly remediateLastFailure: true } };
   readonly dependsOn?: readonly { readonly name: string }[];

@@ -41,7 +41,11 @@ export function operatorValues(ctx: EnvironmentContext, operator: OperatorName):
       const pools = env.cluster.gpuPools.map((p) => p.name);
       const spotOnAks = env.cloud === 'azure' && env.cluster.gpuPools.some((p) => p.capacity === 'spot');
       return {
-        affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: POOL_LABEL, operator: 'In', values: pools }] }] } } },
+        affinity: {
+          nodeAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: POOL_LABEL, operator: 'In', values: pools }] }] },
+          },
+        },
         tolerations: [tolerate(GPU_TAINT), ...(spotOnAks ? [tolerate(AZURE_SPOT_TAINT)] : [])],
       };
     }

@@ -17,7 +17,15 @@
  * The namespace, its default deny and DNS egress come from the platform chart.
  */
 import type { App } from 'cdk8s';
-import { KubeNetworkPolicy, KubeRole, KubeRoleBinding, type EnvVar, type PodSecurityContext, type SecurityContext, type VolumeMount } from 'cdk8s-plus-28/lib/imports/k8s';
+import {
+  KubeNetworkPolicy,
+  KubeRole,
+  KubeRoleBinding,
+  type EnvVar,
+  type PodSecurityContext,
+  type SecurityContext,
+  type VolumeMount,
+} from 'cdk8s-plus-28/lib/imports/k8s';
 import type { EnvironmentContext } from '../../src/model/context';
 import { PRIORITY_CLASSES } from '../../src/model/scheduling';
 import { AppChart, enabledWorkloadNames, standardLabels } from '../lib/app-chart';
@@ -90,7 +98,13 @@ export class LakehouseChart extends AppChart {
   }
 
   private podLabels(role: 'driver' | 'executor', job: SparkJob): Record<string, string> {
-    return { ...standardLabels(this.ctx, LAKEHOUSE_APP), ...this.sparkSelector, [COMPONENT_LABEL]: role, 'platform-synth.io/spark-job': job.name, ...this.binding.podLabels };
+    return {
+      ...standardLabels(this.ctx, LAKEHOUSE_APP),
+      ...this.sparkSelector,
+      [COMPONENT_LABEL]: role,
+      'platform-synth.io/spark-job': job.name,
+      ...this.binding.podLabels,
+    };
   }
 
   private env(): EnvVar[] {
@@ -145,7 +159,15 @@ export class LakehouseChart extends AppChart {
             }
           : { type: 'Never' },
       ...(dyn
-        ? { dynamicAllocation: { enabled: true, initialExecutors: Math.max(1, dyn.minExecutors), minExecutors: dyn.minExecutors, maxExecutors: dyn.maxExecutors, shuffleTrackingEnabled: true } }
+        ? {
+            dynamicAllocation: {
+              enabled: true,
+              initialExecutors: Math.max(1, dyn.minExecutors),
+              minExecutors: dyn.minExecutors,
+              maxExecutors: dyn.maxExecutors,
+              shuffleTrackingEnabled: true,
+            },
+          }
         : {}),
       volumes: SPARK_VOLUMES,
       driver: { ...this.pod('driver', job), template: { spec: { automountServiceAccountToken: true } } },

@@ -91,5 +91,9 @@ export function sparkConf(ctx: EnvironmentContext, job: SparkJob, sparkClientId:
   // The model pairs each table format with its cloud's catalog and storage (Iceberg + Glue + S3, Delta + ADLS).
   const format = ctx.env.lakehouse!.tableFormat === 'iceberg' ? awsIcebergConf(ctx, job) : azureDeltaConf(ctx, job, sparkClientId!);
   const all: Record<string, string> = { ...COMMON_CONF, ...format };
-  return Object.fromEntries(Object.keys(all).sort().map((k) => [k, all[k]]));
+  return Object.fromEntries(
+    Object.keys(all)
+      .sort()
+      .map((k) => [k, all[k]]),
+  );
 }

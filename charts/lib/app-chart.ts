@@ -49,7 +49,11 @@ export class AppChart extends Chart {
 export type ChartWorkload = 'edw' | 'rag' | 'mlops' | 'lakehouse';
 
 /** The names of a workload a chart needs enabled; throws, naming the chart, where it is off. */
-export function enabledWorkloadNames<W extends ChartWorkload>(ctx: EnvironmentContext, workload: W, chart: string = workload): NonNullable<EnvironmentContext['names'][W]> {
+export function enabledWorkloadNames<W extends ChartWorkload>(
+  ctx: EnvironmentContext,
+  workload: W,
+  chart: string = workload,
+): NonNullable<EnvironmentContext['names'][W]> {
   const names = ctx.names[workload];
   if (!ctx.env[workload] || !names) throw new Error(`${ctx.env.name}: the ${chart} chart needs the ${workload} workload enabled`);
   return names as NonNullable<EnvironmentContext['names'][W]>;

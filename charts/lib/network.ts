@@ -21,7 +21,10 @@ export function httpsTo(cidr: string): NetworkPolicyEgressRule {
 export const PUBLIC_HTTPS: NetworkPolicyEgressRule = { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [...RFC1918] } }], ports: tcp(443) };
 
 /** The node-local EKS Pod Identity agent, where the AWS SDKs fetch the pod's role credentials. */
-export const POD_IDENTITY_AGENT_EGRESS: NetworkPolicyEgressRule = { to: [{ ipBlock: { cidr: EKS_POD_IDENTITY_AGENT.cidr } }], ports: tcp(EKS_POD_IDENTITY_AGENT.port) };
+export const POD_IDENTITY_AGENT_EGRESS: NetworkPolicyEgressRule = {
+  to: [{ ipBlock: { cidr: EKS_POD_IDENTITY_AGENT.cidr } }],
+  ports: tcp(EKS_POD_IDENTITY_AGENT.port),
+};
 
 /** Pods of another namespace, by the name label Kubernetes sets on every namespace. */
 export function namespacePeer(namespace: string): NetworkPolicyPeer {

@@ -2,7 +2,17 @@
  * Pod and container settings shared by the workload charts: the Pod Security `restricted`
  * profile, a read-only root filesystem with a writable /tmp, requests and limits.
  */
-import { Quantity, type Container, type EnvVar, type PodSecurityContext, type TopologySpreadConstraint, type ResourceRequirements, type SecurityContext, type Volume, type VolumeMount } from 'cdk8s-plus-28/lib/imports/k8s';
+import {
+  Quantity,
+  type Container,
+  type EnvVar,
+  type PodSecurityContext,
+  type TopologySpreadConstraint,
+  type ResourceRequirements,
+  type SecurityContext,
+  type Volume,
+  type VolumeMount,
+} from 'cdk8s-plus-28/lib/imports/k8s';
 
 /** Non-root UID/GID the images run as. */
 export const RUN_AS = 10001;

@@ -47,9 +47,6 @@ export function renderChart(chart: AppChart): Map<string, string> {
     files.set(path, toYaml(obj));
   }
   const resources = [...chart.kustomizeBases, ...[...files.keys()].map((p) => p.slice(chart.appName.length + 1)).sort()];
-  files.set(
-    `${chart.appName}/kustomization.yaml`,
-    toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources }),
-  );
+  files.set(`${chart.appName}/kustomization.yaml`, toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources }));
   return files;
 }

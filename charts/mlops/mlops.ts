@@ -128,11 +128,15 @@ export class MlopsChart extends AppChart {
                 command: ['mlflow'],
                 args: [
                   'server',
-                  '--host', '0.0.0.0',
-                  '--port', String(MLFLOW_PORT),
+                  '--host',
+                  '0.0.0.0',
+                  '--port',
+                  String(MLFLOW_PORT),
                   // Expanded by the kubelet from the Secret-backed variable; never in the manifest.
-                  '--backend-store-uri', `$(${BACKEND_STORE_URI_ENV})`,
-                  '--default-artifact-root', this.names.artifactRoot,
+                  '--backend-store-uri',
+                  `$(${BACKEND_STORE_URI_ENV})`,
+                  '--default-artifact-root',
+                  this.names.artifactRoot,
                 ],
                 env,
                 ports: [{ name: 'http', containerPort: MLFLOW_PORT, protocol: 'TCP' }],
@@ -147,7 +151,11 @@ export class MlopsChart extends AppChart {
 
     new KubeService(this, 'service-mlflow', {
       metadata: { name },
-      spec: { type: 'ClusterIP', selector: this.mlflowSelector, ports: [{ name: 'http', port: MLFLOW_PORT, targetPort: IntOrString.fromString('http'), protocol: 'TCP' }] },
+      spec: {
+        type: 'ClusterIP',
+        selector: this.mlflowSelector,
+        ports: [{ name: 'http', port: MLFLOW_PORT, targetPort: IntOrString.fromString('http'), protocol: 'TCP' }],
+      },
     });
 
     // maxUnavailable 1: a drain proceeds at any replica count (dev runs one).

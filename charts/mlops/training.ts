@@ -52,7 +52,9 @@ export function trainingTolerations(ctx: EnvironmentContext, job: TrainingJob): 
 export function trainingAffinity(job: TrainingJob): Affinity {
   return {
     nodeAffinity: {
-      requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: POOL_LABEL, operator: 'In', values: [job.pool.name] }] }] },
+      requiredDuringSchedulingIgnoredDuringExecution: {
+        nodeSelectorTerms: [{ matchExpressions: [{ key: POOL_LABEL, operator: 'In', values: [job.pool.name] }] }],
+      },
     },
   };
 }

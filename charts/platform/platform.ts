@@ -1,12 +1,5 @@
 import type { App } from 'cdk8s';
-import {
-  IntOrString,
-  KubeLimitRange,
-  KubeNamespace,
-  KubeNetworkPolicy,
-  KubePriorityClass,
-  Quantity,
-} from 'cdk8s-plus-28/lib/imports/k8s';
+import { IntOrString, KubeLimitRange, KubeNamespace, KubeNetworkPolicy, KubePriorityClass, Quantity } from 'cdk8s-plus-28/lib/imports/k8s';
 import type { EnvironmentContext } from '../../src/model/context';
 import { workloadNamespace } from '../../src/model/naming';
 import type { Environment, WorkloadName } from '../../src/model/types';

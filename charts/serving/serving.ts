@@ -45,13 +45,7 @@ import { namespacePeer, tcp } from '../lib/network';
 import { POD_SECURITY_CONTEXT, resourceValues, RUN_AS } from '../lib/pod';
 import { servingIdentity } from './identity';
 import { servingCloudEgress } from './network';
-import {
-  InferenceService,
-  SeldonDeployment,
-  type SeldonImplementation,
-  type SeldonPredictor,
-  type ServingContainerSecurityContext,
-} from './serving-types';
+import { InferenceService, SeldonDeployment, type SeldonImplementation, type SeldonPredictor, type ServingContainerSecurityContext } from './serving-types';
 
 export const SERVING_APP = 'serving';
 

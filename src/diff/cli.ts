@@ -96,7 +96,10 @@ export function runDiff(argv: readonly string[], io: Io): number {
   }
   for (const r of rendered) {
     for (const [file, content] of r.files) synthesized.set(file, content);
-    for (const skipped of r.skippedApps) io.err(`warning: ${r.environment}: left out kubernetes/${skipped.app}: missing Terraform outputs ${skipped.missing.map((m) => `${m.stack}.${m.name}`).join(', ')}`);
+    for (const skipped of r.skippedApps)
+      io.err(
+        `warning: ${r.environment}: left out kubernetes/${skipped.app}: missing Terraform outputs ${skipped.missing.map((m) => `${m.stack}.${m.name}`).join(', ')}`,
+      );
   }
 
   const dir = display(options.dist);

@@ -70,7 +70,12 @@ function compareEnvironment(env: string, committed: Map<string, string>, synthes
       }
       return objects;
     };
-    const diff = compareApp(app, changeOf(inApp(committed).length > 0, inApp(synthesized).length > 0), objectsOf(committed, 'committed'), objectsOf(synthesized, 'synthesized'));
+    const diff = compareApp(
+      app,
+      changeOf(inApp(committed).length > 0, inApp(synthesized).length > 0),
+      objectsOf(committed, 'committed'),
+      objectsOf(synthesized, 'synthesized'),
+    );
     if (diff) {
       kubernetes.push(diff);
       for (const o of diff.objects) for (const f of o.files) explained.add(f);

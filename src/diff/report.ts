@@ -133,7 +133,9 @@ export function formatReport(report: DiffReport, dir: string): string {
   for (const d of report.diffs) lines.push(...environmentLines(d, dir), '');
   const t = totals(report.diffs);
   if (t.replaced > 0)
-    lines.push(`REPLACE: ${plural(t.replaced, 'Terraform resource')} would be destroyed and recreated because the address changed; add a \`moved\` block or run terraform state mv before applying`);
+    lines.push(
+      `REPLACE: ${plural(t.replaced, 'Terraform resource')} would be destroyed and recreated because the address changed; add a \`moved\` block or run terraform state mv before applying`,
+    );
   if (t.destroyed > 0) lines.push(`DESTROY: ${plural(t.destroyed, 'Terraform resource')} would be destroyed`);
   if (t.stacksRemoved > 0) lines.push(`STACK REMOVED: ${plural(t.stacksRemoved, 'Terraform stack')} would leave the output with resources still in the cloud`);
   lines.push(summaryLine(report));

@@ -83,7 +83,7 @@ function findReplacements(removed: readonly Entry[], added: readonly Entry[]): R
   const pairs: Replacement[] = [];
   const oldByNew = new Map<string, string>();
   const taken = new Set<string>();
-  for (let progress = true; progress; ) {
+  for (let progress = true; progress;) {
     progress = false;
     // Identical bodies first, so a name-only match never takes an exact one's partner.
     for (const strict of [true, false]) {
@@ -115,7 +115,13 @@ export function compareStack(stack: string, file: string, committed: TerraformJs
   const change: Change = !committed ? 'added' : !synthesized ? 'removed' : 'changed';
   const removed = [...before.values()].filter((e) => !after.has(e.address));
   const added = [...after.values()].filter((e) => !before.has(e.address));
-  const replacements = change === 'changed' ? findReplacements(removed.filter((e) => e.kind === 'resource'), added.filter((e) => e.kind === 'resource')) : [];
+  const replacements =
+    change === 'changed'
+      ? findReplacements(
+          removed.filter((e) => e.kind === 'resource'),
+          added.filter((e) => e.kind === 'resource'),
+        )
+      : [];
   const paired = new Set(replacements.flatMap((r) => [r.from, r.to]));
 
   const entries: EntryChange[] = [];

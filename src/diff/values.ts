@@ -9,7 +9,17 @@ const isPlain = (v: unknown): v is Plain => typeof v === 'object' && v !== null 
 
 /** JSON with keys sorted at every depth: equal strings mean equal values. */
 export function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v) => (isPlain(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]])) : v)) ?? 'undefined';
+  return (
+    JSON.stringify(value, (_key, v) =>
+      isPlain(v)
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, v[k]]),
+          )
+        : v,
+    ) ?? 'undefined'
+  );
 }
 
 export const equal = (a: unknown, b: unknown): boolean => canonical(a) === canonical(b);

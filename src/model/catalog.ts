@@ -7,18 +7,57 @@ import type { Cloud, EksAddonName } from './types';
 /** Regions we know, with how many availability zones a subnet layout may spread over. */
 export const REGIONS: Readonly<Record<Cloud, Readonly<Record<string, number>>>> = {
   aws: {
-    'us-east-1': 6, 'us-east-2': 3, 'us-west-1': 2, 'us-west-2': 4, 'ca-central-1': 3,
-    'eu-west-1': 3, 'eu-west-2': 3, 'eu-west-3': 3, 'eu-central-1': 3, 'eu-central-2': 3,
-    'eu-north-1': 3, 'eu-south-1': 3, 'eu-south-2': 3, 'ap-south-1': 3, 'ap-southeast-1': 3,
-    'ap-southeast-2': 3, 'ap-northeast-1': 3, 'ap-northeast-2': 4, 'ap-northeast-3': 3,
-    'sa-east-1': 3, 'me-central-1': 3, 'af-south-1': 3,
+    'us-east-1': 6,
+    'us-east-2': 3,
+    'us-west-1': 2,
+    'us-west-2': 4,
+    'ca-central-1': 3,
+    'eu-west-1': 3,
+    'eu-west-2': 3,
+    'eu-west-3': 3,
+    'eu-central-1': 3,
+    'eu-central-2': 3,
+    'eu-north-1': 3,
+    'eu-south-1': 3,
+    'eu-south-2': 3,
+    'ap-south-1': 3,
+    'ap-southeast-1': 3,
+    'ap-southeast-2': 3,
+    'ap-northeast-1': 3,
+    'ap-northeast-2': 4,
+    'ap-northeast-3': 3,
+    'sa-east-1': 3,
+    'me-central-1': 3,
+    'af-south-1': 3,
   },
   azure: {
-    eastus: 3, eastus2: 3, centralus: 3, southcentralus: 3, westus2: 3, westus3: 3,
-    northcentralus: 1, westus: 1, canadacentral: 3, brazilsouth: 3, northeurope: 3, westeurope: 3,
-    uksouth: 3, francecentral: 3, germanywestcentral: 3, swedencentral: 3, switzerlandnorth: 3,
-    norwayeast: 3, italynorth: 3, polandcentral: 3, australiaeast: 3, japaneast: 3, koreacentral: 3,
-    southeastasia: 3, centralindia: 3, uaenorth: 3, southafricanorth: 3,
+    eastus: 3,
+    eastus2: 3,
+    centralus: 3,
+    southcentralus: 3,
+    westus2: 3,
+    westus3: 3,
+    northcentralus: 1,
+    westus: 1,
+    canadacentral: 3,
+    brazilsouth: 3,
+    northeurope: 3,
+    westeurope: 3,
+    uksouth: 3,
+    francecentral: 3,
+    germanywestcentral: 3,
+    swedencentral: 3,
+    switzerlandnorth: 3,
+    norwayeast: 3,
+    italynorth: 3,
+    polandcentral: 3,
+    australiaeast: 3,
+    japaneast: 3,
+    koreacentral: 3,
+    southeastasia: 3,
+    centralindia: 3,
+    uaenorth: 3,
+    southafricanorth: 3,
   },
 };
 
@@ -53,9 +92,7 @@ export const EKS_ADDON_VERSIONS: Readonly<Record<string, Readonly<Record<EksAddo
   },
 };
 
-export const EKS_ADDON_NAMES: readonly EksAddonName[] = [
-  'vpc-cni', 'coredns', 'kube-proxy', 'aws-ebs-csi-driver', 'eks-pod-identity-agent',
-];
+export const EKS_ADDON_NAMES: readonly EksAddonName[] = ['vpc-cni', 'coredns', 'kube-proxy', 'aws-ebs-csi-driver', 'eks-pod-identity-agent'];
 
 /** Milvus release the RAG platform runs by default (milvusdb/milvus image tag). */
 export const DEFAULT_MILVUS_VERSION = 'v2.5.4';
@@ -78,29 +115,67 @@ export const DEFAULT_KARPENTER_AMI_ALIAS = 'al2023@v20250807';
 export const AWS_GPU_FAMILIES = ['g4dn', 'g5', 'g6', 'g6e', 'gr6', 'p4d', 'p4de', 'p5', 'p5e', 'p5en'] as const;
 /** AWS general-purpose, compute and memory families accepted for CPU pools (x86_64). */
 export const AWS_CPU_FAMILIES = [
-  'm5', 'm5a', 'm6i', 'm6a', 'm7i', 'm7a', 'c5', 'c5a', 'c6i', 'c6a', 'c7i', 'c7a',
-  'r5', 'r5a', 'r6i', 'r6a', 'r7i', 'r7a', 't3', 't3a',
+  'm5',
+  'm5a',
+  'm6i',
+  'm6a',
+  'm7i',
+  'm7a',
+  'c5',
+  'c5a',
+  'c6i',
+  'c6a',
+  'c7i',
+  'c7a',
+  'r5',
+  'r5a',
+  'r6i',
+  'r6a',
+  'r7i',
+  'r7a',
+  't3',
+  't3a',
 ] as const;
 
 const AWS_SIZE = /^([a-z][a-z0-9]*)\.(medium|large|xlarge|(\d+)xlarge|metal)$/;
 
 /** GPUs per instance where it is not 1 (every other size of a GPU family carries one GPU). */
 const AWS_MULTI_GPU: Readonly<Record<string, number>> = {
-  'g4dn.12xlarge': 4, 'g4dn.metal': 8,
-  'g5.12xlarge': 4, 'g5.24xlarge': 4, 'g5.48xlarge': 8,
-  'g6.12xlarge': 4, 'g6.24xlarge': 4, 'g6.48xlarge': 8,
-  'g6e.12xlarge': 4, 'g6e.24xlarge': 4, 'g6e.48xlarge': 8,
+  'g4dn.12xlarge': 4,
+  'g4dn.metal': 8,
+  'g5.12xlarge': 4,
+  'g5.24xlarge': 4,
+  'g5.48xlarge': 8,
+  'g6.12xlarge': 4,
+  'g6.24xlarge': 4,
+  'g6.48xlarge': 8,
+  'g6e.12xlarge': 4,
+  'g6e.24xlarge': 4,
+  'g6e.48xlarge': 8,
   'gr6.8xlarge': 1,
-  'p4d.24xlarge': 8, 'p4de.24xlarge': 8, 'p5.48xlarge': 8, 'p5e.48xlarge': 8, 'p5en.48xlarge': 8,
+  'p4d.24xlarge': 8,
+  'p4de.24xlarge': 8,
+  'p5.48xlarge': 8,
+  'p5e.48xlarge': 8,
+  'p5en.48xlarge': 8,
 };
 
 /** Azure VM sizes with NVIDIA GPUs and their GPU count. */
 export const AZURE_GPU_SIZES: Readonly<Record<string, number>> = {
-  Standard_NC4as_T4_v3: 1, Standard_NC8as_T4_v3: 1, Standard_NC16as_T4_v3: 1, Standard_NC64as_T4_v3: 4,
-  Standard_NC24ads_A100_v4: 1, Standard_NC48ads_A100_v4: 2, Standard_NC96ads_A100_v4: 4,
-  Standard_NC40ads_H100_v5: 1, Standard_NC80adis_H100_v5: 2,
-  Standard_NV36ads_A10_v5: 1, Standard_NV72ads_A10_v5: 2,
-  Standard_ND96asr_v4: 8, Standard_ND96amsr_A100_v4: 8, Standard_ND96isr_H100_v5: 8,
+  Standard_NC4as_T4_v3: 1,
+  Standard_NC8as_T4_v3: 1,
+  Standard_NC16as_T4_v3: 1,
+  Standard_NC64as_T4_v3: 4,
+  Standard_NC24ads_A100_v4: 1,
+  Standard_NC48ads_A100_v4: 2,
+  Standard_NC96ads_A100_v4: 4,
+  Standard_NC40ads_H100_v5: 1,
+  Standard_NC80adis_H100_v5: 2,
+  Standard_NV36ads_A10_v5: 1,
+  Standard_NV72ads_A10_v5: 2,
+  Standard_ND96asr_v4: 8,
+  Standard_ND96amsr_A100_v4: 8,
+  Standard_ND96isr_H100_v5: 8,
 };
 
 /** Azure general-purpose / compute / memory sizes accepted for CPU pools, e.g. Standard_D4s_v5. */

@@ -42,8 +42,8 @@ export function formatCidr(c: Cidr): string {
 
 export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
   const prefix = Math.min(a.prefix, b.prefix);
-  const mask = (~hostMask(prefix)) >>> 0;
-  return ((a.base & mask) >>> 0) === ((b.base & mask) >>> 0);
+  const mask = ~hostMask(prefix) >>> 0;
+  return (a.base & mask) >>> 0 === (b.base & mask) >>> 0;
 }
 
 /** The index-th subnet of `newBits` more prefix bits inside `parent` (Terraform's cidrsubnet). */

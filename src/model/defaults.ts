@@ -2,7 +2,18 @@
 import { DEFAULT_KARPENTER_AMI_ALIAS, DEFAULT_MILVUS_VERSION, EKS_ADDON_VERSIONS } from './catalog';
 import { defaultAwsStateBucket, defaultAzureStateResourceGroup, defaultAzureStateStorageAccount } from './naming';
 import { containerRegistryName } from './naming';
-import type { EdwSettings, Environment, EnvironmentSpec, LakehouseSettings, MlopsSettings, Platform, PlatformSpec, RagSettings, TableFormat, WorkloadName } from './types';
+import type {
+  EdwSettings,
+  Environment,
+  EnvironmentSpec,
+  LakehouseSettings,
+  MlopsSettings,
+  Platform,
+  PlatformSpec,
+  RagSettings,
+  TableFormat,
+  WorkloadName,
+} from './types';
 import { MEDALLION_LAYERS, WORKLOAD_NAMES } from './types';
 
 export const DEFAULT_SERVICE_CIDR = '172.20.0.0/16';
@@ -19,9 +30,7 @@ function sortedRecord(record: Record<string, string>): Record<string, string> {
 
 export function resolveEnvironment(platformName: string, spec: EnvironmentSpec): Environment {
   const cluster = spec.cluster;
-  const workloads = Object.fromEntries(
-    WORKLOAD_NAMES.map((w) => [w, spec.workloads?.[w]?.enabled ?? false]),
-  ) as Record<WorkloadName, boolean>;
+  const workloads = Object.fromEntries(WORKLOAD_NAMES.map((w) => [w, spec.workloads?.[w]?.enabled ?? false])) as Record<WorkloadName, boolean>;
   const env: Environment = {
     name: spec.name,
     cloud: spec.cloud,
@@ -66,10 +75,7 @@ export function resolveEnvironment(platformName: string, spec: EnvironmentSpec):
       })),
       spotPools: (cluster.spotPools ?? []).map((p) => ({ ...p, sizes: [...p.sizes] })),
       repositories: [...(cluster.repositories ?? [])],
-      addons:
-        spec.cloud === 'aws'
-          ? { ...(EKS_ADDON_VERSIONS[cluster.kubernetesVersion] ?? {}), ...(cluster.addons ?? {}) }
-          : {},
+      addons: spec.cloud === 'aws' ? { ...(EKS_ADDON_VERSIONS[cluster.kubernetesVersion] ?? {}), ...(cluster.addons ?? {}) } : {},
       karpenter: { amiAlias: cluster.karpenter?.amiAlias ?? DEFAULT_KARPENTER_AMI_ALIAS },
     },
     tags: sortedRecord({
@@ -164,7 +170,10 @@ function resolveRag(platformName: string, spec: EnvironmentSpec): RagSettings {
     },
     bedrock:
       spec.cloud === 'aws'
-        ? { chatModelId: rag.bedrock?.chatModelId ?? DEFAULT_BEDROCK_CHAT_MODEL, embeddingModelId: rag.bedrock?.embeddingModelId ?? DEFAULT_BEDROCK_EMBEDDING_MODEL }
+        ? {
+            chatModelId: rag.bedrock?.chatModelId ?? DEFAULT_BEDROCK_CHAT_MODEL,
+            embeddingModelId: rag.bedrock?.embeddingModelId ?? DEFAULT_BEDROCK_EMBEDDING_MODEL,
+          }
         : undefined,
     openai:
       spec.cloud === 'azure'
@@ -188,7 +197,12 @@ function resolveMlops(platformName: string, spec: EnvironmentSpec): MlopsSetting
   const prod = spec.stage === 'prod';
   const pools = spec.cluster.gpuPools ?? [];
   return {
-    mlflow: { image: resolveImage(platformName, spec, mlops.mlflow!.image), cpu: mlops.mlflow!.cpu ?? '500m', memory: mlops.mlflow!.memory ?? '1Gi', replicas: mlops.mlflow!.replicas ?? (prod ? 2 : 1) },
+    mlflow: {
+      image: resolveImage(platformName, spec, mlops.mlflow!.image),
+      cpu: mlops.mlflow!.cpu ?? '500m',
+      memory: mlops.mlflow!.memory ?? '1Gi',
+      replicas: mlops.mlflow!.replicas ?? (prod ? 2 : 1),
+    },
     database: {
       instanceClass: mlops.database?.instanceClass ?? (prod ? 'db.r6g.large' : 'db.t4g.medium'),
       sku: mlops.database?.sku ?? (prod ? 'GP_Standard_D2ds_v5' : 'B_Standard_B1ms'),

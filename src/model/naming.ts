@@ -478,7 +478,13 @@ function lakehouseNames(platformName: string, env: Environment, prefix: string):
     return {
       ...base,
       layerUris: byLayer((l) => `s3://${bucket}/${l}/`),
-      aws: { bucket, warehouse: `s3://${bucket}/`, glueDatabases: byLayer((l) => l), sparkRoleName: `${prefix}-lakehouse-spark`, kmsAlias: `alias/${prefix}-lakehouse` },
+      aws: {
+        bucket,
+        warehouse: `s3://${bucket}/`,
+        glueDatabases: byLayer((l) => l),
+        sparkRoleName: `${prefix}-lakehouse-spark`,
+        kmsAlias: `alias/${prefix}-lakehouse`,
+      },
     };
   }
   const storageAccountName = workloadStorageAccountName(platformName, env.name, 'lakehouse');

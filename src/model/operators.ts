@@ -46,7 +46,15 @@ const release = (r: Omit<OperatorRelease, 'dependsOn' | 'provides'> & Partial<Pi
 });
 
 export const OPERATORS: Readonly<Record<OperatorName, OperatorRelease>> = {
-  'cert-manager': release({ name: 'cert-manager', repository: 'https://charts.jetstack.io', repositoryName: 'jetstack', oci: false, chart: 'cert-manager', version: 'v1.19.1', namespace: 'cert-manager' }),
+  'cert-manager': release({
+    name: 'cert-manager',
+    repository: 'https://charts.jetstack.io',
+    repositoryName: 'jetstack',
+    oci: false,
+    chart: 'cert-manager',
+    version: 'v1.19.1',
+    namespace: 'cert-manager',
+  }),
   'external-secrets': release({
     name: 'external-secrets',
     repository: 'https://charts.external-secrets.io',
@@ -78,7 +86,15 @@ export const OPERATORS: Readonly<Record<OperatorName, OperatorRelease>> = {
     namespace: 'keda',
     provides: ['keda.sh/v1alpha1 ScaledObject', 'keda.sh/v1alpha1 TriggerAuthentication'],
   }),
-  'kserve-crd': release({ name: 'kserve-crd', repository: 'ghcr.io/kserve/charts', repositoryName: 'kserve', oci: true, chart: 'kserve-crd', version: 'v0.20.0', namespace: 'kserve' }),
+  'kserve-crd': release({
+    name: 'kserve-crd',
+    repository: 'ghcr.io/kserve/charts',
+    repositoryName: 'kserve',
+    oci: true,
+    chart: 'kserve-crd',
+    version: 'v0.20.0',
+    namespace: 'kserve',
+  }),
   kserve: release({
     name: 'kserve',
     repository: 'ghcr.io/kserve/charts',

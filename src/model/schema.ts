@@ -74,7 +74,9 @@ const ragShape = obj({
   bedrock: opt(obj({ chatModelId: opt(str), embeddingModelId: opt(str) })),
   openai: opt(obj({ chat: opt(openAiDeploymentShape), embedding: opt(openAiDeploymentShape) })),
   embeddingDimension: opt(int),
-  milvus: opt(obj({ mode: opt({ kind: 'string', oneOf: ['standalone', 'cluster'] }), version: opt(str), storageSize: opt(str), cpu: opt(str), memory: opt(str) })),
+  milvus: opt(
+    obj({ mode: opt({ kind: 'string', oneOf: ['standalone', 'cluster'] }), version: opt(str), storageSize: opt(str), cpu: opt(str), memory: opt(str) }),
+  ),
   documents: opt(obj({ raw: opt(str), processed: opt(str), embeddings: opt(str) })),
   gatewayNamespace: opt(str),
 });
@@ -156,9 +158,7 @@ const environmentShape = obj({
       state: opt(obj({ resourceGroup: opt(str), storageAccount: opt(str), container: opt(str) })),
     }),
   ),
-  network: req(
-    obj({ cidr: req(str), zones: opt(int), serviceCidr: opt(str), podCidr: opt(str), apiAllowedCidrs: opt(strings) }),
-  ),
+  network: req(obj({ cidr: req(str), zones: opt(int), serviceCidr: opt(str), podCidr: opt(str), apiAllowedCidrs: opt(strings) })),
   cluster: req(
     obj({
       kubernetesVersion: req(str),
@@ -229,20 +229,17 @@ function describe(shape: Shape): string {
   }
 }
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Appends a problem for every place `value` departs from `shape`. */
 export function checkShape(value: unknown, shape: Shape, path: string, problems: Problem[]): void {
   switch (shape.kind) {
     case 'string':
       if (typeof value !== 'string') problems.push({ path, message: `expected ${describe(shape)}, got ${typeName(value)}` });
-      else if (shape.oneOf && !shape.oneOf.includes(value))
-        problems.push({ path, message: `${JSON.stringify(value)} is not ${describe(shape)}` });
+      else if (shape.oneOf && !shape.oneOf.includes(value)) problems.push({ path, message: `${JSON.stringify(value)} is not ${describe(shape)}` });
       return;
     case 'integer':
-      if (typeof value !== 'number' || !Number.isInteger(value))
-        problems.push({ path, message: `expected a whole number, got ${typeName(value)}` });
+      if (typeof value !== 'number' || !Number.isInteger(value)) problems.push({ path, message: `expected a whole number, got ${typeName(value)}` });
       return;
     case 'boolean':
       if (typeof value !== 'boolean') problems.push({ path, message: `expected true or false, got ${typeName(value)}` });
@@ -268,8 +265,7 @@ export function checkShape(value: unknown, shape: Shape, path: string, problems:
       }
       const known = Object.keys(shape.fields);
       for (const key of Object.keys(value)) {
-        if (!(key in shape.fields))
-          problems.push({ path: join(path, key), message: `unknown key (expected one of: ${known.join(', ')})` });
+        if (!(key in shape.fields)) problems.push({ path: join(path, key), message: `unknown key (expected one of: ${known.join(', ')})` });
       }
       for (const [key, field] of Object.entries(shape.fields)) {
         const child = value[key];

@@ -3,7 +3,15 @@
  * path of the offending value and what was expected; nothing stops at the first problem.
  * Rules read the raw spec defensively, since they also run on specs whose shape is wrong.
  */
-import { defaultTableFormat, DEFAULT_BEDROCK_EMBEDDING_MODEL, DEFAULT_OPENAI_EMBEDDING, DEFAULT_POD_CIDR, DEFAULT_SERVICE_CIDR, STANDARD_TAG_KEYS, hasRegistryHost } from './defaults';
+import {
+  defaultTableFormat,
+  DEFAULT_BEDROCK_EMBEDDING_MODEL,
+  DEFAULT_OPENAI_EMBEDDING,
+  DEFAULT_POD_CIDR,
+  DEFAULT_SERVICE_CIDR,
+  STANDARD_TAG_KEYS,
+  hasRegistryHost,
+} from './defaults';
 import { EKS_ADDON_VERSIONS, EMBEDDING_DIMENSIONS, KUBERNETES_VERSIONS, REGIONS, describeSize } from './catalog';
 import { cidrsOverlap, formatCidr, hasHostBits, parseCidr, type Cidr } from './cidr';
 import { defaultAwsStateBucket, defaultAzureStateStorageAccount, keyVaultName, workloadStorageAccountName } from './naming';
@@ -76,7 +84,10 @@ export function validatePlatform(spec: PlatformSpec): Problem[] {
     if (cidr) {
       for (const other of networks) {
         if (cidrsOverlap(cidr, other.cidr))
-          report(`${base}.network.cidr`, `${q(env.network.cidr)} overlaps environments[${other.index}] (${other.name}) ${formatCidr(other.cidr)}; environments need distinct address spaces to be connected`);
+          report(
+            `${base}.network.cidr`,
+            `${q(env.network.cidr)} overlaps environments[${other.index}] (${other.name}) ${formatCidr(other.cidr)}; environments need distinct address spaces to be connected`,
+          );
       }
       networks.push({ index: i, name: String(env.name), cidr });
     }
@@ -90,7 +101,10 @@ function validateEnvironment(env: EnvironmentSpec, base: string, platformName: s
 
   if (isString(env.name)) {
     if (!DNS_LABEL.test(env.name) || env.name.length > ENVIRONMENT_NAME_MAX)
-      report(`${base}.name`, `${q(env.name)} must be a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit) of at most ${ENVIRONMENT_NAME_MAX} characters`);
+      report(
+        `${base}.name`,
+        `${q(env.name)} must be a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit) of at most ${ENVIRONMENT_NAME_MAX} characters`,
+      );
   }
 
   if (cloud && isString(env.region) && !(env.region in REGIONS[cloud]))
@@ -149,7 +163,14 @@ function checkImage(env: EnvironmentSpec, image: unknown, path: string, cloud: C
 }
 
 /** A storage account name derived for a workload must fit Azure's 24 characters. */
-function checkWorkloadStorageAccount(env: EnvironmentSpec, at: string, platformName: string, workload: WorkloadName, cloud: Cloud | undefined, report: Report): void {
+function checkWorkloadStorageAccount(
+  env: EnvironmentSpec,
+  at: string,
+  platformName: string,
+  workload: WorkloadName,
+  cloud: Cloud | undefined,
+  report: Report,
+): void {
   if (cloud !== 'azure' || !platformName || !isString(env.name)) return;
   const account = workloadStorageAccountName(platformName, env.name, workload);
   const problem = storageAccountNameProblem(account);
@@ -186,15 +207,18 @@ function validateRag(env: EnvironmentSpec, base: string, platformName: string, c
   if (rag.openai && cloud === 'aws') report(`${at}.openai`, 'is for Azure; on AWS set bedrock');
   for (const key of ['chatModelId', 'embeddingModelId'] as const) {
     const id = rag.bedrock?.[key];
-    if (isString(id) && !/^[a-z0-9-]+\.[a-z0-9-.:]+$/.test(id)) report(`${at}.bedrock.${key}`, `${q(id)} is not a Bedrock model id (e.g. amazon.titan-embed-text-v2:0)`);
+    if (isString(id) && !/^[a-z0-9-]+\.[a-z0-9-.:]+$/.test(id))
+      report(`${at}.bedrock.${key}`, `${q(id)} is not a Bedrock model id (e.g. amazon.titan-embed-text-v2:0)`);
   }
   for (const kind of ['chat', 'embedding'] as const) {
     const d = rag.openai?.[kind];
     if (!d) continue;
-    if (isString(d.deployment) && !/^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$/.test(d.deployment)) report(`${at}.openai.${kind}.deployment`, `${q(d.deployment)} must be 2–64 letters, digits, '.', '_' or '-'`);
+    if (isString(d.deployment) && !/^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$/.test(d.deployment))
+      report(`${at}.openai.${kind}.deployment`, `${q(d.deployment)} must be 2–64 letters, digits, '.', '_' or '-'`);
     checkRange(d.capacity, `${at}.openai.${kind}.capacity`, 1, 10000, report);
   }
-  const embeddingModel = cloud === 'aws' ? (rag.bedrock?.embeddingModelId ?? DEFAULT_BEDROCK_EMBEDDING_MODEL) : (rag.openai?.embedding?.model ?? DEFAULT_OPENAI_EMBEDDING.model);
+  const embeddingModel =
+    cloud === 'aws' ? (rag.bedrock?.embeddingModelId ?? DEFAULT_BEDROCK_EMBEDDING_MODEL) : (rag.openai?.embedding?.model ?? DEFAULT_OPENAI_EMBEDDING.model);
   const dimension = rag.embeddingDimension ?? (cloud === 'aws' ? 1024 : 1536);
   const supported = EMBEDDING_DIMENSIONS[embeddingModel];
   if (isInt(dimension) && supported && !supported.includes(dimension))
@@ -202,7 +226,8 @@ function validateRag(env: EnvironmentSpec, base: string, platformName: string, c
   checkRange(rag.embeddingDimension, `${at}.embeddingDimension`, 2, 32768, report);
 
   const milvus = rag.milvus ?? {};
-  if (isString(milvus.version) && !/^v\d+\.\d+\.\d+$/.test(milvus.version)) report(`${at}.milvus.version`, `${q(milvus.version)} must be a pinned release such as v2.5.4`);
+  if (isString(milvus.version) && !/^v\d+\.\d+\.\d+$/.test(milvus.version))
+    report(`${at}.milvus.version`, `${q(milvus.version)} must be a pinned release such as v2.5.4`);
   checkQuantity(milvus.storageSize, `${at}.milvus.storageSize`, report);
   checkQuantity(milvus.cpu, `${at}.milvus.cpu`, report);
   checkQuantity(milvus.memory, `${at}.milvus.memory`, report);
@@ -210,11 +235,13 @@ function validateRag(env: EnvironmentSpec, base: string, platformName: string, c
   for (const key of ['raw', 'processed', 'embeddings'] as const) {
     const v = rag.documents?.[key];
     if (!isString(v)) continue;
-    if (!CONTAINER_NAME.test(v)) report(`${at}.documents.${key}`, `${q(v)} must be 3–63 lowercase letters, digits and single hyphens (an S3 prefix and an ADLS container name)`);
+    if (!CONTAINER_NAME.test(v))
+      report(`${at}.documents.${key}`, `${q(v)} must be 3–63 lowercase letters, digits and single hyphens (an S3 prefix and an ADLS container name)`);
     if (seen.has(v)) report(`${at}.documents.${key}`, `${q(v)} is used twice`);
     seen.add(v);
   }
-  if (isString(rag.gatewayNamespace) && !DNS_LABEL.test(rag.gatewayNamespace)) report(`${at}.gatewayNamespace`, `${q(rag.gatewayNamespace)} is not a DNS-1123 label`);
+  if (isString(rag.gatewayNamespace) && !DNS_LABEL.test(rag.gatewayNamespace))
+    report(`${at}.gatewayNamespace`, `${q(rag.gatewayNamespace)} is not a DNS-1123 label`);
   checkWorkloadStorageAccount(env, at, platformName, 'rag', cloud, report);
 }
 
@@ -231,17 +258,21 @@ function validateMlops(env: EnvironmentSpec, base: string, platformName: string,
   const db = mlops.database ?? {};
   if (db.instanceClass !== undefined && cloud === 'azure') report(`${at}.database.instanceClass`, 'is the AWS RDS instance class; on Azure set sku');
   if (db.sku !== undefined && cloud === 'aws') report(`${at}.database.sku`, 'is the Azure Flexible Server SKU; on AWS set instanceClass');
-  if (isString(db.instanceClass) && !/^db\.[a-z0-9]+\.[a-z0-9]+$/.test(db.instanceClass)) report(`${at}.database.instanceClass`, `${q(db.instanceClass)} is not an RDS instance class (e.g. db.t4g.medium)`);
-  if (isString(db.sku) && !/^(B|GP|MO)_Standard_[A-Za-z0-9_]+$/.test(db.sku)) report(`${at}.database.sku`, `${q(db.sku)} is not a Flexible Server SKU (e.g. GP_Standard_D2ds_v5)`);
+  if (isString(db.instanceClass) && !/^db\.[a-z0-9]+\.[a-z0-9]+$/.test(db.instanceClass))
+    report(`${at}.database.instanceClass`, `${q(db.instanceClass)} is not an RDS instance class (e.g. db.t4g.medium)`);
+  if (isString(db.sku) && !/^(B|GP|MO)_Standard_[A-Za-z0-9_]+$/.test(db.sku))
+    report(`${at}.database.sku`, `${q(db.sku)} is not a Flexible Server SKU (e.g. GP_Standard_D2ds_v5)`);
   checkRange(db.storageGb, `${at}.database.storageGb`, 20, 16384, report);
-  if (isString(db.version) && !['13', '14', '15', '16', '17'].includes(db.version)) report(`${at}.database.version`, `${q(db.version)} is not a supported PostgreSQL major version (13–17)`);
+  if (isString(db.version) && !['13', '14', '15', '16', '17'].includes(db.version))
+    report(`${at}.database.version`, `${q(db.version)} is not a supported PostgreSQL major version (13–17)`);
 
   const pools = new Map((Array.isArray(env.cluster?.gpuPools) ? env.cluster.gpuPools : []).map((p) => [p.name, p]));
   const jobNames = new Set<string>();
   (Array.isArray(mlops.training) ? mlops.training : []).forEach((job, j) => {
     const jat = `${at}.training[${j}]`;
     if (isString(job.name)) {
-      if (!DNS_LABEL.test(job.name) || job.name.length > 52) report(`${jat}.name`, `${q(job.name)} must be a DNS-1123 label of at most 52 characters (the CronJob limit)`);
+      if (!DNS_LABEL.test(job.name) || job.name.length > 52)
+        report(`${jat}.name`, `${q(job.name)} must be a DNS-1123 label of at most 52 characters (the CronJob limit)`);
       if (jobNames.has(job.name)) report(`${jat}.name`, `${q(job.name)} is used twice`);
       jobNames.add(job.name);
     }
@@ -268,13 +299,15 @@ function validateMlops(env: EnvironmentSpec, base: string, platformName: string,
       modelNames.add(m.name);
     }
     const pathOk = (p: unknown, where: string) => {
-      if (isString(p) && !/^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*$/.test(p)) report(where, `${q(p)} must be a relative path of lowercase segments (e.g. iris/v1)`);
+      if (isString(p) && !/^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*$/.test(p))
+        report(where, `${q(p)} must be a relative path of lowercase segments (e.g. iris/v1)`);
     };
     pathOk(m.path, `${mat}.path`);
     checkRange(m.canaryPercent, `${mat}.canaryPercent`, 1, 99, report);
     checkRange(m.minReplicas, `${mat}.minReplicas`, 0, 100, report);
     checkRange(m.maxReplicas, `${mat}.maxReplicas`, 1, 100, report);
-    if (isInt(m.minReplicas) && isInt(m.maxReplicas) && m.minReplicas > m.maxReplicas) report(`${mat}.minReplicas`, `${m.minReplicas} is greater than maxReplicas ${m.maxReplicas}`);
+    if (isInt(m.minReplicas) && isInt(m.maxReplicas) && m.minReplicas > m.maxReplicas)
+      report(`${mat}.minReplicas`, `${m.minReplicas} is greater than maxReplicas ${m.maxReplicas}`);
     checkQuantity(m.cpu, `${mat}.cpu`, report);
     checkQuantity(m.memory, `${mat}.memory`, report);
     if (m.abTest) {
@@ -288,14 +321,17 @@ function validateMlops(env: EnvironmentSpec, base: string, platformName: string,
   if (burst?.enabled) {
     if (burst.vmSize !== undefined && cloud === 'aws') report(`${at}.burst.vmSize`, 'is the Azure ML VM size; on AWS set instanceType');
     if (burst.instanceType !== undefined && cloud === 'azure') report(`${at}.burst.instanceType`, 'is the SageMaker instance type; on Azure set vmSize');
-    if (isString(burst.instanceType) && !/^ml\.[a-z0-9]+\.[a-z0-9]+$/.test(burst.instanceType)) report(`${at}.burst.instanceType`, `${q(burst.instanceType)} is not a SageMaker instance type (e.g. ml.g5.xlarge)`);
-    if (isString(burst.vmSize) && cloud === 'azure' && !(describeSize('azure', burst.vmSize)?.gpus)) report(`${at}.burst.vmSize`, `${q(burst.vmSize)} is not a known GPU VM size (e.g. Standard_NC4as_T4_v3)`);
+    if (isString(burst.instanceType) && !/^ml\.[a-z0-9]+\.[a-z0-9]+$/.test(burst.instanceType))
+      report(`${at}.burst.instanceType`, `${q(burst.instanceType)} is not a SageMaker instance type (e.g. ml.g5.xlarge)`);
+    if (isString(burst.vmSize) && cloud === 'azure' && !describeSize('azure', burst.vmSize)?.gpus)
+      report(`${at}.burst.vmSize`, `${q(burst.vmSize)} is not a known GPU VM size (e.g. Standard_NC4as_T4_v3)`);
     checkRange(burst.maxNodes, `${at}.burst.maxNodes`, 1, 100, report);
   }
   checkWorkloadStorageAccount(env, at, platformName, 'mlops', cloud, report);
   if (cloud === 'azure' && platformName && isString(env.name)) {
     const kv = keyVaultName(platformName, env.name, 'ml');
-    if (!/^[a-z][a-z0-9-]{1,22}[a-z0-9]$/.test(kv)) report(at, `the derived Key Vault name ${q(kv)} must be 3–24 characters; use a shorter environment or platform name`);
+    if (!/^[a-z][a-z0-9-]{1,22}[a-z0-9]$/.test(kv))
+      report(at, `the derived Key Vault name ${q(kv)} must be 3–24 characters; use a shorter environment or platform name`);
   }
 }
 
@@ -315,7 +351,10 @@ function validateLakehouse(env: EnvironmentSpec, base: string, platformName: str
     const m = SPARK_VERSION.exec(version);
     if (!m) report(`${at}.spark.version`, `${q(version)} is not a Spark version (major.minor.patch, e.g. 4.0.1)`);
     else if (cloud === 'azure' && Number(m[1]) < 4)
-      report(`${at}.spark.version`, `${q(version)}: on Azure Spark must be 4.0 or later (its Hadoop 3.4.1 ABFS driver is the first to take workload identity tokens)`);
+      report(
+        `${at}.spark.version`,
+        `${q(version)}: on Azure Spark must be 4.0 or later (its Hadoop 3.4.1 ABFS driver is the first to take workload identity tokens)`,
+      );
   }
 
   if (isString(lakehouse.tableFormat) && cloud && lakehouse.tableFormat !== defaultTableFormat(cloud)) {
@@ -348,7 +387,10 @@ function validateLakehouse(env: EnvironmentSpec, base: string, platformName: str
     if (isString(file)) {
       const schemes = ['local://', ...(cloud === 'aws' ? ['s3a://'] : cloud === 'azure' ? ['abfss://'] : [])];
       if (!schemes.some((s) => file.startsWith(s) && file.length > s.length))
-        report(`${jat}.mainApplicationFile`, `${q(file)} must start with ${schemes.join(' or ')} (a file in the image${cloud ? ' or in the lakehouse storage' : ''})`);
+        report(
+          `${jat}.mainApplicationFile`,
+          `${q(file)} must start with ${schemes.join(' or ')} (a file in the image${cloud ? ' or in the lakehouse storage' : ''})`,
+        );
       const jar = file.endsWith('.jar');
       if (!jar && !file.endsWith('.py') && !file.endsWith('.R')) report(`${jat}.mainApplicationFile`, `${q(file)} must be a .py, .R or .jar file`);
       if (jar && !job.mainClass) report(`${jat}.mainClass`, 'is required for a .jar application');
@@ -361,12 +403,14 @@ function validateLakehouse(env: EnvironmentSpec, base: string, platformName: str
       const pod = job[role];
       if (!pod || typeof pod !== 'object') continue;
       checkRange(pod.cores, `${jat}.${role}.cores`, 1, 64, report);
-      if (isString(pod.memory) && !SPARK_MEMORY.test(pod.memory)) report(`${jat}.${role}.memory`, `${q(pod.memory)} is not a Spark memory size (e.g. 512m, 4g)`);
+      if (isString(pod.memory) && !SPARK_MEMORY.test(pod.memory))
+        report(`${jat}.${role}.memory`, `${q(pod.memory)} is not a Spark memory size (e.g. 512m, 4g)`);
     }
     checkRange(job.executors, `${jat}.executors`, 1, 1000, report);
     const dyn = job.dynamicAllocation;
     if (dyn && typeof dyn === 'object') {
-      if (job.executors !== undefined) report(`${jat}.executors`, 'is the fixed executor count; with dynamicAllocation set minExecutors and maxExecutors instead');
+      if (job.executors !== undefined)
+        report(`${jat}.executors`, 'is the fixed executor count; with dynamicAllocation set minExecutors and maxExecutors instead');
       checkRange(dyn.minExecutors, `${jat}.dynamicAllocation.minExecutors`, 0, 1000, report);
       checkRange(dyn.maxExecutors, `${jat}.dynamicAllocation.maxExecutors`, 1, 1000, report);
       if (isInt(dyn.minExecutors) && isInt(dyn.maxExecutors) && dyn.minExecutors > dyn.maxExecutors)
@@ -424,8 +468,7 @@ function validateEdw(env: EnvironmentSpec, base: string, platformName: string, c
   const producer = edw.producer ?? {};
   range(producer.messages, `${at}.producer.messages`, 1, 1000000);
   if (isString(producer.schedule)) {
-    if (!isCron(producer.schedule))
-      report(`${at}.producer.schedule`, `${q(producer.schedule)} is not a 5-field cron schedule (e.g. "*/10 * * * *")`);
+    if (!isCron(producer.schedule)) report(`${at}.producer.schedule`, `${q(producer.schedule)} is not a 5-field cron schedule (e.g. "*/10 * * * *")`);
   }
   const consumer = edw.consumer ?? {};
   range(consumer.port, `${at}.consumer.port`, 1024, 65535);
@@ -451,7 +494,8 @@ function validateGitops(env: EnvironmentSpec, base: string, report: Report): voi
   if (isString(gitops.branch) && !/^(?!-)(?!.*\.\.)[\w./-]+$/.test(gitops.branch)) report(`${at}.branch`, `${q(gitops.branch)} is not a branch name`);
   if (isString(gitops.basePath) && !REPO_PATH.test(gitops.basePath))
     report(`${at}.basePath`, `${q(gitops.basePath)} must be a path inside the repository (relative, no "." or ".." segments), e.g. dist`);
-  if (gitops.selfHeal === false && gitops.tool === 'flux') report(`${at}.selfHeal`, 'Flux always corrects drift on each reconciliation; selfHeal is for Argo CD');
+  if (gitops.selfHeal === false && gitops.tool === 'flux')
+    report(`${at}.selfHeal`, 'Flux always corrects drift on each reconciliation; selfHeal is for Argo CD');
 }
 
 function validateWaivers(env: EnvironmentSpec, base: string, report: Report): void {
@@ -509,7 +553,10 @@ function validateAzure(env: EnvironmentSpec, base: string, platformName: string,
     if (problem) report(`${base}.azure.state.storageAccount`, `the derived name ${q(derived)} ${problem}; set it explicitly`);
   }
   if (isString(state.container) && !/^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(state.container))
-    report(`${base}.azure.state.container`, `${q(state.container)} must be 3–63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit`);
+    report(
+      `${base}.azure.state.container`,
+      `${q(state.container)} must be 3–63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit`,
+    );
   if (isString(state.resourceGroup) && !/^[-\w.()]{1,89}[-\w()]$/.test(state.resourceGroup))
     report(`${base}.azure.state.resourceGroup`, `${q(state.resourceGroup)} must be 1–90 letters, digits, '-', '_', '.', '(' or ')', not ending in '.'`);
 }
@@ -527,15 +574,16 @@ function validateNetwork(env: EnvironmentSpec, base: string, cloud: Cloud | unde
     const regionZones = isString(env.region) ? REGIONS[cloud][env.region] : undefined;
     const max = Math.min(3, regionZones ?? 3);
     if (net.zones < min || net.zones > max)
-      report(`${path}.zones`, `${net.zones} must be from ${min} to ${max}${cloud === 'aws' ? ' (EKS needs subnets in at least two zones)' : ''}${regionZones !== undefined && regionZones < 3 ? ` (${env.region} has ${regionZones})` : ''}`);
+      report(
+        `${path}.zones`,
+        `${net.zones} must be from ${min} to ${max}${cloud === 'aws' ? ' (EKS needs subnets in at least two zones)' : ''}${regionZones !== undefined && regionZones < 3 ? ` (${env.region} has ${regionZones})` : ''}`,
+      );
   }
 
   const service = checkCidrText(net.serviceCidr ?? DEFAULT_SERVICE_CIDR, `${path}.serviceCidr`, report);
   const pod = cloud === 'azure' ? checkCidrText(net.podCidr ?? DEFAULT_POD_CIDR, `${path}.podCidr`, report) : undefined;
-  if (net.podCidr !== undefined && cloud === 'aws')
-    report(`${path}.podCidr`, 'is only used on Azure (CNI overlay); on AWS pods take VPC addresses');
-  if (cidr && service && cidrsOverlap(cidr, service))
-    report(`${path}.serviceCidr`, `${formatCidr(service)} overlaps the network ${formatCidr(cidr)}`);
+  if (net.podCidr !== undefined && cloud === 'aws') report(`${path}.podCidr`, 'is only used on Azure (CNI overlay); on AWS pods take VPC addresses');
+  if (cidr && service && cidrsOverlap(cidr, service)) report(`${path}.serviceCidr`, `${formatCidr(service)} overlaps the network ${formatCidr(cidr)}`);
   if (cidr && pod && cidrsOverlap(cidr, pod)) report(`${path}.podCidr`, `${formatCidr(pod)} overlaps the network ${formatCidr(cidr)}`);
   if (service && pod && cidrsOverlap(service, pod)) report(`${path}.podCidr`, `${formatCidr(pod)} overlaps the service CIDR ${formatCidr(service)}`);
 
@@ -564,9 +612,11 @@ function validatePool(pool: NodePoolSpec, path: string, cloud: Cloud | undefined
     if (seen.has(size)) report(`${path}.sizes[${j}]`, `${q(size)} is listed twice`);
     seen.add(size);
     const info = describeSize(cloud, size);
-    const families = cloud === 'aws' ? 'e.g. m6i.large, c7i.xlarge, g5.xlarge, g6.2xlarge, p5.48xlarge' : 'e.g. Standard_D4s_v5, Standard_NC4as_T4_v3, Standard_ND96asr_v4';
+    const families =
+      cloud === 'aws' ? 'e.g. m6i.large, c7i.xlarge, g5.xlarge, g6.2xlarge, p5.48xlarge' : 'e.g. Standard_D4s_v5, Standard_NC4as_T4_v3, Standard_ND96asr_v4';
     if (!info) report(`${path}.sizes[${j}]`, `${q(size)} is not a known ${cloud === 'aws' ? 'instance type' : 'VM size'} (${families})`);
-    else if (kind === 'gpu' && info.gpus === 0) report(`${path}.sizes[${j}]`, `${q(size)} has no GPU; GPU pools need a GPU family (${cloud === 'aws' ? 'g5, g6, g6e, p4d, p5…' : 'NC, ND, NV…'})`);
+    else if (kind === 'gpu' && info.gpus === 0)
+      report(`${path}.sizes[${j}]`, `${q(size)} has no GPU; GPU pools need a GPU family (${cloud === 'aws' ? 'g5, g6, g6e, p4d, p5…' : 'NC, ND, NV…'})`);
     else if (kind === 'cpu' && info.gpus > 0) report(`${path}.sizes[${j}]`, `${q(size)} is a GPU size; put it in a gpuPools entry`);
   });
 }
@@ -577,7 +627,10 @@ function validateCluster(env: EnvironmentSpec, base: string, cloud: Cloud | unde
   const path = `${base}.cluster`;
 
   if (cloud && isString(cluster.kubernetesVersion) && !KUBERNETES_VERSIONS[cloud].includes(cluster.kubernetesVersion))
-    report(`${path}.kubernetesVersion`, `${q(cluster.kubernetesVersion)} is not a supported ${cloud === 'aws' ? 'EKS' : 'AKS'} version (${KUBERNETES_VERSIONS[cloud].join(', ')})`);
+    report(
+      `${path}.kubernetesVersion`,
+      `${q(cluster.kubernetesVersion)} is not a supported ${cloud === 'aws' ? 'EKS' : 'AKS'} version (${KUBERNETES_VERSIONS[cloud].join(', ')})`,
+    );
   if (cluster.privateApi === false && env.stage === 'prod')
     report(`${path}.privateApi`, 'must stay true in prod: a prod API server is reachable only from the private network');
 
@@ -590,7 +643,8 @@ function validateCluster(env: EnvironmentSpec, base: string, cloud: Cloud | unde
   const poolNames = new Map<string, string>([['system', `${path}.systemPool`]]);
   const checkName = (name: unknown, at: string) => {
     if (!isString(name)) return;
-    if (!POOL_NAME.test(name)) report(`${at}.name`, `${q(name)} must be 1–12 lowercase letters and digits, starting with a letter (AKS node pool rule, used on both clouds)`);
+    if (!POOL_NAME.test(name))
+      report(`${at}.name`, `${q(name)} must be 1–12 lowercase letters and digits, starting with a letter (AKS node pool rule, used on both clouds)`);
     const first = poolNames.get(name);
     if (first) report(`${at}.name`, `${q(name)} is already used by ${first}`);
     else poolNames.set(name, at);
@@ -617,7 +671,8 @@ function validateCluster(env: EnvironmentSpec, base: string, cloud: Cloud | unde
   const seenRepos = new Set<string>();
   (Array.isArray(cluster.repositories) ? cluster.repositories : []).forEach((repo, j) => {
     if (!isString(repo)) return;
-    if (!ECR_REPOSITORY.test(repo) || repo.length > 64) report(`${path}.repositories[${j}]`, `${q(repo)} must be lowercase letters and digits separated by single '.', '_' or '-', at most 64 characters`);
+    if (!ECR_REPOSITORY.test(repo) || repo.length > 64)
+      report(`${path}.repositories[${j}]`, `${q(repo)} must be lowercase letters and digits separated by single '.', '_' or '-', at most 64 characters`);
     if (seenRepos.has(repo)) report(`${path}.repositories[${j}]`, `${q(repo)} is listed twice`);
     seenRepos.add(repo);
   });
@@ -625,17 +680,27 @@ function validateCluster(env: EnvironmentSpec, base: string, cloud: Cloud | unde
   if (cluster.addons && typeof cluster.addons === 'object') {
     if (cloud === 'azure') report(`${path}.addons`, 'pins EKS add-ons and is AWS only; AKS manages its add-ons');
     for (const [name, version] of Object.entries(cluster.addons)) {
-      if (isString(version) && !ADDON_VERSION.test(version)) report(`${path}.addons.${name}`, `${q(version)} is not an EKS add-on version (v<major>.<minor>.<patch>-eksbuild.<n>)`);
+      if (isString(version) && !ADDON_VERSION.test(version))
+        report(`${path}.addons.${name}`, `${q(version)} is not an EKS add-on version (v<major>.<minor>.<patch>-eksbuild.<n>)`);
     }
   }
-  if (cloud === 'aws' && isString(cluster.kubernetesVersion) && KUBERNETES_VERSIONS.aws.includes(cluster.kubernetesVersion) && !EKS_ADDON_VERSIONS[cluster.kubernetesVersion])
+  if (
+    cloud === 'aws' &&
+    isString(cluster.kubernetesVersion) &&
+    KUBERNETES_VERSIONS.aws.includes(cluster.kubernetesVersion) &&
+    !EKS_ADDON_VERSIONS[cluster.kubernetesVersion]
+  )
     report(`${path}.kubernetesVersion`, `no pinned EKS add-on versions for ${cluster.kubernetesVersion}; set cluster.addons`);
 
   if (cluster.karpenter && typeof cluster.karpenter === 'object') {
     if (cloud === 'azure') report(`${path}.karpenter`, 'is AWS only; AKS Spot capacity comes from spotPools');
     const alias = cluster.karpenter.amiAlias;
     if (isString(alias)) {
-      if (alias.endsWith('@latest')) report(`${path}.karpenter.amiAlias`, `${q(alias)} is not pinned: @latest rolls every node to a new AMI without review; pin a release such as al2023@v20250807`);
+      if (alias.endsWith('@latest'))
+        report(
+          `${path}.karpenter.amiAlias`,
+          `${q(alias)} is not pinned: @latest rolls every node to a new AMI without review; pin a release such as al2023@v20250807`,
+        );
       else if (!AMI_ALIAS.test(alias)) report(`${path}.karpenter.amiAlias`, `${q(alias)} is not an AMI alias (al2023@v<YYYYMMDD> or bottlerocket@v<x.y.z>)`);
     }
   }

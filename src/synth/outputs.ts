@@ -22,7 +22,10 @@ export class OutputsFile implements TerraformOutputs {
   private readonly cache = new Map<string, Record<string, { value?: unknown }> | undefined>();
   readonly missing: MissingOutput[] = [];
 
-  constructor(private readonly dir: string, private readonly environment: string) {}
+  constructor(
+    private readonly dir: string,
+    private readonly environment: string,
+  ) {}
 
   private fileOf(stack: string): string {
     return path.join(this.dir, this.environment, `${stack}.json`);

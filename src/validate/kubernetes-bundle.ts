@@ -72,21 +72,52 @@ const SHARE_MIN_CHARS = 200;
 
 /** Schema keywords copied as they are. */
 const KEPT_KEYWORDS = new Set([
-  'type', 'enum', 'nullable', 'required',
-  'minLength', 'maxLength', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum',
-  'minItems', 'maxItems', 'minProperties', 'maxProperties', 'uniqueItems', 'multipleOf',
+  'type',
+  'enum',
+  'nullable',
+  'required',
+  'minLength',
+  'maxLength',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'minItems',
+  'maxItems',
+  'minProperties',
+  'maxProperties',
+  'uniqueItems',
+  'multipleOf',
 ]);
 /** Keywords handled specially, below. */
 const HANDLED_KEYWORDS = new Set([
-  '$ref', 'properties', 'items', 'additionalProperties', 'anyOf', 'oneOf', 'allOf', 'not',
-  'format', 'pattern', 'x-kubernetes-preserve-unknown-fields', 'x-kubernetes-int-or-string',
+  '$ref',
+  'properties',
+  'items',
+  'additionalProperties',
+  'anyOf',
+  'oneOf',
+  'allOf',
+  'not',
+  'format',
+  'pattern',
+  'x-kubernetes-preserve-unknown-fields',
+  'x-kubernetes-int-or-string',
 ]);
 /** Keywords that do not change what is valid for the validator (CEL rules are not evaluated). */
 const DROPPED_KEYWORDS = new Set([
-  'description', 'default', 'example', 'title',
-  'x-kubernetes-list-type', 'x-kubernetes-list-map-keys', 'x-kubernetes-map-type',
-  'x-kubernetes-patch-merge-key', 'x-kubernetes-patch-strategy', 'x-kubernetes-unions',
-  'x-kubernetes-group-version-kind', 'x-kubernetes-validations',
+  'description',
+  'default',
+  'example',
+  'title',
+  'x-kubernetes-list-type',
+  'x-kubernetes-list-map-keys',
+  'x-kubernetes-map-type',
+  'x-kubernetes-patch-merge-key',
+  'x-kubernetes-patch-strategy',
+  'x-kubernetes-unions',
+  'x-kubernetes-group-version-kind',
+  'x-kubernetes-validations',
 ]);
 
 type Raw = Record<string, any>;
@@ -138,9 +169,20 @@ export function re2ToJs(pattern: string): { source: string; flags: string } | un
 }
 
 const POSIX_CLASSES: Record<string, string> = {
-  alnum: '0-9A-Za-z', alpha: 'A-Za-z', ascii: '\\x00-\\x7F', blank: '\\t ', cntrl: '\\x00-\\x1F\\x7F',
-  digit: '0-9', graph: '!-~', lower: 'a-z', print: ' -~', punct: '!-\\/:-@\\[-`{-~', space: '\\t\\n\\v\\f\\r ',
-  upper: 'A-Z', word: '0-9A-Za-z_', xdigit: '0-9A-Fa-f',
+  alnum: '0-9A-Za-z',
+  alpha: 'A-Za-z',
+  ascii: '\\x00-\\x7F',
+  blank: '\\t ',
+  cntrl: '\\x00-\\x1F\\x7F',
+  digit: '0-9',
+  graph: '!-~',
+  lower: 'a-z',
+  print: ' -~',
+  punct: '!-\\/:-@\\[-`{-~',
+  space: '\\t\\n\\v\\f\\r ',
+  upper: 'A-Z',
+  word: '0-9A-Za-z_',
+  xdigit: '0-9A-Fa-f',
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -287,7 +329,10 @@ interface CrdVersion {
 function readCrds(dir: string, wanted: Set<string>): Map<string, CrdVersion> {
   const out = new Map<string, CrdVersion>();
   const groups = new Set([...wanted].map((k) => k.split('/')[0]));
-  for (const file of fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort()) {
+  for (const file of fs
+    .readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()) {
     const text = fs.readFileSync(path.join(dir, file), 'utf8');
     // Cheap pre-filter: parse only files that define a group we want.
     const group = /^\s+group:\s*["']?([^\s"']+)/m.exec(text)?.[1];

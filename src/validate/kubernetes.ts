@@ -383,16 +383,19 @@ const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 function nameProblem(name: string, rule: NameRule): string | undefined {
   switch (rule) {
     case 'label':
-      if (name.length > 63 || !DNS1123_LABEL.test(name)) return `${quote(name)} must be a lowercase RFC 1123 label: at most 63 characters, a-z, 0-9 and '-', starting and ending with a letter or digit`;
+      if (name.length > 63 || !DNS1123_LABEL.test(name))
+        return `${quote(name)} must be a lowercase RFC 1123 label: at most 63 characters, a-z, 0-9 and '-', starting and ending with a letter or digit`;
       return undefined;
     case 'dns1035':
-      if (name.length > 63 || !DNS1035_LABEL.test(name)) return `${quote(name)} must be an RFC 1035 label: at most 63 characters, a-z, 0-9 and '-', starting with a letter and ending with a letter or digit`;
+      if (name.length > 63 || !DNS1035_LABEL.test(name))
+        return `${quote(name)} must be an RFC 1035 label: at most 63 characters, a-z, 0-9 and '-', starting with a letter and ending with a letter or digit`;
       return undefined;
     case 'pathSegment':
       if (name === '.' || name === '..' || /[/%]/.test(name)) return `${quote(name)} may not be '.' or '..' or contain '/' or '%'`;
       return undefined;
     case 'subdomain':
-      if (name.length > 253 || !DNS1123_SUBDOMAIN.test(name)) return `${quote(name)} must be a lowercase RFC 1123 subdomain: at most 253 characters, a-z, 0-9, '-' and '.', each part starting and ending with a letter or digit`;
+      if (name.length > 253 || !DNS1123_SUBDOMAIN.test(name))
+        return `${quote(name)} must be a lowercase RFC 1123 subdomain: at most 253 characters, a-z, 0-9, '-' and '.', each part starting and ending with a letter or digit`;
       return undefined;
   }
 }
@@ -419,7 +422,8 @@ function checkMetadata(obj: JsonObject, gvk: string, entry: KindEntry, kind: str
     const problem = nameProblem(name, NAME_RULES[gvk] ?? 'subdomain');
     if (problem) problems.push({ path: 'metadata.name', message: problem });
     const max = NAME_MAX[gvk];
-    if (max !== undefined && name.length > max) problems.push({ path: 'metadata.name', message: `must be at most ${max} characters for a ${kind}, got ${name.length}` });
+    if (max !== undefined && name.length > max)
+      problems.push({ path: 'metadata.name', message: `must be at most ${max} characters for a ${kind}, got ${name.length}` });
   }
   const namespace = meta.namespace;
   if (namespace !== undefined && namespace !== null) {
@@ -433,7 +437,10 @@ function checkMetadata(obj: JsonObject, gvk: string, entry: KindEntry, kind: str
       const keyProblem = qualifiedNameProblem(key);
       if (keyProblem) problems.push({ path: join('metadata.labels', key), message: `invalid label ${keyProblem}` });
       if (typeof value === 'string' && (value.length > 63 || !LABEL_VALUE.test(value))) {
-        problems.push({ path: join('metadata.labels', key), message: `invalid label value ${quote(value)}: at most 63 characters of [A-Za-z0-9-_.], starting and ending with a letter or digit` });
+        problems.push({
+          path: join('metadata.labels', key),
+          message: `invalid label value ${quote(value)}: at most 63 characters of [A-Za-z0-9-_.], starting and ending with a letter or digit`,
+        });
       }
     }
   }
@@ -453,13 +460,19 @@ export function validateManifest(obj: unknown, bundle: KubernetesBundle = loadKu
   if (!isObject(obj)) return [{ path: '', message: `expected a Kubernetes object (a mapping), got ${describe(obj)}` }];
   const problems: SchemaProblem[] = [];
   const { apiVersion, kind } = obj;
-  if (typeof apiVersion !== 'string' || !apiVersion) problems.push({ path: 'apiVersion', message: apiVersion === undefined ? 'missing required field' : `expected a non-empty string, got ${describe(apiVersion)}` });
-  if (typeof kind !== 'string' || !kind) problems.push({ path: 'kind', message: kind === undefined ? 'missing required field' : `expected a non-empty string, got ${describe(kind)}` });
+  if (typeof apiVersion !== 'string' || !apiVersion)
+    problems.push({
+      path: 'apiVersion',
+      message: apiVersion === undefined ? 'missing required field' : `expected a non-empty string, got ${describe(apiVersion)}`,
+    });
+  if (typeof kind !== 'string' || !kind)
+    problems.push({ path: 'kind', message: kind === undefined ? 'missing required field' : `expected a non-empty string, got ${describe(kind)}` });
   if (problems.length) return problems;
   const versionKinds = bundle.kinds[apiVersion as string];
   const entry = versionKinds && hasOwn(versionKinds, kind as string) ? versionKinds[kind as string] : undefined;
   if (!entry) {
-    if (versionKinds) return [{ path: 'kind', message: `unknown kind ${quote(kind as string)} for apiVersion ${apiVersion} (known: ${Object.keys(versionKinds).join(', ')})` }];
+    if (versionKinds)
+      return [{ path: 'kind', message: `unknown kind ${quote(kind as string)} for apiVersion ${apiVersion} (known: ${Object.keys(versionKinds).join(', ')})` }];
     const elsewhere = Object.keys(bundle.kinds).filter((v) => hasOwn(bundle.kinds[v], kind as string));
     const hint = elsewhere.length ? ` (${kind} is known as ${elsewhere.join(', ')})` : '';
     return [{ path: 'apiVersion', message: `unknown apiVersion ${quote(apiVersion as string)}${hint}` }];

@@ -5,7 +5,8 @@ import { countErrors, environmentOf, type ValidationReport } from './run';
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export function summaryLine(report: ValidationReport): string {
-  const warnings = report.findings.filter((f) => f.severity === 'warning').length + report.unusedWaivers.filter((w) => !w.message.startsWith('no policy rule')).length;
+  const warnings =
+    report.findings.filter((f) => f.severity === 'warning').length + report.unusedWaivers.filter((w) => !w.message.startsWith('no policy rule')).length;
   return `validate: ${plural(report.environments.length, 'environment')}, ${plural(report.files, 'file')}: ${plural(countErrors(report), 'error')}, ${plural(warnings, 'warning')}, ${report.waived.length} waived (${report.milliseconds} ms)`;
 }
 
@@ -39,7 +40,13 @@ export function formatReport(report: ValidationReport): string {
 export function reportJson(report: ValidationReport): string {
   return JSON.stringify(
     {
-      summary: { environments: report.environments, files: report.files, errors: countErrors(report), waived: report.waived.length, milliseconds: report.milliseconds },
+      summary: {
+        environments: report.environments,
+        files: report.files,
+        errors: countErrors(report),
+        waived: report.waived.length,
+        milliseconds: report.milliseconds,
+      },
       findings: report.findings,
       waived: report.waived,
       unusedWaivers: report.unusedWaivers,

@@ -97,7 +97,7 @@ export function validateOutput(dir: string, platform?: Platform): ValidationRepo
     environments: output.environments.map((e) => e.name),
     files: output.environments.reduce((n, e) => n + e.files.length, 0),
     findings: sortFindings(kept),
-    waived: waived.sort((a, b) => sortFindings([a.finding, b.finding])[0] === a.finding ? -1 : 1),
+    waived: waived.sort((a, b) => (sortFindings([a.finding, b.finding])[0] === a.finding ? -1 : 1)),
     unusedWaivers,
     milliseconds: Math.round(performance.now() - started),
   };

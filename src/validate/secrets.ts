@@ -35,7 +35,12 @@ function structuredLiterals(value: unknown, path: string, out: { path: string; k
   if (!value || typeof value !== 'object') return;
   const obj = value as Record<string, unknown>;
   // Kubernetes env entries: { name: DB_PASSWORD, value: "..." }
-  if (typeof obj.name === 'string' && typeof obj.value === 'string' && SECRET_KEY.test(obj.name.replace(/([a-z])([A-Z])/g, '$1_$2')) && !PLACEHOLDER_OR_REF.test(obj.value))
+  if (
+    typeof obj.name === 'string' &&
+    typeof obj.value === 'string' &&
+    SECRET_KEY.test(obj.name.replace(/([a-z])([A-Z])/g, '$1_$2')) &&
+    !PLACEHOLDER_OR_REF.test(obj.value)
+  )
     out.push({ path: `${path}.value`, key: obj.name });
   for (const [key, v] of Object.entries(obj)) {
     const child = path ? `${path}.${key}` : key;
@@ -60,18 +65,36 @@ export function scanEnvironment(env: EnvironmentOutput, read: (file: string) => 
           const hits: { path: string; key: string }[] = [];
           structuredLiterals(body, '', hits);
           for (const hit of hits)
-            findings.push({ file: tf.file, resource: `${block === 'data' ? 'data.' : ''}${type}.${name}`, rule: 'secret-literal', severity: 'error', message: `${hit.path} holds a literal value; secrets come from Secrets Manager / Key Vault or an identity` });
+            findings.push({
+              file: tf.file,
+              resource: `${block === 'data' ? 'data.' : ''}${type}.${name}`,
+              rule: 'secret-literal',
+              severity: 'error',
+              message: `${hit.path} holds a literal value; secrets come from Secrets Manager / Key Vault or an identity`,
+            });
         }
       }
     }
   }
   for (const m of env.manifests) {
     if (m.obj.kind === 'Secret' && (Object.keys(m.obj.data ?? {}).length > 0 || Object.keys(m.obj.stringData ?? {}).length > 0))
-      findings.push({ file: m.file, resource: describeObject(m.obj), rule: 'secret-inline-k8s-secret', severity: 'error', message: 'a Secret with inline data; deliver it with an ExternalSecret instead' });
+      findings.push({
+        file: m.file,
+        resource: describeObject(m.obj),
+        rule: 'secret-inline-k8s-secret',
+        severity: 'error',
+        message: 'a Secret with inline data; deliver it with an ExternalSecret instead',
+      });
     const hits: { path: string; key: string }[] = [];
     structuredLiterals(m.obj.kind === 'Secret' ? { ...m.obj, data: undefined, stringData: undefined } : m.obj, '', hits);
     for (const hit of hits)
-      findings.push({ file: m.file, resource: describeObject(m.obj), rule: 'secret-literal', severity: 'error', message: `${hit.path} holds a literal value for ${hit.key}` });
+      findings.push({
+        file: m.file,
+        resource: describeObject(m.obj),
+        rule: 'secret-literal',
+        severity: 'error',
+        message: `${hit.path} holds a literal value for ${hit.key}`,
+      });
   }
   return findings;
 }

@@ -148,7 +148,11 @@ const BUILTIN: ProviderSchemaDocument = {
 
 interface ProviderEntry {
   readonly source: string;
-  readonly schema: { readonly provider?: Schema; readonly resource_schemas?: Readonly<Record<string, Schema>>; readonly data_source_schemas?: Readonly<Record<string, Schema>> };
+  readonly schema: {
+    readonly provider?: Schema;
+    readonly resource_schemas?: Readonly<Record<string, Schema>>;
+    readonly data_source_schemas?: Readonly<Record<string, Schema>>;
+  };
   readonly partial: boolean;
   readonly version?: string;
 }
@@ -459,7 +463,8 @@ class Checker {
             continue;
           }
           for (const k of Object.keys(spec)) {
-            if (!['for_each', 'iterator', 'labels', 'content', '//'].includes(k)) this.report(join(np, k), 'unknown dynamic block argument (for_each, iterator, labels, content)');
+            if (!['for_each', 'iterator', 'labels', 'content', '//'].includes(k))
+              this.report(join(np, k), 'unknown dynamic block argument (for_each, iterator, labels, content)');
           }
           if (spec.for_each === undefined) this.report(join(np, 'for_each'), 'required in a dynamic block');
           if (spec.content === undefined) this.report(join(np, 'content'), 'required in a dynamic block');
@@ -486,7 +491,8 @@ class Checker {
         if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) this.report(key, `expected a list of resource addresses, got ${describe(v)}`);
         return;
       case 'provider':
-        if (typeof v !== 'string' || !/^[a-zA-Z][\w-]*(\.[a-zA-Z][\w-]*)?$/.test(v)) this.report(key, `expected "<provider>" or "<provider>.<alias>", got ${describe(v)}`);
+        if (typeof v !== 'string' || !/^[a-zA-Z][\w-]*(\.[a-zA-Z][\w-]*)?$/.test(v))
+          this.report(key, `expected "<provider>" or "<provider>.<alias>", got ${describe(v)}`);
         return;
       case 'lifecycle':
         for (const lc of asList(v)) this.lifecycle(lc, block, isData);
@@ -539,7 +545,8 @@ class Checker {
           asList(x).forEach((c, i) => {
             const cp = Array.isArray(x) ? index(p, i) : p;
             if (!isObject(c)) return this.report(cp, `expected a condition block (object), got ${describe(c)}`);
-            for (const ck of Object.keys(c)) if (ck !== 'condition' && ck !== 'error_message' && ck !== '//') this.report(join(cp, ck), 'unknown argument (condition, error_message)');
+            for (const ck of Object.keys(c))
+              if (ck !== 'condition' && ck !== 'error_message' && ck !== '//') this.report(join(cp, ck), 'unknown argument (condition, error_message)');
             for (const ck of ['condition', 'error_message']) if (c[ck] === undefined) this.report(join(cp, ck), 'required attribute missing');
           });
           break;
@@ -551,7 +558,22 @@ class Checker {
 // ---------------------------------------------------------------------------------------------
 // Document checks
 
-const TOP_LEVEL = new Set(['//', 'terraform', 'provider', 'resource', 'data', 'output', 'variable', 'locals', 'module', 'moved', 'import', 'removed', 'check', 'ephemeral']);
+const TOP_LEVEL = new Set([
+  '//',
+  'terraform',
+  'provider',
+  'resource',
+  'data',
+  'output',
+  'variable',
+  'locals',
+  'module',
+  'moved',
+  'import',
+  'removed',
+  'check',
+  'ephemeral',
+]);
 
 /** `{type: {name: body}}`, possibly split into an array of such objects; bodies may be arrays. */
 function* labelled(section: unknown): Generator<[string, string, unknown]> {
@@ -704,7 +726,8 @@ function checkTerraformBlock(doc: Record<string, Json>, usedLocals: ReadonlySet<
   const backends: string[] = [];
   for (const part of asList(tf.backend)) if (isObject(part)) backends.push(...Object.keys(part).filter((k) => k !== '//'));
   const cloud = tf.cloud !== undefined;
-  if (backends.length === 0 && !cloud) push('tf-remote-backend', 'no backend configured (state would be local); configure a remote backend such as s3 or azurerm');
+  if (backends.length === 0 && !cloud)
+    push('tf-remote-backend', 'no backend configured (state would be local); configure a remote backend such as s3 or azurerm');
   else if (backends.length > 1) push('tf-remote-backend', `more than one backend: ${backends.join(', ')}`);
   if (backends.includes('local')) push('tf-remote-backend', 'backend "local" keeps state on one machine; configure a remote backend such as s3 or azurerm');
 }
@@ -775,15 +798,14 @@ export function validateTerraformDocument(json: unknown, file: string, bundles: 
     return [{ file, resource: 'terraform', rule: 'tf-schema', severity: 'error', message: `expected a JSON object, got ${describe(json)}` }];
   }
   for (const key of Object.keys(json)) {
-    if (!TOP_LEVEL.has(key)) out.push({ resource: key, rule: 'tf-schema', severity: 'error', message: `unknown top-level block "${key}"${suggestion(key, TOP_LEVEL)}` });
+    if (!TOP_LEVEL.has(key))
+      out.push({ resource: key, rule: 'tf-schema', severity: 'error', message: `unknown top-level block "${key}"${suggestion(key, TOP_LEVEL)}` });
   }
   const usedLocals = checkSchemas(json, indexSchemas(bundles), options, out);
   checkTerraformBlock(json, usedLocals, out);
   checkAbsolutePaths(json, out);
   const allowances = options.allowances ?? TERRAFORM_VERSION_GAP_ALLOWANCES;
-  return sortFindings(
-    out.filter((f) => !allowed(f, allowances)).map(({ resource, rule, severity, message }) => ({ file, resource, rule, severity, message })),
-  );
+  return sortFindings(out.filter((f) => !allowed(f, allowances)).map(({ resource, rule, severity, message }) => ({ file, resource, rule, severity, message })));
 }
 
 /** Validates every cdk.tf.json under `dir` against the committed bundles. */
@@ -793,7 +815,13 @@ export function validateTerraformDir(dir: string, options: ValidateOptions = {})
   const findings: Finding[] = [];
   if (bundles.length < BUNDLED_PROVIDERS.length) {
     const missing = BUNDLED_PROVIDERS.filter((p) => !fs.existsSync(path.join(BUNDLE_DIR, p.bundleFile))).map((p) => p.bundleFile);
-    findings.push({ file: '.', resource: 'terraform', rule: 'tf-schema', severity: 'error', message: `schema bundle(s) missing: ${missing.join(', ')}; run npm run schemas` });
+    findings.push({
+      file: '.',
+      resource: 'terraform',
+      rule: 'tf-schema',
+      severity: 'error',
+      message: `schema bundle(s) missing: ${missing.join(', ')}; run npm run schemas`,
+    });
   }
   for (const file of findTerraformFiles(dir)) {
     let json: unknown;

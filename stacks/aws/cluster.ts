@@ -180,7 +180,9 @@ function addon(
 ): EksAddon {
   const version = stack.ctx.env.cluster.addons[name];
   if (!version) {
-    throw new Error(`${stack.ctx.env.name}: no pinned version for EKS add-on ${name} (Kubernetes ${stack.ctx.env.cluster.kubernetesVersion}); set cluster.addons.${name}`);
+    throw new Error(
+      `${stack.ctx.env.name}: no pinned version for EKS add-on ${name} (Kubernetes ${stack.ctx.env.cluster.kubernetesVersion}); set cluster.addons.${name}`,
+    );
   }
   return new EksAddon(stack, `addon_${snake(name)}`, {
     clusterName: cluster.name,

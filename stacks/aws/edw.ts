@@ -104,7 +104,10 @@ export function buildEdw(stack: PlatformStack): AwsEdw {
     queueUrl: deadLetterQueue.url,
     redriveAllowPolicy: JSON.stringify({ redrivePermission: 'byQueue', sourceQueueArns: [queue.arn] }),
   });
-  for (const [id, q] of [['queue_policy', queue], ['dead_letter_queue_policy', deadLetterQueue]] as const) {
+  for (const [id, q] of [
+    ['queue_policy', queue],
+    ['dead_letter_queue_policy', deadLetterQueue],
+  ] as const) {
     new SqsQueuePolicy(stack, id, { queueUrl: q.url, policy: policyDocument([denyInsecureTransport(q.arn)]) });
   }
 

@@ -96,15 +96,15 @@ export function arns(ctx: EnvironmentContext) {
 
 /** Key policy: IAM in this account governs use of the key (the AWS default), plus any service grants. */
 export function kmsKeyPolicy(accountRoot: string, extra: readonly PolicyStatement[] = []): string {
-  return policyDocument([
-    { Sid: 'EnableIamPolicies', Effect: 'Allow', Principal: { AWS: accountRoot }, Action: 'kms:*', Resource: '*' },
-    ...extra,
-  ]);
+  return policyDocument([{ Sid: 'EnableIamPolicies', Effect: 'Allow', Principal: { AWS: accountRoot }, Action: 'kms:*', Resource: '*' }, ...extra]);
 }
 
 /** Terraform logical id fragment: lowercase snake_case of a model name. */
 export function snake(value: string): string {
-  return value.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+  return value
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
 }
 
 /** Logical id fragment of an AWS managed policy name: `AmazonEKS_CNI_Policy` -> `amazon_eks_cni_policy`. */

@@ -54,7 +54,9 @@ export function buildKeda(stack: PlatformStack, cluster: AwsCluster): AwsKeda | 
   // The pattern below must cover every scaler role the model derives, or scaling fails at run time.
   const scalerRoleName = ctx.names.edw?.aws?.scalerRoleName;
   if (scalerRoleName && !scalerRoleName.startsWith(kedaScalerRolePrefix(ctx))) {
-    throw new Error(`${ctx.env.name}: scaler role ${scalerRoleName} does not start with ${kedaScalerRolePrefix(ctx)}, so the KEDA operator could not assume it`);
+    throw new Error(
+      `${ctx.env.name}: scaler role ${scalerRoleName} does not start with ${kedaScalerRolePrefix(ctx)}, so the KEDA operator could not assume it`,
+    );
   }
 
   const operatorRole = new IamRole(stack, 'keda_operator_role', {

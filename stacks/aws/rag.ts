@@ -85,17 +85,15 @@ export function buildRag(stack: PlatformStack): AwsRag {
 
   const documentsBucket = hardenedBucket(stack, 'documents', names.documentsBucket, key, [
     // One rule per prefix: a lifecycle filter takes one prefix. Embeddings stay in STANDARD (read by indexing).
-    ...[raw, processed].map(
-      (p): S3BucketLifecycleConfigurationRule => ({
-        id: `tier-${p}`,
-        status: 'Enabled',
-        filter: [{ prefix: `${p}/` }],
-        transition: [
-          { days: DOCUMENTS_LIFECYCLE.standardIaAfter, storageClass: 'STANDARD_IA' },
-          { days: DOCUMENTS_LIFECYCLE.glacierIrAfter, storageClass: 'GLACIER_IR' },
-        ],
-      }),
-    ),
+    ...[raw, processed].map((p): S3BucketLifecycleConfigurationRule => ({
+      id: `tier-${p}`,
+      status: 'Enabled',
+      filter: [{ prefix: `${p}/` }],
+      transition: [
+        { days: DOCUMENTS_LIFECYCLE.standardIaAfter, storageClass: 'STANDARD_IA' },
+        { days: DOCUMENTS_LIFECYCLE.glacierIrAfter, storageClass: 'GLACIER_IR' },
+      ],
+    })),
     allObjectsRule(DOCUMENTS_LIFECYCLE.noncurrentExpireAfter),
   ]);
   const milvusBucket = hardenedBucket(stack, 'milvus', names.milvusBucket, key, [allObjectsRule(MILVUS_LIFECYCLE.noncurrentExpireAfter)]);

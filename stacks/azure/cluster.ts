@@ -20,7 +20,6 @@ export interface ClusterLayer {
 export const SYSTEM_POOL_NAME = 'system';
 export const SYSTEM_POOL_ROTATION_NAME = 'systemtmp';
 
-
 /** Weekly windows so automatic patch and node-image upgrades never start in business hours. */
 const UPGRADE_WINDOW = { frequency: 'Weekly', interval: 1, dayOfWeek: 'Sunday', startTime: '02:00', utcOffset: '+00:00', duration: 4 };
 const NODE_OS_WINDOW = { ...UPGRADE_WINDOW, dayOfWeek: 'Saturday' };

@@ -121,8 +121,15 @@ export function buildAzureLakehouseStack(app: App, ctx: EnvironmentContext): Pla
   }
 
   // The client id only Entra ID assigns, read by synth from `terraform output -json` (src/outputs/<env>/lakehouse.json).
-  new TerraformOutput(stack, LAKEHOUSE_OUTPUTS.sparkClientId, { value: spark.clientId, description: 'Client ID of the lakehouse Spark identity (workload identity annotation, ABFS OAuth).' });
-  new TerraformOutput(stack, 'storage_account_name', { value: storageAccount.name, description: 'ADLS Gen2 account of the lakehouse (a filesystem per layer).' });
-  if (purview) new TerraformOutput(stack, 'purview_catalog_endpoint', { value: purview.catalogEndpoint, description: 'Catalog endpoint of the Purview account.' });
+  new TerraformOutput(stack, LAKEHOUSE_OUTPUTS.sparkClientId, {
+    value: spark.clientId,
+    description: 'Client ID of the lakehouse Spark identity (workload identity annotation, ABFS OAuth).',
+  });
+  new TerraformOutput(stack, 'storage_account_name', {
+    value: storageAccount.name,
+    description: 'ADLS Gen2 account of the lakehouse (a filesystem per layer).',
+  });
+  if (purview)
+    new TerraformOutput(stack, 'purview_catalog_endpoint', { value: purview.catalogEndpoint, description: 'Catalog endpoint of the Purview account.' });
   return stack;
 }

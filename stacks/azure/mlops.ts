@@ -238,8 +238,20 @@ export function buildAzureMlopsStack(app: App, ctx: EnvironmentContext): Platfor
 
   // ---- Pod identities, each trusting exactly one service account of this cluster.
   const identitySpecs: IdentitySpec[] = [
-    { key: 'mlflow', name: ml.mlflowIdentityName, serviceAccount: mlops.mlflowServiceAccount, output: MLOPS_OUTPUTS.mlflowClientId, description: 'MLflow tracking server' },
-    { key: 'training', name: ml.trainingIdentityName, serviceAccount: mlops.trainingServiceAccount, output: MLOPS_OUTPUTS.trainingClientId, description: 'training jobs' },
+    {
+      key: 'mlflow',
+      name: ml.mlflowIdentityName,
+      serviceAccount: mlops.mlflowServiceAccount,
+      output: MLOPS_OUTPUTS.mlflowClientId,
+      description: 'MLflow tracking server',
+    },
+    {
+      key: 'training',
+      name: ml.trainingIdentityName,
+      serviceAccount: mlops.trainingServiceAccount,
+      output: MLOPS_OUTPUTS.trainingClientId,
+      description: 'training jobs',
+    },
     ...settings.models.map((m) => ({
       key: `serve_${m.name.replace(/-/g, '_')}`,
       name: ml.servingIdentityName(m.name),

@@ -97,13 +97,16 @@ export function addPrivateDnsZones(stack: PlatformStack, network: NetworkLayer):
  */
 export function sharedPrivateDnsZoneId(stack: PlatformStack, key: PrivateDnsZoneKey): string {
   if (!privateDnsZoneKeys(stack.ctx.env).includes(key)) {
-    throw new Error(`stack ${stack.stackName}: environment ${stack.ctx.env.name} has no shared private DNS zone ${PRIVATE_DNS_ZONES[key]} (see stacks/azure/private-dns.ts)`);
+    throw new Error(
+      `stack ${stack.stackName}: environment ${stack.ctx.env.name} has no shared private DNS zone ${PRIVATE_DNS_ZONES[key]} (see stacks/azure/private-dns.ts)`,
+    );
   }
   return platformResourceIds(stack).privateDnsZoneId(PRIVATE_DNS_ZONES[key]);
 }
 
 /** Id of the environment's PostgreSQL Flexible Server zone (platform stack), for `private_dns_zone_id`. */
 export function postgresPrivateDnsZoneId(stack: PlatformStack): string {
-  if (!needsDatabaseSubnet(stack)) throw new Error(`stack ${stack.stackName}: environment ${stack.ctx.env.name} has no PostgreSQL private DNS zone (see stacks/azure/private-dns.ts)`);
+  if (!needsDatabaseSubnet(stack))
+    throw new Error(`stack ${stack.stackName}: environment ${stack.ctx.env.name} has no PostgreSQL private DNS zone (see stacks/azure/private-dns.ts)`);
   return platformResourceIds(stack).privateDnsZoneId(postgresPrivateDnsZoneName(stack.ctx.names.prefix));
 }

@@ -241,7 +241,10 @@ export function buildAzureRagStack(app: App, ctx: EnvironmentContext): PlatformS
       description: `Client ID of the RAG ${identity} identity (workload identity annotation).`,
     });
   }
-  new TerraformOutput(stack, 'openai_endpoint', { value: openaiAccount.endpoint, description: 'Azure OpenAI endpoint (custom subdomain; private DNS in the VNet).' });
+  new TerraformOutput(stack, 'openai_endpoint', {
+    value: openaiAccount.endpoint,
+    description: 'Azure OpenAI endpoint (custom subdomain; private DNS in the VNet).',
+  });
   new TerraformOutput(stack, 'storage_account_name', { value: storageAccount.name, description: 'ADLS Gen2 account of the RAG documents and Milvus storage.' });
 
   return stack;

@@ -27,7 +27,11 @@ export class PlatformStack extends TerraformStack {
   readonly ctx: StackContext;
 
   /** `stackName` is the directory under dist/<env>/terraform and the state key; keep it stable. */
-  constructor(app: App, readonly stackName: string, ctx: StackContext) {
+  constructor(
+    app: App,
+    readonly stackName: string,
+    ctx: StackContext,
+  ) {
     super(app, stackName);
     this.ctx = ctx;
     const { env } = ctx;

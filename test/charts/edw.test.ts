@@ -15,7 +15,20 @@ import { DEFAULT_OUTPUTS_DIR, MissingOutputsError, type OutputsFile } from '../.
 import { synthesizeEnvironment } from '../../src/synth/synthesize';
 import { validateManifest } from '../../src/validate/kubernetes';
 import { testContext } from '../context';
-import { chartKit, emittedObjects, emptyOutputsDir, testEachValid, newApp, policyFindings, publicHttps, RESTRICTED_CONTAINER, RESTRICTED_POD, specWith, TMP_MOUNTS, TMP_VOLUMES } from './helpers';
+import {
+  chartKit,
+  emittedObjects,
+  emptyOutputsDir,
+  testEachValid,
+  newApp,
+  policyFindings,
+  publicHttps,
+  RESTRICTED_CONTAINER,
+  RESTRICTED_POD,
+  specWith,
+  TMP_MOUNTS,
+  TMP_VOLUMES,
+} from './helpers';
 
 const { ctxOf, render, objects, one, all, aws, azure } = chartKit(EdwChart, (e) => e.edw);
 function podSpecs(ctx: EnvironmentContext): [string, any][] {
@@ -29,7 +42,6 @@ function outputValue(envName: string, name: string): string {
   const file = JSON.parse(fs.readFileSync(path.join(DEFAULT_OUTPUTS_DIR, envName, `${EDW_STACK}.json`), 'utf8'));
   return file[name].value;
 }
-
 
 describe('EdwChart', () => {
   test('the default model enables edw in all four environments', () => {
@@ -55,7 +67,12 @@ describe('EdwChart', () => {
         .sort(),
     );
     const kustomization = parse(files.get('edw/kustomization.yaml')!);
-    expect(kustomization.resources).toEqual([...files.keys()].filter((f) => !f.endsWith('kustomization.yaml')).map((f) => f.slice(4)).sort());
+    expect(kustomization.resources).toEqual(
+      [...files.keys()]
+        .filter((f) => !f.endsWith('kustomization.yaml'))
+        .map((f) => f.slice(4))
+        .sort(),
+    );
     for (const obj of objects(ctx)) expect(obj.metadata.namespace).toBe(ctx.names.edw!.namespace);
     // The namespace and its guard rails belong to the platform chart.
     expect(objects(ctx).filter((o) => o.kind === 'Namespace')).toEqual([]);
@@ -129,11 +146,19 @@ describe('EdwChart', () => {
       const so = one(ctx, 'ScaledObject');
       const scaling = ctx.env.edw!.scaling;
       expect(scaling.scaleToZero).toBe(true);
-      expect(so.spec).toMatchObject({ minReplicaCount: 0, maxReplicaCount: scaling.maxReplicas, pollingInterval: scaling.pollingIntervalSeconds, cooldownPeriod: scaling.cooldownSeconds });
+      expect(so.spec).toMatchObject({
+        minReplicaCount: 0,
+        maxReplicaCount: scaling.maxReplicas,
+        pollingInterval: scaling.pollingIntervalSeconds,
+        cooldownPeriod: scaling.cooldownSeconds,
+      });
     });
 
     test('without scale to zero minReplicaCount is the model minimum; activation follows activationMessages', () => {
-      const ctx = ctxOf('azure-dev', specWith('azure-dev', (e) => (e.workloads!.edw!.scaling = { scaleToZero: false, minReplicas: 2, maxReplicas: 7, activationMessages: 5 })));
+      const ctx = ctxOf(
+        'azure-dev',
+        specWith('azure-dev', (e) => (e.workloads!.edw!.scaling = { scaleToZero: false, minReplicas: 2, maxReplicas: 7, activationMessages: 5 })),
+      );
       const so = one(ctx, 'ScaledObject');
       expect(so.spec.minReplicaCount).toBe(2);
       expect(so.spec.maxReplicaCount).toBe(7);
@@ -191,7 +216,11 @@ describe('EdwChart', () => {
 
     test.each(all)('%s: PDB maxUnavailable 1 on the consumer pods', (_n, ctx) => {
       const pdb = one(ctx, 'PodDisruptionBudget', 'edw-consumer');
-      expect(pdb.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': 'edw-consumer' } }, unhealthyPodEvictionPolicy: 'AlwaysAllow' });
+      expect(pdb.spec).toEqual({
+        maxUnavailable: 1,
+        selector: { matchLabels: { 'app.kubernetes.io/name': 'edw-consumer' } },
+        unhealthyPodEvictionPolicy: 'AlwaysAllow',
+      });
       expect(pdb.spec.minAvailable).toBeUndefined();
     });
 
@@ -217,7 +246,13 @@ describe('EdwChart', () => {
     });
 
     test.each(['aws-dev', 'azure-dev'])('%s: without spot pools the consumer schedules normally', (name) => {
-      const pod = one(ctxOf(name, specWith(name, (e) => (e.cluster.spotPools = []))), 'Deployment').spec.template.spec;
+      const pod = one(
+        ctxOf(
+          name,
+          specWith(name, (e) => (e.cluster.spotPools = [])),
+        ),
+        'Deployment',
+      ).spec.template.spec;
       expect(pod.affinity).toBeUndefined();
       expect(pod.tolerations).toBeUndefined();
     });
@@ -225,13 +260,24 @@ describe('EdwChart', () => {
     test.each(all)('%s: spread across zones without blocking scheduling', (_n, ctx) => {
       const pod = one(ctx, 'Deployment').spec.template.spec;
       expect(pod.topologySpreadConstraints).toEqual([
-        { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'edw-consumer' } } },
+        {
+          maxSkew: 1,
+          topologyKey: 'topology.kubernetes.io/zone',
+          whenUnsatisfiable: 'ScheduleAnyway',
+          labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'edw-consumer' } },
+        },
       ]);
     });
 
     test('resources from the model: limits CPU twice the request, memory equal', () => {
-      const ctx = ctxOf('aws-dev', specWith('aws-dev', (e) => (e.workloads!.edw!.consumer = { cpu: '1', memory: '1Gi' })));
-      expect(one(ctx, 'Deployment').spec.template.spec.containers[0].resources).toEqual({ requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '2', memory: '1Gi' } });
+      const ctx = ctxOf(
+        'aws-dev',
+        specWith('aws-dev', (e) => (e.workloads!.edw!.consumer = { cpu: '1', memory: '1Gi' })),
+      );
+      expect(one(ctx, 'Deployment').spec.template.spec.containers[0].resources).toEqual({
+        requests: { cpu: '1', memory: '1Gi' },
+        limits: { cpu: '2', memory: '1Gi' },
+      });
       const defaults = one(ctxOf('aws-dev'), 'Deployment').spec.template.spec.containers[0].resources;
       expect(defaults).toEqual({ requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '500m', memory: '256Mi' } });
       expect(scaleQuantity('0.25', 2)).toBe('500m');
@@ -244,7 +290,13 @@ describe('EdwChart', () => {
       const vars = Object.fromEntries(env.map((v) => [v.name, v.value]));
       const edw = ctx.names.edw!;
       if (ctx.env.cloud === 'aws') {
-        expect(vars).toEqual({ AWS_REGION: ctx.env.region, QUEUE_URL: edw.aws!.queueUrl, QUEUE_FIFO: String(ctx.env.edw!.queue.fifo), TABLE_NAME: edw.aws!.tableName, PORT: '8080' });
+        expect(vars).toEqual({
+          AWS_REGION: ctx.env.region,
+          QUEUE_URL: edw.aws!.queueUrl,
+          QUEUE_FIFO: String(ctx.env.edw!.queue.fifo),
+          TABLE_NAME: edw.aws!.tableName,
+          PORT: '8080',
+        });
       } else {
         expect(vars).toEqual({
           AZURE_STORAGE_ACCOUNT: edw.azure!.storageAccountName,
@@ -264,7 +316,9 @@ describe('EdwChart', () => {
     test.each(all)('%s: CronJob when the model has a schedule, else a Job', (_n, ctx) => {
       const schedule = ctx.env.edw!.producer.schedule;
       expect(schedule !== undefined).toBe(ctx.env.stage === 'prod');
-      const kinds = objects(ctx).filter((o) => o.metadata.name === 'edw-producer' && o.kind !== 'ServiceAccount').map((o) => o.kind);
+      const kinds = objects(ctx)
+        .filter((o) => o.metadata.name === 'edw-producer' && o.kind !== 'ServiceAccount')
+        .map((o) => o.kind);
       expect(kinds).toEqual([schedule ? 'CronJob' : 'Job']);
       const job = schedule ? one(ctx, 'CronJob').spec.jobTemplate.spec : one(ctx, 'Job').spec;
       expect(job).toMatchObject({ backoffLimit: 3, activeDeadlineSeconds: 600, ttlSecondsAfterFinished: 3600 });

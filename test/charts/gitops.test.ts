@@ -66,7 +66,11 @@ function synth(spec: PlatformSpec, envName: string, outputsDir: string = DEFAULT
 const DEFAULT: Record<string, Synth> = Object.fromEntries(ENVS.map((name) => [name, synth(defaultPlatform, name)]));
 
 /** The default model with the `gitops` of one environment changed. */
-const withGitops = (envName: string, patch: Partial<GitopsSpec>) => synth(specWith(envName, (e) => Object.assign(e.gitops!, patch)), envName);
+const withGitops = (envName: string, patch: Partial<GitopsSpec>) =>
+  synth(
+    specWith(envName, (e) => Object.assign(e.gitops!, patch)),
+    envName,
+  );
 const edited = (envName: string, edit: (e: EnvironmentSpec) => void) => synth(specWith(envName, edit), envName);
 
 const docsUnder = (s: Synth, dir: string): Doc[] => s.docs.filter((d) => d.file.startsWith(`${s.env.name}/${dir}/`));
@@ -111,11 +115,16 @@ const isGitApplication = (s: Synth) => (a: any) => a.spec.project === s.env.name
 
 /** Where Argo CD reads a pinned chart: a Helm repository's chart by name, or an OCI chart artifact as such (`path: .`). */
 const argoChartSource = (r: (typeof OPERATORS)[OperatorName]) =>
-  r.oci ? { repoURL: `oci://${r.repository}/${r.chart}`, path: '.', targetRevision: r.version } : { repoURL: r.repository, chart: r.chart, targetRevision: r.version };
+  r.oci
+    ? { repoURL: `oci://${r.repository}/${r.chart}`, path: '.', targetRevision: r.version }
+    : { repoURL: r.repository, chart: r.chart, targetRevision: r.version };
 
 /** [object name, path] of every Application / Kustomization that applies a directory of the repository. */
 function deliveries(s: Synth): [string, string][] {
-  if (s.env.gitops!.tool === 'argocd') return applications(s).filter(isGitApplication(s)).map((a) => [a.metadata.name, a.spec.source.path]);
+  if (s.env.gitops!.tool === 'argocd')
+    return applications(s)
+      .filter(isGitApplication(s))
+      .map((a) => [a.metadata.name, a.spec.source.path]);
   return fluxKustomizations(s).map((k) => [k.metadata.name, k.spec.path]);
 }
 
@@ -131,7 +140,9 @@ function releasedOperators(s: Synth): string[] {
       })
       .sort();
   }
-  return ofKind(s, 'HelmRelease').map((r) => r.metadata.name).sort();
+  return ofKind(s, 'HelmRelease')
+    .map((r) => r.metadata.name)
+    .sort();
 }
 
 /** The Helm values an operator is installed with. */
@@ -257,7 +268,11 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
       }
       for (const operator of releasedOperators(s) as OperatorName[]) {
         for (const dep of OPERATORS[operator].dependsOn) {
-          expect({ operator, dep, depFirst: wave(`${name}-operator-${dep}`) < wave(`${name}-operator-${operator}`) }).toEqual({ operator, dep, depFirst: true });
+          expect({ operator, dep, depFirst: wave(`${name}-operator-${dep}`) < wave(`${name}-operator-${operator}`) }).toEqual({
+            operator,
+            dep,
+            depFirst: true,
+          });
         }
       }
       expect(wave(`${name}-operator-kserve-crd`)).toBeLessThan(wave(`${name}-operator-kserve`));
@@ -267,7 +282,8 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
         .map((d) => d.obj)
         .filter((o) => o.kind === 'Application' && o.metadata.name !== `${name}-platform`);
       expect(others.length).toBeGreaterThan(10);
-      for (const o of others) expect({ app: o.metadata.name, afterPlatform: wave(o.metadata.name) > platform }).toEqual({ app: o.metadata.name, afterPlatform: true });
+      for (const o of others)
+        expect({ app: o.metadata.name, afterPlatform: wave(o.metadata.name) > platform }).toEqual({ app: o.metadata.name, afterPlatform: true });
     });
 
     test.each(FLUX_ENVS)('%s: apps dependsOn the operators Kustomization, which waits for the HelmReleases it holds', (name) => {
@@ -279,7 +295,9 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
       expect(operators.spec.wait).toBe(true);
       const operatorsDir = outputDirOf(s, operators.spec.path);
       const listed: string[] = kustomizationOf(s, operatorsDir).resources;
-      const releasesThere = new Map(s.docs.filter((d) => path.posix.dirname(d.file) === operatorsDir && d.obj.kind === 'HelmRelease').map((d) => [d.obj.metadata.name, d]));
+      const releasesThere = new Map(
+        s.docs.filter((d) => path.posix.dirname(d.file) === operatorsDir && d.obj.kind === 'HelmRelease').map((d) => [d.obj.metadata.name, d]),
+      );
 
       const served = servedResources(s);
       expect(served.length).toBeGreaterThan(0);
@@ -287,7 +305,13 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
         const k = kustomizations.get(`${name}-${app}`);
         expect(k).toBeDefined();
         const release = releasesThere.get(operator);
-        expect({ app, resource, operator, dependsOnOperators: dependsOn(k).includes(`${name}-operators`), releaseInOperatorsDir: release !== undefined }).toEqual({
+        expect({
+          app,
+          resource,
+          operator,
+          dependsOnOperators: dependsOn(k).includes(`${name}-operators`),
+          releaseInOperatorsDir: release !== undefined,
+        }).toEqual({
           app,
           resource,
           operator,
@@ -300,18 +324,26 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
       // Releases that need another one wait for exactly those (Flux: same namespace, by name).
       for (const release of ofKind(s, 'HelmRelease')) {
         const names = (release.spec.dependsOn ?? []).map((d: any) => d.name).sort();
-        expect({ release: release.metadata.name, dependsOn: names }).toEqual({ release: release.metadata.name, dependsOn: sorted(OPERATORS[release.metadata.name as OperatorName].dependsOn) });
+        expect({ release: release.metadata.name, dependsOn: names }).toEqual({
+          release: release.metadata.name,
+          dependsOn: sorted(OPERATORS[release.metadata.name as OperatorName].dependsOn),
+        });
         for (const dep of names) expect(releasesThere.has(dep)).toBe(true);
         for (const d of release.spec.dependsOn ?? []) expect(d.namespace === undefined || d.namespace === release.metadata.namespace).toBe(true);
       }
-      expect(named(s, 'HelmRelease', 'kserve').spec.dependsOn.map((d: any) => d.name).sort()).toEqual(['cert-manager', 'kserve-crd']);
+      expect(
+        named(s, 'HelmRelease', 'kserve')
+          .spec.dependsOn.map((d: any) => d.name)
+          .sort(),
+      ).toEqual(['cert-manager', 'kserve-crd']);
 
       // The platform app first (and ready before anything depends on it), then operators, then the rest.
       const platform = kustomizations.get(`${name}-platform`);
       expect(platform.spec.wait).toBe(true);
       expect(platform.spec.dependsOn).toBeUndefined();
       expect(dependsOn(operators)).toEqual([`${name}-platform`]);
-      for (const app of appDirs(s).filter((a) => a !== 'platform')) expect(dependsOn(kustomizations.get(`${name}-${app}`))).toEqual(expect.arrayContaining([`${name}-platform`, `${name}-operators`]));
+      for (const app of appDirs(s).filter((a) => a !== 'platform'))
+        expect(dependsOn(kustomizations.get(`${name}-${app}`))).toEqual(expect.arrayContaining([`${name}-platform`, `${name}-operators`]));
       // No dangling dependsOn.
       for (const k of kustomizations.values()) for (const dep of dependsOn(k)) expect(kustomizations.has(dep)).toBe(true);
     });
@@ -351,7 +383,11 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
       // The root applies gitops/apps, which includes ../bootstrap: the bootstrap objects are kept in sync too.
       const root = named(s, flux ? 'Kustomization' : 'Application', `${name}-root`);
       expect(flux ? root.spec.path : root.spec.source.path).toBe(`${flux ? './' : ''}dist/${name}/gitops/apps`);
-      expect(gitopsDocs(s).find((d) => d.obj === root)!.file.startsWith(`${name}/gitops/bootstrap/`)).toBe(true);
+      expect(
+        gitopsDocs(s)
+          .find((d) => d.obj === root)!
+          .file.startsWith(`${name}/gitops/bootstrap/`),
+      ).toBe(true);
       const appsDir = `${name}/gitops/apps`;
       const appsResources: string[] = kustomizationOf(s, appsDir).resources;
       expect(appsResources).toContain('../bootstrap');
@@ -389,7 +425,9 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
           expect(names).not.toContain(`${name}-${app}`);
         }
         const appsDir = `${name}/gitops/apps`;
-        expect(sorted(kustomizationOf(s, appsDir).resources)).toEqual(sorted(['../bootstrap', ...filesIn(s, appsDir).filter((f) => f !== 'kustomization.yaml')]));
+        expect(sorted(kustomizationOf(s, appsDir).resources)).toEqual(
+          sorted(['../bootstrap', ...filesIn(s, appsDir).filter((f) => f !== 'kustomization.yaml')]),
+        );
       });
 
       test('azure-dev: without the KEDA scaler client id (edw outputs) no GitOps objects are written at all', () => {
@@ -425,7 +463,10 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
           .split('\n')
           .filter((l) => l.startsWith('| crds/'))
           .map((l) => {
-            const [file, repo, p, tag] = l.split('|').slice(1).map((c) => c.trim());
+            const [file, repo, p, tag] = l
+              .split('|')
+              .slice(1)
+              .map((c) => c.trim());
             return { file, repo, path: p, tag: tag.split(/\s+/)[0] };
           })
       : [];
@@ -479,7 +520,12 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
           expect(repo.spec.type).toBe(r.oci ? 'oci' : undefined);
         }
       }
-      if (s.env.gitops!.tool === 'flux') expect(ofKind(s, 'HelmRepository').map((r) => r.metadata.name).sort()).toEqual(unique(installed.map((o) => OPERATORS[o].repositoryName)));
+      if (s.env.gitops!.tool === 'flux')
+        expect(
+          ofKind(s, 'HelmRepository')
+            .map((r) => r.metadata.name)
+            .sort(),
+        ).toEqual(unique(installed.map((o) => OPERATORS[o].repositoryName)));
     });
   });
 
@@ -510,7 +556,9 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
       expect(keda.podIdentity).toBeUndefined();
       expect(associations).toContainEqual(expect.objectContaining({ namespace: OPERATORS.keda.namespace, service_account: keda.serviceAccount.operator.name }));
       const karpenter = valuesOf(s, 'karpenter');
-      expect(associations).toContainEqual(expect.objectContaining({ namespace: OPERATORS.karpenter.namespace, service_account: karpenter.serviceAccount.name }));
+      expect(associations).toContainEqual(
+        expect.objectContaining({ namespace: OPERATORS.karpenter.namespace, service_account: karpenter.serviceAccount.name }),
+      );
       expect(karpenter.serviceAccount.create).toBe(true);
       expect(terraformResources(s, 'aws_eks_cluster').map((c) => c.name)).toEqual([karpenter.settings.clusterName]);
       expect(terraformResources(s, 'aws_sqs_queue').map((q) => q.name)).toContain(karpenter.settings.interruptionQueue);
@@ -541,7 +589,10 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
       return out;
     }
     const tolerates = (tolerations: any[], t: { key: string; value: string; effect: string }) =>
-      tolerations.some((x) => x.key === t.key && (x.effect === undefined || x.effect === t.effect) && (x.operator === 'Exists' || (x.operator === 'Equal' && x.value === t.value)));
+      tolerations.some(
+        (x) =>
+          x.key === t.key && (x.effect === undefined || x.effect === t.effect) && (x.operator === 'Exists' || (x.operator === 'Equal' && x.value === t.value)),
+      );
 
     test.each(ENVS)('%s: the NVIDIA device plugin runs on exactly the GPU pools and tolerates their taints', (name) => {
       const s = DEFAULT[name];
@@ -571,18 +622,32 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
 
     test.each(ENVS)('%s: the Spark operator watches only the namespace the Spark applications run in', (name) => {
       const s = DEFAULT[name];
-      const namespaces = unique(kubernetesObjects(s).filter((o) => o.apiVersion.startsWith('sparkoperator.k8s.io/')).map((o) => o.metadata.namespace));
+      const namespaces = unique(
+        kubernetesObjects(s)
+          .filter((o) => o.apiVersion.startsWith('sparkoperator.k8s.io/'))
+          .map((o) => o.metadata.namespace),
+      );
       expect(namespaces).toEqual(['lakehouse']);
       expect(valuesOf(s, 'spark-operator').spark.jobNamespaces).toEqual(namespaces);
     });
 
     const DISABLED: [string, (e: EnvironmentSpec) => void, OperatorName[], OperatorName[]][] = [
       ['lakehouse off', (e) => (e.workloads!.lakehouse = { enabled: false } as any), ['spark-operator'], ['kserve', 'milvus-operator']],
-      ['all models removed', (e) => (e.workloads!.mlops!.models = []), ['kserve', 'kserve-crd', 'cert-manager', 'seldon-core-operator'], ['external-secrets', 'spark-operator']],
+      [
+        'all models removed',
+        (e) => (e.workloads!.mlops!.models = []),
+        ['kserve', 'kserve-crd', 'cert-manager', 'seldon-core-operator'],
+        ['external-secrets', 'spark-operator'],
+      ],
       ['no A/B test', (e) => e.workloads!.mlops!.models!.forEach((m) => delete m.abTest), ['seldon-core-operator'], ['kserve', 'kserve-crd', 'cert-manager']],
       ['rag off', (e) => (e.workloads!.rag = { enabled: false } as any), ['milvus-operator'], ['kserve']],
       ['edw off', (e) => (e.workloads!.edw = { enabled: false } as any), ['keda'], ['kserve']],
-      ['mlops off', (e) => (e.workloads!.mlops = { enabled: false } as any), ['external-secrets', 'kserve', 'kserve-crd', 'cert-manager', 'seldon-core-operator'], ['spark-operator']],
+      [
+        'mlops off',
+        (e) => (e.workloads!.mlops = { enabled: false } as any),
+        ['external-secrets', 'kserve', 'kserve-crd', 'cert-manager', 'seldon-core-operator'],
+        ['spark-operator'],
+      ],
       [
         'no GPU pools',
         (e) => {
@@ -608,7 +673,11 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
         expect(sorted(project.spec.sourceRepos)).toEqual(unique(installed.map((o) => argoChartSource(OPERATORS[o]).repoURL)));
         expect(sorted(project.spec.destinations.map((d: any) => d.namespace))).toEqual(unique(installed.map((o) => OPERATORS[o].namespace)));
       } else {
-        expect(ofKind(s, 'HelmRepository').map((r) => r.metadata.name).sort()).toEqual(unique(installed.map((o) => OPERATORS[o].repositoryName)));
+        expect(
+          ofKind(s, 'HelmRepository')
+            .map((r) => r.metadata.name)
+            .sort(),
+        ).toEqual(unique(installed.map((o) => OPERATORS[o].repositoryName)));
       }
     });
 
@@ -619,7 +688,11 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
       });
       expect(operatorsFor(s.env)).toEqual([]);
       expect([...s.rendered.files.keys()].filter((f) => f.startsWith('azure-prod/gitops/operators/'))).toEqual([]);
-      expect(fluxKustomizations(s).map((k) => k.metadata.name).sort()).toEqual(['azure-prod-edw', 'azure-prod-platform', 'azure-prod-root']);
+      expect(
+        fluxKustomizations(s)
+          .map((k) => k.metadata.name)
+          .sort(),
+      ).toEqual(['azure-prod-edw', 'azure-prod-platform', 'azure-prod-root']);
       expect(named(s, 'Kustomization', 'azure-prod-edw').spec.dependsOn).toEqual([{ name: 'azure-prod-platform' }]);
       expect(kubernetesObjects(s).filter((o) => o.kind === 'ScaledObject').length).toBeGreaterThan(0);
     });
@@ -637,7 +710,10 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
         const entry = bundle.kinds[o.apiVersion]?.[o.kind];
         expect({ kind: avk(o), known: entry !== undefined }).toEqual({ kind: avk(o), known: true });
         // The scope the schemas give agrees with the object (no namespaced object without a namespace).
-        expect({ object: `${o.kind}/${o.metadata.name}`, namespaced: o.metadata.namespace !== undefined }).toEqual({ object: `${o.kind}/${o.metadata.name}`, namespaced: entry.namespaced });
+        expect({ object: `${o.kind}/${o.metadata.name}`, namespaced: o.metadata.namespace !== undefined }).toEqual({
+          object: `${o.kind}/${o.metadata.name}`,
+          namespaced: entry.namespaced,
+        });
         if (!entry.namespaced) clusterKinds.add(`${o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : ''}/${o.kind}`);
         else namespaces.add(o.metadata.namespace);
         if (o.kind === 'Namespace') namespaces.add(o.metadata.name);
@@ -646,7 +722,9 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
       const project = named(s, 'AppProject', name);
       expect(project.metadata.namespace).toBe('argocd');
       expect(project.spec.sourceRepos).toEqual([EXAMPLE_GITOPS_REPO]);
-      expect(sorted(project.spec.destinations.map((d: any) => `${d.server} ${d.namespace}`))).toEqual(sorted(['argocd', ...namespaces].map((n) => `${IN_CLUSTER} ${n}`)));
+      expect(sorted(project.spec.destinations.map((d: any) => `${d.server} ${d.namespace}`))).toEqual(
+        sorted(['argocd', ...namespaces].map((n) => `${IN_CLUSTER} ${n}`)),
+      );
       expect(sorted(project.spec.clusterResourceWhitelist.map((k: any) => `${k.group}/${k.kind}`))).toEqual(sorted(clusterKinds));
       // Each namespaced object an app Application syncs is in one of its project's destinations.
       const allowed = new Set(project.spec.destinations.map((d: any) => d.namespace));

@@ -6,7 +6,6 @@ import type { PlatformSpec } from '../../src/model/types';
 import { validateManifest } from '../../src/validate/kubernetes';
 import { chartKit, newApp, specWith, testEachValid } from './helpers';
 
-
 const { contexts, ctxOf, render, files: parsedFilesOf } = chartKit(KarpenterChart);
 function nodePool(ctx: EnvironmentContext, name: string): any {
   const obj = parsedFilesOf(ctx).get(`karpenter/nodepool-${name}.yaml`);
@@ -98,10 +97,7 @@ describe('KarpenterChart', () => {
     const spec = withAwsDev((env) => {
       env.cluster.gpuPools = [{ name: 'gpu', sizes: ['g5.xlarge'], min: 0, max: 2, capacity: 'on-demand', provisioner: 'node-group' }];
     });
-    expect([...parsedFilesOf(ctxOf('aws-dev', spec)).keys()].sort()).toEqual([
-      'karpenter/ec2nodeclass-default.yaml',
-      'karpenter/nodepool-spot.yaml',
-    ]);
+    expect([...parsedFilesOf(ctxOf('aws-dev', spec)).keys()].sort()).toEqual(['karpenter/ec2nodeclass-default.yaml', 'karpenter/nodepool-spot.yaml']);
   });
 
   test('Spot NodePool: Spot first with on-demand fallback, consolidation, cpu limit', () => {
@@ -224,7 +220,12 @@ describe('KarpenterChart', () => {
       broken.spec.disruption.consolidateAfter = '5 minutes';
       const paths = validateManifest(broken).map((e) => e.path);
       expect(paths).toEqual(
-        expect.arrayContaining(['spec.template.spec.nodeClasRef', 'spec.template.spec.nodeClassRef', 'spec.disruption.consolidationPolicy', 'spec.disruption.consolidateAfter']),
+        expect.arrayContaining([
+          'spec.template.spec.nodeClasRef',
+          'spec.template.spec.nodeClassRef',
+          'spec.disruption.consolidationPolicy',
+          'spec.disruption.consolidateAfter',
+        ]),
       );
     });
   });

@@ -22,7 +22,12 @@ import { chartKit, emittedObjects, emptyOutputsDir, https, newApp, policyFinding
 const { ctxOf, render, objects, ofKind, one, all, aws, azure } = chartKit(LakehouseChart, (e) => e.lakehouse);
 
 /** The default model's jobs and the layer each writes. */
-const LAYER_OF: Record<string, string | undefined> = { 'bronze-ingest': 'bronze', 'silver-clean': 'silver', 'gold-aggregates': 'gold', 'daily-pipeline': undefined };
+const LAYER_OF: Record<string, string | undefined> = {
+  'bronze-ingest': 'bronze',
+  'silver-clean': 'silver',
+  'gold-aggregates': 'gold',
+  'daily-pipeline': undefined,
+};
 const ONE_OFF_JOBS = ['bronze-ingest', 'silver-clean', 'gold-aggregates'];
 const ALL_JOBS = [...ONE_OFF_JOBS, 'daily-pipeline'];
 const ACCOUNT: Record<string, string> = { 'aws-dev': EXAMPLE_AWS_DEV_ACCOUNT, 'aws-prod': EXAMPLE_AWS_PROD_ACCOUNT };
@@ -57,7 +62,10 @@ describe('LakehouseChart', () => {
       for (const [, ctx] of all) expect(chartFactories(ctx).map((f) => f(newApp(), ctx).appName)).toContain('lakehouse');
       for (const name of ['aws-dev', 'azure-prod']) {
         const without = resolvePlatform(specWith(name, (e) => (e.workloads!.lakehouse = { enabled: false })));
-        const ctx = testContext(without, without.environments.find((e) => e.name === name)!);
+        const ctx = testContext(
+          without,
+          without.environments.find((e) => e.name === name)!,
+        );
         expect(ctx.env.lakehouse).toBeUndefined();
         expect(chartFactories(ctx).map((f) => f(newApp(), ctx).appName)).not.toContain('lakehouse');
         // Built anyway, the chart names what it needs instead of rendering half a lakehouse.
@@ -82,7 +90,10 @@ describe('LakehouseChart', () => {
         ].map((f) => `lakehouse/${f}`),
       );
       expect(parse(files.get('lakehouse/kustomization.yaml')!).resources).toEqual(
-        [...files.keys()].filter((f) => !f.endsWith('kustomization.yaml')).map((f) => f.slice('lakehouse/'.length)).sort(),
+        [...files.keys()]
+          .filter((f) => !f.endsWith('kustomization.yaml'))
+          .map((f) => f.slice('lakehouse/'.length))
+          .sort(),
       );
       expect(ctx.names.lakehouse!.namespace).toBe('lakehouse');
       for (const obj of objects(ctx)) {
@@ -91,7 +102,11 @@ describe('LakehouseChart', () => {
       }
       // The namespace and its guard rails belong to the platform chart; no secrets, nothing cluster-wide.
       expect(objects(ctx).filter((o) => ['Namespace', 'Secret', 'ClusterRole', 'ClusterRoleBinding'].includes(o.kind))).toEqual([]);
-      expect(ofKind(ctx, 'SparkApplication').map((o) => o.apiVersion)).toEqual(['sparkoperator.k8s.io/v1beta2', 'sparkoperator.k8s.io/v1beta2', 'sparkoperator.k8s.io/v1beta2']);
+      expect(ofKind(ctx, 'SparkApplication').map((o) => o.apiVersion)).toEqual([
+        'sparkoperator.k8s.io/v1beta2',
+        'sparkoperator.k8s.io/v1beta2',
+        'sparkoperator.k8s.io/v1beta2',
+      ]);
       expect(one(ctx, 'ScheduledSparkApplication', 'daily-pipeline').apiVersion).toBe('sparkoperator.k8s.io/v1beta2');
     });
 
@@ -103,8 +118,16 @@ describe('LakehouseChart', () => {
           l.jobs!.find((j) => j.name === 'bronze-ingest')!.schedule = '0 * * * *';
         }),
       );
-      expect(ofKind(ctx, 'SparkApplication').map((o) => o.metadata.name).sort()).toEqual(['gold-aggregates', 'silver-clean']);
-      expect(ofKind(ctx, 'ScheduledSparkApplication').map((o) => [o.metadata.name, o.spec.schedule]).sort()).toEqual([
+      expect(
+        ofKind(ctx, 'SparkApplication')
+          .map((o) => o.metadata.name)
+          .sort(),
+      ).toEqual(['gold-aggregates', 'silver-clean']);
+      expect(
+        ofKind(ctx, 'ScheduledSparkApplication')
+          .map((o) => [o.metadata.name, o.spec.schedule])
+          .sort(),
+      ).toEqual([
         ['bronze-ingest', '0 * * * *'],
         ['daily-pipeline', '0 3 * * *'],
         ['gold-nightly', '30 1 * * *'],
@@ -149,7 +172,10 @@ describe('LakehouseChart', () => {
     });
 
     test('aws: the S3A provider follows the Spark version: SDK v1 for Spark 3.5 (Hadoop 3.3)', () => {
-      const ctx = ctxOf('aws-prod', lakehouseEdit('aws-prod', (l) => (l.spark = { ...l.spark!, version: '3.5.6' })));
+      const ctx = ctxOf(
+        'aws-prod',
+        lakehouseEdit('aws-prod', (l) => (l.spark = { ...l.spark!, version: '3.5.6' })),
+      );
       for (const [, spec] of appSpecs(ctx)) {
         expect(spec.sparkVersion).toBe('3.5.6');
         expect(spec.sparkConf['spark.hadoop.fs.s3a.aws.credentials.provider']).toBe('com.amazonaws.auth.WebIdentityTokenCredentialsProvider');
@@ -248,7 +274,9 @@ describe('LakehouseChart', () => {
     test('an Azure chart without an outputs file records the missing Spark client id once', () => {
       const ctx = ctxOf('azure-dev', defaultPlatform, empty());
       new LakehouseChart(newApp(), ctx);
-      expect((ctx.outputs as OutputsFile).missing.map((m) => `${m.environment}: ${m.stack}.${m.name}`)).toEqual(['azure-dev: lakehouse.lakehouse_spark_client_id']);
+      expect((ctx.outputs as OutputsFile).missing.map((m) => `${m.environment}: ${m.stack}.${m.name}`)).toEqual([
+        'azure-dev: lakehouse.lakehouse_spark_client_id',
+      ]);
     });
 
     test('an AWS chart needs no outputs at all', () => {
@@ -334,12 +362,17 @@ describe('LakehouseChart', () => {
           },
         ]);
         expect(AZURE_SPOT_TAINT).toEqual({ key: 'kubernetes.azure.com/scalesetpriority', value: 'spot', effect: 'NoSchedule' });
-        expect(spec.executor.tolerations).toEqual([{ key: AZURE_SPOT_TAINT.key, operator: 'Equal', value: AZURE_SPOT_TAINT.value, effect: AZURE_SPOT_TAINT.effect }]);
+        expect(spec.executor.tolerations).toEqual([
+          { key: AZURE_SPOT_TAINT.key, operator: 'Equal', value: AZURE_SPOT_TAINT.value, effect: AZURE_SPOT_TAINT.effect },
+        ]);
       }
     });
 
     test.each(['aws-dev', 'azure-dev'])('%s: without spot pools executors schedule normally; drivers stay on on-demand', (name) => {
-      const ctx = ctxOf(name, specWith(name, (e) => (e.cluster.spotPools = [])));
+      const ctx = ctxOf(
+        name,
+        specWith(name, (e) => (e.cluster.spotPools = [])),
+      );
       for (const [, spec] of appSpecs(ctx)) {
         expect(spec.executor.affinity).toBeUndefined();
         expect(spec.executor.tolerations).toBeUndefined();
@@ -382,7 +415,10 @@ describe('LakehouseChart', () => {
       expect(specOf(ctx, 'daily-pipeline').restartPolicy).toEqual({ type: 'Never' });
       expect(specOf(ctx, 'silver-clean').restartPolicy).toMatchObject({ type: 'OnFailure', onFailureRetries: 5, onSubmissionFailureRetries: 5 });
       expect(specOf(ctx, 'gold-aggregates').restartPolicy).toMatchObject({ type: 'OnFailure', onFailureRetries: 3 });
-      for (const [, spec] of appSpecs(ctx)) expect(validateManifest({ apiVersion: 'sparkoperator.k8s.io/v1beta2', kind: 'SparkApplication', metadata: { name: 'x', namespace: 'lakehouse' }, spec })).toEqual([]);
+      for (const [, spec] of appSpecs(ctx))
+        expect(
+          validateManifest({ apiVersion: 'sparkoperator.k8s.io/v1beta2', kind: 'SparkApplication', metadata: { name: 'x', namespace: 'lakehouse' }, spec }),
+        ).toEqual([]);
     });
 
     test.each(all)('%s: daily-pipeline scales its executors (dynamic allocation with shuffle tracking); the others run 2 executors', (_n, ctx) => {
@@ -406,13 +442,32 @@ describe('LakehouseChart', () => {
         }),
       );
       expect(specOf(ctx, 'gold-aggregates').executor.instances).toBe(5);
-      expect(specOf(ctx, 'daily-pipeline').dynamicAllocation).toEqual({ enabled: true, initialExecutors: 3, minExecutors: 3, maxExecutors: 40, shuffleTrackingEnabled: true });
+      expect(specOf(ctx, 'daily-pipeline').dynamicAllocation).toEqual({
+        enabled: true,
+        initialExecutors: 3,
+        minExecutors: 3,
+        maxExecutors: 40,
+        shuffleTrackingEnabled: true,
+      });
     });
 
     test.each(all)('%s: ScheduledSparkApplication daily-pipeline: daily at 03:00 UTC, one run at a time', (_n, ctx) => {
       const s = one(ctx, 'ScheduledSparkApplication', 'daily-pipeline');
-      expect(s.spec).toMatchObject({ schedule: '0 3 * * *', timeZone: 'Etc/UTC', concurrencyPolicy: 'Forbid', successfulRunHistoryLimit: 3, failedRunHistoryLimit: 3 });
-      expect(Object.keys(s.spec).sort()).toEqual(['concurrencyPolicy', 'failedRunHistoryLimit', 'schedule', 'successfulRunHistoryLimit', 'template', 'timeZone']);
+      expect(s.spec).toMatchObject({
+        schedule: '0 3 * * *',
+        timeZone: 'Etc/UTC',
+        concurrencyPolicy: 'Forbid',
+        successfulRunHistoryLimit: 3,
+        failedRunHistoryLimit: 3,
+      });
+      expect(Object.keys(s.spec).sort()).toEqual([
+        'concurrencyPolicy',
+        'failedRunHistoryLimit',
+        'schedule',
+        'successfulRunHistoryLimit',
+        'template',
+        'timeZone',
+      ]);
     });
 
     test.each(all)('%s: the scheduled template is the SparkApplication spec the same job gets without a schedule', (name, ctx) => {
@@ -433,7 +488,11 @@ describe('LakehouseChart', () => {
           : `${ctx.names.azure!.containerRegistryName}.azurecr.io/lakehouse-spark:4.0.1`;
       if (ctx.env.cloud === 'azure') expect(image).toBe(`acracmeazure${stageOf(ctx)}.azurecr.io/lakehouse-spark:4.0.1`);
       const model = new Map(ctx.env.lakehouse!.jobs.map((j) => [j.name, j]));
-      expect(appSpecs(ctx).map(([n]) => n).sort()).toEqual([...ALL_JOBS].sort());
+      expect(
+        appSpecs(ctx)
+          .map(([n]) => n)
+          .sort(),
+      ).toEqual([...ALL_JOBS].sort());
       for (const [job, spec] of appSpecs(ctx)) {
         expect(spec).toMatchObject({ type: 'Python', pythonVersion: '3', mode: 'cluster', sparkVersion: '4.0.1', image, imagePullPolicy: 'IfNotPresent' });
         expect(spec.mainApplicationFile).toBe(model.get(job)!.mainApplicationFile);
@@ -447,7 +506,9 @@ describe('LakehouseChart', () => {
     test('a .jar job runs as Scala with its main class and no Python version; no arguments, no field', () => {
       const ctx = ctxOf(
         'azure-dev',
-        lakehouseEdit('azure-dev', (l) => l.jobs!.push({ name: 'compact', mainApplicationFile: 'local:///opt/spark/jobs/compact.jar', mainClass: 'com.acme.Compact', layer: 'silver' })),
+        lakehouseEdit('azure-dev', (l) =>
+          l.jobs!.push({ name: 'compact', mainApplicationFile: 'local:///opt/spark/jobs/compact.jar', mainClass: 'com.acme.Compact', layer: 'silver' }),
+        ),
       );
       const spec = one(ctx, 'SparkApplication', 'compact').spec;
       expect(spec).toMatchObject({ type: 'Scala', mainClass: 'com.acme.Compact', mainApplicationFile: 'local:///opt/spark/jobs/compact.jar' });
@@ -475,10 +536,13 @@ describe('LakehouseChart', () => {
     });
 
     test('env follows the model layers', () => {
-      const ctx = ctxOf('aws-dev', lakehouseEdit('aws-dev', (l) => {
-        l.layers = ['gold', 'bronze'];
-        l.jobs = l.jobs!.filter((j) => j.layer !== 'silver');
-      }));
+      const ctx = ctxOf(
+        'aws-dev',
+        lakehouseEdit('aws-dev', (l) => {
+          l.layers = ['gold', 'bronze'];
+          l.jobs = l.jobs!.filter((j) => j.layer !== 'silver');
+        }),
+      );
       const env = specOf(ctx, 'bronze-ingest').driver.env.map((v: any) => v.name);
       expect(env).toEqual(['AWS_REGION', 'LAKEHOUSE_BRONZE_URI', 'LAKEHOUSE_GOLD_URI']);
     });
@@ -526,11 +590,14 @@ describe('LakehouseChart', () => {
     });
 
     test('sizes follow the model', () => {
-      const ctx = ctxOf('azure-dev', lakehouseEdit('azure-dev', (l) => {
-        const job = l.jobs!.find((j) => j.name === 'bronze-ingest')!;
-        job.driver = { cores: 2, memory: '3g' };
-        job.executor = { cores: 4, memory: '16g' };
-      }));
+      const ctx = ctxOf(
+        'azure-dev',
+        lakehouseEdit('azure-dev', (l) => {
+          const job = l.jobs!.find((j) => j.name === 'bronze-ingest')!;
+          job.driver = { cores: 2, memory: '3g' };
+          job.executor = { cores: 4, memory: '16g' };
+        }),
+      );
       const spec = specOf(ctx, 'bronze-ingest');
       expect(spec.driver).toMatchObject({ cores: 2, coreLimit: '4', memory: '3g' });
       expect(spec.executor).toMatchObject({ cores: 4, coreLimit: '8', memory: '16g' });
@@ -623,13 +690,23 @@ describe('LakehouseChart', () => {
       broken.spec.driver.serviceAccountName = 'spark';
       broken.spec.sparkConf['spark.driver.port'] = 7078;
       expect(validateManifest(broken).map((e) => e.path)).toEqual(
-        expect.arrayContaining(['spec.mode', 'spec.restartPolicy.type', 'spec.pythonVersion', 'spec.driver.serviceAccountName', 'spec.sparkConf["spark.driver.port"]']),
+        expect.arrayContaining([
+          'spec.mode',
+          'spec.restartPolicy.type',
+          'spec.pythonVersion',
+          'spec.driver.serviceAccountName',
+          'spec.sparkConf["spark.driver.port"]',
+        ]),
       );
       const [, scheduled] = emitted.find(([, o]) => o.kind === 'ScheduledSparkApplication')!;
       const brokenScheduled = structuredClone(scheduled);
       brokenScheduled.spec.template.type = 'Go';
       delete brokenScheduled.spec.schedule;
-      expect(validateManifest(brokenScheduled).map((e) => e.path).sort()).toEqual(['spec.schedule', 'spec.template.type']);
+      expect(
+        validateManifest(brokenScheduled)
+          .map((e) => e.path)
+          .sort(),
+      ).toEqual(['spec.schedule', 'spec.template.type']);
     });
 
     test.each(all)('%s: the policy pack finds nothing in the lakehouse app', (_n, ctx) => {

@@ -41,7 +41,10 @@ describe('MlopsChart', () => {
     const ctx = ctxOf('azure-dev');
     expect(chartFactories(ctx).map((f) => f(newApp(), ctx).appName)).toContain('mlops');
     const without = resolvePlatform(specWith('azure-dev', (e) => (e.workloads!.mlops = { enabled: false })));
-    const ctx2 = testContext(without, without.environments.find((e) => e.name === 'azure-dev')!);
+    const ctx2 = testContext(
+      without,
+      without.environments.find((e) => e.name === 'azure-dev')!,
+    );
     expect(chartFactories(ctx2).map((f) => f(newApp(), ctx2).appName)).not.toContain('mlops');
   });
 
@@ -68,7 +71,12 @@ describe('MlopsChart', () => {
         .sort()
         .map((f) => `mlops/${f}`),
     );
-    expect(parse(files.get('mlops/kustomization.yaml')!).resources).toEqual([...files.keys()].filter((f) => !f.endsWith('kustomization.yaml')).map((f) => f.slice(6)).sort());
+    expect(parse(files.get('mlops/kustomization.yaml')!).resources).toEqual(
+      [...files.keys()]
+        .filter((f) => !f.endsWith('kustomization.yaml'))
+        .map((f) => f.slice(6))
+        .sort(),
+    );
     for (const obj of objects(ctx)) expect(obj.metadata.namespace).toBe(obj.kind === 'StorageClass' ? undefined : ctx.names.mlops!.namespace);
     expect(objects(ctx).filter((o) => o.kind === 'Namespace' || o.kind === 'Secret')).toEqual([]);
   });
@@ -77,7 +85,9 @@ describe('MlopsChart', () => {
     test.each(aws)('%s: Secrets Manager through the MLflow service account (IRSA, jwt auth)', (_n, ctx) => {
       const store = one(ctx, 'SecretStore', 'mlflow-db');
       expect(store.apiVersion).toBe('external-secrets.io/v1');
-      expect(store.spec.provider).toEqual({ aws: { service: 'SecretsManager', region: ctx.env.region, auth: { jwt: { serviceAccountRef: { name: 'mlflow' } } } } });
+      expect(store.spec.provider).toEqual({
+        aws: { service: 'SecretsManager', region: ctx.env.region, auth: { jwt: { serviceAccountRef: { name: 'mlflow' } } } },
+      });
       const sa = one(ctx, 'ServiceAccount', ctx.names.mlops!.mlflowServiceAccount);
       expect(sa.metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': ctx.names.aws!.roleArn(ctx.names.mlops!.aws!.mlflowRoleName) });
       const es = one(ctx, 'ExternalSecret', 'mlflow-db');
@@ -141,9 +151,15 @@ describe('MlopsChart', () => {
       expect(c.image).toBe(ctx.env.mlops!.mlflow.image);
       expect(c.command).toEqual(['mlflow']);
       expect(c.args).toEqual([
-        'server', '--host', '0.0.0.0', '--port', '5000',
-        '--backend-store-uri', '$(MLFLOW_BACKEND_STORE_URI)',
-        '--default-artifact-root', ctx.names.mlops!.artifactRoot,
+        'server',
+        '--host',
+        '0.0.0.0',
+        '--port',
+        '5000',
+        '--backend-store-uri',
+        '$(MLFLOW_BACKEND_STORE_URI)',
+        '--default-artifact-root',
+        ctx.names.mlops!.artifactRoot,
       ]);
       expect(ctx.names.mlops!.artifactRoot).toMatch(ctx.env.cloud === 'aws' ? /^s3:\/\/acme-.*-mlops-artifacts-\d+\/mlflow$/ : /^wasbs:\/\/mlflow@/);
       expect(one(ctx, 'Deployment', 'mlflow').spec.replicas).toBe(ctx.env.stage === 'prod' ? 2 : 1);
@@ -187,7 +203,10 @@ describe('MlopsChart', () => {
     });
 
     test('an on-demand pool on Azure and a Spot pool on AWS need the GPU toleration only', () => {
-      const az = ctxOf('azure-prod', specWith('azure-prod', (e) => (e.workloads!.mlops!.training![0].pool = 'gpu')));
+      const az = ctxOf(
+        'azure-prod',
+        specWith('azure-prod', (e) => (e.workloads!.mlops!.training![0].pool = 'gpu')),
+      );
       expect(trainingJobOf(az, 'finetune').spec.template.spec.tolerations).toEqual([toleration(GPU_TAINT)]);
       const awsSpot = ctxOf('aws-prod');
       expect(awsSpot.env.mlops!.training[0].pool.capacity).toBe('spot');
@@ -216,7 +235,11 @@ describe('MlopsChart', () => {
       expect(pod.volumes).toContainEqual({ name: 'checkpoints', persistentVolumeClaim: { claimName: `${job.name}-checkpoints` } });
       expect(c.volumeMounts).toContainEqual({ name: 'checkpoints', mountPath: '/checkpoints' });
       const pvc = one(ctx, 'PersistentVolumeClaim', `${job.name}-checkpoints`);
-      expect(pvc.spec).toEqual({ accessModes: ['ReadWriteOnce'], storageClassName: ctx.env.cloud === 'aws' ? 'gp3' : 'managed-csi-premium', resources: { requests: { storage: job.checkpointSize } } });
+      expect(pvc.spec).toEqual({
+        accessModes: ['ReadWriteOnce'],
+        storageClassName: ctx.env.cloud === 'aws' ? 'gp3' : 'managed-csi-premium',
+        resources: { requests: { storage: job.checkpointSize } },
+      });
       if (ctx.env.cloud === 'aws') {
         expect(one(ctx, 'StorageClass', 'gp3')).toMatchObject({
           provisioner: 'ebs.csi.aws.com',
@@ -227,17 +250,29 @@ describe('MlopsChart', () => {
     });
 
     test('one PVC per job, one training service account', () => {
-      const ctx = ctxOf('aws-dev', specWith('aws-dev', (e) => {
-        const t = e.workloads!.mlops!.training!;
-        t.push({ ...t[0], name: 'pretrain', gpus: 2, checkpointSize: '200Gi', schedule: '0 3 * * 0' });
-      }));
-      expect(objects(ctx).filter((o) => o.kind === 'PersistentVolumeClaim').map((o) => [o.metadata.name, o.spec.resources.requests.storage])).toEqual([
+      const ctx = ctxOf(
+        'aws-dev',
+        specWith('aws-dev', (e) => {
+          const t = e.workloads!.mlops!.training!;
+          t.push({ ...t[0], name: 'pretrain', gpus: 2, checkpointSize: '200Gi', schedule: '0 3 * * 0' });
+        }),
+      );
+      expect(
+        objects(ctx)
+          .filter((o) => o.kind === 'PersistentVolumeClaim')
+          .map((o) => [o.metadata.name, o.spec.resources.requests.storage]),
+      ).toEqual([
         ['finetune-checkpoints', '50Gi'],
         ['pretrain-checkpoints', '200Gi'],
       ]);
       expect(trainingJobOf(ctx, 'pretrain').kind).toBe('CronJob');
       expect(trainingJobOf(ctx, 'pretrain').spec.template.spec.containers[0].resources.limits['nvidia.com/gpu']).toBe(2);
-      expect(objects(ctx).filter((o) => o.kind === 'ServiceAccount').map((o) => o.metadata.name).sort()).toEqual(['mlflow', 'training']);
+      expect(
+        objects(ctx)
+          .filter((o) => o.kind === 'ServiceAccount')
+          .map((o) => o.metadata.name)
+          .sort(),
+      ).toEqual(['mlflow', 'training']);
     });
   });
 
@@ -249,9 +284,13 @@ describe('MlopsChart', () => {
       expect(trainingJobOf(ctx, 'finetune').spec.template.spec.serviceAccountName).toBe(sa(names.trainingServiceAccount).metadata.name);
       if (ctx.env.cloud === 'aws') {
         // Training: Pod Identity, so no IRSA annotation (it would take precedence in the SDK chain).
-        expect(sa(names.trainingServiceAccount).metadata.annotations).toEqual({ 'platform-synth.io/iam-role-arn': ctx.names.aws!.roleArn(names.aws!.trainingRoleName) });
+        expect(sa(names.trainingServiceAccount).metadata.annotations).toEqual({
+          'platform-synth.io/iam-role-arn': ctx.names.aws!.roleArn(names.aws!.trainingRoleName),
+        });
       } else {
-        expect(sa(names.trainingServiceAccount).metadata.annotations).toEqual({ 'azure.workload.identity/client-id': outputValue(ctx.env.name, MLOPS_OUTPUTS.trainingClientId) });
+        expect(sa(names.trainingServiceAccount).metadata.annotations).toEqual({
+          'azure.workload.identity/client-id': outputValue(ctx.env.name, MLOPS_OUTPUTS.trainingClientId),
+        });
         expect(trainingJobOf(ctx, 'finetune').spec.template.metadata.labels['azure.workload.identity/use']).toBe('true');
       }
       for (const n of [names.mlflowServiceAccount, names.trainingServiceAccount]) expect(sa(n).automountServiceAccountToken).toBe(false);
@@ -262,10 +301,16 @@ describe('MlopsChart', () => {
       try {
         const az = ctxOf('azure-dev', defaultPlatform, empty);
         new MlopsChart(newApp(), az);
-        expect((az.outputs as OutputsFile).missing.map((m) => `${m.stack}.${m.name}`).sort()).toEqual([`mlops.${MLOPS_OUTPUTS.mlflowClientId}`, `mlops.${MLOPS_OUTPUTS.trainingClientId}`]);
+        expect((az.outputs as OutputsFile).missing.map((m) => `${m.stack}.${m.name}`).sort()).toEqual([
+          `mlops.${MLOPS_OUTPUTS.mlflowClientId}`,
+          `mlops.${MLOPS_OUTPUTS.trainingClientId}`,
+        ]);
         const a = ctxOf('aws-dev', defaultPlatform, empty);
         new MlopsChart(newApp(), a);
-        expect((a.outputs as OutputsFile).missing.map((m) => `${m.stack}.${m.name}`).sort()).toEqual([`mlops.${MLOPS_OUTPUTS.dbHost}`, `mlops.${MLOPS_OUTPUTS.dbSecretArn}`]);
+        expect((a.outputs as OutputsFile).missing.map((m) => `${m.stack}.${m.name}`).sort()).toEqual([
+          `mlops.${MLOPS_OUTPUTS.dbHost}`,
+          `mlops.${MLOPS_OUTPUTS.dbSecretArn}`,
+        ]);
       } finally {
         fs.rmSync(empty, { recursive: true, force: true });
       }
@@ -275,7 +320,11 @@ describe('MlopsChart', () => {
   describe('NetworkPolicies', () => {
     const port = (p: number) => [{ protocol: 'TCP', port: p }];
     test.each(all)('%s: MLflow reachable on 5000 from this namespace only', (_n, ctx) => {
-      expect(one(ctx, 'NetworkPolicy', 'mlflow-ingress').spec).toEqual({ podSelector: { matchLabels: MLFLOW }, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: {} }], ports: port(5000) }] });
+      expect(one(ctx, 'NetworkPolicy', 'mlflow-ingress').spec).toEqual({
+        podSelector: { matchLabels: MLFLOW },
+        policyTypes: ['Ingress'],
+        ingress: [{ from: [{ podSelector: {} }], ports: port(5000) }],
+      });
     });
 
     test.each(all)('%s: MLflow egress: Postgres 5432 in the private network, 443 to the cloud services', (_n, ctx) => {
@@ -317,7 +366,9 @@ describe('MlopsChart', () => {
       const broken = structuredClone(store);
       broken.spec.provider.azurekv.authType = 'PodIdentity';
       broken.spec.provider.azurekv.clientSecret = 'x';
-      expect(validateManifest(broken).map((e) => e.path)).toEqual(expect.arrayContaining(['spec.provider.azurekv.authType', 'spec.provider.azurekv.clientSecret']));
+      expect(validateManifest(broken).map((e) => e.path)).toEqual(
+        expect.arrayContaining(['spec.provider.azurekv.authType', 'spec.provider.azurekv.clientSecret']),
+      );
       const [, es] = emitted.find(([, o]) => o.kind === 'ExternalSecret')!;
       const brokenEs = structuredClone(es);
       brokenEs.spec.target.creationPolicy = 'Always';

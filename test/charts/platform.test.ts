@@ -18,11 +18,19 @@ const partial = contexts(partialSpec()).find((c) => c.env.name === 'azure-dev')!
 
 describe('PlatformChart', () => {
   test.each(all)('%s: a namespace for platform-system and each enabled workload', (_name, ctx) => {
-    expect(ofKind(ctx, 'Namespace').map((n) => n.metadata.name).sort()).toEqual(['platform-system', ...WORKLOADS].sort());
+    expect(
+      ofKind(ctx, 'Namespace')
+        .map((n) => n.metadata.name)
+        .sort(),
+    ).toEqual(['platform-system', ...WORKLOADS].sort());
   });
 
   test('only enabled workloads get a namespace and guard rails', () => {
-    expect(ofKind(partial, 'Namespace').map((n) => n.metadata.name).sort()).toEqual(['edw', 'platform-system', 'rag']);
+    expect(
+      ofKind(partial, 'Namespace')
+        .map((n) => n.metadata.name)
+        .sort(),
+    ).toEqual(['edw', 'platform-system', 'rag']);
     const namespaced = objects(partial).filter((o) => o.metadata.namespace);
     expect([...new Set(namespaced.map((o) => o.metadata.namespace))].sort()).toEqual(['edw', 'rag']);
   });
@@ -41,9 +49,7 @@ describe('PlatformChart', () => {
   test.each(all)('%s: default deny (ingress and egress) in every workload namespace', (_name, ctx) => {
     const policies = ofKind(ctx, 'NetworkPolicy');
     for (const ns of WORKLOADS) {
-      const denies = policies.filter(
-        (p) => p.metadata.namespace === ns && !p.spec.ingress && !p.spec.egress && p.spec.policyTypes.length === 2,
-      );
+      const denies = policies.filter((p) => p.metadata.namespace === ns && !p.spec.ingress && !p.spec.egress && p.spec.policyTypes.length === 2);
       expect(denies).toHaveLength(1);
       expect(denies[0].spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
     }

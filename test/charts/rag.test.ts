@@ -16,7 +16,22 @@ import { validateManifest } from '../../src/validate/kubernetes';
 import type { EnvironmentOutput } from '../../src/validate/output';
 import { scanEnvironment } from '../../src/validate/secrets';
 import { testContext } from '../context';
-import { chartKit, emittedObjects, emptyOutputsDir, testEachValid, https, manifestsOf, newApp, policyFindings, publicHttps, RESTRICTED_CONTAINER, RESTRICTED_POD, specWith, TMP_MOUNTS, TMP_VOLUMES } from './helpers';
+import {
+  chartKit,
+  emittedObjects,
+  emptyOutputsDir,
+  testEachValid,
+  https,
+  manifestsOf,
+  newApp,
+  policyFindings,
+  publicHttps,
+  RESTRICTED_CONTAINER,
+  RESTRICTED_POD,
+  specWith,
+  TMP_MOUNTS,
+  TMP_VOLUMES,
+} from './helpers';
 
 const { ctxOf, render, objects, one, all, aws, azure } = chartKit(RagChart, (e) => e.rag);
 const milvusOf = (ctx: EnvironmentContext) => one(ctx, 'Milvus', 'milvus');
@@ -57,7 +72,12 @@ describe('RagChart', () => {
       ].map((f) => `rag/${f}`),
     );
     const kustomization = parse(files.get('rag/kustomization.yaml')!);
-    expect(kustomization.resources).toEqual([...files.keys()].filter((f) => !f.endsWith('kustomization.yaml')).map((f) => f.slice(4)).sort());
+    expect(kustomization.resources).toEqual(
+      [...files.keys()]
+        .filter((f) => !f.endsWith('kustomization.yaml'))
+        .map((f) => f.slice(4))
+        .sort(),
+    );
     for (const obj of objects(ctx)) expect(obj.metadata.namespace).toBe(ctx.names.rag!.namespace);
     // The namespace and its guard rails belong to the platform chart.
     expect(objects(ctx).filter((o) => o.kind === 'Namespace')).toEqual([]);
@@ -67,7 +87,10 @@ describe('RagChart', () => {
     const withRag = ctxOf('aws-dev');
     expect(chartFactories(withRag).map((f) => f(newApp(), withRag).appName)).toContain('rag');
     const without = resolvePlatform(specWith('aws-dev', (e) => (e.workloads!.rag = { enabled: false })));
-    const ctx2 = testContext(without, without.environments.find((e) => e.name === 'aws-dev')!);
+    const ctx2 = testContext(
+      without,
+      without.environments.find((e) => e.name === 'aws-dev')!,
+    );
     expect(chartFactories(ctx2).map((f) => f(newApp(), ctx2).appName)).not.toContain('rag');
   });
 
@@ -80,7 +103,10 @@ describe('RagChart', () => {
     });
 
     test('the mode follows the model, not the stage', () => {
-      const ctx = ctxOf('aws-dev', specWith('aws-dev', (e) => (e.workloads!.rag!.milvus = { mode: 'cluster' })));
+      const ctx = ctxOf(
+        'aws-dev',
+        specWith('aws-dev', (e) => (e.workloads!.rag!.milvus = { mode: 'cluster' })),
+      );
       expect(milvusOf(ctx).spec.mode).toBe('cluster');
       expect(milvusOf(ctx).spec.dependencies.msgStreamType).toBe('pulsar');
     });
@@ -90,13 +116,19 @@ describe('RagChart', () => {
       expect(milvusOf(ctx).spec.components.image).toBe(`milvusdb/milvus:${ctx.env.rag!.milvus.version}`);
       // The operator names the Milvus service `<name>-milvus`; the API's address points at it.
       expect(ctx.names.rag!.milvusAddress).toBe(`${milvusOf(ctx).metadata.name}-milvus.rag.svc.cluster.local:19530`);
-      const custom = ctxOf('azure-prod', specWith('azure-prod', (e) => (e.workloads!.rag!.milvus = { version: 'v2.5.10' })));
+      const custom = ctxOf(
+        'azure-prod',
+        specWith('azure-prod', (e) => (e.workloads!.rag!.milvus = { version: 'v2.5.10' })),
+      );
       expect(milvusOf(custom).spec.components.image).toBe('milvusdb/milvus:v2.5.10');
     });
 
     test.each(all)('%s: resources of each component from the model (limits: CPU twice, memory equal)', (_n, ctx) => {
       expect(milvusOf(ctx).spec.components.resources).toEqual({ requests: { cpu: '1', memory: '4Gi' }, limits: { cpu: '2', memory: '4Gi' } });
-      const custom = ctxOf(ctx.env.name, specWith(ctx.env.name, (e) => (e.workloads!.rag!.milvus = { cpu: '500m', memory: '2Gi' })));
+      const custom = ctxOf(
+        ctx.env.name,
+        specWith(ctx.env.name, (e) => (e.workloads!.rag!.milvus = { cpu: '500m', memory: '2Gi' })),
+      );
       expect(milvusOf(custom).spec.components.resources).toEqual({ requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '1000m', memory: '2Gi' } });
     });
 
@@ -137,7 +169,8 @@ describe('RagChart', () => {
       if (ctx.env.cloud === 'aws') expect(spec.config.minio.accessKeyID).toBeUndefined();
       expect(objects(ctx).filter((o) => o.kind === 'Secret')).toEqual([]);
       const text = [...render(ctx).values()].join('\n');
-      for (const word of ['secretRef', 'secretKeyRef', 'secretAccessKey', 'AZURE_STORAGE_CONNECTION_STRING', 'AccountKey', 'api-key']) expect(text).not.toContain(word);
+      for (const word of ['secretRef', 'secretKeyRef', 'secretAccessKey', 'AZURE_STORAGE_CONNECTION_STRING', 'AccountKey', 'api-key'])
+        expect(text).not.toContain(word);
       // The repository's secret scanner agrees.
       const manifests = manifestsOf(ctx, [RagChart]);
       const files = new Map(manifests.map((m) => [m.file, render(ctx).get(m.file.split('/kubernetes/')[1])!]));
@@ -155,7 +188,12 @@ describe('RagChart', () => {
       expect(c.podLabels['app.kubernetes.io/managed-by']).toBeUndefined();
       expect(c.podLabels['platform-synth.io/app']).toBe('rag');
       expect(c.priorityClassName).toBe(PRIORITY_CLASSES.online);
-      expect(c.securityContext).toEqual({ allowPrivilegeEscalation: false, privileged: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } });
+      expect(c.securityContext).toEqual({
+        allowPrivilegeEscalation: false,
+        privileged: false,
+        capabilities: { drop: ['ALL'] },
+        seccompProfile: { type: 'RuntimeDefault' },
+      });
     });
 
     test.each(all.filter(([, c]) => c.env.rag!.milvus.mode === 'standalone'))('%s: standalone: one pod, etcd with 1 replica, rocksmq persisted', (_n, ctx) => {
@@ -164,35 +202,60 @@ describe('RagChart', () => {
       expect(size).toBe('20Gi');
       expect(spec.components.standalone).toEqual({ replicas: 1 });
       expect(spec.components.proxy).toBeUndefined();
-      expect(spec.dependencies.etcd.inCluster).toMatchObject({ deletionPolicy: 'Retain', pvcDeletion: false, values: { replicaCount: 1, persistence: { enabled: true, size } } });
+      expect(spec.dependencies.etcd.inCluster).toMatchObject({
+        deletionPolicy: 'Retain',
+        pvcDeletion: false,
+        values: { replicaCount: 1, persistence: { enabled: true, size } },
+      });
       expect(spec.dependencies.msgStreamType).toBe('rocksmq');
       expect(spec.dependencies.rocksmq).toEqual({
-        persistence: { enabled: true, pvcDeletion: false, persistentVolumeClaim: { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: size } } } } },
+        persistence: {
+          enabled: true,
+          pvcDeletion: false,
+          persistentVolumeClaim: { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: size } } } },
+        },
       });
       expect(spec.dependencies.pulsar).toBeUndefined();
       expect(spec.dependencies.kafka).toBeUndefined();
     });
 
-    test.each(all.filter(([, c]) => c.env.rag!.milvus.mode === 'cluster'))('%s: cluster: components, etcd with 3 replicas, in-cluster Pulsar persisted', (_n, ctx) => {
-      const { spec } = milvusOf(ctx);
-      const size = ctx.env.rag!.milvus.storageSize;
-      expect(size).toBe('50Gi');
-      expect(spec.components).toMatchObject({ proxy: { replicas: 2 }, mixCoord: { replicas: 1 }, queryNode: { replicas: 2 }, dataNode: { replicas: 2 }, indexNode: { replicas: 1 } });
-      expect(spec.components.standalone).toBeUndefined();
-      expect(spec.dependencies.etcd.inCluster).toMatchObject({ deletionPolicy: 'Retain', pvcDeletion: false, values: { replicaCount: 3, persistence: { enabled: true, size } } });
-      expect(spec.dependencies.msgStreamType).toBe('pulsar');
-      expect(spec.dependencies.rocksmq).toBeUndefined();
-      const pulsar = spec.dependencies.pulsar.inCluster;
-      expect(pulsar).toMatchObject({ chartVersion: 'pulsar-v3', deletionPolicy: 'Retain', pvcDeletion: false });
-      expect(pulsar.values.zookeeper).toEqual({ replicaCount: 3, volumes: { data: { size } } });
-      expect(pulsar.values.bookkeeper).toEqual({ replicaCount: 3, volumes: { journal: { size }, ledgers: { size } } });
-    });
+    test.each(all.filter(([, c]) => c.env.rag!.milvus.mode === 'cluster'))(
+      '%s: cluster: components, etcd with 3 replicas, in-cluster Pulsar persisted',
+      (_n, ctx) => {
+        const { spec } = milvusOf(ctx);
+        const size = ctx.env.rag!.milvus.storageSize;
+        expect(size).toBe('50Gi');
+        expect(spec.components).toMatchObject({
+          proxy: { replicas: 2 },
+          mixCoord: { replicas: 1 },
+          queryNode: { replicas: 2 },
+          dataNode: { replicas: 2 },
+          indexNode: { replicas: 1 },
+        });
+        expect(spec.components.standalone).toBeUndefined();
+        expect(spec.dependencies.etcd.inCluster).toMatchObject({
+          deletionPolicy: 'Retain',
+          pvcDeletion: false,
+          values: { replicaCount: 3, persistence: { enabled: true, size } },
+        });
+        expect(spec.dependencies.msgStreamType).toBe('pulsar');
+        expect(spec.dependencies.rocksmq).toBeUndefined();
+        const pulsar = spec.dependencies.pulsar.inCluster;
+        expect(pulsar).toMatchObject({ chartVersion: 'pulsar-v3', deletionPolicy: 'Retain', pvcDeletion: false });
+        expect(pulsar.values.zookeeper).toEqual({ replicaCount: 3, volumes: { data: { size } } });
+        expect(pulsar.values.bookkeeper).toEqual({ replicaCount: 3, volumes: { journal: { size }, ledgers: { size } } });
+      },
+    );
   });
 
   describe('identity', () => {
     test.each(azure)('%s: service accounts carry the client ids from the rag outputs file', (name, ctx) => {
-      expect(one(ctx, 'ServiceAccount', 'rag-api').metadata.annotations).toEqual({ 'azure.workload.identity/client-id': outputValue(name, RAG_OUTPUTS.apiClientId) });
-      expect(one(ctx, 'ServiceAccount', 'milvus').metadata.annotations).toEqual({ 'azure.workload.identity/client-id': outputValue(name, RAG_OUTPUTS.milvusClientId) });
+      expect(one(ctx, 'ServiceAccount', 'rag-api').metadata.annotations).toEqual({
+        'azure.workload.identity/client-id': outputValue(name, RAG_OUTPUTS.apiClientId),
+      });
+      expect(one(ctx, 'ServiceAccount', 'milvus').metadata.annotations).toEqual({
+        'azure.workload.identity/client-id': outputValue(name, RAG_OUTPUTS.milvusClientId),
+      });
       expect(apiPod(ctx).metadata.labels['azure.workload.identity/use']).toBe('true');
     });
 
@@ -292,7 +355,10 @@ describe('RagChart', () => {
         PORT: '9000',
       });
       expect(one(awsCtx, 'Service').spec.ports).toEqual([{ name: 'http', port: 9000, targetPort: 'http', protocol: 'TCP' }]);
-      const azCtx = ctxOf('azure-dev', specWith('azure-dev', (e) => (e.workloads!.rag!.openai = { chat: { deployment: 'gpt' }, embedding: { deployment: 'emb' } })));
+      const azCtx = ctxOf(
+        'azure-dev',
+        specWith('azure-dev', (e) => (e.workloads!.rag!.openai = { chat: { deployment: 'gpt' }, embedding: { deployment: 'emb' } })),
+      );
       expect(apiEnv(azCtx)).toMatchObject({ AZURE_OPENAI_CHAT_DEPLOYMENT: 'gpt', AZURE_OPENAI_EMBEDDING_DEPLOYMENT: 'emb' });
     });
 
@@ -315,8 +381,15 @@ describe('RagChart', () => {
     });
 
     test('HPA bounds follow the model', () => {
-      const ctx = ctxOf('azure-prod', specWith('azure-prod', (e) => (e.workloads!.rag!.api = { image: 'rag-api:1.0.0', minReplicas: 4, maxReplicas: 12, targetCpuUtilization: 60 })));
-      expect(one(ctx, 'HorizontalPodAutoscaler').spec).toMatchObject({ minReplicas: 4, maxReplicas: 12, metrics: [{ resource: { target: { averageUtilization: 60 } } }] });
+      const ctx = ctxOf(
+        'azure-prod',
+        specWith('azure-prod', (e) => (e.workloads!.rag!.api = { image: 'rag-api:1.0.0', minReplicas: 4, maxReplicas: 12, targetCpuUtilization: 60 })),
+      );
+      expect(one(ctx, 'HorizontalPodAutoscaler').spec).toMatchObject({
+        minReplicas: 4,
+        maxReplicas: 12,
+        metrics: [{ resource: { target: { averageUtilization: 60 } } }],
+      });
     });
 
     test.each(all)('%s: PDB maxUnavailable 1 on the API pods', (_n, ctx) => {
@@ -333,11 +406,19 @@ describe('RagChart', () => {
         policyTypes: ['Ingress'],
         ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress' } } }], ports: [{ protocol: 'TCP', port: 8080 }] }],
       });
-      const custom = ctxOf(ctx.env.name, specWith(ctx.env.name, (e) => (e.workloads!.rag!.gatewayNamespace = 'istio-ingress')));
-      expect(one(custom, 'NetworkPolicy', 'rag-api-ingress').spec.ingress[0].from).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'istio-ingress' } } }]);
+      const custom = ctxOf(
+        ctx.env.name,
+        specWith(ctx.env.name, (e) => (e.workloads!.rag!.gatewayNamespace = 'istio-ingress')),
+      );
+      expect(one(custom, 'NetworkPolicy', 'rag-api-ingress').spec.ingress[0].from).toEqual([
+        { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'istio-ingress' } } },
+      ]);
     });
 
-    const toMilvus = { to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'milvus', 'app.kubernetes.io/instance': 'milvus' } } }], ports: [{ protocol: 'TCP', port: 19530 }] };
+    const toMilvus = {
+      to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'milvus', 'app.kubernetes.io/instance': 'milvus' } } }],
+      ports: [{ protocol: 'TCP', port: 19530 }],
+    };
 
     test.each(aws)('%s: API egress: Milvus 19530, the VPC (bedrock-runtime, STS endpoints), S3 public addresses, Pod Identity agent', (_n, ctx) => {
       const np = one(ctx, 'NetworkPolicy', 'rag-api-egress');
@@ -351,28 +432,31 @@ describe('RagChart', () => {
       expect(np.spec.egress).toEqual([toMilvus, https(azureSubnetLayout(ctx.env.network.cidr).endpoints), publicHttps]);
     });
 
-    test.each(all)('%s: Milvus and its dependencies: from the API on 19530, among themselves, from the operator; egress among themselves and to object storage', (_n, ctx) => {
-      const np = one(ctx, 'NetworkPolicy', 'milvus');
-      expect(np.spec.podSelector).toEqual(BACKENDS);
-      expect(np.spec.policyTypes).toEqual(['Ingress', 'Egress']);
-      expect(np.spec.ingress).toEqual([
-        { from: [{ podSelector: { matchLabels: API_SELECTOR } }], ports: [{ protocol: 'TCP', port: 19530 }] },
-        { from: [{ podSelector: BACKENDS }] },
-        {
-          from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'milvus-operator' } } }],
-          ports: [2379, 6650, 9091].map((port) => ({ protocol: 'TCP', port })),
-        },
-      ]);
-      const storage =
-        ctx.env.cloud === 'aws'
-          ? [publicHttps, podIdentityAgent]
-          : ctx.env.stage === 'prod'
-            ? [https(azureSubnetLayout(ctx.env.network.cidr).endpoints), publicHttps]
-            : [publicHttps];
-      expect(np.spec.egress).toEqual([{ to: [{ podSelector: BACKENDS }] }, ...storage]);
-      // The API pods are outside the backend set: the NotIn selector excludes exactly their name label.
-      expect(apiPod(ctx).metadata.labels['app.kubernetes.io/name']).toBe('rag-api');
-    });
+    test.each(all)(
+      '%s: Milvus and its dependencies: from the API on 19530, among themselves, from the operator; egress among themselves and to object storage',
+      (_n, ctx) => {
+        const np = one(ctx, 'NetworkPolicy', 'milvus');
+        expect(np.spec.podSelector).toEqual(BACKENDS);
+        expect(np.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+        expect(np.spec.ingress).toEqual([
+          { from: [{ podSelector: { matchLabels: API_SELECTOR } }], ports: [{ protocol: 'TCP', port: 19530 }] },
+          { from: [{ podSelector: BACKENDS }] },
+          {
+            from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'milvus-operator' } } }],
+            ports: [2379, 6650, 9091].map((port) => ({ protocol: 'TCP', port })),
+          },
+        ]);
+        const storage =
+          ctx.env.cloud === 'aws'
+            ? [publicHttps, podIdentityAgent]
+            : ctx.env.stage === 'prod'
+              ? [https(azureSubnetLayout(ctx.env.network.cidr).endpoints), publicHttps]
+              : [publicHttps];
+        expect(np.spec.egress).toEqual([{ to: [{ podSelector: BACKENDS }] }, ...storage]);
+        // The API pods are outside the backend set: the NotIn selector excludes exactly their name label.
+        expect(apiPod(ctx).metadata.labels['app.kubernetes.io/name']).toBe('rag-api');
+      },
+    );
   });
 
   describe('schemas and policy', () => {

@@ -24,7 +24,10 @@ describe('rendering YAML', () => {
     const app = path.join(dir, 'env/kubernetes/app');
     fs.mkdirSync(app, { recursive: true });
     fs.writeFileSync(path.join(app, 'namespace-edw.yaml'), 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: edw\n  labels:\n    enabled: on\n');
-    fs.writeFileSync(path.join(app, 'kustomization.yaml'), 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - namespace-edw.yaml\n');
+    fs.writeFileSync(
+      path.join(app, 'kustomization.yaml'),
+      'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - namespace-edw.yaml\n',
+    );
     expect(validateKubernetesDir(dir).map((f) => f.message)).toEqual(['metadata.labels.enabled: expected string, got boolean true']);
   });
 });

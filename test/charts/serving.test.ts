@@ -46,7 +46,10 @@ const RESTRICTED = {
 describe('ServingChart', () => {
   test('the default model serves iris (sklearn, canary 10%, A/B with iris/v2 at 20%) in all four environments', () => {
     expect(all.map(([n]) => n).sort()).toEqual(['aws-dev', 'aws-prod', 'azure-dev', 'azure-prod']);
-    for (const [, ctx] of all) expect(ctx.env.mlops!.models).toMatchObject([{ name: 'iris', framework: 'sklearn', path: 'iris/v1', canaryPercent: 10, abTest: { challengerPath: 'iris/v2', challengerPercent: 20 } }]);
+    for (const [, ctx] of all)
+      expect(ctx.env.mlops!.models).toMatchObject([
+        { name: 'iris', framework: 'sklearn', path: 'iris/v1', canaryPercent: 10, abTest: { challengerPath: 'iris/v2', challengerPercent: 20 } },
+      ]);
   });
 
   test.each(all)('%s: objects per model, all in the mlops namespace, no Secret', (_n, ctx) => {
@@ -64,7 +67,8 @@ describe('ServingChart', () => {
     for (const obj of objects(ctx)) expect(obj.metadata.namespace).toBe(ctx.names.mlops!.namespace);
     expect(objects(ctx).filter((o) => o.kind === 'Secret')).toEqual([]);
     const text = [...files.values()].join('\n');
-    for (const word of ['envSecretRefName', 'secretRef', 'secretKeyRef', 'AWS_SECRET_ACCESS_KEY', 'AccountKey', 'storage.kserve.io/secret']) expect(text).not.toContain(word);
+    for (const word of ['envSecretRefName', 'secretRef', 'secretKeyRef', 'AWS_SECRET_ACCESS_KEY', 'AccountKey', 'storage.kserve.io/secret'])
+      expect(text).not.toContain(word);
   });
 
   test('the chart factory is added only where models are served', () => {
@@ -103,18 +107,29 @@ describe('ServingChart', () => {
     });
 
     test('a model without a canary is RawDeployment (no Knative or Istio) and sets no canaryTrafficPercent', () => {
-      const ctx = ctxOf('azure-prod', withModels('azure-prod', [{ name: 'churn', framework: 'xgboost', path: 'churn/v3', minReplicas: 3, maxReplicas: 9, cpu: '1', memory: '2Gi' }]));
+      const ctx = ctxOf(
+        'azure-prod',
+        withModels('azure-prod', [{ name: 'churn', framework: 'xgboost', path: 'churn/v3', minReplicas: 3, maxReplicas: 9, cpu: '1', memory: '2Gi' }]),
+      );
       const isvc = one(ctx, 'InferenceService', 'churn');
       expect(isvc.metadata.annotations).toEqual({ 'serving.kserve.io/deploymentMode': 'RawDeployment' });
       expect(isvc.spec.predictor).toMatchObject({
         minReplicas: 3,
         maxReplicas: 9,
         priorityClassName: 'online-serving',
-        model: { modelFormat: { name: 'xgboost' }, storageUri: `${modelStore(ctx)}churn/v3`, resources: { requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '2', memory: '2Gi' } } },
+        model: {
+          modelFormat: { name: 'xgboost' },
+          storageUri: `${modelStore(ctx)}churn/v3`,
+          resources: { requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '2', memory: '2Gi' } },
+        },
       });
       expect(isvc.spec.predictor.canaryTrafficPercent).toBeUndefined();
       // No A/B test: no SeldonDeployment and no policy for one.
-      expect(objects(ctx).map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual(['InferenceService/churn', 'NetworkPolicy/churn', 'ServiceAccount/serve-churn']);
+      expect(
+        objects(ctx)
+          .map((o) => `${o.kind}/${o.metadata.name}`)
+          .sort(),
+      ).toEqual(['InferenceService/churn', 'NetworkPolicy/churn', 'ServiceAccount/serve-churn']);
       // RawDeployment pods take traffic on the runtime's ports directly.
       expect(one(ctx, 'NetworkPolicy', 'churn').spec.ingress).toEqual([{ from: [{ podSelector: {} }, nsPeer('ingress')], ports: tcp(8080, 8081) }]);
     });
@@ -194,7 +209,8 @@ describe('ServingChart', () => {
       expect(sa.metadata.annotations).toEqual({ 'azure.workload.identity/client-id': outputValue(name, MLOPS_OUTPUTS.servingClientId('iris')) });
       expect(sa.automountServiceAccountToken).toBe(false);
       expect(one(ctx, 'InferenceService', 'iris').spec.predictor.labels['azure.workload.identity/use']).toBe('true');
-      for (const p of one(ctx, 'SeldonDeployment', 'iris-ab').spec.predictors) expect(p.componentSpecs[0].metadata.labels['azure.workload.identity/use']).toBe('true');
+      for (const p of one(ctx, 'SeldonDeployment', 'iris-ab').spec.predictors)
+        expect(p.componentSpecs[0].metadata.labels['azure.workload.identity/use']).toBe('true');
     });
 
     test('an Azure chart without an outputs file records the missing client id once per model', () => {
@@ -227,18 +243,21 @@ describe('ServingChart', () => {
       for (const p of one(ctx, 'SeldonDeployment', 'iris-ab').spec.predictors) expect(p.componentSpecs[0].metadata.labels).toMatchObject(seldonSelector);
     });
 
-    test.each(all)('%s: InferenceService (Serverless): queue-proxy ports from the namespace, the gateway and Knative; egress to the artifact store', (_n, ctx) => {
-      const np = one(ctx, 'NetworkPolicy', 'iris');
-      expect(np.spec).toEqual({
-        podSelector: { matchLabels: kserveSelector },
-        policyTypes: ['Ingress', 'Egress'],
-        ingress: [
-          { from: [{ podSelector: {} }, nsPeer('ingress')], ports: tcp(8012, 8013) },
-          { from: [nsPeer('knative-serving')], ports: tcp(8012, 8013, 9090) },
-        ],
-        egress: storageEgress(ctx),
-      });
-    });
+    test.each(all)(
+      '%s: InferenceService (Serverless): queue-proxy ports from the namespace, the gateway and Knative; egress to the artifact store',
+      (_n, ctx) => {
+        const np = one(ctx, 'NetworkPolicy', 'iris');
+        expect(np.spec).toEqual({
+          podSelector: { matchLabels: kserveSelector },
+          policyTypes: ['Ingress', 'Egress'],
+          ingress: [
+            { from: [{ podSelector: {} }, nsPeer('ingress')], ports: tcp(8012, 8013) },
+            { from: [nsPeer('knative-serving')], ports: tcp(8012, 8013, 9090) },
+          ],
+          egress: storageEgress(ctx),
+        });
+      },
+    );
 
     test.each(all)('%s: SeldonDeployment: executor ports from the namespace and the gateway; egress to the artifact store', (_n, ctx) => {
       const np = one(ctx, 'NetworkPolicy', 'iris-ab');
@@ -255,7 +274,10 @@ describe('ServingChart', () => {
       spec.environments.find((e) => e.name === 'aws-prod')!.workloads!.rag!.gatewayNamespace = 'istio-ingress';
       const ctx = ctxOf('aws-prod', spec);
       expect(one(ctx, 'NetworkPolicy', 'iris-ab').spec.ingress[0].from).toEqual([{ podSelector: {} }, nsPeer('istio-ingress')]);
-      const noRag = ctxOf('aws-prod', withModels('aws-prod', [{ name: 'iris', framework: 'sklearn', path: 'iris/v1' }], (e) => (e.workloads!.rag = { enabled: false })));
+      const noRag = ctxOf(
+        'aws-prod',
+        withModels('aws-prod', [{ name: 'iris', framework: 'sklearn', path: 'iris/v1' }], (e) => (e.workloads!.rag = { enabled: false })),
+      );
       expect(one(noRag, 'NetworkPolicy', 'iris').spec.ingress[0].from).toEqual([{ podSelector: {} }, nsPeer('ingress')]);
     });
   });
@@ -269,7 +291,9 @@ describe('ServingChart', () => {
       const isvc = structuredClone(emitted.find(([, o]) => o.kind === 'InferenceService')![1]) as any;
       isvc.spec.predictor.canaryTrafficPercent = 'ten';
       isvc.spec.predictor.model.storageURI = isvc.spec.predictor.model.storageUri;
-      expect(validateManifest(isvc).map((e) => e.path)).toEqual(expect.arrayContaining(['spec.predictor.canaryTrafficPercent', 'spec.predictor.model.storageURI']));
+      expect(validateManifest(isvc).map((e) => e.path)).toEqual(
+        expect.arrayContaining(['spec.predictor.canaryTrafficPercent', 'spec.predictor.model.storageURI']),
+      );
       const sdep = structuredClone(emitted.find(([, o]) => o.kind === 'SeldonDeployment')![1]) as any;
       sdep.spec.predictors[0].traffic = '80%';
       sdep.spec.predictors[1].graph.modelURI = 'x';

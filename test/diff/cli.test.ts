@@ -49,7 +49,14 @@ describe('npm run diff', () => {
     expect(checked.code).toBe(1);
     expect(checked.err).toContain("run 'npm run synth' and commit");
     expect(json(dist).diffs[0].kubernetes[0].objects).toEqual([
-      expect.objectContaining({ id: 'edw Deployment edw/edw-consumer', app: 'edw', kind: 'Deployment', namespace: 'edw', name: 'edw-consumer', change: 'changed' }),
+      expect.objectContaining({
+        id: 'edw Deployment edw/edw-consumer',
+        app: 'edw',
+        kind: 'Deployment',
+        namespace: 'edw',
+        name: 'edw-consumer',
+        change: 'changed',
+      }),
     ]);
   });
 
@@ -73,11 +80,18 @@ describe('npm run diff', () => {
     expect(result.code).toBe(1);
     // Committed has `lake`; the model synthesizes `lakehouse`: applying it moves the address.
     expect(result.out).toContain('REPLACE aws_s3_bucket.lake → aws_s3_bucket.lakehouse');
-    expect(result.out).toMatch(/would be destroyed and recreated; use a `moved` block or\n\s+terraform -chdir=\S+\/aws-dev\/terraform\/lakehouse state mv aws_s3_bucket.lake aws_s3_bucket.lakehouse/);
+    expect(result.out).toMatch(
+      /would be destroyed and recreated; use a `moved` block or\n\s+terraform -chdir=\S+\/aws-dev\/terraform\/lakehouse state mv aws_s3_bucket.lake aws_s3_bucket.lakehouse/,
+    );
     expect(result.out).toMatch(/^REPLACE: 1 Terraform resource would be destroyed and recreated/m);
     expect(result.out).not.toContain('DESTROY');
     expect(json(dist).diffs[0].terraform).toEqual([
-      expect.objectContaining({ stack: 'lakehouse', change: 'changed', replacements: [{ from: 'aws_s3_bucket.lake', to: 'aws_s3_bucket.lakehouse', differs: [] }], entries: [] }),
+      expect.objectContaining({
+        stack: 'lakehouse',
+        change: 'changed',
+        replacements: [{ from: 'aws_s3_bucket.lake', to: 'aws_s3_bucket.lakehouse', differs: [] }],
+        entries: [],
+      }),
     ]);
   });
 

@@ -25,7 +25,12 @@ function renamed(names: Record<string, string>, edit: (json: any) => void = () =
     delete json.resource[type][old];
   }
   let text = JSON.stringify(json);
-  for (const [address, name] of Object.entries(names)) text = text.split(`${address}.`).join(`${address.split('.')[0]}.${name}.`).split(`"${address}"`).join(`"${address.split('.')[0]}.${name}"`);
+  for (const [address, name] of Object.entries(names))
+    text = text
+      .split(`${address}.`)
+      .join(`${address.split('.')[0]}.${name}.`)
+      .split(`"${address}"`)
+      .join(`"${address.split('.')[0]}.${name}"`);
   const out = JSON.parse(text);
   edit(out);
   return out;
@@ -108,7 +113,10 @@ describe('compareOutputs', () => {
   it('formatting-only changes are file changes, not object or resource changes', () => {
     const synthesized = new Map(committed);
     synthesized.set('e/terraform/s/cdk.tf.json', JSON.stringify(STACK));
-    synthesized.set('e/kubernetes/web/deployment-api.yaml', `# reformatted\nkind: "Deployment"\napiVersion: apps/v1\n${deployment('api:1').split('\n').slice(2).join('\n')}`);
+    synthesized.set(
+      'e/kubernetes/web/deployment-api.yaml',
+      `# reformatted\nkind: "Deployment"\napiVersion: apps/v1\n${deployment('api:1').split('\n').slice(2).join('\n')}`,
+    );
     const [env] = compareOutputs(committed, synthesized);
     expect(env).toMatchObject({ environment: 'e', change: 'changed', terraform: [], kubernetes: [] });
     expect(env.files).toEqual([
@@ -175,7 +183,9 @@ describe('compareOutputs', () => {
     expect(diffs[0].files).toEqual([{ file: 'README.md', change: 'changed' }]);
     // The object is gone from the synthesized side, and the file says why.
     expect(diffs[1].kubernetes[0].objects.map((o) => `${o.change} ${o.id}`)).toEqual(['removed web Deployment web/api']);
-    expect(diffs[1].files).toEqual([{ file: 'e/kubernetes/web/deployment-api.yaml', change: 'changed', note: expect.stringMatching(/^synthesized: not valid YAML: /) }]);
+    expect(diffs[1].files).toEqual([
+      { file: 'e/kubernetes/web/deployment-api.yaml', change: 'changed', note: expect.stringMatching(/^synthesized: not valid YAML: /) },
+    ]);
   });
 
   it('a whole environment added or removed', () => {
@@ -186,9 +196,11 @@ describe('compareOutputs', () => {
 
 describe('differingPaths', () => {
   it('quotes keys that are not identifiers and reports arrays of another length whole', () => {
-    expect(differingPaths({ metadata: { labels: { 'app.kubernetes.io/name': 'a' } }, args: [1, 2] }, { metadata: { labels: { 'app.kubernetes.io/name': 'b' } }, args: [1] })).toEqual([
-      'args',
-      'metadata.labels["app.kubernetes.io/name"]',
-    ]);
+    expect(
+      differingPaths(
+        { metadata: { labels: { 'app.kubernetes.io/name': 'a' } }, args: [1, 2] },
+        { metadata: { labels: { 'app.kubernetes.io/name': 'b' } }, args: [1] },
+      ),
+    ).toEqual(['args', 'metadata.labels["app.kubernetes.io/name"]']);
   });
 });

@@ -72,7 +72,10 @@ describe('npm run diff -- --against REF', () => {
       return; // not a git checkout (an exported tarball): nothing to compare with
     }
     const files = readGitTree(path.join(REPO, 'dist'), 'HEAD');
-    const listed = inRepo('ls-tree', '-r', '--name-only', 'HEAD', '--', 'dist').split('\n').filter(Boolean).map((f) => f.slice('dist/'.length));
+    const listed = inRepo('ls-tree', '-r', '--name-only', 'HEAD', '--', 'dist')
+      .split('\n')
+      .filter(Boolean)
+      .map((f) => f.slice('dist/'.length));
     expect([...files.keys()]).toEqual(listed.sort());
     for (const file of [listed[0], listed[listed.length - 1]]) if (file) expect(files.get(file)).toBe(inRepo('show', `HEAD:dist/${file}`));
     // With dist/ clean in git, the revision and the working tree are the same comparison.

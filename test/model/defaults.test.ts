@@ -50,7 +50,7 @@ describe('defaults', () => {
     expect(resolved.workloads).toEqual({ rag: false, mlops: false, lakehouse: false, edw: false });
   });
 
-  it('resolves EDW images against each environment\'s own registry and applies EDW defaults', () => {
+  it("resolves EDW images against each environment's own registry and applies EDW defaults", () => {
     expect(env('aws-prod').edw!.images.consumer).toBe('222222222222.dkr.ecr.eu-west-1.amazonaws.com/acme/aws-prod/edw-consumer:1.0.0');
     expect(env('azure-dev').edw!.images.producer).toBe('acracmeazuredev.azurecr.io/edw-producer:1.0.0');
     const dev = env('aws-dev').edw!;
@@ -68,7 +68,13 @@ describe('defaults', () => {
     expect(prod.training[0].image).toBe('222222222222.dkr.ecr.eu-west-1.amazonaws.com/acme/aws-prod/training:1.0.0');
     expect(prod.training[0]).toMatchObject({ gpus: 1, backoffLimit: 4, activeDeadlineSeconds: 86400, checkpointSize: '50Gi', schedule: '0 2 * * *' });
     expect(prod.database).toEqual({ instanceClass: 'db.r6g.large', sku: 'GP_Standard_D2ds_v5', storageGb: 100, version: '16' });
-    expect(prod.models[0]).toMatchObject({ name: 'iris', minReplicas: 2, maxReplicas: 6, canaryPercent: 10, abTest: { challengerPath: 'iris/v2', challengerPercent: 20 } });
+    expect(prod.models[0]).toMatchObject({
+      name: 'iris',
+      minReplicas: 2,
+      maxReplicas: 6,
+      canaryPercent: 10,
+      abTest: { challengerPath: 'iris/v2', challengerPercent: 20 },
+    });
     expect(prod.burst.enabled).toBe(true);
     expect(env('aws-dev').mlops!.burst.enabled).toBe(false);
     expect(env('aws-dev').mlops!.training[0].schedule).toBeUndefined();

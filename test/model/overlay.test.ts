@@ -42,8 +42,20 @@ environments:
   });
 
   it('replaces lists rather than merging them', () => {
-    const platform = loadPlatform(overlay(`environments: [{ name: aws-dev, cluster: { repositories: [inference, mlflow-server, training, edw-consumer, edw-producer, rag-api, lakehouse-spark] } }]`));
-    expect(platform.environments[0].cluster.repositories).toEqual(['inference', 'mlflow-server', 'training', 'edw-consumer', 'edw-producer', 'rag-api', 'lakehouse-spark']);
+    const platform = loadPlatform(
+      overlay(
+        `environments: [{ name: aws-dev, cluster: { repositories: [inference, mlflow-server, training, edw-consumer, edw-producer, rag-api, lakehouse-spark] } }]`,
+      ),
+    );
+    expect(platform.environments[0].cluster.repositories).toEqual([
+      'inference',
+      'mlflow-server',
+      'training',
+      'edw-consumer',
+      'edw-producer',
+      'rag-api',
+      'lakehouse-spark',
+    ]);
   });
 
   it('reports unknown keys and bad values from the overlay with their paths', () => {

@@ -95,7 +95,9 @@ export function renderingProblems(json: Json): string[] {
 
 /** `type.id` of every resource, sorted: the Terraform addresses a stack plans. */
 export function addresses(json: Json): string[] {
-  return allResources(json).map((r) => `${r.type}.${r.id}`).sort();
+  return allResources(json)
+    .map((r) => `${r.type}.${r.id}`)
+    .sort();
 }
 
 /** How many resources of each type a stack creates. */

@@ -31,7 +31,11 @@ describe('atomic output', () => {
     writeOutput(target, new Map([['a/keep.txt', 'old\n']]));
     const before = treeDigest(target);
     // 'x/file' is written as a file, then 'x/file/child' needs it to be a directory: the write fails.
-    const files = new Map([['a/keep.txt', 'new\n'], ['x/file', '1'], ['x/file/child', '2']]);
+    const files = new Map([
+      ['a/keep.txt', 'new\n'],
+      ['x/file', '1'],
+      ['x/file/child', '2'],
+    ]);
     expect(() => writeOutput(target, files)).toThrow();
     expect(treeDigest(target)).toEqual(before);
     expect(fs.readdirSync(path.dirname(target))).toEqual(['dist']);

@@ -15,7 +15,11 @@ export function tempDir(label: string): string {
 /** path → sha256 of every file under dir: equal digests mean byte-identical trees. */
 export function treeDigest(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const rel of listFiles(dir)) out[rel] = crypto.createHash('sha256').update(fs.readFileSync(path.join(dir, rel))).digest('hex');
+  for (const rel of listFiles(dir))
+    out[rel] = crypto
+      .createHash('sha256')
+      .update(fs.readFileSync(path.join(dir, rel)))
+      .digest('hex');
   return out;
 }
 

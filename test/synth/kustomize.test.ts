@@ -25,7 +25,8 @@ describe('kubectl kustomize on the written output', () => {
     out = path.join(root, 'dist');
     const platform = resolvePlatform(defaultPlatform);
     const files = new Map<string, string>();
-    for (const env of platform.environments) for (const [f, text] of synthesizeEnvironment(platform, env, { outputsDir: DEFAULT_OUTPUTS_DIR }).files) files.set(f, text);
+    for (const env of platform.environments)
+      for (const [f, text] of synthesizeEnvironment(platform, env, { outputsDir: DEFAULT_OUTPUTS_DIR }).files) files.set(f, text);
     writeOutput(out, files);
     dirs = listFiles(out)
       .filter((f) => path.posix.basename(f) === 'kustomization.yaml')
@@ -64,7 +65,9 @@ describe('kubectl kustomize on the written output', () => {
 
   test.each(['aws-dev', 'azure-prod'])('%s: gitops/apps builds to the root and the projects / source of bootstrap', (env) => {
     const built = build(`${env}/gitops/apps`).map((o) => `${o.kind}/${o.metadata.name}`);
-    const expected = env.startsWith('aws') ? [`Application/${env}-root`, `AppProject/${env}`, `AppProject/${env}-operators`] : [`Kustomization/${env}-root`, `GitRepository/${env}`];
+    const expected = env.startsWith('aws')
+      ? [`Application/${env}-root`, `AppProject/${env}`, `AppProject/${env}-operators`]
+      : [`Kustomization/${env}-root`, `GitRepository/${env}`];
     expect(built).toEqual(expect.arrayContaining([...expected, `${env.startsWith('aws') ? 'Application' : 'Kustomization'}/${env}-platform`]));
   });
 });

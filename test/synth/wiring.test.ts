@@ -5,7 +5,14 @@
  */
 import * as path from 'path';
 import { run } from '../../src/cli';
-import { KARPENTER_NAMESPACE, KARPENTER_SERVICE_ACCOUNT, EBS_CSI_NAMESPACE, EBS_CSI_SERVICE_ACCOUNT, KEDA_SERVICE_ACCOUNT, kedaNamespace } from '../../src/model/naming';
+import {
+  KARPENTER_NAMESPACE,
+  KARPENTER_SERVICE_ACCOUNT,
+  EBS_CSI_NAMESPACE,
+  EBS_CSI_SERVICE_ACCOUNT,
+  KEDA_SERVICE_ACCOUNT,
+  kedaNamespace,
+} from '../../src/model/naming';
 import { readOutput } from '../../src/validate/output';
 import { blocks } from '../../src/validate/policy/references';
 import { captureIo, tempDir } from './helpers';

@@ -123,9 +123,25 @@ describe('validateManifest: valid objects', () => {
     ['Milvus', milvus],
     ['SeldonDeployment', seldon],
     // vault.auth.kubernetes.mountPath is required but has a default: the API server fills it in first.
-    ['SecretStore', { apiVersion: 'external-secrets.io/v1', kind: 'SecretStore', metadata: { name: 'vault', namespace: 'edw' }, spec: { provider: { vault: { server: 'https://vault:8200', auth: { kubernetes: { role: 'edw' } } } } } }],
+    [
+      'SecretStore',
+      {
+        apiVersion: 'external-secrets.io/v1',
+        kind: 'SecretStore',
+        metadata: { name: 'vault', namespace: 'edw' },
+        spec: { provider: { vault: { server: 'https://vault:8200', auth: { kubernetes: { role: 'edw' } } } } },
+      },
+    ],
     ['Secret', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'edw' }, data: { password: 'aHVudGVyMg==' }, stringData: { user: 'me' } }],
-    ['ClusterRole', { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'system:aggregate-to-edw' }, rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }] }],
+    [
+      'ClusterRole',
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRole',
+        metadata: { name: 'system:aggregate-to-edw' },
+        rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }],
+      },
+    ],
   ])('%s has no problems', (_, obj) => {
     expect(problems(obj)).toEqual([]);
   });
@@ -155,10 +171,11 @@ describe('validateManifest: every check fails on bad input', () => {
 
   it('a CRD object with no properties and no preserve-unknown-fields accepts no fields', () => {
     expect(problems(seldon)).toEqual([]);
-    const labelled = edit(seldon, (s) => (s.spec.predictors[0].componentSpecs[0].spec.volumes[0].ephemeral.volumeClaimTemplate.metadata = { labels: { a: 'b' } }));
-    expect(problems(labelled)).toEqual([
-      'spec.predictors[0].componentSpecs[0].spec.volumes[0].ephemeral.volumeClaimTemplate.metadata.labels: unknown field',
-    ]);
+    const labelled = edit(
+      seldon,
+      (s) => (s.spec.predictors[0].componentSpecs[0].spec.volumes[0].ephemeral.volumeClaimTemplate.metadata = { labels: { a: 'b' } }),
+    );
+    expect(problems(labelled)).toEqual(['spec.predictors[0].componentSpecs[0].spec.volumes[0].ephemeral.volumeClaimTemplate.metadata.labels: unknown field']);
   });
 
   it('unknown apiVersion', () => {
@@ -171,14 +188,20 @@ describe('validateManifest: every check fails on bad input', () => {
 
   it('unknown kind', () => {
     expect(problems({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } })).toEqual([]);
-    expect(problems({ apiVersion: 'v1', kind: 'ConfigMapp', metadata: { name: 'c' } })[0]).toMatch(/^kind: unknown kind "ConfigMapp" for apiVersion v1 \(known: ConfigMap, /);
-    expect(problems({ apiVersion: 'karpenter.sh/v1', kind: 'NodeClaim', metadata: { name: 'c' } })).toEqual(['kind: unknown kind "NodeClaim" for apiVersion karpenter.sh/v1 (known: NodePool)']);
+    expect(problems({ apiVersion: 'v1', kind: 'ConfigMapp', metadata: { name: 'c' } })[0]).toMatch(
+      /^kind: unknown kind "ConfigMapp" for apiVersion v1 \(known: ConfigMap, /,
+    );
+    expect(problems({ apiVersion: 'karpenter.sh/v1', kind: 'NodeClaim', metadata: { name: 'c' } })).toEqual([
+      'kind: unknown kind "NodeClaim" for apiVersion karpenter.sh/v1 (known: NodePool)',
+    ]);
     expect(problems('just a string')).toEqual(['expected a Kubernetes object (a mapping), got string "just a string"']);
   });
 
   it('missing required fields', () => {
     expect(problems(edit(deployment, (d) => delete d.spec.selector))).toEqual(['spec.selector: missing required field']);
-    expect(problems(edit(deployment, (d) => delete d.spec.template.spec.containers[0].name))).toEqual(['spec.template.spec.containers[0].name: missing required field']);
+    expect(problems(edit(deployment, (d) => delete d.spec.template.spec.containers[0].name))).toEqual([
+      'spec.template.spec.containers[0].name: missing required field',
+    ]);
     expect(problems(edit(nodePool, (n) => delete n.spec.template.spec.nodeClassRef))).toEqual(['spec.template.spec.nodeClassRef: missing required field']);
   });
 
@@ -187,15 +210,23 @@ describe('validateManifest: every check fails on bad input', () => {
       'spec.template.spec.containers[0].ports[0].containerPort: expected integer, got string "80"',
     ]);
     expect(problems(edit(deployment, (d) => (d.metadata.labels.version = 1.5)))).toEqual(['metadata.labels.version: expected string, got number 1.5']);
-    expect(problems(edit(deployment, (d) => (d.spec.template.spec.containers = { name: 'x' })))).toEqual(['spec.template.spec.containers: expected array, got object']);
-    expect(problems(edit(nodePool, (n) => (n.spec.template.spec.nodeClassRef.name = true)))).toEqual(['spec.template.spec.nodeClassRef.name: expected string, got boolean true']);
+    expect(problems(edit(deployment, (d) => (d.spec.template.spec.containers = { name: 'x' })))).toEqual([
+      'spec.template.spec.containers: expected array, got object',
+    ]);
+    expect(problems(edit(nodePool, (n) => (n.spec.template.spec.nodeClassRef.name = true)))).toEqual([
+      'spec.template.spec.nodeClassRef.name: expected string, got boolean true',
+    ]);
   });
 
   it('int-or-string: an integer or a string, nothing else', () => {
     expect(problems(edit(service, (s) => (s.spec.ports[0].targetPort = 8080)))).toEqual([]);
     expect(problems(edit(service, (s) => (s.spec.ports[0].targetPort = 'http')))).toEqual([]);
-    expect(problems(edit(service, (s) => (s.spec.ports[0].targetPort = 80.5)))).toEqual(['spec.ports[0].targetPort: expected integer or string, got number 80.5']);
-    expect(problems(edit(service, (s) => (s.spec.ports[0].targetPort = true)))).toEqual(['spec.ports[0].targetPort: expected integer or string, got boolean true']);
+    expect(problems(edit(service, (s) => (s.spec.ports[0].targetPort = 80.5)))).toEqual([
+      'spec.ports[0].targetPort: expected integer or string, got number 80.5',
+    ]);
+    expect(problems(edit(service, (s) => (s.spec.ports[0].targetPort = true)))).toEqual([
+      'spec.ports[0].targetPort: expected integer or string, got boolean true',
+    ]);
   });
 
   it('quantities: a number or a quantity string (core), integer or quantity string (CRD int-or-string)', () => {
@@ -244,7 +275,9 @@ describe('validateManifest: every check fails on bad input', () => {
     const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, data: { password: 'hunter2!' } };
     expect(problems(secret)).toEqual(['data.password: expected base64-encoded data']);
     expect(problems(edit(deployment, (d) => (d.spec.replicas = 2 ** 31)))).toEqual(['spec.replicas: 2147483648 does not fit in int32']);
-    expect(problems(edit(deployment, (d) => (d.metadata.creationTimestamp = 'yesterday')))).toEqual(['metadata.creationTimestamp: expected an RFC 3339 date-time, got "yesterday"']);
+    expect(problems(edit(deployment, (d) => (d.metadata.creationTimestamp = 'yesterday')))).toEqual([
+      'metadata.creationTimestamp: expected an RFC 3339 date-time, got "yesterday"',
+    ]);
     expect(problems(edit(deployment, (d) => (d.metadata.creationTimestamp = '2024-05-01T10:00:00Z')))).toEqual([]);
   });
 
@@ -253,17 +286,23 @@ describe('validateManifest: every check fails on bad input', () => {
     expect(problems({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'edw', namespace: 'default' } })).toEqual([
       'metadata.namespace: Namespace is cluster-scoped: it cannot have a namespace',
     ]);
-    expect(problems(edit(nodePool, (n) => (n.metadata.namespace = 'karpenter')))).toEqual(['metadata.namespace: NodePool is cluster-scoped: it cannot have a namespace']);
+    expect(problems(edit(nodePool, (n) => (n.metadata.namespace = 'karpenter')))).toEqual([
+      'metadata.namespace: NodePool is cluster-scoped: it cannot have a namespace',
+    ]);
     expect(problems({ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'batch', namespace: 'x' }, value: 1 })).toEqual([
       'metadata.namespace: PriorityClass is cluster-scoped: it cannot have a namespace',
     ]);
-    expect(problems(edit(deployment, (d) => (d.metadata.namespace = 'Not_A_Label')))[0]).toMatch(/^metadata\.namespace: "Not_A_Label" must be a lowercase RFC 1123 label/);
+    expect(problems(edit(deployment, (d) => (d.metadata.namespace = 'Not_A_Label')))[0]).toMatch(
+      /^metadata\.namespace: "Not_A_Label" must be a lowercase RFC 1123 label/,
+    );
   });
 
   it('metadata.name: required and well-formed for its kind', () => {
     expect(problems(edit(deployment, (d) => delete d.metadata.name))).toEqual(['metadata.name: missing required field']);
     expect(problems(edit(nodePool, (n) => delete n.metadata))).toEqual(['metadata.name: missing required field']);
-    expect(problems(edit(deployment, (d) => (d.metadata.name = 'Consumer_1')))[0]).toMatch(/^metadata\.name: "Consumer_1" must be a lowercase RFC 1123 subdomain/);
+    expect(problems(edit(deployment, (d) => (d.metadata.name = 'Consumer_1')))[0]).toMatch(
+      /^metadata\.name: "Consumer_1" must be a lowercase RFC 1123 subdomain/,
+    );
     expect(problems(edit(deployment, (d) => (d.metadata.name = 'a'.repeat(254))))).toHaveLength(1);
     expect(problems(edit(deployment, (d) => (d.metadata.name = 'consumer.v2')))).toEqual([]);
     expect(problems(edit(service, (s) => (s.metadata.name = '1-consumer')))[0]).toMatch(/^metadata\.name: "1-consumer" must be an RFC 1035 label/);
@@ -280,9 +319,13 @@ describe('validateManifest: every check fails on bad input', () => {
 
   it('label keys and values, annotation keys', () => {
     expect(problems(edit(deployment, (d) => (d.metadata.labels = { 'example.com/team': 'data-eng', tier: '' })))).toEqual([]);
-    expect(problems(edit(deployment, (d) => (d.metadata.labels = { 'Example.com/team': 'x' })))[0]).toMatch(/^metadata\.labels\["Example\.com\/team"\]: invalid label key/);
+    expect(problems(edit(deployment, (d) => (d.metadata.labels = { 'Example.com/team': 'x' })))[0]).toMatch(
+      /^metadata\.labels\["Example\.com\/team"\]: invalid label key/,
+    );
     expect(problems(edit(deployment, (d) => (d.metadata.labels = { team: 'data eng' })))[0]).toMatch(/^metadata\.labels\.team: invalid label value "data eng"/);
-    expect(problems(edit(deployment, (d) => (d.metadata.annotations = { 'bad key': 'x' })))[0]).toMatch(/^metadata\.annotations\["bad key"\]: invalid annotation key/);
+    expect(problems(edit(deployment, (d) => (d.metadata.annotations = { 'bad key': 'x' })))[0]).toMatch(
+      /^metadata\.annotations\["bad key"\]: invalid annotation key/,
+    );
   });
 });
 
@@ -296,7 +339,15 @@ describe('validateManifest: combinators and structural rules (synthetic bundle)'
         Widget: {
           namespaced: true,
           source: 'test',
-          schema: { type: 'object', properties: { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { $ref: 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta' }, spec } },
+          schema: {
+            type: 'object',
+            properties: {
+              apiVersion: { type: 'string' },
+              kind: { type: 'string' },
+              metadata: { $ref: 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta' },
+              spec,
+            },
+          },
         },
       },
     },
@@ -337,7 +388,10 @@ describe('validateManifest: combinators and structural rules (synthetic bundle)'
       },
     });
     expect(problems(obj({ closed: {}, open: { x: 1 }, map: { a: 1 }, any: [1, { x: 'y' }] }), b)).toEqual([]);
-    expect(problems(obj({ closed: { x: 1 }, map: { a: 'one' } }), b)).toEqual(['spec.closed.x: unknown field', 'spec.map.a: expected integer, got string "one"']);
+    expect(problems(obj({ closed: { x: 1 }, map: { a: 'one' } }), b)).toEqual([
+      'spec.closed.x: unknown field',
+      'spec.map.a: expected integer, got string "one"',
+    ]);
   });
 
   it('a pattern JavaScript cannot compile is skipped and counted', () => {

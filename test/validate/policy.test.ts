@@ -26,7 +26,10 @@ const goodBucket = {
     docs: { bucket: '${aws_s3_bucket.docs.id}', block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true },
   },
   aws_s3_bucket_server_side_encryption_configuration: {
-    docs: { bucket: '${aws_s3_bucket.docs.id}', rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms', kms_master_key_id: '${aws_kms_key.k.arn}' } }] },
+    docs: {
+      bucket: '${aws_s3_bucket.docs.id}',
+      rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms', kms_master_key_id: '${aws_kms_key.k.arn}' } }],
+    },
   },
   aws_s3_bucket_versioning: { docs: { bucket: '${aws_s3_bucket.docs.id}', versioning_configuration: { status: 'Enabled' } } },
   aws_s3_bucket_policy: {
@@ -34,7 +37,16 @@ const goodBucket = {
       bucket: '${aws_s3_bucket.docs.id}',
       policy: JSON.stringify({
         Version: '2012-10-17',
-        Statement: [{ Sid: 'TlsOnly', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: ['${aws_s3_bucket.docs.arn}'], Condition: { Bool: { 'aws:SecureTransport': 'false' } } }],
+        Statement: [
+          {
+            Sid: 'TlsOnly',
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 's3:*',
+            Resource: ['${aws_s3_bucket.docs.arn}'],
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          },
+        ],
       }),
     },
   },
@@ -65,7 +77,17 @@ describe('S3 rules', () => {
     viaData.aws_s3_bucket_policy.docs.policy = '${data.aws_iam_policy_document.tls.json}';
     const data = {
       aws_iam_policy_document: {
-        tls: { statement: [{ effect: 'Deny', actions: ['s3:*'], resources: ['*'], principals: [{ type: '*', identifiers: ['*'] }], condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }] }] },
+        tls: {
+          statement: [
+            {
+              effect: 'Deny',
+              actions: ['s3:*'],
+              resources: ['*'],
+              principals: [{ type: '*', identifiers: ['*'] }],
+              condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
+            },
+          ],
+        },
       },
     };
     expect(check('s3-tls-only', tfEnv(viaData, data))).toEqual([]);
@@ -89,7 +111,9 @@ describe('database, EKS and IAM rules', () => {
   });
 
   it('eks-secrets-encryption and eks-control-plane-logging', () => {
-    const good = tfEnv(cluster({}, { encryption_config: { resources: ['secrets'], provider: { key_arn: 'k' } }, enabled_cluster_log_types: ['api', 'audit', 'authenticator'] }));
+    const good = tfEnv(
+      cluster({}, { encryption_config: { resources: ['secrets'], provider: { key_arn: 'k' } }, enabled_cluster_log_types: ['api', 'audit', 'authenticator'] }),
+    );
     expect(check('eks-secrets-encryption', good)).toEqual([]);
     expect(check('eks-control-plane-logging', good)).toEqual([]);
     const bad = tfEnv(cluster({}, { enabled_cluster_log_types: ['api'] }));
@@ -97,24 +121,40 @@ describe('database, EKS and IAM rules', () => {
     expect(check('eks-control-plane-logging', bad)[0].message).toBe('enabled_cluster_log_types lacks audit, authenticator');
   });
 
-  const rolePolicy = (statement: object) => tfEnv({ aws_iam_role_policy: { p: { role: 'r', policy: JSON.stringify({ Version: '2012-10-17', Statement: [statement] }) } } });
+  const rolePolicy = (statement: object) =>
+    tfEnv({ aws_iam_role_policy: { p: { role: 'r', policy: JSON.stringify({ Version: '2012-10-17', Statement: [statement] }) } } });
   it('iam-policy-readable: a policy no rule can read is reported', () => {
     const quoted = '{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"${replace(x, "a", "b")}"}]}';
     const env = tfEnv({ aws_iam_role_policy: { p: { role: 'r', policy: quoted } } });
-    expect(check('iam-policy-readable', env)).toEqual([expect.objectContaining({ resource: 'aws_iam_role_policy.p', message: expect.stringMatching(/^policy is not JSON/) })]);
+    expect(check('iam-policy-readable', env)).toEqual([
+      expect.objectContaining({ resource: 'aws_iam_role_policy.p', message: expect.stringMatching(/^policy is not JSON/) }),
+    ]);
     expect(check('iam-policy-readable', rolePolicy({ Effect: 'Allow', Action: 's3:GetObject', Resource: '${local.bucket_arn}' }))).toEqual([]);
   });
 
   it('iam-no-wildcard-action', () => {
-    expect(check('iam-no-wildcard-action', rolePolicy({ Sid: 'All', Effect: 'Allow', Action: '*', Resource: 'arn:aws:s3:::x' }))[0].message).toMatch(/statement All allows Action "\*"/);
+    expect(check('iam-no-wildcard-action', rolePolicy({ Sid: 'All', Effect: 'Allow', Action: '*', Resource: 'arn:aws:s3:::x' }))[0].message).toMatch(
+      /statement All allows Action "\*"/,
+    );
     expect(check('iam-no-wildcard-action', rolePolicy({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::x/*' }))).toEqual([]);
   });
 
   it('iam-no-write-on-wildcard-resource allows reads on "*" but not writes, and ignores key policies', () => {
-    expect(check('iam-no-write-on-wildcard-resource', rolePolicy({ Effect: 'Allow', Action: ['ec2:DescribeInstances', 'pricing:GetProducts'], Resource: '*' }))).toEqual([]);
-    const write = check('iam-no-write-on-wildcard-resource', rolePolicy({ Sid: 'W', Effect: 'Allow', Action: ['ec2:DescribeInstances', 'ec2:TerminateInstances'], Resource: '*' }));
+    expect(
+      check('iam-no-write-on-wildcard-resource', rolePolicy({ Effect: 'Allow', Action: ['ec2:DescribeInstances', 'pricing:GetProducts'], Resource: '*' })),
+    ).toEqual([]);
+    const write = check(
+      'iam-no-write-on-wildcard-resource',
+      rolePolicy({ Sid: 'W', Effect: 'Allow', Action: ['ec2:DescribeInstances', 'ec2:TerminateInstances'], Resource: '*' }),
+    );
     expect(write[0].message).toBe('statement W allows write actions on Resource "*": ec2:TerminateInstances');
-    const keyPolicy = tfEnv({ aws_kms_key: { k: { policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'kms:*', Resource: '*' }] }) } } });
+    const keyPolicy = tfEnv({
+      aws_kms_key: {
+        k: {
+          policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'kms:*', Resource: '*' }] }),
+        },
+      },
+    });
     expect(check('iam-no-write-on-wildcard-resource', keyPolicy)).toEqual([]);
   });
 
@@ -123,28 +163,49 @@ describe('database, EKS and IAM rules', () => {
       aws_iam_role: {
         r: {
           assume_role_policy: JSON.stringify({
-            Statement: [{ Effect: 'Allow', Principal: { Federated: 'arn:aws:iam::1:oidc-provider/x' }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: condition }],
+            Statement: [
+              { Effect: 'Allow', Principal: { Federated: 'arn:aws:iam::1:oidc-provider/x' }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: condition },
+            ],
           }),
         },
       },
     });
   it('iam-trust-one-service-account: web identity bound by sub and aud', () => {
-    const good = { StringEquals: { 'oidc.eks.eu-west-1.amazonaws.com/id/X:sub': 'system:serviceaccount:edw:consumer', 'oidc.eks.eu-west-1.amazonaws.com/id/X:aud': 'sts.amazonaws.com' } };
+    const good = {
+      StringEquals: {
+        'oidc.eks.eu-west-1.amazonaws.com/id/X:sub': 'system:serviceaccount:edw:consumer',
+        'oidc.eks.eu-west-1.amazonaws.com/id/X:aud': 'sts.amazonaws.com',
+      },
+    };
     expect(check('iam-trust-one-service-account', irsaRole(good))).toEqual([]);
     const wildcard = { StringLike: { 'x:sub': 'system:serviceaccount:edw:*' }, StringEquals: { 'x:aud': 'sts.amazonaws.com' } };
     expect(check('iam-trust-one-service-account', irsaRole(wildcard))[0].message).toMatch(/one StringEquals :sub condition/);
-    expect(check('iam-trust-one-service-account', irsaRole({ StringEquals: { 'x:sub': 'system:serviceaccount:edw:consumer' } }))[0].message).toMatch(/:aud condition/);
+    expect(check('iam-trust-one-service-account', irsaRole({ StringEquals: { 'x:sub': 'system:serviceaccount:edw:consumer' } }))[0].message).toMatch(
+      /:aud condition/,
+    );
   });
 
   it('iam-trust-one-service-account: a pod-identity role has one association and names its service account', () => {
     const trust = JSON.stringify({
       Statement: [
-        { Effect: 'Allow', Principal: { Service: 'pods.eks.amazonaws.com' }, Action: ['sts:AssumeRole', 'sts:TagSession'], Condition: { StringEquals: { 'aws:RequestTag/kubernetes-service-account': 'karpenter' } } },
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'pods.eks.amazonaws.com' },
+          Action: ['sts:AssumeRole', 'sts:TagSession'],
+          Condition: { StringEquals: { 'aws:RequestTag/kubernetes-service-account': 'karpenter' } },
+        },
       ],
     });
-    const association = (n: string) => ({ [n]: { cluster_name: 'c', namespace: 'kube-system', service_account: 'karpenter', role_arn: '${aws_iam_role.r.arn}' } });
-    expect(check('iam-trust-one-service-account', tfEnv({ aws_iam_role: { r: { assume_role_policy: trust } }, aws_eks_pod_identity_association: association('a') }))).toEqual([]);
-    const twice = check('iam-trust-one-service-account', tfEnv({ aws_iam_role: { r: { assume_role_policy: trust } }, aws_eks_pod_identity_association: { ...association('a'), ...association('b') } }));
+    const association = (n: string) => ({
+      [n]: { cluster_name: 'c', namespace: 'kube-system', service_account: 'karpenter', role_arn: '${aws_iam_role.r.arn}' },
+    });
+    expect(
+      check('iam-trust-one-service-account', tfEnv({ aws_iam_role: { r: { assume_role_policy: trust } }, aws_eks_pod_identity_association: association('a') })),
+    ).toEqual([]);
+    const twice = check(
+      'iam-trust-one-service-account',
+      tfEnv({ aws_iam_role: { r: { assume_role_policy: trust } }, aws_eks_pod_identity_association: { ...association('a'), ...association('b') } }),
+    );
     expect(twice[0].message).toMatch(/used by 2 associations/);
   });
 });
@@ -152,7 +213,18 @@ describe('database, EKS and IAM rules', () => {
 // ---------------------------------------------------------------- Azure
 describe('Azure rules', () => {
   const account = (over: object = {}) =>
-    tfEnv({ azurerm_storage_account: { sa: { https_traffic_only_enabled: true, min_tls_version: 'TLS1_2', allow_nested_items_to_be_public: false, shared_access_key_enabled: false, public_network_access_enabled: false, ...over } } });
+    tfEnv({
+      azurerm_storage_account: {
+        sa: {
+          https_traffic_only_enabled: true,
+          min_tls_version: 'TLS1_2',
+          allow_nested_items_to_be_public: false,
+          shared_access_key_enabled: false,
+          public_network_access_enabled: false,
+          ...over,
+        },
+      },
+    });
   it.each([
     ['storage-https-only', { https_traffic_only_enabled: false }],
     ['storage-tls12', { min_tls_version: 'TLS1_0' }],
@@ -171,12 +243,23 @@ describe('Azure rules', () => {
       azurerm_postgresql_flexible_server: { pg: { public_network_access_enabled: false } },
       azurerm_data_factory: { adf: { public_network_enabled: true } },
     });
-    expect(check('azure-no-public-network-in-prod', env).map((v) => v.resource)).toEqual(['azurerm_cognitive_account.ai', 'azurerm_key_vault.kv', 'azurerm_data_factory.adf']);
+    expect(check('azure-no-public-network-in-prod', env).map((v) => v.resource)).toEqual([
+      'azurerm_cognitive_account.ai',
+      'azurerm_key_vault.kv',
+      'azurerm_data_factory.adf',
+    ]);
     expect(check('azure-no-public-network-in-prod', env, { stage: 'dev' })).toEqual([]);
   });
 
   const aks = (over: object = {}) => ({
-    azurerm_kubernetes_cluster: { k: { private_cluster_enabled: true, local_account_disabled: true, azure_active_directory_role_based_access_control: { azure_rbac_enabled: true }, ...over } },
+    azurerm_kubernetes_cluster: {
+      k: {
+        private_cluster_enabled: true,
+        local_account_disabled: true,
+        azure_active_directory_role_based_access_control: { azure_rbac_enabled: true },
+        ...over,
+      },
+    },
   });
   it('aks-private-api and aks-entra-rbac', () => {
     expect(check('aks-private-api', tfEnv(aks()))).toEqual([]);
@@ -188,7 +271,9 @@ describe('Azure rules', () => {
 
   it('aks-control-plane-logging needs API server and audit categories on the cluster', () => {
     const setting = (categories: string[]) => ({
-      azurerm_monitor_diagnostic_setting: { d: { target_resource_id: '${azurerm_kubernetes_cluster.k.id}', enabled_log: categories.map((category) => ({ category })) } },
+      azurerm_monitor_diagnostic_setting: {
+        d: { target_resource_id: '${azurerm_kubernetes_cluster.k.id}', enabled_log: categories.map((category) => ({ category })) },
+      },
     });
     expect(check('aks-control-plane-logging', tfEnv({ ...aks(), ...setting(['kube-apiserver', 'kube-audit-admin']) }))).toEqual([]);
     expect(check('aks-control-plane-logging', tfEnv({ ...aks(), ...setting(['kube-apiserver']) }))[0].message).toMatch(/kube-audit/);
@@ -243,7 +328,10 @@ describe('Kubernetes rules', () => {
   it('accepts pinning by digest and by a registry port with a tag, and pod-level runAsNonRoot', () => {
     expect(check('k8s-image-pinned', k8sEnv(deployment({}, { image: `app@sha256:${'a'.repeat(64)}` })))).toEqual([]);
     expect(check('k8s-image-pinned', k8sEnv(deployment({}, { image: 'registry.example.com:5000/team/app:2.0' })))).toEqual([]);
-    const podLevel = deployment({ securityContext: { runAsNonRoot: true } }, { securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true } });
+    const podLevel = deployment(
+      { securityContext: { runAsNonRoot: true } },
+      { securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true } },
+    );
     expect(check('k8s-run-as-non-root', k8sEnv(podLevel))).toEqual([]);
   });
 
@@ -260,7 +348,9 @@ describe('Kubernetes rules', () => {
       metadata: { name: 'op', namespace: 'flux-system' },
       spec: { chart: { spec: { chart: 'op', version } } },
     });
-    expect(check('gitops-pinned-chart', k8sEnv(app('1.14.1', 'karpenter'), app('v0.20.0', 'kserve'), app('main'), release('2.20.2'), release('v1.19.1')))).toEqual([]);
+    expect(
+      check('gitops-pinned-chart', k8sEnv(app('1.14.1', 'karpenter'), app('v0.20.0', 'kserve'), app('main'), release('2.20.2'), release('v1.19.1'))),
+    ).toEqual([]);
     const oci = (targetRevision: string): K8sObject => ({
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'Application',
@@ -269,7 +359,13 @@ describe('Kubernetes rules', () => {
     });
     expect(check('gitops-pinned-chart', k8sEnv(oci('1.14.1')))).toEqual([]);
     const v = check('gitops-pinned-chart', k8sEnv(app('HEAD', 'karpenter'), app('1.*', 'keda'), release('^2.0.0'), release('>=1.0.0'), oci('latest')));
-    expect(v.map((x) => x.resource)).toEqual(['Application argocd/op', 'Application argocd/op', 'HelmRelease flux-system/op', 'HelmRelease flux-system/op', 'Application argocd/op']);
+    expect(v.map((x) => x.resource)).toEqual([
+      'Application argocd/op',
+      'Application argocd/op',
+      'HelmRelease flux-system/op',
+      'HelmRelease flux-system/op',
+      'Application argocd/op',
+    ]);
     expect(v[0].message).toBe('spec.source.targetRevision "HEAD" is not an exact chart version (e.g. 1.14.1 or v0.20.0)');
     expect(v[2].message).toMatch(/^spec\.chart\.spec\.version "\^2\.0\.0"/);
   });
@@ -283,7 +379,12 @@ describe('Kubernetes rules', () => {
   it('k8s-gpu-toleration', () => {
     const gpu = { resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi', 'nvidia.com/gpu': 1 } } };
     expect(check('k8s-gpu-toleration', k8sEnv(deployment({}, gpu)))).toHaveLength(1);
-    expect(check('k8s-gpu-toleration', k8sEnv(deployment({ tolerations: [{ key: 'nvidia.com/gpu', operator: 'Equal', value: 'true', effect: 'NoSchedule' }] }, gpu)))).toEqual([]);
+    expect(
+      check(
+        'k8s-gpu-toleration',
+        k8sEnv(deployment({ tolerations: [{ key: 'nvidia.com/gpu', operator: 'Equal', value: 'true', effect: 'NoSchedule' }] }, gpu)),
+      ),
+    ).toEqual([]);
   });
 
   it('k8s-spot-toleration on Azure', () => {
@@ -292,7 +393,13 @@ describe('Kubernetes rules', () => {
     const tolerated = { ...onSpot, tolerations: [{ key: 'kubernetes.azure.com/scalesetpriority', operator: 'Equal', value: 'spot', effect: 'NoSchedule' }] };
     expect(check('k8s-spot-toleration', k8sEnv(deployment(tolerated)), { cloud: 'azure' })).toEqual([]);
     const byAffinity = {
-      affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.azure.com/scalesetpriority', operator: 'In', values: ['spot'] }] }] } } },
+      affinity: {
+        nodeAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: {
+            nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.azure.com/scalesetpriority', operator: 'In', values: ['spot'] }] }],
+          },
+        },
+      },
     };
     expect(check('k8s-spot-toleration', k8sEnv(deployment(byAffinity)), { cloud: 'azure' })).toHaveLength(1);
     expect(check('k8s-spot-toleration', k8sEnv(deployment(onSpot)), { cloud: 'aws' })).toEqual([]);
@@ -300,17 +407,31 @@ describe('Kubernetes rules', () => {
 
   it('k8s-default-deny: every workload namespace has a deny-all policy', () => {
     const ns: K8sObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'edw', labels: { 'platform-synth.io/tier': 'workload' } } };
-    const deny: K8sObject = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny', namespace: 'edw' }, spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } };
+    const deny: K8sObject = {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'deny', namespace: 'edw' },
+      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+    };
     const ingressOnly: K8sObject = { ...deny, spec: { podSelector: {}, policyTypes: ['Ingress'] } };
     expect(check('k8s-default-deny', k8sEnv(ns, deny))).toEqual([]);
     expect(check('k8s-default-deny', k8sEnv(ns, ingressOnly))).toEqual([expect.objectContaining({ resource: 'Namespace edw' })]);
   });
 
   it('k8s-identity-only-where-used', () => {
-    const sa: K8sObject = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'consumer', namespace: 'edw', annotations: { 'azure.workload.identity/client-id': 'x' } } };
+    const sa: K8sObject = {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: 'consumer', namespace: 'edw', annotations: { 'azure.workload.identity/client-id': 'x' } },
+    };
     expect(check('k8s-identity-only-where-used', k8sEnv(sa))).toHaveLength(1);
     expect(check('k8s-identity-only-where-used', k8sEnv(sa, deployment({ serviceAccountName: 'consumer' })))).toEqual([]);
-    const milvus: K8sObject = { apiVersion: 'milvus.io/v1beta1', kind: 'Milvus', metadata: { name: 'milvus', namespace: 'edw' }, spec: { components: { serviceAccountName: 'consumer' } } };
+    const milvus: K8sObject = {
+      apiVersion: 'milvus.io/v1beta1',
+      kind: 'Milvus',
+      metadata: { name: 'milvus', namespace: 'edw' },
+      spec: { components: { serviceAccountName: 'consumer' } },
+    };
     expect(check('k8s-identity-only-where-used', k8sEnv(sa, milvus))).toEqual([]);
     const seldon: K8sObject = {
       apiVersion: 'machinelearning.seldon.io/v1',

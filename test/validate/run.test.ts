@@ -45,14 +45,22 @@ describe('npm run validate', () => {
 
   it('--json gives the same findings for machines', () => {
     const bad = copyOfDist('json');
-    fs.writeFileSync(path.join(bad, 'azure-dev/kubernetes/platform/secret-db.yaml'), 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: edw\nstringData:\n  password: hunter2\n');
+    fs.writeFileSync(
+      path.join(bad, 'azure-dev/kubernetes/platform/secret-db.yaml'),
+      'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: edw\nstringData:\n  password: hunter2\n',
+    );
     const { io, out } = captureIo();
     expect(runValidate([bad, '--json'], io)).toBe(1);
     const report = JSON.parse(out.join('\n'));
     expect(report.summary.errors).toBeGreaterThanOrEqual(2);
     expect(report.findings).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ file: 'azure-dev/kubernetes/platform/secret-db.yaml', resource: 'Secret edw/db', rule: 'secret-inline-k8s-secret', severity: 'error' }),
+        expect.objectContaining({
+          file: 'azure-dev/kubernetes/platform/secret-db.yaml',
+          resource: 'Secret edw/db',
+          rule: 'secret-inline-k8s-secret',
+          severity: 'error',
+        }),
         // The kustomization no longer lists every file of its directory.
         expect.objectContaining({ file: 'azure-dev/kubernetes/platform/kustomization.yaml', rule: 'k8s-schema' }),
       ]),
@@ -85,7 +93,10 @@ describe('npm run validate', () => {
     const spec = structuredClone(defaultPlatform) as any;
     spec.environments[2].waivers = [{ rule: 'no-such-rule', resource: 'Secret edw/db', reason: 'a reason that is long enough to pass' }];
     const bad = copyOfDist('unknown-rule');
-    fs.writeFileSync(path.join(bad, 'azure-dev/kubernetes/platform/secret-db.yaml'), 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: edw\ndata:\n  password: aHVudGVyMg==\n');
+    fs.writeFileSync(
+      path.join(bad, 'azure-dev/kubernetes/platform/secret-db.yaml'),
+      'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: edw\ndata:\n  password: aHVudGVyMg==\n',
+    );
     spec.environments[3].waivers = [{ rule: 'secret-inline-k8s-secret', resource: 'Secret edw/db', reason: 'a reason that is long enough to pass' }];
     const report = validateOutput(bad, loadPlatform(spec));
     expect(report.findings.map((f) => f.rule)).toContain('secret-inline-k8s-secret');
@@ -110,6 +121,8 @@ describe('waivers in the model', () => {
       { rule: 'k8s-resources', resource: 'Deployment edw/consumer', reason: 'burst workload measured at peak load' },
       { rule: 'k8s-resources', resource: 'Deployment edw/consumer', reason: 'burst workload measured at peak load' },
     ];
-    expect(() => loadPlatform(spec)).toThrow(/waivers\[0\]\.rule: "K8S readonly" is not a rule id[\s\S]*waivers\[0\]\.resource: "Deployment \*" must name exactly one resource[\s\S]*waivers\[0\]\.reason: must say why[\s\S]*waivers\[2\]: waives "k8s-resources" for "Deployment edw\/consumer" twice/);
+    expect(() => loadPlatform(spec)).toThrow(
+      /waivers\[0\]\.rule: "K8S readonly" is not a rule id[\s\S]*waivers\[0\]\.resource: "Deployment \*" must name exactly one resource[\s\S]*waivers\[0\]\.reason: must say why[\s\S]*waivers\[2\]: waives "k8s-resources" for "Deployment edw\/consumer" twice/,
+    );
   });
 });

@@ -3,7 +3,11 @@ import { scanEnvironment } from '../../src/validate/secrets';
 
 const TF = 'env/terraform/data/cdk.tf.json';
 
-function envWith(files: Record<string, string>, resource: Record<string, Record<string, any>> = {}, manifests: K8sObject[] = []): { env: EnvironmentOutput; read: (f: string) => string } {
+function envWith(
+  files: Record<string, string>,
+  resource: Record<string, Record<string, any>> = {},
+  manifests: K8sObject[] = [],
+): { env: EnvironmentOutput; read: (f: string) => string } {
   const all = { ...files };
   const env: EnvironmentOutput = {
     name: 'env',
@@ -30,7 +34,9 @@ describe('secret scan', () => {
   it('finds Azure account keys, connection strings and client secrets', () => {
     const key = 'A'.repeat(86) + '==';
     expect(rules(envWith({ 'env/a.yaml': `conn: DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=${key}` }))).toContain('secret-azure-key');
-    expect(rules(envWith({ 'env/a.yaml': 'url: https://x.servicebus.windows.net/;SharedAccessKeyName=root;SharedAccessKey=abcdefghijklmnopqrstuvwxyz012345' }))).toContain('secret-azure-key');
+    expect(
+      rules(envWith({ 'env/a.yaml': 'url: https://x.servicebus.windows.net/;SharedAccessKeyName=root;SharedAccessKey=abcdefghijklmnopqrstuvwxyz012345' })),
+    ).toContain('secret-azure-key');
     expect(rules(envWith({ 'env/a.yaml': 'secret: abc8Q~abcdefghijklmnopqrstuvwxyz0123456' }))).toContain('secret-azure-key');
   });
 
@@ -41,13 +47,18 @@ describe('secret scan', () => {
 
   it('finds password-like literals in Terraform but not references, flags or names', () => {
     const literal = scan(envWith({}, { aws_db_instance: { db: { password: 'hunter2hunter2' } } }));
-    expect(literal).toEqual([expect.objectContaining({ rule: 'secret-literal', resource: 'aws_db_instance.db', message: expect.stringMatching(/^password holds a literal value/) })]);
+    expect(literal).toEqual([
+      expect.objectContaining({ rule: 'secret-literal', resource: 'aws_db_instance.db', message: expect.stringMatching(/^password holds a literal value/) }),
+    ]);
     const fine = scan(
-      envWith({}, {
-        aws_db_instance: { db: { manage_master_user_password: true, master_user_secret_kms_key_id: '${aws_kms_key.k.arn}' } },
-        azurerm_postgresql_flexible_server: { pg: { administrator_password: '${ephemeral.random_password.pg.result}' } },
-        azurerm_key_vault_secret: { s: { name: 'db-password', key_vault_id: '${azurerm_key_vault.kv.id}' } },
-      }),
+      envWith(
+        {},
+        {
+          aws_db_instance: { db: { manage_master_user_password: true, master_user_secret_kms_key_id: '${aws_kms_key.k.arn}' } },
+          azurerm_postgresql_flexible_server: { pg: { administrator_password: '${ephemeral.random_password.pg.result}' } },
+          azurerm_key_vault_secret: { s: { name: 'db-password', key_vault_id: '${azurerm_key_vault.kv.id}' } },
+        },
+      ),
     );
     expect(fine).toEqual([]);
   });
@@ -57,14 +68,39 @@ describe('secret scan', () => {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: 'api', namespace: 'rag' },
-      spec: { template: { spec: { containers: [{ name: 'api', env: [{ name: 'DB_PASSWORD', value: 's3cr3t-value' }, { name: 'DB_HOST', value: 'db.internal' }] }] } } },
+      spec: {
+        template: {
+          spec: {
+            containers: [
+              {
+                name: 'api',
+                env: [
+                  { name: 'DB_PASSWORD', value: 's3cr3t-value' },
+                  { name: 'DB_HOST', value: 'db.internal' },
+                ],
+              },
+            ],
+          },
+        },
+      },
     };
     const found = scan(envWith({}, {}, [deployment]));
-    expect(found).toEqual([expect.objectContaining({ rule: 'secret-literal', resource: 'Deployment rag/api', message: expect.stringMatching(/env\[0\]\.value holds a literal value for DB_PASSWORD/) })]);
+    expect(found).toEqual([
+      expect.objectContaining({
+        rule: 'secret-literal',
+        resource: 'Deployment rag/api',
+        message: expect.stringMatching(/env\[0\]\.value holds a literal value for DB_PASSWORD/),
+      }),
+    ]);
 
     const secret: K8sObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'rag' }, data: { password: 'aHVudGVyMg==' } };
     expect(scan(envWith({}, {}, [secret])).map((f) => f.rule)).toEqual(['secret-inline-k8s-secret']);
-    const fromRef: K8sObject = { ...deployment, spec: { template: { spec: { containers: [{ name: 'api', env: [{ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } }] }] } } } };
+    const fromRef: K8sObject = {
+      ...deployment,
+      spec: {
+        template: { spec: { containers: [{ name: 'api', env: [{ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } }] }] } },
+      },
+    };
     expect(scan(envWith({}, {}, [fromRef]))).toEqual([]);
   });
 });

@@ -38,7 +38,13 @@ const cluster = (d: Doc) => d.resource.aws_eks_cluster.cluster;
 /** No ../shared: the validator knows only the bundles (the situation of a user of the product). */
 const BUNDLE_ONLY: ValidateOptions = { fullSchemas: () => [] };
 const run = (doc: unknown, options: ValidateOptions = BUNDLE_ONLY, schemas = bundles) => validateTerraformDocument(doc, 'cdk.tf.json', schemas, options);
-const f = (resource: string, rule: string, message: string, severity: 'error' | 'warning' = 'error'): Finding => ({ file: 'cdk.tf.json', resource, rule, severity, message });
+const f = (resource: string, rule: string, message: string, severity: 'error' | 'warning' = 'error'): Finding => ({
+  file: 'cdk.tf.json',
+  resource,
+  rule,
+  severity,
+  message,
+});
 const schema = (resource: string, message: string, severity: 'error' | 'warning' = 'error') => f(resource, 'tf-schema', message, severity);
 
 /** Applies `edit` to a copy of `base` and validates it. */
@@ -57,11 +63,41 @@ describe('fixtures', () => {
 
   test('validateTerraformDir names files relative to the directory, reports unparsable files', () => {
     expect(validateTerraformDir(path.join(FIXTURES, 'invalid'))).toEqual([
-      { file: 'aws-dev/cdk.tf.json', resource: 'aws_eks_cluster.cluster', rule: 'tf-schema', severity: 'error', message: 'vpc_config.endpoint_public_access: expected bool, got string "maybe"' },
-      { file: 'aws-dev/cdk.tf.json', resource: 'terraform', rule: 'tf-no-absolute-paths', severity: 'error', message: 'backend.local.path: absolute file-system path "/home/builder/platform/terraform.tfstate"' },
-      { file: 'aws-dev/cdk.tf.json', resource: 'terraform', rule: 'tf-provider-pinned', severity: 'error', message: 'required_providers.aws.source: "aws" is not fully qualified; use "registry.terraform.io/hashicorp/aws"' },
-      { file: 'aws-dev/cdk.tf.json', resource: 'terraform', rule: 'tf-provider-pinned', severity: 'error', message: 'required_providers.aws.version: ">= 6.0" is not pinned; use an exact version or "~>"' },
-      { file: 'aws-dev/cdk.tf.json', resource: 'terraform', rule: 'tf-remote-backend', severity: 'error', message: 'backend "local" keeps state on one machine; configure a remote backend such as s3 or azurerm' },
+      {
+        file: 'aws-dev/cdk.tf.json',
+        resource: 'aws_eks_cluster.cluster',
+        rule: 'tf-schema',
+        severity: 'error',
+        message: 'vpc_config.endpoint_public_access: expected bool, got string "maybe"',
+      },
+      {
+        file: 'aws-dev/cdk.tf.json',
+        resource: 'terraform',
+        rule: 'tf-no-absolute-paths',
+        severity: 'error',
+        message: 'backend.local.path: absolute file-system path "/home/builder/platform/terraform.tfstate"',
+      },
+      {
+        file: 'aws-dev/cdk.tf.json',
+        resource: 'terraform',
+        rule: 'tf-provider-pinned',
+        severity: 'error',
+        message: 'required_providers.aws.source: "aws" is not fully qualified; use "registry.terraform.io/hashicorp/aws"',
+      },
+      {
+        file: 'aws-dev/cdk.tf.json',
+        resource: 'terraform',
+        rule: 'tf-provider-pinned',
+        severity: 'error',
+        message: 'required_providers.aws.version: ">= 6.0" is not pinned; use an exact version or "~>"',
+      },
+      {
+        file: 'aws-dev/cdk.tf.json',
+        resource: 'terraform',
+        rule: 'tf-remote-backend',
+        severity: 'error',
+        message: 'backend "local" keeps state on one machine; configure a remote backend such as s3 or azurerm',
+      },
       { file: 'broken/cdk.tf.json', resource: 'terraform', rule: 'tf-schema', severity: 'error', message: expect.stringMatching(/^not valid JSON: /) },
     ]);
   });
@@ -91,7 +127,9 @@ describe('tf-schema: resource types', () => {
 
   test('a complete schema (not a bundle) reports unknown types directly', () => {
     const doc = demoDoc({ demo_thingy: { x: {} } });
-    expect(run(doc, {}, [SYNTHETIC])).toEqual([schema('demo_thingy.x', 'unknown resource type demo_thingy (not in registry.terraform.io/acme/demo) (did you mean "demo_thing"?)')]);
+    expect(run(doc, {}, [SYNTHETIC])).toEqual([
+      schema('demo_thingy.x', 'unknown resource type demo_thingy (not in registry.terraform.io/acme/demo) (did you mean "demo_thing"?)'),
+    ]);
   });
 
   test('a provider without a bundled schema is an error, not a silent skip', () => {
@@ -102,11 +140,15 @@ describe('tf-schema: resource types', () => {
 
   test('terraform_data (built-in provider) is known', () => {
     expect(check(aws, (d) => (d.resource.terraform_data = { marker: { input: { a: [1, 2] }, triggers_replace: ['x'] } }))).toEqual([]);
-    expect(check(aws, (d) => (d.resource.terraform_data = { marker: { output: 'x' } }))).toEqual([schema('terraform_data.marker', 'output: computed-only attribute cannot be set')]);
+    expect(check(aws, (d) => (d.resource.terraform_data = { marker: { output: 'x' } }))).toEqual([
+      schema('terraform_data.marker', 'output: computed-only attribute cannot be set'),
+    ]);
   });
 
   test('deprecated resource type → warning', () => {
-    expect(run(demoDoc({ demo_old: { x: { name: 'a' } } }), {}, [SYNTHETIC])).toEqual([schema('demo_old.x', 'resource type demo_old is deprecated', 'warning')]);
+    expect(run(demoDoc({ demo_old: { x: { name: 'a' } } }), {}, [SYNTHETIC])).toEqual([
+      schema('demo_old.x', 'resource type demo_old is deprecated', 'warning'),
+    ]);
   });
 });
 
@@ -117,7 +159,9 @@ describe('tf-schema: attributes and blocks', () => {
   });
 
   test('unknown block (nested)', () => {
-    expect(check(aws, (d) => (cluster(d).vpc_config.bogus_config = { enabled: true }))).toEqual([schema('aws_eks_cluster.cluster', 'vpc_config.bogus_config: unknown block')]);
+    expect(check(aws, (d) => (cluster(d).vpc_config.bogus_config = { enabled: true }))).toEqual([
+      schema('aws_eks_cluster.cluster', 'vpc_config.bogus_config: unknown block'),
+    ]);
     expect(check(aws, (d) => (cluster(d).upgrade_policy = { support_type: 'STANDARD' }))).toEqual([]);
   });
 
@@ -144,18 +188,24 @@ describe('tf-schema: attributes and blocks', () => {
   });
 
   test('computed-only attribute set; computed+optional is fine', () => {
-    expect(check(aws, (d) => (cluster(d).arn = 'arn:aws:eks:eu-west-1:1:cluster/acme'))).toEqual([schema('aws_eks_cluster.cluster', 'arn: computed-only attribute cannot be set')]);
+    expect(check(aws, (d) => (cluster(d).arn = 'arn:aws:eks:eu-west-1:1:cluster/acme'))).toEqual([
+      schema('aws_eks_cluster.cluster', 'arn: computed-only attribute cannot be set'),
+    ]);
     expect(check(aws, (d) => (cluster(d).deletion_protection = true))).toEqual([]);
   });
 
   test('max_items exceeded', () => {
     const vpc = (d: Doc) => cluster(d).vpc_config;
-    expect(check(aws, (d) => (cluster(d).vpc_config = [vpc(d), vpc(d)]))).toEqual([schema('aws_eks_cluster.cluster', 'vpc_config: 2 blocks, at most 1 allowed (max_items)')]);
+    expect(check(aws, (d) => (cluster(d).vpc_config = [vpc(d), vpc(d)]))).toEqual([
+      schema('aws_eks_cluster.cluster', 'vpc_config: 2 blocks, at most 1 allowed (max_items)'),
+    ]);
     expect(check(aws, (d) => (cluster(d).vpc_config = [vpc(d)]))).toEqual([]);
   });
 
   test('min_items not met', () => {
-    expect(check(aws, (d) => (cluster(d).vpc_config = []))).toEqual([schema('aws_eks_cluster.cluster', 'vpc_config: 0 block(s), at least 1 required (min_items)')]);
+    expect(check(aws, (d) => (cluster(d).vpc_config = []))).toEqual([
+      schema('aws_eks_cluster.cluster', 'vpc_config: 0 block(s), at least 1 required (min_items)'),
+    ]);
     expect(run(demoDoc({ demo_thing: { x: { ...DEMO_THING, rule: [{ priority: 1 }] } } }), {}, [SYNTHETIC])).toEqual([
       schema('demo_thing.x', 'rule: 1 block(s), at least 2 required (min_items)'),
     ]);
@@ -167,7 +217,9 @@ describe('tf-schema: attributes and blocks', () => {
   });
 
   test('deprecated attribute and block → warnings', () => {
-    expect(check(aws, (d) => (d.resource.aws_s3_bucket.documents.acl = 'private'))).toEqual([schema('aws_s3_bucket.documents', 'acl: attribute is deprecated', 'warning')]);
+    expect(check(aws, (d) => (d.resource.aws_s3_bucket.documents.acl = 'private'))).toEqual([
+      schema('aws_s3_bucket.documents', 'acl: attribute is deprecated', 'warning'),
+    ]);
     expect(check(aws, (d) => (d.resource.aws_s3_bucket.documents.versioning = { enabled: true }))).toEqual([
       schema('aws_s3_bucket.documents', 'versioning: block is deprecated', 'warning'),
     ]);
@@ -179,16 +231,26 @@ describe('tf-schema: value shapes', () => {
   const eks = 'aws_eks_cluster.cluster';
 
   test('string for bool; accepted conversions "true"/"false"/"1"/"0"', () => {
-    expect(check(aws, (d) => (cluster(d).vpc_config.endpoint_public_access = 'maybe'))).toEqual([schema(eks, 'vpc_config.endpoint_public_access: expected bool, got string "maybe"')]);
-    expect(check(aws, (d) => (cluster(d).vpc_config.endpoint_public_access = 'True'))).toEqual([schema(eks, 'vpc_config.endpoint_public_access: expected bool, got string "True"')]);
-    expect(check(aws, (d) => (cluster(d).vpc_config.endpoint_public_access = 1))).toEqual([schema(eks, 'vpc_config.endpoint_public_access: expected bool, got number 1')]);
+    expect(check(aws, (d) => (cluster(d).vpc_config.endpoint_public_access = 'maybe'))).toEqual([
+      schema(eks, 'vpc_config.endpoint_public_access: expected bool, got string "maybe"'),
+    ]);
+    expect(check(aws, (d) => (cluster(d).vpc_config.endpoint_public_access = 'True'))).toEqual([
+      schema(eks, 'vpc_config.endpoint_public_access: expected bool, got string "True"'),
+    ]);
+    expect(check(aws, (d) => (cluster(d).vpc_config.endpoint_public_access = 1))).toEqual([
+      schema(eks, 'vpc_config.endpoint_public_access: expected bool, got number 1'),
+    ]);
     for (const ok of [true, 'true', 'false', '1', '0']) expect(check(aws, (d) => (cluster(d).vpc_config.endpoint_public_access = ok))).toEqual([]);
   });
 
   test('number: numeric strings accepted, others not', () => {
     const role = (d: Doc) => d.resource.aws_iam_role.cluster;
-    expect(check(aws, (d) => (role(d).max_session_duration = '1h'))).toEqual([schema('aws_iam_role.cluster', 'max_session_duration: expected number, got string "1h"')]);
-    expect(check(aws, (d) => (role(d).max_session_duration = true))).toEqual([schema('aws_iam_role.cluster', 'max_session_duration: expected number, got boolean true')]);
+    expect(check(aws, (d) => (role(d).max_session_duration = '1h'))).toEqual([
+      schema('aws_iam_role.cluster', 'max_session_duration: expected number, got string "1h"'),
+    ]);
+    expect(check(aws, (d) => (role(d).max_session_duration = true))).toEqual([
+      schema('aws_iam_role.cluster', 'max_session_duration: expected number, got boolean true'),
+    ]);
     for (const ok of [3600, '3600', '3.6e3', '-1']) expect(check(aws, (d) => (role(d).max_session_duration = ok))).toEqual([]);
   });
 
@@ -200,8 +262,12 @@ describe('tf-schema: value shapes', () => {
   });
 
   test('string for list; wrong element type', () => {
-    expect(check(aws, (d) => (cluster(d).enabled_cluster_log_types = 'api'))).toEqual([schema(eks, 'enabled_cluster_log_types: expected set(string), got string "api"')]);
-    expect(check(aws, (d) => (cluster(d).enabled_cluster_log_types = ['api', ['audit']]))).toEqual([schema(eks, 'enabled_cluster_log_types[1]: expected string, got array')]);
+    expect(check(aws, (d) => (cluster(d).enabled_cluster_log_types = 'api'))).toEqual([
+      schema(eks, 'enabled_cluster_log_types: expected set(string), got string "api"'),
+    ]);
+    expect(check(aws, (d) => (cluster(d).enabled_cluster_log_types = ['api', ['audit']]))).toEqual([
+      schema(eks, 'enabled_cluster_log_types[1]: expected string, got array'),
+    ]);
     expect(check(aws, (d) => (cluster(d).enabled_cluster_log_types = ['api', '${var.extra_log_type}']))).toEqual([]);
   });
 
@@ -242,7 +308,10 @@ describe('tf-schema: value shapes', () => {
     expect(bad({ ports: [{ port: 80 }, { port: 81 }, { port: 82 }] })).toEqual(['ports: 3 item(s), at most 2 allowed (max_items)']);
     expect(bad({ ports: [{ uid: 'x' }] })).toEqual(['ports[0].port: required attribute missing', 'ports[0].uid: computed-only attribute cannot be set']);
     expect(bad({ owner: {} })).toEqual(['owner.email: required attribute missing']);
-    expect(bad({ members: { ann: { rol: 'admin' } } })).toEqual(['members["ann"].rol: unknown attribute (did you mean "role"?)', 'members["ann"].role: required attribute missing']);
+    expect(bad({ members: { ann: { rol: 'admin' } } })).toEqual([
+      'members["ann"].rol: unknown attribute (did you mean "role"?)',
+      'members["ann"].role: required attribute missing',
+    ]);
   });
 
   test('nesting modes single, group and map; a block as object or array of objects', () => {
@@ -305,9 +374,13 @@ describe('tf-schema: meta-arguments', () => {
   });
 
   test('lifecycle values: ignore_changes names schema attributes; conditions need both fields', () => {
-    expect(check(aws, (d) => (cluster(d).lifecycle.ignore_changes = ['tagz']))).toEqual([schema('aws_eks_cluster.cluster', 'lifecycle.ignore_changes[0]: unknown attribute "tagz" (did you mean "tags"?)')]);
+    expect(check(aws, (d) => (cluster(d).lifecycle.ignore_changes = ['tagz']))).toEqual([
+      schema('aws_eks_cluster.cluster', 'lifecycle.ignore_changes[0]: unknown attribute "tagz" (did you mean "tags"?)'),
+    ]);
     expect(check(aws, (d) => (cluster(d).lifecycle.ignore_changes = 'all'))).toEqual([]);
-    expect(check(aws, (d) => (cluster(d).lifecycle.prevent_destroy = 'yes'))).toEqual([schema('aws_eks_cluster.cluster', 'lifecycle.prevent_destroy: expected bool, got string "yes"')]);
+    expect(check(aws, (d) => (cluster(d).lifecycle.prevent_destroy = 'yes'))).toEqual([
+      schema('aws_eks_cluster.cluster', 'lifecycle.prevent_destroy: expected bool, got string "yes"'),
+    ]);
     expect(check(aws, (d) => (cluster(d).lifecycle.precondition = [{ condition: 'true' }]))).toEqual([
       schema('aws_eks_cluster.cluster', 'lifecycle.precondition[0].error_message: required attribute missing'),
     ]);
@@ -315,7 +388,9 @@ describe('tf-schema: meta-arguments', () => {
 
   test('bad count, for_each, depends_on', () => {
     const sg = 'aws_security_group.web';
-    expect(check(aws, (d) => (d.resource.aws_security_group.web.count = -1))).toEqual([schema(sg, 'count: expected a whole number or an expression, got number -1')]);
+    expect(check(aws, (d) => (d.resource.aws_security_group.web.count = -1))).toEqual([
+      schema(sg, 'count: expected a whole number or an expression, got number -1'),
+    ]);
     expect(check(aws, (d) => (d.resource.aws_security_group.web.count = '2'))).toEqual([]);
     expect(check(aws, (d) => (d.resource.aws_s3_bucket.documents.for_each = ['a', 'b']))).toEqual([
       schema('aws_s3_bucket.documents', 'for_each: expected a map or an expression (a JSON array is a tuple; wrap it in toset()), got array'),
@@ -376,7 +451,10 @@ describe('tf-schema: provider blocks and data sources', () => {
   test('data sources: unknown type, unknown and computed-only attributes, nested required', () => {
     const data = 'data.aws_iam_policy_document.assume';
     expect(check(aws, (d) => (d.data.aws_iam_policy_documents = { x: {} }))).toEqual([
-      schema('data.aws_iam_policy_documents.x', 'data source aws_iam_policy_documents is not in the bundled schema (unknown to the provider, or run npm run schemas)'),
+      schema(
+        'data.aws_iam_policy_documents.x',
+        'data source aws_iam_policy_documents is not in the bundled schema (unknown to the provider, or run npm run schemas)',
+      ),
     ]);
     expect(check(aws, (d) => (d.data.aws_availability_zones.available.statee = 'available'))).toEqual([
       schema('data.aws_availability_zones.available', 'statee: unknown attribute (did you mean "state"?)'),
@@ -425,39 +503,59 @@ describe('tf-provider-pinned', () => {
     expect(pinned({ source: 'hashicorp/aws', version: '6.25.0' })).toEqual([
       f('terraform', 'tf-provider-pinned', 'required_providers.aws.source: "hashicorp/aws" is not fully qualified; use "registry.terraform.io/hashicorp/aws"'),
     ]);
-    expect(pinned({ version: '6.25.0' })).toEqual([f('terraform', 'tf-provider-pinned', 'required_providers.aws.source: missing; use "registry.terraform.io/hashicorp/aws"')]);
-    expect(pinned('6.25.0')).toEqual([f('terraform', 'tf-provider-pinned', 'required_providers.aws: expected {source, version}, got string "6.25.0" (no source)')]);
+    expect(pinned({ version: '6.25.0' })).toEqual([
+      f('terraform', 'tf-provider-pinned', 'required_providers.aws.source: missing; use "registry.terraform.io/hashicorp/aws"'),
+    ]);
+    expect(pinned('6.25.0')).toEqual([
+      f('terraform', 'tf-provider-pinned', 'required_providers.aws: expected {source, version}, got string "6.25.0" (no source)'),
+    ]);
   });
 
   test('unpinned or missing version', () => {
-    expect(pinned({ source: src, version: '>= 6.0' })).toEqual([f('terraform', 'tf-provider-pinned', 'required_providers.aws.version: ">= 6.0" is not pinned; use an exact version or "~>"')]);
+    expect(pinned({ source: src, version: '>= 6.0' })).toEqual([
+      f('terraform', 'tf-provider-pinned', 'required_providers.aws.version: ">= 6.0" is not pinned; use an exact version or "~>"'),
+    ]);
     expect(pinned({ source: src, version: '>= 6.0, < 7.0' })).toEqual([
       f('terraform', 'tf-provider-pinned', 'required_providers.aws.version: ">= 6.0, < 7.0" is not pinned; use an exact version or "~>"'),
     ]);
-    expect(pinned({ source: src })).toEqual([f('terraform', 'tf-provider-pinned', 'required_providers.aws.version: missing; pin an exact version or use "~>"')]);
-    expect(pinned({ source: src, version: 'latest' })).toEqual([f('terraform', 'tf-provider-pinned', 'required_providers.aws.version: "latest" is not a valid version constraint')]);
+    expect(pinned({ source: src })).toEqual([
+      f('terraform', 'tf-provider-pinned', 'required_providers.aws.version: missing; pin an exact version or use "~>"'),
+    ]);
+    expect(pinned({ source: src, version: 'latest' })).toEqual([
+      f('terraform', 'tf-provider-pinned', 'required_providers.aws.version: "latest" is not a valid version constraint'),
+    ]);
     for (const version of ['6.25.0', '= 6.25.0', '~> 6.25', '~> 6.25.0', '>= 6.0, ~> 6.25']) expect(pinned({ source: src, version })).toEqual([]);
   });
 
   test('a provider in use must be declared', () => {
-    expect(check(aws, (d) => delete d.terraform.required_providers.aws)).toEqual([f('terraform', 'tf-provider-pinned', 'required_providers.aws: provider aws is used but not declared')]);
+    expect(check(aws, (d) => delete d.terraform.required_providers.aws)).toEqual([
+      f('terraform', 'tf-provider-pinned', 'required_providers.aws: provider aws is used but not declared'),
+    ]);
   });
 });
 
 describe('tf-remote-backend', () => {
-  const backend = (b: unknown) => check(aws, (d) => (b === undefined ? delete d.terraform.backend : (d.terraform.backend = b))).filter((x) => x.rule === 'tf-remote-backend');
+  const backend = (b: unknown) =>
+    check(aws, (d) => (b === undefined ? delete d.terraform.backend : (d.terraform.backend = b))).filter((x) => x.rule === 'tf-remote-backend');
 
   test('local or missing backend', () => {
-    expect(backend({ local: {} })).toEqual([f('terraform', 'tf-remote-backend', 'backend "local" keeps state on one machine; configure a remote backend such as s3 or azurerm')]);
-    expect(backend(undefined)).toEqual([f('terraform', 'tf-remote-backend', 'no backend configured (state would be local); configure a remote backend such as s3 or azurerm')]);
+    expect(backend({ local: {} })).toEqual([
+      f('terraform', 'tf-remote-backend', 'backend "local" keeps state on one machine; configure a remote backend such as s3 or azurerm'),
+    ]);
+    expect(backend(undefined)).toEqual([
+      f('terraform', 'tf-remote-backend', 'no backend configured (state would be local); configure a remote backend such as s3 or azurerm'),
+    ]);
   });
 
   test('remote backends and HCP Terraform', () => {
-    for (const b of [{ s3: { bucket: 'b', key: 'k' } }, { azurerm: {} }, { gcs: { bucket: 'b' } }, { remote: {} }, { http: { address: 'https://x' } }]) expect(backend(b)).toEqual([]);
-    expect(check(aws, (d) => {
-      delete d.terraform.backend;
-      d.terraform.cloud = { organization: 'acme', workspaces: { name: 'x' } };
-    })).toEqual([]);
+    for (const b of [{ s3: { bucket: 'b', key: 'k' } }, { azurerm: {} }, { gcs: { bucket: 'b' } }, { remote: {} }, { http: { address: 'https://x' } }])
+      expect(backend(b)).toEqual([]);
+    expect(
+      check(aws, (d) => {
+        delete d.terraform.backend;
+        d.terraform.cloud = { organization: 'acme', workspaces: { name: 'x' } };
+      }),
+    ).toEqual([]);
   });
 });
 
@@ -465,7 +563,18 @@ describe('tf-no-absolute-paths', () => {
   const paths = (value: unknown) => check(aws, (d) => (d.output.x = { value })).filter((x) => x.rule === 'tf-no-absolute-paths');
 
   test('local file-system paths are flagged wherever they are', () => {
-    for (const bad of ['/home/me/x.json', '/Users/me/x', '/tmp/cdktf/asset.zip', '/var/folders/x', '/work/main/dist', '/opt/x', '/root/.aws', 'C:\\Users\\me\\x', 'D:/build/x', 'file:///Users/me/x']) {
+    for (const bad of [
+      '/home/me/x.json',
+      '/Users/me/x',
+      '/tmp/cdktf/asset.zip',
+      '/var/folders/x',
+      '/work/main/dist',
+      '/opt/x',
+      '/root/.aws',
+      'C:\\Users\\me\\x',
+      'D:/build/x',
+      'file:///Users/me/x',
+    ]) {
       expect(paths(bad)).toEqual([f('output.x', 'tf-no-absolute-paths', `value: absolute file-system path ${JSON.stringify(bad)}`)]);
     }
     expect(paths('${file("/home/me/policy.json")}')).toHaveLength(1);
@@ -481,7 +590,17 @@ describe('tf-no-absolute-paths', () => {
   });
 
   test('IAM paths, ARNs, log groups, device names, URLs are not file paths', () => {
-    for (const ok of ['/', '/service-role/', '/aws/eks/acme/cluster', '/aws/vpc/acme/flow-logs', '/dev/xvda', 'arn:aws:iam::aws:policy/AmazonEKSClusterPolicy', 'https://example.com/home/x', 'tmp/relative', 'karpenter.sh/discovery']) {
+    for (const ok of [
+      '/',
+      '/service-role/',
+      '/aws/eks/acme/cluster',
+      '/aws/vpc/acme/flow-logs',
+      '/dev/xvda',
+      'arn:aws:iam::aws:policy/AmazonEKSClusterPolicy',
+      'https://example.com/home/x',
+      'tmp/relative',
+      'karpenter.sh/discovery',
+    ]) {
       expect(ABSOLUTE_PATH.test(ok)).toBe(false);
       expect(paths(ok)).toEqual([]);
     }
@@ -500,7 +619,10 @@ describe('bundles', () => {
   });
 
   test('the fixtures use only FIXTURE_TYPES', () => {
-    expect(typesInDocuments([VALID_AWS, VALID_AZURE])).toEqual({ resources: [...FIXTURE_TYPES.resources].sort(), dataSources: [...FIXTURE_TYPES.dataSources].sort() });
+    expect(typesInDocuments([VALID_AWS, VALID_AZURE])).toEqual({
+      resources: [...FIXTURE_TYPES.resources].sort(),
+      dataSources: [...FIXTURE_TYPES.dataSources].sort(),
+    });
   });
 
   (fs.existsSync(FULL_SCHEMA_DIR) ? test : test.skip)('each committed bundle matches its source (../shared) for its own type list', () => {
@@ -516,9 +638,20 @@ describe('bundles', () => {
       format_version: '1.0',
       provider_schemas: {
         'registry.terraform.io/acme/demo': {
-          provider: { block: { attributes: { endpoint: { type: 'string', optional: true, description: 'x', description_kind: 'plain', sensitive: true } }, description_kind: 'plain' } },
+          provider: {
+            block: {
+              attributes: { endpoint: { type: 'string', optional: true, description: 'x', description_kind: 'plain', sensitive: true } },
+              description_kind: 'plain',
+            },
+          },
           resource_schemas: {
-            demo_b: { version: 2, block: { attributes: { version: { type: 'string', required: true, description_kind: 'markdown' } }, block_types: { x: { nesting_mode: 'list', min_items: 0, max_items: 1, block: { description: 'd', deprecated: true } } } } },
+            demo_b: {
+              version: 2,
+              block: {
+                attributes: { version: { type: 'string', required: true, description_kind: 'markdown' } },
+                block_types: { x: { nesting_mode: 'list', min_items: 0, max_items: 1, block: { description: 'd', deprecated: true } } },
+              },
+            },
             demo_a: { version: 0, block: {} },
             demo_unused: { version: 0, block: {} },
           },
@@ -533,7 +666,9 @@ describe('bundles', () => {
     expect(stableStringify(bundle)).toBe(
       '{"bundle":{"complete":false,"generator":"npm run schemas (src/validate/terraform-bundle.ts)","provider_version":"1.2.3"},"format_version":"1.0","provider_schemas":{"registry.terraform.io/acme/demo":{"data_source_schemas":{},"provider":{"block":{"attributes":{"endpoint":{"optional":true,"type":"string"}}}},"resource_schemas":{"demo_a":{"block":{}},"demo_b":{"block":{"attributes":{"version":{"required":true,"type":"string"}},"block_types":{"x":{"block":{"deprecated":true},"max_items":1,"nesting_mode":"list"}}}}}}}}\n',
     );
-    expect(stableStringify(buildTerraformBundle(full, { resources: ['demo_a', 'demo_b'], dataSources: [] }, { providerVersion: '1.2.3' }))).toBe(stableStringify(bundle));
+    expect(stableStringify(buildTerraformBundle(full, { resources: ['demo_a', 'demo_b'], dataSources: [] }, { providerVersion: '1.2.3' }))).toBe(
+      stableStringify(bundle),
+    );
   });
 });
 

@@ -3,11 +3,7 @@ import { isReadOnlyAction, policyDocuments, unreadablePolicies, type Statement }
 import { allResources, attachedTo, blocks, isFalse, isTrue, ofType, refersTo } from './references';
 import type { PolicyContext, PolicyRule, Violation } from './rule';
 
-const bucketRule = (
-  id: string,
-  reason: string,
-  check: (ctx: PolicyContext, bucket: ReturnType<typeof ofType>[number]) => string | undefined,
-): PolicyRule => ({
+const bucketRule = (id: string, reason: string, check: (ctx: PolicyContext, bucket: ReturnType<typeof ofType>[number]) => string | undefined): PolicyRule => ({
   id,
   reason,
   check: (ctx) =>
@@ -48,7 +44,10 @@ export const awsRules: PolicyRule[] = [
   }),
   bucketRule('s3-sse-kms', 'Data at rest is encrypted with a KMS key we control and audit.', (ctx, bucket) => {
     const configs = attachedTo(ctx.env, bucket, 'aws_s3_bucket_server_side_encryption_configuration', 'bucket');
-    const algorithms = configs.flatMap((c) => blocks(c.body.rule)).flatMap((r) => blocks(r.apply_server_side_encryption_by_default)).map((d) => d.sse_algorithm);
+    const algorithms = configs
+      .flatMap((c) => blocks(c.body.rule))
+      .flatMap((r) => blocks(r.apply_server_side_encryption_by_default))
+      .map((d) => d.sse_algorithm);
     if (algorithms.length === 0) return 'has no server-side encryption configuration';
     return algorithms.every((a) => a === 'aws:kms' || a === 'aws:kms:dsse') ? undefined : `encrypts with ${algorithms.join(', ')}, not aws:kms`;
   }),
@@ -81,8 +80,10 @@ export const awsRules: PolicyRule[] = [
         : ofType(ctx.env, 'aws_eks_cluster').flatMap((c) => {
             const vpc = blocks(c.body.vpc_config)[0] ?? {};
             const out: Violation[] = [];
-            if (!isFalse(vpc.endpoint_public_access)) out.push({ file: c.file, resource: c.address, message: 'vpc_config.endpoint_public_access is not false in prod' });
-            if (!isTrue(vpc.endpoint_private_access)) out.push({ file: c.file, resource: c.address, message: 'vpc_config.endpoint_private_access is not true' });
+            if (!isFalse(vpc.endpoint_public_access))
+              out.push({ file: c.file, resource: c.address, message: 'vpc_config.endpoint_public_access is not false in prod' });
+            if (!isTrue(vpc.endpoint_private_access))
+              out.push({ file: c.file, resource: c.address, message: 'vpc_config.endpoint_private_access is not true' });
             return out;
           }),
   },
@@ -127,7 +128,13 @@ export const awsRules: PolicyRule[] = [
             .flatMap((s) => {
               const writes = s.actions.filter((a) => !isReadOnlyAction(a));
               return writes.length
-                ? [{ file: doc.owner.file, resource: doc.owner.address, message: `statement ${s.sid ?? '(no Sid)'} allows write actions on Resource "*": ${writes.join(', ')}` }]
+                ? [
+                    {
+                      file: doc.owner.file,
+                      resource: doc.owner.address,
+                      message: `statement ${s.sid ?? '(no Sid)'} allows write actions on Resource "*": ${writes.join(', ')}`,
+                    },
+                  ]
                 : [];
             }),
         ),
@@ -144,8 +151,13 @@ export const awsRules: PolicyRule[] = [
           if (s.actions.includes(WEB_IDENTITY)) {
             const sub = s.conditions.filter((c) => c.variable.endsWith(':sub'));
             const aud = s.conditions.filter((c) => c.variable.endsWith(':aud'));
-            const subOk = sub.length === 1 && sub[0].test === 'StringEquals' && sub[0].values.length === 1 && /^system:serviceaccount:[^:*]+:[^:*]+$/.test(sub[0].values[0]);
-            if (!subOk) out.push({ ...at, message: 'web-identity trust must have one StringEquals :sub condition naming one system:serviceaccount:<namespace>:<name>' });
+            const subOk =
+              sub.length === 1 &&
+              sub[0].test === 'StringEquals' &&
+              sub[0].values.length === 1 &&
+              /^system:serviceaccount:[^:*]+:[^:*]+$/.test(sub[0].values[0]);
+            if (!subOk)
+              out.push({ ...at, message: 'web-identity trust must have one StringEquals :sub condition naming one system:serviceaccount:<namespace>:<name>' });
             if (!(aud.length === 1 && aud[0].values.length === 1 && aud[0].values[0] === 'sts.amazonaws.com'))
               out.push({ ...at, message: 'web-identity trust must have one :aud condition equal to sts.amazonaws.com' });
           }

@@ -66,12 +66,17 @@ export const azureRules: PolicyRule[] = [
   perResource('aks-private-api', 'A prod cluster API is reachable only from the private network.', ['azurerm_kubernetes_cluster'], (ctx, b) =>
     ctx.stage === 'prod' && !isTrue(b.private_cluster_enabled) ? 'private_cluster_enabled is not true in prod' : undefined,
   ),
-  perResource('aks-entra-rbac', 'Cluster access is granted to Entra ID identities through Azure RBAC, never shared local credentials.', ['azurerm_kubernetes_cluster'], (_ctx, b) => {
-    const rbac = blocks(b.azure_active_directory_role_based_access_control)[0];
-    if (!rbac || !isTrue(rbac.azure_rbac_enabled)) return 'azure_active_directory_role_based_access_control.azure_rbac_enabled is not true';
-    if (!isTrue(b.local_account_disabled)) return 'local_account_disabled is not true';
-    return undefined;
-  }),
+  perResource(
+    'aks-entra-rbac',
+    'Cluster access is granted to Entra ID identities through Azure RBAC, never shared local credentials.',
+    ['azurerm_kubernetes_cluster'],
+    (_ctx, b) => {
+      const rbac = blocks(b.azure_active_directory_role_based_access_control)[0];
+      if (!rbac || !isTrue(rbac.azure_rbac_enabled)) return 'azure_active_directory_role_based_access_control.azure_rbac_enabled is not true';
+      if (!isTrue(b.local_account_disabled)) return 'local_account_disabled is not true';
+      return undefined;
+    },
+  ),
   {
     id: 'aks-control-plane-logging',
     reason: 'API server and audit logs are kept for incident response.',
@@ -80,15 +85,22 @@ export const azureRules: PolicyRule[] = [
         const settings = ofType(ctx.env, 'azurerm_monitor_diagnostic_setting').filter((d) => refersTo(d.body.target_resource_id, cluster.address));
         const categories = settings.flatMap((s) => blocks(s.body.enabled_log)).map((l) => l.category ?? l.category_group);
         const missing = ['kube-apiserver'].filter((c) => !categories.includes(c));
-        if (!categories.some((c) => c === 'kube-audit' || c === 'kube-audit-admin' || c === 'audit' || c === 'allLogs')) missing.push('kube-audit or kube-audit-admin');
+        if (!categories.some((c) => c === 'kube-audit' || c === 'kube-audit-admin' || c === 'audit' || c === 'allLogs'))
+          missing.push('kube-audit or kube-audit-admin');
         return missing.length ? [{ file: cluster.file, resource: cluster.address, message: `no diagnostic setting sends ${missing.join(', ')}` }] : [];
       }),
   },
-  perResource('azure-federated-credential-one-sa', 'A workload identity trusts exactly one service account.', ['azurerm_federated_identity_credential'], (_ctx, b) => {
-    if (typeof b.subject !== 'string' || !FEDERATED_SUBJECT.test(b.subject)) return `subject ${JSON.stringify(b.subject)} is not one system:serviceaccount:<namespace>:<name>`;
-    const audience = Array.isArray(b.audience) ? b.audience : [];
-    return audience.length === 1 && audience[0] === 'api://AzureADTokenExchange' ? undefined : 'audience must be exactly ["api://AzureADTokenExchange"]';
-  }),
+  perResource(
+    'azure-federated-credential-one-sa',
+    'A workload identity trusts exactly one service account.',
+    ['azurerm_federated_identity_credential'],
+    (_ctx, b) => {
+      if (typeof b.subject !== 'string' || !FEDERATED_SUBJECT.test(b.subject))
+        return `subject ${JSON.stringify(b.subject)} is not one system:serviceaccount:<namespace>:<name>`;
+      const audience = Array.isArray(b.audience) ? b.audience : [];
+      return audience.length === 1 && audience[0] === 'api://AzureADTokenExchange' ? undefined : 'audience must be exactly ["api://AzureADTokenExchange"]';
+    },
+  ),
   {
     id: 'azure-role-assignment-scope',
     reason: 'Roles are granted on the resource that needs them, never a whole subscription or management group.',

@@ -105,8 +105,14 @@ const CUSTOM_RESOURCE_SERVICE_ACCOUNTS: Record<string, string[][]> = {
   Milvus: [['spec', 'components', 'serviceAccountName']],
   InferenceService: [['spec', 'predictor', 'serviceAccountName']],
   SeldonDeployment: [['spec', 'predictors', '*', 'componentSpecs', '*', 'spec', 'serviceAccountName']],
-  SparkApplication: [['spec', 'driver', 'serviceAccount'], ['spec', 'executor', 'serviceAccount']],
-  ScheduledSparkApplication: [['spec', 'template', 'driver', 'serviceAccount'], ['spec', 'template', 'executor', 'serviceAccount']],
+  SparkApplication: [
+    ['spec', 'driver', 'serviceAccount'],
+    ['spec', 'executor', 'serviceAccount'],
+  ],
+  ScheduledSparkApplication: [
+    ['spec', 'template', 'driver', 'serviceAccount'],
+    ['spec', 'template', 'executor', 'serviceAccount'],
+  ],
 };
 
 /** Values at a path whose `*` segments fan out over lists. */
@@ -144,8 +150,10 @@ export const kubernetesRules: PolicyRule[] = [
   perContainer('k8s-no-privilege-escalation', 'A setuid binary must not gain privileges inside the container.', (_t, { c }) =>
     c.securityContext?.allowPrivilegeEscalation === false ? undefined : 'securityContext.allowPrivilegeEscalation is not false',
   ),
-  perContainer('k8s-read-only-root-filesystem', 'An immutable root filesystem stops an attacker persisting tools; write to mounted volumes instead.', (_t, { c }) =>
-    c.securityContext?.readOnlyRootFilesystem === true ? undefined : 'securityContext.readOnlyRootFilesystem is not true',
+  perContainer(
+    'k8s-read-only-root-filesystem',
+    'An immutable root filesystem stops an attacker persisting tools; write to mounted volumes instead.',
+    (_t, { c }) => (c.securityContext?.readOnlyRootFilesystem === true ? undefined : 'securityContext.readOnlyRootFilesystem is not true'),
   ),
   perContainer('k8s-resources', 'Requests let the scheduler place pods; limits stop one pod starving its node.', (_t, { c }) => {
     const missing = [
@@ -154,7 +162,9 @@ export const kubernetesRules: PolicyRule[] = [
     ];
     return missing.length ? `resources lack ${missing.join(', ')}` : undefined;
   }),
-  perContainer('k8s-image-pinned', 'An image is pinned by tag or digest, never latest, so what runs is what was reviewed.', (_t, { c }) => imageProblem(c.image)),
+  perContainer('k8s-image-pinned', 'An image is pinned by tag or digest, never latest, so what runs is what was reviewed.', (_t, { c }) =>
+    imageProblem(c.image),
+  ),
   perContainer('k8s-not-privileged', 'Privileged containers and added capabilities reach the node.', (_t, { c }) => {
     if (c.securityContext?.privileged === true) return 'securityContext.privileged is true';
     const added: string[] = c.securityContext?.capabilities?.add ?? [];
@@ -167,8 +177,12 @@ export const kubernetesRules: PolicyRule[] = [
     return all.length ? all.join('; ') : undefined;
   }),
   perPod('k8s-gpu-toleration', 'GPU nodes are tainted so that only GPU pods land there; a GPU pod must tolerate the taint.', (_ctx, t) => {
-    const wantsGpu = containers(t).some(({ c }) => c.resources?.limits?.['nvidia.com/gpu'] !== undefined || c.resources?.requests?.['nvidia.com/gpu'] !== undefined);
-    return wantsGpu && !tolerates(t.spec, 'nvidia.com/gpu', 'true', 'NoSchedule') ? 'requests nvidia.com/gpu but does not tolerate nvidia.com/gpu=true:NoSchedule' : undefined;
+    const wantsGpu = containers(t).some(
+      ({ c }) => c.resources?.limits?.['nvidia.com/gpu'] !== undefined || c.resources?.requests?.['nvidia.com/gpu'] !== undefined,
+    );
+    return wantsGpu && !tolerates(t.spec, 'nvidia.com/gpu', 'true', 'NoSchedule')
+      ? 'requests nvidia.com/gpu but does not tolerate nvidia.com/gpu=true:NoSchedule'
+      : undefined;
   }),
   perPod('k8s-spot-toleration', 'AKS taints Spot nodes; a pod meant for Spot must tolerate the taint or it never schedules.', (ctx, t) =>
     ctx.cloud === 'azure' && selectsSpot(t.spec) && !tolerates(t.spec, 'kubernetes.azure.com/scalesetpriority', 'spot', 'NoSchedule')
@@ -183,7 +197,15 @@ export const kubernetesRules: PolicyRule[] = [
       return namespaces.flatMap((ns): Violation[] => {
         const name = ns.obj.metadata.name;
         const denies = ctx.env.manifests.some(({ obj }) => obj.kind === 'NetworkPolicy' && obj.metadata.namespace === name && isDefaultDeny(obj));
-        return denies ? [] : [{ file: ns.file, resource: describeObject(ns.obj), message: 'has no NetworkPolicy denying all ingress and egress (podSelector {}, both policy types, no rules)' }];
+        return denies
+          ? []
+          : [
+              {
+                file: ns.file,
+                resource: describeObject(ns.obj),
+                message: 'has no NetworkPolicy denying all ingress and egress (podSelector {}, both policy types, no rules)',
+              },
+            ];
       });
     },
   },
@@ -203,7 +225,13 @@ export const kubernetesRules: PolicyRule[] = [
         if (!chart) return [];
         return EXACT_CHART_VERSION.test(String(chart.version ?? ''))
           ? []
-          : [{ file: m.file, resource: describeObject(m.obj), message: `${chart.field} ${JSON.stringify(chart.version)} is not an exact chart version (e.g. 1.14.1 or v0.20.0)` }];
+          : [
+              {
+                file: m.file,
+                resource: describeObject(m.obj),
+                message: `${chart.field} ${JSON.stringify(chart.version)} is not an exact chart version (e.g. 1.14.1 or v0.20.0)`,
+              },
+            ];
       }),
   },
   {

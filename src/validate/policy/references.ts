@@ -4,7 +4,15 @@ import type { EnvironmentOutput } from '../output';
 /** True when `value` (any JSON) contains a reference to the resource at `address` (`aws_s3_bucket.docs`). */
 export function refersTo(value: unknown, address: string): boolean {
   const needle = `${address}.`;
-  if (typeof value === 'string') return value.includes('${') && (value.includes(`{${needle}`) || value.includes(` ${needle}`) || value.includes(`(${needle}`) || value.includes(`[${needle}`) || value.includes(`,${needle}`));
+  if (typeof value === 'string')
+    return (
+      value.includes('${') &&
+      (value.includes(`{${needle}`) ||
+        value.includes(` ${needle}`) ||
+        value.includes(`(${needle}`) ||
+        value.includes(`[${needle}`) ||
+        value.includes(`,${needle}`))
+    );
   if (Array.isArray(value)) return value.some((v) => refersTo(v, address));
   if (value && typeof value === 'object') return Object.values(value).some((v) => refersTo(v, address));
   return false;

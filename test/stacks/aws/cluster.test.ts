@@ -99,16 +99,20 @@ describe('aws cluster layer', () => {
   it('pins the five core add-ons; coredns and EBS CSI wait for the system node group', () => {
     const { json, env } = prod;
     const addons = of(json, 'aws_eks_addon');
-    expect(Object.values(addons).map((a) => a.addon_name).sort()).toEqual(
-      ['aws-ebs-csi-driver', 'coredns', 'eks-pod-identity-agent', 'kube-proxy', 'vpc-cni'],
-    );
+    expect(
+      Object.values(addons)
+        .map((a) => a.addon_name)
+        .sort(),
+    ).toEqual(['aws-ebs-csi-driver', 'coredns', 'eks-pod-identity-agent', 'kube-proxy', 'vpc-cni']);
     for (const a of Object.values(addons)) expect(a.addon_version).toBe(env.cluster.addons[a.addon_name as keyof typeof env.cluster.addons]);
     expect(addons.addon_coredns.depends_on).toContain('aws_eks_node_group.system_node_group');
     expect(addons.addon_aws_ebs_csi_driver.depends_on).toContain('aws_eks_node_group.system_node_group');
     expect(json.resource.aws_eks_cluster.cluster.bootstrap_self_managed_addons).toBe(false);
     // Networking and Pod Identity first: node groups wait for them.
     for (const ng of Object.values(of(json, 'aws_eks_node_group'))) {
-      expect(ng.depends_on).toEqual(expect.arrayContaining(['aws_eks_addon.addon_vpc_cni', 'aws_eks_addon.addon_kube_proxy', 'aws_eks_addon.addon_eks_pod_identity_agent']));
+      expect(ng.depends_on).toEqual(
+        expect.arrayContaining(['aws_eks_addon.addon_vpc_cni', 'aws_eks_addon.addon_kube_proxy', 'aws_eks_addon.addon_eks_pod_identity_agent']),
+      );
     }
   });
 
@@ -185,7 +189,9 @@ describe('aws node groups', () => {
     const templates = of(prod.json, 'aws_launch_template');
     expect(Object.keys(templates).sort()).toEqual(['gpu_launch_template_gpu', 'system_launch_template']);
     for (const [id, lt] of Object.entries(templates)) {
-      expect(asList(lt.metadata_options)).toEqual([expect.objectContaining({ http_tokens: 'required', http_put_response_hop_limit: 1, http_endpoint: 'enabled' })]);
+      expect(asList(lt.metadata_options)).toEqual([
+        expect.objectContaining({ http_tokens: 'required', http_put_response_hop_limit: 1, http_endpoint: 'enabled' }),
+      ]);
       expect(lt.block_device_mappings[0]).toMatchObject({ device_name: '/dev/xvda', ebs: { volume_type: 'gp3', encrypted: 'true' } });
       expect(lt.image_id).toBeUndefined();
       expect(lt.user_data).toBeUndefined();
@@ -301,14 +307,22 @@ describe('aws karpenter infrastructure', () => {
       sqs_managed_sse_enabled: true,
     });
     const rules = of(json, 'aws_cloudwatch_event_rule');
-    expect(Object.values(rules).map((r) => JSON.parse(r.event_pattern)).sort((a, b) => a['detail-type'][0].localeCompare(b['detail-type'][0]))).toEqual([
+    expect(
+      Object.values(rules)
+        .map((r) => JSON.parse(r.event_pattern))
+        .sort((a, b) => a['detail-type'][0].localeCompare(b['detail-type'][0])),
+    ).toEqual([
       { source: ['aws.health'], 'detail-type': ['AWS Health Event'] },
       { source: ['aws.ec2'], 'detail-type': ['EC2 Instance Rebalance Recommendation'] },
       { source: ['aws.ec2'], 'detail-type': ['EC2 Instance State-change Notification'] },
       { source: ['aws.ec2'], 'detail-type': ['EC2 Spot Instance Interruption Warning'] },
     ]);
     const targets = Object.values(of(json, 'aws_cloudwatch_event_target'));
-    expect(targets.map((t) => t.rule).sort()).toEqual(Object.keys(rules).map((id) => `\${aws_cloudwatch_event_rule.${id}.name}`).sort());
+    expect(targets.map((t) => t.rule).sort()).toEqual(
+      Object.keys(rules)
+        .map((id) => `\${aws_cloudwatch_event_rule.${id}.name}`)
+        .sort(),
+    );
     for (const t of targets) expect(t.arn).toBe('${aws_sqs_queue.karpenter_interruption_queue.arn}');
 
     const queuePolicy = of(json, 'aws_sqs_queue_policy').karpenter_interruption_queue_policy;
@@ -327,7 +341,11 @@ describe('aws registry', () => {
 
   it('creates an immutable, scanned, KMS-encrypted repository per model repository with a lifecycle policy', () => {
     const repos = of(json, 'aws_ecr_repository');
-    expect(Object.values(repos).map((r) => r.name).sort()).toEqual(Object.values(names.ecrRepositories).sort());
+    expect(
+      Object.values(repos)
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(Object.values(names.ecrRepositories).sort());
     for (const [id, repo] of Object.entries(repos)) {
       expect(repo.image_tag_mutability).toBe('IMMUTABLE');
       expect(asList(repo.image_scanning_configuration)).toEqual([{ scan_on_push: true }]);

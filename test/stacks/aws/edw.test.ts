@@ -108,7 +108,10 @@ describe('aws edw stack', () => {
     for (const r of [dev, prod]) {
       const policies = of(r.edw, 'aws_sqs_queue_policy');
       expect(Object.keys(policies).sort()).toEqual(['dead_letter_queue_policy', 'queue_policy']);
-      for (const [id, queue] of [['queue_policy', 'queue'], ['dead_letter_queue_policy', 'dead_letter_queue']]) {
+      for (const [id, queue] of [
+        ['queue_policy', 'queue'],
+        ['dead_letter_queue_policy', 'dead_letter_queue'],
+      ]) {
         expect(policies[id].queue_url).toBe(ref(`aws_sqs_queue.${queue}.url`));
         expect(statements(policies[id].policy)).toEqual([
           {
@@ -179,7 +182,9 @@ describe('aws edw stack', () => {
         },
       ]);
       expect(policies.scaler_policy.role).toBe(ref('aws_iam_role.scaler_role.id'));
-      expect(statements(policies.scaler_policy.policy)).toEqual([{ Sid: 'ReadQueueLength', Effect: 'Allow', Action: 'sqs:GetQueueAttributes', Resource: QUEUE_ARN }]);
+      expect(statements(policies.scaler_policy.policy)).toEqual([
+        { Sid: 'ReadQueueLength', Effect: 'Allow', Action: 'sqs:GetQueueAttributes', Resource: QUEUE_ARN },
+      ]);
 
       // No wildcard anywhere in an identity policy, and nothing attached besides these inline policies.
       for (const p of Object.values(policies)) expect(p.policy).not.toContain('*');
@@ -216,7 +221,9 @@ describe('aws edw stack', () => {
           },
         ]);
         const mine = associations.filter((a) => a.role_arn === ref(`aws_iam_role.${id}_role.arn`));
-        expect(mine).toEqual([{ cluster_name: clusterName, namespace: edwNames.namespace, service_account: serviceAccount, role_arn: ref(`aws_iam_role.${id}_role.arn`) }]);
+        expect(mine).toEqual([
+          { cluster_name: clusterName, namespace: edwNames.namespace, service_account: serviceAccount, role_arn: ref(`aws_iam_role.${id}_role.arn`) },
+        ]);
       }
     }
   });
@@ -293,9 +300,16 @@ describe('aws KEDA operator role (platform stack)', () => {
           },
         }),
       ]);
-      const associations = Object.values(of(r.platform, 'aws_eks_pod_identity_association')).filter((a) => a.role_arn === ref('aws_iam_role.keda_operator_role.arn'));
+      const associations = Object.values(of(r.platform, 'aws_eks_pod_identity_association')).filter(
+        (a) => a.role_arn === ref('aws_iam_role.keda_operator_role.arn'),
+      );
       expect(associations).toEqual([
-        { cluster_name: ref('aws_eks_cluster.cluster.name'), namespace: 'keda', service_account: 'keda-operator', role_arn: ref('aws_iam_role.keda_operator_role.arn') },
+        {
+          cluster_name: ref('aws_eks_cluster.cluster.name'),
+          namespace: 'keda',
+          service_account: 'keda-operator',
+          role_arn: ref('aws_iam_role.keda_operator_role.arn'),
+        },
       ]);
     }
   });
@@ -306,7 +320,9 @@ describe('aws KEDA operator role (platform stack)', () => {
       expect(policies).toHaveLength(1);
       expect(Object.values(of(r.platform, 'aws_iam_role_policy_attachment')).filter((a) => a.role === ref('aws_iam_role.keda_operator_role.name'))).toEqual([]);
       const pattern = `arn:aws:iam::${r.env.aws!.accountId}:role/${r.names.prefix}-keda-*`;
-      expect(statements(policies[0].policy)).toEqual([{ Sid: 'AssumeScalerRoles', Effect: 'Allow', Action: ['sts:AssumeRole', 'sts:TagSession'], Resource: pattern }]);
+      expect(statements(policies[0].policy)).toEqual([
+        { Sid: 'AssumeScalerRoles', Effect: 'Allow', Action: ['sts:AssumeRole', 'sts:TagSession'], Resource: pattern },
+      ]);
       const scalerArn = r.names.aws!.roleArn(r.names.edw!.aws!.scalerRoleName);
       expect(scalerArn.startsWith(pattern.slice(0, -1))).toBe(true);
     }

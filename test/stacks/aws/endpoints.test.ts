@@ -102,7 +102,10 @@ describe('aws VPC endpoints (platform stack)', () => {
   it('has STS and EKS Auth interface endpoints (IRSA and Pod Identity credentials) with private DNS in the private subnets', () => {
     for (const r of [dev, prod]) {
       const endpoints = of(r.platform, 'aws_vpc_endpoint');
-      for (const [id, service] of [['sts_endpoint', 'sts'], ['eks_auth_endpoint', 'eks-auth']]) {
+      for (const [id, service] of [
+        ['sts_endpoint', 'sts'],
+        ['eks_auth_endpoint', 'eks-auth'],
+      ]) {
         expect(endpoints[id]).toEqual({
           vpc_id: ref('aws_vpc.vpc.id'),
           service_name: `com.amazonaws.${r.env.region}.${service}`,
@@ -124,9 +127,7 @@ describe('aws VPC endpoints (platform stack)', () => {
       expect(sg.ingress).toBeUndefined();
       expect(sg.egress).toBeUndefined();
       const ingress = Object.values(of(r.platform, 'aws_vpc_security_group_ingress_rule')).filter((rule) => rule.security_group_id === SG_ID);
-      expect(ingress).toEqual([
-        expect.objectContaining({ ip_protocol: 'tcp', from_port: 443, to_port: 443, cidr_ipv4: r.env.network.cidr }),
-      ]);
+      expect(ingress).toEqual([expect.objectContaining({ ip_protocol: 'tcp', from_port: 443, to_port: 443, cidr_ipv4: r.env.network.cidr })]);
       expect(ingress[0].cidr_ipv6).toBeUndefined();
       expect(ingress[0].referenced_security_group_id).toBeUndefined();
       expect(Object.values(of(r.platform, 'aws_vpc_security_group_egress_rule')).filter((rule) => rule.security_group_id === SG_ID)).toEqual([]);

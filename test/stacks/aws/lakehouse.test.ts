@@ -1,4 +1,16 @@
-import { fullSchemasPresent, type Json, of, one, providerSchema, ref, renderEnvironment, schemaFindings, statements, withEnv, resourceCounts } from '../helpers';
+import {
+  fullSchemasPresent,
+  type Json,
+  of,
+  one,
+  providerSchema,
+  ref,
+  renderEnvironment,
+  schemaFindings,
+  statements,
+  withEnv,
+  resourceCounts,
+} from '../helpers';
 import { LAKEHOUSE_STACK } from '../../../src/model/naming';
 import type { LakehouseSpec, MedallionLayer, PlatformSpec } from '../../../src/model/types';
 import { validatePlatform } from '../../../src/model/validate';
@@ -46,7 +58,9 @@ describe('aws lakehouse stack', () => {
         use_lockfile: true,
       });
       expect(r.lakehouse.terraform.required_providers).toEqual({ aws: { source: 'registry.terraform.io/hashicorp/aws', version: '6.25.0' } });
-      expect(r.lakehouse.provider.aws).toEqual([{ region: r.env.region, allowed_account_ids: [r.env.aws!.accountId], default_tags: [{ tags: { ...r.env.tags } }] }]);
+      expect(r.lakehouse.provider.aws).toEqual([
+        { region: r.env.region, allowed_account_ids: [r.env.aws!.accountId], default_tags: [{ tags: { ...r.env.tags } }] },
+      ]);
     }
     // Each environment has its own state: the keys differ.
     expect(dev.lakehouse.terraform.backend.s3.key).not.toBe(prod.lakehouse.terraform.backend.s3.key);
@@ -93,7 +107,10 @@ describe('aws lakehouse stack', () => {
       expect(buckets.lakehouse.bucket).toBe(bucketName);
       expect(buckets.lakehouse.acl).toBeUndefined();
       expect(buckets.lakehouse.force_destroy).toBeUndefined();
-      expect(one(r.lakehouse, 'aws_s3_bucket_versioning', 'lakehouse_bucket_versioning')).toEqual({ bucket: BUCKET_ID, versioning_configuration: { status: 'Enabled' } });
+      expect(one(r.lakehouse, 'aws_s3_bucket_versioning', 'lakehouse_bucket_versioning')).toEqual({
+        bucket: BUCKET_ID,
+        versioning_configuration: { status: 'Enabled' },
+      });
       expect(one(r.lakehouse, 'aws_s3_bucket_public_access_block', 'lakehouse_bucket_public_access_block')).toEqual({
         bucket: BUCKET_ID,
         block_public_acls: true,
@@ -161,9 +178,9 @@ describe('aws lakehouse stack', () => {
     expect(rule.expiration).toEqual([{ expired_object_delete_marker: true }]);
     // The default model is untouched.
     expect(defaultPlatform.environments.find((e) => e.name === 'aws-prod')!.workloads!.lakehouse!.retentionDays).toBeUndefined();
-    expect(one(render('aws-prod').lakehouse, 'aws_s3_bucket_lifecycle_configuration', 'lakehouse_bucket_lifecycle').rule[0].noncurrent_version_expiration).toEqual([
-      { noncurrent_days: 30 },
-    ]);
+    expect(
+      one(render('aws-prod').lakehouse, 'aws_s3_bucket_lifecycle_configuration', 'lakehouse_bucket_lifecycle').rule[0].noncurrent_version_expiration,
+    ).toEqual([{ noncurrent_days: 30 }]);
   });
 
   it('catalogs each layer as a Glue database named as the layer, located at its prefix', () => {
@@ -237,7 +254,11 @@ describe('aws lakehouse stack', () => {
     for (const r of [dev, prod]) {
       const kmsStatements = sparkPolicy(r).filter((st) => list(st.Action).some((a) => a.startsWith('kms:')));
       expect(kmsStatements).toHaveLength(1);
-      expect(kmsStatements[0]).toMatchObject({ Effect: 'Allow', Resource: KEY_ARN, Condition: { StringEquals: { 'kms:ViaService': `s3.${r.env.region}.amazonaws.com` } } });
+      expect(kmsStatements[0]).toMatchObject({
+        Effect: 'Allow',
+        Resource: KEY_ARN,
+        Condition: { StringEquals: { 'kms:ViaService': `s3.${r.env.region}.amazonaws.com` } },
+      });
       expect([...list(kmsStatements[0].Action)].sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
     }
   });
@@ -329,7 +350,10 @@ describe('aws lakehouse stack', () => {
       ]),
     );
     // Listed out of order, the layers still come in medallion order.
-    const reordered = render('aws-dev', withLakehouse('aws-dev', (l) => ({ ...l, layers: ['gold', 'bronze', 'silver'] })));
+    const reordered = render(
+      'aws-dev',
+      withLakehouse('aws-dev', (l) => ({ ...l, layers: ['gold', 'bronze', 'silver'] })),
+    );
     expect(bySid(sparkPolicy(reordered), 'ReadWriteLayers').Resource).toEqual(ALL_LAYERS.map((l) => `${BUCKET_ARN}/${l}/*`));
     // The default model is untouched.
     expect(defaultPlatform.environments.find((e) => e.name === 'aws-dev')!.workloads!.lakehouse!.layers).toBeUndefined();

@@ -32,7 +32,9 @@ describe('aws mlops stack', () => {
     for (const r of [dev, prod]) {
       expect(r.stackNames).toContain('mlops');
       expect(r.mlops.terraform.backend.s3.key).toBe(`${r.env.name}/mlops.tfstate`);
-      expect(r.mlops.provider.aws).toEqual([{ region: r.env.region, allowed_account_ids: [r.env.aws!.accountId], default_tags: [{ tags: { ...r.env.tags } }] }]);
+      expect(r.mlops.provider.aws).toEqual([
+        { region: r.env.region, allowed_account_ids: [r.env.aws!.accountId], default_tags: [{ tags: { ...r.env.tags } }] },
+      ]);
       expect(JSON.stringify(r.mlops)).not.toMatch(/terraform_remote_state|\$\{TfToken|"\/\/"/);
       // Lookups: the cluster (OIDC issuer), the VPC and its private subnets, by the platform stack's names and tags.
       expect(Object.keys(r.mlops.data).sort()).toEqual(['aws_eks_cluster', 'aws_subnets', 'aws_vpc']);
@@ -249,7 +251,11 @@ describe('aws mlops stack', () => {
     const spec: PlatformSpec = structuredClone(defaultPlatform);
     spec.environments.find((e) => e.name === 'aws-dev')!.workloads!.mlops!.models!.push({ name: 'churn', framework: 'xgboost', path: 'churn/v3' });
     const r = render('aws-dev', spec);
-    expect(Object.keys(of(r.mlops, 'aws_iam_role')).filter((id) => id.startsWith('serve_')).sort()).toEqual(['serve_churn_role', 'serve_iris_role']);
+    expect(
+      Object.keys(of(r.mlops, 'aws_iam_role'))
+        .filter((id) => id.startsWith('serve_'))
+        .sort(),
+    ).toEqual(['serve_churn_role', 'serve_iris_role']);
     const churn = statements(of(r.mlops, 'aws_iam_role_policy').serve_churn_policy.policy);
     expect(churn[0].Resource).toEqual([`${BUCKET_ARN}/models/churn/v3/*`]);
     expect(churn[1].Condition).toEqual({ StringLike: { 's3:prefix': ['models/churn/v3', 'models/churn/v3/*'] } });
@@ -265,11 +271,24 @@ describe('aws mlops stack', () => {
     const role = of(prod.mlops, 'aws_iam_role').sagemaker_execution_role;
     expect(role.name).toBe(names.sagemakerExecutionRoleName);
     expect(statements(role.assume_role_policy)).toEqual([
-      { Effect: 'Allow', Principal: { Service: 'sagemaker.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': account } } },
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'sagemaker.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'aws:SourceAccount': account } },
+      },
     ]);
     const s = statements(of(prod.mlops, 'aws_iam_role_policy').sagemaker_execution_policy.policy);
     const bySid = Object.fromEntries(s.map((st) => [st.Sid, st]));
-    expect(Object.keys(bySid)).toEqual(['ReadWriteJobData', 'ReadModels', 'ListJobData', 'UseBucketKey', 'PullTrainingImage', 'GetRegistryToken', 'WriteTrainingLogs']);
+    expect(Object.keys(bySid)).toEqual([
+      'ReadWriteJobData',
+      'ReadModels',
+      'ListJobData',
+      'UseBucketKey',
+      'PullTrainingImage',
+      'GetRegistryToken',
+      'WriteTrainingLogs',
+    ]);
     expect(bySid.ReadWriteJobData.Resource).toBe(`${BUCKET_ARN}/sagemaker/*`);
     expect(bySid.ReadModels).toEqual({ Sid: 'ReadModels', Effect: 'Allow', Action: 's3:GetObject', Resource: `${BUCKET_ARN}/models/*` });
     expect(bySid.ListJobData.Condition).toEqual({ StringLike: { 's3:prefix': ['sagemaker/*', 'models/*'] } });
@@ -324,7 +343,8 @@ describe('aws mlops stack', () => {
       },
     ]);
     // No other policy can pass a role.
-    for (const [id, p] of Object.entries(of(prod.mlops, 'aws_iam_role_policy'))) if (id !== 'ack_sagemaker_policy') expect(p.policy).not.toContain('iam:PassRole');
+    for (const [id, p] of Object.entries(of(prod.mlops, 'aws_iam_role_policy')))
+      if (id !== 'ack_sagemaker_policy') expect(p.policy).not.toContain('iam:PassRole');
   });
 
   it('has no burst resources in dev (burst is on in prod only)', () => {

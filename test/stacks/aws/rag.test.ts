@@ -64,7 +64,10 @@ describe('aws rag stack', () => {
         const bucketRef = ref(`aws_s3_bucket.${id}.id`);
         expect(buckets[id].acl).toBeUndefined();
         expect(buckets[id].force_destroy).toBeUndefined();
-        expect(of(r.rag, 'aws_s3_bucket_versioning')[`${id}_bucket_versioning`]).toEqual({ bucket: bucketRef, versioning_configuration: { status: 'Enabled' } });
+        expect(of(r.rag, 'aws_s3_bucket_versioning')[`${id}_bucket_versioning`]).toEqual({
+          bucket: bucketRef,
+          versioning_configuration: { status: 'Enabled' },
+        });
         expect(of(r.rag, 'aws_s3_bucket_public_access_block')[`${id}_bucket_public_access_block`]).toEqual({
           bucket: bucketRef,
           block_public_acls: true,
@@ -158,7 +161,13 @@ describe('aws rag stack', () => {
           Resource: DOCS_ARN,
           Condition: { StringLike: { 's3:prefix': [`${processed}/*`, `${embeddings}/*`] } },
         },
-        { Sid: 'DecryptDocuments', Effect: 'Allow', Action: 'kms:Decrypt', Resource: KEY_ARN, Condition: { StringEquals: { 'kms:ViaService': `s3.${r.env.region}.amazonaws.com` } } },
+        {
+          Sid: 'DecryptDocuments',
+          Effect: 'Allow',
+          Action: 'kms:Decrypt',
+          Resource: KEY_ARN,
+          Condition: { StringEquals: { 'kms:ViaService': `s3.${r.env.region}.amazonaws.com` } },
+        },
       ]);
       expect(policy.policy).not.toContain(MILVUS_ARN);
     }
@@ -166,7 +175,9 @@ describe('aws rag stack', () => {
     const spec: PlatformSpec = structuredClone(defaultPlatform);
     spec.environments.find((e) => e.name === 'aws-dev')!.workloads!.rag!.bedrock = { embeddingModelId: 'cohere.embed-english-v3' };
     const r = render('aws-dev', spec);
-    expect(statements(of(r.rag, 'aws_iam_role_policy').api_policy.policy)[0].Resource[1]).toBe('arn:aws:bedrock:eu-west-1::foundation-model/cohere.embed-english-v3');
+    expect(statements(of(r.rag, 'aws_iam_role_policy').api_policy.policy)[0].Resource[1]).toBe(
+      'arn:aws:bedrock:eu-west-1::foundation-model/cohere.embed-english-v3',
+    );
   });
 
   it('gives Milvus read/write on its own bucket only', () => {
@@ -259,14 +270,25 @@ describe('aws rag stack', () => {
       const role = of(r.rag, 'aws_iam_role').glue_role;
       expect(role.name).toBe(names.glueRoleName);
       expect(statements(role.assume_role_policy)).toEqual([
-        { Effect: 'Allow', Principal: { Service: 'glue.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': account } } },
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'glue.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+          Condition: { StringEquals: { 'aws:SourceAccount': account } },
+        },
       ]);
       const policy = of(r.rag, 'aws_iam_role_policy').glue_policy;
       expect(policy.role).toBe(ref('aws_iam_role.glue_role.id'));
       const s = statements(policy.policy);
       expect(s.map((st) => st.Sid)).toEqual(['ReadRawDocuments', 'ListRawDocuments', 'LocateBucket', 'DecryptDocuments', 'WriteCatalog', 'WriteCrawlerLogs']);
       expect(s[0]).toEqual({ Sid: 'ReadRawDocuments', Effect: 'Allow', Action: 's3:GetObject', Resource: `${DOCS_ARN}/${raw}/*` });
-      expect(s[1]).toEqual({ Sid: 'ListRawDocuments', Effect: 'Allow', Action: 's3:ListBucket', Resource: DOCS_ARN, Condition: { StringLike: { 's3:prefix': [`${raw}/*`] } } });
+      expect(s[1]).toEqual({
+        Sid: 'ListRawDocuments',
+        Effect: 'Allow',
+        Action: 's3:ListBucket',
+        Resource: DOCS_ARN,
+        Condition: { StringLike: { 's3:prefix': [`${raw}/*`] } },
+      });
       expect(s[3].Condition).toEqual({ StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` } });
       expect(s[4].Resource).toEqual([
         `arn:aws:glue:${region}:${account}:catalog`,
@@ -275,7 +297,10 @@ describe('aws rag stack', () => {
       ]);
       for (const action of s[4].Action) expect(action).toMatch(/^glue:(Get|Create|Update|Batch)/);
       expect(s[4].Action).not.toContain('glue:DeleteTable');
-      expect(s[5].Resource).toEqual([`arn:aws:logs:${region}:${account}:log-group:/aws-glue/*`, `arn:aws:logs:${region}:${account}:log-group:/aws-glue/*:log-stream:*`]);
+      expect(s[5].Resource).toEqual([
+        `arn:aws:logs:${region}:${account}:log-group:/aws-glue/*`,
+        `arn:aws:logs:${region}:${account}:log-group:/aws-glue/*:log-stream:*`,
+      ]);
       // No managed policies (AWSGlueServiceRole grants far more), no Resource "*".
       expect(of(r.rag, 'aws_iam_role_policy_attachment')).toEqual({});
       expect(of(r.rag, 'aws_iam_policy')).toEqual({});

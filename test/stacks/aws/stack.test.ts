@@ -29,16 +29,21 @@ describe('aws platform stack', () => {
     for (const [envName, json] of Object.entries(rendered)) {
       const env = platform.environments.find((e) => e.name === envName)!;
       expect(json.terraform.required_providers).toEqual({ aws: { source: 'registry.terraform.io/hashicorp/aws', version: '6.25.0' } });
-      expect(json.provider.aws).toEqual([
-        { region: env.region, allowed_account_ids: [env.aws!.accountId], default_tags: [{ tags: { ...env.tags } }] },
-      ]);
+      expect(json.provider.aws).toEqual([{ region: env.region, allowed_account_ids: [env.aws!.accountId], default_tags: [{ tags: { ...env.tags } }] }]);
     }
   });
 
   it('exposes the outputs later steps read', () => {
     const outputs = rendered['aws-prod'].output;
     expect(Object.keys(outputs)).toEqual(
-      expect.arrayContaining(['cluster_name', 'cluster_endpoint', 'oidc_issuer_url', 'oidc_provider_arn', 'node_role_name', 'karpenter_interruption_queue_name']),
+      expect.arrayContaining([
+        'cluster_name',
+        'cluster_endpoint',
+        'oidc_issuer_url',
+        'oidc_provider_arn',
+        'node_role_name',
+        'karpenter_interruption_queue_name',
+      ]),
     );
     expect(outputs.cluster_name.value).toBe('${aws_eks_cluster.cluster.name}');
     expect(outputs.oidc_issuer_url.value).toBe('${aws_eks_cluster.cluster.identity[0].oidc[0].issuer}');

@@ -1,5 +1,21 @@
 /** Behaviour of the Azure `edw` stack (event-driven workload), asserted on the rendered Terraform JSON. */
-import { allResources, block, fullSchemasPresent, type Json, of as resources, one, providerSchema, ref, renderEnvironment, schemaFindings, withEnv, renderingProblems, addresses, nonSnakeCaseNames, azureTagCoverage } from '../helpers';
+import {
+  allResources,
+  block,
+  fullSchemasPresent,
+  type Json,
+  of as resources,
+  one,
+  providerSchema,
+  ref,
+  renderEnvironment,
+  schemaFindings,
+  withEnv,
+  renderingProblems,
+  addresses,
+  nonSnakeCaseNames,
+  azureTagCoverage,
+} from '../helpers';
 import { resolvePlatform } from '../../../src/model/defaults';
 import { EDW_OUTPUTS, namesFor, serviceAccountSubject } from '../../../src/model/naming';
 import type { PlatformSpec } from '../../../src/model/types';
@@ -9,7 +25,10 @@ const renderStacks = (envName: string, spec?: PlatformSpec): Record<string, Json
 
 const names = (envName: string) => {
   const platform = resolvePlatform(defaultPlatform);
-  return namesFor(platform, platform.environments.find((e) => e.name === envName)!);
+  return namesFor(
+    platform,
+    platform.environments.find((e) => e.name === envName)!,
+  );
 };
 
 const devStacks = renderStacks('azure-dev');
@@ -173,9 +192,11 @@ describe('azure edw stack: identities', () => {
       scaler: serviceAccountSubject(edw.keda.namespace, edw.keda.serviceAccount),
     };
     const identityNames = { consumer: edw.azure!.consumerIdentityName, producer: edw.azure!.producerIdentityName, scaler: edw.azure!.scalerIdentityName };
-    expect(Object.keys(resources(json, 'azurerm_federated_identity_credential')).sort()).toEqual(
-      ['consumer_federated_identity_credential', 'producer_federated_identity_credential', 'scaler_federated_identity_credential'],
-    );
+    expect(Object.keys(resources(json, 'azurerm_federated_identity_credential')).sort()).toEqual([
+      'consumer_federated_identity_credential',
+      'producer_federated_identity_credential',
+      'scaler_federated_identity_credential',
+    ]);
     for (const role of ['consumer', 'producer', 'scaler'] as const) {
       expect(one(json, 'azurerm_user_assigned_identity', `${role}_identity`).name).toBe(identityNames[role]);
       expect(one(json, 'azurerm_federated_identity_credential', `${role}_federated_identity_credential`)).toMatchObject({
@@ -238,7 +259,15 @@ describe('azure platform stack: KEDA add-on', () => {
 describe('azure edw stack: output hygiene', () => {
   it.each(envs)('%s tags every taggable resource with the environment tags', (name, json) => {
     const expected = { 'cost-center': 'ml-platform', environment: name, 'managed-by': 'platform-synth', project: 'acme' };
-    const taggable = ['azurerm_resource_group', 'azurerm_storage_account', 'azurerm_user_assigned_identity', 'azurerm_resource_group_template_deployment', 'azurerm_private_dns_zone', 'azurerm_private_dns_zone_virtual_network_link', 'azurerm_private_endpoint'];
+    const taggable = [
+      'azurerm_resource_group',
+      'azurerm_storage_account',
+      'azurerm_user_assigned_identity',
+      'azurerm_resource_group_template_deployment',
+      'azurerm_private_dns_zone',
+      'azurerm_private_dns_zone_virtual_network_link',
+      'azurerm_private_endpoint',
+    ];
     for (const r of allResources(json).filter((r) => taggable.includes(r.type))) {
       expect({ resource: `${r.type}.${r.id}`, tags: r.body.tags }).toEqual({ resource: `${r.type}.${r.id}`, tags: expected });
     }
@@ -263,11 +292,7 @@ describe('azure edw stack: output hygiene', () => {
     ];
     expect(addresses(dev)).toEqual(common);
     expect(addresses(prod)).toEqual(
-      [
-        ...common,
-        'azurerm_private_endpoint.storage_queue_private_endpoint',
-        'azurerm_private_endpoint.storage_table_private_endpoint',
-      ].sort(),
+      [...common, 'azurerm_private_endpoint.storage_queue_private_endpoint', 'azurerm_private_endpoint.storage_table_private_endpoint'].sort(),
     );
     expect(nonSnakeCaseNames(prod)).toEqual([]);
   });

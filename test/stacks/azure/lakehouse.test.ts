@@ -1,7 +1,23 @@
 /** Behaviour of the Azure `lakehouse` stack (ADLS Gen2, Spark identity, Purview), asserted on the rendered Terraform JSON. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { allResources, block, fullSchemasPresent, type Json, of as resources, one, providerSchema, ref, renderEnvironment, schemaFindings, withEnv, renderingProblems, addresses, nonSnakeCaseNames, azureTagCoverage } from '../helpers';
+import {
+  allResources,
+  block,
+  fullSchemasPresent,
+  type Json,
+  of as resources,
+  one,
+  providerSchema,
+  ref,
+  renderEnvironment,
+  schemaFindings,
+  withEnv,
+  renderingProblems,
+  addresses,
+  nonSnakeCaseNames,
+  azureTagCoverage,
+} from '../helpers';
 import { resolvePlatform } from '../../../src/model/defaults';
 import { LAKEHOUSE_OUTPUTS, namesFor, serviceAccountSubject, workloadStorageAccountName } from '../../../src/model/naming';
 import type { LakehouseSpec, PlatformSpec } from '../../../src/model/types';
@@ -131,7 +147,16 @@ describe('azure lakehouse stack: ADLS Gen2 storage', () => {
   });
 
   it.each(['azure-dev', 'azure-prod'])('%s follows a changed retentionDays on both policies', (name) => {
-    const props = block(one(renderStacks(name, withLakehouse(name, (l) => ({ ...l, retentionDays: 60 }))).lakehouse, 'azurerm_storage_account', 'storage_account').blob_properties);
+    const props = block(
+      one(
+        renderStacks(
+          name,
+          withLakehouse(name, (l) => ({ ...l, retentionDays: 60 })),
+        ).lakehouse,
+        'azurerm_storage_account',
+        'storage_account',
+      ).blob_properties,
+    );
     expect(block(props.delete_retention_policy)).toEqual({ days: 60 });
     expect(block(props.container_delete_retention_policy)).toEqual({ days: 60 });
   });
@@ -146,11 +171,15 @@ describe('azure lakehouse stack: ADLS Gen2 storage', () => {
       expect(lh(name).filesystems[layer]).toBe(layer);
       expect(names(name).lakehouse!.layerUris[layer]).toBe(`abfss://${layer}@${lh(name).storageAccountName}.dfs.core.windows.net/`);
     }
-    for (const type of ['azurerm_storage_data_lake_gen2_filesystem', 'azurerm_storage_data_lake_gen2_path', 'azurerm_storage_blob']) expect(resources(json, type)).toEqual({});
+    for (const type of ['azurerm_storage_data_lake_gen2_filesystem', 'azurerm_storage_data_lake_gen2_path', 'azurerm_storage_blob'])
+      expect(resources(json, type)).toEqual({});
   });
 
   it.each(['azure-dev', 'azure-prod'])('%s creates only the layers the model lists', (name) => {
-    const json = renderStacks(name, withLakehouse(name, (l) => ({ ...l, layers: ['silver'] }))).lakehouse;
+    const json = renderStacks(
+      name,
+      withLakehouse(name, (l) => ({ ...l, layers: ['silver'] })),
+    ).lakehouse;
     expect(Object.keys(resources(json, 'azurerm_storage_container'))).toEqual(['silver_filesystem']);
     expect(one(json, 'azurerm_storage_container', 'silver_filesystem').name).toBe('silver');
   });
@@ -183,7 +212,11 @@ describe('azure lakehouse stack: private endpoints', () => {
     ] as const) {
       const endpoint = one(prod, 'azurerm_private_endpoint', `purview_${sub}_private_endpoint`);
       expect(endpoint.subnet_id).toBe(ids.endpoints);
-      expect(block(endpoint.private_service_connection)).toMatchObject({ private_connection_resource_id: PURVIEW_ID, subresource_names: [sub], is_manual_connection: false });
+      expect(block(endpoint.private_service_connection)).toMatchObject({
+        private_connection_resource_id: PURVIEW_ID,
+        subresource_names: [sub],
+        is_manual_connection: false,
+      });
       expect(block(endpoint.private_dns_zone_group)).toEqual({ name: `purview-${sub}`, private_dns_zone_ids: [ids.zone(zone)] });
     }
   });
@@ -241,8 +274,18 @@ describe('azure lakehouse stack: Spark identity and roles', () => {
       .map(([id, r]) => ({ id, role: r.role_definition_name, scope: r.scope, principal: r.principal_id }))
       .sort((a, b) => a.id.localeCompare(b.id));
     expect(assignments).toEqual([
-      { id: 'purview_storage_role_assignment', role: 'Storage Blob Data Reader', scope: STORAGE_ID, principal: '${azurerm_purview_account.purview_account.identity[0].principal_id}' },
-      { id: 'spark_storage_role_assignment', role: 'Storage Blob Data Contributor', scope: STORAGE_ID, principal: ref('azurerm_user_assigned_identity', 'spark_identity', 'principal_id') },
+      {
+        id: 'purview_storage_role_assignment',
+        role: 'Storage Blob Data Reader',
+        scope: STORAGE_ID,
+        principal: '${azurerm_purview_account.purview_account.identity[0].principal_id}',
+      },
+      {
+        id: 'spark_storage_role_assignment',
+        role: 'Storage Blob Data Contributor',
+        scope: STORAGE_ID,
+        principal: ref('azurerm_user_assigned_identity', 'spark_identity', 'principal_id'),
+      },
     ]);
     for (const r of Object.values(resources(json, 'azurerm_role_assignment'))) {
       expect(r).toMatchObject({ principal_type: 'ServicePrincipal', skip_service_principal_aad_check: true });
@@ -275,8 +318,13 @@ describe('azure lakehouse stack: Purview', () => {
     const json = renderStacks(name, spec).lakehouse;
     expect(resources(json, 'azurerm_purview_account')).toEqual({});
     expect(Object.keys(resources(json, 'azurerm_role_assignment'))).toEqual(['spark_storage_role_assignment']);
-    expect(one(json, 'azurerm_role_assignment', 'spark_storage_role_assignment')).toMatchObject({ role_definition_name: 'Storage Blob Data Contributor', scope: STORAGE_ID });
-    expect(Object.keys(resources(json, 'azurerm_private_endpoint')).sort()).toEqual(name === 'azure-prod' ? ['storage_blob_private_endpoint', 'storage_dfs_private_endpoint'] : []);
+    expect(one(json, 'azurerm_role_assignment', 'spark_storage_role_assignment')).toMatchObject({
+      role_definition_name: 'Storage Blob Data Contributor',
+      scope: STORAGE_ID,
+    });
+    expect(Object.keys(resources(json, 'azurerm_private_endpoint')).sort()).toEqual(
+      name === 'azure-prod' ? ['storage_blob_private_endpoint', 'storage_dfs_private_endpoint'] : [],
+    );
     expect(JSON.stringify(json)).not.toContain('purview');
     expect(Object.keys(json.output).sort()).toEqual([LAKEHOUSE_OUTPUTS.sparkClientId, 'storage_account_name'].sort());
   });
@@ -341,8 +389,20 @@ describe('azure lakehouse stack: output hygiene', () => {
 
   const cases: [string, Json][] = [
     ...envs,
-    ['azure-prod without purview', renderStacks('azure-prod', withLakehouse('azure-prod', (l) => ({ ...l, purview: false }))).lakehouse],
-    ['azure-dev silver only', renderStacks('azure-dev', withLakehouse('azure-dev', (l) => ({ ...l, layers: ['silver'] }))).lakehouse],
+    [
+      'azure-prod without purview',
+      renderStacks(
+        'azure-prod',
+        withLakehouse('azure-prod', (l) => ({ ...l, purview: false })),
+      ).lakehouse,
+    ],
+    [
+      'azure-dev silver only',
+      renderStacks(
+        'azure-dev',
+        withLakehouse('azure-dev', (l) => ({ ...l, layers: ['silver'] })),
+      ).lakehouse,
+    ],
   ];
 
   it.each(cases)('%s: every resource, data source, attribute and block is valid for the schema', (_name, json) => {

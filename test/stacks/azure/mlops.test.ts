@@ -1,7 +1,19 @@
 /** Behaviour of the Azure `mlops` stack (and its platform-stack prerequisites), asserted on the rendered Terraform JSON. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { block, fullSchemasPresent, type Json, of as resources, one, providerSchema, ref, renderEnvironment, schemaFindings, withEnv, azureTagCoverage } from '../helpers';
+import {
+  block,
+  fullSchemasPresent,
+  type Json,
+  of as resources,
+  one,
+  providerSchema,
+  ref,
+  renderEnvironment,
+  schemaFindings,
+  withEnv,
+  azureTagCoverage,
+} from '../helpers';
 import { azureSubnetLayout } from '../../../src/model/cidr';
 import { resolvePlatform } from '../../../src/model/defaults';
 import { MLOPS_OUTPUTS, namesFor, serviceAccountSubject } from '../../../src/model/naming';
@@ -67,7 +79,11 @@ describe('azure mlops stack: stacks and terraform settings', () => {
 describe('azure mlops stack: platform prerequisites', () => {
   it.each(['azure-dev', 'azure-prod'])('%s: the platform stack has a subnet delegated to PostgreSQL Flexible Server in the last quarter', (name) => {
     const subnet = one(stacksOf[name].platform, 'azurerm_subnet', 'subnet_database');
-    expect(subnet).toMatchObject({ name: 'snet-database', address_prefixes: [azureSubnetLayout(envOf(name).network.cidr).database], default_outbound_access_enabled: false });
+    expect(subnet).toMatchObject({
+      name: 'snet-database',
+      address_prefixes: [azureSubnetLayout(envOf(name).network.cidr).database],
+      default_outbound_access_enabled: false,
+    });
     expect(subnet.delegation).toEqual([
       {
         name: 'postgresql-flexible-server',
@@ -75,9 +91,9 @@ describe('azure mlops stack: platform prerequisites', () => {
       },
     ]);
     // Its own NSG; no NAT (the server needs no internet egress).
-    expect(one(stacksOf[name].platform, 'azurerm_subnet_network_security_group_association', 'subnet_network_security_group_association_database').subnet_id).toBe(
-      ref('azurerm_subnet', 'subnet_database', 'id'),
-    );
+    expect(
+      one(stacksOf[name].platform, 'azurerm_subnet_network_security_group_association', 'subnet_network_security_group_association_database').subnet_id,
+    ).toBe(ref('azurerm_subnet', 'subnet_database', 'id'));
     expect(resources(stacksOf[name].platform, 'azurerm_subnet_nat_gateway_association').subnet_nat_gateway_association_database).toBeUndefined();
   });
 
@@ -128,7 +144,10 @@ describe('azure mlops stack: PostgreSQL Flexible Server', () => {
   });
 
   it('is zone-redundant in prod (General Purpose SKU), not in dev (Burstable)', () => {
-    expect(block(one(prod, 'azurerm_postgresql_flexible_server', 'postgresql_flexible_server').high_availability)).toEqual({ mode: 'ZoneRedundant', standby_availability_zone: '2' });
+    expect(block(one(prod, 'azurerm_postgresql_flexible_server', 'postgresql_flexible_server').high_availability)).toEqual({
+      mode: 'ZoneRedundant',
+      standby_availability_zone: '2',
+    });
     expect(one(dev, 'azurerm_postgresql_flexible_server', 'postgresql_flexible_server').high_availability).toBeUndefined();
   });
 
@@ -261,13 +280,18 @@ describe('azure mlops stack: identities', () => {
     const principal = (key: string) => ref('azurerm_user_assigned_identity', `${key}_identity`, 'principal_id');
     expect(grants).toEqual(
       [
-      [principal('mlflow'), 'Key Vault Secrets User', '${jsondecode(azurerm_resource_group_template_deployment.db_password_secret.output_content).secretId.value}'],
-      [principal('mlflow'), 'Storage Blob Data Contributor', container('mlflow')],
-      [principal('training'), 'Storage Blob Data Contributor', container('mlflow')],
-      [principal('serve_iris'), 'Storage Blob Data Reader', container('models')],
+        [
+          principal('mlflow'),
+          'Key Vault Secrets User',
+          '${jsondecode(azurerm_resource_group_template_deployment.db_password_secret.output_content).secretId.value}',
+        ],
+        [principal('mlflow'), 'Storage Blob Data Contributor', container('mlflow')],
+        [principal('training'), 'Storage Blob Data Contributor', container('mlflow')],
+        [principal('serve_iris'), 'Storage Blob Data Reader', container('models')],
       ].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
     );
-    for (const r of Object.values(resources(json, 'azurerm_role_assignment'))) expect(r).toMatchObject({ principal_type: 'ServicePrincipal', skip_service_principal_aad_check: true });
+    for (const r of Object.values(resources(json, 'azurerm_role_assignment')))
+      expect(r).toMatchObject({ principal_type: 'ServicePrincipal', skip_service_principal_aad_check: true });
   });
 
   it.each(envs)('%s outputs the client ids under the names the chart reads, the host and the vault URL', (name, json) => {
@@ -286,7 +310,12 @@ describe('azure mlops stack: identities', () => {
 describe('azure mlops stack: Azure ML burst', () => {
   it('has no workspace in dev (burst off in the model)', () => {
     expect(envOf('azure-dev').mlops!.burst.enabled).toBe(false);
-    for (const type of ['azurerm_machine_learning_workspace', 'azurerm_machine_learning_compute_cluster', 'azurerm_application_insights', 'azurerm_log_analytics_workspace']) {
+    for (const type of [
+      'azurerm_machine_learning_workspace',
+      'azurerm_machine_learning_compute_cluster',
+      'azurerm_application_insights',
+      'azurerm_log_analytics_workspace',
+    ]) {
       expect(resources(dev, type)).toEqual({});
     }
   });
@@ -335,7 +364,9 @@ describe('azure mlops stack: Azure ML burst', () => {
       ...e,
       workloads: { ...e.workloads, mlops: { ...e.workloads!.mlops!, burst: { enabled: true, lowPriority: false } } },
     }));
-    expect(one(renderStacks('azure-prod', spec).mlops, 'azurerm_machine_learning_compute_cluster', 'machine_learning_compute_cluster').vm_priority).toBe('Dedicated');
+    expect(one(renderStacks('azure-prod', spec).mlops, 'azurerm_machine_learning_compute_cluster', 'machine_learning_compute_cluster').vm_priority).toBe(
+      'Dedicated',
+    );
   });
 });
 

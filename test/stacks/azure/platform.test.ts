@@ -118,9 +118,14 @@ describe('azure platform stack: monitoring', () => {
     const diag = one(json, 'azurerm_monitor_diagnostic_setting', 'cluster_diagnostic_setting');
     expect(diag.target_resource_id).toBe(ref('azurerm_kubernetes_cluster', 'kubernetes_cluster', 'id'));
     expect(diag.log_analytics_workspace_id).toBe(ref('azurerm_log_analytics_workspace', 'log_analytics_workspace', 'id'));
-    expect((diag.enabled_log as Json[]).map((l) => l.category).sort()).toEqual(
-      ['cluster-autoscaler', 'guard', 'kube-apiserver', 'kube-audit-admin', 'kube-controller-manager', 'kube-scheduler'],
-    );
+    expect((diag.enabled_log as Json[]).map((l) => l.category).sort()).toEqual([
+      'cluster-autoscaler',
+      'guard',
+      'kube-apiserver',
+      'kube-audit-admin',
+      'kube-controller-manager',
+      'kube-scheduler',
+    ]);
   });
 
   it('collects Container Insights with the MSI agent through a data collection rule associated with the cluster', () => {
@@ -129,9 +134,7 @@ describe('azure platform stack: monitoring', () => {
       msi_auth_for_monitoring_enabled: true,
     });
     const rule = one(prod, 'azurerm_monitor_data_collection_rule', 'container_insights_data_collection_rule');
-    expect(block(rule.destinations).log_analytics[0].workspace_resource_id).toBe(
-      ref('azurerm_log_analytics_workspace', 'log_analytics_workspace', 'id'),
-    );
+    expect(block(rule.destinations).log_analytics[0].workspace_resource_id).toBe(ref('azurerm_log_analytics_workspace', 'log_analytics_workspace', 'id'));
     const extension = block(rule.data_sources).extension[0];
     expect(extension.extension_name).toBe('ContainerInsights');
     expect(JSON.parse(extension.extension_json).dataCollectionSettings.enableContainerLogV2).toBe(true);
@@ -339,9 +342,7 @@ describe('azure platform stack: container registry', () => {
       subresource_names: ['registry'],
       is_manual_connection: false,
     });
-    expect(block(endpoint.private_dns_zone_group).private_dns_zone_ids).toEqual([
-      ref('azurerm_private_dns_zone', 'container_registry_private_dns_zone', 'id'),
-    ]);
+    expect(block(endpoint.private_dns_zone_group).private_dns_zone_ids).toEqual([ref('azurerm_private_dns_zone', 'container_registry_private_dns_zone', 'id')]);
     expect(one(prod, 'azurerm_private_dns_zone', 'container_registry_private_dns_zone').name).toBe('privatelink.azurecr.io');
     expect(one(prod, 'azurerm_private_dns_zone_virtual_network_link', 'container_registry_private_dns_zone_link')).toMatchObject({
       private_dns_zone_name: ref('azurerm_private_dns_zone', 'container_registry_private_dns_zone', 'name'),
@@ -390,7 +391,9 @@ describe('azure platform stack: output hygiene', () => {
   });
 
   it('keeps the same logical IDs for the same model (stable addresses)', () => {
-    const addresses = allResources(prod).map((r) => `${r.type}.${r.id}`).sort();
+    const addresses = allResources(prod)
+      .map((r) => `${r.type}.${r.id}`)
+      .sort();
     expect(addresses).toEqual([
       'azurerm_container_registry.container_registry',
       'azurerm_kubernetes_cluster.kubernetes_cluster',

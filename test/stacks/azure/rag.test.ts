@@ -1,5 +1,20 @@
 /** Behaviour of the Azure `rag` stack and the shared private DNS zones, asserted on the rendered Terraform JSON. */
-import { block, fullSchemasPresent, type Json, of as resources, one, providerSchema, ref, renderEnvironment, schemaFindings, withEnv, renderingProblems, addresses, nonSnakeCaseNames, azureTagCoverage } from '../helpers';
+import {
+  block,
+  fullSchemasPresent,
+  type Json,
+  of as resources,
+  one,
+  providerSchema,
+  ref,
+  renderEnvironment,
+  schemaFindings,
+  withEnv,
+  renderingProblems,
+  addresses,
+  nonSnakeCaseNames,
+  azureTagCoverage,
+} from '../helpers';
 import { resolvePlatform } from '../../../src/model/defaults';
 import { namesFor, RAG_OUTPUTS, serviceAccountSubject } from '../../../src/model/naming';
 import type { PlatformSpec } from '../../../src/model/types';
@@ -115,7 +130,10 @@ describe('azure rag stack: Azure OpenAI', () => {
   it('follows a changed model (deployment name, model, version, capacity)', () => {
     const spec = withEnv('azure-dev', (e) => ({
       ...e,
-      workloads: { ...e.workloads, rag: { ...e.workloads!.rag!, openai: { chat: { deployment: 'gpt4o-mini', model: 'gpt-4o-mini', version: '2024-07-18', capacity: 30 } } } },
+      workloads: {
+        ...e.workloads,
+        rag: { ...e.workloads!.rag!, openai: { chat: { deployment: 'gpt4o-mini', model: 'gpt-4o-mini', version: '2024-07-18', capacity: 30 } } },
+      },
     }));
     const d = one(renderStacks('azure-dev', spec).rag, 'azurerm_cognitive_deployment', 'openai_chat_deployment');
     expect(d.name).toBe('gpt4o-mini');
@@ -221,8 +239,18 @@ describe('azure rag stack: ADLS Gen2 storage', () => {
 
   it.each(envs)('%s creates raw, processed, embeddings and milvus containers through Resource Manager', (name, json) => {
     const env = envOf(name);
-    const expected = { raw: env.rag!.documents.raw, processed: env.rag!.documents.processed, embeddings: env.rag!.documents.embeddings, milvus: names(name).rag!.azure!.milvusContainer };
-    expect(Object.keys(resources(json, 'azurerm_storage_container')).sort()).toEqual(['embeddings_container', 'milvus_container', 'processed_container', 'raw_container']);
+    const expected = {
+      raw: env.rag!.documents.raw,
+      processed: env.rag!.documents.processed,
+      embeddings: env.rag!.documents.embeddings,
+      milvus: names(name).rag!.azure!.milvusContainer,
+    };
+    expect(Object.keys(resources(json, 'azurerm_storage_container')).sort()).toEqual([
+      'embeddings_container',
+      'milvus_container',
+      'processed_container',
+      'raw_container',
+    ]);
     for (const [role, containerName] of Object.entries(expected)) {
       expect(one(json, 'azurerm_storage_container', `${role}_container`)).toEqual({
         name: containerName,
@@ -243,7 +271,11 @@ describe('azure rag stack: ADLS Gen2 storage', () => {
       });
       expect(block(endpoint.private_dns_zone_group)).toEqual({ name: sub, private_dns_zone_ids: [ids.zone(ZONES[sub])] });
     }
-    expect(Object.keys(resources(prod, 'azurerm_private_endpoint')).sort()).toEqual(['openai_private_endpoint', 'storage_blob_private_endpoint', 'storage_dfs_private_endpoint']);
+    expect(Object.keys(resources(prod, 'azurerm_private_endpoint')).sort()).toEqual([
+      'openai_private_endpoint',
+      'storage_blob_private_endpoint',
+      'storage_dfs_private_endpoint',
+    ]);
     expect(Object.keys(resources(dev, 'azurerm_private_endpoint'))).toEqual(['openai_private_endpoint']);
   });
 });
@@ -262,7 +294,8 @@ describe('azure rag stack: Data Factory', () => {
       url: `https://${names(name).rag!.azure!.storageAccountName}.dfs.core.windows.net`,
       use_managed_identity: true,
     });
-    for (const secret of ['storage_account_key', 'service_principal_key', 'service_principal_id', 'tenant', 'connection_string']) expect(linked[secret]).toBeUndefined();
+    for (const secret of ['storage_account_key', 'service_principal_key', 'service_principal_id', 'tenant', 'connection_string'])
+      expect(linked[secret]).toBeUndefined();
   });
 
   it('runs prod pipelines in a managed VNet that reaches the account over managed private endpoints', () => {
@@ -295,7 +328,10 @@ describe('azure rag stack: identities and roles', () => {
     expect(serviceAccountSubject(rag.namespace, rag.milvusServiceAccount)).toBe('system:serviceaccount:rag:milvus');
     const expected = { api: 'system:serviceaccount:rag:rag-api', milvus: 'system:serviceaccount:rag:milvus' };
     const identityNames = { api: rag.azure!.apiIdentityName, milvus: rag.azure!.milvusIdentityName };
-    expect(Object.keys(resources(json, 'azurerm_federated_identity_credential')).sort()).toEqual(['api_federated_identity_credential', 'milvus_federated_identity_credential']);
+    expect(Object.keys(resources(json, 'azurerm_federated_identity_credential')).sort()).toEqual([
+      'api_federated_identity_credential',
+      'milvus_federated_identity_credential',
+    ]);
     for (const role of ['api', 'milvus'] as const) {
       expect(one(json, 'azurerm_user_assigned_identity', `${role}_identity`).name).toBe(identityNames[role]);
       expect(one(json, 'azurerm_federated_identity_credential', `${role}_federated_identity_credential`)).toMatchObject({
@@ -315,7 +351,12 @@ describe('azure rag stack: identities and roles', () => {
     const factory = '${azurerm_data_factory.data_factory.identity[0].principal_id}';
     expect(assignments).toEqual([
       { id: 'api_embeddings_role_assignment', role: 'Storage Blob Data Reader', scope: container('embeddings'), principal: identity('api') },
-      { id: 'api_openai_role_assignment', role: 'Cognitive Services OpenAI User', scope: ref('azurerm_cognitive_account', 'openai_account', 'id'), principal: identity('api') },
+      {
+        id: 'api_openai_role_assignment',
+        role: 'Cognitive Services OpenAI User',
+        scope: ref('azurerm_cognitive_account', 'openai_account', 'id'),
+        principal: identity('api'),
+      },
       { id: 'api_processed_role_assignment', role: 'Storage Blob Data Reader', scope: container('processed'), principal: identity('api') },
       { id: 'data_factory_processed_role_assignment', role: 'Storage Blob Data Contributor', scope: container('processed'), principal: factory },
       { id: 'data_factory_raw_role_assignment', role: 'Storage Blob Data Reader', scope: container('raw'), principal: factory },

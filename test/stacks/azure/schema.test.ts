@@ -30,7 +30,9 @@ describeWithSchema('azure platform stack against the azurerm provider schema', (
     const resource = {
       azurerm_resource_group: { r: { bogus: 1, location: 'westeurope', depends_on: [] } },
       azurerm_user_assigned_identity: { u: { name: 'u', resource_group_name: 'rg', location: 'westeurope', principal_id: 'x' } },
-      azurerm_kubernetes_cluster_node_pool: { p: { name: 'p', kubernetes_cluster_id: 'x', vm_size: 'y', upgrade_settings: [{ max_surge: '1' }, { max_surge: '1' }] } },
+      azurerm_kubernetes_cluster_node_pool: {
+        p: { name: 'p', kubernetes_cluster_id: 'x', vm_size: 'y', upgrade_settings: [{ max_surge: '1' }, { max_surge: '1' }] },
+      },
     };
     const problems = schemaFindings({ resource }, 'f').filter((p) => p.includes(' tf-schema '));
     expect(problems).toEqual([
