@@ -1,6 +1,8 @@
 /** The Kubernetes charts (one per app directory) of one environment. */
 import type { App } from 'cdk8s';
-import type { EnvironmentContext } from '../src/model/context';
+import { withWorkload, type EnvironmentContext } from '../src/model/context';
+import type { Cloud, WorkloadName } from '../src/model/types';
+import { WORKLOAD_NAMES } from '../src/model/types';
 import { EdwChart } from './edw/edw';
 import { LakehouseChart } from './lakehouse/lakehouse';
 import type { AppChart } from './lib/app-chart';
@@ -13,15 +15,28 @@ import { ServingChart } from './serving/serving';
 /** Builds one app's chart. Synth builds them one at a time, so a chart that lacks a Terraform output is left out on its own. */
 export type ChartFactory = (app: App, ctx: EnvironmentContext) => AppChart;
 
+/** The platform's charts on each cloud: namespaces and policies everywhere, Karpenter's node classes and pools on AWS. */
+const PLATFORM_CHARTS: { readonly [C in Cloud]: readonly ChartFactory[] } = {
+  aws: [(app, ctx) => new PlatformChart(app, ctx), (app, ctx) => new KarpenterChart(app, ctx)],
+  azure: [(app, ctx) => new PlatformChart(app, ctx)],
+};
+
+/** The charts of each workload where it is enabled; model serving is MLOps' second app, present when models are served. */
+const WORKLOAD_CHARTS: { readonly [W in WorkloadName]: (ctx: EnvironmentContext<Cloud, W>) => readonly ((app: App) => AppChart)[] } = {
+  edw: (ctx) => [(app) => new EdwChart(app, ctx)],
+  rag: (ctx) => [(app) => new RagChart(app, ctx)],
+  mlops: (ctx) => [(app) => new MlopsChart(app, ctx), ...(ctx.env.mlops.models.length > 0 ? [(app: App) => new ServingChart(app, ctx)] : [])],
+  lakehouse: (ctx) => [(app) => new LakehouseChart(app, ctx)],
+};
+
+/** The apps of a workload in this environment: none where it is off. */
+function workloadCharts<W extends WorkloadName>(ctx: EnvironmentContext, workload: W): ChartFactory[] {
+  const on = withWorkload(ctx, workload);
+  return on ? WORKLOAD_CHARTS[workload](on).map((build) => (app: App) => build(app)) : [];
+}
+
 export function chartFactories(ctx: EnvironmentContext): ChartFactory[] {
-  const factories: ChartFactory[] = [(app, c) => new PlatformChart(app, c)];
-  if (ctx.env.cloud === 'aws') factories.push((app, c) => new KarpenterChart(app, c));
-  if (ctx.env.edw) factories.push((app, c) => new EdwChart(app, c));
-  if (ctx.env.rag) factories.push((app, c) => new RagChart(app, c));
-  if (ctx.env.mlops) factories.push((app, c) => new MlopsChart(app, c));
-  if (ctx.env.mlops?.models.length) factories.push((app, c) => new ServingChart(app, c));
-  if (ctx.env.lakehouse) factories.push((app, c) => new LakehouseChart(app, c));
-  return factories;
+  return [...PLATFORM_CHARTS[ctx.env.cloud], ...WORKLOAD_NAMES.flatMap((w) => workloadCharts(ctx, w))];
 }
 
 export function buildCharts(app: App, ctx: EnvironmentContext): AppChart[] {

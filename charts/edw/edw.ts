@@ -18,6 +18,7 @@ import {
   type PodTemplateSpec,
 } from 'cdk8s-plus-28/lib/imports/k8s';
 import type { EnvironmentContext } from '../../src/model/context';
+import type { Cloud } from '../../src/model/types';
 import { PRIORITY_CLASSES } from '../../src/model/scheduling';
 import { ScaledObject } from '../imports/keda-scaledobject-keda.sh';
 import { TriggerAuthentication } from '../imports/keda-triggerauthentication-keda.sh';
@@ -46,10 +47,10 @@ export const PRODUCER_RESOURCES = { cpu: '100m', memory: '128Mi' } as const;
 /** Producer run bounds: retries, wall-clock limit, how long a finished Job (and its pod logs) stays. */
 export const PRODUCER_JOB = { backoffLimit: 3, activeDeadlineSeconds: 600, ttlSecondsAfterFinished: 3600 } as const;
 
-export class EdwChart extends AppChart {
+export class EdwChart extends AppChart<'edw'> {
   private readonly bindings: Readonly<Record<EdwRole, IdentityBinding>>;
 
-  constructor(app: App, ctx: EnvironmentContext) {
+  constructor(app: App, ctx: EnvironmentContext<Cloud, 'edw'>) {
     super(app, EDW_APP, ctx, enabledWorkloadNames(ctx, 'edw').namespace);
     this.bindings = bindingsByRole(['consumer', 'producer'], (role) => identityBinding(ctx, role));
 

@@ -27,6 +27,7 @@ import {
   type VolumeMount,
 } from 'cdk8s-plus-28/lib/imports/k8s';
 import type { EnvironmentContext } from '../../src/model/context';
+import type { Cloud } from '../../src/model/types';
 import { PRIORITY_CLASSES } from '../../src/model/scheduling';
 import { AppChart, enabledWorkloadNames, standardLabels } from '../lib/app-chart';
 import { identityServiceAccount, type IdentityBinding } from '../lib/identity';
@@ -68,10 +69,10 @@ export const DRIVER_RULES = [
   { apiGroups: [''], resources: ['configmaps', 'services'], verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'watch'] },
 ];
 
-export class LakehouseChart extends AppChart {
+export class LakehouseChart extends AppChart<'lakehouse'> {
   private readonly binding: IdentityBinding;
 
-  constructor(app: App, ctx: EnvironmentContext) {
+  constructor(app: App, ctx: EnvironmentContext<Cloud, 'lakehouse'>) {
     const names = enabledWorkloadNames(ctx, 'lakehouse');
     super(app, LAKEHOUSE_APP, ctx, names.namespace);
     this.binding = sparkIdentity(ctx);

@@ -6,6 +6,7 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { EnvironmentContext } from '../../src/model/context';
+import type { Cloud, WorkloadName } from '../../src/model/types';
 
 export const MANAGED_BY = 'platform-synth';
 
@@ -28,14 +29,15 @@ export interface AppChartOptions {
   readonly kustomizeBases?: readonly string[];
 }
 
-export class AppChart extends Chart {
+/** One app directory's chart; a workload's chart is an `AppChart<W>`, its context narrowed to the workload being on. */
+export class AppChart<W extends WorkloadName = never> extends Chart {
   /** The directory under dist/<env>/<root>; keep it stable, GitOps objects point at it. */
   readonly appName: string;
   readonly root: OutputRoot;
   readonly kustomizeBases: readonly string[];
-  readonly ctx: EnvironmentContext;
+  readonly ctx: EnvironmentContext<Cloud, W>;
 
-  constructor(scope: Construct, appName: string, ctx: EnvironmentContext, namespace?: string, options: AppChartOptions = {}) {
+  constructor(scope: Construct, appName: string, ctx: EnvironmentContext<Cloud, W>, namespace?: string, options: AppChartOptions = {}) {
     const root = options.root ?? 'kubernetes';
     super(scope, root === 'kubernetes' ? appName : `${root}-${appName}`, { labels: standardLabels(ctx, appName), namespace, disableResourceNameHashes: true });
     this.appName = appName;

@@ -25,6 +25,7 @@ import {
   type PodTemplateSpec,
 } from 'cdk8s-plus-28/lib/imports/k8s';
 import type { EnvironmentContext } from '../../src/model/context';
+import type { Cloud } from '../../src/model/types';
 import { GPU_RESOURCE, PRIORITY_CLASSES } from '../../src/model/scheduling';
 import { AppChart, enabledWorkloadNames, replaceOnChangeAnnotations, standardLabels } from '../lib/app-chart';
 import { bindingsByRole, identityServiceAccount, type IdentityBinding } from '../lib/identity';
@@ -58,10 +59,10 @@ export const MLFLOW_INGRESS_POLICY = 'mlflow-ingress';
 export const MLFLOW_EGRESS_POLICY = 'mlflow-egress';
 export const TRAINING_EGRESS_POLICY = 'training-egress';
 
-export class MlopsChart extends AppChart {
+export class MlopsChart extends AppChart<'mlops'> {
   private readonly bindings: Readonly<Record<MlopsRole, IdentityBinding>>;
 
-  constructor(app: App, ctx: EnvironmentContext) {
+  constructor(app: App, ctx: EnvironmentContext<Cloud, 'mlops'>) {
     const mlopsNames = enabledWorkloadNames(ctx, 'mlops');
     super(app, MLOPS_APP, ctx, mlopsNames.namespace);
     this.bindings = bindingsByRole(['mlflow', 'training'], (role) => mlopsIdentity(ctx, role));

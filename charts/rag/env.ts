@@ -8,44 +8,41 @@
  *   deployments and the data-plane API version, the blob endpoint and the document containers.
  */
 import type { EnvVar } from 'cdk8s-plus-28/lib/imports/k8s';
-import type { EnvironmentContext } from '../../src/model/context';
+import { byCloud, type EnvironmentContext } from '../../src/model/context';
+import type { Cloud } from '../../src/model/types';
 import { envVars } from '../lib/pod';
 
 /** Azure OpenAI data-plane API version (GA) the API calls; the SDKs require one. */
 export const AZURE_OPENAI_API_VERSION = '2024-10-21';
 
-export function apiEnv(ctx: EnvironmentContext): EnvVar[] {
-  const { env } = ctx;
-  const rag = env.rag!;
-  const names = ctx.names.rag!;
+export function apiEnv(ctx: EnvironmentContext<Cloud, 'rag'>): EnvVar[] {
+  const { rag } = ctx.env;
   const vars: Record<string, string> = {
     PORT: String(rag.api.port),
-    MILVUS_ADDRESS: names.milvusAddress,
+    MILVUS_ADDRESS: ctx.names.rag.milvusAddress,
     EMBEDDING_DIMENSION: String(rag.embeddingDimension),
+    ...byCloud<Record<string, string>, 'rag'>(ctx, {
+      aws: ({ env, names }) => ({
+        AWS_REGION: env.region,
+        BEDROCK_CHAT_MODEL_ID: env.rag.bedrock.chatModelId,
+        BEDROCK_EMBEDDING_MODEL_ID: env.rag.bedrock.embeddingModelId,
+        DOCUMENTS_BUCKET: names.rag.aws.documentsBucket,
+        DOCUMENTS_RAW_PREFIX: rag.documents.raw,
+        DOCUMENTS_PROCESSED_PREFIX: rag.documents.processed,
+        DOCUMENTS_EMBEDDINGS_PREFIX: rag.documents.embeddings,
+      }),
+      azure: ({ env, names }) => ({
+        AZURE_OPENAI_ENDPOINT: names.rag.azure.openaiEndpoint,
+        AZURE_OPENAI_CHAT_DEPLOYMENT: env.rag.openai.chat.deployment,
+        AZURE_OPENAI_EMBEDDING_DEPLOYMENT: env.rag.openai.embedding.deployment,
+        AZURE_OPENAI_API_VERSION,
+        AZURE_STORAGE_ACCOUNT: names.rag.azure.storageAccountName,
+        AZURE_STORAGE_BLOB_URL: names.rag.azure.blobEndpoint,
+        DOCUMENTS_RAW_CONTAINER: rag.documents.raw,
+        DOCUMENTS_PROCESSED_CONTAINER: rag.documents.processed,
+        DOCUMENTS_EMBEDDINGS_CONTAINER: rag.documents.embeddings,
+      }),
+    }),
   };
-  if (env.cloud === 'aws') {
-    Object.assign(vars, {
-      AWS_REGION: env.region,
-      BEDROCK_CHAT_MODEL_ID: rag.bedrock!.chatModelId,
-      BEDROCK_EMBEDDING_MODEL_ID: rag.bedrock!.embeddingModelId,
-      DOCUMENTS_BUCKET: names.aws!.documentsBucket,
-      DOCUMENTS_RAW_PREFIX: rag.documents.raw,
-      DOCUMENTS_PROCESSED_PREFIX: rag.documents.processed,
-      DOCUMENTS_EMBEDDINGS_PREFIX: rag.documents.embeddings,
-    });
-  } else {
-    const azure = names.azure!;
-    Object.assign(vars, {
-      AZURE_OPENAI_ENDPOINT: azure.openaiEndpoint,
-      AZURE_OPENAI_CHAT_DEPLOYMENT: rag.openai!.chat.deployment,
-      AZURE_OPENAI_EMBEDDING_DEPLOYMENT: rag.openai!.embedding.deployment,
-      AZURE_OPENAI_API_VERSION,
-      AZURE_STORAGE_ACCOUNT: azure.storageAccountName,
-      AZURE_STORAGE_BLOB_URL: azure.blobEndpoint,
-      DOCUMENTS_RAW_CONTAINER: rag.documents.raw,
-      DOCUMENTS_PROCESSED_CONTAINER: rag.documents.processed,
-      DOCUMENTS_EMBEDDINGS_CONTAINER: rag.documents.embeddings,
-    });
-  }
   return envVars(vars);
 }

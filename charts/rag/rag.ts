@@ -25,6 +25,7 @@ import {
   type NetworkPolicyPeer,
 } from 'cdk8s-plus-28/lib/imports/k8s';
 import type { EnvironmentContext } from '../../src/model/context';
+import type { Cloud } from '../../src/model/types';
 import { PRIORITY_CLASSES } from '../../src/model/scheduling';
 import { AppChart, enabledWorkloadNames, standardLabels } from '../lib/app-chart';
 import { bindingsByRole, identityServiceAccount, type IdentityBinding } from '../lib/identity';
@@ -49,10 +50,10 @@ export const API_INGRESS_POLICY = 'rag-api-ingress';
 export const API_EGRESS_POLICY = 'rag-api-egress';
 export const MILVUS_POLICY = 'milvus';
 
-export class RagChart extends AppChart {
+export class RagChart extends AppChart<'rag'> {
   private readonly bindings: Readonly<Record<RagRole, IdentityBinding>>;
 
-  constructor(app: App, ctx: EnvironmentContext) {
+  constructor(app: App, ctx: EnvironmentContext<Cloud, 'rag'>) {
     const ragNames = enabledWorkloadNames(ctx, 'rag');
     super(app, RAG_APP, ctx, ragNames.namespace);
     this.bindings = bindingsByRole(['api', 'milvus'], (role) => ragIdentity(ctx, role));

@@ -36,7 +36,7 @@
 import type { App } from 'cdk8s';
 import { KubeNetworkPolicy, type NetworkPolicyIngressRule, type NetworkPolicyPeer } from 'cdk8s-plus-28/lib/imports/k8s';
 import type { EnvironmentContext } from '../../src/model/context';
-import type { ModelFramework } from '../../src/model/types';
+import type { Cloud, ModelFramework } from '../../src/model/types';
 import { PRIORITY_CLASSES } from '../../src/model/scheduling';
 import { AppChart, enabledWorkloadNames, standardLabels } from '../lib/app-chart';
 import { identityServiceAccount, type IdentityBinding } from '../lib/identity';
@@ -111,8 +111,8 @@ export function seldonDeploymentName(model: string): string {
   return `${model}-ab`;
 }
 
-export class ServingChart extends AppChart {
-  constructor(app: App, ctx: EnvironmentContext) {
+export class ServingChart extends AppChart<'mlops'> {
+  constructor(app: App, ctx: EnvironmentContext<Cloud, 'mlops'>) {
     const names = enabledWorkloadNames(ctx, 'mlops', 'serving');
     super(app, SERVING_APP, ctx, names.namespace);
     for (const model of ctx.env.mlops!.models) {

@@ -2,7 +2,14 @@
 import { DEFAULT_KARPENTER_AMI_ALIAS, DEFAULT_MILVUS_VERSION, EKS_ADDON_VERSIONS } from './catalog';
 import { defaultAwsStateBucket, defaultAzureStateResourceGroup, defaultAzureStateStorageAccount } from './naming';
 import { containerRegistryName } from './naming';
+import { forCloud } from './cloud';
 import type {
+  AwsAccount,
+  AzureAccount,
+  Cloud,
+  CloudPart,
+  KedaInstall,
+  RagLlmByCloud,
   EdwSettings,
   Environment,
   EnvironmentSpec,
@@ -24,6 +31,15 @@ export function defaultZones(stage: EnvironmentSpec['stage']): number {
   return stage === 'prod' ? 3 : 2;
 }
 
+/** EKS add-ons are pinned per Kubernetes version; AKS manages its own. */
+const PINS_EKS_ADDONS: Readonly<Record<Cloud, boolean>> = { aws: true, azure: false };
+
+/** KEDA from its Helm chart on AWS; on Azure the AKS add-on by default. */
+export const DEFAULT_KEDA_INSTALL: Readonly<Record<Cloud, KedaInstall>> = { aws: 'helm', azure: 'aks-addon' };
+
+/** What the default embedding model of each cloud produces: Titan Text Embeddings v2 (1024), text-embedding-3-small (1536). */
+export const DEFAULT_EMBEDDING_DIMENSION: Readonly<Record<Cloud, number>> = { aws: 1024, azure: 1536 };
+
 function sortedRecord(record: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
@@ -31,32 +47,33 @@ function sortedRecord(record: Record<string, string>): Record<string, string> {
 export function resolveEnvironment(platformName: string, spec: EnvironmentSpec): Environment {
   const cluster = spec.cluster;
   const workloads = Object.fromEntries(WORKLOAD_NAMES.map((w) => [w, spec.workloads?.[w]?.enabled ?? false])) as Record<WorkloadName, boolean>;
-  const env: Environment = {
+  const account = forCloud<EnvironmentSpec, CloudPart<Cloud, { aws: AwsAccount; azure: AzureAccount }>>(spec, {
+    aws: ({ aws, region }) => ({
+      aws: {
+        accountId: aws.accountId,
+        clusterAdminArns: [...(aws.clusterAdminArns ?? [])],
+        stateBucket: aws.stateBucket ?? defaultAwsStateBucket(platformName, aws.accountId, region),
+      },
+    }),
+    azure: ({ azure, stage }) => ({
+      azure: {
+        subscriptionId: azure.subscriptionId,
+        tenantId: azure.tenantId,
+        adminGroupObjectIds: [...(azure.adminGroupObjectIds ?? [])],
+        state: {
+          resourceGroup: azure.state?.resourceGroup ?? defaultAzureStateResourceGroup(platformName),
+          storageAccount: azure.state?.storageAccount ?? defaultAzureStateStorageAccount(platformName, stage),
+          container: azure.state?.container ?? 'tfstate',
+        },
+      },
+    }),
+  });
+  const env = {
     name: spec.name,
     cloud: spec.cloud,
     stage: spec.stage,
     region: spec.region,
-    aws:
-      spec.cloud === 'aws' && spec.aws
-        ? {
-            accountId: spec.aws.accountId,
-            clusterAdminArns: [...(spec.aws.clusterAdminArns ?? [])],
-            stateBucket: spec.aws.stateBucket ?? defaultAwsStateBucket(platformName, spec.aws.accountId, spec.region),
-          }
-        : undefined,
-    azure:
-      spec.cloud === 'azure' && spec.azure
-        ? {
-            subscriptionId: spec.azure.subscriptionId,
-            tenantId: spec.azure.tenantId,
-            adminGroupObjectIds: [...(spec.azure.adminGroupObjectIds ?? [])],
-            state: {
-              resourceGroup: spec.azure.state?.resourceGroup ?? defaultAzureStateResourceGroup(platformName),
-              storageAccount: spec.azure.state?.storageAccount ?? defaultAzureStateStorageAccount(platformName, spec.stage),
-              container: spec.azure.state?.container ?? 'tfstate',
-            },
-          }
-        : undefined,
+    ...account,
     network: {
       cidr: spec.network.cidr,
       zones: spec.network.zones ?? defaultZones(spec.stage),
@@ -75,7 +92,7 @@ export function resolveEnvironment(platformName: string, spec: EnvironmentSpec):
       })),
       spotPools: (cluster.spotPools ?? []).map((p) => ({ ...p, sizes: [...p.sizes] })),
       repositories: [...(cluster.repositories ?? [])],
-      addons: spec.cloud === 'aws' ? { ...(EKS_ADDON_VERSIONS[cluster.kubernetesVersion] ?? {}), ...(cluster.addons ?? {}) } : {},
+      addons: PINS_EKS_ADDONS[spec.cloud] ? { ...(EKS_ADDON_VERSIONS[cluster.kubernetesVersion] ?? {}), ...(cluster.addons ?? {}) } : {},
       karpenter: { amiAlias: cluster.karpenter?.amiAlias ?? DEFAULT_KARPENTER_AMI_ALIAS },
     },
     tags: sortedRecord({
@@ -102,7 +119,8 @@ export function resolveEnvironment(platformName: string, spec: EnvironmentSpec):
       : undefined,
     waivers: (spec.waivers ?? []).map((w) => ({ ...w })),
   };
-  return deepFreeze(env);
+  // The account part was chosen by spec.cloud, so the object is an environment of that cloud.
+  return deepFreeze(env as Environment);
 }
 
 /** A registry host in an image reference: the first path segment has a dot or a port, or is localhost. */
@@ -114,8 +132,10 @@ export function hasRegistryHost(image: string): boolean {
 /** `repository:tag` → the full reference in the environment's own registry (ECR or ACR). */
 export function resolveImage(platformName: string, spec: EnvironmentSpec, image: string): string {
   if (hasRegistryHost(image)) return image;
-  if (spec.cloud === 'aws') return `${spec.aws!.accountId}.dkr.ecr.${spec.region}.amazonaws.com/${platformName}/${spec.name}/${image}`;
-  return `${containerRegistryName(platformName, spec.name)}.azurecr.io/${image}`;
+  return forCloud(spec, {
+    aws: ({ aws, region, name }) => `${aws.accountId}.dkr.ecr.${region}.amazonaws.com/${platformName}/${name}/${image}`,
+    azure: ({ name }) => `${containerRegistryName(platformName, name)}.azurecr.io/${image}`,
+  });
 }
 
 function resolveEdw(platformName: string, spec: EnvironmentSpec): EdwSettings {
@@ -144,7 +164,7 @@ function resolveEdw(platformName: string, spec: EnvironmentSpec): EdwSettings {
     },
     producer: { messages: edw.producer?.messages ?? 100, ...(edw.producer?.schedule ? { schedule: edw.producer.schedule } : {}) },
     consumer: { port: edw.consumer?.port ?? 8080, healthPath: edw.consumer?.healthPath ?? '/healthz', cpu, memory: edw.consumer?.memory ?? '256Mi' },
-    keda: edw.keda ?? (spec.cloud === 'azure' ? 'aks-addon' : 'helm'),
+    keda: edw.keda ?? DEFAULT_KEDA_INSTALL[spec.cloud],
   };
 }
 
@@ -168,18 +188,18 @@ function resolveRag(platformName: string, spec: EnvironmentSpec): RagSettings {
       cpu: api.cpu ?? '500m',
       memory: api.memory ?? '1Gi',
     },
-    bedrock:
-      spec.cloud === 'aws'
-        ? {
-            chatModelId: rag.bedrock?.chatModelId ?? DEFAULT_BEDROCK_CHAT_MODEL,
-            embeddingModelId: rag.bedrock?.embeddingModelId ?? DEFAULT_BEDROCK_EMBEDDING_MODEL,
-          }
-        : undefined,
-    openai:
-      spec.cloud === 'azure'
-        ? { chat: { ...DEFAULT_OPENAI_CHAT, ...(rag.openai?.chat ?? {}) }, embedding: { ...DEFAULT_OPENAI_EMBEDDING, ...(rag.openai?.embedding ?? {}) } }
-        : undefined,
-    embeddingDimension: rag.embeddingDimension ?? (spec.cloud === 'aws' ? 1024 : 1536),
+    ...forCloud<EnvironmentSpec, RagLlmByCloud[Cloud]>(spec, {
+      aws: () => ({
+        bedrock: {
+          chatModelId: rag.bedrock?.chatModelId ?? DEFAULT_BEDROCK_CHAT_MODEL,
+          embeddingModelId: rag.bedrock?.embeddingModelId ?? DEFAULT_BEDROCK_EMBEDDING_MODEL,
+        },
+      }),
+      azure: () => ({
+        openai: { chat: { ...DEFAULT_OPENAI_CHAT, ...(rag.openai?.chat ?? {}) }, embedding: { ...DEFAULT_OPENAI_EMBEDDING, ...(rag.openai?.embedding ?? {}) } },
+      }),
+    }),
+    embeddingDimension: rag.embeddingDimension ?? DEFAULT_EMBEDDING_DIMENSION[spec.cloud],
     milvus: {
       mode: rag.milvus?.mode ?? (prod ? 'cluster' : 'standalone'),
       version: rag.milvus?.version ?? DEFAULT_MILVUS_VERSION,
@@ -252,9 +272,14 @@ export const DEFAULT_SPARK_DRIVER = { cores: 1, memory: '2g' } as const;
 export const DEFAULT_SPARK_EXECUTOR = { cores: 2, memory: '4g' } as const;
 
 /** The table format each cloud's catalog serves: Iceberg in Glue, Delta by path on ADLS Gen2. */
-export function defaultTableFormat(cloud: EnvironmentSpec['cloud']): TableFormat {
-  return cloud === 'aws' ? 'iceberg' : 'delta';
+export function defaultTableFormat(cloud: Cloud): TableFormat {
+  return TABLE_FORMAT[cloud];
 }
+
+const TABLE_FORMAT: Readonly<Record<Cloud, TableFormat>> = { aws: 'iceberg', azure: 'delta' };
+
+/** Microsoft Purview catalogs the lakehouse on Azure; AWS's catalog is Glue, part of the stack itself. */
+const HAS_PURVIEW: Readonly<Record<Cloud, boolean>> = { aws: false, azure: true };
 
 /** `.py` → Python, `.R` → R, anything else (a `.jar`) → Scala (the JVM type the operator runs with mainClass). */
 export function sparkApplicationType(file: string): 'Python' | 'Scala' | 'R' {
@@ -287,7 +312,7 @@ function resolveLakehouse(platformName: string, spec: EnvironmentSpec): Lakehous
       retries: j.retries ?? 3,
     })),
     retentionDays: lakehouse.retentionDays ?? (prod ? 30 : 7),
-    purview: spec.cloud === 'azure' && (lakehouse.purview ?? true),
+    purview: HAS_PURVIEW[spec.cloud] && (lakehouse.purview ?? true),
   };
 }
 

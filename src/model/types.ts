@@ -8,7 +8,7 @@ export type Cloud = 'aws' | 'azure';
 export type Stage = 'dev' | 'prod';
 export type CapacityType = 'spot' | 'on-demand';
 export type WorkloadName = 'rag' | 'mlops' | 'lakehouse' | 'edw';
-export const WORKLOAD_NAMES: readonly WorkloadName[] = ['rag', 'mlops', 'lakehouse', 'edw'];
+export const WORKLOAD_NAMES: readonly WorkloadName[] = ['edw', 'rag', 'mlops', 'lakehouse'];
 
 /** The whole model as a user writes it (src/platform.ts or a YAML overlay). */
 export interface PlatformSpec {
@@ -18,17 +18,19 @@ export interface PlatformSpec {
   environments: EnvironmentSpec[];
 }
 
-export interface EnvironmentSpec {
+/** One environment as a user writes it: cloud `C` (by default either, discriminated by `cloud`) and its account block. */
+export type EnvironmentSpec<C extends Cloud = Cloud> = C extends Cloud ? EnvironmentSpecOf<C> & CloudPartSpec<C> : never;
+
+/** The account block of each cloud: `aws` (required when `cloud` is `aws`) or `azure` (required when it is `azure`). */
+type CloudPartSpec<C extends Cloud> = { [K in C]: { [P in K]: { aws: AwsAccountSpec; azure: AzureAccountSpec }[K] } & { [P in Exclude<Cloud, K>]?: never } }[C];
+
+interface EnvironmentSpecOf<C extends Cloud> {
   /** DNS-1123 label, unique, at most 20 characters; becomes part of every resource name (e.g. `aws-prod`). */
   name: string;
-  cloud: Cloud;
+  cloud: C;
   stage: Stage;
   /** Cloud region, e.g. `eu-west-1` (AWS) or `westeurope` (Azure). */
   region: string;
-  /** Required when `cloud` is `aws`. */
-  aws?: AwsAccountSpec;
-  /** Required when `cloud` is `azure`. */
-  azure?: AzureAccountSpec;
   network: NetworkSpec;
   cluster: ClusterSpec;
   /** Extra tags on every resource; `project`, `environment` and `managed-by` are always set. */
@@ -437,18 +439,32 @@ export interface Platform {
   readonly environments: readonly Environment[];
 }
 
-export interface Environment {
+/**
+ * The part of a value that belongs to cloud `C`: `{ aws: X }` on AWS, `{ azure: Y }` on Azure, the other
+ * cloud's key absent. With `C` the whole `Cloud` union it is one alternative per cloud, so checking the
+ * key (or the environment's `cloud`) narrows it; adding a cloud makes every `T` that lacks it a type error.
+ */
+export type CloudPart<C extends Cloud, T extends Readonly<Record<Cloud, object>>> = {
+  [K in C]: { readonly [P in K]: T[K] } & { readonly [P in Exclude<Cloud, K>]?: never };
+}[C];
+
+/** `T[C]`: what cloud `C` has where the clouds differ in shape; one alternative per cloud for the whole union. */
+export type PerCloud<C extends Cloud, T extends Readonly<Record<Cloud, unknown>>> = T[C];
+
+export type AwsAccount = Readonly<Required<AwsAccountSpec>>;
+
+export interface AzureAccount {
+  readonly subscriptionId: string;
+  readonly tenantId: string;
+  readonly adminGroupObjectIds: readonly string[];
+  readonly state: Readonly<Required<AzureStateSpec>>;
+}
+
+interface EnvironmentOf<C extends Cloud> {
   readonly name: string;
-  readonly cloud: Cloud;
+  readonly cloud: C;
   readonly stage: Stage;
   readonly region: string;
-  readonly aws?: Readonly<Required<AwsAccountSpec>>;
-  readonly azure?: Readonly<{
-    subscriptionId: string;
-    tenantId: string;
-    adminGroupObjectIds: readonly string[];
-    state: Readonly<Required<AzureStateSpec>>;
-  }>;
   readonly network: Readonly<Required<NetworkSpec>>;
   readonly cluster: ResolvedCluster;
   /** Tags with the standard ones merged in, keys sorted. */
@@ -459,13 +475,16 @@ export interface Environment {
   /** Settings of the event-driven workload, when it is enabled. */
   readonly edw?: EdwSettings;
   /** Settings of the RAG platform, when it is enabled. */
-  readonly rag?: RagSettings;
+  readonly rag?: RagSettings<C>;
   /** Settings of the MLOps platform, when it is enabled. */
   readonly mlops?: MlopsSettings;
   /** Settings of the lakehouse, when it is enabled. */
   readonly lakehouse?: LakehouseSettings;
   readonly waivers: readonly Readonly<WaiverSpec>[];
 }
+
+/** One resolved environment of cloud `C` (by default of either cloud, discriminated by `cloud`), with its account block. */
+export type Environment<C extends Cloud = Cloud> = C extends Cloud ? EnvironmentOf<C> & CloudPart<C, { aws: AwsAccount; azure: AzureAccount }> : never;
 
 export interface ResolvedCluster {
   readonly kubernetesVersion: string;
@@ -489,13 +508,17 @@ export interface EdwSettings {
   readonly keda: KedaInstall;
 }
 
-export interface RagSettings {
+/** The LLM service of each cloud: Bedrock model ids on AWS, Azure OpenAI deployments on Azure. */
+export interface RagLlmByCloud {
+  readonly aws: { readonly bedrock: Readonly<{ chatModelId: string; embeddingModelId: string }> };
+  readonly azure: { readonly openai: Readonly<{ chat: Readonly<Required<OpenAiDeploymentSpec>>; embedding: Readonly<Required<OpenAiDeploymentSpec>> }> };
+}
+
+export type RagSettings<C extends Cloud = Cloud> = C extends Cloud ? RagSettingsOf & RagLlmByCloud[C] : never;
+
+interface RagSettingsOf {
   readonly apiImage: string;
   readonly api: Readonly<{ minReplicas: number; maxReplicas: number; targetCpuUtilization: number; port: number; cpu: string; memory: string }>;
-  /** Set on AWS. */
-  readonly bedrock?: Readonly<{ chatModelId: string; embeddingModelId: string }>;
-  /** Set on Azure. */
-  readonly openai?: Readonly<{ chat: Readonly<Required<OpenAiDeploymentSpec>>; embedding: Readonly<Required<OpenAiDeploymentSpec>> }>;
   readonly embeddingDimension: number;
   readonly milvus: Readonly<Required<MilvusSpec>>;
   readonly documents: Readonly<{ raw: string; processed: string; embeddings: string }>;

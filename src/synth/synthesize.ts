@@ -6,8 +6,7 @@ import type { AppChart } from '../../charts/lib/app-chart';
 import { renderChart } from '../../charts/lib/render';
 import { newTerraformApp } from '../../stacks/constructs/platform-stack';
 import { buildStacks } from '../../stacks/index';
-import type { EnvironmentContext } from '../model/context';
-import { namesFor } from '../model/naming';
+import { contextFor } from '../model/context';
 import type { Environment, Platform } from '../model/types';
 import { MissingOutputsError, OutputsFile, type MissingOutput } from './outputs';
 
@@ -31,10 +30,6 @@ export interface RenderedEnvironment {
   readonly resources: number;
   readonly manifests: number;
   readonly milliseconds: number;
-}
-
-export function contextFor(platform: Platform, env: Environment, outputs: OutputsFile): EnvironmentContext {
-  return { platform, env, names: namesFor(platform, env), outputs };
 }
 
 export function synthesizeEnvironment(platform: Platform, env: Environment, options: SynthOptions): RenderedEnvironment {

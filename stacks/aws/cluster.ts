@@ -19,7 +19,7 @@ import type { ITerraformDependable } from 'cdktf';
 import { EKS_ADDON_NAMES } from '../../src/model/catalog';
 import { EBS_CSI_NAMESPACE, EBS_CSI_SERVICE_ACCOUNT } from '../../src/model/naming';
 import type { EksAddonName } from '../../src/model/types';
-import type { PlatformStack } from '../constructs/platform-stack';
+import type { AwsStack } from '../constructs/platform-stack';
 import { arns, awsManagedPolicyArn, kmsKeyPolicy, logRetentionDays, PARTITION, podIdentityTrustPolicy, policyDocument, serviceTrustPolicy, snake } from './iam';
 import type { AwsNetwork } from './network';
 
@@ -38,10 +38,10 @@ export interface AwsCluster {
   readonly beforeComputeAddons: readonly EksAddon[];
 }
 
-export function buildCluster(stack: PlatformStack, network: AwsNetwork): AwsCluster {
+export function buildCluster(stack: AwsStack, network: AwsNetwork): AwsCluster {
   const { ctx } = stack;
   const { env } = ctx;
-  const names = ctx.names.aws!;
+  const names = ctx.names.aws;
   const prefix = ctx.names.prefix;
   const arn = arns(ctx);
 
@@ -109,7 +109,7 @@ export function buildCluster(stack: PlatformStack, network: AwsNetwork): AwsClus
   });
 
   const adminIds = new Set<string>();
-  for (const principalArn of env.aws!.clusterAdminArns) {
+  for (const principalArn of env.aws.clusterAdminArns) {
     const id = `cluster_admin_${snake(principalArn.slice(principalArn.lastIndexOf(':') + 1))}`;
     if (adminIds.has(id)) throw new Error(`${env.name}: cluster admin ARNs ${principalArn} and another map to the same id ${id}`);
     adminIds.add(id);
@@ -141,9 +141,9 @@ export function buildCluster(stack: PlatformStack, network: AwsNetwork): AwsClus
 }
 
 /** Add-ons whose pods are Deployments: they need nodes, so they wait for the system node group. */
-export function buildNodeAddons(stack: PlatformStack, cluster: EksCluster, systemNodeGroup: ITerraformDependable): EksAddon[] {
+export function buildNodeAddons(stack: AwsStack, cluster: EksCluster, systemNodeGroup: ITerraformDependable): EksAddon[] {
   const { ctx } = stack;
-  const names = ctx.names.aws!;
+  const names = ctx.names.aws;
   const ebsCsiRole = new IamRole(stack, 'ebs_csi_role', {
     name: names.ebsCsiRoleName,
     description: `EBS CSI controller of ${names.clusterName}`,
@@ -172,7 +172,7 @@ const ADDON_CONFIGURATION: Partial<Record<EksAddonName, Record<string, unknown>>
 };
 
 function addon(
-  stack: PlatformStack,
+  stack: AwsStack,
   cluster: EksCluster,
   name: EksAddonName,
   dependsOn: ITerraformDependable[] = [],

@@ -24,10 +24,10 @@ import { SqsQueueRedriveAllowPolicy } from '@cdktf/provider-aws/lib/sqs-queue-re
 import { TerraformOutput, type App } from 'cdktf';
 import type { EnvironmentContext } from '../../src/model/context';
 import { EDW_STACK } from '../../src/model/naming';
-import { PlatformStack } from '../constructs/platform-stack';
+import { type AwsStack, PlatformStack } from '../constructs/platform-stack';
 import { podIdentityTrustPolicy, policyDocument, type PolicyStatement } from './iam';
 import { KEDA_ASSUME_ACTIONS } from './keda';
-import { buildAwsProvider } from './provider';
+import { buildProvider } from './provider';
 import { workloadKmsKey } from './workload';
 
 /** The dead-letter queue keeps messages for the SQS maximum, 14 days, so failures can be inspected and redriven. */
@@ -50,10 +50,9 @@ export interface AwsEdw {
 }
 
 /** The `edw` stack of an AWS environment with the event-driven workload enabled. */
-export function buildEdwStack(app: App, ctx: EnvironmentContext): PlatformStack {
-  if (!ctx.env.edw || !ctx.names.edw?.aws) throw new Error(`${ctx.env.name}: the event-driven workload is not enabled on AWS`);
-  const stack = new PlatformStack(app, EDW_STACK, ctx);
-  buildAwsProvider(stack);
+export function edwStack(app: App, ctx: EnvironmentContext<'aws', 'edw'>): AwsStack<'edw'> {
+  const stack = new PlatformStack<'aws', 'edw'>(app, EDW_STACK, ctx);
+  buildProvider(stack);
   const edw = buildEdw(stack);
 
   const outputs: Record<string, { value: string; description: string }> = {
@@ -70,13 +69,13 @@ export function buildEdwStack(app: App, ctx: EnvironmentContext): PlatformStack 
 }
 
 /** The EDW resources, in stack scope (construct ids are the Terraform logical ids). */
-export function buildEdw(stack: PlatformStack): AwsEdw {
+export function buildEdw(stack: AwsStack<'edw'>): AwsEdw {
   const { ctx } = stack;
   const { env } = ctx;
-  const settings = env.edw!;
-  const edwNames = ctx.names.edw!;
-  const names = edwNames.aws!;
-  const aws = ctx.names.aws!;
+  const settings = env.edw;
+  const edwNames = ctx.names.edw;
+  const names = edwNames.aws;
+  const aws = ctx.names.aws;
   const fifo = settings.queue.fifo;
   // Content-based deduplication: the producer need not send a deduplication id.
   const fifoSettings = fifo ? { fifoQueue: true, contentBasedDeduplication: true } : {};
@@ -191,14 +190,14 @@ function denyInsecureTransport(queueArn: string): PolicyStatement {
 
 /** A Pod Identity role bound to one service account, its inline policy and its one association. */
 function workloadRole(
-  stack: PlatformStack,
+  stack: AwsStack<'edw'>,
   id: 'consumer' | 'producer',
   roleName: string,
   namespace: string,
   serviceAccount: string,
   statements: PolicyStatement[],
 ): IamRole {
-  const clusterName = stack.ctx.names.aws!.clusterName;
+  const clusterName = stack.ctx.names.aws.clusterName;
   const role = new IamRole(stack, `${id}_role`, {
     name: roleName,
     description: `EDW ${id} (${namespace}/${serviceAccount}) of ${clusterName}`,

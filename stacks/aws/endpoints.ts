@@ -16,7 +16,7 @@
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import type { PlatformStack } from '../constructs/platform-stack';
+import type { AwsStack } from '../constructs/platform-stack';
 import { policyDocument } from './iam';
 import type { AwsNetwork } from './network';
 
@@ -33,7 +33,7 @@ export interface AwsEndpoints {
   readonly interfaces: Readonly<Record<string, VpcEndpoint>>;
 }
 
-export function buildEndpoints(stack: PlatformStack, network: AwsNetwork): AwsEndpoints {
+export function buildEndpoints(stack: AwsStack, network: AwsNetwork): AwsEndpoints {
   const { ctx } = stack;
   const { env } = ctx;
   const prefix = ctx.names.prefix;
@@ -49,7 +49,7 @@ export function buildEndpoints(stack: PlatformStack, network: AwsNetwork): AwsEn
 
   const securityGroup = new SecurityGroup(stack, 'vpc_endpoints_security_group', {
     name: `${prefix}-vpc-endpoints`,
-    description: `Interface VPC endpoints of ${ctx.names.aws!.vpcName}: HTTPS from the VPC only`,
+    description: `Interface VPC endpoints of ${ctx.names.aws.vpcName}: HTTPS from the VPC only`,
     vpcId: network.vpc.id,
     tags: { Name: `${prefix}-vpc-endpoints` },
   });
@@ -90,7 +90,7 @@ export function buildEndpoints(stack: PlatformStack, network: AwsNetwork): AwsEn
           Action: [...BEDROCK_INVOKE_ACTIONS],
           Resource: [...rag.modelArns],
           // Only this account's principals: the endpoint cannot carry other accounts' credentials out.
-          Condition: { StringEquals: { 'aws:PrincipalAccount': env.aws!.accountId } },
+          Condition: { StringEquals: { 'aws:PrincipalAccount': env.aws.accountId } },
         },
       ]),
     );

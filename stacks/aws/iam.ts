@@ -81,10 +81,10 @@ export function webIdentityTrustPolicy(accountId: string, issuerHostPath: string
 }
 
 /** ARNs the stack derives from the model (no lookups, no cross-stack references). */
-export function arns(ctx: EnvironmentContext) {
+export function arns(ctx: EnvironmentContext<'aws'>) {
   const { region } = ctx.env;
-  const account = ctx.env.aws!.accountId;
-  const names = ctx.names.aws!;
+  const account = ctx.env.aws.accountId;
+  const names = ctx.names.aws;
   return {
     account,
     accountRoot: `arn:${PARTITION}:iam::${account}:root`,
@@ -114,6 +114,6 @@ export function policyId(policyName: string): string {
 }
 
 /** Log retention: long enough for incident review in prod, cheap in dev. */
-export function logRetentionDays(ctx: EnvironmentContext): number {
+export function logRetentionDays(ctx: EnvironmentContext<'aws'>): number {
   return ctx.env.stage === 'prod' ? 365 : 30;
 }

@@ -6,26 +6,26 @@
  */
 import { TerraformOutput, type App } from 'cdktf';
 import type { EnvironmentContext } from '../../src/model/context';
-import { PlatformStack } from '../constructs/platform-stack';
+import { PLATFORM_STACK } from '../../src/model/naming';
+import type { CloudStacks } from '../cloud-stacks';
+import { PlatformStack, type AwsStack } from '../constructs/platform-stack';
 import { buildCluster, buildNodeAddons } from './cluster';
-import { buildEdwStack } from './edw';
+import { edwStack } from './edw';
 import { buildEndpoints } from './endpoints';
 import { buildKeda } from './keda';
 import { buildKarpenter } from './karpenter';
-import { buildLakehouseStack } from './lakehouse';
-import { buildMlopsStack } from './mlops';
+import { lakehouseStack } from './lakehouse';
+import { mlopsStack } from './mlops';
 import { buildNetwork } from './network';
 import { buildNodeGroups } from './node-groups';
-import { buildAwsProvider } from './provider';
-import { buildRagStack } from './rag';
+import { buildProvider } from './provider';
+import { ragStack } from './rag';
 import { buildRegistry } from './registry';
 
-export const AWS_PLATFORM_STACK = 'platform';
-
-export function buildAwsStacks(app: App, ctx: EnvironmentContext): PlatformStack[] {
+function platformStack(app: App, ctx: EnvironmentContext<'aws'>): AwsStack {
   if (ctx.env.cloud !== 'aws' || !ctx.env.aws || !ctx.names.aws) throw new Error(`${ctx.env.name} is not an AWS environment`);
-  const stack = new PlatformStack(app, AWS_PLATFORM_STACK, ctx);
-  buildAwsProvider(stack);
+  const stack = new PlatformStack<'aws'>(app, PLATFORM_STACK, ctx);
+  buildProvider(stack);
   const network = buildNetwork(stack);
   // Private paths to S3, STS, EKS Auth and (with RAG) Bedrock for nodes and pods.
   buildEndpoints(stack, network);
@@ -50,11 +50,11 @@ export function buildAwsStacks(app: App, ctx: EnvironmentContext): PlatformStack
   };
   for (const [id, output] of Object.entries(outputs)) new TerraformOutput(stack, id, output);
 
-  const stacks = [stack];
-  // Its own state: the workload can be planned, applied and destroyed without touching the cluster.
-  if (ctx.env.edw) stacks.push(buildEdwStack(app, ctx));
-  if (ctx.env.rag) stacks.push(buildRagStack(app, ctx));
-  if (ctx.env.mlops) stacks.push(buildMlopsStack(app, ctx));
-  if (ctx.env.lakehouse) stacks.push(buildLakehouseStack(app, ctx));
-  return stacks;
+  return stack;
 }
+
+/** The AWS stacks: the platform's and one per workload, each in a state of its own. */
+export const AWS_STACKS: CloudStacks<'aws'> = {
+  platform: platformStack,
+  workloads: { edw: edwStack, rag: ragStack, mlops: mlopsStack, lakehouse: lakehouseStack },
+};

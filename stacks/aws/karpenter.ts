@@ -13,7 +13,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { KARPENTER_NAMESPACE, KARPENTER_SERVICE_ACCOUNT } from '../../src/model/naming';
-import type { PlatformStack } from '../constructs/platform-stack';
+import type { AwsStack } from '../constructs/platform-stack';
 import type { AwsCluster } from './cluster';
 import { arns, PARTITION, podIdentityTrustPolicy, policyDocument, type PolicyStatement } from './iam';
 import { nodeRole } from './node-groups';
@@ -32,9 +32,9 @@ export interface AwsKarpenter {
   readonly interruptionQueue: SqsQueue;
 }
 
-export function buildKarpenter(stack: PlatformStack, cluster: AwsCluster): AwsKarpenter {
+export function buildKarpenter(stack: AwsStack, cluster: AwsCluster): AwsKarpenter {
   const { ctx } = stack;
-  const names = ctx.names.aws!;
+  const names = ctx.names.aws;
   const prefix = ctx.names.prefix;
   const arn = arns(ctx);
 

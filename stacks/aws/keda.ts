@@ -12,7 +12,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import type { EnvironmentContext } from '../../src/model/context';
 import { KEDA_SERVICE_ACCOUNT, kedaNamespace } from '../../src/model/naming';
-import type { PlatformStack } from '../constructs/platform-stack';
+import type { AwsStack } from '../constructs/platform-stack';
 import type { AwsCluster } from './cluster';
 import { arns, PARTITION, podIdentityTrustPolicy, policyDocument } from './iam';
 
@@ -27,17 +27,17 @@ export const AWS_KEDA_NAMESPACE = kedaNamespace('helm');
 export const KEDA_ASSUME_ACTIONS = ['sts:AssumeRole', 'sts:TagSession'] as const;
 
 /** Workloads of this environment whose scaling goes through KEDA. */
-export function kedaWorkloads(ctx: EnvironmentContext): string[] {
+export function kedaWorkloads(ctx: EnvironmentContext<'aws'>): string[] {
   return ctx.env.edw ? ['edw'] : [];
 }
 
 /** Name prefix of every scaler role the operator may assume: `<prefix>-keda-`. */
-export function kedaScalerRolePrefix(ctx: EnvironmentContext): string {
+export function kedaScalerRolePrefix(ctx: EnvironmentContext<'aws'>): string {
   return `${ctx.names.prefix}-keda-`;
 }
 
 /** `arn:aws:iam::<account>:role/<prefix>-keda-*`: the scaler roles, and nothing outside this environment. */
-export function kedaScalerRoleArnPattern(ctx: EnvironmentContext): string {
+export function kedaScalerRoleArnPattern(ctx: EnvironmentContext<'aws'>): string {
   return `arn:${PARTITION}:iam::${arns(ctx).account}:role/${kedaScalerRolePrefix(ctx)}*`;
 }
 
@@ -46,10 +46,10 @@ export interface AwsKeda {
 }
 
 /** The KEDA operator role, its policy and its Pod Identity association; undefined when no workload uses KEDA. */
-export function buildKeda(stack: PlatformStack, cluster: AwsCluster): AwsKeda | undefined {
+export function buildKeda(stack: AwsStack, cluster: AwsCluster): AwsKeda | undefined {
   const { ctx } = stack;
   if (kedaWorkloads(ctx).length === 0) return undefined;
-  const names = ctx.names.aws!;
+  const names = ctx.names.aws;
 
   // The pattern below must cover every scaler role the model derives, or scaling fails at run time.
   const scalerRoleName = ctx.names.edw?.aws?.scalerRoleName;

@@ -25,9 +25,9 @@ import { TerraformOutput, type App } from 'cdktf';
 import type { EnvironmentContext } from '../../src/model/context';
 import { LAKEHOUSE_STACK } from '../../src/model/naming';
 import type { MedallionLayer } from '../../src/model/types';
-import { PlatformStack } from '../constructs/platform-stack';
+import { type AwsStack, PlatformStack } from '../constructs/platform-stack';
 import { arns, PARTITION } from './iam';
-import { buildAwsProvider } from './provider';
+import { buildProvider } from './provider';
 import { allObjectsRule, hardenedBucket, irsaRole, workloadKmsKey } from './workload';
 
 /** Glue table operations Iceberg's GlueCatalog makes (commits are conditional UpdateTable calls). */
@@ -45,10 +45,9 @@ export interface AwsLakehouse {
 }
 
 /** The `lakehouse` stack of an AWS environment with the lakehouse enabled. */
-export function buildLakehouseStack(app: App, ctx: EnvironmentContext): PlatformStack {
-  if (!ctx.env.lakehouse || !ctx.names.lakehouse?.aws) throw new Error(`${ctx.env.name}: the lakehouse is not enabled on AWS`);
-  const stack = new PlatformStack(app, LAKEHOUSE_STACK, ctx);
-  buildAwsProvider(stack);
+export function lakehouseStack(app: App, ctx: EnvironmentContext<'aws', 'lakehouse'>): AwsStack<'lakehouse'> {
+  const stack = new PlatformStack<'aws', 'lakehouse'>(app, LAKEHOUSE_STACK, ctx);
+  buildProvider(stack);
   const lakehouse = buildLakehouse(stack);
 
   const outputs: Record<string, { value: string; description: string }> = {
@@ -60,12 +59,12 @@ export function buildLakehouseStack(app: App, ctx: EnvironmentContext): Platform
 }
 
 /** The lakehouse resources, in stack scope (construct ids are the Terraform logical ids). */
-export function buildLakehouse(stack: PlatformStack): AwsLakehouse {
+export function buildLakehouse(stack: AwsStack<'lakehouse'>): AwsLakehouse {
   const { ctx } = stack;
   const { env } = ctx;
-  const settings = env.lakehouse!;
-  const lakehouseNames = ctx.names.lakehouse!;
-  const names = lakehouseNames.aws!;
+  const settings = env.lakehouse;
+  const lakehouseNames = ctx.names.lakehouse;
+  const names = lakehouseNames.aws;
   const prefix = ctx.names.prefix;
   const arn = arns(ctx);
   const { layers } = settings;

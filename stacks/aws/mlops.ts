@@ -32,9 +32,9 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import { TerraformOutput, type App } from 'cdktf';
 import type { EnvironmentContext } from '../../src/model/context';
 import { MLOPS_OUTPUTS, MLOPS_STACK } from '../../src/model/naming';
-import { PlatformStack } from '../constructs/platform-stack';
+import { type AwsStack, PlatformStack } from '../constructs/platform-stack';
 import { arns, PARTITION, policyDocument, serviceTrustPolicy, snake, type PolicyStatement } from './iam';
-import { buildAwsProvider } from './provider';
+import { buildProvider } from './provider';
 import { allObjectsRule, hardenedBucket, irsaRole, podIdentityRole, workloadKmsKey } from './workload';
 
 /** Prefixes of the artifacts bucket. */
@@ -58,10 +58,9 @@ export interface AwsMlops {
 }
 
 /** The `mlops` stack of an AWS environment with the MLOps platform enabled. */
-export function buildMlopsStack(app: App, ctx: EnvironmentContext): PlatformStack {
-  if (!ctx.env.mlops || !ctx.names.mlops?.aws) throw new Error(`${ctx.env.name}: the MLOps platform is not enabled on AWS`);
-  const stack = new PlatformStack(app, MLOPS_STACK, ctx);
-  buildAwsProvider(stack);
+export function mlopsStack(app: App, ctx: EnvironmentContext<'aws', 'mlops'>): AwsStack<'mlops'> {
+  const stack = new PlatformStack<'aws', 'mlops'>(app, MLOPS_STACK, ctx);
+  buildProvider(stack);
   const mlops = buildMlops(stack);
 
   // The first two are read by the chart (MLOPS_OUTPUTS); the rest by operators.
@@ -82,13 +81,13 @@ export function buildMlopsStack(app: App, ctx: EnvironmentContext): PlatformStac
 }
 
 /** The MLOps resources, in stack scope (construct ids are the Terraform logical ids). */
-export function buildMlops(stack: PlatformStack): AwsMlops {
+export function buildMlops(stack: AwsStack<'mlops'>): AwsMlops {
   const { ctx } = stack;
   const { env } = ctx;
-  const settings = env.mlops!;
-  const mlopsNames = ctx.names.mlops!;
-  const names = mlopsNames.aws!;
-  const awsNames = ctx.names.aws!;
+  const settings = env.mlops;
+  const mlopsNames = ctx.names.mlops;
+  const names = mlopsNames.aws;
+  const awsNames = ctx.names.aws;
   const prefix = ctx.names.prefix;
   const arn = arns(ctx);
   const { namespace } = mlopsNames;
@@ -244,13 +243,13 @@ function ecrPull(repositoryArn: string): PolicyStatement[] {
 }
 
 /** MLflow's PostgreSQL: private, encrypted, master password managed by RDS. */
-function buildDatabase(stack: PlatformStack, key: KmsKey): DbInstance {
+function buildDatabase(stack: AwsStack<'mlops'>, key: KmsKey): DbInstance {
   const { ctx } = stack;
   const { env } = ctx;
-  const { database } = env.mlops!;
-  const mlopsNames = ctx.names.mlops!;
-  const names = mlopsNames.aws!;
-  const awsNames = ctx.names.aws!;
+  const { database } = env.mlops;
+  const mlopsNames = ctx.names.mlops;
+  const names = mlopsNames.aws;
+  const awsNames = ctx.names.aws;
   const prod = env.stage === 'prod';
 
   // The platform stack's VPC and private subnets, by the Name and role tags network.ts sets.

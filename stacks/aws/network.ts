@@ -22,7 +22,7 @@ import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { Fn, Token } from 'cdktf';
 import { awsSubnetLayout } from '../../src/model/cidr';
-import type { PlatformStack } from '../constructs/platform-stack';
+import type { AwsStack } from '../constructs/platform-stack';
 import { arns, kmsKeyPolicy, logRetentionDays, PARTITION, policyDocument, serviceTrustPolicy } from './iam';
 
 export interface AwsNetwork {
@@ -35,10 +35,10 @@ export interface AwsNetwork {
   readonly logsKey: KmsKey;
 }
 
-export function buildNetwork(stack: PlatformStack): AwsNetwork {
+export function buildNetwork(stack: AwsStack): AwsNetwork {
   const { ctx } = stack;
   const { env } = ctx;
-  const names = ctx.names.aws!;
+  const names = ctx.names.aws;
   const prefix = ctx.names.prefix;
   const arn = arns(ctx);
   const layout = awsSubnetLayout(env.network.cidr, env.network.zones);

@@ -10,7 +10,7 @@ import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { Token, type ITerraformDependable } from 'cdktf';
 import { CAPACITY_LABEL, GPU_TAINT, POOL_LABEL } from '../../src/model/scheduling';
 import type { CapacityType } from '../../src/model/types';
-import type { PlatformStack } from '../constructs/platform-stack';
+import type { AwsStack } from '../constructs/platform-stack';
 import type { AwsCluster } from './cluster';
 import { awsManagedPolicyArn, policyId, serviceTrustPolicy, snake } from './iam';
 import type { AwsNetwork } from './network';
@@ -33,7 +33,7 @@ export interface AwsNodeGroups {
 }
 
 /** An EC2 node role with the standard node policies attached; `id` prefixes every logical id. */
-export function nodeRole(stack: PlatformStack, id: string, name: string, description: string): { role: IamRole; attachments: IamRolePolicyAttachment[] } {
+export function nodeRole(stack: AwsStack, id: string, name: string, description: string): { role: IamRole; attachments: IamRolePolicyAttachment[] } {
   const role = new IamRole(stack, id, { name, description, assumeRolePolicy: serviceTrustPolicy('ec2.amazonaws.com') });
   const attachments = NODE_MANAGED_POLICIES.map(
     (policy) => new IamRolePolicyAttachment(stack, `${id}_${policyId(policy)}`, { role: role.name, policyArn: awsManagedPolicyArn(policy) }),
@@ -41,10 +41,10 @@ export function nodeRole(stack: PlatformStack, id: string, name: string, descrip
   return { role, attachments };
 }
 
-export function buildNodeGroups(stack: PlatformStack, network: AwsNetwork, cluster: AwsCluster): AwsNodeGroups {
+export function buildNodeGroups(stack: AwsStack, network: AwsNetwork, cluster: AwsCluster): AwsNodeGroups {
   const { ctx } = stack;
   const { env } = ctx;
-  const names = ctx.names.aws!;
+  const names = ctx.names.aws;
   const { role, attachments } = nodeRole(stack, 'node_role', names.nodeRoleName, `Managed node groups of ${names.clusterName}`);
   // Nodes join only once their role can pull images and the CNI / Pod Identity agent are installed.
   const dependsOn: ITerraformDependable[] = [...attachments, ...cluster.beforeComputeAddons];
@@ -101,7 +101,7 @@ interface NodeGroupSpec {
 }
 
 function nodeGroup(
-  stack: PlatformStack,
+  stack: AwsStack,
   network: AwsNetwork,
   cluster: AwsCluster,
   role: IamRole,

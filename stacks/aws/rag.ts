@@ -26,10 +26,10 @@ import type { S3BucketLifecycleConfigurationRule } from '@cdktf/provider-aws/lib
 import { TerraformOutput, type App } from 'cdktf';
 import type { EnvironmentContext } from '../../src/model/context';
 import { RAG_STACK } from '../../src/model/naming';
-import { PlatformStack } from '../constructs/platform-stack';
+import { type AwsStack, PlatformStack } from '../constructs/platform-stack';
 import { BEDROCK_INVOKE_ACTIONS } from './endpoints';
 import { arns, PARTITION, policyDocument, serviceTrustPolicy } from './iam';
-import { buildAwsProvider } from './provider';
+import { buildProvider } from './provider';
 import { allObjectsRule, hardenedBucket, irsaRole, podIdentityRole, workloadKmsKey } from './workload';
 
 /** Lifecycle of the documents bucket (days). */
@@ -53,10 +53,9 @@ export interface AwsRag {
 }
 
 /** The `rag` stack of an AWS environment with the RAG platform enabled. */
-export function buildRagStack(app: App, ctx: EnvironmentContext): PlatformStack {
-  if (!ctx.env.rag || !ctx.names.rag?.aws) throw new Error(`${ctx.env.name}: the RAG platform is not enabled on AWS`);
-  const stack = new PlatformStack(app, RAG_STACK, ctx);
-  buildAwsProvider(stack);
+export function ragStack(app: App, ctx: EnvironmentContext<'aws', 'rag'>): AwsStack<'rag'> {
+  const stack = new PlatformStack<'aws', 'rag'>(app, RAG_STACK, ctx);
+  buildProvider(stack);
   const rag = buildRag(stack);
 
   const outputs: Record<string, { value: string; description: string }> = {
@@ -71,12 +70,12 @@ export function buildRagStack(app: App, ctx: EnvironmentContext): PlatformStack 
 }
 
 /** The RAG resources, in stack scope (construct ids are the Terraform logical ids). */
-export function buildRag(stack: PlatformStack): AwsRag {
+export function buildRag(stack: AwsStack<'rag'>): AwsRag {
   const { ctx } = stack;
   const { env } = ctx;
-  const settings = env.rag!;
-  const ragNames = ctx.names.rag!;
-  const names = ragNames.aws!;
+  const settings = env.rag;
+  const ragNames = ctx.names.rag;
+  const names = ragNames.aws;
   const prefix = ctx.names.prefix;
   const arn = arns(ctx);
   const { raw, processed, embeddings } = settings.documents;

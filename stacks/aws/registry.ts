@@ -3,15 +3,15 @@ import { EcrLifecyclePolicy } from '@cdktf/provider-aws/lib/ecr-lifecycle-policy
 import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
-import type { PlatformStack } from '../constructs/platform-stack';
+import type { AwsStack } from '../constructs/platform-stack';
 import { arns, kmsKeyPolicy, snake } from './iam';
 
 /** Untagged images (superseded builds) are dropped after this many days. */
 export const UNTAGGED_IMAGE_EXPIRY_DAYS = 14;
 
-export function buildRegistry(stack: PlatformStack): EcrRepository[] {
+export function buildRegistry(stack: AwsStack): EcrRepository[] {
   const { ctx } = stack;
-  const names = ctx.names.aws!;
+  const names = ctx.names.aws;
   const repositories = Object.entries(names.ecrRepositories);
   if (repositories.length === 0) return [];
 

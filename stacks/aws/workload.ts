@@ -17,14 +17,14 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { Fn, TerraformLocal } from 'cdktf';
-import type { PlatformStack } from '../constructs/platform-stack';
+import type { AwsStack } from '../constructs/platform-stack';
 import { arns, kmsKeyPolicy, podIdentityTrustPolicy, policyDocument, webIdentityTrustPolicy, type PolicyStatement } from './iam';
 
 /**
  * A workload's own KMS key (`<workload>_kms_key`, rotating, administered by the account) and its alias
  * (`<workload>_kms_alias`): what it encrypts says `description`.
  */
-export function workloadKmsKey(stack: PlatformStack, workload: string, alias: string, description: string): KmsKey {
+export function workloadKmsKey(stack: AwsStack, workload: string, alias: string, description: string): KmsKey {
   const prefix = stack.ctx.names.prefix;
   const key = new KmsKey(stack, `${workload}_kms_key`, {
     description: `${prefix} ${description}`,
@@ -56,7 +56,7 @@ export function allObjectsRule(noncurrentDays: number): S3BucketLifecycleConfigu
  * A bucket with versioning, SSE-KMS (bucket key), no public access, no ACLs, TLS only, and its
  * lifecycle. `id` is the bucket's logical id and the stem of its companions' (`<id>_bucket_…`).
  */
-export function hardenedBucket(stack: PlatformStack, id: string, name: string, key: KmsKey, rules: S3BucketLifecycleConfigurationRule[]): S3Bucket {
+export function hardenedBucket(stack: AwsStack, id: string, name: string, key: KmsKey, rules: S3BucketLifecycleConfigurationRule[]): S3Bucket {
   const bucket = new S3Bucket(stack, id, { bucket: name, tags: { Name: name } });
   const publicAccessBlock = new S3BucketPublicAccessBlock(stack, `${id}_bucket_public_access_block`, {
     bucket: bucket.id,
@@ -116,10 +116,10 @@ export interface ServiceAccountRoleSpec {
  * read from the cluster by name (EKS assigns it; the cluster lives in the platform stack). One
  * data source and one local per stack, however many IRSA roles use them.
  */
-export function oidcIssuerHostPath(stack: PlatformStack): string {
+export function oidcIssuerHostPath(stack: AwsStack): string {
   const existing = stack.node.tryFindChild('oidc_issuer_host_path') as TerraformLocal | undefined;
   if (existing) return existing.asString;
-  const cluster = new DataAwsEksCluster(stack, 'cluster', { name: stack.ctx.names.aws!.clusterName });
+  const cluster = new DataAwsEksCluster(stack, 'cluster', { name: stack.ctx.names.aws.clusterName });
   // A local, so the trust policy stays plain JSON around `${local.…}` (no quotes inside an interpolation).
   return new TerraformLocal(stack, 'oidc_issuer_host_path', Fn.replace(cluster.identity.get(0).oidc.get(0).issuer, 'https://', '')).asString;
 }
@@ -128,22 +128,22 @@ export function oidcIssuerHostPath(stack: PlatformStack): string {
  * An IRSA role bound to one service account (for clients that cannot use Pod Identity), and its
  * inline policy.
  */
-export function irsaRole(stack: PlatformStack, spec: ServiceAccountRoleSpec): IamRole {
+export function irsaRole(stack: AwsStack, spec: ServiceAccountRoleSpec): IamRole {
   const { ctx } = stack;
-  const clusterName = ctx.names.aws!.clusterName;
+  const clusterName = ctx.names.aws.clusterName;
   const issuerHostPath = oidcIssuerHostPath(stack);
   const role = new IamRole(stack, `${spec.id}_role`, {
     name: spec.roleName,
     description: `${spec.label} (${spec.namespace}/${spec.serviceAccount}, IRSA) of ${clusterName}`,
-    assumeRolePolicy: webIdentityTrustPolicy(ctx.env.aws!.accountId, issuerHostPath, spec.namespace, spec.serviceAccount),
+    assumeRolePolicy: webIdentityTrustPolicy(ctx.env.aws.accountId, issuerHostPath, spec.namespace, spec.serviceAccount),
   });
   new IamRolePolicy(stack, `${spec.id}_policy`, { name: spec.policyName, role: role.id, policy: policyDocument(spec.statements) });
   return role;
 }
 
 /** A Pod Identity role bound to one service account, its inline policy and its one association. */
-export function podIdentityRole(stack: PlatformStack, spec: ServiceAccountRoleSpec): IamRole {
-  const clusterName = stack.ctx.names.aws!.clusterName;
+export function podIdentityRole(stack: AwsStack, spec: ServiceAccountRoleSpec): IamRole {
+  const clusterName = stack.ctx.names.aws.clusterName;
   const role = new IamRole(stack, `${spec.id}_role`, {
     name: spec.roleName,
     description: `${spec.label} (${spec.namespace}/${spec.serviceAccount}) of ${clusterName}`,

@@ -6,12 +6,12 @@ import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { hostAddress } from '../../src/model/cidr';
 import { CAPACITY_LABEL, POOL_LABEL } from '../../src/model/scheduling';
-import type { PlatformStack } from '../constructs/platform-stack';
+import type { AzureStack } from '../constructs/platform-stack';
 import { azureNames, nodeZones, tagsOf } from './common';
-import type { MonitoringLayer } from './monitoring';
-import type { NetworkLayer } from './network';
+import type { AzureMonitoring } from './monitoring';
+import type { AzureNetwork } from './network';
 
-export interface ClusterLayer {
+export interface AzureCluster {
   readonly cluster: KubernetesCluster;
   readonly identity: UserAssignedIdentity;
 }
@@ -24,10 +24,10 @@ export const SYSTEM_POOL_ROTATION_NAME = 'systemtmp';
 const UPGRADE_WINDOW = { frequency: 'Weekly', interval: 1, dayOfWeek: 'Sunday', startTime: '02:00', utcOffset: '+00:00', duration: 4 };
 const NODE_OS_WINDOW = { ...UPGRADE_WINDOW, dayOfWeek: 'Saturday' };
 
-export function addCluster(stack: PlatformStack, network: NetworkLayer, monitoring: MonitoringLayer): ClusterLayer {
+export function buildCluster(stack: AzureStack, network: AzureNetwork, monitoring: AzureMonitoring): AzureCluster {
   const { env } = stack.ctx;
   const names = azureNames(stack);
-  const azure = env.azure!;
+  const azure = env.azure;
   const inGroup = { resourceGroupName: network.resourceGroup.name, location: network.resourceGroup.location };
 
   // Control-plane identity we own (not system-assigned), so its VNet permission exists before the cluster.

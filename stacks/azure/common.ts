@@ -2,7 +2,7 @@
 import { REGIONS } from '../../src/model/catalog';
 import type { AzureNames } from '../../src/model/naming';
 import type { Environment } from '../../src/model/types';
-import type { PlatformStack } from '../constructs/platform-stack';
+import type { AzureStack } from '../constructs/platform-stack';
 
 /** The three subnets of an environment's VNet, in a fixed order (the order of their address ranges). */
 export const SUBNET_ROLES = ['system', 'user', 'endpoints'] as const;
@@ -23,12 +23,12 @@ export const POSTGRES_SUBNET_DELEGATION = {
  * azurerm has no provider-level default tags, so every taggable resource spreads this in.
  * A fresh copy each time: cdktf keeps references to the objects it is given.
  */
-export function tagsOf(stack: PlatformStack): { tags: Record<string, string> } {
+export function tagsOf(stack: AzureStack): { tags: Record<string, string> } {
   return { tags: { ...stack.ctx.env.tags } };
 }
 
 /** Names from the model; throws early (rather than rendering `undefined`) on a non-Azure context. */
-export function azureNames(stack: PlatformStack): AzureNames {
+export function azureNames(stack: AzureStack): AzureNames {
   const names = stack.ctx.names.azure;
   if (!names) throw new Error(`stack ${stack.stackName}: environment ${stack.ctx.env.name} has no Azure names`);
   return names;
@@ -60,7 +60,7 @@ export function zoneRedundantZones(env: Environment): string[] | undefined {
 }
 
 /** Names only Terraform needs (Azure CAF abbreviations), derived from the environment prefix. */
-export function terraformOnlyNames(stack: PlatformStack) {
+export function terraformOnlyNames(stack: AzureStack) {
   const prefix = stack.ctx.names.prefix;
   return {
     networkSecurityGroup: (role: SubnetRole | 'database') => `nsg-${prefix}-${role}`,
@@ -79,7 +79,7 @@ export function terraformOnlyNames(stack: PlatformStack) {
  * Ids of the platform stack's resources, computed from model names so that workload stacks can use them
  * without cdktf cross-stack references (`plan` of a workload stack then works before the platform exists).
  */
-export function platformResourceIds(stack: PlatformStack) {
+export function platformResourceIds(stack: AzureStack) {
   const azure = stack.ctx.env.azure;
   if (!azure) throw new Error(`stack ${stack.stackName}: environment ${stack.ctx.env.name} has no azure account settings`);
   const names = azureNames(stack);

@@ -24,7 +24,7 @@ import type { App } from 'cdktf';
 import { Fn, TerraformOutput } from 'cdktf';
 import type { EnvironmentContext } from '../../src/model/context';
 import { EDW_OUTPUTS, EDW_STACK, serviceAccountSubject } from '../../src/model/naming';
-import type { PlatformStack } from '../constructs/platform-stack';
+import type { AzureStack } from '../constructs/platform-stack';
 import { tagsOf } from './common';
 import { PRIVATE_DNS_ZONES } from './private-dns';
 import { federatedIdentity, hardenedStorageAccount, servicePrincipalRoleAssignment, workloadPrivateEndpoint, workloadStack } from './workload';
@@ -85,11 +85,9 @@ function tableTemplate(storageAccountName: string, tableName: string): string {
 }
 
 /** Builds the `edw` stack (state key `<env>/edw.tfstate`) of an Azure environment with EDW enabled. */
-export function buildAzureEdwStack(app: App, ctx: EnvironmentContext): PlatformStack {
+export function edwStack(app: App, ctx: EnvironmentContext<'azure', 'edw'>): AzureStack<'edw'> {
   const { env, names } = ctx;
-  const edw = names.edw?.azure;
-  const azure = env.azure;
-  if (!env.edw || !names.edw || !edw || !azure) throw new Error(`environment ${env.name}: the Azure edw stack needs EDW enabled on Azure`);
+  const edw = names.edw.azure;
 
   const tfNames = edwTerraformNames(names.prefix);
   const prod = env.stage === 'prod';

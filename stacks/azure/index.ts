@@ -1,36 +1,35 @@
 import type { App } from 'cdktf';
 import { TerraformOutput } from 'cdktf';
 import type { EnvironmentContext } from '../../src/model/context';
-import { PlatformStack } from '../constructs/platform-stack';
-import { addCluster } from './cluster';
-import { buildAzureEdwStack } from './edw';
-import { buildAzureLakehouseStack } from './lakehouse';
-import { buildAzureMlopsStack } from './mlops';
-import { addClusterMonitoring, addMonitoring } from './monitoring';
-import { addNetwork } from './network';
-import { addNodePools } from './node-pools';
-import { addPrivateDnsZones } from './private-dns';
-import { addProvider } from './provider';
-import { buildAzureRagStack } from './rag';
-import { addRegistry } from './registry';
-
-/** Name of the one Azure stack per environment (its state key is `<env>/platform.tfstate`). */
-export const AZURE_PLATFORM_STACK = 'platform';
+import { PLATFORM_STACK } from '../../src/model/naming';
+import type { CloudStacks } from '../cloud-stacks';
+import { PlatformStack, type AzureStack } from '../constructs/platform-stack';
+import { buildCluster } from './cluster';
+import { edwStack } from './edw';
+import { lakehouseStack } from './lakehouse';
+import { mlopsStack } from './mlops';
+import { buildClusterMonitoring, buildMonitoring } from './monitoring';
+import { buildNetwork } from './network';
+import { buildNodePools } from './node-pools';
+import { buildPrivateDnsZones } from './private-dns';
+import { buildProvider } from './provider';
+import { ragStack } from './rag';
+import { buildRegistry } from './registry';
 
 /**
  * Azure stacks of one environment: `platform` holds the network and cluster layers and the shared private
  * DNS zones; each enabled workload (`edw`, `rag`, `mlops`, `lakehouse`) its own resources, in a state of its own.
  */
-export function buildAzureStacks(app: App, ctx: EnvironmentContext): PlatformStack[] {
-  const stack = new PlatformStack(app, AZURE_PLATFORM_STACK, ctx);
-  addProvider(stack);
-  const network = addNetwork(stack);
-  addPrivateDnsZones(stack, network);
-  const monitoring = addMonitoring(stack, network);
-  const cluster = addCluster(stack, network, monitoring);
-  addClusterMonitoring(stack, monitoring, cluster.cluster);
-  addNodePools(stack, network, cluster);
-  const registry = addRegistry(stack, network, cluster);
+function platformStack(app: App, ctx: EnvironmentContext<'azure'>): AzureStack {
+  const stack = new PlatformStack<'azure'>(app, PLATFORM_STACK, ctx);
+  buildProvider(stack);
+  const network = buildNetwork(stack);
+  buildPrivateDnsZones(stack, network);
+  const monitoring = buildMonitoring(stack, network);
+  const cluster = buildCluster(stack, network, monitoring);
+  buildClusterMonitoring(stack, monitoring, cluster.cluster);
+  buildNodePools(stack, network, cluster);
+  const registry = buildRegistry(stack, network, cluster);
 
   // Values only Azure knows, read by synth from `terraform output -json` (see DESIGN.md, "wiring").
   const outputs: Record<string, { value: string; description: string }> = {
@@ -45,10 +44,11 @@ export function buildAzureStacks(app: App, ctx: EnvironmentContext): PlatformSta
     acr_login_server: { value: registry.registry.loginServer, description: 'ACR login server (image prefix).' },
   };
   for (const [id, output] of Object.entries(outputs)) new TerraformOutput(stack, id, output);
-  const stacks = [stack];
-  if (ctx.env.edw) stacks.push(buildAzureEdwStack(app, ctx));
-  if (ctx.env.rag) stacks.push(buildAzureRagStack(app, ctx));
-  if (ctx.env.mlops) stacks.push(buildAzureMlopsStack(app, ctx));
-  if (ctx.env.lakehouse) stacks.push(buildAzureLakehouseStack(app, ctx));
-  return stacks;
+  return stack;
 }
+
+/** The Azure stacks: the platform's and one per workload, each in a state of its own. */
+export const AZURE_STACKS: CloudStacks<'azure'> = {
+  platform: platformStack,
+  workloads: { edw: edwStack, rag: ragStack, mlops: mlopsStack, lakehouse: lakehouseStack },
+};

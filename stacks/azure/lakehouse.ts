@@ -23,7 +23,7 @@ import { TerraformOutput } from 'cdktf';
 import type { EnvironmentContext } from '../../src/model/context';
 import { LAKEHOUSE_OUTPUTS, LAKEHOUSE_STACK, serviceAccountSubject } from '../../src/model/naming';
 import type { MedallionLayer } from '../../src/model/types';
-import type { PlatformStack } from '../constructs/platform-stack';
+import type { AzureStack } from '../constructs/platform-stack';
 import { tagsOf } from './common';
 import { federatedIdentity, hardenedStorageAccount, servicePrincipalRoleAssignment, workloadPrivateEndpoint, workloadStack } from './workload';
 
@@ -54,11 +54,10 @@ export function lakehouseTerraformNames(prefix: string) {
 }
 
 /** Builds the `lakehouse` stack (state key `<env>/lakehouse.tfstate`) of an Azure environment with the lakehouse enabled. */
-export function buildAzureLakehouseStack(app: App, ctx: EnvironmentContext): PlatformStack {
+export function lakehouseStack(app: App, ctx: EnvironmentContext<'azure', 'lakehouse'>): AzureStack<'lakehouse'> {
   const { env, names } = ctx;
-  const lakehouse = names.lakehouse?.azure;
+  const lakehouse = names.lakehouse.azure;
   const settings = env.lakehouse;
-  if (!settings || !names.lakehouse || !lakehouse) throw new Error(`environment ${env.name}: the Azure lakehouse stack needs the lakehouse enabled on Azure`);
 
   const tfNames = lakehouseTerraformNames(names.prefix);
   const prod = env.stage === 'prod';

@@ -43,7 +43,7 @@ import type { App } from 'cdktf';
 import { Fn, TerraformLocal, TerraformOutput } from 'cdktf';
 import type { EnvironmentContext } from '../../src/model/context';
 import { MLOPS_OUTPUTS, MLOPS_STACK, serviceAccountSubject } from '../../src/model/naming';
-import type { PlatformStack } from '../constructs/platform-stack';
+import type { AzureStack } from '../constructs/platform-stack';
 import { regionZoneCount, tagsOf } from './common';
 import { type PrivateDnsZoneKey, postgresPrivateDnsZoneId } from './private-dns';
 import { federatedIdentity, hardenedStorageAccount, servicePrincipalRoleAssignment, workloadPrivateEndpoint, workloadStack } from './workload';
@@ -124,13 +124,12 @@ interface IdentitySpec {
 }
 
 /** Builds the `mlops` stack (state key `<env>/mlops.tfstate`) of an Azure environment with MLOps enabled. */
-export function buildAzureMlopsStack(app: App, ctx: EnvironmentContext): PlatformStack {
+export function mlopsStack(app: App, ctx: EnvironmentContext<'azure', 'mlops'>): AzureStack<'mlops'> {
   const { env, names } = ctx;
   const settings = env.mlops;
   const mlops = names.mlops;
-  const ml = mlops?.azure;
+  const ml = mlops.azure;
   const azure = env.azure;
-  if (!settings || !mlops || !ml || !azure) throw new Error(`environment ${env.name}: the Azure mlops stack needs MLOps enabled on Azure`);
 
   const tfNames = mlopsTerraformNames(names.prefix);
   const prod = env.stage === 'prod';

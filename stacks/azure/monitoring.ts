@@ -7,11 +7,11 @@ import { LogAnalyticsWorkspace } from '@cdktf/provider-azurerm/lib/log-analytics
 import { MonitorDataCollectionRule } from '@cdktf/provider-azurerm/lib/monitor-data-collection-rule';
 import { MonitorDataCollectionRuleAssociation } from '@cdktf/provider-azurerm/lib/monitor-data-collection-rule-association';
 import { MonitorDiagnosticSetting } from '@cdktf/provider-azurerm/lib/monitor-diagnostic-setting';
-import type { PlatformStack } from '../constructs/platform-stack';
+import type { AzureStack } from '../constructs/platform-stack';
 import { azureNames, tagsOf, terraformOnlyNames } from './common';
-import type { NetworkLayer } from './network';
+import type { AzureNetwork } from './network';
 
-export interface MonitoringLayer {
+export interface AzureMonitoring {
   readonly workspace: LogAnalyticsWorkspace;
   readonly containerInsightsRule: MonitorDataCollectionRule;
 }
@@ -31,7 +31,7 @@ export const LOG_RETENTION_DAYS = { dev: 30, prod: 90 } as const;
 const CONTAINER_INSIGHTS_STREAMS = ['Microsoft-ContainerInsights-Group-Default'];
 const WORKSPACE_DESTINATION = 'workspace';
 
-export function addMonitoring(stack: PlatformStack, network: NetworkLayer): MonitoringLayer {
+export function buildMonitoring(stack: AzureStack, network: AzureNetwork): AzureMonitoring {
   const { env } = stack.ctx;
   const names = azureNames(stack);
   const tfNames = terraformOnlyNames(stack);
@@ -76,7 +76,7 @@ export function addMonitoring(stack: PlatformStack, network: NetworkLayer): Moni
 }
 
 /** What can only be wired once the cluster exists: the rule association and the diagnostic setting. */
-export function addClusterMonitoring(stack: PlatformStack, monitoring: MonitoringLayer, cluster: KubernetesCluster): void {
+export function buildClusterMonitoring(stack: AzureStack, monitoring: AzureMonitoring, cluster: KubernetesCluster): void {
   const tfNames = terraformOnlyNames(stack);
   new MonitorDataCollectionRuleAssociation(stack, 'container_insights_data_collection_rule_association', {
     name: tfNames.containerInsightsAssociation,

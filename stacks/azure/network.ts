@@ -15,7 +15,7 @@ import { SubnetNetworkSecurityGroupAssociation } from '@cdktf/provider-azurerm/l
 import { VirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network';
 import type { ITerraformDependable } from 'cdktf';
 import { azureSubnetLayout } from '../../src/model/cidr';
-import type { PlatformStack } from '../constructs/platform-stack';
+import type { AzureStack } from '../constructs/platform-stack';
 import {
   azureNames,
   DATABASE_SUBNET_NAME,
@@ -27,7 +27,7 @@ import {
   zoneRedundantZones,
 } from './common';
 
-export interface NetworkLayer {
+export interface AzureNetwork {
   readonly resourceGroup: ResourceGroup;
   readonly virtualNetwork: VirtualNetwork;
   readonly subnets: Readonly<Record<SubnetRole, Subnet>>;
@@ -42,11 +42,11 @@ export interface NetworkLayer {
 const NODE_SUBNETS: readonly SubnetRole[] = ['system', 'user'];
 
 /** Whether the environment runs a PostgreSQL Flexible Server in the VNet (today: MLflow's, in mlops). */
-export function needsDatabaseSubnet(stack: PlatformStack): boolean {
+export function needsDatabaseSubnet(stack: AzureStack): boolean {
   return stack.ctx.env.mlops !== undefined;
 }
 
-export function addNetwork(stack: PlatformStack): NetworkLayer {
+export function buildNetwork(stack: AzureStack): AzureNetwork {
   const { env } = stack.ctx;
   const names = azureNames(stack);
   const tfNames = terraformOnlyNames(stack);

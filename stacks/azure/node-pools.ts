@@ -1,11 +1,11 @@
 /** User node pools: Spot CPU pools and GPU pools, all in the user subnet, all scaling from their minimum. */
 import { KubernetesClusterNodePool } from '@cdktf/provider-azurerm/lib/kubernetes-cluster-node-pool';
 import type { CapacityType, NodePoolSpec } from '../../src/model/types';
-import type { PlatformStack } from '../constructs/platform-stack';
+import type { AzureStack } from '../constructs/platform-stack';
 import { nodeZones, tagsOf } from './common';
 import { AZURE_SPOT_TAINT, CAPACITY_LABEL, GPU_TAINT, POOL_LABEL, taintString } from '../../src/model/scheduling';
-import type { ClusterLayer } from './cluster';
-import type { NetworkLayer } from './network';
+import type { AzureCluster } from './cluster';
+import type { AzureNetwork } from './network';
 
 /** AKS puts this taint on every Spot node; declaring it keeps Terraform from showing it as drift. */
 export const SPOT_TAINT = taintString(AZURE_SPOT_TAINT);
@@ -18,16 +18,16 @@ interface PoolShape {
   readonly gpu: boolean;
 }
 
-export function addNodePools(stack: PlatformStack, network: NetworkLayer, cluster: ClusterLayer): KubernetesClusterNodePool[] {
+export function buildNodePools(stack: AzureStack, network: AzureNetwork, cluster: AzureCluster): KubernetesClusterNodePool[] {
   const { env } = stack.ctx;
   const shapes: PoolShape[] = [
     ...env.cluster.spotPools.map((p) => ({ name: p.name, spec: p, capacity: 'spot' as const, gpu: false })),
     ...env.cluster.gpuPools.map((p) => ({ name: p.name, spec: p, capacity: p.capacity, gpu: true })),
   ];
-  return shapes.map((pool) => addPool(stack, network, cluster, pool));
+  return shapes.map((pool) => buildPool(stack, network, cluster, pool));
 }
 
-function addPool(stack: PlatformStack, network: NetworkLayer, cluster: ClusterLayer, pool: PoolShape): KubernetesClusterNodePool {
+function buildPool(stack: AzureStack, network: AzureNetwork, cluster: AzureCluster, pool: PoolShape): KubernetesClusterNodePool {
   const spot = pool.capacity === 'spot';
   const taints = [...(pool.gpu ? [GPU_TAINT_STRING] : []), ...(spot ? [SPOT_TAINT] : [])];
   return new KubernetesClusterNodePool(stack, `node_pool_${pool.name}`, {

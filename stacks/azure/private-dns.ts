@@ -28,9 +28,9 @@
 import { PrivateDnsZone } from '@cdktf/provider-azurerm/lib/private-dns-zone';
 import { PrivateDnsZoneVirtualNetworkLink } from '@cdktf/provider-azurerm/lib/private-dns-zone-virtual-network-link';
 import type { Environment } from '../../src/model/types';
-import type { PlatformStack } from '../constructs/platform-stack';
+import type { AzureStack } from '../constructs/platform-stack';
 import { platformResourceIds, tagsOf } from './common';
-import { needsDatabaseSubnet, type NetworkLayer } from './network';
+import { needsDatabaseSubnet, type AzureNetwork } from './network';
 
 /** The private zone of an environment's VNet-integrated PostgreSQL Flexible Servers. */
 export function postgresPrivateDnsZoneName(prefix: string): string {
@@ -63,10 +63,10 @@ export function privateDnsZoneKeys(env: Environment): PrivateDnsZoneKey[] {
   return ALL_KEYS.filter((key) => key === 'openai' && env.workloads.rag);
 }
 
-export type PrivateDnsLayer = Readonly<Partial<Record<PrivateDnsZoneKey | 'postgres', PrivateDnsZone>>>;
+export type AzurePrivateDns = Readonly<Partial<Record<PrivateDnsZoneKey | 'postgres', PrivateDnsZone>>>;
 
 /** Adds the shared zones and their VNet links to the platform stack. */
-export function addPrivateDnsZones(stack: PlatformStack, network: NetworkLayer): PrivateDnsLayer {
+export function buildPrivateDnsZones(stack: AzureStack, network: AzureNetwork): AzurePrivateDns {
   const prefix = stack.ctx.names.prefix;
   const zones: Partial<Record<PrivateDnsZoneKey | 'postgres', PrivateDnsZone>> = {};
   const wanted: [PrivateDnsZoneKey | 'postgres', string][] = privateDnsZoneKeys(stack.ctx.env).map((key) => [key, PRIVATE_DNS_ZONES[key]]);
@@ -95,7 +95,7 @@ export function addPrivateDnsZones(stack: PlatformStack, network: NetworkLayer):
  * Id of a shared zone, for a workload stack's DNS zone group. Throws at synth when the platform stack of
  * this environment does not create the zone, so a workload can never point at a zone that will not exist.
  */
-export function sharedPrivateDnsZoneId(stack: PlatformStack, key: PrivateDnsZoneKey): string {
+export function sharedPrivateDnsZoneId(stack: AzureStack, key: PrivateDnsZoneKey): string {
   if (!privateDnsZoneKeys(stack.ctx.env).includes(key)) {
     throw new Error(
       `stack ${stack.stackName}: environment ${stack.ctx.env.name} has no shared private DNS zone ${PRIVATE_DNS_ZONES[key]} (see stacks/azure/private-dns.ts)`,
@@ -105,7 +105,7 @@ export function sharedPrivateDnsZoneId(stack: PlatformStack, key: PrivateDnsZone
 }
 
 /** Id of the environment's PostgreSQL Flexible Server zone (platform stack), for `private_dns_zone_id`. */
-export function postgresPrivateDnsZoneId(stack: PlatformStack): string {
+export function postgresPrivateDnsZoneId(stack: AzureStack): string {
   if (!needsDatabaseSubnet(stack))
     throw new Error(`stack ${stack.stackName}: environment ${stack.ctx.env.name} has no PostgreSQL private DNS zone (see stacks/azure/private-dns.ts)`);
   return platformResourceIds(stack).privateDnsZoneId(postgresPrivateDnsZoneName(stack.ctx.names.prefix));

@@ -1,8 +1,8 @@
 /** The azurerm provider of an Azure stack. */
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
-import type { PlatformStack } from '../constructs/platform-stack';
+import type { AzureStack } from '../constructs/platform-stack';
 
-export function addProvider(stack: PlatformStack): AzurermProvider {
+export function buildProvider(stack: AzureStack): AzurermProvider {
   const azure = stack.ctx.env.azure;
   if (!azure) throw new Error(`stack ${stack.stackName}: environment ${stack.ctx.env.name} has no azure account settings`);
   return new AzurermProvider(stack, 'azurerm', {

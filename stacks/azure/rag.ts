@@ -26,7 +26,7 @@ import type { App } from 'cdktf';
 import { TerraformOutput } from 'cdktf';
 import type { EnvironmentContext } from '../../src/model/context';
 import { RAG_OUTPUTS, RAG_STACK, serviceAccountSubject } from '../../src/model/naming';
-import type { PlatformStack } from '../constructs/platform-stack';
+import type { AzureStack } from '../constructs/platform-stack';
 import { tagsOf } from './common';
 import { federatedIdentity, hardenedStorageAccount, servicePrincipalRoleAssignment, workloadPrivateEndpoint, workloadStack } from './workload';
 
@@ -72,12 +72,10 @@ export function ragTerraformNames(prefix: string) {
 }
 
 /** Builds the `rag` stack (state key `<env>/rag.tfstate`) of an Azure environment with RAG enabled. */
-export function buildAzureRagStack(app: App, ctx: EnvironmentContext): PlatformStack {
+export function ragStack(app: App, ctx: EnvironmentContext<'azure', 'rag'>): AzureStack<'rag'> {
   const { env, names } = ctx;
-  const rag = names.rag?.azure;
-  const openai = env.rag?.openai;
-  const azure = env.azure;
-  if (!env.rag || !names.rag || !rag || !openai || !azure) throw new Error(`environment ${env.name}: the Azure rag stack needs RAG enabled on Azure`);
+  const rag = names.rag.azure;
+  const openai = env.rag.openai;
 
   const containerNames: Record<RagContainer, string> = { ...env.rag.documents, milvus: rag.milvusContainer };
   const distinct = new Set(Object.values(containerNames));

@@ -7,19 +7,19 @@ import { PrivateDnsZone } from '@cdktf/provider-azurerm/lib/private-dns-zone';
 import { PrivateDnsZoneVirtualNetworkLink } from '@cdktf/provider-azurerm/lib/private-dns-zone-virtual-network-link';
 import { PrivateEndpoint } from '@cdktf/provider-azurerm/lib/private-endpoint';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
-import type { PlatformStack } from '../constructs/platform-stack';
+import type { AzureStack } from '../constructs/platform-stack';
 import { azureNames, regionZoneCount, tagsOf, terraformOnlyNames } from './common';
-import type { ClusterLayer } from './cluster';
-import type { NetworkLayer } from './network';
+import type { AzureCluster } from './cluster';
+import type { AzureNetwork } from './network';
 
 /** Fixed by Azure: the private-link DNS zone of every registry. */
 export const ACR_PRIVATE_DNS_ZONE = 'privatelink.azurecr.io';
 
-export interface RegistryLayer {
+export interface AzureRegistry {
   readonly registry: ContainerRegistry;
 }
 
-export function addRegistry(stack: PlatformStack, network: NetworkLayer, cluster: ClusterLayer): RegistryLayer {
+export function buildRegistry(stack: AzureStack, network: AzureNetwork, cluster: AzureCluster): AzureRegistry {
   const { env } = stack.ctx;
   const names = azureNames(stack);
   const tfNames = terraformOnlyNames(stack);

@@ -13,7 +13,8 @@ import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { StorageAccount, type StorageAccountConfig } from '@cdktf/provider-azurerm/lib/storage-account';
 import type { App } from 'cdktf';
 import type { EnvironmentContext } from '../../src/model/context';
-import { PlatformStack } from '../constructs/platform-stack';
+import type { WorkloadName } from '../../src/model/types';
+import { type AzureStack, PlatformStack } from '../constructs/platform-stack';
 import { azureNames, platformResourceIds, tagsOf } from './common';
 import { type PrivateDnsZoneKey, sharedPrivateDnsZoneId } from './private-dns';
 
@@ -46,7 +47,7 @@ export interface WorkloadPrivateEndpointProps<T extends string> {
 }
 
 /** A private endpoint in the platform's endpoints subnet, its A records kept in the shared zones. */
-export function workloadPrivateEndpoint<T extends string>(stack: PlatformStack, id: string, props: WorkloadPrivateEndpointProps<T>): PrivateEndpoint {
+export function workloadPrivateEndpoint<T extends string>(stack: AzureStack, id: string, props: WorkloadPrivateEndpointProps<T>): PrivateEndpoint {
   const { names, target } = props;
   return new PrivateEndpoint(stack, id, {
     name: names.privateEndpoint(target),
@@ -79,7 +80,7 @@ export interface FederatedIdentityProps {
  * A user-assigned identity (`<key>_identity`) with one federated credential
  * (`<key>_federated_identity_credential`) trusting exactly one service account of the cluster.
  */
-export function federatedIdentity(stack: PlatformStack, key: string, props: FederatedIdentityProps): UserAssignedIdentity {
+export function federatedIdentity(stack: AzureStack, key: string, props: FederatedIdentityProps): UserAssignedIdentity {
   const identity = new UserAssignedIdentity(stack, `${key}_identity`, { name: props.name, ...props.inGroup, ...tagsOf(stack) });
   new FederatedIdentityCredential(stack, `${key}_federated_identity_credential`, {
     name: props.credentialName,
@@ -94,7 +95,7 @@ export function federatedIdentity(stack: PlatformStack, key: string, props: Fede
 
 /** `roleName` for a service principal on `scope`, as `<principal>_<target>_role_assignment`. */
 export function servicePrincipalRoleAssignment(
-  stack: PlatformStack,
+  stack: AzureStack,
   grant: { readonly principal: string; readonly target: string; readonly scope: string; readonly roleName: string; readonly principalId: string },
 ): RoleAssignment {
   return new RoleAssignment(stack, `${grant.principal}_${grant.target}_role_assignment`, {
@@ -108,8 +109,8 @@ export function servicePrincipalRoleAssignment(
 }
 
 /** What every Azure workload stack starts from. */
-export interface WorkloadStack {
-  readonly stack: PlatformStack;
+export interface WorkloadStack<W extends WorkloadName> {
+  readonly stack: AzureStack<W>;
   readonly platformNames: ReturnType<typeof azureNames>;
   /** The platform stack's resources, by id computed from model names (not cross-stack references). */
   readonly platformIds: ReturnType<typeof platformResourceIds>;
@@ -124,13 +125,18 @@ export interface WorkloadStack {
  * its whole lifecycle, so destroying it is clean and the platform's group never holds resources
  * another state manages.
  */
-export function workloadStack(app: App, stackName: string, ctx: EnvironmentContext, resourceGroupName: string): WorkloadStack {
-  const stack = new PlatformStack(app, stackName, ctx);
+export function workloadStack<W extends WorkloadName>(
+  app: App,
+  stackName: string,
+  ctx: EnvironmentContext<'azure', W>,
+  resourceGroupName: string,
+): WorkloadStack<W> {
+  const stack = new PlatformStack<'azure', W>(app, stackName, ctx);
   new AzurermProvider(stack, 'azurerm', {
     // Resource Manager only: the storage data plane is unreachable from outside the VNet in prod, and a
     // data-plane resource added later should fail at plan, not half-way through an apply.
     features: [{ storage: [{ dataPlaneAvailable: false }] }],
-    subscriptionId: ctx.env.azure!.subscriptionId,
+    subscriptionId: ctx.env.azure.subscriptionId,
     storageUseAzuread: true,
   });
   const platformNames = azureNames(stack);
@@ -156,7 +162,7 @@ export function workloadStack(app: App, stackName: string, ctx: EnvironmentConte
  * `extra` adds what the workload needs (hierarchical namespace, versioning, key types).
  */
 export function hardenedStorageAccount(
-  stack: PlatformStack,
+  stack: AzureStack,
   name: string,
   inGroup: InGroup,
   extra: Omit<Partial<StorageAccountConfig>, 'name' | 'resourceGroupName' | 'location'> = {},

@@ -9,8 +9,10 @@ import { App, AzurermBackend, S3Backend, TerraformStack } from 'cdktf';
 // export is stable: replace it with one that records nothing.
 // (require, not import: a compiled `import *` namespace is read-only.)
 (require('cdktf/lib/tokens/private/stack-trace') as { captureStackTrace: () => string[] }).captureStackTrace = () => [];
+import { forCloud } from '../../src/model/cloud';
 import type { EnvironmentContext } from '../../src/model/context';
 import { stateKey } from '../../src/model/naming';
+import type { Cloud, Environment, WorkloadName } from '../../src/model/types';
 
 /** Provider versions match the generated bindings in package.json, so every attribute we set exists. */
 export const PROVIDER_REQUIREMENTS = {
@@ -20,42 +22,42 @@ export const PROVIDER_REQUIREMENTS = {
 
 export const TERRAFORM_REQUIRED_VERSION = '>= 1.10.0';
 
-/** What every layer of a stack needs to know (the same context the charts get). */
-export type StackContext = EnvironmentContext;
-
-export class PlatformStack extends TerraformStack {
-  readonly ctx: StackContext;
+/**
+ * A stack of one environment. `C` narrows it to a cloud (every layer under stacks/aws takes an
+ * `AwsStack`), `W` to the workloads it is built for (the `edw` stack is an `AwsStack<'edw'>`), so a
+ * layer reads `stack.ctx.names.edw.aws` with no assertion.
+ */
+export class PlatformStack<C extends Cloud = Cloud, W extends WorkloadName = never> extends TerraformStack {
+  /** What every layer of a stack needs to know (the same context the charts get). */
+  readonly ctx: EnvironmentContext<C, W>;
 
   /** `stackName` is the directory under dist/<env>/terraform and the state key; keep it stable. */
   constructor(
     app: App,
     readonly stackName: string,
-    ctx: StackContext,
+    ctx: EnvironmentContext<C, W>,
   ) {
     super(app, stackName);
     this.ctx = ctx;
-    const { env } = ctx;
-    if (env.cloud === 'aws') {
-      new S3Backend(this, {
-        bucket: env.aws!.stateBucket,
-        key: stateKey(env.name, stackName),
-        region: env.region,
-        encrypt: true,
-      });
-      // S3-native locking (Terraform >= 1.10): no DynamoDB lock table to manage.
-      this.addOverride('terraform.backend.s3.use_lockfile', true);
-    } else {
-      const azure = env.azure!;
-      new AzurermBackend(this, {
-        resourceGroupName: azure.state.resourceGroup,
-        storageAccountName: azure.state.storageAccount,
-        containerName: azure.state.container,
-        key: stateKey(env.name, stackName),
-        subscriptionId: azure.subscriptionId,
-        tenantId: azure.tenantId,
-        useAzureadAuth: true,
-      });
-    }
+    const key = stateKey(ctx.env.name, stackName);
+    forCloud<Environment, void>(ctx.env as Environment, {
+      aws: (env) => {
+        new S3Backend(this, { bucket: env.aws.stateBucket, key, region: env.region, encrypt: true });
+        // S3-native locking (Terraform >= 1.10): no DynamoDB lock table to manage.
+        this.addOverride('terraform.backend.s3.use_lockfile', true);
+      },
+      azure: ({ azure }) => {
+        new AzurermBackend(this, {
+          resourceGroupName: azure.state.resourceGroup,
+          storageAccountName: azure.state.storageAccount,
+          containerName: azure.state.container,
+          key,
+          subscriptionId: azure.subscriptionId,
+          tenantId: azure.tenantId,
+          useAzureadAuth: true,
+        });
+      },
+    });
     this.addOverride('terraform.required_version', TERRAFORM_REQUIRED_VERSION);
   }
 
@@ -75,6 +77,11 @@ export class PlatformStack extends TerraformStack {
 }
 
 /** Drops cdktf's `//` metadata (construct paths, cdktf version) and sorts object keys, recursively. */
+/** A stack of an AWS environment, built for workloads `W`. */
+export type AwsStack<W extends WorkloadName = never> = PlatformStack<'aws', W>;
+/** A stack of an Azure environment, built for workloads `W`. */
+export type AzureStack<W extends WorkloadName = never> = PlatformStack<'azure', W>;
+
 export function normaliseTerraform(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(normaliseTerraform);
   if (value && typeof value === 'object') {

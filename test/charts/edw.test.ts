@@ -6,6 +6,7 @@ import { EdwChart } from '../../charts/edw/edw';
 import { scaleQuantity } from '../../charts/lib/pod';
 import { PlatformChart } from '../../charts/platform/platform';
 import type { EnvironmentContext } from '../../src/model/context';
+import type { Cloud } from '../../src/model/types';
 import { azureSubnetLayout } from '../../src/model/cidr';
 import { resolvePlatform } from '../../src/model/defaults';
 import { EDW_OUTPUTS, EDW_STACK } from '../../src/model/naming';
@@ -31,7 +32,7 @@ import {
 } from './helpers';
 
 const { ctxOf, render, objects, one, all, aws, azure } = chartKit(EdwChart, (e) => e.edw);
-function podSpecs(ctx: EnvironmentContext): [string, any][] {
+function podSpecs(ctx: EnvironmentContext<Cloud, 'edw'>): [string, any][] {
   return objects(ctx).flatMap((o): [string, any][] => {
     if (o.kind === 'Deployment' || o.kind === 'Job') return [[`${o.kind}/${o.metadata.name}`, o.spec.template]];
     if (o.kind === 'CronJob') return [[`${o.kind}/${o.metadata.name}`, o.spec.jobTemplate.spec.template]];

@@ -11,16 +11,17 @@ import type { AppChart } from '../../charts/lib/app-chart';
 import { renderChart } from '../../charts/lib/render';
 import type { EnvironmentContext } from '../../src/model/context';
 import { resolvePlatform } from '../../src/model/defaults';
-import type { Environment, EnvironmentSpec, PlatformSpec } from '../../src/model/types';
+import type { Cloud, Environment, EnvironmentSpec, PlatformSpec, WorkloadName } from '../../src/model/types';
 import { defaultPlatform } from '../../src/platform';
 import { validateManifest } from '../../src/validate/kubernetes';
 import type { EnvironmentOutput, Manifest } from '../../src/validate/output';
 import { runPolicy } from '../../src/validate/run';
 import { testContext } from '../context';
 
-export type ChartClass = new (app: App, ctx: EnvironmentContext) => AppChart;
+/** A chart's class: a workload's chart takes a context with that workload on (`W`), as synth hands it. */
+export type ChartClass<W extends WorkloadName = never> = new (app: App, ctx: EnvironmentContext<Cloud, W>) => AppChart;
 /** [environment name, context], for test.each. */
-export type Named = readonly [string, EnvironmentContext];
+export type Named<W extends WorkloadName = never> = readonly [string, EnvironmentContext<Cloud, W>];
 
 export const RFC1918 = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
 export const https = (cidr: string) => ({ to: [{ ipBlock: { cidr } }], ports: [{ protocol: 'TCP', port: 443 }] });
@@ -58,7 +59,7 @@ export function parsedFiles(files: Map<string, string>): Map<string, any> {
 }
 
 /** The manifests of `charts` (built in one app, in that order) as the policy pack reads them. */
-export function manifestsOf(ctx: EnvironmentContext, charts: ChartClass[]): Manifest[] {
+export function manifestsOf<W extends WorkloadName>(ctx: EnvironmentContext<Cloud, W>, charts: ChartClass<W>[]): Manifest[] {
   const app = newApp();
   return charts
     .map((Chart) => new Chart(app, ctx))
@@ -66,14 +67,17 @@ export function manifestsOf(ctx: EnvironmentContext, charts: ChartClass[]): Mani
 }
 
 /** What the policy pack finds in `charts` (built together) under the app directory `app`, for the default model. */
-export function policyFindings(ctx: EnvironmentContext, charts: ChartClass[], app: string) {
+export function policyFindings<W extends WorkloadName>(ctx: EnvironmentContext<Cloud, W>, charts: ChartClass<W>[], app: string) {
   const manifests = manifestsOf(ctx, charts);
   const env: EnvironmentOutput = { name: ctx.env.name, terraform: [], manifests, files: manifests.map((m) => m.file) };
   return runPolicy(env, resolvePlatform(defaultPlatform)).filter((f) => f.file.includes(`/${app}/`));
 }
 
 /** `<env>: <kind>/<name>` and the object, for every object of every context. */
-export function emittedObjects(all: readonly Named[], objects: (ctx: EnvironmentContext) => any[]): (readonly [string, any])[] {
+export function emittedObjects<W extends WorkloadName>(
+  all: readonly Named<W>[],
+  objects: (ctx: EnvironmentContext<Cloud, W>) => any[],
+): (readonly [string, any])[] {
   return all.flatMap(([name, ctx]) => objects(ctx).map((o) => [`${name}: ${o.kind}/${o.metadata.name}`, o] as const));
 }
 
@@ -96,26 +100,28 @@ export function emptyOutputsDir(prefix: string): () => string {
  * Helpers for one chart: `contexts` builds the contexts of the model's environments (those `selects`
  * keeps), `files`/`objects` render the chart, `one` finds exactly one object of a kind (and name).
  */
-export function chartKit(Chart: ChartClass, selects: (e: Environment) => unknown = () => true) {
-  function contexts(spec: PlatformSpec = defaultPlatform, outputsDir?: string): EnvironmentContext[] {
+export function chartKit<W extends WorkloadName = never>(Chart: ChartClass<W>, selects: (e: Environment) => unknown = () => true) {
+  type Ctx = EnvironmentContext<Cloud, W>;
+  function contexts(spec: PlatformSpec = defaultPlatform, outputsDir?: string): Ctx[] {
     const platform = resolvePlatform(spec);
-    return platform.environments.filter(selects).map((env) => testContext(platform, env, outputsDir));
+    // `selects` keeps the environments with the chart's workload on: what synth's withWorkload checks.
+    return platform.environments.filter(selects).map((env) => testContext(platform, env, outputsDir) as Ctx);
   }
-  function ctxOf(envName: string, spec?: PlatformSpec, outputsDir?: string): EnvironmentContext {
+  function ctxOf(envName: string, spec?: PlatformSpec, outputsDir?: string): Ctx {
     const ctx = contexts(spec, outputsDir).find((c) => c.env.name === envName);
     if (!ctx) throw new Error(`no env ${envName}`);
     return ctx;
   }
-  const render = (ctx: EnvironmentContext): Map<string, string> => renderChart(new Chart(newApp(), ctx));
-  const files = (ctx: EnvironmentContext): Map<string, any> => parsedFiles(render(ctx));
-  const objects = (ctx: EnvironmentContext): any[] => [...files(ctx).values()];
-  const ofKind = (ctx: EnvironmentContext, kind: string): any[] => objects(ctx).filter((o) => o.kind === kind);
-  function one(ctx: EnvironmentContext, kind: string, name?: string): any {
+  const render = (ctx: Ctx): Map<string, string> => renderChart(new Chart(newApp(), ctx));
+  const files = (ctx: Ctx): Map<string, any> => parsedFiles(render(ctx));
+  const objects = (ctx: Ctx): any[] => [...files(ctx).values()];
+  const ofKind = (ctx: Ctx, kind: string): any[] => objects(ctx).filter((o) => o.kind === kind);
+  function one(ctx: Ctx, kind: string, name?: string): any {
     const found = ofKind(ctx, kind).filter((o) => name === undefined || o.metadata.name === name);
     expect(found).toHaveLength(1);
     return found[0];
   }
-  const all: Named[] = contexts().map((c) => [c.env.name, c] as const);
+  const all: Named<W>[] = contexts().map((c) => [c.env.name, c] as const);
   const aws = all.filter(([, c]) => c.env.cloud === 'aws');
   const azure = all.filter(([, c]) => c.env.cloud === 'azure');
   return { contexts, ctxOf, render, files, objects, ofKind, one, all, aws, azure };

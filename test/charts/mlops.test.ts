@@ -8,6 +8,7 @@ import { KarpenterChart } from '../../charts/platform/karpenter';
 import { PlatformChart } from '../../charts/platform/platform';
 import { renderChart } from '../../charts/lib/render';
 import type { EnvironmentContext } from '../../src/model/context';
+import type { Cloud } from '../../src/model/types';
 import { resolvePlatform } from '../../src/model/defaults';
 import { MLOPS_OUTPUTS, MLOPS_STACK } from '../../src/model/naming';
 import { AZURE_SPOT_TAINT, GPU_TAINT, POOL_LABEL, PRIORITY_CLASSES } from '../../src/model/scheduling';
@@ -24,12 +25,12 @@ function outputValue(envName: string, name: string): string {
   return JSON.parse(fs.readFileSync(path.join(DEFAULT_OUTPUTS_DIR, envName, `${MLOPS_STACK}.json`), 'utf8'))[name].value;
 }
 /** The training pod template of a job, from its Job or CronJob. */
-function trainingJobOf(ctx: EnvironmentContext, name: string): { kind: string; spec: any; obj: any } {
+function trainingJobOf(ctx: EnvironmentContext<Cloud, 'mlops'>, name: string): { kind: string; spec: any; obj: any } {
   const obj = objects(ctx).find((o) => (o.kind === 'Job' || o.kind === 'CronJob') && o.metadata.name === name);
   expect(obj).toBeDefined();
   return { kind: obj.kind, spec: obj.kind === 'CronJob' ? obj.spec.jobTemplate.spec : obj.spec, obj };
 }
-const mlflowPod = (ctx: EnvironmentContext) => one(ctx, 'Deployment', 'mlflow').spec.template;
+const mlflowPod = (ctx: EnvironmentContext<Cloud, 'mlops'>) => one(ctx, 'Deployment', 'mlflow').spec.template;
 
 const MLFLOW = { 'app.kubernetes.io/name': 'mlflow' };
 const TRAINING = { 'app.kubernetes.io/component': 'training' };

@@ -6,10 +6,12 @@ import { PlatformChart } from '../../charts/platform/platform';
 import { AZURE_OPENAI_API_VERSION } from '../../charts/rag/env';
 import { RagChart } from '../../charts/rag/rag';
 import type { EnvironmentContext } from '../../src/model/context';
+import type { Cloud } from '../../src/model/types';
 import { azureSubnetLayout } from '../../src/model/cidr';
 import { resolvePlatform } from '../../src/model/defaults';
 import { RAG_OUTPUTS, RAG_STACK } from '../../src/model/naming';
 import { PRIORITY_CLASSES } from '../../src/model/scheduling';
+import type { RagSettings } from '../../src/model/types';
 import { defaultPlatform } from '../../src/platform';
 import { DEFAULT_OUTPUTS_DIR, type OutputsFile } from '../../src/synth/outputs';
 import { validateManifest } from '../../src/validate/kubernetes';
@@ -34,9 +36,9 @@ import {
 } from './helpers';
 
 const { ctxOf, render, objects, one, all, aws, azure } = chartKit(RagChart, (e) => e.rag);
-const milvusOf = (ctx: EnvironmentContext) => one(ctx, 'Milvus', 'milvus');
-const apiPod = (ctx: EnvironmentContext) => one(ctx, 'Deployment', 'rag-api').spec.template;
-function apiEnv(ctx: EnvironmentContext): Record<string, string> {
+const milvusOf = (ctx: EnvironmentContext<Cloud, 'rag'>) => one(ctx, 'Milvus', 'milvus');
+const apiPod = (ctx: EnvironmentContext<Cloud, 'rag'>) => one(ctx, 'Deployment', 'rag-api').spec.template;
+function apiEnv(ctx: EnvironmentContext<Cloud, 'rag'>): Record<string, string> {
   const env: any[] = apiPod(ctx).spec.containers[0].env;
   for (const v of env) expect(v.valueFrom).toBeUndefined();
   return Object.fromEntries(env.map((v) => [v.name, v.value]));
@@ -298,32 +300,32 @@ describe('RagChart', () => {
     });
 
     test.each(aws)('%s: env from the model: region, Bedrock model ids, documents bucket and prefixes, Milvus address', (_n, ctx) => {
-      const rag = ctx.env.rag!;
+      const rag = ctx.env.rag as RagSettings<'aws'>;
       expect(apiEnv(ctx)).toEqual({
         PORT: '8080',
         MILVUS_ADDRESS: ctx.names.rag!.milvusAddress,
         EMBEDDING_DIMENSION: '1024',
         AWS_REGION: ctx.env.region,
-        BEDROCK_CHAT_MODEL_ID: rag.bedrock!.chatModelId,
-        BEDROCK_EMBEDDING_MODEL_ID: rag.bedrock!.embeddingModelId,
+        BEDROCK_CHAT_MODEL_ID: rag.bedrock.chatModelId,
+        BEDROCK_EMBEDDING_MODEL_ID: rag.bedrock.embeddingModelId,
         DOCUMENTS_BUCKET: ctx.names.rag!.aws!.documentsBucket,
         DOCUMENTS_RAW_PREFIX: 'raw',
         DOCUMENTS_PROCESSED_PREFIX: 'processed',
         DOCUMENTS_EMBEDDINGS_PREFIX: 'embeddings',
       });
-      expect(rag.bedrock!.chatModelId).toBe('anthropic.claude-3-5-sonnet-20240620-v1:0');
+      expect(rag.bedrock.chatModelId).toBe('anthropic.claude-3-5-sonnet-20240620-v1:0');
     });
 
     test.each(azure)('%s: env from the model: OpenAI endpoint and deployments, blob endpoint and containers, Milvus address', (_n, ctx) => {
-      const rag = ctx.env.rag!;
+      const rag = ctx.env.rag as RagSettings<'azure'>;
       const names = ctx.names.rag!.azure!;
       expect(apiEnv(ctx)).toEqual({
         PORT: '8080',
         MILVUS_ADDRESS: ctx.names.rag!.milvusAddress,
         EMBEDDING_DIMENSION: '1536',
         AZURE_OPENAI_ENDPOINT: names.openaiEndpoint,
-        AZURE_OPENAI_CHAT_DEPLOYMENT: rag.openai!.chat.deployment,
-        AZURE_OPENAI_EMBEDDING_DEPLOYMENT: rag.openai!.embedding.deployment,
+        AZURE_OPENAI_CHAT_DEPLOYMENT: rag.openai.chat.deployment,
+        AZURE_OPENAI_EMBEDDING_DEPLOYMENT: rag.openai.embedding.deployment,
         AZURE_OPENAI_API_VERSION,
         AZURE_STORAGE_ACCOUNT: names.storageAccountName,
         AZURE_STORAGE_BLOB_URL: names.blobEndpoint,

@@ -5,6 +5,7 @@ import { chartFactories } from '../../charts/index';
 import { PlatformChart } from '../../charts/platform/platform';
 import { SELDON_STORAGE_INITIALIZER, ServingChart } from '../../charts/serving/serving';
 import type { EnvironmentContext } from '../../src/model/context';
+import type { Cloud } from '../../src/model/types';
 import { azureSubnetLayout } from '../../src/model/cidr';
 import { MLOPS_OUTPUTS, MLOPS_STACK } from '../../src/model/naming';
 import type { EnvironmentSpec, PlatformSpec, ServedModelSpec } from '../../src/model/types';
@@ -26,7 +27,7 @@ function outputValue(envName: string, name: string): string {
   return file[name].value;
 }
 /** Where the environment keeps served models: its own bucket or storage account. */
-function modelStore(ctx: EnvironmentContext): string {
+function modelStore(ctx: EnvironmentContext<Cloud, 'mlops'>): string {
   const m = ctx.names.mlops!;
   return ctx.env.cloud === 'aws' ? `s3://${m.aws!.artifactsBucket}/models/` : `https://${m.azure!.storageAccountName}.blob.core.windows.net/models/`;
 }
@@ -231,7 +232,7 @@ describe('ServingChart', () => {
   describe('network policy', () => {
     const kserveSelector = { 'platform-synth.io/served-model': 'iris', 'app.kubernetes.io/component': 'kserve-predictor' };
     const seldonSelector = { 'platform-synth.io/served-model': 'iris', 'app.kubernetes.io/component': 'seldon-predictor' };
-    const storageEgress = (ctx: EnvironmentContext) =>
+    const storageEgress = (ctx: EnvironmentContext<Cloud, 'mlops'>) =>
       ctx.env.cloud === 'aws'
         ? [https(ctx.env.network.cidr), publicHttps]
         : ctx.env.stage === 'prod'

@@ -195,7 +195,7 @@ describe('naming', () => {
   });
 
   it('lists the platform namespace and one per enabled workload', () => {
-    expect(namesFor(platform, env('aws-dev')).namespaces).toEqual(['platform-system', 'rag', 'mlops', 'lakehouse', 'edw']);
+    expect(namesFor(platform, env('aws-dev')).namespaces).toEqual(['platform-system', 'edw', 'rag', 'mlops', 'lakehouse']);
     const spec = structuredClone(defaultPlatform) as any;
     spec.environments[0].workloads = { edw: spec.environments[0].workloads.edw, rag: { enabled: false } };
     const p = loadPlatform(spec);

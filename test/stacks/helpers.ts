@@ -10,8 +10,7 @@ import type { EnvironmentSpec, PlatformSpec } from '../../src/model/types';
 import { defaultPlatform } from '../../src/platform';
 import { loadFullSchemas, validateTerraformDocument } from '../../src/validate/terraform';
 import { BUNDLED_PROVIDERS, FULL_SCHEMA_DIR } from '../../src/validate/terraform-bundle';
-import { buildAwsStacks } from '../../stacks/aws';
-import { buildAzureStacks } from '../../stacks/azure';
+import { buildStacks } from '../../stacks';
 import { newTerraformApp } from '../../stacks/constructs/platform-stack';
 import { testContext } from '../context';
 
@@ -23,7 +22,7 @@ export function renderEnvironment(envName: string, spec: PlatformSpec = defaultP
   const env = platform.environments.find((e) => e.name === envName);
   if (!env) throw new Error(`no environment ${envName}`);
   const ctx = testContext(platform, env);
-  const stacks = (env.cloud === 'aws' ? buildAwsStacks : buildAzureStacks)(newTerraformApp(), ctx);
+  const stacks = buildStacks(newTerraformApp(), ctx);
   const byName: Record<string, Json> = Object.fromEntries(stacks.map((s) => [s.stackName, s.render() as Json]));
   return { stackNames: stacks.map((s) => s.stackName), stacks: byName, env, names: ctx.names };
 }

@@ -1,5 +1,5 @@
 import { type Json, of, ref, renderEnvironment } from '../helpers';
-import type { PlatformSpec } from '../../../src/model/types';
+import type { PlatformSpec, RagSettings } from '../../../src/model/types';
 import { defaultPlatform } from '../../../src/platform';
 
 function render(envName: string, spec?: PlatformSpec) {
@@ -72,7 +72,7 @@ describe('aws VPC endpoints (platform stack)', () => {
   it('limits the bedrock-runtime endpoint policy to invoking the model ARNs, by this account', () => {
     for (const r of [dev, prod]) {
       const modelArns = r.names.rag!.aws!.modelArns;
-      const bedrock = r.env.rag!.bedrock!;
+      const bedrock = (r.env.rag as RagSettings<'aws'>).bedrock;
       expect(modelArns).toEqual([
         `arn:aws:bedrock:${r.env.region}::foundation-model/${bedrock.chatModelId}`,
         `arn:aws:bedrock:${r.env.region}::foundation-model/${bedrock.embeddingModelId}`,

@@ -1,4 +1,5 @@
 /** Behaviour of the Azure `rag` stack and the shared private DNS zones, asserted on the rendered Terraform JSON. */
+import type { RagSettings } from '../../../src/model/types';
 import {
   block,
   fullSchemasPresent,
@@ -113,7 +114,7 @@ describe('azure rag stack: Azure OpenAI', () => {
   });
 
   it.each(envs)('%s deploys the chat and embedding models of the model, pinned', (name, json) => {
-    const openai = envOf(name).rag!.openai!;
+    const openai = (envOf(name).rag as RagSettings<'azure'>).openai;
     for (const kind of ['chat', 'embedding'] as const) {
       const d = one(json, 'azurerm_cognitive_deployment', `openai_${kind}_deployment`);
       expect(d).toMatchObject({
