@@ -5,9 +5,21 @@
  * failed, 2 invalid model or usage.
  */
 import * as path from 'path';
-import { defaultModelOptions, modelFlag, parseFlags, REPO_ROOT, startCommand, type Io, type ModelOptions } from '../cli';
-import { MissingOutputsError, type MissingOutput } from '../synth/outputs';
-import { synthesizeEnvironment, type RenderedEnvironment } from '../synth/synthesize';
+import {
+  defaultModelOptions,
+  EXIT_BAD_INPUT,
+  parseCommandFlags,
+  renderedFiles,
+  reportSynthesisError,
+  REPO_ROOT,
+  startCommand,
+  STDIO,
+  synthesizeSelected,
+  warnSkippedApps,
+  type Io,
+  type ModelOptions,
+} from '../cli/toolkit';
+import type { RenderedEnvironment } from '../synth/synthesize';
 import { CommittedOutputError, readDirectory, readGitTree } from './committed';
 import { compareOutputs } from './compare';
 import { formatReport, reportJson } from './report';
@@ -33,8 +45,7 @@ const USAGE = `usage: npm run diff -- [--env NAME]... [--config FILE.yaml] [--ou
 
 export function parseDiffArgs(argv: readonly string[]): DiffOptions {
   const options: DiffOptions = { ...defaultModelOptions(), dist: path.join(REPO_ROOT, 'dist'), check: false, json: false };
-  parseFlags(argv, (flag, value) => {
-    if (modelFlag(options, flag, value)) return true;
+  return parseCommandFlags(argv, options, (flag, value) => {
     switch (flag) {
       case '--dist':
         options.dist = path.resolve(value());
@@ -52,7 +63,6 @@ export function parseDiffArgs(argv: readonly string[]): DiffOptions {
         return false;
     }
   });
-  return options;
 }
 
 const display = (dir: string) => path.relative(process.cwd(), dir).split(path.sep).join('/') || '.';
@@ -68,39 +78,19 @@ export function runDiff(argv: readonly string[], io: Io): number {
   } catch (err) {
     if (!(err instanceof CommittedOutputError)) throw err;
     io.err(`error: ${err.message}`);
-    return 2;
+    return EXIT_BAD_INPUT;
   }
   // With --env, only those environments' committed files take part; the rest is not compared.
   if (options.envs.length > 0) committed = new Map([...committed].filter(([file]) => options.envs.includes(file.split('/')[0])));
 
-  const synthesized = new Map<string, string>();
-  const rendered: RenderedEnvironment[] = [];
+  let rendered: RenderedEnvironment[];
   try {
-    const missing: MissingOutput[] = [];
-    for (const env of selected) {
-      try {
-        rendered.push(synthesizeEnvironment(platform, env, { outputsDir: options.outputs, allowMissingOutputs: options.allowMissingOutputs }));
-      } catch (err) {
-        if (!(err instanceof MissingOutputsError)) throw err;
-        missing.push(...err.missing);
-      }
-    }
-    if (missing.length > 0) throw new MissingOutputsError(missing);
+    rendered = synthesizeSelected(platform, selected, options);
   } catch (err) {
-    if (err instanceof MissingOutputsError) {
-      io.err(err.message);
-      return 2;
-    }
-    io.err(`synthesis failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    return 1;
+    return reportSynthesisError(err, io);
   }
-  for (const r of rendered) {
-    for (const [file, content] of r.files) synthesized.set(file, content);
-    for (const skipped of r.skippedApps)
-      io.err(
-        `warning: ${r.environment}: left out kubernetes/${skipped.app}: missing Terraform outputs ${skipped.missing.map((m) => `${m.stack}.${m.name}`).join(', ')}`,
-      );
-  }
+  const synthesized = renderedFiles(rendered);
+  warnSkippedApps(rendered, io);
 
   const dir = display(options.dist);
   const report: DiffReport = {
@@ -115,6 +105,4 @@ export function runDiff(argv: readonly string[], io: Io): number {
   return 1;
 }
 
-if (require.main === module) {
-  process.exitCode = runDiff(process.argv.slice(2), { out: (l) => process.stdout.write(l + '\n'), err: (l) => process.stderr.write(l + '\n') });
-}
+if (require.main === module) process.exitCode = runDiff(process.argv.slice(2), STDIO);

@@ -4,8 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { loadModel, REPO_ROOT, type Io } from '../cli';
-import { ModelError } from '../model/problems';
+import { EXIT_BAD_INPUT, loadModelOrExit, REPO_ROOT, reportUsage, STDIO, type Io } from '../cli/toolkit';
 import { POLICY_RULES } from './policy';
 import { formatReport, reportJson } from './report';
 import { countErrors, validateOutput } from './run';
@@ -27,34 +26,19 @@ export function runValidate(argv: readonly string[], io: Io): number {
     else if (arg === '--rules') {
       for (const rule of POLICY_RULES) io.out(`${rule.id.padEnd(36)} ${rule.reason}`);
       return 0;
-    } else if (arg === '--help' || arg === '-h') {
-      io.err(USAGE);
-      return 0;
-    } else if (!arg.startsWith('-')) dir = path.resolve(arg);
-    else {
-      io.err(`error: unknown argument ${JSON.stringify(arg)}\n${USAGE}`);
-      return 2;
-    }
+    } else if (arg === '--help' || arg === '-h') return reportUsage(io, USAGE, '');
+    else if (!arg.startsWith('-')) dir = path.resolve(arg);
+    else return reportUsage(io, USAGE, `unknown argument ${JSON.stringify(arg)}`);
   }
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
     io.err(`error: ${dir} is not a directory; run npm run synth first`);
-    return 2;
+    return EXIT_BAD_INPUT;
   }
-  let platform;
-  try {
-    platform = loadModel(config);
-  } catch (err) {
-    if (err instanceof ModelError) {
-      io.err(err.message);
-      return 2;
-    }
-    throw err;
-  }
+  const platform = loadModelOrExit(config, io);
+  if (typeof platform === 'number') return platform;
   const report = validateOutput(dir, platform);
   io.out(json ? reportJson(report) : formatReport(report));
   return countErrors(report) > 0 ? 1 : 0;
 }
 
-if (require.main === module) {
-  process.exitCode = runValidate(process.argv.slice(2), { out: (l) => process.stdout.write(l + '\n'), err: (l) => process.stderr.write(l + '\n') });
-}
+if (require.main === module) process.exitCode = runValidate(process.argv.slice(2), STDIO);
