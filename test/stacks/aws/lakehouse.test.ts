@@ -1,16 +1,4 @@
-import {
-  fullSchemasPresent,
-  type Json,
-  of,
-  one,
-  providerSchema,
-  ref,
-  renderEnvironment,
-  schemaFindings,
-  statements,
-  withEnv,
-  resourceCounts,
-} from '../helpers';
+import { awsTaggable, fullSchemasPresent, type Json, of, one, providerSchema, ref, renderEnvironment, statements, withEnv, resourceCounts } from '../helpers';
 import { LAKEHOUSE_STACK } from '../../../src/model/naming';
 import type { LakehouseSpec, MedallionLayer, PlatformSpec } from '../../../src/model/types';
 import { validatePlatform } from '../../../src/model/validate';
@@ -46,34 +34,15 @@ describe('aws lakehouse stack', () => {
   const dev = render('aws-dev');
   const prod = render('aws-prod');
 
-  it('is the last stack of aws-dev and aws-prod, with its own S3 state key and the account-pinned provider', () => {
-    for (const r of [dev, prod]) {
-      expect(r.stackNames).toEqual(['platform', 'edw', 'rag', 'mlops', LAKEHOUSE_STACK]);
-      expect(LAKEHOUSE_STACK).toBe('lakehouse');
-      expect(r.lakehouse.terraform.backend.s3).toEqual({
-        bucket: r.env.aws!.stateBucket,
-        key: `${r.env.name}/lakehouse.tfstate`,
-        region: r.env.region,
-        encrypt: true,
-        use_lockfile: true,
-      });
-      expect(r.lakehouse.terraform.required_providers).toEqual({ aws: { source: 'registry.terraform.io/hashicorp/aws', version: '6.25.0' } });
-      expect(r.lakehouse.provider.aws).toEqual([
-        { region: r.env.region, allowed_account_ids: [r.env.aws!.accountId], default_tags: [{ tags: { ...r.env.tags } }] },
-      ]);
-    }
-    // Each environment has its own state: the keys differ.
-    expect(dev.lakehouse.terraform.backend.s3.key).not.toBe(prod.lakehouse.terraform.backend.s3.key);
+  it('is named lakehouse: its directory under dist and its state key', () => {
+    expect(LAKEHOUSE_STACK).toBe('lakehouse');
   });
 
-  it('has no cross-stack references and readable logical ids; the one lookup is the cluster by its model name', () => {
+  it('looks up only the cluster, by its model name, for its OIDC issuer', () => {
     for (const r of [dev, prod]) {
-      expect(JSON.stringify(r.lakehouse)).not.toMatch(/terraform_remote_state|\$\{TfToken|"\/\/"/);
       expect(Object.keys(r.lakehouse.data)).toEqual(['aws_eks_cluster']);
       expect(r.lakehouse.data.aws_eks_cluster.cluster).toEqual({ name: r.names.aws!.clusterName });
       expect(r.lakehouse.locals.oidc_issuer_host_path).toBe('${replace(data.aws_eks_cluster.cluster.identity[0].oidc[0].issuer, "https://", "")}');
-      const ids = [...Object.values(r.lakehouse.resource as Record<string, Json>).flatMap((byId) => Object.keys(byId)), ...Object.keys(r.lakehouse.output)];
-      for (const id of ids) expect(id).toMatch(/^[a-z][a-z0-9_]*$/);
     }
   });
 
@@ -387,10 +356,6 @@ describe('aws lakehouse stack', () => {
       });
     }
   });
-
-  it('renders the same JSON every time', () => {
-    expect(JSON.stringify(render('aws-prod').lakehouse)).toBe(JSON.stringify(prod.lakehouse));
-  });
 });
 
 describe('lakehouse disabled', () => {
@@ -414,29 +379,9 @@ describe('lakehouse disabled', () => {
 
 (fullSchemasPresent ? describe : describe.skip)('aws lakehouse stack against the aws provider schema', () => {
   const provider = fullSchemasPresent ? providerSchema('aws') : {};
-  const envs = ['aws-dev', 'aws-prod'];
 
-  it.each(envs)('%s: every resource, data source, attribute and block is valid for the schema', (envName) => {
-    expect(schemaFindings(render(envName).lakehouse, `${envName}/lakehouse`)).toEqual([]);
-  });
-
-  it.each(envs)('%s: every taggable resource gets the environment tags from the provider default_tags, none overridden', (envName) => {
-    const r = render(envName);
-    const envTags = r.env.tags as Record<string, string>;
-    expect(Object.keys(envTags)).toEqual(expect.arrayContaining(['environment', 'managed-by', 'project']));
-    expect(r.lakehouse.provider.aws[0].default_tags).toEqual([{ tags: { ...envTags } }]);
-    const taggable: string[] = [];
-    const overridden: string[] = [];
-    for (const [type, byId] of Object.entries(r.lakehouse.resource as Record<string, Record<string, Json>>)) {
-      if (!provider.resource_schemas[type]?.block.attributes?.tags_all) continue;
-      for (const [id, body] of Object.entries(byId)) {
-        taggable.push(`${type}.${id}`);
-        // A resource tag with a default tag's key would replace the environment's value.
-        for (const key of Object.keys(body.tags ?? {})) if (key in envTags) overridden.push(`${type}.${id}: ${key}`);
-      }
-    }
-    expect(overridden).toEqual([]);
-    expect(taggable.sort()).toEqual([
+  it.each(['aws-dev', 'aws-prod'])('%s: the resources that take the default tags are the databases, the role, the key and the bucket', (envName) => {
+    expect(awsTaggable(render(envName).lakehouse, provider)).toEqual([
       'aws_glue_catalog_database.bronze_database',
       'aws_glue_catalog_database.gold_database',
       'aws_glue_catalog_database.silver_database',

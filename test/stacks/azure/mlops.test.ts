@@ -2,32 +2,26 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
+  azurePlatformIds,
   block,
+  envOf,
   fullSchemasPresent,
   type Json,
+  namesOf,
   of as resources,
   one,
   providerSchema,
   ref,
-  renderEnvironment,
-  schemaFindings,
+  renderStacks,
   withEnv,
-  azureTagCoverage,
 } from '../helpers';
 import { azureSubnetLayout } from '../../../src/model/cidr';
-import { resolvePlatform } from '../../../src/model/defaults';
-import { MLOPS_OUTPUTS, namesFor, serviceAccountSubject } from '../../../src/model/naming';
-import type { PlatformSpec } from '../../../src/model/types';
-import { defaultPlatform, EXAMPLE_AZURE_SUBSCRIPTION, EXAMPLE_AZURE_TENANT } from '../../../src/platform';
+import { MLOPS_OUTPUTS, serviceAccountSubject } from '../../../src/model/naming';
+import { EXAMPLE_AZURE_TENANT } from '../../../src/platform';
 import { scanEnvironment } from '../../../src/validate/secrets';
 import { flexibleServerStorageMb, MLOPS_TERRAFORM_REQUIRED_VERSION } from '../../../stacks/azure/mlops';
 
-const renderStacks = (envName: string, spec?: PlatformSpec): Record<string, Json> => renderEnvironment(envName, spec).stacks;
-
-const resolved = resolvePlatform(defaultPlatform);
-const envOf = (envName: string) => resolved.environments.find((e) => e.name === envName)!;
-const names = (envName: string) => namesFor(resolved, envOf(envName));
-const ml = (envName: string) => names(envName).mlops!.azure!;
+const ml = (envName: string) => namesOf(envName).mlops!.azure!;
 
 const devStacks = renderStacks('azure-dev');
 const prodStacks = renderStacks('azure-prod');
@@ -38,24 +32,12 @@ const envs: [string, Json][] = [
   ['azure-prod', prod],
 ];
 const stacksOf: Record<string, Record<string, Json>> = { 'azure-dev': devStacks, 'azure-prod': prodStacks };
-const platformIds = (envName: string) => {
-  const rg = `/subscriptions/${EXAMPLE_AZURE_SUBSCRIPTION}/resourceGroups/rg-acme-${envName}`;
-  const vnet = `${rg}/providers/Microsoft.Network/virtualNetworks/vnet-acme-${envName}`;
-  return {
-    vnet,
-    subnet: (name: string) => `${vnet}/subnets/${name}`,
-    zone: (name: string) => `${rg}/providers/Microsoft.Network/privateDnsZones/${name}`,
-    acr: `${rg}/providers/Microsoft.ContainerRegistry/registries/${names(envName).azure!.containerRegistryName}`,
-  };
-};
 const postgresZone = (envName: string) => `acme-${envName}.private.postgres.database.azure.com`;
 const container = (name: string) => ref('azurerm_storage_container', `${name}_container`, 'id');
 const DB_PASSWORD = '${local.db_admin_password}';
 
-describe('azure mlops stack: stacks and terraform settings', () => {
-  it('is built after edw and rag in every Azure env with MLOps enabled, not at all when disabled', () => {
-    expect(Object.keys(devStacks)).toEqual(['platform', 'edw', 'rag', 'mlops', 'lakehouse']);
-    expect(Object.keys(prodStacks)).toEqual(['platform', 'edw', 'rag', 'mlops', 'lakehouse']);
+describe('azure mlops stack: stack, lookups and resource group', () => {
+  it('is not built when MLOps is disabled', () => {
     const spec = withEnv('azure-dev', (e) => ({ ...e, workloads: { ...e.workloads, mlops: { enabled: false } } }));
     const stacks = renderStacks('azure-dev', spec);
     expect(Object.keys(stacks)).toEqual(['platform', 'edw', 'rag', 'lakehouse']);
@@ -64,12 +46,10 @@ describe('azure mlops stack: stacks and terraform settings', () => {
     expect(resources(stacks.platform, 'azurerm_private_dns_zone').private_dns_zone_postgres).toBeUndefined();
   });
 
-  it.each(envs)('%s uses its own state key, resource group and Terraform >= 1.11 (write-only attributes)', (name, json) => {
-    expect(json.terraform.backend.azurerm).toMatchObject({ key: `${name}/mlops.tfstate`, subscription_id: EXAMPLE_AZURE_SUBSCRIPTION, use_azuread_auth: true });
+  it.each(envs)('%s uses its own resource group and Terraform >= 1.11 (write-only attributes)', (name, json) => {
     expect(json.terraform.required_version).toBe(MLOPS_TERRAFORM_REQUIRED_VERSION);
     expect(one(json, 'azurerm_resource_group', 'resource_group').name).toBe(ml(name).resourceGroupName);
     // Resource Manager only: nothing on a data plane.
-    expect(block(block(json.provider.azurerm).features).storage).toEqual([{ data_plane_available: false }]);
     expect(resources(json, 'azurerm_key_vault_secret')).toEqual({});
     // No cross-stack references: the issuer comes from a data source, platform ids are computed.
     expect(json.data.azurerm_kubernetes_cluster.kubernetes_cluster).toEqual({ name: `aks-acme-${name}`, resource_group_name: `rg-acme-${name}` });
@@ -109,14 +89,14 @@ describe('azure mlops stack: platform prerequisites', () => {
 
   it('every mlops endpoint sits in the endpoints subnet with zone groups on zones the platform stack creates', () => {
     const platform = prodStacks.platform;
-    const created = Object.values(resources(platform, 'azurerm_private_dns_zone')).map((z) => platformIds('azure-prod').zone(z.name));
+    const created = Object.values(resources(platform, 'azurerm_private_dns_zone')).map((z) => azurePlatformIds('azure-prod').zone(z.name));
     const endpoints = resources(prod, 'azurerm_private_endpoint');
     expect(Object.keys(endpoints).sort()).toEqual(['amlworkspace_private_endpoint', 'blob_private_endpoint', 'vault_private_endpoint']);
     for (const endpoint of Object.values(endpoints)) {
-      expect(endpoint.subnet_id).toBe(platformIds('azure-prod').subnet('snet-endpoints'));
+      expect(endpoint.subnet_id).toBe(azurePlatformIds('azure-prod').subnet('snet-endpoints'));
       for (const id of block(endpoint.private_dns_zone_group).private_dns_zone_ids) expect(created).toContain(id);
     }
-    expect(created).toContain(platformIds('azure-prod').zone('privatelink.vaultcore.azure.net'));
+    expect(created).toContain(azurePlatformIds('azure-prod').zone('privatelink.vaultcore.azure.net'));
   });
 });
 
@@ -129,12 +109,12 @@ describe('azure mlops stack: PostgreSQL Flexible Server', () => {
       version: db.version,
       sku_name: db.sku,
       storage_mb: flexibleServerStorageMb(db.storageGb),
-      delegated_subnet_id: platformIds(name).subnet('snet-database'),
-      private_dns_zone_id: platformIds(name).zone(postgresZone(name)),
+      delegated_subnet_id: azurePlatformIds(name).subnet('snet-database'),
+      private_dns_zone_id: azurePlatformIds(name).zone(postgresZone(name)),
       public_network_access_enabled: false,
       backup_retention_days: name === 'azure-prod' ? 14 : 7,
       geo_redundant_backup_enabled: name === 'azure-prod',
-      administrator_login: names(name).mlops!.database.user,
+      administrator_login: namesOf(name).mlops!.database.user,
     });
     expect(block(server.authentication)).toEqual({ password_auth_enabled: true, active_directory_auth_enabled: true, tenant_id: EXAMPLE_AZURE_TENANT });
     expect(one(json, 'azurerm_postgresql_flexible_server_database', 'mlflow_database')).toMatchObject({
@@ -216,7 +196,7 @@ describe('azure mlops stack: Key Vault', () => {
       subresource_names: ['vault'],
       is_manual_connection: false,
     });
-    expect(block(endpoint.private_dns_zone_group).private_dns_zone_ids).toEqual([platformIds('azure-prod').zone('privatelink.vaultcore.azure.net')]);
+    expect(block(endpoint.private_dns_zone_group).private_dns_zone_ids).toEqual([azurePlatformIds('azure-prod').zone('privatelink.vaultcore.azure.net')]);
     expect(resources(dev, 'azurerm_private_endpoint')).toEqual({});
   });
 });
@@ -239,14 +219,14 @@ describe('azure mlops stack: artifact store', () => {
       });
     }
     // The containers the model's URIs point at.
-    expect(names(name).mlops!.artifactRoot).toBe(`wasbs://mlflow@${ml(name).storageAccountName}.blob.core.windows.net/`);
-    expect(names(name).mlops!.modelUri('iris/v1')).toContain('/models/');
+    expect(namesOf(name).mlops!.artifactRoot).toBe(`wasbs://mlflow@${ml(name).storageAccountName}.blob.core.windows.net/`);
+    expect(namesOf(name).mlops!.modelUri('iris/v1')).toContain('/models/');
   });
 
   it('has a blob private endpoint on the shared blob zone in prod', () => {
     const endpoint = one(prod, 'azurerm_private_endpoint', 'blob_private_endpoint');
     expect(block(endpoint.private_service_connection).subresource_names).toEqual(['blob']);
-    expect(block(endpoint.private_dns_zone_group).private_dns_zone_ids).toEqual([platformIds('azure-prod').zone('privatelink.blob.core.windows.net')]);
+    expect(block(endpoint.private_dns_zone_group).private_dns_zone_ids).toEqual([azurePlatformIds('azure-prod').zone('privatelink.blob.core.windows.net')]);
   });
 });
 
@@ -258,7 +238,7 @@ describe('azure mlops stack: identities', () => {
   ];
 
   it.each(envs)('%s federates each identity with exactly its service account', (name, json) => {
-    const mlops = names(name).mlops!;
+    const mlops = namesOf(name).mlops!;
     expect(Object.keys(resources(json, 'azurerm_user_assigned_identity')).sort()).toEqual(['mlflow_identity', 'serve_iris_identity', 'training_identity']);
     for (const i of identities(name)) {
       expect(one(json, 'azurerm_user_assigned_identity', `${i.key}_identity`).name).toBe(i.name);
@@ -331,15 +311,15 @@ describe('azure mlops stack: Azure ML burst', () => {
       application_insights_id: ref('azurerm_application_insights', 'application_insights', 'id'),
       key_vault_id: ref('azurerm_key_vault', 'key_vault', 'id'),
       storage_account_id: ref('azurerm_storage_account', 'storage_account', 'id'),
-      container_registry_id: platformIds('azure-prod').acr,
+      container_registry_id: azurePlatformIds('azure-prod').acr,
       public_network_access_enabled: false,
     });
     expect(block(workspace.identity)).toEqual({ type: 'SystemAssigned' });
     const endpoint = one(prod, 'azurerm_private_endpoint', 'amlworkspace_private_endpoint');
     expect(block(endpoint.private_service_connection).subresource_names).toEqual(['amlworkspace']);
     expect(block(endpoint.private_dns_zone_group).private_dns_zone_ids).toEqual([
-      platformIds('azure-prod').zone('privatelink.api.azureml.ms'),
-      platformIds('azure-prod').zone('privatelink.notebooks.azure.net'),
+      azurePlatformIds('azure-prod').zone('privatelink.api.azureml.ms'),
+      azurePlatformIds('azure-prod').zone('privatelink.notebooks.azure.net'),
     ]);
   });
 
@@ -350,7 +330,7 @@ describe('azure mlops stack: Azure ML burst', () => {
       machine_learning_workspace_id: ref('azurerm_machine_learning_workspace', 'machine_learning_workspace', 'id'),
       vm_size: burst.vmSize,
       vm_priority: 'LowPriority',
-      subnet_resource_id: platformIds('azure-prod').subnet('snet-user'),
+      subnet_resource_id: azurePlatformIds('azure-prod').subnet('snet-user'),
       node_public_ip_enabled: false,
       ssh_public_access_enabled: false,
       local_auth_enabled: false,
@@ -370,20 +350,8 @@ describe('azure mlops stack: Azure ML burst', () => {
   });
 });
 
-// ---------------------------------------------------------------------------------------------
-// Against the vendored azurerm provider schema, like schema.test.ts does for the platform stack.
-
 (fullSchemasPresent ? describe : describe.skip)('azure mlops stack against the azurerm provider schema', () => {
   const provider = fullSchemasPresent ? providerSchema('azurerm') : {};
-
-  it.each(envs)('%s: every resource, data source, attribute and block is valid for the schema', (name, json) => {
-    expect(schemaFindings(json, name)).toEqual([]);
-  });
-
-  it.each(envs)('%s: every resource whose schema has tags carries the environment tags', (name, json) => {
-    const expected = envOf(name).tags;
-    expect(azureTagCoverage(json, provider, expected).untagged).toEqual([]);
-  });
 
   it.each(envs)('%s: the password attributes used are write-only in the schema', (_name) => {
     expect((provider.resource_schemas.azurerm_postgresql_flexible_server.block.attributes.administrator_password_wo as Json).write_only).toBe(true);
