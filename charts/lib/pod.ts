@@ -347,15 +347,3 @@ export function zoneSpread(matchLabels: Record<string, string>): TopologySpreadC
 export function nodeSpread(matchLabels: Record<string, string>): TopologySpreadConstraint {
   return spread(matchLabels, 'kubernetes.io/hostname');
 }
-
-// ---------------------------------------------------------------- superseded (removed once every chart uses the helpers above)
-
-export const restrictedPodSecurityContext = (uid: number): PodSecurityContext => podSecurityContext({ uid });
-export const restrictedContainerSecurityContext = (uid: number): SecurityContext => containerSecurityContext({ uid });
-export const POD_SECURITY_CONTEXT: PodSecurityContext = podSecurityContext();
-export const CONTAINER_SECURITY_CONTEXT: SecurityContext = containerSecurityContext();
-export const TMP_VOLUMES: Volume[] = [{ name: 'tmp', emptyDir: { sizeLimit: Quantity.fromString(TMP_SIZE) } }];
-export const TMP_MOUNTS: VolumeMount[] = scratchVolumes([tmpDir()]).volumeMounts;
-export function baseContainer(name: string, image: string, cpu: string, memory: string): Container {
-  return container({ name, image, cpu, memory });
-}
