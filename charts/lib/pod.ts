@@ -59,8 +59,9 @@ export function podSecurityContext(options: PodSecurityOptions = {}): PodSecurit
 
 export interface ContainerSecurityOptions {
   /**
-   * UID and GID the container runs as, with runAsNonRoot. `image`: the image's own user, none of the
-   * three fields set (for an image that runs as root). Default: RUN_AS.
+   * UID and GID the container runs as, with runAsNonRoot (the pod's `uid`, where both are set).
+   * `image`: the image's own user, none of the three fields set (for an image that runs as root).
+   * Default: RUN_AS.
    */
   readonly uid?: number | 'image';
   /** Read-only root filesystem; `false` leaves the field unset (writable, the Kubernetes default). Default: true. */
