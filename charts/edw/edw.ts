@@ -26,7 +26,7 @@ import { AppChart, enabledWorkloadNames, replaceOnChangeAnnotations, standardLab
 import { bindingsByRole, identityServiceAccount } from '../lib/identity';
 import { COMPONENT_LABEL, NAME_LABEL } from '../lib/labels';
 import { cloudServiceEgress } from '../lib/network';
-import { baseContainer, POD_SECURITY_CONTEXT, TMP_VOLUMES, zoneSpread } from '../lib/pod';
+import { container, podSpec, zoneSpread, type ContainerOptions, type PodScheduling } from '../lib/pod';
 import { containerEnv } from './env';
 import { identityBinding, type EdwRole, type IdentityBinding } from './identity';
 import { queueTrigger, scalerPodIdentity, TRIGGER_AUTHENTICATION_NAME } from './scaler';
@@ -77,42 +77,34 @@ export class EdwChart extends AppChart<'edw'> {
     identityServiceAccount(this, `serviceaccount-${role}`, this.nameOf(role), this.bindings[role]);
   }
 
-  /** Pod template of one role; `extra` adds the role's own pod-spec fields and container fields. */
-  private podTemplate(role: EdwRole, image: string, cpu: string, memory: string, extra: { pod?: object; container?: object }): PodTemplateSpec {
+  /** Pod template of one role: the baseline pod and container, with the role's own container options and pod fields. */
+  private podTemplate(role: EdwRole, main: Omit<ContainerOptions, 'name' | 'env'>, pod: PodScheduling = {}): PodTemplateSpec {
     const binding = this.bindings[role];
     return {
       metadata: {
         labels: { ...standardLabels(this.ctx, EDW_APP), ...this.selector(role), [COMPONENT_LABEL]: role, ...binding.podLabels },
       },
-      spec: {
-        serviceAccountName: this.nameOf(role),
-        automountServiceAccountToken: binding.automountServiceAccountToken,
-        enableServiceLinks: false,
-        priorityClassName: EDW_PRIORITY_CLASS,
-        securityContext: POD_SECURITY_CONTEXT,
-        volumes: TMP_VOLUMES,
-        containers: [{ ...baseContainer(role, image, cpu, memory), env: containerEnv(this.ctx, role), ...extra.container }],
-        ...extra.pod,
-      },
+      spec: podSpec({
+        serviceAccount: this.nameOf(role),
+        priorityClass: EDW_PRIORITY_CLASS,
+        containers: [container({ ...main, name: role, env: containerEnv(this.ctx, role) })],
+        ...pod,
+      }),
     };
   }
 
   private consumer(): void {
     const settings = this.ctx.env.edw!;
     const { port, healthPath, cpu, memory } = settings.consumer;
-    const probe = { httpGet: { path: healthPath, port: IntOrString.fromString('health') }, timeoutSeconds: 2 };
-    const template = this.podTemplate('consumer', settings.images.consumer, cpu, memory, {
-      container: {
-        ports: [{ name: 'health', containerPort: port, protocol: 'TCP' }],
-        readinessProbe: { ...probe, periodSeconds: 10, failureThreshold: 3 },
-        livenessProbe: { ...probe, initialDelaySeconds: 10, periodSeconds: 20, failureThreshold: 3 },
-      },
-      pod: {
+    const template = this.podTemplate(
+      'consumer',
+      { image: settings.images.consumer, cpu, memory, http: { port, portName: 'health', healthPath } },
+      {
         ...spotPlacement(this.ctx),
         // ScheduleAnyway: a zone short of Spot capacity must not keep consumers pending.
         topologySpreadConstraints: [zoneSpread(this.selector('consumer'))],
       },
-    });
+    );
     new KubeDeployment(this, 'deployment-consumer', {
       metadata: { name: this.edw.consumer },
       // No replicas: KEDA (through its HPA) owns the count; a value here would fight it on every sync.
@@ -160,10 +152,12 @@ export class EdwChart extends AppChart<'edw'> {
       backoffLimit: PRODUCER_JOB.backoffLimit,
       activeDeadlineSeconds: PRODUCER_JOB.activeDeadlineSeconds,
       ttlSecondsAfterFinished: PRODUCER_JOB.ttlSecondsAfterFinished,
-      template: this.podTemplate('producer', settings.images.producer, PRODUCER_RESOURCES.cpu, PRODUCER_RESOURCES.memory, {
+      template: this.podTemplate(
+        'producer',
+        { image: settings.images.producer, ...PRODUCER_RESOURCES },
         // Never: each retry is a new pod, so a failed attempt's logs stay until the TTL.
-        pod: { restartPolicy: 'Never' },
-      }),
+        { restartPolicy: 'Never' },
+      ),
     };
     const metadata = { name: this.edw.producer };
     if (settings.producer.schedule) {

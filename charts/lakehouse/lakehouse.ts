@@ -17,15 +17,7 @@
  * The namespace, its default deny and DNS egress come from the platform chart.
  */
 import type { App } from 'cdk8s';
-import {
-  KubeNetworkPolicy,
-  KubeRole,
-  KubeRoleBinding,
-  type EnvVar,
-  type PodSecurityContext,
-  type SecurityContext,
-  type VolumeMount,
-} from 'cdk8s-plus-28/lib/imports/k8s';
+import { KubeNetworkPolicy, KubeRole, KubeRoleBinding, type EnvVar, type PodSecurityContext, type SecurityContext } from 'cdk8s-plus-28/lib/imports/k8s';
 import type { EnvironmentContext } from '../../src/model/context';
 import type { Cloud } from '../../src/model/types';
 import { PRIORITY_CLASSES } from '../../src/model/scheduling';
@@ -33,12 +25,12 @@ import { AppChart, enabledWorkloadNames, standardLabels } from '../lib/app-chart
 import { identityServiceAccount, type IdentityBinding } from '../lib/identity';
 import { COMPONENT_LABEL, NAME_LABEL } from '../lib/labels';
 import { tcp } from '../lib/network';
-import { envVars, restrictedContainerSecurityContext, restrictedPodSecurityContext, scaleQuantity } from '../lib/pod';
+import { containerSecurityContext, cpuLimit, envVars, IMAGE_PULL_POLICY, podSecurityContext, scratchVolumes, tmpDir } from '../lib/pod';
 import { onDemandPlacement, spotPlacement } from '../lib/scheduling';
 import { sparkClientId, sparkIdentity } from './identity';
 import { sparkCloudEgress } from './network';
 import { SPARK_PORTS, sparkConf, type SparkJob } from './spark-conf';
-import { ScheduledSparkApplication, SparkApplication, type SparkApplicationSpec, type SparkEmptyDirVolume, type SparkPodSpec } from './spark-types';
+import { ScheduledSparkApplication, SparkApplication, type SparkApplicationSpec, type SparkPodSpec } from './spark-types';
 
 export const LAKEHOUSE_APP = 'lakehouse';
 /** The user (and group) of the apache/spark images. */
@@ -49,19 +41,15 @@ export const SPARK_EGRESS_POLICY = 'spark-egress';
 /** Seconds between retries of a failed run, and of a failed submission. */
 export const RETRY_INTERVALS = { run: 300, submission: 60 } as const;
 
-/** fsGroup: the emptyDirs are writable by the Spark user. */
-export const SPARK_POD_SECURITY_CONTEXT: PodSecurityContext = { ...restrictedPodSecurityContext(SPARK_UID), fsGroup: SPARK_UID };
-export const SPARK_CONTAINER_SECURITY_CONTEXT: SecurityContext = restrictedContainerSecurityContext(SPARK_UID);
+/**
+ * The baseline's pieces under the Spark operator's field names (its driver and executor specs are not
+ * pod specs). The Spark images' own user; fsGroup: the emptyDirs are writable by it.
+ */
+export const SPARK_POD_SECURITY_CONTEXT: PodSecurityContext = podSecurityContext({ uid: SPARK_UID, fsGroup: true });
+export const SPARK_CONTAINER_SECURITY_CONTEXT: SecurityContext = containerSecurityContext({ uid: SPARK_UID });
 
-/** Bounded, so a runaway job is evicted instead of filling the node's disk; shuffle and spills go to Spark's own local dirs. */
-const SPARK_VOLUMES: SparkEmptyDirVolume[] = [
-  { name: 'tmp', emptyDir: { sizeLimit: '1Gi' } },
-  { name: 'work-dir', emptyDir: { sizeLimit: '2Gi' } },
-];
-const SPARK_MOUNTS: VolumeMount[] = [
-  { name: 'tmp', mountPath: '/tmp' },
-  { name: 'work-dir', mountPath: '/opt/spark/work-dir' },
-];
+/** A larger /tmp than the baseline's, and the work directory, both bounded; shuffle and spills go to Spark's own local dirs. */
+const SPARK_SCRATCH = scratchVolumes([tmpDir('1Gi'), { name: 'work-dir', mountPath: '/opt/spark/work-dir', sizeLimit: '2Gi' }]);
 
 /** What the driver does to run its executors: their pods and the ConfigMaps and Services Spark creates for them. */
 export const DRIVER_RULES = [
@@ -121,7 +109,7 @@ export class LakehouseChart extends AppChart<'lakehouse'> {
     const placement = role === 'driver' ? onDemandPlacement() : spotPlacement(this.ctx);
     return {
       cores: size.cores,
-      coreLimit: scaleQuantity(String(size.cores), 2),
+      coreLimit: cpuLimit(String(size.cores)),
       memory: size.memory,
       serviceAccount: this.names.sparkServiceAccount,
       labels: this.podLabels(role, job),
@@ -130,7 +118,7 @@ export class LakehouseChart extends AppChart<'lakehouse'> {
       ...(placement.tolerations ? { tolerations: placement.tolerations } : {}),
       podSecurityContext: SPARK_POD_SECURITY_CONTEXT,
       securityContext: SPARK_CONTAINER_SECURITY_CONTEXT,
-      volumeMounts: SPARK_MOUNTS,
+      volumeMounts: SPARK_SCRATCH.volumeMounts,
       env: this.env(),
     };
   }
@@ -144,7 +132,7 @@ export class LakehouseChart extends AppChart<'lakehouse'> {
       mode: 'cluster',
       sparkVersion: spark.version,
       image: spark.image,
-      imagePullPolicy: 'IfNotPresent',
+      imagePullPolicy: IMAGE_PULL_POLICY,
       mainApplicationFile: job.mainApplicationFile,
       ...(job.mainClass ? { mainClass: job.mainClass } : {}),
       ...(job.arguments.length ? { arguments: [...job.arguments] } : {}),
@@ -170,7 +158,8 @@ export class LakehouseChart extends AppChart<'lakehouse'> {
             },
           }
         : {}),
-      volumes: SPARK_VOLUMES,
+      volumes: SPARK_SCRATCH.volumes,
+      // The one pod that mounts an API token: the driver creates and watches its executors (DRIVER_RULES).
       driver: { ...this.pod('driver', job), template: { spec: { automountServiceAccountToken: true } } },
       executor: {
         ...this.pod('executor', job),

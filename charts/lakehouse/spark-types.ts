@@ -7,6 +7,7 @@
  * does not know fails there.
  */
 import { typedResource } from '../lib/typed-resource';
+import type { ScratchVolume } from '../lib/pod';
 import type { Affinity, EnvVar, PodSecurityContext, SecurityContext, Toleration, VolumeMount } from 'cdk8s-plus-28/lib/imports/k8s';
 
 export const SPARK_API_VERSION = 'sparkoperator.k8s.io/v1beta2';
@@ -37,12 +38,6 @@ export interface SparkExecutorSpec extends SparkPodSpec {
   readonly instances?: number;
   /** Delete executor pods when the application ends. */
   readonly deleteOnTermination: boolean;
-}
-
-/** A scratch volume (quantities as strings: custom resources are rendered as given). */
-export interface SparkEmptyDirVolume {
-  readonly name: string;
-  readonly emptyDir: { readonly sizeLimit: string };
 }
 
 export interface SparkRestartPolicy {
@@ -76,7 +71,7 @@ export interface SparkApplicationSpec {
   readonly sparkConf: Readonly<Record<string, string>>;
   readonly restartPolicy: SparkRestartPolicy;
   readonly dynamicAllocation?: SparkDynamicAllocation;
-  readonly volumes: readonly SparkEmptyDirVolume[];
+  readonly volumes: readonly ScratchVolume[];
   readonly driver: SparkPodSpec;
   readonly executor: SparkExecutorSpec;
 }

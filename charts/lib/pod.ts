@@ -1,48 +1,116 @@
 /**
- * Pod and container settings shared by the workload charts: the Pod Security `restricted`
- * profile, a read-only root filesystem with a writable /tmp, requests and limits.
+ * The pod and container baseline of every workload chart. Its defaults are the secure settings: the
+ * Pod Security `restricted` profile, a read-only root filesystem with a writable /tmp, no API token,
+ * no service links, requests and limits. A chart that needs less passes an option, with a comment
+ * saying why, so every departure from the baseline is visible where it is made.
+ *
+ * - `podSpec` / `container`: core API objects (Deployments, Jobs, CronJobs), quantities as Quantity.
+ * - `podSpecValues` / `containerValues`: the same settings as plain values, for custom resources whose
+ *   schema takes int-or-string quantities (Seldon's componentSpecs, KServe's model, Milvus's components).
+ * - `podSecurityContext`, `containerSecurityContext`, `scratchVolumes`, `resourceValues`: the pieces,
+ *   for custom resources whose pod fields have names of their own (Spark's driver and executor).
  */
 import {
+  IntOrString,
   Quantity,
   type Container,
   type EnvVar,
   type PodSecurityContext,
-  type TopologySpreadConstraint,
+  type PodSpec,
   type ResourceRequirements,
   type SecurityContext,
+  type TopologySpreadConstraint,
   type Volume,
   type VolumeMount,
 } from 'cdk8s-plus-28/lib/imports/k8s';
+import { GPU_RESOURCE } from '../../src/model/scheduling';
 
-/** Non-root UID/GID the images run as. */
+/** Non-root UID/GID the platform's images run as. */
 export const RUN_AS = 10001;
+/** Image tags are pinned, so a pull of an image already on the node would only cost start-up time. */
+export const IMAGE_PULL_POLICY = 'IfNotPresent';
+/** Size limit of the /tmp emptyDir: SDKs and runtimes write small temporary files there. */
+export const TMP_SIZE = '64Mi';
 
-/** The restricted profile's pod settings for images that run as `uid` (and group `uid`). */
-export function restrictedPodSecurityContext(uid: number): PodSecurityContext {
-  return { runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, seccompProfile: { type: 'RuntimeDefault' } };
+// ---------------------------------------------------------------- security contexts
+
+export interface PodSecurityOptions {
+  /** UID and GID of the pod's processes (runAsUser, runAsGroup; runAsNonRoot is always set). Default: RUN_AS. */
+  readonly uid?: number;
+  /** Set fsGroup to the GID, so the volumes the kubelet prepares (PVCs, emptyDirs) are writable by the pod. Default: false. */
+  readonly fsGroup?: boolean;
+  /** With fsGroup: `OnRootMismatch` skips the recursive ownership change of a volume whose root already has it. Default: unset (Kubernetes: Always). */
+  readonly fsGroupChangePolicy?: 'OnRootMismatch';
 }
 
-/** The restricted profile's container settings with a read-only root, for images that run as `uid`. */
-export function restrictedContainerSecurityContext(uid: number): SecurityContext {
+/** The restricted profile's pod settings. */
+export function podSecurityContext(options: PodSecurityOptions = {}): PodSecurityContext {
+  const uid = options.uid ?? RUN_AS;
+  if (options.fsGroupChangePolicy && !options.fsGroup) throw new Error('fsGroupChangePolicy needs fsGroup');
   return {
     runAsNonRoot: true,
     runAsUser: uid,
     runAsGroup: uid,
+    seccompProfile: { type: 'RuntimeDefault' },
+    ...(options.fsGroup ? { fsGroup: uid } : {}),
+    ...(options.fsGroupChangePolicy ? { fsGroupChangePolicy: options.fsGroupChangePolicy } : {}),
+  };
+}
+
+export interface ContainerSecurityOptions {
+  /**
+   * UID and GID the container runs as, with runAsNonRoot (the pod's `uid`, where both are set).
+   * `image`: the image's own user, none of the three fields set (for an image that runs as root).
+   * Default: RUN_AS.
+   */
+  readonly uid?: number | 'image';
+  /** Read-only root filesystem; `false` leaves the field unset (writable, the Kubernetes default). Default: true. */
+  readonly readOnlyRoot?: boolean;
+}
+
+/** The restricted profile's container settings: no privilege escalation, no capabilities, RuntimeDefault seccomp. */
+export function containerSecurityContext(options: ContainerSecurityOptions = {}): SecurityContext {
+  const uid = options.uid ?? RUN_AS;
+  return {
+    ...(uid === 'image' ? {} : { runAsNonRoot: true, runAsUser: uid, runAsGroup: uid }),
     allowPrivilegeEscalation: false,
-    readOnlyRootFilesystem: true,
+    ...((options.readOnlyRoot ?? true) ? { readOnlyRootFilesystem: true } : {}),
     privileged: false,
     capabilities: { drop: ['ALL'] },
     seccompProfile: { type: 'RuntimeDefault' },
   };
 }
 
-export const POD_SECURITY_CONTEXT: PodSecurityContext = restrictedPodSecurityContext(RUN_AS);
-export const CONTAINER_SECURITY_CONTEXT: SecurityContext = restrictedContainerSecurityContext(RUN_AS);
+// ---------------------------------------------------------------- writable directories
 
-const TMP_VOLUME = 'tmp';
-/** The only writable path: SDKs and runtimes write temporary files here. */
-export const TMP_VOLUMES: Volume[] = [{ name: TMP_VOLUME, emptyDir: { sizeLimit: Quantity.fromString('64Mi') } }];
-export const TMP_MOUNTS: VolumeMount[] = [{ name: TMP_VOLUME, mountPath: '/tmp' }];
+/** A bounded emptyDir and where it is mounted: a runaway writer is evicted instead of filling the node's disk. */
+export interface ScratchDir {
+  readonly name: string;
+  readonly mountPath: string;
+  /** The emptyDir's size limit, a quantity such as `64Mi`. */
+  readonly sizeLimit: string;
+}
+
+/** An emptyDir volume with its quantity as a plain string (custom resources are rendered as given). */
+export interface ScratchVolume {
+  readonly name: string;
+  readonly emptyDir: { readonly sizeLimit: string };
+}
+
+/** The /tmp a read-only root leaves writable. */
+export function tmpDir(sizeLimit: string = TMP_SIZE): ScratchDir {
+  return { name: 'tmp', mountPath: '/tmp', sizeLimit };
+}
+
+/** The volumes (for the pod) and mounts (for each container) of scratch directories, as plain values. */
+export function scratchVolumes(dirs: readonly ScratchDir[]): { volumes: ScratchVolume[]; volumeMounts: VolumeMount[] } {
+  return {
+    volumes: dirs.map((d) => ({ name: d.name, emptyDir: { sizeLimit: d.sizeLimit } })),
+    volumeMounts: dirs.map((d) => ({ name: d.name, mountPath: d.mountPath })),
+  };
+}
+
+// ---------------------------------------------------------------- requests and limits
 
 /** Requests and limits as plain strings, for custom resources whose schema takes int-or-string quantities. */
 export interface ResourceValues {
@@ -50,17 +118,23 @@ export interface ResourceValues {
   readonly limits: { readonly cpu: string; readonly memory: string };
 }
 
-/** Requests as given; CPU limit twice the request (bursts), memory limit equal to the request (no overcommit). */
-export function resourceValues(cpu: string, memory: string): ResourceValues {
-  return { requests: { cpu, memory }, limits: { cpu: scaleQuantity(cpu, 2), memory } };
+/** The CPU limit of a CPU request: twice it, so a container may burst. */
+export function cpuLimit(cpu: string): string {
+  return scaleQuantity(cpu, 2);
 }
 
-/** {@link resourceValues} as the core API's ResourceRequirements. */
-export function resources(cpu: string, memory: string): ResourceRequirements {
+/** Requests as given; CPU limit twice the request (bursts), memory limit equal to the request (no overcommit). */
+export function resourceValues(cpu: string, memory: string): ResourceValues {
+  return { requests: { cpu, memory }, limits: { cpu: cpuLimit(cpu), memory } };
+}
+
+/** {@link resourceValues} as the core API's ResourceRequirements; `gpus` GPUs requested and limited alike (extended resources cannot overcommit). */
+export function resources(cpu: string, memory: string, gpus?: number): ResourceRequirements {
   const v = resourceValues(cpu, memory);
+  const gpu: Record<string, Quantity> = gpus === undefined ? {} : { [GPU_RESOURCE]: Quantity.fromNumber(gpus) };
   return {
-    requests: { cpu: Quantity.fromString(v.requests.cpu), memory: Quantity.fromString(v.requests.memory) },
-    limits: { cpu: Quantity.fromString(v.limits.cpu), memory: Quantity.fromString(v.limits.memory) },
+    requests: { cpu: Quantity.fromString(v.requests.cpu), memory: Quantity.fromString(v.requests.memory), ...gpu },
+    limits: { cpu: Quantity.fromString(v.limits.cpu), memory: Quantity.fromString(v.limits.memory), ...gpu },
   };
 }
 
@@ -77,17 +151,182 @@ export function scaleQuantity(quantity: string, factor: number): string {
   throw new Error(`${quantity} × ${factor} is not a whole number of ${unit}`);
 }
 
-/** The parts of a container every workload shares: restricted security context, resources, /tmp. */
-export function baseContainer(name: string, image: string, cpu: string, memory: string): Container {
+// ---------------------------------------------------------------- containers
+
+export interface ContainerValueOptions extends ContainerSecurityOptions {
+  /** The container's name. Default: none, for a custom resource that names its container itself (KServe's model). */
+  readonly name?: string;
+  /** The image, pulled IfNotPresent (IMAGE_PULL_POLICY). Default: none, where the operator supplies it (Seldon's prepackaged servers). */
+  readonly image?: string;
+  /** CPU request; the limit is twice it. */
+  readonly cpu: string;
+  /** Memory request, and the limit (equal: no overcommit, an over-user is OOM-killed alone). */
+  readonly memory: string;
+  /** Environment variables (plain values or secret references) in the order given. Default: none. */
+  readonly env?: readonly EnvVar[];
+  /** Mounts besides /tmp, which comes with the read-only root (and only with it). Default: none. */
+  readonly volumeMounts?: readonly VolumeMount[];
+}
+
+/** A container as plain values: what {@link containerValues} returns. */
+export interface ContainerValues {
+  readonly name?: string;
+  readonly image?: string;
+  readonly imagePullPolicy?: typeof IMAGE_PULL_POLICY;
+  readonly securityContext: SecurityContext;
+  readonly resources: ResourceValues;
+  readonly volumeMounts?: VolumeMount[];
+  readonly env?: EnvVar[];
+}
+
+/** A container for a custom resource's schema: restricted security context, plain requests and limits, /tmp with a read-only root. */
+export function containerValues(options: ContainerValueOptions): ContainerValues {
+  const readOnlyRoot = options.readOnlyRoot ?? true;
+  const volumeMounts = [...(readOnlyRoot ? scratchVolumes([tmpDir()]).volumeMounts : []), ...(options.volumeMounts ?? [])];
   return {
-    name,
-    image,
-    imagePullPolicy: 'IfNotPresent',
-    securityContext: CONTAINER_SECURITY_CONTEXT,
-    resources: resources(cpu, memory),
-    volumeMounts: TMP_MOUNTS,
+    ...(options.name === undefined ? {} : { name: options.name }),
+    ...(options.image === undefined ? {} : { image: options.image, imagePullPolicy: IMAGE_PULL_POLICY }),
+    securityContext: containerSecurityContext({ uid: options.uid, readOnlyRoot }),
+    resources: resourceValues(options.cpu, options.memory),
+    ...(volumeMounts.length > 0 ? { volumeMounts } : {}),
+    ...(options.env ? { env: [...options.env] } : {}),
   };
 }
+
+/** A container serving HTTP: its named port, and readiness and liveness probes on one health path. */
+export interface HttpServer {
+  readonly port: number;
+  /** Name of the container port (what probes and Services refer to). Default: `http`. */
+  readonly portName?: string;
+  /** The path that answers 2xx while the server is alive and ready. */
+  readonly healthPath: string;
+  /** Seconds before the first liveness probe: how long the server may take to start. Default: 10. */
+  readonly startSeconds?: number;
+}
+
+function httpServer(http: HttpServer): Pick<Container, 'ports' | 'readinessProbe' | 'livenessProbe'> {
+  const portName = http.portName ?? 'http';
+  const probe = { httpGet: { path: http.healthPath, port: IntOrString.fromString(portName) }, timeoutSeconds: 2 };
+  return {
+    ports: [{ name: portName, containerPort: http.port, protocol: 'TCP' }],
+    // Readiness is checked more often than liveness: a slow answer takes the pod out of Services long before it is restarted.
+    readinessProbe: { ...probe, periodSeconds: 10, failureThreshold: 3 },
+    livenessProbe: { ...probe, initialDelaySeconds: http.startSeconds ?? 10, periodSeconds: 20, failureThreshold: 3 },
+  };
+}
+
+export interface ContainerOptions extends ContainerValueOptions {
+  readonly name: string;
+  readonly image: string;
+  /** GPUs (`nvidia.com/gpu`), requested and limited alike. Default: none. */
+  readonly gpus?: number;
+  /** Entrypoint. Default: the image's (an empty list counts as none). */
+  readonly command?: readonly string[];
+  /** Arguments. Default: the image's. */
+  readonly args?: readonly string[];
+  /** The HTTP server the container runs: port and probes. Default: none (no ports, no probes). */
+  readonly http?: HttpServer;
+}
+
+/** A core API container: {@link containerValues} with Quantity resources, and the options only core pods use. */
+export function container(options: ContainerOptions): Container {
+  return {
+    ...containerValues(options),
+    name: options.name,
+    resources: resources(options.cpu, options.memory, options.gpus),
+    ...(options.command?.length ? { command: [...options.command] } : {}),
+    ...(options.args ? { args: [...options.args] } : {}),
+    ...(options.http ? httpServer(options.http) : {}),
+  };
+}
+
+// ---------------------------------------------------------------- pods
+
+export interface PodValueOptions<C> extends PodSecurityOptions {
+  /** The service account the pod runs as: the one bound to its cloud identity, never the namespace's `default`. */
+  readonly serviceAccount: string;
+  /** Its priority class (PRIORITY_CLASSES): what it may preempt and what may preempt it. */
+  readonly priorityClass: string;
+  /**
+   * Mount the service account's API token. Default: false: the identity webhooks project tokens of
+   * their own, so only a pod that calls the Kubernetes API needs it.
+   */
+  readonly mountToken?: boolean;
+  /**
+   * Service links (`<SERVICE>_SERVICE_HOST`, `_PORT` variables for every Service of the namespace).
+   * Default: false: apps are configured by name, and the variables can shadow their own settings.
+   * `true` leaves the field unset (the Kubernetes default, on).
+   */
+  readonly serviceLinks?: boolean;
+  /** Size limit of the /tmp emptyDir the containers mount; `false`: none, for pods whose containers keep a writable root. Default: TMP_SIZE. */
+  readonly tmp?: string | false;
+  readonly containers: readonly C[];
+}
+
+/** A pod spec as plain values: what {@link podSpecValues} returns. */
+export interface PodSpecValues<C> {
+  readonly serviceAccountName: string;
+  readonly automountServiceAccountToken: boolean;
+  readonly enableServiceLinks?: false;
+  readonly priorityClassName: string;
+  readonly securityContext: PodSecurityContext;
+  readonly volumes?: ScratchVolume[];
+  readonly containers: C[];
+}
+
+type Mounting = { readonly name?: string; readonly volumeMounts?: readonly VolumeMount[] };
+
+/** Every container mounts only volumes the pod has: the baseline's /tmp and a container's read-only root go together. */
+function checkMounts(containers: readonly Mounting[], volumes: readonly { name: string }[]): void {
+  const names = new Set(volumes.map((v) => v.name));
+  for (const c of containers) {
+    const missing = (c.volumeMounts ?? []).find((m) => !names.has(m.name));
+    if (missing) throw new Error(`container ${c.name ?? '(unnamed)'} mounts volume "${missing.name}", which the pod does not have`);
+  }
+}
+
+/** A pod spec for a custom resource's schema (plain quantities): identity, token, service links, priority, restricted security, /tmp. */
+export function podSpecValues<C extends Mounting>(options: PodValueOptions<C>): PodSpecValues<C> {
+  const volumes = options.tmp === false ? [] : scratchVolumes([tmpDir(options.tmp)]).volumes;
+  checkMounts(options.containers, volumes);
+  return {
+    serviceAccountName: options.serviceAccount,
+    automountServiceAccountToken: options.mountToken ?? false,
+    ...(options.serviceLinks ? {} : { enableServiceLinks: false as const }),
+    priorityClassName: options.priorityClass,
+    securityContext: podSecurityContext(options),
+    ...(volumes.length > 0 ? { volumes } : {}),
+    containers: [...options.containers],
+  };
+}
+
+/** Pod fields a chart sets beside the baseline, passed through as given. */
+export type PodScheduling = Pick<PodSpec, 'affinity' | 'tolerations' | 'topologySpreadConstraints' | 'restartPolicy'>;
+
+export interface PodOptions extends PodValueOptions<Container>, PodScheduling {
+  /** Volumes besides /tmp, after it. Default: none. */
+  readonly volumes?: readonly Volume[];
+}
+
+/** A core API pod spec: {@link podSpecValues} with Quantity volume sizes, the chart's volumes and its scheduling fields. */
+export function podSpec(options: PodOptions): PodSpec {
+  const { volumes: scratch = [], ...values } = podSpecValues({ ...options, containers: [] });
+  const volumes: Volume[] = [
+    ...scratch.map((v) => ({ name: v.name, emptyDir: { sizeLimit: Quantity.fromString(v.emptyDir.sizeLimit) } })),
+    ...(options.volumes ?? []),
+  ];
+  checkMounts(options.containers, volumes);
+  const scheduling: PodScheduling = {
+    affinity: options.affinity,
+    tolerations: options.tolerations,
+    topologySpreadConstraints: options.topologySpreadConstraints,
+    restartPolicy: options.restartPolicy,
+  };
+  const given = Object.fromEntries(Object.entries(scheduling).filter(([, v]) => v !== undefined)) as PodScheduling;
+  return { ...values, ...(volumes.length > 0 ? { volumes } : {}), containers: [...options.containers], ...given };
+}
+
+// ---------------------------------------------------------------- environment and spread
 
 /** Plain environment variables, sorted by name (stable output); values only, never secret references. */
 export function envVars(vars: Readonly<Record<string, string>>): EnvVar[] {
@@ -96,7 +335,16 @@ export function envVars(vars: Readonly<Record<string, string>>): EnvVar[] {
     .map((name) => ({ name, value: vars[name] }));
 }
 
+function spread(matchLabels: Record<string, string>, topologyKey: string): TopologySpreadConstraint {
+  return { maxSkew: 1, topologyKey, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels } };
+}
+
 /** Spread the selected pods across zones; ScheduleAnyway, so a zone short of capacity never keeps pods pending. */
 export function zoneSpread(matchLabels: Record<string, string>): TopologySpreadConstraint {
-  return { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels } };
+  return spread(matchLabels, 'topology.kubernetes.io/zone');
+}
+
+/** Spread the selected pods across nodes, as {@link zoneSpread} does across zones. */
+export function nodeSpread(matchLabels: Record<string, string>): TopologySpreadConstraint {
+  return spread(matchLabels, 'kubernetes.io/hostname');
 }

@@ -26,12 +26,12 @@ import {
 } from 'cdk8s-plus-28/lib/imports/k8s';
 import type { EnvironmentContext } from '../../src/model/context';
 import type { Cloud } from '../../src/model/types';
-import { GPU_RESOURCE, PRIORITY_CLASSES } from '../../src/model/scheduling';
+import { PRIORITY_CLASSES } from '../../src/model/scheduling';
 import { AppChart, enabledWorkloadNames, replaceOnChangeAnnotations, standardLabels } from '../lib/app-chart';
 import { bindingsByRole, identityServiceAccount, type IdentityBinding } from '../lib/identity';
 import { COMPONENT_LABEL, NAME_LABEL } from '../lib/labels';
 import { tcp } from '../lib/network';
-import { baseContainer, envVars, POD_SECURITY_CONTEXT, resources, RUN_AS, TMP_MOUNTS, TMP_VOLUMES, zoneSpread } from '../lib/pod';
+import { container, envVars, podSpec, zoneSpread } from '../lib/pod';
 import { BACKEND_STORE_URI_KEY, DB_SECRET, externalSecretSpec, secretStoreSpec } from './database';
 import { ExternalSecret, SecretStore } from './external-secrets-types';
 import { mlopsIdentity, type MlopsRole } from './identity';
@@ -100,7 +100,6 @@ export class MlopsChart extends AppChart<'mlops'> {
     const settings = this.ctx.env.mlops!.mlflow;
     const name = this.names.mlflow;
     const binding = this.bindings.mlflow;
-    const probe = { httpGet: { path: MLFLOW_HEALTH_PATH, port: IntOrString.fromString('http') }, timeoutSeconds: 2 };
     const env: EnvVar[] = [
       { name: BACKEND_STORE_URI_ENV, valueFrom: { secretKeyRef: { name: DB_SECRET, key: BACKEND_STORE_URI_KEY } } },
       ...envVars(this.ctx.env.cloud === 'aws' ? { AWS_REGION: this.ctx.env.region } : {}),
@@ -115,17 +114,16 @@ export class MlopsChart extends AppChart<'mlops'> {
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: IntOrString.fromNumber(1), maxUnavailable: IntOrString.fromNumber(0) } },
         template: {
           metadata: { labels: { ...standardLabels(this.ctx, MLOPS_APP), ...this.mlflowSelector, [COMPONENT_LABEL]: MLFLOW_COMPONENT, ...binding.podLabels } },
-          spec: {
-            serviceAccountName: this.names.mlflowServiceAccount,
-            automountServiceAccountToken: binding.automountServiceAccountToken,
-            enableServiceLinks: false,
-            priorityClassName: PRIORITY_CLASSES.online,
-            securityContext: POD_SECURITY_CONTEXT,
-            volumes: TMP_VOLUMES,
+          spec: podSpec({
+            serviceAccount: this.names.mlflowServiceAccount,
+            priorityClass: PRIORITY_CLASSES.online,
             topologySpreadConstraints: [zoneSpread(this.mlflowSelector)],
             containers: [
-              {
-                ...baseContainer('mlflow', settings.image, settings.cpu, settings.memory),
+              container({
+                name: 'mlflow',
+                image: settings.image,
+                cpu: settings.cpu,
+                memory: settings.memory,
                 command: ['mlflow'],
                 args: [
                   'server',
@@ -140,12 +138,11 @@ export class MlopsChart extends AppChart<'mlops'> {
                   this.names.artifactRoot,
                 ],
                 env,
-                ports: [{ name: 'http', containerPort: MLFLOW_PORT, protocol: 'TCP' }],
-                readinessProbe: { ...probe, periodSeconds: 10, failureThreshold: 3 },
-                livenessProbe: { ...probe, initialDelaySeconds: 30, periodSeconds: 20, failureThreshold: 3 },
-              },
+                // MLflow opens its database (creating the schema on a first start) before it answers: 30 s before liveness counts.
+                http: { port: MLFLOW_PORT, healthPath: MLFLOW_HEALTH_PATH, startSeconds: 30 },
+              }),
             ],
-          },
+          }),
         },
       },
     });
@@ -192,38 +189,39 @@ export class MlopsChart extends AppChart<'mlops'> {
     });
 
     const requests = trainingRequests(job);
-    const base = resources(requests.cpu, requests.memory);
-    const gpus = Quantity.fromNumber(job.gpus);
     const template: PodTemplateSpec = {
       metadata: {
         labels: { ...standardLabels(this.ctx, MLOPS_APP), [NAME_LABEL]: job.name, ...this.trainingSelector, ...binding.podLabels },
       },
-      spec: {
-        serviceAccountName: this.names.trainingServiceAccount,
-        automountServiceAccountToken: binding.automountServiceAccountToken,
-        enableServiceLinks: false,
-        priorityClassName: PRIORITY_CLASSES.batch,
+      spec: podSpec({
+        serviceAccount: this.names.trainingServiceAccount,
+        priorityClass: PRIORITY_CLASSES.batch,
         // Never: a retry is a new pod (possibly on another node after a Spot interruption), counted by the Job.
         restartPolicy: 'Never',
         // fsGroup: the checkpoint volume is writable by the non-root user.
-        securityContext: { ...POD_SECURITY_CONTEXT, fsGroup: RUN_AS, fsGroupChangePolicy: 'OnRootMismatch' },
+        fsGroup: true,
+        fsGroupChangePolicy: 'OnRootMismatch',
         affinity: trainingAffinity(job),
         tolerations: trainingTolerations(this.ctx, job),
         volumes: [
-          ...TMP_VOLUMES,
           { name: 'checkpoints', persistentVolumeClaim: { claimName: claim } },
           { name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: Quantity.fromString(SHM_SIZE) } },
         ],
         containers: [
-          {
-            ...baseContainer('train', job.image, requests.cpu, requests.memory),
-            ...(job.command.length > 0 ? { command: [...job.command] } : {}),
-            resources: { requests: { ...base.requests, [GPU_RESOURCE]: gpus }, limits: { ...base.limits, [GPU_RESOURCE]: gpus } },
+          container({
+            name: 'train',
+            image: job.image,
+            ...requests,
+            gpus: job.gpus,
+            command: job.command,
             env: envVars({ MLFLOW_TRACKING_URI: this.names.trackingUri, MLFLOW_EXPERIMENT_NAME: job.name, CHECKPOINT_DIR: CHECKPOINT_MOUNT }),
-            volumeMounts: [...TMP_MOUNTS, { name: 'checkpoints', mountPath: CHECKPOINT_MOUNT }, { name: 'dshm', mountPath: '/dev/shm' }],
-          },
+            volumeMounts: [
+              { name: 'checkpoints', mountPath: CHECKPOINT_MOUNT },
+              { name: 'dshm', mountPath: '/dev/shm' },
+            ],
+          }),
         ],
-      },
+      }),
     };
     const spec: JobSpec = {
       backoffLimit: job.backoffLimit,

@@ -33,6 +33,32 @@ export function podSecurityLabels(enforce: PodSecurityLevel, env: Environment): 
   };
 }
 
+/** The platform's priority classes. Values stay far below system-cluster-critical (2e9) and within the 1e9 user maximum. */
+const PRIORITY_CLASS_SETTINGS = [
+  {
+    id: 'priority-platform-critical',
+    name: PRIORITY_CLASSES.platformCritical,
+    value: 1_000_000,
+    preemptionPolicy: 'PreemptLowerPriority',
+    description: 'Platform operators and controllers (secrets, autoscaling, GitOps). Preempts workloads.',
+  },
+  {
+    id: 'priority-online-serving',
+    name: PRIORITY_CLASSES.online,
+    value: 100_000,
+    preemptionPolicy: 'PreemptLowerPriority',
+    description: 'Latency-sensitive online serving. May preempt batch and training pods.',
+  },
+  {
+    id: 'priority-batch',
+    name: PRIORITY_CLASSES.batch,
+    value: 1_000,
+    // Never: a queued training job must wait for capacity (Karpenter adds it), not evict running work.
+    preemptionPolicy: 'Never',
+    description: 'Batch jobs and training. Scheduled ahead of default pods, never preempts; serving may preempt it.',
+  },
+] as const;
+
 /**
  * Namespaces, priority classes and per-namespace guard rails of the platform.
  *
@@ -68,29 +94,15 @@ export class PlatformChart extends AppChart {
   }
 
   private addPriorityClasses(): void {
-    // Values stay far below system-cluster-critical (2e9) and within the 1e9 user maximum.
-    new KubePriorityClass(this, 'priority-platform-critical', {
-      metadata: { name: PRIORITY_CLASSES.platformCritical },
-      value: 1_000_000,
-      globalDefault: false,
-      preemptionPolicy: 'PreemptLowerPriority',
-      description: 'Platform operators and controllers (secrets, autoscaling, GitOps). Preempts workloads.',
-    });
-    new KubePriorityClass(this, 'priority-online-serving', {
-      metadata: { name: PRIORITY_CLASSES.online },
-      value: 100_000,
-      globalDefault: false,
-      preemptionPolicy: 'PreemptLowerPriority',
-      description: 'Latency-sensitive online serving. May preempt batch and training pods.',
-    });
-    new KubePriorityClass(this, 'priority-batch', {
-      metadata: { name: PRIORITY_CLASSES.batch },
-      value: 1_000,
-      globalDefault: false,
-      // Never: a queued training job must wait for capacity (Karpenter adds it), not evict running work.
-      preemptionPolicy: 'Never',
-      description: 'Batch jobs and training. Scheduled ahead of default pods, never preempts; serving may preempt it.',
-    });
+    for (const pc of PRIORITY_CLASS_SETTINGS) {
+      new KubePriorityClass(this, pc.id, {
+        metadata: { name: pc.name },
+        value: pc.value,
+        globalDefault: false,
+        preemptionPolicy: pc.preemptionPolicy,
+        description: pc.description,
+      });
+    }
   }
 
   private addGuardRails(namespace: string): void {

@@ -10,20 +10,13 @@
  * in the CRD); `values` of an in-cluster dependency are that dependency's Helm chart values.
  */
 import { typedResource } from '../lib/typed-resource';
+import type { SecurityContext } from 'cdk8s-plus-28/lib/imports/k8s';
 import type { ResourceValues } from '../lib/pod';
 
 export const MILVUS_API_VERSION = 'milvus.io/v1beta1';
 export const MILVUS_KIND = 'Milvus';
 
 export type MilvusMode = 'standalone' | 'cluster';
-
-/** The container security context the operator copies onto each Milvus container (CRD: preserve-unknown-fields). */
-export interface MilvusContainerSecurityContext {
-  readonly allowPrivilegeEscalation: boolean;
-  readonly privileged: boolean;
-  readonly capabilities: { readonly drop: readonly string[] };
-  readonly seccompProfile: { readonly type: 'RuntimeDefault' };
-}
 
 /** One Milvus component (standalone, proxy, mixCoord, queryNode, dataNode, indexNode). */
 export interface MilvusComponentSpec {
@@ -41,7 +34,8 @@ export interface MilvusComponents {
   readonly priorityClassName?: string;
   /** Requests and limits of each Milvus container. */
   readonly resources: ResourceValues;
-  readonly securityContext?: MilvusContainerSecurityContext;
+  /** The core API's container security context; the operator copies it onto each Milvus container (CRD: preserve-unknown-fields). */
+  readonly securityContext?: SecurityContext;
   readonly standalone?: MilvusComponentSpec;
   readonly proxy?: MilvusComponentSpec;
   /** All four coordinators in one process (recommended by the operator over separate coordinators). */

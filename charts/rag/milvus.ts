@@ -28,8 +28,8 @@ import { standardLabels } from '../lib/app-chart';
 
 const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 import type { IdentityBinding } from '../lib/identity';
-import { resourceValues } from '../lib/pod';
-import type { InClusterDependency, MilvusComponents, MilvusContainerSecurityContext, MilvusDependencies, MilvusSpec } from './milvus-types';
+import { containerValues, resourceValues } from '../lib/pod';
+import type { InClusterDependency, MilvusComponents, MilvusDependencies, MilvusSpec } from './milvus-types';
 import { milvusObjectStorage } from './storage';
 
 export const MILVUS_IMAGE_REPOSITORY = 'milvusdb/milvus';
@@ -46,13 +46,6 @@ export const CLUSTER_REPLICAS = { proxy: 2, mixCoord: 1, queryNode: 2, dataNode:
 export const PULSAR_REPLICAS = { zookeeper: 3, bookkeeper: 3, broker: 2, proxy: 2 } as const;
 /** etcd is small; its requests are fixed (limits: twice the CPU, equal memory). */
 export const ETCD_RESOURCES = { cpu: '250m', memory: '512Mi' } as const;
-
-export const MILVUS_CONTAINER_SECURITY_CONTEXT: MilvusContainerSecurityContext = {
-  allowPrivilegeEscalation: false,
-  privileged: false,
-  capabilities: { drop: ['ALL'] },
-  seccompProfile: { type: 'RuntimeDefault' },
-};
 
 /** Kept with the data: deleting the Milvus resource must not delete its metadata or log. */
 const RETAIN = { deletionPolicy: 'Retain', pvcDeletion: false } as const;
@@ -123,8 +116,10 @@ function components(ctx: EnvironmentContext, binding: IdentityBinding): MilvusCo
     podLabels: { ...podLabels(ctx), ...binding.podLabels },
     // Milvus serves the online API; it may preempt batch work, like the API itself.
     priorityClassName: PRIORITY_CLASSES.online,
-    resources: resourceValues(milvus.cpu, milvus.memory),
-    securityContext: MILVUS_CONTAINER_SECURITY_CONTEXT,
+    // The operator copies the security context onto each Milvus container. The image's own user
+    // (root): with runAsNonRoot the operator forces UID 1000 and the rocksmq PVC is unwritable (see
+    // above). A writable root, as Milvus has always run here: a read-only one is untried with it.
+    ...containerValues({ cpu: milvus.cpu, memory: milvus.memory, uid: 'image', readOnlyRoot: false }),
   };
   if (milvus.mode === 'standalone') return { ...base, standalone: { replicas: 1 } };
   const replicas = (n: number) => ({ replicas: n });

@@ -31,7 +31,7 @@ import { AppChart, enabledWorkloadNames, standardLabels } from '../lib/app-chart
 import { bindingsByRole, identityServiceAccount, type IdentityBinding } from '../lib/identity';
 import { COMPONENT_LABEL, NAME_LABEL } from '../lib/labels';
 import { namespacePeer, tcp } from '../lib/network';
-import { baseContainer, POD_SECURITY_CONTEXT, TMP_VOLUMES, zoneSpread } from '../lib/pod';
+import { container, nodeSpread, podSpec, zoneSpread } from '../lib/pod';
 import { apiEnv } from './env';
 import { ragIdentity, type RagRole } from './identity';
 import { ETCD_CLIENT_PORT, MILVUS_METRICS_PORT, MILVUS_PORT, milvusSpec, PULSAR_PORT } from './milvus';
@@ -88,7 +88,6 @@ export class RagChart extends AppChart<'rag'> {
     const { port, cpu, memory, minReplicas, maxReplicas, targetCpuUtilization } = settings.api;
     const name = this.names.api;
     const binding = this.bindings.api;
-    const probe = { httpGet: { path: API_HEALTH_PATH, port: IntOrString.fromString('http') }, timeoutSeconds: 2 };
 
     new KubeDeployment(this, 'deployment-api', {
       metadata: { name },
@@ -99,27 +98,12 @@ export class RagChart extends AppChart<'rag'> {
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: IntOrString.fromNumber(1), maxUnavailable: IntOrString.fromNumber(0) } },
         template: {
           metadata: { labels: { ...standardLabels(this.ctx, RAG_APP), ...this.apiSelector, [COMPONENT_LABEL]: 'api', ...binding.podLabels } },
-          spec: {
-            serviceAccountName: name,
-            automountServiceAccountToken: binding.automountServiceAccountToken,
-            enableServiceLinks: false,
-            priorityClassName: PRIORITY_CLASSES.online,
-            securityContext: POD_SECURITY_CONTEXT,
-            volumes: TMP_VOLUMES,
-            topologySpreadConstraints: [
-              zoneSpread(this.apiSelector),
-              { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: this.apiSelector } },
-            ],
-            containers: [
-              {
-                ...baseContainer('api', settings.apiImage, cpu, memory),
-                env: apiEnv(this.ctx),
-                ports: [{ name: 'http', containerPort: port, protocol: 'TCP' }],
-                readinessProbe: { ...probe, periodSeconds: 10, failureThreshold: 3 },
-                livenessProbe: { ...probe, initialDelaySeconds: 10, periodSeconds: 20, failureThreshold: 3 },
-              },
-            ],
-          },
+          spec: podSpec({
+            serviceAccount: name,
+            priorityClass: PRIORITY_CLASSES.online,
+            topologySpreadConstraints: [zoneSpread(this.apiSelector), nodeSpread(this.apiSelector)],
+            containers: [container({ name: 'api', image: settings.apiImage, cpu, memory, env: apiEnv(this.ctx), http: { port, healthPath: API_HEALTH_PATH } })],
+          }),
         },
       },
     });

@@ -8,23 +8,13 @@
  * fails there.
  */
 import { typedResource } from '../lib/typed-resource';
-import type { ResourceValues } from '../lib/pod';
+import type { SecurityContext } from 'cdk8s-plus-28/lib/imports/k8s';
+import type { ContainerValues, PodSpecValues, ResourceValues } from '../lib/pod';
 
 export const KSERVE_API_VERSION = 'serving.kserve.io/v1beta1';
 export const INFERENCE_SERVICE_KIND = 'InferenceService';
 export const SELDON_API_VERSION = 'machinelearning.seldon.io/v1';
 export const SELDON_DEPLOYMENT_KIND = 'SeldonDeployment';
-
-/** The restricted container security context, in the fields both CRDs take from the core API. */
-export interface ServingContainerSecurityContext {
-  readonly runAsNonRoot: true;
-  readonly runAsUser: number;
-  readonly runAsGroup: number;
-  readonly allowPrivilegeEscalation: false;
-  readonly privileged: false;
-  readonly capabilities: { readonly drop: readonly ['ALL'] };
-  readonly seccompProfile: { readonly type: 'RuntimeDefault' };
-}
 
 // ---------------------------------------------------------------- KServe
 
@@ -35,7 +25,8 @@ export interface KServeModelSpec {
   /** Where the storage initializer downloads the model from (s3:// or https://<account>.blob…). */
   readonly storageUri: string;
   readonly resources: ResourceValues;
-  readonly securityContext: ServingContainerSecurityContext;
+  /** The core API's container security context (the CRD takes it as is). */
+  readonly securityContext: SecurityContext;
 }
 
 export interface KServePredictorSpec {
@@ -71,22 +62,11 @@ export interface SeldonModelNode {
   readonly children: readonly [];
 }
 
-export interface SeldonContainer {
-  readonly name: string;
-  readonly resources: ResourceValues;
-  readonly securityContext: ServingContainerSecurityContext;
-}
-
+/** A pod of a predictor: labels, and a core pod spec whose containers the operator completes (image, ports). */
 export interface SeldonComponentSpec {
   /** Labels of the pods (copied onto the pod template). */
   readonly metadata: { readonly labels: Readonly<Record<string, string>> };
-  readonly spec: {
-    readonly serviceAccountName: string;
-    readonly automountServiceAccountToken: false;
-    readonly priorityClassName: string;
-    readonly securityContext: Readonly<Record<string, unknown>>;
-    readonly containers: readonly SeldonContainer[];
-  };
+  readonly spec: PodSpecValues<ContainerValues>;
 }
 
 export interface SeldonPredictor {

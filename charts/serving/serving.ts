@@ -42,10 +42,10 @@ import { AppChart, enabledWorkloadNames, standardLabels } from '../lib/app-chart
 import { identityServiceAccount, type IdentityBinding } from '../lib/identity';
 import { COMPONENT_LABEL } from '../lib/labels';
 import { namespacePeer, tcp } from '../lib/network';
-import { POD_SECURITY_CONTEXT, resourceValues, RUN_AS } from '../lib/pod';
+import { containerValues, podSpecValues, type ContainerValues } from '../lib/pod';
 import { servingIdentity } from './identity';
 import { servingCloudEgress } from './network';
-import { InferenceService, SeldonDeployment, type SeldonImplementation, type SeldonPredictor, type ServingContainerSecurityContext } from './serving-types';
+import { InferenceService, SeldonDeployment, type SeldonImplementation, type SeldonPredictor } from './serving-types';
 
 export const SERVING_APP = 'serving';
 
@@ -90,18 +90,15 @@ export const SELDON_SERVERS: Readonly<Record<ModelFramework, SeldonImplementatio
 /** Name of the MODEL node in a Seldon graph, and of the container in componentSpecs the operator completes. */
 export const SELDON_MODEL_NODE = 'model';
 
-/** The restricted profile's container settings, without a read-only root (see above). */
-export const MODEL_CONTAINER_SECURITY_CONTEXT: ServingContainerSecurityContext = {
-  runAsNonRoot: true,
-  runAsUser: RUN_AS,
-  runAsGroup: RUN_AS,
-  allowPrivilegeEscalation: false,
-  privileged: false,
-  capabilities: { drop: ['ALL'] },
-  seccompProfile: { type: 'RuntimeDefault' },
-};
-
 type ServedModel = NonNullable<EnvironmentContext['env']['mlops']>['models'][number];
+
+/**
+ * The model container of both servers: the baseline with a writable root (see above), and so without
+ * /tmp. Plain values: the CRDs take int-or-string quantities.
+ */
+function modelContainer(model: ServedModel, name?: string): ContainerValues {
+  return containerValues({ name, cpu: model.cpu, memory: model.memory, readOnlyRoot: false });
+}
 
 export function deploymentMode(model: ServedModel): DeploymentMode {
   return model.canaryPercent === undefined ? 'RawDeployment' : 'Serverless';
@@ -145,12 +142,10 @@ export class ServingChart extends AppChart<'mlops'> {
       metadata: { name: model.name, annotations: { [DEPLOYMENT_MODE_ANNOTATION]: mode } },
       spec: {
         predictor: {
-          model: {
-            modelFormat: { name: model.framework },
-            storageUri: names.modelUri(model.path),
-            resources: resourceValues(model.cpu, model.memory),
-            securityContext: MODEL_CONTAINER_SECURITY_CONTEXT,
-          },
+          model: { modelFormat: { name: model.framework }, storageUri: names.modelUri(model.path), ...modelContainer(model) },
+          // Not the pod baseline: a Serverless predictor is a Knative Service, which admits the pod
+          // security context, priority class and emptyDir volumes only behind feature flags. The
+          // service account mounts no token, so leaving the pod's setting out mounts none either.
           serviceAccountName: names.servingServiceAccount(model.name),
           minReplicas: model.minReplicas,
           maxReplicas: model.maxReplicas,
@@ -181,13 +176,16 @@ export class ServingChart extends AppChart<'mlops'> {
       componentSpecs: [
         {
           metadata: { labels: this.podLabels(model, SERVER_COMPONENT.seldon, binding) },
-          spec: {
-            serviceAccountName,
-            automountServiceAccountToken: binding.automountServiceAccountToken,
-            priorityClassName: PRIORITY_CLASSES.online,
-            securityContext: { ...POD_SECURITY_CONTEXT },
-            containers: [{ name: SELDON_MODEL_NODE, resources: resourceValues(model.cpu, model.memory), securityContext: MODEL_CONTAINER_SECURITY_CONTEXT }],
-          },
+          spec: podSpecValues({
+            serviceAccount: serviceAccountName,
+            priorityClass: PRIORITY_CLASSES.online,
+            // The model container keeps a writable root (see above), so the pod has no /tmp volume.
+            tmp: false,
+            // Service links stay at the Kubernetes default, as these pods have always had them: turning
+            // them off is a behaviour change to make (and test against Seldon's executor) on its own.
+            serviceLinks: true,
+            containers: [modelContainer(model, SELDON_MODEL_NODE)],
+          }),
         },
       ],
     });
