@@ -1,7 +1,8 @@
 /** loadPlatform(): shape check → rules → defaults. Throws a ModelError with every problem at once. */
 import { resolvePlatform } from './defaults';
 import { ModelError, type Problem } from './problems';
-import { PLATFORM_SHAPE, checkShape } from './schema';
+import { PLATFORM_SHAPE } from './schema';
+import { checkShape } from './shape';
 import type { Platform, PlatformSpec } from './types';
 import { validatePlatform } from './validate';
 

@@ -1,0 +1,122 @@
+/** The names of the MLOps platform's resources, derived once from the model. */
+import { forCloud } from '../../cloud';
+import { keyVaultName, workloadNamespace, workloadStorageAccountName } from '../../naming';
+import type { Cloud, CloudPart, Environment } from '../../types';
+import type { WithWorkloads } from '../index';
+
+/** Terraform outputs of the `mlops` stack the Kubernetes side reads: values only the cloud assigns. */
+export const MLOPS_STACK = 'mlops';
+export const MLOPS_OUTPUTS = {
+  /** AWS: RDS endpoint host and the ARN of the master-user secret RDS manages in Secrets Manager. */
+  dbHost: 'mlflow_db_host',
+  dbSecretArn: 'mlflow_db_secret_arn',
+  /** Azure: client ids of the user-assigned identities. */
+  mlflowClientId: 'mlflow_client_id',
+  trainingClientId: 'training_client_id',
+  servingClientId: (model: string) => `serve_${model.replace(/-/g, '_')}_client_id`,
+} as const;
+
+interface MlopsNamesOf {
+  readonly namespace: string;
+  readonly mlflow: string;
+  readonly mlflowServiceAccount: string;
+  /** The tracking URI every job and server uses. */
+  readonly trackingUri: string;
+  readonly trainingServiceAccount: string;
+  /** Service account of a served model (its KServe and Seldon objects). */
+  readonly servingServiceAccount: (model: string) => string;
+  /** `--default-artifact-root` of MLflow. */
+  readonly artifactRoot: string;
+  /** Where a served model's files are: the model path under the models/ prefix or container. */
+  readonly modelUri: (path: string) => string;
+  readonly database: { readonly name: string; readonly user: string };
+}
+
+export interface MlopsAwsNames {
+  readonly artifactsBucket: string;
+  readonly dbIdentifier: string;
+  readonly mlflowRoleName: string;
+  readonly trainingRoleName: string;
+  readonly servingRoleName: (model: string) => string;
+  readonly sagemakerExecutionRoleName: string;
+  readonly ackSagemakerRoleName: string;
+  readonly ackNamespace: string;
+  readonly ackServiceAccount: string;
+  readonly kmsAlias: string;
+}
+
+export interface MlopsAzureNames {
+  readonly resourceGroupName: string;
+  readonly storageAccountName: string;
+  readonly postgresServerName: string;
+  /** Derivable: `<server>.postgres.database.azure.com`. */
+  readonly postgresHost: string;
+  readonly keyVaultName: string;
+  readonly keyVaultUrl: string;
+  /** Name of the Key Vault secret holding MLflow's database password. */
+  readonly dbPasswordSecret: string;
+  readonly mlWorkspaceName: string;
+  readonly mlflowIdentityName: string;
+  readonly trainingIdentityName: string;
+  readonly servingIdentityName: (model: string) => string;
+}
+
+export type MlopsNames<C extends Cloud = Cloud> = MlopsNamesOf & CloudPart<C, { aws: MlopsAwsNames; azure: MlopsAzureNames }>;
+
+/** The names of the workload's resources on the environment's cloud. */
+export function mlopsNames(platformName: string, env: WithWorkloads<Environment, 'mlops'>, prefix: string): MlopsNames {
+  const namespace = workloadNamespace('mlops');
+  const base = {
+    namespace,
+    mlflow: 'mlflow',
+    mlflowServiceAccount: 'mlflow',
+    trackingUri: `http://mlflow.${namespace}.svc.cluster.local:5000`,
+    trainingServiceAccount: 'training',
+    servingServiceAccount: (model: string) => `serve-${model}`,
+    database: { name: 'mlflow', user: 'mlflow' },
+  };
+  const part = forCloud<typeof env, CloudPart<Cloud, { aws: MlopsAwsNames; azure: MlopsAzureNames }> & Pick<MlopsNamesOf, 'artifactRoot' | 'modelUri'>>(env, {
+    aws: (env) => {
+      const artifactsBucket = `${prefix}-mlops-artifacts-${env.aws.accountId}`;
+      return {
+        artifactRoot: `s3://${artifactsBucket}/mlflow`,
+        modelUri: (path: string) => `s3://${artifactsBucket}/models/${path}`,
+        aws: {
+          artifactsBucket,
+          dbIdentifier: `${prefix}-mlflow`,
+          mlflowRoleName: `${prefix}-mlflow`,
+          trainingRoleName: `${prefix}-mlops-training`,
+          servingRoleName: (model: string) => `${prefix}-serve-${model}`,
+          sagemakerExecutionRoleName: `${prefix}-sagemaker-execution`,
+          ackSagemakerRoleName: `${prefix}-ack-sagemaker`,
+          ackNamespace: 'ack-system',
+          ackServiceAccount: 'ack-sagemaker-controller',
+          kmsAlias: `alias/${prefix}-mlops`,
+        },
+      };
+    },
+    azure: (env) => {
+      const storageAccountName = workloadStorageAccountName(platformName, env.name, 'mlops');
+      const postgresServerName = `psql-${prefix}-mlflow`;
+      const kv = keyVaultName(platformName, env.name, 'ml');
+      return {
+        artifactRoot: `wasbs://mlflow@${storageAccountName}.blob.core.windows.net/`,
+        modelUri: (path: string) => `https://${storageAccountName}.blob.core.windows.net/models/${path}`,
+        azure: {
+          resourceGroupName: `rg-${prefix}-mlops`,
+          storageAccountName,
+          postgresServerName,
+          postgresHost: `${postgresServerName}.postgres.database.azure.com`,
+          keyVaultName: kv,
+          keyVaultUrl: `https://${kv}.vault.azure.net/`,
+          dbPasswordSecret: 'mlflow-db-password',
+          mlWorkspaceName: `mlw-${prefix}`,
+          mlflowIdentityName: `id-${prefix}-mlflow`,
+          trainingIdentityName: `id-${prefix}-mlops-training`,
+          servingIdentityName: (model: string) => `id-${prefix}-serve-${model}`,
+        },
+      };
+    },
+  });
+  return { ...base, ...part };
+}

@@ -1,0 +1,110 @@
+/** Hybrid MLOps as a user writes it (MlopsSpec) and as stacks and charts read it (MlopsSettings). */
+import type { GpuPoolSpec, WorkloadToggle } from '../../types';
+
+/** Hybrid MLOps: GPU training (in cluster or burst), MLflow tracking, KServe and Seldon serving. */
+export interface MlopsSpec extends WorkloadToggle {
+  /** The MLflow tracking server. Required when enabled. */
+  mlflow?: { image: string; cpu?: string; memory?: string; replicas?: number };
+  /** MLflow's PostgreSQL. */
+  database?: {
+    /** AWS RDS instance class. Default: db.t4g.medium (prod db.r6g.large). */
+    instanceClass?: string;
+    /** Azure Flexible Server SKU. Default: B_Standard_B1ms (prod GP_Standard_D2ds_v5). */
+    sku?: string;
+    /** Default: 20 (prod 100). */
+    storageGb?: number;
+    /** PostgreSQL major version. Default: 16. */
+    version?: string;
+  };
+  /** Training jobs that run on the cluster's GPU pools. Default: none. */
+  training?: TrainingJobSpec[];
+  /** Models served from the artifact store. Default: none. */
+  models?: ServedModelSpec[];
+  /** Burst to the managed service (SageMaker / Azure ML). Default: off. */
+  burst?: BurstSpec;
+}
+
+export interface TrainingJobSpec {
+  /** DNS-1123 label; the Job (or CronJob) name. */
+  name: string;
+  /** Pinned; `repository:tag` names a repository of the environment's registry. */
+  image: string;
+  /** The GPU pool (cluster.gpuPools[].name) whose nodes run it: its size class and capacity. */
+  pool: string;
+  /** GPUs per pod. Default: 1. */
+  gpus?: number;
+  /** Cron schedule (5 fields) for a CronJob; without it a Job. */
+  schedule?: string;
+  /** Container command and arguments. Default: the image's. */
+  command?: string[];
+  /** Default: 86400 (one day). */
+  activeDeadlineSeconds?: number;
+  /** Default: 4 (Spot interruptions are retried). */
+  backoffLimit?: number;
+  /** Checkpoint volume size. Default: 50Gi. */
+  checkpointSize?: string;
+}
+
+export type ModelFramework = 'sklearn' | 'xgboost' | 'lightgbm' | 'pytorch' | 'tensorflow' | 'onnx';
+
+export interface ServedModelSpec {
+  /** DNS-1123 label; the InferenceService name. */
+  name: string;
+  framework: ModelFramework;
+  /** Path of the model under the artifact store's models/ prefix, e.g. `iris/v1`. */
+  path: string;
+  /** KServe canary: percent of traffic to the latest revision. Default: none (all traffic). */
+  canaryPercent?: number;
+  /** Default: 1 (prod 2). */
+  minReplicas?: number;
+  /** Default: 3 (prod 6). */
+  maxReplicas?: number;
+  /** Default: 500m / 1Gi. */
+  cpu?: string;
+  memory?: string;
+  /** A/B test in Seldon Core: a challenger model path and its share of traffic. */
+  abTest?: { challengerPath: string; challengerPercent: number };
+}
+
+export interface BurstSpec {
+  enabled: boolean;
+  /** AWS SageMaker training instance type. Default: ml.g5.xlarge. */
+  instanceType?: string;
+  /** Azure ML compute cluster VM size. Default: Standard_NC4as_T4_v3. */
+  vmSize?: string;
+  /** Default: 4. */
+  maxNodes?: number;
+  /** Azure: low-priority VMs. Default: true. */
+  lowPriority?: boolean;
+}
+
+// Resolved: every default applied, read-only. Stacks and charts only ever see these.
+
+export interface MlopsSettings {
+  readonly mlflow: Readonly<{ image: string; cpu: string; memory: string; replicas: number }>;
+  readonly database: Readonly<{ instanceClass: string; sku: string; storageGb: number; version: string }>;
+  /** Images resolved against the environment's registry; pool resolved to the cluster's GPU pool. */
+  readonly training: readonly Readonly<{
+    name: string;
+    image: string;
+    pool: Readonly<Required<GpuPoolSpec>>;
+    gpus: number;
+    schedule?: string;
+    command: readonly string[];
+    activeDeadlineSeconds: number;
+    backoffLimit: number;
+    checkpointSize: string;
+  }>[];
+  readonly models: readonly Readonly<{
+    name: string;
+    framework: ModelFramework;
+    path: string;
+    canaryPercent?: number;
+    minReplicas: number;
+    maxReplicas: number;
+    cpu: string;
+    memory: string;
+    abTest?: Readonly<{ challengerPath: string; challengerPercent: number }>;
+  }>[];
+  readonly burst: Readonly<{ enabled: boolean; instanceType: string; vmSize: string; maxNodes: number; lowPriority: boolean }>;
+}

@@ -1,0 +1,97 @@
+/** The names of the RAG platform's resources, derived once from the model. */
+import { forCloud } from '../../cloud';
+import { workloadNamespace, workloadStorageAccountName } from '../../naming';
+import type { Cloud, CloudPart, Environment } from '../../types';
+import type { WithWorkloads } from '../index';
+
+/** Terraform outputs of the `rag` stack that the Kubernetes side reads (Azure client ids). */
+export const RAG_STACK = 'rag';
+export const RAG_OUTPUTS = {
+  apiClientId: 'rag_api_client_id',
+  milvusClientId: 'rag_milvus_client_id',
+} as const;
+
+interface RagNamesOf {
+  readonly namespace: string;
+  /** Deployment, Service and service account of the API. */
+  readonly api: string;
+  /** The Milvus resource; the operator names its service `<milvus>-milvus`. */
+  readonly milvus: string;
+  readonly milvusServiceAccount: string;
+  /** `host:port` of Milvus inside the cluster. */
+  readonly milvusAddress: string;
+}
+
+export interface RagAwsNames {
+  readonly documentsBucket: string;
+  readonly milvusBucket: string;
+  readonly apiRoleName: string;
+  readonly milvusRoleName: string;
+  readonly glueRoleName: string;
+  readonly glueDatabase: string;
+  readonly glueCrawler: string;
+  readonly kmsAlias: string;
+  /** Foundation-model ARNs the API may invoke: chat and embedding. */
+  readonly modelArns: readonly string[];
+}
+
+export interface RagAzureNames {
+  readonly resourceGroupName: string;
+  readonly openaiAccountName: string;
+  /** The custom subdomain; the endpoint is https://<subdomain>.openai.azure.com/. */
+  readonly openaiEndpoint: string;
+  readonly storageAccountName: string;
+  /** Blob (ADLS Gen2) endpoint of the storage account. */
+  readonly blobEndpoint: string;
+  readonly milvusContainer: string;
+  readonly dataFactoryName: string;
+  readonly apiIdentityName: string;
+  readonly milvusIdentityName: string;
+}
+
+export type RagNames<C extends Cloud = Cloud> = RagNamesOf & CloudPart<C, { aws: RagAwsNames; azure: RagAzureNames }>;
+
+/** The names of the workload's resources on the environment's cloud. */
+export function ragNames(platformName: string, env: WithWorkloads<Environment, 'rag'>, prefix: string): RagNames {
+  const namespace = workloadNamespace('rag');
+  const milvus = 'milvus';
+  const base = { namespace, api: 'rag-api', milvus, milvusServiceAccount: 'milvus', milvusAddress: `${milvus}-milvus.${namespace}.svc.cluster.local:19530` };
+  const part = forCloud<typeof env, CloudPart<Cloud, { aws: RagAwsNames; azure: RagAzureNames }>>(env, {
+    aws: (env) => {
+      const account = env.aws.accountId;
+      const bedrock = env.rag.bedrock;
+      return {
+        aws: {
+          documentsBucket: `${prefix}-rag-documents-${account}`,
+          milvusBucket: `${prefix}-rag-milvus-${account}`,
+          apiRoleName: `${prefix}-rag-api`,
+          milvusRoleName: `${prefix}-rag-milvus`,
+          glueRoleName: `${prefix}-rag-glue`,
+          // Glue database names: lowercase letters, digits and underscores.
+          glueDatabase: `${prefix.replace(/-/g, '_')}_rag_documents`,
+          glueCrawler: `${prefix}-rag-raw-documents`,
+          kmsAlias: `alias/${prefix}-rag`,
+          modelArns: [bedrock.chatModelId, bedrock.embeddingModelId].map((id) => `arn:aws:bedrock:${env.region}::foundation-model/${id}`),
+        },
+      };
+    },
+    azure: (env) => {
+      const storageAccountName = workloadStorageAccountName(platformName, env.name, 'rag');
+      const openaiAccountName = `oai-${prefix}`;
+      return {
+        azure: {
+          resourceGroupName: `rg-${prefix}-rag`,
+          openaiAccountName,
+          openaiEndpoint: `https://${openaiAccountName}.openai.azure.com/`,
+          storageAccountName,
+          blobEndpoint: `https://${storageAccountName}.blob.core.windows.net`,
+          milvusContainer: 'milvus',
+          dataFactoryName: `adf-${prefix}`,
+          apiIdentityName: `id-${prefix}-rag-api`,
+          milvusIdentityName: `id-${prefix}-rag-milvus`,
+        },
+      };
+    },
+  });
+  return { ...base, ...part };
+}

@@ -1,0 +1,53 @@
+/** Defaults of the RAG platform. */
+import { forCloud } from '../../cloud';
+import { DEFAULT_MILVUS_VERSION } from '../../catalog';
+import { resolveImage } from '../../images';
+import type { Cloud, EnvironmentSpec } from '../../types';
+import type { RagLlmByCloud, RagSettings, RagSpec } from './spec';
+
+/** What the default embedding model of each cloud produces: Titan Text Embeddings v2 (1024), text-embedding-3-small (1536). */
+export const DEFAULT_EMBEDDING_DIMENSION: Readonly<Record<Cloud, number>> = { aws: 1024, azure: 1536 };
+
+export const DEFAULT_BEDROCK_CHAT_MODEL = 'anthropic.claude-3-5-sonnet-20240620-v1:0';
+export const DEFAULT_BEDROCK_EMBEDDING_MODEL = 'amazon.titan-embed-text-v2:0';
+/** DataZoneStandard keeps prompts and completions inside the region's data zone (EU or US), unlike GlobalStandard. */
+export const DEFAULT_OPENAI_CHAT = { deployment: 'chat', model: 'gpt-4o', version: '2024-08-06', capacity: 10, sku: 'DataZoneStandard' } as const;
+export const DEFAULT_OPENAI_EMBEDDING = { deployment: 'embedding', model: 'text-embedding-3-small', version: '1', capacity: 10, sku: 'Standard' } as const;
+
+/** The workload's settings with every default applied. */
+export function resolveRag(platformName: string, spec: EnvironmentSpec, rag: RagSpec): RagSettings {
+  const prod = spec.stage === 'prod';
+  const api = rag.api!;
+  return {
+    apiImage: resolveImage(platformName, spec, api.image),
+    api: {
+      minReplicas: api.minReplicas ?? (prod ? 3 : 2),
+      maxReplicas: api.maxReplicas ?? (prod ? 10 : 6),
+      targetCpuUtilization: api.targetCpuUtilization ?? 70,
+      port: api.port ?? 8080,
+      cpu: api.cpu ?? '500m',
+      memory: api.memory ?? '1Gi',
+    },
+    ...forCloud<EnvironmentSpec, RagLlmByCloud[Cloud]>(spec, {
+      aws: () => ({
+        bedrock: {
+          chatModelId: rag.bedrock?.chatModelId ?? DEFAULT_BEDROCK_CHAT_MODEL,
+          embeddingModelId: rag.bedrock?.embeddingModelId ?? DEFAULT_BEDROCK_EMBEDDING_MODEL,
+        },
+      }),
+      azure: () => ({
+        openai: { chat: { ...DEFAULT_OPENAI_CHAT, ...(rag.openai?.chat ?? {}) }, embedding: { ...DEFAULT_OPENAI_EMBEDDING, ...(rag.openai?.embedding ?? {}) } },
+      }),
+    }),
+    embeddingDimension: rag.embeddingDimension ?? DEFAULT_EMBEDDING_DIMENSION[spec.cloud],
+    milvus: {
+      mode: rag.milvus?.mode ?? (prod ? 'cluster' : 'standalone'),
+      version: rag.milvus?.version ?? DEFAULT_MILVUS_VERSION,
+      storageSize: rag.milvus?.storageSize ?? (prod ? '50Gi' : '20Gi'),
+      cpu: rag.milvus?.cpu ?? '1',
+      memory: rag.milvus?.memory ?? '4Gi',
+    },
+    documents: { raw: rag.documents?.raw ?? 'raw', processed: rag.documents?.processed ?? 'processed', embeddings: rag.documents?.embeddings ?? 'embeddings' },
+    gatewayNamespace: rag.gatewayNamespace ?? 'ingress',
+  };
+}
