@@ -1,6 +1,6 @@
 import { namesFor, type EnvironmentNames } from './naming';
 import type { Cloud, Environment, Platform, WorkloadName } from './types';
-import type { WithWorkloads } from './workloads';
+import type { WithWorkloads } from './workloads/enabled';
 
 /** Values only the cloud knows, from `terraform output -json` of a stack of this environment. */
 export interface TerraformOutputs {

@@ -2,10 +2,7 @@
 import { DEFAULT_KARPENTER_AMI_ALIAS, EKS_ADDON_VERSIONS } from './catalog';
 import { defaultAwsStateBucket, defaultAzureStateResourceGroup, defaultAzureStateStorageAccount } from './naming';
 import { forCloud } from './cloud';
-import { resolveEdw } from './workloads/edw/resolve';
-import { resolveLakehouse } from './workloads/lakehouse/resolve';
-import { resolveMlops } from './workloads/mlops/resolve';
-import { resolveRag } from './workloads/rag/resolve';
+import { WORKLOADS, type WorkloadSettings } from './workloads';
 import type { AwsAccount, AzureAccount, Cloud, CloudPart, Environment, EnvironmentSpec, Platform, PlatformSpec, WorkloadName } from './types';
 import { WORKLOAD_NAMES } from './types';
 
@@ -82,10 +79,7 @@ export function resolveEnvironment(platformName: string, spec: EnvironmentSpec):
       'managed-by': 'platform-synth',
     }),
     workloads,
-    edw: spec.workloads?.edw?.enabled ? resolveEdw(platformName, spec, spec.workloads.edw) : undefined,
-    rag: spec.workloads?.rag?.enabled ? resolveRag(platformName, spec, spec.workloads.rag) : undefined,
-    mlops: spec.workloads?.mlops?.enabled ? resolveMlops(platformName, spec, spec.workloads.mlops) : undefined,
-    lakehouse: spec.workloads?.lakehouse?.enabled ? resolveLakehouse(platformName, spec, spec.workloads.lakehouse) : undefined,
+    ...Object.fromEntries(WORKLOAD_NAMES.map((w) => [w, resolveWorkload(platformName, spec, w)])),
     gitops: spec.gitops
       ? {
           tool: spec.gitops.tool,
@@ -101,6 +95,12 @@ export function resolveEnvironment(platformName: string, spec: EnvironmentSpec):
   };
   // The account part was chosen by spec.cloud, so the object is an environment of that cloud.
   return deepFreeze(env as Environment);
+}
+
+/** The settings of workload `w` where the spec enables it; undefined where it is off. */
+function resolveWorkload<W extends WorkloadName>(platformName: string, spec: EnvironmentSpec, w: W): WorkloadSettings<W> | undefined {
+  const workload = spec.workloads?.[w];
+  return workload?.enabled ? WORKLOADS[w].resolve(platformName, spec, workload) : undefined;
 }
 
 export function resolvePlatform(spec: PlatformSpec): Platform {

@@ -6,11 +6,12 @@
 import type { Cloud, CloudPart, Environment, KedaInstall, Platform, Stage, WorkloadName } from './types';
 import { WORKLOAD_NAMES } from './types';
 import { forCloud } from './cloud';
-import { hasWorkload } from './workloads';
-import { edwNames, type EdwNames } from './workloads/edw/names';
-import { lakehouseNames, type LakehouseNames } from './workloads/lakehouse/names';
-import { mlopsNames, type MlopsNames } from './workloads/mlops/names';
-import { ragNames, type RagNames } from './workloads/rag/names';
+import { hasWorkload } from './workloads/enabled';
+import { WORKLOADS, type WorkloadNames } from './workloads';
+import type { EdwNames } from './workloads/edw/names';
+import type { LakehouseNames } from './workloads/lakehouse/names';
+import type { MlopsNames } from './workloads/mlops/names';
+import type { RagNames } from './workloads/rag/names';
 
 /** Letters and digits only, lowercased: for names that allow nothing else (ACR, storage accounts). */
 export function alphanumeric(value: string): string {
@@ -166,12 +167,14 @@ export * from './workloads/rag/names';
 export * from './workloads/mlops/names';
 export * from './workloads/lakehouse/names';
 
+/** The names of workload `w` where it is on; undefined where it is off. */
+function namesOfWorkload<W extends WorkloadName>(platformName: string, env: Environment, prefix: string, w: W): WorkloadNames<W> | undefined {
+  return hasWorkload(env, w) ? WORKLOADS[w].names(platformName, env, prefix) : undefined;
+}
+
 export function namesFor<C extends Cloud>(platform: Pick<Platform, 'name'>, env: Environment<C>): EnvironmentNames<C> {
   const prefix = environmentPrefix(platform.name, env.name);
-  const edw = hasWorkload(env, 'edw') ? edwNames(platform.name, env, prefix) : undefined;
-  const rag = hasWorkload(env, 'rag') ? ragNames(platform.name, env, prefix) : undefined;
-  const mlops = hasWorkload(env, 'mlops') ? mlopsNames(platform.name, env, prefix) : undefined;
-  const lakehouse = hasWorkload(env, 'lakehouse') ? lakehouseNames(platform.name, env, prefix) : undefined;
+  const workloadNames = Object.fromEntries(WORKLOAD_NAMES.map((w) => [w, namesOfWorkload(platform.name, env, prefix, w)]));
   const namespaces = [PLATFORM_NAMESPACE, ...WORKLOAD_NAMES.filter((w) => env.workloads[w]).map(workloadNamespace)];
   const part = forCloud<typeof env, CloudPart<Cloud, { aws: AwsNames; azure: AzureNames }> & { cloud: Cloud }>(env, {
     aws: (env) => {
@@ -221,5 +224,5 @@ export function namesFor<C extends Cloud>(platform: Pick<Platform, 'name'>, env:
     },
   });
   // The workload names were derived from this environment, so they are of its cloud: the parts agree.
-  return { prefix, namespaces, edw, rag, mlops, lakehouse, ...part } as EnvironmentNames as EnvironmentNames<C>;
+  return { prefix, namespaces, ...workloadNames, ...part } as EnvironmentNames as EnvironmentNames<C>;
 }

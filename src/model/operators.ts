@@ -7,7 +7,9 @@
  *
  * Plain data: the GitOps charts turn it into Argo CD Applications or Flux HelmReleases.
  */
-import type { Environment } from './types';
+import type { Cloud, Environment, WorkloadName } from './types';
+import { WORKLOAD_NAMES } from './types';
+import { WORKLOADS, hasWorkload } from './workloads';
 
 export type OperatorName =
   | 'cert-manager'
@@ -148,20 +150,23 @@ export const OPERATORS: Readonly<Record<OperatorName, OperatorRelease>> = {
   }),
 };
 
+/** Karpenter provisions the AWS node pools; AKS scales its own. */
+const CLOUD_OPERATORS: { readonly [C in Cloud]: readonly OperatorName[] } = { aws: ['karpenter'], azure: [] };
+
+/** The operators workload `w` needs where it is on. */
+function operatorsOfWorkload<W extends WorkloadName>(env: Environment, w: W): readonly OperatorName[] {
+  return hasWorkload(env, w) ? WORKLOADS[w].operators(env) : [];
+}
+
 /**
  * The operators an environment needs, each after the ones it depends on (then by name). KEDA is left out
  * where the AKS add-on runs it; Karpenter is AWS only; GPU pools need the device plugin.
  */
 export function operatorsFor(env: Environment): OperatorName[] {
   const wanted = new Set<OperatorName>();
-  if (env.cloud === 'aws') wanted.add('karpenter');
+  for (const name of CLOUD_OPERATORS[env.cloud]) wanted.add(name);
   if (env.cluster.gpuPools.length > 0) wanted.add('nvidia-device-plugin');
-  if (env.edw?.keda === 'helm') wanted.add('keda');
-  if (env.rag) wanted.add('milvus-operator');
-  if (env.mlops) wanted.add('external-secrets');
-  if (env.mlops?.models.length) wanted.add('kserve');
-  if (env.mlops?.models.some((m) => m.abTest)) wanted.add('seldon-core-operator');
-  if (env.lakehouse) wanted.add('spark-operator');
+  for (const w of WORKLOAD_NAMES) for (const name of operatorsOfWorkload(env, w)) wanted.add(name);
   const ordered: OperatorName[] = [];
   const visit = (name: OperatorName) => {
     if (ordered.includes(name)) return;

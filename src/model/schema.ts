@@ -17,10 +17,8 @@ import type {
   Stage,
   WorkloadsSpec,
 } from './types';
-import { EDW_SHAPE } from './workloads/edw/shape';
-import { LAKEHOUSE_SHAPE } from './workloads/lakehouse/shape';
-import { MLOPS_SHAPE } from './workloads/mlops/shape';
-import { RAG_SHAPE } from './workloads/rag/shape';
+import { WORKLOAD_NAMES } from './types';
+import { WORKLOADS } from './workloads';
 
 const nodePool = obj<NodePoolSpec>({ sizes: req(strings), min: req(int), max: req(int) });
 const namedPool = obj<NamedPoolSpec>({ name: req(str), sizes: req(strings), min: req(int), max: req(int) });
@@ -67,8 +65,8 @@ const environmentShape = obj<EnvironmentFields>({
     }),
   ),
   tags: opt(map(str)),
-  // In this order: an unknown workload's message lists them so.
-  workloads: opt(obj<WorkloadsSpec>({ lakehouse: opt(LAKEHOUSE_SHAPE), mlops: opt(MLOPS_SHAPE), edw: opt(EDW_SHAPE), rag: opt(RAG_SHAPE) })),
+  // Every workload of the registry, by name (each entry is opt() of that workload's own typed shape).
+  workloads: opt(obj<WorkloadsSpec>(Object.fromEntries(WORKLOAD_NAMES.map((w) => [w, opt(WORKLOADS[w].shape)])) as FieldsOf<WorkloadsSpec>)),
   gitops: opt(
     obj({
       tool: req(oneOf({ argocd: true, flux: true })),

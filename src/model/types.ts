@@ -172,12 +172,15 @@ export interface WorkloadToggle {
   enabled: boolean;
 }
 
-export interface WorkloadsSpec {
-  rag?: RagSpec;
-  mlops?: MlopsSpec;
-  lakehouse?: LakehouseSpec;
-  edw?: EdwSpec;
+/** The spec type of each workload, by name: a new `WorkloadName` is a compile error until it has one. */
+export interface WorkloadSpecs {
+  edw: EdwSpec;
+  rag: RagSpec;
+  mlops: MlopsSpec;
+  lakehouse: LakehouseSpec;
 }
+
+export type WorkloadsSpec = { [W in WorkloadName]?: WorkloadSpecs[W] };
 
 // ---------------------------------------------------------------------------------------------
 // Resolved model: every default applied, read-only. Stacks and charts only ever see these.

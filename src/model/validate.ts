@@ -3,24 +3,17 @@
  * path of the offending value and what was expected; nothing stops at the first problem.
  * Rules read the raw spec defensively, since they also run on specs whose shape is wrong.
  */
-import {
-  defaultTableFormat,
-  DEFAULT_BEDROCK_EMBEDDING_MODEL,
-  DEFAULT_OPENAI_EMBEDDING,
-  DEFAULT_POD_CIDR,
-  DEFAULT_SERVICE_CIDR,
-  STANDARD_TAG_KEYS,
-  hasRegistryHost,
-} from './defaults';
-import { EKS_ADDON_VERSIONS, EMBEDDING_DIMENSIONS, KUBERNETES_VERSIONS, REGIONS, describeSize } from './catalog';
+import { DEFAULT_POD_CIDR, DEFAULT_SERVICE_CIDR, STANDARD_TAG_KEYS } from './defaults';
+import { EKS_ADDON_VERSIONS, KUBERNETES_VERSIONS, REGIONS, describeSize } from './catalog';
 import { cidrsOverlap, formatCidr, hasHostBits, parseCidr, type Cidr } from './cidr';
-import { defaultAwsStateBucket, defaultAzureStateStorageAccount, keyVaultName, workloadStorageAccountName } from './naming';
+import { defaultAwsStateBucket, defaultAzureStateStorageAccount } from './naming';
 import type { Problem } from './problems';
-import type { Cloud, EnvironmentSpec, NodePoolSpec, PlatformSpec, WorkloadName } from './types';
-import { MEDALLION_LAYERS } from './types';
+import { isInt, isString, q, DNS_LABEL, storageAccountNameProblem, type Report } from './rules';
+import { WORKLOADS } from './workloads';
+import type { Cloud, EnvironmentSpec, NodePoolSpec, PlatformSpec } from './types';
+import { WORKLOAD_NAMES } from './types';
 
 const PLATFORM_NAME = /^[a-z][a-z0-9]{1,7}$/;
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const POOL_NAME = /^[a-z][a-z0-9]{0,11}$/;
 const ACCOUNT_ID = /^\d{12}$/;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -28,12 +21,6 @@ const ECR_REPOSITORY = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 const ADDON_VERSION = /^v\d+\.\d+\.\d+-eksbuild\.\d+$/;
 const AMI_ALIAS = /^(al2023|bottlerocket)@v\d+(\.\d+\.\d+)?$/;
 const ENVIRONMENT_NAME_MAX = 20;
-
-type Report = (path: string, message: string) => void;
-
-const isString = (v: unknown): v is string => typeof v === 'string';
-const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
-const q = (v: unknown) => JSON.stringify(v);
 
 /** S3 bucket naming rules (general purpose buckets). Returns what is wrong, or undefined. */
 export function s3BucketNameProblem(name: string): string | undefined {
@@ -44,11 +31,6 @@ export function s3BucketNameProblem(name: string): string | undefined {
   if (name.startsWith('xn--') || name.startsWith('sthree-')) return 'must not start with "xn--" or "sthree-"';
   if (name.endsWith('-s3alias') || name.endsWith('--ol-s3')) return 'must not end with "-s3alias" or "--ol-s3"';
   return undefined;
-}
-
-/** Azure storage account naming rules. */
-export function storageAccountNameProblem(name: string): string | undefined {
-  return /^[a-z0-9]{3,24}$/.test(name) ? undefined : 'must be 3–24 lowercase letters and digits (Azure storage account rule)';
 }
 
 function checkCidrText(value: unknown, path: string, report: Report): Cidr | undefined {
@@ -92,7 +74,7 @@ export function validatePlatform(spec: PlatformSpec): Problem[] {
       networks.push({ index: i, name: String(env.name), cidr });
     }
   });
-  checkLakehouseCatalogs(environments, report);
+  for (const w of WORKLOAD_NAMES) WORKLOADS[w].validateAcross?.(environments, report);
   return problems;
 }
 
@@ -127,356 +109,7 @@ function validateEnvironment(env: EnvironmentSpec, base: string, platformName: s
   validateTags(env, base, cloud, report);
   validateWaivers(env, base, report);
   validateGitops(env, base, report);
-  validateEdw(env, base, platformName, cloud, report);
-  validateRag(env, base, platformName, cloud, report);
-  validateMlops(env, base, platformName, cloud, report);
-  validateLakehouse(env, base, platformName, cloud, report);
-}
-
-function isCron(schedule: string): boolean {
-  const fields = schedule.trim().split(/\s+/);
-  return fields.length === 5 && fields.every((f) => CRON_FIELD.test(f));
-}
-
-const CRON_FIELD = /^(\*|\d+(-\d+)?)(\/\d+)?(,(\*|\d+(-\d+)?)(\/\d+)?)*$/;
-const QUANTITY = /^(\d+(\.\d+)?)(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/;
-
-/** What is wrong with an image reference's pinning (tag or digest, not latest), or undefined. */
-export function imagePinProblem(image: string): string | undefined {
-  const [reference, digest] = image.split('@');
-  if (digest !== undefined) return /^sha256:[0-9a-f]{64}$/.test(digest) ? undefined : 'has a malformed digest';
-  const last = reference.split('/').pop() ?? '';
-  if (!last.includes(':')) return 'is not pinned: add a tag or a digest';
-  const tag = last.slice(last.indexOf(':') + 1);
-  if (tag === 'latest') return 'uses the latest tag: pin a version or a digest';
-  return /^[\w][\w.-]{0,127}$/.test(tag) ? undefined : `has an invalid tag ${q(tag)}`;
-}
-
-/** An image a workload runs: pinned, and on AWS a short reference must name one of the environment's ECR repositories. */
-function checkImage(env: EnvironmentSpec, image: unknown, path: string, cloud: Cloud | undefined, report: Report): void {
-  if (!isString(image)) return;
-  const problem = imagePinProblem(image);
-  if (problem) report(path, `${q(image)} ${problem}`);
-  const repository = image.split(/[:@]/)[0];
-  if (cloud === 'aws' && !hasRegistryHost(image) && !(env.cluster?.repositories ?? []).includes(repository))
-    report(path, `${q(image)} names repository ${q(repository)}, which is not in cluster.repositories (add it, or give a full reference with a registry host)`);
-}
-
-/** A storage account name derived for a workload must fit Azure's 24 characters. */
-function checkWorkloadStorageAccount(
-  env: EnvironmentSpec,
-  at: string,
-  platformName: string,
-  workload: WorkloadName,
-  cloud: Cloud | undefined,
-  report: Report,
-): void {
-  if (cloud !== 'azure' || !platformName || !isString(env.name)) return;
-  const account = workloadStorageAccountName(platformName, env.name, workload);
-  const problem = storageAccountNameProblem(account);
-  if (problem) report(at, `the derived storage account name ${q(account)} ${problem}; use a shorter environment or platform name`);
-}
-
-function checkRange(value: unknown, path: string, min: number, max: number, report: Report): void {
-  if (isInt(value) && (value < min || value > max)) report(path, `${value} must be from ${min} to ${max}`);
-}
-
-function checkQuantity(value: unknown, path: string, report: Report): void {
-  if (isString(value) && !QUANTITY.test(value)) report(path, `${q(value)} is not a Kubernetes quantity (e.g. 250m, 512Mi)`);
-}
-
-const CONTAINER_NAME = /^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
-
-function validateRag(env: EnvironmentSpec, base: string, platformName: string, cloud: Cloud | undefined, report: Report): void {
-  const rag = env.workloads?.rag;
-  if (!rag || typeof rag !== 'object' || rag.enabled !== true) return;
-  const at = `${base}.workloads.rag`;
-  if (!rag.api) report(`${at}.api`, 'is required when rag is enabled (at least the RAG API image, pinned by tag or digest)');
-  const api = rag.api ?? ({} as Partial<NonNullable<typeof rag.api>>);
-  checkImage(env, api.image, `${at}.api.image`, cloud, report);
-  checkRange(api.minReplicas, `${at}.api.minReplicas`, 1, 1000, report);
-  checkRange(api.maxReplicas, `${at}.api.maxReplicas`, 1, 1000, report);
-  if (isInt(api.minReplicas) && isInt(api.maxReplicas) && api.minReplicas > api.maxReplicas)
-    report(`${at}.api.minReplicas`, `${api.minReplicas} is greater than maxReplicas ${api.maxReplicas}`);
-  checkRange(api.targetCpuUtilization, `${at}.api.targetCpuUtilization`, 1, 100, report);
-  checkRange(api.port, `${at}.api.port`, 1024, 65535, report);
-  checkQuantity(api.cpu, `${at}.api.cpu`, report);
-  checkQuantity(api.memory, `${at}.api.memory`, report);
-
-  if (rag.bedrock && cloud === 'azure') report(`${at}.bedrock`, 'is for AWS; on Azure set openai');
-  if (rag.openai && cloud === 'aws') report(`${at}.openai`, 'is for Azure; on AWS set bedrock');
-  for (const key of ['chatModelId', 'embeddingModelId'] as const) {
-    const id = rag.bedrock?.[key];
-    if (isString(id) && !/^[a-z0-9-]+\.[a-z0-9-.:]+$/.test(id))
-      report(`${at}.bedrock.${key}`, `${q(id)} is not a Bedrock model id (e.g. amazon.titan-embed-text-v2:0)`);
-  }
-  for (const kind of ['chat', 'embedding'] as const) {
-    const d = rag.openai?.[kind];
-    if (!d) continue;
-    if (isString(d.deployment) && !/^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$/.test(d.deployment))
-      report(`${at}.openai.${kind}.deployment`, `${q(d.deployment)} must be 2–64 letters, digits, '.', '_' or '-'`);
-    checkRange(d.capacity, `${at}.openai.${kind}.capacity`, 1, 10000, report);
-  }
-  const embeddingModel =
-    cloud === 'aws' ? (rag.bedrock?.embeddingModelId ?? DEFAULT_BEDROCK_EMBEDDING_MODEL) : (rag.openai?.embedding?.model ?? DEFAULT_OPENAI_EMBEDDING.model);
-  const dimension = rag.embeddingDimension ?? (cloud === 'aws' ? 1024 : 1536);
-  const supported = EMBEDDING_DIMENSIONS[embeddingModel];
-  if (isInt(dimension) && supported && !supported.includes(dimension))
-    report(`${at}.embeddingDimension`, `${dimension} is not a size ${embeddingModel} produces (${supported.join(', ')})`);
-  checkRange(rag.embeddingDimension, `${at}.embeddingDimension`, 2, 32768, report);
-
-  const milvus = rag.milvus ?? {};
-  if (isString(milvus.version) && !/^v\d+\.\d+\.\d+$/.test(milvus.version))
-    report(`${at}.milvus.version`, `${q(milvus.version)} must be a pinned release such as v2.5.4`);
-  checkQuantity(milvus.storageSize, `${at}.milvus.storageSize`, report);
-  checkQuantity(milvus.cpu, `${at}.milvus.cpu`, report);
-  checkQuantity(milvus.memory, `${at}.milvus.memory`, report);
-  const seen = new Set<string>();
-  for (const key of ['raw', 'processed', 'embeddings'] as const) {
-    const v = rag.documents?.[key];
-    if (!isString(v)) continue;
-    if (!CONTAINER_NAME.test(v))
-      report(`${at}.documents.${key}`, `${q(v)} must be 3–63 lowercase letters, digits and single hyphens (an S3 prefix and an ADLS container name)`);
-    if (seen.has(v)) report(`${at}.documents.${key}`, `${q(v)} is used twice`);
-    seen.add(v);
-  }
-  if (isString(rag.gatewayNamespace) && !DNS_LABEL.test(rag.gatewayNamespace))
-    report(`${at}.gatewayNamespace`, `${q(rag.gatewayNamespace)} is not a DNS-1123 label`);
-  checkWorkloadStorageAccount(env, at, platformName, 'rag', cloud, report);
-}
-
-function validateMlops(env: EnvironmentSpec, base: string, platformName: string, cloud: Cloud | undefined, report: Report): void {
-  const mlops = env.workloads?.mlops;
-  if (!mlops || typeof mlops !== 'object' || mlops.enabled !== true) return;
-  const at = `${base}.workloads.mlops`;
-  if (!mlops.mlflow) report(`${at}.mlflow`, 'is required when mlops is enabled (at least the MLflow image, pinned by tag or digest)');
-  checkImage(env, mlops.mlflow?.image, `${at}.mlflow.image`, cloud, report);
-  checkQuantity(mlops.mlflow?.cpu, `${at}.mlflow.cpu`, report);
-  checkQuantity(mlops.mlflow?.memory, `${at}.mlflow.memory`, report);
-  checkRange(mlops.mlflow?.replicas, `${at}.mlflow.replicas`, 1, 20, report);
-
-  const db = mlops.database ?? {};
-  if (db.instanceClass !== undefined && cloud === 'azure') report(`${at}.database.instanceClass`, 'is the AWS RDS instance class; on Azure set sku');
-  if (db.sku !== undefined && cloud === 'aws') report(`${at}.database.sku`, 'is the Azure Flexible Server SKU; on AWS set instanceClass');
-  if (isString(db.instanceClass) && !/^db\.[a-z0-9]+\.[a-z0-9]+$/.test(db.instanceClass))
-    report(`${at}.database.instanceClass`, `${q(db.instanceClass)} is not an RDS instance class (e.g. db.t4g.medium)`);
-  if (isString(db.sku) && !/^(B|GP|MO)_Standard_[A-Za-z0-9_]+$/.test(db.sku))
-    report(`${at}.database.sku`, `${q(db.sku)} is not a Flexible Server SKU (e.g. GP_Standard_D2ds_v5)`);
-  checkRange(db.storageGb, `${at}.database.storageGb`, 20, 16384, report);
-  if (isString(db.version) && !['13', '14', '15', '16', '17'].includes(db.version))
-    report(`${at}.database.version`, `${q(db.version)} is not a supported PostgreSQL major version (13–17)`);
-
-  const pools = new Map((Array.isArray(env.cluster?.gpuPools) ? env.cluster.gpuPools : []).map((p) => [p.name, p]));
-  const jobNames = new Set<string>();
-  (Array.isArray(mlops.training) ? mlops.training : []).forEach((job, j) => {
-    const jat = `${at}.training[${j}]`;
-    if (isString(job.name)) {
-      if (!DNS_LABEL.test(job.name) || job.name.length > 52)
-        report(`${jat}.name`, `${q(job.name)} must be a DNS-1123 label of at most 52 characters (the CronJob limit)`);
-      if (jobNames.has(job.name)) report(`${jat}.name`, `${q(job.name)} is used twice`);
-      jobNames.add(job.name);
-    }
-    checkImage(env, job.image, `${jat}.image`, cloud, report);
-    const pool = isString(job.pool) ? pools.get(job.pool) : undefined;
-    if (isString(job.pool) && !pool) report(`${jat}.pool`, `${q(job.pool)} is not one of cluster.gpuPools (${[...pools.keys()].join(', ') || 'none'})`);
-    checkRange(job.gpus, `${jat}.gpus`, 1, 16, report);
-    if (pool && cloud && isInt(job.gpus) && Array.isArray(pool.sizes)) {
-      const most = Math.max(0, ...pool.sizes.map((s) => describeSize(cloud, s)?.gpus ?? 0));
-      if (most > 0 && job.gpus > most) report(`${jat}.gpus`, `${job.gpus} GPUs do not fit on one node of pool ${q(job.pool)} (at most ${most})`);
-    }
-    if (isString(job.schedule) && !isCron(job.schedule)) report(`${jat}.schedule`, `${q(job.schedule)} is not a 5-field cron schedule (e.g. "0 2 * * *")`);
-    checkRange(job.activeDeadlineSeconds, `${jat}.activeDeadlineSeconds`, 60, 2592000, report);
-    checkRange(job.backoffLimit, `${jat}.backoffLimit`, 0, 100, report);
-    checkQuantity(job.checkpointSize, `${jat}.checkpointSize`, report);
-  });
-
-  const modelNames = new Set<string>();
-  (Array.isArray(mlops.models) ? mlops.models : []).forEach((m, j) => {
-    const mat = `${at}.models[${j}]`;
-    if (isString(m.name)) {
-      if (!DNS_LABEL.test(m.name) || m.name.length > 40) report(`${mat}.name`, `${q(m.name)} must be a DNS-1123 label of at most 40 characters`);
-      if (modelNames.has(m.name)) report(`${mat}.name`, `${q(m.name)} is used twice`);
-      modelNames.add(m.name);
-    }
-    const pathOk = (p: unknown, where: string) => {
-      if (isString(p) && !/^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*$/.test(p))
-        report(where, `${q(p)} must be a relative path of lowercase segments (e.g. iris/v1)`);
-    };
-    pathOk(m.path, `${mat}.path`);
-    checkRange(m.canaryPercent, `${mat}.canaryPercent`, 1, 99, report);
-    checkRange(m.minReplicas, `${mat}.minReplicas`, 0, 100, report);
-    checkRange(m.maxReplicas, `${mat}.maxReplicas`, 1, 100, report);
-    if (isInt(m.minReplicas) && isInt(m.maxReplicas) && m.minReplicas > m.maxReplicas)
-      report(`${mat}.minReplicas`, `${m.minReplicas} is greater than maxReplicas ${m.maxReplicas}`);
-    checkQuantity(m.cpu, `${mat}.cpu`, report);
-    checkQuantity(m.memory, `${mat}.memory`, report);
-    if (m.abTest) {
-      pathOk(m.abTest.challengerPath, `${mat}.abTest.challengerPath`);
-      checkRange(m.abTest.challengerPercent, `${mat}.abTest.challengerPercent`, 1, 99, report);
-      if (m.abTest.challengerPath === m.path) report(`${mat}.abTest.challengerPath`, 'is the same model as path; an A/B test needs two');
-    }
-  });
-
-  const burst = mlops.burst;
-  if (burst?.enabled) {
-    if (burst.vmSize !== undefined && cloud === 'aws') report(`${at}.burst.vmSize`, 'is the Azure ML VM size; on AWS set instanceType');
-    if (burst.instanceType !== undefined && cloud === 'azure') report(`${at}.burst.instanceType`, 'is the SageMaker instance type; on Azure set vmSize');
-    if (isString(burst.instanceType) && !/^ml\.[a-z0-9]+\.[a-z0-9]+$/.test(burst.instanceType))
-      report(`${at}.burst.instanceType`, `${q(burst.instanceType)} is not a SageMaker instance type (e.g. ml.g5.xlarge)`);
-    if (isString(burst.vmSize) && cloud === 'azure' && !describeSize('azure', burst.vmSize)?.gpus)
-      report(`${at}.burst.vmSize`, `${q(burst.vmSize)} is not a known GPU VM size (e.g. Standard_NC4as_T4_v3)`);
-    checkRange(burst.maxNodes, `${at}.burst.maxNodes`, 1, 100, report);
-  }
-  checkWorkloadStorageAccount(env, at, platformName, 'mlops', cloud, report);
-  if (cloud === 'azure' && platformName && isString(env.name)) {
-    const kv = keyVaultName(platformName, env.name, 'ml');
-    if (!/^[a-z][a-z0-9-]{1,22}[a-z0-9]$/.test(kv))
-      report(at, `the derived Key Vault name ${q(kv)} must be 3–24 characters; use a shorter environment or platform name`);
-  }
-}
-
-const SPARK_MEMORY = /^\d+[kmgt]$/;
-const SPARK_VERSION = /^(\d+)\.\d+\.\d+$/;
-const JAVA_CLASS = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/;
-
-function validateLakehouse(env: EnvironmentSpec, base: string, platformName: string, cloud: Cloud | undefined, report: Report): void {
-  const lakehouse = env.workloads?.lakehouse;
-  if (!lakehouse || typeof lakehouse !== 'object' || lakehouse.enabled !== true) return;
-  const at = `${base}.workloads.lakehouse`;
-
-  if (!lakehouse.spark) report(`${at}.spark`, 'is required when lakehouse is enabled (at least the Spark image, pinned by tag or digest)');
-  checkImage(env, lakehouse.spark?.image, `${at}.spark.image`, cloud, report);
-  const version = lakehouse.spark?.version;
-  if (isString(version)) {
-    const m = SPARK_VERSION.exec(version);
-    if (!m) report(`${at}.spark.version`, `${q(version)} is not a Spark version (major.minor.patch, e.g. 4.0.1)`);
-    else if (cloud === 'azure' && Number(m[1]) < 4)
-      report(
-        `${at}.spark.version`,
-        `${q(version)}: on Azure Spark must be 4.0 or later (its Hadoop 3.4.1 ABFS driver is the first to take workload identity tokens)`,
-      );
-  }
-
-  if (isString(lakehouse.tableFormat) && cloud && lakehouse.tableFormat !== defaultTableFormat(cloud)) {
-    const why =
-      cloud === 'aws'
-        ? 'on AWS the catalog is Glue, which serves Iceberg tables to open-source Spark; Delta would need a Hive metastore'
-        : 'on Azure tables are Delta by path on ADLS Gen2; Iceberg would need a catalog service the platform does not run';
-    report(`${at}.tableFormat`, `${q(lakehouse.tableFormat)} is not supported: ${why}`);
-  }
-
-  const layers = Array.isArray(lakehouse.layers) ? lakehouse.layers : [...MEDALLION_LAYERS];
-  if (Array.isArray(lakehouse.layers)) {
-    if (lakehouse.layers.length === 0) report(`${at}.layers`, 'must list at least one layer (bronze, silver, gold)');
-    lakehouse.layers.forEach((l, i) => {
-      if (lakehouse.layers!.indexOf(l) !== i) report(`${at}.layers[${i}]`, `${q(l)} is listed twice`);
-    });
-  }
-
-  const names = new Set<string>();
-  (Array.isArray(lakehouse.jobs) ? lakehouse.jobs : []).forEach((job, j) => {
-    const jat = `${at}.jobs[${j}]`;
-    if (!job || typeof job !== 'object') return;
-    if (isString(job.name)) {
-      // The operator names the driver pod `<name>-driver` and its UI service `<name>-ui-svc`; a scheduled run adds a timestamp.
-      if (!DNS_LABEL.test(job.name) || job.name.length > 40) report(`${jat}.name`, `${q(job.name)} must be a DNS-1123 label of at most 40 characters`);
-      if (names.has(job.name)) report(`${jat}.name`, `${q(job.name)} is used twice`);
-      names.add(job.name);
-    }
-    const file = job.mainApplicationFile;
-    if (isString(file)) {
-      const schemes = ['local://', ...(cloud === 'aws' ? ['s3a://'] : cloud === 'azure' ? ['abfss://'] : [])];
-      if (!schemes.some((s) => file.startsWith(s) && file.length > s.length))
-        report(
-          `${jat}.mainApplicationFile`,
-          `${q(file)} must start with ${schemes.join(' or ')} (a file in the image${cloud ? ' or in the lakehouse storage' : ''})`,
-        );
-      const jar = file.endsWith('.jar');
-      if (!jar && !file.endsWith('.py') && !file.endsWith('.R')) report(`${jat}.mainApplicationFile`, `${q(file)} must be a .py, .R or .jar file`);
-      if (jar && !job.mainClass) report(`${jat}.mainClass`, 'is required for a .jar application');
-      if (!jar && job.mainClass !== undefined) report(`${jat}.mainClass`, 'is only for a .jar application; remove it');
-    }
-    if (isString(job.mainClass) && !JAVA_CLASS.test(job.mainClass)) report(`${jat}.mainClass`, `${q(job.mainClass)} is not a Java class name`);
-    if (isString(job.layer) && !layers.includes(job.layer)) report(`${jat}.layer`, `${q(job.layer)} is not one of layers (${layers.join(', ')})`);
-    if (isString(job.schedule) && !isCron(job.schedule)) report(`${jat}.schedule`, `${q(job.schedule)} is not a 5-field cron schedule (e.g. "0 3 * * *")`);
-    for (const role of ['driver', 'executor'] as const) {
-      const pod = job[role];
-      if (!pod || typeof pod !== 'object') continue;
-      checkRange(pod.cores, `${jat}.${role}.cores`, 1, 64, report);
-      if (isString(pod.memory) && !SPARK_MEMORY.test(pod.memory))
-        report(`${jat}.${role}.memory`, `${q(pod.memory)} is not a Spark memory size (e.g. 512m, 4g)`);
-    }
-    checkRange(job.executors, `${jat}.executors`, 1, 1000, report);
-    const dyn = job.dynamicAllocation;
-    if (dyn && typeof dyn === 'object') {
-      if (job.executors !== undefined)
-        report(`${jat}.executors`, 'is the fixed executor count; with dynamicAllocation set minExecutors and maxExecutors instead');
-      checkRange(dyn.minExecutors, `${jat}.dynamicAllocation.minExecutors`, 0, 1000, report);
-      checkRange(dyn.maxExecutors, `${jat}.dynamicAllocation.maxExecutors`, 1, 1000, report);
-      if (isInt(dyn.minExecutors) && isInt(dyn.maxExecutors) && dyn.minExecutors > dyn.maxExecutors)
-        report(`${jat}.dynamicAllocation.minExecutors`, `${dyn.minExecutors} is greater than maxExecutors ${dyn.maxExecutors}`);
-    }
-    checkRange(job.retries, `${jat}.retries`, 0, 20, report);
-  });
-
-  checkRange(lakehouse.retentionDays, `${at}.retentionDays`, 1, 365, report);
-  if (lakehouse.purview !== undefined && cloud === 'aws') report(`${at}.purview`, 'is for Azure; on AWS the catalog is Glue');
-  checkWorkloadStorageAccount(env, at, platformName, 'lakehouse', cloud, report);
-}
-
-/** Glue databases are named after the layers, so two AWS lakehouses must not share an account and region. */
-function checkLakehouseCatalogs(environments: EnvironmentSpec[], report: Report): void {
-  const seen = new Map<string, number>();
-  environments.forEach((env, i) => {
-    if (!env || env.cloud !== 'aws' || env.workloads?.lakehouse?.enabled !== true || !isString(env.aws?.accountId)) return;
-    const key = `${env.aws.accountId} ${env.region}`;
-    const first = seen.get(key);
-    if (first === undefined) seen.set(key, i);
-    else
-      report(
-        `environments[${i}].workloads.lakehouse`,
-        `environments[${first}] already has a lakehouse in account ${env.aws.accountId}, ${env.region}: the Glue databases (bronze, silver, gold) would clash; use another account or region`,
-      );
-  });
-}
-
-function validateEdw(env: EnvironmentSpec, base: string, platformName: string, cloud: Cloud | undefined, report: Report): void {
-  const edw = env.workloads?.edw;
-  if (!edw || typeof edw !== 'object' || edw.enabled !== true) return;
-  const at = `${base}.workloads.edw`;
-  if (!edw.images) report(`${at}.images`, 'is required when edw is enabled (consumer and producer images, pinned by tag or digest)');
-  for (const role of ['consumer', 'producer'] as const) checkImage(env, edw.images?.[role], `${at}.images.${role}`, cloud, report);
-  const queue = edw.queue ?? {};
-  const range = (value: unknown, path: string, min: number, max: number) => checkRange(value, path, min, max, report);
-  range(queue.messageRetentionSeconds, `${at}.queue.messageRetentionSeconds`, 60, 1209600);
-  range(queue.visibilityTimeoutSeconds, `${at}.queue.visibilityTimeoutSeconds`, 0, 43200);
-  range(queue.maxReceiveCount, `${at}.queue.maxReceiveCount`, 1, 1000);
-  if (queue.fifo === true && cloud === 'azure') report(`${at}.queue.fifo`, 'Azure Queue Storage has no FIFO queues; remove it');
-
-  const scaling = edw.scaling ?? {};
-  range(scaling.maxReplicas, `${at}.scaling.maxReplicas`, 1, 1000);
-  range(scaling.minReplicas, `${at}.scaling.minReplicas`, 0, 1000);
-  range(scaling.messagesPerReplica, `${at}.scaling.messagesPerReplica`, 1, 100000);
-  range(scaling.activationMessages, `${at}.scaling.activationMessages`, 0, 100000);
-  range(scaling.pollingIntervalSeconds, `${at}.scaling.pollingIntervalSeconds`, 1, 3600);
-  range(scaling.cooldownSeconds, `${at}.scaling.cooldownSeconds`, 0, 86400);
-  if (isInt(scaling.minReplicas) && isInt(scaling.maxReplicas) && scaling.minReplicas > scaling.maxReplicas)
-    report(`${at}.scaling.minReplicas`, `${scaling.minReplicas} is greater than maxReplicas ${scaling.maxReplicas}`);
-  if ((scaling.scaleToZero ?? true) && isInt(scaling.minReplicas) && scaling.minReplicas > 0)
-    report(`${at}.scaling.minReplicas`, `${scaling.minReplicas} contradicts scaleToZero (the default); set scaleToZero: false to keep replicas`);
-
-  const producer = edw.producer ?? {};
-  range(producer.messages, `${at}.producer.messages`, 1, 1000000);
-  if (isString(producer.schedule)) {
-    if (!isCron(producer.schedule)) report(`${at}.producer.schedule`, `${q(producer.schedule)} is not a 5-field cron schedule (e.g. "*/10 * * * *")`);
-  }
-  const consumer = edw.consumer ?? {};
-  range(consumer.port, `${at}.consumer.port`, 1024, 65535);
-  if (isString(consumer.healthPath) && !consumer.healthPath.startsWith('/')) report(`${at}.consumer.healthPath`, `${q(consumer.healthPath)} must start with /`);
-  for (const key of ['cpu', 'memory'] as const) checkQuantity(consumer[key], `${at}.consumer.${key}`, report);
-  if (edw.keda === 'aks-addon' && cloud === 'aws') report(`${at}.keda`, '"aks-addon" is the AKS KEDA add-on; on AWS KEDA is installed with Helm');
-
-  checkWorkloadStorageAccount(env, at, platformName, 'edw', cloud, report);
+  for (const w of WORKLOAD_NAMES) WORKLOADS[w].validate(env, base, platformName, cloud, report);
 }
 
 const RULE_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -717,3 +350,5 @@ function validateTags(env: EnvironmentSpec, base: string, cloud: Cloud | undefin
     if (isString(value) && value.length > 256) report(at, `tag values must be at most 256 characters (got ${value.length})`);
   }
 }
+
+export { imagePinProblem, storageAccountNameProblem } from './rules';

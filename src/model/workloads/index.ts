@@ -1,14 +1,16 @@
 /**
- * The workloads of the platform. Each is switched on per environment; where one is on, its settings
- * (`env.edw`) and names (`names.edw`) are present, and the types below let code that runs only for an
- * enabled workload say so once instead of asserting `!` at every read.
+ * The registry of workloads: one module per `WorkloadName`, each holding its shape, rules, defaults,
+ * names and operators (src/model/workloads/<name>/). Adding a name to `WorkloadName` is a compile
+ * error here until its module exists; the model reads every workload from this table.
  */
 import type { WorkloadName } from '../types';
+import { EDW } from './edw';
+import { LAKEHOUSE } from './lakehouse';
+import { MLOPS } from './mlops';
+import { RAG } from './rag';
+import type { Workload } from './workload';
 
-/** `T` (an environment, its names or a context part) with the entries of workloads `W` present. */
-export type WithWorkloads<T, W extends WorkloadName> = T extends unknown ? T & { readonly [K in W & keyof T]-?: NonNullable<T[K]> } : never;
+export const WORKLOADS: { readonly [W in WorkloadName]: Workload<W> } = { edw: EDW, rag: RAG, mlops: MLOPS, lakehouse: LAKEHOUSE };
 
-/** True when workload `w` is on in `value` (an environment or its names): narrows it to {@link WithWorkloads}. */
-export function hasWorkload<T extends { readonly [K in WorkloadName]?: unknown }, W extends WorkloadName>(value: T, w: W): value is WithWorkloads<T, W> & T {
-  return value[w] !== undefined;
-}
+export { hasWorkload, type WithWorkloads } from './enabled';
+export type { Workload, WorkloadNames, WorkloadSettings } from './workload';

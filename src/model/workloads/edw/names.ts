@@ -2,7 +2,7 @@
 import { forCloud } from '../../cloud';
 import { KEDA_SERVICE_ACCOUNT, kedaNamespace, workloadNamespace, workloadStorageAccountName } from '../../naming';
 import type { Cloud, CloudPart, Environment } from '../../types';
-import type { WithWorkloads } from '../index';
+import type { WithWorkloads } from '../enabled';
 
 /** Terraform outputs of the `edw` stack that the Kubernetes side reads (Azure: client ids only Entra ID assigns). */
 export const EDW_STACK = 'edw';

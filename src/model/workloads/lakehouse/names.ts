@@ -2,7 +2,7 @@
 import { forCloud } from '../../cloud';
 import { workloadNamespace, workloadStorageAccountName } from '../../naming';
 import type { Cloud, CloudPart, Environment, MedallionLayer } from '../../types';
-import type { WithWorkloads } from '../index';
+import type { WithWorkloads } from '../enabled';
 
 /** Terraform outputs of the `lakehouse` stack the Kubernetes side reads (Azure: the Spark identity's client id). */
 export const LAKEHOUSE_STACK = 'lakehouse';

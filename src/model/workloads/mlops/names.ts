@@ -2,7 +2,7 @@
 import { forCloud } from '../../cloud';
 import { keyVaultName, workloadNamespace, workloadStorageAccountName } from '../../naming';
 import type { Cloud, CloudPart, Environment } from '../../types';
-import type { WithWorkloads } from '../index';
+import type { WithWorkloads } from '../enabled';
 
 /** Terraform outputs of the `mlops` stack the Kubernetes side reads: values only the cloud assigns. */
 export const MLOPS_STACK = 'mlops';

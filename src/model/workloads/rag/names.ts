@@ -2,7 +2,7 @@
 import { forCloud } from '../../cloud';
 import { workloadNamespace, workloadStorageAccountName } from '../../naming';
 import type { Cloud, CloudPart, Environment } from '../../types';
-import type { WithWorkloads } from '../index';
+import type { WithWorkloads } from '../enabled';
 
 /** Terraform outputs of the `rag` stack that the Kubernetes side reads (Azure client ids). */
 export const RAG_STACK = 'rag';

@@ -1,0 +1,15 @@
+/** The event-driven workload: producer → queue → KEDA-scaled consumers (on Spot) → table. */
+import type { Workload } from '../workload';
+import { edwNames } from './names';
+import { resolveEdw } from './resolve';
+import { validateEdw } from './rules';
+import { EDW_SHAPE } from './shape';
+
+export const EDW: Workload<'edw'> = {
+  shape: EDW_SHAPE,
+  validate: validateEdw,
+  resolve: resolveEdw,
+  names: edwNames,
+  // KEDA comes from its chart unless the AKS add-on runs it.
+  operators: (env) => (env.edw.keda === 'helm' ? ['keda'] : []),
+};

@@ -1,0 +1,15 @@
+/** The lakehouse: Spark operator jobs over bronze/silver/gold in object storage and the cloud's catalog. */
+import type { Workload } from '../workload';
+import { lakehouseNames } from './names';
+import { resolveLakehouse } from './resolve';
+import { validateLakehouse, checkLakehouseCatalogs } from './rules';
+import { LAKEHOUSE_SHAPE } from './shape';
+
+export const LAKEHOUSE: Workload<'lakehouse'> = {
+  shape: LAKEHOUSE_SHAPE,
+  validate: validateLakehouse,
+  validateAcross: checkLakehouseCatalogs,
+  resolve: resolveLakehouse,
+  names: lakehouseNames,
+  operators: () => ['spark-operator'],
+};

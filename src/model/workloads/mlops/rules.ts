@@ -1,0 +1,96 @@
+/** Rules of hybrid MLOps beyond its shape. */
+import { describeSize } from '../../catalog';
+import { isCron, isInt, isString, q, checkImage, checkQuantity, checkRange, checkWorkloadStorageAccount, DNS_LABEL, type Report } from '../../rules';
+import type { Cloud, EnvironmentSpec } from '../../types';
+import { keyVaultName } from '../../naming';
+
+/** The workload's rules, where it is enabled: every problem reported with its path. */
+export function validateMlops(env: EnvironmentSpec, base: string, platformName: string, cloud: Cloud | undefined, report: Report): void {
+  const mlops = env.workloads?.mlops;
+  if (!mlops || typeof mlops !== 'object' || mlops.enabled !== true) return;
+  const at = `${base}.workloads.mlops`;
+  if (!mlops.mlflow) report(`${at}.mlflow`, 'is required when mlops is enabled (at least the MLflow image, pinned by tag or digest)');
+  checkImage(env, mlops.mlflow?.image, `${at}.mlflow.image`, cloud, report);
+  checkQuantity(mlops.mlflow?.cpu, `${at}.mlflow.cpu`, report);
+  checkQuantity(mlops.mlflow?.memory, `${at}.mlflow.memory`, report);
+  checkRange(mlops.mlflow?.replicas, `${at}.mlflow.replicas`, 1, 20, report);
+
+  const db = mlops.database ?? {};
+  if (db.instanceClass !== undefined && cloud === 'azure') report(`${at}.database.instanceClass`, 'is the AWS RDS instance class; on Azure set sku');
+  if (db.sku !== undefined && cloud === 'aws') report(`${at}.database.sku`, 'is the Azure Flexible Server SKU; on AWS set instanceClass');
+  if (isString(db.instanceClass) && !/^db\.[a-z0-9]+\.[a-z0-9]+$/.test(db.instanceClass))
+    report(`${at}.database.instanceClass`, `${q(db.instanceClass)} is not an RDS instance class (e.g. db.t4g.medium)`);
+  if (isString(db.sku) && !/^(B|GP|MO)_Standard_[A-Za-z0-9_]+$/.test(db.sku))
+    report(`${at}.database.sku`, `${q(db.sku)} is not a Flexible Server SKU (e.g. GP_Standard_D2ds_v5)`);
+  checkRange(db.storageGb, `${at}.database.storageGb`, 20, 16384, report);
+  if (isString(db.version) && !['13', '14', '15', '16', '17'].includes(db.version))
+    report(`${at}.database.version`, `${q(db.version)} is not a supported PostgreSQL major version (13–17)`);
+
+  const pools = new Map((Array.isArray(env.cluster?.gpuPools) ? env.cluster.gpuPools : []).map((p) => [p.name, p]));
+  const jobNames = new Set<string>();
+  (Array.isArray(mlops.training) ? mlops.training : []).forEach((job, j) => {
+    const jat = `${at}.training[${j}]`;
+    if (isString(job.name)) {
+      if (!DNS_LABEL.test(job.name) || job.name.length > 52)
+        report(`${jat}.name`, `${q(job.name)} must be a DNS-1123 label of at most 52 characters (the CronJob limit)`);
+      if (jobNames.has(job.name)) report(`${jat}.name`, `${q(job.name)} is used twice`);
+      jobNames.add(job.name);
+    }
+    checkImage(env, job.image, `${jat}.image`, cloud, report);
+    const pool = isString(job.pool) ? pools.get(job.pool) : undefined;
+    if (isString(job.pool) && !pool) report(`${jat}.pool`, `${q(job.pool)} is not one of cluster.gpuPools (${[...pools.keys()].join(', ') || 'none'})`);
+    checkRange(job.gpus, `${jat}.gpus`, 1, 16, report);
+    if (pool && cloud && isInt(job.gpus) && Array.isArray(pool.sizes)) {
+      const most = Math.max(0, ...pool.sizes.map((s) => describeSize(cloud, s)?.gpus ?? 0));
+      if (most > 0 && job.gpus > most) report(`${jat}.gpus`, `${job.gpus} GPUs do not fit on one node of pool ${q(job.pool)} (at most ${most})`);
+    }
+    if (isString(job.schedule) && !isCron(job.schedule)) report(`${jat}.schedule`, `${q(job.schedule)} is not a 5-field cron schedule (e.g. "0 2 * * *")`);
+    checkRange(job.activeDeadlineSeconds, `${jat}.activeDeadlineSeconds`, 60, 2592000, report);
+    checkRange(job.backoffLimit, `${jat}.backoffLimit`, 0, 100, report);
+    checkQuantity(job.checkpointSize, `${jat}.checkpointSize`, report);
+  });
+
+  const modelNames = new Set<string>();
+  (Array.isArray(mlops.models) ? mlops.models : []).forEach((m, j) => {
+    const mat = `${at}.models[${j}]`;
+    if (isString(m.name)) {
+      if (!DNS_LABEL.test(m.name) || m.name.length > 40) report(`${mat}.name`, `${q(m.name)} must be a DNS-1123 label of at most 40 characters`);
+      if (modelNames.has(m.name)) report(`${mat}.name`, `${q(m.name)} is used twice`);
+      modelNames.add(m.name);
+    }
+    const pathOk = (p: unknown, where: string) => {
+      if (isString(p) && !/^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*$/.test(p))
+        report(where, `${q(p)} must be a relative path of lowercase segments (e.g. iris/v1)`);
+    };
+    pathOk(m.path, `${mat}.path`);
+    checkRange(m.canaryPercent, `${mat}.canaryPercent`, 1, 99, report);
+    checkRange(m.minReplicas, `${mat}.minReplicas`, 0, 100, report);
+    checkRange(m.maxReplicas, `${mat}.maxReplicas`, 1, 100, report);
+    if (isInt(m.minReplicas) && isInt(m.maxReplicas) && m.minReplicas > m.maxReplicas)
+      report(`${mat}.minReplicas`, `${m.minReplicas} is greater than maxReplicas ${m.maxReplicas}`);
+    checkQuantity(m.cpu, `${mat}.cpu`, report);
+    checkQuantity(m.memory, `${mat}.memory`, report);
+    if (m.abTest) {
+      pathOk(m.abTest.challengerPath, `${mat}.abTest.challengerPath`);
+      checkRange(m.abTest.challengerPercent, `${mat}.abTest.challengerPercent`, 1, 99, report);
+      if (m.abTest.challengerPath === m.path) report(`${mat}.abTest.challengerPath`, 'is the same model as path; an A/B test needs two');
+    }
+  });
+
+  const burst = mlops.burst;
+  if (burst?.enabled) {
+    if (burst.vmSize !== undefined && cloud === 'aws') report(`${at}.burst.vmSize`, 'is the Azure ML VM size; on AWS set instanceType');
+    if (burst.instanceType !== undefined && cloud === 'azure') report(`${at}.burst.instanceType`, 'is the SageMaker instance type; on Azure set vmSize');
+    if (isString(burst.instanceType) && !/^ml\.[a-z0-9]+\.[a-z0-9]+$/.test(burst.instanceType))
+      report(`${at}.burst.instanceType`, `${q(burst.instanceType)} is not a SageMaker instance type (e.g. ml.g5.xlarge)`);
+    if (isString(burst.vmSize) && cloud === 'azure' && !describeSize('azure', burst.vmSize)?.gpus)
+      report(`${at}.burst.vmSize`, `${q(burst.vmSize)} is not a known GPU VM size (e.g. Standard_NC4as_T4_v3)`);
+    checkRange(burst.maxNodes, `${at}.burst.maxNodes`, 1, 100, report);
+  }
+  checkWorkloadStorageAccount(env, at, platformName, 'mlops', cloud, report);
+  if (cloud === 'azure' && platformName && isString(env.name)) {
+    const kv = keyVaultName(platformName, env.name, 'ml');
+    if (!/^[a-z][a-z0-9-]{1,22}[a-z0-9]$/.test(kv))
+      report(at, `the derived Key Vault name ${q(kv)} must be 3–24 characters; use a shorter environment or platform name`);
+  }
+}

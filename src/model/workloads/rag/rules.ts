@@ -1,0 +1,64 @@
+/** Rules of the RAG platform beyond its shape. */
+import { isInt, isString, q, checkImage, checkQuantity, checkRange, checkWorkloadStorageAccount, CONTAINER_NAME, DNS_LABEL, type Report } from '../../rules';
+import type { Cloud, EnvironmentSpec } from '../../types';
+import { EMBEDDING_DIMENSIONS } from '../../catalog';
+import { DEFAULT_BEDROCK_EMBEDDING_MODEL, DEFAULT_OPENAI_EMBEDDING } from './resolve';
+
+/** The workload's rules, where it is enabled: every problem reported with its path. */
+export function validateRag(env: EnvironmentSpec, base: string, platformName: string, cloud: Cloud | undefined, report: Report): void {
+  const rag = env.workloads?.rag;
+  if (!rag || typeof rag !== 'object' || rag.enabled !== true) return;
+  const at = `${base}.workloads.rag`;
+  if (!rag.api) report(`${at}.api`, 'is required when rag is enabled (at least the RAG API image, pinned by tag or digest)');
+  const api = rag.api ?? ({} as Partial<NonNullable<typeof rag.api>>);
+  checkImage(env, api.image, `${at}.api.image`, cloud, report);
+  checkRange(api.minReplicas, `${at}.api.minReplicas`, 1, 1000, report);
+  checkRange(api.maxReplicas, `${at}.api.maxReplicas`, 1, 1000, report);
+  if (isInt(api.minReplicas) && isInt(api.maxReplicas) && api.minReplicas > api.maxReplicas)
+    report(`${at}.api.minReplicas`, `${api.minReplicas} is greater than maxReplicas ${api.maxReplicas}`);
+  checkRange(api.targetCpuUtilization, `${at}.api.targetCpuUtilization`, 1, 100, report);
+  checkRange(api.port, `${at}.api.port`, 1024, 65535, report);
+  checkQuantity(api.cpu, `${at}.api.cpu`, report);
+  checkQuantity(api.memory, `${at}.api.memory`, report);
+
+  if (rag.bedrock && cloud === 'azure') report(`${at}.bedrock`, 'is for AWS; on Azure set openai');
+  if (rag.openai && cloud === 'aws') report(`${at}.openai`, 'is for Azure; on AWS set bedrock');
+  for (const key of ['chatModelId', 'embeddingModelId'] as const) {
+    const id = rag.bedrock?.[key];
+    if (isString(id) && !/^[a-z0-9-]+\.[a-z0-9-.:]+$/.test(id))
+      report(`${at}.bedrock.${key}`, `${q(id)} is not a Bedrock model id (e.g. amazon.titan-embed-text-v2:0)`);
+  }
+  for (const kind of ['chat', 'embedding'] as const) {
+    const d = rag.openai?.[kind];
+    if (!d) continue;
+    if (isString(d.deployment) && !/^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$/.test(d.deployment))
+      report(`${at}.openai.${kind}.deployment`, `${q(d.deployment)} must be 2–64 letters, digits, '.', '_' or '-'`);
+    checkRange(d.capacity, `${at}.openai.${kind}.capacity`, 1, 10000, report);
+  }
+  const embeddingModel =
+    cloud === 'aws' ? (rag.bedrock?.embeddingModelId ?? DEFAULT_BEDROCK_EMBEDDING_MODEL) : (rag.openai?.embedding?.model ?? DEFAULT_OPENAI_EMBEDDING.model);
+  const dimension = rag.embeddingDimension ?? (cloud === 'aws' ? 1024 : 1536);
+  const supported = EMBEDDING_DIMENSIONS[embeddingModel];
+  if (isInt(dimension) && supported && !supported.includes(dimension))
+    report(`${at}.embeddingDimension`, `${dimension} is not a size ${embeddingModel} produces (${supported.join(', ')})`);
+  checkRange(rag.embeddingDimension, `${at}.embeddingDimension`, 2, 32768, report);
+
+  const milvus = rag.milvus ?? {};
+  if (isString(milvus.version) && !/^v\d+\.\d+\.\d+$/.test(milvus.version))
+    report(`${at}.milvus.version`, `${q(milvus.version)} must be a pinned release such as v2.5.4`);
+  checkQuantity(milvus.storageSize, `${at}.milvus.storageSize`, report);
+  checkQuantity(milvus.cpu, `${at}.milvus.cpu`, report);
+  checkQuantity(milvus.memory, `${at}.milvus.memory`, report);
+  const seen = new Set<string>();
+  for (const key of ['raw', 'processed', 'embeddings'] as const) {
+    const v = rag.documents?.[key];
+    if (!isString(v)) continue;
+    if (!CONTAINER_NAME.test(v))
+      report(`${at}.documents.${key}`, `${q(v)} must be 3–63 lowercase letters, digits and single hyphens (an S3 prefix and an ADLS container name)`);
+    if (seen.has(v)) report(`${at}.documents.${key}`, `${q(v)} is used twice`);
+    seen.add(v);
+  }
+  if (isString(rag.gatewayNamespace) && !DNS_LABEL.test(rag.gatewayNamespace))
+    report(`${at}.gatewayNamespace`, `${q(rag.gatewayNamespace)} is not a DNS-1123 label`);
+  checkWorkloadStorageAccount(env, at, platformName, 'rag', cloud, report);
+}

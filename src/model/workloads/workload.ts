@@ -1,0 +1,31 @@
+/**
+ * The contract every workload module fulfils (src/model/workloads/<name>/index.ts). The registry in
+ * ./index.ts holds one per `WorkloadName`, so a new workload is a compile error until it supplies
+ * each part; the model (shape, rules, defaults, names, operators) reads it from there.
+ */
+import type { EnvironmentNames } from '../naming';
+import type { OperatorName } from '../operators';
+import type { Report } from '../rules';
+import type { ShapeOf } from '../shape';
+import type { Cloud, Environment, EnvironmentSpec, WorkloadName, WorkloadSpecs } from '../types';
+import type { WithWorkloads } from './enabled';
+
+/** The settings of workload `W` once resolved, on either cloud. */
+export type WorkloadSettings<W extends WorkloadName> = NonNullable<Environment[W]>;
+/** The names of workload `W`'s resources, on either cloud. */
+export type WorkloadNames<W extends WorkloadName> = NonNullable<EnvironmentNames[W]>;
+
+export interface Workload<W extends WorkloadName> {
+  /** What a user may write under `workloads.<name>`; typed against the spec, so the two cannot drift. */
+  readonly shape: ShapeOf<WorkloadSpecs[W]>;
+  /** Rules beyond the shape, where the workload is enabled; every problem reported with its path. */
+  readonly validate: (env: EnvironmentSpec, base: string, platformName: string, cloud: Cloud | undefined, report: Report) => void;
+  /** Rules across environments (e.g. names that must be unique per account), when there are any. */
+  readonly validateAcross?: (environments: EnvironmentSpec[], report: Report) => void;
+  /** The settings stacks and charts read, every default applied. */
+  readonly resolve: (platformName: string, spec: EnvironmentSpec, workload: WorkloadSpecs[W]) => WorkloadSettings<W>;
+  /** The names of its resources on the environment's cloud, derived once. */
+  readonly names: (platformName: string, env: WithWorkloads<Environment, W>, prefix: string) => WorkloadNames<W>;
+  /** The operators (pinned charts) its resources need in this environment. */
+  readonly operators: (env: WithWorkloads<Environment, W>) => readonly OperatorName[];
+}
