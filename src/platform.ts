@@ -5,7 +5,7 @@
  * (documentation ranges and all-zero GUIDs). Replace them with your own, here or through a YAML
  * overlay (`npm run synth -- --config my-platform.yaml`).
  */
-import type { GitopsSpec, GitopsTool, LakehouseSpec, PlatformSpec, ServedModelSpec, TrainingJobSpec } from './model/types';
+import type { EdwSpec, GitopsSpec, GitopsTool, LakehouseSpec, MlopsSpec, PlatformSpec, ServedModelSpec, Stage, TrainingJobSpec } from './model/types';
 
 export const EXAMPLE_AWS_DEV_ACCOUNT = '111111111111';
 export const EXAMPLE_AWS_PROD_ACCOUNT = '222222222222';
@@ -30,6 +30,23 @@ function finetune(pool: string, schedule?: string): TrainingJobSpec {
  * The medallion pipeline: one application per step (run once, e.g. a backfill) and the daily run of
  * all three steps, which scales its executors with the data.
  */
+/** Prod trains nightly on the Spot GPU pool and may burst to the managed service; dev trains once on on-demand GPUs. */
+const mlops = (stage: Stage): MlopsSpec => ({
+  enabled: true,
+  mlflow: mlflow(),
+  training: stage === 'prod' ? [finetune('gpuspot', '0 2 * * *')] : [finetune('gpu')],
+  models: servedModels(),
+  ...(stage === 'prod' ? { burst: { enabled: true, maxNodes: 4 } } : {}),
+});
+/** Dev produces a one-off batch and scales to ten consumers at most. */
+const edwDev = (): EdwSpec => ({ enabled: true, images: edwImages(), scaling: { maxReplicas: 10 }, producer: { messages: 50 } });
+/** Prod produces every ten minutes and scales further. */
+const edwProd = (): EdwSpec => ({
+  enabled: true,
+  images: edwImages(),
+  scaling: { maxReplicas: 50, messagesPerReplica: 10 },
+  producer: { messages: 500, schedule: '*/10 * * * *' },
+});
 const lakehouse = (): LakehouseSpec => ({
   enabled: true,
   spark: { image: 'lakehouse-spark:4.0.1' },
@@ -75,19 +92,9 @@ export const defaultPlatform: PlatformSpec = {
       tags: { 'cost-center': 'ml-platform' },
       gitops: gitops('argocd'),
       workloads: {
-        edw: {
-          enabled: true,
-          images: edwImages(),
-          scaling: { maxReplicas: 10 },
-          producer: { messages: 50 },
-        },
+        edw: edwDev(),
         rag: rag(),
-        mlops: {
-          enabled: true,
-          mlflow: mlflow(),
-          training: [finetune('gpu')],
-          models: servedModels(),
-        },
+        mlops: mlops('dev'),
         lakehouse: lakehouse(),
       },
     },
@@ -114,21 +121,10 @@ export const defaultPlatform: PlatformSpec = {
       tags: { 'cost-center': 'ml-platform' },
       gitops: gitops('argocd'),
       workloads: {
-        edw: {
-          enabled: true,
-          images: edwImages(),
-          queue: { fifo: true, visibilityTimeoutSeconds: 120 },
-          scaling: { maxReplicas: 50, messagesPerReplica: 10 },
-          producer: { messages: 500, schedule: '*/10 * * * *' },
-        },
+        // FIFO: SQS keeps the order; Azure Queue Storage has no FIFO mode.
+        edw: { ...edwProd(), queue: { fifo: true, visibilityTimeoutSeconds: 120 } },
         rag: rag(),
-        mlops: {
-          enabled: true,
-          mlflow: mlflow(),
-          training: [finetune('gpuspot', '0 2 * * *')],
-          models: servedModels(),
-          burst: { enabled: true, maxNodes: 4 },
-        },
+        mlops: mlops('prod'),
         lakehouse: lakehouse(),
       },
     },
@@ -152,20 +148,10 @@ export const defaultPlatform: PlatformSpec = {
       tags: { 'cost-center': 'ml-platform' },
       gitops: gitops('flux'),
       workloads: {
-        edw: {
-          enabled: true,
-          images: edwImages(),
-          scaling: { maxReplicas: 10 },
-          producer: { messages: 50 },
-          keda: 'helm',
-        },
+        // KEDA from its chart, the way AWS runs it, rather than the AKS add-on.
+        edw: { ...edwDev(), keda: 'helm' },
         rag: rag(),
-        mlops: {
-          enabled: true,
-          mlflow: mlflow(),
-          training: [finetune('gpu')],
-          models: servedModels(),
-        },
+        mlops: mlops('dev'),
         lakehouse: lakehouse(),
       },
     },
@@ -192,20 +178,9 @@ export const defaultPlatform: PlatformSpec = {
       tags: { 'cost-center': 'ml-platform' },
       gitops: gitops('flux'),
       workloads: {
-        edw: {
-          enabled: true,
-          images: edwImages(),
-          scaling: { maxReplicas: 50, messagesPerReplica: 10 },
-          producer: { messages: 500, schedule: '*/10 * * * *' },
-        },
+        edw: edwProd(),
         rag: rag(),
-        mlops: {
-          enabled: true,
-          mlflow: mlflow(),
-          training: [finetune('gpuspot', '0 2 * * *')],
-          models: servedModels(),
-          burst: { enabled: true, maxNodes: 4 },
-        },
+        mlops: mlops('prod'),
         lakehouse: lakehouse(),
       },
     },

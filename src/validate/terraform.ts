@@ -82,33 +82,22 @@ export interface ValidateOptions {
   readonly fullSchemas?: () => readonly ProviderSchemaDocument[];
 }
 
-let bundleCache: ProviderSchemaDocument[] | undefined;
+/** The schema documents of every bundled provider found in `dir`, by the file name `fileOf` gives; read once per key. */
+function schemaReader(dir: string, fileOf: (p: (typeof BUNDLED_PROVIDERS)[number]) => string): () => ProviderSchemaDocument[] {
+  let cache: ProviderSchemaDocument[] | undefined;
+  return () => {
+    cache ??= BUNDLED_PROVIDERS.map((p) => path.join(dir, fileOf(p)))
+      .filter((file) => fs.existsSync(file))
+      .map((file) => JSON.parse(fs.readFileSync(file, 'utf8')));
+    return cache;
+  };
+}
 
 /** The committed bundles (src/validate/schemas/terraform-*.json), read once. */
-export function loadBundles(): ProviderSchemaDocument[] {
-  if (!bundleCache) {
-    bundleCache = [];
-    for (const p of BUNDLED_PROVIDERS) {
-      const file = path.join(BUNDLE_DIR, p.bundleFile);
-      if (fs.existsSync(file)) bundleCache.push(JSON.parse(fs.readFileSync(file, 'utf8')));
-    }
-  }
-  return bundleCache;
-}
-
-let fullCache: ProviderSchemaDocument[] | undefined;
+export const loadBundles = schemaReader(BUNDLE_DIR, (p) => p.bundleFile);
 
 /** The full vendored schemas from ../shared when present (large: read only on demand, once). */
-export function loadFullSchemas(): ProviderSchemaDocument[] {
-  if (!fullCache) {
-    fullCache = [];
-    for (const p of BUNDLED_PROVIDERS) {
-      const file = path.join(FULL_SCHEMA_DIR, p.schemaFile);
-      if (fs.existsSync(file)) fullCache.push(JSON.parse(fs.readFileSync(file, 'utf8')));
-    }
-  }
-  return fullCache;
-}
+export const loadFullSchemas = schemaReader(FULL_SCHEMA_DIR, (p) => p.schemaFile);
 
 /** Terraform's built-in provider (terraform.io/builtin/terraform), which no schema file covers. */
 const BUILTIN_SOURCE = 'terraform.io/builtin/terraform';
