@@ -118,14 +118,24 @@ export const EDW_OUTPUTS = {
   scalerClientId: 'edw_scaler_client_id',
 } as const;
 
-/** How a pod gets its AWS role: EKS Pod Identity (the default) or IRSA (web identity). */
+/**
+ * How a pod gets its AWS role: EKS Pod Identity (the default) or IRSA (web identity). One constant
+ * per service account (`*_AWS_IDENTITY`), read by both the stack (trust policy, association) and
+ * the chart (service account annotation).
+ */
 export type AwsIdentityMechanism = 'pod-identity' | 'irsa';
+
+/** The EDW consumer and producer: Pod Identity, the default. */
+export const EDW_CONSUMER_AWS_IDENTITY: AwsIdentityMechanism = 'pod-identity';
+export const EDW_PRODUCER_AWS_IDENTITY: AwsIdentityMechanism = 'pod-identity';
 
 /**
  * Milvus on AWS uses IRSA: its S3 client (minio-go) does not take EKS Pod Identity credentials
  * (milvus-io/milvus#42547, open), so the query node asks for an access key at start-up.
  */
 export const MILVUS_AWS_IDENTITY: AwsIdentityMechanism = 'irsa';
+/** The RAG API: Pod Identity, the default. */
+export const RAG_API_AWS_IDENTITY: AwsIdentityMechanism = 'pod-identity';
 
 /** Terraform outputs of the `rag` stack that the Kubernetes side reads (Azure client ids). */
 export const RAG_STACK = 'rag';
@@ -193,6 +203,8 @@ export const MLOPS_OUTPUTS = {
  */
 export const MLFLOW_AWS_IDENTITY: AwsIdentityMechanism = 'irsa';
 export const SERVING_AWS_IDENTITY: AwsIdentityMechanism = 'irsa';
+/** Training jobs: Pod Identity, the default. */
+export const TRAINING_AWS_IDENTITY: AwsIdentityMechanism = 'pod-identity';
 
 interface MlopsNamesOf {
   readonly namespace: string;
