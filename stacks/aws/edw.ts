@@ -28,7 +28,7 @@ import type { AwsStack } from '../constructs/platform-stack';
 import { denyInsecureTransport, policyDocument } from './iam';
 import { mechanismLabel, serviceAccountRole } from './identity';
 import { KEDA_ASSUME_ACTIONS } from './keda';
-import { workloadKmsKey, workloadStack } from './workload';
+import { workloadKmsKey, workloadParts, workloadStack } from './workload';
 
 /** The dead-letter queue keeps messages for the SQS maximum, 14 days, so failures can be inspected and redriven. */
 export const DEAD_LETTER_RETENTION_SECONDS = 1_209_600;
@@ -64,12 +64,7 @@ export function edwStack(app: App, ctx: EnvironmentContext<'aws', 'edw'>): AwsSt
 
 /** The EDW resources, in stack scope (construct ids are the Terraform logical ids). */
 export function buildEdw(stack: AwsStack<'edw'>): AwsEdw {
-  const { ctx } = stack;
-  const { env } = ctx;
-  const settings = env.edw;
-  const edwNames = ctx.names.edw;
-  const names = edwNames.aws;
-  const aws = ctx.names.aws;
+  const { env, settings, workloadNames: edwNames, names, platformNames: aws } = workloadParts(stack, 'edw');
   const fifo = settings.queue.fifo;
   // Content-based deduplication: the producer need not send a deduplication id.
   const fifoSettings = fifo ? { fifoQueue: true, contentBasedDeduplication: true } : {};

@@ -26,9 +26,9 @@ import type { EnvironmentContext } from '../../src/model/context';
 import { LAKEHOUSE_AWS_IDENTITY, LAKEHOUSE_STACK } from '../../src/model/naming';
 import type { MedallionLayer } from '../../src/model/types';
 import type { AwsStack } from '../constructs/platform-stack';
-import { arns, PARTITION } from './iam';
+import { PARTITION } from './iam';
 import { mechanismLabel, serviceAccountRole } from './identity';
-import { allObjectsRule, hardenedBucket, workloadKmsKey, workloadStack } from './workload';
+import { allObjectsRule, hardenedBucket, workloadKmsKey, workloadParts, workloadStack } from './workload';
 
 /** Glue table operations Iceberg's GlueCatalog makes (commits are conditional UpdateTable calls). */
 export const GLUE_TABLE_ACTIONS = ['glue:CreateTable', 'glue:DeleteTable', 'glue:GetTable', 'glue:GetTables', 'glue:UpdateTable'] as const;
@@ -54,13 +54,7 @@ export function lakehouseStack(app: App, ctx: EnvironmentContext<'aws', 'lakehou
 
 /** The lakehouse resources, in stack scope (construct ids are the Terraform logical ids). */
 export function buildLakehouse(stack: AwsStack<'lakehouse'>): AwsLakehouse {
-  const { ctx } = stack;
-  const { env } = ctx;
-  const settings = env.lakehouse;
-  const lakehouseNames = ctx.names.lakehouse;
-  const names = lakehouseNames.aws;
-  const prefix = ctx.names.prefix;
-  const arn = arns(ctx);
+  const { env, settings, workloadNames: lakehouseNames, names, prefix, arn } = workloadParts(stack, 'lakehouse');
   const { layers } = settings;
 
   const key = workloadKmsKey(stack, 'lakehouse', names.kmsAlias, `lakehouse: ${names.bucket}`);

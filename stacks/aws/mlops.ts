@@ -34,9 +34,9 @@ import type { App } from 'cdktf';
 import type { EnvironmentContext } from '../../src/model/context';
 import { MLFLOW_AWS_IDENTITY, MLOPS_OUTPUTS, MLOPS_STACK, SERVING_AWS_IDENTITY, TRAINING_AWS_IDENTITY } from '../../src/model/naming';
 import type { AwsStack } from '../constructs/platform-stack';
-import { arns, PARTITION, policyDocument, serviceTrustPolicy, snake, type PolicyStatement } from './iam';
+import { PARTITION, policyDocument, serviceTrustPolicy, snake, type PolicyStatement } from './iam';
 import { mechanismLabel, serviceAccountRole } from './identity';
-import { allObjectsRule, hardenedBucket, workloadKmsKey, workloadStack } from './workload';
+import { allObjectsRule, hardenedBucket, workloadKmsKey, workloadParts, workloadStack } from './workload';
 
 /** Prefixes of the artifacts bucket. */
 export const MLOPS_PREFIXES = { mlflow: 'mlflow', models: 'models', sagemaker: 'sagemaker' } as const;
@@ -77,14 +77,7 @@ export function mlopsStack(app: App, ctx: EnvironmentContext<'aws', 'mlops'>): A
 
 /** The MLOps resources, in stack scope (construct ids are the Terraform logical ids). */
 export function buildMlops(stack: AwsStack<'mlops'>): AwsMlops {
-  const { ctx } = stack;
-  const { env } = ctx;
-  const settings = env.mlops;
-  const mlopsNames = ctx.names.mlops;
-  const names = mlopsNames.aws;
-  const awsNames = ctx.names.aws;
-  const prefix = ctx.names.prefix;
-  const arn = arns(ctx);
+  const { env, settings, workloadNames: mlopsNames, names, platformNames: awsNames, prefix, arn } = workloadParts(stack, 'mlops');
   const { namespace } = mlopsNames;
 
   const key = workloadKmsKey(stack, 'mlops', names.kmsAlias, `MLOps platform: artifacts bucket, MLflow database and its secret`);
@@ -244,12 +237,8 @@ function ecrPull(repositoryArn: string): PolicyStatement[] {
 
 /** MLflow's PostgreSQL: private, encrypted, master password managed by RDS. */
 function buildDatabase(stack: AwsStack<'mlops'>, key: KmsKey): DbInstance {
-  const { ctx } = stack;
-  const { env } = ctx;
-  const { database } = env.mlops;
-  const mlopsNames = ctx.names.mlops;
-  const names = mlopsNames.aws;
-  const awsNames = ctx.names.aws;
+  const { env, settings, workloadNames: mlopsNames, names, platformNames: awsNames } = workloadParts(stack, 'mlops');
+  const { database } = settings;
   const prod = env.stage === 'prod';
 
   // The platform stack's VPC and private subnets, by the Name and role tags network.ts sets.

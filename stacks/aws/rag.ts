@@ -29,9 +29,9 @@ import type { EnvironmentContext } from '../../src/model/context';
 import { MILVUS_AWS_IDENTITY, RAG_API_AWS_IDENTITY, RAG_STACK } from '../../src/model/naming';
 import type { AwsStack } from '../constructs/platform-stack';
 import { BEDROCK_INVOKE_ACTIONS } from './endpoints';
-import { arns, PARTITION, policyDocument, serviceTrustPolicy } from './iam';
+import { PARTITION, policyDocument, serviceTrustPolicy } from './iam';
 import { mechanismLabel, serviceAccountRole } from './identity';
-import { allObjectsRule, hardenedBucket, workloadKmsKey, workloadStack } from './workload';
+import { allObjectsRule, hardenedBucket, workloadKmsKey, workloadParts, workloadStack } from './workload';
 
 /** Lifecycle of the documents bucket (days). */
 export const DOCUMENTS_LIFECYCLE = { standardIaAfter: 30, glacierIrAfter: 90, noncurrentExpireAfter: 90 } as const;
@@ -66,13 +66,7 @@ export function ragStack(app: App, ctx: EnvironmentContext<'aws', 'rag'>): AwsSt
 
 /** The RAG resources, in stack scope (construct ids are the Terraform logical ids). */
 export function buildRag(stack: AwsStack<'rag'>): AwsRag {
-  const { ctx } = stack;
-  const { env } = ctx;
-  const settings = env.rag;
-  const ragNames = ctx.names.rag;
-  const names = ragNames.aws;
-  const prefix = ctx.names.prefix;
-  const arn = arns(ctx);
+  const { env, settings, workloadNames: ragNames, names, prefix, arn } = workloadParts(stack, 'rag');
   const { raw, processed, embeddings } = settings.documents;
 
   const key = workloadKmsKey(stack, 'rag', names.kmsAlias, `RAG platform: documents and Milvus buckets`);

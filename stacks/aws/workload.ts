@@ -36,6 +36,37 @@ export function workloadStack<W extends WorkloadName, T>(
   return stack;
 }
 
+type AwsContext<W extends WorkloadName> = EnvironmentContext<'aws', W>;
+
+/** What a workload's builder reads, narrowed to workload `W`. */
+export interface WorkloadParts<W extends WorkloadName> {
+  readonly ctx: AwsContext<W>;
+  readonly env: AwsContext<W>['env'];
+  readonly settings: AwsContext<W>['env'][W];
+  /** The workload's names, and (`names`) their AWS part. */
+  readonly workloadNames: AwsContext<W>['names'][W];
+  readonly names: AwsContext<W>['names'][W]['aws'];
+  /** The platform's AWS names (cluster, KEDA operator role, ...). */
+  readonly platformNames: AwsContext<W>['names']['aws'];
+  readonly prefix: string;
+  readonly arn: ReturnType<typeof arns>;
+}
+
+export function workloadParts<W extends WorkloadName>(stack: AwsStack<W>, workload: W): WorkloadParts<W> {
+  const { ctx } = stack;
+  const workloadNames: WorkloadParts<W>['workloadNames'] = ctx.names[workload];
+  return {
+    ctx,
+    env: ctx.env,
+    settings: ctx.env[workload],
+    workloadNames,
+    names: workloadNames.aws,
+    platformNames: ctx.names.aws,
+    prefix: ctx.names.prefix,
+    arn: arns(ctx),
+  };
+}
+
 /**
  * A workload's own KMS key (`<workload>_kms_key`, rotating, administered by the account) and its alias
  * (`<workload>_kms_alias`): what it encrypts says `description`.
