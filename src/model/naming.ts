@@ -115,14 +115,24 @@ export interface AzureNames {
 /** The stack of the network and cluster layers, on every cloud (state key `<env>/platform.tfstate`). */
 export const PLATFORM_STACK = 'platform';
 
-/** How a pod gets its AWS role: EKS Pod Identity (the default) or IRSA (web identity). */
+/**
+ * How a pod gets its AWS role: EKS Pod Identity (the default) or IRSA (web identity). One constant
+ * per service account (`*_AWS_IDENTITY`), read by both the stack (trust policy, association) and
+ * the chart (service account annotation).
+ */
 export type AwsIdentityMechanism = 'pod-identity' | 'irsa';
+
+/** The EDW consumer and producer: Pod Identity, the default. */
+export const EDW_CONSUMER_AWS_IDENTITY: AwsIdentityMechanism = 'pod-identity';
+export const EDW_PRODUCER_AWS_IDENTITY: AwsIdentityMechanism = 'pod-identity';
 
 /**
  * Milvus on AWS uses IRSA: its S3 client (minio-go) does not take EKS Pod Identity credentials
  * (milvus-io/milvus#42547, open), so the query node asks for an access key at start-up.
  */
 export const MILVUS_AWS_IDENTITY: AwsIdentityMechanism = 'irsa';
+/** The RAG API: Pod Identity, the default. */
+export const RAG_API_AWS_IDENTITY: AwsIdentityMechanism = 'pod-identity';
 
 /**
  * MLflow on AWS uses IRSA: External Secrets' SecretStore authenticates as MLflow's service
@@ -131,6 +141,8 @@ export const MILVUS_AWS_IDENTITY: AwsIdentityMechanism = 'irsa';
  */
 export const MLFLOW_AWS_IDENTITY: AwsIdentityMechanism = 'irsa';
 export const SERVING_AWS_IDENTITY: AwsIdentityMechanism = 'irsa';
+/** Training jobs: Pod Identity, the default. */
+export const TRAINING_AWS_IDENTITY: AwsIdentityMechanism = 'pod-identity';
 
 /**
  * Spark on AWS uses IRSA: S3A's WebIdentityTokenCredentialsProvider and the AWS SDK's default chain

@@ -20,7 +20,8 @@ import { EKS_ADDON_NAMES } from '../../src/model/catalog';
 import { EBS_CSI_NAMESPACE, EBS_CSI_SERVICE_ACCOUNT } from '../../src/model/naming';
 import type { EksAddonName } from '../../src/model/types';
 import type { AwsStack } from '../constructs/platform-stack';
-import { arns, awsManagedPolicyArn, kmsKeyPolicy, logRetentionDays, PARTITION, podIdentityTrustPolicy, policyDocument, serviceTrustPolicy, snake } from './iam';
+import { arns, awsManagedPolicyArn, kmsKeyPolicy, logRetentionDays, PARTITION, policyDocument, serviceTrustPolicy, snake } from './iam';
+import { podIdentityTrustPolicy } from './identity';
 import type { AwsNetwork } from './network';
 
 /** Every control-plane log type: audit and authenticator are the ones an incident review needs. */

@@ -6,7 +6,8 @@
  * - The queue (FIFO when the model says so) redrives to a dead-letter queue after the model's
  *   maxReceiveCount; the dead-letter queue accepts redrives from that queue only; both refuse
  *   requests without TLS.
- * - Consumer and producer roles are bound by Pod Identity to one service account each; the scaler
+ * - Consumer and producer roles are bound to one service account each, by the mechanism the model
+ *   names (EDW_CONSUMER_AWS_IDENTITY, EDW_PRODUCER_AWS_IDENTITY: Pod Identity); the scaler
  *   role is assumed by the KEDA operator (platform stack, keda.ts) and reads the queue length only.
  *
  * No cdktf cross-stack references: the cluster name and the KEDA operator role ARN come from the
@@ -14,21 +15,20 @@
  * associations need the cluster, the scaler trust needs the operator role to exist).
  */
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
-import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import type { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { SqsQueueRedriveAllowPolicy } from '@cdktf/provider-aws/lib/sqs-queue-redrive-allow-policy';
-import { TerraformOutput, type App } from 'cdktf';
+import type { App } from 'cdktf';
 import type { EnvironmentContext } from '../../src/model/context';
-import { EDW_STACK } from '../../src/model/naming';
-import { type AwsStack, PlatformStack } from '../constructs/platform-stack';
-import { podIdentityTrustPolicy, policyDocument, type PolicyStatement } from './iam';
+import { EDW_CONSUMER_AWS_IDENTITY, EDW_PRODUCER_AWS_IDENTITY, EDW_STACK } from '../../src/model/naming';
+import type { AwsStack } from '../constructs/platform-stack';
+import { denyInsecureTransport, policyDocument } from './iam';
+import { mechanismLabel, serviceAccountRole } from './identity';
 import { KEDA_ASSUME_ACTIONS } from './keda';
-import { buildProvider } from './provider';
-import { workloadKmsKey } from './workload';
+import { workloadKmsKey, workloadParts, workloadStack } from './workload';
 
 /** The dead-letter queue keeps messages for the SQS maximum, 14 days, so failures can be inspected and redriven. */
 export const DEAD_LETTER_RETENTION_SECONDS = 1_209_600;
@@ -51,31 +51,20 @@ export interface AwsEdw {
 
 /** The `edw` stack of an AWS environment with the event-driven workload enabled. */
 export function edwStack(app: App, ctx: EnvironmentContext<'aws', 'edw'>): AwsStack<'edw'> {
-  const stack = new PlatformStack<'aws', 'edw'>(app, EDW_STACK, ctx);
-  buildProvider(stack);
-  const edw = buildEdw(stack);
-
-  const outputs: Record<string, { value: string; description: string }> = {
+  return workloadStack(app, EDW_STACK, ctx, buildEdw, (edw) => ({
     queue_url: { value: edw.queue.url, description: 'URL of the EDW queue (producer, consumer and KEDA trigger)' },
     queue_arn: { value: edw.queue.arn, description: 'ARN of the EDW queue' },
     dead_letter_queue_url: { value: edw.deadLetterQueue.url, description: 'URL of the EDW dead-letter queue' },
     table_name: { value: edw.table.name, description: 'DynamoDB table the consumers write to' },
-    consumer_role_arn: { value: edw.consumerRole.arn, description: 'IAM role of the consumer service account (Pod Identity)' },
-    producer_role_arn: { value: edw.producerRole.arn, description: 'IAM role of the producer service account (Pod Identity)' },
+    consumer_role_arn: { value: edw.consumerRole.arn, description: `IAM role of the consumer service account (${mechanismLabel(EDW_CONSUMER_AWS_IDENTITY)})` },
+    producer_role_arn: { value: edw.producerRole.arn, description: `IAM role of the producer service account (${mechanismLabel(EDW_PRODUCER_AWS_IDENTITY)})` },
     scaler_role_arn: { value: edw.scalerRole.arn, description: 'IAM role KEDA assumes to read the queue length (TriggerAuthentication roleArn)' },
-  };
-  for (const [id, output] of Object.entries(outputs)) new TerraformOutput(stack, id, output);
-  return stack;
+  }));
 }
 
 /** The EDW resources, in stack scope (construct ids are the Terraform logical ids). */
 export function buildEdw(stack: AwsStack<'edw'>): AwsEdw {
-  const { ctx } = stack;
-  const { env } = ctx;
-  const settings = env.edw;
-  const edwNames = ctx.names.edw;
-  const names = edwNames.aws;
-  const aws = ctx.names.aws;
+  const { env, settings, workloadNames: edwNames, names, platformNames: aws } = workloadParts(stack, 'edw');
   const fifo = settings.queue.fifo;
   // Content-based deduplication: the producer need not send a deduplication id.
   const fifoSettings = fifo ? { fifoQueue: true, contentBasedDeduplication: true } : {};
@@ -107,7 +96,7 @@ export function buildEdw(stack: AwsStack<'edw'>): AwsEdw {
     ['queue_policy', queue],
     ['dead_letter_queue_policy', deadLetterQueue],
   ] as const) {
-    new SqsQueuePolicy(stack, id, { queueUrl: q.url, policy: policyDocument([denyInsecureTransport(q.arn)]) });
+    new SqsQueuePolicy(stack, id, { queueUrl: q.url, policy: policyDocument([denyInsecureTransport('sqs', q.arn)]) });
   }
 
   const table = new DynamodbTable(stack, 'table', {
@@ -127,37 +116,55 @@ export function buildEdw(stack: AwsStack<'edw'>): AwsEdw {
   // Both roles use the key only through SQS (and the consumer through DynamoDB), never directly.
   const viaService = (...services: string[]) => ({ StringEquals: { 'kms:ViaService': services.map((s) => `${s}.${env.region}.amazonaws.com`) } });
 
-  const consumerRole = workloadRole(stack, 'consumer', names.consumerRoleName, edwNames.namespace, edwNames.consumer, [
-    {
-      Sid: 'ConsumeQueue',
-      Effect: 'Allow',
-      Action: ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'],
-      Resource: queue.arn,
-    },
-    { Sid: 'WriteTable', Effect: 'Allow', Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], Resource: table.arn },
-    {
-      // Decrypt: reading SSE-KMS messages. GenerateDataKey: writes to a table encrypted with this key.
-      Sid: 'UseWorkloadKey',
-      Effect: 'Allow',
-      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
-      Resource: key.arn,
-      Condition: viaService('dynamodb', 'sqs'),
-    },
-  ]);
+  const consumerRole = serviceAccountRole(stack, {
+    mechanism: EDW_CONSUMER_AWS_IDENTITY,
+    id: 'consumer',
+    roleName: names.consumerRoleName,
+    namespace: edwNames.namespace,
+    serviceAccount: edwNames.consumer,
+    label: 'EDW consumer',
+    policyName: 'edw-consumer',
+    statements: [
+      {
+        Sid: 'ConsumeQueue',
+        Effect: 'Allow',
+        Action: ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'],
+        Resource: queue.arn,
+      },
+      { Sid: 'WriteTable', Effect: 'Allow', Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], Resource: table.arn },
+      {
+        // Decrypt: reading SSE-KMS messages. GenerateDataKey: writes to a table encrypted with this key.
+        Sid: 'UseWorkloadKey',
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Resource: key.arn,
+        Condition: viaService('dynamodb', 'sqs'),
+      },
+    ],
+  });
 
   // The queue URL comes from the model (names.edw.aws.queueUrl), so the producer needs neither
   // sqs:GetQueueUrl nor sqs:GetQueueAttributes: SendMessage is all it does.
-  const producerRole = workloadRole(stack, 'producer', names.producerRoleName, edwNames.namespace, edwNames.producer, [
-    { Sid: 'SendToQueue', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: queue.arn },
-    {
-      // What SQS needs from a sender to an SSE-KMS queue: a data key, and Decrypt to reuse it.
-      Sid: 'UseWorkloadKey',
-      Effect: 'Allow',
-      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
-      Resource: key.arn,
-      Condition: viaService('sqs'),
-    },
-  ]);
+  const producerRole = serviceAccountRole(stack, {
+    mechanism: EDW_PRODUCER_AWS_IDENTITY,
+    id: 'producer',
+    roleName: names.producerRoleName,
+    namespace: edwNames.namespace,
+    serviceAccount: edwNames.producer,
+    label: 'EDW producer',
+    policyName: 'edw-producer',
+    statements: [
+      { Sid: 'SendToQueue', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: queue.arn },
+      {
+        // What SQS needs from a sender to an SSE-KMS queue: a data key, and Decrypt to reuse it.
+        Sid: 'UseWorkloadKey',
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Resource: key.arn,
+        Condition: viaService('sqs'),
+      },
+    ],
+  });
 
   // Assumed by the KEDA operator (role chaining from its Pod Identity session, whose transitive
   // session tags need sts:TagSession). GetQueueAttributes needs no KMS access on an SSE-KMS queue.
@@ -175,41 +182,4 @@ export function buildEdw(stack: AwsStack<'edw'>): AwsEdw {
   });
 
   return { key, queue, deadLetterQueue, table, consumerRole, producerRole, scalerRole };
-}
-
-function denyInsecureTransport(queueArn: string): PolicyStatement {
-  return {
-    Sid: 'DenyInsecureTransport',
-    Effect: 'Deny',
-    Principal: '*',
-    Action: 'sqs:*',
-    Resource: queueArn,
-    Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-  };
-}
-
-/** A Pod Identity role bound to one service account, its inline policy and its one association. */
-function workloadRole(
-  stack: AwsStack<'edw'>,
-  id: 'consumer' | 'producer',
-  roleName: string,
-  namespace: string,
-  serviceAccount: string,
-  statements: PolicyStatement[],
-): IamRole {
-  const clusterName = stack.ctx.names.aws.clusterName;
-  const role = new IamRole(stack, `${id}_role`, {
-    name: roleName,
-    description: `EDW ${id} (${namespace}/${serviceAccount}) of ${clusterName}`,
-    assumeRolePolicy: podIdentityTrustPolicy(clusterName, namespace, serviceAccount),
-  });
-  new IamRolePolicy(stack, `${id}_policy`, { name: `edw-${id}`, role: role.id, policy: policyDocument(statements) });
-  new EksPodIdentityAssociation(stack, `${id}_pod_identity_association`, {
-    // The cluster lives in the platform stack: its name, not a reference.
-    clusterName,
-    namespace,
-    serviceAccount,
-    roleArn: role.arn,
-  });
-  return role;
 }

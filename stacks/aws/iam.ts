@@ -28,7 +28,10 @@ export function awsManagedPolicyArn(name: string): string {
   return `arn:${PARTITION}:iam::aws:policy/${name}`;
 }
 
-/** Trust policy for an AWS service principal, optionally conditioned (confused-deputy protection). */
+/**
+ * Trust policy for an AWS service principal, optionally conditioned (confused-deputy protection).
+ * A Kubernetes service account's trust policies are in identity.ts.
+ */
 export function serviceTrustPolicy(service: string, actions: readonly string[] = ['sts:AssumeRole'], condition?: ConditionBlock): string {
   return policyDocument([
     { Effect: 'Allow', Principal: { Service: service }, Action: actions.length === 1 ? actions[0] : actions, ...(condition ? { Condition: condition } : {}) },
@@ -36,48 +39,18 @@ export function serviceTrustPolicy(service: string, actions: readonly string[] =
 }
 
 /**
- * Trust policy of an EKS Pod Identity role, narrowed with the session tags Pod Identity sets to
- * one cluster, namespace and service account (without them any association in the account could
- * use the role).
+ * Refuses every `service` action on `resource` made without TLS: the same statement for buckets
+ * (pass the bucket and its objects) and queues. `sid` for policies that keep an upstream Sid.
  */
-export function podIdentityTrustPolicy(clusterName: string, namespace: string, serviceAccount: string): string {
-  return policyDocument([
-    {
-      Sid: 'AllowEksPodIdentity',
-      Effect: 'Allow',
-      Principal: { Service: 'pods.eks.amazonaws.com' },
-      Action: ['sts:AssumeRole', 'sts:TagSession'],
-      Condition: {
-        StringEquals: {
-          'aws:RequestTag/eks-cluster-name': clusterName,
-          'aws:RequestTag/kubernetes-namespace': namespace,
-          'aws:RequestTag/kubernetes-service-account': serviceAccount,
-        },
-      },
-    },
-  ]);
-}
-
-/**
- * Trust policy of an IRSA role: the cluster's OIDC provider, for one service account (`sub`) and
- * the STS audience (`aud`). `issuerHostPath` is the issuer URL without https:// (a Terraform
- * expression: it is known only once the cluster exists).
- */
-export function webIdentityTrustPolicy(accountId: string, issuerHostPath: string, namespace: string, serviceAccount: string): string {
-  return policyDocument([
-    {
-      Sid: 'AllowServiceAccountWebIdentity',
-      Effect: 'Allow',
-      Principal: { Federated: `arn:${PARTITION}:iam::${accountId}:oidc-provider/${issuerHostPath}` },
-      Action: 'sts:AssumeRoleWithWebIdentity',
-      Condition: {
-        StringEquals: {
-          [`${issuerHostPath}:sub`]: `system:serviceaccount:${namespace}:${serviceAccount}`,
-          [`${issuerHostPath}:aud`]: 'sts.amazonaws.com',
-        },
-      },
-    },
-  ]);
+export function denyInsecureTransport(service: 's3' | 'sqs', resource: string | readonly string[], sid = 'DenyInsecureTransport'): PolicyStatement {
+  return {
+    Sid: sid,
+    Effect: 'Deny',
+    Principal: '*',
+    Action: `${service}:*`,
+    Resource: resource,
+    Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+  };
 }
 
 /** ARNs the stack derives from the model (no lookups, no cross-stack references). */

@@ -4,11 +4,11 @@
  * creates its resources with the stack as scope, so construct ids are Terraform logical ids (no
  * path hashes).
  */
-import { TerraformOutput, type App } from 'cdktf';
+import type { App } from 'cdktf';
 import type { EnvironmentContext } from '../../src/model/context';
 import { PLATFORM_STACK } from '../../src/model/naming';
 import type { CloudStacks } from '../cloud-stacks';
-import { PlatformStack, type AwsStack } from '../constructs/platform-stack';
+import { addOutputs, PlatformStack, type AwsStack } from '../constructs/platform-stack';
 import { buildCluster, buildNodeAddons } from './cluster';
 import { edwStack } from './edw';
 import { buildEndpoints } from './endpoints';
@@ -38,7 +38,7 @@ function platformStack(app: App, ctx: EnvironmentContext<'aws'>): AwsStack {
   buildRegistry(stack);
 
   // Read by later steps (outputs/<env>.json); names match the model's, the values are Terraform's.
-  const outputs: Record<string, { value: string; description: string }> = {
+  addOutputs(stack, {
     cluster_name: { value: cluster.cluster.name, description: 'EKS cluster name' },
     cluster_endpoint: { value: cluster.cluster.endpoint, description: 'EKS API server endpoint' },
     oidc_issuer_url: { value: cluster.cluster.identity.get(0).oidc.get(0).issuer, description: 'OIDC issuer URL of the cluster (IRSA)' },
@@ -47,8 +47,7 @@ function platformStack(app: App, ctx: EnvironmentContext<'aws'>): AwsStack {
     karpenter_node_role_name: { value: karpenter.nodeRole.name, description: 'IAM role of Karpenter nodes (EC2NodeClass spec.role)' },
     karpenter_interruption_queue_name: { value: karpenter.interruptionQueue.name, description: 'SQS queue of Karpenter interruption events' },
     vpc_id: { value: network.vpc.id, description: 'VPC id (AWS Load Balancer Controller --aws-vpc-id)' },
-  };
-  for (const [id, output] of Object.entries(outputs)) new TerraformOutput(stack, id, output);
+  });
 
   return stack;
 }

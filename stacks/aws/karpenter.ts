@@ -15,7 +15,8 @@ import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { KARPENTER_NAMESPACE, KARPENTER_SERVICE_ACCOUNT } from '../../src/model/naming';
 import type { AwsStack } from '../constructs/platform-stack';
 import type { AwsCluster } from './cluster';
-import { arns, PARTITION, podIdentityTrustPolicy, policyDocument, type PolicyStatement } from './iam';
+import { arns, denyInsecureTransport, PARTITION, policyDocument, type PolicyStatement } from './iam';
+import { podIdentityTrustPolicy } from './identity';
 import { nodeRole } from './node-groups';
 
 /** EventBridge events Karpenter reacts to, by rule suffix. */
@@ -80,14 +81,8 @@ export function buildKarpenter(stack: AwsStack, cluster: AwsCluster): AwsKarpent
           Condition: { ArnEquals: { 'aws:SourceArn': rules.map(arn.eventRule) } },
         },
         { Sid: 'AllowSqs', Effect: 'Allow', Principal: { Service: 'sqs.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: queue.arn },
-        {
-          Sid: 'DenyHTTP',
-          Effect: 'Deny',
-          Principal: '*',
-          Action: 'sqs:*',
-          Resource: queue.arn,
-          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-        },
+        // The Sid of Karpenter's reference template (cloudformation.yaml).
+        denyInsecureTransport('sqs', queue.arn, 'DenyHTTP'),
       ],
       'EC2InterruptionPolicy',
     ),

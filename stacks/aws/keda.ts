@@ -14,7 +14,8 @@ import type { EnvironmentContext } from '../../src/model/context';
 import { KEDA_SERVICE_ACCOUNT, kedaNamespace } from '../../src/model/naming';
 import type { AwsStack } from '../constructs/platform-stack';
 import type { AwsCluster } from './cluster';
-import { arns, PARTITION, podIdentityTrustPolicy, policyDocument } from './iam';
+import { arns, PARTITION, policyDocument } from './iam';
+import { podIdentityTrustPolicy } from './identity';
 
 /** On AWS KEDA is always installed with Helm (the model rejects `aks-addon` there). */
 export const AWS_KEDA_NAMESPACE = kedaNamespace('helm');

@@ -10,8 +10,8 @@
  *   expires its own snapshots, and a lifecycle rule deleting data files would corrupt tables.
  * - A Glue database per layer, named as the layer, located at its prefix: Iceberg tables created in
  *   `bronze` land under `s3://<bucket>/bronze/`.
- * - Spark role (IRSA, lakehouse/spark: drivers and executors): objects under the layer prefixes of
- *   this bucket only; Glue table operations on these databases and their tables only (the databases
+ * - Spark role (lakehouse/spark: drivers and executors; LAKEHOUSE_AWS_IDENTITY: IRSA): objects
+ *   under the layer prefixes of this bucket only; Glue table operations on these databases and their tables only (the databases
  *   themselves are Terraform's: no create or delete of databases).
  *
  * The Glue interface endpoint is in the platform stack (endpoints.ts). No cdktf cross-stack
@@ -21,14 +21,14 @@ import { GlueCatalogDatabase } from '@cdktf/provider-aws/lib/glue-catalog-databa
 import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import type { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
-import { TerraformOutput, type App } from 'cdktf';
+import type { App } from 'cdktf';
 import type { EnvironmentContext } from '../../src/model/context';
-import { LAKEHOUSE_STACK } from '../../src/model/naming';
+import { LAKEHOUSE_AWS_IDENTITY, LAKEHOUSE_STACK } from '../../src/model/naming';
 import type { MedallionLayer } from '../../src/model/types';
-import { type AwsStack, PlatformStack } from '../constructs/platform-stack';
-import { arns, PARTITION } from './iam';
-import { buildProvider } from './provider';
-import { allObjectsRule, hardenedBucket, irsaRole, workloadKmsKey } from './workload';
+import type { AwsStack } from '../constructs/platform-stack';
+import { PARTITION } from './iam';
+import { mechanismLabel, serviceAccountRole } from './identity';
+import { allObjectsRule, hardenedBucket, workloadKmsKey, workloadParts, workloadStack } from './workload';
 
 /** Glue table operations Iceberg's GlueCatalog makes (commits are conditional UpdateTable calls). */
 export const GLUE_TABLE_ACTIONS = ['glue:CreateTable', 'glue:DeleteTable', 'glue:GetTable', 'glue:GetTables', 'glue:UpdateTable'] as const;
@@ -46,27 +46,15 @@ export interface AwsLakehouse {
 
 /** The `lakehouse` stack of an AWS environment with the lakehouse enabled. */
 export function lakehouseStack(app: App, ctx: EnvironmentContext<'aws', 'lakehouse'>): AwsStack<'lakehouse'> {
-  const stack = new PlatformStack<'aws', 'lakehouse'>(app, LAKEHOUSE_STACK, ctx);
-  buildProvider(stack);
-  const lakehouse = buildLakehouse(stack);
-
-  const outputs: Record<string, { value: string; description: string }> = {
+  return workloadStack(app, LAKEHOUSE_STACK, ctx, buildLakehouse, (lakehouse) => ({
     lakehouse_bucket: { value: lakehouse.bucket.bucket, description: 'S3 bucket of the lakehouse (a prefix per layer)' },
-    spark_role_arn: { value: lakehouse.sparkRole.arn, description: 'IAM role of the Spark service account (IRSA)' },
-  };
-  for (const [id, output] of Object.entries(outputs)) new TerraformOutput(stack, id, output);
-  return stack;
+    spark_role_arn: { value: lakehouse.sparkRole.arn, description: `IAM role of the Spark service account (${mechanismLabel(LAKEHOUSE_AWS_IDENTITY)})` },
+  }));
 }
 
 /** The lakehouse resources, in stack scope (construct ids are the Terraform logical ids). */
 export function buildLakehouse(stack: AwsStack<'lakehouse'>): AwsLakehouse {
-  const { ctx } = stack;
-  const { env } = ctx;
-  const settings = env.lakehouse;
-  const lakehouseNames = ctx.names.lakehouse;
-  const names = lakehouseNames.aws;
-  const prefix = ctx.names.prefix;
-  const arn = arns(ctx);
+  const { env, settings, workloadNames: lakehouseNames, names, prefix, arn } = workloadParts(stack, 'lakehouse');
   const { layers } = settings;
 
   const key = workloadKmsKey(stack, 'lakehouse', names.kmsAlias, `lakehouse: ${names.bucket}`);
@@ -84,7 +72,8 @@ export function buildLakehouse(stack: AwsStack<'lakehouse'>): AwsLakehouse {
 
   const glueArn = (resource: string) => `arn:${PARTITION}:glue:${env.region}:${arn.account}:${resource}`;
   const databaseArns = layers.map((l) => glueArn(`database/${names.glueDatabases[l]}`));
-  const sparkRole = irsaRole(stack, {
+  const sparkRole = serviceAccountRole(stack, {
+    mechanism: LAKEHOUSE_AWS_IDENTITY,
     id: 'spark',
     roleName: names.sparkRoleName,
     namespace: lakehouseNames.namespace,

@@ -9,9 +9,10 @@
  *   security group admitting 5432 from the VPC CIDR only, master password managed by RDS in Secrets
  *   Manager (no password in Terraform or its state). Prod: deletion protection, 7 days of backups,
  *   a final snapshot, Multi-AZ, Performance Insights.
- * - MLflow (IRSA: External Secrets authenticates with its service account's token): the database
- *   secret and `mlflow/`. Training (Pod Identity): `mlflow/`. One role per served model (IRSA):
- *   read of its model paths (champion and challenger).
+ * - MLflow (MLFLOW_AWS_IDENTITY, IRSA: External Secrets authenticates with its service account's
+ *   token): the database secret and `mlflow/`. Training (TRAINING_AWS_IDENTITY, Pod Identity):
+ *   `mlflow/`. One role per served model (SERVING_AWS_IDENTITY, IRSA): read of its model paths
+ *   (champion and challenger).
  * - Burst: a SageMaker execution role (`sagemaker/`, read of `models/`, pull of the training
  *   repository, its logs) and the ACK SageMaker controller's role (Pod Identity), which may pass
  *   only that role, to SageMaker only.
@@ -29,13 +30,13 @@ import type { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import { TerraformOutput, type App } from 'cdktf';
+import type { App } from 'cdktf';
 import type { EnvironmentContext } from '../../src/model/context';
-import { MLOPS_OUTPUTS, MLOPS_STACK } from '../../src/model/naming';
-import { type AwsStack, PlatformStack } from '../constructs/platform-stack';
-import { arns, PARTITION, policyDocument, serviceTrustPolicy, snake, type PolicyStatement } from './iam';
-import { buildProvider } from './provider';
-import { allObjectsRule, hardenedBucket, irsaRole, podIdentityRole, workloadKmsKey } from './workload';
+import { MLFLOW_AWS_IDENTITY, MLOPS_OUTPUTS, MLOPS_STACK, SERVING_AWS_IDENTITY, TRAINING_AWS_IDENTITY } from '../../src/model/naming';
+import type { AwsStack } from '../constructs/platform-stack';
+import { PARTITION, policyDocument, serviceTrustPolicy, snake, type PolicyStatement } from './iam';
+import { mechanismLabel, serviceAccountRole } from './identity';
+import { allObjectsRule, hardenedBucket, workloadKmsKey, workloadParts, workloadStack } from './workload';
 
 /** Prefixes of the artifacts bucket. */
 export const MLOPS_PREFIXES = { mlflow: 'mlflow', models: 'models', sagemaker: 'sagemaker' } as const;
@@ -59,37 +60,24 @@ export interface AwsMlops {
 
 /** The `mlops` stack of an AWS environment with the MLOps platform enabled. */
 export function mlopsStack(app: App, ctx: EnvironmentContext<'aws', 'mlops'>): AwsStack<'mlops'> {
-  const stack = new PlatformStack<'aws', 'mlops'>(app, MLOPS_STACK, ctx);
-  buildProvider(stack);
-  const mlops = buildMlops(stack);
-
   // The first two are read by the chart (MLOPS_OUTPUTS); the rest by operators.
-  const outputs: Record<string, { value: string; description: string }> = {
+  return workloadStack(app, MLOPS_STACK, ctx, buildMlops, (mlops) => ({
     [MLOPS_OUTPUTS.dbHost]: { value: mlops.database.address, description: 'Host of MLflow PostgreSQL (RDS)' },
     [MLOPS_OUTPUTS.dbSecretArn]: {
       value: mlops.database.masterUserSecret.get(0).secretArn,
       description: 'ARN of the Secrets Manager secret RDS manages for the master user (read by External Secrets)',
     },
     artifacts_bucket: { value: mlops.artifactsBucket.bucket, description: 'S3 bucket of MLflow artifacts, served models and burst jobs' },
-    mlflow_role_arn: { value: mlops.mlflowRole.arn, description: 'IAM role of the MLflow service account (IRSA)' },
-  };
-  if (mlops.sagemakerExecutionRole) {
-    outputs.sagemaker_execution_role_arn = { value: mlops.sagemakerExecutionRole.arn, description: 'Execution role of SageMaker training jobs (burst)' };
-  }
-  for (const [id, output] of Object.entries(outputs)) new TerraformOutput(stack, id, output);
-  return stack;
+    mlflow_role_arn: { value: mlops.mlflowRole.arn, description: `IAM role of the MLflow service account (${mechanismLabel(MLFLOW_AWS_IDENTITY)})` },
+    ...(mlops.sagemakerExecutionRole
+      ? { sagemaker_execution_role_arn: { value: mlops.sagemakerExecutionRole.arn, description: 'Execution role of SageMaker training jobs (burst)' } }
+      : {}),
+  }));
 }
 
 /** The MLOps resources, in stack scope (construct ids are the Terraform logical ids). */
 export function buildMlops(stack: AwsStack<'mlops'>): AwsMlops {
-  const { ctx } = stack;
-  const { env } = ctx;
-  const settings = env.mlops;
-  const mlopsNames = ctx.names.mlops;
-  const names = mlopsNames.aws;
-  const awsNames = ctx.names.aws;
-  const prefix = ctx.names.prefix;
-  const arn = arns(ctx);
+  const { env, settings, workloadNames: mlopsNames, names, platformNames: awsNames, prefix, arn } = workloadParts(stack, 'mlops');
   const { namespace } = mlopsNames;
 
   const key = workloadKmsKey(stack, 'mlops', names.kmsAlias, `MLOps platform: artifacts bucket, MLflow database and its secret`);
@@ -112,7 +100,8 @@ export function buildMlops(stack: AwsStack<'mlops'>): AwsMlops {
   });
   const { mlflow, models, sagemaker } = MLOPS_PREFIXES;
 
-  const mlflowRole = irsaRole(stack, {
+  const mlflowRole = serviceAccountRole(stack, {
+    mechanism: MLFLOW_AWS_IDENTITY,
     id: 'mlflow',
     roleName: names.mlflowRoleName,
     namespace,
@@ -130,7 +119,8 @@ export function buildMlops(stack: AwsStack<'mlops'>): AwsMlops {
   });
 
   // MLflow clients in training jobs log artifacts straight to the store.
-  const trainingRole = podIdentityRole(stack, {
+  const trainingRole = serviceAccountRole(stack, {
+    mechanism: TRAINING_AWS_IDENTITY,
     id: 'training',
     roleName: names.trainingRoleName,
     namespace,
@@ -148,7 +138,8 @@ export function buildMlops(stack: AwsStack<'mlops'>): AwsMlops {
   const servingRoles: Record<string, IamRole> = {};
   for (const model of settings.models) {
     const paths = [model.path, ...(model.abTest ? [model.abTest.challengerPath] : [])].map((p) => `${models}/${p}`);
-    servingRoles[model.name] = irsaRole(stack, {
+    servingRoles[model.name] = serviceAccountRole(stack, {
+      mechanism: SERVING_AWS_IDENTITY,
       id: `serve_${snake(model.name)}`,
       roleName: names.servingRoleName(model.name),
       namespace,
@@ -201,7 +192,9 @@ export function buildMlops(stack: AwsStack<'mlops'>): AwsMlops {
   });
 
   const trainingJobs = `arn:${PARTITION}:sagemaker:${env.region}:${arn.account}:training-job/${prefix}-*`;
-  const ackSagemakerRole = podIdentityRole(stack, {
+  // The ACK controller is installed outside these charts: no chart reads a constant for it.
+  const ackSagemakerRole = serviceAccountRole(stack, {
+    mechanism: 'pod-identity',
     id: 'ack_sagemaker',
     roleName: names.ackSagemakerRoleName,
     namespace: names.ackNamespace,
@@ -244,12 +237,8 @@ function ecrPull(repositoryArn: string): PolicyStatement[] {
 
 /** MLflow's PostgreSQL: private, encrypted, master password managed by RDS. */
 function buildDatabase(stack: AwsStack<'mlops'>, key: KmsKey): DbInstance {
-  const { ctx } = stack;
-  const { env } = ctx;
-  const { database } = env.mlops;
-  const mlopsNames = ctx.names.mlops;
-  const names = mlopsNames.aws;
-  const awsNames = ctx.names.aws;
+  const { env, settings, workloadNames: mlopsNames, names, platformNames: awsNames } = workloadParts(stack, 'mlops');
+  const { database } = settings;
   const prod = env.stage === 'prod';
 
   // The platform stack's VPC and private subnets, by the Name and role tags network.ts sets.

@@ -18,7 +18,7 @@ import { NatGateway } from '@cdktf/provider-aws/lib/nat-gateway';
 import { Route } from '@cdktf/provider-aws/lib/route';
 import { RouteTable } from '@cdktf/provider-aws/lib/route-table';
 import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-association';
-import { Subnet } from '@cdktf/provider-aws/lib/subnet';
+import { Subnet, type SubnetConfig } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { Fn, Token } from 'cdktf';
 import { awsSubnetLayout } from '../../src/model/cidr';
@@ -89,30 +89,21 @@ export function buildNetwork(stack: AwsStack): AwsNetwork {
     tags: { Name: `${prefix}-default-deny` },
   });
 
-  const publicSubnets = layout.public.map(
-    (cidr, i) =>
-      new Subnet(stack, `public_subnet_${i}`, {
-        vpcId: vpc.id,
-        cidrBlock: cidr,
-        availabilityZone: zoneName(i),
-        // Only load balancers and NAT gateways live here; they get their addresses explicitly.
-        mapPublicIpOnLaunch: false,
-        tags: { Name: `${prefix}-public-${i}`, 'kubernetes.io/role/elb': '1' },
-      }),
-  );
-  const privateSubnets = layout.private.map(
-    (cidr, i) =>
-      new Subnet(stack, `private_subnet_${i}`, {
-        vpcId: vpc.id,
-        cidrBlock: cidr,
-        availabilityZone: zoneName(i),
-        tags: {
-          Name: `${prefix}-private-${i}`,
-          'kubernetes.io/role/internal-elb': '1',
-          'karpenter.sh/discovery': names.clusterName,
-        },
-      }),
-  );
+  // One subnet per zone and tier; the role tags tell load balancers (and Karpenter) which tier is which.
+  const subnets = (tier: 'public' | 'private', config: Pick<SubnetConfig, 'mapPublicIpOnLaunch'>, tags: Record<string, string>) =>
+    layout[tier].map(
+      (cidr, i) =>
+        new Subnet(stack, `${tier}_subnet_${i}`, {
+          vpcId: vpc.id,
+          cidrBlock: cidr,
+          availabilityZone: zoneName(i),
+          ...config,
+          tags: { Name: `${prefix}-${tier}-${i}`, ...tags },
+        }),
+    );
+  // Only load balancers and NAT gateways live in the public tier; they get their addresses explicitly.
+  const publicSubnets = subnets('public', { mapPublicIpOnLaunch: false }, { 'kubernetes.io/role/elb': '1' });
+  const privateSubnets = subnets('private', {}, { 'kubernetes.io/role/internal-elb': '1', 'karpenter.sh/discovery': names.clusterName });
 
   const igw = new InternetGateway(stack, 'internet_gateway', { vpcId: vpc.id, tags: { Name: prefix } });
   const publicRouteTable = new RouteTable(stack, 'public_route_table', { vpcId: vpc.id, tags: { Name: `${prefix}-public` } });

@@ -8,8 +8,9 @@
  *   Documents: raw and processed objects move to STANDARD_IA after 30 days and GLACIER_IR after 90;
  *   noncurrent versions expire after 90 days. Milvus: no transitions (it reads its segments often);
  *   noncurrent versions expire after 30 days.
- * - API role (Pod Identity, rag/rag-api): invokes the model's foundation models only, reads the
- *   processed and embeddings prefixes. Milvus role (rag/milvus, IRSA): read/write on its bucket only.
+ * - API role (rag/rag-api, RAG_API_AWS_IDENTITY: Pod Identity): invokes the model's foundation
+ *   models only, reads the processed and embeddings prefixes. Milvus role (rag/milvus,
+ *   MILVUS_AWS_IDENTITY: IRSA): read/write on its bucket only.
  * - Glue: a database, a daily crawler over the raw prefix (new folders only), and a service role
  *   with a scoped inline policy instead of the broad AWSGlueServiceRole managed policy.
  *
@@ -23,14 +24,14 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import type { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import type { S3BucketLifecycleConfigurationRule } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
-import { TerraformOutput, type App } from 'cdktf';
+import type { App } from 'cdktf';
 import type { EnvironmentContext } from '../../src/model/context';
-import { RAG_STACK } from '../../src/model/naming';
-import { type AwsStack, PlatformStack } from '../constructs/platform-stack';
+import { MILVUS_AWS_IDENTITY, RAG_API_AWS_IDENTITY, RAG_STACK } from '../../src/model/naming';
+import type { AwsStack } from '../constructs/platform-stack';
 import { BEDROCK_INVOKE_ACTIONS } from './endpoints';
-import { arns, PARTITION, policyDocument, serviceTrustPolicy } from './iam';
-import { buildProvider } from './provider';
-import { allObjectsRule, hardenedBucket, irsaRole, podIdentityRole, workloadKmsKey } from './workload';
+import { PARTITION, policyDocument, serviceTrustPolicy } from './iam';
+import { mechanismLabel, serviceAccountRole } from './identity';
+import { allObjectsRule, hardenedBucket, workloadKmsKey, workloadParts, workloadStack } from './workload';
 
 /** Lifecycle of the documents bucket (days). */
 export const DOCUMENTS_LIFECYCLE = { standardIaAfter: 30, glacierIrAfter: 90, noncurrentExpireAfter: 90 } as const;
@@ -54,30 +55,18 @@ export interface AwsRag {
 
 /** The `rag` stack of an AWS environment with the RAG platform enabled. */
 export function ragStack(app: App, ctx: EnvironmentContext<'aws', 'rag'>): AwsStack<'rag'> {
-  const stack = new PlatformStack<'aws', 'rag'>(app, RAG_STACK, ctx);
-  buildProvider(stack);
-  const rag = buildRag(stack);
-
-  const outputs: Record<string, { value: string; description: string }> = {
+  return workloadStack(app, RAG_STACK, ctx, buildRag, (rag) => ({
     documents_bucket: { value: rag.documentsBucket.bucket, description: 'S3 bucket of the RAG documents (raw, processed, embeddings prefixes)' },
     milvus_bucket: { value: rag.milvusBucket.bucket, description: 'S3 bucket of Milvus object storage' },
-    api_role_arn: { value: rag.apiRole.arn, description: 'IAM role of the RAG API service account (Pod Identity)' },
-    milvus_role_arn: { value: rag.milvusRole.arn, description: 'IAM role of the Milvus service account (IRSA)' },
+    api_role_arn: { value: rag.apiRole.arn, description: `IAM role of the RAG API service account (${mechanismLabel(RAG_API_AWS_IDENTITY)})` },
+    milvus_role_arn: { value: rag.milvusRole.arn, description: `IAM role of the Milvus service account (${mechanismLabel(MILVUS_AWS_IDENTITY)})` },
     glue_database: { value: rag.glueDatabase.name, description: 'Glue database of the document metadata' },
-  };
-  for (const [id, output] of Object.entries(outputs)) new TerraformOutput(stack, id, output);
-  return stack;
+  }));
 }
 
 /** The RAG resources, in stack scope (construct ids are the Terraform logical ids). */
 export function buildRag(stack: AwsStack<'rag'>): AwsRag {
-  const { ctx } = stack;
-  const { env } = ctx;
-  const settings = env.rag;
-  const ragNames = ctx.names.rag;
-  const names = ragNames.aws;
-  const prefix = ctx.names.prefix;
-  const arn = arns(ctx);
+  const { env, settings, workloadNames: ragNames, names, prefix, arn } = workloadParts(stack, 'rag');
   const { raw, processed, embeddings } = settings.documents;
 
   const key = workloadKmsKey(stack, 'rag', names.kmsAlias, `RAG platform: documents and Milvus buckets`);
@@ -102,7 +91,8 @@ export function buildRag(stack: AwsStack<'rag'>): AwsRag {
   const objects = (bucket: S3Bucket, p: string) => `${bucket.arn}/${p}/*`;
   const prefixes = (...ps: string[]) => ({ StringLike: { 's3:prefix': ps.map((p) => `${p}/*`) } });
 
-  const apiRole = podIdentityRole(stack, {
+  const apiRole = serviceAccountRole(stack, {
+    mechanism: RAG_API_AWS_IDENTITY,
     id: 'api',
     roleName: names.apiRoleName,
     namespace: ragNames.namespace,
@@ -117,8 +107,9 @@ export function buildRag(stack: AwsStack<'rag'>): AwsRag {
     ],
   });
 
-  // IRSA for Milvus (see MILVUS_AWS_IDENTITY).
-  const milvusRole = irsaRole(stack, {
+  // IRSA for Milvus: its S3 client cannot use Pod Identity (see MILVUS_AWS_IDENTITY).
+  const milvusRole = serviceAccountRole(stack, {
+    mechanism: MILVUS_AWS_IDENTITY,
     id: 'milvus',
     roleName: names.milvusRoleName,
     namespace: ragNames.namespace,

@@ -1,12 +1,8 @@
 /**
- * Building blocks shared by the workload stacks (`edw`, `rag`, `mlops`, `lakehouse`): a KMS key, a hardened S3 bucket and the two
- * ways a Kubernetes service account gets an IAM role (EKS Pod Identity, IRSA). Every construct is
- * created in stack scope, so ids are Terraform logical ids.
+ * Building blocks shared by the workload stacks (`edw`, `rag`, `mlops`, `lakehouse`): the stack
+ * itself, a KMS key and a hardened S3 bucket (service account roles: identity.ts). Every construct
+ * is created in stack scope, so ids are Terraform logical ids.
  */
-import { DataAwsEksCluster } from '@cdktf/provider-aws/lib/data-aws-eks-cluster';
-import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
@@ -16,9 +12,60 @@ import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
-import { Fn, TerraformLocal } from 'cdktf';
-import type { AwsStack } from '../constructs/platform-stack';
-import { arns, kmsKeyPolicy, podIdentityTrustPolicy, policyDocument, webIdentityTrustPolicy, type PolicyStatement } from './iam';
+import type { App } from 'cdktf';
+import type { EnvironmentContext } from '../../src/model/context';
+import type { WorkloadName } from '../../src/model/types';
+import { addOutputs, type AwsStack, PlatformStack, type StackOutputs } from '../constructs/platform-stack';
+import { arns, denyInsecureTransport, kmsKeyPolicy, policyDocument } from './iam';
+import { buildProvider } from './provider';
+
+/**
+ * A workload's own stack (state `<env>/<stackName>.tfstate`): the provider, what `build` creates,
+ * and the outputs `outputs` picks from it.
+ */
+export function workloadStack<W extends WorkloadName, T>(
+  app: App,
+  stackName: string,
+  ctx: EnvironmentContext<'aws', W>,
+  build: (stack: AwsStack<W>) => T,
+  outputs: (built: T) => StackOutputs,
+): AwsStack<W> {
+  const stack = new PlatformStack<'aws', W>(app, stackName, ctx);
+  buildProvider(stack);
+  addOutputs(stack, outputs(build(stack)));
+  return stack;
+}
+
+type AwsContext<W extends WorkloadName> = EnvironmentContext<'aws', W>;
+
+/** What a workload's builder reads, narrowed to workload `W`. */
+export interface WorkloadParts<W extends WorkloadName> {
+  readonly ctx: AwsContext<W>;
+  readonly env: AwsContext<W>['env'];
+  readonly settings: AwsContext<W>['env'][W];
+  /** The workload's names, and (`names`) their AWS part. */
+  readonly workloadNames: AwsContext<W>['names'][W];
+  readonly names: AwsContext<W>['names'][W]['aws'];
+  /** The platform's AWS names (cluster, KEDA operator role, ...). */
+  readonly platformNames: AwsContext<W>['names']['aws'];
+  readonly prefix: string;
+  readonly arn: ReturnType<typeof arns>;
+}
+
+export function workloadParts<W extends WorkloadName>(stack: AwsStack<W>, workload: W): WorkloadParts<W> {
+  const { ctx } = stack;
+  const workloadNames: WorkloadParts<W>['workloadNames'] = ctx.names[workload];
+  return {
+    ctx,
+    env: ctx.env,
+    settings: ctx.env[workload],
+    workloadNames,
+    names: workloadNames.aws,
+    platformNames: ctx.names.aws,
+    prefix: ctx.names.prefix,
+    arn: arns(ctx),
+  };
+}
 
 /**
  * A workload's own KMS key (`<workload>_kms_key`, rotating, administered by the account) and its alias
@@ -73,7 +120,7 @@ export function hardenedBucket(stack: AwsStack, id: string, name: string, key: K
   });
   new S3BucketPolicy(stack, `${id}_bucket_policy`, {
     bucket: bucket.id,
-    policy: policyDocument([denyInsecureTransport(bucket)]),
+    policy: policyDocument([denyInsecureTransport('s3', [bucket.arn, `${bucket.arn}/*`])]),
     // Applied after the public access block, so the two never race.
     dependsOn: [publicAccessBlock],
   });
@@ -84,78 +131,4 @@ export function hardenedBucket(stack: AwsStack, id: string, name: string, key: K
     dependsOn: [versioning],
   });
   return bucket;
-}
-
-export function denyInsecureTransport(bucket: S3Bucket): PolicyStatement {
-  return {
-    Sid: 'DenyInsecureTransport',
-    Effect: 'Deny',
-    Principal: '*',
-    Action: 's3:*',
-    Resource: [bucket.arn, `${bucket.arn}/*`],
-    Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-  };
-}
-
-/** A role bound to one service account, with one inline policy. */
-export interface ServiceAccountRoleSpec {
-  /** Logical id stem: `<id>_role`, `<id>_policy` (and `<id>_pod_identity_association`). */
-  readonly id: string;
-  readonly roleName: string;
-  readonly namespace: string;
-  readonly serviceAccount: string;
-  /** Starts the role's description, e.g. `RAG milvus`. */
-  readonly label: string;
-  /** Name of the inline policy. */
-  readonly policyName: string;
-  readonly statements: readonly PolicyStatement[];
-}
-
-/**
- * The `${local.oidc_issuer_host_path}` of the stack: the cluster's OIDC issuer without https://,
- * read from the cluster by name (EKS assigns it; the cluster lives in the platform stack). One
- * data source and one local per stack, however many IRSA roles use them.
- */
-export function oidcIssuerHostPath(stack: AwsStack): string {
-  const existing = stack.node.tryFindChild('oidc_issuer_host_path') as TerraformLocal | undefined;
-  if (existing) return existing.asString;
-  const cluster = new DataAwsEksCluster(stack, 'cluster', { name: stack.ctx.names.aws.clusterName });
-  // A local, so the trust policy stays plain JSON around `${local.…}` (no quotes inside an interpolation).
-  return new TerraformLocal(stack, 'oidc_issuer_host_path', Fn.replace(cluster.identity.get(0).oidc.get(0).issuer, 'https://', '')).asString;
-}
-
-/**
- * An IRSA role bound to one service account (for clients that cannot use Pod Identity), and its
- * inline policy.
- */
-export function irsaRole(stack: AwsStack, spec: ServiceAccountRoleSpec): IamRole {
-  const { ctx } = stack;
-  const clusterName = ctx.names.aws.clusterName;
-  const issuerHostPath = oidcIssuerHostPath(stack);
-  const role = new IamRole(stack, `${spec.id}_role`, {
-    name: spec.roleName,
-    description: `${spec.label} (${spec.namespace}/${spec.serviceAccount}, IRSA) of ${clusterName}`,
-    assumeRolePolicy: webIdentityTrustPolicy(ctx.env.aws.accountId, issuerHostPath, spec.namespace, spec.serviceAccount),
-  });
-  new IamRolePolicy(stack, `${spec.id}_policy`, { name: spec.policyName, role: role.id, policy: policyDocument(spec.statements) });
-  return role;
-}
-
-/** A Pod Identity role bound to one service account, its inline policy and its one association. */
-export function podIdentityRole(stack: AwsStack, spec: ServiceAccountRoleSpec): IamRole {
-  const clusterName = stack.ctx.names.aws.clusterName;
-  const role = new IamRole(stack, `${spec.id}_role`, {
-    name: spec.roleName,
-    description: `${spec.label} (${spec.namespace}/${spec.serviceAccount}) of ${clusterName}`,
-    assumeRolePolicy: podIdentityTrustPolicy(clusterName, spec.namespace, spec.serviceAccount),
-  });
-  new IamRolePolicy(stack, `${spec.id}_policy`, { name: spec.policyName, role: role.id, policy: policyDocument(spec.statements) });
-  new EksPodIdentityAssociation(stack, `${spec.id}_pod_identity_association`, {
-    // The cluster lives in the platform stack: its name, not a reference.
-    clusterName,
-    namespace: spec.namespace,
-    serviceAccount: spec.serviceAccount,
-    roleArn: role.arn,
-  });
-  return role;
 }

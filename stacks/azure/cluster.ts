@@ -2,12 +2,12 @@
  * Cluster layer: the AKS control plane with its system node pool, and the user-assigned identity it runs as.
  */
 import { KubernetesCluster } from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
-import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { hostAddress } from '../../src/model/cidr';
 import { CAPACITY_LABEL, POOL_LABEL } from '../../src/model/scheduling';
 import type { AzureStack } from '../constructs/platform-stack';
-import { azureNames, nodeZones, tagsOf } from './common';
+import { azureNames, inGroupOf, nodeZones, tagsOf } from './common';
+import { roleAssignment } from './identity';
 import type { AzureMonitoring } from './monitoring';
 import type { AzureNetwork } from './network';
 
@@ -28,7 +28,7 @@ export function buildCluster(stack: AzureStack, network: AzureNetwork, monitorin
   const { env } = stack.ctx;
   const names = azureNames(stack);
   const azure = env.azure;
-  const inGroup = { resourceGroupName: network.resourceGroup.name, location: network.resourceGroup.location };
+  const inGroup = inGroupOf(network.resourceGroup);
 
   // Control-plane identity we own (not system-assigned), so its VNet permission exists before the cluster.
   const identity = new UserAssignedIdentity(stack, 'cluster_identity', {
@@ -37,13 +37,10 @@ export function buildCluster(stack: AzureStack, network: AzureNetwork, monitorin
     ...tagsOf(stack),
   });
   // AKS joins nodes to our subnets and validates their NAT gateway: it needs Network Contributor on the VNet.
-  const networkContributor = new RoleAssignment(stack, 'cluster_identity_network_contributor', {
+  const networkContributor = roleAssignment(stack, 'cluster_identity_network_contributor', {
     scope: network.virtualNetwork.id,
-    roleDefinitionName: 'Network Contributor',
+    roleName: 'Network Contributor',
     principalId: identity.principalId,
-    principalType: 'ServicePrincipal',
-    // A new identity may not have replicated in Entra ID yet; the principal type is known, so skip the lookup.
-    skipServicePrincipalAadCheck: true,
   });
 
   // A public API with no allowed ranges would be open to the internet: the model reads that as private.

@@ -1,5 +1,6 @@
 /** Small helpers every Azure layer shares: tags, zones and the names only Terraform uses. */
 import { REGIONS } from '../../src/model/catalog';
+import type { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import type { AzureNames } from '../../src/model/naming';
 import type { Environment } from '../../src/model/types';
 import type { AzureStack } from '../constructs/platform-stack';
@@ -25,6 +26,16 @@ export const POSTGRES_SUBNET_DELEGATION = {
  */
 export function tagsOf(stack: AzureStack): { tags: Record<string, string> } {
   return { tags: { ...stack.ctx.env.tags } };
+}
+
+/** Where resources live: a resource group (name and location), spread into each resource's config. */
+export interface InGroup {
+  readonly resourceGroupName: string;
+  readonly location: string;
+}
+
+export function inGroupOf(resourceGroup: ResourceGroup): InGroup {
+  return { resourceGroupName: resourceGroup.name, location: resourceGroup.location };
 }
 
 /** Names from the model; throws early (rather than rendering `undefined`) on a non-Azure context. */
@@ -68,9 +79,8 @@ export function terraformOnlyNames(stack: AzureStack) {
     /** Fixed name the Container Insights agent and `az aks` use for the cluster's rule association. */
     containerInsightsAssociation: 'ContainerInsightsExtension',
     clusterDiagnosticSetting: `diag-${prefix}-aks`,
-    registryPrivateEndpoint: `pe-${prefix}-acr`,
-    registryPrivateEndpointNic: `nic-pe-${prefix}-acr`,
-    registryPrivateServiceConnection: `psc-${prefix}-acr`,
+    /** Stem of the registry's private endpoint names (private-endpoint.ts). */
+    registryPrivateEndpoint: `${prefix}-acr`,
     registryDnsZoneLink: `pdnslink-${prefix}-acr`,
   };
 }

@@ -23,11 +23,12 @@ import type { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assi
 import type { App } from 'cdktf';
 import { Fn, TerraformOutput } from 'cdktf';
 import type { EnvironmentContext } from '../../src/model/context';
-import { EDW_OUTPUTS, EDW_STACK, serviceAccountSubject } from '../../src/model/naming';
+import { EDW_OUTPUTS, EDW_STACK } from '../../src/model/naming';
 import type { AzureStack } from '../constructs/platform-stack';
 import { tagsOf } from './common';
 import { PRIVATE_DNS_ZONES } from './private-dns';
-import { federatedIdentity, hardenedStorageAccount, servicePrincipalRoleAssignment, workloadPrivateEndpoint, workloadStack } from './workload';
+import { roleAssignment, serviceAccountIdentity, type ServiceAccountIdentitySpec } from './identity';
+import { hardenedStorageAccount, workloadPrivateEndpoint, workloadStack } from './workload';
 
 /** Private-link DNS zones (shared, in the platform stack) of the storage sub-resources the workload uses. */
 export const STORAGE_PRIVATE_DNS_ZONES = {
@@ -61,10 +62,6 @@ export function edwTerraformNames(prefix: string) {
   return {
     resourceGroup: `rg-${prefix}-edw`,
     tableDeployment: `deploy-${prefix}-edw-table`,
-    privateEndpoint: (sub: StorageSubresource) => `pe-${prefix}-edw-${sub}`,
-    privateEndpointNic: (sub: StorageSubresource) => `nic-pe-${prefix}-edw-${sub}`,
-    privateServiceConnection: (sub: StorageSubresource) => `psc-${prefix}-edw-${sub}`,
-    federatedCredential: (role: Role) => `fic-${prefix}-edw-${role}`,
   };
 }
 
@@ -91,8 +88,8 @@ export function edwStack(app: App, ctx: EnvironmentContext<'azure', 'edw'>): Azu
 
   const tfNames = edwTerraformNames(names.prefix);
   const prod = env.stage === 'prod';
-  const { stack, platformIds, cluster, resourceGroup, inGroup } = workloadStack(app, EDW_STACK, ctx, tfNames.resourceGroup);
-  const { endpointsSubnetId } = platformIds;
+  const workload = workloadStack(app, EDW_STACK, ctx, tfNames.resourceGroup);
+  const { stack, resourceGroup, inGroup } = workload;
 
   const storageAccount = hardenedStorageAccount(stack, edw.storageAccountName, inGroup, {
     // Queues and tables use the account-scoped key, so infrastructure encryption covers them too.
@@ -122,57 +119,43 @@ export function edwStack(app: App, ctx: EnvironmentContext<'azure', 'edw'>): Azu
   if (prod) {
     for (const sub of SUBRESOURCES) {
       // The platform stack's shared zone, linked to the VNet; Azure keeps the endpoint's A record in it.
-      workloadPrivateEndpoint(stack, `storage_${sub}_private_endpoint`, {
-        inGroup,
-        names: tfNames,
-        target: sub,
-        subnetId: endpointsSubnetId,
-        resourceId: storageAccount.id,
-        subresource: sub,
-        zones: [sub],
-      });
+      workloadPrivateEndpoint(workload, `storage_${sub}_private_endpoint`, { target: sub, resourceId: storageAccount.id, subresource: sub, zones: [sub] });
     }
   }
 
-  const subjects: Record<Role, string> = {
-    consumer: serviceAccountSubject(names.edw.namespace, names.edw.consumer),
-    producer: serviceAccountSubject(names.edw.namespace, names.edw.producer),
+  // One identity per role, trusting exactly one service account of this cluster; synth reads the client
+  // ids (values only Entra ID assigns) from `terraform output -json` (src/outputs/<env>/edw.json).
+  const identitySpecs: Record<Role, ServiceAccountIdentitySpec> = {
+    consumer: {
+      name: edw.consumerIdentityName,
+      namespace: names.edw.namespace,
+      serviceAccount: names.edw.consumer,
+      clientIdOutput: EDW_OUTPUTS.consumerClientId,
+      label: 'EDW consumer',
+    },
+    producer: {
+      name: edw.producerIdentityName,
+      namespace: names.edw.namespace,
+      serviceAccount: names.edw.producer,
+      clientIdOutput: EDW_OUTPUTS.producerClientId,
+      label: 'EDW producer',
+    },
     // The KEDA operator's own service account: kube-system for the AKS add-on, keda for the Helm chart.
-    scaler: serviceAccountSubject(names.edw.keda.namespace, names.edw.keda.serviceAccount),
-  };
-  const identityNames: Record<Role, string> = {
-    consumer: edw.consumerIdentityName,
-    producer: edw.producerIdentityName,
-    scaler: edw.scalerIdentityName,
+    scaler: {
+      name: edw.scalerIdentityName,
+      namespace: names.edw.keda.namespace,
+      serviceAccount: names.edw.keda.serviceAccount,
+      clientIdOutput: EDW_OUTPUTS.scalerClientId,
+      label: 'EDW scaler',
+    },
   };
   const identities = {} as Record<Role, UserAssignedIdentity>;
-  for (const role of ROLES) {
-    // One credential per identity, trusting exactly one service account of this cluster.
-    identities[role] = federatedIdentity(stack, role, {
-      inGroup,
-      name: identityNames[role],
-      credentialName: tfNames.federatedCredential(role),
-      issuer: cluster.oidcIssuerUrl,
-      subject: subjects[role],
-    });
-  }
+  for (const role of ROLES) identities[role] = serviceAccountIdentity(workload, role, identitySpecs[role]);
 
   for (const { role, target, roleName } of ROLE_ASSIGNMENTS) {
-    servicePrincipalRoleAssignment(stack, { principal: role, target, scope: targets[target], roleName, principalId: identities[role].principalId });
+    roleAssignment(stack, `${role}_${target}_role_assignment`, { scope: targets[target], roleName, principalId: identities[role].principalId });
   }
 
-  // Values only Entra ID assigns, read by synth from `terraform output -json` (src/outputs/<env>/edw.json).
-  const clientIdOutputs: Record<Role, string> = {
-    consumer: EDW_OUTPUTS.consumerClientId,
-    producer: EDW_OUTPUTS.producerClientId,
-    scaler: EDW_OUTPUTS.scalerClientId,
-  };
-  for (const role of ROLES) {
-    new TerraformOutput(stack, clientIdOutputs[role], {
-      value: identities[role].clientId,
-      description: `Client ID of the EDW ${role} identity (workload identity annotation).`,
-    });
-  }
   new TerraformOutput(stack, 'storage_account_name', { value: storageAccount.name, description: 'Storage account of the EDW queue and table.' });
 
   return stack;

@@ -1,9 +1,8 @@
 import type { App } from 'cdktf';
-import { TerraformOutput } from 'cdktf';
 import type { EnvironmentContext } from '../../src/model/context';
 import { PLATFORM_STACK } from '../../src/model/naming';
 import type { CloudStacks } from '../cloud-stacks';
-import { PlatformStack, type AzureStack } from '../constructs/platform-stack';
+import { addOutputs, PlatformStack, type AzureStack } from '../constructs/platform-stack';
 import { buildCluster } from './cluster';
 import { edwStack } from './edw';
 import { lakehouseStack } from './lakehouse';
@@ -32,7 +31,7 @@ function platformStack(app: App, ctx: EnvironmentContext<'azure'>): AzureStack {
   const registry = buildRegistry(stack, network, cluster);
 
   // Values only Azure knows, read by synth from `terraform output -json` (see DESIGN.md, "wiring").
-  const outputs: Record<string, { value: string; description: string }> = {
+  addOutputs(stack, {
     cluster_name: { value: cluster.cluster.name, description: 'AKS cluster name.' },
     oidc_issuer_url: { value: cluster.cluster.oidcIssuerUrl, description: 'OIDC issuer for workload identity federated credentials.' },
     kubelet_identity_client_id: {
@@ -42,8 +41,7 @@ function platformStack(app: App, ctx: EnvironmentContext<'azure'>): AzureStack {
     resource_group_name: { value: network.resourceGroup.name, description: 'Resource group of the platform.' },
     node_resource_group: { value: cluster.cluster.nodeResourceGroup, description: 'AKS-managed node resource group.' },
     acr_login_server: { value: registry.registry.loginServer, description: 'ACR login server (image prefix).' },
-  };
-  for (const [id, output] of Object.entries(outputs)) new TerraformOutput(stack, id, output);
+  });
   return stack;
 }
 

@@ -21,11 +21,12 @@ import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container'
 import type { App } from 'cdktf';
 import { TerraformOutput } from 'cdktf';
 import type { EnvironmentContext } from '../../src/model/context';
-import { LAKEHOUSE_OUTPUTS, LAKEHOUSE_STACK, serviceAccountSubject } from '../../src/model/naming';
+import { LAKEHOUSE_OUTPUTS, LAKEHOUSE_STACK } from '../../src/model/naming';
 import type { MedallionLayer } from '../../src/model/types';
 import type { AzureStack } from '../constructs/platform-stack';
 import { tagsOf } from './common';
-import { federatedIdentity, hardenedStorageAccount, servicePrincipalRoleAssignment, workloadPrivateEndpoint, workloadStack } from './workload';
+import { roleAssignment, serviceAccountIdentity } from './identity';
+import { hardenedStorageAccount, workloadPrivateEndpoint, workloadStack } from './workload';
 
 /** Storage sub-resources reached over private endpoints in prod (dfs for ABFS, blob for Purview scans and tools). */
 export const LAKEHOUSE_STORAGE_SUBRESOURCES = ['blob', 'dfs'] as const;
@@ -44,10 +45,6 @@ export const LAKEHOUSE_ROLE_ASSIGNMENTS = [
 /** Names only this stack's Terraform uses, derived from the environment prefix. */
 export function lakehouseTerraformNames(prefix: string) {
   return {
-    privateEndpoint: (target: EndpointTarget) => `pe-${prefix}-lakehouse-${target}`,
-    privateEndpointNic: (target: EndpointTarget) => `nic-pe-${prefix}-lakehouse-${target}`,
-    privateServiceConnection: (target: EndpointTarget) => `psc-${prefix}-lakehouse-${target}`,
-    federatedCredential: `fic-${prefix}-lakehouse-spark`,
     /** Purview's own resource group (its managed storage); Azure would otherwise name it with a random suffix. */
     purviewManagedResourceGroup: `rg-${prefix}-purview-managed`,
   };
@@ -61,10 +58,11 @@ export function lakehouseStack(app: App, ctx: EnvironmentContext<'azure', 'lakeh
 
   const tfNames = lakehouseTerraformNames(names.prefix);
   const prod = env.stage === 'prod';
-  const { stack, platformIds, cluster, inGroup } = workloadStack(app, LAKEHOUSE_STACK, ctx, lakehouse.resourceGroupName);
+  const workload = workloadStack(app, LAKEHOUSE_STACK, ctx, lakehouse.resourceGroupName);
+  const { stack, inGroup } = workload;
 
   const privateEndpoint = (id: string, target: EndpointTarget, resourceId: string, subresource: string, zone: 'blob' | 'dfs' | 'purview' | 'purviewportal') =>
-    workloadPrivateEndpoint(stack, id, { inGroup, names: tfNames, target, subnetId: platformIds.endpointsSubnetId, resourceId, subresource, zones: [zone] });
+    workloadPrivateEndpoint(workload, id, { target, resourceId, subresource, zones: [zone] });
 
   // ---- ADLS Gen2: one filesystem per layer.
   const storageAccount = hardenedStorageAccount(stack, lakehouse.storageAccountName, inGroup, {
@@ -85,12 +83,14 @@ export function lakehouseStack(app: App, ctx: EnvironmentContext<'azure', 'lakeh
   if (prod) for (const sub of LAKEHOUSE_STORAGE_SUBRESOURCES) privateEndpoint(`storage_${sub}_private_endpoint`, sub, storageAccount.id, sub, sub);
 
   // ---- The Spark identity, trusting exactly lakehouse/spark of this cluster.
-  const spark = federatedIdentity(stack, 'spark', {
-    inGroup,
+  const spark = serviceAccountIdentity(workload, 'spark', {
     name: lakehouse.sparkIdentityName,
-    credentialName: tfNames.federatedCredential,
-    issuer: cluster.oidcIssuerUrl,
-    subject: serviceAccountSubject(names.lakehouse.namespace, names.lakehouse.sparkServiceAccount),
+    namespace: names.lakehouse.namespace,
+    serviceAccount: names.lakehouse.sparkServiceAccount,
+    // Read by synth from `terraform output -json` (src/outputs/<env>/lakehouse.json).
+    clientIdOutput: LAKEHOUSE_OUTPUTS.sparkClientId,
+    label: 'lakehouse Spark',
+    readBy: 'workload identity annotation, ABFS OAuth',
   });
   const principals: Record<string, string> = { spark: spark.principalId };
 
@@ -116,14 +116,9 @@ export function lakehouseStack(app: App, ctx: EnvironmentContext<'azure', 'lakeh
 
   for (const { principal, roleName } of LAKEHOUSE_ROLE_ASSIGNMENTS) {
     if (!principals[principal]) continue;
-    servicePrincipalRoleAssignment(stack, { principal, target: 'storage', scope: storageAccount.id, roleName, principalId: principals[principal] });
+    roleAssignment(stack, `${principal}_storage_role_assignment`, { scope: storageAccount.id, roleName, principalId: principals[principal] });
   }
 
-  // The client id only Entra ID assigns, read by synth from `terraform output -json` (src/outputs/<env>/lakehouse.json).
-  new TerraformOutput(stack, LAKEHOUSE_OUTPUTS.sparkClientId, {
-    value: spark.clientId,
-    description: 'Client ID of the lakehouse Spark identity (workload identity annotation, ABFS OAuth).',
-  });
   new TerraformOutput(stack, 'storage_account_name', {
     value: storageAccount.name,
     description: 'ADLS Gen2 account of the lakehouse (a filesystem per layer).',

@@ -42,11 +42,12 @@ import type { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assi
 import type { App } from 'cdktf';
 import { Fn, TerraformLocal, TerraformOutput } from 'cdktf';
 import type { EnvironmentContext } from '../../src/model/context';
-import { MLOPS_OUTPUTS, MLOPS_STACK, serviceAccountSubject } from '../../src/model/naming';
+import { MLOPS_OUTPUTS, MLOPS_STACK } from '../../src/model/naming';
 import type { AzureStack } from '../constructs/platform-stack';
 import { regionZoneCount, tagsOf } from './common';
 import { type PrivateDnsZoneKey, postgresPrivateDnsZoneId } from './private-dns';
-import { federatedIdentity, hardenedStorageAccount, servicePrincipalRoleAssignment, workloadPrivateEndpoint, workloadStack } from './workload';
+import { roleAssignment, serviceAccountIdentity } from './identity';
+import { hardenedStorageAccount, workloadPrivateEndpoint, workloadStack } from './workload';
 
 /** Write-only attributes (`administrator_password_wo`) need Terraform 1.11. */
 export const MLOPS_TERRAFORM_REQUIRED_VERSION = '>= 1.11.0';
@@ -86,10 +87,6 @@ export function mlopsTerraformNames(prefix: string) {
     applicationInsights: `appi-${prefix}-mlops`,
     /** 2–16 letters, digits and hyphens, unique in the workspace. */
     computeCluster: 'gpu-burst',
-    privateEndpoint: (target: EndpointTarget) => `pe-${prefix}-mlops-${target}`,
-    privateEndpointNic: (target: EndpointTarget) => `nic-pe-${prefix}-mlops-${target}`,
-    privateServiceConnection: (target: EndpointTarget) => `psc-${prefix}-mlops-${target}`,
-    federatedCredential: (identity: string) => `fic-${prefix}-mlops-${identity}`,
   };
 }
 
@@ -114,13 +111,9 @@ function secretTemplate(keyVaultName: string, secretName: string): string {
   });
 }
 
-interface IdentitySpec {
-  /** Logical id part and federated credential suffix. */
-  readonly key: string;
-  readonly name: string;
-  readonly serviceAccount: string;
-  readonly output: string;
-  readonly description: string;
+/** Logical id part of a served model's identity (and its federated credential's suffix, with `-`). */
+function servingKey(model: string): string {
+  return `serve_${model.replace(/-/g, '_')}`;
 }
 
 /** Builds the `mlops` stack (state key `<env>/mlops.tfstate`) of an Azure environment with MLOps enabled. */
@@ -133,20 +126,13 @@ export function mlopsStack(app: App, ctx: EnvironmentContext<'azure', 'mlops'>):
 
   const tfNames = mlopsTerraformNames(names.prefix);
   const prod = env.stage === 'prod';
-  const { stack, platformIds, cluster, resourceGroup, inGroup } = workloadStack(app, MLOPS_STACK, ctx, ml.resourceGroupName);
+  const workload = workloadStack(app, MLOPS_STACK, ctx, ml.resourceGroupName);
+  const { stack, platformIds, resourceGroup, inGroup } = workload;
   stack.addOverride('terraform.required_version', MLOPS_TERRAFORM_REQUIRED_VERSION);
 
-  /** A private endpoint in the platform's endpoints subnet, its A records kept in the shared zones. */
+  /** Each endpoint's sub-resource is its target. */
   const privateEndpoint = (target: EndpointTarget, resourceId: string, zones: PrivateDnsZoneKey[]) =>
-    workloadPrivateEndpoint(stack, `${target}_private_endpoint`, {
-      inGroup,
-      names: tfNames,
-      target,
-      subnetId: platformIds.endpointsSubnetId,
-      resourceId,
-      subresource: target,
-      zones,
-    });
+    workloadPrivateEndpoint(workload, `${target}_private_endpoint`, { target, resourceId, subresource: target, zones });
 
   // ---- Artifact store: MLflow artifacts and served models. No hierarchical namespace (MLflow's wasbs://
   // and the Azure ML workspace's default storage need a flat blob account).
@@ -235,39 +221,23 @@ export function mlopsStack(app: App, ctx: EnvironmentContext<'azure', 'mlops'>):
     collation: 'en_US.utf8',
   });
 
-  // ---- Pod identities, each trusting exactly one service account of this cluster.
-  const identitySpecs: IdentitySpec[] = [
-    {
-      key: 'mlflow',
-      name: ml.mlflowIdentityName,
-      serviceAccount: mlops.mlflowServiceAccount,
-      output: MLOPS_OUTPUTS.mlflowClientId,
-      description: 'MLflow tracking server',
-    },
-    {
-      key: 'training',
-      name: ml.trainingIdentityName,
-      serviceAccount: mlops.trainingServiceAccount,
-      output: MLOPS_OUTPUTS.trainingClientId,
-      description: 'training jobs',
-    },
-    ...settings.models.map((m) => ({
-      key: `serve_${m.name.replace(/-/g, '_')}`,
-      name: ml.servingIdentityName(m.name),
-      serviceAccount: mlops.servingServiceAccount(m.name),
-      output: MLOPS_OUTPUTS.servingClientId(m.name),
-      description: `model server ${m.name}`,
-    })),
-  ];
-  const identities: Record<string, UserAssignedIdentity> = {};
-  for (const spec of identitySpecs) {
-    identities[spec.key] = federatedIdentity(stack, spec.key, {
-      inGroup,
-      name: spec.name,
-      credentialName: tfNames.federatedCredential(spec.key.replace(/_/g, '-')),
-      issuer: cluster.oidcIssuerUrl,
-      subject: serviceAccountSubject(mlops.namespace, spec.serviceAccount),
-    });
+  // ---- Pod identities, each trusting exactly one service account of this cluster; synth reads the client
+  // ids (values only Entra ID assigns) from `terraform output -json` (src/outputs/<env>/mlops.json).
+  const identity = (key: string, name: string, serviceAccount: string, clientIdOutput: string, label: string) =>
+    serviceAccountIdentity(workload, key, { name, namespace: mlops.namespace, serviceAccount, clientIdOutput, label });
+  const identities: Record<string, UserAssignedIdentity> = {
+    mlflow: identity('mlflow', ml.mlflowIdentityName, mlops.mlflowServiceAccount, MLOPS_OUTPUTS.mlflowClientId, 'MLflow tracking server'),
+    training: identity('training', ml.trainingIdentityName, mlops.trainingServiceAccount, MLOPS_OUTPUTS.trainingClientId, 'training jobs'),
+  };
+  for (const m of settings.models) {
+    const key = servingKey(m.name);
+    identities[key] = identity(
+      key,
+      ml.servingIdentityName(m.name),
+      mlops.servingServiceAccount(m.name),
+      MLOPS_OUTPUTS.servingClientId(m.name),
+      `model server ${m.name}`,
+    );
   }
 
   // Least roles that work, each on one resource: the password secret or a single container.
@@ -279,14 +249,14 @@ export function mlopsStack(app: App, ctx: EnvironmentContext<'azure', 'mlops'>):
     { principal: 'training', target: 'mlflow_container', scope: containers.mlflow.id, roleName: 'Storage Blob Data Contributor' },
     // Model servers (KServe / Seldon storage initializers) only read the models container.
     ...settings.models.map((m) => ({
-      principal: `serve_${m.name.replace(/-/g, '_')}`,
+      principal: servingKey(m.name),
       target: 'models_container',
       scope: containers.models.id,
       roleName: 'Storage Blob Data Reader',
     })),
   ];
   for (const { principal, target, scope, roleName } of grants) {
-    servicePrincipalRoleAssignment(stack, { principal, target, scope, roleName, principalId: identities[principal].principalId });
+    roleAssignment(stack, `${principal}_${target}_role_assignment`, { scope, roleName, principalId: identities[principal].principalId });
   }
 
   // ---- Managed burst: Azure ML workspace and a GPU compute cluster that scales from 0.
@@ -341,13 +311,6 @@ export function mlopsStack(app: App, ctx: EnvironmentContext<'azure', 'mlops'>):
     });
   }
 
-  // Values only Entra ID / Azure assign, read by synth from `terraform output -json` (src/outputs/<env>/mlops.json).
-  for (const spec of identitySpecs) {
-    new TerraformOutput(stack, spec.output, {
-      value: identities[spec.key].clientId,
-      description: `Client ID of the ${spec.description} identity (workload identity annotation).`,
-    });
-  }
   new TerraformOutput(stack, 'postgres_host', { value: server.fqdn, description: 'MLflow PostgreSQL host (private DNS in the VNet).' });
   new TerraformOutput(stack, 'key_vault_url', { value: keyVault.vaultUri, description: 'Key Vault of the MLflow database password (External Secrets).' });
 

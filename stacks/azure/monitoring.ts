@@ -8,7 +8,7 @@ import { MonitorDataCollectionRule } from '@cdktf/provider-azurerm/lib/monitor-d
 import { MonitorDataCollectionRuleAssociation } from '@cdktf/provider-azurerm/lib/monitor-data-collection-rule-association';
 import { MonitorDiagnosticSetting } from '@cdktf/provider-azurerm/lib/monitor-diagnostic-setting';
 import type { AzureStack } from '../constructs/platform-stack';
-import { azureNames, tagsOf, terraformOnlyNames } from './common';
+import { azureNames, inGroupOf, tagsOf, terraformOnlyNames } from './common';
 import type { AzureNetwork } from './network';
 
 export interface AzureMonitoring {
@@ -35,7 +35,7 @@ export function buildMonitoring(stack: AzureStack, network: AzureNetwork): Azure
   const { env } = stack.ctx;
   const names = azureNames(stack);
   const tfNames = terraformOnlyNames(stack);
-  const inGroup = { resourceGroupName: network.resourceGroup.name, location: network.resourceGroup.location };
+  const inGroup = inGroupOf(network.resourceGroup);
 
   const workspace = new LogAnalyticsWorkspace(stack, 'log_analytics_workspace', {
     name: names.logAnalyticsName,

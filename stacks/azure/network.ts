@@ -19,6 +19,7 @@ import type { AzureStack } from '../constructs/platform-stack';
 import {
   azureNames,
   DATABASE_SUBNET_NAME,
+  inGroupOf,
   POSTGRES_SUBNET_DELEGATION,
   SUBNET_ROLES,
   type SubnetRole,
@@ -57,7 +58,7 @@ export function buildNetwork(stack: AzureStack): AzureNetwork {
     location: env.region,
     ...tagsOf(stack),
   });
-  const inGroup = { resourceGroupName: resourceGroup.name, location: resourceGroup.location };
+  const inGroup = inGroupOf(resourceGroup);
 
   const virtualNetwork = new VirtualNetwork(stack, 'virtual_network', {
     name: names.vnetName,

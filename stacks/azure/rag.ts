@@ -25,10 +25,11 @@ import type { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assi
 import type { App } from 'cdktf';
 import { TerraformOutput } from 'cdktf';
 import type { EnvironmentContext } from '../../src/model/context';
-import { RAG_OUTPUTS, RAG_STACK, serviceAccountSubject } from '../../src/model/naming';
+import { RAG_OUTPUTS, RAG_STACK } from '../../src/model/naming';
 import type { AzureStack } from '../constructs/platform-stack';
 import { tagsOf } from './common';
-import { federatedIdentity, hardenedStorageAccount, servicePrincipalRoleAssignment, workloadPrivateEndpoint, workloadStack } from './workload';
+import { roleAssignment, serviceAccountIdentity, type ServiceAccountIdentitySpec } from './identity';
+import { hardenedStorageAccount, workloadPrivateEndpoint, workloadStack } from './workload';
 
 /** The containers of the account, in a fixed order (logical ids follow the role, names come from the model). */
 export const RAG_CONTAINERS = ['raw', 'processed', 'embeddings', 'milvus'] as const;
@@ -57,19 +58,12 @@ export const RAG_ROLE_ASSIGNMENTS: readonly { principal: RagIdentity | 'data_fac
   { principal: 'data_factory', target: 'processed', roleName: 'Storage Blob Data Contributor' },
 ];
 
-/** Names only this stack's Terraform uses, derived from the environment prefix. */
-export function ragTerraformNames(prefix: string) {
-  return {
-    privateEndpoint: (target: EndpointTarget) => `pe-${prefix}-rag-${target}`,
-    privateEndpointNic: (target: EndpointTarget) => `nic-pe-${prefix}-rag-${target}`,
-    privateServiceConnection: (target: EndpointTarget) => `psc-${prefix}-rag-${target}`,
-    federatedCredential: (identity: RagIdentity) => `fic-${prefix}-rag-${identity}`,
-    /** Data Factory child names (unique within the factory; letters, digits, '-' and '_'). */
-    linkedService: 'ls_rag_documents',
-    integrationRuntime: 'ir-managed-vnet',
-    managedPrivateEndpoint: (sub: StorageSubresource) => `mpe-rag-documents-${sub}`,
-  };
-}
+/** Names only this stack's Terraform uses: Data Factory children (unique within the factory; letters, digits, '-' and '_'). */
+const DATA_FACTORY_NAMES = {
+  linkedService: 'ls_rag_documents',
+  integrationRuntime: 'ir-managed-vnet',
+  managedPrivateEndpoint: (sub: StorageSubresource) => `mpe-rag-documents-${sub}`,
+};
 
 /** Builds the `rag` stack (state key `<env>/rag.tfstate`) of an Azure environment with RAG enabled. */
 export function ragStack(app: App, ctx: EnvironmentContext<'azure', 'rag'>): AzureStack<'rag'> {
@@ -83,18 +77,15 @@ export function ragStack(app: App, ctx: EnvironmentContext<'azure', 'rag'>): Azu
     throw new Error(`environment ${env.name}: rag containers must have distinct names, got ${JSON.stringify(containerNames)}`);
   }
 
-  const tfNames = ragTerraformNames(names.prefix);
+  const tfNames = DATA_FACTORY_NAMES;
   const prod = env.stage === 'prod';
-  const { stack, platformIds, cluster, inGroup } = workloadStack(app, RAG_STACK, ctx, rag.resourceGroupName);
-  const { endpointsSubnetId } = platformIds;
+  const workload = workloadStack(app, RAG_STACK, ctx, rag.resourceGroupName);
+  const { stack, inGroup } = workload;
 
-  /** A private endpoint in the platform's endpoints subnet, its A record kept in the shared zone. */
+  /** The storage endpoints' logical ids keep their `storage_` prefix. */
   const privateEndpoint = (target: EndpointTarget, resourceId: string, subresource: string) =>
-    workloadPrivateEndpoint(stack, `${target === 'openai' ? 'openai' : `storage_${target}`}_private_endpoint`, {
-      inGroup,
-      names: tfNames,
+    workloadPrivateEndpoint(workload, `${target === 'openai' ? 'openai' : `storage_${target}`}_private_endpoint`, {
       target,
-      subnetId: endpointsSubnetId,
       resourceId,
       subresource,
       zones: [target],
@@ -201,22 +192,26 @@ export function ragStack(app: App, ctx: EnvironmentContext<'azure', 'rag'>): Azu
     ...(integrationRuntimeName ? { integrationRuntimeName } : {}),
   });
 
-  // ---- Pod identities, each trusting exactly one service account of this cluster.
-  const subjects: Record<RagIdentity, string> = {
-    api: serviceAccountSubject(names.rag.namespace, names.rag.api),
-    milvus: serviceAccountSubject(names.rag.namespace, names.rag.milvusServiceAccount),
+  // ---- Pod identities, each trusting exactly one service account of this cluster; synth reads their client
+  // ids (values only Entra ID assigns) from `terraform output -json` (src/outputs/<env>/rag.json).
+  const identitySpecs: Record<RagIdentity, ServiceAccountIdentitySpec> = {
+    api: {
+      name: rag.apiIdentityName,
+      namespace: names.rag.namespace,
+      serviceAccount: names.rag.api,
+      clientIdOutput: RAG_OUTPUTS.apiClientId,
+      label: 'RAG api',
+    },
+    milvus: {
+      name: rag.milvusIdentityName,
+      namespace: names.rag.namespace,
+      serviceAccount: names.rag.milvusServiceAccount,
+      clientIdOutput: RAG_OUTPUTS.milvusClientId,
+      label: 'RAG milvus',
+    },
   };
-  const identityNames: Record<RagIdentity, string> = { api: rag.apiIdentityName, milvus: rag.milvusIdentityName };
   const identities = {} as Record<RagIdentity, UserAssignedIdentity>;
-  for (const identity of RAG_IDENTITIES) {
-    identities[identity] = federatedIdentity(stack, identity, {
-      inGroup,
-      name: identityNames[identity],
-      credentialName: tfNames.federatedCredential(identity),
-      issuer: cluster.oidcIssuerUrl,
-      subject: subjects[identity],
-    });
-  }
+  for (const identity of RAG_IDENTITIES) identities[identity] = serviceAccountIdentity(workload, identity, identitySpecs[identity]);
 
   const principals: Record<RagIdentity | 'data_factory', string> = {
     api: identities.api.principalId,
@@ -228,17 +223,9 @@ export function ragStack(app: App, ctx: EnvironmentContext<'azure', 'rag'>): Azu
     ...(Object.fromEntries(RAG_CONTAINERS.map((c) => [c, containers[c].id])) as Record<RagContainer, string>),
   };
   for (const { principal, target, roleName } of RAG_ROLE_ASSIGNMENTS) {
-    servicePrincipalRoleAssignment(stack, { principal, target, scope: scopes[target], roleName, principalId: principals[principal] });
+    roleAssignment(stack, `${principal}_${target}_role_assignment`, { scope: scopes[target], roleName, principalId: principals[principal] });
   }
 
-  // Values only Entra ID assigns, read by synth from `terraform output -json` (src/outputs/<env>/rag.json).
-  const clientIdOutputs: Record<RagIdentity, string> = { api: RAG_OUTPUTS.apiClientId, milvus: RAG_OUTPUTS.milvusClientId };
-  for (const identity of RAG_IDENTITIES) {
-    new TerraformOutput(stack, clientIdOutputs[identity], {
-      value: identities[identity].clientId,
-      description: `Client ID of the RAG ${identity} identity (workload identity annotation).`,
-    });
-  }
   new TerraformOutput(stack, 'openai_endpoint', {
     value: openaiAccount.endpoint,
     description: 'Azure OpenAI endpoint (custom subdomain; private DNS in the VNet).',

@@ -5,10 +5,10 @@
 import { ContainerRegistry } from '@cdktf/provider-azurerm/lib/container-registry';
 import { PrivateDnsZone } from '@cdktf/provider-azurerm/lib/private-dns-zone';
 import { PrivateDnsZoneVirtualNetworkLink } from '@cdktf/provider-azurerm/lib/private-dns-zone-virtual-network-link';
-import { PrivateEndpoint } from '@cdktf/provider-azurerm/lib/private-endpoint';
-import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import type { AzureStack } from '../constructs/platform-stack';
-import { azureNames, regionZoneCount, tagsOf, terraformOnlyNames } from './common';
+import { azureNames, inGroupOf, regionZoneCount, tagsOf, terraformOnlyNames } from './common';
+import { roleAssignment } from './identity';
+import { privateEndpoint } from './private-endpoint';
 import type { AzureCluster } from './cluster';
 import type { AzureNetwork } from './network';
 
@@ -23,7 +23,7 @@ export function buildRegistry(stack: AzureStack, network: AzureNetwork, cluster:
   const { env } = stack.ctx;
   const names = azureNames(stack);
   const tfNames = terraformOnlyNames(stack);
-  const inGroup = { resourceGroupName: network.resourceGroup.name, location: network.resourceGroup.location };
+  const inGroup = inGroupOf(network.resourceGroup);
   // Private endpoints and network lock-down need Premium; dev saves the cost and keeps a public endpoint.
   const premium = env.stage === 'prod';
 
@@ -60,31 +60,22 @@ export function buildRegistry(stack: AzureStack, network: AzureNetwork, cluster:
       registrationEnabled: false,
       ...tagsOf(stack),
     });
-    new PrivateEndpoint(stack, 'container_registry_private_endpoint', {
-      name: tfNames.registryPrivateEndpoint,
-      ...inGroup,
+    privateEndpoint(stack, 'container_registry_private_endpoint', {
+      inGroup,
+      stem: tfNames.registryPrivateEndpoint,
       subnetId: network.subnets.endpoints.id,
-      // A fixed NIC name instead of Azure's generated `<endpoint>.nic.<guid>`.
-      customNetworkInterfaceName: tfNames.registryPrivateEndpointNic,
-      privateServiceConnection: {
-        name: tfNames.registryPrivateServiceConnection,
-        privateConnectionResourceId: registry.id,
-        subresourceNames: ['registry'],
-        isManualConnection: false,
-      },
+      resourceId: registry.id,
+      subresource: 'registry',
       // Azure keeps the A records (registry and regional data endpoint) in the zone for us.
-      privateDnsZoneGroup: { name: 'acr', privateDnsZoneIds: [zone.id] },
-      ...tagsOf(stack),
+      dnsZoneGroup: { name: 'acr', zoneIds: [zone.id] },
     });
   }
 
   // Least privilege: nodes may pull from this registry only (not push, not other registries).
-  new RoleAssignment(stack, 'container_registry_acr_pull_kubelet', {
+  roleAssignment(stack, 'container_registry_acr_pull_kubelet', {
     scope: registry.id,
-    roleDefinitionName: 'AcrPull',
+    roleName: 'AcrPull',
     principalId: cluster.cluster.kubeletIdentity.objectId,
-    principalType: 'ServicePrincipal',
-    skipServicePrincipalAadCheck: true,
   });
 
   return { registry };

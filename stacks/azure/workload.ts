@@ -1,12 +1,9 @@
 /**
- * Building blocks the Azure workload stacks (edw, rag, mlops) share: a private endpoint in the platform's
- * endpoints subnet with its DNS zone group, a user-assigned identity federated with the AKS OIDC issuer, and
- * a role assignment to a (possibly brand-new) service principal. Logical ids and attributes are the callers'.
+ * What the Azure workload stacks (edw, rag, mlops, lakehouse) share: the stack with its own resource group,
+ * a private endpoint in the platform's endpoints subnet and a hardened storage account (identities:
+ * identity.ts). Logical ids are the callers'.
  */
-import { FederatedIdentityCredential } from '@cdktf/provider-azurerm/lib/federated-identity-credential';
-import { PrivateEndpoint } from '@cdktf/provider-azurerm/lib/private-endpoint';
-import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
-import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
+import type { PrivateEndpoint } from '@cdktf/provider-azurerm/lib/private-endpoint';
 import { DataAzurermKubernetesCluster } from '@cdktf/provider-azurerm/lib/data-azurerm-kubernetes-cluster';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
@@ -15,96 +12,29 @@ import type { App } from 'cdktf';
 import type { EnvironmentContext } from '../../src/model/context';
 import type { WorkloadName } from '../../src/model/types';
 import { type AzureStack, PlatformStack } from '../constructs/platform-stack';
-import { azureNames, platformResourceIds, tagsOf } from './common';
+import { azureNames, type InGroup, inGroupOf, platformResourceIds, tagsOf } from './common';
 import { type PrivateDnsZoneKey, sharedPrivateDnsZoneId } from './private-dns';
+import { privateEndpoint } from './private-endpoint';
 
-/** Fixed by Azure: the token exchange audience of workload identity federation. */
-export const WORKLOAD_IDENTITY_AUDIENCE = 'api://AzureADTokenExchange';
-
-/** Where a workload's resources live: its own resource group (name and location). */
-export interface InGroup {
-  readonly resourceGroupName: string;
-  readonly location: string;
-}
-
-/** A stack's Terraform-only names of private endpoint `target`s (see edwTerraformNames and friends). */
-export interface PrivateEndpointNames<T extends string> {
-  privateEndpoint(target: T): string;
-  privateEndpointNic(target: T): string;
-  privateServiceConnection(target: T): string;
-}
-
-export interface WorkloadPrivateEndpointProps<T extends string> {
-  readonly inGroup: InGroup;
-  readonly names: PrivateEndpointNames<T>;
-  /** Names the endpoint, its NIC, its service connection and its DNS zone group. */
-  readonly target: T;
-  readonly subnetId: string;
+export interface WorkloadPrivateEndpointProps {
+  /** The endpoint's names end in it (`pe-<prefix>-<stack>-<target>`); it names the DNS zone group too. */
+  readonly target: string;
   readonly resourceId: string;
   readonly subresource: string;
   /** Shared private DNS zones (platform stack) Azure keeps the endpoint's A records in. */
   readonly zones: readonly PrivateDnsZoneKey[];
 }
 
-/** A private endpoint in the platform's endpoints subnet, its A records kept in the shared zones. */
-export function workloadPrivateEndpoint<T extends string>(stack: AzureStack, id: string, props: WorkloadPrivateEndpointProps<T>): PrivateEndpoint {
-  const { names, target } = props;
-  return new PrivateEndpoint(stack, id, {
-    name: names.privateEndpoint(target),
-    ...props.inGroup,
-    subnetId: props.subnetId,
-    customNetworkInterfaceName: names.privateEndpointNic(target),
-    privateServiceConnection: {
-      name: names.privateServiceConnection(target),
-      privateConnectionResourceId: props.resourceId,
-      subresourceNames: [props.subresource],
-      isManualConnection: false,
-    },
-    privateDnsZoneGroup: { name: target, privateDnsZoneIds: props.zones.map((z) => sharedPrivateDnsZoneId(stack, z)) },
-    ...tagsOf(stack),
-  });
-}
-
-export interface FederatedIdentityProps {
-  readonly inGroup: InGroup;
-  /** Name of the identity. */
-  readonly name: string;
-  readonly credentialName: string;
-  /** The cluster's OIDC issuer URL. */
-  readonly issuer: string;
-  /** The one Kubernetes service account (`system:serviceaccount:<ns>:<sa>`) the credential trusts. */
-  readonly subject: string;
-}
-
-/**
- * A user-assigned identity (`<key>_identity`) with one federated credential
- * (`<key>_federated_identity_credential`) trusting exactly one service account of the cluster.
- */
-export function federatedIdentity(stack: AzureStack, key: string, props: FederatedIdentityProps): UserAssignedIdentity {
-  const identity = new UserAssignedIdentity(stack, `${key}_identity`, { name: props.name, ...props.inGroup, ...tagsOf(stack) });
-  new FederatedIdentityCredential(stack, `${key}_federated_identity_credential`, {
-    name: props.credentialName,
-    resourceGroupName: props.inGroup.resourceGroupName,
-    parentId: identity.id,
-    audience: [WORKLOAD_IDENTITY_AUDIENCE],
-    issuer: props.issuer,
-    subject: props.subject,
-  });
-  return identity;
-}
-
-/** `roleName` for a service principal on `scope`, as `<principal>_<target>_role_assignment`. */
-export function servicePrincipalRoleAssignment(
-  stack: AzureStack,
-  grant: { readonly principal: string; readonly target: string; readonly scope: string; readonly roleName: string; readonly principalId: string },
-): RoleAssignment {
-  return new RoleAssignment(stack, `${grant.principal}_${grant.target}_role_assignment`, {
-    scope: grant.scope,
-    roleDefinitionName: grant.roleName,
-    principalId: grant.principalId,
-    principalType: 'ServicePrincipal',
-    // A new identity may not have replicated in Entra ID yet; the principal type is known.
-    skipServicePrincipalAadCheck: true,
+/** A private endpoint of a workload in the platform's endpoints subnet, its A records kept in the shared zones. */
+export function workloadPrivateEndpoint<W extends WorkloadName>(workload: WorkloadStack<W>, id: string, props: WorkloadPrivateEndpointProps): PrivateEndpoint {
+  const { stack } = workload;
+  return privateEndpoint(stack, id, {
+    inGroup: workload.inGroup,
+    stem: `${stack.ctx.names.prefix}-${stack.stackName}-${props.target}`,
+    subnetId: workload.platformIds.endpointsSubnetId,
+    resourceId: props.resourceId,
+    subresource: props.subresource,
+    dnsZoneGroup: { name: props.target, zoneIds: props.zones.map((z) => sharedPrivateDnsZoneId(stack, z)) },
   });
 }
 
@@ -151,7 +81,7 @@ export function workloadStack<W extends WorkloadName>(
     platformIds: platformResourceIds(stack),
     cluster,
     resourceGroup,
-    inGroup: { resourceGroupName: resourceGroup.name, location: resourceGroup.location },
+    inGroup: inGroupOf(resourceGroup),
   };
 }
 

@@ -2,7 +2,7 @@
  * The base of every Terraform stack: one environment, one state file, a remote backend, pinned and
  * fully qualified providers, and a JSON rendering that is the same on every machine.
  */
-import { App, AzurermBackend, S3Backend, TerraformStack } from 'cdktf';
+import { App, AzurermBackend, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
 
 // cdktf captures a full stack trace for every token it creates, only to decorate error messages;
 // that was a sixth of synth time. cdktf is pinned at its final release (0.21.0), so this internal
@@ -76,12 +76,19 @@ export class PlatformStack<C extends Cloud = Cloud, W extends WorkloadName = nev
   }
 }
 
-/** Drops cdktf's `//` metadata (construct paths, cdktf version) and sorts object keys, recursively. */
 /** A stack of an AWS environment, built for workloads `W`. */
 export type AwsStack<W extends WorkloadName = never> = PlatformStack<'aws', W>;
 /** A stack of an Azure environment, built for workloads `W`. */
 export type AzureStack<W extends WorkloadName = never> = PlatformStack<'azure', W>;
 
+/** Terraform outputs of a stack, by output name. */
+export type StackOutputs = Readonly<Record<string, { readonly value: string; readonly description: string }>>;
+
+export function addOutputs(stack: TerraformStack, outputs: StackOutputs): void {
+  for (const [id, output] of Object.entries(outputs)) new TerraformOutput(stack, id, output);
+}
+
+/** Drops cdktf's `//` metadata (construct paths, cdktf version) and sorts object keys, recursively. */
 export function normaliseTerraform(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(normaliseTerraform);
   if (value && typeof value === 'object') {
