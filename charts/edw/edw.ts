@@ -22,13 +22,13 @@ import type { Cloud } from '../../src/model/types';
 import { PRIORITY_CLASSES } from '../../src/model/scheduling';
 import { ScaledObject } from '../imports/keda-scaledobject-keda.sh';
 import { TriggerAuthentication } from '../imports/keda-triggerauthentication-keda.sh';
-import { AppChart, replaceOnChangeAnnotations, standardLabels } from '../lib/app-chart';
-import { identityServiceAccount, roleBindings } from '../lib/identity';
+import { replaceOnChangeAnnotations, standardLabels } from '../lib/app-chart';
+import { identityServiceAccount, RoleIdentityChart } from '../lib/identity';
 import { COMPONENT_LABEL, NAME_LABEL } from '../lib/labels';
 import { cloudServiceEgress } from '../lib/network';
 import { container, podSpec, zoneSpread, type ContainerOptions, type PodScheduling } from '../lib/pod';
 import { containerEnv } from './env';
-import { EDW_IDENTITIES, type EdwRole, type IdentityBinding } from './identity';
+import { EDW_IDENTITIES, type EdwRole } from './identity';
 import { queueTrigger, scalerPodIdentity, TRIGGER_AUTHENTICATION_NAME } from './scaler';
 import { spotPlacement } from '../lib/scheduling';
 
@@ -47,12 +47,9 @@ export const PRODUCER_RESOURCES = { cpu: '100m', memory: '128Mi' } as const;
 /** Producer run bounds: retries, wall-clock limit, how long a finished Job (and its pod logs) stays. */
 export const PRODUCER_JOB = { backoffLimit: 3, activeDeadlineSeconds: 600, ttlSecondsAfterFinished: 3600 } as const;
 
-export class EdwChart extends AppChart<'edw'> {
-  private readonly bindings: Readonly<Record<EdwRole, IdentityBinding>>;
-
+export class EdwChart extends RoleIdentityChart<'edw', EdwRole> {
   constructor(app: App, ctx: EnvironmentContext<Cloud, 'edw'>) {
-    super(app, EDW_APP, ctx, ctx.names.edw.namespace);
-    this.bindings = roleBindings(ctx, EDW_IDENTITIES);
+    super(app, EDW_APP, ctx, ctx.names.edw.namespace, EDW_IDENTITIES);
 
     for (const role of ['consumer', 'producer'] as const) this.serviceAccount(role);
     this.consumer();

@@ -21,6 +21,7 @@ import type { Construct } from 'constructs';
 import { byCloud, type EnvironmentContext } from '../../src/model/context';
 import type { AwsIdentityMechanism } from '../../src/model/naming';
 import type { Cloud, WorkloadName } from '../../src/model/types';
+import { AppChart } from './app-chart';
 
 /** Annotation the Azure workload identity webhook reads on the service account. */
 export const AZURE_CLIENT_ID_ANNOTATION = 'azure.workload.identity/client-id';
@@ -103,4 +104,14 @@ export function roleBindings<W extends WorkloadName, R extends string>(
   sources: { readonly [K in R]: IdentitySource<W> },
 ): Readonly<Record<R, IdentityBinding>> {
   return Object.fromEntries((Object.keys(sources) as R[]).map((role) => [role, workloadIdentity(ctx, sources[role])])) as Record<R, IdentityBinding>;
+}
+
+/** A workload's chart whose pods run as one service account per role, each bound to the cloud identity of its entry in `identities`. */
+export class RoleIdentityChart<W extends WorkloadName, R extends string> extends AppChart<W> {
+  protected readonly bindings: Readonly<Record<R, IdentityBinding>>;
+
+  constructor(scope: Construct, appName: string, ctx: EnvironmentContext<Cloud, W>, namespace: string, identities: { readonly [K in R]: IdentitySource<W> }) {
+    super(scope, appName, ctx, namespace);
+    this.bindings = roleBindings(ctx, identities);
+  }
 }

@@ -27,9 +27,9 @@ import {
 import type { EnvironmentContext } from '../../src/model/context';
 import type { Cloud } from '../../src/model/types';
 import { PRIORITY_CLASSES } from '../../src/model/scheduling';
-import { AppChart, replaceOnChangeAnnotations, standardLabels } from '../lib/app-chart';
+import { replaceOnChangeAnnotations, standardLabels } from '../lib/app-chart';
 import { sdkEnv } from '../lib/cloud';
-import { identityServiceAccount, roleBindings, type IdentityBinding } from '../lib/identity';
+import { identityServiceAccount, RoleIdentityChart } from '../lib/identity';
 import { COMPONENT_LABEL, NAME_LABEL } from '../lib/labels';
 import { tcp } from '../lib/network';
 import { container, envVars, podSpec, zoneSpread } from '../lib/pod';
@@ -60,20 +60,16 @@ export const MLFLOW_INGRESS_POLICY = 'mlflow-ingress';
 export const MLFLOW_EGRESS_POLICY = 'mlflow-egress';
 export const TRAINING_EGRESS_POLICY = 'training-egress';
 
-export class MlopsChart extends AppChart<'mlops'> {
-  private readonly bindings: Readonly<Record<MlopsRole, IdentityBinding>>;
-
+export class MlopsChart extends RoleIdentityChart<'mlops', MlopsRole> {
   constructor(app: App, ctx: EnvironmentContext<Cloud, 'mlops'>) {
-    const mlopsNames = ctx.names.mlops;
-    super(app, MLOPS_APP, ctx, mlopsNames.namespace);
-    this.bindings = roleBindings(ctx, MLOPS_IDENTITIES);
+    super(app, MLOPS_APP, ctx, ctx.names.mlops.namespace, MLOPS_IDENTITIES);
     const settings = ctx.env.mlops;
 
-    identityServiceAccount(this, 'serviceaccount-mlflow', mlopsNames.mlflowServiceAccount, this.bindings.mlflow);
+    identityServiceAccount(this, 'serviceaccount-mlflow', this.names.mlflowServiceAccount, this.bindings.mlflow);
     this.databaseSecret();
     this.mlflow();
     if (settings.training.length > 0) {
-      identityServiceAccount(this, 'serviceaccount-training', mlopsNames.trainingServiceAccount, this.bindings.training);
+      identityServiceAccount(this, 'serviceaccount-training', this.names.trainingServiceAccount, this.bindings.training);
       const storageClass = CHECKPOINT_STORAGE_CLASS[ctx.env.cloud];
       if (storageClass.create) this.storageClass(storageClass.name, storageClass.create);
       for (const job of settings.training) this.trainingJob(job);

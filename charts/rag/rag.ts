@@ -27,8 +27,8 @@ import {
 import type { EnvironmentContext } from '../../src/model/context';
 import type { Cloud } from '../../src/model/types';
 import { PRIORITY_CLASSES } from '../../src/model/scheduling';
-import { AppChart, standardLabels } from '../lib/app-chart';
-import { identityServiceAccount, roleBindings, type IdentityBinding } from '../lib/identity';
+import { standardLabels } from '../lib/app-chart';
+import { identityServiceAccount, RoleIdentityChart } from '../lib/identity';
 import { COMPONENT_LABEL, NAME_LABEL } from '../lib/labels';
 import { namespacePeer, tcp } from '../lib/network';
 import { container, nodeSpread, podSpec, zoneSpread } from '../lib/pod';
@@ -50,18 +50,14 @@ export const API_INGRESS_POLICY = 'rag-api-ingress';
 export const API_EGRESS_POLICY = 'rag-api-egress';
 export const MILVUS_POLICY = 'milvus';
 
-export class RagChart extends AppChart<'rag'> {
-  private readonly bindings: Readonly<Record<RagRole, IdentityBinding>>;
-
+export class RagChart extends RoleIdentityChart<'rag', RagRole> {
   constructor(app: App, ctx: EnvironmentContext<Cloud, 'rag'>) {
-    const ragNames = ctx.names.rag;
-    super(app, RAG_APP, ctx, ragNames.namespace);
-    this.bindings = roleBindings(ctx, RAG_IDENTITIES);
+    super(app, RAG_APP, ctx, ctx.names.rag.namespace, RAG_IDENTITIES);
 
-    identityServiceAccount(this, 'serviceaccount-api', ragNames.api, this.bindings.api);
-    identityServiceAccount(this, 'serviceaccount-milvus', ragNames.milvusServiceAccount, this.bindings.milvus);
+    identityServiceAccount(this, 'serviceaccount-api', this.names.api, this.bindings.api);
+    identityServiceAccount(this, 'serviceaccount-milvus', this.names.milvusServiceAccount, this.bindings.milvus);
     this.api();
-    new Milvus(this, 'milvus', { metadata: { name: ragNames.milvus }, spec: milvusSpec(ctx, this.bindings.milvus) });
+    new Milvus(this, 'milvus', { metadata: { name: this.names.milvus }, spec: milvusSpec(ctx, this.bindings.milvus) });
     this.networkPolicies();
   }
 
