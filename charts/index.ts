@@ -1,6 +1,6 @@
 /** The Kubernetes charts (one per app directory) of one environment. */
 import type { App } from 'cdk8s';
-import { withWorkload, type EnvironmentContext } from '../src/model/context';
+import { byCloud, withWorkload, type EnvironmentContext } from '../src/model/context';
 import type { Cloud, WorkloadName } from '../src/model/types';
 import { WORKLOAD_NAMES } from '../src/model/types';
 import { EdwChart } from './edw/edw';
@@ -16,9 +16,9 @@ import { ServingChart } from './serving/serving';
 export type ChartFactory = (app: App, ctx: EnvironmentContext) => AppChart;
 
 /** The platform's charts on each cloud: namespaces and policies everywhere, Karpenter's node classes and pools on AWS. */
-const PLATFORM_CHARTS: { readonly [C in Cloud]: readonly ChartFactory[] } = {
-  aws: [(app, ctx) => new PlatformChart(app, ctx), (app, ctx) => new KarpenterChart(app, ctx)],
-  azure: [(app, ctx) => new PlatformChart(app, ctx)],
+const PLATFORM_CHARTS: { readonly [C in Cloud]: (ctx: EnvironmentContext<C>) => readonly ((app: App) => AppChart)[] } = {
+  aws: (ctx) => [(app) => new PlatformChart(app, ctx), (app) => new KarpenterChart(app, ctx)],
+  azure: (ctx) => [(app) => new PlatformChart(app, ctx)],
 };
 
 /** The charts of each workload where it is enabled; model serving is MLOps' second app, present when models are served. */
@@ -30,13 +30,13 @@ const WORKLOAD_CHARTS: { readonly [W in WorkloadName]: (ctx: EnvironmentContext<
 };
 
 /** The apps of a workload in this environment: none where it is off. */
-function workloadCharts<W extends WorkloadName>(ctx: EnvironmentContext, workload: W): ChartFactory[] {
+function workloadCharts<W extends WorkloadName>(ctx: EnvironmentContext, workload: W): readonly ((app: App) => AppChart)[] {
   const on = withWorkload(ctx, workload);
-  return on ? WORKLOAD_CHARTS[workload](on).map((build) => (app: App) => build(app)) : [];
+  return on ? WORKLOAD_CHARTS[workload](on) : [];
 }
 
 export function chartFactories(ctx: EnvironmentContext): ChartFactory[] {
-  return [...PLATFORM_CHARTS[ctx.env.cloud], ...WORKLOAD_NAMES.flatMap((w) => workloadCharts(ctx, w))];
+  return [...byCloud(ctx, PLATFORM_CHARTS), ...WORKLOAD_NAMES.flatMap((w) => workloadCharts(ctx, w))].map((build) => (app: App) => build(app));
 }
 
 export function buildCharts(app: App, ctx: EnvironmentContext): AppChart[] {

@@ -1,8 +1,8 @@
 /**
  * The event-driven workload's Kubernetes side, written once for both clouds: producer → queue →
  * KEDA-scaled consumers → table. The per-cloud parts are small functions in this folder:
- * identity.ts (service-account binding), scaler.ts (KEDA trigger and auth), scheduling.ts (Spot),
- * env.ts (queue and table location); egress is charts/lib/network.ts `cloudServiceEgress`.
+ * identity.ts (service-account binding), scaler.ts (KEDA trigger and auth), env.ts (queue and table
+ * location); Spot placement and egress are charts/lib/scheduling.ts and network.ts.
  *
  * The namespace, its default deny and DNS egress come from the platform chart.
  */
@@ -22,13 +22,13 @@ import type { Cloud } from '../../src/model/types';
 import { PRIORITY_CLASSES } from '../../src/model/scheduling';
 import { ScaledObject } from '../imports/keda-scaledobject-keda.sh';
 import { TriggerAuthentication } from '../imports/keda-triggerauthentication-keda.sh';
-import { AppChart, enabledWorkloadNames, replaceOnChangeAnnotations, standardLabels } from '../lib/app-chart';
-import { bindingsByRole, identityServiceAccount } from '../lib/identity';
+import { replaceOnChangeAnnotations, standardLabels } from '../lib/app-chart';
+import { identityServiceAccount, RoleIdentityChart } from '../lib/identity';
 import { COMPONENT_LABEL, NAME_LABEL } from '../lib/labels';
 import { cloudServiceEgress } from '../lib/network';
 import { container, podSpec, zoneSpread, type ContainerOptions, type PodScheduling } from '../lib/pod';
 import { containerEnv } from './env';
-import { identityBinding, type EdwRole, type IdentityBinding } from './identity';
+import { EDW_IDENTITIES, type EdwRole } from './identity';
 import { queueTrigger, scalerPodIdentity, TRIGGER_AUTHENTICATION_NAME } from './scaler';
 import { spotPlacement } from '../lib/scheduling';
 
@@ -47,12 +47,9 @@ export const PRODUCER_RESOURCES = { cpu: '100m', memory: '128Mi' } as const;
 /** Producer run bounds: retries, wall-clock limit, how long a finished Job (and its pod logs) stays. */
 export const PRODUCER_JOB = { backoffLimit: 3, activeDeadlineSeconds: 600, ttlSecondsAfterFinished: 3600 } as const;
 
-export class EdwChart extends AppChart<'edw'> {
-  private readonly bindings: Readonly<Record<EdwRole, IdentityBinding>>;
-
+export class EdwChart extends RoleIdentityChart<'edw', EdwRole> {
   constructor(app: App, ctx: EnvironmentContext<Cloud, 'edw'>) {
-    super(app, EDW_APP, ctx, enabledWorkloadNames(ctx, 'edw').namespace);
-    this.bindings = bindingsByRole(['consumer', 'producer'], (role) => identityBinding(ctx, role));
+    super(app, EDW_APP, ctx, ctx.names.edw.namespace, EDW_IDENTITIES);
 
     for (const role of ['consumer', 'producer'] as const) this.serviceAccount(role);
     this.consumer();
@@ -62,7 +59,7 @@ export class EdwChart extends AppChart<'edw'> {
   }
 
   private get edw() {
-    return this.ctx.names.edw!;
+    return this.ctx.names.edw;
   }
 
   private nameOf(role: EdwRole): string {
@@ -94,7 +91,7 @@ export class EdwChart extends AppChart<'edw'> {
   }
 
   private consumer(): void {
-    const settings = this.ctx.env.edw!;
+    const settings = this.ctx.env.edw;
     const { port, healthPath, cpu, memory } = settings.consumer;
     const template = this.podTemplate(
       'consumer',
@@ -128,7 +125,7 @@ export class EdwChart extends AppChart<'edw'> {
   }
 
   private scaler(): void {
-    const scaling = this.ctx.env.edw!.scaling;
+    const scaling = this.ctx.env.edw.scaling;
     new TriggerAuthentication(this, 'triggerauthentication', {
       metadata: { name: TRIGGER_AUTHENTICATION_NAME },
       spec: { podIdentity: scalerPodIdentity(this.ctx) },
@@ -147,7 +144,7 @@ export class EdwChart extends AppChart<'edw'> {
   }
 
   private producer(): void {
-    const settings = this.ctx.env.edw!;
+    const settings = this.ctx.env.edw;
     const jobSpec: JobSpec = {
       backoffLimit: PRODUCER_JOB.backoffLimit,
       activeDeadlineSeconds: PRODUCER_JOB.activeDeadlineSeconds,

@@ -3,22 +3,21 @@
  * AWS, Entra Workload Identity on Azure (charts/lib/identity.ts explains both). Each role has its
  * own identity: on AWS its IAM role, on Azure the client id from the `edw` stack's outputs.
  */
-import type { EnvironmentContext } from '../../src/model/context';
 import { EDW_OUTPUTS, EDW_STACK } from '../../src/model/naming';
-import { workloadIdentity, type IdentityBinding } from '../lib/identity';
+import type { IdentitySource } from '../lib/identity';
 
 export { AWS_ROLE_INFO_ANNOTATION, AZURE_CLIENT_ID_ANNOTATION, AZURE_USE_LABEL, type IdentityBinding } from '../lib/identity';
 
 export type EdwRole = 'consumer' | 'producer';
 
-const CLIENT_ID_OUTPUT: Record<EdwRole, string> = {
-  consumer: EDW_OUTPUTS.consumerClientId,
-  producer: EDW_OUTPUTS.producerClientId,
+/** The identity of each role, in the order they are bound. */
+export const EDW_IDENTITIES: { readonly [R in EdwRole]: IdentitySource<'edw'> } = {
+  consumer: {
+    aws: (ctx) => ({ roleName: ctx.names.edw.aws.consumerRoleName }),
+    azure: () => ({ stack: EDW_STACK, output: EDW_OUTPUTS.consumerClientId }),
+  },
+  producer: {
+    aws: (ctx) => ({ roleName: ctx.names.edw.aws.producerRoleName }),
+    azure: () => ({ stack: EDW_STACK, output: EDW_OUTPUTS.producerClientId }),
+  },
 };
-
-export function identityBinding(ctx: EnvironmentContext, role: EdwRole): IdentityBinding {
-  return workloadIdentity(ctx, {
-    awsRoleName: () => (role === 'consumer' ? ctx.names.edw!.aws!.consumerRoleName : ctx.names.edw!.aws!.producerRoleName),
-    azureClientIdOutput: { stack: EDW_STACK, name: CLIENT_ID_OUTPUT[role] },
-  });
-}

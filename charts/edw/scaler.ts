@@ -7,8 +7,9 @@
  * - Azure: `podIdentity.provider: azure-workload` with `identityId` = the scaler identity's client
  *   id (Terraform outputs); its federated credential trusts the KEDA operator's service account.
  */
-import type { EnvironmentContext } from '../../src/model/context';
+import { byCloud, type EnvironmentContext } from '../../src/model/context';
 import { EDW_OUTPUTS, EDW_STACK } from '../../src/model/naming';
+import type { Cloud } from '../../src/model/types';
 import type { ScaledObjectSpecTriggers } from '../imports/keda-scaledobject-keda.sh';
 import { ScaledObjectSpecTriggersAuthenticationRefKind } from '../imports/keda-scaledobject-keda.sh';
 import { TriggerAuthenticationSpecPodIdentityProvider, type TriggerAuthenticationSpecPodIdentity } from '../imports/keda-triggerauthentication-keda.sh';
@@ -24,35 +25,34 @@ export function activationThreshold(activationMessages: number): number {
   return Math.max(0, activationMessages - 1);
 }
 
-export function queueTrigger(ctx: EnvironmentContext): ScaledObjectSpecTriggers {
-  const { env } = ctx;
-  const edw = ctx.names.edw!;
-  const scaling = env.edw!.scaling;
-  const authenticationRef = { name: TRIGGER_AUTHENTICATION_NAME, kind: ScaledObjectSpecTriggersAuthenticationRefKind.TRIGGER_AUTHENTICATION };
+export function queueTrigger(ctx: EnvironmentContext<Cloud, 'edw'>): ScaledObjectSpecTriggers {
+  const { scaling } = ctx.env.edw;
   const queueLength = String(scaling.messagesPerReplica);
   const activationQueueLength = String(activationThreshold(scaling.activationMessages));
-  if (env.cloud === 'aws') {
-    return {
+  const scaler = byCloud<Pick<ScaledObjectSpecTriggers, 'type' | 'metadata'>, 'edw'>(ctx, {
+    aws: ({ env, names }) => ({
       type: 'aws-sqs-queue',
-      name: 'queue',
-      metadata: { queueURL: edw.aws!.queueUrl, queueLength, activationQueueLength, awsRegion: env.region },
-      authenticationRef,
-    };
-  }
+      metadata: { queueURL: names.edw.aws.queueUrl, queueLength, activationQueueLength, awsRegion: env.region },
+    }),
+    azure: ({ names }) => ({
+      type: 'azure-queue',
+      metadata: { queueName: names.edw.azure.queueName, accountName: names.edw.azure.storageAccountName, queueLength, activationQueueLength },
+    }),
+  });
   return {
-    type: 'azure-queue',
+    type: scaler.type,
     name: 'queue',
-    metadata: { queueName: edw.azure!.queueName, accountName: edw.azure!.storageAccountName, queueLength, activationQueueLength },
-    authenticationRef,
+    metadata: scaler.metadata,
+    authenticationRef: { name: TRIGGER_AUTHENTICATION_NAME, kind: ScaledObjectSpecTriggersAuthenticationRefKind.TRIGGER_AUTHENTICATION },
   };
 }
 
-export function scalerPodIdentity(ctx: EnvironmentContext): TriggerAuthenticationSpecPodIdentity {
-  if (ctx.env.cloud === 'aws') {
-    return { provider: TriggerAuthenticationSpecPodIdentityProvider.AWS, roleArn: ctx.names.aws!.roleArn(ctx.names.edw!.aws!.scalerRoleName) };
-  }
-  return {
-    provider: TriggerAuthenticationSpecPodIdentityProvider.AZURE_HYPHEN_WORKLOAD,
-    identityId: ctx.outputs.require(EDW_STACK, EDW_OUTPUTS.scalerClientId),
-  };
+export function scalerPodIdentity(ctx: EnvironmentContext<Cloud, 'edw'>): TriggerAuthenticationSpecPodIdentity {
+  return byCloud<TriggerAuthenticationSpecPodIdentity, 'edw'>(ctx, {
+    aws: ({ names }) => ({ provider: TriggerAuthenticationSpecPodIdentityProvider.AWS, roleArn: names.aws.roleArn(names.edw.aws.scalerRoleName) }),
+    azure: ({ outputs }) => ({
+      provider: TriggerAuthenticationSpecPodIdentityProvider.AZURE_HYPHEN_WORKLOAD,
+      identityId: outputs.require(EDW_STACK, EDW_OUTPUTS.scalerClientId),
+    }),
+  });
 }

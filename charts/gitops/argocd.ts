@@ -13,12 +13,11 @@
  * app-of-apps to wait (README: `resource.customizations.health.argoproj.io_Application`).
  */
 import type { App } from 'cdk8s';
-import type { EnvironmentContext } from '../../src/model/context';
 import { PLATFORM_NAMESPACE } from '../../src/model/naming';
 import { OPERATORS, operatorsFor, type OperatorName, type OperatorRelease } from '../../src/model/operators';
 import { AppChart } from '../lib/app-chart';
 import { Application, AppProject, type ArgoSyncPolicy } from './gitops-types';
-import { FOUNDATION_APP, repoPath, syncWaves, type AppInventory } from './inventory';
+import { FOUNDATION_APP, repoPath, syncWaves, valuesByKey, type AppInventory, type GitopsContext } from './inventory';
 import { operatorValues } from './operator-values';
 
 export const ARGOCD_NAMESPACE = 'argocd';
@@ -44,17 +43,17 @@ export const argoNames = (env: string) => ({
   operator: (operator: OperatorName) => `${env}-operator-${operator}`,
 });
 
-function syncPolicy(ctx: EnvironmentContext, syncOptions: string[]): ArgoSyncPolicy {
-  const g = ctx.env.gitops!;
+function syncPolicy(ctx: GitopsContext, syncOptions: string[]): ArgoSyncPolicy {
+  const g = ctx.env.gitops;
   return { ...(g.automated ? { automated: { prune: g.prune, selfHeal: g.selfHeal } } : {}), syncOptions, retry: RETRY };
 }
 
-function metadata(ctx: EnvironmentContext, name: string, wave?: number) {
+function metadata(ctx: GitopsContext, name: string, wave?: number) {
   return {
     name,
     namespace: ARGOCD_NAMESPACE,
     ...(wave !== undefined ? { annotations: { [SYNC_WAVE_ANNOTATION]: String(wave) } } : {}),
-    ...(ctx.env.gitops!.prune ? { finalizers: [CASCADE_FINALIZER] } : {}),
+    ...(ctx.env.gitops.prune ? { finalizers: [CASCADE_FINALIZER] } : {}),
   };
 }
 
@@ -70,13 +69,13 @@ function destinationNamespace(inventory: AppInventory): string {
 /** Charts that keep leader-election Roles or auth-reader RoleBindings in kube-system (cert-manager, KEDA). */
 export const OPERATOR_SYSTEM_NAMESPACE = 'kube-system';
 
-export function argoCdCharts(app: App, ctx: EnvironmentContext, apps: readonly AppInventory[]): AppChart[] {
-  const g = ctx.env.gitops!;
+export function argoCdCharts(app: App, ctx: GitopsContext, apps: readonly AppInventory[]): AppChart[] {
+  const g = ctx.env.gitops;
   const n = argoNames(ctx.env.name);
   const operators = operatorsFor(ctx.env);
   const waves = syncWaves(ctx);
 
-  const bootstrap = new AppChart(app, 'bootstrap', ctx, undefined, { root: 'gitops' });
+  const bootstrap = new AppChart<never>(app, 'bootstrap', ctx, undefined, { root: 'gitops' });
   const namespaces = [...new Set([PLATFORM_NAMESPACE, ...apps.flatMap((a) => a.namespaces)])].sort();
   const clusterKinds = new Map(apps.flatMap((a) => a.clusterKinds).map((k) => [`${k.group}/${k.kind}`, k]));
   new AppProject(bootstrap, 'appproject', {
@@ -86,7 +85,7 @@ export function argoCdCharts(app: App, ctx: EnvironmentContext, apps: readonly A
       sourceRepos: [g.repoUrl],
       // The Applications themselves live in argocd (the root app deploys them).
       destinations: [ARGOCD_NAMESPACE, ...namespaces].map((namespace) => ({ server: IN_CLUSTER, namespace })),
-      clusterResourceWhitelist: [...clusterKinds.keys()].sort().map((k) => clusterKinds.get(k)!),
+      clusterResourceWhitelist: valuesByKey(clusterKinds),
     },
   });
   new AppProject(bootstrap, 'appproject-operators', {
@@ -110,7 +109,7 @@ export function argoCdCharts(app: App, ctx: EnvironmentContext, apps: readonly A
     },
   });
 
-  const children = new AppChart(app, 'apps', ctx, undefined, { root: 'gitops', kustomizeBases: ['../bootstrap'] });
+  const children = new AppChart<never>(app, 'apps', ctx, undefined, { root: 'gitops', kustomizeBases: ['../bootstrap'] });
   for (const inventory of apps) {
     const namespace = destinationNamespace(inventory);
     new Application(children, `application-${inventory.appName}`, {

@@ -14,11 +14,10 @@
  * Kustomizations are created suspended: `flux resume kustomization <name>` applies them.
  */
 import type { App } from 'cdk8s';
-import type { EnvironmentContext } from '../../src/model/context';
 import { OPERATORS, operatorsFor } from '../../src/model/operators';
 import { AppChart } from '../lib/app-chart';
 import { FluxKustomization, GitRepository, HelmRelease, HelmRepository, type FluxKustomizationSpec } from './gitops-types';
-import { FOUNDATION_APP, repoPath, type AppInventory } from './inventory';
+import { FOUNDATION_APP, repoPath, type AppInventory, type GitopsContext } from './inventory';
 import { operatorValues } from './operator-values';
 
 export const FLUX_NAMESPACE = 'flux-system';
@@ -33,8 +32,8 @@ export const fluxNames = (env: string) => ({
   app: (app: string) => `${env}-${app}`,
 });
 
-export function fluxCharts(app: App, ctx: EnvironmentContext, apps: readonly AppInventory[]): AppChart[] {
-  const g = ctx.env.gitops!;
+export function fluxCharts(app: App, ctx: GitopsContext, apps: readonly AppInventory[]): AppChart[] {
+  const g = ctx.env.gitops;
   const n = fluxNames(ctx.env.name);
   const operators = operatorsFor(ctx.env);
   const kustomization = (path: string, extra: Partial<FluxKustomizationSpec> = {}): FluxKustomizationSpec => ({
@@ -49,7 +48,7 @@ export function fluxCharts(app: App, ctx: EnvironmentContext, apps: readonly App
     ...extra,
   });
 
-  const bootstrap = new AppChart(app, 'bootstrap', ctx, undefined, { root: 'gitops' });
+  const bootstrap = new AppChart<never>(app, 'bootstrap', ctx, undefined, { root: 'gitops' });
   new GitRepository(bootstrap, 'gitrepository', {
     metadata: { name: n.source, namespace: FLUX_NAMESPACE },
     spec: { interval: FLUX_INTERVALS.source, url: g.repoUrl, ref: { branch: g.branch } },
@@ -59,7 +58,7 @@ export function fluxCharts(app: App, ctx: EnvironmentContext, apps: readonly App
     spec: kustomization(repoPath(ctx, 'gitops', 'apps')),
   });
 
-  const children = new AppChart(app, 'apps', ctx, undefined, { root: 'gitops', kustomizeBases: ['../bootstrap'] });
+  const children = new AppChart<never>(app, 'apps', ctx, undefined, { root: 'gitops', kustomizeBases: ['../bootstrap'] });
   const foundation = [{ name: n.app(FOUNDATION_APP) }];
   const beforeApps = [...foundation, ...(operators.length ? [{ name: n.operators }] : [])];
   for (const inventory of apps) {
@@ -75,7 +74,7 @@ export function fluxCharts(app: App, ctx: EnvironmentContext, apps: readonly App
     spec: kustomization(repoPath(ctx, 'gitops', 'operators'), { wait: true, dependsOn: foundation }),
   });
 
-  const releases = new AppChart(app, 'operators', ctx, undefined, { root: 'gitops' });
+  const releases = new AppChart<never>(app, 'operators', ctx, undefined, { root: 'gitops' });
   const repositories = new Map(operators.map((o) => [OPERATORS[o].repositoryName, OPERATORS[o]]));
   for (const [name, release] of [...repositories].sort(([a], [b]) => (a < b ? -1 : 1))) {
     new HelmRepository(releases, `helmrepository-${name}`, {

@@ -4,7 +4,7 @@ import type { EnvironmentContext } from '../../src/model/context';
 import type { AppChart } from '../lib/app-chart';
 import { argoCdCharts } from './argocd';
 import { fluxCharts } from './flux';
-import { inventoryOf, type RenderedObject } from './inventory';
+import { hasGitops, inventoryOf, type RenderedObject } from './inventory';
 
 export interface RenderedApp {
   readonly appName: string;
@@ -13,8 +13,7 @@ export interface RenderedApp {
 
 /** None without `gitops` in the model. */
 export function gitopsCharts(app: App, ctx: EnvironmentContext, apps: readonly RenderedApp[]): AppChart[] {
-  const gitops = ctx.env.gitops;
-  if (!gitops) return [];
+  if (!hasGitops(ctx)) return [];
   const inventories = apps.map((a) => inventoryOf(ctx, a.appName, a.objects));
-  return gitops.tool === 'argocd' ? argoCdCharts(app, ctx, inventories) : fluxCharts(app, ctx, inventories);
+  return ctx.env.gitops.tool === 'argocd' ? argoCdCharts(app, ctx, inventories) : fluxCharts(app, ctx, inventories);
 }

@@ -5,6 +5,19 @@
  */
 import type { EnvironmentContext } from '../../src/model/context';
 import { OPERATORS, operatorFor, operatorsFor, type OperatorName } from '../../src/model/operators';
+import type { Environment } from '../../src/model/types';
+
+/** The context of an environment the model gives GitOps delivery. */
+export type GitopsContext = EnvironmentContext & { readonly env: { readonly gitops: NonNullable<Environment['gitops']> } };
+
+export function hasGitops(ctx: EnvironmentContext): ctx is GitopsContext {
+  return ctx.env.gitops !== undefined;
+}
+
+/** The values of a map in the order of their sorted keys. */
+export function valuesByKey<V>(map: ReadonlyMap<string, V>): V[] {
+  return [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, value]) => value);
+}
 
 /** A rendered Kubernetes object, as far as the GitOps layer reads it. */
 export interface RenderedObject {
@@ -45,7 +58,7 @@ export function inventoryOf(ctx: EnvironmentContext, appName: string, objects: r
   return {
     appName,
     namespaces: [...namespaces].sort(),
-    clusterKinds: [...clusterKinds.keys()].sort().map((k) => clusterKinds.get(k)!),
+    clusterKinds: valuesByKey(clusterKinds),
     operators: installed.filter((o) => operators.has(o)),
   };
 }
@@ -61,6 +74,6 @@ export function syncWaves(ctx: EnvironmentContext): { foundation: number; operat
 }
 
 /** Where an app directory is in the Git repository. */
-export function repoPath(ctx: EnvironmentContext, ...segments: string[]): string {
-  return [ctx.env.gitops!.basePath, ctx.env.name, ...segments].join('/');
+export function repoPath(ctx: GitopsContext, ...segments: string[]): string {
+  return [ctx.env.gitops.basePath, ctx.env.name, ...segments].join('/');
 }

@@ -21,15 +21,16 @@ import { KubeNetworkPolicy, KubeRole, KubeRoleBinding, type EnvVar, type PodSecu
 import type { EnvironmentContext } from '../../src/model/context';
 import type { Cloud } from '../../src/model/types';
 import { PRIORITY_CLASSES } from '../../src/model/scheduling';
-import { AppChart, enabledWorkloadNames, standardLabels } from '../lib/app-chart';
-import { identityServiceAccount, type IdentityBinding } from '../lib/identity';
+import { AppChart, standardLabels } from '../lib/app-chart';
+import { sdkEnv } from '../lib/cloud';
+import { identityServiceAccount, workloadIdentity, type IdentityBinding } from '../lib/identity';
 import { COMPONENT_LABEL, NAME_LABEL } from '../lib/labels';
 import { tcp } from '../lib/network';
 import { containerSecurityContext, cpuLimit, envVars, IMAGE_PULL_POLICY, podSecurityContext, scratchVolumes, tmpDir } from '../lib/pod';
 import { onDemandPlacement, spotPlacement } from '../lib/scheduling';
-import { sparkClientId, sparkIdentity } from './identity';
+import { SPARK_IDENTITY } from './identity';
 import { sparkCloudEgress } from './network';
-import { SPARK_PORTS, sparkConf, type SparkJob } from './spark-conf';
+import { layerValue, SPARK_PORTS, sparkConf, type SparkJob } from './spark-conf';
 import { ScheduledSparkApplication, SparkApplication, type SparkApplicationSpec, type SparkPodSpec } from './spark-types';
 
 export const LAKEHOUSE_APP = 'lakehouse';
@@ -61,9 +62,9 @@ export class LakehouseChart extends AppChart<'lakehouse'> {
   private readonly binding: IdentityBinding;
 
   constructor(app: App, ctx: EnvironmentContext<Cloud, 'lakehouse'>) {
-    const names = enabledWorkloadNames(ctx, 'lakehouse');
+    const names = ctx.names.lakehouse;
     super(app, LAKEHOUSE_APP, ctx, names.namespace);
-    this.binding = sparkIdentity(ctx);
+    this.binding = workloadIdentity(ctx, SPARK_IDENTITY);
 
     // The binding mounts no API token; the driver's pod template asks for one, executors need none.
     identityServiceAccount(this, 'serviceaccount-spark', names.sparkServiceAccount, this.binding);
@@ -74,12 +75,12 @@ export class LakehouseChart extends AppChart<'lakehouse'> {
       subjects: [{ kind: 'ServiceAccount', name: names.sparkServiceAccount, namespace: names.namespace }],
     });
 
-    for (const job of ctx.env.lakehouse!.jobs) this.application(job);
+    for (const job of ctx.env.lakehouse.jobs) this.application(job);
     this.networkPolicies();
   }
 
   private get names() {
-    return this.ctx.names.lakehouse!;
+    return this.ctx.names.lakehouse;
   }
 
   private get sparkSelector(): Record<string, string> {
@@ -97,10 +98,8 @@ export class LakehouseChart extends AppChart<'lakehouse'> {
   }
 
   private env(): EnvVar[] {
-    const { env } = this.ctx;
-    const vars: Record<string, string> = {};
-    for (const layer of env.lakehouse!.layers) vars[`LAKEHOUSE_${layer.toUpperCase()}_URI`] = this.names.layerUris[layer]!;
-    if (env.cloud === 'aws') vars.AWS_REGION = env.region;
+    const vars: Record<string, string> = { ...sdkEnv(this.ctx) };
+    for (const layer of this.ctx.env.lakehouse.layers) vars[`LAKEHOUSE_${layer.toUpperCase()}_URI`] = layerValue(this.names.layerUris, layer);
     return envVars(vars);
   }
 
@@ -124,7 +123,7 @@ export class LakehouseChart extends AppChart<'lakehouse'> {
   }
 
   private spec(job: SparkJob): SparkApplicationSpec {
-    const { spark } = this.ctx.env.lakehouse!;
+    const { spark } = this.ctx.env.lakehouse;
     const dyn = job.dynamicAllocation;
     return {
       type: job.type,
@@ -136,7 +135,7 @@ export class LakehouseChart extends AppChart<'lakehouse'> {
       mainApplicationFile: job.mainApplicationFile,
       ...(job.mainClass ? { mainClass: job.mainClass } : {}),
       ...(job.arguments.length ? { arguments: [...job.arguments] } : {}),
-      sparkConf: sparkConf(this.ctx, job, sparkClientId(this.binding)),
+      sparkConf: sparkConf(this.ctx, job, this.binding),
       restartPolicy:
         job.retries > 0
           ? {

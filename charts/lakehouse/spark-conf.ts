@@ -15,8 +15,9 @@
  * Common: fixed driver and block-manager ports (the NetworkPolicies name them) and graceful executor
  * decommissioning, so a Spot interruption migrates shuffle and cached blocks instead of losing them.
  */
-import type { EnvironmentContext } from '../../src/model/context';
-import type { LakehouseSettings } from '../../src/model/types';
+import { byCloud, type EnvironmentContext } from '../../src/model/context';
+import type { Cloud, LakehouseSettings, MedallionLayer } from '../../src/model/types';
+import { azureClientId, type IdentityBinding } from '../lib/identity';
 
 export type SparkJob = LakehouseSettings['jobs'][number];
 
@@ -49,47 +50,54 @@ const COMMON_CONF: Readonly<Record<string, string>> = {
   'spark.storage.decommission.rddBlocks.enabled': 'true',
 };
 
-function awsIcebergConf(ctx: EnvironmentContext, job: SparkJob): Record<string, string> {
-  const { env } = ctx;
-  const names = ctx.names.lakehouse!.aws!;
+/** The entry of an enabled layer (the model resolves one per layer, and a job's layer is among them). */
+export function layerValue(byLayer: Readonly<Partial<Record<MedallionLayer, string>>>, layer: MedallionLayer): string {
+  const value = byLayer[layer];
+  if (value === undefined) throw new Error(`layer "${layer}" is not enabled`);
+  return value;
+}
+
+function awsIcebergConf({ env, names }: EnvironmentContext<'aws', 'lakehouse'>, job: SparkJob): Record<string, string> {
   const catalog = `spark.sql.catalog.${ICEBERG_CATALOG}`;
+  const aws = names.lakehouse.aws;
   return {
     'spark.sql.extensions': 'org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions',
     'spark.sql.defaultCatalog': ICEBERG_CATALOG,
     [catalog]: 'org.apache.iceberg.spark.SparkCatalog',
     [`${catalog}.catalog-impl`]: 'org.apache.iceberg.aws.glue.GlueCatalog',
     [`${catalog}.io-impl`]: 'org.apache.iceberg.aws.s3.S3FileIO',
-    [`${catalog}.warehouse`]: names.warehouse,
-    [`${catalog}.glue.id`]: env.aws!.accountId,
+    [`${catalog}.warehouse`]: aws.warehouse,
+    [`${catalog}.glue.id`]: env.aws.accountId,
     [`${catalog}.client.region`]: env.region,
-    ...(job.layer ? { [`${catalog}.default-namespace`]: names.glueDatabases[job.layer]! } : {}),
-    'spark.hadoop.fs.s3a.aws.credentials.provider': s3aWebIdentityProvider(env.lakehouse!.spark.version),
+    ...(job.layer ? { [`${catalog}.default-namespace`]: layerValue(aws.glueDatabases, job.layer) } : {}),
+    'spark.hadoop.fs.s3a.aws.credentials.provider': s3aWebIdentityProvider(env.lakehouse.spark.version),
     'spark.hadoop.fs.s3a.endpoint.region': env.region,
   };
 }
 
-function azureDeltaConf(ctx: EnvironmentContext, job: SparkJob, sparkClientId: string): Record<string, string> {
-  const names = ctx.names.lakehouse!;
-  const host = names.azure!.dfsHost;
+function azureDeltaConf({ env, names }: EnvironmentContext<'azure', 'lakehouse'>, job: SparkJob, sparkClientId: string): Record<string, string> {
+  const host = names.lakehouse.azure.dfsHost;
   return {
     'spark.sql.extensions': 'io.delta.sql.DeltaSparkSessionExtension',
     'spark.sql.catalog.spark_catalog': 'org.apache.spark.sql.delta.catalog.DeltaCatalog',
-    ...(job.layer ? { 'spark.sql.warehouse.dir': names.layerUris[job.layer]! } : {}),
+    ...(job.layer ? { 'spark.sql.warehouse.dir': layerValue(names.lakehouse.layerUris, job.layer) } : {}),
     [`spark.hadoop.fs.azure.account.auth.type.${host}`]: 'OAuth',
     [`spark.hadoop.fs.azure.account.oauth.provider.type.${host}`]: ABFS_WORKLOAD_IDENTITY_PROVIDER,
-    [`spark.hadoop.fs.azure.account.oauth2.msi.tenant.${host}`]: ctx.env.azure!.tenantId,
+    [`spark.hadoop.fs.azure.account.oauth2.msi.tenant.${host}`]: env.azure.tenantId,
     [`spark.hadoop.fs.azure.account.oauth2.client.id.${host}`]: sparkClientId,
     [`spark.hadoop.fs.azure.account.oauth2.token.file.${host}`]: AZURE_FEDERATED_TOKEN_FILE,
   };
 }
 
 /**
- * Every Spark property of `job`, keys sorted. `sparkClientId` is the Azure Spark identity's client id
- * (a Terraform output); unused on AWS.
+ * Every Spark property of `job`, keys sorted. The model pairs each cloud with its table format (Iceberg +
+ * Glue + S3, Delta + ADLS); ABFS's OAuth settings name the Spark identity's client id from its binding.
  */
-export function sparkConf(ctx: EnvironmentContext, job: SparkJob, sparkClientId: string | undefined): Record<string, string> {
-  // The model pairs each table format with its cloud's catalog and storage (Iceberg + Glue + S3, Delta + ADLS).
-  const format = ctx.env.lakehouse!.tableFormat === 'iceberg' ? awsIcebergConf(ctx, job) : azureDeltaConf(ctx, job, sparkClientId!);
+export function sparkConf(ctx: EnvironmentContext<Cloud, 'lakehouse'>, job: SparkJob, binding: IdentityBinding): Record<string, string> {
+  const format = byCloud<Record<string, string>, 'lakehouse'>(ctx, {
+    aws: (ctx) => awsIcebergConf(ctx, job),
+    azure: (ctx) => azureDeltaConf(ctx, job, azureClientId(binding)),
+  });
   const all: Record<string, string> = { ...COMMON_CONF, ...format };
   return Object.fromEntries(
     Object.keys(all)

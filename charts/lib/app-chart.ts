@@ -9,10 +9,11 @@ import type { EnvironmentContext } from '../../src/model/context';
 import type { Cloud, WorkloadName } from '../../src/model/types';
 
 export const MANAGED_BY = 'platform-synth';
+const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 
 export function standardLabels(ctx: EnvironmentContext, appName: string): Record<string, string> {
   return {
-    'app.kubernetes.io/managed-by': MANAGED_BY,
+    [MANAGED_BY_LABEL]: MANAGED_BY,
     'app.kubernetes.io/part-of': ctx.platform.name,
     'platform-synth.io/app': appName,
     'platform-synth.io/environment': ctx.env.name,
@@ -29,15 +30,18 @@ export interface AppChartOptions {
   readonly kustomizeBases?: readonly string[];
 }
 
-/** One app directory's chart; a workload's chart is an `AppChart<W>`, its context narrowed to the workload being on. */
-export class AppChart<W extends WorkloadName = never> extends Chart {
+/**
+ * One app directory's chart; a workload's chart is an `AppChart<W>`, its context narrowed to the workload
+ * being on, and a chart of one cloud's an `AppChart<never, C>`.
+ */
+export class AppChart<W extends WorkloadName = never, C extends Cloud = Cloud> extends Chart {
   /** The directory under dist/<env>/<root>; keep it stable, GitOps objects point at it. */
   readonly appName: string;
   readonly root: OutputRoot;
   readonly kustomizeBases: readonly string[];
-  readonly ctx: EnvironmentContext<Cloud, W>;
+  readonly ctx: EnvironmentContext<C, W>;
 
-  constructor(scope: Construct, appName: string, ctx: EnvironmentContext<Cloud, W>, namespace?: string, options: AppChartOptions = {}) {
+  constructor(scope: Construct, appName: string, ctx: EnvironmentContext<C, W>, namespace?: string, options: AppChartOptions = {}) {
     const root = options.root ?? 'kubernetes';
     super(scope, root === 'kubernetes' ? appName : `${root}-${appName}`, { labels: standardLabels(ctx, appName), namespace, disableResourceNameHashes: true });
     this.appName = appName;
@@ -47,18 +51,10 @@ export class AppChart<W extends WorkloadName = never> extends Chart {
   }
 }
 
-/** Workloads that have a chart of their own (names and settings both in the context). */
-export type ChartWorkload = 'edw' | 'rag' | 'mlops' | 'lakehouse';
-
-/** The names of a workload a chart needs enabled; throws, naming the chart, where it is off. */
-export function enabledWorkloadNames<W extends ChartWorkload>(
-  ctx: EnvironmentContext,
-  workload: W,
-  chart: string = workload,
-): NonNullable<EnvironmentContext['names'][W]> {
-  const names = ctx.names[workload];
-  if (!ctx.env[workload] || !names) throw new Error(`${ctx.env.name}: the ${chart} chart needs the ${workload} workload enabled`);
-  return names as NonNullable<EnvironmentContext['names'][W]>;
+/** The standard labels on pods an operator creates from a chart's custom resource, but not `managed-by`: the operator manages them, not synth. */
+export function operatorPodLabels(ctx: EnvironmentContext, appName: string): Record<string, string> {
+  const { [MANAGED_BY_LABEL]: _managedBy, ...rest } = standardLabels(ctx, appName);
+  return rest;
 }
 
 /**

@@ -18,8 +18,10 @@
  */
 import { KubeServiceAccount } from 'cdk8s-plus-28/lib/imports/k8s';
 import type { Construct } from 'constructs';
-import type { EnvironmentContext } from '../../src/model/context';
+import { byCloud, type EnvironmentContext } from '../../src/model/context';
 import type { AwsIdentityMechanism } from '../../src/model/naming';
+import type { Cloud, WorkloadName } from '../../src/model/types';
+import { AppChart } from './app-chart';
 
 /** Annotation the Azure workload identity webhook reads on the service account. */
 export const AZURE_CLIENT_ID_ANNOTATION = 'azure.workload.identity/client-id';
@@ -39,32 +41,49 @@ export interface IdentityBinding {
   readonly automountServiceAccountToken: false;
 }
 
-/** Where a workload's identity comes from on each cloud. Functions: only the environment's cloud is read. */
-export interface IdentitySource {
-  /** AWS: the IAM role the Pod Identity association (or IRSA) gives the service account. */
-  readonly awsRoleName: () => string;
-  /** AWS: Pod Identity unless the workload's client cannot use it. Default: pod-identity. */
-  readonly awsMechanism?: AwsIdentityMechanism;
-  /** Azure: the Terraform output (stack, name) holding the user-assigned identity's client id. */
-  readonly azureClientIdOutput: { readonly stack: string; readonly name: string };
+/** What each cloud needs to bind a service account: AWS the IAM role (and mechanism), Azure the client id's Terraform output. */
+export interface CloudIdentity {
+  readonly aws: {
+    readonly roleName: string;
+    /** Pod Identity unless the workload's client cannot use it. Default: pod-identity. */
+    readonly mechanism?: AwsIdentityMechanism;
+  };
+  readonly azure: { readonly stack: string; readonly output: string };
 }
 
+/** Where one identity comes from, per cloud; only the environment's cloud's entry is called. */
+export type IdentitySource<W extends WorkloadName> = { readonly [C in Cloud]: (ctx: EnvironmentContext<C, W>) => CloudIdentity[C] };
+
+/** The service-account annotation naming the IAM role, per mechanism: informational for Pod Identity, read by IRSA's webhook. */
+const AWS_ROLE_ANNOTATION: Readonly<Record<AwsIdentityMechanism, string>> = { 'pod-identity': AWS_ROLE_INFO_ANNOTATION, irsa: IRSA_ROLE_ANNOTATION };
+
 /** Resolves the binding; on Azure this requires the Terraform output (a miss is recorded once per call). */
-export function workloadIdentity(ctx: EnvironmentContext, source: IdentitySource): IdentityBinding {
-  if (ctx.env.cloud === 'aws') {
-    const roleArn = ctx.names.aws!.roleArn(source.awsRoleName());
-    return {
-      serviceAccountAnnotations: { [source.awsMechanism === 'irsa' ? IRSA_ROLE_ANNOTATION : AWS_ROLE_INFO_ANNOTATION]: roleArn },
-      podLabels: {},
-      automountServiceAccountToken: false,
-    };
-  }
-  const { stack, name } = source.azureClientIdOutput;
-  return {
-    serviceAccountAnnotations: { [AZURE_CLIENT_ID_ANNOTATION]: ctx.outputs.require(stack, name) },
-    podLabels: { [AZURE_USE_LABEL]: 'true' },
-    automountServiceAccountToken: false,
-  };
+export function workloadIdentity<W extends WorkloadName>(ctx: EnvironmentContext<Cloud, W>, source: IdentitySource<W>): IdentityBinding {
+  return byCloud<IdentityBinding, W>(ctx, {
+    aws: (ctx) => {
+      const { roleName, mechanism = 'pod-identity' } = source.aws(ctx);
+      return {
+        serviceAccountAnnotations: { [AWS_ROLE_ANNOTATION[mechanism]]: ctx.names.aws.roleArn(roleName) },
+        podLabels: {},
+        automountServiceAccountToken: false,
+      };
+    },
+    azure: (ctx) => {
+      const { stack, output } = source.azure(ctx);
+      return {
+        serviceAccountAnnotations: { [AZURE_CLIENT_ID_ANNOTATION]: ctx.outputs.require(stack, output) },
+        podLabels: { [AZURE_USE_LABEL]: 'true' },
+        automountServiceAccountToken: false,
+      };
+    },
+  });
+}
+
+/** Azure: the client id a binding annotates its service account with (clients that name their identity read it too). */
+export function azureClientId(binding: IdentityBinding): string {
+  const clientId = binding.serviceAccountAnnotations[AZURE_CLIENT_ID_ANNOTATION];
+  if (clientId === undefined) throw new Error('not an Azure workload identity binding: no client id annotation');
+  return clientId;
 }
 
 /** The ServiceAccount of a binding, named `name` (the chart supplies the namespace). */
@@ -76,7 +95,23 @@ export function identityServiceAccount(scope: Construct, id: string, name: strin
   });
 }
 
-/** One binding per role, resolved once (in the order given): each Terraform output is required (and a miss reported) once. */
-export function bindingsByRole<R extends string>(roles: readonly R[], bind: (role: R) => IdentityBinding): Readonly<Record<R, IdentityBinding>> {
-  return Object.fromEntries(roles.map((role) => [role, bind(role)])) as Record<R, IdentityBinding>;
+/**
+ * One binding per role of a workload, from its table of sources, resolved once each in the table's order:
+ * each Terraform output is required (and a miss reported) once.
+ */
+export function roleBindings<W extends WorkloadName, R extends string>(
+  ctx: EnvironmentContext<Cloud, W>,
+  sources: { readonly [K in R]: IdentitySource<W> },
+): Readonly<Record<R, IdentityBinding>> {
+  return Object.fromEntries((Object.keys(sources) as R[]).map((role) => [role, workloadIdentity(ctx, sources[role])])) as Record<R, IdentityBinding>;
+}
+
+/** A workload's chart whose pods run as one service account per role, each bound to the cloud identity of its entry in `identities`. */
+export class RoleIdentityChart<W extends WorkloadName, R extends string> extends AppChart<W> {
+  protected readonly bindings: Readonly<Record<R, IdentityBinding>>;
+
+  constructor(scope: Construct, appName: string, ctx: EnvironmentContext<Cloud, W>, namespace: string, identities: { readonly [K in R]: IdentitySource<W> }) {
+    super(scope, appName, ctx, namespace);
+    this.bindings = roleBindings(ctx, identities);
+  }
 }

@@ -3,8 +3,10 @@
  * policies already cover every workload namespace; a chart opens only what its pods need.
  */
 import { IntOrString, type NetworkPolicyEgressRule, type NetworkPolicyPeer, type NetworkPolicyPort } from 'cdk8s-plus-28/lib/imports/k8s';
-import type { EnvironmentContext } from '../../src/model/context';
 import { azureSubnetLayout } from '../../src/model/cidr';
+import { forCloud } from '../../src/model/cloud';
+import type { EnvironmentContext } from '../../src/model/context';
+import type { Cloud, Environment } from '../../src/model/types';
 
 export const RFC1918 = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] as const;
 /** The EKS Pod Identity agent's link-local address (IPv4); it serves credentials over plain HTTP. */
@@ -32,17 +34,55 @@ export function namespacePeer(namespace: string): NetworkPolicyPeer {
 }
 
 /**
- * HTTPS to the cloud's storage and messaging services through the pod identity:
- * - AWS: the services are reached at public addresses (SQS, DynamoDB; S3 through the VPC's gateway
- *   endpoint, which routes but keeps S3's public addresses): TCP 443 anywhere but private ranges,
- *   plus the EKS Pod Identity agent on the node (169.254.170.23:80).
- * - Azure prod: storage accounts are reachable only through private endpoints in the endpoints
- *   subnet; dev uses their public endpoints. Both need Entra ID (login.microsoftonline.com,
- *   public) for the workload identity token exchange, so public 443 stays open in both.
+ * What a pod reaches on its cloud besides public HTTPS, which stays open on both (AWS: S3's public
+ * addresses behind the VPC's gateway endpoint, SQS, DynamoDB; Azure: Entra ID's token exchange at
+ * login.microsoftonline.com, and dev storage accounts' public endpoints).
  */
+export interface CloudEgressNeeds {
+  readonly aws: {
+    /** HTTPS to the VPC CIDR: interface endpoints (STS for IRSA, Bedrock runtime) that private DNS resolves to ENIs. */
+    readonly interfaceEndpoints: boolean;
+    /** The node-local EKS Pod Identity agent (pods on Pod Identity). */
+    readonly podIdentityAgent: boolean;
+  };
+  readonly azure: {
+    /** Where HTTPS to the endpoints subnet is open: `prod`, whose storage accounts are reachable only through private endpoints, or every stage (a service behind a private endpoint everywhere, e.g. Azure OpenAI). */
+    readonly privateEndpoints: 'prod' | 'always';
+  };
+}
+
+/** The egress rules of each cloud for what the pods need. */
+const CLOUD_EGRESS: { readonly [C in Cloud]: (env: Environment<C>, needs: CloudEgressNeeds[C]) => NetworkPolicyEgressRule[] } = {
+  aws: (env, needs) => [
+    ...(needs.interfaceEndpoints ? [httpsTo(env.network.cidr)] : []),
+    PUBLIC_HTTPS,
+    ...(needs.podIdentityAgent ? [POD_IDENTITY_AGENT_EGRESS] : []),
+  ],
+  azure: (env, needs) => [
+    ...(needs.privateEndpoints === 'always' || env.stage === 'prod' ? [httpsTo(azureSubnetLayout(env.network.cidr).endpoints)] : []),
+    PUBLIC_HTTPS,
+  ],
+};
+
+export function cloudEgress(ctx: EnvironmentContext, needs: CloudEgressNeeds): NetworkPolicyEgressRule[] {
+  return forCloud<Environment, NetworkPolicyEgressRule[]>(ctx.env, {
+    aws: (env) => CLOUD_EGRESS.aws(env, needs.aws),
+    azure: (env) => CLOUD_EGRESS.azure(env, needs.azure),
+  });
+}
+
+/**
+ * The cloud's storage and messaging services through the pod identity: AWS at public addresses plus the
+ * Pod Identity agent; Azure the endpoints subnet in prod (storage private endpoints), public 443 for Entra ID.
+ */
+export const STORAGE_EGRESS: CloudEgressNeeds = {
+  aws: { interfaceEndpoints: false, podIdentityAgent: true },
+  azure: { privateEndpoints: 'prod' },
+};
+
+/** {@link STORAGE_EGRESS} for pods on IRSA: AssumeRoleWithWebIdentity goes to the STS interface endpoint, not the Pod Identity agent. */
+export const IRSA_STORAGE_EGRESS: CloudEgressNeeds = { ...STORAGE_EGRESS, aws: { interfaceEndpoints: true, podIdentityAgent: false } };
+
 export function cloudServiceEgress(ctx: EnvironmentContext): NetworkPolicyEgressRule[] {
-  const { env } = ctx;
-  if (env.cloud === 'aws') return [PUBLIC_HTTPS, POD_IDENTITY_AGENT_EGRESS];
-  if (env.stage === 'prod') return [httpsTo(azureSubnetLayout(env.network.cidr).endpoints), PUBLIC_HTTPS];
-  return [PUBLIC_HTTPS];
+  return cloudEgress(ctx, STORAGE_EGRESS);
 }

@@ -12,7 +12,8 @@
  */
 import type { Affinity, Toleration } from 'cdk8s-plus-28/lib/imports/k8s';
 import type { EnvironmentContext } from '../../src/model/context';
-import { AZURE_SPOT_TAINT, CAPACITY_LABEL, POOL_LABEL, type Taint } from '../../src/model/scheduling';
+import type { CapacityType, Cloud } from '../../src/model/types';
+import { AZURE_SPOT_TAINT, CAPACITY_LABEL, GPU_TAINT, POOL_LABEL, type Taint } from '../../src/model/scheduling';
 
 /** The toleration of exactly one taint (key, value and effect). */
 export function tolerate(taint: Taint): Toleration {
@@ -24,15 +25,36 @@ export interface Placement {
   readonly tolerations?: Toleration[];
 }
 
+/**
+ * How each cloud marks its Spot nodes beyond the pool label: AKS labels and taints them
+ * `kubernetes.azure.com/scalesetpriority=spot`; Karpenter's Spot nodes carry neither (their NodePools
+ * label them with the pool, charts/platform/karpenter.ts). Pods meant for Spot select the labels and
+ * tolerate the taints.
+ */
+export const SPOT_NODES: { readonly [C in Cloud]: { readonly labels: readonly NodeLabel[]; readonly taints: readonly Taint[] } } = {
+  aws: { labels: [], taints: [] },
+  azure: { labels: [{ key: AZURE_SPOT_TAINT.key, value: AZURE_SPOT_TAINT.value }], taints: [AZURE_SPOT_TAINT] },
+};
+
+export interface NodeLabel {
+  readonly key: string;
+  readonly value: string;
+}
+
 export function spotPlacement(ctx: EnvironmentContext): Placement {
   const pools = ctx.env.cluster.spotPools.map((p) => p.name);
   if (pools.length === 0) return {};
-  const poolExpression = { key: POOL_LABEL, operator: 'In', values: pools };
-  if (ctx.env.cloud === 'aws') return { affinity: requiredNodeAffinity([poolExpression]) };
-  return {
-    affinity: requiredNodeAffinity([{ key: AZURE_SPOT_TAINT.key, operator: 'In', values: [AZURE_SPOT_TAINT.value] }, poolExpression]),
-    tolerations: [tolerate(AZURE_SPOT_TAINT)],
-  };
+  const { labels, taints } = SPOT_NODES[ctx.env.cloud];
+  const affinity = requiredNodeAffinity([
+    ...labels.map((l) => ({ key: l.key, operator: 'In', values: [l.value] })),
+    { key: POOL_LABEL, operator: 'In', values: pools },
+  ]);
+  return taints.length > 0 ? { affinity, tolerations: taints.map(tolerate) } : { affinity };
+}
+
+/** The taints on the nodes of a GPU pool of this capacity: the GPU taint, and on Spot the cloud's Spot taints. */
+export function gpuPoolTaints(cloud: Cloud, capacity: CapacityType): Taint[] {
+  return [GPU_TAINT, ...(capacity === 'spot' ? SPOT_NODES[cloud].taints : [])];
 }
 
 function requiredNodeAffinity(matchExpressions: { key: string; operator: string; values: string[] }[]): Affinity {

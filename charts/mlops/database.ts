@@ -16,9 +16,10 @@
  * The password is URL-escaped in the template (`urlquery`): RDS and generated passwords may hold
  * characters that are special in a URI. `sslmode=require`: both servers enforce TLS.
  */
-import type { EnvironmentContext } from '../../src/model/context';
+import { byCloud, type EnvironmentContext } from '../../src/model/context';
 import { MLOPS_OUTPUTS, MLOPS_STACK } from '../../src/model/naming';
-import type { ExternalSecretSpec, SecretStoreSpec } from './external-secrets-types';
+import type { Cloud } from '../../src/model/types';
+import type { ExternalSecretData, ExternalSecretSpec, SecretStoreSpec } from './external-secrets-types';
 
 /** SecretStore, ExternalSecret and the Secret they write share this name. */
 export const DB_SECRET = 'mlflow-db';
@@ -26,46 +27,53 @@ export const DB_SECRET = 'mlflow-db';
 export const BACKEND_STORE_URI_KEY = 'backend-store-uri';
 export const POSTGRES_PORT = 5432;
 export const DB_REFRESH_INTERVAL = '1h';
+
 /** Key of the fetched password inside the operator's data (the template reads `.password`). */
 const PASSWORD_KEY = 'password';
 
-export function dbHost(ctx: EnvironmentContext): string {
-  if (ctx.env.cloud === 'aws') return ctx.outputs.require(MLOPS_STACK, MLOPS_OUTPUTS.dbHost);
-  return ctx.names.mlops!.azure!.postgresHost;
+/** Where each cloud keeps the database: its host, the secret store, and the password's key in it. */
+export interface DatabaseSource {
+  readonly host: string;
+  readonly provider: SecretStoreSpec['provider'];
+  readonly remoteRef: ExternalSecretData['remoteRef'];
+}
+
+/** Resolved once per chart: on AWS it requires the Terraform outputs (secret first, then host, as the objects are written). */
+export function databaseSource(ctx: EnvironmentContext<Cloud, 'mlops'>): DatabaseSource {
+  const serviceAccountRef = { name: ctx.names.mlops.mlflowServiceAccount };
+  return byCloud<DatabaseSource, 'mlops'>(ctx, {
+    aws: ({ env, outputs }) => ({
+      provider: { aws: { service: 'SecretsManager', region: env.region, auth: { jwt: { serviceAccountRef } } } },
+      remoteRef: { key: outputs.require(MLOPS_STACK, MLOPS_OUTPUTS.dbSecretArn), property: PASSWORD_KEY },
+      host: outputs.require(MLOPS_STACK, MLOPS_OUTPUTS.dbHost),
+    }),
+    azure: ({ env, names: { mlops } }) => ({
+      provider: { azurekv: { authType: 'WorkloadIdentity', vaultUrl: mlops.azure.keyVaultUrl, tenantId: env.azure.tenantId, serviceAccountRef } },
+      remoteRef: { key: mlops.azure.dbPasswordSecret },
+      host: mlops.azure.postgresHost,
+    }),
+  });
 }
 
 /** The template of `backend-store-uri`: everything but the password is known at synth time. */
-export function backendStoreUriTemplate(ctx: EnvironmentContext, host: string = dbHost(ctx)): string {
-  const { user, name } = ctx.names.mlops!.database;
+export function backendStoreUriTemplate(ctx: EnvironmentContext<Cloud, 'mlops'>, host: string): string {
+  const { user, name } = ctx.names.mlops.database;
   return `postgresql://${user}:{{ .${PASSWORD_KEY} | urlquery }}@${host}:${POSTGRES_PORT}/${name}?sslmode=require`;
 }
 
-export function secretStoreSpec(ctx: EnvironmentContext): SecretStoreSpec {
-  const names = ctx.names.mlops!;
-  const serviceAccountRef = { name: names.mlflowServiceAccount };
-  if (ctx.env.cloud === 'aws') {
-    return { provider: { aws: { service: 'SecretsManager', region: ctx.env.region, auth: { jwt: { serviceAccountRef } } } } };
-  }
-  return {
-    provider: {
-      azurekv: { authType: 'WorkloadIdentity', vaultUrl: names.azure!.keyVaultUrl, tenantId: ctx.env.azure!.tenantId, serviceAccountRef },
-    },
-  };
+export function secretStoreSpec(source: DatabaseSource): SecretStoreSpec {
+  return { provider: source.provider };
 }
 
-export function externalSecretSpec(ctx: EnvironmentContext): ExternalSecretSpec {
-  const remoteRef =
-    ctx.env.cloud === 'aws'
-      ? { key: ctx.outputs.require(MLOPS_STACK, MLOPS_OUTPUTS.dbSecretArn), property: PASSWORD_KEY }
-      : { key: ctx.names.mlops!.azure!.dbPasswordSecret };
+export function externalSecretSpec(ctx: EnvironmentContext<Cloud, 'mlops'>, source: DatabaseSource): ExternalSecretSpec {
   return {
     refreshInterval: DB_REFRESH_INTERVAL,
     secretStoreRef: { name: DB_SECRET, kind: 'SecretStore' },
     target: {
       name: DB_SECRET,
       creationPolicy: 'Owner',
-      template: { engineVersion: 'v2', type: 'Opaque', data: { [BACKEND_STORE_URI_KEY]: backendStoreUriTemplate(ctx) } },
+      template: { engineVersion: 'v2', type: 'Opaque', data: { [BACKEND_STORE_URI_KEY]: backendStoreUriTemplate(ctx, source.host) } },
     },
-    data: [{ secretKey: PASSWORD_KEY, remoteRef }],
+    data: [{ secretKey: PASSWORD_KEY, remoteRef: source.remoteRef }],
   };
 }

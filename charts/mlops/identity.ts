@@ -5,17 +5,19 @@
  *   Pod Identity does not issue); Azure identity with the `mlops` stack's `mlflow_client_id`.
  * - Training: AWS role `<prefix>-mlops-training` through Pod Identity; Azure `training_client_id`.
  */
-import type { EnvironmentContext } from '../../src/model/context';
 import { MLFLOW_AWS_IDENTITY, MLOPS_OUTPUTS, MLOPS_STACK } from '../../src/model/naming';
-import { workloadIdentity, type IdentityBinding } from '../lib/identity';
+import type { IdentitySource } from '../lib/identity';
 
 export type MlopsRole = 'mlflow' | 'training';
 
-export function mlopsIdentity(ctx: EnvironmentContext, role: MlopsRole): IdentityBinding {
-  const aws = () => ctx.names.mlops!.aws!;
-  return workloadIdentity(ctx, {
-    awsRoleName: () => (role === 'mlflow' ? aws().mlflowRoleName : aws().trainingRoleName),
-    awsMechanism: role === 'mlflow' ? MLFLOW_AWS_IDENTITY : 'pod-identity',
-    azureClientIdOutput: { stack: MLOPS_STACK, name: role === 'mlflow' ? MLOPS_OUTPUTS.mlflowClientId : MLOPS_OUTPUTS.trainingClientId },
-  });
-}
+/** The identity of each role, in the order they are bound. */
+export const MLOPS_IDENTITIES: { readonly [R in MlopsRole]: IdentitySource<'mlops'> } = {
+  mlflow: {
+    aws: (ctx) => ({ roleName: ctx.names.mlops.aws.mlflowRoleName, mechanism: MLFLOW_AWS_IDENTITY }),
+    azure: () => ({ stack: MLOPS_STACK, output: MLOPS_OUTPUTS.mlflowClientId }),
+  },
+  training: {
+    aws: (ctx) => ({ roleName: ctx.names.mlops.aws.trainingRoleName }),
+    azure: () => ({ stack: MLOPS_STACK, output: MLOPS_OUTPUTS.trainingClientId }),
+  },
+};

@@ -27,24 +27,25 @@ import {
 import type { EnvironmentContext } from '../../src/model/context';
 import type { Cloud } from '../../src/model/types';
 import { PRIORITY_CLASSES } from '../../src/model/scheduling';
-import { AppChart, enabledWorkloadNames, replaceOnChangeAnnotations, standardLabels } from '../lib/app-chart';
-import { bindingsByRole, identityServiceAccount, type IdentityBinding } from '../lib/identity';
+import { replaceOnChangeAnnotations, standardLabels } from '../lib/app-chart';
+import { sdkEnv } from '../lib/cloud';
+import { identityServiceAccount, RoleIdentityChart } from '../lib/identity';
 import { COMPONENT_LABEL, NAME_LABEL } from '../lib/labels';
 import { tcp } from '../lib/network';
 import { container, envVars, podSpec, zoneSpread } from '../lib/pod';
-import { BACKEND_STORE_URI_KEY, DB_SECRET, externalSecretSpec, secretStoreSpec } from './database';
+import { BACKEND_STORE_URI_KEY, databaseSource, DB_SECRET, externalSecretSpec, secretStoreSpec } from './database';
 import { ExternalSecret, SecretStore } from './external-secrets-types';
-import { mlopsIdentity, type MlopsRole } from './identity';
+import { MLOPS_IDENTITIES, type MlopsRole } from './identity';
 import { mlflowCloudEgress, trainingCloudEgress } from './network';
 import {
-  AWS_STORAGE_CLASS,
   CHECKPOINT_MOUNT,
+  CHECKPOINT_STORAGE_CLASS,
   checkpointClaimName,
-  checkpointStorageClass,
   SHM_SIZE,
   trainingAffinity,
   trainingRequests,
   trainingTolerations,
+  type CreatedStorageClass,
   type TrainingJob,
 } from './training';
 
@@ -59,28 +60,25 @@ export const MLFLOW_INGRESS_POLICY = 'mlflow-ingress';
 export const MLFLOW_EGRESS_POLICY = 'mlflow-egress';
 export const TRAINING_EGRESS_POLICY = 'training-egress';
 
-export class MlopsChart extends AppChart<'mlops'> {
-  private readonly bindings: Readonly<Record<MlopsRole, IdentityBinding>>;
-
+export class MlopsChart extends RoleIdentityChart<'mlops', MlopsRole> {
   constructor(app: App, ctx: EnvironmentContext<Cloud, 'mlops'>) {
-    const mlopsNames = enabledWorkloadNames(ctx, 'mlops');
-    super(app, MLOPS_APP, ctx, mlopsNames.namespace);
-    this.bindings = bindingsByRole(['mlflow', 'training'], (role) => mlopsIdentity(ctx, role));
-    const settings = ctx.env.mlops!;
+    super(app, MLOPS_APP, ctx, ctx.names.mlops.namespace, MLOPS_IDENTITIES);
+    const settings = ctx.env.mlops;
 
-    identityServiceAccount(this, 'serviceaccount-mlflow', mlopsNames.mlflowServiceAccount, this.bindings.mlflow);
+    identityServiceAccount(this, 'serviceaccount-mlflow', this.names.mlflowServiceAccount, this.bindings.mlflow);
     this.databaseSecret();
     this.mlflow();
     if (settings.training.length > 0) {
-      identityServiceAccount(this, 'serviceaccount-training', mlopsNames.trainingServiceAccount, this.bindings.training);
-      if (ctx.env.cloud === 'aws') this.awsStorageClass();
+      identityServiceAccount(this, 'serviceaccount-training', this.names.trainingServiceAccount, this.bindings.training);
+      const storageClass = CHECKPOINT_STORAGE_CLASS[ctx.env.cloud];
+      if (storageClass.create) this.storageClass(storageClass.name, storageClass.create);
       for (const job of settings.training) this.trainingJob(job);
     }
     this.networkPolicies();
   }
 
   private get names() {
-    return this.ctx.names.mlops!;
+    return this.ctx.names.mlops;
   }
 
   private get mlflowSelector(): Record<string, string> {
@@ -92,17 +90,18 @@ export class MlopsChart extends AppChart<'mlops'> {
   }
 
   private databaseSecret(): void {
-    new SecretStore(this, 'secretstore-mlflow-db', { metadata: { name: DB_SECRET }, spec: secretStoreSpec(this.ctx) });
-    new ExternalSecret(this, 'externalsecret-mlflow-db', { metadata: { name: DB_SECRET }, spec: externalSecretSpec(this.ctx) });
+    const source = databaseSource(this.ctx);
+    new SecretStore(this, 'secretstore-mlflow-db', { metadata: { name: DB_SECRET }, spec: secretStoreSpec(source) });
+    new ExternalSecret(this, 'externalsecret-mlflow-db', { metadata: { name: DB_SECRET }, spec: externalSecretSpec(this.ctx, source) });
   }
 
   private mlflow(): void {
-    const settings = this.ctx.env.mlops!.mlflow;
+    const settings = this.ctx.env.mlops.mlflow;
     const name = this.names.mlflow;
     const binding = this.bindings.mlflow;
     const env: EnvVar[] = [
       { name: BACKEND_STORE_URI_ENV, valueFrom: { secretKeyRef: { name: DB_SECRET, key: BACKEND_STORE_URI_KEY } } },
-      ...envVars(this.ctx.env.cloud === 'aws' ? { AWS_REGION: this.ctx.env.region } : {}),
+      ...envVars(sdkEnv(this.ctx)),
     ];
 
     new KubeDeployment(this, 'deployment-mlflow', {
@@ -164,11 +163,11 @@ export class MlopsChart extends AppChart<'mlops'> {
   }
 
   /** Cluster-scoped: the chart's namespace is removed. */
-  private awsStorageClass(): void {
-    const sc = new KubeStorageClass(this, 'storageclass-gp3', {
-      metadata: { name: AWS_STORAGE_CLASS.name },
-      provisioner: AWS_STORAGE_CLASS.provisioner,
-      parameters: { type: 'gp3', encrypted: 'true' },
+  private storageClass(name: string, { provisioner, parameters }: CreatedStorageClass): void {
+    const sc = new KubeStorageClass(this, `storageclass-${name}`, {
+      metadata: { name },
+      provisioner,
+      parameters: { ...parameters },
       volumeBindingMode: 'WaitForFirstConsumer',
       reclaimPolicy: 'Delete',
       allowVolumeExpansion: true,
@@ -183,7 +182,7 @@ export class MlopsChart extends AppChart<'mlops'> {
       metadata: { name: claim },
       spec: {
         accessModes: ['ReadWriteOnce'],
-        storageClassName: checkpointStorageClass(this.ctx),
+        storageClassName: CHECKPOINT_STORAGE_CLASS[this.ctx.env.cloud].name,
         resources: { requests: { storage: Quantity.fromString(job.checkpointSize) } },
       },
     });
@@ -266,7 +265,7 @@ export class MlopsChart extends AppChart<'mlops'> {
       metadata: { name: MLFLOW_EGRESS_POLICY },
       spec: { podSelector: { matchLabels: this.mlflowSelector }, policyTypes: ['Egress'], egress: mlflowCloudEgress(this.ctx) },
     });
-    if (this.ctx.env.mlops!.training.length === 0) return;
+    if (this.ctx.env.mlops.training.length === 0) return;
     new KubeNetworkPolicy(this, 'netpol-training-egress', {
       metadata: { name: TRAINING_EGRESS_POLICY },
       spec: {

@@ -16,7 +16,7 @@
  */
 import type { NetworkPolicyEgressRule } from 'cdk8s-plus-28/lib/imports/k8s';
 import type { EnvironmentContext } from '../../src/model/context';
-import { cloudServiceEgress, httpsTo, PUBLIC_HTTPS, tcp } from '../lib/network';
+import { cloudEgress, cloudServiceEgress, IRSA_STORAGE_EGRESS, tcp } from '../lib/network';
 import { POSTGRES_PORT } from './database';
 
 /** Where the MLflow database is reachable from pods. */
@@ -26,8 +26,7 @@ export function databaseCidr(ctx: EnvironmentContext): string {
 
 export function mlflowCloudEgress(ctx: EnvironmentContext): NetworkPolicyEgressRule[] {
   const database: NetworkPolicyEgressRule = { to: [{ ipBlock: { cidr: databaseCidr(ctx) } }], ports: tcp(POSTGRES_PORT) };
-  if (ctx.env.cloud === 'aws') return [database, httpsTo(ctx.env.network.cidr), PUBLIC_HTTPS];
-  return [database, ...cloudServiceEgress(ctx)];
+  return [database, ...cloudEgress(ctx, IRSA_STORAGE_EGRESS)];
 }
 
 export function trainingCloudEgress(ctx: EnvironmentContext): NetworkPolicyEgressRule[] {

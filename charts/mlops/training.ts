@@ -15,9 +15,9 @@
  */
 import type { Affinity, Toleration } from 'cdk8s-plus-28/lib/imports/k8s';
 import type { EnvironmentContext } from '../../src/model/context';
-import type { MlopsSettings } from '../../src/model/types';
-import { AZURE_SPOT_TAINT, GPU_TAINT, POOL_LABEL, type Taint } from '../../src/model/scheduling';
-import { tolerate } from '../lib/scheduling';
+import type { Cloud, MlopsSettings } from '../../src/model/types';
+import { POOL_LABEL } from '../../src/model/scheduling';
+import { gpuPoolTaints, tolerate } from '../lib/scheduling';
 
 export type TrainingJob = MlopsSettings['training'][number];
 
@@ -27,26 +27,28 @@ export const TRAINING_RESOURCES_PER_GPU = { cpuMillis: 2000, memoryGi: 8 } as co
 export const SHM_SIZE = '1Gi';
 export const CHECKPOINT_MOUNT = '/checkpoints';
 
-export const AWS_STORAGE_CLASS = { name: 'gp3', provisioner: 'ebs.csi.aws.com' } as const;
-export const AZURE_STORAGE_CLASS = 'managed-csi-premium';
-
-export function checkpointStorageClass(ctx: EnvironmentContext): string {
-  return ctx.env.cloud === 'aws' ? AWS_STORAGE_CLASS.name : AZURE_STORAGE_CLASS;
+/** A StorageClass this app creates: its provisioner and the provisioner's parameters. */
+export interface CreatedStorageClass {
+  readonly provisioner: string;
+  readonly parameters: Readonly<Record<string, string>>;
 }
+
+/**
+ * The checkpoint volumes' StorageClass on each cloud; `create` where the cluster has none of that name
+ * (EBS CSI's gp3, encrypted), so this app creates it; AKS ships managed-csi-premium.
+ */
+export const CHECKPOINT_STORAGE_CLASS: { readonly [C in Cloud]: { readonly name: string; readonly create?: CreatedStorageClass } } = {
+  aws: { name: 'gp3', create: { provisioner: 'ebs.csi.aws.com', parameters: { type: 'gp3', encrypted: 'true' } } },
+  azure: { name: 'managed-csi-premium' },
+};
 
 export function checkpointClaimName(job: TrainingJob): string {
   return `${job.name}-checkpoints`;
 }
 
-/** The taints on the nodes of the job's pool (the cluster layer sets exactly these). */
-export function poolTaints(ctx: EnvironmentContext, job: TrainingJob): Taint[] {
-  const taints: Taint[] = [GPU_TAINT];
-  if (ctx.env.cloud === 'azure' && job.pool.capacity === 'spot') taints.push(AZURE_SPOT_TAINT);
-  return taints;
-}
-
 export function trainingTolerations(ctx: EnvironmentContext, job: TrainingJob): Toleration[] {
-  return poolTaints(ctx, job).map(tolerate);
+  // The taints on the nodes of the job's pool (the cluster layer sets exactly these).
+  return gpuPoolTaints(ctx.env.cloud, job.pool.capacity).map(tolerate);
 }
 
 export function trainingAffinity(job: TrainingJob): Affinity {

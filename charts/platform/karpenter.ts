@@ -35,13 +35,12 @@ const TERMINATION_GRACE_PERIOD = { cpu: '24h', gpu: '48h' } as const;
 const CONSOLIDATE_AFTER = { cpu: '2m', gpu: '5m' } as const;
 
 /**
- * Karpenter EC2NodeClasses and NodePools (AWS). On Azure the Spot and GPU pools are AKS node
- * pools in Terraform, so this chart emits nothing there (charts/index.ts does not add it anyway).
+ * Karpenter EC2NodeClasses and NodePools: an AWS chart (charts/index.ts builds it on AWS only). On Azure
+ * the Spot and GPU pools are AKS node pools in Terraform.
  */
-export class KarpenterChart extends AppChart {
-  constructor(app: App, ctx: EnvironmentContext) {
+export class KarpenterChart extends AppChart<never, 'aws'> {
+  constructor(app: App, ctx: EnvironmentContext<'aws'>) {
     super(app, 'karpenter', ctx);
-    if (ctx.env.cloud !== 'aws') return;
 
     const karpenterGpuPools = ctx.env.cluster.gpuPools.filter((p) => p.provisioner === 'karpenter');
     const names = [...ctx.env.cluster.spotPools, ...karpenterGpuPools].map((p) => p.name);
@@ -113,11 +112,11 @@ export class KarpenterChart extends AppChart {
 
   private nodeClass(name: string, rootVolumeGiB: number): void {
     const { env, names } = this.ctx;
-    const clusterName = names.aws!.clusterName;
+    const clusterName = names.aws.clusterName;
     new Ec2NodeClass(this, `ec2nodeclass-${name}`, {
       metadata: { name },
       spec: {
-        role: names.aws!.karpenterNodeRoleName,
+        role: names.aws.karpenterNodeRoleName,
         // Pinned release: `@latest` would roll every node whenever AWS publishes an AMI.
         amiSelectorTerms: [{ alias: env.cluster.karpenter.amiAlias }],
         subnetSelectorTerms: [{ tags: { [DISCOVERY_TAG]: clusterName } }],

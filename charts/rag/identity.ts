@@ -6,17 +6,19 @@
  * - Milvus: AWS role `<prefix>-rag-milvus` through IRSA (see MILVUS_AWS_IDENTITY; read/write on its bucket); Azure identity with
  *   `rag_milvus_client_id` (Blob Data Contributor on its container).
  */
-import type { EnvironmentContext } from '../../src/model/context';
 import { MILVUS_AWS_IDENTITY, RAG_OUTPUTS, RAG_STACK } from '../../src/model/naming';
-import { workloadIdentity, type IdentityBinding } from '../lib/identity';
+import type { IdentitySource } from '../lib/identity';
 
 export type RagRole = 'api' | 'milvus';
 
-export function ragIdentity(ctx: EnvironmentContext, role: RagRole): IdentityBinding {
-  const aws = () => ctx.names.rag!.aws!;
-  return workloadIdentity(ctx, {
-    awsRoleName: () => (role === 'api' ? aws().apiRoleName : aws().milvusRoleName),
-    awsMechanism: role === 'milvus' ? MILVUS_AWS_IDENTITY : 'pod-identity',
-    azureClientIdOutput: { stack: RAG_STACK, name: role === 'api' ? RAG_OUTPUTS.apiClientId : RAG_OUTPUTS.milvusClientId },
-  });
-}
+/** The identity of each role, in the order they are bound. */
+export const RAG_IDENTITIES: { readonly [R in RagRole]: IdentitySource<'rag'> } = {
+  api: {
+    aws: (ctx) => ({ roleName: ctx.names.rag.aws.apiRoleName }),
+    azure: () => ({ stack: RAG_STACK, output: RAG_OUTPUTS.apiClientId }),
+  },
+  milvus: {
+    aws: (ctx) => ({ roleName: ctx.names.rag.aws.milvusRoleName, mechanism: MILVUS_AWS_IDENTITY }),
+    azure: () => ({ stack: RAG_STACK, output: RAG_OUTPUTS.milvusClientId }),
+  },
+};

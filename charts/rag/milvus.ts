@@ -23,10 +23,9 @@
  * `baseline`, not `restricted` (rag.ts).
  */
 import type { EnvironmentContext } from '../../src/model/context';
+import type { Cloud } from '../../src/model/types';
 import { PRIORITY_CLASSES } from '../../src/model/scheduling';
-import { standardLabels } from '../lib/app-chart';
-
-const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+import { operatorPodLabels } from '../lib/app-chart';
 import type { IdentityBinding } from '../lib/identity';
 import { containerValues, resourceValues } from '../lib/pod';
 import type { InClusterDependency, MilvusComponents, MilvusDependencies, MilvusSpec } from './milvus-types';
@@ -54,8 +53,8 @@ export function milvusImage(version: string): string {
   return `${MILVUS_IMAGE_REPOSITORY}:${version}`;
 }
 
-function etcd(ctx: EnvironmentContext): InClusterDependency {
-  const { mode, storageSize } = ctx.env.rag!.milvus;
+function etcd(ctx: EnvironmentContext<Cloud, 'rag'>): InClusterDependency {
+  const { mode, storageSize } = ctx.env.rag.milvus;
   return {
     ...RETAIN,
     values: {
@@ -67,8 +66,8 @@ function etcd(ctx: EnvironmentContext): InClusterDependency {
   };
 }
 
-function pulsar(ctx: EnvironmentContext): InClusterDependency {
-  const { storageSize } = ctx.env.rag!.milvus;
+function pulsar(ctx: EnvironmentContext<Cloud, 'rag'>): InClusterDependency {
+  const { storageSize } = ctx.env.rag.milvus;
   return {
     ...RETAIN,
     chartVersion: 'pulsar-v3',
@@ -82,8 +81,8 @@ function pulsar(ctx: EnvironmentContext): InClusterDependency {
   };
 }
 
-function dependencies(ctx: EnvironmentContext): MilvusDependencies {
-  const { mode, storageSize } = ctx.env.rag!.milvus;
+function dependencies(ctx: EnvironmentContext<Cloud, 'rag'>): MilvusDependencies {
+  const { mode, storageSize } = ctx.env.rag.milvus;
   const { storage } = milvusObjectStorage(ctx);
   if (mode === 'standalone') {
     return {
@@ -102,18 +101,12 @@ function dependencies(ctx: EnvironmentContext): MilvusDependencies {
   return { etcd: { inCluster: etcd(ctx) }, storage, msgStreamType: 'pulsar', pulsar: { inCluster: pulsar(ctx) } };
 }
 
-/** The platform's labels on the operator's pods, but not `managed-by`: the operator manages them, not synth. */
-function podLabels(ctx: EnvironmentContext): Record<string, string> {
-  const { [MANAGED_BY_LABEL]: _managedBy, ...rest } = standardLabels(ctx, 'rag');
-  return rest;
-}
-
-function components(ctx: EnvironmentContext, binding: IdentityBinding): MilvusComponents {
-  const milvus = ctx.env.rag!.milvus;
+function components(ctx: EnvironmentContext<Cloud, 'rag'>, binding: IdentityBinding): MilvusComponents {
+  const milvus = ctx.env.rag.milvus;
   const base = {
     image: milvusImage(milvus.version),
-    serviceAccountName: ctx.names.rag!.milvusServiceAccount,
-    podLabels: { ...podLabels(ctx), ...binding.podLabels },
+    serviceAccountName: ctx.names.rag.milvusServiceAccount,
+    podLabels: { ...operatorPodLabels(ctx, 'rag'), ...binding.podLabels },
     // Milvus serves the online API; it may preempt batch work, like the API itself.
     priorityClassName: PRIORITY_CLASSES.online,
     // The operator copies the security context onto each Milvus container. The image's own user
@@ -133,9 +126,9 @@ function components(ctx: EnvironmentContext, binding: IdentityBinding): MilvusCo
   };
 }
 
-export function milvusSpec(ctx: EnvironmentContext, binding: IdentityBinding): MilvusSpec {
+export function milvusSpec(ctx: EnvironmentContext<Cloud, 'rag'>, binding: IdentityBinding): MilvusSpec {
   return {
-    mode: ctx.env.rag!.milvus.mode,
+    mode: ctx.env.rag.milvus.mode,
     components: components(ctx, binding),
     config: { common: { storageType: 'remote' }, minio: milvusObjectStorage(ctx).minio },
     dependencies: dependencies(ctx),

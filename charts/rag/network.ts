@@ -19,13 +19,11 @@
  */
 import type { NetworkPolicyEgressRule } from 'cdk8s-plus-28/lib/imports/k8s';
 import type { EnvironmentContext } from '../../src/model/context';
-import { azureSubnetLayout } from '../../src/model/cidr';
-import { cloudServiceEgress, httpsTo, POD_IDENTITY_AGENT_EGRESS, PUBLIC_HTTPS } from '../lib/network';
+import { cloudEgress, cloudServiceEgress } from '../lib/network';
 
 export function apiCloudEgress(ctx: EnvironmentContext): NetworkPolicyEgressRule[] {
-  const { env } = ctx;
-  if (env.cloud === 'aws') return [httpsTo(env.network.cidr), PUBLIC_HTTPS, POD_IDENTITY_AGENT_EGRESS];
-  return [httpsTo(azureSubnetLayout(env.network.cidr).endpoints), PUBLIC_HTTPS];
+  // Bedrock and Azure OpenAI sit behind private endpoints in every stage.
+  return cloudEgress(ctx, { aws: { interfaceEndpoints: true, podIdentityAgent: true }, azure: { privateEndpoints: 'always' } });
 }
 
 export function milvusCloudEgress(ctx: EnvironmentContext): NetworkPolicyEgressRule[] {

@@ -27,13 +27,13 @@ import {
 import type { EnvironmentContext } from '../../src/model/context';
 import type { Cloud } from '../../src/model/types';
 import { PRIORITY_CLASSES } from '../../src/model/scheduling';
-import { AppChart, enabledWorkloadNames, standardLabels } from '../lib/app-chart';
-import { bindingsByRole, identityServiceAccount, type IdentityBinding } from '../lib/identity';
+import { standardLabels } from '../lib/app-chart';
+import { identityServiceAccount, RoleIdentityChart } from '../lib/identity';
 import { COMPONENT_LABEL, NAME_LABEL } from '../lib/labels';
 import { namespacePeer, tcp } from '../lib/network';
 import { container, nodeSpread, podSpec, zoneSpread } from '../lib/pod';
 import { apiEnv } from './env';
-import { ragIdentity, type RagRole } from './identity';
+import { RAG_IDENTITIES, type RagRole } from './identity';
 import { ETCD_CLIENT_PORT, MILVUS_METRICS_PORT, MILVUS_PORT, milvusSpec, PULSAR_PORT } from './milvus';
 import { Milvus } from './milvus-types';
 import { apiCloudEgress, milvusCloudEgress } from './network';
@@ -50,23 +50,19 @@ export const API_INGRESS_POLICY = 'rag-api-ingress';
 export const API_EGRESS_POLICY = 'rag-api-egress';
 export const MILVUS_POLICY = 'milvus';
 
-export class RagChart extends AppChart<'rag'> {
-  private readonly bindings: Readonly<Record<RagRole, IdentityBinding>>;
-
+export class RagChart extends RoleIdentityChart<'rag', RagRole> {
   constructor(app: App, ctx: EnvironmentContext<Cloud, 'rag'>) {
-    const ragNames = enabledWorkloadNames(ctx, 'rag');
-    super(app, RAG_APP, ctx, ragNames.namespace);
-    this.bindings = bindingsByRole(['api', 'milvus'], (role) => ragIdentity(ctx, role));
+    super(app, RAG_APP, ctx, ctx.names.rag.namespace, RAG_IDENTITIES);
 
-    identityServiceAccount(this, 'serviceaccount-api', ragNames.api, this.bindings.api);
-    identityServiceAccount(this, 'serviceaccount-milvus', ragNames.milvusServiceAccount, this.bindings.milvus);
+    identityServiceAccount(this, 'serviceaccount-api', this.names.api, this.bindings.api);
+    identityServiceAccount(this, 'serviceaccount-milvus', this.names.milvusServiceAccount, this.bindings.milvus);
     this.api();
-    new Milvus(this, 'milvus', { metadata: { name: ragNames.milvus }, spec: milvusSpec(ctx, this.bindings.milvus) });
+    new Milvus(this, 'milvus', { metadata: { name: this.names.milvus }, spec: milvusSpec(ctx, this.bindings.milvus) });
     this.networkPolicies();
   }
 
   private get names() {
-    return this.ctx.names.rag!;
+    return this.ctx.names.rag;
   }
 
   private get apiSelector(): Record<string, string> {
@@ -84,7 +80,7 @@ export class RagChart extends AppChart<'rag'> {
   }
 
   private api(): void {
-    const settings = this.ctx.env.rag!;
+    const settings = this.ctx.env.rag;
     const { port, cpu, memory, minReplicas, maxReplicas, targetCpuUtilization } = settings.api;
     const name = this.names.api;
     const binding = this.bindings.api;
@@ -131,7 +127,7 @@ export class RagChart extends AppChart<'rag'> {
   }
 
   private networkPolicies(): void {
-    const port = this.ctx.env.rag!.api.port;
+    const port = this.ctx.env.rag.api.port;
     const apiPods: NetworkPolicyPeer = { podSelector: { matchLabels: this.apiSelector } };
     const backendPods: NetworkPolicyPeer = { podSelector: this.backendSelector };
 
@@ -141,7 +137,7 @@ export class RagChart extends AppChart<'rag'> {
         podSelector: { matchLabels: this.apiSelector },
         policyTypes: ['Ingress'],
         // Only the gateway's namespace; kubelet probes are not subject to NetworkPolicy.
-        ingress: [{ from: [namespacePeer(this.ctx.env.rag!.gatewayNamespace)], ports: tcp(port) }],
+        ingress: [{ from: [namespacePeer(this.ctx.env.rag.gatewayNamespace)], ports: tcp(port) }],
       },
     });
 

@@ -11,33 +11,29 @@
  *   from it and authenticates with the workload identity token the webhook mounts); the bucket is
  *   the blob container. This is the operator's own sample for Entra Workload Identity.
  */
-import type { EnvironmentContext } from '../../src/model/context';
+import { byCloud, type EnvironmentContext } from '../../src/model/context';
+import type { Cloud } from '../../src/model/types';
+import { s3Endpoint } from '../lib/cloud';
 import type { ExternalStorage, MilvusMinioConfig } from './milvus-types';
 
 export const AZURE_BLOB_ENDPOINT = 'core.windows.net:443';
-
-export function s3Endpoint(region: string): string {
-  return `s3.${region}.amazonaws.com:443`;
-}
 
 export interface MilvusObjectStorage {
   readonly storage: ExternalStorage;
   readonly minio: MilvusMinioConfig;
 }
 
-export function milvusObjectStorage(ctx: EnvironmentContext): MilvusObjectStorage {
-  const rag = ctx.names.rag!;
+export function milvusObjectStorage(ctx: EnvironmentContext<Cloud, 'rag'>): MilvusObjectStorage {
   // Objects under <milvus>/ in a bucket or container of their own.
-  const common = { rootPath: rag.milvus, useSSL: true, useIAM: true } as const;
-  if (ctx.env.cloud === 'aws') {
-    return {
-      storage: { external: true, type: 'S3', endpoint: s3Endpoint(ctx.env.region) },
-      minio: { ...common, bucketName: rag.aws!.milvusBucket, cloudProvider: 'aws', region: ctx.env.region },
-    };
-  }
-  const azure = rag.azure!;
-  return {
-    storage: { external: true, type: 'Azure', endpoint: AZURE_BLOB_ENDPOINT },
-    minio: { ...common, bucketName: azure.milvusContainer, cloudProvider: 'azure', accessKeyID: azure.storageAccountName },
-  };
+  const common = { rootPath: ctx.names.rag.milvus, useSSL: true, useIAM: true } as const;
+  return byCloud<MilvusObjectStorage, 'rag'>(ctx, {
+    aws: ({ env, names }) => ({
+      storage: { external: true, type: 'S3', endpoint: `${s3Endpoint(env.region)}:443` },
+      minio: { ...common, bucketName: names.rag.aws.milvusBucket, cloudProvider: 'aws', region: env.region },
+    }),
+    azure: ({ names: { rag } }) => ({
+      storage: { external: true, type: 'Azure', endpoint: AZURE_BLOB_ENDPOINT },
+      minio: { ...common, bucketName: rag.azure.milvusContainer, cloudProvider: 'azure', accessKeyID: rag.azure.storageAccountName },
+    }),
+  });
 }

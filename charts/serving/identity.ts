@@ -14,6 +14,8 @@
  */
 import type { EnvironmentContext } from '../../src/model/context';
 import { MLOPS_OUTPUTS, MLOPS_STACK, SERVING_AWS_IDENTITY } from '../../src/model/naming';
+import type { Cloud } from '../../src/model/types';
+import { s3Endpoint } from '../lib/cloud';
 import { workloadIdentity, type IdentityBinding } from '../lib/identity';
 
 /** The service-account annotations KServe turns into the storage initializer's S3 environment. */
@@ -24,22 +26,24 @@ export const KSERVE_S3_ANNOTATIONS = {
   useAnonymousCredential: 'serving.kserve.io/s3-useanoncredential',
 } as const;
 
-export function servingIdentity(ctx: EnvironmentContext, model: string): IdentityBinding {
+/** What KServe's storage initializer reads on the service account, per cloud: S3's settings; nothing on Azure (the identity environment suffices). */
+const STORAGE_INITIALIZER_ANNOTATIONS: { readonly [C in Cloud]: (region: string) => Readonly<Record<string, string>> } = {
+  aws: (region) => ({
+    [KSERVE_S3_ANNOTATIONS.endpoint]: s3Endpoint(region),
+    [KSERVE_S3_ANNOTATIONS.useHttps]: '1',
+    [KSERVE_S3_ANNOTATIONS.region]: region,
+    [KSERVE_S3_ANNOTATIONS.useAnonymousCredential]: 'false',
+  }),
+  azure: () => ({}),
+};
+
+export function servingIdentity(ctx: EnvironmentContext<Cloud, 'mlops'>, model: string): IdentityBinding {
   const binding = workloadIdentity(ctx, {
-    awsRoleName: () => ctx.names.mlops!.aws!.servingRoleName(model),
-    awsMechanism: SERVING_AWS_IDENTITY,
-    azureClientIdOutput: { stack: MLOPS_STACK, name: MLOPS_OUTPUTS.servingClientId(model) },
+    aws: (ctx) => ({ roleName: ctx.names.mlops.aws.servingRoleName(model), mechanism: SERVING_AWS_IDENTITY }),
+    azure: () => ({ stack: MLOPS_STACK, output: MLOPS_OUTPUTS.servingClientId(model) }),
   });
-  if (ctx.env.cloud !== 'aws') return binding;
-  const region = ctx.env.region;
   return {
     ...binding,
-    serviceAccountAnnotations: {
-      ...binding.serviceAccountAnnotations,
-      [KSERVE_S3_ANNOTATIONS.endpoint]: `s3.${region}.amazonaws.com`,
-      [KSERVE_S3_ANNOTATIONS.useHttps]: '1',
-      [KSERVE_S3_ANNOTATIONS.region]: region,
-      [KSERVE_S3_ANNOTATIONS.useAnonymousCredential]: 'false',
-    },
+    serviceAccountAnnotations: { ...binding.serviceAccountAnnotations, ...STORAGE_INITIALIZER_ANNOTATIONS[ctx.env.cloud](ctx.env.region) },
   };
 }

@@ -12,9 +12,8 @@
  */
 import type { NetworkPolicyEgressRule } from 'cdk8s-plus-28/lib/imports/k8s';
 import type { EnvironmentContext } from '../../src/model/context';
-import { cloudServiceEgress, httpsTo, PUBLIC_HTTPS } from '../lib/network';
+import { cloudEgress, IRSA_STORAGE_EGRESS } from '../lib/network';
 
 export function servingCloudEgress(ctx: EnvironmentContext): NetworkPolicyEgressRule[] {
-  if (ctx.env.cloud === 'aws') return [httpsTo(ctx.env.network.cidr), PUBLIC_HTTPS];
-  return cloudServiceEgress(ctx);
+  return cloudEgress(ctx, IRSA_STORAGE_EGRESS);
 }

@@ -36,9 +36,10 @@
 import type { App } from 'cdk8s';
 import { KubeNetworkPolicy, type NetworkPolicyIngressRule, type NetworkPolicyPeer } from 'cdk8s-plus-28/lib/imports/k8s';
 import type { EnvironmentContext } from '../../src/model/context';
-import type { Cloud, ModelFramework } from '../../src/model/types';
+import type { Cloud, MlopsSettings, ModelFramework } from '../../src/model/types';
 import { PRIORITY_CLASSES } from '../../src/model/scheduling';
-import { AppChart, enabledWorkloadNames, standardLabels } from '../lib/app-chart';
+import { OPERATORS } from '../../src/model/operators';
+import { AppChart, operatorPodLabels } from '../lib/app-chart';
 import { identityServiceAccount, type IdentityBinding } from '../lib/identity';
 import { COMPONENT_LABEL } from '../lib/labels';
 import { namespacePeer, tcp } from '../lib/network';
@@ -74,8 +75,8 @@ export const SERVING_PORTS = {
   seldon: [8000, 5001],
 } as const;
 
-/** KServe's storage initializer, pinned to the KServe release whose CRD this chart targets. */
-export const SELDON_STORAGE_INITIALIZER = 'kserve/storage-initializer:v0.20.0';
+/** KServe's storage initializer, of the KServe release the platform installs (its one pin, OPERATORS.kserve). */
+export const SELDON_STORAGE_INITIALIZER = `kserve/storage-initializer:${OPERATORS.kserve.version}`;
 
 /** Seldon Core v1 prepackaged server per framework. LightGBM has none: the MLflow server loads it from its MLmodel. */
 export const SELDON_SERVERS: Readonly<Record<ModelFramework, SeldonImplementation>> = {
@@ -90,7 +91,8 @@ export const SELDON_SERVERS: Readonly<Record<ModelFramework, SeldonImplementatio
 /** Name of the MODEL node in a Seldon graph, and of the container in componentSpecs the operator completes. */
 export const SELDON_MODEL_NODE = 'model';
 
-type ServedModel = NonNullable<EnvironmentContext['env']['mlops']>['models'][number];
+type ServedModel = MlopsSettings['models'][number];
+type AbTest = NonNullable<ServedModel['abTest']>;
 
 /**
  * The model container of both servers: the baseline with a writable root (see above), and so without
@@ -110,13 +112,13 @@ export function seldonDeploymentName(model: string): string {
 
 export class ServingChart extends AppChart<'mlops'> {
   constructor(app: App, ctx: EnvironmentContext<Cloud, 'mlops'>) {
-    const names = enabledWorkloadNames(ctx, 'mlops', 'serving');
+    const names = ctx.names.mlops;
     super(app, SERVING_APP, ctx, names.namespace);
-    for (const model of ctx.env.mlops!.models) {
+    for (const model of ctx.env.mlops.models) {
       const binding = servingIdentity(ctx, model.name);
       identityServiceAccount(this, `serviceaccount-${model.name}`, names.servingServiceAccount(model.name), binding);
       this.inferenceService(model, binding);
-      if (model.abTest) this.seldonDeployment(model, binding);
+      if (model.abTest) this.seldonDeployment(model, model.abTest, binding);
       this.networkPolicies(model);
     }
   }
@@ -127,8 +129,7 @@ export class ServingChart extends AppChart<'mlops'> {
 
   /** Labels of a serving pod: the platform's (the operators manage the pods), the model, the server, the identity's. */
   private podLabels(model: ServedModel, component: string, binding: IdentityBinding): Record<string, string> {
-    const { ['app.kubernetes.io/managed-by']: _managedBy, ...platform } = standardLabels(this.ctx, SERVING_APP);
-    return { ...platform, [SERVED_MODEL_LABEL]: model.name, [COMPONENT_LABEL]: component, ...binding.podLabels };
+    return { ...operatorPodLabels(this.ctx, SERVING_APP), [SERVED_MODEL_LABEL]: model.name, [COMPONENT_LABEL]: component, ...binding.podLabels };
   }
 
   private selector(model: ServedModel, component: string): Record<string, string> {
@@ -136,7 +137,7 @@ export class ServingChart extends AppChart<'mlops'> {
   }
 
   private inferenceService(model: ServedModel, binding: IdentityBinding): void {
-    const names = this.ctx.names.mlops!;
+    const names = this.ctx.names.mlops;
     const mode = deploymentMode(model);
     new InferenceService(this, `inferenceservice-${model.name}`, {
       metadata: { name: model.name, annotations: { [DEPLOYMENT_MODE_ANNOTATION]: mode } },
@@ -156,9 +157,8 @@ export class ServingChart extends AppChart<'mlops'> {
     });
   }
 
-  private seldonDeployment(model: ServedModel, binding: IdentityBinding): void {
-    const names = this.ctx.names.mlops!;
-    const ab = model.abTest!;
+  private seldonDeployment(model: ServedModel, ab: AbTest, binding: IdentityBinding): void {
+    const names = this.ctx.names.mlops;
     const serviceAccountName = names.servingServiceAccount(model.name);
     const predictor = (name: 'main' | 'challenger', path: string, traffic: number): SeldonPredictor => ({
       name,

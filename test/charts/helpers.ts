@@ -9,7 +9,7 @@ import { App } from 'cdk8s';
 import { parse } from 'yaml';
 import type { AppChart } from '../../charts/lib/app-chart';
 import { renderChart } from '../../charts/lib/render';
-import type { EnvironmentContext } from '../../src/model/context';
+import { onCloud, type EnvironmentContext } from '../../src/model/context';
 import { resolvePlatform } from '../../src/model/defaults';
 import type { Cloud, Environment, EnvironmentSpec, PlatformSpec, WorkloadName } from '../../src/model/types';
 import { defaultPlatform } from '../../src/platform';
@@ -18,10 +18,10 @@ import type { EnvironmentOutput, Manifest } from '../../src/validate/output';
 import { runPolicy } from '../../src/validate/run';
 import { testContext } from '../context';
 
-/** A chart's class: a workload's chart takes a context with that workload on (`W`), as synth hands it. */
-export type ChartClass<W extends WorkloadName = never> = new (app: App, ctx: EnvironmentContext<Cloud, W>) => AppChart;
+/** A chart's class: a workload's chart takes a context with that workload on (`W`), a cloud's chart one of that cloud (`C`), as synth hands it. */
+export type ChartClass<W extends WorkloadName = never, C extends Cloud = Cloud> = new (app: App, ctx: EnvironmentContext<C, W>) => AppChart;
 /** [environment name, context], for test.each. */
-export type Named<W extends WorkloadName = never> = readonly [string, EnvironmentContext<Cloud, W>];
+export type Named<W extends WorkloadName = never, C extends Cloud = Cloud> = readonly [string, EnvironmentContext<C, W>];
 
 export const RFC1918 = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
 export const https = (cidr: string) => ({ to: [{ ipBlock: { cidr } }], ports: [{ protocol: 'TCP', port: 443 }] });
@@ -88,6 +88,13 @@ export function testEachValid(emitted: (readonly [string, any])[], title = '%s i
   });
 }
 
+/** `ctx` narrowed to AWS, for the AWS-only charts; a context of another cloud is a test error. */
+export function onAws(ctx: EnvironmentContext): EnvironmentContext<'aws'> {
+  const aws = onCloud(ctx, 'aws');
+  if (!aws) throw new Error(`${ctx.env.name} is not an AWS environment`);
+  return aws;
+}
+
 /** An empty outputs directory (every Terraform output missing) for the enclosing describe block; read it inside tests. */
 export function emptyOutputsDir(prefix: string): () => string {
   let dir = '';
@@ -100,11 +107,11 @@ export function emptyOutputsDir(prefix: string): () => string {
  * Helpers for one chart: `contexts` builds the contexts of the model's environments (those `selects`
  * keeps), `files`/`objects` render the chart, `one` finds exactly one object of a kind (and name).
  */
-export function chartKit<W extends WorkloadName = never>(Chart: ChartClass<W>, selects: (e: Environment) => unknown = () => true) {
-  type Ctx = EnvironmentContext<Cloud, W>;
+export function chartKit<W extends WorkloadName = never, C extends Cloud = Cloud>(Chart: ChartClass<W, C>, selects: (e: Environment) => unknown = () => true) {
+  type Ctx = EnvironmentContext<C, W>;
   function contexts(spec: PlatformSpec = defaultPlatform, outputsDir?: string): Ctx[] {
     const platform = resolvePlatform(spec);
-    // `selects` keeps the environments with the chart's workload on: what synth's withWorkload checks.
+    // `selects` keeps the environments with the chart's workload on (and of its cloud): what synth's withWorkload checks.
     return platform.environments.filter(selects).map((env) => testContext(platform, env, outputsDir) as Ctx);
   }
   function ctxOf(envName: string, spec?: PlatformSpec, outputsDir?: string): Ctx {
@@ -121,7 +128,7 @@ export function chartKit<W extends WorkloadName = never>(Chart: ChartClass<W>, s
     expect(found).toHaveLength(1);
     return found[0];
   }
-  const all: Named<W>[] = contexts().map((c) => [c.env.name, c] as const);
+  const all: Named<W, C>[] = contexts().map((c) => [c.env.name, c] as const);
   const aws = all.filter(([, c]) => c.env.cloud === 'aws');
   const azure = all.filter(([, c]) => c.env.cloud === 'azure');
   return { contexts, ctxOf, render, files, objects, ofKind, one, all, aws, azure };

@@ -18,7 +18,7 @@ import { loadKubernetesBundle, validateManifest } from '../../src/validate/kuber
 import type { EnvironmentOutput } from '../../src/validate/output';
 import { scanEnvironment } from '../../src/validate/secrets';
 import { testContext } from '../context';
-import { chartKit, emittedObjects, manifestsOf, newApp, policyFindings, specWith, TMP_MOUNTS } from './helpers';
+import { chartKit, emittedObjects, manifestsOf, newApp, onAws, policyFindings, specWith, TMP_MOUNTS } from './helpers';
 
 const { ctxOf, render, objects, one, all, aws, azure } = chartKit(MlopsChart, (e) => e.mlops);
 function outputValue(envName: string, name: string): string {
@@ -196,7 +196,7 @@ describe('MlopsChart', () => {
       expect(spec.template.spec.tolerations).toEqual(expected.map(toleration));
       // Cross-check with the cluster layer: AWS Karpenter NodePools emitted by the platform.
       if (ctx.env.cloud === 'aws' && job.pool.provisioner === 'karpenter') {
-        const pools = renderChart(new KarpenterChart(newApp(), ctx));
+        const pools = renderChart(new KarpenterChart(newApp(), onAws(ctx)));
         const pool = parse(pools.get(`karpenter/nodepool-${job.pool.name}.yaml`)!);
         expect(pool.spec.template.metadata.labels[POOL_LABEL]).toBe(job.pool.name);
         expect(pool.spec.template.spec.taints.map(toleration)).toEqual(spec.template.spec.tolerations);
