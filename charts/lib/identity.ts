@@ -45,8 +45,8 @@ export interface IdentityBinding {
 export interface CloudIdentity {
   readonly aws: {
     readonly roleName: string;
-    /** Pod Identity unless the workload's client cannot use it. Default: pod-identity. */
-    readonly mechanism?: AwsIdentityMechanism;
+    /** The model's `*_AWS_IDENTITY` constant for this service account, the one its stack's role was created for. */
+    readonly mechanism: AwsIdentityMechanism;
   };
   readonly azure: { readonly stack: string; readonly output: string };
 }
@@ -61,7 +61,7 @@ const AWS_ROLE_ANNOTATION: Readonly<Record<AwsIdentityMechanism, string>> = { 'p
 export function workloadIdentity<W extends WorkloadName>(ctx: EnvironmentContext<Cloud, W>, source: IdentitySource<W>): IdentityBinding {
   return byCloud<IdentityBinding, W>(ctx, {
     aws: (ctx) => {
-      const { roleName, mechanism = 'pod-identity' } = source.aws(ctx);
+      const { roleName, mechanism } = source.aws(ctx);
       return {
         serviceAccountAnnotations: { [AWS_ROLE_ANNOTATION[mechanism]]: ctx.names.aws.roleArn(roleName) },
         podLabels: {},

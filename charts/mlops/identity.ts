@@ -5,7 +5,7 @@
  *   Pod Identity does not issue); Azure identity with the `mlops` stack's `mlflow_client_id`.
  * - Training: AWS role `<prefix>-mlops-training` through Pod Identity; Azure `training_client_id`.
  */
-import { MLFLOW_AWS_IDENTITY, MLOPS_OUTPUTS, MLOPS_STACK } from '../../src/model/naming';
+import { MLFLOW_AWS_IDENTITY, MLOPS_OUTPUTS, MLOPS_STACK, TRAINING_AWS_IDENTITY } from '../../src/model/naming';
 import type { IdentitySource } from '../lib/identity';
 
 export type MlopsRole = 'mlflow' | 'training';
@@ -17,7 +17,7 @@ export const MLOPS_IDENTITIES: { readonly [R in MlopsRole]: IdentitySource<'mlop
     azure: () => ({ stack: MLOPS_STACK, output: MLOPS_OUTPUTS.mlflowClientId }),
   },
   training: {
-    aws: (ctx) => ({ roleName: ctx.names.mlops.aws.trainingRoleName }),
+    aws: (ctx) => ({ roleName: ctx.names.mlops.aws.trainingRoleName, mechanism: TRAINING_AWS_IDENTITY }),
     azure: () => ({ stack: MLOPS_STACK, output: MLOPS_OUTPUTS.trainingClientId }),
   },
 };

@@ -6,7 +6,7 @@
  * - Milvus: AWS role `<prefix>-rag-milvus` through IRSA (see MILVUS_AWS_IDENTITY; read/write on its bucket); Azure identity with
  *   `rag_milvus_client_id` (Blob Data Contributor on its container).
  */
-import { MILVUS_AWS_IDENTITY, RAG_OUTPUTS, RAG_STACK } from '../../src/model/naming';
+import { MILVUS_AWS_IDENTITY, RAG_OUTPUTS, RAG_STACK, RAG_API_AWS_IDENTITY } from '../../src/model/naming';
 import type { IdentitySource } from '../lib/identity';
 
 export type RagRole = 'api' | 'milvus';
@@ -14,7 +14,7 @@ export type RagRole = 'api' | 'milvus';
 /** The identity of each role, in the order they are bound. */
 export const RAG_IDENTITIES: { readonly [R in RagRole]: IdentitySource<'rag'> } = {
   api: {
-    aws: (ctx) => ({ roleName: ctx.names.rag.aws.apiRoleName }),
+    aws: (ctx) => ({ roleName: ctx.names.rag.aws.apiRoleName, mechanism: RAG_API_AWS_IDENTITY }),
     azure: () => ({ stack: RAG_STACK, output: RAG_OUTPUTS.apiClientId }),
   },
   milvus: {
