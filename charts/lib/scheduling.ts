@@ -13,7 +13,7 @@
 import type { Affinity, Toleration } from 'cdk8s-plus-28/lib/imports/k8s';
 import type { EnvironmentContext } from '../../src/model/context';
 import type { CapacityType, Cloud } from '../../src/model/types';
-import { AZURE_SPOT_TAINT, CAPACITY_LABEL, GPU_TAINT, POOL_LABEL, type Taint } from '../../src/model/scheduling';
+import { CAPACITY_LABEL, GPU_TAINT, POOL_LABEL, SPOT_NODES, type Taint } from '../../src/model/scheduling';
 
 /** The toleration of exactly one taint (key, value and effect). */
 export function tolerate(taint: Taint): Toleration {
@@ -23,22 +23,6 @@ export function tolerate(taint: Taint): Toleration {
 export interface Placement {
   readonly affinity?: Affinity;
   readonly tolerations?: Toleration[];
-}
-
-/**
- * How each cloud marks its Spot nodes beyond the pool label: AKS labels and taints them
- * `kubernetes.azure.com/scalesetpriority=spot`; Karpenter's Spot nodes carry neither (their NodePools
- * label them with the pool, charts/platform/karpenter.ts). Pods meant for Spot select the labels and
- * tolerate the taints.
- */
-export const SPOT_NODES: { readonly [C in Cloud]: { readonly labels: readonly NodeLabel[]; readonly taints: readonly Taint[] } } = {
-  aws: { labels: [], taints: [] },
-  azure: { labels: [{ key: AZURE_SPOT_TAINT.key, value: AZURE_SPOT_TAINT.value }], taints: [AZURE_SPOT_TAINT] },
-};
-
-export interface NodeLabel {
-  readonly key: string;
-  readonly value: string;
 }
 
 export function spotPlacement(ctx: EnvironmentContext): Placement {

@@ -190,7 +190,12 @@ export interface SizeInfo {
 
 /** What a size is, or undefined if we do not know it (which validation reports). */
 export function describeSize(cloud: Cloud, size: string): SizeInfo | undefined {
-  if (cloud === 'aws') {
+  return DESCRIBE_SIZE[cloud](size);
+}
+
+/** How each cloud's size names read: EC2 `<family>.<size>`, Azure `Standard_<series><vCPUs>…`. */
+const DESCRIBE_SIZE: { readonly [C in Cloud]: (size: string) => SizeInfo | undefined } = {
+  aws: (size) => {
     const m = AWS_SIZE.exec(size);
     if (!m) return undefined;
     const family = m[1];
@@ -199,12 +204,14 @@ export function describeSize(cloud: Cloud, size: string): SizeInfo | undefined {
     if (!gpuFamily && !cpuFamily) return undefined;
     const vcpus = m[2] === 'medium' ? 1 : m[2] === 'large' ? 2 : m[2] === 'xlarge' ? 4 : m[2] === 'metal' ? 96 : 4 * Number(m[3]);
     return { family, gpus: gpuFamily ? (AWS_MULTI_GPU[size] ?? 1) : 0, vcpus };
-  }
-  if (size in AZURE_GPU_SIZES) {
-    const vcpus = Number(/^Standard_N[CDV](\d+)/.exec(size)?.[1] ?? 0);
-    return { family: size.replace(/^Standard_(N[CDV])\d+/, '$1'), gpus: AZURE_GPU_SIZES[size], vcpus };
-  }
-  const m = AZURE_CPU_SIZE.exec(size);
-  if (!m) return undefined;
-  return { family: `${m[1]}${m[3] ?? ''}`, gpus: 0, vcpus: Number(m[2]) };
-}
+  },
+  azure: (size) => {
+    if (size in AZURE_GPU_SIZES) {
+      const vcpus = Number(/^Standard_N[CDV](\d+)/.exec(size)?.[1] ?? 0);
+      return { family: size.replace(/^Standard_(N[CDV])\d+/, '$1'), gpus: AZURE_GPU_SIZES[size], vcpus };
+    }
+    const m = AZURE_CPU_SIZE.exec(size);
+    if (!m) return undefined;
+    return { family: `${m[1]}${m[3] ?? ''}`, gpus: 0, vcpus: Number(m[2]) };
+  },
+};

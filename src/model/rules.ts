@@ -39,13 +39,19 @@ export function imagePinProblem(image: string): string | undefined {
   return /^[\w][\w.-]{0,127}$/.test(tag) ? undefined : `has an invalid tag ${q(tag)}`;
 }
 
+/** ECR holds only the repositories the model creates; ACR takes any repository name on push. */
+const SHORT_IMAGES_NAME_A_REPOSITORY: Readonly<Record<Cloud, boolean>> = { aws: true, azure: false };
+
+/** Whether each cloud gives a workload its own storage account (whose derived name must fit 24 characters); AWS uses buckets. */
+const WORKLOAD_STORAGE_ACCOUNTS: Readonly<Record<Cloud, boolean>> = { aws: false, azure: true };
+
 /** An image a workload runs: pinned, and on AWS a short reference must name one of the environment's ECR repositories. */
 export function checkImage(env: EnvironmentSpec, image: unknown, path: string, cloud: Cloud | undefined, report: Report): void {
   if (!isString(image)) return;
   const problem = imagePinProblem(image);
   if (problem) report(path, `${q(image)} ${problem}`);
   const repository = image.split(/[:@]/)[0];
-  if (cloud === 'aws' && !hasRegistryHost(image) && !(env.cluster?.repositories ?? []).includes(repository))
+  if (cloud && SHORT_IMAGES_NAME_A_REPOSITORY[cloud] && !hasRegistryHost(image) && !(env.cluster?.repositories ?? []).includes(repository))
     report(path, `${q(image)} names repository ${q(repository)}, which is not in cluster.repositories (add it, or give a full reference with a registry host)`);
 }
 
@@ -58,7 +64,7 @@ export function checkWorkloadStorageAccount(
   cloud: Cloud | undefined,
   report: Report,
 ): void {
-  if (cloud !== 'azure' || !platformName || !isString(env.name)) return;
+  if (!cloud || !WORKLOAD_STORAGE_ACCOUNTS[cloud] || !platformName || !isString(env.name)) return;
   const account = workloadStorageAccountName(platformName, env.name, workload);
   const problem = storageAccountNameProblem(account);
   if (problem) report(at, `the derived storage account name ${q(account)} ${problem}; use a shorter environment or platform name`);

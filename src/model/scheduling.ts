@@ -3,6 +3,7 @@
  * (which create priority classes and NodePools) and the workload charts (which select and tolerate
  * them) must agree on. Written once, here.
  */
+import type { Cloud } from './types';
 
 /** PriorityClass names, created by PlatformChart. */
 export const PRIORITY_CLASSES = {
@@ -37,3 +38,19 @@ export function taintString(taint: Taint): string {
 
 /** The extended resource the NVIDIA device plugin advertises. */
 export const GPU_RESOURCE = 'nvidia.com/gpu';
+
+/**
+ * How each cloud marks its Spot nodes beyond the pool label: AKS labels and taints them
+ * `kubernetes.azure.com/scalesetpriority=spot`; Karpenter's Spot nodes carry neither (their NodePools
+ * label them with the pool, charts/platform/karpenter.ts). Pods meant for Spot select the labels and
+ * tolerate the taints.
+ */
+export const SPOT_NODES: { readonly [C in Cloud]: { readonly labels: readonly NodeLabel[]; readonly taints: readonly Taint[] } } = {
+  aws: { labels: [], taints: [] },
+  azure: { labels: [{ key: AZURE_SPOT_TAINT.key, value: AZURE_SPOT_TAINT.value }], taints: [AZURE_SPOT_TAINT] },
+};
+
+export interface NodeLabel {
+  readonly key: string;
+  readonly value: string;
+}

@@ -23,7 +23,6 @@ import { ragStack } from './rag';
 import { buildRegistry } from './registry';
 
 function platformStack(app: App, ctx: EnvironmentContext<'aws'>): AwsStack {
-  if (ctx.env.cloud !== 'aws' || !ctx.env.aws || !ctx.names.aws) throw new Error(`${ctx.env.name} is not an AWS environment`);
   const stack = new PlatformStack<'aws'>(app, PLATFORM_STACK, ctx);
   buildProvider(stack);
   const network = buildNetwork(stack);

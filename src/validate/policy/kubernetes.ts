@@ -1,5 +1,6 @@
 /** Policy rules over Kubernetes manifests. */
 import { imagePinProblem } from '../../model/validate';
+import { SPOT_NODES, taintString } from '../../model/scheduling';
 import { describeObject, type K8sObject, type Manifest } from '../output';
 import type { PolicyContext, PolicyRule, Violation } from './rule';
 
@@ -184,11 +185,11 @@ export const kubernetesRules: PolicyRule[] = [
       ? 'requests nvidia.com/gpu but does not tolerate nvidia.com/gpu=true:NoSchedule'
       : undefined;
   }),
-  perPod('k8s-spot-toleration', 'AKS taints Spot nodes; a pod meant for Spot must tolerate the taint or it never schedules.', (ctx, t) =>
-    ctx.cloud === 'azure' && selectsSpot(t.spec) && !tolerates(t.spec, 'kubernetes.azure.com/scalesetpriority', 'spot', 'NoSchedule')
-      ? 'selects Spot nodes but does not tolerate kubernetes.azure.com/scalesetpriority=spot:NoSchedule'
-      : undefined,
-  ),
+  perPod('k8s-spot-toleration', 'AKS taints Spot nodes; a pod meant for Spot must tolerate the taint or it never schedules.', (ctx, t) => {
+    // The cloud's own Spot taints (none on AWS, where Karpenter's Spot NodePools carry only the pool label).
+    const untolerated = ctx.cloud && selectsSpot(t.spec) ? SPOT_NODES[ctx.cloud].taints.filter((s) => !tolerates(t.spec, s.key, s.value, s.effect)) : [];
+    return untolerated.length > 0 ? `selects Spot nodes but does not tolerate ${untolerated.map(taintString).join(', ')}` : undefined;
+  }),
   {
     id: 'k8s-default-deny',
     reason: 'Every workload namespace starts from deny-all, so only traffic that is allowed on purpose flows.',
