@@ -33,21 +33,12 @@ import { identityServiceAccount, RoleIdentityChart } from '../lib/identity';
 import { COMPONENT_LABEL, NAME_LABEL } from '../lib/labels';
 import { tcp } from '../lib/network';
 import { container, envVars, podSpec, zoneSpread } from '../lib/pod';
+import { BLOCK_STORAGE_CLASS, type CreatedStorageClass } from '../../src/model/cluster';
 import { BACKEND_STORE_URI_KEY, databaseSource, DB_SECRET, externalSecretSpec, secretStoreSpec } from './database';
 import { ExternalSecret, SecretStore } from './external-secrets-types';
 import { MLOPS_IDENTITIES, type MlopsRole } from './identity';
 import { mlflowCloudEgress, trainingCloudEgress } from './network';
-import {
-  CHECKPOINT_MOUNT,
-  CHECKPOINT_STORAGE_CLASS,
-  checkpointClaimName,
-  SHM_SIZE,
-  trainingAffinity,
-  trainingRequests,
-  trainingTolerations,
-  type CreatedStorageClass,
-  type TrainingJob,
-} from './training';
+import { CHECKPOINT_MOUNT, checkpointClaimName, SHM_SIZE, trainingAffinity, trainingRequests, trainingTolerations, type TrainingJob } from './training';
 
 export const MLOPS_APP = 'mlops';
 export const MLFLOW_PORT = 5000;
@@ -70,7 +61,7 @@ export class MlopsChart extends RoleIdentityChart<'mlops', MlopsRole> {
     this.mlflow();
     if (settings.training.length > 0) {
       identityServiceAccount(this, 'serviceaccount-training', this.names.trainingServiceAccount, this.bindings.training);
-      const storageClass = CHECKPOINT_STORAGE_CLASS[ctx.env.cloud];
+      const storageClass = BLOCK_STORAGE_CLASS[ctx.env.cloud];
       if (storageClass.create) this.storageClass(storageClass.name, storageClass.create);
       for (const job of settings.training) this.trainingJob(job);
     }
@@ -162,7 +153,10 @@ export class MlopsChart extends RoleIdentityChart<'mlops', MlopsRole> {
     });
   }
 
-  /** Cluster-scoped: the chart's namespace is removed. */
+  /**
+   * The platform's block-storage class (src/model/cluster.ts), emitted here, where the first volumes that
+   * use it are, so the committed output keeps its place. Cluster-scoped: the chart's namespace is removed.
+   */
   private storageClass(name: string, { provisioner, parameters }: CreatedStorageClass): void {
     const sc = new KubeStorageClass(this, `storageclass-${name}`, {
       metadata: { name },
@@ -182,7 +176,7 @@ export class MlopsChart extends RoleIdentityChart<'mlops', MlopsRole> {
       metadata: { name: claim },
       spec: {
         accessModes: ['ReadWriteOnce'],
-        storageClassName: CHECKPOINT_STORAGE_CLASS[this.ctx.env.cloud].name,
+        storageClassName: BLOCK_STORAGE_CLASS[this.ctx.env.cloud].name,
         resources: { requests: { storage: Quantity.fromString(job.checkpointSize) } },
       },
     });

@@ -15,7 +15,7 @@
  */
 import type { Affinity, Toleration } from 'cdk8s-plus-28/lib/imports/k8s';
 import type { EnvironmentContext } from '../../src/model/context';
-import type { Cloud, MlopsSettings } from '../../src/model/types';
+import type { MlopsSettings } from '../../src/model/types';
 import { POOL_LABEL } from '../../src/model/scheduling';
 import { gpuPoolTaints, tolerate } from '../lib/scheduling';
 
@@ -26,21 +26,6 @@ export const TRAINING_RESOURCES_PER_GPU = { cpuMillis: 2000, memoryGi: 8 } as co
 /** Shared memory for data loaders (PyTorch workers exchange batches through /dev/shm). */
 export const SHM_SIZE = '1Gi';
 export const CHECKPOINT_MOUNT = '/checkpoints';
-
-/** A StorageClass this app creates: its provisioner and the provisioner's parameters. */
-export interface CreatedStorageClass {
-  readonly provisioner: string;
-  readonly parameters: Readonly<Record<string, string>>;
-}
-
-/**
- * The checkpoint volumes' StorageClass on each cloud; `create` where the cluster has none of that name
- * (EBS CSI's gp3, encrypted), so this app creates it; AKS ships managed-csi-premium.
- */
-export const CHECKPOINT_STORAGE_CLASS: { readonly [C in Cloud]: { readonly name: string; readonly create?: CreatedStorageClass } } = {
-  aws: { name: 'gp3', create: { provisioner: 'ebs.csi.aws.com', parameters: { type: 'gp3', encrypted: 'true' } } },
-  azure: { name: 'managed-csi-premium' },
-};
 
 export function checkpointClaimName(job: TrainingJob): string {
   return `${job.name}-checkpoints`;

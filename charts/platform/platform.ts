@@ -5,20 +5,9 @@ import { workloadNamespace } from '../../src/model/naming';
 import type { Environment, WorkloadName } from '../../src/model/types';
 import { WORKLOAD_NAMES } from '../../src/model/types';
 import { AppChart } from '../lib/app-chart';
+import { PLATFORM_POD_SECURITY, type PodSecurityLevel } from '../../src/model/cluster';
+import { WORKLOADS } from '../../src/model/workloads';
 import { PRIORITY_CLASSES } from '../../src/model/scheduling';
-
-export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
-
-/**
- * Pod Security Admission `enforce` level per namespace: `restricted` unless listed here with the
- * reason; `audit` and `warn` stay `restricted` regardless, so the gap stays visible.
- */
-const ENFORCE_LEVEL: Readonly<Record<string, PodSecurityLevel>> = {
-  // The Milvus 2.5 image runs as root, and the operator's init containers and its etcd / Pulsar
-  // pods set no restricted security context: `restricted` would reject them. Audit and warn stay
-  // `restricted`, so every departure is still reported.
-  rag: 'baseline',
-};
 
 /** Pod Security Admission labels; `enforce-version` is pinned so a cluster upgrade never tightens policy unreviewed. */
 export function podSecurityLabels(enforce: PodSecurityLevel, env: Environment): Record<string, string> {
@@ -85,7 +74,7 @@ export class PlatformChart extends AppChart {
       metadata: {
         name,
         labels: {
-          ...podSecurityLabels(ENFORCE_LEVEL[name] ?? 'restricted', this.ctx.env),
+          ...podSecurityLabels(workload ? WORKLOADS[workload].podSecurity : PLATFORM_POD_SECURITY, this.ctx.env),
           'platform-synth.io/tier': workload ? 'workload' : 'platform',
           ...(workload ? { 'platform-synth.io/workload': workload } : {}),
         },

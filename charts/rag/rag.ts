@@ -12,7 +12,7 @@
  * Pod Security: the API pods meet `restricted`. The operator-created pods do not (the Milvus 2.5
  * image runs as root; the operator's `config` init container and the etcd / Pulsar charts' pods
  * carry no restricted security context), so this namespace needs `baseline` enforcement for Milvus
- * to start: a platform chart decision (ENFORCE_LEVEL), see milvus.ts.
+ * to start: the RAG module declares it (src/model/workloads/rag, `podSecurity`), see milvus.ts.
  */
 import type { App } from 'cdk8s';
 import {
@@ -137,7 +137,7 @@ export class RagChart extends RoleIdentityChart<'rag', RagRole> {
         podSelector: { matchLabels: this.apiSelector },
         policyTypes: ['Ingress'],
         // Only the gateway's namespace; kubelet probes are not subject to NetworkPolicy.
-        ingress: [{ from: [namespacePeer(this.ctx.env.rag.gatewayNamespace)], ports: tcp(port) }],
+        ingress: [{ from: [namespacePeer(this.ctx.env.cluster.gatewayNamespace)], ports: tcp(port) }],
       },
     });
 

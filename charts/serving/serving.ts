@@ -58,8 +58,6 @@ export const SERVER_COMPONENT = { kserve: 'kserve-predictor', seldon: 'seldon-pr
 export const DEPLOYMENT_MODE_ANNOTATION = 'serving.kserve.io/deploymentMode';
 export type DeploymentMode = 'RawDeployment' | 'Serverless';
 
-/** The gateway namespace when the model names none (the RAG platform's default). */
-export const DEFAULT_GATEWAY_NAMESPACE = 'ingress';
 /** Knative Serving's activator (proxies requests while scaling) and autoscaler (scrapes queue-proxy). */
 export const KNATIVE_NAMESPACE = 'knative-serving';
 
@@ -121,10 +119,6 @@ export class ServingChart extends AppChart<'mlops'> {
       if (model.abTest) this.seldonDeployment(model, model.abTest, binding);
       this.networkPolicies(model);
     }
-  }
-
-  private get gatewayNamespace(): string {
-    return this.ctx.env.rag?.gatewayNamespace ?? DEFAULT_GATEWAY_NAMESPACE;
   }
 
   /** Labels of a serving pod: the platform's (the operators manage the pods), the model, the server, the identity's. */
@@ -198,7 +192,7 @@ export class ServingChart extends AppChart<'mlops'> {
   }
 
   private networkPolicies(model: ServedModel): void {
-    const callers: NetworkPolicyPeer[] = [{ podSelector: {} }, namespacePeer(this.gatewayNamespace)];
+    const callers: NetworkPolicyPeer[] = [{ podSelector: {} }, namespacePeer(this.ctx.env.cluster.gatewayNamespace)];
     const egress = servingCloudEgress(this.ctx);
 
     const kservePorts = deploymentMode(model) === 'Serverless' ? SERVING_PORTS.serverless : SERVING_PORTS.raw;

@@ -2,6 +2,7 @@
 import { DEFAULT_KARPENTER_AMI_ALIAS, EKS_ADDON_VERSIONS } from './catalog';
 import { defaultAwsStateBucket, defaultAzureStateResourceGroup, defaultAzureStateStorageAccount } from './naming';
 import { forCloud } from './cloud';
+import { DEFAULT_GATEWAY_NAMESPACE } from './cluster';
 import { WORKLOADS, type WorkloadSettings } from './workloads';
 import type { AwsAccount, AzureAccount, Cloud, CloudPart, Environment, EnvironmentSpec, Platform, PlatformSpec, WorkloadName } from './types';
 import { WORKLOAD_NAMES } from './types';
@@ -71,6 +72,7 @@ export function resolveEnvironment(platformName: string, spec: EnvironmentSpec):
       repositories: [...(cluster.repositories ?? [])],
       addons: PINS_EKS_ADDONS[spec.cloud] ? { ...(EKS_ADDON_VERSIONS[cluster.kubernetesVersion] ?? {}), ...(cluster.addons ?? {}) } : {},
       karpenter: { amiAlias: cluster.karpenter?.amiAlias ?? DEFAULT_KARPENTER_AMI_ALIAS },
+      gatewayNamespace: cluster.gatewayNamespace ?? DEFAULT_GATEWAY_NAMESPACE,
     },
     tags: sortedRecord({
       ...(spec.tags ?? {}),

@@ -62,6 +62,7 @@ const environmentShape = obj<EnvironmentFields>({
       repositories: opt(strings),
       addons: opt(obj(Object.fromEntries(EKS_ADDON_NAMES.map((a) => [a, opt(str)])) as FieldsOf<Partial<Record<EksAddonName, string>>>)),
       karpenter: opt(obj({ amiAlias: opt(str) })),
+      gatewayNamespace: opt(str),
     }),
   ),
   tags: opt(map(str)),

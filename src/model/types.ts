@@ -141,6 +141,8 @@ export interface ClusterSpec {
   addons?: Partial<Record<EksAddonName, string>>;
   /** Karpenter node settings (AWS only). */
   karpenter?: KarpenterSpec;
+  /** Namespace of the ingress gateway: the only one that may call the RAG API and the model servers. Default: `ingress`. */
+  gatewayNamespace?: string;
 }
 
 export interface NodePoolSpec {
@@ -248,4 +250,5 @@ export interface ResolvedCluster {
   /** Empty on Azure. */
   readonly addons: Readonly<Partial<Record<EksAddonName, string>>>;
   readonly karpenter: Readonly<Required<KarpenterSpec>>;
+  readonly gatewayNamespace: string;
 }

@@ -259,6 +259,8 @@ function validateCluster(env: EnvironmentSpec, base: string, cloud: Cloud | unde
   if (!cluster || typeof cluster !== 'object') return;
   const path = `${base}.cluster`;
 
+  if (isString(cluster.gatewayNamespace) && !DNS_LABEL.test(cluster.gatewayNamespace))
+    report(`${path}.gatewayNamespace`, `${q(cluster.gatewayNamespace)} is not a DNS-1123 label`);
   if (cloud && isString(cluster.kubernetesVersion) && !KUBERNETES_VERSIONS[cloud].includes(cluster.kubernetesVersion))
     report(
       `${path}.kubernetesVersion`,

@@ -1,5 +1,6 @@
 import { parse } from 'yaml';
 import { PRIORITY_CLASSES } from '../../src/model/scheduling';
+import { WORKLOADS as WORKLOAD_MODULES } from '../../src/model/workloads';
 import { PlatformChart } from '../../charts/platform/platform';
 import type { PlatformSpec } from '../../src/model/types';
 import { validateManifest } from '../../src/validate/kubernetes';
@@ -43,6 +44,18 @@ describe('PlatformChart', () => {
         'pod-security.kubernetes.io/audit': 'restricted',
         'pod-security.kubernetes.io/warn': 'restricted',
       });
+    }
+  });
+
+  test("a workload namespace enforces the level the workload's module declares", () => {
+    const ctx = all.find(([name]) => name === 'aws-dev')![1];
+    const enforced = (name: string) => ofKind(ctx, 'Namespace').find((n) => n.metadata.name === name).metadata.labels['pod-security.kubernetes.io/enforce'];
+    expect(enforced('edw')).toBe(WORKLOAD_MODULES.edw.podSecurity);
+    const replaced = jest.replaceProperty(WORKLOAD_MODULES, 'edw', { ...WORKLOAD_MODULES.edw, podSecurity: 'baseline' });
+    try {
+      expect(enforced('edw')).toBe('baseline');
+    } finally {
+      replaced.restore();
     }
   });
 

@@ -410,7 +410,7 @@ describe('RagChart', () => {
       });
       const custom = ctxOf(
         ctx.env.name,
-        specWith(ctx.env.name, (e) => (e.workloads!.rag!.gatewayNamespace = 'istio-ingress')),
+        specWith(ctx.env.name, (e) => (e.cluster.gatewayNamespace = 'istio-ingress')),
       );
       expect(one(custom, 'NetworkPolicy', 'rag-api-ingress').spec.ingress[0].from).toEqual([
         { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'istio-ingress' } } },

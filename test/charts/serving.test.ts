@@ -270,9 +270,9 @@ describe('ServingChart', () => {
       });
     });
 
-    test('the gateway namespace follows the rag setting when one is set', () => {
+    test("the gateway namespace is the cluster's, with or without RAG", () => {
       const spec = structuredClone(defaultPlatform);
-      spec.environments.find((e) => e.name === 'aws-prod')!.workloads!.rag!.gatewayNamespace = 'istio-ingress';
+      spec.environments.find((e) => e.name === 'aws-prod')!.cluster.gatewayNamespace = 'istio-ingress';
       const ctx = ctxOf('aws-prod', spec);
       expect(one(ctx, 'NetworkPolicy', 'iris-ab').spec.ingress[0].from).toEqual([{ podSelector: {} }, nsPeer('istio-ingress')]);
       const noRag = ctxOf(

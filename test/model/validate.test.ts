@@ -380,11 +380,12 @@ const rules: Array<[string, (s: Spec) => void, string, RegExp]> = [
     'environments[2].workloads.rag.documents.processed',
     /used twice/,
   ],
+  ['gateway namespace', (s) => (s.environments[AWS_DEV].cluster.gatewayNamespace = 'Ingress_GW'), 'environments[0].cluster.gatewayNamespace', /DNS-1123 label/],
   [
-    'rag gateway namespace',
-    (s) => (s.environments[AWS_DEV].workloads.rag.gatewayNamespace = 'Ingress_GW'),
+    'rag gateway namespace moved to the cluster',
+    (s) => (s.environments[AWS_DEV].workloads.rag.gatewayNamespace = 'istio-ingress'),
     'environments[0].workloads.rag.gatewayNamespace',
-    /DNS-1123 label/,
+    /moved to cluster\.gatewayNamespace/,
   ],
   // MLOps
   [

@@ -3,6 +3,7 @@
  * ./index.ts holds one per `WorkloadName`, so a new workload is a compile error until it supplies
  * each part; the model (shape, rules, defaults, names, operators) reads it from there.
  */
+import type { PodSecurityLevel } from '../cluster';
 import type { EnvironmentNames } from '../naming';
 import type { OperatorName } from '../operators';
 import type { Report } from '../rules';
@@ -26,6 +27,8 @@ export interface Workload<W extends WorkloadName> {
   readonly resolve: (platformName: string, spec: EnvironmentSpec, workload: WorkloadSpecs[W]) => WorkloadSettings<W>;
   /** The names of its resources on the environment's cloud, derived once. */
   readonly names: (platformName: string, env: WithWorkloads<Environment, W>, prefix: string) => WorkloadNames<W>;
+  /** Pod Security `enforce` level of its namespace (audit and warn stay `restricted`, so every departure is still reported). */
+  readonly podSecurity: PodSecurityLevel;
   /** The operators (pinned charts) its resources need in this environment. */
   readonly operators: (env: WithWorkloads<Environment, W>) => readonly OperatorName[];
 }

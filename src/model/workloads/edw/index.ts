@@ -9,6 +9,7 @@ export const EDW: Workload<'edw'> = {
   shape: EDW_SHAPE,
   validate: validateEdw,
   resolve: resolveEdw,
+  podSecurity: 'restricted',
   names: edwNames,
   // KEDA comes from its chart unless the AKS add-on runs it.
   operators: (env) => (env.edw.keda === 'helm' ? ['keda'] : []),

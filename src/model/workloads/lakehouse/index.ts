@@ -10,6 +10,7 @@ export const LAKEHOUSE: Workload<'lakehouse'> = {
   validate: validateLakehouse,
   validateAcross: checkLakehouseCatalogs,
   resolve: resolveLakehouse,
+  podSecurity: 'restricted',
   names: lakehouseNames,
   operators: () => ['spark-operator'],
 };

@@ -9,6 +9,7 @@ export const MLOPS: Workload<'mlops'> = {
   shape: MLOPS_SHAPE,
   validate: validateMlops,
   resolve: resolveMlops,
+  podSecurity: 'restricted',
   names: mlopsNames,
   // MLflow's database URI comes through External Secrets; KServe serves every model, Seldon the A/B tests.
   operators: ({ mlops }) => [

@@ -9,6 +9,9 @@ export const RAG: Workload<'rag'> = {
   shape: RAG_SHAPE,
   validate: validateRag,
   resolve: resolveRag,
+  // The Milvus 2.5 image runs as root, and the operator's init containers and its etcd / Pulsar pods
+  // set no restricted security context: `restricted` would reject them.
+  podSecurity: 'baseline',
   names: ragNames,
   operators: () => ['milvus-operator'],
 };

@@ -48,6 +48,5 @@ export function resolveRag(platformName: string, spec: EnvironmentSpec, rag: Rag
       memory: rag.milvus?.memory ?? '4Gi',
     },
     documents: { raw: rag.documents?.raw ?? 'raw', processed: rag.documents?.processed ?? 'processed', embeddings: rag.documents?.embeddings ?? 'embeddings' },
-    gatewayNamespace: rag.gatewayNamespace ?? 'ingress',
   };
 }

@@ -1,5 +1,5 @@
 /** Rules of the RAG platform beyond its shape. */
-import { isInt, isString, q, checkImage, checkQuantity, checkRange, checkWorkloadStorageAccount, CONTAINER_NAME, DNS_LABEL, type Report } from '../../rules';
+import { isInt, isString, q, checkImage, checkQuantity, checkRange, checkWorkloadStorageAccount, CONTAINER_NAME, type Report } from '../../rules';
 import type { Cloud, EnvironmentSpec } from '../../types';
 import { EMBEDDING_DIMENSIONS } from '../../catalog';
 import { DEFAULT_BEDROCK_EMBEDDING_MODEL, DEFAULT_OPENAI_EMBEDDING } from './resolve';
@@ -58,7 +58,7 @@ export function validateRag(env: EnvironmentSpec, base: string, platformName: st
     if (seen.has(v)) report(`${at}.documents.${key}`, `${q(v)} is used twice`);
     seen.add(v);
   }
-  if (isString(rag.gatewayNamespace) && !DNS_LABEL.test(rag.gatewayNamespace))
-    report(`${at}.gatewayNamespace`, `${q(rag.gatewayNamespace)} is not a DNS-1123 label`);
+  // The gateway serves the model servers too: it moved to the cluster.
+  if ('gatewayNamespace' in rag) report(`${at}.gatewayNamespace`, 'has moved to cluster.gatewayNamespace (the ingress gateway serves every workload)');
   checkWorkloadStorageAccount(env, at, platformName, 'rag', cloud, report);
 }

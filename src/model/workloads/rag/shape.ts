@@ -28,5 +28,4 @@ export const RAG_SHAPE = obj<RagSpec>({
   embeddingDimension: opt(int),
   milvus: opt(obj({ mode: opt(oneOf({ standalone: true, cluster: true })), version: opt(str), storageSize: opt(str), cpu: opt(str), memory: opt(str) })),
   documents: opt(obj({ raw: opt(str), processed: opt(str), embeddings: opt(str) })),
-  gatewayNamespace: opt(str),
 });

@@ -14,8 +14,6 @@ export interface RagSpec extends WorkloadToggle {
   milvus?: MilvusSpec;
   /** Document layout: S3 prefixes (AWS) or ADLS containers (Azure). Default: raw, processed, embeddings. */
   documents?: { raw?: string; processed?: string; embeddings?: string };
-  /** The only namespace allowed to call the RAG API (an ingress gateway's). Default: `ingress`. */
-  gatewayNamespace?: string;
 }
 
 export interface RagApiSpec {
@@ -72,5 +70,4 @@ interface RagSettingsOf {
   readonly embeddingDimension: number;
   readonly milvus: Readonly<Required<MilvusSpec>>;
   readonly documents: Readonly<{ raw: string; processed: string; embeddings: string }>;
-  readonly gatewayNamespace: string;
 }

@@ -1,0 +1,29 @@
+/**
+ * What the platform provides every workload in the cluster, whichever workload needed it first:
+ * Pod Security levels, the block-storage class and the ingress gateway's namespace. Workloads declare
+ * what they need (their module's `podSecurity`); the platform chart and the workload charts read it here.
+ */
+import type { Cloud } from './types';
+
+export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
+
+/** The Pod Security `enforce` level of the platform's own namespace; a workload's namespace takes its module's `podSecurity`. */
+export const PLATFORM_POD_SECURITY: PodSecurityLevel = 'restricted';
+
+/** A StorageClass the platform creates: its provisioner and the provisioner's parameters. */
+export interface CreatedStorageClass {
+  readonly provisioner: string;
+  readonly parameters: Readonly<Record<string, string>>;
+}
+
+/**
+ * The cluster's class for ReadWriteOnce block volumes on each cloud; `create` where the cluster has
+ * none of that name (EBS CSI's gp3, encrypted, which the platform creates); AKS ships managed-csi-premium.
+ */
+export const BLOCK_STORAGE_CLASS: { readonly [C in Cloud]: { readonly name: string; readonly create?: CreatedStorageClass } } = {
+  aws: { name: 'gp3', create: { provisioner: 'ebs.csi.aws.com', parameters: { type: 'gp3', encrypted: 'true' } } },
+  azure: { name: 'managed-csi-premium' },
+};
+
+/** The namespace of the ingress gateway: the only one that may call the RAG API and the model servers. Default of `cluster.gatewayNamespace`. */
+export const DEFAULT_GATEWAY_NAMESPACE = 'ingress';
