@@ -116,40 +116,11 @@ export interface AzureNames {
 export const PLATFORM_STACK = 'platform';
 
 /**
- * How a pod gets its AWS role: EKS Pod Identity (the default) or IRSA (web identity). One constant
- * per service account (`*_AWS_IDENTITY`), read by both the stack (trust policy, association) and
- * the chart (service account annotation).
+ * How a pod gets its AWS role: EKS Pod Identity (the default) or IRSA (web identity). Each workload
+ * names one per service account (`*_AWS_IDENTITY`, src/model/workloads/<name>/identities.ts), read by
+ * both the stack (trust policy, association) and the chart (service account annotation).
  */
 export type AwsIdentityMechanism = 'pod-identity' | 'irsa';
-
-/** The EDW consumer and producer: Pod Identity, the default. */
-export const EDW_CONSUMER_AWS_IDENTITY: AwsIdentityMechanism = 'pod-identity';
-export const EDW_PRODUCER_AWS_IDENTITY: AwsIdentityMechanism = 'pod-identity';
-
-/**
- * Milvus on AWS uses IRSA: its S3 client (minio-go) does not take EKS Pod Identity credentials
- * (milvus-io/milvus#42547, open), so the query node asks for an access key at start-up.
- */
-export const MILVUS_AWS_IDENTITY: AwsIdentityMechanism = 'irsa';
-/** The RAG API: Pod Identity, the default. */
-export const RAG_API_AWS_IDENTITY: AwsIdentityMechanism = 'pod-identity';
-
-/**
- * MLflow on AWS uses IRSA: External Secrets' SecretStore authenticates as MLflow's service
- * account with a web-identity token (jwt auth), which EKS Pod Identity does not provide. Model
- * servers use IRSA too: the KServe storage initializer and Seldon's are documented with it.
- */
-export const MLFLOW_AWS_IDENTITY: AwsIdentityMechanism = 'irsa';
-export const SERVING_AWS_IDENTITY: AwsIdentityMechanism = 'irsa';
-/** Training jobs: Pod Identity, the default. */
-export const TRAINING_AWS_IDENTITY: AwsIdentityMechanism = 'pod-identity';
-
-/**
- * Spark on AWS uses IRSA: S3A's WebIdentityTokenCredentialsProvider and the AWS SDK's default chain
- * (Iceberg's S3FileIO and Glue client) read the web-identity token the IRSA webhook projects into
- * drivers and executors alike.
- */
-export const LAKEHOUSE_AWS_IDENTITY: AwsIdentityMechanism = 'irsa';
 
 interface EnvironmentNamesOf<C extends Cloud> {
   readonly prefix: string;
@@ -174,6 +145,10 @@ export function keyVaultName(platformName: string, environmentName: string, suff
   return `kv${alphanumeric(platformName)}${alphanumeric(environmentName)}${suffix}`;
 }
 
+export * from './workloads/edw/identities';
+export * from './workloads/rag/identities';
+export * from './workloads/mlops/identities';
+export * from './workloads/lakehouse/identities';
 export * from './workloads/edw/names';
 export * from './workloads/rag/names';
 export * from './workloads/mlops/names';

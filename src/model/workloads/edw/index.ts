@@ -1,5 +1,6 @@
 /** The event-driven workload: producer → queue → KEDA-scaled consumers (on Spot) → table. */
 import type { Workload } from '../workload';
+import { EDW_AWS_IDENTITIES } from './identities';
 import { edwNames } from './names';
 import { resolveEdw } from './resolve';
 import { validateEdw } from './rules';
@@ -9,6 +10,7 @@ export const EDW: Workload<'edw'> = {
   shape: EDW_SHAPE,
   validate: validateEdw,
   resolve: resolveEdw,
+  awsIdentities: EDW_AWS_IDENTITIES,
   podSecurity: 'restricted',
   names: edwNames,
   // KEDA comes from its chart unless the AKS add-on runs it.

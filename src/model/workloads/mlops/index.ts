@@ -1,5 +1,6 @@
 /** Hybrid MLOps: GPU training, MLflow on private Postgres, KServe and Seldon serving, managed burst. */
 import type { Workload } from '../workload';
+import { MLOPS_AWS_IDENTITIES } from './identities';
 import { mlopsNames } from './names';
 import { resolveMlops } from './resolve';
 import { validateMlops } from './rules';
@@ -9,6 +10,7 @@ export const MLOPS: Workload<'mlops'> = {
   shape: MLOPS_SHAPE,
   validate: validateMlops,
   resolve: resolveMlops,
+  awsIdentities: MLOPS_AWS_IDENTITIES,
   podSecurity: 'restricted',
   names: mlopsNames,
   // MLflow's database URI comes through External Secrets; KServe serves every model, Seldon the A/B tests.

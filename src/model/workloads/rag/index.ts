@@ -1,5 +1,6 @@
 /** Retrieval-augmented generation: Milvus in the cluster, the LLM service over private networking. */
 import type { Workload } from '../workload';
+import { RAG_AWS_IDENTITIES } from './identities';
 import { ragNames } from './names';
 import { resolveRag } from './resolve';
 import { validateRag } from './rules';
@@ -11,6 +12,7 @@ export const RAG: Workload<'rag'> = {
   resolve: resolveRag,
   // The Milvus 2.5 image runs as root, and the operator's init containers and its etcd / Pulsar pods
   // set no restricted security context: `restricted` would reject them.
+  awsIdentities: RAG_AWS_IDENTITIES,
   podSecurity: 'baseline',
   names: ragNames,
   operators: () => ['milvus-operator'],
