@@ -19,7 +19,9 @@ import type { EdwSettings, EdwSpec } from './workloads/edw/spec';
 import type { LakehouseSettings, LakehouseSpec } from './workloads/lakehouse/spec';
 import type { MlopsSettings, MlopsSpec } from './workloads/mlops/spec';
 import type { RagSettings, RagSpec } from './workloads/rag/spec';
-export const WORKLOAD_NAMES: readonly WorkloadName[] = ['edw', 'rag', 'mlops', 'lakehouse'];
+/** Every workload once, in the order stacks and apps are built (a `Record`, so a new name is a compile error here). */
+const WORKLOAD_ORDER: Readonly<Record<WorkloadName, true>> = { edw: true, rag: true, mlops: true, lakehouse: true };
+export const WORKLOAD_NAMES: readonly WorkloadName[] = Object.keys(WORKLOAD_ORDER) as WorkloadName[];
 
 /** The whole model as a user writes it (src/platform.ts or a YAML overlay). */
 export interface PlatformSpec {

@@ -10,6 +10,7 @@ import { defaultAwsStateBucket, defaultAzureStateStorageAccount } from './naming
 import type { Problem } from './problems';
 import { isInt, isString, q, DNS_LABEL, storageAccountNameProblem, type Report } from './rules';
 import { WORKLOADS } from './workloads';
+import { CLOUDS } from './cloud';
 import type { Cloud, EnvironmentSpec, NodePoolSpec, PlatformSpec } from './types';
 import { WORKLOAD_NAMES } from './types';
 
@@ -79,7 +80,7 @@ export function validatePlatform(spec: PlatformSpec): Problem[] {
 }
 
 function validateEnvironment(env: EnvironmentSpec, base: string, platformName: string, report: Report): void {
-  const cloud: Cloud | undefined = env.cloud === 'aws' || env.cloud === 'azure' ? env.cloud : undefined;
+  const cloud: Cloud | undefined = CLOUDS.find((c) => c === env.cloud);
 
   if (isString(env.name)) {
     if (!DNS_LABEL.test(env.name) || env.name.length > ENVIRONMENT_NAME_MAX)
@@ -92,17 +93,13 @@ function validateEnvironment(env: EnvironmentSpec, base: string, platformName: s
   if (cloud && isString(env.region) && !(env.region in REGIONS[cloud]))
     report(`${base}.region`, `${q(env.region)} is not a known ${cloud} region (known: ${Object.keys(REGIONS[cloud]).join(', ')})`);
 
-  // Each cloud needs its own account block and only that one.
-  if (cloud === 'aws') {
-    if (!env.aws) report(`${base}.aws`, 'is required when cloud is "aws" (accountId)');
-    if (env.azure) report(`${base}.azure`, 'is only for cloud "azure"; remove it');
+  // Each cloud needs its own account block (named as the cloud) and only that one.
+  if (cloud) {
+    const own = ACCOUNT_RULES[cloud];
+    if (!env[cloud]) report(`${base}.${cloud}`, `is required when cloud is "${cloud}" (${own.requires})`);
+    for (const other of CLOUDS) if (other !== cloud && env[other]) report(`${base}.${other}`, `is only for cloud "${other}"; remove it`);
+    if (env[cloud]) own.validate(env, base, platformName, report);
   }
-  if (cloud === 'azure') {
-    if (!env.azure) report(`${base}.azure`, 'is required when cloud is "azure" (subscriptionId, tenantId)');
-    if (env.aws) report(`${base}.aws`, 'is only for cloud "aws"; remove it');
-  }
-  if (cloud === 'aws' && env.aws) validateAws(env, base, platformName, report);
-  if (cloud === 'azure' && env.azure) validateAzure(env, base, platformName, report);
 
   validateNetwork(env, base, cloud, report);
   validateCluster(env, base, cloud, report);
@@ -145,6 +142,14 @@ function validateWaivers(env: EnvironmentSpec, base: string, report: Report): vo
     seen.add(key);
   });
 }
+
+/** Each cloud's account block: what it must hold, and its rules (run where the block is present). */
+const ACCOUNT_RULES: {
+  readonly [C in Cloud]: { readonly requires: string; readonly validate: (env: EnvironmentSpec, base: string, platformName: string, report: Report) => void };
+} = {
+  aws: { requires: 'accountId', validate: (env, base, platformName, report) => validateAws(env, base, platformName, report) },
+  azure: { requires: 'subscriptionId, tenantId', validate: (env, base, platformName, report) => validateAzure(env, base, platformName, report) },
+};
 
 function validateAws(env: EnvironmentSpec, base: string, platformName: string, report: Report): void {
   const aws = env.aws!;

@@ -63,6 +63,9 @@ describe('registries the compiler enforces', () => {
         'src/model/defaults.ts', // account block and defaults per cloud
         'src/model/naming.ts', // the platform's names per cloud
         'src/model/operators.ts', // operators a cloud needs
+        'src/model/validate.ts', // its account block's rules
+        'src/model/cluster.ts', // its block-storage class
+        'src/model/scheduling.ts', // how it marks Spot nodes
         'src/model/workloads/edw/names.ts', // each workload's names per cloud
         'src/model/workloads/rag/resolve.ts', // the LLM service per cloud
         'stacks/index.ts', // the cloud's stacks
