@@ -13,6 +13,7 @@
  *     of this account (defence in depth behind the RAG API role's own policy);
  *   - `glue` (when the lakehouse is enabled): the Iceberg catalog calls of Spark drivers and executors.
  */
+import { platformNeeds } from '../../src/model/workloads';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
@@ -78,8 +79,10 @@ export function buildEndpoints(stack: AwsStack, network: AwsNetwork): AwsEndpoin
   const interfaces: Record<string, VpcEndpoint> = {};
   for (const service of ALWAYS_INTERFACE_ENDPOINTS) interfaces[service] = interfaceEndpoint(service);
 
+  const needed = platformNeeds(env).awsInterfaceEndpoints;
   const rag = ctx.names.rag?.aws;
-  if (env.rag && rag) {
+  if (needed.includes('bedrock-runtime')) {
+    if (!rag) throw new Error(`${env.name}: the bedrock-runtime endpoint's policy names the RAG platform's models, and the RAG platform is off`);
     interfaces['bedrock-runtime'] = interfaceEndpoint(
       'bedrock-runtime',
       policyDocument([
@@ -97,7 +100,7 @@ export function buildEndpoints(stack: AwsStack, network: AwsNetwork): AwsEndpoin
   }
 
   // The Glue Data Catalog, Iceberg's catalog: table commits stay inside the VPC.
-  if (env.lakehouse) interfaces.glue = interfaceEndpoint('glue');
+  if (needed.includes('glue')) interfaces.glue = interfaceEndpoint('glue');
 
   return { s3Gateway, securityGroup, interfaces };
 }

@@ -7,6 +7,7 @@
  *
  * Created only when a workload that scales with KEDA is enabled (today: the event-driven workload).
  */
+import { kedaWorkloads } from '../../src/model/workloads';
 import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
@@ -27,11 +28,6 @@ export const AWS_KEDA_NAMESPACE = kedaNamespace('helm');
  */
 export const KEDA_ASSUME_ACTIONS = ['sts:AssumeRole', 'sts:TagSession'] as const;
 
-/** Workloads of this environment whose scaling goes through KEDA. */
-export function kedaWorkloads(ctx: EnvironmentContext<'aws'>): string[] {
-  return ctx.env.edw ? ['edw'] : [];
-}
-
 /** Name prefix of every scaler role the operator may assume: `<prefix>-keda-`. */
 export function kedaScalerRolePrefix(ctx: EnvironmentContext<'aws'>): string {
   return `${ctx.names.prefix}-keda-`;
@@ -49,7 +45,7 @@ export interface AwsKeda {
 /** The KEDA operator role, its policy and its Pod Identity association; undefined when no workload uses KEDA. */
 export function buildKeda(stack: AwsStack, cluster: AwsCluster): AwsKeda | undefined {
   const { ctx } = stack;
-  if (kedaWorkloads(ctx).length === 0) return undefined;
+  if (kedaWorkloads(ctx.env).length === 0) return undefined;
   const names = ctx.names.aws;
 
   // The pattern below must cover every scaler role the model derives, or scaling fails at run time.

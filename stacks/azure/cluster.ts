@@ -1,6 +1,7 @@
 /**
  * Cluster layer: the AKS control plane with its system node pool, and the user-assigned identity it runs as.
  */
+import { platformNeeds } from '../../src/model/workloads';
 import { KubernetesCluster } from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { hostAddress } from '../../src/model/cidr';
@@ -106,7 +107,7 @@ export function buildCluster(stack: AzureStack, network: AzureNetwork, monitorin
     },
 
     // KEDA as the AKS add-on (in kube-system) when the event-driven workload uses it; absent otherwise.
-    ...(env.edw?.keda === 'aks-addon' ? { workloadAutoscalerProfile: { kedaEnabled: true } } : {}),
+    ...(platformNeeds(env).keda === 'aks-addon' ? { workloadAutoscalerProfile: { kedaEnabled: true } } : {}),
 
     omsAgent: { logAnalyticsWorkspaceId: monitoring.workspace.id, msiAuthForMonitoringEnabled: true },
 

@@ -3,6 +3,7 @@
  * and a NAT gateway that is the nodes' only way out to the internet. When a workload runs a PostgreSQL
  * Flexible Server (mlops), also the subnet delegated to it (VNet integration), in the VNet's last quarter.
  */
+import { platformNeeds } from '../../src/model/workloads';
 import { NatGateway } from '@cdktf/provider-azurerm/lib/nat-gateway';
 import { NatGatewayPublicIpAssociation } from '@cdktf/provider-azurerm/lib/nat-gateway-public-ip-association';
 import { NetworkSecurityGroup } from '@cdktf/provider-azurerm/lib/network-security-group';
@@ -42,9 +43,9 @@ export interface AzureNetwork {
 /** Node subnets egress through the NAT gateway; the endpoint subnet only receives private traffic. */
 const NODE_SUBNETS: readonly SubnetRole[] = ['system', 'user'];
 
-/** Whether the environment runs a PostgreSQL Flexible Server in the VNet (today: MLflow's, in mlops). */
+/** Whether a workload runs a PostgreSQL Flexible Server in the VNet (today: MLflow's, in mlops). */
 export function needsDatabaseSubnet(stack: AzureStack): boolean {
-  return stack.ctx.env.mlops !== undefined;
+  return platformNeeds(stack.ctx.env).postgres;
 }
 
 export function buildNetwork(stack: AzureStack): AzureNetwork {

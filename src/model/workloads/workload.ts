@@ -8,13 +8,29 @@ import type { AwsIdentityMechanism, EnvironmentNames } from '../naming';
 import type { OperatorName } from '../operators';
 import type { Report } from '../rules';
 import type { ShapeOf } from '../shape';
-import type { Cloud, Environment, EnvironmentSpec, WorkloadName, WorkloadSpecs } from '../types';
+import type { Cloud, Environment, EnvironmentSpec, KedaInstall, WorkloadName, WorkloadSpecs } from '../types';
 import type { WithWorkloads } from './enabled';
 
 /** The settings of workload `W` once resolved, on either cloud. */
 export type WorkloadSettings<W extends WorkloadName> = NonNullable<Environment[W]>;
 /** The names of workload `W`'s resources, on either cloud. */
 export type WorkloadNames<W extends WorkloadName> = NonNullable<EnvironmentNames[W]>;
+
+/**
+ * What a workload asks of the platform layer beside the cluster, so the platform's stacks read it here
+ * instead of reaching into the workload's settings.
+ */
+export interface PlatformNeeds {
+  /** AWS interface endpoints its pods reach privately, beyond the ones every environment has. */
+  readonly awsInterfaceEndpoints: readonly AwsInterfaceEndpoint[];
+  /** Where KEDA must run for it, when it scales through KEDA (AWS: the operator's role; Azure: maybe the AKS add-on). */
+  readonly keda?: KedaInstall;
+  /** A managed PostgreSQL server in the network (Azure: a delegated subnet and its private DNS zone). */
+  readonly postgres: boolean;
+}
+
+/** Interface endpoints a workload may ask for: Bedrock's runtime (the RAG platform's LLM), Glue (the lakehouse's catalog). */
+export type AwsInterfaceEndpoint = 'bedrock-runtime' | 'glue';
 
 export interface Workload<W extends WorkloadName> {
   /** What a user may write under `workloads.<name>`; typed against the spec, so the two cannot drift. */
@@ -31,6 +47,8 @@ export interface Workload<W extends WorkloadName> {
   readonly awsIdentities: Readonly<Record<string, AwsIdentityMechanism>>;
   /** Pod Security `enforce` level of its namespace (audit and warn stay `restricted`, so every departure is still reported). */
   readonly podSecurity: PodSecurityLevel;
+  /** What it needs from the platform layer in this environment. */
+  readonly platformNeeds: (env: WithWorkloads<Environment, W>) => PlatformNeeds;
   /** The operators (pinned charts) its resources need in this environment. */
   readonly operators: (env: WithWorkloads<Environment, W>) => readonly OperatorName[];
 }

@@ -14,5 +14,7 @@ export const EDW: Workload<'edw'> = {
   podSecurity: 'restricted',
   names: edwNames,
   // KEDA comes from its chart unless the AKS add-on runs it.
+  // Its consumers scale on the queue length through KEDA.
+  platformNeeds: ({ edw }) => ({ awsInterfaceEndpoints: [], keda: edw.keda, postgres: false }),
   operators: (env) => (env.edw.keda === 'helm' ? ['keda'] : []),
 };

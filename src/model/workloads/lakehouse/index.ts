@@ -14,5 +14,7 @@ export const LAKEHOUSE: Workload<'lakehouse'> = {
   awsIdentities: LAKEHOUSE_AWS_IDENTITIES,
   podSecurity: 'restricted',
   names: lakehouseNames,
+  // Iceberg's catalog is Glue: table commits stay inside the VPC.
+  platformNeeds: () => ({ awsInterfaceEndpoints: ['glue'], postgres: false }),
   operators: () => ['spark-operator'],
 };

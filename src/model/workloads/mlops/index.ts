@@ -14,6 +14,8 @@ export const MLOPS: Workload<'mlops'> = {
   podSecurity: 'restricted',
   names: mlopsNames,
   // MLflow's database URI comes through External Secrets; KServe serves every model, Seldon the A/B tests.
+  // MLflow's database: RDS in the private subnets on AWS, a Flexible Server on a delegated subnet on Azure.
+  platformNeeds: () => ({ awsInterfaceEndpoints: [], postgres: true }),
   operators: ({ mlops }) => [
     'external-secrets',
     ...(mlops.models.length > 0 ? (['kserve'] as const) : []),

@@ -15,5 +15,7 @@ export const RAG: Workload<'rag'> = {
   awsIdentities: RAG_AWS_IDENTITIES,
   podSecurity: 'baseline',
   names: ragNames,
+  // The API reaches Bedrock only through its interface endpoint (AWS).
+  platformNeeds: () => ({ awsInterfaceEndpoints: ['bedrock-runtime'], postgres: false }),
   operators: () => ['milvus-operator'],
 };
