@@ -7,6 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { parse } from 'yaml';
+import { chartFactories } from '../../charts/index';
 import type { AppChart } from '../../charts/lib/app-chart';
 import { renderChart } from '../../charts/lib/render';
 import { onCloud, type EnvironmentContext } from '../../src/model/context';
@@ -49,6 +50,24 @@ export function specWith(envName: string, edit: (e: EnvironmentSpec) => void): P
   const spec = structuredClone(defaultPlatform);
   edit(spec.environments.find((e) => e.name === envName)!);
   return spec;
+}
+
+/** The apps synth adds for `ctx` (what chartFactories builds), by app name. */
+export const appNamesOf = (ctx: EnvironmentContext): string[] => chartFactories(ctx).map((f) => f(newApp(), ctx).appName);
+
+/** The context of one environment of the default model with `workload` turned off (as synth would get it). */
+export function ctxWithout(envName: string, workload: WorkloadName): EnvironmentContext {
+  const platform = resolvePlatform(specWith(envName, (e) => (e.workloads![workload] = { enabled: false })));
+  return testContext(
+    platform,
+    platform.environments.find((e) => e.name === envName)!,
+  );
+}
+
+/** kustomization.yaml of the app directory `app` lists every other rendered file of it, sorted. */
+export function expectKustomizationListsEveryFile(files: Map<string, string>, app: string): void {
+  const manifests = [...files.keys()].filter((f) => !f.endsWith('kustomization.yaml')).map((f) => f.slice(`${app}/`.length));
+  expect(parse(files.get(`${app}/kustomization.yaml`)!).resources).toEqual(manifests.sort());
 }
 
 /** Parsed objects of rendered files (what lands in dist/), keyed by file name; kustomization.yaml left out. */

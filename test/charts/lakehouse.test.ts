@@ -1,7 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { chartFactories } from '../../charts/index';
 import { LakehouseChart } from '../../charts/lakehouse/lakehouse';
 import { renderChart } from '../../charts/lib/render';
 import { KarpenterChart } from '../../charts/platform/karpenter';
@@ -17,8 +16,21 @@ import { DEFAULT_OUTPUTS_DIR, MissingOutputsError, type OutputsFile } from '../.
 import { synthesizeEnvironment } from '../../src/synth/synthesize';
 import { loadKubernetesBundle, validateManifest, type KubernetesBundle } from '../../src/validate/kubernetes';
 import { buildKubernetesBundle } from '../../src/validate/kubernetes-bundle';
-import { testContext } from '../context';
-import { chartKit, emittedObjects, emptyOutputsDir, https, newApp, onAws, policyFindings, publicHttps, specWith, testEachValid } from './helpers';
+import {
+  chartKit,
+  emittedObjects,
+  emptyOutputsDir,
+  https,
+  newApp,
+  onAws,
+  policyFindings,
+  publicHttps,
+  specWith,
+  testEachValid,
+  appNamesOf,
+  ctxWithout,
+  expectKustomizationListsEveryFile,
+} from './helpers';
 
 const { ctxOf, render, objects, ofKind, one, all, aws, azure } = chartKit(LakehouseChart, (e) => e.lakehouse);
 
@@ -60,15 +72,11 @@ describe('LakehouseChart', () => {
   describe('apps and files', () => {
     test('the default model enables the lakehouse in all four environments; the factory adds the app only where enabled', () => {
       expect(all.map(([n]) => n).sort()).toEqual(['aws-dev', 'aws-prod', 'azure-dev', 'azure-prod']);
-      for (const [, ctx] of all) expect(chartFactories(ctx).map((f) => f(newApp(), ctx).appName)).toContain('lakehouse');
+      for (const [, ctx] of all) expect(appNamesOf(ctx)).toContain('lakehouse');
       for (const name of ['aws-dev', 'azure-prod']) {
-        const without = resolvePlatform(specWith(name, (e) => (e.workloads!.lakehouse = { enabled: false })));
-        const ctx = testContext(
-          without,
-          without.environments.find((e) => e.name === name)!,
-        );
+        const ctx = ctxWithout(name, 'lakehouse');
         expect(ctx.env.lakehouse).toBeUndefined();
-        expect(chartFactories(ctx).map((f) => f(newApp(), ctx).appName)).not.toContain('lakehouse');
+        expect(appNamesOf(ctx)).not.toContain('lakehouse');
         // The chart takes only a context with the lakehouse on (what withWorkload gives): the compiler refuses this one.
         // @ts-expect-error the lakehouse is off in `ctx`
         expect(() => new LakehouseChart(newApp(), ctx)).toThrow();
@@ -91,12 +99,7 @@ describe('LakehouseChart', () => {
           'sparkapplication-silver-clean.yaml',
         ].map((f) => `lakehouse/${f}`),
       );
-      expect(parse(files.get('lakehouse/kustomization.yaml')!).resources).toEqual(
-        [...files.keys()]
-          .filter((f) => !f.endsWith('kustomization.yaml'))
-          .map((f) => f.slice('lakehouse/'.length))
-          .sort(),
-      );
+      expectKustomizationListsEveryFile(files, 'lakehouse');
       expect(ctx.names.lakehouse!.namespace).toBe('lakehouse');
       for (const obj of objects(ctx)) {
         expect(obj.metadata.namespace).toBe('lakehouse');
