@@ -92,6 +92,14 @@ export function policyFindings<W extends WorkloadName>(ctx: EnvironmentContext<C
   return runPolicy(env, resolvePlatform(defaultPlatform)).filter((f) => f.file.includes(`/${app}/`));
 }
 
+/**
+ * `findings` but the one the policy pack makes for a service account (`<namespace>/<name>`) whose use it cannot
+ * see: k8s-identity-only-where-used reads pod templates, not a custom resource's own serviceAccountName field.
+ */
+export function findingsBesidesUnseenServiceAccount<F extends { rule: string; resource: string }>(findings: F[], serviceAccount: string): F[] {
+  return findings.filter((f) => !(f.rule === 'k8s-identity-only-where-used' && f.resource === `ServiceAccount ${serviceAccount}`));
+}
+
 /** `<env>: <kind>/<name>` and the object, for every object of every context. */
 export function emittedObjects<W extends WorkloadName>(
   all: readonly Named<W>[],

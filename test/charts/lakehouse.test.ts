@@ -30,6 +30,7 @@ import {
   appNamesOf,
   ctxWithout,
   expectKustomizationListsEveryFile,
+  RESTRICTED_CONTAINER,
 } from './helpers';
 
 const { ctxOf, render, objects, ofKind, one, all, aws, azure } = chartKit(LakehouseChart, (e) => e.lakehouse);
@@ -555,16 +556,8 @@ describe('LakehouseChart', () => {
 
   describe('security and resources', () => {
     const POD = { runAsNonRoot: true, runAsUser: 185, runAsGroup: 185, fsGroup: 185, seccompProfile: { type: 'RuntimeDefault' } };
-    const CONTAINER = {
-      runAsNonRoot: true,
-      runAsUser: 185,
-      runAsGroup: 185,
-      allowPrivilegeEscalation: false,
-      readOnlyRootFilesystem: true,
-      privileged: false,
-      capabilities: { drop: ['ALL'] },
-      seccompProfile: { type: 'RuntimeDefault' },
-    };
+    // The restricted profile of every chart, as the Spark image's user (185) instead of ours.
+    const CONTAINER = { ...RESTRICTED_CONTAINER, runAsUser: 185, runAsGroup: 185 };
 
     test.each(all)('%s: non-root uid 185, read-only root with emptyDir /tmp and work dir, ALL capabilities dropped, RuntimeDefault seccomp', (_n, ctx) => {
       for (const [, spec] of appSpecs(ctx)) {
