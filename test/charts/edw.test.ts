@@ -29,6 +29,7 @@ import {
   appNamesOf,
   ctxWithout,
   expectKustomizationListsEveryFile,
+  expectAllInNamespace,
 } from './helpers';
 
 const { ctxOf, render, objects, one, all, aws, azure } = chartKit(EdwChart, (e) => e.edw);
@@ -68,9 +69,7 @@ describe('EdwChart', () => {
         .sort(),
     );
     expectKustomizationListsEveryFile(files, 'edw');
-    for (const obj of objects(ctx)) expect(obj.metadata.namespace).toBe(ctx.names.edw!.namespace);
-    // The namespace and its guard rails belong to the platform chart.
-    expect(objects(ctx).filter((o) => o.kind === 'Namespace')).toEqual([]);
+    expectAllInNamespace(objects(ctx), ctx.names.edw!.namespace);
   });
 
   test('the chart factory is added only where edw is enabled', () => {

@@ -70,6 +70,12 @@ export function expectKustomizationListsEveryFile(files: Map<string, string>, ap
   expect(parse(files.get(`${app}/kustomization.yaml`)!).resources).toEqual(manifests.sort());
 }
 
+/** Every object of a workload's app is in its namespace; the namespace and its guard rails belong to the platform chart. */
+export function expectAllInNamespace(objects: any[], namespace: string): void {
+  for (const obj of objects) expect(obj.metadata.namespace).toBe(namespace);
+  expect(objects.filter((o) => o.kind === 'Namespace')).toEqual([]);
+}
+
 /** Parsed objects of rendered files (what lands in dist/), keyed by file name; kustomization.yaml left out. */
 export function parsedFiles(files: Map<string, string>): Map<string, any> {
   const out = new Map<string, any>();

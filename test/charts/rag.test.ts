@@ -33,6 +33,7 @@ import {
   ctxWithout,
   expectKustomizationListsEveryFile,
   findingsBesidesUnseenServiceAccount,
+  expectAllInNamespace,
 } from './helpers';
 
 const { ctxOf, render, objects, one, all, aws, azure } = chartKit(RagChart, (e) => e.rag);
@@ -74,9 +75,7 @@ describe('RagChart', () => {
       ].map((f) => `rag/${f}`),
     );
     expectKustomizationListsEveryFile(files, 'rag');
-    for (const obj of objects(ctx)) expect(obj.metadata.namespace).toBe(ctx.names.rag!.namespace);
-    // The namespace and its guard rails belong to the platform chart.
-    expect(objects(ctx).filter((o) => o.kind === 'Namespace')).toEqual([]);
+    expectAllInNamespace(objects(ctx), ctx.names.rag!.namespace);
   });
 
   test('the chart factory is added only where rag is enabled', () => {

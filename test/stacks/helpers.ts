@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { resolvePlatform } from '../../src/model/defaults';
 import { namesFor } from '../../src/model/naming';
-import type { EnvironmentSpec, PlatformSpec } from '../../src/model/types';
+import type { EnvironmentSpec, PlatformSpec, WorkloadName } from '../../src/model/types';
 import { defaultPlatform, EXAMPLE_AZURE_SUBSCRIPTION } from '../../src/platform';
 import { loadFullSchemas, validateTerraformDocument } from '../../src/validate/terraform';
 import { BUNDLED_PROVIDERS, FULL_SCHEMA_DIR } from '../../src/validate/terraform-bundle';
@@ -62,6 +62,13 @@ export function azurePlatformIds(envName: string) {
 /** The default model with one environment changed. */
 export function withEnv(envName: string, change: (env: EnvironmentSpec) => EnvironmentSpec): PlatformSpec {
   return { ...defaultPlatform, environments: defaultPlatform.environments.map((e) => (e.name === envName ? change(e) : e)) };
+}
+
+/** The default model with `workload` left out of every environment (a copy: the default model stays untouched). */
+export function withoutWorkload(workload: WorkloadName): PlatformSpec {
+  const spec: PlatformSpec = structuredClone(defaultPlatform);
+  for (const env of spec.environments) delete env.workloads![workload];
+  return spec;
 }
 
 /** The rendered resources of one type, by logical id ({} when none). */

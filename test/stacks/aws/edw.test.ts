@@ -1,4 +1,4 @@
-import { doc, expectOutputValues, of, podIdentityTrust, ref, renderEnvironment, statements, resourceCounts } from '../helpers';
+import { doc, expectOutputValues, of, podIdentityTrust, ref, renderEnvironment, statements, resourceCounts, withoutWorkload } from '../helpers';
 import { KEDA_SERVICE_ACCOUNT, kedaNamespace } from '../../../src/model/naming';
 import type { PlatformSpec } from '../../../src/model/types';
 import { defaultPlatform } from '../../../src/platform';
@@ -10,13 +10,6 @@ function render(envName: string, spec?: PlatformSpec) {
 const QUEUE_ARN = ref('aws_sqs_queue.queue.arn');
 const TABLE_ARN = ref('aws_dynamodb_table.table.arn');
 const KEY_ARN = ref('aws_kms_key.edw_kms_key.arn');
-
-/** Every environment's EDW toggled off, on a copy of the default model. */
-function withoutEdw(): PlatformSpec {
-  const spec: PlatformSpec = structuredClone(defaultPlatform);
-  for (const env of spec.environments) delete env.workloads!.edw;
-  return spec;
-}
 
 describe('aws edw stack', () => {
   const dev = render('aws-dev');
@@ -279,7 +272,7 @@ describe('aws KEDA operator role (platform stack)', () => {
 });
 
 describe('EDW disabled', () => {
-  const spec = withoutEdw();
+  const spec = withoutWorkload('edw');
   it('renders no edw stack and no KEDA operator role', () => {
     for (const envName of ['aws-dev', 'aws-prod']) {
       const r = render(envName, spec);

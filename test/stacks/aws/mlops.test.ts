@@ -1,4 +1,4 @@
-import { of, ref, renderEnvironment, statements, resourceCounts, s3BucketCounts, serviceTrust } from '../helpers';
+import { of, ref, renderEnvironment, statements, resourceCounts, s3BucketCounts, serviceTrust, withoutWorkload } from '../helpers';
 import * as fs from 'fs';
 import * as path from 'path';
 import { MLOPS_OUTPUTS } from '../../../src/model/naming';
@@ -367,8 +367,7 @@ describe('aws mlops stack', () => {
 
 describe('MLOps disabled', () => {
   it('renders no mlops stack', () => {
-    const spec: PlatformSpec = structuredClone(defaultPlatform);
-    for (const env of spec.environments) delete env.workloads!.mlops;
+    const spec = withoutWorkload('mlops');
     for (const envName of ['aws-dev', 'aws-prod']) {
       const r = render(envName, spec);
       expect(r.stackNames).not.toContain('mlops');

@@ -1,4 +1,15 @@
-import { expectOutputValues, of, podIdentityTrust, ref, renderEnvironment, statements, resourceCounts, s3BucketCounts, serviceTrust } from '../helpers';
+import {
+  expectOutputValues,
+  of,
+  podIdentityTrust,
+  ref,
+  renderEnvironment,
+  statements,
+  resourceCounts,
+  s3BucketCounts,
+  serviceTrust,
+  withoutWorkload,
+} from '../helpers';
 import type { PlatformSpec } from '../../../src/model/types';
 import { defaultPlatform } from '../../../src/platform';
 
@@ -303,8 +314,7 @@ describe('aws rag stack', () => {
 
 describe('RAG disabled', () => {
   it('renders no rag stack', () => {
-    const spec: PlatformSpec = structuredClone(defaultPlatform);
-    for (const env of spec.environments) delete env.workloads!.rag;
+    const spec = withoutWorkload('rag');
     for (const envName of ['aws-dev', 'aws-prod']) {
       const r = render(envName, spec);
       expect(r.stackNames).not.toContain('rag');
