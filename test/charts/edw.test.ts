@@ -1,7 +1,5 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { parse } from 'yaml';
-import { chartFactories } from '../../charts/index';
 import { EdwChart } from '../../charts/edw/edw';
 import { scaleQuantity } from '../../charts/lib/pod';
 import { PlatformChart } from '../../charts/platform/platform';
@@ -15,7 +13,6 @@ import { defaultPlatform } from '../../src/platform';
 import { DEFAULT_OUTPUTS_DIR, MissingOutputsError, type OutputsFile } from '../../src/synth/outputs';
 import { synthesizeEnvironment } from '../../src/synth/synthesize';
 import { validateManifest } from '../../src/validate/kubernetes';
-import { testContext } from '../context';
 import {
   chartKit,
   emittedObjects,
@@ -29,6 +26,10 @@ import {
   specWith,
   TMP_MOUNTS,
   TMP_VOLUMES,
+  appNamesOf,
+  ctxWithout,
+  expectKustomizationListsEveryFile,
+  expectAllInNamespace,
 } from './helpers';
 
 const { ctxOf, render, objects, one, all, aws, azure } = chartKit(EdwChart, (e) => e.edw);
@@ -67,26 +68,13 @@ describe('EdwChart', () => {
         .map((f) => `edw/${f}`)
         .sort(),
     );
-    const kustomization = parse(files.get('edw/kustomization.yaml')!);
-    expect(kustomization.resources).toEqual(
-      [...files.keys()]
-        .filter((f) => !f.endsWith('kustomization.yaml'))
-        .map((f) => f.slice(4))
-        .sort(),
-    );
-    for (const obj of objects(ctx)) expect(obj.metadata.namespace).toBe(ctx.names.edw!.namespace);
-    // The namespace and its guard rails belong to the platform chart.
-    expect(objects(ctx).filter((o) => o.kind === 'Namespace')).toEqual([]);
+    expectKustomizationListsEveryFile(files, 'edw');
+    expectAllInNamespace(objects(ctx), ctx.names.edw!.namespace);
   });
 
   test('the chart factory is added only where edw is enabled', () => {
-    const withEdw = ctxOf('aws-dev');
-    const without = resolvePlatform(specWith('aws-dev', (e) => (e.workloads!.edw = { enabled: false })));
-    const envWithout = without.environments.find((e) => e.name === 'aws-dev')!;
-    const app = newApp();
-    expect(chartFactories(withEdw).map((f) => f(app, withEdw).appName)).toContain('edw');
-    const ctx2 = testContext(without, envWithout);
-    expect(chartFactories(ctx2).map((f) => f(newApp(), ctx2).appName)).not.toContain('edw');
+    expect(appNamesOf(ctxOf('aws-dev'))).toContain('edw');
+    expect(appNamesOf(ctxWithout('aws-dev', 'edw'))).not.toContain('edw');
   });
 
   describe('KEDA', () => {

@@ -189,6 +189,11 @@ function terraformResources(s: Synth, type: string): any[] {
 const sorted = <T>(xs: Iterable<T>): T[] => [...xs].sort();
 const unique = <T>(xs: Iterable<T>): T[] => sorted(new Set(xs));
 
+/** Flux: exactly one HelmRepository per repository the installed operators' charts come from. */
+function expectHelmRepositoriesFor(s: Synth, installed: readonly OperatorName[]): void {
+  expect(sorted(ofKind(s, 'HelmRepository').map((r) => r.metadata.name))).toEqual(unique(installed.map((o) => OPERATORS[o].repositoryName)));
+}
+
 // ---- tests
 
 describe('GitOps delivery (dist/<env>/gitops/)', () => {
@@ -520,12 +525,7 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
           expect(repo.spec.type).toBe(r.oci ? 'oci' : undefined);
         }
       }
-      if (s.env.gitops!.tool === 'flux')
-        expect(
-          ofKind(s, 'HelmRepository')
-            .map((r) => r.metadata.name)
-            .sort(),
-        ).toEqual(unique(installed.map((o) => OPERATORS[o].repositoryName)));
+      if (s.env.gitops!.tool === 'flux') expectHelmRepositoriesFor(s, installed);
     });
   });
 
@@ -672,13 +672,7 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
         const project = named(s, 'AppProject', `${name}-operators`);
         expect(sorted(project.spec.sourceRepos)).toEqual(unique(installed.map((o) => argoChartSource(OPERATORS[o]).repoURL)));
         expect(sorted(project.spec.destinations.map((d: any) => d.namespace))).toEqual(unique(installed.map((o) => OPERATORS[o].namespace)));
-      } else {
-        expect(
-          ofKind(s, 'HelmRepository')
-            .map((r) => r.metadata.name)
-            .sort(),
-        ).toEqual(unique(installed.map((o) => OPERATORS[o].repositoryName)));
-      }
+      } else expectHelmRepositoriesFor(s, installed);
     });
 
     test('Flux with no operator needed (azure-prod: AKS KEDA, no GPU pools, no other workload): no operators directory or Kustomization', () => {

@@ -7,6 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { parse } from 'yaml';
+import { chartFactories } from '../../charts/index';
 import type { AppChart } from '../../charts/lib/app-chart';
 import { renderChart } from '../../charts/lib/render';
 import { onCloud, type EnvironmentContext } from '../../src/model/context';
@@ -51,6 +52,30 @@ export function specWith(envName: string, edit: (e: EnvironmentSpec) => void): P
   return spec;
 }
 
+/** The apps synth adds for `ctx` (what chartFactories builds), by app name. */
+export const appNamesOf = (ctx: EnvironmentContext): string[] => chartFactories(ctx).map((f) => f(newApp(), ctx).appName);
+
+/** The context of one environment of the default model with `workload` turned off (as synth would get it). */
+export function ctxWithout(envName: string, workload: WorkloadName): EnvironmentContext {
+  const platform = resolvePlatform(specWith(envName, (e) => (e.workloads![workload] = { enabled: false })));
+  return testContext(
+    platform,
+    platform.environments.find((e) => e.name === envName)!,
+  );
+}
+
+/** kustomization.yaml of the app directory `app` lists every other rendered file of it, sorted. */
+export function expectKustomizationListsEveryFile(files: Map<string, string>, app: string): void {
+  const manifests = [...files.keys()].filter((f) => !f.endsWith('kustomization.yaml')).map((f) => f.slice(`${app}/`.length));
+  expect(parse(files.get(`${app}/kustomization.yaml`)!).resources).toEqual(manifests.sort());
+}
+
+/** Every object of a workload's app is in its namespace; the namespace and its guard rails belong to the platform chart. */
+export function expectAllInNamespace(objects: any[], namespace: string): void {
+  for (const obj of objects) expect(obj.metadata.namespace).toBe(namespace);
+  expect(objects.filter((o) => o.kind === 'Namespace')).toEqual([]);
+}
+
 /** Parsed objects of rendered files (what lands in dist/), keyed by file name; kustomization.yaml left out. */
 export function parsedFiles(files: Map<string, string>): Map<string, any> {
   const out = new Map<string, any>();
@@ -71,6 +96,14 @@ export function policyFindings<W extends WorkloadName>(ctx: EnvironmentContext<C
   const manifests = manifestsOf(ctx, charts);
   const env: EnvironmentOutput = { name: ctx.env.name, terraform: [], manifests, files: manifests.map((m) => m.file) };
   return runPolicy(env, resolvePlatform(defaultPlatform)).filter((f) => f.file.includes(`/${app}/`));
+}
+
+/**
+ * `findings` but the one the policy pack makes for a service account (`<namespace>/<name>`) whose use it cannot
+ * see: k8s-identity-only-where-used reads pod templates, not a custom resource's own serviceAccountName field.
+ */
+export function findingsBesidesUnseenServiceAccount<F extends { rule: string; resource: string }>(findings: F[], serviceAccount: string): F[] {
+  return findings.filter((f) => !(f.rule === 'k8s-identity-only-where-used' && f.resource === `ServiceAccount ${serviceAccount}`));
 }
 
 /** `<env>: <kind>/<name>` and the object, for every object of every context. */

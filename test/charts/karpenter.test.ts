@@ -1,11 +1,10 @@
-import { parse } from 'yaml';
 import { buildCharts } from '../../charts/index';
 import { KarpenterChart } from '../../charts/platform/karpenter';
 import { PlatformChart } from '../../charts/platform/platform';
 import type { EnvironmentContext } from '../../src/model/context';
 import type { PlatformSpec } from '../../src/model/types';
 import { validateManifest } from '../../src/validate/kubernetes';
-import { chartKit, newApp, specWith, testEachValid } from './helpers';
+import { chartKit, newApp, specWith, testEachValid, expectKustomizationListsEveryFile } from './helpers';
 
 // Karpenter's chart is an AWS chart: its contexts are the AWS environments'.
 const { contexts, ctxOf, render, files: parsedFilesOf } = chartKit(KarpenterChart, (e) => e.cloud === 'aws');
@@ -51,9 +50,7 @@ describe('KarpenterChart', () => {
 
   test.each(awsEnvs)('%s: kustomization.yaml lists every file, and file names match kind and name', (envName) => {
     const files = render(ctxOf(envName));
-    const kustomization = parse(files.get('karpenter/kustomization.yaml')!);
-    const manifests = [...files.keys()].filter((p) => !p.endsWith('kustomization.yaml')).map((p) => p.replace('karpenter/', ''));
-    expect(kustomization.resources).toEqual([...manifests].sort());
+    expectKustomizationListsEveryFile(files, 'karpenter');
     for (const [path, obj] of parsedFilesOf(ctxOf(envName))) {
       expect(path).toBe(`karpenter/${obj.kind.toLowerCase()}-${obj.metadata.name}.yaml`);
     }

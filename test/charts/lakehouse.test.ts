@@ -1,7 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { chartFactories } from '../../charts/index';
 import { LakehouseChart } from '../../charts/lakehouse/lakehouse';
 import { renderChart } from '../../charts/lib/render';
 import { KarpenterChart } from '../../charts/platform/karpenter';
@@ -17,8 +16,22 @@ import { DEFAULT_OUTPUTS_DIR, MissingOutputsError, type OutputsFile } from '../.
 import { synthesizeEnvironment } from '../../src/synth/synthesize';
 import { loadKubernetesBundle, validateManifest, type KubernetesBundle } from '../../src/validate/kubernetes';
 import { buildKubernetesBundle } from '../../src/validate/kubernetes-bundle';
-import { testContext } from '../context';
-import { chartKit, emittedObjects, emptyOutputsDir, https, newApp, onAws, policyFindings, publicHttps, specWith, testEachValid } from './helpers';
+import {
+  chartKit,
+  emittedObjects,
+  emptyOutputsDir,
+  https,
+  newApp,
+  onAws,
+  policyFindings,
+  publicHttps,
+  specWith,
+  testEachValid,
+  appNamesOf,
+  ctxWithout,
+  expectKustomizationListsEveryFile,
+  RESTRICTED_CONTAINER,
+} from './helpers';
 
 const { ctxOf, render, objects, ofKind, one, all, aws, azure } = chartKit(LakehouseChart, (e) => e.lakehouse);
 
@@ -60,15 +73,11 @@ describe('LakehouseChart', () => {
   describe('apps and files', () => {
     test('the default model enables the lakehouse in all four environments; the factory adds the app only where enabled', () => {
       expect(all.map(([n]) => n).sort()).toEqual(['aws-dev', 'aws-prod', 'azure-dev', 'azure-prod']);
-      for (const [, ctx] of all) expect(chartFactories(ctx).map((f) => f(newApp(), ctx).appName)).toContain('lakehouse');
+      for (const [, ctx] of all) expect(appNamesOf(ctx)).toContain('lakehouse');
       for (const name of ['aws-dev', 'azure-prod']) {
-        const without = resolvePlatform(specWith(name, (e) => (e.workloads!.lakehouse = { enabled: false })));
-        const ctx = testContext(
-          without,
-          without.environments.find((e) => e.name === name)!,
-        );
+        const ctx = ctxWithout(name, 'lakehouse');
         expect(ctx.env.lakehouse).toBeUndefined();
-        expect(chartFactories(ctx).map((f) => f(newApp(), ctx).appName)).not.toContain('lakehouse');
+        expect(appNamesOf(ctx)).not.toContain('lakehouse');
         // The chart takes only a context with the lakehouse on (what withWorkload gives): the compiler refuses this one.
         // @ts-expect-error the lakehouse is off in `ctx`
         expect(() => new LakehouseChart(newApp(), ctx)).toThrow();
@@ -91,12 +100,7 @@ describe('LakehouseChart', () => {
           'sparkapplication-silver-clean.yaml',
         ].map((f) => `lakehouse/${f}`),
       );
-      expect(parse(files.get('lakehouse/kustomization.yaml')!).resources).toEqual(
-        [...files.keys()]
-          .filter((f) => !f.endsWith('kustomization.yaml'))
-          .map((f) => f.slice('lakehouse/'.length))
-          .sort(),
-      );
+      expectKustomizationListsEveryFile(files, 'lakehouse');
       expect(ctx.names.lakehouse!.namespace).toBe('lakehouse');
       for (const obj of objects(ctx)) {
         expect(obj.metadata.namespace).toBe('lakehouse');
@@ -552,16 +556,8 @@ describe('LakehouseChart', () => {
 
   describe('security and resources', () => {
     const POD = { runAsNonRoot: true, runAsUser: 185, runAsGroup: 185, fsGroup: 185, seccompProfile: { type: 'RuntimeDefault' } };
-    const CONTAINER = {
-      runAsNonRoot: true,
-      runAsUser: 185,
-      runAsGroup: 185,
-      allowPrivilegeEscalation: false,
-      readOnlyRootFilesystem: true,
-      privileged: false,
-      capabilities: { drop: ['ALL'] },
-      seccompProfile: { type: 'RuntimeDefault' },
-    };
+    // The restricted profile of every chart, as the Spark image's user (185) instead of ours.
+    const CONTAINER = { ...RESTRICTED_CONTAINER, runAsUser: 185, runAsGroup: 185 };
 
     test.each(all)('%s: non-root uid 185, read-only root with emptyDir /tmp and work dir, ALL capabilities dropped, RuntimeDefault seccomp', (_n, ctx) => {
       for (const [, spec] of appSpecs(ctx)) {

@@ -2,14 +2,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { chartFactories } from '../../charts/index';
 import { MlopsChart } from '../../charts/mlops/mlops';
 import { KarpenterChart } from '../../charts/platform/karpenter';
 import { PlatformChart } from '../../charts/platform/platform';
 import { renderChart } from '../../charts/lib/render';
 import type { EnvironmentContext } from '../../src/model/context';
 import type { Cloud } from '../../src/model/types';
-import { resolvePlatform } from '../../src/model/defaults';
 import { MLOPS_OUTPUTS, MLOPS_STACK } from '../../src/model/naming';
 import { AZURE_SPOT_TAINT, GPU_TAINT, POOL_LABEL, PRIORITY_CLASSES } from '../../src/model/scheduling';
 import { defaultPlatform } from '../../src/platform';
@@ -17,8 +15,19 @@ import { DEFAULT_OUTPUTS_DIR, type OutputsFile } from '../../src/synth/outputs';
 import { loadKubernetesBundle, validateManifest } from '../../src/validate/kubernetes';
 import type { EnvironmentOutput } from '../../src/validate/output';
 import { scanEnvironment } from '../../src/validate/secrets';
-import { testContext } from '../context';
-import { chartKit, emittedObjects, manifestsOf, newApp, onAws, policyFindings, specWith, TMP_MOUNTS } from './helpers';
+import {
+  chartKit,
+  emittedObjects,
+  manifestsOf,
+  newApp,
+  onAws,
+  policyFindings,
+  specWith,
+  TMP_MOUNTS,
+  appNamesOf,
+  ctxWithout,
+  expectKustomizationListsEveryFile,
+} from './helpers';
 
 const { ctxOf, render, objects, one, all, aws, azure } = chartKit(MlopsChart, (e) => e.mlops);
 function outputValue(envName: string, name: string): string {
@@ -39,14 +48,8 @@ const toleration = (t: { key: string; value: string; effect: string }) => ({ key
 describe('MlopsChart', () => {
   test('the default model enables mlops in all four environments; the factory only where enabled', () => {
     expect(all.map(([n]) => n).sort()).toEqual(['aws-dev', 'aws-prod', 'azure-dev', 'azure-prod']);
-    const ctx = ctxOf('azure-dev');
-    expect(chartFactories(ctx).map((f) => f(newApp(), ctx).appName)).toContain('mlops');
-    const without = resolvePlatform(specWith('azure-dev', (e) => (e.workloads!.mlops = { enabled: false })));
-    const ctx2 = testContext(
-      without,
-      without.environments.find((e) => e.name === 'azure-dev')!,
-    );
-    expect(chartFactories(ctx2).map((f) => f(newApp(), ctx2).appName)).not.toContain('mlops');
+    expect(appNamesOf(ctxOf('azure-dev'))).toContain('mlops');
+    expect(appNamesOf(ctxWithout('azure-dev', 'mlops'))).not.toContain('mlops');
   });
 
   test.each(all)('%s: objects, namespaced in mlops (the StorageClass cluster-scoped), listed in kustomization.yaml', (_n, ctx) => {
@@ -72,12 +75,7 @@ describe('MlopsChart', () => {
         .sort()
         .map((f) => `mlops/${f}`),
     );
-    expect(parse(files.get('mlops/kustomization.yaml')!).resources).toEqual(
-      [...files.keys()]
-        .filter((f) => !f.endsWith('kustomization.yaml'))
-        .map((f) => f.slice(6))
-        .sort(),
-    );
+    expectKustomizationListsEveryFile(files, 'mlops');
     for (const obj of objects(ctx)) expect(obj.metadata.namespace).toBe(obj.kind === 'StorageClass' ? undefined : ctx.names.mlops!.namespace);
     expect(objects(ctx).filter((o) => o.kind === 'Namespace' || o.kind === 'Secret')).toEqual([]);
   });

@@ -1,14 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { parse } from 'yaml';
-import { chartFactories } from '../../charts/index';
 import { PlatformChart } from '../../charts/platform/platform';
 import { AZURE_OPENAI_API_VERSION } from '../../charts/rag/env';
 import { RagChart } from '../../charts/rag/rag';
 import type { EnvironmentContext } from '../../src/model/context';
 import type { Cloud } from '../../src/model/types';
 import { azureSubnetLayout } from '../../src/model/cidr';
-import { resolvePlatform } from '../../src/model/defaults';
 import { RAG_OUTPUTS, RAG_STACK } from '../../src/model/naming';
 import { PRIORITY_CLASSES } from '../../src/model/scheduling';
 import type { RagSettings } from '../../src/model/types';
@@ -17,7 +14,6 @@ import { DEFAULT_OUTPUTS_DIR, type OutputsFile } from '../../src/synth/outputs';
 import { validateManifest } from '../../src/validate/kubernetes';
 import type { EnvironmentOutput } from '../../src/validate/output';
 import { scanEnvironment } from '../../src/validate/secrets';
-import { testContext } from '../context';
 import {
   chartKit,
   emittedObjects,
@@ -33,6 +29,11 @@ import {
   specWith,
   TMP_MOUNTS,
   TMP_VOLUMES,
+  appNamesOf,
+  ctxWithout,
+  expectKustomizationListsEveryFile,
+  findingsBesidesUnseenServiceAccount,
+  expectAllInNamespace,
 } from './helpers';
 
 const { ctxOf, render, objects, one, all, aws, azure } = chartKit(RagChart, (e) => e.rag);
@@ -73,27 +74,13 @@ describe('RagChart', () => {
         'serviceaccount-rag-api.yaml',
       ].map((f) => `rag/${f}`),
     );
-    const kustomization = parse(files.get('rag/kustomization.yaml')!);
-    expect(kustomization.resources).toEqual(
-      [...files.keys()]
-        .filter((f) => !f.endsWith('kustomization.yaml'))
-        .map((f) => f.slice(4))
-        .sort(),
-    );
-    for (const obj of objects(ctx)) expect(obj.metadata.namespace).toBe(ctx.names.rag!.namespace);
-    // The namespace and its guard rails belong to the platform chart.
-    expect(objects(ctx).filter((o) => o.kind === 'Namespace')).toEqual([]);
+    expectKustomizationListsEveryFile(files, 'rag');
+    expectAllInNamespace(objects(ctx), ctx.names.rag!.namespace);
   });
 
   test('the chart factory is added only where rag is enabled', () => {
-    const withRag = ctxOf('aws-dev');
-    expect(chartFactories(withRag).map((f) => f(newApp(), withRag).appName)).toContain('rag');
-    const without = resolvePlatform(specWith('aws-dev', (e) => (e.workloads!.rag = { enabled: false })));
-    const ctx2 = testContext(
-      without,
-      without.environments.find((e) => e.name === 'aws-dev')!,
-    );
-    expect(chartFactories(ctx2).map((f) => f(newApp(), ctx2).appName)).not.toContain('rag');
+    expect(appNamesOf(ctxOf('aws-dev'))).toContain('rag');
+    expect(appNamesOf(ctxWithout('aws-dev', 'rag'))).not.toContain('rag');
   });
 
   describe('Milvus', () => {
@@ -482,8 +469,7 @@ describe('RagChart', () => {
       const findings = policyFindings(ctx, [PlatformChart, RagChart], 'rag');
       // The rule reads service accounts from pod templates only; the operator's pods take theirs from
       // Milvus spec.components.serviceAccountName, which the policy pack does not know yet.
-      const known = (f: { rule: string; resource: string }) => f.rule === 'k8s-identity-only-where-used' && f.resource === 'ServiceAccount rag/milvus';
-      expect(findings.filter((f) => !known(f))).toEqual([]);
+      expect(findingsBesidesUnseenServiceAccount(findings, 'rag/milvus')).toEqual([]);
     });
   });
 

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { resolvePlatform } from '../../src/model/defaults';
 import { namesFor } from '../../src/model/naming';
-import type { EnvironmentSpec, PlatformSpec } from '../../src/model/types';
+import type { EnvironmentSpec, PlatformSpec, WorkloadName } from '../../src/model/types';
 import { defaultPlatform, EXAMPLE_AZURE_SUBSCRIPTION } from '../../src/platform';
 import { loadFullSchemas, validateTerraformDocument } from '../../src/validate/terraform';
 import { BUNDLED_PROVIDERS, FULL_SCHEMA_DIR } from '../../src/validate/terraform-bundle';
@@ -62,6 +62,13 @@ export function azurePlatformIds(envName: string) {
 /** The default model with one environment changed. */
 export function withEnv(envName: string, change: (env: EnvironmentSpec) => EnvironmentSpec): PlatformSpec {
   return { ...defaultPlatform, environments: defaultPlatform.environments.map((e) => (e.name === envName ? change(e) : e)) };
+}
+
+/** The default model with `workload` left out of every environment (a copy: the default model stays untouched). */
+export function withoutWorkload(workload: WorkloadName): PlatformSpec {
+  const spec: PlatformSpec = structuredClone(defaultPlatform);
+  for (const env of spec.environments) delete env.workloads![workload];
+  return spec;
 }
 
 /** The rendered resources of one type, by logical id ({} when none). */
@@ -204,3 +211,72 @@ export function awsTaggable(json: Json, provider: Json): string[] {
     .map(({ type, id }) => `${type}.${id}`)
     .sort();
 }
+
+/**
+ * The default renderings of one workload's stack in `<cloud>-dev` and `<cloud>-prod`: every stack of each
+ * environment (a workload test also reads the platform stack), the workload's own, and [env, json] pairs for it.each.
+ */
+export function devAndProd(cloud: 'aws' | 'azure', stack: string) {
+  const devStacks = renderStacks(`${cloud}-dev`);
+  const prodStacks = renderStacks(`${cloud}-prod`);
+  const dev = devStacks[stack];
+  const prod = prodStacks[stack];
+  const envs: [string, Json][] = [
+    [`${cloud}-dev`, dev],
+    [`${cloud}-prod`, prod],
+  ];
+  const stacksOf: Record<string, Record<string, Json>> = { [`${cloud}-dev`]: devStacks, [`${cloud}-prod`]: prodStacks };
+  return { devStacks, prodStacks, dev, prod, envs, stacksOf };
+}
+
+/** A workload's addresses: exactly `common` in dev, and `common` plus `prodOnly` (private endpoints and the like) in prod. */
+export function expectAddresses(dev: Json, prod: Json, common: string[], prodOnly: string[]): void {
+  expect(addresses(dev)).toEqual(common);
+  expect(addresses(prod)).toEqual([...common, ...prodOnly].sort());
+}
+
+/** A stack's outputs: exactly these names, each with this value (description and flags aside). */
+export function expectOutputValues(json: Json, values: Record<string, string>): void {
+  expect(json.output).toEqual(Object.fromEntries(Object.entries(values).map(([name, value]) => [name, expect.objectContaining({ value })])));
+}
+
+/** The resources every private S3 bucket of a workload comes with (hardenedBucket in stacks/aws/workload.ts), `n` buckets of them. */
+export const s3BucketCounts = (n: number): Record<string, number> => ({
+  aws_s3_bucket: n,
+  aws_s3_bucket_lifecycle_configuration: n,
+  aws_s3_bucket_ownership_controls: n,
+  aws_s3_bucket_policy: n,
+  aws_s3_bucket_public_access_block: n,
+  aws_s3_bucket_server_side_encryption_configuration: n,
+  aws_s3_bucket_versioning: n,
+});
+
+/**
+ * The trust policy of a role bound through EKS Pod Identity, spelled out (not built by the stack's code): only
+ * the Pod Identity agent, and only for a session tagged with this cluster, namespace and service account.
+ */
+export const podIdentityTrust = (clusterName: string, namespace: string, serviceAccount: string): Json[] => [
+  {
+    Sid: 'AllowEksPodIdentity',
+    Effect: 'Allow',
+    Principal: { Service: 'pods.eks.amazonaws.com' },
+    Action: ['sts:AssumeRole', 'sts:TagSession'],
+    Condition: {
+      StringEquals: {
+        'aws:RequestTag/eks-cluster-name': clusterName,
+        'aws:RequestTag/kubernetes-namespace': namespace,
+        'aws:RequestTag/kubernetes-service-account': serviceAccount,
+      },
+    },
+  },
+];
+
+/** The trust policy of a role an AWS service assumes (`glue`, `sagemaker`), only on behalf of this account (confused deputy). */
+export const serviceTrust = (service: string, account: string): Json[] => [
+  {
+    Effect: 'Allow',
+    Principal: { Service: `${service}.amazonaws.com` },
+    Action: 'sts:AssumeRole',
+    Condition: { StringEquals: { 'aws:SourceAccount': account } },
+  },
+];

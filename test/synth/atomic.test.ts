@@ -3,27 +3,23 @@ import * as path from 'path';
 import { run } from '../../src/cli';
 import { synthesizeEnvironment } from '../../src/synth/synthesize';
 import { writeOutput } from '../../src/synth/writer';
-import { captureIo, tempDir, treeDigest } from './helpers';
+import { captureIo, synthOnce, tempDir, treeDigest } from './helpers';
 
 describe('atomic output', () => {
-  let out: string;
-  beforeAll(() => {
-    out = path.join(tempDir('atomic'), 'dist');
-    expect(run(['--out', out, '--quiet'], captureIo().io)).toBe(0);
-  });
+  const outDir = synthOnce('atomic');
 
   it('a synth that fails part-way leaves the output exactly as it was (exit 1)', () => {
-    const before = treeDigest(out);
+    const before = treeDigest(outDir());
     let calls = 0;
     const failing: typeof synthesizeEnvironment = (platform, env, options) => {
       if (++calls === 3) throw new Error('planted failure in the third environment');
       return synthesizeEnvironment(platform, env, options);
     };
     const { io, err } = captureIo();
-    expect(run(['--out', out], io, { synthesizeEnvironment: failing })).toBe(1);
+    expect(run(['--out', outDir()], io, { synthesizeEnvironment: failing })).toBe(1);
     expect(err.join('\n')).toMatch(/planted failure[\s\S]*Nothing was written/);
     expect(calls).toBe(3);
-    expect(treeDigest(out)).toEqual(before);
+    expect(treeDigest(outDir())).toEqual(before);
   });
 
   it('a write that fails part-way leaves the target as it was and no staging directory behind', () => {
@@ -48,9 +44,9 @@ describe('atomic output', () => {
   });
 
   it('a full synth removes environments that are no longer in the model', () => {
-    fs.mkdirSync(path.join(out, 'aws-old/terraform'), { recursive: true });
-    fs.writeFileSync(path.join(out, 'aws-old/terraform/stale.json'), '{}');
-    expect(run(['--out', out, '--quiet'], captureIo().io)).toBe(0);
-    expect(fs.existsSync(path.join(out, 'aws-old'))).toBe(false);
+    fs.mkdirSync(path.join(outDir(), 'aws-old/terraform'), { recursive: true });
+    fs.writeFileSync(path.join(outDir(), 'aws-old/terraform/stale.json'), '{}');
+    expect(run(['--out', outDir(), '--quiet'], captureIo().io)).toBe(0);
+    expect(fs.existsSync(path.join(outDir(), 'aws-old'))).toBe(false);
   });
 });

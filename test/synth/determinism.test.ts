@@ -2,15 +2,10 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { run } from '../../src/cli';
-import { REPO, RUN_TS, captureIo, tempDir, treeDigest } from './helpers';
+import { REPO, RUN_TS, synthOnce, tempDir, treeDigest } from './helpers';
 
 describe('determinism', () => {
-  let first: string;
-  beforeAll(() => {
-    first = path.join(tempDir('det-a'), 'dist');
-    expect(run(['--out', first, '--quiet'], captureIo().io)).toBe(0);
-  });
+  const firstDir = synthOnce('det-a');
 
   it('gives byte-identical output from another process, working directory and time zone', () => {
     const second = path.join(tempDir('det-b'), 'out');
@@ -21,14 +16,14 @@ describe('determinism', () => {
     });
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
-    expect(treeDigest(second)).toEqual(treeDigest(first));
+    expect(treeDigest(second)).toEqual(treeDigest(firstDir()));
   });
 
   it('contains no absolute paths, host names, timestamps or tool versions that churn', () => {
     // The temp directories this test synthesized into, not any "/tmp" (a pod may mount one).
     const forbidden = [REPO, path.join(os.tmpdir(), 'platform-synth-'), os.hostname(), os.homedir()].filter((s) => s.length > 3);
-    for (const rel of Object.keys(treeDigest(first))) {
-      const text = fs.readFileSync(path.join(first, rel), 'utf8');
+    for (const rel of Object.keys(treeDigest(firstDir()))) {
+      const text = fs.readFileSync(path.join(firstDir(), rel), 'utf8');
       for (const s of forbidden) expect({ rel, found: text.includes(s) ? s : undefined }).toEqual({ rel, found: undefined });
       expect({ rel, timestamp: /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(text) }).toEqual({ rel, timestamp: false });
       expect({ rel, cdktfMeta: /"\/\/"|cdktf_version|"version": "0\.21/.test(text) }).toEqual({ rel, cdktfMeta: false });
@@ -36,8 +31,8 @@ describe('determinism', () => {
   });
 
   it('uses logical IDs and object names chosen by the model, never construct hashes', () => {
-    for (const rel of Object.keys(treeDigest(first))) {
-      const text = fs.readFileSync(path.join(first, rel), 'utf8');
+    for (const rel of Object.keys(treeDigest(firstDir()))) {
+      const text = fs.readFileSync(path.join(firstDir(), rel), 'utf8');
       if (rel.endsWith('.json')) {
         const json = JSON.parse(text);
         for (const block of ['resource', 'data']) {

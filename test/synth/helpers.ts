@@ -2,6 +2,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { run } from '../../src/cli';
 import { listFiles } from '../../src/synth/writer';
 
 export const REPO = path.resolve(__dirname, '../..');
@@ -27,4 +28,17 @@ export function captureIo() {
   const out: string[] = [];
   const err: string[] = [];
   return { io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) }, out, err };
+}
+
+/**
+ * A full quiet synth of the default model into a fresh `dist` under a temp directory, once for the enclosing
+ * describe block; the returned function gives its path inside tests.
+ */
+export function synthOnce(label: string): () => string {
+  let out = '';
+  beforeAll(() => {
+    out = path.join(tempDir(label), 'dist');
+    expect(run(['--out', out, '--quiet'], captureIo().io)).toBe(0);
+  });
+  return () => out;
 }

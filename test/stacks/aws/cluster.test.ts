@@ -1,4 +1,4 @@
-import { doc, type Json, of, renderEnvironment } from '../helpers';
+import { doc, type Json, of, podIdentityTrust, renderEnvironment } from '../helpers';
 import { KARPENTER_NAMESPACE, KARPENTER_SERVICE_ACCOUNT } from '../../../src/model/naming';
 import type { PlatformSpec } from '../../../src/model/types';
 import { defaultPlatform } from '../../../src/platform';
@@ -232,19 +232,7 @@ describe('aws karpenter infrastructure', () => {
     const role = of(json, 'aws_iam_role').karpenter_controller_role;
     expect(role.name).toBe(names.karpenterControllerRoleName);
     const trust = doc(role.assume_role_policy).Statement;
-    expect(trust).toEqual([
-      expect.objectContaining({
-        Principal: { Service: 'pods.eks.amazonaws.com' },
-        Action: ['sts:AssumeRole', 'sts:TagSession'],
-        Condition: {
-          StringEquals: {
-            'aws:RequestTag/eks-cluster-name': names.clusterName,
-            'aws:RequestTag/kubernetes-namespace': 'kube-system',
-            'aws:RequestTag/kubernetes-service-account': 'karpenter',
-          },
-        },
-      }),
-    ]);
+    expect(trust).toEqual(podIdentityTrust(names.clusterName, 'kube-system', 'karpenter'));
   });
 
   it('limits PassRole to the Karpenter node role, passed to EC2', () => {

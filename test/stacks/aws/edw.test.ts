@@ -1,4 +1,4 @@
-import { doc, of, ref, renderEnvironment, statements, resourceCounts } from '../helpers';
+import { doc, expectOutputValues, of, podIdentityTrust, ref, renderEnvironment, statements, resourceCounts, withoutWorkload } from '../helpers';
 import { KEDA_SERVICE_ACCOUNT, kedaNamespace } from '../../../src/model/naming';
 import type { PlatformSpec } from '../../../src/model/types';
 import { defaultPlatform } from '../../../src/platform';
@@ -10,13 +10,6 @@ function render(envName: string, spec?: PlatformSpec) {
 const QUEUE_ARN = ref('aws_sqs_queue.queue.arn');
 const TABLE_ARN = ref('aws_dynamodb_table.table.arn');
 const KEY_ARN = ref('aws_kms_key.edw_kms_key.arn');
-
-/** Every environment's EDW toggled off, on a copy of the default model. */
-function withoutEdw(): PlatformSpec {
-  const spec: PlatformSpec = structuredClone(defaultPlatform);
-  for (const env of spec.environments) delete env.workloads!.edw;
-  return spec;
-}
 
 describe('aws edw stack', () => {
   const dev = render('aws-dev');
@@ -184,21 +177,7 @@ describe('aws edw stack', () => {
         ['producer', edwNames.aws!.producerRoleName, edwNames.producer],
       ]) {
         expect(roles[`${id}_role`].name).toBe(roleName);
-        expect(statements(roles[`${id}_role`].assume_role_policy)).toEqual([
-          {
-            Sid: 'AllowEksPodIdentity',
-            Effect: 'Allow',
-            Principal: { Service: 'pods.eks.amazonaws.com' },
-            Action: ['sts:AssumeRole', 'sts:TagSession'],
-            Condition: {
-              StringEquals: {
-                'aws:RequestTag/eks-cluster-name': clusterName,
-                'aws:RequestTag/kubernetes-namespace': edwNames.namespace,
-                'aws:RequestTag/kubernetes-service-account': serviceAccount,
-              },
-            },
-          },
-        ]);
+        expect(statements(roles[`${id}_role`].assume_role_policy)).toEqual(podIdentityTrust(clusterName, edwNames.namespace, serviceAccount));
         const mine = associations.filter((a) => a.role_arn === ref(`aws_iam_role.${id}_role.arn`));
         expect(mine).toEqual([
           { cluster_name: clusterName, namespace: edwNames.namespace, service_account: serviceAccount, role_arn: ref(`aws_iam_role.${id}_role.arn`) },
@@ -226,20 +205,19 @@ describe('aws edw stack', () => {
   });
 
   it('exposes the outputs the chart and operators read', () => {
-    expect(prod.edw.output).toEqual({
-      queue_url: expect.objectContaining({ value: ref('aws_sqs_queue.queue.url') }),
-      queue_arn: expect.objectContaining({ value: QUEUE_ARN }),
-      dead_letter_queue_url: expect.objectContaining({ value: ref('aws_sqs_queue.dead_letter_queue.url') }),
-      table_name: expect.objectContaining({ value: ref('aws_dynamodb_table.table.name') }),
-      consumer_role_arn: expect.objectContaining({ value: ref('aws_iam_role.consumer_role.arn') }),
-      producer_role_arn: expect.objectContaining({ value: ref('aws_iam_role.producer_role.arn') }),
-      scaler_role_arn: expect.objectContaining({ value: ref('aws_iam_role.scaler_role.arn') }),
+    expectOutputValues(prod.edw, {
+      queue_url: ref('aws_sqs_queue.queue.url'),
+      queue_arn: QUEUE_ARN,
+      dead_letter_queue_url: ref('aws_sqs_queue.dead_letter_queue.url'),
+      table_name: ref('aws_dynamodb_table.table.name'),
+      consumer_role_arn: ref('aws_iam_role.consumer_role.arn'),
+      producer_role_arn: ref('aws_iam_role.producer_role.arn'),
+      scaler_role_arn: ref('aws_iam_role.scaler_role.arn'),
     });
   });
 
   it('counts the resources it means to create', () => {
-    const counts = resourceCounts(prod.edw);
-    expect(counts).toEqual({
+    expect(resourceCounts(prod.edw)).toEqual({
       aws_dynamodb_table: 1,
       aws_eks_pod_identity_association: 2,
       aws_iam_role: 3,
@@ -263,18 +241,7 @@ describe('aws KEDA operator role (platform stack)', () => {
       expect(kedaNamespace('helm')).toBe('keda');
       const role = of(r.platform, 'aws_iam_role').keda_operator_role;
       expect(role.name).toBe(aws.kedaOperatorRoleName);
-      expect(statements(role.assume_role_policy)).toEqual([
-        expect.objectContaining({
-          Principal: { Service: 'pods.eks.amazonaws.com' },
-          Condition: {
-            StringEquals: {
-              'aws:RequestTag/eks-cluster-name': aws.clusterName,
-              'aws:RequestTag/kubernetes-namespace': 'keda',
-              'aws:RequestTag/kubernetes-service-account': KEDA_SERVICE_ACCOUNT,
-            },
-          },
-        }),
-      ]);
+      expect(statements(role.assume_role_policy)).toEqual(podIdentityTrust(aws.clusterName, 'keda', KEDA_SERVICE_ACCOUNT));
       const associations = Object.values(of(r.platform, 'aws_eks_pod_identity_association')).filter(
         (a) => a.role_arn === ref('aws_iam_role.keda_operator_role.arn'),
       );
@@ -305,7 +272,7 @@ describe('aws KEDA operator role (platform stack)', () => {
 });
 
 describe('EDW disabled', () => {
-  const spec = withoutEdw();
+  const spec = withoutWorkload('edw');
   it('renders no edw stack and no KEDA operator role', () => {
     for (const envName of ['aws-dev', 'aws-prod']) {
       const r = render(envName, spec);

@@ -1,4 +1,4 @@
-import { type Json, of, ref, renderEnvironment } from '../helpers';
+import { type Json, of, ref, renderEnvironment, withoutWorkload } from '../helpers';
 import type { PlatformSpec, RagSettings } from '../../../src/model/types';
 import { defaultPlatform } from '../../../src/platform';
 
@@ -9,11 +9,6 @@ function render(envName: string, spec?: PlatformSpec) {
 const SG_ID = ref('aws_security_group.vpc_endpoints_security_group.id');
 
 /** Every environment's RAG platform removed, on a copy of the default model. */
-function withoutRag(): PlatformSpec {
-  const spec: PlatformSpec = structuredClone(defaultPlatform);
-  for (const env of spec.environments) delete env.workloads!.rag;
-  return spec;
-}
 
 /** `${aws_subnet.private_subnet_<i>.id}` for every private subnet of the rendered stack. */
 const privateSubnetIds = (json: Json) =>
@@ -159,7 +154,7 @@ describe('lakehouse', () => {
 });
 
 describe('RAG disabled', () => {
-  const spec = withoutRag();
+  const spec = withoutWorkload('rag');
   it('renders no bedrock-runtime endpoint and no rag stack, but keeps S3, STS and EKS Auth', () => {
     for (const envName of ['aws-dev', 'aws-prod']) {
       const r = render(envName, spec);

@@ -39,114 +39,58 @@ interface ServiceAccountRole {
   readonly chart: boolean;
 }
 
+/** A maker of one workload stack's roles, all in its namespace; `chart` false where no chart of ours renders the service account. */
+const rolesOf =
+  (stack: string, namespace: string) =>
+  (who: string, mechanism: AwsIdentityMechanism, roleName: string, serviceAccount: string, chart = true): ServiceAccountRole => ({
+    stack,
+    who,
+    mechanism,
+    roleName,
+    namespace,
+    serviceAccount,
+    chart,
+  });
+
 /** Every service account role of the workload stacks, with the model's mechanism for it. */
 function serviceAccountRoles(ctx: EnvironmentContext<'aws'>): ServiceAccountRole[] {
   const roles: ServiceAccountRole[] = [];
   const edw = withWorkload(ctx, 'edw')?.names.edw;
   if (edw) {
+    const role = rolesOf('edw', edw.namespace);
     roles.push(
-      {
-        stack: 'edw',
-        who: 'EDW consumer',
-        mechanism: EDW_CONSUMER_AWS_IDENTITY,
-        roleName: edw.aws.consumerRoleName,
-        namespace: edw.namespace,
-        serviceAccount: edw.consumer,
-        chart: true,
-      },
-      {
-        stack: 'edw',
-        who: 'EDW producer',
-        mechanism: EDW_PRODUCER_AWS_IDENTITY,
-        roleName: edw.aws.producerRoleName,
-        namespace: edw.namespace,
-        serviceAccount: edw.producer,
-        chart: true,
-      },
+      role('EDW consumer', EDW_CONSUMER_AWS_IDENTITY, edw.aws.consumerRoleName, edw.consumer),
+      role('EDW producer', EDW_PRODUCER_AWS_IDENTITY, edw.aws.producerRoleName, edw.producer),
     );
   }
   const rag = withWorkload(ctx, 'rag')?.names.rag;
   if (rag) {
+    const role = rolesOf('rag', rag.namespace);
     roles.push(
-      {
-        stack: 'rag',
-        who: 'RAG API',
-        mechanism: RAG_API_AWS_IDENTITY,
-        roleName: rag.aws.apiRoleName,
-        namespace: rag.namespace,
-        serviceAccount: rag.api,
-        chart: true,
-      },
-      {
-        stack: 'rag',
-        who: 'Milvus',
-        mechanism: MILVUS_AWS_IDENTITY,
-        roleName: rag.aws.milvusRoleName,
-        namespace: rag.namespace,
-        serviceAccount: rag.milvusServiceAccount,
-        chart: true,
-      },
+      role('RAG API', RAG_API_AWS_IDENTITY, rag.aws.apiRoleName, rag.api),
+      role('Milvus', MILVUS_AWS_IDENTITY, rag.aws.milvusRoleName, rag.milvusServiceAccount),
     );
   }
   const mlopsCtx = withWorkload(ctx, 'mlops');
   if (mlopsCtx) {
     const mlops = mlopsCtx.names.mlops;
-    const { namespace } = mlops;
+    const role = rolesOf('mlops', mlops.namespace);
     roles.push(
-      {
-        stack: 'mlops',
-        who: 'MLflow',
-        mechanism: MLFLOW_AWS_IDENTITY,
-        roleName: mlops.aws.mlflowRoleName,
-        namespace,
-        serviceAccount: mlops.mlflowServiceAccount,
-        chart: true,
-      },
-      {
-        stack: 'mlops',
-        who: 'training',
-        mechanism: TRAINING_AWS_IDENTITY,
-        roleName: mlops.aws.trainingRoleName,
-        namespace,
-        serviceAccount: mlops.trainingServiceAccount,
-        chart: true,
-      },
-      ...mlopsCtx.env.mlops.models.map((m) => ({
-        stack: 'mlops',
-        who: `model server ${m.name}`,
-        mechanism: SERVING_AWS_IDENTITY,
-        roleName: mlops.aws.servingRoleName(m.name),
-        namespace,
-        serviceAccount: mlops.servingServiceAccount(m.name),
-        chart: true,
-      })),
+      role('MLflow', MLFLOW_AWS_IDENTITY, mlops.aws.mlflowRoleName, mlops.mlflowServiceAccount),
+      role('training', TRAINING_AWS_IDENTITY, mlops.aws.trainingRoleName, mlops.trainingServiceAccount),
+      ...mlopsCtx.env.mlops.models.map((m) =>
+        role(`model server ${m.name}`, SERVING_AWS_IDENTITY, mlops.aws.servingRoleName(m.name), mlops.servingServiceAccount(m.name)),
+      ),
     );
     if (mlopsCtx.env.mlops.burst.enabled) {
-      // The ACK controller is installed outside these charts: Terraform's side only.
+      // The ACK controller is installed outside these charts (in its own namespace): Terraform's side only.
       const { ackSagemakerRoleName, ackNamespace, ackServiceAccount } = mlops.aws;
-      roles.push({
-        stack: 'mlops',
-        who: 'ACK SageMaker',
-        mechanism: 'pod-identity',
-        roleName: ackSagemakerRoleName,
-        namespace: ackNamespace,
-        serviceAccount: ackServiceAccount,
-        chart: false,
-      });
+      roles.push(rolesOf('mlops', ackNamespace)('ACK SageMaker', 'pod-identity', ackSagemakerRoleName, ackServiceAccount, false));
     }
   }
   const lakehouse = withWorkload(ctx, 'lakehouse')?.names.lakehouse;
-  if (lakehouse) {
-    roles.push({
-      stack: 'lakehouse',
-      who: 'Spark',
-      mechanism: LAKEHOUSE_AWS_IDENTITY,
-      roleName: lakehouse.aws.sparkRoleName,
-      namespace: lakehouse.namespace,
-      serviceAccount: lakehouse.sparkServiceAccount,
-      chart: true,
-    });
-  }
+  if (lakehouse)
+    roles.push(rolesOf('lakehouse', lakehouse.namespace)('Spark', LAKEHOUSE_AWS_IDENTITY, lakehouse.aws.sparkRoleName, lakehouse.sparkServiceAccount));
   return roles;
 }
 

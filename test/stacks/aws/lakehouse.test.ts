@@ -1,4 +1,17 @@
-import { awsTaggable, fullSchemasPresent, type Json, of, one, providerSchema, ref, renderEnvironment, statements, withEnv, resourceCounts } from '../helpers';
+import {
+  awsTaggable,
+  fullSchemasPresent,
+  type Json,
+  of,
+  one,
+  providerSchema,
+  ref,
+  renderEnvironment,
+  statements,
+  withEnv,
+  resourceCounts,
+  s3BucketCounts,
+} from '../helpers';
 import { LAKEHOUSE_STACK } from '../../../src/model/naming';
 import type { LakehouseSpec, MedallionLayer, PlatformSpec } from '../../../src/model/types';
 import { validatePlatform } from '../../../src/model/validate';
@@ -339,20 +352,13 @@ describe('aws lakehouse stack', () => {
 
   it('counts the resources it means to create', () => {
     for (const r of [dev, prod]) {
-      const counts = resourceCounts(r.lakehouse);
-      expect(counts).toEqual({
+      expect(resourceCounts(r.lakehouse)).toEqual({
         aws_glue_catalog_database: 3,
         aws_iam_role: 1,
         aws_iam_role_policy: 1,
         aws_kms_alias: 1,
         aws_kms_key: 1,
-        aws_s3_bucket: 1,
-        aws_s3_bucket_lifecycle_configuration: 1,
-        aws_s3_bucket_ownership_controls: 1,
-        aws_s3_bucket_policy: 1,
-        aws_s3_bucket_public_access_block: 1,
-        aws_s3_bucket_server_side_encryption_configuration: 1,
-        aws_s3_bucket_versioning: 1,
+        ...s3BucketCounts(1),
       });
     }
   });

@@ -1,4 +1,4 @@
-import { of, ref, renderEnvironment, statements, resourceCounts } from '../helpers';
+import { of, ref, renderEnvironment, statements, resourceCounts, s3BucketCounts, serviceTrust, withoutWorkload } from '../helpers';
 import * as fs from 'fs';
 import * as path from 'path';
 import { MLOPS_OUTPUTS } from '../../../src/model/naming';
@@ -259,14 +259,7 @@ describe('aws mlops stack', () => {
     const region = prod.env.region;
     const role = of(prod.mlops, 'aws_iam_role').sagemaker_execution_role;
     expect(role.name).toBe(names.sagemakerExecutionRoleName);
-    expect(statements(role.assume_role_policy)).toEqual([
-      {
-        Effect: 'Allow',
-        Principal: { Service: 'sagemaker.amazonaws.com' },
-        Action: 'sts:AssumeRole',
-        Condition: { StringEquals: { 'aws:SourceAccount': account } },
-      },
-    ]);
+    expect(statements(role.assume_role_policy)).toEqual(serviceTrust('sagemaker', account));
     const s = statements(of(prod.mlops, 'aws_iam_role_policy').sagemaker_execution_policy.policy);
     const bySid = Object.fromEntries(s.map((st) => [st.Sid, st]));
     expect(Object.keys(bySid)).toEqual([
@@ -362,13 +355,7 @@ describe('aws mlops stack', () => {
       aws_db_subnet_group: 1,
       aws_kms_alias: 1,
       aws_kms_key: 1,
-      aws_s3_bucket: 1,
-      aws_s3_bucket_lifecycle_configuration: 1,
-      aws_s3_bucket_ownership_controls: 1,
-      aws_s3_bucket_policy: 1,
-      aws_s3_bucket_public_access_block: 1,
-      aws_s3_bucket_server_side_encryption_configuration: 1,
-      aws_s3_bucket_versioning: 1,
+      ...s3BucketCounts(1),
       aws_security_group: 1,
       aws_vpc_security_group_ingress_rule: 1,
     };
@@ -380,8 +367,7 @@ describe('aws mlops stack', () => {
 
 describe('MLOps disabled', () => {
   it('renders no mlops stack', () => {
-    const spec: PlatformSpec = structuredClone(defaultPlatform);
-    for (const env of spec.environments) delete env.workloads!.mlops;
+    const spec = withoutWorkload('mlops');
     for (const envName of ['aws-dev', 'aws-prod']) {
       const r = render(envName, spec);
       expect(r.stackNames).not.toContain('mlops');

@@ -1,4 +1,15 @@
-import { of, ref, renderEnvironment, statements, resourceCounts } from '../helpers';
+import {
+  expectOutputValues,
+  of,
+  podIdentityTrust,
+  ref,
+  renderEnvironment,
+  statements,
+  resourceCounts,
+  s3BucketCounts,
+  serviceTrust,
+  withoutWorkload,
+} from '../helpers';
 import type { PlatformSpec } from '../../../src/model/types';
 import { defaultPlatform } from '../../../src/platform';
 
@@ -186,21 +197,7 @@ describe('aws rag stack', () => {
       expect([rag.namespace, rag.api, rag.milvusServiceAccount]).toEqual(['rag', 'rag-api', 'milvus']);
       const roles = of(r.rag, 'aws_iam_role');
       expect(roles.api_role.name).toBe(rag.aws!.apiRoleName);
-      expect(statements(roles.api_role.assume_role_policy)).toEqual([
-        {
-          Sid: 'AllowEksPodIdentity',
-          Effect: 'Allow',
-          Principal: { Service: 'pods.eks.amazonaws.com' },
-          Action: ['sts:AssumeRole', 'sts:TagSession'],
-          Condition: {
-            StringEquals: {
-              'aws:RequestTag/eks-cluster-name': clusterName,
-              'aws:RequestTag/kubernetes-namespace': rag.namespace,
-              'aws:RequestTag/kubernetes-service-account': rag.api,
-            },
-          },
-        },
-      ]);
+      expect(statements(roles.api_role.assume_role_policy)).toEqual(podIdentityTrust(clusterName, rag.namespace, rag.api));
       expect(Object.values(of(r.rag, 'aws_eks_pod_identity_association'))).toEqual([
         { cluster_name: clusterName, namespace: rag.namespace, service_account: rag.api, role_arn: ref('aws_iam_role.api_role.arn') },
       ]);
@@ -248,14 +245,7 @@ describe('aws rag stack', () => {
       const region = r.env.region;
       const role = of(r.rag, 'aws_iam_role').glue_role;
       expect(role.name).toBe(names.glueRoleName);
-      expect(statements(role.assume_role_policy)).toEqual([
-        {
-          Effect: 'Allow',
-          Principal: { Service: 'glue.amazonaws.com' },
-          Action: 'sts:AssumeRole',
-          Condition: { StringEquals: { 'aws:SourceAccount': account } },
-        },
-      ]);
+      expect(statements(role.assume_role_policy)).toEqual(serviceTrust('glue', account));
       const policy = of(r.rag, 'aws_iam_role_policy').glue_policy;
       expect(policy.role).toBe(ref('aws_iam_role.glue_role.id'));
       const s = statements(policy.policy);
@@ -299,18 +289,17 @@ describe('aws rag stack', () => {
   });
 
   it('exposes the outputs the chart and operators read', () => {
-    expect(prod.rag.output).toEqual({
-      documents_bucket: expect.objectContaining({ value: ref('aws_s3_bucket.documents.bucket') }),
-      milvus_bucket: expect.objectContaining({ value: ref('aws_s3_bucket.milvus.bucket') }),
-      api_role_arn: expect.objectContaining({ value: ref('aws_iam_role.api_role.arn') }),
-      milvus_role_arn: expect.objectContaining({ value: ref('aws_iam_role.milvus_role.arn') }),
-      glue_database: expect.objectContaining({ value: ref('aws_glue_catalog_database.document_metadata.name') }),
+    expectOutputValues(prod.rag, {
+      documents_bucket: ref('aws_s3_bucket.documents.bucket'),
+      milvus_bucket: ref('aws_s3_bucket.milvus.bucket'),
+      api_role_arn: ref('aws_iam_role.api_role.arn'),
+      milvus_role_arn: ref('aws_iam_role.milvus_role.arn'),
+      glue_database: ref('aws_glue_catalog_database.document_metadata.name'),
     });
   });
 
   it('counts the resources it means to create', () => {
-    const counts = resourceCounts(prod.rag);
-    expect(counts).toEqual({
+    expect(resourceCounts(prod.rag)).toEqual({
       aws_eks_pod_identity_association: 1,
       aws_glue_catalog_database: 1,
       aws_glue_crawler: 1,
@@ -318,21 +307,14 @@ describe('aws rag stack', () => {
       aws_iam_role_policy: 3,
       aws_kms_alias: 1,
       aws_kms_key: 1,
-      aws_s3_bucket: 2,
-      aws_s3_bucket_lifecycle_configuration: 2,
-      aws_s3_bucket_ownership_controls: 2,
-      aws_s3_bucket_policy: 2,
-      aws_s3_bucket_public_access_block: 2,
-      aws_s3_bucket_server_side_encryption_configuration: 2,
-      aws_s3_bucket_versioning: 2,
+      ...s3BucketCounts(2),
     });
   });
 });
 
 describe('RAG disabled', () => {
   it('renders no rag stack', () => {
-    const spec: PlatformSpec = structuredClone(defaultPlatform);
-    for (const env of spec.environments) delete env.workloads!.rag;
+    const spec = withoutWorkload('rag');
     for (const envName of ['aws-dev', 'aws-prod']) {
       const r = render(envName, spec);
       expect(r.stackNames).not.toContain('rag');

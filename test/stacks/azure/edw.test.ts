@@ -1,16 +1,9 @@
 /** Behaviour of the Azure `edw` stack (event-driven workload), asserted on the rendered Terraform JSON. */
-import { addresses, azurePlatformIds, block, type Json, namesOf, of as resources, one, ref, renderStacks, withEnv } from '../helpers';
+import { azurePlatformIds, block, type Json, namesOf, of as resources, one, ref, renderStacks, devAndProd, expectAddresses, withEnv } from '../helpers';
 import { EDW_OUTPUTS, serviceAccountSubject } from '../../../src/model/naming';
 import { defaultPlatform } from '../../../src/platform';
 
-const devStacks = renderStacks('azure-dev');
-const prodStacks = renderStacks('azure-prod');
-const dev = devStacks.edw;
-const prod = prodStacks.edw;
-const envs: [string, Json][] = [
-  ['azure-dev', dev],
-  ['azure-prod', prod],
-];
+const { devStacks, prodStacks, dev, prod, envs } = devAndProd('azure', 'edw');
 
 describe('azure edw stack: stack and lookups', () => {
   it('is not built when EDW is disabled', () => {
@@ -214,9 +207,6 @@ describe('azure edw stack: addresses', () => {
       'azurerm_user_assigned_identity.producer_identity',
       'azurerm_user_assigned_identity.scaler_identity',
     ];
-    expect(addresses(dev)).toEqual(common);
-    expect(addresses(prod)).toEqual(
-      [...common, 'azurerm_private_endpoint.storage_queue_private_endpoint', 'azurerm_private_endpoint.storage_table_private_endpoint'].sort(),
-    );
+    expectAddresses(dev, prod, common, ['azurerm_private_endpoint.storage_queue_private_endpoint', 'azurerm_private_endpoint.storage_table_private_endpoint']);
   });
 });

@@ -18,7 +18,8 @@ import {
   renderStacks,
   schemaFindings,
   withEnv,
-  addresses,
+  devAndProd,
+  expectAddresses,
 } from '../helpers';
 import { resolvePlatform } from '../../../src/model/defaults';
 import { LAKEHOUSE_OUTPUTS, serviceAccountSubject, workloadStorageAccountName } from '../../../src/model/naming';
@@ -28,15 +29,7 @@ import { defaultPlatform } from '../../../src/platform';
 const lh = (envName: string) => namesOf(envName).lakehouse!.azure!;
 const stageOf = (envName: string) => envName.replace('azure-', '');
 
-const devStacks = renderStacks('azure-dev');
-const prodStacks = renderStacks('azure-prod');
-const dev = devStacks.lakehouse;
-const prod = prodStacks.lakehouse;
-const envs: [string, Json][] = [
-  ['azure-dev', dev],
-  ['azure-prod', prod],
-];
-const stacksOf: Record<string, Record<string, Json>> = { 'azure-dev': devStacks, 'azure-prod': prodStacks };
+const { prodStacks, dev, prod, envs, stacksOf } = devAndProd('azure', 'lakehouse');
 
 const ZONES = {
   blob: 'privatelink.blob.core.windows.net',
@@ -329,16 +322,12 @@ describe('azure lakehouse stack: addresses', () => {
       'azurerm_storage_container.silver_filesystem',
       'azurerm_user_assigned_identity.spark_identity',
     ];
-    expect(addresses(dev)).toEqual(common);
-    expect(addresses(prod)).toEqual(
-      [
-        ...common,
-        'azurerm_private_endpoint.purview_account_private_endpoint',
-        'azurerm_private_endpoint.purview_portal_private_endpoint',
-        'azurerm_private_endpoint.storage_blob_private_endpoint',
-        'azurerm_private_endpoint.storage_dfs_private_endpoint',
-      ].sort(),
-    );
+    expectAddresses(dev, prod, common, [
+      'azurerm_private_endpoint.purview_account_private_endpoint',
+      'azurerm_private_endpoint.purview_portal_private_endpoint',
+      'azurerm_private_endpoint.storage_blob_private_endpoint',
+      'azurerm_private_endpoint.storage_dfs_private_endpoint',
+    ]);
   });
 });
 

@@ -14,6 +14,7 @@ import {
   ref,
   renderStacks,
   withEnv,
+  devAndProd,
 } from '../helpers';
 import { azureSubnetLayout } from '../../../src/model/cidr';
 import { MLOPS_OUTPUTS, serviceAccountSubject } from '../../../src/model/naming';
@@ -23,15 +24,7 @@ import { flexibleServerStorageMb, MLOPS_TERRAFORM_REQUIRED_VERSION } from '../..
 
 const ml = (envName: string) => namesOf(envName).mlops!.azure!;
 
-const devStacks = renderStacks('azure-dev');
-const prodStacks = renderStacks('azure-prod');
-const dev = devStacks.mlops;
-const prod = prodStacks.mlops;
-const envs: [string, Json][] = [
-  ['azure-dev', dev],
-  ['azure-prod', prod],
-];
-const stacksOf: Record<string, Record<string, Json>> = { 'azure-dev': devStacks, 'azure-prod': prodStacks };
+const { prodStacks, dev, prod, envs, stacksOf } = devAndProd('azure', 'mlops');
 const postgresZone = (envName: string) => `acme-${envName}.private.postgres.database.azure.com`;
 const container = (name: string) => ref('azurerm_storage_container', `${name}_container`, 'id');
 const DB_PASSWORD = '${local.db_admin_password}';

@@ -1,16 +1,9 @@
 /** Behaviour of the Azure `rag` stack and the shared private DNS zones, asserted on the rendered Terraform JSON. */
 import type { RagSettings } from '../../../src/model/types';
-import { addresses, azurePlatformIds, block, envOf, type Json, namesOf, of as resources, one, ref, renderStacks, withEnv } from '../helpers';
+import { azurePlatformIds, block, envOf, type Json, namesOf, of as resources, one, ref, renderStacks, devAndProd, expectAddresses, withEnv } from '../helpers';
 import { RAG_OUTPUTS, serviceAccountSubject } from '../../../src/model/naming';
 
-const devStacks = renderStacks('azure-dev');
-const prodStacks = renderStacks('azure-prod');
-const dev = devStacks.rag;
-const prod = prodStacks.rag;
-const envs: [string, Json][] = [
-  ['azure-dev', dev],
-  ['azure-prod', prod],
-];
+const { devStacks, prodStacks, dev, prod, envs } = devAndProd('azure', 'rag');
 const ZONES = {
   openai: 'privatelink.openai.azure.com',
   blob: 'privatelink.blob.core.windows.net',
@@ -347,16 +340,12 @@ describe('azure rag stack: addresses', () => {
       'azurerm_user_assigned_identity.api_identity',
       'azurerm_user_assigned_identity.milvus_identity',
     ];
-    expect(addresses(dev)).toEqual(common);
-    expect(addresses(prod)).toEqual(
-      [
-        ...common,
-        'azurerm_data_factory_integration_runtime_azure.data_factory_integration_runtime',
-        'azurerm_data_factory_managed_private_endpoint.data_factory_storage_blob_managed_private_endpoint',
-        'azurerm_data_factory_managed_private_endpoint.data_factory_storage_dfs_managed_private_endpoint',
-        'azurerm_private_endpoint.storage_blob_private_endpoint',
-        'azurerm_private_endpoint.storage_dfs_private_endpoint',
-      ].sort(),
-    );
+    expectAddresses(dev, prod, common, [
+      'azurerm_data_factory_integration_runtime_azure.data_factory_integration_runtime',
+      'azurerm_data_factory_managed_private_endpoint.data_factory_storage_blob_managed_private_endpoint',
+      'azurerm_data_factory_managed_private_endpoint.data_factory_storage_dfs_managed_private_endpoint',
+      'azurerm_private_endpoint.storage_blob_private_endpoint',
+      'azurerm_private_endpoint.storage_dfs_private_endpoint',
+    ]);
   });
 });
