@@ -40,9 +40,12 @@ export function operatorValues(ctx: EnvironmentContext, operator: OperatorName):
         }),
       });
     }
-    case 'kserve':
+    case 'kserve-resources':
       // RawDeployment unless an InferenceService asks for Serverless (charts/serving sets the annotation per model).
       return { kserve: { controller: { deploymentMode: 'RawDeployment' } } };
+    case 'kserve-runtime-configs':
+      // The chart renders no runtime unless asked to.
+      return { kserve: { servingruntime: { enabled: true } } };
     case 'nvidia-device-plugin': {
       // On the GPU pools only (the chart's default affinity wants node-feature-discovery labels the pools do not carry).
       const pools = env.cluster.gpuPools.map((p) => p.name);
@@ -57,8 +60,8 @@ export function operatorValues(ctx: EnvironmentContext, operator: OperatorName):
       };
     }
     case 'seldon-core-operator':
-      // No anonymous usage reports leave the cluster.
-      return { usageMetrics: { enabled: false } };
+      // No anonymous usage reports leave the cluster; the webhook certificate comes from cert-manager, so every render is the same.
+      return { usageMetrics: { enabled: false }, certManager: { enabled: true } };
     case 'spark-operator': {
       const lakehouse = withWorkload(ctx, 'lakehouse');
       if (!lakehouse) throw new Error(`${env.name}: the Spark operator runs the lakehouse's applications, and the lakehouse is off`);

@@ -73,8 +73,8 @@ export const SERVING_PORTS = {
   seldon: [8000, 5001],
 } as const;
 
-/** KServe's storage initializer, of the KServe release the platform installs (its one pin, OPERATORS.kserve). */
-export const SELDON_STORAGE_INITIALIZER = `kserve/storage-initializer:${OPERATORS.kserve.version}`;
+/** KServe's storage initializer, of the KServe release the platform installs (its one pin, OPERATORS['kserve-resources']). */
+export const SELDON_STORAGE_INITIALIZER = `kserve/storage-initializer:${OPERATORS['kserve-resources'].version}`;
 
 /** Seldon Core v1 prepackaged server per framework. LightGBM has none: the MLflow server loads it from its MLmodel. */
 export const SELDON_SERVERS: Readonly<Record<ModelFramework, SeldonImplementation>> = {

@@ -2,8 +2,9 @@
  * The operators the workloads need, as pinned upstream Helm charts, and which environment needs which.
  * Versions are those of the CRDs the platform is validated against (../shared/schemas/SOURCES.md names
  * each CRD's release): the chart of that release serves exactly the schema the manifests were checked
- * with. Operators with no vendored CRDs (cert-manager, the NVIDIA device plugin) are pinned to releases
- * seen in public use, not checked against a vendored source: confirm them with the chart repositories.
+ * with. Every chart name and version is checked against the release as published (../shared/charts holds
+ * each one, test/model/operators.test.ts), including the operators with no vendored CRDs (cert-manager, the
+ * NVIDIA device plugin).
  *
  * Plain data: the GitOps charts turn it into Argo CD Applications or Flux HelmReleases.
  */
@@ -17,7 +18,8 @@ export type OperatorName =
   | 'karpenter'
   | 'keda'
   | 'kserve-crd'
-  | 'kserve'
+  | 'kserve-resources'
+  | 'kserve-runtime-configs'
   | 'milvus-operator'
   | 'nvidia-device-plugin'
   | 'seldon-core-operator'
@@ -97,17 +99,30 @@ export const OPERATORS: Readonly<Record<OperatorName, OperatorRelease>> = {
     version: 'v0.20.0',
     namespace: 'kserve',
   }),
-  kserve: release({
-    name: 'kserve',
+  // The controller and its webhooks. KServe renamed this chart from `kserve` in v0.17.0; no `kserve` chart exists at v0.20.0.
+  'kserve-resources': release({
+    name: 'kserve-resources',
     repository: 'ghcr.io/kserve/charts',
     repositoryName: 'kserve',
     oci: true,
-    chart: 'kserve',
+    chart: 'kserve-resources',
+    version: 'v0.20.0',
+    namespace: 'kserve',
+    // Its webhooks' certificates come from cert-manager; its controller needs the CRDs.
+    dependsOn: ['cert-manager', 'kserve-crd'],
+  }),
+  // The ClusterServingRuntimes (sklearn, xgboost, lightgbm, torchserve, …) an InferenceService's model format selects:
+  // without them the controller finds no runtime for a model. The controller's webhook validates them, so it goes first.
+  'kserve-runtime-configs': release({
+    name: 'kserve-runtime-configs',
+    repository: 'ghcr.io/kserve/charts',
+    repositoryName: 'kserve',
+    oci: true,
+    chart: 'kserve-runtime-configs',
     version: 'v0.20.0',
     namespace: 'kserve',
     provides: ['serving.kserve.io/v1beta1 InferenceService'],
-    // Its webhooks' certificates come from cert-manager; its controller needs the CRDs.
-    dependsOn: ['cert-manager', 'kserve-crd'],
+    dependsOn: ['kserve-resources'],
   }),
   'milvus-operator': release({
     name: 'milvus-operator',
@@ -137,6 +152,8 @@ export const OPERATORS: Readonly<Record<OperatorName, OperatorRelease>> = {
     version: '1.18.2',
     namespace: 'seldon-system',
     provides: ['machinelearning.seldon.io/v1 SeldonDeployment'],
+    // Its webhook's certificate comes from cert-manager (the chart's own is generated anew on every render).
+    dependsOn: ['cert-manager'],
   }),
   'spark-operator': release({
     name: 'spark-operator',

@@ -261,7 +261,7 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
       };
       const served = servedResources(s);
       expect(unique(served.map(([, op]) => op))).toEqual(
-        sorted(['external-secrets', 'karpenter', 'keda', 'kserve', 'milvus-operator', 'seldon-core-operator', 'spark-operator']),
+        sorted(['external-secrets', 'karpenter', 'keda', 'kserve-runtime-configs', 'milvus-operator', 'seldon-core-operator', 'spark-operator']),
       );
       for (const [app, operator, resource] of served) {
         expect({ app, resource, operator, operatorFirst: wave(`${name}-operator-${operator}`) < wave(`${name}-${app}`) }).toEqual({
@@ -280,8 +280,9 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
           });
         }
       }
-      expect(wave(`${name}-operator-kserve-crd`)).toBeLessThan(wave(`${name}-operator-kserve`));
-      expect(wave(`${name}-operator-cert-manager`)).toBeLessThan(wave(`${name}-operator-kserve`));
+      expect(wave(`${name}-operator-kserve-crd`)).toBeLessThan(wave(`${name}-operator-kserve-resources`));
+      expect(wave(`${name}-operator-cert-manager`)).toBeLessThan(wave(`${name}-operator-kserve-resources`));
+      expect(wave(`${name}-operator-kserve-resources`)).toBeLessThan(wave(`${name}-operator-kserve-runtime-configs`));
       const platform = wave(`${name}-platform`);
       const others = docsUnder(s, 'gitops/apps')
         .map((d) => d.obj)
@@ -336,11 +337,14 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
         for (const dep of names) expect(releasesThere.has(dep)).toBe(true);
         for (const d of release.spec.dependsOn ?? []) expect(d.namespace === undefined || d.namespace === release.metadata.namespace).toBe(true);
       }
-      expect(
-        named(s, 'HelmRelease', 'kserve')
+      const dependsOnOf = (release: string) =>
+        named(s, 'HelmRelease', release)
           .spec.dependsOn.map((d: any) => d.name)
-          .sort(),
-      ).toEqual(['cert-manager', 'kserve-crd']);
+          .sort();
+      expect(dependsOnOf('kserve-resources')).toEqual(['cert-manager', 'kserve-crd']);
+      // The runtimes after the controller whose webhook validates them; Seldon after the issuer of its webhook certificate.
+      expect(dependsOnOf('kserve-runtime-configs')).toEqual(['kserve-resources']);
+      expect(dependsOnOf('seldon-core-operator')).toEqual(['cert-manager']);
 
       // The platform app first (and ready before anything depends on it), then operators, then the rest.
       const platform = kustomizations.get(`${name}-platform`);
@@ -449,7 +453,8 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
     const CRD_REPOS: Partial<Record<OperatorName, string>> = {
       keda: 'kedacore/keda',
       karpenter: 'aws/karpenter-provider-aws',
-      kserve: 'kserve/kserve',
+      'kserve-resources': 'kserve/kserve',
+      'kserve-runtime-configs': 'kserve/kserve',
       'kserve-crd': 'kserve/kserve',
       'seldon-core-operator': 'SeldonIO/seldon-core',
       'spark-operator': 'kubeflow/spark-operator',
@@ -632,20 +637,25 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
     });
 
     const DISABLED: [string, (e: EnvironmentSpec) => void, OperatorName[], OperatorName[]][] = [
-      ['lakehouse off', (e) => (e.workloads!.lakehouse = { enabled: false } as any), ['spark-operator'], ['kserve', 'milvus-operator']],
+      ['lakehouse off', (e) => (e.workloads!.lakehouse = { enabled: false } as any), ['spark-operator'], ['kserve-runtime-configs', 'milvus-operator']],
       [
         'all models removed',
         (e) => (e.workloads!.mlops!.models = []),
-        ['kserve', 'kserve-crd', 'cert-manager', 'seldon-core-operator'],
+        ['kserve-runtime-configs', 'kserve-resources', 'kserve-crd', 'cert-manager', 'seldon-core-operator'],
         ['external-secrets', 'spark-operator'],
       ],
-      ['no A/B test', (e) => e.workloads!.mlops!.models!.forEach((m) => delete m.abTest), ['seldon-core-operator'], ['kserve', 'kserve-crd', 'cert-manager']],
-      ['rag off', (e) => (e.workloads!.rag = { enabled: false } as any), ['milvus-operator'], ['kserve']],
-      ['edw off', (e) => (e.workloads!.edw = { enabled: false } as any), ['keda'], ['kserve']],
+      [
+        'no A/B test',
+        (e) => e.workloads!.mlops!.models!.forEach((m) => delete m.abTest),
+        ['seldon-core-operator'],
+        ['kserve-runtime-configs', 'kserve-resources', 'kserve-crd', 'cert-manager'],
+      ],
+      ['rag off', (e) => (e.workloads!.rag = { enabled: false } as any), ['milvus-operator'], ['kserve-runtime-configs']],
+      ['edw off', (e) => (e.workloads!.edw = { enabled: false } as any), ['keda'], ['kserve-runtime-configs']],
       [
         'mlops off',
         (e) => (e.workloads!.mlops = { enabled: false } as any),
-        ['external-secrets', 'kserve', 'kserve-crd', 'cert-manager', 'seldon-core-operator'],
+        ['external-secrets', 'kserve-runtime-configs', 'kserve-resources', 'kserve-crd', 'cert-manager', 'seldon-core-operator'],
         ['spark-operator'],
       ],
       [
@@ -655,7 +665,7 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
           e.workloads!.mlops!.training = [];
         },
         ['nvidia-device-plugin'],
-        ['kserve'],
+        ['kserve-runtime-configs'],
       ],
     ];
     const disabledCases = DISABLED.flatMap(([what, edit, gone, kept]) => ['aws-dev', 'azure-dev'].map((env) => [env, what, edit, gone, kept] as const));

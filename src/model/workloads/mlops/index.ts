@@ -18,7 +18,7 @@ export const MLOPS: Workload<'mlops'> = {
   platformNeeds: () => ({ awsInterfaceEndpoints: [], postgres: true }),
   operators: ({ mlops }) => [
     'external-secrets',
-    ...(mlops.models.length > 0 ? (['kserve'] as const) : []),
+    ...(mlops.models.length > 0 ? (['kserve-runtime-configs'] as const) : []),
     ...(mlops.models.some((m) => m.abTest) ? (['seldon-core-operator'] as const) : []),
   ],
 };

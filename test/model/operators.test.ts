@@ -1,0 +1,19 @@
+/** The pinned operator charts exist as their repositories publish them: ../shared/charts holds each release by `<chart>-<version>`. */
+import * as fs from 'fs';
+import * as path from 'path';
+import { parse } from 'yaml';
+import { OPERATORS, type OperatorName } from '../../src/model/operators';
+
+const CHARTS = path.resolve(__dirname, '../../../shared/charts');
+
+(fs.existsSync(CHARTS) ? describe : describe.skip)('pinned operator charts', () => {
+  test.each(Object.keys(OPERATORS) as OperatorName[])('%s: the pinned chart and version are a published release', (name) => {
+    const { chart, version } = OPERATORS[name];
+    const file = path.join(CHARTS, `${chart}-${version}`, 'Chart.yaml');
+    expect({ name, vendored: fs.existsSync(file) }).toEqual({ name, vendored: true });
+    const meta = parse(fs.readFileSync(file, 'utf8'));
+    expect(meta.name).toBe(chart);
+    // Chart.yaml drops the leading v some repositories' indexes carry (knative-operator v1.21.1 is 1.21.1 inside).
+    expect(String(meta.version).replace(/^v/, '')).toBe(version.replace(/^v/, ''));
+  });
+});
