@@ -1,5 +1,3 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { EdwChart } from '../../charts/edw/edw';
 import { scaleQuantity } from '../../charts/lib/pod';
 import { PlatformChart } from '../../charts/platform/platform';
@@ -10,15 +8,15 @@ import { resolvePlatform } from '../../src/model/defaults';
 import { EDW_OUTPUTS, EDW_STACK } from '../../src/model/naming';
 import { AZURE_SPOT_TAINT, POOL_LABEL, PRIORITY_CLASSES } from '../../src/model/scheduling';
 import { defaultPlatform } from '../../src/platform';
-import { DEFAULT_OUTPUTS_DIR, MissingOutputsError, type OutputsFile } from '../../src/synth/outputs';
+import { MissingOutputsError } from '../../src/synth/outputs';
 import { synthesizeEnvironment } from '../../src/synth/synthesize';
 import { validateManifest } from '../../src/validate/kubernetes';
 import {
   chartKit,
   emittedObjects,
+  exampleOutput,
   emptyOutputsDir,
   testEachValid,
-  newApp,
   policyFindings,
   publicHttps,
   RESTRICTED_CONTAINER,
@@ -26,23 +24,17 @@ import {
   specWith,
   TMP_MOUNTS,
   TMP_VOLUMES,
-  appNamesOf,
-  ctxWithout,
-  expectKustomizationListsEveryFile,
-  expectAllInNamespace,
+  expectAppOnlyWhereEnabled,
+  expectWorkloadApp,
 } from './helpers';
 
-const { ctxOf, render, objects, one, all, aws, azure } = chartKit(EdwChart, (e) => e.edw);
+const { ctxOf, render, objects, one, missingOutputs, all, aws, azure } = chartKit(EdwChart, (e) => e.edw);
 function podSpecs(ctx: EnvironmentContext<Cloud, 'edw'>): [string, any][] {
   return objects(ctx).flatMap((o): [string, any][] => {
     if (o.kind === 'Deployment' || o.kind === 'Job') return [[`${o.kind}/${o.metadata.name}`, o.spec.template]];
     if (o.kind === 'CronJob') return [[`${o.kind}/${o.metadata.name}`, o.spec.jobTemplate.spec.template]];
     return [];
   });
-}
-function outputValue(envName: string, name: string): string {
-  const file = JSON.parse(fs.readFileSync(path.join(DEFAULT_OUTPUTS_DIR, envName, `${EDW_STACK}.json`), 'utf8'));
-  return file[name].value;
 }
 
 describe('EdwChart', () => {
@@ -51,30 +43,22 @@ describe('EdwChart', () => {
   });
 
   test.each(all)('%s: objects, all in the edw namespace, listed in kustomization.yaml', (_n, ctx) => {
-    const files = render(ctx);
     const producerKind = ctx.env.edw!.producer.schedule ? 'cronjob' : 'job';
-    expect([...files.keys()].sort()).toEqual(
-      [
-        `${producerKind}-edw-producer.yaml`,
-        'deployment-edw-consumer.yaml',
-        'kustomization.yaml',
-        'networkpolicy-edw-cloud-egress.yaml',
-        'poddisruptionbudget-edw-consumer.yaml',
-        'scaledobject-edw-consumer.yaml',
-        'serviceaccount-edw-consumer.yaml',
-        'serviceaccount-edw-producer.yaml',
-        'triggerauthentication-edw-queue.yaml',
-      ]
-        .map((f) => `edw/${f}`)
-        .sort(),
-    );
-    expectKustomizationListsEveryFile(files, 'edw');
-    expectAllInNamespace(objects(ctx), ctx.names.edw!.namespace);
+    expectWorkloadApp(render(ctx), 'edw', ctx.names.edw!.namespace, [
+      `${producerKind}-edw-producer.yaml`,
+      'deployment-edw-consumer.yaml',
+      'kustomization.yaml',
+      'networkpolicy-edw-cloud-egress.yaml',
+      'poddisruptionbudget-edw-consumer.yaml',
+      'scaledobject-edw-consumer.yaml',
+      'serviceaccount-edw-consumer.yaml',
+      'serviceaccount-edw-producer.yaml',
+      'triggerauthentication-edw-queue.yaml',
+    ]);
   });
 
   test('the chart factory is added only where edw is enabled', () => {
-    expect(appNamesOf(ctxOf('aws-dev'))).toContain('edw');
-    expect(appNamesOf(ctxWithout('aws-dev', 'edw'))).not.toContain('edw');
+    expectAppOnlyWhereEnabled('aws-dev', 'edw');
   });
 
   describe('KEDA', () => {
@@ -128,7 +112,7 @@ describe('EdwChart', () => {
 
     test.each(azure)('%s: TriggerAuthentication uses azure-workload with the scaler client id from the outputs file', (name, ctx) => {
       const ta = one(ctx, 'TriggerAuthentication', 'edw-queue');
-      expect(ta.spec).toEqual({ podIdentity: { provider: 'azure-workload', identityId: outputValue(name, EDW_OUTPUTS.scalerClientId) } });
+      expect(ta.spec).toEqual({ podIdentity: { provider: 'azure-workload', identityId: exampleOutput(name, EDW_STACK, EDW_OUTPUTS.scalerClientId) } });
     });
 
     test.each(all)('%s: replica bounds and timing from the model; scale to zero gives minReplicaCount 0', (_n, ctx) => {
@@ -158,10 +142,10 @@ describe('EdwChart', () => {
   describe('identity', () => {
     test.each(azure)('%s: service accounts carry the client ids from the outputs file, pods the use label', (name, ctx) => {
       expect(one(ctx, 'ServiceAccount', 'edw-consumer').metadata.annotations).toEqual({
-        'azure.workload.identity/client-id': outputValue(name, EDW_OUTPUTS.consumerClientId),
+        'azure.workload.identity/client-id': exampleOutput(name, EDW_STACK, EDW_OUTPUTS.consumerClientId),
       });
       expect(one(ctx, 'ServiceAccount', 'edw-producer').metadata.annotations).toEqual({
-        'azure.workload.identity/client-id': outputValue(name, EDW_OUTPUTS.producerClientId),
+        'azure.workload.identity/client-id': exampleOutput(name, EDW_STACK, EDW_OUTPUTS.producerClientId),
       });
       const pods = podSpecs(ctx);
       expect(pods).toHaveLength(2);
@@ -395,18 +379,13 @@ describe('EdwChart', () => {
     const empty = emptyOutputsDir('edw-no-outputs-');
 
     test('an Azure chart without an outputs file records each missing client id once', () => {
-      const ctx = ctxOf('azure-dev', defaultPlatform, empty());
-      new EdwChart(newApp(), ctx);
-      const missing = (ctx.outputs as OutputsFile).missing;
-      expect(missing.map((m) => `${m.environment}: ${m.stack}.${m.name}`).sort()).toEqual(
+      expect(missingOutputs('azure-dev', empty())).toEqual(
         ['edw_consumer_client_id', 'edw_producer_client_id', 'edw_scaler_client_id'].map((n) => `azure-dev: edw.${n}`),
       );
     });
 
     test('an AWS chart needs no outputs at all', () => {
-      const ctx = ctxOf('aws-prod', defaultPlatform, empty());
-      new EdwChart(newApp(), ctx);
-      expect((ctx.outputs as OutputsFile).missing).toEqual([]);
+      expect(missingOutputs('aws-prod', empty())).toEqual([]);
     });
 
     test('synth names the missing outputs and the environment, and writes nothing in their place', () => {

@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { findProblems, loadPlatform } from '../../src/model/load';
+import { EDW_OUTPUTS, EDW_STACK } from '../../src/model/naming';
 import { OPERATORS, operatorFor, operatorsFor, type OperatorName } from '../../src/model/operators';
 import { ModelError } from '../../src/model/problems';
 import type { EnvironmentSpec, GitopsSpec, PlatformSpec, Environment, Platform } from '../../src/model/types';
@@ -16,7 +17,7 @@ import { DEFAULT_OUTPUTS_DIR } from '../../src/synth/outputs';
 import { synthesizeEnvironment, type RenderedEnvironment } from '../../src/synth/synthesize';
 import { loadKubernetesBundle, validateManifest, type KubernetesBundle } from '../../src/validate/kubernetes';
 import { buildKubernetesBundle } from '../../src/validate/kubernetes-bundle';
-import { emptyOutputsDir, specWith } from './helpers';
+import { emptyOutputsDir, exampleOutput, specWith } from './helpers';
 
 const SHARED_SCHEMAS = path.resolve(__dirname, '../..', '../shared/schemas');
 const SOURCES_MD = path.join(SHARED_SCHEMAS, 'SOURCES.md');
@@ -545,7 +546,7 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
 
     test('azure-dev: KEDA (Helm) runs as the scaler identity the edw stack federates', () => {
       const s = DEFAULT['azure-dev'];
-      const clientId = JSON.parse(fs.readFileSync(path.join(DEFAULT_OUTPUTS_DIR, 'azure-dev', 'edw.json'), 'utf8')).edw_scaler_client_id.value;
+      const clientId = exampleOutput('azure-dev', EDW_STACK, EDW_OUTPUTS.scalerClientId);
       expect(clientId).toMatch(/^[0-9a-f-]{36}$/);
       const values = valuesOf(s, 'keda');
       expect(values.podIdentity).toEqual({ azureWorkload: { enabled: true, clientId, tenantId: EXAMPLE_AZURE_TENANT } });

@@ -15,6 +15,7 @@ import { resolvePlatform } from '../../src/model/defaults';
 import type { Cloud, Environment, EnvironmentSpec, PlatformSpec, WorkloadName } from '../../src/model/types';
 import { defaultPlatform } from '../../src/platform';
 import { validateManifest } from '../../src/validate/kubernetes';
+import { DEFAULT_OUTPUTS_DIR, type OutputsFile } from '../../src/synth/outputs';
 import type { EnvironmentOutput, Manifest } from '../../src/validate/output';
 import { runPolicy } from '../../src/validate/run';
 import { testContext } from '../context';
@@ -55,6 +56,20 @@ export function specWith(envName: string, edit: (e: EnvironmentSpec) => void): P
 /** The apps synth adds for `ctx` (what chartFactories builds), by app name. */
 export const appNamesOf = (ctx: EnvironmentContext): string[] => chartFactories(ctx).map((f) => f(newApp(), ctx).appName);
 
+/** synth's chart factories add the app of `workload` to `envName` of the default model, and leave it out once the workload is off there. */
+export function expectAppOnlyWhereEnabled(envName: string, workload: WorkloadName): void {
+  const platform = resolvePlatform(defaultPlatform);
+  expect(
+    appNamesOf(
+      testContext(
+        platform,
+        platform.environments.find((e) => e.name === envName)!,
+      ),
+    ),
+  ).toContain(workload);
+  expect(appNamesOf(ctxWithout(envName, workload))).not.toContain(workload);
+}
+
 /** The context of one environment of the default model with `workload` turned off (as synth would get it). */
 export function ctxWithout(envName: string, workload: WorkloadName): EnvironmentContext {
   const platform = resolvePlatform(specWith(envName, (e) => (e.workloads![workload] = { enabled: false })));
@@ -70,8 +85,14 @@ export function expectKustomizationListsEveryFile(files: Map<string, string>, ap
   expect(parse(files.get(`${app}/kustomization.yaml`)!).resources).toEqual(manifests.sort());
 }
 
-/** Every object of a workload's app is in its namespace; the namespace and its guard rails belong to the platform chart. */
-export function expectAllInNamespace(objects: any[], namespace: string): void {
+/**
+ * A workload's rendered app: exactly the files `expected` (names under `<app>/`), kustomization.yaml lists
+ * every other one, and every object is in `namespace`; the namespace and its guard rails belong to the platform chart.
+ */
+export function expectWorkloadApp(files: Map<string, string>, app: string, namespace: string, expected: string[]): void {
+  expect([...files.keys()].sort()).toEqual(expected.map((f) => `${app}/${f}`).sort());
+  expectKustomizationListsEveryFile(files, app);
+  const objects = [...parsedFiles(files).values()];
   for (const obj of objects) expect(obj.metadata.namespace).toBe(namespace);
   expect(objects.filter((o) => o.kind === 'Namespace')).toEqual([]);
 }
@@ -136,9 +157,15 @@ export function emptyOutputsDir(prefix: string): () => string {
   return () => dir;
 }
 
+/** One output of a stack in the example outputs files synth reads by default (src/outputs/<env>/<stack>.json). */
+export function exampleOutput(envName: string, stack: string, name: string): string {
+  return JSON.parse(fs.readFileSync(path.join(DEFAULT_OUTPUTS_DIR, envName, `${stack}.json`), 'utf8'))[name].value;
+}
+
 /**
  * Helpers for one chart: `contexts` builds the contexts of the model's environments (those `selects`
- * keeps), `files`/`objects` render the chart, `one` finds exactly one object of a kind (and name).
+ * keeps), `files`/`objects` render the chart, `one` finds exactly one object of a kind (and name),
+ * `missingOutputs` builds it against another outputs directory and says which outputs it lacked.
  */
 export function chartKit<W extends WorkloadName = never, C extends Cloud = Cloud>(Chart: ChartClass<W, C>, selects: (e: Environment) => unknown = () => true) {
   type Ctx = EnvironmentContext<C, W>;
@@ -161,8 +188,14 @@ export function chartKit<W extends WorkloadName = never, C extends Cloud = Cloud
     expect(found).toHaveLength(1);
     return found[0];
   }
+  /** The outputs the chart of `envName` (default model) records as missing when read from `outputsDir`: `<env>: <stack>.<name>`, sorted, repeats kept. */
+  function missingOutputs(envName: string, outputsDir: string): string[] {
+    const ctx = ctxOf(envName, defaultPlatform, outputsDir);
+    new Chart(newApp(), ctx);
+    return (ctx.outputs as OutputsFile).missing.map((m) => `${m.environment}: ${m.stack}.${m.name}`).sort();
+  }
   const all: Named<W, C>[] = contexts().map((c) => [c.env.name, c] as const);
   const aws = all.filter(([, c]) => c.env.cloud === 'aws');
   const azure = all.filter(([, c]) => c.env.cloud === 'azure');
-  return { contexts, ctxOf, render, files, objects, ofKind, one, all, aws, azure };
+  return { contexts, ctxOf, render, files, objects, ofKind, one, missingOutputs, all, aws, azure };
 }

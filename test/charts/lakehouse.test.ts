@@ -12,13 +12,14 @@ import { LAKEHOUSE_OUTPUTS, LAKEHOUSE_STACK } from '../../src/model/naming';
 import { AZURE_SPOT_TAINT, CAPACITY_LABEL, POOL_LABEL, PRIORITY_CLASSES } from '../../src/model/scheduling';
 import type { EnvironmentSpec } from '../../src/model/types';
 import { defaultPlatform, EXAMPLE_AWS_DEV_ACCOUNT, EXAMPLE_AWS_PROD_ACCOUNT, EXAMPLE_AZURE_TENANT } from '../../src/platform';
-import { DEFAULT_OUTPUTS_DIR, MissingOutputsError, type OutputsFile } from '../../src/synth/outputs';
+import { MissingOutputsError } from '../../src/synth/outputs';
 import { synthesizeEnvironment } from '../../src/synth/synthesize';
 import { loadKubernetesBundle, validateManifest, type KubernetesBundle } from '../../src/validate/kubernetes';
 import { buildKubernetesBundle } from '../../src/validate/kubernetes-bundle';
 import {
   chartKit,
   emittedObjects,
+  exampleOutput,
   emptyOutputsDir,
   https,
   newApp,
@@ -33,7 +34,7 @@ import {
   RESTRICTED_CONTAINER,
 } from './helpers';
 
-const { ctxOf, render, objects, ofKind, one, all, aws, azure } = chartKit(LakehouseChart, (e) => e.lakehouse);
+const { ctxOf, render, objects, ofKind, one, missingOutputs, all, aws, azure } = chartKit(LakehouseChart, (e) => e.lakehouse);
 
 /** The default model's jobs and the layer each writes. */
 const LAYER_OF: Record<string, string | undefined> = {
@@ -49,9 +50,7 @@ const SPARK_SELECTOR = { 'app.kubernetes.io/name': 'spark' };
 const SHARED_SCHEMAS = path.resolve(__dirname, '../..', '../shared/schemas');
 
 const stageOf = (ctx: EnvironmentContext<Cloud, 'lakehouse'>) => ctx.env.stage;
-function clientIdOutput(envName: string): string {
-  return JSON.parse(fs.readFileSync(path.join(DEFAULT_OUTPUTS_DIR, envName, `${LAKEHOUSE_STACK}.json`), 'utf8'))[LAKEHOUSE_OUTPUTS.sparkClientId].value;
-}
+const clientIdOutput = (envName: string) => exampleOutput(envName, LAKEHOUSE_STACK, LAKEHOUSE_OUTPUTS.sparkClientId);
 /** [job name, SparkApplication spec] of every application: SparkApplications and the templates of ScheduledSparkApplications. */
 function appSpecs(ctx: EnvironmentContext<Cloud, 'lakehouse'>): [string, any][] {
   return objects(ctx).flatMap((o): [string, any][] => {
@@ -278,17 +277,11 @@ describe('LakehouseChart', () => {
     const empty = emptyOutputsDir('lakehouse-no-outputs-');
 
     test('an Azure chart without an outputs file records the missing Spark client id once', () => {
-      const ctx = ctxOf('azure-dev', defaultPlatform, empty());
-      new LakehouseChart(newApp(), ctx);
-      expect((ctx.outputs as OutputsFile).missing.map((m) => `${m.environment}: ${m.stack}.${m.name}`)).toEqual([
-        'azure-dev: lakehouse.lakehouse_spark_client_id',
-      ]);
+      expect(missingOutputs('azure-dev', empty())).toEqual(['azure-dev: lakehouse.lakehouse_spark_client_id']);
     });
 
     test('an AWS chart needs no outputs at all', () => {
-      const ctx = ctxOf('aws-dev', defaultPlatform, empty());
-      new LakehouseChart(newApp(), ctx);
-      expect((ctx.outputs as OutputsFile).missing).toEqual([]);
+      expect(missingOutputs('aws-dev', empty())).toEqual([]);
     });
 
     test('synth names the missing output and leaves the lakehouse app out instead of writing a placeholder', () => {

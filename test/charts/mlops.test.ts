@@ -1,6 +1,3 @@
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { parse } from 'yaml';
 import { MlopsChart } from '../../charts/mlops/mlops';
 import { KarpenterChart } from '../../charts/platform/karpenter';
@@ -10,29 +7,25 @@ import type { EnvironmentContext } from '../../src/model/context';
 import type { Cloud } from '../../src/model/types';
 import { MLOPS_OUTPUTS, MLOPS_STACK } from '../../src/model/naming';
 import { AZURE_SPOT_TAINT, GPU_TAINT, POOL_LABEL, PRIORITY_CLASSES } from '../../src/model/scheduling';
-import { defaultPlatform } from '../../src/platform';
-import { DEFAULT_OUTPUTS_DIR, type OutputsFile } from '../../src/synth/outputs';
 import { loadKubernetesBundle, validateManifest } from '../../src/validate/kubernetes';
 import type { EnvironmentOutput } from '../../src/validate/output';
 import { scanEnvironment } from '../../src/validate/secrets';
 import {
   chartKit,
   emittedObjects,
+  emptyOutputsDir,
+  exampleOutput,
   manifestsOf,
   newApp,
   onAws,
   policyFindings,
   specWith,
   TMP_MOUNTS,
-  appNamesOf,
-  ctxWithout,
+  expectAppOnlyWhereEnabled,
   expectKustomizationListsEveryFile,
 } from './helpers';
 
-const { ctxOf, render, objects, one, all, aws, azure } = chartKit(MlopsChart, (e) => e.mlops);
-function outputValue(envName: string, name: string): string {
-  return JSON.parse(fs.readFileSync(path.join(DEFAULT_OUTPUTS_DIR, envName, `${MLOPS_STACK}.json`), 'utf8'))[name].value;
-}
+const { ctxOf, render, objects, one, missingOutputs, all, aws, azure } = chartKit(MlopsChart, (e) => e.mlops);
 /** The training pod template of a job, from its Job or CronJob. */
 function trainingJobOf(ctx: EnvironmentContext<Cloud, 'mlops'>, name: string): { kind: string; spec: any; obj: any } {
   const obj = objects(ctx).find((o) => (o.kind === 'Job' || o.kind === 'CronJob') && o.metadata.name === name);
@@ -48,8 +41,7 @@ const toleration = (t: { key: string; value: string; effect: string }) => ({ key
 describe('MlopsChart', () => {
   test('the default model enables mlops in all four environments; the factory only where enabled', () => {
     expect(all.map(([n]) => n).sort()).toEqual(['aws-dev', 'aws-prod', 'azure-dev', 'azure-prod']);
-    expect(appNamesOf(ctxOf('azure-dev'))).toContain('mlops');
-    expect(appNamesOf(ctxWithout('azure-dev', 'mlops'))).not.toContain('mlops');
+    expectAppOnlyWhereEnabled('azure-dev', 'mlops');
   });
 
   test.each(all)('%s: objects, namespaced in mlops (the StorageClass cluster-scoped), listed in kustomization.yaml', (_n, ctx) => {
@@ -90,9 +82,11 @@ describe('MlopsChart', () => {
       const sa = one(ctx, 'ServiceAccount', ctx.names.mlops!.mlflowServiceAccount);
       expect(sa.metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': ctx.names.aws!.roleArn(ctx.names.mlops!.aws!.mlflowRoleName) });
       const es = one(ctx, 'ExternalSecret', 'mlflow-db');
-      expect(es.spec.data).toEqual([{ secretKey: 'password', remoteRef: { key: outputValue(ctx.env.name, MLOPS_OUTPUTS.dbSecretArn), property: 'password' } }]);
+      expect(es.spec.data).toEqual([
+        { secretKey: 'password', remoteRef: { key: exampleOutput(ctx.env.name, MLOPS_STACK, MLOPS_OUTPUTS.dbSecretArn), property: 'password' } },
+      ]);
       expect(es.spec.target.template.data['backend-store-uri']).toBe(
-        `postgresql://mlflow:{{ .password | urlquery }}@${outputValue(ctx.env.name, MLOPS_OUTPUTS.dbHost)}:5432/mlflow?sslmode=require`,
+        `postgresql://mlflow:{{ .password | urlquery }}@${exampleOutput(ctx.env.name, MLOPS_STACK, MLOPS_OUTPUTS.dbHost)}:5432/mlflow?sslmode=require`,
       );
     });
 
@@ -103,7 +97,7 @@ describe('MlopsChart', () => {
         azurekv: { authType: 'WorkloadIdentity', vaultUrl: names.azure!.keyVaultUrl, tenantId: ctx.env.azure!.tenantId, serviceAccountRef: { name: 'mlflow' } },
       });
       const sa = one(ctx, 'ServiceAccount', names.mlflowServiceAccount);
-      expect(sa.metadata.annotations).toEqual({ 'azure.workload.identity/client-id': outputValue(ctx.env.name, MLOPS_OUTPUTS.mlflowClientId) });
+      expect(sa.metadata.annotations).toEqual({ 'azure.workload.identity/client-id': exampleOutput(ctx.env.name, MLOPS_STACK, MLOPS_OUTPUTS.mlflowClientId) });
       expect(mlflowPod(ctx).metadata.labels['azure.workload.identity/use']).toBe('true');
       const es = one(ctx, 'ExternalSecret', 'mlflow-db');
       expect(es.spec.data).toEqual([{ secretKey: 'password', remoteRef: { key: names.azure!.dbPasswordSecret } }]);
@@ -276,6 +270,8 @@ describe('MlopsChart', () => {
   });
 
   describe('identities', () => {
+    const empty = emptyOutputsDir('mlops-no-outputs-');
+
     test.each(all)('%s: each identity is on an emitted service account that an emitted pod uses', (_n, ctx) => {
       const names = ctx.names.mlops!;
       const sa = (n: string) => one(ctx, 'ServiceAccount', n);
@@ -288,7 +284,7 @@ describe('MlopsChart', () => {
         });
       } else {
         expect(sa(names.trainingServiceAccount).metadata.annotations).toEqual({
-          'azure.workload.identity/client-id': outputValue(ctx.env.name, MLOPS_OUTPUTS.trainingClientId),
+          'azure.workload.identity/client-id': exampleOutput(ctx.env.name, MLOPS_STACK, MLOPS_OUTPUTS.trainingClientId),
         });
         expect(trainingJobOf(ctx, 'finetune').spec.template.metadata.labels['azure.workload.identity/use']).toBe('true');
       }
@@ -296,23 +292,10 @@ describe('MlopsChart', () => {
     });
 
     test('Azure charts record each missing client id once; AWS needs the database outputs', () => {
-      const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'mlops-no-outputs-'));
-      try {
-        const az = ctxOf('azure-dev', defaultPlatform, empty);
-        new MlopsChart(newApp(), az);
-        expect((az.outputs as OutputsFile).missing.map((m) => `${m.stack}.${m.name}`).sort()).toEqual([
-          `mlops.${MLOPS_OUTPUTS.mlflowClientId}`,
-          `mlops.${MLOPS_OUTPUTS.trainingClientId}`,
-        ]);
-        const a = ctxOf('aws-dev', defaultPlatform, empty);
-        new MlopsChart(newApp(), a);
-        expect((a.outputs as OutputsFile).missing.map((m) => `${m.stack}.${m.name}`).sort()).toEqual([
-          `mlops.${MLOPS_OUTPUTS.dbHost}`,
-          `mlops.${MLOPS_OUTPUTS.dbSecretArn}`,
-        ]);
-      } finally {
-        fs.rmSync(empty, { recursive: true, force: true });
-      }
+      expect(missingOutputs('azure-dev', empty())).toEqual(
+        [MLOPS_OUTPUTS.mlflowClientId, MLOPS_OUTPUTS.trainingClientId].map((n) => `azure-dev: mlops.${n}`).sort(),
+      );
+      expect(missingOutputs('aws-dev', empty())).toEqual([MLOPS_OUTPUTS.dbHost, MLOPS_OUTPUTS.dbSecretArn].map((n) => `aws-dev: mlops.${n}`).sort());
     });
   });
 

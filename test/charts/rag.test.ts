@@ -1,5 +1,3 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { PlatformChart } from '../../charts/platform/platform';
 import { AZURE_OPENAI_API_VERSION } from '../../charts/rag/env';
 import { RagChart } from '../../charts/rag/rag';
@@ -9,19 +7,17 @@ import { azureSubnetLayout } from '../../src/model/cidr';
 import { RAG_OUTPUTS, RAG_STACK } from '../../src/model/naming';
 import { PRIORITY_CLASSES } from '../../src/model/scheduling';
 import type { RagSettings } from '../../src/model/types';
-import { defaultPlatform } from '../../src/platform';
-import { DEFAULT_OUTPUTS_DIR, type OutputsFile } from '../../src/synth/outputs';
 import { validateManifest } from '../../src/validate/kubernetes';
 import type { EnvironmentOutput } from '../../src/validate/output';
 import { scanEnvironment } from '../../src/validate/secrets';
 import {
   chartKit,
   emittedObjects,
+  exampleOutput,
   emptyOutputsDir,
   testEachValid,
   https,
   manifestsOf,
-  newApp,
   policyFindings,
   publicHttps,
   RESTRICTED_CONTAINER,
@@ -29,24 +25,18 @@ import {
   specWith,
   TMP_MOUNTS,
   TMP_VOLUMES,
-  appNamesOf,
-  ctxWithout,
-  expectKustomizationListsEveryFile,
+  expectAppOnlyWhereEnabled,
   findingsBesidesUnseenServiceAccount,
-  expectAllInNamespace,
+  expectWorkloadApp,
 } from './helpers';
 
-const { ctxOf, render, objects, one, all, aws, azure } = chartKit(RagChart, (e) => e.rag);
+const { ctxOf, render, objects, one, missingOutputs, all, aws, azure } = chartKit(RagChart, (e) => e.rag);
 const milvusOf = (ctx: EnvironmentContext<Cloud, 'rag'>) => one(ctx, 'Milvus', 'milvus');
 const apiPod = (ctx: EnvironmentContext<Cloud, 'rag'>) => one(ctx, 'Deployment', 'rag-api').spec.template;
 function apiEnv(ctx: EnvironmentContext<Cloud, 'rag'>): Record<string, string> {
   const env: any[] = apiPod(ctx).spec.containers[0].env;
   for (const v of env) expect(v.valueFrom).toBeUndefined();
   return Object.fromEntries(env.map((v) => [v.name, v.value]));
-}
-function outputValue(envName: string, name: string): string {
-  const file = JSON.parse(fs.readFileSync(path.join(DEFAULT_OUTPUTS_DIR, envName, `${RAG_STACK}.json`), 'utf8'));
-  return file[name].value;
 }
 const podIdentityAgent = { to: [{ ipBlock: { cidr: '169.254.170.23/32' } }], ports: [{ protocol: 'TCP', port: 80 }] };
 const API_SELECTOR = { 'app.kubernetes.io/name': 'rag-api' };
@@ -58,29 +48,23 @@ describe('RagChart', () => {
   });
 
   test.each(all)('%s: objects, all in the rag namespace, listed in kustomization.yaml', (_n, ctx) => {
-    const files = render(ctx);
-    expect([...files.keys()].sort()).toEqual(
-      [
-        'deployment-rag-api.yaml',
-        'horizontalpodautoscaler-rag-api.yaml',
-        'kustomization.yaml',
-        'milvus-milvus.yaml',
-        'networkpolicy-milvus.yaml',
-        'networkpolicy-rag-api-egress.yaml',
-        'networkpolicy-rag-api-ingress.yaml',
-        'poddisruptionbudget-rag-api.yaml',
-        'service-rag-api.yaml',
-        'serviceaccount-milvus.yaml',
-        'serviceaccount-rag-api.yaml',
-      ].map((f) => `rag/${f}`),
-    );
-    expectKustomizationListsEveryFile(files, 'rag');
-    expectAllInNamespace(objects(ctx), ctx.names.rag!.namespace);
+    expectWorkloadApp(render(ctx), 'rag', ctx.names.rag!.namespace, [
+      'deployment-rag-api.yaml',
+      'horizontalpodautoscaler-rag-api.yaml',
+      'kustomization.yaml',
+      'milvus-milvus.yaml',
+      'networkpolicy-milvus.yaml',
+      'networkpolicy-rag-api-egress.yaml',
+      'networkpolicy-rag-api-ingress.yaml',
+      'poddisruptionbudget-rag-api.yaml',
+      'service-rag-api.yaml',
+      'serviceaccount-milvus.yaml',
+      'serviceaccount-rag-api.yaml',
+    ]);
   });
 
   test('the chart factory is added only where rag is enabled', () => {
-    expect(appNamesOf(ctxOf('aws-dev'))).toContain('rag');
-    expect(appNamesOf(ctxWithout('aws-dev', 'rag'))).not.toContain('rag');
+    expectAppOnlyWhereEnabled('aws-dev', 'rag');
   });
 
   describe('Milvus', () => {
@@ -240,10 +224,10 @@ describe('RagChart', () => {
   describe('identity', () => {
     test.each(azure)('%s: service accounts carry the client ids from the rag outputs file', (name, ctx) => {
       expect(one(ctx, 'ServiceAccount', 'rag-api').metadata.annotations).toEqual({
-        'azure.workload.identity/client-id': outputValue(name, RAG_OUTPUTS.apiClientId),
+        'azure.workload.identity/client-id': exampleOutput(name, RAG_STACK, RAG_OUTPUTS.apiClientId),
       });
       expect(one(ctx, 'ServiceAccount', 'milvus').metadata.annotations).toEqual({
-        'azure.workload.identity/client-id': outputValue(name, RAG_OUTPUTS.milvusClientId),
+        'azure.workload.identity/client-id': exampleOutput(name, RAG_STACK, RAG_OUTPUTS.milvusClientId),
       });
       expect(apiPod(ctx).metadata.labels['azure.workload.identity/use']).toBe('true');
     });
@@ -477,17 +461,11 @@ describe('RagChart', () => {
     const empty = emptyOutputsDir('rag-no-outputs-');
 
     test('an Azure chart without an outputs file records each missing client id once', () => {
-      const ctx = ctxOf('azure-dev', defaultPlatform, empty());
-      new RagChart(newApp(), ctx);
-      expect((ctx.outputs as OutputsFile).missing.map((m) => `${m.environment}: ${m.stack}.${m.name}`).sort()).toEqual(
-        [RAG_OUTPUTS.apiClientId, RAG_OUTPUTS.milvusClientId].map((n) => `azure-dev: rag.${n}`),
-      );
+      expect(missingOutputs('azure-dev', empty())).toEqual([RAG_OUTPUTS.apiClientId, RAG_OUTPUTS.milvusClientId].map((n) => `azure-dev: rag.${n}`));
     });
 
     test('an AWS chart needs no outputs at all', () => {
-      const ctx = ctxOf('aws-prod', defaultPlatform, empty());
-      new RagChart(newApp(), ctx);
-      expect((ctx.outputs as OutputsFile).missing).toEqual([]);
+      expect(missingOutputs('aws-prod', empty())).toEqual([]);
     });
   });
 

@@ -1,6 +1,3 @@
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { PlatformChart } from '../../charts/platform/platform';
 import { SELDON_STORAGE_INITIALIZER, ServingChart } from '../../charts/serving/serving';
 import type { EnvironmentContext } from '../../src/model/context';
@@ -9,14 +6,14 @@ import { azureSubnetLayout } from '../../src/model/cidr';
 import { MLOPS_OUTPUTS, MLOPS_STACK } from '../../src/model/naming';
 import type { EnvironmentSpec, PlatformSpec, ServedModelSpec } from '../../src/model/types';
 import { defaultPlatform } from '../../src/platform';
-import { DEFAULT_OUTPUTS_DIR, type OutputsFile } from '../../src/synth/outputs';
 import { validateManifest } from '../../src/validate/kubernetes';
 import {
   chartKit,
   emittedObjects,
+  emptyOutputsDir,
+  exampleOutput,
   testEachValid,
   https,
-  newApp,
   policyFindings,
   publicHttps,
   RESTRICTED_POD,
@@ -25,17 +22,13 @@ import {
   findingsBesidesUnseenServiceAccount,
 } from './helpers';
 
-const { ctxOf, render, objects, one, all, aws, azure } = chartKit(ServingChart, (e) => e.mlops);
+const { ctxOf, render, objects, one, missingOutputs, all, aws, azure } = chartKit(ServingChart, (e) => e.mlops);
 /** The default model with one environment's served models replaced. */
 function withModels(envName: string, models: ServedModelSpec[], edit?: (e: EnvironmentSpec) => void): PlatformSpec {
   return specWith(envName, (env) => {
     env.workloads!.mlops!.models = models;
     edit?.(env);
   });
-}
-function outputValue(envName: string, name: string): string {
-  const file = JSON.parse(fs.readFileSync(path.join(DEFAULT_OUTPUTS_DIR, envName, `${MLOPS_STACK}.json`), 'utf8'));
-  return file[name].value;
 }
 /** Where the environment keeps served models: its own bucket or storage account. */
 function modelStore(ctx: EnvironmentContext<Cloud, 'mlops'>): string {
@@ -200,6 +193,8 @@ describe('ServingChart', () => {
   });
 
   describe('identity', () => {
+    const empty = emptyOutputsDir('serving-no-outputs-');
+
     test.each(aws)('%s: IRSA role annotation and the KServe S3 annotations on the service account', (_n, ctx) => {
       const sa = one(ctx, 'ServiceAccount', 'serve-iris');
       expect(sa.metadata.annotations).toEqual({
@@ -216,7 +211,7 @@ describe('ServingChart', () => {
 
     test.each(azure)('%s: client id from the mlops outputs file; the workload identity label on KServe and Seldon pods', (name, ctx) => {
       const sa = one(ctx, 'ServiceAccount', 'serve-iris');
-      expect(sa.metadata.annotations).toEqual({ 'azure.workload.identity/client-id': outputValue(name, MLOPS_OUTPUTS.servingClientId('iris')) });
+      expect(sa.metadata.annotations).toEqual({ 'azure.workload.identity/client-id': exampleOutput(name, MLOPS_STACK, MLOPS_OUTPUTS.servingClientId('iris')) });
       expect(sa.automountServiceAccountToken).toBe(false);
       expect(one(ctx, 'InferenceService', 'iris').spec.predictor.labels['azure.workload.identity/use']).toBe('true');
       for (const p of one(ctx, 'SeldonDeployment', 'iris-ab').spec.predictors)
@@ -224,17 +219,8 @@ describe('ServingChart', () => {
     });
 
     test('an Azure chart without an outputs file records the missing client id once per model', () => {
-      const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'serving-no-outputs-'));
-      try {
-        const ctx = ctxOf('azure-dev', defaultPlatform, empty);
-        new ServingChart(newApp(), ctx);
-        expect((ctx.outputs as OutputsFile).missing.map((m) => `${m.stack}.${m.name}`)).toEqual(['mlops.serve_iris_client_id']);
-        const awsCtx = ctxOf('aws-dev', defaultPlatform, empty);
-        new ServingChart(newApp(), awsCtx);
-        expect((awsCtx.outputs as OutputsFile).missing).toEqual([]);
-      } finally {
-        fs.rmSync(empty, { recursive: true, force: true });
-      }
+      expect(missingOutputs('azure-dev', empty())).toEqual(['azure-dev: mlops.serve_iris_client_id']);
+      expect(missingOutputs('aws-dev', empty())).toEqual([]);
     });
   });
 

@@ -280,3 +280,86 @@ export const serviceTrust = (service: string, account: string): Json[] => [
     Condition: { StringEquals: { 'aws:SourceAccount': account } },
   },
 ];
+
+/**
+ * `renderEnvironment` for a test that reads a few stacks by name: the stacks in `picked` (undefined where the
+ * environment does not build one) beside the environment, its names and the stack order.
+ */
+export function renderPicking<S extends string>(...picked: S[]) {
+  return (envName: string, spec?: PlatformSpec) => {
+    const { stacks, ...rendered } = renderEnvironment(envName, spec);
+    return { ...rendered, ...(Object.fromEntries(picked.map((s) => [s, stacks[s]])) as Record<S, Json>) };
+  };
+}
+
+/** With `workload` left out of the model, none of `envNames` builds its stack (named like the workload). */
+export function expectNoWorkloadStack(workload: WorkloadName, envNames: string[]): void {
+  const spec = withoutWorkload(workload);
+  for (const envName of envNames) {
+    const { stackNames, stacks } = renderEnvironment(envName, spec);
+    expect(stackNames).not.toContain(workload);
+    expect(stacks[workload]).toBeUndefined();
+  }
+}
+
+/** The AWS platform stack of one environment as the cluster and network layers read it: the JSON, the environment and its AWS names. */
+export function renderAwsPlatform(envName: string, spec?: PlatformSpec) {
+  const { stacks, env, names } = renderEnvironment(envName, spec);
+  return { json: stacks.platform, env, names: names.aws! };
+}
+
+/** The issuer an Azure workload stack federates with: read from the AKS cluster data source, never a cross-stack reference. */
+export const AKS_OIDC_ISSUER = '${data.azurerm_kubernetes_cluster.kubernetes_cluster.oidc_issuer_url}';
+const IN_WORKLOAD_GROUP = ref('azurerm_resource_group', 'resource_group', 'name');
+
+/**
+ * An Azure workload stack's storage account carries every setting of the platform's hardening
+ * (hardenedStorageAccount in stacks/azure/workload.ts), spelled out here so a setting dropped there fails
+ * for every workload: Entra ID only, HTTPS and TLS 1.2, no public containers, double encryption, ZRS and
+ * private in prod. `extra` is what the workload adds (hierarchical namespace, key types). Returns the account.
+ */
+export function expectHardenedStorageAccount(json: Json, envName: string, name: string, extra: Json = {}): Json {
+  const isProd = envOf(envName).stage === 'prod';
+  const account = one(json, 'azurerm_storage_account', 'storage_account');
+  expect(Object.keys(of(json, 'azurerm_storage_account'))).toEqual(['storage_account']);
+  expect(account).toMatchObject({
+    name,
+    resource_group_name: IN_WORKLOAD_GROUP,
+    account_kind: 'StorageV2',
+    account_tier: 'Standard',
+    account_replication_type: isProd ? 'ZRS' : 'LRS',
+    https_traffic_only_enabled: true,
+    min_tls_version: 'TLS1_2',
+    shared_access_key_enabled: false,
+    default_to_oauth_authentication: true,
+    local_user_enabled: false,
+    allow_nested_items_to_be_public: false,
+    cross_tenant_replication_enabled: false,
+    infrastructure_encryption_enabled: true,
+    public_network_access_enabled: !isProd,
+    ...extra,
+  });
+  return account;
+}
+
+/**
+ * Entra Workload Identity of an Azure workload stack: exactly these user-assigned identities
+ * (`<key>_identity`, with its name), each with exactly one federated credential
+ * (`<key>_federated_identity_credential`) that trusts only `subject` (`system:serviceaccount:<ns>:<sa>`)
+ * of the cluster's issuer, for the token exchange audience.
+ */
+export function expectFederatedIdentities(json: Json, identities: Record<string, { name: string; subject: string }>): void {
+  const keys = Object.keys(identities).sort();
+  expect(Object.keys(of(json, 'azurerm_user_assigned_identity')).sort()).toEqual(keys.map((k) => `${k}_identity`));
+  expect(Object.keys(of(json, 'azurerm_federated_identity_credential')).sort()).toEqual(keys.map((k) => `${k}_federated_identity_credential`));
+  for (const [key, { name, subject }] of Object.entries(identities)) {
+    expect(one(json, 'azurerm_user_assigned_identity', `${key}_identity`)).toMatchObject({ name, resource_group_name: IN_WORKLOAD_GROUP });
+    expect(one(json, 'azurerm_federated_identity_credential', `${key}_federated_identity_credential`)).toMatchObject({
+      subject,
+      audience: ['api://AzureADTokenExchange'],
+      issuer: AKS_OIDC_ISSUER,
+      resource_group_name: IN_WORKLOAD_GROUP,
+      parent_id: ref('azurerm_user_assigned_identity', `${key}_identity`, 'id'),
+    });
+  }
+}

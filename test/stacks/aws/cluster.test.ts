@@ -1,12 +1,8 @@
-import { doc, type Json, of, podIdentityTrust, renderEnvironment } from '../helpers';
+import { doc, type Json, of, podIdentityTrust, renderAwsPlatform } from '../helpers';
 import { KARPENTER_NAMESPACE, KARPENTER_SERVICE_ACCOUNT } from '../../../src/model/naming';
 import type { PlatformSpec } from '../../../src/model/types';
 import { defaultPlatform } from '../../../src/platform';
 
-function render(envName: string, spec?: PlatformSpec) {
-  const { stacks, env, names } = renderEnvironment(envName, spec);
-  return { json: stacks.platform, env, names: names.aws! };
-}
 const asList = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
 
 /** aws-prod with its Spot GPU pool provisioned as a managed node group instead of by Karpenter. */
@@ -18,8 +14,8 @@ function withSpotNodeGroup(): PlatformSpec {
 }
 
 describe('aws cluster layer', () => {
-  const dev = render('aws-dev');
-  const prod = render('aws-prod');
+  const dev = renderAwsPlatform('aws-dev');
+  const prod = renderAwsPlatform('aws-prod');
 
   it('keeps the prod API private and restricts the dev public endpoint to the model CIDRs', () => {
     const prodVpc = prod.json.resource.aws_eks_cluster.cluster.vpc_config;
@@ -33,7 +29,7 @@ describe('aws cluster layer', () => {
   it('never opens a public endpoint without allowed CIDRs', () => {
     const spec: PlatformSpec = structuredClone(defaultPlatform);
     delete spec.environments.find((e) => e.name === 'aws-dev')!.network.apiAllowedCidrs;
-    const vpc = render('aws-dev', spec).json.resource.aws_eks_cluster.cluster.vpc_config;
+    const vpc = renderAwsPlatform('aws-dev', spec).json.resource.aws_eks_cluster.cluster.vpc_config;
     expect(vpc.endpoint_public_access).toBe(false);
     expect(vpc.public_access_cidrs).toBeUndefined();
   });
@@ -82,7 +78,7 @@ describe('aws cluster layer', () => {
       'arn:aws:iam::222222222222:role/platform-admin',
       'arn:aws:iam::222222222222:user/alice',
     ];
-    const json = render('aws-prod', spec).json;
+    const json = renderAwsPlatform('aws-prod', spec).json;
     expect(Object.keys(of(json, 'aws_eks_access_policy_association')).sort()).toEqual([
       'cluster_admin_role_platform_admin_policy',
       'cluster_admin_user_alice_policy',
@@ -147,8 +143,8 @@ describe('aws cluster layer', () => {
 });
 
 describe('aws node groups', () => {
-  const dev = render('aws-dev');
-  const prod = render('aws-prod');
+  const dev = renderAwsPlatform('aws-dev');
+  const prod = renderAwsPlatform('aws-prod');
 
   it('runs an on-demand AL2023 system node group sized from the model', () => {
     const pool = prod.env.cluster.systemPool;
@@ -178,7 +174,7 @@ describe('aws node groups', () => {
   });
 
   it('uses Spot capacity for a Spot GPU node group', () => {
-    const ng = of(render('aws-prod', withSpotNodeGroup()).json, 'aws_eks_node_group').gpu_node_group_gpuspot;
+    const ng = of(renderAwsPlatform('aws-prod', withSpotNodeGroup()).json, 'aws_eks_node_group').gpu_node_group_gpuspot;
     expect(ng.capacity_type).toBe('SPOT');
     expect(ng.labels['platform-synth.io/capacity']).toBe('spot');
     expect(ng.instance_types).toEqual(['g5.2xlarge', 'g6.2xlarge', 'g6e.2xlarge']);
@@ -216,7 +212,7 @@ describe('aws node groups', () => {
 });
 
 describe('aws karpenter infrastructure', () => {
-  const prod = render('aws-prod');
+  const prod = renderAwsPlatform('aws-prod');
   const { json, names, env } = prod;
   const statements: Json[] = doc(of(json, 'aws_iam_role_policy').karpenter_controller_policy.policy).Statement;
   const bySid = (sid: string) => statements.find((s) => s.Sid === sid)!;
@@ -325,7 +321,7 @@ describe('aws karpenter infrastructure', () => {
 });
 
 describe('aws registry', () => {
-  const { json, names } = render('aws-prod');
+  const { json, names } = renderAwsPlatform('aws-prod');
 
   it('creates an immutable, scanned, KMS-encrypted repository per model repository with a lifecycle policy', () => {
     const repos = of(json, 'aws_ecr_repository');
@@ -348,7 +344,7 @@ describe('aws registry', () => {
   it('creates no key when the model has no repositories', () => {
     const spec: PlatformSpec = structuredClone(defaultPlatform);
     delete spec.environments.find((e) => e.name === 'aws-prod')!.cluster.repositories;
-    const rendered = render('aws-prod', spec).json;
+    const rendered = renderAwsPlatform('aws-prod', spec).json;
     expect(of(rendered, 'aws_ecr_repository')).toEqual({});
     expect(of(rendered, 'aws_kms_key').ecr_kms_key).toBeUndefined();
   });

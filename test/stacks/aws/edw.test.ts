@@ -1,12 +1,9 @@
-import { doc, expectOutputValues, of, podIdentityTrust, ref, renderEnvironment, statements, resourceCounts, withoutWorkload } from '../helpers';
+import { doc, expectOutputValues, of, podIdentityTrust, ref, renderPicking, statements, resourceCounts, withoutWorkload } from '../helpers';
 import { KEDA_SERVICE_ACCOUNT, kedaNamespace } from '../../../src/model/naming';
 import type { PlatformSpec } from '../../../src/model/types';
 import { defaultPlatform } from '../../../src/platform';
 
-function render(envName: string, spec?: PlatformSpec) {
-  const { stacks, ...rendered } = renderEnvironment(envName, spec);
-  return { ...rendered, platform: stacks.platform, edw: stacks.edw };
-}
+const render = renderPicking('platform', 'edw');
 const QUEUE_ARN = ref('aws_sqs_queue.queue.arn');
 const TABLE_ARN = ref('aws_dynamodb_table.table.arn');
 const KEY_ARN = ref('aws_kms_key.edw_kms_key.arn');

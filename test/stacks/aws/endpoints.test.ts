@@ -1,11 +1,8 @@
-import { type Json, of, ref, renderEnvironment, withoutWorkload } from '../helpers';
+import { type Json, of, ref, renderPicking, withoutWorkload } from '../helpers';
 import type { PlatformSpec, RagSettings } from '../../../src/model/types';
 import { defaultPlatform } from '../../../src/platform';
 
-function render(envName: string, spec?: PlatformSpec) {
-  const { stacks, ...rendered } = renderEnvironment(envName, spec);
-  return { ...rendered, platform: stacks.platform };
-}
+const render = renderPicking('platform');
 const SG_ID = ref('aws_security_group.vpc_endpoints_security_group.id');
 
 /** Every environment's RAG platform removed, on a copy of the default model. */

@@ -6,7 +6,7 @@ import {
   one,
   providerSchema,
   ref,
-  renderEnvironment,
+  renderPicking,
   statements,
   withEnv,
   resourceCounts,
@@ -17,10 +17,7 @@ import type { LakehouseSpec, MedallionLayer, PlatformSpec } from '../../../src/m
 import { validatePlatform } from '../../../src/model/validate';
 import { defaultPlatform } from '../../../src/platform';
 
-function render(envName: string, spec?: PlatformSpec) {
-  const { stacks, ...rendered } = renderEnvironment(envName, spec);
-  return { ...rendered, lakehouse: stacks.lakehouse };
-}
+const render = renderPicking('lakehouse');
 
 /** The default model with the lakehouse of one environment changed (a copy: the default model stays untouched). */
 function withLakehouse(envName: string, change: (lakehouse: LakehouseSpec) => LakehouseSpec): PlatformSpec {

@@ -1,14 +1,11 @@
-import { of, ref, renderEnvironment, statements, resourceCounts, s3BucketCounts, serviceTrust, withoutWorkload } from '../helpers';
+import { of, ref, renderPicking, statements, resourceCounts, s3BucketCounts, serviceTrust, expectNoWorkloadStack } from '../helpers';
 import * as fs from 'fs';
 import * as path from 'path';
 import { MLOPS_OUTPUTS } from '../../../src/model/naming';
 import type { PlatformSpec } from '../../../src/model/types';
 import { defaultPlatform } from '../../../src/platform';
 
-function render(envName: string, spec?: PlatformSpec) {
-  const { stacks, ...rendered } = renderEnvironment(envName, spec);
-  return { ...rendered, mlops: stacks.mlops };
-}
+const render = renderPicking('mlops');
 const BUCKET_ARN = ref('aws_s3_bucket.artifacts.arn');
 const KEY_ARN = ref('aws_kms_key.mlops_kms_key.arn');
 const SECRET_ARN = ref('aws_db_instance.mlflow_db.master_user_secret[0].secret_arn');
@@ -367,11 +364,6 @@ describe('aws mlops stack', () => {
 
 describe('MLOps disabled', () => {
   it('renders no mlops stack', () => {
-    const spec = withoutWorkload('mlops');
-    for (const envName of ['aws-dev', 'aws-prod']) {
-      const r = render(envName, spec);
-      expect(r.stackNames).not.toContain('mlops');
-      expect(r.mlops).toBeUndefined();
-    }
+    expectNoWorkloadStack('mlops', ['aws-dev', 'aws-prod']);
   });
 });

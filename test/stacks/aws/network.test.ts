@@ -1,16 +1,11 @@
-import { doc, type Json, of, renderEnvironment } from '../helpers';
+import { doc, type Json, of, renderAwsPlatform } from '../helpers';
 import { awsSubnetLayout } from '../../../src/model/cidr';
 import type { PlatformSpec } from '../../../src/model/types';
 import { defaultPlatform } from '../../../src/platform';
 
-function render(envName: string, spec?: PlatformSpec) {
-  const { stacks, env, names } = renderEnvironment(envName, spec);
-  return { json: stacks.platform, env, names: names.aws! };
-}
-
 describe('aws network layer', () => {
-  const dev = render('aws-dev');
-  const prod = render('aws-prod');
+  const dev = renderAwsPlatform('aws-dev');
+  const prod = renderAwsPlatform('aws-prod');
 
   it('carves public and private subnets per zone from the model layout, in AZs of the data source', () => {
     for (const { json, env } of [dev, prod]) {
@@ -103,7 +98,7 @@ describe('aws network layer', () => {
   it('follows a model with a different zone count', () => {
     const spec: PlatformSpec = structuredClone(defaultPlatform);
     spec.environments.find((e) => e.name === 'aws-prod')!.network.zones = 2;
-    const { json } = render('aws-prod', spec);
+    const { json } = renderAwsPlatform('aws-prod', spec);
     expect(Object.keys(of(json, 'aws_nat_gateway'))).toEqual(['nat_gateway_0', 'nat_gateway_1']);
     expect(json.resource.aws_eks_cluster.cluster.vpc_config.subnet_ids).toHaveLength(2);
   });

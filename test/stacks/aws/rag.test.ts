@@ -3,20 +3,17 @@ import {
   of,
   podIdentityTrust,
   ref,
-  renderEnvironment,
+  renderPicking,
   statements,
   resourceCounts,
   s3BucketCounts,
   serviceTrust,
-  withoutWorkload,
+  expectNoWorkloadStack,
 } from '../helpers';
 import type { PlatformSpec } from '../../../src/model/types';
 import { defaultPlatform } from '../../../src/platform';
 
-function render(envName: string, spec?: PlatformSpec) {
-  const { stacks, ...rendered } = renderEnvironment(envName, spec);
-  return { ...rendered, rag: stacks.rag };
-}
+const render = renderPicking('rag');
 const DOCS_ARN = ref('aws_s3_bucket.documents.arn');
 const MILVUS_ARN = ref('aws_s3_bucket.milvus.arn');
 const KEY_ARN = ref('aws_kms_key.rag_kms_key.arn');
@@ -314,11 +311,6 @@ describe('aws rag stack', () => {
 
 describe('RAG disabled', () => {
   it('renders no rag stack', () => {
-    const spec = withoutWorkload('rag');
-    for (const envName of ['aws-dev', 'aws-prod']) {
-      const r = render(envName, spec);
-      expect(r.stackNames).not.toContain('rag');
-      expect(r.rag).toBeUndefined();
-    }
+    expectNoWorkloadStack('rag', ['aws-dev', 'aws-prod']);
   });
 });

@@ -1,5 +1,19 @@
 /** Behaviour of the Azure `edw` stack (event-driven workload), asserted on the rendered Terraform JSON. */
-import { azurePlatformIds, block, type Json, namesOf, of as resources, one, ref, renderStacks, devAndProd, expectAddresses, withEnv } from '../helpers';
+import {
+  azurePlatformIds,
+  block,
+  type Json,
+  namesOf,
+  of as resources,
+  one,
+  ref,
+  renderStacks,
+  devAndProd,
+  expectAddresses,
+  expectFederatedIdentities,
+  expectHardenedStorageAccount,
+  withEnv,
+} from '../helpers';
 import { EDW_OUTPUTS, serviceAccountSubject } from '../../../src/model/naming';
 import { defaultPlatform } from '../../../src/platform';
 
@@ -26,19 +40,7 @@ describe('azure edw stack: stack and lookups', () => {
 
 describe('azure edw stack: storage', () => {
   it.each(envs)('%s hardens the storage account: key-less, TLS 1.2, https only, no public blobs, double encryption', (name, json) => {
-    const account = one(json, 'azurerm_storage_account', 'storage_account');
-    expect(account).toMatchObject({
-      name: namesOf(name).edw!.azure!.storageAccountName,
-      resource_group_name: ref('azurerm_resource_group', 'resource_group', 'name'),
-      account_kind: 'StorageV2',
-      account_tier: 'Standard',
-      account_replication_type: name === 'azure-prod' ? 'ZRS' : 'LRS',
-      https_traffic_only_enabled: true,
-      min_tls_version: 'TLS1_2',
-      shared_access_key_enabled: false,
-      default_to_oauth_authentication: true,
-      allow_nested_items_to_be_public: false,
-      infrastructure_encryption_enabled: true,
+    expectHardenedStorageAccount(json, name, namesOf(name).edw!.azure!.storageAccountName, {
       queue_encryption_key_type: 'Account',
       table_encryption_key_type: 'Account',
     });
@@ -115,8 +117,6 @@ describe('azure edw stack: private endpoints', () => {
 });
 
 describe('azure edw stack: identities', () => {
-  const issuer = '${data.azurerm_kubernetes_cluster.kubernetes_cluster.oidc_issuer_url}';
-
   it.each(envs)('%s federates each identity with exactly one service account from names.edw', (name, json) => {
     const edw = namesOf(name).edw!;
     const expected = {
@@ -124,21 +124,11 @@ describe('azure edw stack: identities', () => {
       producer: serviceAccountSubject(edw.namespace, edw.producer),
       scaler: serviceAccountSubject(edw.keda.namespace, edw.keda.serviceAccount),
     };
-    const identityNames = { consumer: edw.azure!.consumerIdentityName, producer: edw.azure!.producerIdentityName, scaler: edw.azure!.scalerIdentityName };
-    expect(Object.keys(resources(json, 'azurerm_federated_identity_credential')).sort()).toEqual([
-      'consumer_federated_identity_credential',
-      'producer_federated_identity_credential',
-      'scaler_federated_identity_credential',
-    ]);
-    for (const role of ['consumer', 'producer', 'scaler'] as const) {
-      expect(one(json, 'azurerm_user_assigned_identity', `${role}_identity`).name).toBe(identityNames[role]);
-      expect(one(json, 'azurerm_federated_identity_credential', `${role}_federated_identity_credential`)).toMatchObject({
-        subject: expected[role],
-        audience: ['api://AzureADTokenExchange'],
-        issuer,
-        parent_id: ref('azurerm_user_assigned_identity', `${role}_identity`, 'id'),
-      });
-    }
+    expectFederatedIdentities(json, {
+      consumer: { name: edw.azure!.consumerIdentityName, subject: expected.consumer },
+      producer: { name: edw.azure!.producerIdentityName, subject: expected.producer },
+      scaler: { name: edw.azure!.scalerIdentityName, subject: expected.scaler },
+    });
     expect(expected.consumer).toBe('system:serviceaccount:edw:edw-consumer');
     expect(expected.producer).toBe('system:serviceaccount:edw:edw-producer');
   });

@@ -20,6 +20,8 @@ import {
   withEnv,
   devAndProd,
   expectAddresses,
+  expectFederatedIdentities,
+  expectHardenedStorageAccount,
 } from '../helpers';
 import { resolvePlatform } from '../../../src/model/defaults';
 import { LAKEHOUSE_OUTPUTS, serviceAccountSubject, workloadStorageAccountName } from '../../../src/model/naming';
@@ -39,7 +41,6 @@ const ZONES = {
 };
 const STORAGE_ID = ref('azurerm_storage_account', 'storage_account', 'id');
 const PURVIEW_ID = ref('azurerm_purview_account', 'purview_account', 'id');
-const ISSUER = '${data.azurerm_kubernetes_cluster.kubernetes_cluster.oidc_issuer_url}';
 
 /** The lakehouse of one environment of the default model, changed. */
 const withLakehouse = (envName: string, change: (l: LakehouseSpec) => LakehouseSpec): PlatformSpec =>
@@ -73,24 +74,7 @@ describe('azure lakehouse stack: stack, lookups and resource group', () => {
 
 describe('azure lakehouse stack: ADLS Gen2 storage', () => {
   it.each(envs)('%s hardens an hns-enabled account: key-less, TLS 1.2, https only, double encryption, private in prod', (name, json) => {
-    const isProd = name === 'azure-prod';
-    expect(Object.keys(resources(json, 'azurerm_storage_account'))).toEqual(['storage_account']);
-    const account = one(json, 'azurerm_storage_account', 'storage_account');
-    expect(account).toMatchObject({
-      name: `stacmeazure${stageOf(name)}lake`,
-      account_kind: 'StorageV2',
-      account_replication_type: isProd ? 'ZRS' : 'LRS',
-      is_hns_enabled: true,
-      https_traffic_only_enabled: true,
-      min_tls_version: 'TLS1_2',
-      shared_access_key_enabled: false,
-      default_to_oauth_authentication: true,
-      local_user_enabled: false,
-      allow_nested_items_to_be_public: false,
-      infrastructure_encryption_enabled: true,
-      public_network_access_enabled: !isProd,
-      resource_group_name: ref('azurerm_resource_group', 'resource_group', 'name'),
-    });
+    const account = expectHardenedStorageAccount(json, name, `stacmeazure${stageOf(name)}lake`, { is_hns_enabled: true });
     expect(account.name).toBe(lh(name).storageAccountName);
     expect(account.name).toBe(workloadStorageAccountName('acme', name, 'lakehouse'));
     expect(account.name.length).toBeLessThanOrEqual(24);
@@ -214,19 +198,9 @@ describe('azure lakehouse stack: Spark identity and roles', () => {
   it.each(envs)('%s federates the Spark identity with exactly lakehouse/spark of the cluster', (name, json) => {
     const identityName = `id-acme-azure-${stageOf(name)}-lakehouse-spark`;
     expect(lh(name).sparkIdentityName).toBe(identityName);
-    expect(Object.keys(resources(json, 'azurerm_user_assigned_identity'))).toEqual(['spark_identity']);
-    expect(one(json, 'azurerm_user_assigned_identity', 'spark_identity')).toMatchObject({
-      name: identityName,
-      resource_group_name: ref('azurerm_resource_group', 'resource_group', 'name'),
-    });
-    const credentials = resources(json, 'azurerm_federated_identity_credential');
-    expect(Object.keys(credentials)).toEqual(['spark_federated_identity_credential']);
-    const credential = credentials.spark_federated_identity_credential;
-    expect(credential).toMatchObject({ issuer: ISSUER, subject: 'system:serviceaccount:lakehouse:spark', audience: ['api://AzureADTokenExchange'] });
-    // Tied to the Spark identity (parent_id, or user_assigned_identity_id in newer azurerm).
-    expect(credential.user_assigned_identity_id ?? credential.parent_id).toBe(ref('azurerm_user_assigned_identity', 'spark_identity', 'id'));
+    expectFederatedIdentities(json, { spark: { name: identityName, subject: 'system:serviceaccount:lakehouse:spark' } });
     const lakehouse = namesOf(name).lakehouse!;
-    expect(serviceAccountSubject(lakehouse.namespace, lakehouse.sparkServiceAccount)).toBe(credential.subject);
+    expect(serviceAccountSubject(lakehouse.namespace, lakehouse.sparkServiceAccount)).toBe('system:serviceaccount:lakehouse:spark');
   });
 
   it.each(envs)('%s grants exactly Spark Contributor and Purview Reader, both on the storage account', (_name, json) => {

@@ -15,6 +15,8 @@ import {
   renderStacks,
   withEnv,
   devAndProd,
+  expectFederatedIdentities,
+  expectHardenedStorageAccount,
 } from '../helpers';
 import { azureSubnetLayout } from '../../../src/model/cidr';
 import { MLOPS_OUTPUTS, serviceAccountSubject } from '../../../src/model/naming';
@@ -196,14 +198,7 @@ describe('azure mlops stack: Key Vault', () => {
 
 describe('azure mlops stack: artifact store', () => {
   it.each(envs)('%s hardens the account and creates the mlflow and models containers through Resource Manager', (name, json) => {
-    expect(one(json, 'azurerm_storage_account', 'storage_account')).toMatchObject({
-      name: ml(name).storageAccountName,
-      shared_access_key_enabled: false,
-      min_tls_version: 'TLS1_2',
-      https_traffic_only_enabled: true,
-      allow_nested_items_to_be_public: false,
-      public_network_access_enabled: name !== 'azure-prod',
-    });
+    expectHardenedStorageAccount(json, name, ml(name).storageAccountName);
     for (const c of ['mlflow', 'models']) {
       expect(one(json, 'azurerm_storage_container', `${c}_container`)).toEqual({
         name: c,
@@ -232,16 +227,10 @@ describe('azure mlops stack: identities', () => {
 
   it.each(envs)('%s federates each identity with exactly its service account', (name, json) => {
     const mlops = namesOf(name).mlops!;
-    expect(Object.keys(resources(json, 'azurerm_user_assigned_identity')).sort()).toEqual(['mlflow_identity', 'serve_iris_identity', 'training_identity']);
-    for (const i of identities(name)) {
-      expect(one(json, 'azurerm_user_assigned_identity', `${i.key}_identity`).name).toBe(i.name);
-      expect(one(json, 'azurerm_federated_identity_credential', `${i.key}_federated_identity_credential`)).toMatchObject({
-        parent_id: ref('azurerm_user_assigned_identity', `${i.key}_identity`, 'id'),
-        audience: ['api://AzureADTokenExchange'],
-        issuer: '${data.azurerm_kubernetes_cluster.kubernetes_cluster.oidc_issuer_url}',
-        subject: serviceAccountSubject(mlops.namespace, i.sa),
-      });
-    }
+    expectFederatedIdentities(
+      json,
+      Object.fromEntries(identities(name).map((i) => [i.key, { name: i.name, subject: serviceAccountSubject(mlops.namespace, i.sa) }])),
+    );
     expect(serviceAccountSubject(mlops.namespace, mlops.mlflowServiceAccount)).toBe('system:serviceaccount:mlops:mlflow');
     expect(mlops.servingServiceAccount('iris')).toBe('serve-iris');
   });

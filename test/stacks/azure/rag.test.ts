@@ -1,6 +1,21 @@
 /** Behaviour of the Azure `rag` stack and the shared private DNS zones, asserted on the rendered Terraform JSON. */
 import type { RagSettings } from '../../../src/model/types';
-import { azurePlatformIds, block, envOf, type Json, namesOf, of as resources, one, ref, renderStacks, devAndProd, expectAddresses, withEnv } from '../helpers';
+import {
+  azurePlatformIds,
+  block,
+  envOf,
+  type Json,
+  namesOf,
+  of as resources,
+  one,
+  ref,
+  renderStacks,
+  devAndProd,
+  expectAddresses,
+  expectFederatedIdentities,
+  expectHardenedStorageAccount,
+  withEnv,
+} from '../helpers';
 import { RAG_OUTPUTS, serviceAccountSubject } from '../../../src/model/naming';
 
 const { devStacks, prodStacks, dev, prod, envs } = devAndProd('azure', 'rag');
@@ -161,20 +176,7 @@ describe('azure platform stack: shared private DNS zones', () => {
 
 describe('azure rag stack: ADLS Gen2 storage', () => {
   it.each(envs)('%s hardens an hns-enabled account: key-less, TLS 1.2, https only, no public blobs, double encryption', (name, json) => {
-    expect(one(json, 'azurerm_storage_account', 'storage_account')).toMatchObject({
-      name: namesOf(name).rag!.azure!.storageAccountName,
-      account_kind: 'StorageV2',
-      account_replication_type: name === 'azure-prod' ? 'ZRS' : 'LRS',
-      is_hns_enabled: true,
-      https_traffic_only_enabled: true,
-      min_tls_version: 'TLS1_2',
-      shared_access_key_enabled: false,
-      default_to_oauth_authentication: true,
-      local_user_enabled: false,
-      allow_nested_items_to_be_public: false,
-      infrastructure_encryption_enabled: true,
-      public_network_access_enabled: name !== 'azure-prod',
-    });
+    expectHardenedStorageAccount(json, name, namesOf(name).rag!.azure!.storageAccountName, { is_hns_enabled: true });
   });
 
   it.each(envs)('%s creates raw, processed, embeddings and milvus containers through Resource Manager', (name, json) => {
@@ -260,27 +262,14 @@ describe('azure rag stack: Data Factory', () => {
 });
 
 describe('azure rag stack: identities and roles', () => {
-  const issuer = '${data.azurerm_kubernetes_cluster.kubernetes_cluster.oidc_issuer_url}';
-
   it.each(envs)('%s federates the API and Milvus identities with rag/rag-api and rag/milvus', (name, json) => {
     const rag = namesOf(name).rag!;
     expect(serviceAccountSubject(rag.namespace, rag.api)).toBe('system:serviceaccount:rag:rag-api');
     expect(serviceAccountSubject(rag.namespace, rag.milvusServiceAccount)).toBe('system:serviceaccount:rag:milvus');
-    const expected = { api: 'system:serviceaccount:rag:rag-api', milvus: 'system:serviceaccount:rag:milvus' };
-    const identityNames = { api: rag.azure!.apiIdentityName, milvus: rag.azure!.milvusIdentityName };
-    expect(Object.keys(resources(json, 'azurerm_federated_identity_credential')).sort()).toEqual([
-      'api_federated_identity_credential',
-      'milvus_federated_identity_credential',
-    ]);
-    for (const role of ['api', 'milvus'] as const) {
-      expect(one(json, 'azurerm_user_assigned_identity', `${role}_identity`).name).toBe(identityNames[role]);
-      expect(one(json, 'azurerm_federated_identity_credential', `${role}_federated_identity_credential`)).toMatchObject({
-        subject: expected[role],
-        audience: ['api://AzureADTokenExchange'],
-        issuer,
-        parent_id: ref('azurerm_user_assigned_identity', `${role}_identity`, 'id'),
-      });
-    }
+    expectFederatedIdentities(json, {
+      api: { name: rag.azure!.apiIdentityName, subject: 'system:serviceaccount:rag:rag-api' },
+      milvus: { name: rag.azure!.milvusIdentityName, subject: 'system:serviceaccount:rag:milvus' },
+    });
   });
 
   it.each(envs)('%s grants exactly the least roles, each on the account or one container', (_name, json) => {
