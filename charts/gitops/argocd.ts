@@ -25,7 +25,12 @@ export const IN_CLUSTER = 'https://kubernetes.default.svc';
 export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
 /** Deleting an Application deletes what it deployed (only where pruning is on). */
 export const CASCADE_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
-export const RETRY = { limit: 5, backoff: { duration: '30s', factor: 2, maxDuration: '10m' } } as const;
+/**
+ * Retry a failed sync without end (a negative limit), backing off to every 10 minutes, each time on the
+ * branch's latest revision: an Application whose operator was not ready yet, or whose commit was fixed
+ * since, recovers by itself instead of stopping after a few attempts until someone syncs it by hand.
+ */
+export const RETRY = { limit: -1, refresh: true, backoff: { duration: '30s', factor: 2, maxDuration: '10m' } } as const;
 
 /**
  * Where Argo CD reads a release's chart: a Helm repository's chart by name, or (OCI) the chart artifact

@@ -6,12 +6,53 @@
 import { byCloud, withWorkload, type EnvironmentContext } from '../../src/model/context';
 import { EDW_OUTPUTS, EDW_STACK, KARPENTER_SERVICE_ACCOUNT, KEDA_SERVICE_ACCOUNT } from '../../src/model/naming';
 import type { OperatorName } from '../../src/model/operators';
-import { POOL_LABEL } from '../../src/model/scheduling';
+import { POOL_LABEL, PRIORITY_CLASSES } from '../../src/model/scheduling';
 import { gpuPoolTaints, tolerate } from '../lib/scheduling';
 import type { Values } from './gitops-types';
 
 /** The values of one release; Terraform outputs it needs (Azure client ids) are required through the context. */
 export function operatorValues(ctx: EnvironmentContext, operator: OperatorName): Values | undefined {
+  const values = releaseValues(ctx, operator);
+  const priority = PRIORITY_VALUES[operator];
+  return priority ? mergeValues(values ?? {}, priority) : values;
+}
+
+const CRITICAL = PRIORITY_CLASSES.platformCritical;
+
+/**
+ * Where each chart takes its pods' priority class: operators and their webhooks (many fail closed) run at the
+ * platform's critical priority, so workload pods never preempt them. Karpenter and the device plugin keep
+ * their charts' system-cluster-critical / system-node-critical; kserve-resources' chart has no such value,
+ * and milvus-operator 1.3.8's declares `priorityClassName` but no template reads it; the CRD and runtime
+ * charts run no pods.
+ */
+const PRIORITY_VALUES: Readonly<Record<OperatorName, Values | undefined>> = {
+  'cert-manager': { global: { priorityClassName: CRITICAL } },
+  'external-secrets': { priorityClassName: CRITICAL, webhook: { priorityClassName: CRITICAL }, certController: { priorityClassName: CRITICAL } },
+  karpenter: undefined,
+  keda: { priorityClassName: CRITICAL },
+  'kserve-crd': undefined,
+  'kserve-resources': undefined,
+  'kserve-runtime-configs': undefined,
+  'milvus-operator': undefined,
+  'nvidia-device-plugin': undefined,
+  'seldon-core-operator': { manager: { priorityClassName: CRITICAL } },
+  'spark-operator': { controller: { priorityClassName: CRITICAL }, webhook: { priorityClassName: CRITICAL } },
+};
+
+/** `extra` merged into `base`, mapping by mapping (values are plain data: mappings, lists, scalars). */
+function mergeValues(base: Values, extra: Values): Values {
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(extra)) {
+    const current = merged[key];
+    merged[key] = isMapping(current) && isMapping(value) ? mergeValues(current, value) : value;
+  }
+  return merged;
+}
+
+const isMapping = (v: unknown): v is Values => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function releaseValues(ctx: EnvironmentContext, operator: OperatorName): Values | undefined {
   const { env } = ctx;
   switch (operator) {
     case 'cert-manager':

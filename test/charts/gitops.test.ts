@@ -760,9 +760,11 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
         expect(projects.get(app.spec.project).spec.sourceRepos).toContain(app.spec.source.repoURL);
         expect(app.spec.destination.server).toBe(IN_CLUSTER);
         const retry = app.spec.syncPolicy.retry;
-        expect({ id, limit: retry.limit > 0, backoff: retry.backoff }).toEqual({
+        // Never gives up (a negative limit), always on the latest revision: a failed sync recovers by itself.
+        expect({ id, limit: retry.limit < 0, refresh: retry.refresh, backoff: retry.backoff }).toEqual({
           id,
           limit: true,
+          refresh: true,
           backoff: { duration: expect.stringMatching(/^\d+[smh]$/), factor: expect.any(Number), maxDuration: expect.stringMatching(/^\d+[smh]$/) },
         });
         expect(retry.backoff.factor).toBeGreaterThan(1);
@@ -794,7 +796,7 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
       expect(applications(s).length).toBeGreaterThan(10);
       for (const app of applications(s)) {
         expect(app.spec.syncPolicy.automated).toBeUndefined();
-        expect(app.spec.syncPolicy.retry.limit).toBeGreaterThan(0);
+        expect(app.spec.syncPolicy.retry.limit).toBeLessThan(0);
       }
     });
 
