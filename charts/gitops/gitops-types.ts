@@ -24,7 +24,11 @@ export interface ArgoSource {
 export interface ArgoSyncPolicy {
   readonly automated?: { readonly prune: boolean; readonly selfHeal: boolean };
   readonly syncOptions: readonly string[];
-  readonly retry: { readonly limit: number; readonly refresh: boolean; readonly backoff: { readonly duration: string; readonly factor: number; readonly maxDuration: string } };
+  readonly retry: {
+    readonly limit: number;
+    readonly refresh: boolean;
+    readonly backoff: { readonly duration: string; readonly factor: number; readonly maxDuration: string };
+  };
 }
 
 export interface ApplicationSpec {
