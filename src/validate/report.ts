@@ -33,6 +33,7 @@ export function formatReport(report: ValidationReport): string {
     lines.push(`waived (${report.waived.length}):`);
     for (const w of report.waived) lines.push(`  ${w.finding.file}  ${w.finding.rule}  ${w.finding.resource}: ${w.reason}`);
   }
+  if (report.helm) lines.push(report.helm);
   lines.push(summaryLine(report));
   return lines.join('\n');
 }
@@ -46,6 +47,7 @@ export function reportJson(report: ValidationReport): string {
         errors: countErrors(report),
         waived: report.waived.length,
         milliseconds: report.milliseconds,
+        ...(report.helm ? { helm: report.helm } : {}),
       },
       findings: report.findings,
       waived: report.waived,

@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Cloud, Platform, Stage, WaiverSpec } from '../model/types';
 import { sortFindings, type Finding } from './findings';
+import { checkHelm, type HelmOptions } from './helm';
 import { validateKubernetesDir } from './kubernetes';
 import { readOutput, type EnvironmentOutput } from './output';
 import { POLICY_RULES } from './policy';
@@ -31,6 +32,8 @@ export interface ValidationReport {
   readonly waived: readonly WaivedFinding[];
   readonly unusedWaivers: readonly UnusedWaiver[];
   readonly milliseconds: number;
+  /** What the helm checks rendered, or that they were skipped (validateOutputWithHelm only). */
+  readonly helm?: string;
 }
 
 /** The environment a finding belongs to: the first segment of its file path. */
@@ -99,6 +102,22 @@ export function validateOutput(dir: string, platform?: Platform): ValidationRepo
     findings: sortFindings(kept),
     waived: waived.sort((a, b) => (sortFindings([a.finding, b.finding])[0] === a.finding ? -1 : 1)),
     unusedWaivers,
+    milliseconds: Math.round(performance.now() - started),
+  };
+}
+
+/**
+ * validateOutput plus the helm checks (async: helm runs as child processes, a few at a time). Helm
+ * findings are not policy findings, so waivers do not apply to them: fix the chart pin or the values.
+ */
+export async function validateOutputWithHelm(dir: string, platform: Platform | undefined, helm: HelmOptions): Promise<ValidationReport> {
+  const started = performance.now();
+  const report = validateOutput(dir, platform);
+  const result = await checkHelm(readOutput(dir), platform, helm);
+  return {
+    ...report,
+    findings: sortFindings([...report.findings, ...result.findings]),
+    helm: result.summary,
     milliseconds: Math.round(performance.now() - started),
   };
 }

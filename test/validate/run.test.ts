@@ -28,14 +28,14 @@ describe('npm run validate', () => {
     expect(report.milliseconds).toBeLessThan(10_000);
   });
 
-  it('reports a planted problem with file, resource, rule and message, and exits 1', () => {
+  it('reports a planted problem with file, resource, rule and message, and exits 1', async () => {
     const bad = copyOfDist('planted');
     const file = path.join(bad, 'aws-prod/terraform/platform/cdk.tf.json');
     const json = JSON.parse(fs.readFileSync(file, 'utf8'));
     json.resource.aws_eks_cluster.cluster.vpc_config.endpoint_public_access = true;
     fs.writeFileSync(file, JSON.stringify(json, null, 2));
     const { io, out } = captureIo();
-    expect(runValidate([bad], io)).toBe(1);
+    expect(await runValidate([bad], io)).toBe(1);
     const text = out.join('\n');
     expect(text).toMatch(/^aws-prod: 1 finding$/m);
     expect(text).toContain('aws-prod/terraform/platform/cdk.tf.json');
@@ -43,14 +43,14 @@ describe('npm run validate', () => {
     expect(text).toMatch(/^validate: 4 environments, \d+ files: 1 error, 0 warnings, 0 waived \(\d+ ms\)$/m);
   });
 
-  it('--json gives the same findings for machines', () => {
+  it('--json gives the same findings for machines', async () => {
     const bad = copyOfDist('json');
     fs.writeFileSync(
       path.join(bad, 'azure-dev/kubernetes/platform/secret-db.yaml'),
       'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: edw\nstringData:\n  password: hunter2\n',
     );
     const { io, out } = captureIo();
-    expect(runValidate([bad, '--json'], io)).toBe(1);
+    expect(await runValidate([bad, '--json'], io)).toBe(1);
     const report = JSON.parse(out.join('\n'));
     expect(report.summary.errors).toBeGreaterThanOrEqual(2);
     expect(report.findings).toEqual(
@@ -103,12 +103,12 @@ describe('npm run validate', () => {
     expect(report.unusedWaivers.map((w) => w.message)).toEqual(expect.arrayContaining(['no policy rule is called "no-such-rule"']));
   });
 
-  it('lists the rules with their reasons, and rejects a missing directory with exit 2', () => {
+  it('lists the rules with their reasons, and rejects a missing directory with exit 2', async () => {
     const rules = captureIo();
-    expect(runValidate(['--rules'], rules.io)).toBe(0);
+    expect(await runValidate(['--rules'], rules.io)).toBe(0);
     expect(rules.out.join('\n')).toMatch(/^s3-tls-only\s+Requests over plain HTTP/m);
     const missing = captureIo();
-    expect(runValidate([path.join(tempDir('none'), 'nope')], missing.io)).toBe(2);
+    expect(await runValidate([path.join(tempDir('none'), 'nope')], missing.io)).toBe(2);
     expect(missing.err.join('\n')).toMatch(/is not a directory/);
   });
 });

@@ -1,0 +1,172 @@
+/**
+ * The helm checks: every chart release the GitOps output pins, rendered with the real helm from a local
+ * chart cache, as the agent would render it. Schemas pass on dist/ even when a chart is missing, needs a
+ * value, or regenerates a certificate on every render; only rendering the chart shows that.
+ */
+import { parseAllDocuments } from 'yaml';
+import type { Platform } from '../../model/types';
+import type { Finding } from '../findings';
+import { describeObject, type K8sObject, type Output } from '../output';
+import { findChart, loadChartValues, similarCharts, unknownValues, type ChartValues } from './chart';
+import { releasesOf, type HelmRelease } from './releases';
+import { HelmRenderer, renderKey, type RenderResult } from './render';
+
+/** The helm rules, listed by `npm run validate -- --rules` beside the policy rules. */
+export const HELM_RULES = [
+  {
+    id: 'helm-chart-exists',
+    reason: 'a pinned chart name/version that its repository does not publish (a renamed chart, a typo) fails the sync, not the pull request',
+  },
+  {
+    id: 'helm-render',
+    reason: 'a chart that does not render with its values (a required value missing, a template error) never installs, though dist/ passes every schema',
+  },
+  {
+    id: 'helm-render-deterministic',
+    reason: 'output that differs between two renders (generated certificates, random names) is perpetual drift under Argo CD and churn on every Flux upgrade',
+  },
+  {
+    id: 'helm-values-known',
+    reason:
+      'a value path the chart does not have (a typo, a key renamed upstream) is silently ignored by helm, so the setting it was meant to make never happens',
+  },
+] as const;
+
+export type HelmRuleId = (typeof HELM_RULES)[number]['id'];
+
+export interface HelmOptions {
+  /** The chart cache: `<chart>-<version>/` directories or `.tgz` files. Without it the checks are skipped. */
+  readonly charts?: string;
+  /** The helm binary (resolved by the caller: --helm, $HELM or the bundled one). */
+  readonly helm?: string;
+}
+
+export interface HelmCheckResult {
+  readonly findings: Finding[];
+  /** One line for the report: what was rendered, or why nothing was. */
+  readonly summary: string;
+}
+
+export const HELM_SKIPPED = 'helm: skipped (no --charts DIR): the pinned operator charts were not rendered';
+
+/** First lines of helm's message: enough to name the template and value, short enough for a report line. */
+function firstLines(text: string, n = 4): string {
+  const lines = text.split('\n').filter((l) => l.trim());
+  return lines.slice(0, n).join(' | ') + (lines.length > n ? ' | …' : '');
+}
+
+function objectsOf(manifests: string): Map<string, unknown> | string {
+  const out = new Map<string, unknown>();
+  for (const doc of parseAllDocuments(manifests)) {
+    if (doc.errors.length > 0) return doc.errors[0].message.split('\n')[0];
+    const obj = doc.toJS() as K8sObject | null;
+    if (obj && typeof obj === 'object') out.set(describeObject(obj), obj);
+  }
+  return out;
+}
+
+/** The first field path where two values differ, e.g. `data.tls.crt`. */
+function firstDifference(a: unknown, b: unknown, at = ''): string | undefined {
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
+    for (const k of keys) {
+      const d = firstDifference((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], at ? `${at}.${k}` : k);
+      if (d !== undefined) return d;
+    }
+    return undefined;
+  }
+  return JSON.stringify(a) === JSON.stringify(b) ? undefined : at || '(whole object)';
+}
+
+function driftMessage(a: ReadonlyMap<string, unknown>, second: string): string | undefined {
+  const b = objectsOf(second);
+  if (typeof b === 'string') return `the second render is not valid YAML: ${b}`;
+  const differing: string[] = [];
+  for (const name of [...new Set([...a.keys(), ...b.keys()])]) {
+    const field = firstDifference(a.get(name), b.get(name));
+    if (field !== undefined) differing.push(a.has(name) && b.has(name) ? `${name} (${field})` : name);
+  }
+  // Same objects in another order: Argo CD and Flux compare objects, so that is no drift.
+  if (differing.length === 0) return undefined;
+  const shown = differing.slice(0, 4).join(', ') + (differing.length > 4 ? `, and ${differing.length - 4} more` : '');
+  return `${shown} differ between two renders: generated certificates or random names are perpetual drift under Argo CD; set values that make them stable`;
+}
+
+interface Outcome {
+  readonly rule: HelmRuleId;
+  readonly message: string;
+}
+
+/** What is wrong with a render, from its two runs. */
+function judge([first, second]: readonly [RenderResult, RenderResult]): Outcome | undefined {
+  if (!first.ok) return { rule: 'helm-render', message: `does not render: ${firstLines(first.output)}` };
+  const parsed = objectsOf(first.output);
+  if (typeof parsed === 'string') return { rule: 'helm-render', message: `renders invalid YAML: ${parsed}` };
+  if (!second.ok) return { rule: 'helm-render-deterministic', message: `renders once, then fails: ${firstLines(second.output)}` };
+  const drift = first.output === second.output ? undefined : driftMessage(parsed, second.output);
+  return drift ? { rule: 'helm-render-deterministic', message: `renders differently each time: ${drift}` } : undefined;
+}
+
+export async function checkHelm(output: Output, platform: Platform | undefined, options: HelmOptions): Promise<HelmCheckResult> {
+  if (!options.charts || !options.helm) return { findings: [], summary: HELM_SKIPPED };
+  const started = performance.now();
+  const charts = options.charts;
+  const renderer = new HelmRenderer(options.helm);
+  const chartValues = new Map<string, ChartValues>();
+  const findings: Finding[] = [];
+  const finding = (r: HelmRelease, rule: HelmRuleId, message: string): void => {
+    findings.push({ file: r.file, resource: r.resource, rule, severity: 'error', message });
+  };
+
+  const pending: Promise<void>[] = [];
+  // Parsing a large render costs more than helm does: judge each distinct render once.
+  const outcomes = new Map<string, Promise<Outcome | undefined>>();
+  let releases = 0;
+  for (const env of output.environments) {
+    const kubeVersion = platform?.environments.find((e) => e.name === env.name)?.cluster.kubernetesVersion;
+    for (const r of releasesOf(env)) {
+      releases++;
+      const pinned = `${r.chart} ${r.version}`;
+      const chartPath = findChart(charts, r.chart, r.version);
+      if (!chartPath) {
+        const similar = similarCharts(charts, r.chart, r.version);
+        finding(
+          r,
+          'helm-chart-exists',
+          `release ${r.releaseName}: chart ${pinned}${r.repository ? ` (${r.repository})` : ''} is not in the chart cache (no ${r.chart}-${r.version}/ or .tgz)` +
+            (similar.length > 0 ? `; the cache has ${similar.join(', ')}` : ''),
+        );
+        continue;
+      }
+      let known = chartValues.get(chartPath);
+      if (!known) chartValues.set(chartPath, (known = loadChartValues(chartPath)));
+      for (const u of unknownValues(r.values, known))
+        finding(
+          r,
+          'helm-values-known',
+          `release ${r.releaseName} sets ${u.example}, but chart ${pinned} has no value ${u.path} (not in values.yaml${known.schema ? ' or values.schema.json' : ''}): helm ignores it`,
+        );
+      for (const p of r.parameters) {
+        const set = p.name.split('.').reduceRight<unknown>((v, k) => ({ [k]: v }), p.value) as Record<string, unknown>;
+        for (const u of unknownValues(set, known))
+          finding(r, 'helm-values-known', `release ${r.releaseName}: parameter ${p.name}: chart ${pinned} has no value ${u.path}: helm ignores it`);
+      }
+      const request = { chartPath, releaseName: r.releaseName, namespace: r.namespace, kubeVersion, values: r.values, parameters: r.parameters };
+      const key = renderKey(request);
+      let outcome = outcomes.get(key);
+      if (!outcome) outcomes.set(key, (outcome = renderer.renderTwice(request).then(judge)));
+      pending.push(
+        outcome.then((o) => {
+          if (o) finding(r, o.rule, `release ${r.releaseName}: chart ${pinned} ${o.message}`);
+        }),
+      );
+    }
+  }
+  await Promise.all(pending);
+  await renderer.close();
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  return {
+    findings,
+    summary: `helm: ${releases} release${releases === 1 ? '' : 's'} from ${charts}, ${renderer.distinctRenders} distinct renders, ${renderer.processes} helm runs (${seconds} s)`,
+  };
+}
