@@ -18,7 +18,7 @@ import { OPERATORS, operatorsFor, type OperatorName, type OperatorRelease } from
 import { AppChart } from '../lib/app-chart';
 import { Application, AppProject, type ArgoSyncPolicy } from './gitops-types';
 import { FOUNDATION_APP, repoPath, syncWaves, valuesByKey, type AppInventory, type GitopsContext } from './inventory';
-import { operatorValues } from './operator-values';
+import { operatorNamespaces, operatorValues } from './operator-values';
 
 export const ARGOCD_NAMESPACE = 'argocd';
 export const IN_CLUSTER = 'https://kubernetes.default.svc';
@@ -98,7 +98,7 @@ export function argoCdCharts(app: App, ctx: GitopsContext, apps: readonly AppInv
     spec: {
       description: `${ctx.env.name}: pinned operator charts`,
       sourceRepos: [...new Set(operators.map((o) => chartSource(OPERATORS[o]).repoURL))].sort(),
-      destinations: [...new Set([OPERATOR_SYSTEM_NAMESPACE, ...operators.map((o) => OPERATORS[o].namespace)])]
+      destinations: [...new Set([OPERATOR_SYSTEM_NAMESPACE, ...operators.flatMap((o) => operatorNamespaces(ctx, o))])]
         .sort()
         .map((namespace) => ({ server: IN_CLUSTER, namespace })),
       clusterResourceWhitelist: [{ group: '*', kind: '*' }],

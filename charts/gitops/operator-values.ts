@@ -5,10 +5,19 @@
  */
 import { byCloud, withWorkload, type EnvironmentContext } from '../../src/model/context';
 import { EDW_OUTPUTS, EDW_STACK, KARPENTER_SERVICE_ACCOUNT, KEDA_SERVICE_ACCOUNT } from '../../src/model/naming';
-import type { OperatorName } from '../../src/model/operators';
+import { OPERATORS, type OperatorName } from '../../src/model/operators';
 import { POOL_LABEL, PRIORITY_CLASSES } from '../../src/model/scheduling';
 import { gpuPoolTaints, tolerate } from '../lib/scheduling';
 import type { Values } from './gitops-types';
+
+/**
+ * The namespaces a release writes into: its own, and the ones its values send it to (the Spark operator's
+ * Roles in the namespaces whose applications it runs). The operators' AppProject must list every one.
+ */
+export function operatorNamespaces(ctx: EnvironmentContext, operator: OperatorName): string[] {
+  const spark = operator === 'spark-operator' ? (releaseValues(ctx, operator) as { spark: { jobNamespaces: string[] } }) : undefined;
+  return [OPERATORS[operator].namespace, ...(spark?.spark.jobNamespaces ?? [])];
+}
 
 /** The values of one release; Terraform outputs it needs (Azure client ids) are required through the context. */
 export function operatorValues(ctx: EnvironmentContext, operator: OperatorName): Values | undefined {

@@ -682,7 +682,9 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
       if (s.env.gitops!.tool === 'argocd') {
         const project = named(s, 'AppProject', `${name}-operators`);
         expect(sorted(project.spec.sourceRepos)).toEqual(unique(installed.map((o) => argoChartSource(OPERATORS[o]).repoURL)));
-        expect(sorted(project.spec.destinations.map((d: any) => d.namespace))).toEqual(unique(installed.map((o) => OPERATORS[o].namespace)));
+        // The operators' own namespaces, and lakehouse where the Spark operator writes the Roles of the applications it runs.
+        const writes = installed.includes('spark-operator') ? ['lakehouse'] : [];
+        expect(sorted(project.spec.destinations.map((d: any) => d.namespace))).toEqual(unique([...installed.map((o) => OPERATORS[o].namespace), ...writes]));
       } else expectHelmRepositoriesFor(s, installed);
     });
 
@@ -741,9 +743,10 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
       const installed = operatorsFor(s.env);
       const project = named(s, 'AppProject', `${name}-operators`);
       expect(sorted(project.spec.sourceRepos)).toEqual(unique(installed.map((o) => argoChartSource(OPERATORS[o]).repoURL)));
-      // kube-system too: cert-manager and KEDA keep leader-election / auth-reader RBAC there.
+      // kube-system too: cert-manager and KEDA keep leader-election / auth-reader RBAC there; and lakehouse,
+      // where the Spark operator writes the Roles of the applications it runs (helm-destinations proves each).
       expect(sorted(project.spec.destinations.map((d: any) => `${d.server} ${d.namespace}`))).toEqual(
-        unique(['kube-system', ...installed.map((o) => OPERATORS[o].namespace)].map((ns) => `${IN_CLUSTER} ${ns}`)),
+        unique(['kube-system', 'lakehouse', ...installed.map((o) => OPERATORS[o].namespace)].map((ns) => `${IN_CLUSTER} ${ns}`)),
       );
     });
 

@@ -136,6 +136,47 @@ describe('releases read from the GitOps output', () => {
 });
 
 describe('helm checks', () => {
+  const project = (name: string, namespaces: string[], clusterKinds: { group: string; kind: string }[]) => ({
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'AppProject',
+    metadata: { name, namespace: 'argocd' },
+    spec: { destinations: namespaces.map((namespace) => ({ server: 'https://kubernetes.default.svc', namespace })), clusterResourceWhitelist: clusterKinds },
+  });
+  const elsewhere = (projectName: string) => ({
+    ...argoApp('env-operator-elsewhere', { chart: 'elsewhere', namespace: 'tools' }),
+    spec: { ...argoApp('x', { chart: 'elsewhere', namespace: 'tools' }).spec, project: projectName },
+  });
+  const destinations = async (files: Record<string, object>) =>
+    (await check(gitops(files))).findings.filter((f) => f.rule === 'helm-destinations').map((f) => f.message);
+
+  it("helm-destinations (Argo CD): every namespaced object in a destination of the Application's AppProject, every cluster-scoped kind whitelisted", async () => {
+    const narrow = await destinations({ [APP]: elsewhere('ops'), 'env/gitops/bootstrap/appproject.yaml': project('ops', ['tools'], []) });
+    expect([...narrow].sort()).toEqual([
+      'release elsewhere: ClusterRole elsewhere-reader is cluster-scoped and AppProject ops does not whitelist rbac.authorization.k8s.io/ClusterRole',
+      'release elsewhere: Role jobs/elsewhere-jobs is in namespace jobs, not a destination of AppProject ops',
+    ]);
+    expect(
+      await destinations({
+        [APP]: elsewhere('ops'),
+        'env/gitops/bootstrap/appproject.yaml': project('ops', ['tools', 'jobs'], [{ group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' }]),
+      }),
+    ).toEqual([]);
+    expect(await destinations({ [APP]: elsewhere('ops'), 'env/gitops/bootstrap/appproject.yaml': project('ops', ['*'], [{ group: '*', kind: '*' }]) })).toEqual(
+      [],
+    );
+  });
+
+  it('helm-destinations (Flux): a namespace other than the release’s own must be created by the output (or be one every cluster has)', async () => {
+    const release = fluxRelease('elsewhere', { chart: 'elsewhere', targetNamespace: 'tools' });
+    expect(await destinations({ 'env/gitops/operators/helmrelease.yaml': release })).toEqual([
+      'release tools-elsewhere: Role jobs/tools-elsewhere-jobs is in namespace jobs, which nothing in the output creates',
+    ]);
+    const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'jobs' } };
+    expect(await destinations({ 'env/gitops/operators/helmrelease.yaml': release, 'env/kubernetes/platform/namespace-jobs.yaml': namespace })).toEqual([]);
+    const kubeSystem = fluxRelease('elsewhere', { chart: 'elsewhere', targetNamespace: 'tools', values: { jobNamespace: 'kube-system' } });
+    expect(await destinations({ 'env/gitops/operators/helmrelease.yaml': kubeSystem })).toEqual([]);
+  });
+
   it('helm-chart-exists: a pin absent from the cache is an error naming the release and similar charts; a present one (directory or .tgz) is not', async () => {
     const charts = tempDir('helm-cache');
     fs.cpSync(path.join(CHARTS, 'clean-1.0.0'), path.join(charts, 'clean-1.0.0'), { recursive: true });

@@ -26,6 +26,11 @@ export const HELM_RULES = [
     reason: 'output that differs between two renders (generated certificates, random names) is perpetual drift under Argo CD and churn on every Flux upgrade',
   },
   {
+    id: 'helm-destinations',
+    reason:
+      "Argo CD refuses a chart's object in a namespace its Application's AppProject does not list, or of a cluster-scoped kind the project does not whitelist; Flux fails on a namespace nothing creates",
+  },
+  {
     id: 'helm-values-known',
     reason:
       'a value path the chart does not have (a typo, a key renamed upstream) is silently ignored by helm, so the setting it was meant to make never happens',
@@ -97,14 +102,88 @@ interface Outcome {
   readonly message: string;
 }
 
-/** What is wrong with a render, from its two runs. */
-function judge([first, second]: readonly [RenderResult, RenderResult]): Outcome | undefined {
-  if (!first.ok) return { rule: 'helm-render', message: `does not render: ${firstLines(first.output)}` };
+/** What is wrong with a render, from its two runs, and the objects it rendered (when it did). */
+function judge([first, second]: readonly [RenderResult, RenderResult]): { outcome?: Outcome; objects: K8sObject[] } {
+  if (!first.ok) return { outcome: { rule: 'helm-render', message: `does not render: ${firstLines(first.output)}` }, objects: [] };
   const parsed = objectsOf(first.output);
-  if (typeof parsed === 'string') return { rule: 'helm-render', message: `renders invalid YAML: ${parsed}` };
-  if (!second.ok) return { rule: 'helm-render-deterministic', message: `renders once, then fails: ${firstLines(second.output)}` };
+  if (typeof parsed === 'string') return { outcome: { rule: 'helm-render', message: `renders invalid YAML: ${parsed}` }, objects: [] };
+  const objects = [...parsed.values()] as K8sObject[];
+  if (!second.ok) return { outcome: { rule: 'helm-render-deterministic', message: `renders once, then fails: ${firstLines(second.output)}` }, objects };
   const drift = first.output === second.output ? undefined : driftMessage(parsed, second.output);
-  return drift ? { rule: 'helm-render-deterministic', message: `renders differently each time: ${drift}` } : undefined;
+  return { outcome: drift ? { rule: 'helm-render-deterministic', message: `renders differently each time: ${drift}` } : undefined, objects };
+}
+
+/** Built-in kinds without a namespace; a custom resource's scope comes from its CRD (in a render of the same environment). */
+const CLUSTER_SCOPED = new Set([
+  'APIService',
+  'CSIDriver',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+  'IngressClass',
+  'MutatingWebhookConfiguration',
+  'Namespace',
+  'PersistentVolume',
+  'PriorityClass',
+  'RuntimeClass',
+  'StorageClass',
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
+  'ValidatingWebhookConfiguration',
+]);
+
+/** Namespaces every cluster has from the start. */
+const EVERY_CLUSTER_HAS = new Set(['default', 'kube-node-lease', 'kube-public', 'kube-system']);
+
+interface ProjectBounds {
+  readonly namespaces: ReadonlySet<string>;
+  readonly clusterKinds: readonly { readonly group: string; readonly kind: string }[];
+}
+
+/** The AppProjects of an environment's output: where their Applications may write. */
+function projectsOf(manifests: readonly { readonly obj: K8sObject }[]): Map<string, ProjectBounds> {
+  const projects = new Map<string, ProjectBounds>();
+  for (const { obj } of manifests) {
+    if (obj.kind !== 'AppProject' || !obj.apiVersion?.startsWith('argoproj.io/')) continue;
+    const spec = (obj.spec ?? {}) as { destinations?: { namespace?: string }[]; clusterResourceWhitelist?: { group?: string; kind?: string }[] };
+    projects.set(obj.metadata.name, {
+      namespaces: new Set((spec.destinations ?? []).map((d) => d.namespace ?? '')),
+      clusterKinds: (spec.clusterResourceWhitelist ?? []).map((k) => ({ group: k.group ?? '', kind: k.kind ?? '' })),
+    });
+  }
+  return projects;
+}
+
+const matches = (pattern: string, value: string) => pattern === '*' || pattern === value;
+
+/** Where the release's objects go that its GitOps agent would refuse, one message each. */
+function destinationProblems(
+  r: HelmRelease,
+  objects: readonly K8sObject[],
+  clusterKinds: ReadonlySet<string>,
+  projects: ReadonlyMap<string, ProjectBounds>,
+  createdNamespaces: ReadonlySet<string>,
+): string[] {
+  const problems: string[] = [];
+  const project = r.project === undefined ? undefined : projects.get(r.project);
+  // A project the output does not define (Argo CD's own `default`, which allows everything) is not ours to bound.
+  if (r.project !== undefined && !project) return [];
+  for (const obj of objects) {
+    if (!obj.kind) continue;
+    const group = obj.apiVersion?.includes('/') ? obj.apiVersion.slice(0, obj.apiVersion.indexOf('/')) : '';
+    if (CLUSTER_SCOPED.has(obj.kind) || clusterKinds.has(`${group}/${obj.kind}`)) {
+      if (project && !project.clusterKinds.some((k) => matches(k.group, group) && matches(k.kind, obj.kind)))
+        problems.push(`${describeObject(obj)} is cluster-scoped and AppProject ${r.project} does not whitelist ${group || 'core'}/${obj.kind}`);
+      continue;
+    }
+    const namespace = obj.metadata?.namespace ?? r.namespace;
+    if (project && !project.namespaces.has(namespace) && !project.namespaces.has('*'))
+      problems.push(`${obj.kind} ${namespace}/${obj.metadata?.name} is in namespace ${namespace}, not a destination of AppProject ${r.project}`);
+    // Flux creates the release's own namespace (install.createNamespace); any other must exist already.
+    if (!project && namespace !== r.namespace && !createdNamespaces.has(namespace) && !EVERY_CLUSTER_HAS.has(namespace))
+      problems.push(`${obj.kind} ${namespace}/${obj.metadata?.name} is in namespace ${namespace}, which nothing in the output creates`);
+  }
+  return problems;
 }
 
 export async function checkHelm(output: Output, platform: Platform | undefined, options: HelmOptions): Promise<HelmCheckResult> {
@@ -120,10 +199,11 @@ export async function checkHelm(output: Output, platform: Platform | undefined, 
 
   const pending: Promise<void>[] = [];
   // Parsing a large render costs more than helm does: judge each distinct render once.
-  const outcomes = new Map<string, Promise<Outcome | undefined>>();
+  const outcomes = new Map<string, Promise<ReturnType<typeof judge>>>();
   let releases = 0;
   for (const env of output.environments) {
     const kubeVersion = platform?.environments.find((e) => e.name === env.name)?.cluster.kubernetesVersion;
+    const rendered: { release: HelmRelease; objects: Promise<K8sObject[]> }[] = [];
     for (const r of releasesOf(env)) {
       releases++;
       const pinned = `${r.chart} ${r.version}`;
@@ -156,11 +236,32 @@ export async function checkHelm(output: Output, platform: Platform | undefined, 
       let outcome = outcomes.get(key);
       if (!outcome) outcomes.set(key, (outcome = renderer.renderTwice(request).then(judge)));
       pending.push(
-        outcome.then((o) => {
+        outcome.then(({ outcome: o }) => {
           if (o) finding(r, o.rule, `release ${r.releaseName}: chart ${pinned} ${o.message}`);
         }),
       );
+      rendered.push({ release: r, objects: outcome.then((o) => o.objects) });
     }
+    // Where each release's objects land, once every render of the environment is in (CRDs name their kinds' scope).
+    pending.push(
+      Promise.all(rendered.map((x) => x.objects)).then((all) => {
+        const clusterKinds = new Set(
+          all
+            .flat()
+            .filter((o) => o.kind === 'CustomResourceDefinition' && (o.spec as { scope?: string } | undefined)?.scope === 'Cluster')
+            .map((o) => {
+              const spec = o.spec as { group?: string; names?: { kind?: string } };
+              return `${spec.group}/${spec.names?.kind}`;
+            }),
+        );
+        const projects = projectsOf(env.manifests);
+        const created = new Set(env.manifests.filter((m) => m.obj.kind === 'Namespace').map((m) => m.obj.metadata.name));
+        rendered.forEach(({ release }, i) => {
+          for (const problem of destinationProblems(release, all[i], clusterKinds, projects, created))
+            finding(release, 'helm-destinations', `release ${release.releaseName}: ${problem}`);
+        });
+      }),
+    );
   }
   await Promise.all(pending);
   await renderer.close();

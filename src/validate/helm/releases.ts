@@ -19,6 +19,8 @@ export interface HelmRelease {
   readonly namespace: string;
   /** The values the agent passes (Argo CD `values` overlaid with `valuesObject`; Flux `values`). */
   readonly values: Record<string, unknown>;
+  /** Argo CD: the AppProject whose destinations and cluster-kind whitelist bound what the release may write. */
+  readonly project?: string;
   /** Argo CD `parameters`: `--set` (or `--set-string` when forced) pairs, applied after the values. */
   readonly parameters: readonly { readonly name: string; readonly value: string; readonly forceString: boolean }[];
 }
@@ -87,6 +89,7 @@ function argoRelease(m: Manifest): HelmRelease[] {
         repository,
         releaseName: str(helm.releaseName) ?? m.obj.metadata.name,
         namespace: str(mapAt(spec.destination).namespace) ?? 'default',
+        project: str(spec.project),
         values,
         parameters,
       },
