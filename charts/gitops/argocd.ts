@@ -43,6 +43,7 @@ export function chartSource(release: OperatorRelease): { repoURL: string; chart?
 export const argoNames = (env: string) => ({
   project: env,
   operatorsProject: `${env}-operators`,
+  rootProject: `${env}-root`,
   root: `${env}-root`,
   app: (app: string) => `${env}-${app}`,
   operator: (operator: OperatorName) => `${env}-operator-${operator}`,
@@ -88,8 +89,7 @@ export function argoCdCharts(app: App, ctx: GitopsContext, apps: readonly AppInv
     spec: {
       description: `${ctx.env.name}: the platform's apps from ${g.repoUrl}`,
       sourceRepos: [g.repoUrl],
-      // The Applications themselves live in argocd (the root app deploys them).
-      destinations: [ARGOCD_NAMESPACE, ...namespaces].map((namespace) => ({ server: IN_CLUSTER, namespace })),
+      destinations: namespaces.map((namespace) => ({ server: IN_CLUSTER, namespace })),
       clusterResourceWhitelist: valuesByKey(clusterKinds),
     },
   });
@@ -104,10 +104,22 @@ export function argoCdCharts(app: App, ctx: GitopsContext, apps: readonly AppInv
       clusterResourceWhitelist: [{ group: '*', kind: '*' }],
     },
   });
+  // The root app alone writes into argocd, and only Applications and AppProjects: an app of the platform's
+  // project able to write there could create an Application in any project, which is admin-equivalent.
+  new AppProject(bootstrap, 'appproject-root', {
+    metadata: { name: n.rootProject, namespace: ARGOCD_NAMESPACE },
+    spec: {
+      description: `${ctx.env.name}: the root app, which syncs the Applications and AppProjects of gitops/apps`,
+      sourceRepos: [g.repoUrl],
+      destinations: [{ server: IN_CLUSTER, namespace: ARGOCD_NAMESPACE }],
+      clusterResourceWhitelist: [],
+      namespaceResourceWhitelist: ['Application', 'AppProject'].map((kind) => ({ group: 'argoproj.io', kind })),
+    },
+  });
   new Application(bootstrap, 'application-root', {
     metadata: metadata(ctx, n.root),
     spec: {
-      project: n.project,
+      project: n.rootProject,
       source: { repoURL: g.repoUrl, targetRevision: g.branch, path: repoPath(ctx, 'gitops', 'apps') },
       destination: { server: IN_CLUSTER, namespace: ARGOCD_NAMESPACE },
       syncPolicy: syncPolicy(ctx, ['PruneLast=true']),

@@ -43,6 +43,8 @@ export interface AppProjectSpec {
   readonly sourceRepos: readonly string[];
   readonly destinations: readonly { readonly server: string; readonly namespace: string }[];
   readonly clusterResourceWhitelist: readonly { readonly group: string; readonly kind: string }[];
+  /** Only these namespaced kinds (all when absent). */
+  readonly namespaceResourceWhitelist?: readonly { readonly group: string; readonly kind: string }[];
 }
 
 export const Application = typedResource<ApplicationSpec>('argoproj.io/v1alpha1', 'Application');

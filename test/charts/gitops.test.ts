@@ -112,7 +112,8 @@ function outputDirOf(s: Synth, repoPath: string): string {
 }
 
 /** Argo CD: the root and app Applications (project `<env>`), which read the platform repository; operators read charts. */
-const isGitApplication = (s: Synth) => (a: any) => a.spec.project === s.env.name;
+/** An Application of the repository's directories (the platform's apps and the root app), not a pinned chart. */
+const isGitApplication = (s: Synth) => (a: any) => a.spec.project === s.env.name || a.spec.project === `${s.env.name}-root`;
 
 /** Where Argo CD reads a pinned chart: a Helm repository's chart by name, or an OCI chart artifact as such (`path: .`). */
 const argoChartSource = (r: (typeof OPERATORS)[OperatorName]) =>
@@ -729,13 +730,32 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
       const project = named(s, 'AppProject', name);
       expect(project.metadata.namespace).toBe('argocd');
       expect(project.spec.sourceRepos).toEqual([EXAMPLE_GITOPS_REPO]);
-      expect(sorted(project.spec.destinations.map((d: any) => `${d.server} ${d.namespace}`))).toEqual(
-        sorted(['argocd', ...namespaces].map((n) => `${IN_CLUSTER} ${n}`)),
-      );
+      // Not argocd: only the root app's own project may write there.
+      expect(sorted(project.spec.destinations.map((d: any) => `${d.server} ${d.namespace}`))).toEqual(sorted([...namespaces].map((n) => `${IN_CLUSTER} ${n}`)));
       expect(sorted(project.spec.clusterResourceWhitelist.map((k: any) => `${k.group}/${k.kind}`))).toEqual(sorted(clusterKinds));
       // Each namespaced object an app Application syncs is in one of its project's destinations.
       const allowed = new Set(project.spec.destinations.map((d: any) => d.namespace));
       for (const o of objects) if (o.metadata.namespace) expect(allowed.has(o.metadata.namespace)).toBe(true);
+    });
+
+    test.each(ARGO_ENVS)('%s: only the root app writes into argocd, and only Applications and AppProjects', (name) => {
+      const s = DEFAULT[name];
+      const root = named(s, 'AppProject', `${name}-root`);
+      expect(root.spec).toMatchObject({
+        sourceRepos: [EXAMPLE_GITOPS_REPO],
+        destinations: [{ server: IN_CLUSTER, namespace: 'argocd' }],
+        clusterResourceWhitelist: [],
+        namespaceResourceWhitelist: [
+          { group: 'argoproj.io', kind: 'Application' },
+          { group: 'argoproj.io', kind: 'AppProject' },
+        ],
+      });
+      expect(named(s, 'Application', `${name}-root`).spec.project).toBe(`${name}-root`);
+      // Everything the root app syncs (gitops/apps and ../bootstrap) is of those two kinds.
+      const synced = [...docsUnder(s, 'gitops/apps'), ...docsUnder(s, 'gitops/bootstrap')].map((d) => d.obj.kind);
+      expect([...new Set(synced)].sort()).toEqual(['AppProject', 'Application']);
+      for (const project of ofKind(s, 'AppProject').filter((p) => p.metadata.name !== `${name}-root`))
+        expect(project.spec.destinations.map((d: any) => d.namespace)).not.toContain('argocd');
     });
 
     test.each(ARGO_ENVS)('%s: the operators’ project allows the pinned charts’ repositories and namespaces', (name) => {
@@ -759,7 +779,8 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
         const id = app.metadata.name;
         expect(app.metadata.namespace).toBe('argocd');
         const isOperator = id.startsWith(`${name}-operator-`);
-        expect({ id, project: app.spec.project }).toEqual({ id, project: isOperator ? `${name}-operators` : name });
+        const isRoot = id === `${name}-root`;
+        expect({ id, project: app.spec.project }).toEqual({ id, project: isOperator ? `${name}-operators` : isRoot ? `${name}-root` : name });
         expect(projects.get(app.spec.project).spec.sourceRepos).toContain(app.spec.source.repoURL);
         expect(app.spec.destination.server).toBe(IN_CLUSTER);
         const retry = app.spec.syncPolicy.retry;
