@@ -91,8 +91,8 @@ function releaseValues(ctx: EnvironmentContext, operator: OperatorName): Values 
       });
     }
     case 'kserve-resources':
-      // RawDeployment unless an InferenceService asks for Serverless (charts/serving sets the annotation per model).
-      return { kserve: { controller: { deploymentMode: 'RawDeployment' } } };
+      // Standard unless an InferenceService asks for Knative (charts/serving sets the annotation per model).
+      return { kserve: { controller: { deploymentMode: 'Standard' } } };
     case 'kserve-runtime-configs':
       // The chart renders no runtime unless asked to.
       return { kserve: { servingruntime: { enabled: true } } };

@@ -34,11 +34,11 @@ export interface KServePredictorSpec {
   readonly serviceAccountName: string;
   readonly minReplicas: number;
   readonly maxReplicas: number;
-  /** Serverless only: percent of traffic to the latest ready revision. */
+  /** Knative only: percent of traffic to the latest ready revision. */
   readonly canaryTrafficPercent?: number;
   /** Labels of the predictor pods. */
   readonly labels: Readonly<Record<string, string>>;
-  /** RawDeployment only (Knative rejects it unless its priority-class flag is on). */
+  /** Standard only (Knative rejects it unless its priority-class flag is on). */
   readonly priorityClassName?: string;
 }
 

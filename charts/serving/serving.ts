@@ -6,16 +6,18 @@
  * - for models with an A/B test, a Seldon Core v1 SeldonDeployment `<model>-ab` with two predictors,
  *   `main` (the model's path) and `challenger` (the challenger path), splitting traffic;
  * - a NetworkPolicy per serving object: ingress on its serving ports from the namespace, the
- *   ingress gateway's namespace (and Knative's, for Serverless), egress to the artifact store.
+ *   ingress gateway's namespace (and Knative's, in Knative mode), egress to the artifact store.
  *
- * Deployment mode of the InferenceService: RawDeployment (plain Deployment, Service and HPA; no
+ * Deployment mode of the InferenceService, in KServe 0.20's names (`Standard`, `Knative`): its defaulting
+ * webhook rewrites the deprecated `RawDeployment` / `Serverless` on every object, which Argo CD would show
+ * as drift forever. Standard (plain Deployment, Service and HPA; no
  * Knative or Istio needed) unless the model asks for a canary. `canaryTrafficPercent` works only
- * in Serverless mode (Knative revisions); RawDeployment ignores it silently, and KServe 0.20's
- * RawDeployment canary (`spec.canary`) needs a second, named predictor with its own model, which
+ * in Knative mode (Knative revisions); Standard ignores it silently, and KServe 0.20's
+ * Standard canary (`spec.canary`) needs a second, named predictor with its own model, which
  * the model does not describe (its canary is "the next revision of the same service"). So a model
- * with `canaryPercent` is Serverless: the cluster then needs Knative Serving and its networking
+ * with `canaryPercent` runs in Knative mode: the cluster then needs Knative Serving and its networking
  * layer, installed with KServe outside this chart. Knative accepts a narrower pod spec, so the
- * Serverless predictor sets no priority class.
+ * Knative-mode predictor sets no priority class.
  *
  * No Secret: the storage initializers authenticate with the pod identity. KServe injects its own
  * initializer and reads the S3 settings from the service account (AWS). Seldon's default
@@ -29,7 +31,7 @@
  * Security: the model containers run with the restricted profile's container settings (non-root
  * UID, no privilege escalation, all capabilities dropped, RuntimeDefault seccomp). The root
  * filesystem stays writable: the prepackaged servers write caches in their working directories,
- * and a /tmp emptyDir needs a Knative feature flag in Serverless mode. The containers the
+ * and a /tmp emptyDir needs a Knative feature flag in Knative mode. The containers the
  * operators inject (storage initializer, queue-proxy, Seldon's executor) take their security
  * context from the operators' configuration.
  */
@@ -56,18 +58,18 @@ export const SERVED_MODEL_LABEL = 'platform-synth.io/served-model';
 export const SERVER_COMPONENT = { kserve: 'kserve-predictor', seldon: 'seldon-predictor' } as const;
 
 export const DEPLOYMENT_MODE_ANNOTATION = 'serving.kserve.io/deploymentMode';
-export type DeploymentMode = 'RawDeployment' | 'Serverless';
+export type DeploymentMode = 'Standard' | 'Knative';
 
 /** Knative Serving's activator (proxies requests while scaling) and autoscaler (scrapes queue-proxy). */
 export const KNATIVE_NAMESPACE = 'knative-serving';
 
 /** Ports the serving pods accept traffic on. */
 export const SERVING_PORTS = {
-  /** RawDeployment: the KServe runtime's HTTP and gRPC ports. */
+  /** Standard: the KServe runtime's HTTP and gRPC ports. */
   raw: [8080, 8081],
-  /** Serverless: Knative's queue-proxy (HTTP/1, h2c) in front of the runtime. */
+  /** Knative: Knative's queue-proxy (HTTP/1, h2c) in front of the runtime. */
   serverless: [8012, 8013],
-  /** Serverless: queue-proxy's autoscaling metrics, scraped by Knative's autoscaler. */
+  /** Knative: queue-proxy's autoscaling metrics, scraped by Knative's autoscaler. */
   knativeMetrics: 9090,
   /** Seldon Core v1: the executor (service orchestrator) in each pod, HTTP and gRPC. */
   seldon: [8000, 5001],
@@ -101,7 +103,7 @@ function modelContainer(model: ServedModel, name?: string): ContainerValues {
 }
 
 export function deploymentMode(model: ServedModel): DeploymentMode {
-  return model.canaryPercent === undefined ? 'RawDeployment' : 'Serverless';
+  return model.canaryPercent === undefined ? 'Standard' : 'Knative';
 }
 
 export function seldonDeploymentName(model: string): string {
@@ -138,13 +140,13 @@ export class ServingChart extends AppChart<'mlops'> {
       spec: {
         predictor: {
           model: { modelFormat: { name: model.framework }, storageUri: names.modelUri(model.path), ...modelContainer(model) },
-          // Not the pod baseline: a Serverless predictor is a Knative Service, which admits the pod
+          // Not the pod baseline: a Knative-mode predictor is a Knative Service, which admits the pod
           // security context, priority class and emptyDir volumes only behind feature flags. The
           // service account mounts no token, so leaving the pod's setting out mounts none either.
           serviceAccountName: names.servingServiceAccount(model.name),
           minReplicas: model.minReplicas,
           maxReplicas: model.maxReplicas,
-          ...(mode === 'Serverless' ? { canaryTrafficPercent: model.canaryPercent } : { priorityClassName: PRIORITY_CLASSES.online }),
+          ...(mode === 'Knative' ? { canaryTrafficPercent: model.canaryPercent } : { priorityClassName: PRIORITY_CLASSES.online }),
           labels: this.podLabels(model, SERVER_COMPONENT.kserve, binding),
         },
       },
@@ -195,9 +197,9 @@ export class ServingChart extends AppChart<'mlops'> {
     const callers: NetworkPolicyPeer[] = [{ podSelector: {} }, namespacePeer(this.ctx.env.cluster.gatewayNamespace)];
     const egress = servingCloudEgress(this.ctx);
 
-    const kservePorts = deploymentMode(model) === 'Serverless' ? SERVING_PORTS.serverless : SERVING_PORTS.raw;
+    const kservePorts = deploymentMode(model) === 'Knative' ? SERVING_PORTS.serverless : SERVING_PORTS.raw;
     const kserveIngress: NetworkPolicyIngressRule[] = [{ from: callers, ports: kservePorts.flatMap(tcp) }];
-    if (deploymentMode(model) === 'Serverless') {
+    if (deploymentMode(model) === 'Knative') {
       kserveIngress.push({ from: [namespacePeer(KNATIVE_NAMESPACE)], ports: [...SERVING_PORTS.serverless, SERVING_PORTS.knativeMetrics].flatMap(tcp) });
     }
     new KubeNetworkPolicy(this, `netpol-${model.name}`, {

@@ -101,21 +101,21 @@ describe('ServingChart', () => {
       expect(p.model.securityContext).toEqual(RESTRICTED);
     });
 
-    test.each(all)('%s: a canary model is Serverless with canaryTrafficPercent (it works only on Knative revisions)', (_n, ctx) => {
+    test.each(all)('%s: a canary model is Knative with canaryTrafficPercent (it works only on Knative revisions)', (_n, ctx) => {
       const isvc = one(ctx, 'InferenceService', 'iris');
-      expect(isvc.metadata.annotations).toEqual({ 'serving.kserve.io/deploymentMode': 'Serverless' });
+      expect(isvc.metadata.annotations).toEqual({ 'serving.kserve.io/deploymentMode': 'Knative' });
       expect(isvc.spec.predictor.canaryTrafficPercent).toBe(10);
       // Knative rejects a priority class unless its feature flag is on.
       expect(isvc.spec.predictor.priorityClassName).toBeUndefined();
     });
 
-    test('a model without a canary is RawDeployment (no Knative or Istio) and sets no canaryTrafficPercent', () => {
+    test('a model without a canary is Standard (no Knative or Istio) and sets no canaryTrafficPercent', () => {
       const ctx = ctxOf(
         'azure-prod',
         withModels('azure-prod', [{ name: 'churn', framework: 'xgboost', path: 'churn/v3', minReplicas: 3, maxReplicas: 9, cpu: '1', memory: '2Gi' }]),
       );
       const isvc = one(ctx, 'InferenceService', 'churn');
-      expect(isvc.metadata.annotations).toEqual({ 'serving.kserve.io/deploymentMode': 'RawDeployment' });
+      expect(isvc.metadata.annotations).toEqual({ 'serving.kserve.io/deploymentMode': 'Standard' });
       expect(isvc.spec.predictor).toMatchObject({
         minReplicas: 3,
         maxReplicas: 9,
@@ -133,7 +133,7 @@ describe('ServingChart', () => {
           .map((o) => `${o.kind}/${o.metadata.name}`)
           .sort(),
       ).toEqual(['InferenceService/churn', 'NetworkPolicy/churn', 'ServiceAccount/serve-churn']);
-      // RawDeployment pods take traffic on the runtime's ports directly.
+      // Standard pods take traffic on the runtime's ports directly.
       expect(one(ctx, 'NetworkPolicy', 'churn').spec.ingress).toEqual([{ from: [{ podSelector: {} }, nsPeer('ingress')], ports: tcp(8080, 8081) }]);
     });
   });
@@ -239,21 +239,18 @@ describe('ServingChart', () => {
       for (const p of one(ctx, 'SeldonDeployment', 'iris-ab').spec.predictors) expect(p.componentSpecs[0].metadata.labels).toMatchObject(seldonSelector);
     });
 
-    test.each(all)(
-      '%s: InferenceService (Serverless): queue-proxy ports from the namespace, the gateway and Knative; egress to the artifact store',
-      (_n, ctx) => {
-        const np = one(ctx, 'NetworkPolicy', 'iris');
-        expect(np.spec).toEqual({
-          podSelector: { matchLabels: kserveSelector },
-          policyTypes: ['Ingress', 'Egress'],
-          ingress: [
-            { from: [{ podSelector: {} }, nsPeer('ingress')], ports: tcp(8012, 8013) },
-            { from: [nsPeer('knative-serving')], ports: tcp(8012, 8013, 9090) },
-          ],
-          egress: storageEgress(ctx),
-        });
-      },
-    );
+    test.each(all)('%s: InferenceService (Knative): queue-proxy ports from the namespace, the gateway and Knative; egress to the artifact store', (_n, ctx) => {
+      const np = one(ctx, 'NetworkPolicy', 'iris');
+      expect(np.spec).toEqual({
+        podSelector: { matchLabels: kserveSelector },
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: [
+          { from: [{ podSelector: {} }, nsPeer('ingress')], ports: tcp(8012, 8013) },
+          { from: [nsPeer('knative-serving')], ports: tcp(8012, 8013, 9090) },
+        ],
+        egress: storageEgress(ctx),
+      });
+    });
 
     test.each(all)('%s: SeldonDeployment: executor ports from the namespace and the gateway; egress to the artifact store', (_n, ctx) => {
       const np = one(ctx, 'NetworkPolicy', 'iris-ab');
