@@ -51,7 +51,8 @@ export function fluxCharts(app: App, ctx: GitopsContext, apps: readonly AppInven
   const bootstrap = new AppChart<never>(app, 'bootstrap', ctx, undefined, { root: 'gitops' });
   new GitRepository(bootstrap, 'gitrepository', {
     metadata: { name: n.source, namespace: FLUX_NAMESPACE },
-    spec: { interval: FLUX_INTERVALS.source, url: g.repoUrl, ref: { branch: g.branch } },
+    // A private repository's credentials come from a Secret created in the cluster, never from git.
+    spec: { interval: FLUX_INTERVALS.source, url: g.repoUrl, ref: { branch: g.branch }, ...(g.secretRef ? { secretRef: { name: g.secretRef } } : {}) },
   });
   new FluxKustomization(bootstrap, 'kustomization-root', {
     metadata: { name: n.root, namespace: FLUX_NAMESPACE },

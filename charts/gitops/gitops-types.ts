@@ -57,6 +57,8 @@ export interface GitRepositorySpec {
   readonly interval: string;
   readonly url: string;
   readonly ref: { readonly branch: string };
+  /** A Secret in the GitRepository's namespace with the repository's credentials. */
+  readonly secretRef?: { readonly name: string };
 }
 
 export interface FluxKustomizationSpec {

@@ -91,6 +91,7 @@ export function resolveEnvironment(platformName: string, spec: EnvironmentSpec):
           automated: spec.gitops.automated ?? true,
           prune: spec.gitops.prune ?? true,
           selfHeal: spec.gitops.selfHeal ?? true,
+          ...(spec.gitops.secretRef ? { secretRef: spec.gitops.secretRef } : {}),
         }
       : undefined,
     waivers: (spec.waivers ?? []).map((w) => ({ ...w })),

@@ -77,6 +77,7 @@ const environmentShape = obj<EnvironmentFields>({
       automated: opt(bool),
       prune: opt(bool),
       selfHeal: opt(bool),
+      secretRef: opt(str),
     }),
   ),
   waivers: opt(list(obj({ rule: req(str), resource: req(str), reason: req(str) }))),

@@ -73,6 +73,12 @@ export interface GitopsSpec {
   prune?: boolean;
   /** Argo CD: undo changes made in the cluster by hand. Default: true (Flux always does). */
   selfHeal?: boolean;
+  /**
+   * Flux: the Secret in flux-system with the private repository's credentials (`username`/`password`, or
+   * `identity`/`known_hosts` for ssh), which you create in the cluster: it never goes into git. Default: none
+   * (a public repository). Argo CD finds repository credentials by URL and needs no reference.
+   */
+  secretRef?: string;
 }
 
 export interface WaiverSpec {
@@ -227,7 +233,7 @@ interface EnvironmentOf<C extends Cloud> {
   readonly tags: Readonly<Record<string, string>>;
   readonly workloads: Readonly<Record<WorkloadName, boolean>>;
   /** GitOps delivery, when the model sets it. */
-  readonly gitops?: Readonly<Required<GitopsSpec>>;
+  readonly gitops?: Readonly<Required<Omit<GitopsSpec, 'secretRef'>> & Pick<GitopsSpec, 'secretRef'>>;
   /** Settings of the event-driven workload, when it is enabled. */
   readonly edw?: EdwSettings;
   /** Settings of the RAG platform, when it is enabled. */

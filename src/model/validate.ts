@@ -126,6 +126,10 @@ function validateGitops(env: EnvironmentSpec, base: string, report: Report): voi
     report(`${at}.basePath`, `${q(gitops.basePath)} must be a path inside the repository (relative, no "." or ".." segments), e.g. dist`);
   if (gitops.selfHeal === false && gitops.tool === 'flux')
     report(`${at}.selfHeal`, 'Flux always corrects drift on each reconciliation; selfHeal is for Argo CD');
+  if (isString(gitops.secretRef) && gitops.tool === 'argocd')
+    report(`${at}.secretRef`, 'Argo CD finds repository credentials by URL (a repository Secret in argocd); secretRef is for Flux');
+  if (isString(gitops.secretRef) && !/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(gitops.secretRef))
+    report(`${at}.secretRef`, `${q(gitops.secretRef)} is not a Secret name (DNS-1123 subdomain)`);
 }
 
 function validateWaivers(env: EnvironmentSpec, base: string, report: Report): void {

@@ -845,6 +845,16 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
       for (const k of fluxKustomizations(s)) expect({ k: k.metadata.name, prune: k.spec.prune }).toEqual({ k: k.metadata.name, prune: false });
     });
 
+    test('secretRef (Flux): the GitRepository reads the private repository’s credentials from that Secret; none without it', () => {
+      const s = withGitops('azure-prod', { secretRef: 'platform-gitops-auth' });
+      const repo = named(s, 'GitRepository', 'azure-prod');
+      expect(repo.spec.secretRef).toEqual({ name: 'platform-gitops-auth' });
+      expect(validateManifest(repo)).toEqual([]);
+      // The Secret itself is created in the cluster, never written to git.
+      expect(ofKind(s, 'Secret')).toEqual([]);
+      expect(named(DEFAULT['azure-prod'], 'GitRepository', 'azure-prod').spec.secretRef).toBeUndefined();
+    });
+
     test('selfHeal: false (Argo CD): drift is not undone, pruning stays on', () => {
       const s = withGitops('aws-dev', { selfHeal: false });
       for (const app of applications(s)) expect(app.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: false });
@@ -957,6 +967,8 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
       ['a branch with ..', ARGO_INDEX, { branch: 'a..b' }, 'branch', /not a branch name/],
       ['selfHeal: false with Flux', FLUX_INDEX, { selfHeal: false }, 'selfHeal', /Flux/],
       ['an unknown tool', ARGO_INDEX, { tool: 'jenkins' }, 'tool', /argocd/],
+      ['a secretRef with Argo CD', ARGO_INDEX, { secretRef: 'repo-creds' }, 'secretRef', /by URL/],
+      ['a secretRef that is no Secret name', FLUX_INDEX, { secretRef: 'Repo_Creds' }, 'secretRef', /not a Secret name/],
     ];
 
     test.each(BAD)('%s is reported at its path', (_what, i, patch, field, message) => {
@@ -974,6 +986,7 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
       ['a nested basePath with a trailing slash', ARGO_INDEX, { basePath: 'deploy/dist/' }],
       ['a branch with slashes and dots', FLUX_INDEX, { branch: 'release/v1.2' }],
       ['selfHeal: false with Argo CD', ARGO_INDEX, { selfHeal: false, prune: false, automated: false }],
+      ['a secretRef with Flux', FLUX_INDEX, { secretRef: 'platform-gitops-auth' }],
     ] as [string, number, Record<string, unknown>][])('%s is accepted', (_what, i, patch) => {
       expect(findProblems(withGitopsAt(i, patch))).toEqual([]);
     });
