@@ -12,17 +12,17 @@ import { PlatformChart } from './platform/platform';
 import { RagChart } from './rag/rag';
 import { ServingChart } from './serving/serving';
 
-/** Builds one app's chart. Synth builds them one at a time, so a chart that lacks a Terraform output is left out on its own. */
-export type ChartFactory = (app: App, ctx: EnvironmentContext) => AppChart;
+/** Builds one app's chart (its context bound when the table picked it). Synth builds them one at a time, so a chart that lacks a Terraform output is left out on its own. */
+export type ChartFactory = (app: App) => AppChart;
 
 /** The platform's charts on each cloud: namespaces and policies everywhere, Karpenter's node classes and pools on AWS. */
-const PLATFORM_CHARTS: { readonly [C in Cloud]: (ctx: EnvironmentContext<C>) => readonly ((app: App) => AppChart)[] } = {
+const PLATFORM_CHARTS: { readonly [C in Cloud]: (ctx: EnvironmentContext<C>) => readonly ChartFactory[] } = {
   aws: (ctx) => [(app) => new PlatformChart(app, ctx), (app) => new KarpenterChart(app, ctx)],
   azure: (ctx) => [(app) => new PlatformChart(app, ctx)],
 };
 
 /** The charts of each workload where it is enabled; model serving is MLOps' second app, present when models are served. */
-const WORKLOAD_CHARTS: { readonly [W in WorkloadName]: (ctx: EnvironmentContext<Cloud, W>) => readonly ((app: App) => AppChart)[] } = {
+const WORKLOAD_CHARTS: { readonly [W in WorkloadName]: (ctx: EnvironmentContext<Cloud, W>) => readonly ChartFactory[] } = {
   edw: (ctx) => [(app) => new EdwChart(app, ctx)],
   rag: (ctx) => [(app) => new RagChart(app, ctx)],
   mlops: (ctx) => [(app) => new MlopsChart(app, ctx), ...(ctx.env.mlops.models.length > 0 ? [(app: App) => new ServingChart(app, ctx)] : [])],
@@ -30,15 +30,15 @@ const WORKLOAD_CHARTS: { readonly [W in WorkloadName]: (ctx: EnvironmentContext<
 };
 
 /** The apps of a workload in this environment: none where it is off. */
-function workloadCharts<W extends WorkloadName>(ctx: EnvironmentContext, workload: W): readonly ((app: App) => AppChart)[] {
+function workloadCharts<W extends WorkloadName>(ctx: EnvironmentContext, workload: W): readonly ChartFactory[] {
   const on = withWorkload(ctx, workload);
   return on ? WORKLOAD_CHARTS[workload](on) : [];
 }
 
 export function chartFactories(ctx: EnvironmentContext): ChartFactory[] {
-  return [...byCloud(ctx, PLATFORM_CHARTS), ...WORKLOAD_NAMES.flatMap((w) => workloadCharts(ctx, w))].map((build) => (app: App) => build(app));
+  return [...byCloud(ctx, PLATFORM_CHARTS), ...WORKLOAD_NAMES.flatMap((w) => workloadCharts(ctx, w))];
 }
 
 export function buildCharts(app: App, ctx: EnvironmentContext): AppChart[] {
-  return chartFactories(ctx).map((build) => build(app, ctx));
+  return chartFactories(ctx).map((build) => build(app));
 }

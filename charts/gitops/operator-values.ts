@@ -15,8 +15,14 @@ import type { Values } from './gitops-types';
  * Roles in the namespaces whose applications it runs). The operators' AppProject must list every one.
  */
 export function operatorNamespaces(ctx: EnvironmentContext, operator: OperatorName): string[] {
-  const spark = operator === 'spark-operator' ? (releaseValues(ctx, operator) as { spark: { jobNamespaces: string[] } }) : undefined;
-  return [OPERATORS[operator].namespace, ...(spark?.spark.jobNamespaces ?? [])];
+  return [OPERATORS[operator].namespace, ...(operator === 'spark-operator' ? sparkJobNamespaces(ctx) : [])];
+}
+
+/** The namespaces whose SparkApplications the operator runs (its `spark.jobNamespaces`): the lakehouse's. */
+function sparkJobNamespaces(ctx: EnvironmentContext): string[] {
+  const lakehouse = withWorkload(ctx, 'lakehouse');
+  if (!lakehouse) throw new Error(`${ctx.env.name}: the Spark operator runs the lakehouse's applications, and the lakehouse is off`);
+  return [lakehouse.names.lakehouse.namespace];
 }
 
 /** The values of one release; Terraform outputs it needs (Azure client ids) are required through the context. */
@@ -113,11 +119,9 @@ function releaseValues(ctx: EnvironmentContext, operator: OperatorName): Values 
       // No anonymous usage reports leave the cluster; the webhook certificate comes from cert-manager, so every render is the same.
       return { usageMetrics: { enabled: false }, certManager: { enabled: true } };
     case 'spark-operator': {
-      const lakehouse = withWorkload(ctx, 'lakehouse');
-      if (!lakehouse) throw new Error(`${env.name}: the Spark operator runs the lakehouse's applications, and the lakehouse is off`);
       // Applications run in the lakehouse namespace, whose service account and Role the lakehouse app creates.
       return {
-        spark: { jobNamespaces: [lakehouse.names.lakehouse.namespace], serviceAccount: { create: false }, rbac: { create: false } },
+        spark: { jobNamespaces: sparkJobNamespaces(ctx), serviceAccount: { create: false }, rbac: { create: false } },
         // The webhook applies what spark-submit has no setting for: affinity, tolerations, security contexts.
         webhook: { enable: true },
       };

@@ -6,7 +6,7 @@ import { IntOrString, type NetworkPolicyEgressRule, type NetworkPolicyPeer, type
 import { azureSubnetLayout } from '../../src/model/cidr';
 import { forCloud } from '../../src/model/cloud';
 import type { EnvironmentContext } from '../../src/model/context';
-import type { Cloud, Environment } from '../../src/model/types';
+import type { Environment } from '../../src/model/types';
 
 export const RFC1918 = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] as const;
 /** The EKS Pod Identity agent's link-local address (IPv4); it serves credentials over plain HTTP. */
@@ -51,23 +51,18 @@ export interface CloudEgressNeeds {
   };
 }
 
-/** The egress rules of each cloud for what the pods need. */
-const CLOUD_EGRESS: { readonly [C in Cloud]: (env: Environment<C>, needs: CloudEgressNeeds[C]) => NetworkPolicyEgressRule[] } = {
-  aws: (env, needs) => [
-    ...(needs.interfaceEndpoints ? [httpsTo(env.network.cidr)] : []),
-    PUBLIC_HTTPS,
-    ...(needs.podIdentityAgent ? [POD_IDENTITY_AGENT_EGRESS] : []),
-  ],
-  azure: (env, needs) => [
-    ...(needs.privateEndpoints === 'always' || env.stage === 'prod' ? [httpsTo(azureSubnetLayout(env.network.cidr).endpoints)] : []),
-    PUBLIC_HTTPS,
-  ],
-};
-
+/** The egress rules of the environment's cloud for what its pods need. */
 export function cloudEgress(ctx: EnvironmentContext, needs: CloudEgressNeeds): NetworkPolicyEgressRule[] {
   return forCloud<Environment, NetworkPolicyEgressRule[]>(ctx.env, {
-    aws: (env) => CLOUD_EGRESS.aws(env, needs.aws),
-    azure: (env) => CLOUD_EGRESS.azure(env, needs.azure),
+    aws: (env) => [
+      ...(needs.aws.interfaceEndpoints ? [httpsTo(env.network.cidr)] : []),
+      PUBLIC_HTTPS,
+      ...(needs.aws.podIdentityAgent ? [POD_IDENTITY_AGENT_EGRESS] : []),
+    ],
+    azure: (env) => [
+      ...(needs.azure.privateEndpoints === 'always' || env.stage === 'prod' ? [httpsTo(azureSubnetLayout(env.network.cidr).endpoints)] : []),
+      PUBLIC_HTTPS,
+    ],
   });
 }
 

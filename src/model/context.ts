@@ -39,10 +39,7 @@ export function withWorkload<C extends Cloud, W extends WorkloadName>(ctx: Envir
   return ctx.env[workload] !== undefined && ctx.names[workload] !== undefined ? (ctx as EnvironmentContext<C, W>) : undefined;
 }
 
-/**
- * Calls the entry of `table` for the context's cloud with the context narrowed to it: the one place where
- * a value of either cloud meets per-cloud code (TypeScript cannot correlate the index and the argument).
- */
+/** {@link forCloud} for a whole context: calls the entry of `table` for its cloud with the context narrowed to it. */
 export function byCloud<R, W extends WorkloadName = never>(
   ctx: EnvironmentContext<Cloud, W>,
   table: { readonly [C in Cloud]: (ctx: EnvironmentContext<C, W>) => R },

@@ -60,7 +60,7 @@ export function synthesizeEnvironment(platform: Platform, env: Environment, opti
   const rendered: RenderedApp[] = [];
   for (const build of chartFactories(ctx)) {
     const before = outputs.missing.length;
-    const chart = build(k8sApp, ctx);
+    const chart = build(k8sApp);
     const missing = outputs.missing.slice(before);
     if (missing.length > 0) {
       allMissing.push(...missing);

@@ -100,7 +100,7 @@ function roleWithPolicy(stack: AwsStack, spec: ServiceAccountRoleSpec, descripti
 }
 
 /** Each mechanism's role: what the trust admits, and what else the mechanism needs in Terraform. */
-export const SERVICE_ACCOUNT_ROLES: Readonly<Record<AwsIdentityMechanism, (stack: AwsStack, spec: ServiceAccountRoleSpec) => IamRole>> = {
+const SERVICE_ACCOUNT_ROLES: Readonly<Record<AwsIdentityMechanism, (stack: AwsStack, spec: ServiceAccountRoleSpec) => IamRole>> = {
   irsa: (stack, spec) => {
     const clusterName = stack.ctx.names.aws.clusterName;
     const issuerHostPath = oidcIssuerHostPath(stack);

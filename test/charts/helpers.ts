@@ -54,7 +54,7 @@ export function specWith(envName: string, edit: (e: EnvironmentSpec) => void): P
 }
 
 /** The apps synth adds for `ctx` (what chartFactories builds), by app name. */
-export const appNamesOf = (ctx: EnvironmentContext): string[] => chartFactories(ctx).map((f) => f(newApp(), ctx).appName);
+export const appNamesOf = (ctx: EnvironmentContext): string[] => chartFactories(ctx).map((f) => f(newApp()).appName);
 
 /** synth's chart factories add the app of `workload` to `envName` of the default model, and leave it out once the workload is off there. */
 export function expectAppOnlyWhereEnabled(envName: string, workload: WorkloadName): void {
