@@ -18,5 +18,5 @@ export function forCloud<T extends { readonly cloud: Cloud }, R>(value: T, table
 }
 
 /** Every cloud, in a stable order; `Record<Cloud, true>` makes a new cloud a compile error here. */
-const CLOUD_SET: Readonly<Record<Cloud, true>> = { aws: true, azure: true };
+export const CLOUD_SET: Readonly<Record<Cloud, true>> = { aws: true, azure: true };
 export const CLOUDS: readonly Cloud[] = Object.keys(CLOUD_SET) as Cloud[];

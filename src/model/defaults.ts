@@ -120,14 +120,3 @@ function deepFreeze<T>(value: T): T {
   }
   return value;
 }
-
-export { hasRegistryHost, resolveImage } from './images';
-export { DEFAULT_KEDA_INSTALL } from './workloads/edw/resolve';
-export {
-  DEFAULT_BEDROCK_CHAT_MODEL,
-  DEFAULT_BEDROCK_EMBEDDING_MODEL,
-  DEFAULT_EMBEDDING_DIMENSION,
-  DEFAULT_OPENAI_CHAT,
-  DEFAULT_OPENAI_EMBEDDING,
-} from './workloads/rag/resolve';
-export { DEFAULT_SPARK_DRIVER, DEFAULT_SPARK_EXECUTOR, DEFAULT_SPARK_VERSION, defaultTableFormat, sparkApplicationType } from './workloads/lakehouse/resolve';

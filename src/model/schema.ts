@@ -3,6 +3,7 @@
  * right type, every required field present. YAML overlays are checked by the same description as
  * src/platform.ts, so a typo in either is caught with its path.
  */
+import { CLOUD_SET } from './cloud';
 import { EKS_ADDON_NAMES } from './catalog';
 import { bool, int, list, map, obj, oneOf, opt, req, str, strings, type FieldsOf, type Shape, type ShapeOf } from './shape';
 import type {
@@ -28,7 +29,7 @@ type EnvironmentFields = Omit<EnvironmentSpec<'aws'>, 'cloud' | 'aws' | 'azure'>
 
 const environmentShape = obj<EnvironmentFields>({
   name: req(str),
-  cloud: req(oneOf<Cloud>({ aws: true, azure: true })),
+  cloud: req(oneOf<Cloud>(CLOUD_SET)),
   stage: req(oneOf<Stage>({ dev: true, prod: true })),
   region: req(str),
   aws: opt(obj({ accountId: req(str), clusterAdminArns: opt(strings), stateBucket: opt(str) })),

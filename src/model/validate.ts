@@ -8,7 +8,7 @@ import { EKS_ADDON_VERSIONS, KUBERNETES_VERSIONS, REGIONS, describeSize } from '
 import { cidrsOverlap, formatCidr, hasHostBits, parseCidr, type Cidr } from './cidr';
 import { defaultAwsStateBucket, defaultAzureStateStorageAccount } from './naming';
 import type { Problem } from './problems';
-import { isInt, isString, q, DNS_LABEL, storageAccountNameProblem, type Report } from './rules';
+import { isInt, isString, q, DNS_LABEL, storageAccountNameProblem, type Report, CONTAINER_NAME } from './rules';
 import { WORKLOADS } from './workloads';
 import { CLOUDS } from './cloud';
 import type { Cloud, EnvironmentSpec, NodePoolSpec, PlatformSpec } from './types';
@@ -151,8 +151,8 @@ function validateWaivers(env: EnvironmentSpec, base: string, report: Report): vo
 const ACCOUNT_RULES: {
   readonly [C in Cloud]: { readonly requires: string; readonly validate: (env: EnvironmentSpec, base: string, platformName: string, report: Report) => void };
 } = {
-  aws: { requires: 'accountId', validate: (env, base, platformName, report) => validateAws(env, base, platformName, report) },
-  azure: { requires: 'subscriptionId, tenantId', validate: (env, base, platformName, report) => validateAzure(env, base, platformName, report) },
+  aws: { requires: 'accountId', validate: validateAws },
+  azure: { requires: 'subscriptionId, tenantId', validate: validateAzure },
 };
 
 function validateAws(env: EnvironmentSpec, base: string, platformName: string, report: Report): void {
@@ -194,7 +194,7 @@ function validateAzure(env: EnvironmentSpec, base: string, platformName: string,
     const problem = storageAccountNameProblem(derived);
     if (problem) report(`${base}.azure.state.storageAccount`, `the derived name ${q(derived)} ${problem}; set it explicitly`);
   }
-  if (isString(state.container) && !/^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(state.container))
+  if (isString(state.container) && !CONTAINER_NAME.test(state.container))
     report(
       `${base}.azure.state.container`,
       `${q(state.container)} must be 3–63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit`,
@@ -361,5 +361,3 @@ function validateTags(env: EnvironmentSpec, base: string, cloud: Cloud | undefin
     if (isString(value) && value.length > 256) report(at, `tag values must be at most 256 characters (got ${value.length})`);
   }
 }
-
-export { imagePinProblem, storageAccountNameProblem } from './rules';

@@ -4,7 +4,7 @@
  * each part; the model (shape, rules, defaults, names, operators) reads it from there.
  */
 import type { PodSecurityLevel } from '../cluster';
-import type { AwsIdentityMechanism, EnvironmentNames } from '../naming';
+import type { EnvironmentNames } from '../naming';
 import type { OperatorName } from '../operators';
 import type { Report } from '../rules';
 import type { ShapeOf } from '../shape';
@@ -43,8 +43,6 @@ export interface Workload<W extends WorkloadName> {
   readonly resolve: (platformName: string, spec: EnvironmentSpec, workload: WorkloadSpecs[W]) => WorkloadSettings<W>;
   /** The names of its resources on the environment's cloud, derived once. */
   readonly names: (platformName: string, env: WithWorkloads<Environment, W>, prefix: string) => WorkloadNames<W>;
-  /** How each of its service accounts with an AWS role gets it (Pod Identity or IRSA): one table the stack and the chart both read. */
-  readonly awsIdentities: Readonly<Record<string, AwsIdentityMechanism>>;
   /** Pod Security `enforce` level of its namespace (audit and warn stay `restricted`, so every departure is still reported). */
   readonly podSecurity: PodSecurityLevel;
   /** What it needs from the platform layer in this environment. */

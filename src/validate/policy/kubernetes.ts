@@ -1,5 +1,5 @@
 /** Policy rules over Kubernetes manifests. */
-import { imagePinProblem } from '../../model/validate';
+import { imagePinProblem } from '../../model/rules';
 import { SPOT_NODES, taintString } from '../../model/scheduling';
 import { describeObject, type K8sObject, type Manifest } from '../output';
 import type { PolicyContext, PolicyRule, Violation } from './rule';

@@ -7,6 +7,3 @@ import type { AwsIdentityMechanism } from '../../naming';
  * drivers and executors alike.
  */
 export const LAKEHOUSE_AWS_IDENTITY: AwsIdentityMechanism = 'irsa';
-
-/** Every service account of the workload that has an AWS role, with its mechanism. */
-export const LAKEHOUSE_AWS_IDENTITIES = { spark: LAKEHOUSE_AWS_IDENTITY } as const;

@@ -1,6 +1,5 @@
 /** The lakehouse: Spark operator jobs over bronze/silver/gold in object storage and the cloud's catalog. */
 import type { Workload } from '../workload';
-import { LAKEHOUSE_AWS_IDENTITIES } from './identities';
 import { lakehouseNames } from './names';
 import { resolveLakehouse } from './resolve';
 import { validateLakehouse, checkLakehouseCatalogs } from './rules';
@@ -11,7 +10,6 @@ export const LAKEHOUSE: Workload<'lakehouse'> = {
   validate: validateLakehouse,
   validateAcross: checkLakehouseCatalogs,
   resolve: resolveLakehouse,
-  awsIdentities: LAKEHOUSE_AWS_IDENTITIES,
   podSecurity: 'restricted',
   names: lakehouseNames,
   // Iceberg's catalog is Glue: table commits stay inside the VPC.

@@ -17,7 +17,7 @@ export function defaultTableFormat(cloud: Cloud): TableFormat {
 const TABLE_FORMAT: Readonly<Record<Cloud, TableFormat>> = { aws: 'iceberg', azure: 'delta' };
 
 /** Microsoft Purview catalogs the lakehouse on Azure; AWS's catalog is Glue, part of the stack itself. */
-const HAS_PURVIEW: Readonly<Record<Cloud, boolean>> = { aws: false, azure: true };
+export const HAS_PURVIEW: Readonly<Record<Cloud, boolean>> = { aws: false, azure: true };
 
 /** `.py` → Python, `.R` → R, anything else (a `.jar`) → Scala (the JVM type the operator runs with mainClass). */
 export function sparkApplicationType(file: string): 'Python' | 'Scala' | 'R' {

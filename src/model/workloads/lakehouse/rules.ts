@@ -2,7 +2,7 @@
 import { isCron, isInt, isString, q, checkImage, checkRange, checkWorkloadStorageAccount, DNS_LABEL, type Report } from '../../rules';
 import type { Cloud, EnvironmentSpec } from '../../types';
 import { MEDALLION_LAYERS } from '../../types';
-import { defaultTableFormat } from './resolve';
+import { defaultTableFormat, HAS_PURVIEW } from './resolve';
 
 const SPARK_MEMORY = /^\d+[kmgt]$/;
 const SPARK_VERSION = /^(\d+)\.\d+\.\d+$/;
@@ -90,12 +90,11 @@ export function validateLakehouse(env: EnvironmentSpec, base: string, platformNa
   });
 
   checkRange(lakehouse.retentionDays, `${at}.retentionDays`, 1, 365, report);
-  if (lakehouse.purview !== undefined && cloud === 'aws') report(`${at}.purview`, 'is for Azure; on AWS the catalog is Glue');
+  if (lakehouse.purview !== undefined && cloud && !HAS_PURVIEW[cloud]) report(`${at}.purview`, 'is for Azure; on AWS the catalog is Glue');
   checkWorkloadStorageAccount(env, at, platformName, 'lakehouse', cloud, report);
 }
 
-/** Glue databases are named after the layers, so two AWS lakehouses must not share an account and region. */
-/** Across environments: */
+/** Across environments: Glue databases are named after the layers, so two AWS lakehouses must not share an account and region. */
 export function checkLakehouseCatalogs(environments: EnvironmentSpec[], report: Report): void {
   const seen = new Map<string, number>();
   environments.forEach((env, i) => {

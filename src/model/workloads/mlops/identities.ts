@@ -10,6 +10,3 @@ export const MLFLOW_AWS_IDENTITY: AwsIdentityMechanism = 'irsa';
 export const SERVING_AWS_IDENTITY: AwsIdentityMechanism = 'irsa';
 /** Training jobs: Pod Identity, the default. */
 export const TRAINING_AWS_IDENTITY: AwsIdentityMechanism = 'pod-identity';
-
-/** Every service account of the workload that has an AWS role, with its mechanism. */
-export const MLOPS_AWS_IDENTITIES = { mlflow: MLFLOW_AWS_IDENTITY, training: TRAINING_AWS_IDENTITY, serving: SERVING_AWS_IDENTITY } as const;

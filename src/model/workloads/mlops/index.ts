@@ -1,6 +1,5 @@
 /** Hybrid MLOps: GPU training, MLflow on private Postgres, KServe and Seldon serving, managed burst. */
 import type { Workload } from '../workload';
-import { MLOPS_AWS_IDENTITIES } from './identities';
 import { mlopsNames } from './names';
 import { resolveMlops } from './resolve';
 import { validateMlops } from './rules';
@@ -10,12 +9,11 @@ export const MLOPS: Workload<'mlops'> = {
   shape: MLOPS_SHAPE,
   validate: validateMlops,
   resolve: resolveMlops,
-  awsIdentities: MLOPS_AWS_IDENTITIES,
   podSecurity: 'restricted',
   names: mlopsNames,
-  // MLflow's database URI comes through External Secrets; KServe serves every model, Seldon the A/B tests.
   // MLflow's database: RDS in the private subnets on AWS, a Flexible Server on a delegated subnet on Azure.
   platformNeeds: () => ({ awsInterfaceEndpoints: [], postgres: true }),
+  // MLflow's database URI comes through External Secrets; KServe serves every model, Seldon the A/B tests.
   operators: ({ mlops }) => [
     'external-secrets',
     ...(mlops.models.length > 0 ? (['kserve-runtime-configs'] as const) : []),

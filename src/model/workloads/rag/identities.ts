@@ -8,6 +8,3 @@ import type { AwsIdentityMechanism } from '../../naming';
 export const MILVUS_AWS_IDENTITY: AwsIdentityMechanism = 'irsa';
 /** The RAG API: Pod Identity, the default. */
 export const RAG_API_AWS_IDENTITY: AwsIdentityMechanism = 'pod-identity';
-
-/** Every service account of the workload that has an AWS role, with its mechanism. */
-export const RAG_AWS_IDENTITIES = { api: RAG_API_AWS_IDENTITY, milvus: MILVUS_AWS_IDENTITY } as const;

@@ -1,6 +1,5 @@
 /** Retrieval-augmented generation: Milvus in the cluster, the LLM service over private networking. */
 import type { Workload } from '../workload';
-import { RAG_AWS_IDENTITIES } from './identities';
 import { ragNames } from './names';
 import { resolveRag } from './resolve';
 import { validateRag } from './rules';
@@ -12,7 +11,6 @@ export const RAG: Workload<'rag'> = {
   resolve: resolveRag,
   // The Milvus 2.5 image runs as root, and the operator's init containers and its etcd / Pulsar pods
   // set no restricted security context: `restricted` would reject them.
-  awsIdentities: RAG_AWS_IDENTITIES,
   podSecurity: 'baseline',
   names: ragNames,
   // The API reaches Bedrock only through its interface endpoint (AWS).

@@ -14,6 +14,9 @@ export const DEFAULT_BEDROCK_EMBEDDING_MODEL = 'amazon.titan-embed-text-v2:0';
 export const DEFAULT_OPENAI_CHAT = { deployment: 'chat', model: 'gpt-4o', version: '2024-08-06', capacity: 10, sku: 'DataZoneStandard' } as const;
 export const DEFAULT_OPENAI_EMBEDDING = { deployment: 'embedding', model: 'text-embedding-3-small', version: '1', capacity: 10, sku: 'Standard' } as const;
 
+/** The default embedding model of each cloud's LLM service. */
+export const DEFAULT_EMBEDDING_MODEL: Readonly<Record<Cloud, string>> = { aws: DEFAULT_BEDROCK_EMBEDDING_MODEL, azure: DEFAULT_OPENAI_EMBEDDING.model };
+
 /** The workload's settings with every default applied. */
 export function resolveRag(platformName: string, spec: EnvironmentSpec, rag: RagSpec): RagSettings {
   const prod = spec.stage === 'prod';

@@ -2,7 +2,7 @@
 import { isInt, isString, q, checkImage, checkQuantity, checkRange, checkWorkloadStorageAccount, CONTAINER_NAME, type Report } from '../../rules';
 import type { Cloud, EnvironmentSpec } from '../../types';
 import { EMBEDDING_DIMENSIONS } from '../../catalog';
-import { DEFAULT_BEDROCK_EMBEDDING_MODEL, DEFAULT_OPENAI_EMBEDDING } from './resolve';
+import { DEFAULT_EMBEDDING_DIMENSION, DEFAULT_EMBEDDING_MODEL } from './resolve';
 
 /** The workload's rules, where it is enabled: every problem reported with its path. */
 export function validateRag(env: EnvironmentSpec, base: string, platformName: string, cloud: Cloud | undefined, report: Report): void {
@@ -35,9 +35,10 @@ export function validateRag(env: EnvironmentSpec, base: string, platformName: st
       report(`${at}.openai.${kind}.deployment`, `${q(d.deployment)} must be 2–64 letters, digits, '.', '_' or '-'`);
     checkRange(d.capacity, `${at}.openai.${kind}.capacity`, 1, 10000, report);
   }
-  const embeddingModel =
-    cloud === 'aws' ? (rag.bedrock?.embeddingModelId ?? DEFAULT_BEDROCK_EMBEDDING_MODEL) : (rag.openai?.embedding?.model ?? DEFAULT_OPENAI_EMBEDDING.model);
-  const dimension = rag.embeddingDimension ?? (cloud === 'aws' ? 1024 : 1536);
+  // A model whose cloud is unknown is checked as Azure's (as before), so its other problems still show.
+  const llmCloud = cloud ?? 'azure';
+  const embeddingModel = { aws: rag.bedrock?.embeddingModelId, azure: rag.openai?.embedding?.model }[llmCloud] ?? DEFAULT_EMBEDDING_MODEL[llmCloud];
+  const dimension = rag.embeddingDimension ?? DEFAULT_EMBEDDING_DIMENSION[llmCloud];
   const supported = EMBEDDING_DIMENSIONS[embeddingModel];
   if (isInt(dimension) && supported && !supported.includes(dimension))
     report(`${at}.embeddingDimension`, `${dimension} is not a size ${embeddingModel} produces (${supported.join(', ')})`);
