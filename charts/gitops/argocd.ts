@@ -3,7 +3,7 @@
  * - bootstrap/: the two AppProjects and the root Application; `kubectl apply -k` it once, after that the
  *   root keeps it in sync too (apps/ includes ../bootstrap).
  * - apps/: an Application per app directory of dist/<env>/kubernetes and one per operator (a pinned Helm
- *   chart), ordered by sync waves: the platform app, then the operators by dependency, then the rest.
+ *   chart), in sync waves that follow the delivery plan (delivery.ts): each one wave after what it needs.
  *
  * Projects: `<env>` may deploy only from the platform repository, only to the namespaces the apps use and
  * only the cluster-scoped kinds they create; `<env>-operators` only the pinned charts' repositories into
@@ -17,7 +17,8 @@ import { PLATFORM_NAMESPACE } from '../../src/model/naming';
 import { OPERATORS, operatorsFor, type OperatorName, type OperatorRelease } from '../../src/model/operators';
 import { AppChart } from '../lib/app-chart';
 import { Application, AppProject, type ArgoSyncPolicy } from './gitops-types';
-import { FOUNDATION_APP, repoPath, syncWaves, valuesByKey, type AppInventory, type GitopsContext } from './inventory';
+import { deliveryPlan } from './delivery';
+import { repoPath, valuesByKey, type AppInventory, type GitopsContext } from './inventory';
 import { operatorNamespaces, operatorValues } from './operator-values';
 
 export const ARGOCD_NAMESPACE = 'argocd';
@@ -79,7 +80,7 @@ export function argoCdCharts(app: App, ctx: GitopsContext, apps: readonly AppInv
   const g = ctx.env.gitops;
   const n = argoNames(ctx.env.name);
   const operators = operatorsFor(ctx.env);
-  const waves = syncWaves(ctx);
+  const plan = deliveryPlan(ctx, apps);
 
   const bootstrap = new AppChart<never>(app, 'bootstrap', ctx, undefined, { root: 'gitops' });
   const namespaces = [...new Set([PLATFORM_NAMESPACE, ...apps.flatMap((a) => a.namespaces)])].sort();
@@ -127,23 +128,26 @@ export function argoCdCharts(app: App, ctx: GitopsContext, apps: readonly AppInv
   });
 
   const children = new AppChart<never>(app, 'apps', ctx, undefined, { root: 'gitops', kustomizeBases: ['../bootstrap'] });
-  for (const inventory of apps) {
-    const namespace = destinationNamespace(inventory);
+  for (const { unit, wave } of plan) {
+    if (unit.kind === 'operator') continue;
+    const inventory = unit.inventory;
     new Application(children, `application-${inventory.appName}`, {
-      metadata: metadata(ctx, n.app(inventory.appName), inventory.appName === FOUNDATION_APP ? waves.foundation : waves.apps),
+      metadata: metadata(ctx, n.app(inventory.appName), wave),
       spec: {
         project: n.project,
         source: { repoURL: g.repoUrl, targetRevision: g.branch, path: repoPath(ctx, 'kubernetes', inventory.appName) },
-        destination: { server: IN_CLUSTER, namespace },
+        destination: { server: IN_CLUSTER, namespace: destinationNamespace(inventory) },
         syncPolicy: syncPolicy(ctx, ['PruneLast=true']),
       },
     });
   }
-  for (const operator of operators) {
+  for (const { unit, wave } of plan) {
+    if (unit.kind !== 'operator') continue;
+    const operator = unit.name;
     const release = OPERATORS[operator];
     const values = operatorValues(ctx, operator);
     new Application(children, `application-operator-${operator}`, {
-      metadata: metadata(ctx, n.operator(operator), waves.operator(operator)),
+      metadata: metadata(ctx, n.operator(operator), wave),
       spec: {
         project: n.operatorsProject,
         source: {

@@ -2,22 +2,24 @@
  * Flux delivery of one environment (dist/<env>/gitops/):
  * - bootstrap/: the GitRepository of the platform repository and the root Kustomization; `kubectl apply -k`
  *   it once (Flux itself installed), after that the root keeps it in sync too (apps/ includes ../bootstrap).
- * - apps/: a Kustomization per app directory of dist/<env>/kubernetes and one for operators/, ordered with
- *   `dependsOn`: the platform app first; operators after it; every other app after both. The platform and
- *   operators Kustomizations `wait`, so they are ready only when what they applied is (HelmReleases
- *   included), which is what dependsOn waits for.
- * - operators/: a HelmRepository per chart repository and a HelmRelease per operator (pinned chart, CRDs
- *   created and updated with the release, failed installs and upgrades retried), HelmReleases that need
- *   another one `dependsOn` it.
+ * - apps/: a Kustomization per unit of the delivery plan (delivery.ts): each app directory of
+ *   dist/<env>/kubernetes and each operator's directory of operators/, with `dependsOn` exactly the units it
+ *   needs, so a failing operator holds back only its dependants. Operators, and apps another unit needs,
+ *   `wait`: ready only when everything they applied is (HelmReleases included), which is what dependsOn waits for.
+ *   Beside them, a HelmRepository per chart repository.
+ * - operators/<operator>/: its HelmRelease (pinned chart, CRDs created and updated with the release, failed
+ *   installs and upgrades retried).
  *
  * Pruning follows the model; Flux corrects drift on every reconciliation. With `automated: false` the
- * Kustomizations are created suspended: `flux resume kustomization <name>` applies them.
+ * Kustomizations are created suspended and `flux resume kustomization <name>` applies one; it stays resumed
+ * (or suspended again with `flux suspend`), as the root leaves their `suspend` to the cluster (KEEP_SUSPEND).
  */
 import type { App } from 'cdk8s';
-import { OPERATORS, operatorsFor } from '../../src/model/operators';
+import { OPERATORS, type OperatorName } from '../../src/model/operators';
 import { AppChart } from '../lib/app-chart';
 import { FluxKustomization, GitRepository, HelmRelease, HelmRepository, type FluxKustomizationSpec } from './gitops-types';
-import { FOUNDATION_APP, repoPath, type AppInventory, type GitopsContext } from './inventory';
+import { deliveryPlan, unitKey, type DeliveryUnit } from './delivery';
+import { repoPath, type AppInventory, type GitopsContext } from './inventory';
 import { operatorValues } from './operator-values';
 
 export const FLUX_NAMESPACE = 'flux-system';
@@ -28,14 +30,21 @@ export const HELM_RETRIES = 3;
 export const fluxNames = (env: string) => ({
   source: env,
   root: `${env}-root`,
-  operators: `${env}-operators`,
   app: (app: string) => `${env}-${app}`,
+  operator: (operator: OperatorName) => `${env}-operator-${operator}`,
 });
+
+/** The directory (under gitops/) of an operator's HelmRelease, applied by its own Kustomization. */
+export const operatorDir = (operator: OperatorName) => `operators/${operator}`;
+
+/** Leaves `suspend` of the Kustomizations the root applies as the cluster has it once they exist (Flux adopts the live value). */
+export const KEEP_SUSPEND = { paths: ['/spec/suspend'], target: { group: 'kustomize.toolkit.fluxcd.io', kind: 'Kustomization' } } as const;
 
 export function fluxCharts(app: App, ctx: GitopsContext, apps: readonly AppInventory[]): AppChart[] {
   const g = ctx.env.gitops;
   const n = fluxNames(ctx.env.name);
-  const operators = operatorsFor(ctx.env);
+  const plan = deliveryPlan(ctx, apps);
+  const needed = new Set(plan.flatMap((p) => p.needs.map(unitKey)));
   const kustomization = (path: string, extra: Partial<FluxKustomizationSpec> = {}): FluxKustomizationSpec => ({
     interval: FLUX_INTERVALS.reconcile,
     retryInterval: FLUX_INTERVALS.retry,
@@ -56,39 +65,43 @@ export function fluxCharts(app: App, ctx: GitopsContext, apps: readonly AppInven
   });
   new FluxKustomization(bootstrap, 'kustomization-root', {
     metadata: { name: n.root, namespace: FLUX_NAMESPACE },
-    spec: kustomization(repoPath(ctx, 'gitops', 'apps')),
+    // Without automation the Kustomizations are created suspended and `flux resume` is the switch: the root
+    // then keeps each one's suspend as the cluster has it instead of re-suspending it on every apply.
+    spec: kustomization(repoPath(ctx, 'gitops', 'apps'), g.automated ? {} : { ignore: [KEEP_SUSPEND] }),
   });
 
   const children = new AppChart<never>(app, 'apps', ctx, undefined, { root: 'gitops', kustomizeBases: ['../bootstrap'] });
-  const foundation = [{ name: n.app(FOUNDATION_APP) }];
-  const beforeApps = [...foundation, ...(operators.length ? [{ name: n.operators }] : [])];
-  for (const inventory of apps) {
-    const isFoundation = inventory.appName === FOUNDATION_APP;
-    new FluxKustomization(children, `kustomization-${inventory.appName}`, {
-      metadata: { name: n.app(inventory.appName), namespace: FLUX_NAMESPACE },
-      spec: kustomization(repoPath(ctx, 'kubernetes', inventory.appName), isFoundation ? { wait: true } : { dependsOn: beforeApps }),
+  const nameOf = (u: DeliveryUnit) => (u.kind === 'app' ? n.app(u.name) : n.operator(u.name));
+  for (const { unit, needs } of plan) {
+    const path = unit.kind === 'app' ? repoPath(ctx, 'kubernetes', unit.name) : repoPath(ctx, 'gitops', operatorDir(unit.name));
+    new FluxKustomization(children, `kustomization-${unit.kind === 'app' ? unit.name : `operator-${unit.name}`}`, {
+      metadata: { name: nameOf(unit), namespace: FLUX_NAMESPACE },
+      spec: kustomization(path, {
+        // Ready only when everything it applied is (HelmReleases included), which is what dependsOn waits for: an
+        // operator always (its status is its release's), an app when another unit needs it (not every app: a
+        // training Job would hold its app's status for hours).
+        wait: unit.kind === 'operator' || needed.has(unitKey(unit)),
+        ...(needs.length ? { dependsOn: needs.map((u) => ({ name: nameOf(u) })) } : {}),
+      }),
     });
   }
-  if (operators.length === 0) return [bootstrap, children];
-  new FluxKustomization(children, 'kustomization-operators', {
-    metadata: { name: n.operators, namespace: FLUX_NAMESPACE },
-    spec: kustomization(repoPath(ctx, 'gitops', 'operators'), { wait: true, dependsOn: foundation }),
-  });
-
-  const releases = new AppChart<never>(app, 'operators', ctx, undefined, { root: 'gitops' });
+  const operators = plan.flatMap(({ unit }) => (unit.kind === 'operator' ? [unit.name] : []));
+  // Sources, shared by the releases of one repository: applied by the root, beside the Kustomizations.
   const repositories = new Map(operators.map((o) => [OPERATORS[o].repositoryName, OPERATORS[o]]));
   for (const [name, release] of [...repositories].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    new HelmRepository(releases, `helmrepository-${name}`, {
+    new HelmRepository(children, `helmrepository-${name}`, {
       metadata: { name, namespace: FLUX_NAMESPACE },
       spec: release.oci
         ? { interval: FLUX_INTERVALS.helm, url: `oci://${release.repository}`, type: 'oci' }
         : { interval: FLUX_INTERVALS.helm, url: release.repository },
     });
   }
-  for (const operator of operators) {
+
+  const releases = operators.map((operator) => {
     const release = OPERATORS[operator];
     const values = operatorValues(ctx, operator);
-    new HelmRelease(releases, `helmrelease-${operator}`, {
+    const dir = new AppChart<never>(app, operatorDir(operator), ctx, undefined, { root: 'gitops' });
+    new HelmRelease(dir, `helmrelease-${operator}`, {
       metadata: { name: operator, namespace: FLUX_NAMESPACE },
       spec: {
         interval: FLUX_INTERVALS.helm,
@@ -97,10 +110,10 @@ export function fluxCharts(app: App, ctx: GitopsContext, apps: readonly AppInven
         chart: { spec: { chart: release.chart, version: release.version, sourceRef: { kind: 'HelmRepository', name: release.repositoryName } } },
         install: { crds: 'CreateReplace', createNamespace: true, remediation: { retries: HELM_RETRIES } },
         upgrade: { crds: 'CreateReplace', remediation: { retries: HELM_RETRIES, remediateLastFailure: true } },
-        ...(release.dependsOn.length ? { dependsOn: release.dependsOn.map((name) => ({ name })) } : {}),
         ...(values ? { values } : {}),
       },
     });
-  }
-  return [bootstrap, children, releases];
+    return dir;
+  });
+  return [bootstrap, children, ...releases];
 }

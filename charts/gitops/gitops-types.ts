@@ -72,6 +72,8 @@ export interface FluxKustomizationSpec {
   readonly sourceRef: { readonly kind: 'GitRepository'; readonly name: string };
   readonly dependsOn?: readonly { readonly name: string }[];
   readonly suspend?: boolean;
+  /** Fields (JSON pointers) of the objects it applies that Flux leaves as the cluster has them once they exist. */
+  readonly ignore?: readonly { readonly paths: readonly string[]; readonly target: { readonly group: string; readonly kind: string } }[];
 }
 
 export interface HelmRepositorySpec {
@@ -89,7 +91,6 @@ export interface HelmReleaseSpec {
   };
   readonly install: { readonly crds: 'CreateReplace'; readonly createNamespace: true; readonly remediation: { readonly retries: number } };
   readonly upgrade: { readonly crds: 'CreateReplace'; readonly remediation: { readonly retries: number; readonly remediateLastFailure: true } };
-  readonly dependsOn?: readonly { readonly name: string }[];
   readonly values?: Values;
   readonly suspend?: boolean;
 }

@@ -1,10 +1,10 @@
 /**
  * What the GitOps objects need to know about the rendered app directories: the namespaces they write to,
  * the cluster-scoped kinds they create (an Argo CD project allows exactly those), the custom resources that
- * need an operator, and the sync order that follows from it.
+ * need an operator (delivery.ts orders by them).
  */
 import type { EnvironmentContext } from '../../src/model/context';
-import { OPERATORS, operatorFor, operatorsFor, type OperatorName } from '../../src/model/operators';
+import { operatorFor, operatorsFor, type OperatorName } from '../../src/model/operators';
 import type { Environment } from '../../src/model/types';
 
 /** The context of an environment the model gives GitOps delivery. */
@@ -35,6 +35,8 @@ export interface AppInventory {
   readonly clusterKinds: readonly { readonly group: string; readonly kind: string }[];
   /** Operators whose custom resources it contains, in install order. */
   readonly operators: readonly OperatorName[];
+  /** The kinds (`apiVersion Kind`) of its objects, sorted. */
+  readonly kinds: readonly string[];
 }
 
 /** The app that creates namespaces, priority classes and default policies: synced before everything else. */
@@ -45,7 +47,9 @@ export function inventoryOf(ctx: EnvironmentContext, appName: string, objects: r
   const namespaces = new Set<string>();
   const clusterKinds = new Map<string, { group: string; kind: string }>();
   const operators = new Set<OperatorName>();
+  const kinds = new Set<string>();
   for (const o of objects) {
+    kinds.add(`${o.apiVersion} ${o.kind}`);
     if (o.metadata.namespace) namespaces.add(o.metadata.namespace);
     else {
       const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '';
@@ -60,17 +64,8 @@ export function inventoryOf(ctx: EnvironmentContext, appName: string, objects: r
     namespaces: [...namespaces].sort(),
     clusterKinds: valuesByKey(clusterKinds),
     operators: installed.filter((o) => operators.has(o)),
+    kinds: [...kinds].sort(),
   };
-}
-
-/**
- * Argo CD sync waves: the foundation first, each operator after the operators it depends on, then every
- * other app after all operators (an app's custom resources need their operator's CRDs and webhooks).
- */
-export function syncWaves(ctx: EnvironmentContext): { foundation: number; operator: (name: OperatorName) => number; apps: number } {
-  const wave = (name: OperatorName): number => 1 + Math.max(0, ...OPERATORS[name].dependsOn.map(wave));
-  const installed = operatorsFor(ctx.env);
-  return { foundation: 0, operator: wave, apps: 1 + Math.max(0, ...installed.map(wave)) };
 }
 
 /** Where an app directory is in the Git repository. */

@@ -43,7 +43,9 @@ export class AppChart<W extends WorkloadName = never, C extends Cloud = Cloud> e
 
   constructor(scope: Construct, appName: string, ctx: EnvironmentContext<C, W>, namespace?: string, options: AppChartOptions = {}) {
     const root = options.root ?? 'kubernetes';
-    super(scope, root === 'kubernetes' ? appName : `${root}-${appName}`, { labels: standardLabels(ctx, appName), namespace, disableResourceNameHashes: true });
+    // A nested directory (gitops/operators/<operator>) is labelled with its parent's name: label values have no `/`.
+    const label = appName.split('/')[0];
+    super(scope, root === 'kubernetes' ? appName : `${root}-${appName}`, { labels: standardLabels(ctx, label), namespace, disableResourceNameHashes: true });
     this.appName = appName;
     this.root = root;
     this.kustomizeBases = options.kustomizeBases ?? [];

@@ -41,11 +41,19 @@ export interface OperatorRelease {
   readonly provides: readonly string[];
   /** Releases that must be ready first. */
   readonly dependsOn: readonly OperatorName[];
+  /**
+   * Custom resources (`apiVersion Kind`) that must be ready before this release installs, where the
+   * environment has them: the app holding one is delivered first.
+   */
+  readonly after: readonly string[];
 }
 
-const release = (r: Omit<OperatorRelease, 'dependsOn' | 'provides'> & Partial<Pick<OperatorRelease, 'dependsOn' | 'provides'>>): OperatorRelease => ({
+const release = (
+  r: Omit<OperatorRelease, 'dependsOn' | 'provides' | 'after'> & Partial<Pick<OperatorRelease, 'dependsOn' | 'provides' | 'after'>>,
+): OperatorRelease => ({
   provides: [],
   dependsOn: [],
+  after: [],
   ...r,
 });
 

@@ -294,69 +294,78 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
         expect({ app: o.metadata.name, afterPlatform: wave(o.metadata.name) > platform }).toEqual({ app: o.metadata.name, afterPlatform: true });
     });
 
-    test.each(FLUX_ENVS)('%s: apps dependsOn the operators Kustomization, which waits for the HelmReleases it holds', (name) => {
+    test.each(FLUX_ENVS)('%s: a Kustomization per app and per operator, each dependsOn exactly what it needs', (name) => {
       const s = DEFAULT[name];
       const kustomizations = new Map(fluxKustomizations(s).map((k) => [k.metadata.name, k]));
       const dependsOn = (k: any): string[] => (k.spec.dependsOn ?? []).map((d: any) => d.name);
-      const operators = kustomizations.get(`${name}-operators`);
-      expect(operators).toBeDefined();
-      expect(operators.spec.wait).toBe(true);
-      const operatorsDir = outputDirOf(s, operators.spec.path);
-      const listed: string[] = kustomizationOf(s, operatorsDir).resources;
-      const releasesThere = new Map(
-        s.docs.filter((d) => path.posix.dirname(d.file) === operatorsDir && d.obj.kind === 'HelmRelease').map((d) => [d.obj.metadata.name, d]),
-      );
-
+      const operatorK = (o: string) => `${name}-operator-${o}`;
       const served = servedResources(s);
       expect(served.length).toBeGreaterThan(0);
-      for (const [app, operator, resource] of served) {
+
+      // Each operator: its own directory holding exactly its HelmRelease; after the platform and the releases it names.
+      for (const operator of releasedOperators(s) as OperatorName[]) {
+        const k = kustomizations.get(operatorK(operator));
+        expect({ operator, wait: k?.spec.wait }).toEqual({ operator, wait: true });
+        const dir = outputDirOf(s, k.spec.path);
+        expect(dir).toBe(`${name}/gitops/operators/${operator}`);
+        expect(s.docs.filter((d) => path.posix.dirname(d.file) === dir).map((d) => `${d.obj.kind}/${d.obj.metadata.name}`)).toEqual([
+          `HelmRelease/${operator}`,
+        ]);
+        const holdingAfter = appDirs(s).filter((a) =>
+          docsUnder(s, `kubernetes/${a}`).some((d) => OPERATORS[operator].after.includes(`${d.obj.apiVersion} ${d.obj.kind}`)),
+        );
+        expect({ operator, dependsOn: sorted(dependsOn(k)) }).toEqual({
+          operator,
+          dependsOn: sorted([`${name}-platform`, ...OPERATORS[operator].dependsOn.map(operatorK), ...holdingAfter.map((a) => `${name}-${a}`)]),
+        });
+        for (const dep of OPERATORS[operator].dependsOn) expect(dependsOn(k)).toContain(operatorK(dep));
+      }
+      expect(sorted(dependsOn(kustomizations.get(operatorK('kserve-resources'))))).toEqual(
+        expect.arrayContaining([operatorK('cert-manager'), operatorK('kserve-crd')]),
+      );
+      expect(dependsOn(kustomizations.get(operatorK('kserve-runtime-configs')))).toContain(operatorK('kserve-resources'));
+      expect(dependsOn(kustomizations.get(operatorK('seldon-core-operator')))).toContain(operatorK('cert-manager'));
+
+      // Each app: after the platform and exactly the operators serving its custom resources.
+      for (const app of appDirs(s).filter((a) => a !== 'platform')) {
         const k = kustomizations.get(`${name}-${app}`);
-        expect(k).toBeDefined();
-        const release = releasesThere.get(operator);
-        expect({
-          app,
-          resource,
-          operator,
-          dependsOnOperators: dependsOn(k).includes(`${name}-operators`),
-          releaseInOperatorsDir: release !== undefined,
-        }).toEqual({
-          app,
-          resource,
-          operator,
-          dependsOnOperators: true,
-          releaseInOperatorsDir: true,
-        });
-        expect(listed).toContain(path.posix.basename(release!.file));
+        const needs = unique(served.filter(([a]) => a === app).map(([, op]) => operatorK(op)));
+        expect({ app, dependsOn: sorted(dependsOn(k)) }).toEqual({ app, dependsOn: sorted([`${name}-platform`, ...needs]) });
       }
-
-      // Releases that need another one wait for exactly those (Flux: same namespace, by name).
-      for (const release of ofKind(s, 'HelmRelease')) {
-        const names = (release.spec.dependsOn ?? []).map((d: any) => d.name).sort();
-        expect({ release: release.metadata.name, dependsOn: names }).toEqual({
-          release: release.metadata.name,
-          dependsOn: sorted(OPERATORS[release.metadata.name as OperatorName].dependsOn),
-        });
-        for (const dep of names) expect(releasesThere.has(dep)).toBe(true);
-        for (const d of release.spec.dependsOn ?? []) expect(d.namespace === undefined || d.namespace === release.metadata.namespace).toBe(true);
-      }
-      const dependsOnOf = (release: string) =>
-        named(s, 'HelmRelease', release)
-          .spec.dependsOn.map((d: any) => d.name)
-          .sort();
-      expect(dependsOnOf('kserve-resources')).toEqual(['cert-manager', 'kserve-crd']);
-      // The runtimes after the controller whose webhook validates them; Seldon after the issuer of its webhook certificate.
-      expect(dependsOnOf('kserve-runtime-configs')).toEqual(['kserve-resources']);
-      expect(dependsOnOf('seldon-core-operator')).toEqual(['cert-manager']);
-
-      // The platform app first (and ready before anything depends on it), then operators, then the rest.
+      // The platform app first, and ready before anything depends on it.
       const platform = kustomizations.get(`${name}-platform`);
       expect(platform.spec.wait).toBe(true);
       expect(platform.spec.dependsOn).toBeUndefined();
-      expect(dependsOn(operators)).toEqual([`${name}-platform`]);
-      for (const app of appDirs(s).filter((a) => a !== 'platform'))
-        expect(dependsOn(kustomizations.get(`${name}-${app}`))).toEqual(expect.arrayContaining([`${name}-platform`, `${name}-operators`]));
-      // No dangling dependsOn.
+      // Operators and the apps something depends on wait (dependsOn means ready); other apps do not (a training Job would hold them for hours).
+      const needed = new Set([...kustomizations.values()].flatMap(dependsOn));
+      for (const k of kustomizations.values()) {
+        const waits = k.metadata.name.startsWith(`${name}-operator-`) || needed.has(k.metadata.name);
+        if (k.metadata.name !== `${name}-root`) expect({ k: k.metadata.name, wait: k.spec.wait }).toEqual({ k: k.metadata.name, wait: waits });
+      }
+      // No dangling dependsOn; HelmReleases carry none (their Kustomizations order them).
       for (const k of kustomizations.values()) for (const dep of dependsOn(k)) expect(kustomizations.has(dep)).toBe(true);
+      for (const release of ofKind(s, 'HelmRelease')) expect(release.spec.dependsOn).toBeUndefined();
+    });
+
+    test.each(FLUX_ENVS)('%s: a failing operator holds back only what depends on it', (name) => {
+      const s = DEFAULT[name];
+      const kustomizations = fluxKustomizations(s);
+      const dependants = (root: string): string[] => {
+        const out = new Set<string>();
+        const visit = (n: string) => {
+          for (const k of kustomizations)
+            if ((k.spec.dependsOn ?? []).some((d: any) => d.name === n) && !out.has(k.metadata.name)) (out.add(k.metadata.name), visit(k.metadata.name));
+        };
+        visit(root);
+        return sorted([...out]);
+      };
+      // Milvus' operator is the RAG platform's alone; Spark's the lakehouse's.
+      expect(dependants(`${name}-operator-milvus-operator`)).toEqual([`${name}-rag`]);
+      expect(dependants(`${name}-operator-spark-operator`)).toEqual([`${name}-lakehouse`]);
+      // Seldon's holds back model serving, not the other workloads.
+      const seldon = dependants(`${name}-operator-seldon-core-operator`);
+      expect(seldon).toContain(`${name}-serving`);
+      for (const other of ['edw', 'rag', 'lakehouse', 'mlops']) expect(seldon).not.toContain(`${name}-${other}`);
     });
 
     test.each(ENVS)('%s: every custom resource a catalog operator serves has that operator installed', (name) => {
@@ -405,12 +414,15 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
       expect(sorted(appsResources)).toEqual(sorted(['../bootstrap', ...filesIn(s, appsDir).filter((f) => f !== 'kustomization.yaml')]));
       const bootstrapDir = `${name}/gitops/bootstrap`;
       expect(sorted(kustomizationOf(s, bootstrapDir).resources)).toEqual(sorted(filesIn(s, bootstrapDir).filter((f) => f !== 'kustomization.yaml')));
-      // Everything delivered is an app directory, gitops/apps (the root) or gitops/operators (Flux).
+      // Everything delivered is an app directory, gitops/apps (the root) or an operator's gitops/operators/<operator> (Flux).
       const operatorsDir = `${name}/gitops/operators`;
-      expect(unique(targets.map(([, d]) => d))).toEqual(unique([...dirs.map((a) => `${name}/kubernetes/${a}`), appsDir, ...(flux ? [operatorsDir] : [])]));
+      const operatorDirs = flux ? releasedOperators(s).map((o) => `${operatorsDir}/${o}`) : [];
+      expect(unique(targets.map(([, d]) => d))).toEqual(unique([...dirs.map((a) => `${name}/kubernetes/${a}`), appsDir, ...operatorDirs]));
       if (flux) {
-        expect(targets.filter(([, d]) => d === operatorsDir).map(([n]) => n)).toEqual([`${name}-operators`]);
-        expect(sorted(kustomizationOf(s, operatorsDir).resources)).toEqual(sorted(filesIn(s, operatorsDir).filter((f) => f !== 'kustomization.yaml')));
+        for (const dir of operatorDirs) {
+          expect(targets.filter(([, d]) => d === dir).map(([n]) => n)).toEqual([`${name}-operator-${path.posix.basename(dir)}`]);
+          expect(sorted(kustomizationOf(s, dir).resources)).toEqual(sorted(filesIn(s, dir).filter((f) => f !== 'kustomization.yaml')));
+        }
       } else {
         expect([...s.rendered.files.keys()].filter((f) => f.startsWith(`${operatorsDir}/`))).toEqual([]);
       }
@@ -831,6 +843,18 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
       for (const k of fluxKustomizations(s)) expect({ k: k.metadata.name, suspend: k.spec.suspend }).toEqual({ k: k.metadata.name, suspend: true });
     });
 
+    test('automated: false (Flux): `flux resume` sticks: the root leaves the suspend of every Kustomization it applies to the cluster', () => {
+      const s = withGitops('azure-prod', { automated: false });
+      const root = named(s, 'Kustomization', 'azure-prod-root');
+      // The root applies gitops/apps (and ../bootstrap, itself included): every Kustomization there, and nothing else, matches the rule.
+      const applied = [...docsUnder(s, 'gitops/apps'), ...docsUnder(s, 'gitops/bootstrap')].map((d) => d.obj).filter((o) => o.kind === 'Kustomization');
+      expect(applied.map((o) => o.metadata.name)).toEqual(expect.arrayContaining(['azure-prod-root', 'azure-prod-platform']));
+      expect(root.spec.ignore).toEqual([{ paths: ['/spec/suspend'], target: { group: 'kustomize.toolkit.fluxcd.io', kind: 'Kustomization' } }]);
+      for (const o of applied) expect(o.apiVersion.split('/')[0]).toBe(root.spec.ignore[0].target.group);
+      // With automation nothing is suspended, so there is nothing to keep.
+      expect(named(DEFAULT['azure-prod'], 'Kustomization', 'azure-prod-root').spec.ignore).toBeUndefined();
+    });
+
     test('prune: false (Argo CD): automated sync does not prune and deleting an Application keeps what it deployed', () => {
       const s = withGitops('aws-prod', { prune: false });
       for (const app of applications(s)) {
@@ -881,7 +905,7 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
       const s = withGitops('azure-prod', { branch: 'release/2025-10', basePath: 'deploy/dist' });
       expect(named(s, 'GitRepository', 'azure-prod').spec).toMatchObject({ url: EXAMPLE_GITOPS_REPO, ref: { branch: 'release/2025-10' } });
       expect(named(s, 'Kustomization', 'azure-prod-root').spec.path).toBe('./deploy/dist/azure-prod/gitops/apps');
-      expect(named(s, 'Kustomization', 'azure-prod-operators').spec.path).toBe('./deploy/dist/azure-prod/gitops/operators');
+      expect(named(s, 'Kustomization', 'azure-prod-operator-cert-manager').spec.path).toBe('./deploy/dist/azure-prod/gitops/operators/cert-manager');
       for (const k of fluxKustomizations(s)) {
         expect(k.spec.path.startsWith('./deploy/dist/azure-prod/')).toBe(true);
         expect(k.spec.sourceRef).toEqual({ kind: 'GitRepository', name: 'azure-prod' });

@@ -49,7 +49,7 @@ describe('kubectl kustomize on the written output', () => {
     for (const env of ['aws-dev', 'aws-prod', 'azure-dev', 'azure-prod']) {
       expect(dirs).toEqual(expect.arrayContaining([`${env}/kubernetes/platform`, `${env}/gitops/bootstrap`, `${env}/gitops/apps`]));
     }
-    expect(dirs).toEqual(expect.arrayContaining(['azure-dev/gitops/operators', 'azure-prod/gitops/operators']));
+    expect(dirs).toEqual(expect.arrayContaining(['azure-dev/gitops/operators/keda', 'azure-prod/gitops/operators/cert-manager']));
     expect(dirs.length).toBeGreaterThan(30);
   });
 
