@@ -353,8 +353,11 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
       const dependants = (root: string): string[] => {
         const out = new Set<string>();
         const visit = (n: string) => {
-          for (const k of kustomizations)
-            if ((k.spec.dependsOn ?? []).some((d: any) => d.name === n) && !out.has(k.metadata.name)) (out.add(k.metadata.name), visit(k.metadata.name));
+          for (const k of kustomizations) {
+            if (out.has(k.metadata.name) || !(k.spec.dependsOn ?? []).some((d: any) => d.name === n)) continue;
+            out.add(k.metadata.name);
+            visit(k.metadata.name);
+          }
         };
         visit(root);
         return sorted([...out]);
