@@ -10,6 +10,7 @@ import { MlopsChart } from './mlops/mlops';
 import { KarpenterChart } from './platform/karpenter';
 import { PlatformChart } from './platform/platform';
 import { RagChart } from './rag/rag';
+import { ServingIngressChart } from './serving/ingress';
 import { ServingChart } from './serving/serving';
 
 /** Builds one app's chart (its context bound when the table picked it). Synth builds them one at a time, so a chart that lacks a Terraform output is left out on its own. */
@@ -21,11 +22,14 @@ const PLATFORM_CHARTS: { readonly [C in Cloud]: (ctx: EnvironmentContext<C>) => 
   azure: (ctx) => [(app) => new PlatformChart(app, ctx)],
 };
 
-/** The charts of each workload where it is enabled; model serving is MLOps' second app, present when models are served. */
+/** The charts of each workload where it is enabled; model serving and its routing are MLOps' second and third apps, present when models are served. */
 const WORKLOAD_CHARTS: { readonly [W in WorkloadName]: (ctx: EnvironmentContext<Cloud, W>) => readonly ChartFactory[] } = {
   edw: (ctx) => [(app) => new EdwChart(app, ctx)],
   rag: (ctx) => [(app) => new RagChart(app, ctx)],
-  mlops: (ctx) => [(app) => new MlopsChart(app, ctx), ...(ctx.env.mlops.models.length > 0 ? [(app: App) => new ServingChart(app, ctx)] : [])],
+  mlops: (ctx) => [
+    (app) => new MlopsChart(app, ctx),
+    ...(ctx.env.mlops.models.length > 0 ? [(app: App) => new ServingChart(app, ctx), (app: App) => new ServingIngressChart(app, ctx)] : []),
+  ],
   lakehouse: (ctx) => [(app) => new LakehouseChart(app, ctx)],
 };
 

@@ -9,6 +9,9 @@ import { OPERATORS, type OperatorName } from '../../src/model/operators';
 import { POOL_LABEL, PRIORITY_CLASSES } from '../../src/model/scheduling';
 import { gpuPoolTaints, tolerate } from '../lib/scheduling';
 import type { Values } from './gitops-types';
+import type { Cloud } from '../../src/model/types';
+import { INGRESS_GATEWAY } from '../../src/model/cluster';
+import { KNATIVE_GATEWAYS, SELDON_GATEWAY_REF } from '../serving/ingress';
 
 /**
  * The namespaces a release writes into: its own, and the ones its values send it to (the Spark operator's
@@ -34,18 +37,28 @@ export function operatorValues(ctx: EnvironmentContext, operator: OperatorName):
 
 const CRITICAL = PRIORITY_CLASSES.platformCritical;
 
+/** The Service annotation that makes each cloud's load balancer internal (AWS: in the subnets tagged internal-elb). */
+const INTERNAL_LOAD_BALANCER: { readonly [C in Cloud]: Readonly<Record<string, string>> } = {
+  aws: { 'service.beta.kubernetes.io/aws-load-balancer-internal': 'true' },
+  azure: { 'service.beta.kubernetes.io/azure-load-balancer-internal': 'true' },
+};
+
 /**
  * Where each chart takes its pods' priority class: operators and their webhooks (many fail closed) run at the
  * platform's critical priority, so workload pods never preempt them. Karpenter and the device plugin keep
- * their charts' system-cluster-critical / system-node-critical; kserve-resources' chart has no such value,
- * and milvus-operator 1.3.8's declares `priorityClassName` but no template reads it; the CRD and runtime
- * charts run no pods.
+ * their charts' system-cluster-critical / system-node-critical; the kserve-resources and knative-operator
+ * charts have no such value, and milvus-operator 1.3.8's declares `priorityClassName` but no template reads
+ * it; the CRD, runtime and istio-base charts run no pods.
  */
 const PRIORITY_VALUES: Readonly<Record<OperatorName, Values | undefined>> = {
   'cert-manager': { global: { priorityClassName: CRITICAL } },
   'external-secrets': { priorityClassName: CRITICAL, webhook: { priorityClassName: CRITICAL }, certController: { priorityClassName: CRITICAL } },
+  'istio-base': undefined,
+  'istio-ingressgateway': { priorityClassName: CRITICAL },
+  istiod: { global: { priorityClassName: CRITICAL } },
   karpenter: undefined,
   keda: { priorityClassName: CRITICAL },
+  'knative-operator': undefined,
   'kserve-crd': undefined,
   'kserve-resources': undefined,
   'kserve-runtime-configs': undefined,
@@ -96,9 +109,28 @@ function releaseValues(ctx: EnvironmentContext, operator: OperatorName): Values 
         }),
       });
     }
-    case 'kserve-resources':
+    case 'istio-ingressgateway':
+      // Behind an internal load balancer (private subnets), never a public one (the chart's LoadBalancer default).
+      return { service: { type: 'LoadBalancer', annotations: INTERNAL_LOAD_BALANCER[env.cloud] } };
+    case 'kserve-resources': {
       // Standard unless an InferenceService asks for Knative (charts/serving sets the annotation per model).
-      return { kserve: { controller: { deploymentMode: 'Standard' } } };
+      // Hostnames under the domain Knative serves too; Standard-mode Ingresses of the class Istio's controller
+      // serves; Knative-mode routes through the gateways the Knative Operator creates for net-istio.
+      const mlops = withWorkload(ctx, 'mlops');
+      if (!mlops) throw new Error(`${env.name}: KServe serves MLOps' models, and MLOps is off`);
+      return {
+        kserve: {
+          controller: {
+            deploymentMode: 'Standard',
+            gateway: {
+              domain: mlops.env.mlops.servingDomain,
+              ingressGateway: { className: INGRESS_GATEWAY.ingressClass, gateway: KNATIVE_GATEWAYS.ingress },
+              localGateway: { gateway: KNATIVE_GATEWAYS.local, gatewayService: KNATIVE_GATEWAYS.localService },
+            },
+          },
+        },
+      };
+    }
     case 'kserve-runtime-configs':
       // The chart renders no runtime unless asked to.
       return { kserve: { servingruntime: { enabled: true } } };
@@ -116,8 +148,10 @@ function releaseValues(ctx: EnvironmentContext, operator: OperatorName): Values 
       };
     }
     case 'seldon-core-operator':
-      // No anonymous usage reports leave the cluster; the webhook certificate comes from cert-manager, so every render is the same.
-      return { usageMetrics: { enabled: false }, certManager: { enabled: true } };
+      // No anonymous usage reports leave the cluster; the webhook certificate comes from cert-manager, so every
+      // render is the same; traffic is split by the Istio VirtualService it writes per SeldonDeployment, bound
+      // to the platform's Seldon gateway (charts/serving/ingress.ts).
+      return { usageMetrics: { enabled: false }, certManager: { enabled: true }, istio: { enabled: true, gateway: SELDON_GATEWAY_REF } };
     case 'spark-operator': {
       // Applications run in the lakehouse namespace, whose service account and Role the lakehouse app creates.
       return {
@@ -126,6 +160,9 @@ function releaseValues(ctx: EnvironmentContext, operator: OperatorName): Values 
         webhook: { enable: true },
       };
     }
+    case 'istio-base':
+    case 'istiod':
+    case 'knative-operator':
     case 'kserve-crd':
     case 'milvus-operator':
       return undefined;

@@ -79,3 +79,29 @@ export interface SeldonPredictor {
 }
 
 export const SeldonDeployment = typedResource<{ readonly predictors: readonly SeldonPredictor[] }>(SELDON_API_VERSION, SELDON_DEPLOYMENT_KIND);
+
+// ---------------------------------------------------------------- Routing (charts/serving/ingress.ts)
+
+/** An Istio `Gateway` (networking.istio.io/v1, Istio 1.27): which gateway pods listen for which hosts. */
+export interface IstioGatewaySpec {
+  /** Labels of the gateway pods (in any namespace) that serve it. */
+  readonly selector: Readonly<Record<string, string>>;
+  readonly servers: readonly {
+    /** The gateway Service's port. */
+    readonly port: { readonly number: number; readonly name: string; readonly protocol: 'HTTP' };
+    readonly hosts: readonly string[];
+  }[];
+}
+
+export const IstioGateway = typedResource<IstioGatewaySpec>('networking.istio.io/v1', 'Gateway');
+
+/** The Knative Operator's `KnativeServing` (operator.knative.dev/v1beta1, Knative Operator v1.21): which Serving release, with which networking layer. */
+export interface KnativeServingSpec {
+  readonly version: string;
+  readonly ingress: { readonly istio: { readonly enabled: true } };
+  /** Entries of Serving's ConfigMaps, by ConfigMap (`domain` for config-domain, …). */
+  readonly config?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  readonly 'high-availability': { readonly replicas: number };
+}
+
+export const KnativeServing = typedResource<KnativeServingSpec>('operator.knative.dev/v1beta1', 'KnativeServing');

@@ -15,8 +15,8 @@
  * in Knative mode (Knative revisions); Standard ignores it silently, and KServe 0.20's
  * Standard canary (`spec.canary`) needs a second, named predictor with its own model, which
  * the model does not describe (its canary is "the next revision of the same service"). So a model
- * with `canaryPercent` runs in Knative mode: the cluster then needs Knative Serving and its networking
- * layer, installed with KServe outside this chart. Knative accepts a narrower pod spec, so the
+ * with `canaryPercent` runs in Knative mode (servesOnKnative): Knative Serving and its Istio networking
+ * layer come from the `serving-ingress` app (ingress.ts) and the operators it needs. Knative accepts a narrower pod spec, so the
  * Knative-mode predictor sets no priority class.
  *
  * No Secret: the storage initializers authenticate with the pod identity. KServe injects its own
@@ -47,6 +47,7 @@ import { COMPONENT_LABEL } from '../lib/labels';
 import { namespacePeer, tcp } from '../lib/network';
 import { containerValues, podSpecValues, type ContainerValues } from '../lib/pod';
 import { servingIdentity } from './identity';
+import { KNATIVE_NAMESPACE } from './ingress';
 import { servingCloudEgress } from './network';
 import { InferenceService, SeldonDeployment, type SeldonImplementation, type SeldonPredictor } from './serving-types';
 
@@ -59,9 +60,6 @@ export const SERVER_COMPONENT = { kserve: 'kserve-predictor', seldon: 'seldon-pr
 
 export const DEPLOYMENT_MODE_ANNOTATION = 'serving.kserve.io/deploymentMode';
 export type DeploymentMode = 'Standard' | 'Knative';
-
-/** Knative Serving's activator (proxies requests while scaling) and autoscaler (scrapes queue-proxy). */
-export const KNATIVE_NAMESPACE = 'knative-serving';
 
 /** Ports the serving pods accept traffic on. */
 export const SERVING_PORTS = {

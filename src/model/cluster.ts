@@ -25,5 +25,25 @@ export const BLOCK_STORAGE_CLASS: { readonly [C in Cloud]: { readonly name: stri
   azure: { name: 'managed-csi-premium' },
 };
 
-/** The namespace of the ingress gateway: the only one that may call the RAG API and the model servers. Default of `cluster.gatewayNamespace`. */
+/**
+ * The namespace of the ingress gateway: the only one that may call the RAG API and the model servers.
+ * Default of `cluster.gatewayNamespace` where the platform installs none; where models are served the
+ * gateway is Istio's, which the platform installs in ISTIO_NAMESPACE.
+ */
 export const DEFAULT_GATEWAY_NAMESPACE = 'ingress';
+
+/** Where Istio runs, its ingress gateway included: the namespace Knative's networking layer and Seldon's default gateway expect. */
+export const ISTIO_NAMESPACE = 'istio-system';
+
+/**
+ * The ingress gateway: its release name makes the chart label its pods `istio: ingressgateway`, which
+ * Knative's gateways select, and names its Service `istio-ingressgateway`, which Knative, KServe and
+ * Istio's own Ingress controller address by default.
+ */
+export const INGRESS_GATEWAY = {
+  release: 'istio-ingressgateway',
+  service: `istio-ingressgateway.${ISTIO_NAMESPACE}.svc.cluster.local`,
+  selector: { istio: 'ingressgateway' },
+  /** The IngressClass of Istio's Ingress controller, which KServe's Standard-mode Ingresses name. */
+  ingressClass: 'istio',
+} as const;

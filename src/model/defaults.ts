@@ -2,7 +2,7 @@
 import { DEFAULT_KARPENTER_AMI_ALIAS, EKS_ADDON_VERSIONS } from './catalog';
 import { defaultAwsStateBucket, defaultAzureStateResourceGroup, defaultAzureStateStorageAccount } from './naming';
 import { forCloud } from './cloud';
-import { DEFAULT_GATEWAY_NAMESPACE } from './cluster';
+import { DEFAULT_GATEWAY_NAMESPACE, ISTIO_NAMESPACE } from './cluster';
 import { WORKLOADS, type WorkloadSettings } from './workloads';
 import type { AwsAccount, AzureAccount, Cloud, CloudPart, Environment, EnvironmentSpec, Platform, PlatformSpec, WorkloadName } from './types';
 import { WORKLOAD_NAMES } from './types';
@@ -72,7 +72,8 @@ export function resolveEnvironment(platformName: string, spec: EnvironmentSpec):
       repositories: [...(cluster.repositories ?? [])],
       addons: PINS_EKS_ADDONS[spec.cloud] ? { ...(EKS_ADDON_VERSIONS[cluster.kubernetesVersion] ?? {}), ...(cluster.addons ?? {}) } : {},
       karpenter: { amiAlias: cluster.karpenter?.amiAlias ?? DEFAULT_KARPENTER_AMI_ALIAS },
-      gatewayNamespace: cluster.gatewayNamespace ?? DEFAULT_GATEWAY_NAMESPACE,
+      // Served models bring Istio's ingress gateway, the platform's gateway from then on.
+      gatewayNamespace: cluster.gatewayNamespace ?? (servesModels(spec) ? ISTIO_NAMESPACE : DEFAULT_GATEWAY_NAMESPACE),
     },
     tags: sortedRecord({
       ...(spec.tags ?? {}),
@@ -119,4 +120,10 @@ function deepFreeze<T>(value: T): T {
     for (const v of Object.values(value as Record<string, unknown>)) deepFreeze(v);
   }
   return value;
+}
+
+/** The environment serves models (MLOps on, with at least one model): Istio's gateway is installed. */
+function servesModels(spec: EnvironmentSpec): boolean {
+  const mlops = spec.workloads?.mlops;
+  return mlops?.enabled === true && (mlops.models ?? []).length > 0;
 }

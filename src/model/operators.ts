@@ -10,13 +10,18 @@
  */
 import type { Cloud, Environment, WorkloadName } from './types';
 import { WORKLOAD_NAMES } from './types';
+import { INGRESS_GATEWAY, ISTIO_NAMESPACE } from './cluster';
 import { WORKLOADS, hasWorkload } from './workloads';
 
 export type OperatorName =
   | 'cert-manager'
   | 'external-secrets'
+  | 'istio-base'
+  | 'istio-ingressgateway'
+  | 'istiod'
   | 'karpenter'
   | 'keda'
+  | 'knative-operator'
   | 'kserve-crd'
   | 'kserve-resources'
   | 'kserve-runtime-configs'
@@ -77,6 +82,42 @@ export const OPERATORS: Readonly<Record<OperatorName, OperatorRelease>> = {
     namespace: 'external-secrets',
     provides: ['external-secrets.io/v1 ExternalSecret', 'external-secrets.io/v1 SecretStore', 'external-secrets.io/v1 ClusterSecretStore'],
   }),
+  // Istio routes model traffic (no sidecars: nothing is injected into the workloads): its ingress gateway
+  // serves KServe's Ingresses, Knative's gateways and Seldon's weighted VirtualServices. 1.27 supports
+  // Kubernetes 1.29–1.33 (the clusters' versions) and is the release KServe v0.20.0 is tested with.
+  'istio-base': release({
+    name: 'istio-base',
+    repository: 'https://istio-release.storage.googleapis.com/charts',
+    repositoryName: 'istio',
+    oci: false,
+    chart: 'base',
+    version: '1.27.9',
+    namespace: ISTIO_NAMESPACE,
+  }),
+  // The control plane: configures the gateway, validates Istio resources (its webhook fails closed) and
+  // injects the gateway's proxy.
+  istiod: release({
+    name: 'istiod',
+    repository: 'https://istio-release.storage.googleapis.com/charts',
+    repositoryName: 'istio',
+    oci: false,
+    chart: 'istiod',
+    version: '1.27.9',
+    namespace: ISTIO_NAMESPACE,
+    provides: ['networking.istio.io/v1 Gateway'],
+    dependsOn: ['istio-base'],
+  }),
+  // The ingress gateway (an Envoy Deployment behind an internal load balancer); its pods get their proxy from istiod.
+  'istio-ingressgateway': release({
+    name: INGRESS_GATEWAY.release,
+    repository: 'https://istio-release.storage.googleapis.com/charts',
+    repositoryName: 'istio',
+    oci: false,
+    chart: 'gateway',
+    version: '1.27.9',
+    namespace: ISTIO_NAMESPACE,
+    dependsOn: ['istiod'],
+  }),
   karpenter: release({
     name: 'karpenter',
     repository: 'public.ecr.aws/karpenter',
@@ -98,6 +139,20 @@ export const OPERATORS: Readonly<Record<OperatorName, OperatorRelease>> = {
     namespace: 'keda',
     provides: ['keda.sh/v1alpha1 ScaledObject', 'keda.sh/v1alpha1 TriggerAuthentication'],
   }),
+  // Installs Knative Serving (and its Istio networking layer) from a KnativeServing resource: the release
+  // KServe v0.20.0 pins (its kserve-deps.env: KNATIVE_OPERATOR_VERSION=v1.21.1).
+  'knative-operator': release({
+    name: 'knative-operator',
+    repository: 'https://knative.github.io/operator',
+    repositoryName: 'knative',
+    oci: false,
+    chart: 'knative-operator',
+    version: 'v1.21.1',
+    namespace: 'knative-operator',
+    provides: ['operator.knative.dev/v1beta1 KnativeServing'],
+    // The Serving it installs writes Istio gateways and routes, which istiod validates (its webhook fails closed).
+    dependsOn: ['istiod'],
+  }),
   'kserve-crd': release({
     name: 'kserve-crd',
     repository: 'ghcr.io/kserve/charts',
@@ -116,8 +171,11 @@ export const OPERATORS: Readonly<Record<OperatorName, OperatorRelease>> = {
     chart: 'kserve-resources',
     version: 'v0.20.0',
     namespace: 'kserve',
-    // Its webhooks' certificates come from cert-manager; its controller needs the CRDs.
-    dependsOn: ['cert-manager', 'kserve-crd'],
+    // Its webhooks' certificates come from cert-manager; its controller needs the CRDs. It looks for Istio's
+    // VirtualService and Knative's Service CRDs once, when it starts, and watches only what it found then:
+    // Istio's CRDs and (with Knative-mode models) a ready Knative Serving go first.
+    dependsOn: ['cert-manager', 'kserve-crd', 'istio-base'],
+    after: ['operator.knative.dev/v1beta1 KnativeServing'],
   }),
   // The ClusterServingRuntimes (sklearn, xgboost, lightgbm, torchserve, …) an InferenceService's model format selects:
   // without them the controller finds no runtime for a model. The controller's webhook validates them, so it goes first.
@@ -160,8 +218,9 @@ export const OPERATORS: Readonly<Record<OperatorName, OperatorRelease>> = {
     version: '1.18.2',
     namespace: 'seldon-system',
     provides: ['machinelearning.seldon.io/v1 SeldonDeployment'],
-    // Its webhook's certificate comes from cert-manager (the chart's own is generated anew on every render).
-    dependsOn: ['cert-manager'],
+    // Its webhook's certificate comes from cert-manager (the chart's own is generated anew on every render);
+    // it splits traffic through Istio VirtualServices, whose CRDs it needs.
+    dependsOn: ['cert-manager', 'istio-base'],
   }),
   'spark-operator': release({
     name: 'spark-operator',
@@ -174,6 +233,9 @@ export const OPERATORS: Readonly<Record<OperatorName, OperatorRelease>> = {
     provides: ['sparkoperator.k8s.io/v1beta2 SparkApplication', 'sparkoperator.k8s.io/v1beta2 ScheduledSparkApplication'],
   }),
 };
+
+/** The Knative Serving release a KnativeServing asks the Knative Operator for: the one KServe v0.20.0 pins (kserve-deps.env KNATIVE_SERVING_VERSION). */
+export const KNATIVE_SERVING_VERSION = '1.21.1';
 
 /** Karpenter provisions the AWS node pools; AKS scales its own. */
 const CLOUD_OPERATORS: { readonly [C in Cloud]: readonly OperatorName[] } = { aws: ['karpenter'], azure: [] };

@@ -17,7 +17,8 @@
  * - core Quantity becomes `{format: quantity}` (a number, or a string in quantity syntax);
  * - core properties are `nullable` (a JSON null decodes to the Go zero value);
  * - a CRD property that has a `default` is not `required` (the API server defaults before it validates);
- * - the root `metadata` of a CRD becomes a reference to core ObjectMeta;
+ * - the root `metadata` of a CRD becomes a reference to core ObjectMeta, and the root always has
+ *   `apiVersion` and `kind` (the API server's implicit fields, which some CRDs leave out);
  * - Go RE2 patterns are rewritten for JavaScript (`patternFlags`, when not the default `u`); one
  *   JavaScript cannot compile is dropped and listed in `skippedPatterns`;
  * - CRD subschemas that occur more than once (pod specs, containers, probes…) are stored once in
@@ -28,6 +29,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
+import { indentQuotedContinuations } from './go-yaml';
 import type { BundleSchema, KubernetesBundle, SkippedPattern } from './kubernetes';
 
 /** The kinds the project emits: the only ones the bundle (and so the validator) knows. */
@@ -36,7 +38,7 @@ export const BUNDLED_KINDS = {
     v1: ['Namespace', 'ServiceAccount', 'ConfigMap', 'Secret', 'Service', 'PersistentVolumeClaim', 'LimitRange', 'ResourceQuota'],
     'apps/v1': ['Deployment', 'StatefulSet', 'DaemonSet'],
     'batch/v1': ['Job', 'CronJob'],
-    'networking.k8s.io/v1': ['NetworkPolicy', 'Ingress'],
+    'networking.k8s.io/v1': ['NetworkPolicy', 'Ingress', 'IngressClass'],
     'autoscaling/v2': ['HorizontalPodAutoscaler'],
     'policy/v1': ['PodDisruptionBudget'],
     'rbac.authorization.k8s.io/v1': ['Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding'],
@@ -52,6 +54,8 @@ export const BUNDLED_KINDS = {
     'machinelearning.seldon.io/v1': ['SeldonDeployment'],
     'sparkoperator.k8s.io/v1beta2': ['SparkApplication', 'ScheduledSparkApplication'],
     'milvus.io/v1beta1': ['Milvus'],
+    'networking.istio.io/v1': ['Gateway'],
+    'operator.knative.dev/v1beta1': ['KnativeServing'],
     'argoproj.io/v1alpha1': ['Application', 'AppProject'],
     'kustomize.toolkit.fluxcd.io/v1': ['Kustomization'],
     'source.toolkit.fluxcd.io/v1': ['GitRepository', 'HelmRepository'],
@@ -337,7 +341,7 @@ function readCrds(dir: string, wanted: Set<string>): Map<string, CrdVersion> {
     // Cheap pre-filter: parse only files that define a group we want.
     const group = /^\s+group:\s*["']?([^\s"']+)/m.exec(text)?.[1];
     if (group && !groups.has(group)) continue;
-    for (const doc of parseAllDocuments(text)) {
+    for (const doc of parseAllDocuments(indentQuotedContinuations(text))) {
       if (doc.errors.length) throw new Error(`${file}: ${doc.errors[0].message}`);
       const crd = doc.toJS({ maxAliasCount: -1 }) as Raw | null;
       if (!crd || crd.kind !== 'CustomResourceDefinition') continue;
@@ -448,7 +452,9 @@ export function buildKubernetesBundle(sharedSchemasDir: string): KubernetesBundl
       throw new Error(`${version.file}: ${key}: a root metadata schema other than {type: object} is not supported`);
     }
     const schema = normalise(version.schema, { where: `${apiVersion}/${kind}`, core: false, skipped: skippedPatterns }, '');
-    schema.properties = { ...schema.properties, metadata: { $ref: OBJECT_META } };
+    // The API server always accepts apiVersion, kind and metadata at the root, whether the CRD lists them or
+    // not (Istio's list only spec and status).
+    schema.properties = { apiVersion: { type: 'string' }, kind: { type: 'string' }, ...schema.properties, metadata: { $ref: OBJECT_META } };
     crdSchemas.set(key, { apiVersion, kind, version, schema });
   }
   const sharer = new Sharer();

@@ -263,7 +263,17 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
       };
       const served = servedResources(s);
       expect(unique(served.map(([, op]) => op))).toEqual(
-        sorted(['external-secrets', 'karpenter', 'keda', 'kserve-runtime-configs', 'milvus-operator', 'seldon-core-operator', 'spark-operator']),
+        sorted([
+          'external-secrets',
+          'istiod',
+          'karpenter',
+          'keda',
+          'knative-operator',
+          'kserve-runtime-configs',
+          'milvus-operator',
+          'seldon-core-operator',
+          'spark-operator',
+        ]),
       );
       for (const [app, operator, resource] of served) {
         expect({ app, resource, operator, operatorFirst: wave(`${name}-operator-${operator}`) < wave(`${name}-${app}`) }).toEqual({
@@ -477,6 +487,10 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
       'spark-operator': 'kubeflow/spark-operator',
       'milvus-operator': 'zilliztech/milvus-operator',
       'external-secrets': 'external-secrets/external-secrets',
+      'istio-base': 'istio/istio',
+      istiod: 'istio/istio',
+      'istio-ingressgateway': 'istio/istio',
+      'knative-operator': 'knative/operator',
     };
     interface SourceRow {
       readonly file: string;
@@ -497,7 +511,8 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
             return { file, repo, path: p, tag: tag.split(/\s+/)[0] };
           })
       : [];
-    const bare = (v: string) => v.replace(/^v/, '');
+    // Knative tags its releases `knative-v<version>`.
+    const bare = (v: string) => v.replace(/^(knative-)?v/, '');
 
     test('SOURCES.md lists the vendored CRDs', () => {
       expect(rows.length).toBeGreaterThan(20);

@@ -377,7 +377,10 @@ describe('RagChart', () => {
       expect(np.spec).toEqual({
         podSelector: { matchLabels: API_SELECTOR },
         policyTypes: ['Ingress'],
-        ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress' } } }], ports: [{ protocol: 'TCP', port: 8080 }] }],
+        // Every environment serves models, so the gateway is Istio's, in istio-system.
+        ingress: [
+          { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'istio-system' } } }], ports: [{ protocol: 'TCP', port: 8080 }] },
+        ],
       });
       const custom = ctxOf(
         ctx.env.name,

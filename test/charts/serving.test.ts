@@ -109,6 +109,17 @@ describe('ServingChart', () => {
       expect(isvc.spec.predictor.priorityClassName).toBeUndefined();
     });
 
+    test.each([
+      ['promoted', 100],
+      ['rolled back', 0],
+    ])('a canary %s (canaryPercent %i) stays on Knative with that share for the latest revision: KServe’s promote / rollback', (_what, percent) => {
+      const ctx = ctxOf('aws-prod', withModels('aws-prod', [{ name: 'iris', framework: 'sklearn', path: 'iris/v2', canaryPercent: percent }]));
+      const isvc = one(ctx, 'InferenceService', 'iris');
+      // The mode stays (switching it would re-create the model's workloads), and KServe sends `percent` to the latest revision.
+      expect(isvc.metadata.annotations).toEqual({ 'serving.kserve.io/deploymentMode': 'Knative' });
+      expect(isvc.spec.predictor.canaryTrafficPercent).toBe(percent);
+    });
+
     test('a model without a canary is Standard (no Knative or Istio) and sets no canaryTrafficPercent', () => {
       const ctx = ctxOf(
         'azure-prod',
@@ -134,7 +145,7 @@ describe('ServingChart', () => {
           .sort(),
       ).toEqual(['InferenceService/churn', 'NetworkPolicy/churn', 'ServiceAccount/serve-churn']);
       // Standard pods take traffic on the runtime's ports directly.
-      expect(one(ctx, 'NetworkPolicy', 'churn').spec.ingress).toEqual([{ from: [{ podSelector: {} }, nsPeer('ingress')], ports: tcp(8080, 8081) }]);
+      expect(one(ctx, 'NetworkPolicy', 'churn').spec.ingress).toEqual([{ from: [{ podSelector: {} }, nsPeer('istio-system')], ports: tcp(8080, 8081) }]);
     });
   });
 
@@ -245,7 +256,7 @@ describe('ServingChart', () => {
         podSelector: { matchLabels: kserveSelector },
         policyTypes: ['Ingress', 'Egress'],
         ingress: [
-          { from: [{ podSelector: {} }, nsPeer('ingress')], ports: tcp(8012, 8013) },
+          { from: [{ podSelector: {} }, nsPeer('istio-system')], ports: tcp(8012, 8013) },
           { from: [nsPeer('knative-serving')], ports: tcp(8012, 8013, 9090) },
         ],
         egress: storageEgress(ctx),
@@ -257,7 +268,7 @@ describe('ServingChart', () => {
       expect(np.spec).toEqual({
         podSelector: { matchLabels: seldonSelector },
         policyTypes: ['Ingress', 'Egress'],
-        ingress: [{ from: [{ podSelector: {} }, nsPeer('ingress')], ports: tcp(8000, 5001) }],
+        ingress: [{ from: [{ podSelector: {} }, nsPeer('istio-system')], ports: tcp(8000, 5001) }],
         egress: storageEgress(ctx),
       });
     });
@@ -271,7 +282,7 @@ describe('ServingChart', () => {
         'aws-prod',
         withModels('aws-prod', [{ name: 'iris', framework: 'sklearn', path: 'iris/v1' }], (e) => (e.workloads!.rag = { enabled: false })),
       );
-      expect(one(noRag, 'NetworkPolicy', 'iris').spec.ingress[0].from).toEqual([{ podSelector: {} }, nsPeer('ingress')]);
+      expect(one(noRag, 'NetworkPolicy', 'iris').spec.ingress[0].from).toEqual([{ podSelector: {} }, nsPeer('istio-system')]);
     });
   });
 

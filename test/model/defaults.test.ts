@@ -77,6 +77,9 @@ describe('defaults', () => {
     });
     expect(prod.burst.enabled).toBe(true);
     expect(env('aws-dev').mlops!.burst.enabled).toBe(false);
+    expect(prod.servingDomain).toBe('svc.cluster.local');
+    // Served models bring Istio's gateway: the platform's gateway namespace is then its.
+    expect(env('aws-prod').cluster.gatewayNamespace).toBe('istio-system');
     expect(env('aws-dev').mlops!.training[0].schedule).toBeUndefined();
   });
 

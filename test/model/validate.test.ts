@@ -450,9 +450,21 @@ const rules: Array<[string, (s: Spec) => void, string, RegExp]> = [
   ],
   [
     'mlops canary',
-    (s) => (s.environments[AWS_DEV].workloads.mlops.models[0].canaryPercent = 100),
+    (s) => (s.environments[AWS_DEV].workloads.mlops.models[0].canaryPercent = 101),
     'environments[0].workloads.mlops.models[0].canaryPercent',
-    /from 1 to 99/,
+    /from 0 to 100/,
+  ],
+  [
+    'mlops models behind a gateway the platform does not run',
+    (s) => (s.environments[AWS_DEV].cluster.gatewayNamespace = 'ingress'),
+    'environments[0].cluster.gatewayNamespace',
+    /served through Istio's ingress gateway, which runs in "istio-system"/,
+  ],
+  [
+    'mlops serving domain',
+    (s) => (s.environments[AWS_DEV].workloads.mlops.servingDomain = 'Models_Example'),
+    'environments[0].workloads.mlops.servingDomain',
+    /not a DNS domain/,
   ],
   [
     'mlops A/B same model',

@@ -431,8 +431,9 @@ describe('npm run validate -- --charts / npm run charts', () => {
     // Their charts' defaults: Karpenter provisions the nodes everything else needs; the device plugin is a node agent.
     karpenter: 'system-cluster-critical',
     'nvidia-device-plugin': 'system-node-critical',
-    // No value to set: kserve-resources v0.20.0's chart has none; milvus-operator 1.3.8's declares one no template reads.
+    // No value to set: the kserve-resources v0.20.0 and knative-operator v1.21.1 charts have none; milvus-operator 1.3.8's declares one no template reads.
     'kserve-resources': undefined,
+    'knative-operator': undefined,
     'milvus-operator': undefined,
   };
 
@@ -462,8 +463,11 @@ describe('npm run validate -- --charts / npm run charts', () => {
       expect([...new Set(seen)].sort()).toEqual([
         'cert-manager',
         'external-secrets',
+        'gateway',
+        'istiod',
         'karpenter',
         'keda',
+        'knative-operator',
         'kserve-resources',
         'milvus-operator',
         'nvidia-device-plugin',

@@ -4,6 +4,7 @@
  * value, or regenerates a certificate on every render; only rendering the chart shows that.
  */
 import { parseAllDocuments } from 'yaml';
+import { indentQuotedContinuations } from '../go-yaml';
 import type { Platform } from '../../model/types';
 import type { Finding } from '../findings';
 import { describeObject, type K8sObject, type Output } from '../output';
@@ -62,7 +63,7 @@ function firstLines(text: string, n = 4): string {
 
 function objectsOf(manifests: string): Map<string, unknown> | string {
   const out = new Map<string, unknown>();
-  for (const doc of parseAllDocuments(manifests)) {
+  for (const doc of parseAllDocuments(indentQuotedContinuations(manifests))) {
     if (doc.errors.length > 0) return doc.errors[0].message.split('\n')[0];
     const obj = doc.toJS() as K8sObject | null;
     if (obj && typeof obj === 'object') out.set(describeObject(obj), obj);

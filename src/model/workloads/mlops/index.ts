@@ -3,6 +3,7 @@ import type { Workload } from '../workload';
 import { mlopsNames } from './names';
 import { resolveMlops } from './resolve';
 import { validateMlops } from './rules';
+import { servesOnKnative } from './serving';
 import { MLOPS_SHAPE } from './shape';
 
 export const MLOPS: Workload<'mlops'> = {
@@ -13,10 +14,12 @@ export const MLOPS: Workload<'mlops'> = {
   names: mlopsNames,
   // MLflow's database: RDS in the private subnets on AWS, a Flexible Server on a delegated subnet on Azure.
   platformNeeds: () => ({ awsInterfaceEndpoints: [], postgres: true }),
-  // MLflow's database URI comes through External Secrets; KServe serves every model, Seldon the A/B tests.
+  // MLflow's database URI comes through External Secrets; KServe serves every model behind Istio's gateway,
+  // Knative Serving the canaries, Seldon the A/B tests.
   operators: ({ mlops }) => [
     'external-secrets',
-    ...(mlops.models.length > 0 ? (['kserve-runtime-configs'] as const) : []),
+    ...(mlops.models.length > 0 ? (['kserve-runtime-configs', 'istio-ingressgateway'] as const) : []),
+    ...(mlops.models.some(servesOnKnative) ? (['knative-operator'] as const) : []),
     ...(mlops.models.some((m) => m.abTest) ? (['seldon-core-operator'] as const) : []),
   ],
 };

@@ -1,7 +1,7 @@
 /** Defaults of hybrid MLOps. */
 import { resolveImage } from '../../images';
 import type { EnvironmentSpec } from '../../types';
-import type { MlopsSettings, MlopsSpec } from './spec';
+import { CLUSTER_LOCAL_DOMAIN, type MlopsSettings, type MlopsSpec } from './spec';
 
 /** The workload's settings with every default applied. */
 export function resolveMlops(platformName: string, spec: EnvironmentSpec, mlops: MlopsSpec): MlopsSettings {
@@ -54,5 +54,6 @@ export function resolveMlops(platformName: string, spec: EnvironmentSpec, mlops:
       maxNodes: mlops.burst?.maxNodes ?? 4,
       lowPriority: mlops.burst?.lowPriority ?? true,
     },
+    servingDomain: mlops.servingDomain ?? CLUSTER_LOCAL_DOMAIN,
   };
 }

@@ -3,6 +3,7 @@ import { describeSize } from '../../catalog';
 import { isCron, isInt, isString, q, checkImage, checkQuantity, checkRange, checkWorkloadStorageAccount, DNS_LABEL, type Report } from '../../rules';
 import type { Cloud, EnvironmentSpec } from '../../types';
 import { keyVaultName } from '../../naming';
+import { ISTIO_NAMESPACE } from '../../cluster';
 
 /** The workload's rules, where it is enabled: every problem reported with its path. */
 export function validateMlops(env: EnvironmentSpec, base: string, platformName: string, cloud: Cloud | undefined, report: Report): void {
@@ -63,7 +64,7 @@ export function validateMlops(env: EnvironmentSpec, base: string, platformName: 
         report(where, `${q(p)} must be a relative path of lowercase segments (e.g. iris/v1)`);
     };
     pathOk(m.path, `${mat}.path`);
-    checkRange(m.canaryPercent, `${mat}.canaryPercent`, 1, 99, report);
+    checkRange(m.canaryPercent, `${mat}.canaryPercent`, 0, 100, report);
     checkRange(m.minReplicas, `${mat}.minReplicas`, 0, 100, report);
     checkRange(m.maxReplicas, `${mat}.maxReplicas`, 1, 100, report);
     if (isInt(m.minReplicas) && isInt(m.maxReplicas) && m.minReplicas > m.maxReplicas)
@@ -76,6 +77,20 @@ export function validateMlops(env: EnvironmentSpec, base: string, platformName: 
       if (m.abTest.challengerPath === m.path) report(`${mat}.abTest.challengerPath`, 'is the same model as path; an A/B test needs two');
     }
   });
+
+  const served = Array.isArray(mlops.models) && mlops.models.length > 0;
+  if (isString(mlops.servingDomain)) {
+    const labels = mlops.servingDomain.split('.');
+    if (labels.length < 2 || mlops.servingDomain.length > 200 || !labels.every((l) => DNS_LABEL.test(l) && l.length <= 63))
+      report(`${at}.servingDomain`, `${q(mlops.servingDomain)} is not a DNS domain of lowercase labels (e.g. models.example.com)`);
+  }
+  // The models' gateway is Istio's, in its namespace; the NetworkPolicies of every workload admit the gateway's namespace.
+  const gateway = env.cluster?.gatewayNamespace;
+  if (served && isString(gateway) && gateway !== ISTIO_NAMESPACE)
+    report(
+      `${base}.cluster.gatewayNamespace`,
+      `is ${q(gateway)}, but the models are served through Istio's ingress gateway, which runs in ${q(ISTIO_NAMESPACE)}: leave it unset or set ${q(ISTIO_NAMESPACE)}`,
+    );
 
   const burst = mlops.burst;
   if (burst?.enabled) {

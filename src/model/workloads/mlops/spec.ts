@@ -20,6 +20,12 @@ export interface MlopsSpec extends WorkloadToggle {
   training?: TrainingJobSpec[];
   /** Models served from the artifact store. Default: none. */
   models?: ServedModelSpec[];
+  /**
+   * DNS domain of the served models' hostnames (`<model>-<namespace>.<domain>`), which the ingress gateway
+   * routes by: point a wildcard record at the gateway's internal load balancer. Default: none, and the
+   * models are reachable inside the cluster only (Knative's cluster-local domain, `svc.cluster.local`).
+   */
+  servingDomain?: string;
   /** Burst to the managed service (SageMaker / Azure ML). Default: off. */
   burst?: BurstSpec;
 }
@@ -53,7 +59,13 @@ export interface ServedModelSpec {
   framework: ModelFramework;
   /** Path of the model under the artifact store's models/ prefix, e.g. `iris/v1`. */
   path: string;
-  /** KServe canary: percent of traffic to the latest revision. Default: none (all traffic). */
+  /**
+   * KServe canary rollout (the model runs on Knative, whose revisions carry the split): the percent of
+   * traffic the latest revision (the current `path`) gets, the rest staying on the last one rolled out.
+   * Roll out a new version by changing `path` with the canary share (e.g. 10); promote it with 100 (all
+   * traffic to it, which makes it the rolled-out revision, as removing the field does in KServe's flow; the
+   * model stays on Knative for the next canary); roll back with 0. Default: none (Standard mode, no canary).
+   */
   canaryPercent?: number;
   /** Default: 1 (prod 2). */
   minReplicas?: number;
@@ -107,4 +119,9 @@ export interface MlopsSettings {
     abTest?: Readonly<{ challengerPath: string; challengerPercent: number }>;
   }>[];
   readonly burst: Readonly<{ enabled: boolean; instanceType: string; vmSize: string; maxNodes: number; lowPriority: boolean }>;
+  /** The served models' domain: the model's, or the cluster-local CLUSTER_LOCAL_DOMAIN. */
+  readonly servingDomain: string;
 }
+
+/** Knative's default domain since 1.8: routes under it are cluster-local, never exposed on the external gateway. */
+export const CLUSTER_LOCAL_DOMAIN = 'svc.cluster.local';
