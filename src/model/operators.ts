@@ -13,6 +13,7 @@ import { WORKLOAD_NAMES } from './types';
 import { WORKLOADS, hasWorkload } from './workloads';
 
 export type OperatorName =
+  | 'ack-sagemaker-controller'
   | 'cert-manager'
   | 'external-secrets'
   | 'karpenter'
@@ -50,6 +51,18 @@ const release = (r: Omit<OperatorRelease, 'dependsOn' | 'provides'> & Partial<Pi
 });
 
 export const OPERATORS: Readonly<Record<OperatorName, OperatorRelease>> = {
+  // The AWS burst: creates SageMaker training jobs from TrainingJob resources, as the mlops stack's Pod Identity
+  // role (its association names this namespace and the chart's service account).
+  'ack-sagemaker-controller': release({
+    name: 'ack-sagemaker-controller',
+    repository: 'public.ecr.aws/aws-controllers-k8s',
+    repositoryName: 'aws-controllers-k8s',
+    oci: true,
+    chart: 'sagemaker-chart',
+    version: '1.9.1',
+    namespace: 'ack-system',
+    provides: ['sagemaker.services.k8s.aws/v1alpha1 TrainingJob'],
+  }),
   'cert-manager': release({
     name: 'cert-manager',
     repository: 'https://charts.jetstack.io',

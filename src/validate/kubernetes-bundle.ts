@@ -52,6 +52,7 @@ export const BUNDLED_KINDS = {
     'machinelearning.seldon.io/v1': ['SeldonDeployment'],
     'sparkoperator.k8s.io/v1beta2': ['SparkApplication', 'ScheduledSparkApplication'],
     'milvus.io/v1beta1': ['Milvus'],
+    'sagemaker.services.k8s.aws/v1alpha1': ['TrainingJob'],
     'argoproj.io/v1alpha1': ['Application', 'AppProject'],
     'kustomize.toolkit.fluxcd.io/v1': ['Kustomization'],
     'source.toolkit.fluxcd.io/v1': ['GitRepository', 'HelmRepository'],
