@@ -27,6 +27,15 @@ function finetune(pool: string, schedule?: string): TrainingJobSpec {
 }
 
 /**
+ * The same fine-tuning as a burst job on SageMaker (AWS, where burst is on): a TrainingJob the ACK controller
+ * runs on Spot instances. Azure's burst (Azure ML) takes no jobs from the model yet.
+ */
+function withSageMakerFinetune(m: MlopsSpec): MlopsSpec {
+  const burst: TrainingJobSpec = { name: 'finetune-burst', image: 'training:1.0.0', runOn: 'sagemaker', sagemaker: { hyperParameters: { epochs: '3' } } };
+  return { ...m, training: [...(m.training ?? []), burst] };
+}
+
+/**
  * The medallion pipeline: one application per step (run once, e.g. a backfill) and the daily run of
  * all three steps, which scales its executors with the data.
  */
@@ -124,7 +133,7 @@ export const defaultPlatform: PlatformSpec = {
         // FIFO: SQS keeps the order; Azure Queue Storage has no FIFO mode.
         edw: { ...edwProd(), queue: { fifo: true, visibilityTimeoutSeconds: 120 } },
         rag: rag(),
-        mlops: mlops('prod'),
+        mlops: withSageMakerFinetune(mlops('prod')),
         lakehouse: lakehouse(),
       },
     },

@@ -18,7 +18,11 @@ import { KNATIVE_GATEWAYS, SELDON_GATEWAY_REF } from '../serving/ingress';
  * Roles in the namespaces whose applications it runs). The operators' AppProject must list every one.
  */
 export function operatorNamespaces(ctx: EnvironmentContext, operator: OperatorName): string[] {
-  return [OPERATORS[operator].namespace, ...(operator === 'spark-operator' ? sparkJobNamespaces(ctx) : [])];
+  return [
+    OPERATORS[operator].namespace,
+    ...(operator === 'spark-operator' ? sparkJobNamespaces(ctx) : []),
+    ...(operator === 'ack-sagemaker-controller' ? [trainingJobNamespace(ctx)] : []),
+  ];
 }
 
 /** The namespaces whose SparkApplications the operator runs (its `spark.jobNamespaces`): the lakehouse's. */
@@ -26,6 +30,23 @@ function sparkJobNamespaces(ctx: EnvironmentContext): string[] {
   const lakehouse = withWorkload(ctx, 'lakehouse');
   if (!lakehouse) throw new Error(`${ctx.env.name}: the Spark operator runs the lakehouse's applications, and the lakehouse is off`);
   return [lakehouse.names.lakehouse.namespace];
+}
+
+/**
+ * The one namespace whose TrainingJobs the ACK SageMaker controller runs (`installScope: namespace`): the
+ * mlops app's. Its Role there (Secrets and ConfigMaps included) replaces a ClusterRole over every namespace.
+ */
+function trainingJobNamespace(ctx: EnvironmentContext): string {
+  const mlops = withWorkload(ctx, 'mlops');
+  if (!mlops) throw new Error(`${ctx.env.name}: the ACK SageMaker controller runs the mlops training jobs, and mlops is off`);
+  return mlops.names.mlops.namespace;
+}
+
+/** The service account the ACK controller's Pod Identity association (mlops stack) trusts. */
+function ackServiceAccount(ctx: EnvironmentContext<'aws'>): string {
+  const mlops = withWorkload(ctx, 'mlops');
+  if (!mlops) throw new Error(`${ctx.env.name}: the ACK SageMaker controller's identity is the mlops stack's, and mlops is off`);
+  return mlops.names.mlops.aws.ackServiceAccount;
 }
 
 /** The values of one release; Terraform outputs it needs (Azure client ids) are required through the context. */
@@ -51,6 +72,7 @@ const INTERNAL_LOAD_BALANCER: { readonly [C in Cloud]: Readonly<Record<string, s
  * it; the CRD, runtime and istio-base charts run no pods.
  */
 const PRIORITY_VALUES: Readonly<Record<OperatorName, Values | undefined>> = {
+  'ack-sagemaker-controller': { deployment: { priorityClassName: CRITICAL } },
   'cert-manager': { global: { priorityClassName: CRITICAL } },
   'external-secrets': { priorityClassName: CRITICAL, webhook: { priorityClassName: CRITICAL }, certController: { priorityClassName: CRITICAL } },
   'istio-base': undefined,
@@ -83,6 +105,21 @@ const isMapping = (v: unknown): v is Values => typeof v === 'object' && v !== nu
 function releaseValues(ctx: EnvironmentContext, operator: OperatorName): Values | undefined {
   const { env } = ctx;
   switch (operator) {
+    case 'ack-sagemaker-controller':
+      return byCloud<Values, never>(ctx, {
+        // The Pod Identity association (mlops stack) trusts this service account; the controller reconciles
+        // only TrainingJobs (all its role may manage), only in the mlops namespace.
+        aws: (aws) => ({
+          aws: { region: aws.env.region },
+          serviceAccount: { create: true, name: ackServiceAccount(aws) },
+          installScope: 'namespace',
+          watchNamespace: trainingJobNamespace(aws),
+          reconcile: { resources: ['TrainingJob'] },
+        }),
+        azure: () => {
+          throw new Error(`${env.name}: the ACK SageMaker controller is installed on AWS only`);
+        },
+      });
     case 'cert-manager':
       return { crds: { enabled: true } };
     case 'external-secrets':

@@ -1,9 +1,10 @@
 /**
  * The MLOps platform's Kubernetes side, written once for both clouds: the MLflow tracking server
- * (Deployment, Service, PDB, its database credentials through External Secrets) and the GPU
- * training jobs (Job or CronJob per model entry, checkpoint PVC), with their NetworkPolicies. The
- * per-cloud parts are small functions in this folder: identity.ts, database.ts (secret path),
- * training.ts (placement, storage), network.ts (egress). Serving is another app (charts/serving).
+ * (Deployment, Service, PDB, its database credentials through External Secrets), the GPU
+ * training jobs (Job or CronJob per model entry, checkpoint PVC), with their NetworkPolicies, and the
+ * burst's SageMaker training jobs (a TrainingJob per `runOn: sagemaker` entry, AWS). The per-cloud parts
+ * are small functions in this folder: identity.ts, database.ts (secret path), training.ts (placement,
+ * storage), network.ts (egress), sagemaker.ts. Serving is another app (charts/serving).
  *
  * The namespace, its default deny and DNS egress come from the platform chart.
  */
@@ -38,6 +39,8 @@ import { BACKEND_STORE_URI_KEY, databaseSource, DB_SECRET, externalSecretSpec, s
 import { ExternalSecret, SecretStore } from './external-secrets-types';
 import { MLOPS_IDENTITIES, type MlopsRole } from './identity';
 import { mlflowCloudEgress, trainingCloudEgress } from './network';
+import { sageMakerTrainingJobs } from './sagemaker';
+import { SageMakerTrainingJob } from './sagemaker-types';
 import { CHECKPOINT_MOUNT, checkpointClaimName, SHM_SIZE, trainingAffinity, trainingRequests, trainingTolerations, type TrainingJob } from './training';
 
 export const MLOPS_APP = 'mlops';
@@ -65,6 +68,11 @@ export class MlopsChart extends RoleIdentityChart<'mlops', MlopsRole> {
       if (storageClass.create) this.storageClass(storageClass.name, storageClass.create);
       for (const job of settings.training) this.trainingJob(job);
     }
+    for (const { metadata, spec } of sageMakerTrainingJobs(ctx))
+      new SageMakerTrainingJob(this, `trainingjob-${metadata.name}`, {
+        metadata: { ...metadata, labels: { ...metadata.labels, [COMPONENT_LABEL]: TRAINING_COMPONENT } },
+        spec,
+      });
     this.networkPolicies();
   }
 

@@ -14,6 +14,7 @@ import { INGRESS_GATEWAY, ISTIO_NAMESPACE } from './cluster';
 import { WORKLOADS, hasWorkload } from './workloads';
 
 export type OperatorName =
+  | 'ack-sagemaker-controller'
   | 'cert-manager'
   | 'external-secrets'
   | 'istio-base'
@@ -63,6 +64,18 @@ const release = (
 });
 
 export const OPERATORS: Readonly<Record<OperatorName, OperatorRelease>> = {
+  // The AWS burst: creates SageMaker training jobs from TrainingJob resources, as the mlops stack's Pod Identity
+  // role (its association names this namespace and the chart's service account).
+  'ack-sagemaker-controller': release({
+    name: 'ack-sagemaker-controller',
+    repository: 'public.ecr.aws/aws-controllers-k8s',
+    repositoryName: 'aws-controllers-k8s',
+    oci: true,
+    chart: 'sagemaker-chart',
+    version: '1.9.1',
+    namespace: 'ack-system',
+    provides: ['sagemaker.services.k8s.aws/v1alpha1 TrainingJob'],
+  }),
   'cert-manager': release({
     name: 'cert-manager',
     repository: 'https://charts.jetstack.io',

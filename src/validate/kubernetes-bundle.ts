@@ -56,6 +56,7 @@ export const BUNDLED_KINDS = {
     'milvus.io/v1beta1': ['Milvus'],
     'networking.istio.io/v1': ['Gateway'],
     'operator.knative.dev/v1beta1': ['KnativeServing'],
+    'sagemaker.services.k8s.aws/v1alpha1': ['TrainingJob'],
     'argoproj.io/v1alpha1': ['Application', 'AppProject'],
     'kustomize.toolkit.fluxcd.io/v1': ['Kustomization'],
     'source.toolkit.fluxcd.io/v1': ['GitRepository', 'HelmRepository'],

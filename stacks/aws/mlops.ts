@@ -32,14 +32,20 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import type { App } from 'cdktf';
 import type { EnvironmentContext } from '../../src/model/context';
-import { MLFLOW_AWS_IDENTITY, MLOPS_OUTPUTS, MLOPS_STACK, SERVING_AWS_IDENTITY, TRAINING_AWS_IDENTITY } from '../../src/model/naming';
+import {
+  MLFLOW_AWS_IDENTITY,
+  MLOPS_OUTPUTS,
+  MLOPS_PREFIXES,
+  MLOPS_STACK,
+  SAGEMAKER_TRAINING_REPOSITORY,
+  SERVING_AWS_IDENTITY,
+  TRAINING_AWS_IDENTITY,
+} from '../../src/model/naming';
 import type { AwsStack } from '../constructs/platform-stack';
 import { PARTITION, policyDocument, serviceTrustPolicy, snake, type PolicyStatement } from './iam';
 import { mechanismLabel, serviceAccountRole } from './identity';
 import { allObjectsRule, hardenedBucket, workloadKmsKey, workloadParts, workloadStack } from './workload';
 
-/** Prefixes of the artifacts bucket. */
-export const MLOPS_PREFIXES = { mlflow: 'mlflow', models: 'models', sagemaker: 'sagemaker' } as const;
 /** Noncurrent versions of artifacts (days): long enough to roll a model back. */
 export const ARTIFACTS_NONCURRENT_EXPIRE_AFTER = 90;
 export const POSTGRES_PORT = 5432;
@@ -165,7 +171,7 @@ export function buildMlops(stack: AwsStack<'mlops'>): AwsMlops {
 
   // Burst: SageMaker runs training jobs with this role; ACK creates them and may pass only it.
   // The platform stack's `training` repository; without one in the model, no ECR access at all.
-  const trainingRepository: string | undefined = awsNames.ecrRepositories.training;
+  const trainingRepository: string | undefined = awsNames.ecrRepositories[SAGEMAKER_TRAINING_REPOSITORY];
   const sagemakerExecutionRole = new IamRole(stack, 'sagemaker_execution_role', {
     name: names.sagemakerExecutionRoleName,
     description: `SageMaker training jobs of ${prefix} (burst): s3://${names.artifactsBucket}/${sagemaker}/${trainingRepository ? `, ${trainingRepository}` : ''}`,
@@ -191,8 +197,8 @@ export function buildMlops(stack: AwsStack<'mlops'>): AwsMlops {
     ]),
   });
 
-  const trainingJobs = `arn:${PARTITION}:sagemaker:${env.region}:${arn.account}:training-job/${prefix}-*`;
-  // The ACK controller is installed outside these charts: no chart reads a constant for it.
+  const trainingJobs = `arn:${PARTITION}:sagemaker:${env.region}:${arn.account}:training-job/${names.trainingJobNamePattern}`;
+  // The operator release `ack-sagemaker-controller` (charts/gitops/operator-values.ts) runs as this service account.
   const ackSagemakerRole = serviceAccountRole(stack, {
     mechanism: 'pod-identity',
     id: 'ack_sagemaker',

@@ -262,6 +262,8 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
         return Number(w);
       };
       const served = servedResources(s);
+      // aws-prod's burst runs a training entry on SageMaker: a TrainingJob the ACK controller serves.
+      const burst: OperatorName[] = name === 'aws-prod' ? ['ack-sagemaker-controller'] : [];
       expect(unique(served.map(([, op]) => op))).toEqual(
         sorted([
           'external-secrets',
@@ -273,6 +275,7 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
           'milvus-operator',
           'seldon-core-operator',
           'spark-operator',
+          ...burst,
         ]),
       );
       for (const [app, operator, resource] of served) {
@@ -478,6 +481,7 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
   (fs.existsSync(SOURCES_MD) ? describe : describe.skip)('pinned versions', () => {
     /** Upstream repository of the CRDs each operator serves (../shared/schemas/SOURCES.md). */
     const CRD_REPOS: Partial<Record<OperatorName, string>> = {
+      'ack-sagemaker-controller': 'aws-controllers-k8s/sagemaker-controller',
       keda: 'kedacore/keda',
       karpenter: 'aws/karpenter-provider-aws',
       'kserve-resources': 'kserve/kserve',
@@ -567,12 +571,61 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
   });
 
   describe('which operators', () => {
-    test('the default model: Karpenter on AWS only, KEDA wherever it is installed with Helm', () => {
+    test('the default model: Karpenter on AWS only, KEDA wherever it is installed with Helm, the ACK controller where AWS bursts', () => {
       const everything = sorted(ALL_OPERATORS);
-      expect(releasedOperators(DEFAULT['aws-dev'])).toEqual(everything);
+      const but = (...left: OperatorName[]) => everything.filter((o) => !left.includes(o as OperatorName));
+      expect(releasedOperators(DEFAULT['aws-dev'])).toEqual(but('ack-sagemaker-controller'));
       expect(releasedOperators(DEFAULT['aws-prod'])).toEqual(everything);
-      expect(releasedOperators(DEFAULT['azure-dev'])).toEqual(everything.filter((o) => o !== 'karpenter'));
-      expect(releasedOperators(DEFAULT['azure-prod'])).toEqual(everything.filter((o) => o !== 'karpenter' && o !== 'keda'));
+      expect(releasedOperators(DEFAULT['azure-dev'])).toEqual(but('karpenter', 'ack-sagemaker-controller'));
+      expect(releasedOperators(DEFAULT['azure-prod'])).toEqual(but('karpenter', 'keda', 'ack-sagemaker-controller'));
+    });
+
+    test('the ACK SageMaker controller: only where burst is on, and only on AWS (Azure ML needs no operator)', () => {
+      expect([DEFAULT['aws-dev'].env.mlops!.burst.enabled, DEFAULT['aws-prod'].env.mlops!.burst.enabled]).toEqual([false, true]);
+      expect(DEFAULT['azure-prod'].env.mlops!.burst.enabled).toBe(true);
+      expect(releasedOperators(DEFAULT['azure-prod'])).not.toContain('ack-sagemaker-controller');
+      const devWithBurst = edited('aws-dev', (e) => (e.workloads!.mlops!.burst = { enabled: true }));
+      expect(releasedOperators(devWithBurst)).toContain('ack-sagemaker-controller');
+      // Even with no SageMaker entry: TrainingJobs may be written by hand where burst is on.
+      expect(devWithBurst.env.mlops!.sagemakerTraining).toEqual([]);
+      const prodWithoutBurst = edited('aws-prod', (e) => {
+        const m = e.workloads!.mlops!;
+        m.burst = { enabled: false };
+        m.training = m.training!.filter((t) => t.runOn !== 'sagemaker');
+      });
+      expect(releasedOperators(prodWithoutBurst)).not.toContain('ack-sagemaker-controller');
+      expect(named(prodWithoutBurst, 'AppProject', 'aws-prod-operators').spec.destinations.map((d: any) => d.namespace)).not.toContain('ack-system');
+    });
+
+    test('aws-prod on Flux: the ACK controller is a HelmRelease from the OCI repository, and the mlops Kustomization waits for it', () => {
+      const s = withGitops('aws-prod', { tool: 'flux' });
+      const release = named(s, 'HelmRelease', 'ack-sagemaker-controller');
+      expect(release.spec).toMatchObject({
+        releaseName: 'ack-sagemaker-controller',
+        targetNamespace: 'ack-system',
+        chart: { spec: { chart: 'sagemaker-chart', version: '1.9.1', sourceRef: { kind: 'HelmRepository', name: 'aws-controllers-k8s' } } },
+        values: { serviceAccount: { create: true, name: 'ack-sagemaker-controller' }, watchNamespace: 'mlops' },
+      });
+      expect(named(s, 'HelmRepository', 'aws-controllers-k8s').spec).toMatchObject({ url: 'oci://public.ecr.aws/aws-controllers-k8s', type: 'oci' });
+      expect(servedResources(s)).toContainEqual(['mlops', 'ack-sagemaker-controller', expect.stringMatching(/^TrainingJob\/finetune-burst-[0-9a-f]{8}$/)]);
+      expect(named(s, 'Kustomization', 'aws-prod-mlops').spec.dependsOn).toContainEqual({ name: 'aws-prod-operator-ack-sagemaker-controller' });
+    });
+
+    test('aws-prod: the ACK controller runs as the service account its Pod Identity association names, in the region, on the mlops namespace only', () => {
+      const s = DEFAULT['aws-prod'];
+      const values = valuesOf(s, 'ack-sagemaker-controller');
+      const association = terraformResources(s, 'aws_eks_pod_identity_association').find(
+        (a) => a.namespace === OPERATORS['ack-sagemaker-controller'].namespace,
+      );
+      expect(association).toMatchObject({ namespace: 'ack-system', service_account: values.serviceAccount.name });
+      expect(values.serviceAccount).toEqual({ create: true, name: 'ack-sagemaker-controller' });
+      expect(values.aws).toEqual({ region: s.env.region });
+      // Namespace scope: a Role in mlops (where the TrainingJobs are) instead of a ClusterRole reading every namespace's Secrets.
+      expect(values).toMatchObject({ installScope: 'namespace', watchNamespace: 'mlops', reconcile: { resources: ['TrainingJob'] } });
+      expect(values.deployment).toEqual({ priorityClassName: 'platform-critical' });
+      const trainingJobs = kubernetesObjects(s).filter((o) => o.kind === 'TrainingJob');
+      expect(trainingJobs.length).toBeGreaterThan(0);
+      for (const o of trainingJobs) expect(o.metadata.namespace).toBe(values.watchNamespace);
     });
 
     test('azure-dev: KEDA (Helm) runs as the scaler identity the edw stack federates', () => {
@@ -795,8 +848,10 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
       expect(sorted(project.spec.sourceRepos)).toEqual(unique(installed.map((o) => argoChartSource(OPERATORS[o]).repoURL)));
       // kube-system too: cert-manager and KEDA keep leader-election / auth-reader RBAC there; and lakehouse,
       // where the Spark operator writes the Roles of the applications it runs (helm-destinations proves each).
+      // And mlops, where the ACK SageMaker controller (where AWS bursts) keeps the Role for the TrainingJobs it runs.
+      const watched = installed.includes('ack-sagemaker-controller') ? ['mlops'] : [];
       expect(sorted(project.spec.destinations.map((d: any) => `${d.server} ${d.namespace}`))).toEqual(
-        unique(['kube-system', 'lakehouse', ...installed.map((o) => OPERATORS[o].namespace)].map((ns) => `${IN_CLUSTER} ${ns}`)),
+        unique(['kube-system', 'lakehouse', ...watched, ...installed.map((o) => OPERATORS[o].namespace)].map((ns) => `${IN_CLUSTER} ${ns}`)),
       );
     });
 

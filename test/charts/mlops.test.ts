@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { parse } from 'yaml';
 import { MlopsChart } from '../../charts/mlops/mlops';
 import { KarpenterChart } from '../../charts/platform/karpenter';
@@ -8,6 +10,7 @@ import type { Cloud } from '../../src/model/types';
 import { MLOPS_OUTPUTS, MLOPS_STACK } from '../../src/model/naming';
 import { AZURE_SPOT_TAINT, GPU_TAINT, POOL_LABEL, PRIORITY_CLASSES } from '../../src/model/scheduling';
 import { loadKubernetesBundle, validateManifest } from '../../src/validate/kubernetes';
+import { buildKubernetesBundle } from '../../src/validate/kubernetes-bundle';
 import type { EnvironmentOutput } from '../../src/validate/output';
 import { scanEnvironment } from '../../src/validate/secrets';
 import {
@@ -26,6 +29,7 @@ import {
 } from './helpers';
 
 const { ctxOf, render, objects, one, missingOutputs, all, aws, azure } = chartKit(MlopsChart, (e) => e.mlops);
+const SHARED_SCHEMAS = path.resolve(__dirname, '../..', '../shared/schemas');
 /** The training pod template of a job, from its Job or CronJob. */
 function trainingJobOf(ctx: EnvironmentContext<Cloud, 'mlops'>, name: string): { kind: string; spec: any; obj: any } {
   const obj = objects(ctx).find((o) => (o.kind === 'Job' || o.kind === 'CronJob') && o.metadata.name === name);
@@ -33,6 +37,16 @@ function trainingJobOf(ctx: EnvironmentContext<Cloud, 'mlops'>, name: string): {
   return { kind: obj.kind, spec: obj.kind === 'CronJob' ? obj.spec.jobTemplate.spec : obj.spec, obj };
 }
 const mlflowPod = (ctx: EnvironmentContext<Cloud, 'mlops'>) => one(ctx, 'Deployment', 'mlflow').spec.template;
+
+/** The metadata.name of the one TrainingJob of a SageMaker entry (`<entry>-<run id>`). */
+function sageMakerName(ctx: EnvironmentContext<Cloud, 'mlops'>, entry: string): string {
+  const names = objects(ctx)
+    .filter((o) => o.kind === 'TrainingJob' && o.metadata.labels['app.kubernetes.io/name'] === entry)
+    .map((o) => o.metadata.name);
+  expect(names).toHaveLength(1);
+  return names[0];
+}
+const trainingJobsOf = (ctx: EnvironmentContext<Cloud, 'mlops'>) => objects(ctx).filter((o) => o.kind === 'TrainingJob');
 
 const MLFLOW = { 'app.kubernetes.io/name': 'mlflow' };
 const TRAINING = { 'app.kubernetes.io/component': 'training' };
@@ -63,6 +77,8 @@ describe('MlopsChart', () => {
         'serviceaccount-mlflow.yaml',
         'serviceaccount-training.yaml',
         ...(ctx.env.cloud === 'aws' ? ['storageclass-gp3.yaml'] : []),
+        // The SageMaker entry (aws-prod, burst on): a TrainingJob named after its run.
+        ...ctx.env.mlops!.sagemakerTraining.map((j) => `trainingjob-${sageMakerName(ctx, j.name)}.yaml`),
       ]
         .sort()
         .map((f) => `mlops/${f}`),
@@ -269,6 +285,127 @@ describe('MlopsChart', () => {
     });
   });
 
+  describe('SageMaker training (burst, AWS): a TrainingJob per `runOn: sagemaker` entry, run by the ACK controller', () => {
+    const prod = () => ctxOf('aws-prod');
+    const entry = (ctx: EnvironmentContext<Cloud, 'mlops'>) => ctx.env.mlops!.sagemakerTraining[0];
+    /** aws-prod with its SageMaker entry (training[1]) edited. */
+    const withEntry = (edit: (t: any) => void) =>
+      ctxOf(
+        'aws-prod',
+        specWith('aws-prod', (e) => edit(e.workloads!.mlops!.training![1])),
+      );
+
+    test('aws-prod: exactly one TrainingJob, for the SageMaker entry; no Job, CronJob or PVC for it', () => {
+      const ctx = prod();
+      expect(ctx.env.mlops!.sagemakerTraining.map((j) => j.name)).toEqual(['finetune-burst']);
+      const [job] = trainingJobsOf(ctx);
+      expect(trainingJobsOf(ctx)).toHaveLength(1);
+      expect(job.apiVersion).toBe('sagemaker.services.k8s.aws/v1alpha1');
+      expect(job.metadata).toMatchObject({
+        namespace: 'mlops',
+        labels: { 'app.kubernetes.io/name': 'finetune-burst', 'app.kubernetes.io/component': 'training' },
+      });
+      const workloads = objects(ctx).filter((o) => ['Job', 'CronJob', 'PersistentVolumeClaim'].includes(o.kind));
+      expect(workloads.map((o) => o.metadata.name).sort()).toEqual(['finetune', 'finetune-checkpoints']);
+    });
+
+    test.each([...azure, ['aws-dev', ctxOf('aws-dev')] as const])(
+      '%s: no TrainingJob (no SageMaker entry; Azure ML takes no jobs from the model)',
+      (_n, ctx) => {
+        expect(trainingJobsOf(ctx)).toEqual([]);
+      },
+    );
+
+    test('aws-prod: runs the ECR image as the execution role, writes under sagemaker/ of the artifacts bucket, stops at activeDeadlineSeconds', () => {
+      const ctx = prod();
+      const names = ctx.names.mlops!.aws!;
+      const { spec } = trainingJobsOf(ctx)[0];
+      expect(spec.roleARN).toBe(`arn:aws:iam::${ctx.env.aws!.accountId}:role/${names.sagemakerExecutionRoleName}`);
+      expect(spec.roleARN).toBe('arn:aws:iam::222222222222:role/acme-aws-prod-sagemaker-execution');
+      expect(spec.algorithmSpecification).toEqual({ trainingImage: entry(ctx).image, trainingInputMode: 'File' });
+      expect(spec.algorithmSpecification.trainingImage).toBe('222222222222.dkr.ecr.eu-west-1.amazonaws.com/acme/aws-prod/training:1.0.0');
+      const bucket = `s3://${names.artifactsBucket}/sagemaker/`;
+      expect(spec.outputDataConfig).toEqual({ s3OutputPath: `${bucket}finetune-burst`, compressionType: 'GZIP' });
+      expect(spec.checkpointConfig).toEqual({ s3URI: `${bucket}finetune-burst/${spec.trainingJobName}/checkpoints`, localPath: '/opt/ml/checkpoints' });
+      expect(spec.environment).toEqual({ CHECKPOINT_DIR: '/opt/ml/checkpoints' });
+      expect(spec.hyperParameters).toEqual({ epochs: '3' });
+      expect(spec.resourceConfig).toEqual({ instanceType: 'ml.g5.xlarge', instanceCount: 1, volumeSizeInGB: 50 });
+      expect(spec.stoppingCondition.maxRuntimeInSeconds).toBe(86400);
+      expect(spec.tags).toEqual(
+        Object.entries(ctx.env.tags)
+          .sort()
+          .map(([key, value]) => ({ key, value })),
+      );
+    });
+
+    test('managed Spot (the default): Spot on, a wait that covers the runtime, checkpoints in S3; on-demand: neither', () => {
+      const spot = trainingJobsOf(prod())[0].spec;
+      expect(spot.enableManagedSpotTraining).toBe(true);
+      expect(spot.stoppingCondition).toEqual({ maxRuntimeInSeconds: 86400, maxWaitTimeInSeconds: 172800 });
+      expect(spot.checkpointConfig.s3URI).toMatch(/^s3:\/\/.*\/sagemaker\//);
+      const onDemand = trainingJobsOf(withEntry((t) => (t.sagemaker = { capacity: 'on-demand' })))[0].spec;
+      expect(onDemand.enableManagedSpotTraining).toBe(false);
+      expect(onDemand.stoppingCondition).toEqual({ maxRuntimeInSeconds: 86400 });
+      const custom = trainingJobsOf(
+        withEntry((t) => {
+          t.activeDeadlineSeconds = 7200;
+          t.sagemaker = { instanceType: 'ml.g6.12xlarge', instanceCount: 2, volumeSizeGb: 200, maxWaitSeconds: 36000 };
+        }),
+      )[0].spec;
+      expect(custom.resourceConfig).toEqual({ instanceType: 'ml.g6.12xlarge', instanceCount: 2, volumeSizeInGB: 200 });
+      expect(custom.stoppingCondition).toEqual({ maxRuntimeInSeconds: 7200, maxWaitTimeInSeconds: 36000 });
+    });
+
+    test('names: <prefix>-<entry>-<run id>, a valid SageMaker name the ACK role may manage; a new run id exactly when the run changes', () => {
+      const ctx = prod();
+      const job = trainingJobsOf(ctx)[0];
+      const name: string = job.spec.trainingJobName;
+      const runId = name.slice('acme-aws-prod-finetune-burst-'.length);
+      expect(name).toBe(`acme-aws-prod-finetune-burst-${runId}`);
+      expect(runId).toMatch(/^[0-9a-f]{8}$/);
+      expect(job.metadata.name).toBe(`finetune-burst-${runId}`);
+      // The CRD's pattern (SageMaker's), and the ACK role's resource `training-job/<prefix>-*`.
+      expect(name).toMatch(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/);
+      expect(name.startsWith(ctx.names.mlops!.aws!.trainingJobNamePattern.replace(/\*$/, ''))).toBe(true);
+      const nameAfter = (edit: (t: any) => void) => trainingJobsOf(withEntry(edit))[0].spec.trainingJobName;
+      // Deterministic; unchanged by a tag (ACK does not compare tags; retagging should not retrain).
+      expect(trainingJobsOf(prod())[0].spec.trainingJobName).toBe(name);
+      const retagged = ctxOf(
+        'aws-prod',
+        specWith('aws-prod', (e) => (e.tags = { ...e.tags, team: 'ml' })),
+      );
+      expect(trainingJobsOf(retagged)[0].spec.tags).toContainEqual({ key: 'team', value: 'ml' });
+      expect(trainingJobsOf(retagged)[0].spec.trainingJobName).toBe(name);
+      // Anything it runs changes the name: SageMaker cannot update a created job, so a change is a new run.
+      const changed = [
+        nameAfter((t) => (t.image = 'training:1.0.1')),
+        nameAfter((t) => (t.activeDeadlineSeconds = 3600)),
+        nameAfter((t) => (t.sagemaker = { ...t.sagemaker, instanceType: 'ml.g6.xlarge' })),
+        nameAfter((t) => (t.sagemaker = { ...t.sagemaker, hyperParameters: { epochs: '4' } })),
+        nameAfter((t) => (t.sagemaker = { ...t.sagemaker, capacity: 'on-demand' })),
+        // And a rerun of the same entry, unchanged otherwise.
+        nameAfter((t) => (t.sagemaker = { ...t.sagemaker, run: 2 })),
+      ];
+      expect(new Set([name, ...changed]).size).toBe(changed.length + 1);
+      for (const n of changed) expect(n).toMatch(/^acme-aws-prod-finetune-burst-[0-9a-f]{8}$/);
+      // Checkpoints follow the run: a rerun starts clean.
+      const rerun = trainingJobsOf(withEntry((t) => (t.sagemaker = { ...t.sagemaker, run: 2 })))[0].spec;
+      expect(rerun.checkpointConfig.s3URI).toContain(`/${rerun.trainingJobName}/checkpoints`);
+    });
+
+    test('with every entry on SageMaker: no training service account, PVC, StorageClass or training egress policy', () => {
+      const ctx = ctxOf(
+        'aws-prod',
+        specWith('aws-prod', (e) => (e.workloads!.mlops!.training = e.workloads!.mlops!.training!.filter((t) => t.runOn === 'sagemaker'))),
+      );
+      expect(ctx.env.mlops!.training).toEqual([]);
+      expect(trainingJobsOf(ctx)).toHaveLength(1);
+      const kinds = objects(ctx).map((o) => `${o.kind}/${o.metadata.name}`);
+      for (const gone of ['ServiceAccount/training', 'StorageClass/gp3', 'NetworkPolicy/training-egress']) expect(kinds).not.toContain(gone);
+      expect(kinds.filter((k) => /^(Job|CronJob|PersistentVolumeClaim)\//.test(k))).toEqual([]);
+    });
+  });
+
   describe('identities', () => {
     const empty = emptyOutputsDir('mlops-no-outputs-');
 
@@ -355,6 +492,28 @@ describe('MlopsChart', () => {
       const brokenEs = structuredClone(es);
       brokenEs.spec.target.creationPolicy = 'Always';
       expect(validateManifest(brokenEs).map((e) => e.path)).toContain('spec.target.creationPolicy');
+    });
+
+    test('the TrainingJob is checked against the ACK CRD: a typo, a wrong type or a missing required field is refused', () => {
+      const [, job] = emitted.find(([, o]) => o.kind === 'TrainingJob')!;
+      expect(validateManifest(job)).toEqual([]);
+      const broken = structuredClone(job);
+      broken.spec.resourceConfig.instanceTypes = 'ml.g5.xlarge';
+      broken.spec.stoppingCondition.maxRuntimeInSeconds = '1d';
+      delete broken.spec.roleARN;
+      expect(validateManifest(broken).map((e) => e.path)).toEqual(
+        expect.arrayContaining(['spec.resourceConfig.instanceTypes', 'spec.stoppingCondition.maxRuntimeInSeconds', 'spec.roleARN']),
+      );
+    });
+
+    (fs.existsSync(SHARED_SCHEMAS) ? test : test.skip)('the TrainingJob is valid against the full CRD in ../shared/schemas, built afresh', () => {
+      const fresh = buildKubernetesBundle(SHARED_SCHEMAS);
+      const jobs = emitted.filter(([, o]) => o.kind === 'TrainingJob');
+      expect(jobs.length).toBeGreaterThan(0);
+      for (const [, job] of jobs) {
+        expect(fresh.kinds[job.apiVersion][job.kind].source).toBe('crds/sagemaker.services.k8s.aws_trainingjobs.yaml');
+        expect(validateManifest(job, fresh)).toEqual([]);
+      }
     });
 
     test.each(all)('%s: the policy pack finds nothing in the mlops chart', (_n, ctx) => {

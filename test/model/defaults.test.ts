@@ -83,6 +83,44 @@ describe('defaults', () => {
     expect(env('aws-dev').mlops!.training[0].schedule).toBeUndefined();
   });
 
+  it('splits SageMaker training entries from the cluster ones and applies their defaults (burst instance type, one instance, Spot)', () => {
+    const prod = env('aws-prod').mlops!;
+    expect(prod.training.map((t) => t.name)).toEqual(['finetune']);
+    expect(prod.sagemakerTraining).toEqual([
+      {
+        name: 'finetune-burst',
+        image: '222222222222.dkr.ecr.eu-west-1.amazonaws.com/acme/aws-prod/training:1.0.0',
+        instanceType: prod.burst.instanceType,
+        instanceCount: 1,
+        volumeSizeGb: 50,
+        capacity: 'spot',
+        maxRuntimeSeconds: 86400,
+        // Twice the runtime: room to wait for Spot capacity.
+        maxWaitSeconds: 172800,
+        hyperParameters: { epochs: '3' },
+        run: 1,
+      },
+    ]);
+    expect(prod.burst.instanceType).toBe('ml.g5.xlarge');
+    for (const name of ['aws-dev', 'azure-dev', 'azure-prod']) expect(env(name).mlops!.sagemakerTraining).toEqual([]);
+
+    const spec = structuredClone(defaultPlatform) as any;
+    const entry = spec.environments[1].workloads.mlops.training[1];
+    entry.activeDeadlineSeconds = 20 * 86400;
+    entry.sagemaker = { instanceType: 'ml.p4d.24xlarge', instanceCount: 2, capacity: 'spot' };
+    // The Spot wait stays within SageMaker's 28 days.
+    expect(loadPlatform(spec).environments[1].mlops!.sagemakerTraining[0]).toMatchObject({
+      instanceType: 'ml.p4d.24xlarge',
+      instanceCount: 2,
+      maxRuntimeSeconds: 20 * 86400,
+      maxWaitSeconds: 28 * 86400,
+    });
+    entry.sagemaker = { capacity: 'on-demand' };
+    const onDemand = loadPlatform(spec).environments[1].mlops!.sagemakerTraining[0];
+    expect(onDemand.capacity).toBe('on-demand');
+    expect(onDemand.maxWaitSeconds).toBeUndefined();
+  });
+
   it('applies the lakehouse defaults: all layers, the table format of the cloud, Spark 4.0.1, job sizes and retention per stage', () => {
     const dev = env('aws-dev').lakehouse!;
     expect(dev.layers).toEqual(['bronze', 'silver', 'gold']);

@@ -75,4 +75,50 @@ describe('identity wiring across Terraform and Kubernetes', () => {
       }
     }
   });
+
+  it('every SageMaker TrainingJob uses what its mlops stack grants: its execution role, a job name its ACK role manages, output under sagemaker/', () => {
+    const output = readOutput(dist);
+    let checked = 0;
+    for (const env of output.environments) {
+      const jobs = env.manifests.filter((m) => m.obj.kind === 'TrainingJob').map((m) => m.obj);
+      if (jobs.length === 0) continue;
+      const tf = env.terraform.find((t) => t.stack === 'mlops')!.json.resource!;
+      const account = /^arn:aws:iam::(\d{12}):/.exec(jobs[0].spec.roleARN)![1];
+      const statement = (policy: string, sid: string) => JSON.parse(tf.aws_iam_role_policy[policy].policy).Statement.find((x: any) => x.Sid === sid);
+      const manage = statement('ack_sagemaker_policy', 'ManageTrainingJobs').Resource as string;
+      const writes = (statement('sagemaker_execution_policy', 'ReadWriteJobData').Resource as string).replace(
+        '${aws_s3_bucket.artifacts.arn}',
+        `arn:aws:s3:::${tf.aws_s3_bucket.artifacts.bucket}`,
+      );
+      const underWrites = (uri: string) => `arn:aws:s3:::${uri.replace(/^s3:\/\//, '')}/`.startsWith(writes.replace(/\*$/, ''));
+      for (const job of jobs) {
+        const { roleARN, trainingJobName, outputDataConfig, checkpointConfig } = job.spec;
+        expect({ env: env.name, roleARN }).toEqual({ env: env.name, roleARN: `arn:aws:iam::${account}:role/${tf.aws_iam_role.sagemaker_execution_role.name}` });
+        // Passing that role is exactly what the ACK role may do.
+        expect(statement('ack_sagemaker_policy', 'PassExecutionRole').Resource).toBe('${aws_iam_role.sagemaker_execution_role.arn}');
+        expect({
+          env: env.name,
+          trainingJobName,
+          managed: new RegExp(`^${manage.split('training-job/')[1].replace('*', '.*')}$`).test(trainingJobName),
+        }).toEqual({
+          env: env.name,
+          trainingJobName,
+          managed: true,
+        });
+        expect({
+          env: env.name,
+          output: outputDataConfig.s3OutputPath,
+          checkpoints: checkpointConfig.s3URI,
+          writable: [outputDataConfig.s3OutputPath, checkpointConfig.s3URI].every(underWrites),
+        }).toEqual({
+          env: env.name,
+          output: outputDataConfig.s3OutputPath,
+          checkpoints: checkpointConfig.s3URI,
+          writable: true,
+        });
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(0);
+  });
 });

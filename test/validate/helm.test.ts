@@ -471,6 +471,7 @@ describe('npm run validate -- --charts / npm run charts', () => {
         'kserve-resources',
         'milvus-operator',
         'nvidia-device-plugin',
+        'sagemaker-chart',
         'seldon-core-operator',
         'spark-operator',
       ]);

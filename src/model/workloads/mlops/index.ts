@@ -1,5 +1,6 @@
 /** Hybrid MLOps: GPU training, MLflow on private Postgres, KServe and Seldon serving, managed burst. */
 import type { Workload } from '../workload';
+import { BURST_TRAINING } from './burst';
 import { mlopsNames } from './names';
 import { resolveMlops } from './resolve';
 import { validateMlops } from './rules';
@@ -15,11 +16,13 @@ export const MLOPS: Workload<'mlops'> = {
   // MLflow's database: RDS in the private subnets on AWS, a Flexible Server on a delegated subnet on Azure.
   platformNeeds: () => ({ awsInterfaceEndpoints: [], postgres: true }),
   // MLflow's database URI comes through External Secrets; KServe serves every model behind Istio's gateway,
-  // Knative Serving the canaries, Seldon the A/B tests.
-  operators: ({ mlops }) => [
+  // Knative Serving the canaries, Seldon the A/B tests; where burst is on, what runs training entries on the
+  // managed service (AWS: the ACK SageMaker controller).
+  operators: ({ cloud, mlops }) => [
     'external-secrets',
     ...(mlops.models.length > 0 ? (['kserve-runtime-configs', 'istio-ingressgateway'] as const) : []),
     ...(mlops.models.some(servesOnKnative) ? (['knative-operator'] as const) : []),
     ...(mlops.models.some((m) => m.abTest) ? (['seldon-core-operator'] as const) : []),
+    ...(mlops.burst.enabled ? BURST_TRAINING[cloud].operators : []),
   ],
 };

@@ -16,6 +16,16 @@ export const MLOPS_OUTPUTS = {
   servingClientId: (model: string) => `serve_${model.replace(/-/g, '_')}_client_id`,
 } as const;
 
+/** Prefixes of the AWS artifacts bucket: MLflow's artifacts, served models, SageMaker burst jobs' data and output. */
+export const MLOPS_PREFIXES = { mlflow: 'mlflow', models: 'models', sagemaker: 'sagemaker' } as const;
+/** The ECR repository (cluster.repositories) SageMaker's execution role may pull from: burst jobs' images live there. */
+export const SAGEMAKER_TRAINING_REPOSITORY = 'training';
+/** Hex characters of a SageMaker job's run id (a hash of what it runs): `<prefix>-<entry>-<run id>`, at most 63 characters. */
+export const SAGEMAKER_RUN_ID_LENGTH = 8;
+export const SAGEMAKER_JOB_NAME_MAX = 63;
+/** Where SageMaker syncs a job's checkpoints from inside its container (CHECKPOINT_DIR of the job, like /checkpoints on the cluster). */
+export const SAGEMAKER_CHECKPOINT_DIR = '/opt/ml/checkpoints';
+
 interface MlopsNamesOf {
   readonly namespace: string;
   readonly mlflow: string;
@@ -42,6 +52,18 @@ export interface MlopsAwsNames {
   readonly ackSagemakerRoleName: string;
   readonly ackNamespace: string;
   readonly ackServiceAccount: string;
+  /**
+   * SageMaker training job names (unique per account and region, never reusable): `<prefix>-<entry>-<run id>`.
+   * The ACK controller's role may manage exactly the jobs matching `trainingJobNamePattern`.
+   */
+  readonly trainingJobName: (entry: string, runId: string) => string;
+  readonly trainingJobNamePattern: string;
+  /**
+   * Under sagemaker/, per training entry: SageMaker writes a run's model to `<this>/<job name>/output/`; its
+   * checkpoints go to `<this>/<job name>/checkpoints`, so a new run never resumes from another run's.
+   */
+  readonly sagemakerOutputUri: (entry: string) => string;
+  readonly sagemakerCheckpointUri: (entry: string, jobName: string) => string;
   readonly kmsAlias: string;
 }
 
@@ -78,9 +100,10 @@ export function mlopsNames(platformName: string, env: WithWorkloads<Environment,
   const part = forCloud<typeof env, CloudPart<Cloud, { aws: MlopsAwsNames; azure: MlopsAzureNames }> & Pick<MlopsNamesOf, 'artifactRoot' | 'modelUri'>>(env, {
     aws: (env) => {
       const artifactsBucket = `${prefix}-mlops-artifacts-${env.aws.accountId}`;
+      const sagemaker = `s3://${artifactsBucket}/${MLOPS_PREFIXES.sagemaker}`;
       return {
-        artifactRoot: `s3://${artifactsBucket}/mlflow`,
-        modelUri: (path: string) => `s3://${artifactsBucket}/models/${path}`,
+        artifactRoot: `s3://${artifactsBucket}/${MLOPS_PREFIXES.mlflow}`,
+        modelUri: (path: string) => `s3://${artifactsBucket}/${MLOPS_PREFIXES.models}/${path}`,
         aws: {
           artifactsBucket,
           dbIdentifier: `${prefix}-mlflow`,
@@ -91,6 +114,10 @@ export function mlopsNames(platformName: string, env: WithWorkloads<Environment,
           ackSagemakerRoleName: `${prefix}-ack-sagemaker`,
           ackNamespace: 'ack-system',
           ackServiceAccount: 'ack-sagemaker-controller',
+          trainingJobName: (entry: string, runId: string) => `${prefix}-${entry}-${runId}`,
+          trainingJobNamePattern: `${prefix}-*`,
+          sagemakerOutputUri: (entry: string) => `${sagemaker}/${entry}`,
+          sagemakerCheckpointUri: (entry: string, jobName: string) => `${sagemaker}/${entry}/${jobName}/checkpoints`,
           kmsAlias: `alias/${prefix}-mlops`,
         },
       };

@@ -1,5 +1,5 @@
 /** What a user may write under `workloads.mlops`; checked against MlopsSpec at compile time. */
-import { bool, int, list, obj, oneOf, opt, req, str, strings } from '../../shape';
+import { bool, int, list, map, obj, oneOf, opt, req, str, strings } from '../../shape';
 import type { MlopsSpec } from './spec';
 
 export const MLOPS_SHAPE = obj<MlopsSpec>({
@@ -11,13 +11,25 @@ export const MLOPS_SHAPE = obj<MlopsSpec>({
       obj({
         name: req(str),
         image: req(str),
-        pool: req(str),
+        runOn: opt(oneOf({ cluster: true, sagemaker: true })),
+        pool: opt(str),
         gpus: opt(int),
         schedule: opt(str),
         command: opt(strings),
         activeDeadlineSeconds: opt(int),
         backoffLimit: opt(int),
         checkpointSize: opt(str),
+        sagemaker: opt(
+          obj({
+            instanceType: opt(str),
+            instanceCount: opt(int),
+            volumeSizeGb: opt(int),
+            capacity: opt(oneOf({ spot: true, 'on-demand': true })),
+            maxWaitSeconds: opt(int),
+            hyperParameters: opt(map(str)),
+            run: opt(int),
+          }),
+        ),
       }),
     ),
   ),

@@ -1,5 +1,5 @@
 /** Hybrid MLOps as a user writes it (MlopsSpec) and as stacks and charts read it (MlopsSettings). */
-import type { GpuPoolSpec, WorkloadToggle } from '../../types';
+import type { CapacityType, GpuPoolSpec, WorkloadToggle } from '../../types';
 
 /** Hybrid MLOps: GPU training (in cluster or burst), MLflow tracking, KServe and Seldon serving. */
 export interface MlopsSpec extends WorkloadToggle {
@@ -16,7 +16,7 @@ export interface MlopsSpec extends WorkloadToggle {
     /** PostgreSQL major version. Default: 16. */
     version?: string;
   };
-  /** Training jobs that run on the cluster's GPU pools. Default: none. */
+  /** Training jobs: on the cluster's GPU pools, or (AWS, burst on) on SageMaker. Default: none. */
   training?: TrainingJobSpec[];
   /** Models served from the artifact store. Default: none. */
   models?: ServedModelSpec[];
@@ -30,25 +30,53 @@ export interface MlopsSpec extends WorkloadToggle {
   burst?: BurstSpec;
 }
 
+/** Where a training entry runs: a Job or CronJob on a GPU pool, or a SageMaker training job through the ACK controller. */
+export type TrainingTarget = 'cluster' | 'sagemaker';
+
 export interface TrainingJobSpec {
-  /** DNS-1123 label; the Job (or CronJob) name. */
+  /** DNS-1123 label; the Job (or CronJob) name, or the start of the SageMaker job's. */
   name: string;
-  /** Pinned; `repository:tag` names a repository of the environment's registry. */
+  /**
+   * Pinned; `repository:tag` names a repository of the environment's registry. A SageMaker job's image is in
+   * the `training` repository (the only one its execution role may pull).
+   */
   image: string;
-  /** The GPU pool (cluster.gpuPools[].name) whose nodes run it: its size class and capacity. */
-  pool: string;
-  /** GPUs per pod. Default: 1. */
+  /** Default: `cluster`. `sagemaker`: AWS with burst enabled only; the cluster-only fields below are refused. */
+  runOn?: TrainingTarget;
+  /** Cluster jobs (required there): the GPU pool (cluster.gpuPools[].name) whose nodes run it: its size class and capacity. */
+  pool?: string;
+  /** Cluster: GPUs per pod. Default: 1. */
   gpus?: number;
-  /** Cron schedule (5 fields) for a CronJob; without it a Job. */
+  /** Cluster: cron schedule (5 fields) for a CronJob; without it a Job. */
   schedule?: string;
-  /** Container command and arguments. Default: the image's. */
+  /** Cluster: container command and arguments. Default: the image's. */
   command?: string[];
-  /** Default: 86400 (one day). */
+  /** Default: 86400 (one day). On SageMaker the stopping condition's maxRuntimeInSeconds (at most 28 days). */
   activeDeadlineSeconds?: number;
-  /** Default: 4 (Spot interruptions are retried). */
+  /** Cluster: default 4 (Spot interruptions are retried). */
   backoffLimit?: number;
-  /** Checkpoint volume size. Default: 50Gi. */
+  /** Cluster: checkpoint volume size. Default: 50Gi. */
   checkpointSize?: string;
+  /** SageMaker jobs only. */
+  sagemaker?: SageMakerTrainingSpec;
+}
+
+/** A SageMaker training job (sagemaker.services.k8s.aws/v1alpha1 TrainingJob, created by the ACK controller). */
+export interface SageMakerTrainingSpec {
+  /** Default: burst.instanceType. */
+  instanceType?: string;
+  /** Default: 1; at most burst.maxNodes. */
+  instanceCount?: number;
+  /** ML storage volume of each instance, in GB. Default: 50. */
+  volumeSizeGb?: number;
+  /** `spot` (default): managed Spot training, resumed from its checkpoints after an interruption; or `on-demand`. */
+  capacity?: CapacityType;
+  /** Spot: the most the job may take, waits for capacity included. Default: twice activeDeadlineSeconds (at most 28 days). */
+  maxWaitSeconds?: number;
+  /** Given to the image's `train` program (/opt/ml/input/config/hyperparameters.json): SageMaker runs `<image> train`. */
+  hyperParameters?: Record<string, string>;
+  /** Part of the job's name: raise it to run an unchanged entry again (a SageMaker job name runs once). Default: 1. */
+  run?: number;
 }
 
 export type ModelFramework = 'sklearn' | 'xgboost' | 'lightgbm' | 'pytorch' | 'tensorflow' | 'onnx';
@@ -95,7 +123,7 @@ export interface BurstSpec {
 export interface MlopsSettings {
   readonly mlflow: Readonly<{ image: string; cpu: string; memory: string; replicas: number }>;
   readonly database: Readonly<{ instanceClass: string; sku: string; storageGb: number; version: string }>;
-  /** Images resolved against the environment's registry; pool resolved to the cluster's GPU pool. */
+  /** The cluster's training jobs (`runOn: cluster`): images resolved against the environment's registry, pool to the cluster's GPU pool. */
   readonly training: readonly Readonly<{
     name: string;
     image: string;
@@ -106,6 +134,20 @@ export interface MlopsSettings {
     activeDeadlineSeconds: number;
     backoffLimit: number;
     checkpointSize: string;
+  }>[];
+  /** The SageMaker training jobs (`runOn: sagemaker`, AWS with burst on), in the model's order; none elsewhere. */
+  readonly sagemakerTraining: readonly Readonly<{
+    name: string;
+    image: string;
+    instanceType: string;
+    instanceCount: number;
+    volumeSizeGb: number;
+    capacity: CapacityType;
+    maxRuntimeSeconds: number;
+    /** Spot only. */
+    maxWaitSeconds?: number;
+    hyperParameters: Readonly<Record<string, string>>;
+    run: number;
   }>[];
   readonly models: readonly Readonly<{
     name: string;
