@@ -4,6 +4,7 @@
  * an operator watches, the nodes it runs on).
  */
 import { byCloud, withWorkload, type EnvironmentContext } from '../../src/model/context';
+import { KSERVE_STORAGE_INITIALIZER_SECURITY_CONTEXT } from '../../src/model/injected-containers';
 import { EDW_OUTPUTS, EDW_STACK, KARPENTER_SERVICE_ACCOUNT, KEDA_SERVICE_ACCOUNT } from '../../src/model/naming';
 import { OPERATORS, type OperatorName } from '../../src/model/operators';
 import { POOL_LABEL, PRIORITY_CLASSES } from '../../src/model/scheduling';
@@ -97,8 +98,14 @@ function releaseValues(ctx: EnvironmentContext, operator: OperatorName): Values 
       });
     }
     case 'kserve-resources':
-      // Standard unless an InferenceService asks for Knative (charts/serving sets the annotation per model).
-      return { kserve: { controller: { deploymentMode: 'Standard' } } };
+      return {
+        kserve: {
+          // Standard unless an InferenceService asks for Knative (charts/serving sets the annotation per model).
+          controller: { deploymentMode: 'Standard' },
+          // The storage initializer's security context (the chart's lacks a seccomp profile, which restricted namespaces require).
+          storage: { containerSecurityContext: KSERVE_STORAGE_INITIALIZER_SECURITY_CONTEXT },
+        },
+      };
     case 'kserve-runtime-configs':
       // The chart renders no runtime unless asked to.
       return { kserve: { servingruntime: { enabled: true } } };
