@@ -4,6 +4,7 @@
  * an operator watches, the nodes it runs on).
  */
 import { byCloud, withWorkload, type EnvironmentContext } from '../../src/model/context';
+import { KSERVE_STORAGE_INITIALIZER_SECURITY_CONTEXT } from '../../src/model/injected-containers';
 import { EDW_OUTPUTS, EDW_STACK, KARPENTER_SERVICE_ACCOUNT, KEDA_SERVICE_ACCOUNT } from '../../src/model/naming';
 import { OPERATORS, type OperatorName } from '../../src/model/operators';
 import { POOL_LABEL, PRIORITY_CLASSES } from '../../src/model/scheduling';
@@ -165,6 +166,8 @@ function releaseValues(ctx: EnvironmentContext, operator: OperatorName): Values 
               localGateway: { gateway: KNATIVE_GATEWAYS.local, gatewayService: KNATIVE_GATEWAYS.localService },
             },
           },
+          // The storage initializer's security context (the chart's lacks a seccomp profile, which restricted namespaces require).
+          storage: { containerSecurityContext: KSERVE_STORAGE_INITIALIZER_SECURITY_CONTEXT },
         },
       };
     }

@@ -6,8 +6,11 @@ import type { Environment, WorkloadName } from '../../src/model/types';
 import { WORKLOAD_NAMES } from '../../src/model/types';
 import { AppChart } from '../lib/app-chart';
 import { PLATFORM_POD_SECURITY, type PodSecurityLevel } from '../../src/model/cluster';
-import { WORKLOADS } from '../../src/model/workloads';
+import { workloadPodSecurity } from '../../src/model/pod-security';
 import { PRIORITY_CLASSES } from '../../src/model/scheduling';
+
+/** Why a namespace enforces less than restricted (src/model/pod-security.ts). */
+export const POD_SECURITY_REASON_ANNOTATION = 'platform-synth.io/pod-security-reason';
 
 /** Pod Security Admission labels; `enforce-version` is pinned so a cluster upgrade never tightens policy unreviewed. */
 export function podSecurityLabels(enforce: PodSecurityLevel, env: Environment): Record<string, string> {
@@ -70,14 +73,17 @@ export class PlatformChart extends AppChart {
   }
 
   private addNamespace(name: string, workload: WorkloadName | undefined): void {
+    const security = workload ? workloadPodSecurity(this.ctx.env, workload) : { level: PLATFORM_POD_SECURITY, reasons: [] };
     new KubeNamespace(this, `namespace-${name}`, {
       metadata: {
         name,
         labels: {
-          ...podSecurityLabels(workload ? WORKLOADS[workload].podSecurity : PLATFORM_POD_SECURITY, this.ctx.env),
+          ...podSecurityLabels(security.level, this.ctx.env),
           'platform-synth.io/tier': workload ? 'workload' : 'platform',
           ...(workload ? { 'platform-synth.io/workload': workload } : {}),
         },
+        // A level below restricted says why on the namespace, where a reviewer (and `kubectl describe`) sees it.
+        ...(security.reasons.length > 0 ? { annotations: { [POD_SECURITY_REASON_ANNOTATION]: security.reasons.join('; ') } } : {}),
       },
     });
   }

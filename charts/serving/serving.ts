@@ -31,9 +31,13 @@
  * Security: the model containers run with the restricted profile's container settings (non-root
  * UID, no privilege escalation, all capabilities dropped, RuntimeDefault seccomp). The root
  * filesystem stays writable: the prepackaged servers write caches in their working directories,
- * and a /tmp emptyDir needs a Knative feature flag in Knative mode. The containers the
- * operators inject (storage initializer, queue-proxy, Seldon's executor) take their security
- * context from the operators' configuration.
+ * and a /tmp emptyDir needs a Knative feature flag in Knative mode. The containers the operators
+ * add are data per operator version (src/model/injected-containers.ts), and validate checks each pod
+ * with them against its namespace's level: KServe's storage initializer takes the security context
+ * the kserve-resources values give its ClusterStorageContainer, Knative's queue-proxy is restricted
+ * as it is, and Seldon 1.18.2's executor and model initializer cannot be hardened, so the Seldon pods
+ * carry the restricted pod-level context (their seccomp profile and runAsNonRoot) and the namespace
+ * enforces baseline where an A/B test runs (src/model/pod-security.ts).
  */
 import type { App } from 'cdk8s';
 import { KubeNetworkPolicy, type NetworkPolicyIngressRule, type NetworkPolicyPeer } from 'cdk8s-plus-28/lib/imports/k8s';

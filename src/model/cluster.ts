@@ -7,7 +7,18 @@ import type { Cloud } from './types';
 
 export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
 
-/** The Pod Security `enforce` level of the platform's own namespace; a workload's namespace takes its module's `podSecurity`. */
+/** A Pod Security level; one below `restricted` carries the reason, which the platform records on the namespace it applies to. */
+export type PodSecurity = { readonly level: 'restricted' } | { readonly level: Exclude<PodSecurityLevel, 'restricted'>; readonly reason: string };
+
+/** The levels from the most permissive: each admits everything the next one does and more. */
+export const POD_SECURITY_LEVELS: readonly PodSecurityLevel[] = ['privileged', 'baseline', 'restricted'];
+
+/** The more permissive of two levels. */
+export function lowerLevel(a: PodSecurityLevel, b: PodSecurityLevel): PodSecurityLevel {
+  return POD_SECURITY_LEVELS.indexOf(a) <= POD_SECURITY_LEVELS.indexOf(b) ? a : b;
+}
+
+/** The Pod Security `enforce` level of the platform's own namespace; a workload's namespace takes its level from src/model/pod-security.ts. */
 export const PLATFORM_POD_SECURITY: PodSecurityLevel = 'restricted';
 
 /** A StorageClass the platform creates: its provisioner and the provisioner's parameters. */

@@ -247,7 +247,11 @@ export const OPERATORS: Readonly<Record<OperatorName, OperatorRelease>> = {
   }),
 };
 
-/** The Knative Serving release a KnativeServing asks the Knative Operator for: the one KServe v0.20.0 pins (kserve-deps.env KNATIVE_SERVING_VERSION). */
+/**
+ * The Knative Serving release the KnativeServing asks the Knative Operator for (`spec.version`): Knative
+ * Operator v1.21.1's newest bundle (cmd/operator/kodata/knative-serving/1.21.1; pkg/reconciler/common/releases.go
+ * TargetVersion), and the one KServe v0.20.0 is tested with (kserve-deps.env KNATIVE_SERVING_VERSION=1.21.1).
+ */
 export const KNATIVE_SERVING_VERSION = '1.21.1';
 
 /** Karpenter provisions the AWS node pools; AKS scales its own. */

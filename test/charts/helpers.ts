@@ -8,6 +8,9 @@ import * as path from 'path';
 import { App } from 'cdk8s';
 import { parse } from 'yaml';
 import { chartFactories } from '../../charts/index';
+import { operatorValues } from '../../charts/gitops/operator-values';
+import { OPERATOR_INJECTORS } from '../../src/model/injected-containers';
+import { OPERATORS, operatorsFor } from '../../src/model/operators';
 import type { AppChart } from '../../charts/lib/app-chart';
 import { renderChart } from '../../charts/lib/render';
 import { onCloud, type EnvironmentContext } from '../../src/model/context';
@@ -112,9 +115,36 @@ export function manifestsOf<W extends WorkloadName>(ctx: EnvironmentContext<Clou
     .flatMap((chart) => [...parsedFiles(renderChart(chart))].map(([p, obj]) => ({ file: `${ctx.env.name}/kubernetes/${p}`, app: chart.appName, obj })));
 }
 
-/** What the policy pack finds in `charts` (built together) under the app directory `app`, for the default model. */
+/**
+ * The GitOps releases of the operators that add containers to pods (src/model/injected-containers.ts), as Argo CD
+ * Applications with the values synth gives them: Pod Security reads their versions and values from the output.
+ */
+export function injectorReleases(ctx: EnvironmentContext): Manifest[] {
+  return operatorsFor(ctx.env)
+    .filter((op) => OPERATOR_INJECTORS[op] !== undefined)
+    .map((op) => ({
+      file: `${ctx.env.name}/gitops/apps/application-${op}.yaml`,
+      app: 'apps',
+      obj: {
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'Application',
+        metadata: { name: `${ctx.env.name}-operator-${op}`, namespace: 'argocd' },
+        spec: {
+          destination: { namespace: OPERATORS[op].namespace },
+          source: {
+            chart: OPERATORS[op].chart,
+            repoURL: OPERATORS[op].repository,
+            targetRevision: OPERATORS[op].version,
+            helm: { valuesObject: operatorValues(ctx, op) },
+          },
+        },
+      },
+    }));
+}
+
+/** What the policy pack finds in `charts` (built together, beside the injecting operators' releases) under the app directory `app`, for the default model. */
 export function policyFindings<W extends WorkloadName>(ctx: EnvironmentContext<Cloud, W>, charts: ChartClass<W>[], app: string) {
-  const manifests = manifestsOf(ctx, charts);
+  const manifests = [...manifestsOf(ctx, charts), ...injectorReleases(ctx)];
   const env: EnvironmentOutput = { name: ctx.env.name, terraform: [], manifests, files: manifests.map((m) => m.file) };
   return runPolicy(env, resolvePlatform(defaultPlatform)).filter((f) => f.file.includes(`/${app}/`));
 }

@@ -1,7 +1,7 @@
 import { parse } from 'yaml';
 import { PRIORITY_CLASSES } from '../../src/model/scheduling';
 import { WORKLOADS as WORKLOAD_MODULES } from '../../src/model/workloads';
-import { PlatformChart } from '../../charts/platform/platform';
+import { PlatformChart, POD_SECURITY_REASON_ANNOTATION } from '../../charts/platform/platform';
 import type { PlatformSpec } from '../../src/model/types';
 import { validateManifest } from '../../src/validate/kubernetes';
 import { chartKit, specWith, testEachValid } from './helpers';
@@ -36,24 +36,45 @@ describe('PlatformChart', () => {
     expect([...new Set(namespaced.map((o) => o.metadata.namespace))].sort()).toEqual(['edw', 'rag']);
   });
 
-  test.each(all)('%s: every namespace enforces Pod Security restricted (rag: baseline, for Milvus), with audit and warn restricted', (_name, ctx) => {
-    for (const ns of ofKind(ctx, 'Namespace')) {
-      expect(ns.metadata.labels).toMatchObject({
-        'pod-security.kubernetes.io/enforce': ns.metadata.name === 'rag' ? 'baseline' : 'restricted',
-        'pod-security.kubernetes.io/enforce-version': `v${ctx.env.cluster.kubernetesVersion}`,
-        'pod-security.kubernetes.io/audit': 'restricted',
-        'pod-security.kubernetes.io/warn': 'restricted',
-      });
-    }
+  test.each(all)(
+    '%s: every namespace enforces Pod Security restricted but rag (Milvus) and mlops (Seldon, for the A/B test), each saying why; audit and warn restricted',
+    (_name, ctx) => {
+      const lowered: Record<string, RegExp> = {
+        rag: /^Milvus: the Milvus 2\.5 image runs as root/,
+        mlops: /^Seldon Core 1\.18\.2 gives the containers it adds no restricted/,
+      };
+      for (const ns of ofKind(ctx, 'Namespace')) {
+        const why = lowered[ns.metadata.name];
+        expect(ns.metadata.labels).toMatchObject({
+          'pod-security.kubernetes.io/enforce': why ? 'baseline' : 'restricted',
+          'pod-security.kubernetes.io/enforce-version': `v${ctx.env.cluster.kubernetesVersion}`,
+          'pod-security.kubernetes.io/audit': 'restricted',
+          'pod-security.kubernetes.io/warn': 'restricted',
+        });
+        if (why) expect(ns.metadata.annotations[POD_SECURITY_REASON_ANNOTATION]).toMatch(why);
+        else expect(ns.metadata.annotations).toBeUndefined();
+      }
+    },
+  );
+
+  test('mlops enforces restricted where no model has an A/B test: only Seldon lowers it', () => {
+    const spec = specWith('aws-dev', (e) => {
+      for (const m of e.workloads!.mlops!.models ?? []) delete m.abTest;
+    });
+    const ctx = contexts(spec).find((c) => c.env.name === 'aws-dev')!;
+    const mlops = ofKind(ctx, 'Namespace').find((n) => n.metadata.name === 'mlops');
+    expect(mlops.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    expect(mlops.metadata.annotations).toBeUndefined();
   });
 
   test("a workload namespace enforces the level the workload's module declares", () => {
     const ctx = all.find(([name]) => name === 'aws-dev')![1];
-    const enforced = (name: string) => ofKind(ctx, 'Namespace').find((n) => n.metadata.name === name).metadata.labels['pod-security.kubernetes.io/enforce'];
-    expect(enforced('edw')).toBe(WORKLOAD_MODULES.edw.podSecurity);
-    const replaced = jest.replaceProperty(WORKLOAD_MODULES, 'edw', { ...WORKLOAD_MODULES.edw, podSecurity: 'baseline' });
+    const namespace = (name: string) => ofKind(ctx, 'Namespace').find((n) => n.metadata.name === name);
+    expect(namespace('edw').metadata.labels['pod-security.kubernetes.io/enforce']).toBe(WORKLOAD_MODULES.edw.podSecurity.level);
+    const replaced = jest.replaceProperty(WORKLOAD_MODULES, 'edw', { ...WORKLOAD_MODULES.edw, podSecurity: { level: 'baseline', reason: 'a test' } });
     try {
-      expect(enforced('edw')).toBe('baseline');
+      expect(namespace('edw').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('baseline');
+      expect(namespace('edw').metadata.annotations).toEqual({ [POD_SECURITY_REASON_ANNOTATION]: 'a test' });
     } finally {
       replaced.restore();
     }

@@ -3,12 +3,13 @@ import * as path from 'path';
 import { execFileSync } from 'child_process';
 import { zipSync } from 'fflate';
 import { parseAllDocuments, stringify } from 'yaml';
+import { injectorRelease } from '../../src/model/injected-containers';
 import { loadPlatform } from '../../src/model/load';
 import { defaultPlatform } from '../../src/platform';
 import { runValidate } from '../../src/validate/cli';
 import { checkHelm, HELM_RULES, HELM_SKIPPED } from '../../src/validate/helm';
 import { bundledHelm, helmBinary } from '../../src/validate/helm/binary';
-import { loadChartValues, unknownValues } from '../../src/validate/helm/chart';
+import { loadChartValues, unknownValues, WHOLE_VALUES } from '../../src/validate/helm/chart';
 import { pullPlan, runCharts } from '../../src/validate/helm/pull';
 import { releasesOf } from '../../src/validate/helm/releases';
 import { HelmRenderer } from '../../src/validate/helm/render';
@@ -283,6 +284,17 @@ describe('helm checks', () => {
     ]);
   });
 
+  it('helm-values-known takes any key under a value the chart renders whole (WHOLE_VALUES), and only there', () => {
+    const clean = loadChartValues(path.join(CHARTS, 'clean-1.0.0'));
+    const set = { controller: { image: { tag: '1', digest: 'sha256:x' } } };
+    expect(unknownValues(set, clean)).toEqual([{ path: 'controller.image.digest', example: 'controller.image.digest' }]);
+    expect(unknownValues(set, clean, ['controller.image'])).toEqual([]);
+    expect(unknownValues({ controller: { imag: { digest: 'x' } } }, clean, ['controller.image'])).toEqual([
+      { path: 'controller.imag', example: 'controller.imag.digest' },
+    ]);
+    expect(Object.keys(WHOLE_VALUES)).toEqual(['kserve-resources v0.20.0']);
+  });
+
   it('helm-values-known reads values.schema.json ($ref, additionalProperties) and subcharts by alias', () => {
     const schema = loadChartValues(path.join(CHARTS, 'schema-1.0.0'));
     expect(unknownValues({ feature: { flag: true }, labels: { x: 'y' }, replicas: 2 }, schema)).toEqual([]);
@@ -425,6 +437,39 @@ describe('npm run validate -- --charts / npm run charts', () => {
     expect(result.summary).toMatch(new RegExp(`^helm: ${releases.length} releases from `));
     expect(result.findings.map((f) => `${f.rule} ${f.resource}: ${f.message}`)).toEqual([]);
   });
+
+  it("renders what src/model/injected-containers.ts computes from the values: KServe's storage container, Seldon's executor user", async () => {
+    const renderer = new HelmRenderer(helm);
+    try {
+      const seen: string[] = [];
+      for (const env of output.environments) {
+        const kubeVersion = platform.environments.find((e) => e.name === env.name)!.cluster.kubernetesVersion;
+        for (const release of releasesOf(env).filter((r) => r.chart === 'kserve-resources' || r.chart === 'seldon-core-operator')) {
+          const chartPath = path.join(SHARED_CHARTS, `${release.chart}-${release.version}`);
+          const [rendered] = await renderer.renderTwice({ ...release, chartPath, kubeVersion });
+          const docs = parseAllDocuments(rendered.output).map((d) => d.toJS());
+          const data = injectorRelease(release.chart as 'kserve-resources' | 'seldon-core-operator', release.version)!;
+          if (release.chart === 'kserve-resources') {
+            const storage = docs.find((d) => d?.kind === 'ClusterStorageContainer' && d.metadata.name === 'default');
+            const pod = { kind: 'InferenceService', mode: 'Standard', storageUri: 's3://bucket/model', agent: false } as const;
+            const initializer = data.containers.find((c) => c.name === 'storage-initializer')!;
+            expect(storage.spec.container.securityContext).toEqual(initializer.securityContext(release.values, pod));
+            expect(storage.spec.container.securityContext.seccompProfile).toEqual({ type: 'RuntimeDefault' });
+          } else {
+            const manager = docs.find((d) => d?.kind === 'Deployment' && d.metadata.name === 'seldon-controller-manager');
+            const env = Object.fromEntries(manager.spec.template.spec.containers[0].env.map((e: { name: string; value: string }) => [e.name, e.value]));
+            const pod = { kind: 'SeldonDeployment', protocol: 'seldon', hostsEngine: true, separateEngine: false, nodes: [] } as const;
+            const executor = data.containers.find((c) => c.name === 'seldon-container-engine')!;
+            expect({ runAsUser: Number(env.EXECUTOR_CONTAINER_USER), allowPrivilegeEscalation: false }).toEqual(executor.securityContext(release.values, pod));
+          }
+          seen.push(release.chart);
+        }
+      }
+      expect([...new Set(seen)].sort()).toEqual(['kserve-resources', 'seldon-core-operator']);
+    } finally {
+      await renderer.close();
+    }
+  }, 60_000);
 
   /** Releases whose pods keep another class, each with why: their charts' own system-critical ones, or no value to set. */
   const OTHER_PRIORITY: Readonly<Record<string, string | undefined>> = {

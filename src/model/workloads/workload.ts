@@ -3,7 +3,7 @@
  * ./index.ts holds one per `WorkloadName`, so a new workload is a compile error until it supplies
  * each part; the model (shape, rules, defaults, names, operators) reads it from there.
  */
-import type { PodSecurityLevel } from '../cluster';
+import type { PodSecurity } from '../cluster';
 import type { EnvironmentNames } from '../naming';
 import type { OperatorName } from '../operators';
 import type { Report } from '../rules';
@@ -43,8 +43,12 @@ export interface Workload<W extends WorkloadName> {
   readonly resolve: (platformName: string, spec: EnvironmentSpec, workload: WorkloadSpecs[W]) => WorkloadSettings<W>;
   /** The names of its resources on the environment's cloud, derived once. */
   readonly names: (platformName: string, env: WithWorkloads<Environment, W>, prefix: string) => WorkloadNames<W>;
-  /** Pod Security `enforce` level of its namespace (audit and warn stay `restricted`, so every departure is still reported). */
-  readonly podSecurity: PodSecurityLevel;
+  /**
+   * Pod Security `enforce` level its own pods need in its namespace, with the reason when below restricted (audit and
+   * warn stay `restricted`, so every departure is still reported). The containers operators add to its pods may lower
+   * it further (src/model/pod-security.ts).
+   */
+  readonly podSecurity: PodSecurity;
   /** What it needs from the platform layer in this environment. */
   readonly platformNeeds: (env: WithWorkloads<Environment, W>) => PlatformNeeds;
   /** The operators (pinned charts) its resources need in this environment. */

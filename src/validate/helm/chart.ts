@@ -198,11 +198,22 @@ const firstLeaf = (v: unknown, at: string): string => {
 };
 
 /**
- * Value paths the release sets that the chart does not have. A key whose default is `{}` or null takes
- * any sub-keys, a list (or any non-map) value is taken as a whole, `global` is always allowed, and a
- * path is also known when values.schema.json describes it.
+ * Values a chart's templates render whole (`toYaml`), so every key under them reaches the rendered object though
+ * values.yaml's default lists only some; by `<chart> <version>`, each path with the template that reads it. Listed
+ * one by one, after reading the template: a key under any other map with a non-empty default stays an error.
  */
-export function unknownValues(set: Record<string, unknown>, chart: ChartValues): UnknownValue[] {
+export const WHOLE_VALUES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  'kserve-resources v0.20.0': {
+    'kserve.storage.containerSecurityContext': "files/common/storagecontainer-patch.yaml: the ClusterStorageContainer's securityContext",
+  },
+};
+
+/**
+ * Value paths the release sets that the chart does not have. A key whose default is `{}` or null takes
+ * any sub-keys, a list (or any non-map) value is taken as a whole, `global` is always allowed, a path is
+ * also known when values.schema.json describes it, and `whole` paths (WHOLE_VALUES) take any sub-keys.
+ */
+export function unknownValues(set: Record<string, unknown>, chart: ChartValues, whole: readonly string[] = []): UnknownValue[] {
   const out: UnknownValue[] = [];
   const schemaOf = (c: ChartValues): SchemaAt[] | undefined => (c.schema ? [{ node: c.schema, root: c.schema }] : undefined);
   const walk = (given: Json, defaults: unknown, schema: SchemaAt[] | undefined, chartRoot: ChartValues | undefined, prefix: string) => {
@@ -224,6 +235,7 @@ export function unknownValues(set: Record<string, unknown>, chart: ChartValues):
         continue;
       }
       if (!isMap(value)) continue; // a scalar or a list: taken as a whole
+      if (whole.includes(at)) continue;
       if (inValues && (child === null || (isMap(child) && Object.keys(child).length === 0))) continue;
       if (inValues && !isMap(child)) continue; // a map where the default is a scalar: the schema or the templates decide
       if (described.length > 0 && isFree(described)) continue;

@@ -8,7 +8,7 @@ import { indentQuotedContinuations } from '../go-yaml';
 import type { Platform } from '../../model/types';
 import type { Finding } from '../findings';
 import { describeObject, type K8sObject, type Output } from '../output';
-import { findChart, loadChartValues, similarCharts, unknownValues, type ChartValues } from './chart';
+import { findChart, loadChartValues, similarCharts, unknownValues, WHOLE_VALUES, type ChartValues } from './chart';
 import { releasesOf, type HelmRelease } from './releases';
 import { HelmRenderer, renderKey, type RenderResult } from './render';
 
@@ -221,7 +221,8 @@ export async function checkHelm(output: Output, platform: Platform | undefined, 
       }
       let known = chartValues.get(chartPath);
       if (!known) chartValues.set(chartPath, (known = loadChartValues(chartPath)));
-      for (const u of unknownValues(r.values, known))
+      const whole = Object.keys(WHOLE_VALUES[pinned] ?? {});
+      for (const u of unknownValues(r.values, known, whole))
         finding(
           r,
           'helm-values-known',
@@ -229,7 +230,7 @@ export async function checkHelm(output: Output, platform: Platform | undefined, 
         );
       for (const p of r.parameters) {
         const set = p.name.split('.').reduceRight<unknown>((v, k) => ({ [k]: v }), p.value) as Record<string, unknown>;
-        for (const u of unknownValues(set, known))
+        for (const u of unknownValues(set, known, whole))
           finding(r, 'helm-values-known', `release ${r.releaseName}: parameter ${p.name}: chart ${pinned} has no value ${u.path}: helm ignores it`);
       }
       const request = { chartPath, releaseName: r.releaseName, namespace: r.namespace, kubeVersion, values: r.values, parameters: r.parameters };

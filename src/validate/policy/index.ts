@@ -2,9 +2,10 @@
 import { awsRules } from './aws';
 import { azureRules } from './azure';
 import { kubernetesRules } from './kubernetes';
+import { podSecurityRules } from './pod-security';
 import type { PolicyRule } from './rule';
 
-export const POLICY_RULES: readonly PolicyRule[] = [...awsRules, ...azureRules, ...kubernetesRules];
+export const POLICY_RULES: readonly PolicyRule[] = [...awsRules, ...azureRules, ...kubernetesRules, ...podSecurityRules];
 
 const ids = POLICY_RULES.map((r) => r.id);
 const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);

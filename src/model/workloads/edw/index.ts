@@ -9,7 +9,7 @@ export const EDW: Workload<'edw'> = {
   shape: EDW_SHAPE,
   validate: validateEdw,
   resolve: resolveEdw,
-  podSecurity: 'restricted',
+  podSecurity: { level: 'restricted' },
   names: edwNames,
   // Its consumers scale on the queue length through KEDA.
   platformNeeds: ({ edw }) => ({ awsInterfaceEndpoints: [], keda: edw.keda, postgres: false }),

@@ -10,7 +10,7 @@ export const LAKEHOUSE: Workload<'lakehouse'> = {
   validate: validateLakehouse,
   validateAcross: checkLakehouseCatalogs,
   resolve: resolveLakehouse,
-  podSecurity: 'restricted',
+  podSecurity: { level: 'restricted' },
   names: lakehouseNames,
   // Iceberg's catalog is Glue: table commits stay inside the VPC.
   platformNeeds: () => ({ awsInterfaceEndpoints: ['glue'], postgres: false }),

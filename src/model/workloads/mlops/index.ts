@@ -11,7 +11,7 @@ export const MLOPS: Workload<'mlops'> = {
   shape: MLOPS_SHAPE,
   validate: validateMlops,
   resolve: resolveMlops,
-  podSecurity: 'restricted',
+  podSecurity: { level: 'restricted' },
   names: mlopsNames,
   // MLflow's database: RDS in the private subnets on AWS, a Flexible Server on a delegated subnet on Azure.
   platformNeeds: () => ({ awsInterfaceEndpoints: [], postgres: true }),

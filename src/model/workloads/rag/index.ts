@@ -9,9 +9,11 @@ export const RAG: Workload<'rag'> = {
   shape: RAG_SHAPE,
   validate: validateRag,
   resolve: resolveRag,
-  // The Milvus 2.5 image runs as root, and the operator's init containers and its etcd / Pulsar pods
-  // set no restricted security context: `restricted` would reject them.
-  podSecurity: 'baseline',
+  podSecurity: {
+    level: 'baseline',
+    reason:
+      "Milvus: the Milvus 2.5 image runs as root, and the Milvus operator's init containers and its etcd and Pulsar pods set no restricted security context",
+  },
   names: ragNames,
   // The API reaches Bedrock only through its interface endpoint (AWS).
   platformNeeds: () => ({ awsInterfaceEndpoints: ['bedrock-runtime'], postgres: false }),
