@@ -1,6 +1,7 @@
 /**
  * Builds src/validate/schemas/kubernetes.json: the compact, offline schema bundle that
- * src/validate/kubernetes.ts validates manifests against.
+ * src/validate/kubernetes.ts validates manifests against; and kubernetes-<version>.json, one per cluster
+ * version of the catalog, that the helm checks validate the operator charts' objects against.
  *
  *   npm run schemas (or node -r ./ts-register.js src/validate/kubernetes-bundle.ts)     (reads ../shared/schemas next to the repository)
  *
@@ -8,6 +9,8 @@
  * CustomResourceDefinitions in crds/*.yaml. Only the kinds in BUNDLED_KINDS are kept, with the
  * transitive closure of the core definitions they reference. Everything the validator does not use
  * is dropped (descriptions, defaults, examples, list/map/patch annotations, CEL rules).
+ * The per-version bundles come from kubernetes/swagger-v<version>.json: BUNDLED_KINDS.core and
+ * CHART_KINDS, normalised the same way, plus the list of every kind the version serves.
  *
  * Normalisation, so that the validator has a single set of rules (those of CRD structural schemas):
  * - core `type: object` without properties and additionalProperties (RawExtension, FieldsV1) is
@@ -30,7 +33,16 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { indentQuotedContinuations } from './go-yaml';
-import type { BundleSchema, KubernetesBundle, SkippedPattern } from './kubernetes';
+import { KUBERNETES_VERSIONS } from '../model/catalog';
+import {
+  bundledKubernetesVersions,
+  compareVersions,
+  versionBundleFile,
+  type BundleSchema,
+  type KubernetesBundle,
+  type KubernetesVersionBundle,
+  type SkippedPattern,
+} from './kubernetes';
 
 /** The kinds the project emits: the only ones the bundle (and so the validator) knows. */
 export const BUNDLED_KINDS = {
@@ -401,25 +413,18 @@ function forEachSubschema(schema: unknown, f: (s: BundleSchema) => void): void {
 
 // ---------------------------------------------------------------------------------------------
 
-/** Builds the bundle from a checkout of the shared schemas (pure: reads, never writes). */
-export function buildKubernetesBundle(sharedSchemasDir: string): KubernetesBundle {
-  const skippedPatterns: SkippedPattern[] = [];
-  const swagger = JSON.parse(fs.readFileSync(path.join(sharedSchemasDir, SWAGGER_FILE), 'utf8')) as Swagger;
+/** The core definitions of these kinds and the closure of their references (plus ObjectMeta, which CRD objects use). */
+function coreKindsAndDefinitions(swagger: Swagger, source: string, wanted: Readonly<Record<string, readonly string[]>>, skipped: SkippedPattern[]) {
   const { byGvk, scope } = coreKinds(swagger);
   const kinds: KubernetesBundle['kinds'] = {};
-  const addKind = (apiVersion: string, kind: string, entry: KubernetesBundle['kinds'][string][string]) => {
-    (kinds[apiVersion] ??= {})[kind] = entry;
-  };
-
-  // Core kinds and the closure of their references (plus ObjectMeta, which CRD objects use).
   const pending: string[] = [OBJECT_META];
-  for (const [apiVersion, list] of Object.entries(BUNDLED_KINDS.core)) {
+  for (const [apiVersion, list] of Object.entries(wanted)) {
     for (const kind of list) {
       const key = `${apiVersion} ${kind}`;
       const name = byGvk.get(key);
-      if (!name) throw new Error(`${SWAGGER_FILE}: no definition for ${key}`);
-      if (!scope.has(key)) throw new Error(`${SWAGGER_FILE}: no API path for ${key}, cannot tell its scope`);
-      addKind(apiVersion, kind, { namespaced: scope.get(key)!, schema: { $ref: name }, source: SWAGGER_FILE });
+      if (!name) throw new Error(`${source}: no definition for ${key}`);
+      if (!scope.has(key)) throw new Error(`${source}: no API path for ${key}, cannot tell its scope`);
+      (kinds[apiVersion] ??= {})[kind] = { namespaced: scope.get(key)!, schema: { $ref: name }, source };
       pending.push(name);
     }
   }
@@ -428,13 +433,38 @@ export function buildKubernetesBundle(sharedSchemasDir: string): KubernetesBundl
     const name = pending.pop()!;
     if (name in definitions) continue;
     const def = swagger.definitions[name];
-    if (!def) throw new Error(`${SWAGGER_FILE}: missing definition ${name}`);
-    const normalised = normaliseCoreDefinition(name, def, skippedPatterns);
+    if (!def) throw new Error(`${source}: missing definition ${name}`);
+    const normalised = normaliseCoreDefinition(name, def, skipped);
     definitions[name] = normalised;
     const refs = new Set<string>();
     refsOf(normalised, refs);
     pending.push(...refs);
   }
+  return { kinds, definitions };
+}
+
+/**
+ * A CRD version's openAPIV3Schema as the validator reads it, its root metadata core ObjectMeta. Used for
+ * the bundled CRDs and, at run time, for the CRDs the operator charts render.
+ */
+export function normaliseCrdSchema(openAPIV3Schema: Raw, where: string, skipped: SkippedPattern[]): BundleSchema {
+  const rootMetadata = openAPIV3Schema.properties?.metadata as Raw | undefined;
+  if (rootMetadata && Object.keys(rootMetadata).some((k) => k !== 'type' && !DROPPED_KEYWORDS.has(k))) {
+    // Its constraints (e.g. on metadata.name) would be lost when metadata becomes core ObjectMeta.
+    throw new Error(`${where}: a root metadata schema other than {type: object} is not supported`);
+  }
+  const schema = normalise(openAPIV3Schema, { where, core: false, skipped }, '');
+  // The API server always accepts apiVersion, kind and metadata at the root, whether the CRD lists them or
+  // not (Istio's list only spec and status).
+  schema.properties = { apiVersion: { type: 'string' }, kind: { type: 'string' }, ...schema.properties, metadata: { $ref: OBJECT_META } };
+  return schema;
+}
+
+/** Builds the bundle from a checkout of the shared schemas (pure: reads, never writes). */
+export function buildKubernetesBundle(sharedSchemasDir: string): KubernetesBundle {
+  const skippedPatterns: SkippedPattern[] = [];
+  const swagger = JSON.parse(fs.readFileSync(path.join(sharedSchemasDir, SWAGGER_FILE), 'utf8')) as Swagger;
+  const { kinds, definitions } = coreKindsAndDefinitions(swagger, SWAGGER_FILE, BUNDLED_KINDS.core, skippedPatterns);
 
   // CRD kinds.
   const wanted = new Set<string>();
@@ -447,21 +477,13 @@ export function buildKubernetesBundle(sharedSchemasDir: string): KubernetesBundl
     if (!version.served) throw new Error(`${version.file}: ${key} is not a served version`);
     if (!version.schema) throw new Error(`${version.file}: ${key} has no openAPIV3Schema`);
     const [apiVersion, kind] = key.split(' ');
-    const rootMetadata = version.schema.properties?.metadata as Raw | undefined;
-    if (rootMetadata && Object.keys(rootMetadata).some((k) => k !== 'type' && !DROPPED_KEYWORDS.has(k))) {
-      // Its constraints (e.g. on metadata.name) would be lost when metadata becomes core ObjectMeta.
-      throw new Error(`${version.file}: ${key}: a root metadata schema other than {type: object} is not supported`);
-    }
-    const schema = normalise(version.schema, { where: `${apiVersion}/${kind}`, core: false, skipped: skippedPatterns }, '');
-    // The API server always accepts apiVersion, kind and metadata at the root, whether the CRD lists them or
-    // not (Istio's list only spec and status).
-    schema.properties = { apiVersion: { type: 'string' }, kind: { type: 'string' }, ...schema.properties, metadata: { $ref: OBJECT_META } };
+    const schema = normaliseCrdSchema(version.schema, `${apiVersion}/${kind}`, skippedPatterns);
     crdSchemas.set(key, { apiVersion, kind, version, schema });
   }
   const sharer = new Sharer();
   for (const { schema } of crdSchemas.values()) sharer.count(schema);
   for (const { apiVersion, kind, version, schema } of crdSchemas.values()) {
-    addKind(apiVersion, kind, { namespaced: version.namespaced, schema: sharer.share(schema), source: version.file });
+    (kinds[apiVersion] ??= {})[kind] = { namespaced: version.namespaced, schema: sharer.share(schema), source: version.file };
   }
   Object.assign(definitions, sharer.definitions);
 
@@ -472,6 +494,64 @@ export function buildKubernetesBundle(sharedSchemasDir: string): KubernetesBundl
     kinds,
     skippedPatterns: skippedPatterns.sort((a, b) => (a.where < b.where ? -1 : a.where > b.where ? 1 : 0)),
   }) as KubernetesBundle;
+}
+
+// ---------------------------------------------------------------------------------------------
+// One bundle per cluster version, for the objects the operator charts render
+
+/**
+ * Core kinds the pinned operator charts render beyond the project's own (BUNDLED_KINDS.core): with those,
+ * the kinds of the per-version bundles. A chart that starts rendering another kind is reported by the
+ * helm-schema rule until it is added here (and `npm run schemas` is run).
+ */
+export const CHART_KINDS = {
+  'admissionregistration.k8s.io/v1': ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'],
+  'apiextensions.k8s.io/v1': ['CustomResourceDefinition'],
+  'apiregistration.k8s.io/v1': ['APIService'],
+} as const;
+
+export const swaggerFileOf = (version: string) => `kubernetes/swagger-v${version}.json`;
+
+/**
+ * The cluster versions with a bundle: every version the catalog offers whose OpenAPI spec ../shared
+ * has (it has none for 1.32: an environment on it is checked against the next bundled version, with a warning).
+ */
+export function versionsToBundle(sharedSchemasDir: string): string[] {
+  const offered = new Set(Object.values(KUBERNETES_VERSIONS).flat());
+  return [...offered].filter((v) => fs.existsSync(path.join(sharedSchemasDir, swaggerFileOf(v)))).sort(compareVersions);
+}
+
+/**
+ * Every resource kind a spec serves (apiVersion → kind → namespaced), from its API paths: `…/{name}` with a
+ * get. Alpha and beta APIs are in the spec though a managed cluster may not switch them on.
+ */
+function servedKinds(swagger: Swagger): Record<string, Record<string, boolean>> {
+  const served: Record<string, Record<string, boolean>> = {};
+  for (const [p, ops] of Object.entries(swagger.paths)) {
+    const g = ops.get?.['x-kubernetes-group-version-kind'] as Gvk | undefined;
+    if (!g || !p.endsWith('/{name}') || p.includes('/watch/')) continue;
+    (served[apiVersionOf(g.group, g.version)] ??= {})[g.kind] = p.includes('/namespaces/{namespace}/');
+  }
+  return served;
+}
+
+/** Builds the core bundle of one Kubernetes version: the project's core kinds and CHART_KINDS, and the list of every served kind. */
+export function buildVersionBundle(sharedSchemasDir: string, version: string): KubernetesVersionBundle {
+  const skippedPatterns: SkippedPattern[] = [];
+  const source = swaggerFileOf(version);
+  const swagger = JSON.parse(fs.readFileSync(path.join(sharedSchemasDir, source), 'utf8')) as Swagger;
+  const wanted: Record<string, string[]> = {};
+  for (const table of [BUNDLED_KINDS.core, CHART_KINDS]) for (const [apiVersion, list] of Object.entries(table)) (wanted[apiVersion] ??= []).push(...list);
+  const { kinds, definitions } = coreKindsAndDefinitions(swagger, source, wanted, skippedPatterns);
+  return sortKeysDeep({
+    about: `Generated by src/validate/kubernetes-bundle.ts from ../shared/schemas/${source} (Kubernetes ${version} OpenAPI). Do not edit.`,
+    definitions,
+    format: 1,
+    kinds,
+    kubernetesVersion: version,
+    served: servedKinds(swagger),
+    skippedPatterns: skippedPatterns.sort((a, b) => (a.where < b.where ? -1 : a.where > b.where ? 1 : 0)),
+  }) as KubernetesVersionBundle;
 }
 
 /** The bundle as written to disk: compact JSON, keys sorted, one trailing newline. */
@@ -498,14 +578,21 @@ export const BUNDLE_FILE = path.join(REPO_ROOT, 'src', 'validate', 'schemas', 'k
 export const SHARED_SCHEMAS_DIR = path.resolve(REPO_ROOT, '../shared/schemas');
 
 if (require.main === module) {
-  const started = Date.now();
-  const text = serializeBundle(buildKubernetesBundle(SHARED_SCHEMAS_DIR));
-  fs.mkdirSync(path.dirname(BUNDLE_FILE), { recursive: true });
-  fs.writeFileSync(BUNDLE_FILE, text);
-  const bundle = JSON.parse(text) as KubernetesBundle;
-  const kindCount = Object.values(bundle.kinds).reduce((n, k) => n + Object.keys(k).length, 0);
-  console.log(
-    `wrote ${path.relative(process.cwd(), BUNDLE_FILE)}: ${kindCount} kinds, ${Object.keys(bundle.definitions).length} definitions, ` +
-      `${(text.length / 1024).toFixed(0)} KiB, ${bundle.skippedPatterns.length} pattern(s) skipped, in ${Date.now() - started} ms`,
-  );
+  const write = (file: string, build: () => KubernetesBundle) => {
+    const started = Date.now();
+    const text = serializeBundle(build());
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, text);
+    const bundle = JSON.parse(text) as KubernetesBundle;
+    const kindCount = Object.values(bundle.kinds).reduce((n, k) => n + Object.keys(k).length, 0);
+    console.log(
+      `wrote ${path.relative(process.cwd(), file)}: ${kindCount} kinds, ${Object.keys(bundle.definitions).length} definitions, ` +
+        `${(text.length / 1024).toFixed(0)} KiB, ${bundle.skippedPatterns.length} pattern(s) skipped, in ${Date.now() - started} ms`,
+    );
+  };
+  write(BUNDLE_FILE, () => buildKubernetesBundle(SHARED_SCHEMAS_DIR));
+  const versions = versionsToBundle(SHARED_SCHEMAS_DIR);
+  for (const version of versions) write(versionBundleFile(version), () => buildVersionBundle(SHARED_SCHEMAS_DIR, version));
+  // A version the catalog no longer offers keeps no bundle.
+  for (const stale of bundledKubernetesVersions().filter((v) => !versions.includes(v))) fs.rmSync(versionBundleFile(stale));
 }

@@ -104,12 +104,50 @@ export interface SchemaProblem {
   message: string;
 }
 
+/**
+ * The core kinds of one cluster version (src/validate/schemas/kubernetes-<version>.json), which the helm
+ * checks validate the operator charts' objects against; the project's own manifests use the bundle above.
+ */
+export interface KubernetesVersionBundle extends KubernetesBundle {
+  /** `1.33`. */
+  kubernetesVersion: string;
+  /** Every kind the version serves, bundled or not (apiVersion → kind → namespaced): tells a removed API from a kind whose schema is not bundled. */
+  served: Record<string, Record<string, boolean>>;
+}
+
 let cachedBundle: KubernetesBundle | undefined;
 
 /** Reads the bundle once (about 0.1 s); later calls return the same object. */
 export function loadKubernetesBundle(): KubernetesBundle {
   cachedBundle ??= JSON.parse(fs.readFileSync(KUBERNETES_BUNDLE_FILE, 'utf8')) as KubernetesBundle;
   return cachedBundle;
+}
+
+const VERSION_BUNDLE = /^kubernetes-(\d+\.\d+)\.json$/;
+
+export const versionBundleFile = (version: string) => path.join(path.dirname(KUBERNETES_BUNDLE_FILE), `kubernetes-${version}.json`);
+
+/** The cluster versions that have a bundle, oldest first. */
+export function bundledKubernetesVersions(): string[] {
+  return fs
+    .readdirSync(path.dirname(KUBERNETES_BUNDLE_FILE))
+    .flatMap((f) => VERSION_BUNDLE.exec(f)?.[1] ?? [])
+    .sort(compareVersions);
+}
+
+/** Orders `1.9` before `1.33`. */
+export function compareVersions(a: string, b: string): number {
+  const [x, y] = [a, b].map((v) => v.split('.').map(Number));
+  return x[0] - y[0] || x[1] - y[1];
+}
+
+const cachedVersionBundles = new Map<string, KubernetesVersionBundle>();
+
+/** Reads one version's bundle once; later calls return the same object. */
+export function loadKubernetesVersionBundle(version: string): KubernetesVersionBundle {
+  let bundle = cachedVersionBundles.get(version);
+  if (!bundle) cachedVersionBundles.set(version, (bundle = JSON.parse(fs.readFileSync(versionBundleFile(version), 'utf8')) as KubernetesVersionBundle));
+  return bundle;
 }
 
 // ---------------------------------------------------------------------------------------------

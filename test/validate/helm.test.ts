@@ -13,6 +13,9 @@ import { loadChartValues, unknownValues, WHOLE_VALUES } from '../../src/validate
 import { pullPlan, runCharts } from '../../src/validate/helm/pull';
 import { releasesOf } from '../../src/validate/helm/releases';
 import { HelmRenderer } from '../../src/validate/helm/render';
+import { schemaVersionFor } from '../../src/validate/helm/schemas';
+import type { Platform } from '../../src/model/types';
+import { sortFindings } from '../../src/validate/findings';
 import { readOutput } from '../../src/validate/output';
 import { captureIo, REPO, tempDir } from '../synth/helpers';
 
@@ -321,6 +324,105 @@ describe('helm checks', () => {
     await renderer.close();
     expect(first.output).toContain('kubeVersion: "v1.31.0"');
     expect(renderer.processes).toBe(2);
+  });
+});
+
+describe('helm-schema: every rendered object against its schema', () => {
+  /** Just what checkHelm reads from a model: each environment's Kubernetes version. */
+  const clusters = (versions: Record<string, string>) =>
+    ({ environments: Object.entries(versions).map(([name, kubernetesVersion]) => ({ name, cluster: { kubernetesVersion } })) }) as unknown as Platform;
+  const schemaFindings = async (files: Record<string, object>, versions: Record<string, string> = { env: '1.33' }) =>
+    sortFindings((await checkHelm(readOutput(gitops(files)), clusters(versions), { charts: CHARTS, helm })).findings.filter((f) => f.rule === 'helm-schema'));
+  const widgets = (values?: Record<string, unknown>) => argoApp('env-operator-widgets', { chart: 'widgets', values });
+
+  it('passes a chart whose objects match Kubernetes and the CRD it ships (a namespace on its ClusterRole is dropped, as the agents drop it)', async () => {
+    expect(await schemaFindings({ [APP]: widgets() })).toEqual([]);
+  });
+
+  it("reports built-in objects invalid against the environment's Kubernetes version, naming env file, release, object and field", async () => {
+    const bad = { replicas: 'two', hostnameOverride: 'widgets-0' };
+    const findings = await schemaFindings(
+      { 'old/gitops/apps/application.yaml': widgets(bad), 'new/gitops/apps/application.yaml': widgets(bad) },
+      { old: '1.33', new: '1.34' },
+    );
+    expect(findings).toEqual([
+      {
+        file: 'new/gitops/apps/application.yaml',
+        resource: 'Application argocd/env-operator-widgets',
+        rule: 'helm-schema',
+        severity: 'error',
+        message: 'release widgets: chart widgets 1.0.0: Deployment tools/widgets: spec.replicas: expected integer, got string "two" (against Kubernetes 1.34)',
+      },
+      expect.objectContaining({
+        file: 'old/gitops/apps/application.yaml',
+        message: 'release widgets: chart widgets 1.0.0: Deployment tools/widgets: spec.replicas: expected integer, got string "two" (against Kubernetes 1.33)',
+      }),
+      // hostnameOverride arrived in 1.34: only the 1.33 cluster refuses it.
+      expect.objectContaining({
+        file: 'old/gitops/apps/application.yaml',
+        message: 'release widgets: chart widgets 1.0.0: Deployment tools/widgets: spec.template.spec.hostnameOverride: unknown field (against Kubernetes 1.33)',
+      }),
+    ]);
+  });
+
+  it('reports a custom resource invalid against the CRD its chart ships (crds/, as --include-crds renders it)', async () => {
+    const findings = await schemaFindings({ [APP]: widgets({ widget: { size: 0, color: 'green' } }) });
+    expect(findings.map((f) => f.message)).toEqual([
+      'release widgets: chart widgets 1.0.0: Widget tools/widgets-default: spec.color: must be one of "blue", "red", got "green" (against the CRD widgets.example.com from chart widgets 1.0.0)',
+      'release widgets: chart widgets 1.0.0: Widget tools/widgets-default: spec.size: must be >= 1, got 0 (against the CRD widgets.example.com from chart widgets 1.0.0)',
+    ]);
+  });
+
+  it("takes CRDs from the environment's other charts, then the bundled ones; a kind nothing defines, an API the version does not serve and an unserved CRD version are errors", async () => {
+    const gadgets = (values?: Record<string, unknown>) => argoApp('env-operator-gadgets', { chart: 'gadgets', namespace: 'apps', values });
+    const everything = { scaledObject: true, gadget: true, legacyBudget: true };
+    const withWidgets = await schemaFindings({ 'env/gitops/apps/application-gadgets.yaml': gadgets(everything), [APP]: widgets() });
+    expect(withWidgets.map((f) => [f.resource, f.message])).toEqual([
+      [
+        'Application argocd/env-operator-gadgets',
+        'release gadgets: chart gadgets 1.0.0: Gadget gadgets: no schema for example.com/v1 Gadget: not a Kubernetes 1.33 kind, and no CRD for it is rendered by this environment\'s charts or bundled; the apply fails with "no matches for kind Gadget"',
+      ],
+      [
+        'Application argocd/env-operator-gadgets',
+        'release gadgets: chart gadgets 1.0.0: PodDisruptionBudget gadgets: Kubernetes 1.33 does not serve policy/v1beta1 PodDisruptionBudget (it serves PodDisruptionBudget as policy/v1)',
+      ],
+      [
+        'Application argocd/env-operator-gadgets',
+        'release gadgets: chart gadgets 1.0.0: ScaledObject apps/gadgets: spec.maxReplicaCount: expected integer, got string "many" (against the bundled CRD from crds/keda.sh_scaledobjects.yaml)',
+      ],
+    ]);
+    // A CRD the API server refuses (an unknown keyword) is reported, and its objects are not validated against it.
+    expect((await schemaFindings({ [APP]: gadgets({ doodad: true }) })).map((f) => f.message).filter((m) => /[Dd]oodad/.test(m))).toEqual([
+      'release gadgets: chart gadgets 1.0.0: CustomResourceDefinition doodads.example.com: spec.versions[0].schema.openAPIV3Schema.x-example-strictness: unknown field (against Kubernetes 1.33)',
+      expect.stringMatching(
+        /^release gadgets: chart gadgets 1\.0\.0: Doodad apps\/gadgets: CRD doodads\.example\.com from chart gadgets 1\.0\.0 has a schema the validator cannot read \(.*x-example-strictness/,
+      ),
+    ]);
+    // Without the widgets chart nothing defines Widget; with it, v1alpha1 is a version its CRD does not serve.
+    expect((await schemaFindings({ [APP]: gadgets() })).map((f) => f.message)).toEqual([
+      expect.stringMatching(/Widget gadgets-widget: no schema for example\.com\/v1 Widget/),
+    ]);
+    expect(
+      (await schemaFindings({ 'env/gitops/apps/application-gadgets.yaml': gadgets({ widgetVersion: 'v1alpha1' }), [APP]: widgets() })).map((f) => f.message),
+    ).toEqual([
+      'release gadgets: chart gadgets 1.0.0: Widget apps/gadgets-widget: the CRD widgets.example.com from chart widgets 1.0.0 does not serve v1alpha1 (it serves v1)',
+    ]);
+  });
+
+  it('a cluster version without a bundle is checked against the next bundled one, with a warning; no version, the newest', async () => {
+    expect(schemaVersionFor('1.33', ['1.33', '1.34'])).toEqual({ version: '1.33' });
+    expect(schemaVersionFor('1.32', ['1.33', '1.34'])).toEqual({
+      version: '1.33',
+      warning: expect.stringMatching(/^Kubernetes 1\.32 has no bundled OpenAPI schema/),
+    });
+    expect(schemaVersionFor('1.36', ['1.33', '1.34'])).toEqual({ version: '1.34', warning: expect.any(String) });
+    expect(schemaVersionFor(undefined, ['1.33', '1.34'])).toEqual({ version: '1.34' });
+    expect(await schemaFindings({ [APP]: widgets() }, { env: '1.32' })).toEqual([
+      expect.objectContaining({
+        severity: 'warning',
+        message: expect.stringMatching(/^environment env: Kubernetes 1\.32 has no bundled OpenAPI schema .* validated against 1\.33$/),
+      }),
+    ]);
   });
 });
 

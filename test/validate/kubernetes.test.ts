@@ -1,9 +1,22 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { BUNDLED_KINDS, buildKubernetesBundle, re2ToJs, serializeBundle } from '../../src/validate/kubernetes-bundle';
+import { KUBERNETES_VERSIONS } from '../../src/model/catalog';
+import {
+  BUNDLED_KINDS,
+  CHART_KINDS,
+  buildKubernetesBundle,
+  buildVersionBundle,
+  re2ToJs,
+  serializeBundle,
+  swaggerFileOf,
+  versionsToBundle,
+} from '../../src/validate/kubernetes-bundle';
 import {
   KUBERNETES_BUNDLE_FILE,
+  bundledKubernetesVersions,
   loadKubernetesBundle,
+  loadKubernetesVersionBundle,
+  versionBundleFile,
   skippedPatternCount,
   validateKubernetesDir,
   validateManifest,
@@ -471,5 +484,41 @@ describe('the committed bundle', () => {
     const started = performance.now();
     for (const obj of objects) validateManifest(obj, bundle);
     expect(performance.now() - started).toBeLessThan(250);
+  });
+});
+
+describe('the committed per-version bundles (the helm checks validate chart objects against them)', () => {
+  const kindsOf = (b: KubernetesBundle) => Object.entries(b.kinds).flatMap(([apiVersion, kinds]) => Object.keys(kinds).map((k) => `${apiVersion} ${k}`));
+
+  it('cover every cluster version the catalog offers, but those ../shared has no OpenAPI spec for', () => {
+    const offered = [...new Set(Object.values(KUBERNETES_VERSIONS).flat())].sort();
+    const bundled = bundledKubernetesVersions();
+    expect(bundled.length).toBeGreaterThan(0);
+    for (const v of bundled) expect(offered).toContain(v);
+    if (fs.existsSync(SHARED_SCHEMAS)) {
+      expect(bundled).toEqual(versionsToBundle(SHARED_SCHEMAS));
+      for (const v of offered.filter((o) => !bundled.includes(o))) expect(fs.existsSync(path.join(SHARED_SCHEMAS, swaggerFileOf(v)))).toBe(false);
+    }
+  });
+
+  it("hold the project's core kinds and CHART_KINDS, each in well under 1 MB, and list every kind the version serves", () => {
+    const expected = [...Object.entries(BUNDLED_KINDS.core), ...Object.entries(CHART_KINDS)]
+      .flatMap(([apiVersion, kinds]) => kinds.map((k) => `${apiVersion} ${k}`))
+      .sort();
+    for (const v of bundledKubernetesVersions()) {
+      const bundle = loadKubernetesVersionBundle(v);
+      expect(bundle.kubernetesVersion).toBe(v);
+      expect(kindsOf(bundle).sort()).toEqual(expected);
+      expect(fs.statSync(versionBundleFile(v)).size).toBeLessThan(512 * 1024);
+      expect(bundle.skippedPatterns).toEqual([]);
+      expect(bundle.served['apps/v1']).toMatchObject({ Deployment: true, ReplicaSet: true });
+      expect(bundle.served['rbac.authorization.k8s.io/v1']).toMatchObject({ ClusterRole: false, Role: true });
+      expect(bundle.served['policy/v1beta1']).toBeUndefined(); // removed in 1.25
+    }
+  });
+
+  (fs.existsSync(SHARED_SCHEMAS) ? it : it.skip)('match their source: buildVersionBundle(../shared/schemas, version)', () => {
+    for (const v of bundledKubernetesVersions())
+      expect(serializeBundle(buildVersionBundle(SHARED_SCHEMAS, v)) === fs.readFileSync(versionBundleFile(v), 'utf8')).toBe(true);
   });
 });

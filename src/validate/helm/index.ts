@@ -11,6 +11,7 @@ import { describeObject, type K8sObject, type Output } from '../output';
 import { findChart, loadChartValues, similarCharts, unknownValues, WHOLE_VALUES, type ChartValues } from './chart';
 import { releasesOf, type HelmRelease } from './releases';
 import { HelmRenderer, renderKey, type RenderResult } from './render';
+import { EnvironmentSchemas, schemaVersionFor, type RenderedCrd } from './schemas';
 
 /** The helm rules, listed by `npm run validate -- --rules` beside the policy rules. */
 export const HELM_RULES = [
@@ -30,6 +31,11 @@ export const HELM_RULES = [
     id: 'helm-destinations',
     reason:
       "Argo CD refuses a chart's object in a namespace its Application's AppProject does not list, or of a cluster-scoped kind the project does not whitelist; Flux fails on a namespace nothing creates",
+  },
+  {
+    id: 'helm-schema',
+    reason:
+      "an object a chart renders that its schema rejects (the cluster's Kubernetes version, or the CRD the charts install), or whose kind nothing defines, fails the sync though dist/ passes every schema",
   },
   {
     id: 'helm-values-known',
@@ -61,9 +67,10 @@ function firstLines(text: string, n = 4): string {
   return lines.slice(0, n).join(' | ') + (lines.length > n ? ' | …' : '');
 }
 
+/** A render's objects by name, read as YAML 1.1 as the agents (Go's YAML) read helm's output: an unquoted `on` is a boolean. */
 function objectsOf(manifests: string): Map<string, unknown> | string {
   const out = new Map<string, unknown>();
-  for (const doc of parseAllDocuments(indentQuotedContinuations(manifests))) {
+  for (const doc of parseAllDocuments(indentQuotedContinuations(manifests), { version: '1.1' })) {
     if (doc.errors.length > 0) return doc.errors[0].message.split('\n')[0];
     const obj = doc.toJS() as K8sObject | null;
     if (obj && typeof obj === 'object') out.set(describeObject(obj), obj);
@@ -187,6 +194,49 @@ function destinationProblems(
   return problems;
 }
 
+/** Where an object lands: a namespaced one in its own namespace, else the release's (where the agent applies it). */
+function landsAs(obj: K8sObject, namespaced: boolean | undefined, releaseNamespace: string): string {
+  const namespace = namespaced === false ? undefined : (obj.metadata?.namespace ?? (namespaced ? releaseNamespace : undefined));
+  return `${obj.kind} ${namespace ? `${namespace}/` : ''}${obj.metadata?.name}`;
+}
+
+/**
+ * helm-schema: every object of every release of one environment against its Kubernetes version and the
+ * CRDs the environment's charts render (any release's: kserve-resources' ClusterStorageContainer is defined
+ * by kserve-crd, Seldon's Certificate by cert-manager), else the bundled CRDs. A kind none of them defines is
+ * reported as well: every CRD this platform relies on is installed by one of its charts (or is bundled, such
+ * as KEDA's where the AKS add-on installs it), so an undefined kind is an apply that fails, not noise.
+ */
+function schemaFindings(
+  envName: string,
+  kubeVersion: string | undefined,
+  rendered: readonly { readonly release: HelmRelease }[],
+  objects: readonly (readonly K8sObject[])[],
+  finding: (r: HelmRelease, rule: HelmRuleId, message: string, severity?: Finding['severity']) => void,
+): void {
+  if (rendered.length === 0) return;
+  const { version, warning } = schemaVersionFor(kubeVersion);
+  if (warning) finding(rendered[0].release, 'helm-schema', `environment ${envName}: ${warning}`, 'warning');
+  const crds: RenderedCrd[] = rendered.flatMap(({ release }, i) =>
+    objects[i]
+      .filter((obj) => obj.kind === 'CustomResourceDefinition' && obj.apiVersion?.startsWith('apiextensions.k8s.io/'))
+      .map((crd) => ({ crd, chart: `${release.chart} ${release.version}` })),
+  );
+  const schemas = new EnvironmentSchemas(version, crds);
+  rendered.forEach(({ release }, i) => {
+    for (const obj of objects[i]) {
+      const { namespaced, against, problems } = schemas.check(obj);
+      const object = landsAs(obj, namespaced, release.namespace);
+      for (const p of problems)
+        finding(
+          release,
+          'helm-schema',
+          `release ${release.releaseName}: chart ${release.chart} ${release.version}: ${object}: ${p.path ? `${p.path}: ` : ''}${p.message}${against ? ` (against ${against})` : ''}`,
+        );
+    }
+  });
+}
+
 export async function checkHelm(output: Output, platform: Platform | undefined, options: HelmOptions): Promise<HelmCheckResult> {
   if (!options.charts || !options.helm) return { findings: [], summary: HELM_SKIPPED };
   const started = performance.now();
@@ -194,8 +244,8 @@ export async function checkHelm(output: Output, platform: Platform | undefined, 
   const renderer = new HelmRenderer(options.helm);
   const chartValues = new Map<string, ChartValues>();
   const findings: Finding[] = [];
-  const finding = (r: HelmRelease, rule: HelmRuleId, message: string): void => {
-    findings.push({ file: r.file, resource: r.resource, rule, severity: 'error', message });
+  const finding = (r: HelmRelease, rule: HelmRuleId, message: string, severity: Finding['severity'] = 'error'): void => {
+    findings.push({ file: r.file, resource: r.resource, rule, severity, message });
   };
 
   const pending: Promise<void>[] = [];
@@ -262,6 +312,7 @@ export async function checkHelm(output: Output, platform: Platform | undefined, 
           for (const problem of destinationProblems(release, all[i], clusterKinds, projects, created))
             finding(release, 'helm-destinations', `release ${release.releaseName}: ${problem}`);
         });
+        schemaFindings(env.name, kubeVersion, rendered, all, finding);
       }),
     );
   }
