@@ -31,6 +31,8 @@ interface AppOptions {
   namespace?: string;
   values?: Record<string, unknown>;
   helm?: Record<string, unknown>;
+  /** Default true: the agent creates the release's namespace. */
+  createNamespace?: boolean;
 }
 
 function argoApp(name: string, o: AppOptions) {
@@ -41,6 +43,7 @@ function argoApp(name: string, o: AppOptions) {
     spec: {
       destination: { namespace: o.namespace ?? 'tools', server: 'https://kubernetes.default.svc' },
       project: 'default',
+      ...(o.createNamespace === false ? {} : { syncPolicy: { syncOptions: ['CreateNamespace=true'] } }),
       source: {
         ...(o.chart ? { chart: o.chart } : { path: '.' }),
         repoURL: o.repoURL ?? 'https://charts.example.com',
@@ -61,6 +64,7 @@ function fluxRelease(name: string, o: AppOptions & { targetNamespace?: string; r
       interval: '30m',
       ...(o.releaseName ? { releaseName: o.releaseName } : {}),
       ...(o.targetNamespace ? { targetNamespace: o.targetNamespace } : {}),
+      ...(o.createNamespace === false ? {} : { install: { createNamespace: true } }),
       ...(o.values ? { values: o.values } : {}),
     },
   };
@@ -158,16 +162,20 @@ describe('helm checks', () => {
     expect([...narrow].sort()).toEqual([
       'release elsewhere: ClusterRole elsewhere-reader is cluster-scoped and AppProject ops does not whitelist rbac.authorization.k8s.io/ClusterRole',
       'release elsewhere: Role jobs/elsewhere-jobs is in namespace jobs, not a destination of AppProject ops',
+      // Argo CD creates only the destination namespace (CreateNamespace=true).
+      'release elsewhere: Role jobs/elsewhere-jobs is in namespace jobs, which nothing in the output creates',
     ]);
+    const jobs = { 'env/kubernetes/platform/namespace-jobs.yaml': { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'jobs' } } };
     expect(
       await destinations({
         [APP]: elsewhere('ops'),
         'env/gitops/bootstrap/appproject.yaml': project('ops', ['tools', 'jobs'], [{ group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' }]),
+        ...jobs,
       }),
     ).toEqual([]);
-    expect(await destinations({ [APP]: elsewhere('ops'), 'env/gitops/bootstrap/appproject.yaml': project('ops', ['*'], [{ group: '*', kind: '*' }]) })).toEqual(
-      [],
-    );
+    expect(
+      await destinations({ [APP]: elsewhere('ops'), 'env/gitops/bootstrap/appproject.yaml': project('ops', ['*'], [{ group: '*', kind: '*' }]), ...jobs }),
+    ).toEqual([]);
   });
 
   it('helm-destinations (Flux): a namespace other than the release’s own must be created by the output (or be one every cluster has)', async () => {
@@ -179,6 +187,48 @@ describe('helm checks', () => {
     expect(await destinations({ 'env/gitops/operators/helmrelease.yaml': release, 'env/kubernetes/platform/namespace-jobs.yaml': namespace })).toEqual([]);
     const kubeSystem = fluxRelease('elsewhere', { chart: 'elsewhere', targetNamespace: 'tools', values: { jobNamespace: 'kube-system' } });
     expect(await destinations({ 'env/gitops/operators/helmrelease.yaml': kubeSystem })).toEqual([]);
+  });
+
+  it('helm-destinations: the release’s own namespace exists only if the agent creates it (CreateNamespace=true / install.createNamespace) or the output does', async () => {
+    const argo = argoApp('env-operator-elsewhere', { chart: 'elsewhere', namespace: 'tools', createNamespace: false });
+    const jobs = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'jobs' } };
+    const tools = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'tools' } };
+    const argoProblems = await destinations({ [APP]: argo, 'env/kubernetes/platform/namespace-jobs.yaml': jobs });
+    expect(argoProblems.length).toBeGreaterThan(0);
+    for (const p of argoProblems)
+      expect(p).toMatch(/is in the release's namespace tools, which neither the output creates nor the agent \(no CreateNamespace=true\)$/);
+    expect(
+      await destinations({ [APP]: argo, 'env/kubernetes/platform/namespace-jobs.yaml': jobs, 'env/kubernetes/platform/namespace-tools.yaml': tools }),
+    ).toEqual([]);
+    const flux = fluxRelease('elsewhere', { chart: 'elsewhere', targetNamespace: 'tools', createNamespace: false });
+    const fluxProblems = await destinations({ 'env/gitops/operators/helmrelease.yaml': flux, 'env/kubernetes/platform/namespace-jobs.yaml': jobs });
+    expect(fluxProblems.length).toBeGreaterThan(0);
+    for (const p of fluxProblems) expect(p).toMatch(/\(no install\.createNamespace\)$/);
+    expect(
+      await destinations({
+        'env/gitops/operators/helmrelease.yaml': fluxRelease('elsewhere', { chart: 'elsewhere', targetNamespace: 'tools' }),
+        'env/kubernetes/platform/namespace-jobs.yaml': jobs,
+      }),
+    ).toEqual([]);
+  });
+
+  it('helm-destinations (Argo CD): a project’s namespaceResourceWhitelist bounds the namespaced kinds; the scope of built-in kinds is the cluster version’s', async () => {
+    const bounded = {
+      ...project('ops', ['tools', 'jobs'], [{ group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' }]),
+    };
+    (bounded.spec as any).namespaceResourceWhitelist = [{ group: '', kind: 'ServiceAccount' }];
+    const jobs = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'jobs' } };
+    const problems = await destinations({
+      [APP]: elsewhere('ops'),
+      'env/gitops/bootstrap/appproject.yaml': bounded,
+      'env/kubernetes/platform/namespace-jobs.yaml': jobs,
+    });
+    expect(problems.length).toBeGreaterThan(0);
+    expect(problems).toContain('release elsewhere: Role jobs/elsewhere-jobs: AppProject ops does not whitelist namespaced rbac.authorization.k8s.io/Role');
+    (bounded.spec as any).namespaceResourceWhitelist = [{ group: '*', kind: '*' }];
+    expect(
+      await destinations({ [APP]: elsewhere('ops'), 'env/gitops/bootstrap/appproject.yaml': bounded, 'env/kubernetes/platform/namespace-jobs.yaml': jobs }),
+    ).toEqual([]);
   });
 
   it('helm-chart-exists: a pin absent from the cache is an error naming the release and similar charts; a present one (directory or .tgz) is not', async () => {

@@ -12,6 +12,7 @@ import { findChart, loadChartValues, similarCharts, unknownValues, WHOLE_VALUES,
 import { releasesOf, type HelmRelease } from './releases';
 import { HelmRenderer, renderKey, type RenderResult } from './render';
 import { EnvironmentSchemas, schemaVersionFor, type RenderedCrd } from './schemas';
+import { loadKubernetesVersionBundle } from '../kubernetes';
 
 /** The helm rules, listed by `npm run validate -- --rules` beside the policy rules. */
 export const HELM_RULES = [
@@ -121,31 +122,14 @@ function judge([first, second]: readonly [RenderResult, RenderResult]): { outcom
   return { outcome: drift ? { rule: 'helm-render-deterministic', message: `renders differently each time: ${drift}` } : undefined, objects };
 }
 
-/** Built-in kinds without a namespace; a custom resource's scope comes from its CRD (in a render of the same environment). */
-const CLUSTER_SCOPED = new Set([
-  'APIService',
-  'CSIDriver',
-  'ClusterRole',
-  'ClusterRoleBinding',
-  'CustomResourceDefinition',
-  'IngressClass',
-  'MutatingWebhookConfiguration',
-  'Namespace',
-  'PersistentVolume',
-  'PriorityClass',
-  'RuntimeClass',
-  'StorageClass',
-  'ValidatingAdmissionPolicy',
-  'ValidatingAdmissionPolicyBinding',
-  'ValidatingWebhookConfiguration',
-]);
-
 /** Namespaces every cluster has from the start. */
 const EVERY_CLUSTER_HAS = new Set(['default', 'kube-node-lease', 'kube-public', 'kube-system']);
 
 interface ProjectBounds {
   readonly namespaces: ReadonlySet<string>;
   readonly clusterKinds: readonly { readonly group: string; readonly kind: string }[];
+  /** Only these namespaced kinds, where the project lists any (`namespaceResourceWhitelist`). */
+  readonly namespacedKinds?: readonly { readonly group: string; readonly kind: string }[];
 }
 
 /** The AppProjects of an environment's output: where their Applications may write. */
@@ -153,10 +137,13 @@ function projectsOf(manifests: readonly { readonly obj: K8sObject }[]): Map<stri
   const projects = new Map<string, ProjectBounds>();
   for (const { obj } of manifests) {
     if (obj.kind !== 'AppProject' || !obj.apiVersion?.startsWith('argoproj.io/')) continue;
-    const spec = (obj.spec ?? {}) as { destinations?: { namespace?: string }[]; clusterResourceWhitelist?: { group?: string; kind?: string }[] };
+    type Kinds = { group?: string; kind?: string }[];
+    const spec = (obj.spec ?? {}) as { destinations?: { namespace?: string }[]; clusterResourceWhitelist?: Kinds; namespaceResourceWhitelist?: Kinds };
+    const kinds = (list: Kinds) => list.map((k) => ({ group: k.group ?? '', kind: k.kind ?? '' }));
     projects.set(obj.metadata.name, {
       namespaces: new Set((spec.destinations ?? []).map((d) => d.namespace ?? '')),
-      clusterKinds: (spec.clusterResourceWhitelist ?? []).map((k) => ({ group: k.group ?? '', kind: k.kind ?? '' })),
+      clusterKinds: kinds(spec.clusterResourceWhitelist ?? []),
+      ...(spec.namespaceResourceWhitelist ? { namespacedKinds: kinds(spec.namespaceResourceWhitelist) } : {}),
     });
   }
   return projects;
@@ -164,32 +151,44 @@ function projectsOf(manifests: readonly { readonly obj: K8sObject }[]): Map<stri
 
 const matches = (pattern: string, value: string) => pattern === '*' || pattern === value;
 
-/** Where the release's objects go that its GitOps agent would refuse, one message each. */
+/**
+ * Where the release's objects go that its GitOps agent would refuse, or that would find no namespace, one
+ * message each. Built-in kinds' scope comes from the environment's Kubernetes version (every kind it serves),
+ * a custom resource's from its CRD (in a render of the same environment).
+ */
 function destinationProblems(
   r: HelmRelease,
   objects: readonly K8sObject[],
   clusterKinds: ReadonlySet<string>,
+  served: Readonly<Record<string, Readonly<Record<string, boolean>>>>,
   projects: ReadonlyMap<string, ProjectBounds>,
   createdNamespaces: ReadonlySet<string>,
 ): string[] {
   const problems: string[] = [];
-  const project = r.project === undefined ? undefined : projects.get(r.project);
   // A project the output does not define (Argo CD's own `default`, which allows everything) is not ours to bound.
-  if (r.project !== undefined && !project) return [];
+  const project = r.project === undefined ? undefined : projects.get(r.project);
   for (const obj of objects) {
     if (!obj.kind) continue;
     const group = obj.apiVersion?.includes('/') ? obj.apiVersion.slice(0, obj.apiVersion.indexOf('/')) : '';
-    if (CLUSTER_SCOPED.has(obj.kind) || clusterKinds.has(`${group}/${obj.kind}`)) {
+    if (served[obj.apiVersion ?? '']?.[obj.kind] === false || clusterKinds.has(`${group}/${obj.kind}`)) {
       if (project && !project.clusterKinds.some((k) => matches(k.group, group) && matches(k.kind, obj.kind)))
         problems.push(`${describeObject(obj)} is cluster-scoped and AppProject ${r.project} does not whitelist ${group || 'core'}/${obj.kind}`);
       continue;
     }
     const namespace = obj.metadata?.namespace ?? r.namespace;
+    const name = `${obj.kind} ${namespace}/${obj.metadata?.name}`;
     if (project && !project.namespaces.has(namespace) && !project.namespaces.has('*'))
-      problems.push(`${obj.kind} ${namespace}/${obj.metadata?.name} is in namespace ${namespace}, not a destination of AppProject ${r.project}`);
-    // Flux creates the release's own namespace (install.createNamespace); any other must exist already.
-    if (!project && namespace !== r.namespace && !createdNamespaces.has(namespace) && !EVERY_CLUSTER_HAS.has(namespace))
-      problems.push(`${obj.kind} ${namespace}/${obj.metadata?.name} is in namespace ${namespace}, which nothing in the output creates`);
+      problems.push(`${name} is in namespace ${namespace}, not a destination of AppProject ${r.project}`);
+    if (project?.namespacedKinds && !project.namespacedKinds.some((k) => matches(k.group, group) && matches(k.kind, obj.kind)))
+      problems.push(`${name}: AppProject ${r.project} does not whitelist namespaced ${group || 'core'}/${obj.kind}`);
+    // The agent creates the release's own namespace only when told to; any other must exist already.
+    const exists = (namespace === r.namespace && r.createsNamespace) || createdNamespaces.has(namespace) || EVERY_CLUSTER_HAS.has(namespace);
+    if (!exists)
+      problems.push(
+        namespace === r.namespace
+          ? `${name} is in the release's namespace ${namespace}, which neither the output creates nor the agent (no ${r.project === undefined ? 'install.createNamespace' : 'CreateNamespace=true'})`
+          : `${name} is in namespace ${namespace}, which nothing in the output creates`,
+      );
   }
   return problems;
 }
@@ -306,10 +305,11 @@ export async function checkHelm(output: Output, platform: Platform | undefined, 
               return `${spec.group}/${spec.names?.kind}`;
             }),
         );
+        const servedKinds = loadKubernetesVersionBundle(schemaVersionFor(kubeVersion).version).served;
         const projects = projectsOf(env.manifests);
         const created = new Set(env.manifests.filter((m) => m.obj.kind === 'Namespace').map((m) => m.obj.metadata.name));
         rendered.forEach(({ release }, i) => {
-          for (const problem of destinationProblems(release, all[i], clusterKinds, projects, created))
+          for (const problem of destinationProblems(release, all[i], clusterKinds, servedKinds, projects, created))
             finding(release, 'helm-destinations', `release ${release.releaseName}: ${problem}`);
         });
         schemaFindings(env.name, kubeVersion, rendered, all, finding);

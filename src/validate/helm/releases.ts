@@ -23,6 +23,8 @@ export interface HelmRelease {
   readonly project?: string;
   /** Argo CD `parameters`: `--set` (or `--set-string` when forced) pairs, applied after the values. */
   readonly parameters: readonly { readonly name: string; readonly value: string; readonly forceString: boolean }[];
+  /** The agent creates the release's namespace (Argo CD `CreateNamespace=true`, Flux `install.createNamespace`). */
+  readonly createsNamespace: boolean;
 }
 
 type Json = Record<string, unknown>;
@@ -92,6 +94,9 @@ function argoRelease(m: Manifest): HelmRelease[] {
         project: str(spec.project),
         values,
         parameters,
+        createsNamespace: (Array.isArray(mapAt(spec.syncPolicy).syncOptions) ? (mapAt(spec.syncPolicy).syncOptions as unknown[]) : []).includes(
+          'CreateNamespace=true',
+        ),
       },
     ];
   });
@@ -118,6 +123,7 @@ function fluxRelease(m: Manifest, repositories: ReadonlyMap<string, string>): He
       namespace: target ?? m.obj.metadata.namespace ?? 'default',
       values: mapAt(spec.values),
       parameters: [],
+      createsNamespace: mapAt(spec.install).createNamespace === true,
     },
   ];
 }
