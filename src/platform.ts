@@ -18,8 +18,10 @@ export const EXAMPLE_AZURE_ADMIN_GROUP = '00000000-0000-0000-0000-0000000000ad';
 const edwImages = () => ({ consumer: 'edw-consumer:1.0.0', producer: 'edw-producer:1.0.0' });
 const rag = () => ({ enabled: true, api: { image: 'rag-api:1.0.0' } });
 const mlflow = () => ({ image: 'mlflow-server:2.17.2' });
+/** A canary model (Knative mode) with an A/B test (Seldon), and a model in Standard mode (no canary). */
 const servedModels = (): ServedModelSpec[] => [
   { name: 'iris', framework: 'sklearn', path: 'iris/v1', canaryPercent: 10, abTest: { challengerPath: 'iris/v2', challengerPercent: 20 } },
+  { name: 'churn', framework: 'xgboost', path: 'churn/v3' },
 ];
 /** The fine-tuning job on a GPU pool; nightly where a schedule is given, else run once. */
 function finetune(pool: string, schedule?: string): TrainingJobSpec {

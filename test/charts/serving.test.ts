@@ -49,11 +49,12 @@ const RESTRICTED = {
 };
 
 describe('ServingChart', () => {
-  test('the default model serves iris (sklearn, canary 10%, A/B with iris/v2 at 20%) in all four environments', () => {
+  test('the default model serves iris (sklearn, canary 10%, A/B with iris/v2 at 20%) and churn (xgboost, Standard) in all four environments', () => {
     expect(all.map(([n]) => n).sort()).toEqual(['aws-dev', 'aws-prod', 'azure-dev', 'azure-prod']);
     for (const [, ctx] of all)
       expect(ctx.env.mlops!.models).toMatchObject([
         { name: 'iris', framework: 'sklearn', path: 'iris/v1', canaryPercent: 10, abTest: { challengerPath: 'iris/v2', challengerPercent: 20 } },
+        { name: 'churn', framework: 'xgboost', path: 'churn/v3' },
       ]);
   });
 
@@ -61,11 +62,14 @@ describe('ServingChart', () => {
     const files = render(ctx);
     expect([...files.keys()].sort()).toEqual(
       [
+        'inferenceservice-churn.yaml',
         'inferenceservice-iris.yaml',
         'kustomization.yaml',
+        'networkpolicy-churn.yaml',
         'networkpolicy-iris-ab.yaml',
         'networkpolicy-iris.yaml',
         'seldondeployment-iris-ab.yaml',
+        'serviceaccount-serve-churn.yaml',
         'serviceaccount-serve-iris.yaml',
       ].map((f) => `serving/${f}`),
     );
@@ -230,7 +234,7 @@ describe('ServingChart', () => {
     });
 
     test('an Azure chart without an outputs file records the missing client id once per model', () => {
-      expect(missingOutputs('azure-dev', empty())).toEqual(['azure-dev: mlops.serve_iris_client_id']);
+      expect(missingOutputs('azure-dev', empty())).toEqual(['azure-dev: mlops.serve_churn_client_id', 'azure-dev: mlops.serve_iris_client_id']);
       expect(missingOutputs('aws-dev', empty())).toEqual([]);
     });
   });

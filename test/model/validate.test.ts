@@ -475,7 +475,7 @@ const rules: Array<[string, (s: Spec) => void, string, RegExp]> = [
   [
     'mlops duplicate model',
     (s) => s.environments[AWS_DEV].workloads.mlops.models.push({ name: 'iris', framework: 'xgboost', path: 'iris/v9' }),
-    'environments[0].workloads.mlops.models[1].name',
+    'environments[0].workloads.mlops.models[2].name',
     /used twice/,
   ],
   [

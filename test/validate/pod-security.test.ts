@@ -225,6 +225,8 @@ describe('the committed dist/', () => {
     expect(runPolicy(e, platform).filter((f) => f.rule.startsWith('k8s-pod-security'))).toEqual([]);
     const serving = outputPods(e).pods.filter((p) => ['InferenceService', 'SeldonDeployment'].includes(p.manifest.obj.kind));
     expect(serving.map((p) => [p.manifest.obj.kind, p.at, p.view.containers.map((c) => c.name)])).toEqual([
+      // churn (Standard mode), then iris (Knative mode: queue-proxy too).
+      ['InferenceService', 'spec.predictor', ['kserve-container', 'storage-initializer']],
       ['InferenceService', 'spec.predictor', ['kserve-container', 'storage-initializer', 'queue-proxy']],
       ['SeldonDeployment', 'predictor main, componentSpecs[0]', ['model', 'seldon-container-engine', 'model-model-initializer']],
       ['SeldonDeployment', 'predictor challenger, componentSpecs[0]', ['model', 'seldon-container-engine', 'model-model-initializer']],

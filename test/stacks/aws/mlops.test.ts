@@ -233,10 +233,9 @@ describe('aws mlops stack', () => {
         { Sid: 'DecryptModel', Effect: 'Allow', Action: 'kms:Decrypt', Resource: KEY_ARN, Condition: viaS3(r.env.region) },
       ]);
     }
-    // One role per model, each scoped to its own path; no challenger without an A/B test.
-    const spec: PlatformSpec = structuredClone(defaultPlatform);
-    spec.environments.find((e) => e.name === 'aws-dev')!.workloads!.mlops!.models!.push({ name: 'churn', framework: 'xgboost', path: 'churn/v3' });
-    const r = render('aws-dev', spec);
+    // One role per model, each scoped to its own path; no challenger without an A/B test (the default model's churn).
+    expect(dev.env.mlops!.models[1]).toMatchObject({ name: 'churn', path: 'churn/v3' });
+    const r = dev;
     expect(
       Object.keys(of(r.mlops, 'aws_iam_role'))
         .filter((id) => id.startsWith('serve_'))
@@ -329,7 +328,7 @@ describe('aws mlops stack', () => {
   it('has no burst resources in dev (burst is on in prod only)', () => {
     expect(dev.env.mlops!.burst.enabled).toBe(false);
     expect(prod.env.mlops!.burst.enabled).toBe(true);
-    expect(Object.keys(of(dev.mlops, 'aws_iam_role')).sort()).toEqual(['mlflow_role', 'serve_iris_role', 'training_role']);
+    expect(Object.keys(of(dev.mlops, 'aws_iam_role')).sort()).toEqual(['mlflow_role', 'serve_churn_role', 'serve_iris_role', 'training_role']);
     expect(JSON.stringify(dev.mlops)).not.toMatch(/sagemaker:|sagemaker\.amazonaws\.com|ack-sagemaker|ack_sagemaker/);
   });
 
@@ -357,8 +356,8 @@ describe('aws mlops stack', () => {
       aws_vpc_security_group_ingress_rule: 1,
     };
     // mlflow, training, serve-iris (+ sagemaker execution and ACK in prod).
-    expect(counts(dev.mlops)).toEqual({ ...common, aws_eks_pod_identity_association: 1, aws_iam_role: 3, aws_iam_role_policy: 3 });
-    expect(counts(prod.mlops)).toEqual({ ...common, aws_eks_pod_identity_association: 2, aws_iam_role: 5, aws_iam_role_policy: 5 });
+    expect(counts(dev.mlops)).toEqual({ ...common, aws_eks_pod_identity_association: 1, aws_iam_role: 4, aws_iam_role_policy: 4 });
+    expect(counts(prod.mlops)).toEqual({ ...common, aws_eks_pod_identity_association: 2, aws_iam_role: 6, aws_iam_role_policy: 6 });
   });
 });
 

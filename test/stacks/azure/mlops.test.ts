@@ -223,6 +223,7 @@ describe('azure mlops stack: identities', () => {
     { key: 'mlflow', name: ml(name).mlflowIdentityName, sa: 'mlflow', output: MLOPS_OUTPUTS.mlflowClientId },
     { key: 'training', name: ml(name).trainingIdentityName, sa: 'training', output: MLOPS_OUTPUTS.trainingClientId },
     { key: 'serve_iris', name: ml(name).servingIdentityName('iris'), sa: 'serve-iris', output: MLOPS_OUTPUTS.servingClientId('iris') },
+    { key: 'serve_churn', name: ml(name).servingIdentityName('churn'), sa: 'serve-churn', output: MLOPS_OUTPUTS.servingClientId('churn') },
   ];
 
   it.each(envs)('%s federates each identity with exactly its service account', (name, json) => {
@@ -250,6 +251,7 @@ describe('azure mlops stack: identities', () => {
         [principal('mlflow'), 'Storage Blob Data Contributor', container('mlflow')],
         [principal('training'), 'Storage Blob Data Contributor', container('mlflow')],
         [principal('serve_iris'), 'Storage Blob Data Reader', container('models')],
+        [principal('serve_churn'), 'Storage Blob Data Reader', container('models')],
       ].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
     );
     for (const r of Object.values(resources(json, 'azurerm_role_assignment')))
