@@ -146,6 +146,7 @@ export function argoCdCharts(app: App, ctx: GitopsContext, apps: readonly AppInv
     const operator = unit.name;
     const release = OPERATORS[operator];
     const values = operatorValues(ctx, operator);
+    const owned = release.controllerOwned.map((o) => ({ ...o, jqPathExpressions: [...o.jqPathExpressions] }));
     new Application(children, `application-operator-${operator}`, {
       metadata: metadata(ctx, n.operator(operator), wave),
       spec: {
@@ -156,7 +157,14 @@ export function argoCdCharts(app: App, ctx: GitopsContext, apps: readonly AppInv
           helm: { releaseName: release.name, ...(values ? { valuesObject: values } : {}) },
         },
         destination: { server: IN_CLUSTER, namespace: release.namespace },
-        syncPolicy: syncPolicy(ctx, ['CreateNamespace=true', 'ServerSideApply=true', 'PruneLast=true']),
+        // Fields a controller of the release rewrites are left to it, in the diff and in syncs (else self-heal and the controller fight forever).
+        syncPolicy: syncPolicy(ctx, [
+          'CreateNamespace=true',
+          'ServerSideApply=true',
+          'PruneLast=true',
+          ...(owned.length ? ['RespectIgnoreDifferences=true'] : []),
+        ]),
+        ...(owned.length ? { ignoreDifferences: owned } : {}),
       },
     });
   }

@@ -40,6 +40,16 @@ export const operatorDir = (operator: OperatorName) => `operators/${operator}`;
 /** Leaves `suspend` of the Kustomizations the root applies as the cluster has it once they exist (Flux adopts the live value). */
 export const KEEP_SUSPEND = { paths: ['/spec/suspend'], target: { group: 'kustomize.toolkit.fluxcd.io', kind: 'Kustomization' } } as const;
 
+/** The CEL health checks of the custom resources an app holds whose operator says how to judge them. */
+function healthChecksOf(inventory: AppInventory): Partial<FluxKustomizationSpec> {
+  const checks = inventory.operators.flatMap((o) =>
+    Object.entries(OPERATORS[o].readiness)
+      .filter(([kind]) => inventory.kinds.includes(kind))
+      .map(([kind, current]) => ({ apiVersion: kind.split(' ')[0], kind: kind.split(' ')[1], current })),
+  );
+  return checks.length ? { healthCheckExprs: checks } : {};
+}
+
 export function fluxCharts(app: App, ctx: GitopsContext, apps: readonly AppInventory[]): AppChart[] {
   const g = ctx.env.gitops;
   const n = fluxNames(ctx.env.name);
@@ -82,6 +92,7 @@ export function fluxCharts(app: App, ctx: GitopsContext, apps: readonly AppInven
         // training Job would hold its app's status for hours).
         wait: unit.kind === 'operator' || needed.has(unitKey(unit)),
         ...(needs.length ? { dependsOn: needs.map((u) => ({ name: nameOf(u) })) } : {}),
+        ...(unit.kind === 'app' ? healthChecksOf(unit.inventory) : {}),
       }),
     });
   }

@@ -36,6 +36,8 @@ export interface ApplicationSpec {
   readonly source: ArgoSource;
   readonly destination: { readonly server: string; readonly namespace?: string };
   readonly syncPolicy: ArgoSyncPolicy;
+  /** Fields left to the cluster (a controller rewrites them), also when syncing with RespectIgnoreDifferences=true. */
+  readonly ignoreDifferences?: readonly { readonly group: string; readonly kind: string; readonly jqPathExpressions: readonly string[] }[];
 }
 
 export interface AppProjectSpec {
@@ -72,6 +74,8 @@ export interface FluxKustomizationSpec {
   readonly sourceRef: { readonly kind: 'GitRepository'; readonly name: string };
   readonly dependsOn?: readonly { readonly name: string }[];
   readonly suspend?: boolean;
+  /** How `wait` judges these custom resources (CEL), instead of kstatus's generic rules. */
+  readonly healthCheckExprs?: readonly { readonly apiVersion: string; readonly kind: string; readonly current: string }[];
   /** Fields (JSON pointers) of the objects it applies that Flux leaves as the cluster has them once they exist. */
   readonly ignore?: readonly { readonly paths: readonly string[]; readonly target: { readonly group: string; readonly kind: string } }[];
 }

@@ -123,9 +123,53 @@ export function cpuLimit(cpu: string): string {
   return scaleQuantity(cpu, 2);
 }
 
-/** Requests as given; CPU limit twice the request (bursts), memory limit equal to the request (no overcommit). */
+/**
+ * Requests as given; CPU limit twice the request (bursts), memory limit equal to the request (no overcommit).
+ * Every quantity in its canonical form: an operator's defaulting webhook re-serialises a custom resource
+ * (KServe writes `1000m` back as `1`), and Argo CD compares custom resources as text, so any other spelling
+ * is a difference it would sync back forever.
+ */
 export function resourceValues(cpu: string, memory: string): ResourceValues {
-  return { requests: { cpu, memory }, limits: { cpu: cpuLimit(cpu), memory } };
+  const c = canonicalQuantity(cpu);
+  const m = canonicalQuantity(memory);
+  return { requests: { cpu: c, memory: m }, limits: { cpu: canonicalQuantity(cpuLimit(cpu)), memory: m } };
+}
+
+const DECIMAL_EXPONENTS: Readonly<Record<string, number>> = { m: -3, '': 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
+const BINARY_EXPONENTS: Readonly<Record<string, number>> = { Ki: 1, Mi: 2, Gi: 3, Ti: 4, Pi: 5, Ei: 6 };
+const CANONICAL_QUANTITY = /^(\d+)(?:\.(\d+))?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
+
+/**
+ * A quantity as Kubernetes serialises it: the largest suffix of its kind (decimal or binary) with a whole
+ * number, e.g. `1000m` → `1`, `1.5` → `1500m`, `2000` → `2k`, `1024Mi` → `1Gi`, `1536Mi` stays.
+ */
+export function canonicalQuantity(quantity: string): string {
+  const q = CANONICAL_QUANTITY.exec(quantity);
+  if (!q) throw new Error(`not a Kubernetes quantity: ${quantity}`);
+  const [, whole, fraction = '', suffix = ''] = q;
+  const digits = BigInt(whole + fraction);
+  if (suffix in BINARY_EXPONENTS) {
+    // Whole bytes (a fraction of a binary unit is at most 10 decimal digits deep here).
+    const scale = 1024n ** BigInt(BINARY_EXPONENTS[suffix]);
+    const divisor = 10n ** BigInt(fraction.length);
+    if ((digits * scale) % divisor !== 0n) throw new Error(`${quantity} is not a whole number of bytes`);
+    const bytes = (digits * scale) / divisor;
+    for (let e = 6; e >= 1; e--) {
+      const unit = 1024n ** BigInt(e);
+      if (bytes % unit === 0n) return `${bytes / unit}${Object.keys(BINARY_EXPONENTS)[e - 1]}`;
+    }
+    return `${bytes}`;
+  }
+  // Decimal: as a whole number of milli-units, then the largest exponent (a multiple of 3) that divides it.
+  const shift = DECIMAL_EXPONENTS[suffix] + 3 - fraction.length;
+  if (shift < 0 && digits % 10n ** BigInt(-shift) !== 0n) throw new Error(`${quantity} is finer than a milli-unit`);
+  const milli = shift >= 0 ? digits * 10n ** BigInt(shift) : digits / 10n ** BigInt(-shift);
+  if (milli === 0n) return '0';
+  for (const [unit, e] of Object.entries(DECIMAL_EXPONENTS).reverse()) {
+    const size = 10n ** BigInt(e + 3);
+    if (milli % size === 0n) return `${milli / size}${unit}`;
+  }
+  return `${milli}m`;
 }
 
 /** {@link resourceValues} as the core API's ResourceRequirements; `gpus` GPUs requested and limited alike (extended resources cannot overcommit). */

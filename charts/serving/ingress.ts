@@ -23,13 +23,20 @@ import type { Cloud } from '../../src/model/types';
 import { servesOnKnative } from '../../src/model/workloads/mlops/serving';
 import { CLUSTER_LOCAL_DOMAIN } from '../../src/model/workloads/mlops/spec';
 import { AppChart } from '../lib/app-chart';
-import { podSecurityLabels } from '../platform/platform';
+import { POD_SECURITY_REASON_ANNOTATION, podSecurityLabels } from '../platform/platform';
 import { IstioGateway, KnativeServing } from './serving-types';
 
 export const SERVING_INGRESS_APP = 'serving-ingress';
 
 /** Knative Serving's namespace: its activator (proxies requests while scaling), autoscaler (scrapes queue-proxy) and net-istio. */
 export const KNATIVE_NAMESPACE = 'knative-serving';
+
+/** Why knative-serving enforces baseline: restricted is reported (audit, warn) but not enforced. */
+export const KNATIVE_POD_SECURITY_REASON =
+  "Knative Serving's own components (activator, autoscaler, controller, webhook, net-istio), installed by the Knative Operator: not yet checked against restricted";
+
+/** Knative Serving 1.21's feature flags (config-features) the platform turns on. */
+export const KNATIVE_FEATURES = { priorityClassName: 'kubernetes.podspec-priorityclassname' } as const;
 
 /** The Gateways net-istio creates, as KServe's `ingressGateway` / `localGateway` settings name them. */
 export const KNATIVE_GATEWAYS = {
@@ -57,16 +64,23 @@ export class ServingIngressChart extends AppChart<'mlops'> {
 
     if (models.some(servesOnKnative)) {
       new KubeNamespace(this, `namespace-${KNATIVE_NAMESPACE}`, {
-        // Upstream's components: baseline enforced, restricted reported (audit, warn) until they are checked against it.
-        metadata: { name: KNATIVE_NAMESPACE, labels: { ...podSecurityLabels('baseline', ctx.env), 'platform-synth.io/tier': 'platform' } },
+        metadata: {
+          name: KNATIVE_NAMESPACE,
+          labels: { ...podSecurityLabels('baseline', ctx.env), 'platform-synth.io/tier': 'platform' },
+          annotations: { [POD_SECURITY_REASON_ANNOTATION]: KNATIVE_POD_SECURITY_REASON },
+        },
       });
       new KnativeServing(this, 'knativeserving', {
         metadata: { name: 'knative-serving', namespace: KNATIVE_NAMESPACE },
         spec: {
           version: KNATIVE_SERVING_VERSION,
           ingress: { istio: { enabled: true } },
-          // Knative routes under the domain KServe names the models with (config-domain); the cluster-local one is its default.
-          ...(servingDomain !== CLUSTER_LOCAL_DOMAIN ? { config: { domain: { [servingDomain]: '' } } } : {}),
+          config: {
+            // Knative-mode predictors keep the serving priority class (Knative drops it without this feature).
+            features: { [KNATIVE_FEATURES.priorityClassName]: 'enabled' },
+            // Knative routes under the domain KServe names the models with (config-domain); the cluster-local one is its default.
+            ...(servingDomain !== CLUSTER_LOCAL_DOMAIN ? { domain: { [servingDomain]: '' } } : {}),
+          },
           'high-availability': { replicas: ctx.env.stage === 'prod' ? 2 : 1 },
         },
       });

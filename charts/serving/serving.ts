@@ -16,8 +16,8 @@
  * Standard canary (`spec.canary`) needs a second, named predictor with its own model, which
  * the model does not describe (its canary is "the next revision of the same service"). So a model
  * with `canaryPercent` runs in Knative mode (servesOnKnative): Knative Serving and its Istio networking
- * layer come from the `serving-ingress` app (ingress.ts) and the operators it needs. Knative accepts a narrower pod spec, so the
- * Knative-mode predictor sets no priority class.
+ * layer come from the `serving-ingress` app (ingress.ts) and the operators it needs. Knative accepts a narrower pod spec:
+ * the priority class only with its `kubernetes.podspec-priorityclassname` feature, which the KnativeServing turns on.
  *
  * No Secret: the storage initializers authenticate with the pod identity. KServe injects its own
  * initializer and reads the S3 settings from the service account (AWS). Seldon's default
@@ -30,8 +30,7 @@
  *
  * Security: the model containers run with the restricted profile's container settings (non-root
  * UID, no privilege escalation, all capabilities dropped, RuntimeDefault seccomp). The root
- * filesystem stays writable: the prepackaged servers write caches in their working directories,
- * and a /tmp emptyDir needs a Knative feature flag in Knative mode. The containers the operators
+ * filesystem stays writable: the prepackaged servers write caches in their working directories. The containers the operators
  * add are data per operator version (src/model/injected-containers.ts), and validate checks each pod
  * with them against its namespace's level: KServe's storage initializer takes the security context
  * the kserve-resources values give its ClusterStorageContainer, Knative's queue-proxy is restricted
@@ -142,13 +141,14 @@ export class ServingChart extends AppChart<'mlops'> {
       spec: {
         predictor: {
           model: { modelFormat: { name: model.framework }, storageUri: names.modelUri(model.path), ...modelContainer(model) },
-          // Not the pod baseline: a Knative-mode predictor is a Knative Service, which admits the pod
-          // security context, priority class and emptyDir volumes only behind feature flags. The
+          // Not the pod baseline: a Knative-mode predictor is a Knative Service, which admits a pod security
+          // context only behind a feature flag (the priority class behind one the KnativeServing enables). The
           // service account mounts no token, so leaving the pod's setting out mounts none either.
           serviceAccountName: names.servingServiceAccount(model.name),
           minReplicas: model.minReplicas,
           maxReplicas: model.maxReplicas,
-          ...(mode === 'Knative' ? { canaryTrafficPercent: model.canaryPercent } : { priorityClassName: PRIORITY_CLASSES.online }),
+          priorityClassName: PRIORITY_CLASSES.online,
+          ...(mode === 'Knative' ? { canaryTrafficPercent: model.canaryPercent } : {}),
           labels: this.podLabels(model, SERVER_COMPONENT.kserve, binding),
         },
       },

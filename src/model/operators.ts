@@ -52,16 +52,38 @@ export interface OperatorRelease {
    * environment has them: the app holding one is delivered first.
    */
   readonly after: readonly string[];
+  /**
+   * Fields of the release's own objects that a controller rewrites once installed: the GitOps agent must
+   * leave them to it (Argo CD `ignoreDifferences`; Flux's helm-controller corrects no drift by default).
+   */
+  readonly controllerOwned: readonly { readonly group: string; readonly kind: string; readonly jqPathExpressions: readonly string[] }[];
+  /**
+   * When a custom resource it serves is ready, as a CEL expression over the object, for the kinds whose
+   * readiness a Flux Kustomization must judge (kstatus takes a custom resource without status as ready, so
+   * `wait` would pass before the operator has even seen it).
+   */
+  readonly readiness: Readonly<Record<string, string>>;
 }
 
 const release = (
-  r: Omit<OperatorRelease, 'dependsOn' | 'provides' | 'after'> & Partial<Pick<OperatorRelease, 'dependsOn' | 'provides' | 'after'>>,
+  r: Omit<OperatorRelease, 'dependsOn' | 'provides' | 'after' | 'controllerOwned' | 'readiness'> &
+    Partial<Pick<OperatorRelease, 'dependsOn' | 'provides' | 'after' | 'controllerOwned' | 'readiness'>>,
 ): OperatorRelease => ({
   provides: [],
   dependsOn: [],
   after: [],
+  controllerOwned: [],
+  readiness: {},
   ...r,
 });
+
+/**
+ * Istio's validating webhooks: the charts render `failurePolicy: Ignore` and istiod switches the
+ * configurations labelled with its revision to `Fail` once it serves them (pkg/webhooks/validation/controller).
+ */
+const ISTIO_WEBHOOK_POLICY = [
+  { group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration', jqPathExpressions: ['.webhooks[]?.failurePolicy'] },
+] as const;
 
 export const OPERATORS: Readonly<Record<OperatorName, OperatorRelease>> = {
   // The AWS burst: creates SageMaker training jobs from TrainingJob resources, as the mlops stack's Pod Identity
@@ -106,6 +128,7 @@ export const OPERATORS: Readonly<Record<OperatorName, OperatorRelease>> = {
     chart: 'base',
     version: '1.27.9',
     namespace: ISTIO_NAMESPACE,
+    controllerOwned: ISTIO_WEBHOOK_POLICY,
   }),
   // The control plane: configures the gateway, validates Istio resources (its webhook fails closed) and
   // injects the gateway's proxy.
@@ -119,6 +142,7 @@ export const OPERATORS: Readonly<Record<OperatorName, OperatorRelease>> = {
     namespace: ISTIO_NAMESPACE,
     provides: ['networking.istio.io/v1 Gateway'],
     dependsOn: ['istio-base'],
+    controllerOwned: ISTIO_WEBHOOK_POLICY,
   }),
   // The ingress gateway (an Envoy Deployment behind an internal load balancer); its pods get their proxy from istiod.
   'istio-ingressgateway': release({
@@ -163,6 +187,11 @@ export const OPERATORS: Readonly<Record<OperatorName, OperatorRelease>> = {
     version: 'v1.21.1',
     namespace: 'knative-operator',
     provides: ['operator.knative.dev/v1beta1 KnativeServing'],
+    // Ready once the operator has reconciled this generation and Serving (its CRDs included) is up.
+    readiness: {
+      'operator.knative.dev/v1beta1 KnativeServing':
+        "has(status.observedGeneration) && status.observedGeneration == metadata.generation && status.conditions.exists(c, c.type == 'Ready' && c.status == 'True')",
+    },
     // The Serving it installs writes Istio gateways and routes, which istiod validates (its webhook fails closed).
     dependsOn: ['istiod'],
   }),

@@ -360,6 +360,44 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
       for (const release of ofKind(s, 'HelmRelease')) expect(release.spec.dependsOn).toBeUndefined();
     });
 
+    test.each(ARGO_ENVS)(
+      '%s: fields an operator’s controller rewrites are left to it (ignoreDifferences, respected in syncs); nothing else is ignored',
+      (name) => {
+        const s = DEFAULT[name];
+        for (const app of applications(s)) {
+          const operator = releasedOperators(s).find((o) => app.metadata.name === `${name}-operator-${o}`) as OperatorName | undefined;
+          const owned = operator ? OPERATORS[operator].controllerOwned : [];
+          expect({ app: app.metadata.name, ignore: app.spec.ignoreDifferences ?? [] }).toEqual({ app: app.metadata.name, ignore: owned });
+          expect({ app: app.metadata.name, respect: app.spec.syncPolicy.syncOptions.includes('RespectIgnoreDifferences=true') }).toEqual({
+            app: app.metadata.name,
+            respect: owned.length > 0,
+          });
+        }
+        expect(named(s, 'Application', `${name}-operator-istiod`).spec.ignoreDifferences).toEqual([
+          { group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration', jqPathExpressions: ['.webhooks[]?.failurePolicy'] },
+        ]);
+      },
+    );
+
+    test.each(FLUX_ENVS)(
+      '%s: an app another unit waits for judges its custom resources as their operator says (KnativeServing: Ready for this generation)',
+      (name) => {
+        const k = named(DEFAULT[name], 'Kustomization', `${name}-serving-ingress`);
+        expect(k.spec.wait).toBe(true);
+        expect(k.spec.healthCheckExprs).toEqual([
+          {
+            apiVersion: 'operator.knative.dev/v1beta1',
+            kind: 'KnativeServing',
+            current: OPERATORS['knative-operator'].readiness['operator.knative.dev/v1beta1 KnativeServing'],
+          },
+        ]);
+        expect(k.spec.healthCheckExprs[0].current).toMatch(/observedGeneration == metadata\.generation/);
+        expect(k.spec.healthCheckExprs[0].current).toMatch(/c\.type == 'Ready' && c\.status == 'True'/);
+        // kserve-resources waits for it: its controller watches Knative's Services only if their CRD exists when it starts.
+        expect(named(DEFAULT[name], 'Kustomization', `${name}-operator-kserve-resources`).spec.dependsOn).toContainEqual({ name: `${name}-serving-ingress` });
+      },
+    );
+
     test.each(FLUX_ENVS)('%s: a failing operator holds back only what depends on it', (name) => {
       const s = DEFAULT[name];
       const kustomizations = fluxKustomizations(s);

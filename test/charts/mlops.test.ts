@@ -174,7 +174,7 @@ describe('MlopsChart', () => {
       expect(one(ctx, 'Deployment', 'mlflow').spec.replicas).toBe(ctx.env.stage === 'prod' ? 2 : 1);
       expect(c.readinessProbe.httpGet.path).toBe('/health');
       expect(c.livenessProbe.httpGet.path).toBe('/health');
-      expect(c.resources).toEqual({ requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1000m', memory: '1Gi' } });
+      expect(c.resources).toEqual({ requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } });
       expect(c.securityContext).toMatchObject({ readOnlyRootFilesystem: true, runAsNonRoot: true, allowPrivilegeEscalation: false });
       expect(c.volumeMounts).toEqual(TMP_MOUNTS);
       expect(pod.spec.priorityClassName).toBe(PRIORITY_CLASSES.online);
@@ -229,7 +229,7 @@ describe('MlopsChart', () => {
       const c = pod.containers[0];
       expect(c.resources.limits['nvidia.com/gpu']).toBe(job.gpus);
       expect(c.resources.requests['nvidia.com/gpu']).toBe(job.gpus);
-      expect(c.resources.requests).toMatchObject({ cpu: '2000m', memory: '8Gi' });
+      expect(c.resources.requests).toMatchObject({ cpu: '2', memory: '8Gi' });
       expect(c.image).toBe(job.image);
       expect(c.command).toEqual(job.command);
       expect(spec.backoffLimit).toBe(job.backoffLimit);

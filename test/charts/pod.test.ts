@@ -6,6 +6,7 @@
 import { Chart } from 'cdk8s';
 import { KubeJob, type Container } from 'cdk8s-plus-28/lib/imports/k8s';
 import {
+  canonicalQuantity,
   container,
   containerSecurityContext,
   containerValues,
@@ -225,5 +226,26 @@ describe('podSpec', () => {
     expect(() =>
       podSpecValues({ serviceAccount: 'sa', priorityClass: 'online', tmp: false, containers: [containerValues({ name: 'm', cpu: '1', memory: '1Gi' })] }),
     ).toThrow(/mounts volume "tmp"/);
+  });
+});
+
+describe('canonicalQuantity: quantities as Kubernetes writes them back (a webhook re-serialising a custom resource would otherwise be drift)', () => {
+  test.each([
+    ['1000m', '1'],
+    ['500m', '500m'],
+    ['1.5', '1500m'],
+    ['2000', '2k'],
+    ['4000m', '4'],
+    ['1024Mi', '1Gi'],
+    ['1536Mi', '1536Mi'],
+    ['0.5Gi', '512Mi'],
+    ['2048Mi', '2Gi'],
+    ['128974848', '128974848'],
+    ['0', '0'],
+  ])('%s → %s', (given, canonical) => expect(canonicalQuantity(given)).toBe(canonical));
+
+  test('limits and requests come out canonical: a 500m request bursts to 1 CPU, not 1000m', () => {
+    expect(resourceValues('500m', '1024Mi')).toEqual({ requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } });
+    expect(() => canonicalQuantity('1.5Ki1')).toThrow(/not a Kubernetes quantity/);
   });
 });

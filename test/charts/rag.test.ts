@@ -102,7 +102,7 @@ describe('RagChart', () => {
         ctx.env.name,
         specWith(ctx.env.name, (e) => (e.workloads!.rag!.milvus = { cpu: '500m', memory: '2Gi' })),
       );
-      expect(milvusOf(custom).spec.components.resources).toEqual({ requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '1000m', memory: '2Gi' } });
+      expect(milvusOf(custom).spec.components.resources).toEqual({ requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '1', memory: '2Gi' } });
     });
 
     test.each(aws)('%s: S3 at the regional endpoint, the Milvus bucket, IAM through the pod identity', (_n, ctx) => {
@@ -267,7 +267,7 @@ describe('RagChart', () => {
       const [c] = pod.containers;
       expect(c.securityContext).toEqual(RESTRICTED_CONTAINER);
       expect(c.volumeMounts).toEqual(TMP_MOUNTS);
-      expect(c.resources).toEqual({ requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1000m', memory: '1Gi' } });
+      expect(c.resources).toEqual({ requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } });
     });
 
     test.each(aws)('%s: env from the model: region, Bedrock model ids, documents bucket and prefixes, Milvus address', (_n, ctx) => {

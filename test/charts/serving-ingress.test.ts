@@ -87,17 +87,23 @@ describe('serving-ingress: what routes requests to the models', () => {
   test.each(all)('%s: the KnativeServing asks for the Serving release KServe pins, with Istio networking, in knative-serving', (_name, ctx) => {
     const ks = one(ctx, 'KnativeServing');
     expect(ks.metadata.namespace).toBe(KNATIVE_NAMESPACE);
-    expect(one(ctx, 'Namespace', KNATIVE_NAMESPACE).metadata.labels['pod-security.kubernetes.io/enforce']).toBe('baseline');
+    const ns = one(ctx, 'Namespace', KNATIVE_NAMESPACE);
+    expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('baseline');
+    expect(ns.metadata.labels['pod-security.kubernetes.io/warn']).toBe('restricted');
+    expect(ns.metadata.annotations['platform-synth.io/pod-security-reason']).toMatch(/Knative Serving's own components/);
     expect(ks.spec.version).toBe(KNATIVE_SERVING_VERSION);
     expect(ks.spec.ingress).toEqual({ istio: { enabled: true } });
-    // The cluster-local default: Knative's own, so nothing is set.
+    // The cluster-local default: Knative's own, so no domain is set; the serving priority class is admitted.
     expect(ctx.env.mlops.servingDomain).toBe(CLUSTER_LOCAL_DOMAIN);
-    expect(ks.spec.config).toBeUndefined();
+    expect(ks.spec.config).toEqual({ features: { 'kubernetes.podspec-priorityclassname': 'enabled' } });
+    const isvc = serving.one(serving.ctxOf(ctx.env.name), 'InferenceService', 'iris');
+    expect(isvc.metadata.annotations['serving.kserve.io/deploymentMode']).toBe('Knative');
+    expect(isvc.spec.predictor.priorityClassName).toBe('online-serving');
   });
 
   test('servingDomain: Knative routes under the same domain KServe names the models with', () => {
     const ctx = ctxOf('aws-prod', withModels('aws-prod', [{ name: 'iris', framework: 'sklearn', path: 'iris/v1', canaryPercent: 10 }], 'models.acme.example'));
-    expect(one(ctx, 'KnativeServing').spec.config).toEqual({ domain: { 'models.acme.example': '' } });
+    expect(one(ctx, 'KnativeServing').spec.config.domain).toEqual({ 'models.acme.example': '' });
     expect((operatorValues(ctx, 'kserve-resources') as any).kserve.controller.gateway.domain).toBe('models.acme.example');
   });
 
@@ -168,6 +174,24 @@ describe('serving-ingress: what routes requests to the models', () => {
         ['challenger', model.abTest!.challengerPercent],
       ]);
       expect(sd.spec.predictors.reduce((n: number, p: any) => n + p.traffic, 0)).toBe(100);
+    },
+  );
+
+  test.each(all)(
+    '%s: Istio’s validating webhooks, whose failurePolicy istiod switches to Fail, are left to istiod by Argo CD (no self-heal fight)',
+    async (_name, ctx) => {
+      for (const operator of ['istio-base', 'istiod'] as const) {
+        const webhooks = (await rendered(renderer, ctx, operator)).filter((o) => o.kind === 'ValidatingWebhookConfiguration');
+        expect(webhooks.length).toBeGreaterThan(0);
+        // As rendered: Ignore, on configurations istiod manages (its revision's label), which it patches to Fail once serving.
+        for (const w of webhooks) {
+          expect(w.metadata.labels?.['istio.io/rev']).toBe('default');
+          expect((w as any).webhooks.map((h: any) => h.failurePolicy)).toContain('Ignore');
+        }
+        expect(OPERATORS[operator].controllerOwned).toEqual([
+          { group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration', jqPathExpressions: ['.webhooks[]?.failurePolicy'] },
+        ]);
+      }
     },
   );
 

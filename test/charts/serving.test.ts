@@ -101,7 +101,7 @@ describe('ServingChart', () => {
       const p = one(ctx, 'InferenceService', 'iris').spec.predictor;
       const prod = ctx.env.stage === 'prod';
       expect([p.minReplicas, p.maxReplicas]).toEqual(prod ? [2, 6] : [1, 3]);
-      expect(p.model.resources).toEqual({ requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1000m', memory: '1Gi' } });
+      expect(p.model.resources).toEqual({ requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } });
       expect(p.model.securityContext).toEqual(RESTRICTED);
     });
 
@@ -109,8 +109,8 @@ describe('ServingChart', () => {
       const isvc = one(ctx, 'InferenceService', 'iris');
       expect(isvc.metadata.annotations).toEqual({ 'serving.kserve.io/deploymentMode': 'Knative' });
       expect(isvc.spec.predictor.canaryTrafficPercent).toBe(10);
-      // Knative rejects a priority class unless its feature flag is on.
-      expect(isvc.spec.predictor.priorityClassName).toBeUndefined();
+      // Knative admits the priority class with the feature the KnativeServing turns on (serving-ingress).
+      expect(isvc.spec.predictor.priorityClassName).toBe('online-serving');
     });
 
     test.each([
@@ -181,7 +181,7 @@ describe('ServingChart', () => {
         expect(spec.securityContext).toEqual(RESTRICTED_POD);
         // The container the operator completes for the prepackaged server carries resources and the restricted context.
         expect(spec.containers).toEqual([
-          { name: 'model', resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1000m', memory: '1Gi' } }, securityContext: RESTRICTED },
+          { name: 'model', resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } }, securityContext: RESTRICTED },
         ]);
       }
     });
