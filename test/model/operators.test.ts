@@ -16,4 +16,20 @@ const CHARTS = path.resolve(__dirname, '../../../shared/charts');
     // Chart.yaml drops the leading v some repositories' indexes carry (knative-operator v1.21.1 is 1.21.1 inside).
     expect(String(meta.version).replace(/^v/, '')).toBe(version.replace(/^v/, ''));
   });
+
+  /** ../shared/charts/SOURCES.md's first table: folder → the repository the release was published to. */
+  const published = new Map(
+    fs
+      .readFileSync(path.join(CHARTS, 'SOURCES.md'), 'utf8')
+      .split('\n')
+      .map((line) => line.split('|').map((c) => c.trim()))
+      .filter((cells) => cells.length > 3 && /^(https|oci):\/\//.test(cells[2]))
+      .map((cells) => [cells[1], cells[2]] as const),
+  );
+
+  test.each(Object.keys(OPERATORS) as OperatorName[])('%s: the pinned repository is the one the release was published to', (name) => {
+    const { chart, version, repository, oci } = OPERATORS[name];
+    const url = oci ? `oci://${repository}/${chart}` : repository;
+    expect({ name, url }).toEqual({ name, url: published.get(`${chart}-${version}`) });
+  });
 });
