@@ -18,7 +18,7 @@ import { OPERATORS, operatorsFor, type OperatorName, type OperatorRelease } from
 import { AppChart } from '../lib/app-chart';
 import { Application, AppProject, type ArgoSyncPolicy } from './gitops-types';
 import { deliveryPlan } from './delivery';
-import { repoPath, valuesByKey, type AppInventory, type GitopsContext } from './inventory';
+import { operatorNamespaceMetadata, repoPath, valuesByKey, type AppInventory, type GitopsContext } from './inventory';
 import { operatorNamespaces, operatorValues } from './operator-values';
 
 export const ARGOCD_NAMESPACE = 'argocd';
@@ -147,6 +147,7 @@ export function argoCdCharts(app: App, ctx: GitopsContext, apps: readonly AppInv
     const release = OPERATORS[operator];
     const values = operatorValues(ctx, operator);
     const owned = release.controllerOwned.map((o) => ({ ...o, jqPathExpressions: [...o.jqPathExpressions] }));
+    const namespaceMetadata = operatorNamespaceMetadata(ctx, release.namespace);
     new Application(children, `application-operator-${operator}`, {
       metadata: metadata(ctx, n.operator(operator), wave),
       spec: {
@@ -158,12 +159,11 @@ export function argoCdCharts(app: App, ctx: GitopsContext, apps: readonly AppInv
         },
         destination: { server: IN_CLUSTER, namespace: release.namespace },
         // Fields a controller of the release rewrites are left to it, in the diff and in syncs (else self-heal and the controller fight forever).
-        syncPolicy: syncPolicy(ctx, [
-          'CreateNamespace=true',
-          'ServerSideApply=true',
-          'PruneLast=true',
-          ...(owned.length ? ['RespectIgnoreDifferences=true'] : []),
-        ]),
+        syncPolicy: {
+          ...syncPolicy(ctx, ['CreateNamespace=true', 'ServerSideApply=true', 'PruneLast=true', ...(owned.length ? ['RespectIgnoreDifferences=true'] : [])]),
+          // The namespace it creates enforces the Pod Security level its releases pass.
+          ...(namespaceMetadata ? { managedNamespaceMetadata: namespaceMetadata } : {}),
+        },
         ...(owned.length ? { ignoreDifferences: owned } : {}),
       },
     });

@@ -19,7 +19,8 @@ import { OPERATORS, type OperatorName } from '../../src/model/operators';
 import { AppChart } from '../lib/app-chart';
 import { FluxKustomization, GitRepository, HelmRelease, HelmRepository, type FluxKustomizationSpec } from './gitops-types';
 import { deliveryPlan, unitKey, type DeliveryUnit } from './delivery';
-import { repoPath, type AppInventory, type GitopsContext } from './inventory';
+import { operatorNamespaceMetadata, repoPath, type AppInventory, type GitopsContext } from './inventory';
+import { KubeNamespace } from 'cdk8s-plus-28/lib/imports/k8s';
 import { operatorValues } from './operator-values';
 
 export const FLUX_NAMESPACE = 'flux-system';
@@ -108,10 +109,18 @@ export function fluxCharts(app: App, ctx: GitopsContext, apps: readonly AppInven
     });
   }
 
+  // Each operator namespace is created, with its Pod Security labels, by the first release in it (in plan
+  // order); the others there come after it.
+  const namespaced = new Set<string>();
   const releases = operators.map((operator) => {
     const release = OPERATORS[operator];
     const values = operatorValues(ctx, operator);
     const dir = new AppChart<never>(app, operatorDir(operator), ctx, undefined, { root: 'gitops' });
+    const metadata = operatorNamespaceMetadata(ctx, release.namespace);
+    if (metadata && !namespaced.has(release.namespace)) {
+      namespaced.add(release.namespace);
+      new KubeNamespace(dir, `namespace-${release.namespace}`, { metadata: { name: release.namespace, ...metadata } });
+    }
     new HelmRelease(dir, `helmrelease-${operator}`, {
       metadata: { name: operator, namespace: FLUX_NAMESPACE },
       spec: {

@@ -24,6 +24,8 @@ export interface ArgoSource {
 export interface ArgoSyncPolicy {
   readonly automated?: { readonly prune: boolean; readonly selfHeal: boolean };
   readonly syncOptions: readonly string[];
+  /** Labels and annotations of the namespace CreateNamespace=true creates (and keeps). */
+  readonly managedNamespaceMetadata?: { readonly labels: Readonly<Record<string, string>>; readonly annotations?: Readonly<Record<string, string>> };
   readonly retry: {
     readonly limit: number;
     readonly refresh: boolean;

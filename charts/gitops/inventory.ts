@@ -4,7 +4,8 @@
  * need an operator (delivery.ts orders by them).
  */
 import type { EnvironmentContext } from '../../src/model/context';
-import { operatorFor, operatorsFor, type OperatorName } from '../../src/model/operators';
+import { operatorFor, operatorNamespacePodSecurity, operatorsFor, type OperatorName } from '../../src/model/operators';
+import { POD_SECURITY_REASON_ANNOTATION, podSecurityLabels } from '../platform/platform';
 import type { Environment } from '../../src/model/types';
 
 /** The context of an environment the model gives GitOps delivery. */
@@ -71,4 +72,21 @@ export function inventoryOf(ctx: EnvironmentContext, appName: string, objects: r
 /** Where an app directory is in the Git repository. */
 export function repoPath(ctx: GitopsContext, ...segments: string[]): string {
   return [ctx.env.gitops.basePath, ctx.env.name, ...segments].join('/');
+}
+
+/**
+ * The metadata of an operator's namespace, which its release creates (Argo CD `managedNamespaceMetadata`, a
+ * Namespace beside the Flux HelmRelease): the Pod Security level its releases need, with why where below
+ * restricted. Undefined for a namespace every cluster has.
+ */
+export function operatorNamespaceMetadata(
+  ctx: EnvironmentContext,
+  namespace: string,
+): { labels: Record<string, string>; annotations?: Record<string, string> } | undefined {
+  const security = operatorNamespacePodSecurity(ctx.env).get(namespace);
+  if (!security) return undefined;
+  return {
+    labels: { ...podSecurityLabels(security.level, ctx.env), 'platform-synth.io/tier': 'operator' },
+    ...(security.reasons.length ? { annotations: { [POD_SECURITY_REASON_ANNOTATION]: security.reasons.join('; ') } } : {}),
+  };
 }

@@ -59,6 +59,15 @@ export function operatorValues(ctx: EnvironmentContext, operator: OperatorName):
 
 const CRITICAL = PRIORITY_CLASSES.platformCritical;
 
+const RUNTIME_DEFAULT = { type: 'RuntimeDefault' } as const;
+/** A container security context the restricted Pod Security level admits. */
+const RESTRICTED_CONTAINER_SECURITY = {
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ['ALL'] },
+  runAsNonRoot: true,
+  seccompProfile: RUNTIME_DEFAULT,
+} as const;
+
 /** The Service annotation that makes each cloud's load balancer internal (AWS: in the subnets tagged internal-elb). */
 const INTERNAL_LOAD_BALANCER: { readonly [C in Cloud]: Readonly<Record<string, string>> } = {
   aws: { 'service.beta.kubernetes.io/aws-load-balancer-internal': 'true' },
@@ -148,8 +157,19 @@ function releaseValues(ctx: EnvironmentContext, operator: OperatorName): Values 
       });
     }
     case 'istio-ingressgateway':
-      // Behind an internal load balancer (private subnets), never a public one (the chart's LoadBalancer default).
-      return { service: { type: 'LoadBalancer', annotations: INTERNAL_LOAD_BALANCER[env.cloud] } };
+      return {
+        // Behind an internal load balancer (private subnets), never a public one (the chart's LoadBalancer default).
+        service: { type: 'LoadBalancer', annotations: INTERNAL_LOAD_BALANCER[env.cloud] },
+        // The chart's pod security context with the seccomp profile restricted asks for: a given one replaces
+        // the chart's, so its sysctl (the non-root proxy binds ports 80 and 443) is kept.
+        securityContext: { sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }], seccompProfile: RUNTIME_DEFAULT },
+      };
+    case 'istiod':
+      // The discovery container's seccomp profile (the chart sets none unless asked): restricted.
+      return { seccompProfile: RUNTIME_DEFAULT };
+    case 'milvus-operator':
+      // The chart's pod security context (non-root 65532) with a seccomp profile; its container takes no capabilities setting (baseline, operators.ts).
+      return { podSecurityContext: { runAsUser: 65532, runAsNonRoot: true, seccompProfile: RUNTIME_DEFAULT } };
     case 'kserve-resources': {
       // Standard unless an InferenceService asks for Knative (charts/serving sets the annotation per model).
       // Hostnames under the domain Knative serves too; Standard-mode Ingresses of the class Istio's controller
@@ -191,7 +211,14 @@ function releaseValues(ctx: EnvironmentContext, operator: OperatorName): Values 
       // No anonymous usage reports leave the cluster; the webhook certificate comes from cert-manager, so every
       // render is the same; traffic is split by the Istio VirtualService it writes per SeldonDeployment, bound
       // to the platform's Seldon gateway (charts/serving/ingress.ts).
-      return { usageMetrics: { enabled: false }, certManager: { enabled: true }, istio: { enabled: true, gateway: SELDON_GATEWAY_REF } };
+      // The manager's container fields come from `manager.containerSecurityContext` as they are: a securityContext
+      // restricted admits (the pod runs as the chart's managerUserID 8888).
+      return {
+        usageMetrics: { enabled: false },
+        certManager: { enabled: true },
+        istio: { enabled: true, gateway: SELDON_GATEWAY_REF },
+        manager: { containerSecurityContext: { securityContext: RESTRICTED_CONTAINER_SECURITY } },
+      };
     case 'spark-operator': {
       // Applications run in the lakehouse namespace, whose service account and Role the lakehouse app creates.
       return {
@@ -201,10 +228,8 @@ function releaseValues(ctx: EnvironmentContext, operator: OperatorName): Values 
       };
     }
     case 'istio-base':
-    case 'istiod':
     case 'knative-operator':
     case 'kserve-crd':
-    case 'milvus-operator':
       return undefined;
   }
 }

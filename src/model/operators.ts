@@ -10,7 +10,7 @@
  */
 import type { Cloud, Environment, WorkloadName } from './types';
 import { WORKLOAD_NAMES } from './types';
-import { INGRESS_GATEWAY, ISTIO_NAMESPACE } from './cluster';
+import { INGRESS_GATEWAY, ISTIO_NAMESPACE, lowerLevel, type PodSecurityLevel, type PodSecurity } from './cluster';
 import { WORKLOADS, hasWorkload } from './workloads';
 
 export type OperatorName =
@@ -63,17 +63,23 @@ export interface OperatorRelease {
    * `wait` would pass before the operator has even seen it).
    */
   readonly readiness: Readonly<Record<string, string>>;
+  /**
+   * The Pod Security level its namespace enforces: the strictest its pods pass with the values the platform
+   * gives them (test/validate/helm.test.ts renders each chart and checks), a lower one with the reason.
+   */
+  readonly podSecurity: PodSecurity;
 }
 
 const release = (
-  r: Omit<OperatorRelease, 'dependsOn' | 'provides' | 'after' | 'controllerOwned' | 'readiness'> &
-    Partial<Pick<OperatorRelease, 'dependsOn' | 'provides' | 'after' | 'controllerOwned' | 'readiness'>>,
+  r: Omit<OperatorRelease, 'dependsOn' | 'provides' | 'after' | 'controllerOwned' | 'readiness' | 'podSecurity'> &
+    Partial<Pick<OperatorRelease, 'dependsOn' | 'provides' | 'after' | 'controllerOwned' | 'readiness' | 'podSecurity'>>,
 ): OperatorRelease => ({
   provides: [],
   dependsOn: [],
   after: [],
   controllerOwned: [],
   readiness: {},
+  podSecurity: { level: 'restricted' },
   ...r,
 });
 
@@ -187,6 +193,10 @@ export const OPERATORS: Readonly<Record<OperatorName, OperatorRelease>> = {
     version: 'v1.21.1',
     namespace: 'knative-operator',
     provides: ['operator.knative.dev/v1beta1 KnativeServing'],
+    podSecurity: {
+      level: 'baseline',
+      reason: 'knative-operator v1.21.1: its chart writes the containers’ security context field by field and has no seccomp profile among them',
+    },
     // Ready once the operator has reconciled this generation and Serving (its CRDs included) is up.
     readiness: {
       'operator.knative.dev/v1beta1 KnativeServing':
@@ -241,6 +251,10 @@ export const OPERATORS: Readonly<Record<OperatorName, OperatorRelease>> = {
     version: '1.3.8',
     namespace: 'milvus-operator',
     provides: ['milvus.io/v1beta1 Milvus'],
+    podSecurity: {
+      level: 'baseline',
+      reason: 'milvus-operator 1.3.8: its chart sets only allowPrivilegeEscalation on the container, so its capabilities cannot be dropped',
+    },
   }),
   'nvidia-device-plugin': release({
     name: 'nvidia-device-plugin',
@@ -250,6 +264,7 @@ export const OPERATORS: Readonly<Record<OperatorName, OperatorRelease>> = {
     chart: 'nvidia-device-plugin',
     version: '0.18.2',
     namespace: 'nvidia-device-plugin',
+    podSecurity: { level: 'privileged', reason: 'nvidia-device-plugin 0.18.2: a node agent that registers with the kubelet through hostPath sockets' },
   }),
   'seldon-core-operator': release({
     name: 'seldon-core-operator',
@@ -313,4 +328,24 @@ export function operatorsFor(env: Environment): OperatorName[] {
 /** Which operator serves a custom resource (`apiVersion Kind`), among the given ones; undefined for built-in kinds. */
 export function operatorFor(apiVersionKind: string, operators: readonly OperatorName[]): OperatorName | undefined {
   return operators.find((o) => OPERATORS[o].provides.includes(apiVersionKind));
+}
+
+/** Namespaces every cluster has, which no release creates or labels. */
+export const CLUSTER_NAMESPACES: readonly string[] = ['default', 'kube-node-lease', 'kube-public', 'kube-system'];
+
+/**
+ * The Pod Security of each namespace the environment's operators are installed in (and create), but the
+ * cluster's own: the most permissive level any release there needs, with the reasons of those below restricted.
+ */
+export function operatorNamespacePodSecurity(env: Environment): Map<string, { readonly level: PodSecurityLevel; readonly reasons: readonly string[] }> {
+  const out = new Map<string, { level: PodSecurityLevel; reasons: string[] }>();
+  for (const name of operatorsFor(env)) {
+    const { namespace, podSecurity } = OPERATORS[name];
+    if (CLUSTER_NAMESPACES.includes(namespace)) continue;
+    const current = out.get(namespace) ?? { level: 'restricted' as PodSecurityLevel, reasons: [] };
+    current.level = lowerLevel(current.level, podSecurity.level);
+    if (podSecurity.level !== 'restricted') current.reasons.push(podSecurity.reason);
+    out.set(namespace, current);
+  }
+  return out;
 }

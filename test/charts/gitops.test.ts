@@ -9,7 +9,7 @@ import * as path from 'path';
 import { parse } from 'yaml';
 import { findProblems, loadPlatform } from '../../src/model/load';
 import { EDW_OUTPUTS, EDW_STACK } from '../../src/model/naming';
-import { OPERATORS, operatorFor, operatorsFor, type OperatorName } from '../../src/model/operators';
+import { OPERATORS, operatorFor, operatorNamespacePodSecurity, operatorsFor, type OperatorName } from '../../src/model/operators';
 import { ModelError } from '../../src/model/problems';
 import type { EnvironmentSpec, GitopsSpec, PlatformSpec, Environment, Platform } from '../../src/model/types';
 import { defaultPlatform, EXAMPLE_AZURE_TENANT, EXAMPLE_GITOPS_REPO } from '../../src/platform';
@@ -211,6 +211,8 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
         'kustomize.toolkit.fluxcd.io/v1 Kustomization',
         'source.toolkit.fluxcd.io/v1 GitRepository',
         'source.toolkit.fluxcd.io/v1 HelmRepository',
+        // The operators' namespaces, with their Pod Security labels, beside their HelmReleases.
+        'v1 Namespace',
       ]);
     }
   });
@@ -245,7 +247,7 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
         fresh = buildKubernetesBundle(SHARED_SCHEMAS);
       });
 
-      test.each(emitted)('%s is valid against its full CRD', (_file, obj) => {
+      test.each(emitted.filter(([, o]) => o.apiVersion.includes('/')))('%s is valid against its full CRD', (_file, obj) => {
         const [group] = obj.apiVersion.split('/');
         expect(fresh.kinds[obj.apiVersion][obj.kind].source).toMatch(new RegExp(`^crds/${group.replace(/\./g, '\\.')}_[a-z]+\\.yaml$`));
         expect(validateManifest(obj, fresh)).toEqual([]);
@@ -321,9 +323,10 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
         expect({ operator, wait: k?.spec.wait }).toEqual({ operator, wait: true });
         const dir = outputDirOf(s, k.spec.path);
         expect(dir).toBe(`${name}/gitops/operators/${operator}`);
-        expect(s.docs.filter((d) => path.posix.dirname(d.file) === dir).map((d) => `${d.obj.kind}/${d.obj.metadata.name}`)).toEqual([
-          `HelmRelease/${operator}`,
-        ]);
+        // Its HelmRelease, and the Namespace of the first release in it (another test checks which one).
+        expect(
+          s.docs.filter((d) => path.posix.dirname(d.file) === dir && d.obj.kind !== 'Namespace').map((d) => `${d.obj.kind}/${d.obj.metadata.name}`),
+        ).toEqual([`HelmRelease/${operator}`]);
         const holdingAfter = appDirs(s).filter((a) =>
           docsUnder(s, `kubernetes/${a}`).some((d) => OPERATORS[operator].after.includes(`${d.obj.apiVersion} ${d.obj.kind}`)),
         );
@@ -397,6 +400,34 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
         expect(named(DEFAULT[name], 'Kustomization', `${name}-operator-kserve-resources`).spec.dependsOn).toContainEqual({ name: `${name}-serving-ingress` });
       },
     );
+
+    test.each(FLUX_ENVS)('%s: each operator namespace is created once, with its Pod Security labels, before every release in it', (name) => {
+      const s = DEFAULT[name];
+      const kustomizations = fluxKustomizations(s);
+      const needs = (k: string): Set<string> => {
+        const out = new Set<string>();
+        const visit = (n: string) => {
+          for (const d of kustomizations.find((x) => x.metadata.name === n)?.spec.dependsOn ?? []) {
+            if (out.has(d.name)) continue;
+            out.add(d.name);
+            visit(d.name);
+          }
+        };
+        visit(k);
+        return out;
+      };
+      const namespaces = docsUnder(s, 'gitops/operators').filter((d) => d.obj.kind === 'Namespace');
+      expect(namespaces.map((d) => d.obj.metadata.name)).toEqual(expect.arrayContaining(['istio-system', 'kserve', 'cert-manager']));
+      expect(unique(namespaces.map((d) => d.obj.metadata.name))).toHaveLength(namespaces.length);
+      for (const d of namespaces) {
+        const owner = path.posix.basename(path.posix.dirname(d.file));
+        expect(d.obj.metadata.labels['pod-security.kubernetes.io/enforce']).toBe(operatorNamespacePodSecurity(s.env).get(d.obj.metadata.name)!.level);
+        for (const operator of releasedOperators(s) as OperatorName[]) {
+          if (OPERATORS[operator].namespace !== d.obj.metadata.name || operator === owner) continue;
+          expect({ operator, after: needs(`${name}-operator-${operator}`).has(`${name}-operator-${owner}`) }).toEqual({ operator, after: true });
+        }
+      }
+    });
 
     test.each(FLUX_ENVS)('%s: a failing operator holds back only what depends on it', (name) => {
       const s = DEFAULT[name];

@@ -4,6 +4,10 @@ import { execFileSync } from 'child_process';
 import { zipSync } from 'fflate';
 import { parseAllDocuments, stringify } from 'yaml';
 import { injectorRelease } from '../../src/model/injected-containers';
+import { lowerLevel, type PodSecurityLevel } from '../../src/model/cluster';
+import { CLUSTER_NAMESPACES } from '../../src/model/operators';
+import { enforcedLevels } from '../../src/validate/policy/pod-security';
+import { describeViolation, podSecurityLevel, podSecurityViolations } from '../../src/validate/policy/pod-security-standards';
 import { loadPlatform } from '../../src/model/load';
 import { defaultPlatform } from '../../src/platform';
 import { runValidate } from '../../src/validate/cli';
@@ -633,6 +637,48 @@ describe('npm run validate -- --charts / npm run charts', () => {
     'knative-operator': undefined,
     'milvus-operator': undefined,
   };
+
+  it('admits every operator pod in its namespace: the level its release creates the namespace with, which is the strictest its pods pass', async () => {
+    const renderer = new HelmRenderer(helm);
+    try {
+      for (const env of output.environments) {
+        const model = platform.environments.find((e) => e.name === env.name)!;
+        const levels = enforcedLevels(env);
+        const strictest = new Map<string, PodSecurityLevel>();
+        for (const release of releasesOf(env)) {
+          if (CLUSTER_NAMESPACES.includes(release.namespace)) continue;
+          // The namespace exists with a level before the release installs: Argo CD's managedNamespaceMetadata or Flux's Namespace object.
+          const enforced = levels.get(release.namespace);
+          expect({ release: release.resource, namespace: release.namespace, labelled: enforced !== undefined }).toEqual({
+            release: release.resource,
+            namespace: release.namespace,
+            labelled: true,
+          });
+          const chartPath = path.join(SHARED_CHARTS, `${release.chart}-${release.version}`);
+          const [rendered] = await renderer.renderTwice({ ...release, chartPath, kubeVersion: model.cluster.kubernetesVersion });
+          for (const doc of parseAllDocuments(rendered.output).map((d) => d.toJS())) {
+            const pod = doc?.kind === 'CronJob' ? doc.spec?.jobTemplate?.spec?.template?.spec : doc?.spec?.template?.spec;
+            if (!['Deployment', 'DaemonSet', 'StatefulSet', 'Job', 'CronJob'].includes(doc?.kind) || !pod) continue;
+            const field = (f: 'initContainers' | 'containers') => (pod[f] ?? []).map((c: any) => ({ ...c, field: f }));
+            const view = { spec: pod, containers: [...field('initContainers'), ...field('containers')] };
+            const problems = podSecurityViolations(view, enforced!).map(describeViolation);
+            expect({ release: release.resource, pod: `${doc.kind} ${doc.metadata.name}`, problems }).toEqual({
+              release: release.resource,
+              pod: `${doc.kind} ${doc.metadata.name}`,
+              problems: [],
+            });
+            const was = strictest.get(release.namespace) ?? 'restricted';
+            strictest.set(release.namespace, lowerLevel(was, podSecurityLevel(view)));
+          }
+        }
+        // Not laxer than needed: each namespace enforces exactly the strictest level all its pods pass.
+        for (const [namespace, level] of strictest)
+          expect({ env: env.name, namespace, level: levels.get(namespace) }).toEqual({ env: env.name, namespace, level });
+      }
+    } finally {
+      await renderer.close();
+    }
+  }, 60_000);
 
   it("runs every operator pod at the platform's critical priority, so workload pods never preempt an operator or its webhook", async () => {
     const renderer = new HelmRenderer(helm);

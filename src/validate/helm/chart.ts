@@ -112,6 +112,18 @@ export function untarChart(tgz: Buffer): Map<string, Buffer> {
 type Json = Record<string, unknown>;
 const isMap = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/**
+ * Istio's charts keep their defaults under `_internal_defaults_do_not_set`, which their zzz_profile.yaml
+ * merges under the values a user sets at the top level: those are the chart's values.
+ */
+const ISTIO_DEFAULTS = '_internal_defaults_do_not_set';
+function withIstioDefaults(values: Json): Json {
+  const defaults = values[ISTIO_DEFAULTS];
+  if (!isMap(defaults)) return values;
+  const { [ISTIO_DEFAULTS]: _defaults, ...rest } = values;
+  return { ...defaults, ...rest };
+}
+
 function loadTree(tree: ChartTree): ChartValues {
   const chartYaml = parse(tree.read('Chart.yaml')?.toString('utf8') ?? '') as Json | null;
   const values = parse(tree.read('values.yaml')?.toString('utf8') ?? '') as unknown;
@@ -125,7 +137,7 @@ function loadTree(tree: ChartTree): ChartValues {
   }
   return {
     name: typeof chartYaml?.name === 'string' ? chartYaml.name : '',
-    values: isMap(values) ? values : {},
+    values: isMap(values) ? withIstioDefaults(values) : {},
     schema: schemaText ? (JSON.parse(schemaText) as Json) : undefined,
     subcharts,
   };
@@ -206,6 +218,7 @@ export const WHOLE_VALUES: Readonly<Record<string, Readonly<Record<string, strin
   'kserve-resources v0.20.0': {
     'kserve.storage.containerSecurityContext': "files/common/storagecontainer-patch.yaml: the ClusterStorageContainer's securityContext",
   },
+  'milvus-operator 1.3.8': { podSecurityContext: "templates/deployment.yaml: the pod's securityContext (toYaml)" },
 };
 
 /**

@@ -181,14 +181,21 @@ export function outputPods(env: EnvironmentOutput): { pods: OutputPod[]; unmodel
   return { pods, unmodelled };
 }
 
-/** The `enforce` level of each namespace the output creates. */
+/**
+ * The `enforce` level of each namespace the output creates: Namespace objects, and the namespaces Argo CD
+ * Applications create with `managedNamespaceMetadata` (the operators').
+ */
 export function enforcedLevels(env: EnvironmentOutput): Map<string, PodSecurityLevel> {
   const out = new Map<string, PodSecurityLevel>();
+  // Without the label the namespace admits everything (the API server's default level is privileged).
+  const level = (labels: Record<string, string> | undefined): PodSecurityLevel =>
+    POD_SECURITY_LEVELS.includes(labels?.[ENFORCE_LABEL] as PodSecurityLevel) ? (labels![ENFORCE_LABEL] as PodSecurityLevel) : 'privileged';
   for (const m of env.manifests) {
-    if (m.obj.kind !== 'Namespace') continue;
-    const label = m.obj.metadata.labels?.[ENFORCE_LABEL];
-    // Without the label the namespace admits everything (the API server's default level is privileged).
-    out.set(m.obj.metadata.name, POD_SECURITY_LEVELS.includes(label as PodSecurityLevel) ? (label as PodSecurityLevel) : 'privileged');
+    if (m.obj.kind === 'Namespace') out.set(m.obj.metadata.name, level(m.obj.metadata.labels));
+    const spec = m.obj.spec as
+      { destination?: { namespace?: string }; syncPolicy?: { managedNamespaceMetadata?: { labels?: Record<string, string> } } } | undefined;
+    const managed = m.obj.kind === 'Application' ? spec?.syncPolicy?.managedNamespaceMetadata : undefined;
+    if (managed && spec?.destination?.namespace) out.set(spec.destination.namespace, level(managed.labels));
   }
   return out;
 }
