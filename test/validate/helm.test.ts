@@ -349,7 +349,13 @@ describe('helm checks', () => {
     expect(unknownValues({ controller: { imag: { digest: 'x' } } }, clean, ['controller.image'])).toEqual([
       { path: 'controller.imag', example: 'controller.imag.digest' },
     ]);
-    expect(Object.keys(WHOLE_VALUES)).toEqual(['kserve-resources v0.20.0']);
+    expect(Object.keys(WHOLE_VALUES)).toEqual(['kserve-resources v0.20.0', 'milvus-operator 1.3.8']);
+  });
+
+  (fs.existsSync(SHARED_CHARTS) ? it : it.skip)('helm-values-known reads Istio’s defaults under _internal_defaults_do_not_set as the chart’s values', () => {
+    const istiod = loadChartValues(path.join(SHARED_CHARTS, 'istiod-1.27.9'));
+    expect(unknownValues({ seccompProfile: { type: 'RuntimeDefault' }, autoscaleMin: 2 }, istiod)).toEqual([]);
+    expect(unknownValues({ seccompProfil: { type: 'RuntimeDefault' } }, istiod)).toEqual([{ path: 'seccompProfil', example: 'seccompProfil.type' }]);
   });
 
   it('helm-values-known reads values.schema.json ($ref, additionalProperties) and subcharts by alias', () => {
@@ -583,6 +589,9 @@ describe('npm run validate -- --charts / npm run charts', () => {
 (fs.existsSync(SHARED_CHARTS) ? describe : describe.skip)('the committed dist/ with ../shared/charts', () => {
   const output = readOutput(path.join(REPO, 'dist'));
   const platform = loadPlatform(defaultPlatform);
+  // One renderer for the tests below: each distinct release is rendered once for all of them.
+  const shared = new HelmRenderer(helm);
+  afterAll(() => shared.close());
 
   it('renders every pinned release, well under 20 s, with no finding: every chart exists, renders the same twice, knows every value set', async () => {
     const releases = output.environments.flatMap((e) => releasesOf(e));
@@ -595,7 +604,7 @@ describe('npm run validate -- --charts / npm run charts', () => {
   });
 
   it("renders what src/model/injected-containers.ts computes from the values: KServe's storage container, Seldon's executor user", async () => {
-    const renderer = new HelmRenderer(helm);
+    const renderer = shared;
     try {
       const seen: string[] = [];
       for (const env of output.environments) {
@@ -623,9 +632,9 @@ describe('npm run validate -- --charts / npm run charts', () => {
       }
       expect([...new Set(seen)].sort()).toEqual(['kserve-resources', 'seldon-core-operator']);
     } finally {
-      await renderer.close();
+      // the shared renderer closes after the last test
     }
-  }, 60_000);
+  }, 180_000);
 
   /** Releases whose pods keep another class, each with why: their charts' own system-critical ones, or no value to set. */
   const OTHER_PRIORITY: Readonly<Record<string, string | undefined>> = {
@@ -639,7 +648,7 @@ describe('npm run validate -- --charts / npm run charts', () => {
   };
 
   it('admits every operator pod in its namespace: the level its release creates the namespace with, which is the strictest its pods pass', async () => {
-    const renderer = new HelmRenderer(helm);
+    const renderer = shared;
     try {
       for (const env of output.environments) {
         const model = platform.environments.find((e) => e.name === env.name)!;
@@ -676,12 +685,12 @@ describe('npm run validate -- --charts / npm run charts', () => {
           expect({ env: env.name, namespace, level: levels.get(namespace) }).toEqual({ env: env.name, namespace, level });
       }
     } finally {
-      await renderer.close();
+      // the shared renderer closes after the last test
     }
-  }, 60_000);
+  }, 180_000);
 
   it("runs every operator pod at the platform's critical priority, so workload pods never preempt an operator or its webhook", async () => {
-    const renderer = new HelmRenderer(helm);
+    const renderer = shared;
     try {
       const seen: string[] = [];
       for (const env of output.environments) {
@@ -719,7 +728,7 @@ describe('npm run validate -- --charts / npm run charts', () => {
         'spark-operator',
       ]);
     } finally {
-      await renderer.close();
+      // the shared renderer closes after the last test
     }
-  }, 60_000);
+  }, 180_000);
 });
