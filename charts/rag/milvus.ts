@@ -46,6 +46,29 @@ export const PULSAR_REPLICAS = { zookeeper: 3, bookkeeper: 3, broker: 2, proxy: 
 /** etcd is small; its requests are fixed (limits: twice the CPU, equal memory). */
 export const ETCD_RESOURCES = { cpu: '250m', memory: '512Mi' } as const;
 
+/**
+ * Pulsar's pods, sized here rather than left to the operator's defaults. milvus-operator 1.3.8 fills the Pulsar
+ * values from milvus-helm's `pulsarv3` section: requests only (bookkeeper and broker 2048Mi, proxy 1024Mi) and JVMs
+ * far larger than those (bookkeeper and broker -Xmx4096m with 8192m of direct memory). Without limits the `rag`
+ * LimitRange fills in its 512Mi default, below those requests, and the API server rejects the pods; raising the
+ * namespace's default to fit would hand every unsized container in `rag` gigabytes and still not fit the JVMs.
+ * So each component gets requests and limits (memory limit = request, as every platform pod) and a heap plus
+ * direct memory that fits in them with room for metaspace and threads (`PULSAR_MEM`, `BOOKIE_MEM`).
+ */
+export const PULSAR_RESOURCES = {
+  zookeeper: { cpu: '200m', memory: '512Mi', jvm: { PULSAR_MEM: '-Xms256m -Xmx256m' } },
+  bookkeeper: { cpu: '500m', memory: '2560Mi', jvm: { PULSAR_MEM: '-Xms1024m -Xmx1024m -XX:MaxDirectMemorySize=1024m' } },
+  autorecovery: { cpu: '100m', memory: '512Mi', jvm: { BOOKIE_MEM: '-Xms128m -Xmx128m' } },
+  broker: { cpu: '500m', memory: '2560Mi', jvm: { PULSAR_MEM: '-Xms1024m -Xmx1024m -XX:MaxDirectMemorySize=1024m' } },
+  proxy: { cpu: '500m', memory: '1536Mi', jvm: { PULSAR_MEM: '-Xms512m -Xmx512m -XX:MaxDirectMemorySize=512m' } },
+} as const;
+
+/** A Pulsar component's values: its resources and the JVM sizes that fit in them (configData merges key by key with the chart's). */
+function pulsarComponent(name: keyof typeof PULSAR_RESOURCES): { resources: ReturnType<typeof resourceValues>; configData: Record<string, string> } {
+  const r = PULSAR_RESOURCES[name];
+  return { resources: resourceValues(r.cpu, r.memory), configData: { ...r.jvm } };
+}
+
 /** Kept with the data: deleting the Milvus resource must not delete its metadata or log. */
 const RETAIN = { deletionPolicy: 'Retain', pvcDeletion: false } as const;
 
@@ -73,10 +96,15 @@ function pulsar(ctx: EnvironmentContext<Cloud, 'rag'>): InClusterDependency {
     chartVersion: 'pulsar-v3',
     values: {
       components: { pulsar_manager: false, functions: false, toolset: false },
-      zookeeper: { replicaCount: PULSAR_REPLICAS.zookeeper, volumes: { data: { size: storageSize } } },
-      bookkeeper: { replicaCount: PULSAR_REPLICAS.bookkeeper, volumes: { journal: { size: storageSize }, ledgers: { size: storageSize } } },
-      broker: { replicaCount: PULSAR_REPLICAS.broker },
-      proxy: { replicaCount: PULSAR_REPLICAS.proxy },
+      zookeeper: { replicaCount: PULSAR_REPLICAS.zookeeper, volumes: { data: { size: storageSize } }, ...pulsarComponent('zookeeper') },
+      bookkeeper: {
+        replicaCount: PULSAR_REPLICAS.bookkeeper,
+        volumes: { journal: { size: storageSize }, ledgers: { size: storageSize } },
+        ...pulsarComponent('bookkeeper'),
+      },
+      autorecovery: pulsarComponent('autorecovery'),
+      broker: { replicaCount: PULSAR_REPLICAS.broker, ...pulsarComponent('broker') },
+      proxy: { replicaCount: PULSAR_REPLICAS.proxy, ...pulsarComponent('proxy') },
     },
   };
 }

@@ -92,6 +92,17 @@ export interface InjectedContainer {
   readonly into: (pod: OperatorPod) => readonly string[];
   /** Its security context as the operator sets it, given the release's values; undefined: none at all. */
   readonly securityContext: (values: HelmValues, pod: OperatorPod) => ContainerSecurity | undefined;
+  /**
+   * Its requests and limits as the operator sets them, given the release's values; undefined: none (the
+   * namespace's LimitRange defaults them). The cluster view's admission checks add them to the pod.
+   */
+  readonly resources: (values: HelmValues) => ContainerResources | undefined;
+}
+
+/** Requests and limits as quantities (`100m`, `1Gi`). */
+export interface ContainerResources {
+  readonly requests?: Readonly<Record<string, string>>;
+  readonly limits?: Readonly<Record<string, string>>;
 }
 
 export interface InjectorRelease {
@@ -165,6 +176,9 @@ const KSERVE_V0_20_DEFAULT_STORAGE_URIS: readonly RegExp[] = [
   /https?:\/\/(.+)\/(.+)/,
 ];
 
+/** charts/kserve-resources files/common/configmap-patch.yaml: `storageInitializer` and `agent` memoryRequest/Limit, cpuRequest/Limit. */
+const KSERVE_V0_20_SIDECAR_RESOURCES: ContainerResources = { requests: { cpu: '100m', memory: '100Mi' }, limits: { cpu: '1', memory: '1Gi' } };
+
 const isIsvc = (pod: OperatorPod): pod is Extract<OperatorPod, { kind: 'InferenceService' }> => pod.kind === 'InferenceService';
 const isSeldon = (pod: OperatorPod): pod is Extract<OperatorPod, { kind: 'SeldonDeployment' }> => pod.kind === 'SeldonDeployment';
 
@@ -186,6 +200,8 @@ const KSERVE_V0_20_0: InjectorRelease = {
         isIsvc(pod) && pod.storageUri && KSERVE_V0_20_DEFAULT_STORAGE_URIS.some((re) => re.test(pod.storageUri!))
           ? (helmMerge(KSERVE_V0_20_STORAGE_SECURITY_DEFAULT, valueAt(values, ['kserve', 'storage', 'containerSecurityContext'])) as ContainerSecurity)
           : undefined,
+      // files/common/configmap-patch.yaml `storageInitializer`: fixed in the chart's inferenceservice-config, no value sets them.
+      resources: () => KSERVE_V0_20_SIDECAR_RESOURCES,
     },
     {
       // pkg/webhook/admission/pod/agent_injector.go InjectAgent: only for the logger, batcher or model puller
@@ -195,6 +211,8 @@ const KSERVE_V0_20_0: InjectorRelease = {
       field: 'containers',
       into: (pod) => (isIsvc(pod) && pod.agent ? ['agent'] : []),
       securityContext: (_values, pod) => (isIsvc(pod) ? pod.firstContainer : undefined),
+      // files/common/configmap-patch.yaml `agent`: the same fixed requests and limits.
+      resources: () => KSERVE_V0_20_SIDECAR_RESOURCES,
     },
   ],
   security: { level: 'restricted' },
@@ -207,6 +225,11 @@ const KSERVE_V0_20_0: InjectorRelease = {
 };
 
 // ---------------------------------------------------------------- Seldon Core v1.18.2
+
+/** helm-charts/seldon-core-operator/values.yaml `executor.resources`. */
+const SELDON_V1_18_EXECUTOR_RESOURCES_DEFAULT = { cpuRequest: '500m', cpuLimit: '500m', memoryRequest: '512Mi', memoryLimit: '512Mi' };
+/** helm-charts/seldon-core-operator/values.yaml `storageInitializer`. */
+const SELDON_V1_18_INITIALIZER_RESOURCES_DEFAULT = { cpuRequest: '100m', cpuLimit: '1', memoryRequest: '100Mi', memoryLimit: '1Gi' };
 
 /** helm-charts/seldon-core-operator/values.yaml `executor.user`. */
 const SELDON_V1_18_EXECUTOR_USER_DEFAULT = 8888;
@@ -247,6 +270,12 @@ const SELDON_V1_18_2: InjectorRelease = {
         const user = helmMerge(SELDON_V1_18_EXECUTOR_USER_DEFAULT, valueAt(values, ['executor', 'user']));
         return user === undefined || user === null || user === '' ? undefined : { runAsUser: Number(user), allowPrivilegeEscalation: false };
       },
+      // createEngineContainer: requests and limits from the EXECUTOR_DEFAULT_{CPU,MEMORY}_{REQUEST,LIMIT} env the chart sets from `executor.resources`
+      // (values.yaml: 500m / 512Mi both ways); a predictor's svcOrchSpec.resources would override it (the platform sets none).
+      resources: (values) => {
+        const r = helmMerge(SELDON_V1_18_EXECUTOR_RESOURCES_DEFAULT, valueAt(values, ['executor', 'resources'])) as Record<string, string>;
+        return { requests: { cpu: r.cpuRequest, memory: r.memoryRequest }, limits: { cpu: r.cpuLimit, memory: r.memoryLimit } };
+      },
     },
     {
       // operator/controllers/model_initializer_injector.go InjectModelInitializer: `<container>-model-initializer` for a
@@ -257,6 +286,11 @@ const SELDON_V1_18_2: InjectorRelease = {
       into: (pod) =>
         isSeldon(pod) ? pod.nodes.filter(servedFromUri).map((n) => suffixed(tfservingBehindProxy(pod, n) ? 'tfserving' : n.name, 'model-initializer')) : [],
       securityContext: () => undefined,
+      // values.yaml `storageInitializer` (cpuRequest 100m, cpuLimit 1, memoryRequest 100Mi, memoryLimit 1Gi), read from seldon-config (templates/configmap_seldon-config.yaml).
+      resources: (values) => {
+        const r = helmMerge(SELDON_V1_18_INITIALIZER_RESOURCES_DEFAULT, valueAt(values, ['storageInitializer'])) as Record<string, string>;
+        return { requests: { cpu: r.cpuRequest, memory: r.memoryRequest }, limits: { cpu: r.cpuLimit, memory: r.memoryLimit } };
+      },
     },
     {
       // seldondeployment_prepackaged_servers.go addTFServerContainer / createTensorflowServingContainer: no securityContext.
@@ -264,6 +298,8 @@ const SELDON_V1_18_2: InjectorRelease = {
       field: 'containers',
       into: (pod) => (isSeldon(pod) && pod.nodes.some((n) => tfservingBehindProxy(pod, n)) ? ['tfserving'] : []),
       securityContext: () => undefined,
+      // createTensorflowServingContainer sets no resources.
+      resources: () => undefined,
     },
   ],
   security: {
@@ -292,6 +328,8 @@ const KNATIVE_V1_21_1: InjectorRelease = {
         capabilities: { drop: ['ALL'] },
         seccompProfile: { type: 'RuntimeDefault' },
       }),
+      // pkg/deployment/config.go: queue-sidecar-cpu-request defaults to 25m; no other request or limit unless config-deployment sets one.
+      resources: () => ({ requests: { cpu: '25m' } }),
     },
   ],
   security: { level: 'restricted' },

@@ -5,6 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { EXIT_BAD_INPUT, loadModelOrExit, REPO_ROOT, reportUsage, STDIO, type Io } from '../cli/toolkit';
+import { CLUSTER_RULES } from './cluster';
 import { HELM_RULES, HELM_SKIPPED } from './helm';
 import { helmBinary } from './helm/binary';
 import { POLICY_RULES } from './policy';
@@ -35,7 +36,7 @@ export async function runValidate(argv: readonly string[], io: Io): Promise<numb
       if (arg === '--charts') charts = path.resolve(value);
       else helm = path.resolve(value);
     } else if (arg === '--rules') {
-      for (const rule of [...POLICY_RULES, ...HELM_RULES]) io.out(`${rule.id.padEnd(36)} ${rule.reason}`);
+      for (const rule of [...POLICY_RULES, ...CLUSTER_RULES, ...HELM_RULES]) io.out(`${rule.id.padEnd(36)} ${rule.reason}`);
       return 0;
     } else if (arg === '--help' || arg === '-h') return reportUsage(io, USAGE, '');
     else if (!arg.startsWith('-')) dir = path.resolve(arg);

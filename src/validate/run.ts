@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Cloud, Platform, Stage, WaiverSpec } from '../model/types';
 import { sortFindings, type Finding } from './findings';
+import { buildClusterView, checkClusterView, CLUSTER_RULES, type RenderedRelease } from './cluster';
 import { checkHelm, type HelmOptions } from './helm';
 import { validateKubernetesDir } from './kubernetes';
 import { readOutput, type EnvironmentOutput } from './output';
@@ -60,7 +61,14 @@ export function runPolicy(env: EnvironmentOutput, platform?: Platform): Finding[
   return POLICY_RULES.flatMap((rule) => rule.check(ctx).map((v) => ({ ...v, rule: rule.id, severity: 'error' as const })));
 }
 
-export function validateOutput(dir: string, platform?: Platform): ValidationReport {
+/** The ids the model's waivers may name: the policy rules and the cluster view's rules. */
+const WAIVABLE = new Set([...POLICY_RULES.map((r) => r.id), ...CLUSTER_RULES.map((r) => r.id)]);
+
+/**
+ * Schemas, policy, secrets and the cluster view's checks. `rendered` holds the helm checks' renders per
+ * environment (validateOutputWithHelm): with them the view holds the charts' objects and pods too.
+ */
+export function validateOutput(dir: string, platform?: Platform, rendered?: ReadonlyMap<string, readonly RenderedRelease[]>): ValidationReport {
   const started = performance.now();
   const output = readOutput(dir);
   const read = (file: string) => fs.readFileSync(path.join(dir, file), 'utf8');
@@ -70,10 +78,11 @@ export function validateOutput(dir: string, platform?: Platform): ValidationRepo
     ...validateTerraformDir(dir),
     ...output.environments.flatMap((env) => runPolicy(env, platform)),
     ...scanOutput(output, read),
+    ...output.environments.flatMap((env) => checkClusterView(buildClusterView(env, platform, rendered ? (rendered.get(env.name) ?? []) : undefined))),
   ];
 
-  // Waivers apply to policy rules only, each to the one resource it names in its own environment.
-  const policyIds = new Set(POLICY_RULES.map((r) => r.id));
+  // Waivers apply to policy and cluster rules only, each to the one resource it names in its own environment.
+  const policyIds = WAIVABLE;
   const waivers = new Map<string, { env: string; waiver: WaiverSpec; used: boolean }>();
   for (const env of platform?.environments ?? []) {
     for (const waiver of env.waivers) waivers.set(`${env.name}\u0000${waiver.rule}\u0000${waiver.resource}`, { env: env.name, waiver, used: false });
@@ -112,8 +121,9 @@ export function validateOutput(dir: string, platform?: Platform): ValidationRepo
  */
 export async function validateOutputWithHelm(dir: string, platform: Platform | undefined, helm: HelmOptions): Promise<ValidationReport> {
   const started = performance.now();
-  const report = validateOutput(dir, platform);
+  // Helm first: the cluster view takes the charts' objects from its renders (nothing is rendered twice).
   const result = await checkHelm(readOutput(dir), platform, helm);
+  const report = validateOutput(dir, platform, result.rendered);
   return {
     ...report,
     findings: sortFindings([...report.findings, ...result.findings]),

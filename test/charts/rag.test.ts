@@ -215,8 +215,11 @@ describe('RagChart', () => {
         expect(spec.dependencies.rocksmq).toBeUndefined();
         const pulsar = spec.dependencies.pulsar.inCluster;
         expect(pulsar).toMatchObject({ chartVersion: 'pulsar-v3', deletionPolicy: 'Retain', pvcDeletion: false });
-        expect(pulsar.values.zookeeper).toEqual({ replicaCount: 3, volumes: { data: { size } } });
-        expect(pulsar.values.bookkeeper).toEqual({ replicaCount: 3, volumes: { journal: { size }, ledgers: { size } } });
+        expect(pulsar.values.zookeeper).toMatchObject({ replicaCount: 3, volumes: { data: { size } } });
+        expect(pulsar.values.bookkeeper).toMatchObject({ replicaCount: 3, volumes: { journal: { size }, ledgers: { size } } });
+        // Sized here, not by the operator's requests-only defaults, which the namespace's LimitRange rejects (issue 14).
+        for (const c of ['zookeeper', 'bookkeeper', 'autorecovery', 'broker', 'proxy'])
+          expect(pulsar.values[c].resources.limits.memory).toBe(pulsar.values[c].resources.requests.memory);
       },
     );
   });

@@ -58,6 +58,11 @@ export interface HelmCheckResult {
   readonly findings: Finding[];
   /** One line for the report: what was rendered, or why nothing was. */
   readonly summary: string;
+  /**
+   * Every release's objects per environment, as rendered for these checks (a release that did not render has
+   * none): the cluster view reads them instead of rendering again. Absent when the checks were skipped.
+   */
+  readonly rendered?: ReadonlyMap<string, readonly { readonly release: HelmRelease; readonly objects: readonly K8sObject[] }[]>;
 }
 
 export const HELM_SKIPPED = 'helm: skipped (no --charts DIR): the pinned operator charts were not rendered';
@@ -251,6 +256,7 @@ export async function checkHelm(output: Output, platform: Platform | undefined, 
   // Parsing a large render costs more than helm does: judge each distinct render once.
   const outcomes = new Map<string, Promise<ReturnType<typeof judge>>>();
   let releases = 0;
+  const renders = new Map<string, { release: HelmRelease; objects: K8sObject[] }[]>();
   for (const env of output.environments) {
     const kubeVersion = platform?.environments.find((e) => e.name === env.name)?.cluster.kubernetesVersion;
     const rendered: { release: HelmRelease; objects: Promise<K8sObject[]> }[] = [];
@@ -296,6 +302,10 @@ export async function checkHelm(output: Output, platform: Platform | undefined, 
     // Where each release's objects land, once every render of the environment is in (CRDs name their kinds' scope).
     pending.push(
       Promise.all(rendered.map((x) => x.objects)).then((all) => {
+        renders.set(
+          env.name,
+          rendered.map(({ release }, i) => ({ release, objects: all[i] })),
+        );
         const clusterKinds = new Set(
           all
             .flat()
@@ -322,5 +332,6 @@ export async function checkHelm(output: Output, platform: Platform | undefined, 
   return {
     findings,
     summary: `helm: ${releases} release${releases === 1 ? '' : 's'} from ${charts}, ${renderer.distinctRenders} distinct renders, ${renderer.processes} helm runs (${seconds} s)`,
+    rendered: renders,
   };
 }

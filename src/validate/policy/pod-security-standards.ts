@@ -14,6 +14,8 @@ export interface PodContainer {
   readonly field: 'initContainers' | 'containers' | 'ephemeralContainers';
   readonly securityContext?: Record<string, any>;
   readonly ports?: readonly Record<string, any>[];
+  /** `resources` (requests, limits) as written or as the operator sets them: what LimitRange and ResourceQuota admit. */
+  readonly resources?: { readonly requests?: Record<string, unknown>; readonly limits?: Record<string, unknown> };
   /** Added by an operator (`seldon-core-operator 1.18.2`): the platform's templates do not hold it. */
   readonly injectedBy?: string;
 }

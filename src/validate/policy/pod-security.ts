@@ -52,9 +52,16 @@ type Json = Record<string, any>;
 const isMap = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const list = (v: unknown): any[] => (Array.isArray(v) ? v : []);
 
-function containersOf(spec: Json, injectedBy?: string): PodContainer[] {
+export function containersOf(spec: Json, injectedBy?: string): PodContainer[] {
   return (['initContainers', 'containers', 'ephemeralContainers'] as const).flatMap((field) =>
-    list(spec[field]).map((c: Json) => ({ name: String(c?.name ?? ''), field, securityContext: c?.securityContext, ports: c?.ports, injectedBy })),
+    list(spec[field]).map((c: Json) => ({
+      name: String(c?.name ?? ''),
+      field,
+      securityContext: c?.securityContext,
+      ports: c?.ports,
+      resources: isMap(c?.resources) ? c.resources : undefined,
+      injectedBy,
+    })),
   );
 }
 
@@ -162,7 +169,13 @@ export function outputPods(env: EnvironmentOutput): { pods: OutputPod[]; unmodel
       for (const c of data.containers) {
         for (const name of c.into(facts)) {
           adds++;
-          added.push({ name, field: c.field, securityContext: c.securityContext(release?.values ?? {}, facts) as Json | undefined, injectedBy: label });
+          added.push({
+            name,
+            field: c.field,
+            securityContext: c.securityContext(release?.values ?? {}, facts) as Json | undefined,
+            resources: c.resources(release?.values ?? {}) as Json | undefined,
+            injectedBy: label,
+          });
         }
       }
       if (adds > 0) used.push({ injector, version, label, claimed: data.security.level });

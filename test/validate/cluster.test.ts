@@ -1,0 +1,309 @@
+/**
+ * The cluster view (what will exist per environment: manifests, chart objects, operator-built pods, node pools)
+ * and the admission rules on it (admission-limit-range, admission-resource-quota, admission-pod-security), each
+ * with a failing and a passing fixture, and on the committed dist/.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { loadPlatform } from '../../src/model/load';
+import { defaultPlatform } from '../../src/platform';
+import { buildClusterView, checkClusterView, CLUSTER_RULES, type RenderedRelease } from '../../src/validate/cluster';
+import { amountOf, parseQuantity } from '../../src/validate/cluster/quantity';
+import type { HelmRelease } from '../../src/validate/helm/releases';
+import { readOutput, type EnvironmentOutput, type K8sObject } from '../../src/validate/output';
+import { validateOutput } from '../../src/validate/run';
+import { PULSAR_RESOURCES } from '../../charts/rag/milvus';
+import { REPO, tempDir } from '../synth/helpers';
+
+const platform = loadPlatform(defaultPlatform);
+const dist = readOutput(path.join(REPO, 'dist'));
+const distEnv = (name: string) => dist.environments.find((e) => e.name === name)!;
+
+const env = (objs: K8sObject[], name = 'fixture'): EnvironmentOutput => ({
+  name,
+  terraform: [],
+  files: [],
+  manifests: objs.map((obj, i) => ({ file: `${name}/kubernetes/app/${obj.kind.toLowerCase()}-${i}.yaml`, app: 'app', obj })),
+});
+const obj = (kind: string, name: string, namespace: string | undefined, rest: Record<string, unknown> = {}, apiVersion = 'v1'): K8sObject => ({
+  apiVersion,
+  kind,
+  metadata: { name, ...(namespace ? { namespace } : {}) },
+  ...rest,
+});
+/** The platform's LimitRange (charts/platform/platform.ts addGuardRails). */
+const guardRails = (ns: string) =>
+  obj('LimitRange', `${ns}-defaults`, ns, {
+    spec: { limits: [{ type: 'Container', defaultRequest: { cpu: '100m', memory: '128Mi' }, default: { memory: '512Mi' } }] },
+  });
+const deployment = (name: string, ns: string, resources: Record<string, unknown> | undefined, replicas = 1) =>
+  obj(
+    'Deployment',
+    name,
+    ns,
+    { spec: { replicas, template: { spec: { containers: [{ name: 'app', image: 'x@sha256:0', ...(resources ? { resources } : {}) }] } } } },
+    'apps/v1',
+  );
+const findings = (e: EnvironmentOutput, rendered?: RenderedRelease[]) => checkClusterView(buildClusterView(e, platform, rendered));
+const ofRule = (e: EnvironmentOutput, rule: string, rendered?: RenderedRelease[]) => findings(e, rendered).filter((f) => f.rule === rule);
+
+/** The Milvus resource of aws-prod before the fix: Pulsar left at the operator's defaults (requests only). */
+function milvusWithDefaultPulsar(): K8sObject {
+  const milvus = structuredClone(distEnv('aws-prod').manifests.find((m) => m.obj.kind === 'Milvus')!.obj) as any;
+  for (const c of ['zookeeper', 'bookkeeper', 'broker', 'proxy']) {
+    delete milvus.spec.dependencies.pulsar.inCluster.values[c].resources;
+    delete milvus.spec.dependencies.pulsar.inCluster.values[c].configData;
+  }
+  delete milvus.spec.dependencies.pulsar.inCluster.values.autorecovery;
+  return milvus;
+}
+
+describe('quantities', () => {
+  test('CPU in millicores, memory in bytes, as resource.Quantity reads them', () => {
+    expect(amountOf('cpu', '1500m')).toBe(1500);
+    expect(amountOf('cpu', 0.2)).toBe(200);
+    expect(amountOf('cpu', '2')).toBe(2000);
+    expect(amountOf('memory', '2048Mi')).toBe(2 * 2 ** 30);
+    expect(amountOf('memory', '1G')).toBe(1e9);
+    expect(parseQuantity('1e3')).toBe(1000);
+    expect(parseQuantity('12 apples')).toBeUndefined();
+  });
+});
+
+describe('the cluster view', () => {
+  test('Milvus in cluster mode: its components, etcd and Pulsar with milvus-operator 1.3.8 defaults under the resource’s values', () => {
+    const view = buildClusterView(env([milvusWithDefaultPulsar()]), platform);
+    const pods = view.pods.filter((p) => p.createdBy === 'milvus-operator 1.3.8');
+    expect(pods.map((p) => [p.at, p.minReplicas])).toEqual([
+      ['milvus proxy', 2],
+      ['milvus mixCoord', 1],
+      ['milvus queryNode', 2],
+      ['milvus dataNode', 2],
+      ['milvus indexNode', 1],
+      ['etcd', 3],
+      ['pulsar zookeeper', 3],
+      ['pulsar bookkeeper', 3],
+      ['pulsar autorecovery', 1],
+      ['pulsar broker', 2],
+      ['pulsar proxy', 2],
+    ]);
+    const bookie = pods.find((p) => p.at === 'pulsar bookkeeper')!;
+    expect(bookie.containers[0].resources).toEqual({ requests: { memory: '2048Mi', cpu: 0.5 } });
+    // The resource's values win: etcd's requests are the platform's.
+    expect(pods.find((p) => p.at === 'etcd')!.containers[0].resources).toEqual({
+      requests: { cpu: '250m', memory: '512Mi' },
+      limits: { cpu: '500m', memory: '512Mi' },
+    });
+    // The Milvus containers get the common resources; the operator's `config` init container none.
+    const proxy = pods.find((p) => p.at === 'milvus proxy')!;
+    expect(proxy.containers.map((c) => [c.field, c.name, c.resources?.requests])).toEqual([
+      ['initContainers', 'config', undefined],
+      ['containers', 'proxy', { cpu: '1', memory: '4Gi' }],
+    ]);
+    // External object storage: no MinIO.
+    expect(pods.some((p) => p.at === 'minio')).toBe(false);
+  });
+
+  test('Spark drivers and executors: cores, coreLimit, memory plus max(10 %, 384 MiB) overhead as request and limit', () => {
+    const view = buildClusterView(distEnv('aws-prod'), platform);
+    const bronze = view.pods.filter((p) => p.resource === 'SparkApplication lakehouse/bronze-ingest');
+    expect(bronze.map((p) => [p.at, p.minReplicas, p.containers[0].resources])).toEqual([
+      ['driver', 1, { requests: { cpu: '1', memory: '2432Mi' }, limits: { cpu: '2', memory: '2432Mi' } }],
+      ['executor', 2, { requests: { cpu: '2', memory: '4505Mi' }, limits: { cpu: '4', memory: '4505Mi' } }],
+    ]);
+    expect(view.pods.some((p) => p.resource.startsWith('ScheduledSparkApplication ') && p.at === 'driver')).toBe(true);
+  });
+
+  test('replicas at their minimum: an HPA’s minReplicas, a KEDA ScaledObject’s minReplicaCount; predictors with their injected containers’ resources', () => {
+    const view = buildClusterView(distEnv('aws-prod'), platform);
+    const at = (resource: string) => view.pods.find((p) => p.resource === resource)!;
+    const hpa = distEnv('aws-prod').manifests.find((m) => m.obj.kind === 'HorizontalPodAutoscaler')!.obj;
+    expect(at('Deployment rag/rag-api').minReplicas).toBe((hpa.spec as any).minReplicas);
+    const scaled = distEnv('aws-prod').manifests.find((m) => m.obj.kind === 'ScaledObject')!.obj;
+    expect(at(`Deployment edw/${(scaled.spec as any).scaleTargetRef.name}`).minReplicas).toBe((scaled.spec as any).minReplicaCount ?? 0);
+    const seldon = view.pods.find((p) => p.resource.startsWith('SeldonDeployment ') && p.containers.some((c) => c.name === 'seldon-container-engine'))!;
+    expect(seldon.origin).toBe('operator');
+    expect(seldon.containers.find((c) => c.name === 'seldon-container-engine')!.resources).toEqual({
+      requests: { cpu: '500m', memory: '512Mi' },
+      limits: { cpu: '500m', memory: '512Mi' },
+    });
+  });
+
+  test('node pools from the model and the Karpenter NodePools, with the catalog’s vCPUs and GPUs', () => {
+    const view = buildClusterView(distEnv('aws-prod'), platform);
+    const system = view.nodePools.find((p) => p.source === 'system')!;
+    expect(system).toMatchObject({ capacity: 'on-demand', labels: { 'platform-synth.io/pool': 'system' } });
+    expect(system.sizes.every((s) => typeof s.vcpus === 'number')).toBe(true);
+    expect(view.nodePools.filter((p) => p.source === 'karpenter').map((p) => p.name)).toEqual(expect.arrayContaining(['spot']));
+  });
+
+  test('rendered charts join the view: their objects (in the release namespace) and their pods', () => {
+    const release = {
+      file: 'fixture/gitops/app.yaml',
+      resource: 'Application argocd/demo',
+      chart: 'demo',
+      version: '1.0.0',
+      releaseName: 'demo',
+      namespace: 'demo',
+    } as HelmRelease;
+    const rendered = [
+      { release, objects: [deployment('demo', undefined as any, undefined), obj('ClusterRole', 'demo', undefined, {}, 'rbac.authorization.k8s.io/v1')] },
+    ];
+    const view = buildClusterView(env([]), platform, rendered);
+    expect(view.charts).toBe(true);
+    expect(view.objects.map((o) => [o.obj.kind, o.namespace, o.origin])).toEqual([
+      ['Deployment', 'demo', 'chart'],
+      ['ClusterRole', undefined, 'chart'],
+    ]);
+    expect(view.pods).toEqual([
+      expect.objectContaining({ origin: 'chart', namespace: 'demo', createdBy: 'demo 1.0.0', at: 'Deployment demo/demo spec.template.spec' }),
+    ]);
+  });
+
+  test('an operator version without pod data is reported, not guessed', () => {
+    const e = env([obj('Milvus', 'm', 'rag', { spec: { mode: 'standalone' } }, 'milvus.io/v1beta1')]);
+    const withOtherPin: EnvironmentOutput = {
+      ...e,
+      manifests: [
+        ...e.manifests,
+        {
+          file: 'fixture/gitops/milvus.yaml',
+          app: 'gitops',
+          obj: obj(
+            'Application',
+            'milvus-operator',
+            'argocd',
+            { spec: { source: { repoURL: 'https://x', chart: 'milvus-operator', targetRevision: '9.9.9' }, destination: { namespace: 'milvus-operator' } } },
+            'argoproj.io/v1alpha1',
+          ),
+        },
+      ],
+    };
+    expect(buildClusterView(withOtherPin, platform).unmodelled.map((u) => u.message)).toEqual([
+      expect.stringContaining('no pod data for milvus-operator 9.9.9'),
+    ]);
+  });
+});
+
+describe('admission-limit-range', () => {
+  test('fails: Pulsar at the operator defaults in rag — 2048Mi and 1024Mi requests above the 512Mi limit the LimitRange fills in', () => {
+    const f = ofRule(env([guardRails('rag'), milvusWithDefaultPulsar()]), 'admission-limit-range');
+    expect(f.map((x) => x.message.split(':')[1].trim())).toEqual([
+      'container bookie requests memory 2Gi, above its memory limit 512Mi that LimitRange rag/rag-defaults fills in (its default)',
+      'container broker requests memory 2Gi, above its memory limit 512Mi that LimitRange rag/rag-defaults fills in (its default)',
+      'container proxy requests memory 1Gi, above its memory limit 512Mi that LimitRange rag/rag-defaults fills in (its default)',
+    ]);
+    expect(f[0]).toMatchObject({ resource: 'Milvus rag/milvus', severity: 'error' });
+  });
+
+  test('passes: the default model’s Milvus, whose Pulsar components carry their own requests and limits', () => {
+    for (const name of ['aws-prod', 'azure-prod']) expect(ofRule(distEnv(name), 'admission-limit-range')).toEqual([]);
+    expect(ofRule(env([guardRails('rag'), deployment('small', 'rag', { requests: { memory: '256Mi' } })]), 'admission-limit-range')).toEqual([]);
+  });
+
+  test('min, max and maxLimitRequestRatio per container, after defaulting (a limit alone makes the request)', () => {
+    const range = obj('LimitRange', 'bounds', 'ns', {
+      spec: { limits: [{ type: 'Container', min: { cpu: '50m' }, max: { memory: '1Gi' }, maxLimitRequestRatio: { cpu: '2' } }] },
+    });
+    const msgs = (resources: Record<string, unknown> | undefined) =>
+      ofRule(env([range, deployment('d', 'ns', resources)]), 'admission-limit-range').map((f) => f.message);
+    expect(msgs({ requests: { cpu: '100m' }, limits: { cpu: '200m', memory: '1Gi' } })).toEqual([]);
+    expect(msgs({ limits: { cpu: '100m', memory: '512Mi' } })).toEqual([]);
+    const bad = msgs({ requests: { cpu: '10m' }, limits: { cpu: '500m', memory: '2Gi' } })[0];
+    expect(bad).toContain('cpu request 10m is below the minimum 50m of LimitRange ns/bounds');
+    expect(bad).toContain('memory limit 2Gi is above the maximum 1Gi of LimitRange ns/bounds');
+    expect(bad).toContain('cpu limit/request ratio 50 (500m / 10m) is above 2');
+    expect(msgs(undefined)[0]).toContain('no memory limit, and LimitRange ns/bounds has a maximum (1Gi) and no default');
+  });
+});
+
+describe('admission-resource-quota', () => {
+  const quota = (hard: Record<string, string>) => obj('ResourceQuota', 'q', 'ns', { spec: { hard } });
+  test('fails: the pods at their minimum replicas need more than the quota', () => {
+    const f = ofRule(
+      env([quota({ 'requests.memory': '1Gi', pods: '2' }), deployment('d', 'ns', { requests: { memory: '512Mi' }, limits: { memory: '512Mi' } }, 3)]),
+      'admission-resource-quota',
+    );
+    expect(f.map((x) => x.message)).toEqual([
+      expect.stringContaining('ResourceQuota ns/q: the pods that will run need requests.memory 1536Mi, above its hard 1Gi'),
+      expect.stringContaining('need pods 3, above its hard 2'),
+    ]);
+  });
+
+  test('fails: a container leaves unset what the quota constrains and no LimitRange defaults it', () => {
+    const f = ofRule(env([quota({ 'limits.cpu': '4' }), guardRails('ns'), deployment('d', 'ns', { requests: { cpu: '100m' } })]), 'admission-resource-quota');
+    expect(f.map((x) => x.message)).toEqual([expect.stringContaining('constrains limits.cpu, and a container sets none')]);
+  });
+
+  test('passes: within the quota, LimitRange defaults counted; the default model has no quota to exceed', () => {
+    expect(
+      ofRule(
+        env([quota({ 'requests.memory': '2Gi', 'limits.memory': '2Gi' }), guardRails('ns'), deployment('d', 'ns', undefined, 3)]),
+        'admission-resource-quota',
+      ),
+    ).toEqual([]);
+    for (const e of dist.environments) expect(ofRule(e, 'admission-resource-quota')).toEqual([]);
+  });
+});
+
+describe('admission-pod-security', () => {
+  const release = {
+    file: 'fixture/gitops/app.yaml',
+    resource: 'Application argocd/demo',
+    chart: 'demo',
+    version: '1.0.0',
+    releaseName: 'demo',
+    namespace: 'ns',
+  } as HelmRelease;
+  const ns = obj('Namespace', 'ns', undefined, { metadata: { name: 'ns', labels: { 'pod-security.kubernetes.io/enforce': 'baseline' } } });
+  const chartPod = (securityContext: Record<string, unknown>) => {
+    const d = deployment('demo', 'ns', undefined) as any;
+    d.spec.template.spec.containers[0].securityContext = securityContext;
+    return [{ release, objects: [d] }];
+  };
+  test('fails: a chart’s privileged pod in a namespace that enforces baseline', () => {
+    const f = ofRule(env([ns]), 'admission-pod-security', chartPod({ privileged: true }));
+    expect(f).toEqual([
+      expect.objectContaining({
+        resource: 'Application argocd/demo',
+        message: expect.stringContaining('enforces Pod Security "baseline", which rejects the pod'),
+      }),
+    ]);
+  });
+  test('passes: the same pod unprivileged; the default model’s Spark pods in their namespace', () => {
+    expect(ofRule(env([ns]), 'admission-pod-security', chartPod({ privileged: false }))).toEqual([]);
+    for (const e of dist.environments) expect(ofRule(e, 'admission-pod-security')).toEqual([]);
+  });
+});
+
+describe('the fix: Pulsar sized in the Milvus resource', () => {
+  test('every Pulsar component has a memory limit equal to its request, and its JVM (heap + direct memory) fits inside it with room to spare', () => {
+    const mib = (s: string) => Number(/(\d+)m/.exec(s)![1]);
+    for (const [component, r] of Object.entries(PULSAR_RESOURCES)) {
+      const opts = Object.values(r.jvm).join(' ');
+      const heap = mib(/-Xmx(\d+m)/.exec(opts)![1]);
+      const direct = /MaxDirectMemorySize=(\d+m)/.exec(opts) ? mib(/MaxDirectMemorySize=(\d+m)/.exec(opts)![1]) : 0;
+      expect({ component, fits: heap + direct + 256 <= amountOf('memory', r.memory)! / 2 ** 20 }).toEqual({ component, fits: true });
+    }
+  });
+});
+
+describe('validate with the cluster view', () => {
+  test('the rules are listed with reasons, and a waiver in the model silences one for one resource', () => {
+    expect(CLUSTER_RULES.map((r) => r.id)).toEqual(['admission-limit-range', 'admission-resource-quota', 'admission-pod-security']);
+    const copy = path.join(tempDir('admission'), 'dist');
+    fs.cpSync(path.join(REPO, 'dist'), copy, { recursive: true });
+    const file = path.join(copy, 'aws-prod/kubernetes/rag/milvus-milvus.yaml');
+    const { stringify } = require('yaml');
+    fs.writeFileSync(file, stringify(milvusWithDefaultPulsar()));
+    const report = validateOutput(copy, platform);
+    expect(report.findings.filter((f) => f.rule === 'admission-limit-range')).toHaveLength(3);
+
+    const spec = structuredClone(defaultPlatform) as any;
+    const reason = 'Pulsar is resized in PLAT-77; the LimitRange exemption is tracked there';
+    spec.environments[1].waivers = [{ rule: 'admission-limit-range', resource: 'Milvus rag/milvus', reason }];
+    const waived = validateOutput(copy, loadPlatform(spec));
+    expect(waived.findings).toEqual([]);
+    expect(waived.waived).toHaveLength(3);
+  });
+});
