@@ -196,7 +196,7 @@ export class MlopsChart extends RoleIdentityChart<'mlops', MlopsRole> {
         { name: 'dshm', mountPath: '/dev/shm' },
       ],
     });
-    // The emptyDirs' total, requested and limited: placed on a node with the disk, evicted only beyond it.
+    // The emptyDirs' total and logs, requested and limited: placed on a node with the disk, evicted only beyond it.
     const ephemeral = Quantity.fromString(trainingEphemeralStorage());
     const train: Container = {
       ...base,

@@ -12,7 +12,7 @@
  * the node's disk (AWS GPU nodes: 200 GiB root volumes): /tmp (TRAINING_TMP_SIZE; tokenizers, compiled kernels,
  * `tempfile`) and /cache (CACHE_SIZE; Hugging Face models and datasets, torch hub weights, pip and
  * Triton caches through HF_HOME, TORCH_HOME and XDG_CACHE_HOME). The container requests and limits the
- * ephemeral storage they add up to, so the scheduler places the pod on a node with that much disk and
+ * ephemeral storage they add up to (plus its logs), so the scheduler places the pod on a node with that much disk and
  * the namespace's LimitRange never fills in a smaller default.
  *
  * Checkpoints: what a checkpoint is for on Spot is resuming after an interruption, which brings the
@@ -51,9 +51,12 @@ export const CACHE_ENV: Readonly<Record<string, string>> = {
 /** The label the Job controller puts on its pods (Kubernetes 1.27+): the Job's name, one per CronJob run. */
 export const JOB_NAME_LABEL = 'batch.kubernetes.io/job-name';
 
-/** The ephemeral storage of a training pod's emptyDirs: its request and limit. */
+/** Room for the container's logs, which count against its ephemeral-storage limit too (the root is read-only). */
+export const LOG_HEADROOM_GI = 1;
+
+/** The ephemeral storage of a training container, its request and limit: its emptyDirs (both sized in Gi) and its logs. */
 export function trainingEphemeralStorage(): string {
-  return `${parseInt(TRAINING_TMP_SIZE, 10) + parseInt(CACHE_SIZE, 10)}Gi`;
+  return `${parseInt(TRAINING_TMP_SIZE, 10) + parseInt(CACHE_SIZE, 10) + LOG_HEADROOM_GI}Gi`;
 }
 
 export function trainingTolerations(ctx: EnvironmentContext, job: TrainingJob): Toleration[] {

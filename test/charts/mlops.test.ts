@@ -256,8 +256,8 @@ describe('MlopsChart', () => {
       const env = Object.fromEntries(c.env.map((v: any) => [v.name, v.value]));
       expect(env).toMatchObject({ HF_HOME: '/cache/huggingface', TORCH_HOME: '/cache/torch', XDG_CACHE_HOME: '/cache' });
       // Explicit: a LimitRange default (or max) for ephemeral storage never decides it.
-      expect(c.resources.requests['ephemeral-storage']).toBe('60Gi');
-      expect(c.resources.limits['ephemeral-storage']).toBe('60Gi');
+      expect(c.resources.requests['ephemeral-storage']).toBe('61Gi');
+      expect(c.resources.limits['ephemeral-storage']).toBe('61Gi');
     });
 
     test.each(all)("%s: checkpoints on a per-pod volume in the pod's zone, kept in object storage per Job; no PVC, no StorageClass", (_n, ctx) => {
