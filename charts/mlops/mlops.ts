@@ -1,7 +1,7 @@
 /**
  * The MLOps platform's Kubernetes side, written once for both clouds: the MLflow tracking server
  * (Deployment, Service, PDB, its database credentials through External Secrets), the GPU
- * training jobs (Job or CronJob per model entry, checkpoint PVC), with their NetworkPolicies, and the
+ * training jobs (Job or CronJob per model entry, with scratch and checkpoint volumes), with their NetworkPolicies, and the
  * burst's SageMaker training jobs (a TrainingJob per `runOn: sagemaker` entry, AWS). The per-cloud parts
  * are small functions in this folder: identity.ts, database.ts (secret path), training.ts (placement,
  * storage), network.ts (egress), sagemaker.ts. Serving is another app (charts/serving).
@@ -9,18 +9,16 @@
  * The namespace, its default deny and DNS egress come from the platform chart.
  */
 import type { App } from 'cdk8s';
-import { JsonPatch } from 'cdk8s';
 import {
   IntOrString,
   KubeCronJob,
   KubeDeployment,
   KubeJob,
   KubeNetworkPolicy,
-  KubePersistentVolumeClaim,
   KubePodDisruptionBudget,
   KubeService,
-  KubeStorageClass,
   Quantity,
+  type Container,
   type EnvVar,
   type JobSpec,
   type PodTemplateSpec,
@@ -34,14 +32,27 @@ import { identityServiceAccount, RoleIdentityChart } from '../lib/identity';
 import { COMPONENT_LABEL, NAME_LABEL } from '../lib/labels';
 import { tcp } from '../lib/network';
 import { container, envVars, podSpec, zoneSpread } from '../lib/pod';
-import { BLOCK_STORAGE_CLASS, type CreatedStorageClass } from '../../src/model/cluster';
+import { blockStorageClass } from '../../src/model/cluster';
 import { BACKEND_STORE_URI_KEY, databaseSource, DB_SECRET, externalSecretSpec, secretStoreSpec } from './database';
 import { ExternalSecret, SecretStore } from './external-secrets-types';
 import { MLOPS_IDENTITIES, type MlopsRole } from './identity';
 import { mlflowCloudEgress, trainingCloudEgress } from './network';
 import { sageMakerTrainingJobs } from './sagemaker';
 import { SageMakerTrainingJob } from './sagemaker-types';
-import { CHECKPOINT_MOUNT, checkpointClaimName, SHM_SIZE, trainingAffinity, trainingRequests, trainingTolerations, type TrainingJob } from './training';
+import {
+  CACHE_ENV,
+  CACHE_MOUNT,
+  CACHE_SIZE,
+  CHECKPOINT_MOUNT,
+  JOB_NAME_LABEL,
+  SHM_SIZE,
+  trainingAffinity,
+  trainingEphemeralStorage,
+  trainingRequests,
+  trainingTolerations,
+  TRAINING_TMP_SIZE,
+  type TrainingJob,
+} from './training';
 
 export const MLOPS_APP = 'mlops';
 export const MLFLOW_PORT = 5000;
@@ -64,8 +75,6 @@ export class MlopsChart extends RoleIdentityChart<'mlops', MlopsRole> {
     this.mlflow();
     if (settings.training.length > 0) {
       identityServiceAccount(this, 'serviceaccount-training', this.names.trainingServiceAccount, this.bindings.training);
-      const storageClass = BLOCK_STORAGE_CLASS[ctx.env.cloud];
-      if (storageClass.create) this.storageClass(storageClass.name, storageClass.create);
       for (const job of settings.training) this.trainingJob(job);
     }
     for (const { metadata, spec } of sageMakerTrainingJobs(ctx))
@@ -161,35 +170,41 @@ export class MlopsChart extends RoleIdentityChart<'mlops', MlopsRole> {
     });
   }
 
-  /**
-   * The platform's block-storage class (src/model/cluster.ts), emitted here, where the first volumes that
-   * use it are, so the committed output keeps its place. Cluster-scoped: the chart's namespace is removed.
-   */
-  private storageClass(name: string, { provisioner, parameters }: CreatedStorageClass): void {
-    const sc = new KubeStorageClass(this, `storageclass-${name}`, {
-      metadata: { name },
-      provisioner,
-      parameters: { ...parameters },
-      volumeBindingMode: 'WaitForFirstConsumer',
-      reclaimPolicy: 'Delete',
-      allowVolumeExpansion: true,
-    });
-    sc.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
-  }
-
   private trainingJob(job: TrainingJob): void {
     const binding = this.bindings.training;
-    const claim = checkpointClaimName(job);
-    new KubePersistentVolumeClaim(this, `pvc-${job.name}`, {
-      metadata: { name: claim },
-      spec: {
-        accessModes: ['ReadWriteOnce'],
-        storageClassName: BLOCK_STORAGE_CLASS[this.ctx.env.cloud].name,
-        resources: { requests: { storage: Quantity.fromString(job.checkpointSize) } },
-      },
-    });
-
     const requests = trainingRequests(job);
+    const base = container({
+      name: 'train',
+      image: job.image,
+      ...requests,
+      gpus: job.gpus,
+      command: job.command,
+      env: [
+        // First: CHECKPOINT_URI refers to it, and only variables defined before are expanded.
+        { name: 'JOB_NAME', valueFrom: { fieldRef: { fieldPath: `metadata.labels['${JOB_NAME_LABEL}']` } } },
+        ...envVars({
+          ...CACHE_ENV,
+          MLFLOW_TRACKING_URI: this.names.trackingUri,
+          MLFLOW_EXPERIMENT_NAME: job.name,
+          CHECKPOINT_DIR: CHECKPOINT_MOUNT,
+          CHECKPOINT_URI: `${this.names.checkpointRoot}/${job.name}/$(JOB_NAME)`,
+        }),
+      ],
+      volumeMounts: [
+        { name: 'cache', mountPath: CACHE_MOUNT },
+        { name: 'checkpoints', mountPath: CHECKPOINT_MOUNT },
+        { name: 'dshm', mountPath: '/dev/shm' },
+      ],
+    });
+    // The emptyDirs' total and logs, requested and limited: placed on a node with the disk, evicted only beyond it.
+    const ephemeral = Quantity.fromString(trainingEphemeralStorage());
+    const train: Container = {
+      ...base,
+      resources: {
+        requests: { ...base.resources?.requests, 'ephemeral-storage': ephemeral },
+        limits: { ...base.resources?.limits, 'ephemeral-storage': ephemeral },
+      },
+    };
     const template: PodTemplateSpec = {
       metadata: {
         labels: { ...standardLabels(this.ctx, MLOPS_APP), [NAME_LABEL]: job.name, ...this.trainingSelector, ...binding.podLabels },
@@ -204,24 +219,26 @@ export class MlopsChart extends RoleIdentityChart<'mlops', MlopsRole> {
         fsGroupChangePolicy: 'OnRootMismatch',
         affinity: trainingAffinity(job),
         tolerations: trainingTolerations(this.ctx, job),
+        tmp: TRAINING_TMP_SIZE,
         volumes: [
-          { name: 'checkpoints', persistentVolumeClaim: { claimName: claim } },
+          { name: 'cache', emptyDir: { sizeLimit: Quantity.fromString(CACHE_SIZE) } },
+          // Per pod, in its zone (WaitForFirstConsumer), deleted with it: no zone pin; see training.ts.
+          {
+            name: 'checkpoints',
+            ephemeral: {
+              volumeClaimTemplate: {
+                metadata: { labels: { [NAME_LABEL]: job.name, ...this.trainingSelector } },
+                spec: {
+                  accessModes: ['ReadWriteOnce'],
+                  storageClassName: blockStorageClass(this.ctx.env.cloud),
+                  resources: { requests: { storage: Quantity.fromString(job.checkpointSize) } },
+                },
+              },
+            },
+          },
           { name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: Quantity.fromString(SHM_SIZE) } },
         ],
-        containers: [
-          container({
-            name: 'train',
-            image: job.image,
-            ...requests,
-            gpus: job.gpus,
-            command: job.command,
-            env: envVars({ MLFLOW_TRACKING_URI: this.names.trackingUri, MLFLOW_EXPERIMENT_NAME: job.name, CHECKPOINT_DIR: CHECKPOINT_MOUNT }),
-            volumeMounts: [
-              { name: 'checkpoints', mountPath: CHECKPOINT_MOUNT },
-              { name: 'dshm', mountPath: '/dev/shm' },
-            ],
-          }),
-        ],
+        containers: [train],
       }),
     };
     const spec: JobSpec = {
@@ -238,7 +255,7 @@ export class MlopsChart extends RoleIdentityChart<'mlops', MlopsRole> {
         spec: {
           schedule: job.schedule,
           timeZone: 'Etc/UTC',
-          // One run at a time: the runs share the ReadWriteOnce checkpoint volume.
+          // One run at a time: a late run must not compete with the previous one for the pool's GPUs.
           concurrencyPolicy: 'Forbid',
           startingDeadlineSeconds: 3600,
           successfulJobsHistoryLimit: 3,

@@ -1,11 +1,11 @@
 import type { App } from 'cdk8s';
-import { IntOrString, KubeLimitRange, KubeNamespace, KubeNetworkPolicy, KubePriorityClass, Quantity } from 'cdk8s-plus-28/lib/imports/k8s';
+import { IntOrString, KubeLimitRange, KubeNamespace, KubeNetworkPolicy, KubePriorityClass, KubeStorageClass, Quantity } from 'cdk8s-plus-28/lib/imports/k8s';
 import type { EnvironmentContext } from '../../src/model/context';
 import { workloadNamespace } from '../../src/model/naming';
 import type { Environment, WorkloadName } from '../../src/model/types';
 import { WORKLOAD_NAMES } from '../../src/model/types';
 import { AppChart } from '../lib/app-chart';
-import { PLATFORM_POD_SECURITY, type PodSecurityLevel } from '../../src/model/cluster';
+import { CLUSTER_STORAGE, PLATFORM_POD_SECURITY, type PodSecurityLevel } from '../../src/model/cluster';
 import { workloadPodSecurity } from '../../src/model/pod-security';
 import { PRIORITY_CLASSES } from '../../src/model/scheduling';
 
@@ -24,6 +24,9 @@ export function podSecurityLabels(enforce: PodSecurityLevel, env: Environment): 
     'pod-security.kubernetes.io/warn-version': 'latest',
   };
 }
+
+/** The annotation that makes a StorageClass the one claims without a class get. */
+export const DEFAULT_STORAGE_CLASS_ANNOTATION = 'storageclass.kubernetes.io/is-default-class';
 
 /** The platform's priority classes. Values stay far below system-cluster-critical (2e9) and within the 1e9 user maximum. */
 const PRIORITY_CLASS_SETTINGS = [
@@ -52,7 +55,8 @@ const PRIORITY_CLASS_SETTINGS = [
 ] as const;
 
 /**
- * Namespaces, priority classes and per-namespace guard rails of the platform.
+ * Namespaces, priority classes, the storage classes the cluster lacks (src/model/cluster.ts) and
+ * per-namespace guard rails of the platform.
  *
  * Workload namespaces get default-deny network policies (plus DNS egress) and a LimitRange; each
  * workload chart opens exactly the traffic it needs. platform-system gets no default deny: its
@@ -70,6 +74,25 @@ export class PlatformChart extends AppChart {
       if (workload) this.addGuardRails(namespace);
     }
     this.addPriorityClasses();
+    this.addStorageClasses();
+  }
+
+  /**
+   * Here, not in a workload's app: every workload's claims (and the operators' claims) need them, and
+   * the platform app syncs before any workload. WaitForFirstConsumer: a zonal disk is created in the
+   * zone of the first pod that mounts it, never in a zone the pod cannot be scheduled to.
+   */
+  private addStorageClasses(): void {
+    for (const sc of CLUSTER_STORAGE[this.ctx.env.cloud].created) {
+      new KubeStorageClass(this, `storageclass-${sc.name}`, {
+        metadata: { name: sc.name, ...(sc.isDefault ? { annotations: { [DEFAULT_STORAGE_CLASS_ANNOTATION]: 'true' } } : {}) },
+        provisioner: sc.provisioner,
+        parameters: { ...sc.parameters },
+        volumeBindingMode: 'WaitForFirstConsumer',
+        reclaimPolicy: 'Delete',
+        allowVolumeExpansion: true,
+      });
+    }
   }
 
   private addNamespace(name: string, workload: WorkloadName | undefined): void {

@@ -99,6 +99,8 @@ export interface BuiltInMqPersistence {
   readonly persistentVolumeClaim: {
     readonly spec: {
       readonly accessModes: readonly ['ReadWriteOnce'];
+      /** Copied into the claim the operator creates; unset, the cluster's default class. */
+      readonly storageClassName?: string;
       readonly resources: { readonly requests: { readonly storage: string } };
     };
   };

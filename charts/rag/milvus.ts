@@ -11,7 +11,11 @@
  *   bundled Kafka chart is Bitnami's (images no longer published under docker.io/bitnami), and
  *   Woodpecker needs Milvus 2.6 (the model pins v2.5.x).
  *
- * Every persistent volume of etcd and the queue has the model's `storageSize`. Dependencies are
+ * Every persistent volume of etcd and the queue has the model's `storageSize` and names the platform's
+ * block class (src/model/cluster.ts), where the operator 1.3.8's charts take one: etcd 8.12.0
+ * `persistence.storageClass`, pulsar 3.3.0 `<component>.volumes.<volume>.storageClassName`, the rocksmq
+ * claim's own spec (the operator copies it as given). Left unset they would take the cluster's default:
+ * none on EKS, Standard SSD on AKS. Dependencies are
  * kept when the Milvus resource is deleted (deletionPolicy Retain, PVCs kept): they hold the
  * collections' metadata and the unflushed log.
  *
@@ -24,6 +28,7 @@
  */
 import type { EnvironmentContext } from '../../src/model/context';
 import type { Cloud } from '../../src/model/types';
+import { blockStorageClass } from '../../src/model/cluster';
 import { PRIORITY_CLASSES } from '../../src/model/scheduling';
 import { operatorPodLabels } from '../lib/app-chart';
 import type { IdentityBinding } from '../lib/identity';
@@ -82,7 +87,7 @@ function etcd(ctx: EnvironmentContext<Cloud, 'rag'>): InClusterDependency {
     ...RETAIN,
     values: {
       replicaCount: ETCD_REPLICAS[mode],
-      persistence: { enabled: true, size: storageSize },
+      persistence: { enabled: true, size: storageSize, storageClass: blockStorageClass(ctx.env.cloud) },
       resources: resourceValues(ETCD_RESOURCES.cpu, ETCD_RESOURCES.memory),
       priorityClassName: PRIORITY_CLASSES.online,
     },
@@ -91,17 +96,14 @@ function etcd(ctx: EnvironmentContext<Cloud, 'rag'>): InClusterDependency {
 
 function pulsar(ctx: EnvironmentContext<Cloud, 'rag'>): InClusterDependency {
   const { storageSize } = ctx.env.rag.milvus;
+  const volume = { size: storageSize, storageClassName: blockStorageClass(ctx.env.cloud) };
   return {
     ...RETAIN,
     chartVersion: 'pulsar-v3',
     values: {
       components: { pulsar_manager: false, functions: false, toolset: false },
-      zookeeper: { replicaCount: PULSAR_REPLICAS.zookeeper, volumes: { data: { size: storageSize } }, ...pulsarComponent('zookeeper') },
-      bookkeeper: {
-        replicaCount: PULSAR_REPLICAS.bookkeeper,
-        volumes: { journal: { size: storageSize }, ledgers: { size: storageSize } },
-        ...pulsarComponent('bookkeeper'),
-      },
+      zookeeper: { replicaCount: PULSAR_REPLICAS.zookeeper, volumes: { data: volume }, ...pulsarComponent('zookeeper') },
+      bookkeeper: { replicaCount: PULSAR_REPLICAS.bookkeeper, volumes: { journal: volume, ledgers: volume }, ...pulsarComponent('bookkeeper') },
       autorecovery: pulsarComponent('autorecovery'),
       broker: { replicaCount: PULSAR_REPLICAS.broker, ...pulsarComponent('broker') },
       proxy: { replicaCount: PULSAR_REPLICAS.proxy, ...pulsarComponent('proxy') },
@@ -121,7 +123,9 @@ function dependencies(ctx: EnvironmentContext<Cloud, 'rag'>): MilvusDependencies
         persistence: {
           enabled: true,
           pvcDeletion: false,
-          persistentVolumeClaim: { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: storageSize } } } },
+          persistentVolumeClaim: {
+            spec: { accessModes: ['ReadWriteOnce'], storageClassName: blockStorageClass(ctx.env.cloud), resources: { requests: { storage: storageSize } } },
+          },
         },
       },
     };

@@ -53,7 +53,7 @@ export function policyContext(env: EnvironmentOutput, platform?: Platform): Poli
   const modelled = platform?.environments.find((e) => e.name === env.name);
   // An environment the model does not know is held to the stricter prod rules.
   const stage: Stage = modelled?.stage ?? 'prod';
-  return { env, cloud: modelled?.cloud ?? inferCloud(env), stage };
+  return { env, cloud: modelled?.cloud ?? inferCloud(env), stage, zones: modelled?.network.zones };
 }
 
 export function runPolicy(env: EnvironmentOutput, platform?: Platform): Finding[] {

@@ -58,7 +58,7 @@ describe('MlopsChart', () => {
     expectAppOnlyWhereEnabled('azure-dev', 'mlops');
   });
 
-  test.each(all)('%s: objects, namespaced in mlops (the StorageClass cluster-scoped), listed in kustomization.yaml', (_n, ctx) => {
+  test.each(all)('%s: objects, all namespaced in mlops (no StorageClass: the platform app owns it), listed in kustomization.yaml', (_n, ctx) => {
     const files = render(ctx);
     const job = ctx.env.stage === 'prod' ? 'cronjob-finetune.yaml' : 'job-finetune.yaml';
     expect([...files.keys()].sort()).toEqual(
@@ -70,13 +70,11 @@ describe('MlopsChart', () => {
         'networkpolicy-mlflow-egress.yaml',
         'networkpolicy-mlflow-ingress.yaml',
         'networkpolicy-training-egress.yaml',
-        'persistentvolumeclaim-finetune-checkpoints.yaml',
         'poddisruptionbudget-mlflow.yaml',
         'secretstore-mlflow-db.yaml',
         'service-mlflow.yaml',
         'serviceaccount-mlflow.yaml',
         'serviceaccount-training.yaml',
-        ...(ctx.env.cloud === 'aws' ? ['storageclass-gp3.yaml'] : []),
         // The SageMaker entry (aws-prod, burst on): a TrainingJob named after its run.
         ...ctx.env.mlops!.sagemakerTraining.map((j) => `trainingjob-${sageMakerName(ctx, j.name)}.yaml`),
       ]
@@ -84,7 +82,7 @@ describe('MlopsChart', () => {
         .map((f) => `mlops/${f}`),
     );
     expectKustomizationListsEveryFile(files, 'mlops');
-    for (const obj of objects(ctx)) expect(obj.metadata.namespace).toBe(obj.kind === 'StorageClass' ? undefined : ctx.names.mlops!.namespace);
+    for (const obj of objects(ctx)) expect(obj.metadata.namespace).toBe(ctx.names.mlops!.namespace);
     expect(objects(ctx).filter((o) => o.kind === 'Namespace' || o.kind === 'Secret')).toEqual([]);
   });
 
@@ -222,7 +220,7 @@ describe('MlopsChart', () => {
       expect(trainingJobOf(awsSpot, 'finetune').spec.template.spec.tolerations).toEqual([toleration(GPU_TAINT)]);
     });
 
-    test.each(all)('%s: GPUs requested and limited, retries, deadline, tracking URI, checkpoint volume', (_n, ctx) => {
+    test.each(all)('%s: GPUs requested and limited, retries, deadline, tracking URI, checkpoint mount', (_n, ctx) => {
       const job = ctx.env.mlops!.training[0];
       const { spec } = trainingJobOf(ctx, job.name);
       const pod = spec.template.spec;
@@ -241,24 +239,47 @@ describe('MlopsChart', () => {
       expect(c.securityContext).toMatchObject({ readOnlyRootFilesystem: true, runAsNonRoot: true });
       const env = Object.fromEntries(c.env.map((v: any) => [v.name, v.value]));
       expect(env).toMatchObject({ MLFLOW_TRACKING_URI: ctx.names.mlops!.trackingUri, CHECKPOINT_DIR: '/checkpoints' });
-      expect(pod.volumes).toContainEqual({ name: 'checkpoints', persistentVolumeClaim: { claimName: `${job.name}-checkpoints` } });
       expect(c.volumeMounts).toContainEqual({ name: 'checkpoints', mountPath: '/checkpoints' });
-      const pvc = one(ctx, 'PersistentVolumeClaim', `${job.name}-checkpoints`);
-      expect(pvc.spec).toEqual({
+    });
+
+    test.each(all)('%s: /tmp and a cache sized for ML libraries, their env vars, and the ephemeral storage they add up to', (_n, ctx) => {
+      const pod = trainingJobOf(ctx, 'finetune').spec.template.spec;
+      const c = pod.containers[0];
+      expect(pod.volumes).toContainEqual({ name: 'tmp', emptyDir: { sizeLimit: '10Gi' } });
+      expect(pod.volumes).toContainEqual({ name: 'cache', emptyDir: { sizeLimit: '50Gi' } });
+      expect(c.volumeMounts).toEqual(
+        expect.arrayContaining([
+          { name: 'tmp', mountPath: '/tmp' },
+          { name: 'cache', mountPath: '/cache' },
+        ]),
+      );
+      const env = Object.fromEntries(c.env.map((v: any) => [v.name, v.value]));
+      expect(env).toMatchObject({ HF_HOME: '/cache/huggingface', TORCH_HOME: '/cache/torch', XDG_CACHE_HOME: '/cache' });
+      // Explicit: a LimitRange default (or max) for ephemeral storage never decides it.
+      expect(c.resources.requests['ephemeral-storage']).toBe('61Gi');
+      expect(c.resources.limits['ephemeral-storage']).toBe('61Gi');
+    });
+
+    test.each(all)("%s: checkpoints on a per-pod volume in the pod's zone, kept in object storage per Job; no PVC, no StorageClass", (_n, ctx) => {
+      const job = ctx.env.mlops!.training[0];
+      const c = trainingJobOf(ctx, job.name).spec.template.spec.containers[0];
+      const volume = trainingJobOf(ctx, job.name).spec.template.spec.volumes.find((v: any) => v.name === 'checkpoints');
+      expect(volume.persistentVolumeClaim).toBeUndefined();
+      expect(volume.ephemeral.volumeClaimTemplate.spec).toEqual({
         accessModes: ['ReadWriteOnce'],
         storageClassName: ctx.env.cloud === 'aws' ? 'gp3' : 'managed-csi-premium',
         resources: { requests: { storage: job.checkpointSize } },
       });
-      if (ctx.env.cloud === 'aws') {
-        expect(one(ctx, 'StorageClass', 'gp3')).toMatchObject({
-          provisioner: 'ebs.csi.aws.com',
-          parameters: { type: 'gp3', encrypted: 'true' },
-          volumeBindingMode: 'WaitForFirstConsumer',
-        });
-      }
+      // JOB_NAME first: $(JOB_NAME) expands only from variables defined before it.
+      expect(c.env[0]).toEqual({ name: 'JOB_NAME', valueFrom: { fieldRef: { fieldPath: "metadata.labels['batch.kubernetes.io/job-name']" } } });
+      const uri = c.env.find((v: any) => v.name === 'CHECKPOINT_URI').value;
+      expect(uri).toBe(`${ctx.names.mlops!.checkpointRoot}/${job.name}/$(JOB_NAME)`);
+      // Under the prefix the training identity may already write.
+      expect(uri.startsWith(ctx.env.cloud === 'aws' ? `${ctx.names.mlops!.artifactRoot}/` : ctx.names.mlops!.artifactRoot)).toBe(true);
+      expect(objects(ctx).filter((o) => ['PersistentVolumeClaim', 'StorageClass'].includes(o.kind))).toEqual([]);
     });
 
-    test('one PVC per job, one training service account', () => {
+    test('one checkpoint volume per job, sized by it; one training service account', () => {
       const ctx = ctxOf(
         'aws-dev',
         specWith('aws-dev', (e) => {
@@ -266,14 +287,10 @@ describe('MlopsChart', () => {
           t.push({ ...t[0], name: 'pretrain', gpus: 2, checkpointSize: '200Gi', schedule: '0 3 * * 0' });
         }),
       );
-      expect(
-        objects(ctx)
-          .filter((o) => o.kind === 'PersistentVolumeClaim')
-          .map((o) => [o.metadata.name, o.spec.resources.requests.storage]),
-      ).toEqual([
-        ['finetune-checkpoints', '50Gi'],
-        ['pretrain-checkpoints', '200Gi'],
-      ]);
+      const size = (name: string) =>
+        trainingJobOf(ctx, name).spec.template.spec.volumes.find((v: any) => v.name === 'checkpoints').ephemeral.volumeClaimTemplate.spec.resources.requests
+          .storage;
+      expect([size('finetune'), size('pretrain')]).toEqual(['50Gi', '200Gi']);
       expect(trainingJobOf(ctx, 'pretrain').kind).toBe('CronJob');
       expect(trainingJobOf(ctx, 'pretrain').spec.template.spec.containers[0].resources.limits['nvidia.com/gpu']).toBe(2);
       expect(
@@ -306,7 +323,7 @@ describe('MlopsChart', () => {
         labels: { 'app.kubernetes.io/name': 'finetune-burst', 'app.kubernetes.io/component': 'training' },
       });
       const workloads = objects(ctx).filter((o) => ['Job', 'CronJob', 'PersistentVolumeClaim'].includes(o.kind));
-      expect(workloads.map((o) => o.metadata.name).sort()).toEqual(['finetune', 'finetune-checkpoints']);
+      expect(workloads.map((o) => o.metadata.name).sort()).toEqual(['finetune']);
     });
 
     test.each([...azure, ['aws-dev', ctxOf('aws-dev')] as const])(

@@ -157,9 +157,30 @@ describe('PlatformChart', () => {
       const obj = parse(files.get(path)!);
       expect(path).toBe(`platform/${obj.kind.toLowerCase()}-${obj.metadata.name}.yaml`);
     }
-    // 5 namespaces, 3 priority classes, 2 policies and 1 LimitRange per workload namespace
-    expect(manifests).toHaveLength(5 + 3 + 3 * 4);
+    // 5 namespaces, 3 priority classes, 2 policies and 1 LimitRange per workload namespace, EKS's default StorageClass
+    expect(manifests).toHaveLength(5 + 3 + 3 * 4 + (ctx.env.cloud === 'aws' ? 1 : 0));
   });
+
+  test.each(all)(
+    '%s: the default StorageClass EKS lacks (gp3, encrypted, WaitForFirstConsumer); none on AKS, whose built-in default stays the only one',
+    (_name, ctx) => {
+      const classes = objects(ctx).filter((o) => o.kind === 'StorageClass');
+      if (ctx.env.cloud === 'azure') {
+        expect(classes).toEqual([]);
+        return;
+      }
+      expect(classes).toHaveLength(1);
+      expect(classes[0]).toMatchObject({
+        metadata: { name: 'gp3', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
+        provisioner: 'ebs.csi.aws.com',
+        parameters: { type: 'gp3', encrypted: 'true' },
+        volumeBindingMode: 'WaitForFirstConsumer',
+        reclaimPolicy: 'Delete',
+        allowVolumeExpansion: true,
+      });
+      expect(classes[0].metadata.namespace).toBeUndefined();
+    },
+  );
 
   test('rendering is deterministic', () => {
     const [, ctx] = all[0];

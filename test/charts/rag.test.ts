@@ -42,6 +42,9 @@ const podIdentityAgent = { to: [{ ipBlock: { cidr: '169.254.170.23/32' } }], por
 const API_SELECTOR = { 'app.kubernetes.io/name': 'rag-api' };
 const BACKENDS = { matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'NotIn', values: ['rag-api'] }] };
 
+/** The platform's block class, which every Milvus volume names (the EKS default, AKS's Premium SSD class). */
+const sc = (ctx: { env: { cloud: 'aws' | 'azure' } }) => (ctx.env.cloud === 'aws' ? 'gp3' : 'managed-csi-premium');
+
 describe('RagChart', () => {
   test('the default model enables rag in all four environments', () => {
     expect(all.map(([n]) => n).sort()).toEqual(['aws-dev', 'aws-prod', 'azure-dev', 'azure-prod']);
@@ -178,14 +181,14 @@ describe('RagChart', () => {
       expect(spec.dependencies.etcd.inCluster).toMatchObject({
         deletionPolicy: 'Retain',
         pvcDeletion: false,
-        values: { replicaCount: 1, persistence: { enabled: true, size } },
+        values: { replicaCount: 1, persistence: { enabled: true, size, storageClass: sc(ctx) } },
       });
       expect(spec.dependencies.msgStreamType).toBe('rocksmq');
       expect(spec.dependencies.rocksmq).toEqual({
         persistence: {
           enabled: true,
           pvcDeletion: false,
-          persistentVolumeClaim: { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: size } } } },
+          persistentVolumeClaim: { spec: { accessModes: ['ReadWriteOnce'], storageClassName: sc(ctx), resources: { requests: { storage: size } } } },
         },
       });
       expect(spec.dependencies.pulsar).toBeUndefined();
@@ -209,14 +212,15 @@ describe('RagChart', () => {
         expect(spec.dependencies.etcd.inCluster).toMatchObject({
           deletionPolicy: 'Retain',
           pvcDeletion: false,
-          values: { replicaCount: 3, persistence: { enabled: true, size } },
+          values: { replicaCount: 3, persistence: { enabled: true, size, storageClass: sc(ctx) } },
         });
         expect(spec.dependencies.msgStreamType).toBe('pulsar');
         expect(spec.dependencies.rocksmq).toBeUndefined();
         const pulsar = spec.dependencies.pulsar.inCluster;
         expect(pulsar).toMatchObject({ chartVersion: 'pulsar-v3', deletionPolicy: 'Retain', pvcDeletion: false });
-        expect(pulsar.values.zookeeper).toMatchObject({ replicaCount: 3, volumes: { data: { size } } });
-        expect(pulsar.values.bookkeeper).toMatchObject({ replicaCount: 3, volumes: { journal: { size }, ledgers: { size } } });
+        const volume = { size, storageClassName: sc(ctx) };
+        expect(pulsar.values.zookeeper).toMatchObject({ replicaCount: 3, volumes: { data: volume } });
+        expect(pulsar.values.bookkeeper).toMatchObject({ replicaCount: 3, volumes: { journal: volume, ledgers: volume } });
         // Sized here, not by the operator's requests-only defaults, which the namespace's LimitRange rejects (issue 14).
         for (const c of ['zookeeper', 'bookkeeper', 'autorecovery', 'broker', 'proxy'])
           expect(pulsar.values[c].resources.limits.memory).toBe(pulsar.values[c].resources.requests.memory);

@@ -4,8 +4,9 @@ import { azureRules } from './azure';
 import { kubernetesRules } from './kubernetes';
 import { podSecurityRules } from './pod-security';
 import type { PolicyRule } from './rule';
+import { storageRules } from './storage';
 
-export const POLICY_RULES: readonly PolicyRule[] = [...awsRules, ...azureRules, ...kubernetesRules, ...podSecurityRules];
+export const POLICY_RULES: readonly PolicyRule[] = [...awsRules, ...azureRules, ...kubernetesRules, ...podSecurityRules, ...storageRules];
 
 const ids = POLICY_RULES.map((r) => r.id);
 const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);

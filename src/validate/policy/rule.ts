@@ -8,6 +8,8 @@ export interface PolicyContext {
   readonly cloud: Cloud | undefined;
   /** From the model; an environment the model does not know is held to prod rules. */
   readonly stage: Stage;
+  /** Availability zones of the cluster's pools, from the model; unknown: held to be more than one. */
+  readonly zones?: number;
 }
 
 export interface Violation {

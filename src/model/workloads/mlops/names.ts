@@ -37,6 +37,11 @@ interface MlopsNamesOf {
   readonly servingServiceAccount: (model: string) => string;
   /** `--default-artifact-root` of MLflow. */
   readonly artifactRoot: string;
+  /**
+   * Where cluster training jobs keep their checkpoints: `<this>/<entry>/<Job name>/`, under the artifact
+   * root, which the training identity may already read and write (no wider grant).
+   */
+  readonly checkpointRoot: string;
   /** Where a served model's files are: the model path under the models/ prefix or container. */
   readonly modelUri: (path: string) => string;
   readonly database: { readonly name: string; readonly user: string };
@@ -97,12 +102,16 @@ export function mlopsNames(platformName: string, env: WithWorkloads<Environment,
     servingServiceAccount: (model: string) => `serve-${model}`,
     database: { name: 'mlflow', user: 'mlflow' },
   };
-  const part = forCloud<typeof env, CloudPart<Cloud, { aws: MlopsAwsNames; azure: MlopsAzureNames }> & Pick<MlopsNamesOf, 'artifactRoot' | 'modelUri'>>(env, {
+  const part = forCloud<
+    typeof env,
+    CloudPart<Cloud, { aws: MlopsAwsNames; azure: MlopsAzureNames }> & Pick<MlopsNamesOf, 'artifactRoot' | 'checkpointRoot' | 'modelUri'>
+  >(env, {
     aws: (env) => {
       const artifactsBucket = `${prefix}-mlops-artifacts-${env.aws.accountId}`;
       const sagemaker = `s3://${artifactsBucket}/${MLOPS_PREFIXES.sagemaker}`;
       return {
         artifactRoot: `s3://${artifactsBucket}/${MLOPS_PREFIXES.mlflow}`,
+        checkpointRoot: `s3://${artifactsBucket}/${MLOPS_PREFIXES.mlflow}/checkpoints`,
         modelUri: (path: string) => `s3://${artifactsBucket}/${MLOPS_PREFIXES.models}/${path}`,
         aws: {
           artifactsBucket,
@@ -128,6 +137,7 @@ export function mlopsNames(platformName: string, env: WithWorkloads<Environment,
       const kv = keyVaultName(platformName, env.name, 'ml');
       return {
         artifactRoot: `wasbs://mlflow@${storageAccountName}.blob.core.windows.net/`,
+        checkpointRoot: `wasbs://mlflow@${storageAccountName}.blob.core.windows.net/checkpoints`,
         modelUri: (path: string) => `https://${storageAccountName}.blob.core.windows.net/models/${path}`,
         azure: {
           resourceGroupName: `rg-${prefix}-mlops`,
