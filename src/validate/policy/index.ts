@@ -1,11 +1,12 @@
 /** The policy pack: every rule, by id. */
+import { flowRules } from '../flows';
 import { awsRules } from './aws';
 import { azureRules } from './azure';
 import { kubernetesRules } from './kubernetes';
 import { podSecurityRules } from './pod-security';
 import type { PolicyRule } from './rule';
 
-export const POLICY_RULES: readonly PolicyRule[] = [...awsRules, ...azureRules, ...kubernetesRules, ...podSecurityRules];
+export const POLICY_RULES: readonly PolicyRule[] = [...awsRules, ...azureRules, ...kubernetesRules, ...podSecurityRules, ...flowRules];
 
 const ids = POLICY_RULES.map((r) => r.id);
 const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
