@@ -3,15 +3,18 @@
  * default deny come from the platform chart). Drivers call the Kubernetes API to manage executors;
  * drivers and executors call the storage and catalog services.
  *
- * - HTTPS within the VPC / VNet: the API server's private endpoint, AWS's STS and Glue interface
- *   endpoints, Azure's storage private endpoints (prod).
- * - HTTPS to public addresses: S3 (gateway endpoint, public addresses), Entra ID (workload identity
- *   token exchange), dev storage accounts and dev API servers' public endpoints.
+ * - Storage and catalog for Spark's identity (IRSA on AWS): AWS HTTPS to the VPC (the STS and Glue
+ *   interface endpoints) and S3 at public addresses; Azure the storage private endpoints (prod) and
+ *   public HTTPS (Entra ID, dev storage accounts).
+ * - The API server where the cloud's policy engine sees it (charts/lib/network.ts `apiServerEgress`):
+ *   EKS the `kubernetes` ClusterIP, AKS a private API server's endpoint in the system subnet (a public
+ *   one is at a public address).
  */
 import type { NetworkPolicyEgressRule } from 'cdk8s-plus-28/lib/imports/k8s';
 import type { EnvironmentContext } from '../../src/model/context';
-import { httpsTo, PUBLIC_HTTPS } from '../lib/network';
+import { LAKEHOUSE_AWS_IDENTITY } from '../../src/model/workloads/lakehouse/identities';
+import { apiServerEgress, cloudEgress, storageEgress } from '../lib/network';
 
 export function sparkCloudEgress(ctx: EnvironmentContext): NetworkPolicyEgressRule[] {
-  return [httpsTo(ctx.env.network.cidr), PUBLIC_HTTPS];
+  return [...apiServerEgress(ctx), ...cloudEgress(ctx, storageEgress(LAKEHOUSE_AWS_IDENTITY))];
 }

@@ -3,9 +3,10 @@
  * policies already cover every workload namespace; a chart opens only what its pods need.
  */
 import { IntOrString, type NetworkPolicyEgressRule, type NetworkPolicyPeer, type NetworkPolicyPort } from 'cdk8s-plus-28/lib/imports/k8s';
-import { azureSubnetLayout } from '../../src/model/cidr';
+import { azureSubnetLayout, hostAddress } from '../../src/model/cidr';
 import { forCloud } from '../../src/model/cloud';
 import type { EnvironmentContext } from '../../src/model/context';
+import type { AwsIdentityMechanism } from '../../src/model/naming';
 import type { Environment } from '../../src/model/types';
 
 export const RFC1918 = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] as const;
@@ -77,6 +78,24 @@ export const STORAGE_EGRESS: CloudEgressNeeds = {
 
 /** {@link STORAGE_EGRESS} for pods on IRSA: AssumeRoleWithWebIdentity goes to the STS interface endpoint, not the Pod Identity agent. */
 export const IRSA_STORAGE_EGRESS: CloudEgressNeeds = { ...STORAGE_EGRESS, aws: { interfaceEndpoints: true, podIdentityAgent: false } };
+
+/** The storage egress of pods whose AWS identity is `mechanism`: each calls only its own credential endpoint. */
+export function storageEgress(mechanism: AwsIdentityMechanism): CloudEgressNeeds {
+  return mechanism === 'irsa' ? IRSA_STORAGE_EGRESS : STORAGE_EGRESS;
+}
+
+/**
+ * HTTPS to the Kubernetes API server at the address the cloud's policy engine sees (src/validate/flows/addressing.ts
+ * has the sources). EKS: the VPC CNI enforces before kube-proxy translates the `kubernetes` Service, so the rule
+ * matches its ClusterIP, the first address of the service CIDR. AKS (Cilium translates first): a private API
+ * server's private endpoint in the system node subnet; a public one is at a public address, which PUBLIC_HTTPS covers.
+ */
+export function apiServerEgress(ctx: EnvironmentContext): NetworkPolicyEgressRule[] {
+  return forCloud<Environment, NetworkPolicyEgressRule[]>(ctx.env, {
+    aws: (env) => [httpsTo(`${hostAddress(env.network.serviceCidr, 1)}/32`)],
+    azure: (env) => (env.cluster.privateApi ? [httpsTo(azureSubnetLayout(env.network.cidr).system)] : []),
+  });
+}
 
 export function cloudServiceEgress(ctx: EnvironmentContext): NetworkPolicyEgressRule[] {
   return cloudEgress(ctx, STORAGE_EGRESS);

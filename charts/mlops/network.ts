@@ -8,15 +8,16 @@
  *   Flexible Server's delegated subnet is somewhere in the VNet. Narrow it when the layout gets one.
  * - HTTPS: AWS the VPC CIDR (the STS interface endpoint: MLflow uses IRSA, i.e.
  *   AssumeRoleWithWebIdentity) and public 443 for S3 (gateway endpoint, public addresses); no Pod
- *   Identity agent. Azure: the shared cloudServiceEgress (endpoints subnet in prod, public 443 for
+ *   Identity agent. Azure: the shared storage egress (endpoints subnet in prod, public 443 for
  *   Entra ID and dev blob).
  *
- * Training: the shared cloudServiceEgress (AWS S3 at public addresses + the Pod Identity agent;
+ * Training: the shared storage egress of Pod Identity (AWS S3 at public addresses + the agent;
  * Azure as above); MLflow on 5000 is an in-namespace rule.
  */
 import type { NetworkPolicyEgressRule } from 'cdk8s-plus-28/lib/imports/k8s';
 import type { EnvironmentContext } from '../../src/model/context';
-import { cloudEgress, cloudServiceEgress, IRSA_STORAGE_EGRESS, tcp } from '../lib/network';
+import { MLFLOW_AWS_IDENTITY, TRAINING_AWS_IDENTITY } from '../../src/model/workloads/mlops/identities';
+import { cloudEgress, storageEgress, tcp } from '../lib/network';
 import { POSTGRES_PORT } from './database';
 
 /** Where the MLflow database is reachable from pods. */
@@ -26,9 +27,9 @@ export function databaseCidr(ctx: EnvironmentContext): string {
 
 export function mlflowCloudEgress(ctx: EnvironmentContext): NetworkPolicyEgressRule[] {
   const database: NetworkPolicyEgressRule = { to: [{ ipBlock: { cidr: databaseCidr(ctx) } }], ports: tcp(POSTGRES_PORT) };
-  return [database, ...cloudEgress(ctx, IRSA_STORAGE_EGRESS)];
+  return [database, ...cloudEgress(ctx, storageEgress(MLFLOW_AWS_IDENTITY))];
 }
 
 export function trainingCloudEgress(ctx: EnvironmentContext): NetworkPolicyEgressRule[] {
-  return cloudServiceEgress(ctx);
+  return cloudEgress(ctx, storageEgress(TRAINING_AWS_IDENTITY));
 }

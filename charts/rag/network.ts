@@ -14,12 +14,14 @@
  *   token exchange (login.microsoftonline.com; in dev also the storage account's public endpoint).
  *
  * Milvus and its dependencies: object storage only, the same per-cloud rules as every workload's
- * cloud storage (charts/lib/network.ts `cloudServiceEgress`): AWS S3 at public addresses plus
- * the Pod Identity agent; Azure the endpoints subnet in prod plus public 443 (Entra ID, dev blob).
+ * cloud storage for Milvus's identity: on AWS IRSA, so STS's interface endpoint in the VPC (not the Pod
+ * Identity agent) and S3 at public addresses; Azure the endpoints subnet in prod plus public 443
+ * (Entra ID, dev blob).
  */
 import type { NetworkPolicyEgressRule } from 'cdk8s-plus-28/lib/imports/k8s';
 import type { EnvironmentContext } from '../../src/model/context';
-import { cloudEgress, cloudServiceEgress } from '../lib/network';
+import { MILVUS_AWS_IDENTITY } from '../../src/model/workloads/rag/identities';
+import { cloudEgress, storageEgress } from '../lib/network';
 
 export function apiCloudEgress(ctx: EnvironmentContext): NetworkPolicyEgressRule[] {
   // Bedrock and Azure OpenAI sit behind private endpoints in every stage.
@@ -27,5 +29,5 @@ export function apiCloudEgress(ctx: EnvironmentContext): NetworkPolicyEgressRule
 }
 
 export function milvusCloudEgress(ctx: EnvironmentContext): NetworkPolicyEgressRule[] {
-  return cloudServiceEgress(ctx);
+  return cloudEgress(ctx, storageEgress(MILVUS_AWS_IDENTITY));
 }

@@ -12,8 +12,9 @@
  */
 import type { NetworkPolicyEgressRule } from 'cdk8s-plus-28/lib/imports/k8s';
 import type { EnvironmentContext } from '../../src/model/context';
-import { cloudEgress, IRSA_STORAGE_EGRESS } from '../lib/network';
+import { SERVING_AWS_IDENTITY } from '../../src/model/workloads/mlops/identities';
+import { cloudEgress, storageEgress } from '../lib/network';
 
 export function servingCloudEgress(ctx: EnvironmentContext): NetworkPolicyEgressRule[] {
-  return cloudEgress(ctx, IRSA_STORAGE_EGRESS);
+  return cloudEgress(ctx, storageEgress(SERVING_AWS_IDENTITY));
 }

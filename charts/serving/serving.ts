@@ -64,15 +64,19 @@ export const SERVER_COMPONENT = { kserve: 'kserve-predictor', seldon: 'seldon-pr
 export const DEPLOYMENT_MODE_ANNOTATION = 'serving.kserve.io/deploymentMode';
 export type DeploymentMode = 'Standard' | 'Knative';
 
-/** Ports the serving pods accept traffic on. */
+/**
+ * Ports the serving pods accept traffic on: the ones the declared flows use (src/model/workloads/mlops/flows.ts).
+ * The models are served over HTTP (KServe's V1/V2 REST): the runtimes' gRPC ports (KServe 8081, Knative's h2c 8013)
+ * stay closed until a model can ask for gRPC.
+ */
 export const SERVING_PORTS = {
-  /** Standard: the KServe runtime's HTTP and gRPC ports. */
-  raw: [8080, 8081],
-  /** Knative: Knative's queue-proxy (HTTP/1, h2c) in front of the runtime. */
-  serverless: [8012, 8013],
+  /** Standard: the KServe runtime's HTTP port. */
+  raw: [8080],
+  /** Knative: Knative's queue-proxy (HTTP/1) in front of the runtime. */
+  serverless: [8012],
   /** Knative: queue-proxy's autoscaling metrics, scraped by Knative's autoscaler. */
   knativeMetrics: 9090,
-  /** Seldon Core v1: the executor (service orchestrator) in each pod, HTTP and gRPC. */
+  /** Seldon Core v1: the executor (service orchestrator) in each pod, HTTP and gRPC (Seldon's VirtualService routes both). */
   seldon: [8000, 5001],
 } as const;
 
@@ -196,7 +200,8 @@ export class ServingChart extends AppChart<'mlops'> {
   }
 
   private networkPolicies(model: ServedModel): void {
-    const callers: NetworkPolicyPeer[] = [{ podSelector: {} }, namespacePeer(this.ctx.env.cluster.gatewayNamespace)];
+    // Only the ingress gateway calls the models (no pod of the namespace is a declared client).
+    const callers: NetworkPolicyPeer[] = [namespacePeer(this.ctx.env.cluster.gatewayNamespace)];
     const egress = servingCloudEgress(this.ctx);
 
     const kservePorts = deploymentMode(model) === 'Knative' ? SERVING_PORTS.serverless : SERVING_PORTS.raw;

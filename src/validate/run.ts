@@ -53,12 +53,12 @@ export function policyContext(env: EnvironmentOutput, platform?: Platform): Poli
   const modelled = platform?.environments.find((e) => e.name === env.name);
   // An environment the model does not know is held to the stricter prod rules.
   const stage: Stage = modelled?.stage ?? 'prod';
-  return { env, cloud: modelled?.cloud ?? inferCloud(env), stage, zones: modelled?.network.zones };
+  return { env, cloud: modelled?.cloud ?? inferCloud(env), stage, zones: modelled?.network.zones, environment: modelled };
 }
 
 export function runPolicy(env: EnvironmentOutput, platform?: Platform): Finding[] {
   const ctx = policyContext(env, platform);
-  return POLICY_RULES.flatMap((rule) => rule.check(ctx).map((v) => ({ ...v, rule: rule.id, severity: 'error' as const })));
+  return POLICY_RULES.flatMap((rule) => rule.check(ctx).map((v) => ({ ...v, rule: rule.id, severity: v.severity ?? ('error' as const) })));
 }
 
 /** The ids the model's waivers may name: the policy rules and the cluster view's rules. */

@@ -20,6 +20,7 @@ import { defaultPlatform } from '../../src/platform';
 import { validateManifest } from '../../src/validate/kubernetes';
 import { DEFAULT_OUTPUTS_DIR, type OutputsFile } from '../../src/synth/outputs';
 import type { EnvironmentOutput, Manifest } from '../../src/validate/output';
+import { blockedFlows, flowRules } from '../../src/validate/flows';
 import { runPolicy } from '../../src/validate/run';
 import { testContext } from '../context';
 
@@ -146,7 +147,28 @@ export function injectorReleases(ctx: EnvironmentContext): Manifest[] {
 export function policyFindings<W extends WorkloadName>(ctx: EnvironmentContext<Cloud, W>, charts: ChartClass<W>[], app: string) {
   const manifests = [...manifestsOf(ctx, charts), ...injectorReleases(ctx)];
   const env: EnvironmentOutput = { name: ctx.env.name, terraform: [], manifests, files: manifests.map((m) => m.file) };
-  return runPolicy(env, resolvePlatform(defaultPlatform)).filter((f) => f.file.includes(`/${app}/`));
+  // The network-flow rules read the whole environment (every app's policies, the Terraform endpoints): test/validate/flows.test.ts
+  // and the charts' own flow tests (flowFindings) check them.
+  return runPolicy(env, resolvePlatform(defaultPlatform)).filter((f) => f.file.includes(`/${app}/`) && !FLOW_RULE_IDS.has(f.rule));
+}
+
+const FLOW_RULE_IDS = new Set(flowRules.map((r) => r.id));
+
+/**
+ * The blocked-flow findings from and to the pods of `namespace` in `charts` plus the Terraform resources addressing reads (the VPC
+ * endpoints, a workload stack's private endpoints), by stack: what `npm run validate` reports for them in the whole environment.
+ */
+export function flowFindings<W extends WorkloadName>(
+  ctx: EnvironmentContext<Cloud, W>,
+  charts: ChartClass<W>[],
+  namespace: string,
+  stacks: Record<string, Record<string, Record<string, any>>> = {},
+) {
+  const manifests = manifestsOf(ctx, charts);
+  const terraform = Object.entries(stacks).map(([stack, resource]) => ({ file: `${ctx.env.name}/terraform/${stack}/cdk.tf.json`, stack, json: { resource } }));
+  const env: EnvironmentOutput = { name: ctx.env.name, terraform, manifests, files: [] };
+  // Flows from the namespace's pods, and flows into them from elsewhere (the ingress gateway, Knative).
+  return blockedFlows(ctx.env, env).filter((v) => v.resource.startsWith(`flow ${namespace}/`) || v.resource.includes(` -> ${namespace}/`));
 }
 
 /**

@@ -32,6 +32,7 @@ import {
   ctxWithout,
   expectKustomizationListsEveryFile,
   RESTRICTED_CONTAINER,
+  flowFindings,
 } from './helpers';
 
 const { ctxOf, render, objects, ofKind, one, missingOutputs, all, aws, azure } = chartKit(LakehouseChart, (e) => e.lakehouse);
@@ -624,17 +625,49 @@ describe('LakehouseChart', () => {
       });
     });
 
-    test.each(all)('%s: egress to Spark pods on those ports, HTTPS to the VPC / VNet and to public addresses only', (_n, ctx) => {
+    // The API server where each cloud's policy engine sees it, then the storage and catalog endpoints.
+    const expectedEgress: Record<string, object[]> = {
+      // EKS: the kubernetes Service ClusterIP (the VPC CNI enforces before translation); the STS and Glue endpoints in the VPC.
+      'aws-dev': [https('172.20.0.1/32'), https('10.10.0.0/16'), publicHttps],
+      'aws-prod': [https('172.20.0.1/32'), https('10.20.0.0/16'), publicHttps],
+      // AKS dev: a public API server and public storage endpoints, so nothing in the VNet.
+      'azure-dev': [publicHttps],
+      // AKS prod: the private API server's endpoint in the system subnet, the storage private endpoints.
+      'azure-prod': [https('10.40.0.0/18'), https('10.40.128.0/18'), publicHttps],
+    };
+
+    test.each(all)('%s: egress to Spark pods on those ports, HTTPS to the API server and storage where they are, and to public addresses', (name, ctx) => {
       const np = one(ctx, 'NetworkPolicy', 'spark-egress');
       expect(np.spec).toEqual({
         podSelector: { matchLabels: SPARK_SELECTOR },
         policyTypes: ['Egress'],
-        egress: [{ to: sparkPeers, ports: sparkPorts }, https(ctx.env.network.cidr), publicHttps],
+        egress: [{ to: sparkPeers, ports: sparkPorts }, ...expectedEgress[name]],
       });
-      expect(ctx.env.network.cidr).toMatch(/^10\.\d+\.0\.0\/16$/);
       // The public rule excludes every private range.
-      expect(np.spec.egress[2].to[0].ipBlock.except).toEqual(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16']);
+      expect(np.spec.egress.at(-1).to[0].ipBlock.except).toEqual(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16']);
       expect(ofKind(ctx, 'NetworkPolicy')).toHaveLength(2);
+    });
+
+    // The interface endpoints the platform stack creates on AWS.
+    const endpoints = {
+      aws_vpc_endpoint: Object.fromEntries(
+        ['sts', 'glue'].map((s) => [s, { service_name: `com.amazonaws.eu-west-1.${s}`, vpc_endpoint_type: 'Interface', private_dns_enabled: true }]),
+      ),
+    };
+    const prodPrivateEndpoints = {
+      azurerm_private_endpoint: Object.fromEntries(['blob', 'dfs'].map((s) => [s, { private_service_connection: { subresource_names: [s] } }])),
+    };
+
+    test.each(all)('%s: every Spark flow passes the policies (driver → API server, driver ↔ executors, STS, Glue, storage)', (name, ctx) => {
+      const terraform = ctx.env.cloud === 'aws' ? endpoints : name === 'azure-prod' ? prodPrivateEndpoints : {};
+      // The private endpoints are the lakehouse stack's: the flow checker looks for them there.
+      const findings = flowFindings(
+        ctx,
+        [PlatformChart, LakehouseChart],
+        'lakehouse',
+        ctx.env.cloud === 'azure' ? { lakehouse: terraform } : { platform: terraform },
+      );
+      expect(findings).toEqual([]);
     });
 
     test.each(all)('%s: both policies select every driver and executor', (_n, ctx) => {

@@ -28,6 +28,7 @@ import {
   expectAppOnlyWhereEnabled,
   findingsBesidesUnseenServiceAccount,
   expectWorkloadApp,
+  flowFindings,
 } from './helpers';
 
 const { ctxOf, render, objects, one, missingOutputs, all, aws, azure } = chartKit(RagChart, (e) => e.rag);
@@ -429,9 +430,10 @@ describe('RagChart', () => {
             ports: [2379, 6650, 9091].map((port) => ({ protocol: 'TCP', port })),
           },
         ]);
+        // AWS: Milvus is on IRSA, so STS's interface endpoint in the VPC, and no Pod Identity agent.
         const storage =
           ctx.env.cloud === 'aws'
-            ? [publicHttps, podIdentityAgent]
+            ? [https(ctx.env.network.cidr), publicHttps]
             : ctx.env.stage === 'prod'
               ? [https(azureSubnetLayout(ctx.env.network.cidr).endpoints), publicHttps]
               : [publicHttps];
@@ -440,6 +442,19 @@ describe('RagChart', () => {
         expect(apiPod(ctx).metadata.labels['app.kubernetes.io/name']).toBe('rag-api');
       },
     );
+  });
+
+  describe('network flows', () => {
+    // What the platform stack creates on AWS: the STS interface endpoint with private DNS (and Bedrock's, for the API).
+    const endpoints = {
+      aws_vpc_endpoint: Object.fromEntries(
+        ['sts', 'bedrock-runtime'].map((s) => [s, { service_name: `com.amazonaws.eu-west-1.${s}`, vpc_endpoint_type: 'Interface', private_dns_enabled: true }]),
+      ),
+    };
+
+    test.each(all)('%s: every flow the RAG pods declare passes the policies (Milvus → STS inside the VPC on AWS)', (_n, ctx) => {
+      expect(flowFindings(ctx, [PlatformChart, RagChart], 'rag', ctx.env.cloud === 'aws' ? { platform: endpoints } : {})).toEqual([]);
+    });
   });
 
   describe('schemas and policy', () => {

@@ -20,6 +20,7 @@ import {
   specWith,
   appNamesOf,
   findingsBesidesUnseenServiceAccount,
+  flowFindings,
 } from './helpers';
 
 const { ctxOf, render, objects, one, missingOutputs, all, aws, azure } = chartKit(ServingChart, (e) => e.mlops);
@@ -148,8 +149,8 @@ describe('ServingChart', () => {
           .map((o) => `${o.kind}/${o.metadata.name}`)
           .sort(),
       ).toEqual(['InferenceService/churn', 'NetworkPolicy/churn', 'ServiceAccount/serve-churn']);
-      // Standard pods take traffic on the runtime's ports directly.
-      expect(one(ctx, 'NetworkPolicy', 'churn').spec.ingress).toEqual([{ from: [{ podSelector: {} }, nsPeer('istio-system')], ports: tcp(8080, 8081) }]);
+      // Standard pods take traffic from the gateway on the runtime's HTTP port directly (the models serve no gRPC).
+      expect(one(ctx, 'NetworkPolicy', 'churn').spec.ingress).toEqual([{ from: [nsPeer('istio-system')], ports: tcp(8080) }]);
     });
   });
 
@@ -254,39 +255,55 @@ describe('ServingChart', () => {
       for (const p of one(ctx, 'SeldonDeployment', 'iris-ab').spec.predictors) expect(p.componentSpecs[0].metadata.labels).toMatchObject(seldonSelector);
     });
 
-    test.each(all)('%s: InferenceService (Knative): queue-proxy ports from the namespace, the gateway and Knative; egress to the artifact store', (_n, ctx) => {
-      const np = one(ctx, 'NetworkPolicy', 'iris');
-      expect(np.spec).toEqual({
-        podSelector: { matchLabels: kserveSelector },
-        policyTypes: ['Ingress', 'Egress'],
-        ingress: [
-          { from: [{ podSelector: {} }, nsPeer('istio-system')], ports: tcp(8012, 8013) },
-          { from: [nsPeer('knative-serving')], ports: tcp(8012, 8013, 9090) },
-        ],
-        egress: storageEgress(ctx),
-      });
-    });
+    test.each(all)(
+      "%s: InferenceService (Knative): queue-proxy's HTTP port from the gateway and Knative, its metrics from Knative; egress to the artifact store",
+      (_n, ctx) => {
+        const np = one(ctx, 'NetworkPolicy', 'iris');
+        expect(np.spec).toEqual({
+          podSelector: { matchLabels: kserveSelector },
+          policyTypes: ['Ingress', 'Egress'],
+          ingress: [
+            { from: [nsPeer('istio-system')], ports: tcp(8012) },
+            { from: [nsPeer('knative-serving')], ports: tcp(8012, 9090) },
+          ],
+          egress: storageEgress(ctx),
+        });
+      },
+    );
 
-    test.each(all)('%s: SeldonDeployment: executor ports from the namespace and the gateway; egress to the artifact store', (_n, ctx) => {
+    test.each(all)('%s: SeldonDeployment: executor ports (HTTP, gRPC) from the gateway; egress to the artifact store', (_n, ctx) => {
       const np = one(ctx, 'NetworkPolicy', 'iris-ab');
       expect(np.spec).toEqual({
         podSelector: { matchLabels: seldonSelector },
         policyTypes: ['Ingress', 'Egress'],
-        ingress: [{ from: [{ podSelector: {} }, nsPeer('istio-system')], ports: tcp(8000, 5001) }],
+        ingress: [{ from: [nsPeer('istio-system')], ports: tcp(8000, 5001) }],
         egress: storageEgress(ctx),
       });
+    });
+
+    test.each(all)('%s: every flow of the model servers passes: gateway, Knative activator and autoscaler in, artifact store out', (_n, ctx) => {
+      // STS's interface endpoint on AWS (the servers are on IRSA); on Azure prod the mlops stack's blob private endpoint.
+      const stacks: Record<string, Record<string, Record<string, any>>> = ctx.env.cloud === 'aws'
+        ? {
+            platform: {
+              aws_vpc_endpoint: { sts: { service_name: 'com.amazonaws.eu-west-1.sts', vpc_endpoint_type: 'Interface', private_dns_enabled: true } },
+            },
+          }
+        : { mlops: ctx.env.stage === 'prod' ? { azurerm_private_endpoint: { blob: { private_service_connection: { subresource_names: ['blob'] } } } } : {} };
+      const found = flowFindings(ctx, [PlatformChart, ServingChart], 'mlops', stacks).filter((f) => f.resource.includes(' predictor'));
+      expect(found).toEqual([]);
     });
 
     test("the gateway namespace is the cluster's, with or without RAG", () => {
       const spec = structuredClone(defaultPlatform);
       spec.environments.find((e) => e.name === 'aws-prod')!.cluster.gatewayNamespace = 'istio-ingress';
       const ctx = ctxOf('aws-prod', spec);
-      expect(one(ctx, 'NetworkPolicy', 'iris-ab').spec.ingress[0].from).toEqual([{ podSelector: {} }, nsPeer('istio-ingress')]);
+      expect(one(ctx, 'NetworkPolicy', 'iris-ab').spec.ingress[0].from).toEqual([nsPeer('istio-ingress')]);
       const noRag = ctxOf(
         'aws-prod',
         withModels('aws-prod', [{ name: 'iris', framework: 'sklearn', path: 'iris/v1' }], (e) => (e.workloads!.rag = { enabled: false })),
       );
-      expect(one(noRag, 'NetworkPolicy', 'iris').spec.ingress[0].from).toEqual([{ podSelector: {} }, nsPeer('istio-system')]);
+      expect(one(noRag, 'NetworkPolicy', 'iris').spec.ingress[0].from).toEqual([nsPeer('istio-system')]);
     });
   });
 

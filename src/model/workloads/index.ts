@@ -3,6 +3,7 @@
  * names and operators (src/model/workloads/<name>/). Adding a name to `WorkloadName` is a compile
  * error here until its module exists; the model reads every workload from this table.
  */
+import type { Flow } from '../flows';
 import type { Environment, WorkloadName } from '../types';
 import { WORKLOAD_NAMES } from '../types';
 import { hasWorkload } from './enabled';
@@ -22,6 +23,15 @@ export function platformNeeds(env: Environment): PlatformNeeds {
     keda: needs.find((n) => n.keda)?.keda,
     postgres: needs.some((n) => n.postgres),
   };
+}
+
+/** Every flow the environment's enabled workloads declare, in workload order. */
+export function environmentFlows(env: Environment): Flow[] {
+  return WORKLOAD_NAMES.flatMap((w) => flowsOf(env, w));
+}
+
+function flowsOf<W extends WorkloadName>(env: Environment, w: W): readonly Flow[] {
+  return hasWorkload(env, w) ? WORKLOADS[w].flows(env) : [];
 }
 
 /** The workloads that scale through KEDA in this environment. */

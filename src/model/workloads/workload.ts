@@ -4,6 +4,7 @@
  * each part; the model (shape, rules, defaults, names, operators) reads it from there.
  */
 import type { PodSecurity } from '../cluster';
+import type { Flow } from '../flows';
 import type { EnvironmentNames } from '../naming';
 import type { OperatorName } from '../operators';
 import type { Report } from '../rules';
@@ -53,4 +54,9 @@ export interface Workload<W extends WorkloadName> {
   readonly platformNeeds: (env: WithWorkloads<Environment, W>) => PlatformNeeds;
   /** The operators (pinned charts) its resources need in this environment. */
   readonly operators: (env: WithWorkloads<Environment, W>) => readonly OperatorName[];
+  /**
+   * The network flows its pods need in this environment (DNS, API server, cloud endpoints, database, peers): `npm run
+   * validate` checks each against the NetworkPolicies and the cloud's addressing (src/validate/flows/).
+   */
+  readonly flows: (env: WithWorkloads<Environment, W>) => readonly Flow[];
 }

@@ -1,4 +1,5 @@
 /** The policy pack: every rule, by id. */
+import { flowRules } from '../flows';
 import { awsRules } from './aws';
 import { azureRules } from './azure';
 import { kubernetesRules } from './kubernetes';
@@ -6,7 +7,7 @@ import { podSecurityRules } from './pod-security';
 import type { PolicyRule } from './rule';
 import { storageRules } from './storage';
 
-export const POLICY_RULES: readonly PolicyRule[] = [...awsRules, ...azureRules, ...kubernetesRules, ...podSecurityRules, ...storageRules];
+export const POLICY_RULES: readonly PolicyRule[] = [...awsRules, ...azureRules, ...kubernetesRules, ...podSecurityRules, ...storageRules, ...flowRules];
 
 const ids = POLICY_RULES.map((r) => r.id);
 const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);

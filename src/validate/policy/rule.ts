@@ -1,5 +1,6 @@
 /** The shape of a policy rule: an id, a one-line reason, and a check over one environment's output. */
-import type { Cloud, Stage } from '../../model/types';
+import type { Cloud, Environment, Stage } from '../../model/types';
+import type { Severity } from '../findings';
 import type { EnvironmentOutput } from '../output';
 
 export interface PolicyContext {
@@ -10,6 +11,8 @@ export interface PolicyContext {
   readonly stage: Stage;
   /** Availability zones of the cluster's pools, from the model; unknown: held to be more than one. */
   readonly zones?: number;
+  /** The resolved environment, when the model has it (rules that check what the model declares, e.g. network flows). */
+  readonly environment?: Environment;
 }
 
 export interface Violation {
@@ -17,6 +20,8 @@ export interface Violation {
   /** Same naming as findings: `aws_s3_bucket.documents`, `Deployment edw/consumer`. */
   readonly resource: string;
   readonly message: string;
+  /** Default `error`. */
+  readonly severity?: Severity;
 }
 
 export interface PolicyRule {

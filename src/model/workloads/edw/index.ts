@@ -1,5 +1,6 @@
 /** The event-driven workload: producer → queue → KEDA-scaled consumers (on Spot) → table. */
 import type { Workload } from '../workload';
+import { edwFlows } from './flows';
 import { edwNames } from './names';
 import { resolveEdw } from './resolve';
 import { validateEdw } from './rules';
@@ -14,5 +15,6 @@ export const EDW: Workload<'edw'> = {
   // Its consumers scale on the queue length through KEDA.
   platformNeeds: ({ edw }) => ({ awsInterfaceEndpoints: [], keda: edw.keda, postgres: false }),
   // KEDA comes from its chart unless the AKS add-on runs it.
+  flows: edwFlows,
   operators: (env) => (env.edw.keda === 'helm' ? ['keda'] : []),
 };

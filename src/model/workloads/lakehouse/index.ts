@@ -1,5 +1,6 @@
 /** The lakehouse: Spark operator jobs over bronze/silver/gold in object storage and the cloud's catalog. */
 import type { Workload } from '../workload';
+import { lakehouseFlows } from './flows';
 import { lakehouseNames } from './names';
 import { resolveLakehouse } from './resolve';
 import { validateLakehouse, checkLakehouseCatalogs } from './rules';
@@ -14,5 +15,6 @@ export const LAKEHOUSE: Workload<'lakehouse'> = {
   names: lakehouseNames,
   // Iceberg's catalog is Glue: table commits stay inside the VPC.
   platformNeeds: () => ({ awsInterfaceEndpoints: ['glue'], postgres: false }),
+  flows: lakehouseFlows,
   operators: () => ['spark-operator'],
 };

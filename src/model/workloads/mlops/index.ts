@@ -1,5 +1,6 @@
 /** Hybrid MLOps: GPU training, MLflow on private Postgres, KServe and Seldon serving, managed burst. */
 import type { Workload } from '../workload';
+import { mlopsFlows } from './flows';
 import { BURST_TRAINING } from './burst';
 import { mlopsNames } from './names';
 import { resolveMlops } from './resolve';
@@ -18,6 +19,7 @@ export const MLOPS: Workload<'mlops'> = {
   // MLflow's database URI comes through External Secrets; KServe serves every model behind Istio's gateway,
   // Knative Serving the canaries, Seldon the A/B tests; where burst is on, what runs training entries on the
   // managed service (AWS: the ACK SageMaker controller).
+  flows: mlopsFlows,
   operators: ({ cloud, mlops }) => [
     'external-secrets',
     ...(mlops.models.length > 0 ? (['kserve-runtime-configs', 'istio-ingressgateway'] as const) : []),

@@ -1,5 +1,6 @@
 /** Retrieval-augmented generation: Milvus in the cluster, the LLM service over private networking. */
 import type { Workload } from '../workload';
+import { ragFlows } from './flows';
 import { ragNames } from './names';
 import { resolveRag } from './resolve';
 import { validateRag } from './rules';
@@ -17,5 +18,6 @@ export const RAG: Workload<'rag'> = {
   names: ragNames,
   // The API reaches Bedrock only through its interface endpoint (AWS).
   platformNeeds: () => ({ awsInterfaceEndpoints: ['bedrock-runtime'], postgres: false }),
+  flows: ragFlows,
   operators: () => ['milvus-operator'],
 };

@@ -1,0 +1,14 @@
+/** What the EDW producer and consumers must reach: the queue, and the consumers' table. */
+import { cloudFlows, type Flow, type PodRef } from '../../flows';
+import type { Environment } from '../../types';
+import type { WithWorkloads } from '../enabled';
+import { EDW_CONSUMER_AWS_IDENTITY, EDW_PRODUCER_AWS_IDENTITY } from './identities';
+
+const pods = (name: string): PodRef => ({ name, namespace: 'edw', labels: { 'app.kubernetes.io/name': name } });
+
+export function edwFlows(env: WithWorkloads<Environment, 'edw'>): Flow[] {
+  return [
+    ...cloudFlows(env, 'edw', pods('edw-producer'), { identity: EDW_PRODUCER_AWS_IDENTITY, services: ['sqs'] }, { services: ['queue'] }),
+    ...cloudFlows(env, 'edw', pods('edw-consumer'), { identity: EDW_CONSUMER_AWS_IDENTITY, services: ['sqs', 'dynamodb'] }, { services: ['queue', 'table'] }),
+  ];
+}

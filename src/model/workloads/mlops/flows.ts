@@ -1,0 +1,60 @@
+/**
+ * What MLflow, the training jobs and the model servers must reach. Predictor pods are created by KServe
+ * (0.20) and Seldon (1.18) with the labels the serving chart sets; Knative's activator and autoscaler
+ * carry Knative Serving's `app` labels.
+ */
+import { cloudFlows, podFlow, tcpPorts, type Flow, type PodRef } from '../../flows';
+import type { Environment } from '../../types';
+import type { WithWorkloads } from '../enabled';
+import { MLFLOW_AWS_IDENTITY, SERVING_AWS_IDENTITY, TRAINING_AWS_IDENTITY } from './identities';
+import { servesOnKnative } from './serving';
+
+const NS = 'mlops';
+const MLFLOW: PodRef = { name: 'mlflow', namespace: NS, labels: { 'app.kubernetes.io/name': 'mlflow' } };
+const TRAINING: PodRef = { name: 'training', namespace: NS, labels: { 'app.kubernetes.io/component': 'training' } };
+const MLFLOW_PORT = 5000;
+const knative = (app: string): PodRef => ({ name: `knative ${app}`, namespace: 'knative-serving', labels: { app } });
+const predictor = (model: string, component: string): PodRef => ({
+  name: `${model} predictor`,
+  namespace: NS,
+  labels: { 'app.kubernetes.io/component': component, 'platform-synth.io/served-model': model },
+});
+
+export function mlopsFlows(env: WithWorkloads<Environment, 'mlops'>): Flow[] {
+  const gateway: PodRef = {
+    name: 'ingress gateway',
+    namespace: env.cluster.gatewayNamespace,
+    labels: { istio: 'ingressgateway', app: 'istio-ingressgateway' },
+  };
+  const servers = env.mlops.models.flatMap((model): Flow[] => {
+    const kserve = predictor(model.name, 'kserve-predictor');
+    const storage = (pods: PodRef) => cloudFlows(env, 'mlops', pods, { identity: SERVING_AWS_IDENTITY, services: ['s3'] }, { services: ['blob'] });
+    const kserveFlows = servesOnKnative(model)
+      ? [
+          // Knative mode: the gateway reaches queue-proxy directly or through the activator (scale from zero).
+          podFlow(gateway, kserve, tcpPorts(8012), 'routes inference requests'),
+          podFlow(knative('activator'), kserve, tcpPorts(8012), 'forwards requests it buffered while the predictor scaled up'),
+          podFlow(knative('autoscaler'), kserve, tcpPorts(9090), "scrapes queue-proxy's concurrency metrics"),
+        ]
+      : [podFlow(gateway, kserve, tcpPorts(8080), 'routes inference requests')];
+    const seldon = predictor(model.name, 'seldon-predictor');
+    return [
+      ...storage(kserve),
+      ...kserveFlows,
+      ...(model.abTest
+        ? [...storage(seldon), podFlow(gateway, seldon, tcpPorts(8000, 5001), 'routes A/B inference requests (Seldon routes HTTP and gRPC)')]
+        : []),
+    ];
+  });
+  return [
+    ...cloudFlows(env, 'mlops', MLFLOW, { identity: MLFLOW_AWS_IDENTITY, services: ['s3'] }, { services: ['blob'] }),
+    { from: MLFLOW, to: { kind: 'postgres' }, why: 'keeps runs and the model registry in PostgreSQL' },
+    ...(env.mlops.training.length > 0
+      ? [
+          ...cloudFlows(env, 'mlops', TRAINING, { identity: TRAINING_AWS_IDENTITY, services: ['s3'] }, { services: ['blob'] }),
+          podFlow(TRAINING, MLFLOW, tcpPorts(MLFLOW_PORT), 'logs runs and artifacts to MLflow'),
+        ]
+      : []),
+    ...servers,
+  ];
+}
