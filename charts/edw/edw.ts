@@ -22,7 +22,8 @@ import type { Cloud } from '../../src/model/types';
 import { PRIORITY_CLASSES } from '../../src/model/scheduling';
 import { ScaledObject } from '../imports/keda-scaledobject-keda.sh';
 import { TriggerAuthentication } from '../imports/keda-triggerauthentication-keda.sh';
-import { replaceOnChangeAnnotations, standardLabels } from '../lib/app-chart';
+import { standardLabels } from '../lib/app-chart';
+import { specHash } from '../lib/spec-hash';
 import { identityServiceAccount, RoleIdentityChart } from '../lib/identity';
 import { COMPONENT_LABEL, NAME_LABEL } from '../lib/labels';
 import { cloudServiceEgress } from '../lib/network';
@@ -44,8 +45,13 @@ export const EDW_PRIORITY_CLASS = PRIORITY_CLASSES.batch;
 
 /** The producer is a short sender: fixed small resources (limits as for the consumer: 2× CPU, equal memory). */
 export const PRODUCER_RESOURCES = { cpu: '100m', memory: '128Mi' } as const;
-/** Producer run bounds: retries, wall-clock limit, how long a finished Job (and its pod logs) stays. */
+/**
+ * Producer run bounds: retries, wall-clock limit, and how long a scheduled run's finished Job (and its pod logs)
+ * stays. A one-off Job has no TTL: the GitOps agent would re-create it once deleted, and it would run again.
+ */
 export const PRODUCER_JOB = { backoffLimit: 3, activeDeadlineSeconds: 600, ttlSecondsAfterFinished: 3600 } as const;
+/** Hex digits of the one-off producer Job's name suffix, a hash of its spec. */
+export const PRODUCER_RUN_ID_LENGTH = 8;
 
 export class EdwChart extends RoleIdentityChart<'edw', EdwRole> {
   constructor(app: App, ctx: EnvironmentContext<Cloud, 'edw'>) {
@@ -148,11 +154,10 @@ export class EdwChart extends RoleIdentityChart<'edw', EdwRole> {
     const jobSpec: JobSpec = {
       backoffLimit: PRODUCER_JOB.backoffLimit,
       activeDeadlineSeconds: PRODUCER_JOB.activeDeadlineSeconds,
-      ttlSecondsAfterFinished: PRODUCER_JOB.ttlSecondsAfterFinished,
       template: this.podTemplate(
         'producer',
         { image: settings.images.producer, ...PRODUCER_RESOURCES },
-        // Never: each retry is a new pod, so a failed attempt's logs stay until the TTL.
+        // Never: each retry is a new pod, so a failed attempt's logs stay with its Job.
         { restartPolicy: 'Never' },
       ),
     };
@@ -167,12 +172,13 @@ export class EdwChart extends RoleIdentityChart<'edw', EdwRole> {
           startingDeadlineSeconds: 300,
           successfulJobsHistoryLimit: 3,
           failedJobsHistoryLimit: 3,
-          jobTemplate: { spec: jobSpec },
+          jobTemplate: { spec: { ...jobSpec, ttlSecondsAfterFinished: PRODUCER_JOB.ttlSecondsAfterFinished } },
         },
       });
     } else {
-      // One-off: a changed producer is a new Job (its pod template is immutable).
-      new KubeJob(this, 'job-producer', { metadata: { ...metadata, annotations: replaceOnChangeAnnotations(this.ctx) }, spec: jobSpec });
+      // One-off: it runs once per spec. The name carries a hash of the spec, so a changed producer is a new Job (a
+      // Job's pod template is immutable) and the agent prunes the old one; an unchanged one is never run again.
+      new KubeJob(this, 'job-producer', { metadata: { name: `${this.edw.producer}-${specHash(jobSpec, PRODUCER_RUN_ID_LENGTH)}` }, spec: jobSpec });
     }
   }
 

@@ -14,7 +14,7 @@
  */
 import type { App } from 'cdk8s';
 import { PLATFORM_NAMESPACE } from '../../src/model/naming';
-import { OPERATORS, operatorsFor, type OperatorName, type OperatorRelease } from '../../src/model/operators';
+import { chartVersion, OPERATORS, operatorsFor, type OperatorName, type OperatorRelease } from '../../src/model/operators';
 import { AppChart } from '../lib/app-chart';
 import { Application, AppProject, type ArgoSyncPolicy } from './gitops-types';
 import { deliveryPlan } from './delivery';
@@ -154,7 +154,7 @@ export function argoCdCharts(app: App, ctx: GitopsContext, apps: readonly AppInv
         project: n.operatorsProject,
         source: {
           ...chartSource(release),
-          targetRevision: release.version,
+          targetRevision: chartVersion(release, ctx.env.cluster.kubernetesVersion),
           helm: { releaseName: release.name, ...(values ? { valuesObject: values } : {}) },
         },
         destination: { server: IN_CLUSTER, namespace: release.namespace },

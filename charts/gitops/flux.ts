@@ -15,7 +15,7 @@
  * (or suspended again with `flux suspend`), as the root leaves their `suspend` to the cluster (KEEP_SUSPEND).
  */
 import type { App } from 'cdk8s';
-import { OPERATORS, type OperatorName } from '../../src/model/operators';
+import { chartVersion, OPERATORS, type OperatorName } from '../../src/model/operators';
 import { AppChart } from '../lib/app-chart';
 import { FluxKustomization, GitRepository, HelmRelease, HelmRepository, type FluxKustomizationSpec } from './gitops-types';
 import { deliveryPlan, unitKey, type DeliveryUnit } from './delivery';
@@ -127,7 +127,13 @@ export function fluxCharts(app: App, ctx: GitopsContext, apps: readonly AppInven
         interval: FLUX_INTERVALS.helm,
         releaseName: release.name,
         targetNamespace: release.namespace,
-        chart: { spec: { chart: release.chart, version: release.version, sourceRef: { kind: 'HelmRepository', name: release.repositoryName } } },
+        chart: {
+          spec: {
+            chart: release.chart,
+            version: chartVersion(release, ctx.env.cluster.kubernetesVersion),
+            sourceRef: { kind: 'HelmRepository', name: release.repositoryName },
+          },
+        },
         install: { crds: 'CreateReplace', createNamespace: true, remediation: { retries: HELM_RETRIES } },
         upgrade: { crds: 'CreateReplace', remediation: { retries: HELM_RETRIES, remediateLastFailure: true } },
         ...(values ? { values } : {}),

@@ -5,7 +5,7 @@
  */
 import { byCloud, withWorkload, type EnvironmentContext } from '../../src/model/context';
 import { KSERVE_STORAGE_INITIALIZER_SECURITY_CONTEXT } from '../../src/model/injected-containers';
-import { EDW_OUTPUTS, EDW_STACK, KARPENTER_SERVICE_ACCOUNT, KEDA_SERVICE_ACCOUNT } from '../../src/model/naming';
+import { CLUSTER_AUTOSCALER_SERVICE_ACCOUNT, EDW_OUTPUTS, EDW_STACK, KARPENTER_SERVICE_ACCOUNT, KEDA_SERVICE_ACCOUNT } from '../../src/model/naming';
 import { OPERATORS, type OperatorName } from '../../src/model/operators';
 import { POOL_LABEL, PRIORITY_CLASSES } from '../../src/model/scheduling';
 import { gpuPoolTaints, tolerate } from '../lib/scheduling';
@@ -76,14 +76,15 @@ const INTERNAL_LOAD_BALANCER: { readonly [C in Cloud]: Readonly<Record<string, s
 
 /**
  * Where each chart takes its pods' priority class: operators and their webhooks (many fail closed) run at the
- * platform's critical priority, so workload pods never preempt them. Karpenter and the device plugin keep
- * their charts' system-cluster-critical / system-node-critical; the kserve-resources and knative-operator
+ * platform's critical priority, so workload pods never preempt them. Karpenter, Cluster Autoscaler and the device
+ * plugin keep their charts' system-cluster-critical / system-node-critical (without them no node is added or used); the kserve-resources and knative-operator
  * charts have no such value, and milvus-operator 1.3.8's declares `priorityClassName` but no template reads
  * it; the CRD, runtime and istio-base charts run no pods.
  */
 const PRIORITY_VALUES: Readonly<Record<OperatorName, Values | undefined>> = {
   'ack-sagemaker-controller': { deployment: { priorityClassName: CRITICAL } },
   'cert-manager': { global: { priorityClassName: CRITICAL } },
+  'cluster-autoscaler': undefined,
   'external-secrets': { priorityClassName: CRITICAL, webhook: { priorityClassName: CRITICAL }, certController: { priorityClassName: CRITICAL } },
   'istio-base': undefined,
   'istio-ingressgateway': { priorityClassName: CRITICAL },
@@ -134,6 +135,20 @@ function releaseValues(ctx: EnvironmentContext, operator: OperatorName): Values 
       return { crds: { enabled: true } };
     case 'external-secrets':
       return { installCRDs: true };
+    case 'cluster-autoscaler':
+      return byCloud<Values, never>(ctx, {
+        // Auto-discovery by the tags EKS puts on the node groups' Auto Scaling groups (the chart's default tags for
+        // this cluster name); the Pod Identity association (platform stack) trusts this service account.
+        aws: ({ env, names }) => ({
+          cloudProvider: 'aws',
+          awsRegion: env.region,
+          autoDiscovery: { clusterName: names.aws.clusterName },
+          rbac: { serviceAccount: { create: true, name: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT } },
+        }),
+        azure: () => {
+          throw new Error(`${env.name}: Cluster Autoscaler is installed on AWS only; AKS scales its own node pools`);
+        },
+      });
     case 'karpenter':
       return byCloud<Values, never>(ctx, {
         // The Pod Identity association (platform stack) and the interruption queue carry these names.

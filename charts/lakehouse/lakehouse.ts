@@ -20,7 +20,7 @@ import type { App } from 'cdk8s';
 import { KubeNetworkPolicy, KubeRole, KubeRoleBinding, type EnvVar, type PodSecurityContext, type SecurityContext } from 'cdk8s-plus-28/lib/imports/k8s';
 import type { EnvironmentContext } from '../../src/model/context';
 import type { Cloud } from '../../src/model/types';
-import { PRIORITY_CLASSES } from '../../src/model/scheduling';
+import { DO_NOT_DISRUPT_ANNOTATIONS, PRIORITY_CLASSES } from '../../src/model/scheduling';
 import { AppChart, standardLabels } from '../lib/app-chart';
 import { sdkEnv } from '../lib/cloud';
 import { identityServiceAccount, workloadIdentity, type IdentityBinding } from '../lib/identity';
@@ -112,6 +112,9 @@ export class LakehouseChart extends AppChart<'lakehouse'> {
       memory: size.memory,
       serviceAccount: this.names.sparkServiceAccount,
       labels: this.podLabels(role, job),
+      // Consolidation and scale-down must not move a running driver (its loss ends the run) or executor (its
+      // tasks and shuffle files are redone): Spot interruptions are the only evictions these pods take.
+      annotations: { ...DO_NOT_DISRUPT_ANNOTATIONS },
       priorityClassName: PRIORITY_CLASSES.batch,
       ...(placement.affinity ? { affinity: placement.affinity } : {}),
       ...(placement.tolerations ? { tolerations: placement.tolerations } : {}),

@@ -22,6 +22,7 @@ export interface SparkPodSpec {
   readonly memory: string;
   readonly serviceAccount: string;
   readonly labels: Readonly<Record<string, string>>;
+  readonly annotations?: Readonly<Record<string, string>>;
   readonly priorityClassName?: string;
   readonly affinity?: Affinity;
   readonly tolerations?: readonly Toleration[];

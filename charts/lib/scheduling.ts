@@ -4,7 +4,8 @@
  *
  * Spot:
  * - AWS: required node affinity on the pool label of the model's spot pools, so Karpenter
- *   provisions from those NodePools (charts/platform/karpenter.ts labels their nodes).
+ *   provisions from those NodePools (charts/platform/karpenter.ts labels their nodes), and a
+ *   toleration of the platform's Spot taint on them.
  * - Azure: AKS labels Spot nodes `kubernetes.azure.com/scalesetpriority=spot` and taints them with
  *   AZURE_SPOT_TAINT: required affinity on the label plus the pool label (keeps the consumers off
  *   Spot GPU pools, which the GPU taint guards as well), and a toleration of the taint.
@@ -46,9 +47,10 @@ function requiredNodeAffinity(matchExpressions: { key: string; operator: string;
 }
 
 /**
- * On-demand nodes: required affinity on the capacity label every pool carries. That selects the system
- * pool (node group on AWS, default pool on AKS) and on-demand GPU pools, whose GPU taint keeps CPU pods
- * off; Karpenter's Spot NodePools label their nodes `spot` even when they fall back to on-demand.
+ * On-demand nodes: required affinity on the capacity label of the pools that are on-demand only. That selects
+ * the system pool (node group on AWS, default pool on AKS) and on-demand GPU pools, whose GPU taint keeps CPU
+ * pods off; Karpenter's CPU Spot NodePools carry no capacity label (their nodes may be either), and their taint
+ * keeps untolerating pods off them anyway.
  */
 export function onDemandPlacement(): Placement {
   return { affinity: requiredNodeAffinity([{ key: CAPACITY_LABEL, operator: 'In', values: ['on-demand'] }]) };

@@ -25,7 +25,7 @@ import {
 } from 'cdk8s-plus-28/lib/imports/k8s';
 import type { EnvironmentContext } from '../../src/model/context';
 import type { Cloud } from '../../src/model/types';
-import { PRIORITY_CLASSES } from '../../src/model/scheduling';
+import { DO_NOT_DISRUPT_ANNOTATIONS, PRIORITY_CLASSES } from '../../src/model/scheduling';
 import { replaceOnChangeAnnotations, standardLabels } from '../lib/app-chart';
 import { sdkEnv } from '../lib/cloud';
 import { identityServiceAccount, RoleIdentityChart } from '../lib/identity';
@@ -208,6 +208,8 @@ export class MlopsChart extends RoleIdentityChart<'mlops', MlopsRole> {
     const template: PodTemplateSpec = {
       metadata: {
         labels: { ...standardLabels(this.ctx, MLOPS_APP), [NAME_LABEL]: job.name, ...this.trainingSelector, ...binding.podLabels },
+        // Consolidation and scale-down must not stop a run to save a node: only Spot interruptions do (and resume from the checkpoint).
+        annotations: { ...DO_NOT_DISRUPT_ANNOTATIONS },
       },
       spec: podSpec({
         serviceAccount: this.names.trainingServiceAccount,

@@ -17,9 +17,9 @@
  * write. Fields SageMaker would otherwise default (input mode, compression, checkpoint path) are written out,
  * so what the controller reads back equals what was asked and it never sees a change to apply.
  */
-import { createHash } from 'crypto';
 import { byCloud, type EnvironmentContext } from '../../src/model/context';
 import { SAGEMAKER_CHECKPOINT_DIR, SAGEMAKER_RUN_ID_LENGTH } from '../../src/model/naming';
+import { specHash } from '../lib/spec-hash';
 import type { Cloud, MlopsSettings } from '../../src/model/types';
 import { NAME_LABEL } from '../lib/labels';
 import type { TypedResourceProps } from '../lib/typed-resource';
@@ -37,10 +37,7 @@ export function sageMakerTrainingJobs(ctx: EnvironmentContext<Cloud, 'mlops'>): 
 
 /** A hash of what a run is, to name it: the same definition gives the same name on every machine. */
 export function runId(definition: unknown): string {
-  return createHash('sha256')
-    .update(JSON.stringify(sorted(definition)))
-    .digest('hex')
-    .slice(0, SAGEMAKER_RUN_ID_LENGTH);
+  return specHash(definition, SAGEMAKER_RUN_ID_LENGTH);
 }
 
 function trainingJob(ctx: EnvironmentContext<'aws', 'mlops'>, job: SageMakerJob): TypedResourceProps<SageMakerTrainingJobSpec> {
@@ -74,15 +71,4 @@ function trainingJob(ctx: EnvironmentContext<'aws', 'mlops'>, job: SageMakerJob)
         .map(([key, value]) => ({ key, value })),
     },
   };
-}
-
-function sorted(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sorted);
-  if (value && typeof value === 'object')
-    return Object.fromEntries(
-      Object.keys(value)
-        .sort()
-        .map((k) => [k, sorted((value as Record<string, unknown>)[k])]),
-    );
-  return value;
 }

@@ -18,7 +18,8 @@ import {
   NodePoolSpecTemplateSpecTaintsEffect,
 } from '../imports/karpenter.sh';
 import { AppChart } from '../lib/app-chart';
-import { CAPACITY_LABEL, GPU_RESOURCE, GPU_TAINT, POOL_LABEL } from '../../src/model/scheduling';
+import { CAPACITY_LABEL, GPU_RESOURCE, POOL_LABEL, SPOT_NODES, type Taint } from '../../src/model/scheduling';
+import { gpuPoolTaints } from '../lib/scheduling';
 
 /** EC2NodeClass names; NodePools refer to them by name. */
 export const NODE_CLASS_DEFAULT = 'default';
@@ -57,12 +58,15 @@ export class KarpenterChart extends AppChart<never, 'aws'> {
         metadata: { name: pool.name },
         spec: {
           template: {
-            metadata: { labels: { [POOL_LABEL]: pool.name, [CAPACITY_LABEL]: 'spot' } },
+            // No capacity label: a node may be either (karpenter.sh/capacity-type, which Karpenter sets, says which).
+            metadata: { labels: { [POOL_LABEL]: pool.name } },
             spec: {
               nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: NODE_CLASS_DEFAULT },
               // Both capacity types allowed: Karpenter launches Spot first and falls back to
               // on-demand only when Spot is unavailable, so interruptible work never starves.
               requirements: requirements(pool, ['spot', 'on-demand']),
+              // Only pods that accept interruptions (and tolerate it) land here, even on a fallback node.
+              taints: nodePoolTaints(SPOT_NODES.aws.taints),
               expireAfter: EXPIRE_AFTER,
               terminationGracePeriod: TERMINATION_GRACE_PERIOD.cpu,
             },
@@ -89,7 +93,7 @@ export class KarpenterChart extends AppChart<never, 'aws'> {
             spec: {
               nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: NODE_CLASS_GPU },
               requirements: requirements(pool, [pool.capacity]),
-              taints: [{ key: GPU_TAINT.key, value: GPU_TAINT.value, effect: NodePoolSpecTemplateSpecTaintsEffect.NO_SCHEDULE }],
+              taints: nodePoolTaints(gpuPoolTaints('aws', pool.capacity)),
               expireAfter: EXPIRE_AFTER,
               terminationGracePeriod: TERMINATION_GRACE_PERIOD.gpu,
             },
@@ -153,6 +157,16 @@ export class KarpenterChart extends AppChart<never, 'aws'> {
     if (!info) throw new Error(`${this.ctx.env.name}: unknown AWS instance type "${size}"`);
     return info;
   }
+}
+
+const TAINT_EFFECTS: Readonly<Record<Taint['effect'], NodePoolSpecTemplateSpecTaintsEffect>> = {
+  NoSchedule: NodePoolSpecTemplateSpecTaintsEffect.NO_SCHEDULE,
+  PreferNoSchedule: NodePoolSpecTemplateSpecTaintsEffect.PREFER_NO_SCHEDULE,
+  NoExecute: NodePoolSpecTemplateSpecTaintsEffect.NO_EXECUTE,
+};
+
+function nodePoolTaints(taints: readonly Taint[]) {
+  return taints.map((t) => ({ key: t.key, value: t.value, effect: TAINT_EFFECTS[t.effect] }));
 }
 
 function requirements(pool: NamedPoolSpec, capacity: readonly CapacityType[]): NodePoolSpecTemplateSpecRequirements[] {

@@ -92,6 +92,13 @@ export const EKS_ADDON_VERSIONS: Readonly<Record<string, Readonly<Record<EksAddo
   },
 };
 
+/**
+ * The cluster-autoscaler chart per Kubernetes minor: Cluster Autoscaler's minor must be the cluster's (it embeds
+ * that release's scheduler). Each is the newest chart whose appVersion has that minor (../shared/charts/SOURCES.md
+ * note 5). A minor without one cannot have a managed node group that scales (validate.ts).
+ */
+export const CLUSTER_AUTOSCALER_CHART_VERSIONS: Readonly<Record<string, string>> = { '1.33': '9.51.0', '1.35': '9.59.0' };
+
 export const EKS_ADDON_NAMES: readonly EksAddonName[] = ['vpc-cni', 'coredns', 'kube-proxy', 'aws-ebs-csi-driver', 'eks-pod-identity-agent'];
 
 /** Milvus release the RAG platform runs by default (milvusdb/milvus image tag). */

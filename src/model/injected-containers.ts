@@ -32,7 +32,10 @@ export const OPERATOR_INJECTORS: Readonly<Partial<Record<OperatorName, readonly 
 
 /** The version of each injector the platform runs: the pinned chart's, or Knative Serving's constant. */
 export function pinnedInjectorVersion(injector: Injector): string {
-  return injector === 'knative-serving' ? KNATIVE_SERVING_VERSION : OPERATORS[injector].version;
+  if (injector === 'knative-serving') return KNATIVE_SERVING_VERSION;
+  const { version } = OPERATORS[injector];
+  if (typeof version !== 'string') throw new Error(`${injector}: its pods' containers are recorded for one chart version, not one per Kubernetes minor`);
+  return version;
 }
 
 /** A container's security context, as plain data (the fields Pod Security reads). */

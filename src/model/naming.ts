@@ -56,6 +56,10 @@ export function stateKey(environmentName: string, stack: string): string {
 export const PLATFORM_NAMESPACE = 'platform-system';
 export const KARPENTER_NAMESPACE = 'kube-system';
 export const KARPENTER_SERVICE_ACCOUNT = 'karpenter';
+/** Cluster Autoscaler (AWS, where managed node groups scale): the chart's service account, bound to its role by Pod Identity. */
+export const CLUSTER_AUTOSCALER_NAMESPACE = 'kube-system';
+export const CLUSTER_AUTOSCALER_SERVICE_ACCOUNT = 'cluster-autoscaler';
+export const CLUSTER_AUTOSCALER_AWS_IDENTITY: AwsIdentityMechanism = 'pod-identity';
 export const EBS_CSI_NAMESPACE = 'kube-system';
 export const EBS_CSI_SERVICE_ACCOUNT = 'ebs-csi-controller-sa';
 
@@ -84,6 +88,7 @@ export interface AwsNames {
   readonly karpenterControllerRoleName: string;
   readonly karpenterInterruptionQueueName: string;
   readonly ebsCsiRoleName: string;
+  readonly clusterAutoscalerRoleName: string;
   /** KEDA operator's own role (Pod Identity); it assumes each workload's scaler role. */
   readonly kedaOperatorRoleName: string;
   readonly flowLogRoleName: string;
@@ -179,6 +184,7 @@ export function namesFor<C extends Cloud>(platform: Pick<Platform, 'name'>, env:
           karpenterControllerRoleName: `${prefix}-karpenter`,
           karpenterInterruptionQueueName: `${prefix}-karpenter`,
           ebsCsiRoleName: `${prefix}-ebs-csi`,
+          clusterAutoscalerRoleName: `${prefix}-cluster-autoscaler`,
           kedaOperatorRoleName: `${prefix}-keda-operator`,
           flowLogRoleName: `${prefix}-flow-logs`,
           flowLogGroupName: `/aws/vpc/${prefix}/flow-logs`,

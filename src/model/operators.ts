@@ -11,11 +11,14 @@
 import type { Cloud, Environment, WorkloadName } from './types';
 import { WORKLOAD_NAMES } from './types';
 import { INGRESS_GATEWAY, ISTIO_NAMESPACE, lowerLevel, type PodSecurityLevel, type PodSecurity } from './cluster';
+import { elasticNodeGroups } from './scheduling';
+import { CLUSTER_AUTOSCALER_CHART_VERSIONS } from './catalog';
 import { WORKLOADS, hasWorkload } from './workloads';
 
 export type OperatorName =
   | 'ack-sagemaker-controller'
   | 'cert-manager'
+  | 'cluster-autoscaler'
   | 'external-secrets'
   | 'istio-base'
   | 'istio-ingressgateway'
@@ -39,8 +42,11 @@ export interface OperatorRelease {
   readonly repositoryName: string;
   readonly oci: boolean;
   readonly chart: string;
-  /** Chart version, exactly as the repository lists it. */
-  readonly version: string;
+  /**
+   * Chart version, exactly as the repository lists it; or one per Kubernetes minor, for a chart whose minor
+   * must follow the cluster's (read it with `chartVersion`).
+   */
+  readonly version: string | { readonly byKubernetesMinor: Readonly<Record<string, string>> };
   /** Where the release (and its pods) live. */
   readonly namespace: string;
   /** Custom resources (`apiVersion Kind`) that only work once this release runs. */
@@ -112,6 +118,17 @@ export const OPERATORS: Readonly<Record<OperatorName, OperatorRelease>> = {
     chart: 'cert-manager',
     version: 'v1.19.1',
     namespace: 'cert-manager',
+  }),
+  // Scales the EKS managed node groups (Karpenter scales only its NodePools); its chart follows the cluster's minor.
+  'cluster-autoscaler': release({
+    name: 'cluster-autoscaler',
+    repository: 'https://kubernetes.github.io/autoscaler',
+    repositoryName: 'autoscaler',
+    oci: false,
+    chart: 'cluster-autoscaler',
+    version: { byKubernetesMinor: CLUSTER_AUTOSCALER_CHART_VERSIONS },
+    // Beside Karpenter and the EKS add-ons; its Pod Identity association (platform stack) names this namespace.
+    namespace: 'kube-system',
   }),
   'external-secrets': release({
     name: 'external-secrets',
@@ -298,8 +315,28 @@ export const OPERATORS: Readonly<Record<OperatorName, OperatorRelease>> = {
  */
 export const KNATIVE_SERVING_VERSION = '1.21.1';
 
-/** Karpenter provisions the AWS node pools; AKS scales its own. */
-const CLOUD_OPERATORS: { readonly [C in Cloud]: readonly OperatorName[] } = { aws: ['karpenter'], azure: [] };
+/** The chart version of a release on a cluster of this Kubernetes minor; throws where none is pinned (validate.ts refuses the model first). */
+export function chartVersion(release: OperatorRelease, kubernetesVersion: string): string {
+  if (typeof release.version === 'string') return release.version;
+  const version = release.version.byKubernetesMinor[kubernetesVersion];
+  if (!version)
+    throw new Error(`${release.name}: no chart pinned for Kubernetes ${kubernetesVersion} (${Object.keys(release.version.byKubernetesMinor).join(', ')})`);
+  return version;
+}
+
+/** Every chart version a release pins, whatever the cluster. */
+export function chartVersions(release: OperatorRelease): string[] {
+  return typeof release.version === 'string' ? [release.version] : Object.values(release.version.byKubernetesMinor);
+}
+
+/**
+ * Karpenter provisions the AWS Spot and Karpenter GPU pools, Cluster Autoscaler the managed node groups that
+ * scale (the system pool, `node-group` GPU pools); AKS scales its own pools.
+ */
+const CLOUD_OPERATORS: { readonly [C in Cloud]: (env: Environment) => readonly OperatorName[] } = {
+  aws: (env) => ['karpenter', ...(elasticNodeGroups(env.cluster).length > 0 ? (['cluster-autoscaler'] as const) : [])],
+  azure: () => [],
+};
 
 /** The operators workload `w` needs where it is on. */
 function operatorsOfWorkload<W extends WorkloadName>(env: Environment, w: W): readonly OperatorName[] {
@@ -312,7 +349,7 @@ function operatorsOfWorkload<W extends WorkloadName>(env: Environment, w: W): re
  */
 export function operatorsFor(env: Environment): OperatorName[] {
   const wanted = new Set<OperatorName>();
-  for (const name of CLOUD_OPERATORS[env.cloud]) wanted.add(name);
+  for (const name of CLOUD_OPERATORS[env.cloud](env)) wanted.add(name);
   if (env.cluster.gpuPools.length > 0) wanted.add('nvidia-device-plugin');
   for (const w of WORKLOAD_NAMES) for (const name of operatorsOfWorkload(env, w)) wanted.add(name);
   const ordered: OperatorName[] = [];

@@ -4,7 +4,8 @@
  * Rules read the raw spec defensively, since they also run on specs whose shape is wrong.
  */
 import { DEFAULT_POD_CIDR, DEFAULT_SERVICE_CIDR, STANDARD_TAG_KEYS } from './defaults';
-import { EKS_ADDON_VERSIONS, KUBERNETES_VERSIONS, REGIONS, describeSize } from './catalog';
+import { CLUSTER_AUTOSCALER_CHART_VERSIONS, EKS_ADDON_VERSIONS, KUBERNETES_VERSIONS, REGIONS, describeSize } from './catalog';
+import { elasticNodeGroups } from './scheduling';
 import { cidrsOverlap, formatCidr, hasHostBits, parseCidr, type Cidr } from './cidr';
 import { defaultAwsStateBucket, defaultAzureStateStorageAccount } from './naming';
 import type { Problem } from './problems';
@@ -335,6 +336,18 @@ function validateCluster(env: EnvironmentSpec, base: string, cloud: Cloud | unde
     !EKS_ADDON_VERSIONS[cluster.kubernetesVersion]
   )
     report(`${path}.kubernetesVersion`, `no pinned EKS add-on versions for ${cluster.kubernetesVersion}; set cluster.addons`);
+  if (cloud === 'aws' && isString(cluster.kubernetesVersion) && !CLUSTER_AUTOSCALER_CHART_VERSIONS[cluster.kubernetesVersion]) {
+    const elastic = elasticNodeGroups({
+      systemPool: { min: intOr(cluster.systemPool?.min, 0), max: intOr(cluster.systemPool?.max, 0) },
+      gpuPools: (Array.isArray(cluster.gpuPools) ? cluster.gpuPools : []).map((p) => ({ ...p, min: intOr(p?.min, 0), max: intOr(p?.max, 0) })),
+    });
+    if (elastic.length > 0)
+      report(
+        `${path}.kubernetesVersion`,
+        `${q(cluster.kubernetesVersion)}: no Cluster Autoscaler chart is pinned for it (${Object.keys(CLUSTER_AUTOSCALER_CHART_VERSIONS).join(', ')}), ` +
+          `and node groups ${elastic.join(', ')} scale (min < max); use a version with one, or fix their size (min = max)`,
+      );
+  }
 
   if (cluster.karpenter && typeof cluster.karpenter === 'object') {
     if (cloud === 'azure') report(`${path}.karpenter`, 'is AWS only; AKS Spot capacity comes from spotPools');
@@ -360,4 +373,9 @@ function validateTags(env: EnvironmentSpec, base: string, cloud: Cloud | undefin
     if (cloud === 'azure' && /[<>%&\\?/]/.test(key)) report(at, 'Azure tag names cannot contain < > % & \\ ? /');
     if (isString(value) && value.length > 256) report(at, `tag values must be at most 256 characters (got ${value.length})`);
   }
+}
+
+/** An integer field of unchecked input, or the fallback (the shape check reports the bad value). */
+function intOr(value: unknown, fallback: number): number {
+  return isInt(value) ? value : fallback;
 }

@@ -13,7 +13,7 @@ import { DataAwsEksCluster } from '@cdktf/provider-aws/lib/data-aws-eks-cluster'
 import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { Fn, TerraformLocal } from 'cdktf';
+import { Fn, TerraformLocal, type ITerraformDependable } from 'cdktf';
 import { serviceAccountSubject, type AwsIdentityMechanism } from '../../src/model/naming';
 import type { AwsStack } from '../constructs/platform-stack';
 import { PARTITION, policyDocument, type PolicyStatement } from './iam';
@@ -77,6 +77,11 @@ export interface ServiceAccountRoleSpec {
   /** Name of the inline policy. */
   readonly policyName: string;
   readonly statements: readonly PolicyStatement[];
+  /**
+   * What the Pod Identity association waits for in the same stack: the cluster, in the platform stack (a workload
+   * stack's cluster already exists). IRSA reads the cluster by name, so it serves workload stacks only.
+   */
+  readonly dependsOn?: ITerraformDependable[];
 }
 
 /**
@@ -125,6 +130,7 @@ const SERVICE_ACCOUNT_ROLES: Readonly<Record<AwsIdentityMechanism, (stack: AwsSt
       namespace: spec.namespace,
       serviceAccount: spec.serviceAccount,
       roleArn: role.arn,
+      ...(spec.dependsOn ? { dependsOn: spec.dependsOn } : {}),
     });
     return role;
   },

@@ -10,6 +10,7 @@ import { PLATFORM_STACK } from '../../src/model/naming';
 import type { CloudStacks } from '../cloud-stacks';
 import { addOutputs, PlatformStack, type AwsStack } from '../constructs/platform-stack';
 import { buildCluster, buildNodeAddons } from './cluster';
+import { buildClusterAutoscaler } from './cluster-autoscaler';
 import { edwStack } from './edw';
 import { buildEndpoints } from './endpoints';
 import { buildKeda } from './keda';
@@ -32,6 +33,8 @@ function platformStack(app: App, ctx: EnvironmentContext<'aws'>): AwsStack {
   const nodeGroups = buildNodeGroups(stack, network, cluster);
   buildNodeAddons(stack, cluster.cluster, nodeGroups.systemNodeGroup);
   const karpenter = buildKarpenter(stack, cluster);
+  // Cluster Autoscaler's role, only where a managed node group scales.
+  buildClusterAutoscaler(stack, cluster.cluster);
   // The KEDA operator's role, only when a workload scales with KEDA.
   buildKeda(stack, cluster);
   buildRegistry(stack);

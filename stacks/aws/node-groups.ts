@@ -3,12 +3,14 @@
  * group per GPU pool the model provisions as `node-group` (the `karpenter` ones are NodePools).
  * Each group has its own launch template: IMDSv2 only, encrypted gp3 root volume.
  */
+import { AutoscalingGroupTagA as AutoscalingGroupTag } from '@cdktf/provider-aws/lib/autoscaling-group-tag';
 import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { Token, type ITerraformDependable } from 'cdktf';
-import { CAPACITY_LABEL, GPU_TAINT, POOL_LABEL } from '../../src/model/scheduling';
+import { describeSize } from '../../src/model/catalog';
+import { CAPACITY_LABEL, GPU_RESOURCE, GPU_TAINT, POOL_LABEL } from '../../src/model/scheduling';
 import type { CapacityType } from '../../src/model/types';
 import type { AwsStack } from '../constructs/platform-stack';
 import type { AwsCluster } from './cluster';
@@ -22,6 +24,9 @@ export const NODE_MANAGED_POLICIES = [
   'AmazonEC2ContainerRegistryPullOnly',
   'AmazonSSMManagedInstanceCore',
 ] as const;
+
+/** Prefix of the ASG tags Cluster Autoscaler reads a node group's future nodes from while it has none. */
+export const NODE_TEMPLATE_TAG = 'k8s.io/cluster-autoscaler/node-template';
 
 /** The GPU taint in the EKS API's spelling of the effect. */
 const EKS_GPU_TAINT = { key: GPU_TAINT.key, value: GPU_TAINT.value, effect: 'NO_SCHEDULE' } as const;
@@ -110,6 +115,7 @@ function nodeGroup(
 ): EksNodeGroup {
   const { env } = stack.ctx;
   const instanceTags = { ...env.tags, Name: spec.name };
+  const gpu = spec.amiType === 'AL2023_x86_64_NVIDIA';
   // No image or user data: EKS picks the AMI for `amiType` and writes the nodeadm configuration.
   const template = new LaunchTemplate(stack, spec.launchTemplateId, {
     name: spec.name,
@@ -135,7 +141,7 @@ function nodeGroup(
     tags: { Name: spec.name },
   });
 
-  return new EksNodeGroup(stack, spec.nodeGroupId, {
+  const group = new EksNodeGroup(stack, spec.nodeGroupId, {
     clusterName: cluster.cluster.name,
     nodeGroupName: spec.name,
     nodeRoleArn: role.arn,
@@ -153,4 +159,30 @@ function nodeGroup(
     lifecycle: { ignoreChanges: ['scaling_config[0].desired_size'] },
     dependsOn,
   });
+  if (spec.min === 0 && spec.max > 0) scaleFromZeroHints(stack, spec, group, gpu);
+  return group;
+}
+
+/**
+ * A group at 0 nodes gives Cluster Autoscaler no node to copy: it takes the labels, taints and extended resources
+ * of the nodes it would add from these ASG tags, or it never scales the group up for a pod that selects the pool
+ * or tolerates its taint (EKS DescribeNodegroup fills in labels only until the group has had a node).
+ * Not propagated: the nodes get their labels and taints from the node group itself.
+ */
+function scaleFromZeroHints(stack: AwsStack, spec: NodeGroupSpec, group: EksNodeGroup, gpu: boolean): void {
+  const tags: Record<string, string> = {};
+  for (const [key, value] of Object.entries(spec.labels)) tags[`${NODE_TEMPLATE_TAG}/label/${key}`] = value;
+  if (spec.taint) tags[`${NODE_TEMPLATE_TAG}/taint/${GPU_TAINT.key}`] = `${GPU_TAINT.value}:${GPU_TAINT.effect}`;
+  if (gpu) {
+    // The fewest GPUs of the group's sizes: a pod is never promised more than the node EKS launches has.
+    const gpus = Math.min(...spec.sizes.map((s) => describeSize('aws', s)?.gpus ?? 0));
+    tags[`${NODE_TEMPLATE_TAG}/resources/${GPU_RESOURCE}`] = String(gpus);
+  }
+  const asgName = group.resources.get(0).autoscalingGroups.get(0).name;
+  for (const [key, value] of Object.entries(tags)) {
+    new AutoscalingGroupTag(stack, `${spec.nodeGroupId}_asg_tag_${snake(key.slice(NODE_TEMPLATE_TAG.length))}`, {
+      autoscalingGroupName: asgName,
+      tag: { key, value, propagateAtLaunch: false },
+    });
+  }
 }

@@ -6,7 +6,7 @@ import type { Cloud } from '../../src/model/types';
 import { azureSubnetLayout } from '../../src/model/cidr';
 import { resolvePlatform } from '../../src/model/defaults';
 import { EDW_OUTPUTS, EDW_STACK } from '../../src/model/naming';
-import { AZURE_SPOT_TAINT, POOL_LABEL, PRIORITY_CLASSES } from '../../src/model/scheduling';
+import { AZURE_SPOT_TAINT, KARPENTER_SPOT_TAINT, POOL_LABEL, PRIORITY_CLASSES } from '../../src/model/scheduling';
 import { defaultPlatform } from '../../src/platform';
 import { MissingOutputsError } from '../../src/synth/outputs';
 import { synthesizeEnvironment } from '../../src/synth/synthesize';
@@ -43,9 +43,9 @@ describe('EdwChart', () => {
   });
 
   test.each(all)('%s: objects, all in the edw namespace, listed in kustomization.yaml', (_n, ctx) => {
-    const producerKind = ctx.env.edw!.producer.schedule ? 'cronjob' : 'job';
+    const producerFile = ctx.env.edw!.producer.schedule ? 'cronjob-edw-producer.yaml' : `job-${one(ctx, 'Job').metadata.name}.yaml`;
     expectWorkloadApp(render(ctx), 'edw', ctx.names.edw!.namespace, [
-      `${producerKind}-edw-producer.yaml`,
+      producerFile,
       'deployment-edw-consumer.yaml',
       'kustomization.yaml',
       'networkpolicy-edw-cloud-egress.yaml',
@@ -167,7 +167,7 @@ describe('EdwChart', () => {
       for (const role of ['consumer', 'producer']) expect(one(ctx, 'ServiceAccount', `edw-${role}`).automountServiceAccountToken).toBe(false);
       const pods = Object.fromEntries(podSpecs(ctx));
       expect(pods['Deployment/edw-consumer'].spec.serviceAccountName).toBe('edw-consumer');
-      const producer = Object.entries(pods).find(([k]) => k.endsWith('/edw-producer'))![1];
+      const producer = Object.entries(pods).find(([k]) => /\/edw-producer(-[0-9a-f]{8})?$/.test(k))![1];
       expect(producer.spec.serviceAccountName).toBe('edw-producer');
       for (const t of Object.values<any>(pods)) expect(t.spec.automountServiceAccountToken).toBe(false);
     });
@@ -210,12 +210,13 @@ describe('EdwChart', () => {
       expect(pod.tolerations).toEqual([{ key: AZURE_SPOT_TAINT.key, operator: 'Equal', value: AZURE_SPOT_TAINT.value, effect: AZURE_SPOT_TAINT.effect }]);
     });
 
-    test.each(aws)('%s: Spot: required affinity on the pool label of the Karpenter spot pools, no tolerations', (_n, ctx) => {
+    test.each(aws)('%s: Spot: required affinity on the pool label of the Karpenter spot pools, tolerates their Spot taint', (_n, ctx) => {
       const pod = one(ctx, 'Deployment').spec.template.spec;
       expect(pod.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([
         { matchExpressions: [{ key: POOL_LABEL, operator: 'In', values: ctx.env.cluster.spotPools.map((p) => p.name) }] },
       ]);
-      expect(pod.tolerations).toBeUndefined();
+      const t = KARPENTER_SPOT_TAINT;
+      expect(pod.tolerations).toEqual([{ key: t.key, operator: 'Equal', value: t.value, effect: t.effect }]);
     });
 
     test.each(['aws-dev', 'azure-dev'])('%s: without spot pools the consumer schedules normally', (name) => {
@@ -290,11 +291,13 @@ describe('EdwChart', () => {
       const schedule = ctx.env.edw!.producer.schedule;
       expect(schedule !== undefined).toBe(ctx.env.stage === 'prod');
       const kinds = objects(ctx)
-        .filter((o) => o.metadata.name === 'edw-producer' && o.kind !== 'ServiceAccount')
+        .filter((o) => o.metadata.name.startsWith('edw-producer') && o.kind !== 'ServiceAccount')
         .map((o) => o.kind);
       expect(kinds).toEqual([schedule ? 'CronJob' : 'Job']);
       const job = schedule ? one(ctx, 'CronJob').spec.jobTemplate.spec : one(ctx, 'Job').spec;
-      expect(job).toMatchObject({ backoffLimit: 3, activeDeadlineSeconds: 600, ttlSecondsAfterFinished: 3600 });
+      expect(job).toMatchObject({ backoffLimit: 3, activeDeadlineSeconds: 600 });
+      // Scheduled runs are cleaned up; a one-off Job stays (deleted, the GitOps agent would re-create it and it would run again).
+      expect(job.ttlSecondsAfterFinished).toBe(schedule ? 3600 : undefined);
       expect(job.template.spec.restartPolicy).toBe('Never');
       if (schedule) expect(one(ctx, 'CronJob').spec).toMatchObject({ schedule, concurrencyPolicy: 'Forbid' });
       const env = Object.fromEntries(job.template.spec.containers[0].env.map((v: any) => [v.name, v.value]));
@@ -302,6 +305,25 @@ describe('EdwChart', () => {
       expect(env[ctx.env.cloud === 'aws' ? 'QUEUE_URL' : 'QUEUE_NAME']).toBeDefined();
       expect(env.TABLE_NAME).toBeUndefined();
       expect(job.template.spec.containers[0].image).toBe(ctx.env.edw!.images.producer);
+    });
+  });
+
+  describe('one-off producer', () => {
+    const withProducer = (messages: number) =>
+      ctxOf(
+        'aws-dev',
+        specWith('aws-dev', (e) => (e.workloads!.edw!.producer = { messages })),
+      );
+    const job = (ctx: ReturnType<typeof withProducer>) => one(ctx, 'Job');
+
+    test('runs once per spec: named by a hash of its spec, so an unchanged Job is never re-created and a changed one is a new Job', () => {
+      const first = job(withProducer(500));
+      expect(first.metadata.name).toMatch(/^edw-producer-[0-9a-f]{8}$/);
+      expect(job(withProducer(500)).metadata.name).toBe(first.metadata.name);
+      expect(job(withProducer(600)).metadata.name).not.toBe(first.metadata.name);
+      // A new name needs no force-replace by the agent; the old Job is pruned.
+      expect(first.metadata.annotations).toBeUndefined();
+      expect(first.spec.ttlSecondsAfterFinished).toBeUndefined();
     });
   });
 

@@ -9,7 +9,7 @@ import * as path from 'path';
 import { parse } from 'yaml';
 import { findProblems, loadPlatform } from '../../src/model/load';
 import { EDW_OUTPUTS, EDW_STACK } from '../../src/model/naming';
-import { OPERATORS, operatorFor, operatorNamespacePodSecurity, operatorsFor, type OperatorName } from '../../src/model/operators';
+import { chartVersion, chartVersions, OPERATORS, operatorFor, operatorNamespacePodSecurity, operatorsFor, type OperatorName } from '../../src/model/operators';
 import { ModelError } from '../../src/model/problems';
 import type { EnvironmentSpec, GitopsSpec, PlatformSpec, Environment, Platform } from '../../src/model/types';
 import { defaultPlatform, EXAMPLE_AZURE_TENANT, EXAMPLE_GITOPS_REPO } from '../../src/platform';
@@ -35,6 +35,7 @@ const ARGO_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
 const POOL_LABEL = 'platform-synth.io/pool';
 const GPU_TOLERATION = { key: 'nvidia.com/gpu', operator: 'Equal', value: 'true', effect: 'NoSchedule' };
 const AKS_SPOT_TOLERATION = { key: 'kubernetes.azure.com/scalesetpriority', operator: 'Equal', value: 'spot', effect: 'NoSchedule' };
+const KARPENTER_SPOT_TOLERATION = { key: 'platform-synth.io/spot', operator: 'Equal', value: 'true', effect: 'NoSchedule' };
 const ALL_OPERATORS = Object.keys(OPERATORS) as OperatorName[];
 
 // ---- one environment, synthesized in memory
@@ -116,10 +117,10 @@ function outputDirOf(s: Synth, repoPath: string): string {
 const isGitApplication = (s: Synth) => (a: any) => a.spec.project === s.env.name || a.spec.project === `${s.env.name}-root`;
 
 /** Where Argo CD reads a pinned chart: a Helm repository's chart by name, or an OCI chart artifact as such (`path: .`). */
-const argoChartSource = (r: (typeof OPERATORS)[OperatorName]) =>
+const argoChartSource = (r: (typeof OPERATORS)[OperatorName], kubernetesVersion: string) =>
   r.oci
-    ? { repoURL: `oci://${r.repository}/${r.chart}`, path: '.', targetRevision: r.version }
-    : { repoURL: r.repository, chart: r.chart, targetRevision: r.version };
+    ? { repoURL: `oci://${r.repository}/${r.chart}`, path: '.', targetRevision: chartVersion(r, kubernetesVersion) }
+    : { repoURL: r.repository, chart: r.chart, targetRevision: chartVersion(r, kubernetesVersion) };
 
 /** [object name, path] of every Application / Kustomization that applies a directory of the repository. */
 function deliveries(s: Synth): [string, string][] {
@@ -595,7 +596,7 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
     test.each(Object.entries(CRD_REPOS))('%s has the chart version of the release its CRDs come from (%s)', (operator, repo) => {
       const tags = unique(rows.filter((r) => r.repo === repo).map((r) => r.tag));
       expect(tags).toHaveLength(1);
-      expect(bare(OPERATORS[operator as OperatorName].version)).toBe(bare(tags[0]));
+      expect(chartVersions(OPERATORS[operator as OperatorName]).map(bare)).toEqual([bare(tags[0])]);
     });
 
     test('every kind an operator serves is a vendored CRD, from that operator’s repository', () => {
@@ -616,17 +617,18 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
       expect(releasedOperators(s)).toEqual(sorted(installed));
       for (const operator of installed) {
         const r = OPERATORS[operator];
-        expect(r.version).toMatch(/^v?\d+\.\d+\.\d+$/);
+        const version = chartVersion(r, s.env.cluster.kubernetesVersion);
+        expect(version).toMatch(/^v?\d+\.\d+\.\d+$/);
         if (s.env.gitops!.tool === 'argocd') {
           const app = named(s, 'Application', `${name}-operator-${operator}`);
           const { helm, ...source } = app.spec.source;
-          expect(source).toStrictEqual(argoChartSource(r));
+          expect(source).toStrictEqual(argoChartSource(r, s.env.cluster.kubernetesVersion));
           expect(helm.releaseName).toBe(r.name);
           expect(source.repoURL.startsWith('oci://')).toBe(r.oci);
           expect(app.spec.destination).toEqual({ server: IN_CLUSTER, namespace: r.namespace });
         } else {
           const release = named(s, 'HelmRelease', operator);
-          expect(release.spec.chart.spec).toEqual({ chart: r.chart, version: r.version, sourceRef: { kind: 'HelmRepository', name: r.repositoryName } });
+          expect(release.spec.chart.spec).toEqual({ chart: r.chart, version, sourceRef: { kind: 'HelmRepository', name: r.repositoryName } });
           expect(release.spec.releaseName).toBe(r.name);
           expect(release.spec.targetNamespace).toBe(r.namespace);
           const repo = named(s, 'HelmRepository', r.repositoryName);
@@ -640,13 +642,29 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
   });
 
   describe('which operators', () => {
-    test('the default model: Karpenter on AWS only, KEDA wherever it is installed with Helm, the ACK controller where AWS bursts', () => {
+    test('the default model: Karpenter and Cluster Autoscaler on AWS only, KEDA wherever it is installed with Helm, the ACK controller where AWS bursts', () => {
       const everything = sorted(ALL_OPERATORS);
       const but = (...left: OperatorName[]) => everything.filter((o) => !left.includes(o as OperatorName));
       expect(releasedOperators(DEFAULT['aws-dev'])).toEqual(but('ack-sagemaker-controller'));
       expect(releasedOperators(DEFAULT['aws-prod'])).toEqual(everything);
-      expect(releasedOperators(DEFAULT['azure-dev'])).toEqual(but('karpenter', 'ack-sagemaker-controller'));
-      expect(releasedOperators(DEFAULT['azure-prod'])).toEqual(but('karpenter', 'keda', 'ack-sagemaker-controller'));
+      expect(releasedOperators(DEFAULT['azure-dev'])).toEqual(but('karpenter', 'cluster-autoscaler', 'ack-sagemaker-controller'));
+      expect(releasedOperators(DEFAULT['azure-prod'])).toEqual(but('karpenter', 'cluster-autoscaler', 'keda', 'ack-sagemaker-controller'));
+    });
+
+    test('Cluster Autoscaler: where a managed node group scales, its chart following the cluster minor, discovering this cluster’s node groups', () => {
+      // aws-dev: only its system node group scales (2–3); aws-prod: the system group and the `gpu` node group from 0.
+      const values = valuesOf(DEFAULT['aws-prod'], 'cluster-autoscaler');
+      expect(values).toEqual({
+        cloudProvider: 'aws',
+        awsRegion: 'eu-west-1',
+        autoDiscovery: { clusterName: 'acme-aws-prod' },
+        rbac: { serviceAccount: { create: true, name: 'cluster-autoscaler' } },
+      });
+      expect(named(DEFAULT['aws-prod'], 'Application', 'aws-prod-operator-cluster-autoscaler').spec.source.targetRevision).toBe('9.51.0');
+      expect(chartVersion(OPERATORS['cluster-autoscaler'], '1.35')).toBe('9.59.0');
+      expect(() => chartVersion(OPERATORS['cluster-autoscaler'], '1.34')).toThrow(/no chart pinned for Kubernetes 1.34 \(1.33, 1.35\)/);
+      const fixed = edited('aws-dev', (e) => (e.cluster.systemPool = { ...e.cluster.systemPool, min: 3, max: 3 }));
+      expect(releasedOperators(fixed)).not.toContain('cluster-autoscaler');
     });
 
     test('the ACK SageMaker controller: only where burst is on, and only on AWS (Azure ML needs no operator)', () => {
@@ -761,9 +779,9 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
       expect(values.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([
         { matchExpressions: [{ key: POOL_LABEL, operator: 'In', values: pools }] },
       ]);
-      const spotOnAks = s.env.cloud === 'azure' && s.env.cluster.gpuPools.some((p) => p.capacity === 'spot');
-      expect(spotOnAks).toBe(s.env.cloud === 'azure');
-      expect(values.tolerations).toEqual([GPU_TOLERATION, ...(spotOnAks ? [AKS_SPOT_TOLERATION] : [])]);
+      // Every default environment has a Spot GPU pool: AKS's Spot taint, or the platform's on Karpenter's Spot pools.
+      expect(s.env.cluster.gpuPools.some((p) => p.capacity === 'spot')).toBe(true);
+      expect(values.tolerations).toEqual([GPU_TOLERATION, s.env.cloud === 'azure' ? AKS_SPOT_TOLERATION : KARPENTER_SPOT_TOLERATION]);
       const taints = gpuPoolTaints(s);
       expect(unique(taints.map((t) => t.pool))).toEqual(sorted(pools));
       for (const t of taints) expect({ taint: t, tolerated: tolerates(values.tolerations, t) }).toEqual({ taint: t, tolerated: true });
@@ -834,7 +852,7 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
       const installed = operatorsFor(s.env);
       if (s.env.gitops!.tool === 'argocd') {
         const project = named(s, 'AppProject', `${name}-operators`);
-        expect(sorted(project.spec.sourceRepos)).toEqual(unique(installed.map((o) => argoChartSource(OPERATORS[o]).repoURL)));
+        expect(sorted(project.spec.sourceRepos)).toEqual(unique(installed.map((o) => argoChartSource(OPERATORS[o], '1.33').repoURL)));
         // The operators' own namespaces, and lakehouse where the Spark operator writes the Roles of the applications it runs.
         const writes = installed.includes('spark-operator') ? ['lakehouse'] : [];
         expect(sorted(project.spec.destinations.map((d: any) => d.namespace))).toEqual(unique([...installed.map((o) => OPERATORS[o].namespace), ...writes]));
@@ -914,7 +932,7 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
       const s = DEFAULT[name];
       const installed = operatorsFor(s.env);
       const project = named(s, 'AppProject', `${name}-operators`);
-      expect(sorted(project.spec.sourceRepos)).toEqual(unique(installed.map((o) => argoChartSource(OPERATORS[o]).repoURL)));
+      expect(sorted(project.spec.sourceRepos)).toEqual(unique(installed.map((o) => argoChartSource(OPERATORS[o], '1.33').repoURL)));
       // kube-system too: cert-manager and KEDA keep leader-election / auth-reader RBAC there; and lakehouse,
       // where the Spark operator writes the Roles of the applications it runs (helm-destinations proves each).
       // And mlops, where the ACK SageMaker controller (where AWS bursts) keeps the Role for the TrainingJobs it runs.
@@ -1035,7 +1053,7 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
           expect(app.spec.source.path.startsWith('deploy/dist/aws-dev/')).toBe(true);
         } else {
           const operator = app.metadata.name.slice('aws-dev-operator-'.length) as OperatorName;
-          expect(app.spec.source.targetRevision).toBe(OPERATORS[operator].version);
+          expect(app.spec.source.targetRevision).toBe(chartVersion(OPERATORS[operator], s.env.cluster.kubernetesVersion));
         }
       }
       expect(named(s, 'Application', 'aws-dev-root').spec.source.path).toBe('deploy/dist/aws-dev/gitops/apps');
@@ -1083,7 +1101,7 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
     });
   });
 
-  describe('one-off Jobs are replaced on change, CronJobs are not', () => {
+  describe('one-off Jobs are replaced on change or named by their spec, CronJobs are not', () => {
     test.each(ENVS)('%s', (name) => {
       const s = DEFAULT[name];
       const argo = s.env.gitops!.tool === 'argocd';
@@ -1094,6 +1112,11 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
       if (s.env.stage === 'dev') expect(jobs.length).toBeGreaterThan(0);
       for (const job of jobs) {
         const annotations = job.metadata.annotations ?? {};
+        // The EDW producer: a new name per spec, so nothing is replaced in place.
+        if (/^edw-producer-[0-9a-f]{8}$/.test(job.metadata.name)) {
+          expect(annotations).toEqual({});
+          continue;
+        }
         if (argo) {
           // Replace alone is an update, refused for a changed pod template; Force makes it delete and re-create.
           expect(annotations[ARGO_SYNC_OPTIONS]).toBe('Force=true,Replace=true');

@@ -62,7 +62,11 @@ describe('KarpenterChart', () => {
 
   test('GPU NodePool: taint, capacity type, limits, disruption, node class', () => {
     const dev = nodePool(ctxOf('aws-dev'), 'gpu');
-    expect(dev.spec.template.spec.taints).toEqual([{ key: 'nvidia.com/gpu', value: 'true', effect: 'NoSchedule' }]);
+    // A Spot GPU pool carries the platform's Spot taint too: only pods meant for Spot GPUs land there.
+    expect(dev.spec.template.spec.taints).toEqual([
+      { key: 'nvidia.com/gpu', value: 'true', effect: 'NoSchedule' },
+      { key: 'platform-synth.io/spot', value: 'true', effect: 'NoSchedule' },
+    ]);
     expect(requirement(dev, 'karpenter.sh/capacity-type')).toEqual(['spot']);
     expect(requirement(dev, 'node.kubernetes.io/instance-type')).toEqual(['g5.xlarge', 'g6.xlarge']);
     // max 2 × (1 GPU, 4 vCPUs per xlarge)
@@ -90,6 +94,7 @@ describe('KarpenterChart', () => {
     expect(pool.spec.limits).toEqual({ 'nvidia.com/gpu': 24, cpu: 576 });
     expect(requirement(pool, 'karpenter.sh/capacity-type')).toEqual(['on-demand']);
     expect(pool.spec.template.metadata.labels['platform-synth.io/capacity']).toBe('on-demand');
+    expect(pool.spec.template.spec.taints).toEqual([{ key: 'nvidia.com/gpu', value: 'true', effect: 'NoSchedule' }]);
   });
 
   test('node-group GPU pools get no NodePool, and no gpu node class when no pool uses it', () => {
@@ -105,8 +110,11 @@ describe('KarpenterChart', () => {
     expect(requirement(dev, 'node.kubernetes.io/instance-type')).toEqual(['m6i.large', 'm6a.large', 'm7i.large', 'c6i.xlarge']);
     expect(requirement(dev, 'kubernetes.io/arch')).toEqual(['amd64']);
     expect(requirement(dev, 'kubernetes.io/os')).toEqual(['linux']);
-    expect(dev.spec.template.metadata.labels).toEqual({ 'platform-synth.io/pool': 'spot', 'platform-synth.io/capacity': 'spot' });
-    expect(dev.spec.template.spec.taints).toBeUndefined();
+    // No capacity label: a fallback node is on-demand (karpenter.sh/capacity-type says which), so the pool cannot call its nodes `spot`.
+    expect(dev.spec.template.metadata.labels).toEqual({ 'platform-synth.io/pool': 'spot' });
+    // Tainted: once the system nodes are full, a pod that does not accept Spot (a database, an online API) waits for
+    // Cluster Autoscaler to grow the system pool instead of being given a Spot node.
+    expect(dev.spec.template.spec.taints).toEqual([{ key: 'platform-synth.io/spot', value: 'true', effect: 'NoSchedule' }]);
     expect(dev.spec.disruption).toMatchObject({ consolidationPolicy: 'WhenEmptyOrUnderutilized' });
     expect(dev.spec.disruption.consolidateAfter).toMatch(/^\d+[smh]$/);
     expect(dev.spec.template.spec.expireAfter).toMatch(/^\d+h$/);

@@ -9,7 +9,7 @@ import type { EnvironmentContext } from '../../src/model/context';
 import type { Cloud } from '../../src/model/types';
 import { resolvePlatform } from '../../src/model/defaults';
 import { LAKEHOUSE_OUTPUTS, LAKEHOUSE_STACK } from '../../src/model/naming';
-import { AZURE_SPOT_TAINT, CAPACITY_LABEL, POOL_LABEL, PRIORITY_CLASSES } from '../../src/model/scheduling';
+import { AZURE_SPOT_TAINT, CAPACITY_LABEL, KARPENTER_SPOT_TAINT, POOL_LABEL, PRIORITY_CLASSES } from '../../src/model/scheduling';
 import type { EnvironmentSpec } from '../../src/model/types';
 import { defaultPlatform, EXAMPLE_AWS_DEV_ACCOUNT, EXAMPLE_AWS_PROD_ACCOUNT, EXAMPLE_AZURE_TENANT } from '../../src/platform';
 import { MissingOutputsError } from '../../src/synth/outputs';
@@ -335,18 +335,29 @@ describe('LakehouseChart', () => {
       }
     });
 
-    test.each(aws)('%s: executors: required affinity on the pool label of the spot pools, no tolerations', (_n, ctx) => {
+    test.each(aws)('%s: executors: required affinity on the pool label of the spot pools, tolerating their Spot taint', (_n, ctx) => {
       const pools = ctx.env.cluster.spotPools.map((p) => p.name);
       expect(pools).toEqual(['spot']);
+      const spotToleration = { key: KARPENTER_SPOT_TAINT.key, operator: 'Equal', value: KARPENTER_SPOT_TAINT.value, effect: KARPENTER_SPOT_TAINT.effect };
       for (const [, spec] of appSpecs(ctx)) {
         expect(requiredTerms(spec.executor)).toEqual([{ matchExpressions: [{ key: POOL_LABEL, operator: 'In', values: pools }] }]);
-        expect(spec.executor.tolerations).toBeUndefined();
+        expect(spec.executor.tolerations).toEqual([spotToleration]);
+        expect(spec.driver.tolerations).toBeUndefined();
       }
-      // Cross-check with the platform: Karpenter's spot NodePool labels its nodes so, and taints none.
+      // Cross-check with the platform: Karpenter's spot NodePool labels its nodes so (no capacity label: they may be
+      // on-demand fallbacks), and taints them with what the executors tolerate.
       const nodePool = parse(renderChart(new KarpenterChart(newApp(), onAws(ctx))).get('karpenter/nodepool-spot.yaml')!);
       expect(nodePool.spec.template.metadata.labels[POOL_LABEL]).toBe('spot');
-      expect(nodePool.spec.template.metadata.labels[CAPACITY_LABEL]).not.toBe('on-demand');
-      expect(nodePool.spec.template.spec.taints ?? []).toEqual([]);
+      expect(nodePool.spec.template.metadata.labels[CAPACITY_LABEL]).toBeUndefined();
+      expect(nodePool.spec.template.spec.taints).toEqual([
+        { key: KARPENTER_SPOT_TAINT.key, value: KARPENTER_SPOT_TAINT.value, effect: KARPENTER_SPOT_TAINT.effect },
+      ]);
+    });
+
+    test.each(all)('%s: no autoscaler consolidates or scales down a node under a running driver or executor', (_n, ctx) => {
+      for (const [, spec] of appSpecs(ctx))
+        for (const pod of [spec.driver, spec.executor])
+          expect(pod.annotations).toEqual({ 'karpenter.sh/do-not-disrupt': 'true', 'cluster-autoscaler.kubernetes.io/safe-to-evict': 'false' });
     });
 
     test.each(azure)('%s: executors: required affinity on scalesetpriority=spot and the spot pools, tolerating the AKS Spot taint', (_n, ctx) => {

@@ -8,7 +8,7 @@ import { renderChart } from '../../charts/lib/render';
 import type { EnvironmentContext } from '../../src/model/context';
 import type { Cloud } from '../../src/model/types';
 import { MLOPS_OUTPUTS, MLOPS_STACK } from '../../src/model/naming';
-import { AZURE_SPOT_TAINT, GPU_TAINT, POOL_LABEL, PRIORITY_CLASSES } from '../../src/model/scheduling';
+import { AZURE_SPOT_TAINT, GPU_TAINT, KARPENTER_SPOT_TAINT, POOL_LABEL, PRIORITY_CLASSES } from '../../src/model/scheduling';
 import { loadKubernetesBundle, validateManifest } from '../../src/validate/kubernetes';
 import { buildKubernetesBundle } from '../../src/validate/kubernetes-bundle';
 import type { EnvironmentOutput } from '../../src/validate/output';
@@ -198,7 +198,8 @@ describe('MlopsChart', () => {
       expect(spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([
         { matchExpressions: [{ key: POOL_LABEL, operator: 'In', values: [job.pool.name] }] },
       ]);
-      const expected = ctx.env.cloud === 'azure' && job.pool.capacity === 'spot' ? [GPU_TAINT, AZURE_SPOT_TAINT] : [GPU_TAINT];
+      const spotTaint = { azure: AZURE_SPOT_TAINT, aws: KARPENTER_SPOT_TAINT }[ctx.env.cloud];
+      const expected = job.pool.capacity === 'spot' ? [GPU_TAINT, spotTaint] : [GPU_TAINT];
       expect(spec.template.spec.tolerations).toEqual(expected.map(toleration));
       // Cross-check with the cluster layer: AWS Karpenter NodePools emitted by the platform.
       if (ctx.env.cloud === 'aws' && job.pool.provisioner === 'karpenter') {
@@ -209,7 +210,7 @@ describe('MlopsChart', () => {
       }
     });
 
-    test('an on-demand pool on Azure and a Spot pool on AWS need the GPU toleration only', () => {
+    test('an on-demand pool needs the GPU toleration only; a Spot pool on AWS, the platform Spot taint too', () => {
       const az = ctxOf(
         'azure-prod',
         specWith('azure-prod', (e) => (e.workloads!.mlops!.training![0].pool = 'gpu')),
@@ -217,7 +218,12 @@ describe('MlopsChart', () => {
       expect(trainingJobOf(az, 'finetune').spec.template.spec.tolerations).toEqual([toleration(GPU_TAINT)]);
       const awsSpot = ctxOf('aws-prod');
       expect(awsSpot.env.mlops!.training[0].pool.capacity).toBe('spot');
-      expect(trainingJobOf(awsSpot, 'finetune').spec.template.spec.tolerations).toEqual([toleration(GPU_TAINT)]);
+      expect(trainingJobOf(awsSpot, 'finetune').spec.template.spec.tolerations).toEqual([toleration(GPU_TAINT), toleration(KARPENTER_SPOT_TAINT)]);
+    });
+
+    test.each(all)('%s: no autoscaler consolidates or scales down a node under a running training pod', (_n, ctx) => {
+      const { metadata } = trainingJobOf(ctx, ctx.env.mlops!.training[0].name).spec.template;
+      expect(metadata.annotations).toEqual({ 'karpenter.sh/do-not-disrupt': 'true', 'cluster-autoscaler.kubernetes.io/safe-to-evict': 'false' });
     });
 
     test.each(all)('%s: GPUs requested and limited, retries, deadline, tracking URI, checkpoint mount', (_n, ctx) => {

@@ -11,7 +11,7 @@ import { ISTIO_INGRESS_CONTROLLER, KNATIVE_GATEWAYS, KNATIVE_NAMESPACE, SELDON_G
 import { seldonDeploymentName } from '../../charts/serving/serving';
 import { INGRESS_GATEWAY, ISTIO_NAMESPACE } from '../../src/model/cluster';
 import type { EnvironmentContext } from '../../src/model/context';
-import { KNATIVE_SERVING_VERSION, OPERATORS, operatorsFor, type OperatorName } from '../../src/model/operators';
+import { chartVersion, KNATIVE_SERVING_VERSION, OPERATORS, operatorsFor, type OperatorName } from '../../src/model/operators';
 import type { Cloud, ServedModelSpec } from '../../src/model/types';
 import { CLUSTER_LOCAL_DOMAIN } from '../../src/model/workloads/mlops/spec';
 import { findChart } from '../../src/validate/helm/chart';
@@ -32,8 +32,9 @@ type K8s = { apiVersion: string; kind: string; metadata: { name: string; namespa
 /** The objects a pinned operator chart renders with the values the environment gives it. */
 async function rendered(renderer: HelmRenderer, ctx: Ctx, operator: OperatorName): Promise<K8s[]> {
   const release = OPERATORS[operator];
-  const chartPath = findChart(CHARTS, release.chart, release.version);
-  if (!chartPath) throw new Error(`no ${release.chart}-${release.version} in ${CHARTS}`);
+  const version = chartVersion(release, ctx.env.cluster.kubernetesVersion);
+  const chartPath = findChart(CHARTS, release.chart, version);
+  if (!chartPath) throw new Error(`no ${release.chart}-${version} in ${CHARTS}`);
   const [result] = await renderer.renderTwice({
     chartPath,
     releaseName: release.name,

@@ -2,13 +2,16 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { OPERATORS, type OperatorName } from '../../src/model/operators';
+import { chartVersions, OPERATORS, type OperatorName } from '../../src/model/operators';
+
+/** Each operator with each chart version it pins (one per Kubernetes minor for Cluster Autoscaler). */
+const PINNED = (Object.keys(OPERATORS) as OperatorName[]).flatMap((name) => chartVersions(OPERATORS[name]).map((version) => [name, version] as const));
 
 const CHARTS = path.resolve(__dirname, '../../../shared/charts');
 
 (fs.existsSync(CHARTS) ? describe : describe.skip)('pinned operator charts', () => {
-  test.each(Object.keys(OPERATORS) as OperatorName[])('%s: the pinned chart and version are a published release', (name) => {
-    const { chart, version } = OPERATORS[name];
+  test.each(PINNED)('%s %s: the pinned chart and version are a published release', (name, version) => {
+    const { chart } = OPERATORS[name];
     const file = path.join(CHARTS, `${chart}-${version}`, 'Chart.yaml');
     expect({ name, vendored: fs.existsSync(file) }).toEqual({ name, vendored: true });
     const meta = parse(fs.readFileSync(file, 'utf8'));
@@ -27,8 +30,8 @@ const CHARTS = path.resolve(__dirname, '../../../shared/charts');
       .map((cells) => [cells[1], cells[2]] as const),
   );
 
-  test.each(Object.keys(OPERATORS) as OperatorName[])('%s: the pinned repository is the one the release was published to', (name) => {
-    const { chart, version, repository, oci } = OPERATORS[name];
+  test.each(PINNED)('%s %s: the pinned repository is the one the release was published to', (name, version) => {
+    const { chart, repository, oci } = OPERATORS[name];
     const url = oci ? `oci://${repository}/${chart}` : repository;
     expect({ name, url }).toEqual({ name, url: published.get(`${chart}-${version}`) });
   });

@@ -14,11 +14,13 @@ environments:
     region: us-east-1
     cluster:
       kubernetesVersion: "1.34"
+      systemPool: { min: 3, max: 3 }
 `),
     );
     const dev = platform.environments.find((e) => e.name === 'aws-dev')!;
     expect(dev.region).toBe('us-east-1');
     expect(dev.cluster.kubernetesVersion).toBe('1.34');
+    expect(dev.cluster.systemPool).toMatchObject({ min: 3, max: 3 });
     expect(dev.cluster.systemPool.sizes).toEqual(['m6i.large']);
     expect(platform.environments).toHaveLength(4);
   });

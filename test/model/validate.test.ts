@@ -16,6 +16,19 @@ function problemsAfter(mutate: (spec: Spec) => void): Problem[] {
   return findProblems(spec);
 }
 
+describe('Cluster Autoscaler versions', () => {
+  it('accepts a version without a chart where no managed node group scales (AKS scales its own pools)', () => {
+    expect(
+      problemsAfter((s) => {
+        const dev = s.environments[AWS_DEV];
+        dev.cluster.kubernetesVersion = '1.34';
+        dev.cluster.systemPool = { ...dev.cluster.systemPool, min: 3, max: 3 };
+        s.environments[AZ_DEV].cluster.kubernetesVersion = '1.34';
+      }),
+    ).toEqual([]);
+  });
+});
+
 describe('the default model', () => {
   it('is valid and resolves four environments', () => {
     expect(findProblems(defaultPlatform)).toEqual([]);
@@ -74,6 +87,12 @@ const rules: Array<[string, (s: Spec) => void, string, RegExp]> = [
   // regions and versions
   ['unknown region', (s) => (s.environments[AWS_DEV].region = 'eu-west-9'), 'environments[0].region', /not a known aws region/],
   ['azure region on aws', (s) => (s.environments[AWS_DEV].region = 'westeurope'), 'environments[0].region', /not a known aws region/],
+  [
+    'no Cluster Autoscaler chart for a version whose node groups scale',
+    (s) => (s.environments[AWS_PROD].cluster.kubernetesVersion = '1.34'),
+    'environments[1].cluster.kubernetesVersion',
+    /"1.34": no Cluster Autoscaler chart is pinned for it \(1.33, 1.35\), and node groups system, gpu scale \(min < max\)/,
+  ],
   [
     'kubernetes version',
     (s) => (s.environments[AZ_DEV].cluster.kubernetesVersion = '1.27'),

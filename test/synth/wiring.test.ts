@@ -12,6 +12,8 @@ import {
   EBS_CSI_SERVICE_ACCOUNT,
   KEDA_SERVICE_ACCOUNT,
   kedaNamespace,
+  CLUSTER_AUTOSCALER_NAMESPACE,
+  CLUSTER_AUTOSCALER_SERVICE_ACCOUNT,
 } from '../../src/model/naming';
 import { readOutput } from '../../src/validate/output';
 import { blocks } from '../../src/validate/policy/references';
@@ -22,6 +24,8 @@ const INSTALLED_BY_OPERATORS = new Set([
   `${EBS_CSI_NAMESPACE}/${EBS_CSI_SERVICE_ACCOUNT}`,
   `${kedaNamespace('helm')}/${KEDA_SERVICE_ACCOUNT}`,
   `${kedaNamespace('aks-addon')}/${KEDA_SERVICE_ACCOUNT}`,
+  // Cluster Autoscaler (AWS, where a managed node group scales), installed by its Helm chart.
+  `${CLUSTER_AUTOSCALER_NAMESPACE}/${CLUSTER_AUTOSCALER_SERVICE_ACCOUNT}`,
   // The ACK SageMaker controller (MLOps burst), installed by its Helm chart.
   'ack-system/ack-sagemaker-controller',
 ]);

@@ -638,8 +638,9 @@ describe('npm run validate -- --charts / npm run charts', () => {
 
   /** Releases whose pods keep another class, each with why: their charts' own system-critical ones, or no value to set. */
   const OTHER_PRIORITY: Readonly<Record<string, string | undefined>> = {
-    // Their charts' defaults: Karpenter provisions the nodes everything else needs; the device plugin is a node agent.
+    // Their charts' defaults: Karpenter and Cluster Autoscaler provision the nodes everything else needs; the device plugin is a node agent.
     karpenter: 'system-cluster-critical',
+    'cluster-autoscaler': 'system-cluster-critical',
     'nvidia-device-plugin': 'system-node-critical',
     // No value to set: the kserve-resources v0.20.0 and knative-operator v1.21.1 charts have none; milvus-operator 1.3.8's declares one no template reads.
     'kserve-resources': undefined,
@@ -714,6 +715,7 @@ describe('npm run validate -- --charts / npm run charts', () => {
       }
       expect([...new Set(seen)].sort()).toEqual([
         'cert-manager',
+        'cluster-autoscaler',
         'external-secrets',
         'gateway',
         'istiod',

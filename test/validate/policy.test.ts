@@ -402,7 +402,35 @@ describe('Kubernetes rules', () => {
       },
     };
     expect(check('k8s-spot-toleration', k8sEnv(deployment(byAffinity)), { cloud: 'azure' })).toHaveLength(1);
-    expect(check('k8s-spot-toleration', k8sEnv(deployment(onSpot)), { cloud: 'aws' })).toEqual([]);
+  });
+
+  it('k8s-spot-toleration on AWS: the platform taints Karpenter’s Spot NodePools', () => {
+    const spotPool: K8sObject = {
+      apiVersion: 'karpenter.sh/v1',
+      kind: 'NodePool',
+      metadata: { name: 'spot' },
+      spec: {
+        template: {
+          metadata: { labels: { 'platform-synth.io/pool': 'spot' } },
+          spec: { requirements: [{ key: 'karpenter.sh/capacity-type', operator: 'In', values: ['spot', 'on-demand'] }] },
+        },
+      },
+    };
+    const byPool = {
+      affinity: {
+        nodeAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: {
+            nodeSelectorTerms: [{ matchExpressions: [{ key: 'platform-synth.io/pool', operator: 'In', values: ['spot'] }] }],
+          },
+        },
+      },
+    };
+    const [v] = check('k8s-spot-toleration', k8sEnv(spotPool, deployment(byPool)), { cloud: 'aws' });
+    expect(v.message).toMatch(/does not tolerate platform-synth.io\/spot=true:NoSchedule/);
+    const tolerated = { ...byPool, tolerations: [{ key: 'platform-synth.io/spot', operator: 'Equal', value: 'true', effect: 'NoSchedule' }] };
+    expect(check('k8s-spot-toleration', k8sEnv(spotPool, deployment(tolerated)), { cloud: 'aws' })).toEqual([]);
+    // The same pool label is no Spot selection where no Spot NodePool carries it.
+    expect(check('k8s-spot-toleration', k8sEnv(deployment(byPool)), { cloud: 'aws' })).toEqual([]);
   });
 
   it('k8s-default-deny: every workload namespace has a deny-all policy', () => {

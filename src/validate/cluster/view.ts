@@ -113,7 +113,9 @@ function templateReplicas(obj: K8sObject, namespace: string | undefined, scaled:
 /** The version of an operator the output pins (its chart's), else the platform's pin. */
 function operatorVersion(env: EnvironmentOutput, name: OperatorName): string {
   const chart = OPERATORS[name].chart;
-  return releasesOf(env).find((r) => r.chart === chart)?.version ?? OPERATORS[name].version;
+  const pinned = OPERATORS[name].version;
+  // A pin per Kubernetes minor (Cluster Autoscaler) has no one fallback: the output's release says which.
+  return releasesOf(env).find((r) => r.chart === chart)?.version ?? (typeof pinned === 'string' ? pinned : '');
 }
 
 export function buildClusterView(env: EnvironmentOutput, platform?: Platform, rendered?: readonly RenderedRelease[]): ClusterView {

@@ -1,6 +1,6 @@
 /** Policy rules over Kubernetes manifests. */
 import { imagePinProblem } from '../../model/rules';
-import { SPOT_NODES, taintString } from '../../model/scheduling';
+import { POOL_LABEL, SPOT_NODES, taintString } from '../../model/scheduling';
 import { describeObject, type K8sObject, type Manifest } from '../output';
 import type { PolicyContext, PolicyRule, Violation } from './rule';
 
@@ -87,15 +87,32 @@ const SPOT_SELECTORS: Record<string, string[]> = {
   'platform-synth.io/capacity': ['spot'],
 };
 
-function selectsSpot(spec: Record<string, any>): boolean {
+/**
+ * The pool names of the output's Karpenter NodePools that may launch Spot: selecting one of them by the pool label
+ * is selecting Spot capacity.
+ */
+function spotNodePools(manifests: readonly { obj: Record<string, any> }[]): string[] {
+  return manifests
+    .filter(({ obj }) => obj.kind === 'NodePool' && String(obj.apiVersion).startsWith('karpenter.sh/'))
+    .filter(({ obj }) =>
+      (obj.spec?.template?.spec?.requirements ?? []).some(
+        (r: any) => r.key === 'karpenter.sh/capacity-type' && r.operator === 'In' && (r.values ?? []).includes('spot'),
+      ),
+    )
+    .map(({ obj }) => obj.spec?.template?.metadata?.labels?.[POOL_LABEL])
+    .filter((p): p is string => typeof p === 'string');
+}
+
+function selectsSpot(spec: Record<string, any>, spotPools: readonly string[] = []): boolean {
+  const selectors: Record<string, string[]> = { ...SPOT_SELECTORS, ...(spotPools.length > 0 ? { [POOL_LABEL]: [...spotPools] } : {}) };
   const nodeSelector = spec.nodeSelector ?? {};
-  if (Object.entries(SPOT_SELECTORS).some(([k, values]) => values.includes(nodeSelector[k]))) return true;
+  if (Object.entries(selectors).some(([k, values]) => values.includes(nodeSelector[k]))) return true;
   const terms = [
     ...(spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? []),
     ...(spec.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((p: any) => p.preference ?? {}),
   ];
   return terms.some((term: any) =>
-    (term.matchExpressions ?? []).some((e: any) => e.operator === 'In' && (SPOT_SELECTORS[e.key] ?? []).some((v) => (e.values ?? []).includes(v))),
+    (term.matchExpressions ?? []).some((e: any) => e.operator === 'In' && (selectors[e.key] ?? []).some((v) => (e.values ?? []).includes(v))),
   );
 }
 
@@ -185,11 +202,16 @@ export const kubernetesRules: PolicyRule[] = [
       ? 'requests nvidia.com/gpu but does not tolerate nvidia.com/gpu=true:NoSchedule'
       : undefined;
   }),
-  perPod('k8s-spot-toleration', 'AKS taints Spot nodes; a pod meant for Spot must tolerate the taint or it never schedules.', (ctx, t) => {
-    // The cloud's own Spot taints (none on AWS, where Karpenter's Spot NodePools carry only the pool label).
-    const untolerated = ctx.cloud && selectsSpot(t.spec) ? SPOT_NODES[ctx.cloud].taints.filter((s) => !tolerates(t.spec, s.key, s.value, s.effect)) : [];
-    return untolerated.length > 0 ? `selects Spot nodes but does not tolerate ${untolerated.map(taintString).join(', ')}` : undefined;
-  }),
+  perPod(
+    'k8s-spot-toleration',
+    'Spot nodes are tainted (by AKS, or by the platform on Karpenter’s Spot NodePools); a pod meant for Spot must tolerate the taint or it never schedules.',
+    (ctx, t) => {
+      // The taints on the cloud's Spot nodes; on AWS a pod also selects Spot by the pool label of a Spot NodePool.
+      const spot = ctx.cloud !== undefined && selectsSpot(t.spec, spotNodePools(ctx.env.manifests));
+      const untolerated = spot ? SPOT_NODES[ctx.cloud!].taints.filter((s) => !tolerates(t.spec, s.key, s.value, s.effect)) : [];
+      return untolerated.length > 0 ? `selects Spot nodes but does not tolerate ${untolerated.map(taintString).join(', ')}` : undefined;
+    },
+  ),
   {
     id: 'k8s-default-deny',
     reason: 'Every workload namespace starts from deny-all, so only traffic that is allowed on purpose flows.',

@@ -64,7 +64,8 @@ function manifestClaims(manifests: readonly Manifest[]): Claim[] {
 /** The version of an operator the output installs, else the one the model pins. */
 function operatorVersion(ctx: PolicyContext, operator: string): string | undefined {
   const release = releasesOf(ctx.env).find((r) => r.chart === operator);
-  return release?.version ?? OPERATORS[operator as OperatorName]?.version;
+  const pinned = OPERATORS[operator as OperatorName]?.version;
+  return release?.version ?? (typeof pinned === 'string' ? pinned : undefined);
 }
 
 /** Claims operators create from the output's custom resources; a version without data is a finding of its own. */

@@ -211,6 +211,62 @@ describe('aws node groups', () => {
   });
 });
 
+describe('aws Cluster Autoscaler (managed node groups that scale)', () => {
+  const prod = renderAwsPlatform('aws-prod');
+
+  it('gives it a Pod Identity role that may resize only this cluster’s Auto Scaling groups', () => {
+    const cluster = prod.names.clusterName;
+    const role = of(prod.json, 'aws_iam_role').cluster_autoscaler_role;
+    expect(role.name).toBe(`${cluster}-cluster-autoscaler`);
+    expect(doc(role.assume_role_policy).Statement).toEqual(podIdentityTrust(cluster, 'kube-system', 'cluster-autoscaler'));
+    expect(of(prod.json, 'aws_eks_pod_identity_association').cluster_autoscaler_pod_identity_association).toMatchObject({
+      cluster_name: cluster,
+      namespace: 'kube-system',
+      service_account: 'cluster-autoscaler',
+      role_arn: '${aws_iam_role.cluster_autoscaler_role.arn}',
+      // The cluster is in the same stack: the association waits for it.
+      depends_on: ['aws_eks_cluster.cluster'],
+    });
+    const statements = doc(of(prod.json, 'aws_iam_role_policy').cluster_autoscaler_policy.policy).Statement;
+    const writes = statements.find((s: Json) => s.Sid === 'ScaleClusterNodeGroups');
+    expect(writes).toEqual({
+      Sid: 'ScaleClusterNodeGroups',
+      Effect: 'Allow',
+      Action: ['autoscaling:SetDesiredCapacity', 'autoscaling:TerminateInstanceInAutoScalingGroup'],
+      Resource: 'arn:aws:autoscaling:eu-west-1:222222222222:autoScalingGroup:*:autoScalingGroupName/*',
+      Condition: { StringEquals: { 'aws:ResourceTag/eks:cluster-name': cluster } },
+    });
+    // Everything on "*" is a read; the node group read is scoped to the cluster.
+    for (const s of statements.filter((s: Json) => s.Resource === '*')) for (const a of s.Action) expect(a).toMatch(/^(autoscaling|ec2):(Describe|Get)/);
+    expect(statements.find((s: Json) => s.Action === 'eks:DescribeNodegroup').Resource).toBe(`arn:aws:eks:eu-west-1:222222222222:nodegroup/${cluster}/*/*`);
+  });
+
+  it('tags the Auto Scaling group of a node group at 0 nodes with its labels, taint and GPUs (scale from zero)', () => {
+    const tags = Object.values(of(prod.json, 'aws_autoscaling_group_tag'));
+    const asg = '${aws_eks_node_group.gpu_node_group_gpu.resources[0].autoscaling_groups[0].name}';
+    expect(tags.every((t) => t.autoscaling_group_name === asg)).toBe(true);
+    expect(Object.fromEntries(tags.map((t) => [t.tag.key, t.tag.value]))).toEqual({
+      'k8s.io/cluster-autoscaler/node-template/label/platform-synth.io/pool': 'gpu',
+      'k8s.io/cluster-autoscaler/node-template/label/platform-synth.io/capacity': 'on-demand',
+      'k8s.io/cluster-autoscaler/node-template/taint/nvidia.com/gpu': 'true:NoSchedule',
+      'k8s.io/cluster-autoscaler/node-template/resources/nvidia.com/gpu': '1',
+    });
+    // The nodes get labels and taints from the node group; the tags are hints for the autoscaler only.
+    expect(tags.every((t) => t.tag.propagate_at_launch === false)).toBe(true);
+  });
+
+  it('is left out where no managed node group scales', () => {
+    const spec: PlatformSpec = structuredClone(defaultPlatform);
+    const prodSpec = spec.environments.find((e) => e.name === 'aws-prod')!;
+    prodSpec.cluster.systemPool = { ...prodSpec.cluster.systemPool, min: 3, max: 3 };
+    prodSpec.cluster.gpuPools = prodSpec.cluster.gpuPools!.filter((p) => p.provisioner === 'karpenter');
+    prodSpec.workloads!.mlops!.training = prodSpec.workloads!.mlops!.training!.filter((t) => t.runOn === 'sagemaker');
+    const json = renderAwsPlatform('aws-prod', spec).json;
+    expect(of(json, 'aws_iam_role').cluster_autoscaler_role).toBeUndefined();
+    expect(of(json, 'aws_autoscaling_group_tag')).toEqual({});
+  });
+});
+
 describe('aws karpenter infrastructure', () => {
   const prod = renderAwsPlatform('aws-prod');
   const { json, names, env } = prod;
