@@ -8,6 +8,7 @@ import { KSERVE_STORAGE_INITIALIZER_SECURITY_CONTEXT } from '../../src/model/inj
 import { CLUSTER_AUTOSCALER_SERVICE_ACCOUNT, EDW_OUTPUTS, EDW_STACK, KARPENTER_SERVICE_ACCOUNT, KEDA_SERVICE_ACCOUNT } from '../../src/model/naming';
 import { OPERATORS, type OperatorName } from '../../src/model/operators';
 import { POOL_LABEL, PRIORITY_CLASSES } from '../../src/model/scheduling';
+import { containerSecurityContext } from '../lib/pod';
 import { gpuPoolTaints, tolerate } from '../lib/scheduling';
 import type { Values } from './gitops-types';
 import type { Cloud } from '../../src/model/types';
@@ -60,13 +61,11 @@ export function operatorValues(ctx: EnvironmentContext, operator: OperatorName):
 const CRITICAL = PRIORITY_CLASSES.platformCritical;
 
 const RUNTIME_DEFAULT = { type: 'RuntimeDefault' } as const;
-/** A container security context the restricted Pod Security level admits. */
-const RESTRICTED_CONTAINER_SECURITY = {
-  allowPrivilegeEscalation: false,
-  capabilities: { drop: ['ALL'] },
-  runAsNonRoot: true,
-  seccompProfile: RUNTIME_DEFAULT,
-} as const;
+/**
+ * The platform's container baseline (charts/lib/pod.ts) for a chart's container that runs as its image's user
+ * and writes where it likes: no UID of ours, so non-root is asserted on its own.
+ */
+const RESTRICTED_CONTAINER_SECURITY = { ...containerSecurityContext({ uid: 'image', readOnlyRoot: false }), runAsNonRoot: true };
 
 /** The Service annotation that makes each cloud's load balancer internal (AWS: in the subnets tagged internal-elb). */
 const INTERNAL_LOAD_BALANCER: { readonly [C in Cloud]: Readonly<Record<string, string>> } = {

@@ -8,10 +8,10 @@
  *   and its dependencies, Spark drivers and executors, operator-pods.ts), each with its minimum replicas;
  * - the node pools of the model (nodes.ts).
  */
-import { OPERATORS, type OperatorName } from '../../model/operators';
+import { type OperatorName } from '../../model/operators';
 import type { Cloud, Environment, Platform } from '../../model/types';
 import type { HelmRelease } from '../helm/releases';
-import { releasesOf } from '../helm/releases';
+import { installedVersion } from '../helm/releases';
 import { describeObject, type EnvironmentOutput, type K8sObject, type Manifest } from '../output';
 import { podTemplates } from '../policy/kubernetes';
 import { containersOf, outputPods } from '../policy/pod-security';
@@ -110,14 +110,6 @@ function templateReplicas(obj: K8sObject, namespace: string | undefined, scaled:
   }
 }
 
-/** The version of an operator the output pins (its chart's), else the platform's pin. */
-function operatorVersion(env: EnvironmentOutput, name: OperatorName): string {
-  const chart = OPERATORS[name].chart;
-  const pinned = OPERATORS[name].version;
-  // A pin per Kubernetes minor (Cluster Autoscaler) has no one fallback: the output's release says which.
-  return releasesOf(env).find((r) => r.chart === chart)?.version ?? (typeof pinned === 'string' ? pinned : '');
-}
-
 export function buildClusterView(env: EnvironmentOutput, platform?: Platform, rendered?: readonly RenderedRelease[]): ClusterView {
   const modelled: Environment | undefined = platform?.environments.find((e) => e.name === env.name);
   const objects: ViewObject[] = env.manifests.map((m) => ({
@@ -167,7 +159,7 @@ export function buildClusterView(env: EnvironmentOutput, platform?: Platform, re
 
   // The other operators' pods, from their data per version.
   for (const [name, versions] of Object.entries(OPERATOR_PODS) as [OperatorName, NonNullable<(typeof OPERATOR_PODS)[OperatorName]>][]) {
-    const version = operatorVersion(env, name);
+    const version = installedVersion(env, name) ?? '';
     const kinds = new Set(Object.values(versions).flatMap((v) => v.map((k) => k.kind)));
     for (const m of env.manifests.filter((x: Manifest) => kinds.has(x.obj.kind))) {
       const data = versions[version]?.find((k) => k.kind === m.obj.kind);

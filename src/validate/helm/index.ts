@@ -13,6 +13,7 @@ import { releasesOf, type HelmRelease } from './releases';
 import { HelmRenderer, renderKey, type RenderResult } from './render';
 import { EnvironmentSchemas, schemaVersionFor, type RenderedCrd } from './schemas';
 import { loadKubernetesVersionBundle } from '../kubernetes';
+import { CLUSTER_NAMESPACES } from '../../model/operators';
 
 /** The helm rules, listed by `npm run validate -- --rules` beside the policy rules. */
 export const HELM_RULES = [
@@ -127,9 +128,6 @@ function judge([first, second]: readonly [RenderResult, RenderResult]): { outcom
   return { outcome: drift ? { rule: 'helm-render-deterministic', message: `renders differently each time: ${drift}` } : undefined, objects };
 }
 
-/** Namespaces every cluster has from the start. */
-const EVERY_CLUSTER_HAS = new Set(['default', 'kube-node-lease', 'kube-public', 'kube-system']);
-
 interface ProjectBounds {
   readonly namespaces: ReadonlySet<string>;
   readonly clusterKinds: readonly { readonly group: string; readonly kind: string }[];
@@ -187,7 +185,7 @@ function destinationProblems(
     if (project?.namespacedKinds && !project.namespacedKinds.some((k) => matches(k.group, group) && matches(k.kind, obj.kind)))
       problems.push(`${name}: AppProject ${r.project} does not whitelist namespaced ${group || 'core'}/${obj.kind}`);
     // The agent creates the release's own namespace only when told to; any other must exist already.
-    const exists = (namespace === r.namespace && r.createsNamespace) || createdNamespaces.has(namespace) || EVERY_CLUSTER_HAS.has(namespace);
+    const exists = (namespace === r.namespace && r.createsNamespace) || createdNamespaces.has(namespace) || CLUSTER_NAMESPACES.includes(namespace);
     if (!exists)
       problems.push(
         namespace === r.namespace

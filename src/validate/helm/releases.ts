@@ -3,6 +3,7 @@
  * Applications with a Helm chart source, and Flux HelmReleases. Read from the output, not the
  * model, so the checks see exactly what the agent will see.
  */
+import { OPERATORS, type OperatorName } from '../../model/operators';
 import { parse } from 'yaml';
 import { describeObject, type EnvironmentOutput, type Manifest } from '../output';
 
@@ -130,4 +131,13 @@ function fluxRelease(m: Manifest, repositories: ReadonlyMap<string, string>): He
 
 function parseValuesString(text: string): Json {
   return mapAt(parse(text));
+}
+
+/**
+ * The chart version of an operator the output installs (its release's), else the model's pin; undefined
+ * where the model pins one per Kubernetes minor (Cluster Autoscaler) and the output has no release of it.
+ */
+export function installedVersion(env: EnvironmentOutput, operator: OperatorName): string | undefined {
+  const { chart, version } = OPERATORS[operator];
+  return releasesOf(env).find((r) => r.chart === chart)?.version ?? (typeof version === 'string' ? version : undefined);
 }

@@ -6,8 +6,8 @@
  */
 import { CLUSTER_STORAGE, isZonalStorage, type ClusterStorageClass } from '../../model/cluster';
 import { OPERATOR_CLAIMS } from '../../model/operator-claims';
-import { OPERATORS, type OperatorName } from '../../model/operators';
-import { releasesOf } from '../helm/releases';
+import { type OperatorName } from '../../model/operators';
+import { installedVersion } from '../helm/releases';
 import { describeObject, type Manifest } from '../output';
 import { podTemplates } from './kubernetes';
 import type { PolicyContext, PolicyRule, Violation } from './rule';
@@ -61,13 +61,6 @@ function manifestClaims(manifests: readonly Manifest[]): Claim[] {
   return out;
 }
 
-/** The version of an operator the output installs, else the one the model pins. */
-function operatorVersion(ctx: PolicyContext, operator: string): string | undefined {
-  const release = releasesOf(ctx.env).find((r) => r.chart === operator);
-  const pinned = OPERATORS[operator as OperatorName]?.version;
-  return release?.version ?? (typeof pinned === 'string' ? pinned : undefined);
-}
-
 /** Claims operators create from the output's custom resources; a version without data is a finding of its own. */
 function operatorClaims(ctx: PolicyContext): { claims: Claim[]; missing: Violation[] } {
   const claims: Claim[] = [];
@@ -75,7 +68,7 @@ function operatorClaims(ctx: PolicyContext): { claims: Claim[]; missing: Violati
   for (const m of ctx.env.manifests) {
     const entry = OPERATOR_CLAIMS[m.obj.kind];
     if (!entry) continue;
-    const version = operatorVersion(ctx, entry.operator);
+    const version = installedVersion(ctx.env, entry.operator as OperatorName);
     const data = version ? entry.byVersion[version] : undefined;
     if (!data) {
       missing.push({
