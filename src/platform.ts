@@ -95,9 +95,9 @@ export const defaultPlatform: PlatformSpec = {
       network: { cidr: '10.10.0.0/16', apiAllowedCidrs: ['203.0.113.0/24'] },
       cluster: {
         kubernetesVersion: '1.33',
-        systemPool: { sizes: ['m6i.large'], min: 2, max: 3 },
+        systemPool: { sizes: ['m6i.xlarge'], min: 2, max: 4 },
         gpuPools: [{ name: 'gpu', sizes: ['g5.xlarge', 'g6.xlarge'], min: 0, max: 2, capacity: 'spot', provisioner: 'karpenter' }],
-        spotPools: [{ name: 'spot', sizes: ['m6i.large', 'm6a.large', 'm7i.large', 'c6i.xlarge'], min: 0, max: 10 }],
+        spotPools: [{ name: 'spot', sizes: ['m6i.xlarge', 'm6a.xlarge', 'm7i.xlarge', 'm7a.xlarge'], min: 0, max: 10 }],
         repositories: ['training', 'serving', 'mlflow-server', 'edw-consumer', 'edw-producer', 'rag-api', 'lakehouse-spark'],
       },
       tags: { 'cost-center': 'ml-platform' },
@@ -121,7 +121,7 @@ export const defaultPlatform: PlatformSpec = {
       network: { cidr: '10.20.0.0/16' },
       cluster: {
         kubernetesVersion: '1.33',
-        systemPool: { sizes: ['m6i.xlarge'], min: 3, max: 6 },
+        systemPool: { sizes: ['m6i.2xlarge'], min: 3, max: 6 },
         gpuPools: [
           { name: 'gpu', sizes: ['g5.2xlarge'], min: 0, max: 4, capacity: 'on-demand', provisioner: 'node-group' },
           { name: 'gpuspot', sizes: ['g5.2xlarge', 'g6.2xlarge', 'g6e.2xlarge'], min: 0, max: 8, capacity: 'spot', provisioner: 'karpenter' },
@@ -179,7 +179,7 @@ export const defaultPlatform: PlatformSpec = {
       network: { cidr: '10.40.0.0/16' },
       cluster: {
         kubernetesVersion: '1.33',
-        systemPool: { sizes: ['Standard_D4s_v5'], min: 3, max: 5 },
+        systemPool: { sizes: ['Standard_D8s_v5'], min: 3, max: 6 },
         gpuPools: [
           { name: 'gpu', sizes: ['Standard_NC24ads_A100_v4'], min: 0, max: 2, capacity: 'on-demand' },
           { name: 'gpuspot', sizes: ['Standard_NC24ads_A100_v4'], min: 0, max: 4, capacity: 'spot' },

@@ -193,7 +193,50 @@ export interface SizeInfo {
   family: string;
   gpus: number;
   vcpus: number;
+  /** The instance's memory in GiB (before the kubelet's reservations: src/validate/cluster/nodes.ts). */
+  memoryGiB: number;
 }
+
+/**
+ * GiB of memory per vCPU of each AWS family (the EC2 instance type pages): general purpose 4, compute 2, memory 8;
+ * g4dn/g5/g6 4, g6e/gr6 8, p4d/p4de 12. Sizes off their family's ratio are in AWS_SIZE_OVERRIDES.
+ */
+const AWS_GIB_PER_VCPU = (family: string): number => {
+  if (/^(g6e|gr6|r\d)/.test(family)) return 8;
+  if (/^p4d/.test(family)) return 12;
+  if (/^c\d/.test(family)) return 2;
+  return 4;
+};
+
+/** AWS sizes whose vCPUs or memory do not follow the family's pattern (t3.medium has 2 vCPUs; p5 2 TiB). */
+const AWS_SIZE_OVERRIDES: Readonly<Record<string, { vcpus: number; memoryGiB: number }>> = {
+  't3.medium': { vcpus: 2, memoryGiB: 4 },
+  't3a.medium': { vcpus: 2, memoryGiB: 4 },
+  'p5.48xlarge': { vcpus: 192, memoryGiB: 2048 },
+  'p5e.48xlarge': { vcpus: 192, memoryGiB: 2048 },
+  'p5en.48xlarge': { vcpus: 192, memoryGiB: 2048 },
+};
+
+/** Memory (GiB) of the Azure GPU sizes (the sizes' pages under learn.microsoft.com/azure/virtual-machines/sizes). */
+const AZURE_GPU_MEMORY_GIB: Readonly<Record<keyof typeof AZURE_GPU_SIZES & string, number>> = {
+  Standard_NC4as_T4_v3: 28,
+  Standard_NC8as_T4_v3: 56,
+  Standard_NC16as_T4_v3: 110,
+  Standard_NC64as_T4_v3: 440,
+  Standard_NC24ads_A100_v4: 220,
+  Standard_NC48ads_A100_v4: 440,
+  Standard_NC96ads_A100_v4: 880,
+  Standard_NC40ads_H100_v5: 320,
+  Standard_NC80adis_H100_v5: 640,
+  Standard_NV36ads_A10_v5: 440,
+  Standard_NV72ads_A10_v5: 880,
+  Standard_ND96asr_v4: 900,
+  Standard_ND96amsr_A100_v4: 1900,
+  Standard_ND96isr_H100_v5: 1900,
+};
+
+/** GiB per vCPU of the Azure CPU series: D 4 (the `l` low-memory variants 2), E 8, F 2. */
+const AZURE_GIB_PER_VCPU = (series: string, variant: string): number => (series.startsWith('E') ? 8 : series.startsWith('F') || variant.includes('l') ? 2 : 4);
 
 /** What a size is, or undefined if we do not know it (which validation reports). */
 export function describeSize(cloud: Cloud, size: string): SizeInfo | undefined {
@@ -210,15 +253,17 @@ const DESCRIBE_SIZE: { readonly [C in Cloud]: (size: string) => SizeInfo | undef
     const cpuFamily = (AWS_CPU_FAMILIES as readonly string[]).includes(family);
     if (!gpuFamily && !cpuFamily) return undefined;
     const vcpus = m[2] === 'medium' ? 1 : m[2] === 'large' ? 2 : m[2] === 'xlarge' ? 4 : m[2] === 'metal' ? 96 : 4 * Number(m[3]);
-    return { family, gpus: gpuFamily ? (AWS_MULTI_GPU[size] ?? 1) : 0, vcpus };
+    const shape = AWS_SIZE_OVERRIDES[size] ?? { vcpus, memoryGiB: vcpus * AWS_GIB_PER_VCPU(family) };
+    return { family, gpus: gpuFamily ? (AWS_MULTI_GPU[size] ?? 1) : 0, ...shape };
   },
   azure: (size) => {
     if (size in AZURE_GPU_SIZES) {
       const vcpus = Number(/^Standard_N[CDV](\d+)/.exec(size)?.[1] ?? 0);
-      return { family: size.replace(/^Standard_(N[CDV])\d+/, '$1'), gpus: AZURE_GPU_SIZES[size], vcpus };
+      return { family: size.replace(/^Standard_(N[CDV])\d+/, '$1'), gpus: AZURE_GPU_SIZES[size], vcpus, memoryGiB: AZURE_GPU_MEMORY_GIB[size] };
     }
     const m = AZURE_CPU_SIZE.exec(size);
     if (!m) return undefined;
-    return { family: `${m[1]}${m[3] ?? ''}`, gpus: 0, vcpus: Number(m[2]) };
+    const vcpus = Number(m[2]);
+    return { family: `${m[1]}${m[3] ?? ''}`, gpus: 0, vcpus, memoryGiB: vcpus * AZURE_GIB_PER_VCPU(m[1], m[3] ?? '') };
   },
 };

@@ -107,7 +107,7 @@ describe('KarpenterChart', () => {
   test('Spot NodePool: Spot first with on-demand fallback, consolidation, cpu limit', () => {
     const dev = nodePool(ctxOf('aws-dev'), 'spot');
     expect(requirement(dev, 'karpenter.sh/capacity-type')).toEqual(['spot', 'on-demand']);
-    expect(requirement(dev, 'node.kubernetes.io/instance-type')).toEqual(['m6i.large', 'm6a.large', 'm7i.large', 'c6i.xlarge']);
+    expect(requirement(dev, 'node.kubernetes.io/instance-type')).toEqual(['m6i.xlarge', 'm6a.xlarge', 'm7i.xlarge', 'm7a.xlarge']);
     expect(requirement(dev, 'kubernetes.io/arch')).toEqual(['amd64']);
     expect(requirement(dev, 'kubernetes.io/os')).toEqual(['linux']);
     // No capacity label: a fallback node is on-demand (karpenter.sh/capacity-type says which), so the pool cannot call its nodes `spot`.

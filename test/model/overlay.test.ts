@@ -21,7 +21,7 @@ environments:
     expect(dev.region).toBe('us-east-1');
     expect(dev.cluster.kubernetesVersion).toBe('1.34');
     expect(dev.cluster.systemPool).toMatchObject({ min: 3, max: 3 });
-    expect(dev.cluster.systemPool.sizes).toEqual(['m6i.large']);
+    expect(dev.cluster.systemPool.sizes).toEqual(['m6i.xlarge']);
     expect(platform.environments).toHaveLength(4);
   });
 

@@ -193,7 +193,7 @@ const rules: Array<[string, (s: Spec) => void, string, RegExp]> = [
   ],
   ['prod API stays private', (s) => (s.environments[AWS_PROD].cluster.privateApi = false), 'environments[1].cluster.privateApi', /must stay true in prod/],
   // pools
-  ['pool min > max', (s) => (s.environments[AWS_DEV].cluster.systemPool.min = 5), 'environments[0].cluster.systemPool.min', /5 is greater than max 3/],
+  ['pool min > max', (s) => (s.environments[AWS_DEV].cluster.systemPool.min = 5), 'environments[0].cluster.systemPool.min', /5 is greater than max 4/],
   ['pool max < 1', (s) => (s.environments[AZ_DEV].cluster.spotPools[0].max = 0), 'environments[2].cluster.spotPools[0].max', /must be at least 1/],
   ['system pool min', (s) => (s.environments[AWS_DEV].cluster.systemPool.min = 0), 'environments[0].cluster.systemPool.min', /at least 1/],
   [

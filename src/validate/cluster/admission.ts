@@ -334,3 +334,13 @@ export const ADMISSION_RULES: readonly ClusterRule[] = [
 export function unmodelledFindings(view: ClusterView): Violation[] {
   return view.unmodelled.map((u) => ({ file: u.file, resource: u.resource, message: `cluster view: ${u.message}` }));
 }
+
+const rangesByView = new WeakMap<ClusterView, Map<string, LimitRangeItem[]>>();
+
+/** A pod's requests as the scheduler counts them: after LimitRange defaulting, containers summed, the largest init container where more. */
+export function scheduledRequests(view: ClusterView, pod: ViewPod): Record<string, number> {
+  let ranges = rangesByView.get(view);
+  if (!ranges) rangesByView.set(view, (ranges = limitRanges(view)));
+  const items = (pod.namespace === undefined ? undefined : ranges.get(pod.namespace)) ?? [];
+  return podTotals(admittable(pod).map((c) => admitContainer(c, items))).requests;
+}

@@ -8,10 +8,10 @@
  *   and its dependencies, Spark drivers and executors, operator-pods.ts), each with its minimum replicas;
  * - the node pools of the model (nodes.ts).
  */
-import { type OperatorName } from '../../model/operators';
+import { OPERATORS, type OperatorName } from '../../model/operators';
 import type { Cloud, Environment, Platform } from '../../model/types';
 import type { HelmRelease } from '../helm/releases';
-import { installedVersion } from '../helm/releases';
+import { installedVersion, releasesOf } from '../helm/releases';
 import { describeObject, type EnvironmentOutput, type K8sObject, type Manifest } from '../output';
 import { podTemplates } from '../policy/kubernetes';
 import { containersOf, outputPods } from '../policy/pod-security';
@@ -53,6 +53,8 @@ export interface ViewPod {
   readonly workloadKind: string;
   /** The replicas it runs at least: an HPA's minReplicas, a KEDA ScaledObject's minReplicaCount (default 0), else the workload's own. */
   readonly minReplicas: number;
+  /** What scales its workload, where something does. */
+  readonly scaledBy?: 'hpa' | 'keda';
   /** Pod-level fields (securityContext, nodeSelector, affinity, tolerations, priorityClassName, volumes). */
   readonly spec: Json;
   /** Every container, with its resources as written or as the operator sets them (before LimitRange defaulting). */
@@ -70,31 +72,38 @@ export interface ClusterView {
   readonly pods: readonly ViewPod[];
   /** Empty for an environment the model does not know. */
   readonly nodePools: readonly NodePool[];
+  /** The operators whose chart the GitOps output installs. */
+  readonly installed: ReadonlySet<OperatorName>;
   /** Pods the view could not build (an operator version without data in operator-pods.ts, a feature it does not model). */
   readonly unmodelled: readonly { readonly file: string; readonly resource: string; readonly message: string }[];
 }
 
+interface Scaled {
+  readonly min: number;
+  readonly by: 'hpa' | 'keda';
+}
+
 /** What scales a workload: HPA minReplicas (default 1) and KEDA ScaledObject minReplicaCount (default 0), by `<namespace>/<Kind>/<name>`. */
-function scaledMinimums(objects: readonly ViewObject[]): Map<string, number> {
-  const out = new Map<string, number>();
+function scaledMinimums(objects: readonly ViewObject[]): Map<string, Scaled> {
+  const out = new Map<string, Scaled>();
   for (const { obj, namespace } of objects) {
     const spec = (obj.spec ?? {}) as Json;
     const target = spec.scaleTargetRef;
     if (!isMap(target)) continue;
     if (obj.kind === 'HorizontalPodAutoscaler' && obj.apiVersion?.startsWith('autoscaling/'))
-      out.set(`${namespace}/${target.kind}/${target.name}`, Number(spec.minReplicas ?? 1));
+      out.set(`${namespace}/${target.kind}/${target.name}`, { min: Number(spec.minReplicas ?? 1), by: 'hpa' });
     // keda.sh/v1alpha1 ScaledObject: scaleTargetRef.kind defaults to Deployment; minReplicaCount to 0.
     else if (obj.kind === 'ScaledObject' && obj.apiVersion?.startsWith('keda.sh/'))
-      out.set(`${namespace}/${target.kind ?? 'Deployment'}/${target.name}`, Number(spec.minReplicaCount ?? 0));
+      out.set(`${namespace}/${target.kind ?? 'Deployment'}/${target.name}`, { min: Number(spec.minReplicaCount ?? 0), by: 'keda' });
   }
   return out;
 }
 
 /** The replicas a pod template runs at: the workload's own, unless something scales it. */
-function templateReplicas(obj: K8sObject, namespace: string | undefined, scaled: ReadonlyMap<string, number>): number {
+function templateReplicas(obj: K8sObject, namespace: string | undefined, scaled: ReadonlyMap<string, Scaled>): number {
   const spec = (obj.spec ?? {}) as Json;
   const byScaler = scaled.get(`${namespace}/${obj.kind}/${obj.metadata.name}`);
-  if (byScaler !== undefined) return byScaler;
+  if (byScaler !== undefined) return byScaler.min;
   switch (obj.kind) {
     case 'Deployment':
     case 'StatefulSet':
@@ -151,6 +160,7 @@ export function buildClusterView(env: EnvironmentOutput, platform?: Platform, re
       ...(pod.injectors.length > 0 ? { createdBy: pod.injectors.map((i) => i.label).join(', ') } : {}),
       workloadKind: operator ? 'Deployment' : obj.kind,
       minReplicas: operator ? predictorReplicas(obj, pod.at) : templateReplicas(obj, pod.namespace, scaled),
+      ...scalerOf(obj, pod.namespace, scaled),
       spec: pod.view.spec,
       containers: pod.view.containers,
     });
@@ -204,6 +214,7 @@ export function buildClusterView(env: EnvironmentOutput, platform?: Platform, re
         createdBy: `${release.chart} ${release.version}`,
         workloadKind: t.manifest.obj.kind,
         minReplicas: templateReplicas(t.manifest.obj, namespace, scaled),
+        ...scalerOf(t.manifest.obj, namespace, scaled),
         spec: t.spec,
         containers: containersOf(t.spec),
       });
@@ -219,15 +230,16 @@ export function buildClusterView(env: EnvironmentOutput, platform?: Platform, re
     objects,
     namespaces,
     pods,
-    nodePools: modelled
-      ? nodePoolsOf(
-          modelled,
-          objects.map((o) => o.obj),
-        )
-      : [],
+    nodePools: modelled ? nodePoolsOf(modelled, objects) : [],
+    installed: new Set((Object.keys(OPERATORS) as OperatorName[]).filter((name) => releasesOf(env).some((r) => r.chart === OPERATORS[name].chart))),
     unmodelled,
   };
 }
+
+const scalerOf = (obj: K8sObject, namespace: string | undefined, scaled: ReadonlyMap<string, Scaled>): { scaledBy?: Scaled['by'] } => {
+  const by = scaled.get(`${namespace}/${obj.kind}/${obj.metadata.name}`)?.by;
+  return by ? { scaledBy: by } : {};
+};
 
 /** KServe: spec.predictor.minReplicas (default 1); Seldon: the componentSpec's replicas, else the predictor's (default 1). */
 function predictorReplicas(obj: K8sObject, at: string): number {

@@ -210,10 +210,10 @@ describe('azure platform stack: AKS cluster', () => {
     const pool = block(cluster(prod).default_node_pool);
     expect(pool).toMatchObject({
       name: 'system',
-      vm_size: 'Standard_D4s_v5',
+      vm_size: 'Standard_D8s_v5',
       auto_scaling_enabled: true,
       min_count: 3,
-      max_count: 5,
+      max_count: 6,
       only_critical_addons_enabled: false,
       zones: ['1', '2', '3'],
       vnet_subnet_id: ref('azurerm_subnet', 'subnet_system', 'id'),
