@@ -160,8 +160,11 @@ export class RagChart extends RoleIdentityChart<'rag', RagRole> {
         ingress: [
           { from: [apiPods], ports: tcp(MILVUS_PORT) },
           { from: [backendPods] },
-          // The operator's health checks: etcd, the Pulsar proxy, Milvus's health endpoint.
-          { from: [namespacePeer(MILVUS_OPERATOR_NAMESPACE)], ports: [ETCD_CLIENT_PORT, PULSAR_PORT, MILVUS_METRICS_PORT].flatMap(tcp) },
+          // The operator's health checks: etcd, Pulsar (cluster mode only: standalone embeds rocksmq), Milvus's health endpoint.
+          {
+            from: [namespacePeer(MILVUS_OPERATOR_NAMESPACE)],
+            ports: [ETCD_CLIENT_PORT, ...(this.ctx.env.rag.milvus.mode !== 'standalone' ? [PULSAR_PORT] : []), MILVUS_METRICS_PORT].flatMap(tcp),
+          },
         ],
         egress: [{ to: [backendPods] }, ...milvusCloudEgress(this.ctx)],
       },

@@ -417,7 +417,7 @@ describe('RagChart', () => {
     });
 
     test.each(all)(
-      '%s: Milvus and its dependencies: from the API on 19530, among themselves, from the operator; egress among themselves and to object storage',
+      '%s: Milvus and its dependencies: from the API on 19530, among themselves, from the operator (Pulsar in cluster mode); egress among themselves and to object storage',
       (_n, ctx) => {
         const np = one(ctx, 'NetworkPolicy', 'milvus');
         expect(np.spec.podSelector).toEqual(BACKENDS);
@@ -427,7 +427,8 @@ describe('RagChart', () => {
           { from: [{ podSelector: BACKENDS }] },
           {
             from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'milvus-operator' } } }],
-            ports: [2379, 6650, 9091].map((port) => ({ protocol: 'TCP', port })),
+            // Pulsar (6650) only where Milvus runs in cluster mode: standalone embeds rocksmq.
+            ports: (ctx.env.rag.milvus.mode === 'standalone' ? [2379, 9091] : [2379, 6650, 9091]).map((port) => ({ protocol: 'TCP', port })),
           },
         ]);
         // AWS: Milvus is on IRSA, so STS's interface endpoint in the VPC, and no Pod Identity agent.

@@ -13,6 +13,7 @@ import type { HelmRelease } from '../../src/validate/helm/releases';
 import { readOutput, type EnvironmentOutput, type K8sObject } from '../../src/validate/output';
 import { validateOutput } from '../../src/validate/run';
 import { PULSAR_RESOURCES } from '../../charts/rag/milvus';
+import { podFlow, tcpPorts, type Flow } from '../../src/model/flows';
 import { REPO, tempDir } from '../synth/helpers';
 
 const platform = loadPlatform(defaultPlatform);
@@ -88,7 +89,7 @@ describe('the cluster view', () => {
       ['pulsar proxy', 2],
     ]);
     const bookie = pods.find((p) => p.at === 'pulsar bookkeeper')!;
-    expect(bookie.containers[0].resources).toEqual({ requests: { memory: '2048Mi', cpu: 0.5 } });
+    expect(bookie.containers.find((c) => c.field === 'containers')!.resources).toEqual({ requests: { memory: '2048Mi', cpu: 0.5 } });
     // The resource's values win: etcd's requests are the platform's.
     expect(pods.find((p) => p.at === 'etcd')!.containers[0].resources).toEqual({
       requests: { cpu: '250m', memory: '512Mi' },
@@ -276,6 +277,109 @@ describe('admission-pod-security', () => {
   });
 });
 
+describe('admission-pod-security on the pods milvus-operator 1.3.8 builds', () => {
+  const rag = (level: string) => obj('Namespace', 'rag', undefined, { metadata: { name: 'rag', labels: { 'pod-security.kubernetes.io/enforce': level } } });
+  const milvus = () => structuredClone(distEnv('aws-prod').manifests.find((m) => m.obj.kind === 'Milvus')!.obj) as any;
+  const rejected = (e: EnvironmentOutput) => ofRule(e, 'admission-pod-security').map((f) => f.message);
+
+  test('the data: etcd and Pulsar from their charts, the Milvus containers with components.securityContext, the config init container fixed', () => {
+    const pods = buildClusterView(env([milvus()]), platform).pods;
+    const at = (name: string) => pods.find((p) => p.at === name)!;
+    expect(at('etcd').spec.securityContext).toEqual({ fsGroup: 1001 });
+    expect(at('etcd').containers[0].securityContext).toEqual({ runAsUser: 1001, runAsNonRoot: true, allowPrivilegeEscalation: false });
+    expect(at('pulsar bookkeeper').spec.securityContext).toEqual({ fsGroup: 0, fsGroupChangePolicy: 'OnRootMismatch' });
+    expect(at('pulsar broker').spec.securityContext).toBeUndefined();
+    expect(at('pulsar broker').containers.map((c) => [c.name, c.securityContext])).toEqual([
+      ['wait-zookeeper-ready', undefined],
+      ['wait-bookkeeper-ready', undefined],
+      ['broker', undefined],
+    ]);
+    const proxy = at('milvus proxy');
+    expect(proxy.spec.securityContext).toBeUndefined();
+    expect(proxy.containers.map((c) => [c.name, c.securityContext?.runAsNonRoot, c.securityContext?.seccompProfile])).toEqual([
+      ['config', true, undefined],
+      ['proxy', undefined, { type: 'RuntimeDefault' }],
+    ]);
+    // components.runAsNonRoot gives the pod runAsNonRoot and UID 1000; the volume-permissions init container runs as root.
+    const m = milvus();
+    m.spec.components.runAsNonRoot = true;
+    m.spec.dependencies.etcd.inCluster.values.volumePermissions = { enabled: true };
+    const more = buildClusterView(env([m]), platform).pods;
+    expect(more.find((p) => p.at === 'milvus proxy')!.spec.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 1000 });
+    expect(more.find((p) => p.at === 'etcd')!.containers.find((c) => c.name === 'volume-permissions')!.securityContext).toEqual({ runAsUser: 0 });
+  });
+
+  test('fails: rag at restricted rejects etcd (no seccomp profile, capabilities not dropped), Pulsar and Milvus', () => {
+    const messages = rejected(env([rag('restricted'), milvus()]));
+    const etcd = messages.find((m) => m.startsWith('etcd (built by milvus-operator 1.3.8)'))!;
+    expect(etcd).toContain('enforces Pod Security "restricted"');
+    expect(etcd).toContain('seccompProfile_restricted: pod or container "etcd"');
+    expect(etcd).toContain('capabilities_restricted: container "etcd"');
+    expect(etcd).not.toContain('runAsNonRoot');
+    // The operator's config init container carries only runAsNonRoot and runAsUser, whatever the resource sets.
+    expect(messages.find((m) => m.startsWith('milvus proxy '))).toContain('allowPrivilegeEscalation: initContainer "config"');
+    expect(messages.find((m) => m.startsWith('pulsar broker '))).toContain(
+      'container "broker" (added by milvus-operator 1.3.8) must set securityContext.allowPrivilegeEscalation=false',
+    );
+  });
+
+  test('passes: the default model at baseline; at restricted, etcd once the resource’s values complete its container context', () => {
+    expect(rejected(env([rag('baseline'), milvus()]))).toEqual([]);
+    const m = milvus();
+    m.spec.dependencies.etcd.inCluster.values.containerSecurityContext = { capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } };
+    const messages = rejected(env([rag('restricted'), m]));
+    expect(messages.some((x) => x.startsWith('etcd '))).toBe(false);
+    expect(messages.some((x) => x.startsWith('milvus proxy '))).toBe(true);
+  });
+});
+
+describe('network-flow-endpoints', () => {
+  const rule = CLUSTER_RULES.find((r) => r.id === 'network-flow-endpoints')!;
+  const prod = distEnv('aws-prod');
+  const view = buildClusterView(prod, platform);
+  const api = { name: 'rag-api', namespace: 'rag', labels: { 'app.kubernetes.io/name': 'rag-api' } };
+  const withFlows = (flows: Flow[]) => rule.check({ ...view, flows });
+
+  test('the view carries pod labels: the templates’, and the ones operators set', () => {
+    const at = (name: string) => view.pods.find((p) => p.at === name)!.labels;
+    expect(at('milvus proxy')).toMatchObject({ 'app.kubernetes.io/component': 'proxy', 'app.kubernetes.io/instance': 'milvus', 'milvus.io/service': 'true' });
+    expect(at('etcd')).toMatchObject({ 'app.kubernetes.io/name': 'etcd', 'app.kubernetes.io/instance': 'milvus-etcd' });
+    expect(at('pulsar bookkeeper')).toMatchObject({ app: 'pulsar', release: 'milvus-pulsar', component: 'bookie' });
+    expect(at('driver')).toMatchObject({ 'spark-role': 'driver', 'app.kubernetes.io/component': 'driver' });
+  });
+
+  test('fails: a flow whose destination labels no pod carries, named with the flow and the labels', () => {
+    const gone = { name: 'milvus', namespace: 'rag', labels: { 'app.kubernetes.io/name': 'milvus-v2' } };
+    const f = withFlows([podFlow(api, gone, tcpPorts(19530), 'searches the vector index')]);
+    expect(f).toEqual([
+      expect.objectContaining({
+        resource: 'flow rag/rag-api -> rag/milvus',
+        message: expect.stringMatching(
+          /^its destination milvus selects no pod: nothing in namespace rag carries app\.kubernetes\.io\/name=milvus-v2 .*searches the vector index/,
+        ),
+      }),
+    ]);
+  });
+
+  test('fails: a source that selects nothing, and a destination port its pods do not serve', () => {
+    const ghost = { name: 'ghost', namespace: 'rag', labels: { app: 'ghost' } };
+    const etcd = { name: 'milvus etcd', namespace: 'rag', labels: { 'app.kubernetes.io/name': 'etcd' } };
+    const f = withFlows([podFlow(ghost, api, tcpPorts(8080), 'calls the API'), podFlow(api, etcd, tcpPorts(2381), 'reads etcd')]);
+    expect(f.map((x) => x.message)).toEqual([
+      expect.stringContaining('its source ghost selects no pod: nothing in namespace rag carries app=ghost'),
+      expect.stringMatching(
+        /^its destination milvus etcd does not serve TCP\/2381: the pods it selects \(etcd\) declare TCP\/2379 \(client\), TCP\/2380 \(peer\)/,
+      ),
+    ]);
+  });
+
+  test('passes: flows to pods that exist on ports they serve; every declared flow of the default model', () => {
+    const milvus = { name: 'milvus', namespace: 'rag', labels: { 'app.kubernetes.io/name': 'milvus' } };
+    expect(withFlows([podFlow(api, milvus, tcpPorts(19530, 9091), 'searches the vector index')])).toEqual([]);
+    for (const e of dist.environments) expect(ofRule(e, 'network-flow-endpoints')).toEqual([]);
+  });
+});
+
 describe('the fix: Pulsar sized in the Milvus resource', () => {
   test('every Pulsar component has a memory limit equal to its request, and its JVM (heap + direct memory) fits inside it with room to spare', () => {
     const mib = (s: string) => Number(/(\d+)m/.exec(s)![1]);
@@ -298,6 +402,7 @@ describe('validate with the cluster view', () => {
       'scheduling-not-on-spot',
       'scheduling-pool-scaled',
       'scheduling-pool-capacity',
+      'network-flow-endpoints',
     ]);
     const copy = path.join(tempDir('admission'), 'dist');
     fs.cpSync(path.join(REPO, 'dist'), copy, { recursive: true });

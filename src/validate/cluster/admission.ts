@@ -9,7 +9,7 @@
  *    what a defaulted limit below a container's own request ends in;
  * 4. ResourceQuota (plugin/pkg/admission/resourcequota): a pod without a request or limit a quota constrains is
  *    rejected, and the pods that will run (at their minimum replicas) must fit every quota of the namespace.
- * Pod Security for the pods the project's own rule does not see (the charts'; Spark's) closes the list.
+ * Pod Security for the pods the project's own rule does not see (the charts'; Spark's and Milvus's) closes the list.
  */
 import { POD_SECURITY_LEVELS, type PodSecurityLevel } from '../../model/cluster';
 import { ENFORCE_LABEL } from '../policy/pod-security';
@@ -309,9 +309,11 @@ export const ADMISSION_RULES: readonly ClusterRule[] = [
         const label = ns.metadata.labels?.[ENFORCE_LABEL];
         if (POD_SECURITY_LEVELS.includes(label as PodSecurityLevel)) levels.set(name, label as PodSecurityLevel);
       }
-      // The chart pods, and the operators' pods whose security fields come from the resource (Spark's); Milvus's
-      // dependency charts' security contexts are not recorded, so they are not judged here.
-      const judged = view.pods.filter((p) => p.origin === 'chart' || (p.origin === 'operator' && p.createdBy?.startsWith('spark-operator ')));
+      // The chart pods, and the operators' pods whose security contexts operator-pods.ts records (Spark's from the
+      // resource; Milvus's and its dependency charts' from the operator and chart defaults under the resource's values).
+      // The predictors are k8s-pod-security's.
+      const recorded = ['spark-operator ', 'milvus-operator '];
+      const judged = view.pods.filter((p) => p.origin === 'chart' || (p.origin === 'operator' && recorded.some((r) => p.createdBy?.startsWith(r))));
       return judged.flatMap((pod) => {
         const level = pod.namespace === undefined ? undefined : levels.get(pod.namespace);
         if (!level || level === 'privileged') return [];

@@ -1,7 +1,8 @@
 /**
  * The pods operators create from the platform's custom resources, as data per operator version: which pods,
- * how many, and the resources and placement each gets from the resource plus the operator's defaults. The
- * cluster view (view.ts) builds them; admission and scheduling check them like the project's own pods.
+ * how many, and the resources, placement, security contexts, labels and container ports each gets from the
+ * resource plus the operator's defaults. The cluster view (view.ts) builds them; admission, scheduling and the
+ * flow endpoints check them like the project's own pods.
  *
  * Facts name the file they were read from at the pinned tag:
  * - milvus-operator v1.3.8 (zilliztech/milvus-operator): Makefile `docker-prepare` bundles the dependency charts
@@ -10,7 +11,9 @@
  *   dependency's defaults and apis/milvus.io/v1beta1/milvus_webhook.go defaultValuesByDependency merges the
  *   resource's `values` over them (util.MergeValues: maps key by key). The sections below were read from
  *   milvus-helm at its newest stored release (chart 5.0.19, release tag 2.6.15): the pinned 5.0.26 was not
- *   reachable here; re-read them when it is.
+ *   reachable here; re-read them when it is. The dependency charts' own security contexts, labels and ports were
+ *   read from the tgz files milvus-helm bundles (charts/milvus/charts/etcd-8.12.0.tgz, minio-8.0.17.tgz,
+ *   pulsar-3.3.0.tgz): values.yaml and templates/statefulset.yaml (pulsar: templates/<component>-statefulset.yaml).
  * - spark-operator 2.5.2 (kubeflow/spark-operator) submits with spark-submit, so the pods are Spark's own:
  *   resource-managers/kubernetes BasicDriverFeatureStep / BasicExecutorFeatureStep (Spark 3.3+ and 4.0).
  */
@@ -26,8 +29,12 @@ export interface DerivedPod {
   /** What the operator creates it as (`StatefulSet`, `Deployment`, `Pod`). */
   readonly workloadKind: string;
   readonly replicas: number;
-  /** The pod spec as far as admission and scheduling read it. */
+  /** The pod spec as far as admission and scheduling read it; containers carry `ports` where the data records them. */
   readonly spec: Json;
+  /** The pod template's labels (what a NetworkPolicy or a flow selects on). */
+  readonly labels: Readonly<Record<string, string>>;
+  /** Whether `spec` lists every container port the pods declare (false: a container's ports are not recorded). */
+  readonly portsKnown: boolean;
 }
 
 export interface OperatorPods {
@@ -52,13 +59,55 @@ const placement = (v: Json): Json => ({
   ...(typeof v.priorityClassName === 'string' ? { priorityClassName: v.priorityClassName } : {}),
 });
 
+const strings = (v: unknown): Record<string, string> =>
+  isMap(v)
+    ? Object.fromEntries(
+        Object.entries(v)
+          .filter(([, x]) => x !== undefined && x !== null)
+          .map(([k, x]) => [k, String(x)]),
+      )
+    : {};
+const list = (v: unknown): Json[] => (Array.isArray(v) ? v.filter(isMap) : []);
+const tcp = (ports: Record<string, number>): Json[] => Object.entries(ports).map(([name, containerPort]) => ({ name, containerPort, protocol: 'TCP' }));
+/** A bitnami-style `{enabled, ...fields}` security context section as the template renders it: the fields, or nothing when disabled. */
+const enabledContext = (v: unknown): Json | undefined => {
+  if (!isMap(v) || !v.enabled) return undefined;
+  const { enabled: _enabled, ...rest } = v;
+  return rest;
+};
+
 // ---------------------------------------------------------------- milvus-operator 1.3.8
 
-/** milvus-helm charts/milvus/values.yaml `etcd`: no resources (the bundled bitnami etcd 8.12.0 chart sets none either). */
-const MILVUS_ETCD_DEFAULTS: Json = { replicaCount: 3, resources: {} };
+/**
+ * milvus-helm charts/milvus/values.yaml `etcd`: no resources (the bundled bitnami etcd 8.12.0 chart sets none
+ * either), persistence on. Security from etcd-8.12.0 values.yaml (milvus-helm sets none): podSecurityContext
+ * and containerSecurityContext render every field but `enabled` (templates/statefulset.yaml `omit … "enabled"`),
+ * so the resource's values can add any field; the volume-permissions init container (volumePermissions.enabled
+ * and persistence.enabled) runs as `runAsUser: 0`, fixed in the template.
+ */
+const MILVUS_ETCD_DEFAULTS: Json = {
+  replicaCount: 3,
+  resources: {},
+  persistence: { enabled: true },
+  podSecurityContext: { enabled: true, fsGroup: 1001 },
+  containerSecurityContext: { enabled: true, runAsUser: 1001, runAsNonRoot: true, allowPrivilegeEscalation: false },
+  volumePermissions: { enabled: false },
+  containerPorts: { client: 2379, peer: 2380 },
+};
 
-/** milvus-helm charts/milvus/values.yaml `minio` (distributed mode; minio-8.0.17's `replicas: 4`). */
-const MILVUS_MINIO_DEFAULTS: Json = { mode: 'distributed', replicas: 4, resources: { requests: { memory: '2Gi' } } };
+/**
+ * milvus-helm charts/milvus/values.yaml `minio` (distributed mode; minio-8.0.17's `replicas: 4`), persistence on.
+ * minio-8.0.17 templates/statefulset.yaml renders the pod securityContext from three fixed fields only
+ * (runAsUser, runAsGroup, fsGroup; when securityContext.enabled and persistence.enabled) and none on the container:
+ * no value reaches runAsNonRoot, seccompProfile, allowPrivilegeEscalation or capabilities.
+ */
+const MILVUS_MINIO_DEFAULTS: Json = {
+  mode: 'distributed',
+  replicas: 4,
+  resources: { requests: { memory: '2Gi' } },
+  persistence: { enabled: true },
+  securityContext: { enabled: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 },
+};
 
 /**
  * milvus-helm charts/milvus/values.yaml `pulsarv3`: the components and their requests (no limits). The LimitRange
@@ -73,16 +122,33 @@ const MILVUS_PULSAR_V3_DEFAULTS: Json = {
   proxy: { replicaCount: 2, resources: { requests: { memory: '1024Mi', cpu: 0.5 } } },
 };
 
-/** pulsar-3.3.0 StatefulSets and Deployments, by component key (templates/*-statefulset.yaml, *-deployment.yaml). */
+/**
+ * pulsar-3.3.0 values.yaml: only zookeeper and bookkeeper have a pod `securityContext` (rendered as written, so
+ * the resource's values replace or extend it); autorecovery, broker and proxy render none. Container security
+ * contexts are rendered only below Kubernetes 1.25 with rbac.psp, so on these clusters no container has one and
+ * no value can give it one: allowPrivilegeEscalation and capabilities stay unset.
+ */
+const PULSAR_V3_POD_SECURITY: Json = {
+  zookeeper: { securityContext: { fsGroup: 0, fsGroupChangePolicy: 'OnRootMismatch' } },
+  bookkeeper: { securityContext: { fsGroup: 0, fsGroupChangePolicy: 'OnRootMismatch' } },
+};
+
+/**
+ * pulsar-3.3.0 StatefulSets, by component key (templates/<key>-statefulset.yaml): the `component` label
+ * (values.yaml `<key>.component`), the init containers, and the container ports without TLS.
+ */
 const PULSAR_V3_COMPONENTS = [
-  { key: 'zookeeper', container: 'zookeeper', workloadKind: 'StatefulSet' },
-  { key: 'bookkeeper', container: 'bookie', workloadKind: 'StatefulSet' },
-  { key: 'autorecovery', container: 'recovery', workloadKind: 'StatefulSet' },
-  { key: 'broker', container: 'broker', workloadKind: 'StatefulSet' },
-  { key: 'proxy', container: 'proxy', workloadKind: 'StatefulSet' },
+  { key: 'zookeeper', container: 'zookeeper', label: 'zookeeper', init: [], ports: { http: 8000, client: 2181, follower: 2888, 'leader-election': 3888 } },
+  { key: 'bookkeeper', container: 'bookie', label: 'bookie', init: ['pulsar-bookkeeper-verify-clusterid'], ports: { bookie: 3181, http: 8000 } },
+  { key: 'autorecovery', container: 'recovery', label: 'recovery', init: ['pulsar-bookkeeper-verify-clusterid'], ports: { http: 8000 } },
+  { key: 'broker', container: 'broker', label: 'broker', init: ['wait-zookeeper-ready', 'wait-bookkeeper-ready'], ports: { http: 8080, pulsar: 6650 } },
+  { key: 'proxy', container: 'proxy', label: 'proxy', init: ['wait-zookeeper-ready', 'wait-broker-ready'], ports: { 'sts-http': 8080, 'sts-pulsar': 6650 } },
 ] as const;
 
-/** pkg/controllers/components.go: the components of each mode (MixCoord in place of the four coordinators, as the platform sets). */
+/**
+ * pkg/controllers/components.go: the components of each mode (MixCoord in place of the four coordinators, as the
+ * platform sets), by field name and `Name` (the container name and the app.kubernetes.io/component label).
+ */
 const MILVUS_COMPONENTS = {
   standalone: ['standalone'],
   cluster: ['proxy', 'mixCoord', 'queryNode', 'dataNode', 'indexNode'],
@@ -97,17 +163,56 @@ function milvusPods(cr: Json): { pods: DerivedPod[]; unmodelled: string[] } {
   const unmodelled: string[] = [];
   for (const name of MILVUS_COMPONENTS[mode]) {
     const own = isMap(com[name]) ? com[name] : {};
-    // components.go MergeComponentSpec: a component's own resources, placement and replicas over the common ones (replicas default 1).
+    // components.go MergeComponentSpec: a component's own resources, placement and replicas over the common ones (replicas default 1);
+    // its securityContext replaces the common one whole (`if src.SecurityContext.Data != nil`), as do its volumes.
     const merged = mergeValues(com, own) as Json;
+    const securityContext = isMap(own.securityContext) ? own.securityContext : isMap(com.securityContext) ? com.securityContext : undefined;
+    const volumes = Array.isArray(own.volumes) ? own.volumes : Array.isArray(com.volumes) ? com.volumes : [];
+    const container = name.toLowerCase();
+    const serving = container === 'proxy' || container === 'standalone';
+    // components.go GetComponentPort / GetRestfulPort: the proxy's (standalone's) service port, default 19530; every component serves metrics on 9091.
+    const port = Number(own.port ?? 0) > 0 ? Number(own.port) : 19530;
+    const restful = Number(own.serviceRestfulPort ?? 0);
+    const ports = serving ? tcp({ milvus: port, metrics: 9091, ...(restful > 0 ? { restful } : {}) }) : tcp({ metrics: 9091 });
+    // GetSideCars / GetInitContainers: the component's own (not the common spec's), added as written, replacing one of the same name.
+    const byName = (base: Json[], extra: Json[]) => [...base.filter((c) => !extra.some((e) => e.name === c.name)), ...extra];
     pods.push({
       component: `milvus ${name}`,
       workloadKind: 'Deployment',
       replicas: typeof own.replicas === 'number' ? own.replicas : 1,
+      // utils.go NewComponentAppLabels over the podLabels (the app labels win); proxy and standalone pods are also `milvus.io/service: "true"`.
+      labels: {
+        ...strings(com.podLabels),
+        ...strings(own.podLabels),
+        'app.kubernetes.io/instance': String(cr.metadata?.name ?? ''),
+        'app.kubernetes.io/component': container,
+        'app.kubernetes.io/name': 'milvus',
+        'app.kubernetes.io/managed-by': 'milvus-operator',
+        ...(serving ? { 'milvus.io/service': 'true' } : {}),
+      },
+      portsKnown: list(own.sidecars).every((c) => Array.isArray(c.ports)),
       spec: {
         ...placement(merged),
-        // pkg/controllers/deployments.go renderInitContainer: the `config` init container sets no resources.
-        initContainers: [{ name: 'config' }],
-        containers: [{ name: name.toLowerCase(), resources: isMap(merged.resources) ? merged.resources : undefined }],
+        // deployment_updater.go updatePodTemplate: the pod's securityContext is set only with components.runAsNonRoot (common level).
+        ...(com.runAsNonRoot === true ? { securityContext: { runAsNonRoot: true, runAsUser: 1000 } } : {}),
+        ...(merged.hostNetwork === true ? { hostNetwork: true } : {}),
+        // updateBuiltInVolumes: the config ConfigMap and the tools emptyDir, after the resource's volumes.
+        volumes: [...volumes, { name: 'config', configMap: {} }, { name: 'tools', emptyDir: {} }],
+        // deployments.go renderInitContainer: the `config` init container sets no resources and a fixed securityContext
+        // (runAsNonRoot, runAsUser 1000): components.securityContext does not reach it.
+        initContainers: byName([{ name: 'config', securityContext: { runAsNonRoot: true, runAsUser: 1000 } }], list(own.initContainers)),
+        containers: byName(
+          [
+            {
+              name: container,
+              resources: isMap(merged.resources) ? merged.resources : undefined,
+              // updateMilvusContainer: components.securityContext (a corev1.SecurityContext as values) on the milvus container only.
+              ...(securityContext ? { securityContext } : {}),
+              ports,
+            },
+          ],
+          list(own.sidecars),
+        ),
       },
     });
   }
@@ -115,22 +220,50 @@ function milvusPods(cr: Json): { pods: DerivedPod[]; unmodelled: string[] } {
   const etcd = inCluster(dep.etcd);
   if (etcd) {
     const v = mergeValues(MILVUS_ETCD_DEFAULTS, etcd.values) as Json;
+    const podContext = enabledContext(v.podSecurityContext);
+    const containerContext = enabledContext(v.containerSecurityContext);
+    const initContainers = [
+      ...list(v.initContainers),
+      ...(v.volumePermissions?.enabled && v.persistence?.enabled ? [{ name: 'volume-permissions', securityContext: { runAsUser: 0 } }] : []),
+    ];
     pods.push({
       component: 'etcd',
       workloadKind: 'StatefulSet',
       replicas: Number(v.replicaCount ?? 1),
-      spec: { ...placement(v), containers: [{ name: 'etcd', resources: v.resources }] },
+      // common.labels.standard (the release is `<name>-etcd`, pkg/helm/helm.go) and podLabels.
+      labels: {
+        ...strings(v.podLabels),
+        'app.kubernetes.io/name': 'etcd',
+        'app.kubernetes.io/instance': `${cr.metadata?.name}-etcd`,
+        'app.kubernetes.io/managed-by': 'Helm',
+      },
+      portsKnown: true,
+      spec: {
+        ...placement(v),
+        ...(podContext ? { securityContext: podContext } : {}),
+        ...(initContainers.length > 0 ? { initContainers } : {}),
+        containers: [
+          { name: 'etcd', resources: v.resources, ...(containerContext ? { securityContext: containerContext } : {}), ports: tcp(v.containerPorts ?? {}) },
+        ],
+      },
     });
   } else if (!isMap(dep.etcd) || !dep.etcd.external) unmodelled.push('etcd: neither inCluster nor external');
   const storage = isMap(dep.storage) ? dep.storage : {};
   if (!storage.external) {
     const v = mergeValues(MILVUS_MINIO_DEFAULTS, inCluster(storage)?.values) as Json;
     const replicas = v.mode === 'standalone' ? 1 : Number(v.replicas ?? 4);
+    const sc = isMap(v.securityContext) ? v.securityContext : {};
     pods.push({
       component: 'minio',
       workloadKind: 'StatefulSet',
       replicas,
-      spec: { ...placement(v), containers: [{ name: 'minio', resources: v.resources }] },
+      labels: { ...strings(v.podLabels), app: 'minio', release: `${cr.metadata?.name}-minio` },
+      portsKnown: true,
+      spec: {
+        ...placement(v),
+        ...(sc.enabled && v.persistence?.enabled ? { securityContext: { runAsUser: sc.runAsUser, runAsGroup: sc.runAsGroup, fsGroup: sc.fsGroup } } : {}),
+        containers: [{ name: 'minio', resources: v.resources, ports: tcp({ http: 9000 }) }],
+      },
     });
   }
   // The operator's default queue: Pulsar in cluster mode, rocksmq (inside Milvus) in standalone (dependencies_types.go MsgStreamType).
@@ -140,15 +273,24 @@ function milvusPods(cr: Json): { pods: DerivedPod[]; unmodelled: string[] } {
     if (pulsar.chartVersion !== 'pulsar-v3')
       unmodelled.push(`pulsar chartVersion ${pulsar.chartVersion ?? 'pulsar-v2 (default)'}: only pulsar-v3 defaults are recorded`);
     else {
-      const v = mergeValues(MILVUS_PULSAR_V3_DEFAULTS, pulsar.values) as Json;
+      const v = mergeValues(mergeValues(MILVUS_PULSAR_V3_DEFAULTS, PULSAR_V3_POD_SECURITY), pulsar.values) as Json;
+      const release = `${cr.metadata?.name}-pulsar`;
       for (const c of PULSAR_V3_COMPONENTS) {
         if (v.components?.[c.key] === false) continue;
         const values = isMap(v[c.key]) ? v[c.key] : {};
         pods.push({
           component: `pulsar ${c.key}`,
-          workloadKind: c.workloadKind,
+          workloadKind: 'StatefulSet',
           replicas: Number(values.replicaCount ?? 1),
-          spec: { ...placement(values), containers: [{ name: c.container, resources: values.resources }] },
+          // _helpers.tpl pulsar.template.labels (app is the chart name: the operator clears nameOverride, pkg/helm/values/values.go) and the component.
+          labels: { ...strings(v.labels), app: 'pulsar', release, cluster: String(v.clusterName || v.fullnameOverride || release), component: c.label },
+          portsKnown: true,
+          spec: {
+            ...placement(values),
+            ...(isMap(values.securityContext) && Object.keys(values.securityContext).length > 0 ? { securityContext: values.securityContext } : {}),
+            ...(c.init.length > 0 ? { initContainers: c.init.map((name) => ({ name })) } : {}),
+            containers: [{ name: c.container, resources: values.resources, ports: tcp(c.ports) }],
+          },
         });
       }
     }
@@ -205,10 +347,32 @@ function sparkPods(cr: Json): { pods: DerivedPod[]; unmodelled: string[] } {
   const dynamic = isMap(spec.dynamicAllocation) && spec.dynamicAllocation.enabled === true;
   // With dynamic allocation the executors start at minExecutors (initialExecutors may be more; the minimum is what must fit).
   const executors = dynamic ? Number(spec.dynamicAllocation.minExecutors ?? 0) : Number(executor.instances ?? 1);
+  // The role's labels, Spark's spark-role (Constants.SPARK_ROLE_LABEL) and the operator's launched-by label; the app
+  // id and submission labels carry run-time values and are left out.
+  const labels = (r: Json, which: 'driver' | 'executor') => ({
+    ...strings(r.labels),
+    'spark-role': which,
+    'sparkoperator.k8s.io/launched-by-spark-operator': 'true',
+  });
+  const driverPod = podOf(driver, 'driver');
+  // BasicDriverFeatureStep declares the driver's RPC, block manager and UI ports (defaults 7078, 7079, 4040).
+  driverPod.containers[0].ports = tcp({
+    'driver-rpc-port': Number(conf['spark.driver.port'] ?? 7078),
+    blockmanager: Number(conf['spark.driver.blockManager.port'] ?? conf['spark.blockManager.port'] ?? 7079),
+    'spark-ui': Number(conf['spark.ui.port'] ?? 4040),
+  });
   return {
     pods: [
-      { component: 'driver', workloadKind: 'Pod', replicas: 1, spec: podOf(driver, 'driver') },
-      { component: 'executor', workloadKind: 'Pod', replicas: executors, spec: podOf(executor, 'executor') },
+      { component: 'driver', workloadKind: 'Pod', replicas: 1, labels: labels(driver, 'driver'), portsKnown: true, spec: driverPod },
+      // The executor's block manager port is declared only in some Spark versions: its ports are not recorded.
+      {
+        component: 'executor',
+        workloadKind: 'Pod',
+        replicas: executors,
+        labels: labels(executor, 'executor'),
+        portsKnown: false,
+        spec: podOf(executor, 'executor'),
+      },
     ],
     unmodelled: [],
   };
@@ -223,4 +387,21 @@ export const OPERATOR_PODS: Readonly<Partial<Record<OperatorName, Readonly<Recor
       { kind: 'ScheduledSparkApplication', pods: sparkPods },
     ],
   },
+};
+
+/**
+ * Pods an operator creates that the view does not build (no resources or security data recorded), by the kind of
+ * resource that makes them: their namespace and the labels the operator sets, for the flow-endpoint rule only.
+ * knative-operator v1.21.1 installs Knative Serving's own manifests (config/core/deployments/activator.yaml,
+ * autoscaler.yaml: pod labels `app: activator` / `app: autoscaler`) in the KnativeServing's namespace.
+ */
+export const LABELLED_OPERATOR_PODS: Readonly<
+  Record<string, (cr: Json) => readonly { component: string; namespace: string; labels: Record<string, string> }[]>
+> = {
+  KnativeServing: (cr) =>
+    ['activator', 'autoscaler', 'controller', 'webhook'].map((app) => ({
+      component: `knative ${app}`,
+      namespace: String(cr.metadata?.namespace ?? 'knative-serving'),
+      labels: { app, 'app.kubernetes.io/component': app, 'app.kubernetes.io/name': 'knative-serving' },
+    })),
 };

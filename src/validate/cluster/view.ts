@@ -8,7 +8,9 @@
  *   and its dependencies, Spark drivers and executors, operator-pods.ts), each with its minimum replicas;
  * - the node pools of the model (nodes.ts).
  */
+import type { Flow } from '../../model/flows';
 import { OPERATORS, type OperatorName } from '../../model/operators';
+import { environmentFlows } from '../../model/workloads';
 import type { Cloud, Environment, Platform } from '../../model/types';
 import type { HelmRelease } from '../helm/releases';
 import { installedVersion, releasesOf } from '../helm/releases';
@@ -59,6 +61,10 @@ export interface ViewPod {
   readonly spec: Json;
   /** Every container, with its resources as written or as the operator sets them (before LimitRange defaulting). */
   readonly containers: readonly PodContainer[];
+  /** The pod's labels: its template's, or the ones the operator sets (operator-pods.ts); a subset for predictors. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** Whether `containers` carry every port the pod declares (false where an operator adds containers whose ports are not recorded). */
+  readonly portsKnown: boolean;
 }
 
 export interface ClusterView {
@@ -74,6 +80,8 @@ export interface ClusterView {
   readonly nodePools: readonly NodePool[];
   /** The operators whose chart the GitOps output installs. */
   readonly installed: ReadonlySet<OperatorName>;
+  /** The flows the environment's workloads declare (src/model/flows.ts); empty without a model. */
+  readonly flows: readonly Flow[];
   /** Pods the view could not build (an operator version without data in operator-pods.ts, a feature it does not model). */
   readonly unmodelled: readonly { readonly file: string; readonly resource: string; readonly message: string }[];
 }
@@ -163,6 +171,8 @@ export function buildClusterView(env: EnvironmentOutput, platform?: Platform, re
       ...scalerOf(obj, pod.namespace, scaled),
       spec: pod.view.spec,
       containers: pod.view.containers,
+      labels: builtPodLabels(obj, pod.at),
+      portsKnown: !operator,
     });
   }
   // Their gaps (an injector version without data) are k8s-pod-security's findings already; not repeated here.
@@ -196,6 +206,8 @@ export function buildClusterView(env: EnvironmentOutput, platform?: Platform, re
           minReplicas: p.replicas,
           spec: p.spec,
           containers: containersOf(p.spec, `${name} ${version}`),
+          labels: p.labels,
+          portsKnown: p.portsKnown,
         });
     }
   }
@@ -217,6 +229,8 @@ export function buildClusterView(env: EnvironmentOutput, platform?: Platform, re
         ...scalerOf(t.manifest.obj, namespace, scaled),
         spec: t.spec,
         containers: containersOf(t.spec),
+        labels: templateLabels(t.manifest.obj, t.at),
+        portsKnown: true,
       });
     }
   }
@@ -232,6 +246,7 @@ export function buildClusterView(env: EnvironmentOutput, platform?: Platform, re
     pods,
     nodePools: modelled ? nodePoolsOf(modelled, objects) : [],
     installed: new Set((Object.keys(OPERATORS) as OperatorName[]).filter((name) => releasesOf(env).some((r) => r.chart === OPERATORS[name].chart))),
+    flows: modelled ? environmentFlows(modelled) : [],
     unmodelled,
   };
 }
@@ -240,6 +255,32 @@ const scalerOf = (obj: K8sObject, namespace: string | undefined, scaled: Readonl
   const by = scaled.get(`${namespace}/${obj.kind}/${obj.metadata.name}`)?.by;
   return by ? { scaledBy: by } : {};
 };
+
+const stringMap = (v: unknown): Record<string, string> => (isMap(v) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, String(x)])) : {});
+
+/** A pod template's labels: the `metadata` beside the pod spec at `at` (`spec.template.spec` → `spec.template.metadata`). */
+function templateLabels(obj: K8sObject, at: string): Record<string, string> {
+  const path = at.split('.').slice(0, -1);
+  const parent = path.reduce<any>((v, k) => (isMap(v) ? v[k] : undefined), obj);
+  return stringMap(parent?.metadata?.labels);
+}
+
+/**
+ * The labels of a pod outputPods built. KServe: the predictor's `labels` and the two it adds itself (`component`,
+ * `serving.kserve.io/inferenceservice`); Seldon: the componentSpec's metadata labels (the operator's own are not
+ * recorded); templates: their own.
+ */
+function builtPodLabels(obj: K8sObject, at: string): Record<string, string> {
+  const spec = (obj.spec ?? {}) as Json;
+  if (obj.kind === 'InferenceService')
+    return { ...stringMap(spec.predictor?.labels), component: 'predictor', 'serving.kserve.io/inferenceservice': obj.metadata.name };
+  if (obj.kind === 'SeldonDeployment') {
+    const m = /^predictor (.+), componentSpecs\[(\d+)\]$/.exec(at);
+    const predictor = Array.isArray(spec.predictors) ? spec.predictors.find((p: Json) => p?.name === m?.[1]) : undefined;
+    return stringMap(predictor?.componentSpecs?.[Number(m?.[2])]?.metadata?.labels);
+  }
+  return templateLabels(obj, at);
+}
 
 /** KServe: spec.predictor.minReplicas (default 1); Seldon: the componentSpec's replicas, else the predictor's (default 1). */
 function predictorReplicas(obj: K8sObject, at: string): number {

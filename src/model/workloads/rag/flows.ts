@@ -25,6 +25,18 @@ export function ragFlows(env: WithWorkloads<Environment, 'rag'>): Flow[] {
     labels: { istio: 'ingressgateway', app: 'istio-ingressgateway' },
   };
   const [broker, bookie, zookeeper] = ['broker', 'bookie', 'zookeeper'].map(pulsar);
+  // Pulsar runs in cluster mode only; standalone Milvus embeds rocksmq (charts/rag/milvus.ts dependencies).
+  const pulsarFlows: Flow[] =
+    env.rag.milvus.mode !== 'standalone'
+      ? [
+          podFlow(MILVUS_PODS, broker, tcpPorts(6650), 'streams inserts through Pulsar'),
+          ...[broker, bookie, zookeeper].map((pods): Flow => ({ from: pods, to: { kind: 'dns' }, why: 'finds its peers by their headless Service names' })),
+          podFlow(broker, bookie, tcpPorts(3181), 'writes ledgers to the bookies'),
+          podFlow(broker, zookeeper, tcpPorts(2181), 'keeps cluster metadata in ZooKeeper'),
+          podFlow(bookie, zookeeper, tcpPorts(2181), 'registers with ZooKeeper'),
+          podFlow(OPERATOR_PODS, broker, tcpPorts(6650), 'checks Pulsar health before it starts Milvus'),
+        ]
+      : [];
   return [
     ...cloudFlows(env, 'rag', RAG_API_PODS, { identity: RAG_API_AWS_IDENTITY, services: ['bedrock-runtime', 's3'] }, { services: ['openai', 'blob'] }),
     podFlow(RAG_API_PODS, MILVUS_PODS, tcpPorts(19530), 'searches the vector index'),
@@ -33,15 +45,10 @@ export function ragFlows(env: WithWorkloads<Environment, 'rag'>): Flow[] {
     ...cloudFlows(env, 'rag', MILVUS_PODS, { identity: MILVUS_AWS_IDENTITY, services: ['s3'] }, { services: ['blob'] }),
     podFlow(MILVUS_PODS, MILVUS_PODS, tcpPorts(19530, 9091), 'the proxy calls the coordinators and nodes (gRPC, health)'),
     podFlow(MILVUS_PODS, ETCD_PODS, tcpPorts(2379), 'keeps its metadata in etcd'),
-    podFlow(MILVUS_PODS, broker, tcpPorts(6650), 'streams inserts through Pulsar'),
     { from: ETCD_PODS, to: { kind: 'dns' }, why: 'finds its peers by their headless Service names' },
     podFlow(ETCD_PODS, ETCD_PODS, tcpPorts(2380), 'raft between the etcd members'),
-    ...[broker, bookie, zookeeper].map((pods): Flow => ({ from: pods, to: { kind: 'dns' }, why: 'finds its peers by their headless Service names' })),
-    podFlow(broker, bookie, tcpPorts(3181), 'writes ledgers to the bookies'),
-    podFlow(broker, zookeeper, tcpPorts(2181), 'keeps cluster metadata in ZooKeeper'),
-    podFlow(bookie, zookeeper, tcpPorts(2181), 'registers with ZooKeeper'),
     podFlow(OPERATOR_PODS, ETCD_PODS, tcpPorts(2379), 'checks etcd health before it starts Milvus'),
-    podFlow(OPERATOR_PODS, broker, tcpPorts(6650), 'checks Pulsar health before it starts Milvus'),
     podFlow(OPERATOR_PODS, MILVUS_PODS, tcpPorts(9091), "reads the components' health"),
+    ...pulsarFlows,
   ];
 }
