@@ -1,6 +1,7 @@
 /** The cluster view of each environment and the checks that run on it (README: "The cluster view"). */
 import type { Finding } from '../findings';
 import { ADMISSION_RULES, unmodelledFindings, type ClusterRule } from './admission';
+import { REFERENCE_RULES } from './references';
 import type { ClusterView } from './view';
 
 export { buildClusterView, type ClusterView, type RenderedRelease, type ViewObject, type ViewPod } from './view';
@@ -8,7 +9,7 @@ export type { NodePool, NodeSize } from './nodes';
 export type { ClusterRule } from './admission';
 
 /** Every rule on the cluster view, listed by `--rules` and waivable in the model like the policy rules. */
-export const CLUSTER_RULES: readonly ClusterRule[] = ADMISSION_RULES;
+export const CLUSTER_RULES: readonly ClusterRule[] = [...ADMISSION_RULES, ...REFERENCE_RULES];
 
 /** The findings of every cluster rule on one view; the view's gaps are reported under admission-limit-range (it needs every pod). */
 export function checkClusterView(view: ClusterView): Finding[] {
