@@ -403,6 +403,9 @@ describe('validate with the cluster view', () => {
       'scheduling-pool-scaled',
       'scheduling-pool-capacity',
       'network-flow-endpoints',
+      'identity-subject-exists',
+      'identity-annotation-exists',
+      'k8s-service-account-exists',
     ]);
     const copy = path.join(tempDir('admission'), 'dist');
     fs.cpSync(path.join(REPO, 'dist'), copy, { recursive: true });

@@ -72,6 +72,8 @@ export interface ClusterView {
   readonly cloud: Cloud | undefined;
   /** Whether the operator charts are in (validate ran with `--charts`). */
   readonly charts: boolean;
+  /** The environment's output as read, Terraform included: what the cross-layer rules (references.ts) join the cluster to. */
+  readonly output: EnvironmentOutput;
   readonly objects: readonly ViewObject[];
   /** Every Namespace object, by name. */
   readonly namespaces: ReadonlyMap<string, K8sObject>;
@@ -241,6 +243,7 @@ export function buildClusterView(env: EnvironmentOutput, platform?: Platform, re
     environment: env.name,
     cloud: modelled?.cloud,
     charts: rendered !== undefined,
+    output: env,
     objects,
     namespaces,
     pods,
