@@ -402,6 +402,7 @@ describe('validate with the cluster view', () => {
       'scheduling-not-on-spot',
       'scheduling-pool-scaled',
       'scheduling-pool-capacity',
+      'chart-storage-class-exists',
       'network-flow-endpoints',
       'identity-subject-exists',
       'identity-annotation-exists',

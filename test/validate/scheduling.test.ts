@@ -1,6 +1,7 @@
 /**
  * Scheduling on the cluster view (src/validate/cluster/scheduling.ts): each rule with a failing and a passing fixture,
- * the allocatable arithmetic per cloud, and the defects of the default model it found (fixed in src/platform.ts).
+ * the allocatable arithmetic per cloud, and the defects of the default model it found (fixed in src/platform.ts);
+ * and the rendered charts' claims (chart-storage-class-exists).
  */
 import * as path from 'path';
 import { describeSize, AZURE_GPU_SIZES } from '../../src/model/catalog';
@@ -272,5 +273,52 @@ describe('the fixes in the default model', () => {
 
   test('every scheduling rule passes on the committed dist/', () => {
     for (const e of dist.environments) expect(checkClusterView(buildClusterView(e, platform)).filter((f) => f.rule.startsWith('scheduling-'))).toEqual([]);
+  });
+});
+
+describe('chart-storage-class-exists', () => {
+  const release = {
+    file: 'aws-dev/gitops/apps/db.yaml',
+    resource: 'Application argocd/aws-dev-operator-db',
+    chart: 'db',
+    version: '1.0.0',
+    releaseName: 'db',
+    namespace: 'db',
+  } as HelmRelease;
+  const statefulSet = (storageClassName?: string): RenderedRelease[] => [
+    {
+      release,
+      objects: [
+        {
+          apiVersion: 'apps/v1',
+          kind: 'StatefulSet',
+          metadata: { name: 'db' },
+          spec: {
+            template: { spec: { containers: [{ name: 'db', image: 'db@sha256:0' }] } },
+            volumeClaimTemplates: [
+              { metadata: { name: 'data' }, spec: { ...(storageClassName ? { storageClassName } : {}), resources: { requests: { storage: '1Gi' } } } },
+            ],
+          },
+        } as K8sObject,
+      ],
+    },
+  ];
+
+  test('fails: a chart’s volumeClaimTemplate naming a class the cluster does not have, reported on its release', () => {
+    const found = findings(distEnv('aws-dev'), 'chart-storage-class-exists', statefulSet('fast-ssd'));
+    expect(found).toEqual([
+      expect.objectContaining({
+        file: 'aws-dev/gitops/apps/db.yaml',
+        resource: 'Application argocd/aws-dev-operator-db',
+        message: expect.stringMatching(
+          /^StatefulSet db\/db spec\.volumeClaimTemplates\[0\] \(data\): names StorageClass fast-ssd, which neither the output nor the cluster has \(gp3\)$/,
+        ),
+      }),
+    ]);
+  });
+
+  test('passes: the platform’s gp3, or no class where the platform makes gp3 the default', () => {
+    expect(findings(distEnv('aws-dev'), 'chart-storage-class-exists', statefulSet('gp3'))).toEqual([]);
+    expect(findings(distEnv('aws-dev'), 'chart-storage-class-exists', statefulSet())).toEqual([]);
   });
 });

@@ -29,7 +29,12 @@ interface KnownClass extends ClusterStorageClass {
 
 /** The output's StorageClasses, then the cloud's built-in ones (CLUSTER_STORAGE). */
 export function knownStorageClasses(ctx: PolicyContext): KnownClass[] {
-  const created = ctx.env.manifests
+  return storageClassesOf(ctx.env.manifests, ctx.cloud);
+}
+
+/** The StorageClasses among `manifests` (the output's, or the cluster view's with the charts'), then `cloud`'s built-in ones. */
+export function storageClassesOf(manifests: readonly Pick<Manifest, 'file' | 'obj'>[], cloud: PolicyContext['cloud']): KnownClass[] {
+  const created = manifests
     .filter((m) => m.obj.kind === 'StorageClass')
     .map((m) => ({
       name: m.obj.metadata.name,
@@ -38,13 +43,13 @@ export function knownStorageClasses(ctx: PolicyContext): KnownClass[] {
       parameters: m.obj.parameters ?? {},
       from: m.file,
     }));
-  const builtIn = ctx.cloud ? CLUSTER_STORAGE[ctx.cloud].builtIn.map((c) => ({ ...c, from: `built into ${ctx.cloud === 'aws' ? 'EKS' : 'AKS'}` })) : [];
+  const builtIn = cloud ? CLUSTER_STORAGE[cloud].builtIn.map((c) => ({ ...c, from: `built into ${cloud === 'aws' ? 'EKS' : 'AKS'}` })) : [];
   return [...created, ...builtIn.filter((b) => !created.some((c) => c.name === b.name))];
 }
 
 const className = (spec: any): string | undefined => (typeof spec?.storageClassName === 'string' ? spec.storageClassName : undefined);
 
-function manifestClaims(manifests: readonly Manifest[]): Claim[] {
+export function manifestClaims(manifests: readonly Manifest[]): Claim[] {
   const out: Claim[] = [];
   for (const m of manifests) {
     if (m.obj.kind === 'PersistentVolumeClaim') out.push({ manifest: m, at: 'spec', storageClass: className(m.obj.spec) });
@@ -86,7 +91,7 @@ function operatorClaims(ctx: PolicyContext): { claims: Claim[]; missing: Violati
   return { claims, missing };
 }
 
-function resolve(claim: Claim, classes: readonly KnownClass[], hasVolumes: boolean): string | undefined {
+export function resolveClaim(claim: Claim, classes: readonly KnownClass[], hasVolumes: boolean): string | undefined {
   if (claim.storageClass === '')
     return hasVolumes ? undefined : 'storageClassName "" turns dynamic provisioning off, and the output has no PersistentVolume to bind';
   if (claim.storageClass === undefined)
@@ -116,7 +121,7 @@ export const storageRules: PolicyRule[] = [
       const hasVolumes = ctx.env.manifests.some((m) => m.obj.kind === 'PersistentVolume');
       const { claims, missing } = operatorClaims(ctx);
       const unresolved = [...manifestClaims(ctx.env.manifests), ...claims].flatMap((c): Violation[] => {
-        const message = resolve(c, classes, hasVolumes);
+        const message = resolveClaim(c, classes, hasVolumes);
         return message ? [{ file: c.manifest.file, resource: describeObject(c.manifest.obj), message: `${c.at}: ${message}` }] : [];
       });
       // Two defaults: the API server gives new claims the newest one, so which disk a claim gets depends on history.

@@ -1,0 +1,31 @@
+/**
+ * The operator charts' claims: k8s-storage-class-exists checks the output's own claims and those operators create
+ * from its custom resources; this checks, on the cluster view, those the rendered charts hold (PersistentVolumeClaims,
+ * StatefulSets' volumeClaimTemplates, generic ephemeral volumes) against every StorageClass the cluster will have.
+ */
+import { manifestClaims, resolveClaim, storageClassesOf } from '../policy/storage';
+import type { ClusterRule } from './admission';
+
+export const STORAGE_RULES: readonly ClusterRule[] = [
+  {
+    id: 'chart-storage-class-exists',
+    reason:
+      "A claim an operator chart renders must name a StorageClass the cluster has (or the cluster must have a default one): otherwise the chart's pods stay Pending, though its render and every schema pass",
+    check: (view) => {
+      const all = view.objects.map((o) => ({ file: o.file, app: o.resource, obj: o.obj }));
+      const classes = storageClassesOf(all, view.cloud);
+      const hasVolumes = all.some((m) => m.obj.kind === 'PersistentVolume');
+      // A chart's object without a namespace lands in its release's: name it there.
+      const charts = view.objects
+        .filter((o) => o.origin === 'chart')
+        .map((o) => ({ file: o.file, app: o.resource, obj: { ...o.obj, metadata: { ...o.obj.metadata, namespace: o.namespace } } }));
+      return manifestClaims(charts).flatMap((c) => {
+        const message = resolveClaim(c, classes, hasVolumes);
+        const o = c.manifest.obj;
+        return message
+          ? [{ file: c.manifest.file, resource: c.manifest.app, message: `${o.kind} ${o.metadata?.namespace ?? ''}/${o.metadata?.name} ${c.at}: ${message}` }]
+          : [];
+      });
+    },
+  },
+];
