@@ -25,7 +25,7 @@ import type { App } from 'cdktf';
 import type { EnvironmentContext } from '../../src/model/context';
 import { EDW_CONSUMER_AWS_IDENTITY, EDW_PRODUCER_AWS_IDENTITY, EDW_STACK } from '../../src/model/naming';
 import type { AwsStack } from '../constructs/platform-stack';
-import { denyInsecureTransport, policyDocument } from './iam';
+import { arns, denyInsecureTransport, policyDocument } from './iam';
 import { mechanismLabel, serviceAccountRole } from './identity';
 import { KEDA_ASSUME_ACTIONS } from './keda';
 import { workloadKmsKey, workloadParts, workloadStack } from './workload';
@@ -168,11 +168,20 @@ export function buildEdw(stack: AwsStack<'edw'>): AwsEdw {
 
   // Assumed by the KEDA operator (role chaining from its Pod Identity session, whose transitive
   // session tags need sts:TagSession). GetQueueAttributes needs no KMS access on an SSE-KMS queue.
+  // The operator's role (platform stack) is named in a condition, not as the principal: IAM rejects a trust whose
+  // principal role does not exist yet, and rewrites it to the role's unique id, so a recreated role would be locked
+  // out. aws:PrincipalArn of a role session is the role's ARN. The edw stack so applies before or after the platform.
   const scalerRole = new IamRole(stack, 'scaler_role', {
     name: names.scalerRoleName,
     description: `KEDA scaler of the event-driven workload of ${aws.clusterName}: reads the queue length`,
     assumeRolePolicy: policyDocument([
-      { Sid: 'AllowKedaOperator', Effect: 'Allow', Principal: { AWS: aws.roleArn(aws.kedaOperatorRoleName) }, Action: [...KEDA_ASSUME_ACTIONS] },
+      {
+        Sid: 'AllowKedaOperator',
+        Effect: 'Allow',
+        Principal: { AWS: arns(stack.ctx).accountRoot },
+        Action: [...KEDA_ASSUME_ACTIONS],
+        Condition: { ArnEquals: { 'aws:PrincipalArn': aws.roleArn(aws.kedaOperatorRoleName) } },
+      },
     ]),
   });
   new IamRolePolicy(stack, 'scaler_policy', {

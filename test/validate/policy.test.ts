@@ -170,6 +170,24 @@ describe('database, EKS and IAM rules', () => {
         },
       },
     });
+  it('iam-trust-role-by-condition: another role trusted by ARN as principal fails; the account with an aws:PrincipalArn condition passes', () => {
+    const trust = (statement: object) =>
+      tfEnv({ aws_iam_role: { r: { assume_role_policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', ...statement }] }) } } });
+    const [f] = check('iam-trust-role-by-condition', trust({ Sid: 'Keda', Principal: { AWS: 'arn:aws:iam::111111111111:role/acme-keda' } }));
+    expect(f.message).toBe(
+      'assume_role_policy: statement Keda names role arn:aws:iam::111111111111:role/acme-keda as its principal; trust its account and put the role in an ArnEquals aws:PrincipalArn condition',
+    );
+    expect(
+      check(
+        'iam-trust-role-by-condition',
+        trust({
+          Principal: { AWS: 'arn:aws:iam::111111111111:root' },
+          Condition: { ArnEquals: { 'aws:PrincipalArn': 'arn:aws:iam::111111111111:role/acme-keda' } },
+        }),
+      ),
+    ).toEqual([]);
+  });
+
   it('iam-trust-one-service-account: web identity bound by sub and aud', () => {
     const good = {
       StringEquals: {

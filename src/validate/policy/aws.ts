@@ -140,6 +140,28 @@ export const awsRules: PolicyRule[] = [
         ),
   },
   {
+    id: 'iam-trust-role-by-condition',
+    reason:
+      'A trust naming another IAM role as its principal cannot be created before that role exists, and IAM rewrites the ARN to the role’s unique id, so recreating the role locks it out: trust the account and name the role in an aws:PrincipalArn condition.',
+    check: (ctx) =>
+      policyDocuments(ctx.env)
+        .filter((d) => d.kind === 'trust')
+        .flatMap((doc) =>
+          doc.statements
+            .filter((s) => s.effect === 'Allow')
+            .flatMap((s) =>
+              s.principals
+                .filter((p) => p.type === 'AWS')
+                .flatMap((p) => p.identifiers.filter((id) => /^arn:[^:]+:iam::[^:]*:role\//.test(id)))
+                .map((role) => ({
+                  file: doc.owner.file,
+                  resource: doc.owner.address,
+                  message: `${doc.attribute}: statement ${s.sid ?? '(no Sid)'} names role ${role} as its principal; trust its account and put the role in an ArnEquals aws:PrincipalArn condition`,
+                })),
+            ),
+        ),
+  },
+  {
     id: 'iam-trust-one-service-account',
     reason: 'A role assumed from Kubernetes is bound to exactly one service account, so no other pod can use it.',
     check: (ctx) => {

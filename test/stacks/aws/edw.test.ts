@@ -183,7 +183,7 @@ describe('aws edw stack', () => {
     }
   });
 
-  it('lets only the KEDA operator role assume the scaler role', () => {
+  it('lets only the KEDA operator role assume the scaler role, without naming it as the principal', () => {
     for (const r of [dev, prod]) {
       const aws = r.names.aws!;
       const scaler = of(r.edw, 'aws_iam_role').scaler_role;
@@ -192,9 +192,12 @@ describe('aws edw stack', () => {
         {
           Sid: 'AllowKedaOperator',
           Effect: 'Allow',
-          Principal: { AWS: `arn:aws:iam::${r.env.aws!.accountId}:role/${aws.kedaOperatorRoleName}` },
+          // The account as principal and the operator's role in a condition: the trust is valid before that role
+          // exists (the edw stack applies on its own) and survives its recreation (a principal ARN would not).
+          Principal: { AWS: `arn:aws:iam::${r.env.aws!.accountId}:root` },
           // Pod Identity's session tags are transitive: the chained AssumeRole carries them.
           Action: ['sts:AssumeRole', 'sts:TagSession'],
+          Condition: { ArnEquals: { 'aws:PrincipalArn': `arn:aws:iam::${r.env.aws!.accountId}:role/${aws.kedaOperatorRoleName}` } },
         },
       ]);
       expect(aws.roleArn(aws.kedaOperatorRoleName)).toBe(`arn:aws:iam::${r.env.aws!.accountId}:role/${aws.kedaOperatorRoleName}`);
