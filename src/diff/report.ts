@@ -7,8 +7,19 @@ const MARK: Record<Change, string> = { added: '+', removed: '-', changed: '~' };
 const MAX_PATHS = 5;
 
 export interface Totals {
-  /** Resources whose address changed, and removed resources of stacks that remain. */
+  /** Resources Terraform would destroy and recreate: replacedByAddress + replacedByAttribute. */
   readonly replaced: number;
+  /** Resources whose address changed. */
+  readonly replacedByAddress: number;
+  /** Resources changed in place in an attribute that forces replacement (src/diff/force-new.ts). */
+  readonly replacedByAttribute: number;
+  /** Node pools whose nodes the provider recreates through temporary_name_for_rotation. */
+  readonly rotated: number;
+  /** Changes the provider would fail to apply (a rotation without temporary_name_for_rotation). */
+  readonly blocked: number;
+  /** Changed resources with no force-new list for their type at the provider version. */
+  readonly unchecked: number;
+  /** Removed resources of stacks that remain. */
   readonly destroyed: number;
   readonly resourcesAdded: number;
   readonly resourcesChanged: number;
@@ -24,6 +35,14 @@ export interface Totals {
   readonly files: number;
 }
 
+type Severity = 'replace' | 'blocked' | 'rotate' | 'change';
+
+/** The loudest effect among a changed resource's forced attribute changes. */
+export function severityOf(e: EntryChange): Severity {
+  const effects = new Set((e.forced ?? []).map((f) => f.effect));
+  return effects.has('replace') ? 'replace' : effects.has('blocked') ? 'blocked' : effects.has('rotate') ? 'rotate' : 'change';
+}
+
 const destroys = (s: StackDiff) => (s.change === 'changed' ? s.entries.filter((e) => e.kind === 'resource' && e.change === 'removed') : []);
 
 export function totals(diffs: readonly EnvironmentDiff[]): Totals {
@@ -33,11 +52,19 @@ export function totals(diffs: readonly EnvironmentDiff[]): Totals {
   const apps = diffs.flatMap((d) => d.kubernetes);
   const objects = apps.filter((a) => a.change === 'changed').flatMap((a) => a.objects);
   const count = <T>(items: readonly T[], test: (t: T) => boolean) => items.filter(test).length;
+  const changedResources = entries.filter((e) => e.kind === 'resource' && e.change === 'changed');
+  const byAddress = changedStacks.reduce((n, s) => n + s.replacements.length, 0);
+  const byAttribute = count(changedResources, (e) => severityOf(e) === 'replace');
   return {
-    replaced: changedStacks.reduce((n, s) => n + s.replacements.length, 0),
+    replaced: byAddress + byAttribute,
+    replacedByAddress: byAddress,
+    replacedByAttribute: byAttribute,
+    rotated: count(changedResources, (e) => severityOf(e) === 'rotate'),
+    blocked: count(changedResources, (e) => severityOf(e) === 'blocked'),
+    unchecked: count(changedResources, (e) => e.unchecked !== undefined),
     destroyed: changedStacks.reduce((n, s) => n + destroys(s).length, 0),
     resourcesAdded: count(entries, (e) => e.kind === 'resource' && e.change === 'added'),
-    resourcesChanged: count(entries, (e) => e.kind === 'resource' && e.change === 'changed'),
+    resourcesChanged: count(changedResources, (e) => severityOf(e) === 'change'),
     otherTerraform: count(entries, (e) => e.kind !== 'resource'),
     stacksAdded: count(stacks, (s) => s.change === 'added'),
     stacksRemoved: count(stacks, (s) => s.change === 'removed'),
@@ -54,13 +81,23 @@ function describeCounts(c: StackCounts): string {
   return [plural(c.resources, 'resource'), plural(c.dataSources, 'data source'), plural(c.outputs, 'output')].join(', ');
 }
 
+const HEAD: Record<Exclude<Severity, 'change'>, string> = { replace: 'REPLACE', blocked: 'BLOCKED', rotate: 'ROTATE' };
+
 function entryLine(e: EntryChange): string {
   if (e.kind === 'resource' && e.change === 'removed') return `DESTROY ${e.address}`;
-  return `${MARK[e.change]} ${e.address}${e.attributes && e.attributes.length > 0 ? ` (${e.attributes.join(', ')})` : ''}`;
+  const attributes = e.attributes && e.attributes.length > 0 ? ` (${e.attributes.join(', ')})` : '';
+  const severity = severityOf(e);
+  if (severity !== 'change') return `${HEAD[severity]} ${e.address}${attributes}: ${e.forced!.map((f) => f.reason).join('; ')}`;
+  return `${MARK[e.change]} ${e.address}${attributes}${e.unchecked ? ` [replacement not checked: ${e.unchecked}]` : ''}`;
 }
 
-/** Loud entries first: what would be destroyed matters more than what would be added. */
-const entryRank = (e: EntryChange) => (e.kind === 'resource' && e.change === 'removed' ? 0 : e.change === 'changed' ? 1 : e.change === 'added' ? 2 : 3);
+/** Loud entries first: what would be destroyed or replaced matters more than what would be added. */
+const entryRank = (e: EntryChange) => {
+  if (e.kind === 'resource' && e.change === 'removed') return 0;
+  const severity = severityOf(e);
+  if (severity === 'replace' || severity === 'blocked') return 0;
+  return e.change === 'changed' ? 1 : e.change === 'added' ? 2 : 3;
+};
 
 function stackLines(s: StackDiff, env: string, dir: string): string[] {
   const head = `  terraform/${s.stack}`;
@@ -109,6 +146,8 @@ export function summaryLine(report: DiffReport): string {
     return `no drift: a fresh synth of ${plural(report.environments.length, 'environment')} matches ${report.against} (${plural(report.files.committed, 'file')})`;
   const parts = [
     t.replaced && `${t.replaced} REPLACE`,
+    t.blocked && `${t.blocked} BLOCKED`,
+    t.rotated && `${t.rotated} ROTATE`,
     t.destroyed && `${t.destroyed} DESTROY`,
     t.stacksRemoved && `${plural(t.stacksRemoved, 'stack')} REMOVED`,
     t.stacksAdded && `${plural(t.stacksAdded, 'stack')} added`,
@@ -132,9 +171,22 @@ export function formatReport(report: DiffReport, dir: string): string {
   const lines: string[] = [];
   for (const d of report.diffs) lines.push(...environmentLines(d, dir), '');
   const t = totals(report.diffs);
-  if (t.replaced > 0)
+  if (t.replacedByAddress > 0)
     lines.push(
-      `REPLACE: ${plural(t.replaced, 'Terraform resource')} would be destroyed and recreated because the address changed; add a \`moved\` block or run terraform state mv before applying`,
+      `REPLACE: ${plural(t.replacedByAddress, 'Terraform resource')} would be destroyed and recreated because the address changed; add a \`moved\` block or run terraform state mv before applying`,
+    );
+  if (t.replacedByAttribute > 0)
+    lines.push(
+      `REPLACE: ${plural(t.replacedByAttribute, 'Terraform resource')} would be destroyed and recreated because an attribute that forces replacement changed in place`,
+    );
+  if (t.blocked > 0)
+    lines.push(
+      `BLOCKED: ${plural(t.blocked, 'Terraform resource')} would fail to apply: the change needs a node pool rotation and temporary_name_for_rotation is unset`,
+    );
+  if (t.rotated > 0) lines.push(`ROTATE: ${plural(t.rotated, 'node pool')} would have its nodes recreated through temporary_name_for_rotation`);
+  if (t.unchecked > 0)
+    lines.push(
+      `NOT CHECKED: ${plural(t.unchecked, 'changed resource')} with no force-new list for its type and provider version; replacement is not ruled out`,
     );
   if (t.destroyed > 0) lines.push(`DESTROY: ${plural(t.destroyed, 'Terraform resource')} would be destroyed`);
   if (t.stacksRemoved > 0) lines.push(`STACK REMOVED: ${plural(t.stacksRemoved, 'Terraform stack')} would leave the output with resources still in the cloud`);

@@ -4,6 +4,7 @@
  * with a `moved` block or `terraform state mv`.
  */
 import type { Change, EntryChange, EntryKind, Replacement, StackCounts, StackDiff } from './types';
+import { checkForceNew } from './force-new';
 import { differingKeys, equal } from './values';
 
 export type TerraformJson = Record<string, unknown>;
@@ -108,6 +109,22 @@ function findReplacements(removed: readonly Entry[], added: readonly Entry[]): R
   return pairs.sort((a, b) => (a.from < b.from ? -1 : 1));
 }
 
+/**
+ * The providers a stack pins, by local name (`aws` → `hashicorp/aws` 6.25.0): which provider a
+ * resource type belongs to is its prefix, as Terraform infers it without a `provider` argument.
+ */
+function providersOf(json: TerraformJson | undefined): Map<string, { source: string; version?: string }> {
+  const out = new Map<string, { source: string; version?: string }>();
+  const terraform = json?.terraform;
+  const required = isPlain(terraform) && isPlain(terraform.required_providers) ? terraform.required_providers : {};
+  for (const [name, spec] of Object.entries(required)) {
+    const source = isPlain(spec) && typeof spec.source === 'string' ? spec.source.replace(/^registry\.terraform\.io\//, '') : `hashicorp/${name}`;
+    const version = isPlain(spec) && typeof spec.version === 'string' ? spec.version : undefined;
+    out.set(name, { source, ...(version ? { version } : {}) });
+  }
+  return out;
+}
+
 /** Undefined when the two sides are equal as Terraform sees them. */
 export function compareStack(stack: string, file: string, committed: TerraformJson | undefined, synthesized: TerraformJson | undefined): StackDiff | undefined {
   const before = committed ? entriesOf(committed) : new Map<string, Entry>();
@@ -127,9 +144,25 @@ export function compareStack(stack: string, file: string, committed: TerraformJs
   const entries: EntryChange[] = [];
   for (const e of removed) if (!paired.has(e.address)) entries.push({ address: e.address, kind: e.kind, change: 'removed' });
   for (const e of added) if (!paired.has(e.address)) entries.push({ address: e.address, kind: e.kind, change: 'added' });
+  const providers = providersOf(synthesized ?? committed);
   for (const [address, e] of before) {
     const other = after.get(address);
-    if (other && !equal(e.body, other.body)) entries.push({ address, kind: e.kind, change: 'changed', attributes: differingKeys(e.body, other.body) });
+    if (!other || equal(e.body, other.body)) continue;
+    const attributes = differingKeys(e.body, other.body);
+    if (e.kind !== 'resource' || !e.type) {
+      entries.push({ address, kind: e.kind, change: 'changed', attributes });
+      continue;
+    }
+    const provider = providers.get(e.type.split('_')[0]);
+    const check = checkForceNew(e.type, e.body, other.body, attributes, provider?.source, provider?.version);
+    entries.push({
+      address,
+      kind: e.kind,
+      change: 'changed',
+      attributes,
+      ...(check.forced.length > 0 ? { forced: check.forced } : {}),
+      ...(check.unchecked ? { unchecked: check.unchecked } : {}),
+    });
   }
   if (change === 'changed' && entries.length === 0 && replacements.length === 0) return undefined;
   entries.sort((a, b) => (a.address < b.address ? -1 : 1));

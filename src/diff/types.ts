@@ -1,3 +1,7 @@
+import type { ForcedChange } from './force-new';
+
+export type { ForcedChange } from './force-new';
+
 /**
  * The drift report: what a fresh synth would change in the committed output. "added" means the
  * synth produces something the committed output lacks; "removed", the reverse.
@@ -14,6 +18,10 @@ export interface EntryChange {
   readonly change: Change;
   /** Top-level attributes that differ (changed entries only). */
   readonly attributes?: readonly string[];
+  /** Changed resources: attribute changes the provider cannot make in place (src/diff/force-new.ts), when there are any. */
+  readonly forced?: readonly ForcedChange[];
+  /** Changed resources whose type or provider version has no force-new list: replacement is not ruled out. */
+  readonly unchecked?: string;
 }
 
 /** A resource whose address changed: Terraform destroys the old address and creates the new one. */
