@@ -5,10 +5,10 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { loadPlatform } from '../model/load';
+import { findWarnings, loadPlatform } from '../model/load';
 import { applyOverlay, parseOverlay } from '../model/overlay';
 import { ModelError } from '../model/problems';
-import type { Environment, Platform } from '../model/types';
+import type { Environment, Platform, PlatformSpec } from '../model/types';
 import { defaultPlatform } from '../platform';
 import { DEFAULT_OUTPUTS_DIR, MissingOutputsError, type MissingOutput } from '../synth/outputs';
 import { synthesizeEnvironment, type RenderedEnvironment } from '../synth/synthesize';
@@ -96,7 +96,12 @@ export function parseCommandFlags<T extends ModelOptions>(argv: readonly string[
 
 /** Loads the default model, with the overlay applied when one is given. */
 export function loadModel(config?: string): Platform {
-  if (!config) return loadPlatform(defaultPlatform);
+  return loadPlatform(modelSpec(config));
+}
+
+/** The default model, with the overlay applied when one is given. */
+function modelSpec(config?: string): unknown {
+  if (!config) return defaultPlatform;
   let text: string;
   try {
     text = fs.readFileSync(config, 'utf8');
@@ -104,13 +109,16 @@ export function loadModel(config?: string): Platform {
     throw new ModelError([{ path: config, message: `cannot read overlay: ${(err as NodeJS.ErrnoException).code ?? String(err)}` }]);
   }
   const source = path.basename(config);
-  return loadPlatform(applyOverlay(defaultPlatform, parseOverlay(text, source), source));
+  return applyOverlay(defaultPlatform, parseOverlay(text, source), source);
 }
 
 /** loadModel for a command: an invalid model prints its problems (then `failureNote`) and gives the exit code. */
 export function loadModelOrExit(config: string | undefined, io: Io, failureNote?: string): Platform | number {
   try {
-    return loadModel(config);
+    const spec = modelSpec(config);
+    const platform = loadPlatform(spec);
+    for (const w of findWarnings(spec as PlatformSpec)) io.err(`warning: ${w.path}: ${w.message}`);
+    return platform;
   } catch (err) {
     if (!(err instanceof ModelError)) throw err;
     io.err(err.message);

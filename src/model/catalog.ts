@@ -104,17 +104,6 @@ export const EKS_ADDON_NAMES: readonly EksAddonName[] = ['vpc-cni', 'coredns', '
 /** Milvus release the RAG platform runs by default (milvusdb/milvus image tag). */
 export const DEFAULT_MILVUS_VERSION = 'v2.5.4';
 
-/** Vector sizes each known embedding model can produce. */
-export const EMBEDDING_DIMENSIONS: Readonly<Record<string, readonly number[]>> = {
-  'amazon.titan-embed-text-v2:0': [256, 512, 1024],
-  'amazon.titan-embed-text-v1': [1536],
-  'cohere.embed-english-v3': [1024],
-  'cohere.embed-multilingual-v3': [1024],
-  'text-embedding-3-small': [256, 512, 1024, 1536],
-  'text-embedding-3-large': [256, 1024, 3072],
-  'text-embedding-ada-002': [1536],
-};
-
 /** Pinned AL2023 EKS-optimised AMI release for Karpenter (`latest` would roll nodes unreviewed). */
 export const DEFAULT_KARPENTER_AMI_ALIAS = 'al2023@v20250807';
 

@@ -5,6 +5,8 @@ import { PLATFORM_SHAPE } from './schema';
 import { checkShape } from './shape';
 import type { Platform, PlatformSpec } from './types';
 import { validatePlatform } from './validate';
+import { CLOUDS } from './cloud';
+import { checkRagModels } from './workloads/rag/rules';
 
 /** Every problem in a spec of unknown shape; empty when it can be resolved. */
 export function findProblems(spec: unknown): Problem[] {
@@ -18,6 +20,17 @@ export function loadPlatform(spec: unknown): Platform {
   const problems = findProblems(spec);
   if (problems.length > 0) throw new ModelError(problems);
   return resolvePlatform(spec as PlatformSpec);
+}
+
+/** What the model may do but should change soon (a legacy LLM model), with paths: printed, never fatal. */
+export function findWarnings(spec: PlatformSpec): Problem[] {
+  const warnings: Problem[] = [];
+  const ignore = () => undefined;
+  (spec.environments ?? []).forEach((env, i) => {
+    const cloud = CLOUDS.find((c) => c === env?.cloud);
+    if (env && typeof env === 'object') checkRagModels(env, `environments[${i}]`, cloud, ignore, (path, message) => warnings.push({ path, message }));
+  });
+  return warnings;
 }
 
 function dedupe(problems: Problem[]): Problem[] {

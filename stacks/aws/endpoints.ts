@@ -9,7 +9,7 @@
  *   - `eks-auth` (always): the EKS Pod Identity agent's AssumeRoleForPodIdentity, which every
  *     workload role of the platform uses (Pod Identity does not go through STS);
  *   - `bedrock-runtime` (when the RAG platform is enabled), with an endpoint policy that allows only
- *     InvokeModel / InvokeModelWithResponseStream on the model's foundation-model ARNs, by principals
+ *     InvokeModel / InvokeModelWithResponseStream on the models' ARNs (an inference profile with the foundation model in each destination region), by principals
  *     of this account (defence in depth behind the RAG API role's own policy);
  *   - `glue` (when the lakehouse is enabled): the Iceberg catalog calls of Spark drivers and executors.
  */

@@ -8,8 +8,8 @@
  *   Documents: raw and processed objects move to STANDARD_IA after 30 days and GLACIER_IR after 90;
  *   noncurrent versions expire after 90 days. Milvus: no transitions (it reads its segments often);
  *   noncurrent versions expire after 30 days.
- * - API role (rag/rag-api, RAG_API_AWS_IDENTITY: Pod Identity): invokes the model's foundation
- *   models only, reads the processed and embeddings prefixes. Milvus role (rag/milvus,
+ * - API role (rag/rag-api, RAG_API_AWS_IDENTITY: Pod Identity): invokes the models (profile and
+ *   destination-region foundation models, src/model/ai-models.ts) only, reads the processed and embeddings prefixes. Milvus role (rag/milvus,
  *   MILVUS_AWS_IDENTITY: IRSA): read/write on its bucket only.
  * - Glue: a database, a daily crawler over the raw prefix (new folders only), and a service role
  *   with a scoped inline policy instead of the broad AWSGlueServiceRole managed policy.

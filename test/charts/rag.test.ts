@@ -292,7 +292,7 @@ describe('RagChart', () => {
         DOCUMENTS_PROCESSED_PREFIX: 'processed',
         DOCUMENTS_EMBEDDINGS_PREFIX: 'embeddings',
       });
-      expect(rag.bedrock.chatModelId).toBe('anthropic.claude-3-5-sonnet-20240620-v1:0');
+      expect(rag.bedrock.chatModelId).toBe('eu.anthropic.claude-sonnet-4-6');
     });
 
     test.each(azure)('%s: env from the model: OpenAI endpoint and deployments, blob endpoint and containers, Milvus address', (_n, ctx) => {
@@ -321,15 +321,15 @@ describe('RagChart', () => {
         'aws-prod',
         specWith('aws-prod', (e) => {
           const rag = e.workloads!.rag!;
-          rag.bedrock = { chatModelId: 'anthropic.claude-3-haiku-20240307-v1:0', embeddingModelId: 'cohere.embed-english-v3' };
-          rag.embeddingDimension = 1024;
+          rag.bedrock = { chatModelId: 'eu.anthropic.claude-sonnet-4-5-20250929-v1:0' };
+          rag.embeddingDimension = 512;
           rag.documents = { raw: 'in', processed: 'out', embeddings: 'vec' };
           rag.api = { image: 'rag-api:1.0.0', port: 9000 };
         }),
       );
       expect(apiEnv(awsCtx)).toMatchObject({
-        BEDROCK_CHAT_MODEL_ID: 'anthropic.claude-3-haiku-20240307-v1:0',
-        BEDROCK_EMBEDDING_MODEL_ID: 'cohere.embed-english-v3',
+        BEDROCK_CHAT_MODEL_ID: 'eu.anthropic.claude-sonnet-4-5-20250929-v1:0',
+        EMBEDDING_DIMENSION: '512',
         DOCUMENTS_RAW_PREFIX: 'in',
         DOCUMENTS_PROCESSED_PREFIX: 'out',
         DOCUMENTS_EMBEDDINGS_PREFIX: 'vec',

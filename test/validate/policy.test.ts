@@ -139,6 +139,30 @@ describe('database, EKS and IAM rules', () => {
     expect(check('iam-no-wildcard-action', rolePolicy({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::x/*' }))).toEqual([]);
   });
 
+  it('bedrock-profile-destinations: a profile ARN needs the foundation model in every destination region', () => {
+    const profile = 'arn:aws:bedrock:eu-west-1:111111111111:inference-profile/eu.anthropic.claude-sonnet-4-6';
+    const fm = (r: string) => `arn:aws:bedrock:${r}::foundation-model/anthropic.claude-sonnet-4-6`;
+    const all = ['eu-central-1', 'eu-north-1', 'eu-south-1', 'eu-south-2', 'eu-west-1', 'eu-west-3'].map(fm);
+    const invoke = (Resource: string[]) => rolePolicy({ Sid: 'Invoke', Effect: 'Allow', Action: ['bedrock:InvokeModel'], Resource });
+    expect(check('bedrock-profile-destinations', invoke([profile, fm('eu-west-1')]))).toEqual([
+      expect.objectContaining({
+        resource: 'aws_iam_role_policy.p',
+        message: `policy: allows eu.anthropic.claude-sonnet-4-6 but not ${all.filter((a) => a !== fm('eu-west-1')).join(', ')}`,
+      }),
+    ]);
+    expect(check('bedrock-profile-destinations', invoke([profile, ...all]))).toEqual([]);
+    // The endpoint policy is read too.
+    const endpoint = tfEnv({
+      aws_vpc_endpoint: {
+        e: { policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: '*', Action: 'bedrock:InvokeModel', Resource: [profile] }] }) },
+      },
+    });
+    expect(check('bedrock-profile-destinations', endpoint)[0]).toMatchObject({
+      resource: 'aws_vpc_endpoint.e',
+      message: expect.stringMatching(/but not arn:aws:bedrock:eu-central-1::/),
+    });
+  });
+
   it('iam-no-write-on-wildcard-resource allows reads on "*" but not writes, and ignores key policies', () => {
     expect(
       check('iam-no-write-on-wildcard-resource', rolePolicy({ Effect: 'Allow', Action: ['ec2:DescribeInstances', 'pricing:GetProducts'], Resource: '*' })),

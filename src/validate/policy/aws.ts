@@ -1,4 +1,5 @@
 /** Policy rules over AWS Terraform resources. */
+import { bedrockInvokeArns, parseBedrockModel } from '../../model/ai-models';
 import { isReadOnlyAction, policyDocuments, unreadablePolicies, type Statement } from './iam';
 import { allResources, attachedTo, blocks, isFalse, isTrue, ofType, refersTo } from './references';
 import type { PolicyContext, PolicyRule, Violation } from './rule';
@@ -25,7 +26,39 @@ function tlsOnlyStatement(statements: Statement[]): boolean {
 const PUBLIC_ACCESS_FLAGS = ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets'];
 const WEB_IDENTITY = 'sts:AssumeRoleWithWebIdentity';
 
+const INFERENCE_PROFILE_ARN = /^arn:aws:bedrock:([a-z0-9-]+):(\d{12}):inference-profile\/(.+)$/;
+const allowsInvoke = (actions: string[]) => actions.some((a) => a === 'bedrock:InvokeModel' || a === 'bedrock:InvokeModel*' || a === 'bedrock:*');
+
 export const awsRules: PolicyRule[] = [
+  {
+    id: 'bedrock-profile-destinations',
+    reason: 'Bedrock authorizes a profile call on the profile and on the foundation model in the region it routes to: allow each destination region.',
+    check: (ctx) =>
+      policyDocuments(ctx.env).flatMap((doc) => {
+        const allows = doc.statements.filter((s) => s.effect === 'Allow' && allowsInvoke(s.actions));
+        const allowed = new Set(allows.flatMap((s) => s.resources));
+        return allows.flatMap((s) =>
+          s.resources.flatMap((arn) => {
+            const m = INFERENCE_PROFILE_ARN.exec(arn);
+            if (!m) return [];
+            const [, region, account, id] = m;
+            const at = { file: doc.owner.file, resource: doc.owner.address };
+            if (!parseBedrockModel(id).facts?.profiles[id.split('.')[0]])
+              return [
+                {
+                  ...at,
+                  severity: 'warning' as const,
+                  message: `${doc.attribute}: profile ${id} is not in the model catalog; its destination regions are unchecked`,
+                },
+              ];
+            const missing = bedrockInvokeArns(id, region, account)
+              .slice(1)
+              .filter((a) => !allowed.has(a));
+            return missing.length ? [{ ...at, message: `${doc.attribute}: allows ${id} but not ${missing.join(', ')}` }] : [];
+          }),
+        );
+      }),
+  },
   {
     id: 'iam-policy-readable',
     reason: 'A policy the pack cannot read is a policy no IAM rule checks: write it as JSON or an aws_iam_policy_document.',

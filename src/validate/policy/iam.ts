@@ -90,6 +90,7 @@ const RESOURCE_POLICY_ATTRIBUTES: Record<string, string> = {
   aws_sns_topic_policy: 'policy',
   aws_ecr_repository_policy: 'policy',
   aws_secretsmanager_secret_policy: 'policy',
+  aws_vpc_endpoint: 'policy',
 };
 
 /** Every IAM document in an environment's Terraform, with what kind of policy it is. */

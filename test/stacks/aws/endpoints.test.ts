@@ -65,10 +65,12 @@ describe('aws VPC endpoints (platform stack)', () => {
     for (const r of [dev, prod]) {
       const modelArns = r.names.rag!.aws!.modelArns;
       const bedrock = (r.env.rag as RagSettings<'aws'>).bedrock;
-      expect(modelArns).toEqual([
-        `arn:aws:bedrock:${r.env.region}::foundation-model/${bedrock.chatModelId}`,
-        `arn:aws:bedrock:${r.env.region}::foundation-model/${bedrock.embeddingModelId}`,
-      ]);
+      expect(bedrock.chatModelId).toBe('eu.anthropic.claude-sonnet-4-6');
+      // The profile, the chat model in each EU destination region, and the embedding model in-region.
+      expect(modelArns[0]).toBe(`arn:aws:bedrock:${r.env.region}:${r.env.aws!.accountId}:inference-profile/eu.anthropic.claude-sonnet-4-6`);
+      expect(modelArns).toContain('arn:aws:bedrock:eu-central-1::foundation-model/anthropic.claude-sonnet-4-6');
+      expect(modelArns).toContain('arn:aws:bedrock:eu-west-3::foundation-model/anthropic.claude-sonnet-4-6');
+      expect(modelArns.at(-1)).toBe(`arn:aws:bedrock:${r.env.region}::foundation-model/${bedrock.embeddingModelId}`);
       const policy = JSON.parse(of(r.platform, 'aws_vpc_endpoint').bedrock_runtime_endpoint.policy);
       expect(policy).toEqual({
         Version: '2012-10-17',
@@ -86,9 +88,10 @@ describe('aws VPC endpoints (platform stack)', () => {
     }
     // A model change reaches the endpoint policy.
     const spec: PlatformSpec = structuredClone(defaultPlatform);
-    spec.environments.find((e) => e.name === 'aws-dev')!.workloads!.rag!.bedrock = { chatModelId: 'anthropic.claude-3-haiku-20240307-v1:0' };
+    spec.environments.find((e) => e.name === 'aws-dev')!.workloads!.rag!.bedrock = { chatModelId: 'eu.anthropic.claude-sonnet-4-5-20250929-v1:0' };
     const policy = JSON.parse(of(render('aws-dev', spec).platform, 'aws_vpc_endpoint').bedrock_runtime_endpoint.policy);
-    expect(policy.Statement[0].Resource[0]).toBe('arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0');
+    expect(policy.Statement[0].Resource[0]).toBe('arn:aws:bedrock:eu-west-1:111111111111:inference-profile/eu.anthropic.claude-sonnet-4-5-20250929-v1:0');
+    expect(policy.Statement[0].Resource).toContain('arn:aws:bedrock:eu-north-1::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0');
   });
 
   it('has STS and EKS Auth interface endpoints (IRSA and Pod Identity credentials) with private DNS in the private subnets', () => {

@@ -134,8 +134,13 @@ describe('aws rag stack', () => {
     for (const r of [dev, prod]) {
       const { processed, embeddings } = r.env.rag!.documents;
       const modelArns = r.names.rag!.aws!.modelArns;
-      expect(modelArns).toHaveLength(2);
-      for (const a of modelArns) expect(a).toMatch(new RegExp(`^arn:aws:bedrock:${r.env.region}::foundation-model/[^*]+$`));
+      // The chat model through its EU profile: the profile in the caller's region and the model in every destination region.
+      const fm = (region: string) => `arn:aws:bedrock:${region}::foundation-model/anthropic.claude-sonnet-4-6`;
+      expect(modelArns).toEqual([
+        `arn:aws:bedrock:eu-west-1:${r.env.aws!.accountId}:inference-profile/eu.anthropic.claude-sonnet-4-6`,
+        ...['eu-central-1', 'eu-north-1', 'eu-south-1', 'eu-south-2', 'eu-west-1', 'eu-west-3'].map(fm),
+        'arn:aws:bedrock:eu-west-1::foundation-model/amazon.titan-embed-text-v2:0',
+      ]);
       const policy = of(r.rag, 'aws_iam_role_policy').api_policy;
       expect(policy.role).toBe(ref('aws_iam_role.api_role.id'));
       expect(statements(policy.policy)).toEqual([
@@ -160,11 +165,11 @@ describe('aws rag stack', () => {
     }
     // The model ids reach the role.
     const spec: PlatformSpec = structuredClone(defaultPlatform);
-    spec.environments.find((e) => e.name === 'aws-dev')!.workloads!.rag!.bedrock = { embeddingModelId: 'cohere.embed-english-v3' };
+    spec.environments.find((e) => e.name === 'aws-dev')!.workloads!.rag!.bedrock = { chatModelId: 'eu.anthropic.claude-sonnet-4-5-20250929-v1:0' };
     const r = render('aws-dev', spec);
-    expect(statements(of(r.rag, 'aws_iam_role_policy').api_policy.policy)[0].Resource[1]).toBe(
-      'arn:aws:bedrock:eu-west-1::foundation-model/cohere.embed-english-v3',
-    );
+    const resource = statements(of(r.rag, 'aws_iam_role_policy').api_policy.policy)[0].Resource;
+    expect(resource[0]).toBe('arn:aws:bedrock:eu-west-1:111111111111:inference-profile/eu.anthropic.claude-sonnet-4-5-20250929-v1:0');
+    expect(resource).toContain('arn:aws:bedrock:eu-central-1::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0');
   });
 
   it('gives Milvus read/write on its own bucket only', () => {

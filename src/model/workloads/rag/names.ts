@@ -1,4 +1,5 @@
 /** The names of the RAG platform's resources, derived once from the model. */
+import { bedrockInvokeArns } from '../../ai-models';
 import { forCloud } from '../../cloud';
 import { workloadNamespace, workloadStorageAccountName } from '../../naming';
 import type { Cloud, CloudPart, Environment } from '../../types';
@@ -31,7 +32,7 @@ export interface RagAwsNames {
   readonly glueDatabase: string;
   readonly glueCrawler: string;
   readonly kmsAlias: string;
-  /** Foundation-model ARNs the API may invoke: chat and embedding. */
+  /** What the API may invoke: each model's foundation-model ARN, or its inference profile's ARN and the foundation model in every destination region. */
   readonly modelArns: readonly string[];
 }
 
@@ -71,7 +72,7 @@ export function ragNames(platformName: string, env: WithWorkloads<Environment, '
           glueDatabase: `${prefix.replace(/-/g, '_')}_rag_documents`,
           glueCrawler: `${prefix}-rag-raw-documents`,
           kmsAlias: `alias/${prefix}-rag`,
-          modelArns: [bedrock.chatModelId, bedrock.embeddingModelId].map((id) => `arn:aws:bedrock:${env.region}::foundation-model/${id}`),
+          modelArns: [bedrock.chatModelId, bedrock.embeddingModelId].flatMap((id) => bedrockInvokeArns(id, env.region, account)),
         },
       };
     },

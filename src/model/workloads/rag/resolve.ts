@@ -1,4 +1,5 @@
 /** Defaults of the RAG platform. */
+import { bedrockModelFor } from '../../ai-models';
 import { forCloud } from '../../cloud';
 import { DEFAULT_MILVUS_VERSION } from '../../catalog';
 import { resolveImage } from '../../images';
@@ -8,11 +9,19 @@ import type { RagLlmByCloud, RagSettings, RagSpec } from './spec';
 /** What the default embedding model of each cloud produces: Titan Text Embeddings v2 (1024), text-embedding-3-small (1536). */
 export const DEFAULT_EMBEDDING_DIMENSION: Readonly<Record<Cloud, number>> = { aws: 1024, azure: 1536 };
 
-export const DEFAULT_BEDROCK_CHAT_MODEL = 'anthropic.claude-3-5-sonnet-20240620-v1:0';
+/** Claude Sonnet 4.6, served only through inference profiles: the default is the region's geo profile (eu. in eu-west-1), which keeps requests in its geography. */
+export const DEFAULT_BEDROCK_CHAT_MODEL = 'anthropic.claude-sonnet-4-6';
 export const DEFAULT_BEDROCK_EMBEDDING_MODEL = 'amazon.titan-embed-text-v2:0';
 /** DataZoneStandard keeps prompts and completions inside the region's data zone (EU or US), unlike GlobalStandard. */
-export const DEFAULT_OPENAI_CHAT = { deployment: 'chat', model: 'gpt-4o', version: '2024-08-06', capacity: 10, sku: 'DataZoneStandard' } as const;
-export const DEFAULT_OPENAI_EMBEDDING = { deployment: 'embedding', model: 'text-embedding-3-small', version: '1', capacity: 10, sku: 'Standard' } as const;
+export const DEFAULT_OPENAI_CHAT = { deployment: 'chat', model: 'gpt-5', version: '2025-08-07', capacity: 10, sku: 'DataZoneStandard' } as const;
+/** GlobalStandard: the only SKU text-embedding-3-small has in westeurope (no Standard, no EU data zone). */
+export const DEFAULT_OPENAI_EMBEDDING = {
+  deployment: 'embedding',
+  model: 'text-embedding-3-small',
+  version: '1',
+  capacity: 10,
+  sku: 'GlobalStandard',
+} as const;
 
 /** The default embedding model of each cloud's LLM service. */
 export const DEFAULT_EMBEDDING_MODEL: Readonly<Record<Cloud, string>> = { aws: DEFAULT_BEDROCK_EMBEDDING_MODEL, azure: DEFAULT_OPENAI_EMBEDDING.model };
@@ -34,7 +43,7 @@ export function resolveRag(platformName: string, spec: EnvironmentSpec, rag: Rag
     ...forCloud<EnvironmentSpec, RagLlmByCloud[Cloud]>(spec, {
       aws: () => ({
         bedrock: {
-          chatModelId: rag.bedrock?.chatModelId ?? DEFAULT_BEDROCK_CHAT_MODEL,
+          chatModelId: rag.bedrock?.chatModelId ?? bedrockModelFor(DEFAULT_BEDROCK_CHAT_MODEL, spec.region),
           embeddingModelId: rag.bedrock?.embeddingModelId ?? DEFAULT_BEDROCK_EMBEDDING_MODEL,
         },
       }),

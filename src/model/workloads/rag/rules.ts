@@ -1,8 +1,41 @@
 /** Rules of the RAG platform beyond its shape. */
 import { isInt, isString, q, checkImage, checkQuantity, checkRange, checkWorkloadStorageAccount, CONTAINER_NAME, type Report } from '../../rules';
 import type { Cloud, EnvironmentSpec } from '../../types';
-import { EMBEDDING_DIMENSIONS } from '../../catalog';
-import { DEFAULT_EMBEDDING_DIMENSION, DEFAULT_EMBEDDING_MODEL } from './resolve';
+import { bedrockModelFor, checkBedrockModel, checkOpenAiModel, embeddingDimensions, type ModelFindings, type ModelKind } from '../../ai-models';
+import { DEFAULT_BEDROCK_CHAT_MODEL, DEFAULT_EMBEDDING_DIMENSION, DEFAULT_EMBEDDING_MODEL, DEFAULT_OPENAI_CHAT, DEFAULT_OPENAI_EMBEDDING } from './resolve';
+
+/**
+ * The LLM models an enabled RAG platform uses (its own or the defaults), judged by the model catalog for the
+ * environment's region: `report` gets the errors, `warn` the warnings (legacy models), each at the model's field.
+ */
+export function checkRagModels(env: EnvironmentSpec, base: string, cloud: Cloud | undefined, report: Report, warn: Report): void {
+  const rag = env.workloads?.rag;
+  if (!rag || typeof rag !== 'object' || rag.enabled !== true || !isString(env.region)) return;
+  const at = `${base}.workloads.rag`;
+  const emit = (path: string, f: ModelFindings) => {
+    for (const m of f.errors) report(path, m);
+    for (const m of f.warnings) warn(path, m);
+  };
+  const kinds: Record<'chat' | 'embedding', ModelKind> = { chat: 'chat', embedding: 'embedding' };
+  if (cloud === 'aws') {
+    const ids = {
+      chat: rag.bedrock?.chatModelId ?? bedrockModelFor(DEFAULT_BEDROCK_CHAT_MODEL, env.region),
+      embedding: rag.bedrock?.embeddingModelId ?? DEFAULT_EMBEDDING_MODEL.aws,
+    };
+    for (const kind of ['chat', 'embedding'] as const) {
+      const id = ids[kind];
+      if (isString(id)) emit(`${at}.bedrock.${kind}ModelId`, checkBedrockModel(id, kinds[kind], env.region));
+    }
+  }
+  if (cloud === 'azure') {
+    const defaults = { chat: DEFAULT_OPENAI_CHAT, embedding: DEFAULT_OPENAI_EMBEDDING };
+    for (const kind of ['chat', 'embedding'] as const) {
+      const d = { ...defaults[kind], ...(rag.openai?.[kind] ?? {}) };
+      if (isString(d.model) && isString(d.version) && isString(d.sku))
+        emit(`${at}.openai.${kind}`, checkOpenAiModel(d.model, d.version, d.sku, kinds[kind], env.region));
+    }
+  }
+}
 
 /** The workload's rules, where it is enabled: every problem reported with its path. */
 export function validateRag(env: EnvironmentSpec, base: string, platformName: string, cloud: Cloud | undefined, report: Report): void {
@@ -39,10 +72,11 @@ export function validateRag(env: EnvironmentSpec, base: string, platformName: st
   const llmCloud = cloud ?? 'azure';
   const embeddingModel = { aws: rag.bedrock?.embeddingModelId, azure: rag.openai?.embedding?.model }[llmCloud] ?? DEFAULT_EMBEDDING_MODEL[llmCloud];
   const dimension = rag.embeddingDimension ?? DEFAULT_EMBEDDING_DIMENSION[llmCloud];
-  const supported = EMBEDDING_DIMENSIONS[embeddingModel];
+  const supported = isString(embeddingModel) ? embeddingDimensions(llmCloud, embeddingModel) : undefined;
   if (isInt(dimension) && supported && !supported.includes(dimension))
     report(`${at}.embeddingDimension`, `${dimension} is not a size ${embeddingModel} produces (${supported.join(', ')})`);
   checkRange(rag.embeddingDimension, `${at}.embeddingDimension`, 2, 32768, report);
+  checkRagModels(env, base, cloud, report, () => undefined);
 
   const milvus = rag.milvus ?? {};
   if (isString(milvus.version) && !/^v\d+\.\d+\.\d+$/.test(milvus.version))

@@ -5,9 +5,13 @@ import type { Cloud, WorkloadToggle } from '../../types';
 export interface RagSpec extends WorkloadToggle {
   /** The RAG API. Required when enabled. */
   api?: RagApiSpec;
-  /** AWS: Bedrock model ids. Default: Claude 3.5 Sonnet and Titan Text Embeddings v2. */
+  /**
+   * AWS: Bedrock model ids, each a foundation model (`amazon.titan-embed-text-v2:0`) or a system-defined inference
+   * profile (`eu.anthropic.claude-sonnet-4-6`), checked against src/model/ai-models.ts for the region.
+   * Default: Claude Sonnet 4.6 through its EU profile, and Titan Text Embeddings v2.
+   */
   bedrock?: { chatModelId?: string; embeddingModelId?: string };
-  /** Azure: Azure OpenAI deployments. Default: gpt-4o (DataZoneStandard) and text-embedding-3-small. */
+  /** Azure: Azure OpenAI deployments, checked against src/model/ai-models.ts. Default: gpt-5 (DataZoneStandard) and text-embedding-3-small (GlobalStandard). */
   openai?: { chat?: OpenAiDeploymentSpec; embedding?: OpenAiDeploymentSpec };
   /** Dimension of the embedding vectors (must match the embedding model). Default: 1024 on AWS (Titan v2), 1536 on Azure. */
   embeddingDimension?: number;
@@ -38,7 +42,7 @@ export interface OpenAiDeploymentSpec {
   version?: string;
   /** Capacity in thousands of tokens per minute. Default: 10. */
   capacity?: number;
-  /** Default: DataZoneStandard for chat (data stays in the region's data zone), Standard for embeddings. */
+  /** Default: DataZoneStandard for chat (data stays in the region's data zone), GlobalStandard for embeddings. */
   sku?: 'Standard' | 'GlobalStandard' | 'DataZoneStandard' | 'ProvisionedManaged';
 }
 
