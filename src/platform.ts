@@ -94,7 +94,7 @@ export const defaultPlatform: PlatformSpec = {
       },
       network: { cidr: '10.10.0.0/16', apiAllowedCidrs: ['203.0.113.0/24'] },
       cluster: {
-        kubernetesVersion: '1.33',
+        kubernetesVersion: '1.35',
         systemPool: { sizes: ['m6i.xlarge'], min: 2, max: 4 },
         gpuPools: [{ name: 'gpu', sizes: ['g5.xlarge', 'g6.xlarge'], min: 0, max: 2, capacity: 'spot', provisioner: 'karpenter' }],
         spotPools: [{ name: 'spot', sizes: ['m6i.xlarge', 'm6a.xlarge', 'm7i.xlarge', 'm7a.xlarge'], min: 0, max: 10 }],
@@ -120,7 +120,7 @@ export const defaultPlatform: PlatformSpec = {
       },
       network: { cidr: '10.20.0.0/16' },
       cluster: {
-        kubernetesVersion: '1.33',
+        kubernetesVersion: '1.35',
         systemPool: { sizes: ['m6i.2xlarge'], min: 3, max: 6 },
         gpuPools: [
           { name: 'gpu', sizes: ['g5.2xlarge'], min: 0, max: 4, capacity: 'on-demand', provisioner: 'node-group' },
@@ -151,7 +151,7 @@ export const defaultPlatform: PlatformSpec = {
       },
       network: { cidr: '10.30.0.0/16', apiAllowedCidrs: ['203.0.113.0/24'] },
       cluster: {
-        kubernetesVersion: '1.33',
+        kubernetesVersion: '1.35',
         systemPool: { sizes: ['Standard_D4s_v5'], min: 2, max: 3 },
         gpuPools: [{ name: 'gpu', sizes: ['Standard_NC4as_T4_v3'], min: 0, max: 2, capacity: 'spot' }],
         spotPools: [{ name: 'spot', sizes: ['Standard_D4s_v5'], min: 0, max: 10 }],
@@ -178,7 +178,7 @@ export const defaultPlatform: PlatformSpec = {
       },
       network: { cidr: '10.40.0.0/16' },
       cluster: {
-        kubernetesVersion: '1.33',
+        kubernetesVersion: '1.35',
         systemPool: { sizes: ['Standard_D8s_v5'], min: 3, max: 6 },
         gpuPools: [
           { name: 'gpu', sizes: ['Standard_NC24ads_A100_v4'], min: 0, max: 2, capacity: 'on-demand' },

@@ -7,7 +7,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { findWarnings, loadPlatform } from '../model/load';
 import { applyOverlay, parseOverlay } from '../model/overlay';
-import { ModelError } from '../model/problems';
+import { formatProblems, ModelError } from '../model/problems';
+import { checkVersionSupport, supportCheckDate } from '../model/support';
 import type { Environment, Platform, PlatformSpec } from '../model/types';
 import { defaultPlatform } from '../platform';
 import { DEFAULT_OUTPUTS_DIR, MissingOutputsError, type MissingOutput } from '../synth/outputs';
@@ -114,17 +115,25 @@ function modelSpec(config?: string): unknown {
 
 /** loadModel for a command: an invalid model prints its problems (then `failureNote`) and gives the exit code. */
 export function loadModelOrExit(config: string | undefined, io: Io, failureNote?: string): Platform | number {
+  let platform: Platform;
   try {
     const spec = modelSpec(config);
-    const platform = loadPlatform(spec);
+    platform = loadPlatform(spec);
     for (const w of findWarnings(spec as PlatformSpec)) io.err(`warning: ${w.path}: ${w.message}`);
-    return platform;
   } catch (err) {
     if (!(err instanceof ModelError)) throw err;
     io.err(err.message);
     if (failureNote) io.err(failureNote);
     return EXIT_BAD_INPUT;
   }
+  // Today's date only decides what is printed (or refused), never what is written.
+  const notes = checkVersionSupport(platform, supportCheckDate());
+  for (const n of notes.filter((n) => n.severity === 'warning')) io.err(`warning: ${n.path}: ${n.message}`);
+  const errors = notes.filter((n) => n.severity === 'error');
+  if (errors.length === 0) return platform;
+  io.err(formatProblems(errors));
+  if (failureNote) io.err(failureNote);
+  return EXIT_BAD_INPUT;
 }
 
 export class UnknownEnvironmentError extends Error {}

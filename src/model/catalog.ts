@@ -61,21 +61,48 @@ export const REGIONS: Readonly<Record<Cloud, Readonly<Record<string, number>>>> 
   },
 };
 
-/** Kubernetes minor versions each managed service runs today. */
-export const KUBERNETES_VERSIONS: Readonly<Record<Cloud, readonly string[]>> = {
-  aws: ['1.32', '1.33', '1.34'],
-  azure: ['1.32', '1.33', '1.34'],
+/**
+ * A Kubernetes minor on one managed service: when it was released there and when its standard support ends
+ * (`YYYY-MM-DD`, or `YYYY-MM` where the provider publishes only the month: out of support from that month on).
+ * EKS then bills extended support ($0.60 instead of $0.10 per cluster hour) or, with upgrade policy STANDARD,
+ * upgrades the control plane itself; AKS leaves the version without community support (LTS needs the Premium tier).
+ */
+export interface KubernetesRelease {
+  readonly released: string;
+  readonly endOfStandardSupport: string;
+}
+
+/**
+ * The Kubernetes minors each managed service offers, with their support calendar (EKS: docs.aws.amazon.com
+ * kubernetes-versions release calendar; AKS: learn.microsoft.com aks supported-kubernetes-versions). Versions
+ * past standard support stay listed so an existing cluster can step through them one minor at a time (both
+ * services upgrade one minor per step); the model warns about them (support.ts).
+ */
+export const KUBERNETES_VERSIONS: Readonly<Record<Cloud, Readonly<Record<string, KubernetesRelease>>>> = {
+  aws: {
+    '1.33': { released: '2025-05-28', endOfStandardSupport: '2026-07-29' },
+    '1.34': { released: '2025-10-06', endOfStandardSupport: '2026-12-02' },
+    '1.35': { released: '2026-01-28', endOfStandardSupport: '2027-03-27' },
+  },
+  azure: {
+    '1.33': { released: '2025-06', endOfStandardSupport: '2026-07' },
+    '1.34': { released: '2025-11', endOfStandardSupport: '2026-11' },
+    '1.35': { released: '2026-03', endOfStandardSupport: '2027-03' },
+    '1.36': { released: '2026-06', endOfStandardSupport: '2027-06' },
+  },
 };
 
-/** EKS add-on versions pinned per Kubernetes minor version (from `aws eks describe-addon-versions`). */
+/** The minors a cloud offers, oldest first. */
+export function offeredVersions(cloud: Cloud): string[] {
+  return Object.keys(KUBERNETES_VERSIONS[cloud]).sort((a, b) => Number(a.split('.')[1]) - Number(b.split('.')[1]));
+}
+
+/**
+ * EKS add-on versions pinned per Kubernetes minor version (from `aws eks describe-addon-versions`; 1.35: the EKS
+ * user guide's latest-version tables for vpc-cni, coredns and kube-proxy; aws-ebs-csi-driver and
+ * eks-pod-identity-agent from published describe-addon-versions output for 1.35, see the README).
+ */
 export const EKS_ADDON_VERSIONS: Readonly<Record<string, Readonly<Record<EksAddonName, string>>>> = {
-  '1.32': {
-    'vpc-cni': 'v1.20.0-eksbuild.1',
-    coredns: 'v1.11.4-eksbuild.14',
-    'kube-proxy': 'v1.32.6-eksbuild.2',
-    'aws-ebs-csi-driver': 'v1.46.0-eksbuild.1',
-    'eks-pod-identity-agent': 'v1.3.8-eksbuild.2',
-  },
   '1.33': {
     'vpc-cni': 'v1.20.3-eksbuild.1',
     coredns: 'v1.12.4-eksbuild.1',
@@ -90,7 +117,33 @@ export const EKS_ADDON_VERSIONS: Readonly<Record<string, Readonly<Record<EksAddo
     'aws-ebs-csi-driver': 'v1.50.1-eksbuild.1',
     'eks-pod-identity-agent': 'v1.3.8-eksbuild.2',
   },
+  '1.35': {
+    'vpc-cni': 'v1.21.1-eksbuild.7',
+    coredns: 'v1.13.2-eksbuild.4',
+    'kube-proxy': 'v1.35.3-eksbuild.2',
+    'aws-ebs-csi-driver': 'v1.60.0-eksbuild.1',
+    'eks-pod-identity-agent': 'v1.3.10-eksbuild.2',
+  },
 };
+
+/**
+ * EKS-optimised Amazon Linux 2023 AMI releases (github.com/awslabs/amazon-eks-ami releases): the managed node
+ * group `release_version` each one has per Kubernetes minor. One release names every node's image: the node
+ * groups' release_version and Karpenter's `al2023@<release>` alias.
+ */
+export const EKS_AL2023_AMI_RELEASES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  v20260714: { '1.33': '1.33.13-20260714', '1.34': '1.34.9-20260714', '1.35': '1.35.6-20260714' },
+};
+
+/** The AMI release nodes run unless the model picks another (`latest` would roll nodes unreviewed). */
+export const DEFAULT_EKS_AMI_RELEASE = 'v20260714';
+
+/** A managed node group's release_version for an AMI release and Kubernetes minor (validate.ts refuses a pair the catalog lacks). */
+export function eksNodeGroupReleaseVersion(amiRelease: string, kubernetesVersion: string): string {
+  const version = EKS_AL2023_AMI_RELEASES[amiRelease]?.[kubernetesVersion];
+  if (!version) throw new Error(`AMI release ${amiRelease} has no release_version for Kubernetes ${kubernetesVersion} in EKS_AL2023_AMI_RELEASES`);
+  return version;
+}
 
 /**
  * The cluster-autoscaler chart per Kubernetes minor: Cluster Autoscaler's minor must be the cluster's (it embeds
@@ -103,9 +156,6 @@ export const EKS_ADDON_NAMES: readonly EksAddonName[] = ['vpc-cni', 'coredns', '
 
 /** Milvus release the RAG platform runs by default (milvusdb/milvus image tag). */
 export const DEFAULT_MILVUS_VERSION = 'v2.5.4';
-
-/** Pinned AL2023 EKS-optimised AMI release for Karpenter (`latest` would roll nodes unreviewed). */
-export const DEFAULT_KARPENTER_AMI_ALIAS = 'al2023@v20250807';
 
 /** AWS instance families with NVIDIA GPUs. */
 export const AWS_GPU_FAMILIES = ['g4dn', 'g5', 'g6', 'g6e', 'gr6', 'p4d', 'p4de', 'p5', 'p5e', 'p5en'] as const;

@@ -1,5 +1,5 @@
 /** Turns a valid EnvironmentSpec into a resolved, immutable Environment: every default applied once, here. */
-import { DEFAULT_KARPENTER_AMI_ALIAS, EKS_ADDON_VERSIONS } from './catalog';
+import { DEFAULT_EKS_AMI_RELEASE, EKS_ADDON_VERSIONS } from './catalog';
 import { defaultAwsStateBucket, defaultAzureStateResourceGroup, defaultAzureStateStorageAccount } from './naming';
 import { forCloud } from './cloud';
 import { DEFAULT_GATEWAY_NAMESPACE, ISTIO_NAMESPACE } from './cluster';
@@ -15,7 +15,7 @@ export function defaultZones(stage: EnvironmentSpec['stage']): number {
   return stage === 'prod' ? 3 : 2;
 }
 
-/** EKS add-ons are pinned per Kubernetes version; AKS manages its own. */
+/** EKS add-ons and node images are pinned in the model; AKS manages its add-ons and its channels roll node images. */
 const PINS_EKS_ADDONS: Readonly<Record<Cloud, boolean>> = { aws: true, azure: false };
 
 function sortedRecord(record: Record<string, string>): Record<string, string> {
@@ -24,6 +24,7 @@ function sortedRecord(record: Record<string, string>): Record<string, string> {
 
 export function resolveEnvironment(platformName: string, spec: EnvironmentSpec): Environment {
   const cluster = spec.cluster;
+  const amiRelease = cluster.amiRelease ?? DEFAULT_EKS_AMI_RELEASE;
   const workloads = Object.fromEntries(WORKLOAD_NAMES.map((w) => [w, spec.workloads?.[w]?.enabled ?? false])) as Record<WorkloadName, boolean>;
   const account = forCloud<EnvironmentSpec, CloudPart<Cloud, { aws: AwsAccount; azure: AzureAccount }>>(spec, {
     aws: ({ aws, region }) => ({
@@ -61,6 +62,9 @@ export function resolveEnvironment(platformName: string, spec: EnvironmentSpec):
     },
     cluster: {
       kubernetesVersion: cluster.kubernetesVersion,
+      // Out of standard support, EKS upgrades rather than bills extended support unless the model says so.
+      upgradePolicy: cluster.upgradePolicy ?? 'STANDARD',
+      amiRelease: PINS_EKS_ADDONS[spec.cloud] ? amiRelease : '',
       privateApi: cluster.privateApi ?? spec.stage === 'prod',
       systemPool: { ...cluster.systemPool, sizes: [...cluster.systemPool.sizes] },
       gpuPools: (cluster.gpuPools ?? []).map((p) => ({
@@ -71,7 +75,7 @@ export function resolveEnvironment(platformName: string, spec: EnvironmentSpec):
       spotPools: (cluster.spotPools ?? []).map((p) => ({ ...p, sizes: [...p.sizes] })),
       repositories: [...(cluster.repositories ?? [])],
       addons: PINS_EKS_ADDONS[spec.cloud] ? { ...(EKS_ADDON_VERSIONS[cluster.kubernetesVersion] ?? {}), ...(cluster.addons ?? {}) } : {},
-      karpenter: { amiAlias: cluster.karpenter?.amiAlias ?? DEFAULT_KARPENTER_AMI_ALIAS },
+      karpenter: { amiAlias: cluster.karpenter?.amiAlias ?? `al2023@${amiRelease}` },
       // Served models bring Istio's ingress gateway, the platform's gateway from then on.
       gatewayNamespace: cluster.gatewayNamespace ?? (servesModels(spec) ? ISTIO_NAMESPACE : DEFAULT_GATEWAY_NAMESPACE),
     },

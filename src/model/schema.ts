@@ -45,6 +45,8 @@ const environmentShape = obj<EnvironmentFields>({
   cluster: req(
     obj({
       kubernetesVersion: req(str),
+      upgradePolicy: opt(oneOf({ STANDARD: true, EXTENDED: true })),
+      amiRelease: opt(str),
       privateApi: opt(bool),
       systemPool: req(nodePool),
       gpuPools: opt(

@@ -133,8 +133,22 @@ export interface NetworkSpec {
 }
 
 export interface ClusterSpec {
-  /** Kubernetes minor version, e.g. `1.33`. */
+  /**
+   * Kubernetes minor version, e.g. `1.35`: one the catalog offers for the cloud (src/model/catalog.ts
+   * KUBERNETES_VERSIONS, with its end of standard support; the commands warn once it has passed).
+   */
   kubernetesVersion: string;
+  /**
+   * EKS only: what EKS does when the version leaves standard support. `STANDARD` upgrades the control plane
+   * to the next minor on that date; `EXTENDED` keeps it, at $0.60 instead of $0.10 per cluster hour.
+   * Default: `STANDARD` (the EKS API's own default is EXTENDED).
+   */
+  upgradePolicy?: EksUpgradePolicy;
+  /**
+   * EKS only: the EKS-optimised AL2023 AMI release every node runs, e.g. `v20260714` (the managed node groups'
+   * release_version and Karpenter's `al2023@<release>` alias). Default: the catalog's (DEFAULT_EKS_AMI_RELEASE).
+   */
+  amiRelease?: string;
   /** Private API server. Default: true in prod, false in dev. Prod must stay private. */
   privateApi?: boolean;
   /** On-demand pool that runs cluster add-ons and operators. */
@@ -172,9 +186,11 @@ export interface GpuPoolSpec extends NamedPoolSpec {
 }
 
 export interface KarpenterSpec {
-  /** Pinned AMI alias for EC2NodeClass. Default: the catalog's. */
+  /** Pinned AMI alias for EC2NodeClass, e.g. `bottlerocket@v1.50.0`. Default: `al2023@<cluster.amiRelease>`. */
   amiAlias?: string;
 }
+
+export type EksUpgradePolicy = 'STANDARD' | 'EXTENDED';
 
 export type EksAddonName = 'vpc-cni' | 'coredns' | 'kube-proxy' | 'aws-ebs-csi-driver' | 'eks-pod-identity-agent';
 
@@ -250,6 +266,10 @@ export type Environment<C extends Cloud = Cloud> = C extends Cloud ? Environment
 
 export interface ResolvedCluster {
   readonly kubernetesVersion: string;
+  /** EKS only (AKS has no such setting). */
+  readonly upgradePolicy: EksUpgradePolicy;
+  /** EKS only; empty on Azure, where node_os_upgrade_channel picks node images. */
+  readonly amiRelease: string;
   readonly privateApi: boolean;
   readonly systemPool: Readonly<NodePoolSpec>;
   readonly gpuPools: readonly Readonly<Required<GpuPoolSpec>>[];

@@ -4,7 +4,16 @@
  * Rules read the raw spec defensively, since they also run on specs whose shape is wrong.
  */
 import { DEFAULT_POD_CIDR, DEFAULT_SERVICE_CIDR, STANDARD_TAG_KEYS } from './defaults';
-import { CLUSTER_AUTOSCALER_CHART_VERSIONS, EKS_ADDON_VERSIONS, KUBERNETES_VERSIONS, REGIONS, describeSize } from './catalog';
+import {
+  CLUSTER_AUTOSCALER_CHART_VERSIONS,
+  DEFAULT_EKS_AMI_RELEASE,
+  EKS_ADDON_VERSIONS,
+  EKS_AL2023_AMI_RELEASES,
+  KUBERNETES_VERSIONS,
+  REGIONS,
+  describeSize,
+  offeredVersions,
+} from './catalog';
 import { elasticNodeGroups } from './scheduling';
 import { cidrsOverlap, formatCidr, hasHostBits, parseCidr, type Cidr } from './cidr';
 import { defaultAwsStateBucket, defaultAzureStateStorageAccount } from './naming';
@@ -271,11 +280,30 @@ function validateCluster(env: EnvironmentSpec, base: string, cloud: Cloud | unde
 
   if (isString(cluster.gatewayNamespace) && !DNS_LABEL.test(cluster.gatewayNamespace))
     report(`${path}.gatewayNamespace`, `${q(cluster.gatewayNamespace)} is not a DNS-1123 label`);
-  if (cloud && isString(cluster.kubernetesVersion) && !KUBERNETES_VERSIONS[cloud].includes(cluster.kubernetesVersion))
+  if (cloud && isString(cluster.kubernetesVersion) && !KUBERNETES_VERSIONS[cloud][cluster.kubernetesVersion])
     report(
       `${path}.kubernetesVersion`,
-      `${q(cluster.kubernetesVersion)} is not a supported ${cloud === 'aws' ? 'EKS' : 'AKS'} version (${KUBERNETES_VERSIONS[cloud].join(', ')})`,
+      `${q(cluster.kubernetesVersion)} is not a supported ${cloud === 'aws' ? 'EKS' : 'AKS'} version (${offeredVersions(cloud).join(', ')})`,
     );
+  if (cloud === 'azure' && cluster.upgradePolicy !== undefined)
+    report(`${path}.upgradePolicy`, 'is EKS only; AKS versions follow automatic_upgrade_channel and the model');
+  if (cloud === 'azure' && cluster.amiRelease !== undefined)
+    report(`${path}.amiRelease`, 'is EKS only; AKS node images follow node_os_upgrade_channel (NodeImage)');
+  const amiRelease = isString(cluster.amiRelease) ? cluster.amiRelease : DEFAULT_EKS_AMI_RELEASE;
+  if (cloud === 'aws' && isString(cluster.kubernetesVersion) && KUBERNETES_VERSIONS.aws[cluster.kubernetesVersion]) {
+    const releases = EKS_AL2023_AMI_RELEASES[amiRelease];
+    if (!releases)
+      report(
+        `${path}.amiRelease`,
+        `${q(amiRelease)} is not an AMI release of the catalog (${Object.keys(EKS_AL2023_AMI_RELEASES).join(', ')}): ` +
+          'add it to EKS_AL2023_AMI_RELEASES with its release_version per Kubernetes minor (awslabs/amazon-eks-ami release notes)',
+      );
+    else if (!releases[cluster.kubernetesVersion])
+      report(
+        `${path}.amiRelease`,
+        `AMI release ${amiRelease} has no release_version for Kubernetes ${cluster.kubernetesVersion} in the catalog; add it to EKS_AL2023_AMI_RELEASES`,
+      );
+  }
   if (cluster.privateApi === false && env.stage === 'prod')
     report(`${path}.privateApi`, 'must stay true in prod: a prod API server is reachable only from the private network');
 
@@ -332,7 +360,7 @@ function validateCluster(env: EnvironmentSpec, base: string, cloud: Cloud | unde
   if (
     cloud === 'aws' &&
     isString(cluster.kubernetesVersion) &&
-    KUBERNETES_VERSIONS.aws.includes(cluster.kubernetesVersion) &&
+    KUBERNETES_VERSIONS.aws[cluster.kubernetesVersion] &&
     !EKS_ADDON_VERSIONS[cluster.kubernetesVersion]
   )
     report(`${path}.kubernetesVersion`, `no pinned EKS add-on versions for ${cluster.kubernetesVersion}; set cluster.addons`);
@@ -356,9 +384,14 @@ function validateCluster(env: EnvironmentSpec, base: string, cloud: Cloud | unde
       if (alias.endsWith('@latest'))
         report(
           `${path}.karpenter.amiAlias`,
-          `${q(alias)} is not pinned: @latest rolls every node to a new AMI without review; pin a release such as al2023@v20250807`,
+          `${q(alias)} is not pinned: @latest rolls every node to a new AMI without review; set cluster.amiRelease (e.g. ${DEFAULT_EKS_AMI_RELEASE})`,
         );
       else if (!AMI_ALIAS.test(alias)) report(`${path}.karpenter.amiAlias`, `${q(alias)} is not an AMI alias (al2023@v<YYYYMMDD> or bottlerocket@v<x.y.z>)`);
+      else if (alias.startsWith('al2023@') && alias !== `al2023@${amiRelease}`)
+        report(
+          `${path}.karpenter.amiAlias`,
+          `${q(alias)}: Karpenter nodes would run another AL2023 release than the node groups (${amiRelease}); set cluster.amiRelease instead`,
+        );
     }
   }
 }

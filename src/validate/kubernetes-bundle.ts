@@ -517,7 +517,7 @@ export const swaggerFileOf = (version: string) => `kubernetes/swagger-v${version
  * has (it has none for 1.32: an environment on it is checked against the next bundled version, with a warning).
  */
 export function versionsToBundle(sharedSchemasDir: string): string[] {
-  const offered = new Set(Object.values(KUBERNETES_VERSIONS).flat());
+  const offered = new Set(Object.values(KUBERNETES_VERSIONS).flatMap((versions) => Object.keys(versions)));
   return [...offered].filter((v) => fs.existsSync(path.join(sharedSchemasDir, swaggerFileOf(v)))).sort(compareVersions);
 }
 

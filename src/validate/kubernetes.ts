@@ -1,7 +1,8 @@
 /**
- * Offline, strict validation of Kubernetes YAML against Kubernetes 1.28 and the CRDs the project
- * uses, from the compact bundle src/validate/schemas/kubernetes.json (built by
- * src/validate/kubernetes-bundle.ts; see there for how the sources are normalised).
+ * Offline, strict validation of Kubernetes YAML against the CRDs the project uses and the core kinds of a
+ * Kubernetes version, from the compact bundles in src/validate/schemas (built by
+ * src/validate/kubernetes-bundle.ts; see there for how the sources are normalised): kubernetes.json holds the
+ * CRDs and Kubernetes 1.28; loadEnvironmentBundle puts a cluster version's core kinds in place of 1.28's.
  *
  * What is checked, per object:
  * - apiVersion and kind are known (only the kinds in BUNDLED_KINDS are);
@@ -147,6 +148,36 @@ const cachedVersionBundles = new Map<string, KubernetesVersionBundle>();
 export function loadKubernetesVersionBundle(version: string): KubernetesVersionBundle {
   let bundle = cachedVersionBundles.get(version);
   if (!bundle) cachedVersionBundles.set(version, (bundle = JSON.parse(fs.readFileSync(versionBundleFile(version), 'utf8')) as KubernetesVersionBundle));
+  return bundle;
+}
+
+const environmentBundles = new Map<string, KubernetesBundle>();
+
+/**
+ * What an environment's own manifests are checked against: the bundled CRDs, and the core kinds as the
+ * cluster's version serves them (a core kind that version no longer serves is unknown there).
+ */
+export function loadEnvironmentBundle(version: string): KubernetesBundle {
+  let bundle = environmentBundles.get(version);
+  if (bundle) return bundle;
+  const base = loadKubernetesBundle();
+  const core = loadKubernetesVersionBundle(version);
+  const kinds: KubernetesBundle['kinds'] = {};
+  for (const [apiVersion, byKind] of Object.entries(base.kinds))
+    for (const [kind, entry] of Object.entries(byKind)) {
+      // Core entries come from a swagger spec; CRD entries from crds/*.yaml.
+      const chosen = entry.source.startsWith('kubernetes/') ? core.kinds[apiVersion]?.[kind] : entry;
+      if (chosen) (kinds[apiVersion] ??= {})[kind] = chosen;
+    }
+  bundle = {
+    about: `${base.about} Core kinds: ${core.about}`,
+    format: 1,
+    // The version's core definitions win: ObjectMeta and the pod spec are the cluster's.
+    definitions: { ...base.definitions, ...core.definitions },
+    kinds,
+    skippedPatterns: [...base.skippedPatterns.filter((p) => !p.where.startsWith('io.k8s.')), ...core.skippedPatterns],
+  };
+  environmentBundles.set(version, bundle);
   return bundle;
 }
 
@@ -581,8 +612,12 @@ function checkKustomization(root: string, file: string, siblings: string[], find
   for (const sibling of siblings) if (!listed.has(sibling)) finding(`resources: missing entry ${quote(sibling)} (a YAML file of this directory)`);
 }
 
-/** Validates every *.yaml (and *.yml) file under dir; findings are sorted, files relative to dir. */
-export function validateKubernetesDir(dir: string, bundle: KubernetesBundle = loadKubernetesBundle()): Finding[] {
+/**
+ * Validates every *.yaml (and *.yml) file under dir; findings are sorted, files relative to dir. `bundle` may
+ * depend on the file (its environment's Kubernetes version).
+ */
+export function validateKubernetesDir(dir: string, bundle: KubernetesBundle | ((file: string) => KubernetesBundle) = loadKubernetesBundle()): Finding[] {
+  const bundleOf = typeof bundle === 'function' ? bundle : () => bundle;
   const root = path.resolve(dir);
   if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new Error(`${dir} is not a directory`);
   const findings: Finding[] = [];
@@ -609,7 +644,7 @@ export function validateKubernetesDir(dir: string, bundle: KubernetesBundle = lo
       const obj = doc.toJS() as unknown;
       if (obj === null || obj === undefined) return; // an empty document (e.g. after a trailing ---), as kubectl skips it
       const resource = resourceName(obj, index);
-      for (const p of validateManifest(obj, bundle)) {
+      for (const p of validateManifest(obj, bundleOf(file))) {
         findings.push({ file, resource, rule: RULE, severity: 'error', message: p.path ? `${p.path}: ${p.message}` : p.message });
       }
     });

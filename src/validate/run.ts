@@ -1,5 +1,5 @@
 /**
- * `npm run validate`: schema checks (Kubernetes 1.28 + CRDs, provider schemas), the policy pack
+ * `npm run validate`: schema checks (each environment's Kubernetes version + CRDs, provider schemas), the policy pack
  * and the secret scan over a synthesized output directory, with the model's waivers applied.
  */
 import * as fs from 'fs';
@@ -8,7 +8,7 @@ import type { Cloud, Platform, Stage, WaiverSpec } from '../model/types';
 import { sortFindings, type Finding } from './findings';
 import { buildClusterView, checkClusterView, CLUSTER_RULES, type RenderedRelease } from './cluster';
 import { checkHelm, type HelmOptions } from './helm';
-import { validateKubernetesDir } from './kubernetes';
+import { bundledKubernetesVersions, loadEnvironmentBundle, loadKubernetesBundle, validateKubernetesDir, type KubernetesBundle } from './kubernetes';
 import { readOutput, type EnvironmentOutput } from './output';
 import { POLICY_RULES } from './policy';
 import type { PolicyContext } from './policy/rule';
@@ -61,6 +61,15 @@ export function runPolicy(env: EnvironmentOutput, platform?: Platform): Finding[
   return POLICY_RULES.flatMap((rule) => rule.check(ctx).map((v) => ({ ...v, rule: rule.id, severity: v.severity ?? ('error' as const) })));
 }
 
+/**
+ * The schemas an environment's manifests are checked against: its cluster version's core kinds with the CRDs.
+ * An environment the model does not know, or a version without a bundle, falls back to 1.28 (kubernetes.json).
+ */
+export function manifestBundle(environment: string, platform?: Platform): KubernetesBundle {
+  const version = platform?.environments.find((e) => e.name === environment)?.cluster.kubernetesVersion;
+  return version && bundledKubernetesVersions().includes(version) ? loadEnvironmentBundle(version) : loadKubernetesBundle();
+}
+
 /** The ids the model's waivers may name: the policy rules and the cluster view's rules. */
 const WAIVABLE = new Set([...POLICY_RULES.map((r) => r.id), ...CLUSTER_RULES.map((r) => r.id)]);
 
@@ -74,7 +83,7 @@ export function validateOutput(dir: string, platform?: Platform, rendered?: Read
   const read = (file: string) => fs.readFileSync(path.join(dir, file), 'utf8');
   const findings: Finding[] = [
     ...output.unreadable.map((u) => ({ file: u.file, resource: '(file)', rule: 'parse', severity: 'error' as const, message: u.message })),
-    ...validateKubernetesDir(dir),
+    ...validateKubernetesDir(dir, (file) => manifestBundle(environmentOf(file), platform)),
     ...validateTerraformDir(dir),
     ...output.environments.flatMap((env) => runPolicy(env, platform)),
     ...scanOutput(output, read),

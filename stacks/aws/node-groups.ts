@@ -9,7 +9,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { Token, type ITerraformDependable } from 'cdktf';
-import { describeSize } from '../../src/model/catalog';
+import { describeSize, eksNodeGroupReleaseVersion } from '../../src/model/catalog';
 import { CAPACITY_LABEL, GPU_RESOURCE, GPU_TAINT, POOL_LABEL } from '../../src/model/scheduling';
 import type { CapacityType } from '../../src/model/types';
 import type { AwsStack } from '../constructs/platform-stack';
@@ -147,6 +147,9 @@ function nodeGroup(
     nodeRoleArn: role.arn,
     subnetIds: network.privateSubnets.map((s) => s.id),
     amiType: spec.amiType,
+    // The model's minor and AMI release (the one Karpenter's alias names): a change rolls the group, and only then.
+    version: env.cluster.kubernetesVersion,
+    releaseVersion: eksNodeGroupReleaseVersion(env.cluster.amiRelease, env.cluster.kubernetesVersion),
     capacityType: spec.capacity === 'spot' ? 'SPOT' : 'ON_DEMAND',
     instanceTypes: [...spec.sizes],
     launchTemplate: { id: template.id, version: Token.asString(template.latestVersion) },

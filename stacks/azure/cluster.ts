@@ -114,6 +114,8 @@ export function buildCluster(stack: AzureStack, network: AzureNetwork, monitorin
     defaultNodePool: {
       name: SYSTEM_POOL_NAME,
       temporaryNameForRotation: SYSTEM_POOL_ROTATION_NAME,
+      // Nodes follow the control plane's minor when the model moves it (AKS upgrades pools separately).
+      orchestratorVersion: env.cluster.kubernetesVersion,
       vmSize: system.sizes[0],
       vnetSubnetId: network.subnets.system.id,
       autoScalingEnabled: true,

@@ -35,6 +35,8 @@ function buildPool(stack: AzureStack, network: AzureNetwork, cluster: AzureClust
     kubernetesClusterId: cluster.cluster.id,
     mode: 'User',
     osType: 'Linux',
+    // MAJOR.MINOR, as the cluster's: a minor upgrade in the model upgrades the pool after the control plane.
+    orchestratorVersion: stack.ctx.env.cluster.kubernetesVersion,
     vmSize: pool.spec.sizes[0],
     vnetSubnetId: network.subnets.user.id,
     autoScalingEnabled: true,

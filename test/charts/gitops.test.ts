@@ -660,7 +660,7 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
         autoDiscovery: { clusterName: 'acme-aws-prod' },
         rbac: { serviceAccount: { create: true, name: 'cluster-autoscaler' } },
       });
-      expect(named(DEFAULT['aws-prod'], 'Application', 'aws-prod-operator-cluster-autoscaler').spec.source.targetRevision).toBe('9.51.0');
+      expect(named(DEFAULT['aws-prod'], 'Application', 'aws-prod-operator-cluster-autoscaler').spec.source.targetRevision).toBe('9.59.0');
       expect(chartVersion(OPERATORS['cluster-autoscaler'], '1.35')).toBe('9.59.0');
       expect(() => chartVersion(OPERATORS['cluster-autoscaler'], '1.34')).toThrow(/no chart pinned for Kubernetes 1.34 \(1.33, 1.35\)/);
       const fixed = edited('aws-dev', (e) => (e.cluster.systemPool = { ...e.cluster.systemPool, min: 3, max: 3 }));

@@ -134,7 +134,7 @@ describe('KarpenterChart', () => {
       expect(spec.role).toBe(`acme-${envName}-karpenter-node`);
       expect(spec.role).toBe(ctx.names.aws.karpenterNodeRoleName);
       expect(spec.instanceProfile).toBeUndefined(); // CEL: exactly one of role / instanceProfile
-      expect(spec.amiSelectorTerms).toEqual([{ alias: 'al2023@v20250807' }]);
+      expect(spec.amiSelectorTerms).toEqual([{ alias: 'al2023@v20260714' }]);
       expect(spec.subnetSelectorTerms).toEqual([{ tags: { 'karpenter.sh/discovery': cluster } }]);
       expect(spec.securityGroupSelectorTerms).toEqual([{ tags: { 'karpenter.sh/discovery': cluster } }]);
       expect(cluster).toBe(`acme-${envName}`);

@@ -19,7 +19,7 @@ describe('defaults', () => {
   });
 
   it('pins EKS add-ons from the catalog for the cluster version, and none on Azure', () => {
-    expect(env('aws-prod').cluster.addons).toEqual(EKS_ADDON_VERSIONS['1.33']);
+    expect(env('aws-prod').cluster.addons).toEqual(EKS_ADDON_VERSIONS['1.35']);
     expect(env('azure-prod').cluster.addons).toEqual({});
   });
 
@@ -28,7 +28,7 @@ describe('defaults', () => {
     spec.environments[0].cluster.addons = { coredns: 'v1.12.1-eksbuild.2' };
     const resolved = loadPlatform(spec).environments[0].cluster.addons;
     expect(resolved.coredns).toBe('v1.12.1-eksbuild.2');
-    expect(resolved['vpc-cni']).toBe(EKS_ADDON_VERSIONS['1.33']['vpc-cni']);
+    expect(resolved['vpc-cni']).toBe(EKS_ADDON_VERSIONS['1.35']['vpc-cni']);
   });
 
   it('merges the standard tags into the model tags, keys sorted', () => {

@@ -6,8 +6,17 @@ import { kubernetesRules } from './kubernetes';
 import { podSecurityRules } from './pod-security';
 import type { PolicyRule } from './rule';
 import { storageRules } from './storage';
+import { versionRules } from './versions';
 
-export const POLICY_RULES: readonly PolicyRule[] = [...awsRules, ...azureRules, ...kubernetesRules, ...podSecurityRules, ...storageRules, ...flowRules];
+export const POLICY_RULES: readonly PolicyRule[] = [
+  ...awsRules,
+  ...azureRules,
+  ...kubernetesRules,
+  ...podSecurityRules,
+  ...storageRules,
+  ...versionRules,
+  ...flowRules,
+];
 
 const ids = POLICY_RULES.map((r) => r.id);
 const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);

@@ -149,7 +149,7 @@ describe('azure platform stack: AKS cluster', () => {
     expect(aks.azure_policy_enabled).toBe(true);
     expect(aks.automatic_upgrade_channel).toBe('patch');
     expect(aks.node_os_upgrade_channel).toBe('NodeImage');
-    expect(aks.kubernetes_version).toBe('1.33');
+    expect(aks.kubernetes_version).toBe('1.35');
   });
 
   it('is a private cluster in prod, Standard tier, with no public FQDN', () => {
