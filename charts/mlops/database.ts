@@ -5,10 +5,11 @@
  *   account) → ExternalSecret `mlflow-db` (template) → Secret `mlflow-db`, key `backend-store-uri`
  *   → MLflow's MLFLOW_BACKEND_STORE_URI (secretKeyRef).
  *
- * - AWS: RDS manages the master password in Secrets Manager (a JSON secret with `username` and
- *   `password`); the remote key is its ARN (Terraform output `mlflow_db_secret_arn`), the host the
- *   RDS endpoint (`mlflow_db_host`). The store uses `auth.jwt` with MLflow's service account: the
- *   operator requests a token for it and assumes the IRSA role its annotation names.
+ * - AWS: MLflow's own user `names.mlops.database.user`, whose JSON secret (`username`, `password`,
+ *   `version`) the database-user Job writes (database-user.ts); the master secret RDS manages and
+ *   rotates is read by that Job only. The host is the RDS endpoint (`mlflow_db_host`). The store uses
+ *   `auth.jwt` with MLflow's service account: the operator requests a token for it and assumes the
+ *   IRSA role its annotation names. Refreshed every minute: a rotation's rollout waits for it.
  * - Azure: the password is the Key Vault secret `names.mlops.azure.dbPasswordSecret`, the host the
  *   Flexible Server's derivable FQDN; the store uses WorkloadIdentity with MLflow's service account
  *   (its client-id annotation) in the environment's tenant.
@@ -19,6 +20,7 @@
 import { byCloud, type EnvironmentContext } from '../../src/model/context';
 import { MLOPS_OUTPUTS, MLOPS_STACK } from '../../src/model/naming';
 import type { Cloud } from '../../src/model/types';
+import { DB_VERSION_KEY } from './database-user';
 import type { ExternalSecretData, ExternalSecretSpec, SecretStoreSpec } from './external-secrets-types';
 
 /** SecretStore, ExternalSecret and the Secret they write share this name. */
@@ -26,7 +28,6 @@ export const DB_SECRET = 'mlflow-db';
 /** Key of the Secret holding the full SQLAlchemy URI. */
 export const BACKEND_STORE_URI_KEY = 'backend-store-uri';
 export const POSTGRES_PORT = 5432;
-export const DB_REFRESH_INTERVAL = '1h';
 
 /** Key of the fetched password inside the operator's data (the template reads `.password`). */
 const PASSWORD_KEY = 'password';
@@ -34,31 +35,40 @@ const PASSWORD_KEY = 'password';
 /** Where each cloud keeps the database: its host, the secret store, and the password's key in it. */
 export interface DatabaseSource {
   readonly host: string;
+  /** The login MLflow connects as. */
+  readonly user: string;
   readonly provider: SecretStoreSpec['provider'];
-  readonly remoteRef: ExternalSecretData['remoteRef'];
+  /** Fetched values by their key in the template's data (`password`, and on AWS the credential `version`). */
+  readonly data: readonly ExternalSecretData[];
+  readonly refreshInterval: string;
 }
 
 /** Resolved once per chart: on AWS it requires the Terraform outputs (secret first, then host, as the objects are written). */
 export function databaseSource(ctx: EnvironmentContext<Cloud, 'mlops'>): DatabaseSource {
   const serviceAccountRef = { name: ctx.names.mlops.mlflowServiceAccount };
   return byCloud<DatabaseSource, 'mlops'>(ctx, {
-    aws: ({ env, outputs }) => ({
+    aws: ({ env, outputs, names: { mlops } }) => ({
       provider: { aws: { service: 'SecretsManager', region: env.region, auth: { jwt: { serviceAccountRef } } } },
-      remoteRef: { key: outputs.require(MLOPS_STACK, MLOPS_OUTPUTS.dbSecretArn), property: PASSWORD_KEY },
+      data: [PASSWORD_KEY, DB_VERSION_KEY].map((key) => ({ secretKey: key, remoteRef: { key: mlops.aws.dbUserSecretName, property: key } })),
       host: outputs.require(MLOPS_STACK, MLOPS_OUTPUTS.dbHost),
+      user: mlops.database.user,
+      refreshInterval: '1m',
     }),
+    // Still the administrator (README: MLflow's database, Azure).
     azure: ({ env, names: { mlops } }) => ({
       provider: { azurekv: { authType: 'WorkloadIdentity', vaultUrl: mlops.azure.keyVaultUrl, tenantId: env.azure.tenantId, serviceAccountRef } },
-      remoteRef: { key: mlops.azure.dbPasswordSecret },
+      data: [{ secretKey: PASSWORD_KEY, remoteRef: { key: mlops.azure.dbPasswordSecret } }],
       host: mlops.azure.postgresHost,
+      user: mlops.database.admin,
+      refreshInterval: '1h',
     }),
   });
 }
 
 /** The template of `backend-store-uri`: everything but the password is known at synth time. */
-export function backendStoreUriTemplate(ctx: EnvironmentContext<Cloud, 'mlops'>, host: string): string {
-  const { user, name } = ctx.names.mlops.database;
-  return `postgresql://${user}:{{ .${PASSWORD_KEY} | urlquery }}@${host}:${POSTGRES_PORT}/${name}?sslmode=require`;
+export function backendStoreUriTemplate(ctx: EnvironmentContext<Cloud, 'mlops'>, source: DatabaseSource): string {
+  const { name } = ctx.names.mlops.database;
+  return `postgresql://${source.user}:{{ .${PASSWORD_KEY} | urlquery }}@${source.host}:${POSTGRES_PORT}/${name}?sslmode=require`;
 }
 
 export function secretStoreSpec(source: DatabaseSource): SecretStoreSpec {
@@ -67,13 +77,18 @@ export function secretStoreSpec(source: DatabaseSource): SecretStoreSpec {
 
 export function externalSecretSpec(ctx: EnvironmentContext<Cloud, 'mlops'>, source: DatabaseSource): ExternalSecretSpec {
   return {
-    refreshInterval: DB_REFRESH_INTERVAL,
+    refreshInterval: source.refreshInterval,
     secretStoreRef: { name: DB_SECRET, kind: 'SecretStore' },
     target: {
       name: DB_SECRET,
       creationPolicy: 'Owner',
-      template: { engineVersion: 'v2', type: 'Opaque', data: { [BACKEND_STORE_URI_KEY]: backendStoreUriTemplate(ctx, source.host) } },
+      template: { engineVersion: 'v2', type: 'Opaque', data: { [BACKEND_STORE_URI_KEY]: backendStoreUriTemplate(ctx, source), ...versionKey(source) } },
     },
-    data: [{ secretKey: PASSWORD_KEY, remoteRef: source.remoteRef }],
+    data: source.data,
   };
+}
+
+/** The credential version, copied into the Secret where the store has one (MLflow's init container waits for it). */
+function versionKey(source: DatabaseSource): Record<string, string> {
+  return source.data.some((d) => d.secretKey === DB_VERSION_KEY) ? { [DB_VERSION_KEY]: `{{ .${DB_VERSION_KEY} }}` } : {};
 }

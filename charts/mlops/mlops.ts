@@ -22,21 +22,31 @@ import {
   type EnvVar,
   type JobSpec,
   type PodTemplateSpec,
+  type Volume,
 } from 'cdk8s-plus-28/lib/imports/k8s';
 import type { EnvironmentContext } from '../../src/model/context';
 import type { Cloud } from '../../src/model/types';
 import { DO_NOT_DISRUPT_ANNOTATIONS, PRIORITY_CLASSES } from '../../src/model/scheduling';
 import { replaceOnChangeAnnotations, standardLabels } from '../lib/app-chart';
 import { sdkEnv } from '../lib/cloud';
-import { identityServiceAccount, RoleIdentityChart } from '../lib/identity';
+import { identityServiceAccount, RoleIdentityChart, workloadIdentity } from '../lib/identity';
 import { COMPONENT_LABEL, NAME_LABEL } from '../lib/labels';
 import { tcp } from '../lib/network';
 import { container, envVars, podSpec, zoneSpread } from '../lib/pod';
 import { blockStorageClass } from '../../src/model/cluster';
+import { MLFLOW_AWS_IDENTITY } from '../../src/model/naming';
 import { BACKEND_STORE_URI_KEY, databaseSource, DB_SECRET, externalSecretSpec, secretStoreSpec } from './database';
+import {
+  databaseUserJob,
+  DB_CREDENTIAL_VERSION,
+  DB_CREDENTIAL_VERSION_ANNOTATION,
+  DB_USER_COMPONENT,
+  DB_VERSION_KEY,
+  WAIT_FOR_VERSION_SCRIPT,
+} from './database-user';
 import { ExternalSecret, SecretStore } from './external-secrets-types';
 import { MLOPS_IDENTITIES, type MlopsRole } from './identity';
-import { mlflowCloudEgress, trainingCloudEgress } from './network';
+import { databaseUserEgress, mlflowCloudEgress, trainingCloudEgress } from './network';
 import { sageMakerTrainingJobs } from './sagemaker';
 import { SageMakerTrainingJob } from './sagemaker-types';
 import {
@@ -64,6 +74,9 @@ export const MLFLOW_COMPONENT = 'tracking';
 export const MLFLOW_INGRESS_POLICY = 'mlflow-ingress';
 export const MLFLOW_EGRESS_POLICY = 'mlflow-egress';
 export const TRAINING_EGRESS_POLICY = 'training-egress';
+export const DB_USER_EGRESS_POLICY = 'mlflow-db-user-egress';
+/** Where MLflow's init container reads the credential version of the Secret. */
+const DB_VERSION_MOUNT = '/var/run/mlflow-db';
 
 export class MlopsChart extends RoleIdentityChart<'mlops', MlopsRole> {
   constructor(app: App, ctx: EnvironmentContext<Cloud, 'mlops'>) {
@@ -99,8 +112,50 @@ export class MlopsChart extends RoleIdentityChart<'mlops', MlopsRole> {
 
   private databaseSecret(): void {
     const source = databaseSource(this.ctx);
+    if (this.ctx.env.cloud === 'aws') this.databaseUser(this.ctx as EnvironmentContext<'aws', 'mlops'>, source.host);
     new SecretStore(this, 'secretstore-mlflow-db', { metadata: { name: DB_SECRET }, spec: secretStoreSpec(source) });
     new ExternalSecret(this, 'externalsecret-mlflow-db', { metadata: { name: DB_SECRET }, spec: externalSecretSpec(this.ctx, source) });
+  }
+
+  /** AWS: MLflow's own database role, created by a one-off Job as the master user (database-user.ts). */
+  private databaseUser(ctx: EnvironmentContext<'aws', 'mlops'>, host: string): void {
+    const names = ctx.names.mlops;
+    const binding = workloadIdentity(ctx, {
+      aws: () => ({ roleName: names.aws.dbAdminRoleName, mechanism: MLFLOW_AWS_IDENTITY }),
+      azure: () => {
+        throw new Error('the database-user Job is AWS only');
+      },
+    });
+    identityServiceAccount(this, 'serviceaccount-mlflow-db-admin', names.dbAdminServiceAccount, binding);
+    const labels = { ...standardLabels(ctx, MLOPS_APP), [NAME_LABEL]: names.dbUserJob, [COMPONENT_LABEL]: DB_USER_COMPONENT, ...binding.podLabels };
+    const { name, spec } = databaseUserJob(ctx, host, labels);
+    // No ttlSecondsAfterFinished: a GitOps agent would re-create a deleted Job and run it again.
+    new KubeJob(this, 'job-mlflow-db-user', { metadata: { name }, spec });
+    new KubeNetworkPolicy(this, 'netpol-mlflow-db-user-egress', {
+      metadata: { name: DB_USER_EGRESS_POLICY },
+      spec: { podSelector: { matchLabels: { [NAME_LABEL]: names.dbUserJob } }, policyTypes: ['Egress'], egress: databaseUserEgress(ctx) },
+    });
+  }
+
+  /** AWS: waits for the Secret to hold this pod template's credential version, so a rotation's new pods start with the new password. */
+  private waitForCredentials(): { initContainers: Container[]; volumes: Volume[]; annotations: Record<string, string> } {
+    if (this.ctx.env.cloud !== 'aws') return { initContainers: [], volumes: [], annotations: {} };
+    const settings = this.ctx.env.mlops.mlflow;
+    const wait = container({
+      name: 'wait-for-credentials',
+      image: settings.image,
+      cpu: '50m',
+      memory: '64Mi',
+      command: ['python', '-c', WAIT_FOR_VERSION_SCRIPT],
+      env: envVars({ VERSION_FILE: `${DB_VERSION_MOUNT}/${DB_VERSION_KEY}`, DB_CREDENTIAL_VERSION: String(DB_CREDENTIAL_VERSION) }),
+      volumeMounts: [{ name: 'db-version', mountPath: DB_VERSION_MOUNT, readOnly: true }],
+    });
+    return {
+      initContainers: [wait],
+      // Only the version key: the password stays out of the init container.
+      volumes: [{ name: 'db-version', secret: { secretName: DB_SECRET, items: [{ key: DB_VERSION_KEY, path: DB_VERSION_KEY }] } }],
+      annotations: { [DB_CREDENTIAL_VERSION_ANNOTATION]: String(DB_CREDENTIAL_VERSION) },
+    };
   }
 
   private mlflow(): void {
@@ -111,6 +166,27 @@ export class MlopsChart extends RoleIdentityChart<'mlops', MlopsRole> {
       { name: BACKEND_STORE_URI_ENV, valueFrom: { secretKeyRef: { name: DB_SECRET, key: BACKEND_STORE_URI_KEY } } },
       ...envVars(sdkEnv(this.ctx)),
     ];
+    const wait = this.waitForCredentials();
+    const pod = podSpec({
+      serviceAccount: this.names.mlflowServiceAccount,
+      priorityClass: PRIORITY_CLASSES.online,
+      topologySpreadConstraints: [zoneSpread(this.mlflowSelector)],
+      volumes: wait.volumes,
+      containers: [
+        container({
+          name: 'mlflow',
+          image: settings.image,
+          cpu: settings.cpu,
+          memory: settings.memory,
+          command: ['mlflow'],
+          // No --backend-store-uri: mlflow server reads MLFLOW_BACKEND_STORE_URI itself, so the password is in no process's arguments.
+          args: ['server', '--host', '0.0.0.0', '--port', String(MLFLOW_PORT), '--default-artifact-root', this.names.artifactRoot],
+          env,
+          // MLflow opens its database (creating the schema on a first start) before it answers: 30 s before liveness counts.
+          http: { port: MLFLOW_PORT, healthPath: MLFLOW_HEALTH_PATH, startSeconds: 30 },
+        }),
+      ],
+    });
 
     new KubeDeployment(this, 'deployment-mlflow', {
       metadata: { name },
@@ -120,36 +196,11 @@ export class MlopsChart extends RoleIdentityChart<'mlops', MlopsRole> {
         revisionHistoryLimit: 3,
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: IntOrString.fromNumber(1), maxUnavailable: IntOrString.fromNumber(0) } },
         template: {
-          metadata: { labels: { ...standardLabels(this.ctx, MLOPS_APP), ...this.mlflowSelector, [COMPONENT_LABEL]: MLFLOW_COMPONENT, ...binding.podLabels } },
-          spec: podSpec({
-            serviceAccount: this.names.mlflowServiceAccount,
-            priorityClass: PRIORITY_CLASSES.online,
-            topologySpreadConstraints: [zoneSpread(this.mlflowSelector)],
-            containers: [
-              container({
-                name: 'mlflow',
-                image: settings.image,
-                cpu: settings.cpu,
-                memory: settings.memory,
-                command: ['mlflow'],
-                args: [
-                  'server',
-                  '--host',
-                  '0.0.0.0',
-                  '--port',
-                  String(MLFLOW_PORT),
-                  // Expanded by the kubelet from the Secret-backed variable; never in the manifest.
-                  '--backend-store-uri',
-                  `$(${BACKEND_STORE_URI_ENV})`,
-                  '--default-artifact-root',
-                  this.names.artifactRoot,
-                ],
-                env,
-                // MLflow opens its database (creating the schema on a first start) before it answers: 30 s before liveness counts.
-                http: { port: MLFLOW_PORT, healthPath: MLFLOW_HEALTH_PATH, startSeconds: 30 },
-              }),
-            ],
-          }),
+          metadata: {
+            labels: { ...standardLabels(this.ctx, MLOPS_APP), ...this.mlflowSelector, [COMPONENT_LABEL]: MLFLOW_COMPONENT, ...binding.podLabels },
+            ...(Object.keys(wait.annotations).length ? { annotations: wait.annotations } : {}),
+          },
+          spec: wait.initContainers.length ? { ...pod, initContainers: wait.initContainers } : pod,
         },
       },
     });

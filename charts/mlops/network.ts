@@ -30,6 +30,11 @@ export function mlflowCloudEgress(ctx: EnvironmentContext): NetworkPolicyEgressR
   return [database, ...cloudEgress(ctx, storageEgress(MLFLOW_AWS_IDENTITY))];
 }
 
+/** The database-user Job (AWS): PostgreSQL, STS (IRSA) at the VPC's interface endpoint and Secrets Manager at public addresses. */
+export function databaseUserEgress(ctx: EnvironmentContext): NetworkPolicyEgressRule[] {
+  return [{ to: [{ ipBlock: { cidr: databaseCidr(ctx) } }], ports: tcp(POSTGRES_PORT) }, ...cloudEgress(ctx, storageEgress(MLFLOW_AWS_IDENTITY))];
+}
+
 export function trainingCloudEgress(ctx: EnvironmentContext): NetworkPolicyEgressRule[] {
   return cloudEgress(ctx, storageEgress(TRAINING_AWS_IDENTITY));
 }

@@ -85,6 +85,8 @@ export function scanEnvironment(env: EnvironmentOutput, read: (file: string) => 
         severity: 'error',
         message: 'a Secret with inline data; deliver it with an ExternalSecret instead',
       });
+    for (const message of secretsInArgs(m.obj))
+      findings.push({ file: m.file, resource: describeObject(m.obj), rule: 'secret-env-in-args', severity: 'error', message });
     const hits: { path: string; key: string }[] = [];
     structuredLiterals(m.obj.kind === 'Secret' ? { ...m.obj, data: undefined, stringData: undefined } : m.obj, '', hits);
     for (const hit of hits)
@@ -97,6 +99,40 @@ export function scanEnvironment(env: EnvironmentOutput, read: (file: string) => 
       });
   }
   return findings;
+}
+
+interface ArgsContainer {
+  readonly name?: string;
+  readonly command?: readonly string[];
+  readonly args?: readonly string[];
+  readonly env?: readonly { readonly name: string; readonly valueFrom?: { readonly secretKeyRef?: unknown } }[];
+}
+
+/** Every container list of an object (pods, templates, job templates), wherever it is nested. */
+function containerLists(value: unknown, out: ArgsContainer[][] = []): ArgsContainer[][] {
+  if (Array.isArray(value)) value.forEach((v) => containerLists(v, out));
+  else if (value && typeof value === 'object')
+    for (const [key, v] of Object.entries(value)) {
+      if ((key === 'containers' || key === 'initContainers') && Array.isArray(v)) out.push(v as ArgsContainer[]);
+      containerLists(v, out);
+    }
+  return out;
+}
+
+/**
+ * `$(VAR)` of a Secret-backed variable in command or args: the kubelet expands it into the process's arguments,
+ * which /proc/<pid>/cmdline shows every user of the node and `ps` prints. The program should read the variable itself.
+ */
+function secretsInArgs(obj: unknown): string[] {
+  return containerLists(obj).flatMap((list) =>
+    list.flatMap((c) => {
+      const secretVars = (c.env ?? []).filter((e) => e.valueFrom?.secretKeyRef).map((e) => e.name);
+      const words = [...(c.command ?? []), ...(c.args ?? [])];
+      return secretVars
+        .filter((v) => words.some((w) => w.includes(`$(${v})`)))
+        .map((v) => `container ${c.name}: $(${v}) in command or args puts a Secret's value on the process's command line; let the program read ${v}`);
+    }),
+  );
 }
 
 export function scanOutput(output: Output, read: (file: string) => string): Finding[] {

@@ -10,7 +10,8 @@
  *   Manager (no password in Terraform or its state). Prod: deletion protection, 7 days of backups,
  *   a final snapshot, Multi-AZ, Performance Insights.
  * - MLflow (MLFLOW_AWS_IDENTITY, IRSA: External Secrets authenticates with its service account's
- *   token): the database secret and `mlflow/`. Training (TRAINING_AWS_IDENTITY, Pod Identity):
+ *   token): its own database user's secret (written by the database-user Job, whose role alone reads
+ *   the master secret) and `mlflow/`. Training (TRAINING_AWS_IDENTITY, Pod Identity):
  *   `mlflow/`. One role per served model (SERVING_AWS_IDENTITY, IRSA): read of its model paths
  *   (champion and challenger).
  * - Burst: a SageMaker execution role (`sagemaker/`, read of `models/`, pull of the training
@@ -28,6 +29,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import type { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import type { App } from 'cdktf';
@@ -56,7 +58,10 @@ export interface AwsMlops {
   readonly key: KmsKey;
   readonly artifactsBucket: S3Bucket;
   readonly database: DbInstance;
+  /** MLflow's own database user: the database-user Job writes its value (never Terraform). */
+  readonly dbUserSecret: SecretsmanagerSecret;
   readonly mlflowRole: IamRole;
+  readonly dbAdminRole: IamRole;
   readonly trainingRole: IamRole;
   readonly servingRoles: Readonly<Record<string, IamRole>>;
   /** With burst only. */
@@ -71,7 +76,7 @@ export function mlopsStack(app: App, ctx: EnvironmentContext<'aws', 'mlops'>): A
     [MLOPS_OUTPUTS.dbHost]: { value: mlops.database.address, description: 'Host of MLflow PostgreSQL (RDS)' },
     [MLOPS_OUTPUTS.dbSecretArn]: {
       value: mlops.database.masterUserSecret.get(0).secretArn,
-      description: 'ARN of the Secrets Manager secret RDS manages for the master user (read by External Secrets)',
+      description: 'ARN of the Secrets Manager secret RDS manages for the master user (read by the database-user Job only)',
     },
     artifacts_bucket: { value: mlops.artifactsBucket.bucket, description: 'S3 bucket of MLflow artifacts, served models and burst jobs' },
     mlflow_role_arn: { value: mlops.mlflowRole.arn, description: `IAM role of the MLflow service account (${mechanismLabel(MLFLOW_AWS_IDENTITY)})` },
@@ -91,7 +96,14 @@ export function buildMlops(stack: AwsStack<'mlops'>): AwsMlops {
   const artifactsBucket = hardenedBucket(stack, 'artifacts', names.artifactsBucket, key, [allObjectsRule(ARTIFACTS_NONCURRENT_EXPIRE_AFTER)]);
 
   const database = buildDatabase(stack, key);
-  const secretArn = database.masterUserSecret.get(0).secretArn;
+  const masterSecretArn = database.masterUserSecret.get(0).secretArn;
+  // No secret version here: the database-user Job generates the password and puts it (nothing in state).
+  const dbUserSecret = new SecretsmanagerSecret(stack, 'mlflow_db_user_secret', {
+    name: names.dbUserSecretName,
+    description: `MLflow's database user on ${names.dbIdentifier} (written by the ${mlopsNames.dbUserJob} Job)`,
+    kmsKeyId: key.arn,
+    recoveryWindowInDays: env.stage === 'prod' ? 30 : 7,
+  });
 
   // Roles use the key only through S3 (and MLflow through Secrets Manager), never directly.
   const via = (service: string) => ({ StringEquals: { 'kms:ViaService': `${service}.${env.region}.amazonaws.com` } });
@@ -115,12 +127,45 @@ export function buildMlops(stack: AwsStack<'mlops'>): AwsMlops {
     label: 'MLflow tracking server',
     policyName: 'mlops-mlflow',
     statements: [
-      // External Secrets (SecretStore, jwt auth as this service account) reads the RDS-managed secret.
-      { Sid: 'ReadDatabaseSecret', Effect: 'Allow', Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'], Resource: secretArn },
+      // External Secrets (SecretStore, jwt auth as this service account) reads MLflow's own user secret, never the master's.
+      {
+        Sid: 'ReadDatabaseSecret',
+        Effect: 'Allow',
+        Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+        Resource: dbUserSecret.arn,
+      },
       { Sid: 'DecryptDatabaseSecret', Effect: 'Allow', Action: 'kms:Decrypt', Resource: key.arn, Condition: via('secretsmanager') },
       { Sid: 'ReadWriteArtifacts', Effect: 'Allow', Action: ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'], Resource: objects(mlflow) },
       { Sid: 'ListArtifacts', Effect: 'Allow', Action: 's3:ListBucket', Resource: artifactsBucket.arn, Condition: listPrefixes(mlflow) },
       useBucketKey(),
+    ],
+  });
+
+  // The database-user Job connects as the master user (its password read fresh at each run, so RDS's rotation never
+  // leaves it stale) and writes MLflow's user secret.
+  const dbAdminRole = serviceAccountRole(stack, {
+    mechanism: MLFLOW_AWS_IDENTITY,
+    id: 'mlflow_db_admin',
+    roleName: names.dbAdminRoleName,
+    namespace,
+    serviceAccount: mlopsNames.dbAdminServiceAccount,
+    label: 'MLflow database-user Job',
+    policyName: 'mlops-mlflow-db-admin',
+    statements: [
+      { Sid: 'ReadMasterSecret', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: masterSecretArn },
+      {
+        Sid: 'WriteUserSecret',
+        Effect: 'Allow',
+        Action: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'],
+        Resource: dbUserSecret.arn,
+      },
+      {
+        Sid: 'UseSecretsKey',
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Resource: key.arn,
+        Condition: via('secretsmanager'),
+      },
     ],
   });
 
@@ -167,7 +212,7 @@ export function buildMlops(stack: AwsStack<'mlops'>): AwsMlops {
     });
   }
 
-  if (!settings.burst.enabled) return { key, artifactsBucket, database, mlflowRole, trainingRole, servingRoles };
+  if (!settings.burst.enabled) return { key, artifactsBucket, database, dbUserSecret, mlflowRole, dbAdminRole, trainingRole, servingRoles };
 
   // Burst: SageMaker runs training jobs with this role; ACK creates them and may pass only it.
   // The platform stack's `training` repository; without one in the model, no ECR access at all.
@@ -225,7 +270,7 @@ export function buildMlops(stack: AwsStack<'mlops'>): AwsMlops {
     ],
   });
 
-  return { key, artifactsBucket, database, mlflowRole, trainingRole, servingRoles, sagemakerExecutionRole, ackSagemakerRole };
+  return { key, artifactsBucket, database, dbUserSecret, mlflowRole, dbAdminRole, trainingRole, servingRoles, sagemakerExecutionRole, ackSagemakerRole };
 }
 
 /** Pull of one repository, and the registry token (a read-only call that takes no resource: "*"). */
@@ -288,7 +333,7 @@ function buildDatabase(stack: AwsStack<'mlops'>, key: KmsKey): DbInstance {
     storageEncrypted: true,
     kmsKeyId: key.arn,
     dbName: mlopsNames.database.name,
-    username: mlopsNames.database.user,
+    username: mlopsNames.database.admin,
     // RDS generates, rotates and keeps the password in Secrets Manager: no password in config or state.
     manageMasterUserPassword: true,
     masterUserSecretKmsKeyId: key.arn,

@@ -205,7 +205,7 @@ export function mlopsStack(app: App, ctx: EnvironmentContext<'azure', 'mlops'>):
     geoRedundantBackupEnabled: prod,
     // Password auth for MLflow (SQLAlchemy URI); Entra ID auth for people and future passwordless clients.
     authentication: { passwordAuthEnabled: true, activeDirectoryAuthEnabled: true, tenantId: azure.tenantId },
-    administratorLogin: mlops.database.user,
+    administratorLogin: mlops.database.admin,
     administratorPasswordWo: dbPassword.asString,
     administratorPasswordWoVersion: DB_PASSWORD_VERSION,
     ...(zones >= 2 ? { zone: '1' } : {}),

@@ -1112,8 +1112,8 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
       if (s.env.stage === 'dev') expect(jobs.length).toBeGreaterThan(0);
       for (const job of jobs) {
         const annotations = job.metadata.annotations ?? {};
-        // The EDW producer: a new name per spec, so nothing is replaced in place.
-        if (/^edw-producer-[0-9a-f]{8}$/.test(job.metadata.name)) {
+        // The EDW producer and MLflow's database-user Job: a new name per spec, so nothing is replaced in place.
+        if (/^(edw-producer|mlflow-db-user)-[0-9a-f]{8}$/.test(job.metadata.name)) {
           expect(annotations).toEqual({});
           continue;
         }

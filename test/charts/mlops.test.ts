@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
+import { DB_CREDENTIAL_VERSION, DB_USER_SCRIPT } from '../../charts/mlops/database-user';
 import { MlopsChart } from '../../charts/mlops/mlops';
 import { KarpenterChart } from '../../charts/platform/karpenter';
 import { PlatformChart } from '../../charts/platform/platform';
@@ -46,6 +47,8 @@ function sageMakerName(ctx: EnvironmentContext<Cloud, 'mlops'>, entry: string): 
   expect(names).toHaveLength(1);
   return names[0];
 }
+const dbUserJobName = (ctx: EnvironmentContext<Cloud, 'mlops'>): string =>
+  objects(ctx).find((o) => o.kind === 'Job' && o.metadata.name.startsWith('mlflow-db-user-'))!.metadata.name;
 const trainingJobsOf = (ctx: EnvironmentContext<Cloud, 'mlops'>) => objects(ctx).filter((o) => o.kind === 'TrainingJob');
 
 const MLFLOW = { 'app.kubernetes.io/name': 'mlflow' };
@@ -75,6 +78,10 @@ describe('MlopsChart', () => {
         'service-mlflow.yaml',
         'serviceaccount-mlflow.yaml',
         'serviceaccount-training.yaml',
+        // AWS: the database-user Job, its account and egress.
+        ...(ctx.env.cloud === 'aws'
+          ? [`job-${dbUserJobName(ctx)}.yaml`, 'networkpolicy-mlflow-db-user-egress.yaml', 'serviceaccount-mlflow-db-admin.yaml']
+          : []),
         // The SageMaker entry (aws-prod, burst on): a TrainingJob named after its run.
         ...ctx.env.mlops!.sagemakerTraining.map((j) => `trainingjob-${sageMakerName(ctx, j.name)}.yaml`),
       ]
@@ -96,11 +103,15 @@ describe('MlopsChart', () => {
       const sa = one(ctx, 'ServiceAccount', ctx.names.mlops!.mlflowServiceAccount);
       expect(sa.metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': ctx.names.aws!.roleArn(ctx.names.mlops!.aws!.mlflowRoleName) });
       const es = one(ctx, 'ExternalSecret', 'mlflow-db');
+      // MLflow's own user's secret, never the RDS-managed master secret.
+      const key = ctx.names.mlops!.aws!.dbUserSecretName;
       expect(es.spec.data).toEqual([
-        { secretKey: 'password', remoteRef: { key: exampleOutput(ctx.env.name, MLOPS_STACK, MLOPS_OUTPUTS.dbSecretArn), property: 'password' } },
+        { secretKey: 'password', remoteRef: { key, property: 'password' } },
+        { secretKey: 'version', remoteRef: { key, property: 'version' } },
       ]);
+      expect(JSON.stringify(es)).not.toContain(exampleOutput(ctx.env.name, MLOPS_STACK, MLOPS_OUTPUTS.dbSecretArn));
       expect(es.spec.target.template.data['backend-store-uri']).toBe(
-        `postgresql://mlflow:{{ .password | urlquery }}@${exampleOutput(ctx.env.name, MLOPS_STACK, MLOPS_OUTPUTS.dbHost)}:5432/mlflow?sslmode=require`,
+        `postgresql://mlflow_server:{{ .password | urlquery }}@${exampleOutput(ctx.env.name, MLOPS_STACK, MLOPS_OUTPUTS.dbHost)}:5432/mlflow?sslmode=require`,
       );
     });
 
@@ -116,16 +127,17 @@ describe('MlopsChart', () => {
       const es = one(ctx, 'ExternalSecret', 'mlflow-db');
       expect(es.spec.data).toEqual([{ secretKey: 'password', remoteRef: { key: names.azure!.dbPasswordSecret } }]);
       expect(es.spec.target.template.data['backend-store-uri']).toBe(
-        `postgresql://${names.database.user}:{{ .password | urlquery }}@${names.azure!.postgresHost}:5432/${names.database.name}?sslmode=require`,
+        `postgresql://${names.database.admin}:{{ .password | urlquery }}@${names.azure!.postgresHost}:5432/${names.database.name}?sslmode=require`,
       );
     });
 
     test.each(all)('%s: the ExternalSecret writes Secret mlflow-db, which MLflow reads by reference only', (_n, ctx) => {
       const es = one(ctx, 'ExternalSecret', 'mlflow-db');
       expect(es.spec.secretStoreRef).toEqual({ name: 'mlflow-db', kind: 'SecretStore' });
-      expect(es.spec.refreshInterval).toBe('1h');
+      // AWS: every minute, so a rotation's rollout (waiting for the new version) is short.
+      expect(es.spec.refreshInterval).toBe(ctx.env.cloud === 'aws' ? '1m' : '1h');
       expect(es.spec.target).toMatchObject({ name: 'mlflow-db', creationPolicy: 'Owner', template: { engineVersion: 'v2', type: 'Opaque' } });
-      expect(Object.keys(es.spec.target.template.data)).toEqual(['backend-store-uri']);
+      expect(Object.keys(es.spec.target.template.data)).toEqual(ctx.env.cloud === 'aws' ? ['backend-store-uri', 'version'] : ['backend-store-uri']);
       const c = mlflowPod(ctx).spec.containers[0];
       expect(c.env.find((v: any) => v.name === 'MLFLOW_BACKEND_STORE_URI')).toEqual({
         name: 'MLFLOW_BACKEND_STORE_URI',
@@ -146,8 +158,70 @@ describe('MlopsChart', () => {
       expect(scanEnvironment(env, (f) => files.get(f)!)).toEqual([]);
       const text = [...rendered.values()].join('\n');
       // The only credential-looking things are the template placeholder and references.
-      expect(text.match(/postgresql:\/\/[^@\n]*@/g)).toEqual(['postgresql://mlflow:{{ .password | urlquery }}@']);
+      expect(text.match(/postgresql:\/\/[^@\n]*@/g)).toEqual([
+        `postgresql://${ctx.env.cloud === 'aws' ? 'mlflow_server' : 'mlflow'}:{{ .password | urlquery }}@`,
+      ]);
       for (const word of ['stringData', 'password:', 'PASSWORD=', 'AccountKey']) expect(text).not.toContain(word);
+    });
+  });
+
+  describe("MLflow's own database user (AWS)", () => {
+    test.each(aws)('%s: a one-off Job as mlflow-db-admin (its own IRSA role), named by its spec hash, no TTL, no secret in its spec', (_n, ctx) => {
+      const names = ctx.names.mlops!;
+      const job = one(ctx, 'Job', dbUserJobName(ctx));
+      expect(job.metadata.name).toMatch(/^mlflow-db-user-[0-9a-f]{8}$/);
+      expect(job.spec.ttlSecondsAfterFinished).toBeUndefined();
+      const pod = job.spec.template.spec;
+      expect(pod.serviceAccountName).toBe('mlflow-db-admin');
+      expect(pod.restartPolicy).toBe('Never');
+      expect(one(ctx, 'ServiceAccount', 'mlflow-db-admin').metadata.annotations).toEqual({
+        'eks.amazonaws.com/role-arn': ctx.names.aws!.roleArn(names.aws!.dbAdminRoleName),
+      });
+      const env = Object.fromEntries(pod.containers[0].env.map((v: any) => [v.name, v.value]));
+      expect(env).toMatchObject({
+        PGHOST: exampleOutput(ctx.env.name, MLOPS_STACK, MLOPS_OUTPUTS.dbHost),
+        PGDATABASE: 'mlflow',
+        DB_USER: 'mlflow_server',
+        DB_CREDENTIAL_VERSION: String(DB_CREDENTIAL_VERSION),
+        ADMIN_SECRET_ID: exampleOutput(ctx.env.name, MLOPS_STACK, MLOPS_OUTPUTS.dbSecretArn),
+        USER_SECRET_ID: names.aws!.dbUserSecretName,
+      });
+      // The master password is read at run time by the script, never through the pod spec.
+      for (const v of pod.containers[0].env) expect(v.valueFrom).toBeUndefined();
+      expect(pod.containers[0].command).toEqual(['python', '-c', DB_USER_SCRIPT]);
+      expect(one(ctx, 'NetworkPolicy', 'mlflow-db-user-egress').spec.podSelector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'mlflow-db-user' } });
+    });
+
+    test('a changed Job (another image) is a new Job name: it runs once per change', () => {
+      const before = dbUserJobName(ctxOf('aws-dev'));
+      const after = dbUserJobName(
+        ctxOf(
+          'aws-dev',
+          specWith('aws-dev', (e) => (e.workloads!.mlops!.mlflow!.image = 'mlflow-server:2.17.3')),
+        ),
+      );
+      expect(after).not.toBe(before);
+    });
+
+    test.each(aws)('%s: MLflow pods name the credential version and wait for the Secret to hold it', (_n, ctx) => {
+      const template = mlflowPod(ctx);
+      expect(template.metadata.annotations).toEqual({ 'platform-synth.io/db-credential-version': String(DB_CREDENTIAL_VERSION) });
+      const [wait] = template.spec.initContainers;
+      expect(wait.name).toBe('wait-for-credentials');
+      expect(wait.env).toEqual([
+        { name: 'DB_CREDENTIAL_VERSION', value: String(DB_CREDENTIAL_VERSION) },
+        { name: 'VERSION_FILE', value: '/var/run/mlflow-db/version' },
+      ]);
+      // Only the version key is mounted: the password stays out of the init container.
+      expect(template.spec.volumes.find((v: any) => v.name === 'db-version')).toEqual({
+        name: 'db-version',
+        secret: { secretName: 'mlflow-db', items: [{ key: 'version', path: 'version' }] },
+      });
+    });
+
+    test.each(azure)('%s: no database-user Job, no init container (MLflow still connects as the administrator)', (_n, ctx) => {
+      expect(objects(ctx).filter((o) => o.kind === 'Job' && o.metadata.name.startsWith('mlflow-db-user'))).toEqual([]);
+      expect(mlflowPod(ctx).spec.initContainers).toBeUndefined();
     });
   });
 
@@ -163,8 +237,7 @@ describe('MlopsChart', () => {
         '0.0.0.0',
         '--port',
         '5000',
-        '--backend-store-uri',
-        '$(MLFLOW_BACKEND_STORE_URI)',
+        // No --backend-store-uri: mlflow server reads MLFLOW_BACKEND_STORE_URI (click envvar), and args are visible to every process.
         '--default-artifact-root',
         ctx.names.mlops!.artifactRoot,
       ]);
@@ -304,7 +377,7 @@ describe('MlopsChart', () => {
           .filter((o) => o.kind === 'ServiceAccount')
           .map((o) => o.metadata.name)
           .sort(),
-      ).toEqual(['mlflow', 'training']);
+      ).toEqual(['mlflow', 'mlflow-db-admin', 'training']);
     });
   });
 
@@ -329,7 +402,7 @@ describe('MlopsChart', () => {
         labels: { 'app.kubernetes.io/name': 'finetune-burst', 'app.kubernetes.io/component': 'training' },
       });
       const workloads = objects(ctx).filter((o) => ['Job', 'CronJob', 'PersistentVolumeClaim'].includes(o.kind));
-      expect(workloads.map((o) => o.metadata.name).sort()).toEqual(['finetune']);
+      expect(workloads.map((o) => o.metadata.name).sort()).toEqual(['finetune', dbUserJobName(ctx)]);
     });
 
     test.each([...azure, ['aws-dev', ctxOf('aws-dev')] as const])(
@@ -425,7 +498,7 @@ describe('MlopsChart', () => {
       expect(trainingJobsOf(ctx)).toHaveLength(1);
       const kinds = objects(ctx).map((o) => `${o.kind}/${o.metadata.name}`);
       for (const gone of ['ServiceAccount/training', 'StorageClass/gp3', 'NetworkPolicy/training-egress']) expect(kinds).not.toContain(gone);
-      expect(kinds.filter((k) => /^(Job|CronJob|PersistentVolumeClaim)\//.test(k))).toEqual([]);
+      expect(kinds.filter((k) => /^(Job|CronJob|PersistentVolumeClaim)\//.test(k))).toEqual([`Job/${dbUserJobName(ctx)}`]);
     });
   });
 

@@ -103,4 +103,31 @@ describe('secret scan', () => {
     };
     expect(scan(envWith({}, {}, [fromRef]))).toEqual([]);
   });
+
+  it('finds Secret-backed variables expanded into command or args (secret-env-in-args), not ones the program reads', () => {
+    const env = [
+      { name: 'DB_URI', valueFrom: { secretKeyRef: { name: 'db', key: 'uri' } } },
+      { name: 'PORT', value: '5000' },
+    ];
+    const deployment = (args: string[], initContainers = false): K8sObject => {
+      const c = { name: 'server', image: 'server:1', args, env };
+      return {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'server', namespace: 'mlops' },
+        spec: { template: { spec: initContainers ? { initContainers: [c], containers: [] } : { containers: [c] } } },
+      };
+    };
+    const found = scan(envWith({}, {}, [deployment(['--db', '$(DB_URI)'])]));
+    expect(found).toEqual([
+      expect.objectContaining({
+        rule: 'secret-env-in-args',
+        resource: 'Deployment mlops/server',
+        message: expect.stringMatching(/container server: \$\(DB_URI\)/),
+      }),
+    ]);
+    expect(rules(envWith({}, {}, [deployment(['--db=$(DB_URI)'], true)]))).toEqual(['secret-env-in-args']);
+    // A plain variable may be expanded; a Secret-backed one read by the program is fine.
+    expect(scan(envWith({}, {}, [deployment(['--port', '$(PORT)'])]))).toEqual([]);
+  });
 });

@@ -77,6 +77,7 @@ function serviceAccountRoles(ctx: EnvironmentContext<'aws'>): ServiceAccountRole
     const role = rolesOf('mlops', mlops.namespace);
     roles.push(
       role('MLflow', MLFLOW_AWS_IDENTITY, mlops.aws.mlflowRoleName, mlops.mlflowServiceAccount),
+      role('MLflow database-user Job', MLFLOW_AWS_IDENTITY, mlops.aws.dbAdminRoleName, mlops.dbAdminServiceAccount),
       role('training', TRAINING_AWS_IDENTITY, mlops.aws.trainingRoleName, mlops.trainingServiceAccount),
       ...mlopsCtx.env.mlops.models.map((m) =>
         role(`model server ${m.name}`, SERVING_AWS_IDENTITY, mlops.aws.servingRoleName(m.name), mlops.servingServiceAccount(m.name)),

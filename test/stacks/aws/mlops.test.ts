@@ -110,7 +110,7 @@ describe('aws mlops stack', () => {
         iam_database_authentication_enabled: true,
         auto_minor_version_upgrade: true,
         db_name: r.names.mlops!.database.name,
-        username: r.names.mlops!.database.user,
+        username: r.names.mlops!.database.admin,
       });
       expect(JSON.stringify(r.mlops)).not.toMatch(/"password"|password_wo|random_password/);
       expect(r.mlops.resource.random_password).toBeUndefined();
@@ -157,7 +157,7 @@ describe('aws mlops stack', () => {
     }
   });
 
-  it('binds MLflow to mlops/mlflow through IRSA, with access to its database secret only and the mlflow/ prefix', () => {
+  it('binds MLflow to mlops/mlflow through IRSA, with access to its own database user secret only (never the master) and the mlflow/ prefix', () => {
     for (const r of [dev, prod]) {
       const mlops = r.names.mlops!;
       expect([mlops.namespace, mlops.mlflowServiceAccount]).toEqual(['mlops', 'mlflow']);
@@ -168,7 +168,12 @@ describe('aws mlops stack', () => {
       const policy = of(r.mlops, 'aws_iam_role_policy').mlflow_policy;
       expect(policy.role).toBe(ref('aws_iam_role.mlflow_role.id'));
       expect(statements(policy.policy)).toEqual([
-        { Sid: 'ReadDatabaseSecret', Effect: 'Allow', Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'], Resource: SECRET_ARN },
+        {
+          Sid: 'ReadDatabaseSecret',
+          Effect: 'Allow',
+          Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+          Resource: ref('aws_secretsmanager_secret.mlflow_db_user_secret.arn'),
+        },
         {
           Sid: 'DecryptDatabaseSecret',
           Effect: 'Allow',
@@ -180,10 +185,44 @@ describe('aws mlops stack', () => {
         { Sid: 'ListArtifacts', Effect: 'Allow', Action: 's3:ListBucket', Resource: BUCKET_ARN, Condition: { StringLike: { 's3:prefix': ['mlflow/*'] } } },
         { Sid: 'UseBucketKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: KEY_ARN, Condition: viaS3(r.env.region) },
       ]);
-      // The only role that can read a secret.
-      for (const [id, p] of Object.entries(of(r.mlops, 'aws_iam_role_policy'))) if (id !== 'mlflow_policy') expect(p.policy).not.toContain('secretsmanager');
+      // MLflow and the database-user Job are the only roles that can read a secret; only the Job reads the master's.
+      for (const [id, p] of Object.entries(of(r.mlops, 'aws_iam_role_policy')))
+        if (!['mlflow_policy', 'mlflow_db_admin_policy'].includes(id)) expect(p.policy).not.toContain('secretsmanager');
+      expect(policy.policy).not.toContain(SECRET_ARN);
       // IRSA roles have no Pod Identity association.
       for (const a of Object.values(of(r.mlops, 'aws_eks_pod_identity_association'))) expect(a.role_arn).not.toBe(ref('aws_iam_role.mlflow_role.arn'));
+    }
+  });
+
+  it("gives the database-user Job (mlops/mlflow-db-admin, IRSA) the master secret to read and MLflow's user secret to write; no value in Terraform", () => {
+    for (const r of [dev, prod]) {
+      const role = of(r.mlops, 'aws_iam_role').mlflow_db_admin_role;
+      expect(role.name).toBe(r.names.mlops!.aws!.dbAdminRoleName);
+      expect(statements(role.assume_role_policy)).toEqual(irsaTrust(r.env.aws!.accountId, 'mlops:mlflow-db-admin'));
+      expect(statements(of(r.mlops, 'aws_iam_role_policy').mlflow_db_admin_policy.policy)).toEqual([
+        { Sid: 'ReadMasterSecret', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: SECRET_ARN },
+        {
+          Sid: 'WriteUserSecret',
+          Effect: 'Allow',
+          Action: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'],
+          Resource: ref('aws_secretsmanager_secret.mlflow_db_user_secret.arn'),
+        },
+        {
+          Sid: 'UseSecretsKey',
+          Effect: 'Allow',
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          Resource: KEY_ARN,
+          Condition: { StringEquals: { 'kms:ViaService': `secretsmanager.${r.env.region}.amazonaws.com` } },
+        },
+      ]);
+      expect(of(r.mlops, 'aws_secretsmanager_secret').mlflow_db_user_secret).toEqual({
+        name: r.names.mlops!.aws!.dbUserSecretName,
+        description: expect.stringContaining('mlflow-db-user Job'),
+        kms_key_id: KEY_ARN,
+        recovery_window_in_days: r.env.stage === 'prod' ? 30 : 7,
+      });
+      // The Job generates the password: no secret version (nor value) in config or state.
+      expect(of(r.mlops, 'aws_secretsmanager_secret_version')).toEqual({});
     }
   });
 
@@ -328,7 +367,13 @@ describe('aws mlops stack', () => {
   it('has no burst resources in dev (burst is on in prod only)', () => {
     expect(dev.env.mlops!.burst.enabled).toBe(false);
     expect(prod.env.mlops!.burst.enabled).toBe(true);
-    expect(Object.keys(of(dev.mlops, 'aws_iam_role')).sort()).toEqual(['mlflow_role', 'serve_churn_role', 'serve_iris_role', 'training_role']);
+    expect(Object.keys(of(dev.mlops, 'aws_iam_role')).sort()).toEqual([
+      'mlflow_db_admin_role',
+      'mlflow_role',
+      'serve_churn_role',
+      'serve_iris_role',
+      'training_role',
+    ]);
     expect(JSON.stringify(dev.mlops)).not.toMatch(/sagemaker:|sagemaker\.amazonaws\.com|ack-sagemaker|ack_sagemaker/);
   });
 
@@ -352,12 +397,13 @@ describe('aws mlops stack', () => {
       aws_kms_alias: 1,
       aws_kms_key: 1,
       ...s3BucketCounts(1),
+      aws_secretsmanager_secret: 1,
       aws_security_group: 1,
       aws_vpc_security_group_ingress_rule: 1,
     };
-    // mlflow, training, serve-iris (+ sagemaker execution and ACK in prod).
-    expect(counts(dev.mlops)).toEqual({ ...common, aws_eks_pod_identity_association: 1, aws_iam_role: 4, aws_iam_role_policy: 4 });
-    expect(counts(prod.mlops)).toEqual({ ...common, aws_eks_pod_identity_association: 2, aws_iam_role: 6, aws_iam_role_policy: 6 });
+    // mlflow, its database-user Job, training, serve-iris (+ sagemaker execution and ACK in prod).
+    expect(counts(dev.mlops)).toEqual({ ...common, aws_eks_pod_identity_association: 1, aws_iam_role: 5, aws_iam_role_policy: 5 });
+    expect(counts(prod.mlops)).toEqual({ ...common, aws_eks_pod_identity_association: 2, aws_iam_role: 7, aws_iam_role_policy: 7 });
   });
 });
 

@@ -109,7 +109,7 @@ describe('azure mlops stack: PostgreSQL Flexible Server', () => {
       public_network_access_enabled: false,
       backup_retention_days: name === 'azure-prod' ? 14 : 7,
       geo_redundant_backup_enabled: name === 'azure-prod',
-      administrator_login: namesOf(name).mlops!.database.user,
+      administrator_login: namesOf(name).mlops!.database.admin,
     });
     expect(block(server.authentication)).toEqual({ password_auth_enabled: true, active_directory_auth_enabled: true, tenant_id: EXAMPLE_AZURE_TENANT });
     expect(one(json, 'azurerm_postgresql_flexible_server_database', 'mlflow_database')).toMatchObject({

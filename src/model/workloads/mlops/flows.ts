@@ -11,6 +11,7 @@ import { servesOnKnative } from './serving';
 
 const NS = 'mlops';
 const MLFLOW: PodRef = { name: 'mlflow', namespace: NS, labels: { 'app.kubernetes.io/name': 'mlflow' } };
+const DB_USER_JOB: PodRef = { name: 'mlflow-db-user', namespace: NS, labels: { 'app.kubernetes.io/name': 'mlflow-db-user' } };
 const TRAINING: PodRef = { name: 'training', namespace: NS, labels: { 'app.kubernetes.io/component': 'training' } };
 const MLFLOW_PORT = 5000;
 const knative = (app: string): PodRef => ({ name: `knative ${app}`, namespace: 'knative-serving', labels: { app } });
@@ -49,6 +50,13 @@ export function mlopsFlows(env: WithWorkloads<Environment, 'mlops'>): Flow[] {
   return [
     ...cloudFlows(env, 'mlops', MLFLOW, { identity: MLFLOW_AWS_IDENTITY, services: ['s3'] }, { services: ['blob'] }),
     { from: MLFLOW, to: { kind: 'postgres' }, why: 'keeps runs and the model registry in PostgreSQL' },
+    // AWS: the Job that creates MLflow's database role as the master user (charts/mlops/database-user.ts).
+    ...(env.cloud === 'aws'
+      ? [
+          ...cloudFlows(env, 'mlops', DB_USER_JOB, { identity: MLFLOW_AWS_IDENTITY, services: ['secretsmanager'] }, { services: [] }),
+          { from: DB_USER_JOB, to: { kind: 'postgres' }, why: "creates MLflow's role as the master user" } satisfies Flow,
+        ]
+      : []),
     ...(env.mlops.training.length > 0
       ? [
           ...cloudFlows(env, 'mlops', TRAINING, { identity: TRAINING_AWS_IDENTITY, services: ['s3'] }, { services: ['blob'] }),

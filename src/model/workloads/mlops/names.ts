@@ -44,13 +44,24 @@ interface MlopsNamesOf {
   readonly checkpointRoot: string;
   /** Where a served model's files are: the model path under the models/ prefix or container. */
   readonly modelUri: (path: string) => string;
-  readonly database: { readonly name: string; readonly user: string };
+  /**
+   * `admin`: the server's administrator login (RDS master / Flexible Server admin; renaming it replaces the server).
+   * `user`: MLflow's own role on AWS, created by the database-user Job (charts/mlops/database-user.ts).
+   */
+  readonly database: { readonly name: string; readonly admin: string; readonly user: string };
+  /** The one-off Job that creates MLflow's database role and its password (AWS), and its service account. */
+  readonly dbUserJob: string;
+  readonly dbAdminServiceAccount: string;
 }
 
 export interface MlopsAwsNames {
   readonly artifactsBucket: string;
   readonly dbIdentifier: string;
   readonly mlflowRoleName: string;
+  /** IRSA role of the database-user Job: reads the master secret, writes MLflow's. */
+  readonly dbAdminRoleName: string;
+  /** Secrets Manager secret of MLflow's own database user (JSON: username, password, version); the Job writes its value. */
+  readonly dbUserSecretName: string;
   readonly trainingRoleName: string;
   readonly servingRoleName: (model: string) => string;
   readonly sagemakerExecutionRoleName: string;
@@ -100,7 +111,9 @@ export function mlopsNames(platformName: string, env: WithWorkloads<Environment,
     trackingUri: `http://mlflow.${namespace}.svc.cluster.local:5000`,
     trainingServiceAccount: 'training',
     servingServiceAccount: (model: string) => `serve-${model}`,
-    database: { name: 'mlflow', user: 'mlflow' },
+    database: { name: 'mlflow', admin: 'mlflow', user: 'mlflow_server' },
+    dbUserJob: 'mlflow-db-user',
+    dbAdminServiceAccount: 'mlflow-db-admin',
   };
   const part = forCloud<
     typeof env,
@@ -117,6 +130,8 @@ export function mlopsNames(platformName: string, env: WithWorkloads<Environment,
           artifactsBucket,
           dbIdentifier: `${prefix}-mlflow`,
           mlflowRoleName: `${prefix}-mlflow`,
+          dbAdminRoleName: `${prefix}-mlflow-db-admin`,
+          dbUserSecretName: `${prefix}/mlops/mlflow-db-user`,
           trainingRoleName: `${prefix}-mlops-training`,
           servingRoleName: (model: string) => `${prefix}-serve-${model}`,
           sagemakerExecutionRoleName: `${prefix}-sagemaker-execution`,
