@@ -14,7 +14,7 @@ import { DEFAULT_OUTPUTS_DIR } from './synth/outputs';
 import { synthesizeEnvironment } from './synth/synthesize';
 import { writeOutput } from './synth/writer';
 
-/** A model of `count` environments cycling through the default ones, each with its own name, network and (AWS) account. */
+/** A model of `count` environments cycling through the default ones, each with its own name, network and (AWS) account or (Azure) tenant. */
 export function generatedPlatform(count: number): PlatformSpec {
   const environments: EnvironmentSpec[] = [];
   for (let i = 0; i < count; i++) {
@@ -27,6 +27,8 @@ export function generatedPlatform(count: number): PlatformSpec {
       template.aws.clusterAdminArns = template.aws.clusterAdminArns?.map((a) => a.replace(template.aws!.accountId, account));
       template.aws.accountId = account;
     }
+    // A tenant per Azure environment: a tenant has one Purview account (the lakehouse's catalog in prod).
+    if (template.azure) template.azure.tenantId = `00000000-0000-0000-0000-${String(0xb0000 + i).padStart(12, '0')}`;
     environments.push(template);
   }
   return { name: defaultPlatform.name, environments };

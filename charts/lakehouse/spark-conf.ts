@@ -24,8 +24,14 @@ export type SparkJob = LakehouseSettings['jobs'][number];
 /** The Spark SQL catalog of the lakehouse's Iceberg tables (AWS). */
 export const ICEBERG_CATALOG = 'lakehouse';
 export const SPARK_PORTS = { driver: 7078, blockManager: 7079 } as const;
-/** Where the Azure workload identity webhook projects the federated token (fixed by the webhook). */
-export const AZURE_FEDERATED_TOKEN_FILE = '/var/run/secrets/azure/tokens/azure-identity-token';
+/**
+ * The federated token's path, as the workload identity webhook tells each pod it mutates (the env var it
+ * injects next to the projected token), rather than a copy of the webhook's path. ABFS reads the token file
+ * from `fs.azure.account.oauth2.token.file`; Hadoop's Configuration expands `${env.NAME}` when ABFS reads the
+ * value, in each JVM (driver and executors), so the path stays the webhook's.
+ */
+export const AZURE_FEDERATED_TOKEN_FILE_ENV = 'AZURE_FEDERATED_TOKEN_FILE';
+export const AZURE_FEDERATED_TOKEN_FILE = `\${env.${AZURE_FEDERATED_TOKEN_FILE_ENV}}`;
 
 export const S3A_WEB_IDENTITY_PROVIDERS = {
   /** Hadoop 3.3 (Spark 3.x), AWS SDK v1. */

@@ -1,7 +1,8 @@
 /**
  * The `edw` stack of an Azure environment: the event-driven workload's storage account with its queue and
  * table, private endpoints in prod, and the consumer / producer / KEDA-scaler identities federated with
- * the AKS OIDC issuer, each allowed exactly what it needs on the queue or the table.
+ * the AKS OIDC issuer, each allowed exactly what it needs on the queue or the table (the consumer through a
+ * custom role: no built-in queue role is exactly receive + update + delete).
  *
  * No cdktf cross-stack references: the platform stack's VNet, subnet and shared private DNS zones
  * (private-dns.ts) are addressed by ids computed from model names, and the one value that cannot be derived
@@ -18,6 +19,7 @@
  *   once the pinned provider has it.
  */
 import { ResourceGroupTemplateDeployment } from '@cdktf/provider-azurerm/lib/resource-group-template-deployment';
+import { RoleDefinition } from '@cdktf/provider-azurerm/lib/role-definition';
 import { StorageQueue } from '@cdktf/provider-azurerm/lib/storage-queue';
 import type { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import type { App } from 'cdktf';
@@ -45,10 +47,22 @@ const STORAGE_API_VERSION = '2023-05-01';
 const ROLES = ['consumer', 'producer', 'scaler'] as const;
 type Role = (typeof ROLES)[number];
 
-/** Least roles that work, each on the queue or the table only. */
-const ROLE_ASSIGNMENTS: readonly { role: Role; target: 'queue' | 'table'; roleName: string }[] = [
-  // Receive, update visibility and delete messages: the competing-consumer loop; no peek-only or send.
-  { role: 'consumer', target: 'queue', roleName: 'Storage Queue Data Message Processor' },
+/**
+ * The consumer's queue rights, a custom role: receive and delete (`process/action`), peek (`read`) and update a
+ * received message's visibility timeout (`write`, what Update Message needs). No built-in role has exactly these:
+ * Storage Queue Data Message Processor has read and process only (no update), Storage Queue Data Contributor also
+ * the control-plane queue actions (delete the queue, change its metadata).
+ */
+export const CONSUMER_QUEUE_DATA_ACTIONS = [
+  'Microsoft.Storage/storageAccounts/queueServices/queues/messages/read',
+  'Microsoft.Storage/storageAccounts/queueServices/queues/messages/process/action',
+  'Microsoft.Storage/storageAccounts/queueServices/queues/messages/write',
+] as const;
+
+/** Least roles that work, each on the queue or the table only; `custom` is the consumer's queue role above. */
+const ROLE_ASSIGNMENTS: readonly { role: Role; target: 'queue' | 'table'; roleName: string | 'custom' }[] = [
+  // Receive, extend visibility and delete messages: the competing-consumer loop; no send.
+  { role: 'consumer', target: 'queue', roleName: 'custom' },
   // Insert and update entities in this table only.
   { role: 'consumer', target: 'table', roleName: 'Storage Table Data Contributor' },
   // Add messages only: cannot read, dequeue or delete.
@@ -62,6 +76,8 @@ export function edwTerraformNames(prefix: string) {
   return {
     resourceGroup: `rg-${prefix}-edw`,
     tableDeployment: `deploy-${prefix}-edw-table`,
+    /** Role names are unique in the tenant: one per environment. */
+    consumerQueueRole: `edw-queue-consumer-${prefix}`,
   };
 }
 
@@ -152,8 +168,22 @@ export function edwStack(app: App, ctx: EnvironmentContext<'azure', 'edw'>): Azu
   const identities = {} as Record<Role, UserAssignedIdentity>;
   for (const role of ROLES) identities[role] = serviceAccountIdentity(workload, role, identitySpecs[role]);
 
+  // Defined on this stack's resource group, assignable only there: it cannot be granted anywhere else.
+  const consumerQueueRole = new RoleDefinition(stack, 'consumer_queue_role', {
+    name: tfNames.consumerQueueRole,
+    scope: resourceGroup.id,
+    description: 'EDW consumer: receive, peek, update visibility and delete queue messages.',
+    permissions: [{ actions: [], dataActions: [...CONSUMER_QUEUE_DATA_ACTIONS] }],
+    assignableScopes: [resourceGroup.id],
+  });
+
   for (const { role, target, roleName } of ROLE_ASSIGNMENTS) {
-    roleAssignment(stack, `${role}_${target}_role_assignment`, { scope: targets[target], roleName, principalId: identities[role].principalId });
+    const principalId = identities[role].principalId;
+    const grant =
+      roleName === 'custom'
+        ? { scope: targets[target], roleDefinitionId: consumerQueueRole.roleDefinitionResourceId, principalId }
+        : { scope: targets[target], roleName, principalId };
+    roleAssignment(stack, `${role}_${target}_role_assignment`, grant);
   }
 
   new TerraformOutput(stack, 'storage_account_name', { value: storageAccount.name, description: 'Storage account of the EDW queue and table.' });

@@ -58,15 +58,15 @@ export function serviceAccountIdentity<W extends WorkloadName>(
   return identity;
 }
 
-/** `roleName` for a managed identity on `scope`. */
+/** A built-in role (`roleName`) or a custom role (`roleDefinitionId`, its resource id) for a managed identity on `scope`. */
 export function roleAssignment(
   stack: AzureStack,
   id: string,
-  grant: { readonly scope: string; readonly roleName: string; readonly principalId: string },
+  grant: { readonly scope: string; readonly principalId: string } & ({ readonly roleName: string } | { readonly roleDefinitionId: string }),
 ): RoleAssignment {
   return new RoleAssignment(stack, id, {
     scope: grant.scope,
-    roleDefinitionName: grant.roleName,
+    ...('roleName' in grant ? { roleDefinitionName: grant.roleName } : { roleDefinitionId: grant.roleDefinitionId }),
     principalId: grant.principalId,
     principalType: 'ServicePrincipal',
     // A new identity may not have replicated in Entra ID yet; the principal type is known, so skip the lookup.

@@ -26,7 +26,8 @@
  * with a fixed version; deployment: `ignore_changes`). Rotate by bumping DB_PASSWORD_VERSION and replacing
  * the deployment in the same apply (`terraform apply -replace=azurerm_resource_group_template_deployment.db_password_secret`).
  *
- * Prod only: the storage account's blob, the vault's and the ML workspace's private endpoints. Burst (the
+ * Every stage: the vault's private endpoint (the cluster's only way past its firewall). Prod only: the storage
+ * account's blob and the ML workspace's private endpoints. Burst (the
  * ML workspace) follows the model: on in prod only by default.
  */
 import { ApplicationInsights } from '@cdktf/provider-azurerm/lib/application-insights';
@@ -45,6 +46,7 @@ import type { EnvironmentContext } from '../../src/model/context';
 import { MLOPS_OUTPUTS, MLOPS_STACK } from '../../src/model/naming';
 import type { AzureStack } from '../constructs/platform-stack';
 import { regionZoneCount, tagsOf } from './common';
+import { APPLICATION_INSIGHTS_ACCESS, WORKSPACE_ACCESS } from './monitoring';
 import { type PrivateDnsZoneKey, postgresPrivateDnsZoneId } from './private-dns';
 import { roleAssignment, serviceAccountIdentity } from './identity';
 import { hardenedStorageAccount, workloadPrivateEndpoint, workloadStack } from './workload';
@@ -155,7 +157,8 @@ export function mlopsStack(app: App, ctx: EnvironmentContext<'azure', 'mlops'>):
   }
   if (prod) privateEndpoint('blob', storageAccount.id, ['blob']);
 
-  // ---- Key Vault: RBAC only (no access policies), private in prod.
+  // ---- Key Vault: RBAC only (no access policies); its firewall denies everything but trusted services, so the
+  // cluster (External Secrets, as MLflow's identity) reaches it over a private endpoint in every stage.
   const keyVault = new KeyVault(stack, 'key_vault', {
     name: ml.keyVaultName,
     ...inGroup,
@@ -170,7 +173,7 @@ export function mlopsStack(app: App, ctx: EnvironmentContext<'azure', 'mlops'>):
     networkAcls: { defaultAction: 'Deny', bypass: 'AzureServices' },
     ...tagsOf(stack),
   });
-  if (prod) privateEndpoint('vault', keyVault.id, ['vault']);
+  privateEndpoint('vault', keyVault.id, ['vault']);
 
   // ---- The database password: evaluated by Terraform at apply, never a literal (see the file comment).
   const dbPassword = new TerraformLocal(stack, 'db_admin_password', Fn.uuid());
@@ -266,6 +269,7 @@ export function mlopsStack(app: App, ctx: EnvironmentContext<'azure', 'mlops'>):
       ...inGroup,
       sku: 'PerGB2018',
       retentionInDays: prod ? 90 : 30,
+      ...WORKSPACE_ACCESS,
       ...tagsOf(stack),
     });
     const appInsights = new ApplicationInsights(stack, 'application_insights', {
@@ -274,6 +278,8 @@ export function mlopsStack(app: App, ctx: EnvironmentContext<'azure', 'mlops'>):
       applicationType: 'web',
       // Workspace-based (classic Application Insights is retired).
       workspaceId: logAnalytics.id,
+      // Telemetry authenticated with Entra ID only (the platform's monitoring settings).
+      ...APPLICATION_INSIGHTS_ACCESS,
       ...tagsOf(stack),
     });
     // The workspace's system identity gets its roles on the vault, storage and registry from Azure ML at

@@ -28,6 +28,16 @@ export const CONTROL_PLANE_LOG_CATEGORIES = [
 
 export const LOG_RETENTION_DAYS = { dev: 30, prod: 90 } as const;
 
+/**
+ * How every Log Analytics workspace and Application Insights component of an environment is reached (this
+ * stack's and the mlops stack's): Entra ID only, never a workspace key or instrumentation key. Ingestion and
+ * query stay on public endpoints: private ones need an Azure Monitor Private Link Scope, which the platform
+ * does not create, and without one the agents' data would be dropped.
+ */
+export const MONITORING_ACCESS = { internetIngestionEnabled: true, internetQueryEnabled: true } as const;
+export const WORKSPACE_ACCESS = { ...MONITORING_ACCESS, localAuthenticationEnabled: false } as const;
+export const APPLICATION_INSIGHTS_ACCESS = { ...MONITORING_ACCESS, localAuthenticationDisabled: true } as const;
+
 const CONTAINER_INSIGHTS_STREAMS = ['Microsoft-ContainerInsights-Group-Default'];
 const WORKSPACE_DESTINATION = 'workspace';
 
@@ -43,7 +53,7 @@ export function buildMonitoring(stack: AzureStack, network: AzureNetwork): Azure
     sku: 'PerGB2018',
     retentionInDays: LOG_RETENTION_DAYS[env.stage],
     // Entra ID only: the monitoring agent authenticates with its managed identity (msi_auth), never a key.
-    localAuthenticationEnabled: false,
+    ...WORKSPACE_ACCESS,
     ...tagsOf(stack),
   });
 

@@ -3,13 +3,26 @@ import { KubernetesClusterNodePool } from '@cdktf/provider-azurerm/lib/kubernete
 import type { CapacityType, NodePoolSpec } from '../../src/model/types';
 import type { AzureStack } from '../constructs/platform-stack';
 import { nodeZones, tagsOf } from './common';
-import { AZURE_SPOT_TAINT, CAPACITY_LABEL, GPU_TAINT, POOL_LABEL, taintString } from '../../src/model/scheduling';
+import { AZURE_SPOT_TAINT, CAPACITY_LABEL, GPU_TAINT, POOL_LABEL, SPOT_NODES, taintString } from '../../src/model/scheduling';
 import type { AzureCluster } from './cluster';
 import type { AzureNetwork } from './network';
 
 /** AKS puts this taint on every Spot node; declaring it keeps Terraform from showing it as drift. */
 export const SPOT_TAINT = taintString(AZURE_SPOT_TAINT);
 export const GPU_TAINT_STRING = taintString(GPU_TAINT);
+/**
+ * The label AKS puts on every Spot pool. node_labels is the pool's whole label set (AKS replaces it on update),
+ * so it must be declared: left out, every plan shows its removal and an apply strips it from the nodes.
+ */
+export const SPOT_NODE_LABELS: Readonly<Record<string, string>> = Object.fromEntries(SPOT_NODES.azure.labels.map((l) => [l.key, l.value]));
+
+/**
+ * The pool azurerm creates while it cycles a pool (vm_size, zones, … change in place; azurerm 4.x refuses
+ * without one): ≤ 12 lowercase letters and digits, like any pool name.
+ */
+export function rotationPoolName(pool: string): string {
+  return `${pool.slice(0, 9)}tmp`;
+}
 
 interface PoolShape {
   readonly name: string;
@@ -45,7 +58,8 @@ function buildPool(stack: AzureStack, network: AzureNetwork, cluster: AzureClust
     // GPU sizes are often offered in only some zones of a region: leave placement to Azure so scale-up
     // is not blocked by a zone without capacity. CPU Spot pools spread over the model's zones.
     zones: pool.gpu ? undefined : nodeZones(stack.ctx.env),
-    nodeLabels: { [POOL_LABEL]: pool.name, [CAPACITY_LABEL]: pool.capacity },
+    temporaryNameForRotation: rotationPoolName(pool.name),
+    nodeLabels: { [POOL_LABEL]: pool.name, [CAPACITY_LABEL]: pool.capacity, ...(spot ? SPOT_NODE_LABELS : {}) },
     nodeTaints: taints.length > 0 ? taints : undefined,
     ...(spot
       ? {

@@ -8,7 +8,8 @@
  * into the zone through the zone group, so the workload states never touch the zones themselves.
  *
  * Which zones exist (`privateDnsZoneKeys`): all of them in prod, where every data service is private; in
- * other stages only the zones of services that are private in every stage (Azure OpenAI, when RAG is on).
+ * other stages only the zones of services that are private in every stage (Azure OpenAI when RAG is on, Key
+ * Vault when MLOps is on).
  *
  * The registry's `privatelink.azurecr.io` zone stays with the registry layer (registry.ts): only the
  * registry uses it, so it cannot clash.
@@ -59,8 +60,9 @@ const ALL_KEYS = Object.keys(PRIVATE_DNS_ZONES) as PrivateDnsZoneKey[];
 /** The zones an environment's platform stack creates, in a fixed order. */
 export function privateDnsZoneKeys(env: Environment): PrivateDnsZoneKey[] {
   if (env.stage === 'prod') return [...ALL_KEYS];
-  // Azure OpenAI has public network access off in every stage, so its endpoint (and zone) exist in dev too.
-  return ALL_KEYS.filter((key) => key === 'openai' && env.workloads.rag);
+  // Private in every stage, so their endpoints (and zones) exist in dev too: Azure OpenAI (public network access
+  // off) and MLOps's Key Vault (its firewall lets only trusted services through).
+  return ALL_KEYS.filter((key) => (key === 'openai' && env.workloads.rag) || (key === 'vault' && env.workloads.mlops));
 }
 
 export type AzurePrivateDns = Readonly<Partial<Record<PrivateDnsZoneKey | 'postgres', PrivateDnsZone>>>;

@@ -15,6 +15,7 @@ import { type AzureStack, PlatformStack } from '../constructs/platform-stack';
 import { azureNames, type InGroup, inGroupOf, platformResourceIds, tagsOf } from './common';
 import { type PrivateDnsZoneKey, sharedPrivateDnsZoneId } from './private-dns';
 import { privateEndpoint } from './private-endpoint';
+import { providerSettings } from './provider';
 
 export interface WorkloadPrivateEndpointProps {
   /** The endpoint's names end in it (`pe-<prefix>-<stack>-<target>`); it names the DNS zone group too. */
@@ -66,7 +67,7 @@ export function workloadStack<W extends WorkloadName>(
     // Resource Manager only: the storage data plane is unreachable from outside the VNet in prod, and a
     // data-plane resource added later should fail at plan, not half-way through an apply.
     features: [{ storage: [{ dataPlaneAvailable: false }] }],
-    subscriptionId: ctx.env.azure.subscriptionId,
+    ...providerSettings(ctx, stackName),
     storageUseAzuread: true,
   });
   const platformNames = azureNames(stack);

@@ -204,7 +204,7 @@ describe('LakehouseChart', () => {
           [`spark.hadoop.fs.azure.account.oauth.provider.type.${host}`]: 'org.apache.hadoop.fs.azurebfs.oauth2.WorkloadIdentityTokenProvider',
           [`spark.hadoop.fs.azure.account.oauth2.client.id.${host}`]: clientId,
           [`spark.hadoop.fs.azure.account.oauth2.msi.tenant.${host}`]: EXAMPLE_AZURE_TENANT,
-          [`spark.hadoop.fs.azure.account.oauth2.token.file.${host}`]: '/var/run/secrets/azure/tokens/azure-identity-token',
+          [`spark.hadoop.fs.azure.account.oauth2.token.file.${host}`]: '${env.AZURE_FEDERATED_TOKEN_FILE}',
           'spark.sql.catalog.spark_catalog': 'org.apache.spark.sql.delta.catalog.DeltaCatalog',
           'spark.sql.extensions': 'io.delta.sql.DeltaSparkSessionExtension',
           ...(layer ? { 'spark.sql.warehouse.dir': `abfss://${layer}@${host}/` } : {}),

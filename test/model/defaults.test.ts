@@ -140,7 +140,9 @@ describe('defaults', () => {
     expect(dev.retentionDays).toBe(7);
     expect(env('aws-prod').lakehouse!.retentionDays).toBe(30);
     expect(dev.purview).toBe(false);
-    expect(env('azure-dev').lakehouse!.purview).toBe(true);
+    // Purview: a standing charge and one account per tenant, so on in prod only.
+    expect(env('azure-dev').lakehouse!.purview).toBe(false);
+    expect(env('azure-prod').lakehouse!.purview).toBe(true);
   });
 
   it('orders lakehouse layers bronze → silver → gold and types a jar job as Scala', () => {

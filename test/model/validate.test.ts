@@ -773,6 +773,13 @@ const rules: Array<[string, (s: Spec) => void, string, RegExp]> = [
     'environments[1].workloads.lakehouse',
     /environments\[0\] already has a lakehouse in account 111111111111, eu-west-1: the Glue databases/,
   ],
+  [
+    // One Purview account per tenant (the default limit): azure-dev turning it on next to azure-prod, same tenant.
+    'lakehouse Purview twice in one tenant',
+    (s) => (s.environments[AZ_DEV].workloads.lakehouse.purview = true),
+    'environments[3].workloads.lakehouse.purview',
+    /environments\[2\] already has a Purview account in tenant .*: Purview allows one account per tenant/,
+  ],
   // tags
   ['reserved tag', (s) => (s.environments[AWS_DEV].tags = { environment: 'x' }), 'environments[0].tags.environment', /set by the platform/],
   ['aws: tag prefix', (s) => (s.environments[AWS_DEV].tags = { 'aws:owner': 'x' }), 'environments[0].tags.aws:owner', /reserved by AWS/],

@@ -74,6 +74,28 @@ function expectedBackend({ cloud, env, stack, environment }: Row): Json {
   };
 }
 
+/** Namespaces each Azure stack registers beyond azurerm's core set (absent when none). */
+const AZURE_RESOURCE_PROVIDERS: Record<string, (env: Row['environment']) => Json | undefined> = {
+  platform: () => ({
+    resource_providers_to_register: [
+      'Microsoft.ContainerService',
+      'Microsoft.ContainerRegistry',
+      'Microsoft.OperationalInsights',
+      'microsoft.insights',
+      'Microsoft.PolicyInsights',
+    ],
+  }),
+  rag: () => ({ resource_providers_to_register: ['Microsoft.CognitiveServices', 'Microsoft.DataFactory'] }),
+  mlops: (env) => ({
+    resource_providers_to_register: [
+      'Microsoft.KeyVault',
+      'Microsoft.DBforPostgreSQL',
+      ...(env.mlops?.burst.enabled ? ['Microsoft.MachineLearningServices', 'Microsoft.OperationalInsights', 'microsoft.insights'] : []),
+    ],
+  }),
+  lakehouse: (env) => (env.lakehouse?.purview ? { resource_providers_to_register: ['Microsoft.Purview'] } : undefined),
+};
+
 function expectedProviders({ cloud, stack, environment }: Row): { required: Json; provider: Json } {
   if (cloud === 'aws') {
     return {
@@ -92,6 +114,9 @@ function expectedProviders({ cloud, stack, environment }: Row): { required: Json
           features: stack === 'platform' ? [{}] : [{ storage: [{ data_plane_available: false }] }],
           subscription_id: EXAMPLE_AZURE_SUBSCRIPTION,
           storage_use_azuread: true,
+          // azurerm's minimal set plus what the stack uses (stacks/azure/provider.ts), never the implicit legacy set.
+          resource_provider_registrations: 'core',
+          ...(AZURE_RESOURCE_PROVIDERS[stack]?.(environment) ?? {}),
         },
       ],
     },

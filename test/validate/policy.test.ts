@@ -337,6 +337,103 @@ describe('Azure rules', () => {
   });
 });
 
+describe('Azure rules from issue 15 (first apply, quiet plans)', () => {
+  const az = { cloud: 'azure' as const };
+  it('azure-firewalled-resource-reachable: a denying firewall needs a private endpoint to the resource or a subnet rule', () => {
+    const vault = (extra: Record<string, any> = {}) => ({
+      azurerm_key_vault: { kv: { network_acls: { default_action: 'Deny', bypass: 'AzureServices' }, ...extra } },
+    });
+    const endpoint = (target: string) => ({
+      azurerm_private_endpoint: { pe: { private_service_connection: { private_connection_resource_id: `\${${target}.id}`, subresource_names: ['vault'] } } },
+    });
+    const denied = check('azure-firewalled-resource-reachable', tfEnv(vault()), az);
+    expect(denied).toEqual([expect.objectContaining({ resource: 'azurerm_key_vault.kv', message: expect.stringMatching(/default_action is Deny/) })]);
+    expect(check('azure-firewalled-resource-reachable', tfEnv({ ...vault(), ...endpoint('azurerm_key_vault.kv') }), az)).toEqual([]);
+    // An endpoint to another resource is no path to this one.
+    expect(check('azure-firewalled-resource-reachable', tfEnv({ ...vault(), ...endpoint('azurerm_key_vault.other') }), az)).toHaveLength(1);
+    expect(
+      check(
+        'azure-firewalled-resource-reachable',
+        tfEnv(vault({ network_acls: { default_action: 'Deny', virtual_network_subnet_ids: ['${azurerm_subnet.user.id}'] } })),
+        az,
+      ),
+    ).toEqual([]);
+    // Public network access off is a closed firewall too; an open one needs nothing.
+    expect(check('azure-firewalled-resource-reachable', tfEnv({ azurerm_storage_account: { sa: { public_network_access_enabled: false } } }), az)).toHaveLength(
+      1,
+    );
+    expect(check('azure-firewalled-resource-reachable', tfEnv({ azurerm_storage_account: { sa: { public_network_access_enabled: true } } }), az)).toEqual([]);
+  });
+
+  const pool = (extra: Record<string, any>) => ({
+    azurerm_kubernetes_cluster_node_pool: { spot: { name: 'spot', temporary_name_for_rotation: 'spottmp', ...extra } },
+  });
+  it('aks-spot-pool-labels: a Spot pool declares the AKS-managed scalesetpriority label and taint', () => {
+    const label = { 'kubernetes.azure.com/scalesetpriority': 'spot' };
+    const taint = ['kubernetes.azure.com/scalesetpriority=spot:NoSchedule'];
+    expect(check('aks-spot-pool-labels', tfEnv(pool({ priority: 'Spot', node_labels: label, node_taints: taint })), az)).toEqual([]);
+    expect(
+      check('aks-spot-pool-labels', tfEnv(pool({ priority: 'Spot', node_labels: { 'platform-synth.io/pool': 'spot' }, node_taints: taint })), az)[0].message,
+    ).toMatch(/node_labels has no kubernetes.azure.com\/scalesetpriority=spot/);
+    expect(check('aks-spot-pool-labels', tfEnv(pool({ priority: 'Spot', node_labels: label })), az)[0].message).toMatch(/node_taints/);
+    expect(check('aks-spot-pool-labels', tfEnv(pool({ priority: 'Regular' })), az)).toEqual([]);
+  });
+
+  it('aks-node-pool-rotation-name: every pool names a valid temporary pool that is not another pool', () => {
+    const cluster = (temp?: string) => ({
+      azurerm_kubernetes_cluster: { k: { default_node_pool: { name: 'system', ...(temp ? { temporary_name_for_rotation: temp } : {}) } } },
+    });
+    expect(check('aks-node-pool-rotation-name', tfEnv({ ...cluster('systemtmp'), ...pool({}) }), az)).toEqual([]);
+    expect(check('aks-node-pool-rotation-name', tfEnv({ ...cluster('systemtmp'), ...pool({ temporary_name_for_rotation: undefined }) }), az)).toEqual([
+      expect.objectContaining({ resource: 'azurerm_kubernetes_cluster_node_pool.spot', message: 'temporary_name_for_rotation is not set' }),
+    ]);
+    expect(check('aks-node-pool-rotation-name', tfEnv({ ...cluster(), ...pool({}) }), az)[0].message).toBe(
+      'default_node_pool.temporary_name_for_rotation is not set',
+    );
+    expect(check('aks-node-pool-rotation-name', tfEnv(pool({ temporary_name_for_rotation: 'spot-rotation' })), az)[0].message).toMatch(/1–12 lowercase/);
+    expect(check('aks-node-pool-rotation-name', tfEnv({ ...cluster('spot'), ...pool({}) }), az)[0].message).toMatch(/name of a pool/);
+  });
+
+  it('azure-resource-providers-registered: a resource needs its namespace in the core set or resource_providers_to_register', () => {
+    const env = (provider: Record<string, any>) => ({
+      name: 'env',
+      terraform: [
+        {
+          file: FILE,
+          stack: 'lakehouse',
+          json: { provider: { azurerm: [provider] }, resource: { azurerm_purview_account: { p: {} }, azurerm_storage_account: { s: {} } } } as any,
+        },
+      ],
+      manifests: [],
+      files: [FILE],
+    });
+    expect(
+      check('azure-resource-providers-registered', env({ resource_provider_registrations: 'core', resource_providers_to_register: ['Microsoft.Purview'] }), az),
+    ).toEqual([]);
+    expect(check('azure-resource-providers-registered', env({ resource_provider_registrations: 'core' }), az)).toEqual([
+      expect.objectContaining({
+        resource: 'azurerm_purview_account.p',
+        message: expect.stringMatching(/Microsoft.Purview is not in resource_providers_to_register/),
+      }),
+    ]);
+    // Unset: azurerm's legacy set, which has no Microsoft.Purview.
+    expect(check('azure-resource-providers-registered', env({}), az)[0].message).toMatch(/legacy/);
+  });
+
+  it('azure-monitoring-local-auth-disabled: workspaces and Application Insights take Entra ID only', () => {
+    const good = {
+      azurerm_log_analytics_workspace: { w: { local_authentication_enabled: false } },
+      azurerm_application_insights: { a: { local_authentication_disabled: true } },
+    };
+    expect(check('azure-monitoring-local-auth-disabled', tfEnv(good), az)).toEqual([]);
+    const bad = { azurerm_log_analytics_workspace: { w: {} }, azurerm_application_insights: { a: {} } };
+    expect(check('azure-monitoring-local-auth-disabled', tfEnv(bad), az).map((v) => v.resource)).toEqual([
+      'azurerm_log_analytics_workspace.w',
+      'azurerm_application_insights.a',
+    ]);
+  });
+});
+
 // ---------------------------------------------------------------- Kubernetes
 const secureContainer = {
   name: 'app',

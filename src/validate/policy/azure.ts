@@ -32,6 +32,47 @@ const PUBLIC_NETWORK_ATTRIBUTE: Record<string, string> = {
   azurerm_search_service: 'public_network_access_enabled',
 };
 
+/**
+ * Resources the cluster reaches whose firewall can shut it out: denied by `network_acls` / `network_rules`
+ * (default_action Deny) or with public network access off. Each needs a path in: a private endpoint to it, or a
+ * VNet rule for a subnet (the NAT address is assigned by Azure, so an IP rule cannot be checked offline).
+ */
+const FIREWALLED: Record<string, { readonly acls: string; readonly subnets: string; readonly publicAccess: string }> = {
+  azurerm_key_vault: { acls: 'network_acls', subnets: 'virtual_network_subnet_ids', publicAccess: 'public_network_access_enabled' },
+  azurerm_storage_account: { acls: 'network_rules', subnets: 'virtual_network_subnet_ids', publicAccess: 'public_network_access_enabled' },
+  azurerm_cognitive_account: { acls: 'network_acls', subnets: 'virtual_network_rules', publicAccess: 'public_network_access_enabled' },
+};
+
+/** The resource provider namespace of each azurerm type the stacks use, and azurerm 4.x's `core` set (internal/resourceproviders/required.go). */
+const RESOURCE_PROVIDER_OF: ReadonlyArray<readonly [RegExp, string]> = [
+  [/^azurerm_kubernetes_/, 'Microsoft.ContainerService'],
+  [/^azurerm_container_registry/, 'Microsoft.ContainerRegistry'],
+  [/^azurerm_log_analytics_/, 'Microsoft.OperationalInsights'],
+  [/^azurerm_(monitor_|application_insights)/, 'microsoft.insights'],
+  [/^azurerm_key_vault/, 'Microsoft.KeyVault'],
+  [/^azurerm_postgresql_flexible_/, 'Microsoft.DBforPostgreSQL'],
+  [/^azurerm_machine_learning_/, 'Microsoft.MachineLearningServices'],
+  [/^azurerm_cognitive_/, 'Microsoft.CognitiveServices'],
+  [/^azurerm_data_factory/, 'Microsoft.DataFactory'],
+  [/^azurerm_purview_/, 'Microsoft.Purview'],
+];
+const CORE_RESOURCE_PROVIDERS = [
+  'Microsoft.Authorization',
+  'Microsoft.Compute',
+  'Microsoft.CostManagement',
+  'Microsoft.ManagedIdentity',
+  'Microsoft.MarketplaceOrdering',
+  'Microsoft.Network',
+  'Microsoft.Resources',
+  'Microsoft.Storage',
+];
+
+/** AKS labels every Spot node so; a pool's node_labels replace its whole label set, so a Spot pool must declare it. */
+const SPOT_LABEL = { key: 'kubernetes.azure.com/scalesetpriority', value: 'spot' };
+const SPOT_TAINT = 'kubernetes.azure.com/scalesetpriority=spot:NoSchedule';
+/** azurerm's KubernetesAgentPoolName, for pool names and temporary_name_for_rotation. */
+const AGENT_POOL_NAME = /^[a-z][a-z0-9]{0,11}$/;
+
 const SUBSCRIPTION_SCOPE = /^\/subscriptions\/[0-9a-fA-F-]{36}\/?$/;
 const FEDERATED_SUBJECT = /^system:serviceaccount:[a-z0-9]([-a-z0-9]*[a-z0-9])?:[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/;
 
@@ -101,6 +142,115 @@ export const azureRules: PolicyRule[] = [
       return audience.length === 1 && audience[0] === 'api://AzureADTokenExchange' ? undefined : 'audience must be exactly ["api://AzureADTokenExchange"]';
     },
   ),
+  {
+    id: 'azure-firewalled-resource-reachable',
+    reason: 'A resource whose firewall denies by default needs a private endpoint or a subnet rule, or the cluster is refused (403) at run time.',
+    check: (ctx) =>
+      Object.entries(FIREWALLED).flatMap(([type, attrs]) =>
+        ofType(ctx.env, type).flatMap((r): Violation[] => {
+          const acls = blocks(r.body[attrs.acls])[0];
+          const denied = isFalse(r.body[attrs.publicAccess]) || acls?.default_action === 'Deny';
+          if (!denied) return [];
+          const endpoints = ofType(ctx.env, 'azurerm_private_endpoint').filter(
+            (pe) => pe.file === r.file && blocks(pe.body.private_service_connection).some((c) => refersTo(c.private_connection_resource_id, r.address)),
+          );
+          const subnetRules = [acls?.[attrs.subnets]].flat().filter((v) => v !== undefined && v !== null);
+          if (endpoints.length > 0 || subnetRules.length > 0) return [];
+          const why = isFalse(r.body[attrs.publicAccess]) ? `${attrs.publicAccess} is false` : `${attrs.acls}.default_action is Deny`;
+          return [
+            {
+              file: r.file,
+              resource: r.address,
+              message: `${why}, and no private endpoint of this stack or ${attrs.acls}.${attrs.subnets} lets the cluster in`,
+            },
+          ];
+        }),
+      ),
+  },
+  perResource(
+    'aks-spot-pool-labels',
+    'AKS labels and taints Spot nodes kubernetes.azure.com/scalesetpriority=spot; a pool that does not declare both drifts on every plan, and an apply strips the label Spot pods select.',
+    ['azurerm_kubernetes_cluster_node_pool'],
+    (_ctx, b) => {
+      if (b.priority !== 'Spot') return undefined;
+      const labels = (b.node_labels ?? {}) as Record<string, unknown>;
+      if (labels[SPOT_LABEL.key] !== SPOT_LABEL.value) return `node_labels has no ${SPOT_LABEL.key}=${SPOT_LABEL.value}`;
+      return [b.node_taints].flat().includes(SPOT_TAINT) ? undefined : `node_taints has no ${SPOT_TAINT}`;
+    },
+  ),
+  {
+    id: 'aks-node-pool-rotation-name',
+    reason: 'Changes to vm_size, zones and other pool properties cycle the pool through a temporary one, and azurerm 4.x refuses them without its name.',
+    check: (ctx) => {
+      const pools = [
+        ...ofType(ctx.env, 'azurerm_kubernetes_cluster').flatMap((c) =>
+          blocks(c.body.default_node_pool).map((p) => ({ ref: c, body: p, where: 'default_node_pool.' })),
+        ),
+        ...ofType(ctx.env, 'azurerm_kubernetes_cluster_node_pool').map((p) => ({ ref: p, body: p.body, where: '' })),
+      ];
+      const names = new Set(pools.map((p) => p.body.name));
+      return pools.flatMap(({ ref, body, where }): Violation[] => {
+        const temp = body.temporary_name_for_rotation;
+        const problem =
+          typeof temp !== 'string'
+            ? 'is not set'
+            : !AGENT_POOL_NAME.test(temp)
+              ? `${JSON.stringify(temp)} is not 1–12 lowercase letters and digits starting with a letter`
+              : names.has(temp)
+                ? `${JSON.stringify(temp)} is the name of a pool of the cluster`
+                : undefined;
+        return problem ? [{ file: ref.file, resource: ref.address, message: `${where}temporary_name_for_rotation ${problem}` }] : [];
+      });
+    },
+  },
+  {
+    id: 'azure-resource-providers-registered',
+    reason:
+      'A resource whose provider namespace is not registered in the subscription fails to create (MissingSubscriptionRegistration); azurerm registers only what its provider block asks for.',
+    check: (ctx) =>
+      ctx.env.terraform.flatMap((tf): Violation[] => {
+        const providers = blocks((tf.json as any).provider?.azurerm);
+        if (providers.length === 0) return [];
+        const sets = providers.map((p) => p.resource_provider_registrations);
+        // `extended` and `all` are not modelled here: trust them.
+        if (sets.some((set) => set === 'extended' || set === 'all')) return [];
+        // Unset means azurerm's `legacy` set, which has no Microsoft.Purview: this rule asks for an explicit set.
+        const explicit = sets.every((set) => set === 'core' || set === 'none');
+        const registered = new Set(
+          providers.flatMap((p) => [
+            ...(p.resource_provider_registrations === 'core' ? CORE_RESOURCE_PROVIDERS : []),
+            ...[p.resource_providers_to_register ?? []].flat(),
+          ]),
+        );
+        const out: Violation[] = [];
+        const seen = new Set<string>();
+        for (const [type, byName] of Object.entries(tf.json.resource ?? {})) {
+          const namespace = RESOURCE_PROVIDER_OF.find(([re]) => re.test(type))?.[1];
+          if (!namespace || registered.has(namespace) || seen.has(namespace)) continue;
+          seen.add(namespace);
+          out.push({
+            file: tf.file,
+            resource: `${type}.${Object.keys(byName)[0]}`,
+            message: explicit
+              ? `${namespace} is not in resource_providers_to_register (nor in azurerm's core set)`
+              : `resource_provider_registrations is not core or none (unset: azurerm's legacy set); name the set and list ${namespace} in resource_providers_to_register`,
+          });
+        }
+        return out;
+      }),
+  },
+  {
+    id: 'azure-monitoring-local-auth-disabled',
+    reason: 'Workspace keys and instrumentation keys cannot be scoped or audited; logs and telemetry are written and read with Entra ID only.',
+    check: (ctx) => [
+      ...ofType(ctx.env, 'azurerm_log_analytics_workspace')
+        .filter((r) => !isFalse(r.body.local_authentication_enabled) && !isTrue(r.body.local_authentication_disabled))
+        .map((r) => ({ file: r.file, resource: r.address, message: 'local_authentication_enabled is not false' })),
+      ...ofType(ctx.env, 'azurerm_application_insights')
+        .filter((r) => !isTrue(r.body.local_authentication_disabled))
+        .map((r) => ({ file: r.file, resource: r.address, message: 'local_authentication_disabled is not true' })),
+    ],
+  },
   {
     id: 'azure-role-assignment-scope',
     reason: 'Roles are granted on the resource that needs them, never a whole subscription or management group.',

@@ -142,7 +142,7 @@ describe('azure edw stack: identities', () => {
   it.each(envs)('%s grants the least roles, each on the queue or the table only', (_name, json) => {
     const assignments = Object.entries(resources(json, 'azurerm_role_assignment')).map(([id, r]) => ({
       id,
-      role: r.role_definition_name,
+      role: r.role_definition_name ?? r.role_definition_id,
       scope: r.scope,
       principal: r.principal_id,
     }));
@@ -150,12 +150,31 @@ describe('azure edw stack: identities', () => {
     const table = '${jsondecode(azurerm_resource_group_template_deployment.storage_table.output_content).tableId.value}';
     const principal = (role: string) => ref('azurerm_user_assigned_identity', `${role}_identity`, 'principal_id');
     expect(assignments.sort((a, b) => a.id.localeCompare(b.id))).toEqual([
-      { id: 'consumer_queue_role_assignment', role: 'Storage Queue Data Message Processor', scope: queue, principal: principal('consumer') },
+      {
+        id: 'consumer_queue_role_assignment',
+        role: ref('azurerm_role_definition', 'consumer_queue_role', 'role_definition_resource_id'),
+        scope: queue,
+        principal: principal('consumer'),
+      },
       { id: 'consumer_table_role_assignment', role: 'Storage Table Data Contributor', scope: table, principal: principal('consumer') },
       { id: 'producer_queue_role_assignment', role: 'Storage Queue Data Message Sender', scope: queue, principal: principal('producer') },
       { id: 'scaler_queue_role_assignment', role: 'Storage Queue Data Reader', scope: queue, principal: principal('scaler') },
     ]);
     for (const r of Object.values(resources(json, 'azurerm_role_assignment'))) expect(r.principal_type).toBe('ServicePrincipal');
+  });
+
+  it.each(envs)('%s gives the consumer a custom queue role that can update messages, assignable only in its resource group', (_name, json) => {
+    const role = one(json, 'azurerm_role_definition', 'consumer_queue_role');
+    const group = ref('azurerm_resource_group', 'resource_group', 'id');
+    expect(role).toMatchObject({ scope: group, assignable_scopes: [group] });
+    const permissions = block(role.permissions);
+    expect(permissions.actions).toEqual([]);
+    // Receive/delete (process), peek (read) and Update Message's visibility timeout (write), which Message Processor lacks.
+    expect([...permissions.data_actions].sort()).toEqual([
+      'Microsoft.Storage/storageAccounts/queueServices/queues/messages/process/action',
+      'Microsoft.Storage/storageAccounts/queueServices/queues/messages/read',
+      'Microsoft.Storage/storageAccounts/queueServices/queues/messages/write',
+    ]);
   });
 
   it.each(envs)('%s outputs the client ids under the EDW_OUTPUTS names, plus the storage account name', (_name, json) => {
@@ -191,6 +210,7 @@ describe('azure edw stack: addresses', () => {
       'azurerm_role_assignment.consumer_table_role_assignment',
       'azurerm_role_assignment.producer_queue_role_assignment',
       'azurerm_role_assignment.scaler_queue_role_assignment',
+      'azurerm_role_definition.consumer_queue_role',
       'azurerm_storage_account.storage_account',
       'azurerm_storage_queue.storage_queue',
       'azurerm_user_assigned_identity.consumer_identity',

@@ -33,6 +33,23 @@ const stageOf = (envName: string) => envName.replace('azure-', '');
 
 const { prodStacks, dev, prod, envs, stacksOf } = devAndProd('azure', 'lakehouse');
 
+/** Purview is off outside prod by default; dev with it on needs a tenant of its own (one account per tenant). */
+const OTHER_TENANT = '00000000-0000-0000-0000-0000000000bb';
+const devWithPurview = withEnv(
+  'azure-dev',
+  (e) =>
+    ({
+      ...e,
+      azure: { ...e.azure!, tenantId: OTHER_TENANT },
+      workloads: { ...e.workloads, lakehouse: { ...e.workloads!.lakehouse!, purview: true } as LakehouseSpec },
+    }) as typeof e,
+);
+const devPurview = renderStacks('azure-dev', devWithPurview).lakehouse;
+const purviewEnvs: [string, Json][] = [
+  ['azure-dev', devPurview],
+  ['azure-prod', prod],
+];
+
 const ZONES = {
   blob: 'privatelink.blob.core.windows.net',
   dfs: 'privatelink.dfs.core.windows.net',
@@ -203,7 +220,7 @@ describe('azure lakehouse stack: Spark identity and roles', () => {
     expect(serviceAccountSubject(lakehouse.namespace, lakehouse.sparkServiceAccount)).toBe('system:serviceaccount:lakehouse:spark');
   });
 
-  it.each(envs)('%s grants exactly Spark Contributor and Purview Reader, both on the storage account', (_name, json) => {
+  it.each(purviewEnvs)('%s grants exactly Spark Contributor and Purview Reader, both on the storage account', (_name, json) => {
     const assignments = Object.entries(resources(json, 'azurerm_role_assignment'))
       .map(([id, r]) => ({ id, role: r.role_definition_name, scope: r.scope, principal: r.principal_id }))
       .sort((a, b) => a.id.localeCompare(b.id));
@@ -229,7 +246,7 @@ describe('azure lakehouse stack: Spark identity and roles', () => {
 });
 
 describe('azure lakehouse stack: Purview', () => {
-  it.each(envs)('%s has a Purview account with a system identity, no managed Event Hub, a named managed group; private in prod', (name, json) => {
+  it.each(purviewEnvs)('%s has a Purview account with a system identity, no managed Event Hub, a named managed group; private in prod', (name, json) => {
     const stage = stageOf(name);
     expect(Object.keys(resources(json, 'azurerm_purview_account'))).toEqual(['purview_account']);
     const purview = one(json, 'azurerm_purview_account', 'purview_account');
@@ -265,7 +282,7 @@ describe('azure lakehouse stack: Purview', () => {
 });
 
 describe('azure lakehouse stack: outputs', () => {
-  it.each(envs)('%s outputs the Spark client id under the name the chart reads, the account name and the catalog endpoint', (_name, json) => {
+  it.each(purviewEnvs)('%s outputs the Spark client id under the name the chart reads, the account name and the catalog endpoint', (_name, json) => {
     expect(LAKEHOUSE_OUTPUTS.sparkClientId).toBe('lakehouse_spark_client_id');
     expect(Object.fromEntries(Object.entries(json.output as Record<string, Json>).map(([k, v]) => [k, v.value]))).toEqual({
       lakehouse_spark_client_id: ref('azurerm_user_assigned_identity', 'spark_identity', 'client_id'),
@@ -283,6 +300,18 @@ describe('azure lakehouse stack: outputs', () => {
 });
 
 describe('azure lakehouse stack: addresses', () => {
+  it('has no Purview account (nor its role or output) in dev by default: a standing charge, one account per tenant', () => {
+    expect(resources(dev, 'azurerm_purview_account')).toEqual({});
+    expect(resources(dev, 'azurerm_role_assignment').purview_storage_role_assignment).toBeUndefined();
+    expect(dev.output.purview_catalog_endpoint).toBeUndefined();
+    expect(Object.keys(resources(prod, 'azurerm_purview_account'))).toEqual(['purview_account']);
+  });
+
+  it('registers Microsoft.Purview exactly where a Purview account is made', () => {
+    expect(block(prod.provider.azurerm)).toMatchObject({ resource_provider_registrations: 'core', resource_providers_to_register: ['Microsoft.Purview'] });
+    expect(block(dev.provider.azurerm).resource_providers_to_register).toBeUndefined();
+  });
+
   it('keeps stable addresses', () => {
     const common = [
       'azurerm_federated_identity_credential.spark_federated_identity_credential',
@@ -296,7 +325,7 @@ describe('azure lakehouse stack: addresses', () => {
       'azurerm_storage_container.silver_filesystem',
       'azurerm_user_assigned_identity.spark_identity',
     ];
-    expectAddresses(dev, prod, common, [
+    expectAddresses(devPurview, prod, common, [
       'azurerm_private_endpoint.purview_account_private_endpoint',
       'azurerm_private_endpoint.purview_portal_private_endpoint',
       'azurerm_private_endpoint.storage_blob_private_endpoint',
@@ -330,7 +359,7 @@ describe('azure lakehouse stack: addresses', () => {
     expect(schemaFindings(json, 'lakehouse')).toEqual([]);
   });
 
-  it.each(envs)('%s: the resource group, account, identity and Purview take tags (and the four endpoints in prod)', (name, json) => {
+  it.each(purviewEnvs)('%s: the resource group, account, identity and Purview take tags (and the four endpoints in prod)', (name, json) => {
     expect(azureTagCoverage(json, provider, envOf(name).tags).tagged).toBe(name === 'azure-prod' ? 8 : 4);
   });
 });

@@ -184,15 +184,15 @@ describe('azure mlops stack: Key Vault', () => {
     expect(block(vault.network_acls)).toEqual({ default_action: 'Deny', bypass: 'AzureServices' });
   });
 
-  it('has a vault private endpoint on the shared vaultcore zone in prod only', () => {
-    const endpoint = one(prod, 'azurerm_private_endpoint', 'vault_private_endpoint');
+  // The firewall denies all but trusted services in every stage: External Secrets in the cluster gets in through the endpoint.
+  it.each(envs)('%s has a vault private endpoint on the shared vaultcore zone', (name, json) => {
+    const endpoint = one(json, 'azurerm_private_endpoint', 'vault_private_endpoint');
     expect(block(endpoint.private_service_connection)).toMatchObject({
       private_connection_resource_id: ref('azurerm_key_vault', 'key_vault', 'id'),
       subresource_names: ['vault'],
       is_manual_connection: false,
     });
-    expect(block(endpoint.private_dns_zone_group).private_dns_zone_ids).toEqual([azurePlatformIds('azure-prod').zone('privatelink.vaultcore.azure.net')]);
-    expect(resources(dev, 'azurerm_private_endpoint')).toEqual({});
+    expect(block(endpoint.private_dns_zone_group).private_dns_zone_ids).toEqual([azurePlatformIds(name).zone('privatelink.vaultcore.azure.net')]);
   });
 });
 
@@ -282,6 +282,32 @@ describe('azure mlops stack: Azure ML burst', () => {
     ]) {
       expect(resources(dev, type)).toEqual({});
     }
+  });
+
+  // The platform's monitoring settings (stacks/azure/monitoring.ts): Entra ID only; public ingestion and query, as there is no private link scope.
+  it('takes logs and telemetry with Entra ID only, like the platform workspace', () => {
+    expect(one(prod, 'azurerm_log_analytics_workspace', 'log_analytics_workspace')).toMatchObject({
+      local_authentication_enabled: false,
+      internet_ingestion_enabled: true,
+      internet_query_enabled: true,
+    });
+    expect(one(prod, 'azurerm_application_insights', 'application_insights')).toMatchObject({
+      local_authentication_disabled: true,
+      internet_ingestion_enabled: true,
+      internet_query_enabled: true,
+    });
+    expect(one(prodStacks.platform, 'azurerm_log_analytics_workspace', 'log_analytics_workspace')).toMatchObject({ local_authentication_enabled: false });
+  });
+
+  it('registers Key Vault and PostgreSQL, and Azure ML and monitoring only with burst', () => {
+    expect(block(prod.provider.azurerm).resource_providers_to_register).toEqual([
+      'Microsoft.KeyVault',
+      'Microsoft.DBforPostgreSQL',
+      'Microsoft.MachineLearningServices',
+      'Microsoft.OperationalInsights',
+      'microsoft.insights',
+    ]);
+    expect(block(dev.provider.azurerm).resource_providers_to_register).toEqual(['Microsoft.KeyVault', 'Microsoft.DBforPostgreSQL']);
   });
 
   it('has a private workspace with its own workspace-based Application Insights, the vault, storage and platform ACR in prod', () => {

@@ -265,6 +265,26 @@ describe('azure platform stack: user node pools', () => {
     expect(pools.node_pool_spot.upgrade_settings).toBeUndefined();
   });
 
+  // node_labels is the pool's whole label set: without AKS's own Spot label every plan removes it, and an apply strips it.
+  it.each(envs)('%s declares the AKS-managed Spot label on every Spot pool, and only there', (_name, json) => {
+    for (const pool of Object.values(resources(json, 'azurerm_kubernetes_cluster_node_pool'))) {
+      const label = pool.node_labels['kubernetes.azure.com/scalesetpriority'];
+      expect(label).toBe(pool.priority === 'Spot' ? 'spot' : undefined);
+      if (pool.priority === 'Spot') expect(pool.node_taints).toContain(spotTaint);
+    }
+  });
+
+  // azurerm 4.x cycles vm_size/zones changes through a temporary pool and refuses them without its name.
+  it.each(envs)('%s names a temporary rotation pool for every user pool: a valid pool name, distinct from every pool', (_name, json) => {
+    const userPools = Object.values(resources(json, 'azurerm_kubernetes_cluster_node_pool'));
+    const names = new Set([...userPools.map((p) => p.name), block(one(json, 'azurerm_kubernetes_cluster', 'kubernetes_cluster').default_node_pool).name]);
+    for (const pool of userPools) {
+      expect(pool.temporary_name_for_rotation).toBe(`${pool.name}tmp`);
+      expect(pool.temporary_name_for_rotation).toMatch(/^[a-z][a-z0-9]{0,11}$/);
+      expect(names.has(pool.temporary_name_for_rotation)).toBe(false);
+    }
+  });
+
   it('taints GPU pools for GPUs and scales them from 0; a spot GPU pool is also Spot', () => {
     expect(pools.node_pool_gpu).toMatchObject({
       name: 'gpu',
@@ -286,6 +306,21 @@ describe('azure platform stack: user node pools', () => {
     });
     expect(pools.node_pool_gpuspot.node_taints).toEqual([gpuTaint, spotTaint]);
     expect(pools.node_pool_gpuspot.upgrade_settings).toBeUndefined();
+  });
+});
+
+describe('azure platform stack: resource providers', () => {
+  it.each(envs)("%s registers azurerm's core set plus the namespaces of AKS, ACR, monitoring and the Azure Policy add-on", (_name, json) => {
+    expect(block(json.provider.azurerm)).toMatchObject({
+      resource_provider_registrations: 'core',
+      resource_providers_to_register: [
+        'Microsoft.ContainerService',
+        'Microsoft.ContainerRegistry',
+        'Microsoft.OperationalInsights',
+        'microsoft.insights',
+        'Microsoft.PolicyInsights',
+      ],
+    });
   });
 });
 
@@ -327,14 +362,15 @@ describe('azure platform stack: container registry', () => {
     });
   });
 
-  it('is Standard in dev without private endpoint or DNS zone (dev has only the shared openai zone, for RAG)', () => {
+  it('is Standard in dev without private endpoint or DNS zone (dev has only the shared openai and vault zones, for RAG and MLOps)', () => {
     expect(one(dev, 'azurerm_container_registry', 'container_registry').sku).toBe('Standard');
     expect(resources(dev, 'azurerm_private_endpoint')).toEqual({});
     // The PostgreSQL zone is mlops's (VNet integration, private in every stage), not the registry's.
-    expect(Object.keys(resources(dev, 'azurerm_private_dns_zone'))).toEqual(['private_dns_zone_openai', 'private_dns_zone_postgres']);
+    expect(Object.keys(resources(dev, 'azurerm_private_dns_zone'))).toEqual(['private_dns_zone_openai', 'private_dns_zone_postgres', 'private_dns_zone_vault']);
     expect(Object.keys(resources(dev, 'azurerm_private_dns_zone_virtual_network_link'))).toEqual([
       'private_dns_zone_virtual_network_link_openai',
       'private_dns_zone_virtual_network_link_postgres',
+      'private_dns_zone_virtual_network_link_vault',
     ]);
   });
 });
@@ -413,7 +449,7 @@ describe('azure platform stack: tags and addresses', () => {
       'azurerm_user_assigned_identity.cluster_identity',
       'azurerm_virtual_network.virtual_network',
     ]);
-    // mlops adds the database subnet, its NSG and association, and the PostgreSQL zone and its link in dev too.
-    expect(allResources(dev)).toHaveLength(38);
+    // mlops adds the database subnet, its NSG and association, and the PostgreSQL and Key Vault zones and links in dev too.
+    expect(allResources(dev)).toHaveLength(40);
   });
 });

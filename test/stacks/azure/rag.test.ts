@@ -38,8 +38,8 @@ describe('azure rag stack: stack, lookups and resource group', () => {
     const spec = withEnv('azure-dev', (e) => ({ ...e, workloads: { ...e.workloads, rag: { enabled: false } } }));
     const stacks = renderStacks('azure-dev', spec);
     expect(Object.keys(stacks)).toEqual(['platform', 'edw', 'mlops', 'lakehouse']);
-    // Only the PostgreSQL zone of the mlops stack's Flexible Server is left in dev.
-    expect(Object.keys(resources(stacks.platform, 'azurerm_private_dns_zone'))).toEqual(['private_dns_zone_postgres']);
+    // Only the mlops stack's zones are left in dev: its Flexible Server's and its Key Vault's.
+    expect(Object.keys(resources(stacks.platform, 'azurerm_private_dns_zone'))).toEqual(['private_dns_zone_postgres', 'private_dns_zone_vault']);
   });
 
   it.each(envs)('%s looks up only the AKS cluster and has its own resource group', (name, json) => {
@@ -137,7 +137,7 @@ describe('azure platform stack: shared private DNS zones', () => {
         .map(([id, z]) => [id.replace('private_dns_zone_', ''), z.name]);
     const postgres = (envName: string) => `acme-${envName}.private.postgres.database.azure.com`;
     expect(Object.fromEntries(zonesOf(prodStacks.platform))).toEqual({ ...ZONES, postgres: postgres('azure-prod') });
-    expect(Object.fromEntries(zonesOf(devStacks.platform))).toEqual({ openai: ZONES.openai, postgres: postgres('azure-dev') });
+    expect(Object.fromEntries(zonesOf(devStacks.platform))).toEqual({ openai: ZONES.openai, postgres: postgres('azure-dev'), vault: ZONES.vault });
     for (const key of [...Object.keys(ZONES), 'postgres']) {
       expect(one(prodStacks.platform, 'azurerm_private_dns_zone_virtual_network_link', `private_dns_zone_virtual_network_link_${key}`).virtual_network_id).toBe(
         ref('azurerm_virtual_network', 'virtual_network', 'id'),

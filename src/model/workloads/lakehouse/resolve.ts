@@ -19,6 +19,11 @@ const TABLE_FORMAT: Readonly<Record<Cloud, TableFormat>> = { aws: 'iceberg', azu
 /** Microsoft Purview catalogs the lakehouse on Azure; AWS's catalog is Glue, part of the stack itself. */
 export const HAS_PURVIEW: Readonly<Record<Cloud, boolean>> = { aws: false, azure: true };
 
+/** Purview has a standing charge and one account per tenant is the default limit: on in prod only, unless the model says. */
+export function defaultPurview(spec: Pick<EnvironmentSpec, 'stage'>): boolean {
+  return spec.stage === 'prod';
+}
+
 /** `.py` → Python, `.R` → R, anything else (a `.jar`) → Scala (the JVM type the operator runs with mainClass). */
 export function sparkApplicationType(file: string): 'Python' | 'Scala' | 'R' {
   if (file.endsWith('.py')) return 'Python';
@@ -50,6 +55,6 @@ export function resolveLakehouse(platformName: string, spec: EnvironmentSpec, la
       retries: j.retries ?? 3,
     })),
     retentionDays: lakehouse.retentionDays ?? (prod ? 30 : 7),
-    purview: HAS_PURVIEW[spec.cloud] && (lakehouse.purview ?? true),
+    purview: HAS_PURVIEW[spec.cloud] && (lakehouse.purview ?? defaultPurview(spec)),
   };
 }

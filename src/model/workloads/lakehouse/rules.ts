@@ -2,7 +2,7 @@
 import { isCron, isInt, isString, q, checkImage, checkRange, checkWorkloadStorageAccount, DNS_LABEL, type Report } from '../../rules';
 import type { Cloud, EnvironmentSpec } from '../../types';
 import { MEDALLION_LAYERS } from '../../types';
-import { defaultTableFormat, HAS_PURVIEW } from './resolve';
+import { defaultPurview, defaultTableFormat, HAS_PURVIEW } from './resolve';
 
 const SPARK_MEMORY = /^\d+[kmgt]$/;
 const SPARK_VERSION = /^(\d+)\.\d+\.\d+$/;
@@ -94,8 +94,33 @@ export function validateLakehouse(env: EnvironmentSpec, base: string, platformNa
   checkWorkloadStorageAccount(env, at, platformName, 'lakehouse', cloud, report);
 }
 
-/** Across environments: Glue databases are named after the layers, so two AWS lakehouses must not share an account and region. */
+/** Across environments: one catalog per account (AWS) or tenant (Azure). */
 export function checkLakehouseCatalogs(environments: EnvironmentSpec[], report: Report): void {
+  checkGlueDatabases(environments, report);
+  checkPurviewAccounts(environments, report);
+}
+
+/**
+ * Microsoft Purview allows one account per Entra tenant by default (a quota raised only on request), and each
+ * account is billed whether it scans or not: two environments of one tenant with Purview on cannot both apply.
+ */
+function checkPurviewAccounts(environments: EnvironmentSpec[], report: Report): void {
+  const seen = new Map<string, number>();
+  environments.forEach((env, i) => {
+    if (!env || env.cloud !== 'azure' || env.workloads?.lakehouse?.enabled !== true || !isString(env.azure?.tenantId)) return;
+    if (!(env.workloads.lakehouse.purview ?? defaultPurview(env))) return;
+    const first = seen.get(env.azure.tenantId);
+    if (first === undefined) seen.set(env.azure.tenantId, i);
+    else
+      report(
+        `environments[${i}].workloads.lakehouse.purview`,
+        `environments[${first}] already has a Purview account in tenant ${env.azure.tenantId}: Purview allows one account per tenant; set purview: false here`,
+      );
+  });
+}
+
+/** Glue databases are named after the layers, so two AWS lakehouses must not share an account and region. */
+function checkGlueDatabases(environments: EnvironmentSpec[], report: Report): void {
   const seen = new Map<string, number>();
   environments.forEach((env, i) => {
     if (!env || env.cloud !== 'aws' || env.workloads?.lakehouse?.enabled !== true || !isString(env.aws?.accountId)) return;

@@ -21,7 +21,7 @@ export interface LakehouseSpec extends WorkloadToggle {
   jobs?: SparkJobSpec[];
   /** Days deleted or overwritten files stay recoverable (S3 noncurrent versions; ADLS soft delete, at most 365). Default: 7 (prod 30). */
   retentionDays?: number;
-  /** Azure: a Microsoft Purview account catalogs the lakehouse (scans read the account). Default: true. */
+  /** Azure: a Microsoft Purview account catalogs the lakehouse (scans read the account). Default: prod only (standing charge; one account per tenant). */
   purview?: boolean;
 }
 
