@@ -100,6 +100,8 @@ export class LakehouseChart extends AppChart<'lakehouse'> {
   private env(): EnvVar[] {
     const vars: Record<string, string> = { ...sdkEnv(this.ctx) };
     for (const layer of this.ctx.env.lakehouse.layers) vars[`LAKEHOUSE_${layer.toUpperCase()}_URI`] = layerValue(this.names.layerUris, layer);
+    // Where `--source landing` is: the raw files ingestion reads.
+    vars.LAKEHOUSE_LANDING_URI = this.names.landingUri;
     return envVars(vars);
   }
 

@@ -6,6 +6,8 @@
  * bucket root; each Glue database carries its layer's location, and a job's layer is its default
  * namespace. S3A (for files outside tables, e.g. landing data) takes the web-identity token the IRSA
  * webhook projects: AWS SDK v1's provider with Hadoop 3.3 (Spark 3), SDK v2's with Hadoop 3.4 (Spark 4).
+ * The model's URIs are `s3://` (what Glue, Athena and S3FileIO expect); Hadoop has no `s3` filesystem of its
+ * own, so the scheme is bound to S3A (S3A reads its `fs.s3a.*` settings whatever the scheme).
  *
  * Azure (Delta + ADLS Gen2): Delta's session extension and catalog; tables are addressed by path
  * (`abfss://<layer>@<account>.dfs.core.windows.net/<table>`), a job's layer is its warehouse. ABFS
@@ -40,6 +42,12 @@ export const S3A_WEB_IDENTITY_PROVIDERS = {
   sdkV2: 'software.amazon.awssdk.auth.credentials.WebIdentityTokenFileCredentialsProvider',
 } as const;
 export const ABFS_WORKLOAD_IDENTITY_PROVIDER = 'org.apache.hadoop.fs.azurebfs.oauth2.WorkloadIdentityTokenProvider';
+
+/** Hadoop's `s3://` bound to S3A, for both the FileSystem and the FileContext API (streaming checkpoints). */
+export const S3_SCHEME_AS_S3A = {
+  'spark.hadoop.fs.s3.impl': 'org.apache.hadoop.fs.s3a.S3AFileSystem',
+  'spark.hadoop.fs.AbstractFileSystem.s3.impl': 'org.apache.hadoop.fs.s3a.S3A',
+} as const;
 
 /** The S3A provider for the Hadoop that a Spark version bundles. */
 export function s3aWebIdentityProvider(sparkVersion: string): string {
@@ -76,6 +84,7 @@ function awsIcebergConf({ env, names }: EnvironmentContext<'aws', 'lakehouse'>, 
     [`${catalog}.glue.id`]: env.aws.accountId,
     [`${catalog}.client.region`]: env.region,
     ...(job.layer ? { [`${catalog}.default-namespace`]: layerValue(aws.glueDatabases, job.layer) } : {}),
+    ...S3_SCHEME_AS_S3A,
     'spark.hadoop.fs.s3a.aws.credentials.provider': s3aWebIdentityProvider(env.lakehouse.spark.version),
     'spark.hadoop.fs.s3a.endpoint.region': env.region,
   };

@@ -28,6 +28,10 @@ export interface SageMakerTrainingJobSpec {
   /** `maxWaitTimeInSeconds` (managed Spot only) bounds the runtime plus the waits for Spot capacity. */
   readonly stoppingCondition: { readonly maxRuntimeInSeconds: number; readonly maxWaitTimeInSeconds?: number };
   readonly enableManagedSpotTraining: boolean;
+  /** No network for the container; SageMaker still moves data and the model through the VPC. */
+  readonly enableNetworkIsolation: boolean;
+  /** The private subnets and the jobs' security group: without it the container reaches the internet through SageMaker's network. */
+  readonly vpcConfig: { readonly securityGroupIDs: readonly string[]; readonly subnets: readonly string[] };
   readonly tags: readonly { readonly key: string; readonly value: string }[];
 }
 

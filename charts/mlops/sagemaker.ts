@@ -12,13 +12,17 @@
  * history) and the new one runs. An unchanged entry never runs twice; raise `sagemaker.run` to run it again.
  * Tags are left out of the hash: ACK does not compare them, and retagging should not retrain.
  *
+ * Network: every job runs in the private subnets behind the mlops stack's security group (both read from its
+ * Terraform outputs), so it reaches S3 and the VPC's endpoints and nothing else; with `burst.networkIsolation`
+ * (prod's default) the container has no network at all. Both are part of the run id: SageMaker cannot change them.
+ *
  * Storage: the model goes to `s3://<artifacts>/sagemaker/<entry>/<job>/output/`, checkpoints to
  * `.../<entry>/<job>/checkpoints` (a new run never resumes another run's): the prefix the execution role may
  * write. Fields SageMaker would otherwise default (input mode, compression, checkpoint path) are written out,
  * so what the controller reads back equals what was asked and it never sees a change to apply.
  */
 import { byCloud, type EnvironmentContext } from '../../src/model/context';
-import { SAGEMAKER_CHECKPOINT_DIR, SAGEMAKER_RUN_ID_LENGTH } from '../../src/model/naming';
+import { MLOPS_OUTPUTS, MLOPS_STACK, SAGEMAKER_CHECKPOINT_DIR, SAGEMAKER_RUN_ID_LENGTH } from '../../src/model/naming';
 import { specHash } from '../lib/spec-hash';
 import type { Cloud, MlopsSettings } from '../../src/model/types';
 import { NAME_LABEL } from '../lib/labels';
@@ -56,6 +60,15 @@ function trainingJob(ctx: EnvironmentContext<'aws', 'mlops'>, job: SageMakerJob)
       ...(job.maxWaitSeconds !== undefined ? { maxWaitTimeInSeconds: job.maxWaitSeconds } : {}),
     },
     enableManagedSpotTraining: spot,
+    enableNetworkIsolation: ctx.env.mlops.burst.networkIsolation,
+    vpcConfig: {
+      securityGroupIDs: [ctx.outputs.require(MLOPS_STACK, MLOPS_OUTPUTS.sagemakerSecurityGroupId)],
+      subnets: ctx.outputs
+        .require(MLOPS_STACK, MLOPS_OUTPUTS.sagemakerSubnetIds)
+        .split(',')
+        .map((id) => id.trim())
+        .filter((id) => id !== ''),
+    },
   };
   const id = runId({ ...definition, run: job.run });
   const trainingJobName = names.trainingJobName(job.name, id);

@@ -4,7 +4,20 @@ import { defaultAwsStateBucket, defaultAzureStateResourceGroup, defaultAzureStat
 import { forCloud } from './cloud';
 import { DEFAULT_GATEWAY_NAMESPACE, ISTIO_NAMESPACE } from './cluster';
 import { WORKLOADS, type WorkloadSettings } from './workloads';
-import type { AwsAccount, AzureAccount, Cloud, CloudPart, Environment, EnvironmentSpec, Platform, PlatformSpec, WorkloadName } from './types';
+import type {
+  AwsAccount,
+  AwsLogging,
+  AzureAccount,
+  Cloud,
+  CloudPart,
+  EksControlPlaneLogType,
+  Environment,
+  EnvironmentSpec,
+  Platform,
+  PlatformSpec,
+  Stage,
+  WorkloadName,
+} from './types';
 import { WORKLOAD_NAMES } from './types';
 
 export const DEFAULT_SERVICE_CIDR = '172.20.0.0/16';
@@ -13,6 +26,29 @@ export const STANDARD_TAG_KEYS = ['project', 'environment', 'managed-by'] as con
 
 export function defaultZones(stage: EnvironmentSpec['stage']): number {
   return stage === 'prod' ? 3 : 2;
+}
+
+export const EKS_CONTROL_PLANE_LOG_TYPE_SET: Readonly<Record<EksControlPlaneLogType, true>> = {
+  api: true,
+  audit: true,
+  authenticator: true,
+  controllerManager: true,
+  scheduler: true,
+};
+export const EKS_CONTROL_PLANE_LOG_TYPES = Object.keys(EKS_CONTROL_PLANE_LOG_TYPE_SET) as EksControlPlaneLogType[];
+
+/**
+ * What CloudWatch keeps per stage. Dev: rejected flows only, the logs an incident review needs (the
+ * eks-control-plane-logging rule's three), a month. Prod: every flow and log type, a year.
+ */
+export const AWS_LOGGING_DEFAULTS: Readonly<Record<Stage, AwsLogging>> = {
+  dev: { retentionDays: 30, flowLogTraffic: 'REJECT', controlPlane: ['api', 'audit', 'authenticator'] },
+  prod: { retentionDays: 365, flowLogTraffic: 'ALL', controlPlane: EKS_CONTROL_PLANE_LOG_TYPES },
+};
+
+/** Spot capacity anywhere in the cluster: a Spot pool, or a GPU pool on Spot. */
+export function usesSpot(spec: Pick<EnvironmentSpec, 'cluster'>): boolean {
+  return (spec.cluster?.spotPools ?? []).length > 0 || (spec.cluster?.gpuPools ?? []).some((p) => p.capacity === 'spot');
 }
 
 /** EKS add-ons and node images are pinned in the model; AKS manages its add-ons and its channels roll node images. */
@@ -32,6 +68,12 @@ export function resolveEnvironment(platformName: string, spec: EnvironmentSpec):
         accountId: aws.accountId,
         clusterAdminArns: [...(aws.clusterAdminArns ?? [])],
         stateBucket: aws.stateBucket ?? defaultAwsStateBucket(platformName, aws.accountId, region),
+        createSpotServiceLinkedRole: aws.createSpotServiceLinkedRole ?? usesSpot(spec),
+        logging: {
+          retentionDays: aws.logging?.retentionDays ?? AWS_LOGGING_DEFAULTS[spec.stage].retentionDays,
+          flowLogTraffic: aws.logging?.flowLogTraffic ?? AWS_LOGGING_DEFAULTS[spec.stage].flowLogTraffic,
+          controlPlane: [...(aws.logging?.controlPlane ?? AWS_LOGGING_DEFAULTS[spec.stage].controlPlane)],
+        },
       },
     }),
     azure: ({ azure, stage }) => ({

@@ -5,6 +5,7 @@
  */
 import { CLOUD_SET } from './cloud';
 import { EKS_ADDON_NAMES } from './catalog';
+import { EKS_CONTROL_PLANE_LOG_TYPE_SET } from './defaults';
 import { bool, int, list, map, obj, oneOf, opt, req, str, strings, type FieldsOf, type Shape, type ShapeOf } from './shape';
 import type {
   AwsAccountSpec,
@@ -32,7 +33,21 @@ const environmentShape = obj<EnvironmentFields>({
   cloud: req(oneOf<Cloud>(CLOUD_SET)),
   stage: req(oneOf<Stage>({ dev: true, prod: true })),
   region: req(str),
-  aws: opt(obj({ accountId: req(str), clusterAdminArns: opt(strings), stateBucket: opt(str) })),
+  aws: opt(
+    obj({
+      accountId: req(str),
+      clusterAdminArns: opt(strings),
+      stateBucket: opt(str),
+      createSpotServiceLinkedRole: opt(bool),
+      logging: opt(
+        obj({
+          retentionDays: opt(int),
+          flowLogTraffic: opt(oneOf({ ALL: true, ACCEPT: true, REJECT: true })),
+          controlPlane: opt(list(oneOf(EKS_CONTROL_PLANE_LOG_TYPE_SET))),
+        }),
+      ),
+    }),
+  ),
   azure: opt(
     obj({
       subscriptionId: req(str),

@@ -97,6 +97,27 @@ export interface AwsAccountSpec {
   clusterAdminArns?: string[];
   /** S3 bucket for Terraform state. Default: `<platform>-tfstate-<accountId>-<region>`. */
   stateBucket?: string;
+  /**
+   * Create the account's EC2 Spot service-linked role (AWSServiceRoleForEC2Spot) in this environment's platform
+   * stack: EC2 launches no Spot capacity in an account without it. It is account-wide and its creation fails where
+   * it exists, so at most one environment of an account creates it. Default: true where the environment runs Spot.
+   */
+  createSpotServiceLinkedRole?: boolean;
+  /** CloudWatch logging of the network and cluster, chosen per stage. */
+  logging?: AwsLoggingSpec;
+}
+
+/** EKS control-plane log types. */
+export type EksControlPlaneLogType = 'api' | 'audit' | 'authenticator' | 'controllerManager' | 'scheduler';
+export type FlowLogTraffic = 'ALL' | 'ACCEPT' | 'REJECT';
+
+export interface AwsLoggingSpec {
+  /** Days the log groups (VPC flow logs, EKS control plane) keep events; a CloudWatch retention value. Default: 30 (prod 365). */
+  retentionDays?: number;
+  /** What VPC flow logs record. Default: `REJECT` (prod `ALL`). */
+  flowLogTraffic?: FlowLogTraffic;
+  /** Control-plane log types sent to CloudWatch. Default: api, audit, authenticator (prod all five). */
+  controlPlane?: EksControlPlaneLogType[];
 }
 
 export interface AzureAccountSpec {
@@ -229,7 +250,12 @@ export type CloudPart<C extends Cloud, T extends Readonly<Record<Cloud, object>>
 /** `T[C]`: what cloud `C` has where the clouds differ in shape; one alternative per cloud for the whole union. */
 export type PerCloud<C extends Cloud, T extends Readonly<Record<Cloud, unknown>>> = T[C];
 
-export type AwsAccount = Readonly<Required<AwsAccountSpec>>;
+export type AwsAccount = Readonly<Required<Omit<AwsAccountSpec, 'logging'>>> & { readonly logging: AwsLogging };
+export interface AwsLogging {
+  readonly retentionDays: number;
+  readonly flowLogTraffic: FlowLogTraffic;
+  readonly controlPlane: readonly EksControlPlaneLogType[];
+}
 
 export interface AzureAccount {
   readonly subscriptionId: string;

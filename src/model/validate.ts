@@ -3,7 +3,7 @@
  * path of the offending value and what was expected; nothing stops at the first problem.
  * Rules read the raw spec defensively, since they also run on specs whose shape is wrong.
  */
-import { DEFAULT_POD_CIDR, DEFAULT_SERVICE_CIDR, STANDARD_TAG_KEYS } from './defaults';
+import { DEFAULT_POD_CIDR, DEFAULT_SERVICE_CIDR, STANDARD_TAG_KEYS, usesSpot } from './defaults';
 import {
   CLUSTER_AUTOSCALER_CHART_VERSIONS,
   DEFAULT_EKS_AMI_RELEASE,
@@ -85,6 +85,7 @@ export function validatePlatform(spec: PlatformSpec): Problem[] {
       networks.push({ index: i, name: String(env.name), cidr });
     }
   });
+  validateSpotServiceLinkedRoles(environments, report);
   for (const w of WORKLOAD_NAMES) WORKLOADS[w].validateAcross?.(environments, report);
   return problems;
 }
@@ -184,6 +185,38 @@ function validateAws(env: EnvironmentSpec, base: string, platformName: string, r
     const problem = s3BucketNameProblem(derived);
     if (problem) report(`${base}.aws.stateBucket`, `the derived name ${q(derived)} is not a valid S3 bucket name (${problem}); set stateBucket`);
   }
+  validateAwsLogging(env, base, report);
+}
+
+/** CloudWatch Logs' retention values (PutRetentionPolicy). */
+const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+function validateAwsLogging(env: EnvironmentSpec, base: string, report: Report): void {
+  const logging = env.aws?.logging;
+  if (!logging || typeof logging !== 'object') return;
+  const days = logging.retentionDays;
+  if (typeof days === 'number' && !LOG_RETENTION_DAYS.includes(days))
+    report(`${base}.aws.logging.retentionDays`, `${days} is not a CloudWatch Logs retention (one of ${LOG_RETENTION_DAYS.join(', ')})`);
+  const types = Array.isArray(logging.controlPlane) ? logging.controlPlane : undefined;
+  if (types && types.length === 0)
+    report(`${base}.aws.logging.controlPlane`, 'must list at least one log type (api, audit and authenticator are what an incident review reads)');
+  if (types && new Set(types).size !== types.length) report(`${base}.aws.logging.controlPlane`, 'lists a log type twice');
+}
+
+/** The Spot service-linked role is one per account: a second environment creating it fails at apply. */
+function validateSpotServiceLinkedRoles(environments: readonly EnvironmentSpec[], report: Report): void {
+  const creators = new Map<string, number>();
+  environments.forEach((env, i) => {
+    if (!env || env.cloud !== 'aws' || !isString(env.aws?.accountId)) return;
+    if (!(env.aws.createSpotServiceLinkedRole ?? usesSpot(env))) return;
+    const first = creators.get(env.aws.accountId);
+    if (first === undefined) creators.set(env.aws.accountId, i);
+    else
+      report(
+        `environments[${i}].aws.createSpotServiceLinkedRole`,
+        `environments[${first}] already creates the EC2 Spot service-linked role of account ${env.aws.accountId} (one per account); set false here`,
+      );
+  });
 }
 
 function validateAzure(env: EnvironmentSpec, base: string, platformName: string, report: Report): void {

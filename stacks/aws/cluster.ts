@@ -1,6 +1,6 @@
 /**
- * Cluster layer: the EKS control plane (private by default, secrets envelope-encrypted, all
- * control-plane logs), access entries for the model's admins, the IAM OIDC provider for IRSA, the
+ * Cluster layer: the EKS control plane (private by default, secrets envelope-encrypted, the
+ * model's control-plane log types), access entries for the model's admins, the IAM OIDC provider for IRSA, the
  * pinned core add-ons and the Karpenter discovery tag on the cluster security group.
  */
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
@@ -23,9 +23,6 @@ import type { AwsStack } from '../constructs/platform-stack';
 import { arns, awsManagedPolicyArn, kmsKeyPolicy, logRetentionDays, PARTITION, policyDocument, serviceTrustPolicy, snake } from './iam';
 import { podIdentityTrustPolicy } from './identity';
 import type { AwsNetwork } from './network';
-
-/** Every control-plane log type: audit and authenticator are the ones an incident review needs. */
-export const CLUSTER_LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'] as const;
 
 /** DaemonSet add-ons that must run before any node can become Ready (networking, credentials). */
 const BEFORE_COMPUTE_ADDONS: readonly EksAddonName[] = ['vpc-cni', 'kube-proxy', 'eks-pod-identity-agent'];
@@ -102,7 +99,8 @@ export function buildCluster(stack: AwsStack, network: AwsNetwork): AwsCluster {
     },
     kubernetesNetworkConfig: { ipFamily: 'ipv4', serviceIpv4Cidr: env.network.serviceCidr },
     encryptionConfig: { resources: ['secrets'], provider: { keyArn: clusterKey.arn } },
-    enabledClusterLogTypes: [...CLUSTER_LOG_TYPES],
+    // The model's per-stage choice (aws.logging.controlPlane): CloudWatch ingestion is billed per GB.
+    enabledClusterLogTypes: [...env.aws.logging.controlPlane],
     // Access entries only (no aws-auth ConfigMap), and no implicit admin for whoever runs Terraform.
     accessConfig: { authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: false },
     // Core add-ons are installed below as managed, pinned add-ons instead of EKS' unmanaged defaults.

@@ -1,8 +1,9 @@
 /**
  * VPC endpoints layer of the platform stack: what nodes and pods reach privately, without NAT.
  *
- * - S3 gateway endpoint on the private route tables (always): image layers from ECR live in S3, and
- *   workload buckets are read and written without leaving the AWS network.
+ * - S3 and DynamoDB gateway endpoints on the private route tables (always; gateway endpoints are free):
+ *   image layers from ECR live in S3, workload buckets and tables are used without leaving the AWS
+ *   network, and none of it pays NAT data processing.
  * - Interface endpoints with private DNS in the private subnets, behind one security group that
  *   accepts TCP 443 from the VPC CIDR only (no egress rules: a security group is stateful):
  *   - `sts` (always): IRSA's AssumeRoleWithWebIdentity and role chaining (KEDA's scaler role);
@@ -27,8 +28,12 @@ export const BEDROCK_INVOKE_ACTIONS = ['bedrock:InvokeModel', 'bedrock:InvokeMod
 /** Interface endpoints every AWS environment gets (service name suffixes). */
 export const ALWAYS_INTERFACE_ENDPOINTS = ['sts', 'eks-auth'] as const;
 
+/** Gateway endpoints every AWS environment gets: routes to the services' prefix lists, no charge. */
+export const GATEWAY_ENDPOINTS = ['s3', 'dynamodb'] as const;
+
 export interface AwsEndpoints {
-  readonly s3Gateway: VpcEndpoint;
+  /** Keyed by service (`s3`, `dynamodb`). */
+  readonly gateways: Readonly<Record<(typeof GATEWAY_ENDPOINTS)[number], VpcEndpoint>>;
   readonly securityGroup: SecurityGroup;
   /** Keyed by service (`sts`, `eks-auth`, `bedrock-runtime`, `glue`). */
   readonly interfaces: Readonly<Record<string, VpcEndpoint>>;
@@ -40,13 +45,15 @@ export function buildEndpoints(stack: AwsStack, network: AwsNetwork): AwsEndpoin
   const prefix = ctx.names.prefix;
   const serviceName = (service: string) => `com.amazonaws.${env.region}.${service}`;
 
-  const s3Gateway = new VpcEndpoint(stack, 's3_gateway_endpoint', {
-    vpcId: network.vpc.id,
-    serviceName: serviceName('s3'),
-    vpcEndpointType: 'Gateway',
-    routeTableIds: network.privateRouteTables.map((t) => t.id),
-    tags: { Name: `${prefix}-s3` },
-  });
+  const gateway = (service: (typeof GATEWAY_ENDPOINTS)[number]): VpcEndpoint =>
+    new VpcEndpoint(stack, `${service}_gateway_endpoint`, {
+      vpcId: network.vpc.id,
+      serviceName: serviceName(service),
+      vpcEndpointType: 'Gateway',
+      routeTableIds: network.privateRouteTables.map((t) => t.id),
+      tags: { Name: `${prefix}-${service}` },
+    });
+  const gateways = { s3: gateway('s3'), dynamodb: gateway('dynamodb') };
 
   const securityGroup = new SecurityGroup(stack, 'vpc_endpoints_security_group', {
     name: `${prefix}-vpc-endpoints`,
@@ -102,5 +109,5 @@ export function buildEndpoints(stack: AwsStack, network: AwsNetwork): AwsEndpoin
   // The Glue Data Catalog, Iceberg's catalog: table commits stay inside the VPC.
   if (needed.includes('glue')) interfaces.glue = interfaceEndpoint('glue');
 
-  return { s3Gateway, securityGroup, interfaces };
+  return { gateways, securityGroup, interfaces };
 }

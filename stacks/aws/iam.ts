@@ -86,7 +86,7 @@ export function policyId(policyName: string): string {
   return snake(base.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2'));
 }
 
-/** Log retention: long enough for incident review in prod, cheap in dev. */
+/** Log retention of the stack's log groups: the model's (per stage by default, `aws.logging`). */
 export function logRetentionDays(ctx: EnvironmentContext<'aws'>): number {
-  return ctx.env.stage === 'prod' ? 365 : 30;
+  return ctx.env.aws.logging.retentionDays;
 }

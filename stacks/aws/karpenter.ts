@@ -1,8 +1,9 @@
 /**
  * Karpenter infrastructure (the controller itself, EC2NodeClass and NodePools are Kubernetes
  * objects): the controller role with Pod Identity, a least-privilege controller policy modelled on
- * the Karpenter v1 reference (cloudformation.yaml), the node role with its access entry, and the
- * interruption queue fed by EventBridge.
+ * the Karpenter v1.14 reference (cloudformation.yaml; src/model/karpenter.ts), the node role with its
+ * access entry, the interruption queue fed by EventBridge, and the account's EC2 Spot service-linked
+ * role where the model says this environment creates it.
  */
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
@@ -10,8 +11,10 @@ import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
 import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { IamServiceLinkedRole } from '@cdktf/provider-aws/lib/iam-service-linked-role';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
+import { KARPENTER_INTERRUPTION_EVENTS } from '../../src/model/karpenter';
 import { KARPENTER_NAMESPACE, KARPENTER_SERVICE_ACCOUNT } from '../../src/model/naming';
 import type { AwsStack } from '../constructs/platform-stack';
 import type { AwsCluster } from './cluster';
@@ -19,18 +22,14 @@ import { arns, denyInsecureTransport, PARTITION, policyDocument, type PolicyStat
 import { podIdentityTrustPolicy } from './identity';
 import { nodeRole } from './node-groups';
 
-/** EventBridge events Karpenter reacts to, by rule suffix. */
-export const INTERRUPTION_EVENTS = {
-  health: { source: 'aws.health', detailType: 'AWS Health Event' },
-  spot_interruption: { source: 'aws.ec2', detailType: 'EC2 Spot Instance Interruption Warning' },
-  rebalance: { source: 'aws.ec2', detailType: 'EC2 Instance Rebalance Recommendation' },
-  instance_state_change: { source: 'aws.ec2', detailType: 'EC2 Instance State-change Notification' },
-} as const;
+/** EC2 launches Spot capacity only in an account that has this role (created once per account). */
+export const SPOT_SERVICE = 'spot.amazonaws.com';
 
 export interface AwsKarpenter {
   readonly controllerRole: IamRole;
   readonly nodeRole: IamRole;
   readonly interruptionQueue: SqsQueue;
+  readonly spotServiceLinkedRole?: IamServiceLinkedRole;
 }
 
 export function buildKarpenter(stack: AwsStack, cluster: AwsCluster): AwsKarpenter {
@@ -53,7 +52,7 @@ export function buildKarpenter(stack: AwsStack, cluster: AwsCluster): AwsKarpent
     messageRetentionSeconds: 300,
     sqsManagedSseEnabled: true,
   });
-  const rules = Object.entries(INTERRUPTION_EVENTS).map(([suffix, event]) => {
+  const rules = Object.entries(KARPENTER_INTERRUPTION_EVENTS).map(([suffix, event]) => {
     const ruleName = `${prefix}-karpenter-${suffix.replace(/_/g, '-')}`;
     const rule = new CloudwatchEventRule(stack, `karpenter_${suffix}_rule`, {
       name: ruleName,
@@ -114,7 +113,15 @@ export function buildKarpenter(stack: AwsStack, cluster: AwsCluster): AwsKarpent
     roleArn: controllerRole.arn,
   });
 
-  return { controllerRole, nodeRole: karpenterNodeRole, interruptionQueue: queue };
+  // Without it the first Spot launch of a fresh account fails (ServiceLinkedRoleCreationNotPermitted).
+  const spotServiceLinkedRole = ctx.env.aws.createSpotServiceLinkedRole
+    ? new IamServiceLinkedRole(stack, 'spot_service_linked_role', {
+        awsServiceName: SPOT_SERVICE,
+        description: `EC2 Spot for the account of ${names.clusterName} (account-wide)`,
+      })
+    : undefined;
+
+  return { controllerRole, nodeRole: karpenterNodeRole, interruptionQueue: queue, spotServiceLinkedRole };
 }
 
 interface ControllerPolicyInputs {
@@ -127,8 +134,10 @@ interface ControllerPolicyInputs {
 }
 
 /**
- * The Karpenter v1 controller policy: writes only on resources tagged as owned by this cluster and
- * a NodePool (or tagged so at creation), reads regional, PassRole only for the node role.
+ * The Karpenter v1.14 controller policy, statement by statement as the reference: writes only on
+ * resources tagged as owned by this cluster and a NodePool (or tagged so at creation), reads regional,
+ * PassRole only for the node role. Narrower than the reference: the interruption queue accepts only
+ * this stack's rules, and PassRole names only `ec2.amazonaws.com` (no China partition here).
  */
 export function controllerStatements(p: ControllerPolicyInputs): PolicyStatement[] {
   const ec2 = (type: string) => `arn:${PARTITION}:ec2:${p.region}:*:${type}/*`;
@@ -146,6 +155,7 @@ export function controllerStatements(p: ControllerPolicyInputs): PolicyStatement
         ec2('security-group'),
         ec2('subnet'),
         ec2('capacity-reservation'),
+        ec2('placement-group'),
       ],
     },
     {
@@ -211,9 +221,11 @@ export function controllerStatements(p: ControllerPolicyInputs): PolicyStatement
         'ec2:DescribeCapacityReservations',
         'ec2:DescribeImages',
         'ec2:DescribeInstances',
+        'ec2:DescribeInstanceStatus',
         'ec2:DescribeInstanceTypeOfferings',
         'ec2:DescribeInstanceTypes',
         'ec2:DescribeLaunchTemplates',
+        'ec2:DescribePlacementGroups',
         'ec2:DescribeSecurityGroups',
         'ec2:DescribeSpotPriceHistory',
         'ec2:DescribeSubnets',
@@ -289,5 +301,13 @@ export function controllerStatements(p: ControllerPolicyInputs): PolicyStatement
     // Listing cannot be scoped to resources; Karpenter uses it to garbage-collect its profiles.
     { Sid: 'AllowUnscopedInstanceProfileListAction', Effect: 'Allow', Action: 'iam:ListInstanceProfiles', Resource: '*' },
     { Sid: 'AllowAPIServerEndpointDiscovery', Effect: 'Allow', Action: 'eks:DescribeCluster', Resource: p.clusterArn },
+    // Read only, and only for this cluster: the action takes no resource ARN, the condition names the cluster.
+    {
+      Sid: 'AllowZonalShiftStatusReadOnly',
+      Effect: 'Allow',
+      Action: 'arc-zonal-shift:GetManagedResource',
+      Resource: '*',
+      Condition: { StringEquals: { 'arc-zonal-shift:ResourceIdentifier': p.clusterArn } },
+    },
   ];
 }

@@ -10,8 +10,9 @@
  *   expires its own snapshots, and a lifecycle rule deleting data files would corrupt tables.
  * - A Glue database per layer, named as the layer, located at its prefix: Iceberg tables created in
  *   `bronze` land under `s3://<bucket>/bronze/`.
+ * - The landing zone, `landing/` (LAKEHOUSE_LANDING_ZONE): raw files ingestion reads; Spark may only read it.
  * - Spark role (lakehouse/spark: drivers and executors; LAKEHOUSE_AWS_IDENTITY: IRSA): objects
- *   under the layer prefixes of this bucket only; Glue table operations on these databases and their tables only (the databases
+ *   under the layer prefixes of this bucket only, read of the landing zone; Glue table operations on these databases and their tables only (the databases
  *   themselves are Terraform's: no create or delete of databases).
  *
  * The Glue interface endpoint is in the platform stack (endpoints.ts). No cdktf cross-stack
@@ -23,7 +24,7 @@ import type { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import type { App } from 'cdktf';
 import type { EnvironmentContext } from '../../src/model/context';
-import { LAKEHOUSE_AWS_IDENTITY, LAKEHOUSE_STACK } from '../../src/model/naming';
+import { LAKEHOUSE_AWS_IDENTITY, LAKEHOUSE_LANDING_ZONE, LAKEHOUSE_STACK } from '../../src/model/naming';
 import type { MedallionLayer } from '../../src/model/types';
 import type { AwsStack } from '../constructs/platform-stack';
 import { PARTITION } from './iam';
@@ -82,13 +83,14 @@ export function buildLakehouse(stack: AwsStack<'lakehouse'>): AwsLakehouse {
     policyName: 'lakehouse-spark',
     statements: [
       { Sid: 'ReadWriteLayers', Effect: 'Allow', Action: [...LAKEHOUSE_OBJECT_ACTIONS], Resource: layers.map((l) => `${bucket.arn}/${l}/*`) },
+      { Sid: 'ReadLanding', Effect: 'Allow', Action: 's3:GetObject', Resource: `${bucket.arn}/${LAKEHOUSE_LANDING_ZONE}/*` },
       {
         Sid: 'ListLayers',
         Effect: 'Allow',
         Action: 's3:ListBucket',
         Resource: bucket.arn,
         // S3A lists a directory by its bare prefix as well as below it.
-        Condition: { StringLike: { 's3:prefix': layers.flatMap((l) => [l, `${l}/*`]) } },
+        Condition: { StringLike: { 's3:prefix': [...layers, LAKEHOUSE_LANDING_ZONE].flatMap((l) => [l, `${l}/*`]) } },
       },
       // Neither takes an s3:prefix condition: S3A locates the bucket and aborts its own stale multipart uploads.
       { Sid: 'LocateBucketAndUploads', Effect: 'Allow', Action: ['s3:GetBucketLocation', 's3:ListBucketMultipartUploads'], Resource: bucket.arn },

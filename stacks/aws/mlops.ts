@@ -15,8 +15,10 @@
  *   `mlflow/`. One role per served model (SERVING_AWS_IDENTITY, IRSA): read of its model paths
  *   (champion and challenger).
  * - Burst: a SageMaker execution role (`sagemaker/`, read of `models/`, pull of the training
- *   repository, its logs) and the ACK SageMaker controller's role (Pod Identity), which may pass
- *   only that role, to SageMaker only.
+ *   repository, its logs and metrics, the network interfaces of VPC mode) and the ACK SageMaker
+ *   controller's role (Pod Identity), which may pass only that role, to SageMaker only. Jobs run in
+ *   the private subnets behind their own security group: HTTPS to S3 (gateway endpoint) and the VPC's
+ *   interface endpoints, anything between the job's own instances, nothing to the internet.
  *
  * ECR repositories are the platform stack's (registry.ts). No cdktf cross-stack references: the
  * cluster, VPC and subnets are found by the names and tags the platform stack gives them.
@@ -31,8 +33,10 @@ import type { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { DataAwsPrefixList } from '@cdktf/provider-aws/lib/data-aws-prefix-list';
+import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import type { App } from 'cdktf';
+import { Fn, type App } from 'cdktf';
 import type { EnvironmentContext } from '../../src/model/context';
 import {
   MLFLOW_AWS_IDENTITY,
@@ -67,6 +71,9 @@ export interface AwsMlops {
   /** With burst only. */
   readonly sagemakerExecutionRole?: IamRole;
   readonly ackSagemakerRole?: IamRole;
+  readonly sagemakerSecurityGroup?: SecurityGroup;
+  /** The private subnets (platform network), where the database and burst jobs run. */
+  readonly privateSubnets: DataAwsSubnets;
 }
 
 /** The `mlops` stack of an AWS environment with the MLOps platform enabled. */
@@ -83,6 +90,16 @@ export function mlopsStack(app: App, ctx: EnvironmentContext<'aws', 'mlops'>): A
     ...(mlops.sagemakerExecutionRole
       ? { sagemaker_execution_role_arn: { value: mlops.sagemakerExecutionRole.arn, description: 'Execution role of SageMaker training jobs (burst)' } }
       : {}),
+    // Read by the chart (TrainingJob vpcConfig); a string, as synth reads outputs.
+    ...(mlops.sagemakerSecurityGroup
+      ? {
+          [MLOPS_OUTPUTS.sagemakerSubnetIds]: {
+            value: Fn.join(',', mlops.privateSubnets.ids),
+            description: 'Private subnets of SageMaker training jobs (comma-separated)',
+          },
+          [MLOPS_OUTPUTS.sagemakerSecurityGroupId]: { value: mlops.sagemakerSecurityGroup.id, description: 'Security group of SageMaker training jobs' },
+        }
+      : {}),
   }));
 }
 
@@ -95,7 +112,13 @@ export function buildMlops(stack: AwsStack<'mlops'>): AwsMlops {
 
   const artifactsBucket = hardenedBucket(stack, 'artifacts', names.artifactsBucket, key, [allObjectsRule(ARTIFACTS_NONCURRENT_EXPIRE_AFTER)]);
 
-  const database = buildDatabase(stack, key);
+  // The platform stack's VPC and private subnets, by the Name and role tags network.ts sets.
+  const vpc = new DataAwsVpc(stack, 'platform_vpc', { tags: { Name: awsNames.vpcName } });
+  const privateSubnets = new DataAwsSubnets(stack, 'private_subnets', {
+    filter: [{ name: 'vpc-id', values: [vpc.id] }],
+    tags: { 'kubernetes.io/role/internal-elb': '1', 'karpenter.sh/discovery': awsNames.clusterName },
+  });
+  const database = buildDatabase(stack, key, vpc, privateSubnets);
   const masterSecretArn = database.masterUserSecret.get(0).secretArn;
   // No secret version here: the database-user Job generates the password and puts it (nothing in state).
   const dbUserSecret = new SecretsmanagerSecret(stack, 'mlflow_db_user_secret', {
@@ -212,7 +235,9 @@ export function buildMlops(stack: AwsStack<'mlops'>): AwsMlops {
     });
   }
 
-  if (!settings.burst.enabled) return { key, artifactsBucket, database, dbUserSecret, mlflowRole, dbAdminRole, trainingRole, servingRoles };
+  if (!settings.burst.enabled) return { key, artifactsBucket, database, dbUserSecret, mlflowRole, dbAdminRole, trainingRole, servingRoles, privateSubnets };
+
+  const sagemakerSecurityGroup = buildSagemakerNetwork(stack, vpc);
 
   // Burst: SageMaker runs training jobs with this role; ACK creates them and may pass only it.
   // The platform stack's `training` repository; without one in the model, no ECR access at all.
@@ -239,6 +264,15 @@ export function buildMlops(stack: AwsStack<'mlops'>): AwsMlops {
         Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'],
         Resource: [trainingLogs, `${trainingLogs}:log-stream:*`],
       },
+      // PutMetricData takes no resource; the namespace condition keeps it to SageMaker's own metrics.
+      {
+        Sid: 'PutTrainingMetrics',
+        Effect: 'Allow',
+        Action: 'cloudwatch:PutMetricData',
+        Resource: '*',
+        Condition: { StringLike: { 'cloudwatch:namespace': SAGEMAKER_METRIC_NAMESPACES } },
+      },
+      ...vpcModeStatements(env.region, arn.account, sagemakerSecurityGroup.arn),
     ]),
   });
 
@@ -270,7 +304,97 @@ export function buildMlops(stack: AwsStack<'mlops'>): AwsMlops {
     ],
   });
 
-  return { key, artifactsBucket, database, dbUserSecret, mlflowRole, dbAdminRole, trainingRole, servingRoles, sagemakerExecutionRole, ackSagemakerRole };
+  return {
+    key,
+    artifactsBucket,
+    database,
+    dbUserSecret,
+    mlflowRole,
+    dbAdminRole,
+    trainingRole,
+    servingRoles,
+    sagemakerExecutionRole,
+    ackSagemakerRole,
+    sagemakerSecurityGroup,
+    privateSubnets,
+  };
+}
+
+/** CloudWatch namespaces SageMaker publishes training metrics to (`/aws/sagemaker/TrainingJobs`, …). */
+export const SAGEMAKER_METRIC_NAMESPACES = '/aws/sagemaker/*';
+
+/** What SageMaker does with the execution role to run a job in the VPC (its "CreateTrainingJob API: Execution Role Permissions"). */
+export const SAGEMAKER_VPC_ACTIONS = {
+  create: ['ec2:CreateNetworkInterface'],
+  manage: ['ec2:CreateNetworkInterfacePermission', 'ec2:DeleteNetworkInterface', 'ec2:DeleteNetworkInterfacePermission'],
+  describe: ['ec2:DescribeDhcpOptions', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSecurityGroups', 'ec2:DescribeSubnets', 'ec2:DescribeVpcs'],
+} as const;
+
+/** Network interfaces in this account and region, behind the jobs' own group only; describes are regional. */
+function vpcModeStatements(region: string, account: string, securityGroupArn: string): PolicyStatement[] {
+  const ec2 = (type: string) => `arn:${PARTITION}:ec2:${region}:${account}:${type}`;
+  return [
+    {
+      Sid: 'CreateJobNetworkInterfaces',
+      Effect: 'Allow',
+      Action: [...SAGEMAKER_VPC_ACTIONS.create],
+      Resource: [ec2('network-interface/*'), ec2('subnet/*'), securityGroupArn],
+    },
+    { Sid: 'ManageJobNetworkInterfaces', Effect: 'Allow', Action: [...SAGEMAKER_VPC_ACTIONS.manage], Resource: ec2('network-interface/*') },
+    {
+      Sid: 'DescribeJobNetwork',
+      Effect: 'Allow',
+      Action: [...SAGEMAKER_VPC_ACTIONS.describe],
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:RequestedRegion': region } },
+    },
+  ];
+}
+
+/**
+ * The jobs' security group: HTTPS to S3 through the gateway endpoint (data, checkpoints, the model) and to the
+ * VPC's interface endpoints, and all traffic among its own members (distributed training). No other egress:
+ * the private subnets' NAT route is unusable for a job. SageMaker pulls the image itself, outside this network.
+ */
+function buildSagemakerNetwork(stack: AwsStack<'mlops'>, vpc: DataAwsVpc): SecurityGroup {
+  const { env, prefix } = workloadParts(stack, 'mlops');
+  const name = `${prefix}-sagemaker-training`;
+  const group = new SecurityGroup(stack, 'sagemaker_training_security_group', {
+    name,
+    description: 'SageMaker training jobs (burst): S3 and the VPC endpoints only',
+    vpcId: vpc.id,
+    tags: { Name: name },
+  });
+  const s3 = new DataAwsPrefixList(stack, 's3_prefix_list', { name: `com.amazonaws.${env.region}.s3` });
+  new VpcSecurityGroupEgressRule(stack, 'sagemaker_training_https_to_s3', {
+    securityGroupId: group.id,
+    description: 'HTTPS to S3 (gateway endpoint)',
+    ipProtocol: 'tcp',
+    fromPort: 443,
+    toPort: 443,
+    prefixListId: s3.id,
+  });
+  new VpcSecurityGroupEgressRule(stack, 'sagemaker_training_https_to_endpoints', {
+    securityGroupId: group.id,
+    description: 'HTTPS to the VPC interface endpoints',
+    ipProtocol: 'tcp',
+    fromPort: 443,
+    toPort: 443,
+    cidrIpv4: env.network.cidr,
+  });
+  new VpcSecurityGroupEgressRule(stack, 'sagemaker_training_to_peers', {
+    securityGroupId: group.id,
+    description: 'Between the instances of one job',
+    ipProtocol: '-1',
+    referencedSecurityGroupId: group.id,
+  });
+  new VpcSecurityGroupIngressRule(stack, 'sagemaker_training_from_peers', {
+    securityGroupId: group.id,
+    description: 'Between the instances of one job',
+    ipProtocol: '-1',
+    referencedSecurityGroupId: group.id,
+  });
+  return group;
 }
 
 /** Pull of one repository, and the registry token (a read-only call that takes no resource: "*"). */
@@ -287,17 +411,11 @@ function ecrPull(repositoryArn: string): PolicyStatement[] {
 }
 
 /** MLflow's PostgreSQL: private, encrypted, master password managed by RDS. */
-function buildDatabase(stack: AwsStack<'mlops'>, key: KmsKey): DbInstance {
+function buildDatabase(stack: AwsStack<'mlops'>, key: KmsKey, vpc: DataAwsVpc, privateSubnets: DataAwsSubnets): DbInstance {
   const { env, settings, workloadNames: mlopsNames, names, platformNames: awsNames } = workloadParts(stack, 'mlops');
   const { database } = settings;
   const prod = env.stage === 'prod';
 
-  // The platform stack's VPC and private subnets, by the Name and role tags network.ts sets.
-  const vpc = new DataAwsVpc(stack, 'platform_vpc', { tags: { Name: awsNames.vpcName } });
-  const privateSubnets = new DataAwsSubnets(stack, 'private_subnets', {
-    filter: [{ name: 'vpc-id', values: [vpc.id] }],
-    tags: { 'kubernetes.io/role/internal-elb': '1', 'karpenter.sh/discovery': awsNames.clusterName },
-  });
   const subnetGroup = new DbSubnetGroup(stack, 'mlflow_db_subnet_group', {
     name: names.dbIdentifier,
     description: `Private subnets of ${awsNames.vpcName} for ${names.dbIdentifier}`,

@@ -139,7 +139,7 @@ export function buildNetwork(stack: AwsStack): AwsNetwork {
     return table;
   });
 
-  // Flow logs: all traffic of the VPC, to a KMS-encrypted log group.
+  // Flow logs: the traffic the model chooses per stage (dev: rejected only), to a KMS-encrypted log group.
   const flowLogGroup = new CloudwatchLogGroup(stack, 'flow_log_group', {
     name: names.flowLogGroupName,
     retentionInDays: logRetentionDays(ctx),
@@ -168,7 +168,7 @@ export function buildNetwork(stack: AwsStack): AwsNetwork {
   });
   new FlowLog(stack, 'flow_log', {
     vpcId: vpc.id,
-    trafficType: 'ALL',
+    trafficType: env.aws.logging.flowLogTraffic,
     logDestinationType: 'cloud-watch-logs',
     logDestination: flowLogGroup.arn,
     iamRoleArn: flowLogRole.arn,

@@ -7,7 +7,7 @@
  *   refusing requests without TLS, incomplete multipart uploads aborted after 7 days.
  *   Documents: raw and processed objects move to STANDARD_IA after 30 days and GLACIER_IR after 90;
  *   noncurrent versions expire after 90 days. Milvus: no transitions (it reads its segments often);
- *   noncurrent versions expire after 30 days.
+ *   noncurrent versions expire after 3 days and stale uploads after 1 (MILVUS_LIFECYCLE).
  * - API role (rag/rag-api, RAG_API_AWS_IDENTITY: Pod Identity): invokes the models (profile and
  *   destination-region foundation models, src/model/ai-models.ts) only, reads the processed and embeddings prefixes. Milvus role (rag/milvus,
  *   MILVUS_AWS_IDENTITY: IRSA): read/write on its bucket only.
@@ -35,8 +35,13 @@ import { allObjectsRule, hardenedBucket, workloadKmsKey, workloadParts, workload
 
 /** Lifecycle of the documents bucket (days). */
 export const DOCUMENTS_LIFECYCLE = { standardIaAfter: 30, glacierIrAfter: 90, noncurrentExpireAfter: 90 } as const;
-/** Lifecycle of the Milvus bucket (days): no transitions, Milvus reads its segments often. */
-export const MILVUS_LIFECYCLE = { noncurrentExpireAfter: 30 } as const;
+/**
+ * Lifecycle of the Milvus bucket (days): no transitions, Milvus reads its segments often. Compaction rewrites
+ * segments and garbage collection deletes the old ones all day, so every version kept is paid storage; an old
+ * segment is of no use without the etcd metadata of its time (restores go through a Milvus backup), so
+ * versions are kept only long enough to undo an accidental delete. Segment uploads finish in minutes.
+ */
+export const MILVUS_LIFECYCLE = { noncurrentExpireAfter: 3, abortUploadsAfter: 1 } as const;
 /** Multipart uploads never completed are aborted after this many days (both buckets). */
 export { ABORT_INCOMPLETE_UPLOADS_AFTER } from './workload';
 /** The crawler runs daily at 03:00 UTC. */
@@ -84,7 +89,9 @@ export function buildRag(stack: AwsStack<'rag'>): AwsRag {
     })),
     allObjectsRule(DOCUMENTS_LIFECYCLE.noncurrentExpireAfter),
   ]);
-  const milvusBucket = hardenedBucket(stack, 'milvus', names.milvusBucket, key, [allObjectsRule(MILVUS_LIFECYCLE.noncurrentExpireAfter)]);
+  const milvusBucket = hardenedBucket(stack, 'milvus', names.milvusBucket, key, [
+    allObjectsRule(MILVUS_LIFECYCLE.noncurrentExpireAfter, MILVUS_LIFECYCLE.abortUploadsAfter),
+  ]);
 
   // Every role uses the key only through S3, never directly.
   const viaS3 = { StringEquals: { 'kms:ViaService': `s3.${env.region}.amazonaws.com` } };
@@ -128,8 +135,10 @@ export function buildRag(stack: AwsStack<'rag'>): AwsRag {
   const glueRole = new IamRole(stack, 'glue_role', {
     name: names.glueRoleName,
     description: `Glue crawler ${names.glueCrawler}: reads s3://${names.documentsBucket}/${raw}/, writes ${names.glueDatabase}`,
-    // Confused-deputy protection: only Glue acting for this account.
-    assumeRolePolicy: serviceTrustPolicy('glue.amazonaws.com', ['sts:AssumeRole'], { StringEquals: { 'aws:SourceAccount': arn.account } }),
+    // No aws:SourceAccount condition: Glue documents none for its service role (its IAM guide has no confused-deputy
+    // section, unlike SageMaker's or VPC flow logs'), and CreateCrawler fails if Glue cannot assume the role. Only
+    // principals of this account with iam:PassRole on it can hand it to Glue; IAM never passes a role cross-account.
+    assumeRolePolicy: serviceTrustPolicy('glue.amazonaws.com', ['sts:AssumeRole']),
   });
   new IamRolePolicy(stack, 'glue_policy', {
     name: 'rag-glue-crawler',

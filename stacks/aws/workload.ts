@@ -88,14 +88,14 @@ export function workloadKmsKey(stack: AwsStack, workload: string, alias: string,
 export const ABORT_INCOMPLETE_UPLOADS_AFTER = 7;
 
 /** Whole bucket: noncurrent versions expire, stale delete markers and incomplete uploads are cleaned up. */
-export function allObjectsRule(noncurrentDays: number): S3BucketLifecycleConfigurationRule {
+export function allObjectsRule(noncurrentDays: number, abortUploadsAfter: number = ABORT_INCOMPLETE_UPLOADS_AFTER): S3BucketLifecycleConfigurationRule {
   return {
     id: 'versions-and-uploads',
     status: 'Enabled',
     filter: [{}],
     noncurrentVersionExpiration: [{ noncurrentDays }],
     expiration: [{ expiredObjectDeleteMarker: true }],
-    abortIncompleteMultipartUpload: [{ daysAfterInitiation: ABORT_INCOMPLETE_UPLOADS_AFTER }],
+    abortIncompleteMultipartUpload: [{ daysAfterInitiation: abortUploadsAfter }],
   };
 }
 

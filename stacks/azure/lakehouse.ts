@@ -1,6 +1,6 @@
 /**
  * The `lakehouse` stack of an Azure environment: an ADLS Gen2 account with one filesystem per layer
- * (bronze, silver, gold), the Spark identity federated with the AKS OIDC issuer, and a Microsoft
+ * (bronze, silver, gold) and the `landing` filesystem ingestion reads, the Spark identity federated with the AKS OIDC issuer, and a Microsoft
  * Purview account that catalogs the lakehouse. Compute (the Spark operator's pods) holds no state.
  *
  * - Storage: the platform's hardened account (Entra ID only, TLS 1.2, private-only in prod) with a
@@ -21,7 +21,7 @@ import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container'
 import type { App } from 'cdktf';
 import { TerraformOutput } from 'cdktf';
 import type { EnvironmentContext } from '../../src/model/context';
-import { LAKEHOUSE_OUTPUTS, LAKEHOUSE_STACK } from '../../src/model/naming';
+import { LAKEHOUSE_LANDING_ZONE, LAKEHOUSE_OUTPUTS, LAKEHOUSE_STACK } from '../../src/model/naming';
 import type { MedallionLayer } from '../../src/model/types';
 import type { AzureStack } from '../constructs/platform-stack';
 import { tagsOf } from './common';
@@ -80,6 +80,8 @@ export function lakehouseStack(app: App, ctx: EnvironmentContext<'azure', 'lakeh
       containerAccessType: 'private',
     });
   }
+  // The landing zone ingestion reads (`--source landing`), as the AWS bucket's `landing/` prefix.
+  new StorageContainer(stack, 'landing_filesystem', { name: LAKEHOUSE_LANDING_ZONE, storageAccountId: storageAccount.id, containerAccessType: 'private' });
   if (prod) for (const sub of LAKEHOUSE_STORAGE_SUBRESOURCES) privateEndpoint(`storage_${sub}_private_endpoint`, sub, storageAccount.id, sub, sub);
 
   // ---- The Spark identity, trusting exactly lakehouse/spark of this cluster.

@@ -20,7 +20,8 @@ export const PROVIDER_REQUIREMENTS = {
   azurerm: { source: 'registry.terraform.io/hashicorp/azurerm', version: '4.55.0' },
 } as const;
 
-export const TERRAFORM_REQUIRED_VERSION = '>= 1.10.0';
+/** Terraform each cloud's backend needs: the S3 backend's `use_lockfile` is GA in 1.11 (experimental in 1.10). */
+export const TERRAFORM_REQUIRED_VERSION: Readonly<Record<Cloud, string>> = { aws: '>= 1.11.0', azure: '>= 1.10.0' };
 
 /**
  * A stack of one environment. `C` narrows it to a cloud (every layer under stacks/aws takes an
@@ -43,7 +44,7 @@ export class PlatformStack<C extends Cloud = Cloud, W extends WorkloadName = nev
     forCloud<Environment, void>(ctx.env as Environment, {
       aws: (env) => {
         new S3Backend(this, { bucket: env.aws.stateBucket, key, region: env.region, encrypt: true });
-        // S3-native locking (Terraform >= 1.10): no DynamoDB lock table to manage.
+        // S3-native locking: no DynamoDB lock table to manage.
         this.addOverride('terraform.backend.s3.use_lockfile', true);
       },
       azure: ({ azure }) => {
@@ -58,7 +59,7 @@ export class PlatformStack<C extends Cloud = Cloud, W extends WorkloadName = nev
         });
       },
     });
-    this.addOverride('terraform.required_version', TERRAFORM_REQUIRED_VERSION);
+    this.addOverride('terraform.required_version', TERRAFORM_REQUIRED_VERSION[ctx.env.cloud]);
   }
 
   /** The stack as Terraform JSON: cdktf's bookkeeping removed, providers fully qualified, keys sorted. */

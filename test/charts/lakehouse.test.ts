@@ -161,6 +161,9 @@ describe('LakehouseChart', () => {
           ...common,
           'spark.hadoop.fs.s3a.aws.credentials.provider': 'software.amazon.awssdk.auth.credentials.WebIdentityTokenFileCredentialsProvider',
           'spark.hadoop.fs.s3a.endpoint.region': ctx.env.region,
+          // The model's s3:// URIs (layers, landing) through S3A: Hadoop 3 has no s3 filesystem of its own.
+          'spark.hadoop.fs.s3.impl': 'org.apache.hadoop.fs.s3a.S3AFileSystem',
+          'spark.hadoop.fs.AbstractFileSystem.s3.impl': 'org.apache.hadoop.fs.s3a.S3A',
           'spark.sql.catalog.lakehouse': 'org.apache.iceberg.spark.SparkCatalog',
           'spark.sql.catalog.lakehouse.catalog-impl': 'org.apache.iceberg.aws.glue.GlueCatalog',
           'spark.sql.catalog.lakehouse.client.region': ctx.env.region,
@@ -528,15 +531,19 @@ describe('LakehouseChart', () => {
       expect(validateManifest(one(ctx, 'SparkApplication', 'compact'))).toEqual([]);
     });
 
-    test.each(all)('%s: env: the URI of each layer (and the region on AWS), values only', (_n, ctx) => {
+    test.each(all)('%s: env: the URI of each layer and of the landing zone (and the region on AWS), values only', (_n, ctx) => {
       const names = ctx.names.lakehouse!;
       const expected: Record<string, string> =
         ctx.env.cloud === 'aws'
           ? {
               AWS_REGION: ctx.env.region,
               ...Object.fromEntries(['bronze', 'silver', 'gold'].map((l) => [`LAKEHOUSE_${l.toUpperCase()}_URI`, `s3://${names.aws!.bucket}/${l}/`])),
+              LAKEHOUSE_LANDING_URI: `s3://${names.aws!.bucket}/landing/`,
             }
-          : Object.fromEntries(['bronze', 'silver', 'gold'].map((l) => [`LAKEHOUSE_${l.toUpperCase()}_URI`, `abfss://${l}@${names.azure!.dfsHost}/`]));
+          : {
+              ...Object.fromEntries(['bronze', 'silver', 'gold'].map((l) => [`LAKEHOUSE_${l.toUpperCase()}_URI`, `abfss://${l}@${names.azure!.dfsHost}/`])),
+              LAKEHOUSE_LANDING_URI: `abfss://landing@${names.azure!.dfsHost}/`,
+            };
       for (const [, spec] of appSpecs(ctx)) {
         for (const role of ['driver', 'executor']) {
           const env: any[] = spec[role].env;
@@ -555,7 +562,7 @@ describe('LakehouseChart', () => {
         }),
       );
       const env = specOf(ctx, 'bronze-ingest').driver.env.map((v: any) => v.name);
-      expect(env).toEqual(['AWS_REGION', 'LAKEHOUSE_BRONZE_URI', 'LAKEHOUSE_GOLD_URI']);
+      expect(env).toEqual(['AWS_REGION', 'LAKEHOUSE_BRONZE_URI', 'LAKEHOUSE_GOLD_URI', 'LAKEHOUSE_LANDING_URI']);
     });
   });
 

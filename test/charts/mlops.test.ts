@@ -434,6 +434,18 @@ describe('MlopsChart', () => {
       );
     });
 
+    test("aws-prod: runs in the private subnets behind the jobs' security group (the mlops outputs), its container isolated", () => {
+      const { spec } = trainingJobsOf(prod())[0];
+      const outputs = JSON.parse(fs.readFileSync(path.join(__dirname, '../../src/outputs/aws-prod/mlops.json'), 'utf8'));
+      expect(spec.vpcConfig).toEqual({
+        securityGroupIDs: [outputs.sagemaker_security_group_id.value],
+        subnets: outputs.sagemaker_subnet_ids.value.split(','),
+      });
+      expect(spec.vpcConfig.subnets).toHaveLength(3);
+      // Prod is private-only: no network for the container (burst.networkIsolation defaults to the stage).
+      expect(spec.enableNetworkIsolation).toBe(true);
+    });
+
     test('managed Spot (the default): Spot on, a wait that covers the runtime, checkpoints in S3; on-demand: neither', () => {
       const spot = trainingJobsOf(prod())[0].spec;
       expect(spot.enableManagedSpotTraining).toBe(true);

@@ -1,6 +1,6 @@
 import { findProblems, loadPlatform } from '../../src/model/load';
 import { ModelError, type Problem } from '../../src/model/problems';
-import { defaultPlatform } from '../../src/platform';
+import { defaultPlatform, EXAMPLE_AWS_DEV_ACCOUNT } from '../../src/platform';
 
 type Spec = any;
 const base = (): Spec => structuredClone(defaultPlatform);
@@ -832,6 +832,7 @@ describe('lakehouse rules', () => {
       problemsAfter((s) => {
         s.environments[AWS_PROD].aws.accountId = s.environments[AWS_DEV].aws.accountId;
         s.environments[AWS_PROD].aws.clusterAdminArns = [];
+        s.environments[AWS_PROD].aws.createSpotServiceLinkedRole = false;
         s.environments[AWS_PROD].region = 'eu-central-1';
       }),
     ).toEqual([]);
@@ -839,9 +840,45 @@ describe('lakehouse rules', () => {
       problemsAfter((s) => {
         s.environments[AWS_PROD].aws.accountId = s.environments[AWS_DEV].aws.accountId;
         s.environments[AWS_PROD].aws.clusterAdminArns = [];
+        s.environments[AWS_PROD].aws.createSpotServiceLinkedRole = false;
         s.environments[AWS_PROD].workloads.lakehouse = { enabled: false };
       }),
     ).toEqual([]);
+  });
+});
+
+describe('aws account rules', () => {
+  const sameAccount = (s: any) => {
+    s.environments[AWS_PROD].aws.accountId = s.environments[AWS_DEV].aws.accountId;
+    s.environments[AWS_PROD].aws.clusterAdminArns = [];
+    s.environments[AWS_PROD].region = 'eu-central-1';
+  };
+
+  it('lets one environment of an account create the EC2 Spot service-linked role, and refuses a second', () => {
+    expect(problemsAfter(sameAccount)).toEqual([
+      {
+        path: 'environments[1].aws.createSpotServiceLinkedRole',
+        message: `environments[0] already creates the EC2 Spot service-linked role of account ${EXAMPLE_AWS_DEV_ACCOUNT} (one per account); set false here`,
+      },
+    ]);
+    expect(
+      problemsAfter((s) => {
+        sameAccount(s);
+        s.environments[AWS_DEV].aws.createSpotServiceLinkedRole = false;
+      }),
+    ).toEqual([]);
+  });
+
+  it('accepts only CloudWatch retentions and a non-empty list of control-plane log types', () => {
+    expect(
+      problemsAfter((s) => {
+        s.environments[AWS_DEV].aws.logging = { retentionDays: 31, controlPlane: [] };
+      }),
+    ).toEqual([
+      { path: 'environments[0].aws.logging.retentionDays', message: expect.stringMatching(/^31 is not a CloudWatch Logs retention \(one of 1, 3, 5/) },
+      { path: 'environments[0].aws.logging.controlPlane', message: expect.stringMatching(/^must list at least one log type/) },
+    ]);
+    expect(problemsAfter((s) => (s.environments[AWS_DEV].aws.logging = { retentionDays: 90, flowLogTraffic: 'ALL', controlPlane: ['audit'] }))).toEqual([]);
   });
 
   it('accept a Scala job with a jar and its class, and a disabled lakehouse without settings', () => {

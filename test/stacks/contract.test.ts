@@ -158,9 +158,9 @@ describe.each(table)('$env/$stack', (row) => {
     const { required, provider } = expectedProviders(row);
     expect(json.terraform.required_providers).toEqual(required);
     expect(json.provider).toEqual(provider);
-    // S3-native state locking needs Terraform 1.10; a stack may ask for more, never less.
+    // The S3 backend's use_lockfile is GA in Terraform 1.11 (experimental in 1.10); a stack may ask for more, never less.
     const [, major, minor] = /^>= (\d+)\.(\d+)\.\d+$/.exec(json.terraform.required_version) ?? [];
-    expect(Number(major) * 1000 + Number(minor)).toBeGreaterThanOrEqual(1010);
+    expect(Number(major) * 1000 + Number(minor)).toBeGreaterThanOrEqual(json.terraform.backend.s3?.use_lockfile ? 1011 : 1010);
   });
 
   it('renders without cdktf metadata, machine paths, placeholders, timestamps or secrets', () => {

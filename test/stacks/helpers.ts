@@ -271,7 +271,7 @@ export const podIdentityTrust = (clusterName: string, namespace: string, service
   },
 ];
 
-/** The trust policy of a role an AWS service assumes (`glue`, `sagemaker`), only on behalf of this account (confused deputy). */
+/** The trust policy of a role an AWS service assumes (`sagemaker`), only on behalf of this account (confused deputy). */
 export const serviceTrust = (service: string, account: string): Json[] => [
   {
     Effect: 'Allow',

@@ -132,6 +132,56 @@ describe('database, EKS and IAM rules', () => {
     expect(check('iam-policy-readable', rolePolicy({ Effect: 'Allow', Action: 's3:GetObject', Resource: '${local.bucket_arn}' }))).toEqual([]);
   });
 
+  it('iam-no-write-on-wildcard-resource: PutMetricData (no resource ARN) passes only under a namespace condition', () => {
+    const metrics = { Sid: 'M', Effect: 'Allow', Action: 'cloudwatch:PutMetricData', Resource: '*' };
+    expect(check('iam-no-write-on-wildcard-resource', rolePolicy(metrics))[0].message).toMatch(
+      /statement M allows write actions on Resource "\*": cloudwatch:PutMetricData/,
+    );
+    expect(
+      check('iam-no-write-on-wildcard-resource', rolePolicy({ ...metrics, Condition: { StringLike: { 'cloudwatch:namespace': '/aws/sagemaker/*' } } })),
+    ).toEqual([]);
+  });
+
+  it('terraform-s3-lockfile-version: use_lockfile needs required_version >= 1.11', () => {
+    const stack = (required_version: string | undefined, s3: object = { bucket: 'b', key: 'k', use_lockfile: true }): EnvironmentOutput => ({
+      name: 'env',
+      terraform: [{ file: FILE, stack: 'platform', json: { terraform: { backend: { s3 }, ...(required_version ? { required_version } : {}) }, resource: {} } }],
+      manifests: [],
+      files: [FILE],
+    });
+    expect(check('terraform-s3-lockfile-version', stack('>= 1.10.0'))).toEqual([
+      { file: FILE, resource: 'terraform', message: 'backend s3 sets use_lockfile but required_version ">= 1.10.0" admits Terraform below 1.11' },
+    ]);
+    expect(check('terraform-s3-lockfile-version', stack(undefined))).toHaveLength(1);
+    expect(check('terraform-s3-lockfile-version', stack('>= 1.11.0'))).toEqual([]);
+    expect(check('terraform-s3-lockfile-version', stack('~> 1.12, < 2.0.0'))).toEqual([]);
+    // Without the lockfile (a DynamoDB lock table, or no S3 backend) the rule has nothing to say.
+    expect(check('terraform-s3-lockfile-version', stack('>= 1.5.0', { bucket: 'b', key: 'k', dynamodb_table: 't' }))).toEqual([]);
+  });
+
+  it('karpenter-interruption-events: the interruption queue receives every event of the reference', () => {
+    const rule = (id: string, detailType: string) => ({
+      [id]: { event_pattern: JSON.stringify({ source: ['aws.ec2'], 'detail-type': [detailType] }) },
+    });
+    const target = (id: string) => ({ [`${id}_target`]: { rule: `\${aws_cloudwatch_event_rule.${id}.name}`, arn: '${aws_sqs_queue.q.arn}' } });
+    const four = [
+      'AWS Health Event',
+      'EC2 Spot Instance Interruption Warning',
+      'EC2 Instance Rebalance Recommendation',
+      'EC2 Instance State-change Notification',
+    ];
+    const env = (types: string[]) =>
+      tfEnv({
+        aws_sqs_queue: { q: { name: 'karpenter' } },
+        aws_cloudwatch_event_rule: Object.assign({}, ...types.map((t, i) => rule(`r${i}`, t))),
+        aws_cloudwatch_event_target: Object.assign({}, ...types.map((_t, i) => target(`r${i}`))),
+      });
+    expect(check('karpenter-interruption-events', env(four))).toEqual([
+      { file: FILE, resource: 'aws_sqs_queue.q', message: 'no EventBridge rule sends "EC2 Capacity Reservation Instance Interruption Warning"' },
+    ]);
+    expect(check('karpenter-interruption-events', env([...four, 'EC2 Capacity Reservation Instance Interruption Warning']))).toEqual([]);
+  });
+
   it('iam-no-wildcard-action', () => {
     expect(check('iam-no-wildcard-action', rolePolicy({ Sid: 'All', Effect: 'Allow', Action: '*', Resource: 'arn:aws:s3:::x' }))[0].message).toMatch(
       /statement All allows Action "\*"/,

@@ -3,6 +3,37 @@ import { bedrockInvokeArns, parseBedrockModel } from '../../model/ai-models';
 import { isReadOnlyAction, policyDocuments, unreadablePolicies, type Statement } from './iam';
 import { allResources, attachedTo, blocks, isFalse, isTrue, ofType, refersTo } from './references';
 import type { PolicyContext, PolicyRule, Violation } from './rule';
+import { KARPENTER_INTERRUPTION_EVENTS } from '../../model/karpenter';
+
+/** The lowest Terraform a `required_version` admits, as [major, minor] (undefined: no lower bound). */
+export function minimumTerraform(constraint: unknown): [number, number] | undefined {
+  if (typeof constraint !== 'string') return undefined;
+  let min: [number, number] | undefined;
+  for (const part of constraint.split(',')) {
+    const m = /^\s*(>=|>|~>|=)?\s*v?(\d+)\.(\d+)/.exec(part);
+    if (!m) continue;
+    const v: [number, number] = [Number(m[2]), Number(m[3])];
+    if (!min || v[0] > min[0] || (v[0] === min[0] && v[1] > min[1])) min = v;
+  }
+  return min;
+}
+
+/** The S3 backend's `use_lockfile` is generally available from Terraform 1.11 (opt-in experimental in 1.10). */
+export const S3_LOCKFILE_MIN_TERRAFORM: [number, number] = [1, 11];
+
+/** The detail-types the EventBridge rules of one stack (file) match. */
+function eventDetailTypes(ctx: PolicyContext, file: string): Set<string> {
+  const types = new Set<string>();
+  for (const rule of ofType(ctx.env, 'aws_cloudwatch_event_rule').filter((r) => r.file === file)) {
+    try {
+      const pattern = JSON.parse(String(rule.body.event_pattern));
+      for (const t of Array.isArray(pattern['detail-type']) ? pattern['detail-type'] : []) types.add(String(t));
+    } catch {
+      // A pattern no rule can read adds nothing.
+    }
+  }
+  return types;
+}
 
 const bucketRule = (id: string, reason: string, check: (ctx: PolicyContext, bucket: ReturnType<typeof ofType>[number]) => string | undefined): PolicyRule => ({
   id,
@@ -22,6 +53,12 @@ function tlsOnlyStatement(statements: Statement[]): boolean {
       s.conditions.some((c) => c.test === 'Bool' && c.variable === 'aws:SecureTransport' && c.values.includes('false')),
   );
 }
+
+/**
+ * Write actions that take no resource ARN (the Service Authorization Reference lists no resource type for them):
+ * allowed on Resource "*" only under a condition on the key that scopes them.
+ */
+const UNSCOPABLE_WRITES: Readonly<Record<string, string>> = { 'cloudwatch:PutMetricData': 'cloudwatch:namespace' };
 
 const PUBLIC_ACCESS_FLAGS = ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets'];
 const WEB_IDENTITY = 'sts:AssumeRoleWithWebIdentity';
@@ -58,6 +95,42 @@ export const awsRules: PolicyRule[] = [
           }),
         );
       }),
+  },
+  {
+    id: 'terraform-s3-lockfile-version',
+    reason: "The S3 backend's use_lockfile is GA from Terraform 1.11 (experimental in 1.10): required_version must not admit older releases.",
+    check: (ctx) =>
+      ctx.env.terraform.flatMap((tf) => {
+        const block = (tf.json as { terraform?: { backend?: { s3?: { use_lockfile?: unknown } }; required_version?: unknown } }).terraform;
+        if (block?.backend?.s3?.use_lockfile !== true) return [];
+        const min = minimumTerraform(block.required_version);
+        const [major, minor] = S3_LOCKFILE_MIN_TERRAFORM;
+        if (min && (min[0] > major || (min[0] === major && min[1] >= minor))) return [];
+        return [
+          {
+            file: tf.file,
+            resource: 'terraform',
+            message: `backend s3 sets use_lockfile but required_version ${JSON.stringify(block.required_version ?? null)} admits Terraform below ${major}.${minor}`,
+          },
+        ];
+      }),
+  },
+  {
+    id: 'karpenter-interruption-events',
+    reason: 'Karpenter drains a node ahead of its interruption only for the events its queue receives: each one its reference template routes needs a rule.',
+    check: (ctx) =>
+      ofType(ctx.env, 'aws_sqs_queue')
+        .filter((q) => ofType(ctx.env, 'aws_cloudwatch_event_target').some((t) => t.file === q.file && refersTo(t.body.arn, q.address)))
+        .filter((q) => eventDetailTypes(ctx, q.file).has(KARPENTER_INTERRUPTION_EVENTS.spot_interruption.detailType))
+        .flatMap((q) => {
+          const have = eventDetailTypes(ctx, q.file);
+          const missing = Object.values(KARPENTER_INTERRUPTION_EVENTS)
+            .map((e) => e.detailType)
+            .filter((t) => !have.has(t));
+          return missing.length
+            ? [{ file: q.file, resource: q.address, message: `no EventBridge rule sends ${missing.map((m) => JSON.stringify(m)).join(', ')}` }]
+            : [];
+        }),
   },
   {
     id: 'iam-policy-readable',
@@ -151,7 +224,8 @@ export const awsRules: PolicyRule[] = [
   },
   {
     id: 'iam-no-write-on-wildcard-resource',
-    reason: 'Write actions name the resources they may change; Resource "*" is for read-only actions.',
+    reason:
+      'Write actions name the resources they may change; Resource "*" is for read-only actions (and writes that take no ARN, under their scoping condition).',
     check: (ctx) =>
       policyDocuments(ctx.env)
         .filter((doc) => doc.kind === 'identity')
@@ -159,7 +233,8 @@ export const awsRules: PolicyRule[] = [
           doc.statements
             .filter((s) => s.effect === 'Allow' && s.resources.includes('*'))
             .flatMap((s) => {
-              const writes = s.actions.filter((a) => !isReadOnlyAction(a));
+              const scoped = (a: string) => UNSCOPABLE_WRITES[a] !== undefined && s.conditions.some((c) => c.variable === UNSCOPABLE_WRITES[a]);
+              const writes = s.actions.filter((a) => !isReadOnlyAction(a) && !scoped(a));
               return writes.length
                 ? [
                     {

@@ -1,6 +1,7 @@
-import { doc, type Json, of, podIdentityTrust, renderAwsPlatform } from '../helpers';
+import { doc, type Json, of, podIdentityTrust, renderAwsPlatform, withEnv } from '../helpers';
+import { KARPENTER_CONTROLLER_ACTIONS } from '../../../src/model/karpenter';
 import { KARPENTER_NAMESPACE, KARPENTER_SERVICE_ACCOUNT } from '../../../src/model/naming';
-import type { PlatformSpec } from '../../../src/model/types';
+import type { EnvironmentSpec, PlatformSpec } from '../../../src/model/types';
 import { defaultPlatform } from '../../../src/platform';
 
 const asList = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
@@ -46,7 +47,7 @@ describe('aws cluster layer', () => {
     expect(of(json, 'aws_iam_role').cluster_role.name).toBe(names.clusterRoleName);
   });
 
-  it('logs every control-plane log type to a log group created first', () => {
+  it('logs every control-plane log type in prod to a log group created first', () => {
     const { json, names } = prod;
     const cluster = json.resource.aws_eks_cluster.cluster;
     expect(cluster.enabled_cluster_log_types).toEqual(['api', 'audit', 'authenticator', 'controllerManager', 'scheduler']);
@@ -57,6 +58,19 @@ describe('aws cluster layer', () => {
       retention_in_days: 365,
     });
     expect(of(dev.json, 'aws_cloudwatch_log_group').cluster_log_group.retention_in_days).toBe(30);
+    // Dev keeps what an incident review reads (eks-control-plane-logging's three), for a month.
+    expect(dev.json.resource.aws_eks_cluster.cluster.enabled_cluster_log_types).toEqual(['api', 'audit', 'authenticator']);
+  });
+
+  it('takes log types and retention from the model (aws.logging)', () => {
+    const spec = withEnv('aws-dev', (e) => ({
+      ...(e as EnvironmentSpec<'aws'>),
+      aws: { ...e.aws!, logging: { retentionDays: 90, controlPlane: ['audit', 'api'] } },
+    }));
+    const json = renderAwsPlatform('aws-dev', spec).json;
+    expect(json.resource.aws_eks_cluster.cluster.enabled_cluster_log_types).toEqual(['audit', 'api']);
+    expect(of(json, 'aws_cloudwatch_log_group').cluster_log_group.retention_in_days).toBe(90);
+    expect(of(json, 'aws_cloudwatch_log_group').flow_log_group.retention_in_days).toBe(90);
   });
 
   it('uses access entries only, with an admin entry and policy association per admin ARN', () => {
@@ -340,7 +354,30 @@ describe('aws karpenter infrastructure', () => {
     expect(Object.values(of(json, 'aws_iam_role_policy_attachment')).filter((a) => a.role === '${aws_iam_role.karpenter_node_role.name}')).toHaveLength(4);
   });
 
-  it('feeds the encrypted, short-lived interruption queue from four EventBridge rules', () => {
+  it('has every action of the Karpenter v1.14 reference, the recent ones scoped as the reference scopes them', () => {
+    const actions = new Set(statements.flatMap((s) => asList(s.Action)));
+    expect([...KARPENTER_CONTROLLER_ACTIONS].filter((a) => !actions.has(a))).toEqual([]);
+    expect(bySid('AllowRegionalReadActions').Action).toEqual(expect.arrayContaining(['ec2:DescribeInstanceStatus', 'ec2:DescribePlacementGroups']));
+    expect(bySid('AllowScopedEC2InstanceAccessActions').Resource).toContain(`arn:aws:ec2:${env.region}:*:placement-group/*`);
+    expect(bySid('AllowZonalShiftStatusReadOnly')).toEqual({
+      Sid: 'AllowZonalShiftStatusReadOnly',
+      Effect: 'Allow',
+      Action: 'arc-zonal-shift:GetManagedResource',
+      Resource: '*',
+      Condition: { StringEquals: { 'arc-zonal-shift:ResourceIdentifier': '${aws_eks_cluster.cluster.arn}' } },
+    });
+  });
+
+  it('creates the account-wide EC2 Spot service-linked role where the model says so, and not where it exists already', () => {
+    expect(of(json, 'aws_iam_service_linked_role')).toEqual({ spot_service_linked_role: expect.objectContaining({ aws_service_name: 'spot.amazonaws.com' }) });
+    const existing = renderAwsPlatform(
+      'aws-prod',
+      withEnv('aws-prod', (e) => ({ ...(e as EnvironmentSpec<'aws'>), aws: { ...e.aws!, createSpotServiceLinkedRole: false } })),
+    ).json;
+    expect(of(existing, 'aws_iam_service_linked_role')).toEqual({});
+  });
+
+  it('feeds the encrypted, short-lived interruption queue from the five EventBridge rules of the reference', () => {
     expect(of(json, 'aws_sqs_queue').karpenter_interruption_queue).toEqual({
       name: names.karpenterInterruptionQueueName,
       message_retention_seconds: 300,
@@ -353,6 +390,7 @@ describe('aws karpenter infrastructure', () => {
         .sort((a, b) => a['detail-type'][0].localeCompare(b['detail-type'][0])),
     ).toEqual([
       { source: ['aws.health'], 'detail-type': ['AWS Health Event'] },
+      { source: ['aws.ec2'], 'detail-type': ['EC2 Capacity Reservation Instance Interruption Warning'] },
       { source: ['aws.ec2'], 'detail-type': ['EC2 Instance Rebalance Recommendation'] },
       { source: ['aws.ec2'], 'detail-type': ['EC2 Instance State-change Notification'] },
       { source: ['aws.ec2'], 'detail-type': ['EC2 Spot Instance Interruption Warning'] },

@@ -18,30 +18,37 @@ describe('aws VPC endpoints (platform stack)', () => {
   const dev = render('aws-dev');
   const prod = render('aws-prod');
 
-  it('has exactly the S3 gateway and the sts, eks-auth, bedrock-runtime and glue interface endpoints', () => {
+  it('has exactly the S3 and DynamoDB gateways and the sts, eks-auth, bedrock-runtime and glue interface endpoints', () => {
     for (const r of [dev, prod]) {
       const endpoints = of(r.platform, 'aws_vpc_endpoint');
-      expect(Object.keys(endpoints).sort()).toEqual(['bedrock_runtime_endpoint', 'eks_auth_endpoint', 'glue_endpoint', 's3_gateway_endpoint', 'sts_endpoint']);
+      expect(Object.keys(endpoints).sort()).toEqual([
+        'bedrock_runtime_endpoint',
+        'dynamodb_gateway_endpoint',
+        'eks_auth_endpoint',
+        'glue_endpoint',
+        's3_gateway_endpoint',
+        'sts_endpoint',
+      ]);
       for (const e of Object.values(endpoints)) expect(e.vpc_id).toBe(ref('aws_vpc.vpc.id'));
     }
   });
 
-  it('routes S3 through a gateway endpoint on every private route table (and no public one)', () => {
+  it.each(['s3', 'dynamodb'])('routes %s through a (free) gateway endpoint on every private route table (and no public one)', (service) => {
     for (const r of [dev, prod]) {
-      const s3 = of(r.platform, 'aws_vpc_endpoint').s3_gateway_endpoint;
+      const gateway = of(r.platform, 'aws_vpc_endpoint')[`${service}_gateway_endpoint`];
       const privateTables = Object.keys(of(r.platform, 'aws_route_table'))
         .filter((id) => id.startsWith('private_route_table_'))
         .sort()
         .map((id) => ref(`aws_route_table.${id}.id`));
       expect(privateTables).toHaveLength(r.env.network.zones);
-      expect(s3).toEqual({
+      expect(gateway).toEqual({
         vpc_id: ref('aws_vpc.vpc.id'),
-        service_name: `com.amazonaws.${r.env.region}.s3`,
+        service_name: `com.amazonaws.${r.env.region}.${service}`,
         vpc_endpoint_type: 'Gateway',
         route_table_ids: privateTables,
-        tags: { Name: `${r.names.prefix}-s3` },
+        tags: { Name: `${r.names.prefix}-${service}` },
       });
-      expect(s3.route_table_ids).not.toContain(ref('aws_route_table.public_route_table.id'));
+      expect(gateway.route_table_ids).not.toContain(ref('aws_route_table.public_route_table.id'));
     }
   });
 
@@ -159,7 +166,13 @@ describe('RAG disabled', () => {
     for (const envName of ['aws-dev', 'aws-prod']) {
       const r = render(envName, spec);
       expect(r.stackNames).not.toContain('rag');
-      expect(Object.keys(of(r.platform, 'aws_vpc_endpoint')).sort()).toEqual(['eks_auth_endpoint', 'glue_endpoint', 's3_gateway_endpoint', 'sts_endpoint']);
+      expect(Object.keys(of(r.platform, 'aws_vpc_endpoint')).sort()).toEqual([
+        'dynamodb_gateway_endpoint',
+        'eks_auth_endpoint',
+        'glue_endpoint',
+        's3_gateway_endpoint',
+        'sts_endpoint',
+      ]);
       expect(JSON.stringify(r.platform)).not.toMatch(/bedrock/);
     }
   });

@@ -215,7 +215,10 @@ describe('aws lakehouse stack', () => {
       expect(list(listing.Action)).toContain('s3:ListBucket');
       for (const a of list(listing.Action)) expect(a).toMatch(/^s3:List/);
       expect(listing.Resource).toBe(BUCKET_ARN);
-      expect(listing.Condition).toEqual({ StringLike: { 's3:prefix': ALL_LAYERS.flatMap((l) => [l, `${l}/*`]) } });
+      expect(listing.Condition).toEqual({ StringLike: { 's3:prefix': [...ALL_LAYERS, 'landing'].flatMap((l) => [l, `${l}/*`]) } });
+      // The landing zone (`--source landing`): read only.
+      expect(bySid(s, 'ReadLanding')).toEqual({ Sid: 'ReadLanding', Effect: 'Allow', Action: 's3:GetObject', Resource: `${BUCKET_ARN}/landing/*` });
+      expect(r.names.lakehouse!.landingUri).toBe(`s3://${r.names.lakehouse!.aws!.bucket}/landing/`);
       // Actions without an s3:prefix condition key stand apart, so a prefix condition cannot silently deny them.
       expect(bySid(s, 'LocateBucketAndUploads')).toEqual({
         Sid: 'LocateBucketAndUploads',
@@ -276,6 +279,7 @@ describe('aws lakehouse stack', () => {
       const expected = [
         BUCKET_ARN,
         ...ALL_LAYERS.map((l) => `${BUCKET_ARN}/${l}/*`),
+        `${BUCKET_ARN}/landing/*`,
         KEY_ARN,
         glueArn(region, account, 'catalog'),
         ...ALL_LAYERS.map((l) => glueArn(region, account, `database/${l}`)),
@@ -315,7 +319,7 @@ describe('aws lakehouse stack', () => {
     const s = sparkPolicy(r);
     expect(JSON.stringify(s)).not.toContain('silver');
     expect(bySid(s, 'ReadWriteLayers').Resource).toEqual([`${BUCKET_ARN}/bronze/*`, `${BUCKET_ARN}/gold/*`]);
-    expect(bySid(s, 'ListLayers').Condition).toEqual({ StringLike: { 's3:prefix': ['bronze', 'bronze/*', 'gold', 'gold/*'] } });
+    expect(bySid(s, 'ListLayers').Condition).toEqual({ StringLike: { 's3:prefix': ['bronze', 'bronze/*', 'gold', 'gold/*', 'landing', 'landing/*'] } });
     const glueResources = s.filter((st) => list(st.Action).some((a) => a.startsWith('glue:'))).flatMap((st) => list(st.Resource));
     const region = r.env.region;
     const account = r.env.aws!.accountId;

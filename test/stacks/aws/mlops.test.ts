@@ -26,7 +26,9 @@ describe('aws mlops stack', () => {
   const prod = render('aws-prod');
 
   it("looks up the cluster (OIDC issuer), the VPC and its private subnets, by the platform stack's names and tags", () => {
-    for (const r of [dev, prod]) expect(Object.keys(r.mlops.data).sort()).toEqual(['aws_eks_cluster', 'aws_subnets', 'aws_vpc']);
+    expect(Object.keys(dev.mlops.data).sort()).toEqual(['aws_eks_cluster', 'aws_subnets', 'aws_vpc']);
+    // Burst (prod): S3's prefix list, for the SageMaker jobs' egress rule.
+    expect(Object.keys(prod.mlops.data).sort()).toEqual(['aws_eks_cluster', 'aws_prefix_list', 'aws_subnets', 'aws_vpc']);
   });
 
   it('hardens the artifacts bucket with the stack key and expires noncurrent versions', () => {
@@ -78,8 +80,10 @@ describe('aws mlops stack', () => {
       // No inline rules (Terraform drops the default egress); one ingress rule.
       expect(sg.ingress).toBeUndefined();
       expect(sg.egress).toBeUndefined();
-      expect(of(r.mlops, 'aws_vpc_security_group_egress_rule')).toEqual({});
-      expect(Object.values(of(r.mlops, 'aws_vpc_security_group_ingress_rule'))).toEqual([
+      const dbGroup = ref('aws_security_group.mlflow_db_security_group.id');
+      const ofDbGroup = (type: string) => Object.values(of(r.mlops, type)).filter((rule) => rule.security_group_id === dbGroup);
+      expect(ofDbGroup('aws_vpc_security_group_egress_rule')).toEqual([]);
+      expect(ofDbGroup('aws_vpc_security_group_ingress_rule')).toEqual([
         {
           security_group_id: ref('aws_security_group.mlflow_db_security_group.id'),
           description: expect.any(String),
@@ -148,12 +152,15 @@ describe('aws mlops stack', () => {
       MLOPS_OUTPUTS.dbSecretArn,
       'mlflow_role_arn',
       'sagemaker_execution_role_arn',
+      MLOPS_OUTPUTS.sagemakerSecurityGroupId,
+      MLOPS_OUTPUTS.sagemakerSubnetIds,
     ]);
     expect(Object.keys(dev.mlops.output)).not.toContain('sagemaker_execution_role_arn');
     // The example outputs the chart tests read have the same names.
-    for (const envName of ['aws-dev', 'aws-prod']) {
+    const chartReads = { 'aws-dev': [], 'aws-prod': [MLOPS_OUTPUTS.sagemakerSecurityGroupId, MLOPS_OUTPUTS.sagemakerSubnetIds] };
+    for (const [envName, burst] of Object.entries(chartReads)) {
       const example = JSON.parse(fs.readFileSync(path.join(__dirname, `../../../src/outputs/${envName}/mlops.json`), 'utf8'));
-      expect(Object.keys(example).sort()).toEqual([MLOPS_OUTPUTS.dbHost, MLOPS_OUTPUTS.dbSecretArn]);
+      expect(Object.keys(example).sort()).toEqual([MLOPS_OUTPUTS.dbHost, MLOPS_OUTPUTS.dbSecretArn, ...burst].sort());
     }
   });
 
@@ -305,7 +312,38 @@ describe('aws mlops stack', () => {
       'PullTrainingImage',
       'GetRegistryToken',
       'WriteTrainingLogs',
+      'PutTrainingMetrics',
+      'CreateJobNetworkInterfaces',
+      'ManageJobNetworkInterfaces',
+      'DescribeJobNetwork',
     ]);
+    // The role SageMaker uses to run a job in the VPC ("CreateTrainingJob API: Execution Role Permissions").
+    expect(bySid.PutTrainingMetrics).toEqual({
+      Sid: 'PutTrainingMetrics',
+      Effect: 'Allow',
+      Action: 'cloudwatch:PutMetricData',
+      Resource: '*',
+      Condition: { StringLike: { 'cloudwatch:namespace': '/aws/sagemaker/*' } },
+    });
+    expect(bySid.CreateJobNetworkInterfaces).toEqual({
+      Sid: 'CreateJobNetworkInterfaces',
+      Effect: 'Allow',
+      Action: ['ec2:CreateNetworkInterface'],
+      Resource: [
+        `arn:aws:ec2:${region}:${account}:network-interface/*`,
+        `arn:aws:ec2:${region}:${account}:subnet/*`,
+        ref('aws_security_group.sagemaker_training_security_group.arn'),
+      ],
+    });
+    expect(bySid.ManageJobNetworkInterfaces).toMatchObject({
+      Action: ['ec2:CreateNetworkInterfacePermission', 'ec2:DeleteNetworkInterface', 'ec2:DeleteNetworkInterfacePermission'],
+      Resource: `arn:aws:ec2:${region}:${account}:network-interface/*`,
+    });
+    expect(bySid.DescribeJobNetwork).toMatchObject({
+      Action: ['ec2:DescribeDhcpOptions', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSecurityGroups', 'ec2:DescribeSubnets', 'ec2:DescribeVpcs'],
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:RequestedRegion': region } },
+    });
     expect(bySid.ReadWriteJobData.Resource).toBe(`${BUCKET_ARN}/sagemaker/*`);
     expect(bySid.ReadModels).toEqual({ Sid: 'ReadModels', Effect: 'Allow', Action: 's3:GetObject', Resource: `${BUCKET_ARN}/models/*` });
     expect(bySid.ListJobData.Condition).toEqual({ StringLike: { 's3:prefix': ['sagemaker/*', 'models/*'] } });
@@ -316,8 +354,8 @@ describe('aws mlops stack', () => {
       `arn:aws:logs:${region}:${account}:log-group:/aws/sagemaker/TrainingJobs*`,
       `arn:aws:logs:${region}:${account}:log-group:/aws/sagemaker/TrainingJobs*:log-stream:*`,
     ]);
-    // Only the token call is on "*"; no write on the mlflow/ prefix, no secrets.
-    for (const st of s) if (st.Sid !== 'GetRegistryToken') expect(st.Resource).not.toBe('*');
+    // Only calls that take no resource are on "*"; no write on the mlflow/ prefix, no secrets.
+    for (const st of s) if (!['GetRegistryToken', 'PutTrainingMetrics', 'DescribeJobNetwork'].includes(st.Sid)) expect(st.Resource).not.toBe('*');
     expect(JSON.stringify(s)).not.toMatch(/mlflow\/|secretsmanager|ecr:Put|ecr:Upload/);
     // ECR repositories are the platform stack's; without a training repository in the model, no ECR access.
     expect(of(prod.mlops, 'aws_ecr_repository')).toEqual({});
@@ -382,7 +420,9 @@ describe('aws mlops stack', () => {
       for (const p of Object.values(of(r.mlops, 'aws_iam_role_policy'))) {
         for (const st of statements(p.policy)) {
           for (const a of [st.Action].flat()) expect(a).not.toMatch(/\*/);
-          if ([st.Resource].flat().includes('*')) for (const a of [st.Action].flat()) expect(a).toMatch(/^[a-z0-9]+:(Get|List)/);
+          // PutMetricData takes no resource: only under its namespace condition.
+          const scopedMetrics = st.Action === 'cloudwatch:PutMetricData' && st.Condition?.StringLike?.['cloudwatch:namespace'];
+          if ([st.Resource].flat().includes('*') && !scopedMetrics) for (const a of [st.Action].flat()) expect(a).toMatch(/^[a-z0-9]+:(Get|List|Describe)/);
         }
       }
       expect(of(r.mlops, 'aws_iam_role_policy_attachment')).toEqual({});
@@ -403,7 +443,31 @@ describe('aws mlops stack', () => {
     };
     // mlflow, its database-user Job, training, serve-iris (+ sagemaker execution and ACK in prod).
     expect(counts(dev.mlops)).toEqual({ ...common, aws_eks_pod_identity_association: 1, aws_iam_role: 5, aws_iam_role_policy: 5 });
-    expect(counts(prod.mlops)).toEqual({ ...common, aws_eks_pod_identity_association: 2, aws_iam_role: 7, aws_iam_role_policy: 7 });
+    // Prod adds the SageMaker jobs' security group: three egress rules and one ingress rule.
+    expect(counts(prod.mlops)).toEqual({
+      ...common,
+      aws_eks_pod_identity_association: 2,
+      aws_iam_role: 7,
+      aws_iam_role_policy: 7,
+      aws_security_group: 2,
+      aws_vpc_security_group_egress_rule: 3,
+      aws_vpc_security_group_ingress_rule: 2,
+    });
+  });
+
+  it('burst (prod): SageMaker jobs reach S3 and the VPC endpoints over HTTPS and each other, nothing else', () => {
+    const group = ref('aws_security_group.sagemaker_training_security_group.id');
+    expect(of(prod.mlops, 'aws_security_group').sagemaker_training_security_group.vpc_id).toBe(ref('data.aws_vpc.platform_vpc.id'));
+    expect(prod.mlops.data.aws_prefix_list.s3_prefix_list).toEqual({ name: `com.amazonaws.${prod.env.region}.s3` });
+    const egress = Object.values(of(prod.mlops, 'aws_vpc_security_group_egress_rule')).map(({ description: _description, ...rule }) => rule);
+    expect(egress).toEqual([
+      { security_group_id: group, ip_protocol: 'tcp', from_port: 443, to_port: 443, cidr_ipv4: prod.env.network.cidr },
+      { security_group_id: group, ip_protocol: 'tcp', from_port: 443, to_port: 443, prefix_list_id: ref('data.aws_prefix_list.s3_prefix_list.id') },
+      { security_group_id: group, ip_protocol: '-1', referenced_security_group_id: group },
+    ]);
+    expect(JSON.stringify(egress)).not.toContain('0.0.0.0/0');
+    expect(prod.mlops.output[MLOPS_OUTPUTS.sagemakerSubnetIds].value).toBe('${join(",", data.aws_subnets.private_subnets.ids)}');
+    expect(prod.mlops.output[MLOPS_OUTPUTS.sagemakerSecurityGroupId].value).toBe(group);
   });
 });
 

@@ -78,6 +78,8 @@ describe('aws network layer', () => {
     const role = of(json, 'aws_iam_role').flow_log_role;
     expect(role.name).toBe(names.flowLogRoleName);
     const trust = doc(role.assume_role_policy).Statement[0];
+    // Dev records rejected traffic only (what a blocked flow looks like); prod everything.
+    expect(of(dev.json, 'aws_flow_log').flow_log.traffic_type).toBe('REJECT');
     expect(trust.Principal).toEqual({ Service: 'vpc-flow-logs.amazonaws.com' });
     expect(trust.Condition.StringEquals['aws:SourceAccount']).toBe(account);
     const permissions = doc(of(json, 'aws_iam_role_policy').flow_log_role_policy.policy).Statement;

@@ -122,8 +122,20 @@ describe('azure lakehouse stack: ADLS Gen2 storage', () => {
     expect(block(props.container_delete_retention_policy)).toEqual({ days: 60 });
   });
 
-  it.each(envs)('%s creates one private filesystem per layer through Resource Manager', (name, json) => {
-    expect(Object.keys(resources(json, 'azurerm_storage_container')).sort()).toEqual(['bronze_filesystem', 'gold_filesystem', 'silver_filesystem']);
+  it.each(envs)('%s creates one private filesystem per layer, and the landing zone, through Resource Manager', (name, json) => {
+    expect(Object.keys(resources(json, 'azurerm_storage_container')).sort()).toEqual([
+      'bronze_filesystem',
+      'gold_filesystem',
+      'landing_filesystem',
+      'silver_filesystem',
+    ]);
+    // `--source landing` reads here, as from the AWS bucket's landing/ prefix.
+    expect(one(json, 'azurerm_storage_container', 'landing_filesystem')).toEqual({
+      name: 'landing',
+      storage_account_id: STORAGE_ID,
+      container_access_type: 'private',
+    });
+    expect(namesOf(name).lakehouse!.landingUri).toBe(`abfss://landing@${lh(name).storageAccountName}.dfs.core.windows.net/`);
     for (const layer of ['bronze', 'silver', 'gold'] as const) {
       const fsys = one(json, 'azurerm_storage_container', `${layer}_filesystem`);
       expect(fsys).toEqual({ name: layer, storage_account_id: STORAGE_ID, container_access_type: 'private' });
@@ -141,7 +153,7 @@ describe('azure lakehouse stack: ADLS Gen2 storage', () => {
       name,
       withLakehouse(name, (l) => ({ ...l, layers: ['silver'] })),
     ).lakehouse;
-    expect(Object.keys(resources(json, 'azurerm_storage_container'))).toEqual(['silver_filesystem']);
+    expect(Object.keys(resources(json, 'azurerm_storage_container')).sort()).toEqual(['landing_filesystem', 'silver_filesystem']);
     expect(one(json, 'azurerm_storage_container', 'silver_filesystem').name).toBe('silver');
   });
 });
@@ -322,6 +334,7 @@ describe('azure lakehouse stack: addresses', () => {
       'azurerm_storage_account.storage_account',
       'azurerm_storage_container.bronze_filesystem',
       'azurerm_storage_container.gold_filesystem',
+      'azurerm_storage_container.landing_filesystem',
       'azurerm_storage_container.silver_filesystem',
       'azurerm_user_assigned_identity.spark_identity',
     ];

@@ -7,6 +7,12 @@ import type { WithWorkloads } from '../enabled';
 /** Terraform outputs of the `lakehouse` stack the Kubernetes side reads (Azure: the Spark identity's client id). */
 export const LAKEHOUSE_STACK = 'lakehouse';
 export const LAKEHOUSE_OUTPUTS = { sparkClientId: 'lakehouse_spark_client_id' } as const;
+/**
+ * Where raw files arrive for ingestion (a job's `--source landing`): a prefix of the lakehouse bucket (AWS) or a
+ * filesystem of its account (Azure), named so on both clouds. Spark reads it; whoever delivers the files needs
+ * its own write grant.
+ */
+export const LAKEHOUSE_LANDING_ZONE = 'landing';
 
 interface LakehouseNamesOf {
   readonly namespace: string;
@@ -16,6 +22,8 @@ interface LakehouseNamesOf {
   readonly driverRole: string;
   /** Where each enabled layer's data lives: `s3://<bucket>/<layer>/` or `abfss://<layer>@<account>.dfs.core.windows.net/`. */
   readonly layerUris: Readonly<Partial<Record<MedallionLayer, string>>>;
+  /** The landing zone: `s3://<bucket>/landing/` or `abfss://landing@<account>.dfs.core.windows.net/`. */
+  readonly landingUri: string;
 }
 
 export interface LakehouseAwsNames {
@@ -51,11 +59,15 @@ export function lakehouseNames(platformName: string, env: WithWorkloads<Environm
   const { layers } = env.lakehouse;
   const byLayer = (value: (layer: MedallionLayer) => string) => Object.fromEntries(layers.map((l) => [l, value(l)])) as Partial<Record<MedallionLayer, string>>;
   const base = { namespace: workloadNamespace('lakehouse'), sparkServiceAccount: 'spark', driverRole: 'spark-driver' };
-  const part = forCloud<typeof env, CloudPart<Cloud, { aws: LakehouseAwsNames; azure: LakehouseAzureNames }> & Pick<LakehouseNamesOf, 'layerUris'>>(env, {
+  const part = forCloud<
+    typeof env,
+    CloudPart<Cloud, { aws: LakehouseAwsNames; azure: LakehouseAzureNames }> & Pick<LakehouseNamesOf, 'layerUris' | 'landingUri'>
+  >(env, {
     aws: (env) => {
       const bucket = lakehouseBucketName(prefix, env.aws.accountId);
       return {
         layerUris: byLayer((l) => `s3://${bucket}/${l}/`),
+        landingUri: `s3://${bucket}/${LAKEHOUSE_LANDING_ZONE}/`,
         aws: {
           bucket,
           warehouse: `s3://${bucket}/`,
@@ -70,6 +82,7 @@ export function lakehouseNames(platformName: string, env: WithWorkloads<Environm
       const dfsHost = `${storageAccountName}.dfs.core.windows.net`;
       return {
         layerUris: byLayer((l) => `abfss://${l}@${dfsHost}/`),
+        landingUri: `abfss://${LAKEHOUSE_LANDING_ZONE}@${dfsHost}/`,
         azure: {
           resourceGroupName: `rg-${prefix}-lakehouse`,
           storageAccountName,

@@ -14,6 +14,9 @@ export const MLOPS_OUTPUTS = {
   mlflowClientId: 'mlflow_client_id',
   trainingClientId: 'training_client_id',
   servingClientId: (model: string) => `serve_${model.replace(/-/g, '_')}_client_id`,
+  /** AWS burst: the VpcConfig of SageMaker jobs (subnet ids comma-separated: outputs reach synth as strings). */
+  sagemakerSubnetIds: 'sagemaker_subnet_ids',
+  sagemakerSecurityGroupId: 'sagemaker_security_group_id',
 } as const;
 
 /** Prefixes of the AWS artifacts bucket: MLflow's artifacts, served models, SageMaker burst jobs' data and output. */

@@ -23,6 +23,7 @@ export function resolveMlops(platformName: string, spec: EnvironmentSpec, mlops:
     vmSize: mlops.burst?.vmSize ?? BURST_DEFAULTS.vmSize,
     maxNodes: mlops.burst?.maxNodes ?? BURST_DEFAULTS.maxNodes,
     lowPriority: mlops.burst?.lowPriority ?? BURST_DEFAULTS.lowPriority,
+    networkIsolation: mlops.burst?.networkIsolation ?? prod,
   };
   const training = mlops.training ?? [];
   const onSageMaker = training.filter(runsOnSageMaker);

@@ -49,5 +49,5 @@ export const MLOPS_SHAPE = obj<MlopsSpec>({
     ),
   ),
   servingDomain: opt(str),
-  burst: opt(obj({ enabled: req(bool), instanceType: opt(str), vmSize: opt(str), maxNodes: opt(int), lowPriority: opt(bool) })),
+  burst: opt(obj({ enabled: req(bool), instanceType: opt(str), vmSize: opt(str), maxNodes: opt(int), lowPriority: opt(bool), networkIsolation: opt(bool) })),
 });

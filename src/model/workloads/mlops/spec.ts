@@ -116,6 +116,12 @@ export interface BurstSpec {
   maxNodes?: number;
   /** Azure: low-priority VMs. Default: true. */
   lowPriority?: boolean;
+  /**
+   * AWS: SageMaker jobs always run in the VPC's private subnets (VpcConfig); with network isolation their container
+   * has no network at all (SageMaker still moves data, checkpoints and the model through the VPC). Default: true in
+   * prod (private-only), false in dev (the container may call AWS through the VPC's endpoints).
+   */
+  networkIsolation?: boolean;
 }
 
 // Resolved: every default applied, read-only. Stacks and charts only ever see these.
@@ -160,7 +166,7 @@ export interface MlopsSettings {
     memory: string;
     abTest?: Readonly<{ challengerPath: string; challengerPercent: number }>;
   }>[];
-  readonly burst: Readonly<{ enabled: boolean; instanceType: string; vmSize: string; maxNodes: number; lowPriority: boolean }>;
+  readonly burst: Readonly<{ enabled: boolean; instanceType: string; vmSize: string; maxNodes: number; lowPriority: boolean; networkIsolation: boolean }>;
   /** The served models' domain: the model's, or the cluster-local CLUSTER_LOCAL_DOMAIN. */
   readonly servingDomain: string;
 }

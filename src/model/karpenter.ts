@@ -1,0 +1,56 @@
+/**
+ * What Karpenter's AWS provider expects of its cloud resources, from its reference template
+ * (website/content/en/v1.14/getting-started/getting-started-with-karpenter/cloudformation.yaml at v1.14.1,
+ * the version src/model/operators.ts pins). The stacks build from these and validate checks the output
+ * against them, so a chart upgrade that needs more is one table to change.
+ */
+
+/** EventBridge events the interruption controller handles, by rule suffix (the template's five rules). */
+export const KARPENTER_INTERRUPTION_EVENTS = {
+  health: { source: 'aws.health', detailType: 'AWS Health Event' },
+  spot_interruption: { source: 'aws.ec2', detailType: 'EC2 Spot Instance Interruption Warning' },
+  rebalance: { source: 'aws.ec2', detailType: 'EC2 Instance Rebalance Recommendation' },
+  instance_state_change: { source: 'aws.ec2', detailType: 'EC2 Instance State-change Notification' },
+  // Since 1.10: interruptible On-Demand Capacity Reservations reclaimed by their owner.
+  capacity_reservation_interruption: { source: 'aws.ec2', detailType: 'EC2 Capacity Reservation Instance Interruption Warning' },
+} as const;
+
+/**
+ * Every action of the reference controller policy. `ec2:DescribeInstanceStatus` (1.12: instance status
+ * health checks), `ec2:DescribePlacementGroups` (1.11) and `arc-zonal-shift:GetManagedResource` (1.12,
+ * read only while `settings.enableZonalShift` is on) are the recent ones.
+ */
+export const KARPENTER_CONTROLLER_ACTIONS = [
+  'arc-zonal-shift:GetManagedResource',
+  'ec2:CreateFleet',
+  'ec2:CreateLaunchTemplate',
+  'ec2:CreateTags',
+  'ec2:DeleteLaunchTemplate',
+  'ec2:DescribeCapacityReservations',
+  'ec2:DescribeImages',
+  'ec2:DescribeInstances',
+  'ec2:DescribeInstanceStatus',
+  'ec2:DescribeInstanceTypeOfferings',
+  'ec2:DescribeInstanceTypes',
+  'ec2:DescribeLaunchTemplates',
+  'ec2:DescribePlacementGroups',
+  'ec2:DescribeSecurityGroups',
+  'ec2:DescribeSpotPriceHistory',
+  'ec2:DescribeSubnets',
+  'ec2:RunInstances',
+  'ec2:TerminateInstances',
+  'eks:DescribeCluster',
+  'iam:AddRoleToInstanceProfile',
+  'iam:CreateInstanceProfile',
+  'iam:DeleteInstanceProfile',
+  'iam:GetInstanceProfile',
+  'iam:ListInstanceProfiles',
+  'iam:PassRole',
+  'iam:RemoveRoleFromInstanceProfile',
+  'iam:TagInstanceProfile',
+  'pricing:GetProducts',
+  'sqs:DeleteMessage',
+  'sqs:GetQueueUrl',
+  'sqs:ReceiveMessage',
+  'ssm:GetParameter',
+] as const;
