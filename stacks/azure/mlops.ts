@@ -27,19 +27,25 @@
  * the deployment in the same apply (`terraform apply -replace=azurerm_resource_group_template_deployment.db_password_secret`).
  *
  * Every stage: the vault's private endpoint (the cluster's only way past its firewall). Prod only: the storage
- * account's blob and the ML workspace's private endpoints. Burst (the
- * ML workspace) follows the model: on in prod only by default.
+ * account's blob and the ML workspace's private endpoints (and, with burst, the account's file endpoint). Burst
+ * (the ML workspace) follows the model: on in prod only by default.
+ *
+ * The ML workspace is an ARM template deployment, not `azurerm_machine_learning_workspace`: its storage
+ * account has shared keys disabled, so the system datastores (workspaceblobstore, workspacefilestore) must
+ * use identity auth (`systemDatastoresAuthMode`), which the Azure ML API has (2025-06-01, the version
+ * azurerm 4.55.0 itself calls) but the azurerm resource does not expose. Destroying the deployment deletes
+ * the workspace (azurerm `template_deployment.delete_nested_items_during_deletion`, default true); Azure ML
+ * keeps a deleted workspace soft-deleted, so re-creating the name within the retention recovers it.
  */
 import { ApplicationInsights } from '@cdktf/provider-azurerm/lib/application-insights';
 import { KeyVault } from '@cdktf/provider-azurerm/lib/key-vault';
 import { LogAnalyticsWorkspace } from '@cdktf/provider-azurerm/lib/log-analytics-workspace';
 import { MachineLearningComputeCluster } from '@cdktf/provider-azurerm/lib/machine-learning-compute-cluster';
-import { MachineLearningWorkspace } from '@cdktf/provider-azurerm/lib/machine-learning-workspace';
 import { PostgresqlFlexibleServer } from '@cdktf/provider-azurerm/lib/postgresql-flexible-server';
 import { PostgresqlFlexibleServerDatabase } from '@cdktf/provider-azurerm/lib/postgresql-flexible-server-database';
 import { ResourceGroupTemplateDeployment } from '@cdktf/provider-azurerm/lib/resource-group-template-deployment';
 import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container';
-import type { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
+import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import type { App } from 'cdktf';
 import { Fn, TerraformLocal, TerraformOutput } from 'cdktf';
 import type { EnvironmentContext } from '../../src/model/context';
@@ -79,7 +85,13 @@ export function skuSupportsHighAvailability(sku: string): boolean {
   return /^(GP|MO)_/.test(sku);
 }
 
-type EndpointTarget = 'blob' | 'vault' | 'amlworkspace';
+type EndpointTarget = 'blob' | 'file' | 'vault' | 'amlworkspace';
+
+/** Azure ML API of the workspace template: the first stable one azurerm 4.55.0 also uses; has `systemDatastoresAuthMode`. */
+export const ML_WORKSPACE_API_VERSION = '2025-06-01';
+
+/** The image-build cluster: CPU only, one node at most, from 0. */
+const IMAGE_BUILD_VM_SIZE = 'Standard_D4s_v5';
 
 /** Names only this stack's Terraform uses, derived from the environment prefix. */
 export function mlopsTerraformNames(prefix: string) {
@@ -87,9 +99,71 @@ export function mlopsTerraformNames(prefix: string) {
     secretDeployment: `deploy-${prefix}-mlops-db-secret`,
     logAnalytics: `log-${prefix}-mlops`,
     applicationInsights: `appi-${prefix}-mlops`,
+    mlWorkspaceDeployment: `deploy-${prefix}-mlops-mlw`,
+    imageBuildIdentity: `id-${prefix}-mlops-imagebuild`,
     /** 2–16 letters, digits and hyphens, unique in the workspace. */
     computeCluster: 'gpu-burst',
+    imageBuildCluster: 'cpu-imagebuild',
   };
+}
+
+/**
+ * Container of the workspace's default blob datastore (workspaceblobstore): Azure ML names it after the
+ * workspace's GUID (`workspaceId`). Code snapshots, job inputs and outputs live there.
+ */
+export function workspaceBlobstoreContainer(workspaceGuid: string): string {
+  return `azureml-blobstore-${workspaceGuid}`;
+}
+
+/**
+ * The ARM template of the ML workspace. Resource ids and tags are parameters (Terraform values), so the
+ * template itself is a fixed string per environment. Outputs: the workspace's ARM id (compute clusters,
+ * private endpoint) and its GUID (the blob store container, a role assignment scope).
+ */
+export function mlWorkspaceTemplate(props: { name: string; publicNetworkAccess: boolean; imageBuildCompute: string }): string {
+  const id = `resourceId('Microsoft.MachineLearningServices/workspaces', '${props.name}')`;
+  const idParameter = { type: 'string' };
+  return JSON.stringify({
+    $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+    contentVersion: '1.0.0.0',
+    parameters: {
+      storageAccountId: idParameter,
+      keyVaultId: idParameter,
+      applicationInsightsId: idParameter,
+      containerRegistryId: idParameter,
+      tags: { type: 'object' },
+    },
+    resources: [
+      {
+        type: 'Microsoft.MachineLearningServices/workspaces',
+        apiVersion: ML_WORKSPACE_API_VERSION,
+        name: props.name,
+        location: '[resourceGroup().location]',
+        kind: 'Default',
+        sku: { name: 'Basic', tier: 'Basic' },
+        // Gets its roles on the vault, storage and registry from Azure ML at creation (the deployer needs
+        // the right to assign them), whichever client sends the PUT.
+        identity: { type: 'SystemAssigned' },
+        tags: "[parameters('tags')]",
+        properties: {
+          storageAccount: "[parameters('storageAccountId')]",
+          keyVault: "[parameters('keyVaultId')]",
+          applicationInsights: "[parameters('applicationInsightsId')]",
+          containerRegistry: "[parameters('containerRegistryId')]",
+          publicNetworkAccess: props.publicNetworkAccess ? 'Enabled' : 'Disabled',
+          v1LegacyMode: false,
+          // The account has shared keys disabled: datastores authenticate as the caller's or compute's identity.
+          systemDatastoresAuthMode: 'identity',
+          // ACR Tasks cannot reach a registry without public access: images are built on this cluster.
+          imageBuildCompute: props.imageBuildCompute,
+        },
+      },
+    ],
+    outputs: {
+      workspaceId: { type: 'string', value: `[${id}]` },
+      workspaceGuid: { type: 'string', value: `[reference(${id}, '${ML_WORKSPACE_API_VERSION}').workspaceId]` },
+    },
+  });
 }
 
 /** The ARM template of the database password secret: a securestring parameter, never a literal. */
@@ -282,38 +356,95 @@ export function mlopsStack(app: App, ctx: EnvironmentContext<'azure', 'mlops'>):
       ...APPLICATION_INSIGHTS_ACCESS,
       ...tagsOf(stack),
     });
-    // The workspace's system identity gets its roles on the vault, storage and registry from Azure ML at
-    // creation (the deployer needs the right to assign them).
-    const workspace = new MachineLearningWorkspace(stack, 'machine_learning_workspace', {
-      name: ml.mlWorkspaceName,
-      ...inGroup,
-      applicationInsightsId: appInsights.id,
-      keyVaultId: keyVault.id,
-      storageAccountId: storageAccount.id,
-      containerRegistryId: platformIds.containerRegistryId,
-      publicNetworkAccessEnabled: !prod,
-      v1LegacyModeEnabled: false,
-      identity: { type: 'SystemAssigned' },
+    const workspaceDeployment = new ResourceGroupTemplateDeployment(stack, 'machine_learning_workspace', {
+      name: tfNames.mlWorkspaceDeployment,
+      resourceGroupName: resourceGroup.name,
+      deploymentMode: 'Incremental',
+      templateContent: mlWorkspaceTemplate({ name: ml.mlWorkspaceName, publicNetworkAccess: !prod, imageBuildCompute: tfNames.imageBuildCluster }),
+      parametersContent: Fn.jsonencode({
+        storageAccountId: { value: storageAccount.id },
+        keyVaultId: { value: keyVault.id },
+        applicationInsightsId: { value: appInsights.id },
+        containerRegistryId: { value: platformIds.containerRegistryId },
+        tags: { value: tagsOf(stack).tags },
+      }),
       ...tagsOf(stack),
     });
-    if (prod) privateEndpoint('amlworkspace', workspace.id, ['amlapi', 'amlnotebooks']);
+    const workspaceOutput = (key: string) => Fn.lookup(Fn.lookup(Fn.jsondecode(workspaceDeployment.outputContent), key), 'value');
+    const workspaceId = workspaceOutput('workspaceId');
+    const blobstoreScope = `${storageAccount.id}/blobServices/default/containers/${workspaceBlobstoreContainer(workspaceOutput('workspaceGuid'))}`;
+    if (prod) {
+      privateEndpoint('amlworkspace', workspaceId, ['amlapi', 'amlnotebooks']);
+      // The workspace's file store (workspacefilestore) is on the same account; blob has its endpoint above.
+      privateEndpoint('file', storageAccount.id, ['file']);
+    }
 
-    new MachineLearningComputeCluster(stack, 'machine_learning_compute_cluster', {
+    // Images are built inside the VNet and pushed to the platform registry by their own identity: training
+    // jobs can pull from the registry the AKS nodes pull from, but not push to it.
+    const imageBuild = new UserAssignedIdentity(stack, 'image_build_identity', { name: tfNames.imageBuildIdentity, ...inGroup, ...tagsOf(stack) });
+    // The compute identity (the first user-assigned one) mounts datastores and pulls images for the job.
+    // Azure ML grants AcrPull automatically only to a cluster's system identity, and only on the workspace's
+    // registry when it existed first. No Key Vault role: jobs read no secret, and the vault's one secret is
+    // the MLflow database password. No Azure Files role: jobs do not use workspacefilestore (notebooks do,
+    // as the user).
+    const burstGrants = [
+      roleAssignment(stack, 'training_container_registry_role_assignment', {
+        scope: platformIds.containerRegistryId,
+        roleName: 'AcrPull',
+        principalId: identities.training.principalId,
+      }),
+      roleAssignment(stack, 'training_ml_blobstore_role_assignment', {
+        scope: blobstoreScope,
+        roleName: 'Storage Blob Data Contributor',
+        principalId: identities.training.principalId,
+      }),
+      roleAssignment(stack, 'image_build_container_registry_role_assignment', {
+        scope: platformIds.containerRegistryId,
+        roleName: 'AcrPush',
+        principalId: imageBuild.principalId,
+      }),
+      // The build context (the environment's Dockerfile and files) is uploaded to the blob store.
+      roleAssignment(stack, 'image_build_ml_blobstore_role_assignment', {
+        scope: blobstoreScope,
+        roleName: 'Storage Blob Data Reader',
+        principalId: imageBuild.principalId,
+      }),
+    ];
+
+    const cluster = (id: string, config: { name: string; vmSize: string; vmPriority: string; maxNodes: number; identity: UserAssignedIdentity }) =>
+      new MachineLearningComputeCluster(stack, id, {
+        name: config.name,
+        location: resourceGroup.location,
+        machineLearningWorkspaceId: workspaceId,
+        vmSize: config.vmSize,
+        vmPriority: config.vmPriority,
+        // Nothing runs (or is billed) between jobs; idle nodes go after 15 minutes.
+        scaleSettings: { minNodeCount: 0, maxNodeCount: config.maxNodes, scaleDownNodesAfterIdleDuration: 'PT15M' },
+        // The cluster's user node subnet: egress through the platform NAT, blob/file/vault/registry over private endpoints.
+        subnetResourceId: platformIds.userSubnetId,
+        nodePublicIpEnabled: false,
+        sshPublicAccessEnabled: false,
+        localAuthEnabled: false,
+        identity: { type: 'UserAssigned', identityIds: [config.identity.id] },
+        ...tagsOf(stack),
+        // The first job (or build) on a new cluster already has its roles.
+        dependsOn: burstGrants,
+      });
+    // Burst jobs act as the training identity: the same artifact-store rights as in-cluster training.
+    cluster('machine_learning_compute_cluster', {
       name: tfNames.computeCluster,
-      location: resourceGroup.location,
-      machineLearningWorkspaceId: workspace.id,
       vmSize: settings.burst.vmSize,
       vmPriority: settings.burst.lowPriority ? 'LowPriority' : 'Dedicated',
-      // Nothing runs (or is billed) between jobs; idle nodes go after 15 minutes.
-      scaleSettings: { minNodeCount: 0, maxNodeCount: settings.burst.maxNodes, scaleDownNodesAfterIdleDuration: 'PT15M' },
-      // The cluster's user node subnet: egress through the platform NAT, blob/vault over the private endpoints.
-      subnetResourceId: platformIds.userSubnetId,
-      nodePublicIpEnabled: false,
-      sshPublicAccessEnabled: false,
-      localAuthEnabled: false,
-      // Burst jobs act as the training identity: the same artifact-store rights as in-cluster training.
-      identity: { type: 'UserAssigned', identityIds: [identities.training.id] },
-      ...tagsOf(stack),
+      maxNodes: settings.burst.maxNodes,
+      identity: identities.training,
+    });
+    // Dedicated: an evicted low-priority node would fail the build of the environment a job waits for.
+    cluster('image_build_compute_cluster', {
+      name: tfNames.imageBuildCluster,
+      vmSize: IMAGE_BUILD_VM_SIZE,
+      vmPriority: 'Dedicated',
+      maxNodes: 1,
+      identity: imageBuild,
     });
   }
 

@@ -42,6 +42,8 @@ export function postgresPrivateDnsZoneName(prefix: string): string {
 export const PRIVATE_DNS_ZONES = {
   blob: 'privatelink.blob.core.windows.net',
   dfs: 'privatelink.dfs.core.windows.net',
+  /** Azure Files: the ML workspace's file store (workspacefilestore) on its storage account. */
+  file: 'privatelink.file.core.windows.net',
   queue: 'privatelink.queue.core.windows.net',
   table: 'privatelink.table.core.windows.net',
   openai: 'privatelink.openai.azure.com',

@@ -379,6 +379,29 @@ describe('Azure rules', () => {
     expect(check('azure-federated-credential-one-sa', cred('system:serviceaccount:edw:consumer', ['api://other']))).toHaveLength(1);
   });
 
+  it('azure-ml-workspace-identity-datastores: identity datastores always, private in prod, never the azurerm resource', () => {
+    const deployment = (properties: object) =>
+      tfEnv({
+        azurerm_resource_group_template_deployment: {
+          mlw: { template_content: JSON.stringify({ resources: [{ type: 'Microsoft.MachineLearningServices/workspaces', name: 'mlw', properties }] }) },
+          other: { template_content: JSON.stringify({ resources: [{ type: 'Microsoft.KeyVault/vaults/secrets', name: 'kv/s', properties: {} }] }) },
+        },
+      });
+    const rule = 'azure-ml-workspace-identity-datastores';
+    expect(check(rule, deployment({ systemDatastoresAuthMode: 'identity', publicNetworkAccess: 'Disabled' }), { cloud: 'azure' })).toEqual([]);
+    expect(check(rule, deployment({ systemDatastoresAuthMode: 'identity', publicNetworkAccess: 'Enabled' }), { cloud: 'azure', stage: 'dev' })).toEqual([]);
+    expect(check(rule, deployment({ systemDatastoresAuthMode: 'accessKey', publicNetworkAccess: 'Disabled' }), { cloud: 'azure' })).toEqual([
+      {
+        file: FILE,
+        resource: 'azurerm_resource_group_template_deployment.mlw',
+        message: 'workspace mlw: systemDatastoresAuthMode is "accessKey", not "identity"',
+      },
+    ]);
+    expect(check(rule, deployment({ publicNetworkAccess: 'Disabled' }), { cloud: 'azure' })).toHaveLength(1);
+    expect(check(rule, deployment({ systemDatastoresAuthMode: 'identity', publicNetworkAccess: 'Enabled' }), { cloud: 'azure' })).toHaveLength(1);
+    expect(check(rule, tfEnv({ azurerm_machine_learning_workspace: { w: { public_network_access_enabled: false } } }), { cloud: 'azure' })).toHaveLength(1);
+  });
+
   it('azure-role-assignment-scope', () => {
     const assignment = (scope: string) => tfEnv({ azurerm_role_assignment: { a: { scope, role_definition_name: 'Reader', principal_id: 'p' } } });
     expect(check('azure-role-assignment-scope', assignment('${azurerm_storage_account.sa.id}'))).toEqual([]);

@@ -28,7 +28,6 @@ const PUBLIC_NETWORK_ATTRIBUTE: Record<string, string> = {
   azurerm_postgresql_flexible_server: 'public_network_access_enabled',
   azurerm_data_factory: 'public_network_enabled',
   azurerm_container_registry: 'public_network_access_enabled',
-  azurerm_machine_learning_workspace: 'public_network_access_enabled',
   azurerm_search_service: 'public_network_access_enabled',
 };
 
@@ -73,6 +72,17 @@ const SPOT_TAINT = 'kubernetes.azure.com/scalesetpriority=spot:NoSchedule';
 /** azurerm's KubernetesAgentPoolName, for pool names and temporary_name_for_rotation. */
 const AGENT_POOL_NAME = /^[a-z][a-z0-9]{0,11}$/;
 
+/** The Azure ML workspaces an ARM template deployment creates (`template_content` is a JSON string). */
+function templateWorkspaces(body: Record<string, any>): Record<string, any>[] {
+  if (typeof body.template_content !== 'string') return [];
+  try {
+    const resources = JSON.parse(body.template_content).resources;
+    return Array.isArray(resources) ? resources.filter((r) => r?.type === 'Microsoft.MachineLearningServices/workspaces') : [];
+  } catch {
+    return [];
+  }
+}
+
 const SUBSCRIPTION_SCOPE = /^\/subscriptions\/[0-9a-fA-F-]{36}\/?$/;
 const FEDERATED_SUBJECT = /^system:serviceaccount:[a-z0-9]([-a-z0-9]*[a-z0-9])?:[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/;
 
@@ -103,6 +113,30 @@ export const azureRules: PolicyRule[] = [
               .filter((r) => !isFalse(r.body[attribute]))
               .map((r) => ({ file: r.file, resource: r.address, message: `${attribute} is not false in prod` })),
           ),
+  },
+  {
+    id: 'azure-ml-workspace-identity-datastores',
+    reason:
+      'Workload storage accounts have shared keys disabled: an ML workspace whose system datastores use account keys (the only mode azurerm 4.x can create) cannot read or write its default datastores, and a prod workspace is private.',
+    check: (ctx) => [
+      ...ofType(ctx.env, 'azurerm_machine_learning_workspace').map((r) => ({
+        file: r.file,
+        resource: r.address,
+        message: 'azurerm_machine_learning_workspace cannot set systemDatastoresAuthMode: deploy the workspace by ARM template with "identity"',
+      })),
+      ...ofType(ctx.env, 'azurerm_resource_group_template_deployment').flatMap((r) =>
+        templateWorkspaces(r.body).flatMap((w): Violation[] => {
+          const props = w.properties ?? {};
+          const problems = [
+            String(props.systemDatastoresAuthMode).toLowerCase() !== 'identity'
+              ? `systemDatastoresAuthMode is ${JSON.stringify(props.systemDatastoresAuthMode)}, not "identity"`
+              : '',
+            ctx.stage === 'prod' && props.publicNetworkAccess !== 'Disabled' ? 'publicNetworkAccess is not "Disabled" in prod' : '',
+          ].filter(Boolean);
+          return problems.map((message) => ({ file: r.file, resource: r.address, message: `workspace ${w.name}: ${message}` }));
+        }),
+      ),
+    ],
   },
   perResource('aks-private-api', 'A prod cluster API is reachable only from the private network.', ['azurerm_kubernetes_cluster'], (ctx, b) =>
     ctx.stage === 'prod' && !isTrue(b.private_cluster_enabled) ? 'private_cluster_enabled is not true in prod' : undefined,

@@ -22,7 +22,7 @@ import { azureSubnetLayout } from '../../../src/model/cidr';
 import { MLOPS_OUTPUTS, serviceAccountSubject } from '../../../src/model/naming';
 import { EXAMPLE_AZURE_TENANT } from '../../../src/platform';
 import { scanEnvironment } from '../../../src/validate/secrets';
-import { flexibleServerStorageMb, MLOPS_TERRAFORM_REQUIRED_VERSION } from '../../../stacks/azure/mlops';
+import { flexibleServerStorageMb, ML_WORKSPACE_API_VERSION, MLOPS_TERRAFORM_REQUIRED_VERSION } from '../../../stacks/azure/mlops';
 
 const ml = (envName: string) => namesOf(envName).mlops!.azure!;
 
@@ -86,7 +86,12 @@ describe('azure mlops stack: platform prerequisites', () => {
     const platform = prodStacks.platform;
     const created = Object.values(resources(platform, 'azurerm_private_dns_zone')).map((z) => azurePlatformIds('azure-prod').zone(z.name));
     const endpoints = resources(prod, 'azurerm_private_endpoint');
-    expect(Object.keys(endpoints).sort()).toEqual(['amlworkspace_private_endpoint', 'blob_private_endpoint', 'vault_private_endpoint']);
+    expect(Object.keys(endpoints).sort()).toEqual([
+      'amlworkspace_private_endpoint',
+      'blob_private_endpoint',
+      'file_private_endpoint',
+      'vault_private_endpoint',
+    ]);
     for (const endpoint of Object.values(endpoints)) {
       expect(endpoint.subnet_id).toBe(azurePlatformIds('azure-prod').subnet('snet-endpoints'));
       for (const id of block(endpoint.private_dns_zone_group).private_dns_zone_ids) expect(created).toContain(id);
@@ -226,10 +231,12 @@ describe('azure mlops stack: identities', () => {
     { key: 'serve_churn', name: ml(name).servingIdentityName('churn'), sa: 'serve-churn', output: MLOPS_OUTPUTS.servingClientId('churn') },
   ];
 
-  it.each(envs)('%s federates each identity with exactly its service account', (name, json) => {
+  it.each(envs)('%s federates each pod identity with exactly its service account', (name, json) => {
     const mlops = namesOf(name).mlops!;
+    // The image-build identity (burst only) belongs to an Azure ML cluster, not a pod: no federation.
+    const { image_build_identity: _imageBuild, ...podIdentities } = resources(json, 'azurerm_user_assigned_identity');
     expectFederatedIdentities(
-      json,
+      { ...json, resource: { ...json.resource, azurerm_user_assigned_identity: podIdentities } },
       Object.fromEntries(identities(name).map((i) => [i.key, { name: i.name, subject: serviceAccountSubject(mlops.namespace, i.sa) }])),
     );
     expect(serviceAccountSubject(mlops.namespace, mlops.mlflowServiceAccount)).toBe('system:serviceaccount:mlops:mlflow');
@@ -237,7 +244,10 @@ describe('azure mlops stack: identities', () => {
   });
 
   it.each(envs)('%s grants each role on one resource only', (_name, json) => {
-    const grants = Object.values(resources(json, 'azurerm_role_assignment'))
+    // The compute identities' burst grants: 'Azure ML burst' below.
+    const grants = Object.entries(resources(json, 'azurerm_role_assignment'))
+      .filter(([key]) => !/^(training|image_build)_(container_registry|ml_blobstore)_role_assignment$/.test(key))
+      .map(([, r]) => r)
       .map((r) => [r.principal_id, r.role_definition_name, r.scope])
       .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
     const principal = (key: string) => ref('azurerm_user_assigned_identity', `${key}_identity`, 'principal_id');
@@ -274,12 +284,8 @@ describe('azure mlops stack: identities', () => {
 describe('azure mlops stack: Azure ML burst', () => {
   it('has no workspace in dev (burst off in the model)', () => {
     expect(envOf('azure-dev').mlops!.burst.enabled).toBe(false);
-    for (const type of [
-      'azurerm_machine_learning_workspace',
-      'azurerm_machine_learning_compute_cluster',
-      'azurerm_application_insights',
-      'azurerm_log_analytics_workspace',
-    ]) {
+    expect(resources(dev, 'azurerm_resource_group_template_deployment').machine_learning_workspace).toBeUndefined();
+    for (const type of ['azurerm_machine_learning_compute_cluster', 'azurerm_application_insights', 'azurerm_log_analytics_workspace']) {
       expect(resources(dev, type)).toEqual({});
     }
   });
@@ -310,34 +316,80 @@ describe('azure mlops stack: Azure ML burst', () => {
     expect(block(dev.provider.azurerm).resource_providers_to_register).toEqual(['Microsoft.KeyVault', 'Microsoft.DBforPostgreSQL']);
   });
 
-  it('has a private workspace with its own workspace-based Application Insights, the vault, storage and platform ACR in prod', () => {
+  const workspaceDeployment = () => one(prod, 'azurerm_resource_group_template_deployment', 'machine_learning_workspace');
+  const workspaceOutput = (key: string) => `\${jsondecode(azurerm_resource_group_template_deployment.machine_learning_workspace.output_content).${key}.value}`;
+  const blobstore = `${ref('azurerm_storage_account', 'storage_account', 'id')}/blobServices/default/containers/azureml-blobstore-${workspaceOutput('workspaceGuid')}`;
+
+  it('deploys the workspace by ARM template with identity-based system datastores (azurerm cannot set them)', () => {
+    expect(resources(prod, 'azurerm_machine_learning_workspace')).toEqual({});
+    const deployment = workspaceDeployment();
+    expect(deployment.deployment_mode).toBe('Incremental');
+    const template = JSON.parse(deployment.template_content);
+    expect(template.resources).toHaveLength(1);
+    const [workspace] = template.resources;
+    expect(workspace).toMatchObject({
+      type: 'Microsoft.MachineLearningServices/workspaces',
+      apiVersion: ML_WORKSPACE_API_VERSION,
+      name: ml('azure-prod').mlWorkspaceName,
+      identity: { type: 'SystemAssigned' },
+      properties: {
+        storageAccount: "[parameters('storageAccountId')]",
+        keyVault: "[parameters('keyVaultId')]",
+        applicationInsights: "[parameters('applicationInsightsId')]",
+        containerRegistry: "[parameters('containerRegistryId')]",
+        publicNetworkAccess: 'Disabled',
+        v1LegacyMode: false,
+        systemDatastoresAuthMode: 'identity',
+        imageBuildCompute: one(prod, 'azurerm_machine_learning_compute_cluster', 'image_build_compute_cluster').name,
+      },
+    });
+    // The dependent resources' ids are parameters (Terraform values), never literal in the template.
+    for (const expected of [
+      'storageAccountId" = {"value" = azurerm_storage_account.storage_account.id}',
+      'keyVaultId" = {"value" = azurerm_key_vault.key_vault.id}',
+      'applicationInsightsId" = {"value" = azurerm_application_insights.application_insights.id}',
+      `containerRegistryId" = {"value" = "${azurePlatformIds('azure-prod').acr}"}`,
+    ])
+      expect(deployment.parameters_content).toContain(expected);
+    expect(Object.keys(template.outputs).sort()).toEqual(['workspaceGuid', 'workspaceId']);
     expect(one(prod, 'azurerm_application_insights', 'application_insights')).toMatchObject({
       application_type: 'web',
       workspace_id: ref('azurerm_log_analytics_workspace', 'log_analytics_workspace', 'id'),
     });
-    const workspace = one(prod, 'azurerm_machine_learning_workspace', 'machine_learning_workspace');
-    expect(workspace).toMatchObject({
-      name: ml('azure-prod').mlWorkspaceName,
-      application_insights_id: ref('azurerm_application_insights', 'application_insights', 'id'),
-      key_vault_id: ref('azurerm_key_vault', 'key_vault', 'id'),
-      storage_account_id: ref('azurerm_storage_account', 'storage_account', 'id'),
-      container_registry_id: azurePlatformIds('azure-prod').acr,
-      public_network_access_enabled: false,
-    });
-    expect(block(workspace.identity)).toEqual({ type: 'SystemAssigned' });
+  });
+
+  it('keeps the workspace public in dev when burst is turned on there', () => {
+    const spec = withEnv('azure-dev', (e) => ({ ...e, workloads: { ...e.workloads, mlops: { ...e.workloads!.mlops!, burst: { enabled: true } } } }));
+    const json = renderStacks('azure-dev', spec).mlops;
+    const template = JSON.parse(one(json, 'azurerm_resource_group_template_deployment', 'machine_learning_workspace').template_content);
+    expect(template.resources[0].properties).toMatchObject({ publicNetworkAccess: 'Enabled', systemDatastoresAuthMode: 'identity' });
+    // Only the vault's endpoint (every stage): no workspace or file endpoint outside prod.
+    expect(Object.keys(resources(json, 'azurerm_private_endpoint'))).toEqual(['vault_private_endpoint']);
+  });
+
+  it('reaches the workspace and the storage account file endpoint privately in prod', () => {
     const endpoint = one(prod, 'azurerm_private_endpoint', 'amlworkspace_private_endpoint');
+    expect(endpoint.private_service_connection).toMatchObject({ private_connection_resource_id: workspaceOutput('workspaceId') });
     expect(block(endpoint.private_service_connection).subresource_names).toEqual(['amlworkspace']);
     expect(block(endpoint.private_dns_zone_group).private_dns_zone_ids).toEqual([
       azurePlatformIds('azure-prod').zone('privatelink.api.azureml.ms'),
       azurePlatformIds('azure-prod').zone('privatelink.notebooks.azure.net'),
     ]);
+    const file = one(prod, 'azurerm_private_endpoint', 'file_private_endpoint');
+    expect(block(file.private_service_connection)).toMatchObject({
+      private_connection_resource_id: ref('azurerm_storage_account', 'storage_account', 'id'),
+      subresource_names: ['file'],
+    });
+    expect(block(file.private_dns_zone_group).private_dns_zone_ids).toEqual([azurePlatformIds('azure-prod').zone('privatelink.file.core.windows.net')]);
+    // The shared zone exists in the platform stack, linked to the VNet.
+    expect(one(prodStacks.platform, 'azurerm_private_dns_zone', 'private_dns_zone_file').name).toBe('privatelink.file.core.windows.net');
   });
 
   it('has a low-priority GPU cluster scaling from 0 in the user subnet, without public IPs, as the training identity', () => {
     const burst = envOf('azure-prod').mlops!.burst;
     const cluster = one(prod, 'azurerm_machine_learning_compute_cluster', 'machine_learning_compute_cluster');
     expect(cluster).toMatchObject({
-      machine_learning_workspace_id: ref('azurerm_machine_learning_workspace', 'machine_learning_workspace', 'id'),
+      machine_learning_workspace_id: workspaceOutput('workspaceId'),
       vm_size: burst.vmSize,
       vm_priority: 'LowPriority',
       subnet_resource_id: azurePlatformIds('azure-prod').subnet('snet-user'),
@@ -347,6 +399,53 @@ describe('azure mlops stack: Azure ML burst', () => {
     });
     expect(block(cluster.scale_settings)).toMatchObject({ min_node_count: 0, max_node_count: burst.maxNodes });
     expect(block(cluster.identity)).toEqual({ type: 'UserAssigned', identity_ids: [ref('azurerm_user_assigned_identity', 'training_identity', 'id')] });
+  });
+
+  it('builds images on a dedicated CPU cluster of one node from 0, as its own identity', () => {
+    const cluster = one(prod, 'azurerm_machine_learning_compute_cluster', 'image_build_compute_cluster');
+    expect(cluster).toMatchObject({
+      machine_learning_workspace_id: workspaceOutput('workspaceId'),
+      vm_priority: 'Dedicated',
+      subnet_resource_id: azurePlatformIds('azure-prod').subnet('snet-user'),
+      node_public_ip_enabled: false,
+      local_auth_enabled: false,
+    });
+    expect(cluster.vm_size).not.toMatch(/_N[CDV]/);
+    expect(block(cluster.scale_settings)).toMatchObject({ min_node_count: 0, max_node_count: 1 });
+    expect(block(cluster.identity)).toEqual({ type: 'UserAssigned', identity_ids: [ref('azurerm_user_assigned_identity', 'image_build_identity', 'id')] });
+  });
+
+  it('grants the compute identities exactly their registry and blob store roles, before the clusters exist', () => {
+    const acr = azurePlatformIds('azure-prod').acr;
+    const grantsOf = (identity: string) =>
+      Object.values(resources(prod, 'azurerm_role_assignment'))
+        .filter((g: Json) => g.principal_id === ref('azurerm_user_assigned_identity', identity, 'principal_id'))
+        .map((g: Json) => [g.role_definition_name, g.scope])
+        .sort();
+    expect(grantsOf('training_identity')).toEqual(
+      [
+        ['AcrPull', acr],
+        ['Storage Blob Data Contributor', blobstore],
+        ['Storage Blob Data Contributor', container('mlflow')],
+      ].sort(),
+    );
+    // Pushing is the build's alone: training jobs cannot replace images the AKS nodes pull.
+    expect(grantsOf('image_build_identity')).toEqual(
+      [
+        ['AcrPush', acr],
+        ['Storage Blob Data Reader', blobstore],
+      ].sort(),
+    );
+    // No Key Vault role for either: the vault's secret is MLflow's database password.
+    for (const id of ['machine_learning_compute_cluster', 'image_build_compute_cluster'])
+      expect(one(prod, 'azurerm_machine_learning_compute_cluster', id).depends_on).toEqual(
+        expect.arrayContaining([
+          'azurerm_role_assignment.training_container_registry_role_assignment',
+          'azurerm_role_assignment.training_ml_blobstore_role_assignment',
+          'azurerm_role_assignment.image_build_container_registry_role_assignment',
+          'azurerm_role_assignment.image_build_ml_blobstore_role_assignment',
+        ]),
+      );
   });
 
   it('uses dedicated VMs when the model turns low priority off', () => {

@@ -23,6 +23,7 @@ const ZONES = {
   openai: 'privatelink.openai.azure.com',
   blob: 'privatelink.blob.core.windows.net',
   dfs: 'privatelink.dfs.core.windows.net',
+  file: 'privatelink.file.core.windows.net',
   queue: 'privatelink.queue.core.windows.net',
   table: 'privatelink.table.core.windows.net',
   vault: 'privatelink.vaultcore.azure.net',
