@@ -82,7 +82,7 @@ describe('npm run diff: in-place changes that force replacement', () => {
     expect(quiet.out).not.toContain('not checked');
   });
 
-  it('azure-dev: a Spot pool priority is REPLACE, its vm_size BLOCKED (no rotation name), the default pool vm_size ROTATE', () => {
+  it('azure-dev: a Spot pool priority is REPLACE; a user pool and the default pool vm_size ROTATE (every pool has a rotation name)', () => {
     const dist = copyDist(synth('azure-dev'), 'azure-replace');
     const platform = path.join(dist, 'azure-dev/terraform/platform/cdk.tf.json');
     let spot = '';
@@ -90,7 +90,8 @@ describe('npm run diff: in-place changes that force replacement', () => {
     editJson(platform, (tf) => {
       const pools = tf.resource.azurerm_kubernetes_cluster_node_pool;
       spot = only(tf, 'azurerm_kubernetes_cluster_node_pool', (p) => p.priority === 'Spot');
-      gpu = only(tf, 'azurerm_kubernetes_cluster_node_pool', (p) => p.temporary_name_for_rotation === undefined && p !== pools[spot]);
+      gpu = only(tf, 'azurerm_kubernetes_cluster_node_pool', (p) => p !== pools[spot]);
+      expect(pools[gpu].temporary_name_for_rotation).toBeTruthy();
       pools[spot].priority = 'Regular';
       pools[gpu].vm_size = 'Standard_planted';
       const cluster = tf.resource.azurerm_kubernetes_cluster[only(tf, 'azurerm_kubernetes_cluster')];
@@ -99,14 +100,10 @@ describe('npm run diff: in-place changes that force replacement', () => {
     });
     const result = diff(dist, 'azure-dev');
     expect(result.out).toContain(`    REPLACE azurerm_kubernetes_cluster_node_pool.${spot} (priority): priority forces a new node pool`);
-    expect(result.out).toMatch(
-      new RegExp(
-        `    BLOCKED azurerm_kubernetes_cluster_node_pool\\.${gpu} \\(vm_size\\): vm_size needs the pool rotated, but temporary_name_for_rotation is unset`,
-      ),
-    );
+    expect(result.out).toMatch(new RegExp(`    ROTATE azurerm_kubernetes_cluster_node_pool\\.${gpu} \\(vm_size\\)`));
     expect(result.out).toMatch(
       / {4}ROTATE azurerm_kubernetes_cluster\.\w+ \(default_node_pool\): default_node_pool\.vm_size recreates the default node pool's nodes/,
     );
-    expect(result.out).toMatch(/^drift: .*: 1 REPLACE, 1 BLOCKED, 1 ROTATE$/m);
+    expect(result.out).toMatch(/^drift: .*: 1 REPLACE, 2 ROTATE$/m);
   });
 });
