@@ -5,14 +5,15 @@
  *   account) → ExternalSecret `mlflow-db` (template) → Secret `mlflow-db`, key `backend-store-uri`
  *   → MLflow's MLFLOW_BACKEND_STORE_URI (secretKeyRef).
  *
- * - AWS: MLflow's own user `names.mlops.database.user`, whose JSON secret (`username`, `password`,
- *   `version`) the database-user Job writes (database-user.ts); the master secret RDS manages and
- *   rotates is read by that Job only. The host is the RDS endpoint (`mlflow_db_host`). The store uses
- *   `auth.jwt` with MLflow's service account: the operator requests a token for it and assumes the
- *   IRSA role its annotation names. Refreshed every minute: a rotation's rollout waits for it.
- * - Azure: the password is the Key Vault secret `names.mlops.azure.dbPasswordSecret`, the host the
- *   Flexible Server's derivable FQDN; the store uses WorkloadIdentity with MLflow's service account
- *   (its client-id annotation) in the environment's tenant.
+ * On both clouds MLflow connects as its own user `names.mlops.database.user`, whose JSON secret
+ * (`username`, `password`, `version`) the database-user Job writes (database-user.ts); the
+ * administrator's secret is read by that Job only. Refreshed every minute: a rotation's rollout waits for it.
+ * - AWS: Secrets Manager `dbUserSecretName`; the host is the RDS endpoint (`mlflow_db_host`). The store
+ *   uses `auth.jwt` with MLflow's service account: the operator requests a token for it and assumes the
+ *   IRSA role its annotation names.
+ * - Azure: Key Vault `dbUserSecret` (the provider reads JSON properties of a secret's value), the host the
+ *   Flexible Server's derivable FQDN; the store uses WorkloadIdentity with MLflow's service account (its
+ *   client-id annotation) in the environment's tenant.
  *
  * The password is URL-escaped in the template (`urlquery`): RDS and generated passwords may hold
  * characters that are special in a URI. `sslmode=require`: both servers enforce TLS.
@@ -38,7 +39,7 @@ export interface DatabaseSource {
   /** The login MLflow connects as. */
   readonly user: string;
   readonly provider: SecretStoreSpec['provider'];
-  /** Fetched values by their key in the template's data (`password`, and on AWS the credential `version`). */
+  /** Fetched values by their key in the template's data: `password` and the credential `version`. */
   readonly data: readonly ExternalSecretData[];
   readonly refreshInterval: string;
 }
@@ -46,21 +47,21 @@ export interface DatabaseSource {
 /** Resolved once per chart: on AWS it requires the Terraform outputs (secret first, then host, as the objects are written). */
 export function databaseSource(ctx: EnvironmentContext<Cloud, 'mlops'>): DatabaseSource {
   const serviceAccountRef = { name: ctx.names.mlops.mlflowServiceAccount };
+  const fromJson = (key: string) => [PASSWORD_KEY, DB_VERSION_KEY].map((property) => ({ secretKey: property, remoteRef: { key, property } }));
   return byCloud<DatabaseSource, 'mlops'>(ctx, {
     aws: ({ env, outputs, names: { mlops } }) => ({
       provider: { aws: { service: 'SecretsManager', region: env.region, auth: { jwt: { serviceAccountRef } } } },
-      data: [PASSWORD_KEY, DB_VERSION_KEY].map((key) => ({ secretKey: key, remoteRef: { key: mlops.aws.dbUserSecretName, property: key } })),
+      data: fromJson(mlops.aws.dbUserSecretName),
       host: outputs.require(MLOPS_STACK, MLOPS_OUTPUTS.dbHost),
       user: mlops.database.user,
       refreshInterval: '1m',
     }),
-    // Still the administrator (README: MLflow's database, Azure).
     azure: ({ env, names: { mlops } }) => ({
       provider: { azurekv: { authType: 'WorkloadIdentity', vaultUrl: mlops.azure.keyVaultUrl, tenantId: env.azure.tenantId, serviceAccountRef } },
-      data: [{ secretKey: PASSWORD_KEY, remoteRef: { key: mlops.azure.dbPasswordSecret } }],
+      data: fromJson(mlops.azure.dbUserSecret),
       host: mlops.azure.postgresHost,
-      user: mlops.database.admin,
-      refreshInterval: '1h',
+      user: mlops.database.user,
+      refreshInterval: '1m',
     }),
   });
 }
@@ -82,13 +83,13 @@ export function externalSecretSpec(ctx: EnvironmentContext<Cloud, 'mlops'>, sour
     target: {
       name: DB_SECRET,
       creationPolicy: 'Owner',
-      template: { engineVersion: 'v2', type: 'Opaque', data: { [BACKEND_STORE_URI_KEY]: backendStoreUriTemplate(ctx, source), ...versionKey(source) } },
+      // The credential version too: MLflow's init container waits for it.
+      template: {
+        engineVersion: 'v2',
+        type: 'Opaque',
+        data: { [BACKEND_STORE_URI_KEY]: backendStoreUriTemplate(ctx, source), [DB_VERSION_KEY]: `{{ .${DB_VERSION_KEY} }}` },
+      },
     },
     data: source.data,
   };
-}
-
-/** The credential version, copied into the Secret where the store has one (MLflow's init container waits for it). */
-function versionKey(source: DatabaseSource): Record<string, string> {
-  return source.data.some((d) => d.secretKey === DB_VERSION_KEY) ? { [DB_VERSION_KEY]: `{{ .${DB_VERSION_KEY} }}` } : {};
 }

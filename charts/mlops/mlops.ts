@@ -34,7 +34,7 @@ import { COMPONENT_LABEL, NAME_LABEL } from '../lib/labels';
 import { tcp } from '../lib/network';
 import { container, envVars, podSpec, zoneSpread } from '../lib/pod';
 import { blockStorageClass } from '../../src/model/cluster';
-import { MLFLOW_AWS_IDENTITY } from '../../src/model/naming';
+import { MLFLOW_AWS_IDENTITY, MLOPS_OUTPUTS, MLOPS_STACK } from '../../src/model/naming';
 import { BACKEND_STORE_URI_KEY, databaseSource, DB_SECRET, externalSecretSpec, secretStoreSpec } from './database';
 import {
   databaseUserJob,
@@ -112,19 +112,18 @@ export class MlopsChart extends RoleIdentityChart<'mlops', MlopsRole> {
 
   private databaseSecret(): void {
     const source = databaseSource(this.ctx);
-    if (this.ctx.env.cloud === 'aws') this.databaseUser(this.ctx as EnvironmentContext<'aws', 'mlops'>, source.host);
+    this.databaseUser(source.host);
     new SecretStore(this, 'secretstore-mlflow-db', { metadata: { name: DB_SECRET }, spec: secretStoreSpec(source) });
     new ExternalSecret(this, 'externalsecret-mlflow-db', { metadata: { name: DB_SECRET }, spec: externalSecretSpec(this.ctx, source) });
   }
 
-  /** AWS: MLflow's own database role, created by a one-off Job as the master user (database-user.ts). */
-  private databaseUser(ctx: EnvironmentContext<'aws', 'mlops'>, host: string): void {
+  /** MLflow's own database role, created by a one-off Job as the administrator (database-user.ts). */
+  private databaseUser(host: string): void {
+    const ctx = this.ctx;
     const names = ctx.names.mlops;
     const binding = workloadIdentity(ctx, {
-      aws: () => ({ roleName: names.aws.dbAdminRoleName, mechanism: MLFLOW_AWS_IDENTITY }),
-      azure: () => {
-        throw new Error('the database-user Job is AWS only');
-      },
+      aws: (ctx) => ({ roleName: ctx.names.mlops.aws.dbAdminRoleName, mechanism: MLFLOW_AWS_IDENTITY }),
+      azure: () => ({ stack: MLOPS_STACK, output: MLOPS_OUTPUTS.dbAdminClientId }),
     });
     identityServiceAccount(this, 'serviceaccount-mlflow-db-admin', names.dbAdminServiceAccount, binding);
     const labels = { ...standardLabels(ctx, MLOPS_APP), [NAME_LABEL]: names.dbUserJob, [COMPONENT_LABEL]: DB_USER_COMPONENT, ...binding.podLabels };
@@ -137,9 +136,8 @@ export class MlopsChart extends RoleIdentityChart<'mlops', MlopsRole> {
     });
   }
 
-  /** AWS: waits for the Secret to hold this pod template's credential version, so a rotation's new pods start with the new password. */
+  /** Waits for the Secret to hold this pod template's credential version, so a rotation's new pods start with the new password. */
   private waitForCredentials(): { initContainers: Container[]; volumes: Volume[]; annotations: Record<string, string> } {
-    if (this.ctx.env.cloud !== 'aws') return { initContainers: [], volumes: [], annotations: {} };
     const settings = this.ctx.env.mlops.mlflow;
     const wait = container({
       name: 'wait-for-credentials',

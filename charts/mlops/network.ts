@@ -17,7 +17,7 @@
 import type { NetworkPolicyEgressRule } from 'cdk8s-plus-28/lib/imports/k8s';
 import type { EnvironmentContext } from '../../src/model/context';
 import { MLFLOW_AWS_IDENTITY, TRAINING_AWS_IDENTITY } from '../../src/model/workloads/mlops/identities';
-import { cloudEgress, storageEgress, tcp } from '../lib/network';
+import { cloudEgress, storageEgress, tcp, type CloudEgressNeeds } from '../lib/network';
 import { POSTGRES_PORT } from './database';
 
 /** Where the MLflow database is reachable from pods. */
@@ -30,9 +30,13 @@ export function mlflowCloudEgress(ctx: EnvironmentContext): NetworkPolicyEgressR
   return [database, ...cloudEgress(ctx, storageEgress(MLFLOW_AWS_IDENTITY))];
 }
 
-/** The database-user Job (AWS): PostgreSQL, STS (IRSA) at the VPC's interface endpoint and Secrets Manager at public addresses. */
+/**
+ * The database-user Job: PostgreSQL, and its secret store. AWS: STS (IRSA) at the VPC's interface endpoint and
+ * Secrets Manager at public addresses. Azure: the vault's private endpoint (every stage) and Entra ID at public addresses.
+ */
 export function databaseUserEgress(ctx: EnvironmentContext): NetworkPolicyEgressRule[] {
-  return [{ to: [{ ipBlock: { cidr: databaseCidr(ctx) } }], ports: tcp(POSTGRES_PORT) }, ...cloudEgress(ctx, storageEgress(MLFLOW_AWS_IDENTITY))];
+  const needs: CloudEgressNeeds = { ...storageEgress(MLFLOW_AWS_IDENTITY), azure: { privateEndpoints: 'always' } };
+  return [{ to: [{ ipBlock: { cidr: databaseCidr(ctx) } }], ports: tcp(POSTGRES_PORT) }, ...cloudEgress(ctx, needs)];
 }
 
 export function trainingCloudEgress(ctx: EnvironmentContext): NetworkPolicyEgressRule[] {

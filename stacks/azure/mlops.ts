@@ -1,8 +1,8 @@
 /**
  * The `mlops` stack of an Azure environment: MLflow's artifact store (a blob account with `mlflow` and
  * `models` containers), its backend store (PostgreSQL Flexible Server in the platform's delegated subnet,
- * VNet-integrated, with a private DNS zone), the Key Vault that holds the database password for External
- * Secrets, the MLflow / training / per-model serving identities federated with the AKS OIDC issuer, and,
+ * VNet-integrated, with a private DNS zone), the Key Vault that holds the database credentials, the MLflow /
+ * database-user Job / training / per-model serving identities federated with the AKS OIDC issuer, and,
  * when burst is on, an Azure ML workspace with a GPU compute cluster scaling from 0. Azure Service Operator
  * is not used: the compute cluster is managed here, jobs are submitted to the workspace (az ml / SDK) by
  * the training identity, so no in-cluster controller needs an Azure identity.
@@ -12,19 +12,28 @@
  * source, and nothing on a data plane, so both stages apply from a runner outside the VNet with public
  * network access off:
  * - containers use `storage_account_id` (Resource Manager);
- * - the database password secret is an ARM template deployment of `Microsoft.KeyVault/vaults/secrets`
+ * - the database secrets are ARM template deployments of `Microsoft.KeyVault/vaults/secrets`
  *   (a control-plane write: `azurerm_key_vault_secret` would need the vault's data plane, which is private
  *   in prod and firewalled to trusted services in dev). The deployer therefore needs no data-plane role on
  *   the vault (no "Key Vault Secrets Officer"): the control-plane write is covered by the rights it already
  *   uses to create the vault.
  *
- * The database password: never in git or dist/. A Terraform local `uuid()` is evaluated once at apply and
- * given to the server through the write-only `administrator_password_wo` (Terraform >= 1.11; not stored in
- * the server's state) and to the secret template as a `securestring` parameter. The template deployment's
- * state does hold it (`parameters_content`): the state is the secret store, keep it encrypted and
- * access-controlled. After creation a new uuid() is computed on every plan but ignored (server: write-only
- * with a fixed version; deployment: `ignore_changes`). Rotate by bumping DB_PASSWORD_VERSION and replacing
- * the deployment in the same apply (`terraform apply -replace=azurerm_resource_group_template_deployment.db_password_secret`).
+ * The administrator's password: never in git or dist/. `uuid()` is evaluated at apply into a `terraform_data`
+ * resource (`ignore_changes` on its input: the first value stays until DB_PASSWORD_VERSION, its replace
+ * trigger, changes) and given to the server through the write-only `administrator_password_wo` (Terraform
+ * >= 1.11; not stored in the server's state) and to the secret template as a `securestring` parameter. The
+ * states of `terraform_data` and of the template deployment (`parameters_content`) do hold it: the state is a
+ * secret store, keep it encrypted and access-controlled. `azurerm_key_vault_secret` has a write-only
+ * `value_wo` at 4.55.0, but it calls the vault's data plane, which the runner cannot reach.
+ * Rotate by bumping DB_PASSWORD_VERSION: a new uuid, sent to the server (a new write-only version) and
+ * deployed in place as a new version of the same secret. Never `-replace` the deployment: deleting it
+ * deletes the secret (`delete_nested_items_during_deletion`), and a soft-deleted name cannot be re-created
+ * (nor purged, with purge protection) before its retention ends.
+ *
+ * MLflow never uses that password: the database-user Job (charts/mlops/database-user.ts), as its own
+ * identity, reads it, creates MLflow's role and writes its password as a new version of the secret
+ * `dbUserSecret`, which MLflow's identity alone reads. Terraform creates that secret once with `{}` (no
+ * password; `ignore_changes = all`, so no plan ever re-deploys it over the Job's versions).
  *
  * Every stage: the vault's private endpoint (the cluster's only way past its firewall). Prod only: the storage
  * account's blob and the ML workspace's private endpoints (and, with burst, the account's file endpoint). Burst
@@ -47,7 +56,7 @@ import { ResourceGroupTemplateDeployment } from '@cdktf/provider-azurerm/lib/res
 import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import type { App } from 'cdktf';
-import { Fn, TerraformLocal, TerraformOutput } from 'cdktf';
+import { DataResource, Fn, TerraformOutput, Token } from 'cdktf';
 import type { EnvironmentContext } from '../../src/model/context';
 import { MLOPS_OUTPUTS, MLOPS_STACK } from '../../src/model/naming';
 import type { AzureStack } from '../constructs/platform-stack';
@@ -60,8 +69,12 @@ import { hardenedStorageAccount, workloadPrivateEndpoint, workloadStack } from '
 /** Write-only attributes (`administrator_password_wo`) need Terraform 1.11. */
 export const MLOPS_TERRAFORM_REQUIRED_VERSION = '>= 1.11.0';
 
-/** Bump to rotate the database password (see the file comment). */
-export const DB_PASSWORD_VERSION = 1;
+/**
+ * Bump to rotate the administrator's password (see the file comment). 2: the password moved from a `uuid()`
+ * local (rotated by replacing the deployment, which purge protection blocks) to `terraform_data`, whose first
+ * value must reach the server too.
+ */
+export const DB_PASSWORD_VERSION = 2;
 
 /** The containers of the account, in a fixed order; their names are fixed by the model's URIs. */
 export const MLOPS_CONTAINERS = ['mlflow', 'models'] as const;
@@ -97,6 +110,7 @@ const IMAGE_BUILD_VM_SIZE = 'Standard_D4s_v5';
 export function mlopsTerraformNames(prefix: string) {
   return {
     secretDeployment: `deploy-${prefix}-mlops-db-secret`,
+    userSecretDeployment: `deploy-${prefix}-mlops-db-user-secret`,
     logAnalytics: `log-${prefix}-mlops`,
     applicationInsights: `appi-${prefix}-mlops`,
     mlWorkspaceDeployment: `deploy-${prefix}-mlops-mlw`,
@@ -166,18 +180,24 @@ export function mlWorkspaceTemplate(props: { name: string; publicNetworkAccess: 
   });
 }
 
-/** The ARM template of the database password secret: a securestring parameter, never a literal. */
-function secretTemplate(keyVaultName: string, secretName: string): string {
+/** The value MLflow's user secret is created with: JSON without a password, which the database-user Job replaces. */
+export const DB_USER_SECRET_INITIAL = '{}';
+
+/**
+ * The ARM template of a Key Vault secret: the administrator's password as a securestring parameter (never
+ * a literal), or MLflow's user secret with DB_USER_SECRET_INITIAL.
+ */
+function secretTemplate(keyVaultName: string, secretName: string, initial?: string): string {
   return JSON.stringify({
     $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
     contentVersion: '1.0.0.0',
-    parameters: { value: { type: 'securestring' } },
+    parameters: initial === undefined ? { value: { type: 'securestring' } } : {},
     resources: [
       {
         type: 'Microsoft.KeyVault/vaults/secrets',
         apiVersion: KEY_VAULT_API_VERSION,
         name: `${keyVaultName}/${secretName}`,
-        properties: { value: "[parameters('value')]", contentType: 'text/plain' },
+        properties: initial === undefined ? { value: "[parameters('value')]", contentType: 'text/plain' } : { value: initial, contentType: 'application/json' },
       },
     ],
     // The secret's ARM id (a role assignment scope), never its value.
@@ -249,20 +269,38 @@ export function mlopsStack(app: App, ctx: EnvironmentContext<'azure', 'mlops'>):
   });
   privateEndpoint('vault', keyVault.id, ['vault']);
 
-  // ---- The database password: evaluated by Terraform at apply, never a literal (see the file comment).
-  const dbPassword = new TerraformLocal(stack, 'db_admin_password', Fn.uuid());
+  // ---- The administrator's password: evaluated by Terraform at apply, never a literal (see the file comment).
+  const dbPasswordData = new DataResource(stack, 'db_admin_password', {
+    input: { password: Fn.uuid() },
+    triggersReplace: { version: DB_PASSWORD_VERSION },
+    // uuid() changes on every plan: only the value of a create (or a version's replace) counts.
+    lifecycle: { ignoreChanges: ['input'] },
+  });
+  const dbPassword = Token.asString(Fn.lookup(dbPasswordData.output, 'password'));
   const secretDeployment = new ResourceGroupTemplateDeployment(stack, 'db_password_secret', {
     name: tfNames.secretDeployment,
     resourceGroupName: resourceGroup.name,
     deploymentMode: 'Incremental',
-    templateContent: secretTemplate(ml.keyVaultName, ml.dbPasswordSecret),
-    parametersContent: Fn.jsonencode({ value: { value: dbPassword.asString } }),
-    // uuid() changes on every plan: only the first value counts (rotation: see the file comment).
-    lifecycle: { ignoreChanges: ['parameters_content'] },
+    templateContent: secretTemplate(ml.keyVaultName, ml.dbAdminPasswordSecret),
+    // Changes only with DB_PASSWORD_VERSION: an in-place re-deploy, a new version of the secret.
+    parametersContent: Fn.jsonencode({ value: { value: dbPassword } }),
     ...tagsOf(stack),
     dependsOn: [keyVault],
   });
-  const secretId = Fn.lookup(Fn.lookup(Fn.jsondecode(secretDeployment.outputContent), 'secretId'), 'value');
+  const secretIdOf = (deployment: ResourceGroupTemplateDeployment) => Fn.lookup(Fn.lookup(Fn.jsondecode(deployment.outputContent), 'secretId'), 'value');
+  const adminSecretId = secretIdOf(secretDeployment);
+  // MLflow's user secret: created once; later versions are the database-user Job's.
+  const userSecretDeployment = new ResourceGroupTemplateDeployment(stack, 'db_user_secret', {
+    name: tfNames.userSecretDeployment,
+    resourceGroupName: resourceGroup.name,
+    deploymentMode: 'Incremental',
+    templateContent: secretTemplate(ml.keyVaultName, ml.dbUserSecret, DB_USER_SECRET_INITIAL),
+    // Any update (even of tags) re-deploys the template, a new `{}` version over the Job's password.
+    lifecycle: { ignoreChanges: 'all' },
+    ...tagsOf(stack),
+    dependsOn: [keyVault],
+  });
+  const userSecretId = secretIdOf(userSecretDeployment);
 
   // ---- MLflow's backend store: VNet-integrated, private in every stage.
   const { database } = settings;
@@ -283,7 +321,7 @@ export function mlopsStack(app: App, ctx: EnvironmentContext<'azure', 'mlops'>):
     // Password auth for MLflow (SQLAlchemy URI); Entra ID auth for people and future passwordless clients.
     authentication: { passwordAuthEnabled: true, activeDirectoryAuthEnabled: true, tenantId: azure.tenantId },
     administratorLogin: mlops.database.admin,
-    administratorPasswordWo: dbPassword.asString,
+    administratorPasswordWo: dbPassword,
     administratorPasswordWoVersion: DB_PASSWORD_VERSION,
     ...(zones >= 2 ? { zone: '1' } : {}),
     ...(highAvailability ? { highAvailability: { mode: 'ZoneRedundant', standbyAvailabilityZone: '2' } } : {}),
@@ -304,6 +342,13 @@ export function mlopsStack(app: App, ctx: EnvironmentContext<'azure', 'mlops'>):
     serviceAccountIdentity(workload, key, { name, namespace: mlops.namespace, serviceAccount, clientIdOutput, label });
   const identities: Record<string, UserAssignedIdentity> = {
     mlflow: identity('mlflow', ml.mlflowIdentityName, mlops.mlflowServiceAccount, MLOPS_OUTPUTS.mlflowClientId, 'MLflow tracking server'),
+    mlflow_db_admin: identity(
+      'mlflow_db_admin',
+      ml.dbAdminIdentityName,
+      mlops.dbAdminServiceAccount,
+      MLOPS_OUTPUTS.dbAdminClientId,
+      'MLflow database-user Job',
+    ),
     training: identity('training', ml.trainingIdentityName, mlops.trainingServiceAccount, MLOPS_OUTPUTS.trainingClientId, 'training jobs'),
   };
   for (const m of settings.models) {
@@ -317,10 +362,14 @@ export function mlopsStack(app: App, ctx: EnvironmentContext<'azure', 'mlops'>):
     );
   }
 
-  // Least roles that work, each on one resource: the password secret or a single container.
+  // Least roles that work, each on one resource: a single secret or a single container.
   const grants: { principal: string; target: string; scope: string; roleName: string }[] = [
-    // External Secrets reads the password as MLflow's service account: this one secret, read only.
-    { principal: 'mlflow', target: 'db_password_secret', scope: secretId, roleName: 'Key Vault Secrets User' },
+    // External Secrets reads MLflow's own credentials as MLflow's service account: that one secret, read only.
+    { principal: 'mlflow', target: 'db_user_secret', scope: userSecretId, roleName: 'Key Vault Secrets User' },
+    // The database-user Job reads the administrator's password and writes new versions of MLflow's secret. Officer is
+    // the narrowest built-in role that sets a secret (it may delete too; purge protection keeps prod's recoverable).
+    { principal: 'mlflow_db_admin', target: 'db_password_secret', scope: adminSecretId, roleName: 'Key Vault Secrets User' },
+    { principal: 'mlflow_db_admin', target: 'db_user_secret', scope: userSecretId, roleName: 'Key Vault Secrets Officer' },
     { principal: 'mlflow', target: 'mlflow_container', scope: containers.mlflow.id, roleName: 'Storage Blob Data Contributor' },
     // Training runs log artifacts straight to the artifact root (wasbs://mlflow@...).
     { principal: 'training', target: 'mlflow_container', scope: containers.mlflow.id, roleName: 'Storage Blob Data Contributor' },
@@ -384,8 +433,8 @@ export function mlopsStack(app: App, ctx: EnvironmentContext<'azure', 'mlops'>):
     const imageBuild = new UserAssignedIdentity(stack, 'image_build_identity', { name: tfNames.imageBuildIdentity, ...inGroup, ...tagsOf(stack) });
     // The compute identity (the first user-assigned one) mounts datastores and pulls images for the job.
     // Azure ML grants AcrPull automatically only to a cluster's system identity, and only on the workspace's
-    // registry when it existed first. No Key Vault role: jobs read no secret, and the vault's one secret is
-    // the MLflow database password. No Azure Files role: jobs do not use workspacefilestore (notebooks do,
+    // registry when it existed first. No Key Vault role: jobs read no secret, and the vault's secrets are
+    // MLflow's database credentials. No Azure Files role: jobs do not use workspacefilestore (notebooks do,
     // as the user).
     const burstGrants = [
       roleAssignment(stack, 'training_container_registry_role_assignment', {
@@ -449,7 +498,10 @@ export function mlopsStack(app: App, ctx: EnvironmentContext<'azure', 'mlops'>):
   }
 
   new TerraformOutput(stack, 'postgres_host', { value: server.fqdn, description: 'MLflow PostgreSQL host (private DNS in the VNet).' });
-  new TerraformOutput(stack, 'key_vault_url', { value: keyVault.vaultUri, description: 'Key Vault of the MLflow database password (External Secrets).' });
+  new TerraformOutput(stack, 'key_vault_url', {
+    value: keyVault.vaultUri,
+    description: "Key Vault of MLflow's database credentials (External Secrets, the database-user Job).",
+  });
 
   return stack;
 }

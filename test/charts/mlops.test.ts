@@ -1,13 +1,16 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { DB_CREDENTIAL_VERSION, DB_USER_SCRIPT } from '../../charts/mlops/database-user';
+import { execFileSync } from 'child_process';
+import * as os from 'os';
+import { DB_CREDENTIAL_VERSION, dbUserScript, KEY_VAULT_DATA_API_VERSION } from '../../charts/mlops/database-user';
 import { MlopsChart } from '../../charts/mlops/mlops';
 import { KarpenterChart } from '../../charts/platform/karpenter';
 import { PlatformChart } from '../../charts/platform/platform';
 import { renderChart } from '../../charts/lib/render';
 import type { EnvironmentContext } from '../../src/model/context';
 import type { Cloud } from '../../src/model/types';
+import { azureSubnetLayout } from '../../src/model/cidr';
 import { MLOPS_OUTPUTS, MLOPS_STACK } from '../../src/model/naming';
 import { AZURE_SPOT_TAINT, GPU_TAINT, KARPENTER_SPOT_TAINT, POOL_LABEL, PRIORITY_CLASSES } from '../../src/model/scheduling';
 import { loadKubernetesBundle, validateManifest } from '../../src/validate/kubernetes';
@@ -51,6 +54,58 @@ const dbUserJobName = (ctx: EnvironmentContext<Cloud, 'mlops'>): string =>
   objects(ctx).find((o) => o.kind === 'Job' && o.metadata.name.startsWith('mlflow-db-user-'))!.metadata.name;
 const trainingJobsOf = (ctx: EnvironmentContext<Cloud, 'mlops'>) => objects(ctx).filter((o) => o.kind === 'TrainingJob');
 
+/**
+ * Runs a database-user script (argv[1]) with fake psycopg2 and urllib.request.urlopen (Entra ID's token endpoint
+ * and Key Vault: the admin secret holds `admin-pw`, MLflow's FAKE_STORED), then prints the calls it made.
+ */
+const FAKE_AZURE_HARNESS = `
+import io, json, os, sys, types, urllib.parse, urllib.request
+calls = []
+class Q:
+    def __init__(self, text): self.text = text
+    def format(self, *args): return Q(self.text.format(*[a.text for a in args]))
+sqlmod = types.ModuleType("psycopg2.sql")
+sqlmod.SQL = Q
+sqlmod.Identifier = lambda name: Q('"' + name + '"')
+class Cursor:
+    rows = []
+    def __enter__(self): return self
+    def __exit__(self, *a): return False
+    def execute(self, q, params=None):
+        text = q.text if isinstance(q, Q) else q
+        calls.append(["sql", [text, list(params) if params else None]])
+        self.rows = [("runs", "r")] if "pg_class" in text else []
+    def fetchone(self): return None
+    def fetchall(self): return self.rows
+class Conn:
+    def __enter__(self): return self
+    def __exit__(self, *a): return False
+    def cursor(self): return Cursor()
+pg = types.ModuleType("psycopg2")
+pg.sql = sqlmod
+def connect(**kw):
+    calls.append(["connect", kw["user"], kw["password"], kw["host"], kw["sslmode"]])
+    return Conn()
+pg.connect = connect
+sys.modules["psycopg2"], sys.modules["psycopg2.sql"] = pg, sqlmod
+class Resp(io.BytesIO):
+    def __enter__(self): return self
+    def __exit__(self, *a): return False
+def urlopen(req, data=None, timeout=None):
+    if isinstance(req, str):
+        calls.append(["token", req, dict(urllib.parse.parse_qsl(data.decode()))])
+        return Resp(json.dumps({"access_token": "tok"}).encode())
+    body = json.loads(req.data) if req.data else None
+    calls.append(["vault", req.get_method(), req.full_url, req.get_header("Authorization"), body])
+    if body is not None: return Resp(json.dumps({"value": body["value"]}).encode())
+    name = req.full_url.split("/secrets/")[1].split("?")[0]
+    values = {os.environ["ADMIN_SECRET_NAME"]: "admin-pw", os.environ["USER_SECRET_NAME"]: os.environ["FAKE_STORED"]}
+    return Resp(json.dumps({"value": values[name]}).encode())
+urllib.request.urlopen = urlopen
+exec(compile(open(sys.argv[1]).read(), "db-user", "exec"), {"__name__": "__main__"})
+print("CALLS=" + json.dumps(calls))
+`;
+
 const MLFLOW = { 'app.kubernetes.io/name': 'mlflow' };
 const TRAINING = { 'app.kubernetes.io/component': 'training' };
 const toleration = (t: { key: string; value: string; effect: string }) => ({ key: t.key, operator: 'Equal', value: t.value, effect: t.effect });
@@ -78,10 +133,10 @@ describe('MlopsChart', () => {
         'service-mlflow.yaml',
         'serviceaccount-mlflow.yaml',
         'serviceaccount-training.yaml',
-        // AWS: the database-user Job, its account and egress.
-        ...(ctx.env.cloud === 'aws'
-          ? [`job-${dbUserJobName(ctx)}.yaml`, 'networkpolicy-mlflow-db-user-egress.yaml', 'serviceaccount-mlflow-db-admin.yaml']
-          : []),
+        // The database-user Job, its account and egress.
+        `job-${dbUserJobName(ctx)}.yaml`,
+        'networkpolicy-mlflow-db-user-egress.yaml',
+        'serviceaccount-mlflow-db-admin.yaml',
         // The SageMaker entry (aws-prod, burst on): a TrainingJob named after its run.
         ...ctx.env.mlops!.sagemakerTraining.map((j) => `trainingjob-${sageMakerName(ctx, j.name)}.yaml`),
       ]
@@ -125,19 +180,25 @@ describe('MlopsChart', () => {
       expect(sa.metadata.annotations).toEqual({ 'azure.workload.identity/client-id': exampleOutput(ctx.env.name, MLOPS_STACK, MLOPS_OUTPUTS.mlflowClientId) });
       expect(mlflowPod(ctx).metadata.labels['azure.workload.identity/use']).toBe('true');
       const es = one(ctx, 'ExternalSecret', 'mlflow-db');
-      expect(es.spec.data).toEqual([{ secretKey: 'password', remoteRef: { key: names.azure!.dbPasswordSecret } }]);
+      // MLflow's own user's secret (JSON properties), never the administrator's.
+      const key = names.azure!.dbUserSecret;
+      expect(key).not.toBe(names.azure!.dbAdminPasswordSecret);
+      expect(es.spec.data).toEqual([
+        { secretKey: 'password', remoteRef: { key, property: 'password' } },
+        { secretKey: 'version', remoteRef: { key, property: 'version' } },
+      ]);
       expect(es.spec.target.template.data['backend-store-uri']).toBe(
-        `postgresql://${names.database.admin}:{{ .password | urlquery }}@${names.azure!.postgresHost}:5432/${names.database.name}?sslmode=require`,
+        `postgresql://mlflow_server:{{ .password | urlquery }}@${names.azure!.postgresHost}:5432/${names.database.name}?sslmode=require`,
       );
     });
 
     test.each(all)('%s: the ExternalSecret writes Secret mlflow-db, which MLflow reads by reference only', (_n, ctx) => {
       const es = one(ctx, 'ExternalSecret', 'mlflow-db');
       expect(es.spec.secretStoreRef).toEqual({ name: 'mlflow-db', kind: 'SecretStore' });
-      // AWS: every minute, so a rotation's rollout (waiting for the new version) is short.
-      expect(es.spec.refreshInterval).toBe(ctx.env.cloud === 'aws' ? '1m' : '1h');
+      // Every minute, so a rotation's rollout (waiting for the new version) is short.
+      expect(es.spec.refreshInterval).toBe('1m');
       expect(es.spec.target).toMatchObject({ name: 'mlflow-db', creationPolicy: 'Owner', template: { engineVersion: 'v2', type: 'Opaque' } });
-      expect(Object.keys(es.spec.target.template.data)).toEqual(ctx.env.cloud === 'aws' ? ['backend-store-uri', 'version'] : ['backend-store-uri']);
+      expect(Object.keys(es.spec.target.template.data)).toEqual(['backend-store-uri', 'version']);
       const c = mlflowPod(ctx).spec.containers[0];
       expect(c.env.find((v: any) => v.name === 'MLFLOW_BACKEND_STORE_URI')).toEqual({
         name: 'MLFLOW_BACKEND_STORE_URI',
@@ -158,14 +219,12 @@ describe('MlopsChart', () => {
       expect(scanEnvironment(env, (f) => files.get(f)!)).toEqual([]);
       const text = [...rendered.values()].join('\n');
       // The only credential-looking things are the template placeholder and references.
-      expect(text.match(/postgresql:\/\/[^@\n]*@/g)).toEqual([
-        `postgresql://${ctx.env.cloud === 'aws' ? 'mlflow_server' : 'mlflow'}:{{ .password | urlquery }}@`,
-      ]);
+      expect(text.match(/postgresql:\/\/[^@\n]*@/g)).toEqual(['postgresql://mlflow_server:{{ .password | urlquery }}@']);
       for (const word of ['stringData', 'password:', 'PASSWORD=', 'AccountKey']) expect(text).not.toContain(word);
     });
   });
 
-  describe("MLflow's own database user (AWS)", () => {
+  describe("MLflow's own database user", () => {
     test.each(aws)('%s: a one-off Job as mlflow-db-admin (its own IRSA role), named by its spec hash, no TTL, no secret in its spec', (_n, ctx) => {
       const names = ctx.names.mlops!;
       const job = one(ctx, 'Job', dbUserJobName(ctx));
@@ -188,7 +247,7 @@ describe('MlopsChart', () => {
       });
       // The master password is read at run time by the script, never through the pod spec.
       for (const v of pod.containers[0].env) expect(v.valueFrom).toBeUndefined();
-      expect(pod.containers[0].command).toEqual(['python', '-c', DB_USER_SCRIPT]);
+      expect(pod.containers[0].command).toEqual(['python', '-c', dbUserScript('aws')]);
       expect(one(ctx, 'NetworkPolicy', 'mlflow-db-user-egress').spec.podSelector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'mlflow-db-user' } });
     });
 
@@ -203,7 +262,7 @@ describe('MlopsChart', () => {
       expect(after).not.toBe(before);
     });
 
-    test.each(aws)('%s: MLflow pods name the credential version and wait for the Secret to hold it', (_n, ctx) => {
+    test.each(all)('%s: MLflow pods name the credential version and wait for the Secret to hold it', (_n, ctx) => {
       const template = mlflowPod(ctx);
       expect(template.metadata.annotations).toEqual({ 'platform-synth.io/db-credential-version': String(DB_CREDENTIAL_VERSION) });
       const [wait] = template.spec.initContainers;
@@ -219,9 +278,109 @@ describe('MlopsChart', () => {
       });
     });
 
-    test.each(azure)('%s: no database-user Job, no init container (MLflow still connects as the administrator)', (_n, ctx) => {
-      expect(objects(ctx).filter((o) => o.kind === 'Job' && o.metadata.name.startsWith('mlflow-db-user'))).toEqual([]);
-      expect(mlflowPod(ctx).spec.initContainers).toBeUndefined();
+    test.each(azure)('%s: a one-off Job as mlflow-db-admin (its own workload identity) against Key Vault and the Flexible Server', (_n, ctx) => {
+      const names = ctx.names.mlops!;
+      const job = one(ctx, 'Job', dbUserJobName(ctx));
+      expect(job.metadata.name).toMatch(/^mlflow-db-user-[0-9a-f]{8}$/);
+      expect(job.spec.ttlSecondsAfterFinished).toBeUndefined();
+      const pod = job.spec.template.spec;
+      expect(pod.serviceAccountName).toBe('mlflow-db-admin');
+      expect(job.spec.template.metadata.labels['azure.workload.identity/use']).toBe('true');
+      expect(one(ctx, 'ServiceAccount', 'mlflow-db-admin').metadata.annotations).toEqual({
+        'azure.workload.identity/client-id': exampleOutput(ctx.env.name, MLOPS_STACK, MLOPS_OUTPUTS.dbAdminClientId),
+      });
+      // Not MLflow's identity: MLflow's may read only its own secret.
+      expect(exampleOutput(ctx.env.name, MLOPS_STACK, MLOPS_OUTPUTS.dbAdminClientId)).not.toBe(
+        exampleOutput(ctx.env.name, MLOPS_STACK, MLOPS_OUTPUTS.mlflowClientId),
+      );
+      const env = Object.fromEntries(pod.containers[0].env.map((v: any) => [v.name, v.value]));
+      expect(env).toMatchObject({
+        PGHOST: names.azure!.postgresHost,
+        PGDATABASE: 'mlflow',
+        DB_USER: 'mlflow_server',
+        DB_CREDENTIAL_VERSION: String(DB_CREDENTIAL_VERSION),
+        VAULT_URL: names.azure!.keyVaultUrl,
+        VAULT_API_VERSION: KEY_VAULT_DATA_API_VERSION,
+        ADMIN_USER: names.database.admin,
+        ADMIN_SECRET_NAME: names.azure!.dbAdminPasswordSecret,
+        USER_SECRET_NAME: names.azure!.dbUserSecret,
+      });
+      for (const v of pod.containers[0].env) expect(v.valueFrom).toBeUndefined();
+      expect(pod.containers[0].command).toEqual(['python', '-c', dbUserScript('azure')]);
+    });
+
+    describe('the Azure script, run against fake Key Vault, Entra ID and PostgreSQL', () => {
+      const ctx = ctxOf('azure-prod');
+      const job = () => one(ctx, 'Job', dbUserJobName(ctx));
+      const run = (stored: string) => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'db-user-'));
+        fs.writeFileSync(path.join(dir, 'token'), 'federated-token\n');
+        fs.writeFileSync(path.join(dir, 'script.py'), job().spec.template.spec.containers[0].command[2]);
+        fs.writeFileSync(path.join(dir, 'harness.py'), FAKE_AZURE_HARNESS);
+        const env = Object.fromEntries(job().spec.template.spec.containers[0].env.map((v: any) => [v.name, v.value]));
+        const out = execFileSync('python3', [path.join(dir, 'harness.py'), path.join(dir, 'script.py')], {
+          encoding: 'utf8',
+          // What the workload identity webhook injects.
+          env: {
+            ...env,
+            PATH: process.env.PATH,
+            AZURE_CLIENT_ID: 'job-client-id',
+            AZURE_TENANT_ID: ctx.env.azure!.tenantId,
+            AZURE_FEDERATED_TOKEN_FILE: path.join(dir, 'token'),
+            AZURE_AUTHORITY_HOST: 'https://login.microsoftonline.com/',
+            FAKE_STORED: stored,
+          },
+        });
+        return JSON.parse(out.split('CALLS=')[1]) as any[][];
+      };
+
+      test("first run (Terraform's `{}`): reads the admin secret, creates the role, hands over the tables, writes one new version", () => {
+        const calls = run('{}');
+        const names = ctx.names.mlops!;
+        const vaultUrl = (secret: string) => `${names.azure!.keyVaultUrl}secrets/${secret}?api-version=${KEY_VAULT_DATA_API_VERSION}`;
+        expect(calls[0]).toEqual([
+          'token',
+          `https://login.microsoftonline.com/${ctx.env.azure!.tenantId}/oauth2/v2.0/token`,
+          {
+            grant_type: 'client_credentials',
+            client_id: 'job-client-id',
+            scope: 'https://vault.azure.net/.default',
+            client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+            client_assertion: 'federated-token',
+          },
+        ]);
+        const vault = calls.filter((c) => c[0] === 'vault');
+        expect(vault.map((c) => [c[1], c[2], c[3]])).toEqual([
+          ['GET', vaultUrl(names.azure!.dbUserSecret), 'Bearer tok'],
+          ['GET', vaultUrl(names.azure!.dbAdminPasswordSecret), 'Bearer tok'],
+          ['PUT', vaultUrl(names.azure!.dbUserSecret), 'Bearer tok'],
+        ]);
+        expect(calls.find((c) => c[0] === 'connect')).toEqual(['connect', names.database.admin, 'admin-pw', names.azure!.postgresHost, 'require']);
+        const put = vault[2][4];
+        expect(put.contentType).toBe('application/json');
+        const value = JSON.parse(put.value);
+        expect(value).toEqual({ username: 'mlflow_server', password: expect.stringMatching(/^.{40,}$/), version: String(DB_CREDENTIAL_VERSION) });
+        const statements = calls.filter((c) => c[0] === 'sql').map((c) => c[1]);
+        expect(statements).toContainEqual(['CREATE ROLE "mlflow_server" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD %s', [value.password]]);
+        expect(statements).toContainEqual(['GRANT USAGE, CREATE ON SCHEMA public TO "mlflow_server"', null]);
+        expect(statements).toContainEqual(['ALTER TABLE public."runs" OWNER TO "mlflow_server"', null]);
+      });
+
+      test('a re-run at the same version keeps the password and writes nothing', () => {
+        const calls = run(JSON.stringify({ username: 'mlflow_server', password: 'kept-password', version: String(DB_CREDENTIAL_VERSION) }));
+        expect(calls.filter((c) => c[0] === 'vault' && c[1] !== 'GET')).toEqual([]);
+        expect(calls.filter((c) => c[0] === 'sql').map((c) => c[1])).toContainEqual([
+          'CREATE ROLE "mlflow_server" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD %s',
+          ['kept-password'],
+        ]);
+      });
+
+      test('another stored version (a bump) gets a new password', () => {
+        const calls = run(JSON.stringify({ username: 'mlflow_server', password: 'old-password', version: '0' }));
+        const puts = calls.filter((c) => c[0] === 'vault' && c[1] === 'PUT');
+        expect(puts).toHaveLength(1);
+        expect(JSON.parse(puts[0][4].value).password).not.toBe('old-password');
+      });
     });
   });
 
@@ -538,7 +697,7 @@ describe('MlopsChart', () => {
 
     test('Azure charts record each missing client id once; AWS needs the database outputs', () => {
       expect(missingOutputs('azure-dev', empty())).toEqual(
-        [MLOPS_OUTPUTS.mlflowClientId, MLOPS_OUTPUTS.trainingClientId].map((n) => `azure-dev: mlops.${n}`).sort(),
+        [MLOPS_OUTPUTS.mlflowClientId, MLOPS_OUTPUTS.trainingClientId, MLOPS_OUTPUTS.dbAdminClientId].map((n) => `azure-dev: mlops.${n}`).sort(),
       );
       expect(missingOutputs('aws-dev', empty())).toEqual([MLOPS_OUTPUTS.dbHost, MLOPS_OUTPUTS.dbSecretArn].map((n) => `aws-dev: mlops.${n}`).sort());
     });
@@ -562,6 +721,13 @@ describe('MlopsChart', () => {
       expect(new Set(ports)).toEqual(new Set([5432, 443]));
       // The 5432 rule never leaves the private network.
       for (const r of spec.egress.filter((r: any) => r.ports.some((p: any) => p.port === 5432))) expect(r.to[0].ipBlock.cidr).toMatch(/^10\./);
+    });
+
+    test.each(azure)("%s: database-user Job egress: Postgres 5432 in the VNet, the vault's private endpoint in every stage, Entra ID", (_n, ctx) => {
+      const { spec } = one(ctx, 'NetworkPolicy', 'mlflow-db-user-egress');
+      expect(spec.podSelector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'mlflow-db-user' } });
+      const rules = spec.egress.flatMap((r: any) => r.ports.map((p: any) => `${r.to[0].ipBlock.cidr}:${p.port}`));
+      expect(rules).toEqual([`${ctx.env.network.cidr}:5432`, `${azureSubnetLayout(ctx.env.network.cidr).endpoints}:443`, '0.0.0.0/0:443']);
     });
 
     test.each(all)('%s: training egress: MLflow 5000 and the cloud services on 443 (+ the Pod Identity agent on AWS)', (_n, ctx) => {

@@ -22,14 +22,14 @@ import { azureSubnetLayout } from '../../../src/model/cidr';
 import { MLOPS_OUTPUTS, serviceAccountSubject } from '../../../src/model/naming';
 import { EXAMPLE_AZURE_TENANT } from '../../../src/platform';
 import { scanEnvironment } from '../../../src/validate/secrets';
-import { flexibleServerStorageMb, ML_WORKSPACE_API_VERSION, MLOPS_TERRAFORM_REQUIRED_VERSION } from '../../../stacks/azure/mlops';
+import { DB_PASSWORD_VERSION, flexibleServerStorageMb, ML_WORKSPACE_API_VERSION, MLOPS_TERRAFORM_REQUIRED_VERSION } from '../../../stacks/azure/mlops';
 
 const ml = (envName: string) => namesOf(envName).mlops!.azure!;
 
 const { prodStacks, dev, prod, envs, stacksOf } = devAndProd('azure', 'mlops');
 const postgresZone = (envName: string) => `acme-${envName}.private.postgres.database.azure.com`;
 const container = (name: string) => ref('azurerm_storage_container', `${name}_container`, 'id');
-const DB_PASSWORD = '${local.db_admin_password}';
+const DB_PASSWORD = '${terraform_data.db_admin_password.output.password}';
 
 describe('azure mlops stack: stack, lookups and resource group', () => {
   it('is not built when MLOps is disabled', () => {
@@ -140,10 +140,18 @@ describe('azure mlops stack: PostgreSQL Flexible Server', () => {
 
 describe('azure mlops stack: database password', () => {
   it.each(envs)('%s: the password is a Terraform expression (uuid() at apply), write-only on the server, never a literal', (_name, json) => {
-    expect(json.locals).toEqual({ db_admin_password: '${uuid()}' });
+    // Kept across plans (input ignored), replaced only by a new DB_PASSWORD_VERSION.
+    expect(one(json, 'terraform_data', 'db_admin_password')).toEqual({
+      input: { password: '${uuid()}' },
+      triggers_replace: { version: DB_PASSWORD_VERSION },
+      lifecycle: { ignore_changes: ['input'] },
+    });
+    expect(json.locals).toBeUndefined();
     const server = one(json, 'azurerm_postgresql_flexible_server', 'postgresql_flexible_server');
     expect(server.administrator_password_wo).toBe(DB_PASSWORD);
-    expect(server.administrator_password_wo_version).toBe(1);
+    // One version: the server gets a new password exactly when the secret does.
+    expect(server.administrator_password_wo_version).toBe(DB_PASSWORD_VERSION);
+    expect(DB_PASSWORD_VERSION).toBe(2);
     expect(server.administrator_password).toBeUndefined();
   });
 
@@ -154,13 +162,34 @@ describe('azure mlops stack: database password', () => {
     expect(template.resources).toEqual([
       expect.objectContaining({
         type: 'Microsoft.KeyVault/vaults/secrets',
-        name: `${ml(name).keyVaultName}/${ml(name).dbPasswordSecret}`,
+        name: `${ml(name).keyVaultName}/${ml(name).dbAdminPasswordSecret}`,
         properties: { value: "[parameters('value')]", contentType: 'text/plain' },
       }),
     ]);
-    expect(ml(name).dbPasswordSecret).toBe('mlflow-db-password');
-    expect(deployment.parameters_content).toBe(`\${jsonencode({"value" = {"value" = local.db_admin_password}})}`);
-    expect(deployment.lifecycle).toEqual({ ignore_changes: ['parameters_content'] });
+    // The name it had when MLflow connected as the administrator: a new name would be a new secret.
+    expect(ml(name).dbAdminPasswordSecret).toBe('mlflow-db-password');
+    expect(deployment.parameters_content).toBe(`\${jsonencode({"value" = {"value" = terraform_data.db_admin_password.output.password}})}`);
+    // A rotation re-deploys in place (a new version of the secret): no replace, which would delete the secret and
+    // collide with its soft-deleted name.
+    expect(deployment.lifecycle).toBeUndefined();
+    expect(deployment.depends_on).toEqual(['azurerm_key_vault.key_vault']);
+  });
+
+  it.each(envs)("%s: MLflow's user secret is created once with `{}` (no password), never re-deployed over the Job's versions", (name, json) => {
+    const deployment = one(json, 'azurerm_resource_group_template_deployment', 'db_user_secret');
+    const template = JSON.parse(deployment.template_content);
+    expect(template.parameters).toEqual({});
+    expect(template.resources).toEqual([
+      expect.objectContaining({
+        type: 'Microsoft.KeyVault/vaults/secrets',
+        name: `${ml(name).keyVaultName}/${ml(name).dbUserSecret}`,
+        properties: { value: '{}', contentType: 'application/json' },
+      }),
+    ]);
+    expect(ml(name).dbUserSecret).not.toBe(ml(name).dbAdminPasswordSecret);
+    expect(deployment.parameters_content).toBeUndefined();
+    // Even a tag change re-PUTs the template: a `{}` version over MLflow's password.
+    expect(deployment.lifecycle).toEqual({ ignore_changes: 'all' });
     expect(deployment.depends_on).toEqual(['azurerm_key_vault.key_vault']);
   });
 
@@ -226,6 +255,7 @@ describe('azure mlops stack: artifact store', () => {
 describe('azure mlops stack: identities', () => {
   const identities = (name: string) => [
     { key: 'mlflow', name: ml(name).mlflowIdentityName, sa: 'mlflow', output: MLOPS_OUTPUTS.mlflowClientId },
+    { key: 'mlflow_db_admin', name: ml(name).dbAdminIdentityName, sa: 'mlflow-db-admin', output: MLOPS_OUTPUTS.dbAdminClientId },
     { key: 'training', name: ml(name).trainingIdentityName, sa: 'training', output: MLOPS_OUTPUTS.trainingClientId },
     { key: 'serve_iris', name: ml(name).servingIdentityName('iris'), sa: 'serve-iris', output: MLOPS_OUTPUTS.servingClientId('iris') },
     { key: 'serve_churn', name: ml(name).servingIdentityName('churn'), sa: 'serve-churn', output: MLOPS_OUTPUTS.servingClientId('churn') },
@@ -251,13 +281,13 @@ describe('azure mlops stack: identities', () => {
       .map((r) => [r.principal_id, r.role_definition_name, r.scope])
       .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
     const principal = (key: string) => ref('azurerm_user_assigned_identity', `${key}_identity`, 'principal_id');
+    const secret = (id: string) => `\${jsondecode(azurerm_resource_group_template_deployment.${id}.output_content).secretId.value}`;
     expect(grants).toEqual(
       [
-        [
-          principal('mlflow'),
-          'Key Vault Secrets User',
-          '${jsondecode(azurerm_resource_group_template_deployment.db_password_secret.output_content).secretId.value}',
-        ],
+        // MLflow reads only its own user's secret; the administrator's password is the database-user Job's alone.
+        [principal('mlflow'), 'Key Vault Secrets User', secret('db_user_secret')],
+        [principal('mlflow_db_admin'), 'Key Vault Secrets User', secret('db_password_secret')],
+        [principal('mlflow_db_admin'), 'Key Vault Secrets Officer', secret('db_user_secret')],
         [principal('mlflow'), 'Storage Blob Data Contributor', container('mlflow')],
         [principal('training'), 'Storage Blob Data Contributor', container('mlflow')],
         [principal('serve_iris'), 'Storage Blob Data Reader', container('models')],
@@ -436,7 +466,7 @@ describe('azure mlops stack: Azure ML burst', () => {
         ['Storage Blob Data Reader', blobstore],
       ].sort(),
     );
-    // No Key Vault role for either: the vault's secret is MLflow's database password.
+    // No Key Vault role for either: the vault's secrets are MLflow's database credentials.
     for (const id of ['machine_learning_compute_cluster', 'image_build_compute_cluster'])
       expect(one(prod, 'azurerm_machine_learning_compute_cluster', id).depends_on).toEqual(
         expect.arrayContaining([

@@ -50,13 +50,9 @@ export function mlopsFlows(env: WithWorkloads<Environment, 'mlops'>): Flow[] {
   return [
     ...cloudFlows(env, 'mlops', MLFLOW, { identity: MLFLOW_AWS_IDENTITY, services: ['s3'] }, { services: ['blob'] }),
     { from: MLFLOW, to: { kind: 'postgres' }, why: 'keeps runs and the model registry in PostgreSQL' },
-    // AWS: the Job that creates MLflow's database role as the master user (charts/mlops/database-user.ts).
-    ...(env.cloud === 'aws'
-      ? [
-          ...cloudFlows(env, 'mlops', DB_USER_JOB, { identity: MLFLOW_AWS_IDENTITY, services: ['secretsmanager'] }, { services: [] }),
-          { from: DB_USER_JOB, to: { kind: 'postgres' }, why: "creates MLflow's role as the master user" } satisfies Flow,
-        ]
-      : []),
+    // The Job that creates MLflow's database role as the administrator (charts/mlops/database-user.ts).
+    ...cloudFlows(env, 'mlops', DB_USER_JOB, { identity: MLFLOW_AWS_IDENTITY, services: ['secretsmanager'] }, { services: ['key-vault'] }),
+    { from: DB_USER_JOB, to: { kind: 'postgres' }, why: "creates MLflow's role as the administrator" },
     ...(env.mlops.training.length > 0
       ? [
           ...cloudFlows(env, 'mlops', TRAINING, { identity: TRAINING_AWS_IDENTITY, services: ['s3'] }, { services: ['blob'] }),

@@ -12,6 +12,7 @@ export const MLOPS_OUTPUTS = {
   dbSecretArn: 'mlflow_db_secret_arn',
   /** Azure: client ids of the user-assigned identities. */
   mlflowClientId: 'mlflow_client_id',
+  dbAdminClientId: 'mlflow_db_admin_client_id',
   trainingClientId: 'training_client_id',
   servingClientId: (model: string) => `serve_${model.replace(/-/g, '_')}_client_id`,
   /** AWS burst: the VpcConfig of SageMaker jobs (subnet ids comma-separated: outputs reach synth as strings). */
@@ -49,10 +50,10 @@ interface MlopsNamesOf {
   readonly modelUri: (path: string) => string;
   /**
    * `admin`: the server's administrator login (RDS master / Flexible Server admin; renaming it replaces the server).
-   * `user`: MLflow's own role on AWS, created by the database-user Job (charts/mlops/database-user.ts).
+   * `user`: MLflow's own role, created by the database-user Job (charts/mlops/database-user.ts).
    */
   readonly database: { readonly name: string; readonly admin: string; readonly user: string };
-  /** The one-off Job that creates MLflow's database role and its password (AWS), and its service account. */
+  /** The one-off Job that creates MLflow's database role and its password, and its service account. */
   readonly dbUserJob: string;
   readonly dbAdminServiceAccount: string;
 }
@@ -94,10 +95,14 @@ export interface MlopsAzureNames {
   readonly postgresHost: string;
   readonly keyVaultName: string;
   readonly keyVaultUrl: string;
-  /** Name of the Key Vault secret holding MLflow's database password. */
-  readonly dbPasswordSecret: string;
+  /** Key Vault secret of the password administrator's password (Terraform writes it once; only the database-user Job reads it). */
+  readonly dbAdminPasswordSecret: string;
+  /** Key Vault secret of MLflow's own database user (JSON: username, password, version); the Job writes its versions. */
+  readonly dbUserSecret: string;
   readonly mlWorkspaceName: string;
   readonly mlflowIdentityName: string;
+  /** Identity of the database-user Job: reads the administrator's secret, writes MLflow's. */
+  readonly dbAdminIdentityName: string;
   readonly trainingIdentityName: string;
   readonly servingIdentityName: (model: string) => string;
 }
@@ -164,9 +169,12 @@ export function mlopsNames(platformName: string, env: WithWorkloads<Environment,
           postgresHost: `${postgresServerName}.postgres.database.azure.com`,
           keyVaultName: kv,
           keyVaultUrl: `https://${kv}.vault.azure.net/`,
-          dbPasswordSecret: 'mlflow-db-password',
+          // Kept from when MLflow connected as the administrator: renaming would be a new secret.
+          dbAdminPasswordSecret: 'mlflow-db-password',
+          dbUserSecret: 'mlflow-db-user',
           mlWorkspaceName: `mlw-${prefix}`,
           mlflowIdentityName: `id-${prefix}-mlflow`,
+          dbAdminIdentityName: `id-${prefix}-mlflow-db-admin`,
           trainingIdentityName: `id-${prefix}-mlops-training`,
           servingIdentityName: (model: string) => `id-${prefix}-serve-${model}`,
         },
