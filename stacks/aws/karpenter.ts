@@ -14,7 +14,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamServiceLinkedRole } from '@cdktf/provider-aws/lib/iam-service-linked-role';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
-import { KARPENTER_INTERRUPTION_EVENTS } from '../../src/model/karpenter';
+import { KARPENTER_CONTROLLER_ACTIONS, KARPENTER_INTERRUPTION_EVENTS } from '../../src/model/karpenter';
 import { KARPENTER_NAMESPACE, KARPENTER_SERVICE_ACCOUNT } from '../../src/model/naming';
 import type { AwsStack } from '../constructs/platform-stack';
 import type { AwsCluster } from './cluster';
@@ -217,19 +217,8 @@ export function controllerStatements(p: ControllerPolicyInputs): PolicyStatement
     {
       Sid: 'AllowRegionalReadActions',
       Effect: 'Allow',
-      Action: [
-        'ec2:DescribeCapacityReservations',
-        'ec2:DescribeImages',
-        'ec2:DescribeInstances',
-        'ec2:DescribeInstanceStatus',
-        'ec2:DescribeInstanceTypeOfferings',
-        'ec2:DescribeInstanceTypes',
-        'ec2:DescribeLaunchTemplates',
-        'ec2:DescribePlacementGroups',
-        'ec2:DescribeSecurityGroups',
-        'ec2:DescribeSpotPriceHistory',
-        'ec2:DescribeSubnets',
-      ],
+      // Every EC2 read of the reference policy, in this region only.
+      Action: KARPENTER_CONTROLLER_ACTIONS.filter((a) => a.startsWith('ec2:Describe')),
       Resource: '*',
       Condition: { StringEquals: { 'aws:RequestedRegion': p.region } },
     },
