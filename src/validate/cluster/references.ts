@@ -7,6 +7,7 @@ import { EBS_CSI_NAMESPACE, kedaNamespace, KEDA_SERVICE_ACCOUNT } from '../../mo
 import { releasesOf } from '../helm/releases';
 import { policyDocuments } from '../policy/iam';
 import { allResources, blocks, isTrue, ofType, type ResourceRef } from '../policy/references';
+import { CUSTOM_RESOURCE_SERVICE_ACCOUNTS, valuesAt } from '../policy/kubernetes';
 import type { Violation } from '../policy/rule';
 import type { ClusterRule } from './admission';
 import type { ClusterView } from './view';
@@ -195,22 +196,6 @@ function clientIdProblem(clientId: string, subject: string, credentials: Resourc
   return problems.join('; ');
 }
 
-/**
- * Custom resources naming the service account of the pods their operator builds (the view's operator pods do not
- * carry it). Milvus's etcd and Pulsar run as accounts the operator's own charts create: not listed.
- */
-const CR_SERVICE_ACCOUNTS: Readonly<Record<string, readonly (readonly string[])[]>> = {
-  Milvus: [['spec', 'components', 'serviceAccountName']],
-  SparkApplication: [
-    ['spec', 'driver', 'serviceAccount'],
-    ['spec', 'executor', 'serviceAccount'],
-  ],
-  ScheduledSparkApplication: [
-    ['spec', 'template', 'driver', 'serviceAccount'],
-    ['spec', 'template', 'executor', 'serviceAccount'],
-  ],
-};
-
 /** Pods run as a service account that exists (the namespace's `default` aside, which Kubernetes creates). */
 function podViolations(view: ClusterView): Violation[] {
   const accounts = accountsOf(view);
@@ -221,16 +206,16 @@ function podViolations(view: ClusterView): Violation[] {
     namespace: p.namespace,
     name: p.spec.serviceAccountName ?? p.spec.serviceAccount,
   }));
+  // The custom resources naming the service account of the pods their operator builds (policy/kubernetes.ts's
+  // table); the predictors' pods are in the view already, so each resource's account is judged once.
   for (const o of view.objects)
-    for (const path of CR_SERVICE_ACCOUNTS[o.obj.kind] ?? [])
-      uses.push({
-        file: o.file,
-        resource: o.resource,
-        at: path.join('.'),
-        namespace: o.namespace,
-        name: path.reduce<any>((v, k) => (v && typeof v === 'object' ? v[k] : undefined), o.obj),
-      });
+    for (const path of CUSTOM_RESOURCE_SERVICE_ACCOUNTS[o.obj.kind] ?? [])
+      for (const name of valuesAt(o.obj, path)) uses.push({ file: o.file, resource: o.resource, at: path.join('.'), namespace: o.namespace, name });
+  const seen = new Set<string>();
   return uses.flatMap((u) => {
+    const key = `${u.resource}\u0000${u.namespace}/${String(u.name)}`;
+    if (seen.has(key)) return [];
+    seen.add(key);
     if (typeof u.name !== 'string' || u.name === 'default' || u.namespace === undefined) return [];
     const why = missing(accounts, u.namespace, u.name);
     return why ? [{ file: u.file, resource: u.resource, message: `${u.at} ${u.name}: ${why}` }] : [];

@@ -119,7 +119,7 @@ function selectsSpot(spec: Record<string, any>, spotPools: readonly string[] = [
 const IDENTITY_ANNOTATIONS = ['eks.amazonaws.com/role-arn', 'azure.workload.identity/client-id'];
 
 /** Operator-managed workloads that name the service account their pods run as (`*`: every list item). */
-const CUSTOM_RESOURCE_SERVICE_ACCOUNTS: Record<string, string[][]> = {
+export const CUSTOM_RESOURCE_SERVICE_ACCOUNTS: Readonly<Record<string, readonly (readonly string[])[]>> = {
   Milvus: [['spec', 'components', 'serviceAccountName']],
   InferenceService: [['spec', 'predictor', 'serviceAccountName']],
   SeldonDeployment: [['spec', 'predictors', '*', 'componentSpecs', '*', 'spec', 'serviceAccountName']],
@@ -134,7 +134,7 @@ const CUSTOM_RESOURCE_SERVICE_ACCOUNTS: Record<string, string[][]> = {
 };
 
 /** Values at a path whose `*` segments fan out over lists. */
-function valuesAt(value: unknown, path: readonly string[]): unknown[] {
+export function valuesAt(value: unknown, path: readonly string[]): unknown[] {
   if (path.length === 0) return [value];
   const [head, ...rest] = path;
   if (head === '*') return Array.isArray(value) ? value.flatMap((v) => valuesAt(v, rest)) : [];
