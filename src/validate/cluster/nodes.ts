@@ -110,11 +110,10 @@ function wellKnownLabels(poolSizes: readonly NodeSize[]): Record<string, LabelVa
 }
 
 /** The labels each cloud's managed pools put on their nodes: EKS node group and capacity type, AKS agent pool and mode. */
-function managedLabels(env: Environment, name: string, spot: boolean, system: boolean): Record<string, LabelValues> {
-  return env.cloud === 'aws'
-    ? { 'eks.amazonaws.com/nodegroup': [name], 'eks.amazonaws.com/capacityType': [spot ? 'SPOT' : 'ON_DEMAND'] }
-    : { 'kubernetes.azure.com/agentpool': [name], 'kubernetes.azure.com/mode': [system ? 'system' : 'user'] };
-}
+const MANAGED_LABELS: { readonly [C in Environment['cloud']]: (name: string, spot: boolean, system: boolean) => Record<string, LabelValues> } = {
+  aws: (name, spot) => ({ 'eks.amazonaws.com/nodegroup': [name], 'eks.amazonaws.com/capacityType': [spot ? 'SPOT' : 'ON_DEMAND'] }),
+  azure: (name, _spot, system) => ({ 'kubernetes.azure.com/agentpool': [name], 'kubernetes.azure.com/mode': [system ? 'system' : 'user'] }),
+};
 
 /** A pool of the model, with the labels its nodes carry. */
 function managedPool(env: Environment, pool: Omit<NodePool, 'nodeLabels' | 'file' | 'resource'>, at: string): NodePool {
@@ -122,7 +121,7 @@ function managedPool(env: Environment, pool: Omit<NodePool, 'nodeLabels' | 'file
     ...pool,
     nodeLabels: {
       ...wellKnownLabels(pool.sizes),
-      ...managedLabels(env, pool.name, pool.capacity === 'spot', pool.source === 'system'),
+      ...MANAGED_LABELS[env.cloud](pool.name, pool.capacity === 'spot', pool.source === 'system'),
       ...singleValued(pool.labels),
     },
     file: `${env.name}/terraform`,
