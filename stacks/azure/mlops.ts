@@ -12,26 +12,21 @@
  * source, and nothing on a data plane, so both stages apply from a runner outside the VNet with public
  * network access off:
  * - containers use `storage_account_id` (Resource Manager);
- * - the database secrets are ARM template deployments of `Microsoft.KeyVault/vaults/secrets`
+ * - MLflow's database secret is an ARM template deployment of `Microsoft.KeyVault/vaults/secrets`
  *   (a control-plane write: `azurerm_key_vault_secret` would need the vault's data plane, which is private
  *   in prod and firewalled to trusted services in dev). The deployer therefore needs no data-plane role on
  *   the vault (no "Key Vault Secrets Officer"): the control-plane write is covered by the rights it already
  *   uses to create the vault.
  *
- * The administrator's password: never in git or dist/. `uuid()` is evaluated at apply into a `terraform_data`
- * resource (`ignore_changes` on its input: the first value stays until DB_PASSWORD_VERSION, its replace
- * trigger, changes) and given to the server through the write-only `administrator_password_wo` (Terraform
- * >= 1.11; not stored in the server's state) and to the secret template as a `securestring` parameter. The
- * states of `terraform_data` and of the template deployment (`parameters_content`) do hold it: the state is a
- * secret store, keep it encrypted and access-controlled. `azurerm_key_vault_secret` has a write-only
- * `value_wo` at 4.55.0, but it calls the vault's data plane, which the runner cannot reach.
- * Rotate by bumping DB_PASSWORD_VERSION: a new uuid, sent to the server (a new write-only version) and
- * deployed in place as a new version of the same secret. Never `-replace` the deployment: deleting it
- * deletes the secret (`delete_nested_items_during_deletion`), and a soft-deleted name cannot be re-created
- * (nor purged, with purge protection) before its retention ends.
+ * The password administrator's password: nobody's. `uuid()` is evaluated at apply and given to the server
+ * only through the write-only `administrator_password_wo` (Terraform >= 1.11): in no state, no plan, no
+ * secret. The provider sends it on create and whenever DB_PASSWORD_VERSION changes (`_wo_version`), never
+ * otherwise, so the uuid() of later plans is discarded. Administration (the database-user Job, people) signs
+ * in through Entra ID instead; break glass by resetting the password (portal or `az postgres flexible-server
+ * update --admin-password`), which the next DB_PASSWORD_VERSION overwrites.
  *
- * MLflow never uses that password: the database-user Job (charts/mlops/database-user.ts), as its own
- * identity, reads it, creates MLflow's role and writes its password as a new version of the secret
+ * MLflow's role: the database-user Job (charts/mlops/database-user.ts), the server's Entra ID administrator
+ * as its own identity, creates it and writes its password as a new version of the secret
  * `dbUserSecret`, which MLflow's identity alone reads. Terraform creates that secret once with `{}` (no
  * password; `ignore_changes = all`, so no plan ever re-deploys it over the Job's versions).
  *
@@ -51,12 +46,13 @@ import { KeyVault } from '@cdktf/provider-azurerm/lib/key-vault';
 import { LogAnalyticsWorkspace } from '@cdktf/provider-azurerm/lib/log-analytics-workspace';
 import { MachineLearningComputeCluster } from '@cdktf/provider-azurerm/lib/machine-learning-compute-cluster';
 import { PostgresqlFlexibleServer } from '@cdktf/provider-azurerm/lib/postgresql-flexible-server';
+import { PostgresqlFlexibleServerActiveDirectoryAdministrator } from '@cdktf/provider-azurerm/lib/postgresql-flexible-server-active-directory-administrator';
 import { PostgresqlFlexibleServerDatabase } from '@cdktf/provider-azurerm/lib/postgresql-flexible-server-database';
 import { ResourceGroupTemplateDeployment } from '@cdktf/provider-azurerm/lib/resource-group-template-deployment';
 import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import type { App } from 'cdktf';
-import { DataResource, Fn, TerraformOutput, Token } from 'cdktf';
+import { Fn, TerraformOutput } from 'cdktf';
 import type { EnvironmentContext } from '../../src/model/context';
 import { MLOPS_OUTPUTS, MLOPS_STACK } from '../../src/model/naming';
 import type { AzureStack } from '../constructs/platform-stack';
@@ -70,11 +66,11 @@ import { hardenedStorageAccount, workloadPrivateEndpoint, workloadStack } from '
 export const MLOPS_TERRAFORM_REQUIRED_VERSION = '>= 1.11.0';
 
 /**
- * Bump to rotate the administrator's password (see the file comment). 2: the password moved from a `uuid()`
- * local (rotated by replacing the deployment, which purge protection blocks) to `terraform_data`, whose first
- * value must reach the server too.
+ * Bump to send the server a new password administrator's password (see the file comment). 3: administration
+ * moved to Entra ID and the password out of every state: the value versions 1 and 2 left in the states of a
+ * `terraform_data` and a template deployment is replaced by one nobody holds.
  */
-export const DB_PASSWORD_VERSION = 2;
+export const DB_PASSWORD_VERSION = 3;
 
 /** The containers of the account, in a fixed order; their names are fixed by the model's URIs. */
 export const MLOPS_CONTAINERS = ['mlflow', 'models'] as const;
@@ -109,7 +105,6 @@ const IMAGE_BUILD_VM_SIZE = 'Standard_D4s_v5';
 /** Names only this stack's Terraform uses, derived from the environment prefix. */
 export function mlopsTerraformNames(prefix: string) {
   return {
-    secretDeployment: `deploy-${prefix}-mlops-db-secret`,
     userSecretDeployment: `deploy-${prefix}-mlops-db-user-secret`,
     logAnalytics: `log-${prefix}-mlops`,
     applicationInsights: `appi-${prefix}-mlops`,
@@ -183,21 +178,18 @@ export function mlWorkspaceTemplate(props: { name: string; publicNetworkAccess: 
 /** The value MLflow's user secret is created with: JSON without a password, which the database-user Job replaces. */
 export const DB_USER_SECRET_INITIAL = '{}';
 
-/**
- * The ARM template of a Key Vault secret: the administrator's password as a securestring parameter (never
- * a literal), or MLflow's user secret with DB_USER_SECRET_INITIAL.
- */
-function secretTemplate(keyVaultName: string, secretName: string, initial?: string): string {
+/** The ARM template of a Key Vault secret holding `initial` (no parameters: nothing secret passes through it). */
+function secretTemplate(keyVaultName: string, secretName: string, initial: string): string {
   return JSON.stringify({
     $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
     contentVersion: '1.0.0.0',
-    parameters: initial === undefined ? { value: { type: 'securestring' } } : {},
+    parameters: {},
     resources: [
       {
         type: 'Microsoft.KeyVault/vaults/secrets',
         apiVersion: KEY_VAULT_API_VERSION,
         name: `${keyVaultName}/${secretName}`,
-        properties: initial === undefined ? { value: "[parameters('value')]", contentType: 'text/plain' } : { value: initial, contentType: 'application/json' },
+        properties: { value: initial, contentType: 'application/json' },
       },
     ],
     // The secret's ARM id (a role assignment scope), never its value.
@@ -269,26 +261,7 @@ export function mlopsStack(app: App, ctx: EnvironmentContext<'azure', 'mlops'>):
   });
   privateEndpoint('vault', keyVault.id, ['vault']);
 
-  // ---- The administrator's password: evaluated by Terraform at apply, never a literal (see the file comment).
-  const dbPasswordData = new DataResource(stack, 'db_admin_password', {
-    input: { password: Fn.uuid() },
-    triggersReplace: { version: DB_PASSWORD_VERSION },
-    // uuid() changes on every plan: only the value of a create (or a version's replace) counts.
-    lifecycle: { ignoreChanges: ['input'] },
-  });
-  const dbPassword = Token.asString(Fn.lookup(dbPasswordData.output, 'password'));
-  const secretDeployment = new ResourceGroupTemplateDeployment(stack, 'db_password_secret', {
-    name: tfNames.secretDeployment,
-    resourceGroupName: resourceGroup.name,
-    deploymentMode: 'Incremental',
-    templateContent: secretTemplate(ml.keyVaultName, ml.dbAdminPasswordSecret),
-    // Changes only with DB_PASSWORD_VERSION: an in-place re-deploy, a new version of the secret.
-    parametersContent: Fn.jsonencode({ value: { value: dbPassword } }),
-    ...tagsOf(stack),
-    dependsOn: [keyVault],
-  });
   const secretIdOf = (deployment: ResourceGroupTemplateDeployment) => Fn.lookup(Fn.lookup(Fn.jsondecode(deployment.outputContent), 'secretId'), 'value');
-  const adminSecretId = secretIdOf(secretDeployment);
   // MLflow's user secret: created once; later versions are the database-user Job's.
   const userSecretDeployment = new ResourceGroupTemplateDeployment(stack, 'db_user_secret', {
     name: tfNames.userSecretDeployment,
@@ -321,7 +294,8 @@ export function mlopsStack(app: App, ctx: EnvironmentContext<'azure', 'mlops'>):
     // Password auth for MLflow (SQLAlchemy URI); Entra ID auth for people and future passwordless clients.
     authentication: { passwordAuthEnabled: true, activeDirectoryAuthEnabled: true, tenantId: azure.tenantId },
     administratorLogin: mlops.database.admin,
-    administratorPasswordWo: dbPassword,
+    // Nobody's password: uuid() is evaluated at apply and sent once per DB_PASSWORD_VERSION (see the file comment).
+    administratorPasswordWo: Fn.uuid(),
     administratorPasswordWoVersion: DB_PASSWORD_VERSION,
     ...(zones >= 2 ? { zone: '1' } : {}),
     ...(highAvailability ? { highAvailability: { mode: 'ZoneRedundant', standbyAvailabilityZone: '2' } } : {}),
@@ -362,13 +336,23 @@ export function mlopsStack(app: App, ctx: EnvironmentContext<'azure', 'mlops'>):
     );
   }
 
+  // The database-user Job signs in to the server as its Entra ID administrator: its identity's name is the login,
+  // an access token the password (a managed identity is a service principal to Entra ID).
+  new PostgresqlFlexibleServerActiveDirectoryAdministrator(stack, 'mlflow_db_admin_entra_administrator', {
+    serverName: server.name,
+    resourceGroupName: resourceGroup.name,
+    tenantId: azure.tenantId,
+    objectId: identities.mlflow_db_admin.principalId,
+    principalName: identities.mlflow_db_admin.name,
+    principalType: 'ServicePrincipal',
+  });
+
   // Least roles that work, each on one resource: a single secret or a single container.
   const grants: { principal: string; target: string; scope: string; roleName: string }[] = [
     // External Secrets reads MLflow's own credentials as MLflow's service account: that one secret, read only.
     { principal: 'mlflow', target: 'db_user_secret', scope: userSecretId, roleName: 'Key Vault Secrets User' },
-    // The database-user Job reads the administrator's password and writes new versions of MLflow's secret. Officer is
-    // the narrowest built-in role that sets a secret (it may delete too; purge protection keeps prod's recoverable).
-    { principal: 'mlflow_db_admin', target: 'db_password_secret', scope: adminSecretId, roleName: 'Key Vault Secrets User' },
+    // The database-user Job writes new versions of MLflow's secret. Officer is the narrowest built-in role that sets
+    // a secret (it may delete too; purge protection keeps prod's recoverable).
     { principal: 'mlflow_db_admin', target: 'db_user_secret', scope: userSecretId, roleName: 'Key Vault Secrets Officer' },
     { principal: 'mlflow', target: 'mlflow_container', scope: containers.mlflow.id, roleName: 'Storage Blob Data Contributor' },
     // Training runs log artifacts straight to the artifact root (wasbs://mlflow@...).

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { parse } from 'yaml';
 import { execFileSync } from 'child_process';
 import * as os from 'os';
-import { DB_CREDENTIAL_VERSION, dbUserScript, KEY_VAULT_DATA_API_VERSION } from '../../charts/mlops/database-user';
+import { AZURE_DATABASE_TOKEN_SCOPE, DB_CREDENTIAL_VERSION, dbUserScript, KEY_VAULT_DATA_API_VERSION } from '../../charts/mlops/database-user';
 import { MlopsChart } from '../../charts/mlops/mlops';
 import { KarpenterChart } from '../../charts/platform/karpenter';
 import { PlatformChart } from '../../charts/platform/platform';
@@ -93,13 +93,14 @@ class Resp(io.BytesIO):
     def __exit__(self, *a): return False
 def urlopen(req, data=None, timeout=None):
     if isinstance(req, str):
-        calls.append(["token", req, dict(urllib.parse.parse_qsl(data.decode()))])
-        return Resp(json.dumps({"access_token": "tok"}).encode())
+        form = dict(urllib.parse.parse_qsl(data.decode()))
+        calls.append(["token", req, form])
+        return Resp(json.dumps({"access_token": "token-for " + form["scope"]}).encode())
     body = json.loads(req.data) if req.data else None
     calls.append(["vault", req.get_method(), req.full_url, req.get_header("Authorization"), body])
     if body is not None: return Resp(json.dumps({"value": body["value"]}).encode())
     name = req.full_url.split("/secrets/")[1].split("?")[0]
-    values = {os.environ["ADMIN_SECRET_NAME"]: "admin-pw", os.environ["USER_SECRET_NAME"]: os.environ["FAKE_STORED"]}
+    values = {os.environ["USER_SECRET_NAME"]: os.environ["FAKE_STORED"]}
     return Resp(json.dumps({"value": values[name]}).encode())
 urllib.request.urlopen = urlopen
 exec(compile(open(sys.argv[1]).read(), "db-user", "exec"), {"__name__": "__main__"})
@@ -182,7 +183,6 @@ describe('MlopsChart', () => {
       const es = one(ctx, 'ExternalSecret', 'mlflow-db');
       // MLflow's own user's secret (JSON properties), never the administrator's.
       const key = names.azure!.dbUserSecret;
-      expect(key).not.toBe(names.azure!.dbAdminPasswordSecret);
       expect(es.spec.data).toEqual([
         { secretKey: 'password', remoteRef: { key, property: 'password' } },
         { secretKey: 'version', remoteRef: { key, property: 'version' } },
@@ -301,8 +301,9 @@ describe('MlopsChart', () => {
         DB_CREDENTIAL_VERSION: String(DB_CREDENTIAL_VERSION),
         VAULT_URL: names.azure!.keyVaultUrl,
         VAULT_API_VERSION: KEY_VAULT_DATA_API_VERSION,
-        ADMIN_USER: names.database.admin,
-        ADMIN_SECRET_NAME: names.azure!.dbAdminPasswordSecret,
+        // The server's Entra ID administrator: the Job's own identity, signing in with a token.
+        ADMIN_USER: names.azure!.dbAdminIdentityName,
+        DATABASE_TOKEN_SCOPE: AZURE_DATABASE_TOKEN_SCOPE,
         USER_SECRET_NAME: names.azure!.dbUserSecret,
       });
       for (const v of pod.containers[0].env) expect(v.valueFrom).toBeUndefined();
@@ -334,29 +335,37 @@ describe('MlopsChart', () => {
         return JSON.parse(out.split('CALLS=')[1]) as any[][];
       };
 
-      test("first run (Terraform's `{}`): reads the admin secret, creates the role, hands over the tables, writes one new version", () => {
+      test("first run (Terraform's `{}`): signs in with an Entra ID token, creates the role, hands over the tables, writes one new version", () => {
         const calls = run('{}');
         const names = ctx.names.mlops!;
         const vaultUrl = (secret: string) => `${names.azure!.keyVaultUrl}secrets/${secret}?api-version=${KEY_VAULT_DATA_API_VERSION}`;
-        expect(calls[0]).toEqual([
+        const tokenRequest = (scope: string) => [
           'token',
           `https://login.microsoftonline.com/${ctx.env.azure!.tenantId}/oauth2/v2.0/token`,
           {
             grant_type: 'client_credentials',
             client_id: 'job-client-id',
-            scope: 'https://vault.azure.net/.default',
+            scope,
             client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
             client_assertion: 'federated-token',
           },
-        ]);
+        ];
+        expect(calls.filter((c) => c[0] === 'token')).toEqual([tokenRequest('https://vault.azure.net/.default'), tokenRequest(AZURE_DATABASE_TOKEN_SCOPE)]);
+        expect(AZURE_DATABASE_TOKEN_SCOPE).toBe('https://ossrdbms-aad.database.windows.net/.default');
         const vault = calls.filter((c) => c[0] === 'vault');
+        // No administrator's secret to read: only MLflow's, read then written.
         expect(vault.map((c) => [c[1], c[2], c[3]])).toEqual([
-          ['GET', vaultUrl(names.azure!.dbUserSecret), 'Bearer tok'],
-          ['GET', vaultUrl(names.azure!.dbAdminPasswordSecret), 'Bearer tok'],
-          ['PUT', vaultUrl(names.azure!.dbUserSecret), 'Bearer tok'],
+          ['GET', vaultUrl(names.azure!.dbUserSecret), 'Bearer token-for https://vault.azure.net/.default'],
+          ['PUT', vaultUrl(names.azure!.dbUserSecret), 'Bearer token-for https://vault.azure.net/.default'],
         ]);
-        expect(calls.find((c) => c[0] === 'connect')).toEqual(['connect', names.database.admin, 'admin-pw', names.azure!.postgresHost, 'require']);
-        const put = vault[2][4];
+        expect(calls.find((c) => c[0] === 'connect')).toEqual([
+          'connect',
+          names.azure!.dbAdminIdentityName,
+          `token-for ${AZURE_DATABASE_TOKEN_SCOPE}`,
+          names.azure!.postgresHost,
+          'require',
+        ]);
+        const put = vault[1][4];
         expect(put.contentType).toBe('application/json');
         const value = JSON.parse(put.value);
         expect(value).toEqual({ username: 'mlflow_server', password: expect.stringMatching(/^.{40,}$/), version: String(DB_CREDENTIAL_VERSION) });

@@ -142,6 +142,31 @@ describe('database, EKS and IAM rules', () => {
     ).toEqual([]);
   });
 
+  it('terraform-write-only-from-state: a write-only value read from another resource or data source is in their state', () => {
+    const server = (password: string, extra: object = {}) =>
+      tfEnv({ azurerm_postgresql_flexible_server: { db: { administrator_password_wo: password, administrator_password_wo_version: 1, ...extra } } });
+    // The defect this rule keeps out: the value kept in a terraform_data (or random_password) resource.
+    expect(check('terraform-write-only-from-state', server('${lookup(terraform_data.db_admin_password.output, "password")}'))).toEqual([
+      {
+        file: FILE,
+        resource: 'azurerm_postgresql_flexible_server.db',
+        message: 'administrator_password_wo comes from terraform_data.db_admin_password, whose state holds the value: use a function or an ephemeral value',
+      },
+    ]);
+    expect(check('terraform-write-only-from-state', server('${random_password.db.result}'))[0].message).toMatch(/from random_password\.db,/);
+    expect(check('terraform-write-only-from-state', server('${data.azurerm_key_vault_secret.admin.value}'))[0].message).toMatch(
+      /from data\.azurerm_key_vault_secret\.admin,/,
+    );
+    // Inside a block, too.
+    const nested = tfEnv({ aws_db_instance: { db: { settings: [{ secret_wo: '${random_password.x.result}' }] } } });
+    expect(check('terraform-write-only-from-state', nested)[0].message).toMatch(/^settings\[0\]\.secret_wo comes from random_password\.x,/);
+    // A function evaluated at apply, an ephemeral resource, a variable or a literal: nothing in any state.
+    for (const ok of ['${uuid()}', '${ephemeral.random_password.db.result}', '${var.admin_password}', 'literal'])
+      expect(check('terraform-write-only-from-state', server(ok))).toEqual([]);
+    // Only write-only arguments: a reference elsewhere on the resource is no concern of this rule.
+    expect(check('terraform-write-only-from-state', server('${uuid()}', { tags: { owner: '${terraform_data.x.output}' } }))).toEqual([]);
+  });
+
   it('terraform-s3-lockfile-version: use_lockfile needs required_version >= 1.11', () => {
     const stack = (required_version: string | undefined, s3: object = { bucket: 'b', key: 'k', use_lockfile: true }): EnvironmentOutput => ({
       name: 'env',

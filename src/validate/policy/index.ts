@@ -6,6 +6,7 @@ import { kubernetesRules } from './kubernetes';
 import { podSecurityRules } from './pod-security';
 import type { PolicyRule } from './rule';
 import { storageRules } from './storage';
+import { terraformRules } from './terraform';
 import { versionRules } from './versions';
 
 export const POLICY_RULES: readonly PolicyRule[] = [
@@ -14,6 +15,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   ...kubernetesRules,
   ...podSecurityRules,
   ...storageRules,
+  ...terraformRules,
   ...versionRules,
   ...flowRules,
 ];

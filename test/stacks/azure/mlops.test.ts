@@ -29,7 +29,6 @@ const ml = (envName: string) => namesOf(envName).mlops!.azure!;
 const { prodStacks, dev, prod, envs, stacksOf } = devAndProd('azure', 'mlops');
 const postgresZone = (envName: string) => `acme-${envName}.private.postgres.database.azure.com`;
 const container = (name: string) => ref('azurerm_storage_container', `${name}_container`, 'id');
-const DB_PASSWORD = '${terraform_data.db_admin_password.output.password}';
 
 describe('azure mlops stack: stack, lookups and resource group', () => {
   it('is not built when MLOps is disabled', () => {
@@ -139,40 +138,38 @@ describe('azure mlops stack: PostgreSQL Flexible Server', () => {
 });
 
 describe('azure mlops stack: database password', () => {
-  it.each(envs)('%s: the password is a Terraform expression (uuid() at apply), write-only on the server, never a literal', (_name, json) => {
-    // Kept across plans (input ignored), replaced only by a new DB_PASSWORD_VERSION.
-    expect(one(json, 'terraform_data', 'db_admin_password')).toEqual({
-      input: { password: '${uuid()}' },
-      triggers_replace: { version: DB_PASSWORD_VERSION },
-      lifecycle: { ignore_changes: ['input'] },
-    });
-    expect(json.locals).toBeUndefined();
+  it.each(envs)("%s: the password administrator's password is uuid() at apply, write-only on the server: in no resource's state", (_name, json) => {
     const server = one(json, 'azurerm_postgresql_flexible_server', 'postgresql_flexible_server');
-    expect(server.administrator_password_wo).toBe(DB_PASSWORD);
-    // One version: the server gets a new password exactly when the secret does.
+    // A function call, not a reference: a value read from another resource would sit in that resource's state.
+    expect(server.administrator_password_wo).toBe('${uuid()}');
     expect(server.administrator_password_wo_version).toBe(DB_PASSWORD_VERSION);
-    expect(DB_PASSWORD_VERSION).toBe(2);
+    // 3: the value of versions 1 and 2 was in the states of terraform_data and the secret's template deployment.
+    expect(DB_PASSWORD_VERSION).toBe(3);
     expect(server.administrator_password).toBeUndefined();
+    expect(json.locals).toBeUndefined();
+    expect(json.resource.terraform_data).toBeUndefined();
+    // No template deployment takes parameters but the ML workspace's ids: no password passes through one.
+    for (const [key, d] of Object.entries(resources(json, 'azurerm_resource_group_template_deployment'))) {
+      if (key === 'machine_learning_workspace') expect(d.parameters_content).not.toMatch(/uuid|password/i);
+      else expect(d.parameters_content).toBeUndefined();
+    }
   });
 
-  it.each(envs)('%s: the Key Vault secret is written through Resource Manager with the same expression as a securestring', (name, json) => {
-    const deployment = one(json, 'azurerm_resource_group_template_deployment', 'db_password_secret');
-    const template = JSON.parse(deployment.template_content);
-    expect(template.parameters).toEqual({ value: { type: 'securestring' } });
-    expect(template.resources).toEqual([
-      expect.objectContaining({
-        type: 'Microsoft.KeyVault/vaults/secrets',
-        name: `${ml(name).keyVaultName}/${ml(name).dbAdminPasswordSecret}`,
-        properties: { value: "[parameters('value')]", contentType: 'text/plain' },
-      }),
-    ]);
-    // The name it had when MLflow connected as the administrator: a new name would be a new secret.
-    expect(ml(name).dbAdminPasswordSecret).toBe('mlflow-db-password');
-    expect(deployment.parameters_content).toBe(`\${jsonencode({"value" = {"value" = terraform_data.db_admin_password.output.password}})}`);
-    // A rotation re-deploys in place (a new version of the secret): no replace, which would delete the secret and
-    // collide with its soft-deleted name.
-    expect(deployment.lifecycle).toBeUndefined();
-    expect(deployment.depends_on).toEqual(['azurerm_key_vault.key_vault']);
+  it.each(envs)("%s: the database-user Job's identity is the server's Entra ID administrator (password auth stays on for MLflow)", (name, json) => {
+    const server = one(json, 'azurerm_postgresql_flexible_server', 'postgresql_flexible_server');
+    expect(block(server.authentication)).toEqual({ password_auth_enabled: true, active_directory_auth_enabled: true, tenant_id: EXAMPLE_AZURE_TENANT });
+    expect(resources(json, 'azurerm_postgresql_flexible_server_active_directory_administrator')).toEqual({
+      mlflow_db_admin_entra_administrator: {
+        server_name: ref('azurerm_postgresql_flexible_server', 'postgresql_flexible_server', 'name'),
+        resource_group_name: ref('azurerm_resource_group', 'resource_group', 'name'),
+        tenant_id: EXAMPLE_AZURE_TENANT,
+        object_id: ref('azurerm_user_assigned_identity', 'mlflow_db_admin_identity', 'principal_id'),
+        // The login the Job signs in with: its identity's name.
+        principal_name: ref('azurerm_user_assigned_identity', 'mlflow_db_admin_identity', 'name'),
+        principal_type: 'ServicePrincipal',
+      },
+    });
+    expect(ml(name).dbAdminIdentityName).toBe(`id-${namesOf(name).prefix}-mlflow-db-admin`);
   });
 
   it.each(envs)("%s: MLflow's user secret is created once with `{}` (no password), never re-deployed over the Job's versions", (name, json) => {
@@ -186,7 +183,6 @@ describe('azure mlops stack: database password', () => {
         properties: { value: '{}', contentType: 'application/json' },
       }),
     ]);
-    expect(ml(name).dbUserSecret).not.toBe(ml(name).dbAdminPasswordSecret);
     expect(deployment.parameters_content).toBeUndefined();
     // Even a tag change re-PUTs the template: a `{}` version over MLflow's password.
     expect(deployment.lifecycle).toEqual({ ignore_changes: 'all' });
@@ -284,9 +280,8 @@ describe('azure mlops stack: identities', () => {
     const secret = (id: string) => `\${jsondecode(azurerm_resource_group_template_deployment.${id}.output_content).secretId.value}`;
     expect(grants).toEqual(
       [
-        // MLflow reads only its own user's secret; the administrator's password is the database-user Job's alone.
+        // MLflow reads only its own user's secret; the database-user Job writes its versions.
         [principal('mlflow'), 'Key Vault Secrets User', secret('db_user_secret')],
-        [principal('mlflow_db_admin'), 'Key Vault Secrets User', secret('db_password_secret')],
         [principal('mlflow_db_admin'), 'Key Vault Secrets Officer', secret('db_user_secret')],
         [principal('mlflow'), 'Storage Blob Data Contributor', container('mlflow')],
         [principal('training'), 'Storage Blob Data Contributor', container('mlflow')],

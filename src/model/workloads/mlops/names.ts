@@ -95,8 +95,6 @@ export interface MlopsAzureNames {
   readonly postgresHost: string;
   readonly keyVaultName: string;
   readonly keyVaultUrl: string;
-  /** Key Vault secret of the password administrator's password (Terraform writes it once; only the database-user Job reads it). */
-  readonly dbAdminPasswordSecret: string;
   /** Key Vault secret of MLflow's own database user (JSON: username, password, version); the Job writes its versions. */
   readonly dbUserSecret: string;
   readonly mlWorkspaceName: string;
@@ -169,8 +167,6 @@ export function mlopsNames(platformName: string, env: WithWorkloads<Environment,
           postgresHost: `${postgresServerName}.postgres.database.azure.com`,
           keyVaultName: kv,
           keyVaultUrl: `https://${kv}.vault.azure.net/`,
-          // Kept from when MLflow connected as the administrator: renaming would be a new secret.
-          dbAdminPasswordSecret: 'mlflow-db-password',
           dbUserSecret: 'mlflow-db-user',
           mlWorkspaceName: `mlw-${prefix}`,
           mlflowIdentityName: `id-${prefix}-mlflow`,
