@@ -3,12 +3,12 @@
  * Exit codes: 0 written, 1 synthesis failed, 2 invalid model or usage. On any failure the output
  * directory is left exactly as it was.
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import {
   defaultModelOptions,
   parseCommandFlags,
   renderedFiles,
+  guarded,
   reportSynthesisError,
   REPO_ROOT,
   startCommand,
@@ -20,11 +20,20 @@ import {
 } from './cli/toolkit';
 import { formatSummary } from './synth/summary';
 import { synthesizeEnvironment, type RenderedEnvironment } from './synth/synthesize';
-import { writeOutput } from './synth/writer';
+import { OutputError, writeOutput, type WriterFs, type WriteStep, type WriteSummary } from './synth/writer';
 
 export interface CliOptions extends ModelOptions {
   out: string;
   quiet: boolean;
+}
+
+/**
+ * Fault injection for the crash tests: `PLATFORM_SYNTH_KILL_AT=<step>` kills this process (SIGKILL: no
+ * cleanup, the lock left behind) right after that step of the write.
+ */
+function killAt(): ((step: WriteStep) => void) | undefined {
+  const step = process.env.PLATFORM_SYNTH_KILL_AT;
+  return step ? (at) => void (at === step && process.kill(process.pid, 'SIGKILL')) : undefined;
 }
 
 const USAGE = `usage: npm run synth -- [--env NAME]... [--config FILE.yaml] [--out DIR] [--quiet]
@@ -34,7 +43,8 @@ const USAGE = `usage: npm run synth -- [--env NAME]... [--config FILE.yaml] [--o
   --outputs DIR  terraform output -json files, <DIR>/<env>/<stack>.json (default: src/outputs)
   --allow-missing-outputs
                  leave out the Kubernetes apps whose Terraform outputs are missing (bootstrap)
-  --quiet        print nothing on success`;
+  --quiet        print nothing on success
+  --debug        print the stack of an unexpected error`;
 
 export function parseArgs(argv: readonly string[]): CliOptions {
   const options: CliOptions = { ...defaultModelOptions(), out: path.join(REPO_ROOT, 'dist'), quiet: false };
@@ -46,6 +56,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       case '--quiet':
         options.quiet = true;
         return true;
+
       default:
         return false;
     }
@@ -55,6 +66,8 @@ export function parseArgs(argv: readonly string[]): CliOptions {
 /** Seams for tests (a synth that fails part-way); production uses the real functions. */
 export interface Steps {
   synthesizeEnvironment: typeof synthesizeEnvironment;
+  /** File-system faults for the writer (read-only, disk full, …). */
+  writerFs?: Partial<WriterFs>;
 }
 
 export function run(argv: readonly string[], io: Io = STDIO, steps: Steps = { synthesizeEnvironment }): number {
@@ -64,20 +77,33 @@ export function run(argv: readonly string[], io: Io = STDIO, steps: Steps = { sy
 
   const started = performance.now();
   let rendered: RenderedEnvironment[];
+  let summary: WriteSummary;
   try {
     rendered = synthesizeSelected(platform, selected, options, steps.synthesizeEnvironment);
-    // A partial synth keeps the other environments' committed output; a full one replaces everything.
-    const keep = options.envs.length > 0 && fs.existsSync(options.out) ? fs.readdirSync(options.out).filter((entry) => !options.envs.includes(entry)) : [];
-    writeOutput(options.out, renderedFiles(rendered), { keep });
+    // A partial synth keeps the other environments' output (decided under the writer's lock); a full one replaces everything.
+    const keep = options.envs.length > 0 ? (entry: string) => !options.envs.includes(entry) : undefined;
+    summary = writeOutput(options.out, renderedFiles(rendered), {
+      keep,
+      at: killAt(),
+      fs: steps.writerFs,
+      onWait: (lock) => io.err(`waiting for ${lock}: another synth is writing ${options.out}`),
+    });
+    for (const note of summary.recovered) io.err(`note: ${note}`);
   } catch (err) {
+    if (err instanceof OutputError) {
+      io.err(`error: ${err.message}`);
+      io.err('Nothing was replaced.');
+      return err.exitCode;
+    }
     return reportSynthesisError(err, io, {
       missingOutputs: 'Nothing was written. (--allow-missing-outputs writes everything else, leaving those apps out.)',
       failed: 'Nothing was written.',
+      debug: options.debug,
     });
   }
   warnSkippedApps(rendered, io);
-  if (!options.quiet) io.out(formatSummary(rendered, performance.now() - started, path.relative(process.cwd(), options.out) || '.'));
+  if (!options.quiet) io.out(formatSummary(rendered, performance.now() - started, path.relative(process.cwd(), options.out) || '.', summary));
   return 0;
 }
 
-if (require.main === module) process.exitCode = run(process.argv.slice(2));
+if (require.main === module) process.exitCode = guarded(process.argv.slice(2), run);

@@ -13,6 +13,7 @@ import type { Environment, Platform, PlatformSpec } from '../model/types';
 import { defaultPlatform } from '../platform';
 import { DEFAULT_OUTPUTS_DIR, MissingOutputsError, type MissingOutput } from '../synth/outputs';
 import { synthesizeEnvironment, type RenderedEnvironment } from '../synth/synthesize';
+import { OutputError, prepareOutput } from '../synth/writer';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
@@ -62,12 +63,14 @@ export interface ModelOptions {
   config?: string;
   outputs: string;
   allowMissingOutputs: boolean;
+  /** --debug: print the stack of an unexpected error. */
+  debug: boolean;
 }
 
 /** The defaults of ModelOptions. */
-export const defaultModelOptions = (): ModelOptions => ({ envs: [], outputs: DEFAULT_OUTPUTS_DIR, allowMissingOutputs: false });
+export const defaultModelOptions = (): ModelOptions => ({ envs: [], outputs: DEFAULT_OUTPUTS_DIR, allowMissingOutputs: false, debug: false });
 
-/** Takes `flag` when it is one of ModelOptions' (--env, --config, --outputs, --allow-missing-outputs). */
+/** Takes `flag` when it is one of ModelOptions' (--env, --config, --outputs, --allow-missing-outputs, --debug). */
 export function modelFlag(options: ModelOptions, flag: string, value: () => string): boolean {
   switch (flag) {
     case '--env':
@@ -81,6 +84,9 @@ export function modelFlag(options: ModelOptions, flag: string, value: () => stri
       return true;
     case '--allow-missing-outputs':
       options.allowMissingOutputs = true;
+      return true;
+    case '--debug':
+      options.debug = true;
       return true;
     default:
       return false;
@@ -222,15 +228,51 @@ export function warnSkippedApps(rendered: readonly RenderedEnvironment[], io: Io
 
 /**
  * Reports an error from synthesizing: missing Terraform outputs are bad input (exit 2), anything
- * else a failure with its stack (exit 1). Each is followed by its note when one is given.
+ * else a failure (exit 1) on one line; its stack only with `debug` (--debug). Each is followed by its
+ * note when one is given.
  */
-export function reportSynthesisError(err: unknown, io: Io, notes: { missingOutputs?: string; failed?: string } = {}): number {
+export function reportSynthesisError(err: unknown, io: Io, notes: { missingOutputs?: string; failed?: string; debug?: boolean } = {}): number {
   if (err instanceof MissingOutputsError) {
     io.err(err.message);
     if (notes.missingOutputs) io.err(notes.missingOutputs);
     return EXIT_BAD_INPUT;
   }
-  io.err(`synthesis failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  io.err(`synthesis failed: ${oneLine(err)}`);
+  if (notes.debug && err instanceof Error && err.stack) io.err(err.stack);
   if (notes.failed) io.err(notes.failed);
   return 1;
+}
+
+/** An error's message on one line (its first line), never a stack. */
+export function oneLine(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return message.split('\n')[0];
+}
+
+/**
+ * A command's entry point: whatever escapes `command` (a bug, not bad input: that is reported inside)
+ * is one line and exit 1; `--debug` anywhere in the arguments adds the stack.
+ */
+export function guarded(argv: readonly string[], command: (argv: readonly string[]) => number): number {
+  try {
+    return command(argv);
+  } catch (err) {
+    process.stderr.write(`error: ${oneLine(err)}${argv.includes('--debug') ? `\n${(err as Error)?.stack ?? ''}` : ' (--debug prints the stack)'}\n`);
+    return 1;
+  }
+}
+
+/**
+ * What diff and validate do before reading an output directory: wait for a synth writing it, and put it
+ * back in one piece if one was interrupted. Returns an exit code when that fails.
+ */
+export function recoverBeforeReading(dir: string, io: Io): number | undefined {
+  try {
+    for (const note of prepareOutput(dir, (lock) => io.err(`waiting for ${lock}: a synth is writing ${dir}`))) io.err(`note: ${note}`);
+    return undefined;
+  } catch (err) {
+    if (!(err instanceof OutputError)) throw err;
+    io.err(`error: ${err.message}`);
+    return err.exitCode;
+  }
 }

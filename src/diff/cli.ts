@@ -10,6 +10,8 @@ import {
   EXIT_BAD_INPUT,
   parseCommandFlags,
   renderedFiles,
+  guarded,
+  recoverBeforeReading,
   reportSynthesisError,
   REPO_ROOT,
   startCommand,
@@ -41,7 +43,8 @@ const USAGE = `usage: npm run diff -- [--env NAME]... [--config FILE.yaml] [--ou
   --dist DIR     the committed output to compare with (default: dist/ in the repository)
   --against REF  compare with that directory as committed in git revision REF instead of on disk
   --check        exit 1 on any difference (CI)
-  --json         machine-readable report on stdout`;
+  --json         machine-readable report on stdout
+  --debug        print the stack of an unexpected error`;
 
 export function parseDiffArgs(argv: readonly string[]): DiffOptions {
   const options: DiffOptions = { ...defaultModelOptions(), dist: path.join(REPO_ROOT, 'dist'), check: false, json: false };
@@ -72,6 +75,10 @@ export function runDiff(argv: readonly string[], io: Io): number {
   if (typeof start === 'number') return start;
   const { options, platform, selected } = start;
 
+  if (options.against === undefined) {
+    const failed = recoverBeforeReading(options.dist, io);
+    if (failed !== undefined) return failed;
+  }
   let committed: Map<string, string>;
   try {
     committed = options.against === undefined ? readDirectory(options.dist) : readGitTree(options.dist, options.against);
@@ -87,7 +94,7 @@ export function runDiff(argv: readonly string[], io: Io): number {
   try {
     rendered = synthesizeSelected(platform, selected, options);
   } catch (err) {
-    return reportSynthesisError(err, io);
+    return reportSynthesisError(err, io, { debug: options.debug });
   }
   const synthesized = renderedFiles(rendered);
   warnSkippedApps(rendered, io);
@@ -105,4 +112,4 @@ export function runDiff(argv: readonly string[], io: Io): number {
   return 1;
 }
 
-if (require.main === module) process.exitCode = runDiff(process.argv.slice(2), STDIO);
+if (require.main === module) process.exitCode = guarded(process.argv.slice(2), (argv) => runDiff(argv, STDIO));

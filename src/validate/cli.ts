@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { EXIT_BAD_INPUT, loadModelOrExit, REPO_ROOT, reportUsage, STDIO, type Io } from '../cli/toolkit';
+import { EXIT_BAD_INPUT, loadModelOrExit, oneLine, recoverBeforeReading, REPO_ROOT, reportUsage, STDIO, type Io } from '../cli/toolkit';
 import { CLUSTER_RULES } from './cluster';
 import { HELM_RULES, HELM_SKIPPED } from './helm';
 import { helmBinary } from './helm/binary';
@@ -17,6 +17,7 @@ const USAGE = `usage: npm run validate -- [DIR] [--json] [--config FILE.yaml] [-
   --json         machine-readable report on stdout
   --config FILE  the model overlay the output was synthesized with (for stages and waivers)
   --rules        list the policy rules with their reasons
+  --debug        print the stack of an unexpected error
   --charts DIR   render every pinned chart release with helm from this chart cache (<chart>-<version>/ or .tgz)
   --helm PATH    the helm binary (default: $HELM, else the one bundled in node_modules)`;
 
@@ -29,6 +30,8 @@ export async function runValidate(argv: readonly string[], io: Io): Promise<numb
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--json') json = true;
+    else if (arg === '--debug')
+      continue; // read by the entry point
     else if (arg === '--config') config = argv[++i];
     else if (arg === '--charts' || arg === '--helm') {
       const value = argv[++i];
@@ -42,6 +45,8 @@ export async function runValidate(argv: readonly string[], io: Io): Promise<numb
     else if (!arg.startsWith('-')) dir = path.resolve(arg);
     else return reportUsage(io, USAGE, `unknown argument ${JSON.stringify(arg)}`);
   }
+  const failed = recoverBeforeReading(dir, io);
+  if (failed !== undefined) return failed;
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
     io.err(`error: ${dir} is not a directory; run npm run synth first`);
     return EXIT_BAD_INPUT;
@@ -68,4 +73,12 @@ export async function runValidate(argv: readonly string[], io: Io): Promise<numb
   return countErrors(report) > 0 ? 1 : 0;
 }
 
-if (require.main === module) void runValidate(process.argv.slice(2), STDIO).then((code) => (process.exitCode = code));
+if (require.main === module)
+  void runValidate(process.argv.slice(2), STDIO).then(
+    (code) => (process.exitCode = code),
+    (err: unknown) => {
+      // A bug, not bad input (that is reported inside): one line, the stack with --debug.
+      process.stderr.write(`error: ${oneLine(err)}${process.argv.includes('--debug') ? `\n${(err as Error)?.stack ?? ''}` : ' (--debug prints the stack)'}\n`);
+      process.exitCode = 1;
+    },
+  );

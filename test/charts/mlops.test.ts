@@ -319,19 +319,24 @@ describe('MlopsChart', () => {
         fs.writeFileSync(path.join(dir, 'script.py'), job().spec.template.spec.containers[0].command[2]);
         fs.writeFileSync(path.join(dir, 'harness.py'), FAKE_AZURE_HARNESS);
         const env = Object.fromEntries(job().spec.template.spec.containers[0].env.map((v: any) => [v.name, v.value]));
-        const out = execFileSync('python3', [path.join(dir, 'harness.py'), path.join(dir, 'script.py')], {
-          encoding: 'utf8',
-          // What the workload identity webhook injects.
-          env: {
-            ...env,
-            PATH: process.env.PATH,
-            AZURE_CLIENT_ID: 'job-client-id',
-            AZURE_TENANT_ID: ctx.env.azure!.tenantId,
-            AZURE_FEDERATED_TOKEN_FILE: path.join(dir, 'token'),
-            AZURE_AUTHORITY_HOST: 'https://login.microsoftonline.com/',
-            FAKE_STORED: stored,
-          },
-        });
+        let out: string;
+        try {
+          out = execFileSync('python3', [path.join(dir, 'harness.py'), path.join(dir, 'script.py')], {
+            encoding: 'utf8',
+            // What the workload identity webhook injects.
+            env: {
+              ...env,
+              PATH: process.env.PATH,
+              AZURE_CLIENT_ID: 'job-client-id',
+              AZURE_TENANT_ID: ctx.env.azure!.tenantId,
+              AZURE_FEDERATED_TOKEN_FILE: path.join(dir, 'token'),
+              AZURE_AUTHORITY_HOST: 'https://login.microsoftonline.com/',
+              FAKE_STORED: stored,
+            },
+          });
+        } finally {
+          fs.rmSync(dir, { recursive: true, force: true });
+        }
         return JSON.parse(out.split('CALLS=')[1]) as any[][];
       };
 

@@ -86,7 +86,8 @@ describe('modelFlag', () => {
 
   it('--config is kept as given, --outputs is made absolute, --allow-missing-outputs is a switch', () => {
     const options = parseModel(['--config', 'my.yaml', '--outputs', 'some/outputs', '--allow-missing-outputs']);
-    expect(options).toEqual({ envs: [], config: 'my.yaml', outputs: path.resolve('some/outputs'), allowMissingOutputs: true });
+    expect(options).toEqual({ envs: [], config: 'my.yaml', outputs: path.resolve('some/outputs'), allowMissingOutputs: true, debug: false });
+    expect(parseModel(['--debug']).debug).toBe(true);
   });
 
   it('leaves other flags to the command, untouched', () => {
@@ -314,11 +315,14 @@ describe('reportSynthesisError', () => {
     expect(err).toEqual([error.message, 'note (missing)']);
   });
 
-  it('anything else is a failure with its stack, exit 1', () => {
+  it('anything else is a failure on one line, exit 1; its stack only with debug', () => {
     const { io, err } = captureIo();
-    const error = new Error('planted');
+    const error = new Error('planted\nmore detail');
     expect(reportSynthesisError(error, io, { failed: 'Nothing was written.' })).toBe(1);
-    expect(err).toEqual([`synthesis failed: ${error.stack}`, 'Nothing was written.']);
+    expect(err).toEqual(['synthesis failed: planted', 'Nothing was written.']);
+    const debug = captureIo();
+    expect(reportSynthesisError(error, debug.io, { debug: true })).toBe(1);
+    expect(debug.err).toEqual(['synthesis failed: planted', error.stack]);
     const bare = captureIo();
     expect(reportSynthesisError('a string', bare.io)).toBe(1);
     expect(bare.err).toEqual(['synthesis failed: a string']);

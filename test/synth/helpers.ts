@@ -9,8 +9,16 @@ export const REPO = path.resolve(__dirname, '../..');
 /** Arguments that make a child `node` run TypeScript sources exactly as `npm run synth` does. */
 export const RUN_TS = ['-r', path.join(REPO, 'ts-register.js')];
 
+/** Every temp directory a test file made: removed when the file's tests are done. */
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 export function tempDir(label: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `platform-synth-${label}-`));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `platform-synth-${label}-`));
+  made.push(dir);
+  return dir;
 }
 
 /** path → sha256 of every file under dir: equal digests mean byte-identical trees. */
