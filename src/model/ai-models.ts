@@ -11,6 +11,7 @@
  * - Azure OpenAI: MicrosoftDocs/azure-ai-docs, includes/model-matrix/{standard-models,standard-global,datazone-standard}.md
  *   and includes/retirement/models.md (ms.date 2025-12-16).
  */
+import { ownEntry } from './lookup';
 import type { Cloud } from './types';
 
 /** `legacy`: still served, with a date after which it is not; `retired`: calls fail. Dates are ISO days. */
@@ -198,10 +199,11 @@ export interface BedrockModelRef {
 }
 
 export function parseBedrockModel(id: string): BedrockModelRef {
-  if (BEDROCK_MODELS[id]) return { modelId: id, facts: BEDROCK_MODELS[id] };
+  const own = ownEntry(BEDROCK_MODELS, id);
+  if (own) return { modelId: id, facts: own };
   const dot = id.indexOf('.');
   const modelId = id.slice(dot + 1);
-  const facts = BEDROCK_MODELS[modelId];
+  const facts = ownEntry(BEDROCK_MODELS, modelId);
   return facts ? { modelId, profile: id.slice(0, dot), facts } : { modelId: id };
 }
 
@@ -213,13 +215,13 @@ export function bedrockInvokeArns(id: string, region: string, account: string): 
   const ref = parseBedrockModel(id);
   const foundationModel = (r: string) => `arn:aws:bedrock:${r}::foundation-model/${ref.modelId}`;
   if (!ref.profile) return [foundationModel(region)];
-  const destinations = ref.facts?.profiles[ref.profile]?.destinations ?? [];
+  const destinations = (ref.facts && ownEntry(ref.facts.profiles, ref.profile))?.destinations ?? [];
   return [`arn:aws:bedrock:${region}:${account}:inference-profile/${id}`, ...destinations.map(foundationModel)];
 }
 
 /** How `region` calls a foundation model: by its own id where served in-region, else through a geo profile the region may call. */
 export function bedrockModelFor(modelId: string, region: string): string {
-  const facts = BEDROCK_MODELS[modelId];
+  const facts = ownEntry(BEDROCK_MODELS, modelId);
   if (!facts || facts.inRegion.includes(region)) return modelId;
   const geo = Object.entries(facts.profiles).find(([, p]) => p.sources.includes(region))?.[0];
   return geo ? `${geo}.${modelId}` : modelId;
@@ -227,7 +229,7 @@ export function bedrockModelFor(modelId: string, region: string): string {
 
 /** Vector sizes of an embedding model of either cloud, when the catalog knows it. */
 export function embeddingDimensions(cloud: Cloud, model: string): readonly number[] | undefined {
-  return cloud === 'aws' ? parseBedrockModel(model).facts?.dimensions : AZURE_OPENAI_MODELS[model]?.dimensions;
+  return cloud === 'aws' ? parseBedrockModel(model).facts?.dimensions : ownEntry(AZURE_OPENAI_MODELS, model)?.dimensions;
 }
 
 export interface ModelFindings {
@@ -252,7 +254,7 @@ export function checkBedrockModel(id: string, kind: ModelKind, region: string): 
   if (facts.kind !== kind) out.errors.push(`"${id}" is a ${facts.kind} model, not a ${kind} model`);
   lifecycleFindings(`"${id}"`, facts.lifecycle, out);
   if (ref.profile) {
-    const profile = facts.profiles[ref.profile];
+    const profile = ownEntry(facts.profiles, ref.profile);
     if (!profile) out.errors.push(`"${id}" is not an inference profile of ${ref.modelId} (profiles: ${Object.keys(facts.profiles).join(', ') || 'none'})`);
     else if (!profile.sources.includes(region)) out.errors.push(`"${id}" cannot be called from ${region} (source regions: ${profile.sources.join(', ')})`);
   } else if (!facts.inRegion.includes(region)) {
@@ -265,7 +267,7 @@ export function checkBedrockModel(id: string, kind: ModelKind, region: string): 
 /** Problems of an Azure OpenAI deployment (model, version, SKU) in `region`. */
 export function checkOpenAiModel(model: string, version: string, sku: string, kind: ModelKind, region: string): ModelFindings {
   const out: ModelFindings = { errors: [], warnings: [] };
-  const facts = AZURE_OPENAI_MODELS[model];
+  const facts = ownEntry(AZURE_OPENAI_MODELS, model);
   if (!facts) {
     out.errors.push(`"${model}" is not in the model catalog (src/model/ai-models.ts: ${Object.keys(AZURE_OPENAI_MODELS).join(', ')})`);
     return out;

@@ -9,8 +9,17 @@ export const REPO = path.resolve(__dirname, '../..');
 /** Arguments that make a child `node` run TypeScript sources exactly as `npm run synth` does. */
 export const RUN_TS = ['-r', path.join(REPO, 'ts-register.js')];
 
+const created: string[] = [];
+// Every test file that makes temp directories imports this module: they are removed when its tests are done.
+afterAll(() => {
+  for (const dir of created.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh temp directory, removed after the test file's last test. */
 export function tempDir(label: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `platform-synth-${label}-`));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `platform-synth-${label}-`));
+  created.push(dir);
+  return dir;
 }
 
 /** path → sha256 of every file under dir: equal digests mean byte-identical trees. */
