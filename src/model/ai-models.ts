@@ -12,6 +12,7 @@
  *   and includes/retirement/models.md (ms.date 2025-12-16).
  */
 import { ownEntry } from './lookup';
+import { clip, quote } from './problems';
 import type { Cloud } from './types';
 
 /** `legacy`: still served, with a date after which it is not; `retired`: calls fail. Dates are ISO days. */
@@ -248,18 +249,19 @@ export function checkBedrockModel(id: string, kind: ModelKind, region: string): 
   const ref = parseBedrockModel(id);
   const facts = ref.facts;
   if (!facts) {
-    out.errors.push(`"${id}" is not in the model catalog (src/model/ai-models.ts: ${Object.keys(BEDROCK_MODELS).join(', ')})`);
+    out.errors.push(`${quote(id)} is not in the model catalog (src/model/ai-models.ts: ${Object.keys(BEDROCK_MODELS).join(', ')})`);
     return out;
   }
   if (facts.kind !== kind) out.errors.push(`"${id}" is a ${facts.kind} model, not a ${kind} model`);
   lifecycleFindings(`"${id}"`, facts.lifecycle, out);
   if (ref.profile) {
     const profile = ownEntry(facts.profiles, ref.profile);
-    if (!profile) out.errors.push(`"${id}" is not an inference profile of ${ref.modelId} (profiles: ${Object.keys(facts.profiles).join(', ') || 'none'})`);
-    else if (!profile.sources.includes(region)) out.errors.push(`"${id}" cannot be called from ${region} (source regions: ${profile.sources.join(', ')})`);
+    if (!profile) out.errors.push(`${quote(id)} is not an inference profile of ${ref.modelId} (profiles: ${Object.keys(facts.profiles).join(', ') || 'none'})`);
+    else if (!profile.sources.includes(region))
+      out.errors.push(`${quote(id)} cannot be called from ${clip(region)} (source regions: ${profile.sources.join(', ')})`);
   } else if (!facts.inRegion.includes(region)) {
     const via = Object.entries(facts.profiles).find(([, p]) => p.sources.includes(region));
-    out.errors.push(`"${id}" is not served in ${region} on demand${via ? `; use the inference profile "${via[0]}.${id}"` : ''}`);
+    out.errors.push(`${quote(id)} is not served in ${clip(region)} on demand${via ? `; use the inference profile "${via[0]}.${id}"` : ''}`);
   }
   return out;
 }
@@ -269,23 +271,23 @@ export function checkOpenAiModel(model: string, version: string, sku: string, ki
   const out: ModelFindings = { errors: [], warnings: [] };
   const facts = ownEntry(AZURE_OPENAI_MODELS, model);
   if (!facts) {
-    out.errors.push(`"${model}" is not in the model catalog (src/model/ai-models.ts: ${Object.keys(AZURE_OPENAI_MODELS).join(', ')})`);
+    out.errors.push(`${quote(model)} is not in the model catalog (src/model/ai-models.ts: ${Object.keys(AZURE_OPENAI_MODELS).join(', ')})`);
     return out;
   }
   if (facts.kind !== kind) out.errors.push(`"${model}" is a ${facts.kind} model, not a ${kind} model`);
-  const v = facts.versions[version];
+  const v = ownEntry(facts.versions, version);
   if (!v) {
-    out.errors.push(`"${model}" has no version "${version}" in the model catalog (${Object.keys(facts.versions).join(', ')})`);
+    out.errors.push(`${quote(model)} has no version ${quote(version)} in the model catalog (${Object.keys(facts.versions).join(', ')})`);
     return out;
   }
   lifecycleFindings(`"${model}" ${version}`, v.lifecycle, out);
   if (v.lifecycle.state === 'retired') return out;
-  const regions = v.skus[sku as OpenAiSku];
+  const regions = ownEntry(v.skus, sku);
   if (!regions?.includes(region)) {
     const offered = Object.entries(v.skus)
       .filter(([, rs]) => rs.includes(region))
       .map(([s]) => s);
-    out.errors.push(`"${model}" ${version} is not offered as ${sku} in ${region}${offered.length ? ` (there: ${offered.join(', ')})` : ''}`);
+    out.errors.push(`"${model}" ${version} is not offered as ${clip(sku)} in ${clip(region)}${offered.length ? ` (there: ${offered.join(', ')})` : ''}`);
   }
   return out;
 }

@@ -51,6 +51,13 @@ describe('prototype names', () => {
     );
   });
 
+  it('as a model version of the catalog are unknown versions, not a crash', () => {
+    const problems = problemsAfter((s) => (s.environments[2].workloads.rag.openai = { chat: { model: 'gpt-5', version: 'constructor', deployment: 'chat' } }));
+    expect(problems).toEqual([
+      { path: 'environments[2].workloads.rag.openai.chat', message: expect.stringMatching(/^"gpt-5" has no version "constructor" in the model catalog/) },
+    ]);
+  });
+
   it('never pass as a region, a version, a size or a model of the catalog', () => {
     const problems = problemsAfter((s) => {
       s.environments[0].region = 'constructor';
@@ -127,6 +134,22 @@ describe('long values in messages', () => {
     expect(region.message.length).toBeLessThan(600);
     expect(region.message).toMatch(/… \(2097152 characters\) is not a known aws region/);
     expect(new ModelError(problems).message.length).toBeLessThan(2000);
+  });
+
+  it('and long keys in paths likewise, when the problems are printed', () => {
+    const key = 'k'.repeat(100_000);
+    const problems = problemsAfter((s) => (s.environments[0].network[key] = 1));
+    expect(problems).toEqual([{ path: `environments[0].network.${key}`, message: expect.stringMatching(/^unknown key/) }]);
+    expect(new ModelError(problems).message).toContain(`  environments[0].network.${'k'.repeat(80)}… (100000 characters): unknown key`);
+    expect(new ModelError(problems).message.length).toBeLessThan(500);
+  });
+
+  it('a model id from input is quoted clipped in the catalog checks too', () => {
+    const problems = problemsAfter(
+      (s) => (s.environments[2].workloads.rag.openai = { chat: { model: 'gpt-'.repeat(1000), version: '1', deployment: 'chat' } }),
+    );
+    const message = problems.find((p) => p.path === 'environments[2].workloads.rag.openai.chat')!.message;
+    expect(message).toMatch(/^"gpt-gpt-[^"]*… \(4000 characters\) is not in the model catalog/);
   });
 });
 
