@@ -17,8 +17,8 @@ export function findProblems(spec: unknown): Problem[] {
   if (spec && typeof spec === 'object' && !Array.isArray(spec)) problems.push(...validatePlatform(spec as PlatformSpec));
   const secrets: Secret[] = [];
   findSecrets(spec, '', secrets);
-  // Another rule may quote the value; the secret is named by its path only, never printed.
-  const quoting = (p: Problem) => secrets.some((s) => s.path === p.path || p.message.includes(s.match.slice(0, 8)));
+  // Another rule may quote the value (clipped, so its start): the secret is named by its path only, never printed.
+  const quoting = (p: Problem) => secrets.some((s) => s.path === p.path || `${p.path}: ${p.message}`.includes(s.text.slice(0, 20)));
   const found = dedupe([...secrets.map((s) => ({ path: s.path, message: s.message })), ...problems.filter((p) => !quoting(p))]);
   // Derived names are checked on the resolved model, where every name exists, whatever synth later reads.
   return found.length > 0 ? found : findNameLimitProblems(resolvePlatform(spec as PlatformSpec));
@@ -32,7 +32,8 @@ export function loadPlatform(spec: unknown): Platform {
 
 interface Secret {
   readonly path: string;
-  readonly match: string;
+  /** The string that holds it. */
+  readonly text: string;
   readonly message: string;
 }
 
@@ -40,11 +41,10 @@ interface Secret {
 function findSecrets(value: unknown, path: string, out: Secret[]): void {
   const scan = (text: string, at: string, what: string) => {
     const found = SECRET_PATTERNS.find((p) => p.re.test(text));
-    const match = found && found.re.exec(text);
-    if (found && match)
+    if (found)
       out.push({
         path: at,
-        match: match[0],
+        text,
         message: `${what} ${found.what}; secrets never go into the model (keep them in Secrets Manager / Key Vault, or a Secret created in the cluster)`,
       });
   };

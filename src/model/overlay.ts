@@ -52,9 +52,6 @@ export function parseOverlay(text: string, source: string): unknown {
     if (err instanceof RangeError) throw new ModelError([{ path: source, message: nestingMessage() }]);
     throw err;
   }
-  const problems: Problem[] = [];
-  checkKeysAndDepth(value, '', 0, source, problems);
-  if (problems.length > 0) throw new ModelError(problems);
   return value ?? {};
 }
 
@@ -69,7 +66,7 @@ function parseErrorMessage(code: string, message: string): string {
   return message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
 }
 
-/** Reserved keys (with their paths) and nesting past MAX_NESTING_DEPTH, reported before anything is merged. */
+/** Reserved keys (with their paths) and nesting past MAX_NESTING_DEPTH: found before anything is merged. */
 function checkKeysAndDepth(value: unknown, path: string, depth: number, source: string, problems: Problem[]): void {
   if (typeof value !== 'object' || value === null) return;
   if (depth >= MAX_NESTING_DEPTH) {
@@ -98,11 +95,14 @@ function deepMerge(base: unknown, over: unknown): unknown {
 
 /** The base spec with the overlay applied; problems with the overlay's own structure are thrown. */
 export function applyOverlay(base: PlatformSpec, overlay: unknown, source: string): unknown {
-  const problems: Problem[] = [];
   if (!isPlainObject(overlay)) throw new ModelError([{ path: source, message: 'an overlay must be a mapping with `environments` (and optionally `name`)' }]);
+  const problems: Problem[] = [];
+  checkKeysAndDepth(overlay, '', 0, source, problems);
+  // Nothing is merged past a reserved key or a nesting too deep; the other problems of the overlay's structure are still listed.
+  const mergeable = problems.length === 0;
   const result: Record<string, unknown> = structuredClone(base) as unknown as Record<string, unknown>;
   for (const [key, value] of Object.entries(overlay)) {
-    if (key !== 'environments') result[key] = structuredClone(value);
+    if (key !== 'environments' && mergeable) result[key] = structuredClone(value);
   }
   if (Object.hasOwn(overlay, 'environments')) {
     const envs = overlay.environments;
@@ -126,6 +126,7 @@ export function applyOverlay(base: PlatformSpec, overlay: unknown, source: strin
           return;
         }
         listed.set(env.name, i);
+        if (!mergeable) return;
         const at = merged.findIndex((e) => isPlainObject(e) && e.name === env.name);
         if (at >= 0) merged[at] = deepMerge(merged[at], env);
         else merged.push(structuredClone(env));

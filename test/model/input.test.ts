@@ -29,12 +29,19 @@ function problemsAfter(mutate: (spec: Spec) => void): Problem[] {
 
 describe('prototype names', () => {
   it('are refused as overlay keys, with their paths, at every level', () => {
-    expect(thrownProblems(() => parseOverlay('__proto__: { name: x }\nenvironments: [{ name: aws-dev, cluster: { constructor: 1 } }]\n', SOURCE))).toEqual([
+    expect(thrownProblems(() => overlay('__proto__: { name: x }\nenvironments: [{ name: aws-dev, cluster: { constructor: 1 } }]\n'))).toEqual([
       { path: 'overlay.yaml: __proto__', message: expect.stringMatching(/^is a reserved name \(__proto__, constructor, prototype\)/) },
       { path: 'overlay.yaml: environments[0].cluster.constructor', message: expect.stringMatching(/^is a reserved name/) },
     ]);
     expect(thrownProblems(() => overlay('environments: [{ name: aws-dev, tags: { prototype: x } }]'))).toEqual([
       { path: 'overlay.yaml: environments[0].tags.prototype', message: expect.stringMatching(/^is a reserved name/) },
+    ]);
+  });
+
+  it('are listed with the other problems of the overlay structure', () => {
+    expect(thrownProblems(() => overlay('environments: [{ name: aws-dev, constructor: 1 }, { name: aws-dev }]\n'))).toEqual([
+      { path: 'overlay.yaml: environments[0].constructor', message: expect.stringMatching(/^is a reserved name/) },
+      { path: 'overlay.yaml: environments[1].name', message: expect.stringMatching(/is also listed at overlay\.yaml: environments\[0\]/) },
     ]);
   });
 
@@ -106,13 +113,13 @@ describe('YAML that cannot be an overlay', () => {
   });
 
   it('nesting deeper than the limit, in flow and block style, and far deeper than the parser can take', () => {
-    const flow = (depth: number) => `environments: ${'['.repeat(depth)}${']'.repeat(depth)}`;
-    expect(() => parseOverlay(flow(MAX_NESTING_DEPTH - 2), SOURCE)).not.toThrow();
-    expect(thrownProblems(() => parseOverlay(flow(MAX_NESTING_DEPTH), SOURCE))).toEqual([
-      { path: expect.stringMatching(/^overlay\.yaml: environments(\[0\])+$/), message: 'nests mappings and lists deeper than 64 levels' },
+    const flow = (depth: number) => `name: ${'['.repeat(depth)}${']'.repeat(depth)}`;
+    expect(() => overlay(flow(MAX_NESTING_DEPTH - 2))).not.toThrow();
+    expect(thrownProblems(() => overlay(flow(MAX_NESTING_DEPTH)))).toEqual([
+      { path: expect.stringMatching(/^overlay\.yaml: name(\[0\])+$/), message: 'nests mappings and lists deeper than 64 levels' },
     ]);
     const block = Array.from({ length: 100 }, (_, i) => `${' '.repeat(i)}k:`).join('\n') + ' 1\n';
-    expect(thrownProblems(() => parseOverlay(block, SOURCE))).toEqual([
+    expect(thrownProblems(() => overlay(block))).toEqual([
       { path: expect.stringMatching(/^overlay\.yaml: k(\.k)+$/), message: expect.stringMatching(/deeper than 64/) },
     ]);
     for (const problem of thrownProblems(() => parseOverlay(flow(1000), SOURCE)))
