@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { findWarnings, loadPlatform } from '../model/load';
-import { applyOverlay, parseOverlay } from '../model/overlay';
+import { applyOverlay, decodeOverlay, parseOverlay } from '../model/overlay';
 import { formatProblems, ModelError } from '../model/problems';
 import { checkVersionSupport, supportCheckDate } from '../model/support';
 import type { Environment, Platform, PlatformSpec } from '../model/types';
@@ -109,14 +109,14 @@ export function loadModel(config?: string): Platform {
 /** The default model, with the overlay applied when one is given. */
 function modelSpec(config?: string): unknown {
   if (!config) return defaultPlatform;
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = fs.readFileSync(config, 'utf8');
+    bytes = fs.readFileSync(config);
   } catch (err) {
     throw new ModelError([{ path: config, message: `cannot read overlay: ${(err as NodeJS.ErrnoException).code ?? String(err)}` }]);
   }
   const source = path.basename(config);
-  return applyOverlay(defaultPlatform, parseOverlay(text, source), source);
+  return applyOverlay(defaultPlatform, parseOverlay(decodeOverlay(bytes, source), source), source);
 }
 
 /** loadModel for a command: an invalid model prints its problems (then `failureNote`) and gives the exit code. */

@@ -11,6 +11,8 @@
  * - Azure OpenAI: MicrosoftDocs/azure-ai-docs, includes/model-matrix/{standard-models,standard-global,datazone-standard}.md
  *   and includes/retirement/models.md (ms.date 2025-12-16).
  */
+import { ownEntry } from './lookup';
+import { clip, quote } from './problems';
 import type { Cloud } from './types';
 
 /** `legacy`: still served, with a date after which it is not; `retired`: calls fail. Dates are ISO days. */
@@ -198,10 +200,11 @@ export interface BedrockModelRef {
 }
 
 export function parseBedrockModel(id: string): BedrockModelRef {
-  if (BEDROCK_MODELS[id]) return { modelId: id, facts: BEDROCK_MODELS[id] };
+  const own = ownEntry(BEDROCK_MODELS, id);
+  if (own) return { modelId: id, facts: own };
   const dot = id.indexOf('.');
   const modelId = id.slice(dot + 1);
-  const facts = BEDROCK_MODELS[modelId];
+  const facts = ownEntry(BEDROCK_MODELS, modelId);
   return facts ? { modelId, profile: id.slice(0, dot), facts } : { modelId: id };
 }
 
@@ -213,13 +216,13 @@ export function bedrockInvokeArns(id: string, region: string, account: string): 
   const ref = parseBedrockModel(id);
   const foundationModel = (r: string) => `arn:aws:bedrock:${r}::foundation-model/${ref.modelId}`;
   if (!ref.profile) return [foundationModel(region)];
-  const destinations = ref.facts?.profiles[ref.profile]?.destinations ?? [];
+  const destinations = (ref.facts && ownEntry(ref.facts.profiles, ref.profile))?.destinations ?? [];
   return [`arn:aws:bedrock:${region}:${account}:inference-profile/${id}`, ...destinations.map(foundationModel)];
 }
 
 /** How `region` calls a foundation model: by its own id where served in-region, else through a geo profile the region may call. */
 export function bedrockModelFor(modelId: string, region: string): string {
-  const facts = BEDROCK_MODELS[modelId];
+  const facts = ownEntry(BEDROCK_MODELS, modelId);
   if (!facts || facts.inRegion.includes(region)) return modelId;
   const geo = Object.entries(facts.profiles).find(([, p]) => p.sources.includes(region))?.[0];
   return geo ? `${geo}.${modelId}` : modelId;
@@ -227,7 +230,7 @@ export function bedrockModelFor(modelId: string, region: string): string {
 
 /** Vector sizes of an embedding model of either cloud, when the catalog knows it. */
 export function embeddingDimensions(cloud: Cloud, model: string): readonly number[] | undefined {
-  return cloud === 'aws' ? parseBedrockModel(model).facts?.dimensions : AZURE_OPENAI_MODELS[model]?.dimensions;
+  return cloud === 'aws' ? parseBedrockModel(model).facts?.dimensions : ownEntry(AZURE_OPENAI_MODELS, model)?.dimensions;
 }
 
 export interface ModelFindings {
@@ -246,18 +249,19 @@ export function checkBedrockModel(id: string, kind: ModelKind, region: string): 
   const ref = parseBedrockModel(id);
   const facts = ref.facts;
   if (!facts) {
-    out.errors.push(`"${id}" is not in the model catalog (src/model/ai-models.ts: ${Object.keys(BEDROCK_MODELS).join(', ')})`);
+    out.errors.push(`${quote(id)} is not in the model catalog (src/model/ai-models.ts: ${Object.keys(BEDROCK_MODELS).join(', ')})`);
     return out;
   }
   if (facts.kind !== kind) out.errors.push(`"${id}" is a ${facts.kind} model, not a ${kind} model`);
   lifecycleFindings(`"${id}"`, facts.lifecycle, out);
   if (ref.profile) {
-    const profile = facts.profiles[ref.profile];
-    if (!profile) out.errors.push(`"${id}" is not an inference profile of ${ref.modelId} (profiles: ${Object.keys(facts.profiles).join(', ') || 'none'})`);
-    else if (!profile.sources.includes(region)) out.errors.push(`"${id}" cannot be called from ${region} (source regions: ${profile.sources.join(', ')})`);
+    const profile = ownEntry(facts.profiles, ref.profile);
+    if (!profile) out.errors.push(`${quote(id)} is not an inference profile of ${ref.modelId} (profiles: ${Object.keys(facts.profiles).join(', ') || 'none'})`);
+    else if (!profile.sources.includes(region))
+      out.errors.push(`${quote(id)} cannot be called from ${clip(region)} (source regions: ${profile.sources.join(', ')})`);
   } else if (!facts.inRegion.includes(region)) {
     const via = Object.entries(facts.profiles).find(([, p]) => p.sources.includes(region));
-    out.errors.push(`"${id}" is not served in ${region} on demand${via ? `; use the inference profile "${via[0]}.${id}"` : ''}`);
+    out.errors.push(`${quote(id)} is not served in ${clip(region)} on demand${via ? `; use the inference profile "${via[0]}.${id}"` : ''}`);
   }
   return out;
 }
@@ -265,25 +269,25 @@ export function checkBedrockModel(id: string, kind: ModelKind, region: string): 
 /** Problems of an Azure OpenAI deployment (model, version, SKU) in `region`. */
 export function checkOpenAiModel(model: string, version: string, sku: string, kind: ModelKind, region: string): ModelFindings {
   const out: ModelFindings = { errors: [], warnings: [] };
-  const facts = AZURE_OPENAI_MODELS[model];
+  const facts = ownEntry(AZURE_OPENAI_MODELS, model);
   if (!facts) {
-    out.errors.push(`"${model}" is not in the model catalog (src/model/ai-models.ts: ${Object.keys(AZURE_OPENAI_MODELS).join(', ')})`);
+    out.errors.push(`${quote(model)} is not in the model catalog (src/model/ai-models.ts: ${Object.keys(AZURE_OPENAI_MODELS).join(', ')})`);
     return out;
   }
   if (facts.kind !== kind) out.errors.push(`"${model}" is a ${facts.kind} model, not a ${kind} model`);
-  const v = facts.versions[version];
+  const v = ownEntry(facts.versions, version);
   if (!v) {
-    out.errors.push(`"${model}" has no version "${version}" in the model catalog (${Object.keys(facts.versions).join(', ')})`);
+    out.errors.push(`${quote(model)} has no version ${quote(version)} in the model catalog (${Object.keys(facts.versions).join(', ')})`);
     return out;
   }
   lifecycleFindings(`"${model}" ${version}`, v.lifecycle, out);
   if (v.lifecycle.state === 'retired') return out;
-  const regions = v.skus[sku as OpenAiSku];
+  const regions = ownEntry(v.skus, sku);
   if (!regions?.includes(region)) {
     const offered = Object.entries(v.skus)
       .filter(([, rs]) => rs.includes(region))
       .map(([s]) => s);
-    out.errors.push(`"${model}" ${version} is not offered as ${sku} in ${region}${offered.length ? ` (there: ${offered.join(', ')})` : ''}`);
+    out.errors.push(`"${model}" ${version} is not offered as ${clip(sku)} in ${clip(region)}${offered.length ? ` (there: ${offered.join(', ')})` : ''}`);
   }
   return out;
 }

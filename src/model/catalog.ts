@@ -2,6 +2,7 @@
  * Facts about the clouds that validation and defaults rely on: regions, instance and VM size
  * families, Kubernetes versions and the EKS add-on versions pinned for each.
  */
+import { ownEntry } from './lookup';
 import type { Cloud, EksAddonName } from './types';
 
 /** Regions we know, with how many availability zones a subnet layout may spread over. */
@@ -140,7 +141,8 @@ export const DEFAULT_EKS_AMI_RELEASE = 'v20260714';
 
 /** A managed node group's release_version for an AMI release and Kubernetes minor (validate.ts refuses a pair the catalog lacks). */
 export function eksNodeGroupReleaseVersion(amiRelease: string, kubernetesVersion: string): string {
-  const version = EKS_AL2023_AMI_RELEASES[amiRelease]?.[kubernetesVersion];
+  const releases = ownEntry(EKS_AL2023_AMI_RELEASES, amiRelease);
+  const version = releases && ownEntry(releases, kubernetesVersion);
   if (!version) throw new Error(`AMI release ${amiRelease} has no release_version for Kubernetes ${kubernetesVersion} in EKS_AL2023_AMI_RELEASES`);
   return version;
 }
@@ -292,13 +294,14 @@ const DESCRIBE_SIZE: { readonly [C in Cloud]: (size: string) => SizeInfo | undef
     const cpuFamily = (AWS_CPU_FAMILIES as readonly string[]).includes(family);
     if (!gpuFamily && !cpuFamily) return undefined;
     const vcpus = m[2] === 'medium' ? 1 : m[2] === 'large' ? 2 : m[2] === 'xlarge' ? 4 : m[2] === 'metal' ? 96 : 4 * Number(m[3]);
-    const shape = AWS_SIZE_OVERRIDES[size] ?? { vcpus, memoryGiB: vcpus * AWS_GIB_PER_VCPU(family) };
-    return { family, gpus: gpuFamily ? (AWS_MULTI_GPU[size] ?? 1) : 0, ...shape };
+    const shape = ownEntry(AWS_SIZE_OVERRIDES, size) ?? { vcpus, memoryGiB: vcpus * AWS_GIB_PER_VCPU(family) };
+    return { family, gpus: gpuFamily ? (ownEntry(AWS_MULTI_GPU, size) ?? 1) : 0, ...shape };
   },
   azure: (size) => {
-    if (size in AZURE_GPU_SIZES) {
+    const gpus = ownEntry(AZURE_GPU_SIZES, size);
+    if (gpus !== undefined) {
       const vcpus = Number(/^Standard_N[CDV](\d+)/.exec(size)?.[1] ?? 0);
-      return { family: size.replace(/^Standard_(N[CDV])\d+/, '$1'), gpus: AZURE_GPU_SIZES[size], vcpus, memoryGiB: AZURE_GPU_MEMORY_GIB[size] };
+      return { family: size.replace(/^Standard_(N[CDV])\d+/, '$1'), gpus, vcpus, memoryGiB: AZURE_GPU_MEMORY_GIB[size] };
     }
     const m = AZURE_CPU_SIZE.exec(size);
     if (!m) return undefined;

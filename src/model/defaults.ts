@@ -1,4 +1,5 @@
 /** Turns a valid EnvironmentSpec into a resolved, immutable Environment: every default applied once, here. */
+import { ownEntry } from './lookup';
 import { DEFAULT_EKS_AMI_RELEASE, EKS_ADDON_VERSIONS } from './catalog';
 import { defaultAwsStateBucket, defaultAzureStateResourceGroup, defaultAzureStateStorageAccount } from './naming';
 import { forCloud } from './cloud';
@@ -116,7 +117,7 @@ export function resolveEnvironment(platformName: string, spec: EnvironmentSpec):
       })),
       spotPools: (cluster.spotPools ?? []).map((p) => ({ ...p, sizes: [...p.sizes] })),
       repositories: [...(cluster.repositories ?? [])],
-      addons: PINS_EKS_ADDONS[spec.cloud] ? { ...(EKS_ADDON_VERSIONS[cluster.kubernetesVersion] ?? {}), ...(cluster.addons ?? {}) } : {},
+      addons: PINS_EKS_ADDONS[spec.cloud] ? { ...(ownEntry(EKS_ADDON_VERSIONS, cluster.kubernetesVersion) ?? {}), ...(cluster.addons ?? {}) } : {},
       karpenter: { amiAlias: cluster.karpenter?.amiAlias ?? `al2023@${amiRelease}` },
       // Served models bring Istio's ingress gateway, the platform's gateway from then on.
       gatewayNamespace: cluster.gatewayNamespace ?? (servesModels(spec) ? ISTIO_NAMESPACE : DEFAULT_GATEWAY_NAMESPACE),

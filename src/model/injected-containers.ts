@@ -13,6 +13,7 @@
  * A version with no entry has no data: synth and validate fail until it is added (read the new release's
  * injectors; the tests in test/model/injected-containers.test.ts list what to check).
  */
+import { ownEntry } from './lookup';
 import type { PodSecurity } from './cluster';
 import { KNATIVE_SERVING_VERSION, OPERATORS, type OperatorName } from './operators';
 
@@ -353,7 +354,7 @@ export const INJECTED_CONTAINERS: { readonly [I in Injector]: Readonly<Record<st
 
 /** The data of one injector at one version; undefined where none was recorded. */
 export function injectorRelease(injector: Injector, version: string): InjectorRelease | undefined {
-  return Object.prototype.hasOwnProperty.call(INJECTED_CONTAINERS[injector], version) ? INJECTED_CONTAINERS[injector][version] : undefined;
+  return ownEntry(INJECTED_CONTAINERS[injector], version);
 }
 
 /** The data of one injector at the version the platform pins; throws where none was recorded. */

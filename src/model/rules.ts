@@ -5,6 +5,7 @@
  */
 import { hasRegistryHost } from './images';
 import { workloadStorageAccountName } from './naming';
+import { quote } from './problems';
 import type { Cloud, EnvironmentSpec, WorkloadName } from './types';
 
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -13,19 +14,78 @@ export type Report = (path: string, message: string) => void;
 
 export const isString = (v: unknown): v is string => typeof v === 'string';
 export const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
-export const q = (v: unknown) => JSON.stringify(v);
+/** A value quoted in a problem message (long values cut; see problems.ts). */
+export const q = quote;
 
 /** Azure storage account naming rules. */
 export function storageAccountNameProblem(name: string): string | undefined {
   return /^[a-z0-9]{3,24}$/.test(name) ? undefined : 'must be 3–24 lowercase letters and digits (Azure storage account rule)';
 }
 
-export function isCron(schedule: string): boolean {
-  const fields = schedule.trim().split(/\s+/);
-  return fields.length === 5 && fields.every((f) => CRON_FIELD.test(f));
+/** The macros a Kubernetes CronJob takes in place of the five fields. */
+const CRON_MACROS = ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@hourly'];
+const MONTH_NAMES = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+const WEEKDAY_NAMES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+
+/** The five fields of a cron schedule: their ranges and the names that stand for numbers (month 1–12, weekday 0–7 with 0 and 7 Sunday). */
+const CRON_FIELDS: readonly {
+  readonly name: string;
+  readonly min: number;
+  readonly max: number;
+  readonly names?: readonly string[];
+  readonly first?: number;
+}[] = [
+  { name: 'minute', min: 0, max: 59 },
+  { name: 'hour', min: 0, max: 23 },
+  { name: 'day of month', min: 1, max: 31 },
+  { name: 'month', min: 1, max: 12, names: MONTH_NAMES, first: 1 },
+  { name: 'day of week', min: 0, max: 7, names: WEEKDAY_NAMES, first: 0 },
+];
+
+/** What is wrong with a CronJob schedule (five fields: `*`, numbers, names, lists, ranges and steps; or a macro such as @daily), or undefined. */
+export function cronProblem(schedule: string): string | undefined {
+  const text = schedule.trim();
+  if (text.startsWith('@')) return CRON_MACROS.includes(text) ? undefined : `is not a cron macro (${CRON_MACROS.join(', ')})`;
+  const fields = text.split(/\s+/);
+  if (fields.length !== 5)
+    return `has ${fields.length} field${fields.length === 1 ? '' : 's'}; a cron schedule has 5 (minute hour day-of-month month day-of-week)`;
+  for (const [i, field] of fields.entries()) {
+    const problem = cronFieldProblem(field, CRON_FIELDS[i]);
+    if (problem) return `${CRON_FIELDS[i].name} ${q(field)} ${problem}`;
+  }
+  return undefined;
 }
 
-const CRON_FIELD = /^(\*|\d+(-\d+)?)(\/\d+)?(,(\*|\d+(-\d+)?)(\/\d+)?)*$/;
+/** A schedule of the model (a CronJob's or a ScheduledSparkApplication's): reported with its path when it is not a cron schedule. */
+export function checkCron(schedule: unknown, path: string, example: string, report: Report): void {
+  if (!isString(schedule)) return;
+  const problem = cronProblem(schedule);
+  if (problem) report(path, `${q(schedule)} is not a 5-field cron schedule (e.g. ${q(example)}): ${problem}`);
+}
+
+function cronFieldProblem(field: string, spec: (typeof CRON_FIELDS)[number]): string | undefined {
+  const value = (text: string): number | undefined => {
+    if (/^\d+$/.test(text)) return Number(text);
+    const named = spec.names?.indexOf(text.toLowerCase()) ?? -1;
+    return named >= 0 ? named + (spec.first ?? 0) : undefined;
+  };
+  const range = `must be from ${spec.min} to ${spec.max}${spec.names ? ` or a name (${spec.names.join(', ')})` : ''}`;
+  for (const part of field.split(',')) {
+    const m = /^([^/-]+)(?:-([^/-]+))?(?:\/(\d+))?$/.exec(part);
+    if (!m) return 'is not `*`, a number, a range (a-b) or a step (*/n), or a list of them';
+    const [, start, end, step] = m;
+    if (step !== undefined && Number(step) < 1) return 'has a step of 0';
+    if (start === '*') {
+      if (end !== undefined) return 'cannot start a range with *';
+      continue;
+    }
+    const from = value(start);
+    const to = end === undefined ? from : value(end);
+    if (from === undefined || to === undefined || from < spec.min || from > spec.max || to < spec.min || to > spec.max) return range;
+    if (from > to) return `has a range ${part} that runs backwards`;
+  }
+  return undefined;
+}
 const QUANTITY = /^(\d+(\.\d+)?)(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/;
 
 /** What is wrong with an image reference's pinning (tag or digest, not latest), or undefined. */

@@ -6,7 +6,8 @@
  * lists fewer values than the type are all type errors. The spec interface is written once; the
  * shape can no longer drift from it.
  */
-import type { Problem } from './problems';
+import { isReservedKey, RESERVED_KEY_MESSAGE } from './lookup';
+import { quote, type Problem } from './problems';
 
 export type Shape =
   | { readonly kind: 'string'; readonly oneOf?: readonly string[] }
@@ -55,7 +56,7 @@ function typeName(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  return `${typeof value} ${JSON.stringify(value)}`;
+  return `${typeof value} ${quote(value)}`;
 }
 
 function describe(shape: Shape): string {
@@ -81,7 +82,7 @@ export function checkShape(value: unknown, shape: Shape, path: string, problems:
   switch (shape.kind) {
     case 'string':
       if (typeof value !== 'string') problems.push({ path, message: `expected ${describe(shape)}, got ${typeName(value)}` });
-      else if (shape.oneOf && !shape.oneOf.includes(value)) problems.push({ path, message: `${JSON.stringify(value)} is not ${describe(shape)}` });
+      else if (shape.oneOf && !shape.oneOf.includes(value)) problems.push({ path, message: `${quote(value)} is not ${describe(shape)}` });
       return;
     case 'integer':
       if (typeof value !== 'number' || !Number.isInteger(value)) problems.push({ path, message: `expected a whole number, got ${typeName(value)}` });
@@ -101,7 +102,10 @@ export function checkShape(value: unknown, shape: Shape, path: string, problems:
         problems.push({ path, message: `expected a mapping, got ${typeName(value)}` });
         return;
       }
-      for (const [k, v] of Object.entries(value)) checkShape(v, shape.values, `${path}.${k}`, problems);
+      for (const [k, v] of Object.entries(value)) {
+        if (isReservedKey(k)) problems.push({ path: `${path}.${k}`, message: RESERVED_KEY_MESSAGE });
+        else checkShape(v, shape.values, `${path}.${k}`, problems);
+      }
       return;
     case 'object': {
       if (!isPlainObject(value)) {
@@ -110,7 +114,8 @@ export function checkShape(value: unknown, shape: Shape, path: string, problems:
       }
       const known = Object.keys(shape.fields);
       for (const key of Object.keys(value)) {
-        if (!(key in shape.fields)) problems.push({ path: join(path, key), message: `unknown key (expected one of: ${known.join(', ')})` });
+        if (isReservedKey(key)) problems.push({ path: join(path, key), message: RESERVED_KEY_MESSAGE });
+        else if (!Object.hasOwn(shape.fields, key)) problems.push({ path: join(path, key), message: `unknown key (expected one of: ${known.join(', ')})` });
       }
       for (const [key, field] of Object.entries(shape.fields)) {
         const child = value[key];

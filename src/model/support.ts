@@ -3,6 +3,7 @@
  * the commands pass today's date (or PLATFORM_SYNTH_TODAY) and only print what this returns, so the output
  * never depends on when it was synthesized; the same model gives the same bytes on any machine and day.
  */
+import { ownEntry } from './lookup';
 import { KUBERNETES_VERSIONS, offeredVersions } from './catalog';
 import type { Platform } from './types';
 
@@ -43,7 +44,7 @@ export function checkVersionSupport(platform: Platform, today: string): SupportN
   platform.environments.forEach((env, i) => {
     const path = `environments[${i}].cluster.kubernetesVersion`;
     const version = env.cluster.kubernetesVersion;
-    const release = KUBERNETES_VERSIONS[env.cloud][version];
+    const release = ownEntry(KUBERNETES_VERSIONS[env.cloud], version);
     if (!release) return; // validate.ts refuses it
     const end = release.endOfStandardSupport;
     const minor = (v: string) => Number(v.split('.')[1]);

@@ -3,6 +3,7 @@
  * path of the offending value and what was expected; nothing stops at the first problem.
  * Rules read the raw spec defensively, since they also run on specs whose shape is wrong.
  */
+import { hasOwnKey, ownEntry } from './lookup';
 import { DEFAULT_POD_CIDR, DEFAULT_SERVICE_CIDR, STANDARD_TAG_KEYS, usesSpot } from './defaults';
 import {
   CLUSTER_AUTOSCALER_CHART_VERSIONS,
@@ -23,6 +24,7 @@ import { WORKLOADS } from './workloads';
 import { CLOUDS } from './cloud';
 import type { Cloud, EnvironmentSpec, NodePoolSpec, PlatformSpec } from './types';
 import { WORKLOAD_NAMES } from './types';
+import { WAIVABLE_RULE_IDS } from './waivable-rules';
 
 const PLATFORM_NAME = /^[a-z][a-z0-9]{1,7}$/;
 const POOL_NAME = /^[a-z][a-z0-9]{0,11}$/;
@@ -101,7 +103,7 @@ function validateEnvironment(env: EnvironmentSpec, base: string, platformName: s
       );
   }
 
-  if (cloud && isString(env.region) && !(env.region in REGIONS[cloud]))
+  if (cloud && isString(env.region) && !hasOwnKey(REGIONS[cloud], env.region))
     report(`${base}.region`, `${q(env.region)} is not a known ${cloud} region (known: ${Object.keys(REGIONS[cloud]).join(', ')})`);
 
   // Each cloud needs its own account block (named as the cloud) and only that one.
@@ -149,6 +151,8 @@ function validateWaivers(env: EnvironmentSpec, base: string, report: Report): vo
     if (!w || typeof w !== 'object') return;
     const at = `${base}.waivers[${j}]`;
     if (isString(w.rule) && !RULE_ID.test(w.rule)) report(`${at}.rule`, `${q(w.rule)} is not a rule id (kebab-case, e.g. k8s-read-only-root-filesystem)`);
+    else if (isString(w.rule) && !WAIVABLE_RULE_IDS.includes(w.rule))
+      report(`${at}.rule`, `no rule is called ${q(w.rule)} (\`npm run validate -- --rules\` lists them)`);
     if (isString(w.resource) && (w.resource.includes('*') || w.resource.trim() === ''))
       report(`${at}.resource`, `${q(w.resource)} must name exactly one resource (no wildcards)`);
     if (isString(w.reason) && w.reason.trim().length < 20) report(`${at}.reason`, 'must say why in at least 20 characters; it is kept in the validate report');
@@ -256,7 +260,7 @@ function validateNetwork(env: EnvironmentSpec, base: string, cloud: Cloud | unde
 
   if (isInt(net.zones) && cloud) {
     const min = cloud === 'aws' ? 2 : 1;
-    const regionZones = isString(env.region) ? REGIONS[cloud][env.region] : undefined;
+    const regionZones = isString(env.region) ? ownEntry(REGIONS[cloud], env.region) : undefined;
     const max = Math.min(3, regionZones ?? 3);
     if (net.zones < min || net.zones > max)
       report(
@@ -313,7 +317,7 @@ function validateCluster(env: EnvironmentSpec, base: string, cloud: Cloud | unde
 
   if (isString(cluster.gatewayNamespace) && !DNS_LABEL.test(cluster.gatewayNamespace))
     report(`${path}.gatewayNamespace`, `${q(cluster.gatewayNamespace)} is not a DNS-1123 label`);
-  if (cloud && isString(cluster.kubernetesVersion) && !KUBERNETES_VERSIONS[cloud][cluster.kubernetesVersion])
+  if (cloud && isString(cluster.kubernetesVersion) && !ownEntry(KUBERNETES_VERSIONS[cloud], cluster.kubernetesVersion))
     report(
       `${path}.kubernetesVersion`,
       `${q(cluster.kubernetesVersion)} is not a supported ${cloud === 'aws' ? 'EKS' : 'AKS'} version (${offeredVersions(cloud).join(', ')})`,
@@ -323,15 +327,15 @@ function validateCluster(env: EnvironmentSpec, base: string, cloud: Cloud | unde
   if (cloud === 'azure' && cluster.amiRelease !== undefined)
     report(`${path}.amiRelease`, 'is EKS only; AKS node images follow node_os_upgrade_channel (NodeImage)');
   const amiRelease = isString(cluster.amiRelease) ? cluster.amiRelease : DEFAULT_EKS_AMI_RELEASE;
-  if (cloud === 'aws' && isString(cluster.kubernetesVersion) && KUBERNETES_VERSIONS.aws[cluster.kubernetesVersion]) {
-    const releases = EKS_AL2023_AMI_RELEASES[amiRelease];
+  if (cloud === 'aws' && isString(cluster.kubernetesVersion) && ownEntry(KUBERNETES_VERSIONS.aws, cluster.kubernetesVersion)) {
+    const releases = ownEntry(EKS_AL2023_AMI_RELEASES, amiRelease);
     if (!releases)
       report(
         `${path}.amiRelease`,
         `${q(amiRelease)} is not an AMI release of the catalog (${Object.keys(EKS_AL2023_AMI_RELEASES).join(', ')}): ` +
           'add it to EKS_AL2023_AMI_RELEASES with its release_version per Kubernetes minor (awslabs/amazon-eks-ami release notes)',
       );
-    else if (!releases[cluster.kubernetesVersion])
+    else if (!ownEntry(releases, cluster.kubernetesVersion))
       report(
         `${path}.amiRelease`,
         `AMI release ${amiRelease} has no release_version for Kubernetes ${cluster.kubernetesVersion} in the catalog; add it to EKS_AL2023_AMI_RELEASES`,
@@ -393,11 +397,11 @@ function validateCluster(env: EnvironmentSpec, base: string, cloud: Cloud | unde
   if (
     cloud === 'aws' &&
     isString(cluster.kubernetesVersion) &&
-    KUBERNETES_VERSIONS.aws[cluster.kubernetesVersion] &&
-    !EKS_ADDON_VERSIONS[cluster.kubernetesVersion]
+    ownEntry(KUBERNETES_VERSIONS.aws, cluster.kubernetesVersion) &&
+    !ownEntry(EKS_ADDON_VERSIONS, cluster.kubernetesVersion)
   )
     report(`${path}.kubernetesVersion`, `no pinned EKS add-on versions for ${cluster.kubernetesVersion}; set cluster.addons`);
-  if (cloud === 'aws' && isString(cluster.kubernetesVersion) && !CLUSTER_AUTOSCALER_CHART_VERSIONS[cluster.kubernetesVersion]) {
+  if (cloud === 'aws' && isString(cluster.kubernetesVersion) && !ownEntry(CLUSTER_AUTOSCALER_CHART_VERSIONS, cluster.kubernetesVersion)) {
     const elastic = elasticNodeGroups({
       systemPool: { min: intOr(cluster.systemPool?.min, 0), max: intOr(cluster.systemPool?.max, 0) },
       gpuPools: (Array.isArray(cluster.gpuPools) ? cluster.gpuPools : []).map((p) => ({ ...p, min: intOr(p?.min, 0), max: intOr(p?.max, 0) })),

@@ -4,22 +4,8 @@
  * Kubernetes Secrets with inline data.
  */
 import type { Finding } from './findings';
+import { SECRET_PATTERNS } from '../model/secret-patterns';
 import { describeObject, type EnvironmentOutput, type Output } from './output';
-
-interface TextPattern {
-  readonly rule: string;
-  readonly what: string;
-  readonly re: RegExp;
-}
-
-const TEXT_PATTERNS: readonly TextPattern[] = [
-  { rule: 'secret-aws-key', what: 'an AWS access key id', re: /\b(AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b/ },
-  { rule: 'secret-aws-key', what: 'an AWS secret access key', re: /aws_?secret_?access_?key["']?\s*[:=]\s*["']?[A-Za-z0-9/+=]{40}\b/i },
-  { rule: 'secret-azure-key', what: 'an Azure storage account key', re: /AccountKey=[A-Za-z0-9+/]{60,}={0,2}/ },
-  { rule: 'secret-azure-key', what: 'an Azure connection string with a key', re: /(SharedAccessKey|SharedAccessSignature|sig)=[A-Za-z0-9%+/]{20,}/ },
-  { rule: 'secret-azure-key', what: 'an Entra ID client secret', re: /\b[a-zA-Z0-9_~.-]{3}\dQ~[a-zA-Z0-9_~.-]{31,34}\b/ },
-  { rule: 'secret-private-key', what: 'a private key', re: /-----BEGIN ((RSA|EC|DSA|OPENSSH|ENCRYPTED|PGP) )?PRIVATE KEY( BLOCK)?-----/ },
-];
 
 /** Keys whose literal string value would be a credential. */
 const SECRET_KEY = /(^|[_-])(password|passwd|passphrase|secret|client_?secret|api_?key|access_?key|auth_?token|token|private_?key)$/i;
@@ -54,7 +40,7 @@ export function scanEnvironment(env: EnvironmentOutput, read: (file: string) => 
   const findings: Finding[] = [];
   for (const file of env.files) {
     const text = read(file);
-    for (const p of TEXT_PATTERNS) {
+    for (const p of SECRET_PATTERNS) {
       if (p.re.test(text)) findings.push({ file, resource: '(file)', rule: p.rule, severity: 'error', message: `contains ${p.what}` });
     }
   }

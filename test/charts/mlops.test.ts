@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { execFileSync } from 'child_process';
-import * as os from 'os';
+import { tempDir } from '../synth/helpers';
 import { AZURE_DATABASE_TOKEN_SCOPE, DB_CREDENTIAL_VERSION, dbUserScript, KEY_VAULT_DATA_API_VERSION } from '../../charts/mlops/database-user';
 import { MlopsChart } from '../../charts/mlops/mlops';
 import { KarpenterChart } from '../../charts/platform/karpenter';
@@ -314,7 +314,7 @@ describe('MlopsChart', () => {
       const ctx = ctxOf('azure-prod');
       const job = () => one(ctx, 'Job', dbUserJobName(ctx));
       const run = (stored: string) => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'db-user-'));
+        const dir = tempDir('db-user');
         fs.writeFileSync(path.join(dir, 'token'), 'federated-token\n');
         fs.writeFileSync(path.join(dir, 'script.py'), job().spec.template.spec.containers[0].command[2]);
         fs.writeFileSync(path.join(dir, 'harness.py'), FAKE_AZURE_HARNESS);

@@ -164,6 +164,48 @@ describe('loading the model', () => {
   });
 });
 
+describe('bad overlays of every class', () => {
+  const aliasBomb = () => {
+    let text = 'a: &a [x, x, x, x, x, x, x, x, x]\n';
+    for (let i = 0, prev = 'a'; i < 9; prev = `b${i}`, i++) text += `b${i}: &b${i} [${Array(9).fill(`*${prev}`).join(', ')}]\n`;
+    return text;
+  };
+  const cases: Array<[string, string | Buffer, RegExp]> = [
+    ['an alias bomb', aliasBomb(), /^ {2}bad\.yaml: expands more than 100 YAML aliases/m],
+    ['two documents', 'name: acme\n---\nname: other\n', /^ {2}bad\.yaml:2:1: holds more than one YAML document/m],
+    ['a UTF-16 file', Buffer.from('\ufeffname: acme\n', 'utf16le'), /^ {2}bad\.yaml: is UTF-16/m],
+    [
+      '1,000-deep nesting',
+      `environments: ${'['.repeat(1000)}${']'.repeat(1000)}`,
+      /^ {2}bad\.yaml(:\d+:\d+)?: nests mappings and lists deeper than 64 levels/m,
+    ],
+    ['a __proto__ key', 'environments: [{ name: aws-dev, __proto__: { region: x } }]\n', /^ {2}bad\.yaml: environments\[0\]\.__proto__: is a reserved name/m],
+    [
+      'a token in a URL',
+      `environments: [{ name: aws-dev, gitops: { tool: argocd, repoUrl: "https://ghp_${'a'.repeat(36)}@github.com/acme/p.git" } }]\n`,
+      /^ {2}environments\[0\]\.gitops\.repoUrl: holds a GitHub token/m,
+    ],
+  ];
+
+  it.each(cases)('%s: every problem with its path, exit 2, no stack trace', (_, content, expected) => {
+    const file = path.join(tempDir('bad-overlay'), 'bad.yaml');
+    fs.writeFileSync(file, content);
+    const { io, err } = captureIo();
+    expect(loadModelOrExit(file, io)).toBe(2);
+    const text = err.join('\n');
+    expect(text).toMatch(/^\d+ problems? in the platform model:/);
+    expect(text).toMatch(expected);
+    expect(text).not.toMatch(/\n\s+at /);
+    expect(text).not.toContain('a'.repeat(36));
+  });
+
+  it('an empty overlay is the default model', () => {
+    const file = path.join(tempDir('empty-overlay'), 'empty.yaml');
+    fs.writeFileSync(file, '# nothing yet\n');
+    expect(loadModel(file)).toEqual(loadModel());
+  });
+});
+
 describe('selectEnvironments', () => {
   const platform = loadModel();
   const names = (envs: readonly { name: string }[]) => envs.map((e) => e.name);

@@ -31,6 +31,13 @@ describe('secret scan', () => {
     expect(rules(envWith({ 'env/a.txt': 'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' }))).toEqual(['secret-aws-key']);
   });
 
+  it('finds a GitHub token and user:password credentials inside a URL, and not a user alone or a placeholder', () => {
+    const token = `ghp_${'x9'.repeat(18)}`;
+    expect(rules(envWith({ 'env/a.yaml': `repoURL: https://${token}@github.com/acme/platform.git` }))).toEqual(['secret-git-token']);
+    expect(rules(envWith({ 'env/a.yaml': 'url: https://deploy:hunter2-pass@git.example.com/acme/platform.git' }))).toEqual(['secret-url-credentials']);
+    expect(rules(envWith({ 'env/a.yaml': 'url: ssh://git@github.com/acme/platform.git\nuri: postgresql://mlflow:$(DB_PASSWORD)@db:5432/mlflow' }))).toEqual([]);
+  });
+
   it('finds Azure account keys, connection strings and client secrets', () => {
     const key = 'A'.repeat(86) + '==';
     expect(rules(envWith({ 'env/a.yaml': `conn: DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=${key}` }))).toContain('secret-azure-key');

@@ -1,5 +1,5 @@
 /** Rules of the event-driven workload beyond its shape. */
-import { isCron, isInt, isString, q, checkImage, checkQuantity, checkRange, checkWorkloadStorageAccount, type Report } from '../../rules';
+import { checkCron, isInt, isString, q, checkImage, checkQuantity, checkRange, checkWorkloadStorageAccount, type Report } from '../../rules';
 import type { Cloud, EnvironmentSpec } from '../../types';
 
 /** The workload's rules, where it is enabled: every problem reported with its path. */
@@ -30,9 +30,7 @@ export function validateEdw(env: EnvironmentSpec, base: string, platformName: st
 
   const producer = edw.producer ?? {};
   range(producer.messages, `${at}.producer.messages`, 1, 1000000);
-  if (isString(producer.schedule)) {
-    if (!isCron(producer.schedule)) report(`${at}.producer.schedule`, `${q(producer.schedule)} is not a 5-field cron schedule (e.g. "*/10 * * * *")`);
-  }
+  checkCron(producer.schedule, `${at}.producer.schedule`, '*/10 * * * *', report);
   const consumer = edw.consumer ?? {};
   range(consumer.port, `${at}.consumer.port`, 1024, 65535);
   if (isString(consumer.healthPath) && !consumer.healthPath.startsWith('/')) report(`${at}.consumer.healthPath`, `${q(consumer.healthPath)} must start with /`);

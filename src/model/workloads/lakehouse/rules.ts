@@ -1,5 +1,5 @@
 /** Rules of the lakehouse beyond its shape. */
-import { isCron, isInt, isString, q, checkImage, checkRange, checkWorkloadStorageAccount, DNS_LABEL, type Report } from '../../rules';
+import { checkCron, isInt, isString, q, checkImage, checkRange, checkWorkloadStorageAccount, DNS_LABEL, type Report } from '../../rules';
 import type { Cloud, EnvironmentSpec } from '../../types';
 import { MEDALLION_LAYERS } from '../../types';
 import { defaultPurview, defaultTableFormat, HAS_PURVIEW } from './resolve';
@@ -68,7 +68,7 @@ export function validateLakehouse(env: EnvironmentSpec, base: string, platformNa
     }
     if (isString(job.mainClass) && !JAVA_CLASS.test(job.mainClass)) report(`${jat}.mainClass`, `${q(job.mainClass)} is not a Java class name`);
     if (isString(job.layer) && !layers.includes(job.layer)) report(`${jat}.layer`, `${q(job.layer)} is not one of layers (${layers.join(', ')})`);
-    if (isString(job.schedule) && !isCron(job.schedule)) report(`${jat}.schedule`, `${q(job.schedule)} is not a 5-field cron schedule (e.g. "0 3 * * *")`);
+    checkCron(job.schedule, `${jat}.schedule`, '0 3 * * *', report);
     for (const role of ['driver', 'executor'] as const) {
       const pod = job[role];
       if (!pod || typeof pod !== 'object') continue;

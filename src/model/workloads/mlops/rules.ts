@@ -1,7 +1,7 @@
 /** Rules of hybrid MLOps beyond its shape. */
 import { describeSize } from '../../catalog';
 import { hasRegistryHost } from '../../images';
-import { isCron, isInt, isString, q, checkImage, checkQuantity, checkRange, checkWorkloadStorageAccount, DNS_LABEL, type Report } from '../../rules';
+import { checkCron, isInt, isString, q, checkImage, checkQuantity, checkRange, checkWorkloadStorageAccount, DNS_LABEL, type Report } from '../../rules';
 import type { Cloud, EnvironmentSpec } from '../../types';
 import { environmentPrefix, keyVaultName } from '../../naming';
 import { BURST_TRAINING } from './burst';
@@ -68,7 +68,7 @@ export function validateMlops(env: EnvironmentSpec, base: string, platformName: 
         const most = Math.max(0, ...pool.sizes.map((s) => describeSize(cloud, s)?.gpus ?? 0));
         if (most > 0 && job.gpus > most) report(`${jat}.gpus`, `${job.gpus} GPUs do not fit on one node of pool ${q(job.pool)} (at most ${most})`);
       }
-      if (isString(job.schedule) && !isCron(job.schedule)) report(`${jat}.schedule`, `${q(job.schedule)} is not a 5-field cron schedule (e.g. "0 2 * * *")`);
+      checkCron(job.schedule, `${jat}.schedule`, '0 2 * * *', report);
       checkRange(job.backoffLimit, `${jat}.backoffLimit`, 0, 100, report);
       checkQuantity(job.checkpointSize, `${jat}.checkpointSize`, report);
     }
