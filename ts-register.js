@@ -94,7 +94,7 @@ Module._extensions['.ts'] = function loadTypeScript(module, filename) {
 };
 
 // Loaded by `node -r` (not by jest.transform.js, which only wants compile()): also cache module resolution and V8's compiled code.
-if (!process.env.NOV8 && module.parent && module.parent.id === 'internal/preload') {
+if (module.parent && module.parent.id === 'internal/preload') {
   try {
     require('./module-cache').install(CACHE_DIR, allSources());
   } catch {

@@ -9,7 +9,8 @@
  *   stand in for it: one type-checks each file through the language service before running it
  *   (ts-node's default), one only transpiles (ts-node --transpile-only).
  * - `npm run synth` of the default model into a new folder (cold), then again into the same folder
- *   (nothing changed), then `--env aws-dev` alone;
+ *   (nothing changed), then `--env aws-dev` alone; and into a new folder in /dev/shm (memory), which
+ *   shows how much of a cold synth is the disk (555 files);
  * - generated models of 10, 50 and 200 environments (synth in one process, models built in memory).
  */
 import { spawnSync } from 'child_process';
@@ -49,6 +50,8 @@ interface Measurement {
   /** From process start (module loading included) to files written. */
   totalMs: number;
   synthMs: number;
+  /** The part of synthMs before writing: the model loaded and every file rendered in memory. */
+  renderMs: number;
   peakRssMb: number;
 }
 
@@ -66,7 +69,7 @@ export function generatedOutputs(count: number, dir: string): string {
 }
 
 /** One synth of the default model (count 0) or of a generated one, written to a temporary folder. */
-export function benchmarkSynth(count: number): { environments: number; synthMs: number } {
+export function benchmarkSynth(count: number): { environments: number; synthMs: number; renderMs: number } {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'platform-synth-bench-'));
   try {
     const spec = count === 0 ? defaultPlatform : generatedPlatform(count);
@@ -75,17 +78,19 @@ export function benchmarkSynth(count: number): { environments: number; synthMs: 
     const platform = loadPlatform(spec);
     const files = new Map<string, string>();
     for (const env of platform.environments) for (const [p, c] of synthesizeEnvironment(platform, env, { outputsDir }).files) files.set(p, c);
+    const rendered = performance.now();
     writeOutput(path.join(workDir, 'dist'), files);
-    return { environments: platform.environments.length, synthMs: Math.round(performance.now() - started) };
+    return { environments: platform.environments.length, synthMs: Math.round(performance.now() - started), renderMs: Math.round(rendered - started) };
   } finally {
     fs.rmSync(workDir, { recursive: true, force: true });
   }
 }
 
 function worker(count: number): void {
-  const { environments, synthMs } = benchmarkSynth(count);
+  const { environments, synthMs, renderMs } = benchmarkSynth(count);
   const result: Measurement = {
     environments,
+    renderMs,
     totalMs: Math.round(performance.now()),
     synthMs,
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
@@ -248,12 +253,15 @@ function main(): void {
   fs.mkdirSync(reference);
   writeReference(reference);
   const synth = (out: string, ...extra: string[]) => timeProcess(['-r', REGISTER, path.join(REPO, 'src', 'cli.ts'), '--out', out, '--quiet', ...extra], REPO);
-  const rows: Record<'check' | 'transpile' | 'cold' | 'noop' | 'one', Row> = {
+  // The same synth into memory-backed storage, when the machine has it: what is left without the disk.
+  const shm = fs.existsSync('/dev/shm') ? fs.mkdtempSync('/dev/shm/platform-synth-bench-') : undefined;
+  const rows: Record<'check' | 'transpile' | 'cold' | 'noop' | 'one' | 'memory', Row> = {
     check: { label: 'reference, type-checked (ts-node default)', runs: [] },
     transpile: { label: 'reference, transpile-only', runs: [] },
     cold: { label: 'npm run synth, new output folder', runs: [] },
     noop: { label: 'npm run synth, nothing changed', runs: [] },
     one: { label: 'npm run synth -- --env aws-dev', runs: [] },
+    memory: { label: 'npm run synth, new folder in /dev/shm', runs: [] },
   };
   try {
     // Interleaved, so that the shared machine's slow and fast moments fall on both sides alike.
@@ -265,10 +273,12 @@ function main(): void {
       rows.noop.runs.push(synth(out));
       rows.one.runs.push(synth(out, '--env', 'aws-dev'));
       fs.rmSync(out, { recursive: true, force: true });
+      if (shm) rows.memory.runs.push(synth(path.join(shm, `dist-${i}`)));
     }
     if (!fs.existsSync(path.join(reference, 'cdktf.out', 'stacks', 'reference', 'cdk.tf.json'))) throw new Error('the reference app wrote no cdk.tf.json');
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
+    if (shm) fs.rmSync(shm, { recursive: true, force: true });
   }
   const generated = ([10, 50, 200] as const).map((count) => {
     const samples = Array.from({ length: Math.min(runs, 3) }, () => measureWorker(count));
@@ -276,6 +286,7 @@ function main(): void {
       count,
       totalMs: median(samples.map((s) => s.totalMs)),
       synthMs: median(samples.map((s) => s.synthMs)),
+      renderMs: median(samples.map((s) => s.renderMs)),
       peakRssMb: median(samples.map((s) => s.peakRssMb)),
     };
   });
@@ -286,6 +297,7 @@ function main(): void {
   );
   console.log(`${'run'.padEnd(44)} ${'wall ms'.padStart(8)} ${'peak RSS MB'.padStart(12)}`);
   for (const row of Object.values(rows)) {
+    if (row.runs.length === 0) continue;
     const m = summary(row);
     console.log(`${row.label.padEnd(44)} ${fmt(m.ms, 8)} ${fmt(m.peakRssMb, 12)}`);
   }
@@ -294,12 +306,15 @@ function main(): void {
     const ref = summary(rows[key]);
     console.log(`${rows[key].label} / synth: ${(ref.ms / cold.ms).toFixed(1)}x the time, ${(ref.peakRssMb / cold.peakRssMb).toFixed(1)}x the peak RSS`);
   }
-  console.log(`\n${'generated model'.padEnd(20)} ${'envs'.padStart(5)} ${'total ms'.padStart(9)} ${'synth ms'.padStart(9)} ${'peak RSS MB'.padStart(12)}`);
-  for (const g of generated) console.log(`${'generated'.padEnd(20)} ${fmt(g.count, 5)} ${fmt(g.totalMs, 9)} ${fmt(g.synthMs, 9)} ${fmt(g.peakRssMb, 12)}`);
-  const [ten, fifty, twoHundred] = generated;
   console.log(
-    `per extra environment: ${((fifty.synthMs - ten.synthMs) / 40).toFixed(1)} ms (10 → 50), ${((twoHundred.synthMs - fifty.synthMs) / 150).toFixed(1)} ms (50 → 200)`,
+    `\n${'generated model'.padEnd(20)} ${'envs'.padStart(5)} ${'total ms'.padStart(9)} ${'synth ms'.padStart(9)} ${'render ms'.padStart(10)} ${'peak RSS MB'.padStart(12)}`,
   );
+  for (const g of generated)
+    console.log(`${'generated'.padEnd(20)} ${fmt(g.count, 5)} ${fmt(g.totalMs, 9)} ${fmt(g.synthMs, 9)} ${fmt(g.renderMs, 10)} ${fmt(g.peakRssMb, 12)}`);
+  const [ten, fifty, twoHundred] = generated;
+  const perEnv = (key: 'synthMs' | 'renderMs') =>
+    `${((fifty[key] - ten[key]) / 40).toFixed(1)} ms (10 → 50), ${((twoHundred[key] - fifty[key]) / 150).toFixed(1)} ms (50 → 200)`;
+  console.log(`per extra environment: synth ${perEnv('synthMs')}; render alone (no disk) ${perEnv('renderMs')}`);
   console.log('targets: synth ≥ 20x faster and ≤ 1/10 the peak RSS of the reference; ≤ 60 ms per extra environment');
 }
 
