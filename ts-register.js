@@ -33,13 +33,20 @@ function sourceFiles(dir, out) {
   return out;
 }
 
-// Compiled sources are cached by content: a second run with unchanged sources skips esbuild.
-const CACHE_DIR = path.join(ROOT, 'node_modules', '.cache', 'ts-register');
+// Compiled sources are cached by content: a second run with unchanged sources skips esbuild. One
+// folder per checkout: git worktrees may share node_modules, and each keeps only its newest entry.
+const CACHE_DIR = path.join(ROOT, 'node_modules', '.cache', 'ts-register', createHash('sha256').update(ROOT).digest('hex').slice(0, 16));
+
+let sources;
+function allSources() {
+  sources ??= SOURCE_DIRS.flatMap((d) => (fs.existsSync(path.join(ROOT, d)) ? sourceFiles(path.join(ROOT, d), []) : [])).sort();
+  return sources;
+}
 
 let compiled;
 /** filename → JavaScript, for every source file, from one esbuild call (or the cache). */
 function compileAll() {
-  const entryPoints = SOURCE_DIRS.flatMap((d) => (fs.existsSync(path.join(ROOT, d)) ? sourceFiles(path.join(ROOT, d), []) : [])).sort();
+  const entryPoints = allSources();
   const hash = createHash('sha256').update(esbuildVersion).update(JSON.stringify(OPTIONS)).update(STRICT);
   for (const file of entryPoints) hash.update(path.relative(ROOT, file)).update('\0').update(fs.readFileSync(file)).update('\0');
   const cacheFile = path.join(CACHE_DIR, `${hash.digest('hex')}.json`);
@@ -71,7 +78,7 @@ function compileAll() {
   try {
     fs.mkdirSync(CACHE_DIR, { recursive: true });
     // Only the newest compilation is worth keeping.
-    for (const old of fs.readdirSync(CACHE_DIR)) fs.rmSync(path.join(CACHE_DIR, old), { force: true });
+    for (const old of fs.readdirSync(CACHE_DIR)) if (/^[0-9a-f]{64}\.json$/.test(old)) fs.rmSync(path.join(CACHE_DIR, old), { force: true });
     const staging = `${cacheFile}.${process.pid}.tmp`;
     fs.writeFileSync(staging, JSON.stringify(toCache));
     fs.renameSync(staging, cacheFile);
@@ -85,5 +92,14 @@ Module._extensions['.ts'] = function loadTypeScript(module, filename) {
   const code = compiled.get(filename) ?? compile(fs.readFileSync(filename, 'utf8'), filename, 'inline').code;
   module._compile(code, filename);
 };
+
+// Loaded by `node -r` (not by jest.transform.js, which only wants compile()): also cache module resolution and V8's compiled code.
+if (module.parent && module.parent.id === 'internal/preload') {
+  try {
+    require('./module-cache').install(CACHE_DIR, allSources());
+  } catch {
+    // a read-only checkout still runs, just without these caches
+  }
+}
 
 module.exports = { compile, OPTIONS };

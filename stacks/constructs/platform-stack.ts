@@ -9,6 +9,59 @@ import { App, AzurermBackend, S3Backend, TerraformOutput, TerraformStack } from 
 // export is stable: replace it with one that records nothing.
 // (require, not import: a compiled `import *` namespace is read-only.)
 (require('cdktf/lib/tokens/private/stack-trace') as { captureStackTrace: () => string[] }).captureStackTrace = () => [];
+
+// cdktf resolves every element of a stack, then the whole merged stack again, visiting every value
+// with three regular expressions and two fresh closures: most of the Terraform half of synth time.
+// Most values are plain (no token can hide in them), and resolving returns a plain value as it is;
+// so the walk is done here, handing cdktf only the values that may hold a token. The same internal
+// export as above (cdktf's calls read it from the module object at call time).
+const cdktfTokens = require('cdktf/lib/_tokens') as { resolve: (scope: unknown, obj: unknown, preparing?: boolean) => unknown };
+const resolveWithCdktf = cdktfTokens.resolve;
+cdktfTokens.resolve = (scope, obj, preparing = false) => resolvePlain(obj, (value) => resolveWithCdktf(scope, value, preparing));
+
+/**
+ * A string cdktf returns unchanged: no brace (every token marker and escape has one), nothing its
+ * encoded-number pattern could match (a digit, sign or dot before an `e`), not a map token's value.
+ */
+function isPlainString(s: string): boolean {
+  return !/[{}]|[-|\d.+]e/.test(s) && s !== 'String Map Token Value' && s !== 'Any Map Token Value';
+}
+
+/** A number cdktf returns unchanged: an encoded token is a huge double; -123456789 is its number-map token. */
+function isPlainNumber(n: number): boolean {
+  return Number.isSafeInteger(n) && n !== -123456789;
+}
+
+function isPlainLeaf(value: unknown): boolean {
+  return typeof value === 'string' ? isPlainString(value) : typeof value === 'number' ? isPlainNumber(value) : true;
+}
+
+/** Resolves as cdktf does (undefined dropped from objects and lists), passing to `cdktf` each value that is not plain. */
+export function resolvePlain(value: unknown, cdktf: (value: unknown) => unknown): unknown {
+  if (value === undefined || value === null || typeof value === 'boolean') return value;
+  if (typeof value === 'string') return isPlainString(value) ? value : cdktf(value);
+  if (typeof value === 'number') return isPlainNumber(value) ? value : cdktf(value);
+  if (Array.isArray(value)) {
+    // cdktf reads a list holding a list or number token as one token: all of it goes to cdktf.
+    if (!value.every(isPlainLeaf)) return cdktf(value);
+    const out: unknown[] = [];
+    for (const item of value) {
+      const resolved = resolvePlain(item, cdktf);
+      if (resolved !== undefined) out.push(resolved);
+    }
+    return out;
+  }
+  const proto = typeof value === 'object' ? Object.getPrototypeOf(value) : undefined;
+  if ((proto !== Object.prototype && proto !== null) || typeof (value as { resolve?: unknown }).resolve === 'function') return cdktf(value);
+  const keys = Object.keys(value as object);
+  if (!keys.every(isPlainString)) return cdktf(value);
+  const out: Record<string, unknown> = {};
+  for (const key of keys) {
+    const resolved = resolvePlain((value as Record<string, unknown>)[key], cdktf);
+    if (resolved !== undefined) out[key] = resolved;
+  }
+  return out;
+}
 import { forCloud } from '../../src/model/cloud';
 import type { EnvironmentContext } from '../../src/model/context';
 import { stateKey } from '../../src/model/naming';

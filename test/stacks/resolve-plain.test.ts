@@ -1,0 +1,36 @@
+import { App, DefaultTokenResolver, Fn, StringConcat, TerraformStack, Token, Tokenization } from 'cdktf';
+import { resolvePlain } from '../../stacks/constructs/platform-stack';
+
+describe("the plain-value walk in front of cdktf's resolve", () => {
+  const app = new App();
+  const stack = new TerraformStack(app, 'resolve');
+
+  it('returns plain values as they are, dropping undefined, and never calls cdktf for them', () => {
+    const cdktf = jest.fn((v: unknown) => v);
+    const value = { a: 'x', b: [1, 'y', { c: true, d: null, e: undefined }], f: undefined, g: {} };
+    expect(resolvePlain(value, cdktf)).toEqual({ a: 'x', b: [1, 'y', { c: true, d: null }], g: {} });
+    expect(cdktf).not.toHaveBeenCalled();
+  });
+
+  it('hands cdktf every value that could hold a token, and a list holding a token whole', () => {
+    const seen: unknown[] = [];
+    const cdktf = (v: unknown) => (seen.push(v), 'resolved');
+    const list = ['a', Token.asString(Fn.upper('b'))];
+    const value = { expr: '${aws_s3_bucket.b.arn}', number: 1.5, exp: '1e5', list, map: { [Token.asString(Fn.upper('k'))]: 1 } };
+    expect(resolvePlain(value, cdktf)).toEqual({ expr: 'resolved', number: 'resolved', exp: 'resolved', list: 'resolved', map: 'resolved' });
+    expect(seen).toContain(list);
+  });
+
+  it('resolves a mix of plain values and tokens exactly as cdktf alone does', () => {
+    const tokens = require('cdktf/lib/_tokens') as { resolve: (scope: unknown, obj: unknown) => unknown };
+    const value = {
+      s: Token.asString(Fn.upper('x')),
+      inText: `prefix-${Token.asString(Fn.lower('Y'))}`,
+      n: [Token.asNumber(Fn.lengthOf(['a'])), 2],
+      l: Token.asList(Fn.split(',', 'a,b')),
+      plain: { a: ['1e5', '${x}', 'a}b', 3, 0.5, undefined], b: undefined, c: [{ d: 'e' }] },
+    };
+    const alone = Tokenization.resolve(value, { scope: stack, preparing: false, resolver: new DefaultTokenResolver(new StringConcat()) });
+    expect(tokens.resolve(stack, value)).toEqual(alone);
+  });
+});
