@@ -18,6 +18,8 @@ const SOURCE_DIRS = ['src', 'stacks', 'charts'];
 const OPTIONS = { format: 'cjs', target: 'node20' };
 // As tsc does under `strict` (alwaysStrict): e.g. writing to a frozen object throws.
 const STRICT = '"use strict";';
+// Node reads inline source maps only with --enable-source-maps; without it they are megabytes parsed for nothing.
+const SOURCE_MAPS = process.execArgv.includes('--enable-source-maps') || /--enable-source-maps/.test(process.env.NODE_OPTIONS ?? '');
 
 /** One file, on its own (jest, and files outside the source folders). */
 function compile(source, filename, sourcemap) {
@@ -47,7 +49,7 @@ let compiled;
 /** filename → JavaScript, for every source file, from one esbuild call (or the cache). */
 function compileAll() {
   const entryPoints = allSources();
-  const hash = createHash('sha256').update(esbuildVersion).update(JSON.stringify(OPTIONS)).update(STRICT);
+  const hash = createHash('sha256').update(esbuildVersion).update(JSON.stringify(OPTIONS)).update(STRICT).update(String(SOURCE_MAPS));
   for (const file of entryPoints) hash.update(path.relative(ROOT, file)).update('\0').update(fs.readFileSync(file)).update('\0');
   const cacheFile = path.join(CACHE_DIR, `${hash.digest('hex')}.json`);
   try {
@@ -65,7 +67,7 @@ function compileAll() {
     outdir: path.join(ROOT, '.compiled'),
     write: false,
     bundle: false,
-    sourcemap: 'inline',
+    sourcemap: SOURCE_MAPS ? 'inline' : false,
     logLevel: 'silent',
   });
   compiled = new Map();
@@ -89,7 +91,7 @@ function compileAll() {
 
 Module._extensions['.ts'] = function loadTypeScript(module, filename) {
   if (!compiled) compileAll();
-  const code = compiled.get(filename) ?? compile(fs.readFileSync(filename, 'utf8'), filename, 'inline').code;
+  const code = compiled.get(filename) ?? compile(fs.readFileSync(filename, 'utf8'), filename, SOURCE_MAPS ? 'inline' : false).code;
   module._compile(code, filename);
 };
 
