@@ -72,7 +72,8 @@ describe('prototype names', () => {
       s.environments[0].cluster.kubernetesVersion = 'constructor';
       s.environments[0].cluster.amiRelease = 'hasOwnProperty';
       s.environments[2].cluster.systemPool.sizes = ['constructor'];
-      s.environments[2].workloads.rag.openai = { ...s.environments[2].workloads.rag.openai, chat: { model: 'constructor', version: '1', deployment: 'chat' } };
+      // azure-prod: a known region, so that its models are looked up.
+      s.environments[3].workloads.rag.openai = { ...s.environments[3].workloads.rag.openai, chat: { model: 'constructor', version: '1', deployment: 'chat' } };
     });
     const byPath = (path: string) => problems.filter((p) => p.path === path).map((p) => p.message);
     expect(byPath('environments[0].region')).toEqual([expect.stringMatching(/^"constructor" is not a known aws region/)]);
@@ -82,8 +83,15 @@ describe('prototype names', () => {
     );
     expect(byPath('environments[2].cluster.systemPool.sizes[0]')).toEqual([expect.stringMatching(/^"constructor" is not a known VM size/)]);
     expect(
-      problems.some((p) => p.path.startsWith('environments[2].workloads.rag.openai.chat') && /"constructor" is not in the model catalog/.test(p.message)),
+      problems.some((p) => p.path.startsWith('environments[3].workloads.rag.openai.chat') && /"constructor" is not in the model catalog/.test(p.message)),
     ).toBe(true);
+    // An unknown region is one problem, at region: no "not served in toString" for every model besides.
+    expect(
+      problems
+        .filter((p) => p.path.startsWith('environments[0].') || p.path.startsWith('environments[2].'))
+        .map((p) => p.message)
+        .join('\n'),
+    ).not.toMatch(/not served in|not offered as/);
   });
 });
 

@@ -1,6 +1,8 @@
 /** Rules of the RAG platform beyond its shape. */
 import { isInt, isString, q, checkImage, checkQuantity, checkRange, checkWorkloadStorageAccount, CONTAINER_NAME, type Report } from '../../rules';
 import type { Cloud, EnvironmentSpec } from '../../types';
+import { REGIONS } from '../../catalog';
+import { hasOwnKey } from '../../lookup';
 import { bedrockModelFor, checkBedrockModel, checkOpenAiModel, embeddingDimensions, type ModelFindings, type ModelKind } from '../../ai-models';
 import { DEFAULT_BEDROCK_CHAT_MODEL, DEFAULT_EMBEDDING_DIMENSION, DEFAULT_EMBEDDING_MODEL, DEFAULT_OPENAI_CHAT, DEFAULT_OPENAI_EMBEDDING } from './resolve';
 
@@ -11,6 +13,8 @@ import { DEFAULT_BEDROCK_CHAT_MODEL, DEFAULT_EMBEDDING_DIMENSION, DEFAULT_EMBEDD
 export function checkRagModels(env: EnvironmentSpec, base: string, cloud: Cloud | undefined, report: Report, warn: Report): void {
   const rag = env.workloads?.rag;
   if (!rag || typeof rag !== 'object' || rag.enabled !== true || !isString(env.region)) return;
+  // An unknown region is reported once, at region; no model is served there to check.
+  if (cloud && !hasOwnKey(REGIONS[cloud], env.region)) return;
   const at = `${base}.workloads.rag`;
   const emit = (path: string, f: ModelFindings) => {
     for (const m of f.errors) report(path, m);
