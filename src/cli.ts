@@ -15,6 +15,7 @@ import {
   STDIO,
   synthesizeSelected,
   warnSkippedApps,
+  waitingFor,
   type Io,
   type ModelOptions,
 } from './cli/toolkit';
@@ -86,7 +87,7 @@ export function run(argv: readonly string[], io: Io = STDIO, steps: Steps = { sy
       keep,
       at: killAt(),
       fs: steps.writerFs,
-      onWait: (lock) => io.err(`waiting for ${lock}: another synth is writing ${options.out}`),
+      onWait: waitingFor(io, options.out),
     });
     for (const note of summary.recovered) io.err(`note: ${note}`);
   } catch (err) {

@@ -257,10 +257,18 @@ export function guarded(argv: readonly string[], command: (argv: readonly string
   try {
     return command(argv);
   } catch (err) {
-    process.stderr.write(`error: ${oneLine(err)}${argv.includes('--debug') ? `\n${(err as Error)?.stack ?? ''}` : ' (--debug prints the stack)'}\n`);
-    return 1;
+    return reportCrash(err, argv);
   }
 }
+
+/** What escaped a command (a bug): one line on stderr, the stack only with `--debug` in `argv`; exit 1. */
+export function reportCrash(err: unknown, argv: readonly string[]): number {
+  process.stderr.write(`error: ${oneLine(err)}${argv.includes('--debug') ? `\n${(err as Error)?.stack ?? ''}` : ' (--debug prints the stack)'}\n`);
+  return 1;
+}
+
+/** The line printed once when another synth holds the output's lock. */
+export const waitingFor = (io: Io, dir: string) => (lock: string) => io.err(`waiting for ${lock}: another synth is writing ${dir}`);
 
 /**
  * What diff and validate do before reading an output directory: wait for a synth writing it, and put it
@@ -268,7 +276,7 @@ export function guarded(argv: readonly string[], command: (argv: readonly string
  */
 export function recoverBeforeReading(dir: string, io: Io): number | undefined {
   try {
-    for (const note of prepareOutput(dir, (lock) => io.err(`waiting for ${lock}: a synth is writing ${dir}`))) io.err(`note: ${note}`);
+    for (const note of prepareOutput(dir, waitingFor(io, dir))) io.err(`note: ${note}`);
     return undefined;
   } catch (err) {
     if (!(err instanceof OutputError)) throw err;

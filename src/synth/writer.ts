@@ -120,6 +120,16 @@ function fsFault(err: unknown, verb: string, at: string): OutputError {
   return new OutputError(`cannot ${verb} ${where}: ${CAUSES[e.code] ?? e.code} (${e.code})`);
 }
 
+/** Runs `action`; if the file system refuses, `undo` puts things back and the refusal becomes an OutputError. */
+function attempt(action: () => void, undo: () => void, verb: string, at: string): void {
+  try {
+    action();
+  } catch (err) {
+    undo();
+    throw fsFault(err, verb, at);
+  }
+}
+
 /**
  * Runs `fn` holding the lock on `target`; waits (bounded) for another holder. The lock is a directory
  * beside the output, never inside it.
@@ -268,66 +278,67 @@ export function writeOutput(outDir: string, files: ReadonlyMap<string, string>, 
         return onDisk.length === Buffer.byteLength(content) && onDisk.equals(Buffer.from(content));
       };
       const existingSet = new Set(existing);
-      const unchangedFiles = new Set([...planned].filter(([rel, p]) => existingSet.has(rel) && same(rel, p.content)).map(([rel]) => rel));
+      let unchangedFiles: Set<string>;
+      try {
+        unchangedFiles = new Set([...planned].filter(([rel, p]) => existingSet.has(rel) && same(rel, p.content)).map(([rel]) => rel));
+      } catch (err) {
+        throw fsFault(err, 'read', target);
+      }
       const removed = existing.filter((rel) => !planned.has(rel)).length;
       if (removed === 0 && unchangedFiles.size === planned.size && existing.length === planned.size)
         return { written: 0, linked: 0, removed: 0, unchanged: true, recovered };
 
       let written = 0;
       let linked = 0;
-      try {
-        fs.mkdirSync(staging, { recursive: true });
-        const made = new Set<string>();
-        for (const rel of [...planned.keys()].sort()) {
-          const file = path.join(staging, rel);
-          const dir = path.dirname(file);
-          if (!made.has(dir)) {
-            fs.mkdirSync(dir, { recursive: true });
-            made.add(dir);
-          }
-          if (unchangedFiles.has(rel)) {
-            try {
-              fs.linkSync(path.join(target, rel), file);
-            } catch {
-              // A file system without hard links: a copy keeps the bytes.
-              fs.copyFileSync(path.join(target, rel), file);
+      const dropStaging = () => fs.rmSync(staging, { recursive: true, force: true });
+      attempt(
+        () => {
+          fs.mkdirSync(staging, { recursive: true });
+          const made = new Set<string>();
+          for (const rel of [...planned.keys()].sort()) {
+            const file = path.join(staging, rel);
+            const dir = path.dirname(file);
+            if (!made.has(dir)) {
+              fs.mkdirSync(dir, { recursive: true });
+              made.add(dir);
             }
-            linked++;
-          } else {
-            fs.writeFileSync(file, planned.get(rel)!.content!);
-            written++;
+            if (unchangedFiles.has(rel)) {
+              try {
+                fs.linkSync(path.join(target, rel), file);
+              } catch {
+                // A file system without hard links: a copy keeps the bytes.
+                fs.copyFileSync(path.join(target, rel), file);
+              }
+              linked++;
+            } else {
+              fs.writeFileSync(file, planned.get(rel)!.content!);
+              written++;
+            }
+            refresh();
           }
-          refresh();
-        }
-      } catch (err) {
-        fs.rmSync(staging, { recursive: true, force: true });
-        throw fsFault(err, 'write', staging);
-      }
+        },
+        dropStaging,
+        'write',
+        staging,
+      );
       at('staged');
-      try {
-        fs.renameSync(staging, ready);
-      } catch (err) {
-        fs.rmSync(staging, { recursive: true, force: true });
-        throw fsFault(err, 'write', ready);
-      }
+      attempt(() => fs.renameSync(staging, ready), dropStaging, 'write', ready);
       // From here the new tree is complete: a crash is finished by the next command's recovery.
       at('ready');
       const hadTarget = fs.existsSync(target);
-      try {
-        if (hadTarget) fs.renameSync(target, retired);
-      } catch (err) {
-        fs.rmSync(ready, { recursive: true, force: true });
-        throw fsFault(err, 'replace', target);
-      }
+      const dropReady = () => fs.rmSync(ready, { recursive: true, force: true });
+      if (hadTarget) attempt(() => fs.renameSync(target, retired), dropReady, 'replace', target);
       at('retired');
-      try {
-        fs.renameSync(ready, target);
-      } catch (err) {
-        // Put the old tree back; the ready tree goes (nothing of it was in place).
-        if (hadTarget && !fs.existsSync(target)) fs.renameSync(retired, target);
-        fs.rmSync(ready, { recursive: true, force: true });
-        throw fsFault(err, 'replace', target);
-      }
+      attempt(
+        () => fs.renameSync(ready, target),
+        () => {
+          // Put the old tree back; the ready tree goes (nothing of it was in place).
+          if (hadTarget && !fs.existsSync(target)) fs.renameSync(retired, target);
+          dropReady();
+        },
+        'replace',
+        target,
+      );
       at('swapped');
       fs.rmSync(retired, { recursive: true, force: true });
       return { written, linked, removed, unchanged: false, recovered };

@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { EXIT_BAD_INPUT, loadModelOrExit, oneLine, recoverBeforeReading, REPO_ROOT, reportUsage, STDIO, type Io } from '../cli/toolkit';
+import { EXIT_BAD_INPUT, loadModelOrExit, recoverBeforeReading, reportCrash, REPO_ROOT, reportUsage, STDIO, type Io } from '../cli/toolkit';
 import { CLUSTER_RULES } from './cluster';
 import { HELM_RULES, HELM_SKIPPED } from './helm';
 import { helmBinary } from './helm/binary';
@@ -76,9 +76,5 @@ export async function runValidate(argv: readonly string[], io: Io): Promise<numb
 if (require.main === module)
   void runValidate(process.argv.slice(2), STDIO).then(
     (code) => (process.exitCode = code),
-    (err: unknown) => {
-      // A bug, not bad input (that is reported inside): one line, the stack with --debug.
-      process.stderr.write(`error: ${oneLine(err)}${process.argv.includes('--debug') ? `\n${(err as Error)?.stack ?? ''}` : ' (--debug prints the stack)'}\n`);
-      process.exitCode = 1;
-    },
+    (err: unknown) => (process.exitCode = reportCrash(err, process.argv.slice(2))),
   );

@@ -2,6 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
+  guarded,
   defaultModelOptions,
   loadModel,
   loadModelOrExit,
@@ -368,5 +369,31 @@ describe('reportSynthesisError', () => {
     const bare = captureIo();
     expect(reportSynthesisError('a string', bare.io)).toBe(1);
     expect(bare.err).toEqual(['synthesis failed: a string']);
+  });
+});
+
+describe('guarded: what escapes a command', () => {
+  const crash = (argv: string[]) => {
+    const lines: string[] = [];
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => (lines.push(String(chunk)), true));
+    try {
+      const code = guarded(argv, () => {
+        throw new Error('planted bug\nsecond line');
+      });
+      return { code, text: lines.join('') };
+    } finally {
+      spy.mockRestore();
+    }
+  };
+
+  it('is one line and exit 1; the stack only with --debug', () => {
+    expect(crash([])).toEqual({ code: 1, text: 'error: planted bug (--debug prints the stack)\n' });
+    const debug = crash(['--debug']);
+    expect(debug.code).toBe(1);
+    expect(debug.text).toMatch(/^error: planted bug\nError: planted bug\nsecond line\n\s+at /);
+  });
+
+  it('passes the exit code through when nothing escapes', () => {
+    expect(guarded([], () => 3)).toBe(3);
   });
 });
