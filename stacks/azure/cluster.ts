@@ -11,6 +11,7 @@ import { azureNames, inGroupOf, nodeZones, tagsOf } from './common';
 import { roleAssignment } from './identity';
 import type { AzureMonitoring } from './monitoring';
 import type { AzureNetwork } from './network';
+import { rotationPoolName } from './node-pools';
 
 export interface AzureCluster {
   readonly cluster: KubernetesCluster;
@@ -19,7 +20,7 @@ export interface AzureCluster {
 
 /** Name of the default (system) node pool and of the temporary pool AKS uses to rotate it. */
 export const SYSTEM_POOL_NAME = 'system';
-export const SYSTEM_POOL_ROTATION_NAME = 'systemtmp';
+export const SYSTEM_POOL_ROTATION_NAME = rotationPoolName(SYSTEM_POOL_NAME);
 
 /** Weekly windows so automatic patch and node-image upgrades never start in business hours. */
 const UPGRADE_WINDOW = { frequency: 'Weekly', interval: 1, dayOfWeek: 'Sunday', startTime: '02:00', utcOffset: '+00:00', duration: 4 };

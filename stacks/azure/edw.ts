@@ -23,14 +23,14 @@ import { RoleDefinition } from '@cdktf/provider-azurerm/lib/role-definition';
 import { StorageQueue } from '@cdktf/provider-azurerm/lib/storage-queue';
 import type { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import type { App } from 'cdktf';
-import { Fn, TerraformOutput } from 'cdktf';
+import { TerraformOutput } from 'cdktf';
 import type { EnvironmentContext } from '../../src/model/context';
 import { EDW_OUTPUTS, EDW_STACK } from '../../src/model/naming';
 import type { AzureStack } from '../constructs/platform-stack';
 import { tagsOf } from './common';
 import { PRIVATE_DNS_ZONES } from './private-dns';
 import { roleAssignment, serviceAccountIdentity, type ServiceAccountIdentitySpec } from './identity';
-import { hardenedStorageAccount, workloadPrivateEndpoint, workloadStack } from './workload';
+import { hardenedStorageAccount, templateOutput, workloadPrivateEndpoint, workloadStack } from './workload';
 
 /** Private-link DNS zones (shared, in the platform stack) of the storage sub-resources the workload uses. */
 export const STORAGE_PRIVATE_DNS_ZONES = {
@@ -129,7 +129,7 @@ export function edwStack(app: App, ctx: EnvironmentContext<'azure', 'edw'>): Azu
   });
   const targets = {
     queue: queue.id,
-    table: Fn.lookup(Fn.lookup(Fn.jsondecode(tableDeployment.outputContent), 'tableId'), 'value'),
+    table: templateOutput(tableDeployment, 'tableId'),
   };
 
   if (prod) {

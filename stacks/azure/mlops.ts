@@ -57,10 +57,10 @@ import type { EnvironmentContext } from '../../src/model/context';
 import { MLOPS_OUTPUTS, MLOPS_STACK } from '../../src/model/naming';
 import type { AzureStack } from '../constructs/platform-stack';
 import { regionZoneCount, tagsOf } from './common';
-import { APPLICATION_INSIGHTS_ACCESS, WORKSPACE_ACCESS } from './monitoring';
+import { APPLICATION_INSIGHTS_ACCESS, LOG_RETENTION_DAYS, WORKSPACE_ACCESS } from './monitoring';
 import { type PrivateDnsZoneKey, postgresPrivateDnsZoneId } from './private-dns';
 import { roleAssignment, serviceAccountIdentity } from './identity';
-import { hardenedStorageAccount, workloadPrivateEndpoint, workloadStack } from './workload';
+import { hardenedStorageAccount, templateOutput, workloadPrivateEndpoint, workloadStack } from './workload';
 
 /** Write-only attributes (`administrator_password_wo`) need Terraform 1.11. */
 export const MLOPS_TERRAFORM_REQUIRED_VERSION = '>= 1.11.0';
@@ -261,7 +261,7 @@ export function mlopsStack(app: App, ctx: EnvironmentContext<'azure', 'mlops'>):
   });
   privateEndpoint('vault', keyVault.id, ['vault']);
 
-  const secretIdOf = (deployment: ResourceGroupTemplateDeployment) => Fn.lookup(Fn.lookup(Fn.jsondecode(deployment.outputContent), 'secretId'), 'value');
+  const secretIdOf = (deployment: ResourceGroupTemplateDeployment) => templateOutput(deployment, 'secretId');
   // MLflow's user secret: created once; later versions are the database-user Job's.
   const userSecretDeployment = new ResourceGroupTemplateDeployment(stack, 'db_user_secret', {
     name: tfNames.userSecretDeployment,
@@ -375,7 +375,7 @@ export function mlopsStack(app: App, ctx: EnvironmentContext<'azure', 'mlops'>):
       name: tfNames.logAnalytics,
       ...inGroup,
       sku: 'PerGB2018',
-      retentionInDays: prod ? 90 : 30,
+      retentionInDays: LOG_RETENTION_DAYS[env.stage],
       ...WORKSPACE_ACCESS,
       ...tagsOf(stack),
     });
@@ -403,7 +403,7 @@ export function mlopsStack(app: App, ctx: EnvironmentContext<'azure', 'mlops'>):
       }),
       ...tagsOf(stack),
     });
-    const workspaceOutput = (key: string) => Fn.lookup(Fn.lookup(Fn.jsondecode(workspaceDeployment.outputContent), key), 'value');
+    const workspaceOutput = (key: string) => templateOutput(workspaceDeployment, key);
     const workspaceId = workspaceOutput('workspaceId');
     const blobstoreScope = `${storageAccount.id}/blobServices/default/containers/${workspaceBlobstoreContainer(workspaceOutput('workspaceGuid'))}`;
     if (prod) {

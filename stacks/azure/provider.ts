@@ -1,6 +1,8 @@
 /** The azurerm provider of an Azure stack, and the resource providers each stack registers. */
 import { AzurermProvider, type AzurermProviderConfig } from '@cdktf/provider-azurerm/lib/provider';
 import type { EnvironmentContext } from '../../src/model/context';
+import { ownEntry } from '../../src/model/lookup';
+import type { WorkloadName } from '../../src/model/types';
 import { PLATFORM_STACK } from '../../src/model/naming';
 import type { AzureStack } from '../constructs/platform-stack';
 
@@ -12,26 +14,33 @@ import type { AzureStack } from '../constructs/platform-stack';
  */
 export const RESOURCE_PROVIDER_SET = 'core';
 
+type StackName = typeof PLATFORM_STACK | WorkloadName;
+
+/** The namespaces each stack's resources live in beyond the core set; the compiler holds it to one entry per stack. */
+const STACK_RESOURCE_PROVIDERS: { readonly [S in StackName]: (env: EnvironmentContext<'azure'>['env']) => string[] } = {
+  // AKS, ACR, Log Analytics, data collection rules and diagnostic settings, the Azure Policy add-on.
+  platform: () => [
+    'Microsoft.ContainerService',
+    'Microsoft.ContainerRegistry',
+    'Microsoft.OperationalInsights',
+    'microsoft.insights',
+    'Microsoft.PolicyInsights',
+  ],
+  rag: () => ['Microsoft.CognitiveServices', 'Microsoft.DataFactory'],
+  mlops: (env) => [
+    'Microsoft.KeyVault',
+    'Microsoft.DBforPostgreSQL',
+    ...(env.mlops?.burst.enabled ? ['Microsoft.MachineLearningServices', 'Microsoft.OperationalInsights', 'microsoft.insights'] : []),
+  ],
+  lakehouse: (env) => (env.lakehouse?.purview ? ['Microsoft.Purview'] : []),
+  // Storage, identities and role assignments only, all in the core set.
+  edw: () => [],
+};
+
 export function resourceProvidersToRegister(ctx: EnvironmentContext<'azure'>, stackName: string): string[] {
-  const { env } = ctx;
-  switch (stackName) {
-    case PLATFORM_STACK:
-      // AKS, ACR, Log Analytics, data collection rules and diagnostic settings, the Azure Policy add-on.
-      return ['Microsoft.ContainerService', 'Microsoft.ContainerRegistry', 'Microsoft.OperationalInsights', 'microsoft.insights', 'Microsoft.PolicyInsights'];
-    case 'rag':
-      return ['Microsoft.CognitiveServices', 'Microsoft.DataFactory'];
-    case 'mlops':
-      return [
-        'Microsoft.KeyVault',
-        'Microsoft.DBforPostgreSQL',
-        ...(env.mlops?.burst.enabled ? ['Microsoft.MachineLearningServices', 'Microsoft.OperationalInsights', 'microsoft.insights'] : []),
-      ];
-    case 'lakehouse':
-      return env.lakehouse?.purview ? ['Microsoft.Purview'] : [];
-    default:
-      // edw: storage, identities and role assignments only, all in the core set.
-      return [];
-  }
+  const providers = ownEntry(STACK_RESOURCE_PROVIDERS, stackName);
+  if (!providers) throw new Error(`stack ${stackName}: no resource providers listed for it (STACK_RESOURCE_PROVIDERS)`);
+  return providers(ctx.env);
 }
 
 /** What every Azure stack's provider block shares: the subscription and the registrations. */

@@ -8,7 +8,9 @@ import { DataAzurermKubernetesCluster } from '@cdktf/provider-azurerm/lib/data-a
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { StorageAccount, type StorageAccountConfig } from '@cdktf/provider-azurerm/lib/storage-account';
+import type { ResourceGroupTemplateDeployment } from '@cdktf/provider-azurerm/lib/resource-group-template-deployment';
 import type { App } from 'cdktf';
+import { Fn } from 'cdktf';
 import type { EnvironmentContext } from '../../src/model/context';
 import type { WorkloadName } from '../../src/model/types';
 import { type AzureStack, PlatformStack } from '../constructs/platform-stack';
@@ -56,6 +58,11 @@ export interface WorkloadStack<W extends WorkloadName> {
  * its whole lifecycle, so destroying it is clean and the platform's group never holds resources
  * another state manages.
  */
+/** An output of an ARM template deployment (`outputs.<key>.value` of its `output_content`), as a Terraform expression. */
+export function templateOutput(deployment: ResourceGroupTemplateDeployment, key: string): string {
+  return Fn.lookup(Fn.lookup(Fn.jsondecode(deployment.outputContent), key), 'value');
+}
+
 export function workloadStack<W extends WorkloadName>(
   app: App,
   stackName: string,
