@@ -10,6 +10,7 @@
  * hashicorp/terraform-provider-aws files (the commit named per entry; the v6.25.0 tag that
  * @cdktf/provider-aws 21.22.1 binds could not be checked out, see `verified`).
  */
+import { canonical, isPlain } from './values';
 
 /** `replace`: Terraform plans destroy-and-create. `rotate`: the provider recreates a node pool's nodes in place through `temporary_name_for_rotation`. */
 export type ForceNewEffect = 'replace' | 'rotate';
@@ -394,8 +395,6 @@ export interface ForceNewCheck {
   readonly unchecked?: string;
 }
 
-const isPlain = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /** The value at a dotted path; blocks may be objects or lists of objects (one-element lists read as their element). */
 export function valueAt(body: unknown, path: string): unknown {
   let value: unknown = body;
@@ -407,17 +406,6 @@ export function valueAt(body: unknown, path: string): unknown {
   }
   return Array.isArray(value) && value.length === 1 && isPlain(value[0]) ? value[0] : value;
 }
-
-const canon = (v: unknown): string =>
-  JSON.stringify(v, (_k, x) =>
-    isPlain(x)
-      ? Object.fromEntries(
-          Object.keys(x)
-            .sort()
-            .map((k) => [k, x[k]]),
-        )
-      : x,
-  ) ?? 'undefined';
 
 /** Top-level attributes that never force a replacement: provider metadata and meta-arguments. */
 const NEVER_FORCES = new Set(['tags', 'tags_all', 'depends_on', 'lifecycle', 'provider', 'timeouts', '//', 'count', 'for_each']);
@@ -449,7 +437,7 @@ export function checkForceNew(
     const count = (v: unknown) => (v === undefined || v === null ? 0 : Array.isArray(v) ? v.length : 1);
     const b = rule.block ? count(valueAt(before, rule.path)) : valueAt(before, rule.path);
     const a = rule.block ? count(valueAt(after, rule.path)) : valueAt(after, rule.path);
-    if (canon(b) === canon(a)) continue;
+    if (canonical(b) === canonical(a)) continue;
     if (rule.when && !rule.when.test(b, a)) continue;
     const condition = rule.when ? ` (${rule.when.describe})` : rule.block ? ' (block added or removed)' : '';
     if (rule.effect === 'rotate') {

@@ -5,7 +5,7 @@
  */
 import type { Change, EntryChange, EntryKind, Replacement, StackCounts, StackDiff } from './types';
 import { checkForceNew } from './force-new';
-import { differingKeys, equal } from './values';
+import { differingKeys, equal, isPlain } from './values';
 
 export type TerraformJson = Record<string, unknown>;
 
@@ -16,8 +16,6 @@ interface Entry {
   readonly type?: string;
   readonly body: unknown;
 }
-
-const isPlain = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Top-level blocks keyed by name, and the address prefix Terraform gives them. */
 const NAMED_BLOCKS: Record<string, [prefix: string, kind: EntryKind]> = {

@@ -5,7 +5,7 @@
 
 type Plain = Record<string, unknown>;
 
-const isPlain = (v: unknown): v is Plain => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isPlain = (v: unknown): v is Plain => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** JSON with keys sorted at every depth: equal strings mean equal values. */
 export function canonical(value: unknown): string {

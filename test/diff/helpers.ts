@@ -8,13 +8,13 @@ export const ENV = 'aws-dev';
 
 const created: string[] = [];
 
-/** A fresh synth of ENV into a temp dir: the "committed" output the tests plant changes in. */
-export function freshDist(label: string): string {
+/** A fresh synth of `env` (ENV by default) into a temp dir: the "committed" output the tests plant changes in. */
+export function freshDist(label: string, env = ENV): string {
   const root = tempDir(`diff-${label}`);
   created.push(root);
   const dist = path.join(root, 'dist');
   const { io, err } = captureIo();
-  if (run(['--out', dist, '--env', ENV, '--quiet'], io) !== 0) throw new Error(`synth failed: ${err.join('\n')}`);
+  if (run(['--out', dist, '--env', env, '--quiet'], io) !== 0) throw new Error(`synth failed: ${err.join('\n')}`);
   return dist;
 }
 

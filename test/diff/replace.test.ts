@@ -1,21 +1,8 @@
 /** `npm run diff` on attribute changes that force replacement, planted in copies of a fresh synth. */
-import * as fs from 'fs';
 import * as path from 'path';
-import { run } from '../../src/cli';
 import { runDiff } from '../../src/diff/cli';
-import { captureIo, tempDir } from '../synth/helpers';
-import { cleanUp, copyDist, editJson } from './helpers';
-
-const roots: string[] = [];
-
-function synth(env: string): string {
-  const root = tempDir(`replace-${env}`);
-  roots.push(root);
-  const dist = path.join(root, 'dist');
-  const { io, err } = captureIo();
-  if (run(['--out', dist, '--env', env, '--quiet'], io) !== 0) throw new Error(`synth failed: ${err.join('\n')}`);
-  return dist;
-}
+import { captureIo } from '../synth/helpers';
+import { cleanUp, copyDist, editJson, freshDist } from './helpers';
 
 const diff = (dist: string, env: string, ...args: string[]) => {
   const { io, out } = captureIo();
@@ -23,8 +10,8 @@ const diff = (dist: string, env: string, ...args: string[]) => {
   return { code, out: out.join('\n') };
 };
 
-/** The one resource of `type` in a stack: its name. */
-const only = (tf: any, type: string, test: (body: any) => boolean = () => true) => {
+/** The first resource of `type` in a stack that passes `test` (there must be one): its name. */
+const first = (tf: any, type: string, test: (body: any) => boolean = () => true) => {
   const names = Object.keys(tf.resource[type]).filter((n) => test(tf.resource[type][n]));
   expect(names.length).toBeGreaterThan(0);
   return names[0];
@@ -33,21 +20,20 @@ const only = (tf: any, type: string, test: (body: any) => boolean = () => true) 
 describe('npm run diff: in-place changes that force replacement', () => {
   afterAll(() => {
     cleanUp();
-    for (const root of roots) fs.rmSync(root, { recursive: true, force: true });
   });
 
   it('aws-dev: a node group capacity_type and an S3 bucket name are REPLACE with the attribute; scaling_config.max_size and tags are not', () => {
-    const fresh = synth('aws-dev');
+    const fresh = freshDist('replace-aws', 'aws-dev');
     const dist = copyDist(fresh, 'aws-replace');
     const platform = path.join(dist, 'aws-dev/terraform/platform/cdk.tf.json');
     const lakehouse = path.join(dist, 'aws-dev/terraform/lakehouse/cdk.tf.json');
     let group = '';
     let role = '';
     editJson(platform, (tf) => {
-      group = only(tf, 'aws_eks_node_group');
+      group = first(tf, 'aws_eks_node_group');
       const body = tf.resource.aws_eks_node_group[group];
       body.capacity_type = body.capacity_type === 'SPOT' ? 'ON_DEMAND' : 'SPOT';
-      role = only(tf, 'aws_iam_role');
+      role = first(tf, 'aws_iam_role');
       tf.resource.aws_iam_role[role].tags = { planted: 'yes' };
     });
     editJson(lakehouse, (tf) => (tf.resource.aws_s3_bucket.lakehouse.bucket = 'planted-bucket-name'));
@@ -83,18 +69,18 @@ describe('npm run diff: in-place changes that force replacement', () => {
   });
 
   it('azure-dev: a Spot pool priority is REPLACE; a user pool and the default pool vm_size ROTATE (every pool has a rotation name)', () => {
-    const dist = copyDist(synth('azure-dev'), 'azure-replace');
+    const dist = copyDist(freshDist('replace-azure', 'azure-dev'), 'azure-replace');
     const platform = path.join(dist, 'azure-dev/terraform/platform/cdk.tf.json');
     let spot = '';
     let gpu = '';
     editJson(platform, (tf) => {
       const pools = tf.resource.azurerm_kubernetes_cluster_node_pool;
-      spot = only(tf, 'azurerm_kubernetes_cluster_node_pool', (p) => p.priority === 'Spot');
-      gpu = only(tf, 'azurerm_kubernetes_cluster_node_pool', (p) => p !== pools[spot]);
+      spot = first(tf, 'azurerm_kubernetes_cluster_node_pool', (p) => p.priority === 'Spot');
+      gpu = first(tf, 'azurerm_kubernetes_cluster_node_pool', (p) => p !== pools[spot]);
       expect(pools[gpu].temporary_name_for_rotation).toBeTruthy();
       pools[spot].priority = 'Regular';
       pools[gpu].vm_size = 'Standard_planted';
-      const cluster = tf.resource.azurerm_kubernetes_cluster[only(tf, 'azurerm_kubernetes_cluster')];
+      const cluster = tf.resource.azurerm_kubernetes_cluster[first(tf, 'azurerm_kubernetes_cluster')];
       expect(cluster.default_node_pool.temporary_name_for_rotation).toBeTruthy();
       cluster.default_node_pool.vm_size = 'Standard_planted';
     });
