@@ -67,7 +67,7 @@ def store(text):
   // Flexible Server's Entra ID administrator (its identity's name is the login, a token the password), so no
   // administrator password exists anywhere it could read; Key Vault holds only MLflow's secret.
   azure: `
-import urllib.parse, urllib.request
+import urllib.error, urllib.parse, urllib.request
 def access_token(scope):
     form = urllib.parse.urlencode({
         "grant_type": "client_credentials", "client_id": os.environ["AZURE_CLIENT_ID"], "scope": scope,
@@ -89,6 +89,11 @@ def admin_credentials():
 def load_stored():
     try:
         return json.loads(vault(os.environ["USER_SECRET_NAME"]))
+    except urllib.error.HTTPError as e:
+        # No secret yet (Terraform's empty version deleted, say): the Job writes its first version.
+        if e.code == 404:
+            return {}
+        raise
     except ValueError:
         return {}
 def store(text):

@@ -59,7 +59,7 @@ const trainingJobsOf = (ctx: EnvironmentContext<Cloud, 'mlops'>) => objects(ctx)
  * and Key Vault: the admin secret holds `admin-pw`, MLflow's FAKE_STORED), then prints the calls it made.
  */
 const FAKE_AZURE_HARNESS = `
-import io, json, os, sys, types, urllib.parse, urllib.request
+import io, json, os, sys, types, urllib.error, urllib.parse, urllib.request
 calls = []
 class Q:
     def __init__(self, text): self.text = text
@@ -100,6 +100,8 @@ def urlopen(req, data=None, timeout=None):
     calls.append(["vault", req.get_method(), req.full_url, req.get_header("Authorization"), body])
     if body is not None: return Resp(json.dumps({"value": body["value"]}).encode())
     name = req.full_url.split("/secrets/")[1].split("?")[0]
+    if os.environ["FAKE_STORED"] == "<missing>":
+        raise urllib.error.HTTPError(req.full_url, 404, "SecretNotFound", {}, None)
     values = {os.environ["USER_SECRET_NAME"]: os.environ["FAKE_STORED"]}
     return Resp(json.dumps({"value": values[name]}).encode())
 urllib.request.urlopen = urlopen
@@ -378,6 +380,13 @@ describe('MlopsChart', () => {
         expect(statements).toContainEqual(['CREATE ROLE "mlflow_server" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD %s', [value.password]]);
         expect(statements).toContainEqual(['GRANT USAGE, CREATE ON SCHEMA public TO "mlflow_server"', null]);
         expect(statements).toContainEqual(['ALTER TABLE public."runs" OWNER TO "mlflow_server"', null]);
+      });
+
+      test('a missing secret (404) is a first run: the role is created and the first version written', () => {
+        const calls = run('<missing>');
+        const puts = calls.filter((c) => c[0] === 'vault' && c[1] === 'PUT');
+        expect(puts).toHaveLength(1);
+        expect(JSON.parse(puts[0][4].value)).toMatchObject({ username: 'mlflow_server', version: String(DB_CREDENTIAL_VERSION) });
       });
 
       test('a re-run at the same version keeps the password and writes nothing', () => {
