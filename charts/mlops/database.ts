@@ -36,13 +36,13 @@ const PASSWORD_KEY = 'password';
 /** Where each cloud keeps the database: its host, the secret store, and the password's key in it. */
 export interface DatabaseSource {
   readonly host: string;
-  /** The login MLflow connects as. */
-  readonly user: string;
   readonly provider: SecretStoreSpec['provider'];
   /** Fetched values by their key in the template's data: `password` and the credential `version`. */
   readonly data: readonly ExternalSecretData[];
-  readonly refreshInterval: string;
 }
+
+/** How soon External Secrets sees a new credential version (MLflow's new pods wait for it). */
+const DB_SECRET_REFRESH = '1m';
 
 /** Resolved once per chart: on AWS it requires the Terraform outputs (secret first, then host, as the objects are written). */
 export function databaseSource(ctx: EnvironmentContext<Cloud, 'mlops'>): DatabaseSource {
@@ -53,23 +53,19 @@ export function databaseSource(ctx: EnvironmentContext<Cloud, 'mlops'>): Databas
       provider: { aws: { service: 'SecretsManager', region: env.region, auth: { jwt: { serviceAccountRef } } } },
       data: fromJson(mlops.aws.dbUserSecretName),
       host: outputs.require(MLOPS_STACK, MLOPS_OUTPUTS.dbHost),
-      user: mlops.database.user,
-      refreshInterval: '1m',
     }),
     azure: ({ env, names: { mlops } }) => ({
       provider: { azurekv: { authType: 'WorkloadIdentity', vaultUrl: mlops.azure.keyVaultUrl, tenantId: env.azure.tenantId, serviceAccountRef } },
       data: fromJson(mlops.azure.dbUserSecret),
       host: mlops.azure.postgresHost,
-      user: mlops.database.user,
-      refreshInterval: '1m',
     }),
   });
 }
 
 /** The template of `backend-store-uri`: everything but the password is known at synth time. */
 export function backendStoreUriTemplate(ctx: EnvironmentContext<Cloud, 'mlops'>, source: DatabaseSource): string {
-  const { name } = ctx.names.mlops.database;
-  return `postgresql://${source.user}:{{ .${PASSWORD_KEY} | urlquery }}@${source.host}:${POSTGRES_PORT}/${name}?sslmode=require`;
+  const { name, user } = ctx.names.mlops.database;
+  return `postgresql://${user}:{{ .${PASSWORD_KEY} | urlquery }}@${source.host}:${POSTGRES_PORT}/${name}?sslmode=require`;
 }
 
 export function secretStoreSpec(source: DatabaseSource): SecretStoreSpec {
@@ -78,7 +74,7 @@ export function secretStoreSpec(source: DatabaseSource): SecretStoreSpec {
 
 export function externalSecretSpec(ctx: EnvironmentContext<Cloud, 'mlops'>, source: DatabaseSource): ExternalSecretSpec {
   return {
-    refreshInterval: source.refreshInterval,
+    refreshInterval: DB_SECRET_REFRESH,
     secretStoreRef: { name: DB_SECRET, kind: 'SecretStore' },
     target: {
       name: DB_SECRET,

@@ -25,9 +25,11 @@ export function databaseCidr(ctx: EnvironmentContext): string {
   return ctx.env.network.cidr;
 }
 
+/** PostgreSQL, for MLflow and the database-user Job. */
+const databaseEgress = (ctx: EnvironmentContext): NetworkPolicyEgressRule => ({ to: [{ ipBlock: { cidr: databaseCidr(ctx) } }], ports: tcp(POSTGRES_PORT) });
+
 export function mlflowCloudEgress(ctx: EnvironmentContext): NetworkPolicyEgressRule[] {
-  const database: NetworkPolicyEgressRule = { to: [{ ipBlock: { cidr: databaseCidr(ctx) } }], ports: tcp(POSTGRES_PORT) };
-  return [database, ...cloudEgress(ctx, storageEgress(MLFLOW_AWS_IDENTITY))];
+  return [databaseEgress(ctx), ...cloudEgress(ctx, storageEgress(MLFLOW_AWS_IDENTITY))];
 }
 
 /**
@@ -36,7 +38,7 @@ export function mlflowCloudEgress(ctx: EnvironmentContext): NetworkPolicyEgressR
  */
 export function databaseUserEgress(ctx: EnvironmentContext): NetworkPolicyEgressRule[] {
   const needs: CloudEgressNeeds = { ...storageEgress(MLFLOW_AWS_IDENTITY), azure: { privateEndpoints: 'always' } };
-  return [{ to: [{ ipBlock: { cidr: databaseCidr(ctx) } }], ports: tcp(POSTGRES_PORT) }, ...cloudEgress(ctx, needs)];
+  return [databaseEgress(ctx), ...cloudEgress(ctx, needs)];
 }
 
 export function trainingCloudEgress(ctx: EnvironmentContext): NetworkPolicyEgressRule[] {

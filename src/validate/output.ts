@@ -105,3 +105,9 @@ export function resourcesOfType(env: EnvironmentOutput, type: string): { file: s
   }
   return out;
 }
+
+/** A parsed JSON/YAML object, read loosely. */
+export type JsonMap = Record<string, any>;
+
+/** A JSON/YAML mapping (not null, not a list). */
+export const isMap = (v: unknown): v is JsonMap => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -17,9 +17,7 @@ import { describeViolation, podSecurityViolations, type PodContainer } from '../
 import type { Violation } from '../policy/rule';
 import { amountOf, formatAmount } from './quantity';
 import type { ClusterView, ViewPod } from './view';
-
-type Json = Record<string, any>;
-const isMap = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isMap, type JsonMap as Json } from '../output';
 
 export interface ClusterRule {
   readonly id: string;

@@ -18,9 +18,7 @@
  *   resource-managers/kubernetes BasicDriverFeatureStep / BasicExecutorFeatureStep (Spark 3.3+ and 4.0).
  */
 import type { OperatorName } from '../../model/operators';
-
-type Json = Record<string, any>;
-const isMap = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isMap, type JsonMap as Json } from '../output';
 
 /** One kind of pod an operator creates: its replicas and its pod spec (containers with resources, placement). */
 export interface DerivedPod {

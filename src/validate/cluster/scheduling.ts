@@ -18,9 +18,7 @@ import { scheduledRequests, type ClusterRule } from './admission';
 import { allocatable, type LabelValues, type NodePool } from './nodes';
 import { formatAmount } from './quantity';
 import type { ClusterView, ViewPod } from './view';
-
-type Json = Record<string, any>;
-const isMap = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isMap, type JsonMap as Json } from '../output';
 
 const GPU = 'nvidia.com/gpu';
 /** The chart whose DaemonSet advertises nvidia.com/gpu on a node (OPERATORS['nvidia-device-plugin']). */

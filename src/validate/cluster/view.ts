@@ -20,9 +20,7 @@ import { containersOf, outputPods } from '../policy/pod-security';
 import type { PodContainer } from '../policy/pod-security-standards';
 import { nodePoolsOf, type NodePool } from './nodes';
 import { OPERATOR_PODS } from './operator-pods';
-
-type Json = Record<string, any>;
-const isMap = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isMap, type JsonMap as Json } from '../output';
 
 /** The objects of one chart release as helm rendered them for this environment. */
 export interface RenderedRelease {

@@ -13,9 +13,7 @@ import { LABELLED_OPERATOR_PODS } from '../cluster/operator-pods';
 import type { ClusterView, ViewPod } from '../cluster/view';
 import type { Violation } from '../policy/rule';
 import { matches } from './evaluate';
-
-type Json = Record<string, any>;
-const isMap = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isMap, type JsonMap as Json } from '../output';
 
 /** A pod the rule can match: a view pod, or one an operator creates whose labels alone are recorded. */
 interface Candidate {

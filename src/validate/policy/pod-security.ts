@@ -20,6 +20,7 @@ import { describeObject, type EnvironmentOutput, type Manifest } from '../output
 import { podTemplates } from './kubernetes';
 import { describeViolation, podSecurityViolations, type PodContainer, type PodView, type Violation } from './pod-security-standards';
 import type { PolicyRule, Violation as Finding } from './rule';
+import { isMap, type JsonMap as Json } from '../output';
 
 export const ENFORCE_LABEL = 'pod-security.kubernetes.io/enforce';
 
@@ -48,8 +49,6 @@ export interface Unmodelled {
   readonly message: string;
 }
 
-type Json = Record<string, any>;
-const isMap = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const list = (v: unknown): any[] => (Array.isArray(v) ? v : []);
 
 export function containersOf(spec: Json, injectedBy?: string): PodContainer[] {
