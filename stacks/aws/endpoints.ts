@@ -39,11 +39,16 @@ export interface AwsEndpoints {
   readonly interfaces: Readonly<Record<string, VpcEndpoint>>;
 }
 
+/** A VPC endpoint service's name (also the name of a gateway service's managed prefix list). */
+export function awsServiceName(region: string, service: string): string {
+  return `com.amazonaws.${region}.${service}`;
+}
+
 export function buildEndpoints(stack: AwsStack, network: AwsNetwork): AwsEndpoints {
   const { ctx } = stack;
   const { env } = ctx;
   const prefix = ctx.names.prefix;
-  const serviceName = (service: string) => `com.amazonaws.${env.region}.${service}`;
+  const serviceName = (service: string) => awsServiceName(env.region, service);
 
   const gateway = (service: (typeof GATEWAY_ENDPOINTS)[number]): VpcEndpoint =>
     new VpcEndpoint(stack, `${service}_gateway_endpoint`, {
@@ -53,7 +58,7 @@ export function buildEndpoints(stack: AwsStack, network: AwsNetwork): AwsEndpoin
       routeTableIds: network.privateRouteTables.map((t) => t.id),
       tags: { Name: `${prefix}-${service}` },
     });
-  const gateways = { s3: gateway('s3'), dynamodb: gateway('dynamodb') };
+  const gateways = Object.fromEntries(GATEWAY_ENDPOINTS.map((service) => [service, gateway(service)])) as AwsEndpoints['gateways'];
 
   const securityGroup = new SecurityGroup(stack, 'vpc_endpoints_security_group', {
     name: `${prefix}-vpc-endpoints`,

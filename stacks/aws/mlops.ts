@@ -51,6 +51,7 @@ import type { AwsStack } from '../constructs/platform-stack';
 import { PARTITION, policyDocument, serviceTrustPolicy, snake, type PolicyStatement } from './iam';
 import { mechanismLabel, serviceAccountRole } from './identity';
 import { allObjectsRule, hardenedBucket, workloadKmsKey, workloadParts, workloadStack } from './workload';
+import { awsServiceName } from './endpoints';
 
 /** Noncurrent versions of artifacts (days): long enough to roll a model back. */
 export const ARTIFACTS_NONCURRENT_EXPIRE_AFTER = 90;
@@ -365,7 +366,7 @@ function buildSagemakerNetwork(stack: AwsStack<'mlops'>, vpc: DataAwsVpc): Secur
     vpcId: vpc.id,
     tags: { Name: name },
   });
-  const s3 = new DataAwsPrefixList(stack, 's3_prefix_list', { name: `com.amazonaws.${env.region}.s3` });
+  const s3 = new DataAwsPrefixList(stack, 's3_prefix_list', { name: awsServiceName(env.region, 's3') });
   new VpcSecurityGroupEgressRule(stack, 'sagemaker_training_https_to_s3', {
     securityGroupId: group.id,
     description: 'HTTPS to S3 (gateway endpoint)',

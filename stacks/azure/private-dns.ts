@@ -28,7 +28,7 @@
  */
 import { PrivateDnsZone } from '@cdktf/provider-azurerm/lib/private-dns-zone';
 import { PrivateDnsZoneVirtualNetworkLink } from '@cdktf/provider-azurerm/lib/private-dns-zone-virtual-network-link';
-import type { Environment } from '../../src/model/types';
+import type { Environment, WorkloadName } from '../../src/model/types';
 import type { AzureStack } from '../constructs/platform-stack';
 import { platformResourceIds, tagsOf } from './common';
 import { needsDatabaseSubnet, type AzureNetwork } from './network';
@@ -59,12 +59,19 @@ export const PRIVATE_DNS_ZONES = {
 export type PrivateDnsZoneKey = keyof typeof PRIVATE_DNS_ZONES;
 const ALL_KEYS = Object.keys(PRIVATE_DNS_ZONES) as PrivateDnsZoneKey[];
 
+/**
+ * Zones private in every stage, by the workload whose endpoint needs them: their endpoints (and zones) exist in
+ * dev too. Azure OpenAI (public network access off) and MLOps's Key Vault (its firewall lets only trusted services through).
+ */
+const PRIVATE_IN_EVERY_STAGE: Partial<Record<PrivateDnsZoneKey, WorkloadName>> = { openai: 'rag', vault: 'mlops' };
+
 /** The zones an environment's platform stack creates, in a fixed order. */
 export function privateDnsZoneKeys(env: Environment): PrivateDnsZoneKey[] {
   if (env.stage === 'prod') return [...ALL_KEYS];
-  // Private in every stage, so their endpoints (and zones) exist in dev too: Azure OpenAI (public network access
-  // off) and MLOps's Key Vault (its firewall lets only trusted services through).
-  return ALL_KEYS.filter((key) => (key === 'openai' && env.workloads.rag) || (key === 'vault' && env.workloads.mlops));
+  return ALL_KEYS.filter((key) => {
+    const workload = PRIVATE_IN_EVERY_STAGE[key];
+    return workload !== undefined && Boolean(env.workloads[workload]);
+  });
 }
 
 export type AzurePrivateDns = Readonly<Partial<Record<PrivateDnsZoneKey | 'postgres', PrivateDnsZone>>>;

@@ -309,21 +309,6 @@ describe('azure platform stack: user node pools', () => {
   });
 });
 
-describe('azure platform stack: resource providers', () => {
-  it.each(envs)("%s registers azurerm's core set plus the namespaces of AKS, ACR, monitoring and the Azure Policy add-on", (_name, json) => {
-    expect(block(json.provider.azurerm)).toMatchObject({
-      resource_provider_registrations: 'core',
-      resource_providers_to_register: [
-        'Microsoft.ContainerService',
-        'Microsoft.ContainerRegistry',
-        'Microsoft.OperationalInsights',
-        'microsoft.insights',
-        'Microsoft.PolicyInsights',
-      ],
-    });
-  });
-});
-
 describe('azure platform stack: container registry', () => {
   it.each(envs)('%s disables the admin user and anonymous pull, and lets only the kubelet identity pull', (name, json) => {
     expect(one(json, 'azurerm_container_registry', 'container_registry')).toMatchObject({
