@@ -26,6 +26,21 @@ export const DEFAULT_OPENAI_EMBEDDING = {
 /** The default embedding model of each cloud's LLM service. */
 export const DEFAULT_EMBEDDING_MODEL: Readonly<Record<Cloud, string>> = { aws: DEFAULT_BEDROCK_EMBEDDING_MODEL, azure: DEFAULT_OPENAI_EMBEDDING.model };
 
+/** The LLM models of the workload, defaults applied: what the stacks use and the model catalog judges (rules.ts). */
+export function resolveRagModels(spec: EnvironmentSpec, rag: RagSpec): RagLlmByCloud[Cloud] {
+  return forCloud<EnvironmentSpec, RagLlmByCloud[Cloud]>(spec, {
+    aws: () => ({
+      bedrock: {
+        chatModelId: rag.bedrock?.chatModelId ?? bedrockModelFor(DEFAULT_BEDROCK_CHAT_MODEL, spec.region),
+        embeddingModelId: rag.bedrock?.embeddingModelId ?? DEFAULT_BEDROCK_EMBEDDING_MODEL,
+      },
+    }),
+    azure: () => ({
+      openai: { chat: { ...DEFAULT_OPENAI_CHAT, ...(rag.openai?.chat ?? {}) }, embedding: { ...DEFAULT_OPENAI_EMBEDDING, ...(rag.openai?.embedding ?? {}) } },
+    }),
+  });
+}
+
 /** The workload's settings with every default applied. */
 export function resolveRag(platformName: string, spec: EnvironmentSpec, rag: RagSpec): RagSettings {
   const prod = spec.stage === 'prod';
@@ -40,17 +55,7 @@ export function resolveRag(platformName: string, spec: EnvironmentSpec, rag: Rag
       cpu: api.cpu ?? '500m',
       memory: api.memory ?? '1Gi',
     },
-    ...forCloud<EnvironmentSpec, RagLlmByCloud[Cloud]>(spec, {
-      aws: () => ({
-        bedrock: {
-          chatModelId: rag.bedrock?.chatModelId ?? bedrockModelFor(DEFAULT_BEDROCK_CHAT_MODEL, spec.region),
-          embeddingModelId: rag.bedrock?.embeddingModelId ?? DEFAULT_BEDROCK_EMBEDDING_MODEL,
-        },
-      }),
-      azure: () => ({
-        openai: { chat: { ...DEFAULT_OPENAI_CHAT, ...(rag.openai?.chat ?? {}) }, embedding: { ...DEFAULT_OPENAI_EMBEDDING, ...(rag.openai?.embedding ?? {}) } },
-      }),
-    }),
+    ...resolveRagModels(spec, rag),
     embeddingDimension: rag.embeddingDimension ?? DEFAULT_EMBEDDING_DIMENSION[spec.cloud],
     milvus: {
       mode: rag.milvus?.mode ?? (prod ? 'cluster' : 'standalone'),

@@ -3,8 +3,10 @@ import { isInt, isString, q, checkImage, checkQuantity, checkRange, checkWorkloa
 import type { Cloud, EnvironmentSpec } from '../../types';
 import { REGIONS } from '../../catalog';
 import { hasOwnKey } from '../../lookup';
-import { bedrockModelFor, checkBedrockModel, checkOpenAiModel, embeddingDimensions, type ModelFindings, type ModelKind } from '../../ai-models';
-import { DEFAULT_BEDROCK_CHAT_MODEL, DEFAULT_EMBEDDING_DIMENSION, DEFAULT_EMBEDDING_MODEL, DEFAULT_OPENAI_CHAT, DEFAULT_OPENAI_EMBEDDING } from './resolve';
+import { checkBedrockModel, checkOpenAiModel, embeddingDimensions, type ModelFindings, type ModelKind } from '../../ai-models';
+import { forCloud } from '../../cloud';
+import type { RagLlmByCloud } from './spec';
+import { DEFAULT_EMBEDDING_DIMENSION, DEFAULT_EMBEDDING_MODEL, resolveRagModels } from './resolve';
 
 /**
  * The LLM models an enabled RAG platform uses (its own or the defaults), judged by the model catalog for the
@@ -20,25 +22,26 @@ export function checkRagModels(env: EnvironmentSpec, base: string, cloud: Cloud 
     for (const m of f.errors) report(path, m);
     for (const m of f.warnings) warn(path, m);
   };
-  const kinds: Record<'chat' | 'embedding', ModelKind> = { chat: 'chat', embedding: 'embedding' };
-  if (cloud === 'aws') {
-    const ids = {
-      chat: rag.bedrock?.chatModelId ?? bedrockModelFor(DEFAULT_BEDROCK_CHAT_MODEL, env.region),
-      embedding: rag.bedrock?.embeddingModelId ?? DEFAULT_EMBEDDING_MODEL.aws,
-    };
-    for (const kind of ['chat', 'embedding'] as const) {
-      const id = ids[kind];
-      if (isString(id)) emit(`${at}.bedrock.${kind}ModelId`, checkBedrockModel(id, kinds[kind], env.region));
-    }
-  }
-  if (cloud === 'azure') {
-    const defaults = { chat: DEFAULT_OPENAI_CHAT, embedding: DEFAULT_OPENAI_EMBEDDING };
-    for (const kind of ['chat', 'embedding'] as const) {
-      const d = { ...defaults[kind], ...(rag.openai?.[kind] ?? {}) };
-      if (isString(d.model) && isString(d.version) && isString(d.sku))
-        emit(`${at}.openai.${kind}`, checkOpenAiModel(d.model, d.version, d.sku, kinds[kind], env.region));
-    }
-  }
+  if (!cloud) return;
+  // The models the stacks will use, defaults applied where they are (resolve.ts); the input is not yet checked, so each value is.
+  const KINDS = ['chat', 'embedding'] as const satisfies readonly ModelKind[];
+  forCloud<EnvironmentSpec, void>({ ...env, cloud } as EnvironmentSpec, {
+    aws: (spec) => {
+      const { bedrock } = resolveRagModels(spec, rag) as RagLlmByCloud['aws'];
+      for (const kind of KINDS) {
+        const id: unknown = bedrock[`${kind}ModelId`];
+        if (isString(id)) emit(`${at}.bedrock.${kind}ModelId`, checkBedrockModel(id, kind, env.region as string));
+      }
+    },
+    azure: (spec) => {
+      const { openai } = resolveRagModels(spec, rag) as RagLlmByCloud['azure'];
+      for (const kind of KINDS) {
+        const d: Record<string, unknown> = openai[kind];
+        if (isString(d.model) && isString(d.version) && isString(d.sku))
+          emit(`${at}.openai.${kind}`, checkOpenAiModel(d.model, d.version, d.sku, kind, env.region as string));
+      }
+    },
+  });
 }
 
 /** The workload's rules, where it is enabled: every problem reported with its path. */
