@@ -38,8 +38,10 @@
  * account has shared keys disabled, so the system datastores (workspaceblobstore, workspacefilestore) must
  * use identity auth (`systemDatastoresAuthMode`), which the Azure ML API has (2025-06-01, the version
  * azurerm 4.55.0 itself calls) but the azurerm resource does not expose. Destroying the deployment deletes
- * the workspace (azurerm `template_deployment.delete_nested_items_during_deletion`, default true); Azure ML
- * keeps a deleted workspace soft-deleted, so re-creating the name within the retention recovers it.
+ * the workspace (azurerm `template_deployment.delete_nested_items_during_deletion`, default true), and Azure
+ * ML keeps it soft-deleted: its name cannot be reused until the retention (14 days by default) ends or it is
+ * purged. So a state from before this change drops the old resource with `terraform state rm` (README),
+ * never by letting Terraform destroy it.
  */
 import { ApplicationInsights } from '@cdktf/provider-azurerm/lib/application-insights';
 import { KeyVault } from '@cdktf/provider-azurerm/lib/key-vault';
