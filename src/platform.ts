@@ -152,7 +152,7 @@ export const defaultPlatform: PlatformSpec = {
       network: { cidr: '10.30.0.0/16', apiAllowedCidrs: ['203.0.113.0/24'] },
       cluster: {
         kubernetesVersion: '1.35',
-        systemPool: { sizes: ['Standard_D4s_v5'], min: 2, max: 3 },
+        systemPool: { sizes: ['Standard_D4s_v5'], min: 2, max: 4 },
         gpuPools: [{ name: 'gpu', sizes: ['Standard_NC4as_T4_v3'], min: 0, max: 2, capacity: 'spot' }],
         spotPools: [{ name: 'spot', sizes: ['Standard_D4s_v5'], min: 0, max: 10 }],
       },

@@ -11,8 +11,9 @@ import { POOL_LABEL, PRIORITY_CLASSES } from '../../src/model/scheduling';
 import { containerSecurityContext } from '../lib/pod';
 import { gpuPoolTaints, tolerate } from '../lib/scheduling';
 import type { Values } from './gitops-types';
-import type { Cloud } from '../../src/model/types';
-import { INGRESS_GATEWAY } from '../../src/model/cluster';
+import type { Cloud, Stage } from '../../src/model/types';
+import { INGRESS_GATEWAY, blockStorageClass } from '../../src/model/cluster';
+import { NODE_EXPORTER_NAMESPACE } from '../../src/model/observability';
 import { KNATIVE_GATEWAYS, SELDON_GATEWAY_REF } from '../serving/ingress';
 
 /**
@@ -22,6 +23,7 @@ import { KNATIVE_GATEWAYS, SELDON_GATEWAY_REF } from '../serving/ingress';
 export function operatorNamespaces(ctx: EnvironmentContext, operator: OperatorName): string[] {
   return [
     OPERATORS[operator].namespace,
+    ...OPERATORS[operator].otherNamespaces.map((n) => n.name),
     ...(operator === 'spark-operator' ? sparkJobNamespaces(ctx) : []),
     ...(operator === 'ack-sagemaker-controller' ? [trainingJobNamespace(ctx)] : []),
   ];
@@ -84,6 +86,8 @@ const PRIORITY_VALUES: Readonly<Record<OperatorName, Values | undefined>> = {
   'ack-sagemaker-controller': { deployment: { priorityClassName: CRITICAL } },
   'cert-manager': { global: { priorityClassName: CRITICAL } },
   'cluster-autoscaler': undefined,
+  // The chart's system-node-critical: without it a full node would evict the GPU telemetry first.
+  'dcgm-exporter': undefined,
   'external-secrets': { priorityClassName: CRITICAL, webhook: { priorityClassName: CRITICAL }, certController: { priorityClassName: CRITICAL } },
   'istio-base': undefined,
   'istio-ingressgateway': { priorityClassName: CRITICAL },
@@ -94,6 +98,15 @@ const PRIORITY_VALUES: Readonly<Record<OperatorName, Values | undefined>> = {
   'kserve-crd': undefined,
   'kserve-resources': undefined,
   'kserve-runtime-configs': undefined,
+  // Prometheus and Alertmanager too: alerts must outlive a node short of room. The node exporter, a node agent like
+  // the device plugin, at system-node-critical (its chart sets none).
+  'kube-prometheus-stack': {
+    prometheusOperator: { priorityClassName: CRITICAL },
+    prometheus: { prometheusSpec: { priorityClassName: CRITICAL } },
+    alertmanager: { alertmanagerSpec: { priorityClassName: CRITICAL } },
+    'kube-state-metrics': { priorityClassName: CRITICAL },
+    'prometheus-node-exporter': { priorityClassName: 'system-node-critical' },
+  },
   'milvus-operator': undefined,
   'nvidia-device-plugin': undefined,
   'seldon-core-operator': { manager: { priorityClassName: CRITICAL } },
@@ -208,19 +221,9 @@ function releaseValues(ctx: EnvironmentContext, operator: OperatorName): Values 
     case 'kserve-runtime-configs':
       // The chart renders no runtime unless asked to.
       return { kserve: { servingruntime: { enabled: true } } };
-    case 'nvidia-device-plugin': {
-      // On the GPU pools only (the chart's default affinity wants node-feature-discovery labels the pools do not carry).
-      const pools = env.cluster.gpuPools.map((p) => p.name);
-      const anySpot = env.cluster.gpuPools.some((p) => p.capacity === 'spot');
-      return {
-        affinity: {
-          nodeAffinity: {
-            requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: POOL_LABEL, operator: 'In', values: pools }] }] },
-          },
-        },
-        tolerations: gpuPoolTaints(env.cloud, anySpot ? 'spot' : 'on-demand').map(tolerate),
-      };
-    }
+    case 'nvidia-device-plugin':
+      // The chart's default affinity wants node-feature-discovery labels the pools do not carry.
+      return onGpuPools(ctx);
     case 'seldon-core-operator':
       // No anonymous usage reports leave the cluster; the webhook certificate comes from cert-manager, so every
       // render is the same; traffic is split by the Istio VirtualService it writes per SeldonDeployment, bound
@@ -241,9 +244,101 @@ function releaseValues(ctx: EnvironmentContext, operator: OperatorName): Values 
         webhook: { enable: true },
       };
     }
+    case 'kube-prometheus-stack':
+      return monitoringValues(ctx);
+    case 'dcgm-exporter':
+      return onGpuPools(ctx);
     case 'istio-base':
     case 'knative-operator':
     case 'kserve-crd':
       return undefined;
   }
+}
+
+/**
+ * kube-prometheus-stack: Prometheus on a volume of the cloud's block class, keeping the model's retention (and
+ * deleting the oldest blocks before the volume fills); every ServiceMonitor, PodMonitor and PrometheusRule in the
+ * cluster selected, not only the release's own; no scrape of the control plane's components, which EKS and AKS run
+ * out of the cluster's reach (nor the rules about them); Grafana off (dashboards are the observability app's).
+ */
+function monitoringValues(ctx: EnvironmentContext): Values {
+  const { observability, cloud } = ctx.env;
+  const allSelected = {
+    serviceMonitorSelectorNilUsesHelmValues: false,
+    podMonitorSelectorNilUsesHelmValues: false,
+    ruleSelectorNilUsesHelmValues: false,
+    probeSelectorNilUsesHelmValues: false,
+    scrapeConfigSelectorNilUsesHelmValues: false,
+  };
+  const sizes = MONITORING_RESOURCES[ctx.env.stage];
+  return {
+    grafana: { enabled: false },
+    kubeControllerManager: { enabled: false },
+    kubeScheduler: { enabled: false },
+    kubeEtcd: { enabled: false },
+    kubeProxy: { enabled: false },
+    defaultRules: { rules: { etcd: false, kubeControllerManager: false, kubeSchedulerAlerting: false, kubeSchedulerRecording: false, kubeProxy: false } },
+    prometheusOperator: { admissionWebhooks: { certManager: { enabled: true } }, resources: sizes.operator },
+    alertmanager: { alertmanagerSpec: { resources: sizes.alertmanager } },
+    'kube-state-metrics': { resources: sizes.kubeStateMetrics },
+    prometheus: {
+      prometheusSpec: {
+        ...allSelected,
+        resources: sizes.prometheus,
+        retention: `${observability.retentionDays}d`,
+        // A margin under the volume's size: the TSDB's write-ahead log and compaction need room beyond the blocks.
+        retentionSize: `${Math.floor(observability.volumeGi * 0.8)}GB`,
+        storageSpec: {
+          volumeClaimTemplate: {
+            spec: {
+              storageClassName: blockStorageClass(cloud),
+              accessModes: ['ReadWriteOnce'],
+              resources: { requests: { storage: `${observability.volumeGi}Gi` } },
+            },
+          },
+        },
+      },
+    },
+    'prometheus-node-exporter': { namespaceOverride: NODE_EXPORTER_NAMESPACE, resources: sizes.nodeExporter },
+  };
+}
+
+const resources = (cpu: string, memory: string, memoryLimit: string) => ({ requests: { cpu, memory }, limits: { memory: memoryLimit } });
+
+/**
+ * Requests and memory limits of the monitoring pods per stage (the chart sets none). Prometheus's memory grows with the
+ * active series (about 8 KiB each with its index): some 150k in dev, 400k in prod for these clusters. No CPU limits,
+ * as everywhere on the platform: throttling a scrape loop only delays it.
+ */
+const MONITORING_RESOURCES: {
+  readonly [S in Stage]: Readonly<Record<'prometheus' | 'alertmanager' | 'operator' | 'kubeStateMetrics' | 'nodeExporter', Values>>;
+} = {
+  dev: {
+    prometheus: resources('250m', '1536Mi', '3Gi'),
+    alertmanager: resources('10m', '64Mi', '256Mi'),
+    operator: resources('50m', '128Mi', '512Mi'),
+    kubeStateMetrics: resources('50m', '128Mi', '512Mi'),
+    nodeExporter: resources('50m', '64Mi', '256Mi'),
+  },
+  prod: {
+    prometheus: resources('500m', '4Gi', '8Gi'),
+    alertmanager: resources('20m', '128Mi', '512Mi'),
+    operator: resources('100m', '256Mi', '1Gi'),
+    kubeStateMetrics: resources('100m', '256Mi', '1Gi'),
+    nodeExporter: resources('50m', '64Mi', '256Mi'),
+  },
+};
+
+/** A node agent's placement on the GPU pools only, tolerating their taints (GPU, and Spot where a pool is Spot). */
+function onGpuPools({ env }: EnvironmentContext): Values {
+  const pools = env.cluster.gpuPools.map((p) => p.name);
+  const anySpot = env.cluster.gpuPools.some((p) => p.capacity === 'spot');
+  return {
+    affinity: {
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: POOL_LABEL, operator: 'In', values: pools }] }] },
+      },
+    },
+    tolerations: gpuPoolTaints(env.cloud, anySpot ? 'spot' : 'on-demand').map(tolerate),
+  };
 }

@@ -5,7 +5,8 @@ import { workloadNamespace } from '../../src/model/naming';
 import type { Environment, WorkloadName } from '../../src/model/types';
 import { WORKLOAD_NAMES } from '../../src/model/types';
 import { AppChart } from '../lib/app-chart';
-import { CLUSTER_STORAGE, PLATFORM_POD_SECURITY, type PodSecurityLevel } from '../../src/model/cluster';
+import { CLUSTER_STORAGE, PLATFORM_POD_SECURITY, type PodSecurity, type PodSecurityLevel } from '../../src/model/cluster';
+import { OPERATORS, operatorsFor } from '../../src/model/operators';
 import { workloadPodSecurity } from '../../src/model/pod-security';
 import { PRIORITY_CLASSES } from '../../src/model/scheduling';
 
@@ -73,8 +74,20 @@ export class PlatformChart extends AppChart {
       this.addNamespace(namespace, workload);
       if (workload) this.addGuardRails(namespace);
     }
+    for (const { name, podSecurity } of operatorsFor(ctx.env).flatMap((o) => OPERATORS[o].otherNamespaces)) this.addOperatorNamespace(name, podSecurity);
     this.addPriorityClasses();
     this.addStorageClasses();
+  }
+
+  /** A namespace an operator release sends pods to besides its own, which no GitOps agent creates (src/model/operators.ts). */
+  private addOperatorNamespace(name: string, security: PodSecurity): void {
+    new KubeNamespace(this, `namespace-${name}`, {
+      metadata: {
+        name,
+        labels: { ...podSecurityLabels(security.level, this.ctx.env), 'platform-synth.io/tier': 'operator' },
+        ...(security.level !== 'restricted' ? { annotations: { [POD_SECURITY_REASON_ANNOTATION]: security.reason } } : {}),
+      },
+    });
   }
 
   /**

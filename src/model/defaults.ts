@@ -5,6 +5,7 @@ import { defaultAwsStateBucket, defaultAzureStateResourceGroup, defaultAzureStat
 import { forCloud } from './cloud';
 import { DEFAULT_GATEWAY_NAMESPACE, ISTIO_NAMESPACE } from './cluster';
 import { WORKLOADS, type WorkloadSettings } from './workloads';
+import { resolveObservability } from './observability';
 import type {
   AwsAccount,
   AwsLogging,
@@ -142,6 +143,7 @@ export function resolveEnvironment(platformName: string, spec: EnvironmentSpec):
           ...(spec.gitops.secretRef ? { secretRef: spec.gitops.secretRef } : {}),
         }
       : undefined,
+    observability: resolveObservability(spec.stage, spec.observability),
     waivers: (spec.waivers ?? []).map((w) => ({ ...w })),
   };
   // The account part was chosen by spec.cloud, so the object is an environment of that cloud.

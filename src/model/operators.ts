@@ -14,11 +14,13 @@ import { INGRESS_GATEWAY, ISTIO_NAMESPACE, lowerLevel, type PodSecurityLevel, ty
 import { elasticNodeGroups } from './scheduling';
 import { CLUSTER_AUTOSCALER_CHART_VERSIONS } from './catalog';
 import { WORKLOADS, hasWorkload } from './workloads';
+import { MONITORING_NAMESPACE, NODE_EXPORTER_NAMESPACE, NODE_EXPORTER_POD_SECURITY } from './observability';
 
 export type OperatorName =
   | 'ack-sagemaker-controller'
   | 'cert-manager'
   | 'cluster-autoscaler'
+  | 'dcgm-exporter'
   | 'external-secrets'
   | 'istio-base'
   | 'istio-ingressgateway'
@@ -29,6 +31,7 @@ export type OperatorName =
   | 'kserve-crd'
   | 'kserve-resources'
   | 'kserve-runtime-configs'
+  | 'kube-prometheus-stack'
   | 'milvus-operator'
   | 'nvidia-device-plugin'
   | 'seldon-core-operator'
@@ -74,13 +77,18 @@ export interface OperatorRelease {
    * gives them (test/validate/helm.test.ts renders each chart and checks), a lower one with the reason.
    */
   readonly podSecurity: PodSecurity;
+  /**
+   * Namespaces besides its own that its values send pods to, each with the level those pods need. No GitOps
+   * agent creates a release's second namespace, so the platform app does (charts/platform/platform.ts).
+   */
+  readonly otherNamespaces: readonly { readonly name: string; readonly podSecurity: PodSecurity }[];
 }
 
-const release = (
-  r: Omit<OperatorRelease, 'dependsOn' | 'provides' | 'after' | 'controllerOwned' | 'readiness' | 'podSecurity'> &
-    Partial<Pick<OperatorRelease, 'dependsOn' | 'provides' | 'after' | 'controllerOwned' | 'readiness' | 'podSecurity'>>,
-): OperatorRelease => ({
+type Defaulted = 'dependsOn' | 'provides' | 'after' | 'controllerOwned' | 'readiness' | 'podSecurity' | 'otherNamespaces';
+
+const release = (r: Omit<OperatorRelease, Defaulted> & Partial<Pick<OperatorRelease, Defaulted>>): OperatorRelease => ({
   provides: [],
+  otherNamespaces: [],
   dependsOn: [],
   after: [],
   controllerOwned: [],
@@ -129,6 +137,22 @@ export const OPERATORS: Readonly<Record<OperatorName, OperatorRelease>> = {
     version: { byKubernetesMinor: CLUSTER_AUTOSCALER_CHART_VERSIONS },
     // Beside Karpenter and the EKS add-ons; its Pod Identity association (platform stack) names this namespace.
     namespace: 'kube-system',
+  }),
+  // GPU telemetry (utilization, memory, temperature, XID errors per GPU, with the pod using it) on the GPU pools
+  // only. Its chart's ServiceMonitor needs the Prometheus Operator's CRDs, which kube-prometheus-stack installs.
+  'dcgm-exporter': release({
+    name: 'dcgm-exporter',
+    repository: 'https://nvidia.github.io/dcgm-exporter/helm-charts',
+    repositoryName: 'dcgm-exporter',
+    oci: false,
+    chart: 'dcgm-exporter',
+    version: '4.8.2',
+    namespace: 'dcgm-exporter',
+    dependsOn: ['kube-prometheus-stack'],
+    podSecurity: {
+      level: 'privileged',
+      reason: 'dcgm-exporter 4.8.2: reads the kubelet’s pod-resources socket through hostPath and needs SYS_ADMIN for the profiling counters',
+    },
   }),
   'external-secrets': release({
     name: 'external-secrets',
@@ -259,6 +283,21 @@ export const OPERATORS: Readonly<Record<OperatorName, OperatorRelease>> = {
     provides: ['serving.kserve.io/v1beta1 InferenceService'],
     dependsOn: ['kserve-resources'],
   }),
+  // The metrics pipeline (src/model/observability.ts): the Prometheus Operator and its CRDs, Prometheus,
+  // Alertmanager, kube-state-metrics and the node exporter. The operator's admission webhook (it validates
+  // PrometheusRules and Alertmanager configs) takes its certificate from cert-manager, so every render is the same.
+  'kube-prometheus-stack': release({
+    name: 'kube-prometheus-stack',
+    repository: 'https://prometheus-community.github.io/helm-charts',
+    repositoryName: 'prometheus-community',
+    oci: false,
+    chart: 'kube-prometheus-stack',
+    version: '88.5.3',
+    namespace: MONITORING_NAMESPACE,
+    provides: ['monitoring.coreos.com/v1 ServiceMonitor', 'monitoring.coreos.com/v1 PodMonitor', 'monitoring.coreos.com/v1 PrometheusRule'],
+    dependsOn: ['cert-manager'],
+    otherNamespaces: [{ name: NODE_EXPORTER_NAMESPACE, podSecurity: NODE_EXPORTER_POD_SECURITY }],
+  }),
   'milvus-operator': release({
     name: 'milvus-operator',
     repository: 'https://zilliztech.github.io/milvus-operator',
@@ -345,12 +384,17 @@ function operatorsOfWorkload<W extends WorkloadName>(env: Environment, w: W): re
 
 /**
  * The operators an environment needs, each after the ones it depends on (then by name). KEDA is left out
- * where the AKS add-on runs it; Karpenter is AWS only; GPU pools need the device plugin.
+ * where the AKS add-on runs it; Karpenter is AWS only; GPU pools need the device plugin (and, with
+ * observability on, the DCGM exporter).
  */
 export function operatorsFor(env: Environment): OperatorName[] {
   const wanted = new Set<OperatorName>();
   for (const name of CLOUD_OPERATORS[env.cloud](env)) wanted.add(name);
   if (env.cluster.gpuPools.length > 0) wanted.add('nvidia-device-plugin');
+  if (env.observability.enabled) {
+    wanted.add('kube-prometheus-stack');
+    if (env.cluster.gpuPools.length > 0) wanted.add('dcgm-exporter');
+  }
   for (const w of WORKLOAD_NAMES) for (const name of operatorsOfWorkload(env, w)) wanted.add(name);
   const ordered: OperatorName[] = [];
   const visit = (name: OperatorName) => {

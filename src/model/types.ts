@@ -19,6 +19,7 @@ import type { EdwSettings, EdwSpec } from './workloads/edw/spec';
 import type { LakehouseSettings, LakehouseSpec } from './workloads/lakehouse/spec';
 import type { MlopsSettings, MlopsSpec } from './workloads/mlops/spec';
 import type { RagSettings, RagSpec } from './workloads/rag/spec';
+import type { Observability, ObservabilitySpec } from './observability';
 /** Every workload once, in the order stacks and apps are built (a `Record`, so a new name is a compile error here). */
 const WORKLOAD_ORDER: Readonly<Record<WorkloadName, true>> = { edw: true, rag: true, mlops: true, lakehouse: true };
 export const WORKLOAD_NAMES: readonly WorkloadName[] = Object.keys(WORKLOAD_ORDER) as WorkloadName[];
@@ -52,6 +53,8 @@ interface EnvironmentSpecOf<C extends Cloud> {
   workloads?: WorkloadsSpec;
   /** How a GitOps agent in the cluster applies this environment's output. Default: no GitOps objects. */
   gitops?: GitopsSpec;
+  /** Metrics, GPU telemetry and alerts (src/model/observability.ts). Default: on. */
+  observability?: ObservabilitySpec;
   /** Policy rules waived for one resource each, with the reason a reviewer accepted. Default: none. */
   waivers?: WaiverSpec[];
 }
@@ -284,6 +287,7 @@ interface EnvironmentOf<C extends Cloud> {
   readonly mlops?: MlopsSettings;
   /** Settings of the lakehouse, when it is enabled. */
   readonly lakehouse?: LakehouseSettings;
+  readonly observability: Observability;
   readonly waivers: readonly Readonly<WaiverSpec>[];
 }
 

@@ -25,6 +25,7 @@ import { CLOUDS } from './cloud';
 import type { Cloud, EnvironmentSpec, NodePoolSpec, PlatformSpec } from './types';
 import { WORKLOAD_NAMES } from './types';
 import { WAIVABLE_RULE_IDS } from './waivable-rules';
+import { OBSERVABILITY_LIMITS, resolveObservability } from './observability';
 
 const PLATFORM_NAME = /^[a-z][a-z0-9]{1,7}$/;
 const POOL_NAME = /^[a-z][a-z0-9]{0,11}$/;
@@ -119,7 +120,26 @@ function validateEnvironment(env: EnvironmentSpec, base: string, platformName: s
   validateTags(env, base, cloud, report);
   validateWaivers(env, base, report);
   validateGitops(env, base, report);
+  validateObservability(env, base, report);
   for (const w of WORKLOAD_NAMES) WORKLOADS[w].validate(env, base, platformName, cloud, report);
+}
+
+function validateObservability(env: EnvironmentSpec, base: string, report: Report): void {
+  const spec = env.observability;
+  if (!spec || typeof spec !== 'object') return;
+  for (const field of ['retentionDays', 'volumeGi'] as const) {
+    const value = spec[field];
+    const { min, max } = OBSERVABILITY_LIMITS[field];
+    if (isInt(value) && (value < min || value > max)) report(`${base}.observability.${field}`, `must be ${min}–${max}, got ${value}`);
+  }
+  const resolved = resolveObservability(env.stage === 'prod' ? 'prod' : 'dev', spec);
+  // Samples of a cluster this size take about 1–2 GiB a day; a volume that cannot hold the retention fills and Prometheus stops ingesting.
+  if (isInt(spec.retentionDays) || isInt(spec.volumeGi))
+    if (resolved.volumeGi < resolved.retentionDays * 2)
+      report(
+        `${base}.observability.volumeGi`,
+        `${resolved.volumeGi} GiB cannot hold ${resolved.retentionDays} days of samples (about 2 GiB a day): give at least ${resolved.retentionDays * 2}`,
+      );
 }
 
 const RULE_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;

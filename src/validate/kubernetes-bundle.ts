@@ -73,6 +73,7 @@ export const BUNDLED_KINDS = {
     'kustomize.toolkit.fluxcd.io/v1': ['Kustomization'],
     'source.toolkit.fluxcd.io/v1': ['GitRepository', 'HelmRepository'],
     'helm.toolkit.fluxcd.io/v2': ['HelmRelease'],
+    'monitoring.coreos.com/v1': ['ServiceMonitor', 'PodMonitor', 'PrometheusRule'],
   },
 } as const;
 
@@ -159,11 +160,12 @@ export function apiVersionOf(group: string, version: string): string {
 export function re2ToJs(pattern: string): { source: string; flags: string } | undefined {
   let source = pattern;
   let flags = '';
-  // Leading inline flags: (?i), (?s), (?is). (?U), (?m) and mid-pattern flags are not translated.
-  const lead = /^\(\?([is]+)\)/.exec(source);
+  // Leading inline flags: (?i), (?s), (?is), also right after the start anchor (`^(?i)…`, which the anchor is not
+  // affected by). (?U), (?m) and mid-pattern flags are not translated.
+  const lead = /^(\^?)\(\?([is]+)\)/.exec(source);
   if (lead) {
-    flags = [...new Set(lead[1])].sort().join('');
-    source = source.slice(lead[0].length);
+    flags = [...new Set(lead[2])].sort().join('');
+    source = lead[1] + source.slice(lead[0].length);
   }
   if (/\(\?[a-zA-Z-]+[):]/.test(source)) return undefined; // (?U), (?i:…) mid-pattern…
   source = source

@@ -37,6 +37,8 @@ const GPU_TOLERATION = { key: 'nvidia.com/gpu', operator: 'Equal', value: 'true'
 const AKS_SPOT_TOLERATION = { key: 'kubernetes.azure.com/scalesetpriority', operator: 'Equal', value: 'spot', effect: 'NoSchedule' };
 const KARPENTER_SPOT_TOLERATION = { key: 'platform-synth.io/spot', operator: 'Equal', value: 'true', effect: 'NoSchedule' };
 const ALL_OPERATORS = Object.keys(OPERATORS) as OperatorName[];
+/** The namespaces a release installs into: its own and the ones its values send pods to. */
+const releaseNamespaces = (o: OperatorName): string[] => [OPERATORS[o].namespace, ...OPERATORS[o].otherNamespaces.map((n) => n.name)];
 
 // ---- one environment, synthesized in memory
 
@@ -565,6 +567,7 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
       istiod: 'istio/istio',
       'istio-ingressgateway': 'istio/istio',
       'knative-operator': 'knative/operator',
+      'kube-prometheus-stack': 'prometheus-community/helm-charts',
     };
     interface SourceRow {
       readonly file: string;
@@ -586,7 +589,7 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
           })
       : [];
     // Knative tags its releases `knative-v<version>`.
-    const bare = (v: string) => v.replace(/^(knative-)?v/, '');
+    const bare = (v: string) => v.replace(/^(knative-|kube-prometheus-stack-)?v?/, '');
 
     test('SOURCES.md lists the vendored CRDs', () => {
       expect(rows.length).toBeGreaterThan(20);
@@ -840,7 +843,26 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
         ['kserve-runtime-configs'],
       ],
     ];
-    const disabledCases = DISABLED.flatMap(([what, edit, gone, kept]) => ['aws-dev', 'azure-dev'].map((env) => [env, what, edit, gone, kept] as const));
+    // With observability off, so that each case shows only what the workloads need (monitoring needs cert-manager too).
+    const withoutObservability =
+      (edit: (e: EnvironmentSpec) => void) =>
+      (e: EnvironmentSpec): void => {
+        e.observability = { enabled: false };
+        edit(e);
+      };
+    const disabledCases = [
+      ...DISABLED.flatMap(([what, edit, gone, kept]) => ['aws-dev', 'azure-dev'].map((env) => [env, what, withoutObservability(edit), gone, kept] as const)),
+      ...['aws-dev', 'azure-dev'].map(
+        (env) =>
+          [
+            env,
+            'observability off',
+            (e: EnvironmentSpec) => (e.observability = { enabled: false }),
+            ['kube-prometheus-stack', 'dcgm-exporter'] as OperatorName[],
+            ['nvidia-device-plugin', 'cert-manager'] as OperatorName[],
+          ] as const,
+      ),
+    ];
 
     test.each(disabledCases)('%s, %s: its operators are gone, the others stay', (name, _what, edit, gone, kept) => {
       const s = edited(name, edit);
@@ -855,7 +877,7 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
         expect(sorted(project.spec.sourceRepos)).toEqual(unique(installed.map((o) => argoChartSource(OPERATORS[o], '1.33').repoURL)));
         // The operators' own namespaces, and lakehouse where the Spark operator writes the Roles of the applications it runs.
         const writes = installed.includes('spark-operator') ? ['lakehouse'] : [];
-        expect(sorted(project.spec.destinations.map((d: any) => d.namespace))).toEqual(unique([...installed.map((o) => OPERATORS[o].namespace), ...writes]));
+        expect(sorted(project.spec.destinations.map((d: any) => d.namespace))).toEqual(unique([...installed.flatMap(releaseNamespaces), ...writes]));
       } else expectHelmRepositoriesFor(s, installed);
     });
 
@@ -863,6 +885,7 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
       const s = edited('azure-prod', (e) => {
         e.cluster.gpuPools = [];
         e.workloads = { edw: e.workloads!.edw };
+        e.observability = { enabled: false };
       });
       expect(operatorsFor(s.env)).toEqual([]);
       expect([...s.rendered.files.keys()].filter((f) => f.startsWith('azure-prod/gitops/operators/'))).toEqual([]);
@@ -873,6 +896,68 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
       ).toEqual(['azure-prod-edw', 'azure-prod-platform', 'azure-prod-root']);
       expect(named(s, 'Kustomization', 'azure-prod-edw').spec.dependsOn).toEqual([{ name: 'azure-prod-platform' }]);
       expect(kubernetesObjects(s).filter((o) => o.kind === 'ScaledObject').length).toBeGreaterThan(0);
+    });
+  });
+
+  describe('the metrics pipeline (kube-prometheus-stack, DCGM exporter)', () => {
+    const BLOCK_CLASS: Record<string, string> = { aws: 'gp3', azure: 'managed-csi-premium' };
+
+    test.each(ENVS)('%s: Prometheus selects every monitor and rule in the cluster, keeps the model’s retention on a volume of the block class', (name) => {
+      const s = DEFAULT[name];
+      const values = valuesOf(s, 'kube-prometheus-stack');
+      const spec = values.prometheus.prometheusSpec;
+      for (const key of ['serviceMonitor', 'podMonitor', 'rule', 'probe', 'scrapeConfig'])
+        expect({ key, nil: spec[`${key}SelectorNilUsesHelmValues`] }).toEqual({ key, nil: false });
+      const { retentionDays, volumeGi } = s.env.observability;
+      expect(spec.retention).toBe(`${retentionDays}d`);
+      expect(spec.storageSpec.volumeClaimTemplate.spec).toEqual({
+        storageClassName: BLOCK_CLASS[s.env.cloud],
+        accessModes: ['ReadWriteOnce'],
+        resources: { requests: { storage: `${volumeGi}Gi` } },
+      });
+      // Size-based retention deletes the oldest blocks before the volume fills.
+      expect(parseInt(spec.retentionSize, 10)).toBeLessThan(volumeGi);
+      expect(spec.resources.requests.memory).toBeDefined();
+      expect(spec.resources.limits.memory).toBeDefined();
+      expect(spec.priorityClassName).toBe('platform-critical');
+    });
+
+    test.each(ENVS)('%s: no scrapes or rules for the control plane the cloud runs; node exporter in its own namespace; Grafana not from this chart', (name) => {
+      const values = valuesOf(DEFAULT[name], 'kube-prometheus-stack');
+      for (const part of ['kubeControllerManager', 'kubeScheduler', 'kubeEtcd', 'kubeProxy'])
+        expect({ part, enabled: values[part].enabled }).toEqual({ part, enabled: false });
+      expect(values.defaultRules.rules).toMatchObject({ etcd: false, kubeControllerManager: false, kubeSchedulerAlerting: false, kubeProxy: false });
+      expect(values['prometheus-node-exporter'].namespaceOverride).toBe('monitoring-node');
+      expect(values.grafana.enabled).toBe(false);
+      // The webhook's certificate from cert-manager: the chart's own patch Job would generate a new one on every Argo CD render.
+      expect(values.prometheusOperator.admissionWebhooks.certManager.enabled).toBe(true);
+    });
+
+    test.each(['aws-dev', 'azure-prod'])('%s: the DCGM exporter runs on the GPU pools only, tolerating their taints', (name) => {
+      const s = DEFAULT[name];
+      const values = valuesOf(s, 'dcgm-exporter');
+      const pools = s.env.cluster.gpuPools.map((p) => p.name);
+      expect(values.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([
+        { matchExpressions: [{ key: POOL_LABEL, operator: 'In', values: pools }] },
+      ]);
+      expect(values.tolerations).toContainEqual(GPU_TOLERATION);
+    });
+
+    test.each(ARGO_ENVS)(
+      '%s: the DCGM exporter (its chart’s ServiceMonitor) syncs after the CRDs kube-prometheus-stack installs, which syncs after cert-manager',
+      (name) => {
+        const s = DEFAULT[name];
+        const wave = (operator: OperatorName) => Number(named(s, 'Application', `${name}-operator-${operator}`).metadata.annotations[SYNC_WAVE]);
+        expect(wave('cert-manager')).toBeLessThan(wave('kube-prometheus-stack'));
+        expect(wave('kube-prometheus-stack')).toBeLessThan(wave('dcgm-exporter'));
+      },
+    );
+
+    test.each(FLUX_ENVS)('%s: the same order as Flux dependsOn', (name) => {
+      const s = DEFAULT[name];
+      const needs = (operator: string) => named(s, 'Kustomization', `${name}-operator-${operator}`).spec.dependsOn.map((d: any) => d.name);
+      expect(needs('kube-prometheus-stack')).toContain(`${name}-operator-cert-manager`);
+      if (s.env.cluster.gpuPools.length > 0) expect(needs('dcgm-exporter')).toContain(`${name}-operator-kube-prometheus-stack`);
     });
   });
 
@@ -938,7 +1023,7 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
       // And mlops, where the ACK SageMaker controller (where AWS bursts) keeps the Role for the TrainingJobs it runs.
       const watched = installed.includes('ack-sagemaker-controller') ? ['mlops'] : [];
       expect(sorted(project.spec.destinations.map((d: any) => `${d.server} ${d.namespace}`))).toEqual(
-        unique(['kube-system', 'lakehouse', ...watched, ...installed.map((o) => OPERATORS[o].namespace)].map((ns) => `${IN_CLUSTER} ${ns}`)),
+        unique(['kube-system', 'lakehouse', ...watched, ...installed.flatMap(releaseNamespaces)].map((ns) => `${IN_CLUSTER} ${ns}`)),
       );
     });
 

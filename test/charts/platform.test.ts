@@ -1,5 +1,6 @@
 import { parse } from 'yaml';
 import { PRIORITY_CLASSES } from '../../src/model/scheduling';
+import { NODE_EXPORTER_NAMESPACE } from '../../src/model/observability';
 import { WORKLOADS as WORKLOAD_MODULES } from '../../src/model/workloads';
 import { PlatformChart, POD_SECURITY_REASON_ANNOTATION } from '../../charts/platform/platform';
 import type { PlatformSpec } from '../../src/model/types';
@@ -18,12 +19,25 @@ function partialSpec(): PlatformSpec {
 const partial = contexts(partialSpec()).find((c) => c.env.name === 'azure-dev')!;
 
 describe('PlatformChart', () => {
-  test.each(all)('%s: a namespace for platform-system and each enabled workload', (_name, ctx) => {
+  test.each(all)('%s: a namespace for platform-system, each enabled workload and the node exporter', (_name, ctx) => {
     expect(
       ofKind(ctx, 'Namespace')
         .map((n) => n.metadata.name)
         .sort(),
-    ).toEqual(['platform-system', ...WORKLOADS].sort());
+    ).toEqual(['platform-system', ...WORKLOADS, NODE_EXPORTER_NAMESPACE].sort());
+  });
+
+  test('the node exporter’s namespace (kube-prometheus-stack sends its pods there) is privileged, saying why; none with observability off', () => {
+    const [ns] = ofKind(partial, 'Namespace').filter((n) => n.metadata.name === NODE_EXPORTER_NAMESPACE);
+    expect(ns.metadata.labels).toMatchObject({
+      'pod-security.kubernetes.io/enforce': 'privileged',
+      'pod-security.kubernetes.io/audit': 'restricted',
+      'pod-security.kubernetes.io/warn': 'restricted',
+      'platform-synth.io/tier': 'operator',
+    });
+    expect(ns.metadata.annotations[POD_SECURITY_REASON_ANNOTATION]).toMatch(/^prometheus-node-exporter 4\.56\.1 .*hostPath/);
+    const off = contexts(specWith('azure-dev', (e) => (e.observability = { enabled: false }))).find((c) => c.env.name === 'azure-dev')!;
+    expect(ofKind(off, 'Namespace').map((n) => n.metadata.name)).not.toContain(NODE_EXPORTER_NAMESPACE);
   });
 
   test('only enabled workloads get a namespace and guard rails', () => {
@@ -31,7 +45,7 @@ describe('PlatformChart', () => {
       ofKind(partial, 'Namespace')
         .map((n) => n.metadata.name)
         .sort(),
-    ).toEqual(['edw', 'platform-system', 'rag']);
+    ).toEqual(['edw', NODE_EXPORTER_NAMESPACE, 'platform-system', 'rag']);
     const namespaced = objects(partial).filter((o) => o.metadata.namespace);
     expect([...new Set(namespaced.map((o) => o.metadata.namespace))].sort()).toEqual(['edw', 'rag']);
   });
@@ -43,7 +57,7 @@ describe('PlatformChart', () => {
         rag: /^Milvus: the Milvus 2\.5 image runs as root/,
         mlops: /^Seldon Core 1\.18\.2 gives the containers it adds no restricted/,
       };
-      for (const ns of ofKind(ctx, 'Namespace')) {
+      for (const ns of ofKind(ctx, 'Namespace').filter((n) => n.metadata.name !== NODE_EXPORTER_NAMESPACE)) {
         const why = lowered[ns.metadata.name];
         expect(ns.metadata.labels).toMatchObject({
           'pod-security.kubernetes.io/enforce': why ? 'baseline' : 'restricted',
@@ -157,8 +171,8 @@ describe('PlatformChart', () => {
       const obj = parse(files.get(path)!);
       expect(path).toBe(`platform/${obj.kind.toLowerCase()}-${obj.metadata.name}.yaml`);
     }
-    // 5 namespaces, 3 priority classes, 2 policies and 1 LimitRange per workload namespace, EKS's default StorageClass
-    expect(manifests).toHaveLength(5 + 3 + 3 * 4 + (ctx.env.cloud === 'aws' ? 1 : 0));
+    // 6 namespaces (the node exporter's too), 3 priority classes, 2 policies and 1 LimitRange per workload namespace, EKS's default StorageClass
+    expect(manifests).toHaveLength(6 + 3 + 3 * 4 + (ctx.env.cloud === 'aws' ? 1 : 0));
   });
 
   test.each(all)(

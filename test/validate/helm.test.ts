@@ -349,7 +349,18 @@ describe('helm checks', () => {
     expect(unknownValues({ controller: { imag: { digest: 'x' } } }, clean, ['controller.image'])).toEqual([
       { path: 'controller.imag', example: 'controller.imag.digest' },
     ]);
-    expect(Object.keys(WHOLE_VALUES)).toEqual(['kserve-resources v0.20.0', 'milvus-operator 1.3.8']);
+    expect(Object.keys(WHOLE_VALUES)).toEqual(['kserve-resources v0.20.0', 'milvus-operator 1.3.8', 'kube-prometheus-stack 88.5.3']);
+  });
+
+  it('helm-values-known takes a scalar the templates read though values.yaml has it only as a comment (WHOLE_VALUES), and only that path', () => {
+    const clean = loadChartValues(path.join(CHARTS, 'clean-1.0.0'));
+    expect(unknownValues({ controller: { priorityClassName: 'x' } }, clean)).toEqual([
+      { path: 'controller.priorityClassName', example: 'controller.priorityClassName' },
+    ]);
+    expect(unknownValues({ controller: { priorityClassName: 'x' } }, clean, ['controller.priorityClassName'])).toEqual([]);
+    expect(unknownValues({ controller: { priorityClass: 'x' } }, clean, ['controller.priorityClassName'])).toEqual([
+      { path: 'controller.priorityClass', example: 'controller.priorityClass' },
+    ]);
   });
 
   (fs.existsSync(SHARED_CHARTS) ? it : it.skip)('helm-values-known reads Istio’s defaults under _internal_defaults_do_not_set as the chart’s values', () => {
@@ -642,6 +653,9 @@ describe('npm run validate -- --charts / npm run charts', () => {
     karpenter: 'system-cluster-critical',
     'cluster-autoscaler': 'system-cluster-critical',
     'nvidia-device-plugin': 'system-node-critical',
+    'dcgm-exporter': 'system-node-critical',
+    // One pod of a release, by `<chart> <kind> <name>`: kube-prometheus-stack's node exporter, a node agent.
+    'kube-prometheus-stack DaemonSet kube-prometheus-stack-prometheus-node-exporter': 'system-node-critical',
     // No value to set: the kserve-resources v0.20.0 and knative-operator v1.21.1 charts have none; milvus-operator 1.3.8's declares one no template reads.
     'kserve-resources': undefined,
     'knative-operator': undefined,
@@ -658,8 +672,7 @@ describe('npm run validate -- --charts / npm run charts', () => {
         for (const release of releasesOf(env)) {
           if (CLUSTER_NAMESPACES.includes(release.namespace)) continue;
           // The namespace exists with a level before the release installs: Argo CD's managedNamespaceMetadata or Flux's Namespace object.
-          const enforced = levels.get(release.namespace);
-          expect({ release: release.resource, namespace: release.namespace, labelled: enforced !== undefined }).toEqual({
+          expect({ release: release.resource, namespace: release.namespace, labelled: levels.has(release.namespace) }).toEqual({
             release: release.resource,
             namespace: release.namespace,
             labelled: true,
@@ -669,6 +682,13 @@ describe('npm run validate -- --charts / npm run charts', () => {
           for (const doc of parseAllDocuments(rendered.output).map((d) => d.toJS())) {
             const pod = doc?.kind === 'CronJob' ? doc.spec?.jobTemplate?.spec?.template?.spec : doc?.spec?.template?.spec;
             if (!['Deployment', 'DaemonSet', 'StatefulSet', 'Job', 'CronJob'].includes(doc?.kind) || !pod) continue;
+            // A pod the values send to another namespace (kube-prometheus-stack's node exporter) is admitted by that one's level.
+            const namespace: string = doc.metadata.namespace ?? release.namespace;
+            const enforced = levels.get(namespace);
+            expect({ pod: `${doc.kind} ${namespace}/${doc.metadata.name}`, labelled: enforced !== undefined }).toEqual({
+              pod: `${doc.kind} ${namespace}/${doc.metadata.name}`,
+              labelled: true,
+            });
             const field = (f: 'initContainers' | 'containers') => (pod[f] ?? []).map((c: any) => ({ ...c, field: f }));
             const view = { spec: pod, containers: [...field('initContainers'), ...field('containers')] };
             const problems = podSecurityViolations(view, enforced!).map(describeViolation);
@@ -677,8 +697,8 @@ describe('npm run validate -- --charts / npm run charts', () => {
               pod: `${doc.kind} ${doc.metadata.name}`,
               problems: [],
             });
-            const was = strictest.get(release.namespace) ?? 'restricted';
-            strictest.set(release.namespace, lowerLevel(was, podSecurityLevel(view)));
+            const was = strictest.get(namespace) ?? 'restricted';
+            strictest.set(namespace, lowerLevel(was, podSecurityLevel(view)));
           }
         }
         // Not laxer than needed: each namespace enforces exactly the strictest level all its pods pass.
@@ -697,7 +717,7 @@ describe('npm run validate -- --charts / npm run charts', () => {
       for (const env of output.environments) {
         const kubeVersion = platform.environments.find((e) => e.name === env.name)!.cluster.kubernetesVersion;
         for (const release of releasesOf(env)) {
-          const expected = release.chart in OTHER_PRIORITY ? OTHER_PRIORITY[release.chart] : 'platform-critical';
+          const byChart = release.chart in OTHER_PRIORITY ? OTHER_PRIORITY[release.chart] : 'platform-critical';
           const chartPath = path.join(SHARED_CHARTS, `${release.chart}-${release.version}`);
           const [rendered] = await renderer.renderTwice({ ...release, chartPath, kubeVersion });
           expect({ release: release.resource, ok: rendered.ok }).toEqual({ release: release.resource, ok: true });
@@ -705,6 +725,8 @@ describe('npm run validate -- --charts / npm run charts', () => {
             const pod = doc?.kind === 'CronJob' ? doc.spec?.jobTemplate?.spec?.template?.spec : doc?.spec?.template?.spec;
             if (!['Deployment', 'DaemonSet', 'StatefulSet', 'Job', 'CronJob'].includes(doc?.kind) || !pod) continue;
             seen.push(release.chart);
+            const podKey = `${release.chart} ${doc.kind} ${doc.metadata.name}`;
+            const expected = podKey in OTHER_PRIORITY ? OTHER_PRIORITY[podKey] : byChart;
             expect({ release: release.resource, pod: `${doc.kind} ${doc.metadata.name}`, priority: pod.priorityClassName }).toEqual({
               release: release.resource,
               pod: `${doc.kind} ${doc.metadata.name}`,
@@ -716,6 +738,7 @@ describe('npm run validate -- --charts / npm run charts', () => {
       expect([...new Set(seen)].sort()).toEqual([
         'cert-manager',
         'cluster-autoscaler',
+        'dcgm-exporter',
         'external-secrets',
         'gateway',
         'istiod',
@@ -723,6 +746,7 @@ describe('npm run validate -- --charts / npm run charts', () => {
         'keda',
         'knative-operator',
         'kserve-resources',
+        'kube-prometheus-stack',
         'milvus-operator',
         'nvidia-device-plugin',
         'sagemaker-chart',

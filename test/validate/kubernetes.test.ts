@@ -419,6 +419,9 @@ describe('re2ToJs', () => {
   it('rewrites Go RE2 syntax JavaScript lacks', () => {
     expect(re2ToJs('^[a-z]+$')).toEqual({ source: '^[a-z]+$', flags: 'u' });
     expect(re2ToJs('(?i)^abc$')).toEqual({ source: '^abc$', flags: 'iu' });
+    // After the start anchor (the Prometheus Operator's partial_response_strategy): the flag still covers the whole pattern.
+    expect(re2ToJs('^(?i)(abort|warn)?$')).toEqual({ source: '^(abort|warn)?$', flags: 'iu' });
+    expect(re2ToJs('a(?i)b')).toBeUndefined();
     expect(re2ToJs('\\Aabc\\z')).toEqual({ source: '^abc$', flags: 'u' });
     expect(re2ToJs('^(?P<name>[[:alpha:]]+)$')).toEqual({ source: '^(?<name>[A-Za-z]+)$', flags: 'u' });
     expect(re2ToJs('\\pL+')).toEqual({ source: '\\p{L}+', flags: 'u' });

@@ -210,15 +210,22 @@ const firstLeaf = (v: unknown, at: string): string => {
 };
 
 /**
- * Values a chart's templates render whole (`toYaml`), so every key under them reaches the rendered object though
- * values.yaml's default lists only some; by `<chart> <version>`, each path with the template that reads it. Listed
- * one by one, after reading the template: a key under any other map with a non-empty default stays an error.
+ * Values a chart's templates read that values.yaml does not fully list: ones rendered whole (`toYaml`), so every key
+ * under them reaches the rendered object though the default lists only some, and ones values.yaml has only as a
+ * comment; by `<chart> <version>`, each path with the template that reads it. Listed one by one, after reading the
+ * template: a key under any other map with a non-empty default stays an error.
  */
 export const WHOLE_VALUES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   'kserve-resources v0.20.0': {
     'kserve.storage.containerSecurityContext': "files/common/storagecontainer-patch.yaml: the ClusterStorageContainer's securityContext",
   },
   'milvus-operator 1.3.8': { podSecurityContext: "templates/deployment.yaml: the pod's securityContext (toYaml)" },
+  // Read by the templates, present in values.yaml only as comments.
+  'kube-prometheus-stack 88.5.3': {
+    'prometheusOperator.priorityClassName': 'templates/prometheus-operator/deployment.yaml: the operator pod’s priorityClassName',
+    'kube-state-metrics.priorityClassName': 'charts/kube-state-metrics/templates/deployment.yaml: the pod’s priorityClassName',
+    'prometheus-node-exporter.priorityClassName': 'charts/prometheus-node-exporter/templates/daemonset.yaml: the pod’s priorityClassName',
+  },
 };
 
 /**
@@ -243,7 +250,7 @@ export function unknownValues(set: Record<string, unknown>, chart: ChartValues, 
       const inValues = isMap(defaults) && Object.prototype.hasOwnProperty.call(defaults, key);
       const child = inValues ? (defaults as Json)[key] : undefined;
       const described = schema ? schemaChild(schema, key) : [];
-      if (!inValues && described.length === 0) {
+      if (!inValues && described.length === 0 && !whole.includes(at)) {
         out.push({ path: at, example: firstLeaf(value, at) });
         continue;
       }
