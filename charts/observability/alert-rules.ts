@@ -1,0 +1,341 @@
+/**
+ * The platform's own alert rules (issue 17), as plain data: one group per component, only for the components the
+ * environment runs. Another part wires them into a PrometheusRule; nothing here imports cdk8s.
+ *
+ * Every metric name and label was read from the component's source at the pinned version (the comment beside
+ * each rule says where). Several rules need a scrape the platform does not configure yet. Each one says which,
+ * under "Needs:".
+ *
+ * Not expressed here because no in-cluster series exists: the dead-letter queue's depth. KEDA reports only its
+ * triggers' metrics, and the ScaledObject's one trigger is the main queue. The DLQ depth lives in CloudWatch
+ * (ApproximateNumberOfMessagesVisible) or Azure Monitor, and only a CloudWatch/Azure Monitor exporter would
+ * bring it into Prometheus. Spot evictions on AKS: no in-cluster component counts them (Azure Scheduled Events
+ * reach only the node).
+ */
+import type { Environment } from '../../src/model/types';
+import { operatorsFor } from '../../src/model/operators';
+import { POOL_LABEL } from '../../src/model/scheduling';
+import { servesOnKnative } from '../../src/model/workloads/mlops/serving';
+import { workloadNamespace } from '../../src/model/naming';
+
+export type Severity = 'warning' | 'critical';
+
+export interface AlertRule {
+  readonly alert: string;
+  readonly expr: string;
+  /** Prometheus duration: how long the expression must hold before the alert fires. */
+  readonly for: string;
+  readonly labels: { readonly severity: Severity };
+  readonly annotations: { readonly summary: string; readonly description: string; readonly runbook: string };
+}
+
+export interface RuleGroup {
+  readonly name: string;
+  readonly rules: readonly AlertRule[];
+}
+
+/** A Kubernetes label name as Prometheus writes it: `a.b/c` → `a_b_c` (kube-state-metrics prefixes `label_`; podTargetLabels do not). */
+export const promLabel = (kubernetesLabel: string): string => kubernetesLabel.replace(/[^a-zA-Z0-9_]/g, '_');
+
+/** The label a PodMonitor's podTargetLabels copies from KServe's pod label `serving.kserve.io/inferenceservice`. */
+export const INFERENCE_SERVICE_LABEL = promLabel('serving.kserve.io/inferenceservice');
+
+/** Thresholds, named once so the tests and the descriptions agree. */
+export const THRESHOLDS = {
+  /** Inference: share of 5xx answers over 5 minutes. */
+  inferenceErrorRatio: 0.05,
+  /** Inference: p99 latency over 5 minutes, seconds. */
+  inferenceP99Seconds: 1,
+  /** Spot interruption warnings Karpenter received in an hour. */
+  spotInterruptionsPerHour: 3,
+  /** A certificate that has this little time left (cert-manager renews at two thirds of its life). */
+  certificateSecondsLeft: 14 * 24 * 3600,
+  /** GPU utilization (percent) below which a GPU in use by a pod counts as idle. */
+  gpuIdlePercent: 1,
+} as const;
+
+const regexOf = (values: readonly string[]): string => values.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\\\$&')).join('|');
+
+function rule(alert: string, expr: string, forDuration: string, severity: Severity, summary: string, description: string, runbook: string): AlertRule {
+  return { alert, expr, for: forDuration, labels: { severity }, annotations: { summary, description, runbook } };
+}
+
+function edwRules(env: Environment): AlertRule[] {
+  if (!env.edw) return [];
+  const ns = workloadNamespace('edw');
+  // KEDA creates the HPA `keda-hpa-<ScaledObject>` (keda v2.20.2 controllers/keda/hpa.go getHPAName); the
+  // ScaledObject is named after the consumer Deployment (charts/edw/edw.ts).
+  const scaledObject = 'edw-consumer';
+  const hpa = `{namespace="${ns}",horizontalpodautoscaler="keda-hpa-${scaledObject}"}`;
+  const scaler = `keda_scaler_metrics_value{namespace="${ns}",scaledObject="${scaledObject}"}`;
+  return [
+    // kube_horizontalpodautoscaler_status_current_replicas / _spec_max_replicas: kube-state-metrics (the chart's own
+    // KubeHpaMaxedOut rule, kube-prometheus-stack 88.5.3 rules-1.14/kubernetes-apps.yaml). keda_scaler_metrics_value
+    // {namespace, metric, scaledObject, scaler, triggerIndex, type}: keda v2.20.2 pkg/metricscollector/prommetrics.go,
+    // the value the queue trigger reads (the queue length).
+    // Needs: a scrape of the KEDA operator's metrics (the keda chart's prometheus.operator.serviceMonitor; on the
+    // AKS add-on in kube-system, a PodMonitor for keda-operator).
+    rule(
+      'EdwQueueBacklogAtMaxReplicas',
+      `max by (namespace) (kube_horizontalpodautoscaler_status_current_replicas${hpa}) >= max by (namespace) (kube_horizontalpodautoscaler_spec_max_replicas${hpa})` +
+        ` and max by (namespace) (${scaler}) > 0` +
+        ` and max by (namespace) (delta(${scaler}[15m])) >= 0`,
+      '15m',
+      'critical',
+      'The EDW queue is not draining although its consumers run at the maximum replicas',
+      `The consumers in ${ns} have run at KEDA's maxReplicas (${env.edw.scaling.maxReplicas}) for 15 minutes and the queue length KEDA reads has not fallen.`,
+      'Check the consumers for errors or slow writes to the table, then raise edw.scaling.maxReplicas or the Spot pool max if they are healthy.',
+    ),
+  ];
+}
+
+function gpuRules(env: Environment): AlertRule[] {
+  const pools = env.cluster.gpuPools;
+  if (pools.length === 0) return [];
+  const rules: AlertRule[] = [];
+  const karpenterPools = pools.filter((p) => env.cloud === 'aws' && p.provisioner === 'karpenter');
+  const nodeGroupPools = pools.filter((p) => !karpenterPools.includes(p));
+  if (karpenterPools.length > 0) {
+    // karpenter_nodepools_usage / _limit {nodepool, resource_type}: kubernetes-sigs/karpenter (the core Karpenter
+    // 1.14.1 builds on) pkg/controllers/metrics/nodepool/controller.go; resource_type is the resource name lowercased
+    // with - as _, so `nvidia.com/gpu`. The platform's GPU NodePools limit nvidia.com/gpu to max × GPUs per node
+    // (charts/platform/karpenter.ts). Needs: a scrape of Karpenter (its chart's serviceMonitor.enabled).
+    const sel = `{nodepool=~"${regexOf(karpenterPools.map((p) => p.name))}",resource_type="nvidia.com/gpu"}`;
+    rules.push(
+      rule(
+        'GpuNodePoolAtLimit',
+        `karpenter_nodepools_usage${sel} >= karpenter_nodepools_limit${sel}`,
+        '30m',
+        'warning',
+        'A Karpenter GPU pool has provisioned all the GPUs its limit allows',
+        'NodePool {{ $labels.nodepool }} has used its whole nvidia.com/gpu limit for 30 minutes: new GPU pods stay pending.',
+        'Check pending GPU pods (kubectl get pods -A --field-selector=status.phase=Pending); raise the pool max in the model if the demand is real.',
+      ),
+    );
+  }
+  if (nodeGroupPools.length > 0) {
+    // kube_node_labels: kube-state-metrics, a label only when on its allowlist. Needs: kube-state-metrics
+    // metricLabelsAllowlist `nodes=[platform-synth.io/pool]` (the chart's default lists none). No cluster
+    // autoscaler metric is used: AKS runs its autoscaler outside the cluster.
+    const label = `label_${promLabel(POOL_LABEL)}`;
+    const expr = nodeGroupPools.map((p) => `count by (${label}) (kube_node_labels{${label}="${p.name}"}) >= ${p.max}`).join(' or ');
+    rules.push(
+      rule(
+        'GpuNodeGroupAtMax',
+        expr,
+        '30m',
+        'warning',
+        'A GPU node group runs at its maximum node count',
+        `GPU pool {{ $labels.${label} }} has run at its maximum node count for 30 minutes: new GPU pods stay pending.`,
+        'Check pending GPU pods and the training queue; raise the pool max in the model if the demand is real.',
+      ),
+    );
+  }
+  // DCGM_FI_DEV_GPU_UTIL (gauge, percent): dcgm-exporter 4.5.3-4.8.2 etc/default-counters.csv; the pod label is set
+  // only on a GPU a pod holds (the kubelet pod-resources mapping), so `pod!=""` means "allocated".
+  rules.push(
+    rule(
+      'GpuAllocatedButIdle',
+      `DCGM_FI_DEV_GPU_UTIL{pod!=""} < ${THRESHOLDS.gpuIdlePercent}`,
+      '1h',
+      'warning',
+      'A GPU held by a pod has been idle for an hour',
+      'GPU {{ $labels.gpu }} on {{ $labels.Hostname }} is held by {{ $labels.namespace }}/{{ $labels.pod }} and has been below 1% utilization for an hour.',
+      'Ask the owner of the pod whether it is stuck (data loading, a dead worker); delete it if so, so the pool can scale down.',
+    ),
+  );
+  return rules;
+}
+
+function spotRules(env: Environment): AlertRule[] {
+  // AKS: no in-cluster series counts Spot evictions (see the header), so AWS only.
+  if (env.cloud !== 'aws') return [];
+  const runsSpot = env.cluster.spotPools.length > 0 || env.cluster.gpuPools.some((p) => p.capacity === 'spot');
+  if (!runsSpot) return [];
+  // karpenter_interruption_received_messages_total{message_type}: karpenter-provider-aws v1.14.1
+  // pkg/controllers/interruption/metrics.go; message_type "spot_interrupted" from messages/types.go. Needs: a
+  // scrape of Karpenter and its interruption queue (set: settings.interruptionQueue).
+  return [
+    rule(
+      'SpotInterruptionRateHigh',
+      `sum(increase(karpenter_interruption_received_messages_total{message_type="spot_interrupted"}[1h])) > ${THRESHOLDS.spotInterruptionsPerHour}`,
+      '5m',
+      'warning',
+      'Many Spot interruptions in the last hour',
+      `Karpenter received more than ${THRESHOLDS.spotInterruptionsPerHour} Spot interruption warnings in the last hour: consumers and training jobs restart often.`,
+      'Widen the Spot pools’ instance types or zones in the model so Karpenter can pick deeper Spot pools, or move the affected work to on-demand.',
+    ),
+  ];
+}
+
+function mlopsRules(env: Environment): AlertRule[] {
+  if (!env.mlops) return [];
+  const ns = workloadNamespace('mlops');
+  const rules: AlertRule[] = [
+    // kube_job_status_failed{namespace, job_name}: kube-state-metrics (the chart's KubeJobFailed rule uses it).
+    rule(
+      'MlopsJobFailed',
+      `kube_job_status_failed{namespace="${ns}"} > 0`,
+      '5m',
+      'warning',
+      'A training (or MLflow database-user) Job failed',
+      'Job {{ $labels.job_name }} in ' + ns + ' has failed pods beyond its backoff limit.',
+      'Read the failed pod’s logs (kubectl logs -n mlops job/<name>), fix the cause, and rerun the Job by changing its run in the model.',
+    ),
+    // kube_deployment_status_replicas_available: kube-state-metrics (the chart's KubeDeploymentReplicasMismatch).
+    rule(
+      'MlflowDown',
+      `kube_deployment_status_replicas_available{namespace="${ns}",deployment="mlflow"} == 0`,
+      '5m',
+      'critical',
+      'MLflow has no available replica',
+      'The MLflow tracking server in ' + ns + ' has had no available replica for 5 minutes: training runs cannot log and models cannot be registered.',
+      'Check the mlflow pods’ events and logs; a failing database login usually means the ExternalSecret for the database did not sync.',
+    ),
+  ];
+  const knative = env.mlops.models.filter(servesOnKnative).map((m) => m.name);
+  if (knative.length > 0) {
+    // kn_serving_invocation_duration_seconds (histogram, attribute http.response.status_code): the queue-proxy of
+    // Knative Serving knative-v1.21.1 pkg/queue/request_metric.go ("kn.serving.invocation.duration", unit s,
+    // through the OpenTelemetry Prometheus exporter: revision_request_count and revision_request_latencies are gone
+    // since Knative moved to OpenTelemetry). Only Knative-mode (canary) models have a queue-proxy.
+    // Needs: a PodMonitor on the queue-proxy's metrics port with podTargetLabels [serving.kserve.io/inferenceservice].
+    const by = `namespace, ${INFERENCE_SERVICE_LABEL}`;
+    const sel = (extra: string) => `{namespace="${ns}",${INFERENCE_SERVICE_LABEL}=~"${regexOf(knative)}"${extra}}`;
+    rules.push(
+      rule(
+        'InferenceErrorRateHigh',
+        `sum by (${by}) (rate(kn_serving_invocation_duration_seconds_count${sel(',http_response_status_code=~"5.."')}[5m]))` +
+          ` / sum by (${by}) (rate(kn_serving_invocation_duration_seconds_count${sel('')}[5m])) > ${THRESHOLDS.inferenceErrorRatio}`,
+        '10m',
+        'critical',
+        'A model answers with server errors',
+        `More than ${THRESHOLDS.inferenceErrorRatio * 100}% of the requests to model {{ $labels.${INFERENCE_SERVICE_LABEL} }} failed with a 5xx for 10 minutes.`,
+        'If a canary is rolling out, roll it back (canaryPercent: 0); otherwise read the predictor’s logs for the failing requests.',
+      ),
+      rule(
+        'InferenceLatencyP99High',
+        `histogram_quantile(0.99, sum by (le, ${by}) (rate(kn_serving_invocation_duration_seconds_bucket${sel('')}[5m]))) > ${THRESHOLDS.inferenceP99Seconds}`,
+        '10m',
+        'warning',
+        'A model’s p99 latency is high',
+        `The p99 latency of model {{ $labels.${INFERENCE_SERVICE_LABEL} }} has been above ${THRESHOLDS.inferenceP99Seconds}s for 10 minutes.`,
+        'Check the predictor’s CPU and replicas against maxReplicas; raise the model’s maxReplicas or resources in the model if it is saturated.',
+      ),
+    );
+  }
+  return rules;
+}
+
+function ragRules(env: Environment): AlertRule[] {
+  if (!env.rag) return [];
+  const ns = workloadNamespace('rag');
+  // milvus-operator names each component's Deployment `<instance>-milvus-<component>` (MilvusComponent
+  // GetDeploymentName); the instance is `milvus` (charts/rag/milvus.ts). kube-state-metrics series.
+  const sel = `{namespace="${ns}",deployment=~"milvus-milvus-.+"}`;
+  return [
+    rule(
+      'MilvusDown',
+      `kube_deployment_status_replicas_available${sel} == 0 and kube_deployment_spec_replicas${sel} > 0`,
+      '5m',
+      'critical',
+      'A Milvus component has no available replica',
+      'Milvus component {{ $labels.deployment }} in ' + ns + ' has had no available replica for 5 minutes: the RAG API cannot search.',
+      'Check the Milvus resource’s status and the component’s pods (kubectl get milvus -n rag; kubectl describe pod); etcd, the queue and object storage are its usual causes.',
+    ),
+  ];
+}
+
+function platformRules(env: Environment): AlertRule[] {
+  const operators = operatorsFor(env);
+  const rules: AlertRule[] = [];
+  if (operators.includes('cert-manager')) {
+    // certmanager_certificate_expiration_timestamp_seconds{name, namespace, issuer_name, issuer_kind, issuer_group}:
+    // cert-manager v1.19.1 internal/collectors/certificate_collector.go. Needs: a scrape of cert-manager (its chart's
+    // prometheus.servicemonitor.enabled).
+    rules.push(
+      rule(
+        'CertificateExpiringSoon',
+        `certmanager_certificate_expiration_timestamp_seconds - time() < ${THRESHOLDS.certificateSecondsLeft}`,
+        '1h',
+        'warning',
+        'A certificate expires in less than 14 days',
+        'Certificate {{ $labels.namespace }}/{{ $labels.name }} (issuer {{ $labels.issuer_name }}) expires in less than 14 days: cert-manager has not renewed it.',
+        'Read the Certificate’s and its CertificateRequest’s events (kubectl describe certificate -n <ns> <name>) and fix the issuer.',
+      ),
+    );
+  }
+  if (operators.includes('external-secrets')) {
+    // externalsecret_status_condition{name, namespace, condition, status}: external-secrets v2.9.0
+    // pkg/controllers/externalsecret/esmetrics/esmetrics.go (1 for the current status, 0 for the other). Needs: a
+    // scrape of the controller (its chart's serviceMonitor.enabled).
+    rules.push(
+      rule(
+        'ExternalSecretNotSynced',
+        'externalsecret_status_condition{condition="Ready",status="False"} == 1',
+        '10m',
+        'warning',
+        'An ExternalSecret fails to sync',
+        'ExternalSecret {{ $labels.namespace }}/{{ $labels.name }} has not been Ready for 10 minutes: its Secret is missing or stale.',
+        'Read the ExternalSecret’s status message (kubectl describe externalsecret); usually the workload identity lacks access to the secret.',
+      ),
+    );
+  }
+  const tool = env.gitops?.tool;
+  if (tool === 'argocd') {
+    // argocd_app_info{namespace, name, project, autosync_enabled, repo, dest_server, dest_namespace, sync_status,
+    // health_status, operation}: argo-cd v3.5.1 controller/metrics/metrics.go. Needs: a scrape of the application
+    // controller (Argo CD runs outside the platform's output).
+    rules.push(
+      rule(
+        'ArgoCdAppOutOfSync',
+        'argocd_app_info{sync_status!="Synced"} == 1',
+        '30m',
+        'warning',
+        'An Argo CD application has been out of sync for 30 minutes',
+        'Application {{ $labels.name }} is {{ $labels.sync_status }}: the cluster does not run what dist/ says.',
+        'Open the application in Argo CD and read the sync error (argocd app get <name>); fix the manifest or the failing hook.',
+      ),
+      rule(
+        'ArgoCdAppDegraded',
+        'argocd_app_info{health_status=~"Degraded|Missing"} == 1',
+        '15m',
+        'critical',
+        'An Argo CD application is degraded',
+        'Application {{ $labels.name }} has been {{ $labels.health_status }} for 15 minutes.',
+        'Find the unhealthy resource in the application tree (argocd app get <name>) and follow its own alert or events.',
+      ),
+    );
+  } else if (tool === 'flux') {
+    // gotk_resource_info{customresource_kind, name, exported_namespace, ready, suspended, ...}: the kube-state-metrics
+    // custom resource state metrics Flux documents since v2.1 (fluxcd.io/flux/monitoring/custom-metrics,
+    // fluxcd/flux2-monitoring-example); the controllers' own gotk_reconcile_condition was removed. Needs: that
+    // customResourceState configuration in kube-state-metrics.
+    rules.push(
+      rule(
+        'FluxResourceNotReady',
+        'gotk_resource_info{ready="False",suspended="false"} == 1',
+        '15m',
+        'warning',
+        'A Flux resource has not been ready for 15 minutes',
+        '{{ $labels.customresource_kind }} {{ $labels.exported_namespace }}/{{ $labels.name }} is not Ready: the cluster does not run what dist/ says.',
+        'Read the resource’s Ready condition (flux get all -A --status-selector ready=false) and fix the source, manifest or chart it names.',
+      ),
+    );
+  }
+  return rules;
+}
+
+/** The alert rule groups of the environment: none where observability is off. */
+export function alertRuleGroups(env: Environment): RuleGroup[] {
+  if (!env.observability.enabled) return [];
+  const groups: RuleGroup[] = [
+    { name: 'platform', rules: platformRules(env) },
+    { name: 'gpu', rules: gpuRules(env) },
+    { name: 'spot', rules: spotRules(env) },
+    { name: 'edw', rules: edwRules(env) },
+    { name: 'mlops', rules: mlopsRules(env) },
+    { name: 'rag', rules: ragRules(env) },
+  ];
+  return groups.filter((g) => g.rules.length > 0);
+}

@@ -1,0 +1,237 @@
+import { alertRuleGroups, THRESHOLDS, type AlertRule } from '../../charts/observability/alert-rules';
+import { loadPlatform } from '../../src/model/load';
+import { defaultPlatform } from '../../src/platform';
+import type { Environment } from '../../src/model/types';
+import { evaluate, firingAlerts, parse, series } from './promql';
+
+const envs = loadPlatform(defaultPlatform).environments;
+const byName = (name: string): Environment => envs.find((e) => e.name === name)!;
+const rulesOf = (env: Environment): AlertRule[] => alertRuleGroups(env).flatMap((g) => g.rules);
+const ruleOf = (env: Environment, alert: string): AlertRule => {
+  const r = rulesOf(env).find((x) => x.alert === alert);
+  if (!r) throw new Error(`${env.name} has no rule ${alert}`);
+  return r;
+};
+const names = (alerts: { labels: Record<string, string> }[]) => alerts.map((a) => a.labels);
+
+describe('the evaluator', () => {
+  test('rate extrapolates like Prometheus; aggregation, comparison and and/or/unless', () => {
+    const data = series({ 'c{a="1"}': '0+60x10', 'c{a="2"}': '0+120x10', 'g{a="1"}': '5x10' });
+    const rate = evaluate('sum by (a) (rate(c[5m]))', data, 600);
+    expect(rate).toEqual({ kind: 'vector', samples: [{ labels: { a: '1' }, value: 1 }, expect.objectContaining({ labels: { a: '2' } })] });
+    expect((rate as any).samples[1].value).toBeCloseTo(2);
+    expect(evaluate('c > 700', data, 600)).toEqual({ kind: 'vector', samples: [{ labels: { __name__: 'c', a: '2' }, value: 1200 }] });
+    expect((evaluate('c and g', data, 600) as any).samples.map((s: any) => s.labels.a)).toEqual(['1']);
+    expect((evaluate('c unless g', data, 600) as any).samples.map((s: any) => s.labels.a)).toEqual(['2']);
+    expect((evaluate('g or c', data, 600) as any).samples).toHaveLength(2);
+    expect(evaluate('time() - 100', data, 600)).toEqual({ kind: 'scalar', v: 500 });
+  });
+
+  test('histogram_quantile interpolates within the bucket', () => {
+    const data = series({ 'h_bucket{le="0.5"}': '50', 'h_bucket{le="1"}': '90', 'h_bucket{le="+Inf"}': '100' });
+    expect((evaluate('histogram_quantile(0.7, h_bucket)', data, 0) as any).samples[0].value).toBeCloseTo(0.75);
+  });
+
+  test('every rule of every environment parses', () => {
+    for (const env of envs) for (const r of rulesOf(env)) expect(() => parse(r.expr)).not.toThrow();
+  });
+});
+
+describe('the rule set', () => {
+  test.each(envs.map((e) => [e.name, e] as const))('%s: every rule complete, names unique', (_, env) => {
+    const rules = rulesOf(env);
+    expect(rules.length).toBeGreaterThan(0);
+    for (const r of rules) {
+      expect(['warning', 'critical']).toContain(r.labels.severity);
+      expect(r.for).toMatch(/^\d+[smh]$/);
+      for (const a of [r.annotations.summary, r.annotations.description, r.annotations.runbook]) expect(a.length).toBeGreaterThan(10);
+    }
+    expect(new Set(rules.map((r) => r.alert)).size).toBe(rules.length);
+  });
+
+  test('filtered by the environment', () => {
+    const alerts = (e: Environment) => rulesOf(e).map((r) => r.alert);
+    const aws = byName('aws-prod');
+    const azure = byName('azure-prod');
+    expect(alerts(aws)).toEqual(expect.arrayContaining(['ArgoCdAppOutOfSync', 'SpotInterruptionRateHigh', 'GpuNodePoolAtLimit', 'GpuNodeGroupAtMax']));
+    expect(alerts(aws)).not.toContain('FluxResourceNotReady');
+    expect(alerts(azure)).toContain('FluxResourceNotReady');
+    expect(alerts(azure)).not.toEqual(expect.arrayContaining(['ArgoCdAppOutOfSync']));
+    expect(alerts(azure).filter((a) => a.startsWith('Spot') || a === 'GpuNodePoolAtLimit')).toEqual([]);
+    expect(alerts(byName('aws-dev'))).not.toContain('GpuNodeGroupAtMax');
+
+    const bare = {
+      ...aws,
+      cluster: { ...aws.cluster, gpuPools: [], spotPools: [] },
+      workloads: {},
+      edw: undefined,
+      rag: undefined,
+      mlops: undefined,
+      lakehouse: undefined,
+      gitops: undefined,
+    } as unknown as Environment;
+    expect(alerts(bare).filter((a) => /Gpu|Spot|Edw|Mlops|Mlflow|Milvus|Inference|ArgoCd|Flux/.test(a))).toEqual([]);
+    expect(alertRuleGroups({ ...aws, observability: { ...aws.observability, enabled: false } } as Environment)).toEqual([]);
+  });
+});
+
+describe('each rule fires on its failure and not otherwise (promtool-style)', () => {
+  const aws = byName('aws-prod');
+  const azure = byName('azure-prod');
+  const HPA = 'horizontalpodautoscaler="keda-hpa-edw-consumer",namespace="edw"';
+  const KEDA =
+    'keda_scaler_metrics_value{namespace="edw",scaledObject="edw-consumer",scaler="awsSqsQueueScaler",metric="s0-aws-sqs-queue",triggerIndex="0",type="scaledobject"}';
+
+  test('EdwQueueBacklogAtMaxReplicas', () => {
+    const r = ruleOf(aws, 'EdwQueueBacklogAtMaxReplicas');
+    const hpa = (current: string) => ({
+      [`kube_horizontalpodautoscaler_status_current_replicas{${HPA}}`]: current,
+      [`kube_horizontalpodautoscaler_spec_max_replicas{${HPA}}`]: '20x40',
+    });
+    expect(names(firingAlerts(r, series({ ...hpa('20x40'), [KEDA]: '500+10x40' }), 40 * 60))).toEqual([
+      { alertname: r.alert, namespace: 'edw', severity: 'critical' },
+    ]);
+    // Draining at max: no alert; growing below max: no alert.
+    expect(firingAlerts(r, series({ ...hpa('20x40'), [KEDA]: '900-20x40' }), 40 * 60)).toEqual([]);
+    expect(firingAlerts(r, series({ ...hpa('12x40'), [KEDA]: '500+10x40' }), 40 * 60)).toEqual([]);
+  });
+
+  test('GpuNodePoolAtLimit (Karpenter) and GpuNodeGroupAtMax (kube-state-metrics node labels)', () => {
+    const r = ruleOf(aws, 'GpuNodePoolAtLimit');
+    const kp = (usage: string) =>
+      series({
+        'karpenter_nodepools_usage{nodepool="gpuspot",resource_type="nvidia.com/gpu"}': usage,
+        'karpenter_nodepools_limit{nodepool="gpuspot",resource_type="nvidia.com/gpu"}': '8x60',
+      });
+    expect(names(firingAlerts(r, kp('8x60'), 3600))).toEqual([expect.objectContaining({ nodepool: 'gpuspot', severity: 'warning' })]);
+    expect(firingAlerts(r, kp('7x60'), 3600)).toEqual([]);
+
+    const g = ruleOf(azure, 'GpuNodeGroupAtMax');
+    const nodes = (n: number) =>
+      series(Object.fromEntries(Array.from({ length: n }, (_, i) => [`kube_node_labels{node="n${i}",label_platform_synth_io_pool="gpuspot"}`, '1x60'])));
+    expect(names(firingAlerts(g, nodes(4), 3600))).toEqual([{ alertname: g.alert, label_platform_synth_io_pool: 'gpuspot', severity: 'warning' }]);
+    expect(firingAlerts(g, nodes(3), 3600)).toEqual([]);
+  });
+
+  test('GpuAllocatedButIdle', () => {
+    const r = ruleOf(aws, 'GpuAllocatedButIdle');
+    const gpu = (util: string, pod = 'train-0') => series({ [`DCGM_FI_DEV_GPU_UTIL{gpu="0",Hostname="ip-10-0-1-2",namespace="mlops",pod="${pod}"}`]: util });
+    expect(firingAlerts(r, gpu('0x70'), 65 * 60)).toHaveLength(1);
+    // Busy within the hour, or idle for less than an hour: no alert.
+    expect(firingAlerts(r, gpu('0x30 80 0x30'), 65 * 60)).toEqual([]);
+    expect(firingAlerts(r, gpu('0x70'), 50 * 60)).toEqual([]);
+    expect(firingAlerts(r, series({ 'DCGM_FI_DEV_GPU_UTIL{gpu="0",Hostname="h"}': '0x70' }), 65 * 60)).toEqual([]);
+  });
+
+  test('SpotInterruptionRateHigh', () => {
+    const r = ruleOf(aws, 'SpotInterruptionRateHigh');
+    const m = (v: string) =>
+      series({
+        'karpenter_interruption_received_messages_total{message_type="spot_interrupted"}': v,
+        'karpenter_interruption_received_messages_total{message_type="rebalance_recommendation"}': '0+1x70',
+      });
+    expect(firingAlerts(r, m('0+0.1x70'), 70 * 60)).toHaveLength(1);
+    expect(firingAlerts(r, m('0+0.02x70'), 70 * 60)).toEqual([]);
+    expect(THRESHOLDS.spotInterruptionsPerHour).toBe(3);
+  });
+
+  test('MlopsJobFailed, MlflowDown', () => {
+    const j = ruleOf(aws, 'MlopsJobFailed');
+    expect(names(firingAlerts(j, series({ 'kube_job_status_failed{namespace="mlops",job_name="finetune"}': '0x5 1x10' }), 15 * 60))).toEqual([
+      { alertname: j.alert, namespace: 'mlops', job_name: 'finetune', severity: 'warning' },
+    ]);
+    expect(
+      firingAlerts(
+        j,
+        series({ 'kube_job_status_failed{namespace="mlops",job_name="finetune"}': '0x15', 'kube_job_status_failed{namespace="edw",job_name="x"}': '1x15' }),
+        15 * 60,
+      ),
+    ).toEqual([]);
+
+    const m = ruleOf(aws, 'MlflowDown');
+    expect(firingAlerts(m, series({ 'kube_deployment_status_replicas_available{namespace="mlops",deployment="mlflow"}': '1x5 0x10' }), 15 * 60)).toHaveLength(
+      1,
+    );
+    expect(firingAlerts(m, series({ 'kube_deployment_status_replicas_available{namespace="mlops",deployment="mlflow"}': '1x5 0x2 1x5' }), 12 * 60)).toEqual([]);
+  });
+
+  test('InferenceErrorRateHigh and InferenceLatencyP99High, per Knative model', () => {
+    const e = ruleOf(aws, 'InferenceErrorRateHigh');
+    const base = 'namespace="mlops",serving_kserve_io_inferenceservice="iris"';
+    const counts = (errorsPerMin: number) =>
+      series({
+        [`kn_serving_invocation_duration_seconds_count{${base},http_response_status_code="200"}`]: '0+100x30',
+        [`kn_serving_invocation_duration_seconds_count{${base},http_response_status_code="503"}`]: `0+${errorsPerMin}x30`,
+      });
+    expect(names(firingAlerts(e, counts(20), 30 * 60))).toEqual([
+      { alertname: e.alert, namespace: 'mlops', serving_kserve_io_inferenceservice: 'iris', severity: 'critical' },
+    ]);
+    expect(firingAlerts(e, counts(1), 30 * 60)).toEqual([]);
+
+    const l = ruleOf(aws, 'InferenceLatencyP99High');
+    const buckets = (slowPerMin: number) =>
+      series({
+        [`kn_serving_invocation_duration_seconds_bucket{${base},http_response_status_code="200",le="0.5"}`]: `0+${100 - slowPerMin}x30`,
+        [`kn_serving_invocation_duration_seconds_bucket{${base},http_response_status_code="200",le="1"}`]: `0+${100 - slowPerMin}x30`,
+        [`kn_serving_invocation_duration_seconds_bucket{${base},http_response_status_code="200",le="5"}`]: '0+100x30',
+        [`kn_serving_invocation_duration_seconds_bucket{${base},http_response_status_code="200",le="+Inf"}`]: '0+100x30',
+      });
+    expect(firingAlerts(l, buckets(5), 30 * 60)).toHaveLength(1);
+    expect(firingAlerts(l, buckets(0), 30 * 60)).toEqual([]);
+    // Standard-mode models (no canary) have no queue-proxy: not selected.
+    expect(e.expr).toContain('=~"iris"');
+  });
+
+  test('MilvusDown', () => {
+    const r = ruleOf(aws, 'MilvusDown');
+    const d = (avail: string) =>
+      series({
+        'kube_deployment_status_replicas_available{namespace="rag",deployment="milvus-milvus-proxy"}': avail,
+        'kube_deployment_spec_replicas{namespace="rag",deployment="milvus-milvus-proxy"}': '2x20',
+      });
+    expect(names(firingAlerts(r, d('2x5 0x15'), 20 * 60))).toEqual([expect.objectContaining({ deployment: 'milvus-milvus-proxy', severity: 'critical' })]);
+    expect(firingAlerts(r, d('2x20'), 20 * 60)).toEqual([]);
+  });
+
+  test('CertificateExpiringSoon', () => {
+    const r = ruleOf(aws, 'CertificateExpiringSoon');
+    const cert = (expiresAt: number) =>
+      series({ [`certmanager_certificate_expiration_timestamp_seconds{name="webhook",namespace="monitoring",issuer_name="selfsigned"}`]: `${expiresAt}x120` });
+    expect(firingAlerts(r, cert(10 * 86400), 90 * 60)).toHaveLength(1);
+    expect(firingAlerts(r, cert(60 * 86400), 90 * 60)).toEqual([]);
+  });
+
+  test('ExternalSecretNotSynced', () => {
+    const r = ruleOf(aws, 'ExternalSecretNotSynced');
+    const es = (falseValues: string) =>
+      series({
+        'externalsecret_status_condition{name="mlflow-db",namespace="mlops",condition="Ready",status="False"}': falseValues,
+        'externalsecret_status_condition{name="mlflow-db",namespace="mlops",condition="Ready",status="True"}': '1x20',
+      });
+    expect(names(firingAlerts(r, es('1x20'), 20 * 60))).toEqual([expect.objectContaining({ name: 'mlflow-db', namespace: 'mlops' })]);
+    expect(firingAlerts(r, es('0x20'), 20 * 60)).toEqual([]);
+  });
+
+  test('ArgoCdAppOutOfSync, ArgoCdAppDegraded', () => {
+    const s = ruleOf(aws, 'ArgoCdAppOutOfSync');
+    const d = ruleOf(aws, 'ArgoCdAppDegraded');
+    const app = (sync: string, health: string) =>
+      series({ [`argocd_app_info{name="mlops",namespace="argocd",project="acme",sync_status="${sync}",health_status="${health}"}`]: '1x40' });
+    expect(firingAlerts(s, app('OutOfSync', 'Healthy'), 40 * 60)).toHaveLength(1);
+    expect(firingAlerts(d, app('OutOfSync', 'Healthy'), 40 * 60)).toEqual([]);
+    expect(firingAlerts(d, app('Synced', 'Degraded'), 40 * 60)).toHaveLength(1);
+    expect(firingAlerts(s, app('Synced', 'Degraded'), 40 * 60)).toEqual([]);
+  });
+
+  test('FluxResourceNotReady', () => {
+    const r = ruleOf(azure, 'FluxResourceNotReady');
+    const res = (ready: string, suspended = 'false') =>
+      series({
+        [`gotk_resource_info{customresource_kind="Kustomization",name="mlops",exported_namespace="flux-system",ready="${ready}",suspended="${suspended}"}`]:
+          '1x30',
+      });
+    expect(firingAlerts(r, res('False'), 30 * 60)).toHaveLength(1);
+    expect(firingAlerts(r, res('True'), 30 * 60)).toEqual([]);
+    expect(firingAlerts(r, res('False', 'true'), 30 * 60)).toEqual([]);
+  });
+});
