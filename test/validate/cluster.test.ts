@@ -424,3 +424,182 @@ describe('validate with the cluster view', () => {
     expect(waived.waived).toHaveLength(3);
   });
 });
+
+describe('the pods the Prometheus Operator of kube-prometheus-stack 88.5.3 builds from the chart’s Prometheus and Alertmanager', () => {
+  const release = {
+    file: 'azure-dev/gitops/operators/kube-prometheus-stack/helmrelease-kube-prometheus-stack.yaml',
+    resource: 'HelmRelease flux-system/kube-prometheus-stack',
+    chart: 'kube-prometheus-stack',
+    version: '88.5.3',
+    releaseName: 'kube-prometheus-stack',
+    namespace: 'monitoring',
+  } as HelmRelease;
+  const restricted = { seccompProfile: { type: 'RuntimeDefault' } };
+  /** The chart's Prometheus as it renders it (securityContext, storage from the values), with `spec` over it. */
+  const prometheus = (spec: Record<string, unknown> = {}): K8sObject =>
+    obj(
+      'Prometheus',
+      'kube-prometheus-stack-prometheus',
+      'monitoring',
+      {
+        spec: {
+          replicas: 1,
+          shards: 1,
+          portName: 'http-web',
+          version: 'v3.14.0-distroless',
+          resources: { requests: { cpu: '250m', memory: '1536Mi' }, limits: { memory: '3Gi' } },
+          securityContext: { fsGroup: 2000, runAsGroup: 2000, runAsNonRoot: true, runAsUser: 1000, ...restricted },
+          storage: {
+            volumeClaimTemplate: {
+              spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '50Gi' } }, storageClassName: 'managed-csi-premium' },
+            },
+          },
+          ...spec,
+        },
+      },
+      'monitoring.coreos.com/v1',
+    );
+  const alertmanager = (spec: Record<string, unknown> = {}): K8sObject =>
+    obj(
+      'Alertmanager',
+      'kube-prometheus-stack-alertmanager',
+      'monitoring',
+      {
+        spec: {
+          replicas: 1,
+          portName: 'http-web',
+          version: 'v0.34.0',
+          resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '256Mi' } },
+          securityContext: { fsGroup: 2000, runAsGroup: 2000, runAsNonRoot: true, runAsUser: 1000, ...restricted },
+          ...spec,
+        },
+      },
+      'monitoring.coreos.com/v1',
+    );
+  const operatorDeployment = (flags: string[]): K8sObject =>
+    obj(
+      'Deployment',
+      'kube-prometheus-stack-operator',
+      'monitoring',
+      { spec: { template: { spec: { containers: [{ name: 'kube-prometheus-stack', args: ['--prometheus-config-reloader=quay.io/x:v0.93.1', ...flags] }] } } } },
+      'apps/v1',
+    );
+  const chartFlags = [
+    '--config-reloader-cpu-request=0',
+    '--config-reloader-cpu-limit=0',
+    '--config-reloader-memory-request=0',
+    '--config-reloader-memory-limit=0',
+  ];
+  const rendered = (objects: K8sObject[]): RenderedRelease[] => [{ release, objects }];
+  const azureDev = distEnv('azure-dev');
+  const built = (objects: K8sObject[]) =>
+    buildClusterView(azureDev, platform, rendered(objects)).pods.filter((p) => p.createdBy === 'kube-prometheus-stack 88.5.3' && p.origin === 'operator');
+  const byAt = (pods: ReturnType<typeof built>, at: string) => pods.find((p) => p.at === at)!;
+
+  test('the data: replicas, containers with the operator’s securityContext and ports, the reloaders’ resources from the operator’s flags, labels, the claim', () => {
+    const pods = built([prometheus(), alertmanager(), operatorDeployment(chartFlags)]);
+    expect(pods.map((p) => [p.at, p.workloadKind, p.minReplicas, p.namespace, p.origin])).toEqual([
+      ['Prometheus monitoring/kube-prometheus-stack-prometheus prometheus', 'StatefulSet', 1, 'monitoring', 'operator'],
+      ['Alertmanager monitoring/kube-prometheus-stack-alertmanager alertmanager', 'StatefulSet', 1, 'monitoring', 'operator'],
+    ]);
+    const prom = byAt(pods, 'Prometheus monitoring/kube-prometheus-stack-prometheus prometheus');
+    expect(prom.containers.map((c) => [c.field, c.name, (c.ports ?? []).map((p) => `${p.name}:${p.containerPort}/${p.protocol}`)])).toEqual([
+      ['initContainers', 'init-config-reloader', ['reloader-init:8081/TCP']],
+      ['containers', 'prometheus', ['http-web:9090/TCP']],
+      ['containers', 'config-reloader', ['reloader-web:8080/TCP']],
+    ]);
+    for (const c of prom.containers)
+      expect(c.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+    // The chart passes `0` for every reloader flag: no resources; the main container gets spec.resources.
+    expect(prom.containers.find((c) => c.name === 'config-reloader')!.resources).toEqual({});
+    expect(prom.containers.find((c) => c.name === 'prometheus')!.resources).toEqual({ requests: { cpu: '250m', memory: '1536Mi' }, limits: { memory: '3Gi' } });
+    expect(prom.labels).toEqual({
+      'app.kubernetes.io/version': '3.14.0-distroless',
+      'app.kubernetes.io/managed-by': 'prometheus-operator',
+      'app.kubernetes.io/name': 'prometheus',
+      'app.kubernetes.io/instance': 'kube-prometheus-stack-prometheus',
+      'operator.prometheus.io/name': 'kube-prometheus-stack-prometheus',
+      'operator.prometheus.io/shard': '0',
+      prometheus: 'kube-prometheus-stack-prometheus',
+    });
+    expect(prom.volumeClaimTemplates).toEqual([
+      {
+        metadata: { name: 'prometheus-kube-prometheus-stack-prometheus-db' },
+        spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '50Gi' } }, storageClassName: 'managed-csi-premium' },
+      },
+    ]);
+    const am = byAt(pods, 'Alertmanager monitoring/kube-prometheus-stack-alertmanager alertmanager');
+    expect(am.containers.map((c) => [c.name, (c.ports ?? []).map((p) => `${p.name}:${p.containerPort}/${p.protocol}`)])).toEqual([
+      ['init-config-reloader', ['reloader-init:8081/TCP']],
+      ['alertmanager', ['http-web:9093/TCP', 'mesh-tcp:9094/TCP', 'mesh-udp:9094/UDP']],
+      ['config-reloader', ['reloader-web:8080/TCP']],
+    ]);
+    expect(am.labels).toMatchObject({ 'app.kubernetes.io/name': 'alertmanager', alertmanager: 'kube-prometheus-stack-alertmanager' });
+    // Without the operator's Deployment, the flags' defaults (10m / 50Mi, request = limit); Alertmanager without a memory request gets 200Mi.
+    const defaults = built([prometheus(), alertmanager({ resources: {} })]);
+    expect(
+      byAt(defaults, 'Prometheus monitoring/kube-prometheus-stack-prometheus prometheus').containers.find((c) => c.name === 'config-reloader')!.resources,
+    ).toEqual({
+      requests: { cpu: '10m', memory: '50Mi' },
+      limits: { cpu: '10m', memory: '50Mi' },
+    });
+    expect(
+      byAt(defaults, 'Alertmanager monitoring/kube-prometheus-stack-alertmanager alertmanager').containers.find((c) => c.name === 'alertmanager')!.resources,
+    ).toEqual({
+      requests: { memory: '200Mi' },
+    });
+  });
+
+  test('spec.replicas 2 gives 2 pods; Prometheus shards multiply them, one StatefulSet per shard', () => {
+    expect(built([prometheus({ replicas: 2 }), alertmanager({ replicas: 2 })]).map((p) => [p.at.split(' ').pop(), p.minReplicas])).toEqual([
+      ['prometheus', 2],
+      ['alertmanager', 2],
+    ]);
+    const sharded = built([prometheus({ replicas: 2, shards: 2 })]);
+    expect(sharded.map((p) => [p.at, p.minReplicas, p.labels['operator.prometheus.io/shard']])).toEqual([
+      ['Prometheus monitoring/kube-prometheus-stack-prometheus prometheus shard 0', 2, '0'],
+      ['Prometheus monitoring/kube-prometheus-stack-prometheus prometheus shard 1', 2, '1'],
+    ]);
+  });
+
+  test('admission-pod-security: the chart’s security contexts pass restricted in monitoring; without seccompProfile and runAsNonRoot they are rejected', () => {
+    const podSecurity = (objects: K8sObject[]) =>
+      checkClusterView(buildClusterView(azureDev, platform, rendered(objects))).filter(
+        (f) => f.rule === 'admission-pod-security' && /^(Prometheus|Alertmanager) /.test(f.message),
+      );
+    expect(podSecurity([prometheus(), alertmanager(), operatorDeployment(chartFlags)])).toEqual([]);
+    const found = podSecurity([prometheus({ securityContext: { fsGroup: 2000 } }), alertmanager({ securityContext: { fsGroup: 2000 } })]);
+    expect(found.map((f) => f.message.split(':')[0])).toEqual([
+      'Prometheus monitoring/kube-prometheus-stack-prometheus prometheus (built by kube-prometheus-stack 88.5.3)',
+      'Alertmanager monitoring/kube-prometheus-stack-alertmanager alertmanager (built by kube-prometheus-stack 88.5.3)',
+    ]);
+    expect(found[0].message).toContain('namespace monitoring enforces Pod Security "restricted"');
+    expect(found[0].message).toMatch(/runAsNonRoot/);
+  });
+
+  test('scheduling-pool-capacity counts their requests: a Prometheus asking for more than the system pool holds is reported', () => {
+    const capacity = (objects: K8sObject[]) =>
+      checkClusterView(buildClusterView(azureDev, platform, rendered(objects))).filter((f) => f.rule === 'scheduling-pool-capacity');
+    expect(capacity([prometheus(), alertmanager()])).toEqual([]);
+    // 8 × (2 CPU, 8Gi): each fits a Standard_D4s_v5, together more than the pool's 4 nodes.
+    const [f] = capacity([prometheus({ replicas: 8, resources: { requests: { cpu: '2', memory: '8Gi' } } }), alertmanager()]);
+    expect(f.resource).toBe('node pool system (cluster.systemPool)');
+    expect(f.message).toContain('Prometheus monitoring/kube-prometheus-stack-prometheus prometheus');
+  });
+
+  test('chart-storage-class-exists reads the volumeClaimTemplate: a class the cluster lacks is reported on the release', () => {
+    const storage = (objects: K8sObject[]) =>
+      checkClusterView(buildClusterView(azureDev, platform, rendered(objects))).filter((f) => f.rule === 'chart-storage-class-exists');
+    expect(storage([prometheus()])).toEqual([]);
+    const claim = { volumeClaimTemplate: { spec: { resources: { requests: { storage: '50Gi' } }, storageClassName: 'fast-ssd' } } };
+    expect(storage([prometheus({ storage: claim })])).toEqual([
+      expect.objectContaining({
+        file: release.file,
+        resource: release.resource,
+        message: expect.stringMatching(
+          /^Prometheus monitoring\/kube-prometheus-stack-prometheus prometheus \(built by kube-prometheus-stack 88\.5\.3\) volumeClaimTemplates\[0\] \(prometheus-kube-prometheus-stack-prometheus-db\): names StorageClass fast-ssd, which neither the output nor the cluster has/,
+        ),
+      }),
+    ]);
+  });
+});

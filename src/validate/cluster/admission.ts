@@ -308,9 +308,10 @@ export const ADMISSION_RULES: readonly ClusterRule[] = [
         if (POD_SECURITY_LEVELS.includes(label as PodSecurityLevel)) levels.set(name, label as PodSecurityLevel);
       }
       // The chart pods, and the operators' pods whose security contexts operator-pods.ts records (Spark's from the
-      // resource; Milvus's and its dependency charts' from the operator and chart defaults under the resource's values).
+      // resource; Milvus's and its dependency charts' from the operator and chart defaults under the resource's values;
+      // Prometheus's and Alertmanager's from the resource and the Prometheus Operator's fixed container contexts).
       // The predictors are k8s-pod-security's.
-      const recorded = ['spark-operator ', 'milvus-operator '];
+      const recorded = ['spark-operator ', 'milvus-operator ', 'kube-prometheus-stack '];
       const judged = view.pods.filter((p) => p.origin === 'chart' || (p.origin === 'operator' && recorded.some((r) => p.createdBy?.startsWith(r))));
       return judged.flatMap((pod) => {
         const level = pod.namespace === undefined ? undefined : levels.get(pod.namespace);

@@ -16,9 +16,22 @@
  *   pulsar-3.3.0.tgz): values.yaml and templates/statefulset.yaml (pulsar: templates/<component>-statefulset.yaml).
  * - spark-operator 2.5.2 (kubeflow/spark-operator) submits with spark-submit, so the pods are Spark's own:
  *   resource-managers/kubernetes BasicDriverFeatureStep / BasicExecutorFeatureStep (Spark 3.3+ and 4.0).
+ * - kube-prometheus-stack 88.5.3 (Chart.yaml appVersion v0.93.1) runs prometheus-operator v0.93.1. That tag was not
+ *   reachable here: the facts were read at v0.93.0 (prometheus-operator/prometheus-operator, the newest tag of the
+ *   release-0.93 branch stored), a patch release apart; re-read them at v0.93.1 when it is. Files:
+ *   pkg/prometheus/server/statefulset.go (makeStatefulSet: storage; makeStatefulSetSpec: containers, pod fields),
+ *   pkg/prometheus/server/operator.go (makeSelectorLabels; one StatefulSet per shard),
+ *   pkg/prometheus/common.go (ReplicasNumberPtr, shardsNumber, VolumeName, BuildConfigReloader, MakeContainerPorts,
+ *   BuildCommonVolumes, ShardLabelName / PrometheusNameLabelName), pkg/prometheus/promcfg.go (BuildPodMetadata,
+ *   NodeSelectorWithTopologyZone), pkg/alertmanager/statefulset.go (makeStatefulSet, makeStatefulSetSpec),
+ *   pkg/alertmanager/operator.go (makeSelectorLabels), pkg/operator/config_reloader.go (CreateConfigReloader),
+ *   pkg/operator/config.go (DefaultConfig, ContainerConfig.ResourceRequirements), pkg/operator/kubernetes.go (label
+ *   keys), pkg/operator/types.go (MakeVolumeClaimTemplate), cmd/operator/main.go (the config-reloader flags and their
+ *   10m / 50Mi defaults); the chart's templates/prometheus-operator/deployment.yaml passes those flags from
+ *   prometheusOperator.prometheusConfigReloader.resources (`| default 0`: none by default).
  */
 import type { OperatorName } from '../../model/operators';
-import { isMap, type JsonMap as Json } from '../output';
+import { isMap, type JsonMap as Json, type K8sObject } from '../output';
 
 /** One kind of pod an operator creates: its replicas and its pod spec (containers with resources, placement). */
 export interface DerivedPod {
@@ -33,12 +46,19 @@ export interface DerivedPod {
   readonly labels: Readonly<Record<string, string>>;
   /** Whether `spec` lists every container port the pods declare (false: a container's ports are not recorded). */
   readonly portsKnown: boolean;
+  /** The StatefulSet's volumeClaimTemplates the operator creates with it, where the data records them (the storage rule reads them). */
+  readonly volumeClaimTemplates?: readonly Json[];
+}
+
+/** What else the view knows when it builds a resource's pods: the objects of the chart release that rendered it, if one did. */
+export interface DerivedPodContext {
+  readonly releaseObjects?: readonly K8sObject[];
 }
 
 export interface OperatorPods {
   /** The kind of custom resource the operator builds pods from. */
   readonly kind: string;
-  readonly pods: (cr: Json) => { pods: DerivedPod[]; unmodelled: string[] };
+  readonly pods: (cr: Json, ctx?: DerivedPodContext) => { pods: DerivedPod[]; unmodelled: string[] };
 }
 
 /** `over` merged into `base` as util.MergeValues / helm merge values: maps key by key, anything else replaces. */
@@ -376,8 +396,268 @@ function sparkPods(cr: Json): { pods: DerivedPod[]; unmodelled: string[] } {
   };
 }
 
+// ---------------------------------------------------------------- kube-prometheus-stack 88.5.3 (prometheus-operator v0.93.x)
+
+/** pkg/operator/config_reloader.go CreateConfigReloader: every config reloader (init or not) gets this container securityContext. */
+const RELOADER_SECURITY: Json = { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } };
+/** makeStatefulSetSpec (both operators): the prometheus / alertmanager container's fixed securityContext, the same three fields. */
+const MAIN_SECURITY: Json = RELOADER_SECURITY;
+
+/**
+ * The config reloaders' resources: the operator's --config-reloader-{cpu,memory}-{request,limit} flags, read from
+ * the operator Deployment the release renders (`0` sets none: config.go ResourceRequirements); without that
+ * Deployment, the flags' defaults (cmd/operator/main.go defaultReloaderCPU 10m, defaultReloaderMemory 50Mi,
+ * request = limit, config.go DefaultConfig).
+ */
+function reloaderResources(ctx?: DerivedPodContext): Json {
+  const flags = new Map<string, string>();
+  for (const o of ctx?.releaseObjects ?? []) {
+    if (o?.kind !== 'Deployment') continue;
+    for (const c of list(o.spec?.template?.spec?.containers)) {
+      const args: unknown[] = Array.isArray(c.args) ? c.args : [];
+      if (!args.some((a) => String(a).startsWith('--prometheus-config-reloader='))) continue;
+      for (const a of args) {
+        const m = /^--config-reloader-(cpu|memory)-(request|limit)=(.*)$/.exec(String(a));
+        if (m) flags.set(`${m[1]}-${m[2]}`, m[3]);
+      }
+    }
+  }
+  const get = (k: string, dflt: string) => flags.get(k) ?? dflt;
+  const pick = (resource: 'cpu' | 'memory', which: 'request' | 'limit', dflt: string) => {
+    const v = get(`${resource}-${which}`, dflt);
+    return v === '0' || v === '' ? {} : { [resource]: v };
+  };
+  const requests = { ...pick('cpu', 'request', '10m'), ...pick('memory', 'request', '50Mi') };
+  const limits = { ...pick('cpu', 'limit', '10m'), ...pick('memory', 'limit', '50Mi') };
+  return { ...(Object.keys(requests).length > 0 ? { requests } : {}), ...(Object.keys(limits).length > 0 ? { limits } : {}) };
+}
+
+/** k8s.MergePatchContainers: the resource's containers patch the operator's by name (maps key by key here), new ones are appended. */
+function mergeContainers(operator: Json[], own: unknown): Json[] {
+  const extra = list(own);
+  const merged = operator.map((c) => {
+    const patch = extra.find((e) => e.name === c.name);
+    return patch ? (mergeValues(c, patch) as Json) : c;
+  });
+  return [...merged, ...extra.filter((e) => !operator.some((c) => c.name === e.name))];
+}
+
+/** A version string as the app.kubernetes.io/version label carries it (semver String(): no leading `v`); undefined when unset. */
+const versionLabel = (v: unknown): Record<string, string> => (typeof v === 'string' && v !== '' ? { 'app.kubernetes.io/version': v.replace(/^v/, '') } : {});
+
+/**
+ * The StatefulSet's storage (makeStatefulSet, both operators): a volumeClaimTemplate named as written or
+ * `<prefix>-<name>-db`, accessModes default ReadWriteOnce, its spec (storageClassName included) copied
+ * (types.go MakeVolumeClaimTemplate); an emptyDir or ephemeral volume of that name; an emptyDir without storage.
+ */
+function storageOf(spec: Json, volumeName: string): { volumes: Json[]; claims: Json[] } {
+  const storage = isMap(spec.storage) ? spec.storage : undefined;
+  if (storage && isMap(storage.emptyDir)) return { volumes: [{ name: volumeName, emptyDir: storage.emptyDir }], claims: [] };
+  if (storage && isMap(storage.ephemeral)) return { volumes: [{ name: volumeName, ephemeral: storage.ephemeral }], claims: [] };
+  if (storage && isMap(storage.volumeClaimTemplate)) {
+    const t = storage.volumeClaimTemplate;
+    const tspec = isMap(t.spec) ? t.spec : {};
+    return {
+      volumes: [],
+      claims: [
+        {
+          metadata: { name: typeof t.metadata?.name === 'string' && t.metadata.name !== '' ? t.metadata.name : volumeName },
+          spec: { ...tspec, accessModes: Array.isArray(tspec.accessModes) ? tspec.accessModes : ['ReadWriteOnce'] },
+        },
+      ],
+    };
+  }
+  return { volumes: [{ name: volumeName, emptyDir: {} }], claims: [] };
+}
+
+/** The pod-level fields both operators copy from the resource's spec as written. */
+const promPodFields = (spec: Json): Json => ({
+  ...placement(spec),
+  ...(isMap(spec.securityContext) ? { securityContext: spec.securityContext } : {}),
+  ...(spec.hostNetwork === true ? { hostNetwork: true } : {}),
+  ...(typeof spec.hostUsers === 'boolean' ? { hostUsers: spec.hostUsers } : {}),
+});
+
+/**
+ * Prometheus (server/statefulset.go makeStatefulSetSpec): one StatefulSet per shard (shards, default 1;
+ * common.go shardsNumber) of spec.replicas pods (default 1, negative: 1; ReplicasNumberPtr). Containers:
+ * `prometheus` (spec.resources; port 9090 named spec.portName, default `web`, none with listenLocal; a fixed
+ * securityContext) and `config-reloader` (port 8080 `reloader-web`, none with listenLocal); init container
+ * `init-config-reloader` (port 8081 `reloader-init`). Pod labels: podMetadata.labels and app.kubernetes.io/version
+ * (BuildPodMetadata), then the selector labels (operator.go makeSelectorLabels) and the shard.
+ */
+function prometheusPods(cr: Json, ctx?: DerivedPodContext): { pods: DerivedPod[]; unmodelled: string[] } {
+  const spec = isMap(cr.spec) ? cr.spec : {};
+  const name = String(cr.metadata?.name ?? '');
+  const unmodelled: string[] = [];
+  const replicas = typeof spec.replicas === 'number' ? (spec.replicas < 0 ? 1 : spec.replicas) : 1;
+  const shards = typeof spec.shards === 'number' && spec.shards > 1 ? spec.shards : 1;
+  const listenLocal = spec.listenLocal === true;
+  const reloader = reloaderResources(ctx);
+  if (isMap(spec.thanos)) unmodelled.push('Prometheus spec.thanos: the Thanos sidecar container is not recorded');
+  if (isMap(spec.shardingStrategy) || isMap(spec.topology))
+    unmodelled.push('Prometheus topology sharding: the zone the operator adds to each shard’s nodeSelector is not recorded');
+  const { volumes, claims } = storageOf(spec, `prometheus-${name}-db`);
+  const pods: DerivedPod[] = [];
+  for (let shard = 0; shard < shards; shard++) {
+    const containers = mergeContainers(
+      [
+        {
+          name: 'prometheus',
+          ...(isMap(spec.resources) ? { resources: spec.resources } : {}),
+          securityContext: MAIN_SECURITY,
+          ports: listenLocal ? [] : [{ name: String(spec.portName || 'web'), containerPort: 9090, protocol: 'TCP' }],
+        },
+        {
+          name: 'config-reloader',
+          resources: reloader,
+          securityContext: RELOADER_SECURITY,
+          ports: listenLocal ? [] : [{ name: 'reloader-web', containerPort: 8080, protocol: 'TCP' }],
+        },
+      ],
+      spec.containers,
+    );
+    const initContainers = mergeContainers(
+      [
+        {
+          name: 'init-config-reloader',
+          resources: reloader,
+          securityContext: RELOADER_SECURITY,
+          ports: [{ name: 'reloader-init', containerPort: 8081, protocol: 'TCP' }],
+        },
+      ],
+      spec.initContainers,
+    );
+    pods.push({
+      component: shards > 1 ? `prometheus shard ${shard}` : 'prometheus',
+      workloadKind: 'StatefulSet',
+      replicas,
+      labels: {
+        ...versionLabel(spec.version),
+        ...strings(spec.podMetadata?.labels),
+        'app.kubernetes.io/managed-by': 'prometheus-operator',
+        'app.kubernetes.io/name': 'prometheus',
+        'app.kubernetes.io/instance': name,
+        'operator.prometheus.io/name': name,
+        prometheus: name,
+        'operator.prometheus.io/shard': String(shard),
+      },
+      portsKnown: [...list(spec.containers), ...list(spec.initContainers)].every(
+        (c) => Array.isArray(c.ports) || ['prometheus', 'config-reloader', 'init-config-reloader'].includes(String(c.name)),
+      ),
+      spec: {
+        ...promPodFields(spec),
+        // BuildCommonVolumes: the config Secret, the tls-assets projected volume, the config-out emptyDir; then the storage volume and spec.volumes.
+        volumes: [
+          { name: 'config', secret: {} },
+          { name: 'tls-assets', projected: {} },
+          { name: 'config-out', emptyDir: {} },
+          ...volumes,
+          ...list(spec.volumes),
+        ],
+        initContainers,
+        containers,
+      },
+      ...(claims.length > 0 ? { volumeClaimTemplates: claims } : {}),
+    });
+  }
+  return { pods, unmodelled };
+}
+
+/**
+ * Alertmanager (alertmanager/statefulset.go): spec.replicas pods (default 1, negative: 0); a 200Mi memory request
+ * when spec.resources requests none (makeStatefulSet). Containers: `alertmanager` (ports 9093 named spec.portName,
+ * default `web`, unless listenLocal; 9094 `mesh-tcp` TCP and `mesh-udp` UDP; a fixed securityContext) and
+ * `config-reloader` (8080 `reloader-web`, none with listenLocal); init container `init-config-reloader` (8081
+ * `reloader-init`). Pod labels: app.kubernetes.io/version, podMetadata.labels, then makeSelectorLabels (operator.go).
+ */
+function alertmanagerPods(cr: Json, ctx?: DerivedPodContext): { pods: DerivedPod[]; unmodelled: string[] } {
+  const spec = isMap(cr.spec) ? cr.spec : {};
+  const name = String(cr.metadata?.name ?? '');
+  const replicas = typeof spec.replicas === 'number' ? Math.max(spec.replicas, 0) : 1;
+  const listenLocal = spec.listenLocal === true;
+  const reloader = reloaderResources(ctx);
+  const own = isMap(spec.resources) ? spec.resources : {};
+  const requests = isMap(own.requests) ? own.requests : {};
+  const resources = { ...own, requests: { ...requests, ...(requests.memory === undefined ? { memory: '200Mi' } : {}) } };
+  const { volumes, claims } = storageOf(spec, `alertmanager-${name}-db`);
+  const containers = mergeContainers(
+    [
+      {
+        name: 'alertmanager',
+        resources,
+        securityContext: MAIN_SECURITY,
+        ports: [
+          ...(listenLocal ? [] : [{ name: String(spec.portName || 'web'), containerPort: 9093, protocol: 'TCP' }]),
+          { name: 'mesh-tcp', containerPort: 9094, protocol: 'TCP' },
+          { name: 'mesh-udp', containerPort: 9094, protocol: 'UDP' },
+        ],
+      },
+      {
+        name: 'config-reloader',
+        resources: reloader,
+        securityContext: RELOADER_SECURITY,
+        ports: listenLocal ? [] : [{ name: 'reloader-web', containerPort: 8080, protocol: 'TCP' }],
+      },
+    ],
+    spec.containers,
+  );
+  const initContainers = mergeContainers(
+    [
+      {
+        name: 'init-config-reloader',
+        resources: reloader,
+        securityContext: RELOADER_SECURITY,
+        ports: [{ name: 'reloader-init', containerPort: 8081, protocol: 'TCP' }],
+      },
+    ],
+    spec.initContainers,
+  );
+  return {
+    pods: [
+      {
+        component: 'alertmanager',
+        workloadKind: 'StatefulSet',
+        replicas,
+        labels: {
+          ...versionLabel(spec.version),
+          ...strings(spec.podMetadata?.labels),
+          'app.kubernetes.io/name': 'alertmanager',
+          'app.kubernetes.io/managed-by': 'prometheus-operator',
+          'app.kubernetes.io/instance': name,
+          alertmanager: name,
+        },
+        portsKnown: [...list(spec.containers), ...list(spec.initContainers)].every(
+          (c) => Array.isArray(c.ports) || ['alertmanager', 'config-reloader', 'init-config-reloader'].includes(String(c.name)),
+        ),
+        spec: {
+          ...promPodFields(spec),
+          // The config Secret volume, tls-assets and config-out (makeStatefulSetSpec), the storage volume and spec.volumes.
+          volumes: [
+            { name: 'config-volume', secret: {} },
+            { name: 'tls-assets', projected: {} },
+            { name: 'config-out', emptyDir: {} },
+            ...volumes,
+            ...list(spec.volumes),
+          ],
+          initContainers,
+          containers,
+        },
+        ...(claims.length > 0 ? { volumeClaimTemplates: claims } : {}),
+      },
+    ],
+    unmodelled: [],
+  };
+}
+
 /** The pod data per operator, per version: a version without an entry is reported, not guessed. */
 export const OPERATOR_PODS: Readonly<Partial<Record<OperatorName, Readonly<Record<string, readonly OperatorPods[]>>>>> = {
+  'kube-prometheus-stack': {
+    '88.5.3': [
+      { kind: 'Prometheus', pods: prometheusPods },
+      { kind: 'Alertmanager', pods: alertmanagerPods },
+    ],
+  },
   'milvus-operator': { '1.3.8': [{ kind: 'Milvus', pods: milvusPods }] },
   'spark-operator': {
     '2.5.2': [

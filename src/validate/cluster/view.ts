@@ -63,6 +63,8 @@ export interface ViewPod {
   readonly labels: Readonly<Record<string, string>>;
   /** Whether `containers` carry every port the pod declares (false where an operator adds containers whose ports are not recorded). */
   readonly portsKnown: boolean;
+  /** The volumeClaimTemplates of the StatefulSet an operator creates for it, where operator-pods.ts records them. */
+  readonly volumeClaimTemplates?: readonly Json[];
 }
 
 export interface ClusterView {
@@ -177,29 +179,51 @@ export function buildClusterView(env: EnvironmentOutput, platform?: Platform, re
   }
   // Their gaps (an injector version without data) are k8s-pod-security's findings already; not repeated here.
 
-  // The other operators' pods, from their data per version.
+  // The other operators' pods, from their data per version: from the output's custom resources and from those the
+  // rendered charts hold (kube-prometheus-stack's Prometheus and Alertmanager), the latter with their release's objects.
+  const chartResources = (rendered ?? []).flatMap(({ release, objects: chartObjects }) =>
+    chartObjects
+      .filter((o) => o?.kind)
+      .map((o) => {
+        const namespace = o.metadata?.namespace ?? release.namespace;
+        return {
+          file: release.file,
+          resource: release.resource,
+          at: `${o.kind} ${namespace}/${o.metadata?.name} `,
+          obj: o,
+          namespace,
+          releaseObjects: chartObjects,
+        };
+      }),
+  );
   for (const [name, versions] of Object.entries(OPERATOR_PODS) as [OperatorName, NonNullable<(typeof OPERATOR_PODS)[OperatorName]>][]) {
     const version = installedVersion(env, name) ?? '';
     const kinds = new Set(Object.values(versions).flatMap((v) => v.map((k) => k.kind)));
-    for (const m of env.manifests.filter((x: Manifest) => kinds.has(x.obj.kind))) {
+    const sources = [
+      ...env.manifests
+        .filter((x: Manifest) => kinds.has(x.obj.kind))
+        .map((m) => ({ file: m.file, resource: describeObject(m.obj), at: '', obj: m.obj, namespace: m.obj.metadata.namespace, releaseObjects: undefined })),
+      ...chartResources.filter((c) => kinds.has(c.obj.kind)),
+    ];
+    for (const m of sources) {
       const data = versions[version]?.find((k) => k.kind === m.obj.kind);
-      const resource = describeObject(m.obj);
+      const resource = m.resource;
       if (!data) {
         unmodelled.push({
           file: m.file,
           resource,
-          message: `no pod data for ${name} ${version} (src/validate/cluster/operator-pods.ts): the pods it builds from this ${m.obj.kind} are unknown`,
+          message: `${m.at}no pod data for ${name} ${version} (src/validate/cluster/operator-pods.ts): the pods it builds from this ${m.obj.kind} are unknown`,
         });
         continue;
       }
-      const derived = data.pods(m.obj);
-      for (const why of derived.unmodelled) unmodelled.push({ file: m.file, resource, message: `${name} ${version}: ${why}` });
+      const derived = data.pods(m.obj, { releaseObjects: m.releaseObjects });
+      for (const why of derived.unmodelled) unmodelled.push({ file: m.file, resource, message: `${m.at}${name} ${version}: ${why}` });
       for (const p of derived.pods)
         pods.push({
           file: m.file,
           resource,
-          at: p.component,
-          namespace: m.obj.metadata.namespace,
+          at: `${m.at}${p.component}`,
+          namespace: m.namespace,
           origin: 'operator',
           createdBy: `${name} ${version}`,
           workloadKind: p.workloadKind,
@@ -208,6 +232,7 @@ export function buildClusterView(env: EnvironmentOutput, platform?: Platform, re
           containers: containersOf(p.spec, `${name} ${version}`),
           labels: p.labels,
           portsKnown: p.portsKnown,
+          ...(p.volumeClaimTemplates ? { volumeClaimTemplates: p.volumeClaimTemplates } : {}),
         });
     }
   }
