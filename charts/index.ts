@@ -7,6 +7,7 @@ import { EdwChart } from './edw/edw';
 import { LakehouseChart } from './lakehouse/lakehouse';
 import type { AppChart } from './lib/app-chart';
 import { MlopsChart } from './mlops/mlops';
+import { ObservabilityChart } from './observability/observability';
 import { KarpenterChart } from './platform/karpenter';
 import { PlatformChart } from './platform/platform';
 import { RagChart } from './rag/rag';
@@ -39,8 +40,12 @@ function workloadCharts<W extends WorkloadName>(ctx: EnvironmentContext, workloa
   return on ? WORKLOAD_CHARTS[workload](on) : [];
 }
 
+/** The observability app, where observability is on. */
+const observabilityCharts = (ctx: EnvironmentContext): readonly ChartFactory[] =>
+  ctx.env.observability.enabled ? [(app) => new ObservabilityChart(app, ctx)] : [];
+
 export function chartFactories(ctx: EnvironmentContext): ChartFactory[] {
-  return [...byCloud(ctx, PLATFORM_CHARTS), ...WORKLOAD_NAMES.flatMap((w) => workloadCharts(ctx, w))];
+  return [...byCloud(ctx, PLATFORM_CHARTS), ...WORKLOAD_NAMES.flatMap((w) => workloadCharts(ctx, w)), ...observabilityCharts(ctx)];
 }
 
 export function buildCharts(app: App, ctx: EnvironmentContext): AppChart[] {

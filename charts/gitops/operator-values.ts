@@ -7,7 +7,7 @@ import { byCloud, withWorkload, type EnvironmentContext } from '../../src/model/
 import { KSERVE_STORAGE_INITIALIZER_SECURITY_CONTEXT } from '../../src/model/injected-containers';
 import { CLUSTER_AUTOSCALER_SERVICE_ACCOUNT, EDW_OUTPUTS, EDW_STACK, KARPENTER_SERVICE_ACCOUNT, KEDA_SERVICE_ACCOUNT } from '../../src/model/naming';
 import { OPERATORS, type OperatorName } from '../../src/model/operators';
-import { POOL_LABEL, PRIORITY_CLASSES } from '../../src/model/scheduling';
+import { CAPACITY_LABEL, POOL_LABEL, PRIORITY_CLASSES } from '../../src/model/scheduling';
 import { containerSecurityContext } from '../lib/pod';
 import { gpuPoolTaints, tolerate } from '../lib/scheduling';
 import type { Values } from './gitops-types';
@@ -174,11 +174,14 @@ function releaseValues(ctx: EnvironmentContext, operator: OperatorName): Values 
       });
     case 'keda': {
       const serviceAccount = { operator: { create: true, name: KEDA_SERVICE_ACCOUNT } };
+      // The operator's Prometheus metrics (scaler values and errors, src/model/scrapes.ts) only with observability on: the chart opens the port then.
+      const prometheus = env.observability.enabled ? { prometheus: { operator: { enabled: true } } } : {};
       return byCloud<Values, never>(ctx, {
-        aws: () => ({ serviceAccount }),
+        aws: () => ({ serviceAccount, ...prometheus }),
         // The scaler identity's federated credential trusts keda/keda-operator; the chart labels the pod for the webhook.
         azure: ({ env, outputs }) => ({
           serviceAccount,
+          ...prometheus,
           podIdentity: { azureWorkload: { enabled: true, clientId: outputs.require(EDW_STACK, EDW_OUTPUTS.scalerClientId), tenantId: env.azure.tenantId } },
         }),
       });
@@ -280,7 +283,14 @@ function monitoringValues(ctx: EnvironmentContext): Values {
     defaultRules: { rules: { etcd: false, kubeControllerManager: false, kubeSchedulerAlerting: false, kubeSchedulerRecording: false, kubeProxy: false } },
     prometheusOperator: { admissionWebhooks: { certManager: { enabled: true } }, resources: sizes.operator },
     alertmanager: { alertmanagerSpec: { resources: sizes.alertmanager } },
-    'kube-state-metrics': { resources: sizes.kubeStateMetrics },
+    // Its own metrics too (port `metrics`), and the pool and capacity labels on kube_node_labels: the alerts and
+    // dashboards count nodes per pool and capacity type.
+    'kube-state-metrics': {
+      resources: sizes.kubeStateMetrics,
+      selfMonitor: { enabled: true },
+      metricLabelsAllowlist: [`nodes=[${POOL_LABEL},${CAPACITY_LABEL}]`],
+      ...(ctx.env.gitops?.tool === 'flux' ? FLUX_RESOURCE_STATE : {}),
+    },
     prometheus: {
       prometheusSpec: {
         ...allSelected,
@@ -302,6 +312,54 @@ function monitoringValues(ctx: EnvironmentContext): Values {
     'prometheus-node-exporter': { namespaceOverride: NODE_EXPORTER_NAMESPACE, resources: sizes.nodeExporter },
   };
 }
+
+/** The Flux kinds the platform delivers with (charts/gitops/flux.ts), by API group and version. */
+const FLUX_KINDS = [
+  { group: 'kustomize.toolkit.fluxcd.io', version: 'v1', kind: 'Kustomization', resource: 'kustomizations' },
+  { group: 'helm.toolkit.fluxcd.io', version: 'v2', kind: 'HelmRelease', resource: 'helmreleases' },
+  { group: 'source.toolkit.fluxcd.io', version: 'v1', kind: 'GitRepository', resource: 'gitrepositories' },
+  { group: 'source.toolkit.fluxcd.io', version: 'v1', kind: 'HelmRepository', resource: 'helmrepositories' },
+] as const;
+
+/**
+ * Flux's resource state as `gotk_resource_info{customresource_kind, name, exported_namespace, ready, suspended}`
+ * (Flux's documented metric since its controllers stopped exporting conditions): kube-state-metrics 2.20.0's custom
+ * resource state (docs/metrics/extend/customresourcestate-metrics.md: `metricNamePrefix`, an Info metric, the
+ * `[type=Ready]` path into the conditions), with read access to those kinds.
+ */
+const FLUX_RESOURCE_STATE: Values = {
+  customResourceState: {
+    enabled: true,
+    config: {
+      kind: 'CustomResourceStateMetrics',
+      spec: {
+        resources: FLUX_KINDS.map(({ group, version, kind }) => ({
+          groupVersionKind: { group, version, kind },
+          metricNamePrefix: 'gotk',
+          metrics: [
+            {
+              name: 'resource_info',
+              help: `The current state of a Flux ${kind}.`,
+              each: { type: 'Info', info: { labelsFromPath: { name: ['metadata', 'name'] } } },
+              labelsFromPath: {
+                exported_namespace: ['metadata', 'namespace'],
+                ready: ['status', 'conditions', '[type=Ready]', 'status'],
+                suspended: ['spec', 'suspend'],
+              },
+            },
+          ],
+        })),
+      },
+    },
+  },
+  rbac: {
+    extraRules: [...new Set(FLUX_KINDS.map((k) => k.group))].map((group) => ({
+      apiGroups: [group],
+      resources: FLUX_KINDS.filter((k) => k.group === group).map((k) => k.resource),
+      verbs: ['list', 'watch'],
+    })),
+  },
+};
 
 const resources = (cpu: string, memory: string, memoryLimit: string) => ({ requests: { cpu, memory }, limits: { memory: memoryLimit } });
 

@@ -2,7 +2,14 @@
  * NetworkPolicy pieces shared by the workload charts. The platform chart's default deny and DNS
  * policies already cover every workload namespace; a chart opens only what its pods need.
  */
-import { IntOrString, type NetworkPolicyEgressRule, type NetworkPolicyPeer, type NetworkPolicyPort } from 'cdk8s-plus-28/lib/imports/k8s';
+import {
+  IntOrString,
+  type NetworkPolicyEgressRule,
+  type NetworkPolicyIngressRule,
+  type NetworkPolicyPeer,
+  type NetworkPolicyPort,
+} from 'cdk8s-plus-28/lib/imports/k8s';
+import { PROMETHEUS_PODS } from '../../src/model/scrapes';
 import { azureSubnetLayout, hostAddress } from '../../src/model/cidr';
 import { forCloud } from '../../src/model/cloud';
 import type { EnvironmentContext } from '../../src/model/context';
@@ -95,6 +102,15 @@ export function apiServerEgress(ctx: EnvironmentContext): NetworkPolicyEgressRul
     aws: (env) => [httpsTo(`${hostAddress(env.network.serviceCidr, 1)}/32`)],
     azure: (env) => (env.cluster.privateApi ? [httpsTo(azureSubnetLayout(env.network.cidr).system)] : []),
   });
+}
+
+/**
+ * Ingress from Prometheus (src/model/scrapes.ts PROMETHEUS_PODS) to a workload's metrics ports, where observability is on:
+ * the scrape flows the workload declares (its module's `scrapes`) need it past the namespace's default deny.
+ */
+export function scrapeIngress(ctx: EnvironmentContext, ports: readonly number[]): NetworkPolicyIngressRule[] {
+  if (!ctx.env.observability.enabled || ports.length === 0) return [];
+  return [{ from: [{ ...namespacePeer(PROMETHEUS_PODS.namespace), podSelector: { matchLabels: { ...PROMETHEUS_PODS.labels } } }], ports: ports.flatMap(tcp) }];
 }
 
 export function cloudServiceEgress(ctx: EnvironmentContext): NetworkPolicyEgressRule[] {

@@ -1,10 +1,11 @@
 /**
  * The platform's own alert rules (issue 17), as plain data: one group per component, only for the components the
- * environment runs. Another part wires them into a PrometheusRule; nothing here imports cdk8s.
+ * environment runs. The observability app (./observability.ts) writes them as one PrometheusRule; nothing here
+ * imports cdk8s.
  *
  * Every metric name and label was read from the component's source at the pinned version (the comment beside
- * each rule says where). Several rules need a scrape the platform does not configure yet. Each one says which,
- * under "Needs:".
+ * each rule says where). Two rules need a scrape the platform does not configure yet (Knative's queue-proxy,
+ * Argo CD's application controller); each says which, under "Needs:".
  *
  * Not expressed here because no in-cluster series exists: the dead-letter queue's depth. KEDA reports only its
  * triggers' metrics, and the ScaledObject's one trigger is the main queue. The DLQ depth lives in CloudWatch
@@ -73,8 +74,8 @@ function edwRules(env: Environment): AlertRule[] {
     // KubeHpaMaxedOut rule, kube-prometheus-stack 88.5.3 rules-1.14/kubernetes-apps.yaml). keda_scaler_metrics_value
     // {namespace, metric, scaledObject, scaler, triggerIndex, type}: keda v2.20.2 pkg/metricscollector/prommetrics.go,
     // the value the queue trigger reads (the queue length).
-    // Needs: a scrape of the KEDA operator's metrics (the keda chart's prometheus.operator.serviceMonitor; on the
-    // AKS add-on in kube-system, a PodMonitor for keda-operator).
+    // keda_scaler_metrics_value comes from the KEDA operator's PodMonitor (src/model/scrapes.ts); where the AKS add-on
+    // runs KEDA (kube-system) it is not scraped, and the HPA half of the rule alone does not fire.
     rule(
       'EdwQueueBacklogAtMaxReplicas',
       `max by (namespace) (kube_horizontalpodautoscaler_status_current_replicas${hpa}) >= max by (namespace) (kube_horizontalpodautoscaler_spec_max_replicas${hpa})` +
@@ -99,7 +100,7 @@ function gpuRules(env: Environment): AlertRule[] {
     // karpenter_nodepools_usage / _limit {nodepool, resource_type}: kubernetes-sigs/karpenter (the core Karpenter
     // 1.14.1 builds on) pkg/controllers/metrics/nodepool/controller.go; resource_type is the resource name lowercased
     // with - as _, so `nvidia.com/gpu`. The platform's GPU NodePools limit nvidia.com/gpu to max × GPUs per node
-    // (charts/platform/karpenter.ts). Needs: a scrape of Karpenter (its chart's serviceMonitor.enabled).
+    // (charts/platform/karpenter.ts). Scraped: Karpenter's PodMonitor (src/model/scrapes.ts).
     const sel = `{nodepool=~"${regexOf(karpenterPools.map((p) => p.name))}",resource_type="nvidia.com/gpu"}`;
     rules.push(
       rule(
@@ -114,8 +115,8 @@ function gpuRules(env: Environment): AlertRule[] {
     );
   }
   if (nodeGroupPools.length > 0) {
-    // kube_node_labels: kube-state-metrics, a label only when on its allowlist. Needs: kube-state-metrics
-    // metricLabelsAllowlist `nodes=[platform-synth.io/pool]` (the chart's default lists none). No cluster
+    // kube_node_labels: kube-state-metrics, a label only when on its allowlist. kube-state-metrics'
+    // metricLabelsAllowlist carries the pool label (charts/gitops/operator-values.ts). No cluster
     // autoscaler metric is used: AKS runs its autoscaler outside the cluster.
     const label = `label_${promLabel(POOL_LABEL)}`;
     const expr = nodeGroupPools.map((p) => `count by (${label}) (kube_node_labels{${label}="${p.name}"}) >= ${p.max}`).join(' or ');
@@ -153,8 +154,8 @@ function spotRules(env: Environment): AlertRule[] {
   const runsSpot = env.cluster.spotPools.length > 0 || env.cluster.gpuPools.some((p) => p.capacity === 'spot');
   if (!runsSpot) return [];
   // karpenter_interruption_received_messages_total{message_type}: karpenter-provider-aws v1.14.1
-  // pkg/controllers/interruption/metrics.go; message_type "spot_interrupted" from messages/types.go. Needs: a
-  // scrape of Karpenter and its interruption queue (set: settings.interruptionQueue).
+  // pkg/controllers/interruption/metrics.go; message_type "spot_interrupted" from messages/types.go. Scraped:
+  // Karpenter's PodMonitor; its interruption queue is settings.interruptionQueue.
   return [
     rule(
       'SpotInterruptionRateHigh',
@@ -251,8 +252,8 @@ function platformRules(env: Environment): AlertRule[] {
   const rules: AlertRule[] = [];
   if (operators.includes('cert-manager')) {
     // certmanager_certificate_expiration_timestamp_seconds{name, namespace, issuer_name, issuer_kind, issuer_group}:
-    // cert-manager v1.19.1 internal/collectors/certificate_collector.go. Needs: a scrape of cert-manager (its chart's
-    // prometheus.servicemonitor.enabled).
+    // cert-manager v1.19.1 internal/collectors/certificate_collector.go. Scraped: cert-manager's PodMonitors
+    // (src/model/scrapes.ts).
     rules.push(
       rule(
         'CertificateExpiringSoon',
@@ -267,8 +268,8 @@ function platformRules(env: Environment): AlertRule[] {
   }
   if (operators.includes('external-secrets')) {
     // externalsecret_status_condition{name, namespace, condition, status}: external-secrets v2.9.0
-    // pkg/controllers/externalsecret/esmetrics/esmetrics.go (1 for the current status, 0 for the other). Needs: a
-    // scrape of the controller (its chart's serviceMonitor.enabled).
+    // pkg/controllers/externalsecret/esmetrics/esmetrics.go (1 for the current status, 0 for the other). Scraped: the
+    // controller's PodMonitor (src/model/scrapes.ts).
     rules.push(
       rule(
         'ExternalSecretNotSynced',
@@ -309,12 +310,14 @@ function platformRules(env: Environment): AlertRule[] {
   } else if (tool === 'flux') {
     // gotk_resource_info{customresource_kind, name, exported_namespace, ready, suspended, ...}: the kube-state-metrics
     // custom resource state metrics Flux documents since v2.1 (fluxcd.io/flux/monitoring/custom-metrics,
-    // fluxcd/flux2-monitoring-example); the controllers' own gotk_reconcile_condition was removed. Needs: that
-    // customResourceState configuration in kube-state-metrics.
+    // fluxcd/flux2-monitoring-example); the controllers' own gotk_reconcile_condition was removed. The platform's
+    // kube-state-metrics is configured to produce it (charts/gitops/operator-values.ts FLUX_RESOURCE_STATE).
+    // Not Ready is False or Unknown (a health check that times out flips between the two, which `ready="False"`
+    // alone would reset every time); `suspended` is absent where spec.suspend is.
     rules.push(
       rule(
         'FluxResourceNotReady',
-        'gotk_resource_info{ready="False",suspended="false"} == 1',
+        'gotk_resource_info{ready!="True",suspended!="true"} == 1',
         '15m',
         'warning',
         'A Flux resource has not been ready for 15 minutes',

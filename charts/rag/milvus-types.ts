@@ -36,6 +36,8 @@ export interface MilvusComponents {
   readonly resources: ResourceValues;
   /** The core API's container security context; the operator copies it onto each Milvus container (CRD: preserve-unknown-fields). */
   readonly securityContext?: SecurityContext;
+  /** true: the operator creates no PodMonitor of its own (milvus-operator v1.3.8 pkg/controllers/podmonitor.go); metrics stay on. */
+  readonly disableMetric?: boolean;
   readonly standalone?: MilvusComponentSpec;
   readonly proxy?: MilvusComponentSpec;
   /** All four coordinators in one process (recommended by the operator over separate coordinators). */

@@ -141,6 +141,10 @@ function components(ctx: EnvironmentContext<Cloud, 'rag'>, binding: IdentityBind
     podLabels: { ...operatorPodLabels(ctx, 'rag'), ...binding.podLabels },
     // Milvus serves the online API; it may preempt batch work, like the API itself.
     priorityClassName: PRIORITY_CLASSES.online,
+    // The operator would create its own PodMonitor `milvus` once the CRD exists, scraping what the
+    // observability chart's `rag-milvus` already does (src/model/workloads/rag/flows.ts ragScrapes):
+    // twice the series. Only ours is in the model, so only ours is flow-checked.
+    disableMetric: true,
     // The operator copies the security context onto each Milvus container. The image's own user
     // (root): with runAsNonRoot the operator forces UID 1000 and the rocksmq PVC is unwritable (see
     // above). A writable root, as Milvus has always run here: a read-only one is untried with it.

@@ -30,7 +30,7 @@ import { PRIORITY_CLASSES } from '../../src/model/scheduling';
 import { standardLabels } from '../lib/app-chart';
 import { identityServiceAccount, RoleIdentityChart } from '../lib/identity';
 import { COMPONENT_LABEL, NAME_LABEL } from '../lib/labels';
-import { namespacePeer, tcp } from '../lib/network';
+import { namespacePeer, scrapeIngress, tcp } from '../lib/network';
 import { container, nodeSpread, podSpec, zoneSpread } from '../lib/pod';
 import { apiEnv } from './env';
 import { RAG_IDENTITIES, type RagRole } from './identity';
@@ -165,6 +165,8 @@ export class RagChart extends RoleIdentityChart<'rag', RagRole> {
             from: [namespacePeer(MILVUS_OPERATOR_NAMESPACE)],
             ports: [ETCD_CLIENT_PORT, ...(this.ctx.env.rag.milvus.mode !== 'standalone' ? [PULSAR_PORT] : []), MILVUS_METRICS_PORT].flatMap(tcp),
           },
+          // Prometheus scrapes every Milvus component's metrics.
+          ...scrapeIngress(this.ctx, [MILVUS_METRICS_PORT]),
         ],
         egress: [{ to: [backendPods] }, ...milvusCloudEgress(this.ctx)],
       },

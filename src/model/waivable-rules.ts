@@ -56,6 +56,7 @@ export const WAIVABLE_RULE_IDS: readonly string[] = [
   'karpenter-interruption-events',
   'network-flow-blocked',
   'network-flow-endpoints',
+  'monitoring-scrape-coverage',
   'network-policy-unused-allow',
   'rds-private-encrypted',
   's3-public-access-blocked',

@@ -277,6 +277,8 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
           'keda',
           'knative-operator',
           'kserve-runtime-configs',
+          // The observability app's PodMonitors and PrometheusRule.
+          'kube-prometheus-stack',
           'milvus-operator',
           'seldon-core-operator',
           'spark-operator',

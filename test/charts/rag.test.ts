@@ -79,6 +79,10 @@ describe('RagChart', () => {
       expect(m.spec.mode).toBe(ctx.env.rag!.milvus.mode);
     });
 
+    test.each(all)('%s: the operator makes no PodMonitor of its own: the observability chart scrapes Milvus once', (_n, ctx) => {
+      expect(milvusOf(ctx).spec.components.disableMetric).toBe(true);
+    });
+
     test('the mode follows the model, not the stage', () => {
       const ctx = ctxOf(
         'aws-dev',
@@ -429,6 +433,16 @@ describe('RagChart', () => {
             from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'milvus-operator' } } }],
             // Pulsar (6650) only where Milvus runs in cluster mode: standalone embeds rocksmq.
             ports: (ctx.env.rag.milvus.mode === 'standalone' ? [2379, 9091] : [2379, 6650, 9091]).map((port) => ({ protocol: 'TCP', port })),
+          },
+          // Prometheus (observability on by default) scrapes every component's metrics.
+          {
+            from: [
+              {
+                namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } },
+                podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } },
+              },
+            ],
+            ports: [{ protocol: 'TCP', port: 9091 }],
           },
         ]);
         // AWS: Milvus is on IRSA, so STS's interface endpoint in the VPC, and no Pod Identity agent.

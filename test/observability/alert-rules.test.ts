@@ -225,12 +225,15 @@ describe('each rule fires on its failure and not otherwise (promtool-style)', ()
 
   test('FluxResourceNotReady', () => {
     const r = ruleOf(azure, 'FluxResourceNotReady');
-    const res = (ready: string, suspended = 'false') =>
+    const res = (ready: string, suspended?: string) =>
       series({
-        [`gotk_resource_info{customresource_kind="Kustomization",name="mlops",exported_namespace="flux-system",ready="${ready}",suspended="${suspended}"}`]:
+        [`gotk_resource_info{customresource_kind="Kustomization",name="mlops",exported_namespace="flux-system",ready="${ready}"${suspended === undefined ? '' : `,suspended="${suspended}"`}}`]:
           '1x30',
       });
     expect(firingAlerts(r, res('False'), 30 * 60)).toHaveLength(1);
+    expect(firingAlerts(r, res('False', 'false'), 30 * 60)).toHaveLength(1);
+    // A health check that times out reports Unknown while it runs: still not ready.
+    expect(firingAlerts(r, res('Unknown'), 30 * 60)).toHaveLength(1);
     expect(firingAlerts(r, res('True'), 30 * 60)).toEqual([]);
     expect(firingAlerts(r, res('False', 'true'), 30 * 60)).toEqual([]);
   });

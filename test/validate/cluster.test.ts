@@ -275,6 +275,26 @@ describe('admission-pod-security', () => {
     expect(ofRule(env([ns]), 'admission-pod-security', chartPod({ privileged: false }))).toEqual([]);
     for (const e of dist.environments) expect(ofRule(e, 'admission-pod-security')).toEqual([]);
   });
+  test('an Argo CD Application that creates its namespace gives it its managedNamespaceMetadata level: a chart pod there is judged by it', () => {
+    const application = (options: string[]) =>
+      obj(
+        'Application',
+        'demo',
+        'argocd',
+        {
+          spec: {
+            destination: { namespace: 'ns', server: 'https://kubernetes.default.svc' },
+            syncPolicy: { syncOptions: options, managedNamespaceMetadata: { labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } },
+          },
+        },
+        'argoproj.io/v1alpha1',
+      );
+    expect(ofRule(env([application(['CreateNamespace=true'])]), 'admission-pod-security', chartPod({ privileged: false }))).toEqual([
+      expect.objectContaining({ message: expect.stringContaining('enforces Pod Security "restricted"') }),
+    ]);
+    // Without CreateNamespace=true Argo CD writes no metadata: the namespace is not the Application's.
+    expect(ofRule(env([application([])]), 'admission-pod-security', chartPod({ privileged: false }))).toEqual([]);
+  });
 });
 
 describe('admission-pod-security on the pods milvus-operator 1.3.8 builds', () => {
@@ -407,6 +427,7 @@ describe('validate with the cluster view', () => {
       'identity-subject-exists',
       'identity-annotation-exists',
       'k8s-service-account-exists',
+      'monitoring-scrape-coverage',
     ]);
     const copy = path.join(tempDir('admission'), 'dist');
     fs.cpSync(path.join(REPO, 'dist'), copy, { recursive: true });

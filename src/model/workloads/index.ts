@@ -4,6 +4,7 @@
  * error here until its module exists; the model reads every workload from this table.
  */
 import type { Flow } from '../flows';
+import type { ScrapeTarget } from '../scrapes';
 import type { Environment, WorkloadName } from '../types';
 import { WORKLOAD_NAMES } from '../types';
 import { hasWorkload } from './enabled';
@@ -32,6 +33,15 @@ export function environmentFlows(env: Environment): Flow[] {
 
 function flowsOf<W extends WorkloadName>(env: Environment, w: W): readonly Flow[] {
   return hasWorkload(env, w) ? WORKLOADS[w].flows(env) : [];
+}
+
+/** Every metrics endpoint the environment's enabled workloads declare, in workload order. */
+export function workloadScrapes(env: Environment): ScrapeTarget[] {
+  return WORKLOAD_NAMES.flatMap((w) => scrapesOf(env, w));
+}
+
+function scrapesOf<W extends WorkloadName>(env: Environment, w: W): readonly ScrapeTarget[] {
+  return hasWorkload(env, w) ? WORKLOADS[w].scrapes(env) : [];
 }
 
 /** The workloads that scale through KEDA in this environment. */

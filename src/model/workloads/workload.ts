@@ -8,6 +8,7 @@ import type { Flow } from '../flows';
 import type { EnvironmentNames } from '../naming';
 import type { OperatorName } from '../operators';
 import type { Report } from '../rules';
+import type { ScrapeTarget } from '../scrapes';
 import type { ShapeOf } from '../shape';
 import type { Cloud, Environment, EnvironmentSpec, KedaInstall, WorkloadName, WorkloadSpecs } from '../types';
 import type { WithWorkloads } from './enabled';
@@ -59,4 +60,6 @@ export interface Workload<W extends WorkloadName> {
    * validate` checks each against the NetworkPolicies and the cloud's addressing (src/validate/flows/).
    */
   readonly flows: (env: WithWorkloads<Environment, W>) => readonly Flow[];
+  /** The metrics endpoints of its pods that Prometheus scrapes (src/model/scrapes.ts), where observability is on. */
+  readonly scrapes: (env: WithWorkloads<Environment, W>) => readonly ScrapeTarget[];
 }

@@ -10,7 +10,7 @@
  */
 import type { Flow } from '../../model/flows';
 import { OPERATORS, type OperatorName } from '../../model/operators';
-import { environmentFlows } from '../../model/workloads';
+import { platformFlows } from '../../model/platform-flows';
 import type { Cloud, Environment, Platform } from '../../model/types';
 import type { HelmRelease } from '../helm/releases';
 import { installedVersion, releasesOf } from '../helm/releases';
@@ -262,6 +262,22 @@ export function buildClusterView(env: EnvironmentOutput, platform?: Platform, re
 
   const namespaces = new Map<string, K8sObject>();
   for (const o of objects) if (o.obj.kind === 'Namespace' && o.obj.apiVersion === 'v1') namespaces.set(o.obj.metadata.name, o.obj);
+  // An Argo CD Application that creates its destination namespace writes its managedNamespaceMetadata there: the
+  // namespace the cluster will have, as far as the rules read it (operators' namespaces on Argo CD have no Namespace object).
+  for (const o of objects) {
+    if (o.obj.kind !== 'Application' || !String(o.obj.apiVersion).startsWith('argoproj.io/')) continue;
+    const spec = isMap(o.obj.spec) ? o.obj.spec : {};
+    const name = isMap(spec.destination) ? spec.destination.namespace : undefined;
+    const sync = isMap(spec.syncPolicy) ? spec.syncPolicy : {};
+    const creates = Array.isArray(sync.syncOptions) && sync.syncOptions.includes('CreateNamespace=true');
+    if (typeof name !== 'string' || !creates || namespaces.has(name)) continue;
+    const managed = isMap(sync.managedNamespaceMetadata) ? sync.managedNamespaceMetadata : {};
+    namespaces.set(name, {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name, labels: { ...(managed.labels ?? {}) }, annotations: { ...(managed.annotations ?? {}) } },
+    });
+  }
   return {
     environment: env.name,
     cloud: modelled?.cloud,
@@ -272,7 +288,7 @@ export function buildClusterView(env: EnvironmentOutput, platform?: Platform, re
     pods,
     nodePools: modelled ? nodePoolsOf(modelled, objects) : [],
     installed: new Set((Object.keys(OPERATORS) as OperatorName[]).filter((name) => releasesOf(env).some((r) => r.chart === OPERATORS[name].chart))),
-    flows: modelled ? environmentFlows(modelled) : [],
+    flows: modelled ? platformFlows(modelled) : [],
     unmodelled,
   };
 }

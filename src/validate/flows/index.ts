@@ -6,7 +6,7 @@
  */
 import type { Flow, FlowPort, PodRef } from '../../model/flows';
 import type { Environment } from '../../model/types';
-import { environmentFlows } from '../../model/workloads';
+import { platformFlows } from '../../model/platform-flows';
 import { describeObject, type EnvironmentOutput } from '../output';
 import type { PolicyRule, Violation } from '../policy/rule';
 import { resolveTarget, type Destination } from './addressing';
@@ -37,7 +37,7 @@ const targetText = (d: Destination) => (d.kind === 'pods' ? podText(d.pods) : d.
 function resolveAll(env: Environment, out: EnvironmentOutput): { resolved: Resolved[]; unresolved: { flow: Flow; why: string }[] } {
   const resolved: Resolved[] = [];
   const unresolved: { flow: Flow; why: string }[] = [];
-  for (const flow of environmentFlows(env)) {
+  for (const flow of platformFlows(env)) {
     const to = resolveTarget(env, out, flow.to);
     if (typeof to === 'string') unresolved.push({ flow, why: to });
     else resolved.push({ flow, to });

@@ -20,6 +20,8 @@ export const MLOPS: Workload<'mlops'> = {
   // Knative Serving the canaries, Seldon the A/B tests; where burst is on, what runs training entries on the
   // managed service (AWS: the ACK SageMaker controller).
   flows: mlopsFlows,
+  // Not yet: which of its pods serve metrics is being worked out (issue 17).
+  scrapes: () => [],
   operators: ({ cloud, mlops }) => [
     'external-secrets',
     ...(mlops.models.length > 0 ? (['kserve-runtime-configs', 'istio-ingressgateway'] as const) : []),

@@ -3,6 +3,7 @@
  * (1.3.8) and its bundled charts: the labels here are the ones those set on every pod.
  */
 import { cloudFlows, podFlow, tcpPorts, type Flow, type PodRef } from '../../flows';
+import type { ScrapeTarget } from '../../scrapes';
 import type { Environment } from '../../types';
 import type { WithWorkloads } from '../enabled';
 import { MILVUS_AWS_IDENTITY, RAG_API_AWS_IDENTITY } from './identities';
@@ -17,6 +18,11 @@ const pulsar = (component: string): PodRef => ({
   labels: { app: 'pulsar', release: 'milvus-pulsar', component },
 });
 const OPERATOR_PODS: PodRef = { name: 'milvus-operator', namespace: 'milvus-operator', labels: { 'app.kubernetes.io/name': 'milvus-operator' } };
+
+/** Every Milvus component serves its metrics beside its health endpoint (`metrics`, 9091). */
+export function ragScrapes(): ScrapeTarget[] {
+  return [{ name: 'rag-milvus', pods: MILVUS_PODS, port: { port: 9091, protocol: 'TCP', name: 'metrics' } }];
+}
 
 export function ragFlows(env: WithWorkloads<Environment, 'rag'>): Flow[] {
   const gateway: PodRef = {

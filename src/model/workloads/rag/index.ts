@@ -1,6 +1,6 @@
 /** Retrieval-augmented generation: Milvus in the cluster, the LLM service over private networking. */
 import type { Workload } from '../workload';
-import { ragFlows } from './flows';
+import { ragFlows, ragScrapes } from './flows';
 import { ragNames } from './names';
 import { resolveRag } from './resolve';
 import { validateRag } from './rules';
@@ -19,5 +19,6 @@ export const RAG: Workload<'rag'> = {
   // The API reaches Bedrock only through its interface endpoint (AWS).
   platformNeeds: () => ({ awsInterfaceEndpoints: ['bedrock-runtime'], postgres: false }),
   flows: ragFlows,
+  scrapes: ragScrapes,
   operators: () => ['milvus-operator'],
 };

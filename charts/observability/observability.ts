@@ -1,0 +1,45 @@
+/**
+ * The observability app (dist/<env>/kubernetes/observability/): what Prometheus scrapes beyond the charts' own
+ * monitors (a PodMonitor per target of src/model/scrapes.ts) and the platform's alert rules (./alert-rules.ts) as
+ * one PrometheusRule, all in the monitoring namespace. It holds the Prometheus Operator's custom resources, so it
+ * is delivered after kube-prometheus-stack (charts/gitops/delivery.ts), whose release creates the namespace.
+ */
+import type { App } from 'cdk8s';
+import type { EnvironmentContext } from '../../src/model/context';
+import { MONITORING_NAMESPACE } from '../../src/model/observability';
+import { scrapeTargets } from '../../src/model/scrapes';
+import { AppChart } from '../lib/app-chart';
+import { alertRuleGroups } from './alert-rules';
+import { PodMonitor, PrometheusRule } from './monitoring-types';
+
+export const OBSERVABILITY_APP = 'observability';
+
+/** The PrometheusRule holding the platform's alerts. */
+export const PLATFORM_ALERTS = 'platform-alerts';
+
+export class ObservabilityChart extends AppChart {
+  constructor(app: App, ctx: EnvironmentContext) {
+    super(app, OBSERVABILITY_APP, ctx, MONITORING_NAMESPACE);
+    for (const t of scrapeTargets(ctx.env)) {
+      new PodMonitor(this, `podmonitor-${t.name}`, {
+        metadata: { name: t.name },
+        spec: {
+          namespaceSelector: { matchNames: [t.pods.namespace] },
+          selector: { matchLabels: { ...t.pods.labels } },
+          podMetricsEndpoints: [{ ...(t.port.name ? { port: t.port.name } : { portNumber: t.port.port }), path: t.path ?? '/metrics' }],
+        },
+      });
+    }
+    const groups = alertRuleGroups(ctx.env);
+    if (groups.length > 0)
+      new PrometheusRule(this, 'prometheusrule-platform-alerts', {
+        metadata: { name: PLATFORM_ALERTS },
+        spec: {
+          groups: groups.map((g) => ({
+            name: g.name,
+            rules: g.rules.map((r) => ({ alert: r.alert, expr: r.expr, for: r.for, labels: { ...r.labels }, annotations: { ...r.annotations } })),
+          })),
+        },
+      });
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * What Prometheus scrapes beyond kube-prometheus-stack's own ServiceMonitors (itself, Alertmanager, the
+ * Prometheus Operator, kube-state-metrics, the node exporter, the kubelet and cAdvisor, the API server,
+ * CoreDNS) and the DCGM exporter chart's: the operators' metrics ports, as the pinned charts render their pods
+ * with the platform's values (ports and pod selector labels read from `helm template` of each chart at its
+ * version). Each target becomes a PodMonitor in the observability app and a flow from Prometheus, which
+ * `npm run validate` proves against the NetworkPolicies; `monitoring-scrape-coverage` finds a metrics port no
+ * monitor scrapes.
+ */
+import { podFlow, type Flow, type FlowPort, type PodRef } from './flows';
+import { MONITORING_NAMESPACE } from './observability';
+import { OPERATORS, operatorsFor, type OperatorName } from './operators';
+import type { Environment } from './types';
+import { workloadScrapes } from './workloads';
+
+export interface ScrapeTarget {
+  /** Unique per environment, DNS-1123: the PodMonitor's name. */
+  readonly name: string;
+  /** The pods, selected by labels every replica carries (the Deployment's selector). */
+  readonly pods: PodRef;
+  /** The container port: by name where the pod names it, else by number. */
+  readonly port: FlowPort;
+  /** Default `/metrics`. */
+  readonly path?: string;
+}
+
+/** The pods Prometheus runs as (the Prometheus Operator labels every Prometheus pod with the `app.kubernetes.io/name` it manages). */
+export const PROMETHEUS_PODS: PodRef = { name: 'prometheus', namespace: MONITORING_NAMESPACE, labels: { 'app.kubernetes.io/name': 'prometheus' } };
+
+const named = (name: string, port: number): FlowPort => ({ port, protocol: 'TCP', name });
+
+/** One operator pod group's metrics endpoint. */
+function target(operator: OperatorName, component: string, labels: Record<string, string>, port: FlowPort, path?: string): ScrapeTarget {
+  const { namespace } = OPERATORS[operator];
+  return {
+    name: `${operator}-${component}`.replace(/-+$/, ''),
+    pods: { name: `${operator} ${component}`.trim(), namespace, labels },
+    port,
+    ...(path ? { path } : {}),
+  };
+}
+
+/**
+ * Each operator's metrics endpoints, from its chart at the pinned version with the platform's values. Not here:
+ * the NVIDIA device plugin (no metrics), kube-prometheus-stack and the DCGM exporter (their charts' own
+ * ServiceMonitors), the KEDA metrics service (`metricsservice` 9666 is gRPC for the metrics API server, not
+ * Prometheus). The KServe controller serves metrics only on 127.0.0.1 behind kube-rbac-proxy (https 8443,
+ * a bearer token authorised for /metrics), which a PodMonitor cannot present yet: listed, not scraped.
+ */
+const OPERATOR_SCRAPES: { readonly [O in OperatorName]: readonly ScrapeTarget[] } = {
+  'ack-sagemaker-controller': [
+    target(
+      'ack-sagemaker-controller',
+      'controller',
+      { 'app.kubernetes.io/name': 'sagemaker-chart', 'app.kubernetes.io/instance': 'ack-sagemaker-controller' },
+      named('http', 8080),
+    ),
+  ],
+  'cert-manager': [
+    target(
+      'cert-manager',
+      'controller',
+      { 'app.kubernetes.io/name': 'cert-manager', 'app.kubernetes.io/component': 'controller' },
+      named('http-metrics', 9402),
+    ),
+    target('cert-manager', 'cainjector', { 'app.kubernetes.io/name': 'cainjector', 'app.kubernetes.io/component': 'cainjector' }, named('http-metrics', 9402)),
+    target('cert-manager', 'webhook', { 'app.kubernetes.io/name': 'webhook', 'app.kubernetes.io/component': 'webhook' }, named('http-metrics', 9402)),
+  ],
+  // Its container port has no name (chart 9.51.0 / 9.59.0): selected by number.
+  'cluster-autoscaler': [
+    target(
+      'cluster-autoscaler',
+      '',
+      { 'app.kubernetes.io/name': 'aws-cluster-autoscaler', 'app.kubernetes.io/instance': 'cluster-autoscaler' },
+      { port: 8085, protocol: 'TCP' },
+    ),
+  ],
+  'dcgm-exporter': [],
+  'external-secrets': [
+    target(
+      'external-secrets',
+      'controller',
+      { 'app.kubernetes.io/name': 'external-secrets', 'app.kubernetes.io/instance': 'external-secrets' },
+      named('metrics', 8080),
+    ),
+    target(
+      'external-secrets',
+      'webhook',
+      { 'app.kubernetes.io/name': 'external-secrets-webhook', 'app.kubernetes.io/instance': 'external-secrets' },
+      named('metrics', 8080),
+    ),
+    target(
+      'external-secrets',
+      'cert-controller',
+      { 'app.kubernetes.io/name': 'external-secrets-cert-controller', 'app.kubernetes.io/instance': 'external-secrets' },
+      named('metrics', 8080),
+    ),
+  ],
+  'istio-base': [],
+  // Envoy's own statistics, merged by the agent: /stats/prometheus on 15090.
+  'istio-ingressgateway': [target('istio-ingressgateway', '', { istio: 'ingressgateway' }, named('http-envoy-prom', 15090), '/stats/prometheus')],
+  istiod: [target('istiod', '', { istio: 'pilot' }, named('http-monitoring', 15014))],
+  karpenter: [target('karpenter', '', { 'app.kubernetes.io/name': 'karpenter', 'app.kubernetes.io/instance': 'karpenter' }, named('http-metrics', 8080))],
+  // The operator's port exists only with `prometheus.operator.enabled` (charts/gitops/operator-values.ts sets it).
+  keda: [
+    target('keda', 'operator', { app: 'keda-operator' }, named('metrics', 8080)),
+    target('keda', 'metrics-apiserver', { app: 'keda-operator-metrics-apiserver' }, named('metrics', 8080)),
+  ],
+  'knative-operator': [
+    target('knative-operator', 'operator', { name: 'knative-operator' }, named('metrics', 9090)),
+    target('knative-operator', 'webhook', { app: 'operator-webhook', role: 'operator-webhook' }, named('metrics', 9090)),
+  ],
+  'kserve-crd': [],
+  'kserve-resources': [],
+  'kserve-runtime-configs': [],
+  'kube-prometheus-stack': [],
+  'milvus-operator': [
+    target('milvus-operator', '', { 'app.kubernetes.io/name': 'milvus-operator', 'app.kubernetes.io/instance': 'milvus-operator' }, named('metrics', 8080)),
+  ],
+  'nvidia-device-plugin': [],
+  'seldon-core-operator': [target('seldon-core-operator', '', { 'control-plane': 'seldon-controller-manager' }, named('metrics', 8080))],
+  'spark-operator': [
+    target('spark-operator', 'controller', { 'app.kubernetes.io/name': 'spark-operator', 'app.kubernetes.io/component': 'controller' }, named('metrics', 8080)),
+    target('spark-operator', 'webhook', { 'app.kubernetes.io/name': 'spark-operator', 'app.kubernetes.io/component': 'webhook' }, named('metrics', 8080)),
+  ],
+};
+
+/**
+ * Metrics endpoints the platform knowingly leaves unscraped, by `<namespace>/<container port name>` of the pods
+ * that declare them, with why (`monitoring-scrape-coverage` takes these as covered).
+ */
+export const UNSCRAPED_METRICS_PORTS: Readonly<Record<string, string>> = {
+  'kserve/metrics':
+    'kserve-resources v0.20.0: the controller binds its metrics to 127.0.0.1:8080 (kube-rbac-proxy serves them on https 8443 to an authorised bearer token)',
+};
+
+/** The platform's scrape targets in this environment: none with observability off. */
+export function scrapeTargets(env: Environment): ScrapeTarget[] {
+  if (!env.observability.enabled) return [];
+  return [...operatorsFor(env).flatMap((o) => OPERATOR_SCRAPES[o]), ...workloadScrapes(env)];
+}
+
+/** Prometheus to each target's port: a flow the NetworkPolicies must allow and whose pods must exist (network-flow-endpoints). */
+export function scrapeFlows(env: Environment): Flow[] {
+  return scrapeTargets(env).map((t) => podFlow(PROMETHEUS_PODS, t.pods, [t.port], `Prometheus scrapes the ${t.pods.name} metrics`));
+}

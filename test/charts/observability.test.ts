@@ -1,0 +1,141 @@
+import * as path from 'path';
+import { parse } from 'yaml';
+import { ObservabilityChart, PLATFORM_ALERTS } from '../../charts/observability/observability';
+import { alertRuleGroups } from '../../charts/observability/alert-rules';
+import { operatorValues } from '../../charts/gitops/operator-values';
+import { scrapeTargets, PROMETHEUS_PODS } from '../../src/model/scrapes';
+import { validateManifest } from '../../src/validate/kubernetes';
+import { blockedFlows } from '../../src/validate/flows';
+import { readOutput } from '../../src/validate/output';
+import { resolvePlatform } from '../../src/model/defaults';
+import { chartKit, specWith } from './helpers';
+import { REPO } from '../synth/helpers';
+
+const { all, ofKind, one, contexts, render } = chartKit(ObservabilityChart);
+
+describe('the observability app', () => {
+  test.each(all)('%s: a PodMonitor in monitoring per scrape target, on its pods’ namespace, labels and port', (_n, ctx) => {
+    const targets = scrapeTargets(ctx.env);
+    expect(targets.length).toBeGreaterThan(10);
+    const monitors = ofKind(ctx, 'PodMonitor');
+    expect(monitors.map((m) => m.metadata.name).sort()).toEqual(targets.map((t) => t.name).sort());
+    for (const t of targets) {
+      const m = monitors.find((x) => x.metadata.name === t.name);
+      expect(m.metadata.namespace).toBe('monitoring');
+      expect(m.spec).toEqual({
+        namespaceSelector: { matchNames: [t.pods.namespace] },
+        selector: { matchLabels: t.pods.labels },
+        podMetricsEndpoints: [{ ...(t.port.name ? { port: t.port.name } : { portNumber: t.port.port }), path: t.path ?? '/metrics' }],
+      });
+    }
+  });
+
+  test.each(all)('%s: the platform’s alert rules in one PrometheusRule, every group and rule', (_n, ctx) => {
+    const rule = one(ctx, 'PrometheusRule', PLATFORM_ALERTS);
+    expect(rule.metadata.namespace).toBe('monitoring');
+    const groups = alertRuleGroups(ctx.env);
+    expect(rule.spec.groups.map((g: any) => g.name)).toEqual(groups.map((g) => g.name));
+    expect(rule.spec.groups.flatMap((g: any) => g.rules.map((r: any) => r.alert))).toEqual(groups.flatMap((g) => g.rules.map((r) => r.alert)));
+    for (const r of rule.spec.groups.flatMap((g: any) => g.rules)) expect(Object.keys(r.annotations).sort()).toEqual(['description', 'runbook', 'summary']);
+  });
+
+  test.each(all)('%s: every object is valid against the Prometheus Operator’s CRDs', (_n, ctx) => {
+    for (const [file, text] of render(ctx))
+      if (!file.endsWith('kustomization.yaml')) expect({ file, problems: validateManifest(parse(text)) }).toEqual({ file, problems: [] });
+  });
+
+  test('every operator the environment installs with a metrics port is a target; the workloads’ too (Milvus)', () => {
+    const [awsProd] = contexts().filter((c) => c.env.name === 'aws-prod');
+    const names = scrapeTargets(awsProd.env).map((t) => t.name);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'cert-manager-controller',
+        'external-secrets-controller',
+        'karpenter',
+        'keda-operator',
+        'knative-operator-operator',
+        'milvus-operator',
+        'seldon-core-operator',
+        'spark-operator-controller',
+        'istiod',
+        'istio-ingressgateway',
+        'rag-milvus',
+      ]),
+    );
+  });
+
+  test('observability off: no targets, no app', () => {
+    const spec = specWith('aws-dev', (e) => (e.observability = { enabled: false }));
+    const env = resolvePlatform(spec).environments.find((e) => e.name === 'aws-dev')!;
+    expect(scrapeTargets(env)).toEqual([]);
+    expect(alertRuleGroups(env)).toEqual([]);
+  });
+});
+
+describe('values the scrapes and alerts need', () => {
+  test.each(all)(
+    '%s: KEDA opens its operator’s metrics port where it is installed; kube-state-metrics labels nodes by pool and capacity and scrapes itself',
+    (_n, ctx) => {
+      const keda = operatorValues(ctx, 'keda');
+      if (ctx.env.name !== 'azure-prod') expect(keda!.prometheus).toEqual({ operator: { enabled: true } });
+      const ksm = (operatorValues(ctx, 'kube-prometheus-stack') as any)['kube-state-metrics'];
+      expect(ksm.metricLabelsAllowlist).toEqual(['nodes=[platform-synth.io/pool,platform-synth.io/capacity]']);
+      expect(ksm.selfMonitor).toEqual({ enabled: true });
+    },
+  );
+
+  test.each(all)(
+    '%s: on Flux, kube-state-metrics produces gotk_resource_info for every Flux kind the platform delivers, with read access to them',
+    (_n, ctx) => {
+      const ksm = (operatorValues(ctx, 'kube-prometheus-stack') as any)['kube-state-metrics'];
+      if (ctx.env.gitops?.tool !== 'flux') {
+        expect(ksm.customResourceState).toBeUndefined();
+        return;
+      }
+      const resources = ksm.customResourceState.config.spec.resources;
+      expect(resources.map((r: any) => `${r.groupVersionKind.group}/${r.groupVersionKind.version} ${r.groupVersionKind.kind}`)).toEqual([
+        'kustomize.toolkit.fluxcd.io/v1 Kustomization',
+        'helm.toolkit.fluxcd.io/v2 HelmRelease',
+        'source.toolkit.fluxcd.io/v1 GitRepository',
+        'source.toolkit.fluxcd.io/v1 HelmRepository',
+      ]);
+      for (const r of resources) {
+        expect(`${r.metricNamePrefix}_${r.metrics[0].name}`).toBe('gotk_resource_info');
+        expect(r.metrics[0].labelsFromPath.ready).toEqual(['status', 'conditions', '[type=Ready]', 'status']);
+      }
+      expect(ksm.rbac.extraRules).toContainEqual({ apiGroups: ['kustomize.toolkit.fluxcd.io'], resources: ['kustomizations'], verbs: ['list', 'watch'] });
+    },
+  );
+});
+
+describe('scrapes as network flows', () => {
+  const dist = readOutput(path.join(REPO, 'dist'));
+  const platform = resolvePlatform(specWith('aws-prod', () => {}));
+
+  test('Prometheus → Milvus metrics is allowed by the rag policies; without the scrape ingress it is blocked', () => {
+    const out = dist.environments.find((e) => e.name === 'aws-prod')!;
+    const env = platform.environments.find((e) => e.name === 'aws-prod')!;
+    const scrape = (v: { resource: string }) => v.resource.startsWith(`flow ${PROMETHEUS_PODS.namespace}/${PROMETHEUS_PODS.name} -> rag/milvus`);
+    expect(blockedFlows(env, out).filter(scrape)).toEqual([]);
+    const withoutScrape = {
+      ...out,
+      manifests: out.manifests.map((m) =>
+        m.obj.kind === 'NetworkPolicy' && m.obj.metadata.name === 'milvus'
+          ? {
+              ...m,
+              obj: {
+                ...m.obj,
+                spec: {
+                  ...m.obj.spec,
+                  ingress: m.obj.spec.ingress.filter(
+                    (r: any) => !r.from?.some((f: any) => f.podSelector?.matchLabels?.['app.kubernetes.io/name'] === 'prometheus'),
+                  ),
+                },
+              },
+            }
+          : m,
+      ),
+    };
+    expect(blockedFlows(env, withoutScrape).filter(scrape).length).toBeGreaterThan(0);
+  });
+});
