@@ -25,7 +25,8 @@ import { AppChart, standardLabels } from '../lib/app-chart';
 import { sdkEnv } from '../lib/cloud';
 import { identityServiceAccount, workloadIdentity, type IdentityBinding } from '../lib/identity';
 import { COMPONENT_LABEL, NAME_LABEL } from '../lib/labels';
-import { tcp } from '../lib/network';
+import { scrapeIngress, tcp } from '../lib/network';
+import { SPARK_UI_PORT } from '../../src/model/workloads/lakehouse/flows';
 import { containerSecurityContext, cpuLimit, envVars, IMAGE_PULL_POLICY, podSecurityContext, scratchVolumes, tmpDir } from '../lib/pod';
 import { onDemandPlacement, spotPlacement } from '../lib/scheduling';
 import { SPARK_IDENTITY } from './identity';
@@ -38,6 +39,7 @@ export const LAKEHOUSE_APP = 'lakehouse';
 export const SPARK_UID = 185;
 export const SPARK_NAME = 'spark';
 export const SPARK_INGRESS_POLICY = 'spark-ingress';
+export const SPARK_DRIVER_METRICS_POLICY = 'spark-driver-metrics';
 export const SPARK_EGRESS_POLICY = 'spark-egress';
 /** Seconds between retries of a failed run, and of a failed submission. */
 export const RETRY_INTERVALS = { run: 300, submission: 60 } as const;
@@ -201,6 +203,13 @@ export class LakehouseChart extends AppChart<'lakehouse'> {
       // Executors to the driver, and executors to each other (shuffle fetches), on Spark's fixed ports only.
       spec: { podSelector: { matchLabels: this.sparkSelector }, policyTypes: ['Ingress'], ingress: [{ from: peers, ports: sparkPorts }] },
     });
+    const scrapes = scrapeIngress(this.ctx, [SPARK_UI_PORT]);
+    if (scrapes.length > 0)
+      new KubeNetworkPolicy(this, 'netpol-spark-driver-metrics', {
+        metadata: { name: SPARK_DRIVER_METRICS_POLICY },
+        // Prometheus to the drivers' UI port, for their executor metrics; the executors serve none.
+        spec: { podSelector: { matchLabels: { ...this.sparkSelector, [COMPONENT_LABEL]: 'driver' } }, policyTypes: ['Ingress'], ingress: scrapes },
+      });
     new KubeNetworkPolicy(this, 'netpol-spark-egress', {
       metadata: { name: SPARK_EGRESS_POLICY },
       spec: {

@@ -113,7 +113,9 @@ export function sparkConf(ctx: EnvironmentContext<Cloud, 'lakehouse'>, job: Spar
     aws: (ctx) => awsIcebergConf(ctx, job),
     azure: (ctx) => azureDeltaConf(ctx, job, azureClientId(binding)),
   });
-  const all: Record<string, string> = { ...COMMON_CONF, ...format };
+  // The executor metrics Prometheus scrapes from each driver (src/model/workloads/lakehouse/flows.ts lakehouseScrapes).
+  const metrics: Record<string, string> = ctx.env.observability.enabled ? { 'spark.ui.prometheus.enabled': 'true' } : {};
+  const all: Record<string, string> = { ...COMMON_CONF, ...metrics, ...format };
   return Object.fromEntries(
     Object.keys(all)
       .sort()

@@ -4,8 +4,7 @@
  * imports cdk8s.
  *
  * Every metric name and label was read from the component's source at the pinned version (the comment beside
- * each rule says where). Two rules need a scrape the platform does not configure yet (Knative's queue-proxy,
- * Argo CD's application controller); each says which, under "Needs:".
+ * each rule says where), and each comes from a scrape src/model/scrapes.ts declares (or kube-state-metrics).
  *
  * Not expressed here because no in-cluster series exists: the dead-letter queue's depth. KEDA reports only its
  * triggers' metrics, and the ScaledObject's one trigger is the main queue. The DLQ depth lives in CloudWatch
@@ -16,7 +15,7 @@
 import type { Environment } from '../../src/model/types';
 import { operatorsFor } from '../../src/model/operators';
 import { POOL_LABEL } from '../../src/model/scheduling';
-import { servesOnKnative } from '../../src/model/workloads/mlops/serving';
+import { MODEL_SERVER_METRICS, SERVED_MODEL_LABEL, servesOnKnative } from '../../src/model/workloads/mlops/serving';
 import { workloadNamespace } from '../../src/model/naming';
 
 export type Severity = 'warning' | 'critical';
@@ -200,7 +199,8 @@ function mlopsRules(env: Environment): AlertRule[] {
     // Knative Serving knative-v1.21.1 pkg/queue/request_metric.go ("kn.serving.invocation.duration", unit s,
     // through the OpenTelemetry Prometheus exporter: revision_request_count and revision_request_latencies are gone
     // since Knative moved to OpenTelemetry). Only Knative-mode (canary) models have a queue-proxy.
-    // Needs: a PodMonitor on the queue-proxy's metrics port with podTargetLabels [serving.kserve.io/inferenceservice].
+    // Scraped: the queue-proxy's PodMonitor, with podTargetLabels [serving.kserve.io/inferenceservice]
+    // (src/model/workloads/mlops/flows.ts mlopsScrapes).
     const by = `namespace, ${INFERENCE_SERVICE_LABEL}`;
     const sel = (extra: string) => `{namespace="${ns}",${INFERENCE_SERVICE_LABEL}=~"${regexOf(knative)}"${extra}}`;
     rules.push(
@@ -222,6 +222,54 @@ function mlopsRules(env: Environment): AlertRule[] {
         'A model’s p99 latency is high',
         `The p99 latency of model {{ $labels.${INFERENCE_SERVICE_LABEL} }} has been above ${THRESHOLDS.inferenceP99Seconds}s for 10 minutes.`,
         'Check the predictor’s CPU and replicas against maxReplicas; raise the model’s maxReplicas or resources in the model if it is saturated.',
+      ),
+    );
+  }
+  const standard = env.mlops.models.filter((m) => !servesOnKnative(m) && MODEL_SERVER_METRICS[m.framework]).map((m) => m.name);
+  if (standard.length > 0) {
+    // request_predict_seconds (histogram, label model_name): KServe v0.20.0 python/kserve/kserve/metrics.py, served by
+    // the Python runtimes of Standard-mode predictors (mlopsScrapes). It times predict() only: no status codes, so no
+    // error-rate rule for these models (their 5xx show in the ingress gateway's Envoy statistics).
+    const by = `namespace, ${INFERENCE_SERVICE_LABEL}`;
+    rules.push(
+      rule(
+        'ModelServerLatencyP99High',
+        `histogram_quantile(0.99, sum by (le, ${by}) (rate(request_predict_seconds_bucket{namespace="${ns}",${INFERENCE_SERVICE_LABEL}=~"${regexOf(standard)}"}[5m]))) > ${THRESHOLDS.inferenceP99Seconds}`,
+        '10m',
+        'warning',
+        'A model’s p99 prediction time is high',
+        `The p99 prediction time of model {{ $labels.${INFERENCE_SERVICE_LABEL} }} has been above ${THRESHOLDS.inferenceP99Seconds}s for 10 minutes.`,
+        'Check the predictor’s CPU and replicas against maxReplicas; raise the model’s maxReplicas or resources in the model if it is saturated.',
+      ),
+    );
+  }
+  const abTests = env.mlops.models.filter((m) => m.abTest).map((m) => m.name);
+  if (abTests.length > 0) {
+    // seldon_api_executor_server_requests_seconds (histogram; deployment_name, predictor_name, predictor_version,
+    // service, method, code): Seldon Core v1.18.2 executor/api/metric/server.go, from the executor's PodMonitor
+    // (mlopsScrapes), which adds the served-model label. service="predictions": the inference calls, not health probes.
+    const model = promLabel(SERVED_MODEL_LABEL);
+    const by = `namespace, ${model}, predictor_name`;
+    const sel = (extra: string) => `{namespace="${ns}",${model}=~"${regexOf(abTests)}",service="predictions"${extra}}`;
+    rules.push(
+      rule(
+        'AbTestErrorRateHigh',
+        `sum by (${by}) (rate(seldon_api_executor_server_requests_seconds_count${sel(',code=~"5.."')}[5m]))` +
+          ` / sum by (${by}) (rate(seldon_api_executor_server_requests_seconds_count${sel('')}[5m])) > ${THRESHOLDS.inferenceErrorRatio}`,
+        '10m',
+        'critical',
+        'An A/B-tested model answers with server errors',
+        `More than ${THRESHOLDS.inferenceErrorRatio * 100}% of the requests to the {{ $labels.predictor_name }} side of model {{ $labels.${model} }}'s A/B test failed with a 5xx for 10 minutes.`,
+        'If the challenger is failing, set its challengerPercent to 0 in the model; otherwise read the model container’s logs in the failing predictor’s pods.',
+      ),
+      rule(
+        'AbTestLatencyP99High',
+        `histogram_quantile(0.99, sum by (le, ${by}) (rate(seldon_api_executor_server_requests_seconds_bucket${sel('')}[5m]))) > ${THRESHOLDS.inferenceP99Seconds}`,
+        '10m',
+        'warning',
+        'An A/B-tested model’s p99 latency is high',
+        `The p99 latency of the {{ $labels.predictor_name }} side of model {{ $labels.${model} }}'s A/B test has been above ${THRESHOLDS.inferenceP99Seconds}s for 10 minutes.`,
+        'Compare the two predictors: a slow challenger is a reason to stop the test; a slow main side needs more replicas or resources in the model.',
       ),
     );
   }
@@ -285,8 +333,8 @@ function platformRules(env: Environment): AlertRule[] {
   const tool = env.gitops?.tool;
   if (tool === 'argocd') {
     // argocd_app_info{namespace, name, project, autosync_enabled, repo, dest_server, dest_namespace, sync_status,
-    // health_status, operation}: argo-cd v3.5.1 controller/metrics/metrics.go. Needs: a scrape of the application
-    // controller (Argo CD runs outside the platform's output).
+    // health_status, operation}: argo-cd v3.5.1 controller/metrics/metrics.go. Scraped: the application controller's
+    // PodMonitor (src/model/scrapes.ts ARGOCD_CONTROLLER).
     rules.push(
       rule(
         'ArgoCdAppOutOfSync',

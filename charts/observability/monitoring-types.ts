@@ -12,12 +12,23 @@ export interface PodMetricsEndpoint {
   readonly port?: string;
   readonly portNumber?: number;
   readonly path: string;
+  readonly relabelings?: readonly RelabelConfig[];
+}
+
+/** Prometheus relabel_config, in the CRD's camelCase. */
+export interface RelabelConfig {
+  readonly action?: 'keep' | 'replace';
+  readonly sourceLabels?: readonly string[];
+  readonly regex?: string;
+  readonly targetLabel?: string;
+  readonly replacement?: string;
 }
 
 export interface PodMonitorSpec {
   readonly namespaceSelector: { readonly matchNames: readonly string[] };
   readonly selector: { readonly matchLabels: Readonly<Record<string, string>> };
   readonly podMetricsEndpoints: readonly PodMetricsEndpoint[];
+  readonly podTargetLabels?: readonly string[];
 }
 
 export interface PrometheusRuleSpec {

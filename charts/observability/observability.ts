@@ -7,15 +7,31 @@
 import type { App } from 'cdk8s';
 import type { EnvironmentContext } from '../../src/model/context';
 import { MONITORING_NAMESPACE } from '../../src/model/observability';
-import { scrapeTargets } from '../../src/model/scrapes';
+import { scrapeTargets, type ScrapeTarget } from '../../src/model/scrapes';
 import { AppChart } from '../lib/app-chart';
 import { alertRuleGroups } from './alert-rules';
-import { PodMonitor, PrometheusRule } from './monitoring-types';
+import { PodMonitor, PrometheusRule, type PodMetricsEndpoint } from './monitoring-types';
 
 export const OBSERVABILITY_APP = 'observability';
 
 /** The PrometheusRule holding the platform's alerts. */
 export const PLATFORM_ALERTS = 'platform-alerts';
+
+/**
+ * Which target of the pod the endpoint scrapes: the named or numbered container port; for a container that declares
+ * no port, its one portless target (prometheus-operator v0.93.0 adds no port filter when neither is set), dialled on
+ * the port it listens on. The user relabelings run after the operator's own (pkg/prometheus/promcfg.go).
+ */
+function endpointPort(t: ScrapeTarget): Pick<PodMetricsEndpoint, 'port' | 'portNumber' | 'relabelings'> {
+  if (t.container)
+    return {
+      relabelings: [
+        { action: 'keep', sourceLabels: ['__meta_kubernetes_pod_container_name'], regex: t.container },
+        { action: 'replace', sourceLabels: ['__meta_kubernetes_pod_ip'], regex: '(.+)', targetLabel: '__address__', replacement: `$1:${t.port.port}` },
+      ],
+    };
+  return t.port.name ? { port: t.port.name } : { portNumber: t.port.port };
+}
 
 export class ObservabilityChart extends AppChart {
   constructor(app: App, ctx: EnvironmentContext) {
@@ -26,7 +42,8 @@ export class ObservabilityChart extends AppChart {
         spec: {
           namespaceSelector: { matchNames: [t.pods.namespace] },
           selector: { matchLabels: { ...t.pods.labels } },
-          podMetricsEndpoints: [{ ...(t.port.name ? { port: t.port.name } : { portNumber: t.port.port }), path: t.path ?? '/metrics' }],
+          podMetricsEndpoints: [{ ...endpointPort(t), path: t.path ?? '/metrics' }],
+          ...(t.podTargetLabels ? { podTargetLabels: [...t.podTargetLabels] } : {}),
         },
       });
     }

@@ -47,7 +47,9 @@ import { OPERATORS } from '../../src/model/operators';
 import { AppChart, operatorPodLabels } from '../lib/app-chart';
 import { identityServiceAccount, type IdentityBinding } from '../lib/identity';
 import { COMPONENT_LABEL } from '../lib/labels';
-import { namespacePeer, tcp } from '../lib/network';
+import { namespacePeer, scrapeIngress, tcp } from '../lib/network';
+import { mlopsScrapes } from '../../src/model/workloads/mlops/flows';
+import { SERVED_MODEL_LABEL } from '../../src/model/workloads/mlops/serving';
 import { containerValues, podSpecValues, type ContainerValues } from '../lib/pod';
 import { servingIdentity } from './identity';
 import { KNATIVE_NAMESPACE } from './ingress';
@@ -56,8 +58,7 @@ import { InferenceService, SeldonDeployment, type SeldonImplementation, type Sel
 
 export const SERVING_APP = 'serving';
 
-/** Pod label naming the served model (on KServe and Seldon pods); the NetworkPolicies select on it. */
-export const SERVED_MODEL_LABEL = 'platform-synth.io/served-model';
+export { SERVED_MODEL_LABEL };
 /** COMPONENT_LABEL values of the two kinds of serving pods. */
 export const SERVER_COMPONENT = { kserve: 'kserve-predictor', seldon: 'seldon-predictor' } as const;
 
@@ -113,6 +114,13 @@ export function deploymentMode(model: ServedModel): DeploymentMode {
 
 export function seldonDeploymentName(model: string): string {
   return `${model}-ab`;
+}
+
+/** The metrics ports Prometheus scrapes on a model's KServe and Seldon pods (none with observability off: scrapeIngress). */
+function scrapeTargetsOf(ctx: EnvironmentContext<Cloud, 'mlops'>, model: string): { kserve: number[]; seldon: number[] } {
+  const targets = mlopsScrapes(ctx.env).filter((t) => t.pods.labels[SERVED_MODEL_LABEL] === model);
+  const ports = (component: string) => targets.filter((t) => t.pods.labels[COMPONENT_LABEL] === component).map((t) => t.port.port);
+  return { kserve: ports(SERVER_COMPONENT.kserve), seldon: ports(SERVER_COMPONENT.seldon) };
 }
 
 export class ServingChart extends AppChart<'mlops'> {
@@ -209,6 +217,9 @@ export class ServingChart extends AppChart<'mlops'> {
     if (deploymentMode(model) === 'Knative') {
       kserveIngress.push({ from: [namespacePeer(KNATIVE_NAMESPACE)], ports: [...SERVING_PORTS.serverless, SERVING_PORTS.knativeMetrics].flatMap(tcp) });
     }
+    // Prometheus to the model's metrics (src/model/workloads/mlops/flows.ts mlopsScrapes).
+    const scrapes = scrapeTargetsOf(this.ctx, model.name);
+    kserveIngress.push(...scrapeIngress(this.ctx, scrapes.kserve));
     new KubeNetworkPolicy(this, `netpol-${model.name}`, {
       metadata: { name: model.name },
       spec: {
@@ -226,7 +237,7 @@ export class ServingChart extends AppChart<'mlops'> {
       spec: {
         podSelector: { matchLabels: this.selector(model, SERVER_COMPONENT.seldon) },
         policyTypes: ['Ingress', 'Egress'],
-        ingress: [{ from: callers, ports: SERVING_PORTS.seldon.flatMap(tcp) }],
+        ingress: [{ from: callers, ports: SERVING_PORTS.seldon.flatMap(tcp) }, ...scrapeIngress(this.ctx, scrapes.seldon)],
         egress,
       },
     });

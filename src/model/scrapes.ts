@@ -22,6 +22,18 @@ export interface ScrapeTarget {
   readonly port: FlowPort;
   /** Default `/metrics`. */
   readonly path?: string;
+  /**
+   * A container that serves metrics without declaring the port (KServe's runtimes declare none): Prometheus finds a
+   * target per declared port only, so the monitor keeps this container's portless target and dials `port.port` on it.
+   */
+  readonly container?: string;
+  /** Pod labels copied onto every series (as `a_b_c` for `a.b/c`): the model or job a series belongs to. */
+  readonly podTargetLabels?: readonly string[];
+  /**
+   * Pods the platform does not deploy (so not in the cluster view) and whose NetworkPolicy it does not write: why the
+   * scrape is allowed there. No flow is declared for them (network-flow-endpoints would find no pod).
+   */
+  readonly outsideOutput?: string;
 }
 
 /** The pods Prometheus runs as (the Prometheus Operator labels every Prometheus pod with the `app.kubernetes.io/name` it manages). */
@@ -134,13 +146,28 @@ export const UNSCRAPED_METRICS_PORTS: Readonly<Record<string, string>> = {
     'kserve-resources v0.20.0: the controller binds its metrics to 127.0.0.1:8080 (kube-rbac-proxy serves them on https 8443 to an authorised bearer token)',
 };
 
+/**
+ * Argo CD's application controller (argocd_app_info, for the GitOps alerts), as Argo CD v3.5.1's install manifests
+ * deploy it into `argocd` (charts/gitops/argocd.ts ARGOCD_NAMESPACE): its container port 8082 has no name, and the
+ * manifests' own NetworkPolicy admits 8082 from every namespace. Flux's state comes from kube-state-metrics instead.
+ */
+const ARGOCD_CONTROLLER: ScrapeTarget = {
+  name: 'argocd-application-controller',
+  pods: { name: 'argocd application-controller', namespace: 'argocd', labels: { 'app.kubernetes.io/name': 'argocd-application-controller' } },
+  port: { port: 8082, protocol: 'TCP' },
+  outsideOutput:
+    'Argo CD is installed before the platform (README, GitOps); its v3.5.1 manifests admit 8082 from every namespace (argocd-application-controller-network-policy)',
+};
+
 /** The platform's scrape targets in this environment: none with observability off. */
 export function scrapeTargets(env: Environment): ScrapeTarget[] {
   if (!env.observability.enabled) return [];
-  return [...operatorsFor(env).flatMap((o) => OPERATOR_SCRAPES[o]), ...workloadScrapes(env)];
+  return [...operatorsFor(env).flatMap((o) => OPERATOR_SCRAPES[o]), ...(env.gitops?.tool === 'argocd' ? [ARGOCD_CONTROLLER] : []), ...workloadScrapes(env)];
 }
 
 /** Prometheus to each target's port: a flow the NetworkPolicies must allow and whose pods must exist (network-flow-endpoints). */
 export function scrapeFlows(env: Environment): Flow[] {
-  return scrapeTargets(env).map((t) => podFlow(PROMETHEUS_PODS, t.pods, [t.port], `Prometheus scrapes the ${t.pods.name} metrics`));
+  return scrapeTargets(env)
+    .filter((t) => !t.outsideOutput)
+    .map((t) => podFlow(PROMETHEUS_PODS, t.pods, [t.port], `Prometheus scrapes the ${t.pods.name} metrics`));
 }

@@ -89,6 +89,7 @@ describe('LakehouseChart', () => {
       expect([...files.keys()].sort()).toEqual(
         [
           'kustomization.yaml',
+          'networkpolicy-spark-driver-metrics.yaml',
           'networkpolicy-spark-egress.yaml',
           'networkpolicy-spark-ingress.yaml',
           'role-spark-driver.yaml',
@@ -150,6 +151,8 @@ describe('LakehouseChart', () => {
       'spark.storage.decommission.enabled': 'true',
       'spark.storage.decommission.rddBlocks.enabled': 'true',
       'spark.storage.decommission.shuffleBlocks.enabled': 'true',
+      // Observability on by default: the executor metrics Prometheus scrapes from the driver.
+      'spark.ui.prometheus.enabled': 'true',
     };
 
     test.each(aws)('%s: Iceberg on the Glue catalog, warehouse the env bucket, S3A with the SDK v2 web-identity provider', (name, ctx) => {
@@ -663,7 +666,32 @@ describe('LakehouseChart', () => {
       });
       // The public rule excludes every private range.
       expect(np.spec.egress.at(-1).to[0].ipBlock.except).toEqual(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16']);
-      expect(ofKind(ctx, 'NetworkPolicy')).toHaveLength(2);
+      expect(ofKind(ctx, 'NetworkPolicy')).toHaveLength(3);
+    });
+
+    test.each(all)('%s: Prometheus to the drivers’ UI port (their executor metrics), nothing else, and only with observability on', (_n, ctx) => {
+      const np = one(ctx, 'NetworkPolicy', 'spark-driver-metrics');
+      expect(np.spec).toEqual({
+        podSelector: { matchLabels: { 'app.kubernetes.io/name': 'spark', 'app.kubernetes.io/component': 'driver' } },
+        policyTypes: ['Ingress'],
+        ingress: [
+          {
+            from: [
+              {
+                namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } },
+                podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } },
+              },
+            ],
+            ports: [{ protocol: 'TCP', port: 4040 }],
+          },
+        ],
+      });
+      const off = ctxOf(
+        ctx.env.name,
+        specWith(ctx.env.name, (e) => (e.observability = { enabled: false })),
+      );
+      expect(ofKind(off, 'NetworkPolicy').map((p) => p.metadata.name)).not.toContain('spark-driver-metrics');
+      expect(specOf(off, 'silver-clean').sparkConf['spark.ui.prometheus.enabled']).toBeUndefined();
     });
 
     // The interface endpoints the platform stack creates on AWS.

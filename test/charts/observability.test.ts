@@ -3,7 +3,8 @@ import { parse } from 'yaml';
 import { ObservabilityChart, PLATFORM_ALERTS } from '../../charts/observability/observability';
 import { alertRuleGroups } from '../../charts/observability/alert-rules';
 import { operatorValues } from '../../charts/gitops/operator-values';
-import { scrapeTargets, PROMETHEUS_PODS } from '../../src/model/scrapes';
+import { scrapeFlows, scrapeTargets, PROMETHEUS_PODS } from '../../src/model/scrapes';
+import { ARGOCD_NAMESPACE } from '../../charts/gitops/argocd';
 import { validateManifest } from '../../src/validate/kubernetes';
 import { blockedFlows } from '../../src/validate/flows';
 import { readOutput } from '../../src/validate/output';
@@ -22,12 +23,64 @@ describe('the observability app', () => {
     for (const t of targets) {
       const m = monitors.find((x) => x.metadata.name === t.name);
       expect(m.metadata.namespace).toBe('monitoring');
-      expect(m.spec).toEqual({
-        namespaceSelector: { matchNames: [t.pods.namespace] },
-        selector: { matchLabels: t.pods.labels },
-        podMetricsEndpoints: [{ ...(t.port.name ? { port: t.port.name } : { portNumber: t.port.port }), path: t.path ?? '/metrics' }],
-      });
+      expect(m.spec.namespaceSelector).toEqual({ matchNames: [t.pods.namespace] });
+      expect(m.spec.selector).toEqual({ matchLabels: t.pods.labels });
+      expect(m.spec.podTargetLabels).toEqual(t.podTargetLabels);
+      const [endpoint] = m.spec.podMetricsEndpoints;
+      expect(endpoint.path).toBe(t.path ?? '/metrics');
+      if (!t.container) expect(endpoint).toEqual({ ...(t.port.name ? { port: t.port.name } : { portNumber: t.port.port }), path: t.path ?? '/metrics' });
     }
+  });
+
+  test.each(all)(
+    '%s: the model servers: queue-proxy’s request metrics (Knative), the KServe runtime’s /metrics (Standard), Seldon’s executor at /prometheus, each labelled by model',
+    (_n, ctx) => {
+      const monitor = (name: string) => ofKind(ctx, 'PodMonitor').find((m) => m.metadata.name === name);
+      for (const model of ctx.env.mlops!.models) {
+        const pods = { 'app.kubernetes.io/component': 'kserve-predictor', 'platform-synth.io/served-model': model.name };
+        const kserveLabels = ['serving.kserve.io/inferenceservice', 'platform-synth.io/served-model'];
+        if (model.canaryPercent !== undefined) {
+          const m = monitor(`mlops-${model.name}-queue-proxy`);
+          expect(m.spec.selector.matchLabels).toEqual(pods);
+          expect(m.spec.podMetricsEndpoints).toEqual([{ port: 'http-usermetric', path: '/metrics' }]);
+          expect(m.spec.podTargetLabels).toEqual(kserveLabels);
+        } else {
+          // The runtime declares no port: keep the kserve-container's portless target, dial 8080 on the pod IP.
+          const m = monitor(`mlops-${model.name}-predictor`);
+          expect(m.spec.selector.matchLabels).toEqual(pods);
+          expect(m.spec.podMetricsEndpoints).toEqual([
+            {
+              path: '/metrics',
+              relabelings: [
+                { action: 'keep', sourceLabels: ['__meta_kubernetes_pod_container_name'], regex: 'kserve-container' },
+                { action: 'replace', sourceLabels: ['__meta_kubernetes_pod_ip'], regex: '(.+)', targetLabel: '__address__', replacement: '$1:8080' },
+              ],
+            },
+          ]);
+          expect(m.spec.podTargetLabels).toEqual(kserveLabels);
+        }
+        const seldon = monitor(`mlops-${model.name}-ab-executor`);
+        if (!model.abTest) expect(seldon).toBeUndefined();
+        else {
+          expect(seldon.spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/component': 'seldon-predictor', 'platform-synth.io/served-model': model.name });
+          expect(seldon.spec.podMetricsEndpoints).toEqual([{ port: 'metrics', path: '/prometheus' }]);
+        }
+      }
+    },
+  );
+
+  test('a framework whose runtime serves no Prometheus endpoint here (TensorFlow Serving) gets no predictor monitor', () => {
+    const spec = specWith('aws-dev', (e) => (e.workloads!.mlops!.models = [{ name: 'tf', path: 'models/tf', framework: 'tensorflow' }]));
+    const env = resolvePlatform(spec).environments.find((e) => e.name === 'aws-dev')!;
+    expect(scrapeTargets(env).filter((t) => t.pods.namespace === 'mlops')).toEqual([]);
+  });
+
+  test.each(all)('%s: every Spark driver’s executor metrics on its UI port, labelled by job', (_n, ctx) => {
+    const m = ofKind(ctx, 'PodMonitor').find((x) => x.metadata.name === 'lakehouse-spark-driver');
+    expect(m.spec.namespaceSelector).toEqual({ matchNames: ['lakehouse'] });
+    expect(m.spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'spark', 'app.kubernetes.io/component': 'driver' });
+    expect(m.spec.podMetricsEndpoints).toEqual([{ port: 'spark-ui', path: '/metrics/executors/prometheus' }]);
+    expect(m.spec.podTargetLabels).toEqual(['platform-synth.io/spark-job']);
   });
 
   test.each(all)('%s: the platform’s alert rules in one PrometheusRule, every group and rule', (_n, ctx) => {
@@ -62,6 +115,19 @@ describe('the observability app', () => {
         'rag-milvus',
       ]),
     );
+  });
+
+  test.each(all)('%s: Argo CD’s application controller (argocd_app_info) where Argo CD delivers; no flow, as its pods and policy are its own', (_n, ctx) => {
+    const m = ofKind(ctx, 'PodMonitor').find((x) => x.metadata.name === 'argocd-application-controller');
+    if (ctx.env.gitops?.tool !== 'argocd') {
+      expect(m).toBeUndefined();
+      return;
+    }
+    expect(m.spec.namespaceSelector).toEqual({ matchNames: [ARGOCD_NAMESPACE] });
+    expect(m.spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'argocd-application-controller' });
+    expect(m.spec.podMetricsEndpoints).toEqual([{ portNumber: 8082, path: '/metrics' }]);
+    expect(scrapeFlows(ctx.env).some((f) => f.to.kind === 'pods' && f.to.pods.namespace === ARGOCD_NAMESPACE)).toBe(false);
+    expect(scrapeFlows(ctx.env).length).toBe(scrapeTargets(ctx.env).length - 1);
   });
 
   test('observability off: no targets, no app', () => {
@@ -137,5 +203,29 @@ describe('scrapes as network flows', () => {
       ),
     };
     expect(blockedFlows(env, withoutScrape).filter(scrape).length).toBeGreaterThan(0);
+  });
+
+  // The workloads' scrapes: each allowed by the committed policies, each blocked once its namespace's policies drop the
+  // rules admitting Prometheus.
+  const isPrometheusRule = (r: any) => r.from?.some((f: any) => f.podSelector?.matchLabels?.['app.kubernetes.io/name'] === 'prometheus');
+  test.each(['azure-prod', 'aws-dev'])('%s: Prometheus → every model server and Spark driver is allowed; without the scrape rules it is blocked', (name) => {
+    const out = dist.environments.find((e) => e.name === name)!;
+    const env = resolvePlatform(specWith(name, () => {})).environments.find((e) => e.name === name)!;
+    const targets = scrapeTargets(env).filter((t) => ['mlops', 'lakehouse'].includes(t.pods.namespace ?? ''));
+    expect(targets.map((t) => t.name).sort()).toEqual(['lakehouse-spark-driver', 'mlops-churn-predictor', 'mlops-iris-ab-executor', 'mlops-iris-queue-proxy']);
+    const fromPrometheus = (v: { resource: string }) => v.resource.startsWith(`flow ${PROMETHEUS_PODS.namespace}/${PROMETHEUS_PODS.name} -> `);
+    expect(blockedFlows(env, out).filter(fromPrometheus)).toEqual([]);
+    const stripped = {
+      ...out,
+      manifests: out.manifests.map((m) =>
+        m.obj.kind === 'NetworkPolicy' && ['mlops', 'lakehouse'].includes(m.obj.metadata.namespace ?? '')
+          ? { ...m, obj: { ...m.obj, spec: { ...m.obj.spec, ingress: (m.obj.spec.ingress ?? []).filter((r: any) => !isPrometheusRule(r)) } } }
+          : m,
+      ),
+    };
+    const blocked = blockedFlows(env, stripped)
+      .filter(fromPrometheus)
+      .map((v) => v.resource);
+    for (const t of targets) expect(blocked.some((r) => r.includes(`-> ${t.pods.namespace}/${t.pods.name}`))).toBe(true);
   });
 });

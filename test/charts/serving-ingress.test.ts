@@ -96,7 +96,11 @@ describe('serving-ingress: what routes requests to the models', () => {
     expect(ks.spec.ingress).toEqual({ istio: { enabled: true } });
     // The cluster-local default: Knative's own, so no domain is set; the serving priority class is admitted.
     expect(ctx.env.mlops.servingDomain).toBe(CLUSTER_LOCAL_DOMAIN);
-    expect(ks.spec.config).toEqual({ features: { 'kubernetes.podspec-priorityclassname': 'enabled' } });
+    // queue-proxy serves its request metrics to Prometheus (observability is on by default).
+    expect(ks.spec.config).toEqual({
+      features: { 'kubernetes.podspec-priorityclassname': 'enabled' },
+      observability: { 'request-metrics-protocol': 'prometheus' },
+    });
     const isvc = serving.one(serving.ctxOf(ctx.env.name), 'InferenceService', 'iris');
     expect(isvc.metadata.annotations['serving.kserve.io/deploymentMode']).toBe('Knative');
     expect(isvc.spec.predictor.priorityClassName).toBe('online-serving');

@@ -39,6 +39,11 @@ function modelStore(ctx: EnvironmentContext<Cloud, 'mlops'>): string {
 
 const tcp = (...ports: number[]) => ports.map((port) => ({ protocol: 'TCP', port }));
 const nsPeer = (ns: string) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } });
+/** Prometheus (observability is on by default) to a model server's metrics port. */
+const fromPrometheus = (port: number) => ({
+  from: [{ ...nsPeer('monitoring'), podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } }],
+  ports: tcp(port),
+});
 const RESTRICTED = {
   runAsNonRoot: true,
   runAsUser: 10001,
@@ -150,7 +155,8 @@ describe('ServingChart', () => {
           .sort(),
       ).toEqual(['InferenceService/churn', 'NetworkPolicy/churn', 'ServiceAccount/serve-churn']);
       // Standard pods take traffic from the gateway on the runtime's HTTP port directly (the models serve no gRPC).
-      expect(one(ctx, 'NetworkPolicy', 'churn').spec.ingress).toEqual([{ from: [nsPeer('istio-system')], ports: tcp(8080) }]);
+      // Prometheus reads the runtime's /metrics on that port.
+      expect(one(ctx, 'NetworkPolicy', 'churn').spec.ingress).toEqual([{ from: [nsPeer('istio-system')], ports: tcp(8080) }, fromPrometheus(8080)]);
     });
   });
 
@@ -265,6 +271,8 @@ describe('ServingChart', () => {
           ingress: [
             { from: [nsPeer('istio-system')], ports: tcp(8012) },
             { from: [nsPeer('knative-serving')], ports: tcp(8012, 9090) },
+            // queue-proxy's request metrics.
+            fromPrometheus(9091),
           ],
           egress: storageEgress(ctx),
         });
@@ -276,7 +284,8 @@ describe('ServingChart', () => {
       expect(np.spec).toEqual({
         podSelector: { matchLabels: seldonSelector },
         policyTypes: ['Ingress', 'Egress'],
-        ingress: [{ from: [nsPeer('istio-system')], ports: tcp(8000, 5001) }],
+        // The executor serves its metrics on its HTTP port.
+        ingress: [{ from: [nsPeer('istio-system')], ports: tcp(8000, 5001) }, fromPrometheus(8000)],
         egress: storageEgress(ctx),
       });
     });

@@ -182,6 +182,56 @@ describe('each rule fires on its failure and not otherwise (promtool-style)', ()
     expect(e.expr).toContain('=~"iris"');
   });
 
+  test('ModelServerLatencyP99High: Standard-mode models served by a KServe Python runtime, from request_predict_seconds', () => {
+    const r = ruleOf(aws, 'ModelServerLatencyP99High');
+    // churn (xgboost, no canary) is Standard; iris (a canary) has queue-proxy's rule instead.
+    expect(r.expr).toContain('serving_kserve_io_inferenceservice=~"churn"');
+    const base = 'namespace="mlops",serving_kserve_io_inferenceservice="churn",model_name="churn"';
+    const buckets = (slowPerMin: number) =>
+      series({
+        [`request_predict_seconds_bucket{${base},le="0.5"}`]: `0+${100 - slowPerMin}x30`,
+        [`request_predict_seconds_bucket{${base},le="1"}`]: `0+${100 - slowPerMin}x30`,
+        [`request_predict_seconds_bucket{${base},le="2.5"}`]: '0+100x30',
+        [`request_predict_seconds_bucket{${base},le="+Inf"}`]: '0+100x30',
+      });
+    expect(names(firingAlerts(r, buckets(5), 30 * 60))).toEqual([
+      { alertname: r.alert, namespace: 'mlops', serving_kserve_io_inferenceservice: 'churn', severity: 'warning' },
+    ]);
+    expect(firingAlerts(r, buckets(0), 30 * 60)).toEqual([]);
+  });
+
+  test('AbTestErrorRateHigh and AbTestLatencyP99High: per side of a Seldon A/B test, prediction calls only', () => {
+    const e = ruleOf(aws, 'AbTestErrorRateHigh');
+    const side = (predictor: string) =>
+      `namespace="mlops",platform_synth_io_served_model="iris",deployment_name="iris-ab",predictor_name="${predictor}",method="POST"`;
+    const counts = (challengerErrorsPerMin: number, probeErrorsPerMin = 0) =>
+      series({
+        [`seldon_api_executor_server_requests_seconds_count{${side('main')},service="predictions",code="200"}`]: '0+90x30',
+        [`seldon_api_executor_server_requests_seconds_count{${side('challenger')},service="predictions",code="200"}`]: '0+10x30',
+        [`seldon_api_executor_server_requests_seconds_count{${side('challenger')},service="predictions",code="500"}`]: `0+${challengerErrorsPerMin}x30`,
+        [`seldon_api_executor_server_requests_seconds_count{${side('main')},service="status",code="503"}`]: `0+${probeErrorsPerMin}x30`,
+      });
+    expect(names(firingAlerts(e, counts(5), 30 * 60))).toEqual([
+      { alertname: e.alert, namespace: 'mlops', platform_synth_io_served_model: 'iris', predictor_name: 'challenger', severity: 'critical' },
+    ]);
+    expect(firingAlerts(e, counts(0), 30 * 60)).toEqual([]);
+    // Failing health probes are not inference errors.
+    expect(firingAlerts(e, counts(0, 50), 30 * 60)).toEqual([]);
+
+    const l = ruleOf(aws, 'AbTestLatencyP99High');
+    const buckets = (slowPerMin: number) =>
+      series({
+        [`seldon_api_executor_server_requests_seconds_bucket{${side('main')},service="predictions",code="200",le="0.5"}`]: `0+${100 - slowPerMin}x30`,
+        [`seldon_api_executor_server_requests_seconds_bucket{${side('main')},service="predictions",code="200",le="1"}`]: `0+${100 - slowPerMin}x30`,
+        [`seldon_api_executor_server_requests_seconds_bucket{${side('main')},service="predictions",code="200",le="2.5"}`]: '0+100x30',
+        [`seldon_api_executor_server_requests_seconds_bucket{${side('main')},service="predictions",code="200",le="+Inf"}`]: '0+100x30',
+      });
+    expect(names(firingAlerts(l, buckets(5), 30 * 60))).toEqual([
+      { alertname: l.alert, namespace: 'mlops', platform_synth_io_served_model: 'iris', predictor_name: 'main', severity: 'warning' },
+    ]);
+    expect(firingAlerts(l, buckets(0), 30 * 60)).toEqual([]);
+  });
+
   test('MilvusDown', () => {
     const r = ruleOf(aws, 'MilvusDown');
     const d = (avail: string) =>

@@ -2,6 +2,7 @@
 import { cloudFlows, podFlow, tcpPorts, type Flow, type PodRef } from '../../flows';
 import type { Environment } from '../../types';
 import type { WithWorkloads } from '../enabled';
+import type { ScrapeTarget } from '../../scrapes';
 import { LAKEHOUSE_AWS_IDENTITY } from './identities';
 
 const spark = (role: 'driver' | 'executor'): PodRef => ({
@@ -11,6 +12,8 @@ const spark = (role: 'driver' | 'executor'): PodRef => ({
 });
 const DRIVER_PORT = 7078;
 const BLOCK_MANAGER_PORT = 7079;
+/** The driver's UI port (spark.ui.port's default), which Spark names `spark-ui` on the driver pod (Kubernetes Constants UI_PORT_NAME). */
+export const SPARK_UI_PORT = 4040;
 
 export function lakehouseFlows(env: WithWorkloads<Environment, 'lakehouse'>): Flow[] {
   const [driver, executor] = [spark('driver'), spark('executor')];
@@ -22,5 +25,22 @@ export function lakehouseFlows(env: WithWorkloads<Environment, 'lakehouse'>): Fl
     podFlow(executor, driver, tcpPorts(DRIVER_PORT, BLOCK_MANAGER_PORT), 'registers with the driver and sends results'),
     podFlow(driver, executor, tcpPorts(BLOCK_MANAGER_PORT), 'fetches blocks and broadcasts'),
     podFlow(executor, executor, tcpPorts(BLOCK_MANAGER_PORT), 'shuffle and decommissioning block migration'),
+  ];
+}
+
+/**
+ * Each driver's executor metrics (`/metrics/executors/prometheus` on its UI port, with spark.ui.prometheus.enabled,
+ * which charts/lakehouse/spark-conf.ts sets: its default is false before Spark 4.0), per job. A run's duration and
+ * outcome come from the Spark operator's own metrics (src/model/scrapes.ts).
+ */
+export function lakehouseScrapes(): ScrapeTarget[] {
+  return [
+    {
+      name: 'lakehouse-spark-driver',
+      pods: spark('driver'),
+      port: { port: SPARK_UI_PORT, protocol: 'TCP', name: 'spark-ui' },
+      path: '/metrics/executors/prometheus',
+      podTargetLabels: ['platform-synth.io/spark-job'],
+    },
   ];
 }

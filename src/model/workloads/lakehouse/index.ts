@@ -1,6 +1,6 @@
 /** The lakehouse: Spark operator jobs over bronze/silver/gold in object storage and the cloud's catalog. */
 import type { Workload } from '../workload';
-import { lakehouseFlows } from './flows';
+import { lakehouseFlows, lakehouseScrapes } from './flows';
 import { lakehouseNames } from './names';
 import { resolveLakehouse } from './resolve';
 import { validateLakehouse, checkLakehouseCatalogs } from './rules';
@@ -16,7 +16,6 @@ export const LAKEHOUSE: Workload<'lakehouse'> = {
   // Iceberg's catalog is Glue: table commits stay inside the VPC.
   platformNeeds: () => ({ awsInterfaceEndpoints: ['glue'], postgres: false }),
   flows: lakehouseFlows,
-  // Not yet: which of its pods serve metrics is being worked out (issue 17).
-  scrapes: () => [],
+  scrapes: lakehouseScrapes,
   operators: () => ['spark-operator'],
 };

@@ -7,7 +7,8 @@ import { cloudFlows, podFlow, tcpPorts, type Flow, type PodRef } from '../../flo
 import type { Environment } from '../../types';
 import type { WithWorkloads } from '../enabled';
 import { MLFLOW_AWS_IDENTITY, SERVING_AWS_IDENTITY, TRAINING_AWS_IDENTITY } from './identities';
-import { servesOnKnative } from './serving';
+import type { ScrapeTarget } from '../../scrapes';
+import { MODEL_SERVER_METRICS, SERVED_MODEL_LABEL, servesOnKnative } from './serving';
 
 const NS = 'mlops';
 const MLFLOW: PodRef = { name: 'mlflow', namespace: NS, labels: { 'app.kubernetes.io/name': 'mlflow' } };
@@ -15,10 +16,12 @@ const DB_USER_JOB: PodRef = { name: 'mlflow-db-user', namespace: NS, labels: { '
 const TRAINING: PodRef = { name: 'training', namespace: NS, labels: { 'app.kubernetes.io/component': 'training' } };
 const MLFLOW_PORT = 5000;
 const knative = (app: string): PodRef => ({ name: `knative ${app}`, namespace: 'knative-serving', labels: { app } });
+/** KServe's label on every predictor pod: the InferenceService's name. */
+const INFERENCE_SERVICE_LABEL = 'serving.kserve.io/inferenceservice';
 const predictor = (model: string, component: string): PodRef => ({
   name: `${model} predictor`,
   namespace: NS,
-  labels: { 'app.kubernetes.io/component': component, 'platform-synth.io/served-model': model },
+  labels: { 'app.kubernetes.io/component': component, [SERVED_MODEL_LABEL]: model },
 });
 
 export function mlopsFlows(env: WithWorkloads<Environment, 'mlops'>): Flow[] {
@@ -61,4 +64,55 @@ export function mlopsFlows(env: WithWorkloads<Environment, 'mlops'>): Flow[] {
       : []),
     ...servers,
   ];
+}
+
+/**
+ * The model servers' metrics, per served model:
+ * - Knative mode: queue-proxy's request metrics (`http-usermetric` 9091, Knative Serving knative-v1.21.1
+ *   pkg/reconciler/revision/resources/queue.go), served once the KnativeServing sets `request-metrics-protocol:
+ *   prometheus` (charts/serving/ingress.ts; the default is none);
+ * - Standard mode: the model server itself where its runtime serves Prometheus (MODEL_SERVER_METRICS);
+ * - an A/B test: Seldon 1.18.2's executor, `metrics` on its HTTP port 8000 at `/prometheus`
+ *   (operator/controllers/seldondeployment_engine.go; the chart's executor.prometheus.path).
+ * Each series carries the model's name (the served-model label; KServe's also the InferenceService's).
+ */
+export function mlopsScrapes(env: WithWorkloads<Environment, 'mlops'>): ScrapeTarget[] {
+  return env.mlops.models.flatMap((model): ScrapeTarget[] => {
+    const kserve = predictor(model.name, 'kserve-predictor');
+    const kserveLabels = [INFERENCE_SERVICE_LABEL, SERVED_MODEL_LABEL];
+    const server = MODEL_SERVER_METRICS[model.framework];
+    const kserveTargets: ScrapeTarget[] = servesOnKnative(model)
+      ? [
+          {
+            name: `mlops-${model.name}-queue-proxy`,
+            pods: kserve,
+            port: { port: 9091, protocol: 'TCP', name: 'http-usermetric' },
+            podTargetLabels: kserveLabels,
+          },
+        ]
+      : server
+        ? [
+            {
+              name: `mlops-${model.name}-predictor`,
+              pods: kserve,
+              port: { port: server.port, protocol: 'TCP' },
+              path: server.path,
+              container: 'kserve-container',
+              podTargetLabels: kserveLabels,
+            },
+          ]
+        : [];
+    const seldonTargets: ScrapeTarget[] = model.abTest
+      ? [
+          {
+            name: `mlops-${model.name}-ab-executor`,
+            pods: predictor(model.name, 'seldon-predictor'),
+            port: { port: 8000, protocol: 'TCP', name: 'metrics' },
+            path: '/prometheus',
+            podTargetLabels: [SERVED_MODEL_LABEL],
+          },
+        ]
+      : [];
+    return [...kserveTargets, ...seldonTargets];
+  });
 }

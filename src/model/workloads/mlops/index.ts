@@ -1,6 +1,6 @@
 /** Hybrid MLOps: GPU training, MLflow on private Postgres, KServe and Seldon serving, managed burst. */
 import type { Workload } from '../workload';
-import { mlopsFlows } from './flows';
+import { mlopsFlows, mlopsScrapes } from './flows';
 import { BURST_TRAINING } from './burst';
 import { mlopsNames } from './names';
 import { resolveMlops } from './resolve';
@@ -20,8 +20,8 @@ export const MLOPS: Workload<'mlops'> = {
   // Knative Serving the canaries, Seldon the A/B tests; where burst is on, what runs training entries on the
   // managed service (AWS: the ACK SageMaker controller).
   flows: mlopsFlows,
-  // Not yet: which of its pods serve metrics is being worked out (issue 17).
-  scrapes: () => [],
+  // The model servers. MLflow 2.17 serves metrics only with --expose-prometheus and prometheus_flask_exporter in its image: not scraped.
+  scrapes: mlopsScrapes,
   operators: ({ cloud, mlops }) => [
     'external-secrets',
     ...(mlops.models.length > 0 ? (['kserve-runtime-configs', 'istio-ingressgateway'] as const) : []),
