@@ -8,3 +8,8 @@ type ServedModel = MlopsSettings['models'][number];
  * between Knative revisions, and Standard mode ignores it.
  */
 export const servesOnKnative = (model: ServedModel): boolean => model.canaryPercent !== undefined;
+
+/** The SeldonDeployment of a model with an A/B test (its executor's `deployment_name` metric label too). */
+export function seldonDeploymentName(model: string): string {
+  return `${model}-ab`;
+}
