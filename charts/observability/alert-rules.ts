@@ -67,7 +67,9 @@ function edwRules(env: Environment): AlertRule[] {
   // ScaledObject is named after the consumer Deployment (charts/edw/edw.ts).
   const scaledObject = 'edw-consumer';
   const hpa = `{namespace="${ns}",horizontalpodautoscaler="keda-hpa-${scaledObject}"}`;
-  const scaler = `keda_scaler_metrics_value{namespace="${ns}",scaledObject="${scaledObject}"}`;
+  // Scraped from KEDA's operator without honorLabels (the PodMonitor's default), so the ScaledObject's namespace is
+  // stored as exported_namespace (namespace is the operator's own).
+  const scaler = `keda_scaler_metrics_value{exported_namespace="${ns}",scaledObject="${scaledObject}"}`;
   return [
     // kube_horizontalpodautoscaler_status_current_replicas / _spec_max_replicas: kube-state-metrics (the chart's own
     // KubeHpaMaxedOut rule, kube-prometheus-stack 88.5.3 rules-1.14/kubernetes-apps.yaml). keda_scaler_metrics_value
@@ -78,8 +80,8 @@ function edwRules(env: Environment): AlertRule[] {
     rule(
       'EdwQueueBacklogAtMaxReplicas',
       `max by (namespace) (kube_horizontalpodautoscaler_status_current_replicas${hpa}) >= max by (namespace) (kube_horizontalpodautoscaler_spec_max_replicas${hpa})` +
-        ` and max by (namespace) (${scaler}) > 0` +
-        ` and max by (namespace) (delta(${scaler}[15m])) >= 0`,
+        ` and on () max(${scaler}) > 0` +
+        ` and on () max(delta(${scaler}[15m])) >= 0`,
       '15m',
       'critical',
       'The EDW queue is not draining although its consumers run at the maximum replicas',
@@ -132,15 +134,16 @@ function gpuRules(env: Environment): AlertRule[] {
     );
   }
   // DCGM_FI_DEV_GPU_UTIL (gauge, percent): dcgm-exporter 4.5.3-4.8.2 etc/default-counters.csv; the pod label is set
-  // only on a GPU a pod holds (the kubelet pod-resources mapping), so `pod!=""` means "allocated".
+  // only on a GPU a pod holds (the kubelet pod-resources mapping). The chart's ServiceMonitor does not honor labels,
+  // so that pod is stored as exported_pod (pod is the exporter's own): `exported_pod!=""` means "allocated".
   rules.push(
     rule(
       'GpuAllocatedButIdle',
-      `DCGM_FI_DEV_GPU_UTIL{pod!=""} < ${THRESHOLDS.gpuIdlePercent}`,
+      `DCGM_FI_DEV_GPU_UTIL{exported_pod!=""} < ${THRESHOLDS.gpuIdlePercent}`,
       '1h',
       'warning',
       'A GPU held by a pod has been idle for an hour',
-      'GPU {{ $labels.gpu }} on {{ $labels.Hostname }} is held by {{ $labels.namespace }}/{{ $labels.pod }} and has been below 1% utilization for an hour.',
+      'GPU {{ $labels.gpu }} on {{ $labels.Hostname }} is held by {{ $labels.exported_namespace }}/{{ $labels.exported_pod }} and has been below 1% utilization for an hour.',
       'Ask the owner of the pod whether it is stuck (data loading, a dead worker); delete it if so, so the pool can scale down.',
     ),
   );
@@ -300,7 +303,8 @@ function platformRules(env: Environment): AlertRule[] {
   const rules: AlertRule[] = [];
   if (operators.includes('cert-manager')) {
     // certmanager_certificate_expiration_timestamp_seconds{name, namespace, issuer_name, issuer_kind, issuer_group}:
-    // cert-manager v1.19.1 internal/collectors/certificate_collector.go. Scraped: cert-manager's PodMonitors
+    // cert-manager v1.19.1 internal/collectors/certificate_collector.go. Scraped: cert-manager's PodMonitors (without
+    // honorLabels: the Certificate's namespace is stored as exported_namespace)
     // (src/model/scrapes.ts).
     rules.push(
       rule(
@@ -309,14 +313,15 @@ function platformRules(env: Environment): AlertRule[] {
         '1h',
         'warning',
         'A certificate expires in less than 14 days',
-        'Certificate {{ $labels.namespace }}/{{ $labels.name }} (issuer {{ $labels.issuer_name }}) expires in less than 14 days: cert-manager has not renewed it.',
+        'Certificate {{ $labels.exported_namespace }}/{{ $labels.name }} (issuer {{ $labels.issuer_name }}) expires in less than 14 days: cert-manager has not renewed it.',
         'Read the Certificate’s and its CertificateRequest’s events (kubectl describe certificate -n <ns> <name>) and fix the issuer.',
       ),
     );
   }
   if (operators.includes('external-secrets')) {
     // externalsecret_status_condition{name, namespace, condition, status}: external-secrets v2.9.0
-    // pkg/controllers/externalsecret/esmetrics/esmetrics.go (1 for the current status, 0 for the other). Scraped: the
+    // pkg/controllers/externalsecret/esmetrics/esmetrics.go (1 for the current status, 0 for the other; its namespace
+    // stored as exported_namespace, as above). Scraped: the
     // controller's PodMonitor (src/model/scrapes.ts).
     rules.push(
       rule(
@@ -325,7 +330,7 @@ function platformRules(env: Environment): AlertRule[] {
         '10m',
         'warning',
         'An ExternalSecret fails to sync',
-        'ExternalSecret {{ $labels.namespace }}/{{ $labels.name }} has not been Ready for 10 minutes: its Secret is missing or stale.',
+        'ExternalSecret {{ $labels.exported_namespace }}/{{ $labels.name }} has not been Ready for 10 minutes: its Secret is missing or stale.',
         'Read the ExternalSecret’s status message (kubectl describe externalsecret); usually the workload identity lacks access to the secret.',
       ),
     );

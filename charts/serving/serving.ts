@@ -44,6 +44,7 @@ import type { EnvironmentContext } from '../../src/model/context';
 import type { Cloud, MlopsSettings, ModelFramework } from '../../src/model/types';
 import { PRIORITY_CLASSES } from '../../src/model/scheduling';
 import { OPERATORS } from '../../src/model/operators';
+import { seldonDeploymentName } from '../../src/model/workloads/mlops/serving';
 import { AppChart, operatorPodLabels } from '../lib/app-chart';
 import { identityServiceAccount, type IdentityBinding } from '../lib/identity';
 import { COMPONENT_LABEL } from '../lib/labels';
@@ -112,9 +113,7 @@ export function deploymentMode(model: ServedModel): DeploymentMode {
   return model.canaryPercent === undefined ? 'Standard' : 'Knative';
 }
 
-export function seldonDeploymentName(model: string): string {
-  return `${model}-ab`;
-}
+export { seldonDeploymentName };
 
 /** The metrics ports Prometheus scrapes on a model's KServe and Seldon pods (none with observability off: scrapeIngress). */
 function scrapeTargetsOf(ctx: EnvironmentContext<Cloud, 'mlops'>, model: string): { kserve: number[]; seldon: number[] } {

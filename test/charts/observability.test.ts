@@ -43,7 +43,7 @@ describe('the observability app', () => {
           const m = monitor(`mlops-${model.name}-queue-proxy`);
           expect(m.spec.selector.matchLabels).toEqual(pods);
           expect(m.spec.podMetricsEndpoints).toEqual([{ port: 'http-usermetric', path: '/metrics' }]);
-          expect(m.spec.podTargetLabels).toEqual(kserveLabels);
+          expect(m.spec.podTargetLabels).toEqual([...kserveLabels, 'serving.knative.dev/revision']);
         } else {
           // The runtime declares no port: keep the kserve-container's portless target, dial 8080 on the pod IP.
           const m = monitor(`mlops-${model.name}-predictor`);

@@ -79,8 +79,11 @@ describe('each rule fires on its failure and not otherwise (promtool-style)', ()
   const aws = byName('aws-prod');
   const azure = byName('azure-prod');
   const HPA = 'horizontalpodautoscaler="keda-hpa-edw-consumer",namespace="edw"';
+  // As Prometheus stores it: scraped from the operator's pod without honorLabels, the ScaledObject's namespace becomes
+  // exported_namespace and namespace/pod are the operator's.
   const KEDA =
-    'keda_scaler_metrics_value{namespace="edw",scaledObject="edw-consumer",scaler="awsSqsQueueScaler",metric="s0-aws-sqs-queue",triggerIndex="0",type="scaledobject"}';
+    'keda_scaler_metrics_value{namespace="keda",pod="keda-operator-0",exported_namespace="edw",scaledObject="edw-consumer",scaler="awsSqsQueueScaler",metric="s0-aws-sqs-queue",triggerIndex="0",type="scaledobject"}';
+  const KEDA_ELSEWHERE = KEDA.replace('exported_namespace="edw"', 'exported_namespace="other"');
 
   test('EdwQueueBacklogAtMaxReplicas', () => {
     const r = ruleOf(aws, 'EdwQueueBacklogAtMaxReplicas');
@@ -94,6 +97,8 @@ describe('each rule fires on its failure and not otherwise (promtool-style)', ()
     // Draining at max: no alert; growing below max: no alert.
     expect(firingAlerts(r, series({ ...hpa('20x40'), [KEDA]: '900-20x40' }), 40 * 60)).toEqual([]);
     expect(firingAlerts(r, series({ ...hpa('12x40'), [KEDA]: '500+10x40' }), 40 * 60)).toEqual([]);
+    // Another namespace's ScaledObject of the same name is not the EDW queue.
+    expect(firingAlerts(r, series({ ...hpa('20x40'), [KEDA_ELSEWHERE]: '500+10x40' }), 40 * 60)).toEqual([]);
   });
 
   test('GpuNodePoolAtLimit (Karpenter) and GpuNodeGroupAtMax (kube-state-metrics node labels)', () => {
@@ -115,12 +120,16 @@ describe('each rule fires on its failure and not otherwise (promtool-style)', ()
 
   test('GpuAllocatedButIdle', () => {
     const r = ruleOf(aws, 'GpuAllocatedButIdle');
-    const gpu = (util: string, pod = 'train-0') => series({ [`DCGM_FI_DEV_GPU_UTIL{gpu="0",Hostname="ip-10-0-1-2",namespace="mlops",pod="${pod}"}`]: util });
+    // As stored: the chart's ServiceMonitor does not honor labels, so the GPU's pod is exported_pod and pod is the exporter's.
+    const exporter = 'namespace="dcgm-exporter",pod="dcgm-exporter-x1"';
+    const gpu = (util: string, pod = 'train-0') =>
+      series({ [`DCGM_FI_DEV_GPU_UTIL{gpu="0",Hostname="ip-10-0-1-2",${exporter},exported_namespace="mlops",exported_pod="${pod}"}`]: util });
     expect(firingAlerts(r, gpu('0x70'), 65 * 60)).toHaveLength(1);
     // Busy within the hour, or idle for less than an hour: no alert.
     expect(firingAlerts(r, gpu('0x30 80 0x30'), 65 * 60)).toEqual([]);
     expect(firingAlerts(r, gpu('0x70'), 50 * 60)).toEqual([]);
-    expect(firingAlerts(r, series({ 'DCGM_FI_DEV_GPU_UTIL{gpu="0",Hostname="h"}': '0x70' }), 65 * 60)).toEqual([]);
+    // A GPU no pod holds carries only the exporter's pod: no alert.
+    expect(firingAlerts(r, series({ [`DCGM_FI_DEV_GPU_UTIL{gpu="0",Hostname="h",${exporter}}`]: '0x70' }), 65 * 60)).toEqual([]);
   });
 
   test('SpotInterruptionRateHigh', () => {

@@ -5,7 +5,8 @@
  * exactly this subset: vector selectors with label matchers (=, !=, =~, !~), range selectors, number literals,
  * + - * / and the comparison operators (filtering, no `bool`), and/or/unless (matched on all labels),
  * sum/max/min/avg/count [by (...)], rate/increase/delta (extrapolated as Prometheus does), max_over_time, time(),
- * histogram_quantile. No on()/ignoring(), offset, subqueries.
+ * histogram_quantile; for the dashboards also irate, clamp_min, label_replace, topk, and one-to-one or many-to-one
+ * vector matching with on()/ignoring() and group_left/group_right. No offset, subqueries, `bool`.
  */
 
 export type Labels = Record<string, string>;
@@ -22,11 +23,14 @@ type Node =
   | { t: 'str'; v: string }
   | { t: 'sel'; name: string; matchers: Matcher[]; range?: number }
   | { t: 'call'; fn: string; args: Node[] }
-  | { t: 'agg'; op: string; by: string[]; arg: Node }
-  | { t: 'bin'; op: string; l: Node; r: Node }
+  | { t: 'agg'; op: string; by: string[]; arg: Node; param?: Node }
+  | { t: 'bin'; op: string; l: Node; r: Node; matching?: Matching }
   | { t: 'neg'; arg: Node };
 
-const AGGREGATIONS = new Set(['sum', 'max', 'min', 'avg', 'count']);
+/** `on (a, b)` / `ignoring (a)`, and which side may have many series per match (`group_left` copies `include` from the right). */
+type Matching = { on: boolean; labels: string[]; group?: 'left' | 'right'; include: string[] };
+
+const AGGREGATIONS = new Set(['sum', 'max', 'min', 'avg', 'count', 'topk']);
 const PRECEDENCE: [string[], number][] = [
   [['or'], 1],
   [['and', 'unless'], 2],
@@ -116,13 +120,15 @@ export function parse(src: string): Node {
         by = labelList();
       }
       expect('(');
+      const param = tok === 'topk' ? expr(0) : undefined;
+      if (param) expect(',');
       const arg = expr(0);
       expect(')');
       if (peek() === 'by') {
         next();
         by = labelList();
       }
-      return { t: 'agg', op: tok, by, arg };
+      return param ? { t: 'agg', op: tok, by, arg, param } : { t: 'agg', op: tok, by, arg };
     }
     if (peek() === '(') {
       next();
@@ -153,8 +159,17 @@ export function parse(src: string): Node {
       const prec = op === undefined ? undefined : precedenceOf(op);
       if (prec === undefined || prec < minPrec) break;
       next();
+      let matching: Matching | undefined;
+      if (peek() === 'on' || peek() === 'ignoring') {
+        const on = next() === 'on';
+        matching = { on, labels: labelList(), include: [] };
+        if (peek() === 'group_left' || peek() === 'group_right') {
+          matching.group = next() === 'group_left' ? 'left' : 'right';
+          if (peek() === '(') matching.include = labelList();
+        }
+      }
       const right = expr(prec + 1);
-      left = { t: 'bin', op, l: left, r: right };
+      left = matching ? { t: 'bin', op, l: left, r: right, matching } : { t: 'bin', op, l: left, r: right };
     }
     return left;
   };
@@ -334,6 +349,30 @@ function evalNode(n: Node, data: SeriesSet, at: number): Value {
         }
         return { kind: 'vector', samples: [...groups.values()].map((g) => ({ labels: g.labels, value: bucketQuantile(q.v, g.buckets) })) };
       }
+      if (n.fn === 'clamp_min') {
+        const min = ev(n.args[1]);
+        if (min.kind !== 'scalar') throw new Error('clamp_min: the minimum must be a scalar');
+        return { kind: 'vector', samples: vectorOf(ev(n.args[0]), n.fn).map((s) => ({ labels: withoutName(s.labels), value: Math.max(s.value, min.v) })) };
+      }
+      if (n.fn === 'label_replace') {
+        const [dst, replacement, src, regex] = n.args.slice(1).map((a) => {
+          if (a.t !== 'str') throw new Error('label_replace: expected string arguments');
+          return a.v;
+        });
+        const re = new RegExp(`^(?:${regex})$`);
+        return {
+          kind: 'vector',
+          samples: vectorOf(ev(n.args[0]), n.fn).map((s) => {
+            const m = re.exec(s.labels[src] ?? '');
+            if (!m) return s;
+            const value = replacement.replace(/\$(\d+)/g, (_, i: string) => m[Number(i)] ?? '');
+            const labels = { ...s.labels };
+            if (value === '') delete labels[dst];
+            else labels[dst] = value;
+            return { labels, value: s.value };
+          }),
+        };
+      }
       const arg = ev(n.args[0]);
       if (arg.kind !== 'matrix') throw new Error(`${n.fn}: expected a range vector`);
       const fns: Record<string, (s: Series) => number | undefined> = {
@@ -341,6 +380,12 @@ function evalNode(n: Node, data: SeriesSet, at: number): Value {
         increase: (s) => extrapolated(s, arg.range, at, true, false),
         delta: (s) => extrapolated(s, arg.range, at, false, false),
         max_over_time: (s) => Math.max(...s.points.map((p) => p.v)),
+        // The last two samples, per second (a reset counts from zero).
+        irate: (s) => {
+          if (s.points.length < 2) return undefined;
+          const [a, b] = s.points.slice(-2);
+          return (b.v < a.v ? b.v : b.v - a.v) / (b.t - a.t);
+        },
       };
       const fn = fns[n.fn];
       if (!fn) throw new Error(`function ${n.fn} is not in the subset`);
@@ -352,6 +397,16 @@ function evalNode(n: Node, data: SeriesSet, at: number): Value {
       return { kind: 'vector', samples };
     }
     case 'agg': {
+      if (n.op === 'topk') {
+        const k = n.param ? ev(n.param) : undefined;
+        if (k?.kind !== 'scalar') throw new Error('topk: k must be a scalar');
+        const byGroup = new Map<string, Sample[]>();
+        for (const s of vectorOf(ev(n.arg), n.op)) {
+          const key = signature(s.labels, n.by);
+          byGroup.set(key, [...(byGroup.get(key) ?? []), s]);
+        }
+        return { kind: 'vector', samples: [...byGroup.values()].flatMap((g) => [...g].sort((a, b) => b.value - a.value).slice(0, k.v)) };
+      }
       const groups = new Map<string, { labels: Labels; values: number[] }>();
       for (const s of vectorOf(ev(n.arg), n.op)) {
         const labels = Object.fromEntries(n.by.filter((k) => s.labels[k] !== undefined && s.labels[k] !== '').map((k) => [k, s.labels[k]]));
@@ -369,20 +424,28 @@ function evalNode(n: Node, data: SeriesSet, at: number): Value {
       return { kind: 'vector', samples: [...groups.values()].map((g) => ({ labels: g.labels, value: reduce[n.op](g.values) })) };
     }
     case 'bin':
-      return binary(n.op, ev(n.l), ev(n.r));
+      return binary(n.op, ev(n.l), ev(n.r), n.matching);
   }
 }
 
-function binary(op: string, l: Value, r: Value): Value {
+/** The labels two series are matched on: all but the name, only `on`'s, or all but `ignoring`'s. */
+function matchKey(labels: Labels, matching?: Matching): string {
+  if (!matching) return signature(labels);
+  if (matching.on) return signature(labels, matching.labels);
+  return signature(Object.fromEntries(Object.entries(labels).filter(([k]) => !matching.labels.includes(k))));
+}
+
+function binary(op: string, l: Value, r: Value, matching?: Matching): Value {
   const isComparison = precedenceOf(op) === 3;
+  const key = (s: Sample) => matchKey(s.labels, matching);
   if (op === 'and' || op === 'or' || op === 'unless') {
     const left = vectorOf(l, op);
     const right = vectorOf(r, op);
-    const rightKeys = new Set(right.map((s) => signature(s.labels)));
-    if (op === 'and') return { kind: 'vector', samples: left.filter((s) => rightKeys.has(signature(s.labels))) };
-    if (op === 'unless') return { kind: 'vector', samples: left.filter((s) => !rightKeys.has(signature(s.labels))) };
-    const leftKeys = new Set(left.map((s) => signature(s.labels)));
-    return { kind: 'vector', samples: [...left, ...right.filter((s) => !leftKeys.has(signature(s.labels)))] };
+    const rightKeys = new Set(right.map(key));
+    if (op === 'and') return { kind: 'vector', samples: left.filter((s) => rightKeys.has(key(s))) };
+    if (op === 'unless') return { kind: 'vector', samples: left.filter((s) => !rightKeys.has(key(s))) };
+    const leftKeys = new Set(left.map(key));
+    return { kind: 'vector', samples: [...left, ...right.filter((s) => !leftKeys.has(key(s)))] };
   }
   if (l.kind === 'scalar' && r.kind === 'scalar') {
     if (isComparison) throw new Error('comparison between scalars needs bool, which the subset leaves out');
@@ -407,16 +470,77 @@ function binary(op: string, l: Value, r: Value): Value {
         .filter(keep),
     };
   }
-  const right = new Map(r.samples.map((s) => [signature(s.labels), s]));
+  if (matching?.group) {
+    // Many-to-one: each series of the "many" side takes its value pair from the one series of the other side that
+    // matches it, keeps its own labels (the result's labels, as Prometheus does) and copies `include` from the "one" side.
+    const [many, one] = matching.group === 'left' ? [l.samples, r.samples] : [r.samples, l.samples];
+    const ones = new Map<string, Sample>();
+    for (const s of one) {
+      if (ones.has(key(s))) throw new Error(`${op}: many-to-many matching on the "one" side`);
+      ones.set(key(s), s);
+    }
+    return {
+      kind: 'vector',
+      samples: many
+        .map((s) => {
+          const m = ones.get(key(s));
+          if (!m) return undefined;
+          const [a, b] = matching.group === 'left' ? [s.value, m.value] : [m.value, s.value];
+          const out = isComparison ? (compare(op, a, b) ? s : undefined) : { labels: withoutName(s.labels), value: arithmetic(op, a, b) };
+          if (!out) return undefined;
+          const labels = { ...out.labels };
+          for (const k of matching.include) {
+            if (m.labels[k] !== undefined) labels[k] = m.labels[k];
+          }
+          return { labels, value: out.value };
+        })
+        .filter(keep),
+    };
+  }
+  const right = new Map<string, Sample>();
+  for (const s of r.samples) {
+    if (right.has(key(s))) throw new Error(`${op}: many-to-many matching needs group_left or group_right`);
+    right.set(key(s), s);
+  }
+  // Prometheus refuses two left series matching one right series without group_left, as it refuses the reverse.
+  const leftKeys = l.samples.map(key);
+  if (new Set(leftKeys.filter((k) => right.has(k))).size !== leftKeys.filter((k) => right.has(k)).length)
+    throw new Error(`${op}: many-to-one matching needs group_left`);
   return {
     kind: 'vector',
     samples: l.samples
       .map((s) => {
-        const m = right.get(signature(s.labels));
-        return m ? apply(s, s.value, m.value) : undefined;
+        const m = right.get(key(s));
+        if (!m) return undefined;
+        const out = apply(s, s.value, m.value);
+        // With on()/ignoring() the result keeps only the matched labels (Prometheus's resultMetric for one-to-one).
+        if (!out || !matching || isComparison) return out;
+        const labels = matching.on
+          ? Object.fromEntries(Object.entries(out.labels).filter(([k]) => matching.labels.includes(k)))
+          : Object.fromEntries(Object.entries(out.labels).filter(([k]) => !matching.labels.includes(k)));
+        return { labels, value: out.value };
       })
       .filter(keep),
   };
+}
+
+/** The metric names a query selects, each once, in order of appearance. */
+export function metricNames(src: string | Node): string[] {
+  const out: string[] = [];
+  const walk = (n: Node): void => {
+    if (n.t === 'sel') {
+      if (n.name && !out.includes(n.name)) out.push(n.name);
+    } else if (n.t === 'call') n.args.forEach(walk);
+    else if (n.t === 'agg') {
+      if (n.param) walk(n.param);
+      walk(n.arg);
+    } else if (n.t === 'bin') {
+      walk(n.l);
+      walk(n.r);
+    } else if (n.t === 'neg') walk(n.arg);
+  };
+  walk(typeof src === 'string' ? parse(src) : src);
+  return out;
 }
 
 /** promtool's series notation: `0+1x3` → 0 1 2 3; `5x2` → 5 5 5; `_` a missing sample; plain numbers. */

@@ -49,10 +49,13 @@ export interface EdwAzureNames {
 
 export type EdwNames<C extends Cloud = Cloud> = EdwNamesOf & CloudPart<C, { aws: EdwAwsNames; azure: EdwAzureNames }>;
 
+/** The consumer Deployment, its service account and the KEDA ScaledObject that scales it. */
+export const EDW_CONSUMER = 'edw-consumer';
+
 /** The names of the workload's resources on the environment's cloud. */
 export function edwNames(platformName: string, env: WithWorkloads<Environment, 'edw'>, prefix: string): EdwNames {
   const keda = { namespace: kedaNamespace(env.edw.keda), serviceAccount: KEDA_SERVICE_ACCOUNT };
-  const base = { namespace: workloadNamespace('edw'), consumer: 'edw-consumer', producer: 'edw-producer', keda };
+  const base = { namespace: workloadNamespace('edw'), consumer: EDW_CONSUMER, producer: 'edw-producer', keda };
   const part = forCloud<typeof env, CloudPart<Cloud, { aws: EdwAwsNames; azure: EdwAzureNames }>>(env, {
     aws: (env) => {
       const account = env.aws.accountId;

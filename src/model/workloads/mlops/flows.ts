@@ -87,7 +87,8 @@ export function mlopsScrapes(env: WithWorkloads<Environment, 'mlops'>): ScrapeTa
             name: `mlops-${model.name}-queue-proxy`,
             pods: kserve,
             port: { port: 9091, protocol: 'TCP', name: 'http-usermetric' },
-            podTargetLabels: kserveLabels,
+            // The revision, for the canary's share of the traffic (Knative labels every revision's pods with it).
+            podTargetLabels: [...kserveLabels, 'serving.knative.dev/revision'],
           },
         ]
       : server

@@ -107,12 +107,15 @@ export interface MlopsAzureNames {
 
 export type MlopsNames<C extends Cloud = Cloud> = MlopsNamesOf & CloudPart<C, { aws: MlopsAwsNames; azure: MlopsAzureNames }>;
 
+/** The MLflow tracking server's Deployment and Service. */
+export const MLFLOW = 'mlflow';
+
 /** The names of the workload's resources on the environment's cloud. */
 export function mlopsNames(platformName: string, env: WithWorkloads<Environment, 'mlops'>, prefix: string): MlopsNames {
   const namespace = workloadNamespace('mlops');
   const base = {
     namespace,
-    mlflow: 'mlflow',
+    mlflow: MLFLOW,
     mlflowServiceAccount: 'mlflow',
     trackingUri: `http://mlflow.${namespace}.svc.cluster.local:5000`,
     trainingServiceAccount: 'training',

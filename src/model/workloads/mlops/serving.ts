@@ -28,3 +28,8 @@ export const MODEL_SERVER_METRICS: Readonly<Record<ModelFramework, { readonly po
   pytorch: undefined,
   onnx: undefined,
 };
+
+/** The SeldonDeployment of a model with an A/B test (its executor's `deployment_name` metric label too). */
+export function seldonDeploymentName(model: string): string {
+  return `${model}-ab`;
+}

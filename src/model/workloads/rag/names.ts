@@ -52,11 +52,15 @@ export interface RagAzureNames {
 
 export type RagNames<C extends Cloud = Cloud> = RagNamesOf & CloudPart<C, { aws: RagAwsNames; azure: RagAzureNames }>;
 
+/** The Milvus resource (the operator names its Deployments `<milvus>-milvus-<component>`) and the API's Deployment. */
+export const MILVUS_INSTANCE = 'milvus';
+export const RAG_API = 'rag-api';
+
 /** The names of the workload's resources on the environment's cloud. */
 export function ragNames(platformName: string, env: WithWorkloads<Environment, 'rag'>, prefix: string): RagNames {
   const namespace = workloadNamespace('rag');
-  const milvus = 'milvus';
-  const base = { namespace, api: 'rag-api', milvus, milvusServiceAccount: 'milvus', milvusAddress: `${milvus}-milvus.${namespace}.svc.cluster.local:19530` };
+  const milvus = MILVUS_INSTANCE;
+  const base = { namespace, api: RAG_API, milvus, milvusServiceAccount: 'milvus', milvusAddress: `${milvus}-milvus.${namespace}.svc.cluster.local:19530` };
   const part = forCloud<typeof env, CloudPart<Cloud, { aws: RagAwsNames; azure: RagAzureNames }>>(env, {
     aws: (env) => {
       const account = env.aws.accountId;

@@ -1,0 +1,627 @@
+/**
+ * The platform's Grafana dashboards (issue 17), as plain data: one per workload the environment runs and one for the
+ * platform, each panel only for components the environment runs. Not wired into a chart yet (the Grafana sidecar's
+ * ConfigMaps will carry serializeDashboard's text); nothing here imports cdk8s or cdktf.
+ *
+ * Every metric is in METRIC_CATALOG with the component, version and file it was read from. Labels as Prometheus
+ * stores them: the platform's PodMonitors and the DCGM exporter chart's ServiceMonitor keep the default
+ * honorLabels: false, so an exporter's own `namespace`/`pod` label becomes `exported_namespace`/`exported_pod`
+ * (and `namespace` is the exporter's pod's); kube-state-metrics is scraped with honorLabels: true by its chart.
+ */
+import type { Environment, WorkloadName } from '../../src/model/types';
+import { operatorsFor } from '../../src/model/operators';
+import { CAPACITY_LABEL, POOL_LABEL } from '../../src/model/scheduling';
+import { workloadNamespace } from '../../src/model/naming';
+import { EDW_CONSUMER } from '../../src/model/workloads/edw/names';
+import { MLFLOW } from '../../src/model/workloads/mlops/names';
+import { MODEL_SERVER_METRICS, seldonDeploymentName, servesOnKnative } from '../../src/model/workloads/mlops/serving';
+import { MILVUS_INSTANCE, RAG_API } from '../../src/model/workloads/rag/names';
+import { INFERENCE_SERVICE_LABEL, promLabel } from './alert-rules';
+
+/**
+ * Grafana 13.2.0 (the grafana subchart 12.11.1 of kube-prometheus-stack 88.5.3, Chart.yaml appVersion; not 12.x).
+ * 42 is the LATEST_VERSION of Grafana's dashboard migrator (apps/dashboard/pkg/migration/schemaversion/migrations.go)
+ * in the sources read; a v43 migration (formatTime → convertFieldType, a transformation these dashboards do not use)
+ * exists in later sources, but could not be tied to the 13.2.0 tag. Grafana migrates an older schemaVersion on load.
+ */
+export const SCHEMA_VERSION = 42;
+
+export type MetricSource =
+  | 'kube-state-metrics'
+  | 'dcgm-exporter'
+  | 'karpenter'
+  | 'keda'
+  | 'cert-manager'
+  | 'external-secrets'
+  | 'argocd'
+  | 'flux'
+  | 'knative-queue-proxy'
+  | 'kserve-model-server'
+  | 'seldon-executor'
+  | 'milvus'
+  | 'spark-operator';
+
+/** Every metric a dashboard queries: which component exports it, and where its name and labels were read. */
+export const METRIC_CATALOG: Readonly<Record<string, { readonly source: MetricSource; readonly from: string }>> = {
+  kube_node_labels: {
+    source: 'kube-state-metrics',
+    from: 'kube-state-metrics node collector; labels per metricLabelsAllowlist (charts/gitops/operator-values.ts)',
+  },
+  kube_deployment_status_replicas_available: {
+    source: 'kube-state-metrics',
+    from: 'kube-state-metrics deployment collector (the chart’s KubeDeploymentReplicasMismatch)',
+  },
+  kube_deployment_spec_replicas: { source: 'kube-state-metrics', from: 'kube-state-metrics deployment collector' },
+  kube_horizontalpodautoscaler_status_current_replicas: { source: 'kube-state-metrics', from: 'kube-prometheus-stack 88.5.3 KubeHpaMaxedOut rule' },
+  kube_horizontalpodautoscaler_spec_max_replicas: { source: 'kube-state-metrics', from: 'kube-prometheus-stack 88.5.3 KubeHpaMaxedOut rule' },
+  kube_job_status_active: { source: 'kube-state-metrics', from: 'kube-state-metrics job collector {namespace, job_name}' },
+  kube_job_status_succeeded: { source: 'kube-state-metrics', from: 'kube-state-metrics job collector {namespace, job_name}' },
+  kube_job_status_failed: { source: 'kube-state-metrics', from: 'kube-state-metrics job collector (the chart’s KubeJobFailed)' },
+  DCGM_FI_DEV_GPU_UTIL: { source: 'dcgm-exporter', from: 'dcgm-exporter 4.5.3-4.8.2 etc/default-counters.csv (gauge, %)' },
+  DCGM_FI_DEV_FB_USED: { source: 'dcgm-exporter', from: 'dcgm-exporter 4.5.3-4.8.2 etc/default-counters.csv (gauge, MiB)' },
+  DCGM_FI_DEV_FB_FREE: { source: 'dcgm-exporter', from: 'dcgm-exporter 4.5.3-4.8.2 etc/default-counters.csv (gauge, MiB)' },
+  karpenter_interruption_received_messages_total: {
+    source: 'karpenter',
+    from: 'karpenter-provider-aws v1.14.1 pkg/controllers/interruption/metrics.go {message_type}; kinds in messages/types.go',
+  },
+  keda_scaler_metrics_value: {
+    source: 'keda',
+    from: 'keda v2.20.2 pkg/metricscollector/prommetrics.go {namespace, metric, scaledObject, scaler, triggerIndex, type}',
+  },
+  certmanager_certificate_expiration_timestamp_seconds: { source: 'cert-manager', from: 'cert-manager v1.19.1 internal/collectors/certificate_collector.go' },
+  externalsecret_status_condition: { source: 'external-secrets', from: 'external-secrets v2.9.0 pkg/controllers/externalsecret/esmetrics/esmetrics.go' },
+  argocd_app_info: { source: 'argocd', from: 'argo-cd v3.5.1 controller/metrics/metrics.go' },
+  gotk_resource_info: {
+    source: 'flux',
+    from: 'kube-state-metrics custom resource state per Flux’s monitoring docs (charts/gitops/operator-values.ts FLUX_RESOURCE_STATE)',
+  },
+  kn_serving_invocation_duration_seconds_bucket: {
+    source: 'knative-queue-proxy',
+    from: 'Knative Serving knative-v1.21.1 pkg/queue/request_metric.go (via alert-rules.ts)',
+  },
+  kn_serving_invocation_duration_seconds_count: {
+    source: 'knative-queue-proxy',
+    from: 'Knative Serving knative-v1.21.1 pkg/queue/request_metric.go (via alert-rules.ts)',
+  },
+  request_predict_seconds_bucket: { source: 'kserve-model-server', from: 'kserve v0.20.0 python/kserve/kserve/metrics.py PREDICT_HIST_TIME {model_name}' },
+  request_predict_seconds_count: { source: 'kserve-model-server', from: 'kserve v0.20.0 python/kserve/kserve/metrics.py PREDICT_HIST_TIME {model_name}' },
+  seldon_api_executor_server_requests_seconds_bucket: {
+    source: 'seldon-executor',
+    from: 'seldon-core v1.18.2 executor/api/metric/server.go {deployment_name, predictor_name, predictor_version, service, method, code}',
+  },
+  seldon_api_executor_server_requests_seconds_count: { source: 'seldon-executor', from: 'seldon-core v1.18.2 executor/api/metric/server.go' },
+  milvus_proxy_sq_latency_bucket: { source: 'milvus', from: 'milvus pkg/metrics/proxy_metrics.go ProxySQLatency {node_id, query_type, …} (ms buckets)' },
+  milvus_proxy_req_count: { source: 'milvus', from: 'milvus pkg/metrics/proxy_metrics.go ProxyFunctionCall {node_id, function_name, status, …}' },
+  spark_application_success_count: {
+    source: 'spark-operator',
+    from: 'spark-operator v2.5.2 pkg/common/metrics.go, internal/metrics/sparkapplication_metrics.go',
+  },
+  spark_application_failure_count: { source: 'spark-operator', from: 'spark-operator v2.5.2 pkg/common/metrics.go' },
+  spark_application_failed_submission_count: { source: 'spark-operator', from: 'spark-operator v2.5.2 pkg/common/metrics.go' },
+  spark_application_running_count: { source: 'spark-operator', from: 'spark-operator v2.5.2 pkg/common/metrics.go (gauge)' },
+  spark_application_success_execution_time_seconds_sum: { source: 'spark-operator', from: 'spark-operator v2.5.2 (summary, no quantiles)' },
+  spark_application_success_execution_time_seconds_count: { source: 'spark-operator', from: 'spark-operator v2.5.2 (summary, no quantiles)' },
+  spark_application_failure_execution_time_seconds_sum: { source: 'spark-operator', from: 'spark-operator v2.5.2 (summary, no quantiles)' },
+  spark_application_failure_execution_time_seconds_count: { source: 'spark-operator', from: 'spark-operator v2.5.2 (summary, no quantiles)' },
+  spark_executor_running_count: { source: 'spark-operator', from: 'spark-operator v2.5.2 pkg/common/metrics.go (gauge)' },
+};
+
+export type PanelType = 'timeseries' | 'stat' | 'gauge' | 'table' | 'text';
+
+export interface Target {
+  readonly refId: string;
+  readonly expr: string;
+  readonly legendFormat?: string;
+  readonly instant?: boolean;
+}
+
+export interface Panel {
+  readonly type: PanelType;
+  readonly title: string;
+  readonly description: string;
+  readonly gridPos: { readonly x: number; readonly y: number; readonly w: number; readonly h: number };
+  readonly datasource?: { readonly type: 'prometheus'; readonly uid: string };
+  readonly targets?: readonly Target[];
+  readonly fieldConfig?: { readonly defaults: Readonly<Record<string, unknown>>; readonly overrides: readonly unknown[] };
+  readonly options?: Readonly<Record<string, unknown>>;
+}
+
+export interface DashboardJson {
+  readonly uid: string;
+  readonly title: string;
+  readonly tags: readonly string[];
+  readonly schemaVersion: number;
+  readonly panels: readonly Panel[];
+  readonly [key: string]: unknown;
+}
+
+export interface Dashboard {
+  readonly uid: string;
+  readonly title: string;
+  readonly fileName: string;
+  readonly json: DashboardJson;
+}
+
+/** A panel before layout: its width (of Grafana's 24 columns) and height. */
+interface PanelSpec {
+  readonly type: PanelType;
+  readonly title: string;
+  readonly description: string;
+  readonly w?: number;
+  readonly h?: number;
+  readonly queries?: readonly { readonly expr: string; readonly legend?: string }[];
+  readonly unit?: string;
+  readonly text?: string;
+}
+
+const DATASOURCE = { type: 'prometheus', uid: '${datasource}' } as const;
+const UID_PREFIX = 'platform-synth';
+
+const POOL = `label_${promLabel(POOL_LABEL)}`;
+const CAPACITY = `label_${promLabel(CAPACITY_LABEL)}`;
+
+const regexOf = (values: readonly string[]): string => values.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\\\$&')).join('|');
+
+/** KEDA names the HPA of a ScaledObject `keda-hpa-<name>` (keda v2.20.2 controllers/keda/hpa.go getHPAName). */
+const kedaHpa = (scaledObject: string): string => `keda-hpa-${scaledObject}`;
+
+/** Lays panels out left to right in rows of 24 columns, a row as tall as its tallest panel: the same input, the same grid. */
+function layout(specs: readonly PanelSpec[]): Panel[] {
+  let x = 0;
+  let y = 0;
+  let rowHeight = 0;
+  return specs.map((s) => {
+    const w = s.w ?? 12;
+    const h = s.h ?? 8;
+    if (x + w > 24) {
+      x = 0;
+      y += rowHeight;
+      rowHeight = 0;
+    }
+    const gridPos = { x, y, w, h };
+    x += w;
+    rowHeight = Math.max(rowHeight, h);
+    if (s.type === 'text')
+      return { type: 'text', title: s.title, description: s.description, gridPos, options: { mode: 'markdown', content: s.text ?? s.description } };
+    const isTable = s.type === 'table';
+    return {
+      type: s.type,
+      title: s.title,
+      description: s.description,
+      gridPos,
+      datasource: DATASOURCE,
+      targets: (s.queries ?? []).map((q, i) => ({
+        refId: String.fromCharCode(65 + i),
+        expr: q.expr,
+        ...(q.legend ? { legendFormat: q.legend } : {}),
+        ...(isTable ? { instant: true } : {}),
+      })),
+      fieldConfig: { defaults: s.unit ? { unit: s.unit } : {}, overrides: [] },
+      options: isTable ? { showHeader: true } : s.type === 'timeseries' ? { legend: { displayMode: 'table', placement: 'bottom', showLegend: true } } : {},
+    };
+  });
+}
+
+function dashboard(env: Environment, name: string, title: string, specs: readonly PanelSpec[]): Dashboard {
+  const uid = `${UID_PREFIX}-${name}`;
+  const json: DashboardJson = {
+    uid,
+    title,
+    tags: [UID_PREFIX, env.name],
+    schemaVersion: SCHEMA_VERSION,
+    editable: false,
+    graphTooltip: 1,
+    time: { from: 'now-6h', to: 'now' },
+    timezone: 'utc',
+    refresh: '1m',
+    links: [],
+    annotations: { list: [] },
+    templating: {
+      list: [{ name: 'datasource', label: 'Data source', type: 'datasource', query: 'prometheus', regex: '', hide: 0, refresh: 1, current: {}, options: [] }],
+    },
+    panels: layout(specs),
+  };
+  return { uid, title: `${title} (${env.name})`, fileName: `${uid}.json`, json };
+}
+
+/** GPU series with the node's pool label: DCGM's `Hostname` is the node name (NODE_NAME from spec.nodeName in the chart 4.8.2 DaemonSet). */
+const withPool = (metric: string, pools: readonly string[]): string =>
+  `label_replace(${metric}, "node", "$1", "Hostname", "(.*)") * on (node) group_left (${POOL}) kube_node_labels{${POOL}=~"${regexOf(pools)}"}`;
+
+function platformPanels(env: Environment): PanelSpec[] {
+  const operators = operatorsFor(env);
+  const gpuPools = env.cluster.gpuPools.map((p) => p.name);
+  const runsSpot = env.cluster.spotPools.length > 0 || env.cluster.gpuPools.some((p) => p.capacity === 'spot');
+  const panels: PanelSpec[] = [
+    {
+      type: 'timeseries',
+      title: 'Nodes by pool and capacity type',
+      description: 'kube-state-metrics kube_node_labels with the pool and capacity labels on its allowlist.',
+      queries: [{ expr: `count by (${POOL}, ${CAPACITY}) (kube_node_labels)`, legend: `{{${POOL}}} ({{${CAPACITY}}})` }],
+    },
+  ];
+  if (runsSpot && env.cloud === 'aws' && operators.includes('karpenter'))
+    panels.push({
+      type: 'timeseries',
+      title: 'Spot interruption warnings (per hour)',
+      description: 'Messages Karpenter read from its interruption queue, by kind.',
+      queries: [{ expr: 'sum by (message_type) (increase(karpenter_interruption_received_messages_total[1h]))', legend: '{{message_type}}' }],
+    });
+  else if (runsSpot)
+    panels.push({
+      type: 'text',
+      title: 'Spot evictions',
+      description: 'No in-cluster component counts Spot evictions on AKS (Azure Scheduled Events reach only the node).',
+    });
+  if (operators.includes('dcgm-exporter') && gpuPools.length > 0)
+    panels.push(
+      {
+        type: 'timeseries',
+        title: 'GPU utilization per pool',
+        description: 'Mean DCGM_FI_DEV_GPU_UTIL of the GPUs of each pool.',
+        unit: 'percent',
+        queries: [{ expr: `avg by (${POOL}) (${withPool('DCGM_FI_DEV_GPU_UTIL', gpuPools)})`, legend: `{{${POOL}}}` }],
+      },
+      {
+        type: 'timeseries',
+        title: 'GPU memory used per pool',
+        description: 'Framebuffer memory used over used + free, per pool.',
+        unit: 'percentunit',
+        queries: [
+          {
+            expr: `sum by (${POOL}) (${withPool('DCGM_FI_DEV_FB_USED', gpuPools)}) / sum by (${POOL}) (${withPool('DCGM_FI_DEV_FB_USED + DCGM_FI_DEV_FB_FREE', gpuPools)})`,
+            legend: `{{${POOL}}}`,
+          },
+        ],
+      },
+      {
+        type: 'table',
+        title: 'GPU utilization per pod',
+        description: 'GPUs held by a pod (DCGM sets the pod labels only there), the busiest first.',
+        unit: 'percent',
+        queries: [{ expr: 'topk(20, avg by (exported_namespace, exported_pod) (DCGM_FI_DEV_GPU_UTIL{exported_pod!=""}))' }],
+      },
+    );
+  if (operators.includes('cert-manager'))
+    panels.push({
+      type: 'table',
+      title: 'Certificates: days left',
+      description: 'cert-manager renews at two thirds of a certificate’s life; a short time left means renewal fails.',
+      unit: 'd',
+      queries: [{ expr: '(certmanager_certificate_expiration_timestamp_seconds - time()) / 86400' }],
+    });
+  if (operators.includes('external-secrets'))
+    panels.push({
+      type: 'stat',
+      title: 'ExternalSecrets not synced',
+      description: 'ExternalSecrets whose Ready condition is False.',
+      w: 6,
+      queries: [{ expr: 'sum(externalsecret_status_condition{condition="Ready",status="False"})' }],
+    });
+  const tool = env.gitops?.tool;
+  if (tool === 'argocd')
+    panels.push({
+      type: 'timeseries',
+      title: 'Argo CD applications by sync and health',
+      description: 'Argo CD’s application controller: argocd_app_info per application.',
+      queries: [
+        { expr: 'count by (sync_status) (argocd_app_info)', legend: '{{sync_status}}' },
+        { expr: 'count by (health_status) (argocd_app_info)', legend: '{{health_status}}' },
+      ],
+    });
+  else if (tool === 'flux')
+    panels.push({
+      type: 'table',
+      title: 'Flux resources not ready',
+      description: 'gotk_resource_info from kube-state-metrics’ custom resource state; suspended resources left out.',
+      queries: [{ expr: 'gotk_resource_info{ready!="True",suspended!="true"} == 1' }],
+    });
+  return panels;
+}
+
+function edwPanels(env: Environment): PanelSpec[] {
+  if (!env.edw) return [];
+  const ns = workloadNamespace('edw');
+  const hpa = `{namespace="${ns}",horizontalpodautoscaler="${kedaHpa(EDW_CONSUMER)}"}`;
+  // The ScaledObject's namespace is KEDA's own `namespace` label, stored as exported_namespace (see the header).
+  const queue = `max(keda_scaler_metrics_value{exported_namespace="${ns}",scaledObject="${EDW_CONSUMER}"})`;
+  const replicas = `max(kube_horizontalpodautoscaler_status_current_replicas${hpa})`;
+  const panels: PanelSpec[] = [];
+  if (operatorsFor(env).includes('keda'))
+    panels.push(
+      {
+        type: 'timeseries',
+        title: 'Queue depth vs consumer replicas',
+        description: 'The queue length KEDA’s trigger reads, the consumers’ current replicas and KEDA’s maximum.',
+        w: 16,
+        queries: [
+          { expr: queue, legend: 'queue depth' },
+          { expr: replicas, legend: 'replicas' },
+          { expr: `max(kube_horizontalpodautoscaler_spec_max_replicas${hpa})`, legend: 'max replicas' },
+        ],
+      },
+      {
+        type: 'stat',
+        title: 'Messages per consumer',
+        description: 'Queue depth over current replicas (at least one).',
+        w: 8,
+        queries: [{ expr: `${queue} / clamp_min(${replicas}, 1)` }],
+      },
+    );
+  else
+    panels.push(
+      {
+        type: 'text',
+        title: 'Queue depth',
+        description: 'KEDA runs as the AKS add-on (kube-system), which the platform does not scrape: no queue depth series.',
+        w: 8,
+      },
+      {
+        type: 'timeseries',
+        title: 'Consumer replicas',
+        description: 'The consumers’ current replicas and KEDA’s maximum (the HPA KEDA manages).',
+        w: 16,
+        queries: [
+          { expr: replicas, legend: 'replicas' },
+          { expr: `max(kube_horizontalpodautoscaler_spec_max_replicas${hpa})`, legend: 'max replicas' },
+        ],
+      },
+    );
+  return panels;
+}
+
+function mlopsPanels(env: Environment): PanelSpec[] {
+  if (!env.mlops) return [];
+  const ns = workloadNamespace('mlops');
+  const { models, training } = env.mlops;
+  const panels: PanelSpec[] = [
+    {
+      type: 'stat',
+      title: 'MLflow available replicas',
+      description: 'The tracking server’s available replicas.',
+      w: 6,
+      queries: [{ expr: `sum(kube_deployment_status_replicas_available{namespace="${ns}",deployment="${MLFLOW}"})` }],
+    },
+  ];
+  const knative = models.filter(servesOnKnative).map((m) => m.name);
+  if (knative.length > 0) {
+    // Scraped: queue-proxy's PodMonitor, with podTargetLabels serving.kserve.io/inferenceservice and, for the canary
+    // share, serving.knative.dev/revision (knative-v1.21.1 pkg/reconciler/revision/resources/meta.go makeLabels).
+    const isvc = INFERENCE_SERVICE_LABEL;
+    const revision = promLabel('serving.knative.dev/revision');
+    const sel = (extra: string) => `{namespace="${ns}",${isvc}=~"${regexOf(knative)}"${extra}}`;
+    const rate = (extra: string, by: string) => `sum by (${by}) (rate(kn_serving_invocation_duration_seconds_count${sel(extra)}[5m]))`;
+    panels.push(
+      {
+        type: 'timeseries',
+        title: 'Inference p99 latency (Knative models)',
+        description: 'Queue-proxy request duration, per model.',
+        unit: 's',
+        w: 18,
+        queries: [
+          { expr: `histogram_quantile(0.99, sum by (le, ${isvc}) (rate(kn_serving_invocation_duration_seconds_bucket${sel('')}[5m])))`, legend: `{{${isvc}}}` },
+        ],
+      },
+      {
+        type: 'timeseries',
+        title: 'Inference error rate (Knative models)',
+        description: 'Share of 5xx answers, per model.',
+        unit: 'percentunit',
+        queries: [{ expr: `${rate(',http_response_status_code=~"5.."', isvc)} / ${rate('', isvc)}`, legend: `{{${isvc}}}` }],
+      },
+      {
+        type: 'timeseries',
+        title: 'Inference throughput (Knative models)',
+        description: 'Requests per second, per model.',
+        unit: 'reqps',
+        queries: [{ expr: rate('', isvc), legend: `{{${isvc}}}` }],
+      },
+      {
+        type: 'timeseries',
+        title: 'Canary traffic share',
+        description: 'Share of each model’s requests per Knative revision (the canary is the latest).',
+        unit: 'percentunit',
+        queries: [{ expr: `${rate('', `${isvc}, ${revision}`)} / on (${isvc}) group_left () ${rate('', isvc)}`, legend: `{{${isvc}}} {{${revision}}}` }],
+      },
+    );
+  }
+  // The models whose model server is scraped (src/model/workloads/mlops/flows.ts mlopsScrapes): Standard mode only.
+  const python = models.filter((m) => !servesOnKnative(m) && MODEL_SERVER_METRICS[m.framework]).map((m) => m.name);
+  if (python.length > 0) {
+    // model_name is the InferenceService's name (the runtimes' --model_name={{.Name}}). It counts failed predictions
+    // too and has no status label: no error rate from the model server. Scraped: the predictors' PodMonitors on 8080 (Standard mode only).
+    const sel = `{namespace="${ns}",model_name=~"${regexOf(python)}"}`;
+    panels.push(
+      {
+        type: 'timeseries',
+        title: 'Model server predict p99 latency',
+        description: 'KServe model server request_predict_seconds, per Standard-mode model.',
+        unit: 's',
+        queries: [{ expr: `histogram_quantile(0.99, sum by (le, model_name) (rate(request_predict_seconds_bucket${sel}[5m])))`, legend: '{{model_name}}' }],
+      },
+      {
+        type: 'timeseries',
+        title: 'Model server predictions per second',
+        description: 'Predict calls per second, per model.',
+        unit: 'reqps',
+        queries: [{ expr: `sum by (model_name) (rate(request_predict_seconds_count${sel}[5m]))`, legend: '{{model_name}}' }],
+      },
+    );
+  }
+  const ab = models.filter((m) => m.abTest).map((m) => seldonDeploymentName(m.name));
+  if (ab.length > 0) {
+    // The executor's HTTP server on 8000, path /prometheus (the operator's --prometheus_path): its PodMonitor.
+    const sel = (extra: string) => `{namespace="${ns}",deployment_name=~"${regexOf(ab)}",service="predictions"${extra}}`;
+    const rate = (extra: string, by: string) => `sum by (${by}) (rate(seldon_api_executor_server_requests_seconds_count${sel(extra)}[5m]))`;
+    panels.push(
+      {
+        type: 'timeseries',
+        title: 'A/B tests: p99 latency per predictor',
+        description: 'Seldon executor server request duration.',
+        unit: 's',
+        queries: [
+          {
+            expr: `histogram_quantile(0.99, sum by (le, deployment_name, predictor_name) (rate(seldon_api_executor_server_requests_seconds_bucket${sel('')}[5m])))`,
+            legend: '{{deployment_name}} {{predictor_name}}',
+          },
+        ],
+      },
+      {
+        type: 'timeseries',
+        title: 'A/B tests: error rate per predictor',
+        description: 'Share of 5xx answers.',
+        unit: 'percentunit',
+        queries: [
+          {
+            expr: `${rate(',code=~"5.."', 'deployment_name, predictor_name')} / ${rate('', 'deployment_name, predictor_name')}`,
+            legend: '{{deployment_name}} {{predictor_name}}',
+          },
+        ],
+      },
+      {
+        type: 'timeseries',
+        title: 'A/B tests: traffic share',
+        description: 'Share of each SeldonDeployment’s requests per predictor (main, challenger).',
+        unit: 'percentunit',
+        queries: [
+          {
+            expr: `${rate('', 'deployment_name, predictor_name')} / on (deployment_name) group_left () ${rate('', 'deployment_name')}`,
+            legend: '{{deployment_name}} {{predictor_name}}',
+          },
+        ],
+      },
+    );
+  }
+  if (training.length > 0) {
+    // A Job is named after its entry; a CronJob's Jobs are `<entry>-<scheduled time>`.
+    const jobs = `job_name=~"(${regexOf(training.map((t) => t.name))})(-[0-9]+)?"`;
+    panels.push({
+      type: 'table',
+      title: 'Training jobs',
+      description: 'Active, succeeded and failed pods of the training Jobs.',
+      queries: [
+        { expr: `sum by (job_name) (kube_job_status_active{namespace="${ns}",${jobs}})`, legend: 'active' },
+        { expr: `sum by (job_name) (kube_job_status_succeeded{namespace="${ns}",${jobs}})`, legend: 'succeeded' },
+        { expr: `sum by (job_name) (kube_job_status_failed{namespace="${ns}",${jobs}})`, legend: 'failed' },
+      ],
+    });
+    if (operatorsFor(env).includes('dcgm-exporter'))
+      panels.push({
+        type: 'timeseries',
+        title: 'GPU utilization per training job',
+        description: 'Mean utilization of the GPUs each training entry’s pods hold.',
+        unit: 'percent',
+        queries: [
+          {
+            expr: `avg by (entry) (label_replace(DCGM_FI_DEV_GPU_UTIL{exported_namespace="${ns}"}, "entry", "$1", "exported_pod", "(${regexOf(training.map((t) => t.name))})-.*"))`,
+            legend: '{{entry}}',
+          },
+        ],
+      });
+  }
+  return panels;
+}
+
+function ragPanels(env: Environment): PanelSpec[] {
+  if (!env.rag) return [];
+  const ns = workloadNamespace('rag');
+  return [
+    {
+      type: 'timeseries',
+      title: 'Milvus search/query p99 latency',
+      description: 'Proxy latency of successful searches and queries (milvus_proxy_sq_latency, milliseconds).',
+      unit: 'ms',
+      queries: [
+        { expr: `histogram_quantile(0.99, sum by (le, query_type) (rate(milvus_proxy_sq_latency_bucket{namespace="${ns}"}[5m])))`, legend: '{{query_type}}' },
+      ],
+    },
+    {
+      type: 'timeseries',
+      title: 'Milvus requests by outcome',
+      description: 'Proxy requests per second, by function and status.',
+      unit: 'reqps',
+      queries: [{ expr: `sum by (function_name, status) (rate(milvus_proxy_req_count{namespace="${ns}"}[5m]))`, legend: '{{function_name}} {{status}}' }],
+    },
+    {
+      type: 'table',
+      title: 'Milvus components available',
+      description: 'Available replicas of each Milvus component Deployment and of the RAG API.',
+      queries: [
+        { expr: `kube_deployment_status_replicas_available{namespace="${ns}",deployment=~"${MILVUS_INSTANCE}-milvus-.+"}` },
+        { expr: `kube_deployment_status_replicas_available{namespace="${ns}",deployment="${RAG_API}"}` },
+      ],
+    },
+  ];
+}
+
+function lakehousePanels(env: Environment): PanelSpec[] {
+  if (!env.lakehouse) return [];
+  // The operator's metrics carry only its --metrics-labels (the chart's default app_type): no per-application series.
+  const mean = (outcome: string) =>
+    `sum(rate(spark_application_${outcome}_execution_time_seconds_sum[1h])) / sum(rate(spark_application_${outcome}_execution_time_seconds_count[1h]))`;
+  return [
+    {
+      type: 'timeseries',
+      title: 'Spark applications finished (per hour)',
+      description: 'Completed, failed and failed-to-submit SparkApplications.',
+      queries: [
+        { expr: 'sum(increase(spark_application_success_count[1h]))', legend: 'completed' },
+        { expr: 'sum(increase(spark_application_failure_count[1h]))', legend: 'failed' },
+        { expr: 'sum(increase(spark_application_failed_submission_count[1h]))', legend: 'failed submission' },
+      ],
+    },
+    {
+      type: 'timeseries',
+      title: 'Spark application mean duration',
+      description: 'Mean execution time of the runs that ended in the last hour, by outcome.',
+      unit: 's',
+      queries: [
+        { expr: mean('success'), legend: 'completed' },
+        { expr: mean('failure'), legend: 'failed' },
+      ],
+    },
+    {
+      type: 'stat',
+      title: 'Running applications and executors',
+      description: 'SparkApplications running now and their executors.',
+      queries: [
+        { expr: 'sum(spark_application_running_count)', legend: 'applications' },
+        { expr: 'sum(spark_executor_running_count)', legend: 'executors' },
+      ],
+    },
+  ];
+}
+
+const WORKLOAD_DASHBOARDS: { readonly [W in WorkloadName]: { readonly title: string; readonly panels: (env: Environment) => PanelSpec[] } } = {
+  edw: { title: 'Event-driven workload', panels: edwPanels },
+  rag: { title: 'RAG', panels: ragPanels },
+  mlops: { title: 'MLOps', panels: mlopsPanels },
+  lakehouse: { title: 'Lakehouse', panels: lakehousePanels },
+};
+
+/** The environment's dashboards: the platform's, then one per workload it runs (in WorkloadName order); none where observability is off. */
+export function dashboards(env: Environment): Dashboard[] {
+  if (!env.observability.enabled) return [];
+  const out = [dashboard(env, 'platform', 'Platform', platformPanels(env))];
+  for (const [name, d] of Object.entries(WORKLOAD_DASHBOARDS) as [WorkloadName, (typeof WORKLOAD_DASHBOARDS)[WorkloadName]][]) {
+    const panels = d.panels(env);
+    if (panels.length > 0) out.push(dashboard(env, name, d.title, panels));
+  }
+  return out;
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
+    );
+  return value;
+}
+
+/** The dashboard's JSON text as committed: keys sorted at every level, 2-space indent, a trailing newline. */
+export function serializeDashboard(d: Dashboard): string {
+  return `${JSON.stringify(sortKeys(d.json), null, 2)}\n`;
+}
