@@ -13,7 +13,15 @@ import { gpuPoolTaints, tolerate } from '../lib/scheduling';
 import type { Values } from './gitops-types';
 import type { Cloud, Stage } from '../../src/model/types';
 import { INGRESS_GATEWAY, blockStorageClass } from '../../src/model/cluster';
-import { NODE_EXPORTER_NAMESPACE } from '../../src/model/observability';
+import {
+  NODE_EXPORTER_NAMESPACE,
+  OBSERVABILITY_OUTPUTS,
+  PROMETHEUS_AWS_IDENTITY,
+  PROMETHEUS_SERVICE_ACCOUNT,
+  REMOTE_WRITE_URL,
+} from '../../src/model/observability';
+import { PLATFORM_STACK } from '../../src/model/naming';
+import { AZURE_CLIENT_ID_ANNOTATION, AZURE_USE_LABEL, awsRoleAnnotations } from '../lib/identity';
 import { KNATIVE_GATEWAYS, SELDON_GATEWAY_REF } from '../serving/ingress';
 
 /**
@@ -274,6 +282,7 @@ function monitoringValues(ctx: EnvironmentContext): Values {
     scrapeConfigSelectorNilUsesHelmValues: false,
   };
   const sizes = MONITORING_RESOURCES[ctx.env.stage];
+  const store = observability.managedStore ? managedStoreValues(ctx) : undefined;
   return {
     grafana: { enabled: false },
     kubeControllerManager: { enabled: false },
@@ -307,10 +316,52 @@ function monitoringValues(ctx: EnvironmentContext): Values {
             },
           },
         },
+        ...(store ? { remoteWrite: [store.remoteWrite], ...(store.podLabels ? { podMetadata: { labels: store.podLabels } } : {}) } : {}),
       },
+      ...(store ? { serviceAccount: { create: true, name: PROMETHEUS_SERVICE_ACCOUNT, annotations: store.serviceAccountAnnotations } } : {}),
     },
     'prometheus-node-exporter': { namespaceOverride: NODE_EXPORTER_NAMESPACE, resources: sizes.nodeExporter },
   };
+}
+
+/** Azure Monitor's cloud, as prometheus-operator's `azureAd.cloud` names it (the platform runs in Azure's public cloud). */
+const AZURE_AD_CLOUD = 'AzurePublic';
+
+/**
+ * Remote write into the cloud's managed store (observability.managedStore; stacks/aws/metrics-store.ts,
+ * stacks/azure/monitoring.ts buildManagedPrometheus), authenticated by Prometheus's own workload identity, no key:
+ * - AWS: SigV4 in the workspace's region; the Pod Identity association (platform stack) gives the service account its
+ *   role, so the annotation only names it. The workspace endpoint is a Terraform output.
+ * - Azure: Entra Workload ID (prometheus-operator 0.93's `azureAd.workloadIdentity`, Prometheus >= 3.7.0); the pod
+ *   label opts Prometheus into the webhook's projected token, which the identity's federated credential trusts. The
+ *   ingestion endpoint, the rule's immutable id and the client id are Terraform outputs.
+ * The service account keeps the chart's name (PROMETHEUS_SERVICE_ACCOUNT): the trust is for exactly that one.
+ */
+interface ManagedStoreValues {
+  readonly remoteWrite: Values;
+  readonly serviceAccountAnnotations: Record<string, string>;
+  readonly podLabels?: Record<string, string>;
+}
+
+function managedStoreValues(ctx: EnvironmentContext): ManagedStoreValues {
+  return byCloud<ManagedStoreValues>(ctx, {
+    aws: ({ env, names, outputs }) => ({
+      remoteWrite: { url: REMOTE_WRITE_URL.aws(outputs.require(PLATFORM_STACK, OBSERVABILITY_OUTPUTS.awsWorkspaceEndpoint)), sigv4: { region: env.region } },
+      serviceAccountAnnotations: awsRoleAnnotations(PROMETHEUS_AWS_IDENTITY, names.aws.roleArn(names.aws.prometheusRoleName)),
+    }),
+    azure: ({ env, outputs }) => {
+      const clientId = outputs.require(PLATFORM_STACK, OBSERVABILITY_OUTPUTS.azureClientId);
+      const url = REMOTE_WRITE_URL.azure(
+        outputs.require(PLATFORM_STACK, OBSERVABILITY_OUTPUTS.azureIngestionEndpoint),
+        outputs.require(PLATFORM_STACK, OBSERVABILITY_OUTPUTS.azureRuleImmutableId),
+      );
+      return {
+        remoteWrite: { url, azureAd: { cloud: AZURE_AD_CLOUD, workloadIdentity: { clientId, tenantId: env.azure.tenantId } } },
+        serviceAccountAnnotations: { [AZURE_CLIENT_ID_ANNOTATION]: clientId },
+        podLabels: { [AZURE_USE_LABEL]: 'true' },
+      };
+    },
+  });
 }
 
 /** The Flux kinds the platform delivers with (charts/gitops/flux.ts), by API group and version. */

@@ -57,13 +57,18 @@ export type IdentitySource<W extends WorkloadName> = { readonly [C in Cloud]: (c
 /** The service-account annotation naming the IAM role, per mechanism: informational for Pod Identity, read by IRSA's webhook. */
 const AWS_ROLE_ANNOTATION: Readonly<Record<AwsIdentityMechanism, string>> = { 'pod-identity': AWS_ROLE_INFO_ANNOTATION, irsa: IRSA_ROLE_ANNOTATION };
 
+/** The service-account annotation of an IAM role bound through `mechanism` (for charts that take annotations as values). */
+export function awsRoleAnnotations(mechanism: AwsIdentityMechanism, roleArn: string): Record<string, string> {
+  return { [AWS_ROLE_ANNOTATION[mechanism]]: roleArn };
+}
+
 /** Resolves the binding; on Azure this requires the Terraform output (a miss is recorded once per call). */
 export function workloadIdentity<W extends WorkloadName>(ctx: EnvironmentContext<Cloud, W>, source: IdentitySource<W>): IdentityBinding {
   return byCloud<IdentityBinding, W>(ctx, {
     aws: (ctx) => {
       const { roleName, mechanism } = source.aws(ctx);
       return {
-        serviceAccountAnnotations: { [AWS_ROLE_ANNOTATION[mechanism]]: ctx.names.aws.roleArn(roleName) },
+        serviceAccountAnnotations: awsRoleAnnotations(mechanism, ctx.names.aws.roleArn(roleName)),
         podLabels: {},
         automountServiceAccountToken: false,
       };

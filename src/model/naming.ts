@@ -98,6 +98,10 @@ export interface AwsNames {
   readonly clusterKmsAlias: string;
   readonly ecrKmsAlias: string;
   readonly logsKmsAlias: string;
+  /** Amazon Managed Service for Prometheus (observability.managedStore): the workspace's alias, its key's alias, the remote-write role. */
+  readonly metricsWorkspaceAlias: string;
+  readonly metricsKmsAlias: string;
+  readonly prometheusRoleName: string;
   /** Repository name per model repository. */
   readonly ecrRepositories: Readonly<Record<string, string>>;
   readonly roleArn: (roleName: string) => string;
@@ -114,6 +118,11 @@ export interface AzureNames {
   readonly clusterIdentityName: string;
   readonly logAnalyticsName: string;
   readonly containerRegistryName: string;
+  /** Azure Monitor managed Prometheus (observability.managedStore): the workspace, its data collection endpoint and rule, the remote-write identity. */
+  readonly monitorWorkspaceName: string;
+  readonly prometheusCollectionEndpointName: string;
+  readonly prometheusCollectionRuleName: string;
+  readonly prometheusIdentityName: string;
   readonly subnetNames: { readonly system: string; readonly user: string; readonly endpoints: string };
 }
 
@@ -192,6 +201,9 @@ export function namesFor<C extends Cloud>(platform: Pick<Platform, 'name'>, env:
           clusterKmsAlias: `alias/${prefix}-eks`,
           ecrKmsAlias: `alias/${prefix}-ecr`,
           logsKmsAlias: `alias/${prefix}-logs`,
+          metricsWorkspaceAlias: `${prefix}-metrics`,
+          metricsKmsAlias: `alias/${prefix}-metrics`,
+          prometheusRoleName: `${prefix}-prometheus`,
           ecrRepositories,
           roleArn: (roleName: string) => `arn:aws:iam::${accountId}:role/${roleName}`,
         },
@@ -211,6 +223,10 @@ export function namesFor<C extends Cloud>(platform: Pick<Platform, 'name'>, env:
           clusterIdentityName: `id-${prefix}-aks`,
           logAnalyticsName: `log-${prefix}`,
           containerRegistryName: containerRegistryName(platform.name, env.name),
+          monitorWorkspaceName: `amw-${prefix}`,
+          prometheusCollectionEndpointName: `dce-${prefix}-prometheus`,
+          prometheusCollectionRuleName: `dcr-${prefix}-prometheus`,
+          prometheusIdentityName: `id-${prefix}-prometheus`,
           subnetNames: { system: 'snet-system', user: 'snet-user', endpoints: 'snet-endpoints' },
         },
       };

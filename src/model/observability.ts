@@ -4,6 +4,7 @@
  * exporter). Plain data; the operator releases are in ./operators.ts, their values in charts/gitops/operator-values.ts.
  */
 import type { PodSecurity } from './cluster';
+import type { AwsIdentityMechanism } from './naming';
 import type { Stage } from './types';
 
 export interface ObservabilitySpec {
@@ -13,27 +14,39 @@ export interface ObservabilitySpec {
   retentionDays?: number;
   /** Size of Prometheus's volume, GiB. Default: 50 in dev, 200 in prod. */
   volumeGi?: number;
+  /**
+   * Prometheus also remote-writes every sample to the cloud's managed Prometheus store (Amazon Managed Service for
+   * Prometheus / an Azure Monitor workspace), through its workload identity; its own volume keeps serving alerts and
+   * in-cluster dashboards. Default: true in prod, false in dev. Needs `enabled`.
+   */
+  managedStore?: boolean;
 }
 
 export interface Observability {
   readonly enabled: boolean;
   readonly retentionDays: number;
   readonly volumeGi: number;
+  /** Remote write to the cloud's managed store; never with observability off. */
+  readonly managedStore: boolean;
 }
 
+// Prod keeps metrics past the local retention and outside the cluster (they survive losing it); dev's 7 days on the volume are enough.
 const DEFAULTS: { readonly [S in Stage]: Omit<Observability, 'enabled'> } = {
-  dev: { retentionDays: 7, volumeGi: 50 },
-  prod: { retentionDays: 15, volumeGi: 200 },
+  dev: { retentionDays: 7, volumeGi: 50, managedStore: false },
+  prod: { retentionDays: 15, volumeGi: 200, managedStore: true },
 };
 
 /** Limits the model accepts: Prometheus's volume must hold the retention (about 1–2 GiB a day for a cluster of this size). */
 export const OBSERVABILITY_LIMITS = { retentionDays: { min: 1, max: 90 }, volumeGi: { min: 10, max: 4096 } } as const;
 
 export function resolveObservability(stage: Stage, spec: ObservabilitySpec | undefined): Observability {
+  const enabled = spec?.enabled ?? true;
   return {
-    enabled: spec?.enabled ?? true,
+    enabled,
     retentionDays: spec?.retentionDays ?? DEFAULTS[stage].retentionDays,
     volumeGi: spec?.volumeGi ?? DEFAULTS[stage].volumeGi,
+    // No Prometheus, nothing to write: the stage's default follows `enabled` (validate.ts refuses an explicit true with it off).
+    managedStore: enabled && (spec?.managedStore ?? DEFAULTS[stage].managedStore),
   };
 }
 
@@ -51,3 +64,39 @@ export const NODE_EXPORTER_POD_SECURITY: PodSecurity = {
   reason:
     'prometheus-node-exporter 4.56.1 (kube-prometheus-stack 88.5.3): a node agent on the host network and PID namespace, reading the host’s /proc and /sys through hostPath',
 };
+
+/**
+ * Prometheus's service account: kube-prometheus-stack 88.5.3 names it `<fullname>-prometheus`
+ * (templates/_helpers.tpl `kube-prometheus-stack.prometheus.serviceAccountName`), and the fullname of release
+ * `kube-prometheus-stack` is the release name (it contains the chart name). The remote-write identity trusts exactly it.
+ */
+export const PROMETHEUS_SERVICE_ACCOUNT = 'kube-prometheus-stack-prometheus';
+
+/**
+ * Pod Identity: Prometheus 3.14.0 (the image kube-prometheus-stack 88.5.3 pins) signs remote write with
+ * prometheus/sigv4 v0.4.1, which loads credentials with aws-sdk-go-v2's config.LoadDefaultConfig (config v1.32.31 in
+ * Prometheus's go.mod), whose container provider reads AWS_CONTAINER_CREDENTIALS_FULL_URI and the token file.
+ */
+export const PROMETHEUS_AWS_IDENTITY: AwsIdentityMechanism = 'pod-identity';
+
+/** The stream of a data collection rule that takes Prometheus remote write (Azure Monitor managed Prometheus). */
+export const PROMETHEUS_METRICS_STREAM = 'Microsoft-PrometheusMetrics';
+/** The ingestion API version of Azure Monitor's Prometheus remote-write endpoint. */
+export const AZURE_REMOTE_WRITE_API_VERSION = '2023-04-24';
+
+/** Platform-stack outputs the Prometheus values read (values only the cloud assigns). */
+export const OBSERVABILITY_OUTPUTS = {
+  /** AWS: the workspace's `prometheus_endpoint` (ends with `/`). */
+  awsWorkspaceEndpoint: 'prometheus_workspace_endpoint',
+  /** Azure: the data collection endpoint's metrics ingestion endpoint, the rule's immutable id, the identity's client id. */
+  azureIngestionEndpoint: 'prometheus_metrics_ingestion_endpoint',
+  azureRuleImmutableId: 'prometheus_data_collection_rule_immutable_id',
+  azureClientId: 'prometheus_client_id',
+} as const;
+
+/** Where Prometheus remote-writes, per cloud, from the outputs above. */
+export const REMOTE_WRITE_URL = {
+  aws: (workspaceEndpoint: string) => `${workspaceEndpoint.replace(/\/?$/, '/')}api/v1/remote_write`,
+  azure: (ingestionEndpoint: string, ruleImmutableId: string) =>
+    `${ingestionEndpoint.replace(/\/$/, '')}/dataCollectionRules/${ruleImmutableId}/streams/${PROMETHEUS_METRICS_STREAM}/api/v1/write?api-version=${AZURE_REMOTE_WRITE_API_VERSION}`,
+} as const;

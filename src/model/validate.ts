@@ -132,6 +132,9 @@ function validateObservability(env: EnvironmentSpec, base: string, report: Repor
     const { min, max } = OBSERVABILITY_LIMITS[field];
     if (isInt(value) && (value < min || value > max)) report(`${base}.observability.${field}`, `must be ${min}–${max}, got ${value}`);
   }
+  // Remote write is Prometheus's: with observability off there is nothing to write.
+  if (spec.enabled === false && spec.managedStore === true)
+    report(`${base}.observability.managedStore`, 'needs observability.enabled: Prometheus is what writes to the managed store');
   const resolved = resolveObservability(env.stage === 'prod' ? 'prod' : 'dev', spec);
   // Samples of a cluster this size take about 1–2 GiB a day; a volume that cannot hold the retention fills and Prometheus stops ingesting.
   if (isInt(spec.retentionDays) || isInt(spec.volumeGi))

@@ -12,14 +12,18 @@
  *   - `bedrock-runtime` (when the RAG platform is enabled), with an endpoint policy that allows only
  *     InvokeModel / InvokeModelWithResponseStream on the models' ARNs (an inference profile with the foundation model in each destination region), by principals
  *     of this account (defence in depth behind the RAG API role's own policy);
- *   - `glue` (when the lakehouse is enabled): the Iceberg catalog calls of Spark drivers and executors.
+ *   - `glue` (when the lakehouse is enabled): the Iceberg catalog calls of Spark drivers and executors;
+ *   - `aps-workspaces` (with the managed metrics store, metrics-store.ts): Prometheus's remote write, with an
+ *     endpoint policy that allows only aps:RemoteWrite into this environment's workspace, by this account's principals.
  */
 import { platformNeeds } from '../../src/model/workloads';
+import type { PrometheusWorkspace } from '@cdktf/provider-aws/lib/prometheus-workspace';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import type { AwsStack } from '../constructs/platform-stack';
 import { policyDocument } from './iam';
+import { REMOTE_WRITE_ACTIONS } from './metrics-store';
 import type { AwsNetwork } from './network';
 
 /** Bedrock actions the RAG API needs; the endpoint policy and the API role grant exactly these. */
@@ -35,7 +39,7 @@ export interface AwsEndpoints {
   /** Keyed by service (`s3`, `dynamodb`). */
   readonly gateways: Readonly<Record<(typeof GATEWAY_ENDPOINTS)[number], VpcEndpoint>>;
   readonly securityGroup: SecurityGroup;
-  /** Keyed by service (`sts`, `eks-auth`, `bedrock-runtime`, `glue`). */
+  /** Keyed by service (`sts`, `eks-auth`, `bedrock-runtime`, `glue`, `aps-workspaces`). */
   readonly interfaces: Readonly<Record<string, VpcEndpoint>>;
 }
 
@@ -44,7 +48,7 @@ export function awsServiceName(region: string, service: string): string {
   return `com.amazonaws.${region}.${service}`;
 }
 
-export function buildEndpoints(stack: AwsStack, network: AwsNetwork): AwsEndpoints {
+export function buildEndpoints(stack: AwsStack, network: AwsNetwork, metricsWorkspace?: PrometheusWorkspace): AwsEndpoints {
   const { ctx } = stack;
   const { env } = ctx;
   const prefix = ctx.names.prefix;
@@ -113,6 +117,22 @@ export function buildEndpoints(stack: AwsStack, network: AwsNetwork): AwsEndpoin
 
   // The Glue Data Catalog, Iceberg's catalog: table commits stay inside the VPC.
   if (needed.includes('glue')) interfaces.glue = interfaceEndpoint('glue');
+
+  // The Prometheus-compatible data plane (the control plane is `aps`, which nothing in the cluster calls).
+  if (metricsWorkspace)
+    interfaces['aps-workspaces'] = interfaceEndpoint(
+      'aps-workspaces',
+      policyDocument([
+        {
+          Sid: 'RemoteWriteToTheWorkspace',
+          Effect: 'Allow',
+          Principal: '*',
+          Action: [...REMOTE_WRITE_ACTIONS],
+          Resource: metricsWorkspace.arn,
+          Condition: { StringEquals: { 'aws:PrincipalAccount': env.aws.accountId } },
+        },
+      ]),
+    );
 
   return { gateways, securityGroup, interfaces };
 }

@@ -15,6 +15,7 @@ import { edwStack } from './edw';
 import { buildEndpoints } from './endpoints';
 import { buildKeda } from './keda';
 import { buildKarpenter } from './karpenter';
+import { buildMetricsWorkspace, buildPrometheusRemoteWrite } from './metrics-store';
 import { lakehouseStack } from './lakehouse';
 import { mlopsStack } from './mlops';
 import { buildNetwork } from './network';
@@ -27,8 +28,10 @@ function platformStack(app: App, ctx: EnvironmentContext<'aws'>): AwsStack {
   const stack = new PlatformStack<'aws'>(app, PLATFORM_STACK, ctx);
   buildProvider(stack);
   const network = buildNetwork(stack);
-  // Private paths to S3, STS, EKS Auth and (with RAG) Bedrock for nodes and pods.
-  buildEndpoints(stack, network);
+  // Where observability.managedStore is on: the Amazon Managed Service for Prometheus workspace.
+  const metricsWorkspace = buildMetricsWorkspace(stack);
+  // Private paths to S3, STS, EKS Auth, (with RAG) Bedrock and (with the metrics workspace) its data plane for nodes and pods.
+  buildEndpoints(stack, network, metricsWorkspace);
   const cluster = buildCluster(stack, network);
   const nodeGroups = buildNodeGroups(stack, network, cluster);
   buildNodeAddons(stack, cluster.cluster, nodeGroups.systemNodeGroup);
@@ -38,6 +41,8 @@ function platformStack(app: App, ctx: EnvironmentContext<'aws'>): AwsStack {
   // The KEDA operator's role, only when a workload scales with KEDA.
   buildKeda(stack, cluster);
   buildRegistry(stack);
+  // Prometheus's remote-write role, only with the workspace.
+  if (metricsWorkspace) buildPrometheusRemoteWrite(stack, metricsWorkspace, cluster.cluster);
 
   // Read by later steps (outputs/<env>.json); names match the model's, the values are Terraform's.
   addOutputs(stack, {

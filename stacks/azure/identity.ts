@@ -10,10 +10,8 @@ import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { TerraformOutput } from 'cdktf';
 import { serviceAccountSubject } from '../../src/model/naming';
-import type { WorkloadName } from '../../src/model/types';
 import type { AzureStack } from '../constructs/platform-stack';
-import { tagsOf } from './common';
-import type { WorkloadStack } from './workload';
+import { type InGroup, tagsOf } from './common';
 
 /** Fixed by Azure: the token exchange audience of workload identity federation. */
 export const WORKLOAD_IDENTITY_AUDIENCE = 'api://AzureADTokenExchange';
@@ -36,11 +34,14 @@ export interface ServiceAccountIdentitySpec {
  * (`<key>_federated_identity_credential`, `fic-<prefix>-<stack>-<key>`) trusting exactly one
  * service account of the cluster, and its client id output.
  */
-export function serviceAccountIdentity<W extends WorkloadName>(
-  workload: WorkloadStack<W>,
-  key: string,
-  spec: ServiceAccountIdentitySpec,
-): UserAssignedIdentity {
+/** Where an identity is made: a workload stack (WorkloadStack) or the platform stack, with its cluster's OIDC issuer. */
+export interface IdentityScope {
+  readonly stack: AzureStack;
+  readonly inGroup: InGroup;
+  readonly cluster: { readonly oidcIssuerUrl: string };
+}
+
+export function serviceAccountIdentity(workload: IdentityScope, key: string, spec: ServiceAccountIdentitySpec): UserAssignedIdentity {
   const { stack, inGroup } = workload;
   const identity = new UserAssignedIdentity(stack, `${key}_identity`, { name: spec.name, ...inGroup, ...tagsOf(stack) });
   new FederatedIdentityCredential(stack, `${key}_federated_identity_credential`, {

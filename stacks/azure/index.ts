@@ -7,7 +7,7 @@ import { buildCluster } from './cluster';
 import { edwStack } from './edw';
 import { lakehouseStack } from './lakehouse';
 import { mlopsStack } from './mlops';
-import { buildClusterMonitoring, buildMonitoring } from './monitoring';
+import { buildClusterMonitoring, buildManagedPrometheus, buildMonitoring } from './monitoring';
 import { buildNetwork } from './network';
 import { buildNodePools } from './node-pools';
 import { buildPrivateDnsZones } from './private-dns';
@@ -27,6 +27,8 @@ function platformStack(app: App, ctx: EnvironmentContext<'azure'>): AzureStack {
   const monitoring = buildMonitoring(stack, network);
   const cluster = buildCluster(stack, network, monitoring);
   buildClusterMonitoring(stack, monitoring, cluster.cluster);
+  // Where observability.managedStore is on: the Azure Monitor workspace Prometheus remote-writes to.
+  buildManagedPrometheus(stack, network, cluster.cluster);
   buildNodePools(stack, network, cluster);
   const registry = buildRegistry(stack, network, cluster);
 

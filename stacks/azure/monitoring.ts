@@ -1,14 +1,19 @@
 /**
  * Monitoring layer: the Log Analytics workspace, the Container Insights data collection rule, and (once the
- * cluster exists) the rule association and the control-plane diagnostic setting.
+ * cluster exists) the rule association and the control-plane diagnostic setting; where `observability.managedStore`
+ * is on, the Azure Monitor workspace the in-cluster Prometheus remote-writes to (buildManagedPrometheus).
  */
 import type { KubernetesCluster } from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
 import { LogAnalyticsWorkspace } from '@cdktf/provider-azurerm/lib/log-analytics-workspace';
 import { MonitorDataCollectionRule } from '@cdktf/provider-azurerm/lib/monitor-data-collection-rule';
 import { MonitorDataCollectionRuleAssociation } from '@cdktf/provider-azurerm/lib/monitor-data-collection-rule-association';
+import { MonitorDataCollectionEndpoint } from '@cdktf/provider-azurerm/lib/monitor-data-collection-endpoint';
 import { MonitorDiagnosticSetting } from '@cdktf/provider-azurerm/lib/monitor-diagnostic-setting';
-import type { AzureStack } from '../constructs/platform-stack';
+import { MonitorWorkspace } from '@cdktf/provider-azurerm/lib/monitor-workspace';
+import { MONITORING_NAMESPACE, OBSERVABILITY_OUTPUTS, PROMETHEUS_METRICS_STREAM, PROMETHEUS_SERVICE_ACCOUNT } from '../../src/model/observability';
+import { addOutputs, type AzureStack } from '../constructs/platform-stack';
 import { azureNames, inGroupOf, tagsOf, terraformOnlyNames } from './common';
+import { roleAssignment, serviceAccountIdentity } from './identity';
 import type { AzureNetwork } from './network';
 
 export interface AzureMonitoring {
@@ -103,4 +108,77 @@ export function buildClusterMonitoring(stack: AzureStack, monitoring: AzureMonit
     logAnalyticsDestinationType: 'Dedicated',
     enabledLog: CONTROL_PLANE_LOG_CATEGORIES.map((category) => ({ category })),
   });
+}
+
+/** The only role the remote-write identity has, on the data collection rule only: it may send samples through that rule. */
+export const METRICS_PUBLISHER_ROLE = 'Monitoring Metrics Publisher';
+
+const MONITOR_WORKSPACE_DESTINATION = 'monitor-workspace';
+
+export interface AzureManagedPrometheus {
+  readonly workspace: MonitorWorkspace;
+  readonly collectionEndpoint: MonitorDataCollectionEndpoint;
+  readonly collectionRule: MonitorDataCollectionRule;
+}
+
+/**
+ * Azure Monitor managed Prometheus as the store behind the in-cluster Prometheus: the Azure Monitor workspace, a data
+ * collection endpoint and a rule that routes the Microsoft-PrometheusMetrics stream into the workspace, and a
+ * user-assigned identity federated with Prometheus's service account, allowed to publish through that rule only.
+ * Like the Log Analytics workspace (MONITORING_ACCESS), ingestion and query stay on public endpoints behind Entra ID:
+ * a private path needs an Azure Monitor Private Link Scope, which the platform does not create. Undefined where the
+ * model keeps metrics in the cluster only.
+ */
+export function buildManagedPrometheus(stack: AzureStack, network: AzureNetwork, cluster: KubernetesCluster): AzureManagedPrometheus | undefined {
+  if (!stack.ctx.env.observability.managedStore) return undefined;
+  const names = azureNames(stack);
+  const inGroup = inGroupOf(network.resourceGroup);
+
+  const workspace = new MonitorWorkspace(stack, 'monitor_workspace', {
+    name: names.monitorWorkspaceName,
+    ...inGroup,
+    publicNetworkAccessEnabled: true,
+    ...tagsOf(stack),
+  });
+  const collectionEndpoint = new MonitorDataCollectionEndpoint(stack, 'prometheus_data_collection_endpoint', {
+    name: names.prometheusCollectionEndpointName,
+    ...inGroup,
+    kind: 'Linux',
+    description: `Prometheus remote write of ${names.clusterName}`,
+    publicNetworkAccessEnabled: true,
+    ...tagsOf(stack),
+  });
+  const collectionRule = new MonitorDataCollectionRule(stack, 'prometheus_data_collection_rule', {
+    name: names.prometheusCollectionRuleName,
+    ...inGroup,
+    kind: 'Linux',
+    description: `Prometheus remote write of ${names.clusterName} into ${names.monitorWorkspaceName}`,
+    dataCollectionEndpointId: collectionEndpoint.id,
+    destinations: { monitorAccount: [{ name: MONITOR_WORKSPACE_DESTINATION, monitorAccountId: workspace.id }] },
+    dataFlow: [{ streams: [PROMETHEUS_METRICS_STREAM], destinations: [MONITOR_WORKSPACE_DESTINATION] }],
+    dataSources: { prometheusForwarder: [{ name: 'PrometheusDataSource', streams: [PROMETHEUS_METRICS_STREAM] }] },
+    ...tagsOf(stack),
+  });
+
+  const identity = serviceAccountIdentity({ stack, inGroup, cluster }, 'prometheus', {
+    name: names.prometheusIdentityName,
+    namespace: MONITORING_NAMESPACE,
+    serviceAccount: PROMETHEUS_SERVICE_ACCOUNT,
+    clientIdOutput: OBSERVABILITY_OUTPUTS.azureClientId,
+    label: 'Prometheus remote write',
+    readBy: 'remoteWrite azureAd.workloadIdentity and the service account annotation',
+  });
+  roleAssignment(stack, 'prometheus_metrics_publisher', { scope: collectionRule.id, principalId: identity.principalId, roleName: METRICS_PUBLISHER_ROLE });
+
+  addOutputs(stack, {
+    [OBSERVABILITY_OUTPUTS.azureIngestionEndpoint]: {
+      value: collectionEndpoint.metricsIngestionEndpoint,
+      description: 'Metrics ingestion endpoint of the Prometheus data collection endpoint (remote write).',
+    },
+    [OBSERVABILITY_OUTPUTS.azureRuleImmutableId]: {
+      value: collectionRule.immutableId,
+      description: 'Immutable id of the Prometheus data collection rule (in the remote-write URL).',
+    },
+  });
+  return { workspace, collectionEndpoint, collectionRule };
 }

@@ -522,6 +522,12 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
       const outputsDir = emptyOutputsDir('platform-synth-gitops-outputs-');
 
       test.each(['aws-dev', 'azure-prod'])('%s', (name) => {
+        // The platform stack holds the cluster, so it is applied (and its outputs saved) before anything is delivered.
+        const platformOutputs = path.join(DEFAULT_OUTPUTS_DIR, name, 'platform.json');
+        if (fs.existsSync(platformOutputs)) {
+          fs.mkdirSync(path.join(outputsDir(), name), { recursive: true });
+          fs.copyFileSync(platformOutputs, path.join(outputsDir(), name, 'platform.json'));
+        }
         const s = synth(defaultPlatform, name, outputsDir(), true);
         const skipped = s.rendered.skippedApps.map((a) => a.app);
         expect(skipped.length).toBeGreaterThan(0);
@@ -954,6 +960,67 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
         expect(wave('kube-prometheus-stack')).toBeLessThan(wave('dcgm-exporter'));
       },
     );
+
+    describe('remote write into the managed store (observability.managedStore)', () => {
+      test.each(['aws-dev', 'azure-dev'])('%s: none in dev (the default), and the chart keeps its own service account', (name) => {
+        const prometheus = valuesOf(DEFAULT[name], 'kube-prometheus-stack').prometheus;
+        expect(prometheus.prometheusSpec.remoteWrite).toBeUndefined();
+        expect(prometheus.prometheusSpec.podMetadata).toBeUndefined();
+        expect(prometheus.serviceAccount).toBeUndefined();
+      });
+
+      test('aws-prod: SigV4 in the region to the workspace’s remote-write path, as the service account the role trusts', () => {
+        const prometheus = valuesOf(DEFAULT['aws-prod'], 'kube-prometheus-stack').prometheus;
+        const endpoint = exampleOutput('aws-prod', 'platform', 'prometheus_workspace_endpoint');
+        expect(endpoint).toMatch(/\/$/);
+        expect(prometheus.prometheusSpec.remoteWrite).toEqual([{ url: `${endpoint}api/v1/remote_write`, sigv4: { region: 'eu-west-1' } }]);
+        // Pod Identity: the association names the account; the ARN annotation is informational, never IRSA's.
+        expect(prometheus.serviceAccount).toEqual({
+          create: true,
+          name: 'kube-prometheus-stack-prometheus',
+          annotations: { 'platform-synth.io/iam-role-arn': 'arn:aws:iam::222222222222:role/acme-aws-prod-prometheus' },
+        });
+      });
+
+      test('azure-prod: Entra Workload ID to the rule’s Prometheus stream on the collection endpoint, the pod opted into the webhook', () => {
+        const prometheus = valuesOf(DEFAULT['azure-prod'], 'kube-prometheus-stack').prometheus;
+        const output = (n: string) => exampleOutput('azure-prod', 'platform', n);
+        const clientId = output('prometheus_client_id');
+        expect(prometheus.prometheusSpec.remoteWrite).toEqual([
+          {
+            url: `${output('prometheus_metrics_ingestion_endpoint')}/dataCollectionRules/${output('prometheus_data_collection_rule_immutable_id')}/streams/Microsoft-PrometheusMetrics/api/v1/write?api-version=2023-04-24`,
+            azureAd: { cloud: 'AzurePublic', workloadIdentity: { clientId, tenantId: EXAMPLE_AZURE_TENANT } },
+          },
+        ]);
+        expect(prometheus.prometheusSpec.podMetadata).toEqual({ labels: { 'azure.workload.identity/use': 'true' } });
+        expect(prometheus.serviceAccount).toEqual({
+          create: true,
+          name: 'kube-prometheus-stack-prometheus',
+          annotations: { 'azure.workload.identity/client-id': clientId },
+        });
+      });
+
+      test('dev with the managed store asked for needs the platform stack’s outputs: none written in their place', () => {
+        const on = synth(
+          specWith('azure-dev', (e) => (e.observability = { managedStore: true })),
+          'azure-dev',
+          DEFAULT_OUTPUTS_DIR,
+          true,
+        );
+        const gitops = on.rendered.skippedApps.find((a) => a.app === 'gitops');
+        expect(gitops?.missing.map((m) => `${m.stack}.${m.name}`).sort()).toEqual([
+          'platform.prometheus_client_id',
+          'platform.prometheus_data_collection_rule_immutable_id',
+          'platform.prometheus_metrics_ingestion_endpoint',
+        ]);
+        expect([...on.rendered.files.values()].some((text) => text.includes('<missing'))).toBe(false);
+      });
+
+      test('prod with the managed store off writes nothing remote', () => {
+        const off = edited('aws-prod', (e) => (e.observability = { managedStore: false }));
+        expect(valuesOf(off, 'kube-prometheus-stack').prometheus.prometheusSpec.remoteWrite).toBeUndefined();
+      });
+    });
 
     test.each(FLUX_ENVS)('%s: the same order as Flux dependsOn', (name) => {
       const s = DEFAULT[name];

@@ -18,10 +18,12 @@ describe('aws VPC endpoints (platform stack)', () => {
   const dev = render('aws-dev');
   const prod = render('aws-prod');
 
-  it('has exactly the S3 and DynamoDB gateways and the sts, eks-auth, bedrock-runtime and glue interface endpoints', () => {
+  it('has exactly the S3 and DynamoDB gateways and the sts, eks-auth, bedrock-runtime and glue interface endpoints (and aps-workspaces in prod)', () => {
     for (const r of [dev, prod]) {
       const endpoints = of(r.platform, 'aws_vpc_endpoint');
+      // Prod's managed metrics store (observability.managedStore, metrics-store.test.ts) is written to through its own endpoint.
       expect(Object.keys(endpoints).sort()).toEqual([
+        ...(r === prod ? ['aps_workspaces_endpoint'] : []),
         'bedrock_runtime_endpoint',
         'dynamodb_gateway_endpoint',
         'eks_auth_endpoint',
@@ -167,6 +169,7 @@ describe('RAG disabled', () => {
       const r = render(envName, spec);
       expect(r.stackNames).not.toContain('rag');
       expect(Object.keys(of(r.platform, 'aws_vpc_endpoint')).sort()).toEqual([
+        ...(envName === 'aws-prod' ? ['aps_workspaces_endpoint'] : []),
         'dynamodb_gateway_endpoint',
         'eks_auth_endpoint',
         'glue_endpoint',

@@ -16,9 +16,19 @@ const envs: [string, Json][] = [
 const cluster = (json: Json) => one(json, 'azurerm_kubernetes_cluster', 'kubernetes_cluster');
 
 describe('azure platform stack: outputs', () => {
-  it.each(envs)('%s exposes the outputs a later step reads, as references', (_name, json) => {
+  it.each(envs)('%s exposes the outputs a later step reads, as references', (name, json) => {
+    // Prod's managed Prometheus (managed-prometheus.test.ts) adds what the remote-write values read.
+    const managedPrometheus = ['prometheus_client_id', 'prometheus_data_collection_rule_immutable_id', 'prometheus_metrics_ingestion_endpoint'];
     expect(Object.keys(json.output).sort()).toEqual(
-      ['acr_login_server', 'cluster_name', 'kubelet_identity_client_id', 'node_resource_group', 'oidc_issuer_url', 'resource_group_name'].sort(),
+      [
+        'acr_login_server',
+        'cluster_name',
+        'kubelet_identity_client_id',
+        'node_resource_group',
+        'oidc_issuer_url',
+        'resource_group_name',
+        ...(name === 'azure-prod' ? managedPrometheus : []),
+      ].sort(),
     );
     const aks = 'azurerm_kubernetes_cluster';
     expect(json.output.cluster_name.value).toBe(ref(aks, 'kubernetes_cluster', 'name'));
@@ -374,14 +384,18 @@ describe('azure platform stack: tags and addresses', () => {
       .sort();
     expect(addresses).toEqual([
       'azurerm_container_registry.container_registry',
+      'azurerm_federated_identity_credential.prometheus_federated_identity_credential',
       'azurerm_kubernetes_cluster.kubernetes_cluster',
       'azurerm_kubernetes_cluster_node_pool.node_pool_gpu',
       'azurerm_kubernetes_cluster_node_pool.node_pool_gpuspot',
       'azurerm_kubernetes_cluster_node_pool.node_pool_spot',
       'azurerm_log_analytics_workspace.log_analytics_workspace',
+      'azurerm_monitor_data_collection_endpoint.prometheus_data_collection_endpoint',
       'azurerm_monitor_data_collection_rule.container_insights_data_collection_rule',
+      'azurerm_monitor_data_collection_rule.prometheus_data_collection_rule',
       'azurerm_monitor_data_collection_rule_association.container_insights_data_collection_rule_association',
       'azurerm_monitor_diagnostic_setting.cluster_diagnostic_setting',
+      'azurerm_monitor_workspace.monitor_workspace',
       'azurerm_nat_gateway.nat_gateway',
       'azurerm_nat_gateway_public_ip_association.nat_gateway_public_ip_association',
       'azurerm_network_security_group.network_security_group_database',
@@ -423,6 +437,7 @@ describe('azure platform stack: tags and addresses', () => {
       'azurerm_resource_group.resource_group',
       'azurerm_role_assignment.cluster_identity_network_contributor',
       'azurerm_role_assignment.container_registry_acr_pull_kubelet',
+      'azurerm_role_assignment.prometheus_metrics_publisher',
       'azurerm_subnet.subnet_database',
       'azurerm_subnet.subnet_endpoints',
       'azurerm_subnet.subnet_system',
@@ -434,6 +449,7 @@ describe('azure platform stack: tags and addresses', () => {
       'azurerm_subnet_network_security_group_association.subnet_network_security_group_association_system',
       'azurerm_subnet_network_security_group_association.subnet_network_security_group_association_user',
       'azurerm_user_assigned_identity.cluster_identity',
+      'azurerm_user_assigned_identity.prometheus_identity',
       'azurerm_virtual_network.virtual_network',
     ]);
     // mlops adds the database subnet, its NSG and association, and the PostgreSQL and Key Vault zones and links in dev too.
