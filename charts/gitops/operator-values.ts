@@ -14,6 +14,7 @@ import type { Values } from './gitops-types';
 import type { Cloud, Stage } from '../../src/model/types';
 import { INGRESS_GATEWAY, blockStorageClass } from '../../src/model/cluster';
 import {
+  GRAFANA_ADMIN_SECRET,
   NODE_EXPORTER_NAMESPACE,
   OBSERVABILITY_OUTPUTS,
   PROMETHEUS_AWS_IDENTITY,
@@ -270,7 +271,7 @@ function releaseValues(ctx: EnvironmentContext, operator: OperatorName): Values 
  * kube-prometheus-stack: Prometheus on a volume of the cloud's block class, keeping the model's retention (and
  * deleting the oldest blocks before the volume fills); every ServiceMonitor, PodMonitor and PrometheusRule in the
  * cluster selected, not only the release's own; no scrape of the control plane's components, which EKS and AKS run
- * out of the cluster's reach (nor the rules about them); Grafana off (dashboards are the observability app's).
+ * out of the cluster's reach (nor the rules about them); Grafana with the platform's dashboards (grafanaValues).
  */
 function monitoringValues(ctx: EnvironmentContext): Values {
   const { observability, cloud } = ctx.env;
@@ -284,7 +285,8 @@ function monitoringValues(ctx: EnvironmentContext): Values {
   const sizes = MONITORING_RESOURCES[ctx.env.stage];
   const store = observability.managedStore ? managedStoreValues(ctx) : undefined;
   return {
-    grafana: { enabled: false },
+    grafana: grafanaValues(ctx),
+    extraManifests: grafanaAdminSecret(),
     kubeControllerManager: { enabled: false },
     kubeScheduler: { enabled: false },
     kubeEtcd: { enabled: false },
@@ -364,6 +366,48 @@ function managedStoreValues(ctx: EnvironmentContext): ManagedStoreValues {
   });
 }
 
+/**
+ * Grafana 13.2 (the chart's grafana 12.11.1 subchart): the dashboards of the observability app's ConfigMaps
+ * (GRAFANA_DASHBOARD_LABEL, every namespace: the chart's sidecar default) and the chart's own Kubernetes dashboards,
+ * Prometheus as its data source; the admin login from GRAFANA_ADMIN_SECRET, so the chart generates no password (its
+ * random one would differ at every render); no helm test pod; no calls home. No Ingress: reach it with
+ * `kubectl port-forward -n monitoring svc/kube-prometheus-stack-grafana 3000:80`.
+ */
+function grafanaValues(ctx: EnvironmentContext): Values {
+  const sizes = MONITORING_RESOURCES[ctx.env.stage];
+  return {
+    enabled: true,
+    admin: { existingSecret: GRAFANA_ADMIN_SECRET, userKey: 'admin-user', passwordKey: 'admin-password' },
+    testFramework: { enabled: false },
+    priorityClassName: CRITICAL,
+    resources: sizes.grafana,
+    sidecar: { resources: sizes.grafanaSidecar },
+    'grafana.ini': { analytics: { check_for_updates: false, reporting_enabled: false } },
+  };
+}
+
+/**
+ * The Secret Grafana logs its admin in with, made in the release (so before Grafana's pod needs it, with no other
+ * unit to order): ESO's Password generator (external-secrets 2.9.0, generators.external-secrets.io/v1alpha1) behind an
+ * ExternalSecret that creates the Secret once and never rotates it under a running Grafana.
+ */
+function grafanaAdminSecret(): Values[] {
+  const generator = { apiVersion: 'generators.external-secrets.io/v1alpha1', kind: 'Password', metadata: { name: GRAFANA_ADMIN_SECRET } };
+  return [
+    { ...generator, spec: { length: 32, digits: 6, symbols: 0, noUpper: false, allowRepeat: true, secretKeys: ['admin-password'] } },
+    {
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ExternalSecret',
+      metadata: { name: GRAFANA_ADMIN_SECRET },
+      spec: {
+        refreshPolicy: 'CreatedOnce',
+        target: { name: GRAFANA_ADMIN_SECRET, template: { engineVersion: 'v2', mergePolicy: 'Merge', data: { 'admin-user': 'admin' } } },
+        dataFrom: [{ sourceRef: { generatorRef: { apiVersion: generator.apiVersion, kind: generator.kind, name: GRAFANA_ADMIN_SECRET } } }],
+      },
+    },
+  ];
+}
+
 /** The Flux kinds the platform delivers with (charts/gitops/flux.ts), by API group and version. */
 const FLUX_KINDS = [
   { group: 'kustomize.toolkit.fluxcd.io', version: 'v1', kind: 'Kustomization', resource: 'kustomizations' },
@@ -420,7 +464,9 @@ const resources = (cpu: string, memory: string, memoryLimit: string) => ({ reque
  * as everywhere on the platform: throttling a scrape loop only delays it.
  */
 const MONITORING_RESOURCES: {
-  readonly [S in Stage]: Readonly<Record<'prometheus' | 'alertmanager' | 'operator' | 'kubeStateMetrics' | 'nodeExporter', Values>>;
+  readonly [S in Stage]: Readonly<
+    Record<'prometheus' | 'alertmanager' | 'operator' | 'kubeStateMetrics' | 'nodeExporter' | 'grafana' | 'grafanaSidecar', Values>
+  >;
 } = {
   dev: {
     prometheus: resources('250m', '1536Mi', '3Gi'),
@@ -428,6 +474,8 @@ const MONITORING_RESOURCES: {
     operator: resources('50m', '128Mi', '512Mi'),
     kubeStateMetrics: resources('50m', '128Mi', '512Mi'),
     nodeExporter: resources('50m', '64Mi', '256Mi'),
+    grafana: resources('50m', '192Mi', '512Mi'),
+    grafanaSidecar: resources('10m', '64Mi', '128Mi'),
   },
   prod: {
     prometheus: resources('500m', '4Gi', '8Gi'),
@@ -435,6 +483,8 @@ const MONITORING_RESOURCES: {
     operator: resources('100m', '256Mi', '1Gi'),
     kubeStateMetrics: resources('100m', '256Mi', '1Gi'),
     nodeExporter: resources('50m', '64Mi', '256Mi'),
+    grafana: resources('100m', '256Mi', '1Gi'),
+    grafanaSidecar: resources('10m', '64Mi', '128Mi'),
   },
 };
 

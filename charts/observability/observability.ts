@@ -1,15 +1,17 @@
 /**
  * The observability app (dist/<env>/kubernetes/observability/): what Prometheus scrapes beyond the charts' own
- * monitors (a PodMonitor per target of src/model/scrapes.ts) and the platform's alert rules (./alert-rules.ts) as
- * one PrometheusRule, all in the monitoring namespace. It holds the Prometheus Operator's custom resources, so it
+ * monitors (a PodMonitor per target of src/model/scrapes.ts), the platform's alert rules (./alert-rules.ts) as
+ * one PrometheusRule and its Grafana dashboards (./dashboards.ts) as ConfigMaps, all in the monitoring namespace. It holds the Prometheus Operator's custom resources, so it
  * is delivered after kube-prometheus-stack (charts/gitops/delivery.ts), whose release creates the namespace.
  */
 import type { App } from 'cdk8s';
 import type { EnvironmentContext } from '../../src/model/context';
-import { MONITORING_NAMESPACE } from '../../src/model/observability';
+import { KubeConfigMap } from 'cdk8s-plus-28/lib/imports/k8s';
+import { GRAFANA_DASHBOARD_LABEL, MONITORING_NAMESPACE } from '../../src/model/observability';
 import { scrapeTargets, type ScrapeTarget } from '../../src/model/scrapes';
 import { AppChart } from '../lib/app-chart';
 import { alertRuleGroups } from './alert-rules';
+import { dashboards, serializeDashboard } from './dashboards';
 import { PodMonitor, PrometheusRule, type PodMetricsEndpoint } from './monitoring-types';
 
 export const OBSERVABILITY_APP = 'observability';
@@ -45,6 +47,13 @@ export class ObservabilityChart extends AppChart {
           podMetricsEndpoints: [{ ...endpointPort(t), path: t.path ?? '/metrics' }],
           ...(t.podTargetLabels ? { podTargetLabels: [...t.podTargetLabels] } : {}),
         },
+      });
+    }
+    // One ConfigMap per dashboard, which Grafana's sidecar loads (charts/gitops/operator-values.ts grafanaValues).
+    for (const d of dashboards(ctx.env)) {
+      new KubeConfigMap(this, `configmap-${d.uid}`, {
+        metadata: { name: `dashboard-${d.uid.replace(/^platform-synth-/, '')}`, labels: { ...GRAFANA_DASHBOARD_LABEL } },
+        data: { [d.fileName]: serializeDashboard(d) },
       });
     }
     const groups = alertRuleGroups(ctx.env);

@@ -54,6 +54,14 @@ export function resolveObservability(stage: Stage, spec: ObservabilitySpec | und
 export const MONITORING_NAMESPACE = 'monitoring';
 
 /**
+ * Grafana's admin login: a Secret ESO generates in the cluster (a Password generator behind an ExternalSecret that
+ * creates it once), so no password is in git, a Terraform state or the model. Read it with kubectl when needed.
+ */
+export const GRAFANA_ADMIN_SECRET = 'grafana-admin';
+/** The label and value Grafana's dashboard sidecar loads ConfigMaps by (kube-prometheus-stack 88.5.3 grafana.sidecar.dashboards). */
+export const GRAFANA_DASHBOARD_LABEL = { grafana_dashboard: '1' } as const;
+
+/**
  * Where the node exporter runs: a node agent on the host's network and process namespaces, reading the host's
  * /proc and /sys, which only the privileged level admits. Its own namespace keeps the monitoring namespace restricted.
  */

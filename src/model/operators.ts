@@ -284,7 +284,7 @@ export const OPERATORS: Readonly<Record<OperatorName, OperatorRelease>> = {
     dependsOn: ['kserve-resources'],
   }),
   // The metrics pipeline (src/model/observability.ts): the Prometheus Operator and its CRDs, Prometheus,
-  // Alertmanager, kube-state-metrics and the node exporter. The operator's admission webhook (it validates
+  // Alertmanager, kube-state-metrics, the node exporter and Grafana. The operator's admission webhook (it validates
   // PrometheusRules and Alertmanager configs) takes its certificate from cert-manager, so every render is the same.
   'kube-prometheus-stack': release({
     name: 'kube-prometheus-stack',
@@ -295,7 +295,8 @@ export const OPERATORS: Readonly<Record<OperatorName, OperatorRelease>> = {
     version: '88.5.3',
     namespace: MONITORING_NAMESPACE,
     provides: ['monitoring.coreos.com/v1 ServiceMonitor', 'monitoring.coreos.com/v1 PodMonitor', 'monitoring.coreos.com/v1 PrometheusRule'],
-    dependsOn: ['cert-manager'],
+    // External Secrets: the release's own ExternalSecret generates Grafana's admin password (operator-values.ts).
+    dependsOn: ['cert-manager', 'external-secrets'],
     otherNamespaces: [{ name: NODE_EXPORTER_NAMESPACE, podSecurity: NODE_EXPORTER_POD_SECURITY }],
   }),
   'milvus-operator': release({

@@ -10,7 +10,8 @@ import { describeObject, type EnvironmentOutput, type Output } from './output';
 /** Keys whose literal string value would be a credential. */
 const SECRET_KEY = /(^|[_-])(password|passwd|passphrase|secret|client_?secret|api_?key|access_?key|auth_?token|token|private_?key)$/i;
 /** Keys that end like a secret but hold a reference or a name, not the secret itself. */
-const NOT_A_SECRET = /(_arn|_id|_name|_ref|_version|_length|_uri|_url|_enabled|_type|_policy|_wo_version|secret_?name|secretKeyRef|secretRef)$/i;
+const NOT_A_SECRET =
+  /(_arn|_id|_name|_ref|_version|_length|_uri|_url|_enabled|_type|_policy|_wo_version|secret_?name|secretKeyRef|secretRef|existing_?secret)$/i;
 const PLACEHOLDER_OR_REF = /^(\$\{.*\}|true|false|)$/s;
 
 function structuredLiterals(value: unknown, path: string, out: { path: string; key: string }[]): void {

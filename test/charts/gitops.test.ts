@@ -930,16 +930,19 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
       expect(spec.priorityClassName).toBe('platform-critical');
     });
 
-    test.each(ENVS)('%s: no scrapes or rules for the control plane the cloud runs; node exporter in its own namespace; Grafana not from this chart', (name) => {
-      const values = valuesOf(DEFAULT[name], 'kube-prometheus-stack');
-      for (const part of ['kubeControllerManager', 'kubeScheduler', 'kubeEtcd', 'kubeProxy'])
-        expect({ part, enabled: values[part].enabled }).toEqual({ part, enabled: false });
-      expect(values.defaultRules.rules).toMatchObject({ etcd: false, kubeControllerManager: false, kubeSchedulerAlerting: false, kubeProxy: false });
-      expect(values['prometheus-node-exporter'].namespaceOverride).toBe('monitoring-node');
-      expect(values.grafana.enabled).toBe(false);
-      // The webhook's certificate from cert-manager: the chart's own patch Job would generate a new one on every Argo CD render.
-      expect(values.prometheusOperator.admissionWebhooks.certManager.enabled).toBe(true);
-    });
+    test.each(ENVS)(
+      '%s: no scrapes or rules for the control plane the cloud runs; node exporter in its own namespace; Grafana from this chart, see test/charts/observability.test.ts',
+      (name) => {
+        const values = valuesOf(DEFAULT[name], 'kube-prometheus-stack');
+        for (const part of ['kubeControllerManager', 'kubeScheduler', 'kubeEtcd', 'kubeProxy'])
+          expect({ part, enabled: values[part].enabled }).toEqual({ part, enabled: false });
+        expect(values.defaultRules.rules).toMatchObject({ etcd: false, kubeControllerManager: false, kubeSchedulerAlerting: false, kubeProxy: false });
+        expect(values['prometheus-node-exporter'].namespaceOverride).toBe('monitoring-node');
+        expect(values.grafana.enabled).toBe(true);
+        // The webhook's certificate from cert-manager: the chart's own patch Job would generate a new one on every Argo CD render.
+        expect(values.prometheusOperator.admissionWebhooks.certManager.enabled).toBe(true);
+      },
+    );
 
     test.each(['aws-dev', 'azure-prod'])('%s: the DCGM exporter runs on the GPU pools only, tolerating their taints', (name) => {
       const s = DEFAULT[name];

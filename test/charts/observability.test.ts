@@ -5,6 +5,9 @@ import { alertRuleGroups } from '../../charts/observability/alert-rules';
 import { operatorValues } from '../../charts/gitops/operator-values';
 import { scrapeFlows, scrapeTargets, PROMETHEUS_PODS } from '../../src/model/scrapes';
 import { ARGOCD_NAMESPACE } from '../../charts/gitops/argocd';
+import { dashboards, serializeDashboard } from '../../charts/observability/dashboards';
+import { GRAFANA_ADMIN_SECRET } from '../../src/model/observability';
+import { OPERATORS, operatorsFor } from '../../src/model/operators';
 import { validateManifest } from '../../src/validate/kubernetes';
 import { blockedFlows } from '../../src/validate/flows';
 import { readOutput } from '../../src/validate/output';
@@ -136,6 +139,49 @@ describe('the observability app', () => {
     expect(scrapeTargets(env)).toEqual([]);
     expect(alertRuleGroups(env)).toEqual([]);
   });
+});
+
+describe('Grafana and its dashboards', () => {
+  test.each(all)('%s: a ConfigMap per dashboard, labelled for Grafana’s sidecar, holding the dashboard’s stable JSON', (_n, ctx) => {
+    const boards = dashboards(ctx.env);
+    expect(boards.length).toBeGreaterThanOrEqual(2);
+    const maps = ofKind(ctx, 'ConfigMap');
+    expect(maps.map((m) => m.metadata.name).sort()).toEqual(boards.map((d) => d.uid.replace('platform-synth-', 'dashboard-')).sort());
+    for (const d of boards) {
+      const m = maps.find((x) => x.metadata.name === d.uid.replace('platform-synth-', 'dashboard-'));
+      expect(m.metadata.namespace).toBe('monitoring');
+      expect(m.metadata.labels.grafana_dashboard).toBe('1');
+      expect(Object.keys(m.data)).toEqual([d.fileName]);
+      expect(m.data[d.fileName]).toBe(serializeDashboard(d));
+      expect(JSON.parse(m.data[d.fileName]).uid).toBe(d.uid);
+    }
+  });
+
+  test.each(all)(
+    '%s: Grafana on, logging its admin in from a Secret ESO generates once in the release; no chart-generated password, no test pod',
+    (_n, ctx) => {
+      const values = operatorValues(ctx, 'kube-prometheus-stack') as any;
+      expect(values.grafana.enabled).toBe(true);
+      expect(values.grafana.admin).toEqual({ existingSecret: GRAFANA_ADMIN_SECRET, userKey: 'admin-user', passwordKey: 'admin-password' });
+      expect(values.grafana.testFramework).toEqual({ enabled: false });
+      expect(values.grafana.resources.limits.memory).toBeDefined();
+      const [generator, external] = values.extraManifests;
+      expect(generator).toMatchObject({ apiVersion: 'generators.external-secrets.io/v1alpha1', kind: 'Password', metadata: { name: GRAFANA_ADMIN_SECRET } });
+      expect(generator.spec.secretKeys).toEqual(['admin-password']);
+      expect(generator.spec.length).toBeGreaterThanOrEqual(24);
+      expect(external.spec.refreshPolicy).toBe('CreatedOnce');
+      expect(external.spec.target.name).toBe(GRAFANA_ADMIN_SECRET);
+      // The generated key and the template's user merge into one Secret holding both keys Grafana reads.
+      expect(external.spec.target.template).toEqual({ engineVersion: 'v2', mergePolicy: 'Merge', data: { 'admin-user': 'admin' } });
+      expect(external.spec.dataFrom).toEqual([
+        { sourceRef: { generatorRef: { apiVersion: generator.apiVersion, kind: 'Password', name: GRAFANA_ADMIN_SECRET } } },
+      ]);
+      expect(validateManifest({ ...external, metadata: { ...external.metadata, namespace: 'monitoring' } })).toEqual([]);
+      // External Secrets is installed first wherever observability is on.
+      expect(OPERATORS['kube-prometheus-stack'].dependsOn).toContain('external-secrets');
+      expect(operatorsFor(ctx.env)).toContain('external-secrets');
+    },
+  );
 });
 
 describe('values the scrapes and alerts need', () => {

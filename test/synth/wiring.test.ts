@@ -18,6 +18,7 @@ import {
 import { readOutput } from '../../src/validate/output';
 import { blocks } from '../../src/validate/policy/references';
 import { captureIo, tempDir } from './helpers';
+import { MONITORING_NAMESPACE, PROMETHEUS_SERVICE_ACCOUNT } from '../../src/model/observability';
 
 const INSTALLED_BY_OPERATORS = new Set([
   `${KARPENTER_NAMESPACE}/${KARPENTER_SERVICE_ACCOUNT}`,
@@ -28,6 +29,8 @@ const INSTALLED_BY_OPERATORS = new Set([
   `${CLUSTER_AUTOSCALER_NAMESPACE}/${CLUSTER_AUTOSCALER_SERVICE_ACCOUNT}`,
   // The ACK SageMaker controller (MLOps burst), installed by its Helm chart.
   'ack-system/ack-sagemaker-controller',
+  // Prometheus (remote write to the managed store), its service account named by kube-prometheus-stack's values.
+  `${MONITORING_NAMESPACE}/${PROMETHEUS_SERVICE_ACCOUNT}`,
 ]);
 
 describe('identity wiring across Terraform and Kubernetes', () => {

@@ -604,6 +604,15 @@ describe('npm run validate -- --charts / npm run charts', () => {
   const shared = new HelmRenderer(helm);
   afterAll(() => shared.close());
 
+  it('helm-values-known merges a parent chart’s defaults for a subchart map by map, as helm does', () => {
+    // kube-prometheus-stack sets grafana.sidecar.dashboards; the grafana subchart's sidecar.resources stays known.
+    const kps = loadChartValues(path.join(SHARED_CHARTS, 'kube-prometheus-stack-88.5.3'));
+    expect(unknownValues({ grafana: { sidecar: { resources: { limits: { memory: '128Mi' } }, dashboards: { enabled: true } } } }, kps)).toEqual([]);
+    expect(unknownValues({ grafana: { sidecar: { resourcez: { limits: { memory: '128Mi' } } } } }, kps)).toEqual([
+      { path: 'grafana.sidecar.resourcez', example: 'grafana.sidecar.resourcez.limits.memory' },
+    ]);
+  });
+
   it('renders every pinned release with no finding: every chart exists, renders the same twice, knows every value set', async () => {
     const releases = output.environments.flatMap((e) => releasesOf(e));
     expect(releases.length).toBeGreaterThanOrEqual(30);

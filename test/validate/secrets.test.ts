@@ -109,6 +109,15 @@ describe('secret scan', () => {
       },
     };
     expect(scan(envWith({}, {}, [fromRef]))).toEqual([]);
+    // A chart value naming an existing Secret (Helm's `existingSecret` convention) is a reference; a password is not.
+    const release = (admin: Record<string, string>): K8sObject => ({
+      apiVersion: 'helm.toolkit.fluxcd.io/v2',
+      kind: 'HelmRelease',
+      metadata: { name: 'grafana', namespace: 'flux-system' },
+      spec: { values: { grafana: { admin } } },
+    });
+    expect(scan(envWith({}, {}, [release({ existingSecret: 'grafana-admin' })]))).toEqual([]);
+    expect(scan(envWith({}, {}, [release({ password: 'hunter2hunter2' })])).map((f) => f.rule)).toEqual(['secret-literal']);
   });
 
   it('finds Secret-backed variables expanded into command or args (secret-env-in-args), not ones the program reads', () => {

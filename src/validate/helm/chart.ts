@@ -225,6 +225,9 @@ export const WHOLE_VALUES: Readonly<Record<string, Readonly<Record<string, strin
     'prometheusOperator.priorityClassName': 'templates/prometheus-operator/deployment.yaml: the operator pod’s priorityClassName',
     'kube-state-metrics.priorityClassName': 'charts/kube-state-metrics/templates/deployment.yaml: the pod’s priorityClassName',
     'prometheus-node-exporter.priorityClassName': 'charts/prometheus-node-exporter/templates/daemonset.yaml: the pod’s priorityClassName',
+    'grafana.priorityClassName': 'charts/grafana/templates/_pod.tpl: the pod’s priorityClassName',
+    // Rendered whole: every section and key becomes a line of grafana.ini.
+    'grafana.grafana.ini': 'charts/grafana/templates/_config.tpl: each section and key of grafana.ini',
   },
 };
 
@@ -233,6 +236,13 @@ export const WHOLE_VALUES: Readonly<Record<string, Readonly<Record<string, strin
  * any sub-keys, a list (or any non-map) value is taken as a whole, `global` is always allowed, a path is
  * also known when values.schema.json describes it, and `whole` paths (WHOLE_VALUES) take any sub-keys.
  */
+/** `over` on top of `base`, maps merged key by key, anything else replaced. */
+function mergeMaps(base: Json, over: Json): Json {
+  const out: Json = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = isMap(v) && isMap(out[k]) ? mergeMaps(out[k], v) : v;
+  return out;
+}
+
 export function unknownValues(set: Record<string, unknown>, chart: ChartValues, whole: readonly string[] = []): UnknownValue[] {
   const out: UnknownValue[] = [];
   const schemaOf = (c: ChartValues): SchemaAt[] | undefined => (c.schema ? [{ node: c.schema, root: c.schema }] : undefined);
@@ -243,8 +253,9 @@ export function unknownValues(set: Record<string, unknown>, chart: ChartValues, 
       const sub = chartRoot?.subcharts.get(key);
       if (sub) {
         // A subchart's values: its own values.yaml, with what the parent sets for it on top.
+        // Merged as helm merges them: map by map (the parent's grafana.sidecar.dashboards keeps the subchart's sidecar.resources).
         const parentDefaults = isMap(defaults) && isMap(defaults[key]) ? defaults[key] : {};
-        if (isMap(value)) walk(value, { ...sub.values, ...parentDefaults }, schemaOf(sub), sub, at);
+        if (isMap(value)) walk(value, mergeMaps(sub.values, parentDefaults), schemaOf(sub), sub, at);
         continue;
       }
       const inValues = isMap(defaults) && Object.prototype.hasOwnProperty.call(defaults, key);
