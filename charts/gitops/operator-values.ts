@@ -22,7 +22,7 @@ import {
   REMOTE_WRITE_URL,
 } from '../../src/model/observability';
 import { PLATFORM_STACK } from '../../src/model/naming';
-import { AZURE_CLIENT_ID_ANNOTATION, AZURE_USE_LABEL, awsRoleAnnotations } from '../lib/identity';
+import { azureClientId, workloadIdentity, type IdentityBinding, type IdentitySource } from '../lib/identity';
 import { KNATIVE_GATEWAYS, SELDON_GATEWAY_REF } from '../serving/ingress';
 
 /**
@@ -318,9 +318,14 @@ function monitoringValues(ctx: EnvironmentContext): Values {
             },
           },
         },
-        ...(store ? { remoteWrite: [store.remoteWrite], ...(store.podLabels ? { podMetadata: { labels: store.podLabels } } : {}) } : {}),
+        ...(store
+          ? {
+              remoteWrite: [store.remoteWrite],
+              ...(Object.keys(store.identity.podLabels).length ? { podMetadata: { labels: store.identity.podLabels } } : {}),
+            }
+          : {}),
       },
-      ...(store ? { serviceAccount: { create: true, name: PROMETHEUS_SERVICE_ACCOUNT, annotations: store.serviceAccountAnnotations } } : {}),
+      ...(store ? { serviceAccount: { create: true, name: PROMETHEUS_SERVICE_ACCOUNT, annotations: store.identity.serviceAccountAnnotations } } : {}),
     },
     'prometheus-node-exporter': { namespaceOverride: NODE_EXPORTER_NAMESPACE, resources: sizes.nodeExporter },
   };
@@ -341,29 +346,31 @@ const AZURE_AD_CLOUD = 'AzurePublic';
  */
 interface ManagedStoreValues {
   readonly remoteWrite: Values;
-  readonly serviceAccountAnnotations: Record<string, string>;
-  readonly podLabels?: Record<string, string>;
+  readonly identity: IdentityBinding;
 }
 
+/** Prometheus's identity, bound like every workload's (charts/lib/identity.ts): its role on AWS, its client id on Azure. */
+const PROMETHEUS_IDENTITY: IdentitySource<never> = {
+  aws: ({ names }) => ({ roleName: names.aws.prometheusRoleName, mechanism: PROMETHEUS_AWS_IDENTITY }),
+  azure: () => ({ stack: PLATFORM_STACK, output: OBSERVABILITY_OUTPUTS.azureClientId }),
+};
+
 function managedStoreValues(ctx: EnvironmentContext): ManagedStoreValues {
-  return byCloud<ManagedStoreValues>(ctx, {
-    aws: ({ env, names, outputs }) => ({
-      remoteWrite: { url: REMOTE_WRITE_URL.aws(outputs.require(PLATFORM_STACK, OBSERVABILITY_OUTPUTS.awsWorkspaceEndpoint)), sigv4: { region: env.region } },
-      serviceAccountAnnotations: awsRoleAnnotations(PROMETHEUS_AWS_IDENTITY, names.aws.roleArn(names.aws.prometheusRoleName)),
+  const identity = workloadIdentity(ctx, PROMETHEUS_IDENTITY);
+  const remoteWrite = byCloud<Values>(ctx, {
+    aws: ({ env, outputs }) => ({
+      url: REMOTE_WRITE_URL.aws(outputs.require(PLATFORM_STACK, OBSERVABILITY_OUTPUTS.awsWorkspaceEndpoint)),
+      sigv4: { region: env.region },
     }),
-    azure: ({ env, outputs }) => {
-      const clientId = outputs.require(PLATFORM_STACK, OBSERVABILITY_OUTPUTS.azureClientId);
-      const url = REMOTE_WRITE_URL.azure(
+    azure: ({ env, outputs }) => ({
+      url: REMOTE_WRITE_URL.azure(
         outputs.require(PLATFORM_STACK, OBSERVABILITY_OUTPUTS.azureIngestionEndpoint),
         outputs.require(PLATFORM_STACK, OBSERVABILITY_OUTPUTS.azureRuleImmutableId),
-      );
-      return {
-        remoteWrite: { url, azureAd: { cloud: AZURE_AD_CLOUD, workloadIdentity: { clientId, tenantId: env.azure.tenantId } } },
-        serviceAccountAnnotations: { [AZURE_CLIENT_ID_ANNOTATION]: clientId },
-        podLabels: { [AZURE_USE_LABEL]: 'true' },
-      };
-    },
+      ),
+      azureAd: { cloud: AZURE_AD_CLOUD, workloadIdentity: { clientId: azureClientId(identity), tenantId: env.azure.tenantId } },
+    }),
   });
+  return { remoteWrite, identity };
 }
 
 /**

@@ -15,7 +15,7 @@
 import type { Environment } from '../../src/model/types';
 import { operatorsFor } from '../../src/model/operators';
 import { POOL_LABEL } from '../../src/model/scheduling';
-import { MODEL_SERVER_METRICS, SERVED_MODEL_LABEL, servesOnKnative } from '../../src/model/workloads/mlops/serving';
+import { INFERENCE_SERVICE_POD_LABEL, MODEL_SERVER_METRICS, SERVED_MODEL_LABEL, servesOnKnative } from '../../src/model/workloads/mlops/serving';
 import { workloadNamespace } from '../../src/model/naming';
 
 export type Severity = 'warning' | 'critical';
@@ -38,7 +38,7 @@ export interface RuleGroup {
 export const promLabel = (kubernetesLabel: string): string => kubernetesLabel.replace(/[^a-zA-Z0-9_]/g, '_');
 
 /** The label a PodMonitor's podTargetLabels copies from KServe's pod label `serving.kserve.io/inferenceservice`. */
-export const INFERENCE_SERVICE_LABEL = promLabel('serving.kserve.io/inferenceservice');
+export const INFERENCE_SERVICE_LABEL = promLabel(INFERENCE_SERVICE_POD_LABEL);
 
 /** Thresholds, named once so the tests and the descriptions agree. */
 export const THRESHOLDS = {

@@ -14,7 +14,7 @@ import { CAPACITY_LABEL, POOL_LABEL } from '../../src/model/scheduling';
 import { workloadNamespace } from '../../src/model/naming';
 import { EDW_CONSUMER } from '../../src/model/workloads/edw/names';
 import { MLFLOW } from '../../src/model/workloads/mlops/names';
-import { MODEL_SERVER_METRICS, seldonDeploymentName, servesOnKnative } from '../../src/model/workloads/mlops/serving';
+import { KNATIVE_REVISION_POD_LABEL, MODEL_SERVER_METRICS, seldonDeploymentName, servesOnKnative } from '../../src/model/workloads/mlops/serving';
 import { MILVUS_INSTANCE, RAG_API } from '../../src/model/workloads/rag/names';
 import { INFERENCE_SERVICE_LABEL, promLabel } from './alert-rules';
 
@@ -388,7 +388,7 @@ function mlopsPanels(env: Environment): PanelSpec[] {
     // Scraped: queue-proxy's PodMonitor, with podTargetLabels serving.kserve.io/inferenceservice and, for the canary
     // share, serving.knative.dev/revision (knative-v1.21.1 pkg/reconciler/revision/resources/meta.go makeLabels).
     const isvc = INFERENCE_SERVICE_LABEL;
-    const revision = promLabel('serving.knative.dev/revision');
+    const revision = promLabel(KNATIVE_REVISION_POD_LABEL);
     const sel = (extra: string) => `{namespace="${ns}",${isvc}=~"${regexOf(knative)}"${extra}}`;
     const rate = (extra: string, by: string) => `sum by (${by}) (rate(kn_serving_invocation_duration_seconds_count${sel(extra)}[5m]))`;
     panels.push(

@@ -92,6 +92,20 @@ export function buildEndpoints(stack: AwsStack, network: AwsNetwork, metricsWork
       tags: { Name: `${prefix}-${service}` },
     });
 
+  // An endpoint policy: these actions on these resources, by this account's principals only (the endpoint cannot
+  // carry other accounts' credentials out), as defence in depth behind the callers' own roles.
+  const accountOnly = (sid: string, actions: readonly string[], resource: string | string[]): string =>
+    policyDocument([
+      {
+        Sid: sid,
+        Effect: 'Allow',
+        Principal: '*',
+        Action: [...actions],
+        Resource: resource,
+        Condition: { StringEquals: { 'aws:PrincipalAccount': env.aws.accountId } },
+      },
+    ]);
+
   const interfaces: Record<string, VpcEndpoint> = {};
   for (const service of ALWAYS_INTERFACE_ENDPOINTS) interfaces[service] = interfaceEndpoint(service);
 
@@ -99,20 +113,7 @@ export function buildEndpoints(stack: AwsStack, network: AwsNetwork, metricsWork
   const rag = ctx.names.rag?.aws;
   if (needed.includes('bedrock-runtime')) {
     if (!rag) throw new Error(`${env.name}: the bedrock-runtime endpoint's policy names the RAG platform's models, and the RAG platform is off`);
-    interfaces['bedrock-runtime'] = interfaceEndpoint(
-      'bedrock-runtime',
-      policyDocument([
-        {
-          Sid: 'InvokeConfiguredModels',
-          Effect: 'Allow',
-          Principal: '*',
-          Action: [...BEDROCK_INVOKE_ACTIONS],
-          Resource: [...rag.modelArns],
-          // Only this account's principals: the endpoint cannot carry other accounts' credentials out.
-          Condition: { StringEquals: { 'aws:PrincipalAccount': env.aws.accountId } },
-        },
-      ]),
-    );
+    interfaces['bedrock-runtime'] = interfaceEndpoint('bedrock-runtime', accountOnly('InvokeConfiguredModels', BEDROCK_INVOKE_ACTIONS, [...rag.modelArns]));
   }
 
   // The Glue Data Catalog, Iceberg's catalog: table commits stay inside the VPC.
@@ -120,19 +121,7 @@ export function buildEndpoints(stack: AwsStack, network: AwsNetwork, metricsWork
 
   // The Prometheus-compatible data plane (the control plane is `aps`, which nothing in the cluster calls).
   if (metricsWorkspace)
-    interfaces['aps-workspaces'] = interfaceEndpoint(
-      'aps-workspaces',
-      policyDocument([
-        {
-          Sid: 'RemoteWriteToTheWorkspace',
-          Effect: 'Allow',
-          Principal: '*',
-          Action: [...REMOTE_WRITE_ACTIONS],
-          Resource: metricsWorkspace.arn,
-          Condition: { StringEquals: { 'aws:PrincipalAccount': env.aws.accountId } },
-        },
-      ]),
-    );
+    interfaces['aps-workspaces'] = interfaceEndpoint('aps-workspaces', accountOnly('RemoteWriteToTheWorkspace', REMOTE_WRITE_ACTIONS, metricsWorkspace.arn));
 
   return { gateways, securityGroup, interfaces };
 }

@@ -21,6 +21,7 @@ import type { PodContainer } from '../policy/pod-security-standards';
 import { nodePoolsOf, type NodePool } from './nodes';
 import { OPERATOR_PODS } from './operator-pods';
 import { isMap, type JsonMap as Json } from '../output';
+import { INFERENCE_SERVICE_POD_LABEL } from '../../model/workloads/mlops/serving';
 
 /** The objects of one chart release as helm rendered them for this environment. */
 export interface RenderedRelease {
@@ -315,7 +316,7 @@ function templateLabels(obj: K8sObject, at: string): Record<string, string> {
 function builtPodLabels(obj: K8sObject, at: string): Record<string, string> {
   const spec = (obj.spec ?? {}) as Json;
   if (obj.kind === 'InferenceService')
-    return { ...stringMap(spec.predictor?.labels), component: 'predictor', 'serving.kserve.io/inferenceservice': obj.metadata.name };
+    return { ...stringMap(spec.predictor?.labels), component: 'predictor', [INFERENCE_SERVICE_POD_LABEL]: obj.metadata.name };
   if (obj.kind === 'SeldonDeployment') {
     const m = /^predictor (.+), componentSpecs\[(\d+)\]$/.exec(at);
     const predictor = Array.isArray(spec.predictors) ? spec.predictors.find((p: Json) => p?.name === m?.[1]) : undefined;

@@ -1,5 +1,5 @@
 /** Managed metrics storage on AWS (platform stack): the Amazon Managed Service for Prometheus workspace and Prometheus's remote-write role. */
-import { doc, type Json, of, one, ref, renderPicking, statements, withEnv } from '../helpers';
+import { doc, type Json, of, one, podIdentityTrust, ref, renderPicking, statements, withEnv } from '../helpers';
 
 const render = renderPicking('platform');
 const WORKSPACE_ARN = ref('aws_prometheus_workspace.metrics_workspace.arn');
@@ -29,21 +29,7 @@ describe('aws managed metrics store (platform stack)', () => {
   it('trusts exactly the Prometheus service account in monitoring of this cluster (Pod Identity), and associates it', () => {
     const role = one(prod.platform, 'aws_iam_role', 'prometheus_role');
     expect(role.name).toBe('acme-aws-prod-prometheus');
-    expect(statements(role.assume_role_policy)).toEqual([
-      {
-        Sid: 'AllowEksPodIdentity',
-        Effect: 'Allow',
-        Principal: { Service: 'pods.eks.amazonaws.com' },
-        Action: ['sts:AssumeRole', 'sts:TagSession'],
-        Condition: {
-          StringEquals: {
-            'aws:RequestTag/eks-cluster-name': 'acme-aws-prod',
-            'aws:RequestTag/kubernetes-namespace': 'monitoring',
-            'aws:RequestTag/kubernetes-service-account': 'kube-prometheus-stack-prometheus',
-          },
-        },
-      },
-    ]);
+    expect(statements(role.assume_role_policy)).toEqual(podIdentityTrust('acme-aws-prod', 'monitoring', 'kube-prometheus-stack-prometheus'));
     expect(one(prod.platform, 'aws_eks_pod_identity_association', 'prometheus_pod_identity_association')).toEqual({
       cluster_name: 'acme-aws-prod',
       namespace: 'monitoring',

@@ -8,7 +8,7 @@ import type { Environment } from '../../types';
 import type { WithWorkloads } from '../enabled';
 import { MLFLOW_AWS_IDENTITY, SERVING_AWS_IDENTITY, TRAINING_AWS_IDENTITY } from './identities';
 import type { ScrapeTarget } from '../../scrapes';
-import { MODEL_SERVER_METRICS, SERVED_MODEL_LABEL, servesOnKnative } from './serving';
+import { INFERENCE_SERVICE_POD_LABEL, KNATIVE_REVISION_POD_LABEL, MODEL_SERVER_METRICS, SERVED_MODEL_LABEL, servesOnKnative } from './serving';
 
 const NS = 'mlops';
 const MLFLOW: PodRef = { name: 'mlflow', namespace: NS, labels: { 'app.kubernetes.io/name': 'mlflow' } };
@@ -16,8 +16,6 @@ const DB_USER_JOB: PodRef = { name: 'mlflow-db-user', namespace: NS, labels: { '
 const TRAINING: PodRef = { name: 'training', namespace: NS, labels: { 'app.kubernetes.io/component': 'training' } };
 const MLFLOW_PORT = 5000;
 const knative = (app: string): PodRef => ({ name: `knative ${app}`, namespace: 'knative-serving', labels: { app } });
-/** KServe's label on every predictor pod: the InferenceService's name. */
-const INFERENCE_SERVICE_LABEL = 'serving.kserve.io/inferenceservice';
 const predictor = (model: string, component: string): PodRef => ({
   name: `${model} predictor`,
   namespace: NS,
@@ -79,7 +77,7 @@ export function mlopsFlows(env: WithWorkloads<Environment, 'mlops'>): Flow[] {
 export function mlopsScrapes(env: WithWorkloads<Environment, 'mlops'>): ScrapeTarget[] {
   return env.mlops.models.flatMap((model): ScrapeTarget[] => {
     const kserve = predictor(model.name, 'kserve-predictor');
-    const kserveLabels = [INFERENCE_SERVICE_LABEL, SERVED_MODEL_LABEL];
+    const kserveLabels = [INFERENCE_SERVICE_POD_LABEL, SERVED_MODEL_LABEL];
     const server = MODEL_SERVER_METRICS[model.framework];
     const kserveTargets: ScrapeTarget[] = servesOnKnative(model)
       ? [
@@ -88,7 +86,7 @@ export function mlopsScrapes(env: WithWorkloads<Environment, 'mlops'>): ScrapeTa
             pods: kserve,
             port: { port: 9091, protocol: 'TCP', name: 'http-usermetric' },
             // The revision, for the canary's share of the traffic (Knative labels every revision's pods with it).
-            podTargetLabels: [...kserveLabels, 'serving.knative.dev/revision'],
+            podTargetLabels: [...kserveLabels, KNATIVE_REVISION_POD_LABEL],
           },
         ]
       : server

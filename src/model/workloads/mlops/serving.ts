@@ -5,6 +5,10 @@ type ServedModel = MlopsSettings['models'][number];
 
 /** Pod label naming the served model (on KServe and Seldon pods); the NetworkPolicies, flows and scrapes select on it. */
 export const SERVED_MODEL_LABEL = 'platform-synth.io/served-model';
+/** KServe's label on every predictor pod: the InferenceService's name. */
+export const INFERENCE_SERVICE_POD_LABEL = 'serving.kserve.io/inferenceservice';
+/** Knative's label on every revision's pods (knative-v1.21.1 pkg/reconciler/revision/resources/meta.go makeLabels): the revision's name. */
+export const KNATIVE_REVISION_POD_LABEL = 'serving.knative.dev/revision';
 
 /**
  * A model with a canary runs in KServe's Knative mode: KServe 0.20's `canaryTrafficPercent` splits traffic
