@@ -142,10 +142,10 @@ export function manifestFileName(obj: { kind: string; metadata: { name: string }
   return `${obj.kind.toLowerCase()}-${obj.metadata.name}.yaml`;
 }
 
-/** Files of one chart, keyed by path relative to its root directory (kubernetes/ or gitops/). */
-export function renderChart(chart: AppChart): Map<string, string> {
+/** Files of one chart, keyed by path relative to its root directory (kubernetes/ or gitops/); `objects`: the chart's toJson(), when the caller has it. */
+export function renderChart(chart: AppChart, objects: readonly Record<string, unknown>[] = chart.toJson()): Map<string, string> {
   const files = new Map<string, string>();
-  for (const raw of chart.toJson() as Array<Record<string, unknown>>) {
+  for (const raw of objects) {
     const obj = canonicalObject(raw) as { kind: string; metadata: { name: string } };
     const path = `${chart.appName}/${manifestFileName(obj)}`;
     if (files.has(path)) throw new Error(`two objects would be written to ${path}: kind and name must be unique per app`);

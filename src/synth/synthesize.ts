@@ -51,8 +51,8 @@ export function synthesizeEnvironment(platform: Platform, env: Environment, opti
   const allMissing: MissingOutput[] = [];
   // cdk8s writes nothing until synth(), which we never call: charts are rendered in memory.
   const k8sApp = new K8sApp({ outdir: 'unused' });
-  const write = (chart: AppChart) => {
-    for (const [path, content] of renderChart(chart)) {
+  const write = (chart: AppChart, objects?: Record<string, unknown>[]) => {
+    for (const [path, content] of renderChart(chart, objects)) {
       files.set(`${env.name}/${chart.root}/${path}`, content);
       if (!path.endsWith('/kustomization.yaml')) manifests++;
     }
@@ -67,8 +67,9 @@ export function synthesizeEnvironment(platform: Platform, env: Environment, opti
       skippedApps.push({ app: chart.appName, missing });
       continue;
     }
-    write(chart);
-    rendered.push({ appName: chart.appName, objects: chart.toJson() });
+    const objects = chart.toJson();
+    write(chart, objects);
+    rendered.push({ appName: chart.appName, objects });
   }
   // The GitOps objects deliver the apps just rendered (a skipped app gets no Application / Kustomization).
   const before = outputs.missing.length;
@@ -77,7 +78,7 @@ export function synthesizeEnvironment(platform: Platform, env: Environment, opti
   if (missing.length > 0) {
     allMissing.push(...missing);
     skippedApps.push({ app: 'gitops', missing });
-  } else delivery.forEach(write);
+  } else for (const chart of delivery) write(chart);
   if (allMissing.length > 0 && !options.allowMissingOutputs) throw new MissingOutputsError(allMissing);
 
   return {
