@@ -1,0 +1,60 @@
+import { spawnSync } from 'child_process';
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import { REPO, RUN_TS, tempDir, treeDigest } from './helpers';
+
+/** Where ts-register.js keeps this checkout's caches (its CACHE_DIR). */
+const CACHE_DIR = path.join(REPO, 'node_modules', '.cache', 'ts-register', createHash('sha256').update(REPO).digest('hex').slice(0, 16));
+
+function synth(out: string, env: Record<string, string> = {}) {
+  return spawnSync(process.execPath, [...RUN_TS, 'src/cli.ts', '--out', out, '--quiet'], { cwd: REPO, encoding: 'utf8', env: { ...process.env, ...env } });
+}
+
+describe('the main module as one bundle (ts-register.js)', () => {
+  const dir = tempDir('bundle');
+  const bundled = synth(path.join(dir, 'bundled'));
+  const moduleByModule = synth(path.join(dir, 'modules'), { PLATFORM_SYNTH_NO_BUNDLE: '1' });
+
+  it('writes exactly what loading module by module writes', () => {
+    expect([bundled.status, moduleByModule.status]).toEqual([0, 0]);
+    const digest = treeDigest(path.join(dir, 'bundled'));
+    expect(Object.keys(digest).length).toBeGreaterThan(500);
+    expect(digest).toEqual(treeDigest(path.join(dir, 'modules')));
+  });
+
+  const bundle = () => {
+    const files = fs.readdirSync(CACHE_DIR).filter((f) => f.startsWith('bundle-src_cli_ts-') && f.endsWith('.js'));
+    expect(files).toHaveLength(1); // only the newest bundle of an entry is kept
+    return fs.readFileSync(path.join(CACHE_DIR, files[0]), 'utf8');
+  };
+
+  it('keeps each source strict in its own wrapper, and the packages as they are (a directive at the top would make every package strict)', () => {
+    const text = bundle();
+    expect(text.startsWith('"use strict"')).toBe(false);
+    const wrappers = [...text.matchAll(/^ {2}"((?:src|stacks|charts)\/[^"]+\.ts)"\(exports\d*, module\d*\) \{\n(.*)$/gm)];
+    expect(wrappers.map((m) => m[1])).toEqual(
+      expect.arrayContaining(['src/cli.ts', 'src/synth/writer.ts', 'stacks/constructs/platform-stack.ts', 'charts/lib/render.ts']),
+    );
+    for (const [, file, firstLine] of wrappers) expect({ file, firstLine: firstLine.trim() }).toEqual({ file, firstLine: '"use strict";' });
+  });
+
+  it('gives each source its own __dirname, and `require.main === module` only to the main module', () => {
+    const text = bundle();
+    // esbuild heads each module with a `// <path>` line.
+    const sources = text.split(/^\/\/ (?=\S+\.(?:ts|js|json)$)/m).filter((m) => /^(src|stacks|charts)\/\S+\.ts\n/.test(m));
+    expect(sources.length).toBeGreaterThan(100);
+    for (const source of sources) {
+      const file = source.split('\n')[0];
+      // esbuild may rename the declaration (`__dirname2`); each one used must be the file's own folder or path.
+      for (const [, name] of source.matchAll(/\b(__dirname\d*|__filename\d*)\b/g)) {
+        const value = name.startsWith('__dirname') ? path.dirname(path.join(REPO, file)) : path.join(REPO, file);
+        expect({ file, name, declared: source.includes(`var ${name} = ${JSON.stringify(value)}`) }).toEqual({ file, name, declared: true });
+      }
+    }
+    expect(sources.find((source) => source.startsWith('src/synth/outputs.ts\n'))).toMatch(
+      /DEFAULT_OUTPUTS_DIR = path\.resolve\(__dirname\d*, "\.\.", "outputs"\)/,
+    );
+    expect(text).toMatch(/if \(true\) process\.exitCode = \(0, import_toolkit\.guarded\)/); // src/cli.ts runs
+  });
+});
