@@ -1,7 +1,8 @@
 /**
  * The observability app (dist/<env>/kubernetes/observability/): what Prometheus scrapes beyond the charts' own
  * monitors (a PodMonitor per target of src/model/scrapes.ts), the platform's alert rules (./alert-rules.ts) as
- * one PrometheusRule and its Grafana dashboards (./dashboards.ts) as ConfigMaps, all in the monitoring namespace. It holds the Prometheus Operator's custom resources, so it
+ * one PrometheusRule, its Grafana dashboards (./dashboards.ts) as ConfigMaps and the namespace's NetworkPolicies
+ * (./network.ts), all in the monitoring namespace. It holds the Prometheus Operator's custom resources, so it
  * is delivered after kube-prometheus-stack (charts/gitops/delivery.ts), whose release creates the namespace.
  */
 import type { App } from 'cdk8s';
@@ -12,6 +13,7 @@ import { scrapeTargets, type ScrapeTarget } from '../../src/model/scrapes';
 import { AppChart } from '../lib/app-chart';
 import { alertRuleGroups } from './alert-rules';
 import { dashboards, serializeDashboard } from './dashboards';
+import { monitoringNetworkPolicies } from './network';
 import { PodMonitor, PrometheusRule, type PodMetricsEndpoint } from './monitoring-types';
 
 export const OBSERVABILITY_APP = 'observability';
@@ -38,6 +40,7 @@ function endpointPort(t: ScrapeTarget): Pick<PodMetricsEndpoint, 'port' | 'portN
 export class ObservabilityChart extends AppChart {
   constructor(app: App, ctx: EnvironmentContext) {
     super(app, OBSERVABILITY_APP, ctx, MONITORING_NAMESPACE);
+    monitoringNetworkPolicies(this);
     for (const t of scrapeTargets(ctx.env)) {
       new PodMonitor(this, `podmonitor-${t.name}`, {
         metadata: { name: t.name },

@@ -7,7 +7,7 @@
  * `npm run validate` proves against the NetworkPolicies; `monitoring-scrape-coverage` finds a metrics port no
  * monitor scrapes.
  */
-import { podFlow, type Flow, type FlowPort, type PodRef } from './flows';
+import { podFlow, tcpPorts, type Flow, type FlowPort, type PodRef } from './flows';
 import { MONITORING_NAMESPACE } from './observability';
 import { OPERATORS, operatorsFor, type OperatorName } from './operators';
 import type { Environment } from './types';
@@ -38,6 +38,41 @@ export interface ScrapeTarget {
 
 /** The pods Prometheus runs as (the Prometheus Operator labels every Prometheus pod with the `app.kubernetes.io/name` it manages). */
 export const PROMETHEUS_PODS: PodRef = { name: 'prometheus', namespace: MONITORING_NAMESPACE, labels: { 'app.kubernetes.io/name': 'prometheus' } };
+
+const inMonitoring = (name: string, nameLabel: string): PodRef => ({ name, namespace: MONITORING_NAMESPACE, labels: { 'app.kubernetes.io/name': nameLabel } });
+
+/**
+ * kube-prometheus-stack 88.5.3's own pods in monitoring, by the `app.kubernetes.io/name` each carries: the charts'
+ * pod templates (`helm template` with the platform's values) and, for Alertmanager, prometheus-operator's
+ * makeSelectorLabels (pkg/alertmanager/operator.go, read at v0.93.0).
+ */
+export const MONITORING_PODS = {
+  prometheus: PROMETHEUS_PODS,
+  alertmanager: inMonitoring('alertmanager', 'alertmanager'),
+  grafana: inMonitoring('grafana', 'grafana'),
+  kubeStateMetrics: inMonitoring('kube-state-metrics', 'kube-state-metrics'),
+  operator: inMonitoring('prometheus-operator', 'kube-prometheus-stack-prometheus-operator'),
+} as const satisfies Record<string, PodRef>;
+
+/**
+ * The monitoring stack's own flows inside monitoring: Prometheus scraping the targets of kube-prometheus-stack's
+ * ServiceMonitors there (each Service's target ports, helm template at 88.5.3) and sending alerts, Grafana querying
+ * its two data sources (the chart's datasource ConfigMap: Prometheus on 9090, Alertmanager on 9093).
+ */
+export function monitoringFlows(env: Environment): Flow[] {
+  if (!env.observability.enabled) return [];
+  const { prometheus, alertmanager, grafana, kubeStateMetrics, operator } = MONITORING_PODS;
+  return [
+    podFlow(prometheus, prometheus, tcpPorts(9090, 8080), 'Prometheus scrapes itself (web) and its config reloader (reloader-web)'),
+    podFlow(prometheus, alertmanager, tcpPorts(9093), 'Prometheus sends alerts to Alertmanager and scrapes it'),
+    podFlow(prometheus, alertmanager, tcpPorts(8080), 'Prometheus scrapes Alertmanager’s config reloader (reloader-web)'),
+    podFlow(prometheus, grafana, tcpPorts(3000), 'Prometheus scrapes Grafana'),
+    podFlow(prometheus, kubeStateMetrics, tcpPorts(8080, 8081), 'Prometheus scrapes kube-state-metrics: the objects’ series (http) and its own (metrics)'),
+    podFlow(prometheus, operator, tcpPorts(10250), 'Prometheus scrapes the Prometheus Operator (https)'),
+    podFlow(grafana, prometheus, tcpPorts(9090), 'Grafana queries Prometheus, its default data source'),
+    podFlow(grafana, alertmanager, tcpPorts(9093), 'Grafana reads alerts from its Alertmanager data source'),
+  ];
+}
 
 const named = (name: string, port: number): FlowPort => ({ port, protocol: 'TCP', name });
 

@@ -3,13 +3,14 @@ import { parse } from 'yaml';
 import { ObservabilityChart, PLATFORM_ALERTS } from '../../charts/observability/observability';
 import { alertRuleGroups } from '../../charts/observability/alert-rules';
 import { operatorValues } from '../../charts/gitops/operator-values';
-import { scrapeFlows, scrapeTargets, PROMETHEUS_PODS } from '../../src/model/scrapes';
+import { monitoringFlows, scrapeFlows, scrapeTargets, MONITORING_PODS, PROMETHEUS_PODS } from '../../src/model/scrapes';
 import { ARGOCD_NAMESPACE } from '../../charts/gitops/argocd';
 import { dashboards, serializeDashboard } from '../../charts/observability/dashboards';
 import { GRAFANA_ADMIN_SECRET } from '../../src/model/observability';
 import { OPERATORS, operatorsFor } from '../../src/model/operators';
 import { validateManifest } from '../../src/validate/kubernetes';
 import { blockedFlows } from '../../src/validate/flows';
+import { namespaceLabels, policiesOf, verdict } from '../../src/validate/flows/evaluate';
 import { readOutput } from '../../src/validate/output';
 import { resolvePlatform } from '../../src/model/defaults';
 import { chartKit, specWith } from './helpers';
@@ -273,5 +274,60 @@ describe('scrapes as network flows', () => {
       .filter(fromPrometheus)
       .map((v) => v.resource);
     for (const t of targets) expect(blocked.some((r) => r.includes(`-> ${t.pods.namespace}/${t.pods.name}`))).toBe(true);
+  });
+});
+
+describe('the monitoring namespace’s NetworkPolicies', () => {
+  const dist = readOutput(path.join(REPO, 'dist'));
+  const { prometheus, alertmanager, grafana, kubeStateMetrics, operator } = MONITORING_PODS;
+  const inMonitoring = (v: { resource: string }) => / -> monitoring\//.test(v.resource);
+
+  test.each(['aws-prod', 'azure-dev'])('%s: every flow of the monitoring stack is allowed by the committed policies', (name) => {
+    const out = dist.environments.find((e) => e.name === name)!;
+    const env = resolvePlatform(specWith(name, () => {})).environments.find((e) => e.name === name)!;
+    expect(monitoringFlows(env).length).toBe(8);
+    expect(blockedFlows(env, out).filter(inMonitoring)).toEqual([]);
+  });
+
+  test('without the allow policies every flow into monitoring is blocked, but the one to the Prometheus Operator (left outside the default deny for its webhook)', () => {
+    const out = dist.environments.find((e) => e.name === 'aws-prod')!;
+    const env = resolvePlatform(specWith('aws-prod', () => {})).environments.find((e) => e.name === 'aws-prod')!;
+    const onlyDeny = {
+      ...out,
+      manifests: out.manifests.filter(
+        (m) => !(m.obj.kind === 'NetworkPolicy' && m.obj.metadata.namespace === 'monitoring' && m.obj.metadata.name !== 'monitoring-default-deny-ingress'),
+      ),
+    };
+    const blocked = blockedFlows(env, onlyDeny)
+      .filter(inMonitoring)
+      .map((v) => v.resource);
+    for (const [from, to] of [
+      [prometheus, prometheus],
+      [prometheus, alertmanager],
+      [prometheus, grafana],
+      [prometheus, kubeStateMetrics],
+      [grafana, prometheus],
+      [grafana, alertmanager],
+    ])
+      expect(blocked.filter((r) => r.startsWith(`flow monitoring/${from.name} -> monitoring/${to.name}`)).length).toBeGreaterThan(0);
+    expect(blocked.filter((r) => r.includes(`-> monitoring/${operator.name}`))).toEqual([]);
+  });
+
+  test('no other pod reaches Prometheus, Alertmanager, Grafana or kube-state-metrics, and Prometheus only on the ports its flows name', () => {
+    const out = dist.environments.find((e) => e.name === 'azure-prod')!;
+    const policies = policiesOf(out.manifests);
+    const nsLabels = namespaceLabels(out.manifests);
+    const ragApi = { name: 'rag-api', namespace: 'rag', labels: { 'app.kubernetes.io/name': 'rag-api' } };
+    const port = (n: number) => ({ port: n, protocol: 'TCP' as const });
+    for (const [to, n] of [
+      [prometheus, 9090],
+      [alertmanager, 9093],
+      [grafana, 3000],
+      [kubeStateMetrics, 8080],
+    ] as const)
+      expect({ to: to.name, allowed: verdict(policies, nsLabels, to, 'Ingress', ragApi, port(n)).allowed }).toEqual({ to: to.name, allowed: false });
+    expect(verdict(policies, nsLabels, prometheus, 'Ingress', grafana, port(9090)).allowed).toBe(true);
+    expect(verdict(policies, nsLabels, prometheus, 'Ingress', grafana, port(8080)).allowed).toBe(false);
+    expect(verdict(policies, nsLabels, operator, 'Ingress', ragApi, port(10250)).allowed).toBe(true);
   });
 });

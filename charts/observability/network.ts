@@ -1,0 +1,45 @@
+/**
+ * NetworkPolicies of the monitoring namespace: ingress is denied but for the monitoring stack's own flows
+ * (src/model/scrapes.ts monitoringFlows), so no other pod of the cluster reaches Prometheus, Alertmanager, Grafana
+ * or kube-state-metrics (which serves every object's labels and annotations). `kubectl port-forward` is unaffected:
+ * the kubelet dials the pod's port from inside its network namespace.
+ *
+ * Left open, and why:
+ * - The Prometheus Operator's pod: the API server calls its admission webhook (PrometheusRules, AlertmanagerConfigs;
+ *   https 10250) from control-plane addresses that no policy can name on either cloud (EKS's cross-account ENIs,
+ *   AKS's tunnel), and a rejected call fails every PrometheusRule apply.
+ * - Egress: Prometheus scrapes every namespace, the kubelets and node exporters on node addresses and (prod) writes
+ *   to the cloud's managed store; Grafana's sidecars watch the API server. Their egress is not restricted yet.
+ */
+import { KubeNetworkPolicy, type NetworkPolicyIngressRule, type NetworkPolicyPeer } from 'cdk8s-plus-28/lib/imports/k8s';
+import type { PodRef } from '../../src/model/flows';
+import { MONITORING_PODS } from '../../src/model/scrapes';
+import type { AppChart } from '../lib/app-chart';
+import { tcp } from '../lib/network';
+
+/** Pods of the monitoring namespace (a peer without a namespace selector is in the policy's own namespace). */
+const peer = (pods: PodRef): NetworkPolicyPeer => ({ podSelector: { matchLabels: { ...pods.labels } } });
+
+const from = (pods: PodRef, ...ports: number[]): NetworkPolicyIngressRule => ({ from: [peer(pods)], ports: ports.flatMap(tcp) });
+
+export function monitoringNetworkPolicies(chart: AppChart): void {
+  const { prometheus, alertmanager, grafana, kubeStateMetrics, operator } = MONITORING_PODS;
+  new KubeNetworkPolicy(chart, 'netpol-monitoring-default-deny-ingress', {
+    metadata: { name: 'monitoring-default-deny-ingress' },
+    spec: {
+      podSelector: {
+        matchExpressions: Object.entries(operator.labels).map(([key, value]) => ({ key, operator: 'NotIn', values: [value] })),
+      },
+      policyTypes: ['Ingress'],
+    },
+  });
+  const allow = (name: string, pods: PodRef, ingress: NetworkPolicyIngressRule[]) =>
+    new KubeNetworkPolicy(chart, `netpol-monitoring-${name}`, {
+      metadata: { name: `monitoring-${name}` },
+      spec: { podSelector: { matchLabels: { ...pods.labels } }, policyTypes: ['Ingress'], ingress },
+    });
+  allow('prometheus', prometheus, [from(prometheus, 9090, 8080), from(grafana, 9090)]);
+  allow('alertmanager', alertmanager, [from(prometheus, 9093, 8080), from(grafana, 9093)]);
+  allow('grafana', grafana, [from(prometheus, 3000)]);
+  allow('kube-state-metrics', kubeStateMetrics, [from(prometheus, 8080, 8081)]);
+}
