@@ -21,7 +21,7 @@ import {
 } from './cli/toolkit';
 import { formatSummary } from './synth/summary';
 import { synthesizeEnvironment, type RenderedEnvironment } from './synth/synthesize';
-import { OutputError, writeOutput, type WriterFs, type WriteStep, type WriteSummary } from './synth/writer';
+import { OutputError, writeOutputWhile, type WriterFs, type WriteStep, type WriteSummary } from './synth/writer';
 
 export interface CliOptions extends ModelOptions {
   out: string;
@@ -77,18 +77,20 @@ export function run(argv: readonly string[], io: Io = STDIO, steps: Steps = { sy
   const { options, platform, selected } = start;
 
   const started = performance.now();
-  let rendered: RenderedEnvironment[];
+  let rendered: RenderedEnvironment[] = [];
   let summary: WriteSummary;
   try {
-    rendered = synthesizeSelected(platform, selected, options, steps.synthesizeEnvironment);
     // A partial synth keeps the other environments' output (decided under the writer's lock); a full one replaces everything.
     const keep = options.envs.length > 0 ? (entry: string) => !options.envs.includes(entry) : undefined;
-    summary = writeOutput(options.out, renderedFiles(rendered), {
-      keep,
-      at: killAt(),
-      fs: steps.writerFs,
-      onWait: waitingFor(io, options.out),
-    });
+    // Rendered under the output's lock, each environment's files written while the next renders.
+    summary = writeOutputWhile(
+      options.out,
+      (stage) => {
+        rendered = synthesizeSelected(platform, selected, options, steps.synthesizeEnvironment, (env) => stage(env.files));
+        return renderedFiles(rendered);
+      },
+      { keep, at: killAt(), fs: steps.writerFs, onWait: waitingFor(io, options.out) },
+    );
     for (const note of summary.recovered) io.err(`note: ${note}`);
   } catch (err) {
     if (err instanceof OutputError) {

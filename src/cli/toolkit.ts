@@ -195,12 +195,17 @@ export function synthesizeSelected(
   selected: readonly Environment[],
   options: ModelOptions,
   synthesize: typeof synthesizeEnvironment = synthesizeEnvironment,
+  /** Called with each environment as soon as it is rendered (synth writes its files while the next renders). */
+  onRendered: (env: RenderedEnvironment) => void = () => {},
 ): RenderedEnvironment[] {
   const rendered: RenderedEnvironment[] = [];
   const missing: MissingOutput[] = [];
   for (const env of selected) {
     try {
-      rendered.push(synthesize(platform, env, { outputsDir: options.outputs, allowMissingOutputs: options.allowMissingOutputs }));
+      const one = synthesize(platform, env, { outputsDir: options.outputs, allowMissingOutputs: options.allowMissingOutputs });
+      rendered.push(one);
+      // Nothing is worth writing ahead once an environment lacks outputs: the synth will fail.
+      if (missing.length === 0) onRendered(one);
     } catch (err) {
       if (!(err instanceof MissingOutputsError)) throw err;
       missing.push(...err.missing);

@@ -17,6 +17,7 @@
 import * as realFs from 'fs';
 import * as path from 'path';
 import * as lockfile from 'proper-lockfile';
+import { startPrestage, type Prestaged } from './prestage';
 
 /** How long a synth waits for another's lock before giving up; PLATFORM_SYNTH_LOCK_TIMEOUT_MS overrides. */
 export const LOCK_TIMEOUT_MS = 60_000;
@@ -85,7 +86,14 @@ export interface WriteSummary {
 
 /** The sibling paths the writer uses next to `target`. */
 export function outputSiblings(target: string) {
-  return { staging: `${target}.synth-staging`, ready: `${target}.synth-ready`, retired: `${target}.synth-retired`, lock: `${target}.synth-lock` };
+  return {
+    staging: `${target}.synth-staging`,
+    ready: `${target}.synth-ready`,
+    retired: `${target}.synth-retired`,
+    lock: `${target}.synth-lock`,
+    /** Files written while the rest rendered (./prestage.ts), renamed into the staged tree. */
+    prestage: `${target}.synth-prestage`,
+  };
 }
 
 function envNumber(name: string, fallback: number): number {
@@ -186,10 +194,10 @@ export function withOutputLock<T>(target: string, fn: (refresh: () => void) => T
  */
 export function recoverOutput(target: string, fsOverride: Partial<WriterFs> = {}): string[] {
   const fs: WriterFs = { ...realFs, ...fsOverride };
-  const { staging, ready, retired } = outputSiblings(target);
+  const { staging, ready, retired, prestage } = outputSiblings(target);
   const notes: string[] = [];
   try {
-    if (fs.existsSync(staging)) fs.rmSync(staging, { recursive: true, force: true });
+    for (const leftover of [staging, prestage]) if (fs.existsSync(leftover)) fs.rmSync(leftover, { recursive: true, force: true });
     if (fs.existsSync(ready)) {
       if (fs.existsSync(target)) {
         fs.rmSync(retired, { recursive: true, force: true });
@@ -251,100 +259,148 @@ function checkRelativePaths(files: ReadonlyMap<string, string>): void {
 export function writeOutput(outDir: string, files: ReadonlyMap<string, string>, options: WriteOptions = {}): WriteSummary {
   const target = path.resolve(outDir);
   checkRelativePaths(files);
-  const fs: WriterFs = { ...realFs, ...options.fs };
-  const at = options.at ?? (() => {});
-  const { staging, ready, retired } = outputSiblings(target);
+  return withOutputLock(target, (refresh) => stageAndSwap(target, files, options, refresh, recoverOutput(target, options.fs)), options.onWait);
+}
+
+/**
+ * writeOutput of the tree `render` returns, with `render` run holding the output's lock (after recovery): each
+ * batch it passes to `stage` (an environment's files) is written by a worker thread while it renders on
+ * (./prestage.ts), and renamed into the staged tree instead of written then. With injected file-system calls
+ * (the fault tests) nothing is prestaged.
+ */
+export function writeOutputWhile(
+  outDir: string,
+  render: (stage: (files: ReadonlyMap<string, string>) => void) => ReadonlyMap<string, string>,
+  options: WriteOptions = {},
+): WriteSummary {
+  const target = path.resolve(outDir);
   return withOutputLock(
     target,
     (refresh) => {
       const recovered = recoverOutput(target, options.fs);
-      let existing: string[];
+      const prestager = options.fs === undefined && prestageable(target) ? startPrestage(target, outputSiblings(target).prestage) : undefined;
       try {
-        checkReplaceable(fs, target);
-        if (fs.existsSync(target)) checkWritable(fs, target);
-        fs.accessSync(path.dirname(target), realFs.constants.W_OK);
-        existing = listFiles(target, fs);
-      } catch (err) {
-        throw fsFault(err, 'write', target);
+        const files = render((batch) => {
+          prestager?.stage(batch);
+          refresh();
+        });
+        checkRelativePaths(files);
+        return stageAndSwap(target, files, options, refresh, recovered, prestager?.finish());
+      } finally {
+        prestager?.discard();
       }
-
-      // The tree to write: the rendered files, then whatever the kept entries hold (they are not re-rendered).
-      const planned = new Map<string, { content?: string }>();
-      for (const rel of files.keys()) planned.set(rel, { content: files.get(rel)! });
-      for (const rel of existing) if (options.keep?.(rel.split('/')[0]) && !planned.has(rel)) planned.set(rel, {});
-      const same = (rel: string, content: string | undefined) => {
-        if (content === undefined) return true;
-        const onDisk = fs.readFileSync(path.join(target, rel));
-        return onDisk.length === Buffer.byteLength(content) && onDisk.equals(Buffer.from(content));
-      };
-      const existingSet = new Set(existing);
-      let unchangedFiles: Set<string>;
-      try {
-        unchangedFiles = new Set([...planned].filter(([rel, p]) => existingSet.has(rel) && same(rel, p.content)).map(([rel]) => rel));
-      } catch (err) {
-        throw fsFault(err, 'read', target);
-      }
-      const removed = existing.filter((rel) => !planned.has(rel)).length;
-      if (removed === 0 && unchangedFiles.size === planned.size && existing.length === planned.size)
-        return { written: 0, linked: 0, removed: 0, unchanged: true, recovered };
-
-      let written = 0;
-      let linked = 0;
-      const dropStaging = () => fs.rmSync(staging, { recursive: true, force: true });
-      attempt(
-        () => {
-          fs.mkdirSync(staging, { recursive: true });
-          const made = new Set<string>();
-          for (const rel of [...planned.keys()].sort()) {
-            const file = path.join(staging, rel);
-            const dir = path.dirname(file);
-            if (!made.has(dir)) {
-              fs.mkdirSync(dir, { recursive: true });
-              made.add(dir);
-            }
-            if (unchangedFiles.has(rel)) {
-              try {
-                fs.linkSync(path.join(target, rel), file);
-              } catch {
-                // A file system without hard links: a copy keeps the bytes.
-                fs.copyFileSync(path.join(target, rel), file);
-              }
-              linked++;
-            } else {
-              fs.writeFileSync(file, planned.get(rel)!.content!);
-              written++;
-            }
-            refresh();
-          }
-        },
-        dropStaging,
-        'write',
-        staging,
-      );
-      at('staged');
-      attempt(() => fs.renameSync(staging, ready), dropStaging, 'write', ready);
-      // From here the new tree is complete: a crash is finished by the next command's recovery.
-      at('ready');
-      const hadTarget = fs.existsSync(target);
-      const dropReady = () => fs.rmSync(ready, { recursive: true, force: true });
-      if (hadTarget) attempt(() => fs.renameSync(target, retired), dropReady, 'replace', target);
-      at('retired');
-      attempt(
-        () => fs.renameSync(ready, target),
-        () => {
-          // Put the old tree back; the ready tree goes (nothing of it was in place).
-          if (hadTarget && !fs.existsSync(target)) fs.renameSync(retired, target);
-          dropReady();
-        },
-        'replace',
-        target,
-      );
-      at('swapped');
-      fs.rmSync(retired, { recursive: true, force: true });
-      return { written, linked, removed, unchanged: false, recovered };
     },
     options.onWait,
   );
+}
+
+/** Where a prestage could be written: beside an output directory (or where one will be) that synth may write. */
+function prestageable(target: string): boolean {
+  try {
+    realFs.accessSync(path.dirname(target), realFs.constants.W_OK);
+    return !realFs.existsSync(target) || realFs.statSync(target).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The write itself, holding the lock: stage the tree (hard links for unchanged files, `prestaged` renamed in), then swap. */
+function stageAndSwap(
+  target: string,
+  files: ReadonlyMap<string, string>,
+  options: WriteOptions,
+  refresh: () => void,
+  recovered: string[],
+  prestaged?: Prestaged,
+): WriteSummary {
+  const fs: WriterFs = { ...realFs, ...options.fs };
+  const at = options.at ?? (() => {});
+  const { staging, ready, retired } = outputSiblings(target);
+  let existing: string[];
+  try {
+    checkReplaceable(fs, target);
+    if (fs.existsSync(target)) checkWritable(fs, target);
+    fs.accessSync(path.dirname(target), realFs.constants.W_OK);
+    existing = listFiles(target, fs);
+  } catch (err) {
+    throw fsFault(err, 'write', target);
+  }
+
+  // The tree to write: the rendered files, then whatever the kept entries hold (they are not re-rendered).
+  const planned = new Map<string, { content?: string }>();
+  for (const rel of files.keys()) planned.set(rel, { content: files.get(rel)! });
+  for (const rel of existing) if (options.keep?.(rel.split('/')[0]) && !planned.has(rel)) planned.set(rel, {});
+  const same = (rel: string, content: string | undefined) => {
+    if (content === undefined) return true;
+    const onDisk = fs.readFileSync(path.join(target, rel));
+    return onDisk.length === Buffer.byteLength(content) && onDisk.equals(Buffer.from(content));
+  };
+  const existingSet = new Set(existing);
+  let unchangedFiles: Set<string>;
+  try {
+    unchangedFiles = new Set([...planned].filter(([rel, p]) => existingSet.has(rel) && same(rel, p.content)).map(([rel]) => rel));
+  } catch (err) {
+    throw fsFault(err, 'read', target);
+  }
+  const removed = existing.filter((rel) => !planned.has(rel)).length;
+  if (removed === 0 && unchangedFiles.size === planned.size && existing.length === planned.size)
+    return { written: 0, linked: 0, removed: 0, unchanged: true, recovered };
+
+  let written = 0;
+  let linked = 0;
+  const dropStaging = () => fs.rmSync(staging, { recursive: true, force: true });
+  attempt(
+    () => {
+      fs.mkdirSync(staging, { recursive: true });
+      const made = new Set<string>();
+      for (const rel of [...planned.keys()].sort()) {
+        const file = path.join(staging, rel);
+        const dir = path.dirname(file);
+        if (!made.has(dir)) {
+          fs.mkdirSync(dir, { recursive: true });
+          made.add(dir);
+        }
+        if (unchangedFiles.has(rel)) {
+          try {
+            fs.linkSync(path.join(target, rel), file);
+          } catch {
+            // A file system without hard links: a copy keeps the bytes.
+            fs.copyFileSync(path.join(target, rel), file);
+          }
+          linked++;
+        } else {
+          if (prestaged?.has(rel)) fs.renameSync(path.join(prestaged.dir, rel), file);
+          else fs.writeFileSync(file, planned.get(rel)!.content!);
+          written++;
+        }
+        refresh();
+      }
+    },
+    dropStaging,
+    'write',
+    staging,
+  );
+  at('staged');
+  attempt(() => fs.renameSync(staging, ready), dropStaging, 'write', ready);
+  // From here the new tree is complete: a crash is finished by the next command's recovery.
+  at('ready');
+  const hadTarget = fs.existsSync(target);
+  const dropReady = () => fs.rmSync(ready, { recursive: true, force: true });
+  if (hadTarget) attempt(() => fs.renameSync(target, retired), dropReady, 'replace', target);
+  at('retired');
+  attempt(
+    () => fs.renameSync(ready, target),
+    () => {
+      // Put the old tree back; the ready tree goes (nothing of it was in place).
+      if (hadTarget && !fs.existsSync(target)) fs.renameSync(retired, target);
+      dropReady();
+    },
+    'replace',
+    target,
+  );
+  at('swapped');
+  fs.rmSync(retired, { recursive: true, force: true });
+  return { written, linked, removed, unchanged: false, recovered };
 }
 
 /** Every file under a directory, as relative paths with forward slashes, sorted. */

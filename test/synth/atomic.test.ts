@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { run } from '../../src/cli';
 import { synthesizeEnvironment } from '../../src/synth/synthesize';
-import { writeOutput } from '../../src/synth/writer';
+import { writeOutput, writeOutputWhile } from '../../src/synth/writer';
 import { captureIo, synthOnce, tempDir, treeDigest } from './helpers';
 
 describe('atomic output', () => {
@@ -20,6 +20,8 @@ describe('atomic output', () => {
     expect(err.join('\n')).toMatch(/planted failure[\s\S]*Nothing was written/);
     expect(calls).toBe(3);
     expect(treeDigest(outDir())).toEqual(before);
+    // The first two environments' files, written while the third rendered, are gone with the rest.
+    expect(fs.readdirSync(path.dirname(outDir()))).toEqual([path.basename(outDir())]);
   });
 
   it('a write that fails part-way leaves the target as it was and no staging directory behind', () => {
@@ -50,3 +52,81 @@ describe('atomic output', () => {
     expect(fs.existsSync(path.join(outDir(), 'aws-old'))).toBe(false);
   });
 });
+
+describe('writing while rendering (writeOutputWhile and its worker)', () => {
+  const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+  /** Waits (bounded) until the worker has written `file`; its inode. */
+  const inodeOnceWritten = (file: string): number => {
+    for (let i = 0; i < 100 && !fs.existsSync(file); i++) sleep(50);
+    return fs.statSync(file).ino;
+  };
+
+  it('writes the tree writeOutput writes, the files the worker wrote renamed into it, and leaves nothing beside the output', () => {
+    const dir = tempDir('prestage');
+    const target = path.join(dir, 'dist');
+    writeOutput(
+      target,
+      new Map([
+        ['e1/terraform/same.txt', 'same\n'],
+        ['e1/terraform/changed.txt', 'old\n'],
+        ['e1/terraform/gone.txt', 'x\n'],
+      ]),
+    );
+    const sameInode = fs.statSync(path.join(target, 'e1/terraform/same.txt')).ino;
+    const batches = [
+      new Map([
+        ['e1/terraform/same.txt', 'same\n'],
+        ['e1/terraform/changed.txt', 'new\n'],
+      ]),
+      new Map([['e2/kubernetes/added.txt', 'added\n']]),
+    ];
+    const seen: Record<string, number> = {};
+    const summary = writeOutputWhile(target, (stage) => {
+      for (const batch of batches) stage(batch);
+      for (const rel of ['e1/terraform/changed.txt', 'e2/kubernetes/added.txt']) seen[rel] = inodeOnceWritten(path.join(`${target}.synth-prestage`, rel));
+      // An unchanged file is not written ahead: it is hard-linked from the output, as writeOutput does.
+      expect(fs.existsSync(path.join(`${target}.synth-prestage`, 'e1/terraform/same.txt'))).toBe(false);
+      return new Map(batches.flatMap((b) => [...b]));
+    });
+    expect(summary).toMatchObject({ written: 2, linked: 1, removed: 1, unchanged: false });
+    expect(treeDigest(target)).toEqual(treeDigest(writeOnce(path.join(dir, 'plain'), new Map(batches.flatMap((b) => [...b])))));
+    for (const rel of Object.keys(seen)) expect({ rel, renamed: fs.statSync(path.join(target, rel)).ino === seen[rel] }).toEqual({ rel, renamed: true });
+    expect(fs.statSync(path.join(target, 'e1/terraform/same.txt')).ino).toBe(sameInode);
+    expect(fs.readdirSync(dir).sort()).toEqual(['dist', 'plain']);
+  });
+
+  it('a render that fails after its first batches leaves the output as it was and no prestage behind', () => {
+    const dir = tempDir('prestage-fail');
+    const target = path.join(dir, 'dist');
+    writeOutput(target, new Map([['e1/terraform/a.txt', 'a\n']]));
+    const before = treeDigest(target);
+    expect(() =>
+      writeOutputWhile(target, (stage) => {
+        stage(
+          new Map([
+            ['e1/terraform/a.txt', 'changed\n'],
+            ['e1/terraform/b.txt', 'b\n'],
+          ]),
+        );
+        inodeOnceWritten(path.join(`${target}.synth-prestage`, 'e1/terraform/b.txt'));
+        throw new Error('planted failure while rendering');
+      }),
+    ).toThrow('planted failure while rendering');
+    expect(treeDigest(target)).toEqual(before);
+    expect(fs.readdirSync(dir)).toEqual(['dist']);
+  });
+
+  it('a prestage left by a killed synth is removed by the next write', () => {
+    const dir = tempDir('prestage-leftover');
+    const target = path.join(dir, 'dist');
+    fs.mkdirSync(path.join(`${target}.synth-prestage`, 'e1/terraform'), { recursive: true });
+    fs.writeFileSync(path.join(`${target}.synth-prestage`, 'e1/terraform/half.txt'), 'half');
+    writeOutput(target, new Map([['e1/terraform/a.txt', 'a\n']]));
+    expect(fs.readdirSync(dir)).toEqual(['dist']);
+  });
+});
+
+function writeOnce(target: string, files: Map<string, string>): string {
+  writeOutput(target, files);
+  return target;
+}
