@@ -11,8 +11,11 @@
  * packages and kept in the cache folder: one file to read and one V8 code cache instead of some
  * 800 modules to resolve, read (22 MB, mostly the provider bindings' comments) and look up, a
  * third of a synth. Each source keeps its own CommonJS wrapper, strict mode, `__dirname` and
- * require order, so the bundle runs as the modules would. PLATFORM_SYNTH_NO_BUNDLE=1 loads module
- * by module; so does any run whose bundle cannot be built.
+ * require order, and each package file its own `__dirname`, so the bundle runs as the modules would.
+ * PLATFORM_SYNTH_NO_BUNDLE=1, `--debug` and source maps load module by module (a stack then names each
+ * file and line); so does any run whose bundle cannot be built. Packages are keyed by npm's
+ * node_modules/.package-lock.json: a package edited in place (patch-package, npm link) is seen after
+ * the next npm install.
  */
 'use strict';
 const fs = require('fs');
@@ -116,19 +119,39 @@ function packagesStamp() {
   }
 }
 
+const own = (filename) => `var __dirname = ${JSON.stringify(path.dirname(filename))}, __filename = ${JSON.stringify(filename)};`;
+
 /**
  * A source as it runs inside the bundle: its own `__dirname` and `__filename` (in a bundle they would be
- * the bundle's), declared after its "use strict"; and `require.main === module` true in the main module
- * only (inside its wrapper `module` is the wrapper's, so the test is false everywhere else).
+ * the bundle's), declared on the line of its "use strict" (no line moves); and `require.main === module`
+ * true in the main module only (inside its wrapper `module` is the wrapper's, so the test is false elsewhere).
  */
 function asBundled(code, filename, isMain) {
-  const own = `var __dirname = ${JSON.stringify(path.dirname(filename))}, __filename = ${JSON.stringify(filename)};`;
-  const body = code.startsWith(STRICT) ? `${STRICT}\n${own}${code.slice(STRICT.length)}` : `${own}\n${code}`;
+  const body = code.startsWith(STRICT) ? `${STRICT}${own(filename)}${code.slice(STRICT.length)}` : `${own(filename)}${code}`;
   return isMain ? body.replace(/\brequire\.main === module\b/g, 'true') : body;
 }
 
-/** Writes the bundle of `entry` to `out` (run as `node ts-register.js --bundle ENTRY OUT`: esbuild's plugins need its asynchronous API). */
-async function writeBundle(entry, out) {
+/** A leading "use strict" directive (after comments): the declaration goes after it, or the file would lose strict mode. */
+const DIRECTIVE = /^((?:\s|\/\/[^\n]*\n|\/\*[\s\S]*?\*\/)*(['"])use strict\2;?)/;
+
+/** A package file with its own `__dirname` and `__filename` too, on its first line of code. */
+function packageAsBundled(text, filename) {
+  const shebang = text.startsWith('#!') ? text.slice(0, text.indexOf('\n') + 1) : '';
+  const rest = text.slice(shebang.length);
+  const directive = DIRECTIVE.exec(rest);
+  const at = directive ? directive[1].length : 0;
+  // A directive written without its semicolon gets one: the declaration follows on the same line.
+  const end = directive && !directive[1].endsWith(';') ? ';' : '';
+  return `${shebang}${rest.slice(0, at)}${end}${own(filename)}${rest.slice(at)}`;
+}
+
+/**
+ * Writes the bundle of `entry` to `out` (run as `node ts-register.js --bundle ENTRY OUT DIGEST`: esbuild's plugins
+ * need its asynchronous API). Refuses (exit 1) unless the sources are those the parent keyed the bundle by, before
+ * and after the build: a checkout that changes meanwhile must not be filed under the old sources' key.
+ */
+async function writeBundle(entry, out, expected) {
+  if (sourcesDigest() !== expected) throw new Error('the sources changed before the bundle was built');
   if (!compiled) compileAll();
   const { build } = require('esbuild');
   const result = await build({
@@ -138,25 +161,35 @@ async function writeBundle(entry, out) {
     bundle: true,
     platform: 'node',
     write: false,
-    sourcemap: SOURCE_MAPS ? 'inline' : false,
+    sourcemap: false,
     logLevel: 'silent',
     plugins: [
       {
-        name: 'compiled-sources',
+        name: 'own-dirname',
         setup(b) {
           // The sources as compileAll compiled them: CommonJS, each with its own "use strict".
           b.onLoad({ filter: /\.ts$/ }, (args) => {
             const code = compiled.get(args.path);
             return code === undefined ? undefined : { contents: asBundled(code, args.path, args.path === entry), loader: 'js' };
           });
+          b.onLoad({ filter: /[\\/]node_modules[\\/].*\.c?js$/ }, (args) => ({
+            contents: packageAsBundled(fs.readFileSync(args.path, 'utf8'), args.path),
+            loader: 'js',
+          }));
         },
       },
     ],
   });
+  digest = undefined;
+  sources = undefined;
+  if (sourcesDigest() !== expected) throw new Error('the sources changed while the bundle was built');
   const staging = `${out}.${process.pid}.tmp`;
   fs.writeFileSync(staging, result.outputFiles[0].text);
   fs.renameSync(staging, out);
 }
+
+/** A build that takes longer has hung: the run goes on module by module. */
+const BUNDLE_TIMEOUT_MS = 300_000;
 
 /** The bundle of the main module `filename`, from the cache or built now; undefined when it cannot be built. */
 function mainBundle(filename) {
@@ -170,13 +203,17 @@ function mainBundle(filename) {
   }
   try {
     fs.mkdirSync(CACHE_DIR, { recursive: true });
-    // Older bundles of this entry (not another process's staging file, nor this one if it just wrote it).
-    for (const old of fs.readdirSync(CACHE_DIR))
-      if (old.startsWith(prefix) && old.endsWith('.js') && old !== path.basename(file)) fs.rmSync(path.join(CACHE_DIR, old), { force: true });
+    // Older bundles of this entry (not this one if another process just wrote it), and staging files an interrupted build left.
+    for (const old of fs.readdirSync(CACHE_DIR)) {
+      const at = path.join(CACHE_DIR, old);
+      if (old.startsWith(prefix) && old.endsWith('.js') && old !== path.basename(file)) fs.rmSync(at, { force: true });
+      else if (old.startsWith('bundle-') && old.endsWith('.tmp') && Date.now() - fs.statSync(at).mtimeMs > 2 * BUNDLE_TIMEOUT_MS)
+        fs.rmSync(at, { force: true });
+    }
   } catch {
     return undefined;
   }
-  const built = spawnSync(process.execPath, [__filename, '--bundle', filename, file], { stdio: 'ignore' });
+  const built = spawnSync(process.execPath, [__filename, '--bundle', filename, file, sourcesDigest()], { stdio: 'ignore', timeout: BUNDLE_TIMEOUT_MS });
   if (built.status !== 0) return undefined;
   try {
     return fs.readFileSync(file, 'utf8');
@@ -186,7 +223,8 @@ function mainBundle(filename) {
 }
 
 const PRELOADED = Boolean(module.parent && module.parent.id === 'internal/preload');
-const BUNDLE_MAIN = PRELOADED && !process.env.PLATFORM_SYNTH_NO_BUNDLE;
+// Not with --debug or source maps: a stack then names each source's own file and line, as module by module.
+const BUNDLE_MAIN = PRELOADED && !process.env.PLATFORM_SYNTH_NO_BUNDLE && !SOURCE_MAPS && !process.argv.includes('--debug');
 
 Module._extensions['.ts'] = function loadTypeScript(module, filename) {
   if (BUNDLE_MAIN && module.id === '.' && allSources().includes(filename)) {
@@ -208,10 +246,10 @@ if (PRELOADED) {
 }
 
 if (require.main === module && process.argv[2] === '--bundle') {
-  writeBundle(process.argv[3], process.argv[4]).catch((err) => {
+  writeBundle(process.argv[3], process.argv[4], process.argv[5]).catch((err) => {
     process.stderr.write(`${err.message}\n`);
     process.exitCode = 1;
   });
 }
 
-module.exports = { compile, OPTIONS };
+module.exports = { compile, OPTIONS, sourcesDigest };

@@ -204,8 +204,7 @@ export function synthesizeSelected(
     try {
       const one = synthesize(platform, env, { outputsDir: options.outputs, allowMissingOutputs: options.allowMissingOutputs });
       rendered.push(one);
-      // Nothing is worth writing ahead once an environment lacks outputs: the synth will fail.
-      if (missing.length === 0) onRendered(one);
+      onRendered(one);
     } catch (err) {
       if (!(err instanceof MissingOutputsError)) throw err;
       missing.push(...err.missing);

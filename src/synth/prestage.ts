@@ -23,40 +23,47 @@ export interface Prestaged {
 export interface Prestager {
   /** Hands a rendered batch to the worker (files whose paths could leave the output directory are not written). */
   stage(files: ReadonlyMap<string, string>): void;
-  /** Waits for the worker to write everything staged; undefined if it failed (then nothing of it is used). */
-  finish(): Prestaged | undefined;
-  /** finish() if needed, then removes the prestage directory and whatever is left in it. */
+  /**
+   * Waits for the worker to write everything staged, calling `tick` at least every WAIT_SLICE_MS (the writer
+   * refreshes its lock there); undefined if the worker failed or stalled (then nothing of it is used).
+   */
+  finish(tick?: () => void): Prestaged | undefined;
+  /** finish() if needed, then removes the prestage directory, unless a stalled worker may still be writing in it (recovery will). */
   discard(): void;
 }
 
-/** Flag states: the worker sets RUNNING when it starts and DONE after its last answer. */
-const STARTING = 0;
+/** The shared flags: [0] the worker's state (0 until it starts), [1] how many files it has handled (its progress). */
+const STATE = 0;
+const PROGRESS = 1;
 const RUNNING = 1;
 const DONE = 2;
-/** A worker that has not started by then never will (the thread could not be created): go on without it. */
-const START_TIMEOUT_MS = 10_000;
+/** How long the main thread waits at a time before calling `tick` again. */
+const WAIT_SLICE_MS = 500;
+/** A worker that has neither started nor handled a file for this long is given up on: the writer writes everything itself. */
+const STALL_MS = 30_000;
 
 const WORKER = `
 const fs = require('fs');
 const path = require('path');
 const { workerData } = require('worker_threads');
 const { target, dir, signal, port } = workerData;
-const flag = new Int32Array(signal);
+const flags = new Int32Array(signal);
 const written = [];
 const made = new Set();
 let failure;
-Atomics.store(flag, 0, ${RUNNING});
+Atomics.store(flags, ${STATE}, ${RUNNING});
 port.on('message', (message) => {
   if (message === 'finish') {
     port.postMessage({ written, failure });
     port.close();
-    Atomics.store(flag, 0, ${DONE});
-    Atomics.notify(flag, 0);
+    Atomics.store(flags, ${STATE}, ${DONE});
+    Atomics.notify(flags, ${STATE});
     return;
   }
   if (failure) return;
   try {
     for (const [rel, content] of message) {
+      Atomics.add(flags, ${PROGRESS}, 1);
       try {
         if (fs.readFileSync(path.join(target, rel), 'utf8') === content) continue;
       } catch {
@@ -81,24 +88,36 @@ const safe = (rel: string) => rel !== '' && !path.isAbsolute(rel) && !rel.split(
 
 /** Starts a worker writing into `dir` the staged files that differ from those under `target`. */
 export function startPrestage(target: string, dir: string): Prestager {
-  const signal = new SharedArrayBuffer(4);
-  const flag = new Int32Array(signal);
+  const signal = new SharedArrayBuffer(8);
+  const flags = new Int32Array(signal);
   const { port1, port2 } = new MessageChannel();
-  const worker = new Worker(WORKER, { eval: true, workerData: { target, dir, signal, port: port2 }, transferList: [port2] });
+  // execArgv: [] keeps Node's `-r ./ts-register.js` (and any other preload) out of the worker: it needs fs and path only.
+  const worker = new Worker(WORKER, { eval: true, execArgv: [], workerData: { target, dir, signal, port: port2 }, transferList: [port2] });
   worker.unref();
   let finished = false;
+  let stalled = false;
   let result: Prestaged | undefined;
 
-  const finish = (): Prestaged | undefined => {
+  const finish = (tick: () => void = () => {}): Prestaged | undefined => {
     if (finished) return result;
     finished = true;
     port1.postMessage('finish');
-    // Not started in time: it never will, and it wrote nothing. Started: it always answers (each write returns or fails).
-    if (Atomics.wait(flag, 0, STARTING, START_TIMEOUT_MS) === 'timed-out' && Atomics.load(flag, 0) === STARTING) {
-      void worker.terminate();
-      return undefined;
+    // The worker always answers once it runs (each write returns or fails); a thread that never starts, or dies,
+    // or a write that hangs, shows as no progress: then its prestage is not used.
+    let progress = Atomics.load(flags, PROGRESS);
+    let since = Date.now();
+    while (Atomics.load(flags, STATE) !== DONE) {
+      Atomics.wait(flags, STATE, Atomics.load(flags, STATE), WAIT_SLICE_MS);
+      tick();
+      const now = Atomics.load(flags, PROGRESS);
+      if (now !== progress) [progress, since] = [now, Date.now()];
+      else if (Date.now() - since > STALL_MS) {
+        stalled = true;
+        void worker.terminate();
+        port1.close();
+        return undefined;
+      }
     }
-    while (Atomics.load(flag, 0) !== DONE) Atomics.wait(flag, 0, RUNNING);
     const answer = receiveMessageOnPort(port1)?.message as { written: string[]; failure?: string } | undefined;
     port1.close();
     void worker.terminate();
@@ -115,7 +134,7 @@ export function startPrestage(target: string, dir: string): Prestager {
     finish,
     discard() {
       finish();
-      fs.rmSync(dir, { recursive: true, force: true });
+      if (!stalled) fs.rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -91,8 +91,8 @@ export function outputSiblings(target: string) {
     ready: `${target}.synth-ready`,
     retired: `${target}.synth-retired`,
     lock: `${target}.synth-lock`,
-    /** Files written while the rest rendered (./prestage.ts), renamed into the staged tree. */
-    prestage: `${target}.synth-prestage`,
+    /** Files written while the rest rendered (./prestage.ts), renamed into the staged tree: one per process. */
+    prestage: `${target}.synth-prestage-${process.pid}`,
   };
 }
 
@@ -194,10 +194,15 @@ export function withOutputLock<T>(target: string, fn: (refresh: () => void) => T
  */
 export function recoverOutput(target: string, fsOverride: Partial<WriterFs> = {}): string[] {
   const fs: WriterFs = { ...realFs, ...fsOverride };
-  const { staging, ready, retired, prestage } = outputSiblings(target);
+  const { staging, ready, retired } = outputSiblings(target);
   const notes: string[] = [];
   try {
-    for (const leftover of [staging, prestage]) if (fs.existsSync(leftover)) fs.rmSync(leftover, { recursive: true, force: true });
+    if (fs.existsSync(staging)) fs.rmSync(staging, { recursive: true, force: true });
+    // Any process's prestage: the lock is held, so its writer has finished or is dead.
+    const prestages = fs.existsSync(path.dirname(target))
+      ? fs.readdirSync(path.dirname(target)).filter((name) => name.startsWith(`${path.basename(target)}.synth-prestage-`))
+      : [];
+    for (const name of prestages) fs.rmSync(path.join(path.dirname(target), name), { recursive: true, force: true });
     if (fs.existsSync(ready)) {
       if (fs.existsSync(target)) {
         fs.rmSync(retired, { recursive: true, force: true });
@@ -285,7 +290,10 @@ export function writeOutputWhile(
           refresh();
         });
         checkRelativePaths(files);
-        return stageAndSwap(target, files, options, refresh, recovered, prestager?.finish());
+        const prestaged = prestager?.finish(refresh);
+        // A failed worker's partial prestage goes before the writer writes everything itself (a full disk needs the room).
+        if (prestager && !prestaged) prestager.discard();
+        return stageAndSwap(target, files, options, refresh, recovered, prestaged);
       } finally {
         prestager?.discard();
       }

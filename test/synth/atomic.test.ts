@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { run } from '../../src/cli';
 import { synthesizeEnvironment } from '../../src/synth/synthesize';
-import { writeOutput, writeOutputWhile } from '../../src/synth/writer';
+import { outputSiblings, writeOutput, writeOutputWhile } from '../../src/synth/writer';
 import { captureIo, synthOnce, tempDir, treeDigest } from './helpers';
 
 describe('atomic output', () => {
@@ -83,9 +83,9 @@ describe('writing while rendering (writeOutputWhile and its worker)', () => {
     const seen: Record<string, number> = {};
     const summary = writeOutputWhile(target, (stage) => {
       for (const batch of batches) stage(batch);
-      for (const rel of ['e1/terraform/changed.txt', 'e2/kubernetes/added.txt']) seen[rel] = inodeOnceWritten(path.join(`${target}.synth-prestage`, rel));
+      for (const rel of ['e1/terraform/changed.txt', 'e2/kubernetes/added.txt']) seen[rel] = inodeOnceWritten(path.join(outputSiblings(target).prestage, rel));
       // An unchanged file is not written ahead: it is hard-linked from the output, as writeOutput does.
-      expect(fs.existsSync(path.join(`${target}.synth-prestage`, 'e1/terraform/same.txt'))).toBe(false);
+      expect(fs.existsSync(path.join(outputSiblings(target).prestage, 'e1/terraform/same.txt'))).toBe(false);
       return new Map(batches.flatMap((b) => [...b]));
     });
     expect(summary).toMatchObject({ written: 2, linked: 1, removed: 1, unchanged: false });
@@ -108,7 +108,7 @@ describe('writing while rendering (writeOutputWhile and its worker)', () => {
             ['e1/terraform/b.txt', 'b\n'],
           ]),
         );
-        inodeOnceWritten(path.join(`${target}.synth-prestage`, 'e1/terraform/b.txt'));
+        inodeOnceWritten(path.join(outputSiblings(target).prestage, 'e1/terraform/b.txt'));
         throw new Error('planted failure while rendering');
       }),
     ).toThrow('planted failure while rendering');
@@ -116,11 +116,24 @@ describe('writing while rendering (writeOutputWhile and its worker)', () => {
     expect(fs.readdirSync(dir)).toEqual(['dist']);
   });
 
+  it('a worker that fails (here: a staged file where a later one needs a directory) is not used: the writer writes the tree itself', () => {
+    const dir = tempDir('prestage-worker-fails');
+    const target = path.join(dir, 'dist');
+    const summary = writeOutputWhile(target, (stage) => {
+      stage(new Map([['e1/terraform/b', 'a file first']]));
+      stage(new Map([['e1/terraform/b/c', 'then under it']]));
+      return new Map([['e1/terraform/b/c', 'then under it']]);
+    });
+    expect(summary).toMatchObject({ written: 1, unchanged: false });
+    expect(fs.readFileSync(path.join(target, 'e1/terraform/b/c'), 'utf8')).toBe('then under it');
+    expect(fs.readdirSync(dir)).toEqual(['dist']);
+  });
+
   it('a prestage left by a killed synth is removed by the next write', () => {
     const dir = tempDir('prestage-leftover');
     const target = path.join(dir, 'dist');
-    fs.mkdirSync(path.join(`${target}.synth-prestage`, 'e1/terraform'), { recursive: true });
-    fs.writeFileSync(path.join(`${target}.synth-prestage`, 'e1/terraform/half.txt'), 'half');
+    fs.mkdirSync(path.join(`${target}.synth-prestage-1`, 'e1/terraform'), { recursive: true });
+    fs.writeFileSync(path.join(`${target}.synth-prestage-1`, 'e1/terraform/half.txt'), 'half');
     writeOutput(target, new Map([['e1/terraform/a.txt', 'a\n']]));
     expect(fs.readdirSync(dir)).toEqual(['dist']);
   });

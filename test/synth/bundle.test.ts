@@ -52,6 +52,11 @@ describe('the main module as one bundle (ts-register.js)', () => {
         expect({ file, name, declared: source.includes(`var ${name} = ${JSON.stringify(value)}`) }).toEqual({ file, name, declared: true });
       }
     }
+    // Packages' files too (cdk8s's Yaml.load reads a script beside its own file).
+    const cdk8sYaml = text.split(/^\/\/ (?=\S+\.(?:ts|js|json)$)/m).find((m) => m.startsWith('node_modules/cdk8s/lib/yaml.js\n'))!;
+    expect(cdk8sYaml).toMatch(
+      new RegExp(`var (__dirname\\d*) = ${JSON.stringify(path.join(REPO, 'node_modules/cdk8s/lib')).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`),
+    );
     expect(sources.find((source) => source.startsWith('src/synth/outputs.ts\n'))).toMatch(
       /DEFAULT_OUTPUTS_DIR = path\.resolve\(__dirname\d*, "\.\.", "outputs"\)/,
     );
