@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { ObservabilityChart, PLATFORM_ALERTS } from '../../charts/observability/observability';
@@ -6,6 +7,8 @@ import { operatorValues } from '../../charts/gitops/operator-values';
 import { monitoringFlows, scrapeFlows, scrapeTargets, MONITORING_PODS, PROMETHEUS_PODS } from '../../src/model/scrapes';
 import { ARGOCD_NAMESPACE } from '../../charts/gitops/argocd';
 import { dashboards, serializeDashboard } from '../../charts/observability/dashboards';
+import { dashboardLayoutSvg } from '../../charts/observability/dashboard-picture';
+import { PICTURED, picturedSvg } from '../../src/dashboard-picture';
 import { GRAFANA_ADMIN_SECRET } from '../../src/model/observability';
 import { OPERATORS, operatorsFor } from '../../src/model/operators';
 import { validateManifest } from '../../src/validate/kubernetes';
@@ -329,5 +332,28 @@ describe('the monitoring namespace’s NetworkPolicies', () => {
     expect(verdict(policies, nsLabels, prometheus, 'Ingress', grafana, port(9090)).allowed).toBe(true);
     expect(verdict(policies, nsLabels, prometheus, 'Ingress', grafana, port(8080)).allowed).toBe(false);
     expect(verdict(policies, nsLabels, operator, 'Ingress', ragApi, port(10250)).allowed).toBe(true);
+  });
+});
+
+describe('the dashboard picture in the README', () => {
+  const env = resolvePlatform(specWith('aws-prod', () => {})).environments.find((e) => e.name === PICTURED.environment)!;
+  const mlops = dashboards(env).find((d) => d.uid === PICTURED.uid)!;
+
+  test('docs/dashboard-mlops.svg is drawn from aws-prod’s MLOps dashboard as it is now (npm run dashboard-picture rewrites it)', () => {
+    expect(fs.readFileSync(path.join(REPO, PICTURED.file), 'utf8')).toBe(picturedSvg());
+    expect(fs.readFileSync(path.join(REPO, 'README.md'), 'utf8')).toContain(`](${PICTURED.file})`);
+  });
+
+  test('every panel is at its place on the 24-column grid, with its title and kind; text is escaped', () => {
+    const svg = dashboardLayoutSvg(mlops);
+    expect(mlops.json.panels.length).toBeGreaterThan(8);
+    for (const p of mlops.json.panels) {
+      const { x, y, w, h } = p.gridPos;
+      expect(svg).toContain(`<rect x="${x * 40 + 4}" y="${44 + y * 12 + 4}" width="${w * 40 - 8}" height="${h * 12 - 8}"`);
+      expect(svg).toContain(`>${p.title.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}</text>`);
+    }
+    const quirky = { ...mlops, json: { ...mlops.json, panels: [{ ...mlops.json.panels[0], title: 'p99 < 1 s & "fast"' }] } };
+    expect(dashboardLayoutSvg(quirky)).toContain('>p99 &lt; 1 s &amp; &quot;fast&quot;</text>');
+    expect(svg.match(/<text /g)!.length).toBe(svg.match(/<\/text>/g)!.length);
   });
 });
