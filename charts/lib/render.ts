@@ -53,9 +53,21 @@ const YAML11_WORDS = /^(?:y|n|yes|no|true|false|on|off|null)$/i;
 type Position = 'key' | 'value' | 'item';
 const spelled: Record<Position, Map<unknown, string | undefined>> = { key: new Map(), value: new Map(), item: new Map() };
 
-/** How the package writes a scalar as a map key, a map value or a list item; undefined when not on one line. */
+/**
+ * A value or list item the package writes plain: a letter, then no space, `#` or quote, not ending in `:` (nothing
+ * its plain-scalar rules refuse), and no YAML 1.1 word; every other implicit type (numbers, timestamps) starts
+ * with a digit, sign or dot. ARNs, URLs and image references, which differ per environment, skip the package.
+ */
+const PLAIN_VALUE = /^[A-Za-z][A-Za-z0-9._/:@=+-]*$/;
+
+/**
+ * How the package writes a scalar as a map key, a map value or a list item; undefined when it would not be one line,
+ * except a block scalar (a multi-line string as a value or item), spelled as at the top level: its content lines
+ * indented by two spaces, which {@link placed} moves to where it is written.
+ */
 function scalar(value: unknown, position: Position): string | undefined {
   if (typeof value === 'string' && ALWAYS_PLAIN.test(value) && !YAML11_WORDS.test(value)) return value;
+  if (position !== 'key' && typeof value === 'string' && PLAIN_VALUE.test(value) && !value.endsWith(':') && !YAML11_WORDS.test(value)) return value;
   // A Map does not tell -0 from 0 (the package writes -0): -0 is not remembered.
   const known = Object.is(value, -0) ? new Map<unknown, string | undefined>() : spelled[position];
   if (known.has(value)) return known.get(value);
@@ -68,9 +80,14 @@ function scalar(value: unknown, position: Position): string | undefined {
     const prefix = position === 'value' ? 'k: ' : '- ';
     result = text.startsWith(prefix) && text.endsWith('\n') ? text.slice(prefix.length, -1) : undefined;
   }
-  if (result !== undefined && result.includes('\n')) result = undefined;
+  if (result !== undefined && result.includes('\n') && (position === 'key' || !/^[|>]/.test(result))) result = undefined;
   known.set(value, result);
   return result;
+}
+
+/** A scalar written with its content at `inner`: a block scalar's lines moved from the top level's two spaces (empty lines stay empty). */
+function placed(s: string, inner: string): string {
+  return s.includes('\n') ? s.replace(/\n {2}/g, `\n${inner}`) : s;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -100,7 +117,7 @@ function writeList(list: readonly unknown[], indent: string, lines: string[]): b
     if (isScalar(item)) {
       const s = scalar(item, 'item');
       if (s === undefined) return false;
-      lines.push(`${indent}- ${s}\n`);
+      lines.push(`${indent}- ${placed(s, `${indent}  `)}\n`);
       continue;
     }
     // A nested map or list starts on the dash's line: `- key: value`, `- - item`.
@@ -121,7 +138,7 @@ function writeNested(value: unknown, head: string, inner: string, position: Posi
   if (isScalar(value)) {
     const s = scalar(value, position);
     if (s === undefined) return false;
-    lines.push(`${head} ${s}\n`);
+    lines.push(`${head} ${placed(s, inner)}\n`);
   } else if (Array.isArray(value)) {
     if (value.length === 0) lines.push(`${head} []\n`);
     else {

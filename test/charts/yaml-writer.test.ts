@@ -53,6 +53,9 @@ const SCALARS: unknown[] = [
     '10.0.0.0/16',
     '100m',
   ],
+  // Multi-line strings (block scalars at every depth), and single-line ones the writer spells without the package.
+  ...['a\n\nb', 'a\nb\n', 'a\nb\n\n', '\na', '\n\na\n', 'a\n  b\n c', '  a\nb', ' \na', 'a \nb', 'a\n \nb', 'a\n#b', 'a\n---\nb', '---\na', 'a\n...', 'a\t\nb'],
+  ...['arn:aws:iam::123:role/x', 'https://a.b/c?d', 'a:b', 'a::', 'a=b+c', 'a@b', 'Yes.', 'On:off', 'nULL', 'img.io/a/b:1.0', 'a-', 'a.', 'a/'],
   ...[0, -0, 1, -1, 1.5, 1e21, 2 ** 60, Number.NaN, Infinity, true, false, null],
 ];
 
