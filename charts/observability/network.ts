@@ -4,6 +4,10 @@
  * or kube-state-metrics (which serves every object's labels and annotations). `kubectl port-forward` is unaffected:
  * the kubelet dials the pod's port from inside its network namespace.
  *
+ * Not admitted: the API server's service proxy (`kubectl proxy`, `.../services/.../proxy`), which dials the pod from
+ * control-plane addresses; and the mesh port (9094) between Alertmanager or Grafana replicas, which run one each
+ * (a test says so): more replicas need that flow.
+ *
  * Left open, and why:
  * - The Prometheus Operator's pod: the API server calls its admission webhook (PrometheusRules, AlertmanagerConfigs;
  *   https 10250) from control-plane addresses that no policy can name on either cloud (EKS's cross-account ENIs,

@@ -316,6 +316,14 @@ describe('the monitoring namespace’s NetworkPolicies', () => {
     expect(blocked.filter((r) => r.includes(`-> monitoring/${operator.name}`))).toEqual([]);
   });
 
+  // Alertmanager and Grafana run one replica each: no mesh (9094) between replicas to allow. More replicas need that flow.
+  test.each(all)('%s: Alertmanager and Grafana run single replicas, so the policies need no mesh flow', (_n, ctx) => {
+    const values = operatorValues(ctx, 'kube-prometheus-stack') as any;
+    expect(values.alertmanager?.alertmanagerSpec?.replicas ?? 1).toBe(1);
+    expect(values.grafana?.replicas ?? 1).toBe(1);
+    expect(values.grafana?.['grafana.ini']?.unified_alerting?.ha_peers).toBeUndefined();
+  });
+
   test('no other pod reaches Prometheus, Alertmanager, Grafana or kube-state-metrics, and Prometheus only on the ports its flows name', () => {
     const out = dist.environments.find((e) => e.name === 'azure-prod')!;
     const policies = policiesOf(out.manifests);
