@@ -9,6 +9,7 @@ import {
   type NetworkPolicyPeer,
   type NetworkPolicyPort,
 } from 'cdk8s-plus-28/lib/imports/k8s';
+import type { PodRef } from '../../src/model/flows';
 import { PROMETHEUS_PODS } from '../../src/model/scrapes';
 import { azureSubnetLayout, hostAddress } from '../../src/model/cidr';
 import { forCloud } from '../../src/model/cloud';
@@ -39,6 +40,12 @@ export const POD_IDENTITY_AGENT_EGRESS: NetworkPolicyEgressRule = {
 /** Pods of another namespace, by the name label Kubernetes sets on every namespace. */
 export function namespacePeer(namespace: string): NetworkPolicyPeer {
   return { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } } };
+}
+
+/** A declared flow's pods as a policy peer: by their labels, and their namespace unless it is the policy's own. */
+export function podsPeer(pods: PodRef, policyNamespace?: string): NetworkPolicyPeer {
+  const podSelector = { matchLabels: { ...pods.labels } };
+  return pods.namespace === policyNamespace ? { podSelector } : { ...namespacePeer(pods.namespace), podSelector };
 }
 
 /**
@@ -110,7 +117,7 @@ export function apiServerEgress(ctx: EnvironmentContext): NetworkPolicyEgressRul
  */
 export function scrapeIngress(ctx: EnvironmentContext, ports: readonly number[]): NetworkPolicyIngressRule[] {
   if (!ctx.env.observability.enabled || ports.length === 0) return [];
-  return [{ from: [{ ...namespacePeer(PROMETHEUS_PODS.namespace), podSelector: { matchLabels: { ...PROMETHEUS_PODS.labels } } }], ports: ports.flatMap(tcp) }];
+  return [{ from: [podsPeer(PROMETHEUS_PODS)], ports: ports.flatMap(tcp) }];
 }
 
 export function cloudServiceEgress(ctx: EnvironmentContext): NetworkPolicyEgressRule[] {

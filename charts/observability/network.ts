@@ -15,16 +15,14 @@
  * - Egress: Prometheus scrapes every namespace, the kubelets and node exporters on node addresses and (prod) writes
  *   to the cloud's managed store; Grafana's sidecars watch the API server. Their egress is not restricted yet.
  */
-import { KubeNetworkPolicy, type NetworkPolicyIngressRule, type NetworkPolicyPeer } from 'cdk8s-plus-28/lib/imports/k8s';
+import { KubeNetworkPolicy, type NetworkPolicyIngressRule } from 'cdk8s-plus-28/lib/imports/k8s';
 import type { PodRef } from '../../src/model/flows';
-import { MONITORING_PODS } from '../../src/model/scrapes';
+import { MONITORING_NAMESPACE } from '../../src/model/observability';
+import { MONITORING_PODS, MONITORING_PORTS } from '../../src/model/scrapes';
 import type { AppChart } from '../lib/app-chart';
-import { tcp } from '../lib/network';
+import { podsPeer, tcp } from '../lib/network';
 
-/** Pods of the monitoring namespace (a peer without a namespace selector is in the policy's own namespace). */
-const peer = (pods: PodRef): NetworkPolicyPeer => ({ podSelector: { matchLabels: { ...pods.labels } } });
-
-const from = (pods: PodRef, ...ports: number[]): NetworkPolicyIngressRule => ({ from: [peer(pods)], ports: ports.flatMap(tcp) });
+const from = (pods: PodRef, ...ports: number[]): NetworkPolicyIngressRule => ({ from: [podsPeer(pods, MONITORING_NAMESPACE)], ports: ports.flatMap(tcp) });
 
 export function monitoringNetworkPolicies(chart: AppChart): void {
   const { prometheus, alertmanager, grafana, kubeStateMetrics, operator } = MONITORING_PODS;
@@ -42,8 +40,9 @@ export function monitoringNetworkPolicies(chart: AppChart): void {
       metadata: { name: `monitoring-${name}` },
       spec: { podSelector: { matchLabels: { ...pods.labels } }, policyTypes: ['Ingress'], ingress },
     });
-  allow('prometheus', prometheus, [from(prometheus, 9090, 8080), from(grafana, 9090)]);
-  allow('alertmanager', alertmanager, [from(prometheus, 9093, 8080), from(grafana, 9093)]);
-  allow('grafana', grafana, [from(prometheus, 3000)]);
-  allow('kube-state-metrics', kubeStateMetrics, [from(prometheus, 8080, 8081)]);
+  const port = MONITORING_PORTS;
+  allow('prometheus', prometheus, [from(prometheus, port.prometheus, port.configReloader), from(grafana, port.prometheus)]);
+  allow('alertmanager', alertmanager, [from(prometheus, port.alertmanager, port.configReloader), from(grafana, port.alertmanager)]);
+  allow('grafana', grafana, [from(prometheus, port.grafana)]);
+  allow('kube-state-metrics', kubeStateMetrics, [from(prometheus, port.kubeStateMetrics, port.kubeStateMetricsSelf)]);
 }

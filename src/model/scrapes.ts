@@ -55,6 +55,20 @@ export const MONITORING_PODS = {
 } as const satisfies Record<string, PodRef>;
 
 /**
+ * The ports those pods serve each other on (helm template of kube-prometheus-stack 88.5.3 with the platform's values:
+ * the Services' target ports; the config reloaders' `reloader-web`; kube-state-metrics' `http` and self-`metrics`).
+ */
+export const MONITORING_PORTS = {
+  prometheus: 9090,
+  alertmanager: 9093,
+  configReloader: 8080,
+  grafana: 3000,
+  kubeStateMetrics: 8080,
+  kubeStateMetricsSelf: 8081,
+  operator: 10250,
+} as const;
+
+/**
  * The monitoring stack's own flows inside monitoring: Prometheus scraping the targets of kube-prometheus-stack's
  * ServiceMonitors there (each Service's target ports, helm template at 88.5.3) and sending alerts, Grafana querying
  * its two data sources (the chart's datasource ConfigMap: Prometheus on 9090, Alertmanager on 9093).
@@ -62,15 +76,21 @@ export const MONITORING_PODS = {
 export function monitoringFlows(env: Environment): Flow[] {
   if (!env.observability.enabled) return [];
   const { prometheus, alertmanager, grafana, kubeStateMetrics, operator } = MONITORING_PODS;
+  const port = MONITORING_PORTS;
   return [
-    podFlow(prometheus, prometheus, tcpPorts(9090, 8080), 'Prometheus scrapes itself (web) and its config reloader (reloader-web)'),
-    podFlow(prometheus, alertmanager, tcpPorts(9093), 'Prometheus sends alerts to Alertmanager and scrapes it'),
-    podFlow(prometheus, alertmanager, tcpPorts(8080), 'Prometheus scrapes Alertmanager’s config reloader (reloader-web)'),
-    podFlow(prometheus, grafana, tcpPorts(3000), 'Prometheus scrapes Grafana'),
-    podFlow(prometheus, kubeStateMetrics, tcpPorts(8080, 8081), 'Prometheus scrapes kube-state-metrics: the objects’ series (http) and its own (metrics)'),
-    podFlow(prometheus, operator, tcpPorts(10250), 'Prometheus scrapes the Prometheus Operator (https)'),
-    podFlow(grafana, prometheus, tcpPorts(9090), 'Grafana queries Prometheus, its default data source'),
-    podFlow(grafana, alertmanager, tcpPorts(9093), 'Grafana reads alerts from its Alertmanager data source'),
+    podFlow(prometheus, prometheus, tcpPorts(port.prometheus, port.configReloader), 'Prometheus scrapes itself (web) and its config reloader (reloader-web)'),
+    podFlow(prometheus, alertmanager, tcpPorts(port.alertmanager), 'Prometheus sends alerts to Alertmanager and scrapes it'),
+    podFlow(prometheus, alertmanager, tcpPorts(port.configReloader), 'Prometheus scrapes Alertmanager’s config reloader (reloader-web)'),
+    podFlow(prometheus, grafana, tcpPorts(port.grafana), 'Prometheus scrapes Grafana'),
+    podFlow(
+      prometheus,
+      kubeStateMetrics,
+      tcpPorts(port.kubeStateMetrics, port.kubeStateMetricsSelf),
+      'Prometheus scrapes kube-state-metrics: the objects’ series (http) and its own (metrics)',
+    ),
+    podFlow(prometheus, operator, tcpPorts(port.operator), 'Prometheus scrapes the Prometheus Operator (https)'),
+    podFlow(grafana, prometheus, tcpPorts(port.prometheus), 'Grafana queries Prometheus, its default data source'),
+    podFlow(grafana, alertmanager, tcpPorts(port.alertmanager), 'Grafana reads alerts from its Alertmanager data source'),
   ];
 }
 

@@ -1,7 +1,7 @@
 /**
  * Writing files while the rest renders. On a virtual disk, creating a file costs 0.1 to 1 ms (its inode and
  * blocks): dist/'s 708 files are a fifth of a cold synth, spent after rendering, on one core. A worker thread
- * writes each environment's changed files into `<out>.synth-prestage` as soon as that environment is rendered,
+ * writes each environment's changed files into `<out>.synth-prestage-<pid>` as soon as that environment is rendered,
  * on the other core, and the writer then renames them into its staged tree (several times cheaper than
  * writing them there). Nothing else about the write changes: the writer builds and swaps the staged tree as
  * always, under the same lock, and any file the worker did not write (or a worker that failed) it writes itself.
@@ -84,7 +84,8 @@ port.on('message', (message) => {
 });
 `;
 
-const safe = (rel: string) => rel !== '' && !path.isAbsolute(rel) && !rel.split('/').includes('..');
+/** A path the writer may write under the output directory: relative, not empty, no `..` (the writer refuses the rest). */
+export const isInsideOutput = (rel: string): boolean => rel !== '' && !path.isAbsolute(rel) && !rel.split('/').includes('..');
 
 /** Starts a worker writing into `dir` the staged files that differ from those under `target`. */
 export function startPrestage(target: string, dir: string): Prestager {
@@ -129,7 +130,7 @@ export function startPrestage(target: string, dir: string): Prestager {
 
   return {
     stage(files) {
-      if (!finished) port1.postMessage([...files].filter(([rel]) => safe(rel)));
+      if (!finished) port1.postMessage([...files].filter(([rel]) => isInsideOutput(rel)));
     },
     finish,
     discard() {

@@ -17,7 +17,7 @@
 import * as realFs from 'fs';
 import * as path from 'path';
 import * as lockfile from 'proper-lockfile';
-import { startPrestage, type Prestaged } from './prestage';
+import { isInsideOutput, startPrestage, type Prestaged } from './prestage';
 
 /** How long a synth waits for another's lock before giving up; PLATFORM_SYNTH_LOCK_TIMEOUT_MS overrides. */
 export const LOCK_TIMEOUT_MS = 60_000;
@@ -257,8 +257,7 @@ function checkWritable(fs: WriterFs, dir: string): void {
 }
 
 function checkRelativePaths(files: ReadonlyMap<string, string>): void {
-  for (const rel of files.keys())
-    if (path.isAbsolute(rel) || rel.split('/').includes('..') || rel === '') throw new Error(`refusing to write outside the output directory: ${rel}`);
+  for (const rel of files.keys()) if (!isInsideOutput(rel)) throw new Error(`refusing to write outside the output directory: ${rel}`);
 }
 
 export function writeOutput(outDir: string, files: ReadonlyMap<string, string>, options: WriteOptions = {}): WriteSummary {
