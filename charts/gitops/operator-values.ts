@@ -10,7 +10,7 @@ import { OPERATORS, type OperatorName } from '../../src/model/operators';
 import { CAPACITY_LABEL, POOL_LABEL, PRIORITY_CLASSES } from '../../src/model/scheduling';
 import { containerSecurityContext } from '../lib/pod';
 import { gpuPoolTaints, tolerate } from '../lib/scheduling';
-import type { Values } from './gitops-types';
+import { FluxKustomization, GitRepository, HelmRelease, HelmRepository, type Values } from './gitops-types';
 import type { Cloud, Stage } from '../../src/model/types';
 import { INGRESS_GATEWAY, blockStorageClass } from '../../src/model/cluster';
 import {
@@ -415,13 +415,16 @@ function grafanaAdminSecret(): Values[] {
   ];
 }
 
-/** The Flux kinds the platform delivers with (charts/gitops/flux.ts), by API group and version. */
+/** The Flux kinds the platform delivers with (charts/gitops/flux.ts), by API group and version, as their classes write them. */
 const FLUX_KINDS = [
-  { group: 'kustomize.toolkit.fluxcd.io', version: 'v1', kind: 'Kustomization', resource: 'kustomizations' },
-  { group: 'helm.toolkit.fluxcd.io', version: 'v2', kind: 'HelmRelease', resource: 'helmreleases' },
-  { group: 'source.toolkit.fluxcd.io', version: 'v1', kind: 'GitRepository', resource: 'gitrepositories' },
-  { group: 'source.toolkit.fluxcd.io', version: 'v1', kind: 'HelmRepository', resource: 'helmrepositories' },
-] as const;
+  { type: FluxKustomization, resource: 'kustomizations' },
+  { type: HelmRelease, resource: 'helmreleases' },
+  { type: GitRepository, resource: 'gitrepositories' },
+  { type: HelmRepository, resource: 'helmrepositories' },
+].map(({ type, resource }) => {
+  const [group, version] = type.gvk.apiVersion.split('/');
+  return { group, version, kind: type.gvk.kind, resource };
+});
 
 /**
  * Flux's resource state as `gotk_resource_info{customresource_kind, name, exported_namespace, ready, suspended}`

@@ -12,6 +12,9 @@ export interface TypedResourceProps<Spec> {
 
 export function typedResource<Spec>(apiVersion: string, kind: string) {
   return class extends ApiObject {
+    /** The kind this class writes, for code that must name it elsewhere (RBAC rules, metrics on it). */
+    static readonly gvk = { apiVersion, kind } as const;
+
     constructor(scope: Construct, id: string, props: TypedResourceProps<Spec>) {
       super(scope, id, { apiVersion, kind, metadata: props.metadata, spec: props.spec });
     }

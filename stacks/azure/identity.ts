@@ -29,11 +29,6 @@ export interface ServiceAccountIdentitySpec {
   readonly readBy?: string;
 }
 
-/**
- * A user-assigned identity (`<key>_identity`) with one federated credential
- * (`<key>_federated_identity_credential`, `fic-<prefix>-<stack>-<key>`) trusting exactly one
- * service account of the cluster, and its client id output.
- */
 /** Where an identity is made: a workload stack (WorkloadStack) or the platform stack, with its cluster's OIDC issuer. */
 export interface IdentityScope {
   readonly stack: AzureStack;
@@ -41,6 +36,11 @@ export interface IdentityScope {
   readonly cluster: { readonly oidcIssuerUrl: string };
 }
 
+/**
+ * A user-assigned identity (`<key>_identity`) with one federated credential
+ * (`<key>_federated_identity_credential`, `fic-<prefix>-<stack>-<key>`) trusting exactly one
+ * service account of the cluster, and its client id output.
+ */
 export function serviceAccountIdentity(workload: IdentityScope, key: string, spec: ServiceAccountIdentitySpec): UserAssignedIdentity {
   const { stack, inGroup } = workload;
   const identity = new UserAssignedIdentity(stack, `${key}_identity`, { name: spec.name, ...inGroup, ...tagsOf(stack) });
