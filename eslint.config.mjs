@@ -37,4 +37,9 @@ export default tseslint.config(
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  {
+    // ES modules run by node (test/cost/mermaid-parse.mjs).
+    files: ['**/*.mjs'],
+    languageOptions: { sourceType: 'module', globals: { process: 'readonly', globalThis: 'readonly' } },
+  },
 );

@@ -76,6 +76,14 @@ const lakehouse = (): LakehouseSpec => ({
   ],
 });
 
+/** EXAMPLE address: the team list budget alerts go to. */
+export const EXAMPLE_BUDGET_CONTACT = 'ml-platform-alerts@example.com';
+/**
+ * A monthly budget above each environment's typical estimate (`npm run cost`) and below its max, so an alert means
+ * the pools are running far more than planned. Azure budgets need the month they start (the month of the first apply).
+ */
+const budget = (monthlyUsd: number, startMonth?: string) => ({ monthlyUsd, contacts: [EXAMPLE_BUDGET_CONTACT], ...(startMonth ? { startMonth } : {}) });
+
 /** EXAMPLE repository: the one your committed dist/ is pushed to. AWS environments use Argo CD, Azure ones Flux. */
 export const EXAMPLE_GITOPS_REPO = 'https://github.com/acme/platform-gitops.git';
 const gitops = (tool: GitopsTool): GitopsSpec => ({ tool, repoUrl: EXAMPLE_GITOPS_REPO });
@@ -102,6 +110,7 @@ export const defaultPlatform: PlatformSpec = {
       },
       tags: { 'cost-center': 'ml-platform' },
       gitops: gitops('argocd'),
+      budget: budget(1000),
       workloads: {
         edw: edwDev(),
         rag: rag(),
@@ -131,6 +140,7 @@ export const defaultPlatform: PlatformSpec = {
       },
       tags: { 'cost-center': 'ml-platform' },
       gitops: gitops('argocd'),
+      budget: budget(5000),
       workloads: {
         // FIFO: SQS keeps the order; Azure Queue Storage has no FIFO mode.
         edw: { ...edwProd(), queue: { fifo: true, visibilityTimeoutSeconds: 120 } },
@@ -158,6 +168,7 @@ export const defaultPlatform: PlatformSpec = {
       },
       tags: { 'cost-center': 'ml-platform' },
       gitops: gitops('flux'),
+      budget: budget(1000, '2026-12'),
       workloads: {
         // KEDA from its chart, the way AWS runs it, rather than the AKS add-on.
         edw: { ...edwDev(), keda: 'helm' },
@@ -188,6 +199,7 @@ export const defaultPlatform: PlatformSpec = {
       },
       tags: { 'cost-center': 'ml-platform' },
       gitops: gitops('flux'),
+      budget: budget(6000, '2026-12'),
       workloads: {
         edw: edwProd(),
         rag: rag(),

@@ -1,6 +1,7 @@
 import type { App } from 'cdk8s';
 import type { EnvironmentContext } from '../../src/model/context';
 import { describeSize } from '../../src/model/catalog';
+import { NODE_ROOT_VOLUME_GIB } from '../../src/model/cluster';
 import type { CapacityType, NamedPoolSpec } from '../../src/model/types';
 import {
   Ec2NodeClass,
@@ -28,7 +29,6 @@ export const NODE_CLASS_GPU = 'gpu';
 /** Tag that the network and cluster stacks put on node subnets and the node security group. */
 export const DISCOVERY_TAG = 'karpenter.sh/discovery';
 
-const ROOT_VOLUME_GIB = { default: 100, gpu: 500 } as const;
 /** Nodes are replaced after this age: AMI and kernel fixes reach every node within it. */
 const EXPIRE_AFTER = '720h';
 /** How long a draining node waits for blocking pods (PDBs, do-not-disrupt) before it is forced: expiry stays bounded. */
@@ -48,9 +48,9 @@ export class KarpenterChart extends AppChart<never, 'aws'> {
     const duplicate = names.find((n, i) => names.indexOf(n) !== i);
     if (duplicate) throw new Error(`${ctx.env.name}: spot and Karpenter GPU pools share the name "${duplicate}"; NodePool names must be unique`);
 
-    this.nodeClass(NODE_CLASS_DEFAULT, ROOT_VOLUME_GIB.default);
+    this.nodeClass(NODE_CLASS_DEFAULT, NODE_ROOT_VOLUME_GIB.karpenter.cpu);
     // Same AMI alias: for GPU instance types Karpenter resolves it to the NVIDIA variant of the release.
-    if (karpenterGpuPools.length > 0) this.nodeClass(NODE_CLASS_GPU, ROOT_VOLUME_GIB.gpu);
+    if (karpenterGpuPools.length > 0) this.nodeClass(NODE_CLASS_GPU, NODE_ROOT_VOLUME_GIB.karpenter.gpu);
 
     for (const pool of ctx.env.cluster.spotPools) {
       const vcpus = Math.max(...pool.sizes.map((s) => this.size(s).vcpus));

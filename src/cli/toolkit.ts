@@ -107,7 +107,7 @@ export function loadModel(config?: string): Platform {
 }
 
 /** The default model, with the overlay applied when one is given. */
-function modelSpec(config?: string): unknown {
+export function modelSpec(config?: string): unknown {
   if (!config) return defaultPlatform;
   let bytes: Buffer;
   try {

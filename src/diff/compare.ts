@@ -2,6 +2,9 @@
  * Compares two output trees held in memory (path relative to the output directory → content):
  * the committed one and a fresh synth. Pure: no file system, no git.
  */
+import { costDelta, type CostDelta } from '../cost/delta';
+import type { Estimate } from '../cost/estimate';
+import { COST_FILE } from '../synth/layout';
 import { compareApp, parseManifest, type ParsedObject } from './kubernetes';
 import { compareStack, type TerraformJson } from './terraform';
 import type { AppDiff, Change, EnvironmentDiff, FileChange, StackDiff } from './types';
@@ -82,6 +85,18 @@ function compareEnvironment(env: string, committed: Map<string, string>, synthes
     }
   }
 
+  // The estimate each side committed: its change is the cost of the change.
+  let cost: CostDelta | undefined;
+  const costFile = `${env}/${COST_FILE}`;
+  if (differing.includes(costFile)) {
+    const before = parseJson(committed.get(costFile), 'committed', notes, costFile) as unknown as Estimate | null | undefined;
+    const after = parseJson(synthesized.get(costFile), 'synthesized', notes, costFile) as unknown as Estimate | null | undefined;
+    if (before !== null && after !== null) {
+      cost = costDelta(before, after);
+      explained.add(costFile);
+    }
+  }
+
   const files: FileChange[] = [];
   for (const file of differing) {
     // A file that cannot be parsed is always named, even when objects read from its other side explain it.
@@ -93,7 +108,7 @@ function compareEnvironment(env: string, committed: Map<string, string>, synthes
     files.push({ file, change, ...(note ? { note } : {}) });
   }
 
-  return { environment: env, change: changeOf(committed.size > 0, synthesized.size > 0), terraform, kubernetes, files };
+  return { environment: env, change: changeOf(committed.size > 0, synthesized.size > 0), terraform, kubernetes, files, ...(cost ? { cost } : {}) };
 }
 
 /** Every environment that differs, sorted; empty when the trees are byte-identical. */

@@ -1,4 +1,5 @@
 /** The human drift report (per environment: Terraform, Kubernetes, files) and the machine one (--json). */
+import { formatCostDelta } from '../cost/delta';
 import type { Change, DiffReport, EntryChange, EnvironmentDiff, StackCounts, StackDiff } from './types';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -137,6 +138,7 @@ function environmentLines(d: EnvironmentDiff, dir: string): string[] {
     lines.push('  files');
     for (const f of d.files) lines.push(`    ${MARK[f.change]} ${f.file}${f.note ? ` (${f.note})` : ''}`);
   }
+  if (d.cost) lines.push(...formatCostDelta(d.cost));
   return lines;
 }
 

@@ -1,3 +1,4 @@
+import type { CostDelta } from '../cost/delta';
 import type { ForcedChange } from './force-new';
 
 export type { ForcedChange } from './force-new';
@@ -86,6 +87,8 @@ export interface EnvironmentDiff {
   readonly terraform: readonly StackDiff[];
   readonly kubernetes: readonly AppDiff[];
   readonly files: readonly FileChange[];
+  /** What the change does to the estimated monthly cost (from <env>/cost.json on each side), when that differs. */
+  readonly cost?: CostDelta;
 }
 
 export interface DiffReport {

@@ -21,6 +21,12 @@ export function lowerLevel(a: PodSecurityLevel, b: PodSecurityLevel): PodSecurit
 /** The Pod Security `enforce` level of the platform's own namespace; a workload's namespace takes its level from src/model/pod-security.ts. */
 export const PLATFORM_POD_SECURITY: PodSecurityLevel = 'restricted';
 
+/**
+ * Each node's root volume on EKS, GiB (gp3): managed node groups' launch templates and Karpenter's EC2NodeClasses,
+ * for CPU and GPU nodes (GPU nodes keep CUDA images and model caches).
+ */
+export const NODE_ROOT_VOLUME_GIB = { 'node-group': { cpu: 50, gpu: 200 }, karpenter: { cpu: 100, gpu: 500 } } as const;
+
 /** A StorageClass: its provisioner and the provisioner's parameters. */
 export interface StorageClassParameters {
   readonly provisioner: string;

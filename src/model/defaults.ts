@@ -6,6 +6,8 @@ import { forCloud } from './cloud';
 import { DEFAULT_GATEWAY_NAMESPACE, ISTIO_NAMESPACE } from './cluster';
 import { WORKLOADS, type WorkloadSettings } from './workloads';
 import { resolveObservability } from './observability';
+import { resolveUsage } from './usage';
+import { resolveBudget } from './budget';
 import type {
   AwsAccount,
   AwsLogging,
@@ -24,7 +26,9 @@ import { WORKLOAD_NAMES } from './types';
 
 export const DEFAULT_SERVICE_CIDR = '172.20.0.0/16';
 export const DEFAULT_POD_CIDR = '192.168.0.0/16';
-export const STANDARD_TAG_KEYS = ['project', 'environment', 'managed-by'] as const;
+/** The tag naming each resource's environment: budgets and cost reports select an environment's cost by it. */
+export const ENVIRONMENT_TAG = 'environment';
+export const STANDARD_TAG_KEYS = ['project', ENVIRONMENT_TAG, 'managed-by'] as const;
 
 export function defaultZones(stage: EnvironmentSpec['stage']): number {
   return stage === 'prod' ? 3 : 2;
@@ -126,7 +130,7 @@ export function resolveEnvironment(platformName: string, spec: EnvironmentSpec):
     tags: sortedRecord({
       ...(spec.tags ?? {}),
       project: platformName,
-      environment: spec.name,
+      [ENVIRONMENT_TAG]: spec.name,
       'managed-by': 'platform-synth',
     }),
     workloads,
@@ -145,6 +149,8 @@ export function resolveEnvironment(platformName: string, spec: EnvironmentSpec):
       : undefined,
     observability: resolveObservability(spec.stage, spec.observability),
     waivers: (spec.waivers ?? []).map((w) => ({ ...w })),
+    usage: resolveUsage(spec.stage, spec.usage),
+    ...(spec.budget ? { budget: resolveBudget(spec.budget) } : {}),
   };
   // The account part was chosen by spec.cloud, so the object is an environment of that cloud.
   return deepFreeze(env as Environment);

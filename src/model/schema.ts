@@ -6,7 +6,7 @@
 import { CLOUD_SET } from './cloud';
 import { EKS_ADDON_NAMES } from './catalog';
 import { EKS_CONTROL_PLANE_LOG_TYPE_SET } from './defaults';
-import { bool, int, list, map, obj, oneOf, opt, req, str, strings, type FieldsOf, type Shape, type ShapeOf } from './shape';
+import { bool, int, list, map, num, obj, oneOf, opt, req, str, strings, type FieldsOf, type Shape, type ShapeOf } from './shape';
 import type {
   AwsAccountSpec,
   AzureAccountSpec,
@@ -100,6 +100,25 @@ const environmentShape = obj<EnvironmentFields>({
   ),
   observability: opt(obj({ enabled: opt(bool), retentionDays: opt(int), volumeGi: opt(int), managedStore: opt(bool) })),
   waivers: opt(list(obj({ rule: req(str), resource: req(str), reason: req(str) }))),
+  usage: opt(
+    obj({
+      spotNodes: opt(num),
+      gpuHoursPerWeek: opt(num),
+      spotPricePercent: opt(num),
+      storageGb: opt(obj({ documents: opt(num), artifacts: opt(num), lakehouse: opt(num), table: opt(num) })),
+      requestsMillions: opt(obj({ documents: opt(num), artifacts: opt(num), lakehouse: opt(num) })),
+      queueMessagesMillions: opt(num),
+      tokensMillions: opt(obj({ chatInput: opt(num), chatOutput: opt(num), embedding: opt(num) })),
+      natGb: opt(num),
+      privateLinkGb: opt(num),
+      logsGb: opt(num),
+      metricSamplesPerSecond: opt(num),
+      etlHours: opt(num),
+      burstNodeHours: opt(num),
+      imageGbPerRepository: opt(num),
+    }),
+  ),
+  budget: opt(obj({ monthlyUsd: req(num), alertPercents: opt(list(num)), contacts: req(strings), startMonth: opt(str) })),
 });
 
 export const PLATFORM_SHAPE: Shape = obj<PlatformSpec>({

@@ -12,6 +12,7 @@ import { quote, type Problem } from './problems';
 export type Shape =
   | { readonly kind: 'string'; readonly oneOf?: readonly string[] }
   | { readonly kind: 'integer' }
+  | { readonly kind: 'number' }
   | { readonly kind: 'boolean' }
   | { readonly kind: 'array'; readonly items: Shape }
   | { readonly kind: 'object'; readonly fields: Readonly<Record<string, Field>> }
@@ -42,6 +43,8 @@ export type FieldsOf<T> = { readonly [K in keyof T]-?: undefined extends T[K] ? 
 
 export const str: ShapeOf<string> = { kind: 'string' };
 export const int: ShapeOf<number> = { kind: 'integer' };
+/** Any finite number, fractions included (usage figures such as 0.5 GB). */
+export const num: ShapeOf<number> = { kind: 'number' };
 export const bool: ShapeOf<boolean> = { kind: 'boolean' };
 export const list = <T>(items: ShapeOf<T>): ShapeOf<T[]> => ({ kind: 'array', items });
 export const strings: ShapeOf<string[]> = list(str);
@@ -65,6 +68,8 @@ function describe(shape: Shape): string {
       return shape.oneOf ? `one of ${shape.oneOf.map((v) => JSON.stringify(v)).join(', ')}` : 'a string';
     case 'integer':
       return 'a whole number';
+    case 'number':
+      return 'a number';
     case 'boolean':
       return 'true or false';
     case 'array':
@@ -86,6 +91,9 @@ export function checkShape(value: unknown, shape: Shape, path: string, problems:
       return;
     case 'integer':
       if (typeof value !== 'number' || !Number.isInteger(value)) problems.push({ path, message: `expected a whole number, got ${typeName(value)}` });
+      return;
+    case 'number':
+      if (typeof value !== 'number' || !Number.isFinite(value)) problems.push({ path, message: `expected a number, got ${typeName(value)}` });
       return;
     case 'boolean':
       if (typeof value !== 'boolean') problems.push({ path, message: `expected true or false, got ${typeName(value)}` });

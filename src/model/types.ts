@@ -20,6 +20,8 @@ import type { LakehouseSettings, LakehouseSpec } from './workloads/lakehouse/spe
 import type { MlopsSettings, MlopsSpec } from './workloads/mlops/spec';
 import type { RagSettings, RagSpec } from './workloads/rag/spec';
 import type { Observability, ObservabilitySpec } from './observability';
+import type { Usage, UsageSpec } from './usage';
+import type { Budget, BudgetSpec } from './budget';
 /** Every workload once, in the order stacks and apps are built (a `Record`, so a new name is a compile error here). */
 const WORKLOAD_ORDER: Readonly<Record<WorkloadName, true>> = { edw: true, rag: true, mlops: true, lakehouse: true };
 export const WORKLOAD_NAMES: readonly WorkloadName[] = Object.keys(WORKLOAD_ORDER) as WorkloadName[];
@@ -57,6 +59,10 @@ interface EnvironmentSpecOf<C extends Cloud> {
   observability?: ObservabilitySpec;
   /** Policy rules waived for one resource each, with the reason a reviewer accepted. Default: none. */
   waivers?: WaiverSpec[];
+  /** What the cost estimate assumes the environment uses in a month (src/model/usage.ts). Default: the stage's figures. */
+  usage?: UsageSpec;
+  /** A monthly budget with alerts (src/model/budget.ts). Default: none. */
+  budget?: BudgetSpec;
 }
 
 export type GitopsTool = 'argocd' | 'flux';
@@ -289,6 +295,8 @@ interface EnvironmentOf<C extends Cloud> {
   readonly lakehouse?: LakehouseSettings;
   readonly observability: Observability;
   readonly waivers: readonly Readonly<WaiverSpec>[];
+  readonly usage: Usage;
+  readonly budget?: Budget;
 }
 
 /** One resolved environment of cloud `C` (by default of either cloud, discriminated by `cloud`), with its account block. */

@@ -26,6 +26,8 @@ import type { Cloud, EnvironmentSpec, NodePoolSpec, PlatformSpec } from './types
 import { WORKLOAD_NAMES } from './types';
 import { WAIVABLE_RULE_IDS } from './waivable-rules';
 import { OBSERVABILITY_LIMITS, resolveObservability } from './observability';
+import { usageFigures } from './usage';
+import { budgetProblems } from './budget';
 
 const PLATFORM_NAME = /^[a-z][a-z0-9]{1,7}$/;
 const POOL_NAME = /^[a-z][a-z0-9]{0,11}$/;
@@ -121,7 +123,19 @@ function validateEnvironment(env: EnvironmentSpec, base: string, platformName: s
   validateWaivers(env, base, report);
   validateGitops(env, base, report);
   validateObservability(env, base, report);
+  validateUsage(env, base, report);
+  if (env.budget && typeof env.budget === 'object')
+    for (const [field, message] of budgetProblems(env.budget, cloud)) report(`${base}.budget.${field}`, message);
   for (const w of WORKLOAD_NAMES) WORKLOADS[w].validate(env, base, platformName, cloud, report);
+}
+
+function validateUsage(env: EnvironmentSpec, base: string, report: Report): void {
+  if (!env.usage || typeof env.usage !== 'object') return;
+  for (const [field, value] of usageFigures(env.usage)) {
+    if (typeof value !== 'number') continue; // the shape reports it
+    if (field === 'spotPricePercent' && (value <= 0 || value > 100)) report(`${base}.usage.${field}`, `must be more than 0 and at most 100, got ${value}`);
+    else if (value < 0) report(`${base}.usage.${field}`, `must be 0 or more, got ${value}`);
+  }
 }
 
 function validateObservability(env: EnvironmentSpec, base: string, report: Report): void {

@@ -23,6 +23,7 @@ export const WAIVABLE_RULE_IDS: readonly string[] = [
   'azure-role-assignment-scope',
   'bedrock-profile-destinations',
   'chart-storage-class-exists',
+  'cost-allocation-tags',
   'eks-control-plane-logging',
   'eks-node-group-release-pinned',
   'eks-node-image-consistent',

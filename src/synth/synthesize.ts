@@ -8,6 +8,9 @@ import { newTerraformApp } from '../../stacks/constructs/platform-stack';
 import { buildStacks } from '../../stacks/index';
 import { contextFor } from '../model/context';
 import type { Environment, Platform } from '../model/types';
+import { estimateEnvironment, type TerraformDocument } from '../cost/estimate';
+import { environmentPage } from './environment-page';
+import { COST_FILE, ENVIRONMENT_PAGE } from './layout';
 import { MissingOutputsError, OutputsFile, type MissingOutput } from './outputs';
 
 export interface SynthOptions {
@@ -40,8 +43,10 @@ export function synthesizeEnvironment(platform: Platform, env: Environment, opti
 
   let resources = 0;
   const stacks = buildStacks(newTerraformApp(), ctx);
+  const documents = new Map<string, TerraformDocument>();
   for (const stack of stacks) {
     const json = stack.render();
+    documents.set(stack.stackName, json as TerraformDocument);
     for (const byName of Object.values((json.resource ?? {}) as Record<string, object>)) resources += Object.keys(byName).length;
     files.set(`${env.name}/terraform/${stack.stackName}/cdk.tf.json`, JSON.stringify(json, null, 2) + '\n');
   }
@@ -80,6 +85,9 @@ export function synthesizeEnvironment(platform: Platform, env: Environment, opti
     skippedApps.push({ app: 'gitops', missing });
   } else for (const chart of delivery) write(chart);
   if (allMissing.length > 0 && !options.allowMissingOutputs) throw new MissingOutputsError(allMissing);
+  const estimate = estimateEnvironment(env, documents);
+  files.set(`${env.name}/${COST_FILE}`, JSON.stringify(estimate, null, 2) + '\n');
+  files.set(`${env.name}/${ENVIRONMENT_PAGE}`, environmentPage(env, documents, estimate));
 
   return {
     environment: env.name,

@@ -17,6 +17,7 @@
 import * as realFs from 'fs';
 import * as path from 'path';
 import * as lockfile from 'proper-lockfile';
+import { ENVIRONMENT_FILES, ENVIRONMENT_SUBDIRECTORIES } from './layout';
 import { isInsideOutput, startPrestage, type Prestaged } from './prestage';
 
 /** How long a synth waits for another's lock before giving up; PLATFORM_SYNTH_LOCK_TIMEOUT_MS overrides. */
@@ -26,8 +27,7 @@ export const LOCK_STALE_MS = 10_000;
 /** How often a writer refreshes its lock while it stages files. */
 const LOCK_REFRESH_MS = 2_000;
 
-/** The top-level layout of an environment's output: what synth recognizes as its own. */
-export const ENVIRONMENT_SUBDIRECTORIES = ['gitops', 'kubernetes', 'terraform'] as const;
+export { ENVIRONMENT_SUBDIRECTORIES } from './layout';
 
 /** A fault the user can act on: named by path and cause, printed on one line. */
 export class OutputError extends Error {
@@ -241,10 +241,16 @@ function checkReplaceable(fs: WriterFs, target: string): void {
     const at = path.join(target, entry.name);
     const ours =
       entry.isDirectory() &&
-      fs.readdirSync(at, { withFileTypes: true }).every((e) => e.isDirectory() && (ENVIRONMENT_SUBDIRECTORIES as readonly string[]).includes(e.name));
+      fs
+        .readdirSync(at, { withFileTypes: true })
+        .every((e) =>
+          e.isDirectory()
+            ? (ENVIRONMENT_SUBDIRECTORIES as readonly string[]).includes(e.name)
+            : e.isFile() && (ENVIRONMENT_FILES as readonly string[]).includes(e.name),
+        );
     if (!ours)
       throw new OutputError(
-        `refusing to replace ${target}: ${at} is not an environment's output (expected only ${ENVIRONMENT_SUBDIRECTORIES.join('/, ')}/)`,
+        `refusing to replace ${target}: ${at} is not an environment's output (expected only ${ENVIRONMENT_SUBDIRECTORIES.join('/, ')}/ and ${ENVIRONMENT_FILES.join(', ')})`,
         2,
       );
   }

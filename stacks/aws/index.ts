@@ -22,6 +22,7 @@ import { buildNetwork } from './network';
 import { buildNodeGroups } from './node-groups';
 import { buildProvider } from './provider';
 import { ragStack } from './rag';
+import { buildBudget } from './budget';
 import { buildRegistry } from './registry';
 
 function platformStack(app: App, ctx: EnvironmentContext<'aws'>): AwsStack {
@@ -41,6 +42,7 @@ function platformStack(app: App, ctx: EnvironmentContext<'aws'>): AwsStack {
   // The KEDA operator's role, only when a workload scales with KEDA.
   buildKeda(stack, cluster);
   buildRegistry(stack);
+  buildBudget(stack);
   // Prometheus's remote-write role, only with the workspace.
   if (metricsWorkspace) buildPrometheusRemoteWrite(stack, metricsWorkspace, cluster.cluster);
 

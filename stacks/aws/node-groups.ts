@@ -10,6 +10,7 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { Token, type ITerraformDependable } from 'cdktf';
 import { describeSize, eksNodeGroupReleaseVersion } from '../../src/model/catalog';
+import { NODE_ROOT_VOLUME_GIB } from '../../src/model/cluster';
 import { CAPACITY_LABEL, GPU_RESOURCE, GPU_TAINT, POOL_LABEL } from '../../src/model/scheduling';
 import type { CapacityType } from '../../src/model/types';
 import type { AwsStack } from '../constructs/platform-stack';
@@ -64,7 +65,7 @@ export function buildNodeGroups(stack: AwsStack, network: AwsNetwork, cluster: A
     sizes: systemPool.sizes,
     min: systemPool.min,
     max: systemPool.max,
-    rootVolumeGiB: 50,
+    rootVolumeGiB: NODE_ROOT_VOLUME_GIB['node-group'].cpu,
     labels: { [POOL_LABEL]: 'system', [CAPACITY_LABEL]: 'on-demand' },
   });
 
@@ -80,8 +81,7 @@ export function buildNodeGroups(stack: AwsStack, network: AwsNetwork, cluster: A
         sizes: pool.sizes,
         min: pool.min,
         max: pool.max,
-        // Room for CUDA images and model caches.
-        rootVolumeGiB: 200,
+        rootVolumeGiB: NODE_ROOT_VOLUME_GIB['node-group'].gpu,
         labels: { [POOL_LABEL]: pool.name, [CAPACITY_LABEL]: pool.capacity },
         taint: EKS_GPU_TAINT,
       }),

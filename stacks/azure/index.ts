@@ -13,6 +13,7 @@ import { buildNodePools } from './node-pools';
 import { buildPrivateDnsZones } from './private-dns';
 import { buildProvider } from './provider';
 import { ragStack } from './rag';
+import { buildBudget } from './budget';
 import { buildRegistry } from './registry';
 
 /**
@@ -31,6 +32,7 @@ function platformStack(app: App, ctx: EnvironmentContext<'azure'>): AzureStack {
   buildManagedPrometheus(stack, network, cluster.cluster);
   buildNodePools(stack, network, cluster);
   const registry = buildRegistry(stack, network, cluster);
+  buildBudget(stack);
 
   // Values only Azure knows, read by synth from `terraform output -json` (see DESIGN.md, "wiring").
   addOutputs(stack, {

@@ -118,9 +118,15 @@ export function providerSchema(local: 'aws' | 'azurerm'): Json {
   throw new Error(`no full schema for ${source} in ${FULL_SCHEMA_DIR}`);
 }
 
+/**
+ * An Azure budget's start (`"start_date":"2026-12-01T00:00:00Z"`): the first of the month the model names
+ * (budget.startMonth), the one timestamp a rendering may hold, since it is the model's and not the time of synth.
+ */
+export const withoutBudgetStart = (text: string) => text.replace(/"start_date": ?"\d{4}-\d{2}-01T00:00:00Z"/g, '"start_date":"<budget.startMonth>"');
+
 /** What a rendered stack must never contain, each with what it is: an empty list for a clean rendering. */
 export function renderingProblems(json: Json): string[] {
-  const text = JSON.stringify(json);
+  const text = withoutBudgetStart(JSON.stringify(json));
   const checks: [string, boolean][] = [
     ['cdktf metadata ("//")', text.includes('"//"')],
     ['a local path', text.includes(process.cwd())],

@@ -1,3 +1,4 @@
+import { withoutBudgetStart } from '../stacks/helpers';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -26,7 +27,7 @@ describe('determinism', () => {
     for (const rel of Object.keys(treeDigest(firstDir()))) {
       const text = fs.readFileSync(path.join(firstDir(), rel), 'utf8');
       for (const s of forbidden) expect({ rel, found: text.includes(s) ? s : undefined }).toEqual({ rel, found: undefined });
-      expect({ rel, timestamp: /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(text) }).toEqual({ rel, timestamp: false });
+      expect({ rel, timestamp: /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(withoutBudgetStart(text)) }).toEqual({ rel, timestamp: false });
       expect({ rel, cdktfMeta: /"\/\/"|cdktf_version|"version": "0\.21/.test(text) }).toEqual({ rel, cdktfMeta: false });
     }
   });

@@ -2,6 +2,7 @@
 import { flowRules } from '../flows';
 import { awsRules } from './aws';
 import { azureRules } from './azure';
+import { costAllocationRules } from './cost-allocation';
 import { kubernetesRules } from './kubernetes';
 import { podSecurityRules } from './pod-security';
 import type { PolicyRule } from './rule';
@@ -12,6 +13,7 @@ import { versionRules } from './versions';
 export const POLICY_RULES: readonly PolicyRule[] = [
   ...awsRules,
   ...azureRules,
+  ...costAllocationRules,
   ...kubernetesRules,
   ...podSecurityRules,
   ...storageRules,

@@ -383,6 +383,7 @@ describe('azure platform stack: tags and addresses', () => {
       .map((r) => `${r.type}.${r.id}`)
       .sort();
     expect(addresses).toEqual([
+      'azurerm_consumption_budget_subscription.budget',
       'azurerm_container_registry.container_registry',
       'azurerm_federated_identity_credential.prometheus_federated_identity_credential',
       'azurerm_kubernetes_cluster.kubernetes_cluster',
@@ -452,7 +453,7 @@ describe('azure platform stack: tags and addresses', () => {
       'azurerm_user_assigned_identity.prometheus_identity',
       'azurerm_virtual_network.virtual_network',
     ]);
-    // mlops adds the database subnet, its NSG and association, and the PostgreSQL and Key Vault zones and links in dev too.
-    expect(allResources(dev)).toHaveLength(40);
+    // mlops adds the database subnet, its NSG and association, and the PostgreSQL and Key Vault zones and links in dev too, and the budget.
+    expect(allResources(dev)).toHaveLength(41);
   });
 });

@@ -1,0 +1,57 @@
+/** How an estimate reads: a terminal table (`npm run cost`) and a Markdown table (the environment page). */
+import type { CostLine, CostTerm, Estimate, Range } from './estimate';
+
+const usd = (n: number) => `$${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+const amount = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 3 });
+const unitPrice = (n: number) => `$${n.toLocaleString('en-US', { maximumFractionDigits: 6 })}`;
+const sameRange = (r: Range) => r.min === r.typical && r.typical === r.max;
+
+/** A term as arithmetic: `1,460 hour × $0.214 × 0.35 (Spot …)`; a ranged quantity shows min / typical / max. */
+export function formatTerm(t: CostTerm): string {
+  const q = sameRange(t.quantity) ? amount(t.quantity.typical) : `${amount(t.quantity.min)} / ${amount(t.quantity.typical)} / ${amount(t.quantity.max)}`;
+  const factor = t.factor ? ` × ${amount(t.factor.value)} (${t.factor.why})` : '';
+  return `${q} ${t.per} × ${unitPrice(t.listPrice)}${factor} [${t.price}]`;
+}
+
+export function formatMonthly(r: Range): string {
+  return sameRange(r) ? usd(r.typical) : `${usd(r.min)} / ${usd(r.typical)} / ${usd(r.max)}`;
+}
+
+/** The terminal report of one estimate: a line per component with its terms below it, then the total and the sources. */
+export function formatEstimate(e: Estimate): string[] {
+  const out = [`${e.environment} (${e.cloud}, ${e.region}): estimated monthly cost in ${e.currency}, min / typical / max, list prices of ${e.taken}`];
+  const width = Math.max(...e.lines.map((l) => l.component.length + l.stack.length + 3), 20);
+  const row = (label: string, r: Range) => `  ${label.padEnd(width)} ${usd(r.min).padStart(12)} ${usd(r.typical).padStart(12)} ${usd(r.max).padStart(12)}`;
+  out.push(`  ${'component'.padEnd(width)} ${'min'.padStart(12)} ${'typical'.padStart(12)} ${'max'.padStart(12)}`);
+  for (const line of e.lines) {
+    out.push(row(`${line.stack}: ${line.component}`, line.monthly));
+    for (const t of line.terms) out.push(`      ${formatTerm(t)}`);
+  }
+  out.push(row('total', e.total));
+  out.push(...notes(e).map((n) => `  ${n}`));
+  return out;
+}
+
+function notes(e: Estimate): string[] {
+  const out: string[] = [];
+  if (e.missingPrices.length > 0) out.push(`not priced (the catalog has no ${e.region} price for): ${e.missingPrices.join(', ')}`);
+  if (e.unverified.length > 0) out.push(`prices not checked against a stored copy of their page: ${e.unverified.join(', ')}`);
+  out.push(`prices from: ${e.sources.join(', ')}`);
+  return out;
+}
+
+/** The Markdown table of one estimate, for the environment page. */
+export function estimateMarkdown(e: Estimate): string[] {
+  const cell = (s: string) => s.replace(/\|/g, '\\|');
+  const out = [
+    `Estimated monthly cost in ${e.currency} at list prices of ${e.taken} (src/cost/prices/${e.cloud}.json), from the model's \`usage\` figures: \`npm run cost -- --env ${e.environment}\` shows the arithmetic.`,
+    '',
+    '| stack | component | min | typical | max |',
+    '| --- | --- | ---: | ---: | ---: |',
+  ];
+  for (const line of e.lines as CostLine[])
+    out.push(`| ${line.stack} | ${cell(line.component)} | ${usd(line.monthly.min)} | ${usd(line.monthly.typical)} | ${usd(line.monthly.max)} |`);
+  out.push(`| **total** | | **${usd(e.total.min)}** | **${usd(e.total.typical)}** | **${usd(e.total.max)}** |`);
+  out.push('', ...notes(e).map((n) => `- ${cell(n)}`));
+  return out;
+}

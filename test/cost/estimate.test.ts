@@ -1,0 +1,212 @@
+/** The cost estimate: its arithmetic on a hand-computed environment, usage overlays, missing prices and the committed catalog. */
+import * as fs from 'fs';
+import * as path from 'path';
+import { PRICES_DIR, priceCatalog, type PriceCatalog } from '../../src/cost/catalog';
+import { bedrockName, estimateEnvironment, type Estimate, type TerraformDocument } from '../../src/cost/estimate';
+import { formatEstimate, formatTerm } from '../../src/cost/format';
+import { findProblems, loadPlatform } from '../../src/model/load';
+import type { Environment, PlatformSpec } from '../../src/model/types';
+import type { UsageSpec } from '../../src/model/usage';
+import { defaultPlatform } from '../../src/platform';
+import { synthesizeEnvironment } from '../../src/synth/synthesize';
+import { terraformDocuments } from '../../src/cost/cli';
+
+const price = (p: number, per = 'hour') => ({ price: p, per, source: 'https://example.test/prices', seen: `${p}` });
+
+/** Round prices, so each line below can be worked out by hand. */
+const CATALOG: PriceCatalog = {
+  cloud: 'aws',
+  currency: 'USD',
+  taken: '2026-12-01',
+  regions: {
+    'eu-west-1': {
+      'eks.cluster.standard': price(0.1, 'cluster-hour'),
+      'ec2.m6i.xlarge': price(0.2),
+      'ec2.m6a.xlarge': price(0.18),
+      'ec2.g5.xlarge': price(1.0),
+      'ec2.g6.xlarge': price(0.8),
+      'ebs.gp3': price(0.08, 'gb-month'),
+      'nat-gateway.hour': price(0.05),
+      'nat-gateway.data': price(0.05, 'gb'),
+      'vpc-endpoint.interface': price(0.01, 'az-hour'),
+      'vpc-endpoint.data': price(0.01, 'gb'),
+      'rds.postgres.db.t4g.medium': price(0.1),
+      'rds.gp3': price(0.2, 'gb-month'),
+    },
+  },
+};
+
+/** The few Terraform resources priced below (the real documents have many more). */
+const DOCUMENTS = new Map<string, TerraformDocument>([
+  [
+    'platform',
+    {
+      resource: {
+        aws_eks_cluster: { cluster: {} },
+        aws_nat_gateway: { nat_gateway_0: {} },
+        aws_vpc_endpoint: {
+          sts_endpoint: { vpc_endpoint_type: 'Interface', subnet_ids: ['a', 'b'] },
+          s3_gateway_endpoint: { vpc_endpoint_type: 'Gateway' },
+        },
+      },
+    },
+  ],
+  ['mlops', { resource: { aws_db_instance: { mlflow_db: { instance_class: 'db.t4g.medium', allocated_storage: 20, multi_az: true } } } }],
+]);
+
+function awsDev(usage?: UsageSpec): Environment {
+  const spec = structuredClone(defaultPlatform) as PlatformSpec;
+  if (usage) spec.environments[0].usage = usage;
+  return loadPlatform(spec).environments[0];
+}
+
+const monthly = (e: Estimate, id: string) => e.lines.find((l) => l.id === id)?.monthly;
+
+describe('the estimate of a hand-computed environment (aws-dev: dev usage, round prices)', () => {
+  const e = estimateEnvironment(awsDev(), DOCUMENTS, CATALOG);
+
+  it('prices the control plane for the month', () => {
+    expect(monthly(e, 'platform/control-plane')).toEqual({ min: 73, typical: 73, max: 73 }); // 730 h × $0.10
+  });
+
+  it('prices the system pool at min, typical (= min) and max nodes, with each node’s 50 GiB root volume', () => {
+    // 2 / 2 / 4 nodes × 730 h × $0.20 + the same nodes × 50 GiB × $0.08
+    expect(monthly(e, 'platform/pool/system')).toEqual({ min: 300, typical: 300, max: 600 });
+  });
+
+  it('prices a Karpenter Spot GPU pool at its cheapest size, Spot share and usage hours', () => {
+    // g6.xlarge ($0.80) is cheaper than g5.xlarge; Spot at 35 %: $0.28 / h. Typical: 10 h a week = 43.33 h a month.
+    // 43.33 × 0.28 = 12.13, plus 43.33 / 730 nodes × 500 GiB × $0.08 = 2.37; max: 2 nodes all month = 408.80 + 80.
+    expect(monthly(e, 'platform/pool/gpu')).toEqual({ min: 0, typical: 14.51, max: 488.8 });
+    const vm = e.lines.find((l) => l.id === 'platform/pool/gpu')!.terms[0];
+    expect(vm.price).toBe('ec2.g6.xlarge');
+    expect(vm.factor?.value).toBe(0.35);
+  });
+
+  it('prices a Spot CPU pool at its cheapest priced size and the usage node count', () => {
+    // m6a.xlarge $0.18 × 35 % = $0.063 / h; typical 1 node: 730 × 0.063 = 45.99 + 100 GiB × $0.08 = 8.
+    expect(monthly(e, 'platform/pool/spot')).toEqual({ min: 0, typical: 53.99, max: 539.9 });
+  });
+
+  it('prices NAT gateways, interface endpoints per AZ (gateway endpoints are free) and a Multi-AZ database twice', () => {
+    expect(monthly(e, 'platform/nat')?.typical).toBe(39); // 730 × 0.05 + 50 GB × 0.05
+    expect(monthly(e, 'platform/private-endpoints')?.typical).toBe(15.1); // 2 AZ × 730 × 0.01 + 50 GB × 0.01
+    expect(monthly(e, 'mlops/database')?.typical).toBe(154); // (730 × 0.10 + 20 GB × 0.20) × 2
+  });
+
+  it('adds the lines up to the total and names the prices the catalog lacks', () => {
+    expect(e.total).toEqual({ min: 581.1, typical: 649.6, max: 1909.8 });
+    // aws-dev runs the RAG platform (Bedrock) and serves models (the gateway's load balancer): not in this catalog.
+    expect(e.missingPrices).toEqual(
+      expect.arrayContaining(['bedrock.anthropic.claude-sonnet-4-6.input', 'bedrock.amazon.titan-embed-text-v2.input', 'nlb.hour']),
+    );
+  });
+
+  it('shows each term’s arithmetic', () => {
+    const gpu = e.lines.find((l) => l.id === 'platform/pool/gpu')!;
+    expect(formatTerm(gpu.terms[0])).toBe('0 / 43.333 / 1,460 hour × $0.8 × 0.35 (Spot at 35% of on-demand (usage.spotPricePercent)) [ec2.g6.xlarge]');
+    expect(formatEstimate(e).join('\n')).toContain('prices from: https://example.test/prices');
+  });
+});
+
+describe('usage overlays (sensitivity scenarios)', () => {
+  it('a heavier Spot pool costs what the hand computation says', () => {
+    const e = estimateEnvironment(awsDev({ spotNodes: 5 }), DOCUMENTS, CATALOG);
+    // 5 × 730 × 0.063 = 229.95 + 5 × 8 = 40
+    expect(monthly(e, 'platform/pool/spot')?.typical).toBe(269.95);
+    expect(monthly(e, 'platform/pool/system')).toEqual({ min: 300, typical: 300, max: 600 });
+  });
+
+  it('typical nodes never leave the pool’s range, and a deeper Spot discount lowers every Spot line', () => {
+    const e = estimateEnvironment(awsDev({ gpuHoursPerWeek: 10_000, spotPricePercent: 10 }), DOCUMENTS, CATALOG);
+    const gpu = monthly(e, 'platform/pool/gpu')!;
+    expect(gpu.typical).toBe(gpu.max);
+    expect(gpu.max).toBeCloseTo(2 * 730 * 0.08 + 2 * 500 * 0.08, 2);
+  });
+
+  it('refuses negative figures and a Spot share outside 0–100 with their paths', () => {
+    const spec = structuredClone(defaultPlatform) as PlatformSpec;
+    spec.environments[1].usage = { natGb: -1, spotPricePercent: 0, tokensMillions: { chatInput: -5 } };
+    const problems = findProblems(spec).map((p) => `${p.path}: ${p.message}`);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'environments[1].usage.natGb: must be 0 or more, got -1',
+        'environments[1].usage.spotPricePercent: must be more than 0 and at most 100, got 0',
+        'environments[1].usage.tokensMillions.chatInput: must be 0 or more, got -5',
+      ]),
+    );
+    const shape = structuredClone(defaultPlatform) as unknown as { environments: Record<string, unknown>[] };
+    shape.environments[0].usage = { gpuHours: 3, natGb: 'lots' };
+    const messages = findProblems(shape as unknown as PlatformSpec).map((p) => `${p.path}: ${p.message}`);
+    expect(messages.some((m) => m.startsWith('environments[0].usage.gpuHours: unknown key'))).toBe(true);
+    expect(messages).toContain('environments[0].usage.natGb: expected a number, got string "lots"');
+  });
+});
+
+describe('prices the catalog lacks', () => {
+  it('an environment in a region without prices gets no lines, and every key it needed is named', () => {
+    const spec = structuredClone(defaultPlatform) as PlatformSpec;
+    spec.environments[0].region = 'us-east-1';
+    const env = loadPlatform(spec).environments[0];
+    const e = estimateEnvironment(env, DOCUMENTS, CATALOG);
+    expect(e.lines).toEqual([]);
+    expect(e.total).toEqual({ min: 0, typical: 0, max: 0 });
+    expect(e.missingPrices).toEqual(expect.arrayContaining(['eks.cluster.standard', 'ec2.m6i.xlarge', 'rds.postgres.db.t4g.medium']));
+  });
+});
+
+describe('Bedrock model ids as the catalog names them', () => {
+  it.each([
+    ['eu.anthropic.claude-sonnet-4-6', 'anthropic.claude-sonnet-4-6'],
+    ['anthropic.claude-sonnet-4-6', 'anthropic.claude-sonnet-4-6'],
+    ['amazon.titan-embed-text-v2:0', 'amazon.titan-embed-text-v2'],
+    ['global.anthropic.claude-sonnet-4-5-20250929-v1:0', 'anthropic.claude-sonnet-4-5-20250929-v1'],
+  ])('%s → %s', (id, name) => expect(bedrockName(id)).toBe(name));
+});
+
+describe('the committed catalog', () => {
+  const platform = loadPlatform(defaultPlatform);
+  let rendered: { env: Environment; docs: Map<string, TerraformDocument> }[] = [];
+  beforeAll(() => {
+    rendered = platform.environments.map((env) => ({
+      env,
+      docs: terraformDocuments(synthesizeEnvironment(platform, env, { outputsDir: path.join(__dirname, '../../src/outputs') })),
+    }));
+  });
+
+  it.each(['aws', 'azure'] as const)('%s: every price has a unit, an https source and the catalog a date', (cloud) => {
+    const catalog = priceCatalog(cloud);
+    expect(catalog.cloud).toBe(cloud);
+    expect(catalog.taken).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    const prices = Object.values(catalog.regions).flatMap((r) => Object.entries(r));
+    expect(prices.length).toBeGreaterThan(20);
+    for (const [key, p] of prices) {
+      expect([key, typeof p.price === 'number' && p.price >= 0]).toEqual([key, true]);
+      expect([key, p.source]).toEqual([key, expect.stringMatching(/^https:\/\//)]);
+      expect([key, p.per]).toEqual([key, expect.stringMatching(/^[a-z0-9-]+$/)]);
+    }
+    // Keys sorted, so an update is a small diff.
+    for (const region of Object.values(JSON.parse(fs.readFileSync(path.join(PRICES_DIR, `${cloud}.json`), 'utf8')).regions) as object[])
+      expect(Object.keys(region)).toEqual([...Object.keys(region)].sort());
+  });
+
+  it('prices every line of every environment of the default model', () => {
+    for (const { env, docs } of rendered) {
+      const e = estimateEnvironment(env, docs);
+      expect([env.name, e.missingPrices]).toEqual([env.name, []]);
+      expect(e.total.typical).toBeGreaterThan(0);
+      expect(e.total.min).toBeLessThanOrEqual(e.total.typical);
+      expect(e.total.typical).toBeLessThanOrEqual(e.total.max);
+    }
+  });
+
+  it('prices what the Terraform holds: prod’s three NAT gateways and its standby database on AWS, the AKS tier on Azure', () => {
+    const byName = new Map(rendered.map(({ env, docs }) => [env.name, estimateEnvironment(env, docs)]));
+    const nat = byName.get('aws-prod')!.lines.find((l) => l.id === 'platform/nat')!;
+    expect(nat.terms[0].quantity.typical).toBe(3 * 730);
+    const db = byName.get('aws-prod')!.lines.find((l) => l.id === 'mlops/database')!;
+    expect(db.terms.every((t) => t.factor?.value === 2)).toBe(true);
+    expect(byName.get('azure-dev')!.lines.find((l) => l.id === 'platform/control-plane')!.terms[0].price).toBe('aks.free');
+    expect(byName.get('azure-prod')!.lines.find((l) => l.id === 'platform/control-plane')!.terms[0].price).toBe('aks.standard');
+  });
+});
