@@ -8,6 +8,7 @@ import { formatProblems } from '../model/problems';
 import type { AwsAccountSpec, AzureAccountSpec, Cloud, ClusterSpec, EnvironmentSpec, PlatformSpec, WorkloadsSpec } from '../model/types';
 import { REGION_EQUIVALENTS, SERVICE_EQUIVALENTS, SIZE_EQUIVALENTS } from './equivalents';
 import type { Estimate, Range } from './estimate';
+import { lineLabel, usd } from './format';
 
 export const OTHER_CLOUD: Readonly<Record<Cloud, Cloud>> = { aws: 'azure', azure: 'aws' };
 
@@ -140,18 +141,16 @@ export interface Comparison {
   readonly assumptions: readonly string[];
 }
 
-const usd = (n: number) => `$${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-
 /** The side-by-side table: a row per component (matched by line id), each cloud's typical monthly cost, and the totals. */
 export function formatComparison(c: Comparison): string[] {
   const [a, b] = c.estimates;
   const ids = [...new Set([...a.lines.map((l) => l.id), ...b.lines.map((l) => l.id)])];
   const find = (e: Estimate, id: string) => e.lines.find((l) => l.id === id);
-  const w = Math.max(30, ...[...a.lines, ...b.lines].map((l) => l.component.length));
+  const w = Math.max(30, ...[...a.lines, ...b.lines].map((l) => lineLabel(l).length));
   const head = (e: Estimate) => `${e.cloud} ${e.region}`;
   const cell = (e: Estimate, id: string) => {
     const l = find(e, id);
-    return [(l?.component ?? '—').padEnd(w), (l ? usd(l.monthly.typical) : '').padStart(12)];
+    return [(l ? lineLabel(l) : '—').padEnd(w), (l ? usd(l.monthly.typical) : '').padStart(12)];
   };
   const out = [
     `${c.environment}: the same workloads on both clouds, typical monthly cost in USD (list prices of ${a.taken === b.taken ? a.taken : `${a.taken} and ${b.taken}`})`,

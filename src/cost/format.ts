@@ -1,7 +1,8 @@
 /** How an estimate reads: a terminal table (`npm run cost`) and a Markdown table (the environment page). */
 import type { CostLine, CostTerm, Estimate, Range } from './estimate';
 
-const usd = (n: number) => `$${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+/** Dollars and cents with thousands separators: `$1,234.50`. */
+export const usd = (n: number): string => `$${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 const amount = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 3 });
 const unitPrice = (n: number) => `$${n.toLocaleString('en-US', { maximumFractionDigits: 6 })}`;
 const sameRange = (r: Range) => r.min === r.typical && r.typical === r.max;
@@ -13,6 +14,11 @@ export function formatTerm(t: CostTerm): string {
   return `${q} ${t.per} × ${unitPrice(t.listPrice)}${factor} [${t.price}]`;
 }
 
+/** A line as the terminal reports name it: its stack, then its component (`edw: KMS keys (1)`), so each stack's own line is told apart. */
+export function lineLabel(line: CostLine): string {
+  return `${line.stack}: ${line.component}`;
+}
+
 export function formatMonthly(r: Range): string {
   return sameRange(r) ? usd(r.typical) : `${usd(r.min)} / ${usd(r.typical)} / ${usd(r.max)}`;
 }
@@ -20,11 +26,11 @@ export function formatMonthly(r: Range): string {
 /** The terminal report of one estimate: a line per component with its terms below it, then the total and the sources. */
 export function formatEstimate(e: Estimate): string[] {
   const out = [`${e.environment} (${e.cloud}, ${e.region}): estimated monthly cost in ${e.currency}, min / typical / max, list prices of ${e.taken}`];
-  const width = Math.max(...e.lines.map((l) => l.component.length + l.stack.length + 3), 20);
+  const width = Math.max(...e.lines.map((l) => lineLabel(l).length + 1), 20);
   const row = (label: string, r: Range) => `  ${label.padEnd(width)} ${usd(r.min).padStart(12)} ${usd(r.typical).padStart(12)} ${usd(r.max).padStart(12)}`;
   out.push(`  ${'component'.padEnd(width)} ${'min'.padStart(12)} ${'typical'.padStart(12)} ${'max'.padStart(12)}`);
   for (const line of e.lines) {
-    out.push(row(`${line.stack}: ${line.component}`, line.monthly));
+    out.push(row(lineLabel(line), line.monthly));
     for (const t of line.terms) out.push(`      ${formatTerm(t)}`);
   }
   out.push(row('total', e.total));

@@ -52,6 +52,14 @@ describe('npm run cost', () => {
     expect(runCost(['--compare', '--env', 'aws-prod'], text)).toBe(0);
     expect(text.stdout()).toMatch(/aws-prod: the same workloads on both clouds/);
     expect(text.stdout()).toMatch(/azure is \$[\d,.]+ a month (more|less) than aws/);
+    // Each stack's own line is named by its stack: aws-prod has a KMS key line in several stacks.
+    const rows = text
+      .stdout()
+      .split('\n')
+      .filter((l) => /^ {2}\w+: /.test(l));
+    expect(rows.filter((l) => /^ {2}\w+: KMS keys/.test(l)).length).toBeGreaterThan(1);
+    expect(new Set(rows.map((l) => l.slice(0, 80).trim())).size).toBe(rows.length);
+    expect(text.stdout()).toMatch(/^ {2}platform: EKS control plane +\$73\.00 {3}platform: AKS control plane \(Standard tier\)/m);
   });
 
   it('a usage overlay is a scenario: more tokens cost more on the LLM line only', () => {
