@@ -242,6 +242,25 @@ function priceNodePools(p: Pricing): void {
   }
 }
 
+// ---- egress: NAT gateways and their public IPs, priced alike on both clouds but for the resource types (EGRESS)
+
+const EGRESS: Readonly<Record<Cloud, { readonly nat: string; readonly ip: { readonly type: string; readonly label: string; readonly price: string } }>> = {
+  aws: { nat: 'aws_nat_gateway', ip: { type: 'aws_eip', label: 'public IPv4 addresses', price: 'public-ipv4' } },
+  azure: { nat: 'azurerm_nat_gateway', ip: { type: 'azurerm_public_ip', label: 'public IP addresses', price: 'public-ip.standard' } },
+};
+
+function priceEgress(p: Pricing): void {
+  const { nat, ip } = EGRESS[p.env.cloud];
+  const nats = p.resources(nat).length;
+  if (nats > 0)
+    p.line('platform/nat', 'platform', `NAT gateways (${nats})`, [
+      p.term('nat-gateway.hour', nats * HOURS_PER_MONTH),
+      p.term('nat-gateway.data', p.env.usage.natGb),
+    ]);
+  const ips = p.resources(ip.type).length;
+  if (ips > 0) p.line('platform/public-ips', 'platform', `${ip.label} (${ips})`, [p.term(ip.price, ips * HOURS_PER_MONTH)]);
+}
+
 /** The key among `keys` with the lowest price in the catalog (the first when none has one). */
 function cheapest(p: Pricing, keys: readonly string[]): string {
   const priced = keys.filter((k) => p.has(k)).sort((a, b) => p.priceOf(a)!.price - p.priceOf(b)!.price || a.localeCompare(b));
@@ -256,11 +275,7 @@ function priceAws(p: Pricing): void {
     p.line('platform/control-plane', r.stack, 'EKS control plane', [p.term('eks.cluster.standard', HOURS_PER_MONTH)]);
   priceNodePools(p);
 
-  const nats = p.resources('aws_nat_gateway').length;
-  if (nats > 0)
-    p.line('platform/nat', 'platform', `NAT gateways (${nats})`, [p.term('nat-gateway.hour', nats * HOURS_PER_MONTH), p.term('nat-gateway.data', u.natGb)]);
-  const ips = p.resources('aws_eip').length;
-  if (ips > 0) p.line('platform/public-ips', 'platform', `public IPv4 addresses (${ips})`, [p.term('public-ipv4', ips * HOURS_PER_MONTH)]);
+  priceEgress(p);
   const interfaces = p.resources('aws_vpc_endpoint').filter((r) => r.body.vpc_endpoint_type === 'Interface');
   const endpointAzs = interfaces.reduce((n, r) => n + ((r.body.subnet_ids as unknown[] | undefined)?.length ?? 1), 0);
   if (interfaces.length > 0)
@@ -367,11 +382,7 @@ function priceAzure(p: Pricing): void {
     ]);
   priceNodePools(p);
 
-  const nats = p.resources('azurerm_nat_gateway').length;
-  if (nats > 0)
-    p.line('platform/nat', 'platform', `NAT gateways (${nats})`, [p.term('nat-gateway.hour', nats * HOURS_PER_MONTH), p.term('nat-gateway.data', u.natGb)]);
-  const ips = p.resources('azurerm_public_ip').length;
-  if (ips > 0) p.line('platform/public-ips', 'platform', `public IP addresses (${ips})`, [p.term('public-ip.standard', ips * HOURS_PER_MONTH)]);
+  priceEgress(p);
   const endpoints = p.resources('azurerm_private_endpoint').length;
   if (endpoints > 0)
     // Private Link bills the data both ways: each GB in and each GB out.
