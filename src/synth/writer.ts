@@ -27,8 +27,6 @@ export const LOCK_STALE_MS = 10_000;
 /** How often a writer refreshes its lock while it stages files. */
 const LOCK_REFRESH_MS = 2_000;
 
-export { ENVIRONMENT_SUBDIRECTORIES } from './layout';
-
 /** A fault the user can act on: named by path and cause, printed on one line. */
 export class OutputError extends Error {
   constructor(
