@@ -13,7 +13,7 @@
  *
  * A module's entry is used only if its source is unchanged: files under node_modules are matched
  * by size and modification time (hashing 18 MB of provider code would cost more than it saves),
- * all others (the compiled TypeScript) by a hash of their text. V8 also rejects code produced by
+ * a bundle by the digest in its file name, all others (the compiled TypeScript) by a hash of their text. V8 also rejects code produced by
  * another V8 version or with other flags; such a module is compiled normally and stored anew.
  */
 'use strict';
@@ -26,7 +26,17 @@ const { Buffer } = require('buffer');
 
 const NODE_MODULES = `${path.sep}node_modules${path.sep}`;
 
+/** Sources whose key the caller already knows (ts-register.js's bundles, named by their own digest): no hash of their text. */
+const known = new Map();
+
+/** `content` of `filename` is identified by `key`: its code-cache entry is matched by that instead of a hash of the text. */
+function knownKey(filename, content, key) {
+  known.set(filename, { content, key });
+}
+
 function keyOf(filename, content) {
+  const given = known.get(filename);
+  if (given && given.content === content) return given.key;
   if (filename.includes(NODE_MODULES)) {
     const stat = fs.statSync(filename);
     return `${stat.size}:${stat.mtimeMs}`;
@@ -169,4 +179,4 @@ function install(dir, sources) {
   cacheCode(path.join(dir, `v8-${process.version}-${process.arch}.bin`));
 }
 
-module.exports = { install };
+module.exports = { install, knownKey };

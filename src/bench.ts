@@ -10,8 +10,9 @@
  *   (ts-node's default), one only transpiles (ts-node --transpile-only).
  * - `npm run synth` of the default model into a new folder (cold), then again into the same folder
  *   (nothing changed), then `--env aws-dev` alone; and into a new folder in /dev/shm (memory), which
- *   shows how much of a cold synth is the disk (555 files);
+ *   shows how much of a cold synth is the disk (some 700 files);
  * - generated models of 10, 50 and 200 environments (synth in one process, models built in memory).
+ * Every run writes into a folder of its own, and all of them are removed at the end, never between runs.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -68,9 +69,12 @@ export function generatedOutputs(count: number, dir: string): string {
   return dir;
 }
 
-/** One synth of the default model (count 0) or of a generated one, written to a temporary folder. */
-export function benchmarkSynth(count: number): { environments: number; synthMs: number; renderMs: number } {
-  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'platform-synth-bench-'));
+/**
+ * One synth of the default model (count 0) or of a generated one, written to a new folder under `parent`
+ * (removed afterwards unless `keep`: the benchmark removes its folders only when it has measured everything).
+ */
+export function benchmarkSynth(count: number, parent = os.tmpdir(), keep = false): { environments: number; synthMs: number; renderMs: number } {
+  const workDir = fs.mkdtempSync(path.join(parent, 'platform-synth-bench-'));
   try {
     const spec = count === 0 ? defaultPlatform : generatedPlatform(count);
     const outputsDir = count === 0 ? DEFAULT_OUTPUTS_DIR : generatedOutputs(count, path.join(workDir, 'outputs'));
@@ -90,12 +94,12 @@ export function benchmarkSynth(count: number): { environments: number; synthMs: 
     });
     return { environments: platform.environments.length, synthMs: Math.round(performance.now() - started), renderMs: Math.round(rendered - started) };
   } finally {
-    fs.rmSync(workDir, { recursive: true, force: true });
+    if (!keep) fs.rmSync(workDir, { recursive: true, force: true });
   }
 }
 
-function worker(count: number): void {
-  const { environments, synthMs, renderMs } = benchmarkSynth(count);
+function worker(count: number, parent: string): void {
+  const { environments, synthMs, renderMs } = benchmarkSynth(count, parent, true);
   const result: Measurement = {
     environments,
     renderMs,
@@ -115,8 +119,8 @@ function median(values: number[]): number {
 const REGISTER = path.join(__dirname, '..', 'ts-register.js');
 const REPO = path.join(__dirname, '..');
 
-function measureWorker(count: number): Measurement {
-  const result = spawnSync(process.execPath, ['-r', REGISTER, __filename, '--worker', String(count)], { encoding: 'utf8' });
+function measureWorker(count: number, parent: string): Measurement {
+  const result = spawnSync(process.execPath, ['-r', REGISTER, __filename, '--worker', String(count), parent], { encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`benchmark worker failed:\n${result.stderr}`);
   return JSON.parse(result.stdout.trim().split('\n').pop()!) as Measurement;
 }
@@ -271,6 +275,7 @@ function main(): void {
     one: { label: 'npm run synth -- --env aws-dev', runs: [] },
     memory: { label: 'npm run synth, new folder in /dev/shm', runs: [] },
   };
+  let generated: (Omit<Measurement, 'environments'> & { count: number })[];
   try {
     // Once before measuring, as after any change of sources or packages: builds the main module's bundle and V8 code cache (ts-register.js).
     synth(path.join(work, 'dist-warm-up'));
@@ -282,25 +287,26 @@ function main(): void {
       rows.cold.runs.push(synth(out));
       rows.noop.runs.push(synth(out));
       rows.one.runs.push(synth(out, '--env', 'aws-dev'));
-      fs.rmSync(out, { recursive: true, force: true });
       if (shm) rows.memory.runs.push(synth(path.join(shm, `dist-${i}`)));
     }
     if (!fs.existsSync(path.join(reference, 'cdktf.out', 'stacks', 'reference', 'cdk.tf.json'))) throw new Error('the reference app wrote no cdk.tf.json');
+    measureWorker(1, work); // the worker's own bundle and code cache, built before measuring
+    generated = ([10, 50, 200] as const).map((count) => {
+      const samples = Array.from({ length: Math.min(runs, 3) }, () => measureWorker(count, work));
+      return {
+        count,
+        totalMs: median(samples.map((s) => s.totalMs)),
+        synthMs: median(samples.map((s) => s.synthMs)),
+        renderMs: median(samples.map((s) => s.renderMs)),
+        peakRssMb: median(samples.map((s) => s.peakRssMb)),
+      };
+    });
   } finally {
+    // Only now: on ext4 without a journal, creating a file scans the inodes deleted in the last 30 s or so
+    // (the kernel's recently_deleted()), so removing one run's tree would slow the next run's writes severalfold.
     fs.rmSync(work, { recursive: true, force: true });
     if (shm) fs.rmSync(shm, { recursive: true, force: true });
   }
-  measureWorker(1); // the worker's own bundle and code cache, built before measuring
-  const generated = ([10, 50, 200] as const).map((count) => {
-    const samples = Array.from({ length: Math.min(runs, 3) }, () => measureWorker(count));
-    return {
-      count,
-      totalMs: median(samples.map((s) => s.totalMs)),
-      synthMs: median(samples.map((s) => s.synthMs)),
-      renderMs: median(samples.map((s) => s.renderMs)),
-      peakRssMb: median(samples.map((s) => s.peakRssMb)),
-    };
-  });
 
   const fmt = (n: number, width: number, digits = 0) => n.toFixed(digits).padStart(width);
   console.log(
@@ -329,5 +335,5 @@ function main(): void {
   console.log('targets: synth ≥ 20x faster and ≤ 1/10 the peak RSS of the reference; ≤ 60 ms per extra environment');
 }
 
-if (process.argv[2] === '--worker') worker(Number(process.argv[3]));
+if (process.argv[2] === '--worker') worker(Number(process.argv[3]), process.argv[4]);
 else if (require.main === module) main();

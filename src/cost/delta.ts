@@ -3,7 +3,7 @@
  * synth's), the monthly change at min, typical and max, and each line that moved with the terms that moved it.
  */
 import type { CostLine, CostTerm, Estimate, Range } from './estimate';
-import { formatMonthly } from './format';
+import { amount, decimal, formatMonthly } from './format';
 
 export interface CostLineDelta {
   readonly id: string;
@@ -26,7 +26,6 @@ const cents = (n: number) => Math.round(n * 100) / 100;
 const minus = (a: Range, b: Range): Range => ({ min: cents(a.min - b.min), typical: cents(a.typical - b.typical), max: cents(a.max - b.max) });
 const isZero = (r: Range) => r.min === 0 && r.typical === 0 && r.max === 0;
 const qty = (r: Range) => (r.min === r.typical && r.typical === r.max ? amount(r.typical) : `${amount(r.min)} / ${amount(r.typical)} / ${amount(r.max)}`);
-const amount = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 3 });
 const sameRange = (a: Range, b: Range) => a.min === b.min && a.typical === b.typical && a.max === b.max;
 
 function causes(before: CostLine | undefined, after: CostLine | undefined): string[] {
@@ -67,7 +66,7 @@ export function costDelta(before: Estimate | undefined, after: Estimate | undefi
   };
 }
 
-const signed = (n: number) => `${n < 0 ? '-' : '+'}$${Math.abs(n).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+const signed = (n: number) => `${n < 0 ? '-' : '+'}$${decimal(Math.abs(n), 2, 2)}`;
 
 /** The report's lines: the total's change, then each line's. */
 export function formatCostDelta(d: CostDelta): string[] {

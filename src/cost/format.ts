@@ -1,10 +1,51 @@
 /** How an estimate reads: a terminal table (`npm run cost`) and a Markdown table (the environment page). */
 import type { CostLine, CostTerm, Estimate, Range } from './estimate';
 
+/** The digits of |n| without an exponent: `1e-7` → `0.0000001`, `1e+21` → `1000000000000000000000`. */
+function plainDigits(n: number): string {
+  const text = String(Math.abs(n));
+  const e = text.indexOf('e');
+  if (e < 0) return text;
+  const [whole, fraction = ''] = text.slice(0, e).split('.');
+  const exponent = Number(text.slice(e + 1));
+  const digits = whole + fraction;
+  const point = whole.length + exponent;
+  if (point <= 0) return `0.${'0'.repeat(-point)}${digits}`;
+  if (point >= digits.length) return digits + '0'.repeat(point - digits.length);
+  return `${digits.slice(0, point)}.${digits.slice(point)}`;
+}
+
+/**
+ * `n` as en-US writes it (`1,234.5`), rounded half away from zero at `maxFraction` decimals, with at least
+ * `minFraction`: what Intl.NumberFormat('en-US') prints (it too rounds the shortest decimal that reads back as `n`:
+ * 1.005 → 1.01), without its one-off start-up of some 20 ms, a tenth of the first environment's render.
+ */
+export function decimal(n: number, maxFraction: number, minFraction = 0): string {
+  if (!Number.isFinite(n)) return n.toLocaleString('en-US', { maximumFractionDigits: maxFraction, minimumFractionDigits: minFraction });
+  let [whole, fraction = ''] = plainDigits(n).split('.');
+  if (fraction.length > maxFraction) {
+    const up = fraction.charCodeAt(maxFraction) >= 53; // the first dropped digit is 5 or more
+    fraction = fraction.slice(0, maxFraction);
+    if (up) {
+      const digits = (whole + fraction).split('');
+      let i = digits.length - 1;
+      for (; i >= 0 && digits[i] === '9'; i--) digits[i] = '0';
+      if (i < 0) digits.unshift('1');
+      else digits[i] = String(Number(digits[i]) + 1);
+      whole = digits.slice(0, digits.length - fraction.length).join('');
+      fraction = digits.slice(digits.length - fraction.length).join('');
+    }
+  }
+  fraction = fraction.replace(/0+$/, '').padEnd(minFraction, '0');
+  const sign = n < 0 || Object.is(n, -0) ? '-' : '';
+  return `${sign}${whole.replace(/\B(?=(\d{3})+$)/g, ',')}${fraction ? `.${fraction}` : ''}`;
+}
+
 /** Dollars and cents with thousands separators: `$1,234.50`. */
-export const usd = (n: number): string => `$${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-const amount = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 3 });
-const unitPrice = (n: number) => `$${n.toLocaleString('en-US', { maximumFractionDigits: 6 })}`;
+export const usd = (n: number): string => `$${decimal(n, 2, 2)}`;
+/** A quantity: up to three decimals, `1,460` or `0.125`. */
+export const amount = (n: number): string => decimal(n, 3);
+const unitPrice = (n: number) => `$${decimal(n, 6)}`;
 const sameRange = (r: Range) => r.min === r.typical && r.typical === r.max;
 
 /** A term as arithmetic: `1,460 hour × $0.214 × 0.35 (Spot …)`; a ranged quantity shows min / typical / max. */

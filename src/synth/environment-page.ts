@@ -8,7 +8,7 @@ import { chartVersion, OPERATORS, operatorsFor } from '../model/operators';
 import type { Cloud, Environment, WorkloadName } from '../model/types';
 import { WORKLOAD_NAMES } from '../model/types';
 import type { Estimate, TerraformDocument } from '../cost/estimate';
-import { estimateMarkdown } from '../cost/format';
+import { amount, estimateMarkdown } from '../cost/format';
 
 /** What each workload runs in the cluster, as the diagram labels it. */
 const WORKLOAD_LABELS: Readonly<Record<WorkloadName, string>> = {
@@ -147,7 +147,7 @@ export function environmentPage(env: Environment, stacks: ReadonlyMap<string, Te
     ...estimateMarkdown(estimate),
     ...(env.budget
       ? [
-          `- budget: $${env.budget.monthlyUsd.toLocaleString('en-US')} a month (\`budget\`), alerting ${env.budget.contacts.join(', ')} at ${env.budget.alertPercents.join(', ')} % of actual spend and at 100 % forecast; the typical estimate is ${Math.round((estimate.total.typical / env.budget.monthlyUsd) * 100)} % of it`,
+          `- budget: $${amount(env.budget.monthlyUsd)} a month (\`budget\`), alerting ${env.budget.contacts.join(', ')} at ${env.budget.alertPercents.join(', ')} % of actual spend and at 100 % forecast; the typical estimate is ${Math.round((estimate.total.typical / env.budget.monthlyUsd) * 100)} % of it`,
         ]
       : []),
     '',

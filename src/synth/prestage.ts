@@ -2,8 +2,8 @@
  * Writing files while the rest renders. On a virtual disk, creating a file costs 0.1 to 1 ms (its inode and
  * blocks): dist/'s 708 files are a fifth of a cold synth, spent after rendering, on one core. A worker thread
  * writes each environment's changed files into `<out>.synth-prestage-<pid>` as soon as that environment is rendered,
- * on the other core, and the writer then renames them into its staged tree (several times cheaper than
- * writing them there). Nothing else about the write changes: the writer builds and swaps the staged tree as
+ * on the other core, and that directory then becomes the writer's staged tree (its files and directories are not
+ * made a second time). Nothing else about the write changes: the writer builds and swaps the staged tree as
  * always, under the same lock, and any file the worker did not write (or a worker that failed) it writes itself.
  *
  * The worker is plain JavaScript with no module of ours (it starts in milliseconds) and writes only files whose
@@ -17,6 +17,8 @@ import { MessageChannel, receiveMessageOnPort, Worker } from 'worker_threads';
 /** What the worker wrote: `dir/<rel>` holds exactly the bytes staged for `rel`. */
 export interface Prestaged {
   readonly dir: string;
+  /** The files under `dir`, as relative paths. */
+  readonly written: readonly string[];
   has(rel: string): boolean;
 }
 
@@ -124,7 +126,7 @@ export function startPrestage(target: string, dir: string): Prestager {
     void worker.terminate();
     if (!answer || answer.failure) return undefined;
     const written = new Set(answer.written);
-    result = { dir, has: (rel) => written.has(rel) };
+    result = { dir, written: answer.written, has: (rel) => written.has(rel) };
     return result;
   };
 

@@ -89,7 +89,7 @@ export function outputSiblings(target: string) {
     ready: `${target}.synth-ready`,
     retired: `${target}.synth-retired`,
     lock: `${target}.synth-lock`,
-    /** Files written while the rest rendered (./prestage.ts), renamed into the staged tree: one per process. */
+    /** Files written while the rest rendered (./prestage.ts), the staged tree's start: one per process. */
     prestage: `${target}.synth-prestage-${process.pid}`,
   };
 }
@@ -273,7 +273,7 @@ export function writeOutput(outDir: string, files: ReadonlyMap<string, string>, 
 /**
  * writeOutput of the tree `render` returns, with `render` run holding the output's lock (after recovery): each
  * batch it passes to `stage` (an environment's files) is written by a worker thread while it renders on
- * (./prestage.ts), and renamed into the staged tree instead of written then. With injected file-system calls
+ * (./prestage.ts), whose tree then becomes the staged one instead of being written again. With injected file-system calls
  * (the fault tests) nothing is prestaged.
  */
 export function writeOutputWhile(
@@ -362,9 +362,18 @@ function stageAndSwap(
   const dropStaging = () => fs.rmSync(staging, { recursive: true, force: true });
   attempt(
     () => {
-      fs.mkdirSync(staging, { recursive: true });
+      // The worker's tree is laid out as the staged one: it becomes the staging directory, and its files and
+      // directories are not made twice. (On some file systems creating an inode is most of a cold synth.)
+      if (prestaged && prestaged.written.length > 0) {
+        fs.renameSync(prestaged.dir, staging);
+        for (const rel of prestaged.written) if (!planned.has(rel) || unchangedFiles.has(rel)) fs.rmSync(path.join(staging, rel), { force: true });
+      } else fs.mkdirSync(staging, { recursive: true });
       const made = new Set<string>();
       for (const rel of [...planned.keys()].sort()) {
+        if (prestaged?.has(rel) && !unchangedFiles.has(rel)) {
+          written++;
+          continue;
+        }
         const file = path.join(staging, rel);
         const dir = path.dirname(file);
         if (!made.has(dir)) {
@@ -380,8 +389,7 @@ function stageAndSwap(
           }
           linked++;
         } else {
-          if (prestaged?.has(rel)) fs.renameSync(path.join(prestaged.dir, rel), file);
-          else fs.writeFileSync(file, planned.get(rel)!.content!);
+          fs.writeFileSync(file, planned.get(rel)!.content!);
           written++;
         }
         refresh();

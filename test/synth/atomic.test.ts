@@ -61,7 +61,7 @@ describe('writing while rendering (writeOutputWhile and its worker)', () => {
     return fs.statSync(file).ino;
   };
 
-  it('writes the tree writeOutput writes, the files the worker wrote renamed into it, and leaves nothing beside the output', () => {
+  it('writes the tree writeOutput writes, starting from the files and directories the worker wrote, and leaves nothing beside the output', () => {
     const dir = tempDir('prestage');
     const target = path.join(dir, 'dist');
     writeOutput(
@@ -81,9 +81,11 @@ describe('writing while rendering (writeOutputWhile and its worker)', () => {
       new Map([['e2/kubernetes/added.txt', 'added\n']]),
     ];
     const seen: Record<string, number> = {};
+    let workerDirectory = 0;
     const summary = writeOutputWhile(target, (stage) => {
       for (const batch of batches) stage(batch);
       for (const rel of ['e1/terraform/changed.txt', 'e2/kubernetes/added.txt']) seen[rel] = inodeOnceWritten(path.join(outputSiblings(target).prestage, rel));
+      workerDirectory = fs.statSync(path.join(outputSiblings(target).prestage, 'e2/kubernetes')).ino;
       // An unchanged file is not written ahead: it is hard-linked from the output, as writeOutput does.
       expect(fs.existsSync(path.join(outputSiblings(target).prestage, 'e1/terraform/same.txt'))).toBe(false);
       return new Map(batches.flatMap((b) => [...b]));
@@ -92,7 +94,27 @@ describe('writing while rendering (writeOutputWhile and its worker)', () => {
     expect(treeDigest(target)).toEqual(treeDigest(writeOnce(path.join(dir, 'plain'), new Map(batches.flatMap((b) => [...b])))));
     for (const rel of Object.keys(seen)) expect({ rel, renamed: fs.statSync(path.join(target, rel)).ino === seen[rel] }).toEqual({ rel, renamed: true });
     expect(fs.statSync(path.join(target, 'e1/terraform/same.txt')).ino).toBe(sameInode);
+    // The worker's directories are the output's: the writer made none of them again.
+    expect(fs.statSync(path.join(target, 'e2/kubernetes')).ino).toBe(workerDirectory);
     expect(fs.readdirSync(dir).sort()).toEqual(['dist', 'plain']);
+  });
+
+  it('a file the worker wrote that the render no longer returns is not in the output', () => {
+    const dir = tempDir('prestage-dropped');
+    const target = path.join(dir, 'dist');
+    const summary = writeOutputWhile(target, (stage) => {
+      stage(
+        new Map([
+          ['e1/terraform/kept.txt', 'kept\n'],
+          ['e1/terraform/dropped.txt', 'dropped\n'],
+        ]),
+      );
+      inodeOnceWritten(path.join(outputSiblings(target).prestage, 'e1/terraform/dropped.txt'));
+      return new Map([['e1/terraform/kept.txt', 'kept\n']]);
+    });
+    expect(summary).toMatchObject({ written: 1, unchanged: false });
+    expect(fs.readdirSync(path.join(target, 'e1/terraform'))).toEqual(['kept.txt']);
+    expect(fs.readdirSync(dir)).toEqual(['dist']);
   });
 
   it('a render that fails after its first batches leaves the output as it was and no prestage behind', () => {

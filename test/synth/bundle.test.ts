@@ -63,3 +63,35 @@ describe('the main module as one bundle (ts-register.js)', () => {
     expect(text).toMatch(/if \(true\) process\.exitCode = \(0, import_toolkit\.guarded\)/); // src/cli.ts runs
   });
 });
+
+describe("the sources' digest (ts-register.js keys compiled code and bundles by it)", () => {
+  it('follows an edit that keeps the file size and modification time, though it remembers the digest by stat lines', () => {
+    // A checkout of its own: ts-register.js, a source, and the one package it needs.
+    const root = tempDir('digest');
+    for (const file of ['ts-register.js', 'module-cache.js']) fs.copyFileSync(path.join(REPO, file), path.join(root, file));
+    fs.mkdirSync(path.join(root, 'node_modules'));
+    fs.symlinkSync(path.join(REPO, 'node_modules', 'esbuild'), path.join(root, 'node_modules', 'esbuild'));
+    fs.mkdirSync(path.join(root, 'src'));
+    const source = path.join(root, 'src', 'a.ts');
+    fs.writeFileSync(source, 'export const a = 1;\n');
+    // Whole seconds, which utimes sets exactly: the edit below keeps the same modification time to the nanosecond.
+    const stamp = 1_700_000_000;
+    fs.utimesSync(source, stamp, stamp);
+    const digest = () => spawnSync(process.execPath, ['-p', "require('./ts-register.js').sourcesDigest()"], { cwd: root, encoding: 'utf8' }).stdout.trim();
+    const memos = () => fs.readdirSync(path.join(root, 'node_modules', '.cache', 'ts-register'), { recursive: true }).filter((f) => /sources-/.test(String(f)));
+    // Remembered only once every source has been still for 2 s.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2100);
+    const before = digest();
+    expect(before).toMatch(/^[0-9a-f]{64}$/);
+    expect(memos()).toHaveLength(1);
+    const stat = fs.statSync(source, { bigint: true });
+    fs.writeFileSync(source, 'export const a = 2;\n');
+    fs.utimesSync(source, stamp, stamp);
+    const edited = fs.statSync(source, { bigint: true });
+    expect([edited.size, edited.mtimeNs, edited.ino]).toEqual([stat.size, stat.mtimeNs, stat.ino]);
+    const after = digest();
+    expect(after).toMatch(/^[0-9a-f]{64}$/);
+    expect(after).not.toBe(before);
+    expect(digest()).toBe(after);
+  });
+});
