@@ -16,6 +16,8 @@ export const EXAMPLE_AZURE_ADMIN_GROUP = '00000000-0000-0000-0000-0000000000ad';
 // Settings every environment shares; what differs per environment is written out below. Functions,
 // so each environment gets its own objects (a copy of the model can then change one environment).
 const edwImages = () => ({ consumer: 'edw-consumer:1.0.0', producer: 'edw-producer:1.0.0' });
+/** The example consumer serves Prometheus metrics beside its health endpoint (the default 8080). */
+const edwConsumer = () => ({ metricsPath: '/metrics' });
 const rag = () => ({ enabled: true, api: { image: 'rag-api:1.0.0' } });
 const mlflow = () => ({ image: 'mlflow-server:2.17.2' });
 /** A canary model (Knative mode) with an A/B test (Seldon), and a model in Standard mode (no canary). */
@@ -50,11 +52,12 @@ const mlops = (stage: Stage): MlopsSpec => ({
   ...(stage === 'prod' ? { burst: { enabled: true, maxNodes: 4 } } : {}),
 });
 /** Dev produces a one-off batch and scales to ten consumers at most. */
-const edwDev = (): EdwSpec => ({ enabled: true, images: edwImages(), scaling: { maxReplicas: 10 }, producer: { messages: 50 } });
+const edwDev = (): EdwSpec => ({ enabled: true, images: edwImages(), consumer: edwConsumer(), scaling: { maxReplicas: 10 }, producer: { messages: 50 } });
 /** Prod produces every ten minutes and scales further. */
 const edwProd = (): EdwSpec => ({
   enabled: true,
   images: edwImages(),
+  consumer: edwConsumer(),
   scaling: { maxReplicas: 50, messagesPerReplica: 10 },
   producer: { messages: 500, schedule: '*/10 * * * *' },
 });

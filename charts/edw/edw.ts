@@ -26,7 +26,7 @@ import { standardLabels } from '../lib/app-chart';
 import { specHash } from '../lib/spec-hash';
 import { identityServiceAccount, RoleIdentityChart } from '../lib/identity';
 import { COMPONENT_LABEL, NAME_LABEL } from '../lib/labels';
-import { cloudServiceEgress } from '../lib/network';
+import { cloudServiceEgress, scrapeIngress } from '../lib/network';
 import { container, podSpec, zoneSpread, type ContainerOptions, type PodScheduling } from '../lib/pod';
 import { containerEnv } from './env';
 import { EDW_IDENTITIES, type EdwRole } from './identity';
@@ -36,6 +36,7 @@ import { spotPlacement } from '../lib/scheduling';
 export const EDW_APP = 'edw';
 export { COMPONENT_LABEL, NAME_LABEL };
 export const CLOUD_EGRESS_POLICY = 'edw-cloud-egress';
+export const CONSUMER_SCRAPE_POLICY = 'edw-consumer-scrape';
 
 /**
  * Queue work is interruptible (it runs on Spot, a message reappears after its visibility timeout),
@@ -62,6 +63,7 @@ export class EdwChart extends RoleIdentityChart<'edw', EdwRole> {
     this.scaler();
     this.producer();
     this.egress();
+    this.scrapeIngress();
   }
 
   private get edw() {
@@ -184,13 +186,24 @@ export class EdwChart extends RoleIdentityChart<'edw', EdwRole> {
 
   /**
    * HTTPS to the cloud endpoints only. The platform chart's default deny and DNS policies already
-   * cover the namespace; nothing may connect to the pods (kubelet probes are not subject to
-   * NetworkPolicy), so there is no ingress rule.
+   * cover the namespace; nothing but Prometheus (scrapeIngress) may connect to the pods (kubelet probes
+   * are not subject to NetworkPolicy), so there is no ingress rule here.
    * - AWS: SQS, DynamoDB and STS are public endpoints (the VPC has no interface endpoints for SQS
    *   and DynamoDB): TCP 443 anywhere but private ranges, plus the EKS Pod Identity agent.
    * - Azure prod: the storage account is reachable only through private endpoints in the endpoints
    *   subnet; dev uses its public endpoint. Both need Entra ID for the token exchange.
    */
+  /** Prometheus to the consumer's metrics, where the model names their path (src/model/workloads/edw/flows.ts edwScrapes). */
+  private scrapeIngress(): void {
+    const { port, metricsPath } = this.ctx.env.edw.consumer;
+    const ingress = scrapeIngress(this.ctx, metricsPath ? [port] : []);
+    if (ingress.length === 0) return;
+    new KubeNetworkPolicy(this, 'netpol-consumer-scrape', {
+      metadata: { name: CONSUMER_SCRAPE_POLICY },
+      spec: { podSelector: { matchLabels: this.selector('consumer') }, policyTypes: ['Ingress'], ingress },
+    });
+  }
+
   private egress(): void {
     new KubeNetworkPolicy(this, 'netpol-cloud-egress', {
       metadata: { name: CLOUD_EGRESS_POLICY },

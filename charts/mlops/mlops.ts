@@ -31,7 +31,7 @@ import { replaceOnChangeAnnotations, standardLabels } from '../lib/app-chart';
 import { sdkEnv } from '../lib/cloud';
 import { identityServiceAccount, RoleIdentityChart, workloadIdentity } from '../lib/identity';
 import { COMPONENT_LABEL, NAME_LABEL } from '../lib/labels';
-import { tcp } from '../lib/network';
+import { scrapeIngress, tcp } from '../lib/network';
 import { container, envVars, podSpec, zoneSpread } from '../lib/pod';
 import { blockStorageClass } from '../../src/model/cluster';
 import { MLFLOW_AWS_IDENTITY, MLOPS_OUTPUTS, MLOPS_STACK } from '../../src/model/naming';
@@ -72,6 +72,8 @@ export const TRAINING_COMPONENT = 'training';
 export const MLFLOW_COMPONENT = 'tracking';
 
 export const MLFLOW_INGRESS_POLICY = 'mlflow-ingress';
+/** Where MLflow's workers keep their Prometheus counters with `mlops.mlflow.metrics` (under the pod's writable /tmp). */
+export const MLFLOW_METRICS_DIR = '/tmp/prometheus-metrics';
 export const MLFLOW_EGRESS_POLICY = 'mlflow-egress';
 export const TRAINING_EGRESS_POLICY = 'training-egress';
 export const DB_USER_EGRESS_POLICY = 'mlflow-db-user-egress';
@@ -178,7 +180,17 @@ export class MlopsChart extends RoleIdentityChart<'mlops', MlopsRole> {
           memory: settings.memory,
           command: ['mlflow'],
           // No --backend-store-uri: mlflow server reads MLFLOW_BACKEND_STORE_URI itself, so the password is in no process's arguments.
-          args: ['server', '--host', '0.0.0.0', '--port', String(MLFLOW_PORT), '--default-artifact-root', this.names.artifactRoot],
+          args: [
+            'server',
+            '--host',
+            '0.0.0.0',
+            '--port',
+            String(MLFLOW_PORT),
+            '--default-artifact-root',
+            this.names.artifactRoot,
+            // Its gunicorn workers share their counters through files there (prometheus_client's multiprocess mode): the writable /tmp.
+            ...(settings.metrics ? ['--expose-prometheus', MLFLOW_METRICS_DIR] : []),
+          ],
           env,
           // MLflow opens its database (creating the schema on a first start) before it answers: 30 s before liveness counts.
           http: { port: MLFLOW_PORT, healthPath: MLFLOW_HEALTH_PATH, startSeconds: 30 },
@@ -328,7 +340,7 @@ export class MlopsChart extends RoleIdentityChart<'mlops', MlopsRole> {
         podSelector: { matchLabels: this.mlflowSelector },
         policyTypes: ['Ingress'],
         // Pods of this namespace only (training, model servers); kubelet probes are not subject to NetworkPolicy.
-        ingress: [{ from: [{ podSelector: {} }], ports: tcp(MLFLOW_PORT) }],
+        ingress: [{ from: [{ podSelector: {} }], ports: tcp(MLFLOW_PORT) }, ...scrapeIngress(this.ctx, this.ctx.env.mlops.mlflow.metrics ? [MLFLOW_PORT] : [])],
       },
     });
     new KubeNetworkPolicy(this, 'netpol-mlflow-egress', {

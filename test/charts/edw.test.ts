@@ -1,4 +1,6 @@
-import { EdwChart } from '../../charts/edw/edw';
+import { CLOUD_EGRESS_POLICY, CONSUMER_SCRAPE_POLICY, EdwChart } from '../../charts/edw/edw';
+import { scrapeFlows, scrapeTargets } from '../../src/model/scrapes';
+import { blockedFlows } from '../../src/validate/flows';
 import { scaleQuantity } from '../../charts/lib/pod';
 import { PlatformChart } from '../../charts/platform/platform';
 import type { EnvironmentContext } from '../../src/model/context';
@@ -26,9 +28,10 @@ import {
   TMP_VOLUMES,
   expectAppOnlyWhereEnabled,
   expectWorkloadApp,
+  manifestsOf,
 } from './helpers';
 
-const { ctxOf, render, objects, one, missingOutputs, all, aws, azure } = chartKit(EdwChart, (e) => e.edw);
+const { ctxOf, render, objects, ofKind, one, missingOutputs, all, aws, azure } = chartKit(EdwChart, (e) => e.edw);
 function podSpecs(ctx: EnvironmentContext<Cloud, 'edw'>): [string, any][] {
   return objects(ctx).flatMap((o): [string, any][] => {
     if (o.kind === 'Deployment' || o.kind === 'Job') return [[`${o.kind}/${o.metadata.name}`, o.spec.template]];
@@ -49,6 +52,7 @@ describe('EdwChart', () => {
       'deployment-edw-consumer.yaml',
       'kustomization.yaml',
       'networkpolicy-edw-cloud-egress.yaml',
+      'networkpolicy-edw-consumer-scrape.yaml',
       'poddisruptionbudget-edw-consumer.yaml',
       'scaledobject-edw-consumer.yaml',
       'serviceaccount-edw-consumer.yaml',
@@ -359,7 +363,7 @@ describe('EdwChart', () => {
     });
 
     test.each(aws)('%s: HTTPS to public AWS endpoints and the Pod Identity agent', (_n, ctx) => {
-      expect(one(ctx, 'NetworkPolicy').spec.egress).toEqual([
+      expect(one(ctx, 'NetworkPolicy', CLOUD_EGRESS_POLICY).spec.egress).toEqual([
         publicHttps,
         { to: [{ ipBlock: { cidr: '169.254.170.23/32' } }], ports: [{ protocol: 'TCP', port: 80 }] },
       ]);
@@ -367,7 +371,7 @@ describe('EdwChart', () => {
 
     test('azure-prod: HTTPS to the private endpoints subnet and to Entra ID', () => {
       const ctx = ctxOf('azure-prod');
-      expect(one(ctx, 'NetworkPolicy').spec.egress).toEqual([
+      expect(one(ctx, 'NetworkPolicy', CLOUD_EGRESS_POLICY).spec.egress).toEqual([
         { to: [{ ipBlock: { cidr: azureSubnetLayout(ctx.env.network.cidr).endpoints } }], ports: [{ protocol: 'TCP', port: 443 }] },
         publicHttps,
       ]);
@@ -375,7 +379,7 @@ describe('EdwChart', () => {
     });
 
     test('azure-dev: HTTPS to public endpoints only', () => {
-      expect(one(ctxOf('azure-dev'), 'NetworkPolicy').spec.egress).toEqual([publicHttps]);
+      expect(one(ctxOf('azure-dev'), 'NetworkPolicy', CLOUD_EGRESS_POLICY).spec.egress).toEqual([publicHttps]);
     });
   });
 
@@ -433,5 +437,57 @@ describe('EdwChart', () => {
   test('rendering is deterministic', () => {
     const ctx = ctxOf('azure-prod');
     expect([...render(ctx)]).toEqual([...render(ctx)]);
+  });
+});
+
+describe("the consumer's metrics (edw.consumer.metricsPath)", () => {
+  const PROMETHEUS_PEER = {
+    namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } },
+    podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } },
+  };
+
+  test.each(all)('%s: Prometheus scrapes the path the model names on the consumer’s port, and may reach only that port', (_n, ctx) => {
+    const { port, metricsPath } = ctx.env.edw!.consumer;
+    expect(metricsPath).toBe('/metrics');
+    expect(scrapeTargets(ctx.env).filter((t) => t.pods.namespace === 'edw')).toEqual([
+      {
+        name: 'edw-consumer',
+        pods: expect.objectContaining({ labels: { 'app.kubernetes.io/name': 'edw-consumer' } }),
+        port: { port, protocol: 'TCP', name: 'health' },
+        path: '/metrics',
+      },
+    ]);
+    // The port the PodMonitor names is the consumer container's.
+    const consumer = one(ctx, 'Deployment').spec.template.spec.containers[0];
+    expect(consumer.ports).toEqual([{ name: 'health', containerPort: port, protocol: 'TCP' }]);
+    expect(one(ctx, 'NetworkPolicy', CONSUMER_SCRAPE_POLICY).spec).toEqual({
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'edw-consumer' } },
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [PROMETHEUS_PEER], ports: [{ port, protocol: 'TCP' }] }],
+    });
+  });
+
+  test('the flow is allowed by the namespace’s policies, and blocked without the scrape policy', () => {
+    const ctx = ctxOf('azure-prod');
+    const manifests = manifestsOf(ctx, [EdwChart, PlatformChart]);
+    const scrape = (v: { resource: string }) => v.resource === 'flow monitoring/prometheus -> edw/edw-consumer TCP/8080';
+    const findings = (m: typeof manifests) => blockedFlows(ctx.env, { name: ctx.env.name, terraform: [], manifests: m, files: [] }).filter(scrape);
+    expect(scrapeFlows(ctx.env).filter((f) => f.to.kind === 'pods' && f.to.pods.namespace === 'edw')).toEqual([
+      expect.objectContaining({
+        from: expect.objectContaining({ name: 'prometheus', namespace: 'monitoring' }),
+        to: expect.objectContaining({ kind: 'pods' }),
+      }),
+    ]);
+    expect(findings(manifests)).toEqual([]);
+    expect(findings(manifests.filter((m) => m.obj.metadata.name !== CONSUMER_SCRAPE_POLICY))).toHaveLength(1);
+  });
+
+  test('without a metrics path, or with observability off, nothing scrapes the consumer and nothing may connect to it', () => {
+    const cases = [specWith('aws-dev', (e) => (e.workloads!.edw!.consumer = {})), specWith('aws-dev', (e) => (e.observability = { enabled: false }))];
+    for (const spec of cases) {
+      const ctx = ctxOf('aws-dev', spec);
+      expect(scrapeTargets(ctx.env).filter((t) => t.pods.namespace === 'edw')).toEqual([]);
+      expect(ofKind(ctx, 'NetworkPolicy').map((p) => p.metadata.name)).toEqual([CLOUD_EGRESS_POLICY]);
+    }
   });
 });

@@ -4,7 +4,9 @@ import { parse } from 'yaml';
 import { execFileSync } from 'child_process';
 import { tempDir } from '../synth/helpers';
 import { AZURE_DATABASE_TOKEN_SCOPE, DB_CREDENTIAL_VERSION, dbUserScript, KEY_VAULT_DATA_API_VERSION } from '../../charts/mlops/database-user';
-import { MlopsChart } from '../../charts/mlops/mlops';
+import { MLFLOW_INGRESS_POLICY, MLFLOW_METRICS_DIR, MlopsChart } from '../../charts/mlops/mlops';
+import { scrapeTargets } from '../../src/model/scrapes';
+import { blockedFlows } from '../../src/validate/flows';
 import { KarpenterChart } from '../../charts/platform/karpenter';
 import { PlatformChart } from '../../charts/platform/platform';
 import { renderChart } from '../../charts/lib/render';
@@ -821,5 +823,56 @@ describe('MlopsChart', () => {
   test('rendering is deterministic', () => {
     const ctx = ctxOf('aws-prod');
     expect([...render(ctx)]).toEqual([...render(ctx)]);
+  });
+});
+
+describe("MLflow's metrics (mlops.mlflow.metrics)", () => {
+  const PROMETHEUS_PEER = {
+    namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } },
+    podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } },
+  };
+  const withMetrics = (name: string) =>
+    ctxOf(
+      name,
+      specWith(name, (e) => (e.workloads!.mlops!.mlflow!.metrics = true)),
+    );
+  const server = (ctx: EnvironmentContext<Cloud, 'mlops'>) => one(ctx, 'Deployment', 'mlflow').spec.template.spec.containers[0];
+  const mlflowTargets = (ctx: EnvironmentContext<Cloud, 'mlops'>) => scrapeTargets(ctx.env).filter((t) => t.name === 'mlops-mlflow');
+
+  test.each(['aws-prod', 'azure-dev'])('%s: the server exposes /metrics in a writable folder, Prometheus scrapes it and may reach it', (name) => {
+    const ctx = withMetrics(name);
+    const args: string[] = server(ctx).args;
+    expect(args.slice(args.indexOf('--expose-prometheus'))).toEqual(['--expose-prometheus', MLFLOW_METRICS_DIR]);
+    // Under the pod's /tmp emptyDir: the root filesystem is read-only.
+    expect(MLFLOW_METRICS_DIR.startsWith('/tmp/')).toBe(true);
+    expect(server(ctx).volumeMounts).toContainEqual({ name: 'tmp', mountPath: '/tmp' });
+    expect(mlflowTargets(ctx)).toEqual([
+      {
+        name: 'mlops-mlflow',
+        pods: expect.objectContaining({ labels: { 'app.kubernetes.io/name': 'mlflow' } }),
+        port: { port: 5000, protocol: 'TCP', name: 'http' },
+        path: '/metrics',
+      },
+    ]);
+    expect(server(ctx).ports).toEqual([{ name: 'http', containerPort: 5000, protocol: 'TCP' }]);
+    expect(one(ctx, 'NetworkPolicy', MLFLOW_INGRESS_POLICY).spec.ingress).toEqual([
+      { from: [{ podSelector: {} }], ports: [{ port: 5000, protocol: 'TCP' }] },
+      { from: [PROMETHEUS_PEER], ports: [{ port: 5000, protocol: 'TCP' }] },
+    ]);
+    const manifests = manifestsOf(ctx, [MlopsChart, PlatformChart]);
+    const scrape = (v: { resource: string }) => v.resource === 'flow monitoring/prometheus -> mlops/mlflow TCP/5000';
+    const blocked = (m: typeof manifests) => blockedFlows(ctx.env, { name: ctx.env.name, terraform: [], manifests: m, files: [] }).filter(scrape);
+    expect(blocked(manifests)).toEqual([]);
+    const withoutScrape = manifests.map((m) =>
+      m.obj.metadata.name === MLFLOW_INGRESS_POLICY ? { ...m, obj: { ...m.obj, spec: { ...m.obj.spec, ingress: m.obj.spec.ingress.slice(0, 1) } } } : m,
+    );
+    expect(blocked(withoutScrape)).toHaveLength(1);
+  });
+
+  test.each(all)('%s (default: off): plain mlflow has no exporter, so nothing asks for one', (_n, ctx) => {
+    expect(ctx.env.mlops!.mlflow.metrics).toBe(false);
+    expect(server(ctx).args).not.toContain('--expose-prometheus');
+    expect(mlflowTargets(ctx)).toEqual([]);
+    expect(one(ctx, 'NetworkPolicy', MLFLOW_INGRESS_POLICY).spec.ingress).toHaveLength(1);
   });
 });

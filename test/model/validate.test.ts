@@ -324,6 +324,18 @@ const rules: Array<[string, (s: Spec) => void, string, RegExp]> = [
     /must start with \//,
   ],
   [
+    'edw metrics path',
+    (s) => (s.environments[AWS_DEV].workloads.edw.consumer = { metricsPath: 'metrics' }),
+    'environments[0].workloads.edw.consumer.metricsPath',
+    /must start with \//,
+  ],
+  [
+    'edw metrics path on the health endpoint',
+    (s) => (s.environments[AWS_DEV].workloads.edw.consumer = { metricsPath: '/healthz' }),
+    'environments[0].workloads.edw.consumer.metricsPath',
+    /is the health endpoint's path/,
+  ],
+  [
     'edw quantity',
     (s) => (s.environments[AWS_DEV].workloads.edw.consumer = { memory: '1 GB' }),
     'environments[0].workloads.edw.consumer.memory',

@@ -1,6 +1,6 @@
 /** The event-driven workload: producer → queue → KEDA-scaled consumers (on Spot) → table. */
 import type { Workload } from '../workload';
-import { edwFlows } from './flows';
+import { edwFlows, edwScrapes } from './flows';
 import { edwNames } from './names';
 import { resolveEdw } from './resolve';
 import { validateEdw } from './rules';
@@ -16,7 +16,6 @@ export const EDW: Workload<'edw'> = {
   platformNeeds: ({ edw }) => ({ awsInterfaceEndpoints: [], keda: edw.keda, postgres: false }),
   // KEDA comes from its chart unless the AKS add-on runs it.
   flows: edwFlows,
-  // Not yet: which of its pods serve metrics is being worked out (issue 17).
-  scrapes: () => [],
+  scrapes: edwScrapes,
   operators: (env) => (env.edw.keda === 'helm' ? ['keda'] : []),
 };

@@ -31,7 +31,13 @@ export function resolveEdw(platformName: string, spec: EnvironmentSpec, edw: Edw
       scaleToZero,
     },
     producer: { messages: edw.producer?.messages ?? 100, ...(edw.producer?.schedule ? { schedule: edw.producer.schedule } : {}) },
-    consumer: { port: edw.consumer?.port ?? 8080, healthPath: edw.consumer?.healthPath ?? '/healthz', cpu, memory: edw.consumer?.memory ?? '256Mi' },
+    consumer: {
+      port: edw.consumer?.port ?? 8080,
+      healthPath: edw.consumer?.healthPath ?? '/healthz',
+      ...(edw.consumer?.metricsPath ? { metricsPath: edw.consumer.metricsPath } : {}),
+      cpu,
+      memory: edw.consumer?.memory ?? '256Mi',
+    },
     keda: edw.keda ?? DEFAULT_KEDA_INSTALL[spec.cloud],
   };
 }

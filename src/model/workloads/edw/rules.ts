@@ -33,7 +33,12 @@ export function validateEdw(env: EnvironmentSpec, base: string, platformName: st
   checkCron(producer.schedule, `${at}.producer.schedule`, '*/10 * * * *', report);
   const consumer = edw.consumer ?? {};
   range(consumer.port, `${at}.consumer.port`, 1024, 65535);
-  if (isString(consumer.healthPath) && !consumer.healthPath.startsWith('/')) report(`${at}.consumer.healthPath`, `${q(consumer.healthPath)} must start with /`);
+  for (const key of ['healthPath', 'metricsPath'] as const) {
+    const value = consumer[key];
+    if (isString(value) && !value.startsWith('/')) report(`${at}.consumer.${key}`, `${q(value)} must start with /`);
+  }
+  if (isString(consumer.metricsPath) && consumer.metricsPath === (consumer.healthPath ?? '/healthz'))
+    report(`${at}.consumer.metricsPath`, `${q(consumer.metricsPath)} is the health endpoint's path; metrics need their own`);
   for (const key of ['cpu', 'memory'] as const) checkQuantity(consumer[key], `${at}.consumer.${key}`, report);
   if (edw.keda === 'aks-addon' && cloud === 'aws') report(`${at}.keda`, '"aks-addon" is the AKS KEDA add-on; on AWS KEDA is installed with Helm');
 

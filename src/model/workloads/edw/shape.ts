@@ -18,6 +18,6 @@ export const EDW_SHAPE = obj<EdwSpec>({
     }),
   ),
   producer: opt(obj({ messages: opt(int), schedule: opt(str) })),
-  consumer: opt(obj({ port: opt(int), healthPath: opt(str), cpu: opt(str), memory: opt(str) })),
+  consumer: opt(obj({ port: opt(int), healthPath: opt(str), metricsPath: opt(str), cpu: opt(str), memory: opt(str) })),
   keda: opt(oneOf({ 'aks-addon': true, helm: true })),
 });

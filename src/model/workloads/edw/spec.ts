@@ -60,6 +60,11 @@ export interface EdwConsumerSpec {
   port?: number;
   /** Path of the health endpoint (liveness and readiness). Default: /healthz. */
   healthPath?: string;
+  /**
+   * Path of the Prometheus metrics the consumer serves on the same port, scraped where observability is on. Without it
+   * nothing scrapes the consumer (a scrape of a path it does not serve would only show a target down).
+   */
+  metricsPath?: string;
   /** Default: 250m / 256Mi requested; limits twice that CPU and the same memory. */
   cpu?: string;
   memory?: string;
@@ -73,6 +78,6 @@ export interface EdwSettings {
   readonly queue: Readonly<Required<EdwQueueSpec>>;
   readonly scaling: Readonly<Required<EdwScalingSpec>>;
   readonly producer: Readonly<{ messages: number; schedule?: string }>;
-  readonly consumer: Readonly<Required<EdwConsumerSpec>>;
+  readonly consumer: Readonly<Required<Omit<EdwConsumerSpec, 'metricsPath'>> & Pick<EdwConsumerSpec, 'metricsPath'>>;
   readonly keda: KedaInstall;
 }

@@ -75,6 +75,14 @@ export function mlopsFlows(env: WithWorkloads<Environment, 'mlops'>): Flow[] {
  * Each series carries the model's name (the served-model label; KServe's also the InferenceService's).
  */
 export function mlopsScrapes(env: WithWorkloads<Environment, 'mlops'>): ScrapeTarget[] {
+  // MLflow 2.x serves /metrics on its own port with `--expose-prometheus` (mlflow/server/prometheus_exporter.py).
+  const mlflow: ScrapeTarget[] = env.mlops.mlflow.metrics
+    ? [{ name: 'mlops-mlflow', pods: MLFLOW, port: { port: MLFLOW_PORT, protocol: 'TCP', name: 'http' }, path: '/metrics' }]
+    : [];
+  return [...mlflow, ...modelScrapes(env)];
+}
+
+function modelScrapes(env: WithWorkloads<Environment, 'mlops'>): ScrapeTarget[] {
   return env.mlops.models.flatMap((model): ScrapeTarget[] => {
     const kserve = predictor(model.name, 'kserve-predictor');
     const kserveLabels = [INFERENCE_SERVICE_POD_LABEL, SERVED_MODEL_LABEL];

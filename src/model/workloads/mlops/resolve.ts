@@ -36,6 +36,7 @@ export function resolveMlops(platformName: string, spec: EnvironmentSpec, mlops:
       cpu: mlops.mlflow!.cpu ?? '500m',
       memory: mlops.mlflow!.memory ?? '1Gi',
       replicas: mlops.mlflow!.replicas ?? (prod ? 2 : 1),
+      metrics: mlops.mlflow!.metrics ?? false,
     },
     database: {
       instanceClass: mlops.database?.instanceClass ?? (prod ? 'db.r6g.large' : 'db.t4g.medium'),

@@ -4,7 +4,7 @@ import type { MlopsSpec } from './spec';
 
 export const MLOPS_SHAPE = obj<MlopsSpec>({
   enabled: req(bool),
-  mlflow: opt(obj({ image: req(str), cpu: opt(str), memory: opt(str), replicas: opt(int) })),
+  mlflow: opt(obj({ image: req(str), cpu: opt(str), memory: opt(str), replicas: opt(int), metrics: opt(bool) })),
   database: opt(obj({ instanceClass: opt(str), sku: opt(str), storageGb: opt(int), version: opt(str) })),
   training: opt(
     list(

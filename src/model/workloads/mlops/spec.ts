@@ -4,7 +4,18 @@ import type { CapacityType, GpuPoolSpec, WorkloadToggle } from '../../types';
 /** Hybrid MLOps: GPU training (in cluster or burst), MLflow tracking, KServe and Seldon serving. */
 export interface MlopsSpec extends WorkloadToggle {
   /** The MLflow tracking server. Required when enabled. */
-  mlflow?: { image: string; cpu?: string; memory?: string; replicas?: number };
+  mlflow?: {
+    image: string;
+    cpu?: string;
+    memory?: string;
+    replicas?: number;
+    /**
+     * Serve Prometheus metrics on /metrics (`mlflow server --expose-prometheus`) and have Prometheus scrape them. The
+     * image must include prometheus-flask-exporter (`pip install mlflow[extras]`): plain `mlflow` does not, and the
+     * server would not start without it. Default: false.
+     */
+    metrics?: boolean;
+  };
   /** MLflow's PostgreSQL. */
   database?: {
     /** AWS RDS instance class. Default: db.t4g.medium (prod db.r6g.large). */
@@ -127,7 +138,7 @@ export interface BurstSpec {
 // Resolved: every default applied, read-only. Stacks and charts only ever see these.
 
 export interface MlopsSettings {
-  readonly mlflow: Readonly<{ image: string; cpu: string; memory: string; replicas: number }>;
+  readonly mlflow: Readonly<{ image: string; cpu: string; memory: string; replicas: number; metrics: boolean }>;
   readonly database: Readonly<{ instanceClass: string; sku: string; storageGb: number; version: string }>;
   /** The cluster's training jobs (`runOn: cluster`): images resolved against the environment's registry, pool to the cluster's GPU pool. */
   readonly training: readonly Readonly<{
