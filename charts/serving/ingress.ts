@@ -78,9 +78,10 @@ export class ServingIngressChart extends AppChart<'mlops'> {
           config: {
             // Knative-mode predictors keep the serving priority class (Knative drops it without this feature).
             features: { [KNATIVE_FEATURES.priorityClassName]: 'enabled' },
-            // queue-proxy serves its request metrics to Prometheus on 9091 (knative-v1.21.1 pkg/queue/sharedmain/otel.go;
-            // the default protocol is none): src/model/workloads/mlops/flows.ts mlopsScrapes.
-            ...(ctx.env.observability.enabled ? { observability: { 'request-metrics-protocol': 'prometheus' } } : {}),
+            // queue-proxy serves its request metrics to Prometheus on 9091 (knative-v1.21.1 pkg/queue/sharedmain/otel.go), and
+            // Serving's own components theirs on 9090 (vendor/knative.dev/pkg/observability/metrics/prometheus); both
+            // protocols default to none: src/model/workloads/mlops/flows.ts mlopsScrapes.
+            ...(ctx.env.observability.enabled ? { observability: { 'metrics-protocol': 'prometheus', 'request-metrics-protocol': 'prometheus' } } : {}),
             // Knative routes under the domain KServe names the models with (config-domain); the cluster-local one is its default.
             ...(servingDomain !== CLUSTER_LOCAL_DOMAIN ? { domain: { [servingDomain]: '' } } : {}),
           },

@@ -12,6 +12,7 @@ import { seldonDeploymentName } from '../../charts/serving/serving';
 import { INGRESS_GATEWAY, ISTIO_NAMESPACE } from '../../src/model/cluster';
 import type { EnvironmentContext } from '../../src/model/context';
 import { chartVersion, KNATIVE_SERVING_VERSION, OPERATORS, operatorsFor, type OperatorName } from '../../src/model/operators';
+import { scrapeTargets } from '../../src/model/scrapes';
 import type { Cloud, ServedModelSpec } from '../../src/model/types';
 import { CLUSTER_LOCAL_DOMAIN } from '../../src/model/workloads/mlops/spec';
 import { findChart } from '../../src/validate/helm/chart';
@@ -96,11 +97,20 @@ describe('serving-ingress: what routes requests to the models', () => {
     expect(ks.spec.ingress).toEqual({ istio: { enabled: true } });
     // The cluster-local default: Knative's own, so no domain is set; the serving priority class is admitted.
     expect(ctx.env.mlops.servingDomain).toBe(CLUSTER_LOCAL_DOMAIN);
-    // queue-proxy serves its request metrics to Prometheus (observability is on by default).
+    // queue-proxy serves its request metrics and Serving's components theirs to Prometheus (observability is on by default).
     expect(ks.spec.config).toEqual({
       features: { 'kubernetes.podspec-priorityclassname': 'enabled' },
-      observability: { 'request-metrics-protocol': 'prometheus' },
+      observability: { 'metrics-protocol': 'prometheus', 'request-metrics-protocol': 'prometheus' },
     });
+    // What Prometheus then scrapes there: each component's `metrics` 9090, by the `app` label its Deployment gives its pods.
+    expect(scrapeTargets(ctx.env).filter((t) => t.pods.namespace === KNATIVE_NAMESPACE)).toEqual(
+      ['activator', 'autoscaler', 'controller', 'webhook'].map((app) => ({
+        name: `knative-serving-${app}`,
+        pods: { name: `knative ${app}`, namespace: KNATIVE_NAMESPACE, labels: { app } },
+        port: { port: 9090, protocol: 'TCP', name: 'metrics' },
+        outsideOutput: expect.stringContaining('neither the platform nor Knative writes a NetworkPolicy in knative-serving'),
+      })),
+    );
     const isvc = serving.one(serving.ctxOf(ctx.env.name), 'InferenceService', 'iris');
     expect(isvc.metadata.annotations['serving.kserve.io/deploymentMode']).toBe('Knative');
     expect(isvc.spec.predictor.priorityClassName).toBe('online-serving');

@@ -79,8 +79,28 @@ export function mlopsScrapes(env: WithWorkloads<Environment, 'mlops'>): ScrapeTa
   const mlflow: ScrapeTarget[] = env.mlops.mlflow.metrics
     ? [{ name: 'mlops-mlflow', pods: MLFLOW, port: { port: MLFLOW_PORT, protocol: 'TCP', name: 'http' }, path: '/metrics' }]
     : [];
-  return [...mlflow, ...modelScrapes(env)];
+  return [...mlflow, ...knativeScrapes(env), ...modelScrapes(env)];
 }
+
+/**
+ * Knative Serving's own components where Knative-mode models run: each serves Prometheus on `metrics` 9090 at /metrics once
+ * the KnativeServing sets `metrics-protocol: prometheus` (charts/serving/ingress.ts; knative-v1.21.1
+ * vendor/knative.dev/pkg/observability/metrics: the default protocol is none, the port 9090; config/core/deployments:
+ * the pods' `app` labels and their `metrics` ports).
+ */
+function knativeScrapes(env: WithWorkloads<Environment, 'mlops'>): ScrapeTarget[] {
+  if (!env.mlops.models.some(servesOnKnative)) return [];
+  return KNATIVE_COMPONENTS.map((app) => ({
+    name: `knative-serving-${app}`,
+    pods: knative(app),
+    port: { port: 9090, protocol: 'TCP', name: 'metrics' },
+    outsideOutput:
+      "Knative Serving's pods are the Knative Operator's, from the KnativeServing; neither the platform nor Knative writes a NetworkPolicy in knative-serving",
+  }));
+}
+
+/** The Knative Serving deployments of every install (config/core/deployments at knative-v1.21.1). */
+const KNATIVE_COMPONENTS = ['activator', 'autoscaler', 'controller', 'webhook'] as const;
 
 function modelScrapes(env: WithWorkloads<Environment, 'mlops'>): ScrapeTarget[] {
   return env.mlops.models.flatMap((model): ScrapeTarget[] => {
