@@ -15,7 +15,7 @@
 import type { Environment } from '../../src/model/types';
 import { operatorsFor } from '../../src/model/operators';
 import { POOL_LABEL } from '../../src/model/scheduling';
-import { INFERENCE_SERVICE_POD_LABEL, MODEL_SERVER_METRICS, SERVED_MODEL_LABEL, servesOnKnative } from '../../src/model/workloads/mlops/serving';
+import { INFERENCE_SERVICE_POD_LABEL, SERVED_MODEL_LABEL, servesKserveMetrics, servesOnKnative } from '../../src/model/workloads/mlops/serving';
 import { workloadNamespace } from '../../src/model/naming';
 
 export type Severity = 'warning' | 'critical';
@@ -228,7 +228,7 @@ function mlopsRules(env: Environment): AlertRule[] {
       ),
     );
   }
-  const standard = env.mlops.models.filter((m) => !servesOnKnative(m) && MODEL_SERVER_METRICS[m.framework]).map((m) => m.name);
+  const standard = env.mlops.models.filter(servesKserveMetrics).map((m) => m.name);
   if (standard.length > 0) {
     // request_predict_seconds (histogram, label model_name): KServe v0.20.0 python/kserve/kserve/metrics.py, served by
     // the Python runtimes of Standard-mode predictors (mlopsScrapes). It times predict() only: no status codes, so no

@@ -14,7 +14,7 @@ import { CAPACITY_LABEL, POOL_LABEL } from '../../src/model/scheduling';
 import { workloadNamespace } from '../../src/model/naming';
 import { EDW_CONSUMER } from '../../src/model/workloads/edw/names';
 import { MLFLOW } from '../../src/model/workloads/mlops/names';
-import { KNATIVE_REVISION_POD_LABEL, MODEL_SERVER_METRICS, seldonDeploymentName, servesOnKnative } from '../../src/model/workloads/mlops/serving';
+import { KNATIVE_REVISION_POD_LABEL, seldonDeploymentName, servesKserveMetrics, servesOnKnative } from '../../src/model/workloads/mlops/serving';
 import { MILVUS_INSTANCE, RAG_API } from '../../src/model/workloads/rag/names';
 import { INFERENCE_SERVICE_LABEL, promLabel } from './alert-rules';
 
@@ -426,7 +426,7 @@ function mlopsPanels(env: Environment): PanelSpec[] {
     );
   }
   // The models whose model server is scraped (src/model/workloads/mlops/flows.ts mlopsScrapes): Standard mode only.
-  const python = models.filter((m) => !servesOnKnative(m) && MODEL_SERVER_METRICS[m.framework]).map((m) => m.name);
+  const python = models.filter(servesKserveMetrics).map((m) => m.name);
   if (python.length > 0) {
     // model_name is the InferenceService's name (the runtimes' --model_name={{.Name}}). It counts failed predictions
     // too and has no status label: no error rate from the model server. Scraped: the predictors' PodMonitors on 8080 (Standard mode only).

@@ -16,7 +16,10 @@ import { blockedFlows } from '../../src/validate/flows';
 import { namespaceLabels, policiesOf, verdict } from '../../src/validate/flows/evaluate';
 import { readOutput } from '../../src/validate/output';
 import { resolvePlatform } from '../../src/model/defaults';
-import { chartKit, specWith } from './helpers';
+import { chartKit, newApp, parsedFiles, specWith } from './helpers';
+import { ServingChart } from '../../charts/serving/serving';
+import { renderChart } from '../../charts/lib/render';
+import { podsPeer } from '../../charts/lib/network';
 import { REPO } from '../synth/helpers';
 
 const { all, ofKind, one, contexts, render } = chartKit(ObservabilityChart);
@@ -75,6 +78,32 @@ describe('the observability app', () => {
       }
     },
   );
+
+  test('an onnx model (Triton) is scraped on 8002, a port its runtime does not declare, and Prometheus may reach it there', () => {
+    const spec = specWith('aws-dev', (e) => (e.workloads!.mlops!.models = [{ name: 'detector', path: 'models/detector', framework: 'onnx' }]));
+    const ctx = contexts(spec).find((c) => c.env.name === 'aws-dev')!;
+    const m = ofKind(ctx, 'PodMonitor').find((x) => x.metadata.name === 'mlops-detector-predictor');
+    expect(m.spec.podMetricsEndpoints).toEqual([
+      {
+        path: '/metrics',
+        relabelings: [
+          { action: 'keep', sourceLabels: ['__meta_kubernetes_pod_container_name'], regex: 'kserve-container' },
+          { action: 'replace', sourceLabels: ['__meta_kubernetes_pod_ip'], regex: '(.+)', targetLabel: '__address__', replacement: '$1:8002' },
+        ],
+      },
+    ]);
+    const policy = parsedFiles(renderChart(new ServingChart(newApp(), ctx as any))).get('serving/networkpolicy-detector.yaml');
+    expect(policy.spec.ingress).toContainEqual({ from: [podsPeer(PROMETHEUS_PODS)], ports: [{ port: 8002, protocol: 'TCP' }] });
+    // Triton names its series itself: no alert or panel reads KServe's request_predict_seconds for it.
+    expect(JSON.stringify(alertRuleGroups(ctx.env))).not.toContain('request_predict_seconds');
+    expect(
+      dashboards(ctx.env)
+        .map((d) => serializeDashboard(d))
+        .join(''),
+    ).not.toContain('request_predict_seconds');
+    const sklearn = specWith('aws-dev', (e) => (e.workloads!.mlops!.models = [{ name: 'plain', path: 'models/plain', framework: 'sklearn' }]));
+    expect(JSON.stringify(alertRuleGroups(contexts(sklearn).find((c) => c.env.name === 'aws-dev')!.env))).toContain('request_predict_seconds');
+  });
 
   test('a framework whose runtime serves no Prometheus endpoint here (TensorFlow Serving) gets no predictor monitor', () => {
     const spec = specWith('aws-dev', (e) => (e.workloads!.mlops!.models = [{ name: 'tf', path: 'models/tf', framework: 'tensorflow' }]));

@@ -21,17 +21,34 @@ export const servesOnKnative = (model: ServedModel): boolean => model.canaryPerc
  * picks for the V1 protocol (kserve-runtime-configs files/runtimes/resources.yaml, highest autoSelect priority), whose
  * `prometheus.kserve.io/port` / `path` annotations say where. sklearn, xgboost and lightgbm get KServe's Python servers,
  * which serve `/metrics` on their HTTP port (python/kserve/kserve/protocol/rest/server.py; request_predict_seconds
- * etc., metrics.py). Not scraped yet: TensorFlow Serving exposes Prometheus only with a monitoring config file,
- * and Triton (onnx, pytorch) on 8002, which this table would name once verified with those runtimes' pods.
+ * etc., metrics.py). onnx gets Triton (kserve-tritonserver, image 23.05 = Triton v2.34.0), which serves `/metrics` on
+ * 8002 on every address unless told not to (src/command_line_parser.h: allow_metrics_ true, metrics_port_ 8002, the
+ * address the HTTP endpoint's 0.0.0.0; src/http_server.h: `/metrics/?`); the runtime's args leave all three alone.
+ * Not scraped: TensorFlow Serving (its runtime passes no `--monitoring_config_file`, without which it serves no
+ * Prometheus), and pytorch, which gets TorchServe, whose metrics address is whatever the model's own
+ * config.properties (`--ts-config=/mnt/models/config/config.properties`) says.
  */
-export const MODEL_SERVER_METRICS: Readonly<Record<ModelFramework, { readonly port: number; readonly path: string } | undefined>> = {
-  sklearn: { port: 8080, path: '/metrics' },
-  xgboost: { port: 8080, path: '/metrics' },
-  lightgbm: { port: 8080, path: '/metrics' },
+export const MODEL_SERVER_METRICS: Readonly<Record<ModelFramework, ModelServerMetrics | undefined>> = {
+  sklearn: { server: 'kserve', port: 8080, path: '/metrics' },
+  xgboost: { server: 'kserve', port: 8080, path: '/metrics' },
+  lightgbm: { server: 'kserve', port: 8080, path: '/metrics' },
   tensorflow: undefined,
   pytorch: undefined,
-  onnx: undefined,
+  onnx: { server: 'triton', port: 8002, path: '/metrics' },
 };
+
+/**
+ * Where a model server serves its metrics, and which server it is: its series are named by it (KServe's Python servers
+ * `request_predict_seconds`, which the alerts and dashboards read; Triton its own `nv_inference_*`, scraped only).
+ */
+export interface ModelServerMetrics {
+  readonly server: 'kserve' | 'triton';
+  readonly port: number;
+  readonly path: string;
+}
+
+/** A Standard-mode model whose server is one of KServe's Python servers: the ones the alerts and dashboards read `request_predict_seconds` of. */
+export const servesKserveMetrics = (model: ServedModel): boolean => !servesOnKnative(model) && MODEL_SERVER_METRICS[model.framework]?.server === 'kserve';
 
 /** The SeldonDeployment of a model with an A/B test (its executor's `deployment_name` metric label too). */
 export function seldonDeploymentName(model: string): string {
