@@ -18,7 +18,8 @@ export const EXAMPLE_AZURE_ADMIN_GROUP = '00000000-0000-0000-0000-0000000000ad';
 const edwImages = () => ({ consumer: 'edw-consumer:1.0.0', producer: 'edw-producer:1.0.0' });
 /** The example consumer serves Prometheus metrics beside its health endpoint (the default 8080). */
 const edwConsumer = () => ({ metricsPath: '/metrics' });
-const rag = () => ({ enabled: true, api: { image: 'rag-api:1.0.0' } });
+/** The example API serves Prometheus metrics beside its health endpoint. */
+const rag = () => ({ enabled: true, api: { image: 'rag-api:1.0.0', metricsPath: '/metrics' } });
 const mlflow = () => ({ image: 'mlflow-server:2.17.2' });
 /** A canary model (Knative mode) with an A/B test (Seldon), and a model in Standard mode (no canary). */
 const servedModels = (): ServedModelSpec[] => [

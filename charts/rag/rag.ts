@@ -137,7 +137,10 @@ export class RagChart extends RoleIdentityChart<'rag', RagRole> {
         podSelector: { matchLabels: this.apiSelector },
         policyTypes: ['Ingress'],
         // Only the gateway's namespace; kubelet probes are not subject to NetworkPolicy.
-        ingress: [{ from: [namespacePeer(this.ctx.env.cluster.gatewayNamespace)], ports: tcp(port) }],
+        ingress: [
+          { from: [namespacePeer(this.ctx.env.cluster.gatewayNamespace)], ports: tcp(port) },
+          ...scrapeIngress(this.ctx, this.ctx.env.rag.api.metricsPath ? [port] : []),
+        ],
       },
     });
 

@@ -1,6 +1,8 @@
 import { PlatformChart } from '../../charts/platform/platform';
 import { AZURE_OPENAI_API_VERSION } from '../../charts/rag/env';
 import { RagChart } from '../../charts/rag/rag';
+import { podsPeer } from '../../charts/lib/network';
+import { PROMETHEUS_PODS, scrapeTargets } from '../../src/model/scrapes';
 import type { EnvironmentContext } from '../../src/model/context';
 import type { Cloud } from '../../src/model/types';
 import { azureSubnetLayout } from '../../src/model/cidr';
@@ -384,7 +386,7 @@ describe('RagChart', () => {
   });
 
   describe('network policy', () => {
-    test.each(all)('%s: API ingress only from the gateway namespace, on the API port', (_n, ctx) => {
+    test.each(all)('%s: API ingress only from the gateway namespace and Prometheus (its metrics), on the API port', (_n, ctx) => {
       const np = one(ctx, 'NetworkPolicy', 'rag-api-ingress');
       expect(np.spec).toEqual({
         podSelector: { matchLabels: API_SELECTOR },
@@ -392,8 +394,24 @@ describe('RagChart', () => {
         // Every environment serves models, so the gateway is Istio's, in istio-system.
         ingress: [
           { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'istio-system' } } }], ports: [{ protocol: 'TCP', port: 8080 }] },
+          { from: [podsPeer(PROMETHEUS_PODS)], ports: [{ protocol: 'TCP', port: 8080 }] },
         ],
       });
+      // The default model's API serves /metrics on its port: Prometheus scrapes it there, on the container's `http` port.
+      expect(scrapeTargets(ctx.env).find((t) => t.name === 'rag-api')).toEqual({
+        name: 'rag-api',
+        pods: expect.objectContaining({ labels: API_SELECTOR }),
+        port: { port: 8080, protocol: 'TCP', name: 'http' },
+        path: '/metrics',
+      });
+      expect(one(ctx, 'Deployment', 'rag-api').spec.template.spec.containers[0].ports).toEqual([{ name: 'http', containerPort: 8080, protocol: 'TCP' }]);
+      // Without a metrics path: no scrape, and only the gateway may connect.
+      const quiet = ctxOf(
+        ctx.env.name,
+        specWith(ctx.env.name, (e) => delete e.workloads!.rag!.api!.metricsPath),
+      );
+      expect(scrapeTargets(quiet.env).find((t) => t.name === 'rag-api')).toBeUndefined();
+      expect(one(quiet, 'NetworkPolicy', 'rag-api-ingress').spec.ingress).toHaveLength(1);
       const custom = ctxOf(
         ctx.env.name,
         specWith(ctx.env.name, (e) => (e.cluster.gatewayNamespace = 'istio-ingress')),

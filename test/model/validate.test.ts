@@ -336,6 +336,18 @@ const rules: Array<[string, (s: Spec) => void, string, RegExp]> = [
     /is the health endpoint's path/,
   ],
   [
+    'rag metrics path',
+    (s) => (s.environments[AWS_DEV].workloads.rag.api.metricsPath = 'metrics'),
+    'environments[0].workloads.rag.api.metricsPath',
+    /must start with \//,
+  ],
+  [
+    'rag metrics path on the health endpoint',
+    (s) => (s.environments[AWS_DEV].workloads.rag.api.metricsPath = '/healthz'),
+    'environments[0].workloads.rag.api.metricsPath',
+    /is the health endpoint's path/,
+  ],
+  [
     'edw quantity',
     (s) => (s.environments[AWS_DEV].workloads.edw.consumer = { memory: '1 GB' }),
     'environments[0].workloads.edw.consumer.memory',

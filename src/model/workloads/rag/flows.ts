@@ -20,8 +20,11 @@ const pulsar = (component: string): PodRef => ({
 const OPERATOR_PODS: PodRef = { name: 'milvus-operator', namespace: 'milvus-operator', labels: { 'app.kubernetes.io/name': 'milvus-operator' } };
 
 /** Every Milvus component serves its metrics beside its health endpoint (`metrics`, 9091). */
-export function ragScrapes(): ScrapeTarget[] {
-  return [{ name: 'rag-milvus', pods: MILVUS_PODS, port: { port: 9091, protocol: 'TCP', name: 'metrics' } }];
+export function ragScrapes(env: WithWorkloads<Environment, 'rag'>): ScrapeTarget[] {
+  const { port, metricsPath } = env.rag.api;
+  // The API's container port is named `http` (charts/lib/pod.ts container's default).
+  const api: ScrapeTarget[] = metricsPath ? [{ name: 'rag-api', pods: RAG_API_PODS, port: { port, protocol: 'TCP', name: 'http' }, path: metricsPath }] : [];
+  return [{ name: 'rag-milvus', pods: MILVUS_PODS, port: { port: 9091, protocol: 'TCP', name: 'metrics' } }, ...api];
 }
 
 export function ragFlows(env: WithWorkloads<Environment, 'rag'>): Flow[] {

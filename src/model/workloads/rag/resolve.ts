@@ -52,6 +52,7 @@ export function resolveRag(platformName: string, spec: EnvironmentSpec, rag: Rag
       maxReplicas: api.maxReplicas ?? (prod ? 10 : 6),
       targetCpuUtilization: api.targetCpuUtilization ?? 70,
       port: api.port ?? 8080,
+      ...(api.metricsPath ? { metricsPath: api.metricsPath } : {}),
       cpu: api.cpu ?? '500m',
       memory: api.memory ?? '1Gi',
     },

@@ -58,6 +58,9 @@ export function validateRag(env: EnvironmentSpec, base: string, platformName: st
     report(`${at}.api.minReplicas`, `${api.minReplicas} is greater than maxReplicas ${api.maxReplicas}`);
   checkRange(api.targetCpuUtilization, `${at}.api.targetCpuUtilization`, 1, 100, report);
   checkRange(api.port, `${at}.api.port`, 1024, 65535, report);
+  if (isString(api.metricsPath) && !api.metricsPath.startsWith('/')) report(`${at}.api.metricsPath`, `${q(api.metricsPath)} must start with /`);
+  // The API's health endpoint is the chart's (charts/rag/rag.ts API_HEALTH_PATH).
+  if (api.metricsPath === '/healthz') report(`${at}.api.metricsPath`, `${q(api.metricsPath)} is the health endpoint's path; metrics need their own`);
   checkQuantity(api.cpu, `${at}.api.cpu`, report);
   checkQuantity(api.memory, `${at}.api.memory`, report);
 

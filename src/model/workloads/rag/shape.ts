@@ -19,6 +19,7 @@ export const RAG_SHAPE = obj<RagSpec>({
       maxReplicas: opt(int),
       targetCpuUtilization: opt(int),
       port: opt(int),
+      metricsPath: opt(str),
       cpu: opt(str),
       memory: opt(str),
     }),

@@ -30,6 +30,11 @@ export interface RagApiSpec {
   targetCpuUtilization?: number;
   /** Default: 8080. */
   port?: number;
+  /**
+   * Path of the Prometheus metrics the API serves on its port, scraped where observability is on. Without it nothing
+   * scrapes the API (a scrape of a path it does not serve would only show a target down).
+   */
+  metricsPath?: string;
   /** Default: 500m / 1Gi requested. */
   cpu?: string;
   memory?: string;
@@ -70,7 +75,15 @@ export type RagSettings<C extends Cloud = Cloud> = C extends Cloud ? RagSettings
 
 interface RagSettingsOf {
   readonly apiImage: string;
-  readonly api: Readonly<{ minReplicas: number; maxReplicas: number; targetCpuUtilization: number; port: number; cpu: string; memory: string }>;
+  readonly api: Readonly<{
+    minReplicas: number;
+    maxReplicas: number;
+    targetCpuUtilization: number;
+    port: number;
+    metricsPath?: string;
+    cpu: string;
+    memory: string;
+  }>;
   readonly embeddingDimension: number;
   readonly milvus: Readonly<Required<MilvusSpec>>;
   readonly documents: Readonly<{ raw: string; processed: string; embeddings: string }>;
