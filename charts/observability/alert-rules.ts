@@ -15,7 +15,13 @@
 import type { Environment } from '../../src/model/types';
 import { operatorsFor } from '../../src/model/operators';
 import { POOL_LABEL } from '../../src/model/scheduling';
-import { INFERENCE_SERVICE_POD_LABEL, SERVED_MODEL_LABEL, servesKserveMetrics, servesOnKnative } from '../../src/model/workloads/mlops/serving';
+import {
+  INFERENCE_SERVICE_POD_LABEL,
+  standardModelServer,
+  SERVED_MODEL_LABEL,
+  servesKserveMetrics,
+  servesOnKnative,
+} from '../../src/model/workloads/mlops/serving';
 import { workloadNamespace } from '../../src/model/naming';
 
 export type Severity = 'warning' | 'critical';
@@ -243,6 +249,27 @@ function mlopsRules(env: Environment): AlertRule[] {
         'A model’s p99 prediction time is high',
         `The p99 prediction time of model {{ $labels.${INFERENCE_SERVICE_LABEL} }} has been above ${THRESHOLDS.inferenceP99Seconds}s for 10 minutes.`,
         'Check the predictor’s CPU and replicas against maxReplicas; raise the model’s maxReplicas or resources in the model if it is saturated.',
+      ),
+    );
+  }
+  const triton = env.mlops.models.filter((m) => standardModelServer(m) === 'triton').map((m) => m.name);
+  if (triton.length > 0) {
+    // nv_inference_request_success / _failure (counters; labels model, version): Triton core r23.05 src/metrics.cc, the
+    // server of KServe's kserve-tritonserver 23.05 runtime (onnx). Its `model` is Triton's own model name, so the rule
+    // groups by the InferenceService label the predictor's PodMonitor copies onto every series (mlopsScrapes).
+    const by = `namespace, ${INFERENCE_SERVICE_LABEL}`;
+    const sel = `{namespace="${ns}",${INFERENCE_SERVICE_LABEL}=~"${regexOf(triton)}"}`;
+    rules.push(
+      rule(
+        'TritonInferenceFailureRateHigh',
+        `sum by (${by}) (rate(nv_inference_request_failure${sel}[5m]))` +
+          ` / (sum by (${by}) (rate(nv_inference_request_success${sel}[5m])) + sum by (${by}) (rate(nv_inference_request_failure${sel}[5m])))` +
+          ` > ${THRESHOLDS.inferenceErrorRatio}`,
+        '10m',
+        'critical',
+        'A Triton-served model fails its requests',
+        `More than ${THRESHOLDS.inferenceErrorRatio * 100}% of the inference requests to model {{ $labels.${INFERENCE_SERVICE_LABEL} }} failed in Triton for 10 minutes.`,
+        'Read the predictor’s kserve-container logs for the failing requests (a shape or type mismatch, or the model not loaded).',
       ),
     );
   }

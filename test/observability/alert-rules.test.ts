@@ -209,6 +209,34 @@ describe('each rule fires on its failure and not otherwise (promtool-style)', ()
     expect(firingAlerts(r, buckets(0), 30 * 60)).toEqual([]);
   });
 
+  test('TritonInferenceFailureRateHigh: Standard-mode onnx models served by Triton, from its request counters', () => {
+    const withOnnx = loadPlatform({
+      ...defaultPlatform,
+      environments: defaultPlatform.environments.map((e) =>
+        e.name !== 'aws-prod'
+          ? e
+          : {
+              ...e,
+              workloads: {
+                ...e.workloads,
+                mlops: { ...e.workloads!.mlops!, models: [{ name: 'detector', path: 'models/detector', framework: 'onnx' as const }] },
+              },
+            },
+      ),
+    }).environments.find((e) => e.name === 'aws-prod')!;
+    const r = ruleOf(withOnnx, 'TritonInferenceFailureRateHigh');
+    expect(() => ruleOf(aws, 'TritonInferenceFailureRateHigh')).toThrow(/no rule/);
+    // Triton's own labels (model, version) and the ones the PodMonitor copies from the predictor pod.
+    const base = 'namespace="mlops",serving_kserve_io_inferenceservice="detector",platform_synth_io_served_model="detector",model="detector",version="1"';
+    const counts = (failuresPerMin: number) =>
+      series({ [`nv_inference_request_success{${base}}`]: '0+100x30', [`nv_inference_request_failure{${base}}`]: `0+${failuresPerMin}x30` });
+    expect(names(firingAlerts(r, counts(20), 30 * 60))).toEqual([
+      { alertname: r.alert, namespace: 'mlops', serving_kserve_io_inferenceservice: 'detector', severity: 'critical' },
+    ]);
+    expect(firingAlerts(r, counts(1), 30 * 60)).toEqual([]);
+    expect(rulesOf(withOnnx).map((x) => x.alert)).not.toContain('ModelServerLatencyP99High');
+  });
+
   test('AbTestErrorRateHigh and AbTestLatencyP99High: per side of a Seldon A/B test, prediction calls only', () => {
     const e = ruleOf(aws, 'AbTestErrorRateHigh');
     const side = (predictor: string) =>

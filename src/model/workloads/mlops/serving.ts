@@ -47,8 +47,12 @@ export interface ModelServerMetrics {
   readonly path: string;
 }
 
+/** The model server whose own metrics Prometheus scrapes for a Standard-mode model (none in Knative mode: queue-proxy's instead). */
+export const standardModelServer = (model: ServedModel): ModelServerMetrics['server'] | undefined =>
+  servesOnKnative(model) ? undefined : MODEL_SERVER_METRICS[model.framework]?.server;
+
 /** A Standard-mode model whose server is one of KServe's Python servers: the ones the alerts and dashboards read `request_predict_seconds` of. */
-export const servesKserveMetrics = (model: ServedModel): boolean => !servesOnKnative(model) && MODEL_SERVER_METRICS[model.framework]?.server === 'kserve';
+export const servesKserveMetrics = (model: ServedModel): boolean => standardModelServer(model) === 'kserve';
 
 /** The SeldonDeployment of a model with an A/B test (its executor's `deployment_name` metric label too). */
 export function seldonDeploymentName(model: string): string {
