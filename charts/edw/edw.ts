@@ -27,6 +27,7 @@ import { specHash } from '../lib/spec-hash';
 import { identityServiceAccount, RoleIdentityChart } from '../lib/identity';
 import { COMPONENT_LABEL, NAME_LABEL } from '../lib/labels';
 import { cloudServiceEgress, scrapeIngress } from '../lib/network';
+import { CONSUMER_PORT_NAME } from '../../src/model/workloads/edw/flows';
 import { container, podSpec, zoneSpread, type ContainerOptions, type PodScheduling } from '../lib/pod';
 import { containerEnv } from './env';
 import { EDW_IDENTITIES, type EdwRole } from './identity';
@@ -103,7 +104,7 @@ export class EdwChart extends RoleIdentityChart<'edw', EdwRole> {
     const { port, healthPath, cpu, memory } = settings.consumer;
     const template = this.podTemplate(
       'consumer',
-      { image: settings.images.consumer, cpu, memory, http: { port, portName: 'health', healthPath } },
+      { image: settings.images.consumer, cpu, memory, http: { port, portName: CONSUMER_PORT_NAME, healthPath } },
       {
         ...spotPlacement(this.ctx),
         // ScheduleAnyway: a zone short of Spot capacity must not keep consumers pending.
@@ -184,15 +185,6 @@ export class EdwChart extends RoleIdentityChart<'edw', EdwRole> {
     }
   }
 
-  /**
-   * HTTPS to the cloud endpoints only. The platform chart's default deny and DNS policies already
-   * cover the namespace; nothing but Prometheus (scrapeIngress) may connect to the pods (kubelet probes
-   * are not subject to NetworkPolicy), so there is no ingress rule here.
-   * - AWS: SQS, DynamoDB and STS are public endpoints (the VPC has no interface endpoints for SQS
-   *   and DynamoDB): TCP 443 anywhere but private ranges, plus the EKS Pod Identity agent.
-   * - Azure prod: the storage account is reachable only through private endpoints in the endpoints
-   *   subnet; dev uses its public endpoint. Both need Entra ID for the token exchange.
-   */
   /** Prometheus to the consumer's metrics, where the model names their path (src/model/workloads/edw/flows.ts edwScrapes). */
   private scrapeIngress(): void {
     const { port, metricsPath } = this.ctx.env.edw.consumer;
@@ -204,6 +196,15 @@ export class EdwChart extends RoleIdentityChart<'edw', EdwRole> {
     });
   }
 
+  /**
+   * HTTPS to the cloud endpoints only. The platform chart's default deny and DNS policies already
+   * cover the namespace; nothing but Prometheus (scrapeIngress) may connect to the pods (kubelet probes
+   * are not subject to NetworkPolicy), so there is no other ingress rule.
+   * - AWS: SQS, DynamoDB and STS are public endpoints (the VPC has no interface endpoints for SQS
+   *   and DynamoDB): TCP 443 anywhere but private ranges, plus the EKS Pod Identity agent.
+   * - Azure prod: the storage account is reachable only through private endpoints in the endpoints
+   *   subnet; dev uses its public endpoint. Both need Entra ID for the token exchange.
+   */
   private egress(): void {
     new KubeNetworkPolicy(this, 'netpol-cloud-egress', {
       metadata: { name: CLOUD_EGRESS_POLICY },

@@ -32,7 +32,7 @@ import { sdkEnv } from '../lib/cloud';
 import { identityServiceAccount, RoleIdentityChart, workloadIdentity } from '../lib/identity';
 import { COMPONENT_LABEL, NAME_LABEL } from '../lib/labels';
 import { scrapeIngress, tcp } from '../lib/network';
-import { container, envVars, podSpec, zoneSpread } from '../lib/pod';
+import { container, envVars, podSpec, scratchVolumes, zoneSpread } from '../lib/pod';
 import { blockStorageClass } from '../../src/model/cluster';
 import { MLFLOW_AWS_IDENTITY, MLOPS_OUTPUTS, MLOPS_STACK } from '../../src/model/naming';
 import { BACKEND_STORE_URI_KEY, databaseSource, DB_SECRET, externalSecretSpec, secretStoreSpec } from './database';
@@ -72,8 +72,9 @@ export const TRAINING_COMPONENT = 'training';
 export const MLFLOW_COMPONENT = 'tracking';
 
 export const MLFLOW_INGRESS_POLICY = 'mlflow-ingress';
-/** Where MLflow's workers keep their Prometheus counters with `mlops.mlflow.metrics` (under the pod's writable /tmp). */
-export const MLFLOW_METRICS_DIR = '/tmp/prometheus-metrics';
+/** Where MLflow's workers keep their Prometheus counters with `mlops.mlflow.metrics`: an emptyDir of its own. */
+export const MLFLOW_METRICS_DIR = '/var/run/mlflow-metrics';
+const MLFLOW_METRICS_VOLUME = { name: 'prometheus-metrics', mountPath: MLFLOW_METRICS_DIR, sizeLimit: '64Mi' } as const;
 export const MLFLOW_EGRESS_POLICY = 'mlflow-egress';
 export const TRAINING_EGRESS_POLICY = 'training-egress';
 export const DB_USER_EGRESS_POLICY = 'mlflow-db-user-egress';
@@ -167,11 +168,14 @@ export class MlopsChart extends RoleIdentityChart<'mlops', MlopsRole> {
       ...envVars(sdkEnv(this.ctx)),
     ];
     const wait = this.waitForCredentials();
+    // Its own emptyDir, there before any gunicorn worker starts: each worker creates the folder when missing, and two
+    // creating it at once would fail one's boot (mlflow/server/__init__.py: exists, then makedirs).
+    const metrics = settings.metrics ? scratchVolumes([MLFLOW_METRICS_VOLUME]) : { volumes: [], volumeMounts: [] };
     const pod = podSpec({
       serviceAccount: this.names.mlflowServiceAccount,
       priorityClass: PRIORITY_CLASSES.online,
       topologySpreadConstraints: [zoneSpread(this.mlflowSelector)],
-      volumes: wait.volumes,
+      volumes: [...wait.volumes, ...metrics.volumes.map((v) => ({ name: v.name, emptyDir: { sizeLimit: Quantity.fromString(v.emptyDir.sizeLimit) } }))],
       containers: [
         container({
           name: 'mlflow',
@@ -188,10 +192,11 @@ export class MlopsChart extends RoleIdentityChart<'mlops', MlopsRole> {
             String(MLFLOW_PORT),
             '--default-artifact-root',
             this.names.artifactRoot,
-            // Its gunicorn workers share their counters through files there (prometheus_client's multiprocess mode): the writable /tmp.
+            // Its gunicorn workers share their counters through files there (prometheus_client's multiprocess mode).
             ...(settings.metrics ? ['--expose-prometheus', MLFLOW_METRICS_DIR] : []),
           ],
           env,
+          ...(metrics.volumeMounts.length > 0 ? { volumeMounts: metrics.volumeMounts } : {}),
           // MLflow opens its database (creating the schema on a first start) before it answers: 30 s before liveness counts.
           http: { port: MLFLOW_PORT, healthPath: MLFLOW_HEALTH_PATH, startSeconds: 30 },
         }),

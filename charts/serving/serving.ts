@@ -95,6 +95,14 @@ export const SELDON_SERVERS: Readonly<Record<ModelFramework, SeldonImplementatio
   pytorch: 'TRITON_SERVER',
 };
 
+/**
+ * The inference protocol a KServe predictor asks for where the default (v1) finds no runtime. KServe v0.20.0 keeps only the
+ * runtimes that list the predictor's protocol (pkg/apis/serving/v1beta1/predictor_model.go GetSupportingRuntimes;
+ * protocolVersion unset is v1, and its webhook defaults v2 only for the triton and vllm formats). onnx's one runtime,
+ * kserve-tritonserver, lists only v2 and grpc-v2 (kserve-runtime-configs files/runtimes/resources.yaml).
+ */
+export const KSERVE_PROTOCOL: Readonly<Partial<Record<ModelFramework, 'v2'>>> = { onnx: 'v2' };
+
 /** Name of the MODEL node in a Seldon graph, and of the container in componentSpecs the operator completes. */
 export const SELDON_MODEL_NODE = 'model';
 
@@ -151,7 +159,12 @@ export class ServingChart extends AppChart<'mlops'> {
       metadata: { name: model.name, annotations: { [DEPLOYMENT_MODE_ANNOTATION]: mode } },
       spec: {
         predictor: {
-          model: { modelFormat: { name: model.framework }, storageUri: names.modelUri(model.path), ...modelContainer(model) },
+          model: {
+            modelFormat: { name: model.framework },
+            ...(KSERVE_PROTOCOL[model.framework] ? { protocolVersion: KSERVE_PROTOCOL[model.framework] } : {}),
+            storageUri: names.modelUri(model.path),
+            ...modelContainer(model),
+          },
           // Not the pod baseline: a Knative-mode predictor is a Knative Service, which admits a pod security
           // context only behind a feature flag (the priority class behind one the KnativeServing enables). The
           // service account mounts no token, so leaving the pod's setting out mounts none either.

@@ -843,9 +843,9 @@ describe("MLflow's metrics (mlops.mlflow.metrics)", () => {
     const ctx = withMetrics(name);
     const args: string[] = server(ctx).args;
     expect(args.slice(args.indexOf('--expose-prometheus'))).toEqual(['--expose-prometheus', MLFLOW_METRICS_DIR]);
-    // Under the pod's /tmp emptyDir: the root filesystem is read-only.
-    expect(MLFLOW_METRICS_DIR.startsWith('/tmp/')).toBe(true);
-    expect(server(ctx).volumeMounts).toContainEqual({ name: 'tmp', mountPath: '/tmp' });
+    // An emptyDir of its own (the root filesystem is read-only), there before any worker starts.
+    expect(server(ctx).volumeMounts).toContainEqual({ name: 'prometheus-metrics', mountPath: MLFLOW_METRICS_DIR });
+    expect(one(ctx, 'Deployment', 'mlflow').spec.template.spec.volumes).toContainEqual({ name: 'prometheus-metrics', emptyDir: { sizeLimit: '64Mi' } });
     expect(mlflowTargets(ctx)).toEqual([
       {
         name: 'mlops-mlflow',
@@ -872,6 +872,7 @@ describe("MLflow's metrics (mlops.mlflow.metrics)", () => {
   test.each(all)('%s (default: off): plain mlflow has no exporter, so nothing asks for one', (_n, ctx) => {
     expect(ctx.env.mlops!.mlflow.metrics).toBe(false);
     expect(server(ctx).args).not.toContain('--expose-prometheus');
+    expect(server(ctx).volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
     expect(mlflowTargets(ctx)).toEqual([]);
     expect(one(ctx, 'NetworkPolicy', MLFLOW_INGRESS_POLICY).spec.ingress).toHaveLength(1);
   });

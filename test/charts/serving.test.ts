@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
 import { PlatformChart } from '../../charts/platform/platform';
 import { SELDON_STORAGE_INITIALIZER, ServingChart } from '../../charts/serving/serving';
 import type { EnvironmentContext } from '../../src/model/context';
@@ -6,6 +9,7 @@ import { azureSubnetLayout } from '../../src/model/cidr';
 import { MLOPS_OUTPUTS, MLOPS_STACK } from '../../src/model/naming';
 import type { EnvironmentSpec, PlatformSpec, ServedModelSpec } from '../../src/model/types';
 import { defaultPlatform } from '../../src/platform';
+import { MODEL_SERVER_METRICS } from '../../src/model/workloads/mlops/serving';
 import { validateManifest } from '../../src/validate/kubernetes';
 import {
   chartKit,
@@ -347,5 +351,51 @@ describe('ServingChart', () => {
   test('rendering is deterministic', () => {
     const ctx = ctxOf('azure-prod');
     expect([...render(ctx)]).toEqual([...render(ctx)]);
+  });
+});
+
+describe('KServe finds a runtime for every framework (kserve-runtime-configs v0.20.0, as the controller picks one)', () => {
+  // The chart's ClusterServingRuntimes as it renders them (the files it patches, read from the offline chart cache).
+  const runtimes = parseAllDocuments(
+    fs.readFileSync(path.resolve(__dirname, '../../../shared/charts/kserve-runtime-configs-v0.20.0/files/runtimes/resources.yaml'), 'utf8'),
+  )
+    .map((d) => d.toJS())
+    .filter(Boolean);
+  /** KServe v0.20.0 GetSupportingRuntimes: auto-selectable for the format, listing the protocol (v1 when unset); then the highest priority. */
+  const selected = (format: string, protocol: string): string | undefined =>
+    runtimes
+      .flatMap((r: any) =>
+        (r.spec.supportedModelFormats ?? [])
+          .filter((f: any) => f.name === format && f.autoSelect === true && (r.spec.protocolVersions ?? ['v1']).includes(protocol))
+          .map((f: any) => ({ name: r.metadata.name, priority: f.priority ?? 0 })),
+      )
+      .sort((a: any, b: any) => b.priority - a.priority)[0]?.name;
+
+  const frameworks = ['sklearn', 'xgboost', 'lightgbm', 'tensorflow', 'pytorch', 'onnx'] as const;
+  const ctx = ctxOf(
+    'aws-dev',
+    specWith(
+      'aws-dev',
+      (e) => (e.workloads!.mlops!.models = frameworks.map((framework) => ({ name: `m-${framework}`, path: `models/${framework}`, framework }))),
+    ),
+  );
+
+  test.each(frameworks)('%s', (framework) => {
+    const { model } = one(ctx, 'InferenceService', `m-${framework}`).spec.predictor;
+    const runtime = selected(model.modelFormat.name, model.protocolVersion ?? 'v1');
+    expect(runtime).toBe(
+      {
+        sklearn: 'kserve-sklearnserver',
+        xgboost: 'kserve-xgbserver',
+        lightgbm: 'kserve-lgbserver',
+        tensorflow: 'kserve-tensorflow-serving',
+        pytorch: 'kserve-torchserve',
+        // Only with protocolVersion v2: Triton lists v2 and grpc-v2 alone.
+        onnx: 'kserve-tritonserver',
+      }[framework],
+    );
+    // The metrics table names the server that runtime runs (src/model/workloads/mlops/serving.ts).
+    if (framework === 'onnx') expect(MODEL_SERVER_METRICS.onnx?.server).toBe('triton');
+    if (['sklearn', 'xgboost', 'lightgbm'].includes(framework)) expect(MODEL_SERVER_METRICS[framework]?.server).toBe('kserve');
   });
 });

@@ -7,10 +7,15 @@ import { EDW_CONSUMER_AWS_IDENTITY, EDW_PRODUCER_AWS_IDENTITY } from './identiti
 
 const pods = (name: string): PodRef => ({ name, namespace: 'edw', labels: { 'app.kubernetes.io/name': name } });
 
+/** The consumer container's one port (charts/edw/edw.ts): its health endpoint, and its metrics where it serves them. */
+export const CONSUMER_PORT_NAME = 'health';
+
 /** The consumer's own metrics, on its port, where the model says which path serves them. */
 export function edwScrapes(env: WithWorkloads<Environment, 'edw'>): ScrapeTarget[] {
   const { port, metricsPath } = env.edw.consumer;
-  return metricsPath ? [{ name: 'edw-consumer', pods: pods('edw-consumer'), port: { port, protocol: 'TCP', name: 'health' }, path: metricsPath }] : [];
+  return metricsPath
+    ? [{ name: 'edw-consumer', pods: pods('edw-consumer'), port: { port, protocol: 'TCP', name: CONSUMER_PORT_NAME }, path: metricsPath }]
+    : [];
 }
 
 export function edwFlows(env: WithWorkloads<Environment, 'edw'>): Flow[] {

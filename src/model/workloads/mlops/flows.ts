@@ -99,7 +99,10 @@ function knativeScrapes(env: WithWorkloads<Environment, 'mlops'>): ScrapeTarget[
   }));
 }
 
-/** The Knative Serving deployments of every install (config/core/deployments at knative-v1.21.1). */
+/**
+ * Knative Serving's core deployments (config/core/deployments at knative-v1.21.1). Not scraped: net-istio's controller
+ * and webhook, and autoscaler-hpa (config/hpa-autoscaling) where the operator installs it.
+ */
 const KNATIVE_COMPONENTS = ['activator', 'autoscaler', 'controller', 'webhook'] as const;
 
 function modelScrapes(env: WithWorkloads<Environment, 'mlops'>): ScrapeTarget[] {
