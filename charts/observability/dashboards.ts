@@ -14,7 +14,13 @@ import { CAPACITY_LABEL, POOL_LABEL } from '../../src/model/scheduling';
 import { workloadNamespace } from '../../src/model/naming';
 import { EDW_CONSUMER } from '../../src/model/workloads/edw/names';
 import { MLFLOW } from '../../src/model/workloads/mlops/names';
-import { KNATIVE_REVISION_POD_LABEL, seldonDeploymentName, servesKserveMetrics, servesOnKnative } from '../../src/model/workloads/mlops/serving';
+import {
+  KNATIVE_REVISION_POD_LABEL,
+  seldonDeploymentName,
+  servesKserveMetrics,
+  servesOnKnative,
+  standardModelServer,
+} from '../../src/model/workloads/mlops/serving';
 import { MILVUS_INSTANCE, RAG_API } from '../../src/model/workloads/rag/names';
 import { INFERENCE_SERVICE_LABEL, promLabel } from './alert-rules';
 
@@ -37,6 +43,7 @@ export type MetricSource =
   | 'flux'
   | 'knative-queue-proxy'
   | 'kserve-model-server'
+  | 'triton'
   | 'seldon-executor'
   | 'milvus'
   | 'spark-operator';
@@ -85,6 +92,9 @@ export const METRIC_CATALOG: Readonly<Record<string, { readonly source: MetricSo
   },
   request_predict_seconds_bucket: { source: 'kserve-model-server', from: 'kserve v0.20.0 python/kserve/kserve/metrics.py PREDICT_HIST_TIME {model_name}' },
   request_predict_seconds_count: { source: 'kserve-model-server', from: 'kserve v0.20.0 python/kserve/kserve/metrics.py PREDICT_HIST_TIME {model_name}' },
+  nv_inference_request_success: { source: 'triton', from: 'Triton core r23.05 src/metrics.cc (counter; model, version)' },
+  nv_inference_request_failure: { source: 'triton', from: 'Triton core r23.05 src/metrics.cc (counter; model, version)' },
+  nv_inference_request_duration_us: { source: 'triton', from: 'Triton core r23.05 src/metrics.cc (cumulative microseconds, cached requests included)' },
   seldon_api_executor_server_requests_seconds_bucket: {
     source: 'seldon-executor',
     from: 'seldon-core v1.18.2 executor/api/metric/server.go {deployment_name, predictor_name, predictor_version, service, method, code}',
@@ -445,6 +455,37 @@ function mlopsPanels(env: Environment): PanelSpec[] {
         description: 'Predict calls per second, per model.',
         unit: 'reqps',
         queries: [{ expr: `sum by (model_name) (rate(request_predict_seconds_count${sel}[5m]))`, legend: '{{model_name}}' }],
+      },
+    );
+  }
+  const triton = models.filter((m) => standardModelServer(m) === 'triton').map((m) => m.name);
+  if (triton.length > 0) {
+    // Triton's `model` is its own model name: panels go by the InferenceService label the predictor's PodMonitor copies.
+    const sel = `{namespace="${ns}",${INFERENCE_SERVICE_LABEL}=~"${regexOf(triton)}"}`;
+    const rate = (metric: string) => `sum by (${INFERENCE_SERVICE_LABEL}) (rate(${metric}${sel}[5m]))`;
+    const requests = `(${rate('nv_inference_request_success')} + ${rate('nv_inference_request_failure')})`;
+    const legend = `{{${INFERENCE_SERVICE_LABEL}}}`;
+    panels.push(
+      {
+        type: 'timeseries',
+        title: 'Triton requests per second',
+        description: 'Inference requests per second per Triton-served (onnx) model, succeeded and failed.',
+        unit: 'reqps',
+        queries: [{ expr: requests, legend }],
+      },
+      {
+        type: 'timeseries',
+        title: 'Triton failed share',
+        description: 'Share of each Triton-served model’s requests that failed.',
+        unit: 'percentunit',
+        queries: [{ expr: `${rate('nv_inference_request_failure')} / ${requests}`, legend }],
+      },
+      {
+        type: 'timeseries',
+        title: 'Triton mean request time',
+        description: 'Mean inference request duration per Triton-served model: its cumulative duration over its requests.',
+        unit: 's',
+        queries: [{ expr: `${rate('nv_inference_request_duration_us')} / ${requests} / 1e6`, legend }],
       },
     );
   }

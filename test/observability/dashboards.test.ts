@@ -133,7 +133,7 @@ describe('the dashboard set', () => {
     const allowed: Record<string, MetricSource[]> = {
       'platform-synth-edw': ['keda', 'kube-state-metrics'],
       'platform-synth-rag': ['milvus', 'kube-state-metrics'],
-      'platform-synth-mlops': ['knative-queue-proxy', 'kserve-model-server', 'seldon-executor', 'dcgm-exporter', 'kube-state-metrics'],
+      'platform-synth-mlops': ['knative-queue-proxy', 'kserve-model-server', 'triton', 'seldon-executor', 'dcgm-exporter', 'kube-state-metrics'],
       'platform-synth-lakehouse': ['spark-operator'],
     };
     for (const e of envs)
@@ -153,6 +153,29 @@ describe('the dashboard set', () => {
     const sources = sourcesOf(dashboardOf(noCanary as Environment, 'platform-synth-mlops'));
     expect(sources.has('knative-queue-proxy')).toBe(false);
     expect(sources.has('seldon-executor')).toBe(false);
+    expect(sources.has('triton')).toBe(false);
+    // An onnx model is Triton's: its own panels, by InferenceService, and not KServe's request_predict_seconds.
+    const onnx = {
+      ...aws,
+      mlops: {
+        ...aws.mlops!,
+        models: [{ ...aws.mlops!.models[1], name: 'detector', framework: 'onnx' as const, canaryPercent: undefined, abTest: undefined }],
+      },
+    };
+    const tritonBoard = dashboardOf(onnx as Environment, 'platform-synth-mlops');
+    expect([...sourcesOf(tritonBoard)].filter((s) => s === 'triton' || s === 'kserve-model-server')).toEqual(['triton']);
+    expect(exprsOf(tritonBoard).join('\n')).toMatch(/nv_inference_request_failure\{namespace="mlops",serving_kserve_io_inferenceservice=~"detector"\}/);
+    // 100 successes and 25 failures a minute, 0.5 s each: 125 / 60 requests a second, a fifth failed, 0.5 s mean.
+    const base = 'namespace="mlops",serving_kserve_io_inferenceservice="detector",model="detector",version="1"';
+    const data = series({
+      [`nv_inference_request_success{${base}}`]: '0+100x30',
+      [`nv_inference_request_failure{${base}}`]: '0+25x30',
+      [`nv_inference_request_duration_us{${base}}`]: '0+62500000x30',
+    });
+    const value = (title: string) => samples(evaluate(panelOf(tritonBoard, title).targets![0].expr, data, 30 * 60))[0].value;
+    expect(value('Triton requests per second')).toBeCloseTo(125 / 60);
+    expect(value('Triton failed share')).toBeCloseTo(0.2);
+    expect(value('Triton mean request time')).toBeCloseTo(0.5);
   });
 });
 
