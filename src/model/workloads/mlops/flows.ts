@@ -100,10 +100,12 @@ function knativeScrapes(env: WithWorkloads<Environment, 'mlops'>): ScrapeTarget[
 }
 
 /**
- * Knative Serving's core deployments (config/core/deployments at knative-v1.21.1). Not scraped: net-istio's controller
- * and webhook, and autoscaler-hpa (config/hpa-autoscaling) where the operator installs it.
+ * Knative Serving's core deployments (config/core/deployments at knative-v1.21.1) and, as the KnativeServing enables Istio,
+ * net-istio's (knative-extensions/net-istio knative-v1.21.0–.3 config/500-controller.yaml, 500-webhook-deployment.yaml:
+ * `metrics` 9090, their observability set up by sharedmain from the same config-observability). Not scraped:
+ * autoscaler-hpa (config/hpa-autoscaling) where the operator installs it.
  */
-const KNATIVE_COMPONENTS = ['activator', 'autoscaler', 'controller', 'webhook'] as const;
+const KNATIVE_COMPONENTS = ['activator', 'autoscaler', 'controller', 'webhook', 'net-istio-controller', 'net-istio-webhook'] as const;
 
 function modelScrapes(env: WithWorkloads<Environment, 'mlops'>): ScrapeTarget[] {
   return env.mlops.models.flatMap((model): ScrapeTarget[] => {
