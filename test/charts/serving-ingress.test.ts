@@ -104,7 +104,7 @@ describe('serving-ingress: what routes requests to the models', () => {
     });
     // What Prometheus then scrapes there: each component's `metrics` 9090, by the `app` label its Deployment gives its pods.
     expect(scrapeTargets(ctx.env).filter((t) => t.pods.namespace === KNATIVE_NAMESPACE)).toEqual(
-      ['activator', 'autoscaler', 'controller', 'webhook', 'net-istio-controller', 'net-istio-webhook'].map((app) => ({
+      ['activator', 'autoscaler', 'autoscaler-hpa', 'controller', 'webhook', 'net-istio-controller', 'net-istio-webhook'].map((app) => ({
         name: `knative-serving-${app}`,
         pods: { name: `knative ${app}`, namespace: KNATIVE_NAMESPACE, labels: { app } },
         port: { port: 9090, protocol: 'TCP', name: 'metrics' },

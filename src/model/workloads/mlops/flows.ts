@@ -100,12 +100,13 @@ function knativeScrapes(env: WithWorkloads<Environment, 'mlops'>): ScrapeTarget[
 }
 
 /**
- * Knative Serving's core deployments (config/core/deployments at knative-v1.21.1) and, as the KnativeServing enables Istio,
- * net-istio's (knative-extensions/net-istio knative-v1.21.0–.3 config/500-controller.yaml, 500-webhook-deployment.yaml:
- * `metrics` 9090, their observability set up by sharedmain from the same config-observability). Not scraped:
- * autoscaler-hpa (config/hpa-autoscaling) where the operator installs it.
+ * What the Knative Operator knative-v1.21.1 installs for Serving 1.21.1: every file of cmd/operator/kodata/knative-serving/1.21.1
+ * (pkg/reconciler/common/releases.go reads the whole folder), so the core deployments (config/core/deployments at
+ * knative-v1.21.1) and autoscaler-hpa (3-serving-hpa.yaml); and, as the KnativeServing enables Istio, net-istio's
+ * (knative-extensions/net-istio knative-v1.21.0–.3 config/500-controller.yaml, 500-webhook-deployment.yaml). Each declares
+ * `metrics` 9090 and sets up its observability from the same config-observability.
  */
-const KNATIVE_COMPONENTS = ['activator', 'autoscaler', 'controller', 'webhook', 'net-istio-controller', 'net-istio-webhook'] as const;
+const KNATIVE_COMPONENTS = ['activator', 'autoscaler', 'autoscaler-hpa', 'controller', 'webhook', 'net-istio-controller', 'net-istio-webhook'] as const;
 
 function modelScrapes(env: WithWorkloads<Environment, 'mlops'>): ScrapeTarget[] {
   return env.mlops.models.flatMap((model): ScrapeTarget[] => {
