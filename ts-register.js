@@ -64,7 +64,9 @@ function sourcesDigest() {
   // Reading and hashing every source costs 15 to 20 ms; their stat lines cost 1. A file's ctime changes with any write
   // (and cannot be set back), so the same stat lines mean the same texts, and the digest computed last time holds.
   const stats = allSources().map((file) => [file, fs.statSync(file, { bigint: true })]);
-  const statKey = createHash('sha256').update(__filename);
+  // How the sources are compiled is part of the digest: it keys the memo too (a source-maps run, a new esbuild).
+  const compiledHow = () => createHash('sha256').update(esbuildVersion).update(JSON.stringify(OPTIONS)).update(STRICT).update(String(SOURCE_MAPS));
+  const statKey = compiledHow().update(__filename);
   for (const [file, s] of stats) statKey.update(`${path.relative(ROOT, file)}\0${s.size}\0${s.mtimeNs}\0${s.ctimeNs}\0${s.ino}\n`);
   const memo = path.join(CACHE_DIR, `sources-${statKey.digest('hex').slice(0, 32)}`);
   try {
@@ -73,7 +75,7 @@ function sourcesDigest() {
   } catch {
     // not computed for these files yet
   }
-  const hash = createHash('sha256').update(esbuildVersion).update(JSON.stringify(OPTIONS)).update(STRICT).update(String(SOURCE_MAPS));
+  const hash = compiledHow();
   for (const [file] of stats) hash.update(path.relative(ROOT, file)).update('\0').update(fs.readFileSync(file)).update('\0');
   digest = hash.digest('hex');
   // As git does with its index: a file changed within the last seconds could change again within the clock's

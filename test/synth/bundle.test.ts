@@ -77,7 +77,8 @@ describe("the sources' digest (ts-register.js keys compiled code and bundles by 
     // Whole seconds, which utimes sets exactly: the edit below keeps the same modification time to the nanosecond.
     const stamp = 1_700_000_000;
     fs.utimesSync(source, stamp, stamp);
-    const digest = () => spawnSync(process.execPath, ['-p', "require('./ts-register.js').sourcesDigest()"], { cwd: root, encoding: 'utf8' }).stdout.trim();
+    const digest = (...flags: string[]) =>
+      spawnSync(process.execPath, [...flags, '-p', "require('./ts-register.js').sourcesDigest()"], { cwd: root, encoding: 'utf8' }).stdout.trim();
     const memos = () => fs.readdirSync(path.join(root, 'node_modules', '.cache', 'ts-register'), { recursive: true }).filter((f) => /sources-/.test(String(f)));
     // Remembered only once every source has been still for 2 s.
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2100);
@@ -92,6 +93,13 @@ describe("the sources' digest (ts-register.js keys compiled code and bundles by 
     const after = digest();
     expect(after).toMatch(/^[0-9a-f]{64}$/);
     expect(after).not.toBe(before);
+    expect(digest()).toBe(after);
+    // Compiled with source maps, the same sources are another digest: the remembered one is not reused.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2100);
+    expect(digest()).toBe(after); // remembered now
+    const withMaps = digest('--enable-source-maps');
+    expect(withMaps).toMatch(/^[0-9a-f]{64}$/);
+    expect(withMaps).not.toBe(after);
     expect(digest()).toBe(after);
   });
 });
