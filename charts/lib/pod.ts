@@ -24,6 +24,7 @@ import {
   type VolumeMount,
 } from 'cdk8s-plus-28/lib/imports/k8s';
 import { GPU_RESOURCE } from '../../src/model/scheduling';
+import { HTTP_PORT_NAME } from '../../src/model/flows';
 
 /** Non-root UID/GID the platform's images run as. */
 export const RUN_AS = 10001;
@@ -249,7 +250,7 @@ export interface HttpServer {
 }
 
 function httpServer(http: HttpServer): Pick<Container, 'ports' | 'readinessProbe' | 'livenessProbe'> {
-  const portName = http.portName ?? 'http';
+  const portName = http.portName ?? HTTP_PORT_NAME;
   const probe = { httpGet: { path: http.healthPath, port: IntOrString.fromString(portName) }, timeoutSeconds: 2 };
   return {
     ports: [{ name: portName, containerPort: http.port, protocol: 'TCP' }],
@@ -348,15 +349,20 @@ export function podSpecValues<C extends Mounting>(options: PodValueOptions<C>): 
 export type PodScheduling = Pick<PodSpec, 'affinity' | 'tolerations' | 'topologySpreadConstraints' | 'restartPolicy'>;
 
 export interface PodOptions extends PodValueOptions<Container>, PodScheduling {
-  /** Volumes besides /tmp, after it. Default: none. */
+  /** Scratch directories besides /tmp (emptyDirs with a size limit), after it. Default: none. */
+  readonly scratch?: readonly ScratchDir[];
+  /** Volumes besides /tmp and the scratch directories, after them. Default: none. */
   readonly volumes?: readonly Volume[];
 }
 
 /** A core API pod spec: {@link podSpecValues} with Quantity volume sizes, the chart's volumes and its scheduling fields. */
 export function podSpec(options: PodOptions): PodSpec {
-  const { volumes: scratch = [], ...values } = podSpecValues({ ...options, containers: [] });
+  const { volumes: tmp = [], ...values } = podSpecValues({ ...options, containers: [] });
   const volumes: Volume[] = [
-    ...scratch.map((v) => ({ name: v.name, emptyDir: { sizeLimit: Quantity.fromString(v.emptyDir.sizeLimit) } })),
+    ...[...tmp, ...scratchVolumes(options.scratch ?? []).volumes].map((v) => ({
+      name: v.name,
+      emptyDir: { sizeLimit: Quantity.fromString(v.emptyDir.sizeLimit) },
+    })),
     ...(options.volumes ?? []),
   ];
   checkMounts(options.containers, volumes);

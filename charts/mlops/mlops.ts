@@ -34,6 +34,7 @@ import { COMPONENT_LABEL, NAME_LABEL } from '../lib/labels';
 import { scrapeIngress, tcp } from '../lib/network';
 import { container, envVars, podSpec, scratchVolumes, zoneSpread } from '../lib/pod';
 import { blockStorageClass } from '../../src/model/cluster';
+import { MLFLOW_PORT } from '../../src/model/workloads/mlops/flows';
 import { MLFLOW_AWS_IDENTITY, MLOPS_OUTPUTS, MLOPS_STACK } from '../../src/model/naming';
 import { BACKEND_STORE_URI_KEY, databaseSource, DB_SECRET, externalSecretSpec, secretStoreSpec } from './database';
 import {
@@ -65,7 +66,7 @@ import {
 } from './training';
 
 export const MLOPS_APP = 'mlops';
-export const MLFLOW_PORT = 5000;
+export { MLFLOW_PORT };
 export const MLFLOW_HEALTH_PATH = '/health';
 export const BACKEND_STORE_URI_ENV = 'MLFLOW_BACKEND_STORE_URI';
 export const TRAINING_COMPONENT = 'training';
@@ -170,12 +171,13 @@ export class MlopsChart extends RoleIdentityChart<'mlops', MlopsRole> {
     const wait = this.waitForCredentials();
     // Its own emptyDir, there before any gunicorn worker starts: each worker creates the folder when missing, and two
     // creating it at once would fail one's boot (mlflow/server/__init__.py: exists, then makedirs).
-    const metrics = settings.metrics ? scratchVolumes([MLFLOW_METRICS_VOLUME]) : { volumes: [], volumeMounts: [] };
+    const metrics = settings.metrics ? [MLFLOW_METRICS_VOLUME] : [];
     const pod = podSpec({
       serviceAccount: this.names.mlflowServiceAccount,
       priorityClass: PRIORITY_CLASSES.online,
       topologySpreadConstraints: [zoneSpread(this.mlflowSelector)],
-      volumes: [...wait.volumes, ...metrics.volumes.map((v) => ({ name: v.name, emptyDir: { sizeLimit: Quantity.fromString(v.emptyDir.sizeLimit) } }))],
+      scratch: metrics,
+      volumes: wait.volumes,
       containers: [
         container({
           name: 'mlflow',
@@ -196,7 +198,7 @@ export class MlopsChart extends RoleIdentityChart<'mlops', MlopsRole> {
             ...(settings.metrics ? ['--expose-prometheus', MLFLOW_METRICS_DIR] : []),
           ],
           env,
-          ...(metrics.volumeMounts.length > 0 ? { volumeMounts: metrics.volumeMounts } : {}),
+          ...(metrics.length > 0 ? { volumeMounts: scratchVolumes(metrics).volumeMounts } : {}),
           // MLflow opens its database (creating the schema on a first start) before it answers: 30 s before liveness counts.
           http: { port: MLFLOW_PORT, healthPath: MLFLOW_HEALTH_PATH, startSeconds: 30 },
         }),

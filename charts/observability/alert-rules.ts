@@ -15,13 +15,7 @@
 import type { Environment } from '../../src/model/types';
 import { operatorsFor } from '../../src/model/operators';
 import { POOL_LABEL } from '../../src/model/scheduling';
-import {
-  INFERENCE_SERVICE_POD_LABEL,
-  standardModelServer,
-  SERVED_MODEL_LABEL,
-  servesKserveMetrics,
-  servesOnKnative,
-} from '../../src/model/workloads/mlops/serving';
+import { INFERENCE_SERVICE_POD_LABEL, modelsServedBy, SERVED_MODEL_LABEL, servesOnKnative } from '../../src/model/workloads/mlops/serving';
 import { workloadNamespace } from '../../src/model/naming';
 
 export type Severity = 'warning' | 'critical';
@@ -234,7 +228,7 @@ function mlopsRules(env: Environment): AlertRule[] {
       ),
     );
   }
-  const standard = env.mlops.models.filter(servesKserveMetrics).map((m) => m.name);
+  const standard = modelsServedBy(env.mlops.models, 'kserve');
   if (standard.length > 0) {
     // request_predict_seconds (histogram, label model_name): KServe v0.20.0 python/kserve/kserve/metrics.py, served by
     // the Python runtimes of Standard-mode predictors (mlopsScrapes). It times predict() only: no status codes, so no
@@ -252,7 +246,7 @@ function mlopsRules(env: Environment): AlertRule[] {
       ),
     );
   }
-  const triton = env.mlops.models.filter((m) => standardModelServer(m) === 'triton').map((m) => m.name);
+  const triton = modelsServedBy(env.mlops.models, 'triton');
   if (triton.length > 0) {
     // nv_inference_request_success / _failure (counters; labels model, version): Triton core r23.05 src/metrics.cc, the
     // server of KServe's kserve-tritonserver 23.05 runtime (onnx). Its `model` is Triton's own model name, so the rule

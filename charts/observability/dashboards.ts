@@ -14,13 +14,7 @@ import { CAPACITY_LABEL, POOL_LABEL } from '../../src/model/scheduling';
 import { workloadNamespace } from '../../src/model/naming';
 import { EDW_CONSUMER } from '../../src/model/workloads/edw/names';
 import { MLFLOW } from '../../src/model/workloads/mlops/names';
-import {
-  KNATIVE_REVISION_POD_LABEL,
-  seldonDeploymentName,
-  servesKserveMetrics,
-  servesOnKnative,
-  standardModelServer,
-} from '../../src/model/workloads/mlops/serving';
+import { KNATIVE_REVISION_POD_LABEL, seldonDeploymentName, servesOnKnative, modelsServedBy } from '../../src/model/workloads/mlops/serving';
 import { MILVUS_INSTANCE, RAG_API } from '../../src/model/workloads/rag/names';
 import { INFERENCE_SERVICE_LABEL, promLabel } from './alert-rules';
 
@@ -436,7 +430,7 @@ function mlopsPanels(env: Environment): PanelSpec[] {
     );
   }
   // The models whose model server is scraped (src/model/workloads/mlops/flows.ts mlopsScrapes): Standard mode only.
-  const python = models.filter(servesKserveMetrics).map((m) => m.name);
+  const python = modelsServedBy(models, 'kserve');
   if (python.length > 0) {
     // model_name is the InferenceService's name (the runtimes' --model_name={{.Name}}). It counts failed predictions
     // too and has no status label: no error rate from the model server. Scraped: the predictors' PodMonitors on 8080 (Standard mode only).
@@ -458,7 +452,7 @@ function mlopsPanels(env: Environment): PanelSpec[] {
       },
     );
   }
-  const triton = models.filter((m) => standardModelServer(m) === 'triton').map((m) => m.name);
+  const triton = modelsServedBy(models, 'triton');
   if (triton.length > 0) {
     // Triton's `model` is its own model name: panels go by the InferenceService label the predictor's PodMonitor copies.
     const sel = `{namespace="${ns}",${INFERENCE_SERVICE_LABEL}=~"${regexOf(triton)}"}`;

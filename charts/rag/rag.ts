@@ -37,10 +37,11 @@ import { RAG_IDENTITIES, type RagRole } from './identity';
 import { ETCD_CLIENT_PORT, MILVUS_METRICS_PORT, MILVUS_PORT, milvusSpec, PULSAR_PORT } from './milvus';
 import { Milvus } from './milvus-types';
 import { apiCloudEgress, milvusCloudEgress } from './network';
+import { RAG_API_HEALTH_PATH } from '../../src/model/workloads/rag/names';
 
 export const RAG_APP = 'rag';
 /** Liveness and readiness endpoint of the RAG API. */
-export const API_HEALTH_PATH = '/healthz';
+export const API_HEALTH_PATH = RAG_API_HEALTH_PATH;
 /** Labels the operator puts on every Milvus pod it creates (`app.kubernetes.io/instance` = the resource's name). */
 export const MILVUS_POD_LABELS = { name: 'milvus', instanceLabel: 'app.kubernetes.io/instance' } as const;
 /** Where the milvus-operator runs (its Helm chart's namespace); it health-checks etcd and the queue from there. */

@@ -47,6 +47,9 @@ export interface Flow {
   readonly why: string;
 }
 
+/** The name of an HTTP container's port unless it names another (charts/lib/pod.ts container): what scrapes of it select. */
+export const HTTP_PORT_NAME = 'http';
+
 export const tcpPorts = (...ports: number[]): FlowPort[] => ports.map((port) => ({ port, protocol: 'TCP' as const }));
 
 /** How each cloud's SDKs get a pod's credentials: the endpoints its identity calls before any service. */

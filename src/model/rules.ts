@@ -130,6 +130,16 @@ export function checkWorkloadStorageAccount(
   if (problem) report(at, `the derived storage account name ${q(account)} ${problem}; use a shorter environment or platform name`);
 }
 
+/**
+ * A path a workload serves Prometheus metrics on, on the port of its health endpoint: absolute, and not that endpoint
+ * (a scrape there would read the health answer as metrics).
+ */
+export function checkMetricsPath(value: unknown, healthPath: string, path: string, report: Report): void {
+  if (!isString(value)) return;
+  if (!value.startsWith('/')) report(path, `${q(value)} must start with /`);
+  else if (value === healthPath) report(path, `${q(value)} is the health endpoint's path; metrics need their own`);
+}
+
 export function checkRange(value: unknown, path: string, min: number, max: number, report: Report): void {
   if (isInt(value) && (value < min || value > max)) report(path, `${value} must be from ${min} to ${max}`);
 }

@@ -1,7 +1,7 @@
 /** Defaults of the event-driven workload. */
 import { resolveImage } from '../../images';
 import type { Cloud, EnvironmentSpec, KedaInstall } from '../../types';
-import type { EdwSettings, EdwSpec } from './spec';
+import { DEFAULT_CONSUMER_HEALTH_PATH, type EdwSettings, type EdwSpec } from './spec';
 
 /** KEDA from its Helm chart on AWS; on Azure the AKS add-on by default. */
 export const DEFAULT_KEDA_INSTALL: Readonly<Record<Cloud, KedaInstall>> = { aws: 'helm', azure: 'aks-addon' };
@@ -33,7 +33,7 @@ export function resolveEdw(platformName: string, spec: EnvironmentSpec, edw: Edw
     producer: { messages: edw.producer?.messages ?? 100, ...(edw.producer?.schedule ? { schedule: edw.producer.schedule } : {}) },
     consumer: {
       port: edw.consumer?.port ?? 8080,
-      healthPath: edw.consumer?.healthPath ?? '/healthz',
+      healthPath: edw.consumer?.healthPath ?? DEFAULT_CONSUMER_HEALTH_PATH,
       ...(edw.consumer?.metricsPath ? { metricsPath: edw.consumer.metricsPath } : {}),
       cpu,
       memory: edw.consumer?.memory ?? '256Mi',

@@ -1,6 +1,7 @@
 /** Rules of the event-driven workload beyond its shape. */
-import { checkCron, isInt, isString, q, checkImage, checkQuantity, checkRange, checkWorkloadStorageAccount, type Report } from '../../rules';
+import { checkCron, checkMetricsPath, isInt, isString, q, checkImage, checkQuantity, checkRange, checkWorkloadStorageAccount, type Report } from '../../rules';
 import type { Cloud, EnvironmentSpec } from '../../types';
+import { DEFAULT_CONSUMER_HEALTH_PATH } from './spec';
 
 /** The workload's rules, where it is enabled: every problem reported with its path. */
 export function validateEdw(env: EnvironmentSpec, base: string, platformName: string, cloud: Cloud | undefined, report: Report): void {
@@ -33,12 +34,13 @@ export function validateEdw(env: EnvironmentSpec, base: string, platformName: st
   checkCron(producer.schedule, `${at}.producer.schedule`, '*/10 * * * *', report);
   const consumer = edw.consumer ?? {};
   range(consumer.port, `${at}.consumer.port`, 1024, 65535);
-  for (const key of ['healthPath', 'metricsPath'] as const) {
-    const value = consumer[key];
-    if (isString(value) && !value.startsWith('/')) report(`${at}.consumer.${key}`, `${q(value)} must start with /`);
-  }
-  if (isString(consumer.metricsPath) && consumer.metricsPath === (consumer.healthPath ?? '/healthz'))
-    report(`${at}.consumer.metricsPath`, `${q(consumer.metricsPath)} is the health endpoint's path; metrics need their own`);
+  if (isString(consumer.healthPath) && !consumer.healthPath.startsWith('/')) report(`${at}.consumer.healthPath`, `${q(consumer.healthPath)} must start with /`);
+  checkMetricsPath(
+    consumer.metricsPath,
+    isString(consumer.healthPath) ? consumer.healthPath : DEFAULT_CONSUMER_HEALTH_PATH,
+    `${at}.consumer.metricsPath`,
+    report,
+  );
   for (const key of ['cpu', 'memory'] as const) checkQuantity(consumer[key], `${at}.consumer.${key}`, report);
   if (edw.keda === 'aks-addon' && cloud === 'aws') report(`${at}.keda`, '"aks-addon" is the AKS KEDA add-on; on AWS KEDA is installed with Helm');
 

@@ -55,6 +55,9 @@ export interface EdwProducerSpec {
   schedule?: string;
 }
 
+/** The consumer's health endpoint unless the model names another. */
+export const DEFAULT_CONSUMER_HEALTH_PATH = '/healthz';
+
 export interface EdwConsumerSpec {
   /** Port of the consumer's health endpoint. Default: 8080. */
   port?: number;

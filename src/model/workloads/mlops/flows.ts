@@ -3,7 +3,7 @@
  * (0.20) and Seldon (1.18) with the labels the serving chart sets; Knative's activator and autoscaler
  * carry Knative Serving's `app` labels.
  */
-import { cloudFlows, podFlow, tcpPorts, type Flow, type PodRef } from '../../flows';
+import { cloudFlows, podFlow, tcpPorts, type Flow, type PodRef, HTTP_PORT_NAME } from '../../flows';
 import type { Environment } from '../../types';
 import type { WithWorkloads } from '../enabled';
 import { MLFLOW_AWS_IDENTITY, SERVING_AWS_IDENTITY, TRAINING_AWS_IDENTITY } from './identities';
@@ -14,7 +14,8 @@ const NS = 'mlops';
 const MLFLOW: PodRef = { name: 'mlflow', namespace: NS, labels: { 'app.kubernetes.io/name': 'mlflow' } };
 const DB_USER_JOB: PodRef = { name: 'mlflow-db-user', namespace: NS, labels: { 'app.kubernetes.io/name': 'mlflow-db-user' } };
 const TRAINING: PodRef = { name: 'training', namespace: NS, labels: { 'app.kubernetes.io/component': 'training' } };
-const MLFLOW_PORT = 5000;
+/** MLflow's HTTP port (its API, UI, health and, with `metrics`, /metrics). */
+export const MLFLOW_PORT = 5000;
 const knative = (app: string): PodRef => ({ name: `knative ${app}`, namespace: 'knative-serving', labels: { app } });
 const predictor = (model: string, component: string): PodRef => ({
   name: `${model} predictor`,
@@ -77,7 +78,7 @@ export function mlopsFlows(env: WithWorkloads<Environment, 'mlops'>): Flow[] {
 export function mlopsScrapes(env: WithWorkloads<Environment, 'mlops'>): ScrapeTarget[] {
   // MLflow 2.x serves /metrics on its own port with `--expose-prometheus` (mlflow/server/prometheus_exporter.py).
   const mlflow: ScrapeTarget[] = env.mlops.mlflow.metrics
-    ? [{ name: 'mlops-mlflow', pods: MLFLOW, port: { port: MLFLOW_PORT, protocol: 'TCP', name: 'http' }, path: '/metrics' }]
+    ? [{ name: 'mlops-mlflow', pods: MLFLOW, port: { port: MLFLOW_PORT, protocol: 'TCP', name: HTTP_PORT_NAME }, path: '/metrics' }]
     : [];
   return [...mlflow, ...knativeScrapes(env), ...modelScrapes(env)];
 }

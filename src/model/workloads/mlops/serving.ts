@@ -51,8 +51,12 @@ export interface ModelServerMetrics {
 export const standardModelServer = (model: ServedModel): ModelServerMetrics['server'] | undefined =>
   servesOnKnative(model) ? undefined : MODEL_SERVER_METRICS[model.framework]?.server;
 
-/** A Standard-mode model whose server is one of KServe's Python servers: the ones the alerts and dashboards read `request_predict_seconds` of. */
-export const servesKserveMetrics = (model: ServedModel): boolean => standardModelServer(model) === 'kserve';
+/**
+ * The names of the Standard-mode models whose own server is `server`: the series the alerts and dashboards read for them
+ * are that server's (KServe's Python servers `request_predict_seconds`, Triton `nv_inference_*`).
+ */
+export const modelsServedBy = (models: readonly ServedModel[], server: ModelServerMetrics['server']): string[] =>
+  models.filter((m) => standardModelServer(m) === server).map((m) => m.name);
 
 /** The SeldonDeployment of a model with an A/B test (its executor's `deployment_name` metric label too). */
 export function seldonDeploymentName(model: string): string {

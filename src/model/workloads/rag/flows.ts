@@ -2,7 +2,7 @@
  * What the RAG pods must reach. Milvus's pods, and its etcd and Pulsar, are created by the Milvus operator
  * (1.3.8) and its bundled charts: the labels here are the ones those set on every pod.
  */
-import { cloudFlows, podFlow, tcpPorts, type Flow, type PodRef } from '../../flows';
+import { cloudFlows, podFlow, tcpPorts, type Flow, type PodRef, HTTP_PORT_NAME } from '../../flows';
 import type { ScrapeTarget } from '../../scrapes';
 import type { Environment } from '../../types';
 import type { WithWorkloads } from '../enabled';
@@ -22,8 +22,9 @@ const OPERATOR_PODS: PodRef = { name: 'milvus-operator', namespace: 'milvus-oper
 /** Every Milvus component serves its metrics beside its health endpoint (`metrics`, 9091). */
 export function ragScrapes(env: WithWorkloads<Environment, 'rag'>): ScrapeTarget[] {
   const { port, metricsPath } = env.rag.api;
-  // The API's container port is named `http` (charts/lib/pod.ts container's default).
-  const api: ScrapeTarget[] = metricsPath ? [{ name: 'rag-api', pods: RAG_API_PODS, port: { port, protocol: 'TCP', name: 'http' }, path: metricsPath }] : [];
+  const api: ScrapeTarget[] = metricsPath
+    ? [{ name: 'rag-api', pods: RAG_API_PODS, port: { port, protocol: 'TCP', name: HTTP_PORT_NAME }, path: metricsPath }]
+    : [];
   return [{ name: 'rag-milvus', pods: MILVUS_PODS, port: { port: 9091, protocol: 'TCP', name: 'metrics' } }, ...api];
 }
 

@@ -7,6 +7,8 @@ import type { WithWorkloads } from '../enabled';
 
 /** Terraform outputs of the `rag` stack that the Kubernetes side reads (Azure client ids). */
 export const RAG_STACK = 'rag';
+/** The RAG API's health endpoint (its probes; a metrics path must differ). */
+export const RAG_API_HEALTH_PATH = '/healthz';
 export const RAG_OUTPUTS = {
   apiClientId: 'rag_api_client_id',
   milvusClientId: 'rag_milvus_client_id',

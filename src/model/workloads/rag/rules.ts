@@ -1,5 +1,16 @@
 /** Rules of the RAG platform beyond its shape. */
-import { isInt, isString, q, checkImage, checkQuantity, checkRange, checkWorkloadStorageAccount, CONTAINER_NAME, type Report } from '../../rules';
+import {
+  checkMetricsPath,
+  isInt,
+  isString,
+  q,
+  checkImage,
+  checkQuantity,
+  checkRange,
+  checkWorkloadStorageAccount,
+  CONTAINER_NAME,
+  type Report,
+} from '../../rules';
 import type { Cloud, EnvironmentSpec } from '../../types';
 import { REGIONS } from '../../catalog';
 import { hasOwnKey } from '../../lookup';
@@ -7,6 +18,7 @@ import { checkBedrockModel, checkOpenAiModel, embeddingDimensions, type ModelFin
 import { forCloud } from '../../cloud';
 import type { RagLlmByCloud } from './spec';
 import { DEFAULT_EMBEDDING_DIMENSION, DEFAULT_EMBEDDING_MODEL, resolveRagModels } from './resolve';
+import { RAG_API_HEALTH_PATH } from './names';
 
 /**
  * The LLM models an enabled RAG platform uses (its own or the defaults), judged by the model catalog for the
@@ -58,9 +70,7 @@ export function validateRag(env: EnvironmentSpec, base: string, platformName: st
     report(`${at}.api.minReplicas`, `${api.minReplicas} is greater than maxReplicas ${api.maxReplicas}`);
   checkRange(api.targetCpuUtilization, `${at}.api.targetCpuUtilization`, 1, 100, report);
   checkRange(api.port, `${at}.api.port`, 1024, 65535, report);
-  if (isString(api.metricsPath) && !api.metricsPath.startsWith('/')) report(`${at}.api.metricsPath`, `${q(api.metricsPath)} must start with /`);
-  // The API's health endpoint is the chart's (charts/rag/rag.ts API_HEALTH_PATH).
-  if (api.metricsPath === '/healthz') report(`${at}.api.metricsPath`, `${q(api.metricsPath)} is the health endpoint's path; metrics need their own`);
+  checkMetricsPath(api.metricsPath, RAG_API_HEALTH_PATH, `${at}.api.metricsPath`, report);
   checkQuantity(api.cpu, `${at}.api.cpu`, report);
   checkQuantity(api.memory, `${at}.api.memory`, report);
 
