@@ -3,7 +3,7 @@
  * Object names come from the model (never construct-path hashes) and every object carries the
  * platform's standard labels.
  */
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { EnvironmentContext } from '../../src/model/context';
 import type { Cloud, WorkloadName } from '../../src/model/types';
@@ -85,4 +85,13 @@ export function replaceOnChangeAnnotations(ctx: EnvironmentContext): Record<stri
   if (tool === 'argocd') return { 'argocd.argoproj.io/sync-options': 'Force=true,Replace=true' };
   if (tool === 'flux') return { 'kustomize.toolkit.fluxcd.io/force': 'enabled' };
   return {};
+}
+
+/**
+ * A cluster-scoped object (ClusterRole, ClusterRoleBinding) in a chart with a namespace: cdk8s gives every object the
+ * chart's, and the API has no namespace for it (`npm run validate` refuses one).
+ */
+export function clusterScoped<T extends ApiObject>(obj: T): T {
+  obj.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+  return obj;
 }

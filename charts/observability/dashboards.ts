@@ -40,7 +40,8 @@ export type MetricSource =
   | 'triton'
   | 'seldon-executor'
   | 'milvus'
-  | 'spark-operator';
+  | 'spark-operator'
+  | 'opencost';
 
 /** Every metric a dashboard queries: which component exports it, and where its name and labels were read. */
 export const METRIC_CATALOG: Readonly<Record<string, { readonly source: MetricSource; readonly from: string }>> = {
@@ -108,6 +109,17 @@ export const METRIC_CATALOG: Readonly<Record<string, { readonly source: MetricSo
   spark_application_failure_execution_time_seconds_sum: { source: 'spark-operator', from: 'spark-operator v2.5.2 (summary, no quantiles)' },
   spark_application_failure_execution_time_seconds_count: { source: 'spark-operator', from: 'spark-operator v2.5.2 (summary, no quantiles)' },
   spark_executor_running_count: { source: 'spark-operator', from: 'spark-operator v2.5.2 pkg/common/metrics.go (gauge)' },
+  ...Object.fromEntries(
+    [
+      'container_cpu_allocation',
+      'container_memory_allocation_bytes',
+      'container_gpu_allocation',
+      'node_cpu_hourly_cost',
+      'node_ram_hourly_cost',
+      'node_gpu_hourly_cost',
+      'node_total_hourly_cost',
+    ].map((name) => [name, { source: 'opencost' as const, from: 'opencost v1.112.0 pkg/costmodel/metrics.go (the newest stored; the image is 1.120.1)' }]),
+  ),
 };
 
 export type PanelType = 'timeseries' | 'stat' | 'gauge' | 'table' | 'text';
@@ -286,6 +298,7 @@ function platformPanels(env: Environment): PanelSpec[] {
         queries: [{ expr: 'topk(20, avg by (exported_namespace, exported_pod) (DCGM_FI_DEV_GPU_UTIL{exported_pod!=""}))' }],
       },
     );
+  if (env.observability.opencost) panels.push(...openCostPanels());
   if (operators.includes('cert-manager'))
     panels.push({
       type: 'table',
@@ -321,6 +334,38 @@ function platformPanels(env: Environment): PanelSpec[] {
       queries: [{ expr: 'gotk_resource_info{ready!="True",suspended!="true"} == 1' }],
     });
   return panels;
+}
+
+/**
+ * A namespace's allocation × its nodes' hourly prices, from OpenCost's own series (pkg/costmodel/metrics.go, read at
+ * v1.112.0: container_*_allocation by namespace, pod, container and node; node_*_hourly_cost by node, RAM per GiB).
+ * The node series carry no pod, so the scrape adds OpenCost's pod: `max by (node)` keeps one per node through a
+ * rollout.
+ */
+const allocatedCost = (allocation: string, price: string): string => `sum by (namespace) (${allocation} * on (node) group_left () max by (node) (${price}))`;
+
+function openCostPanels(): PanelSpec[] {
+  const cpu = allocatedCost('container_cpu_allocation', 'node_cpu_hourly_cost');
+  const memory = allocatedCost('container_memory_allocation_bytes / 1073741824', 'node_ram_hourly_cost');
+  // Only GPU pods have GPU series: a namespace without any counts 0 there, not nothing.
+  const gpu = `(${allocatedCost('container_gpu_allocation', 'node_gpu_hourly_cost')} or ${cpu} * 0)`;
+  return [
+    {
+      type: 'timeseries',
+      title: 'Cost per namespace (OpenCost, per hour)',
+      description: 'CPU, memory and GPUs allocated (the larger of request and usage) × the nodes’ hourly list prices, as OpenCost publishes them.',
+      unit: 'currencyUSD',
+      queries: [{ expr: `${cpu} + ${memory} + ${gpu}`, legend: '{{namespace}}' }],
+    },
+    {
+      type: 'stat',
+      title: 'Nodes’ cost per hour (OpenCost)',
+      description: 'Every node’s hourly list price, idle capacity included.',
+      unit: 'currencyUSD',
+      w: 6,
+      queries: [{ expr: 'sum(max by (node) (node_total_hourly_cost))' }],
+    },
+  ];
 }
 
 function edwPanels(env: Environment): PanelSpec[] {

@@ -13,6 +13,7 @@ export interface PodMetricsEndpoint {
   readonly portNumber?: number;
   readonly path: string;
   readonly relabelings?: readonly RelabelConfig[];
+  readonly honorLabels?: boolean;
 }
 
 /** Prometheus relabel_config, in the CRD's camelCase. */

@@ -1,8 +1,8 @@
 /**
  * The observability app (dist/<env>/kubernetes/observability/): what Prometheus scrapes beyond the charts' own
  * monitors (a PodMonitor per target of src/model/scrapes.ts), the platform's alert rules (./alert-rules.ts) as
- * one PrometheusRule, its Grafana dashboards (./dashboards.ts) as ConfigMaps and the namespace's NetworkPolicies
- * (./network.ts), all in the monitoring namespace. It holds the Prometheus Operator's custom resources, so it
+ * one PrometheusRule, its Grafana dashboards (./dashboards.ts) as ConfigMaps, OpenCost where the model runs it
+ * (./opencost.ts) and the namespace's NetworkPolicies (./network.ts), all in the monitoring namespace. It holds the Prometheus Operator's custom resources, so it
  * is delivered after kube-prometheus-stack (charts/gitops/delivery.ts), whose release creates the namespace.
  */
 import type { App } from 'cdk8s';
@@ -14,6 +14,7 @@ import { AppChart } from '../lib/app-chart';
 import { alertRuleGroups } from './alert-rules';
 import { dashboards, serializeDashboard } from './dashboards';
 import { monitoringNetworkPolicies } from './network';
+import { openCost } from './opencost';
 import { PodMonitor, PrometheusRule, type PodMetricsEndpoint } from './monitoring-types';
 
 export const OBSERVABILITY_APP = 'observability';
@@ -41,13 +42,14 @@ export class ObservabilityChart extends AppChart {
   constructor(app: App, ctx: EnvironmentContext) {
     super(app, OBSERVABILITY_APP, ctx, MONITORING_NAMESPACE);
     monitoringNetworkPolicies(this);
+    if (ctx.env.observability.opencost) openCost(this);
     for (const t of scrapeTargets(ctx.env)) {
       new PodMonitor(this, `podmonitor-${t.name}`, {
         metadata: { name: t.name },
         spec: {
           namespaceSelector: { matchNames: [t.pods.namespace] },
           selector: { matchLabels: { ...t.pods.labels } },
-          podMetricsEndpoints: [{ ...endpointPort(t), path: t.path ?? '/metrics' }],
+          podMetricsEndpoints: [{ ...endpointPort(t), path: t.path ?? '/metrics', ...(t.honorLabels ? { honorLabels: true } : {}) }],
           ...(t.podTargetLabels ? { podTargetLabels: [...t.podTargetLabels] } : {}),
         },
       });

@@ -20,6 +20,11 @@ export interface ObservabilitySpec {
    * in-cluster dashboards. Default: true in prod, false in dev. Needs `enabled`.
    */
   managedStore?: boolean;
+  /**
+   * OpenCost (src/model/opencost.ts): cost allocation per namespace, workload and pod, from this Prometheus's series.
+   * Default: true in prod, false in dev. Needs `enabled`.
+   */
+  opencost?: boolean;
 }
 
 export interface Observability {
@@ -28,12 +33,14 @@ export interface Observability {
   readonly volumeGi: number;
   /** Remote write to the cloud's managed store; never with observability off. */
   readonly managedStore: boolean;
+  /** OpenCost runs in monitoring; never with observability off. */
+  readonly opencost: boolean;
 }
 
 // Prod keeps metrics past the local retention and outside the cluster (they survive losing it); dev's 7 days on the volume are enough.
 const DEFAULTS: { readonly [S in Stage]: Omit<Observability, 'enabled'> } = {
-  dev: { retentionDays: 7, volumeGi: 50, managedStore: false },
-  prod: { retentionDays: 15, volumeGi: 200, managedStore: true },
+  dev: { retentionDays: 7, volumeGi: 50, managedStore: false, opencost: false },
+  prod: { retentionDays: 15, volumeGi: 200, managedStore: true, opencost: true },
 };
 
 /** Limits the model accepts: Prometheus's volume must hold the retention (about 1–2 GiB a day for a cluster of this size). */
@@ -47,6 +54,7 @@ export function resolveObservability(stage: Stage, spec: ObservabilitySpec | und
     volumeGi: spec?.volumeGi ?? DEFAULTS[stage].volumeGi,
     // No Prometheus, nothing to write: the stage's default follows `enabled` (validate.ts refuses an explicit true with it off).
     managedStore: enabled && (spec?.managedStore ?? DEFAULTS[stage].managedStore),
+    opencost: enabled && (spec?.opencost ?? DEFAULTS[stage].opencost),
   };
 }
 
@@ -79,6 +87,11 @@ export const NODE_EXPORTER_POD_SECURITY: PodSecurity = {
  * `kube-prometheus-stack` is the release name (it contains the chart name). The remote-write identity trusts exactly it.
  */
 export const PROMETHEUS_SERVICE_ACCOUNT = 'kube-prometheus-stack-prometheus';
+
+/** The Service in front of Prometheus that kube-prometheus-stack 88.5.3 renders (`http-web`, 9090 to the pods' 9090). */
+export const PROMETHEUS_SERVICE = { name: 'kube-prometheus-stack-prometheus', port: 9090 } as const;
+/** Prometheus's query API inside the cluster, through that Service. */
+export const PROMETHEUS_URL = `http://${PROMETHEUS_SERVICE.name}.${MONITORING_NAMESPACE}.svc:${PROMETHEUS_SERVICE.port}`;
 
 /**
  * Pod Identity: Prometheus 3.14.0 (the image kube-prometheus-stack 88.5.3 pins) signs remote write with

@@ -98,7 +98,7 @@ const environmentShape = obj<EnvironmentFields>({
       secretRef: opt(str),
     }),
   ),
-  observability: opt(obj({ enabled: opt(bool), retentionDays: opt(int), volumeGi: opt(int), managedStore: opt(bool) })),
+  observability: opt(obj({ enabled: opt(bool), retentionDays: opt(int), volumeGi: opt(int), managedStore: opt(bool), opencost: opt(bool) })),
   waivers: opt(list(obj({ rule: req(str), resource: req(str), reason: req(str) }))),
   usage: opt(
     obj({

@@ -9,6 +9,7 @@
  */
 import { podFlow, tcpPorts, type Flow, type FlowPort, type PodRef } from './flows';
 import { MONITORING_NAMESPACE } from './observability';
+import { OPENCOST_PODS, OPENCOST_PORT } from './opencost';
 import { OPERATORS, operatorsFor, type OperatorName } from './operators';
 import type { Environment } from './types';
 import { workloadScrapes } from './workloads';
@@ -34,6 +35,11 @@ export interface ScrapeTarget {
    * scrape is allowed there. No flow is declared for them (network-flow-endpoints would find no pod).
    */
   readonly outsideOutput?: string;
+  /**
+   * Keep the series' own labels where they clash with the target's (`namespace`, `pod`, `container`): for an exporter
+   * whose series describe other pods (OpenCost's allocation series), not itself.
+   */
+  readonly honorLabels?: boolean;
 }
 
 /** The pods Prometheus runs as (the Prometheus Operator labels every Prometheus pod with the `app.kubernetes.io/name` it manages). */
@@ -91,6 +97,12 @@ export function monitoringFlows(env: Environment): Flow[] {
     podFlow(prometheus, operator, tcpPorts(port.operator), 'Prometheus scrapes the Prometheus Operator (https)'),
     podFlow(grafana, prometheus, tcpPorts(port.prometheus), 'Grafana queries Prometheus, its default data source'),
     podFlow(grafana, alertmanager, tcpPorts(port.alertmanager), 'Grafana reads alerts from its Alertmanager data source'),
+    ...(env.observability.opencost
+      ? [
+          podFlow(OPENCOST_PODS, prometheus, tcpPorts(port.prometheus), 'OpenCost queries Prometheus for usage, requests and its own price series'),
+          { from: OPENCOST_PODS, to: { kind: 'api-server' as const }, why: 'OpenCost watches nodes, pods, volumes and controllers' },
+        ]
+      : []),
   ];
 }
 
@@ -217,8 +229,19 @@ const ARGOCD_CONTROLLER: ScrapeTarget = {
 /** The platform's scrape targets in this environment: none with observability off. */
 export function scrapeTargets(env: Environment): ScrapeTarget[] {
   if (!env.observability.enabled) return [];
-  return [...operatorsFor(env).flatMap((o) => OPERATOR_SCRAPES[o]), ...(env.gitops?.tool === 'argocd' ? [ARGOCD_CONTROLLER] : []), ...workloadScrapes(env)];
+  return [
+    ...operatorsFor(env).flatMap((o) => OPERATOR_SCRAPES[o]),
+    ...(env.gitops?.tool === 'argocd' ? [ARGOCD_CONTROLLER] : []),
+    ...(env.observability.opencost ? [OPENCOST_SCRAPE] : []),
+    ...workloadScrapes(env),
+  ];
 }
+
+/**
+ * OpenCost's price and allocation series, which its own queries read back from Prometheus: scraped with their labels
+ * kept (chart opencost 2.5.17's ServiceMonitor sets honorLabels), or `namespace` and `pod` would name OpenCost's pod.
+ */
+const OPENCOST_SCRAPE: ScrapeTarget = { name: 'opencost', pods: OPENCOST_PODS, port: OPENCOST_PORT, honorLabels: true };
 
 /** Prometheus to each target's port: a flow the NetworkPolicies must allow and whose pods must exist (network-flow-endpoints). */
 export function scrapeFlows(env: Environment): Flow[] {

@@ -149,6 +149,8 @@ function validateObservability(env: EnvironmentSpec, base: string, report: Repor
   // Remote write is Prometheus's: with observability off there is nothing to write.
   if (spec.enabled === false && spec.managedStore === true)
     report(`${base}.observability.managedStore`, 'needs observability.enabled: Prometheus is what writes to the managed store');
+  if (spec.enabled === false && spec.opencost === true)
+    report(`${base}.observability.opencost`, 'needs observability.enabled: OpenCost computes its figures from Prometheus’s series');
   const resolved = resolveObservability(env.stage === 'prod' ? 'prod' : 'dev', spec);
   // Samples of a cluster this size take about 1–2 GiB a day; a volume that cannot hold the retention fills and Prometheus stops ingesting.
   if (isInt(spec.retentionDays) || isInt(spec.volumeGi))

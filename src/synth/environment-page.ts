@@ -5,6 +5,8 @@
  * Terraform documents only, in a fixed order, so a change shows as the few lines it changes.
  */
 import { chartVersion, OPERATORS, operatorsFor } from '../model/operators';
+import { MONITORING_NAMESPACE } from '../model/observability';
+import { OPENCOST_NAME, OPENCOST_PORT, OPENCOST_VERSION } from '../model/opencost';
 import type { Cloud, Environment, WorkloadName } from '../model/types';
 import { WORKLOAD_NAMES } from '../model/types';
 import type { Estimate, TerraformDocument } from '../cost/estimate';
@@ -141,6 +143,12 @@ export function environmentPage(env: Environment, stacks: ReadonlyMap<string, Te
       const r = OPERATORS[name];
       return `| ${name} | ${r.chart} | ${chartVersion(r, env.cluster.kubernetesVersion)} | ${r.namespace} |`;
     }),
+    ...(env.observability.opencost
+      ? [
+          '',
+          `OpenCost ${OPENCOST_VERSION} (written by synth, not its chart) allocates the cluster's cost in ${MONITORING_NAMESPACE}: \`kubectl -n ${MONITORING_NAMESPACE} port-forward deploy/${OPENCOST_NAME} ${OPENCOST_PORT.port}\`, then \`curl 'localhost:${OPENCOST_PORT.port}/allocation?window=7d&aggregate=namespace'\`.`,
+        ]
+      : []),
     '',
     '## Estimated monthly cost',
     '',

@@ -38,7 +38,12 @@ describe('the observability app', () => {
       expect(m.spec.podTargetLabels).toEqual(t.podTargetLabels);
       const [endpoint] = m.spec.podMetricsEndpoints;
       expect(endpoint.path).toBe(t.path ?? '/metrics');
-      if (!t.container) expect(endpoint).toEqual({ ...(t.port.name ? { port: t.port.name } : { portNumber: t.port.port }), path: t.path ?? '/metrics' });
+      if (!t.container)
+        expect(endpoint).toEqual({
+          ...(t.port.name ? { port: t.port.name } : { portNumber: t.port.port }),
+          path: t.path ?? '/metrics',
+          ...(t.honorLabels ? { honorLabels: true } : {}),
+        });
     }
   });
 
@@ -319,7 +324,7 @@ describe('the monitoring namespace’s NetworkPolicies', () => {
   test.each(['aws-prod', 'azure-dev'])('%s: every flow of the monitoring stack is allowed by the committed policies', (name) => {
     const out = dist.environments.find((e) => e.name === name)!;
     const env = resolvePlatform(specWith(name, () => {})).environments.find((e) => e.name === name)!;
-    expect(monitoringFlows(env).length).toBe(8);
+    expect(monitoringFlows(env).length).toBe(env.observability.opencost ? 10 : 8);
     expect(blockedFlows(env, out).filter(inMonitoring)).toEqual([]);
   });
 

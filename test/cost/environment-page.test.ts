@@ -49,4 +49,12 @@ describe('the environment page', () => {
     expect(page).toMatch(/## Estimated monthly cost\n\nEstimated monthly cost in USD at list prices of \d{4}-\d{2}-\d{2}/);
     expect(page).toMatch(/\| \*\*total\*\* \| \| \*\*\$[\d,.]+\*\* \|/);
   });
+
+  it('says where OpenCost runs and how to ask it for the cost per namespace, where it runs', () => {
+    expect(pages.get('aws-prod')).toContain(
+      "OpenCost 1.120.1 (written by synth, not its chart) allocates the cluster's cost in monitoring: `kubectl -n monitoring port-forward deploy/opencost 9003`",
+    );
+    expect(pages.get('azure-prod')).toContain('OpenCost 1.120.1');
+    expect(pages.get('aws-dev')).not.toContain('OpenCost');
+  });
 });

@@ -17,13 +17,35 @@ function edited(mutate: (spec: Spec) => void): Spec {
 describe('observability in the model', () => {
   test('on by default, with the retention and volume of the stage', () => {
     const [awsDev, awsProd] = loadPlatform(defaultPlatform).environments;
-    expect(awsDev.observability).toEqual({ enabled: true, retentionDays: 7, volumeGi: 50, managedStore: false });
-    expect(awsProd.observability).toEqual({ enabled: true, retentionDays: 15, volumeGi: 200, managedStore: true });
+    expect(awsDev.observability).toEqual({ enabled: true, retentionDays: 7, volumeGi: 50, managedStore: false, opencost: false });
+    expect(awsProd.observability).toEqual({ enabled: true, retentionDays: 15, volumeGi: 200, managedStore: true, opencost: true });
   });
 
   test('what the model sets is kept', () => {
     const spec = edited((s) => (s.environments[AWS_PROD].observability = { retentionDays: 30, volumeGi: 100 }));
-    expect(loadPlatform(spec).environments[AWS_PROD].observability).toEqual({ enabled: true, retentionDays: 30, volumeGi: 100, managedStore: true });
+    expect(loadPlatform(spec).environments[AWS_PROD].observability).toEqual({
+      enabled: true,
+      retentionDays: 30,
+      volumeGi: 100,
+      managedStore: true,
+      opencost: true,
+    });
+  });
+
+  test('OpenCost follows the model: off in prod, on in dev when asked; never with observability off', () => {
+    const spec = edited((s) => {
+      s.environments[AWS_DEV].observability = { opencost: true };
+      s.environments[AWS_PROD].observability = { opencost: false };
+      s.environments[AZ_DEV].observability = { enabled: false };
+    });
+    const envs = loadPlatform(spec).environments;
+    expect(envs[AWS_DEV].observability.opencost).toBe(true);
+    expect(envs[AWS_PROD].observability.opencost).toBe(false);
+    expect(envs[AZ_DEV].observability).toMatchObject({ enabled: false, opencost: false });
+    const problems = findProblems(edited((s) => (s.environments[AWS_PROD].observability = { enabled: false, opencost: true })));
+    expect(problems).toEqual([{ path: `environments[${AWS_PROD}].observability.opencost`, message: expect.stringMatching(/needs observability.enabled/) }]);
+    const wrongType = findProblems(edited((s) => (s.environments[AWS_PROD].observability = { opencost: 'yes' })));
+    expect(wrongType.map((p) => p.path)).toEqual([`environments[${AWS_PROD}].observability.opencost`]);
   });
 
   test('the managed store follows the model: off in prod, on in dev when asked; never with observability off', () => {

@@ -203,6 +203,42 @@ describe('key queries give the right numbers', () => {
     expect(samples(evaluate(panelOf(edw, 'Messages per consumer').targets![0].expr, zero, 0))[0].value).toBe(600);
   });
 
+  test('cost per namespace: allocation × the node’s hourly prices from OpenCost, one price per node through a rollout, GPU where there is one', () => {
+    const board = dashboardOf(aws, 'platform-synth-platform');
+    const [cost] = panelOf(board, 'Cost per namespace (OpenCost, per hour)').targets!;
+    // OpenCost's node series carry no pod: the scrape adds OpenCost's, so a rollout shows two of each for a while.
+    const price = (metric: string, node: string, value: number) =>
+      [0, 1].map((i) => [`${metric}{node="${node}",instance="${node}",namespace="monitoring",pod="opencost-${i}"}`, String(value)]);
+    const alloc = (metric: string, ns: string, node: string, value: number) => [
+      `${metric}{namespace="${ns}",pod="${ns}-0",container="main",instance="${node}",node="${node}"}`,
+      String(value),
+    ];
+    const GiB = 1073741824;
+    const data = series(
+      Object.fromEntries([
+        ...price('node_cpu_hourly_cost', 'n1', 0.04),
+        ...price('node_ram_hourly_cost', 'n1', 0.005),
+        ...price('node_cpu_hourly_cost', 'n2', 0.1),
+        ...price('node_ram_hourly_cost', 'n2', 0.01),
+        ...price('node_gpu_hourly_cost', 'n2', 1.2),
+        alloc('container_cpu_allocation', 'rag', 'n1', 2),
+        alloc('container_memory_allocation_bytes', 'rag', 'n1', 4 * GiB),
+        alloc('container_cpu_allocation', 'mlops', 'n2', 1),
+        alloc('container_memory_allocation_bytes', 'mlops', 'n2', 8 * GiB),
+        alloc('container_gpu_allocation', 'mlops', 'n2', 1),
+      ]),
+    );
+    const byNamespace = Object.fromEntries(samples(evaluate(cost.expr, data, 0)).map((s) => [s.labels.namespace, s.value]));
+    expect(byNamespace.rag).toBeCloseTo(2 * 0.04 + 4 * 0.005);
+    expect(byNamespace.mlops).toBeCloseTo(1 * 0.1 + 8 * 0.01 + 1.2);
+    expect(Object.keys(byNamespace).sort()).toEqual(['mlops', 'rag']);
+    const [total] = panelOf(board, 'Nodes’ cost per hour (OpenCost)').targets!;
+    const nodes = series(Object.fromEntries([...price('node_total_hourly_cost', 'n1', 0.2), ...price('node_total_hourly_cost', 'n2', 2)]));
+    expect(samples(evaluate(total.expr, nodes, 0))[0].value).toBeCloseTo(2.2);
+    // Only where OpenCost runs.
+    expect(() => panelOf(dashboardOf(byName('aws-dev'), 'platform-synth-platform'), 'Cost per namespace (OpenCost, per hour)')).toThrow(/no panel/);
+  });
+
   test('GPU utilization per pool joins DCGM to the node’s pool label', () => {
     const platform = dashboardOf(aws, 'platform-synth-platform');
     const gpu = (host: string, i: number, util: number) => [

@@ -4,6 +4,8 @@ import { execFileSync } from 'child_process';
 import { zipSync } from 'fflate';
 import { parseAllDocuments, stringify } from 'yaml';
 import { injectorRelease } from '../../src/model/injected-containers';
+import { MONITORING_NAMESPACE, PROMETHEUS_SERVICE, PROMETHEUS_URL } from '../../src/model/observability';
+import { MONITORING_PORTS, PROMETHEUS_PODS } from '../../src/model/scrapes';
 import { lowerLevel, type PodSecurityLevel } from '../../src/model/cluster';
 import { CLUSTER_NAMESPACES } from '../../src/model/operators';
 import { enforcedLevels } from '../../src/validate/policy/pod-security';
@@ -621,6 +623,27 @@ describe('npm run validate -- --charts / npm run charts', () => {
     expect(result.summary).toMatch(new RegExp(`^helm: ${releases.length} releases from `));
     expect(result.findings.map((f) => `${f.rule} ${f.resource}: ${f.message}`)).toEqual([]);
   });
+
+  it('PROMETHEUS_URL names the Service kube-prometheus-stack renders with the platform’s values, on its port, in front of the Prometheus pods', async () => {
+    let checked = 0;
+    for (const env of output.environments) {
+      const kubeVersion = platform.environments.find((e) => e.name === env.name)!.cluster.kubernetesVersion;
+      for (const release of releasesOf(env).filter((r) => r.chart === 'kube-prometheus-stack')) {
+        const chartPath = path.join(SHARED_CHARTS, `${release.chart}-${release.version}`);
+        const [rendered] = await shared.renderTwice({ ...release, chartPath, kubeVersion });
+        const docs = parseAllDocuments(rendered.output).map((d) => d.toJS());
+        const service = docs.find((d) => d?.kind === 'Service' && d.metadata.name === PROMETHEUS_SERVICE.name);
+        expect(service.metadata.namespace).toBe(MONITORING_NAMESPACE);
+        const port = service.spec.ports.find((p: any) => p.port === PROMETHEUS_SERVICE.port);
+        // The pods' port too: the NetworkPolicy and the flows name the pod port, not the Service's.
+        expect(port.targetPort).toBe(MONITORING_PORTS.prometheus);
+        expect(service.spec.selector).toMatchObject(PROMETHEUS_PODS.labels);
+        expect(PROMETHEUS_URL).toBe(`http://${PROMETHEUS_SERVICE.name}.${MONITORING_NAMESPACE}.svc:${port.port}`);
+        checked++;
+      }
+    }
+    expect(checked).toBe(4);
+  }, 180_000);
 
   it("renders what src/model/injected-containers.ts computes from the values: KServe's storage container, Seldon's executor user", async () => {
     const renderer = shared;
