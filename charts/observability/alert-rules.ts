@@ -46,6 +46,8 @@ export const THRESHOLDS = {
   inferenceErrorRatio: 0.05,
   /** Inference: p99 latency over 5 minutes, seconds. */
   inferenceP99Seconds: 1,
+  /** Inference, where the server publishes no latency distribution (Triton's counters): the mean over 5 minutes, seconds. */
+  inferenceMeanSeconds: 0.5,
   /** Spot interruption warnings Karpenter received in an hour. */
   spotInterruptionsPerHour: 3,
   /** A certificate that has this little time left (cert-manager renews at two thirds of its life). */
@@ -264,6 +266,19 @@ function mlopsRules(env: Environment): AlertRule[] {
         'A Triton-served model fails its requests',
         `More than ${THRESHOLDS.inferenceErrorRatio * 100}% of the inference requests to model {{ $labels.${INFERENCE_SERVICE_LABEL} }} failed in Triton for 10 minutes.`,
         'Read the predictor’s kserve-container logs for the failing requests (a shape or type mismatch, or the model not loaded).',
+      ),
+      // nv_inference_request_duration_us grows with successful requests only (core r23.05 src/infer_stats.cc
+      // UpdateSuccess), so it is divided by those. Triton 23.05 has no latency histogram (its summaries are opt-in and
+      // per pod): a mean, with a lower threshold than the other models' p99.
+      rule(
+        'TritonInferenceLatencyHigh',
+        `sum by (${by}) (rate(nv_inference_request_duration_us${sel}[5m])) / sum by (${by}) (rate(nv_inference_request_success${sel}[5m])) / 1e6` +
+          ` > ${THRESHOLDS.inferenceMeanSeconds}`,
+        '10m',
+        'warning',
+        'A Triton-served model is slow',
+        `The mean time of the successful inference requests to model {{ $labels.${INFERENCE_SERVICE_LABEL} }} has been above ${THRESHOLDS.inferenceMeanSeconds}s for 10 minutes.`,
+        'Check the predictor’s CPU and replicas against maxReplicas, and Triton’s queue time (nv_inference_queue_duration_us); raise the model’s maxReplicas or resources in the model if it is saturated.',
       ),
     );
   }

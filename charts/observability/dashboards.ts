@@ -522,9 +522,11 @@ function mlopsPanels(env: Environment): PanelSpec[] {
       {
         type: 'timeseries',
         title: 'Triton mean request time',
-        description: 'Mean inference request duration per Triton-served model: its cumulative duration over its requests.',
+        // Triton adds to nv_inference_request_duration_us for successful requests only (core r23.05 src/infer_stats.cc
+        // UpdateSuccess; UpdateFailure counts the failure alone): over all requests, failures would dilute the mean.
+        description: 'Mean duration of the successful inference requests per Triton-served model.',
         unit: 's',
-        queries: [{ expr: `${rate('nv_inference_request_duration_us')} / ${requests} / 1e6`, legend }],
+        queries: [{ expr: `${rate('nv_inference_request_duration_us')} / ${rate('nv_inference_request_success')} / 1e6`, legend }],
       },
     );
   }

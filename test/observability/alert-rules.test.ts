@@ -235,6 +235,22 @@ describe('each rule fires on its failure and not otherwise (promtool-style)', ()
     ]);
     expect(firingAlerts(r, counts(1), 30 * 60)).toEqual([]);
     expect(rulesOf(withOnnx).map((x) => x.alert)).not.toContain('ModelServerLatencyP99High');
+
+    // The mean time of the successful requests: 100 a minute at `seconds` each, with 400 fast failures a minute that
+    // Triton does not time (a mean over all requests would be a fifth of it and never fire).
+    const l = ruleOf(withOnnx, 'TritonInferenceLatencyHigh');
+    expect(() => ruleOf(aws, 'TritonInferenceLatencyHigh')).toThrow(/no rule/);
+    const timed = (seconds: number) =>
+      series({
+        [`nv_inference_request_success{${base}}`]: '0+100x30',
+        [`nv_inference_request_failure{${base}}`]: '0+400x30',
+        [`nv_inference_request_duration_us{${base}}`]: `0+${100 * seconds * 1e6}x30`,
+      });
+    expect(names(firingAlerts(l, timed(0.8), 30 * 60))).toEqual([
+      { alertname: l.alert, namespace: 'mlops', serving_kserve_io_inferenceservice: 'detector', severity: 'warning' },
+    ]);
+    expect(firingAlerts(l, timed(0.2), 30 * 60)).toEqual([]);
+    expect(l.annotations.description).toContain(`${THRESHOLDS.inferenceMeanSeconds}s`);
   });
 
   test('AbTestErrorRateHigh and AbTestLatencyP99High: per side of a Seldon A/B test, prediction calls only', () => {
