@@ -22,7 +22,8 @@ export function buildBudget(stack: AwsStack): BudgetsBudget | undefined {
   return new BudgetsBudget(stack, 'budget', {
     name: `${names.prefix}-monthly`,
     budgetType: 'COST',
-    // As the Budgets API returns it ("1500.0"), so a plan after apply shows no change.
+    // As the Budgets API returns it ("1500.0"). The provider compares the two as decimals anyway
+    // (suppressEquivalentBudgetLimitAmount on limit_amount), so a plan after apply shows no change.
     limitAmount: `${budget.monthlyUsd}.0`,
     limitUnit: 'USD',
     timeUnit: 'MONTHLY',
