@@ -122,6 +122,18 @@ const PRIORITY_VALUES: Readonly<Record<OperatorName, Values | undefined>> = {
   'spark-operator': { controller: { priorityClassName: CRITICAL }, webhook: { priorityClassName: CRITICAL } },
 };
 
+/**
+ * cAdvisor's series named by node, not by the kubelet's `<node IP>:10250`: OpenCost maps a container's usage to its
+ * node through `instance` (pkg/costmodel/costmodel.go, read at v1.112.0), and with the IP no usage matches its pod,
+ * so allocation falls back to requests and the series it publishes for them find no node price. The chart's own
+ * entry (metrics_path, values.yaml 88.5.3) is kept; the kubelet Service's endpoints point at their Node (the
+ * Endpoints role, serviceDiscoveryRole unset), whose name the target carries.
+ */
+const OPENCOST_CADVISOR_RELABELINGS = [
+  { action: 'replace', sourceLabels: ['__metrics_path__'], targetLabel: 'metrics_path' },
+  { action: 'replace', sourceLabels: ['__meta_kubernetes_endpoint_address_target_name'], targetLabel: 'instance' },
+];
+
 /** `extra` merged into `base`, mapping by mapping (values are plain data: mappings, lists, scalars). */
 function mergeValues(base: Values, extra: Values): Values {
   const merged: Record<string, unknown> = { ...base };
@@ -293,6 +305,7 @@ function monitoringValues(ctx: EnvironmentContext): Values {
     kubeProxy: { enabled: false },
     defaultRules: { rules: { etcd: false, kubeControllerManager: false, kubeSchedulerAlerting: false, kubeSchedulerRecording: false, kubeProxy: false } },
     prometheusOperator: { admissionWebhooks: { certManager: { enabled: true } }, resources: sizes.operator },
+    ...(observability.opencost ? { kubelet: { serviceMonitor: { cAdvisorRelabelings: OPENCOST_CADVISOR_RELABELINGS } } } : {}),
     alertmanager: { alertmanagerSpec: { resources: sizes.alertmanager } },
     // Its own metrics too (port `metrics`), and the pool and capacity labels on kube_node_labels: the alerts and
     // dashboards count nodes per pool and capacity type.

@@ -247,16 +247,30 @@ export interface HttpServer {
   readonly healthPath: string;
   /** Seconds before the first liveness probe: how long the server may take to start. Default: 10. */
   readonly startSeconds?: number;
+  /**
+   * A server whose start takes long and varies (a download before it listens): a startup probe allows it this many
+   * seconds, every 5 s, and liveness begins only once it answered. Replaces `startSeconds`.
+   */
+  readonly startupSeconds?: number;
 }
 
-function httpServer(http: HttpServer): Pick<Container, 'ports' | 'readinessProbe' | 'livenessProbe'> {
+const STARTUP_PERIOD_SECONDS = 5;
+
+function httpServer(http: HttpServer): Pick<Container, 'ports' | 'readinessProbe' | 'livenessProbe' | 'startupProbe'> {
   const portName = http.portName ?? HTTP_PORT_NAME;
   const probe = { httpGet: { path: http.healthPath, port: IntOrString.fromString(portName) }, timeoutSeconds: 2 };
+  if (http.startupSeconds !== undefined && http.startSeconds !== undefined) throw new Error('startupSeconds replaces startSeconds: give one');
   return {
     ports: [{ name: portName, containerPort: http.port, protocol: 'TCP' }],
     // Readiness is checked more often than liveness: a slow answer takes the pod out of Services long before it is restarted.
     readinessProbe: { ...probe, periodSeconds: 10, failureThreshold: 3 },
-    livenessProbe: { ...probe, initialDelaySeconds: http.startSeconds ?? 10, periodSeconds: 20, failureThreshold: 3 },
+    livenessProbe:
+      http.startupSeconds === undefined
+        ? { ...probe, initialDelaySeconds: http.startSeconds ?? 10, periodSeconds: 20, failureThreshold: 3 }
+        : { ...probe, periodSeconds: 20, failureThreshold: 3 },
+    ...(http.startupSeconds === undefined
+      ? {}
+      : { startupProbe: { ...probe, periodSeconds: STARTUP_PERIOD_SECONDS, failureThreshold: Math.ceil(http.startupSeconds / STARTUP_PERIOD_SECONDS) } }),
   };
 }
 

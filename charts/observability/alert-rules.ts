@@ -40,6 +40,13 @@ export const promLabel = (kubernetesLabel: string): string => kubernetesLabel.re
 /** The label a PodMonitor's podTargetLabels copies from KServe's pod label `serving.kserve.io/inferenceservice`. */
 export const INFERENCE_SERVICE_LABEL = promLabel(INFERENCE_SERVICE_POD_LABEL);
 
+/**
+ * kube-state-metrics' own series: its ServiceMonitor (kube-prometheus-stack 88.5.3, jobLabel app.kubernetes.io/name)
+ * sets this job, as the chart's rules select. OpenCost re-exports some `kube_*` series under the same names (its KSM v1
+ * emission, pkg/metrics/kubemetrics.go), so a selector without the job would count each object twice.
+ */
+export const KSM_JOB = 'job="kube-state-metrics"';
+
 /** Thresholds, named once so the tests and the descriptions agree. */
 export const THRESHOLDS = {
   /** Inference: share of 5xx answers over 5 minutes. */
@@ -68,7 +75,7 @@ function edwRules(env: Environment): AlertRule[] {
   // KEDA creates the HPA `keda-hpa-<ScaledObject>` (keda v2.20.2 controllers/keda/hpa.go getHPAName); the
   // ScaledObject is named after the consumer Deployment (charts/edw/edw.ts).
   const scaledObject = 'edw-consumer';
-  const hpa = `{namespace="${ns}",horizontalpodautoscaler="keda-hpa-${scaledObject}"}`;
+  const hpa = `{${KSM_JOB},namespace="${ns}",horizontalpodautoscaler="keda-hpa-${scaledObject}"}`;
   // Scraped from KEDA's operator without honorLabels (the PodMonitor's default), so the ScaledObject's namespace is
   // stored as exported_namespace (namespace is the operator's own).
   const scaler = `keda_scaler_metrics_value{exported_namespace="${ns}",scaledObject="${scaledObject}"}`;
@@ -122,7 +129,7 @@ function gpuRules(env: Environment): AlertRule[] {
     // metricLabelsAllowlist carries the pool label (charts/gitops/operator-values.ts). No cluster
     // autoscaler metric is used: AKS runs its autoscaler outside the cluster.
     const label = `label_${promLabel(POOL_LABEL)}`;
-    const expr = nodeGroupPools.map((p) => `count by (${label}) (kube_node_labels{${label}="${p.name}"}) >= ${p.max}`).join(' or ');
+    const expr = nodeGroupPools.map((p) => `count by (${label}) (kube_node_labels{${KSM_JOB},${label}="${p.name}"}) >= ${p.max}`).join(' or ');
     rules.push(
       rule(
         'GpuNodeGroupAtMax',
@@ -180,7 +187,7 @@ function mlopsRules(env: Environment): AlertRule[] {
     // kube_job_status_failed{namespace, job_name}: kube-state-metrics (the chart's KubeJobFailed rule uses it).
     rule(
       'MlopsJobFailed',
-      `kube_job_status_failed{namespace="${ns}"} > 0`,
+      `kube_job_status_failed{${KSM_JOB},namespace="${ns}"} > 0`,
       '5m',
       'warning',
       'A training (or MLflow database-user) Job failed',
@@ -190,7 +197,7 @@ function mlopsRules(env: Environment): AlertRule[] {
     // kube_deployment_status_replicas_available: kube-state-metrics (the chart's KubeDeploymentReplicasMismatch).
     rule(
       'MlflowDown',
-      `kube_deployment_status_replicas_available{namespace="${ns}",deployment="mlflow"} == 0`,
+      `kube_deployment_status_replicas_available{${KSM_JOB},namespace="${ns}",deployment="mlflow"} == 0`,
       '5m',
       'critical',
       'MLflow has no available replica',
@@ -320,7 +327,7 @@ function ragRules(env: Environment): AlertRule[] {
   const ns = workloadNamespace('rag');
   // milvus-operator names each component's Deployment `<instance>-milvus-<component>` (MilvusComponent
   // GetDeploymentName); the instance is `milvus` (charts/rag/milvus.ts). kube-state-metrics series.
-  const sel = `{namespace="${ns}",deployment=~"milvus-milvus-.+"}`;
+  const sel = `{${KSM_JOB},namespace="${ns}",deployment=~"milvus-milvus-.+"}`;
   return [
     rule(
       'MilvusDown',

@@ -16,7 +16,7 @@ import { EDW_CONSUMER } from '../../src/model/workloads/edw/names';
 import { MLFLOW } from '../../src/model/workloads/mlops/names';
 import { KNATIVE_REVISION_POD_LABEL, seldonDeploymentName, servesOnKnative, modelsServedBy } from '../../src/model/workloads/mlops/serving';
 import { MILVUS_INSTANCE, RAG_API } from '../../src/model/workloads/rag/names';
-import { INFERENCE_SERVICE_LABEL, promLabel } from './alert-rules';
+import { INFERENCE_SERVICE_LABEL, KSM_JOB, promLabel } from './alert-rules';
 
 /**
  * Grafana 13.2.0 (the grafana subchart 12.11.1 of kube-prometheus-stack 88.5.3, Chart.yaml appVersion; not 12.x).
@@ -242,7 +242,7 @@ function dashboard(env: Environment, name: string, title: string, specs: readonl
 
 /** GPU series with the node's pool label: DCGM's `Hostname` is the node name (NODE_NAME from spec.nodeName in the chart 4.8.2 DaemonSet). */
 const withPool = (metric: string, pools: readonly string[]): string =>
-  `label_replace(${metric}, "node", "$1", "Hostname", "(.*)") * on (node) group_left (${POOL}) kube_node_labels{${POOL}=~"${regexOf(pools)}"}`;
+  `label_replace(${metric}, "node", "$1", "Hostname", "(.*)") * on (node) group_left (${POOL}) kube_node_labels{${KSM_JOB},${POOL}=~"${regexOf(pools)}"}`;
 
 function platformPanels(env: Environment): PanelSpec[] {
   const operators = operatorsFor(env);
@@ -253,7 +253,7 @@ function platformPanels(env: Environment): PanelSpec[] {
       type: 'timeseries',
       title: 'Nodes by pool and capacity type',
       description: 'kube-state-metrics kube_node_labels with the pool and capacity labels on its allowlist.',
-      queries: [{ expr: `count by (${POOL}, ${CAPACITY}) (kube_node_labels)`, legend: `{{${POOL}}} ({{${CAPACITY}}})` }],
+      queries: [{ expr: `count by (${POOL}, ${CAPACITY}) (kube_node_labels{${KSM_JOB}})`, legend: `{{${POOL}}} ({{${CAPACITY}}})` }],
     },
   ];
   if (runsSpot && env.cloud === 'aws' && operators.includes('karpenter'))
@@ -353,7 +353,8 @@ function openCostPanels(): PanelSpec[] {
     {
       type: 'timeseries',
       title: 'Cost per namespace (OpenCost, per hour)',
-      description: 'CPU, memory and GPUs allocated (the larger of request and usage) × the nodes’ hourly list prices, as OpenCost publishes them.',
+      description:
+        'CPU, memory and GPUs allocated (the larger of request and usage) × the nodes’ hourly list prices, as OpenCost publishes them (on AWS, Spot nodes at on-demand prices).',
       unit: 'currencyUSD',
       queries: [{ expr: `${cpu} + ${memory} + ${gpu}`, legend: '{{namespace}}' }],
     },
@@ -371,7 +372,7 @@ function openCostPanels(): PanelSpec[] {
 function edwPanels(env: Environment): PanelSpec[] {
   if (!env.edw) return [];
   const ns = workloadNamespace('edw');
-  const hpa = `{namespace="${ns}",horizontalpodautoscaler="${kedaHpa(EDW_CONSUMER)}"}`;
+  const hpa = `{${KSM_JOB},namespace="${ns}",horizontalpodautoscaler="${kedaHpa(EDW_CONSUMER)}"}`;
   // The ScaledObject's namespace is KEDA's own `namespace` label, stored as exported_namespace (see the header).
   const queue = `max(keda_scaler_metrics_value{exported_namespace="${ns}",scaledObject="${EDW_CONSUMER}"})`;
   const replicas = `max(kube_horizontalpodautoscaler_status_current_replicas${hpa})`;
@@ -429,7 +430,7 @@ function mlopsPanels(env: Environment): PanelSpec[] {
       title: 'MLflow available replicas',
       description: 'The tracking server’s available replicas.',
       w: 6,
-      queries: [{ expr: `sum(kube_deployment_status_replicas_available{namespace="${ns}",deployment="${MLFLOW}"})` }],
+      queries: [{ expr: `sum(kube_deployment_status_replicas_available{${KSM_JOB},namespace="${ns}",deployment="${MLFLOW}"})` }],
     },
   ];
   const knative = models.filter(servesOnKnative).map((m) => m.name);
@@ -582,9 +583,9 @@ function mlopsPanels(env: Environment): PanelSpec[] {
       title: 'Training jobs',
       description: 'Active, succeeded and failed pods of the training Jobs.',
       queries: [
-        { expr: `sum by (job_name) (kube_job_status_active{namespace="${ns}",${jobs}})`, legend: 'active' },
-        { expr: `sum by (job_name) (kube_job_status_succeeded{namespace="${ns}",${jobs}})`, legend: 'succeeded' },
-        { expr: `sum by (job_name) (kube_job_status_failed{namespace="${ns}",${jobs}})`, legend: 'failed' },
+        { expr: `sum by (job_name) (kube_job_status_active{${KSM_JOB},namespace="${ns}",${jobs}})`, legend: 'active' },
+        { expr: `sum by (job_name) (kube_job_status_succeeded{${KSM_JOB},namespace="${ns}",${jobs}})`, legend: 'succeeded' },
+        { expr: `sum by (job_name) (kube_job_status_failed{${KSM_JOB},namespace="${ns}",${jobs}})`, legend: 'failed' },
       ],
     });
     if (operatorsFor(env).includes('dcgm-exporter'))
@@ -629,8 +630,8 @@ function ragPanels(env: Environment): PanelSpec[] {
       title: 'Milvus components available',
       description: 'Available replicas of each Milvus component Deployment and of the RAG API.',
       queries: [
-        { expr: `kube_deployment_status_replicas_available{namespace="${ns}",deployment=~"${MILVUS_INSTANCE}-milvus-.+"}` },
-        { expr: `kube_deployment_status_replicas_available{namespace="${ns}",deployment="${RAG_API}"}` },
+        { expr: `kube_deployment_status_replicas_available{${KSM_JOB},namespace="${ns}",deployment=~"${MILVUS_INSTANCE}-milvus-.+"}` },
+        { expr: `kube_deployment_status_replicas_available{${KSM_JOB},namespace="${ns}",deployment="${RAG_API}"}` },
       ],
     },
   ];

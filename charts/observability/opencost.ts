@@ -24,8 +24,16 @@ import type { AppChart } from '../lib/app-chart';
 import { clusterScoped, standardLabels } from '../lib/app-chart';
 import { container, envVars, podSpec } from '../lib/pod';
 
-/** The chart's memory limit as the request too (limit = request here): it streams the region's whole EC2 price list on start. */
-export const OPENCOST_RESOURCES = { cpu: '100m', memory: '1Gi' } as const;
+/**
+ * The chart's memory limit as the request too (limit = request here): it reads the region's whole EC2 price list on
+ * start. CPU for that parse (the chart sets no CPU limit; here it is twice the request).
+ */
+export const OPENCOST_RESOURCES = { cpu: '250m', memory: '1Gi' } as const;
+/**
+ * It downloads the prices before it listens (costmodel.Initialize, read at v1.112.0): the chart's startup probe
+ * allows 10 + 30 × 5 s; this allows 300 s, the parse running at a quarter of a CPU.
+ */
+const STARTUP_SECONDS = 300;
 /** Its configuration and price files (a few MiB). */
 const CONFIG_DIR_SIZE = '256Mi';
 
@@ -54,7 +62,6 @@ export function openCost(chart: AppChart): void {
     ...OPENCOST_SETTINGS,
     API_PORT: String(OPENCOST_PORT.port),
     CLUSTER_ID: clusterId(chart),
-    CONFIG_PATH: `${OPENCOST_CONFIG_DIR}/`,
     INSTALL_NAMESPACE: MONITORING_NAMESPACE,
     PROMETHEUS_SERVER_ENDPOINT: PROMETHEUS_URL,
   });
@@ -82,8 +89,7 @@ export function openCost(chart: AppChart): void {
               ...OPENCOST_RESOURCES,
               env,
               volumeMounts: [{ name: 'config', mountPath: OPENCOST_CONFIG_DIR }],
-              // Its first price download takes a while (the chart's startup probe allows 160 s).
-              http: { port: OPENCOST_PORT.port, portName: OPENCOST_PORT.name, healthPath: OPENCOST_HEALTH_PATH, startSeconds: 60 },
+              http: { port: OPENCOST_PORT.port, portName: OPENCOST_PORT.name, healthPath: OPENCOST_HEALTH_PATH, startupSeconds: STARTUP_SECONDS },
             }),
           ],
         }),

@@ -147,7 +147,7 @@ export function resolveEnvironment(platformName: string, spec: EnvironmentSpec):
           ...(spec.gitops.secretRef ? { secretRef: spec.gitops.secretRef } : {}),
         }
       : undefined,
-    observability: resolveObservability(spec.stage, spec.observability),
+    observability: resolveObservability(spec.stage, spec.cloud, spec.observability),
     waivers: (spec.waivers ?? []).map((w) => ({ ...w })),
     usage: resolveUsage(spec.stage, spec.usage),
     ...(spec.budget ? { budget: resolveBudget(spec.budget) } : {}),

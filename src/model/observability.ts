@@ -5,7 +5,7 @@
  */
 import type { PodSecurity } from './cluster';
 import type { AwsIdentityMechanism } from './naming';
-import type { Stage } from './types';
+import type { Cloud, Stage } from './types';
 
 export interface ObservabilitySpec {
   /** Metrics collection, GPU telemetry and alerting. Default: true. */
@@ -22,7 +22,7 @@ export interface ObservabilitySpec {
   managedStore?: boolean;
   /**
    * OpenCost (src/model/opencost.ts): cost allocation per namespace, workload and pod, from this Prometheus's series.
-   * Default: true in prod, false in dev. Needs `enabled`.
+   * Default: true in prod on AWS, false in dev and on Azure (OPENCOST_NODE_PRICES says why). Needs `enabled`.
    */
   opencost?: boolean;
 }
@@ -46,7 +46,15 @@ const DEFAULTS: { readonly [S in Stage]: Omit<Observability, 'enabled'> } = {
 /** Limits the model accepts: Prometheus's volume must hold the retention (about 1–2 GiB a day for a cluster of this size). */
 export const OBSERVABILITY_LIMITS = { retentionDays: { min: 1, max: 90 }, volumeGi: { min: 10, max: 4096 } } as const;
 
-export function resolveObservability(stage: Stage, spec: ObservabilitySpec | undefined): Observability {
+/**
+ * Where OpenCost, as the platform runs it, finds each node's own list price. AWS: the public EC2 price list, no
+ * credentials. Azure: only the rate-card API, which needs credentials the platform does not create; without them it
+ * prices every on-demand node at its bundled defaults from 2019, a GPU at $0.043 an hour (configs/azure.json and
+ * pkg/cloud/azure/provider.go NodePricing, read at v1.112.0), so its figures would mislead unless given rate-card access.
+ */
+export const OPENCOST_NODE_PRICES: { readonly [C in Cloud]: boolean } = { aws: true, azure: false };
+
+export function resolveObservability(stage: Stage, cloud: Cloud, spec: ObservabilitySpec | undefined): Observability {
   const enabled = spec?.enabled ?? true;
   return {
     enabled,
@@ -54,7 +62,7 @@ export function resolveObservability(stage: Stage, spec: ObservabilitySpec | und
     volumeGi: spec?.volumeGi ?? DEFAULTS[stage].volumeGi,
     // No Prometheus, nothing to write: the stage's default follows `enabled` (validate.ts refuses an explicit true with it off).
     managedStore: enabled && (spec?.managedStore ?? DEFAULTS[stage].managedStore),
-    opencost: enabled && (spec?.opencost ?? DEFAULTS[stage].opencost),
+    opencost: enabled && (spec?.opencost ?? (DEFAULTS[stage].opencost && OPENCOST_NODE_PRICES[cloud])),
   };
 }
 

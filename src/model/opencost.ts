@@ -29,9 +29,11 @@ export const OPENCOST_PORT: FlowPort = { port: 9003, protocol: 'TCP', name: HTTP
 export const OPENCOST_HEALTH_PATH = '/healthz';
 
 /**
- * Where it keeps its configuration and price data: CONFIG_PATH, default /var/configs (pkg/env/costmodelenv.go
- * DefaultConfigMountPath, read at opencost v1.112.0, the newest tag in the stored source). The root filesystem is
- * read-only here, so this is an emptyDir; what it holds is rebuilt on start.
+ * Where it writes its own files (metrics and cluster configuration): /var/configs when CONFIG_PATH is unset
+ * (pkg/env/costmodelenv.go DefaultConfigMountPath, read at opencost v1.112.0, the newest tag in the stored source).
+ * The root filesystem is read-only here, so this is an emptyDir; what it holds is rebuilt on start. CONFIG_PATH stays
+ * unset, as the chart leaves it: it would also move where the price files are read, from the image's /models
+ * (pkg/cloud/provider/providerconfig.go configPathFor) to the empty folder.
  */
 export const OPENCOST_CONFIG_DIR = '/var/configs';
 

@@ -151,7 +151,8 @@ function validateObservability(env: EnvironmentSpec, base: string, report: Repor
     report(`${base}.observability.managedStore`, 'needs observability.enabled: Prometheus is what writes to the managed store');
   if (spec.enabled === false && spec.opencost === true)
     report(`${base}.observability.opencost`, 'needs observability.enabled: OpenCost computes its figures from Prometheus’s series');
-  const resolved = resolveObservability(env.stage === 'prod' ? 'prod' : 'dev', spec);
+  // The volume's checks depend on the stage only.
+  const resolved = resolveObservability(env.stage === 'prod' ? 'prod' : 'dev', env.cloud === 'azure' ? 'azure' : 'aws', spec);
   // Samples of a cluster this size take about 1–2 GiB a day; a volume that cannot hold the retention fills and Prometheus stops ingesting.
   if (isInt(spec.retentionDays) || isInt(spec.volumeGi))
     if (resolved.volumeGi < resolved.retentionDays * 2)

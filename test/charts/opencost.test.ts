@@ -9,6 +9,9 @@ import { namespaceLabels, policiesOf, verdict } from '../../src/validate/flows/e
 import { validateManifest } from '../../src/validate/kubernetes';
 import { readOutput } from '../../src/validate/output';
 import { chartKit, specWith, RESTRICTED_CONTAINER, RESTRICTED_POD } from './helpers';
+import { operatorValues } from '../../charts/gitops/operator-values';
+import * as fs from 'fs';
+import { parse } from 'yaml';
 import { REPO } from '../synth/helpers';
 
 const { all, ofKind, one, objects, ctxOf } = chartKit(ObservabilityChart);
@@ -17,8 +20,8 @@ const withOpenCost = all.filter(([, c]) => c.env.observability.opencost);
 const envOf = (d: any) => Object.fromEntries(d.spec.template.spec.containers[0].env.map((e: { name: string; value: string }) => [e.name, e.value]));
 
 describe('OpenCost', () => {
-  test('runs in the prod environments of the default model, not in dev (the stage default)', () => {
-    expect(withOpenCost.map(([n]) => n)).toEqual(['aws-prod', 'azure-prod']);
+  test('runs in aws-prod of the default model: not in dev (the stage default), not on Azure unless asked (no node prices there)', () => {
+    expect(withOpenCost.map(([n]) => n)).toEqual(['aws-prod']);
     for (const [, ctx] of all) {
       const deployments = ofKind(ctx, 'Deployment').filter((d) => d.metadata.name === 'opencost');
       expect({ env: ctx.env.name, runs: deployments.length === 1 }).toEqual({ env: ctx.env.name, runs: ctx.env.observability.opencost });
@@ -28,6 +31,11 @@ describe('OpenCost', () => {
       specWith('aws-dev', (e) => (e.observability = { opencost: true })),
     );
     expect(ofKind(devWithIt, 'Deployment').map((d) => d.metadata.name)).toEqual(['opencost']);
+    const azureWithIt = ctxOf(
+      'azure-prod',
+      specWith('azure-prod', (e) => (e.observability = { opencost: true })),
+    );
+    expect(envOf(one(azureWithIt, 'Deployment', 'opencost')).CLUSTER_ID).toMatch(/^aks-/);
   });
 
   test.each(withOpenCost)('%s: the pinned exporter queries the platform’s Prometheus, through the Service kube-prometheus-stack names', (_n, ctx) => {
@@ -58,7 +66,13 @@ describe('OpenCost', () => {
     expect(spec.containers[0].securityContext).toEqual(RESTRICTED_CONTAINER);
     const mount = spec.containers[0].volumeMounts.find((m: any) => m.mountPath === OPENCOST_CONFIG_DIR);
     expect(spec.volumes.find((v: any) => v.name === mount.name).emptyDir.sizeLimit).toBeDefined();
-    expect(envOf({ spec: { template: { spec } } }).CONFIG_PATH).toBe(`${OPENCOST_CONFIG_DIR}/`);
+    // Unset, as the chart leaves it: set, the price files would be looked for in the empty folder instead of /models.
+    expect(envOf({ spec: { template: { spec } } }).CONFIG_PATH).toBeUndefined();
+    // It downloads the prices before it listens: a startup probe allows at least the chart's 160 s, then liveness.
+    const c = spec.containers[0];
+    expect(c.startupProbe.httpGet).toEqual({ path: '/healthz', port: OPENCOST_PORT.name });
+    expect(c.startupProbe.periodSeconds * c.startupProbe.failureThreshold).toBeGreaterThanOrEqual(160);
+    expect(c.livenessProbe.initialDelaySeconds).toBeUndefined();
     expect(spec.automountServiceAccountToken).toBe(true);
     expect(spec.serviceAccountName).toBe('opencost');
     const { limits, requests } = spec.containers[0].resources;
@@ -94,6 +108,26 @@ describe('OpenCost', () => {
       expect(other.spec.podMetricsEndpoints[0].honorLabels).toBeUndefined();
   });
 
+  test('cAdvisor’s series carry the node’s name as instance where OpenCost runs, after the chart’s own relabeling', () => {
+    const kps = parse(fs.readFileSync(path.join(REPO, '..', 'shared', 'charts', 'kube-prometheus-stack-88.5.3', 'values.yaml'), 'utf8'));
+    const chartDefault = kps.kubelet.serviceMonitor.cAdvisorRelabelings;
+    expect(chartDefault).toEqual([{ action: 'replace', sourceLabels: ['__metrics_path__'], targetLabel: 'metrics_path' }]);
+    for (const [, ctx] of all) {
+      const values = operatorValues(ctx, 'kube-prometheus-stack') as any;
+      const relabelings = values.kubelet?.serviceMonitor?.cAdvisorRelabelings;
+      if (!ctx.env.observability.opencost) {
+        expect(relabelings).toBeUndefined();
+        continue;
+      }
+      expect(relabelings).toEqual([
+        ...chartDefault,
+        { action: 'replace', sourceLabels: ['__meta_kubernetes_endpoint_address_target_name'], targetLabel: 'instance' },
+      ]);
+      // The Endpoints role, whose meta label that is: the platform's values choose no other.
+      expect(values.prometheus.prometheusSpec.serviceDiscoveryRole ?? kps.prometheus.prometheusSpec.serviceDiscoveryRole).toBe('');
+    }
+  });
+
   test('the cluster id is the cluster’s own name, as Terraform creates it', () => {
     const dist = readOutput(path.join(REPO, 'dist'));
     for (const [name, ctx] of withOpenCost) {
@@ -119,7 +153,7 @@ describe('OpenCost’s flows', () => {
     ),
   });
 
-  test.each(['aws-prod', 'azure-prod'])(
+  test.each(['aws-prod'])(
     '%s: Prometheus → OpenCost and OpenCost → Prometheus and the API server are declared and allowed; each is blocked without its rule',
     (name) => {
       const out = dist.environments.find((e) => e.name === name)!;

@@ -133,6 +133,14 @@ describe('container', () => {
     expect(app()).not.toHaveProperty('readinessProbe');
   });
 
+  test('http with startupSeconds: a startup probe every 5 s for that long, and liveness only after it', () => {
+    const slow = app({ http: { port: 9003, healthPath: '/healthz', startupSeconds: 302 } });
+    expect(slow.startupProbe).toMatchObject({ httpGet: { path: '/healthz' }, periodSeconds: 5, failureThreshold: 61 });
+    expect(slow.livenessProbe!.initialDelaySeconds).toBeUndefined();
+    expect(app({ http: { port: 1, healthPath: '/h' } })).not.toHaveProperty('startupProbe');
+    expect(() => app({ http: { port: 1, healthPath: '/h', startSeconds: 5, startupSeconds: 60 } })).toThrow(/one/);
+  });
+
   test('values: plain resources; no name or image (the operator supplies them) means neither, nor a pull policy', () => {
     expect(containerValues({ cpu: '1', memory: '1Gi', readOnlyRoot: false })).toEqual({
       securityContext: containerSecurityContext({ readOnlyRoot: false }),

@@ -42,6 +42,11 @@ describe('observability in the model', () => {
     expect(envs[AWS_DEV].observability.opencost).toBe(true);
     expect(envs[AWS_PROD].observability.opencost).toBe(false);
     expect(envs[AZ_DEV].observability).toMatchObject({ enabled: false, opencost: false });
+    // Azure prod too is off unless asked: without rate-card credentials OpenCost has no node prices there.
+    const AZ_PROD = 3;
+    expect(loadPlatform(defaultPlatform).environments[AZ_PROD].observability.opencost).toBe(false);
+    const asked = edited((s) => (s.environments[AZ_PROD].observability = { opencost: true }));
+    expect(loadPlatform(asked).environments[AZ_PROD].observability.opencost).toBe(true);
     const problems = findProblems(edited((s) => (s.environments[AWS_PROD].observability = { enabled: false, opencost: true })));
     expect(problems).toEqual([{ path: `environments[${AWS_PROD}].observability.opencost`, message: expect.stringMatching(/needs observability.enabled/) }]);
     const wrongType = findProblems(edited((s) => (s.environments[AWS_PROD].observability = { opencost: 'yes' })));

@@ -88,8 +88,8 @@ describe('each rule fires on its failure and not otherwise (promtool-style)', ()
   test('EdwQueueBacklogAtMaxReplicas', () => {
     const r = ruleOf(aws, 'EdwQueueBacklogAtMaxReplicas');
     const hpa = (current: string) => ({
-      [`kube_horizontalpodautoscaler_status_current_replicas{${HPA}}`]: current,
-      [`kube_horizontalpodautoscaler_spec_max_replicas{${HPA}}`]: '20x40',
+      [`kube_horizontalpodautoscaler_status_current_replicas{job="kube-state-metrics",${HPA}}`]: current,
+      [`kube_horizontalpodautoscaler_spec_max_replicas{job="kube-state-metrics",${HPA}}`]: '20x40',
     });
     expect(names(firingAlerts(r, series({ ...hpa('20x40'), [KEDA]: '500+10x40' }), 40 * 60))).toEqual([
       { alertname: r.alert, namespace: 'edw', severity: 'critical' },
@@ -113,9 +113,22 @@ describe('each rule fires on its failure and not otherwise (promtool-style)', ()
 
     const g = ruleOf(azure, 'GpuNodeGroupAtMax');
     const nodes = (n: number) =>
-      series(Object.fromEntries(Array.from({ length: n }, (_, i) => [`kube_node_labels{node="n${i}",label_platform_synth_io_pool="gpuspot"}`, '1x60'])));
+      series(
+        Object.fromEntries(
+          Array.from({ length: n }, (_, i) => [`kube_node_labels{job="kube-state-metrics",node="n${i}",label_platform_synth_io_pool="gpuspot"}`, '1x60']),
+        ),
+      );
     expect(names(firingAlerts(g, nodes(4), 3600))).toEqual([{ alertname: g.alert, label_platform_synth_io_pool: 'gpuspot', severity: 'warning' }]);
     expect(firingAlerts(g, nodes(3), 3600)).toEqual([]);
+    // OpenCost re-exports kube_node_labels (job="opencost"): two nodes stay two, not four.
+    const twice = series(
+      Object.fromEntries(
+        ['kube-state-metrics', 'opencost'].flatMap((job) =>
+          [0, 1].map((i) => [`kube_node_labels{job="${job}",node="n${i}",label_platform_synth_io_pool="gpuspot"}`, '1x60']),
+        ),
+      ),
+    );
+    expect(firingAlerts(g, twice, 3600)).toEqual([]);
   });
 
   test('GpuAllocatedButIdle', () => {
@@ -146,22 +159,35 @@ describe('each rule fires on its failure and not otherwise (promtool-style)', ()
 
   test('MlopsJobFailed, MlflowDown', () => {
     const j = ruleOf(aws, 'MlopsJobFailed');
-    expect(names(firingAlerts(j, series({ 'kube_job_status_failed{namespace="mlops",job_name="finetune"}': '0x5 1x10' }), 15 * 60))).toEqual([
-      { alertname: j.alert, namespace: 'mlops', job_name: 'finetune', severity: 'warning' },
-    ]);
+    expect(
+      names(firingAlerts(j, series({ 'kube_job_status_failed{job="kube-state-metrics",namespace="mlops",job_name="finetune"}': '0x5 1x10' }), 15 * 60)),
+    ).toEqual([{ alertname: j.alert, job: 'kube-state-metrics', namespace: 'mlops', job_name: 'finetune', severity: 'warning' }]);
     expect(
       firingAlerts(
         j,
-        series({ 'kube_job_status_failed{namespace="mlops",job_name="finetune"}': '0x15', 'kube_job_status_failed{namespace="edw",job_name="x"}': '1x15' }),
+        series({
+          'kube_job_status_failed{job="kube-state-metrics",namespace="mlops",job_name="finetune"}': '0x15',
+          'kube_job_status_failed{job="kube-state-metrics",namespace="edw",job_name="x"}': '1x15',
+        }),
         15 * 60,
       ),
     ).toEqual([]);
 
     const m = ruleOf(aws, 'MlflowDown');
-    expect(firingAlerts(m, series({ 'kube_deployment_status_replicas_available{namespace="mlops",deployment="mlflow"}': '1x5 0x10' }), 15 * 60)).toHaveLength(
-      1,
-    );
-    expect(firingAlerts(m, series({ 'kube_deployment_status_replicas_available{namespace="mlops",deployment="mlflow"}': '1x5 0x2 1x5' }), 12 * 60)).toEqual([]);
+    expect(
+      firingAlerts(
+        m,
+        series({ 'kube_deployment_status_replicas_available{job="kube-state-metrics",namespace="mlops",deployment="mlflow"}': '1x5 0x10' }),
+        15 * 60,
+      ),
+    ).toHaveLength(1);
+    expect(
+      firingAlerts(
+        m,
+        series({ 'kube_deployment_status_replicas_available{job="kube-state-metrics",namespace="mlops",deployment="mlflow"}': '1x5 0x2 1x5' }),
+        12 * 60,
+      ),
+    ).toEqual([]);
   });
 
   test('InferenceErrorRateHigh and InferenceLatencyP99High, per Knative model', () => {
@@ -289,8 +315,8 @@ describe('each rule fires on its failure and not otherwise (promtool-style)', ()
     const r = ruleOf(aws, 'MilvusDown');
     const d = (avail: string) =>
       series({
-        'kube_deployment_status_replicas_available{namespace="rag",deployment="milvus-milvus-proxy"}': avail,
-        'kube_deployment_spec_replicas{namespace="rag",deployment="milvus-milvus-proxy"}': '2x20',
+        'kube_deployment_status_replicas_available{job="kube-state-metrics",namespace="rag",deployment="milvus-milvus-proxy"}': avail,
+        'kube_deployment_spec_replicas{job="kube-state-metrics",namespace="rag",deployment="milvus-milvus-proxy"}': '2x20',
       });
     expect(names(firingAlerts(r, d('2x5 0x15'), 20 * 60))).toEqual([expect.objectContaining({ deployment: 'milvus-milvus-proxy', severity: 'critical' })]);
     expect(firingAlerts(r, d('2x20'), 20 * 60)).toEqual([]);

@@ -1,3 +1,4 @@
+import { alertRuleGroups } from '../../charts/observability/alert-rules';
 import {
   dashboards,
   METRIC_CATALOG,
@@ -105,6 +106,19 @@ describe('the dashboard set', () => {
     }
   });
 
+  test('every kube-state-metrics series is selected by its job: OpenCost re-exports some under the same names', () => {
+    let checked = 0;
+    for (const env of envs) {
+      const exprs = [...dashboards(env).flatMap(exprsOf), ...alertRuleGroups(env).flatMap((g) => g.rules.map((r) => r.expr))];
+      for (const expr of exprs)
+        for (const m of expr.matchAll(/\bkube_[a-z_]+(\{[^}]*\})?/g)) {
+          expect({ expr, selector: m[0], job: m[1]?.includes('job="kube-state-metrics"') ?? false }).toEqual({ expr, selector: m[0], job: true });
+          checked++;
+        }
+    }
+    expect(checked).toBeGreaterThan(20);
+  });
+
   test('only metrics of components the environment runs', () => {
     const aws = byName('aws-prod');
     const azure = byName('azure-prod');
@@ -190,8 +204,8 @@ describe('key queries give the right numbers', () => {
       // As Prometheus stores KEDA's series: its `namespace` label renamed by the PodMonitor (honorLabels false).
       'keda_scaler_metrics_value{namespace="keda",exported_namespace="edw",scaledObject="edw-consumer",scaler="awsSqsQueueScaler",metric="s0-aws-sqs-queue",triggerIndex="0",type="scaledobject"}':
         '600',
-      [`kube_horizontalpodautoscaler_status_current_replicas{${HPA}}`]: '4',
-      [`kube_horizontalpodautoscaler_spec_max_replicas{${HPA}}`]: '20',
+      [`kube_horizontalpodautoscaler_status_current_replicas{job="kube-state-metrics",${HPA}}`]: '4',
+      [`kube_horizontalpodautoscaler_spec_max_replicas{job="kube-state-metrics",${HPA}}`]: '20',
     });
     const [queue, replicas, max] = panelOf(edw, 'Queue depth vs consumer replicas').targets!.map((t) => samples(evaluate(t.expr, data, 0))[0].value);
     expect([queue, replicas, max]).toEqual([600, 4, 20]);
@@ -199,7 +213,7 @@ describe('key queries give the right numbers', () => {
     // With no consumer running the ratio is the whole queue, not infinity.
     const zero = series({
       'keda_scaler_metrics_value{exported_namespace="edw",scaledObject="edw-consumer"}': '600',
-      [`kube_horizontalpodautoscaler_status_current_replicas{${HPA}}`]: '0',
+      [`kube_horizontalpodautoscaler_status_current_replicas{job="kube-state-metrics",${HPA}}`]: '0',
     });
     expect(samples(evaluate(panelOf(edw, 'Messages per consumer').targets![0].expr, zero, 0))[0].value).toBe(600);
   });
@@ -247,7 +261,7 @@ describe('key queries give the right numbers', () => {
       String(util),
     ];
     const node = (n: string, pool: string) => [
-      `kube_node_labels{node="${n}",label_platform_synth_io_pool="${pool}",label_platform_synth_io_capacity="spot"}`,
+      `kube_node_labels{job="kube-state-metrics",node="${n}",label_platform_synth_io_pool="${pool}",label_platform_synth_io_capacity="spot"}`,
       '1',
     ];
     const data = series(
