@@ -390,7 +390,7 @@ function managedStoreValues(ctx: EnvironmentContext): ManagedStoreValues {
  * Grafana 13.2 (the chart's grafana 12.11.1 subchart): the dashboards of the observability app's ConfigMaps
  * (GRAFANA_DASHBOARD_LABEL, every namespace: the chart's sidecar default) and the chart's own Kubernetes dashboards,
  * Prometheus as its data source; the admin login from GRAFANA_ADMIN_SECRET, so the chart generates no password (its
- * random one would differ at every render); no helm test pod; no calls home. No Ingress: reach it with
+ * random one would differ at every render); no helm test pod; no update checks or usage reports (its plugin installs from grafana.com stay: src/model/scrapes.ts GRAFANA_PLUGIN_HOST). No Ingress: reach it with
  * `kubectl port-forward -n monitoring svc/kube-prometheus-stack-grafana 3000:80`.
  */
 function grafanaValues(ctx: EnvironmentContext): Values {

@@ -9,9 +9,9 @@ import {
   type NetworkPolicyPeer,
   type NetworkPolicyPort,
 } from 'cdk8s-plus-28/lib/imports/k8s';
-import type { PodRef } from '../../src/model/flows';
+import type { AwsService, AzureService, Flow, FlowPort, PodRef } from '../../src/model/flows';
 import { PROMETHEUS_PODS } from '../../src/model/scrapes';
-import { azureSubnetLayout, hostAddress } from '../../src/model/cidr';
+import { awsSubnetLayout, azureSubnetLayout, hostAddress } from '../../src/model/cidr';
 import { forCloud } from '../../src/model/cloud';
 import type { EnvironmentContext } from '../../src/model/context';
 import type { AwsIdentityMechanism } from '../../src/model/naming';
@@ -22,6 +22,7 @@ export const RFC1918 = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] as cons
 export const EKS_POD_IDENTITY_AGENT = { cidr: '169.254.170.23/32', port: 80 } as const;
 
 export const tcp = (port: number): NetworkPolicyPort[] => [{ protocol: 'TCP', port: IntOrString.fromNumber(port) }];
+export const udp = (port: number): NetworkPolicyPort[] => [{ protocol: 'UDP', port: IntOrString.fromNumber(port) }];
 
 /** HTTPS to one address range. */
 export function httpsTo(cidr: string): NetworkPolicyEgressRule {
@@ -122,4 +123,99 @@ export function scrapeIngress(ctx: EnvironmentContext, ports: readonly number[])
 
 export function cloudServiceEgress(ctx: EnvironmentContext): NetworkPolicyEgressRule[] {
   return cloudEgress(ctx, STORAGE_EGRESS);
+}
+
+/**
+ * HTTPS to each AWS service, as the platform's VPC reaches it (stacks/aws/endpoints.ts): an interface endpoint in the
+ * VPC, a link-local agent, or public addresses (gateway endpoints change routes, not addresses).
+ */
+const AWS_SERVICE_EGRESS: { readonly [S in AwsService]: (env: Extract<Environment, { cloud: 'aws' }>) => NetworkPolicyEgressRule } = {
+  sts: (env) => httpsTo(env.network.cidr),
+  'bedrock-runtime': (env) => httpsTo(env.network.cidr),
+  glue: (env) => httpsTo(env.network.cidr),
+  'aps-workspaces': (env) => httpsTo(env.network.cidr),
+  'eks-pod-identity-agent': () => POD_IDENTITY_AGENT_EGRESS,
+  imds: () => ({ to: [{ ipBlock: { cidr: '169.254.169.254/32' } }], ports: tcp(80) }),
+  s3: () => PUBLIC_HTTPS,
+  sqs: () => PUBLIC_HTTPS,
+  dynamodb: () => PUBLIC_HTTPS,
+  secretsmanager: () => PUBLIC_HTTPS,
+};
+
+/** Azure services behind a private endpoint in prod (storage, Key Vault, Azure OpenAI); the others are public. */
+const AZURE_PRIVATE_IN_PROD: ReadonlySet<AzureService> = new Set(['blob', 'dfs', 'queue', 'table', 'key-vault', 'openai']);
+
+/**
+ * The egress rules for `flows` (all from the policy's pods): pod destinations by their labels and ports, the API server,
+ * the nodes, cloud and public services where the cloud puts them. DNS is left to the namespace's own DNS policy. Rules
+ * are listed once each, in the flows' order, and a pod destination's ports are gathered into one rule.
+ */
+export function flowEgress(ctx: EnvironmentContext, namespace: string, flows: readonly Flow[]): NetworkPolicyEgressRule[] {
+  const rules = new Map<string, NetworkPolicyEgressRule>();
+  // Rules to the same peers become one, with every port (a rule's ports are ORed).
+  const add = (...list: NetworkPolicyEgressRule[]) => {
+    for (const rule of list) {
+      const key = JSON.stringify(rule.to ?? null);
+      const known = rules.get(key);
+      rules.set(key, known ? { ...known, ports: [...(known.ports ?? []), ...(rule.ports ?? [])].filter(distinctPort) } : rule);
+    }
+  };
+  const { env } = ctx;
+  for (const { to } of flows) {
+    switch (to.kind) {
+      case 'dns':
+        break;
+      case 'pods':
+        add({ to: [podsPeer(to.pods, namespace)], ports: to.ports.flatMap((p) => tcpOrUdp(p)) });
+        break;
+      case 'api-server': {
+        const rules = apiServerEgress(ctx);
+        add(...(rules.length ? rules : [PUBLIC_HTTPS]));
+        break;
+      }
+      case 'api-server-endpoints':
+        add(
+          ...forCloud<Environment, NetworkPolicyEgressRule[]>(env, {
+            aws: (e) => [httpsTo(e.network.cidr)],
+            azure: () => (apiServerEgress(ctx).length ? apiServerEgress(ctx) : [PUBLIC_HTTPS]),
+          }),
+        );
+        break;
+      case 'nodes':
+        add(nodesEgress(ctx, to.ports));
+        break;
+      case 'public':
+        add(PUBLIC_HTTPS);
+        break;
+      case 'postgres':
+        throw new Error('flowEgress: the database egress is databaseEgress’s');
+      case 'cloud':
+        add(
+          forCloud<Environment, NetworkPolicyEgressRule>(env, {
+            aws: (e) => AWS_SERVICE_EGRESS[to.service as AwsService](e),
+            azure: (e) =>
+              AZURE_PRIVATE_IN_PROD.has(to.service as AzureService) && e.stage === 'prod' ? httpsTo(azureSubnetLayout(e.network.cidr).endpoints) : PUBLIC_HTTPS,
+          }),
+        );
+        break;
+    }
+  }
+  return [...rules.values()];
+}
+
+const distinctPort = (p: NetworkPolicyPort, i: number, all: NetworkPolicyPort[]) =>
+  all.findIndex((q) => q.protocol === p.protocol && q.port?.value === p.port?.value) === i;
+const tcpOrUdp = (p: FlowPort): NetworkPolicyPort[] => [{ protocol: p.protocol, port: IntOrString.fromNumber(p.port) }];
+
+/**
+ * The nodes' own addresses on `ports` (the kubelet, host-network exporters). EKS: the private subnets, where every pool's
+ * nodes are. AKS: Cilium gives node addresses the host and remote-node identities, which no ipBlock selects, so the
+ * rule names the ports alone (any destination on them).
+ */
+export function nodesEgress(ctx: EnvironmentContext, ports: readonly FlowPort[]): NetworkPolicyEgressRule {
+  const policyPorts = ports.flatMap(tcpOrUdp);
+  return forCloud<Environment, NetworkPolicyEgressRule>(ctx.env, {
+    aws: (env) => ({ to: awsSubnetLayout(env.network.cidr, env.network.zones).private.map((cidr) => ({ ipBlock: { cidr } })), ports: policyPorts }),
+    azure: () => ({ ports: policyPorts }),
+  });
 }

@@ -9,21 +9,24 @@
  * control-plane addresses; and the mesh port (9094) between Alertmanager or Grafana replicas, which run one each
  * (a test says so): more replicas need that flow.
  *
- * Left open, and why:
- * - The Prometheus Operator's pod: the API server calls its admission webhook (PrometheusRules, AlertmanagerConfigs;
- *   https 10250) from control-plane addresses that no policy can name on either cloud (EKS's cross-account ENIs,
- *   AKS's tunnel), and a rejected call fails every PrometheusRule apply.
- * - Egress: Prometheus scrapes every namespace, the kubelets and node exporters on node addresses and (prod) writes
- *   to the cloud's managed store; Grafana's sidecars and OpenCost watch the API server, and OpenCost downloads the
- *   cloud's public price lists. Their egress is not restricted yet.
+ * Egress is denied too, for every pod of the namespace, but for DNS and each pod's declared flows (monitoringFlows,
+ * scrapeFlows), whose rules are written from those flows (flowEgress): Prometheus to exactly its scrape targets' pods and
+ * ports, the nodes (kubelet, node exporter), the API server and (with the managed store) its remote-write endpoint and
+ * credentials; Grafana to its data sources, the API server and grafana.com (plugins); kube-state-metrics and the
+ * Prometheus Operator to the API server; OpenCost to Prometheus, the API server and its price list. Alertmanager
+ * sends nowhere (the chart's `null` receiver).
+ *
+ * Left open, and why: the Prometheus Operator's ingress, since the API server calls its admission webhook
+ * (PrometheusRules, AlertmanagerConfigs; https 10250) from control-plane addresses that no policy can name on either
+ * cloud (EKS's cross-account ENIs, AKS's tunnel), and a rejected call fails every PrometheusRule apply.
  */
 import { KubeNetworkPolicy, type NetworkPolicyIngressRule } from 'cdk8s-plus-28/lib/imports/k8s';
-import type { PodRef } from '../../src/model/flows';
+import type { Flow, PodRef } from '../../src/model/flows';
 import { MONITORING_NAMESPACE } from '../../src/model/observability';
-import { MONITORING_PODS, MONITORING_PORTS } from '../../src/model/scrapes';
+import { monitoringFlows, scrapeFlows, MONITORING_PODS, MONITORING_PORTS } from '../../src/model/scrapes';
 import { OPENCOST_PODS, OPENCOST_PORT } from '../../src/model/opencost';
 import type { AppChart } from '../lib/app-chart';
-import { podsPeer, tcp } from '../lib/network';
+import { flowEgress, namespacePeer, podsPeer, tcp, udp } from '../lib/network';
 
 const from = (pods: PodRef, ...ports: number[]): NetworkPolicyIngressRule => ({ from: [podsPeer(pods, MONITORING_NAMESPACE)], ports: ports.flatMap(tcp) });
 
@@ -54,4 +57,43 @@ export function monitoringNetworkPolicies(chart: AppChart): void {
   allow('grafana', grafana, [from(prometheus, port.grafana)]);
   allow('kube-state-metrics', kubeStateMetrics, [from(prometheus, port.kubeStateMetrics, port.kubeStateMetricsSelf)]);
   if (opencost) allow('opencost', OPENCOST_PODS, [from(prometheus, OPENCOST_PORT.port)]);
+  monitoringEgressPolicies(chart);
+}
+
+/** Deny-all egress in monitoring, DNS for every pod there, and each pod group's egress from its declared flows. */
+function monitoringEgressPolicies(chart: AppChart): void {
+  const { env } = chart.ctx;
+  new KubeNetworkPolicy(chart, 'netpol-monitoring-default-deny-egress', {
+    metadata: { name: 'monitoring-default-deny-egress' },
+    spec: { podSelector: {}, policyTypes: ['Egress'] },
+  });
+  new KubeNetworkPolicy(chart, 'netpol-monitoring-allow-dns', {
+    metadata: { name: 'monitoring-allow-dns' },
+    spec: {
+      podSelector: {},
+      policyTypes: ['Egress'],
+      egress: [{ to: [{ ...namespacePeer('kube-system'), podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }], ports: [...udp(53), ...tcp(53)] }],
+    },
+  });
+  const flows: Flow[] = [...monitoringFlows(env), ...scrapeFlows(env)];
+  const { prometheus, grafana, kubeStateMetrics, operator } = MONITORING_PODS;
+  const groups: [string, PodRef][] = [
+    ['prometheus', prometheus],
+    ['grafana', grafana],
+    ['kube-state-metrics', kubeStateMetrics],
+    ['prometheus-operator', operator],
+    ...(env.observability.opencost ? [['opencost', OPENCOST_PODS] as [string, PodRef]] : []),
+  ];
+  for (const [name, pods] of groups) {
+    const egress = flowEgress(
+      chart.ctx,
+      MONITORING_NAMESPACE,
+      flows.filter((f) => f.from === pods),
+    );
+    if (egress.length === 0) continue;
+    new KubeNetworkPolicy(chart, `netpol-monitoring-${name}-egress`, {
+      metadata: { name: `monitoring-${name}-egress` },
+      spec: { podSelector: { matchLabels: { ...pods.labels } }, policyTypes: ['Egress'], egress },
+    });
+  }
 }

@@ -5,7 +5,7 @@
  * blocks a needed flow, or opens what no flow needs, is found before a pod runs.
  */
 import { forCloud } from './cloud';
-import type { AwsIdentityMechanism } from './naming';
+import type { AwsIdentityMechanism, PLATFORM_STACK } from './naming';
 import type { Cloud, Environment, WorkloadName } from './types';
 
 /** Pods by namespace and the labels they carry (a subset is enough: a policy selects on labels). */
@@ -14,6 +14,11 @@ export interface PodRef {
   readonly name: string;
   readonly namespace: string;
   readonly labels: Readonly<Record<string, string>>;
+  /**
+   * Pods the platform neither deploys nor renders (the cloud's CoreDNS add-on, Argo CD installed before it): why they
+   * exist anyway. network-flow-endpoints does not look for them in the cluster view.
+   */
+  readonly outsideOutput?: string;
 }
 
 export interface FlowPort {
@@ -24,8 +29,29 @@ export interface FlowPort {
 }
 
 /** Cloud endpoints a pod's SDK calls. Which address each resolves to is the cloud's (src/validate/flows/addressing.ts). */
-export type AwsService = 'sts' | 'eks-pod-identity-agent' | 'imds' | 's3' | 'sqs' | 'dynamodb' | 'glue' | 'bedrock-runtime' | 'secretsmanager';
-export type AzureService = 'entra-id' | 'imds' | 'blob' | 'dfs' | 'queue' | 'table' | 'key-vault' | 'openai';
+export type AwsService =
+  | 'sts'
+  | 'eks-pod-identity-agent'
+  | 'imds'
+  | 's3'
+  | 'sqs'
+  | 'dynamodb'
+  | 'glue'
+  | 'bedrock-runtime'
+  | 'secretsmanager'
+  /** Amazon Managed Service for Prometheus (remote write). */
+  | 'aps-workspaces';
+export type AzureService =
+  | 'entra-id'
+  | 'imds'
+  | 'blob'
+  | 'dfs'
+  | 'queue'
+  | 'table'
+  | 'key-vault'
+  | 'openai'
+  /** Azure Monitor's ingestion (a data collection endpoint: managed Prometheus remote write). */
+  | 'monitor-ingestion';
 export type CloudService<C extends Cloud = Cloud> = { aws: AwsService; azure: AzureService }[C];
 
 export type FlowTarget =
@@ -33,8 +59,14 @@ export type FlowTarget =
   | { readonly kind: 'dns' }
   /** The Kubernetes API server, as the `kubernetes` Service in `default` (443). */
   | { readonly kind: 'api-server' }
-  /** A cloud endpoint; `workload` owns it where that decides the address (an Azure storage account's private endpoint). */
-  | { readonly kind: 'cloud'; readonly service: CloudService; readonly workload: WorkloadName }
+  /** The API server at the addresses the `kubernetes` Endpoints list, which a scrape dials directly (443). */
+  | { readonly kind: 'api-server-endpoints' }
+  /** A service outside both the cluster and the cloud account, over HTTPS at public addresses. */
+  | { readonly kind: 'public'; readonly host: string }
+  /** Every node's own address, on these ports: the kubelet and host-network exporters. */
+  | { readonly kind: 'nodes'; readonly ports: readonly FlowPort[] }
+  /** A cloud endpoint; `workload` (or the platform stack) owns it where that decides the address (an Azure storage account's private endpoint). */
+  | { readonly kind: 'cloud'; readonly service: CloudService; readonly workload: WorkloadName | typeof PLATFORM_STACK }
   /** The workload's managed PostgreSQL (RDS in the private subnets / Flexible Server in the database subnet). */
   | { readonly kind: 'postgres' }
   /** Other pods, on these ports: checked at the source's egress and at the destination's ingress. */
@@ -63,7 +95,7 @@ const IDENTITY_SERVICES: { readonly aws: (mechanism: AwsIdentityMechanism) => re
 /** DNS, the identity's endpoints and `services` (per cloud) for `pods` of `workload`. */
 export function cloudFlows(
   env: Environment,
-  workload: WorkloadName,
+  workload: WorkloadName | typeof PLATFORM_STACK,
   pods: PodRef,
   aws: { identity: AwsIdentityMechanism; services: readonly AwsService[] },
   azure: { services: readonly AzureService[] },

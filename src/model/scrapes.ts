@@ -7,8 +7,9 @@
  * `npm run validate` proves against the NetworkPolicies; `monitoring-scrape-coverage` finds a metrics port no
  * monitor scrapes.
  */
-import { podFlow, tcpPorts, type Flow, type FlowPort, type PodRef } from './flows';
-import { MONITORING_NAMESPACE } from './observability';
+import { cloudFlows, podFlow, tcpPorts, type Flow, type FlowPort, type PodRef } from './flows';
+import { PLATFORM_STACK } from './naming';
+import { MONITORING_NAMESPACE, PROMETHEUS_AWS_IDENTITY } from './observability';
 import { OPENCOST_PODS, OPENCOST_PORT } from './opencost';
 import { OPERATORS, operatorsFor, type OperatorName } from './operators';
 import type { Environment } from './types';
@@ -32,7 +33,8 @@ export interface ScrapeTarget {
   readonly podTargetLabels?: readonly string[];
   /**
    * Pods the platform does not deploy (so not in the cluster view) and whose NetworkPolicy it does not write: why the
-   * scrape is allowed there. No flow is declared for them (network-flow-endpoints would find no pod).
+   * scrape is allowed there. Their flow is declared (Prometheus's egress needs it) with the pods marked outside the
+   * output, which network-flow-endpoints does not look for.
    */
   readonly outsideOutput?: string;
   /**
@@ -75,15 +77,73 @@ export const MONITORING_PORTS = {
 } as const;
 
 /**
- * The monitoring stack's own flows inside monitoring: Prometheus scraping the targets of kube-prometheus-stack's
- * ServiceMonitors there (each Service's target ports, helm template at 88.5.3) and sending alerts, Grafana querying
- * its two data sources (the chart's datasource ConfigMap: Prometheus on 9090, Alertmanager on 9093).
+ * What kube-prometheus-stack 88.5.3's ServiceMonitors scrape outside monitoring (helm template with the platform's
+ * values): the kubelets (`https-metrics`: metrics, cAdvisor, probes) and the node exporter (host network,
+ * `http-metrics`) on every node's address; CoreDNS, the cloud's add-on, by the label the chart's coredns Service
+ * selects (`k8s-app: kube-dns`, `http-metrics` 9153); the API server at its Endpoints (`https`).
+ */
+export const NODE_PORTS = { kubelet: 10250, nodeExporter: 9100 } as const;
+export const COREDNS_PODS: PodRef = {
+  name: 'coredns',
+  namespace: 'kube-system',
+  labels: { 'k8s-app': 'kube-dns' },
+  outsideOutput: 'CoreDNS is the cluster add-on of EKS and AKS',
+};
+export const COREDNS_METRICS: FlowPort = { port: 9153, protocol: 'TCP' };
+/** The DCGM exporter's pods and port (dcgm-exporter 4.8.2: its DaemonSet's selector and container port `metrics`, which its chart's ServiceMonitor scrapes). */
+export const DCGM_EXPORTER_PODS: PodRef = {
+  name: 'dcgm-exporter',
+  namespace: OPERATORS['dcgm-exporter'].namespace,
+  labels: { 'app.kubernetes.io/name': 'dcgm-exporter', 'app.kubernetes.io/instance': 'dcgm-exporter' },
+};
+export const DCGM_EXPORTER_METRICS: FlowPort = { port: 9400, protocol: 'TCP', name: 'metrics' };
+
+/** Where OpenCost downloads its cloud's list prices (OpenCost v1.112.0 pkg/cloud/aws/provider.go getRegionPricing; azure/provider.go getRetailPrice, for Spot nodes). */
+const PRICE_LIST_HOST = { aws: 'pricing.us-east-1.amazonaws.com', azure: 'prices.azure.com' } as const;
+
+/**
+ * Where Grafana 13 installs and updates the plugins it preinstalls, the Prometheus data source among them
+ * (pkg/setting/setting_plugins.go defaultPreinstallPlugins): blocked, it could start without one.
+ */
+export const GRAFANA_PLUGIN_HOST = 'grafana.com';
+
+/**
+ * The monitoring stack's own flows: Prometheus scraping the targets of kube-prometheus-stack's ServiceMonitors (each
+ * Service's target ports, helm template at 88.5.3), the nodes, CoreDNS, the API server and the DCGM exporter, sending
+ * alerts, discovering all of it through the API server and (with the managed store) remote-writing with its identity;
+ * Grafana querying its two data sources (the chart's datasource ConfigMap: Prometheus on 9090, Alertmanager on 9093),
+ * its sidecars watching the API server, and its plugin installs; kube-state-metrics and the Prometheus Operator
+ * watching the API server; OpenCost where it runs.
  */
 export function monitoringFlows(env: Environment): Flow[] {
   if (!env.observability.enabled) return [];
   const { prometheus, alertmanager, grafana, kubeStateMetrics, operator } = MONITORING_PODS;
   const port = MONITORING_PORTS;
+  const apiServer = (from: PodRef, why: string): Flow => ({ from, to: { kind: 'api-server' }, why });
   return [
+    apiServer(prometheus, 'discovers its targets and Alertmanager (Kubernetes service discovery)'),
+    { from: prometheus, to: { kind: 'api-server-endpoints' }, why: 'scrapes the API server (kube-prometheus-stack’s apiserver ServiceMonitor)' },
+    {
+      from: prometheus,
+      to: { kind: 'nodes', ports: tcpPorts(NODE_PORTS.kubelet, NODE_PORTS.nodeExporter) },
+      why: 'scrapes the kubelets (metrics, cAdvisor, probes) and the node exporter on the host network',
+    },
+    podFlow(prometheus, COREDNS_PODS, [COREDNS_METRICS], 'scrapes CoreDNS (kube-prometheus-stack’s coredns ServiceMonitor)'),
+    ...(operatorsFor(env).includes('dcgm-exporter')
+      ? [podFlow(prometheus, DCGM_EXPORTER_PODS, [DCGM_EXPORTER_METRICS], 'scrapes the GPU telemetry (the DCGM exporter chart’s ServiceMonitor)')]
+      : []),
+    ...(env.observability.managedStore
+      ? cloudFlows(env, PLATFORM_STACK, prometheus, { identity: PROMETHEUS_AWS_IDENTITY, services: ['aps-workspaces'] }, { services: ['monitor-ingestion'] })
+      : []),
+    { from: grafana, to: { kind: 'dns' }, why: 'resolves its data sources’ Service names' },
+    apiServer(grafana, 'loads dashboards and data sources: its sidecars watch ConfigMaps and Secrets'),
+    {
+      from: grafana,
+      to: { kind: 'public', host: GRAFANA_PLUGIN_HOST },
+      why: 'installs and updates its preinstalled plugins, the Prometheus data source among them',
+    },
+    apiServer(kubeStateMetrics, 'lists and watches the objects it describes'),
+    apiServer(operator, 'reconciles Prometheus, Alertmanager and their monitors'),
     podFlow(prometheus, prometheus, tcpPorts(port.prometheus, port.configReloader), 'Prometheus scrapes itself (web) and its config reloader (reloader-web)'),
     podFlow(prometheus, alertmanager, tcpPorts(port.alertmanager), 'Prometheus sends alerts to Alertmanager and scrapes it'),
     podFlow(prometheus, alertmanager, tcpPorts(port.configReloader), 'Prometheus scrapes Alertmanager’s config reloader (reloader-web)'),
@@ -101,6 +161,8 @@ export function monitoringFlows(env: Environment): Flow[] {
       ? [
           podFlow(OPENCOST_PODS, prometheus, tcpPorts(port.prometheus), 'OpenCost queries Prometheus for usage, requests and its own price series'),
           { from: OPENCOST_PODS, to: { kind: 'api-server' as const }, why: 'OpenCost watches nodes, pods, volumes and controllers' },
+          { from: OPENCOST_PODS, to: { kind: 'dns' as const }, why: 'resolves Prometheus’s Service name and its price list’s host' },
+          { from: OPENCOST_PODS, to: { kind: 'public' as const, host: PRICE_LIST_HOST[env.cloud] }, why: 'downloads its cloud’s list prices' },
         ]
       : []),
   ];
@@ -245,7 +307,12 @@ const OPENCOST_SCRAPE: ScrapeTarget = { name: 'opencost', pods: OPENCOST_PODS, p
 
 /** Prometheus to each target's port: a flow the NetworkPolicies must allow and whose pods must exist (network-flow-endpoints). */
 export function scrapeFlows(env: Environment): Flow[] {
-  return scrapeTargets(env)
-    .filter((t) => !t.outsideOutput)
-    .map((t) => podFlow(PROMETHEUS_PODS, t.pods, [t.port], `Prometheus scrapes the ${t.pods.name} metrics`));
+  return scrapeTargets(env).map((t) =>
+    podFlow(
+      PROMETHEUS_PODS,
+      t.outsideOutput ? { ...t.pods, outsideOutput: t.outsideOutput } : t.pods,
+      [t.port],
+      `Prometheus scrapes the ${t.pods.name} metrics`,
+    ),
+  );
 }

@@ -163,7 +163,7 @@ describe('OpenCost’s flows', () => {
         monitoringFlows(env)
           .filter((f) => f.from === OPENCOST_PODS)
           .map((f) => f.to.kind),
-      ).toEqual(['pods', 'api-server']);
+      ).toEqual(['pods', 'api-server', 'dns', 'public']);
       expect(blockedFlows(env, out).filter((v) => toOpenCost(v) || fromOpenCost(v))).toEqual([]);
 
       const noScrapeRule = policyOut(out, 'monitoring-opencost', (spec) => ({ ...spec, ingress: [] }));

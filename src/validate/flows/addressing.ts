@@ -18,6 +18,11 @@
  *   the default node pool's (system) subnet, or the public FQDN's public address. ipBlock cannot select
  *   node or pod addresses there (learn.microsoft.com/azure/aks/azure-cni-powered-by-cilium, Limitations),
  *   and the API server is neither.
+ * - Nodes (the kubelet, host-network exporters): EKS's in the private subnets, matched by ipBlock like any address; on
+ *   AKS Cilium gives node addresses the host / remote-node identities, which an ipBlock never selects (same page,
+ *   Limitations; Cilium's policy-cidr-match-mode defaults to not matching nodes), so only a rule without peers admits
+ *   them. The API server's scrape dials the `kubernetes` Endpoints: on EKS the control plane's ENIs in the cluster's
+ *   subnets, on AKS the same address as the API server above.
  * - EKS Pod Identity agent: 169.254.170.23:80 on the node; IMDS: 169.254.169.254:80 on both clouds.
  * - Azure services: the workload's private endpoint for that subresource (azurerm_private_endpoint in its
  *   stack) in the endpoints subnet, else the public endpoint; Entra ID is always public.
@@ -32,7 +37,15 @@ import { cidrSet, PUBLIC, union, type AddressSet } from './ranges';
 /** A flow's destination once resolved: pods (evaluated at both ends) or addresses (egress only). */
 export type Destination =
   | { readonly kind: 'pods'; readonly pods: PodRef; readonly ports: readonly FlowPort[] }
-  | { readonly kind: 'addresses'; readonly label: string; readonly addresses: AddressSet; readonly ports: readonly FlowPort[]; readonly where: string };
+  | {
+      readonly kind: 'addresses';
+      readonly label: string;
+      readonly addresses: AddressSet;
+      readonly ports: readonly FlowPort[];
+      readonly where: string;
+      /** False where the policy engine never matches these addresses by ipBlock (AKS's Cilium: nodes), so only a rule without peers allows them. */
+      readonly ipBlocks?: false;
+    };
 
 const HTTPS: FlowPort[] = [{ port: 443, protocol: 'TCP' }];
 const HTTP: FlowPort[] = [{ port: 80, protocol: 'TCP' }];
@@ -64,11 +77,16 @@ const AZURE_SUBRESOURCE: Record<Exclude<AzureService, 'entra-id' | 'imds'>, stri
   table: 'table',
   'key-vault': 'vault',
   openai: 'account',
+  // An Azure Monitor Private Link Scope's; the platform creates none (stacks/azure/monitoring.ts), so ingestion is public.
+  'monitor-ingestion': 'azuremonitor',
 };
 
 interface Addressing<C extends Environment> {
   readonly service: (env: C, out: EnvironmentOutput, service: string, workload: string) => Destination | string;
   readonly apiServer: (env: C) => Destination;
+  /** The addresses the `kubernetes` Endpoints list, which a scrape of the API server dials without a Service in between. */
+  readonly apiServerEndpoints: (env: C) => Destination;
+  readonly nodes: (env: C, ports: readonly FlowPort[]) => Destination;
   readonly postgres: (env: C) => Destination;
 }
 
@@ -79,7 +97,8 @@ const ADDRESSING: { readonly [K in Environment['cloud']]: Addressing<Extract<Env
       if (s === 'eks-pod-identity-agent')
         return { kind: 'addresses', label: s, addresses: cidrSet('169.254.170.23/32'), ports: HTTP, where: 'the EKS Pod Identity agent' };
       if (s === 'imds') return { kind: 'addresses', label: s, addresses: IMDS, ports: HTTP, where: 'IMDS' };
-      if (!['sts', 's3', 'sqs', 'dynamodb', 'glue', 'bedrock-runtime', 'secretsmanager'].includes(s)) return `${service} is not an AWS service`;
+      if (!['sts', 's3', 'sqs', 'dynamodb', 'glue', 'bedrock-runtime', 'secretsmanager', 'aps-workspaces'].includes(s))
+        return `${service} is not an AWS service`;
       const endpoint = resourcesOfType(out, 'aws_vpc_endpoint').find((e) => String(e.body.service_name ?? '').endsWith(`.${s}`));
       if (endpoint && endpoint.body.vpc_endpoint_type === 'Interface' && endpoint.body.private_dns_enabled === true) {
         const subnets = awsSubnetLayout(env.network.cidr, env.network.zones).private;
@@ -101,6 +120,28 @@ const ADDRESSING: { readonly [K in Environment['cloud']]: Addressing<Extract<Env
         addresses: cidrSet(`${ip}/32`),
         ports: HTTPS,
         where: `the kubernetes Service ClusterIP ${ip} (the VPC CNI enforces before translation)`,
+      };
+    },
+    // The EKS control plane's cross-account ENIs, in the subnets of the cluster's vpc_config (the private ones).
+    apiServerEndpoints: (env) => {
+      const subnets = awsSubnetLayout(env.network.cidr, env.network.zones).private;
+      return {
+        kind: 'addresses',
+        label: 'api-server-endpoints',
+        addresses: union(...subnets.map(cidrSet)),
+        ports: HTTPS,
+        where: `the EKS control plane's ENIs in the private subnets (${subnets.join(', ')})`,
+      };
+    },
+    // Every pool's nodes are in the private subnets (node groups' subnet_ids, Karpenter's subnet selector).
+    nodes: (env, ports) => {
+      const subnets = awsSubnetLayout(env.network.cidr, env.network.zones).private;
+      return {
+        kind: 'addresses',
+        label: 'nodes',
+        addresses: union(...subnets.map(cidrSet)),
+        ports,
+        where: `the nodes in the private subnets (${subnets.join(', ')})`,
       };
     },
     postgres: (env) => {
@@ -140,6 +181,20 @@ const ADDRESSING: { readonly [K in Environment['cloud']]: Addressing<Extract<Env
         where: `the API server's private endpoint in the system subnet ${subnet} (Cilium enforces after translation)`,
       };
     },
+    // The Endpoints list the same address a pod's translated Service traffic reaches.
+    apiServerEndpoints: (env) => ADDRESSING.azure.apiServer(env),
+    // Cilium gives node addresses the host / remote-node identities, which an ipBlock never selects.
+    nodes: (env, ports) => {
+      const { system, user } = azureSubnetLayout(env.network.cidr);
+      return {
+        kind: 'addresses',
+        label: 'nodes',
+        addresses: union(cidrSet(system), cidrSet(user)),
+        ports,
+        where: `the nodes in the system and user subnets (${system}, ${user}), which Cilium's ipBlock does not select`,
+        ipBlocks: false,
+      };
+    },
     postgres: (env) => {
       const subnet = azureSubnetLayout(env.network.cidr).database;
       return {
@@ -162,6 +217,18 @@ export function resolveTarget(env: Environment, out: EnvironmentOutput, target: 
       return { kind: 'pods', pods: target.pods, ports: target.ports };
     case 'api-server':
       return forCloud<Environment, Destination>(env, { aws: (e) => ADDRESSING.aws.apiServer(e), azure: (e) => ADDRESSING.azure.apiServer(e) });
+    case 'api-server-endpoints':
+      return forCloud<Environment, Destination>(env, {
+        aws: (e) => ADDRESSING.aws.apiServerEndpoints(e),
+        azure: (e) => ADDRESSING.azure.apiServerEndpoints(e),
+      });
+    case 'nodes':
+      return forCloud<Environment, Destination>(env, {
+        aws: (e) => ADDRESSING.aws.nodes(e, target.ports),
+        azure: (e) => ADDRESSING.azure.nodes(e, target.ports),
+      });
+    case 'public':
+      return publicHttps(target.host, target.host);
     case 'postgres':
       return forCloud<Environment, Destination>(env, { aws: (e) => ADDRESSING.aws.postgres(e), azure: (e) => ADDRESSING.azure.postgres(e) });
     case 'cloud':

@@ -87,6 +87,7 @@ export function flowEndpointProblems(view: ClusterView): Violation[] {
     const refs: { ref: PodRef; side: string }[] = [{ ref: flow.from, side: 'source' }, ...(to ? [{ ref: to, side: 'destination' }] : [])];
     const resource = flowText(flow.from, to ? `${to.namespace}/${to.name}` : flow.to.kind);
     for (const { ref, side } of refs) {
+      if (ref.outsideOutput) continue;
       const selected = all.filter((c) => c.namespace === ref.namespace && matches({ matchLabels: ref.labels }, c.labels));
       if (selected.length > 0) continue;
       if (chartNamespaces.has(ref.namespace)) continue;

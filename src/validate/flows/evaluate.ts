@@ -106,7 +106,8 @@ export type Verdict = { readonly allowed: true; readonly by: string } | { readon
 
 /**
  * Whether `pods` may send to (Egress) or receive from (Ingress) `peer` on `port`. `peer` is pods, or an address
- * set that every address of must be allowed (the destination may be any of them).
+ * set that every address of must be allowed (the destination may be any of them); with `ipBlocks` false no ipBlock
+ * selects those addresses, and only a rule without peers allows them.
  */
 export function verdict(
   policies: readonly Policy[],
@@ -115,6 +116,7 @@ export function verdict(
   direction: Direction,
   peer: PodRef | AddressSet,
   port: FlowPort,
+  ipBlocks = true,
 ): Verdict {
   const isolating = selecting(policies, pods).filter((p) => p.types.includes(direction));
   if (isolating.length === 0) return { allowed: true, by: `${pods.name} is not isolated for ${direction.toLowerCase()}` };
@@ -124,10 +126,11 @@ export function verdict(
       if (!rulePortsMatch(rule, port)) continue;
       const peers = rulePeers(rule, direction);
       if (!peers) return { allowed: true, by: policy.name };
-      if (Array.isArray(peer)) allowedAddresses = union(allowedAddresses, ...peers.map(peerAddresses));
-      else if (peers.some((p) => peerMatchesPods(p, policy, peer as PodRef, nsLabels))) return { allowed: true, by: policy.name };
+      if (Array.isArray(peer)) {
+        if (ipBlocks) allowedAddresses = union(allowedAddresses, ...peers.map(peerAddresses));
+      } else if (peers.some((p) => peerMatchesPods(p, policy, peer as PodRef, nsLabels))) return { allowed: true, by: policy.name };
     }
   }
-  if (Array.isArray(peer) && covers(allowedAddresses, peer as AddressSet)) return { allowed: true, by: 'ipBlock rules' };
+  if (Array.isArray(peer) && ipBlocks && covers(allowedAddresses, peer as AddressSet)) return { allowed: true, by: 'ipBlock rules' };
   return { allowed: false, policies: isolating };
 }

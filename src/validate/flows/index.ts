@@ -57,7 +57,10 @@ export function blockedFlows(env: Environment, out: EnvironmentOutput): Violatio
   for (const { flow, to } of resolved) {
     for (const port of to.ports) {
       const sides: { side: string; v: ReturnType<typeof verdict> }[] = [
-        { side: `egress of ${podText(flow.from)}`, v: verdict(policies, nsLabels, flow.from, 'Egress', to.kind === 'pods' ? to.pods : to.addresses, port) },
+        {
+          side: `egress of ${podText(flow.from)}`,
+          v: verdict(policies, nsLabels, flow.from, 'Egress', to.kind === 'pods' ? to.pods : to.addresses, port, to.kind === 'pods' || to.ipBlocks !== false),
+        },
         ...(to.kind === 'pods' ? [{ side: `ingress of ${podText(to.pods)}`, v: verdict(policies, nsLabels, to.pods, 'Ingress', flow.from, port) }] : []),
       ];
       for (const { side, v } of sides) {
@@ -97,7 +100,9 @@ function uses(
   if (direction === 'Egress') {
     if (!selecting([policy], r.flow.from).length) return false;
     if (!peer) return true;
-    return r.to.kind === 'pods' ? peerMatchesPods(peer, policy, r.to.pods, nsLabels) : intersects(peerAddresses(peer), r.to.addresses);
+    return r.to.kind === 'pods'
+      ? peerMatchesPods(peer, policy, r.to.pods, nsLabels)
+      : r.to.ipBlocks !== false && intersects(peerAddresses(peer), r.to.addresses);
   }
   if (r.to.kind !== 'pods' || !selecting([policy], r.to.pods).length) return false;
   return !peer || peerMatchesPods(peer, policy, r.flow.from, nsLabels);
