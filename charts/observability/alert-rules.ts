@@ -289,6 +289,37 @@ function mlopsRules(env: Environment): AlertRule[] {
       ),
     );
   }
+  const tfServing = modelsServedBy(env.mlops.models, 'tensorflow-serving');
+  if (tfServing.length > 0) {
+    // :tensorflow:serving:request_count (counter; model_name, status: "OK" or the error's code) and
+    // :tensorflow:serving:request_latency (histogram in microseconds; model_name, API, entrypoint, successful REST and
+    // gRPC requests only): tensorflow/serving 2.6.2 servables/tensorflow/util.cc, named for Prometheus by
+    // util/prometheus_exporter.cc (every character outside [a-zA-Z0-9_] becomes ':'). Grouped by the InferenceService
+    // label the predictor's PodMonitor copies, like the other model servers.
+    const by = `namespace, ${INFERENCE_SERVICE_LABEL}`;
+    const sel = (extra: string) => `{namespace="${ns}",${INFERENCE_SERVICE_LABEL}=~"${regexOf(tfServing)}"${extra}}`;
+    rules.push(
+      rule(
+        'TfServingRequestErrorRateHigh',
+        `sum by (${by}) (rate(:tensorflow:serving:request_count${sel(',status!="OK"')}[5m])) / sum by (${by}) (rate(:tensorflow:serving:request_count${sel('')}[5m]))` +
+          ` > ${THRESHOLDS.inferenceErrorRatio}`,
+        '10m',
+        'critical',
+        'A TensorFlow Serving model fails its requests',
+        `More than ${THRESHOLDS.inferenceErrorRatio * 100}% of the requests to model {{ $labels.${INFERENCE_SERVICE_LABEL} }} failed in TensorFlow Serving for 10 minutes.`,
+        'Read the predictor’s kserve-container logs for the failing requests (a signature or input mismatch, or the model version not loaded).',
+      ),
+      rule(
+        'TfServingLatencyP99High',
+        `histogram_quantile(0.99, sum by (le, ${by}) (rate(:tensorflow:serving:request_latency_bucket${sel('')}[5m]))) / 1e6 > ${THRESHOLDS.inferenceP99Seconds}`,
+        '10m',
+        'warning',
+        'A TensorFlow Serving model’s p99 latency is high',
+        `The p99 time of the successful requests to model {{ $labels.${INFERENCE_SERVICE_LABEL} }} has been above ${THRESHOLDS.inferenceP99Seconds}s for 10 minutes.`,
+        'Check the predictor’s CPU and replicas against maxReplicas; raise the model’s maxReplicas or resources in the model if it is saturated.',
+      ),
+    );
+  }
   const abTests = env.mlops.models.filter((m) => m.abTest).map((m) => m.name);
   if (abTests.length > 0) {
     // seldon_api_executor_server_requests_seconds (histogram; deployment_name, predictor_name, predictor_version,

@@ -38,6 +38,7 @@ export type MetricSource =
   | 'knative-queue-proxy'
   | 'kserve-model-server'
   | 'triton'
+  | 'tensorflow-serving'
   | 'seldon-executor'
   | 'milvus'
   | 'spark-operator'
@@ -90,6 +91,14 @@ export const METRIC_CATALOG: Readonly<Record<string, { readonly source: MetricSo
   nv_inference_request_success: { source: 'triton', from: 'Triton core r23.05 src/metrics.cc (counter; model, version)' },
   nv_inference_request_failure: { source: 'triton', from: 'Triton core r23.05 src/metrics.cc (counter; model, version)' },
   nv_inference_request_duration_us: { source: 'triton', from: 'Triton core r23.05 src/metrics.cc (cumulative microseconds, cached requests included)' },
+  ':tensorflow:serving:request_count': {
+    source: 'tensorflow-serving',
+    from: 'tensorflow/serving 2.6.2 servables/tensorflow/util.cc /tensorflow/serving/request_count {model_name, status}',
+  },
+  ':tensorflow:serving:request_latency_bucket': {
+    source: 'tensorflow-serving',
+    from: 'tensorflow/serving 2.6.2 servables/tensorflow/util.cc /tensorflow/serving/request_latency {model_name, API, entrypoint} (µs; successful requests)',
+  },
   seldon_api_executor_server_requests_seconds_bucket: {
     source: 'seldon-executor',
     from: 'seldon-core v1.18.2 executor/api/metric/server.go {deployment_name, predictor_name, predictor_version, service, method, code}',
@@ -528,6 +537,41 @@ function mlopsPanels(env: Environment): PanelSpec[] {
         description: 'Mean duration of the successful inference requests per Triton-served model.',
         unit: 's',
         queries: [{ expr: `${rate('nv_inference_request_duration_us')} / ${rate('nv_inference_request_success')} / 1e6`, legend }],
+      },
+    );
+  }
+  const tfServing = modelsServedBy(models, 'tensorflow-serving');
+  if (tfServing.length > 0) {
+    const sel = (extra: string) => `{namespace="${ns}",${INFERENCE_SERVICE_LABEL}=~"${regexOf(tfServing)}"${extra}}`;
+    const rate = (metric: string, extra = '', by: string = INFERENCE_SERVICE_LABEL) => `sum by (${by}) (rate(${metric}${sel(extra)}[5m]))`;
+    const legend = `{{${INFERENCE_SERVICE_LABEL}}}`;
+    panels.push(
+      {
+        type: 'timeseries',
+        title: 'TensorFlow Serving requests per second',
+        description: 'Requests per second per TensorFlow Serving (tensorflow) model, every status.',
+        unit: 'reqps',
+        queries: [{ expr: rate(':tensorflow:serving:request_count'), legend }],
+      },
+      {
+        type: 'timeseries',
+        title: 'TensorFlow Serving failed share',
+        description: 'Share of each TensorFlow Serving model’s requests that did not end OK.',
+        unit: 'percentunit',
+        queries: [{ expr: `${rate(':tensorflow:serving:request_count', ',status!="OK"')} / ${rate(':tensorflow:serving:request_count')}`, legend }],
+      },
+      {
+        type: 'timeseries',
+        title: 'TensorFlow Serving p99 latency',
+        // The histogram is in microseconds and times successful requests only (util.cc RecordRequestLatency).
+        description: 'p99 time of the successful requests per TensorFlow Serving model.',
+        unit: 's',
+        queries: [
+          {
+            expr: `histogram_quantile(0.99, ${rate(':tensorflow:serving:request_latency_bucket', '', `le, ${INFERENCE_SERVICE_LABEL}`)}) / 1e6`,
+            legend,
+          },
+        ],
       },
     );
   }

@@ -39,12 +39,12 @@
  * enforces baseline where an A/B test runs (src/model/pod-security.ts).
  */
 import type { App } from 'cdk8s';
-import { KubeNetworkPolicy, type NetworkPolicyIngressRule, type NetworkPolicyPeer } from 'cdk8s-plus-28/lib/imports/k8s';
+import { KubeConfigMap, KubeNetworkPolicy, type NetworkPolicyIngressRule, type NetworkPolicyPeer } from 'cdk8s-plus-28/lib/imports/k8s';
 import type { EnvironmentContext } from '../../src/model/context';
 import type { Cloud, MlopsSettings, ModelFramework } from '../../src/model/types';
 import { PRIORITY_CLASSES } from '../../src/model/scheduling';
 import { OPERATORS } from '../../src/model/operators';
-import { seldonDeploymentName } from '../../src/model/workloads/mlops/serving';
+import { seldonDeploymentName, TF_SERVING_MONITORING } from '../../src/model/workloads/mlops/serving';
 import { AppChart, operatorPodLabels } from '../lib/app-chart';
 import { identityServiceAccount, type IdentityBinding } from '../lib/identity';
 import { COMPONENT_LABEL } from '../lib/labels';
@@ -117,6 +117,13 @@ function modelContainer(model: ServedModel, name?: string): ContainerValues {
   return containerValues({ name, cpu: model.cpu, memory: model.memory, readOnlyRoot: false });
 }
 
+/** TensorFlow Serving's monitoring config (TF_SERVING_MONITORING), mounted read-only and named by the flag that turns on its Prometheus export. */
+const TF_SERVING_VOLUME = { name: 'tf-serving-monitoring', configMap: { name: TF_SERVING_MONITORING.configMap } };
+const TF_SERVING_CONTAINER = {
+  args: [`--monitoring_config_file=${TF_SERVING_MONITORING.mountPath}/${TF_SERVING_MONITORING.file}`],
+  volumeMounts: [{ name: TF_SERVING_VOLUME.name, mountPath: TF_SERVING_MONITORING.mountPath, readOnly: true }],
+};
+
 export function deploymentMode(model: ServedModel): DeploymentMode {
   return model.canaryPercent === undefined ? 'Standard' : 'Knative';
 }
@@ -141,6 +148,12 @@ export class ServingChart extends AppChart<'mlops'> {
       if (model.abTest) this.seldonDeployment(model, model.abTest, binding);
       this.networkPolicies(model);
     }
+    if (ctx.env.mlops.models.some((m) => m.framework === 'tensorflow')) {
+      new KubeConfigMap(this, 'configmap-tf-serving-monitoring', {
+        metadata: { name: TF_SERVING_MONITORING.configMap },
+        data: { [TF_SERVING_MONITORING.file]: TF_SERVING_MONITORING.config },
+      });
+    }
   }
 
   /** Labels of a serving pod: the platform's (the operators manage the pods), the model, the server, the identity's. */
@@ -164,7 +177,9 @@ export class ServingChart extends AppChart<'mlops'> {
             ...(KSERVE_PROTOCOL[model.framework] ? { protocolVersion: KSERVE_PROTOCOL[model.framework] } : {}),
             storageUri: names.modelUri(model.path),
             ...modelContainer(model),
+            ...(model.framework === 'tensorflow' ? TF_SERVING_CONTAINER : {}),
           },
+          ...(model.framework === 'tensorflow' ? { volumes: [TF_SERVING_VOLUME] } : {}),
           // Not the pod baseline: a Knative-mode predictor is a Knative Service, which admits a pod security
           // context only behind a feature flag (the priority class behind one the KnativeServing enables). The
           // service account mounts no token, so leaving the pod's setting out mounts none either.

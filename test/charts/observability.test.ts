@@ -110,10 +110,15 @@ describe('the observability app', () => {
     expect(JSON.stringify(alertRuleGroups(contexts(sklearn).find((c) => c.env.name === 'aws-dev')!.env))).toContain('request_predict_seconds');
   });
 
-  test('a framework whose runtime serves no Prometheus endpoint here (TensorFlow Serving) gets no predictor monitor', () => {
-    const spec = specWith('aws-dev', (e) => (e.workloads!.mlops!.models = [{ name: 'tf', path: 'models/tf', framework: 'tensorflow' }]));
-    const env = resolvePlatform(spec).environments.find((e) => e.name === 'aws-dev')!;
-    expect(scrapeTargets(env).filter((t) => t.pods.namespace === 'mlops')).toEqual([]);
+  test('a framework whose runtime serves no Prometheus endpoint here (TorchServe) gets no predictor monitor; TensorFlow Serving one on its REST port', () => {
+    const withModel = (framework: 'pytorch' | 'tensorflow') =>
+      resolvePlatform(specWith('aws-dev', (e) => (e.workloads!.mlops!.models = [{ name: 'm', path: 'models/m', framework }]))).environments.find(
+        (e) => e.name === 'aws-dev',
+      )!;
+    expect(scrapeTargets(withModel('pytorch')).filter((t) => t.pods.namespace === 'mlops')).toEqual([]);
+    expect(scrapeTargets(withModel('tensorflow')).filter((t) => t.pods.namespace === 'mlops')).toEqual([
+      expect.objectContaining({ name: 'mlops-m-predictor', port: { port: 8080, protocol: 'TCP' }, path: '/monitoring/prometheus/metrics' }),
+    ]);
   });
 
   test.each(all)('%s: every Spark driver’s executor metrics on its UI port, labelled by job', (_n, ctx) => {

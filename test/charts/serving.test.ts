@@ -9,7 +9,8 @@ import { azureSubnetLayout } from '../../src/model/cidr';
 import { MLOPS_OUTPUTS, MLOPS_STACK } from '../../src/model/naming';
 import type { EnvironmentSpec, PlatformSpec, ServedModelSpec } from '../../src/model/types';
 import { defaultPlatform } from '../../src/platform';
-import { MODEL_SERVER_METRICS } from '../../src/model/workloads/mlops/serving';
+import { MODEL_SERVER_METRICS, TF_SERVING_MONITORING } from '../../src/model/workloads/mlops/serving';
+import { mlopsScrapes } from '../../src/model/workloads/mlops/flows';
 import { validateManifest } from '../../src/validate/kubernetes';
 import {
   chartKit,
@@ -397,5 +398,39 @@ describe('KServe finds a runtime for every framework (kserve-runtime-configs v0.
     // The metrics table names the server that runtime runs (src/model/workloads/mlops/serving.ts).
     if (framework === 'onnx') expect(MODEL_SERVER_METRICS.onnx?.server).toBe('triton');
     if (['sklearn', 'xgboost', 'lightgbm'].includes(framework)) expect(MODEL_SERVER_METRICS[framework]?.server).toBe('kserve');
+  });
+});
+
+describe('TensorFlow Serving’s metrics', () => {
+  const tfCtx = ctxOf('aws-prod', withModels('aws-prod', [{ name: 'ranker', path: 'models/ranker', framework: 'tensorflow' }]));
+
+  test('a tensorflow predictor gets a monitoring config that enables Prometheus, by the flag TensorFlow Serving reads it from', () => {
+    const isvc = one(tfCtx, 'InferenceService', 'ranker');
+    const model = isvc.spec.predictor.model;
+    const flag = `--monitoring_config_file=${TF_SERVING_MONITORING.mountPath}/${TF_SERVING_MONITORING.file}`;
+    // Appended to the runtime's own args (KServe concatenates them): nothing else is passed.
+    expect(model.args).toEqual([flag]);
+    const mount = model.volumeMounts.find((m: any) => m.mountPath === TF_SERVING_MONITORING.mountPath);
+    expect(mount).toMatchObject({ readOnly: true });
+    const volume = isvc.spec.predictor.volumes.find((v: any) => v.name === mount.name);
+    expect(volume.configMap.name).toBe(TF_SERVING_MONITORING.configMap);
+    const cm = one(tfCtx, 'ConfigMap', TF_SERVING_MONITORING.configMap);
+    // The MonitoringConfig text proto (tensorflow/serving 2.6.2 config/monitoring_config.proto), the default path.
+    expect(cm.data[TF_SERVING_MONITORING.file]).toBe('prometheus_config {\n  enable: true\n}\n');
+    expect(MODEL_SERVER_METRICS.tensorflow).toEqual({ server: 'tensorflow-serving', port: 8080, path: '/monitoring/prometheus/metrics' });
+    // Other frameworks get neither.
+    const defaultCtx = ctxOf('aws-prod');
+    expect(objects(defaultCtx).filter((o) => o.kind === 'ConfigMap')).toEqual([]);
+    expect(one(defaultCtx, 'InferenceService', 'churn').spec.predictor.model.args).toBeUndefined();
+  });
+
+  test('the predictor is scraped where TensorFlow Serving serves (REST port 8080, kserve-container), and the policy lets Prometheus in there', () => {
+    const target = mlopsScrapes(tfCtx.env).find((t) => t.name === 'mlops-ranker-predictor');
+    expect(target).toMatchObject({ port: { port: 8080 }, path: '/monitoring/prometheus/metrics', container: 'kserve-container' });
+    const policies = objects(tfCtx).filter((o) => o.kind === 'NetworkPolicy');
+    const fromPrometheus = policies
+      .flatMap((p) => p.spec.ingress ?? [])
+      .filter((r: any) => r.from?.some((f: any) => f.podSelector?.matchLabels?.['app.kubernetes.io/name'] === 'prometheus'));
+    expect(fromPrometheus.flatMap((r: any) => r.ports.map((p: any) => p.port))).toContain(8080);
   });
 });

@@ -279,6 +279,48 @@ describe('each rule fires on its failure and not otherwise (promtool-style)', ()
     expect(l.annotations.description).toContain(`${THRESHOLDS.inferenceMeanSeconds}s`);
   });
 
+  test('TfServing alerts: Standard-mode tensorflow models, from TensorFlow Serving’s request counter and latency histogram (µs)', () => {
+    const withTf = loadPlatform({
+      ...defaultPlatform,
+      environments: defaultPlatform.environments.map((e) =>
+        e.name !== 'aws-prod'
+          ? e
+          : {
+              ...e,
+              workloads: {
+                ...e.workloads,
+                mlops: { ...e.workloads!.mlops!, models: [{ name: 'ranker', path: 'models/ranker', framework: 'tensorflow' as const }] },
+              },
+            },
+      ),
+    }).environments.find((e) => e.name === 'aws-prod')!;
+    expect(() => ruleOf(aws, 'TfServingRequestErrorRateHigh')).toThrow(/no rule/);
+    const base = 'namespace="mlops",serving_kserve_io_inferenceservice="ranker",platform_synth_io_served_model="ranker",model_name="ranker"';
+    const e = ruleOf(withTf, 'TfServingRequestErrorRateHigh');
+    const counts = (failedPerMin: number) =>
+      series({
+        [`:tensorflow:serving:request_count{${base},status="OK"}`]: '0+100x30',
+        [`:tensorflow:serving:request_count{${base},status="INVALID_ARGUMENT"}`]: `0+${failedPerMin}x30`,
+      });
+    expect(names(firingAlerts(e, counts(20), 30 * 60))).toEqual([
+      { alertname: e.alert, namespace: 'mlops', serving_kserve_io_inferenceservice: 'ranker', severity: 'critical' },
+    ]);
+    expect(firingAlerts(e, counts(1), 30 * 60)).toEqual([]);
+    // The histogram counts microseconds: every request in the bucket up to `us`.
+    const l = ruleOf(withTf, 'TfServingLatencyP99High');
+    const timed = (us: number) =>
+      series({
+        [`:tensorflow:serving:request_latency_bucket{${base},API="predict",entrypoint="REST",le="${us}"}`]: '0+100x30',
+        [`:tensorflow:serving:request_latency_bucket{${base},API="predict",entrypoint="REST",le="+Inf"}`]: '0+100x30',
+      });
+    expect(names(firingAlerts(l, timed(5e6), 30 * 60))).toEqual([
+      { alertname: l.alert, namespace: 'mlops', serving_kserve_io_inferenceservice: 'ranker', severity: 'warning' },
+    ]);
+    expect(firingAlerts(l, timed(2e5), 30 * 60)).toEqual([]);
+    // Not the Python servers' rule: TensorFlow Serving exports no request_predict_seconds.
+    expect(rulesOf(withTf).map((x) => x.alert)).not.toContain('ModelServerLatencyP99High');
+  });
+
   test('AbTestErrorRateHigh and AbTestLatencyP99High: per side of a Seldon A/B test, prediction calls only', () => {
     const e = ruleOf(aws, 'AbTestErrorRateHigh');
     const side = (predictor: string) =>

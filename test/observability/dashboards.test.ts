@@ -147,7 +147,15 @@ describe('the dashboard set', () => {
     const allowed: Record<string, MetricSource[]> = {
       'platform-synth-edw': ['keda', 'kube-state-metrics'],
       'platform-synth-rag': ['milvus', 'kube-state-metrics'],
-      'platform-synth-mlops': ['knative-queue-proxy', 'kserve-model-server', 'triton', 'seldon-executor', 'dcgm-exporter', 'kube-state-metrics'],
+      'platform-synth-mlops': [
+        'knative-queue-proxy',
+        'kserve-model-server',
+        'triton',
+        'tensorflow-serving',
+        'seldon-executor',
+        'dcgm-exporter',
+        'kube-state-metrics',
+      ],
       'platform-synth-lakehouse': ['spark-operator'],
     };
     for (const e of envs)
@@ -191,6 +199,23 @@ describe('the dashboard set', () => {
     expect(value('Triton requests per second')).toBeCloseTo(125 / 60);
     expect(value('Triton failed share')).toBeCloseTo(0.2);
     expect(value('Triton mean request time')).toBeCloseTo(0.5);
+
+    // A tensorflow model is TensorFlow Serving's: its request counter by status and its latency histogram in µs.
+    const tf = { ...onnx, mlops: { ...onnx.mlops, models: [{ ...onnx.mlops.models[0], name: 'ranker', framework: 'tensorflow' as const }] } };
+    const tfBoard = dashboardOf(tf as Environment, 'platform-synth-mlops');
+    expect([...sourcesOf(tfBoard)].filter((s) => ['triton', 'kserve-model-server', 'tensorflow-serving'].includes(s))).toEqual(['tensorflow-serving']);
+    const tfBase = 'namespace="mlops",serving_kserve_io_inferenceservice="ranker",model_name="ranker"';
+    const tfData = series({
+      [`:tensorflow:serving:request_count{${tfBase},status="OK"}`]: '0+90x30',
+      [`:tensorflow:serving:request_count{${tfBase},status="NOT_FOUND"}`]: '0+30x30',
+      [`:tensorflow:serving:request_latency_bucket{${tfBase},API="predict",entrypoint="REST",le="250000"}`]: '0+90x30',
+      [`:tensorflow:serving:request_latency_bucket{${tfBase},API="predict",entrypoint="REST",le="+Inf"}`]: '0+90x30',
+    });
+    const tfValue = (title: string) => samples(evaluate(panelOf(tfBoard, title).targets![0].expr, tfData, 30 * 60))[0].value;
+    expect(tfValue('TensorFlow Serving requests per second')).toBeCloseTo(2);
+    expect(tfValue('TensorFlow Serving failed share')).toBeCloseTo(0.25);
+    expect(tfValue('TensorFlow Serving p99 latency')).toBeLessThanOrEqual(0.25);
+    expect(tfValue('TensorFlow Serving p99 latency')).toBeGreaterThan(0.2);
   });
 });
 

@@ -24,15 +24,16 @@ export const servesOnKnative = (model: ServedModel): boolean => model.canaryPerc
  * etc., metrics.py). onnx gets Triton (kserve-tritonserver, image 23.05 = Triton v2.34.0), which serves `/metrics` on
  * 8002 on every address unless told not to (src/command_line_parser.h: allow_metrics_ true, metrics_port_ 8002, the
  * address the HTTP endpoint's 0.0.0.0; src/http_server.h: `/metrics/?`); the runtime's args leave all three alone.
- * Not scraped: TensorFlow Serving (its runtime passes no `--monitoring_config_file`, without which it serves no
- * Prometheus), and pytorch, which gets TorchServe, whose metrics address is whatever the model's own
+ * tensorflow gets TensorFlow Serving 2.6.2 (kserve-tensorflow-serving), which serves Prometheus on its REST port 8080
+ * only when its monitoring config says so (TF_SERVING_MONITORING: the platform gives it one).
+ * Not scraped: pytorch, which gets TorchServe, whose metrics address is whatever the model's own
  * config.properties (`--ts-config=/mnt/models/config/config.properties`) says.
  */
 export const MODEL_SERVER_METRICS: Readonly<Record<ModelFramework, ModelServerMetrics | undefined>> = {
   sklearn: { server: 'kserve', port: 8080, path: '/metrics' },
   xgboost: { server: 'kserve', port: 8080, path: '/metrics' },
   lightgbm: { server: 'kserve', port: 8080, path: '/metrics' },
-  tensorflow: undefined,
+  tensorflow: { server: 'tensorflow-serving', port: 8080, path: '/monitoring/prometheus/metrics' },
   pytorch: undefined,
   onnx: { server: 'triton', port: 8002, path: '/metrics' },
 };
@@ -42,10 +43,25 @@ export const MODEL_SERVER_METRICS: Readonly<Record<ModelFramework, ModelServerMe
  * `request_predict_seconds`, which the alerts and dashboards read; Triton its own `nv_inference_*`, scraped only).
  */
 export interface ModelServerMetrics {
-  readonly server: 'kserve' | 'triton';
+  readonly server: 'kserve' | 'triton' | 'tensorflow-serving';
   readonly port: number;
   readonly path: string;
 }
+
+/**
+ * TensorFlow Serving 2.6.2 exports Prometheus only with `--monitoring_config_file` naming a MonitoringConfig text proto
+ * whose prometheus_config is enabled (tensorflow/serving 2.6.2 model_servers/main.cc, server.cc ParseProtoTextFile,
+ * config/monitoring_config.proto); http_server.cc then serves it on the REST port at the config's path, by default
+ * PrometheusExporter::kPrometheusPath `/monitoring/prometheus/metrics` (util/prometheus_exporter.cc). The file comes
+ * from a ConfigMap in the serving namespace; the flag is appended to the runtime's (KServe v0.20.0
+ * MergeRuntimeContainers concatenates the runtime's and the InferenceService's args).
+ */
+export const TF_SERVING_MONITORING = {
+  configMap: 'tf-serving-monitoring',
+  file: 'monitoring.config',
+  mountPath: '/etc/tf-serving',
+  config: 'prometheus_config {\n  enable: true\n}\n',
+} as const;
 
 /** The model server whose own metrics Prometheus scrapes for a Standard-mode model (none in Knative mode: queue-proxy's instead). */
 export const standardModelServer = (model: ServedModel): ModelServerMetrics['server'] | undefined =>
