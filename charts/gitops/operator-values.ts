@@ -15,6 +15,9 @@ import type { Cloud, Stage } from '../../src/model/types';
 import { INGRESS_GATEWAY, blockStorageClass } from '../../src/model/cluster';
 import {
   GRAFANA_ADMIN_SECRET,
+  GRAFANA_AWS_IDENTITY,
+  MANAGED_STORE_DATASOURCE,
+  MANAGED_STORE_PLUGIN,
   NODE_EXPORTER_NAMESPACE,
   OBSERVABILITY_OUTPUTS,
   PROMETHEUS_AWS_IDENTITY,
@@ -395,6 +398,7 @@ function managedStoreValues(ctx: EnvironmentContext): ManagedStoreValues {
  */
 function grafanaValues(ctx: EnvironmentContext): Values {
   const sizes = MONITORING_RESOURCES[ctx.env.stage];
+  const store = ctx.env.observability.managedStore ? managedStoreDataSource(ctx) : undefined;
   return {
     enabled: true,
     admin: { existingSecret: GRAFANA_ADMIN_SECRET, userKey: 'admin-user', passwordKey: 'admin-password' },
@@ -402,8 +406,63 @@ function grafanaValues(ctx: EnvironmentContext): Values {
     priorityClassName: CRITICAL,
     resources: sizes.grafana,
     sidecar: { resources: sizes.grafanaSidecar },
-    'grafana.ini': { analytics: { check_for_updates: false, reporting_enabled: false } },
+    'grafana.ini': mergeIni({ analytics: { check_for_updates: false, reporting_enabled: false } }, store?.ini ?? {}),
+    ...(store
+      ? {
+          plugins: [store.plugin],
+          additionalDataSources: [store.dataSource],
+          serviceAccount: { annotations: store.identity.serviceAccountAnnotations },
+          ...(Object.keys(store.identity.podLabels).length ? { podLabels: store.identity.podLabels } : {}),
+        }
+      : {}),
   };
+}
+
+const mergeIni = (a: Record<string, Values>, b: Record<string, Values>): Values =>
+  Object.fromEntries([...new Set([...Object.keys(a), ...Object.keys(b)])].sort().map((k) => [k, { ...(a[k] ?? {}), ...(b[k] ?? {}) }]));
+
+/** Grafana's identity for the managed store, bound like Prometheus's: its query role on AWS, its client id on Azure. */
+const GRAFANA_IDENTITY: IdentitySource<never> = {
+  aws: ({ names }) => ({ roleName: names.aws.grafanaRoleName, mechanism: GRAFANA_AWS_IDENTITY }),
+  azure: () => ({ stack: PLATFORM_STACK, output: OBSERVABILITY_OUTPUTS.azureGrafanaClientId }),
+};
+
+/**
+ * The managed store as a second Grafana data source (MANAGED_STORE_DATASOURCE), for the history past the in-cluster
+ * retention, read with Grafana's own workload identity (stacks/aws/metrics-store.ts, stacks/azure/monitoring.ts):
+ * - AWS: grafana-amazonprometheus-datasource, SigV4 with the SDK's `default` provider (the Pod Identity credentials),
+ *   at the workspace endpoint in its region; Grafana forwards its environment to that plugin only
+ *   (`plugins.forward_host_env_vars`), since plugins get none of it by default (pkg/plugins/envvars).
+ * - Azure: grafana-azureprometheus-datasource with `workloadidentity`, which needs `auth.azure_auth_enabled` and
+ *   `azure.workload_identity_enabled`; the client and tenant named, the token file the webhook projects at its default.
+ * The plugin installs at start-up from grafana.com (the chart's `plugins` → GF_PLUGINS_PREINSTALL_SYNC), pinned.
+ */
+function managedStoreDataSource(ctx: EnvironmentContext): { plugin: string; dataSource: Values; ini: Record<string, Values>; identity: IdentityBinding } {
+  const identity = workloadIdentity(ctx, GRAFANA_IDENTITY);
+  const plugin = MANAGED_STORE_PLUGIN[ctx.env.cloud];
+  const base = { name: MANAGED_STORE_DATASOURCE.name, uid: MANAGED_STORE_DATASOURCE.uid, type: plugin.id, access: 'proxy', editable: false };
+  const { dataSource, ini } = byCloud<{ dataSource: Values; ini: Record<string, Values> }>(ctx, {
+    aws: ({ env, outputs }) => ({
+      dataSource: {
+        ...base,
+        url: outputs.require(PLATFORM_STACK, OBSERVABILITY_OUTPUTS.awsWorkspaceEndpoint).replace(/\/$/, ''),
+        jsonData: { httpMethod: 'POST', sigV4Auth: true, sigV4AuthType: 'default', sigV4Region: env.region },
+      },
+      ini: { plugins: { forward_host_env_vars: plugin.id } },
+    }),
+    azure: ({ env, outputs }) => ({
+      dataSource: {
+        ...base,
+        url: outputs.require(PLATFORM_STACK, OBSERVABILITY_OUTPUTS.azureQueryEndpoint),
+        jsonData: { httpMethod: 'POST', azureCredentials: { authType: 'workloadidentity' } },
+      },
+      ini: {
+        auth: { azure_auth_enabled: true },
+        azure: { workload_identity_enabled: true, workload_identity_client_id: azureClientId(identity), workload_identity_tenant_id: env.azure.tenantId },
+      },
+    }),
+  });
+  return { plugin: `${plugin.id}@${plugin.version}`, dataSource, ini, identity };
 }
 
 /**

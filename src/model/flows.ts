@@ -51,7 +51,9 @@ export type AzureService =
   | 'key-vault'
   | 'openai'
   /** Azure Monitor's ingestion (a data collection endpoint: managed Prometheus remote write). */
-  | 'monitor-ingestion';
+  | 'monitor-ingestion'
+  /** An Azure Monitor workspace's Prometheus query endpoint. */
+  | 'monitor-query';
 export type CloudService<C extends Cloud = Cloud> = { aws: AwsService; azure: AzureService }[C];
 
 export type FlowTarget =

@@ -102,6 +102,8 @@ export interface AwsNames {
   readonly metricsWorkspaceAlias: string;
   readonly metricsKmsAlias: string;
   readonly prometheusRoleName: string;
+  /** Grafana's role for querying the workspace (its managed-store data source). */
+  readonly grafanaRoleName: string;
   /** Repository name per model repository. */
   readonly ecrRepositories: Readonly<Record<string, string>>;
   readonly roleArn: (roleName: string) => string;
@@ -123,6 +125,8 @@ export interface AzureNames {
   readonly prometheusCollectionEndpointName: string;
   readonly prometheusCollectionRuleName: string;
   readonly prometheusIdentityName: string;
+  /** Grafana's identity for querying the workspace (its managed-store data source). */
+  readonly grafanaIdentityName: string;
   readonly subnetNames: { readonly system: string; readonly user: string; readonly endpoints: string };
 }
 
@@ -204,6 +208,7 @@ export function namesFor<C extends Cloud>(platform: Pick<Platform, 'name'>, env:
           metricsWorkspaceAlias: `${prefix}-metrics`,
           metricsKmsAlias: `alias/${prefix}-metrics`,
           prometheusRoleName: `${prefix}-prometheus`,
+          grafanaRoleName: `${prefix}-grafana`,
           ecrRepositories,
           roleArn: (roleName: string) => `arn:aws:iam::${accountId}:role/${roleName}`,
         },
@@ -227,6 +232,7 @@ export function namesFor<C extends Cloud>(platform: Pick<Platform, 'name'>, env:
           prometheusCollectionEndpointName: `dce-${prefix}-prometheus`,
           prometheusCollectionRuleName: `dcr-${prefix}-prometheus`,
           prometheusIdentityName: `id-${prefix}-prometheus`,
+          grafanaIdentityName: `id-${prefix}-grafana`,
           subnetNames: { system: 'snet-system', user: 'snet-user', endpoints: 'snet-endpoints' },
         },
       };

@@ -108,6 +108,31 @@ export const PROMETHEUS_URL = `http://${PROMETHEUS_SERVICE.name}.${MONITORING_NA
  */
 export const PROMETHEUS_AWS_IDENTITY: AwsIdentityMechanism = 'pod-identity';
 
+/**
+ * Grafana's service account: the grafana subchart names it after its fullname, `kube-prometheus-stack-grafana` for this
+ * release (helm template of kube-prometheus-stack 88.5.3). The managed store's query identity trusts exactly it.
+ */
+export const GRAFANA_SERVICE_ACCOUNT = 'kube-prometheus-stack-grafana';
+
+/**
+ * Pod Identity for Grafana's Amazon Managed Service for Prometheus data source: grafana-amazonprometheus-datasource
+ * 3.2.0 signs with grafana-aws-sdk v1.5.1 over aws-sdk-go-v2 (config v1.32.30), whose `default` provider reads the
+ * container credentials the Pod Identity webhook injects, once Grafana forwards its environment to the plugin.
+ */
+export const GRAFANA_AWS_IDENTITY: AwsIdentityMechanism = 'pod-identity';
+
+/**
+ * The data source plugin Grafana 13 reads each cloud's managed store with (SigV4 and Azure auth left the core
+ * Prometheus data source for these), pinned to the newest tag that says it supports Grafana 13 (plugin.json
+ * grafanaDependency `>=12.2.5-0`): grafana/grafana-amazonprometheus-datasource v3.2.0, grafana/azure-prometheus-datasource v1.0.3.
+ */
+export const MANAGED_STORE_PLUGIN = {
+  aws: { id: 'grafana-amazonprometheus-datasource', version: '3.2.0' },
+  azure: { id: 'grafana-azureprometheus-datasource', version: '1.0.3' },
+} as const;
+/** The managed store's data source in Grafana: by this uid, beside the in-cluster Prometheus the dashboards default to. */
+export const MANAGED_STORE_DATASOURCE = { uid: 'managed-prometheus', name: 'Managed Prometheus (long-term)' } as const;
+
 /** The stream of a data collection rule that takes Prometheus remote write (Azure Monitor managed Prometheus). */
 export const PROMETHEUS_METRICS_STREAM = 'Microsoft-PrometheusMetrics';
 /** The ingestion API version of Azure Monitor's Prometheus remote-write endpoint. */
@@ -121,6 +146,9 @@ export const OBSERVABILITY_OUTPUTS = {
   azureIngestionEndpoint: 'prometheus_metrics_ingestion_endpoint',
   azureRuleImmutableId: 'prometheus_data_collection_rule_immutable_id',
   azureClientId: 'prometheus_client_id',
+  /** Azure: the Azure Monitor workspace's Prometheus query endpoint and Grafana's query identity's client id. */
+  azureQueryEndpoint: 'prometheus_query_endpoint',
+  azureGrafanaClientId: 'grafana_client_id',
 } as const;
 
 /** Where Prometheus remote-writes, per cloud, from the outputs above. */

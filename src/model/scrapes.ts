@@ -9,7 +9,7 @@
  */
 import { cloudFlows, podFlow, tcpPorts, type Flow, type FlowPort, type PodRef } from './flows';
 import { PLATFORM_STACK } from './naming';
-import { MONITORING_NAMESPACE, PROMETHEUS_AWS_IDENTITY } from './observability';
+import { GRAFANA_AWS_IDENTITY, MONITORING_NAMESPACE, PROMETHEUS_AWS_IDENTITY } from './observability';
 import { OPENCOST_PODS, OPENCOST_PORT } from './opencost';
 import { OPERATORS, operatorsFor, type OperatorName } from './operators';
 import type { Environment } from './types';
@@ -142,6 +142,12 @@ export function monitoringFlows(env: Environment): Flow[] {
       to: { kind: 'public', host: GRAFANA_PLUGIN_HOST },
       why: 'installs and updates its preinstalled plugins, the Prometheus data source among them',
     },
+    // Its managed-store data source (charts/gitops/operator-values.ts managedStoreDataSource), with its own identity.
+    ...(env.observability.managedStore
+      ? cloudFlows(env, PLATFORM_STACK, grafana, { identity: GRAFANA_AWS_IDENTITY, services: ['aps-workspaces'] }, { services: ['monitor-query'] }).filter(
+          (f) => f.to.kind !== 'dns',
+        )
+      : []),
     apiServer(kubeStateMetrics, 'lists and watches the objects it describes'),
     apiServer(operator, 'reconciles Prometheus, Alertmanager and their monitors'),
     podFlow(prometheus, prometheus, tcpPorts(port.prometheus, port.configReloader), 'Prometheus scrapes itself (web) and its config reloader (reloader-web)'),

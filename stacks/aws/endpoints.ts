@@ -13,8 +13,9 @@
  *     InvokeModel / InvokeModelWithResponseStream on the models' ARNs (an inference profile with the foundation model in each destination region), by principals
  *     of this account (defence in depth behind the RAG API role's own policy);
  *   - `glue` (when the lakehouse is enabled): the Iceberg catalog calls of Spark drivers and executors;
- *   - `aps-workspaces` (with the managed metrics store, metrics-store.ts): Prometheus's remote write, with an
- *     endpoint policy that allows only aps:RemoteWrite into this environment's workspace, by this account's principals.
+ *   - `aps-workspaces` (with the managed metrics store, metrics-store.ts): Prometheus's remote write and Grafana's
+ *     queries, with an endpoint policy that allows only aps:RemoteWrite and the query actions on this environment's
+ *     workspace, by this account's principals.
  */
 import { platformNeeds } from '../../src/model/workloads';
 import type { PrometheusWorkspace } from '@cdktf/provider-aws/lib/prometheus-workspace';
@@ -23,7 +24,7 @@ import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import type { AwsStack } from '../constructs/platform-stack';
 import { policyDocument } from './iam';
-import { REMOTE_WRITE_ACTIONS } from './metrics-store';
+import { QUERY_ACTIONS, REMOTE_WRITE_ACTIONS } from './metrics-store';
 import type { AwsNetwork } from './network';
 
 /** Bedrock actions the RAG API needs; the endpoint policy and the API role grant exactly these. */
@@ -120,8 +121,24 @@ export function buildEndpoints(stack: AwsStack, network: AwsNetwork, metricsWork
   if (needed.includes('glue')) interfaces.glue = interfaceEndpoint('glue');
 
   // The Prometheus-compatible data plane (the control plane is `aps`, which nothing in the cluster calls).
+  // Prometheus writes and Grafana queries through it (metrics-store.ts): the two roles' actions, nothing else.
   if (metricsWorkspace)
-    interfaces['aps-workspaces'] = interfaceEndpoint('aps-workspaces', accountOnly('RemoteWriteToTheWorkspace', REMOTE_WRITE_ACTIONS, metricsWorkspace.arn));
+    interfaces['aps-workspaces'] = interfaceEndpoint(
+      'aps-workspaces',
+      policyDocument(
+        [
+          { sid: 'RemoteWriteToTheWorkspace', actions: REMOTE_WRITE_ACTIONS },
+          { sid: 'QueryTheWorkspace', actions: QUERY_ACTIONS },
+        ].map(({ sid, actions }) => ({
+          Sid: sid,
+          Effect: 'Allow' as const,
+          Principal: '*',
+          Action: [...actions],
+          Resource: metricsWorkspace.arn,
+          Condition: { StringEquals: { 'aws:PrincipalAccount': env.aws.accountId } },
+        })),
+      ),
+    );
 
   return { gateways, securityGroup, interfaces };
 }

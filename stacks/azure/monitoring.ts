@@ -10,7 +10,13 @@ import { MonitorDataCollectionRuleAssociation } from '@cdktf/provider-azurerm/li
 import { MonitorDataCollectionEndpoint } from '@cdktf/provider-azurerm/lib/monitor-data-collection-endpoint';
 import { MonitorDiagnosticSetting } from '@cdktf/provider-azurerm/lib/monitor-diagnostic-setting';
 import { MonitorWorkspace } from '@cdktf/provider-azurerm/lib/monitor-workspace';
-import { MONITORING_NAMESPACE, OBSERVABILITY_OUTPUTS, PROMETHEUS_METRICS_STREAM, PROMETHEUS_SERVICE_ACCOUNT } from '../../src/model/observability';
+import {
+  GRAFANA_SERVICE_ACCOUNT,
+  MONITORING_NAMESPACE,
+  OBSERVABILITY_OUTPUTS,
+  PROMETHEUS_METRICS_STREAM,
+  PROMETHEUS_SERVICE_ACCOUNT,
+} from '../../src/model/observability';
 import { addOutputs, type AzureStack } from '../constructs/platform-stack';
 import { azureNames, inGroupOf, tagsOf, terraformOnlyNames } from './common';
 import { roleAssignment, serviceAccountIdentity } from './identity';
@@ -112,6 +118,8 @@ export function buildClusterMonitoring(stack: AzureStack, monitoring: AzureMonit
 
 /** The only role the remote-write identity has, on the data collection rule only: it may send samples through that rule. */
 export const METRICS_PUBLISHER_ROLE = 'Monitoring Metrics Publisher';
+/** The only role Grafana's query identity has, on the Azure Monitor workspace only: it may read its metrics (the plugin's configure docs). */
+export const METRICS_READER_ROLE = 'Monitoring Data Reader';
 
 const MONITOR_WORKSPACE_DESTINATION = 'monitor-workspace';
 
@@ -124,7 +132,8 @@ export interface AzureManagedPrometheus {
 /**
  * Azure Monitor managed Prometheus as the store behind the in-cluster Prometheus: the Azure Monitor workspace, a data
  * collection endpoint and a rule that routes the Microsoft-PrometheusMetrics stream into the workspace, and a
- * user-assigned identity federated with Prometheus's service account, allowed to publish through that rule only.
+ * user-assigned identity federated with Prometheus's service account, allowed to publish through that rule only, and
+ * one federated with Grafana's, allowed to read the workspace only (its managed-store data source).
  * Like the Log Analytics workspace (MONITORING_ACCESS), ingestion and query stay on public endpoints behind Entra ID:
  * a private path needs an Azure Monitor Private Link Scope, which the platform does not create. Undefined where the
  * model keeps metrics in the cluster only.
@@ -170,10 +179,25 @@ export function buildManagedPrometheus(stack: AzureStack, network: AzureNetwork,
   });
   roleAssignment(stack, 'prometheus_metrics_publisher', { scope: collectionRule.id, principalId: identity.principalId, roleName: METRICS_PUBLISHER_ROLE });
 
+  // Grafana's managed-store data source: its own identity, federated with Grafana's service account, reading the workspace.
+  const grafana = serviceAccountIdentity({ stack, inGroup, cluster }, 'grafana', {
+    name: names.grafanaIdentityName,
+    namespace: MONITORING_NAMESPACE,
+    serviceAccount: GRAFANA_SERVICE_ACCOUNT,
+    clientIdOutput: OBSERVABILITY_OUTPUTS.azureGrafanaClientId,
+    label: 'Grafana managed-store queries',
+    readBy: 'Grafana’s [azure] workload identity settings and the service account annotation',
+  });
+  roleAssignment(stack, 'grafana_metrics_reader', { scope: workspace.id, principalId: grafana.principalId, roleName: METRICS_READER_ROLE });
+
   addOutputs(stack, {
     [OBSERVABILITY_OUTPUTS.azureIngestionEndpoint]: {
       value: collectionEndpoint.metricsIngestionEndpoint,
       description: 'Metrics ingestion endpoint of the Prometheus data collection endpoint (remote write).',
+    },
+    [OBSERVABILITY_OUTPUTS.azureQueryEndpoint]: {
+      value: workspace.queryEndpoint,
+      description: 'Prometheus query endpoint of the Azure Monitor workspace (Grafana’s managed-store data source).',
     },
     [OBSERVABILITY_OUTPUTS.azureRuleImmutableId]: {
       value: collectionRule.immutableId,

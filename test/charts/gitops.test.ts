@@ -1003,6 +1003,55 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
         });
       });
 
+      test('prod: Grafana reads the managed store as a second data source, with the cloud’s pinned plugin and its own identity', () => {
+        const aws = valuesOf(DEFAULT['aws-prod'], 'kube-prometheus-stack').grafana;
+        expect(aws.plugins).toEqual(['grafana-amazonprometheus-datasource@3.2.0']);
+        expect(aws.additionalDataSources).toEqual([
+          {
+            name: 'Managed Prometheus (long-term)',
+            uid: 'managed-prometheus',
+            type: 'grafana-amazonprometheus-datasource',
+            access: 'proxy',
+            editable: false,
+            url: exampleOutput('aws-prod', 'platform', 'prometheus_workspace_endpoint').replace(/\/$/, ''),
+            jsonData: { httpMethod: 'POST', sigV4Auth: true, sigV4AuthType: 'default', sigV4Region: 'eu-west-1' },
+          },
+        ]);
+        // Plugins get none of Grafana's environment unless forwarded: the Pod Identity credentials would not reach it.
+        expect(aws['grafana.ini'].plugins).toEqual({ forward_host_env_vars: 'grafana-amazonprometheus-datasource' });
+        expect(aws['grafana.ini'].analytics).toEqual({ check_for_updates: false, reporting_enabled: false });
+        expect(aws.serviceAccount.annotations).toEqual({ 'platform-synth.io/iam-role-arn': expect.stringMatching(/:role\/acme-aws-prod-grafana$/) });
+
+        const azure = valuesOf(DEFAULT['azure-prod'], 'kube-prometheus-stack').grafana;
+        const output = (n: string) => exampleOutput('azure-prod', 'platform', n);
+        expect(azure.plugins).toEqual(['grafana-azureprometheus-datasource@1.0.3']);
+        expect(azure.additionalDataSources).toEqual([
+          expect.objectContaining({
+            type: 'grafana-azureprometheus-datasource',
+            url: output('prometheus_query_endpoint'),
+            jsonData: { httpMethod: 'POST', azureCredentials: { authType: 'workloadidentity' } },
+          }),
+        ]);
+        expect(azure['grafana.ini'].auth).toEqual({ azure_auth_enabled: true });
+        expect(azure['grafana.ini'].azure).toEqual({
+          workload_identity_enabled: true,
+          workload_identity_client_id: output('grafana_client_id'),
+          workload_identity_tenant_id: EXAMPLE_AZURE_TENANT,
+        });
+        expect(azure.podLabels).toEqual({ 'azure.workload.identity/use': 'true' });
+        expect(azure.serviceAccount.annotations).toEqual({ 'azure.workload.identity/client-id': output('grafana_client_id') });
+        // Dev keeps metrics in the cluster: no plugin, no second data source, no identity.
+        for (const name of ['aws-dev', 'azure-dev']) {
+          const dev = valuesOf(DEFAULT[name], 'kube-prometheus-stack').grafana;
+          expect([dev.plugins, dev.additionalDataSources, dev.serviceAccount, dev['grafana.ini'].plugins]).toEqual([
+            undefined,
+            undefined,
+            undefined,
+            undefined,
+          ]);
+        }
+      });
+
       test('dev with the managed store asked for needs the platform stack’s outputs: none written in their place', () => {
         const on = synth(
           specWith('azure-dev', (e) => (e.observability = { managedStore: true })),
@@ -1012,9 +1061,11 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
         );
         const gitops = on.rendered.skippedApps.find((a) => a.app === 'gitops');
         expect(gitops?.missing.map((m) => `${m.stack}.${m.name}`).sort()).toEqual([
+          'platform.grafana_client_id',
           'platform.prometheus_client_id',
           'platform.prometheus_data_collection_rule_immutable_id',
           'platform.prometheus_metrics_ingestion_endpoint',
+          'platform.prometheus_query_endpoint',
         ]);
         expect([...on.rendered.files.values()].some((text) => text.includes('<missing'))).toBe(false);
       });

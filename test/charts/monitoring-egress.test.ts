@@ -117,6 +117,21 @@ describe('monitoring’s egress', () => {
     expect(monitoringFlows(dev).filter((f) => f.from === prometheus && f.to.kind === 'cloud')).toEqual([]);
   });
 
+  test('prod: Grafana’s managed-store data source reaches the store with its own identity; dev declares no such flow', () => {
+    const services = (name: string) =>
+      monitoringFlows(envNamed(name))
+        .filter((f) => f.from === grafana && f.to.kind === 'cloud')
+        .map((f) => (f.to as any).service);
+    expect(services('aws-prod')).toEqual(['eks-pod-identity-agent', 'aps-workspaces']);
+    expect(services('azure-prod')).toEqual(['entra-id', 'monitor-query']);
+    expect([services('aws-dev'), services('azure-dev')]).toEqual([[], []]);
+    const out = outNamed('aws-prod');
+    const env = envNamed('aws-prod');
+    const isVpc = (r: any) => r.to?.some((p: any) => p.ipBlock?.cidr === env.network.cidr);
+    const without = withPolicy(out, 'monitoring-grafana-egress', (spec) => ({ ...spec, egress: spec.egress.filter((r: any) => !isVpc(r)) }));
+    expect(blockedFlows(env, without).map((v) => v.resource)).toEqual(['flow monitoring/grafana -> aps-workspaces TCP/443']);
+  });
+
   test('azure-prod: remote write goes to Azure Monitor’s public ingestion endpoint with an Entra ID token', () => {
     const env = envNamed('azure-prod');
     const clouds = monitoringFlows(env).filter((f) => f.from === prometheus && f.to.kind === 'cloud');

@@ -333,9 +333,9 @@ describe('the monitoring namespace’s NetworkPolicies', () => {
     const env = resolvePlatform(specWith(name, () => {})).environments.find((e) => e.name === name)!;
     // The stack's own 8 in monitoring, Prometheus's 5 beyond its scrape targets (API server twice, nodes, CoreDNS, DCGM
     // on GPU pools), Grafana's 3 and one each for kube-state-metrics and the operator to the API server; the managed
-    // store's 3 (DNS, identity, remote write); OpenCost's 4.
+    // store's 3 (DNS, identity, remote write) and Grafana's 2 to it (identity, queries); OpenCost's 4.
     const gpu = env.cluster.gpuPools.length > 0 ? 1 : 0;
-    expect(monitoringFlows(env).length).toBe(8 + 4 + gpu + 3 + 2 + (env.observability.managedStore ? 3 : 0) + (env.observability.opencost ? 4 : 0));
+    expect(monitoringFlows(env).length).toBe(8 + 4 + gpu + 3 + 2 + (env.observability.managedStore ? 3 + 2 : 0) + (env.observability.opencost ? 4 : 0));
     expect(blockedFlows(env, out).filter(inMonitoring)).toEqual([]);
   });
 

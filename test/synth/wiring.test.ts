@@ -18,7 +18,7 @@ import {
 import { readOutput } from '../../src/validate/output';
 import { blocks } from '../../src/validate/policy/references';
 import { captureIo, tempDir } from './helpers';
-import { MONITORING_NAMESPACE, PROMETHEUS_SERVICE_ACCOUNT } from '../../src/model/observability';
+import { GRAFANA_SERVICE_ACCOUNT, MONITORING_NAMESPACE, PROMETHEUS_SERVICE_ACCOUNT } from '../../src/model/observability';
 
 const INSTALLED_BY_OPERATORS = new Set([
   `${KARPENTER_NAMESPACE}/${KARPENTER_SERVICE_ACCOUNT}`,
@@ -31,6 +31,8 @@ const INSTALLED_BY_OPERATORS = new Set([
   'ack-system/ack-sagemaker-controller',
   // Prometheus (remote write to the managed store), its service account named by kube-prometheus-stack's values.
   `${MONITORING_NAMESPACE}/${PROMETHEUS_SERVICE_ACCOUNT}`,
+  // Grafana (queries of the managed store), its service account named by the grafana subchart.
+  `${MONITORING_NAMESPACE}/${GRAFANA_SERVICE_ACCOUNT}`,
 ]);
 
 describe('identity wiring across Terraform and Kubernetes', () => {

@@ -79,6 +79,8 @@ const AZURE_SUBRESOURCE: Record<Exclude<AzureService, 'entra-id' | 'imds'>, stri
   openai: 'account',
   // An Azure Monitor Private Link Scope's; the platform creates none (stacks/azure/monitoring.ts), so ingestion is public.
   'monitor-ingestion': 'azuremonitor',
+  // The workspace's own private endpoint; the platform creates none (stacks/azure/monitoring.ts), so queries are public.
+  'monitor-query': 'prometheusMetrics',
 };
 
 interface Addressing<C extends Environment> {

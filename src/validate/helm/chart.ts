@@ -226,6 +226,8 @@ export const WHOLE_VALUES: Readonly<Record<string, Readonly<Record<string, strin
     'kube-state-metrics.priorityClassName': 'charts/kube-state-metrics/templates/deployment.yaml: the pod’s priorityClassName',
     'prometheus-node-exporter.priorityClassName': 'charts/prometheus-node-exporter/templates/daemonset.yaml: the pod’s priorityClassName',
     'grafana.priorityClassName': 'charts/grafana/templates/_pod.tpl: the pod’s priorityClassName',
+    'grafana.podLabels': 'charts/grafana/templates/deployment.yaml: the pod template’s labels',
+    'grafana.serviceAccount.annotations': 'charts/grafana/templates/serviceaccount.yaml: the service account’s annotations',
     // Rendered whole: every section and key becomes a line of grafana.ini.
     'grafana.grafana.ini': 'charts/grafana/templates/_config.tpl: each section and key of grafana.ini',
   },

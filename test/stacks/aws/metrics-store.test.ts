@@ -66,7 +66,39 @@ describe('aws managed metrics store (platform stack)', () => {
         Resource: WORKSPACE_ARN,
         Condition: { StringEquals: { 'aws:PrincipalAccount': prod.env.aws!.accountId } },
       },
+      // Grafana's managed-store data source reads through it too.
+      {
+        Sid: 'QueryTheWorkspace',
+        Effect: 'Allow',
+        Principal: '*',
+        Action: ['aps:QueryMetrics', 'aps:GetLabels', 'aps:GetSeries', 'aps:GetMetricMetadata'],
+        Resource: WORKSPACE_ARN,
+        Condition: { StringEquals: { 'aws:PrincipalAccount': prod.env.aws!.accountId } },
+      },
     ]);
+  });
+
+  it('gives Grafana a role of its own for the workspace: Pod Identity for exactly its service account, query actions only', () => {
+    const role = one(prod.platform, 'aws_iam_role', 'grafana_role');
+    expect(role.name).toBe('acme-aws-prod-grafana');
+    expect(statements(role.assume_role_policy)).toEqual(podIdentityTrust('acme-aws-prod', 'monitoring', 'kube-prometheus-stack-grafana'));
+    expect(one(prod.platform, 'aws_eks_pod_identity_association', 'grafana_pod_identity_association')).toMatchObject({
+      namespace: 'monitoring',
+      service_account: 'kube-prometheus-stack-grafana',
+      role_arn: ref('aws_iam_role.grafana_role.arn'),
+    });
+    const policies = Object.values(of(prod.platform, 'aws_iam_role_policy')).filter((p: Json) => p.role === ref('aws_iam_role.grafana_role.id'));
+    expect(policies.map((p: Json) => statements(p.policy))).toEqual([
+      [
+        {
+          Sid: 'QueryTheWorkspace',
+          Effect: 'Allow',
+          Action: ['aps:QueryMetrics', 'aps:GetLabels', 'aps:GetSeries', 'aps:GetMetricMetadata'],
+          Resource: WORKSPACE_ARN,
+        },
+      ],
+    ]);
+    expect(of(dev.platform, 'aws_iam_role').grafana_role).toBeUndefined();
   });
 
   it('outputs the workspace endpoint, which synth reads into the Prometheus values', () => {

@@ -71,4 +71,27 @@ describe('azure managed Prometheus (platform stack)', () => {
     );
     expect(prod.output.prometheus_client_id.value).toBe(ref('azurerm_user_assigned_identity', 'prometheus_identity', 'client_id'));
   });
+
+  it('gives Grafana its own identity, federated with exactly its service account, reading the workspace and nothing else', () => {
+    const identity = one(prod, 'azurerm_user_assigned_identity', 'grafana_identity');
+    expect(identity.name).toBe('id-acme-azure-prod-grafana');
+    expect(one(prod, 'azurerm_federated_identity_credential', 'grafana_federated_identity_credential')).toMatchObject({
+      parent_id: ref('azurerm_user_assigned_identity', 'grafana_identity', 'id'),
+      issuer: ref('azurerm_kubernetes_cluster', 'kubernetes_cluster', 'oidc_issuer_url'),
+      subject: 'system:serviceaccount:monitoring:kube-prometheus-stack-grafana',
+    });
+    const principal = ref('azurerm_user_assigned_identity', 'grafana_identity', 'principal_id');
+    expect(Object.values(of(prod, 'azurerm_role_assignment')).filter((a: Json) => a.principal_id === principal)).toEqual([
+      {
+        scope: ref('azurerm_monitor_workspace', 'monitor_workspace', 'id'),
+        role_definition_name: 'Monitoring Data Reader',
+        principal_id: principal,
+        principal_type: 'ServicePrincipal',
+        skip_service_principal_aad_check: true,
+      },
+    ]);
+    expect(prod.output.prometheus_query_endpoint.value).toBe(ref('azurerm_monitor_workspace', 'monitor_workspace', 'query_endpoint'));
+    expect(prod.output.grafana_client_id.value).toBe(ref('azurerm_user_assigned_identity', 'grafana_identity', 'client_id'));
+    expect(of(dev, 'azurerm_user_assigned_identity').grafana_identity).toBeUndefined();
+  });
 });

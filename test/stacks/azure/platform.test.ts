@@ -18,7 +18,13 @@ const cluster = (json: Json) => one(json, 'azurerm_kubernetes_cluster', 'kuberne
 describe('azure platform stack: outputs', () => {
   it.each(envs)('%s exposes the outputs a later step reads, as references', (name, json) => {
     // Prod's managed Prometheus (managed-prometheus.test.ts) adds what the remote-write values read.
-    const managedPrometheus = ['prometheus_client_id', 'prometheus_data_collection_rule_immutable_id', 'prometheus_metrics_ingestion_endpoint'];
+    const managedPrometheus = [
+      'grafana_client_id',
+      'prometheus_client_id',
+      'prometheus_data_collection_rule_immutable_id',
+      'prometheus_metrics_ingestion_endpoint',
+      'prometheus_query_endpoint',
+    ];
     expect(Object.keys(json.output).sort()).toEqual(
       [
         'acr_login_server',
@@ -385,6 +391,7 @@ describe('azure platform stack: tags and addresses', () => {
     expect(addresses).toEqual([
       'azurerm_consumption_budget_subscription.budget',
       'azurerm_container_registry.container_registry',
+      'azurerm_federated_identity_credential.grafana_federated_identity_credential',
       'azurerm_federated_identity_credential.prometheus_federated_identity_credential',
       'azurerm_kubernetes_cluster.kubernetes_cluster',
       'azurerm_kubernetes_cluster_node_pool.node_pool_gpu',
@@ -438,6 +445,7 @@ describe('azure platform stack: tags and addresses', () => {
       'azurerm_resource_group.resource_group',
       'azurerm_role_assignment.cluster_identity_network_contributor',
       'azurerm_role_assignment.container_registry_acr_pull_kubelet',
+      'azurerm_role_assignment.grafana_metrics_reader',
       'azurerm_role_assignment.prometheus_metrics_publisher',
       'azurerm_subnet.subnet_database',
       'azurerm_subnet.subnet_endpoints',
@@ -450,6 +458,7 @@ describe('azure platform stack: tags and addresses', () => {
       'azurerm_subnet_network_security_group_association.subnet_network_security_group_association_system',
       'azurerm_subnet_network_security_group_association.subnet_network_security_group_association_user',
       'azurerm_user_assigned_identity.cluster_identity',
+      'azurerm_user_assigned_identity.grafana_identity',
       'azurerm_user_assigned_identity.prometheus_identity',
       'azurerm_virtual_network.virtual_network',
     ]);
