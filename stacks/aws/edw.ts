@@ -14,6 +14,7 @@
  * model's names, so `plan` works before the platform stack is applied (apply platform first: the
  * associations need the cluster, the scaler trust needs the operator role to exist).
  */
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
@@ -62,6 +63,37 @@ export function edwStack(app: App, ctx: EnvironmentContext<'aws', 'edw'>): AwsSt
   }));
 }
 
+/**
+ * "Dead-letter queue not empty", where the alerts are (observability on): no in-cluster series counts the queue's
+ * messages, so the managed equivalent of a PrometheusRule. SQS publishes ApproximateNumberOfMessagesVisible to AWS/SQS
+ * by QueueName while the queue is active (it holds messages or is called); an empty, idle dead-letter queue publishes
+ * nothing, which is not breaching. No action: like the chart's Alertmanager (receiver `null`), the alarm routes to
+ * nobody until a platform team adds its SNS topic; its state shows in CloudWatch.
+ */
+export const DEAD_LETTER_ALARM = {
+  namespace: 'AWS/SQS',
+  metricName: 'ApproximateNumberOfMessagesVisible',
+  periodSeconds: 300,
+} as const;
+
+function deadLetterAlarm(stack: AwsStack<'edw'>, deadLetterQueue: SqsQueue, queueName: string): CloudwatchMetricAlarm {
+  return new CloudwatchMetricAlarm(stack, 'dead_letter_queue_alarm', {
+    alarmName: `${queueName}-not-empty`,
+    alarmDescription:
+      'EDW messages failed maxReceiveCount times and wait in the dead-letter queue. Runbook: read the consumer’s logs for ' +
+      'the failures, fix the cause, then redrive the messages to the queue (SQS StartMessageMoveTask).',
+    namespace: DEAD_LETTER_ALARM.namespace,
+    metricName: DEAD_LETTER_ALARM.metricName,
+    dimensions: { QueueName: deadLetterQueue.name },
+    statistic: 'Maximum',
+    period: DEAD_LETTER_ALARM.periodSeconds,
+    evaluationPeriods: 1,
+    threshold: 0,
+    comparisonOperator: 'GreaterThanThreshold',
+    treatMissingData: 'notBreaching',
+  });
+}
+
 /** The EDW resources, in stack scope (construct ids are the Terraform logical ids). */
 export function buildEdw(stack: AwsStack<'edw'>): AwsEdw {
   const { env, settings, workloadNames: edwNames, names, platformNames: aws } = workloadParts(stack, 'edw');
@@ -98,6 +130,8 @@ export function buildEdw(stack: AwsStack<'edw'>): AwsEdw {
   ] as const) {
     new SqsQueuePolicy(stack, id, { queueUrl: q.url, policy: policyDocument([denyInsecureTransport('sqs', q.arn)]) });
   }
+
+  if (env.observability.enabled) deadLetterAlarm(stack, deadLetterQueue, names.deadLetterQueueName);
 
   const table = new DynamodbTable(stack, 'table', {
     name: names.tableName,

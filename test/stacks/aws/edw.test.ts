@@ -1,4 +1,4 @@
-import { doc, expectOutputValues, of, podIdentityTrust, ref, renderPicking, statements, resourceCounts, withoutWorkload } from '../helpers';
+import { doc, expectOutputValues, of, podIdentityTrust, ref, renderPicking, statements, resourceCounts, withEnv, withoutWorkload } from '../helpers';
 import { KEDA_SERVICE_ACCOUNT, kedaNamespace } from '../../../src/model/naming';
 import type { PlatformSpec } from '../../../src/model/types';
 import { defaultPlatform } from '../../../src/platform';
@@ -11,6 +11,30 @@ const KEY_ARN = ref('aws_kms_key.edw_kms_key.arn');
 describe('aws edw stack', () => {
   const dev = render('aws-dev');
   const prod = render('aws-prod');
+
+  it('alarms when the dead-letter queue holds a message (the alert no in-cluster series can raise); an idle empty one is OK', () => {
+    for (const r of [dev, prod]) {
+      const alarm = of(r.edw, 'aws_cloudwatch_metric_alarm').dead_letter_queue_alarm;
+      expect(alarm).toMatchObject({
+        alarm_name: `${r.names.edw!.aws!.deadLetterQueueName}-not-empty`,
+        namespace: 'AWS/SQS',
+        metric_name: 'ApproximateNumberOfMessagesVisible',
+        dimensions: { QueueName: ref('aws_sqs_queue.dead_letter_queue.name') },
+        statistic: 'Maximum',
+        comparison_operator: 'GreaterThanThreshold',
+        threshold: 0,
+        evaluation_periods: 1,
+        treat_missing_data: 'notBreaching',
+      });
+      expect(alarm.alarm_description).toMatch(/Runbook: .*redrive/);
+    }
+    // Only where the platform alerts at all.
+    const off = render(
+      'aws-dev',
+      withEnv('aws-dev', (e) => ({ ...e, observability: { enabled: false } })),
+    );
+    expect(of(off.edw, 'aws_cloudwatch_metric_alarm')).toEqual({});
+  });
 
   it('looks nothing up: no data sources', () => {
     for (const r of [dev, prod]) expect(r.edw.data).toBeUndefined();
@@ -218,6 +242,7 @@ describe('aws edw stack', () => {
 
   it('counts the resources it means to create', () => {
     expect(resourceCounts(prod.edw)).toEqual({
+      aws_cloudwatch_metric_alarm: 1,
       aws_dynamodb_table: 1,
       aws_eks_pod_identity_association: 2,
       aws_iam_role: 3,
