@@ -9,12 +9,11 @@
  * Not expressed here because no in-cluster series exists: the dead-letter queue's depth. KEDA reports only its
  * triggers' metrics, and the ScaledObject's one trigger is the main queue. The DLQ depth lives in CloudWatch
  * (ApproximateNumberOfMessagesVisible) or Azure Monitor, and only a CloudWatch/Azure Monitor exporter would
- * bring it into Prometheus. Spot evictions on AKS: no in-cluster component counts them (Azure Scheduled Events
- * reach only the node).
+ * bring it into Prometheus (the AWS edw stack alarms on it in CloudWatch instead).
  */
-import type { Environment } from '../../src/model/types';
+import type { Cloud, Environment } from '../../src/model/types';
 import { operatorsFor } from '../../src/model/operators';
-import { POOL_LABEL } from '../../src/model/scheduling';
+import { CAPACITY_LABEL, POOL_LABEL } from '../../src/model/scheduling';
 import { INFERENCE_SERVICE_POD_LABEL, modelsServedBy, SERVED_MODEL_LABEL, servesOnKnative } from '../../src/model/workloads/mlops/serving';
 import { workloadNamespace } from '../../src/model/naming';
 
@@ -55,7 +54,7 @@ export const THRESHOLDS = {
   inferenceP99Seconds: 1,
   /** Inference, where the server publishes no latency distribution (Triton's counters): the mean over 5 minutes, seconds. */
   inferenceMeanSeconds: 0.5,
-  /** Spot interruption warnings Karpenter received in an hour. */
+  /** Spot interruptions in an hour (Karpenter's warnings on AWS, Spot nodes with a scheduled VM event on AKS). */
   spotInterruptionsPerHour: 3,
   /** A certificate that has this little time left (cert-manager renews at two thirds of its life). */
   certificateSecondsLeft: 14 * 24 * 3600,
@@ -159,23 +158,49 @@ function gpuRules(env: Environment): AlertRule[] {
   return rules;
 }
 
+/** Whether the environment runs anything on Spot capacity. */
+export const runsSpot = (env: Environment): boolean => env.cluster.spotPools.length > 0 || env.cluster.gpuPools.some((p) => p.capacity === 'spot');
+
+/**
+ * How each cloud tells the cluster that Spot capacity is being taken back: the expression that counts the
+ * interruptions of the last hour, and what it counts.
+ * - AWS: karpenter_interruption_received_messages_total{message_type}: karpenter-provider-aws v1.14.1
+ *   pkg/controllers/interruption/metrics.go; message_type "spot_interrupted" from messages/types.go. Scraped:
+ *   Karpenter's PodMonitor; its interruption queue is settings.interruptionQueue.
+ * - Azure: AKS's Node Problem Detector (on every Linux node by default) sets the node condition VMEventScheduled
+ *   while a scheduled event is pending for the VM, and a Spot VM's eviction is one (Preempt, at least 30 s ahead;
+ *   learn.microsoft.com/azure/aks/node-problem-detector and node-auto-drain). kube-state-metrics exports it as
+ *   kube_node_status_condition{node, condition, status}. The evicted node's series end when AKS deletes the node,
+ *   so the hour's maximum still counts it, and the capacity label (on kube-state-metrics' allowlist) keeps the Spot
+ *   nodes. A Freeze, Reboot or Redeploy event on a Spot node counts too: the condition does not carry the event type.
+ */
+export const SPOT_INTERRUPTIONS: Readonly<Record<Cloud, { readonly lastHour: string; readonly what: string }>> = {
+  aws: {
+    lastHour: 'sum(increase(karpenter_interruption_received_messages_total{message_type="spot_interrupted"}[1h]))',
+    what: 'Spot interruption warnings reached Karpenter',
+  },
+  azure: {
+    lastHour:
+      `count(max by (node) (max_over_time(kube_node_status_condition{${KSM_JOB},condition="VMEventScheduled",status="true"}[1h])) == 1` +
+      ` and on (node) max by (node) (max_over_time(kube_node_labels{${KSM_JOB},label_${promLabel(CAPACITY_LABEL)}="spot"}[1h])))`,
+    what: 'Spot nodes had a scheduled VM event (the eviction notice, as AKS’s Node Problem Detector reports it)',
+  },
+};
+
 function spotRules(env: Environment): AlertRule[] {
-  // AKS: no in-cluster series counts Spot evictions (see the header), so AWS only.
-  if (env.cloud !== 'aws') return [];
-  const runsSpot = env.cluster.spotPools.length > 0 || env.cluster.gpuPools.some((p) => p.capacity === 'spot');
-  if (!runsSpot) return [];
-  // karpenter_interruption_received_messages_total{message_type}: karpenter-provider-aws v1.14.1
-  // pkg/controllers/interruption/metrics.go; message_type "spot_interrupted" from messages/types.go. Scraped:
-  // Karpenter's PodMonitor; its interruption queue is settings.interruptionQueue.
+  if (!runsSpot(env)) return [];
+  const signal = SPOT_INTERRUPTIONS[env.cloud];
   return [
     rule(
       'SpotInterruptionRateHigh',
-      `sum(increase(karpenter_interruption_received_messages_total{message_type="spot_interrupted"}[1h])) > ${THRESHOLDS.spotInterruptionsPerHour}`,
+      `${signal.lastHour} > ${THRESHOLDS.spotInterruptionsPerHour}`,
       '5m',
       'warning',
       'Many Spot interruptions in the last hour',
-      `Karpenter received more than ${THRESHOLDS.spotInterruptionsPerHour} Spot interruption warnings in the last hour: consumers and training jobs restart often.`,
-      'Widen the Spot pools’ instance types or zones in the model so Karpenter can pick deeper Spot pools, or move the affected work to on-demand.',
+      `More than ${THRESHOLDS.spotInterruptionsPerHour} ${signal.what} in the last hour: consumers and training jobs restart often.`,
+      env.cloud === 'aws'
+        ? 'Widen the Spot pools’ instance types or zones in the model so Karpenter can pick deeper Spot pools, or move the affected work to on-demand.'
+        : 'Give the Spot pools another VM size in the model (AKS Spot pools pay up to the on-demand price, so Azure evicts them only when it needs the capacity of that size back), or move the affected work to on-demand.',
     ),
   ];
 }
@@ -317,6 +342,37 @@ function mlopsRules(env: Environment): AlertRule[] {
         'A TensorFlow Serving model’s p99 latency is high',
         `The p99 time of the successful requests to model {{ $labels.${INFERENCE_SERVICE_LABEL} }} has been above ${THRESHOLDS.inferenceP99Seconds}s for 10 minutes.`,
         'Check the predictor’s CPU and replicas against maxReplicas; raise the model’s maxReplicas or resources in the model if it is saturated.',
+      ),
+    );
+  }
+  const torchServe = modelsServedBy(env.mlops.models, 'torchserve');
+  if (torchServe.length > 0) {
+    // TorchServe 0.9.0 frontend counters in prometheus mode (ts/configs/metrics.yaml; names exported as written,
+    // simpleclient 0.9.0): ts_inference_requests_total and ts_inference_latency_microseconds {model_name, model_version,
+    // hostname}, counted per inference request (InferenceRequestHandler, RestJob); Requests5XX {Level, Hostname}, every
+    // 5xx answer of the pod's TorchServe (NettyUtils.sendHttpResponse), whose only client is KServe's wrapper in the same
+    // container. No latency histogram: a mean, like Triton's. Grouped by the InferenceService label the PodMonitor copies.
+    const by = `namespace, ${INFERENCE_SERVICE_LABEL}`;
+    const sel = `{namespace="${ns}",${INFERENCE_SERVICE_LABEL}=~"${regexOf(torchServe)}"}`;
+    const requests = `sum by (${by}) (rate(ts_inference_requests_total${sel}[5m]))`;
+    rules.push(
+      rule(
+        'TorchServeInferenceErrorRateHigh',
+        `sum by (${by}) (rate(Requests5XX${sel}[5m])) / ${requests} > ${THRESHOLDS.inferenceErrorRatio}`,
+        '10m',
+        'critical',
+        'A TorchServe model fails its requests',
+        `More than ${THRESHOLDS.inferenceErrorRatio * 100}% of the inference requests to model {{ $labels.${INFERENCE_SERVICE_LABEL} }} got a 5xx from TorchServe for 10 minutes.`,
+        'Read the predictor’s kserve-container logs (TorchServe’s handler errors, a worker that died or ran out of memory).',
+      ),
+      rule(
+        'TorchServeInferenceLatencyHigh',
+        `sum by (${by}) (rate(ts_inference_latency_microseconds${sel}[5m])) / ${requests} / 1e6 > ${THRESHOLDS.inferenceMeanSeconds}`,
+        '10m',
+        'warning',
+        'A TorchServe model is slow',
+        `The mean time of the inference requests to model {{ $labels.${INFERENCE_SERVICE_LABEL} }} has been above ${THRESHOLDS.inferenceMeanSeconds}s for 10 minutes.`,
+        'Check the predictor’s CPU and replicas against maxReplicas, and TorchServe’s queue time (ts_queue_latency_microseconds); raise the model’s maxReplicas or resources in the model if it is saturated.',
       ),
     );
   }

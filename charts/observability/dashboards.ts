@@ -16,7 +16,7 @@ import { EDW_CONSUMER } from '../../src/model/workloads/edw/names';
 import { MLFLOW } from '../../src/model/workloads/mlops/names';
 import { KNATIVE_REVISION_POD_LABEL, seldonDeploymentName, servesOnKnative, modelsServedBy } from '../../src/model/workloads/mlops/serving';
 import { MILVUS_INSTANCE, RAG_API } from '../../src/model/workloads/rag/names';
-import { INFERENCE_SERVICE_LABEL, KSM_JOB, promLabel } from './alert-rules';
+import { INFERENCE_SERVICE_LABEL, KSM_JOB, promLabel, runsSpot, SPOT_INTERRUPTIONS } from './alert-rules';
 
 /**
  * Grafana 13.2.0 (the grafana subchart 12.11.1 of kube-prometheus-stack 88.5.3, Chart.yaml appVersion; not 12.x).
@@ -39,6 +39,7 @@ export type MetricSource =
   | 'kserve-model-server'
   | 'triton'
   | 'tensorflow-serving'
+  | 'torchserve'
   | 'seldon-executor'
   | 'milvus'
   | 'spark-operator'
@@ -49,6 +50,10 @@ export const METRIC_CATALOG: Readonly<Record<string, { readonly source: MetricSo
   kube_node_labels: {
     source: 'kube-state-metrics',
     from: 'kube-state-metrics node collector; labels per metricLabelsAllowlist (charts/gitops/operator-values.ts)',
+  },
+  kube_node_status_condition: {
+    source: 'kube-state-metrics',
+    from: 'kube-state-metrics node collector {node, condition, status}, one series per status; VMEventScheduled set by AKS’s Node Problem Detector',
   },
   kube_deployment_status_replicas_available: {
     source: 'kube-state-metrics',
@@ -99,6 +104,12 @@ export const METRIC_CATALOG: Readonly<Record<string, { readonly source: MetricSo
     source: 'tensorflow-serving',
     from: 'tensorflow/serving 2.6.2 servables/tensorflow/util.cc /tensorflow/serving/request_latency {model_name, API, entrypoint} (µs; successful requests)',
   },
+  ts_inference_requests_total: {
+    source: 'torchserve',
+    from: 'TorchServe 0.9.0 ts/configs/metrics.yaml, InferenceRequestHandler.java {model_name, model_version, hostname} (counter)',
+  },
+  ts_inference_latency_microseconds: { source: 'torchserve', from: 'TorchServe 0.9.0 ts/configs/metrics.yaml, RestJob.java (counter, µs)' },
+  Requests5XX: { source: 'torchserve', from: 'TorchServe 0.9.0 ts/configs/metrics.yaml, NettyUtils.java sendHttpResponse {Level, Hostname} (counter)' },
   seldon_api_executor_server_requests_seconds_bucket: {
     source: 'seldon-executor',
     from: 'seldon-core v1.18.2 executor/api/metric/server.go {deployment_name, predictor_name, predictor_version, service, method, code}',
@@ -256,7 +267,6 @@ const withPool = (metric: string, pools: readonly string[]): string =>
 function platformPanels(env: Environment): PanelSpec[] {
   const operators = operatorsFor(env);
   const gpuPools = env.cluster.gpuPools.map((p) => p.name);
-  const runsSpot = env.cluster.spotPools.length > 0 || env.cluster.gpuPools.some((p) => p.capacity === 'spot');
   const panels: PanelSpec[] = [
     {
       type: 'timeseries',
@@ -265,18 +275,20 @@ function platformPanels(env: Environment): PanelSpec[] {
       queries: [{ expr: `count by (${POOL}, ${CAPACITY}) (kube_node_labels{${KSM_JOB}})`, legend: `{{${POOL}}} ({{${CAPACITY}}})` }],
     },
   ];
-  if (runsSpot && env.cloud === 'aws' && operators.includes('karpenter'))
+  if (runsSpot(env) && env.cloud === 'aws' && operators.includes('karpenter'))
     panels.push({
       type: 'timeseries',
       title: 'Spot interruption warnings (per hour)',
       description: 'Messages Karpenter read from its interruption queue, by kind.',
       queries: [{ expr: 'sum by (message_type) (increase(karpenter_interruption_received_messages_total[1h]))', legend: '{{message_type}}' }],
     });
-  else if (runsSpot)
+  else if (runsSpot(env) && env.cloud === 'azure')
     panels.push({
-      type: 'text',
-      title: 'Spot evictions',
-      description: 'No in-cluster component counts Spot evictions on AKS (Azure Scheduled Events reach only the node).',
+      type: 'timeseries',
+      title: 'Spot nodes given an eviction notice (last hour)',
+      description:
+        'Spot nodes whose Node Problem Detector set VMEventScheduled (a scheduled VM event: the eviction notice) in the hour, including the nodes AKS has since deleted.',
+      queries: [{ expr: SPOT_INTERRUPTIONS.azure.lastHour, legend: 'Spot nodes' }],
     });
   if (operators.includes('dcgm-exporter') && gpuPools.length > 0)
     panels.push(
@@ -572,6 +584,36 @@ function mlopsPanels(env: Environment): PanelSpec[] {
             legend,
           },
         ],
+      },
+    );
+  }
+  const torchServe = modelsServedBy(models, 'torchserve');
+  if (torchServe.length > 0) {
+    // TorchServe's model_name is its own (the model's config.properties): by the InferenceService label, like Triton.
+    const sel = `{namespace="${ns}",${INFERENCE_SERVICE_LABEL}=~"${regexOf(torchServe)}"}`;
+    const rate = (metric: string) => `sum by (${INFERENCE_SERVICE_LABEL}) (rate(${metric}${sel}[5m]))`;
+    const legend = `{{${INFERENCE_SERVICE_LABEL}}}`;
+    panels.push(
+      {
+        type: 'timeseries',
+        title: 'TorchServe requests per second',
+        description: 'Inference requests per second per TorchServe (pytorch) model.',
+        unit: 'reqps',
+        queries: [{ expr: rate('ts_inference_requests_total'), legend }],
+      },
+      {
+        type: 'timeseries',
+        title: 'TorchServe 5xx share',
+        description: 'Share of each TorchServe model’s inference requests answered with a 5xx.',
+        unit: 'percentunit',
+        queries: [{ expr: `${rate('Requests5XX')} / ${rate('ts_inference_requests_total')}`, legend }],
+      },
+      {
+        type: 'timeseries',
+        title: 'TorchServe mean request time',
+        description: 'Mean time of the inference requests per TorchServe model (TorchServe counts microseconds; no histogram).',
+        unit: 's',
+        queries: [{ expr: `${rate('ts_inference_latency_microseconds')} / ${rate('ts_inference_requests_total')} / 1e6`, legend }],
       },
     );
   }

@@ -44,7 +44,7 @@ import type { EnvironmentContext } from '../../src/model/context';
 import type { Cloud, MlopsSettings, ModelFramework } from '../../src/model/types';
 import { PRIORITY_CLASSES } from '../../src/model/scheduling';
 import { OPERATORS } from '../../src/model/operators';
-import { seldonDeploymentName, TF_SERVING_MONITORING } from '../../src/model/workloads/mlops/serving';
+import { seldonDeploymentName, TF_SERVING_MONITORING, TORCHSERVE_METRICS_ENV } from '../../src/model/workloads/mlops/serving';
 import { AppChart, operatorPodLabels } from '../lib/app-chart';
 import { identityServiceAccount, type IdentityBinding } from '../lib/identity';
 import { COMPONENT_LABEL } from '../lib/labels';
@@ -113,9 +113,18 @@ type AbTest = NonNullable<ServedModel['abTest']>;
  * The model container of both servers: the baseline with a writable root (see above), and so without
  * /tmp. Plain values: the CRDs take int-or-string quantities.
  */
-function modelContainer(model: ServedModel, name?: string): ContainerValues {
-  return containerValues({ name, cpu: model.cpu, memory: model.memory, readOnlyRoot: false });
+function modelContainer(model: ServedModel, name?: string, uid?: number): ContainerValues {
+  return containerValues({ name, cpu: model.cpu, memory: model.memory, readOnlyRoot: false, uid });
 }
+
+/**
+ * The UID a KServe runtime's image must run as, where the platform's own (RUN_AS) cannot work. TorchServe 0.9.0
+ * (pytorch/torchserve-kfs:0.9.0) writes where only its `model-server` user (UID 1000, the runtime's own runAsUser) may:
+ * TEMP=/home/model-server/tmp, which it passes as java.io.tmpdir and where it unpacks model archives and opens its
+ * workers' sockets (ZipUtils, Connector), and its logs and snapshots under /home/model-server/logs (docker/Dockerfile,
+ * ts/model_server.py at v0.9.0). As UID 10001 no worker would start.
+ */
+export const KSERVE_RUNTIME_UID: Readonly<Partial<Record<ModelFramework, number>>> = { pytorch: 1000 };
 
 /** TensorFlow Serving's monitoring config (TF_SERVING_MONITORING), mounted read-only and named by the flag that turns on its Prometheus export. */
 const TF_SERVING_VOLUME = { name: 'tf-serving-monitoring', configMap: { name: TF_SERVING_MONITORING.configMap } };
@@ -176,8 +185,10 @@ export class ServingChart extends AppChart<'mlops'> {
             modelFormat: { name: model.framework },
             ...(KSERVE_PROTOCOL[model.framework] ? { protocolVersion: KSERVE_PROTOCOL[model.framework] } : {}),
             storageUri: names.modelUri(model.path),
-            ...modelContainer(model),
+            ...modelContainer(model, undefined, KSERVE_RUNTIME_UID[model.framework]),
             ...(model.framework === 'tensorflow' ? TF_SERVING_CONTAINER : {}),
+            // Merged by name with the runtime's env (KServe v0.20.0 MergeRuntimeContainers).
+            ...(model.framework === 'pytorch' ? { env: TORCHSERVE_METRICS_ENV.map((e) => ({ ...e })) } : {}),
           },
           ...(model.framework === 'tensorflow' ? { volumes: [TF_SERVING_VOLUME] } : {}),
           // Not the pod baseline: a Knative-mode predictor is a Knative Service, which admits a pod security

@@ -110,12 +110,14 @@ describe('the observability app', () => {
     expect(JSON.stringify(alertRuleGroups(contexts(sklearn).find((c) => c.env.name === 'aws-dev')!.env))).toContain('request_predict_seconds');
   });
 
-  test('a framework whose runtime serves no Prometheus endpoint here (TorchServe) gets no predictor monitor; TensorFlow Serving one on its REST port', () => {
+  test('every framework’s predictor gets its monitor: TorchServe on its metrics API (8082), TensorFlow Serving on its REST port', () => {
     const withModel = (framework: 'pytorch' | 'tensorflow') =>
       resolvePlatform(specWith('aws-dev', (e) => (e.workloads!.mlops!.models = [{ name: 'm', path: 'models/m', framework }]))).environments.find(
         (e) => e.name === 'aws-dev',
       )!;
-    expect(scrapeTargets(withModel('pytorch')).filter((t) => t.pods.namespace === 'mlops')).toEqual([]);
+    expect(scrapeTargets(withModel('pytorch')).filter((t) => t.pods.namespace === 'mlops')).toEqual([
+      expect.objectContaining({ name: 'mlops-m-predictor', port: { port: 8082, protocol: 'TCP' }, path: '/metrics' }),
+    ]);
     expect(scrapeTargets(withModel('tensorflow')).filter((t) => t.pods.namespace === 'mlops')).toEqual([
       expect.objectContaining({ name: 'mlops-m-predictor', port: { port: 8080, protocol: 'TCP' }, path: '/monitoring/prometheus/metrics' }),
     ]);

@@ -9,7 +9,7 @@ import { azureSubnetLayout } from '../../src/model/cidr';
 import { MLOPS_OUTPUTS, MLOPS_STACK } from '../../src/model/naming';
 import type { EnvironmentSpec, PlatformSpec, ServedModelSpec } from '../../src/model/types';
 import { defaultPlatform } from '../../src/platform';
-import { MODEL_SERVER_METRICS, TF_SERVING_MONITORING } from '../../src/model/workloads/mlops/serving';
+import { MODEL_SERVER_METRICS, TF_SERVING_MONITORING, TORCHSERVE_METRICS_ENV } from '../../src/model/workloads/mlops/serving';
 import { mlopsScrapes } from '../../src/model/workloads/mlops/flows';
 import { validateManifest } from '../../src/validate/kubernetes';
 import {
@@ -397,7 +397,8 @@ describe('KServe finds a runtime for every framework (kserve-runtime-configs v0.
     );
     // The metrics table names the server that runtime runs (src/model/workloads/mlops/serving.ts).
     if (framework === 'onnx') expect(MODEL_SERVER_METRICS.onnx?.server).toBe('triton');
-    if (['sklearn', 'xgboost', 'lightgbm'].includes(framework)) expect(MODEL_SERVER_METRICS[framework]?.server).toBe('kserve');
+    if (['sklearn', 'xgboost', 'lightgbm'].includes(framework)) expect(MODEL_SERVER_METRICS[framework].server).toBe('kserve');
+    if (framework === 'pytorch') expect(MODEL_SERVER_METRICS.pytorch.server).toBe('torchserve');
   });
 });
 
@@ -432,5 +433,35 @@ describe('TensorFlow Serving’s metrics', () => {
       .flatMap((p) => p.spec.ingress ?? [])
       .filter((r: any) => r.from?.some((f: any) => f.podSelector?.matchLabels?.['app.kubernetes.io/name'] === 'prometheus'));
     expect(fromPrometheus.flatMap((r: any) => r.ports.map((p: any) => p.port))).toContain(8080);
+  });
+});
+
+describe('TorchServe’s metrics', () => {
+  const ptCtx = ctxOf('aws-prod', withModels('aws-prod', [{ name: 'classifier', path: 'models/classifier', framework: 'pytorch' }]));
+
+  test('a pytorch predictor opens TorchServe’s metrics API on every interface in prometheus mode, by the variables TorchServe reads', () => {
+    const model = one(ptCtx, 'InferenceService', 'classifier').spec.predictor.model;
+    // TorchServe 0.9.0 listens on 127.0.0.1:8082 in log mode unless told otherwise.
+    expect(model.env).toEqual([
+      { name: 'TS_METRICS_ADDRESS', value: 'http://0.0.0.0:8082' },
+      { name: 'TS_METRICS_MODE', value: 'prometheus' },
+    ]);
+    expect(TORCHSERVE_METRICS_ENV.map((e) => e.name)).toEqual(['TS_METRICS_ADDRESS', 'TS_METRICS_MODE']);
+    // The runtime's own args (the model's config.properties) stay as they are.
+    expect(model.args).toBeUndefined();
+    // As TorchServe's model-server user (the runtime's runAsUser), who owns the directories TorchServe writes.
+    expect(model.securityContext).toMatchObject({ runAsUser: 1000, runAsGroup: 1000, runAsNonRoot: true, allowPrivilegeEscalation: false });
+    expect(one(ctxOf('aws-prod'), 'InferenceService', 'churn').spec.predictor.model.securityContext.runAsUser).toBe(10001);
+    expect(one(ctxOf('aws-prod'), 'InferenceService', 'churn').spec.predictor.model.env).toBeUndefined();
+  });
+
+  test('the predictor is scraped where the runtime annotates (8082 /metrics, kserve-container), and the policy lets Prometheus in there', () => {
+    const target = mlopsScrapes(ptCtx.env).find((t) => t.name === 'mlops-classifier-predictor');
+    expect(target).toMatchObject({ port: { port: 8082 }, path: '/metrics', container: 'kserve-container' });
+    const fromPrometheus = objects(ptCtx)
+      .filter((o) => o.kind === 'NetworkPolicy')
+      .flatMap((p) => p.spec.ingress ?? [])
+      .filter((r: any) => r.from?.some((f: any) => f.podSelector?.matchLabels?.['app.kubernetes.io/name'] === 'prometheus'));
+    expect(fromPrometheus.flatMap((r: any) => r.ports.map((p: any) => p.port))).toContain(8082);
   });
 });

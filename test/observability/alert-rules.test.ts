@@ -57,7 +57,8 @@ describe('the rule set', () => {
     expect(alerts(aws)).not.toContain('FluxResourceNotReady');
     expect(alerts(azure)).toContain('FluxResourceNotReady');
     expect(alerts(azure)).not.toEqual(expect.arrayContaining(['ArgoCdAppOutOfSync']));
-    expect(alerts(azure).filter((a) => a.startsWith('Spot') || a === 'GpuNodePoolAtLimit')).toEqual([]);
+    expect(alerts(azure)).toContain('SpotInterruptionRateHigh');
+    expect(alerts(azure)).not.toContain('GpuNodePoolAtLimit');
     expect(alerts(byName('aws-dev'))).not.toContain('GpuNodeGroupAtMax');
 
     const bare = {
@@ -155,6 +156,28 @@ describe('each rule fires on its failure and not otherwise (promtool-style)', ()
     expect(firingAlerts(r, m('0+0.1x70'), 70 * 60)).toHaveLength(1);
     expect(firingAlerts(r, m('0+0.02x70'), 70 * 60)).toEqual([]);
     expect(THRESHOLDS.spotInterruptionsPerHour).toBe(3);
+  });
+
+  test('SpotInterruptionRateHigh on AKS: Spot nodes with a scheduled VM event in the hour, gone or not', () => {
+    const r = ruleOf(azure, 'SpotInterruptionRateHigh');
+    const ksm = 'job="kube-state-metrics"';
+    // Node i: its capacity label and its VMEventScheduled condition; `alive` ends both series where AKS deletes the node.
+    const node = (i: number, capacity: string, condition: string, alive = '1x70') => ({
+      [`kube_node_labels{${ksm},node="n${i}",label_platform_synth_io_capacity="${capacity}"}`]: alive,
+      [`kube_node_status_condition{${ksm},node="n${i}",condition="VMEventScheduled",status="true"}`]: condition,
+      [`kube_node_status_condition{${ksm},node="n${i}",condition="VMEventScheduled",status="false"}`]: '1x70',
+    });
+    const nodes = (n: number, capacity: string, condition: string, alive?: string) =>
+      series(Object.assign({}, ...Array.from({ length: n }, (_, i) => node(i, capacity, condition, alive))));
+    // Four evicted Spot nodes: the condition turned true, then the node (and its series) went away.
+    const evicted = '0x20 1 1 _x48';
+    expect(firingAlerts(r, nodes(4, 'spot', evicted, '1x21 _x48'), 70 * 60)).toHaveLength(1);
+    // Three are within the threshold; on-demand nodes' maintenance events do not count; a condition never true does not.
+    expect(firingAlerts(r, nodes(3, 'spot', evicted, '1x21 _x48'), 70 * 60)).toEqual([]);
+    expect(firingAlerts(r, nodes(4, 'on-demand', evicted, '1x21 _x48'), 70 * 60)).toEqual([]);
+    expect(firingAlerts(r, nodes(4, 'spot', '0x70'), 70 * 60)).toEqual([]);
+    // Evictions more than an hour ago have left the window.
+    expect(firingAlerts(r, nodes(4, 'spot', '1 1 _x68', '1x2 _x68'), 70 * 60)).toEqual([]);
   });
 
   test('MlopsJobFailed, MlflowDown', () => {
@@ -319,6 +342,44 @@ describe('each rule fires on its failure and not otherwise (promtool-style)', ()
     expect(firingAlerts(l, timed(2e5), 30 * 60)).toEqual([]);
     // Not the Python servers' rule: TensorFlow Serving exports no request_predict_seconds.
     expect(rulesOf(withTf).map((x) => x.alert)).not.toContain('ModelServerLatencyP99High');
+  });
+
+  test('TorchServe alerts: Standard-mode pytorch models, from TorchServe’s frontend counters (5xx answers, µs)', () => {
+    const withPt = loadPlatform({
+      ...defaultPlatform,
+      environments: defaultPlatform.environments.map((e) =>
+        e.name !== 'aws-prod'
+          ? e
+          : {
+              ...e,
+              workloads: {
+                ...e.workloads,
+                mlops: { ...e.workloads!.mlops!, models: [{ name: 'classifier', path: 'models/classifier', framework: 'pytorch' as const }] },
+              },
+            },
+      ),
+    }).environments.find((e) => e.name === 'aws-prod')!;
+    expect(() => ruleOf(aws, 'TorchServeInferenceErrorRateHigh')).toThrow(/no rule/);
+    // TorchServe's model_name is the one in the model's config.properties, not the InferenceService's.
+    const base = 'namespace="mlops",serving_kserve_io_inferenceservice="classifier",platform_synth_io_served_model="classifier"';
+    const requests = { [`ts_inference_requests_total{${base},model_name="resnet",model_version="default",hostname="h"}`]: '0+100x30' };
+    const e = ruleOf(withPt, 'TorchServeInferenceErrorRateHigh');
+    const failing = (perMin: number) => series({ ...requests, [`Requests5XX{${base},Level="Host",Hostname="h"}`]: `0+${perMin}x30` });
+    expect(names(firingAlerts(e, failing(20), 30 * 60))).toEqual([
+      { alertname: e.alert, namespace: 'mlops', serving_kserve_io_inferenceservice: 'classifier', severity: 'critical' },
+    ]);
+    expect(firingAlerts(e, failing(1), 30 * 60)).toEqual([]);
+    const l = ruleOf(withPt, 'TorchServeInferenceLatencyHigh');
+    const timed = (seconds: number) =>
+      series({
+        ...requests,
+        [`ts_inference_latency_microseconds{${base},model_name="resnet",model_version="default",hostname="h"}`]: `0+${100 * seconds * 1e6}x30`,
+      });
+    expect(names(firingAlerts(l, timed(0.8), 30 * 60))).toEqual([
+      { alertname: l.alert, namespace: 'mlops', serving_kserve_io_inferenceservice: 'classifier', severity: 'warning' },
+    ]);
+    expect(firingAlerts(l, timed(0.2), 30 * 60)).toEqual([]);
+    expect(rulesOf(withPt).map((x) => x.alert)).not.toContain('ModelServerLatencyP99High');
   });
 
   test('AbTestErrorRateHigh and AbTestLatencyP99High: per side of a Seldon A/B test, prediction calls only', () => {

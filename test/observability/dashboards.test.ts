@@ -129,7 +129,7 @@ describe('the dashboard set', () => {
     expect(platformAzure.has('karpenter')).toBe(false);
     expect(platformAzure.has('argocd')).toBe(false);
     expect(platformAzure.has('flux')).toBe(true);
-    expect(panelOf(dashboardOf(azure, 'platform-synth-platform'), 'Spot evictions').type).toBe('text');
+    expect(panelOf(dashboardOf(azure, 'platform-synth-platform'), 'Spot nodes given an eviction notice (last hour)').type).toBe('timeseries');
 
     const bare = {
       ...aws,
@@ -152,6 +152,7 @@ describe('the dashboard set', () => {
         'kserve-model-server',
         'triton',
         'tensorflow-serving',
+        'torchserve',
         'seldon-executor',
         'dcgm-exporter',
         'kube-state-metrics',
@@ -216,6 +217,22 @@ describe('the dashboard set', () => {
     expect(tfValue('TensorFlow Serving failed share')).toBeCloseTo(0.25);
     expect(tfValue('TensorFlow Serving p99 latency')).toBeLessThanOrEqual(0.25);
     expect(tfValue('TensorFlow Serving p99 latency')).toBeGreaterThan(0.2);
+
+    // A pytorch model is TorchServe's: its frontend counters, by InferenceService. 120 requests a minute, 6 answered 5xx,
+    // 0.25 s each (the latency counter in µs).
+    const pt = { ...onnx, mlops: { ...onnx.mlops, models: [{ ...onnx.mlops.models[0], name: 'classifier', framework: 'pytorch' as const }] } };
+    const ptBoard = dashboardOf(pt as Environment, 'platform-synth-mlops');
+    expect([...sourcesOf(ptBoard)].filter((s) => ['triton', 'kserve-model-server', 'tensorflow-serving', 'torchserve'].includes(s))).toEqual(['torchserve']);
+    const ptBase = 'namespace="mlops",serving_kserve_io_inferenceservice="classifier"';
+    const ptData = series({
+      [`ts_inference_requests_total{${ptBase},model_name="resnet",model_version="default",hostname="h"}`]: '0+120x30',
+      [`ts_inference_latency_microseconds{${ptBase},model_name="resnet",model_version="default",hostname="h"}`]: '0+30000000x30',
+      [`Requests5XX{${ptBase},Level="Host",Hostname="h"}`]: '0+6x30',
+    });
+    const ptValue = (title: string) => samples(evaluate(panelOf(ptBoard, title).targets![0].expr, ptData, 30 * 60))[0].value;
+    expect(ptValue('TorchServe requests per second')).toBeCloseTo(2);
+    expect(ptValue('TorchServe 5xx share')).toBeCloseTo(0.05);
+    expect(ptValue('TorchServe mean request time')).toBeCloseTo(0.25);
   });
 });
 

@@ -70,7 +70,7 @@ export function mlopsFlows(env: WithWorkloads<Environment, 'mlops'>): Flow[] {
  * - Knative mode: queue-proxy's request metrics (`http-usermetric` 9091, Knative Serving knative-v1.21.1
  *   pkg/reconciler/revision/resources/queue.go), served once the KnativeServing sets `request-metrics-protocol:
  *   prometheus` (charts/serving/ingress.ts; the default is none);
- * - Standard mode: the model server itself where its runtime serves Prometheus (MODEL_SERVER_METRICS);
+ * - Standard mode: the model server itself, where its runtime serves Prometheus (MODEL_SERVER_METRICS);
  * - an A/B test: Seldon 1.18.2's executor, `metrics` on its HTTP port 8000 at `/prometheus`
  *   (operator/controllers/seldondeployment_engine.go; the chart's executor.prometheus.path).
  * Each series carries the model's name (the served-model label; KServe's also the InferenceService's).
@@ -124,18 +124,16 @@ function modelScrapes(env: WithWorkloads<Environment, 'mlops'>): ScrapeTarget[] 
             podTargetLabels: [...kserveLabels, KNATIVE_REVISION_POD_LABEL],
           },
         ]
-      : server
-        ? [
-            {
-              name: `mlops-${model.name}-predictor`,
-              pods: kserve,
-              port: { port: server.port, protocol: 'TCP' },
-              path: server.path,
-              container: 'kserve-container',
-              podTargetLabels: kserveLabels,
-            },
-          ]
-        : [];
+      : [
+          {
+            name: `mlops-${model.name}-predictor`,
+            pods: kserve,
+            port: { port: server.port, protocol: 'TCP' },
+            path: server.path,
+            container: 'kserve-container',
+            podTargetLabels: kserveLabels,
+          },
+        ];
     const seldonTargets: ScrapeTarget[] = model.abTest
       ? [
           {

@@ -26,15 +26,16 @@ export const servesOnKnative = (model: ServedModel): boolean => model.canaryPerc
  * address the HTTP endpoint's 0.0.0.0; src/http_server.h: `/metrics/?`); the runtime's args leave all three alone.
  * tensorflow gets TensorFlow Serving 2.6.2 (kserve-tensorflow-serving), which serves Prometheus on its REST port 8080
  * only when its monitoring config says so (TF_SERVING_MONITORING: the platform gives it one).
- * Not scraped: pytorch, which gets TorchServe, whose metrics address is whatever the model's own
- * config.properties (`--ts-config=/mnt/models/config/config.properties`) says.
+ * pytorch gets TorchServe 0.9.0 (kserve-torchserve, pytorch/torchserve-kfs:0.9.0), whose runtime annotates 8082 /metrics:
+ * TorchServe's metrics API, which listens on 127.0.0.1 and serves Prometheus only in `prometheus` mode unless the model's
+ * own config.properties (`--ts-config=/mnt/models/config/config.properties`) says otherwise (TORCHSERVE_METRICS_ENV).
  */
-export const MODEL_SERVER_METRICS: Readonly<Record<ModelFramework, ModelServerMetrics | undefined>> = {
+export const MODEL_SERVER_METRICS: Readonly<Record<ModelFramework, ModelServerMetrics>> = {
   sklearn: { server: 'kserve', port: 8080, path: '/metrics' },
   xgboost: { server: 'kserve', port: 8080, path: '/metrics' },
   lightgbm: { server: 'kserve', port: 8080, path: '/metrics' },
   tensorflow: { server: 'tensorflow-serving', port: 8080, path: '/monitoring/prometheus/metrics' },
-  pytorch: undefined,
+  pytorch: { server: 'torchserve', port: 8082, path: '/metrics' },
   onnx: { server: 'triton', port: 8002, path: '/metrics' },
 };
 
@@ -43,7 +44,7 @@ export const MODEL_SERVER_METRICS: Readonly<Record<ModelFramework, ModelServerMe
  * `request_predict_seconds`, which the alerts and dashboards read; Triton its own `nv_inference_*`, scraped only).
  */
 export interface ModelServerMetrics {
-  readonly server: 'kserve' | 'triton' | 'tensorflow-serving';
+  readonly server: 'kserve' | 'triton' | 'tensorflow-serving' | 'torchserve';
   readonly port: number;
   readonly path: string;
 }
@@ -63,9 +64,22 @@ export const TF_SERVING_MONITORING = {
   config: 'prometheus_config {\n  enable: true\n}\n',
 } as const;
 
+/**
+ * What opens TorchServe 0.9.0's metrics API to Prometheus: its address on every interface and the `prometheus` mode
+ * (the defaults are http://127.0.0.1:8082 and `log`; frontend ConfigManager.java, docs/metrics.md). TorchServe reads
+ * `TS_<PROPERTY>` variables over its config file only when that file sets `enable_envvars_config=true` (ConfigManager
+ * setSystemVars; docs/configuration.md), as TorchServe's KServe sample config.properties does; a model whose file
+ * does not must set `metrics_address` and `metrics_mode` itself, or its target shows down. The file is the model's
+ * (KServe's wrapper in the image reads it at that fixed path too), so the platform can only set the variables.
+ */
+export const TORCHSERVE_METRICS_ENV = [
+  { name: 'TS_METRICS_ADDRESS', value: `http://0.0.0.0:${MODEL_SERVER_METRICS.pytorch.port}` },
+  { name: 'TS_METRICS_MODE', value: 'prometheus' },
+] as const;
+
 /** The model server whose own metrics Prometheus scrapes for a Standard-mode model (none in Knative mode: queue-proxy's instead). */
 export const standardModelServer = (model: ServedModel): ModelServerMetrics['server'] | undefined =>
-  servesOnKnative(model) ? undefined : MODEL_SERVER_METRICS[model.framework]?.server;
+  servesOnKnative(model) ? undefined : MODEL_SERVER_METRICS[model.framework].server;
 
 /**
  * The names of the Standard-mode models whose own server is `server`: the series the alerts and dashboards read for them
