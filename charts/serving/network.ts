@@ -1,7 +1,8 @@
 /**
- * Egress of the model-serving pods: the artifact store only (their storage initializers download
- * the model; the servers themselves call nothing). DNS and the default deny come from the
- * platform chart.
+ * Egress of the model-serving pods: the artifact store (their storage initializers download the
+ * model). The servers call nothing else, but Seldon's MLFLOW_SERVER (lightgbm A/B tests): it builds
+ * the model's conda environment at every start from the conda channels and PyPI, over the public 443
+ * both clouds' rules below already allow. DNS and the default deny come from the platform chart.
  *
  * - AWS (IRSA): the VPC CIDR on 443 for the STS interface endpoint (AssumeRoleWithWebIdentity;
  *   private DNS resolves sts.<region>.amazonaws.com to its ENIs) and S3 at its public addresses

@@ -78,7 +78,11 @@ export interface SeldonPredictor {
   readonly componentSpecs: readonly SeldonComponentSpec[];
 }
 
-export const SeldonDeployment = typedResource<{ readonly predictors: readonly SeldonPredictor[] }>(SELDON_API_VERSION, SELDON_DEPLOYMENT_KIND);
+export const SeldonDeployment = typedResource<{
+  /** The API the executor speaks and the prepackaged servers' image set (the chart's predictor_servers); unset is `seldon`. */
+  readonly protocol?: 'v2';
+  readonly predictors: readonly SeldonPredictor[];
+}>(SELDON_API_VERSION, SELDON_DEPLOYMENT_KIND);
 
 // ---------------------------------------------------------------- Routing (charts/serving/ingress.ts)
 

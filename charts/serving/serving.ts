@@ -86,14 +86,36 @@ export const SERVING_PORTS = {
 export const SELDON_STORAGE_INITIALIZER = `kserve/storage-initializer:${OPERATORS['kserve-resources'].version}`;
 
 /** Seldon Core v1 prepackaged server per framework. LightGBM has none: the MLflow server loads it from its MLmodel. */
-export const SELDON_SERVERS: Readonly<Record<ModelFramework, SeldonImplementation>> = {
+export const SELDON_SERVERS: Readonly<Record<Exclude<ModelFramework, 'pytorch'>, SeldonImplementation>> = {
   sklearn: 'SKLEARN_SERVER',
   xgboost: 'XGBOOST_SERVER',
   lightgbm: 'MLFLOW_SERVER',
   tensorflow: 'TENSORFLOW_SERVER',
+  // pytorch has none: Seldon's Triton wants a Triton repository, KServe's TorchServe a model store (the model rules refuse it).
   onnx: 'TRITON_SERVER',
-  pytorch: 'TRITON_SERVER',
 };
+
+/**
+ * Servers the seldon-core-operator 1.18.2 chart gives an image only under the `v2` protocol (values.yaml predictor_servers:
+ * TRITON_SERVER lists no `seldon` entry). Under the default protocol the operator finds no image for the model container
+ * (operator/apis/machinelearning.seldon.io/v1/prepack.go PrepackImageName returns ""), and its pods cannot be created.
+ * The executor serves `/v2/models/<name>/infer` then, counted as `service="predictions"` like v1 calls
+ * (executor/api/rest/server.go).
+ */
+export const SELDON_V2_SERVERS: readonly SeldonImplementation[] = ['TRITON_SERVER'];
+
+/**
+ * The UID of the Seldon model containers: the prepackaged servers' image user and the chart's defaultUserID (8888), which
+ * the operator applies only to pods without a security context. MLFLOW_SERVER installs the model's conda environment at
+ * start, pip-installing the seldon-core tree in /microservice (owned by 8888) in place (servers/mlflowserver before-run,
+ * requirements.txt at v1.18.2): as another UID it fails and the container restarts forever.
+ */
+export const SELDON_SERVER_UID = 8888;
+
+function seldonServer(framework: ModelFramework): SeldonImplementation {
+  if (framework === 'pytorch') throw new Error('pytorch A/B tests are refused by the model rules');
+  return SELDON_SERVERS[framework];
+}
 
 /**
  * The inference protocol a KServe predictor asks for where the default (v1) finds no runtime. KServe v0.20.0 keeps only the
@@ -215,7 +237,7 @@ export class ServingChart extends AppChart<'mlops'> {
       graph: {
         name: SELDON_MODEL_NODE,
         type: 'MODEL',
-        implementation: SELDON_SERVERS[model.framework],
+        implementation: seldonServer(model.framework),
         modelUri: names.modelUri(path),
         storageInitializerImage: SELDON_STORAGE_INITIALIZER,
         serviceAccountName,
@@ -232,7 +254,7 @@ export class ServingChart extends AppChart<'mlops'> {
             // Service links stay at the Kubernetes default, as these pods have always had them: turning
             // them off is a behaviour change to make (and test against Seldon's executor) on its own.
             serviceLinks: true,
-            containers: [modelContainer(model, SELDON_MODEL_NODE)],
+            containers: [modelContainer(model, SELDON_MODEL_NODE, SELDON_SERVER_UID)],
           }),
         },
       ],
@@ -240,6 +262,7 @@ export class ServingChart extends AppChart<'mlops'> {
     new SeldonDeployment(this, `seldondeployment-${model.name}`, {
       metadata: { name: seldonDeploymentName(model.name) },
       spec: {
+        ...(SELDON_V2_SERVERS.includes(seldonServer(model.framework)) ? { protocol: 'v2' as const } : {}),
         predictors: [predictor('main', model.path, 100 - ab.challengerPercent), predictor('challenger', ab.challengerPath, ab.challengerPercent)],
       },
     });

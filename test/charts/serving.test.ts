@@ -191,9 +191,14 @@ describe('ServingChart', () => {
         expect(spec.serviceAccountName).toBe('serve-iris');
         expect(spec.automountServiceAccountToken).toBe(false);
         expect(spec.securityContext).toEqual(RESTRICTED_POD);
-        // The container the operator completes for the prepackaged server carries resources and the restricted context.
+        // The container the operator completes for the prepackaged server carries resources and the restricted context,
+        // as the servers' image user 8888 (SELDON_SERVER_UID).
         expect(spec.containers).toEqual([
-          { name: 'model', resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } }, securityContext: RESTRICTED },
+          {
+            name: 'model',
+            resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } },
+            securityContext: { ...RESTRICTED, runAsUser: 8888, runAsGroup: 8888 },
+          },
         ]);
       }
     });
@@ -204,12 +209,14 @@ describe('ServingChart', () => {
         { name: 'vision', framework: 'onnx', path: 'vision/a', abTest: { challengerPath: 'vision/b', challengerPercent: 50 } },
         { name: 'ranker', framework: 'lightgbm', path: 'ranker/1', abTest: { challengerPath: 'ranker/2', challengerPercent: 5 } },
         { name: 'text', framework: 'tensorflow', path: 'text/1', abTest: { challengerPath: 'text/2', challengerPercent: 10 } },
-        { name: 'torch', framework: 'pytorch', path: 'torch/1', abTest: { challengerPath: 'torch/2', challengerPercent: 10 } },
       ];
       const ctx = ctxOf('aws-prod', withModels('aws-prod', models));
-      const expected = { fraud: 'XGBOOST_SERVER', vision: 'TRITON_SERVER', ranker: 'MLFLOW_SERVER', text: 'TENSORFLOW_SERVER', torch: 'TRITON_SERVER' };
+      const expected = { fraud: 'XGBOOST_SERVER', vision: 'TRITON_SERVER', ranker: 'MLFLOW_SERVER', text: 'TENSORFLOW_SERVER' };
       for (const m of models) {
-        const predictors = one(ctx, 'SeldonDeployment', `${m.name}-ab`).spec.predictors;
+        const sdep = one(ctx, 'SeldonDeployment', `${m.name}-ab`);
+        // The chart gives TRITON_SERVER an image only under the v2 protocol; the others keep Seldon's default.
+        expect([m.name, sdep.spec.protocol]).toEqual([m.name, m.framework === 'onnx' ? 'v2' : undefined]);
+        const predictors = sdep.spec.predictors;
         expect(predictors.map((p: any) => p.traffic)).toEqual([100 - m.abTest!.challengerPercent, m.abTest!.challengerPercent]);
         expect(predictors[1].graph.modelUri).toBe(`${modelStore(ctx)}${m.abTest!.challengerPath}`);
         for (const p of predictors) expect(p.graph.implementation).toBe(expected[m.name as keyof typeof expected]);

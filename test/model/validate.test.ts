@@ -516,6 +516,12 @@ const rules: Array<[string, (s: Spec) => void, string, RegExp]> = [
     /needs two/,
   ],
   [
+    'mlops A/B test of a pytorch model (Seldon has no TorchServe)',
+    (s) => (s.environments[AWS_DEV].workloads.mlops.models[0].framework = 'pytorch'),
+    'environments[0].workloads.mlops.models[0].abTest',
+    /Seldon Core 1\.18\.2 serves pytorch only with Triton/,
+  ],
+  [
     'mlops duplicate model',
     (s) => s.environments[AWS_DEV].workloads.mlops.models.push({ name: 'iris', framework: 'xgboost', path: 'iris/v9' }),
     'environments[0].workloads.mlops.models[2].name',

@@ -98,6 +98,13 @@ export function validateMlops(env: EnvironmentSpec, base: string, platformName: 
       pathOk(m.abTest.challengerPath, `${mat}.abTest.challengerPath`);
       checkRange(m.abTest.challengerPercent, `${mat}.abTest.challengerPercent`, 1, 99, report);
       if (m.abTest.challengerPath === m.path) report(`${mat}.abTest.challengerPath`, 'is the same model as path; an A/B test needs two');
+      // Seldon Core 1.18.2 serves pytorch only with Triton (a Triton model repository); KServe serves the same path
+      // with TorchServe (a model store and config.properties). One path cannot be both.
+      if (m.framework === 'pytorch')
+        report(
+          `${mat}.abTest`,
+          'pytorch models cannot have an A/B test: Seldon Core 1.18.2 serves pytorch only with Triton, which needs a Triton model repository, while KServe serves the model’s path with TorchServe (a model store and config.properties); use canaryPercent for a KServe canary',
+        );
     }
   });
 
