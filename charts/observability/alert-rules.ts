@@ -169,8 +169,9 @@ export const runsSpot = (env: Environment): boolean => env.cluster.spotPools.len
  *   Karpenter's PodMonitor; its interruption queue is settings.interruptionQueue.
  * - Azure: AKS's Node Problem Detector (on every Linux node by default) sets the node condition VMEventScheduled
  *   while a scheduled event is pending for the VM, and a Spot VM's eviction is one (Preempt, at least 30 s ahead;
- *   learn.microsoft.com/azure/aks/node-problem-detector and node-auto-drain). kube-state-metrics exports it as
- *   kube_node_status_condition{node, condition, status}. The evicted node's series end when AKS deletes the node,
+ *   learn.microsoft.com/azure/aks/node-problem-detector and node-auto-drain). kube-state-metrics exports every
+ *   condition a node has as kube_node_status_condition{node, condition, status="true"|"false"|"unknown"} (v2.20.0,
+ *   the chart's, internal/store/node.go and utils.go addConditionMetrics). The evicted node's series end when AKS deletes the node,
  *   so the hour's maximum still counts it, and the capacity label (on kube-state-metrics' allowlist) keeps the Spot
  *   nodes. A Freeze, Reboot or Redeploy event on a Spot node counts too: the condition does not carry the event type.
  */

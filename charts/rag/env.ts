@@ -12,8 +12,14 @@ import { byCloud, type EnvironmentContext } from '../../src/model/context';
 import type { Cloud } from '../../src/model/types';
 import { envVars } from '../lib/pod';
 
-/** Azure OpenAI data-plane API version (GA) the API calls; the SDKs require one. */
-export const AZURE_OPENAI_API_VERSION = '2024-10-21';
+/**
+ * Azure OpenAI data-plane API version the API calls (the SDKs require one). Every chat model the catalog still serves
+ * (gpt-5, gpt-5.1, gpt-5.2) is a reasoning model: it takes `max_completion_tokens` and refuses `max_tokens`, and Azure's
+ * reasoning-model guide uses 2024-12-01-preview and later (learn.microsoft.com/azure/ai-foundry/openai/how-to/reasoning).
+ * The last GA version, 2024-10-21, predates them. 2025-04-01-preview is the newest data-plane inference spec in
+ * Azure/azure-rest-api-specs (specification/cognitiveservices/data-plane/AzureOpenAI/inference/preview).
+ */
+export const AZURE_OPENAI_API_VERSION = '2025-04-01-preview';
 
 export function apiEnv(ctx: EnvironmentContext<Cloud, 'rag'>): EnvVar[] {
   const { rag } = ctx.env;

@@ -320,6 +320,9 @@ describe('RagChart', () => {
       });
       // Injected by the workload identity webhook, never set here.
       expect(apiEnv(ctx).AZURE_CLIENT_ID).toBeUndefined();
+      // The chat model is a reasoning model (gpt-5): the API version is one Azure documents for those, not 2024-10-21.
+      expect(rag.openai.chat.model).toMatch(/^gpt-5/);
+      expect(AZURE_OPENAI_API_VERSION.slice(0, 10) >= '2024-12-01').toBe(true);
     });
 
     test('env follows model edits: model ids, deployments, dimension, prefixes, port', () => {
