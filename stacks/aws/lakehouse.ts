@@ -82,8 +82,21 @@ export function buildLakehouse(stack: AwsStack<'lakehouse'>): AwsLakehouse {
     label: 'Lakehouse Spark drivers and executors',
     policyName: 'lakehouse-spark',
     statements: [
-      { Sid: 'ReadWriteLayers', Effect: 'Allow', Action: [...LAKEHOUSE_OBJECT_ACTIONS], Resource: layers.map((l) => `${bucket.arn}/${l}/*`) },
-      { Sid: 'ReadLanding', Effect: 'Allow', Action: 's3:GetObject', Resource: `${bucket.arn}/${LAKEHOUSE_LANDING_ZONE}/*` },
+      // A directory is its bare key as well as what is below it: S3A's getFileStatus first HEADs the bare key as a file,
+      // and S3 answers 403, not 404, where GetObject is not allowed on that key, which S3A raises (a 404 alone means
+      // "no such file"). Hadoop's own least-privilege policies grant `key`, `key/` and `key/*` (hadoop-aws RoleModel.directory).
+      {
+        Sid: 'ReadWriteLayers',
+        Effect: 'Allow',
+        Action: [...LAKEHOUSE_OBJECT_ACTIONS],
+        Resource: layers.flatMap((l) => [`${bucket.arn}/${l}`, `${bucket.arn}/${l}/*`]),
+      },
+      {
+        Sid: 'ReadLanding',
+        Effect: 'Allow',
+        Action: 's3:GetObject',
+        Resource: [`${bucket.arn}/${LAKEHOUSE_LANDING_ZONE}`, `${bucket.arn}/${LAKEHOUSE_LANDING_ZONE}/*`],
+      },
       {
         Sid: 'ListLayers',
         Effect: 'Allow',

@@ -105,13 +105,26 @@ describe('the cluster view', () => {
     expect(pods.some((p) => p.at === 'minio')).toBe(false);
   });
 
-  test('Spark drivers and executors: cores, coreLimit, memory plus max(10 %, 384 MiB) overhead as request and limit', () => {
+  test('Spark drivers and executors: cores, coreLimit, memory plus overhead as request and limit (40 % for Python, 10 % for the JVM, at least 384 MiB)', () => {
     const view = buildClusterView(distEnv('aws-prod'), platform);
     const bronze = view.pods.filter((p) => p.resource === 'SparkApplication lakehouse/bronze-ingest');
+    // A PySpark job: Spark's NON_JVM_MEMORY_OVERHEAD_FACTOR 0.4 on 2g and 4g.
     expect(bronze.map((p) => [p.at, p.minReplicas, p.containers[0].resources])).toEqual([
-      ['driver', 1, { requests: { cpu: '1', memory: '2432Mi' }, limits: { cpu: '2', memory: '2432Mi' } }],
-      ['executor', 2, { requests: { cpu: '2', memory: '4505Mi' }, limits: { cpu: '4', memory: '4505Mi' } }],
+      ['driver', 1, { requests: { cpu: '1', memory: '2867Mi' }, limits: { cpu: '2', memory: '2867Mi' } }],
+      ['executor', 2, { requests: { cpu: '2', memory: '5734Mi' }, limits: { cpu: '4', memory: '5734Mi' } }],
     ]);
+    // The same job as a JVM application, and as Python with its factor set: 10 % with the 384 MiB floor; the set factor.
+    const withSpec = (patch: (spec: any) => Record<string, unknown>) => {
+      const output = structuredClone(distEnv('aws-prod'));
+      const app = output.manifests.find((m) => m.obj.kind === 'SparkApplication' && m.obj.metadata.name === 'bronze-ingest')!.obj as any;
+      Object.assign(app.spec, patch(app.spec));
+      return buildClusterView(output, platform).pods.filter((p) => p.resource === 'SparkApplication lakehouse/bronze-ingest');
+    };
+    const memories = (pods: ReturnType<typeof withSpec>) => pods.map((p) => p.containers[0].resources?.requests?.memory);
+    expect(memories(withSpec(() => ({ type: 'Scala' })))).toEqual(['2432Mi', '4505Mi']);
+    expect(
+      memories(withSpec((spec) => ({ sparkConf: { ...spec.sparkConf, 'spark.driver.memoryOverheadFactor': '0.2', 'spark.executor.memoryOverheadFactor': '0.2' } }))),
+    ).toEqual(['2457Mi', '4915Mi']);
     expect(view.pods.some((p) => p.resource.startsWith('ScheduledSparkApplication ') && p.at === 'driver')).toBe(true);
   });
 

@@ -330,12 +330,15 @@ function jvmMiB(size: unknown): number | undefined {
 /**
  * Spark's pod resources (BasicDriverFeatureStep / BasicExecutorFeatureStep): CPU request `cores` (or
  * spark.kubernetes.{driver,executor}.request.cores), CPU limit `coreLimit`; memory request = limit = memory +
- * overhead, overhead max(factor × memory, 384 MiB) with factor 0.1 (spark.{driver,executor}.memoryOverheadFactor,
- * config/package.scala; the 0.4 non-JVM default went in Spark 3.3) unless `memoryOverhead` is set.
+ * overhead, overhead max(factor × memory, 384 MiB) unless `memoryOverhead` is set. The factor is
+ * spark.{driver,executor}.memoryOverheadFactor or spark.kubernetes.memoryOverheadFactor where set; otherwise 0.1 for a
+ * JVM application and NON_JVM_MEMORY_OVERHEAD_FACTOR, 0.4, for a Python or R one, which the driver step also hands
+ * to the executors (BasicDriverFeatureStep and its "memory overhead factor" tests, Spark 3.3 to 4.1).
  */
-function sparkContainer(role: Json, conf: Json, which: 'driver' | 'executor'): Json {
+function sparkContainer(role: Json, conf: Json, which: 'driver' | 'executor', type: unknown): Json {
   const memory = jvmMiB(role.memory ?? conf[`spark.${which}.memory`] ?? '1g') ?? 1024;
-  const factor = Number(conf[`spark.${which}.memoryOverheadFactor`] ?? conf['spark.kubernetes.memoryOverheadFactor'] ?? 0.1);
+  const nonJvm = type === 'Python' || type === 'R';
+  const factor = Number(conf[`spark.${which}.memoryOverheadFactor`] ?? conf['spark.kubernetes.memoryOverheadFactor'] ?? (nonJvm ? 0.4 : 0.1));
   const overhead = jvmMiB(role.memoryOverhead ?? conf[`spark.${which}.memoryOverhead`]) ?? Math.max(Math.floor(factor * memory), 384);
   const cores = role.coreRequest ?? conf[`spark.kubernetes.${which}.request.cores`] ?? role.cores ?? 1;
   const limit = role.coreLimit ?? conf[`spark.kubernetes.${which}.limit.cores`];
@@ -358,7 +361,7 @@ function sparkPods(cr: Json): { pods: DerivedPod[]; unmodelled: string[] } {
     ...placement(r),
     ...(isMap(r.podSecurityContext) ? { securityContext: r.podSecurityContext } : {}),
     ...(Array.isArray(spec.volumes) ? { volumes: spec.volumes } : {}),
-    containers: [sparkContainer(r, conf, which)],
+    containers: [sparkContainer(r, conf, which, spec.type)],
   });
   const driver = role(spec.driver);
   const executor = role(spec.executor);

@@ -208,7 +208,8 @@ describe('aws lakehouse stack', () => {
       const objects = bySid(s, 'ReadWriteLayers');
       expect(objects.Effect).toBe('Allow');
       expect([...list(objects.Action)].sort()).toEqual(['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:PutObject']);
-      expect(objects.Resource).toEqual(ALL_LAYERS.map((l) => `${BUCKET_ARN}/${l}/*`));
+      // Each layer as S3A sees a directory: its bare key (the HEAD S3A sends first) and everything below it.
+      expect(objects.Resource).toEqual(ALL_LAYERS.flatMap((l) => [`${BUCKET_ARN}/${l}`, `${BUCKET_ARN}/${l}/*`]));
       expect(objects.Condition).toBeUndefined();
 
       const listing = bySid(s, 'ListLayers');
@@ -217,7 +218,12 @@ describe('aws lakehouse stack', () => {
       expect(listing.Resource).toBe(BUCKET_ARN);
       expect(listing.Condition).toEqual({ StringLike: { 's3:prefix': [...ALL_LAYERS, 'landing'].flatMap((l) => [l, `${l}/*`]) } });
       // The landing zone (`--source landing`): read only.
-      expect(bySid(s, 'ReadLanding')).toEqual({ Sid: 'ReadLanding', Effect: 'Allow', Action: 's3:GetObject', Resource: `${BUCKET_ARN}/landing/*` });
+      expect(bySid(s, 'ReadLanding')).toEqual({
+        Sid: 'ReadLanding',
+        Effect: 'Allow',
+        Action: 's3:GetObject',
+        Resource: [`${BUCKET_ARN}/landing`, `${BUCKET_ARN}/landing/*`],
+      });
       expect(r.names.lakehouse!.landingUri).toBe(`s3://${r.names.lakehouse!.aws!.bucket}/landing/`);
       // Actions without an s3:prefix condition key stand apart, so a prefix condition cannot silently deny them.
       expect(bySid(s, 'LocateBucketAndUploads')).toEqual({
@@ -278,7 +284,8 @@ describe('aws lakehouse stack', () => {
       const account = r.env.aws!.accountId;
       const expected = [
         BUCKET_ARN,
-        ...ALL_LAYERS.map((l) => `${BUCKET_ARN}/${l}/*`),
+        ...ALL_LAYERS.flatMap((l) => [`${BUCKET_ARN}/${l}`, `${BUCKET_ARN}/${l}/*`]),
+        `${BUCKET_ARN}/landing`,
         `${BUCKET_ARN}/landing/*`,
         KEY_ARN,
         glueArn(region, account, 'catalog'),
@@ -318,7 +325,7 @@ describe('aws lakehouse stack', () => {
 
     const s = sparkPolicy(r);
     expect(JSON.stringify(s)).not.toContain('silver');
-    expect(bySid(s, 'ReadWriteLayers').Resource).toEqual([`${BUCKET_ARN}/bronze/*`, `${BUCKET_ARN}/gold/*`]);
+    expect(bySid(s, 'ReadWriteLayers').Resource).toEqual([`${BUCKET_ARN}/bronze`, `${BUCKET_ARN}/bronze/*`, `${BUCKET_ARN}/gold`, `${BUCKET_ARN}/gold/*`]);
     expect(bySid(s, 'ListLayers').Condition).toEqual({ StringLike: { 's3:prefix': ['bronze', 'bronze/*', 'gold', 'gold/*', 'landing', 'landing/*'] } });
     const glueResources = s.filter((st) => list(st.Action).some((a) => a.startsWith('glue:'))).flatMap((st) => list(st.Resource));
     const region = r.env.region;
@@ -337,7 +344,7 @@ describe('aws lakehouse stack', () => {
       'aws-dev',
       withLakehouse('aws-dev', (l) => ({ ...l, layers: ['gold', 'bronze', 'silver'] })),
     );
-    expect(bySid(sparkPolicy(reordered), 'ReadWriteLayers').Resource).toEqual(ALL_LAYERS.map((l) => `${BUCKET_ARN}/${l}/*`));
+    expect(bySid(sparkPolicy(reordered), 'ReadWriteLayers').Resource).toEqual(ALL_LAYERS.flatMap((l) => [`${BUCKET_ARN}/${l}`, `${BUCKET_ARN}/${l}/*`]));
     // The default model is untouched.
     expect(defaultPlatform.environments.find((e) => e.name === 'aws-dev')!.workloads!.lakehouse!.layers).toBeUndefined();
     expect(Object.keys(of(render('aws-dev').lakehouse, 'aws_glue_catalog_database'))).toHaveLength(3);
