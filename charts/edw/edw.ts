@@ -55,6 +55,9 @@ export const PRODUCER_JOB = { backoffLimit: 3, activeDeadlineSeconds: 600, ttlSe
 /** Hex digits of the one-off producer Job's name suffix, a hash of its spec. */
 export const PRODUCER_RUN_ID_LENGTH = 8;
 
+/** The consumers a voluntary disruption (a drain, Karpenter's interruption handling, consolidation) may take at once. Rounded up. */
+export const CONSUMER_MAX_UNAVAILABLE = '50%';
+
 export class EdwChart extends RoleIdentityChart<'edw', EdwRole> {
   constructor(app: App, ctx: EnvironmentContext<Cloud, 'edw'>) {
     super(app, EDW_APP, ctx, ctx.names.edw.namespace, EDW_IDENTITIES);
@@ -121,11 +124,13 @@ export class EdwChart extends RoleIdentityChart<'edw', EdwRole> {
         template,
       },
     });
-    // maxUnavailable (not minAvailable) keeps node drains possible at any replica count, zero included.
+    // maxUnavailable (not minAvailable) keeps node drains possible at any replica count, zero included. Half, not one:
+    // a Spot node holds many consumers, and one at a time (each waiting for its replacement, which waits for a new
+    // node) would outlast the interruption notice, so most would be killed mid-message instead of drained.
     new KubePodDisruptionBudget(this, 'pdb-consumer', {
       metadata: { name: this.edw.consumer },
       spec: {
-        maxUnavailable: IntOrString.fromNumber(1),
+        maxUnavailable: IntOrString.fromString(CONSUMER_MAX_UNAVAILABLE),
         selector: { matchLabels: this.selector('consumer') },
         // A crash-looping consumer must not block a Spot node's drain.
         unhealthyPodEvictionPolicy: 'AlwaysAllow',

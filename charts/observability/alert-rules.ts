@@ -83,17 +83,21 @@ function edwRules(env: Environment): AlertRule[] {
     // KubeHpaMaxedOut rule, kube-prometheus-stack 88.5.3 rules-1.14/kubernetes-apps.yaml). keda_scaler_metrics_value
     // {namespace, metric, scaledObject, scaler, triggerIndex, type}: keda v2.20.2 pkg/metricscollector/prommetrics.go,
     // the value the queue trigger reads (the queue length).
-    // keda_scaler_metrics_value comes from the KEDA operator's PodMonitor (src/model/scrapes.ts); where the AKS add-on
-    // runs KEDA (kube-system) it is not scraped, and the HPA half of the rule alone does not fire.
+    // keda_scaler_metrics_value comes from the KEDA operator's PodMonitor (src/model/scrapes.ts). Where the AKS add-on
+    // runs KEDA (kube-system, not scraped) the queue half is the HPA's own view of it: the replicas it wants (from the
+    // queue length KEDA reports per replica) still at or above its maximum.
     rule(
       'EdwQueueBacklogAtMaxReplicas',
       `max by (namespace) (kube_horizontalpodautoscaler_status_current_replicas${hpa}) >= max by (namespace) (kube_horizontalpodautoscaler_spec_max_replicas${hpa})` +
-        ` and on () max(${scaler}) > 0` +
-        ` and on () max(delta(${scaler}[15m])) >= 0`,
+        (env.edw.keda === 'helm'
+          ? ` and on () max(${scaler}) > 0` + ` and on () max(delta(${scaler}[15m])) >= 0`
+          : ` and max by (namespace) (kube_horizontalpodautoscaler_status_desired_replicas${hpa}) >= max by (namespace) (kube_horizontalpodautoscaler_spec_max_replicas${hpa})`),
       '15m',
       'critical',
       'The EDW queue is not draining although its consumers run at the maximum replicas',
-      `The consumers in ${ns} have run at KEDA's maxReplicas (${env.edw.scaling.maxReplicas}) for 15 minutes and the queue length KEDA reads has not fallen.`,
+      env.edw.keda === 'helm'
+        ? `The consumers in ${ns} have run at KEDA's maxReplicas (${env.edw.scaling.maxReplicas}) for 15 minutes and the queue length KEDA reads has not fallen.`
+        : `The consumers in ${ns} have run at KEDA's maxReplicas (${env.edw.scaling.maxReplicas}) for 15 minutes and the HPA still wants at least that many for the queue length.`,
       'Check the consumers for errors or slow writes to the table, then raise edw.scaling.maxReplicas or the Spot pool max if they are healthy.',
     ),
   ];

@@ -191,10 +191,10 @@ describe('EdwChart', () => {
       expect(pod.priorityClassName).toBe(PRIORITY_CLASSES.batch);
     });
 
-    test.each(all)('%s: PDB maxUnavailable 1 on the consumer pods', (_n, ctx) => {
+    test.each(all)('%s: PDB maxUnavailable half the consumer pods (a Spot node drains in one go, not one by one)', (_n, ctx) => {
       const pdb = one(ctx, 'PodDisruptionBudget', 'edw-consumer');
       expect(pdb.spec).toEqual({
-        maxUnavailable: 1,
+        maxUnavailable: '50%',
         selector: { matchLabels: { 'app.kubernetes.io/name': 'edw-consumer' } },
         unhealthyPodEvictionPolicy: 'AlwaysAllow',
       });

@@ -102,6 +102,26 @@ describe('each rule fires on its failure and not otherwise (promtool-style)', ()
     expect(firingAlerts(r, series({ ...hpa('20x40'), [KEDA_ELSEWHERE]: '500+10x40' }), 40 * 60)).toEqual([]);
   });
 
+  test('EdwQueueBacklogAtMaxReplicas where the AKS add-on runs KEDA (not scraped): the HPA still wanting its maximum', () => {
+    expect(azure.edw!.keda).toBe('aks-addon');
+    const r = ruleOf(azure, 'EdwQueueBacklogAtMaxReplicas');
+    // No KEDA series at all on this cluster: the rule must not need one.
+    expect(r.expr).not.toContain('keda_scaler_metrics_value');
+    const max = azure.edw!.scaling.maxReplicas;
+    const hpa = (current: string, desired: string) =>
+      series({
+        [`kube_horizontalpodautoscaler_status_current_replicas{job="kube-state-metrics",${HPA}}`]: current,
+        [`kube_horizontalpodautoscaler_status_desired_replicas{job="kube-state-metrics",${HPA}}`]: desired,
+        [`kube_horizontalpodautoscaler_spec_max_replicas{job="kube-state-metrics",${HPA}}`]: `${max}x40`,
+      });
+    expect(names(firingAlerts(r, hpa(`${max}x40`, `${max}x40`), 40 * 60))).toEqual([{ alertname: r.alert, namespace: 'edw', severity: 'critical' }]);
+    // At max but wanting fewer (the queue drains): no alert; below max: no alert.
+    expect(firingAlerts(r, hpa(`${max}x40`, `${max - 3}x40`), 40 * 60)).toEqual([]);
+    expect(firingAlerts(r, hpa(`${max - 2}x40`, `${max - 2}x40`), 40 * 60)).toEqual([]);
+    // Where KEDA is the platform's own Helm install, the queue length KEDA reads stays the signal.
+    expect(ruleOf(aws, 'EdwQueueBacklogAtMaxReplicas').expr).toContain('keda_scaler_metrics_value');
+  });
+
   test('GpuNodePoolAtLimit (Karpenter) and GpuNodeGroupAtMax (kube-state-metrics node labels)', () => {
     const r = ruleOf(aws, 'GpuNodePoolAtLimit');
     const kp = (usage: string) =>

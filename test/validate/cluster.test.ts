@@ -123,7 +123,9 @@ describe('the cluster view', () => {
     const memories = (pods: ReturnType<typeof withSpec>) => pods.map((p) => p.containers[0].resources?.requests?.memory);
     expect(memories(withSpec(() => ({ type: 'Scala' })))).toEqual(['2432Mi', '4505Mi']);
     expect(
-      memories(withSpec((spec) => ({ sparkConf: { ...spec.sparkConf, 'spark.driver.memoryOverheadFactor': '0.2', 'spark.executor.memoryOverheadFactor': '0.2' } }))),
+      memories(
+        withSpec((spec) => ({ sparkConf: { ...spec.sparkConf, 'spark.driver.memoryOverheadFactor': '0.2', 'spark.executor.memoryOverheadFactor': '0.2' } })),
+      ),
     ).toEqual(['2457Mi', '4915Mi']);
     expect(view.pods.some((p) => p.resource.startsWith('ScheduledSparkApplication ') && p.at === 'driver')).toBe(true);
   });
