@@ -44,7 +44,7 @@ function withSageMakerFinetune(m: MlopsSpec): MlopsSpec {
  * The medallion pipeline: one application per step (run once, e.g. a backfill) and the daily run of
  * all three steps, which scales its executors with the data.
  */
-/** Prod trains nightly on the Spot GPU pool and may burst to the managed service; dev trains once on on-demand GPUs. */
+/** Prod trains nightly on the Spot GPU pool and may burst to the managed service; dev trains once, on its (Spot) GPU pool. */
 const mlops = (stage: Stage): MlopsSpec => ({
   enabled: true,
   mlflow: mlflow(),

@@ -118,6 +118,10 @@ with conn, conn.cursor() as cur:
     cur.execute(sql.SQL("GRANT {} TO CURRENT_USER").format(role))
     cur.execute(sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(sql.Identifier(database), role))
     cur.execute(sql.SQL("GRANT USAGE, CREATE ON SCHEMA public TO {}").format(role))
+    # A GRANT its issuer may not give only warns ("no privileges were granted"): check, or MLflow fails at its first table.
+    cur.execute("SELECT has_schema_privilege(%s, 'public', 'USAGE') AND has_schema_privilege(%s, 'public', 'CREATE')", (user, user))
+    if not cur.fetchone()[0]:
+        raise SystemExit(user + " did not get USAGE and CREATE on schema public: " + admin_user + " may not grant them (it must own the schema or be a member of its owner)")
     cur.execute("SELECT c.relname, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
                 " WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm') AND pg_get_userbyid(c.relowner) = current_user")
     for name, kind in cur.fetchall():

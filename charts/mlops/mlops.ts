@@ -251,6 +251,8 @@ export class MlopsChart extends RoleIdentityChart<'mlops', MlopsRole> {
         // First: CHECKPOINT_URI refers to it, and only variables defined before are expanded.
         { name: 'JOB_NAME', valueFrom: { fieldRef: { fieldPath: `metadata.labels['${JOB_NAME_LABEL}']` } } },
         ...envVars({
+          // The AWS SDKs' region: the Pod Identity webhook injects credentials only, and the checkpoints go to S3.
+          ...sdkEnv(this.ctx),
           ...CACHE_ENV,
           MLFLOW_TRACKING_URI: this.names.trackingUri,
           MLFLOW_EXPERIMENT_NAME: job.name,

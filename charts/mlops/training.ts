@@ -5,11 +5,11 @@
  * the managed node group, Karpenter NodePool or AKS pool of that name labels its nodes so) and
  * tolerations for exactly the taints that pool's nodes carry:
  * - every GPU node: `nvidia.com/gpu=true:NoSchedule` (AWS node groups and NodePools, AKS GPU pools);
- * - AKS Spot pools also `kubernetes.azure.com/scalesetpriority=spot:NoSchedule`;
- * - AWS Spot nodes carry no Spot taint, so nothing more there.
+ * - Spot pools also their Spot taint: AKS `kubernetes.azure.com/scalesetpriority=spot:NoSchedule`, Karpenter's
+ *   Spot NodePools `platform-synth.io/spot=true:NoSchedule` (gpuPoolTaints).
  *
  * Scratch: the root filesystem is read-only, so everything ML libraries write goes to emptyDirs on
- * the node's disk (AWS GPU nodes: 200 GiB root volumes): /tmp (TRAINING_TMP_SIZE; tokenizers, compiled kernels,
+ * the node's disk (the GPU EC2NodeClass's root volume on AWS, the OS disk on AKS): /tmp (TRAINING_TMP_SIZE; tokenizers, compiled kernels,
  * `tempfile`) and /cache (CACHE_SIZE; Hugging Face models and datasets, torch hub weights, pip and
  * Triton caches through HF_HOME, TORCH_HOME and XDG_CACHE_HOME). The container requests and limits the
  * ephemeral storage they add up to (plus its logs), so the scheduler places the pod on a node with that much disk and

@@ -76,8 +76,9 @@ class Cursor:
     def execute(self, q, params=None):
         text = q.text if isinstance(q, Q) else q
         calls.append(["sql", [text, list(params) if params else None]])
-        self.rows = [("runs", "r")] if "pg_class" in text else []
-    def fetchone(self): return None
+        # The grants take effect unless FAKE_GRANTS_IGNORED (PostgreSQL's "no privileges were granted" warning).
+        self.rows = [("runs", "r")] if "pg_class" in text else [(not os.environ.get("FAKE_GRANTS_IGNORED"),)] if "has_schema_privilege" in text else []
+    def fetchone(self): return self.rows[0] if self.rows else None
     def fetchall(self): return self.rows
 class Conn:
     def __enter__(self): return self
@@ -317,7 +318,7 @@ describe('MlopsChart', () => {
     describe('the Azure script, run against fake Key Vault, Entra ID and PostgreSQL', () => {
       const ctx = ctxOf('azure-prod');
       const job = () => one(ctx, 'Job', dbUserJobName(ctx));
-      const run = (stored: string) => {
+      const run = (stored: string, extraEnv: Record<string, string> = {}) => {
         const dir = tempDir('db-user');
         fs.writeFileSync(path.join(dir, 'token'), 'federated-token\n');
         fs.writeFileSync(path.join(dir, 'script.py'), job().spec.template.spec.containers[0].command[2]);
@@ -336,6 +337,7 @@ describe('MlopsChart', () => {
               AZURE_FEDERATED_TOKEN_FILE: path.join(dir, 'token'),
               AZURE_AUTHORITY_HOST: 'https://login.microsoftonline.com/',
               FAKE_STORED: stored,
+              ...extraEnv,
             },
           });
         } finally {
@@ -382,6 +384,18 @@ describe('MlopsChart', () => {
         expect(statements).toContainEqual(['CREATE ROLE "mlflow_server" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD %s', [value.password]]);
         expect(statements).toContainEqual(['GRANT USAGE, CREATE ON SCHEMA public TO "mlflow_server"', null]);
         expect(statements).toContainEqual(['ALTER TABLE public."runs" OWNER TO "mlflow_server"', null]);
+      });
+
+      test('grants the administrator may not give (they only warn) fail the Job before a password is stored', () => {
+        let failure: any;
+        try {
+          run('{}', { FAKE_GRANTS_IGNORED: '1' });
+        } catch (e) {
+          failure = e;
+        }
+        expect(failure?.status).toBe(1);
+        expect(String(failure?.stderr)).toMatch(/mlflow_server did not get USAGE and CREATE on schema public/);
+        expect(String(failure?.stdout)).not.toContain('"PUT"');
       });
 
       test('a missing secret (404) is a first run: the role is created and the first version written', () => {
@@ -539,6 +553,8 @@ describe('MlopsChart', () => {
       expect(uri).toBe(`${ctx.names.mlops!.checkpointRoot}/${job.name}/$(JOB_NAME)`);
       // Under the prefix the training identity may already write.
       expect(uri.startsWith(ctx.env.cloud === 'aws' ? `${ctx.names.mlops!.artifactRoot}/` : ctx.names.mlops!.artifactRoot)).toBe(true);
+      // The AWS SDKs' region (Pod Identity injects credentials only); nothing on Azure.
+      expect(c.env.find((v: any) => v.name === 'AWS_REGION')?.value).toBe(ctx.env.cloud === 'aws' ? ctx.env.region : undefined);
       expect(objects(ctx).filter((o) => ['PersistentVolumeClaim', 'StorageClass'].includes(o.kind))).toEqual([]);
     });
 
