@@ -25,7 +25,7 @@ import {
   REMOTE_WRITE_URL,
 } from '../../src/model/observability';
 import { PLATFORM_STACK } from '../../src/model/naming';
-import { azureClientId, workloadIdentity, type IdentityBinding, type IdentitySource } from '../lib/identity';
+import { AZURE_FEDERATED_TOKEN_FILE, azureClientId, workloadIdentity, type IdentityBinding, type IdentitySource } from '../lib/identity';
 import { KNATIVE_GATEWAYS, SELDON_GATEWAY_REF } from '../serving/ingress';
 
 /**
@@ -434,7 +434,9 @@ const GRAFANA_IDENTITY: IdentitySource<never> = {
  *   at the workspace endpoint in its region; Grafana forwards its environment to that plugin only
  *   (`plugins.forward_host_env_vars`), since plugins get none of it by default (pkg/plugins/envvars).
  * - Azure: grafana-azureprometheus-datasource with `workloadidentity`, which needs `auth.azure_auth_enabled` and
- *   `azure.workload_identity_enabled`; the client and tenant named, the token file the webhook projects at its default.
+ *   `azure.workload_identity_enabled`; the client, tenant and token file named. The file must be: Grafana forwards the
+ *   plugin its [azure] settings but none of its environment, so the plugin (grafana-azure-sdk-go v2.4.0, whose
+ *   workload identity credential falls back to AZURE_FEDERATED_TOKEN_FILE) would find no token without it.
  * The plugin installs at start-up from grafana.com (the chart's `plugins` → GF_PLUGINS_PREINSTALL_SYNC), pinned.
  */
 function managedStoreDataSource(ctx: EnvironmentContext): { plugin: string; dataSource: Values; ini: Record<string, Values>; identity: IdentityBinding } {
@@ -458,7 +460,12 @@ function managedStoreDataSource(ctx: EnvironmentContext): { plugin: string; data
       },
       ini: {
         auth: { azure_auth_enabled: true },
-        azure: { workload_identity_enabled: true, workload_identity_client_id: azureClientId(identity), workload_identity_tenant_id: env.azure.tenantId },
+        azure: {
+          workload_identity_enabled: true,
+          workload_identity_client_id: azureClientId(identity),
+          workload_identity_tenant_id: env.azure.tenantId,
+          workload_identity_token_file: AZURE_FEDERATED_TOKEN_FILE,
+        },
       },
     }),
   });

@@ -25,6 +25,11 @@ import { AppChart } from './app-chart';
 
 /** Annotation the Azure workload identity webhook reads on the service account. */
 export const AZURE_CLIENT_ID_ANNOTATION = 'azure.workload.identity/client-id';
+/**
+ * Where the Azure workload identity webhook projects the pod's token (azure-workload-identity pkg/webhook consts:
+ * TokenFileMountPath + TokenFilePathName), the value it gives AZURE_FEDERATED_TOKEN_FILE.
+ */
+export const AZURE_FEDERATED_TOKEN_FILE = '/var/run/secrets/azure/tokens/azure-identity-token';
 /** Pod label that opts a pod into the Azure workload identity webhook. */
 export const AZURE_USE_LABEL = 'azure.workload.identity/use';
 /** Informational only (nothing reads it): which IAM role the Pod Identity association gives this account. */

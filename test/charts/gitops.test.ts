@@ -1037,7 +1037,10 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
           workload_identity_enabled: true,
           workload_identity_client_id: output('grafana_client_id'),
           workload_identity_tenant_id: EXAMPLE_AZURE_TENANT,
+          // Plugins get none of Grafana's environment: without the file named, the plugin finds no token.
+          workload_identity_token_file: '/var/run/secrets/azure/tokens/azure-identity-token',
         });
+        expect(azure['grafana.ini'].plugins).toBeUndefined();
         expect(azure.podLabels).toEqual({ 'azure.workload.identity/use': 'true' });
         expect(azure.serviceAccount.annotations).toEqual({ 'azure.workload.identity/client-id': output('grafana_client_id') });
         // Dev keeps metrics in the cluster: no plugin, no second data source, no identity.
