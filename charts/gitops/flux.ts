@@ -10,8 +10,8 @@
  * - operators/<operator>/: its HelmRelease (pinned chart, CRDs created and updated with the release, failed
  *   installs and upgrades retried).
  *
- * Pruning follows the model; Flux corrects drift on every reconciliation. With `automated: false` the
- * Kustomizations are created suspended and `flux resume kustomization <name>` applies one; it stays resumed
+ * Pruning follows the model; the Kustomizations correct drift on every reconciliation (the HelmReleases do not:
+ * helm-controller's drift detection is off by default). With `automated: false` the Kustomizations are created suspended and `flux resume kustomization <name>` applies one; it stays resumed
  * (or suspended again with `flux suspend`), as the root leaves their `suspend` to the cluster (KEEP_SUSPEND).
  */
 import type { App } from 'cdk8s';
@@ -25,8 +25,15 @@ import { operatorValues } from './operator-values';
 
 export const FLUX_NAMESPACE = 'flux-system';
 export const FLUX_INTERVALS = { source: '1m', reconcile: '10m', retry: '2m', timeout: '10m', helm: '30m' } as const;
-/** Failed Helm installs and upgrades are retried (and rolled back) this many times. */
-export const HELM_RETRIES = 3;
+/**
+ * Failed Helm installs and upgrades are retried (and an upgrade rolled back) without end, -1 in helm-controller's
+ * terms ("a negative integer equals to unlimited retries", the HelmRelease CRD). A count runs out on a first install
+ * that only needs time (a webhook whose CA cert-manager has not injected yet, a load balancer still coming), and the
+ * release then stays Stalled (RetriesExceeded) until someone forces it: Argo CD's side retries without end as well.
+ */
+export const HELM_RETRIES = -1;
+/** How long one Helm install or upgrade may take (helm-controller's default is 5m; kube-prometheus-stack can take longer). */
+export const HELM_TIMEOUT = '15m';
 
 export const fluxNames = (env: string) => ({
   source: env,
@@ -134,6 +141,7 @@ export function fluxCharts(app: App, ctx: GitopsContext, apps: readonly AppInven
             sourceRef: { kind: 'HelmRepository', name: release.repositoryName },
           },
         },
+        timeout: HELM_TIMEOUT,
         install: { crds: 'CreateReplace', createNamespace: true, remediation: { retries: HELM_RETRIES } },
         upgrade: { crds: 'CreateReplace', remediation: { retries: HELM_RETRIES, remediateLastFailure: true } },
         ...(values ? { values } : {}),

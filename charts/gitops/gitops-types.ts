@@ -95,6 +95,8 @@ export interface HelmReleaseSpec {
   readonly chart: {
     readonly spec: { readonly chart: string; readonly version: string; readonly sourceRef: { readonly kind: 'HelmRepository'; readonly name: string } };
   };
+  /** Of each Helm action (install, upgrade, rollback). */
+  readonly timeout: string;
   readonly install: { readonly crds: 'CreateReplace'; readonly createNamespace: true; readonly remediation: { readonly retries: number } };
   readonly upgrade: { readonly crds: 'CreateReplace'; readonly remediation: { readonly retries: number; readonly remediateLastFailure: true } };
   readonly values?: Values;

@@ -366,6 +366,12 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
       // No dangling dependsOn; HelmReleases carry none (their Kustomizations order them).
       for (const k of kustomizations.values()) for (const dep of dependsOn(k)) expect(kustomizations.has(dep)).toBe(true);
       for (const release of ofKind(s, 'HelmRelease')) expect(release.spec.dependsOn).toBeUndefined();
+      // A first install that only needs time never runs out of retries (a count ends Stalled until someone forces it).
+      for (const release of ofKind(s, 'HelmRelease')) {
+        expect(release.spec.install.remediation).toEqual({ retries: -1 });
+        expect(release.spec.upgrade.remediation).toEqual({ retries: -1, remediateLastFailure: true });
+        expect(release.spec.timeout).toBe('15m');
+      }
     });
 
     test.each(ARGO_ENVS)(
