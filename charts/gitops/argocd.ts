@@ -1,5 +1,9 @@
 /**
  * Argo CD delivery of one environment (dist/<env>/gitops/):
+ * - argocd-config/: the `argocd-cm` key that makes Argo CD assess Applications' health (removed from Argo CD in 1.8,
+ *   docs/operator-manual/health.md "Argocd App"), without which the root's sync waves do not wait for each other.
+ *   `kubectl apply -k` it once, before bootstrap/ (a client-side apply merges the key into the installed ConfigMap);
+ *   no Application syncs it: the root's project may write only Applications and AppProjects into `argocd`.
  * - bootstrap/: the two AppProjects and the root Application; `kubectl apply -k` it once, after that the
  *   root keeps it in sync too (apps/ includes ../bootstrap).
  * - apps/: an Application per app directory of dist/<env>/kubernetes and one per operator (a pinned Helm
@@ -9,10 +13,10 @@
  * only the cluster-scoped kinds they create; `<env>-operators` only the pinned charts' repositories into
  * the operators' namespaces, with any cluster-scoped kind (charts install CRDs, ClusterRoles and webhooks).
  * Operators use server-side apply (their CRDs are too large for the last-applied annotation). Every sync is
- * retried with exponential backoff. Argo CD must assess Application health for the waves of an
- * app-of-apps to wait (README: `resource.customizations.health.argoproj.io_Application`).
+ * retried with exponential backoff.
  */
 import type { App } from 'cdk8s';
+import { KubeConfigMap } from 'cdk8s-plus-28/lib/imports/k8s';
 import { PLATFORM_NAMESPACE } from '../../src/model/naming';
 import { chartVersion, OPERATORS, operatorsFor, type OperatorName, type OperatorRelease } from '../../src/model/operators';
 import { AppChart } from '../lib/app-chart';
@@ -22,6 +26,22 @@ import { operatorNamespaceMetadata, repoPath, valuesByKey, type AppInventory, ty
 import { operatorNamespaces, operatorValues } from './operator-values';
 
 export const ARGOCD_NAMESPACE = 'argocd';
+/** The argocd-cm key of Application health (a custom health check of argoproj.io/Application). */
+export const APPLICATION_HEALTH_KEY = 'resource.customizations.health.argoproj.io_Application';
+/** An Application's health is the health its status reports, Progressing until it has one (the documented check). */
+export const APPLICATION_HEALTH_LUA = `hs = {}
+hs.status = "Progressing"
+hs.message = ""
+if obj.status ~= nil then
+  if obj.status.health ~= nil then
+    hs.status = obj.status.health.status
+    if obj.status.health.message ~= nil then
+      hs.message = obj.status.health.message
+    end
+  end
+end
+return hs
+`;
 export const IN_CLUSTER = 'https://kubernetes.default.svc';
 export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
 /** Deleting an Application deletes what it deployed (only where pruning is on). */
@@ -81,6 +101,12 @@ export function argoCdCharts(app: App, ctx: GitopsContext, apps: readonly AppInv
   const n = argoNames(ctx.env.name);
   const operators = operatorsFor(ctx.env);
   const plan = deliveryPlan(ctx, apps);
+
+  const config = new AppChart<never>(app, 'argocd-config', ctx, undefined, { root: 'gitops' });
+  new KubeConfigMap(config, 'configmap-argocd-cm', {
+    metadata: { name: 'argocd-cm', namespace: ARGOCD_NAMESPACE, labels: { 'app.kubernetes.io/name': 'argocd-cm', 'app.kubernetes.io/part-of': 'argocd' } },
+    data: { [APPLICATION_HEALTH_KEY]: APPLICATION_HEALTH_LUA },
+  });
 
   const bootstrap = new AppChart<never>(app, 'bootstrap', ctx, undefined, { root: 'gitops' });
   const namespaces = [...new Set([PLATFORM_NAMESPACE, ...apps.flatMap((a) => a.namespaces)])].sort();
@@ -168,5 +194,5 @@ export function argoCdCharts(app: App, ctx: GitopsContext, apps: readonly AppInv
       },
     });
   }
-  return [bootstrap, children];
+  return [config, bootstrap, children];
 }

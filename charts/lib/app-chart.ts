@@ -61,6 +61,11 @@ export class AppChart<W extends WorkloadName = never, C extends Cloud = Cloud> e
    */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- cdk8s types it so
   override toJson(): any[] {
+    return this.renderedObjects().map((o) => withDeliveryAnnotations(this.ctx, o));
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- cdk8s types it so
+  private renderedObjects(): any[] {
     const constructs = this.node.findAll();
     if (constructs.some((c) => c.node.dependencies.length > 0)) return super.toJson();
     const errors = constructs.flatMap((c) => c.node.validate().map((error) => `[${c.node.path}] ${error}`));
@@ -86,6 +91,24 @@ export function replaceOnChangeAnnotations(ctx: EnvironmentContext): Record<stri
   if (tool === 'flux') return { 'kustomize.toolkit.fluxcd.io/force': 'enabled' };
   return {};
 }
+
+/**
+ * Kinds that run to completion: a running one is Progressing to Argo CD and a failed one Degraded (its built-in Job and
+ * CronJob checks, resource_customizations for sparkoperator.k8s.io), and either would hold its Application's health,
+ * so every later sync wave of the root (the operators and apps after it, on a first install and on every chart bump)
+ * until a day-long training run ends, or for good after one failure. Their outcome is the job's, not the delivery's.
+ */
+const RUN_TO_COMPLETION_KINDS: ReadonlySet<string> = new Set(['Job', 'CronJob', 'SparkApplication', 'ScheduledSparkApplication']);
+
+/** An object as the environment's GitOps agent should assess it: Argo CD leaves run-to-completion kinds out of health. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- cdk8s's JSON
+function withDeliveryAnnotations(ctx: EnvironmentContext, obj: any): any {
+  if (ctx.env.gitops?.tool !== 'argocd' || !RUN_TO_COMPLETION_KINDS.has(obj.kind)) return obj;
+  return { ...obj, metadata: { ...obj.metadata, annotations: { ...obj.metadata?.annotations, [ARGO_IGNORE_HEALTH_ANNOTATION]: 'true' } } };
+}
+
+/** Argo CD leaves an object with this annotation out of its Application's health (controller/health.go setApplicationHealth). */
+export const ARGO_IGNORE_HEALTH_ANNOTATION = 'argocd.argoproj.io/ignore-healthcheck';
 
 /**
  * A cluster-scoped object (ClusterRole, ClusterRoleBinding) in a chart with a namespace: cdk8s gives every object the

@@ -326,7 +326,8 @@ describe('EdwChart', () => {
       expect(job(withProducer(500)).metadata.name).toBe(first.metadata.name);
       expect(job(withProducer(600)).metadata.name).not.toBe(first.metadata.name);
       // A new name needs no force-replace by the agent; the old Job is pruned.
-      expect(first.metadata.annotations).toBeUndefined();
+      expect(first.metadata.annotations?.['argocd.argoproj.io/sync-options']).toBeUndefined();
+      expect(first.metadata.annotations?.['kustomize.toolkit.fluxcd.io/force']).toBeUndefined();
       expect(first.spec.ttlSecondsAfterFinished).toBeUndefined();
     });
   });

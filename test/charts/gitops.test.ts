@@ -205,7 +205,8 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
   test('AWS environments use Argo CD, Azure ones Flux, each only its own kinds', () => {
     for (const name of ARGO_ENVS) {
       expect(DEFAULT[name].env.gitops!.tool).toBe('argocd');
-      expect(unique(gitopsObjects(DEFAULT[name]).map(avk))).toEqual(['argoproj.io/v1alpha1 AppProject', 'argoproj.io/v1alpha1 Application']);
+      // And argocd-config/'s one ConfigMap: Argo CD's Application health check.
+      expect(unique(gitopsObjects(DEFAULT[name]).map(avk))).toEqual(['argoproj.io/v1alpha1 AppProject', 'argoproj.io/v1alpha1 Application', 'v1 ConfigMap']);
     }
     for (const name of FLUX_ENVS) {
       expect(DEFAULT[name].env.gitops!.tool).toBe('flux');
@@ -218,6 +219,28 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
         'v1 Namespace',
       ]);
     }
+  });
+
+  test.each(ARGO_ENVS)('%s: argocd-config/ turns on Application health, applied once by hand and synced by no Application', (name) => {
+    const s = DEFAULT[name];
+    const config = s.docs.filter((d) => d.file.startsWith(`${name}/gitops/argocd-config/`));
+    expect(config.map((d) => [d.obj.kind, d.obj.metadata.namespace, d.obj.metadata.name])).toEqual([['ConfigMap', 'argocd', 'argocd-cm']]);
+    const cm = config[0].obj;
+    // Argo CD reads its settings from the ConfigMap labelled part of argocd.
+    expect(cm.metadata.labels['app.kubernetes.io/part-of']).toBe('argocd');
+    // The documented check: an Application's health is its status's, Progressing until it has one.
+    const lua = cm.data['resource.customizations.health.argoproj.io_Application'];
+    expect(lua).toContain('hs.status = obj.status.health.status');
+    expect(lua).toMatch(/^hs = \{\}\nhs.status = "Progressing"/);
+    // Only the key: a client-side apply merges it into the installed argocd-cm and leaves the rest.
+    expect(Object.keys(cm.data)).toEqual(['resource.customizations.health.argoproj.io_Application']);
+    // No Application points at it (the root's project may not write ConfigMaps into argocd), and bootstrap does not include it.
+    const sources = s.docs
+      .filter((d) => d.obj.kind === 'Application')
+      .flatMap((d) => [d.obj.spec.source?.path, ...(d.obj.spec.sources ?? []).map((x: any) => x.path)]);
+    expect(sources.filter((p) => p?.includes('argocd-config'))).toEqual([]);
+    expect(s.rendered.files.get(`${name}/gitops/bootstrap/kustomization.yaml`)).not.toContain('argocd-config');
+    for (const flux of FLUX_ENVS) expect([...DEFAULT[flux].rendered.files.keys()].some((f) => f.includes('argocd-config'))).toBe(false);
   });
 
   describe('validity', () => {
@@ -373,6 +396,22 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
         expect(release.spec.timeout).toBe('15m');
       }
     });
+
+    test.each([...ARGO_ENVS, ...FLUX_ENVS])(
+      '%s: run-to-completion objects are left out of Argo CD’s health (a running or failed job would hold every later wave)',
+      (name) => {
+        const ignored = (d: Doc) => d.obj.metadata?.annotations?.['argocd.argoproj.io/ignore-healthcheck'] === 'true';
+        const workloads = DEFAULT[name].docs.filter((d) => d.file.startsWith(`${name}/kubernetes/`));
+        const batch = workloads.filter((d) => ['Job', 'CronJob', 'SparkApplication', 'ScheduledSparkApplication'].includes(d.obj.kind));
+        // The default model runs training, a producer, the database-user Job and Spark jobs everywhere.
+        expect(batch.some((d) => d.obj.kind.includes('SparkApplication'))).toBe(true);
+        expect(batch.some((d) => d.obj.kind === 'Job' || d.obj.kind === 'CronJob')).toBe(true);
+        const argo = (ARGO_ENVS as readonly string[]).includes(name);
+        for (const d of batch) expect([d.file, ignored(d)]).toEqual([d.file, argo]);
+        // Everything else keeps its health (a Deployment that does not come up must hold the waves after it).
+        for (const d of workloads.filter((x) => !batch.includes(x))) expect([d.file, ignored(d)]).toEqual([d.file, false]);
+      },
+    );
 
     test.each(ARGO_ENVS)(
       '%s: fields an operator’s controller rewrites are left to it (ignoreDifferences, respected in syncs); nothing else is ignored',
@@ -1328,7 +1367,8 @@ describe('GitOps delivery (dist/<env>/gitops/)', () => {
       expect(jobs.length + cronJobs.length).toBeGreaterThan(0);
       if (s.env.stage === 'dev') expect(jobs.length).toBeGreaterThan(0);
       for (const job of jobs) {
-        const annotations = job.metadata.annotations ?? {};
+        // Argo CD's health annotation aside (another test): this one is about replacing.
+        const { 'argocd.argoproj.io/ignore-healthcheck': _health, ...annotations } = job.metadata.annotations ?? {};
         // The EDW producer and MLflow's database-user Job: a new name per spec, so nothing is replaced in place.
         if (/^(edw-producer|mlflow-db-user)-[0-9a-f]{8}$/.test(job.metadata.name)) {
           expect(annotations).toEqual({});
