@@ -82,6 +82,9 @@ export const DB_USER_EGRESS_POLICY = 'mlflow-db-user-egress';
 /** Where MLflow's init container reads the credential version of the Secret. */
 const DB_VERSION_MOUNT = '/var/run/mlflow-db';
 
+/** How long MLflow may take to answer its first health check (schema creation and migrations on a new database). */
+export const MLFLOW_STARTUP_SECONDS = 300;
+
 export class MlopsChart extends RoleIdentityChart<'mlops', MlopsRole> {
   constructor(app: App, ctx: EnvironmentContext<Cloud, 'mlops'>) {
     super(app, MLOPS_APP, ctx, ctx.names.mlops.namespace, MLOPS_IDENTITIES);
@@ -199,8 +202,10 @@ export class MlopsChart extends RoleIdentityChart<'mlops', MlopsRole> {
           ],
           env,
           ...(metrics.length > 0 ? { volumeMounts: scratchVolumes(metrics).volumeMounts } : {}),
-          // MLflow opens its database (creating the schema on a first start) before it answers: 30 s before liveness counts.
-          http: { port: MLFLOW_PORT, healthPath: MLFLOW_HEALTH_PATH, startSeconds: 30 },
+          // MLflow opens its database before it answers, and on a first start creates the schema and runs every migration
+          // against the managed server (in prod both replicas at once: the loser exits and restarts). Liveness waits
+          // for the first answer, up to MLFLOW_STARTUP_SECONDS, so a slow first migration is not killed half-way.
+          http: { port: MLFLOW_PORT, healthPath: MLFLOW_HEALTH_PATH, startupSeconds: MLFLOW_STARTUP_SECONDS },
         }),
       ],
     });

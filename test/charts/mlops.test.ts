@@ -443,6 +443,10 @@ describe('MlopsChart', () => {
       expect(one(ctx, 'Deployment', 'mlflow').spec.replicas).toBe(ctx.env.stage === 'prod' ? 2 : 1);
       expect(c.readinessProbe.httpGet.path).toBe('/health');
       expect(c.livenessProbe.httpGet.path).toBe('/health');
+      // A first start migrates a new database: liveness waits for a startup probe of up to five minutes.
+      expect(c.startupProbe.httpGet.path).toBe('/health');
+      expect(c.startupProbe.periodSeconds * c.startupProbe.failureThreshold).toBe(300);
+      expect(c.livenessProbe.initialDelaySeconds ?? 0).toBeLessThan(30);
       expect(c.resources).toEqual({ requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } });
       expect(c.securityContext).toMatchObject({ readOnlyRootFilesystem: true, runAsNonRoot: true, allowPrivilegeEscalation: false });
       expect(c.volumeMounts).toEqual(TMP_MOUNTS);
