@@ -12,6 +12,7 @@
  * bring it into Prometheus (the AWS edw stack alarms on it in CloudWatch instead).
  */
 import type { Cloud, Environment } from '../../src/model/types';
+import { usesSpot } from '../../src/model/defaults';
 import { operatorsFor } from '../../src/model/operators';
 import { CAPACITY_LABEL, POOL_LABEL } from '../../src/model/scheduling';
 import { INFERENCE_SERVICE_POD_LABEL, modelsServedBy, SERVED_MODEL_LABEL, servesOnKnative } from '../../src/model/workloads/mlops/serving';
@@ -78,6 +79,14 @@ function edwRules(env: Environment): AlertRule[] {
   // Scraped from KEDA's operator without honorLabels (the PodMonitor's default), so the ScaledObject's namespace is
   // stored as exported_namespace (namespace is the operator's own).
   const scaler = `keda_scaler_metrics_value{exported_namespace="${ns}",scaledObject="${scaledObject}"}`;
+  // The queue half of the rule, by who runs KEDA (see below).
+  const queue =
+    env.edw.keda === 'helm'
+      ? { expr: ` and on () max(${scaler}) > 0 and on () max(delta(${scaler}[15m])) >= 0`, what: 'the queue length KEDA reads has not fallen' }
+      : {
+          expr: ` and max by (namespace) (kube_horizontalpodautoscaler_status_desired_replicas${hpa}) >= max by (namespace) (kube_horizontalpodautoscaler_spec_max_replicas${hpa})`,
+          what: 'the HPA still wants at least that many for the queue length',
+        };
   return [
     // kube_horizontalpodautoscaler_status_current_replicas / _spec_max_replicas: kube-state-metrics (the chart's own
     // KubeHpaMaxedOut rule, kube-prometheus-stack 88.5.3 rules-1.14/kubernetes-apps.yaml). keda_scaler_metrics_value
@@ -85,19 +94,16 @@ function edwRules(env: Environment): AlertRule[] {
     // the value the queue trigger reads (the queue length).
     // keda_scaler_metrics_value comes from the KEDA operator's PodMonitor (src/model/scrapes.ts). Where the AKS add-on
     // runs KEDA (kube-system, not scraped) the queue half is the HPA's own view of it: the replicas it wants (from the
-    // queue length KEDA reports per replica) still at or above its maximum.
+    // queue length KEDA reports per replica) still at or above its maximum (kube_horizontalpodautoscaler_status_
+    // desired_replicas, kube-state-metrics v2.20.0 internal/store/horizontalpodautoscaler.go).
     rule(
       'EdwQueueBacklogAtMaxReplicas',
       `max by (namespace) (kube_horizontalpodautoscaler_status_current_replicas${hpa}) >= max by (namespace) (kube_horizontalpodautoscaler_spec_max_replicas${hpa})` +
-        (env.edw.keda === 'helm'
-          ? ` and on () max(${scaler}) > 0` + ` and on () max(delta(${scaler}[15m])) >= 0`
-          : ` and max by (namespace) (kube_horizontalpodautoscaler_status_desired_replicas${hpa}) >= max by (namespace) (kube_horizontalpodautoscaler_spec_max_replicas${hpa})`),
+        queue.expr,
       '15m',
       'critical',
       'The EDW queue is not draining although its consumers run at the maximum replicas',
-      env.edw.keda === 'helm'
-        ? `The consumers in ${ns} have run at KEDA's maxReplicas (${env.edw.scaling.maxReplicas}) for 15 minutes and the queue length KEDA reads has not fallen.`
-        : `The consumers in ${ns} have run at KEDA's maxReplicas (${env.edw.scaling.maxReplicas}) for 15 minutes and the HPA still wants at least that many for the queue length.`,
+      `The consumers in ${ns} have run at KEDA's maxReplicas (${env.edw.scaling.maxReplicas}) for 15 minutes and ${queue.what}.`,
       'Check the consumers for errors or slow writes to the table, then raise edw.scaling.maxReplicas or the Spot pool max if they are healthy.',
     ),
   ];
@@ -162,9 +168,6 @@ function gpuRules(env: Environment): AlertRule[] {
   return rules;
 }
 
-/** Whether the environment runs anything on Spot capacity. */
-export const runsSpot = (env: Environment): boolean => env.cluster.spotPools.length > 0 || env.cluster.gpuPools.some((p) => p.capacity === 'spot');
-
 /**
  * How each cloud tells the cluster that Spot capacity is being taken back: the expression that counts the
  * interruptions of the last hour, and what it counts.
@@ -179,21 +182,49 @@ export const runsSpot = (env: Environment): boolean => env.cluster.spotPools.len
  *   so the hour's maximum still counts it, and the capacity label (on kube-state-metrics' allowlist) keeps the Spot
  *   nodes. A Freeze, Reboot or Redeploy event on a Spot node counts too: the condition does not carry the event type.
  */
-export const SPOT_INTERRUPTIONS: Readonly<Record<Cloud, { readonly lastHour: string; readonly what: string }>> = {
+export interface SpotInterruptionSignal {
+  /** The interruptions of the last hour, one number. */
+  readonly lastHour: string;
+  /** What it counts, as the alert's description says it. */
+  readonly what: string;
+  readonly runbook: string;
+  /** The platform dashboard's panel of it. */
+  readonly panel: { readonly title: string; readonly description: string; readonly expr: string; readonly legend: string };
+}
+
+const AKS_SPOT_NODES_WITH_EVENT =
+  `count(max by (node) (max_over_time(kube_node_status_condition{${KSM_JOB},condition="VMEventScheduled",status="true"}[1h])) == 1` +
+  ` and on (node) max by (node) (max_over_time(kube_node_labels{${KSM_JOB},label_${promLabel(CAPACITY_LABEL)}="spot"}[1h])))`;
+
+export const SPOT_INTERRUPTIONS: Readonly<Record<Cloud, SpotInterruptionSignal>> = {
   aws: {
     lastHour: 'sum(increase(karpenter_interruption_received_messages_total{message_type="spot_interrupted"}[1h]))',
     what: 'Spot interruption warnings reached Karpenter',
+    runbook: 'Widen the Spot pools’ instance types or zones in the model so Karpenter can pick deeper Spot pools, or move the affected work to on-demand.',
+    panel: {
+      title: 'Spot interruption warnings (per hour)',
+      description: 'Messages Karpenter read from its interruption queue, by kind.',
+      expr: 'sum by (message_type) (increase(karpenter_interruption_received_messages_total[1h]))',
+      legend: '{{message_type}}',
+    },
   },
   azure: {
-    lastHour:
-      `count(max by (node) (max_over_time(kube_node_status_condition{${KSM_JOB},condition="VMEventScheduled",status="true"}[1h])) == 1` +
-      ` and on (node) max by (node) (max_over_time(kube_node_labels{${KSM_JOB},label_${promLabel(CAPACITY_LABEL)}="spot"}[1h])))`,
+    lastHour: AKS_SPOT_NODES_WITH_EVENT,
     what: 'Spot nodes had a scheduled VM event (the eviction notice, as AKS’s Node Problem Detector reports it)',
+    runbook:
+      'Give the Spot pools another VM size in the model (AKS Spot pools pay up to the on-demand price, so Azure evicts them only when it needs the capacity of that size back), or move the affected work to on-demand.',
+    panel: {
+      title: 'Spot nodes given an eviction notice (last hour)',
+      description:
+        'Spot nodes whose Node Problem Detector set VMEventScheduled (a scheduled VM event: the eviction notice) in the hour, including the nodes AKS has since deleted.',
+      expr: AKS_SPOT_NODES_WITH_EVENT,
+      legend: 'Spot nodes',
+    },
   },
 };
 
 function spotRules(env: Environment): AlertRule[] {
-  if (!runsSpot(env)) return [];
+  if (!usesSpot(env)) return [];
   const signal = SPOT_INTERRUPTIONS[env.cloud];
   return [
     rule(
@@ -203,9 +234,7 @@ function spotRules(env: Environment): AlertRule[] {
       'warning',
       'Many Spot interruptions in the last hour',
       `More than ${THRESHOLDS.spotInterruptionsPerHour} ${signal.what} in the last hour: consumers and training jobs restart often.`,
-      env.cloud === 'aws'
-        ? 'Widen the Spot pools’ instance types or zones in the model so Karpenter can pick deeper Spot pools, or move the affected work to on-demand.'
-        : 'Give the Spot pools another VM size in the model (AKS Spot pools pay up to the on-demand price, so Azure evicts them only when it needs the capacity of that size back), or move the affected work to on-demand.',
+      signal.runbook,
     ),
   ];
 }

@@ -9,6 +9,7 @@
  * (and `namespace` is the exporter's pod's); kube-state-metrics is scraped with honorLabels: true by its chart.
  */
 import type { Environment, WorkloadName } from '../../src/model/types';
+import { usesSpot } from '../../src/model/defaults';
 import { operatorsFor } from '../../src/model/operators';
 import { CAPACITY_LABEL, POOL_LABEL } from '../../src/model/scheduling';
 import { workloadNamespace } from '../../src/model/naming';
@@ -16,7 +17,7 @@ import { EDW_CONSUMER } from '../../src/model/workloads/edw/names';
 import { MLFLOW } from '../../src/model/workloads/mlops/names';
 import { KNATIVE_REVISION_POD_LABEL, seldonDeploymentName, servesOnKnative, modelsServedBy } from '../../src/model/workloads/mlops/serving';
 import { MILVUS_INSTANCE, RAG_API } from '../../src/model/workloads/rag/names';
-import { INFERENCE_SERVICE_LABEL, KSM_JOB, promLabel, runsSpot, SPOT_INTERRUPTIONS } from './alert-rules';
+import { INFERENCE_SERVICE_LABEL, KSM_JOB, promLabel, SPOT_INTERRUPTIONS } from './alert-rules';
 
 /**
  * Grafana 13.2.0 (the grafana subchart 12.11.1 of kube-prometheus-stack 88.5.3, Chart.yaml appVersion; not 12.x).
@@ -275,21 +276,11 @@ function platformPanels(env: Environment): PanelSpec[] {
       queries: [{ expr: `count by (${POOL}, ${CAPACITY}) (kube_node_labels{${KSM_JOB}})`, legend: `{{${POOL}}} ({{${CAPACITY}}})` }],
     },
   ];
-  if (runsSpot(env) && env.cloud === 'aws' && operators.includes('karpenter'))
-    panels.push({
-      type: 'timeseries',
-      title: 'Spot interruption warnings (per hour)',
-      description: 'Messages Karpenter read from its interruption queue, by kind.',
-      queries: [{ expr: 'sum by (message_type) (increase(karpenter_interruption_received_messages_total[1h]))', legend: '{{message_type}}' }],
-    });
-  else if (runsSpot(env) && env.cloud === 'azure')
-    panels.push({
-      type: 'timeseries',
-      title: 'Spot nodes given an eviction notice (last hour)',
-      description:
-        'Spot nodes whose Node Problem Detector set VMEventScheduled (a scheduled VM event: the eviction notice) in the hour, including the nodes AKS has since deleted.',
-      queries: [{ expr: SPOT_INTERRUPTIONS.azure.lastHour, legend: 'Spot nodes' }],
-    });
+  // On AWS the signal is Karpenter's: none where no Karpenter runs.
+  if (usesSpot(env) && (env.cloud !== 'aws' || operators.includes('karpenter'))) {
+    const { title, description, expr, legend } = SPOT_INTERRUPTIONS[env.cloud].panel;
+    panels.push({ type: 'timeseries', title, description, queries: [{ expr, legend }] });
+  }
   if (operators.includes('dcgm-exporter') && gpuPools.length > 0)
     panels.push(
       {

@@ -140,19 +140,33 @@ function modelContainer(model: ServedModel, name?: string, uid?: number): Contai
 }
 
 /**
- * The UID a KServe runtime's image must run as, where the platform's own (RUN_AS) cannot work. TorchServe 0.9.0
- * (pytorch/torchserve-kfs:0.9.0) writes where only its `model-server` user (UID 1000, the runtime's own runAsUser) may:
- * TEMP=/home/model-server/tmp, which it passes as java.io.tmpdir and where it unpacks model archives and opens its
- * workers' sockets (ZipUtils, Connector), and its logs and snapshots under /home/model-server/logs (docker/Dockerfile,
- * ts/model_server.py at v0.9.0). As UID 10001 no worker would start.
+ * What a KServe runtime needs on the predictor's container and pod beyond the platform's baseline, per framework:
+ * - pytorch (TorchServe 0.9.0, pytorch/torchserve-kfs:0.9.0): the UID of its `model-server` user (1000, the runtime's
+ *   own runAsUser), the only one that may write where TorchServe writes: TEMP=/home/model-server/tmp, which it passes
+ *   as java.io.tmpdir and where it unpacks model archives and opens its workers' sockets (ZipUtils, Connector), and its
+ *   logs and snapshots under /home/model-server/logs (docker/Dockerfile, ts/model_server.py at v0.9.0); as UID 10001 no
+ *   worker would start. And the variables that open its metrics API (TORCHSERVE_METRICS_ENV), merged by name with the
+ *   runtime's env (KServe v0.20.0 MergeRuntimeContainers).
+ * - tensorflow (TensorFlow Serving 2.6.2): its monitoring config (TF_SERVING_MONITORING), mounted read-only and named by
+ *   the flag that turns on its Prometheus export (appended to the runtime's args, which KServe concatenates).
  */
-export const KSERVE_RUNTIME_UID: Readonly<Partial<Record<ModelFramework, number>>> = { pytorch: 1000 };
+interface KServeRuntimeNeeds {
+  readonly uid?: number;
+  readonly container?: Partial<Pick<ContainerValues, 'env' | 'volumeMounts'>> & { readonly args?: readonly string[] };
+  readonly volumes?: readonly { readonly name: string; readonly configMap: { readonly name: string } }[];
+}
 
-/** TensorFlow Serving's monitoring config (TF_SERVING_MONITORING), mounted read-only and named by the flag that turns on its Prometheus export. */
 const TF_SERVING_VOLUME = { name: 'tf-serving-monitoring', configMap: { name: TF_SERVING_MONITORING.configMap } };
-const TF_SERVING_CONTAINER = {
-  args: [`--monitoring_config_file=${TF_SERVING_MONITORING.mountPath}/${TF_SERVING_MONITORING.file}`],
-  volumeMounts: [{ name: TF_SERVING_VOLUME.name, mountPath: TF_SERVING_MONITORING.mountPath, readOnly: true }],
+
+export const KSERVE_RUNTIME_NEEDS: Readonly<Partial<Record<ModelFramework, KServeRuntimeNeeds>>> = {
+  pytorch: { uid: 1000, container: { env: TORCHSERVE_METRICS_ENV.map((e) => ({ ...e })) } },
+  tensorflow: {
+    container: {
+      args: [`--monitoring_config_file=${TF_SERVING_MONITORING.mountPath}/${TF_SERVING_MONITORING.file}`],
+      volumeMounts: [{ name: TF_SERVING_VOLUME.name, mountPath: TF_SERVING_MONITORING.mountPath, readOnly: true }],
+    },
+    volumes: [TF_SERVING_VOLUME],
+  },
 };
 
 export function deploymentMode(model: ServedModel): DeploymentMode {
@@ -199,6 +213,7 @@ export class ServingChart extends AppChart<'mlops'> {
   private inferenceService(model: ServedModel, binding: IdentityBinding): void {
     const names = this.ctx.names.mlops;
     const mode = deploymentMode(model);
+    const needs = KSERVE_RUNTIME_NEEDS[model.framework];
     new InferenceService(this, `inferenceservice-${model.name}`, {
       metadata: { name: model.name, annotations: { [DEPLOYMENT_MODE_ANNOTATION]: mode } },
       spec: {
@@ -207,12 +222,10 @@ export class ServingChart extends AppChart<'mlops'> {
             modelFormat: { name: model.framework },
             ...(KSERVE_PROTOCOL[model.framework] ? { protocolVersion: KSERVE_PROTOCOL[model.framework] } : {}),
             storageUri: names.modelUri(model.path),
-            ...modelContainer(model, undefined, KSERVE_RUNTIME_UID[model.framework]),
-            ...(model.framework === 'tensorflow' ? TF_SERVING_CONTAINER : {}),
-            // Merged by name with the runtime's env (KServe v0.20.0 MergeRuntimeContainers).
-            ...(model.framework === 'pytorch' ? { env: TORCHSERVE_METRICS_ENV.map((e) => ({ ...e })) } : {}),
+            ...modelContainer(model, undefined, needs?.uid),
+            ...needs?.container,
           },
-          ...(model.framework === 'tensorflow' ? { volumes: [TF_SERVING_VOLUME] } : {}),
+          ...(needs?.volumes ? { volumes: needs.volumes } : {}),
           // Not the pod baseline: a Knative-mode predictor is a Knative Service, which admits a pod security
           // context only behind a feature flag (the priority class behind one the KnativeServing enables). The
           // service account mounts no token, so leaving the pod's setting out mounts none either.

@@ -53,7 +53,9 @@ export const AWS_LOGGING_DEFAULTS: Readonly<Record<Stage, AwsLogging>> = {
 };
 
 /** Spot capacity anywhere in the cluster: a Spot pool, or a GPU pool on Spot. */
-export function usesSpot(spec: Pick<EnvironmentSpec, 'cluster'>): boolean {
+export function usesSpot(spec: {
+  readonly cluster?: { readonly spotPools?: readonly unknown[]; readonly gpuPools?: readonly { readonly capacity?: string }[] };
+}): boolean {
   return (spec.cluster?.spotPools ?? []).length > 0 || (spec.cluster?.gpuPools ?? []).some((p) => p.capacity === 'spot');
 }
 

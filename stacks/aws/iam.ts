@@ -39,6 +39,15 @@ export function serviceTrustPolicy(service: string, actions: readonly string[] =
 }
 
 /**
+ * An S3 "directory" as clients address it: its bare key and everything below it. S3A HEADs the bare key first, and a
+ * listing names the bare prefix as well as what is under it (Hadoop's least-privilege policies grant both:
+ * hadoop-aws RoleModel.directory). `base` is an object ARN prefix or an `s3:prefix` value.
+ */
+export function directoryKeys(base: string): [string, string] {
+  return [base, `${base}/*`];
+}
+
+/**
  * Refuses every `service` action on `resource` made without TLS: the same statement for buckets
  * (pass the bucket and its objects) and queues. `sid` for policies that keep an upstream Sid.
  */

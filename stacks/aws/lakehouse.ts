@@ -27,7 +27,7 @@ import type { EnvironmentContext } from '../../src/model/context';
 import { LAKEHOUSE_AWS_IDENTITY, LAKEHOUSE_LANDING_ZONE, LAKEHOUSE_STACK } from '../../src/model/naming';
 import type { MedallionLayer } from '../../src/model/types';
 import type { AwsStack } from '../constructs/platform-stack';
-import { PARTITION } from './iam';
+import { directoryKeys, PARTITION } from './iam';
 import { mechanismLabel, serviceAccountRole } from './identity';
 import { allObjectsRule, hardenedBucket, workloadKmsKey, workloadParts, workloadStack } from './workload';
 
@@ -82,20 +82,19 @@ export function buildLakehouse(stack: AwsStack<'lakehouse'>): AwsLakehouse {
     label: 'Lakehouse Spark drivers and executors',
     policyName: 'lakehouse-spark',
     statements: [
-      // A directory is its bare key as well as what is below it: S3A's getFileStatus first HEADs the bare key as a file,
-      // and S3 answers 403, not 404, where GetObject is not allowed on that key, which S3A raises (a 404 alone means
-      // "no such file"). Hadoop's own least-privilege policies grant `key`, `key/` and `key/*` (hadoop-aws RoleModel.directory).
+      // Each directory with its bare key: S3A's getFileStatus HEADs it first as a file, and S3 answers 403, not 404,
+      // where GetObject is not allowed on that key, which S3A raises (a 404 alone means "no such file").
       {
         Sid: 'ReadWriteLayers',
         Effect: 'Allow',
         Action: [...LAKEHOUSE_OBJECT_ACTIONS],
-        Resource: layers.flatMap((l) => [`${bucket.arn}/${l}`, `${bucket.arn}/${l}/*`]),
+        Resource: layers.flatMap((l) => directoryKeys(`${bucket.arn}/${l}`)),
       },
       {
         Sid: 'ReadLanding',
         Effect: 'Allow',
         Action: 's3:GetObject',
-        Resource: [`${bucket.arn}/${LAKEHOUSE_LANDING_ZONE}`, `${bucket.arn}/${LAKEHOUSE_LANDING_ZONE}/*`],
+        Resource: directoryKeys(`${bucket.arn}/${LAKEHOUSE_LANDING_ZONE}`),
       },
       {
         Sid: 'ListLayers',
@@ -103,7 +102,7 @@ export function buildLakehouse(stack: AwsStack<'lakehouse'>): AwsLakehouse {
         Action: 's3:ListBucket',
         Resource: bucket.arn,
         // S3A lists a directory by its bare prefix as well as below it.
-        Condition: { StringLike: { 's3:prefix': [...layers, LAKEHOUSE_LANDING_ZONE].flatMap((l) => [l, `${l}/*`]) } },
+        Condition: { StringLike: { 's3:prefix': [...layers, LAKEHOUSE_LANDING_ZONE].flatMap(directoryKeys) } },
       },
       // Neither takes an s3:prefix condition: S3A locates the bucket and aborts its own stale multipart uploads.
       { Sid: 'LocateBucketAndUploads', Effect: 'Allow', Action: ['s3:GetBucketLocation', 's3:ListBucketMultipartUploads'], Resource: bucket.arn },

@@ -48,7 +48,7 @@ import {
   TRAINING_AWS_IDENTITY,
 } from '../../src/model/naming';
 import type { AwsStack } from '../constructs/platform-stack';
-import { PARTITION, policyDocument, serviceTrustPolicy, snake, type PolicyStatement } from './iam';
+import { directoryKeys, PARTITION, policyDocument, serviceTrustPolicy, snake, type PolicyStatement } from './iam';
 import { mechanismLabel, serviceAccountRole } from './identity';
 import { allObjectsRule, hardenedBucket, workloadKmsKey, workloadParts, workloadStack } from './workload';
 import { awsServiceName } from './endpoints';
@@ -229,7 +229,7 @@ export function buildMlops(stack: AwsStack<'mlops'>): AwsMlops {
           Effect: 'Allow',
           Action: 's3:ListBucket',
           Resource: artifactsBucket.arn,
-          Condition: { StringLike: { 's3:prefix': paths.flatMap((p) => [p, `${p}/*`]) } },
+          Condition: { StringLike: { 's3:prefix': paths.flatMap(directoryKeys) } },
         },
         { Sid: 'DecryptModel', Effect: 'Allow', Action: 'kms:Decrypt', Resource: key.arn, Condition: via('s3') },
       ],

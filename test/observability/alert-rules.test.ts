@@ -1,7 +1,7 @@
 import { alertRuleGroups, THRESHOLDS, type AlertRule } from '../../charts/observability/alert-rules';
 import { loadPlatform } from '../../src/model/load';
 import { defaultPlatform } from '../../src/platform';
-import type { Environment } from '../../src/model/types';
+import type { Environment, ServedModelSpec } from '../../src/model/types';
 import { evaluate, firingAlerts, parse, series } from './promql';
 
 const envs = loadPlatform(defaultPlatform).environments;
@@ -13,6 +13,14 @@ const ruleOf = (env: Environment, alert: string): AlertRule => {
   return r;
 };
 const names = (alerts: { labels: Record<string, string> }[]) => alerts.map((a) => a.labels);
+/** aws-prod of the default model serving only `models`. */
+const awsProdServing = (models: ServedModelSpec[]): Environment =>
+  loadPlatform({
+    ...defaultPlatform,
+    environments: defaultPlatform.environments.map((e) =>
+      e.name !== 'aws-prod' ? e : { ...e, workloads: { ...e.workloads, mlops: { ...e.workloads!.mlops!, models } } },
+    ),
+  }).environments.find((e) => e.name === 'aws-prod')!;
 
 describe('the evaluator', () => {
   test('rate extrapolates like Prometheus; aggregation, comparison and and/or/unless', () => {
@@ -279,20 +287,7 @@ describe('each rule fires on its failure and not otherwise (promtool-style)', ()
   });
 
   test('TritonInferenceFailureRateHigh: Standard-mode onnx models served by Triton, from its request counters', () => {
-    const withOnnx = loadPlatform({
-      ...defaultPlatform,
-      environments: defaultPlatform.environments.map((e) =>
-        e.name !== 'aws-prod'
-          ? e
-          : {
-              ...e,
-              workloads: {
-                ...e.workloads,
-                mlops: { ...e.workloads!.mlops!, models: [{ name: 'detector', path: 'models/detector', framework: 'onnx' as const }] },
-              },
-            },
-      ),
-    }).environments.find((e) => e.name === 'aws-prod')!;
+    const withOnnx = awsProdServing([{ name: 'detector', path: 'models/detector', framework: 'onnx' as const }]);
     const r = ruleOf(withOnnx, 'TritonInferenceFailureRateHigh');
     expect(() => ruleOf(aws, 'TritonInferenceFailureRateHigh')).toThrow(/no rule/);
     // Triton's own labels (model, version) and the ones the PodMonitor copies from the predictor pod.
@@ -323,20 +318,7 @@ describe('each rule fires on its failure and not otherwise (promtool-style)', ()
   });
 
   test('TfServing alerts: Standard-mode tensorflow models, from TensorFlow Serving’s request counter and latency histogram (µs)', () => {
-    const withTf = loadPlatform({
-      ...defaultPlatform,
-      environments: defaultPlatform.environments.map((e) =>
-        e.name !== 'aws-prod'
-          ? e
-          : {
-              ...e,
-              workloads: {
-                ...e.workloads,
-                mlops: { ...e.workloads!.mlops!, models: [{ name: 'ranker', path: 'models/ranker', framework: 'tensorflow' as const }] },
-              },
-            },
-      ),
-    }).environments.find((e) => e.name === 'aws-prod')!;
+    const withTf = awsProdServing([{ name: 'ranker', path: 'models/ranker', framework: 'tensorflow' as const }]);
     expect(() => ruleOf(aws, 'TfServingRequestErrorRateHigh')).toThrow(/no rule/);
     const base = 'namespace="mlops",serving_kserve_io_inferenceservice="ranker",platform_synth_io_served_model="ranker",model_name="ranker"';
     const e = ruleOf(withTf, 'TfServingRequestErrorRateHigh');
@@ -365,20 +347,7 @@ describe('each rule fires on its failure and not otherwise (promtool-style)', ()
   });
 
   test('TorchServe alerts: Standard-mode pytorch models, from TorchServe’s frontend counters (5xx answers, µs)', () => {
-    const withPt = loadPlatform({
-      ...defaultPlatform,
-      environments: defaultPlatform.environments.map((e) =>
-        e.name !== 'aws-prod'
-          ? e
-          : {
-              ...e,
-              workloads: {
-                ...e.workloads,
-                mlops: { ...e.workloads!.mlops!, models: [{ name: 'classifier', path: 'models/classifier', framework: 'pytorch' as const }] },
-              },
-            },
-      ),
-    }).environments.find((e) => e.name === 'aws-prod')!;
+    const withPt = awsProdServing([{ name: 'classifier', path: 'models/classifier', framework: 'pytorch' as const }]);
     expect(() => ruleOf(aws, 'TorchServeInferenceErrorRateHigh')).toThrow(/no rule/);
     // TorchServe's model_name is the one in the model's config.properties, not the InferenceService's.
     const base = 'namespace="mlops",serving_kserve_io_inferenceservice="classifier",platform_synth_io_served_model="classifier"';
