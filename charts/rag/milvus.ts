@@ -30,6 +30,7 @@ import type { EnvironmentContext } from '../../src/model/context';
 import type { Cloud } from '../../src/model/types';
 import { blockStorageClass } from '../../src/model/cluster';
 import { PRIORITY_CLASSES } from '../../src/model/scheduling';
+import { ETCD_REPLICAS, PULSAR_REPLICAS } from '../../src/model/workloads/rag/milvus';
 import { operatorPodLabels } from '../lib/app-chart';
 import type { IdentityBinding } from '../lib/identity';
 import { containerValues, resourceValues } from '../lib/pod';
@@ -44,10 +45,8 @@ export const MILVUS_METRICS_PORT = 9091;
 export const ETCD_CLIENT_PORT = 2379;
 export const PULSAR_PORT = 6650;
 
-/** Replicas per mode. Components scale by editing these; the model sizes each pod. */
-export const ETCD_REPLICAS = { standalone: 1, cluster: 3 } as const;
+/** Replicas of Milvus's own components in cluster mode (etcd's and Pulsar's are the model's: src/model/workloads/rag/milvus.ts). */
 export const CLUSTER_REPLICAS = { proxy: 2, mixCoord: 1, queryNode: 2, dataNode: 2, indexNode: 1 } as const;
-export const PULSAR_REPLICAS = { zookeeper: 3, bookkeeper: 3, broker: 2, proxy: 2 } as const;
 /** etcd is small; its requests are fixed (limits: twice the CPU, equal memory). */
 export const ETCD_RESOURCES = { cpu: '250m', memory: '512Mi' } as const;
 

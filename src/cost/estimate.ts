@@ -5,9 +5,11 @@
  * max; every other line is the same in all three.
  */
 import { parseBedrockModel } from '../model/ai-models';
-import { NODE_ROOT_VOLUME_GIB } from '../model/cluster';
+import { blockStorageClass, NODE_ROOT_VOLUME_GIB } from '../model/cluster';
 import { operatorsFor } from '../model/operators';
 import type { Cloud, Environment } from '../model/types';
+import { clusterVolumes, type ClusterVolume } from '../model/volumes';
+import { parseQuantity } from '../validate/cluster/quantity';
 import { priceCatalog, type Price, type PriceCatalog } from './catalog';
 
 /** Hours in a month, as both clouds' price pages count them. */
@@ -218,13 +220,49 @@ const COMPUTE: Readonly<
       readonly spotVm?: (size: string) => string;
       /** A node's root disk: its price key and the quantity per node-month. */
       readonly disk: (pool: Pool) => { readonly key: string; readonly perNode: number };
+      /** A claim of the platform's block class (gp3 / Premium SSD) of `gib`: its price key and the quantity per volume-month. */
+      readonly volume: (gib: number) => { readonly key: string; readonly perVolume: number; readonly tier?: string };
     }
   >
 > = {
-  aws: { vm: (s) => `ec2.${s}`, disk: (pool) => ({ key: 'ebs.gp3', perNode: pool.rootVolumeGiB }) },
+  aws: { vm: (s) => `ec2.${s}`, disk: (pool) => ({ key: 'ebs.gp3', perNode: pool.rootVolumeGiB }), volume: (gib) => ({ key: 'ebs.gp3', perVolume: gib }) },
   // AKS gives each node a 128 GiB managed OS disk (Premium SSD on the s-series and the NC sizes): one P10 a node.
-  azure: { vm: (s) => `vm.${s}`, spotVm: (s) => `vm-spot.${s}`, disk: () => ({ key: 'managed-disk.premium-p10', perNode: 1 }) },
+  azure: {
+    vm: (s) => `vm.${s}`,
+    spotVm: (s) => `vm-spot.${s}`,
+    disk: () => ({ key: 'managed-disk.premium-p10', perNode: 1 }),
+    volume: (gib) => {
+      const tier = premiumSsdTier(gib);
+      return { key: `managed-disk.premium-${tier.toLowerCase()}`, perVolume: 1, tier };
+    },
+  },
 };
+
+/**
+ * Premium SSD sizes (learn.microsoft.com/azure/virtual-machines/disks-types): a disk is billed as the smallest
+ * size that holds it, per disk-month (learn.microsoft.com/azure/virtual-machines/disks-understand-billing).
+ */
+const PREMIUM_SSD_TIERS: readonly (readonly [string, number])[] = [
+  ['P1', 4],
+  ['P2', 8],
+  ['P3', 16],
+  ['P4', 32],
+  ['P6', 64],
+  ['P10', 128],
+  ['P15', 256],
+  ['P20', 512],
+  ['P30', 1024],
+  ['P40', 2048],
+  ['P50', 4096],
+  ['P60', 8192],
+  ['P70', 16384],
+  ['P80', 32767],
+];
+
+/** The Premium SSD size a disk of `gib` is billed as (the largest where it exceeds them all: the API refuses it). */
+export function premiumSsdTier(gib: number): string {
+  return (PREMIUM_SSD_TIERS.find(([, size]) => gib <= size) ?? PREMIUM_SSD_TIERS[PREMIUM_SSD_TIERS.length - 1])[0];
+}
 
 function priceNodePools(p: Pricing): void {
   const compute = COMPUTE[p.env.cloud];
@@ -238,6 +276,32 @@ function priceNodePools(p: Pricing): void {
     p.line(`platform/pool/${pool.id}`, 'platform', `${pool.label} (${bare}${pool.spot ? ', Spot' : ''})`, [
       vm,
       p.term(disk.key, scale(pool.nodes, disk.perNode)),
+    ]);
+  }
+}
+
+// ---- in-cluster volumes: the claims of the platform's block class (src/model/volumes.ts), priced like a disk
+
+/**
+ * Volume-months of one of `v`'s volumes. Kept volumes are there all month. A training job's checkpoint volume lives
+ * with its one pod (the CronJob forbids overlap): none at min, all month at max, and typically its share of the
+ * month's GPU node-hours (usage.gpuHoursPerWeek) among the cluster's training jobs.
+ */
+function volumeMonths(p: Pricing, v: ClusterVolume, trainingJobs: number): Range {
+  if (v.lifetime === 'always') return flat(1);
+  const share = (p.env.usage.gpuHoursPerWeek * WEEKS_PER_MONTH) / HOURS_PER_MONTH / Math.max(1, trainingJobs);
+  return { min: 0, typical: Math.min(1, share), max: 1 };
+}
+
+function priceClusterVolumes(p: Pricing): void {
+  const volumes = clusterVolumes(p.env);
+  const trainingJobs = volumes.filter((v) => v.lifetime === 'training').length;
+  const className = blockStorageClass(p.env.cloud);
+  for (const v of volumes) {
+    const gib = Math.ceil((parseQuantity(v.size) ?? 0) / 2 ** 30);
+    const volume = COMPUTE[p.env.cloud].volume(gib);
+    p.line(`${v.stack}/volume/${v.name}`, v.stack, `${v.label} (${v.count} × ${v.size} ${className}${volume.tier ? `, ${volume.tier}` : ''})`, [
+      p.term(volume.key, scale(volumeMonths(p, v, trainingJobs), v.count * volume.perVolume)),
     ]);
   }
 }
@@ -274,6 +338,7 @@ function priceAws(p: Pricing): void {
   for (const r of p.resources('aws_eks_cluster'))
     p.line('platform/control-plane', r.stack, 'EKS control plane', [p.term('eks.cluster.standard', HOURS_PER_MONTH)]);
   priceNodePools(p);
+  priceClusterVolumes(p);
 
   priceEgress(p);
   const interfaces = p.resources('aws_vpc_endpoint').filter((r) => r.body.vpc_endpoint_type === 'Interface');
@@ -381,6 +446,7 @@ function priceAzure(p: Pricing): void {
       p.term(`aks.${String(r.body.sku_tier ?? 'Free').toLowerCase()}`, HOURS_PER_MONTH),
     ]);
   priceNodePools(p);
+  priceClusterVolumes(p);
 
   priceEgress(p);
   const endpoints = p.resources('azurerm_private_endpoint').length;

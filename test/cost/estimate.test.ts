@@ -2,11 +2,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { PRICES_DIR, priceCatalog, type PriceCatalog } from '../../src/cost/catalog';
-import { bedrockName, estimateEnvironment, type Estimate, type TerraformDocument } from '../../src/cost/estimate';
+import { bedrockName, estimateEnvironment, premiumSsdTier, type Estimate, type TerraformDocument } from '../../src/cost/estimate';
 import { formatEstimate, formatTerm } from '../../src/cost/format';
 import { findProblems, loadPlatform } from '../../src/model/load';
 import type { Environment, PlatformSpec } from '../../src/model/types';
 import type { UsageSpec } from '../../src/model/usage';
+import { clusterVolumes } from '../../src/model/volumes';
 import { defaultPlatform } from '../../src/platform';
 import { synthesizeEnvironment } from '../../src/synth/synthesize';
 import { terraformDocuments } from '../../src/cost/cli';
@@ -94,8 +95,19 @@ describe('the estimate of a hand-computed environment (aws-dev: dev usage, round
     expect(monthly(e, 'mlops/database')?.typical).toBe(154); // (730 × 0.10 + 20 GB × 0.20) × 2
   });
 
+  it('prices the in-cluster volumes no Terraform resource holds: Prometheus, Milvus, training checkpoints', () => {
+    // gp3 at $0.08 per GB-month: Prometheus 50 GiB = 4; standalone Milvus: etcd (1 replica) and rocksmq, 20 GiB each = 1.60.
+    expect(monthly(e, 'platform/volume/prometheus')).toEqual({ min: 4, typical: 4, max: 4 });
+    expect(monthly(e, 'rag/volume/etcd')).toEqual({ min: 1.6, typical: 1.6, max: 1.6 });
+    expect(monthly(e, 'rag/volume/rocksmq')).toEqual({ min: 1.6, typical: 1.6, max: 1.6 });
+    // The one training job's 50 GiB checkpoint volume lives with its pod: 10 GPU hours a week = 43.33 h of 730 a month.
+    expect(monthly(e, 'mlops/volume/checkpoints-finetune')).toEqual({ min: 0, typical: 0.24, max: 4 });
+    expect(e.lines.find((l) => l.id === 'rag/volume/etcd')!.component).toBe('Milvus etcd data (1 × 20Gi gp3)');
+  });
+
   it('adds the lines up to the total and names the prices the catalog lacks', () => {
-    expect(e.total).toEqual({ min: 581.1, typical: 649.6, max: 1909.8 });
+    // The volumes above add 7.20 / 7.44 / 11.20 to the pools, network and database.
+    expect(e.total).toEqual({ min: 588.3, typical: 657.04, max: 1921 });
     // aws-dev runs the RAG platform (Bedrock) and serves models (the gateway's load balancer): not in this catalog.
     expect(e.missingPrices).toEqual(
       expect.arrayContaining(['bedrock.anthropic.claude-sonnet-4-6.input', 'bedrock.amazon.titan-embed-text-v2.input', 'nlb.hour']),
@@ -106,6 +118,49 @@ describe('the estimate of a hand-computed environment (aws-dev: dev usage, round
     const gpu = e.lines.find((l) => l.id === 'platform/pool/gpu')!;
     expect(formatTerm(gpu.terms[0])).toBe('0 / 43.333 / 1,460 hour × $0.8 × 0.35 (Spot at 35% of on-demand (usage.spotPricePercent)) [ec2.g6.xlarge]');
     expect(formatEstimate(e).join('\n')).toContain('prices from: https://example.test/prices');
+  });
+});
+
+describe('in-cluster volumes by cloud and mode', () => {
+  it.each([
+    [4, 'P1'],
+    [20, 'P4'],
+    [32, 'P4'],
+    [33, 'P6'],
+    [50, 'P6'],
+    [200, 'P15'],
+    [1024, 'P30'],
+    [40_000, 'P80'],
+  ])('a %i GiB Premium SSD is billed as %s', (gib, tier) => expect(premiumSsdTier(gib)).toBe(tier));
+
+  it('prod Milvus (cluster mode) claims etcd’s three volumes and Pulsar’s ZooKeeper and BookKeeper ones, each of storageSize', () => {
+    const prod = loadPlatform(defaultPlatform).environments.find((env) => env.name === 'aws-prod')!;
+    const rag = clusterVolumes(prod).filter((v) => v.stack === 'rag');
+    expect(rag.map((v) => [v.name, v.count, v.size])).toEqual([
+      ['etcd', 3, '50Gi'],
+      ['pulsar-zookeeper', 3, '50Gi'],
+      ['pulsar-bookkeeper-journal', 3, '50Gi'],
+      ['pulsar-bookkeeper-ledgers', 3, '50Gi'],
+    ]);
+    // 12 × 50 GiB × $0.08
+    const e = estimateEnvironment(prod, DOCUMENTS, CATALOG);
+    expect(e.lines.filter((l) => l.stack === 'rag' && l.id.includes('/volume/')).reduce((sum, l) => sum + l.monthly.typical, 0)).toBeCloseTo(48, 2);
+  });
+
+  it('Azure bills each volume as its Premium SSD size, whole disk-months', () => {
+    const env = loadPlatform(defaultPlatform).environments.find((x) => x.name === 'azure-prod')!;
+    const catalog: PriceCatalog = {
+      cloud: 'azure',
+      currency: 'USD',
+      taken: '2026-12-01',
+      regions: { [env.region]: { 'managed-disk.premium-p6': price(10, 'disk-month'), 'managed-disk.premium-p15': price(40, 'disk-month') } },
+    };
+    const e = estimateEnvironment(env, new Map(), catalog);
+    const etcd = e.lines.find((l) => l.id === 'rag/volume/etcd')!;
+    expect(etcd.component).toBe('Milvus etcd data (3 × 50Gi managed-csi-premium, P6)');
+    expect(etcd.monthly.typical).toBe(30); // 3 disks × $10
+    // azure-prod's Prometheus keeps 200 GiB: a P15.
+    expect(monthly(e, 'platform/volume/prometheus')?.typical).toBe(40);
   });
 });
 

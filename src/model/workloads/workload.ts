@@ -9,6 +9,7 @@ import type { EnvironmentNames } from '../naming';
 import type { OperatorName } from '../operators';
 import type { Report } from '../rules';
 import type { ScrapeTarget } from '../scrapes';
+import type { ClusterVolume } from '../volumes';
 import type { ShapeOf } from '../shape';
 import type { Cloud, Environment, EnvironmentSpec, KedaInstall, WorkloadName, WorkloadSpecs } from '../types';
 import type { WithWorkloads } from './enabled';
@@ -62,4 +63,6 @@ export interface Workload<W extends WorkloadName> {
   readonly flows: (env: WithWorkloads<Environment, W>) => readonly Flow[];
   /** The metrics endpoints of its pods that Prometheus scrapes (src/model/scrapes.ts), where observability is on. */
   readonly scrapes: (env: WithWorkloads<Environment, W>) => readonly ScrapeTarget[];
+  /** The persistent volumes its pods claim in the cluster (src/model/volumes.ts), which `npm run cost` prices. */
+  readonly volumes: (env: WithWorkloads<Environment, W>) => readonly ClusterVolume[];
 }

@@ -17,5 +17,7 @@ export const EDW: Workload<'edw'> = {
   // KEDA comes from its chart unless the AKS add-on runs it.
   flows: edwFlows,
   scrapes: edwScrapes,
+  // Its queue and table are cloud services: no claims.
+  volumes: () => [],
   operators: (env) => (env.edw.keda === 'helm' ? ['keda'] : []),
 };

@@ -17,5 +17,7 @@ export const LAKEHOUSE: Workload<'lakehouse'> = {
   platformNeeds: () => ({ awsInterfaceEndpoints: ['glue'], postgres: false }),
   flows: lakehouseFlows,
   scrapes: lakehouseScrapes,
+  // Its tables live in the object store; Spark spills to the node: no claims.
+  volumes: () => [],
   operators: () => ['spark-operator'],
 };

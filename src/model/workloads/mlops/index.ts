@@ -22,6 +22,17 @@ export const MLOPS: Workload<'mlops'> = {
   flows: mlopsFlows,
   // The model servers. MLflow 2.17 serves metrics only with --expose-prometheus and prometheus_flask_exporter in its image: not scraped.
   scrapes: mlopsScrapes,
+  // Each cluster training job's checkpoint volume: a generic ephemeral volume of its one pod (charts/mlops/training.ts).
+  // MLflow keeps its runs in the managed database and its artifacts in the object store.
+  volumes: ({ mlops }) =>
+    mlops.training.map((job) => ({
+      name: `checkpoints-${job.name}`,
+      stack: 'mlops',
+      label: `training job ${job.name} checkpoints`,
+      size: job.checkpointSize,
+      count: 1,
+      lifetime: 'training' as const,
+    })),
   operators: ({ cloud, mlops }) => [
     'external-secrets',
     ...(mlops.models.length > 0 ? (['kserve-runtime-configs', 'istio-ingressgateway'] as const) : []),

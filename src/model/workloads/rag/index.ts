@@ -1,6 +1,7 @@
 /** Retrieval-augmented generation: Milvus in the cluster, the LLM service over private networking. */
 import type { Workload } from '../workload';
 import { ragFlows, ragScrapes } from './flows';
+import { milvusVolumes } from './milvus';
 import { ragNames } from './names';
 import { resolveRag } from './resolve';
 import { validateRag } from './rules';
@@ -20,5 +21,7 @@ export const RAG: Workload<'rag'> = {
   platformNeeds: () => ({ awsInterfaceEndpoints: ['bedrock-runtime'], postgres: false }),
   flows: ragFlows,
   scrapes: ragScrapes,
+  // etcd's and the message queue's; Milvus's segments live in the object store.
+  volumes: milvusVolumes,
   operators: () => ['milvus-operator'],
 };
