@@ -1,7 +1,7 @@
 import type { App } from 'cdk8s';
 import type { EnvironmentContext } from '../../src/model/context';
-import { describeSize } from '../../src/model/catalog';
 import { NODE_ROOT_VOLUME_GIB } from '../../src/model/cluster';
+import { karpenterLimits } from '../../src/model/karpenter';
 import type { CapacityType, NamedPoolSpec } from '../../src/model/types';
 import {
   Ec2NodeClass,
@@ -53,7 +53,7 @@ export class KarpenterChart extends AppChart<never, 'aws'> {
     if (karpenterGpuPools.length > 0) this.nodeClass(NODE_CLASS_GPU, NODE_ROOT_VOLUME_GIB.karpenter.gpu);
 
     for (const pool of ctx.env.cluster.spotPools) {
-      const vcpus = Math.max(...pool.sizes.map((s) => this.size(s).vcpus));
+      const limits = karpenterLimits(pool, false);
       new NodePool(this, `nodepool-${pool.name}`, {
         metadata: { name: pool.name },
         spec: {
@@ -77,14 +77,13 @@ export class KarpenterChart extends AppChart<never, 'aws'> {
             budgets: [{ nodes: '10%' }],
           },
           // The pool's max expressed as capacity: max nodes of its largest size.
-          limits: { cpu: NodePoolSpecLimits.fromNumber(pool.max * vcpus) },
+          limits: { cpu: NodePoolSpecLimits.fromNumber(limits.cpu) },
         },
       });
     }
 
     for (const pool of karpenterGpuPools) {
-      const vcpus = Math.max(...pool.sizes.map((s) => this.size(s).vcpus));
-      const gpus = Math.max(...pool.sizes.map((s) => this.size(s).gpus));
+      const limits = karpenterLimits(pool, true);
       new NodePool(this, `nodepool-${pool.name}`, {
         metadata: { name: pool.name },
         spec: {
@@ -106,8 +105,8 @@ export class KarpenterChart extends AppChart<never, 'aws'> {
             budgets: [{ nodes: '10%' }],
           },
           limits: {
-            cpu: NodePoolSpecLimits.fromNumber(pool.max * vcpus),
-            [GPU_RESOURCE]: NodePoolSpecLimits.fromNumber(pool.max * gpus),
+            cpu: NodePoolSpecLimits.fromNumber(limits.cpu),
+            [GPU_RESOURCE]: NodePoolSpecLimits.fromNumber(limits.gpus!),
           },
         },
       });
@@ -152,11 +151,6 @@ export class KarpenterChart extends AppChart<never, 'aws'> {
   }
 
   /** Catalog facts of a size; an unknown size is a model error, never a silent zero limit. */
-  private size(size: string) {
-    const info = describeSize('aws', size);
-    if (!info) throw new Error(`${this.ctx.env.name}: unknown AWS instance type "${size}"`);
-    return info;
-  }
 }
 
 const TAINT_EFFECTS: Readonly<Record<Taint['effect'], NodePoolSpecTemplateSpecTaintsEffect>> = {

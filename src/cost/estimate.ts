@@ -6,8 +6,10 @@
  */
 import { parseBedrockModel } from '../model/ai-models';
 import { blockStorageClass, NODE_ROOT_VOLUME_GIB } from '../model/cluster';
+import { karpenterLimits, nodesWithin } from '../model/karpenter';
 import { operatorsFor } from '../model/operators';
 import type { Cloud, Environment } from '../model/types';
+import type { Usage } from '../model/usage';
 import { clusterVolumes, type ClusterVolume } from '../model/volumes';
 import { parseQuantity } from '../validate/cluster/quantity';
 import { priceCatalog, type Price, type PriceCatalog } from './catalog';
@@ -16,6 +18,8 @@ import { priceCatalog, type Price, type PriceCatalog } from './catalog';
 export const HOURS_PER_MONTH = 730;
 const SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600;
 const WEEKS_PER_MONTH = 52 / 12;
+/** Amazon Managed Service for Prometheus bills its first 2 billion samples a month (200 × 10 million) at its first tier. */
+const AMP_FIRST_TIER = 200;
 /** A fifth of object-store requests are writes (PUT/LIST), the rest reads. */
 const WRITE_SHARE = 0.2;
 
@@ -163,6 +167,8 @@ interface Pool {
   readonly picksCheapest: boolean;
   readonly nodes: Range;
   readonly rootVolumeGiB: number;
+  /** A Karpenter pool's NodePool limits: its max is what they allow of its dearest size, not `nodes.max` of the priced one. */
+  readonly limits?: ReturnType<typeof karpenterLimits>;
 }
 
 function pools(env: Environment): Pool[] {
@@ -193,6 +199,7 @@ function pools(env: Environment): Pool[] {
       // GPU hours a week, spread over the month's hours: the average node count.
       nodes: { min: p.min, typical: clamp((u.gpuHoursPerWeek * WEEKS_PER_MONTH) / HOURS_PER_MONTH, p.min, p.max), max: p.max },
       rootVolumeGiB: NODE_ROOT_VOLUME_GIB[karpenter ? 'karpenter' : 'node-group'].gpu,
+      ...(karpenter ? { limits: karpenterLimits(p, true) } : {}),
     });
   }
   for (const p of c.spotPools)
@@ -205,6 +212,7 @@ function pools(env: Environment): Pool[] {
       picksCheapest: true,
       nodes: { min: p.min, typical: clamp(u.spotNodes, p.min, p.max), max: p.max },
       rootVolumeGiB: NODE_ROOT_VOLUME_GIB[aws ? 'karpenter' : 'node-group'].cpu,
+      ...(aws ? { limits: karpenterLimits(p, false) } : {}),
     });
   return out;
 }
@@ -266,18 +274,37 @@ export function premiumSsdTier(gib: number): string {
 
 function priceNodePools(p: Pricing): void {
   const compute = COMPUTE[p.env.cloud];
+  const bare = (key: string) => key.slice(key.indexOf('.') + 1);
   for (const pool of pools(p.env)) {
+    const vm = (key: string, nodes: Range) => {
+      const ownSpot = compute.spotVm?.(bare(key));
+      const hours = scale(nodes, HOURS_PER_MONTH);
+      return pool.spot && ownSpot && p.has(ownSpot) ? p.term(ownSpot, hours) : p.term(key, hours, pool.spot ? p.spotFactor() : undefined);
+    };
     const size = pool.picksCheapest ? cheapest(p, pool.sizes.map(compute.vm)) : compute.vm(pool.sizes[0]);
-    const nodeHours = scale(pool.nodes, HOURS_PER_MONTH);
-    const bare = size.slice(size.indexOf('.') + 1);
-    const ownSpot = compute.spotVm?.(bare);
-    const vm = pool.spot && ownSpot && p.has(ownSpot) ? p.term(ownSpot, nodeHours) : p.term(size, nodeHours, pool.spot ? p.spotFactor() : undefined);
     const disk = compute.disk(pool);
-    p.line(`platform/pool/${pool.id}`, 'platform', `${pool.label} (${bare}${pool.spot ? ', Spot' : ''})`, [
-      vm,
-      p.term(disk.key, scale(pool.nodes, disk.perNode)),
-    ]);
+    const label = `${pool.label} (${bare(size)}${pool.spot ? ', Spot' : ''}`;
+    const worst = pool.limits && dearestWithin(p, pool.limits, pool.sizes.map(compute.vm));
+    if (worst && (worst.key !== size || worst.nodes !== pool.nodes.max)) {
+      // Typically the cheapest size; at most as many of the dearest size as the NodePool's limits let Karpenter launch.
+      p.line(`platform/pool/${pool.id}`, 'platform', `${label}; at most ${worst.nodes} × ${bare(worst.key)})`, [
+        vm(size, { ...pool.nodes, max: 0 }),
+        vm(worst.key, { min: 0, typical: 0, max: worst.nodes }),
+        p.term(disk.key, scale({ ...pool.nodes, max: worst.nodes }, disk.perNode)),
+      ]);
+      continue;
+    }
+    p.line(`platform/pool/${pool.id}`, 'platform', `${label})`, [vm(size, pool.nodes), p.term(disk.key, scale(pool.nodes, disk.perNode))]);
   }
+}
+
+/** Among `keys` (EC2 sizes), the one whose most nodes within `limits` cost the most, and that node count. */
+function dearestWithin(p: Pricing, limits: NonNullable<Pool['limits']>, keys: readonly string[]): { key: string; nodes: number } | undefined {
+  const priced = keys
+    .filter((k) => p.has(k))
+    .map((key) => ({ key, nodes: nodesWithin(limits, key.slice(key.indexOf('.') + 1)) }))
+    .sort((a, b) => b.nodes * p.priceOf(b.key)!.price - a.nodes * p.priceOf(a.key)!.price || a.key.localeCompare(b.key));
+  return priced[0];
 }
 
 // ---- in-cluster volumes: the claims of the platform's block class (src/model/volumes.ts), priced like a disk
@@ -357,8 +384,15 @@ function priceAws(p: Pricing): void {
       p.term('cloudwatch.logs.store', (u.logsGb * retention) / 30),
     ]);
   }
-  for (const r of p.resources('aws_prometheus_workspace'))
-    p.line('platform/metrics', r.stack, 'Managed Service for Prometheus', [p.term('amp.ingest', (u.metricSamplesPerSecond * SECONDS_PER_MONTH) / 1e7)]);
+  for (const r of p.resources('aws_prometheus_workspace')) {
+    // Ingest is tiered: the first 2 billion samples a month at one price, the next 250 billion at a lower one.
+    const samples = (u.metricSamplesPerSecond * SECONDS_PER_MONTH) / 1e7;
+    const first = Math.min(samples, AMP_FIRST_TIER);
+    p.line('platform/metrics', r.stack, 'Managed Service for Prometheus', [
+      p.term('amp.ingest', first),
+      samples > first ? p.term('amp.ingest.next-250b', samples - first) : undefined,
+    ]);
+  }
   const repos = p.resources('aws_ecr_repository').length;
   if (repos > 0) p.line('platform/registry', 'platform', `ECR repositories (${repos})`, [p.term('ecr.storage', repos * u.imageGbPerRepository)]);
   perStack(p, 'aws_kms_key', (stack, n) => p.line(`${stack}/keys`, stack, `KMS keys (${n})`, [p.term('kms.key', n)]));
@@ -366,12 +400,20 @@ function priceAws(p: Pricing): void {
     p.line(`${stack}/secrets`, stack, `Secrets Manager secrets (${n})`, [p.term('secrets-manager.secret', n)]),
   );
 
+  // One line a stack, as Azure's one storage account a stack: the RAG platform's documents and Milvus buckets together.
+  const buckets = new Map<string, { names: string[]; stores: Store[] }>();
   for (const r of p.resources('aws_s3_bucket')) {
-    const store = STORES[r.name];
-    if (!store) continue;
-    const requests = u.requestsMillions[store] * 1000;
-    p.line(`${r.stack}/object-store`, r.stack, `S3 bucket ${r.name}`, [
-      p.term('s3.standard', u.storageGb[store]),
+    const stores = STORES[r.name];
+    if (!stores) continue;
+    const entry = buckets.get(r.stack) ?? { names: [], stores: [] };
+    entry.names.push(r.name);
+    entry.stores.push(...stores);
+    buckets.set(r.stack, entry);
+  }
+  for (const [stack, { names, stores }] of buckets) {
+    const requests = stored(u, stores, 'requestsMillions') * 1000;
+    p.line(`${stack}/object-store`, stack, `S3 bucket${names.length > 1 ? 's' : ''} ${names.join(' and ')}`, [
+      p.term('s3.standard', stored(u, stores, 'storageGb')),
       p.term('s3.put', requests * WRITE_SHARE),
       p.term('s3.get', requests * (1 - WRITE_SHARE)),
     ]);
@@ -398,9 +440,9 @@ function priceAws(p: Pricing): void {
   if (p.env.cloud === 'aws' && p.env.rag) {
     const { chatModelId, embeddingModelId } = p.env.rag.bedrock;
     p.line('rag/llm', 'rag', `Bedrock ${bedrockName(chatModelId)} and ${bedrockName(embeddingModelId)}`, [
-      p.term(`bedrock.${bedrockName(chatModelId)}.input`, u.tokensMillions.chatInput),
-      p.term(`bedrock.${bedrockName(chatModelId)}.output`, u.tokensMillions.chatOutput),
-      p.term(`bedrock.${bedrockName(embeddingModelId)}.input`, u.tokensMillions.embedding),
+      p.term(bedrockPrice(p, chatModelId, 'input'), u.tokensMillions.chatInput),
+      p.term(bedrockPrice(p, chatModelId, 'output'), u.tokensMillions.chatOutput),
+      p.term(bedrockPrice(p, embeddingModelId, 'input'), u.tokensMillions.embedding),
     ]);
   }
   if (p.env.mlops?.burst.enabled) {
@@ -417,19 +459,33 @@ function priceAws(p: Pricing): void {
     ]);
 }
 
+/**
+ * The catalog key of a model's token price: the inference profile's own (`bedrock.eu.<model>.input`) where the
+ * catalog lists one (a geographic profile may cost more than the model's list price), else the model's.
+ */
+function bedrockPrice(p: Pricing, id: string, direction: 'input' | 'output'): string {
+  const { profile } = parseBedrockModel(id);
+  const own = profile && `bedrock.${profile}.${bedrockName(id)}.${direction}`;
+  return own && p.has(own) ? own : `bedrock.${bedrockName(id)}.${direction}`;
+}
+
 /** A Bedrock model id as the catalog names it: no inference-profile prefix (`eu.`), no `:0` revision. */
 export function bedrockName(id: string): string {
   return parseBedrockModel(id).modelId.replace(/:\d+$/, '');
 }
 
 /** The object store each bucket or storage account of a stack holds, by Terraform name (AWS) or stack (Azure). */
-const STORES: Readonly<Record<string, 'documents' | 'artifacts' | 'lakehouse'>> = {
-  documents: 'documents',
-  artifacts: 'artifacts',
-  lakehouse: 'lakehouse',
-  rag: 'documents',
-  mlops: 'artifacts',
+const STORES: Readonly<Record<string, readonly Store[]>> = {
+  documents: ['documents'],
+  milvus: ['vectors'],
+  artifacts: ['artifacts'],
+  lakehouse: ['lakehouse'],
+  // Azure: Milvus's container is in the RAG platform's account, beside the documents.
+  rag: ['documents', 'vectors'],
+  mlops: ['artifacts'],
 };
+type Store = keyof Usage['requestsMillions'];
+const stored = (u: Usage, stores: readonly Store[], of: 'storageGb' | 'requestsMillions') => stores.reduce((n, s) => n + u[of][s], 0);
 
 function perStack(p: Pricing, type: string, each: (stack: string, count: number) => void): void {
   const counts = new Map<string, number>();
@@ -483,15 +539,15 @@ function priceAzure(p: Pricing): void {
       ]);
       continue;
     }
-    const store = STORES[r.stack];
-    if (!store) continue;
-    const requests = (u.requestsMillions[store] * 1e6) / 1e4;
+    const stores = STORES[r.stack];
+    if (!stores) continue;
+    const requests = (stored(u, stores, 'requestsMillions') * 1e6) / 1e4;
     p.line(
       `${r.stack}/object-store`,
       r.stack,
       `storage account ${String(r.body.name)} (${replication.toUpperCase()}${r.body.is_hns_enabled ? ', Data Lake' : ''})`,
       [
-        p.term(`${r.body.is_hns_enabled ? 'adls' : 'blob'}.hot.${replication}`, u.storageGb[store]),
+        p.term(`${r.body.is_hns_enabled ? 'adls' : 'blob'}.hot.${replication}`, stored(u, stores, 'storageGb')),
         p.term('blob.write', requests * WRITE_SHARE),
         p.term('blob.read', requests * (1 - WRITE_SHARE)),
       ],
@@ -524,10 +580,11 @@ function priceAzure(p: Pricing): void {
       lowPriority && p.has(own) ? p.term(own, p.burstNodeHours()) : p.term(`vm.${vmSize}`, p.burstNodeHours(), lowPriority ? p.spotFactor() : undefined),
     ]);
   }
-  // Two rules (HTTP and HTTPS) on the internal Standard Load Balancer AKS creates for the gateway's Service.
+  // The internal Standard Load Balancer AKS creates for the gateway's Service: two rules (HTTP and HTTPS), within the
+  // five its hourly price covers.
   if (operatorsFor(p.env).includes('istio-ingressgateway'))
-    p.line('platform/load-balancer', 'platform', 'internal Standard Load Balancer (ingress gateway)', [
-      p.term('load-balancer.standard.rule', 2 * HOURS_PER_MONTH),
+    p.line('platform/load-balancer', 'platform', 'internal Standard Load Balancer (ingress gateway, 2 rules)', [
+      p.term('load-balancer.standard.first-5-rules', HOURS_PER_MONTH),
     ]);
 }
 

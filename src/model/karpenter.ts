@@ -4,6 +4,7 @@
  * the version src/model/operators.ts pins). The stacks build from these and validate checks the output
  * against them, so a chart upgrade that needs more is one table to change.
  */
+import { describeSize } from './catalog';
 
 /** EventBridge events the interruption controller handles, by rule suffix (the template's five rules). */
 export const KARPENTER_INTERRUPTION_EVENTS = {
@@ -54,3 +55,26 @@ export const KARPENTER_CONTROLLER_ACTIONS = [
   'sqs:ReceiveMessage',
   'ssm:GetParameter',
 ] as const;
+
+/**
+ * A Karpenter pool's NodePool limits: its `max` as capacity, max nodes of its largest size in vCPUs, and for a GPU
+ * pool in GPUs too. Karpenter stops launching once a limit is reached, so with sizes of unequal vCPUs the pool may
+ * run more than `max` nodes of its smaller sizes (`npm run cost` prices the max at the dearest the limits allow).
+ */
+export function karpenterLimits(pool: { readonly sizes: readonly string[]; readonly max: number }, gpuPool: boolean): { cpu: number; gpus?: number } {
+  const shapes = pool.sizes.map((s) => {
+    const info = describeSize('aws', s);
+    if (!info) throw new Error(`unknown AWS instance type "${s}"`);
+    return info;
+  });
+  const cpu = pool.max * Math.max(...shapes.map((s) => s.vcpus));
+  return gpuPool ? { cpu, gpus: pool.max * Math.max(...shapes.map((s) => s.gpus)) } : { cpu };
+}
+
+/** How many nodes of `size` a pool with `limits` can run at most. */
+export function nodesWithin(limits: { readonly cpu: number; readonly gpus?: number }, size: string): number {
+  const info = describeSize('aws', size);
+  if (!info) throw new Error(`unknown AWS instance type "${size}"`);
+  const byCpu = Math.floor(limits.cpu / info.vcpus);
+  return limits.gpus === undefined || info.gpus === 0 ? byCpu : Math.min(byCpu, Math.floor(limits.gpus / info.gpus));
+}

@@ -12,10 +12,13 @@ export interface UsageSpec {
   gpuHoursPerWeek?: number;
   /** What Spot capacity costs, as a percentage of the on-demand price, where the catalog has no Spot price. Default: 35. */
   spotPricePercent?: number;
-  /** GB kept in each store. Defaults: dev documents 50, artifacts 20, lakehouse 100, table 1; prod 500, 200, 2000, 10. */
-  storageGb?: { documents?: number; artifacts?: number; lakehouse?: number; table?: number };
-  /** Millions of requests to each object store; a fifth of them are writes. Defaults: dev 1 each; prod 10, 5, 20. */
-  requestsMillions?: { documents?: number; artifacts?: number; lakehouse?: number };
+  /**
+   * GB kept in each store (`vectors`: Milvus's segments and indexes in the object store). Defaults: dev documents 50,
+   * vectors 10, artifacts 20, lakehouse 100, table 1; prod 500, 100, 200, 2000, 10.
+   */
+  storageGb?: { documents?: number; vectors?: number; artifacts?: number; lakehouse?: number; table?: number };
+  /** Millions of requests to each object store; a fifth of them are writes. Defaults: dev 1 each; prod 10, 5, 5, 20. */
+  requestsMillions?: { documents?: number; vectors?: number; artifacts?: number; lakehouse?: number };
   /** Millions of messages through the event-driven workload's queue (each sent, received and deleted). Default: 0.1 in dev, 3 in prod. */
   queueMessagesMillions?: number;
   /** Millions of tokens: chat prompt, chat completion, embeddings. Defaults: dev 5, 1, 10; prod 100, 20, 200. */
@@ -36,7 +39,7 @@ export interface UsageSpec {
   imageGbPerRepository?: number;
 }
 
-type Stores = 'documents' | 'artifacts' | 'lakehouse';
+type Stores = 'documents' | 'vectors' | 'artifacts' | 'lakehouse';
 
 export interface Usage {
   readonly spotNodes: number;
@@ -61,8 +64,8 @@ export const USAGE_DEFAULTS: { readonly [S in Stage]: Usage } = {
     spotNodes: 1,
     gpuHoursPerWeek: 10,
     spotPricePercent: 35,
-    storageGb: { documents: 50, artifacts: 20, lakehouse: 100, table: 1 },
-    requestsMillions: { documents: 1, artifacts: 1, lakehouse: 1 },
+    storageGb: { documents: 50, vectors: 10, artifacts: 20, lakehouse: 100, table: 1 },
+    requestsMillions: { documents: 1, vectors: 1, artifacts: 1, lakehouse: 1 },
     queueMessagesMillions: 0.1,
     tokensMillions: { chatInput: 5, chatOutput: 1, embedding: 10 },
     natGb: 50,
@@ -77,8 +80,8 @@ export const USAGE_DEFAULTS: { readonly [S in Stage]: Usage } = {
     spotNodes: 3,
     gpuHoursPerWeek: 60,
     spotPricePercent: 35,
-    storageGb: { documents: 500, artifacts: 200, lakehouse: 2000, table: 10 },
-    requestsMillions: { documents: 10, artifacts: 5, lakehouse: 20 },
+    storageGb: { documents: 500, vectors: 100, artifacts: 200, lakehouse: 2000, table: 10 },
+    requestsMillions: { documents: 10, vectors: 5, artifacts: 5, lakehouse: 20 },
     queueMessagesMillions: 3,
     tokensMillions: { chatInput: 100, chatOutput: 20, embedding: 200 },
     natGb: 500,

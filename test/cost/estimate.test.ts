@@ -75,18 +75,34 @@ describe('the estimate of a hand-computed environment (aws-dev: dev usage, round
     expect(monthly(e, 'platform/pool/system')).toEqual({ min: 300, typical: 300, max: 600 });
   });
 
-  it('prices a Karpenter Spot GPU pool at its cheapest size, Spot share and usage hours', () => {
+  it('prices a Karpenter Spot GPU pool at its cheapest size typically, and at most at its dearest', () => {
     // g6.xlarge ($0.80) is cheaper than g5.xlarge; Spot at 35 %: $0.28 / h. Typical: 10 h a week = 43.33 h a month.
-    // 43.33 × 0.28 = 12.13, plus 43.33 / 730 nodes × 500 GiB × $0.08 = 2.37; max: 2 nodes all month = 408.80 + 80.
-    expect(monthly(e, 'platform/pool/gpu')).toEqual({ min: 0, typical: 14.51, max: 488.8 });
-    const vm = e.lines.find((l) => l.id === 'platform/pool/gpu')!.terms[0];
-    expect(vm.price).toBe('ec2.g6.xlarge');
-    expect(vm.factor?.value).toBe(0.35);
+    // 43.33 × 0.28 = 12.13, plus 43.33 / 730 nodes × 500 GiB × $0.08 = 2.37. Max: the NodePool's limits (8 vCPUs,
+    // 2 GPUs) allow 2 g5.xlarge ($1.00 × 35 %) all month = 511, plus 2 × 500 GiB × $0.08 = 80.
+    expect(monthly(e, 'platform/pool/gpu')).toEqual({ min: 0, typical: 14.51, max: 591 });
+    const [typical, max] = e.lines.find((l) => l.id === 'platform/pool/gpu')!.terms;
+    expect([typical.price, typical.quantity.max, typical.factor?.value]).toEqual(['ec2.g6.xlarge', 0, 0.35]);
+    expect([max.price, max.quantity]).toEqual(['ec2.g5.xlarge', { min: 0, typical: 0, max: 1460 }]);
   });
 
-  it('prices a Spot CPU pool at its cheapest priced size and the usage node count', () => {
+  it('prices a Spot CPU pool at its cheapest priced size and the usage node count, at most its dearest', () => {
     // m6a.xlarge $0.18 × 35 % = $0.063 / h; typical 1 node: 730 × 0.063 = 45.99 + 100 GiB × $0.08 = 8.
-    expect(monthly(e, 'platform/pool/spot')).toEqual({ min: 0, typical: 53.99, max: 539.9 });
+    // Max: 10 m6i.xlarge ($0.20 × 35 %) all month = 511, plus 10 × 100 GiB × $0.08 = 80.
+    expect(monthly(e, 'platform/pool/spot')).toEqual({ min: 0, typical: 53.99, max: 591 });
+    expect(e.lines.find((l) => l.id === 'platform/pool/spot')!.component).toBe('Spot pool spot (m6a.xlarge, Spot; at most 10 × m6i.xlarge)');
+  });
+
+  it('a Karpenter pool of unequal sizes may run more than its max of the smaller ones: priced as its limits allow', () => {
+    // aws-prod's spot pool: max 30, sizes of 4 vCPUs and c6i.2xlarge of 8, so a cpu limit of 240: 60 four-vCPU nodes.
+    const prod = loadPlatform(defaultPlatform).environments.find((env) => env.name === 'aws-prod')!;
+    const catalog: PriceCatalog = {
+      ...CATALOG,
+      regions: { 'eu-west-1': { 'ec2.m6i.xlarge': price(0.2), 'ec2.c6i.2xlarge': price(0.3), 'ebs.gp3': price(0.08, 'gb-month') } },
+    };
+    const spot = estimateEnvironment(prod, DOCUMENTS, catalog).lines.find((l) => l.id === 'platform/pool/spot')!;
+    // 60 × 730 × $0.20 × 35 % = 3,066 (30 c6i.2xlarge would be 2,299.50), plus 60 × 100 GiB × $0.08 = 480.
+    expect(spot.monthly.max).toBe(3546);
+    expect(spot.component).toBe('Spot pool spot (m6i.xlarge, Spot; at most 60 × m6i.xlarge)');
   });
 
   it('prices NAT gateways, interface endpoints per AZ (gateway endpoints are free) and a Multi-AZ database twice', () => {
@@ -107,7 +123,7 @@ describe('the estimate of a hand-computed environment (aws-dev: dev usage, round
 
   it('adds the lines up to the total and names the prices the catalog lacks', () => {
     // The volumes above add 7.20 / 7.44 / 11.20 to the pools, network and database.
-    expect(e.total).toEqual({ min: 588.3, typical: 657.04, max: 1921 });
+    expect(e.total).toEqual({ min: 588.3, typical: 657.04, max: 2074.3 });
     // aws-dev runs the RAG platform (Bedrock) and serves models (the gateway's load balancer): not in this catalog.
     expect(e.missingPrices).toEqual(
       expect.arrayContaining(['bedrock.anthropic.claude-sonnet-4-6.input', 'bedrock.amazon.titan-embed-text-v2.input', 'nlb.hour']),
@@ -116,7 +132,8 @@ describe('the estimate of a hand-computed environment (aws-dev: dev usage, round
 
   it('shows each term’s arithmetic', () => {
     const gpu = e.lines.find((l) => l.id === 'platform/pool/gpu')!;
-    expect(formatTerm(gpu.terms[0])).toBe('0 / 43.333 / 1,460 hour × $0.8 × 0.35 (Spot at 35% of on-demand (usage.spotPricePercent)) [ec2.g6.xlarge]');
+    expect(formatTerm(gpu.terms[0])).toBe('0 / 43.333 / 0 hour × $0.8 × 0.35 (Spot at 35% of on-demand (usage.spotPricePercent)) [ec2.g6.xlarge]');
+    expect(formatTerm(gpu.terms[1])).toBe('0 / 0 / 1,460 hour × $1 × 0.35 (Spot at 35% of on-demand (usage.spotPricePercent)) [ec2.g5.xlarge]');
     expect(formatEstimate(e).join('\n')).toContain('prices from: https://example.test/prices');
   });
 });
@@ -175,8 +192,9 @@ describe('usage overlays (sensitivity scenarios)', () => {
   it('typical nodes never leave the pool’s range, and a deeper Spot discount lowers every Spot line', () => {
     const e = estimateEnvironment(awsDev({ gpuHoursPerWeek: 10_000, spotPricePercent: 10 }), DOCUMENTS, CATALOG);
     const gpu = monthly(e, 'platform/pool/gpu')!;
-    expect(gpu.typical).toBe(gpu.max);
-    expect(gpu.max).toBeCloseTo(2 * 730 * 0.08 + 2 * 500 * 0.08, 2);
+    // Typically all of the pool's 2 nodes, of the cheapest size (g6.xlarge); at most 2 of the dearest (g5.xlarge).
+    expect(gpu.typical).toBeCloseTo(2 * 730 * 0.08 + 2 * 500 * 0.08, 2);
+    expect(gpu.max).toBeCloseTo(2 * 730 * 0.1 + 2 * 500 * 0.08, 2);
   });
 
   it('refuses negative figures and a Spot share outside 0–100 with their paths', () => {
@@ -243,6 +261,25 @@ describe('the committed catalog', () => {
     // Keys sorted, so an update is a small diff.
     for (const region of Object.values(JSON.parse(fs.readFileSync(path.join(PRICES_DIR, `${cloud}.json`), 'utf8')).regions) as object[])
       expect(Object.keys(region)).toEqual([...Object.keys(region)].sort());
+  });
+
+  it('prices every bucket and storage account synth writes (Milvus’s bucket with the documents’ on AWS)', () => {
+    for (const { env, docs } of rendered) {
+      const e = estimateEnvironment(env, docs);
+      const stores = e.lines.filter((l) => l.id.endsWith('/object-store') || l.id.startsWith('edw/'));
+      for (const [stack, doc] of docs) {
+        const resources = (doc.resource ?? {}) as Record<string, Record<string, Record<string, unknown>>>;
+        for (const name of Object.keys(resources.aws_s3_bucket ?? {}))
+          expect([env.name, name, stores.some((l) => l.stack === stack && l.component.includes(name))]).toEqual([env.name, name, true]);
+        for (const body of Object.values(resources.azurerm_storage_account ?? {}))
+          expect([env.name, body.name, stores.some((l) => l.stack === stack)]).toEqual([env.name, body.name, true]);
+      }
+    }
+    const awsProd = rendered.find((r) => r.env.name === 'aws-prod')!;
+    const rag = estimateEnvironment(awsProd.env, awsProd.docs).lines.find((l) => l.id === 'rag/object-store')!;
+    expect(rag.component).toBe('S3 buckets documents and milvus');
+    // prod: documents 500 GB + vectors 100 GB
+    expect(rag.terms[0].quantity.typical).toBe(600);
   });
 
   it('prices every line of every environment of the default model', () => {
