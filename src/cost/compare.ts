@@ -109,7 +109,8 @@ function translateWorkloads(w: WorkloadsSpec | undefined, to: Cloud, size: (s: s
               enabled: burst.enabled,
               ...(burst.maxNodes !== undefined ? { maxNodes: burst.maxNodes } : {}),
               ...(burst.enabled && to === 'azure' ? { vmSize: size(burst.instanceType ?? 'ml.g5.xlarge') } : {}),
-              ...(burst.enabled && to === 'aws' ? { instanceType: 'ml.g5.xlarge' } : {}),
+              // SageMaker training's instance of the equivalent EC2 size (the one the assumptions print).
+              ...(burst.enabled && to === 'aws' ? { instanceType: `ml.${size(burst.vmSize ?? 'Standard_NC4as_T4_v3')}` } : {}),
             },
           }
         : {}),

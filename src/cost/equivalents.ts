@@ -72,6 +72,6 @@ export const SERVICE_EQUIVALENTS: readonly string[] = [
   'MLflow database: RDS db.t4g.medium / db.r6g.large ↔ Flexible Server B_Standard_B1ms / GP_Standard_D2ds_v5 (each stage’s default)',
   'queue: SQS (FIFO where set) ↔ Queue Storage (no FIFO mode); table: DynamoDB on demand ↔ Table Storage',
   'object storage: S3 ↔ Blob Storage / ADLS Gen2; ETL: Glue crawler ↔ Data Factory; lakehouse catalog: Glue ↔ Purview (prod)',
-  'burst training: SageMaker (the jobs the model names) ↔ Azure ML compute (no jobs from the model)',
+  'burst training: SageMaker (the jobs the model names) ↔ Azure ML compute (no jobs from the model), on the equivalent size; SageMaker’s managed Spot is per job, so Azure’s low priority is priced on demand on AWS when no SageMaker job is named',
   'AWS-only settings (Karpenter, EKS add-ons, AMI release, upgrade policy) and waivers are left out',
 ];

@@ -48,6 +48,11 @@ describe('npm run cost', () => {
     for (const c of comparisons) for (const e of c.estimates) expect([e.environment, e.cloud, e.missingPrices]).toEqual([e.environment, e.cloud, []]);
     const prod = comparisons[1];
     expect(prod.assumptions).toContain('size: g5.2xlarge → Standard_NC8as_T4_v3 (one A10G on AWS, one T4 on Azure)');
+    // Azure's burst on AWS runs on SageMaker's instance of the size the assumptions name, not a fixed one.
+    const azureProd = comparisons[3];
+    expect(azureProd.assumptions).toContain('size: Standard_NC4as_T4_v3 → g4dn.xlarge (the same GPU (one T4); 16 GiB of memory on AWS, 28 GiB on Azure)');
+    const burst = azureProd.estimates[1].lines.find((l) => l.id === 'mlops/burst')!;
+    expect(burst.terms.map((t) => t.price)).toEqual(['sagemaker.training.ml.g4dn.xlarge']);
     const text = captureIo();
     expect(runCost(['--compare', '--env', 'aws-prod'], text)).toBe(0);
     expect(text.stdout()).toMatch(/aws-prod: the same workloads on both clouds/);
