@@ -53,7 +53,7 @@ export class KarpenterChart extends AppChart<never, 'aws'> {
     if (karpenterGpuPools.length > 0) this.nodeClass(NODE_CLASS_GPU, NODE_ROOT_VOLUME_GIB.karpenter.gpu);
 
     for (const pool of ctx.env.cluster.spotPools) {
-      const limits = karpenterLimits(pool, false);
+      const limits = karpenterLimits(pool, { gpu: false });
       new NodePool(this, `nodepool-${pool.name}`, {
         metadata: { name: pool.name },
         spec: {
@@ -83,7 +83,7 @@ export class KarpenterChart extends AppChart<never, 'aws'> {
     }
 
     for (const pool of karpenterGpuPools) {
-      const limits = karpenterLimits(pool, true);
+      const limits = karpenterLimits(pool, { gpu: true });
       new NodePool(this, `nodepool-${pool.name}`, {
         metadata: { name: pool.name },
         spec: {
@@ -149,8 +149,6 @@ export class KarpenterChart extends AppChart<never, 'aws'> {
       },
     });
   }
-
-  /** Catalog facts of a size; an unknown size is a model error, never a silent zero limit. */
 }
 
 const TAINT_EFFECTS: Readonly<Record<Taint['effect'], NodePoolSpecTemplateSpecTaintsEffect>> = {

@@ -2,11 +2,11 @@
  * The Milvus resource, from the model: mode, image, resources, object storage per cloud
  * (storage.ts), etcd and the message queue per mode.
  *
- * - standalone (dev): one Milvus pod; etcd with 1 replica; the message queue is rocksmq embedded
- *   in the Milvus process, persisted on its own PVC.
- * - cluster (prod): proxy, mixCoord, query/data/index nodes; etcd with 3 replicas (a quorum that
- *   survives one loss); the message queue is an in-cluster Pulsar (chart `pulsar-v3`), 3 ZooKeeper
- *   and 3 BookKeeper replicas with persistent volumes. Pulsar, not Kafka or Woodpecker: Pulsar is
+ * - standalone (dev): one Milvus pod; the message queue is rocksmq embedded in the Milvus process,
+ *   persisted on its own PVC.
+ * - cluster (prod): proxy, mixCoord, query/data/index nodes; the message queue is an in-cluster
+ *   Pulsar (chart `pulsar-v3`). etcd's and Pulsar's replicas and volumes per mode are the model's
+ *   (src/model/workloads/rag/milvus.ts), which the cost estimate prices too. Pulsar, not Kafka or Woodpecker: Pulsar is
  *   Milvus 2.5's default and most tested queue in cluster mode and the operator's default; the
  *   bundled Kafka chart is Bitnami's (images no longer published under docker.io/bitnami), and
  *   Woodpecker needs Milvus 2.6 (the model pins v2.5.x).

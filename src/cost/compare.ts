@@ -6,6 +6,7 @@ import { hasRegistryHost } from '../model/images';
 import { findProblems } from '../model/load';
 import { formatProblems } from '../model/problems';
 import type { AwsAccountSpec, AzureAccountSpec, Cloud, ClusterSpec, EnvironmentSpec, PlatformSpec, WorkloadsSpec } from '../model/types';
+import { BURST_DEFAULTS } from '../model/workloads/mlops/resolve';
 import { REGION_EQUIVALENTS, SERVICE_EQUIVALENTS, SIZE_EQUIVALENTS } from './equivalents';
 import type { Estimate, Range } from './estimate';
 import { lineLabel, usd } from './format';
@@ -58,7 +59,7 @@ export function translateEnvironment(platform: PlatformSpec, envSpec: Environmen
     ...(c.gatewayNamespace ? { gatewayNamespace: c.gatewayNamespace } : {}),
   };
   const burst = envSpec.workloads?.mlops?.burst;
-  if (burst?.enabled) size(from === 'aws' ? (burst.instanceType ?? 'ml.g5.xlarge') : (burst.vmSize ?? 'Standard_NC4as_T4_v3'));
+  if (burst?.enabled) size(from === 'aws' ? (burst.instanceType ?? BURST_DEFAULTS.instanceType) : (burst.vmSize ?? BURST_DEFAULTS.vmSize));
   assumptions.push(...[...sizes.values()].map((s) => `size: ${s}`), ...SERVICE_EQUIVALENTS);
 
   const account = to === 'aws' ? { aws: twin?.aws ?? EXAMPLE_ACCOUNTS.aws } : { azure: twin?.azure ?? EXAMPLE_ACCOUNTS.azure };
@@ -108,9 +109,9 @@ function translateWorkloads(w: WorkloadsSpec | undefined, to: Cloud, size: (s: s
             burst: {
               enabled: burst.enabled,
               ...(burst.maxNodes !== undefined ? { maxNodes: burst.maxNodes } : {}),
-              ...(burst.enabled && to === 'azure' ? { vmSize: size(burst.instanceType ?? 'ml.g5.xlarge') } : {}),
+              ...(burst.enabled && to === 'azure' ? { vmSize: size(burst.instanceType ?? BURST_DEFAULTS.instanceType) } : {}),
               // SageMaker training's instance of the equivalent EC2 size (the one the assumptions print).
-              ...(burst.enabled && to === 'aws' ? { instanceType: `ml.${size(burst.vmSize ?? 'Standard_NC4as_T4_v3')}` } : {}),
+              ...(burst.enabled && to === 'aws' ? { instanceType: `ml.${size(burst.vmSize ?? BURST_DEFAULTS.vmSize)}` } : {}),
             },
           }
         : {}),

@@ -199,7 +199,7 @@ function pools(env: Environment): Pool[] {
       // GPU hours a week, spread over the month's hours: the average node count.
       nodes: { min: p.min, typical: clamp((u.gpuHoursPerWeek * WEEKS_PER_MONTH) / HOURS_PER_MONTH, p.min, p.max), max: p.max },
       rootVolumeGiB: NODE_ROOT_VOLUME_GIB[karpenter ? 'karpenter' : 'node-group'].gpu,
-      ...(karpenter ? { limits: karpenterLimits(p, true) } : {}),
+      ...(karpenter ? { limits: karpenterLimits(p, { gpu: true }) } : {}),
     });
   }
   for (const p of c.spotPools)
@@ -212,7 +212,7 @@ function pools(env: Environment): Pool[] {
       picksCheapest: true,
       nodes: { min: p.min, typical: clamp(u.spotNodes, p.min, p.max), max: p.max },
       rootVolumeGiB: NODE_ROOT_VOLUME_GIB[aws ? 'karpenter' : 'node-group'].cpu,
-      ...(aws ? { limits: karpenterLimits(p, false) } : {}),
+      ...(aws ? { limits: karpenterLimits(p, { gpu: false }) } : {}),
     });
   return out;
 }
@@ -267,14 +267,18 @@ const PREMIUM_SSD_TIERS: readonly (readonly [string, number])[] = [
   ['P80', 32767],
 ];
 
-/** The Premium SSD size a disk of `gib` is billed as (the largest where it exceeds them all: the API refuses it). */
+/** The Premium SSD size a disk of `gib` is billed as; none is larger than P80, which Azure refuses to exceed. */
 export function premiumSsdTier(gib: number): string {
-  return (PREMIUM_SSD_TIERS.find(([, size]) => gib <= size) ?? PREMIUM_SSD_TIERS[PREMIUM_SSD_TIERS.length - 1])[0];
+  const tier = PREMIUM_SSD_TIERS.find(([, size]) => gib <= size);
+  if (!tier) throw new Error(`a ${gib} GiB Premium SSD is larger than Azure's largest (P80, 32,767 GiB)`);
+  return tier[0];
 }
+
+/** The size a node price key names: `ec2.m6i.xlarge` → `m6i.xlarge`. */
+const bare = (key: string) => key.slice(key.indexOf('.') + 1);
 
 function priceNodePools(p: Pricing): void {
   const compute = COMPUTE[p.env.cloud];
-  const bare = (key: string) => key.slice(key.indexOf('.') + 1);
   for (const pool of pools(p.env)) {
     const vm = (key: string, nodes: Range) => {
       const ownSpot = compute.spotVm?.(bare(key));
@@ -287,10 +291,11 @@ function priceNodePools(p: Pricing): void {
     const worst = pool.limits && dearestWithin(p, pool.limits, pool.sizes.map(compute.vm));
     if (worst && (worst.key !== size || worst.nodes !== pool.nodes.max)) {
       // Typically the cheapest size; at most as many of the dearest size as the NodePool's limits let Karpenter launch.
+      const nodes = { ...pool.nodes, max: worst.nodes };
+      const vms = worst.key === size ? [vm(size, nodes)] : [vm(size, { ...pool.nodes, max: 0 }), vm(worst.key, { min: 0, typical: 0, max: worst.nodes })];
       p.line(`platform/pool/${pool.id}`, 'platform', `${label}; at most ${worst.nodes} × ${bare(worst.key)})`, [
-        vm(size, { ...pool.nodes, max: 0 }),
-        vm(worst.key, { min: 0, typical: 0, max: worst.nodes }),
-        p.term(disk.key, scale({ ...pool.nodes, max: worst.nodes }, disk.perNode)),
+        ...vms,
+        p.term(disk.key, scale(nodes, disk.perNode)),
       ]);
       continue;
     }
@@ -302,7 +307,7 @@ function priceNodePools(p: Pricing): void {
 function dearestWithin(p: Pricing, limits: NonNullable<Pool['limits']>, keys: readonly string[]): { key: string; nodes: number } | undefined {
   const priced = keys
     .filter((k) => p.has(k))
-    .map((key) => ({ key, nodes: nodesWithin(limits, key.slice(key.indexOf('.') + 1)) }))
+    .map((key) => ({ key, nodes: nodesWithin(limits, bare(key)) }))
     .sort((a, b) => b.nodes * p.priceOf(b.key)!.price - a.nodes * p.priceOf(a.key)!.price || a.key.localeCompare(b.key));
   return priced[0];
 }
@@ -325,7 +330,9 @@ function priceClusterVolumes(p: Pricing): void {
   const trainingJobs = volumes.filter((v) => v.lifetime === 'training').length;
   const className = blockStorageClass(p.env.cloud);
   for (const v of volumes) {
-    const gib = Math.ceil((parseQuantity(v.size) ?? 0) / 2 ** 30);
+    const bytes = parseQuantity(v.size);
+    if (bytes === undefined) throw new Error(`${v.stack} volume ${v.name}: "${v.size}" is not a Kubernetes quantity`);
+    const gib = Math.ceil(bytes / 2 ** 30);
     const volume = COMPUTE[p.env.cloud].volume(gib);
     p.line(`${v.stack}/volume/${v.name}`, v.stack, `${v.label} (${v.count} × ${v.size} ${className}${volume.tier ? `, ${volume.tier}` : ''})`, [
       p.term(volume.key, scale(volumeMonths(p, v, trainingJobs), v.count * volume.perVolume)),
@@ -580,10 +587,10 @@ function priceAzure(p: Pricing): void {
       lowPriority && p.has(own) ? p.term(own, p.burstNodeHours()) : p.term(`vm.${vmSize}`, p.burstNodeHours(), lowPriority ? p.spotFactor() : undefined),
     ]);
   }
-  // The internal Standard Load Balancer AKS creates for the gateway's Service: two rules (HTTP and HTTPS), within the
-  // five its hourly price covers.
+  // The internal Standard Load Balancer AKS creates for the gateway's Service: a rule per port of the gateway chart's
+  // Service (status-port, http2, https), within the five its hourly price covers.
   if (operatorsFor(p.env).includes('istio-ingressgateway'))
-    p.line('platform/load-balancer', 'platform', 'internal Standard Load Balancer (ingress gateway, 2 rules)', [
+    p.line('platform/load-balancer', 'platform', 'internal Standard Load Balancer (ingress gateway, 3 rules)', [
       p.term('load-balancer.standard.first-5-rules', HOURS_PER_MONTH),
     ]);
 }

@@ -61,14 +61,18 @@ export const KARPENTER_CONTROLLER_ACTIONS = [
  * pool in GPUs too. Karpenter stops launching once a limit is reached, so with sizes of unequal vCPUs the pool may
  * run more than `max` nodes of its smaller sizes (`npm run cost` prices the max at the dearest the limits allow).
  */
-export function karpenterLimits(pool: { readonly sizes: readonly string[]; readonly max: number }, gpuPool: boolean): { cpu: number; gpus?: number } {
+export function karpenterLimits(
+  pool: { readonly name: string; readonly sizes: readonly string[]; readonly max: number },
+  { gpu }: { readonly gpu: boolean },
+): { cpu: number; gpus?: number } {
   const shapes = pool.sizes.map((s) => {
     const info = describeSize('aws', s);
-    if (!info) throw new Error(`unknown AWS instance type "${s}"`);
+    // An unknown size is a model error, never a silent zero limit.
+    if (!info) throw new Error(`pool ${pool.name}: unknown AWS instance type "${s}"`);
     return info;
   });
   const cpu = pool.max * Math.max(...shapes.map((s) => s.vcpus));
-  return gpuPool ? { cpu, gpus: pool.max * Math.max(...shapes.map((s) => s.gpus)) } : { cpu };
+  return gpu ? { cpu, gpus: pool.max * Math.max(...shapes.map((s) => s.gpus)) } : { cpu };
 }
 
 /** How many nodes of `size` a pool with `limits` can run at most. */

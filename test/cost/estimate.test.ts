@@ -147,7 +147,7 @@ describe('in-cluster volumes by cloud and mode', () => {
     [50, 'P6'],
     [200, 'P15'],
     [1024, 'P30'],
-    [40_000, 'P80'],
+    [32_767, 'P80'],
   ])('a %i GiB Premium SSD is billed as %s', (gib, tier) => expect(premiumSsdTier(gib)).toBe(tier));
 
   it('prod Milvus (cluster mode) claims etcd’s three volumes and Pulsar’s ZooKeeper and BookKeeper ones, each of storageSize', () => {
@@ -178,6 +178,65 @@ describe('in-cluster volumes by cloud and mode', () => {
     expect(etcd.monthly.typical).toBe(30); // 3 disks × $10
     // azure-prod's Prometheus keeps 200 GiB: a P15.
     expect(monthly(e, 'platform/volume/prometheus')?.typical).toBe(40);
+  });
+});
+
+describe('tiers, inference profiles and load-balancer rules', () => {
+  const prod = (name: string, usage?: UsageSpec) => {
+    const spec = structuredClone(defaultPlatform) as PlatformSpec;
+    const at = spec.environments.findIndex((env) => env.name === name);
+    if (usage) spec.environments[at].usage = usage;
+    return loadPlatform(spec).environments[at];
+  };
+  const amp: PriceCatalog = {
+    ...CATALOG,
+    regions: { 'eu-west-1': { 'amp.ingest': price(0.9, '10m-samples'), 'amp.ingest.next-250b': price(0.35, '10m-samples') } },
+  };
+  const workspace = new Map<string, TerraformDocument>([['platform', { resource: { aws_prometheus_workspace: { metrics: {} } } }]]);
+
+  it('Managed Prometheus bills the first 2 billion samples a month at its first tier, the rest at the next', () => {
+    // 1,000 samples a second = 2.628 billion a month: 200 × 10M at $0.90 and 62.8 × 10M at $0.35.
+    const above = estimateEnvironment(prod('aws-prod', { metricSamplesPerSecond: 1000 }), workspace, amp).lines.find((l) => l.id === 'platform/metrics')!;
+    expect(above.terms.map((t) => t.price)).toEqual(['amp.ingest', 'amp.ingest.next-250b']);
+    expect(above.terms[0].quantity.typical).toBe(200);
+    expect(above.terms[1].quantity.typical).toBeCloseTo(62.8, 6);
+    expect(above.monthly.typical).toBe(201.98);
+    // 500 a second = 1.314 billion: all in the first tier.
+    const below = estimateEnvironment(prod('aws-prod', { metricSamplesPerSecond: 500 }), workspace, amp).lines.find((l) => l.id === 'platform/metrics')!;
+    expect(below.terms.map((t) => t.price)).toEqual(['amp.ingest']);
+  });
+
+  it('a chat model called through a geographic profile takes the profile’s price where the catalog has one', () => {
+    const env = prod('aws-prod');
+    expect(env.cloud === 'aws' && env.rag?.bedrock.chatModelId.startsWith('eu.')).toBe(true);
+    const catalog = (own: boolean): PriceCatalog => ({
+      ...CATALOG,
+      regions: {
+        'eu-west-1': {
+          'bedrock.anthropic.claude-sonnet-4-6.input': price(3, 'million-tokens'),
+          ...(own ? { 'bedrock.eu.anthropic.claude-sonnet-4-6.input': price(3.3, 'million-tokens') } : {}),
+        },
+      },
+    });
+    const key = (own: boolean) => estimateEnvironment(env, new Map(), catalog(own)).lines.find((l) => l.id === 'rag/llm')!.terms[0].price;
+    expect(key(true)).toBe('bedrock.eu.anthropic.claude-sonnet-4-6.input');
+    expect(key(false)).toBe('bedrock.anthropic.claude-sonnet-4-6.input');
+  });
+
+  it('the gateway’s Azure load balancer pays one hourly price for its first five rules, not one per rule', () => {
+    const env = prod('azure-prod');
+    const catalog: PriceCatalog = {
+      cloud: 'azure',
+      currency: 'USD',
+      taken: '2026-12-01',
+      regions: { [env.region]: { 'load-balancer.standard.first-5-rules': price(0.025) } },
+    };
+    const lb = estimateEnvironment(env, new Map(), catalog).lines.find((l) => l.id === 'platform/load-balancer')!;
+    expect(lb.monthly.typical).toBe(18.25); // 730 h × $0.025
+  });
+
+  it('a Premium SSD larger than Azure’s largest size is an error, not the largest price', () => {
+    expect(() => premiumSsdTier(40_000)).toThrow(/larger than Azure's largest/);
   });
 });
 
