@@ -76,8 +76,8 @@ export class KarpenterChart extends AppChart<never, 'aws'> {
             consolidateAfter: CONSOLIDATE_AFTER.cpu,
             budgets: [{ nodes: '10%' }],
           },
-          // The pool's max expressed as capacity: max nodes of its largest size.
-          limits: { cpu: NodePoolSpecLimits.fromNumber(limits.cpu) },
+          // The pool's max in nodes, and as capacity: max nodes of its largest size (src/model/karpenter.ts).
+          limits: { cpu: NodePoolSpecLimits.fromNumber(limits.cpu), nodes: NodePoolSpecLimits.fromNumber(limits.nodes) },
         },
       });
     }
@@ -106,6 +106,7 @@ export class KarpenterChart extends AppChart<never, 'aws'> {
           },
           limits: {
             cpu: NodePoolSpecLimits.fromNumber(limits.cpu),
+            nodes: NodePoolSpecLimits.fromNumber(limits.nodes),
             [GPU_RESOURCE]: NodePoolSpecLimits.fromNumber(limits.gpus!),
           },
         },

@@ -57,14 +57,16 @@ export const KARPENTER_CONTROLLER_ACTIONS = [
 ] as const;
 
 /**
- * A Karpenter pool's NodePool limits: its `max` as capacity, max nodes of its largest size in vCPUs, and for a GPU
- * pool in GPUs too. Karpenter stops launching once a limit is reached, so with sizes of unequal vCPUs the pool may
- * run more than `max` nodes of its smaller sizes (`npm run cost` prices the max at the dearest the limits allow).
+ * A Karpenter pool's NodePool limits: its `max` in nodes, and as capacity, max nodes of its largest size in vCPUs (and
+ * for a GPU pool in GPUs). Karpenter 1.11 and later count a NodePool's nodes against `limits.nodes` (sigs.k8s.io/karpenter
+ * "feat(limits): support NodePool node limits", in the core 1.14.1 that the pinned provider uses), so a pool of unequal
+ * sizes no longer runs more than `max` of its smaller ones. Like every limit it is checked between launches: one burst of
+ * pending pods may overrun it, within the capacity limits. `npm run cost` prices the max at the dearest size they allow.
  */
 export function karpenterLimits(
   pool: { readonly name: string; readonly sizes: readonly string[]; readonly max: number },
   { gpu }: { readonly gpu: boolean },
-): { cpu: number; gpus?: number } {
+): KarpenterLimits {
   const shapes = pool.sizes.map((s) => {
     const info = describeSize('aws', s);
     // An unknown size is a model error, never a silent zero limit.
@@ -72,13 +74,19 @@ export function karpenterLimits(
     return info;
   });
   const cpu = pool.max * Math.max(...shapes.map((s) => s.vcpus));
-  return gpu ? { cpu, gpus: pool.max * Math.max(...shapes.map((s) => s.gpus)) } : { cpu };
+  return gpu ? { cpu, nodes: pool.max, gpus: pool.max * Math.max(...shapes.map((s) => s.gpus)) } : { cpu, nodes: pool.max };
+}
+
+export interface KarpenterLimits {
+  readonly cpu: number;
+  readonly nodes: number;
+  readonly gpus?: number;
 }
 
 /** How many nodes of `size` a pool with `limits` can run at most. */
-export function nodesWithin(limits: { readonly cpu: number; readonly gpus?: number }, size: string): number {
+export function nodesWithin(limits: KarpenterLimits, size: string): number {
   const info = describeSize('aws', size);
   if (!info) throw new Error(`unknown AWS instance type "${size}"`);
-  const byCpu = Math.floor(limits.cpu / info.vcpus);
-  return limits.gpus === undefined || info.gpus === 0 ? byCpu : Math.min(byCpu, Math.floor(limits.gpus / info.gpus));
+  const byCapacity = Math.min(limits.nodes, Math.floor(limits.cpu / info.vcpus));
+  return limits.gpus === undefined || info.gpus === 0 ? byCapacity : Math.min(byCapacity, Math.floor(limits.gpus / info.gpus));
 }

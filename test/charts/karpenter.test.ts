@@ -70,7 +70,7 @@ describe('KarpenterChart', () => {
     expect(requirement(dev, 'karpenter.sh/capacity-type')).toEqual(['spot']);
     expect(requirement(dev, 'node.kubernetes.io/instance-type')).toEqual(['g5.xlarge', 'g6.xlarge']);
     // max 2 × (1 GPU, 4 vCPUs per xlarge)
-    expect(dev.spec.limits).toEqual({ 'nvidia.com/gpu': 2, cpu: 8 });
+    expect(dev.spec.limits).toEqual({ 'nvidia.com/gpu': 2, cpu: 8, nodes: 2 });
     expect(dev.spec.disruption.consolidationPolicy).toBe('WhenEmpty');
     expect(dev.spec.disruption.consolidateAfter).toMatch(/^\d+[smh]$/);
     expect(dev.spec.template.spec.nodeClassRef).toEqual({ group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: 'gpu' });
@@ -78,7 +78,7 @@ describe('KarpenterChart', () => {
 
     const prod = nodePool(ctxOf('aws-prod'), 'gpuspot');
     // max 8 × (1 GPU, 8 vCPUs per 2xlarge)
-    expect(prod.spec.limits).toEqual({ 'nvidia.com/gpu': 8, cpu: 64 });
+    expect(prod.spec.limits).toEqual({ 'nvidia.com/gpu': 8, cpu: 64, nodes: 8 });
   });
 
   test('GPU limits use the largest GPU and vCPU count among the sizes', () => {
@@ -91,7 +91,7 @@ describe('KarpenterChart', () => {
     });
     const pool = nodePool(ctxOf('aws-dev', spec), 'train');
     // g5.48xlarge: 8 GPUs, 192 vCPUs
-    expect(pool.spec.limits).toEqual({ 'nvidia.com/gpu': 24, cpu: 576 });
+    expect(pool.spec.limits).toEqual({ 'nvidia.com/gpu': 24, cpu: 576, nodes: 3 });
     expect(requirement(pool, 'karpenter.sh/capacity-type')).toEqual(['on-demand']);
     expect(pool.spec.template.metadata.labels['platform-synth.io/capacity']).toBe('on-demand');
     expect(pool.spec.template.spec.taints).toEqual([{ key: 'nvidia.com/gpu', value: 'true', effect: 'NoSchedule' }]);
@@ -120,9 +120,10 @@ describe('KarpenterChart', () => {
     expect(dev.spec.template.spec.expireAfter).toMatch(/^\d+h$/);
     expect(dev.spec.template.spec.nodeClassRef).toEqual({ group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: 'default' });
     // max 10 × c6i.xlarge (4 vCPUs, the largest)
-    expect(dev.spec.limits).toEqual({ cpu: 40 });
+    expect(dev.spec.limits).toEqual({ cpu: 40, nodes: 10 });
     // max 30 × c6i.2xlarge (8 vCPUs)
-    expect(nodePool(ctxOf('aws-prod'), 'spot').spec.limits).toEqual({ cpu: 240 });
+    // Sizes of 4 and 8 vCPUs: the cpu limit alone would let 60 of the smaller ones run; the node limit keeps the model's max.
+    expect(nodePool(ctxOf('aws-prod'), 'spot').spec.limits).toEqual({ cpu: 240, nodes: 30 });
   });
 
   test.each(awsEnvs)('%s: EC2NodeClasses: role, pinned AMI, discovery tags, IMDSv2, encrypted gp3 root', (envName) => {

@@ -92,17 +92,18 @@ describe('the estimate of a hand-computed environment (aws-dev: dev usage, round
     expect(e.lines.find((l) => l.id === 'platform/pool/spot')!.component).toBe('Spot pool spot (m6a.xlarge, Spot; at most 10 × m6i.xlarge)');
   });
 
-  it('a Karpenter pool of unequal sizes may run more than its max of the smaller ones: priced as its limits allow', () => {
-    // aws-prod's spot pool: max 30, sizes of 4 vCPUs and c6i.2xlarge of 8, so a cpu limit of 240: 60 four-vCPU nodes.
+  it('a Karpenter pool of unequal sizes is priced at most at its max nodes of the dearest size', () => {
+    // aws-prod's spot pool: max 30, sizes of 4 vCPUs and c6i.2xlarge of 8. The cpu limit (240) would allow 60 of the
+    // 4-vCPU sizes; the node limit keeps 30, so the dearest is 30 c6i.2xlarge, not 60 m6i.xlarge.
     const prod = loadPlatform(defaultPlatform).environments.find((env) => env.name === 'aws-prod')!;
     const catalog: PriceCatalog = {
       ...CATALOG,
       regions: { 'eu-west-1': { 'ec2.m6i.xlarge': price(0.2), 'ec2.c6i.2xlarge': price(0.3), 'ebs.gp3': price(0.08, 'gb-month') } },
     };
     const spot = estimateEnvironment(prod, DOCUMENTS, catalog).lines.find((l) => l.id === 'platform/pool/spot')!;
-    // 60 × 730 × $0.20 × 35 % = 3,066 (30 c6i.2xlarge would be 2,299.50), plus 60 × 100 GiB × $0.08 = 480.
-    expect(spot.monthly.max).toBe(3546);
-    expect(spot.component).toBe('Spot pool spot (m6i.xlarge, Spot; at most 60 × m6i.xlarge)');
+    // 30 × 730 × $0.30 × 35 % = 2,299.50 (60 m6i.xlarge would be 3,066), plus 30 × 100 GiB × $0.08 = 240.
+    expect(spot.monthly.max).toBe(2539.5);
+    expect(spot.component).toBe('Spot pool spot (m6i.xlarge, Spot; at most 30 × c6i.2xlarge)');
   });
 
   it('prices NAT gateways, interface endpoints per AZ (gateway endpoints are free) and a Multi-AZ database twice', () => {
