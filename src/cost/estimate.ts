@@ -6,7 +6,7 @@
  */
 import { parseBedrockModel } from '../model/ai-models';
 import { blockStorageClass, NODE_ROOT_VOLUME_GIB } from '../model/cluster';
-import { karpenterLimits, nodesWithin } from '../model/karpenter';
+import { karpenterLimits, nodesWithin, type KarpenterLimits } from '../model/karpenter';
 import { operatorsFor } from '../model/operators';
 import type { Cloud, Environment } from '../model/types';
 import type { Usage } from '../model/usage';
@@ -168,7 +168,7 @@ interface Pool {
   readonly nodes: Range;
   readonly rootVolumeGiB: number;
   /** A Karpenter pool's NodePool limits: its max is what they allow of its dearest size, not `nodes.max` of the priced one. */
-  readonly limits?: ReturnType<typeof karpenterLimits>;
+  readonly limits?: KarpenterLimits;
 }
 
 function pools(env: Environment): Pool[] {
@@ -261,7 +261,7 @@ const PREMIUM_SSD_TIERS: readonly (readonly [string, number])[] = [
   ['P20', 512],
   ['P30', 1024],
   ['P40', 2048],
-  ['P50', 4096],
+  ['P50', 4095],
   ['P60', 8192],
   ['P70', 16384],
   ['P80', 32767],
@@ -304,7 +304,7 @@ function priceNodePools(p: Pricing): void {
 }
 
 /** Among `keys` (EC2 sizes), the one whose most nodes within `limits` cost the most, and that node count. */
-function dearestWithin(p: Pricing, limits: NonNullable<Pool['limits']>, keys: readonly string[]): { key: string; nodes: number } | undefined {
+function dearestWithin(p: Pricing, limits: KarpenterLimits, keys: readonly string[]): { key: string; nodes: number } | undefined {
   const priced = keys
     .filter((k) => p.has(k))
     .map((key) => ({ key, nodes: nodesWithin(limits, bare(key)) }))

@@ -4,7 +4,7 @@
  * the version src/model/operators.ts pins). The stacks build from these and validate checks the output
  * against them, so a chart upgrade that needs more is one table to change.
  */
-import { describeSize } from './catalog';
+import { describeSize, type SizeInfo } from './catalog';
 
 /** EventBridge events the interruption controller handles, by rule suffix (the template's five rules). */
 export const KARPENTER_INTERRUPTION_EVENTS = {
@@ -67,12 +67,7 @@ export function karpenterLimits(
   pool: { readonly name: string; readonly sizes: readonly string[]; readonly max: number },
   { gpu }: { readonly gpu: boolean },
 ): KarpenterLimits {
-  const shapes = pool.sizes.map((s) => {
-    const info = describeSize('aws', s);
-    // An unknown size is a model error, never a silent zero limit.
-    if (!info) throw new Error(`pool ${pool.name}: unknown AWS instance type "${s}"`);
-    return info;
-  });
+  const shapes = pool.sizes.map((s) => awsShape(s, `pool ${pool.name}: `));
   const cpu = pool.max * Math.max(...shapes.map((s) => s.vcpus));
   return gpu ? { cpu, nodes: pool.max, gpus: pool.max * Math.max(...shapes.map((s) => s.gpus)) } : { cpu, nodes: pool.max };
 }
@@ -85,8 +80,14 @@ export interface KarpenterLimits {
 
 /** How many nodes of `size` a pool with `limits` can run at most. */
 export function nodesWithin(limits: KarpenterLimits, size: string): number {
-  const info = describeSize('aws', size);
-  if (!info) throw new Error(`unknown AWS instance type "${size}"`);
+  const info = awsShape(size);
   const byCapacity = Math.min(limits.nodes, Math.floor(limits.cpu / info.vcpus));
   return limits.gpus === undefined || info.gpus === 0 ? byCapacity : Math.min(byCapacity, Math.floor(limits.gpus / info.gpus));
+}
+
+/** An EC2 size's vCPUs and GPUs; an unknown size is a model error, never a silent zero limit. */
+function awsShape(size: string, where = ''): SizeInfo {
+  const info = describeSize('aws', size);
+  if (!info) throw new Error(`${where}unknown AWS instance type "${size}"`);
+  return info;
 }

@@ -148,6 +148,9 @@ describe('in-cluster volumes by cloud and mode', () => {
     [50, 'P6'],
     [200, 'P15'],
     [1024, 'P30'],
+    // P50 is 4,095 GiB, not 4 TiB (learn.microsoft.com, Premium SSD sizes): 4,096 bills as a P60.
+    [4095, 'P50'],
+    [4096, 'P60'],
     [32_767, 'P80'],
   ])('a %i GiB Premium SSD is billed as %s', (gib, tier) => expect(premiumSsdTier(gib)).toBe(tier));
 
