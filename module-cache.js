@@ -23,6 +23,7 @@ const vm = require('vm');
 const crypto = require('crypto');
 const Module = require('module');
 const { Buffer } = require('buffer');
+const { threadId } = require('worker_threads');
 
 const NODE_MODULES = `${path.sep}node_modules${path.sep}`;
 
@@ -83,7 +84,7 @@ function write(file, entries) {
   const length = Buffer.alloc(4);
   length.writeUInt32LE(headerBuffer.length, 0);
   try {
-    const staging = `${file}.${process.pid}.tmp`;
+    const staging = `${file}.${process.pid}-${threadId}.tmp`;
     fs.writeFileSync(staging, Buffer.concat([length, headerBuffer, ...blobs]));
     fs.renameSync(staging, file);
   } catch {
@@ -125,7 +126,7 @@ function cacheResolution(file) {
     if (!added) return;
     try {
       for (const old of fs.readdirSync(path.dirname(file))) if (old.startsWith('resolve-')) fs.rmSync(path.join(path.dirname(file), old), { force: true });
-      const staging = `${file}.${process.pid}.tmp`;
+      const staging = `${file}.${process.pid}-${threadId}.tmp`;
       fs.writeFileSync(staging, JSON.stringify(table));
       fs.renameSync(staging, file);
     } catch {

@@ -14,11 +14,13 @@ import {
   startCommand,
   STDIO,
   synthesizeSelected,
+  synthOptionsOf,
   warnSkippedApps,
   waitingFor,
   type Io,
   type ModelOptions,
 } from './cli/toolkit';
+import { takeKubernetesWorker, type KubernetesWorker } from './synth/kubernetes-worker';
 import { formatSummary } from './synth/summary';
 import { synthesizeEnvironment, type RenderedEnvironment } from './synth/synthesize';
 import { OutputError, writeOutputWhile, type WriterFs, type WriteStep, type WriteSummary } from './synth/writer';
@@ -72,9 +74,23 @@ export interface Steps {
 }
 
 export function run(argv: readonly string[], io: Io = STDIO, steps: Steps = { synthesizeEnvironment }): number {
+  // Taken first: it has been loading since before this module did (a test's own steps render on this thread alone).
+  const worker = steps.synthesizeEnvironment === synthesizeEnvironment ? takeKubernetesWorker() : undefined;
+  try {
+    return synth(argv, io, steps, worker);
+  } finally {
+    worker?.close();
+  }
+}
+
+function synth(argv: readonly string[], io: Io, steps: Steps, worker: KubernetesWorker | undefined): number {
   const start = startCommand(argv, io, USAGE, parseArgs, 'Nothing was written.');
   if (typeof start === 'number') return start;
   const { options, platform, selected } = start;
+  worker?.assign(platform, selected, synthOptionsOf(options));
+  const synthesize: typeof synthesizeEnvironment = worker
+    ? (p, env, o) => synthesizeEnvironment(p, env, o, (e) => worker.take(e))
+    : steps.synthesizeEnvironment;
 
   const started = performance.now();
   let rendered: RenderedEnvironment[] = [];
@@ -86,7 +102,7 @@ export function run(argv: readonly string[], io: Io = STDIO, steps: Steps = { sy
     summary = writeOutputWhile(
       options.out,
       (stage) => {
-        rendered = synthesizeSelected(platform, selected, options, steps.synthesizeEnvironment, (env) => stage(env.files));
+        rendered = synthesizeSelected(platform, selected, options, synthesize, (env) => stage(env.files));
         return renderedFiles(rendered);
       },
       { keep, at: killAt(), fs: steps.writerFs, onWait: waitingFor(io, options.out) },

@@ -12,7 +12,7 @@ import { checkVersionSupport, supportCheckDate } from '../model/support';
 import type { Environment, Platform, PlatformSpec } from '../model/types';
 import { defaultPlatform } from '../platform';
 import { DEFAULT_OUTPUTS_DIR, MissingOutputsError, type MissingOutput } from '../synth/outputs';
-import { synthesizeEnvironment, type RenderedEnvironment } from '../synth/synthesize';
+import { synthesizeEnvironment, type RenderedEnvironment, type SynthOptions } from '../synth/synthesize';
 import { OutputError, prepareOutput } from '../synth/writer';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -186,6 +186,9 @@ export function startCommand<T extends { readonly envs: readonly string[]; reado
 
 // ---- synthesis
 
+/** What rendering an environment takes of the model flags. */
+export const synthOptionsOf = (options: ModelOptions): SynthOptions => ({ outputsDir: options.outputs, allowMissingOutputs: options.allowMissingOutputs });
+
 /**
  * Renders every selected environment before failing, so that all missing Terraform outputs are
  * named at once (one MissingOutputsError). `synthesize` is a seam for tests.
@@ -202,7 +205,7 @@ export function synthesizeSelected(
   const missing: MissingOutput[] = [];
   for (const env of selected) {
     try {
-      const one = synthesize(platform, env, { outputsDir: options.outputs, allowMissingOutputs: options.allowMissingOutputs });
+      const one = synthesize(platform, env, synthOptionsOf(options));
       rendered.push(one);
       onRendered(one);
     } catch (err) {

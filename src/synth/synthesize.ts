@@ -1,17 +1,14 @@
-/** Renders one environment in memory: Terraform JSON per stack and YAML per Kubernetes object. */
-import { App as K8sApp } from 'cdk8s';
-import { gitopsCharts, type RenderedApp } from '../../charts/gitops/index';
-import { chartFactories } from '../../charts/index';
-import type { AppChart } from '../../charts/lib/app-chart';
-import { renderChart } from '../../charts/lib/render';
+/** Renders one environment in memory: Terraform JSON per stack and YAML per Kubernetes object (kubernetes.ts). */
 import { newTerraformApp } from '../../stacks/constructs/platform-stack';
 import { buildStacks } from '../../stacks/index';
 import { contextFor } from '../model/context';
+import type { TerraformOutputs } from '../model/context';
 import type { Environment, Platform } from '../model/types';
 import { estimateEnvironment, type TerraformDocument } from '../cost/estimate';
 import { environmentPage } from './environment-page';
 import { COST_FILE, ENVIRONMENT_PAGE } from './layout';
-import { MissingOutputsError, OutputsFile, type MissingOutput } from './outputs';
+import type { KubernetesRender } from './kubernetes';
+import { MissingOutputsError, type MissingOutput } from './outputs';
 
 export interface SynthOptions {
   /** Where `terraform output -json` files live: <dir>/<env>/<stack>.json. */
@@ -35,10 +32,25 @@ export interface RenderedEnvironment {
   readonly milliseconds: number;
 }
 
-export function synthesizeEnvironment(platform: Platform, env: Environment, options: SynthOptions): RenderedEnvironment {
+/** What the stacks get for Terraform outputs: they are what the stacks produce, so none can be read yet. */
+const NO_OUTPUTS: TerraformOutputs = {
+  require: (stack, name) => {
+    throw new Error(`a stack read the Terraform output ${stack}.${name}: only charts may (stacks are rendered before they are applied)`);
+  },
+};
+
+/**
+ * Renders one environment: its stacks here, its Kubernetes half from `kubernetes` (rendered here unless another
+ * thread has it), then its cost estimate and page, which read the stacks.
+ */
+export function synthesizeEnvironment(
+  platform: Platform,
+  env: Environment,
+  options: SynthOptions,
+  kubernetes: (env: Environment) => KubernetesRender = (e) => (require('./kubernetes') as typeof import('./kubernetes')).renderKubernetes(platform, e, options),
+): RenderedEnvironment {
   const started = performance.now();
-  const outputs = new OutputsFile(options.outputsDir, env.name);
-  const ctx = contextFor(platform, env, outputs);
+  const ctx = contextFor(platform, env, NO_OUTPUTS);
   const files = new Map<string, string>();
 
   let resources = 0;
@@ -51,51 +63,20 @@ export function synthesizeEnvironment(platform: Platform, env: Environment, opti
     files.set(`${env.name}/terraform/${stack.stackName}/cdk.tf.json`, JSON.stringify(json, null, 2) + '\n');
   }
 
-  let manifests = 0;
-  const skippedApps: { app: string; missing: MissingOutput[] }[] = [];
-  const allMissing: MissingOutput[] = [];
-  // cdk8s writes nothing until synth(), which we never call: charts are rendered in memory.
-  const k8sApp = new K8sApp({ outdir: 'unused' });
-  const write = (chart: AppChart, objects?: Record<string, unknown>[]) => {
-    for (const [path, content] of renderChart(chart, objects)) {
-      files.set(`${env.name}/${chart.root}/${path}`, content);
-      if (!path.endsWith('/kustomization.yaml')) manifests++;
-    }
-  };
-  const rendered: RenderedApp[] = [];
-  for (const build of chartFactories(ctx)) {
-    const before = outputs.missing.length;
-    const chart = build(k8sApp);
-    const missing = outputs.missing.slice(before);
-    if (missing.length > 0) {
-      allMissing.push(...missing);
-      skippedApps.push({ app: chart.appName, missing });
-      continue;
-    }
-    const objects = chart.toJson();
-    write(chart, objects);
-    rendered.push({ appName: chart.appName, objects });
-  }
-  // The GitOps objects deliver the apps just rendered (a skipped app gets no Application / Kustomization).
-  const before = outputs.missing.length;
-  const delivery = gitopsCharts(k8sApp, ctx, rendered);
-  const missing = outputs.missing.slice(before);
-  if (missing.length > 0) {
-    allMissing.push(...missing);
-    skippedApps.push({ app: 'gitops', missing });
-  } else for (const chart of delivery) write(chart);
-  if (allMissing.length > 0 && !options.allowMissingOutputs) throw new MissingOutputsError(allMissing);
+  const k8s = kubernetes(env);
+  for (const [path, content] of k8s.files) files.set(path, content);
+  if (k8s.missing.length > 0 && !options.allowMissingOutputs) throw new MissingOutputsError(k8s.missing);
   const estimate = estimateEnvironment(env, documents);
   files.set(`${env.name}/${COST_FILE}`, JSON.stringify(estimate, null, 2) + '\n');
   files.set(`${env.name}/${ENVIRONMENT_PAGE}`, environmentPage(env, documents, estimate));
 
   return {
     environment: env.name,
-    skippedApps,
+    skippedApps: k8s.skippedApps,
     files,
     stacks: stacks.length,
     resources,
-    manifests,
+    manifests: k8s.manifests,
     milliseconds: Math.round(performance.now() - started),
   };
 }

@@ -2,7 +2,7 @@
  * The base of every Terraform stack: one environment, one state file, a remote backend, pinned and
  * fully qualified providers, and a JSON rendering that is the same on every machine.
  */
-import { App, AzurermBackend, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
+import { App, AzurermBackend, S3Backend, TerraformElement, TerraformOutput, TerraformStack } from 'cdktf';
 
 // cdktf captures a full stack trace for every token it creates, only to decorate error messages;
 // that was a sixth of synth time. cdktf is pinned at its final release (0.21.0), so this internal
@@ -17,6 +17,7 @@ import { App, AzurermBackend, S3Backend, TerraformOutput, TerraformStack } from 
 // export as above (cdktf's calls read it from the module object at call time).
 const cdktfTokens = require('cdktf/lib/_tokens') as { resolve: (scope: unknown, obj: unknown, preparing?: boolean) => unknown };
 const resolveWithCdktf = cdktfTokens.resolve;
+const cdktfUtil = require('cdktf/lib/util') as { deepMerge: (target: object, ...sources: unknown[]) => object };
 cdktfTokens.resolve = (scope, obj, preparing = false) => resolvePlain(obj, (value) => resolveWithCdktf(scope, value, preparing));
 
 /**
@@ -115,9 +116,24 @@ export class PlatformStack<C extends Cloud = Cloud, W extends WorkloadName = nev
     this.addOverride('terraform.required_version', TERRAFORM_REQUIRED_VERSION[ctx.env.cloud]);
   }
 
+  /**
+   * What cdktf's toTerraform() returns without its `//` section, which normaliseTerraform drops anyway: each
+   * element resolved and deep-merged in construct order, then the stack's overrides. toTerraform() also resolves
+   * every element's metadata into that section and then the whole merged stack a second time, although each
+   * element was already resolved (resolving a resolved value changes nothing): a third of a stack's rendering.
+   */
+  private terraformOfElements(): Record<string, unknown> {
+    const json: Record<string, unknown> = {};
+    for (const construct of this.node.findAll())
+      if (TerraformElement.isTerraformElement(construct)) cdktfUtil.deepMerge(json, cdktfTokens.resolve(this, construct.toTerraform()));
+    // The overrides addOverride() records (cdktf 0.21.0's field, as pinned: see the token walk above).
+    cdktfUtil.deepMerge(json, cdktfTokens.resolve(this, (this as unknown as { rawOverrides: object }).rawOverrides));
+    return json;
+  }
+
   /** The stack as Terraform JSON: cdktf's bookkeeping removed, providers fully qualified, keys sorted. */
   render(): Record<string, unknown> {
-    const json = this.toTerraform() as { terraform?: { required_providers?: Record<string, unknown> } };
+    const json = this.terraformOfElements() as { terraform?: { required_providers?: Record<string, unknown> } };
     const required = json.terraform?.required_providers;
     if (required) {
       for (const name of Object.keys(required)) {

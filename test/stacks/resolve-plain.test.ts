@@ -34,3 +34,26 @@ describe("the plain-value walk in front of cdktf's resolve", () => {
     expect(tokens.resolve(stack, value)).toEqual(alone);
   });
 });
+
+describe("PlatformStack.render: each element resolved once, no `//` section (instead of cdktf's toTerraform)", () => {
+  it("renders every stack of every environment exactly as cdktf's toTerraform, normalised, would", () => {
+    const { loadModel } = require('../../src/cli/toolkit') as typeof import('../../src/cli/toolkit');
+    const { buildStacks } = require('../../stacks/index') as typeof import('../../stacks/index');
+    const { contextFor } = require('../../src/model/context') as typeof import('../../src/model/context');
+    const { newTerraformApp, normaliseTerraform, PROVIDER_REQUIREMENTS } =
+      require('../../stacks/constructs/platform-stack') as typeof import('../../stacks/constructs/platform-stack');
+    const platform = loadModel();
+    const outputs = { require: () => 'unused' };
+    let compared = 0;
+    for (const env of platform.environments)
+      for (const stack of buildStacks(newTerraformApp(), contextFor(platform, env, outputs))) {
+        // cdktf's own rendering: metadata merged into `//`, the merged stack resolved a second time.
+        const cdktf = stack.toTerraform() as { terraform: { required_providers: Record<string, unknown> } };
+        for (const name of Object.keys(cdktf.terraform.required_providers))
+          cdktf.terraform.required_providers[name] = { ...PROVIDER_REQUIREMENTS[name as keyof typeof PROVIDER_REQUIREMENTS] };
+        expect(stack.render()).toEqual(normaliseTerraform(cdktf));
+        compared++;
+      }
+    expect(compared).toBe(20);
+  });
+});

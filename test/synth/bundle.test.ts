@@ -29,6 +29,13 @@ describe('the main module as one bundle (ts-register.js)', () => {
     return fs.readFileSync(path.join(CACHE_DIR, files[0]), 'utf8');
   };
 
+  it('is ASCII only, so that it loads as a one-byte string (the comments esbuild keeps hold `…` and `→`)', () => {
+    const text = bundle();
+    expect(text.match(/[\u0080-\uffff]/g)).toBeNull();
+    // What such a comment says is kept, escaped.
+    expect(text).toContain('GitOps agents, \\u2026)');
+  });
+
   it('keeps each source strict in its own wrapper, and the packages as they are (a directive at the top would make every package strict)', () => {
     const text = bundle();
     expect(text.startsWith('"use strict"')).toBe(false);
