@@ -23,7 +23,12 @@ const vm = require('vm');
 const crypto = require('crypto');
 const Module = require('module');
 const { Buffer } = require('buffer');
-const { threadId } = require('worker_threads');
+const { isMainThread, threadId } = require('worker_threads');
+/**
+ * A worker thread keeps caches of its own (its entry's modules): the threads of one process exit at different
+ * times, and each writes its whole file, so one shared file would keep only the last writer's entries.
+ */
+const THREAD = isMainThread ? '' : 'thread-';
 
 const NODE_MODULES = `${path.sep}node_modules${path.sep}`;
 
@@ -125,7 +130,8 @@ function cacheResolution(file) {
   process.once('exit', () => {
     if (!added) return;
     try {
-      for (const old of fs.readdirSync(path.dirname(file))) if (old.startsWith('resolve-')) fs.rmSync(path.join(path.dirname(file), old), { force: true });
+      for (const old of fs.readdirSync(path.dirname(file)))
+        if (old.startsWith('resolve-') && old.startsWith('resolve-thread-') === Boolean(THREAD)) fs.rmSync(path.join(path.dirname(file), old), { force: true });
       const staging = `${file}.${process.pid}-${threadId}.tmp`;
       fs.writeFileSync(staging, JSON.stringify(table));
       fs.renameSync(staging, file);
@@ -176,8 +182,8 @@ function install(dir, sources) {
     // no npm install record: resolution is cached by the sources alone
   }
   const world = crypto.createHash('sha256').update(process.version).update(lock).update(sources.join('\0')).digest('hex').slice(0, 16);
-  cacheResolution(path.join(dir, `resolve-${world}.json`));
-  cacheCode(path.join(dir, `v8-${process.version}-${process.arch}.bin`));
+  cacheResolution(path.join(dir, `resolve-${THREAD}${world}.json`));
+  cacheCode(path.join(dir, `v8-${THREAD}${process.version}-${process.arch}.bin`));
 }
 
 module.exports = { install, knownKey };

@@ -88,9 +88,6 @@ function synth(argv: readonly string[], io: Io, steps: Steps, worker: Kubernetes
   if (typeof start === 'number') return start;
   const { options, platform, selected } = start;
   worker?.assign(platform, selected, synthOptionsOf(options));
-  const synthesize: typeof synthesizeEnvironment = worker
-    ? (p, env, o) => synthesizeEnvironment(p, env, o, (e) => worker.take(e))
-    : steps.synthesizeEnvironment;
 
   const started = performance.now();
   let rendered: RenderedEnvironment[] = [];
@@ -101,7 +98,11 @@ function synth(argv: readonly string[], io: Io, steps: Steps, worker: Kubernetes
     // Rendered under the output's lock, each environment's files written while the next renders.
     summary = writeOutputWhile(
       options.out,
-      (stage) => {
+      (stage, refresh) => {
+        // Waiting for the second thread's half keeps the lock, as writing does.
+        const synthesize: typeof synthesizeEnvironment = worker
+          ? (p, env, o) => synthesizeEnvironment(p, env, o, (e) => worker.take(e, refresh))
+          : steps.synthesizeEnvironment;
         rendered = synthesizeSelected(platform, selected, options, synthesize, (env) => stage(env.files));
         return renderedFiles(rendered);
       },

@@ -4,6 +4,7 @@
  * platform's standard labels.
  */
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import './resolve';
 import type { Construct } from 'constructs';
 import type { EnvironmentContext } from '../../src/model/context';
 import type { Cloud, WorkloadName } from '../../src/model/types';

@@ -171,7 +171,8 @@ export function resolvePlatform(spec: PlatformSpec): Platform {
   });
 }
 
-function deepFreeze<T>(value: T): T {
+/** Freezes `value` and everything in it (the resolved model is read-only everywhere). */
+export function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
     for (const v of Object.values(value as Record<string, unknown>)) deepFreeze(v);

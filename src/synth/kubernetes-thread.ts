@@ -3,6 +3,7 @@
  * model's order, and sends it back. Loaded by ts-register.js's loadInThread, from its own bundle.
  */
 import { workerData, type MessagePort } from 'worker_threads';
+import { deepFreeze } from '../model/defaults';
 import { DELIVERED, PENDING, WORKER, type Delivery, type Job } from './kubernetes-worker';
 import { renderKubernetes } from './kubernetes';
 
@@ -10,6 +11,8 @@ const { port } = workerData as { port: MessagePort };
 
 port.once('message', (job: Job) => {
   const slots = new Int32Array(job.slots);
+  // A copy of the model, read-only as the main thread's is: a chart that wrote to it fails here as it would there.
+  deepFreeze(job.platform);
   for (let index = 0; index < job.environments.length; index++) {
     if (Atomics.compareExchange(slots, index, PENDING, WORKER) !== PENDING) continue;
     let delivery: Delivery;

@@ -50,8 +50,11 @@ type TakeThread = (entry: string) => { worker: Worker; port: MessagePort } | und
 export interface KubernetesWorker {
   /** Hands the worker the environments to render (once the model is loaded). */
   assign(platform: Platform, selected: readonly Environment[], options: SynthOptions): void;
-  /** The Kubernetes half of the assigned environment `env`: the worker's, or rendered here. */
-  take(env: Environment): KubernetesRender;
+  /**
+   * The Kubernetes half of the assigned environment `env`: the worker's, or rendered here. `tick` is called at
+   * least every WAIT_SLICE_MS while it waits (the writer refreshes its lock there).
+   */
+  take(env: Environment, tick?: () => void): KubernetesRender;
   /** Claims what the worker has not started, and stops it if it never helped. */
   close(): void;
   /** How many halves the worker rendered and this thread took. */
@@ -78,11 +81,17 @@ export function kubernetesWorker(worker: Worker, port: MessagePort, stallMs = ST
       const slots = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, selected.length)));
       job = { selected, slots, platform, options };
       const message: Job = { platform, environments: selected.map((e) => e.name), options, slots: slots.buffer as SharedArrayBuffer };
-      port.postMessage(message);
+      try {
+        port.postMessage(message);
+      } catch {
+        // A model that cannot be copied to the worker: this thread renders every half.
+        slots.fill(HERE);
+        return;
+      }
       // Now it works for this run: the process waits for it to exit (and write its code cache when it has new code).
       worker.ref();
     },
-    take(env) {
+    take(env, tick = () => {}) {
       if (!job) throw new Error('kubernetes worker: take() before assign()');
       const { slots, selected, platform, options } = job;
       const index = selected.indexOf(env);
@@ -91,6 +100,7 @@ export function kubernetesWorker(worker: Worker, port: MessagePort, stallMs = ST
       while (Atomics.load(slots, index) !== DELIVERED) {
         if (Date.now() - since > stallMs) return renderKubernetes(platform, env, options);
         Atomics.wait(slots, index, WORKER, Math.min(WAIT_SLICE_MS, stallMs));
+        tick();
       }
       for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) delivered.set((m.message as Delivery).index, m.message as Delivery);
       const delivery = delivered.get(index);
@@ -113,7 +123,11 @@ export function kubernetesWorker(worker: Worker, port: MessagePort, stallMs = ST
       // code; one that never got to work, or still holds a half it claimed (stalled), is stopped.
       const delivering = Array.from(slots).some((slot) => slot === WORKER);
       const worked = Array.from(slots).some((slot) => slot === DELIVERED);
-      if (delivering || !worked) void worker.terminate();
+      // (Unreferenced first: a worker busy building its bundle cannot stop until the build ends, and nothing of it is needed.)
+      if (delivering || !worked) {
+        worker.unref();
+        void worker.terminate();
+      }
     },
   };
 }

@@ -278,7 +278,8 @@ export function writeOutput(outDir: string, files: ReadonlyMap<string, string>, 
  */
 export function writeOutputWhile(
   outDir: string,
-  render: (stage: (files: ReadonlyMap<string, string>) => void) => ReadonlyMap<string, string>,
+  /** `refresh` keeps the lock: for a render that waits (synth's second thread), besides each `stage`. */
+  render: (stage: (files: ReadonlyMap<string, string>) => void, refresh: () => void) => ReadonlyMap<string, string>,
   options: WriteOptions = {},
 ): WriteSummary {
   const target = path.resolve(outDir);
@@ -291,7 +292,7 @@ export function writeOutputWhile(
         const files = render((batch) => {
           prestager?.stage(batch);
           refresh();
-        });
+        }, refresh);
         checkRelativePaths(files);
         const prestaged = prestager?.finish(refresh);
         // A failed worker's partial prestage goes before the writer writes everything itself (a full disk needs the room).

@@ -3,6 +3,7 @@
  * fully qualified providers, and a JSON rendering that is the same on every machine.
  */
 import { App, AzurermBackend, S3Backend, TerraformElement, TerraformOutput, TerraformStack } from 'cdktf';
+import type { IConstruct } from 'constructs';
 
 // cdktf captures a full stack trace for every token it creates, only to decorate error messages;
 // that was a sixth of synth time. cdktf is pinned at its final release (0.21.0), so this internal
@@ -118,17 +119,25 @@ export class PlatformStack<C extends Cloud = Cloud, W extends WorkloadName = nev
 
   /**
    * What cdktf's toTerraform() returns without its `//` section, which normaliseTerraform drops anyway: each
-   * element resolved and deep-merged in construct order, then the stack's overrides. toTerraform() also resolves
-   * every element's metadata into that section and then the whole merged stack a second time, although each
-   * element was already resolved (resolving a resolved value changes nothing): a third of a stack's rendering.
+   * element of this stack (not of a stack inside it) resolved and deep-merged in construct order, then the
+   * stack's overrides. toTerraform() also resolves every element's metadata into that section and then the whole
+   * merged stack a second time, although each element was already resolved (resolving a resolved value changes
+   * nothing): a third of a stack's rendering. Only overrides that hold a token need that second pass.
    */
   private terraformOfElements(): Record<string, unknown> {
     const json: Record<string, unknown> = {};
-    for (const construct of this.node.findAll())
+    const visit = (construct: IConstruct): void => {
       if (TerraformElement.isTerraformElement(construct)) cdktfUtil.deepMerge(json, cdktfTokens.resolve(this, construct.toTerraform()));
-    // The overrides addOverride() records (cdktf 0.21.0's field, as pinned: see the token walk above).
-    cdktfUtil.deepMerge(json, cdktfTokens.resolve(this, (this as unknown as { rawOverrides: object }).rawOverrides));
-    return json;
+      for (const child of construct.node.children) if (!TerraformStack.isStack(child)) visit(child);
+    };
+    visit(this);
+    // The overrides addOverride() records (cdktf 0.21.0's field, as pinned: see the token walk above), merged as
+    // cdktf merges them (an undefined deletes).
+    const overrides = (this as unknown as { rawOverrides: object }).rawOverrides;
+    cdktfUtil.deepMerge(json, overrides);
+    let tokens = false;
+    resolvePlain(overrides, () => (tokens = true));
+    return tokens ? (cdktfTokens.resolve(this, json) as Record<string, unknown>) : json;
   }
 
   /** The stack as Terraform JSON: cdktf's bookkeeping removed, providers fully qualified, keys sorted. */

@@ -56,4 +56,23 @@ describe("PlatformStack.render: each element resolved once, no `//` section (ins
       }
     expect(compared).toBe(20);
   });
+
+  it('merges overrides as cdktf does: an undefined deletes, a token is resolved', () => {
+    const { loadModel } = require('../../src/cli/toolkit') as typeof import('../../src/cli/toolkit');
+    const { buildStacks } = require('../../stacks/index') as typeof import('../../stacks/index');
+    const { contextFor } = require('../../src/model/context') as typeof import('../../src/model/context');
+    const { newTerraformApp, normaliseTerraform, PROVIDER_REQUIREMENTS } =
+      require('../../stacks/constructs/platform-stack') as typeof import('../../stacks/constructs/platform-stack');
+    const platform = loadModel();
+    const [stack] = buildStacks(newTerraformApp(), contextFor(platform, platform.environments[0], { require: () => 'unused' }));
+    stack.addOverride('terraform.required_version', undefined);
+    stack.addOverride('locals.upper', Fn.upper('x'));
+    const cdktf = stack.toTerraform() as { terraform: { required_providers: Record<string, unknown> } };
+    for (const name of Object.keys(cdktf.terraform.required_providers))
+      cdktf.terraform.required_providers[name] = { ...PROVIDER_REQUIREMENTS[name as keyof typeof PROVIDER_REQUIREMENTS] };
+    const rendered = stack.render() as { terraform: Record<string, unknown>; locals: Record<string, unknown> };
+    expect(rendered.terraform.required_version).toBeUndefined();
+    expect(rendered.locals.upper).toBe('${upper("x")}');
+    expect(rendered).toEqual(normaliseTerraform(cdktf));
+  });
 });
