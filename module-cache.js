@@ -29,6 +29,8 @@ const { isMainThread, threadId } = require('worker_threads');
  * times, and each writes its whole file, so one shared file would keep only the last writer's entries.
  */
 const THREAD = isMainThread ? '' : 'thread-';
+/** A staging file's suffix: unique per thread of a process. */
+const STAGING = `${process.pid}-${threadId}.tmp`;
 
 const NODE_MODULES = `${path.sep}node_modules${path.sep}`;
 
@@ -89,7 +91,7 @@ function write(file, entries) {
   const length = Buffer.alloc(4);
   length.writeUInt32LE(headerBuffer.length, 0);
   try {
-    const staging = `${file}.${process.pid}-${threadId}.tmp`;
+    const staging = `${file}.${STAGING}`;
     fs.writeFileSync(staging, Buffer.concat([length, headerBuffer, ...blobs]));
     fs.renameSync(staging, file);
   } catch {
@@ -132,7 +134,7 @@ function cacheResolution(file) {
     try {
       for (const old of fs.readdirSync(path.dirname(file)))
         if (old.startsWith('resolve-') && old.startsWith('resolve-thread-') === Boolean(THREAD)) fs.rmSync(path.join(path.dirname(file), old), { force: true });
-      const staging = `${file}.${process.pid}-${threadId}.tmp`;
+      const staging = `${file}.${STAGING}`;
       fs.writeFileSync(staging, JSON.stringify(table));
       fs.renameSync(staging, file);
     } catch {

@@ -9,7 +9,7 @@ import { blockStorageClass, NODE_ROOT_VOLUME_GIB } from '../model/cluster';
 import { karpenterLimits, nodesWithin, type KarpenterLimits } from '../model/karpenter';
 import { operatorsFor } from '../model/operators';
 import type { Cloud, Environment } from '../model/types';
-import type { Usage } from '../model/usage';
+import type { Stores, Usage } from '../model/usage';
 import { clusterVolumes, type ClusterVolume } from '../model/volumes';
 import { parseQuantity } from '../validate/cluster/quantity';
 import { priceCatalog, type Price, type PriceCatalog } from './catalog';
@@ -408,7 +408,7 @@ function priceAws(p: Pricing): void {
   );
 
   // One line a stack, as Azure's one storage account a stack: the RAG platform's documents and Milvus buckets together.
-  const buckets = new Map<string, { names: string[]; stores: Store[] }>();
+  const buckets = new Map<string, { names: string[]; stores: Stores[] }>();
   for (const r of p.resources('aws_s3_bucket')) {
     const stores = STORES[r.name];
     if (!stores) continue;
@@ -482,7 +482,7 @@ export function bedrockName(id: string): string {
 }
 
 /** The object store each bucket or storage account of a stack holds, by Terraform name (AWS) or stack (Azure). */
-const STORES: Readonly<Record<string, readonly Store[]>> = {
+const STORES: Readonly<Record<string, readonly Stores[]>> = {
   documents: ['documents'],
   milvus: ['vectors'],
   artifacts: ['artifacts'],
@@ -491,8 +491,7 @@ const STORES: Readonly<Record<string, readonly Store[]>> = {
   rag: ['documents', 'vectors'],
   mlops: ['artifacts'],
 };
-type Store = keyof Usage['requestsMillions'];
-const stored = (u: Usage, stores: readonly Store[], of: 'storageGb' | 'requestsMillions') => stores.reduce((n, s) => n + u[of][s], 0);
+const stored = (u: Usage, stores: readonly Stores[], of: 'storageGb' | 'requestsMillions') => stores.reduce((n, s) => n + u[of][s], 0);
 
 function perStack(p: Pricing, type: string, each: (stack: string, count: number) => void): void {
   const counts = new Map<string, number>();

@@ -39,7 +39,8 @@ export interface UsageSpec {
   imageGbPerRepository?: number;
 }
 
-type Stores = 'documents' | 'vectors' | 'artifacts' | 'lakehouse';
+/** The object stores `usage` sizes (storageGb, requestsMillions). */
+export type Stores = 'documents' | 'vectors' | 'artifacts' | 'lakehouse';
 
 export interface Usage {
   readonly spotNodes: number;

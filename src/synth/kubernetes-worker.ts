@@ -7,8 +7,9 @@
  * Each environment's half is claimed once, by whichever thread gets to it first (a compare-and-swap on a shared
  * slot): while the worker is still loading, or when it fails, this thread renders the halves itself, so the
  * worker can only save time. A half the worker claimed and does not deliver within STALL_MS is rendered here.
- * ts-register.js starts the thread before this process's bundle loads, so both load at once. The worker's result is the files, the apps left out and their missing outputs; an error it caught is thrown
- * here with its message, where the same error would have been thrown by one thread.
+ * ts-register.js starts the thread before this process's bundle loads, so both load at once. The worker's result
+ * is the files, the apps left out and their missing outputs; an error it caught is thrown here with its message,
+ * where the same error would have been thrown by one thread.
  */
 import * as path from 'path';
 import { receiveMessageOnPort, type MessagePort, type Worker } from 'worker_threads';
@@ -16,8 +17,11 @@ import type { Environment, Platform } from '../model/types';
 import type { KubernetesRender } from './kubernetes';
 import type { SynthOptions } from './synthesize';
 
-/** Here only when the worker cannot: loaded then (this thread's bundle need not start the charts' modules). */
-const renderKubernetes = (platform: Platform, env: Environment, options: SynthOptions): KubernetesRender =>
+/**
+ * renderKubernetes, its module loaded on the first call: on the main thread only when the worker cannot render a
+ * half (and then the charts' modules start there), or when there is no worker.
+ */
+export const renderKubernetes = (platform: Platform, env: Environment, options: SynthOptions): KubernetesRender =>
   (require('./kubernetes') as typeof import('./kubernetes')).renderKubernetes(platform, env, options);
 
 /** A slot per environment: who renders its Kubernetes half. */

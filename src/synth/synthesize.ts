@@ -8,6 +8,7 @@ import { estimateEnvironment, type TerraformDocument } from '../cost/estimate';
 import { environmentPage } from './environment-page';
 import { COST_FILE, ENVIRONMENT_PAGE } from './layout';
 import type { KubernetesRender } from './kubernetes';
+import { renderKubernetes } from './kubernetes-worker';
 import { MissingOutputsError, type MissingOutput } from './outputs';
 
 export interface SynthOptions {
@@ -47,7 +48,7 @@ export function synthesizeEnvironment(
   platform: Platform,
   env: Environment,
   options: SynthOptions,
-  kubernetes: (env: Environment) => KubernetesRender = (e) => (require('./kubernetes') as typeof import('./kubernetes')).renderKubernetes(platform, e, options),
+  kubernetes: (env: Environment) => KubernetesRender = (e) => renderKubernetes(platform, e, options),
 ): RenderedEnvironment {
   const started = performance.now();
   const ctx = contextFor(platform, env, NO_OUTPUTS);
