@@ -71,11 +71,13 @@ export interface Steps {
   synthesizeEnvironment: typeof synthesizeEnvironment;
   /** File-system faults for the writer (read-only, disk full, …). */
   writerFs?: Partial<WriterFs>;
+  /** The second thread for the Kubernetes halves; default: the one ts-register.js started, if any. */
+  kubernetesWorker?: () => KubernetesWorker | undefined;
 }
 
 export function run(argv: readonly string[], io: Io = STDIO, steps: Steps = { synthesizeEnvironment }): number {
-  // Taken first: it has been loading since before this module did (a test's own steps render on this thread alone).
-  const worker = steps.synthesizeEnvironment === synthesizeEnvironment ? takeKubernetesWorker() : undefined;
+  // Taken first: it has been loading since before this module did.
+  const worker = (steps.kubernetesWorker ?? takeKubernetesWorker)();
   try {
     return synth(argv, io, steps, worker);
   } finally {
@@ -101,7 +103,7 @@ function synth(argv: readonly string[], io: Io, steps: Steps, worker: Kubernetes
       (stage, refresh) => {
         // Waiting for the second thread's half keeps the lock, as writing does.
         const synthesize: typeof synthesizeEnvironment = worker
-          ? (p, env, o) => synthesizeEnvironment(p, env, o, (e) => worker.take(e, refresh))
+          ? (p, env, o) => steps.synthesizeEnvironment(p, env, o, (e) => worker.take(e, refresh))
           : steps.synthesizeEnvironment;
         rendered = synthesizeSelected(platform, selected, options, synthesize, (env) => stage(env.files));
         return renderedFiles(rendered);

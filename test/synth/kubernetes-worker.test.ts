@@ -6,9 +6,11 @@ import * as path from 'path';
 import { MessageChannel, Worker } from 'worker_threads';
 import { loadModel } from '../../src/cli/toolkit';
 import { renderKubernetes, type KubernetesRender } from '../../src/synth/kubernetes';
-import { DELIVERED, PENDING, WORKER, kubernetesWorker } from '../../src/synth/kubernetes-worker';
+import { run } from '../../src/cli';
+import { DELIVERED, PENDING, WORKER, kubernetesWorker, type KubernetesWorker } from '../../src/synth/kubernetes-worker';
 import { DEFAULT_OUTPUTS_DIR } from '../../src/synth/outputs';
-import { REPO, RUN_TS, tempDir, treeDigest } from './helpers';
+import { synthesizeEnvironment } from '../../src/synth/synthesize';
+import { captureIo, REPO, RUN_TS, tempDir, treeDigest } from './helpers';
 
 const platform = loadModel();
 const options = { outputsDir: DEFAULT_OUTPUTS_DIR };
@@ -125,4 +127,31 @@ describe('synth with and without the second thread', () => {
     const cacheDir = path.join(REPO, 'node_modules', '.cache', 'ts-register', createHash('sha256').update(REPO).digest('hex').slice(0, 16));
     expect(fs.readdirSync(cacheDir).filter((f) => /^v8-thread-.*\.bin$/.test(f))).toHaveLength(1);
   }, 60_000);
+});
+
+describe("synth's use of the worker (src/cli.ts)", () => {
+  const fake = () => {
+    const seen = { assigned: [] as string[], taken: [] as string[], closed: false };
+    const worker: KubernetesWorker = {
+      assign: (_, selected) => void (seen.assigned = selected.map((e) => e.name)),
+      take: (env) => (seen.taken.push(env.name), renderKubernetes(platform, env, options)),
+      close: () => void (seen.closed = true),
+      delivered: 0,
+    };
+    return { seen, worker };
+  };
+
+  it('hands it the selected environments, takes each Kubernetes half from it and closes it', () => {
+    const { seen, worker } = fake();
+    const out = path.join(tempDir('worker-cli'), 'dist');
+    expect(run(['--out', out, '--quiet', '--env', 'aws-dev'], captureIo().io, { synthesizeEnvironment, kubernetesWorker: () => worker })).toBe(0);
+    expect(seen).toEqual({ assigned: ['aws-dev'], taken: ['aws-dev'], closed: true });
+    expect(treeDigest(path.join(out, 'aws-dev'))).toEqual(treeDigest(path.join(REPO, 'dist', 'aws-dev')));
+  });
+
+  it('closes it on bad input too, before anything is assigned', () => {
+    const { seen, worker } = fake();
+    expect(run(['--env', 'nowhere'], captureIo().io, { synthesizeEnvironment, kubernetesWorker: () => worker })).toBe(2);
+    expect(seen).toEqual({ assigned: [], taken: [], closed: true });
+  });
 });
